@@ -1,0 +1,93 @@
+using Catapults.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Data;
+
+/// <summary>A differentiable function of the inputs: a true predictor whose input gradient the AGOP work uses.</summary>
+public interface ITargetFunction
+{
+    /// <summary>Input dimension d.</summary>
+    int InputDimension { get; }
+
+    /// <summary>Number of outputs.</summary>
+    int OutputCount { get; }
+
+    /// <summary>f*(x) for a batch [n, d]; returns [n, O]. Built from differentiable torch operations.</summary>
+    Tensor Evaluate(Tensor x);
+}
+
+/// <summary>Which synthetic regression target to use.</summary>
+public enum SyntheticTaskKind
+{
+    /// <summary>f*(x) = x₁x₂.</summary>
+    Rank2,
+    /// <summary>f*(x) = x₁ + x₁x₂ + x₁x₂x₃ + x₁x₂x₃x₄.</summary>
+    Rank4,
+}
+
+/// <summary>
+/// The paper's synthetic regression tasks with x ~ N(0, I_d): rank-2 f*(x) = x₁x₂ and rank-4
+/// f*(x) = x₁ + x₁x₂ + x₁x₂x₃ + x₁x₂x₃x₄. Samples are drawn from a generator seeded by the caller.
+/// </summary>
+public sealed class SyntheticTask : ITargetFunction
+{
+    /// <summary>Creates a task of the given kind in dimension <paramref name="inputDimension"/> (default 100).</summary>
+    public SyntheticTask(SyntheticTaskKind kind, int inputDimension = 100)
+    {
+        int needed = kind == SyntheticTaskKind.Rank2 ? 2 : 4;
+        if (inputDimension < needed)
+            throw new ArgumentOutOfRangeException(nameof(inputDimension), inputDimension, $"{kind} needs d ≥ {needed}.");
+        Kind = kind;
+        InputDimension = inputDimension;
+    }
+
+    /// <summary>The rank-2 task x₁x₂.</summary>
+    public static SyntheticTask Rank2(int inputDimension = 100) => new(SyntheticTaskKind.Rank2, inputDimension);
+
+    /// <summary>The rank-4 task x₁ + x₁x₂ + x₁x₂x₃ + x₁x₂x₃x₄.</summary>
+    public static SyntheticTask Rank4(int inputDimension = 100) => new(SyntheticTaskKind.Rank4, inputDimension);
+
+    /// <summary>Which target.</summary>
+    public SyntheticTaskKind Kind { get; }
+
+    /// <inheritdoc />
+    public int InputDimension { get; }
+
+    /// <inheritdoc />
+    public int OutputCount => 1;
+
+    /// <inheritdoc />
+    public Tensor Evaluate(Tensor x)
+    {
+        if (x.dim() != 2 || x.shape[1] != InputDimension)
+            throw new ArgumentException($"{Kind} expects inputs [n, {InputDimension}], got [{string.Join(", ", x.shape)}].", nameof(x));
+        using var scope = torch.NewDisposeScope();
+        var x1 = x[.., 0];
+        var x12 = x1 * x[.., 1];
+        Tensor y = Kind == SyntheticTaskKind.Rank2
+            ? x12
+            : x1 + x12 + x12 * x[.., 2] + x12 * x[.., 2] * x[.., 3];
+        return y.unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Draws n samples x ~ N(0, I_d) with targets f*(x), from <paramref name="generator"/>.</summary>
+    public TensorDataset Sample(int n, torch.Generator generator, string? name = null)
+    {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "Sample size must be at least 1.");
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(new long[] { n, InputDimension }, generator: generator);
+        Tensor y;
+        using (torch.no_grad()) y = Evaluate(x);
+        return new TensorDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), name ?? Kind.ToString());
+    }
+
+    /// <summary>Seeded train and test sets: the same seed always gives the same data; train and test are disjoint draws.</summary>
+    public (TensorDataset Train, TensorDataset Test) CreateSplits(int trainCount, int testCount, long seed)
+    {
+        using var generator = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
+        var train = Sample(trainCount, generator, $"{Kind}-train");
+        var test = Sample(testCount, generator, $"{Kind}-test");
+        return (train, test);
+    }
+}

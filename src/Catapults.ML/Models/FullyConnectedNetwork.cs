@@ -1,0 +1,114 @@
+using Catapults.ML.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Models;
+
+/// <summary>Options of a <see cref="FullyConnectedNetwork"/>.</summary>
+public sealed class FullyConnectedOptions
+{
+    /// <summary>Input dimension d. Required.</summary>
+    public int InputDimension { get; set; }
+
+    /// <summary>Widths of the hidden layers; default one layer of 1024 (the paper's 2-layer network).</summary>
+    public int[] HiddenWidths { get; set; } = { 1024 };
+
+    /// <summary>Number of outputs O; default 1.</summary>
+    public int OutputCount { get; set; } = 1;
+
+    /// <summary>Nonlinearity; default <see cref="ActivationKind.Relu"/>.</summary>
+    public ActivationKind Activation { get; set; } = ActivationKind.Relu;
+
+    /// <summary>Whether layers have biases; default true.</summary>
+    public bool UseBias { get; set; } = true;
+
+    /// <summary>Parameterisation; default <see cref="Parameterization.Ntk"/>.</summary>
+    public Parameterization Parameterization { get; set; } = Parameterization.Ntk;
+
+    /// <summary>Multiplier applied to the network's output; default 1. (The γ study uses 1/γ.)</summary>
+    public double OutputMultiplier { get; set; } = 1.0;
+
+    /// <summary>Seed of the initialisation; default 0.</summary>
+    public long Seed { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (InputDimension < 1) throw new ArgumentException($"InputDimension must be at least 1, got {InputDimension}.", nameof(InputDimension));
+        if (HiddenWidths is null) throw new ArgumentException("HiddenWidths must not be null (use an empty array for a linear model).", nameof(HiddenWidths));
+        for (int i = 0; i < HiddenWidths.Length; i++)
+            if (HiddenWidths[i] < 1) throw new ArgumentException($"HiddenWidths[{i}] must be at least 1, got {HiddenWidths[i]}.", nameof(HiddenWidths));
+        if (OutputCount < 1) throw new ArgumentException($"OutputCount must be at least 1, got {OutputCount}.", nameof(OutputCount));
+        if (!double.IsFinite(OutputMultiplier) || OutputMultiplier == 0)
+            throw new ArgumentException($"OutputMultiplier must be finite and nonzero, got {OutputMultiplier}.", nameof(OutputMultiplier));
+    }
+}
+
+/// <summary>
+/// A fully connected network f(x) = m · L_D(σ(… σ(L_1 x))), of any depth and width, where each L is a
+/// <see cref="ScaledLinear"/> and m the output multiplier. With no hidden layers it is a linear model.
+/// </summary>
+public sealed class FullyConnectedNetwork : NetworkModule
+{
+    private readonly ModuleList<ScaledLinear> layers;
+    private readonly FullyConnectedOptions options;
+
+    /// <summary>Builds and initialises the network from <paramref name="options"/>.</summary>
+    public FullyConnectedNetwork(FullyConnectedOptions options) : base(nameof(FullyConnectedNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        using var generator = Seeding.TorchGenerator(options.Seed, Seeding.Stream.Initialization);
+        var widths = new List<int> { options.InputDimension };
+        widths.AddRange(options.HiddenWidths);
+        widths.Add(options.OutputCount);
+        var list = new List<ScaledLinear>();
+        for (int i = 0; i + 1 < widths.Count; i++)
+        {
+            bool readout = i + 2 == widths.Count;
+            list.Add(new ScaledLinear($"layer{i}", widths[i], widths[i + 1], options.UseBias, options.Parameterization, readout, generator));
+        }
+        layers = nn.ModuleList(list.ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>The options the network was built with (a copy would not reflect later edits, so do not edit them).</summary>
+    public FullyConnectedOptions Options => options;
+
+    /// <summary>The linear layers, input first; the last is the readout.</summary>
+    public IReadOnlyList<ScaledLinear> Layers => layers.ToList();
+
+    /// <summary>The nonlinearity between layers.</summary>
+    public ActivationKind Activation => options.Activation;
+
+    /// <summary>The output multiplier m.</summary>
+    public double OutputMultiplier => options.OutputMultiplier;
+
+    /// <inheritdoc />
+    public override long[] InputShape => new long[] { options.InputDimension };
+
+    /// <inheritdoc />
+    public override int OutputCount => options.OutputCount;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        $"FCN {options.InputDimension}-{string.Join("-", options.HiddenWidths)}-{options.OutputCount}, " +
+        $"{options.Activation}, {options.Parameterization}, bias={(options.UseBias ? "on" : "off")}, " +
+        $"output×{options.OutputMultiplier:G4}";
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        var h = ReshapeInput(input);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            h = layers[i].forward(h);
+            if (i + 1 < layers.Count) h = Activations.Apply(options.Activation, h);
+        }
+        if (options.OutputMultiplier != 1.0) h = h * options.OutputMultiplier;
+        return h.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,51 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Models;
+
+/// <summary>
+/// Base of every network in the engine. Inputs arrive as a batch of flat feature vectors [n, d] (or, for image
+/// models, [n, C, H, W]); outputs are [n, O]. Diagnostics (NTK, AGOP) rely on each output row depending on its own
+/// input row only.
+/// </summary>
+public abstract class NetworkModule : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates a named module.</summary>
+    protected NetworkModule(string name) : base(name) { }
+
+    /// <summary>Shape of one input sample, e.g. [d] or [3, 32, 32].</summary>
+    public abstract long[] InputShape { get; }
+
+    /// <summary>Number of features of one flattened input sample (the product of <see cref="InputShape"/>).</summary>
+    public long InputDimension => InputShape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>Number of outputs O.</summary>
+    public abstract int OutputCount { get; }
+
+    /// <summary>Human-readable description of the architecture, for reports and manifests.</summary>
+    public abstract string Describe();
+
+    /// <summary>Trainable parameters with their names, in a stable order.</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters() =>
+        named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
+
+    /// <summary>Total number of trainable scalars.</summary>
+    public long TrainableParameterCount() => TrainableParameters().Sum(p => p.Parameter.numel());
+
+    /// <summary>
+    /// Checks and reshapes an input batch: accepts [n, d] or [n, ...InputShape] and returns a tensor of shape
+    /// [n, ...InputShape] (a view where possible). Throws with the expected shape on a mismatch.
+    /// </summary>
+    protected Tensor ReshapeInput(Tensor x)
+    {
+        var shape = InputShape;
+        if (x.dim() == 2 && x.shape[1] == InputDimension)
+            return shape.Length == 1 ? x.alias() : x.reshape(new[] { x.shape[0] }.Concat(shape).ToArray());
+        if (x.dim() == shape.Length + 1 && x.shape.Skip(1).SequenceEqual(shape))
+            return x.alias();
+        throw new ArgumentException(
+            $"{GetType().Name} expects input of shape [n, {InputDimension}] or [n, {string.Join(", ", shape)}], " +
+            $"got [{string.Join(", ", x.shape)}].", nameof(x));
+    }
+}

@@ -1,0 +1,33 @@
+namespace Catapults.ML.Models;
+
+/// <summary>How weights are initialised and scaled in the forward pass.</summary>
+public enum Parameterization
+{
+    /// <summary>PyTorch's default initialisation: weights and biases ~ U(−1/√fan_in, 1/√fan_in), no forward scaling.</summary>
+    Standard,
+
+    /// <summary>
+    /// Neural tangent kernel parameterisation: weights ~ N(0, 1) and each layer's pre-activation divided by √fan_in.
+    /// Biases start at 0 and are not scaled.
+    /// </summary>
+    Ntk,
+
+    /// <summary>
+    /// Mean-field / μP readout: weights ~ N(0, 1), hidden layers divided by √fan_in and the readout by fan_in
+    /// (its width), so the output vanishes as width grows and features must move to fit.
+    /// </summary>
+    MeanField,
+}
+
+/// <summary>Elementwise nonlinearity between layers.</summary>
+public enum ActivationKind
+{
+    /// <summary>max(0, x).</summary>
+    Relu,
+    /// <summary>tanh(x).</summary>
+    Tanh,
+    /// <summary>Gaussian error linear unit (exact erf form).</summary>
+    Gelu,
+    /// <summary>The identity: a deep linear network.</summary>
+    Identity,
+}

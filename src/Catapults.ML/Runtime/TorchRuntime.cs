@@ -1,0 +1,109 @@
+using TorchSharp;
+
+namespace Catapults.ML.Runtime;
+
+/// <summary>Where tensors live.</summary>
+public enum DeviceChoice
+{
+    /// <summary>CUDA when a CUDA libtorch package is referenced and a GPU is present, otherwise CPU.</summary>
+    Auto,
+    /// <summary>Always the CPU.</summary>
+    Cpu,
+    /// <summary>The first CUDA device; fails with a clear error when none is usable.</summary>
+    Cuda,
+}
+
+/// <summary>Process-wide runtime settings for the engine.</summary>
+public sealed class RuntimeOptions
+{
+    /// <summary>
+    /// Number of intra-op threads libtorch uses. <c>null</c> (the default) keeps libtorch's own choice (one per core).
+    /// Set it to 1 for bit-identical results across runs. The setting is process-wide, so it is applied once, here.
+    /// </summary>
+    public int? Threads { get; set; }
+
+    /// <summary>Device choice; default <see cref="DeviceChoice.Auto"/>.</summary>
+    public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
+}
+
+/// <summary>
+/// Loads TorchSharp's native backend with a clear error, applies <see cref="RuntimeOptions"/>, and resolves devices.
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static bool _loaded;
+
+    /// <summary>
+    /// Makes sure libtorch is loaded. Throws <see cref="InvalidOperationException"/> that says what to do when the
+    /// native library cannot be loaded (the usual cause is a build that skipped the libstdc++ compatibility patch).
+    /// </summary>
+    public static void EnsureLoaded()
+    {
+        if (_loaded) return;
+        lock (Gate)
+        {
+            if (_loaded) return;
+            try
+            {
+                // Touching torch runs its static initialiser, which loads libLibTorchSharp.so and libtorch.
+                torch.InitializeDeviceType(DeviceType.CPU);
+                _loaded = true;
+            }
+            catch (Exception ex) when (ex is TypeInitializationException or NotSupportedException or DllNotFoundException)
+            {
+                throw new InvalidOperationException(
+                    "TorchSharp's native library could not be loaded. Build with 'dotnet build' (not a copied binary): " +
+                    "the build patches libLibTorchSharp.so for systems whose libstdc++ lacks GLIBCXX_3.4.32 " +
+                    "(see build/TorchSharpNativeFix.targets), and the libtorch-cpu-linux-x64 package must be referenced. " +
+                    "Inner error: " + (ex.InnerException?.Message ?? ex.Message).Split('\n')[0], ex);
+            }
+        }
+    }
+
+    /// <summary>Applies runtime options (thread count) and returns the resolved device.</summary>
+    public static torch.Device Configure(RuntimeOptions? options = null)
+    {
+        options ??= new RuntimeOptions();
+        EnsureLoaded();
+        if (options.Threads is int threads)
+        {
+            if (threads < 1) throw new ArgumentOutOfRangeException(nameof(options), threads, "RuntimeOptions.Threads must be at least 1.");
+            torch.set_num_threads(threads);
+        }
+        return ResolveDevice(options.Device);
+    }
+
+    /// <summary>Resolves a <see cref="DeviceChoice"/> to a torch device.</summary>
+    public static torch.Device ResolveDevice(DeviceChoice choice)
+    {
+        EnsureLoaded();
+        switch (choice)
+        {
+            case DeviceChoice.Cpu:
+                return torch.CPU;
+            case DeviceChoice.Cuda:
+                if (!CudaAvailable())
+                    throw new InvalidOperationException(
+                        "DeviceChoice.Cuda was requested but no CUDA device is usable. Reference a CUDA libtorch package " +
+                        "instead of libtorch-cpu-linux-x64 (README, 'Running on a GPU') and check the GPU driver.");
+                return torch.CUDA;
+            default:
+                return CudaAvailable() ? torch.CUDA : torch.CPU;
+        }
+    }
+
+    /// <summary>True when libtorch was built with CUDA and a device is present.</summary>
+    public static bool CudaAvailable()
+    {
+        try
+        {
+            return torch.cuda.is_available();
+        }
+        catch (Exception)
+        {
+            // A CPU-only libtorch may throw rather than answer false; either way there is no GPU to use.
+            return false;
+        }
+    }
+}

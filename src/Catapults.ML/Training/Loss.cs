@@ -1,0 +1,52 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Training;
+
+/// <summary>Training loss. Each has exactly one normalisation, stated here and used by every critical quantity.</summary>
+public enum LossKind
+{
+    /// <summary>
+    /// L(w) = 1/b Σᵢ ‖f(w; xᵢ) − yᵢ‖² over a batch of b samples: summed over outputs, averaged over samples, and no
+    /// factor ½. A gradient-descent step moves the residual by (I − (2η/b)K), so η_crit = b / λ_max(K).
+    /// </summary>
+    MeanSquaredError,
+
+    /// <summary>L(w) = −1/b Σᵢ log softmax(f(w; xᵢ))_{yᵢ}: averaged over samples; targets are class indices.</summary>
+    CrossEntropy,
+}
+
+/// <summary>Computes the losses of <see cref="LossKind"/>.</summary>
+public static class Losses
+{
+    /// <summary>The batch loss; a scalar tensor in the graph of <paramref name="output"/>.</summary>
+    public static Tensor Compute(LossKind kind, Tensor output, Tensor target)
+    {
+        switch (kind)
+        {
+            case LossKind.MeanSquaredError:
+                if (target.dtype != ScalarType.Float32 || !target.shape.SequenceEqual(output.shape))
+                    throw new ArgumentException(
+                        $"MeanSquaredError needs float32 targets shaped like the output [{string.Join(", ", output.shape)}], " +
+                        $"got [{string.Join(", ", target.shape)}] {target.dtype}.", nameof(target));
+                using (var r = output - target)
+                using (var sq = r.square())
+                using (var perSample = sq.sum(1))
+                    return perSample.mean();
+            case LossKind.CrossEntropy:
+                if (target.dtype != ScalarType.Int64 || target.dim() != 1 || target.shape[0] != output.shape[0])
+                    throw new ArgumentException(
+                        $"CrossEntropy needs int64 class indices [{output.shape[0]}], got [{string.Join(", ", target.shape)}] {target.dtype}.",
+                        nameof(target));
+                return nn.functional.cross_entropy(output, target);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss.");
+        }
+    }
+
+    /// <summary>
+    /// Factor c such that the loss's Hessian in the outputs is c·I for MSE (c = 2/b): the link between the NTK and
+    /// the critical learning rate, η_crit = 2 / (c λ_max(K)).
+    /// </summary>
+    public static double MseOutputCurvature(int batchSize) => 2.0 / batchSize;
+}

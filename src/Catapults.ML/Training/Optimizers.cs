@@ -1,0 +1,64 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Training;
+
+/// <summary>Which optimiser to train with.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Plain (stochastic) gradient descent: w ← w − η∇L.</summary>
+    Sgd,
+    /// <summary>SGD with heavy-ball momentum (<see cref="OptimizerOptions.Momentum"/>).</summary>
+    Momentum,
+    /// <summary>Adam.</summary>
+    Adam,
+    /// <summary>RMSprop.</summary>
+    RmsProp,
+    /// <summary>Adagrad.</summary>
+    Adagrad,
+}
+
+/// <summary>Hyper-parameters of the optimisers other than the learning rate. Defaults follow PyTorch.</summary>
+public sealed class OptimizerOptions
+{
+    /// <summary>Momentum for <see cref="OptimizerKind.Momentum"/> (and RMSprop's momentum term stays 0); default 0.9.</summary>
+    public double Momentum { get; set; } = 0.9;
+    /// <summary>Adam's β₁; default 0.9.</summary>
+    public double Beta1 { get; set; } = 0.9;
+    /// <summary>Adam's β₂; default 0.999.</summary>
+    public double Beta2 { get; set; } = 0.999;
+    /// <summary>RMSprop's smoothing constant α; default 0.99.</summary>
+    public double RmsPropAlpha { get; set; } = 0.99;
+    /// <summary>Numerical ε of Adam, RMSprop and Adagrad; default 1e-8 (Adagrad uses 1e-10 as in PyTorch when left at default).</summary>
+    public double Epsilon { get; set; } = 1e-8;
+    /// <summary>L2 weight decay; default 0.</summary>
+    public double WeightDecay { get; set; }
+}
+
+/// <summary>Builds TorchSharp optimisers and sets their learning rate.</summary>
+public static class Optimizers
+{
+    /// <summary>Creates the optimiser over <paramref name="parameters"/> with initial learning rate <paramref name="learningRate"/>.</summary>
+    public static optim.Optimizer Create(OptimizerKind kind, IEnumerable<Parameter> parameters, double learningRate, OptimizerOptions? options = null)
+    {
+        options ??= new OptimizerOptions();
+        var ps = parameters.ToList();
+        return kind switch
+        {
+            OptimizerKind.Sgd => optim.SGD(ps, learningRate, weight_decay: options.WeightDecay),
+            OptimizerKind.Momentum => optim.SGD(ps, learningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+            OptimizerKind.Adam => optim.Adam(ps, learningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay),
+            OptimizerKind.RmsProp => optim.RMSProp(ps, learningRate, options.RmsPropAlpha, options.Epsilon, options.WeightDecay),
+            OptimizerKind.Adagrad => optim.Adagrad(ps, learningRate, weight_decay: options.WeightDecay,
+                eps: options.Epsilon == 1e-8 ? 1e-10 : options.Epsilon),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimiser."),
+        };
+    }
+
+    /// <summary>Sets the learning rate of every parameter group.</summary>
+    public static void SetLearningRate(optim.Optimizer optimizer, double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+    }
+}

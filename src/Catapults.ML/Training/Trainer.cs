@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using Catapults.ML.Data;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using TorchSharp;
+using Parameter = TorchSharp.Modules.Parameter;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Training;
+
+/// <summary>
+/// The training loop: GD or mini-batch SGD (or any optimiser of <see cref="OptimizerKind"/>) on a
+/// <see cref="NetworkModule"/>, with schedules, observers, stopping rules and divergence detection. Each step runs
+/// in its own dispose scope, so long runs hold a constant number of tensors.
+/// </summary>
+/// <remarks>
+/// A trainer keeps its optimiser and its step counter: calling <see cref="Run(IBatchSource, IEnumerable{ITrainingObserver}?, CancellationToken)"/>
+/// again continues where the last call stopped (for example with a different <see cref="TrainingOptions.UpdateTransform"/>),
+/// and <see cref="ResumeAt"/> sets the counter after weights and optimiser state have been restored from a checkpoint.
+/// </remarks>
+public sealed class Trainer : IDisposable
+{
+    private const int FullLossChunk = 4096;
+    private readonly NetworkModule _model;
+    private readonly optim.Optimizer _optimizer;
+    private readonly IReadOnlyList<Parameter> _parameters;
+    private bool _disposed;
+
+    /// <summary>Creates a trainer for <paramref name="model"/>; the optimiser is built from <paramref name="options"/>.</summary>
+    public Trainer(NetworkModule model, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TorchRuntime.EnsureLoaded();
+        _model = model;
+        Options = options;
+        _parameters = model.TrainableParameters().Select(p => p.Parameter).ToList();
+        if (_parameters.Count == 0) throw new ArgumentException("The model has no trainable parameters.", nameof(model));
+        _optimizer = Optimizers.Create(options.Optimizer, _parameters, options.EffectiveSchedule().LearningRateAt(0), options.OptimizerSettings);
+    }
+
+    /// <summary>The options; changes take effect at the next <see cref="Run(IBatchSource, IEnumerable{ITrainingObserver}?, CancellationToken)"/>.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The optimiser (for checkpointing its state).</summary>
+    public optim.Optimizer Optimizer => _optimizer;
+
+    /// <summary>Index of the next step to run (= the number of updates made so far).</summary>
+    public int Step { get; private set; }
+
+    /// <summary>
+    /// The loss that divergence is measured against: the first batch loss this trainer saw, or the value restored by
+    /// <see cref="ResumeAt"/>.
+    /// </summary>
+    public double? ReferenceLoss { get; private set; }
+
+    /// <summary>Continues from <paramref name="step"/> after the caller restored weights and optimiser state.</summary>
+    public void ResumeAt(int step, double? referenceLoss)
+    {
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Steps start at 0.");
+        Step = step;
+        ReferenceLoss = referenceLoss;
+    }
+
+    /// <summary>Trains <paramref name="model"/> on <paramref name="data"/> in one call.</summary>
+    public static TrainingResult Train(NetworkModule model, TensorDataset data, TrainingOptions options,
+        IEnumerable<ITrainingObserver>? observers = null, CancellationToken cancellationToken = default)
+    {
+        using var trainer = new Trainer(model, options);
+        return trainer.Run(data, observers, cancellationToken);
+    }
+
+    /// <summary>Runs epochs over <paramref name="data"/> with the options' batch size, shuffle seed and partial-batch policy.</summary>
+    public TrainingResult Run(TensorDataset data, IEnumerable<ITrainingObserver>? observers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Options.Validate(data.Count);
+        return Run(new EpochBatchSource(data, Options.BatchSize, Options.ShuffleSeed, Options.LastPartialBatch), observers, cancellationToken);
+    }
+
+    /// <summary>Runs until a stopping rule fires, drawing batches from <paramref name="source"/>.</summary>
+    public TrainingResult Run(IBatchSource source, IEnumerable<ITrainingObserver>? observers = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(source);
+        Options.Validate(source.Dataset?.Count);
+        if (source.Dataset is { } ds && ds.FeatureDimension != _model.InputDimension)
+            throw new ArgumentException(
+                $"The model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(source));
+
+        var watchers = observers?.ToList() ?? new List<ITrainingObserver>();
+        var schedule = Options.EffectiveSchedule();
+        var context = new TrainingContext(_model, Options, source, () => source.Dataset is { } d ? FullLoss(d) : null);
+        bool fullBatch = source is EpochBatchSource eb && eb.IsFullBatch;
+        int? perEpoch = source.StepsPerEpoch;
+        int fullLossEvery = Options.FullLossEvery > 0 ? Options.FullLossEvery
+            : Options.TargetLoss is not null && perEpoch is int k ? k : 0;
+
+        var clock = Stopwatch.StartNew();
+        var outcome = TrainingOutcome.BudgetReached;
+        DivergenceInfo? divergence = null;
+        double lastFinite = double.NaN;
+        double? targetReachedLoss = null;
+
+        _model.train();
+        Notify(watchers, o => o.OnTrainingStarted(context));
+
+        while (true)
+        {
+            int step = Step;
+            if (Options.MaxSteps is int maxSteps && step >= maxSteps) break;
+            int epoch = perEpoch is int pe ? step / pe : 0;
+            if (Options.MaxEpochs is int maxEpochs && perEpoch is not null && epoch >= maxEpochs) break;
+            if (cancellationToken.IsCancellationRequested) { outcome = TrainingOutcome.Cancelled; break; }
+
+            StepRecord record;
+            using (var scope = torch.NewDisposeScope())
+            {
+                double lr = schedule.LearningRateAt(step);
+                Optimizers.SetLearningRate(_optimizer, lr);
+                var batch = source.BatchAt(step);
+
+                if (watchers.Count > 0)
+                {
+                    var before = new StepContext(context, step, epoch, lr, batch);
+                    Notify(watchers, o => o.OnBeforeStep(before));
+                }
+
+                _model.train();
+                _optimizer.zero_grad();
+                var output = _model.forward(batch.Features);
+                var loss = Losses.Compute(Options.Loss, output, batch.Targets);
+                double lossValue = loss.ToDouble();
+
+                ReferenceLoss ??= double.IsFinite(lossValue) ? Math.Max(lossValue, 1e-12) : null;
+                string? reason = !double.IsFinite(lossValue) ? "the batch loss is not finite"
+                    : lossValue > Options.DivergenceFactor * ReferenceLoss ? $"the batch loss exceeds {Options.DivergenceFactor:G3} × the first batch loss ({ReferenceLoss:G4})"
+                    : null;
+                if (reason is not null)
+                {
+                    divergence = new DivergenceInfo(step, lastFinite, lossValue, reason);
+                    outcome = TrainingOutcome.Diverged;
+                    break;
+                }
+                lastFinite = lossValue;
+
+                double? fullLoss = fullBatch ? lossValue
+                    : fullLossEvery > 0 && step % fullLossEvery == 0 && source.Dataset is { } data ? FullLoss(data) : null;
+                if (Options.TargetLoss is double target && fullLoss is double fl && fl <= target)
+                {
+                    targetReachedLoss = fl;
+                    outcome = TrainingOutcome.TargetLossReached;
+                    break;
+                }
+
+                loss.backward();
+                if (Options.UpdateTransform is { } transform)
+                    ApplyTransformedUpdate(transform, new StepContext(context, step, epoch, lr, batch));
+                else
+                    _optimizer.step();
+
+                Step = step + 1;
+                record = new StepRecord(step, epoch, lr, lossValue, batch.Indices, fullLoss);
+            }
+            Notify(watchers, o => o.OnStepCompleted(record, context));
+        }
+
+        double? finalLoss = targetReachedLoss;
+        if (outcome != TrainingOutcome.Diverged && finalLoss is null && source.Dataset is { } finalData)
+        {
+            finalLoss = FullLoss(finalData);
+            if (!double.IsFinite(finalLoss.Value))
+            {
+                divergence = new DivergenceInfo(Step, lastFinite, finalLoss.Value, "the training loss at the final weights is not finite");
+                outcome = TrainingOutcome.Diverged;
+                finalLoss = null;
+            }
+        }
+
+        int epochs = perEpoch is int p && p > 0 ? (Step + p - 1) / p : 0;
+        var result = new TrainingResult(outcome, Step, epochs, finalLoss, divergence, clock.Elapsed);
+        Notify(watchers, o => o.OnTrainingCompleted(result, context));
+        _model.train();
+        return result;
+    }
+
+    /// <summary>The loss over a whole dataset at the current weights, streamed in chunks, without gradients.</summary>
+    public double FullLoss(TensorDataset data) => EvaluateLoss(_model, data, Options.Loss);
+
+    /// <summary>The loss of <paramref name="model"/> over <paramref name="data"/>, with the normalisation of <paramref name="loss"/>.</summary>
+    public static double EvaluateLoss(NetworkModule model, TensorDataset data, LossKind loss)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        double total = 0;
+        int n = data.Count;
+        for (int start = 0; start < n; start += FullLossChunk)
+        {
+            int count = Math.Min(FullLossChunk, n - start);
+            using var inner = torch.NewDisposeScope();
+            var x = data.Features.narrow(0, start, count);
+            var y = data.Targets.narrow(0, start, count);
+            total += Losses.Compute(loss, model.forward(x), y).ToDouble() * count;
+        }
+        return total / n;
+    }
+
+    private void ApplyTransformedUpdate(IUpdateTransform transform, StepContext step)
+    {
+        List<Tensor> before;
+        using (torch.no_grad()) before = _parameters.Select(p => p.detach().clone()).ToList();
+        _optimizer.step();
+        using (torch.no_grad())
+        {
+            var updates = _parameters.Select((p, i) => p - before[i]).ToList();
+            for (int i = 0; i < _parameters.Count; i++) _parameters[i].copy_(before[i]);
+            transform.Transform(step, _parameters, updates);
+            for (int i = 0; i < _parameters.Count; i++) _parameters[i].add_(updates[i]);
+        }
+    }
+
+    private void Notify(List<ITrainingObserver> watchers, Action<ITrainingObserver> call)
+    {
+        foreach (var observer in watchers)
+        {
+            using var scope = torch.NewDisposeScope();
+            call(observer);
+        }
+        _model.train();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _optimizer.Dispose();
+    }
+}

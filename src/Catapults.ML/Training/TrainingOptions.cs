@@ -1,0 +1,95 @@
+namespace Catapults.ML.Training;
+
+/// <summary>What to do with the last, smaller batch of an epoch when the batch size does not divide n.</summary>
+public enum PartialBatchPolicy
+{
+    /// <summary>
+    /// Drop it (the default): every step then uses exactly b samples, so the per-step critical rate b/λ_max(K_b) and
+    /// the batch loss are always on the same scale. The dropped samples differ each epoch because of reshuffling.
+    /// </summary>
+    Drop,
+    /// <summary>Keep it as a smaller batch, normalised by its own size.</summary>
+    Keep,
+}
+
+/// <summary>Options of <see cref="Trainer"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Loss; default <see cref="LossKind.MeanSquaredError"/> (normalisation in <see cref="LossKind"/>).</summary>
+    public LossKind Loss { get; set; } = LossKind.MeanSquaredError;
+
+    /// <summary>Optimiser; default <see cref="OptimizerKind.Sgd"/>.</summary>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
+
+    /// <summary>Optimiser hyper-parameters other than the rate; default PyTorch's.</summary>
+    public OptimizerOptions OptimizerSettings { get; set; } = new();
+
+    /// <summary>Learning rate η when no <see cref="Schedule"/> is given; default 0.1.</summary>
+    public double LearningRate { get; set; } = 0.1;
+
+    /// <summary>Learning-rate schedule; default null, meaning constant <see cref="LearningRate"/>.</summary>
+    public ILearningRateSchedule? Schedule { get; set; }
+
+    /// <summary>Batch size b; default null, meaning full-batch gradient descent (b = n).</summary>
+    public int? BatchSize { get; set; }
+
+    /// <summary>Handling of a last partial batch; default <see cref="PartialBatchPolicy.Drop"/>.</summary>
+    public PartialBatchPolicy LastPartialBatch { get; set; } = PartialBatchPolicy.Drop;
+
+    /// <summary>Stop after this many steps; default null (no step limit).</summary>
+    public int? MaxSteps { get; set; }
+
+    /// <summary>Stop after this many epochs; default null (no epoch limit). At least one limit must be set.</summary>
+    public int? MaxEpochs { get; set; }
+
+    /// <summary>
+    /// Stop once the full training loss is at or below this value; default null. It is checked whenever the full
+    /// loss is computed (see <see cref="FullLossEvery"/>); in full-batch GD the batch loss is the full loss.
+    /// </summary>
+    public double? TargetLoss { get; set; }
+
+    /// <summary>
+    /// Compute the full training loss every this many steps and put it in the step record; default 0 (never, except
+    /// in full-batch GD where it is free). When <see cref="TargetLoss"/> is set and this is 0, it is computed once per epoch.
+    /// </summary>
+    public int FullLossEvery { get; set; }
+
+    /// <summary>Seed of the mini-batch order (its own generator, independent of initialisation); default 0.</summary>
+    public long ShuffleSeed { get; set; }
+
+    /// <summary>
+    /// The run is declared diverged when a loss is non-finite or exceeds this factor times the first batch loss;
+    /// default 1e8. Catapult spikes reach 10² to 10⁴ times their starting loss, so the default leaves them alone.
+    /// </summary>
+    public double DivergenceFactor { get; set; } = 1e8;
+
+    /// <summary>
+    /// Optional transform of each parameter update (after the optimiser has computed it), e.g. projection onto or
+    /// out of a subspace; default null.
+    /// </summary>
+    public IUpdateTransform? UpdateTransform { get; set; }
+
+    /// <summary>The schedule in force: <see cref="Schedule"/> or a constant <see cref="LearningRate"/>.</summary>
+    public ILearningRateSchedule EffectiveSchedule() => Schedule ?? new ConstantSchedule(LearningRate);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate(int? datasetSize = null)
+    {
+        if (Schedule is null && (!double.IsFinite(LearningRate) || LearningRate <= 0))
+            throw new ArgumentException($"LearningRate must be finite and positive, got {LearningRate}.", nameof(LearningRate));
+        if (BatchSize is int b)
+        {
+            if (b < 1) throw new ArgumentException($"BatchSize must be at least 1, got {b}.", nameof(BatchSize));
+            if (datasetSize is int n && b > n)
+                throw new ArgumentException($"BatchSize {b} is larger than the training set ({n} samples).", nameof(BatchSize));
+        }
+        if (MaxSteps is int s && s < 0) throw new ArgumentException($"MaxSteps must be ≥ 0, got {s}.", nameof(MaxSteps));
+        if (MaxEpochs is int e && e < 0) throw new ArgumentException($"MaxEpochs must be ≥ 0, got {e}.", nameof(MaxEpochs));
+        if (MaxSteps is null && MaxEpochs is null)
+            throw new ArgumentException("Set MaxSteps or MaxEpochs (a target loss alone might never be reached).", nameof(MaxSteps));
+        if (TargetLoss is double t && (!double.IsFinite(t) || t < 0))
+            throw new ArgumentException($"TargetLoss must be finite and ≥ 0, got {t}.", nameof(TargetLoss));
+        if (FullLossEvery < 0) throw new ArgumentException($"FullLossEvery must be ≥ 0, got {FullLossEvery}.", nameof(FullLossEvery));
+        if (!(DivergenceFactor > 1)) throw new ArgumentException($"DivergenceFactor must be > 1, got {DivergenceFactor}.", nameof(DivergenceFactor));
+    }
+}

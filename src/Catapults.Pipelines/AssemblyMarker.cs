@@ -1,0 +1,1 @@
+namespace Catapults.Pipelines; /// <summary>Placeholder.</summary> internal static class AssemblyMarker { }

@@ -1,0 +1,64 @@
+using System.Runtime.InteropServices;
+using Catapults.ML.Runtime;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Runtime;
+
+public class TorchRuntimeTests
+{
+    [Test]
+    public void EngineStartsAndComputes()
+    {
+        using var a = torch.arange(1, 5, dtype: torch.float32);
+        using var s = a.sum();
+        Assert.That(s.ToSingle(), Is.EqualTo(10f));
+        Assert.That(TorchRuntime.ResolveDevice(DeviceChoice.Auto).type, Is.EqualTo(TorchRuntime.CudaAvailable() ? DeviceType.CUDA : DeviceType.CPU));
+    }
+
+    [Test]
+    public void LibtorchErrorArrivesAsDotNetException()
+    {
+        using var a = torch.ones(2, 3);
+        using var b = torch.ones(4, 5);
+        // torch.mm is guarded natively; torch.matmul is not (TorchSharp 0.107.0 aborts the process on its errors),
+        // which is why the engine multiplies through mm/linear and checks shapes before any matmul.
+        var ex = Assert.Throws<ExternalException>(() => torch.mm(a, b).Dispose());
+        Assert.That(ex!.Message, Does.Contain("cannot be multiplied"));
+        ex = Assert.Throws<ExternalException>(() => (a + b).Dispose());
+        Assert.That(ex!.Message, Does.Contain("must match"));
+    }
+
+    [Test]
+    public void CudaRequestWithoutGpuGivesClearError()
+    {
+        if (TorchRuntime.CudaAvailable()) Assert.Ignore("A GPU is present.");
+        var ex = Assert.Throws<InvalidOperationException>(() => TorchRuntime.ResolveDevice(DeviceChoice.Cuda));
+        Assert.That(ex!.Message, Does.Contain("CUDA libtorch package"));
+    }
+
+    [Test]
+    public void NativeLibraryInOutputIsUsable()
+    {
+        // The build patches the output copy of libLibTorchSharp.so only where the system libstdc++ lacks
+        // GLIBCXX_3.4.32; either way the library in the test output folder must be the one that loaded.
+        string native = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Assert.That(File.Exists(native), Is.True, native);
+        Assert.That(NativeLibrary.TryLoad(native, out var handle), Is.True);
+        NativeLibrary.Free(handle);
+    }
+
+    [Test]
+    public void SeedsAreStableAndPurposeSpecific()
+    {
+        Assert.That(Seeding.Derive(7, Seeding.Stream.Data), Is.EqualTo(Seeding.Derive(7, Seeding.Stream.Data)));
+        Assert.That(Seeding.Derive(7, Seeding.Stream.Data), Is.Not.EqualTo(Seeding.Derive(7, Seeding.Stream.Shuffle)));
+        Assert.That(Seeding.Derive(7, Seeding.Stream.Data), Is.Not.EqualTo(Seeding.Derive(8, Seeding.Stream.Data)));
+    }
+
+    [Test]
+    public void InvalidThreadCountIsRejected()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.Configure(new RuntimeOptions { Threads = 0 }));
+        Assert.That(ex!.Message, Does.Contain("Threads"));
+    }
+}

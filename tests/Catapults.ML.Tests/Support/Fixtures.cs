@@ -1,0 +1,39 @@
+using Catapults.ML.Data;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Support;
+
+[SetUpFixture]
+public sealed class EngineSetUp
+{
+    [OneTimeSetUp]
+    public void LoadEngine() => TorchRuntime.EnsureLoaded();
+}
+
+/// <summary>Collects step records.</summary>
+public sealed class RecordingObserver : ITrainingObserver
+{
+    public List<StepRecord> Records { get; } = new();
+    public TrainingResult? Result { get; private set; }
+    public void OnStepCompleted(StepRecord record, TrainingContext context) => Records.Add(record);
+    public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => Result = result;
+}
+
+public static class Nets
+{
+    public static FullyConnectedNetwork TwoLayer(int d, int width, long seed = 0, bool bias = false,
+        Parameterization p = Parameterization.Ntk, ActivationKind act = ActivationKind.Relu, int outputs = 1) =>
+        new(new FullyConnectedOptions
+        {
+            InputDimension = d, HiddenWidths = new[] { width }, OutputCount = outputs, UseBias = bias,
+            Parameterization = p, Activation = act, Seed = seed,
+        });
+
+    public static FullyConnectedNetwork Linear(int d, bool bias = true, int outputs = 1, long seed = 0) =>
+        new(new FullyConnectedOptions
+        {
+            InputDimension = d, HiddenWidths = Array.Empty<int>(), OutputCount = outputs, UseBias = bias, Seed = seed,
+        });
+}

@@ -1,0 +1,42 @@
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Training;
+
+public class LearningRateScheduleTests
+{
+    [Test]
+    public void WarmupThenCosineDecay()
+    {
+        var s = new WarmupDecaySchedule(1.0, warmupSteps: 4, totalSteps: 14, DecayKind.Cosine, finalRate: 0.1);
+        Assert.That(s.LearningRateAt(0), Is.EqualTo(0.25).Within(1e-12));
+        Assert.That(s.LearningRateAt(3), Is.EqualTo(1.0).Within(1e-12));
+        Assert.That(s.LearningRateAt(9), Is.EqualTo(0.1 + 0.9 * 0.5).Within(1e-12));
+        Assert.That(s.LearningRateAt(14), Is.EqualTo(0.1).Within(1e-12));
+        Assert.That(s.LearningRateAt(100), Is.EqualTo(0.1).Within(1e-12));
+    }
+
+    [Test]
+    public void LinearDecay()
+    {
+        var s = new WarmupDecaySchedule(2.0, 0, 10, DecayKind.Linear);
+        Assert.That(s.LearningRateAt(5), Is.EqualTo(1.0).Within(1e-12));
+    }
+
+    [Test]
+    public void AdjustableScheduleFollowsTheProgram()
+    {
+        var s = new AdjustableSchedule(0.1);
+        Assert.That(s.LearningRateAt(3), Is.EqualTo(0.1));
+        s.LearningRate = 0.7;
+        Assert.That(s.LearningRateAt(4), Is.EqualTo(0.7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => s.LearningRate = double.NaN);
+    }
+
+    [Test]
+    public void MilestonesRejectDuplicatesAndBadRates()
+    {
+        Assert.Throws<ArgumentException>(() => new MilestoneSchedule(0.1, new[] { (3, 0.2), (3, 0.3) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MilestoneSchedule(0.1, new[] { (3, -0.2) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConstantSchedule(0));
+    }
+}
