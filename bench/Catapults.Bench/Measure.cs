@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Catapults.Bench;
+
+/// <summary>Timing and memory helpers shared by the benchmarks.</summary>
+public static class Measure
+{
+    /// <summary>Median wall time in milliseconds of <paramref name="repeats"/> runs after <paramref name="warmups"/> untimed runs.</summary>
+    public static double MedianMilliseconds(Action action, int repeats, int warmups = 1)
+    {
+        for (int i = 0; i < warmups; i++) action();
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return repeats % 2 == 1 ? times[repeats / 2] : 0.5 * (times[repeats / 2 - 1] + times[repeats / 2]);
+    }
+
+    /// <summary>
+    /// Peak resident set size of this process so far, in MiB (VmHWM from /proc/self/status; covers libtorch's
+    /// native allocations, which the GC does not see). Null where /proc is unavailable.
+    /// </summary>
+    public static double? PeakResidentMiB()
+    {
+        const string path = "/proc/self/status";
+        if (!File.Exists(path)) return null;
+        foreach (var line in File.ReadLines(path))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        return null;
+    }
+
+    /// <summary>Resets the peak RSS counter (Linux ≥ 4.0: write 5 to /proc/self/clear_refs). Returns false when not possible.</summary>
+    public static bool ResetPeakResident()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A one-line description of the machine, printed with every table.</summary>
+    public static string MachineLine() =>
+        $"{RuntimeInformation.OSDescription}, {Environment.ProcessorCount} logical cores, " +
+        $"{RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, torch threads {TorchSharp.torch.get_num_threads()}";
+}

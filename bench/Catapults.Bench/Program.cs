@@ -1,0 +1,29 @@
+using System.CommandLine;
+using System.Reflection;
+using Catapults.Bench;
+using Catapults.ML.Runtime;
+
+// Benchmark programs: `dotnet run -c Release --project bench/Catapults.Bench -- <name> [--quick] [--only CASE]`.
+var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
+    .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+    .OrderBy(b => b.Name)
+    .ToList();
+
+var root = new RootCommand("Catapults.NET benchmarks. Figures, not pass/fail; run with -c Release.");
+var quick = new Option<bool>("--quick") { Description = "Smoke-sized run." };
+var only = new Option<string?>("--only") { Description = "Run one case only (benchmark-specific name)." };
+var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: one per core)." };
+foreach (var benchmark in benchmarks)
+{
+    var command = new Command(benchmark.Name, benchmark.Description) { quick, only, threads };
+    command.SetAction(parse =>
+    {
+        TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) });
+        Console.WriteLine($"# {benchmark.Name}: {benchmark.Description}");
+        Console.WriteLine($"# machine: {Measure.MachineLine()}");
+        return benchmark.Run(parse.GetValue(quick), parse.GetValue(only));
+    });
+    root.Subcommands.Add(command);
+}
+return root.Parse(args).Invoke();
