@@ -34,12 +34,12 @@ internal static class TrainingDataReader
     internal const int BlockElements = 1 << 20;
 
     public static TensorDataset Read(IDataView data, DataViewSchema.Column features, int dimension, DataViewSchema.Column label,
-        TargetEncoding encoding, int classCount, string name)
+        TargetEncoding encoding, int classCount, string name, int blockElements = BlockElements)
     {
         TorchRuntime.EnsureLoaded();
         long? expected = data.GetRowCount();
         if (expected > int.MaxValue) throw new ArgumentException($"The training data has {expected} rows; at most {int.MaxValue} are supported.", nameof(data));
-        int blockRows = Math.Max(1, BlockElements / dimension);
+        int blockRows = Math.Max(1, blockElements / dimension);
 
         using var scope = torch.NewDisposeScope();
         Tensor? whole = expected is long n && n > 0 ? torch.empty(new long[] { n, dimension }, ScalarType.Float32) : null;
