@@ -223,7 +223,10 @@ public static class CatapultsModelArchive
         if (zip.GetEntry(entry) is null) return null;
         try
         {
-            return JsonNode.Parse(ReadBytes(zip, entry, name))?.AsObject();
+            var bytes = ReadBytes(zip, entry, name);
+            // Tolerate a UTF-8 byte-order mark: editors and some writers add one.
+            var json = bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes.AsSpan();
+            return JsonNode.Parse(json)?.AsObject();
         }
         catch (JsonException ex)
         {

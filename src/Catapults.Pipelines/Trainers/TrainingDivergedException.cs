@@ -25,7 +25,7 @@ public sealed class TrainingDivergedException : InvalidOperationException
         string where = d is null ? "" : string.Format(c, " at step {0}: {1} (last finite loss {2:G4}, then {3:G4})",
             d.Step, d.Reason, d.LastFiniteLoss, d.OffendingLoss);
         return string.Format(c,
-            "Training diverged{0}. The learning rate there was {1:G4}; lower it, or set ThrowOnDivergence = false " +
+            "Training diverged{0}. The learning rate there was {1:G6}; lower it, or set ThrowOnDivergence = false " +
             "to get the diverged model and its report.", where, learningRate);
     }
 }
