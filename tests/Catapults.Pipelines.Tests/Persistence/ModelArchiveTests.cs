@@ -38,8 +38,8 @@ public class ModelArchiveTests
         using (model)
         {
             using var stream = new MemoryStream();
-            var ex = Assert.Catch(() => _ml.Model.Save(model, data.Schema, stream));
-            Assert.That(ex!.ToString(), Does.Contain("SaveCatapultsModel").And.Contain("LoadCatapultsModel"));
+            var ex = Assert.Throws<NotSupportedException>(() => _ml.Model.Save(model, data.Schema, stream));
+            Assert.That(ex!.Message, Does.Contain("mlContext.Model.SaveCatapultsModel").And.Contain("LoadCatapultsModel"));
         }
     }
 
