@@ -47,12 +47,6 @@ public sealed class MulticlassPrediction
     public uint PredictedLabel { get; set; }
 }
 
-public sealed class MulticlassNamedPrediction
-{
-    public float[] Score { get; set; } = Array.Empty<float>();
-    public string PredictedLabel { get; set; } = "";
-}
-
 /// <summary>Seeded synthetic data, x ~ N(0, I).</summary>
 public static class TestData
 {
