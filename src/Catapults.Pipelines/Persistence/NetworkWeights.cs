@@ -1,0 +1,248 @@
+using System.Globalization;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.Pipelines.Persistence;
+
+/// <summary>Options of <see cref="NetworkWeights.Export(FullyConnectedNetwork, Stream, WeightExportOptions?)"/>.</summary>
+public sealed class WeightExportOptions
+{
+    /// <summary>
+    /// When true, each layer's forward multiplier s_l (and, for the readout, the output multiplier m) is folded into
+    /// the stored weights and biases, so that a plain stack of <c>torch.nn.Linear</c> layers with the same activation
+    /// computes exactly f(x). When false (the default) the raw parameters are stored, as the network trains them, and
+    /// a PyTorch user applies the scales from the metadata.
+    /// </summary>
+    public bool FoldScales { get; set; }
+}
+
+/// <summary>
+/// Exports a <see cref="FullyConnectedNetwork"/>'s weights to safetensors and imports them back.
+/// </summary>
+/// <remarks>
+/// <para><b>Tensor names</b> (float32, PyTorch's <c>nn.Linear</c> layout): <c>layers.{l}.weight</c> with shape
+/// [out_l, in_l] and <c>layers.{l}.bias</c> with shape [out_l] (absent without biases), for l = 0 (input side) to
+/// D − 1 (the readout).</para>
+/// <para><b>Forward pass</b> with raw weights: h₀ = x; h_{l+1} = σ(s_l · h_l W_lᵀ + b_l) for hidden layers and
+/// f(x) = m · (s_{D−1} · h_{D−1} W_{D−1}ᵀ + b_{D−1}). With <see cref="WeightExportOptions.FoldScales"/> the file holds
+/// W′_l = s_l W_l (times m for the readout) and b′ = m·b for the readout, so f(x) is the plain MLP.</para>
+/// <para><b>Metadata</b> (<c>__metadata__</c>, strings): <c>format</c> = <c>catapults.fully_connected</c>,
+/// <c>format_version</c> = <c>1</c>, <c>input_dimension</c>, <c>hidden_widths</c> (comma-separated, empty for a linear
+/// model), <c>output_count</c>, <c>activation</c> (relu, tanh, gelu, identity), <c>use_bias</c>,
+/// <c>parameterization</c> (standard, ntk, mean_field), <c>output_multiplier</c> (m), <c>weight_scales</c> (s_l,
+/// comma-separated), <c>scales_folded</c> (true/false) and <c>forward</c> (the formula above in words).</para>
+/// <para>In PyTorch: <c>safetensors.torch.load_file(path)</c> gives the dictionary; with folded scales it loads into
+/// <c>nn.Sequential(nn.Linear(d, w), nn.ReLU(), nn.Linear(w, O))</c> after renaming <c>layers.{l}</c> to the
+/// Sequential's indices.</para>
+/// </remarks>
+public static class NetworkWeights
+{
+    /// <summary>The <c>format</c> metadata value.</summary>
+    public const string FormatName = "catapults.fully_connected";
+
+    /// <summary>The <c>format_version</c> metadata value this library writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>The name of layer <paramref name="layer"/>'s weight tensor.</summary>
+    public static string WeightName(int layer) => $"layers.{layer}.weight";
+
+    /// <summary>The name of layer <paramref name="layer"/>'s bias tensor.</summary>
+    public static string BiasName(int layer) => $"layers.{layer}.bias";
+
+    /// <summary>Writes the weights of <paramref name="network"/> to a safetensors file at <paramref name="path"/>.</summary>
+    public static void Export(FullyConnectedNetwork network, string path, WeightExportOptions? options = null)
+    {
+        using var stream = File.Create(path);
+        Export(network, stream, options);
+    }
+
+    /// <summary>Writes the weights of <paramref name="network"/> in safetensors format to <paramref name="stream"/>.</summary>
+    public static void Export(FullyConnectedNetwork network, Stream stream, WeightExportOptions? options = null) =>
+        ToSafetensors(network, options).Write(stream);
+
+    /// <summary>The weights of <paramref name="network"/> as a <see cref="SafetensorsFile"/> (names and metadata as described above).</summary>
+    public static SafetensorsFile ToSafetensors(FullyConnectedNetwork network, WeightExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        bool fold = options?.FoldScales ?? false;
+        var layers = network.Layers;
+        var tensors = new List<SafetensorsTensor>();
+        using (torch.no_grad())
+        {
+            for (int l = 0; l < layers.Count; l++)
+            {
+                var layer = layers[l];
+                double multiplier = l == layers.Count - 1 ? network.OutputMultiplier : 1.0;
+                double weightFactor = fold ? layer.WeightScale * multiplier : 1.0;
+                double biasFactor = fold ? multiplier : 1.0;
+                tensors.Add(SafetensorsTensor.FromSingles(WeightName(l), new long[] { layer.OutFeatures, layer.InFeatures }, Values(layer.Weight, weightFactor)));
+                if (layer.Bias is { } bias)
+                    tensors.Add(SafetensorsTensor.FromSingles(BiasName(l), new long[] { layer.OutFeatures }, Values(bias, biasFactor)));
+            }
+        }
+        return new SafetensorsFile(tensors, Metadata(network, fold));
+    }
+
+    /// <summary>Replaces the weights of <paramref name="network"/> by those in the safetensors file at <paramref name="path"/>.</summary>
+    public static void Import(FullyConnectedNetwork network, string path)
+    {
+        using var stream = File.OpenRead(path);
+        Import(network, SafetensorsFile.Read(stream, path));
+    }
+
+    /// <summary>Replaces the weights of <paramref name="network"/> by those in <paramref name="stream"/> (safetensors).</summary>
+    public static void Import(FullyConnectedNetwork network, Stream stream) => Import(network, SafetensorsFile.Read(stream));
+
+    /// <summary>
+    /// Replaces the weights of <paramref name="network"/> by those of <paramref name="file"/>. Every layer tensor must
+    /// be present with the network's shape, and no other tensors may be; values of any float or integer dtype are
+    /// converted to float32. Folded scales (metadata <c>scales_folded</c> = true) are unfolded.
+    /// </summary>
+    public static void Import(FullyConnectedNetwork network, SafetensorsFile file)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(file);
+        CheckMetadata(network, file.Metadata);
+        bool folded = file.Metadata.TryGetValue("scales_folded", out var f) && f == "true";
+        var layers = network.Layers;
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        var updates = new List<(TorchSharp.Modules.Parameter Target, float[] Values, double Divisor)>();
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var layer = layers[l];
+            double multiplier = l == layers.Count - 1 ? network.OutputMultiplier : 1.0;
+            expected.Add(WeightName(l));
+            updates.Add((layer.Weight, Take(file, WeightName(l), new long[] { layer.OutFeatures, layer.InFeatures }),
+                folded ? layer.WeightScale * multiplier : 1.0));
+            if (layer.Bias is { } bias)
+            {
+                expected.Add(BiasName(l));
+                updates.Add((bias, Take(file, BiasName(l), new long[] { layer.OutFeatures }), folded ? multiplier : 1.0));
+            }
+        }
+        var extra = file.Tensors.Select(t => t.Name).Where(n => !expected.Contains(n)).ToList();
+        if (extra.Count > 0)
+            throw new InvalidDataException(
+                $"The weights file holds tensors the network does not have: {string.Join(", ", extra)} (network: {network.Describe()}).");
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        foreach (var (target, values, divisor) in updates)
+        {
+            var source = torch.tensor(values, target.shape);
+            if (divisor != 1.0) source = source / divisor;
+            target.copy_(source.to(target.device));
+        }
+    }
+
+    /// <summary>Builds a new network from a safetensors file written by <see cref="Export(FullyConnectedNetwork, string, WeightExportOptions?)"/>.</summary>
+    public static FullyConnectedNetwork LoadNetwork(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return LoadNetwork(SafetensorsFile.Read(stream, path));
+    }
+
+    /// <summary>Builds a new network from <paramref name="file"/>'s metadata and loads its weights.</summary>
+    public static FullyConnectedNetwork LoadNetwork(SafetensorsFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var m = file.Metadata;
+        string Get(string key) => m.TryGetValue(key, out var v) ? v
+            : throw new InvalidDataException($"The weights file lacks the metadata '{key}' needed to rebuild the network (format {FormatName}).");
+        if (Get("format") != FormatName) throw new InvalidDataException($"The weights file's format is '{m["format"]}', not '{FormatName}'.");
+        var c = CultureInfo.InvariantCulture;
+        var options = new FullyConnectedOptions
+        {
+            InputDimension = int.Parse(Get("input_dimension"), c),
+            HiddenWidths = Get("hidden_widths").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, c)).ToArray(),
+            OutputCount = int.Parse(Get("output_count"), c),
+            Activation = ParseActivation(Get("activation")),
+            UseBias = Get("use_bias") == "true",
+            Parameterization = ParseParameterization(Get("parameterization")),
+            OutputMultiplier = double.Parse(Get("output_multiplier"), c),
+        };
+        TorchRuntime.EnsureLoaded();
+        var network = new FullyConnectedNetwork(options);
+        try
+        {
+            Import(network, file);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    private static float[] Values(Tensor parameter, double factor)
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = parameter.detach().to_type(ScalarType.Float32).cpu();
+        if (factor != 1.0) t = t * factor;
+        return t.contiguous().data<float>().ToArray();
+    }
+
+    private static float[] Take(SafetensorsFile file, string name, long[] shape)
+    {
+        var tensor = file.Find(name) ?? throw new InvalidDataException($"The weights file has no tensor '{name}'.");
+        if (!tensor.Shape.SequenceEqual(shape))
+            throw new InvalidDataException($"Tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], the network needs [{string.Join(", ", shape)}].");
+        return tensor.ToSingles();
+    }
+
+    private static Dictionary<string, string> Metadata(FullyConnectedNetwork network, bool folded)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var o = network.Options;
+        return new Dictionary<string, string>
+        {
+            ["format"] = FormatName,
+            ["format_version"] = FormatVersion.ToString(c),
+            ["input_dimension"] = o.InputDimension.ToString(c),
+            ["hidden_widths"] = string.Join(",", o.HiddenWidths.Select(w => w.ToString(c))),
+            ["output_count"] = o.OutputCount.ToString(c),
+            ["activation"] = o.Activation switch
+            {
+                ActivationKind.Relu => "relu", ActivationKind.Tanh => "tanh", ActivationKind.Gelu => "gelu", _ => "identity",
+            },
+            ["use_bias"] = o.UseBias ? "true" : "false",
+            ["parameterization"] = o.Parameterization switch
+            {
+                Parameterization.Standard => "standard", Parameterization.Ntk => "ntk", _ => "mean_field",
+            },
+            ["output_multiplier"] = o.OutputMultiplier.ToString("R", c),
+            ["weight_scales"] = string.Join(",", network.Layers.Select(l => l.WeightScale.ToString("R", c))),
+            ["scales_folded"] = folded ? "true" : "false",
+            ["forward"] = folded
+                ? "h0 = x; h(l+1) = act(h(l) @ W(l).T + b(l)) for hidden layers; f = h(D-1) @ W(D-1).T + b(D-1) (scales folded in)"
+                : "h0 = x; h(l+1) = act(s(l) * h(l) @ W(l).T + b(l)) for hidden layers; f = m * (s(D-1) * h(D-1) @ W(D-1).T + b(D-1)), s = weight_scales, m = output_multiplier",
+        };
+    }
+
+    private static void CheckMetadata(FullyConnectedNetwork network, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue("format", out var format)) return;
+        if (format != FormatName) throw new InvalidDataException($"The weights file's format is '{format}', not '{FormatName}'.");
+        if (metadata.TryGetValue("format_version", out var version) && int.TryParse(version, CultureInfo.InvariantCulture, out int v) && v > FormatVersion)
+            throw new InvalidDataException($"The weights file has format version {v}; this library reads up to {FormatVersion}.");
+        if (metadata.TryGetValue("activation", out var act) && ParseActivation(act) != network.Activation)
+            throw new InvalidDataException($"The weights file was written for activation '{act}', the network uses {network.Activation}.");
+        if (metadata.TryGetValue("parameterization", out var p) && ParseParameterization(p) != network.Options.Parameterization)
+            throw new InvalidDataException($"The weights file was written for parameterisation '{p}', the network uses {network.Options.Parameterization}.");
+    }
+
+    private static ActivationKind ParseActivation(string text) => text switch
+    {
+        "relu" => ActivationKind.Relu, "tanh" => ActivationKind.Tanh, "gelu" => ActivationKind.Gelu, "identity" => ActivationKind.Identity,
+        _ => throw new InvalidDataException($"Unknown activation '{text}' in the weights file."),
+    };
+
+    private static Parameterization ParseParameterization(string text) => text switch
+    {
+        "standard" => Parameterization.Standard, "ntk" => Parameterization.Ntk, "mean_field" => Parameterization.MeanField,
+        _ => throw new InvalidDataException($"Unknown parameterisation '{text}' in the weights file."),
+    };
+}

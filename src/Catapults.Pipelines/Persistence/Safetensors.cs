@@ -1,0 +1,276 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Catapults.Pipelines.Persistence;
+
+/// <summary>Element types of the safetensors format (the names are the format's dtype strings).</summary>
+public enum SafetensorsDataType
+{
+    /// <summary>64-bit float.</summary>
+    F64,
+    /// <summary>32-bit float.</summary>
+    F32,
+    /// <summary>IEEE 16-bit float.</summary>
+    F16,
+    /// <summary>bfloat16.</summary>
+    BF16,
+    /// <summary>64-bit signed integer.</summary>
+    I64,
+    /// <summary>32-bit signed integer.</summary>
+    I32,
+    /// <summary>16-bit signed integer.</summary>
+    I16,
+    /// <summary>8-bit signed integer.</summary>
+    I8,
+    /// <summary>8-bit unsigned integer.</summary>
+    U8,
+    /// <summary>Boolean, one byte each.</summary>
+    BOOL,
+}
+
+/// <summary>One named tensor of a safetensors file: dtype, shape and raw little-endian bytes.</summary>
+public sealed class SafetensorsTensor
+{
+    /// <summary>Creates a tensor; <paramref name="data"/> must hold exactly numel × element size bytes, little-endian.</summary>
+    public SafetensorsTensor(string name, SafetensorsDataType dataType, long[] shape, byte[] data)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(data);
+        foreach (var s in shape)
+            if (s < 0) throw new ArgumentException($"Tensor '{name}' has a negative dimension in [{string.Join(", ", shape)}].", nameof(shape));
+        Name = name;
+        DataType = dataType;
+        Shape = (long[])shape.Clone();
+        long expected = ElementCount * ElementSize(dataType);
+        if (data.LongLength != expected)
+            throw new ArgumentException($"Tensor '{name}' ({dataType} [{string.Join(", ", shape)}]) needs {expected} bytes, got {data.LongLength}.", nameof(data));
+        Data = data;
+    }
+
+    /// <summary>A float32 tensor from values in row-major order.</summary>
+    public static SafetensorsTensor FromSingles(string name, long[] shape, float[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var bytes = new byte[values.LongLength * 4];
+        if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
+        else for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
+        return new SafetensorsTensor(name, SafetensorsDataType.F32, shape, bytes);
+    }
+
+    /// <summary>The tensor's name (its key in the header).</summary>
+    public string Name { get; }
+
+    /// <summary>The element type.</summary>
+    public SafetensorsDataType DataType { get; }
+
+    /// <summary>The shape; empty for a scalar.</summary>
+    public IReadOnlyList<long> Shape { get; }
+
+    /// <summary>The raw bytes, little-endian, row-major.</summary>
+    public byte[] Data { get; }
+
+    /// <summary>Number of elements (the product of the shape; 1 for a scalar).</summary>
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>The values converted to float32 (exact for F32, F16, BF16 and small integers; rounded for F64 and large integers).</summary>
+    public float[] ToSingles()
+    {
+        long n = ElementCount;
+        var result = new float[n];
+        var data = Data.AsSpan();
+        for (long i = 0; i < n; i++)
+        {
+            int k = (int)i;
+            result[i] = DataType switch
+            {
+                SafetensorsDataType.F32 => BinaryPrimitives.ReadSingleLittleEndian(data[(k * 4)..]),
+                SafetensorsDataType.F64 => (float)BinaryPrimitives.ReadDoubleLittleEndian(data[(k * 8)..]),
+                SafetensorsDataType.F16 => (float)BinaryPrimitives.ReadHalfLittleEndian(data[(k * 2)..]),
+                SafetensorsDataType.BF16 => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(data[(k * 2)..]) << 16),
+                SafetensorsDataType.I64 => BinaryPrimitives.ReadInt64LittleEndian(data[(k * 8)..]),
+                SafetensorsDataType.I32 => BinaryPrimitives.ReadInt32LittleEndian(data[(k * 4)..]),
+                SafetensorsDataType.I16 => BinaryPrimitives.ReadInt16LittleEndian(data[(k * 2)..]),
+                SafetensorsDataType.I8 => (sbyte)data[k],
+                SafetensorsDataType.U8 => data[k],
+                SafetensorsDataType.BOOL => data[k] != 0 ? 1f : 0f,
+                _ => throw new NotSupportedException($"Unknown dtype {DataType}."),
+            };
+        }
+        return result;
+    }
+
+    /// <summary>Bytes per element of <paramref name="type"/>.</summary>
+    public static int ElementSize(SafetensorsDataType type) => type switch
+    {
+        SafetensorsDataType.F64 or SafetensorsDataType.I64 => 8,
+        SafetensorsDataType.F32 or SafetensorsDataType.I32 => 4,
+        SafetensorsDataType.F16 or SafetensorsDataType.BF16 or SafetensorsDataType.I16 => 2,
+        _ => 1,
+    };
+}
+
+/// <summary>
+/// Reads and writes the safetensors format, the weight format PyTorch users load with
+/// <c>safetensors.torch.load_file</c>: an 8-byte little-endian unsigned header length N, N bytes of UTF-8 JSON mapping
+/// each tensor name to <c>{"dtype", "shape", "data_offsets": [begin, end]}</c> (offsets into the data that follows,
+/// which they must cover without gaps or overlaps) plus an optional <c>"__metadata__"</c> map of strings, then the raw
+/// little-endian tensor data. The header is padded with spaces to a multiple of 8 bytes.
+/// </summary>
+public sealed class SafetensorsFile
+{
+    private const string MetadataKey = "__metadata__";
+    private const long MaxHeaderBytes = 100L * 1024 * 1024;
+    private readonly Dictionary<string, SafetensorsTensor> _byName;
+
+    /// <summary>Creates a file from tensors (names must be distinct) and optional string metadata.</summary>
+    public SafetensorsFile(IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        Tensors = tensors.ToList();
+        _byName = new Dictionary<string, SafetensorsTensor>(StringComparer.Ordinal);
+        foreach (var t in Tensors)
+        {
+            if (t.Name == MetadataKey) throw new ArgumentException($"'{MetadataKey}' is reserved and cannot name a tensor.", nameof(tensors));
+            if (!_byName.TryAdd(t.Name, t)) throw new ArgumentException($"Two tensors are named '{t.Name}'.", nameof(tensors));
+        }
+        Metadata = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The tensors, in file order.</summary>
+    public IReadOnlyList<SafetensorsTensor> Tensors { get; }
+
+    /// <summary>The <c>__metadata__</c> strings.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>The tensor named <paramref name="name"/>, or null.</summary>
+    public SafetensorsTensor? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>Writes the file to <paramref name="path"/>.</summary>
+    public void Write(string path)
+    {
+        using var stream = File.Create(path);
+        Write(stream);
+    }
+
+    /// <summary>Writes the file to <paramref name="stream"/>.</summary>
+    public void Write(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var header = new MemoryStream();
+        using (var json = new Utf8JsonWriter(header))
+        {
+            json.WriteStartObject();
+            if (Metadata.Count > 0)
+            {
+                json.WriteStartObject(MetadataKey);
+                foreach (var (key, value) in Metadata) json.WriteString(key, value);
+                json.WriteEndObject();
+            }
+            long offset = 0;
+            foreach (var t in Tensors)
+            {
+                json.WriteStartObject(t.Name);
+                json.WriteString("dtype", t.DataType.ToString());
+                json.WriteStartArray("shape");
+                foreach (var s in t.Shape) json.WriteNumberValue(s);
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                json.WriteNumberValue(offset + t.Data.LongLength);
+                json.WriteEndArray();
+                json.WriteEndObject();
+                offset += t.Data.LongLength;
+            }
+            json.WriteEndObject();
+        }
+        while (header.Length % 8 != 0) header.WriteByte((byte)' ');
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        stream.Write(length);
+        header.Position = 0;
+        header.CopyTo(stream);
+        foreach (var t in Tensors) stream.Write(t.Data);
+    }
+
+    /// <summary>Reads a file from <paramref name="path"/>.</summary>
+    public static SafetensorsFile Read(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>Reads a file from <paramref name="stream"/>; <paramref name="name"/> names it in error messages.</summary>
+    public static SafetensorsFile Read(Stream stream, string name = "safetensors stream")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Span<byte> lengthBytes = stackalloc byte[8];
+        ReadExactly(stream, lengthBytes, name, "the header length");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength == 0 || headerLength > MaxHeaderBytes)
+            throw new InvalidDataException($"{name}: header length {headerLength} is not plausible (expected 1..{MaxHeaderBytes} bytes); this is not a safetensors file.");
+        var header = new byte[headerLength];
+        ReadExactly(stream, header, name, "the header");
+
+        var entries = new List<(string Name, SafetensorsDataType Type, long[] Shape, long Begin, long End)>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            using var doc = JsonDocument.Parse(header.AsMemory().TrimEnd((byte)' '));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{name}: the header is not a JSON object.");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in doc.RootElement.EnumerateObject())
+            {
+                if (!seen.Add(property.Name)) throw new InvalidDataException($"{name}: the header names '{property.Name}' twice.");
+                if (property.Name == MetadataKey)
+                {
+                    foreach (var m in property.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String
+                            ? m.Value.GetString()!
+                            : throw new InvalidDataException($"{name}: metadata '{m.Name}' is not a string.");
+                    continue;
+                }
+                var v = property.Value;
+                string dtype = v.GetProperty("dtype").GetString() ?? "";
+                if (!Enum.TryParse<SafetensorsDataType>(dtype, ignoreCase: false, out var type))
+                    throw new InvalidDataException($"{name}: tensor '{property.Name}' has dtype '{dtype}', which is not supported.");
+                var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+                var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+                if (offsets.Length != 2) throw new InvalidDataException($"{name}: tensor '{property.Name}' needs two data offsets.");
+                entries.Add((property.Name, type, shape, offsets[0], offsets[1]));
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{name}: the header is not valid safetensors JSON ({ex.Message}).", ex);
+        }
+
+        long expectedEnd = 0;
+        foreach (var e in entries.OrderBy(e => e.Begin))
+        {
+            if (e.Begin != expectedEnd || e.End < e.Begin)
+                throw new InvalidDataException($"{name}: tensor '{e.Name}' occupies bytes [{e.Begin}, {e.End}), which leaves a gap or overlaps another tensor.");
+            long numel = e.Shape.Aggregate(1L, (a, b) => b < 0 ? throw new InvalidDataException($"{name}: tensor '{e.Name}' has a negative dimension.") : a * b);
+            if (e.End - e.Begin != numel * SafetensorsTensor.ElementSize(e.Type))
+                throw new InvalidDataException($"{name}: tensor '{e.Name}' ({e.Type} [{string.Join(", ", e.Shape)}]) spans {e.End - e.Begin} bytes, expected {numel * SafetensorsTensor.ElementSize(e.Type)}.");
+            expectedEnd = e.End;
+        }
+        var data = new byte[expectedEnd];
+        ReadExactly(stream, data, name, "the tensor data");
+        var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.Type, e.Shape, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)).ToArray()));
+        return new SafetensorsFile(tensors, metadata);
+    }
+
+    private static void ReadExactly(Stream stream, Span<byte> buffer, string name, string what)
+    {
+        int read = 0;
+        while (read < buffer.Length)
+        {
+            int n = stream.Read(buffer[read..]);
+            if (n == 0) throw new InvalidDataException($"{name}: the file ends inside {what} ({read} of {buffer.Length} bytes).");
+            read += n;
+        }
+    }
+}

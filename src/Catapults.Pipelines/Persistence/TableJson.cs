@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Analysis;
+
+namespace Catapults.Pipelines.Persistence;
+
+/// <summary>
+/// Writes a DataFrame as JSON, column by column, and reads it back with the same column types and nulls:
+/// <c>{"rows": n, "columns": [{"name", "type", "values": [...]}]}</c>. Types: Boolean, Int32, Int64, Single, Double and
+/// String. Non-finite floats are written as the strings "NaN", "Infinity" and "-Infinity" (JSON has no such numbers);
+/// doubles use the shortest representation that reads back to the same value.
+/// </summary>
+internal static class TableJson
+{
+    public static JsonObject Write(DataFrame table)
+    {
+        var columns = new JsonArray();
+        foreach (var column in table.Columns)
+        {
+            string type = TypeName(column.DataType, column.Name);
+            var values = new JsonArray();
+            for (long i = 0; i < column.Length; i++) values.Add(ToNode(column[i]));
+            columns.Add(new JsonObject { ["name"] = column.Name, ["type"] = type, ["values"] = values });
+        }
+        return new JsonObject { ["rows"] = table.Rows.Count, ["columns"] = columns };
+    }
+
+    public static DataFrame Read(JsonObject json, string what)
+    {
+        var columns = new List<DataFrameColumn>();
+        foreach (var node in json["columns"]?.AsArray() ?? throw new InvalidDataException($"{what}: a table without columns."))
+        {
+            var c = node!.AsObject();
+            string name = c["name"]!.GetValue<string>();
+            string type = c["type"]!.GetValue<string>();
+            var values = c["values"]!.AsArray();
+            int n = values.Count;
+            DataFrameColumn column = type switch
+            {
+                "Boolean" => new BooleanDataFrameColumn(name, values.Select(v => v is null ? (bool?)null : v.GetValue<bool>())),
+                "Int32" => new Int32DataFrameColumn(name, values.Select(v => v is null ? (int?)null : v.GetValue<int>())),
+                "Int64" => new Int64DataFrameColumn(name, values.Select(v => v is null ? (long?)null : v.GetValue<long>())),
+                "Single" => new SingleDataFrameColumn(name, values.Select(v => v is null ? (float?)null : (float)ReadDouble(v))),
+                "Double" => new DoubleDataFrameColumn(name, values.Select(v => v is null ? (double?)null : ReadDouble(v))),
+                "String" => new StringDataFrameColumn(name, values.Select(v => v?.GetValue<string>())),
+                _ => throw new InvalidDataException($"{what}: column '{name}' has type '{type}', which this version cannot read."),
+            };
+            if (column.Length != n) throw new InvalidDataException($"{what}: column '{name}' could not be read back.");
+            columns.Add(column);
+        }
+        return new DataFrame(columns);
+    }
+
+    private static string TypeName(Type type, string column) =>
+        type == typeof(bool) ? "Boolean"
+        : type == typeof(int) ? "Int32"
+        : type == typeof(long) ? "Int64"
+        : type == typeof(float) ? "Single"
+        : type == typeof(double) ? "Double"
+        : type == typeof(string) ? "String"
+        : throw new NotSupportedException(
+            $"Report tables can hold Boolean, Int32, Int64, Single, Double and String columns; column '{column}' holds {type.Name}.");
+
+    private static JsonNode? ToNode(object? value) => value switch
+    {
+        null => null,
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        float f => float.IsFinite(f) ? JsonValue.Create((double)f) : JsonValue.Create(NonFinite(f)),
+        double d => double.IsFinite(d) ? JsonValue.Create(d) : JsonValue.Create(NonFinite(d)),
+        string s => JsonValue.Create(s),
+        _ => throw new NotSupportedException($"Cannot write a {value.GetType().Name} into a report table."),
+    };
+
+    internal static string NonFinite(double value) =>
+        double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+
+    internal static double ReadDouble(JsonNode node)
+    {
+        var value = node.AsValue();
+        if (value.TryGetValue<double>(out var d)) return d;
+        return value.GetValue<string>() switch
+        {
+            "NaN" => double.NaN,
+            "Infinity" => double.PositiveInfinity,
+            "-Infinity" => double.NegativeInfinity,
+            var s => double.Parse(s, CultureInfo.InvariantCulture),
+        };
+    }
+
+    internal static JsonNode Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(NonFinite(value));
+}

@@ -1,0 +1,134 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Trainers;
+
+/// <summary>
+/// Schema checks shared by the estimators and transformers. Each failure names the column, what was found and what
+/// was expected, and says how to fix it.
+/// </summary>
+internal static class ColumnChecks
+{
+    private const string ParamName = "inputSchema";
+
+    /// <summary>The feature column: a known-size, non-empty vector of Single. Returns the column and its size.</summary>
+    public static (DataViewSchema.Column Column, int Dimension) Features(DataViewSchema schema, string name)
+    {
+        var column = Find(schema, name, "Feature");
+        if (column.Type is VectorDataViewType vector && vector.ItemType == NumberDataViewType.Single)
+        {
+            if (!vector.IsKnownSize)
+                throw new ArgumentException(
+                    $"Feature column '{name}' is a variable-length vector of Single; the network needs the same number of features " +
+                    "in every row. Give it a fixed size (for example with mlContext.Transforms.Concatenate of fixed-size columns).", ParamName);
+            return (column, vector.Size);
+        }
+        throw new ArgumentException(
+            $"Feature column '{name}' has type {column.Type}, but a known-size vector of Single is required. " +
+            (column.Type == NumberDataViewType.Single
+                ? $"Wrap scalar columns into a vector with mlContext.Transforms.Concatenate(\"{name}\", ...)."
+                : "Convert it with mlContext.Transforms.Conversion.ConvertType(..., DataKind.Single) and Concatenate."), ParamName);
+    }
+
+    /// <summary>The feature column at prediction time: exactly a vector of <paramref name="dimension"/> Single values.</summary>
+    public static DataViewSchema.Column PredictionFeatures(DataViewSchema schema, string name, int dimension)
+    {
+        var (column, size) = Features(schema, name);
+        if (size != dimension)
+            throw new ArgumentException(
+                $"Feature column '{name}' has {size} slots, but the network was trained on {dimension} features.", ParamName);
+        return column;
+    }
+
+    /// <summary>A regression label: a Single scalar.</summary>
+    public static DataViewSchema.Column RegressionLabel(DataViewSchema schema, string name)
+    {
+        var column = Find(schema, name, "Label");
+        if (column.Type != NumberDataViewType.Single)
+            throw new ArgumentException(
+                $"Label column '{name}' has type {column.Type}, but regression needs a Single label. " +
+                "Convert it with mlContext.Transforms.Conversion.ConvertType(..., DataKind.Single).", ParamName);
+        return column;
+    }
+
+    /// <summary>A binary label: Boolean.</summary>
+    public static DataViewSchema.Column BinaryLabel(DataViewSchema schema, string name)
+    {
+        var column = Find(schema, name, "Label");
+        if (column.Type != BooleanDataViewType.Instance)
+            throw new ArgumentException(
+                $"Label column '{name}' has type {column.Type}, but binary classification needs a Boolean label " +
+                "(true for the positive class). Convert it, e.g. with mlContext.Transforms.CustomMapping or ConvertType(..., DataKind.Boolean).", ParamName);
+        return column;
+    }
+
+    /// <summary>A multiclass label: a key of known cardinality K ≥ 2. Returns the column and K.</summary>
+    public static (DataViewSchema.Column Column, int ClassCount) MulticlassLabel(DataViewSchema schema, string name)
+    {
+        var column = Find(schema, name, "Label");
+        if (column.Type is not KeyDataViewType key)
+            throw new ArgumentException(
+                $"Label column '{name}' has type {column.Type}, but multiclass classification needs a key-typed label. " +
+                $"Map the class values to keys with mlContext.Transforms.Conversion.MapValueToKey(\"{name}\").", ParamName);
+        if (key.Count == 0 || key.Count > int.MaxValue)
+            throw new ArgumentException(
+                $"Label column '{name}' is a key of unknown cardinality ({key}); the network needs the number of classes. " +
+                "Use MapValueToKey, which gives keys of known cardinality.", ParamName);
+        if (key.Count < 2)
+            throw new ArgumentException(
+                $"Label column '{name}' is a key with {key.Count} value; multiclass classification needs at least 2 classes.", ParamName);
+        return (column, (int)key.Count);
+    }
+
+    /// <summary>The feature column of a schema shape (estimator output-schema propagation).</summary>
+    public static void Features(SchemaShape shape, string name)
+    {
+        var column = Find(shape, name, "Feature");
+        if (column.Kind == SchemaShape.Column.VectorKind.VariableVector && column.ItemType == NumberDataViewType.Single && !column.IsKey)
+            throw new ArgumentException(
+                $"Feature column '{name}' is a variable-length vector of Single; the network needs the same number of features in every row.", ParamName);
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single || column.IsKey)
+            throw new ArgumentException(
+                $"Feature column '{name}' is {Describe(column)}, but a known-size vector of Single is required. " +
+                $"Build it with mlContext.Transforms.Concatenate(\"{name}\", ...).", ParamName);
+    }
+
+    /// <summary>The label column of a schema shape, checked for <paramref name="kind"/>.</summary>
+    public static SchemaShape.Column Label(SchemaShape shape, string name, Transformers.PredictionKind kind)
+    {
+        var column = Find(shape, name, "Label");
+        bool scalar = column.Kind == SchemaShape.Column.VectorKind.Scalar;
+        switch (kind)
+        {
+            case Transformers.PredictionKind.Regression when !(scalar && !column.IsKey && column.ItemType == NumberDataViewType.Single):
+                throw new ArgumentException($"Label column '{name}' is {Describe(column)}, but regression needs a Single label.", ParamName);
+            case Transformers.PredictionKind.BinaryClassification when !(scalar && !column.IsKey && column.ItemType == BooleanDataViewType.Instance):
+                throw new ArgumentException($"Label column '{name}' is {Describe(column)}, but binary classification needs a Boolean label.", ParamName);
+            case Transformers.PredictionKind.MulticlassClassification when !(scalar && column.IsKey):
+                throw new ArgumentException(
+                    $"Label column '{name}' is {Describe(column)}, but multiclass classification needs a key-typed label " +
+                    $"(use mlContext.Transforms.Conversion.MapValueToKey(\"{name}\")).", ParamName);
+        }
+        return column;
+    }
+
+    private static DataViewSchema.Column Find(DataViewSchema schema, string name, string role)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return schema.GetColumnOrNull(name) ?? throw new ArgumentException(
+            $"{role} column '{name}' was not found in the input. Available columns: " +
+            $"{string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.", ParamName);
+    }
+
+    private static SchemaShape.Column Find(SchemaShape shape, string name, string role)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (OutputShapes.TryFind(shape, name, out var column)) return column;
+        throw new ArgumentException(
+            $"{role} column '{name}' was not found in the input. Available columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.", ParamName);
+    }
+
+    private static string Describe(SchemaShape.Column column) =>
+        $"{column.Kind switch { SchemaShape.Column.VectorKind.Scalar => "a scalar", SchemaShape.Column.VectorKind.Vector => "a vector", _ => "a variable-length vector" }} " +
+        $"of {(column.IsKey ? "key " : "")}{column.ItemType}";
+}

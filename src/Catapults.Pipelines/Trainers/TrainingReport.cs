@@ -1,0 +1,149 @@
+using Catapults.ML.Training;
+using Microsoft.Data.Analysis;
+
+namespace Catapults.Pipelines.Trainers;
+
+/// <summary>
+/// One optimiser step as the pipeline layer records it: the engine's <see cref="StepRecord"/> without the batch's row
+/// indices (those are recomputable from the shuffle seed, and storing them would cost n values per step in full-batch
+/// gradient descent), plus the batch size.
+/// </summary>
+/// <param name="Step">Step index t, from 0.</param>
+/// <param name="Epoch">Epoch index, from 0.</param>
+/// <param name="LearningRate">The rate used for the update w_t → w_{t+1}.</param>
+/// <param name="BatchLoss">The batch loss L_B(w_t) before the update.</param>
+/// <param name="BatchSize">Number of samples in the batch.</param>
+/// <param name="FullTrainingLoss">The full training loss L(w_t) when it was computed at this step, else null.</param>
+public sealed record TrainingStepRecord(int Step, int Epoch, double LearningRate, double BatchLoss, int BatchSize, double? FullTrainingLoss);
+
+/// <summary>Facts about the trained model that a report states next to the training history.</summary>
+/// <param name="ModelDescription">The architecture in words.</param>
+/// <param name="ParameterCount">Number of trainable scalars.</param>
+/// <param name="TrainingRowCount">Number of training rows n.</param>
+/// <param name="FeatureCount">Number of input features d.</param>
+/// <param name="Loss">The loss minimised, in words (with its normalisation).</param>
+public sealed record TrainingModelInfo(string ModelDescription, long ParameterCount, int TrainingRowCount, int FeatureCount, string Loss);
+
+/// <summary>
+/// What happened while a network transformer was trained: how the run ended, one record per step, facts about the
+/// model, and further named tables. Every part is available as a <see cref="DataFrame"/>, and the whole report is
+/// saved with the model.
+/// </summary>
+/// <remarks>
+/// <see cref="Tables"/> is the extension point of the report: a table added there (for example the diagnostics
+/// observer's NTK-spectrum records or the detected catapult events) is saved and loaded with the model without any
+/// change to the file format. The names <c>"steps"</c> and <c>"summary"</c> are reserved.
+/// </remarks>
+public sealed class TrainingReport
+{
+    /// <summary>Name of the steps table in saved models and in <see cref="AllTables"/>.</summary>
+    public const string StepsTableName = "steps";
+
+    /// <summary>Name of the one-row summary table in <see cref="AllTables"/>.</summary>
+    public const string SummaryTableName = "summary";
+
+    private readonly Dictionary<string, DataFrame> _tables;
+
+    /// <summary>Creates a report.</summary>
+    public TrainingReport(TrainingResult result, IReadOnlyList<TrainingStepRecord> steps, TrainingModelInfo model,
+        IReadOnlyDictionary<string, DataFrame>? tables = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(steps);
+        ArgumentNullException.ThrowIfNull(model);
+        Result = result;
+        Steps = steps;
+        Model = model;
+        _tables = new Dictionary<string, DataFrame>(StringComparer.Ordinal);
+        if (tables is not null)
+            foreach (var (name, table) in tables) AddTable(name, table);
+    }
+
+    /// <summary>How the run ended: outcome, steps, epochs, final training loss, divergence and wall time.</summary>
+    public TrainingResult Result { get; }
+
+    /// <summary>One record per optimiser step, in order.</summary>
+    public IReadOnlyList<TrainingStepRecord> Steps { get; }
+
+    /// <summary>Facts about the trained model.</summary>
+    public TrainingModelInfo Model { get; }
+
+    /// <summary>Further named tables (diagnostics, events, anything an observer recorded); empty by default.</summary>
+    public IReadOnlyDictionary<string, DataFrame> Tables => _tables;
+
+    /// <summary>Adds or replaces a named table. Names must be non-empty and not <c>"steps"</c> or <c>"summary"</c>.</summary>
+    public void AddTable(string name, DataFrame table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A table needs a name.", nameof(name));
+        if (name is StepsTableName or SummaryTableName)
+            throw new ArgumentException($"The table name '{name}' is reserved for the report's own tables.", nameof(name));
+        _tables[name] = table;
+    }
+
+    /// <summary>
+    /// The steps as a DataFrame: columns Step, Epoch (Int32), LearningRate, BatchLoss (Double), BatchSize (Int32) and
+    /// FullTrainingLoss (Double, null where not computed).
+    /// </summary>
+    public DataFrame StepsToDataFrame()
+    {
+        int n = Steps.Count;
+        var step = new Int32DataFrameColumn("Step", n);
+        var epoch = new Int32DataFrameColumn("Epoch", n);
+        var rate = new DoubleDataFrameColumn("LearningRate", n);
+        var batchLoss = new DoubleDataFrameColumn("BatchLoss", n);
+        var batchSize = new Int32DataFrameColumn("BatchSize", n);
+        var fullLoss = new DoubleDataFrameColumn("FullTrainingLoss", n);
+        for (int i = 0; i < n; i++)
+        {
+            var r = Steps[i];
+            step[i] = r.Step;
+            epoch[i] = r.Epoch;
+            rate[i] = r.LearningRate;
+            batchLoss[i] = r.BatchLoss;
+            batchSize[i] = r.BatchSize;
+            fullLoss[i] = r.FullTrainingLoss;
+        }
+        return new DataFrame(step, epoch, rate, batchLoss, batchSize, fullLoss);
+    }
+
+    /// <summary>
+    /// A one-row summary: Outcome, Steps, Epochs, FinalTrainingLoss, DivergedAtStep, DivergenceReason, WallTimeSeconds,
+    /// Model, ParameterCount, TrainingRowCount, FeatureCount and Loss. Summaries of several runs append into one table
+    /// (<c>DataFrame.Append</c>) for a sweep.
+    /// </summary>
+    public DataFrame SummaryToDataFrame()
+    {
+        var r = Result;
+        return new DataFrame(
+            new StringDataFrameColumn("Outcome", new[] { r.Outcome.ToString() }),
+            new Int32DataFrameColumn("Steps", new[] { r.Steps }),
+            new Int32DataFrameColumn("Epochs", new[] { r.Epochs }),
+            new DoubleDataFrameColumn("FinalTrainingLoss", new double?[] { r.FinalTrainingLoss }),
+            new Int32DataFrameColumn("DivergedAtStep", new int?[] { r.Divergence?.Step }),
+            new StringDataFrameColumn("DivergenceReason", new[] { r.Divergence?.Reason }),
+            new DoubleDataFrameColumn("WallTimeSeconds", new[] { r.WallTime.TotalSeconds }),
+            new StringDataFrameColumn("Model", new[] { Model.ModelDescription }),
+            new Int64DataFrameColumn("ParameterCount", new[] { Model.ParameterCount }),
+            new Int32DataFrameColumn("TrainingRowCount", new[] { Model.TrainingRowCount }),
+            new Int32DataFrameColumn("FeatureCount", new[] { Model.FeatureCount }),
+            new StringDataFrameColumn("Loss", new[] { Model.Loss }));
+    }
+
+    /// <summary>Every table of the report by name: <c>"summary"</c>, <c>"steps"</c> and the entries of <see cref="Tables"/>.</summary>
+    public IReadOnlyDictionary<string, DataFrame> AllTables()
+    {
+        var all = new Dictionary<string, DataFrame>(StringComparer.Ordinal)
+        {
+            [SummaryTableName] = SummaryToDataFrame(),
+            [StepsTableName] = StepsToDataFrame(),
+        };
+        foreach (var (name, table) in _tables) all[name] = table;
+        return all;
+    }
+
+    /// <summary>A one-line account of the run.</summary>
+    public override string ToString() =>
+        $"{Result.Outcome} after {Result.Steps} steps ({Result.Epochs} epochs), final training loss " +
+        $"{(Result.FinalTrainingLoss is double l ? l.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}; {Model.ModelDescription}";
+}

@@ -1,0 +1,125 @@
+using Catapults.Pipelines.Persistence;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Transformers;
+
+/// <summary>
+/// Base of the network prediction transformers: applies a trained network to a feature column and adds ML.NET's
+/// standard prediction columns, keeping every input column. It works as an ML.NET <see cref="ITransformer"/>
+/// everywhere (Transform, TransformerChain, PredictionEngine, the evaluators) except <c>mlContext.Model.Save</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Saving.</b> ML.NET's <c>mlContext.Model.Save</c> cannot hold a transformer from another assembly (its save context
+/// is internal to ML.NET), so it fails on this transformer and on any chain that contains one. Use
+/// <c>mlContext.Model.SaveCatapultsModel(model, inputSchema, path)</c> and <c>mlContext.Model.LoadCatapultsModel(path, out schema)</c>
+/// (or <see cref="Save(string)"/> and the <c>Load</c> method of each transformer type): they write one versioned zip
+/// holding ML.NET's own transformers in ML.NET's format and the networks in this library's (see <see cref="CatapultsModelArchive"/>).
+/// </para>
+/// <para>
+/// <b>Native memory.</b> The network's weights are native tensors; <see cref="Dispose"/> frees them at once rather
+/// than at garbage collection.
+/// </para>
+/// </remarks>
+public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<TorchNetworkModelParameters>, IDisposable
+{
+    internal const string SaveNotSupportedMessage =
+        "mlContext.Model.Save cannot save a Catapults.NET network transformer (ML.NET's model format has no entry for " +
+        "transformers from other assemblies). Save the model with mlContext.Model.SaveCatapultsModel(model, inputSchema, path) " +
+        "and load it with mlContext.Model.LoadCatapultsModel(path, out inputSchema) (namespace Catapults.Pipelines.Catalog); " +
+        "the file holds ML.NET's own transformers in ML.NET's format next to the networks.";
+
+    private readonly TorchNetworkTrainerOptions _options;
+
+    private protected TorchNetworkPredictionTransformer(TorchNetworkModelParameters model, TorchNetworkTrainerOptions options,
+        TrainingReport report, PredictionHead head)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(report);
+        if (model.OutputCount != head.OutputCount)
+            throw new ArgumentException($"The network has {model.OutputCount} outputs; the {head.Kind} head reads {head.OutputCount}.", nameof(model));
+        Model = model;
+        _options = options;
+        Report = report;
+        Head = head;
+        FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.InputDimension);
+    }
+
+    /// <summary>The trained network.</summary>
+    public TorchNetworkModelParameters Model { get; }
+
+    /// <summary>Name of the feature column the network reads.</summary>
+    public string FeatureColumnName => _options.FeatureColumnName;
+
+    /// <summary>Type of the feature column: a vector of d Single values.</summary>
+    public DataViewType FeatureColumnType { get; }
+
+    /// <summary>Name of the label column the network was trained on (not needed for prediction).</summary>
+    public string LabelColumnName => _options.LabelColumnName;
+
+    /// <summary>The task, which decides the output columns.</summary>
+    public PredictionKind Kind => Head.Kind;
+
+    /// <summary>The training report: how the run ended, the step records and any further tables.</summary>
+    public TrainingReport Report { get; }
+
+    /// <summary>The options the network was trained with (a snapshot taken at <c>Fit</c>).</summary>
+    public TorchNetworkTrainerOptions TrainingOptions => _options;
+
+    internal PredictionHead Head { get; }
+
+    /// <summary>Always true: the transformer maps rows one to one.</summary>
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>The input schema plus the prediction columns; checks the feature column.</summary>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => Bind(inputSchema).OutputSchema;
+
+    /// <summary>A mapper that predicts one row at a time (used by PredictionEngine and transformer chains).</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new PredictionRowMapper(Bind(inputSchema), Model);
+
+    /// <summary>
+    /// The input plus the prediction columns, computed lazily when a cursor reads them (in blocks of rows for
+    /// unshuffled cursors).
+    /// </summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new PredictionDataView(input, Bind(input.Schema), Model);
+    }
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) => throw new NotSupportedException(SaveNotSupportedMessage);
+
+    /// <summary>Saves this transformer (network, options and report) to a versioned model zip at <paramref name="path"/>.</summary>
+    public void Save(string path) => CatapultsModelArchive.Save(this, null, path);
+
+    /// <summary>Saves this transformer to a versioned model zip written to <paramref name="stream"/>.</summary>
+    public void Save(Stream stream) => CatapultsModelArchive.Save(this, null, stream);
+
+    /// <summary>
+    /// Writes the network's weights to a safetensors file that PyTorch can read; the tensor names and the metadata are
+    /// described in <see cref="NetworkWeights"/>.
+    /// </summary>
+    public void ExportWeights(string path, WeightExportOptions? options = null) => NetworkWeights.Export(Model.Network, path, options);
+
+    /// <summary>
+    /// Replaces the network's weights by those of a safetensors file (as written by <see cref="ExportWeights"/> or by
+    /// PyTorch with the same names and shapes).
+    /// </summary>
+    public void ImportWeights(string path) => NetworkWeights.Import(Model.Network, path);
+
+    /// <summary>Frees the network's native memory. The transformer cannot predict afterwards.</summary>
+    public void Dispose()
+    {
+        Model.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private BoundSchema Bind(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new BoundSchema(inputSchema, FeatureColumnName, Model.InputDimension, Head);
+    }
+}

@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using Catapults.ML.Models;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Persistence;
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Tests.Trainers;
+using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Transformers;
+using Microsoft.ML;
+
+namespace Catapults.Pipelines.Tests.Persistence;
+
+public class SafetensorsTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    [Test]
+    public void TheBytesFollowTheFormat()
+    {
+        var file = new SafetensorsFile(new[] { SafetensorsTensor.FromSingles("w", new long[] { 2 }, new[] { 1f, -2f }) },
+            new Dictionary<string, string> { ["note"] = "x" });
+        using var stream = new MemoryStream();
+        file.Write(stream);
+        var bytes = stream.ToArray();
+
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        Assert.That(n % 8, Is.EqualTo(0UL), "the header is padded to 8 bytes");
+        Assert.That(bytes.Length, Is.EqualTo(8 + (int)n + 8));
+        using var header = JsonDocument.Parse(Encoding.UTF8.GetString(bytes, 8, (int)n).TrimEnd(' '));
+        var w = header.RootElement.GetProperty("w");
+        Assert.That(w.GetProperty("dtype").GetString(), Is.EqualTo("F32"));
+        Assert.That(w.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()), Is.EqualTo(new long[] { 2 }));
+        Assert.That(w.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()), Is.EqualTo(new long[] { 0, 8 }));
+        Assert.That(header.RootElement.GetProperty("__metadata__").GetProperty("note").GetString(), Is.EqualTo("x"));
+        var data = bytes.AsSpan(8 + (int)n);
+        Assert.That(BinaryPrimitives.ReadSingleLittleEndian(data), Is.EqualTo(1f));
+        Assert.That(BinaryPrimitives.ReadSingleLittleEndian(data[4..]), Is.EqualTo(-2f));
+    }
+
+    [Test]
+    public void OtherDtypesConvertToSingle()
+    {
+        var f16 = new byte[4];
+        BinaryPrimitives.WriteHalfLittleEndian(f16, (Half)1.5);
+        BinaryPrimitives.WriteHalfLittleEndian(f16.AsSpan(2), (Half)(-0.25));
+        var bf16 = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(bf16, (ushort)(BitConverter.SingleToInt32Bits(3.0f) >> 16));
+        var f64 = new byte[8];
+        BinaryPrimitives.WriteDoubleLittleEndian(f64, 0.125);
+        var i64 = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(i64, -7);
+        var file = new SafetensorsFile(new[]
+        {
+            new SafetensorsTensor("a", SafetensorsDataType.F16, new long[] { 2 }, f16),
+            new SafetensorsTensor("b", SafetensorsDataType.BF16, new long[] { 1 }, bf16),
+            new SafetensorsTensor("c", SafetensorsDataType.F64, Array.Empty<long>(), f64),
+            new SafetensorsTensor("d", SafetensorsDataType.I64, new long[] { 1, 1 }, i64),
+        });
+        using var stream = new MemoryStream();
+        file.Write(stream);
+        stream.Position = 0;
+        var read = SafetensorsFile.Read(stream);
+        Assert.That(read.Find("a")!.ToSingles(), Is.EqualTo(new[] { 1.5f, -0.25f }));
+        Assert.That(read.Find("b")!.ToSingles(), Is.EqualTo(new[] { 3f }));
+        Assert.That(read.Find("c")!.ToSingles(), Is.EqualTo(new[] { 0.125f }));
+        Assert.That(read.Find("c")!.Shape, Is.Empty);
+        Assert.That(read.Find("d")!.ToSingles(), Is.EqualTo(new[] { -7f }));
+    }
+
+    [Test]
+    public void BrokenFilesAreRefusedWithAReason()
+    {
+        static byte[] WithHeader(string json, int dataBytes)
+        {
+            var header = Encoding.UTF8.GetBytes(json);
+            var bytes = new byte[8 + header.Length + dataBytes];
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+            header.CopyTo(bytes, 8);
+            return bytes;
+        }
+        var gap = WithHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
+        Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(gap)))!.Message, Does.Contain("gap"));
+        var size = WithHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8);
+        Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(size)))!.Message, Does.Contain("expected 12"));
+        var truncated = WithHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8);
+        Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(truncated)))!.Message, Does.Contain("ends inside"));
+        var dtype = WithHeader("{\"w\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8);
+        Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(dtype)))!.Message, Does.Contain("C64"));
+        Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(Encoding.UTF8.GetBytes("PK not a safetensors file"))));
+    }
+
+    private TorchNetworkRegressionTransformer TrainTwoHiddenLayers(ActivationKind activation, Parameterization parameterization)
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.HiddenWidths = new[] { 8, 5 };
+        options.Activation = activation;
+        options.Parameterization = parameterization;
+        options.OutputMultiplier = 0.5;
+        return _ml.Regression.Trainers.TorchNetwork(options).Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 81)));
+    }
+
+    /// <summary>An MLP forward pass in double, from the file's tensors and nothing else.</summary>
+    private static double ManualForward(SafetensorsFile file, float[] x, bool folded)
+    {
+        var m = file.Metadata;
+        var scales = m["weight_scales"].Split(',').Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        double multiplier = double.Parse(m["output_multiplier"], System.Globalization.CultureInfo.InvariantCulture);
+        var h = x.Select(v => (double)v).ToArray();
+        for (int l = 0; l < scales.Length; l++)
+        {
+            var w = file.Find($"layers.{l}.weight")!;
+            var b = file.Find($"layers.{l}.bias")!.ToSingles();
+            var wv = w.ToSingles();
+            int rows = (int)w.Shape[0], cols = (int)w.Shape[1];
+            var next = new double[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                double z = 0;
+                for (int j = 0; j < cols; j++) z += wv[i * cols + j] * h[j];
+                next[i] = (folded ? z : scales[l] * z) + b[i];
+                if (l + 1 < scales.Length) next[i] = Math.Tanh(next[i]);
+            }
+            h = next;
+        }
+        return folded ? h[0] : multiplier * h[0];
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ExportedWeightsReproduceThePredictionsByAPlainForwardPass(bool fold)
+    {
+        using var model = TrainTwoHiddenLayers(ActivationKind.Tanh, Parameterization.Ntk);
+        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            model.ExportWeights(path, new WeightExportOptions { FoldScales = fold });
+            var file = SafetensorsFile.Read(path);
+            Assert.That(file.Tensors.Select(t => t.Name), Is.EqualTo(new[]
+            {
+                "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias", "layers.2.weight", "layers.2.bias",
+            }));
+            Assert.That(file.Find("layers.0.weight")!.Shape, Is.EqualTo(new long[] { 8, TestData.Dimension }));
+            Assert.That(file.Metadata["scales_folded"], Is.EqualTo(fold ? "true" : "false"));
+            Assert.That(file.Metadata["parameterization"], Is.EqualTo("ntk"));
+            foreach (var row in TestData.Rank2(20, seed: 82))
+                Assert.That(ManualForward(file, row.Features, fold), Is.EqualTo(model.Model.PredictRaw(row.Features)[0]).Within(1e-5));
+
+            // Importing into the same architecture, whatever its initial weights, restores the predictions exactly.
+            using var network = NetworkWeights.LoadNetwork(path);
+            var x = TestData.Rank2(1, seed: 83)[0].Features;
+            using var input = TorchSharp.torch.tensor(x, new long[] { 1, x.Length });
+            using var output = network.forward(input);
+            Assert.That(output.item<float>(), Is.EqualTo(model.Model.PredictRaw(x)[0]).Within(fold ? 1e-6 : 0));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void ImportReplacesWeightsAndChecksShapes()
+    {
+        using var source = TrainTwoHiddenLayers(ActivationKind.Tanh, Parameterization.Ntk);
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.HiddenWidths = new[] { 8, 5 };
+        options.Activation = ActivationKind.Tanh;
+        options.OutputMultiplier = 0.5;
+        options.Seed = 1234;
+        options.MaximumSteps = 1;
+        using var target = _ml.Regression.Trainers.TorchNetwork(options).Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 84)));
+        var x = TestData.Rank2(1, seed: 85)[0].Features;
+        Assert.That(target.Model.PredictRaw(x)[0], Is.Not.EqualTo(source.Model.PredictRaw(x)[0]));
+        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            source.ExportWeights(path);
+            target.ImportWeights(path);
+            Assert.That(target.Model.PredictRaw(x)[0], Is.EqualTo(source.Model.PredictRaw(x)[0]));
+
+            using var narrow = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options { Activation = ActivationKind.Tanh }))
+                .Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 86)));
+            var ex = Assert.Throws<InvalidDataException>(() => narrow.ImportWeights(path));
+            Assert.That(ex!.Message, Does.Contain("layers.0.weight").Or.Contain("layers.2"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

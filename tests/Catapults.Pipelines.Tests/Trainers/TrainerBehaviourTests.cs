@@ -1,0 +1,115 @@
+using Catapults.ML.Training;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+
+namespace Catapults.Pipelines.Tests.Trainers;
+
+public class TrainerBehaviourTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+    private IDataView Data(int n = 64) => _ml.Data.LoadFromEnumerable(TestData.Rank2(n, seed: 71));
+
+    private sealed class CountingObserver : ITrainingObserver
+    {
+        public int Steps;
+        public void OnStepCompleted(StepRecord record, TrainingContext context) => Steps++;
+    }
+
+    [Test]
+    public void StepRecordsFollowTheBatchesEpochsAndSchedule()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.NumberOfEpochs = 3;
+        options.Schedule = new MilestoneSchedule(0.05, new[] { (5, 0.01) });
+        var observer = new CountingObserver();
+        options.Observers.Add(observer);
+        using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        var steps = model.Report.Steps;
+        Assert.That(steps.Select(s => s.Step), Is.EqualTo(Enumerable.Range(0, 12)));
+        Assert.That(steps.Select(s => s.Epoch), Is.EqualTo(Enumerable.Range(0, 12).Select(i => i / 4)));
+        Assert.That(steps.Select(s => s.BatchSize), Is.All.EqualTo(16));
+        Assert.That(steps.Select(s => s.LearningRate), Is.EqualTo(Enumerable.Range(0, 12).Select(i => i < 5 ? 0.05 : 0.01)));
+        Assert.That(steps.Select(s => s.FullTrainingLoss), Is.All.Null, "mini-batches compute no full loss unless asked");
+        Assert.That(observer.Steps, Is.EqualTo(12), "the caller's observer saw every step");
+        Assert.That(model.Report.Model.TrainingRowCount, Is.EqualTo(64));
+        Assert.That(model.Report.Model.FeatureCount, Is.EqualTo(TestData.Dimension));
+        Assert.That(model.Report.Model.ParameterCount, Is.EqualTo(TestData.Dimension * 16 + 16 + 16 + 1));
+    }
+
+    [Test]
+    public void FullBatchRecordsTheFullLossAtEveryStep()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.BatchSize = null;
+        options.NumberOfEpochs = null;
+        options.MaximumSteps = 5;
+        using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        Assert.That(model.Report.Steps, Has.Count.EqualTo(5));
+        foreach (var s in model.Report.Steps)
+        {
+            Assert.That(s.BatchSize, Is.EqualTo(64));
+            Assert.That(s.FullTrainingLoss, Is.EqualTo(s.BatchLoss));
+        }
+    }
+
+    [Test]
+    public void DivergenceThrowsWithTheReportOrIsReported()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.LearningRate = 1e4;
+        var ex = Assert.Throws<TrainingDivergedException>(() => _ml.Regression.Trainers.TorchNetwork(options).Fit(Data()));
+        Assert.That(ex!.Report.Result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(ex.Message, Does.Contain("diverged").And.Contain("10000").And.Contain("ThrowOnDivergence"));
+
+        options.ThrowOnDivergence = false;
+        using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        Assert.That(model.Report.Result.Diverged, Is.True);
+        Assert.That(model.Report.Result.Divergence!.Step, Is.EqualTo(model.Report.Steps.Count), "the failing step is not recorded as completed");
+    }
+
+    [Test]
+    public void OptionsAreValidatedAndSnapshotAtFit()
+    {
+        var bad = new TorchNetworkRegressionTrainer.Options { HiddenWidths = new[] { 8, 0 } };
+        var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(bad));
+        Assert.That(ex!.Message, Does.Contain("HiddenWidths[1]"));
+
+        var tooBig = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        tooBig.BatchSize = 100;
+        var batch = Assert.Catch<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(tooBig).Fit(Data()));
+        Assert.That(batch!.Message, Does.Contain("BatchSize 100").And.Contain("64"));
+
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        var trainer = _ml.Regression.Trainers.TorchNetwork(options);
+        using var model = trainer.Fit(Data());
+        options.LearningRate = 123;
+        options.HiddenWidths[0] = 99;
+        Assert.That(model.Options.LearningRate, Is.EqualTo(0.05));
+        Assert.That(model.Options.HiddenWidths, Is.EqualTo(new[] { 16 }));
+    }
+
+    [Test]
+    public void DiagnosticsAreRefusedRatherThanIgnored()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.Diagnostics.Enabled = true;
+        Assert.Throws<NotSupportedException>(() => _ml.Regression.Trainers.TorchNetwork(options).Fit(Data()));
+        options.Diagnostics.ProbeSize = 0;
+        var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(options));
+        Assert.That(ex!.Message, Does.Contain("ProbeSize"));
+    }
+
+    [Test]
+    public void TheSameSeedGivesTheSameModel()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        using var a = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        using var b = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        Assert.That(b.Report.Steps.Select(s => s.BatchLoss), Is.EqualTo(a.Report.Steps.Select(s => s.BatchLoss)));
+        options.ShuffleSeed = 99;
+        using var c = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        Assert.That(c.Report.Steps[0].BatchLoss, Is.Not.EqualTo(a.Report.Steps[0].BatchLoss), "another batch order");
+    }
+}

@@ -1,0 +1,94 @@
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.Pipelines.Tests.Trainers;
+
+public class TrainingDataReaderTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    public sealed class SparseRow
+    {
+        [VectorType(5)] public VBuffer<float> Features { get; set; }
+        public float Label { get; set; }
+    }
+
+    private static float[] Flat(Tensor t) => t.contiguous().data<float>().ToArray();
+
+    [TestCase(1 << 20, TestName = "OneBlock")]
+    [TestCase(4 * TestData.Dimension, TestName = "BlocksOfFourRows")]
+    public void FeaturesAndTargetsArriveExactlyInRowOrder(int blockElements)
+    {
+        var rows = TestData.Rank2(37, seed: 3);
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        Assert.That(data.GetRowCount(), Is.EqualTo(37), "this view knows its row count");
+        using var set = TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"],
+            TargetEncoding.Value, 0, "test", blockElements);
+        Assert.That(set.Features.shape, Is.EqualTo(new long[] { 37, TestData.Dimension }));
+        Assert.That(Flat(set.Features), Is.EqualTo(rows.SelectMany(r => r.Features).ToArray()));
+        Assert.That(set.Targets.shape, Is.EqualTo(new long[] { 37, 1 }));
+        Assert.That(Flat(set.Targets), Is.EqualTo(rows.Select(r => r.Label).ToArray()));
+    }
+
+    [Test]
+    public void AViewOfUnknownLengthIsReadInBlocksToo()
+    {
+        var rows = TestData.Rank2(41, seed: 4);
+        var data = _ml.Data.FilterRowsByColumn(_ml.Data.LoadFromEnumerable(rows), "Label", lowerBound: -1e9, upperBound: 1e9);
+        Assert.That(data.GetRowCount(), Is.Null, "a filter does not know its row count");
+        using var set = TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"],
+            TargetEncoding.Value, 0, "test", blockElements: 5 * TestData.Dimension);
+        Assert.That(Flat(set.Features), Is.EqualTo(rows.SelectMany(r => r.Features).ToArray()));
+    }
+
+    [Test]
+    public void SparseVectorsAreDensified()
+    {
+        var rows = new[]
+        {
+            new SparseRow { Features = new VBuffer<float>(5, 2, new[] { 1.5f, -2f }, new[] { 1, 4 }), Label = 1 },
+            new SparseRow { Features = new VBuffer<float>(5, new[] { 1f, 2f, 3f, 4f, 5f }), Label = 2 },
+            new SparseRow { Features = new VBuffer<float>(5, 0, Array.Empty<float>(), Array.Empty<int>()), Label = 3 },
+        };
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        using var set = TrainingDataReader.Read(data, data.Schema["Features"], 5, data.Schema["Label"], TargetEncoding.Value, 0, "test");
+        Assert.That(Flat(set.Features), Is.EqualTo(new float[] { 0, 1.5f, 0, 0, -2f, 1, 2, 3, 4, 5, 0, 0, 0, 0, 0 }));
+    }
+
+    [Test]
+    public void LabelsAreEncodedForEachLoss()
+    {
+        var binary = TestData.Binary(10, seed: 5);
+        var b = _ml.Data.LoadFromEnumerable(binary);
+        using (var signed = TrainingDataReader.Read(b, b.Schema["Features"], TestData.Dimension, b.Schema["Label"], TargetEncoding.SignedBoolean, 2, "t"))
+            Assert.That(Flat(signed.Targets), Is.EqualTo(binary.Select(r => r.Label ? 1f : -1f).ToArray()));
+        using (var index = TrainingDataReader.Read(b, b.Schema["Features"], TestData.Dimension, b.Schema["Label"], TargetEncoding.BooleanIndex, 2, "t"))
+            Assert.That(index.Targets.data<long>().ToArray(), Is.EqualTo(binary.Select(r => r.Label ? 1L : 0L).ToArray()));
+
+        var classes = TestData.Classes(12, seed: 6);
+        var raw = _ml.Data.LoadFromEnumerable(classes);
+        var keyed = _ml.Transforms.Conversion.MapValueToKey("Label").Fit(raw).Transform(raw);
+        var keys = keyed.GetColumn<uint>("Label").ToArray();
+        using (var idx = TrainingDataReader.Read(keyed, keyed.Schema["Features"], TestData.Dimension, keyed.Schema["Label"], TargetEncoding.KeyIndex, 3, "t"))
+            Assert.That(idx.Targets.data<long>().ToArray(), Is.EqualTo(keys.Select(k => (long)k - 1).ToArray()));
+        using (var oneHot = TrainingDataReader.Read(keyed, keyed.Schema["Features"], TestData.Dimension, keyed.Schema["Label"], TargetEncoding.KeyOneHot, 3, "t"))
+        {
+            Assert.That(oneHot.Targets.shape, Is.EqualTo(new long[] { 12, 3 }));
+            var expected = keys.SelectMany(k => Enumerable.Range(1, 3).Select(c => c == k ? 1f : 0f)).ToArray();
+            Assert.That(Flat(oneHot.Targets), Is.EqualTo(expected));
+        }
+    }
+
+    [Test]
+    public void AnEmptyViewIsRefused()
+    {
+        var data = _ml.Data.LoadFromEnumerable(new List<RegressionRow>());
+        var ex = Assert.Throws<ArgumentException>(() =>
+            TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"], TargetEncoding.Value, 0, "t"));
+        Assert.That(ex!.Message, Does.Contain("no rows"));
+    }
+}

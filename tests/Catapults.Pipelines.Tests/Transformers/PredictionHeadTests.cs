@@ -1,0 +1,67 @@
+using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Transformers;
+
+namespace Catapults.Pipelines.Tests.Transformers;
+
+public class PredictionHeadTests
+{
+    [TestCase(new float[] { 0.5f, 0.3f, 0.2f }, new float[] { 0.5f, 0.3f, 0.2f })]
+    [TestCase(new float[] { 2f, 0f, 0f }, new float[] { 1f, 0f, 0f })]
+    [TestCase(new float[] { 0.6f, 0.6f, -1f }, new float[] { 0.5f, 0.5f, 0f })]
+    [TestCase(new float[] { 0f, 0f, 0f, 0f }, new float[] { 0.25f, 0.25f, 0.25f, 0.25f })]
+    public void SimplexProjectionOfKnownPoints(float[] v, float[] expected)
+    {
+        var p = new float[v.Length];
+        MulticlassHead.ProjectOntoSimplex(v, p);
+        Assert.That(p, Is.EqualTo(expected).Within(1e-6));
+    }
+
+    [Test]
+    public void SimplexProjectionSatisfiesTheOptimalityConditionsAndKeepsTheArgMax()
+    {
+        var rng = new Random(7);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            int k = 2 + rng.Next(8);
+            var v = Enumerable.Range(0, k).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+            var p = new float[k];
+            MulticlassHead.ProjectOntoSimplex(v, p);
+            Assert.That(p.Sum(), Is.EqualTo(1).Within(1e-5));
+            Assert.That(p.Min(), Is.GreaterThanOrEqualTo(0));
+            // KKT of min ‖p − v‖² on the simplex: v_i − p_i equals one θ where p_i > 0, and v_i ≤ θ where p_i = 0.
+            var positive = Enumerable.Range(0, k).Where(i => p[i] > 0).ToList();
+            double theta = v[positive[0]] - p[positive[0]];
+            foreach (int i in positive) Assert.That(v[i] - p[i], Is.EqualTo(theta).Within(1e-5));
+            foreach (int i in Enumerable.Range(0, k).Where(i => p[i] == 0)) Assert.That(v[i], Is.LessThanOrEqualTo(theta + 1e-5));
+            Assert.That(MulticlassHead.ArgMax(p), Is.EqualTo(MulticlassHead.ArgMax(v)));
+        }
+    }
+
+    [Test]
+    public void SoftmaxMatchesItsDefinitionEvenForLargeLogits()
+    {
+        var z = new float[] { 1000f, 1001f, 999f };
+        var p = new float[3];
+        MulticlassHead.Softmax(z, p);
+        double e0 = Math.Exp(-1), e2 = Math.Exp(-2), sum = e0 + 1 + e2;
+        Assert.That(p, Is.EqualTo(new[] { e0 / sum, 1 / sum, e2 / sum }).Within(1e-6));
+    }
+
+    [Test]
+    public void BinaryScoresAndProbabilitiesFollowTheLoss()
+    {
+        var mse = new BinaryHead(ClassificationLoss.MeanSquaredError);
+        Assert.That(mse.OutputCount, Is.EqualTo(1));
+        Assert.That(mse.Score(new[] { 0.4f }), Is.EqualTo(0.4f));
+        Assert.That(mse.Probability(0.4f), Is.EqualTo(0.7f).Within(1e-7));
+        Assert.That(mse.Probability(-3f), Is.EqualTo(0f));
+        Assert.That(mse.Probability(3f), Is.EqualTo(1f));
+
+        var ce = new BinaryHead(ClassificationLoss.CrossEntropy);
+        Assert.That(ce.OutputCount, Is.EqualTo(2));
+        float score = ce.Score(new[] { 0.5f, 2f });
+        Assert.That(score, Is.EqualTo(1.5f));
+        // softmax over two logits equals the logistic function of their difference.
+        Assert.That(ce.Probability(score), Is.EqualTo(Math.Exp(2) / (Math.Exp(0.5) + Math.Exp(2))).Within(1e-6));
+    }
+}
