@@ -8,8 +8,10 @@ namespace Catapults.ML.Tests.Support;
 [SetUpFixture]
 public sealed class EngineSetUp
 {
+    // One libtorch thread: the tests use tiny networks, and CI runs both test assemblies at once on 2 cores, where
+    // extra intra-op threads only contend.
     [OneTimeSetUp]
-    public void LoadEngine() => TorchRuntime.EnsureLoaded();
+    public void LoadEngine() => TorchRuntime.Configure(new RuntimeOptions { Threads = 1 });
 }
 
 /// <summary>Collects step records.</summary>
