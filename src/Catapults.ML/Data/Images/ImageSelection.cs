@@ -84,7 +84,8 @@ public sealed class ImageSelection
         {
             var list = members[k];
             string name = $"class {classes[k]} ({reader.ClassNames[classes[k]]})";
-            if (list.Count == 0)
+            // Every class named explicitly, or drawn from, must be present; the implicit "all classes" need not be.
+            if (list.Count == 0 && (options.Classes is not null || options.SamplesPerClass is not null))
                 throw new InvalidOperationException($"{reader.DatasetName} {options.Split} split has no images of {name}.");
             if (options.SamplesPerClass is int n)
             {
