@@ -1,1 +1,0 @@
-namespace Catapults.Pipelines; /// <summary>Placeholder.</summary> internal static class AssemblyMarker { }
