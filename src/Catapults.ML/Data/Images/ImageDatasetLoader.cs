@@ -19,10 +19,6 @@ public static class ImageDatasetLoader
         var selection = ImageSelection.Create(reader, options);
         var shape = reader.Shape;
         int size = shape.Size;
-        long total = (long)selection.Count * size;
-        if (total > Array.MaxLength)
-            throw new InvalidOperationException(
-                $"{selection.Count} images of {shape} ({total:N0} values) exceed one array; select fewer (SamplesPerClass or Classes).");
 
         // Standardising the training split needs its own statistics: gather raw byte values first (exact in float),
         // accumulate the sums on the way, and map them through the table once the statistics are known.
@@ -33,37 +29,37 @@ public static class ImageDatasetLoader
         var accumulator = computeHere ? new ChannelStatistics.Accumulator(shape) : null;
         var transform = computeHere ? null : new PixelTransform(shape, options.Normalization, statistics);
 
-        var features = new float[total];
-        int k = 0;
-        foreach (var image in reader.ReadImages(selection.Split, selection.RecordIndices))
-        {
-            ImageDataStream.CheckRecord(reader, selection, k, image);
-            var target = features.AsSpan(k * size, size);
-            if (accumulator is not null)
-            {
-                accumulator.Add(image.Pixels);
-                for (int i = 0; i < size; i++) target[i] = image.Pixels[i];
-            }
-            else
-            {
-                transform!.Apply(image.Pixels, target);
-            }
-            k++;
-        }
-        ImageDataStream.CheckComplete(reader, selection, k);
-        if (accumulator is not null)
-        {
-            statistics = accumulator.ToStatistics($"the selected {reader.DatasetName} training images");
-            var table = new PixelTransform(shape, PixelNormalization.Standardize, statistics);
-            for (int i = 0; i < selection.Count; i++) table.ApplyInPlace(features.AsSpan(i * size, size));
-        }
-
         TorchRuntime.EnsureLoaded();
         using var scope = torch.NewDisposeScope();
-        long[] featureShape = options.Layout == FeatureLayout.Image
-            ? [selection.Count, shape.Channels, shape.Height, shape.Width]
-            : [selection.Count, size];
-        var x = torch.tensor(features, featureShape);
+        // Pixels go straight into the tensor's memory: no managed copy of the whole set is ever made.
+        var x = torch.empty([selection.Count, size], ScalarType.Float32);
+        using (var writer = new TensorRowWriter(x))
+        {
+            int k = 0;
+            foreach (var image in reader.ReadImages(selection.Split, selection.RecordIndices))
+            {
+                ImageDataStream.CheckRecord(reader, selection, k, image);
+                var row = writer.NextRow();
+                if (accumulator is not null)
+                {
+                    accumulator.Add(image.Pixels);
+                    for (int i = 0; i < size; i++) row[i] = image.Pixels[i];
+                }
+                else
+                {
+                    transform!.Apply(image.Pixels, row);
+                }
+                k++;
+            }
+            ImageDataStream.CheckComplete(reader, selection, k);
+            if (accumulator is not null)
+            {
+                statistics = accumulator.ToStatistics($"the selected {reader.DatasetName} training images");
+                var table = new PixelTransform(shape, PixelNormalization.Standardize, statistics);
+                writer.UpdateAll(table.ApplyInPlace);
+            }
+        }
+        if (options.Layout == FeatureLayout.Image) x = x.view(selection.Count, shape.Channels, shape.Height, shape.Width);
         var y = BuildTargets(options.Labels, selection);
         var data = new TensorDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(),
             $"{reader.DatasetName}-{selection.Split.ToString().ToLowerInvariant()}");
