@@ -13,30 +13,35 @@ internal static class TextLineReader
 {
     public static IEnumerable<TextLine> ReadLines(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var buffer = new List<byte>(256);
-        long offset = 0, lineStart = 0;
-        int number = 0;
-        int b;
-        while ((b = stream.ReadByte()) >= 0)
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var buffer = new byte[1 << 16];
+        int filled = 0, start = 0, number = 0;
+        long bufferOffset = 0; // file offset of buffer[0]
+        while (true)
         {
-            offset++;
-            if (b == '\n')
+            int newline = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
+            if (newline >= 0)
             {
-                int length = buffer.Count > 0 && buffer[^1] == '\r' ? buffer.Count - 1 : buffer.Count;
-                yield return new TextLine(++number, lineStart, Encoding.UTF8.GetString(buffer.ToArray(), 0, length));
-                buffer.Clear();
-                lineStart = offset;
+                yield return Line(buffer, start, newline, ++number, bufferOffset + start);
+                start = newline + 1;
+                continue;
             }
-            else
-            {
-                buffer.Add((byte)b);
-            }
+            // No complete line left in the buffer: keep the partial line, grow if it fills the buffer, read more.
+            Array.Copy(buffer, start, buffer, 0, filled - start);
+            bufferOffset += start;
+            filled -= start;
+            start = 0;
+            if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            int read = stream.Read(buffer, filled, buffer.Length - filled);
+            if (read == 0) break;
+            filled += read;
         }
-        if (buffer.Count > 0)
-        {
-            int length = buffer[^1] == '\r' ? buffer.Count - 1 : buffer.Count;
-            yield return new TextLine(++number, lineStart, Encoding.UTF8.GetString(buffer.ToArray(), 0, length));
-        }
+        if (filled > 0) yield return Line(buffer, 0, filled, ++number, bufferOffset);
+    }
+
+    private static TextLine Line(byte[] buffer, int start, int end, int number, long offset)
+    {
+        if (end > start && buffer[end - 1] == '\r') end--;
+        return new TextLine(number, offset, Encoding.UTF8.GetString(buffer, start, end - start));
     }
 }

@@ -61,6 +61,9 @@ public class CsvDatasetReaderTests
         Assert.That(ex!.Message, Does.Contain(path).And.Contain("line 3 (byte 12)").And.Contain("column 'b'").And.Contain("'x7'"));
         Assert.That(ex.ByteOffset, Is.EqualTo(12));
 
+        ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\r\n1,2\r\nx,3\r\n")));
+        Assert.That(ex!.Message, Does.Contain("line 3 (byte 10)"), "offsets count the carriage returns of CRLF line ends");
+
         ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,b,y\n1,NaN,3\n")));
         Assert.That(ex!.Message, Does.Contain("line 2").And.Contain("column 'b'").And.Contain("not a finite"));
 
