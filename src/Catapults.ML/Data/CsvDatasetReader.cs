@@ -1,0 +1,121 @@
+using System.Globalization;
+using Catapults.ML.Runtime;
+using TorchSharp;
+
+namespace Catapults.ML.Data;
+
+/// <summary>
+/// Reads a CSV file of numbers into a <see cref="TensorDataset"/>. Every value must parse as a finite number
+/// (invariant culture); anything else is an error naming the file, line, byte offset and column.
+/// </summary>
+public static class CsvDatasetReader
+{
+    /// <summary>Reads <paramref name="path"/>; see <see cref="CsvDatasetOptions"/> for the columns used.</summary>
+    public static TensorDataset Read(string path, CsvDatasetOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new CsvDatasetOptions();
+        path = Path.GetFullPath(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
+
+        using var lines = TextLineReader.ReadLines(path).Where(l => l.Text.Trim().Length > 0).GetEnumerator();
+        if (!lines.MoveNext())
+            throw new DatasetFormatException(path, $"{path}: the file is empty (no header, no rows).", 0);
+        string[] columns;
+        TextLine? first = null;
+        var firstFields = SplitFields(lines.Current.Text, options.Separator);
+        if (options.HasHeader)
+        {
+            columns = firstFields.Select(f => f.Trim().Trim('"')).ToArray();
+            var duplicate = columns.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+                throw new DatasetFormatException(path, $"{path}: line 1: the header names column '{duplicate.Key}' twice.", 0);
+        }
+        else
+        {
+            columns = Enumerable.Range(1, firstFields.Length).Select(i => $"column{i}").ToArray();
+            first = lines.Current;
+        }
+        if (columns.Length < 2)
+            throw new DatasetFormatException(path,
+                $"{path}: line 1 has {columns.Length} column with separator '{options.Separator}'; at least a feature and a target are needed " +
+                $"(found {FileFormatSniffer.DescribeFile(path)}).", 0);
+
+        int[] targetIdx = Resolve(path, columns, options.TargetColumns ?? [columns[^1]], "target");
+        int[] featureIdx = options.FeatureColumns is null
+            ? Enumerable.Range(0, columns.Length).Where(i => !targetIdx.Contains(i)).ToArray()
+            : Resolve(path, columns, options.FeatureColumns, "feature");
+        if (featureIdx.Length == 0) throw new ArgumentException($"{path}: no feature columns remain after taking the targets.", nameof(options));
+        var overlap = featureIdx.Intersect(targetIdx).ToArray();
+        if (overlap.Length > 0)
+            throw new ArgumentException($"{path}: column '{columns[overlap[0]]}' is both a feature and a target.", nameof(options));
+        if (options.Targets == TargetKind.ClassIndex && targetIdx.Length != 1)
+            throw new ArgumentException($"TargetKind.ClassIndex needs exactly one target column; {targetIdx.Length} were named.", nameof(options));
+
+        var features = new List<float>();
+        var targets = new List<float>();
+        var classes = new List<long>();
+        int rows = 0;
+        IEnumerable<TextLine> Rows()
+        {
+            if (first is { } f) yield return f;
+            while (lines.MoveNext()) yield return lines.Current;
+        }
+        foreach (var line in Rows())
+        {
+            var fields = SplitFields(line.Text, options.Separator);
+            if (fields.Length != columns.Length)
+                throw new DatasetFormatException(path,
+                    $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) has {fields.Length} fields; expected {columns.Length} ({string.Join(", ", columns)}).",
+                    line.ByteOffset);
+            foreach (int i in featureIdx) features.Add((float)Parse(path, line, columns[i], fields[i]));
+            if (options.Targets == TargetKind.ClassIndex)
+            {
+                double v = Parse(path, line, columns[targetIdx[0]], fields[targetIdx[0]]);
+                if (v < 0 || v != Math.Floor(v) || v > int.MaxValue)
+                    throw new DatasetFormatException(path,
+                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{columns[targetIdx[0]]}': {fields[targetIdx[0]].Trim()} is not a class index (a whole number ≥ 0).",
+                        line.ByteOffset);
+                classes.Add((long)v);
+            }
+            else
+            {
+                foreach (int i in targetIdx) targets.Add((float)Parse(path, line, columns[i], fields[i]));
+            }
+            rows++;
+        }
+        if (rows == 0) throw new DatasetFormatException(path, $"{path}: the file has a header but no data rows.", new FileInfo(path).Length);
+
+        TorchRuntime.EnsureLoaded();
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(features.ToArray(), [rows, featureIdx.Length]);
+        var y = options.Targets == TargetKind.ClassIndex
+            ? torch.tensor(classes.ToArray(), torch.ScalarType.Int64)
+            : torch.tensor(targets.ToArray(), [rows, targetIdx.Length]);
+        return new TensorDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), options.Name ?? Path.GetFileNameWithoutExtension(path));
+    }
+
+    private static int[] Resolve(string path, string[] columns, IReadOnlyList<string> names, string role)
+    {
+        if (names.Count == 0) throw new ArgumentException($"The list of {role} columns is empty.");
+        return names.Select(n =>
+        {
+            int i = Array.IndexOf(columns, n);
+            return i >= 0 ? i : throw new ArgumentException($"{path}: no {role} column '{n}'; the columns are {string.Join(", ", columns)}.");
+        }).ToArray();
+    }
+
+    private static double Parse(string path, TextLine line, string column, string field)
+    {
+        var text = field.Trim().Trim('"');
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+            throw new DatasetFormatException(path,
+                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{column}': '{text}' is not a number.", line.ByteOffset);
+        if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+            throw new DatasetFormatException(path,
+                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{column}': {text} is not a finite float value.", line.ByteOffset);
+        return value;
+    }
+
+    private static string[] SplitFields(string line, char separator) => line.Split(separator);
+}

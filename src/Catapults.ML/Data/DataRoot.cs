@@ -1,0 +1,72 @@
+namespace Catapults.ML.Data;
+
+/// <summary>
+/// Where downloaded datasets live. A loader takes the root from its own option first and otherwise from the
+/// <c>CATAPULTS_DATA</c> environment variable; each dataset sits in its own folder under the root
+/// (<c>cifar-10-batches-bin/</c>, <c>svhn/</c>, <c>celeba/</c>). Nothing is ever downloaded at run time.
+/// </summary>
+public static class DataRoot
+{
+    /// <summary>The environment variable that names the data root when no option does: <c>CATAPULTS_DATA</c>.</summary>
+    public const string EnvironmentVariable = "CATAPULTS_DATA";
+
+    /// <summary>
+    /// The data root: <paramref name="dataRoot"/> when given, otherwise the value of <see cref="EnvironmentVariable"/>.
+    /// Throws <see cref="InvalidOperationException"/> naming both when neither is set, and
+    /// <see cref="DirectoryNotFoundException"/> naming the directory and where it came from when it does not exist.
+    /// </summary>
+    public static string Resolve(string? dataRoot)
+    {
+        string source;
+        if (!string.IsNullOrWhiteSpace(dataRoot))
+        {
+            source = "the data-root option";
+        }
+        else
+        {
+            dataRoot = Environment.GetEnvironmentVariable(EnvironmentVariable);
+            source = $"the {EnvironmentVariable} environment variable";
+            if (string.IsNullOrWhiteSpace(dataRoot))
+                throw new InvalidOperationException(
+                    $"No data root: pass a data-root option or set the {EnvironmentVariable} environment variable to the " +
+                    "folder that holds the downloaded datasets (README, 'Datasets').");
+        }
+        var full = Path.GetFullPath(dataRoot);
+        if (!Directory.Exists(full))
+            throw new DirectoryNotFoundException($"The data root '{full}' (from {source}) does not exist.");
+        return full;
+    }
+
+    /// <summary>
+    /// The folder of one dataset: <c>root/<paramref name="folderName"/></c>, or the root itself when it already
+    /// holds <paramref name="markerFile"/> (so a root may point straight at the dataset's folder). Throws
+    /// <see cref="DirectoryNotFoundException"/> naming the paths tried and listing <paramref name="expectedFiles"/>.
+    /// </summary>
+    public static string LocateDataset(string? dataRoot, string folderName, string markerFile, IReadOnlyList<string> expectedFiles)
+    {
+        var root = Resolve(dataRoot);
+        var folder = Path.Combine(root, folderName);
+        if (Directory.Exists(folder)) return folder;
+        if (File.Exists(Path.Combine(root, markerFile)) || Directory.Exists(Path.Combine(root, markerFile))) return root;
+        throw new DirectoryNotFoundException(
+            $"Dataset folder '{folder}' does not exist (nor does '{root}' hold {markerFile} itself). " +
+            $"Expected {folderName}/ to contain: {string.Join(", ", expectedFiles)}.");
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="directory"/> exists and holds every file in <paramref name="required"/>; the error
+    /// names the directory, the missing files, and the whole expected list.
+    /// </summary>
+    public static void RequireFiles(string dataset, string directory, IReadOnlyList<string> required, IReadOnlyList<string> expectedFiles)
+    {
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException(
+                $"{dataset}: directory '{directory}' does not exist. Expected it to contain: {string.Join(", ", expectedFiles)}.");
+        var missing = required.Where(f => !File.Exists(Path.Combine(directory, f)) && !Directory.Exists(Path.Combine(directory, f))).ToList();
+        if (missing.Count > 0)
+            throw new FileNotFoundException(
+                $"{dataset}: missing {string.Join(", ", missing.Select(f => $"'{Path.Combine(directory, f)}'"))}. " +
+                $"Expected '{directory}' to contain: {string.Join(", ", expectedFiles)}.",
+                Path.Combine(directory, missing[0]));
+    }
+}

@@ -1,0 +1,232 @@
+namespace Catapults.ML.Data.Images;
+
+/// <summary>
+/// Reads aligned CelebA (<c>celeba/</c>): the 178×218 JPEGs in <c>img_align_celeba/</c>, the ±1 attributes of
+/// <c>list_attr_celeba.txt</c> (a count line, a line of attribute names, then one row per image) and the
+/// train/validation/test partition of <c>list_eval_partition.txt</c> (0/1/2). One attribute defines a binary task;
+/// each image is centre-cropped, resized by area averaging and optionally turned to grayscale
+/// (<see cref="CelebAOptions"/>). The text files are parsed up front; images are decoded only when read.
+/// </summary>
+public sealed class CelebAReader : IImageDatasetReader
+{
+    /// <summary>Folder name under the data root.</summary>
+    public const string FolderName = "celeba";
+
+    /// <summary>Width of an aligned CelebA image.</summary>
+    public const int AlignedWidth = 178;
+
+    /// <summary>Height of an aligned CelebA image.</summary>
+    public const int AlignedHeight = 218;
+
+    private const string ImageFolder = "img_align_celeba";
+    private const string AttributeFile = "list_attr_celeba.txt";
+    private const string PartitionFile = "list_eval_partition.txt";
+
+    /// <summary>The files and folders of the aligned distribution.</summary>
+    public static IReadOnlyList<string> ExpectedFiles { get; } = [ImageFolder + "/ (000001.jpg …)", AttributeFile, PartitionFile];
+
+    private readonly Dictionary<DatasetSplit, (string[] Files, int[] Labels)> _splits;
+
+    /// <summary>
+    /// Opens <paramref name="directory"/> and parses the attribute and partition files. Errors name the file and
+    /// the line, byte offset and attribute at fault.
+    /// </summary>
+    public CelebAReader(string directory, CelebAOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Options = options ?? new CelebAOptions();
+        if (Options.CropSize is < 1 or > AlignedWidth)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.CropSize, $"CelebAOptions.CropSize must be in 1..{AlignedWidth}.");
+        if (Options.ImageSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.ImageSize, "CelebAOptions.ImageSize must be at least 1.");
+        if (string.IsNullOrWhiteSpace(Options.Attribute))
+            throw new ArgumentException("CelebAOptions.Attribute must name an attribute of list_attr_celeba.txt.", nameof(options));
+        Directory = Path.GetFullPath(directory);
+        DataRoot.RequireFiles(DatasetName, Directory, [ImageFolder, AttributeFile, PartitionFile], ExpectedFiles);
+        if (!System.IO.Directory.Exists(Path.Combine(Directory, ImageFolder)))
+            throw new DirectoryNotFoundException($"{DatasetName}: '{Path.Combine(Directory, ImageFolder)}' must be a folder of JPEG images.");
+
+        var (names, values, attributeNames, column) = ReadAttributes(Path.Combine(Directory, AttributeFile), Options.Attribute);
+        AttributeNames = attributeNames;
+        Attribute = attributeNames[column];
+        var partitions = ReadPartitions(Path.Combine(Directory, PartitionFile), names);
+        _splits = new Dictionary<DatasetSplit, (string[], int[])>();
+        foreach (var (split, code) in new[] { (DatasetSplit.Train, 0), (DatasetSplit.Validation, 1), (DatasetSplit.Test, 2) })
+        {
+            var members = Enumerable.Range(0, names.Length).Where(i => partitions[i] == code).ToArray();
+            _splits[split] = (members.Select(i => names[i]).ToArray(), members.Select(i => values[i]).ToArray());
+        }
+        ClassNames = ["not " + Attribute, Attribute];
+    }
+
+    /// <summary>Opens <c>celeba/</c> under the data root (the option, else <c>CATAPULTS_DATA</c>).</summary>
+    public static CelebAReader FromDataRoot(string? dataRoot = null, CelebAOptions? options = null) =>
+        new(DataRoot.LocateDataset(dataRoot, FolderName, AttributeFile, ExpectedFiles), options);
+
+    /// <summary>The options in force.</summary>
+    public CelebAOptions Options { get; }
+
+    /// <summary>The attribute of the binary task, as spelled in the file.</summary>
+    public string Attribute { get; }
+
+    /// <summary>Every attribute name of list_attr_celeba.txt, in file order.</summary>
+    public IReadOnlyList<string> AttributeNames { get; }
+
+    /// <inheritdoc />
+    public string DatasetName => "CelebA";
+
+    /// <inheritdoc />
+    public string Directory { get; }
+
+    /// <inheritdoc />
+    public ImageShape Shape => new(Options.Grayscale ? 1 : 3, Options.ImageSize, Options.ImageSize);
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<DatasetSplit> Splits { get; } = [DatasetSplit.Train, DatasetSplit.Validation, DatasetSplit.Test];
+
+    /// <summary>Image file names of a split, in file order.</summary>
+    public IReadOnlyList<string> FileNames(DatasetSplit split) => Split(split).Files;
+
+    /// <inheritdoc />
+    public int[] ReadLabels(DatasetSplit split) => Split(split).Labels.ToArray();
+
+    /// <inheritdoc />
+    public IEnumerable<LabeledImage> ReadImages(DatasetSplit split, IReadOnlyList<int>? recordIndices = null)
+    {
+        var (files, labels) = Split(split);
+        if (recordIndices is not null)
+            for (int i = 0; i < recordIndices.Count; i++)
+                if (recordIndices[i] < 0 || recordIndices[i] >= files.Length || (i > 0 && recordIndices[i] <= recordIndices[i - 1]))
+                    throw new ArgumentOutOfRangeException(nameof(recordIndices), recordIndices[i],
+                        $"Record indices must be strictly increasing and in 0..{files.Length - 1}.");
+        return Enumerate(files, labels, recordIndices);
+    }
+
+    private IEnumerable<LabeledImage> Enumerate(string[] files, int[] labels, IReadOnlyList<int>? wanted)
+    {
+        int total = wanted?.Count ?? files.Length;
+        for (int k = 0; k < total; k++)
+        {
+            int record = wanted is null ? k : wanted[k];
+            yield return new LabeledImage(record, labels[record], Prepare(Path.Combine(Directory, ImageFolder, files[record])));
+        }
+    }
+
+    /// <summary>Decodes one image and applies crop, resize and grayscale; returns [C, S, S] bytes.</summary>
+    internal byte[] Prepare(string path)
+    {
+        var (rgb, width, height) = JpegDecoder.DecodeRgb(path);
+        if (width != AlignedWidth || height != AlignedHeight)
+            throw new DatasetFormatException(path,
+                $"{path}: the image is {width}×{height}; aligned CelebA images are {AlignedWidth}×{AlignedHeight} " +
+                "(is this the in-the-wild set, or a resized copy?).", 0);
+        int crop = Options.CropSize, size = Options.ImageSize;
+        int left = (width - crop) / 2, top = (height - crop) / 2;
+        var cropped = new byte[crop * crop * 3];
+        for (int y = 0; y < crop; y++)
+            rgb.AsSpan(((top + y) * width + left) * 3, crop * 3).CopyTo(cropped.AsSpan(y * crop * 3));
+        float[] resized = crop == size ? cropped.Select(b => (float)b).ToArray() : ImageResampler.AreaAverage(cropped, crop, crop, 3, size, size);
+
+        int plane = size * size;
+        var pixels = new byte[(Options.Grayscale ? 1 : 3) * plane];
+        for (int i = 0; i < plane; i++)
+        {
+            float r = resized[3 * i], g = resized[3 * i + 1], b = resized[3 * i + 2];
+            if (Options.Grayscale)
+            {
+                pixels[i] = ToByte(0.299f * r + 0.587f * g + 0.114f * b);
+            }
+            else
+            {
+                pixels[i] = ToByte(r);
+                pixels[plane + i] = ToByte(g);
+                pixels[2 * plane + i] = ToByte(b);
+            }
+        }
+        return pixels;
+    }
+
+    private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value, MidpointRounding.AwayFromZero), 0, 255);
+
+    private (string[] Files, int[] Labels) Split(DatasetSplit split) =>
+        _splits.TryGetValue(split, out var s) ? s : throw new ArgumentException($"CelebA has no {split} split; it has Train, Validation and Test.", nameof(split));
+
+    private static (string[] Names, int[] Values, string[] Attributes, int Column) ReadAttributes(string path, string attribute)
+    {
+        using var lines = TextLineReader.ReadLines(path).GetEnumerator();
+        if (!lines.MoveNext())
+            throw new DatasetFormatException(path, $"{path}: the file is empty; expected an image count, attribute names and ±1 rows.", 0);
+        var countLine = lines.Current;
+        if (!int.TryParse(countLine.Text.Trim(), out int declared) || declared < 0)
+            throw new DatasetFormatException(path,
+                $"{path}: line 1 (byte 0) should be the image count, found '{Clip(countLine.Text)}' ({FileFormatSniffer.DescribeFile(path)}).", 0);
+        if (!lines.MoveNext())
+            throw new DatasetFormatException(path, $"{path}: truncated: the file ends after line 1, before the attribute names.", new FileInfo(path).Length);
+        var attributes = Split(lines.Current.Text);
+        if (attributes.Length == 0)
+            throw new DatasetFormatException(path, $"{path}: line 2 (byte {lines.Current.ByteOffset}) should list the attribute names; it is empty.", lines.Current.ByteOffset);
+        int column = Array.FindIndex(attributes, a => string.Equals(a, attribute, StringComparison.OrdinalIgnoreCase));
+        if (column < 0)
+            throw new ArgumentException($"CelebA has no attribute '{attribute}'; {path} lists: {string.Join(", ", attributes)}.", nameof(attribute));
+
+        var names = new List<string>(declared);
+        var values = new List<int>(declared);
+        long end = 0;
+        while (lines.MoveNext())
+        {
+            var line = lines.Current;
+            end = line.ByteOffset + line.Text.Length;
+            var fields = Split(line.Text);
+            if (fields.Length == 0) continue;
+            if (fields.Length != attributes.Length + 1)
+                throw new DatasetFormatException(path,
+                    $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) has {fields.Length} fields; expected an image name and {attributes.Length} values.",
+                    line.ByteOffset);
+            for (int a = 0; a < attributes.Length; a++)
+                if (fields[a + 1] is not ("1" or "-1"))
+                    throw new DatasetFormatException(path,
+                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), attribute {attributes[a]}: '{Clip(fields[a + 1])}' is not 1 or -1.",
+                        line.ByteOffset);
+            names.Add(fields[0]);
+            values.Add(fields[column + 1] == "1" ? 1 : 0);
+        }
+        if (names.Count != declared)
+            throw new DatasetFormatException(path,
+                $"{path}: line 1 declares {declared:N0} images but the file has {names.Count:N0} rows" +
+                (names.Count < declared ? $"; it is truncated (ends at byte {new FileInfo(path).Length:N0})." : "."),
+                names.Count < declared ? new FileInfo(path).Length : end);
+        var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new DatasetFormatException(path, $"{path}: image '{duplicate.Key}' is listed twice.");
+        return (names.ToArray(), values.ToArray(), attributes, column);
+    }
+
+    private static int[] ReadPartitions(string path, string[] names)
+    {
+        var byName = new Dictionary<string, int>(names.Length, StringComparer.Ordinal);
+        foreach (var line in TextLineReader.ReadLines(path))
+        {
+            var fields = Split(line.Text);
+            if (fields.Length == 0) continue;
+            if (fields.Length != 2 || fields[1] is not ("0" or "1" or "2"))
+                throw new DatasetFormatException(path,
+                    $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) is '{Clip(line.Text)}'; expected '<image> <0|1|2>'" +
+                    (line.Number == 1 ? $" ({FileFormatSniffer.DescribeFile(path)})." : "."), line.ByteOffset);
+            if (!byName.TryAdd(fields[0], fields[1][0] - '0'))
+                throw new DatasetFormatException(path, $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) lists '{fields[0]}' a second time.", line.ByteOffset);
+        }
+        var partitions = new int[names.Length];
+        for (int i = 0; i < names.Length; i++)
+            if (!byName.TryGetValue(names[i], out partitions[i]))
+                throw new DatasetFormatException(path,
+                    $"{path}: image '{names[i]}' of {AttributeFile} has no partition (the file lists {byName.Count:N0} images; truncated?).",
+                    new FileInfo(path).Length);
+        return partitions;
+    }
+
+    private static string[] Split(string line) => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}

@@ -1,0 +1,32 @@
+namespace Catapults.ML.Data.Images;
+
+/// <summary>The image datasets with a built-in reader.</summary>
+public enum ImageDatasetKind
+{
+    /// <summary>CIFAR-10, binary version (<see cref="Cifar10Reader"/>).</summary>
+    Cifar10,
+    /// <summary>SVHN cropped digits (<see cref="SvhnReader"/>).</summary>
+    Svhn,
+    /// <summary>Aligned CelebA with a binary attribute task (<see cref="CelebAReader"/>).</summary>
+    CelebA,
+}
+
+/// <summary>One entry point for the built-in image datasets, e.g. for a command line that names the dataset.</summary>
+public static class ImageDatasets
+{
+    /// <summary>
+    /// Opens the reader of <paramref name="kind"/> in its folder under the data root (<paramref name="dataRoot"/>,
+    /// else <c>CATAPULTS_DATA</c>). <paramref name="celebA"/> applies to CelebA only.
+    /// </summary>
+    public static IImageDatasetReader Open(ImageDatasetKind kind, string? dataRoot = null, CelebAOptions? celebA = null) => kind switch
+    {
+        ImageDatasetKind.Cifar10 => Cifar10Reader.FromDataRoot(dataRoot),
+        ImageDatasetKind.Svhn => SvhnReader.FromDataRoot(dataRoot),
+        ImageDatasetKind.CelebA => CelebAReader.FromDataRoot(dataRoot, celebA),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown dataset."),
+    };
+
+    /// <summary>Opens <paramref name="kind"/> and loads the images <paramref name="options"/> select into tensors.</summary>
+    public static ImageDataset Load(ImageDatasetKind kind, ImageDatasetOptions? options = null, string? dataRoot = null, CelebAOptions? celebA = null) =>
+        ImageDatasetLoader.Load(Open(kind, dataRoot, celebA), options);
+}

@@ -1,0 +1,36 @@
+using SkiaSharp;
+
+namespace Catapults.ML.Data.Images;
+
+/// <summary>Decodes a JPEG file to 8-bit RGB through SkiaSharp, refusing truncated, corrupt or non-JPEG files.</summary>
+internal static class JpegDecoder
+{
+    /// <summary>Decodes <paramref name="path"/>; returns interleaved RGB bytes (height × width × 3).</summary>
+    public static (byte[] Rgb, int Width, int Height) DecodeRgb(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Image '{path}' does not exist.", path);
+        long length = new FileInfo(path).Length;
+        using var codec = SKCodec.Create(path, out var created);
+        if (codec is null)
+            throw new DatasetFormatException(path,
+                $"{path}: cannot be decoded as an image ({created}); expected a JPEG, found {FileFormatSniffer.DescribeFile(path)}.", 0);
+        if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg)
+            throw new DatasetFormatException(path, $"{path}: expected a JPEG, found a {codec.EncodedFormat} image.", 0);
+        int width = codec.Info.Width, height = codec.Info.Height;
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var result = codec.GetPixels(info, out byte[] rgba);
+        if (result == SKCodecResult.IncompleteInput)
+            throw new DatasetFormatException(path,
+                $"{path}: truncated JPEG: the decoder ran out of data at the end of the file (byte {length:N0}) before the image was complete.", length);
+        if (result != SKCodecResult.Success)
+            throw new DatasetFormatException(path, $"{path}: corrupt JPEG: decoding failed ({result}).", 0);
+        var rgb = new byte[width * height * 3];
+        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        {
+            rgb[i] = rgba[j];
+            rgb[i + 1] = rgba[j + 1];
+            rgb[i + 2] = rgba[j + 2];
+        }
+        return (rgb, width, height);
+    }
+}

@@ -1,0 +1,83 @@
+using Catapults.ML.Data;
+using Microsoft.Data.Analysis;
+
+namespace Catapults.Pipelines.Data;
+
+/// <summary>
+/// Turns a <see cref="DataFrame"/> of numeric columns into an engine <see cref="TensorDataset"/>, with the same
+/// rules as <see cref="DataViewTensorConverter"/>: Boolean and integer labels become class indices, floating-point
+/// labels regression targets (unless <see cref="TensorConversionOptions.Targets"/> says otherwise). A missing or
+/// non-numeric column is an error naming it; a null, NaN or infinity is an error naming the column and the row.
+/// </summary>
+public static class DataFrameTensorConverter
+{
+    private static readonly HashSet<Type> Integers =
+        [typeof(sbyte), typeof(byte), typeof(short), typeof(ushort), typeof(int), typeof(uint), typeof(long), typeof(ulong)];
+
+    /// <summary>Reads every row of <paramref name="frame"/> into a tensor dataset.</summary>
+    public static TensorDataset ToTensorDataset(this DataFrame frame, TensorConversionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        options ??= new TensorConversionOptions();
+        string source = options.Name is { } n ? $"'{n}'" : "the DataFrame";
+        var label = Find(frame, options.LabelColumnName, "label", source);
+        IReadOnlyList<string>? names = options.FeatureColumnNames;
+        bool useAll = names is null || (names.Count == 1 && names[0] == "Features" && frame.Columns.IndexOf("Features") < 0);
+        var features = useAll
+            ? frame.Columns.Where(c => c.Name != label.Name && IsNumeric(c.DataType)).ToArray()
+            : names!.Select(name => Find(frame, name, "feature", source)).ToArray();
+        if (features.Length == 0) throw new ArgumentException($"{source} has no numeric feature columns besides '{label.Name}'.");
+        foreach (var f in features)
+        {
+            if (f == label) throw new ArgumentException($"Column '{f.Name}' is both a feature and the label.");
+            if (!IsNumeric(f.DataType))
+                throw new ArgumentException($"Feature column '{f.Name}' of {source} holds {f.DataType.Name}; expected a numeric or Boolean column.");
+        }
+        if (!IsNumeric(label.DataType))
+            throw new ArgumentException($"Label column '{label.Name}' of {source} holds {label.DataType.Name}; expected a numeric or Boolean column.");
+        bool floating = label.DataType == typeof(float) || label.DataType == typeof(double) || label.DataType == typeof(decimal);
+        var targets = options.Targets ?? (floating ? TargetKind.Regression : TargetKind.ClassIndex);
+
+        var builder = new TensorDatasetBuilder(source, features.Length, targets, targets == TargetKind.Regression ? 1 : 0);
+        var readers = features.Select(Reader).ToArray();
+        var labelReader = Reader(label);
+        for (long row = 0; row < frame.Rows.Count; row++)
+        {
+            for (int j = 0; j < features.Length; j++)
+                builder.AddFeature(readers[j](row) ?? throw Null(source, features[j], row), features[j].Name, -1, row);
+            double y = labelReader(row) ?? throw Null(source, label, row);
+            if (targets == TargetKind.ClassIndex) builder.AddClass(y, label.Name, row);
+            else builder.AddTarget(label.DataType == typeof(bool) ? (y != 0 ? 1 : -1) : y, label.Name, -1, row);
+            builder.EndRow();
+        }
+        return builder.Build(options.SampleShape, options.Name ?? "dataframe");
+    }
+
+    private static InvalidDataException Null(string source, DataFrameColumn column, long row) =>
+        new($"{source}: column '{column.Name}', row {row}: the value is missing (null).");
+
+    private static bool IsNumeric(Type type) => type == typeof(float) || type == typeof(double) || type == typeof(decimal) || type == typeof(bool) || Integers.Contains(type);
+
+    private static DataFrameColumn Find(DataFrame frame, string name, string role, string source)
+    {
+        int index = frame.Columns.IndexOf(name);
+        if (index < 0)
+            throw new ArgumentException(
+                $"{source} has no {role} column '{name}'; its columns are: " +
+                string.Join(", ", frame.Columns.Select(c => $"{c.Name} ({c.DataType.Name})")) + ".");
+        return frame.Columns[index];
+    }
+
+    /// <summary>A reader of one column's value at a row as double, null where the value is missing.</summary>
+    private static Func<long, double?> Reader(DataFrameColumn column) => column switch
+    {
+        PrimitiveDataFrameColumn<float> f => row => f[row],
+        PrimitiveDataFrameColumn<double> d => row => d[row],
+        _ => row => column[row] switch
+        {
+            null => null,
+            bool b => b ? 1 : 0,
+            var value => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        },
+    };
+}

@@ -1,0 +1,223 @@
+using Catapults.ML.Data;
+using Catapults.ML.Data.Images;
+using Catapults.ML.Tests.Data.Fixtures;
+using SkiaSharp;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Data;
+
+public class CelebAReaderTests
+{
+    private TempDirectory _temp = null!;
+    private string _dir = null!;
+
+    [OneTimeSetUp]
+    public void WriteFixture()
+    {
+        _temp = new TempDirectory();
+        _dir = DatasetFixtures.WriteCelebA(_temp.Path, count: 10);
+    }
+
+    [OneTimeTearDown]
+    public void Delete() => _temp.Dispose();
+
+    /// <summary>A copy of the fixture that a test may damage.</summary>
+    private string Copy()
+    {
+        var copy = _temp.Combine("copy-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(copy, "img_align_celeba"));
+        foreach (var file in Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(copy, Path.GetRelativePath(_dir, file)));
+        return copy;
+    }
+
+    private string ImagePath(string dir, int n) => Path.Combine(dir, "img_align_celeba", $"{n + 1:D6}.jpg");
+
+    [Test]
+    public void PartitionsAndAttributeMakeTheBinaryLabels()
+    {
+        var reader = new CelebAReader(_dir, new CelebAOptions { Attribute = "smiling" });
+        Assert.That(reader.Attribute, Is.EqualTo("Smiling"));
+        Assert.That(reader.AttributeNames, Is.EqualTo(DatasetFixtures.CelebAAttributes));
+        Assert.That(reader.ClassNames, Is.EqualTo(new[] { "not Smiling", "Smiling" }));
+        Assert.That(reader.FileNames(DatasetSplit.Train), Is.EqualTo(Enumerable.Range(0, 6).Select(n => $"{n + 1:D6}.jpg")));
+        Assert.That(reader.FileNames(DatasetSplit.Validation), Is.EqualTo(new[] { "000007.jpg", "000008.jpg" }));
+        Assert.That(reader.ReadLabels(DatasetSplit.Test), Is.EqualTo(new[] { 1, 0 }), "images 8 (even: smiling) and 9");
+        Assert.That(reader.ReadLabels(DatasetSplit.Train), Is.EqualTo(Enumerable.Range(0, 6).Select(n => DatasetFixtures.CelebASmiling(n) ? 1 : 0)));
+        Assert.That(new CelebAReader(_dir, new CelebAOptions { Attribute = "Bald" }).ReadLabels(DatasetSplit.Train), Is.EqualTo(new[] { 1, 0, 0, 1, 0, 0 }));
+    }
+
+    [Test]
+    public void CentreCropWithoutResizeKeepsTheDecodedPixelsExactly()
+    {
+        var reader = new CelebAReader(_dir, new CelebAOptions { ImageSize = 178 });
+        using var data = ImageDatasetLoader.Load(reader, new ImageDatasetOptions { Split = DatasetSplit.Validation, Normalization = PixelNormalization.None, Layout = FeatureLayout.Image });
+        Assert.That(data.Data.Features.shape, Is.EqualTo(new long[] { 2, 3, 178, 178 }));
+        var actual = data.Data.Features.data<float>().ToArray();
+        for (int k = 0; k < 2; k++)
+        {
+            var reference = DatasetFixtures.DecodeReference(ImagePath(_dir, 6 + k));
+            for (int row = 0; row < 178; row++)
+                for (int col = 0; col < 178; col++)
+                {
+                    var (r, g, b) = reference[row + 20, col]; // 218 − 178 = 40 rows cut, 20 at the top
+                    int at = k * 3 * 178 * 178 + row * 178 + col;
+                    if (actual[at] != r || actual[at + 178 * 178] != g || actual[at + 2 * 178 * 178] != b)
+                        Assert.Fail($"image {k} row {row} col {col}: ({actual[at]}, {actual[at + 178 * 178]}, {actual[at + 2 * 178 * 178]}) vs ({r}, {g}, {b})");
+                }
+        }
+    }
+
+    [Test]
+    public void HalvingIsTheMeanOfEachTwoByTwoBlock()
+    {
+        var reader = new CelebAReader(_dir, new CelebAOptions { ImageSize = 89 });
+        var image = reader.ReadImages(DatasetSplit.Train, [3]).Single();
+        var reference = DatasetFixtures.DecodeReference(ImagePath(_dir, 3));
+        for (int row = 0; row < 89; row++)
+            for (int col = 0; col < 89; col++)
+                for (int c = 0; c < 3; c++)
+                {
+                    double sum = 0;
+                    for (int dy = 0; dy < 2; dy++)
+                        for (int dx = 0; dx < 2; dx++)
+                        {
+                            var p = reference[20 + 2 * row + dy, 2 * col + dx];
+                            sum += c == 0 ? p.R : c == 1 ? p.G : p.B;
+                        }
+                    int expected = (int)Math.Round(sum / 4, MidpointRounding.AwayFromZero);
+                    Assert.That(image.Pixels[c * 89 * 89 + row * 89 + col], Is.EqualTo(expected), $"row {row} col {col} channel {c}");
+                }
+    }
+
+    [Test]
+    public void DecodedColoursMatchTheDrawnBlocks()
+    {
+        // Independent of any decoder: the fixture's 16×16 blocks, away from their edges, survive JPEG at quality 100.
+        var reader = new CelebAReader(_dir, new CelebAOptions { ImageSize = 178 });
+        var image = reader.ReadImages(DatasetSplit.Train, [5]).Single();
+        foreach (var (row, col) in new[] { (8 - 20 + 32, 8), (100, 72), (150, 168) })
+        {
+            var drawn = DatasetFixtures.CelebAColor(5, (row + 20) / 16, col / 16);
+            Assert.That(image.Pixels[row * 178 + col], Is.EqualTo(drawn.Red).Within(4));
+            Assert.That(image.Pixels[178 * 178 + row * 178 + col], Is.EqualTo(drawn.Green).Within(4));
+            Assert.That(image.Pixels[2 * 178 * 178 + row * 178 + col], Is.EqualTo(drawn.Blue).Within(4));
+        }
+    }
+
+    [Test]
+    public void GrayscaleIsBt601LumaOfTheRgbPixels()
+    {
+        var rgb = new CelebAReader(_dir, new CelebAOptions { ImageSize = 32 }).ReadImages(DatasetSplit.Train, [1]).Single();
+        var gray = new CelebAReader(_dir, new CelebAOptions { ImageSize = 32, Grayscale = true });
+        Assert.That(gray.Shape, Is.EqualTo(new ImageShape(1, 32, 32)));
+        var g = gray.ReadImages(DatasetSplit.Train, [1]).Single();
+        Assert.That(g.Pixels, Has.Length.EqualTo(32 * 32));
+        for (int i = 0; i < 32 * 32; i++)
+        {
+            double luma = 0.299 * rgb.Pixels[i] + 0.587 * rgb.Pixels[1024 + i] + 0.114 * rgb.Pixels[2048 + i];
+            // Luma is taken before the RGB values are rounded to bytes, so it may differ from this by under one level.
+            Assert.That(g.Pixels[i], Is.EqualTo(luma).Within(1.0), $"pixel {i}");
+        }
+    }
+
+    [Test]
+    public void BalancedDrawAndPlusMinusOneTargets()
+    {
+        var reader = new CelebAReader(_dir, new CelebAOptions { ImageSize = 16 });
+        using var data = ImageDatasetLoader.Load(reader, new ImageDatasetOptions { SamplesPerClass = 2, Seed = 3, Labels = LabelMapping.PlusMinusOne });
+        Assert.That(data.Data.Targets.shape, Is.EqualTo(new long[] { 4, 1 }));
+        var targets = data.Data.Targets.data<float>().ToArray();
+        Assert.That(targets.Count(t => t == 1f), Is.EqualTo(2));
+        Assert.That(targets.Count(t => t == -1f), Is.EqualTo(2));
+        for (int i = 0; i < 4; i++)
+            Assert.That(targets[i], Is.EqualTo(DatasetFixtures.CelebASmiling(data.Selection.RecordIndices[i]) ? 1f : -1f));
+    }
+
+    [Test]
+    public void UnknownAttributeListsTheAttributes()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CelebAReader(_dir, new CelebAOptions { Attribute = "Wavy_Hair" }));
+        Assert.That(ex!.Message, Does.Contain("Wavy_Hair").And.Contain("Bald, Smiling, Young"));
+    }
+
+    [Test]
+    public void MissingFilesAreNamed()
+    {
+        var copy = Copy();
+        File.Delete(Path.Combine(copy, "list_eval_partition.txt"));
+        var ex = Assert.Throws<FileNotFoundException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.Contain(Path.Combine(copy, "list_eval_partition.txt")).And.Contain("img_align_celeba/").And.Contain("list_attr_celeba.txt"));
+
+        copy = Copy();
+        File.Delete(ImagePath(copy, 4));
+        var reader = new CelebAReader(copy);
+        var fx = Assert.Throws<FileNotFoundException>(() => ImageDatasetLoader.Load(reader));
+        Assert.That(fx!.Message, Does.Contain(ImagePath(copy, 4)));
+    }
+
+    [Test]
+    public void TruncatedJpegIsAnErrorWithTheOffsetWhereTheDataEnds()
+    {
+        var copy = Copy();
+        var path = ImagePath(copy, 2);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var ex = Assert.Throws<DatasetFormatException>(() => ImageDatasetLoader.Load(new CelebAReader(copy)));
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain("truncated"));
+        Assert.That(ex.ByteOffset, Is.EqualTo(bytes.Length / 2));
+    }
+
+    [Test]
+    public void PngOrGarbageInPlaceOfAJpegIsNamed()
+    {
+        var copy = Copy();
+        File.WriteAllBytes(ImagePath(copy, 1), DatasetFixtures.EncodePng(DatasetFixtures.CelebAImage(1)));
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy).ReadImages(DatasetSplit.Train, [1]).Single());
+        Assert.That(ex!.Message, Does.Contain("expected a JPEG, found a Png image"));
+
+        File.WriteAllBytes(ImagePath(copy, 1), Enumerable.Range(0, 500).Select(i => (byte)(i * 31 % 256)).ToArray());
+        ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy).ReadImages(DatasetSplit.Train, [1]).Single());
+        Assert.That(ex!.Message, Does.Contain("expected a JPEG, found binary data starting 00 1F 3E"));
+
+        File.WriteAllBytes(ImagePath(copy, 1), DatasetFixtures.EncodeJpeg(DatasetFixtures.CelebAImage(1, 250, 250)));
+        ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy).ReadImages(DatasetSplit.Train, [1]).Single());
+        Assert.That(ex!.Message, Does.Contain("250×250").And.Contain("178×218"));
+    }
+
+    [Test]
+    public void CorruptAttributeFileGivesLineOffsetAndAttribute()
+    {
+        var copy = Copy();
+        var path = Path.Combine(copy, "list_attr_celeba.txt");
+        var lines = File.ReadAllLines(path);
+        lines[4] = lines[4].Replace(" 1", " 2").Replace("-1", " 2");
+        File.WriteAllLines(path, lines);
+        long offset = lines.Take(4).Sum(l => l.Length + 1);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.Contain("line 5").And.Contain($"byte {offset}").And.Contain("attribute Bald"));
+        Assert.That(ex.ByteOffset, Is.EqualTo(offset));
+
+        File.WriteAllLines(path, File.ReadAllLines(Path.Combine(_dir, "list_attr_celeba.txt")).Take(8));
+        ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.Contain("declares 10 images but the file has 6 rows").And.Contain("truncated"));
+
+        File.WriteAllBytes(path, [0x1F, 0x8B, 8, 0, 1, 2, 3]);
+        ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.Contain("image count").And.Contain("gzip"));
+    }
+
+    [Test]
+    public void PartitionFileMustCoverEveryImage()
+    {
+        var copy = Copy();
+        var path = Path.Combine(copy, "list_eval_partition.txt");
+        File.WriteAllLines(path, File.ReadAllLines(path).Take(7));
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.Contain("'000008.jpg'").And.Contain("no partition"));
+
+        File.WriteAllLines(path, ["000001.jpg 0", "000002.jpg 7"]);
+        ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.Contain("line 2 (byte 13)").And.Contain("<0|1|2>"));
+    }
+}

@@ -1,0 +1,88 @@
+using Catapults.ML.Data;
+using Catapults.ML.Tests.Data.Fixtures;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Data;
+
+public class CsvDatasetReaderTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void Create() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void Delete() => _temp.Dispose();
+
+    private string Write(string text)
+    {
+        var path = _temp.Combine("data.csv");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Test]
+    public void LastColumnIsTheRegressionTargetByDefault()
+    {
+        using var data = CsvDatasetReader.Read(Write("a,b,y\n1,2.5,3\r\n-4,5e-1,6\n\n"));
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2.5f, -4f, 0.5f }));
+        Assert.That(data.Targets.shape, Is.EqualTo(new long[] { 2, 1 }));
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 3f, 6f }));
+        Assert.That(data.Name, Is.EqualTo("data"));
+    }
+
+    [Test]
+    public void NamedColumnsAndClassIndexTargets()
+    {
+        var path = Write("label;x1;x2;skip\n2;0.5;1;9\n0;1.5;2;9\n");
+        using var data = CsvDatasetReader.Read(path, new CsvDatasetOptions
+        {
+            Separator = ';', TargetColumns = ["label"], FeatureColumns = ["x2", "x1"], Targets = TargetKind.ClassIndex,
+        });
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 0.5f, 2f, 1.5f }));
+        Assert.That(data.Targets.dtype, Is.EqualTo(torch.ScalarType.Int64));
+        Assert.That(data.Targets.data<long>().ToArray(), Is.EqualTo(new[] { 2L, 0L }));
+    }
+
+    [Test]
+    public void NoHeaderNamesColumnsByPosition()
+    {
+        using var data = CsvDatasetReader.Read(Write("1,2,3,4\n5,6,7,8\n"), new CsvDatasetOptions { HasHeader = false, TargetColumns = ["column3", "column4"] });
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2f, 5f, 6f }));
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 3f, 4f, 7f, 8f }));
+    }
+
+    [Test]
+    public void BadValuesNameFileLineByteAndColumn()
+    {
+        var path = Write("a,b,y\n1,2,3\n4,x7,6\n");
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path));
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain("line 3 (byte 12)").And.Contain("column 'b'").And.Contain("'x7'"));
+        Assert.That(ex.ByteOffset, Is.EqualTo(12));
+
+        ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\r\n1,2\r\nx,3\r\n")));
+        Assert.That(ex!.Message, Does.Contain("line 3 (byte 10)"), "offsets count the carriage returns of CRLF line ends");
+
+        ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,b,y\n1,NaN,3\n")));
+        Assert.That(ex!.Message, Does.Contain("line 2").And.Contain("column 'b'").And.Contain("not a finite"));
+
+        ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,b,y\n1,2\n")));
+        Assert.That(ex!.Message, Does.Contain("line 2").And.Contain("2 fields; expected 3"));
+
+        ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n1,2.5\n"), new CsvDatasetOptions { Targets = TargetKind.ClassIndex }));
+        Assert.That(ex!.Message, Does.Contain("column 'y'").And.Contain("not a class index"));
+    }
+
+    [Test]
+    public void MissingFileColumnOrRowsAreErrors()
+    {
+        var missing = _temp.Combine("none.csv");
+        var fx = Assert.Throws<FileNotFoundException>(() => CsvDatasetReader.Read(missing));
+        Assert.That(fx!.Message, Does.Contain(missing));
+        var ax = Assert.Throws<ArgumentException>(() => CsvDatasetReader.Read(Write("a,y\n1,2\n"), new CsvDatasetOptions { TargetColumns = ["z"] }));
+        Assert.That(ax!.Message, Does.Contain("'z'").And.Contain("a, y"));
+        Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n")));
+        Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("")));
+    }
+}
