@@ -135,7 +135,14 @@ public static class Agop
         {
             long count = Math.Min(options.BatchSize, n - start);
             using var batchScope = torch.NewDisposeScope();
-            var x = features.narrow(0, start, count).reshape(count, d).to(dtype, device).detach().requires_grad_(true);
+            var x = features.narrow(0, start, count).reshape(count, d).to(dtype, device).detach();
+            var finiteRows = x.isfinite().all(1);
+            if (!finiteRows.all().ToBoolean())
+            {
+                long row = start + finiteRows.logical_not().nonzero()[0, 0].ToInt64();
+                throw new ArgumentException($"Row {row} of the inputs has a NaN or infinite feature; the AGOP needs finite inputs.", nameof(features));
+            }
+            x.requires_grad_(true);
             var output = function(x);
             if (output.dim() != 2 || output.shape[0] != count || output.shape[1] != outputs)
                 throw new InvalidOperationException(
@@ -158,7 +165,7 @@ public static class Agop
                 {
                     if (start == 0) shifts[c].copy_(gradient.mean(new long[] { 0 }));
                     gradient = gradient - shifts[c];
-                    shiftedSums![c].add_(gradient.sum(0).to_type(ScalarType.Float64));
+                    shiftedSums![c].add_(gradient.sum(0L).to_type(ScalarType.Float64));
                 }
                 if (options.PerOutput)
                     accumulator[c].add_(torch.mm(gradient.t(), gradient));
@@ -180,7 +187,7 @@ public static class Agop
         }
         if (!accumulator.isfinite().all().ToBoolean())
             throw new NonFiniteAgopException(
-                "The AGOP is not finite: the predictor's input gradients overflowed or are NaN (has training diverged, or do the inputs contain NaN?).");
+                "The AGOP is not finite: the predictor's input gradients overflowed or are NaN (has training diverged?).");
 
         var result = (accumulator + accumulator.transpose(-1, -2)) * 0.5;
         if (options.Power != 1.0) result = SymmetricMatrices.Power(result, options.Power);
