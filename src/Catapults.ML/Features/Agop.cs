@@ -196,7 +196,7 @@ public static class Agop
     }
 }
 
-/// <summary>Thrown when an AGOP has non-finite entries: the input gradients overflowed (a diverging model) or the inputs hold NaN.</summary>
+/// <summary>Thrown when an AGOP has non-finite entries although the inputs are finite: the input gradients overflowed, as in a diverging model.</summary>
 public sealed class NonFiniteAgopException : InvalidOperationException
 {
     /// <summary>Creates the exception with a message.</summary>

@@ -31,9 +31,6 @@ public sealed class AgopOptions
     /// <summary>Divide the result (each output's matrix when <see cref="PerOutput"/>) by its trace; default false.</summary>
     public bool NormalizeTrace { get; set; }
 
-    /// <summary>A copy of these options.</summary>
-    public AgopOptions Clone() => (AgopOptions)MemberwiseClone();
-
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
