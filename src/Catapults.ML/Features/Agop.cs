@@ -17,8 +17,9 @@ namespace Catapults.ML.Features;
 /// and the largest temporary is one [batch, d] gradient. Nothing of size n × d × d or n × O × d is ever formed.
 /// </para>
 /// <para>
-/// Each batch's outer products are summed in the gradient's precision (float32 for the engine's models) with one
-/// matrix product per output, and added to a float64 running sum, so the error does not grow with n. Centring uses a
+/// Outer products are summed in the gradient's precision (float32 for the engine's models), one matrix product per
+/// output and batch, and flushed to a float64 running sum every few thousand gradient rows, so the error does not grow
+/// with n. Centring uses a
 /// shifted sum (the first batch's mean gradient is subtracted before squaring), which avoids the cancellation of
 /// 1/n Σ ggᵀ − ḡḡᵀ when the gradients vary little around a large mean.
 /// </para>
@@ -34,6 +35,12 @@ namespace Catapults.ML.Features;
 /// </remarks>
 public static class Agop
 {
+    /// <summary>
+    /// Gradient rows (samples × outputs) whose outer products are summed in float32 before they are added to the
+    /// float64 total: a float32 partial sum of this many rank-one terms keeps a relative error near 1e-6.
+    /// </summary>
+    private const long FlushRows = 4096;
+
     /// <summary>The AGOP of <paramref name="model"/> over the features of <paramref name="data"/> (targets are not used).</summary>
     public static Tensor Compute(NetworkModule model, TensorDataset data, AgopOptions? options = null)
     {
@@ -130,6 +137,10 @@ public static class Agop
         // Centring only: shifts[c] is the first batch's mean gradient of output c; shiftedSums[c] = Σᵢ (gᵢ − shifts[c]).
         Tensor? shifts = options.Center ? torch.zeros(new long[] { outputs, d }, dtype, device) : null;
         Tensor? shiftedSums = options.Center ? torch.zeros(new long[] { outputs, d }, ScalarType.Float64, device) : null;
+        // Summed outputs: outer products are summed in the gradient's precision here and flushed to the float64
+        // accumulator every FlushRows gradient rows, so small batches do not pay a d × d float64 pass each.
+        Tensor? partialSum = options.PerOutput ? null : torch.empty(new long[] { d, d }, dtype, device);
+        long pendingRows = 0;
 
         for (long start = 0; start < n; start += options.BatchSize)
         {
@@ -153,7 +164,6 @@ public static class Agop
                     "The predictor's output does not depend differentiably on its input (it does not require grad), so its input gradients are undefined. " +
                     "Build the output from differentiable torch operations on the input, without detach() or no_grad().");
 
-            Tensor? batchSum = options.PerOutput ? null : torch.zeros(new long[] { d, d }, dtype, device);
             for (int c = 0; c < outputs; c++)
             {
                 // Row i of the output depends on row i of x only, so the gradient of the column sum has
@@ -167,12 +177,22 @@ public static class Agop
                     gradient = gradient - shifts[c];
                     shiftedSums![c].add_(gradient.sum(0L).to_type(ScalarType.Float64));
                 }
-                if (options.PerOutput)
+                if (partialSum is null)
+                {
                     accumulator[c].add_(torch.mm(gradient.t(), gradient));
+                }
                 else
-                    batchSum!.addmm_(gradient.t(), gradient);
+                {
+                    // beta = 0 overwrites (and ignores whatever the buffer held) on the first product after a flush.
+                    partialSum.addmm_(gradient.t(), gradient, beta: pendingRows == 0 ? 0f : 1f);
+                    pendingRows += count;
+                }
             }
-            if (batchSum is not null) accumulator.add_(batchSum);
+            if (partialSum is not null && (pendingRows >= FlushRows || start + count >= n))
+            {
+                accumulator.add_(partialSum);
+                pendingRows = 0;
+            }
         }
 
         accumulator.div_(n);

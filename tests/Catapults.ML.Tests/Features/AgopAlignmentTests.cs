@@ -94,9 +94,20 @@ public class AgopAlignmentTests
         using (var net = Nets.TwoLayer(d, 64, seed: 1, bias: true))
         using (var observer = new AgopAlignmentObserver(ReferenceAgop.Rank2(d), new AgopAlignmentObserverOptions { Every = 200 }))
         {
+            // Batch-5 steps of a width-64 net are too small to gain from threads; one thread keeps the test fast on a busy machine.
+            int threads = torch.get_num_threads();
+            TrainingResult result;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.5, BatchSize = 5, MaxSteps = steps, ShuffleSeed = 3 },
-                new ITrainingObserver[] { observer });
+            try
+            {
+                torch.set_num_threads(1);
+                result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.5, BatchSize = 5, MaxSteps = steps, ShuffleSeed = 3 },
+                    new ITrainingObserver[] { observer });
+            }
+            finally
+            {
+                torch.set_num_threads(threads);
+            }
             TestContext.Out.WriteLine($"{steps} SGD steps with alignment every 200: {clock.ElapsedMilliseconds} ms; " +
                 string.Join(", ", observer.Records.Select(r => $"step {r.Step}: {r.Alignment:F3}")));
             Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
