@@ -63,7 +63,9 @@ public sealed class AgopBenchmark : IBenchmark
         {
             Measure.ResetPeakResident();
             double before = Measure.PeakResidentMiB() ?? double.NaN;
+            string loadBefore = LoadAverage();
             Run(benchmarkCase, quick, before);
+            Console.WriteLine($"#   load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}");
         }
         return 0;
     }
@@ -93,6 +95,10 @@ public sealed class AgopBenchmark : IBenchmark
         Console.WriteLine($"#   {benchmarkCase.Name}: {model.Describe()}; O×bwd = O passes of forward + backward to the parameters of Σᵢ f_c(xᵢ); " +
                           "grads = the AGOP's input gradients without outer products; accum = O·n/b outer-product updates alone");
     }
+
+    /// <summary>The machine's load average, because other processes on a small machine change every figure here.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     /// <summary>What O ordinary backward passes over the data cost: forward, then backward to the parameters, per output.</summary>
     private static void PlainBackwardPasses(NetworkModule model, Tensor features, int outputs)
@@ -131,18 +137,29 @@ public sealed class AgopBenchmark : IBenchmark
         }
     }
 
-    /// <summary>The AGOP's d × d work alone: O·⌈n/b⌉ updates S += gᵀg with g of shape [b, d].</summary>
+    /// <summary>
+    /// The AGOP's d × d work alone, as <see cref="Agop"/> does it: O·⌈n/b⌉ updates S += gᵀg with g of shape [b, d] in
+    /// float32, flushed to a float64 total every 4096 gradient rows.
+    /// </summary>
     private static void AccumulationOnly(long n, long d, int outputs)
     {
         using var scope = torch.NewDisposeScope();
         var g = torch.randn(BatchSize, d);
-        var batchSum = torch.zeros(d, d);
+        var partial = torch.empty(d, d);
         var total = torch.zeros(new long[] { d, d }, ScalarType.Float64);
+        long pending = 0;
         for (long start = 0; start < n; start += BatchSize)
         {
-            batchSum.zero_();
-            for (int c = 0; c < outputs; c++) batchSum.addmm_(g.t(), g);
-            total.add_(batchSum);
+            for (int c = 0; c < outputs; c++)
+            {
+                partial.addmm_(g.t(), g, beta: pending == 0 ? 0f : 1f);
+                pending += BatchSize;
+            }
+            if (pending >= 4096 || start + BatchSize >= n)
+            {
+                total.add_(partial);
+                pending = 0;
+            }
         }
     }
 }
