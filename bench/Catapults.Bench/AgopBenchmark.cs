@@ -1,0 +1,165 @@
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.Bench;
+
+/// <summary>
+/// A model and data size the AGOP benchmark runs. Add an entry to <see cref="AgopBenchmarkModels.All"/> when a new
+/// architecture arrives (CNN, Wide ResNet, ViT): nothing else changes.
+/// </summary>
+/// <param name="Name">Case name for --only.</param>
+/// <param name="SampleCount">n in a full run.</param>
+/// <param name="QuickSampleCount">n with --quick.</param>
+/// <param name="SampleShape">Shape of one input (images as [C, H, W]).</param>
+/// <param name="Create">Builds the model, seeded.</param>
+public sealed record AgopBenchmarkCase(string Name, int SampleCount, int QuickSampleCount, long[] SampleShape, Func<NetworkModule> Create);
+
+/// <summary>The models the AGOP benchmark measures.</summary>
+public static class AgopBenchmarkModels
+{
+    /// <summary>
+    /// Issue 4's two sizes: the largest image-capable model of the engine on CIFAR-shaped inputs (d = 3072, 10 outputs),
+    /// and the paper's 2-layer width-1024 network on d = 100.
+    /// </summary>
+    public static IReadOnlyList<AgopBenchmarkCase> All { get; } = new[]
+    {
+        new AgopBenchmarkCase("fcn-3072", 10_000, 1_000, new long[] { 3, 32, 32 }, () => new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 3072, HiddenWidths = new[] { 1024, 1024 }, OutputCount = 10, Seed = 1,
+        })),
+        new AgopBenchmarkCase("fcn-100", 2_000, 2_000, new long[] { 100 }, () => new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 100, HiddenWidths = new[] { 1024 }, OutputCount = 1, Seed = 1,
+        })),
+    };
+}
+
+/// <summary>
+/// Issue 4: wall time and peak memory of the streamed AGOP, against O plain backward passes over the same data (the
+/// issue's target: about O backward passes plus the d × d accumulation), and the accumulation alone.
+/// </summary>
+public sealed class AgopBenchmark : IBenchmark
+{
+    private const int BatchSize = 256;
+
+    public string Name => "agop";
+    public string Description =>
+        "AGOP (summed outputs, batch 256): wall time and peak RSS vs O plain backward passes; cases: " +
+        string.Join(", ", AgopBenchmarkModels.All.Select(c => c.Name)) + " (use --only CASE for a clean per-case peak RSS)";
+
+    public int Run(bool quick, string? only)
+    {
+        var cases = AgopBenchmarkModels.All.Where(c => only is null || c.Name == only).ToList();
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"Unknown case '{only}'; cases: {string.Join(", ", AgopBenchmarkModels.All.Select(c => c.Name))}.");
+            return 2;
+        }
+        Console.WriteLine($"{"case",-10} {"n",7} {"d",6} {"O",3} {"AGOP s",9} {"O×bwd s",9} {"ratio",6} {"grads s",9} {"accum s",9} {"runs",5} {"RSS before MiB",15} {"peak RSS MiB",13}");
+        foreach (var benchmarkCase in cases)
+        {
+            Measure.ResetPeakResident();
+            double before = Measure.PeakResidentMiB() ?? double.NaN;
+            string loadBefore = LoadAverage();
+            Run(benchmarkCase, quick, before);
+            Console.WriteLine($"#   load average (1, 5, 15 min) before: {loadBefore}; after: {LoadAverage()}");
+        }
+        return 0;
+    }
+
+    private static void Run(AgopBenchmarkCase benchmarkCase, bool quick, double rssBefore)
+    {
+        int n = quick ? benchmarkCase.QuickSampleCount : benchmarkCase.SampleCount;
+        using var model = benchmarkCase.Create();
+        int outputs = model.OutputCount;
+        long d = model.InputDimension;
+        using var generator = Seeding.TorchGenerator(0, Seeding.Stream.Data);
+        using var features = torch.randn(new long[] { n }.Concat(benchmarkCase.SampleShape).ToArray(), generator: generator);
+        // Large cases take a minute per run on two cores: fewer repeats there.
+        bool large = (double)n * outputs * d * d > 1e11;
+        int runs = quick || large ? 1 : 5;
+        int warmups = large ? 0 : 1;
+
+        double agop = Measure.MedianMilliseconds(() =>
+        {
+            using var g = Agop.Compute(model, features, new AgopOptions { BatchSize = BatchSize });
+        }, runs, warmups) / 1000;
+        double backward = Measure.MedianMilliseconds(() => PlainBackwardPasses(model, features, outputs), runs, warmups) / 1000;
+        double gradients = Measure.MedianMilliseconds(() => InputGradientsOnly(model, features, outputs), runs, warmups) / 1000;
+        double accumulation = Measure.MedianMilliseconds(() => AccumulationOnly(n, d, outputs), runs, warmups) / 1000;
+        double peak = Measure.PeakResidentMiB() ?? double.NaN;
+        Console.WriteLine($"{benchmarkCase.Name,-10} {n,7} {d,6} {outputs,3} {agop,9:F2} {backward,9:F2} {agop / backward,6:F2} {gradients,9:F2} {accumulation,9:F2} {runs,5} {rssBefore,15:F0} {peak,13:F0}");
+        Console.WriteLine($"#   {benchmarkCase.Name}: {model.Describe()}; O×bwd = O passes of forward + backward to the parameters of Σᵢ f_c(xᵢ); " +
+                          "grads = the AGOP's input gradients without outer products; accum = O·n/b outer-product updates alone");
+    }
+
+    /// <summary>The machine's load average, because other processes on a small machine change every figure here.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    /// <summary>What O ordinary backward passes over the data cost: forward, then backward to the parameters, per output.</summary>
+    private static void PlainBackwardPasses(NetworkModule model, Tensor features, int outputs)
+    {
+        long n = features.shape[0], d = model.InputDimension;
+        for (int c = 0; c < outputs; c++)
+        {
+            for (long start = 0; start < n; start += BatchSize)
+            {
+                using var scope = torch.NewDisposeScope();
+                long count = Math.Min(BatchSize, n - start);
+                model.zero_grad();
+                var output = model.forward(features.narrow(0, start, count).reshape(count, d));
+                output.select(1, c).sum().backward();
+            }
+        }
+        model.zero_grad();
+    }
+
+    /// <summary>The AGOP's gradient work alone: one forward and O input-gradient backward passes per batch.</summary>
+    private static void InputGradientsOnly(NetworkModule model, Tensor features, int outputs)
+    {
+        long n = features.shape[0], d = model.InputDimension;
+        for (long start = 0; start < n; start += BatchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            long count = Math.Min(BatchSize, n - start);
+            var x = features.narrow(0, start, count).reshape(count, d).detach().requires_grad_(true);
+            var output = model.forward(x);
+            for (int c = 0; c < outputs; c++)
+            {
+                var selector = torch.zeros_like(output);
+                selector.select(1, c).fill_(1);
+                torch.autograd.grad(new[] { output }, new[] { x }, new[] { selector }, retain_graph: c + 1 < outputs);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The AGOP's d × d work alone, as <see cref="Agop"/> does it: O·⌈n/b⌉ updates S += gᵀg with g of shape [b, d] in
+    /// float32, flushed to a float64 total every 4096 gradient rows.
+    /// </summary>
+    private static void AccumulationOnly(long n, long d, int outputs)
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = torch.randn(BatchSize, d);
+        var partial = torch.empty(d, d);
+        var total = torch.zeros(new long[] { d, d }, ScalarType.Float64);
+        long pending = 0;
+        for (long start = 0; start < n; start += BatchSize)
+        {
+            for (int c = 0; c < outputs; c++)
+            {
+                partial.addmm_(g.t(), g, beta: pending == 0 ? 0f : 1f);
+                pending += BatchSize;
+            }
+            if (pending >= 4096 || start + BatchSize >= n)
+            {
+                total.add_(partial);
+                pending = 0;
+            }
+        }
+    }
+}
