@@ -68,8 +68,12 @@ public static class FeatureStrengthSweep
             }
             catch
             {
-                // Let the cells still running finish or fail before surfacing the error, so none is left orphaned.
+                // Let the cells still running finish or fail before surfacing the error, so none is left orphaned,
+                // and keep the ones that finished: a rerun resumes from them.
                 try { await Task.WhenAll(running.Keys).ConfigureAwait(false); } catch { /* the first error wins */ }
+                if (store is not null)
+                    foreach (var other in running.Keys.Where(t => t.IsCompletedSuccessfully))
+                        if (store.TryLoad(other.Result.Cell) is null) store.Save(other.Result);
                 throw;
             }
             if (store is not null && store.TryLoad(result.Cell) is null) store.Save(result);
