@@ -21,7 +21,8 @@ namespace Catapults.ML.Models;
 /// dictionaries cover it) but its parameters have <c>requires_grad = false</c>, so
 /// <see cref="NetworkModule.TrainableParameters"/>, optimisers, NTKs and Hessians see only the live weights. It runs
 /// in the same mode as the live network, so the difference is exactly zero at initialisation even for layers that
-/// depend on the batch. Its forward runs without autograd: f_{w₀} is a constant of the parameters.
+/// depend on the batch (in training mode such layers also update the copy's running statistics, as they do the live
+/// network's). Its forward runs without autograd: f_{w₀} is a constant of the parameters.
 /// </para>
 /// </remarks>
 public sealed class CenteredNetwork : NetworkModule

@@ -31,6 +31,49 @@ public class CenteredNetworkTests : SingleTorchThread
         Assert.That(y.eq(0).all().ToBoolean(), Is.True, $"max |f| = {y.abs().max().ToDouble()}");
     }
 
+    /// <summary>A small image model with a buffer-carrying batch norm: the wrapper must work for any NetworkModule.</summary>
+    private sealed class TinyConvNet : NetworkModule
+    {
+        private readonly TorchSharp.Modules.Conv2d conv;
+        private readonly TorchSharp.Modules.BatchNorm2d norm;
+        private readonly TorchSharp.Modules.Linear readout;
+
+        public TinyConvNet() : base(nameof(TinyConvNet))
+        {
+            conv = nn.Conv2d(2, 4, 3, padding: 1);
+            norm = nn.BatchNorm2d(4);
+            readout = nn.Linear(4 * 5 * 5, 3);
+            RegisterComponents();
+        }
+
+        public override long[] InputShape => new long[] { 2, 5, 5 };
+        public override int OutputCount => 3;
+        public override string Describe() => "tiny CNN";
+
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = torch.NewDisposeScope();
+            var h = nn.functional.relu(norm.forward(conv.forward(ReshapeInput(input))));
+            return readout.forward(h.flatten(1)).MoveToOuterDisposeScope();
+        }
+    }
+
+    [Test]
+    public void WrapsAnyNetworkModuleIncludingBuffersAndBatchStatistics()
+    {
+        // torch's default initialisation is random, so the two factory calls differ until the wrapper copies the state.
+        using var net = new CenteredNetwork(() => new TinyConvNet(), 0.2);
+        Assert.That(net.InputShape, Is.EqualTo(new long[] { 2, 5, 5 }));
+        Assert.That(net.Describe(), Does.Contain("tiny CNN").And.Contain("γ = 0.2"));
+        Assert.That(net.InitialNetwork.named_buffers().Count(), Is.EqualTo(3), "batch-norm running mean, variance and count");
+        using var x = torch.randn(6, 50);
+        using (var y = net.forward(x)) Assert.That(y.eq(0).all().ToBoolean(), Is.True, "train mode (batch statistics)");
+        net.eval();
+        Assert.That(net.InitialNetwork.training, Is.False);
+        using (var y = net.forward(x)) Assert.That(y.eq(0).all().ToBoolean(), Is.True, "eval mode (running statistics)");
+        Assert.That(net.TrainableParameters().All(p => p.Name.StartsWith("network.", StringComparison.Ordinal)), Is.True);
+    }
+
     [Test]
     public void InitialCopyIsFrozenAndExcludedFromTrainableParameters()
     {

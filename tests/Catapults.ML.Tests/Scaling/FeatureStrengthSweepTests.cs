@@ -62,7 +62,7 @@ public class FeatureStrengthSweepTests : SingleTorchThread
             var column = result.Cells.Where(c => c.Cell.GammaIndex == summary.GammaIndex).ToList();
             Assert.That(column[0].Diverged, Is.True, $"the scan starts above the edge at γ = {summary.Gamma}");
             Assert.That(summary.StabilityEdgeBracketed, Is.True);
-            Assert.That(summary.HighestStableLearningRate, Is.LessThan(summary.LowestDivergentAbove));
+            Assert.That(summary.HighestStableLearningRate, Is.LessThan(summary.LowestDivergentAbove!.Value));
             Assert.That(summary.BestLearningRate, Is.LessThanOrEqualTo(summary.HighestStableLearningRate!.Value * Math.Pow(10, 0.25) + 1e-9));
             foreach (var cell in column)
             {
