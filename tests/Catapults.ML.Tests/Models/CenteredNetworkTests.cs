@@ -1,5 +1,4 @@
 using Catapults.ML.Models;
-using Catapults.ML.Tests.Scaling;
 using Catapults.ML.Runtime;
 using Catapults.ML.Tests.Support;
 using TorchSharp;
@@ -7,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Catapults.ML.Tests.Models;
 
-public class CenteredNetworkTests : SingleTorchThread
+public class CenteredNetworkTests
 {
     private static Func<NetworkModule> Fcn(int d, int[] widths, Parameterization p, bool bias = false,
         ActivationKind act = ActivationKind.Relu, long seed = 0, int outputs = 1) =>

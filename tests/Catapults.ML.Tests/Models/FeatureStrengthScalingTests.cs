@@ -1,11 +1,10 @@
 using Catapults.ML.Models;
-using Catapults.ML.Tests.Scaling;
 using Catapults.ML.Runtime;
 using TorchSharp;
 
 namespace Catapults.ML.Tests.Models;
 
-public class FeatureStrengthScalingTests : SingleTorchThread
+public class FeatureStrengthScalingTests
 {
     [Test]
     public void LearningRateRuleFollowsTheStatedFormulas()

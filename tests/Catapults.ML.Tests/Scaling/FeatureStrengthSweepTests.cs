@@ -9,7 +9,7 @@ using Catapults.ML.Training;
 namespace Catapults.ML.Tests.Scaling;
 
 /// <summary>The γ–η sweep with real training: divergence, slopes, leaks and child processes.</summary>
-public class FeatureStrengthSweepTests : SingleTorchThread
+public class FeatureStrengthSweepTests
 {
     // The slope test's budget: a 2-layer (L = 2) mean-field ReLU network of width 64 on the rank-2 task in d = 16,
     // online SGD with 32 fresh samples per step for 150 steps, held-out set of 500.

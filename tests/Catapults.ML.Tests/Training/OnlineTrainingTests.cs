@@ -1,6 +1,5 @@
 using Catapults.ML.Data;
 using Catapults.ML.Models;
-using Catapults.ML.Tests.Scaling;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
@@ -8,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace Catapults.ML.Tests.Training;
 
-public class OnlineTrainingTests : SingleTorchThread
+public class OnlineTrainingTests
 {
     private static HashSet<string> Rows(Tensor x)
     {
