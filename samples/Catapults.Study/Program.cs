@@ -17,6 +17,7 @@ var root = new RootCommand("Catapults in SGD: training dynamics studies on the C
 {
     seed, batch, steps, rate, threads,
 };
+root.Subcommands.Add(Catapults.Study.FeatureStrength.FeatureStrengthCommand.Create());
 root.SetAction(parse =>
 {
     int b = parse.GetValue(batch);

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Catapults.ML.Models;
+using Catapults.ML.Scaling;
+
+namespace Catapults.Study.FeatureStrength;
+
+/// <summary>Writes the sweep's summary (sweep.json), figures (PNG) and report.md.</summary>
+internal static class FeatureStrengthOutputs
+{
+    public const string HeatMapFile = "heatmap.png";
+    public const string SmallGammaCurvesFile = "loss-curves-small-gamma.png";
+    public const string LargeGammaCurvesFile = "loss-curves-large-gamma.png";
+    public const string RescaledTimeFile = "rescaled-time.png";
+
+    public static IReadOnlyList<string> Write(string directory, FeatureStrengthSettings settings, SweepResult result, int parallelism)
+    {
+        var rule = settings.CellTemplate().Scaling();
+        var written = new List<string>();
+        double band = settings.SlopeFitExclusionDecades;
+        bool Lazy(double g) => g < 1 && Math.Log10(g) <= -band + 1e-9;
+        bool Rich(double g) => g > 1 && Math.Log10(g) >= band - 1e-9;
+
+        var edgeLazy = EdgeFit(result, Lazy);
+        var edgeRich = EdgeFit(result, Rich);
+        var summary = new
+        {
+            settings,
+            depth = rule.Depth,
+            widthFactor = rule.WidthFactor,
+            cells = result.Cells.Count,
+            divergedCells = result.Cells.Count(c => c.Diverged),
+            executedCells = result.ExecutedCells,
+            reusedCells = result.ReusedCells,
+            parallelProcesses = parallelism,
+            wallSeconds = result.WallTime.TotalSeconds,
+            trainingSeconds = result.Cells.Sum(c => c.WallSeconds),
+            lazySlope = result.LazySlope,
+            richSlope = result.RichSlope,
+            predictedLazySlope = rule.LazySlope,
+            predictedRichSlope = rule.RichSlope,
+            edgeOfStabilityLazySlope = edgeLazy,
+            edgeOfStabilityRichSlope = edgeRich,
+            gammas = result.Gammas,
+        };
+        Save(Path.Combine(directory, "sweep.json"), JsonSerializer.Serialize(summary, SweepJson.Indented), written);
+
+        if (FeatureStrengthPlots.HeatMap(Path.Combine(directory, HeatMapFile), result, settings.LevelSpacingDecades, rule))
+            written.Add(HeatMapFile);
+
+        // Small γ: the largest stable rate, where catapults live, against a rate one decade lower on the same batches
+        // (spikes both curves share come from heavy-tailed batches; spikes of the fast run alone are catapults).
+        // Large γ: the best rate, where plateaus show.
+        var small = new List<(string, SweepCellResult)>();
+        foreach (var g in result.Gammas.Where(g => g.Gamma < 1 && g.HighestStableLearningRate is not null).Take(2))
+        {
+            var fast = Cell(result, g.GammaIndex, g.HighestStableLearningRate!.Value);
+            var slow = result.Cells.Where(c => c.Cell.GammaIndex == g.GammaIndex && !c.Diverged && fast is not null
+                    && c.Cell.Level <= fast.Cell.Level - (int)Math.Round(1 / settings.LevelSpacingDecades))
+                .OrderByDescending(c => c.Cell.Level).FirstOrDefault();
+            if (fast is not null) small.Add(($"γ = {g.Gamma:G3}, η = {fast.Cell.LearningRate:G3} (largest stable)", fast));
+            if (slow is not null) small.Add(($"γ = {g.Gamma:G3}, η = {slow.Cell.LearningRate:G3}", slow));
+        }
+        if (FeatureStrengthPlots.LossCurves(Path.Combine(directory, SmallGammaCurvesFile), small, 1, Math.Min(settings.Steps, 150),
+                "Small γ (lazy): batch loss at the largest stable rate and a decade below"))
+            written.Add(SmallGammaCurvesFile);
+        var large = result.Gammas.Where(g => g.Gamma > 1 && g.BestLatticeLearningRate is not null).TakeLast(3)
+            .Select(g => Cell(result, g.GammaIndex, g.BestLatticeLearningRate!.Value))
+            .Where(c => c is not null).Select(c => ($"γ = {c!.Cell.Gamma:G3}, η = {c.Cell.LearningRate:G3} (best)", c!)).ToList();
+        if (FeatureStrengthPlots.LossCurves(Path.Combine(directory, LargeGammaCurvesFile), large, 10, settings.Steps,
+                "Large γ (rich): batch loss at the best rate — plateau, then drop"))
+            written.Add(LargeGammaCurvesFile);
+        var rescaled = result.Gammas.Where(g => Rich(g.Gamma) && g.BestLatticeLearningRate is not null)
+            .Select(g => Cell(result, g.GammaIndex, g.BestLatticeLearningRate!.Value)).Where(c => c is not null).Select(c => c!).ToList();
+        if (FeatureStrengthPlots.RescaledTime(Path.Combine(directory, RescaledTimeFile), rescaled, rule))
+            written.Add(RescaledTimeFile);
+
+        Save(Path.Combine(directory, "report.md"), Report(settings, result, rule, parallelism, edgeLazy, edgeRich, written), written);
+        return written;
+    }
+
+    private static SweepCellResult? Cell(SweepResult result, int gammaIndex, double rate) =>
+        result.Cells.FirstOrDefault(c => c.Cell.GammaIndex == gammaIndex && Math.Abs(c.Cell.LearningRate / rate - 1) < 1e-9);
+
+    private static LogLogFit? EdgeFit(SweepResult result, Func<double, bool> side)
+    {
+        var points = result.Gammas.Where(g => side(g.Gamma) && g.HighestStableLearningRate is not null).ToList();
+        return points.Count < 2 ? null
+            : LogLogFit.Fit(points.Select(p => p.Gamma).ToList(), points.Select(p => p.HighestStableLearningRate!.Value).ToList());
+    }
+
+    private static void Save(string path, string text, List<string> written)
+    {
+        SweepStore.WriteAtomically(path, text);
+        written.Add(Path.GetFileName(path));
+    }
+
+    private static string Report(FeatureStrengthSettings s, SweepResult r, FeatureStrengthScaling rule, int parallelism,
+        LogLogFit? edgeLazy, LogLogFit? edgeRich, IReadOnlyList<string> figures)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var b = new StringBuilder();
+        b.AppendLine("# Feature-learning strength: the γ–η landscape of online SGD");
+        b.AppendLine();
+        b.AppendLine("After Atanasov, Meterez, Simon and Pehlevan, *The Optimization Landscape of SGD Across the Feature Learning Strength* (2024).");
+        b.AppendLine();
+        b.AppendLine("## Setup");
+        b.AppendLine();
+        b.AppendLine(c, $"- Model: centred mean-field (μP readout) network f = (f_w − f_w₀)/γ, {s.HiddenLayers} hidden layer(s) of width {s.Width}, {s.Activation}, no biases; depth L = {rule.Depth}.");
+        b.AppendLine(c, $"- Task: {s.Task}, x ~ N(0, I_{s.InputDimension}); online SGD, {s.BatchSize} fresh samples per step, {s.Steps} steps; MSE without ½; held-out set of {s.HeldOutCount}.");
+        b.AppendLine(c, $"- Grid: {r.Gammas.Count} γ from {s.GammaMin:G3} to {s.GammaMax:G3} ({s.GammasPerDecade} per decade); η on a lattice of {s.LevelSpacingDecades:G3} decades, each scan starting {s.StartDecadesAboveRule:G3} decade(s) above the rule η = W γ^(2 or 2/L) (W = {rule.WidthFactor:G4}) and ending {s.DecadesBelowFirstStable:G3} decade(s) below the first stable rate. Seed {s.Seed}.");
+        b.AppendLine(c, $"- η*(γ): the rate with the lowest final held-out loss, refined by a parabola through log loss at the best lattice rate and its neighbours.");
+        b.AppendLine();
+        b.AppendLine("## Sweep size and time");
+        b.AppendLine();
+        b.AppendLine(c, $"{r.Cells.Count} cells ({r.Cells.Count(x => x.Diverged)} diverged), {r.ExecutedCells} trained in this run and {r.ReusedCells} reused from an earlier one; " +
+                        $"{parallelism} parallel process(es); wall time {r.WallTime.TotalSeconds:F1} s, training time summed over cells {r.Cells.Sum(x => x.WallSeconds):F1} s.");
+        b.AppendLine();
+        b.AppendLine("## Optimal learning rate against γ");
+        b.AppendLine();
+        b.AppendLine("| γ | η* | η* (lattice) | final held-out loss at η* | largest stable η | smallest diverging η above | cells | catapults at η* |");
+        b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var g in r.Gammas)
+            b.AppendLine(c, $"| {g.Gamma:G3} | {F(g.BestLearningRate)} | {F(g.BestLatticeLearningRate)} | {F(g.BestLoss)} | {F(g.HighestStableLearningRate)} | " +
+                            $"{(g.LowestDivergentAbove is null ? "none (not bracketed)" : F(g.LowestDivergentAbove))} | {g.Cells} | {(g.CatapultCountAtBest?.ToString(c) ?? "—")} |");
+        b.AppendLine();
+        if (r.Gammas.All(g => g.CatapultCountAtBest is null))
+            b.AppendLine("Catapult counts are left empty: no catapult detector is wired into the sweep's `CatapultCounter` yet.");
+        b.AppendLine();
+        b.AppendLine("## Fitted slopes of log η* against log γ");
+        b.AppendLine();
+        b.AppendLine(c, $"Least squares on each side of γ = 1, leaving out the crossover band |log₁₀ γ| < {s.SlopeFitExclusionDecades:G3}.");
+        b.AppendLine();
+        b.AppendLine("| side | points | fitted slope | ± s.e. | predicted | difference | edge-of-stability slope |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        b.AppendLine(SlopeRow("γ ≪ 1 (lazy)", r.LazySlope, rule.LazySlope, edgeLazy, "2"));
+        b.AppendLine(SlopeRow("γ ≫ 1 (rich)", r.RichSlope, rule.RichSlope, edgeRich, $"2/L = {rule.RichSlope.ToString("G3", c)}"));
+        b.AppendLine();
+        b.AppendLine("The edge-of-stability column fits the largest stable rate instead of η*: the two should agree in slope.");
+        b.AppendLine();
+        b.AppendLine("## Figures");
+        b.AppendLine();
+        void Figure(string file, string caption)
+        {
+            if (!figures.Contains(file)) return;
+            b.AppendLine(c, $"![{caption}]({file})");
+            b.AppendLine();
+            b.AppendLine(caption);
+            b.AppendLine();
+        }
+        Figure(HeatMapFile, "Final held-out loss over the (γ, η) plane; grey: not run; ×: diverged; dots: η*(γ); dashed: the two fits.");
+        Figure(SmallGammaCurvesFile, "Batch loss over the first steps for the smallest γ, at the largest stable rate and a decade below, on the same batches: spikes both curves share come from heavy-tailed batches; a rise and fall of the fast run alone is a catapult.");
+        Figure(LargeGammaCurvesFile, "Batch loss at η* for the largest γ (running mean of 10 steps): a plateau, then a drop (and further steps when the task has them).");
+        Figure(RescaledTimeFile, "Held-out loss of the rich-side γ at their best lattice rate against rescaled time τ = η t / (W γ^(2/L)). The paper finds the trajectories of different large γ alike up to a reparameterisation of time; compare the shapes and the shift of the drop.");
+        return b.ToString();
+
+        string F(double? v) => v is double x ? x.ToString("G3", c) : "—";
+        string SlopeRow(string side, LogLogFit? fit, double predicted, LogLogFit? edge, string predictedText) => fit is null
+            ? $"| {side} | <2 | — | — | {predictedText} | — | {(edge is null ? "—" : edge.Slope.ToString("F2", c))} |"
+            : string.Create(c, $"| {side} | {fit.Points} | {fit.Slope:F2} | {(double.IsNaN(fit.SlopeStandardError) ? "—" : fit.SlopeStandardError.ToString("F2", c))} | {predictedText} | {fit.Slope - predicted:+0.00;-0.00} | {(edge is null ? "—" : edge.Slope.ToString("F2", c))} |");
+    }
+}

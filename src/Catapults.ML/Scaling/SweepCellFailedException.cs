@@ -1,0 +1,15 @@
+namespace Catapults.ML.Scaling;
+
+/// <summary>A sweep cell could not be run.</summary>
+public sealed class SweepCellFailedException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="cell"/>.</summary>
+    public SweepCellFailedException(SweepCell cell, string reason)
+        : base($"Sweep cell {cell.Id} (γ = {cell.Gamma:G4}, η = {cell.LearningRate:G4}) failed: {reason}")
+    {
+        Cell = cell;
+    }
+
+    /// <summary>The cell.</summary>
+    public SweepCell Cell { get; }
+}

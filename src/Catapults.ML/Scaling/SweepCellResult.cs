@@ -1,0 +1,58 @@
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Scaling;
+
+/// <summary>
+/// The outcome of one sweep cell: whether it diverged (the engine's <see cref="TrainingOutcome.Diverged"/>), its
+/// final losses and its loss curves. Stored as JSON, one file per cell.
+/// </summary>
+public sealed record SweepCellResult
+{
+    /// <summary>The cell (γ, η).</summary>
+    public required SweepCell Cell { get; init; }
+
+    /// <summary>How training ended.</summary>
+    public required TrainingOutcome Outcome { get; init; }
+
+    /// <summary>True when training diverged (non-finite or exploding loss).</summary>
+    public bool Diverged => Outcome == TrainingOutcome.Diverged;
+
+    /// <summary>The step at which divergence was detected, or null.</summary>
+    public int? DivergenceStep { get; init; }
+
+    /// <summary>Why the run was declared diverged, or null.</summary>
+    public string? DivergenceReason { get; init; }
+
+    /// <summary>Updates made.</summary>
+    public int Steps { get; init; }
+
+    /// <summary>
+    /// The final online loss: the mean batch loss over the last part of the run (fresh samples each step, so an
+    /// unbiased estimate of the population loss); null after divergence.
+    /// </summary>
+    public double? FinalOnlineLoss { get; init; }
+
+    /// <summary>The loss on the fixed held-out set at the final weights; null after divergence.</summary>
+    public double? FinalTestLoss { get; init; }
+
+    /// <summary>The batch loss L_B(w_t) of every step t, in order (up to divergence).</summary>
+    public double[] BatchLosses { get; init; } = Array.Empty<double>();
+
+    /// <summary>Steps at which the held-out loss was evaluated.</summary>
+    public int[] TestLossSteps { get; init; } = Array.Empty<int>();
+
+    /// <summary>The held-out losses at <see cref="TestLossSteps"/>.</summary>
+    public double[] TestLosses { get; init; } = Array.Empty<double>();
+
+    /// <summary>
+    /// The number of catapults in <see cref="BatchLosses"/>, computed by the sweep's pluggable
+    /// <see cref="FeatureStrengthSweepOptions.CatapultCounter"/> when the results are assembled; null without one.
+    /// </summary>
+    public int? CatapultCount { get; init; }
+
+    /// <summary>Wall time of the training run, in seconds.</summary>
+    public double WallSeconds { get; init; }
+
+    /// <summary>The loss that ranks cells for η*: the final held-out loss, else the final online loss; null after divergence.</summary>
+    public double? SelectionLoss => Diverged ? null : FinalTestLoss ?? FinalOnlineLoss;
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Catapults.ML.Scaling;
+
+/// <summary>The JSON settings of sweep files: enums as names, non-finite numbers allowed (a diverged loss is +∞ or NaN).</summary>
+public static class SweepJson
+{
+    /// <summary>Compact settings for cell files.</summary>
+    public static JsonSerializerOptions Compact { get; } = Create(indented: false);
+
+    /// <summary>Indented settings for manifests and summaries.</summary>
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = indented,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}

@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using Catapults.ML.Scaling;
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Scaling;
+
+/// <summary>
+/// The sweep's scan, store and resume logic against a synthetic "physics" with a known edge of stability and a known
+/// optimum, so every decision can be checked exactly.
+/// </summary>
+public class SweepSchedulingTests
+{
+    private const double Spacing = 0.25;
+
+    // Edge of stability η_edge(γ) = 3γ² (γ ≤ 1) or 3γ (γ > 1); log₁₀ of the loss is a parabola in log₁₀ η with its
+    // minimum at η_edge / 4.
+    private static double Edge(double gamma) => gamma <= 1 ? 3 * gamma * gamma : 3 * gamma;
+
+    private static SweepCellResult Fake(SweepCell cell)
+    {
+        double edge = Edge(cell.Gamma);
+        bool diverged = cell.LearningRate > edge;
+        double distance = Math.Log10(cell.LearningRate / (edge / 4));
+        double loss = Math.Pow(10, distance * distance - 1);
+        return new SweepCellResult
+        {
+            Cell = cell,
+            Outcome = diverged ? TrainingOutcome.Diverged : TrainingOutcome.BudgetReached,
+            DivergenceStep = diverged ? 3 : null,
+            DivergenceReason = diverged ? "the batch loss is not finite" : null,
+            Steps = diverged ? 3 : 10,
+            FinalOnlineLoss = diverged ? null : loss,
+            FinalTestLoss = diverged ? null : loss,
+            BatchLosses = diverged ? new[] { 1.0, 50.0, 1e4 } : new[] { 1.0, 30.0, 0.5, 0.3, 40.0, 0.2, 0.2, 0.1, loss, loss },
+        };
+    }
+
+    private static FeatureStrengthSweepOptions Options(double startFactor, int parallelism = 1) => new()
+    {
+        Gammas = new[] { 0.01, 0.1, 10.0, 100.0 },
+        LevelSpacingDecades = Spacing,
+        StartingLearningRate = g => Edge(g) * startFactor,
+        DecadesBelowFirstStable = 1.0,
+        MaxDecadesAbove = 3.0,
+        Parallelism = parallelism,
+    };
+
+    private sealed class CountingExecutor : ICellExecutor
+    {
+        private readonly int _failAfter;
+        public CountingExecutor(int failAfter = int.MaxValue) => _failAfter = failAfter;
+        public ConcurrentBag<string> Executed { get; } = new();
+        public async Task<SweepCellResult> RunAsync(SweepCell cell, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            if (Executed.Count >= _failAfter) throw new InvalidOperationException("killed");
+            Executed.Add(cell.Id);
+            return Fake(cell);
+        }
+    }
+
+    private static string TempDirectory()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "catapults-sweep-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    [Test]
+    public async Task ScanWalksDownFromTheStartAndStopsTheChosenDecadesBelowTheFirstStableRate()
+    {
+        var result = await FeatureStrengthSweep.RunAsync(Options(startFactor: 30), new CountingExecutor());
+        foreach (var summary in result.Gammas)
+        {
+            double edge = Edge(summary.Gamma);
+            var levels = result.Cells.Where(c => c.Cell.GammaIndex == summary.GammaIndex).Select(c => c.Cell.Level).ToList();
+            int start = SweepCell.LevelAtOrAbove(edge * 30, Spacing);
+            int firstStable = (int)Math.Floor(Math.Log10(edge) / Spacing + 1e-9);
+            Assert.That(levels, Is.EqualTo(Enumerable.Range(firstStable - 4, start - firstStable + 5).Reverse()), $"levels at γ = {summary.Gamma}");
+            // Divergence is recorded exactly where the physics puts it.
+            foreach (var cell in result.Cells.Where(c => c.Cell.GammaIndex == summary.GammaIndex))
+            {
+                Assert.That(cell.Diverged, Is.EqualTo(cell.Cell.LearningRate > edge), cell.Cell.Id);
+                Assert.That(cell.SelectionLoss is null, Is.EqualTo(cell.Diverged));
+            }
+            Assert.That(summary.HighestStableLearningRate, Is.EqualTo(SweepCell.RateAtLevel(firstStable, Spacing)).Within(1e-9).Percent);
+            Assert.That(summary.LowestDivergentAbove, Is.EqualTo(SweepCell.RateAtLevel(firstStable + 1, Spacing)).Within(1e-9).Percent);
+            Assert.That(summary.StabilityEdgeBracketed, Is.True);
+            // log loss is a parabola in log η, so the three-point refinement finds the optimum edge/4 exactly.
+            Assert.That(summary.BestLearningRate, Is.EqualTo(edge / 4).Within(1e-6).Percent, $"η* at γ = {summary.Gamma}");
+        }
+        // η*(γ) = ¾γ² and ¾γ: slopes 2 and 1 exactly.
+        Assert.That(result.LazySlope!.Slope, Is.EqualTo(2.0).Within(1e-9));
+        Assert.That(result.RichSlope!.Slope, Is.EqualTo(1.0).Within(1e-9));
+        Assert.That(result.LazySlope.Points, Is.EqualTo(2));
+        Assert.That(result.ExecutedCells, Is.EqualTo(result.Cells.Count));
+    }
+
+    [Test]
+    public async Task ScanClimbsWhenItsStartingRateIsStable()
+    {
+        var options = Options(startFactor: 0.01);
+        options.Gammas = new[] { 10.0 };
+        var result = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        var levels = result.Cells.Select(c => c.Cell.Level).OrderBy(l => l).ToList();
+        int start = SweepCell.LevelAtOrAbove(Edge(10) * 0.01, Spacing);
+        int firstStable = (int)Math.Floor(Math.Log10(Edge(10)) / Spacing + 1e-9);
+        // Up from the start to the first divergent level, then down to one decade below the first stable level.
+        Assert.That(levels, Is.EqualTo(Enumerable.Range(Math.Min(start, firstStable - 4), firstStable + 2 - Math.Min(start, firstStable - 4))));
+        Assert.That(result.Gammas[0].StabilityEdgeBracketed, Is.True);
+
+        options.MaxDecadesAbove = 0.5;
+        var capped = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        Assert.That(capped.Cells.Max(c => c.Cell.Level), Is.EqualTo(start + 2), "the climb stops after MaxDecadesAbove");
+        Assert.That(capped.Gammas[0].StabilityEdgeBracketed, Is.False);
+    }
+
+    [Test]
+    public async Task ScanContinuesWhileTheLowestRateIsStillTheBest()
+    {
+        var options = Options(startFactor: 4);
+        options.Gammas = new[] { 1.0 };
+        options.DecadesBelowFirstStable = 0.25;
+        var result = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        // The optimum sits 0.6 decades under the edge: the scan goes past its 0.25-decade window to bracket it.
+        var best = result.Gammas[0].BestLatticeLearningRate!.Value;
+        Assert.That(result.Cells.Min(c => c.Cell.LearningRate), Is.LessThan(best));
+        options.ContinueWhileImproving = false;
+        var strict = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        Assert.That(strict.Cells.Count(c => !c.Diverged), Is.EqualTo(2), "first stable level and one more");
+    }
+
+    [Test]
+    public async Task KilledSweepResumesWithoutRerunningFinishedCells()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            const string manifest = "{\"sweep\":\"fake\"}";
+            var complete = await FeatureStrengthSweep.RunAsync(Options(30), new CountingExecutor());
+
+            // First attempt: "killed" after 9 cells, with two cells in flight.
+            var first = new CountingExecutor(failAfter: 9);
+            Assert.ThrowsAsync<InvalidOperationException>(() =>
+                FeatureStrengthSweep.RunAsync(Options(30, parallelism: 2), first, SweepStore.Open(dir, manifest)));
+            var finished = Directory.GetFiles(Path.Combine(dir, "cells"), "*.json").Select(Path.GetFileNameWithoutExtension).ToHashSet();
+            Assert.That(finished, Is.EquivalentTo(first.Executed), "every finished cell was saved");
+            // A cell killed while its result was being written leaves only a temporary file.
+            string partial = Path.Combine(dir, "cells", "g03_k+009.json.tmp4242");
+            File.WriteAllText(partial, "{\"cell\":");
+
+            var second = new CountingExecutor();
+            var resumed = await FeatureStrengthSweep.RunAsync(Options(30, parallelism: 2), second, SweepStore.Open(dir, manifest));
+            Assert.That(second.Executed.Intersect(finished), Is.Empty, "finished cells are not rerun");
+            Assert.That(resumed.ReusedCells, Is.EqualTo(finished.Count));
+            Assert.That(resumed.ExecutedCells, Is.EqualTo(second.Executed.Count));
+            Assert.That(File.Exists(partial), Is.False, "the partial file is discarded");
+            Assert.That(resumed.Cells.Select(c => c.Cell), Is.EqualTo(complete.Cells.Select(c => c.Cell)), "same cells as an uninterrupted sweep");
+            Assert.That(resumed.Gammas.Select(g => g.BestLearningRate), Is.EqualTo(complete.Gammas.Select(g => g.BestLearningRate)));
+
+            // A third run has nothing left to do.
+            var third = new CountingExecutor();
+            var again = await FeatureStrengthSweep.RunAsync(Options(30), third, SweepStore.Open(dir, manifest));
+            Assert.That(third.Executed, Is.Empty);
+            Assert.That(again.ReusedCells, Is.EqualTo(complete.Cells.Count));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void StoreRefusesADirectoryHoldingAnotherSweep()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            SweepStore.Open(dir, "{\"steps\":100}");
+            var ex = Assert.Throws<InvalidOperationException>(() => SweepStore.Open(dir, "{\"steps\":200}"));
+            Assert.That(ex!.Message, Does.Contain(SweepStore.ManifestFileName).And.Contain("different sweep"));
+            Assert.DoesNotThrow(() => SweepStore.Open(dir, "{\"steps\":100}"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void StoreRoundTripsResultsWithNonFiniteNumbersAtomically()
+    {
+        string dir = TempDirectory();
+        try
+        {
+            var store = SweepStore.Open(dir, "m");
+            var cell = new SweepCell(2, 0.0316227766016838, -7, SweepCell.RateAtLevel(-7, Spacing));
+            var result = new SweepCellResult
+            {
+                Cell = cell, Outcome = TrainingOutcome.Diverged, DivergenceStep = 4, DivergenceReason = "the batch loss is not finite",
+                Steps = 4, BatchLosses = new[] { 1.0, 2.5, double.PositiveInfinity, double.NaN }, TestLossSteps = new[] { 0 },
+                TestLosses = new[] { 1.0 }, WallSeconds = 0.25,
+            };
+            Assert.That(store.TryLoad(cell), Is.Null);
+            store.Save(result);
+            Assert.That(Directory.GetFiles(store.CellDirectory), Has.Length.EqualTo(1), "no temporary file is left");
+            var loaded = store.TryLoad(cell)!;
+            Assert.That(loaded.Cell, Is.EqualTo(cell));
+            Assert.That(loaded.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+            Assert.That(loaded.BatchLosses[2], Is.EqualTo(double.PositiveInfinity));
+            Assert.That(double.IsNaN(loaded.BatchLosses[3]), Is.True);
+            Assert.That(loaded.DivergenceReason, Is.EqualTo(result.DivergenceReason));
+
+            File.WriteAllText(store.ResultPath(cell), "{ not json");
+            var ex = Assert.Throws<InvalidDataException>(() => store.TryLoad(cell));
+            Assert.That(ex!.Message, Does.Contain(cell.Id).And.Contain("Delete it"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task CatapultCountComesFromThePluggableCounter()
+    {
+        var options = Options(30);
+        options.CatapultCounter = losses => losses.Count(l => l > 10);
+        var result = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        Assert.That(result.Cells.Where(c => !c.Diverged).Select(c => c.CatapultCount), Is.All.EqualTo(2));
+        Assert.That(result.Cells.Where(c => c.Diverged).Select(c => c.CatapultCount), Is.All.EqualTo(2));
+        Assert.That(result.Gammas.Select(g => g.CatapultCountAtBest), Is.All.EqualTo(2));
+        var without = FeatureStrengthSweep.Summarise(Options(30), result.Cells.Select(c => c with { CatapultCount = null }));
+        Assert.That(without.Cells.Select(c => c.CatapultCount), Is.All.Null);
+    }
+
+    [Test]
+    public void LogLogFitRecoversAKnownPowerLaw()
+    {
+        var x = new[] { 0.001, 0.01, 0.1, 0.5 };
+        var fit = LogLogFit.Fit(x, x.Select(v => 7 * Math.Pow(v, 1.7)).ToList());
+        Assert.That(fit.Slope, Is.EqualTo(1.7).Within(1e-12));
+        Assert.That(fit.Intercept, Is.EqualTo(Math.Log10(7)).Within(1e-12));
+        Assert.That(fit.RSquared, Is.EqualTo(1.0).Within(1e-12));
+        Assert.That(fit.Predict(2.0), Is.EqualTo(7 * Math.Pow(2, 1.7)).Within(1e-9));
+        // Hand-computed least squares: points (0, 0), (1, 1), (2, 3) in log space: slope 1.5, intercept −1/6.
+        var noisy = LogLogFit.Fit(new[] { 1.0, 10, 100 }, new[] { 1.0, 10, 1000 });
+        Assert.That(noisy.Slope, Is.EqualTo(1.5).Within(1e-12));
+        Assert.That(noisy.Intercept, Is.EqualTo(-1.0 / 6).Within(1e-12));
+        Assert.That(noisy.SlopeStandardError, Is.EqualTo(Math.Sqrt(1.0 / 6 / 2)).Within(1e-12));
+        Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 1.0 }, new[] { 1.0, 2.0 }));
+        Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 2.0 }, new[] { 1.0, -2.0 }));
+    }
+
+    [Test]
+    public void OptionsNameTheBadSetting()
+    {
+        var options = Options(30);
+        options.Gammas = new[] { 0.1, -1 };
+        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.Message, Does.Contain("Gammas[1]"));
+        options = Options(30);
+        options.StartingLearningRate = null;
+        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("StartingLearningRate"));
+        options = Options(30);
+        options.Parallelism = 0;
+        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("Parallelism"));
+        Assert.That(FeatureStrengthSweepOptions.LogGrid(0.01, 100, 5), Is.EqualTo(new[] { 0.01, 0.1, 1, 10, 100 }).Within(1e-12));
+    }
+}

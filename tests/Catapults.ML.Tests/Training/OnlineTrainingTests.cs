@@ -1,0 +1,133 @@
+using Catapults.ML.Data;
+using Catapults.ML.Models;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Training;
+
+public class OnlineTrainingTests
+{
+    private static HashSet<string> Rows(Tensor x)
+    {
+        var rows = new HashSet<string>();
+        using var cpu = x.cpu();
+        var values = cpu.data<float>().ToArray();
+        int d = (int)x.shape[1];
+        for (int i = 0; i < x.shape[0]; i++)
+            rows.Add(string.Join(",", values.Skip(i * d).Take(d).Select(v => BitConverter.SingleToInt32Bits(v))));
+        return rows;
+    }
+
+    [Test]
+    public void OnlineSamplingNeverRepeatsASampleAndNeverTouchesTheHeldOutSet()
+    {
+        var task = SyntheticTask.Rank2(6);
+        var source = OnlineBatchSource.ForTask(task, batchSize: 16, seed: 3);
+        using var heldOut = OnlineBatchSource.DrawHeldOut(task, 500, seed: 3);
+        var seen = new HashSet<string>();
+        var serials = new HashSet<long>();
+        int drawn = 0;
+        for (int step = 0; step < 300; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var batch = source.BatchAt(step);
+            Assert.That(batch.Features.shape, Is.EqualTo(new long[] { 16, 6 }));
+            foreach (var row in Rows(batch.Features)) seen.Add(row);
+            foreach (var i in batch.Indices) serials.Add(i);
+            drawn += batch.Size;
+            // Targets are f*(x) = x₁x₂ of the drawn inputs.
+            TensorAssert.AllClose(batch.Targets, (batch.Features[.., 0] * batch.Features[.., 1]).unsqueeze(1), 1e-6, 1e-7, "targets");
+        }
+        Assert.That(seen, Has.Count.EqualTo(drawn), "every drawn input is distinct");
+        Assert.That(serials, Is.EquivalentTo(Enumerable.Range(0, drawn).Select(i => (long)i)));
+        Assert.That(seen.Overlaps(Rows(heldOut.Features)), Is.False, "no online sample is in the held-out set");
+    }
+
+    [Test]
+    public void TheBatchOfAnyStepCanBeRecomputed()
+    {
+        var task = SyntheticTask.Rank2(5);
+        var a = OnlineBatchSource.ForTask(task, 8, seed: 11);
+        var b = OnlineBatchSource.ForTask(task, 8, seed: 11);
+        var other = OnlineBatchSource.ForTask(task, 8, seed: 12);
+        using var scope = torch.NewDisposeScope();
+        // Out of order and repeated: the batch depends on the step only.
+        var late = b.BatchAt(57);
+        var first = a.BatchAt(0);
+        Assert.That(a.BatchAt(57).Features.equal(late.Features).all().ToBoolean(), Is.True);
+        Assert.That(b.BatchAt(0).Features.equal(first.Features).all().ToBoolean(), Is.True);
+        Assert.That(other.BatchAt(57).Features.equal(late.Features).all().ToBoolean(), Is.False, "another seed, another stream");
+        Assert.That(a.BatchAt(58).Features.equal(late.Features).all().ToBoolean(), Is.False);
+        Assert.That(a.StepSeed(57), Is.EqualTo(b.StepSeed(57)));
+        Assert.That((a.Dataset, a.StepsPerEpoch), Is.EqualTo(((TensorDataset?)null, (int?)null)));
+    }
+
+    [Test]
+    public void DatasetStreamUsesEveryRowOnceAndNamesTheShortfallWhenExhausted()
+    {
+        using var pool = SyntheticTask.Rank2(4).Sample(100, torch.manual_seed(1), "pool");
+        var stream = new DatasetStreamBatchSource(pool, batchSize: 12, shuffleSeed: 4);
+        Assert.That(stream.AvailableSteps, Is.EqualTo(8));
+        var used = Enumerable.Range(0, 8).SelectMany(stream.IndicesAt).ToList();
+        Assert.That(used.Distinct().Count(), Is.EqualTo(96), "no row is reused");
+        Assert.That(used.All(i => i is >= 0 and < 100), Is.True);
+        using (var scope = torch.NewDisposeScope())
+        {
+            var batch = stream.BatchAt(3);
+            using var idx = torch.tensor(stream.IndicesAt(3));
+            Assert.That(batch.Features.equal(pool.Features.index_select(0, idx)).all().ToBoolean(), Is.True);
+        }
+        var ex = Assert.Throws<InvalidOperationException>(() => stream.BatchAt(8));
+        Assert.That(ex!.Message, Does.Contain("pool").And.Contain("9 steps").And.Contain("108 samples").And.Contain("holds 100"));
+        ex = Assert.Throws<InvalidOperationException>(() => stream.EnsureCanServe(50));
+        Assert.That(ex!.Message, Does.Contain("600 samples"));
+        Assert.DoesNotThrow(() => stream.EnsureCanServe(8));
+    }
+
+    [Test]
+    public void OnlineTrainingRecordsTheHeldOutLossAndLearns()
+    {
+        var task = SyntheticTask.Rank2(8);
+        using var heldOut = OnlineBatchSource.DrawHeldOut(task, 400, seed: 0);
+        using var net = new CenteredNetwork(() => new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 8, HiddenWidths = new[] { 64 }, UseBias = false, Parameterization = Parameterization.MeanField, Seed = 2,
+        }), gamma: 1.0);
+        var observer = new HeldOutLossObserver(heldOut, every: 50);
+        var options = new TrainingOptions { LearningRate = 20, MaxSteps = 300 };
+        using var trainer = new Trainer(net, options);
+        var result = trainer.Run(OnlineBatchSource.ForTask(task, 32, seed: 0), new ITrainingObserver[] { observer });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+        Assert.That(result.FinalTrainingLoss, Is.Null, "online training has no training set");
+        Assert.That(observer.Losses.Select(l => l.Step), Is.EqualTo(new[] { 0, 50, 100, 150, 200, 250, 300 }));
+        // At initialisation the centred model predicts 0, so the held-out loss is the mean of y² over the set.
+        double meanY2 = heldOut.Targets.square().mean().ToDouble();
+        Assert.That(observer.Losses[0].Loss, Is.EqualTo(meanY2).Within(1e-6));
+        Assert.That(observer.FinalLoss, Is.LessThan(0.5 * meanY2), "x₁x₂ is learned online");
+    }
+
+    [Test]
+    public void OnlineTrainingLeaksNoTensors()
+    {
+        var task = SyntheticTask.Rank2(6);
+        using var heldOut = OnlineBatchSource.DrawHeldOut(task, 50, seed: 1);
+        using var net = new CenteredNetwork(() => new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 6, HiddenWidths = new[] { 32 }, UseBias = false, Parameterization = Parameterization.MeanField,
+        }), gamma: 0.5);
+        var options = new TrainingOptions { LearningRate = 1, MaxSteps = 5 };
+        using var trainer = new Trainer(net, options);
+        var source = OnlineBatchSource.ForTask(task, 8, seed: 1);
+        var observer = new HeldOutLossObserver(heldOut, every: 10);
+        TensorAssert.NoLeak(
+            () => trainer.Run(source, new ITrainingObserver[] { observer }),
+            () =>
+            {
+                options.MaxSteps = 205;
+                trainer.Run(source, new ITrainingObserver[] { observer });
+            },
+            "200 online steps");
+    }
+}
