@@ -79,6 +79,19 @@ public class ModelFactoryTests
     }
 
     [Test]
+    public void FullyConnectedNetworkOnImagesFlattensThemInChannelMajorOrder()
+    {
+        using var fcn = ModelFactory.Create("fcn", new ModelSettings { InputShape = new long[] { 3, 4, 4 }, OutputCount = 2, Width = 8 });
+        Assert.That(fcn.InputShape, Is.EqualTo(new long[] { 48 }));
+        using var images = torch.randn(5, 3, 4, 4);
+        using var flat = images.reshape(5, 48);
+        Assert.That(fcn.forward(images).equal(fcn.forward(flat)).all().ToBoolean(), Is.True);
+        using var wrong = torch.randn(5, 3, 4, 5);
+        var ex = Assert.Throws<ArgumentException>(() => fcn.forward(wrong));
+        Assert.That(ex!.Message, Does.Contain("[n, 48]").And.Contain("[5, 3, 4, 5]"));
+    }
+
+    [Test]
     public void DefaultsMatchTheArchitecturesOwnDefaults()
     {
         using var cnn = (ConvolutionalNetwork)ModelFactory.Create("cnn", new ModelSettings());
