@@ -122,11 +122,12 @@ public sealed class WideResNetBlock : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
+        using var scope = torch.NewDisposeScope();
         var pre = Activations.Apply(activation, norm1 is null ? x : norm1.forward(x));
         var h = conv1.forward(pre);
         h = Activations.Apply(activation, norm2 is null ? h : norm2.forward(h));
         h = conv2.forward(h);
-        return h + (shortcut is null ? x : shortcut.forward(pre));
+        return (h + (shortcut is null ? x : shortcut.forward(pre))).MoveToOuterDisposeScope();
     }
 }
 

@@ -8,6 +8,7 @@ using static Catapults.ML.Tests.Models.ArchitectureTestKit;
 namespace Catapults.ML.Tests.Models;
 
 /// <summary>What every image architecture must satisfy for training, NTK, AGOP and diagnostics to work unchanged.</summary>
+[OneTorchThread]
 [TestFixture(ArchitectureKind.Convolutional)]
 [TestFixture(ArchitectureKind.WideResNet)]
 [TestFixture(ArchitectureKind.VisionTransformer)]

@@ -8,6 +8,7 @@ using static Catapults.ML.Tests.Models.ArchitectureTestKit;
 
 namespace Catapults.ML.Tests.Models;
 
+[OneTorchThread]
 public class ConvolutionalNetworkTests
 {
     /// <summary>

@@ -3,6 +3,7 @@ using TorchSharp;
 
 namespace Catapults.ML.Tests.Models;
 
+[OneTorchThread]
 public class ModelFactoryTests
 {
     [TestCase("fcn", ArchitectureKind.FullyConnected, null, null, "fcn-2")]

@@ -7,6 +7,7 @@ using static Catapults.ML.Tests.Models.ArchitectureTestKit;
 
 namespace Catapults.ML.Tests.Models;
 
+[OneTorchThread]
 public class VisionTransformerTests
 {
     [Test]
