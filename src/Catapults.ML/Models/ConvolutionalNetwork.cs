@@ -8,7 +8,7 @@ namespace Catapults.ML.Models;
 /// <summary>Options of a <see cref="ConvolutionalNetwork"/>. Default parameterisation: <see cref="Parameterization.Ntk"/>.</summary>
 public sealed class ConvolutionalOptions : ImageNetworkOptions
 {
-    /// <summary>Creates options with the defaults: the paper's 5-layer CNN (four convolutions and a linear readout).</summary>
+    /// <summary>Creates options with the defaults: a 5-layer CNN (four convolutions of 64 channels and a linear readout).</summary>
     public ConvolutionalOptions() => Parameterization = Parameterization.Ntk;
 
     /// <summary>Output channels of each convolution, input first; default four layers of 64 (with the readout, 5 layers).</summary>
