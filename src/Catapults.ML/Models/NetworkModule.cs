@@ -35,7 +35,9 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Checks and reshapes an input batch: accepts [n, d] or [n, ...InputShape] and returns a tensor of shape
-    /// [n, ...InputShape] (a view where possible). Throws with the expected shape on a mismatch.
+    /// [n, ...InputShape] (a view where possible). A model with flat inputs (InputShape [d]) also accepts samples of
+    /// any shape with d features, e.g. images [n, 3, 32, 32], and flattens them in their stored order. Throws with the
+    /// expected shape on a mismatch.
     /// </summary>
     protected Tensor ReshapeInput(Tensor x)
     {
@@ -44,6 +46,8 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
             return shape.Length == 1 ? x.alias() : x.reshape(new[] { x.shape[0] }.Concat(shape).ToArray());
         if (x.dim() == shape.Length + 1 && x.shape.Skip(1).SequenceEqual(shape))
             return x.alias();
+        if (shape.Length == 1 && x.dim() > 2 && x.shape.Skip(1).Aggregate(1L, (a, b) => a * b) == InputDimension)
+            return x.flatten(1);
         throw new ArgumentException(
             $"{GetType().Name} expects input of shape [n, {InputDimension}] or [n, {string.Join(", ", shape)}], " +
             $"got [{string.Join(", ", x.shape)}].", nameof(x));

@@ -1,0 +1,37 @@
+namespace Catapults.ML.Models;
+
+/// <summary>Spatial pooling after a convolution of a <see cref="ConvolutionalNetwork"/>.</summary>
+public enum PoolingKind
+{
+    /// <summary>No pooling: the feature maps keep the input's size (padding keeps convolutions size-preserving).</summary>
+    None,
+    /// <summary>Average pooling over non-overlapping windows.</summary>
+    Average,
+    /// <summary>Max pooling over non-overlapping windows.</summary>
+    Max,
+}
+
+/// <summary>
+/// Normalisation inside a <see cref="WideResNet"/>. Every choice normalises each sample on its own, so each output
+/// row depends on its own input row only and per-sample NTK and AGOP stay well defined. Batch normalisation in
+/// training mode is deliberately absent: it normalises with statistics of the whole batch, so the Jacobian of
+/// f(xᵢ) would depend on the other samples of the batch.
+/// </summary>
+public enum NormalizationKind
+{
+    /// <summary>No normalisation.</summary>
+    None,
+    /// <summary>GroupNorm: each sample's channels are split into groups, each normalised over its channels and positions.</summary>
+    GroupNorm,
+    /// <summary>LayerNorm over channels and positions of each sample (GroupNorm with one group), with a per-channel affine map.</summary>
+    LayerNorm,
+}
+
+/// <summary>How a <see cref="VisionTransformer"/> reduces its tokens to one vector before the readout.</summary>
+public enum TokenPooling
+{
+    /// <summary>A learned class token is prepended to the patch tokens; its final state is read out.</summary>
+    ClassToken,
+    /// <summary>The final states of the patch tokens are averaged (no class token).</summary>
+    Mean,
+}

@@ -1,0 +1,186 @@
+using Catapults.ML.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Models;
+
+/// <summary>
+/// Options of a <see cref="VisionTransformer"/>. Default: "ViT-4", four blocks of width 128 with 4 heads and MLP
+/// width 256 on 4×4 patches of 32×32 images (64 patch tokens and a class token), GELU,
+/// <see cref="Parameterization.Standard"/>; small enough to train on a CPU.
+/// </summary>
+public sealed class VisionTransformerOptions : ImageNetworkOptions
+{
+    /// <summary>Creates options with the ViT-4 defaults.</summary>
+    public VisionTransformerOptions() => Parameterization = Parameterization.Standard;
+
+    /// <summary>Side p of the square patches; must divide the input's height and width; default 4.</summary>
+    public int PatchSize { get; set; } = 4;
+
+    /// <summary>Token width D; default 128.</summary>
+    public int Width { get; set; } = 128;
+
+    /// <summary>Number of transformer blocks; default 4.</summary>
+    public int Depth { get; set; } = 4;
+
+    /// <summary>Attention heads per block; must divide <see cref="Width"/>; default 4.</summary>
+    public int HeadCount { get; set; } = 4;
+
+    /// <summary>Hidden width of each block's MLP as a multiple of <see cref="Width"/>; default 2.</summary>
+    public int MlpRatio { get; set; } = 2;
+
+    /// <summary>How tokens are reduced before the readout; default <see cref="TokenPooling.ClassToken"/>.</summary>
+    public TokenPooling Pooling { get; set; } = TokenPooling.ClassToken;
+
+    /// <summary>Nonlinearity of the MLPs; default <see cref="ActivationKind.Gelu"/>.</summary>
+    public ActivationKind Activation { get; set; } = ActivationKind.Gelu;
+
+    /// <summary>Whether blocks and the final stage use LayerNorm (per token, so per sample); default true.</summary>
+    public bool UseLayerNorm { get; set; } = true;
+
+    /// <summary>Whether the linear layers have biases; default true.</summary>
+    public bool UseBias { get; set; } = true;
+
+    /// <summary>Number of patch tokens, (H/p)·(W/p).</summary>
+    public int PatchCount => InputHeight / PatchSize * (InputWidth / PatchSize);
+
+    /// <summary>Number of tokens the blocks see: the patches, plus one for the class token.</summary>
+    public int TokenCount => PatchCount + (Pooling == TokenPooling.ClassToken ? 1 : 0);
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (PatchSize < 1 || InputHeight % PatchSize != 0 || InputWidth % PatchSize != 0)
+            throw new ArgumentException(
+                $"PatchSize must be positive and divide the input's height {InputHeight} and width {InputWidth}, got {PatchSize}.", nameof(PatchSize));
+        if (Width < 1) throw new ArgumentException($"Width must be at least 1, got {Width}.", nameof(Width));
+        if (Depth < 1) throw new ArgumentException($"Depth must be at least 1, got {Depth}.", nameof(Depth));
+        if (HeadCount < 1 || Width % HeadCount != 0)
+            throw new ArgumentException($"HeadCount must be positive and divide Width {Width}, got {HeadCount}.", nameof(HeadCount));
+        if (MlpRatio < 1) throw new ArgumentException($"MlpRatio must be at least 1, got {MlpRatio}.", nameof(MlpRatio));
+        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"Pooling {(int)Pooling} is not a defined value.", nameof(Pooling));
+        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation {(int)Activation} is not a defined value.", nameof(Activation));
+    }
+
+    internal string Summary() =>
+        $"ViT-{Depth} {ShapeText} → {OutputCount}, patch {PatchSize} ({PatchCount} patches), width {Width}, {HeadCount} heads, " +
+        $"MLP {MlpRatio * Width}, {Activation}, {(Pooling == TokenPooling.ClassToken ? "class token" : "mean pooling")}, " +
+        $"LayerNorm {(UseLayerNorm ? "on" : "off")}, {Parameterization}, output×{OutputMultiplier:G4}";
+}
+
+/// <summary>
+/// A small Vision Transformer (Dosovitskiy et al., 2021): the image is cut into p×p patches, each flattened
+/// (channel-major) and embedded linearly; learned position embeddings (and optionally a class token) are added; pre-norm
+/// <see cref="TransformerBlock"/>s follow; the class token's final state (or the mean of the patch tokens) passes a
+/// final LayerNorm, a linear readout and the output multiplier.
+/// </summary>
+/// <remarks>
+/// Class token and position embeddings are drawn N(0, 0.02²) under <see cref="Parameterization.Standard"/> (the usual
+/// ViT choice) and N(0, 1) otherwise, added unscaled like biases; they then have the same scale as the NTK-parameterised
+/// patch embeddings. Every operation acts within one sample, so each output row depends on its own input row only.
+/// </remarks>
+public sealed class VisionTransformer : NetworkModule
+{
+    private readonly ScaledLinear patchEmbedding;
+    private readonly Parameter? classToken;
+    private readonly Parameter positionEmbedding;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly FeatureLayerNormalization? norm;
+    private readonly ScaledLinear readout;
+    private readonly VisionTransformerOptions options;
+
+    /// <summary>Builds and initialises the network from <paramref name="options"/>.</summary>
+    public VisionTransformer(VisionTransformerOptions options) : base(nameof(VisionTransformer))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        using var generator = Seeding.TorchGenerator(options.Seed, Seeding.Stream.Initialization);
+        int patchFeatures = options.InputChannels * options.PatchSize * options.PatchSize;
+        patchEmbedding = new ScaledLinear("patchEmbedding", patchFeatures, options.Width, options.UseBias, options.Parameterization, isReadout: false, generator);
+        double embeddingStd = options.Parameterization == Parameterization.Standard ? 0.02 : 1.0;
+        using (torch.no_grad())
+        {
+            if (options.Pooling == TokenPooling.ClassToken)
+            {
+                using var c = torch.randn(new long[] { 1, 1, options.Width }, generator: generator);
+                classToken = new Parameter((c * embeddingStd).DetachFromDisposeScope());
+            }
+            using var p = torch.randn(new long[] { 1, options.TokenCount, options.Width }, generator: generator);
+            positionEmbedding = new Parameter((p * embeddingStd).DetachFromDisposeScope());
+        }
+        var list = new List<TransformerBlock>();
+        for (int i = 0; i < options.Depth; i++)
+            list.Add(new TransformerBlock($"block{i}", options.Width, options.HeadCount, options.MlpRatio * options.Width,
+                options.Activation, options.UseLayerNorm, options.UseBias, options.Parameterization, generator));
+        blocks = nn.ModuleList(list.ToArray());
+        if (options.UseLayerNorm) norm = new FeatureLayerNormalization("norm", options.Width);
+        readout = new ScaledLinear("readout", options.Width, options.OutputCount, options.UseBias, options.Parameterization, isReadout: true, generator);
+        RegisterComponents();
+    }
+
+    /// <summary>The options the network was built with (do not edit them afterwards).</summary>
+    public VisionTransformerOptions Options => options;
+
+    /// <summary>The linear patch embedding, C·p·p → D.</summary>
+    public ScaledLinear PatchEmbedding => patchEmbedding;
+
+    /// <summary>The class token [1, 1, D], or null with <see cref="TokenPooling.Mean"/>.</summary>
+    public Parameter? ClassToken => classToken;
+
+    /// <summary>The position embeddings [1, T, D] (the class token's first).</summary>
+    public Parameter PositionEmbedding => positionEmbedding;
+
+    /// <summary>The transformer blocks, input first.</summary>
+    public IReadOnlyList<TransformerBlock> Blocks => blocks.ToList();
+
+    /// <summary>The linear readout, D → O.</summary>
+    public ScaledLinear Readout => readout;
+
+    /// <summary>The output multiplier m.</summary>
+    public double OutputMultiplier => options.OutputMultiplier;
+
+    /// <inheritdoc />
+    public override long[] InputShape => options.InputShape;
+
+    /// <inheritdoc />
+    public override int OutputCount => options.OutputCount;
+
+    /// <inheritdoc />
+    public override string Describe() => options.Summary();
+
+    /// <summary>
+    /// Cuts images [n, C, H, W] into flattened patches [n, (H/p)(W/p), C·p·p], patches in row-major order, each patch's
+    /// features channel-major.
+    /// </summary>
+    public Tensor Patchify(Tensor images)
+    {
+        int c = options.InputChannels, p = options.PatchSize;
+        if (images.dim() != 4 || images.shape[1] != c || images.shape[2] != options.InputHeight || images.shape[3] != options.InputWidth)
+            throw new ArgumentException(
+                $"Patchify expects images [n, {c}, {options.InputHeight}, {options.InputWidth}], got [{string.Join(", ", images.shape)}].", nameof(images));
+        long n = images.shape[0], rows = options.InputHeight / p, cols = options.InputWidth / p;
+        using var grid = images.reshape(n, c, rows, p, cols, p);
+        using var ordered = grid.permute(0, 2, 4, 1, 3, 5);
+        return ordered.reshape(n, rows * cols, (long)c * p * p);
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        var images = ReshapeInput(input);
+        long n = images.shape[0];
+        var h = patchEmbedding.forward(Patchify(images));
+        if (classToken is not null) h = torch.cat(new[] { classToken.expand(n, 1, options.Width), h }, 1);
+        h = h + positionEmbedding;
+        foreach (var block in blocks) h = block.forward(h);
+        if (norm is not null) h = norm.forward(h);
+        var pooled = classToken is not null ? h.select(1, 0) : h.mean(new long[] { 1 });
+        var y = readout.forward(pooled);
+        if (options.OutputMultiplier != 1.0) y = y * options.OutputMultiplier;
+        return y.MoveToOuterDisposeScope();
+    }
+}
