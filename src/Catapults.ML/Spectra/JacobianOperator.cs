@@ -12,44 +12,49 @@ namespace Catapults.ML.Spectra;
 /// TorchSharp has no forward mode. Works for any <see cref="NetworkModule"/>.
 /// </summary>
 /// <remarks>
-/// The forward graph is built once and kept, so repeated products on the same inputs cost backward passes only;
-/// dispose the operator to release it. The model is evaluated in evaluation mode, and the products never touch the
-/// parameters' <c>.grad</c> fields, so using it inside a training observer does not change training. Weights must
-/// not change while the operator is alive (it would keep describing the old ones).
+/// Without a chunk size the forward graph of all n samples is built once and kept, so repeated products cost
+/// backward passes only. With a chunk size (for sample sets whose graph does not fit in memory) the samples are
+/// processed a chunk at a time and each product recomputes the chunks' forward passes. Dispose the operator to
+/// release the graph. The model is evaluated in evaluation mode, and the products never touch the parameters'
+/// <c>.grad</c> fields, so using it inside a training observer does not change training. Weights must not change
+/// while the operator is alive.
 /// </remarks>
 public sealed class JacobianOperator : IDisposable
 {
     private readonly Tensor[] _parameters;
-    private readonly Tensor _outputs;
-    private Tensor? _dummy;
-    private Tensor[]? _transposeOfDummy;
-    private bool[]? _dependsOnDummy;
+    private readonly Tensor _inputs;
+    private readonly int _chunk;
+    private readonly GraphChunk? _retained;
     private bool _disposed;
 
-    /// <summary>Builds the forward graph of <paramref name="model"/> on <paramref name="inputs"/> ([n, ...]).</summary>
-    public JacobianOperator(NetworkModule model, Tensor inputs)
+    /// <summary>
+    /// Prepares products of <paramref name="model"/>'s Jacobian on <paramref name="inputs"/> ([n, ...]).
+    /// <paramref name="chunkSize"/> null keeps the whole graph (fastest); a number bounds memory to that many samples' graph.
+    /// </summary>
+    public JacobianOperator(NetworkModule model, Tensor inputs, int? chunkSize = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
         TorchRuntime.EnsureLoaded();
+        if (chunkSize is int c && c < 1) throw new ArgumentOutOfRangeException(nameof(chunkSize), c, "The chunk size must be at least 1.");
         Model = model;
         _parameters = ParameterVector.ParametersOf(model).Cast<Tensor>().ToArray();
         if (inputs.dim() < 2 || inputs.shape[0] < 1)
             throw new ArgumentException($"Inputs must be a batch [n, ...] with n ≥ 1, got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+        SampleCount = (int)inputs.shape[0];
+        _chunk = Math.Min(chunkSize ?? SampleCount, SampleCount);
         using var scope = torch.NewDisposeScope();
-        using (new DiagnosticModeScope(model))
+        _inputs = inputs.to(_parameters[0].device).DetachFromDisposeScope();
+        if (_chunk == SampleCount)
         {
-            var x = inputs.to(_parameters[0].device);
-            var f = model.forward(x);
-            if (f.dim() != 2 || f.shape[0] != inputs.shape[0])
-                throw new InvalidOperationException(
-                    $"{model.GetType().Name} returned [{string.Join(", ", f.shape)}] for {inputs.shape[0]} inputs; expected [n, O].");
-            if (!f.requires_grad)
-                throw new InvalidOperationException($"The outputs of {model.GetType().Name} do not depend on any trainable parameter.");
-            _outputs = f.DetachFromDisposeScope();
+            _retained = GraphChunk.Build(model, _parameters, _inputs, 0, SampleCount);
+            OutputCount = _retained.OutputCount;
         }
-        SampleCount = (int)_outputs.shape[0];
-        OutputCount = (int)_outputs.shape[1];
+        else
+        {
+            using var first = GraphChunk.Build(model, _parameters, _inputs, 0, 1);
+            OutputCount = first.OutputCount;
+        }
         ParameterCount = _parameters.Sum(p => p.numel());
     }
 
@@ -68,6 +73,9 @@ public sealed class JacobianOperator : IDisposable
     /// <summary>Columns of J: the number of trainable scalars P.</summary>
     public long ParameterCount { get; }
 
+    /// <summary>Samples per forward graph (n when the whole graph is kept).</summary>
+    public int ChunkSize => _chunk;
+
     /// <summary>The parameters, in the order of parameter-space vectors.</summary>
     public IReadOnlyList<Tensor> Parameters => _parameters;
 
@@ -75,7 +83,12 @@ public sealed class JacobianOperator : IDisposable
     public Tensor Outputs()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _outputs.detach().clone();
+        if (_retained is not null) return _retained.Outputs.detach().clone();
+        using var scope = torch.NewDisposeScope();
+        using var mode = new DiagnosticModeScope(Model);
+        using var noGrad = torch.no_grad();
+        var parts = Chunks().Select(c => Model.forward(_inputs.narrow(0, c.Start, c.Count))).ToArray();
+        return torch.cat(parts, 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>Jᵀv for v in output space ([n, O] or [n·O]), one tensor per parameter (in the caller's scope).</summary>
@@ -84,12 +97,23 @@ public sealed class JacobianOperator : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = torch.NewDisposeScope();
         var seed = OutputSpace(v, nameof(v));
-        IList<Tensor> grads;
-        using (torch.enable_grad())
-            grads = torch.autograd.grad(new[] { _outputs }, _parameters, new[] { seed }, retain_graph: true, allow_unused: true);
-        var result = new Tensor[_parameters.Length];
-        for (int i = 0; i < result.Length; i++)
-            result[i] = (grads[i] is null || grads[i].IsInvalid ? torch.zeros_like(_parameters[i]) : grads[i]).detach().MoveToOuterDisposeScope();
+        Tensor[] result;
+        if (_retained is not null)
+        {
+            result = _retained.TransposeApply(seed);
+        }
+        else
+        {
+            result = _parameters.Select(p => torch.zeros_like(p, requires_grad: false)).ToArray();
+            foreach (var (start, count) in Chunks())
+            {
+                using var inner = torch.NewDisposeScope();
+                using var chunk = GraphChunk.Build(Model, _parameters, _inputs, start, count);
+                var part = chunk.TransposeApply(seed.narrow(0, start, count));
+                for (int i = 0; i < result.Length; i++) result[i].add_(part[i]);
+            }
+        }
+        foreach (var t in result) t.MoveToOuterDisposeScope();
         return result;
     }
 
@@ -111,22 +135,16 @@ public sealed class JacobianOperator : IDisposable
             if (!u[i].shape.SequenceEqual(_parameters[i].shape))
                 throw new ArgumentException(
                     $"Tangent {i} has shape [{string.Join(", ", u[i].shape)}] but parameter {i} has [{string.Join(", ", _parameters[i].shape)}].", nameof(u));
-        EnsureDoubleBackwardGraph();
         using var scope = torch.NewDisposeScope();
-        var outputs = new List<Tensor>();
-        var seeds = new List<Tensor>();
-        for (int i = 0; i < u.Count; i++)
+        var tangent = u.Select((t, i) => t.to(_parameters[i].dtype, _parameters[i].device)).ToArray();
+        if (_retained is not null) return _retained.Apply(tangent).MoveToOuterDisposeScope();
+        var parts = new List<Tensor>();
+        foreach (var (start, count) in Chunks())
         {
-            if (!_dependsOnDummy![i]) continue;
-            outputs.Add(_transposeOfDummy![i]);
-            seeds.Add(u[i].to(_parameters[i].dtype, _parameters[i].device));
+            using var chunk = GraphChunk.Build(Model, _parameters, _inputs, start, count);
+            parts.Add(chunk.Apply(tangent));
         }
-        if (outputs.Count == 0) return torch.zeros_like(_outputs, requires_grad: false).MoveToOuterDisposeScope();
-        IList<Tensor> grads;
-        using (torch.enable_grad())
-            grads = torch.autograd.grad(outputs, new[] { _dummy! }, seeds, retain_graph: true, allow_unused: true);
-        var ju = grads[0] is null || grads[0].IsInvalid ? torch.zeros_like(_outputs, requires_grad: false) : grads[0].detach();
-        return ju.MoveToOuterDisposeScope();
+        return torch.cat(parts.ToArray(), 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>Ju for a flat parameter-space vector u [P]; returns [n, O].</summary>
@@ -137,6 +155,12 @@ public sealed class JacobianOperator : IDisposable
         return Apply(ParameterVector.Split(u, _parameters)).MoveToOuterDisposeScope();
     }
 
+    private IEnumerable<(long Start, long Count)> Chunks()
+    {
+        for (long start = 0; start < SampleCount; start += _chunk)
+            yield return (start, Math.Min(_chunk, SampleCount - start));
+    }
+
     private Tensor OutputSpace(Tensor v, string name)
     {
         ArgumentNullException.ThrowIfNull(v, name);
@@ -145,27 +169,7 @@ public sealed class JacobianOperator : IDisposable
         if (!flat && !matrix)
             throw new ArgumentException(
                 $"An output-space vector must be [{SampleCount}, {OutputCount}] or [{OutputDimension}], got [{string.Join(", ", v.shape)}].", name);
-        return v.reshape(SampleCount, OutputCount).to(_outputs.dtype, _outputs.device);
-    }
-
-    // g(z) = Jᵀz with create_graph: linear in z, so d⟨g(z), u⟩/dz = Ju. Built once and reused for every product.
-    private void EnsureDoubleBackwardGraph()
-    {
-        if (_transposeOfDummy is not null) return;
-        using var scope = torch.NewDisposeScope();
-        var dummy = torch.zeros_like(_outputs, requires_grad: false).requires_grad_(true);
-        IList<Tensor> g;
-        using (torch.enable_grad())
-            g = torch.autograd.grad(new[] { _outputs }, _parameters, new[] { dummy }, retain_graph: true, create_graph: true, allow_unused: true);
-        _dependsOnDummy = new bool[_parameters.Length];
-        _transposeOfDummy = new Tensor[_parameters.Length];
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            bool valid = g[i] is not null && !g[i].IsInvalid && g[i].requires_grad;
-            _dependsOnDummy[i] = valid;
-            _transposeOfDummy[i] = (valid ? g[i] : torch.zeros(0)).DetachFromDisposeScope();
-        }
-        _dummy = dummy.DetachFromDisposeScope();
+        return v.reshape(SampleCount, OutputCount).to(_parameters[0].dtype, _parameters[0].device);
     }
 
     /// <inheritdoc />
@@ -173,9 +177,100 @@ public sealed class JacobianOperator : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (_transposeOfDummy is not null) foreach (var t in _transposeOfDummy) t.Dispose();
-        _dummy?.Dispose();
-        _outputs.Dispose();
+        _retained?.Dispose();
+        _inputs.Dispose();
+    }
+
+    /// <summary>The forward graph of a range of samples, with the lazily built graph of Jᵀz for the double-backward trick.</summary>
+    private sealed class GraphChunk : IDisposable
+    {
+        private readonly Tensor[] _parameters;
+        private Tensor? _dummy;
+        private Tensor[]? _transposeOfDummy;
+        private bool[]? _dependsOnDummy;
+
+        private GraphChunk(Tensor[] parameters, Tensor outputs)
+        {
+            _parameters = parameters;
+            Outputs = outputs;
+        }
+
+        public Tensor Outputs { get; }
+
+        public int OutputCount => (int)Outputs.shape[1];
+
+        public static GraphChunk Build(NetworkModule model, Tensor[] parameters, Tensor inputs, long start, long count)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var mode = new DiagnosticModeScope(model);
+            var f = model.forward(inputs.narrow(0, start, count));
+            if (f.dim() != 2 || f.shape[0] != count)
+                throw new InvalidOperationException(
+                    $"{model.GetType().Name} returned [{string.Join(", ", f.shape)}] for {count} inputs; expected [{count}, O].");
+            if (!f.requires_grad)
+                throw new InvalidOperationException($"The outputs of {model.GetType().Name} do not depend on any trainable parameter.");
+            return new GraphChunk(parameters, f.DetachFromDisposeScope());
+        }
+
+        public Tensor[] TransposeApply(Tensor seed)
+        {
+            using var scope = torch.NewDisposeScope();
+            IList<Tensor> grads;
+            using (torch.enable_grad())
+                grads = torch.autograd.grad(new[] { Outputs }, _parameters, new[] { seed }, retain_graph: true, allow_unused: true);
+            var result = new Tensor[_parameters.Length];
+            for (int i = 0; i < result.Length; i++)
+                result[i] = (grads[i] is null || grads[i].IsInvalid ? torch.zeros_like(_parameters[i], requires_grad: false) : grads[i].detach())
+                    .MoveToOuterDisposeScope();
+            return result;
+        }
+
+        public Tensor Apply(Tensor[] tangent)
+        {
+            EnsureDoubleBackwardGraph();
+            using var scope = torch.NewDisposeScope();
+            var outputs = new List<Tensor>();
+            var seeds = new List<Tensor>();
+            for (int i = 0; i < tangent.Length; i++)
+            {
+                if (!_dependsOnDummy![i]) continue;
+                outputs.Add(_transposeOfDummy![i]);
+                seeds.Add(tangent[i]);
+            }
+            if (outputs.Count == 0) return torch.zeros_like(Outputs, requires_grad: false).MoveToOuterDisposeScope();
+            IList<Tensor> grads;
+            using (torch.enable_grad())
+                grads = torch.autograd.grad(outputs, new[] { _dummy! }, seeds, retain_graph: true, allow_unused: true);
+            var ju = grads[0] is null || grads[0].IsInvalid ? torch.zeros_like(Outputs, requires_grad: false) : grads[0].detach();
+            return ju.MoveToOuterDisposeScope();
+        }
+
+        // g(z) = Jᵀz with create_graph: linear in z, so d⟨g(z), u⟩/dz = Ju. Built once per chunk, reused per product.
+        private void EnsureDoubleBackwardGraph()
+        {
+            if (_transposeOfDummy is not null) return;
+            using var scope = torch.NewDisposeScope();
+            var dummy = torch.zeros_like(Outputs, requires_grad: false).requires_grad_(true);
+            IList<Tensor> g;
+            using (torch.enable_grad())
+                g = torch.autograd.grad(new[] { Outputs }, _parameters, new[] { dummy }, retain_graph: true, create_graph: true, allow_unused: true);
+            _dependsOnDummy = new bool[_parameters.Length];
+            _transposeOfDummy = new Tensor[_parameters.Length];
+            for (int i = 0; i < _parameters.Length; i++)
+            {
+                bool valid = g[i] is not null && !g[i].IsInvalid && g[i].requires_grad;
+                _dependsOnDummy[i] = valid;
+                _transposeOfDummy[i] = (valid ? g[i] : torch.zeros(0)).DetachFromDisposeScope();
+            }
+            _dummy = dummy.DetachFromDisposeScope();
+        }
+
+        public void Dispose()
+        {
+            if (_transposeOfDummy is not null) foreach (var t in _transposeOfDummy) t.Dispose();
+            _dummy?.Dispose();
+            Outputs.Dispose();
+        }
     }
 }
 

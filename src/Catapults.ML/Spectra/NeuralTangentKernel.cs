@@ -30,7 +30,7 @@ public static class NeuralTangentKernel
                 return ExplicitJacobian.Kernel(model, inputs);
             default:
             {
-                using var op = new MatrixFreeNtkOperator(model, inputs);
+                using var op = new MatrixFreeNtkOperator(model, inputs, o.ChunkSize);
                 return op.ToDense();
             }
         }
@@ -48,7 +48,7 @@ public static class NeuralTangentKernel
         int n = (int)inputs.shape[0];
         if (method == NtkMethod.MatrixFree)
         {
-            var op = new MatrixFreeNtkOperator(model, inputs);
+            var op = new MatrixFreeNtkOperator(model, inputs, o.ChunkSize);
             return new NtkOperator(op, op, method, n, model.OutputCount);
         }
         using var scope = torch.NewDisposeScope();
@@ -74,7 +74,7 @@ public static class NeuralTangentKernel
     public static NtkMethod ChooseMethod(NetworkModule model, long sampleCount, int eigenpairs = 5, NtkOptions? options = null)
     {
         var budget = (options ?? new NtkOptions()).MemoryBudgetBytes;
-        var costs = EstimateCosts(model, sampleCount, eigenpairs).Where(c => c.Applicable).ToList();
+        var costs = EstimateCosts(model, sampleCount, eigenpairs, options?.ChunkSize).Where(c => c.Applicable).ToList();
         var fitting = costs.Where(c => c.Bytes <= budget).ToList();
         return fitting.Count > 0 ? fitting.MinBy(c => c.Work)!.Method : NtkMethod.MatrixFree;
     }
@@ -90,9 +90,9 @@ public static class NeuralTangentKernel
     /// <summary>
     /// Rough work and memory of each method for an eigen-solve of <paramref name="eigenpairs"/> pairs: enough to
     /// rank the methods, not to predict times. Layer-wise is not applicable to models other than
-    /// <see cref="FullyConnectedNetwork"/>.
+    /// <see cref="FullyConnectedNetwork"/>. <paramref name="chunkSize"/> is <see cref="NtkOptions.ChunkSize"/>.
     /// </summary>
-    public static IReadOnlyList<NtkCostEstimate> EstimateCosts(NetworkModule model, long sampleCount, int eigenpairs = 5)
+    public static IReadOnlyList<NtkCostEstimate> EstimateCosts(NetworkModule model, long sampleCount, int eigenpairs = 5, int? chunkSize = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (sampleCount < 1) throw new ArgumentOutOfRangeException(nameof(sampleCount), sampleCount, "Need at least one sample.");
@@ -113,8 +113,11 @@ public static class NeuralTangentKernel
             activationWidths = fcn.InputDimension + fcn.Options.HiddenWidths.Sum(w => 3.0 * w) + o;
         else
             activationWidths = model.InputDimension + 8 * Math.Sqrt(p) + o;
-        double matrixFreeWork = (products + 2) * (12 * n * p + 2 * CallOverhead) + 6 * n * p;
-        double matrixFreeBytes = floatBytes * n * activationWidths * 3 + lanczosBasis;
+        double graphSamples = Math.Min(n, chunkSize ?? n);
+        double chunks = Math.Ceiling(n / graphSamples);
+        double matrixFreeWork = (products + 2) * (12 * n * p + 2 * chunks * CallOverhead) + 6 * n * p
+                                + (chunks > 1 ? products * 8 * n * p : 0); // forward and Jᵀz graphs rebuilt per product
+        double matrixFreeBytes = floatBytes * graphSamples * activationWidths * 3 + lanczosBasis + 3 * floatBytes * p;
 
         var estimates = new List<NtkCostEstimate>
         {

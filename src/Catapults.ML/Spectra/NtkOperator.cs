@@ -9,8 +9,11 @@ public sealed class MatrixFreeNtkOperator : SymmetricOperator, IDisposable
 {
     private readonly JacobianOperator _jacobian;
 
-    /// <summary>Builds the operator at the model's current weights; the forward graph is kept until <see cref="Dispose"/>.</summary>
-    public MatrixFreeNtkOperator(NetworkModule model, Tensor inputs) : this(new JacobianOperator(model, inputs)) { }
+    /// <summary>
+    /// Builds the operator at the model's current weights; the forward graph is kept until <see cref="Dispose"/>
+    /// (or rebuilt per product, <paramref name="chunkSize"/> samples at a time, when a chunk size is given).
+    /// </summary>
+    public MatrixFreeNtkOperator(NetworkModule model, Tensor inputs, int? chunkSize = null) : this(new JacobianOperator(model, inputs, chunkSize)) { }
 
     private MatrixFreeNtkOperator(JacobianOperator jacobian)
         : base(jacobian.OutputDimension, jacobian.Parameters[0].device, jacobian.Parameters[0].dtype)

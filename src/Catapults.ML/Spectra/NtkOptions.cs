@@ -28,6 +28,13 @@ public sealed class NtkOptions
     /// </summary>
     public long MemoryBudgetBytes { get; set; } = 2L << 30;
 
+    /// <summary>
+    /// Samples per forward graph for the matrix-free method; default null, meaning all samples in one graph kept
+    /// for the operator's lifetime (fastest). Set it when that graph does not fit in memory (large image models):
+    /// each product then recomputes the chunks' forward passes.
+    /// </summary>
+    public int? ChunkSize { get; set; }
+
     /// <summary>A shallow copy.</summary>
     public NtkOptions Clone() => (NtkOptions)MemberwiseClone();
 
@@ -35,6 +42,7 @@ public sealed class NtkOptions
     public void Validate()
     {
         if (!Enum.IsDefined(Method)) throw new ArgumentException($"Method must be an NtkMethod, got {Method}.", nameof(Method));
+        if (ChunkSize is int c && c < 1) throw new ArgumentException($"ChunkSize must be at least 1, got {c}.", nameof(ChunkSize));
         if (MemoryBudgetBytes < 1) throw new ArgumentException($"MemoryBudgetBytes must be positive, got {MemoryBudgetBytes}.", nameof(MemoryBudgetBytes));
     }
 }
