@@ -7,7 +7,7 @@ namespace Catapults.ML.Spectra;
 /// A symmetric matrix as an <see cref="ISymmetricOperator"/>. Products are computed in the matrix's own dtype
 /// (a float32 kernel stays float32; the eigensolver still runs its recurrence in float64).
 /// </summary>
-public sealed class DenseSymmetricOperator : SymmetricOperator, IDisposable
+public sealed class DenseSymmetricOperator : SymmetricOperator, IDenseMatrixView, IDisposable
 {
     private readonly Tensor _matrix;
 
@@ -46,6 +46,8 @@ public sealed class DenseSymmetricOperator : SymmetricOperator, IDisposable
     /// <summary>The wrapped matrix (owned by the operator; valid until it is disposed).</summary>
     public Tensor Matrix => _matrix;
 
+    Tensor? IDenseMatrixView.DenseMatrix => _matrix;
+
     /// <inheritdoc />
     public override bool HasDenseForm => true;
 
@@ -60,4 +62,11 @@ public sealed class DenseSymmetricOperator : SymmetricOperator, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _matrix.Dispose();
+}
+
+/// <summary>An operator that holds its matrix and lends it without a copy (read only).</summary>
+internal interface IDenseMatrixView
+{
+    /// <summary>The matrix, or null when the operator holds none.</summary>
+    Tensor? DenseMatrix { get; }
 }

@@ -69,7 +69,8 @@ public static class LanczosEigensolver
 
     private static EigenpairResult SolveDirect(ISymmetricOperator op, int count, LanczosOptions o)
     {
-        var a = op.ToDense().to(ScalarType.Float64);
+        // A dense operator's own matrix is used as is (no copy); other operators build theirs.
+        var a = (op is IDenseMatrixView { DenseMatrix: { } matrix } ? matrix : op.ToDense()).to(ScalarType.Float64);
         var (values, vectors) = torch.linalg.eigh(a);
         var theta = values.cpu().data<double>().ToArray();
         var wanted = Priority(theta, o.Which).Take(count).ToArray();
@@ -91,8 +92,8 @@ public static class LanczosEigensolver
     {
         using var scope = torch.NewDisposeScope();
         var l = torch.tensor(lambda, ScalarType.Float64, x.device);
-        var r = ax - x * l.unsqueeze(0);
-        return r.norm(0).cpu().data<double>().ToArray();
+        return torch.linalg.vector_norm(torch.addcmul(ax, x, l.unsqueeze(0), value: -1), dims: new long[] { 0 })
+            .cpu().data<double>().ToArray();
     }
 
     private static EigenpairResult SolveIterative(ISymmetricOperator op, int count, LanczosOptions o, Tensor? start)

@@ -35,41 +35,47 @@ public static class LayerWiseNtk
         using var noGrad = torch.no_grad();
         var weight0 = layers[0].Weight;
         var h = inputs.reshape(n, d).to(weight0.dtype, weight0.device);
+        // The forward pass up to the readout's input (the readout's own output is not needed), one fused
+        // s·x Wᵀ + b per layer.
         var layerInputs = new Tensor[depth];
-        var preActivations = new Tensor[depth];
+        var preActivations = new Tensor[depth - 1];
         for (int l = 0; l < depth; l++)
         {
             layerInputs[l] = h;
-            var z = layers[l].forward(h);
+            if (l + 1 == depth) break;
+            var layer = layers[l];
+            var z = layer.Bias is null
+                ? torch.mm(h, layer.Weight.t()).mul_(layer.WeightScale)
+                : torch.addmm(layer.Bias.unsqueeze(0), h, layer.Weight.t(), beta: 1, alpha: (float)layer.WeightScale);
             preActivations[l] = z;
-            if (l + 1 < depth) h = Activations.Apply(activation, z);
+            h = Activations.Apply(activation, z);
         }
 
-        var kernel = torch.zeros(new[] { size, size }, weight0.dtype, weight0.device);
+        Tensor? kernel = null;
         Tensor? delta = null; // [n·O, fan_out of layer l], already including m
         for (int l = depth - 1; l >= 0; l--)
         {
-            using var layerScope = torch.NewDisposeScope();
             var layer = layers[l];
             double s = layer.WeightScale;
-            var gram = torch.mm(layerInputs[l], layerInputs[l].t()).mul_(s * s);
+            // s_l² A_l A_lᵀ + 1 (bias), [n, n].
+            var gram = torch.mm(layerInputs[l], layerInputs[l].t());
+            if (s != 1.0) gram.mul_(s * s);
             if (layer.Bias is not null) gram.add_(1.0);
             if (delta is null)
             {
                 // Readout: ∂f_c/∂z_{L,c'} = m δ_cc', so Δ Δᵀ = m² (1 ⊗ I_O).
-                if (o == 1) kernel.add_(gram, alpha: m * m);
+                if (o == 1) kernel = m == 1.0 ? gram : gram.mul_(m * m);
                 else
                 {
                     using var eye = torch.eye(o, dtype: gram.dtype, device: gram.device);
-                    var kron = (gram.unsqueeze(1).unsqueeze(3) * eye.unsqueeze(0).unsqueeze(2)).reshape(size, size);
-                    kernel.add_(kron, alpha: m * m);
+                    kernel = (gram.unsqueeze(1).unsqueeze(3) * eye.unsqueeze(0).unsqueeze(2)).reshape(size, size).mul_(m * m);
                 }
             }
             else
             {
                 var outer = torch.mm(delta, delta.t());
                 outer.view(n, o, n, o).mul_(gram.unsqueeze(1).unsqueeze(3));
-                kernel.add_(outer);
+                kernel!.add_(outer);
             }
             if (l == 0) break;
             // Δ_{l-1} = (Δ_l · s_l W_l) ⊙ σ'(z_{l-1}), one row per (sample, output).
@@ -78,12 +84,9 @@ public static class LayerWiseNtk
             Tensor next = delta is null
                 ? layer.Weight.mul(m * s).unsqueeze(0) * derivative.unsqueeze(1)
                 : torch.mm(delta, layer.Weight).mul_(s).view(n, o, width) * derivative.unsqueeze(1);
-            var previous = delta;
-            delta = next.reshape(size, width).MoveToOuterDisposeScope();
-            previous?.Dispose();
+            delta = next.reshape(size, width);
         }
-        delta?.Dispose();
         // K is symmetric to rounding (products of Gram matrices); not symmetrised, to save an [nO, nO] copy.
-        return kernel.MoveToOuterDisposeScope();
+        return kernel!.MoveToOuterDisposeScope();
     }
 }

@@ -40,7 +40,7 @@ public sealed class MatrixFreeNtkOperator : SymmetricOperator, IDisposable
 /// The empirical NTK K = J Jᵀ [nO, nO] of a model on a sample set (sample-major indices i·O + c), behind one
 /// operator interface whichever <see cref="NtkMethod"/> built it. Dispose it to release the kernel or the graph.
 /// </summary>
-public sealed class NtkOperator : ISymmetricOperator, IDisposable
+public sealed class NtkOperator : ISymmetricOperator, IDenseMatrixView, IDisposable
 {
     private readonly ISymmetricOperator _inner;
     private readonly IDisposable _owned;
@@ -65,6 +65,8 @@ public sealed class NtkOperator : ISymmetricOperator, IDisposable
 
     /// <summary>The kernel matrix when the method formed it (explicit or layer-wise), else null. Owned by the operator.</summary>
     public Tensor? Kernel => (_inner as DenseSymmetricOperator)?.Matrix;
+
+    Tensor? IDenseMatrixView.DenseMatrix => Kernel;
 
     /// <summary>The Jacobian products when the method is matrix-free, else null.</summary>
     public JacobianOperator? Jacobian => (_inner as MatrixFreeNtkOperator)?.Jacobian;
