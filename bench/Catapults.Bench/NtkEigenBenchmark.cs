@@ -68,12 +68,14 @@ public sealed class NtkEigenBenchmark : IBenchmark
             Console.WriteLine($"{name,-22} {path,-10} {n,6} {row[1],9} {row[2],9} {row[3],8} {row[4],8} {row[5],10} {row[6],10} {row[7],11}  {row[8]}");
         }
         Console.WriteLine();
-        Console.WriteLine($"{"case",-10} {"b",4} {"step ms",9} {"step+η ms",10} {"η_crit ms",10} {"η/step",7} {"η_crit (median)",16}  method");
+        Console.WriteLine("per step on n = 2000 (d = 100, width 1024), medians (means) over 300 steps in interleaved chunks: the plain SGD step, the step");
+        Console.WriteLine("with a diagnostics observer computing η_crit of every batch, and η_crit alone on fresh batches");
+        Console.WriteLine($"{"case",-10} {"b",4} {"step ms",16} {"step+η ms",16} {"η_crit ms",16} {"η/step",7} {"η_crit",8}  method");
         foreach (var name in cases.Where(c => c.StartsWith("crit-", StringComparison.Ordinal)))
         {
             var row = RunChild(name, quick);
             if (row is null) continue;
-            Console.WriteLine($"{name,-10} {row[1],4} {row[2],9} {row[3],10} {row[4],10} {row[5],7} {row[6],16}  {row[7]}");
+            Console.WriteLine($"{name,-10} {row[1],4} {row[2] + " (" + row[8] + ")",16} {row[3] + " (" + row[9] + ")",16} {row[4] + " (" + row[10] + ")",16} {row[5],7} {row[6],8}  {row[7]}");
         }
         return 0;
     }
@@ -163,49 +165,75 @@ public sealed class NtkEigenBenchmark : IBenchmark
 
     private static int RunCritical(int b, bool quick)
     {
-        int steps = quick ? 20 : 100;
-        int runs = quick ? 3 : 5;
+        int steps = quick ? 50 : 300;
         var (train, test) = SyntheticTask.Rank2(D).CreateSplits(2000, 1, seed: 0);
         using (train)
         using (test)
+        using (var plainNet = Network())
+        using (var observedNet = Network())
+        using (var probeNet = Network())
         {
-            double StepMs(bool withCritical)
+            var plainOptions = new TrainingOptions { LearningRate = 0.1, BatchSize = b, MaxSteps = 0, ShuffleSeed = 1 };
+            var observedOptions = new TrainingOptions { LearningRate = 0.1, BatchSize = b, MaxSteps = 0, ShuffleSeed = 1 };
+            using var plain = new Trainer(plainNet, plainOptions);
+            using var observed = new Trainer(observedNet, observedOptions);
+            using var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
             {
-                using var net = Network();
-                var options = new TrainingOptions { LearningRate = 0.1, BatchSize = b, MaxSteps = 0, ShuffleSeed = 1 };
-                using var trainer = new Trainer(net, options);
-                using var observer = new DiagnosticsObserver(new DiagnosticsOptions
-                {
-                    EigenvalueCount = 0, RecordFullLoss = false, DetectCatapults = false, CriticalRate = CriticalRateCadence.EveryStep,
-                });
-                var observers = withCritical ? new ITrainingObserver[] { observer } : Array.Empty<ITrainingObserver>();
-                return Measure.MedianMilliseconds(() =>
-                {
-                    options.MaxSteps = trainer.Step + steps;
-                    trainer.Run(train, observers);
-                }, runs) / steps;
-            }
-            double plain = StepMs(false);
-            double observed = StepMs(true);
-            // The computation alone, on fresh batches at fixed weights.
-            using var net = Network();
+                EigenvalueCount = 0, RecordFullLoss = false, DetectCatapults = false, RecordFinal = false,
+                CriticalRate = CriticalRateCadence.EveryStep,
+            });
+            var plainTicks = new StepTicker();
+            var observedTicks = new StepTicker();
             var source = new EpochBatchSource(train, b, 2);
             var rates = new List<double>();
+            var directMs = new List<double>();
             NtkMethod method = NtkMethod.Auto;
-            int step = 0;
-            double direct = Measure.MedianMilliseconds(() =>
+            int probeStep = 0;
+            void Direct(bool keep)
             {
                 using var scope = torch.NewDisposeScope();
-                var batch = source.BatchAt(step++);
-                var result = CriticalLearningRate.Compute(net, batch.Features);
+                var batch = source.BatchAt(probeStep++);
+                var clock = Stopwatch.StartNew();
+                var result = CriticalLearningRate.Compute(probeNet, batch.Features);
+                if (!keep) return;
+                directMs.Add(clock.Elapsed.TotalMilliseconds);
                 rates.Add(result.Value);
                 method = result.Method;
-            }, steps, warmups: 5);
-            rates.Sort();
-            Console.WriteLine(string.Join('\t', "ROW", $"crit-{b}", b.ToString(CultureInfo.InvariantCulture), F(plain, 3), F(observed, 3),
-                F(direct, 3), F(direct / plain, 2), F(rates[rates.Count / 2], 4), method.ToString()));
+            }
+            // Warm-up, then interleaved chunks of 50 steps, so that bursts of load on a shared machine hit all three alike.
+            for (int round = -1; round < steps / 50; round++)
+            {
+                bool keep = round >= 0;
+                plainTicks.Keep = observedTicks.Keep = keep;
+                plainOptions.MaxSteps = plain.Step + 50;
+                plain.Run(train, new ITrainingObserver[] { plainTicks });
+                observedOptions.MaxSteps = observed.Step + 50;
+                observed.Run(train, new ITrainingObserver[] { observedTicks, diagnostics });
+                for (int i = 0; i < 50; i++) Direct(keep);
+            }
+            double step = Median(plainTicks.Milliseconds), withRate = Median(observedTicks.Milliseconds), direct = Median(directMs);
+            Console.WriteLine(string.Join('\t', "ROW", $"crit-{b}", b.ToString(CultureInfo.InvariantCulture), F(step, 3), F(withRate, 3),
+                F(direct, 3), F(direct / step, 2), F(Median(rates), 4), method.ToString(),
+                F(plainTicks.Milliseconds.Average(), 3), F(observedTicks.Milliseconds.Average(), 3), F(directMs.Average(), 3)));
         }
         return 0;
+    }
+
+    private static double Median(List<double> values) => values.OrderBy(x => x).ElementAt(values.Count / 2);
+
+    /// <summary>Times each step as the interval between consecutive <see cref="ITrainingObserver.OnBeforeStep"/> calls of one run.</summary>
+    private sealed class StepTicker : ITrainingObserver
+    {
+        private long? _last;
+        public bool Keep { get; set; }
+        public List<double> Milliseconds { get; } = new();
+        public void OnTrainingStarted(TrainingContext context) => _last = null;
+        public void OnBeforeStep(StepContext step)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (_last is long last && Keep) Milliseconds.Add(Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
+            _last = now;
+        }
     }
 
     private static string F(double value, int digits) => value.ToString("F" + digits, CultureInfo.InvariantCulture);

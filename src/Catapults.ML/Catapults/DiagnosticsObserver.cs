@@ -110,14 +110,37 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
             bool critical = Options.CriticalRate == CriticalRateCadence.EveryStep || (Options.CriticalRate == CriticalRateCadence.AtRecords && record);
             if (!record && !critical) return;
             var started = Stopwatch.GetTimestamp();
-            if (!WeightsAreFinite(model)) return;
-
-            CriticalRateRecord? rate = critical ? BatchCriticalRate(model, step) : null;
-            if (rate is not null) _criticalRates.Add(rate);
+            // Weights are checked for finiteness only when a measurement fails or comes out NaN: checking them every
+            // step would cost as much as η_crit of a small batch.
+            CriticalRateRecord? rate = null;
+            if (critical)
+            {
+                try
+                {
+                    rate = BatchCriticalRate(model, step);
+                }
+                catch (Exception) when (!WeightsAreFinite(model))
+                {
+                    return;
+                }
+                if ((double.IsNaN(rate.Value) || double.IsNaN(rate.Sharpness)) && !WeightsAreFinite(model)) return;
+                _criticalRates.Add(rate);
+            }
             if (!record) return;
 
             double? full = Options.RecordFullLoss && !_fullBatch && step.Training.TrainingData is { } data ? EvaluationLoss(model, data) : null;
-            _pending = Measure(model, step.Step, step.Epoch, step.LearningRate, full, isFinal: false) with
+            if (full is double f && !double.IsFinite(f) && !WeightsAreFinite(model)) return;
+            DiagnosticsRecord measured;
+            try
+            {
+                measured = Measure(model, step.Step, step.Epoch, step.LearningRate, full, isFinal: false);
+            }
+            catch (Exception) when (!WeightsAreFinite(model))
+            {
+                return;
+            }
+            if (measured.Eigenvalues.Any(double.IsNaN) && !WeightsAreFinite(model)) return;
+            _pending = measured with
             {
                 CriticalLearningRate = rate?.Value,
                 BatchSharpness = rate?.Sharpness,
@@ -218,9 +241,12 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         using var op = NeuralTangentKernel.CreateOperator(model, x, Options.Ntk, k);
         var warm = _warmStart is not null && _warmStart.shape[0] == op.Dimension ? _warmStart : null;
         using var eig = LanczosEigensolver.Solve(op, k, Options.Lanczos, warm);
-        var previous = _warmStart;
-        _warmStart = eig.Vectors.detach().clone().DetachFromDisposeScope();
-        previous?.Dispose();
+        if (eig.Values.All(double.IsFinite))
+        {
+            var previous = _warmStart;
+            _warmStart = eig.Vectors.detach().clone().DetachFromDisposeScope();
+            previous?.Dispose();
+        }
         record = record with
         {
             Eigenvalues = eig.Values,
@@ -246,7 +272,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         var warm = _fullBatch && _criticalWarmStart is not null && _criticalWarmStart.shape[0] == (long)step.Batch.Size * model.OutputCount
             ? _criticalWarmStart : null;
         using var eig = CriticalLearningRate.ComputeWithVector(model, features, _loss, Options.CriticalRateOptions, warm, out var result);
-        if (_fullBatch)
+        if (_fullBatch && double.IsFinite(result.Sharpness))
         {
             var previous = _criticalWarmStart;
             _criticalWarmStart = eig.Vectors.detach().clone().DetachFromDisposeScope();
