@@ -268,15 +268,25 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         var started = Stopwatch.GetTimestamp();
         using var scope = torch.NewDisposeScope();
         var features = step.Batch.Features;
-        // The same samples every step (full batch): the previous top eigenvector is an excellent start.
-        var warm = _fullBatch && _criticalWarmStart is not null && _criticalWarmStart.shape[0] == (long)step.Batch.Size * model.OutputCount
-            ? _criticalWarmStart : null;
-        using var eig = CriticalLearningRate.ComputeWithVector(model, features, _loss, Options.CriticalRateOptions, warm, out var result);
-        if (_fullBatch && double.IsFinite(result.Sharpness))
+        long dimension = (long)step.Batch.Size * model.OutputCount;
+        // The same samples every step (full batch): the previous top eigenvector is an excellent start for an
+        // iterative solve. Small kernels are diagonalised directly and need no vector.
+        bool iterative = dimension > (Options.CriticalRateOptions.Lanczos?.DenseThreshold ?? new LanczosOptions().DenseThreshold);
+        CriticalLearningRateResult result;
+        if (_fullBatch && iterative)
         {
-            var previous = _criticalWarmStart;
-            _criticalWarmStart = eig.Vectors.detach().clone().DetachFromDisposeScope();
-            previous?.Dispose();
+            var warm = _criticalWarmStart is not null && _criticalWarmStart.shape[0] == dimension ? _criticalWarmStart : null;
+            using var eig = CriticalLearningRate.ComputeWithVector(model, features, _loss, Options.CriticalRateOptions, warm, out result);
+            if (double.IsFinite(result.Sharpness) && eig.Vectors.shape[1] > 0)
+            {
+                var previous = _criticalWarmStart;
+                _criticalWarmStart = eig.Vectors.detach().clone().DetachFromDisposeScope();
+                previous?.Dispose();
+            }
+        }
+        else
+        {
+            result = CriticalLearningRate.Compute(model, features, _loss, Options.CriticalRateOptions);
         }
         return new CriticalRateRecord(step.Step, step.LearningRate, result.Value, result.Sharpness, result.BatchSize,
             Stopwatch.GetElapsedTime(started).TotalSeconds);

@@ -29,9 +29,9 @@ public sealed class CriticalLearningRateOptions
 /// <param name="Loss">The loss the rate refers to.</param>
 /// <param name="Method">The NTK method used.</param>
 /// <param name="Converged">Whether the eigensolver met its tolerances.</param>
-/// <param name="RelativeResidual">‖K u − λ u‖ / λ of the top eigenpair.</param>
+/// <param name="RelativeResidual">‖K u − λ u‖ / λ of the top eigenpair; null when not computed (a direct solve without eigenvector).</param>
 public sealed record CriticalLearningRateResult(double Value, double Sharpness, int BatchSize, LossKind Loss, NtkMethod Method,
-    bool Converged, double RelativeResidual);
+    bool Converged, double? RelativeResidual);
 
 /// <summary>
 /// The critical learning rate of a batch, derived from the engine's loss normalisation (<see cref="LossKind"/>).
@@ -67,13 +67,17 @@ public static class CriticalLearningRate
     public static CriticalLearningRateResult Compute(NetworkModule model, Tensor inputs, LossKind loss = LossKind.MeanSquaredError,
         CriticalLearningRateOptions? options = null, Tensor? warmStart = null)
     {
-        using var eig = ComputeWithVector(model, inputs, loss, options, warmStart, out var result);
+        using var eig = Solve(model, inputs, loss, options, warmStart, vectors: false, out var result);
         return result;
     }
 
     /// <summary>As <see cref="Compute"/>, also returning the top eigenpair (for the next warm start); dispose it.</summary>
     public static EigenpairResult ComputeWithVector(NetworkModule model, Tensor inputs, LossKind loss,
-        CriticalLearningRateOptions? options, Tensor? warmStart, out CriticalLearningRateResult result)
+        CriticalLearningRateOptions? options, Tensor? warmStart, out CriticalLearningRateResult result) =>
+        Solve(model, inputs, loss, options, warmStart, vectors: true, out result);
+
+    private static EigenpairResult Solve(NetworkModule model, Tensor inputs, LossKind loss,
+        CriticalLearningRateOptions? options, Tensor? warmStart, bool vectors, out CriticalLearningRateResult result)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -81,6 +85,7 @@ public static class CriticalLearningRate
         var o = options ?? new CriticalLearningRateOptions();
         var lanczos = (o.Lanczos ?? new LanczosOptions()).Clone();
         lanczos.Which = SpectrumEnd.LargestAlgebraic;
+        lanczos.ComputeVectors = vectors && lanczos.ComputeVectors;
         if (inputs.dim() < 2 || inputs.shape[0] < 1)
             throw new ArgumentException($"Inputs must be a batch [b, ...] with b ≥ 1, got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
         int b = (int)inputs.shape[0];
@@ -109,7 +114,7 @@ public static class CriticalLearningRate
             default:
                 throw new NotSupportedException($"No critical learning rate is derived for the loss {loss}.");
         }
-        double relative = eig.Values[0] != 0 ? eig.MaxRelativeResidual * eig.NormEstimate / Math.Abs(eig.Values[0]) : 0;
+        double? relative = eig.Residuals is { } residuals && eig.Values[0] != 0 ? residuals[0] / Math.Abs(eig.Values[0]) : null;
         result = new CriticalLearningRateResult(value, eig.Values[0], b, loss, kernel.Method, eig.Converged, relative);
         return eig;
     }

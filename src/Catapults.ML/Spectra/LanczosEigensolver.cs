@@ -71,6 +71,14 @@ public static class LanczosEigensolver
     {
         // A dense operator's own matrix is used as is (no copy); other operators build theirs.
         var a = (op is IDenseMatrixView { DenseMatrix: { } matrix } ? matrix : op.ToDense()).to(ScalarType.Float64);
+        if (!o.ComputeVectors)
+        {
+            var all = torch.linalg.eigvalsh(a).cpu().data<double>().ToArray();
+            var picked = Priority(all, o.Which).Take(count).Select(i => all[i]).ToArray();
+            double norm = all.Length == 0 ? 0 : all.Max(Math.Abs);
+            var none = torch.zeros(new[] { op.Dimension, 0L }, ScalarType.Float64, a.device);
+            return new EigenpairResult(picked, none.MoveToOuterDisposeScope(), new double[count], null, norm, true, 0, 0, direct: true);
+        }
         var (values, vectors) = torch.linalg.eigh(a);
         var theta = values.cpu().data<double>().ToArray();
         var wanted = Priority(theta, o.Which).Take(count).ToArray();
@@ -279,6 +287,7 @@ public static class LanczosEigensolver
             products += count;
             converged &= residuals.All(res => res <= o.ResidualTolerance * scale);
         }
+        if (!o.ComputeVectors) x = torch.zeros(new[] { n, 0L }, ScalarType.Float64, device);
         return new EigenpairResult(lambda, x.MoveToOuterDisposeScope(), estimates, residuals, scale, converged, products, restarts, direct: false);
     }
 }

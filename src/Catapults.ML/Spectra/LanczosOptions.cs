@@ -52,6 +52,13 @@ public sealed class LanczosOptions
     public bool ComputeResiduals { get; set; } = true;
 
     /// <summary>
+    /// Whether to return eigenvectors; default true. Without them <see cref="EigenpairResult.Vectors"/> is empty
+    /// ([Dimension, 0]); an iterative solve still checks its residuals internally, while a direct solve computes
+    /// eigenvalues only (cheaper: the per-step critical learning rate of a small batch uses this).
+    /// </summary>
+    public bool ComputeVectors { get; set; } = true;
+
+    /// <summary>
     /// Operators with a dense form and at most this dimension are diagonalised directly (LAPACK in float64) instead
     /// of iterated: for a batch kernel of a few dozen samples that is far cheaper than any iteration; default 256.
     /// Set 0 to always iterate.

@@ -110,6 +110,14 @@ public class LanczosEigensolverTests
         Assert.That(eig.OperatorApplications, Is.EqualTo(0));
         Assert.That(eig.Values, Is.EqualTo(new[] { 10.0, 4 }).Within(1e-5));
         Assert.That(eig.Converged, Is.True);
+        // Eigenvalues only, directly and iteratively.
+        using var valuesOnly = LanczosEigensolver.Solve(op, 2, new LanczosOptions { ComputeVectors = false });
+        Assert.That(valuesOnly.Values, Is.EqualTo(eig.Values).Within(1e-6));
+        Assert.That(valuesOnly.Vectors.shape, Is.EqualTo(new long[] { 5, 0 }));
+        using var iterative = LanczosEigensolver.Solve(op, 2, new LanczosOptions { ComputeVectors = false, DenseThreshold = 0 });
+        Assert.That(iterative.Values, Is.EqualTo(eig.Values).Within(1e-5));
+        Assert.That(iterative.Vectors.shape, Is.EqualTo(new long[] { 5, 0 }));
+        Assert.That(iterative.Residuals, Is.Not.Null, "an iterative solve still checks its residuals");
     }
 
     [Test]
