@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using Catapults.ML.Catapults;
+using Catapults.ML.Data;
+using Catapults.ML.Models;
+using Catapults.ML.Spectra;
+using Catapults.ML.Training;
+using TorchSharp;
+
+namespace Catapults.Bench;
+
+/// <summary>
+/// Issue 3: top-5 NTK eigenpairs of the paper's 2-layer, width-1024 NTK ReLU network (d = 100) by every applicable
+/// path, and the per-step cost of η_crit of a batch against the training step. Every case runs in its own process
+/// (so that its peak memory is its own); <c>--only CASE</c> runs one.
+/// </summary>
+public sealed class NtkEigenBenchmark : IBenchmark
+{
+    private const int D = 100, Width = 1024, Eigenpairs = 5;
+
+    public string Name => "ntk-eigen";
+
+    public string Description =>
+        "top-5 NTK eigenpairs of a 2-layer width-1024 NTK ReLU net (d = 100) by explicit Jacobian / layer-wise / matrix-free " +
+        "at n = 500, 2000, 8000 (time, peak RSS); per-step η_crit of batches 5-50 vs the training step";
+
+    private static readonly Dictionary<string, NtkMethod> Paths = new()
+    {
+        ["explicit"] = NtkMethod.ExplicitJacobian,
+        ["layerwise"] = NtkMethod.LayerWise,
+        ["matrixfree"] = NtkMethod.MatrixFree,
+    };
+
+    public int Run(bool quick, string? only)
+    {
+        int[] sizes = quick ? new[] { 200, 500 } : new[] { 500, 2000, 8000 };
+        int[] batches = { 5, 10, 20, 50 };
+        var cases = new List<string>();
+        foreach (int n in sizes)
+            foreach (var path in Paths.Keys)
+                cases.Add($"eig-{path}-{n}");
+        foreach (int b in batches) cases.Add($"crit-{b}");
+
+        if (only is not null)
+        {
+            if (!cases.Contains(only) && !only.StartsWith("eig-", StringComparison.Ordinal) && !only.StartsWith("crit-", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"Unknown case '{only}'. Cases: {string.Join(", ", cases)}.");
+                return 2;
+            }
+            return RunCase(only, quick);
+        }
+
+        Console.WriteLine($"{"case",-22} {"path",-10} {"n",6} {"seconds",9} {"peak MiB",9} {"+MiB",8} {"products",8} {"λ1",10} {"λ5",10} {"max rel res",11}  note");
+        var rows = new List<string[]>();
+        foreach (var name in cases.Where(c => c.StartsWith("eig-", StringComparison.Ordinal)))
+        {
+            var (n, path) = ParseEig(name);
+            var skip = SkipReason(path, n);
+            if (skip is not null)
+            {
+                Console.WriteLine($"{name,-22} {path,-10} {n,6} {"-",9} {"-",9} {"-",8} {"-",8} {"-",10} {"-",10} {"-",11}  skipped: {skip}");
+                continue;
+            }
+            var row = RunChild(name, quick);
+            if (row is null) continue;
+            rows.Add(row);
+            Console.WriteLine($"{name,-22} {path,-10} {n,6} {row[1],9} {row[2],9} {row[3],8} {row[4],8} {row[5],10} {row[6],10} {row[7],11}  {row[8]}");
+        }
+        Console.WriteLine();
+        Console.WriteLine("per step on n = 2000 (d = 100, width 1024), medians (means) over 300 steps in interleaved chunks: the plain SGD step, the step");
+        Console.WriteLine("with a diagnostics observer computing η_crit of every batch, and η_crit alone on fresh batches");
+        Console.WriteLine($"{"case",-10} {"b",4} {"step ms",16} {"step+η ms",16} {"η_crit ms",16} {"η/step",7} {"η_crit",8}  method");
+        foreach (var name in cases.Where(c => c.StartsWith("crit-", StringComparison.Ordinal)))
+        {
+            var row = RunChild(name, quick);
+            if (row is null) continue;
+            Console.WriteLine($"{name,-10} {row[1],4} {row[2] + " (" + row[8] + ")",16} {row[3] + " (" + row[9] + ")",16} {row[4] + " (" + row[10] + ")",16} {row[5],7} {row[6],8}  {row[7]}");
+        }
+        return 0;
+    }
+
+    private static (int N, string Path) ParseEig(string name)
+    {
+        var parts = name.Split('-');
+        return (int.Parse(parts[2], CultureInfo.InvariantCulture), parts[1]);
+    }
+
+    /// <summary>Paths not run, with why: the explicit Jacobian at n = 8000 needs n·P floats ≈ 3.3 GB plus K, and ~10¹³ flops for J Jᵀ.</summary>
+    private static string? SkipReason(string path, int n)
+    {
+        if (path != "explicit") return null;
+        using var net = Network();
+        var estimate = NeuralTangentKernel.EstimateCosts(net, n, Eigenpairs).Single(c => c.Method == NtkMethod.ExplicitJacobian);
+        return estimate.Bytes > 3.5 * (1L << 30)
+            ? $"estimated {estimate.Bytes / (1L << 30):F1} GiB for J [nO, P] and K (over the 4 GB target) and {estimate.Work:E1} flop-equivalents"
+            : null;
+    }
+
+    private static string[]? RunChild(string name, bool quick)
+    {
+        string exe = Environment.ProcessPath!;
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
+        {
+            start.FileName = exe;
+            start.ArgumentList.Add(typeof(NtkEigenBenchmark).Assembly.Location);
+        }
+        else
+        {
+            start.FileName = exe;
+        }
+        foreach (var a in new[] { "ntk-eigen", "--only", name, "--threads", torch.get_num_threads().ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(a);
+        if (quick) start.ArgumentList.Add("--quick");
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        string error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ROW\t", StringComparison.Ordinal));
+        if (process.ExitCode != 0 || line is null)
+        {
+            Console.WriteLine($"{name}: failed (exit {process.ExitCode}): {error.Split('\n').FirstOrDefault()}");
+            return null;
+        }
+        return line.TrimEnd('\r').Split('\t').Skip(1).ToArray();
+    }
+
+    private static FullyConnectedNetwork Network() =>
+        new(new FullyConnectedOptions { InputDimension = D, HiddenWidths = new[] { Width } });
+
+    private static int RunCase(string name, bool quick)
+    {
+        if (name.StartsWith("crit-", StringComparison.Ordinal))
+            return RunCritical(int.Parse(name["crit-".Length..], CultureInfo.InvariantCulture), quick);
+        var (n, path) = ParseEig(name);
+        if (!Paths.TryGetValue(path, out var method))
+        {
+            Console.Error.WriteLine($"Unknown path '{path}'.");
+            return 2;
+        }
+        var (train, test) = SyntheticTask.Rank2(D).CreateSplits(n, 1, seed: 0);
+        using (train)
+        using (test)
+        using (var net = Network())
+        {
+            var ntk = new NtkOptions { Method = method };
+            // Warm-up on a few samples: loads libtorch's kernels and JIT-compiles the paths.
+            using (var small = train.Subset(Enumerable.Range(0, 20).Select(i => (long)i).ToArray()))
+            using (NeuralTangentKernel.TopEigenpairs(net, small.Features, 2, ntk)) { }
+            GC.Collect();
+            double baseline = ResidentMiB();
+            Measure.ResetPeakResident();
+            var clock = Stopwatch.StartNew();
+            using var eig = NeuralTangentKernel.TopEigenpairs(net, train.Features, Eigenpairs, ntk);
+            double seconds = clock.Elapsed.TotalSeconds;
+            double peak = Measure.PeakResidentMiB() ?? double.NaN;
+            string note = $"converged={eig.Converged}, restarts={eig.Restarts}, direct={eig.SolvedDirectly}";
+            Console.WriteLine(string.Join('\t', "ROW", name, F(seconds, 3), F(peak, 0), F(peak - baseline, 0),
+                eig.OperatorApplications.ToString(CultureInfo.InvariantCulture), F(eig.Values[0], 4), F(eig.Values[^1], 4),
+                eig.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note));
+        }
+        return 0;
+    }
+
+    private static int RunCritical(int b, bool quick)
+    {
+        int steps = quick ? 50 : 300;
+        var (train, test) = SyntheticTask.Rank2(D).CreateSplits(2000, 1, seed: 0);
+        using (train)
+        using (test)
+        using (var plainNet = Network())
+        using (var observedNet = Network())
+        using (var probeNet = Network())
+        {
+            var plainOptions = new TrainingOptions { LearningRate = 0.1, BatchSize = b, MaxSteps = 0, ShuffleSeed = 1 };
+            var observedOptions = new TrainingOptions { LearningRate = 0.1, BatchSize = b, MaxSteps = 0, ShuffleSeed = 1 };
+            using var plain = new Trainer(plainNet, plainOptions);
+            using var observed = new Trainer(observedNet, observedOptions);
+            using var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
+            {
+                EigenvalueCount = 0, RecordFullLoss = false, DetectCatapults = false, RecordFinal = false,
+                CriticalRate = CriticalRateCadence.EveryStep,
+            });
+            var plainTicks = new StepTicker();
+            var observedTicks = new StepTicker();
+            var source = new EpochBatchSource(train, b, 2);
+            var rates = new List<double>();
+            var directMs = new List<double>();
+            NtkMethod method = NtkMethod.Auto;
+            int probeStep = 0;
+            void Direct(bool keep)
+            {
+                using var scope = torch.NewDisposeScope();
+                var batch = source.BatchAt(probeStep++);
+                var clock = Stopwatch.StartNew();
+                var result = CriticalLearningRate.Compute(probeNet, batch.Features);
+                if (!keep) return;
+                directMs.Add(clock.Elapsed.TotalMilliseconds);
+                rates.Add(result.Value);
+                method = result.Method;
+            }
+            // Warm-up, then interleaved chunks of 50 steps, so that bursts of load on a shared machine hit all three alike.
+            for (int round = -1; round < steps / 50; round++)
+            {
+                bool keep = round >= 0;
+                plainTicks.Keep = observedTicks.Keep = keep;
+                plainOptions.MaxSteps = plain.Step + 50;
+                plain.Run(train, new ITrainingObserver[] { plainTicks });
+                observedOptions.MaxSteps = observed.Step + 50;
+                observed.Run(train, new ITrainingObserver[] { observedTicks, diagnostics });
+                for (int i = 0; i < 50; i++) Direct(keep);
+            }
+            double step = Median(plainTicks.Milliseconds), withRate = Median(observedTicks.Milliseconds), direct = Median(directMs);
+            Console.WriteLine(string.Join('\t', "ROW", $"crit-{b}", b.ToString(CultureInfo.InvariantCulture), F(step, 3), F(withRate, 3),
+                F(direct, 3), F(direct / step, 2), F(Median(rates), 4), method.ToString(),
+                F(plainTicks.Milliseconds.Average(), 3), F(observedTicks.Milliseconds.Average(), 3), F(directMs.Average(), 3)));
+        }
+        return 0;
+    }
+
+    private static double Median(List<double> values) => values.OrderBy(x => x).ElementAt(values.Count / 2);
+
+    /// <summary>Times each step as the interval between consecutive <see cref="ITrainingObserver.OnBeforeStep"/> calls of one run.</summary>
+    private sealed class StepTicker : ITrainingObserver
+    {
+        private long? _last;
+        public bool Keep { get; set; }
+        public List<double> Milliseconds { get; } = new();
+        public void OnTrainingStarted(TrainingContext context) => _last = null;
+        public void OnBeforeStep(StepContext step)
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (_last is long last && Keep) Milliseconds.Add(Stopwatch.GetElapsedTime(last, now).TotalMilliseconds);
+            _last = now;
+        }
+    }
+
+    private static string F(double value, int digits) => value.ToString("F" + digits, CultureInfo.InvariantCulture);
+
+    private static double ResidentMiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
+    }
+}

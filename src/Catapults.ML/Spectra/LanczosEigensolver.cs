@@ -1,0 +1,293 @@
+using Catapults.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Spectra;
+
+/// <summary>
+/// The project's one symmetric eigensolver: block Lanczos with full reorthogonalisation and thick restarts, for a
+/// few eigenpairs at one end of the spectrum of any <see cref="ISymmetricOperator"/>.
+/// </summary>
+/// <remarks>
+/// The recurrence runs in float64 whatever the operator's working dtype. Every new Krylov vector is
+/// orthogonalised twice against the whole basis (classical Gram–Schmidt, twice), so no ghost copies of converged
+/// eigenvalues appear; the projected matrix is assembled from those coefficients and symmetrised. When the basis
+/// is full, the best Ritz vectors are kept together with the residual block (a thick restart, as in Wu &amp; Simon's
+/// method) and the iteration goes on. A warm start (e.g. the previous step's eigenvectors) seeds the first block.
+/// Converged pairs are checked by applying the operator once more: ‖A x − λ x‖ is reported for each.
+/// </remarks>
+public static class LanczosEigensolver
+{
+    /// <summary>
+    /// Finds <paramref name="count"/> eigenpairs of <paramref name="op"/> at the end chosen by
+    /// <see cref="LanczosOptions.Which"/>. <paramref name="startVectors"/> ([Dimension] or [Dimension, j], any float
+    /// dtype) warm-starts the iteration; they need not be orthonormal.
+    /// </summary>
+    public static EigenpairResult Solve(ISymmetricOperator op, int count, LanczosOptions? options = null, Tensor? startVectors = null)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        var o = options ?? new LanczosOptions();
+        o.Validate();
+        TorchRuntime.EnsureLoaded();
+        long n = op.Dimension;
+        if (count < 1 || count > n)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Ask for between 1 and {n} eigenpairs (the operator's dimension).");
+        Tensor? start = CheckStart(startVectors, n);
+
+        using var scope = torch.NewDisposeScope();
+        var result = op.HasDenseForm && n <= o.DenseThreshold
+            ? SolveDirect(op, count, o)
+            : SolveIterative(op, count, o, start);
+        if (o.ThrowIfNotConverged && !result.Converged)
+        {
+            string message = $"Lanczos did not converge for {count} eigenpairs of a {n}-dimensional operator after " +
+                             $"{result.Restarts} restarts and {result.OperatorApplications} products (largest relative residual " +
+                             $"{result.MaxRelativeResidual:G3}; tolerance {o.Tolerance:G3}, residual tolerance {o.ResidualTolerance:G3}).";
+            result.Dispose();
+            throw new EigensolverNotConvergedException(message);
+        }
+        return result;
+    }
+
+    private static Tensor? CheckStart(Tensor? start, long n)
+    {
+        if (start is null) return null;
+        if (!(start.dim() == 1 || start.dim() == 2) || start.shape[0] != n)
+            throw new ArgumentException($"Start vectors must be [{n}] or [{n}, j], got [{string.Join(", ", start.shape)}].", nameof(start));
+        if (!start.is_floating_point())
+            throw new ArgumentException($"Start vectors must be floating point, got {start.dtype}.", nameof(start));
+        return start;
+    }
+
+    /// <summary>Indices of the Ritz values <paramref name="theta"/> (ascending) in order of priority for <paramref name="which"/>.</summary>
+    internal static int[] Priority(double[] theta, SpectrumEnd which) => which switch
+    {
+        SpectrumEnd.LargestAlgebraic => Enumerable.Range(0, theta.Length).Reverse().ToArray(),
+        SpectrumEnd.SmallestAlgebraic => Enumerable.Range(0, theta.Length).ToArray(),
+        _ => Enumerable.Range(0, theta.Length).OrderByDescending(i => Math.Abs(theta[i])).ThenByDescending(i => theta[i]).ToArray(),
+    };
+
+    private static EigenpairResult SolveDirect(ISymmetricOperator op, int count, LanczosOptions o)
+    {
+        // A dense operator's own matrix is used as is (no copy); other operators build theirs.
+        var a = (op is IDenseMatrixView { DenseMatrix: { } matrix } ? matrix : op.ToDense()).to(ScalarType.Float64);
+        if (!o.ComputeVectors)
+        {
+            var all = torch.linalg.eigvalsh(a).cpu().data<double>().ToArray();
+            var picked = Priority(all, o.Which).Take(count).Select(i => all[i]).ToArray();
+            double norm = all.Length == 0 ? 0 : all.Max(Math.Abs);
+            var none = torch.zeros(new[] { op.Dimension, 0L }, ScalarType.Float64, a.device);
+            return new EigenpairResult(picked, none.MoveToOuterDisposeScope(), new double[count], null, norm, true, 0, 0, direct: true);
+        }
+        var (values, vectors) = torch.linalg.eigh(a);
+        var theta = values.cpu().data<double>().ToArray();
+        var wanted = Priority(theta, o.Which).Take(count).ToArray();
+        using var index = torch.tensor(wanted.Select(i => (long)i).ToArray(), ScalarType.Int64, vectors.device);
+        var x = vectors.index_select(1, index);
+        var lambda = wanted.Select(i => theta[i]).ToArray();
+        double scale = theta.Length == 0 ? 0 : theta.Max(Math.Abs);
+        double[]? residuals = null;
+        bool converged = true;
+        if (o.ComputeResiduals)
+        {
+            residuals = ColumnResiduals(a.mm(x), x, lambda);
+            converged = residuals.All(r => r <= o.ResidualTolerance * scale);
+        }
+        return new EigenpairResult(lambda, x.MoveToOuterDisposeScope(), new double[count], residuals, scale, converged, 0, 0, direct: true);
+    }
+
+    private static double[] ColumnResiduals(Tensor ax, Tensor x, double[] lambda)
+    {
+        using var scope = torch.NewDisposeScope();
+        var l = torch.tensor(lambda, ScalarType.Float64, x.device);
+        return torch.linalg.vector_norm(torch.addcmul(ax, x, l.unsqueeze(0), value: -1), dims: new long[] { 0 })
+            .cpu().data<double>().ToArray();
+    }
+
+    private static EigenpairResult SolveIterative(ISymmetricOperator op, int count, LanczosOptions o, Tensor? start)
+    {
+        long n = op.Dimension;
+        var device = op.Device;
+        int startColumns = start is null ? 0 : start.dim() == 1 ? 1 : (int)Math.Min(start.shape[1], n);
+        int p = (int)Math.Min(Math.Max(o.BlockSize ?? count, startColumns), n);
+        int m = o.MaxBasisSize ?? Math.Max(60, 2 * count + 4 * p);
+        m = (int)Math.Min(Math.Max(m, count + 2 * p), n);
+        int capacity = (int)Math.Min(m + p, n);
+
+        using var generator = Seeding.TorchGenerator(o.Seed, Seeding.Stream.Diagnostics);
+        var q = torch.zeros(new[] { n, capacity }, ScalarType.Float64, device);
+        var h = torch.zeros(new long[] { capacity, capacity }, ScalarType.Float64);
+        int basis = 0;
+
+        Tensor RandomVector() => torch.randn(new[] { n }, ScalarType.Float64, generator: generator).to(device);
+
+        // Orthogonalises w against the basis twice, returning the coefficients and w's remaining part.
+        (Tensor Coefficients, Tensor Remainder) Orthogonalise(Tensor w)
+        {
+            if (basis == 0) return (torch.zeros(0, ScalarType.Float64, device), w);
+            var qb = q.narrow(1, 0, basis);
+            var c1 = torch.mv(qb.t(), w);
+            var w1 = w - torch.mv(qb, c1);
+            var c2 = torch.mv(qb.t(), w1);
+            return (c1 + c2, w1 - torch.mv(qb, c2));
+        }
+
+        // Appends a random unit vector orthogonal to the basis (after an invariant subspace was found).
+        bool AppendRandom()
+        {
+            for (int attempt = 0; attempt < 3 && basis < capacity; attempt++)
+            {
+                using var inner = torch.NewDisposeScope();
+                var (_, rest) = Orthogonalise(RandomVector());
+                double norm = rest.norm().ToDouble();
+                if (norm > 1e-8)
+                {
+                    q[.., basis] = rest / norm;
+                    basis++;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        // The first block: warm-start vectors, then random ones.
+        Tensor? startBlock = start is null ? null : (start.dim() == 1 ? start.unsqueeze(1) : start).to(ScalarType.Float64, device);
+        if (startBlock is not null && !torch.isfinite(startBlock).all().ToBoolean())
+            throw new ArgumentException("Start vectors contain non-finite values.", nameof(start));
+        for (int c = 0; c < p; c++)
+        {
+            using var inner = torch.NewDisposeScope();
+            if (startBlock is not null && c < startColumns)
+            {
+                var w = startBlock[.., c];
+                double before = w.norm().ToDouble();
+                var (_, rest) = Orthogonalise(w);
+                double norm = rest.norm().ToDouble();
+                if (norm > 1e-8 * before && norm > 0)
+                {
+                    q[.., basis] = rest / norm;
+                    basis++;
+                    continue;
+                }
+            }
+            AppendRandom();
+        }
+
+        int processed = 0, products = 0, restarts = 0;
+        double scale = 0, maxProductNorm = 0;
+        double[] theta = Array.Empty<double>();
+        // The Ritz vectors of the projected matrix outlive the step scopes they are computed in.
+        Tensor s = torch.zeros(0, 0, ScalarType.Float64).DetachFromDisposeScope();
+        int[] order = Array.Empty<int>();
+        double[] estimates = Array.Empty<double>();
+        bool converged = false;
+
+        void RayleighRitz()
+        {
+            var t = h.narrow(0, 0, processed).narrow(1, 0, processed);
+            var sym = (t + t.t()) * 0.5;
+            var (values, vectors) = torch.linalg.eigh(sym);
+            theta = values.data<double>().ToArray();
+            var previous = s;
+            s = vectors.DetachFromDisposeScope();
+            previous.Dispose();
+            order = Priority(theta, o.Which);
+            scale = Math.Max(scale, theta.Max(Math.Abs));
+            int below = basis - processed;
+            var coupling = below > 0 ? h.narrow(0, processed, below).narrow(1, 0, processed) : null;
+            estimates = new double[count];
+            for (int i = 0; i < count && i < order.Length; i++)
+                estimates[i] = coupling is null ? 0 : torch.mv(coupling, s[.., order[i]]).norm().ToDouble();
+            converged = processed >= count && estimates.All(e => e <= o.Tolerance * scale);
+        }
+
+        try
+        {
+        while (true)
+        {
+            while (processed < m && processed < basis)
+            {
+                using var stepScope = torch.NewDisposeScope();
+                int pc = Math.Min(p, Math.Min(basis - processed, m - processed));
+                var product = op.Apply(q.narrow(1, processed, pc)).to(ScalarType.Float64, device);
+                products += pc;
+                if (!torch.isfinite(product).all().ToBoolean())
+                    throw new InvalidOperationException(
+                        $"The operator {op.GetType().Name} returned non-finite values (after {products} products); its matrix has NaN or infinite entries.");
+                for (int c = 0; c < pc; c++)
+                {
+                    using var inner = torch.NewDisposeScope();
+                    int column = processed + c;
+                    var w = product[.., c];
+                    maxProductNorm = Math.Max(maxProductNorm, w.norm().ToDouble());
+                    var (coefficients, rest) = Orthogonalise(w);
+                    if (basis > 0) h.narrow(0, 0, basis)[.., column].copy_(coefficients.cpu());
+                    if (basis >= capacity) continue; // the basis spans the whole space; the rest is rounding
+                    double norm = rest.norm().ToDouble();
+                    if (norm > 1e-10 * maxProductNorm && norm > 0)
+                    {
+                        q[.., basis] = rest / norm;
+                        h[basis, column] = norm;
+                        basis++;
+                    }
+                    else
+                    {
+                        AppendRandom(); // invariant subspace: continue in a fresh direction, coupling zero
+                    }
+                }
+                processed += pc;
+                if (processed >= count)
+                {
+                    RayleighRitz();
+                    if (converged) break;
+                }
+            }
+            if (converged || processed == basis || restarts >= o.MaxRestarts) break;
+
+            // Thick restart: keep the r best Ritz vectors and the unprocessed block.
+            int r = Math.Max(count, Math.Min(m - 2 * p, (count + m) / 2));
+            r = Math.Min(r, processed);
+            int u = basis - processed;
+            using (var restartScope = torch.NewDisposeScope())
+            {
+                using var keepIndex = torch.tensor(order.Take(r).Select(i => (long)i).ToArray(), ScalarType.Int64);
+                var sk = s.index_select(1, keepIndex);
+                var y = torch.mm(q.narrow(1, 0, processed), sk.to(device));
+                var unprocessed = q.narrow(1, processed, u).clone();
+                var coupling = torch.mm(h.narrow(0, processed, u).narrow(1, 0, processed), sk);
+                q.zero_();
+                q.narrow(1, 0, r).copy_(y);
+                if (u > 0) q.narrow(1, r, u).copy_(unprocessed);
+                h.zero_();
+                var kept = order.Take(r).Select(i => theta[i]).ToArray();
+                h.narrow(0, 0, r).narrow(1, 0, r).copy_(torch.diag(torch.tensor(kept, ScalarType.Float64)));
+                if (u > 0) h.narrow(0, r, u).narrow(1, 0, r).copy_(coupling);
+            }
+            processed = r;
+            basis = r + u;
+            restarts++;
+        }
+
+        if (processed < count || theta.Length != processed) RayleighRitz();
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
+        var wanted = order.Take(count).ToArray();
+        using var wantedIndex = torch.tensor(wanted.Select(i => (long)i).ToArray(), ScalarType.Int64);
+        var x = torch.mm(q.narrow(1, 0, processed), s.index_select(1, wantedIndex).to(device));
+        s.Dispose();
+        var lambda = wanted.Select(i => theta[i]).ToArray();
+        double[]? residuals = null;
+        if (o.ComputeResiduals)
+        {
+            residuals = ColumnResiduals(op.Apply(x).to(ScalarType.Float64, device), x, lambda);
+            products += count;
+            converged &= residuals.All(res => res <= o.ResidualTolerance * scale);
+        }
+        if (!o.ComputeVectors) x = torch.zeros(new[] { n, 0L }, ScalarType.Float64, device);
+        return new EigenpairResult(lambda, x.MoveToOuterDisposeScope(), estimates, residuals, scale, converged, products, restarts, direct: false);
+    }
+}

@@ -1,0 +1,96 @@
+namespace Catapults.ML.Spectra;
+
+/// <summary>Which end of the spectrum an eigensolver looks for.</summary>
+public enum SpectrumEnd
+{
+    /// <summary>The largest eigenvalues, λ₁ ≥ λ₂ ≥ … (the NTK's top, the Hessian's sharpness).</summary>
+    LargestAlgebraic,
+
+    /// <summary>The smallest (most negative) eigenvalues, in increasing order.</summary>
+    SmallestAlgebraic,
+
+    /// <summary>The eigenvalues of largest absolute value, in decreasing |λ| (an indefinite Hessian's dominant modes).</summary>
+    LargestMagnitude,
+}
+
+/// <summary>Options of <see cref="LanczosEigensolver"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
+public sealed class LanczosOptions
+{
+    /// <summary>Which eigenvalues to find; default <see cref="SpectrumEnd.LargestAlgebraic"/>.</summary>
+    public SpectrumEnd Which { get; set; } = SpectrumEnd.LargestAlgebraic;
+
+    /// <summary>
+    /// Number of vectors per Lanczos block; default null, meaning the number of eigenpairs asked for. A block of p
+    /// vectors finds an eigenvalue of multiplicity up to p (single-vector Lanczos sees one copy of a repeated
+    /// eigenvalue only). Set 1 for the cheapest top-1 solve. Warm-start vectors beyond this count enlarge the block.
+    /// </summary>
+    public int? BlockSize { get; set; }
+
+    /// <summary>
+    /// Largest Krylov basis kept before a thick restart; default null, meaning max(60, 2k + 4p) capped at the
+    /// dimension. Memory is Dimension × (basis + p) float64 numbers on the operator's device.
+    /// </summary>
+    public int? MaxBasisSize { get; set; }
+
+    /// <summary>Maximum number of thick restarts; default 50.</summary>
+    public int MaxRestarts { get; set; } = 50;
+
+    /// <summary>
+    /// Convergence tolerance on the Ritz residual estimate ‖A x − θ x‖ relative to the largest |Ritz value| (an
+    /// estimate of ‖A‖); default 1e-6. A float32 operator's own rounding (about 1e-7 relative) bounds what is reachable.
+    /// </summary>
+    public double Tolerance { get; set; } = 1e-6;
+
+    /// <summary>
+    /// After convergence the true residuals ‖A x − θ x‖ are computed with k more products; a pair whose relative
+    /// residual exceeds this is reported as not converged; default 1e-4 (loose enough for float32 operators,
+    /// tight enough to catch an operator that is not symmetric or not linear).
+    /// </summary>
+    public double ResidualTolerance { get; set; } = 1e-4;
+
+    /// <summary>Whether to compute the true residuals (k more operator products); default true.</summary>
+    public bool ComputeResiduals { get; set; } = true;
+
+    /// <summary>
+    /// Whether to return eigenvectors; default true. Without them <see cref="EigenpairResult.Vectors"/> is empty
+    /// ([Dimension, 0]); an iterative solve still checks its residuals internally, while a direct solve computes
+    /// eigenvalues only (cheaper: the per-step critical learning rate of a small batch uses this).
+    /// </summary>
+    public bool ComputeVectors { get; set; } = true;
+
+    /// <summary>
+    /// Operators with a dense form and at most this dimension are diagonalised directly (LAPACK in float64) instead
+    /// of iterated: for a batch kernel of a few dozen samples that is far cheaper than any iteration; default 256.
+    /// Set 0 to always iterate.
+    /// </summary>
+    public int DenseThreshold { get; set; } = 256;
+
+    /// <summary>Seed of the random start and replacement vectors (own generator, never the global one); default 0.</summary>
+    public long Seed { get; set; }
+
+    /// <summary>Throw <see cref="EigensolverNotConvergedException"/> instead of returning unconverged pairs; default false.</summary>
+    public bool ThrowIfNotConverged { get; set; }
+
+    /// <summary>A shallow copy.</summary>
+    public LanczosOptions Clone() => (LanczosOptions)MemberwiseClone();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Which)) throw new ArgumentException($"Which must be a SpectrumEnd, got {Which}.", nameof(Which));
+        if (BlockSize is int p && p < 1) throw new ArgumentException($"BlockSize must be at least 1, got {p}.", nameof(BlockSize));
+        if (MaxBasisSize is int m && m < 2) throw new ArgumentException($"MaxBasisSize must be at least 2, got {m}.", nameof(MaxBasisSize));
+        if (MaxRestarts < 0) throw new ArgumentException($"MaxRestarts must be ≥ 0, got {MaxRestarts}.", nameof(MaxRestarts));
+        if (!(Tolerance > 0) || !double.IsFinite(Tolerance)) throw new ArgumentException($"Tolerance must be finite and positive, got {Tolerance}.", nameof(Tolerance));
+        if (!(ResidualTolerance > 0) || !double.IsFinite(ResidualTolerance))
+            throw new ArgumentException($"ResidualTolerance must be finite and positive, got {ResidualTolerance}.", nameof(ResidualTolerance));
+        if (DenseThreshold < 0) throw new ArgumentException($"DenseThreshold must be ≥ 0, got {DenseThreshold}.", nameof(DenseThreshold));
+    }
+}
+
+/// <summary>Thrown when <see cref="LanczosOptions.ThrowIfNotConverged"/> is set and the eigensolver did not converge.</summary>
+public sealed class EigensolverNotConvergedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public EigensolverNotConvergedException(string message) : base(message) { }
+}

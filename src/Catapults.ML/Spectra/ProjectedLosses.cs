@@ -1,0 +1,48 @@
+using Catapults.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Spectra;
+
+/// <summary>
+/// The MSE loss split along the top eigenvectors of the NTK: for s = 1..S, PL_s and its complement PL_s⊥ = L − PL_s.
+/// </summary>
+/// <param name="Loss">L = 1/n ‖r‖² with r ∈ R^{nO} the stacked residual (the MSE normalisation of the engine).</param>
+/// <param name="Projected">PL_s = 1/n Σ_{j≤s} ⟨r, u_j⟩² for s = 1..S (index s − 1).</param>
+/// <param name="Orthogonal">PL_s⊥ = L − PL_s for s = 1..S (index s − 1): the part of the loss outside the top-s eigenspace.</param>
+public sealed record ProjectedLossResult(double Loss, IReadOnlyList<double> Projected, IReadOnlyList<double> Orthogonal)
+{
+    /// <summary>The number S of eigenvectors projected on.</summary>
+    public int Count => Projected.Count;
+}
+
+/// <summary>Projected losses PL_s = 1/n Σ_{j≤s} ⟨r, u_j⟩² and PL_s⊥ = L − PL_s (DESIGN §2).</summary>
+public static class ProjectedLosses
+{
+    /// <summary>
+    /// Projected losses of the residual r = F(w) − y, given as [n, O] (n read from it), on the orthonormal
+    /// eigenvectors <paramref name="eigenvectors"/> [n·O, S] (sample-major, as the NTK's), computed in float64.
+    /// </summary>
+    public static ProjectedLossResult Compute(Tensor residual, Tensor eigenvectors)
+    {
+        ArgumentNullException.ThrowIfNull(residual);
+        ArgumentNullException.ThrowIfNull(eigenvectors);
+        TorchRuntime.EnsureLoaded();
+        if (residual.dim() != 2)
+            throw new ArgumentException($"The residual must be [n, O], got [{string.Join(", ", residual.shape)}].", nameof(residual));
+        long n = residual.shape[0];
+        long size = residual.numel();
+        if (eigenvectors.dim() != 2 || eigenvectors.shape[0] != size || eigenvectors.shape[1] < 1)
+            throw new ArgumentException(
+                $"The eigenvectors must be [{size}, S] with S ≥ 1 for a residual [{n}, {residual.shape[1]}], got [{string.Join(", ", eigenvectors.shape)}].",
+                nameof(eigenvectors));
+        using var scope = torch.NewDisposeScope();
+        var r = residual.reshape(-1).to(ScalarType.Float64, eigenvectors.device);
+        var u = eigenvectors.to(ScalarType.Float64);
+        double loss = r.dot(r).ToDouble() / n;
+        var coefficients = torch.mv(u.t(), r);
+        var cumulative = coefficients.square().cumsum(0).div(n).cpu().data<double>().ToArray();
+        var orthogonal = cumulative.Select(pl => loss - pl).ToArray();
+        return new ProjectedLossResult(loss, cumulative, orthogonal);
+    }
+}

@@ -1,0 +1,138 @@
+using Catapults.ML.Catapults;
+
+namespace Catapults.ML.Tests.Catapults;
+
+public class CatapultDetectorTests
+{
+    private const int Length = 600;
+
+    /// <summary>A smoothly decaying loss with multiplicative Gaussian bumps (in log space) of height <paramref name="factor"/> at <paramref name="centres"/>.</summary>
+    private static double[] Planted(int[] centres, double factor = 20, double width = 3, double noise = 0, int seed = 0)
+    {
+        var rng = new Random(seed);
+        var curve = new double[Length];
+        for (int t = 0; t < Length; t++)
+        {
+            double log = Math.Log(2.0) - t / 150.0;
+            foreach (int c in centres) log += Math.Log(factor) * Math.Exp(-0.5 * Math.Pow((t - c) / width, 2));
+            if (noise > 0) log += noise * Gaussian(rng);
+            curve[t] = Math.Exp(log);
+        }
+        return curve;
+    }
+
+    private static double Gaussian(Random rng) =>
+        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+
+    [Test]
+    public void MonotoneCurvesGiveNoEvents()
+    {
+        var exponential = Enumerable.Range(0, Length).Select(t => Math.Exp(-t / 50.0)).ToArray();
+        var power = Enumerable.Range(0, Length).Select(t => 1.0 / (1 + t)).ToArray();
+        var constant = Enumerable.Repeat(0.3, Length).ToArray();
+        var rising = Enumerable.Range(0, Length).Select(t => Math.Exp(t / 20.0)).ToArray(); // divergence, never back
+        var cliff = Enumerable.Range(0, Length).Select(t => t < 300 ? 1.0 : 1e-3).ToArray();
+        foreach (var (name, curve) in new[] { ("exponential", exponential), ("power", power), ("constant", constant), ("rising", rising), ("cliff", cliff) })
+            Assert.That(CatapultDetector.Detect(curve), Is.Empty, name);
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(4)]
+    public void PlantedSpikesAreFoundOnceEach(int count)
+    {
+        var centres = Enumerable.Range(0, count).Select(i => 60 + 130 * i).ToArray();
+        var events = CatapultDetector.Detect(Planted(centres));
+        Assert.That(events, Has.Count.EqualTo(count));
+        for (int i = 0; i < count; i++)
+        {
+            Assert.That(events[i].PeakStep, Is.EqualTo(centres[i]).Within(1), $"peak {i}");
+            Assert.That(events[i].StartStep, Is.LessThan(centres[i]));
+            Assert.That(events[i].EndStep, Is.GreaterThan(centres[i]));
+            // The start is the last low point: the peak is nearly the planted factor above it.
+            Assert.That(events[i].PeakRatio, Is.InRange(10.0, 25.0), $"ratio {i}");
+            Assert.That(events[i].EndLoss, Is.LessThanOrEqualTo(events[i].StartLoss));
+        }
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void NoiseAloneGivesNoEvents(int seed)
+    {
+        // 15% multiplicative noise on a decaying curve and on a plateau: the default thresholds ignore it.
+        Assert.That(CatapultDetector.Detect(Planted(Array.Empty<int>(), noise: 0.15, seed: seed)), Is.Empty, "decaying");
+        var rng = new Random(seed);
+        var plateau = Enumerable.Range(0, Length).Select(_ => 0.5 * Math.Exp(0.15 * Gaussian(rng))).ToArray();
+        Assert.That(CatapultDetector.Detect(plateau), Is.Empty, "plateau");
+    }
+
+    [Test]
+    public void PlantedSpikesAreFoundThroughNoise()
+    {
+        var events = CatapultDetector.Detect(Planted(new[] { 100, 300, 480 }, noise: 0.15, seed: 4));
+        Assert.That(events.Select(e => e.PeakStep), Is.EqualTo(new[] { 100, 300, 480 }).Within(3));
+    }
+
+    [Test]
+    public void SingleStepOutliersAreNotCatapults()
+    {
+        var curve = Planted(Array.Empty<int>());
+        curve[200] *= 50;
+        curve[400] *= 50;
+        Assert.That(CatapultDetector.Detect(curve), Is.Empty);
+        // Without smoothing they are.
+        Assert.That(CatapultDetector.Detect(curve, new CatapultDetectorOptions { SmoothingWindow = 1 }), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void SharpnessBeforeAndAfterAreReportedAndRequired()
+    {
+        var curve = Planted(new[] { 100, 300 });
+        var detector = new CatapultDetector();
+        for (int t = 0; t < Length; t++)
+        {
+            // λ_max drops across the first spike and rises across the second.
+            double lambda = t < 100 ? 10 : t < 300 ? 4 : 6;
+            detector.Add(t, curve[t], t % 5 == 0 ? lambda : null);
+        }
+        Assert.That(detector.Spikes, Has.Count.EqualTo(2));
+        var events = detector.Events;
+        Assert.That(events, Has.Count.EqualTo(1), "the second spike did not lower λ_max");
+        Assert.That(events[0].SharpnessBefore, Is.EqualTo(10));
+        Assert.That(events[0].SharpnessAfter, Is.EqualTo(4));
+        Assert.That(events[0].SharpnessDecreased, Is.True);
+        var lenient = CatapultDetector.Detect(detector.Points, new CatapultDetectorOptions { RequireSharpnessDecrease = false });
+        Assert.That(lenient, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void ARiseThatHasNotComeBackIsOpenNotAnEvent()
+    {
+        var curve = Planted(new[] { 100 }).Take(102).ToArray();
+        var detector = new CatapultDetector();
+        for (int t = 0; t < curve.Length; t++) detector.Add(t, curve[t]);
+        Assert.That(detector.Events, Is.Empty);
+        Assert.That(detector.OpenEpisodeStart, Is.Not.Null.And.LessThan(100));
+    }
+
+    [Test]
+    public void DivergenceEndsDetection()
+    {
+        var curve = Planted(new[] { 100 }).Take(300).Concat(new[] { double.NaN, 1.0, 100.0, 1.0 }).ToArray();
+        Assert.That(CatapultDetector.Detect(curve), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void BadOptionsAndStreamsAreRejected()
+    {
+        Assert.That(Assert.Throws<ArgumentException>(() => new CatapultDetector(new CatapultDetectorOptions { SmoothingWindow = 4 }))!.ParamName,
+            Is.EqualTo("SmoothingWindow"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new CatapultDetectorOptions { RiseFactor = 1 }.Validate())!.ParamName,
+            Is.EqualTo("RiseFactor"));
+        var detector = new CatapultDetector();
+        detector.Add(3, 1.0);
+        var ex = Assert.Throws<ArgumentException>(() => detector.Add(3, 1.0));
+        Assert.That(ex!.Message, Does.Contain("increase"));
+    }
+}

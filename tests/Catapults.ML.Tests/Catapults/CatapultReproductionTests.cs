@@ -1,0 +1,67 @@
+using Catapults.ML.Catapults;
+using Catapults.ML.Data;
+using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Catapults;
+
+/// <summary>
+/// The catapult phase of Lewkowycz et al. on a wide 2-layer NTK ReLU network trained by full-batch GD on the
+/// rank-2 task: between η_crit and about 2·η_crit the loss spikes and comes back while λ_max(K) drops below
+/// n/η; at 0.5·η_crit it decreases quietly.
+/// </summary>
+public class CatapultReproductionTests
+{
+    private const int N = 64, D = 12, Width = 1024, Steps = 120;
+
+    private static (DiagnosticsObserver Observer, TrainingResult Result, double CriticalRate) Run(double multiple)
+    {
+        var (train, test) = SyntheticTask.Rank2(D).CreateSplits(N, 4, seed: 21);
+        using (test)
+        using (train)
+        using (var net = Nets.TwoLayer(D, Width, seed: 5))
+        {
+            double critical = CriticalLearningRate.Compute(net, train.Features).Value;
+            var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 2, CriticalRate = CriticalRateCadence.Off });
+            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = multiple * critical, MaxSteps = Steps }, new[] { observer });
+            return (observer, result, critical);
+        }
+    }
+
+    [Test]
+    public void BetweenOneAndTwoCriticalRatesThereIsExactlyOneCatapult()
+    {
+        var (observer, result, critical) = Run(1.6);
+        using (observer)
+        {
+            var records = observer.Records;
+            Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+            var events = observer.CatapultEvents;
+            Assert.That(events, Has.Count.EqualTo(1), "one catapult");
+            var e = events[0];
+            Assert.That(e.PeakRatio, Is.GreaterThan(2));
+            Assert.That(e.SharpnessDecreased, Is.True);
+            double lambdaStart = records[0].TopEigenvalue!.Value;
+            double lambdaEnd = records[^1].TopEigenvalue!.Value;
+            Assert.That(lambdaEnd, Is.LessThan(lambdaStart), "λ_max ends lower than it started");
+            Assert.That(lambdaEnd, Is.LessThan(N / (1.6 * critical)), "λ_max ends below the stability edge n/η");
+            Assert.That(records[^1].FullTrainingLoss!.Value, Is.LessThan(records[0].FullTrainingLoss!.Value));
+        }
+    }
+
+    [Test]
+    public void AtHalfTheCriticalRateThereIsNoCatapult()
+    {
+        var (observer, result, _) = Run(0.5);
+        using (observer)
+        {
+            Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+            Assert.That(observer.CatapultEvents, Is.Empty);
+            Assert.That(observer.Detector.Spikes, Is.Empty);
+            var losses = observer.Records.Select(r => r.FullTrainingLoss!.Value).ToArray();
+            Assert.That(losses[^1], Is.LessThan(losses[0]));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using Catapults.ML.Catapults;
+using Catapults.ML.Data;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using Microsoft.Data.Analysis;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Catapults;
+
+public class DiagnosticsObserverTests
+{
+    private static (TensorDataset Train, TensorDataset Test) Rank2(int n, int d = 8, long seed = 1) =>
+        SyntheticTask.Rank2(d).CreateSplits(n, 2, seed);
+
+    private static float[] Weights(NetworkModule net) =>
+        net.TrainableParameters().SelectMany(p => p.Parameter.detach().cpu().data<float>().ToArray()).ToArray();
+
+    [TestCase(null)]
+    [TestCase(8)]
+    public void TrainingWithDiagnosticsGivesTheSameWeightsAsWithout(int? batchSize)
+    {
+        var (train, test) = Rank2(48);
+        using (train)
+        using (test)
+        {
+            var options = new TrainingOptions { LearningRate = 1.0, BatchSize = batchSize, MaxSteps = 25, ShuffleSeed = 3 };
+            float[] plain, observed;
+            List<double> plainLosses, observedLosses;
+            using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
+            {
+                var rec = new RecordingObserver();
+                Trainer.Train(net, train, options, new[] { rec });
+                plain = Weights(net);
+                plainLosses = rec.Records.Select(r => r.BatchLoss).ToList();
+            }
+            using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
+            using (var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
+                   { EigenvalueCount = 3, ProbeSize = 16, CriticalRate = CriticalRateCadence.EveryStep, RecordEvery = 2 }))
+            {
+                var rec = new RecordingObserver();
+                Trainer.Train(net, train, options, new ITrainingObserver[] { diagnostics, rec });
+                observed = Weights(net);
+                observedLosses = rec.Records.Select(r => r.BatchLoss).ToList();
+                Assert.That(diagnostics.Records, Is.Not.Empty, "the observer did its work");
+                Assert.That(diagnostics.CriticalRates, Has.Count.EqualTo(25));
+            }
+            Assert.That(observedLosses, Is.EqualTo(plainLosses), "loss curves");
+            Assert.That(observed, Is.EqualTo(plain), "final weights, bit for bit");
+        }
+    }
+
+    [Test]
+    public void RecordsMatchIndependentMeasurementsAtTheSameWeights()
+    {
+        var (train, test) = Rank2(40);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(8, 64, seed: 4))
+        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 3, RecordEvery = 3 }))
+        {
+            // Measurements at w₀, taken before training.
+            double loss0 = Trainer.EvaluateLoss(net, train, LossKind.MeanSquaredError);
+            var (values0, _) = SpectraEigh(NeuralTangentKernel.Compute(net, train.Features, new NtkOptions { Method = NtkMethod.ExplicitJacobian }));
+            double critical0 = train.Count / values0[0];
+
+            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.5, MaxSteps = 10 }, new[] { observer });
+            var records = observer.Records;
+            Assert.That(records.Select(r => r.Step), Is.EqualTo(new[] { 0, 3, 6, 9, 10 }));
+            Assert.That(records[^1].IsFinal, Is.True);
+            Assert.That(records[^1].FullTrainingLoss, Is.EqualTo(result.FinalTrainingLoss));
+
+            var first = records[0];
+            Assert.That(first.FullTrainingLoss!.Value, Is.EqualTo(loss0).Within(1e-6 * loss0));
+            Assert.That(first.BatchLoss!.Value, Is.EqualTo(loss0).Within(1e-6 * loss0), "full batch: batch loss = full loss");
+            Assert.That(first.Eigenvalues, Is.EqualTo(values0.Take(3).ToArray()).Within(1e-4 * values0[0]));
+            Assert.That(first.CriticalLearningRate!.Value, Is.EqualTo(critical0).Within(1e-4 * critical0));
+            Assert.That(first.ProbeLoss!.Value, Is.EqualTo(loss0).Within(1e-5 * loss0), "the probe set is the whole (small) training set");
+            for (int s = 0; s < 3; s++)
+                Assert.That(first.ProjectedLosses[s] + first.OrthogonalLosses[s], Is.EqualTo(first.ProbeLoss!.Value).Within(1e-9));
+            Assert.That(first.EigenConverged, Is.True);
+
+            var frame = observer.ToDataFrame();
+            Assert.That(frame.Rows.Count, Is.EqualTo(5));
+            foreach (var column in new[] { "Step", "FullTrainingLoss", "Lambda1", "Lambda3", "ProjectedLoss2", "OrthogonalLoss3", "CriticalLearningRate" })
+                Assert.That(frame.Columns.Select(c => c.Name), Does.Contain(column));
+            Assert.That((double)frame["Lambda1"][0]!, Is.EqualTo(first.Eigenvalues[0]));
+            Assert.That(frame["BatchLoss"][4], Is.Null, "the final record has no batch");
+            Assert.That(observer.EventsToDataFrame().Rows.Count, Is.EqualTo(observer.CatapultEvents.Count));
+        }
+    }
+
+    [Test]
+    public void SgdRecordsUseAProbeSubsetAndComputeTheFullLoss()
+    {
+        var (train, test) = Rank2(64);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(8, 32, seed: 5))
+        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 2, ProbeSize = 20, RecordEvery = 4 }))
+        {
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.3, BatchSize = 8, MaxSteps = 8, ShuffleSeed = 1 }, new[] { observer });
+            var first = observer.Records[0];
+            Assert.That(first.Eigenvalues, Has.Count.EqualTo(2));
+            Assert.That(first.FullTrainingLoss, Is.Not.Null);
+            Assert.That(first.BatchLoss, Is.Not.EqualTo(first.FullTrainingLoss), "a batch of 8 is not the training set");
+            Assert.That(first.ProbeLoss, Is.Not.EqualTo(first.FullTrainingLoss).Within(1e-9), "20 probe samples are not the training set");
+            Assert.That(observer.CriticalRates.Select(c => c.BatchSize), Is.All.EqualTo(8));
+            Assert.That(observer.CriticalRatesToDataFrame().Rows.Count, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public void CrossEntropyRunsRecordSpectraAndRatesButNoProjectedLosses()
+    {
+        using var g = Seeding.TorchGenerator(3, Seeding.Stream.Data);
+        var x = torch.randn(new long[] { 30, 5 }, generator: g);
+        var y = x[.., 0].gt(0).to(ScalarType.Int64);
+        using var data = new TensorDataset(x, y);
+        using var net = Nets.TwoLayer(5, 32, seed: 6, outputs: 2);
+        using var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 2 });
+        Trainer.Train(net, data, new TrainingOptions { Loss = LossKind.CrossEntropy, LearningRate = 0.5, MaxSteps = 3 }, new[] { observer });
+        var first = observer.Records[0];
+        Assert.That(first.Eigenvalues, Has.Count.EqualTo(2));
+        Assert.That(first.ProjectedLosses, Is.Empty);
+        Assert.That(first.CriticalLearningRate, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void ObservedTrainingDoesNotLeakTensors()
+    {
+        var (train, test) = Rank2(24);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(8, 16, seed: 7))
+        {
+            void Run()
+            {
+                using var observer = new DiagnosticsObserver(new DiagnosticsOptions
+                    { EigenvalueCount = 2, ProbeSize = 10, CriticalRate = CriticalRateCadence.EveryStep });
+                Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.1, BatchSize = 6, MaxSteps = 4 }, new[] { observer });
+            }
+            TensorAssert.NoLeak(Run, Run, "training with diagnostics");
+        }
+    }
+
+    [Test]
+    public void DivergedRunsKeepFiniteRecordsOnly()
+    {
+        var (train, test) = Rank2(32);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(8, 32, seed: 8))
+        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 1 }))
+        {
+            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 1e4, MaxSteps = 50 }, new[] { observer });
+            Assert.That(result.Diverged, Is.True);
+            Assert.That(observer.Records, Is.Not.Empty);
+            Assert.That(observer.Records.All(r => r.Eigenvalues.All(double.IsFinite)), Is.True);
+            Assert.That(observer.Records.Any(r => r.IsFinal), Is.False);
+        }
+    }
+
+    private static (double[] Values, Tensor Vectors) SpectraEigh(Tensor k) => Spectra.SpectraTestSupport.EighDescending(k);
+}

@@ -1,0 +1,189 @@
+using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
+using static Catapults.ML.Tests.Spectra.SpectraTestSupport;
+
+namespace Catapults.ML.Tests.Spectra;
+
+public class LanczosEigensolverTests
+{
+    private static double[] BulkWithTop(int n, double[] top, long seed)
+    {
+        var rng = new Random((int)seed);
+        var values = Enumerable.Range(0, n - top.Length).Select(_ => rng.NextDouble()).Concat(top).ToArray();
+        return values;
+    }
+
+    [TestCase(SpectrumEnd.LargestAlgebraic)]
+    [TestCase(SpectrumEnd.SmallestAlgebraic)]
+    [TestCase(SpectrumEnd.LargestMagnitude)]
+    public void TopKEqualsDenseEigh(SpectrumEnd which)
+    {
+        // An indefinite spectrum, so the three ends differ: {−7, −3, …, bulk in [−1, 1], …, 4, 6, 9}.
+        using var scope = torch.NewDisposeScope();
+        var rng = new Random(3);
+        var values = Enumerable.Range(0, 294).Select(_ => 2 * rng.NextDouble() - 1).Concat(new[] { -7.0, -3, -2.5, 4, 6, 9 }).ToArray();
+        var a = WithSpectrum(values, seed: 1);
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 3, new LanczosOptions { Which = which, DenseThreshold = 0, Tolerance = 1e-10 });
+        double[] expected = which switch
+        {
+            SpectrumEnd.LargestAlgebraic => new[] { 9.0, 6, 4 },
+            SpectrumEnd.SmallestAlgebraic => new[] { -7.0, -3, -2.5 },
+            _ => new[] { 9.0, -7, 6 },
+        };
+        Assert.That(eig.Values, Is.EqualTo(expected).Within(1e-8));
+        Assert.That(eig.Converged, Is.True);
+        Assert.That(eig.SolvedDirectly, Is.False);
+        Assert.That(eig.Residuals!.Max(), Is.LessThan(1e-8));
+        // The eigenvectors are those of the dense decomposition (up to sign).
+        var (allValues, allVectors) = torch.linalg.eigh(a);
+        var dense = allValues.data<double>().ToArray();
+        for (int i = 0; i < 3; i++)
+        {
+            int j = Array.FindIndex(dense, v => Math.Abs(v - expected[i]) < 1e-8);
+            double overlap = Math.Abs(eig.Vectors[.., i].dot(allVectors[.., j]).ToDouble());
+            Assert.That(overlap, Is.EqualTo(1).Within(1e-8), $"eigenvector {i}");
+        }
+    }
+
+    [Test]
+    public void RepeatedAndClusteredEigenvaluesAreAllFound()
+    {
+        // λ = 5 three times, a cluster 4.9999, 4.9998, then 3: single-vector Krylov spaces see one copy of a
+        // repeated eigenvalue only, the block does not.
+        using var scope = torch.NewDisposeScope();
+        var values = BulkWithTop(200, new[] { 5.0, 5, 5, 4.9999, 4.9998, 3 }, seed: 2);
+        var a = WithSpectrum(values, seed: 2);
+        var (expected, _) = EighDescending(a);
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 6, new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-10 });
+        Assert.That(eig.Values, Is.EqualTo(expected.Take(6).ToArray()).Within(1e-9));
+        Assert.That(eig.Residuals!.Max(), Is.LessThan(1e-8), "residuals ‖Ax − λx‖");
+        var gram = eig.Vectors.t().mm(eig.Vectors);
+        TensorAssert.AllClose(gram, torch.eye(6, dtype: ScalarType.Float64), 0, 1e-10, "orthonormal eigenvectors");
+        // The span of the three copies is the λ = 5 eigenspace: A X = 5 X on it.
+        var x5 = eig.Vectors.narrow(1, 0, 3);
+        TensorAssert.AllClose(a.mm(x5), x5 * 5.0, 0, 1e-8, "repeated eigenspace");
+    }
+
+    [Test]
+    public void SmallRestartBudgetStillConvergesThroughThickRestarts()
+    {
+        using var scope = torch.NewDisposeScope();
+        var values = BulkWithTop(400, new[] { 2.0, 1.9, 1.8, 1.7 }, seed: 4);
+        var a = WithSpectrum(values, seed: 4);
+        var (expected, _) = EighDescending(a);
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 4, new LanczosOptions { DenseThreshold = 0, MaxBasisSize = 16, BlockSize = 2, Tolerance = 1e-9 });
+        Assert.That(eig.Restarts, Is.GreaterThan(0), "the basis of 16 forces restarts");
+        Assert.That(eig.Converged, Is.True);
+        Assert.That(eig.Values, Is.EqualTo(expected.Take(4).ToArray()).Within(1e-7));
+    }
+
+    [Test]
+    public void WarmStartFromEigenvectorsConvergesAtOnce()
+    {
+        using var scope = torch.NewDisposeScope();
+        var values = BulkWithTop(300, new[] { 3.0, 2.5, 2.2 }, seed: 5);
+        var a = WithSpectrum(values, seed: 5);
+        using var op = new DenseSymmetricOperator(a);
+        var options = new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-8 };
+        using var cold = LanczosEigensolver.Solve(op, 3, options);
+        // Slightly perturbed operator, as between two records of a training run.
+        using var nearby = new DenseSymmetricOperator(a + WithSpectrum(BulkWithTop(300, Array.Empty<double>(), 6), 6) * 1e-4);
+        using var warm = LanczosEigensolver.Solve(nearby, 3, options, cold.Vectors);
+        using var coldNearby = LanczosEigensolver.Solve(nearby, 3, options);
+        Assert.That(warm.Values, Is.EqualTo(coldNearby.Values).Within(1e-7));
+        Assert.That(warm.OperatorApplications, Is.LessThan(coldNearby.OperatorApplications), "warm start saves products");
+    }
+
+    [Test]
+    public void SmallDenseOperatorsAreDiagonalisedDirectly()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = WithSpectrum(new[] { 1.0, 2, 3, 4, 10 }, seed: 7).to(ScalarType.Float32);
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 2);
+        Assert.That(eig.SolvedDirectly, Is.True);
+        Assert.That(eig.OperatorApplications, Is.EqualTo(0));
+        Assert.That(eig.Values, Is.EqualTo(new[] { 10.0, 4 }).Within(1e-5));
+        Assert.That(eig.Converged, Is.True);
+        // Eigenvalues only, directly and iteratively.
+        using var valuesOnly = LanczosEigensolver.Solve(op, 2, new LanczosOptions { ComputeVectors = false });
+        Assert.That(valuesOnly.Values, Is.EqualTo(eig.Values).Within(1e-6));
+        Assert.That(valuesOnly.Vectors.shape, Is.EqualTo(new long[] { 5, 0 }));
+        using var iterative = LanczosEigensolver.Solve(op, 2, new LanczosOptions { ComputeVectors = false, DenseThreshold = 0 });
+        Assert.That(iterative.Values, Is.EqualTo(eig.Values).Within(1e-5));
+        Assert.That(iterative.Vectors.shape, Is.EqualTo(new long[] { 5, 0 }));
+        Assert.That(iterative.Residuals, Is.Not.Null, "an iterative solve still checks its residuals");
+    }
+
+    [Test]
+    public void ANonSymmetricOperatorFailsTheResidualCheck()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = WithSpectrum(BulkWithTop(120, new[] { 4.0, 3 }, 8), 8);
+        var skew = torch.triu(torch.ones(120, 120, dtype: ScalarType.Float64), 1) * 0.05;
+        using var op = new MatrixOperator(a + skew - skew.t() * 0.5);
+        var options = new LanczosOptions { MaxRestarts = 2 };
+        using var eig = LanczosEigensolver.Solve(op, 2, options);
+        Assert.That(eig.Converged, Is.False, "an operator that is not symmetric cannot pass the residual check");
+        Assert.That(eig.MaxRelativeResidual, Is.GreaterThan(1e-4));
+        var ex = Assert.Throws<EigensolverNotConvergedException>(() => LanczosEigensolver.Solve(op, 2, new LanczosOptions { MaxRestarts = 2, ThrowIfNotConverged = true }));
+        Assert.That(ex!.Message, Does.Contain("did not converge"));
+    }
+
+    [Test]
+    public void InvariantStartSubspaceIsLeftForTheRestOfTheSpace()
+    {
+        // Start from an exact eigenvector: the Krylov space is invariant at once and must be continued.
+        using var scope = torch.NewDisposeScope();
+        var a = torch.diag(torch.tensor(new[] { 1.0, 2, 3, 4, 5, 6, 7, 8 }, ScalarType.Float64));
+        var start = torch.zeros(8, dtype: ScalarType.Float64);
+        start[0] = 1;
+        using var op = new MatrixOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 2, new LanczosOptions { BlockSize = 1 }, start);
+        Assert.That(eig.Values, Is.EqualTo(new[] { 8.0, 7 }).Within(1e-10));
+    }
+
+    [Test]
+    public void BadArgumentsAreNamed()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(torch.eye(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LanczosEigensolver.Solve(op, 5));
+        var ex = Assert.Throws<ArgumentException>(() => LanczosEigensolver.Solve(op, 1, null, torch.ones(3)));
+        Assert.That(ex!.Message, Does.Contain("[4]"));
+        ex = Assert.Throws<ArgumentException>(() => new LanczosOptions { Tolerance = 0 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("Tolerance"));
+        ex = Assert.Throws<ArgumentException>(() => new DenseSymmetricOperator(torch.tensor(new float[,] { { 1, 2 }, { 0, 1 } })));
+        Assert.That(ex!.Message, Does.Contain("not symmetric"));
+        ex = Assert.Throws<ArgumentException>(() => op.Apply(torch.ones(5)));
+        Assert.That(ex!.Message, Does.Contain("[4]"));
+    }
+
+    [Test]
+    public void SolvesDoNotLeakTensors()
+    {
+        using var a = WithSpectrum(BulkWithTop(80, new[] { 3.0, 2 }, 9), 9);
+        using var op = new DenseSymmetricOperator(a);
+        void Solve()
+        {
+            using var e1 = LanczosEigensolver.Solve(op, 2, new LanczosOptions { DenseThreshold = 0, MaxBasisSize = 10 });
+            using var e2 = LanczosEigensolver.Solve(op, 2, null, e1.Vectors);
+            using var e3 = LanczosEigensolver.Solve(op, 2, new LanczosOptions { Which = SpectrumEnd.SmallestAlgebraic, DenseThreshold = 0 });
+        }
+        TensorAssert.NoLeak(Solve, Solve, "Lanczos solves");
+    }
+
+    /// <summary>A matrix without the dense form's symmetry check, so the solver meets it only through products.</summary>
+    private sealed class MatrixOperator : SymmetricOperator, IDisposable
+    {
+        private readonly Tensor _m;
+        public MatrixOperator(Tensor m) : base(m.shape[0], m.device, m.dtype) => _m = m.alias().DetachFromDisposeScope();
+        protected override Tensor ApplyVector(Tensor vector) => torch.mv(_m, vector);
+        public void Dispose() => _m.Dispose();
+    }
+}
