@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Catapults.ML.Catapults;
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Spectra;

@@ -1,4 +1,4 @@
-namespace Catapults.ML.Catapults;
+namespace Catapults.ML.Diagnostics;
 
 /// <summary>
 /// What the diagnostics observer measured at step t, at the weights w_t before the update (or at the final

@@ -1,7 +1,7 @@
 using Catapults.ML.Data;
 using Catapults.ML.Spectra;
 
-namespace Catapults.ML.Catapults;
+namespace Catapults.ML.Diagnostics;
 
 /// <summary>When the diagnostics observer computes the critical learning rate of the current batch.</summary>
 public enum CriticalRateCadence

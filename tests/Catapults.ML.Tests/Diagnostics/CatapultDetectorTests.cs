@@ -1,6 +1,6 @@
-using Catapults.ML.Catapults;
+using Catapults.ML.Diagnostics;
 
-namespace Catapults.ML.Tests.Catapults;
+namespace Catapults.ML.Tests.Diagnostics;
 
 public class CatapultDetectorTests
 {

@@ -1,11 +1,11 @@
-using Catapults.ML.Catapults;
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 
-namespace Catapults.ML.Tests.Catapults;
+namespace Catapults.ML.Tests.Diagnostics;
 
 /// <summary>
 /// The catapult phase of Lewkowycz et al. on a wide 2-layer NTK ReLU network trained by full-batch GD on the

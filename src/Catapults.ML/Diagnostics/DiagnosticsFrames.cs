@@ -1,6 +1,6 @@
 using Microsoft.Data.Analysis;
 
-namespace Catapults.ML.Catapults;
+namespace Catapults.ML.Diagnostics;
 
 /// <summary>Diagnostics as Microsoft.Data.Analysis DataFrames (one row per record or event; missing values are nulls).</summary>
 public static class DiagnosticsFrames

@@ -1,4 +1,4 @@
-namespace Catapults.ML.Catapults;
+namespace Catapults.ML.Diagnostics;
 
 /// <summary>Options of <see cref="CatapultDetector"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
 /// <remarks>

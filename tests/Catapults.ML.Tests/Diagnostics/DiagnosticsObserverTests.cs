@@ -1,4 +1,4 @@
-using Catapults.ML.Catapults;
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
@@ -9,7 +9,7 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Catapults.ML.Tests.Catapults;
+namespace Catapults.ML.Tests.Diagnostics;
 
 public class DiagnosticsObserverTests
 {

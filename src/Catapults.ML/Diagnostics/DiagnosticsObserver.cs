@@ -8,7 +8,7 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Catapults.ML.Catapults;
+namespace Catapults.ML.Diagnostics;
 
 /// <summary>
 /// A training observer that records catapult diagnostics at a cadence: the full training loss, the top NTK
