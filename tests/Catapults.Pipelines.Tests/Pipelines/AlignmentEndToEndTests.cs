@@ -104,6 +104,11 @@ public class AlignmentEndToEndTests
         Assert.That(b.ErrorRate, Is.EqualTo(1 - bPlain.Accuracy));
         Assert.That(b.AgopAlignment, Is.GreaterThan(0.7), "binary alignment");
         Assert.That(b.CatapultCount, Is.Null, "trained without diagnostics");
+        // A model is perfectly aligned with itself: the reference-model form computes the same AGOP on the same rows.
+        var self = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary));
+        Assert.That(self.AgopAlignment, Is.EqualTo(1).Within(1e-9));
+        LeakCheck.NoLeak(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT)),
+            () => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary)), "alignment evaluation");
 
         var raw = _ml.Data.LoadFromEnumerable(TestData.Classes(256, seed: 33));
         var keyed = _ml.Transforms.Conversion.MapValueToKey("Label").Fit(raw);
@@ -133,7 +138,7 @@ public class AlignmentEndToEndTests
         var train = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(1000, seed: 51));
         var test = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(500, seed: 52));
         var network = _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
-            { HiddenWidths = new[] { 128 }, BatchSize = 50, NumberOfEpochs = 30, LearningRate = 0.5, Seed = 4 });
+            { HiddenWidths = new[] { 64 }, BatchSize = 50, NumberOfEpochs = 20, LearningRate = 0.5, Seed = 4 });
         var fastTree = _ml.Regression.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer.Options
             { NumberOfTrees = 50, NumberOfLeaves = 16, MinimumExampleCountPerLeaf = 5, FeatureColumnName = "AgopFeatures" });
         var agopPipeline = _ml.Transforms.AgopFeatures(network, rank: 2).Append(fastTree);
