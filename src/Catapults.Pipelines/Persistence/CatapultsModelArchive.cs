@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Models;
+using Catapults.ML.Features;
 using Catapults.ML.Runtime;
+using Catapults.Pipelines.Features;
 using Catapults.Pipelines.Trainers;
 using Catapults.Pipelines.Transformers;
 using Microsoft.ML;
@@ -23,10 +25,13 @@ namespace Catapults.Pipelines.Persistence;
 /// <list type="bullet">
 /// <item><c>manifest.json</c>: <c>{"format": "Catapults.NET model", "formatVersion": 1, "writer", "createdUtc",
 /// "inputSchema": entry or null, "root": element}</c>. An element is <c>{"type": "network", "path": "stages/i/", "kind"}</c>,
-/// <c>{"type": "mlnet", "path": "stages/i.mlnet.zip"}</c> or <c>{"type": "chain", "elements": [element + "scope"]}</c>.</item>
+/// <c>{"type": "agop-features", "path": "stages/i/"}</c>, <c>{"type": "mlnet", "path": "stages/i.mlnet.zip"}</c> or <c>{"type": "chain", "elements": [element + "scope"]}</c>.</item>
 /// <item><c>stages/i/network.json</c>: task, loss, columns, feature and output counts, the label's key values and every
 /// trainer option; <c>stages/i/weights.safetensors</c>: the weights (see <see cref="NetworkWeights"/>);
 /// <c>stages/i/report.json</c>: the training report with all its tables.</item>
+/// <item><c>stages/i/agop-features.json</c>: an AGOP feature transformer: its columns, the network it was fitted from
+/// (in words) and the map's state (kind, power, dimensions, the matrix M row-major, the eigenvalues of G). Readers
+/// older than this element reject a file holding one with an error naming the type.</item>
 /// <item><c>stages/i.mlnet.zip</c>: a run of consecutive ML.NET transformers, saved by ML.NET itself (with their scopes).</item>
 /// <item><c>input-schema.mlnet.zip</c>: the input schema, when given, stored by ML.NET as an empty chain.</item>
 /// </list>
@@ -44,6 +49,9 @@ public static class CatapultsModelArchive
     public const int FormatVersion = 1;
 
     private const string ManifestEntry = "manifest.json";
+    private const string AgopFeaturesType = "agop-features";
+    private const string AgopFeaturesEntry = "agop-features.json";
+    private static readonly JsonSerializerOptions StateJson = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
     private const string InputSchemaEntry = "input-schema.mlnet.zip";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -68,6 +76,8 @@ public static class CatapultsModelArchive
         JsonObject root;
         if (model is TorchNetworkPredictionTransformer network)
             root = writer.WriteNetwork(network);
+        else if (model is AgopFeatureTransformer agop)
+            root = writer.WriteAgopFeatures(agop);
         else if (IsChain(model))
             root = writer.WriteChain(Flatten(model, TransformerScope.Everything));
         else
@@ -165,7 +175,7 @@ public static class CatapultsModelArchive
             $"{name} holds a {Describe(loaded)}, not a {typeof(T).Name}. Load it with mlContext.Model.LoadCatapultsModel or CatapultsModelArchive.Load.");
     }
 
-    private static string Describe(ITransformer t) => t is TorchNetworkPredictionTransformer n ? n.GetType().Name : IsChain(t) ? "transformer chain" : t.GetType().Name;
+    private static string Describe(ITransformer t) => t is TorchNetworkPredictionTransformer or AgopFeatureTransformer ? t.GetType().Name : IsChain(t) ? "transformer chain" : t.GetType().Name;
 
     internal static bool IsChain(ITransformer model) =>
         model.GetType().IsGenericType && model.GetType().GetGenericTypeDefinition() == typeof(TransformerChain<>);
@@ -267,6 +277,13 @@ public static class CatapultsModelArchive
                     element["scope"] = scope.ToString();
                     elements.Add(element);
                 }
+                else if (transformer is AgopFeatureTransformer agop)
+                {
+                    FlushRun();
+                    var element = WriteAgopFeatures(agop);
+                    element["scope"] = scope.ToString();
+                    elements.Add(element);
+                }
                 else run.Add((transformer, scope));
             }
             FlushRun();
@@ -281,6 +298,20 @@ public static class CatapultsModelArchive
             _catalog.Save(chain, null, buffer);
             WriteBytes(_zip, path, buffer.ToArray());
             return new JsonObject { ["type"] = "mlnet", ["path"] = path };
+        }
+
+        public JsonObject WriteAgopFeatures(AgopFeatureTransformer t)
+        {
+            string path = $"stages/{_next++}/";
+            var description = new JsonObject
+            {
+                ["inputColumnName"] = t.InputColumnName,
+                ["outputColumnName"] = t.OutputColumnName,
+                ["source"] = t.Source,
+                ["state"] = JsonSerializer.SerializeToNode(t.State, StateJson),
+            };
+            WriteJson(_zip, path + AgopFeaturesEntry, description);
+            return new JsonObject { ["type"] = AgopFeaturesType, ["path"] = path };
         }
 
         public JsonObject WriteNetwork(TorchNetworkPredictionTransformer t)
@@ -334,6 +365,8 @@ public static class CatapultsModelArchive
                     return ReadNetwork(element["path"]!.GetValue<string>());
                 case "mlnet":
                     return ReadMlNet(element["path"]!.GetValue<string>());
+                case AgopFeaturesType:
+                    return ReadAgopFeatures(element["path"]!.GetValue<string>());
                 case "chain":
                 {
                     var transformers = new List<ITransformer>();
@@ -358,8 +391,39 @@ public static class CatapultsModelArchive
                     return new TransformerChain<ITransformer>(transformers, scopes);
                 }
                 default:
-                    throw new InvalidDataException($"{_name}: a model element has type '{type}', which this version cannot load.");
+                    throw new InvalidDataException(
+                        $"{_name}: a model element has type '{type}', which this version of Catapults.Pipelines cannot load " +
+                        "(it reads 'network', 'agop-features', 'mlnet' and 'chain'). Update the library to load it.");
             }
+        }
+
+        private ITransformer ReadAgopFeatures(string path)
+        {
+            string entry = path + AgopFeaturesEntry;
+            var description = ReadJson(_zip, entry, _name) ?? throw new InvalidDataException($"{_name}: '{entry}' is missing.");
+            AgopFeatureMapState state;
+            try
+            {
+                state = description["state"].Deserialize<AgopFeatureMapState>(StateJson)
+                    ?? throw new InvalidDataException($"{_name}: '{entry}' has no map state.");
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"{_name}: the map state in '{entry}' cannot be read ({ex.Message}).", ex);
+            }
+            AgopFeatureMap map;
+            try
+            {
+                map = AgopFeatureMap.FromState(state);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{_name}: the map state in '{entry}' is invalid: {ex.Message}", ex);
+            }
+            return new AgopFeatureTransformer(
+                description["inputColumnName"]?.GetValue<string>() ?? throw new InvalidDataException($"{_name}: '{entry}' has no inputColumnName."),
+                description["outputColumnName"]?.GetValue<string>() ?? throw new InvalidDataException($"{_name}: '{entry}' has no outputColumnName."),
+                map, description["source"]?.GetValue<string>() ?? "");
         }
 
         private ITransformer ReadMlNet(string path)

@@ -54,6 +54,8 @@ internal static class OptionsJson
                 ["every"] = o.Diagnostics.Every,
                 ["topEigenvalueCount"] = o.Diagnostics.TopEigenvalueCount,
                 ["probeSize"] = o.Diagnostics.ProbeSize,
+                ["criticalRate"] = o.Diagnostics.CriticalRate.ToString(),
+                ["detectCatapults"] = o.Diagnostics.DetectCatapults,
             },
         };
         if (o is TorchNetworkBinaryTrainer.Options b) json["loss"] = b.Loss.ToString();
@@ -97,6 +99,9 @@ internal static class OptionsJson
         {
             Enabled = d["enabled"]!.GetValue<bool>(), Every = d["every"]!.GetValue<int>(),
             TopEigenvalueCount = d["topEigenvalueCount"]!.GetValue<int>(), ProbeSize = d["probeSize"]!.GetValue<int>(),
+            // Files written before these settings existed load with their defaults.
+            CriticalRate = d["criticalRate"] is { } rate ? Enum.Parse<Catapults.ML.Diagnostics.CriticalRateCadence>(rate.GetValue<string>()) : Catapults.ML.Diagnostics.CriticalRateCadence.AtRecords,
+            DetectCatapults = d["detectCatapults"]?.GetValue<bool>() ?? true,
         };
         if (json["loss"] is { } loss)
         {

@@ -1,4 +1,5 @@
 using Catapults.ML.Data;
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
@@ -18,10 +19,6 @@ internal static class NetworkTraining
     public static (TorchNetworkModelParameters Model, TrainingReport Report) Run(IDataView input, TorchNetworkTrainerOptions options,
         DataViewSchema.Column features, int dimension, DataViewSchema.Column label, TaskSetup task)
     {
-        if (options.Diagnostics.Enabled)
-            throw new NotSupportedException(
-                "Training diagnostics (Diagnostics.Enabled = true) are not available in this build of Catapults.Pipelines; " +
-                "leave them off, or attach your own ITrainingObserver through Options.Observers.");
         var device = TorchRuntime.Configure(new RuntimeOptions { Threads = options.Threads, Device = options.Device });
 
         var data = TrainingDataReader.Read(input, features, dimension, label, task.Encoding, task.ClassCount, "training data");
@@ -39,11 +36,21 @@ internal static class NetworkTraining
                 if (device.type != DeviceType.CPU) network.to(device);
                 var recorder = new StepRecorder();
                 var observers = new List<ITrainingObserver> { recorder };
+                using var diagnostics = options.Diagnostics.Enabled
+                    ? new DiagnosticsObserver(options.Diagnostics.ToObserverOptions(options.Seed))
+                    : null;
+                if (diagnostics is not null) observers.Add(diagnostics);
                 observers.AddRange(options.Observers);
                 var trainingOptions = options.ToTrainingOptions(task.Loss);
                 var result = Trainer.Train(network, data, trainingOptions, observers);
                 var info = new TrainingModelInfo(network.Describe(), network.TrainableParameterCount(), data.Count, dimension, task.LossDescription);
                 var report = new TrainingReport(result, recorder.Steps, info);
+                if (diagnostics is not null)
+                {
+                    report.AddTable(TrainingReport.DiagnosticsTableName, diagnostics.ToDataFrame());
+                    report.AddTable(TrainingReport.CatapultEventsTableName, diagnostics.EventsToDataFrame());
+                    report.AddTable(TrainingReport.CriticalRatesTableName, diagnostics.CriticalRatesToDataFrame());
+                }
                 if (result.Diverged && options.ThrowOnDivergence)
                 {
                     double rate = trainingOptions.EffectiveSchedule().LearningRateAt(result.Divergence?.Step ?? 0);

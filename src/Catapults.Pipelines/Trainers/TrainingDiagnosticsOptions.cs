@@ -1,3 +1,5 @@
+using Catapults.ML.Diagnostics;
+
 namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
@@ -5,9 +7,9 @@ namespace Catapults.Pipelines.Trainers;
 /// on a probe subset of the training data, the critical learning rate, and catapult episodes. Every default is stated.
 /// </summary>
 /// <remarks>
-/// The diagnostics observer itself lives in the engine; this build of the pipeline layer validates and saves these
-/// settings, and <c>Fit</c> refuses <see cref="Enabled"/> = true with <see cref="NotSupportedException"/> rather than
-/// ignoring it, until the diagnostics are attached to the training report.
+/// When <see cref="Enabled"/> is true, <c>Fit</c> attaches the engine's <see cref="DiagnosticsObserver"/> built from
+/// these settings and adds its tables to the training report (<see cref="TrainingReport.Diagnostics"/>,
+/// <see cref="TrainingReport.CatapultEvents"/>, <see cref="TrainingReport.CriticalRates"/>); they are saved with the model.
 /// </remarks>
 public sealed class TrainingDiagnosticsOptions
 {
@@ -17,18 +19,46 @@ public sealed class TrainingDiagnosticsOptions
     /// <summary>Record diagnostics every this many steps (the cadence); default 10.</summary>
     public int Every { get; set; } = 10;
 
-    /// <summary>Number of top NTK eigenvalues to track (top-k); default 1 (λ_max, which sets η_crit = b/λ_max).</summary>
+    /// <summary>Number of top NTK eigenvalues to track on the probe set (top-k); default 1 (λ_max, which sets η_crit = b/λ_max); 0 records no spectrum.</summary>
     public int TopEigenvalueCount { get; set; } = 1;
 
     /// <summary>Number of training samples in the fixed probe set the NTK is computed on; default 256.</summary>
     public int ProbeSize { get; set; } = 256;
 
+    /// <summary>
+    /// When to compute the critical learning rate η_crit of the current batch; default
+    /// <see cref="CriticalRateCadence.AtRecords"/> (every <see cref="Every"/> steps).
+    /// </summary>
+    public CriticalRateCadence CriticalRate { get; set; } = CriticalRateCadence.AtRecords;
+
+    /// <summary>Detect catapult episodes in the recorded losses; default true.</summary>
+    public bool DetectCatapults { get; set; } = true;
+
+    /// <summary>The engine observer's options for these settings (probe drawn from the training set with <paramref name="seed"/>).</summary>
+    public DiagnosticsOptions ToObserverOptions(long seed)
+    {
+        Validate();
+        return new DiagnosticsOptions
+        {
+            RecordEvery = Every,
+            EigenvalueCount = TopEigenvalueCount,
+            ProbeSize = ProbeSize,
+            ProbeSeed = seed,
+            CriticalRate = CriticalRate,
+            DetectCatapults = DetectCatapults,
+            // Without a spectrum there is no sharpness to confirm a catapult by; detect on the loss alone.
+            Detector = new CatapultDetectorOptions { RequireSharpnessDecrease = TopEigenvalueCount > 0 },
+        };
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         if (Every < 1) throw new ArgumentException($"Diagnostics.Every must be at least 1, got {Every}.", nameof(Every));
-        if (TopEigenvalueCount < 1)
-            throw new ArgumentException($"Diagnostics.TopEigenvalueCount must be at least 1, got {TopEigenvalueCount}.", nameof(TopEigenvalueCount));
+        if (TopEigenvalueCount < 0)
+            throw new ArgumentException($"Diagnostics.TopEigenvalueCount must be at least 0, got {TopEigenvalueCount}.", nameof(TopEigenvalueCount));
+        if (!Enum.IsDefined(CriticalRate))
+            throw new ArgumentException($"Diagnostics.CriticalRate must be a CriticalRateCadence, got {CriticalRate}.", nameof(CriticalRate));
         if (ProbeSize < 1) throw new ArgumentException($"Diagnostics.ProbeSize must be at least 1, got {ProbeSize}.", nameof(ProbeSize));
     }
 
@@ -36,5 +66,6 @@ public sealed class TrainingDiagnosticsOptions
     public TrainingDiagnosticsOptions Clone() => new()
     {
         Enabled = Enabled, Every = Every, TopEigenvalueCount = TopEigenvalueCount, ProbeSize = ProbeSize,
+        CriticalRate = CriticalRate, DetectCatapults = DetectCatapults,
     };
 }

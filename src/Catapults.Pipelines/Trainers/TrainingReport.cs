@@ -42,6 +42,15 @@ public sealed class TrainingReport
     /// <summary>Name of the one-row summary table in <see cref="AllTables"/>.</summary>
     public const string SummaryTableName = "summary";
 
+    /// <summary>Name of the diagnostics table (one row per recorded step: losses, top NTK eigenvalues, η_crit).</summary>
+    public const string DiagnosticsTableName = "diagnostics";
+
+    /// <summary>Name of the catapult-events table (one row per detected catapult).</summary>
+    public const string CatapultEventsTableName = "catapult-events";
+
+    /// <summary>Name of the critical-rates table (one row per batch η_crit computed).</summary>
+    public const string CriticalRatesTableName = "critical-rates";
+
     private readonly Dictionary<string, DataFrame> _tables;
 
     /// <summary>Creates a report.</summary>
@@ -70,6 +79,25 @@ public sealed class TrainingReport
 
     /// <summary>Further named tables (diagnostics, events, anything an observer recorded); empty by default.</summary>
     public IReadOnlyDictionary<string, DataFrame> Tables => _tables;
+
+    /// <summary>
+    /// The diagnostics records (columns of <c>Catapults.ML.Diagnostics.DiagnosticsFrames.Records</c>: Step, Epoch,
+    /// IsFinal, LearningRate, BatchLoss, FullTrainingLoss, ProbeLoss, Lambda1..k, …, CriticalLearningRate), or null when
+    /// the model was trained without diagnostics (<see cref="TrainingDiagnosticsOptions.Enabled"/> false).
+    /// </summary>
+    public DataFrame? Diagnostics => _tables.GetValueOrDefault(DiagnosticsTableName);
+
+    /// <summary>
+    /// The detected catapults, one row each (StartStep, PeakStep, EndStep, StartLoss, PeakLoss, EndLoss, PeakRatio,
+    /// SharpnessBefore, SharpnessAfter), or null without diagnostics.
+    /// </summary>
+    public DataFrame? CatapultEvents => _tables.GetValueOrDefault(CatapultEventsTableName);
+
+    /// <summary>The batch critical learning rates (Step, LearningRate, CriticalLearningRate, Sharpness, BatchSize, Seconds), or null without diagnostics.</summary>
+    public DataFrame? CriticalRates => _tables.GetValueOrDefault(CriticalRatesTableName);
+
+    /// <summary>Number of catapults detected in training, or null when the model was trained without diagnostics.</summary>
+    public int? CatapultCount => CatapultEvents is { } events ? (int)events.Rows.Count : null;
 
     /// <summary>Adds or replaces a named table. Names must be non-empty and not <c>"steps"</c> or <c>"summary"</c>.</summary>
     public void AddTable(string name, DataFrame table)

@@ -2,6 +2,7 @@ using Catapults.ML.Training;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
+using Microsoft.Data.Analysis;
 using Microsoft.ML;
 
 namespace Catapults.Pipelines.Tests.Trainers;
@@ -91,14 +92,67 @@ public class TrainerBehaviourTests
     }
 
     [Test]
-    public void DiagnosticsAreRefusedRatherThanIgnored()
+    public void DiagnosticsAreRecordedInTheReportAndSavedWithTheModel()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.NumberOfEpochs = 1; // 4 steps of 16 rows
+        options.Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 2, TopEigenvalueCount = 2, ProbeSize = 32 };
+        using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        var report = model.Report;
+
+        var diagnostics = report.Diagnostics!;
+        // Records at w_0 and w_2, then at the final weights w_4.
+        Assert.That(((PrimitiveDataFrameColumn<int>)diagnostics["Step"]).Select(v => v!.Value), Is.EqualTo(new[] { 0, 2, 4 }));
+        var lambda1 = (PrimitiveDataFrameColumn<double>)diagnostics["Lambda1"];
+        var lambda2 = (PrimitiveDataFrameColumn<double>)diagnostics["Lambda2"];
+        for (long i = 0; i < diagnostics.Rows.Count; i++)
+            Assert.That(lambda1[i]!.Value, Is.GreaterThan(0).And.GreaterThanOrEqualTo(lambda2[i]!.Value), $"λ₁ ≥ λ₂ at record {i}");
+
+        // η_crit = b / λ_max(K_b) for the squared loss (DESIGN.md §2), at each recorded step's batch.
+        var rates = report.CriticalRates!;
+        Assert.That(((PrimitiveDataFrameColumn<int>)rates["Step"]).Select(v => v!.Value), Is.EqualTo(new[] { 0, 2 }));
+        for (long i = 0; i < rates.Rows.Count; i++)
+        {
+            double eta = (double)rates["CriticalLearningRate"][i]!, sharpness = (double)rates["Sharpness"][i]!;
+            int b = (int)rates["BatchSize"][i]!;
+            Assert.That(b, Is.EqualTo(16));
+            Assert.That(eta, Is.EqualTo(b / sharpness).Within(1e-9 * eta));
+        }
+        Assert.That(report.CatapultEvents, Is.Not.Null);
+        Assert.That(report.CatapultCount, Is.EqualTo(report.CatapultEvents!.Rows.Count));
+
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        using var loaded = Catapults.Pipelines.Persistence.CatapultsModelArchive.LoadTransformer<Catapults.Pipelines.Transformers.TorchNetworkRegressionTransformer>(stream);
+        Assert.That(loaded.TrainingOptions.Diagnostics.Every, Is.EqualTo(2));
+        foreach (var (name, table) in new[] { ("diagnostics", report.Diagnostics!), ("critical-rates", rates), ("catapult-events", report.CatapultEvents!) })
+        {
+            var back = loaded.Report.Tables[name];
+            Assert.That(back.Columns.Select(c => c.Name), Is.EqualTo(table.Columns.Select(c => c.Name)), name);
+            for (int c = 0; c < table.Columns.Count; c++)
+                for (long r = 0; r < table.Rows.Count; r++)
+                    Assert.That(back.Columns[c][r], Is.EqualTo(table.Columns[c][r]), $"{name}[{r}, {table.Columns[c].Name}]");
+        }
+        Assert.That(loaded.Report.CatapultCount, Is.EqualTo(report.CatapultCount));
+    }
+
+    [Test]
+    public void InvalidDiagnosticsSettingsAreNamed()
     {
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
         options.Diagnostics.Enabled = true;
-        Assert.Throws<NotSupportedException>(() => _ml.Regression.Trainers.TorchNetwork(options).Fit(Data()));
         options.Diagnostics.ProbeSize = 0;
         var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(options));
         Assert.That(ex!.Message, Does.Contain("ProbeSize"));
+    }
+
+    [Test]
+    public void WithoutDiagnosticsTheReportHasNoDiagnosticsTables()
+    {
+        using var model = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options())).Fit(Data());
+        Assert.That(model.Report.Diagnostics, Is.Null);
+        Assert.That(model.Report.CatapultCount, Is.Null);
     }
 
     [Test]

@@ -1,0 +1,68 @@
+using Catapults.ML.Features;
+using Catapults.Pipelines.Features;
+using Catapults.Pipelines.Transformers;
+using Microsoft.ML;
+
+namespace Catapults.Pipelines.Catalog;
+
+/// <summary>
+/// Adds the AGOP feature transformer to ML.NET's transforms catalog: <c>mlContext.Transforms.AgopFeatures(...)</c>.
+/// </summary>
+/// <remarks>Models that contain it are saved with <c>mlContext.Model.SaveCatapultsModel</c>, not <c>mlContext.Model.Save</c>.</remarks>
+public static class AgopFeaturesCatalog
+{
+    /// <summary>
+    /// AGOP features from a trained network transformer: fits G of <paramref name="network"/> over the input column and
+    /// adds <paramref name="outputColumnName"/> = G^½ x, or, with <paramref name="rank"/> given, the top-<paramref name="rank"/>
+    /// projection V_rᵀ x.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="network">A network trained by this library (read only; not disposed).</param>
+    /// <param name="outputColumnName">The new column.</param>
+    /// <param name="inputColumnName">The column G is computed over and the map reads; null for the network's feature column.</param>
+    /// <param name="rank">Null for G^½ x (d features); r for the top-r projection (r features).</param>
+    public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, TorchNetworkPredictionTransformer network,
+        string outputColumnName = "AgopFeatures", string? inputColumnName = null, int? rank = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(network);
+        var options = Common(outputColumnName, inputColumnName ?? network.FeatureColumnName, rank);
+        options.Network = network;
+        return new AgopFeatureEstimator(options);
+    }
+
+    /// <summary>
+    /// AGOP features from a network the estimator trains itself: <paramref name="trainer"/> is fitted on the data
+    /// (with its own label and feature columns), G of its network is computed over the input column, and the network is
+    /// then disposed. Use it to put the whole "train a network, learn its features, hand them on" step in one pipeline.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="trainer">A network trainer (e.g. <c>mlContext.Regression.Trainers.TorchNetwork(...)</c>).</param>
+    /// <param name="outputColumnName">The new column.</param>
+    /// <param name="inputColumnName">The column G is computed over and the map reads (the trainer's feature column).</param>
+    /// <param name="rank">Null for G^½ x (d features); r for the top-r projection (r features).</param>
+    public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, IEstimator<TorchNetworkPredictionTransformer> trainer,
+        string outputColumnName = "AgopFeatures", string inputColumnName = "Features", int? rank = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(trainer);
+        var options = Common(outputColumnName, inputColumnName, rank);
+        options.Trainer = trainer;
+        return new AgopFeatureEstimator(options);
+    }
+
+    /// <summary>AGOP features with every option (<see cref="AgopFeatureEstimator.Options"/>).</summary>
+    public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, AgopFeatureEstimator.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new AgopFeatureEstimator(options);
+    }
+
+    private static AgopFeatureEstimator.Options Common(string output, string input, int? rank) => new()
+    {
+        OutputColumnName = output,
+        InputColumnName = input,
+        Kind = rank is null ? AgopFeatureMapKind.MatrixPower : AgopFeatureMapKind.TopEigenvectors,
+        Rank = rank ?? 10,
+    };
+}

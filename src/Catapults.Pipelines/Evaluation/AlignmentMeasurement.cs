@@ -1,0 +1,48 @@
+using Catapults.ML.Features;
+using Catapults.Pipelines.Features;
+using Catapults.Pipelines.Persistence;
+using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+
+namespace Catapults.Pipelines.Evaluation;
+
+/// <summary>What the alignment evaluators share: find the network, score the data, measure cos(G, G*).</summary>
+internal static class AlignmentMeasurement
+{
+    /// <summary>The last network transformer of <paramref name="model"/> (itself, or inside a chain).</summary>
+    public static TorchNetworkPredictionTransformer FindNetwork(ITransformer model, PredictionKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TorchNetworkPredictionTransformer? network = model as TorchNetworkPredictionTransformer;
+        if (network is null && CatapultsModelArchive.IsChain(model))
+            network = CatapultsModelArchive.Flatten(model, TransformerScope.Everything)
+                .Select(t => t.Transformer).OfType<TorchNetworkPredictionTransformer>().LastOrDefault();
+        if (network is null)
+            throw new ArgumentException(
+                $"The model ({model.GetType().Name}) holds no Catapults.NET network transformer, so there is no network AGOP to align; " +
+                "evaluate a model whose last trainer is a TorchNetwork trainer.", nameof(model));
+        if (network.Kind != kind)
+            throw new ArgumentException($"The model's network is a {network.Kind} network; this evaluator is for {kind}.", nameof(model));
+        return network;
+    }
+
+    /// <summary>cos(G, G*) of the network over (up to <paramref name="maximumRows"/>) rows of the scored view.</summary>
+    public static (double Alignment, int Rows) Measure(IDataView scored, TorchNetworkPredictionTransformer network,
+        AgopReference reference, int? maximumRows, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (maximumRows is < 1) throw new ArgumentOutOfRangeException(nameof(maximumRows), maximumRows, "At least one row is needed.");
+        var column = scored.Schema.GetColumnOrNull(network.FeatureColumnName)
+            ?? throw new ArgumentException($"The scored data has no column '{network.FeatureColumnName}' (the network's feature column).", nameof(scored));
+        int d = network.Model.InputDimension;
+        using var scope = torch.NewDisposeScope();
+        var features = FeatureMatrixReader.Read(scored, column, d, maximumRows, "the AGOP alignment");
+        if (network.Model.Device.type != DeviceType.CPU) features = features.to(network.Model.Device);
+        var g = Agop.Compute(network.Model.Network, features, new AgopOptions { BatchSize = batchSize });
+        var gStar = reference.Compute(features).to(g.device).to_type(g.dtype);
+        return (AgopAlignment.Cosine(g, gStar), (int)features.shape[0]);
+    }
+}

@@ -1,0 +1,150 @@
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+
+namespace Catapults.Pipelines.Features;
+
+/// <summary>
+/// Fits an AGOP feature map: computes the average gradient outer product G = 1/n Σᵢ Σ_c ∇ₓf_c(xᵢ) ∇ₓf_c(xᵢ)ᵀ of a
+/// network over the input column of the data it is fitted on, and produces a transformer that adds a new vector column,
+/// G^p x (p = ½ by default) or the coordinates V_rᵀ x of x along the top-r eigenvectors of G, keeping every input column.
+/// Reached through <c>mlContext.Transforms.AgopFeatures(...)</c>.
+/// </summary>
+/// <remarks>
+/// The network is one of: a network transformer trained by this library (<see cref="Options.Network"/>), a network
+/// trainer run on the fitted data first (<see cref="Options.Trainer"/>), or any <see cref="NetworkModule"/>
+/// (<see cref="Options.Model"/>). A supplied network or model is read, never changed or disposed.
+/// </remarks>
+public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
+{
+    /// <summary>Options of the AGOP feature estimator; every default is stated.</summary>
+    public sealed class Options
+    {
+        /// <summary>The column G is computed over and the map is applied to (a known-size vector of Single); default "Features".</summary>
+        public string InputColumnName { get; set; } = "Features";
+
+        /// <summary>The new column; default "AgopFeatures". A name already in the input hides that column, as in ML.NET.</summary>
+        public string OutputColumnName { get; set; } = "AgopFeatures";
+
+        /// <summary>
+        /// Which map: <see cref="AgopFeatureMapKind.MatrixPower"/> (G^p x, d features; the default) or
+        /// <see cref="AgopFeatureMapKind.TopEigenvectors"/> (the top-<see cref="Rank"/> projection).
+        /// </summary>
+        public AgopFeatureMapKind Kind { get; set; } = AgopFeatureMapKind.MatrixPower;
+
+        /// <summary>The power p of G^p x; default 0.5 (the neural feature ansatz). MatrixPower only; must be positive.</summary>
+        public double Power { get; set; } = 0.5;
+
+        /// <summary>The number r of eigenvectors kept; default 10. TopEigenvectors only; 1 ≤ r ≤ d.</summary>
+        public int Rank { get; set; } = 10;
+
+        /// <summary>Divide G by its trace first, so the output's scale does not depend on the network's; default true.</summary>
+        public bool NormalizeTrace { get; set; } = true;
+
+        /// <summary>Use at most this many rows of the fitted data to compute G; default null (all rows).</summary>
+        public int? MaximumRows { get; set; }
+
+        /// <summary>Rows per gradient batch when computing G; default 256.</summary>
+        public int AgopBatchSize { get; set; } = 256;
+
+        /// <summary>A trained network transformer whose network gives G; default null. Not disposed by the estimator.</summary>
+        public TorchNetworkPredictionTransformer? Network { get; set; }
+
+        /// <summary>
+        /// A network trainer fitted on the data first (its own feature and label columns), whose network gives G and is
+        /// then disposed; default null.
+        /// </summary>
+        public IEstimator<TorchNetworkPredictionTransformer>? Trainer { get; set; }
+
+        /// <summary>Any network module f: [n, d] → [n, O] whose G is used; default null. Not disposed by the estimator.</summary>
+        public NetworkModule? Model { get; set; }
+
+        /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+        public void Validate()
+        {
+            if (string.IsNullOrWhiteSpace(InputColumnName)) throw new ArgumentException("InputColumnName must be given.", nameof(InputColumnName));
+            if (string.IsNullOrWhiteSpace(OutputColumnName)) throw new ArgumentException("OutputColumnName must be given.", nameof(OutputColumnName));
+            int sources = (Network is null ? 0 : 1) + (Trainer is null ? 0 : 1) + (Model is null ? 0 : 1);
+            if (sources != 1)
+                throw new ArgumentException(
+                    $"Exactly one of Network, Trainer and Model must be set to say which network's AGOP to use; {sources} are set.", nameof(Network));
+            if (MaximumRows is < 1) throw new ArgumentException($"MaximumRows must be at least 1 (or null for all rows), got {MaximumRows}.", nameof(MaximumRows));
+            if (AgopBatchSize < 1) throw new ArgumentException($"AgopBatchSize must be at least 1, got {AgopBatchSize}.", nameof(AgopBatchSize));
+            ToMapOptions().Validate();
+        }
+
+        internal AgopFeatureMapOptions ToMapOptions() => new() { Kind = Kind, Power = Power, Rank = Rank, NormalizeTrace = NormalizeTrace };
+
+        internal Options Clone() => (Options)MemberwiseClone();
+    }
+
+    private readonly Options _options;
+
+    /// <summary>Creates the estimator (the options are validated and copied).</summary>
+    public AgopFeatureEstimator(Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options.Clone();
+    }
+
+    /// <summary>Computes G on <paramref name="input"/> and fits the map.</summary>
+    public AgopFeatureTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (column, d) = ColumnChecks.Features(input.Schema, _options.InputColumnName);
+        if (_options.Kind == AgopFeatureMapKind.TopEigenvectors && _options.Rank > d)
+            throw new ArgumentException($"Rank {_options.Rank} exceeds the {d} slots of column '{_options.InputColumnName}'.", "inputSchema");
+        TorchNetworkPredictionTransformer? trained = null;
+        try
+        {
+            NetworkModule model;
+            string source;
+            if (_options.Model is { } m)
+            {
+                model = m;
+                source = m.Describe();
+            }
+            else
+            {
+                var network = _options.Network ?? (trained = _options.Trainer!.Fit(input));
+                model = network.Model.Network;
+                source = $"{network.GetType().Name}: {network.Model.Description}";
+            }
+            if (model.InputDimension != d)
+                throw new ArgumentException(
+                    $"Column '{_options.InputColumnName}' has {d} slots, but the network takes {model.InputDimension} features.", "inputSchema");
+
+            using var scope = torch.NewDisposeScope();
+            var features = FeatureMatrixReader.Read(input, column, d, _options.MaximumRows, "the AGOP");
+            var device = model.parameters().FirstOrDefault()?.device;
+            if (device is not null && device.type != DeviceType.CPU) features = features.to(device);
+            var map = AgopFeatureMap.Fit(model, features, _options.ToMapOptions(), new AgopOptions { BatchSize = _options.AgopBatchSize });
+            return new AgopFeatureTransformer(_options.InputColumnName, _options.OutputColumnName, map, source);
+        }
+        finally
+        {
+            trained?.Dispose();
+        }
+    }
+
+    /// <summary>The input shape plus the new vector column of Single.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        ColumnChecks.Features(inputSchema, _options.InputColumnName);
+        // A shape does not carry vector sizes, so the size given here is only a placeholder.
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(_options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
+        var added = OutputShapes.FromSchema(builder.ToSchema()).Single();
+        var result = inputSchema.ToList();
+        int existing = result.FindIndex(c => c.Name == added.Name);
+        if (existing >= 0) result.RemoveAt(existing);
+        result.Add(added);
+        return new SchemaShape(result);
+    }
+}

@@ -1,0 +1,45 @@
+using Catapults.ML.Runtime;
+using Catapults.Pipelines.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.Pipelines.Features;
+
+/// <summary>Reads one feature column of a view into a float32 tensor [n, d], checking every value is finite.</summary>
+internal static class FeatureMatrixReader
+{
+    /// <summary>
+    /// The first <paramref name="maximumRows"/> rows (all when null) of <paramref name="column"/>, as a tensor that
+    /// joins the caller's dispose scope.
+    /// </summary>
+    public static Tensor Read(IDataView data, DataViewSchema.Column column, int dimension, int? maximumRows, string what)
+    {
+        TorchRuntime.EnsureLoaded();
+        var values = new List<float>();
+        var row = new float[dimension];
+        var vector = default(VBuffer<float>);
+        long count = 0;
+        using (var cursor = data.GetRowCursor(new[] { column }))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            while ((maximumRows is null || count < maximumRows) && cursor.MoveNext())
+            {
+                getter(ref vector);
+                if (vector.Length != dimension)
+                    throw new ArgumentException($"Column '{column.Name}' has {vector.Length} slots at row {count}, expected {dimension}.", nameof(data));
+                FeatureVectors.CopyDense(in vector, row);
+                for (int j = 0; j < dimension; j++)
+                    if (!float.IsFinite(row[j]))
+                        throw new ArgumentException(
+                            $"Column '{column.Name}' holds {row[j]} at row {count} (counted from 0), slot {j}; {what} needs finite values. " +
+                            "Remove or impute such values first (e.g. mlContext.Transforms.ReplaceMissingValues).", nameof(data));
+                values.AddRange(row);
+                count++;
+            }
+        }
+        if (count == 0) throw new ArgumentException($"The data for {what} has no rows.", nameof(data));
+        return torch.tensor(values.ToArray(), new long[] { count, dimension });
+    }
+}

@@ -1,0 +1,157 @@
+using Catapults.ML.Data;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Evaluation;
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Tests.Pipelines;
+
+public sealed class WideRow
+{
+    public const int Dimension = 20;
+    [VectorType(Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
+    public float Label { get; set; }
+
+    /// <summary>
+    /// f*(x) = (uᵀx)(vᵀx) on x ~ N(0, I₂₀), with u = (1, …, 1)/√20 and v = (1, −1, 1, −1, …)/√20: a rank-2 target whose
+    /// two directions are spread over every feature, so axis-aligned trees find no single feature to split on.
+    /// </summary>
+    public static List<WideRow> RotatedRank2(int n, int seed)
+    {
+        var rng = new Random(seed);
+        double scale = 1 / Math.Sqrt(Dimension);
+        return Enumerable.Range(0, n).Select(_ =>
+        {
+            var x = TestData.Gaussian(rng, Dimension);
+            double ux = 0, vx = 0;
+            for (int j = 0; j < Dimension; j++)
+            {
+                ux += scale * x[j];
+                vx += scale * (j % 2 == 0 ? x[j] : -x[j]);
+            }
+            return new WideRow { Features = x, Label = (float)(ux * vx) };
+        }).ToList();
+    }
+}
+
+public class AlignmentEndToEndTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    private static double[,] Diagonal(int d, params double[] leading)
+    {
+        var g = new double[d, d];
+        for (int i = 0; i < leading.Length; i++) g[i, i] = leading[i];
+        return g;
+    }
+
+    [Test]
+    public void Rank2PipelineEvaluatesWithAlignmentAboveTheInitialNetworks()
+    {
+        var train = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(512, seed: 21));
+        var test = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(256, seed: 22));
+        TorchNetworkRegressionTrainer.Options Options(bool trained) => new()
+        {
+            HiddenWidths = new[] { 128 }, BatchSize = 32, Seed = 1,
+            LearningRate = trained ? 0.5 : 1e-12, NumberOfEpochs = trained ? 20 : null, MaximumSteps = trained ? null : 1,
+            Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 16, ProbeSize = 64, TopEigenvalueCount = 1 },
+        };
+        EstimatorChain<Catapults.Pipelines.Transformers.TorchNetworkRegressionTransformer> Pipeline(bool trained) => _ml.Transforms.Concatenate("Features", "A", "B")
+            .Append(_ml.Transforms.NormalizeMeanVariance("Features"))
+            .Append(_ml.Regression.Trainers.TorchNetwork(Options(trained)));
+        var model = Pipeline(trained: true).Fit(train);
+        var initial = Pipeline(trained: false).Fit(train);
+
+        var plain = _ml.Regression.Evaluate(model.Transform(test));
+        // G* of f*(x) = x₁x₂: from the function itself on the rows evaluated, and in closed form diag(1, 1, 0, …).
+        var metrics = _ml.Regression.EvaluateWithAlignment(model, test, AgopReference.FromFunction(SyntheticTask.Rank2(TestData.Dimension)));
+        var closedForm = _ml.Regression.EvaluateWithAlignment(model, test, AgopReference.FromMatrix(Diagonal(TestData.Dimension, 1, 1)));
+        var before = _ml.Regression.EvaluateWithAlignment(initial, test, AgopReference.FromFunction(SyntheticTask.Rank2(TestData.Dimension)));
+        TestContext.Progress.WriteLine($"R² {metrics.RSquared:F3}, alignment {metrics.AgopAlignment:F3} (closed form {closedForm.AgopAlignment:F3}), initial {before.AgopAlignment:F3}, catapults {metrics.CatapultCount}");
+
+        Assert.That(metrics.MeanSquaredError, Is.EqualTo(plain.MeanSquaredError), "MSE is ML.NET's");
+        Assert.That(metrics.RSquared, Is.EqualTo(plain.RSquared));
+        Assert.That(metrics.RootMeanSquaredError, Is.EqualTo(plain.RootMeanSquaredError));
+        Assert.That(metrics.RSquared, Is.GreaterThan(0.5));
+        Assert.That(metrics.AgopRowCount, Is.EqualTo(256));
+        Assert.That(metrics.AgopAlignment, Is.GreaterThan(0.8).And.GreaterThan(before.AgopAlignment + 0.3), "trained vs initial alignment");
+        // Normalised features are close to N(0, I), so the sampled G* is close to its closed form.
+        Assert.That(closedForm.AgopAlignment, Is.EqualTo(metrics.AgopAlignment).Within(0.1));
+        var network = model.LastTransformer;
+        Assert.That(metrics.CatapultCount, Is.Not.Null.And.EqualTo(network.Report.CatapultCount));
+        Assert.That(network.Report.Diagnostics!.Rows.Count, Is.GreaterThan(1));
+        model.LastTransformer.Dispose();
+        initial.LastTransformer.Dispose();
+    }
+
+    [Test]
+    public void ClassificationEvaluatorsAlignWithTheirTargetsDirections()
+    {
+        var binaryTrain = _ml.Data.LoadFromEnumerable(TestData.Binary(256, seed: 31));
+        var binaryTest = _ml.Data.LoadFromEnumerable(TestData.Binary(128, seed: 32));
+        using var binary = _ml.BinaryClassification.Trainers.TorchNetwork(new TorchNetworkBinaryTrainer.Options
+            { HiddenWidths = new[] { 64 }, BatchSize = 32, NumberOfEpochs = 10, LearningRate = 0.2, Seed = 2 }).Fit(binaryTrain);
+        // Label = [wᵀx > 0] with w = (1, 1, −½, 0, 0, 0): the relevant subspace is span(w), G* ∝ w wᵀ.
+        var w = new[] { 1.0, 1.0, -0.5, 0, 0, 0 };
+        var wwT = new double[6, 6];
+        for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) wwT[i, j] = w[i] * w[j];
+        var b = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT));
+        var bPlain = _ml.BinaryClassification.Evaluate(binary.Transform(binaryTest));
+        Assert.That(b.Accuracy, Is.EqualTo(bPlain.Accuracy));
+        Assert.That(b.LogLoss, Is.EqualTo(bPlain.LogLoss));
+        Assert.That(b.ErrorRate, Is.EqualTo(1 - bPlain.Accuracy));
+        Assert.That(b.AgopAlignment, Is.GreaterThan(0.7), "binary alignment");
+        Assert.That(b.CatapultCount, Is.Null, "trained without diagnostics");
+        // A model is perfectly aligned with itself: the reference-model form computes the same AGOP on the same rows.
+        var self = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary));
+        Assert.That(self.AgopAlignment, Is.EqualTo(1).Within(1e-9));
+        LeakCheck.NoLeak(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT)),
+            () => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary)), "alignment evaluation");
+
+        var raw = _ml.Data.LoadFromEnumerable(TestData.Classes(256, seed: 33));
+        var keyed = _ml.Transforms.Conversion.MapValueToKey("Label").Fit(raw);
+        var classTrain = keyed.Transform(raw);
+        var classTest = keyed.Transform(_ml.Data.LoadFromEnumerable(TestData.Classes(128, seed: 34)));
+        using var multiclass = _ml.MulticlassClassification.Trainers.TorchNetwork(new TorchNetworkMulticlassTrainer.Options
+            { HiddenWidths = new[] { 64 }, BatchSize = 32, NumberOfEpochs = 10, LearningRate = 0.2, Seed = 3 }).Fit(classTrain);
+        // Scores (x₁, x₂, −x₁−x₂) have summed gradient outer products [[2, 1], [1, 2]] on the first two features.
+        var g = new double[6, 6];
+        g[0, 0] = 2; g[1, 1] = 2; g[0, 1] = 1; g[1, 0] = 1;
+        var m = _ml.MulticlassClassification.EvaluateWithAlignment(multiclass, classTest, AgopReference.FromMatrix(g));
+        var mPlain = _ml.MulticlassClassification.Evaluate(multiclass.Transform(classTest));
+        TestContext.Progress.WriteLine($"binary acc {b.Accuracy:F3} align {b.AgopAlignment:F3}; multiclass acc {m.MicroAccuracy:F3} align {m.AgopAlignment:F3}");
+        Assert.That(m.MicroAccuracy, Is.EqualTo(mPlain.MicroAccuracy));
+        Assert.That(m.LogLoss, Is.EqualTo(mPlain.LogLoss));
+        Assert.That(m.AgopAlignment, Is.GreaterThan(0.6), "multiclass alignment");
+
+        var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT)));
+        Assert.That(ex!.Message, Does.Contain("BinaryClassification network"));
+        ex = Assert.Throws<ArgumentException>(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(new double[3, 3])));
+        Assert.That(ex!.Message, Does.Contain("3×3").And.Contain("6 features"));
+    }
+
+    [Test]
+    public void AgopFeaturesFeedFastTreeAndBeatItOnRawFeatures()
+    {
+        var train = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(1000, seed: 51));
+        var test = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(500, seed: 52));
+        var network = _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
+            { HiddenWidths = new[] { 64 }, BatchSize = 50, NumberOfEpochs = 20, LearningRate = 0.5, Seed = 4 });
+        var fastTree = _ml.Regression.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer.Options
+            { NumberOfTrees = 50, NumberOfLeaves = 16, MinimumExampleCountPerLeaf = 5, FeatureColumnName = "AgopFeatures" });
+        var agopPipeline = _ml.Transforms.AgopFeatures(network, rank: 2).Append(fastTree);
+        var rawPipeline = _ml.Regression.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer.Options
+            { NumberOfTrees = 50, NumberOfLeaves = 16, MinimumExampleCountPerLeaf = 5 });
+
+        var agopModel = agopPipeline.Fit(train);
+        var rawModel = rawPipeline.Fit(train);
+        var withAgop = _ml.Regression.Evaluate(agopModel.Transform(test));
+        var withRaw = _ml.Regression.Evaluate(rawModel.Transform(test));
+        TestContext.Progress.WriteLine($"FastTree R²: top-2 AGOP features {withAgop.RSquared:F3}, raw 20 features {withRaw.RSquared:F3}");
+        Assert.That(withAgop.RSquared, Is.GreaterThan(withRaw.RSquared + 0.1));
+        Assert.That(withAgop.RSquared, Is.GreaterThan(0.6));
+        foreach (var t in agopModel) (t as IDisposable)?.Dispose();
+    }
+}
