@@ -143,7 +143,12 @@ public sealed class HessianOperator : SymmetricOperator, IDisposable
         using var mode = new DiagnosticModeScope(_model);
         if (_retain)
         {
-            _retainedGradient ??= BuildGradientGraph(0, SampleCount);
+            if (_retainedGradient is null)
+            {
+                var built = BuildGradientGraph(0, SampleCount);
+                foreach (var g in built) g?.DetachFromDisposeScope();
+                _retainedGradient = built;
+            }
             return ParameterVector.Flatten(Differentiate(_retainedGradient, tangent, keepGraph: true));
         }
         var total = _parameters.Select(p => torch.zeros_like(p, requires_grad: false)).ToArray();
@@ -168,7 +173,7 @@ public sealed class HessianOperator : SymmetricOperator, IDisposable
         {
             // A gradient that does not require grad is constant in w: its rows of H are zero.
             bool live = grads[i] is { } g && !g.IsInvalid && g.requires_grad;
-            result[i] = live ? grads[i].DetachFromDisposeScope() : null!;
+            result[i] = live ? grads[i].MoveToOuterDisposeScope() : null!;
         }
         return result;
     }
