@@ -29,7 +29,7 @@ public static class DominantSubspaceCommand
         var samples = new Option<int?>("--samples") { Description = "Synthetic samples, or images per class for --dataset (default 256)." };
         var dimension = new Option<int?>("--input-dimension") { Description = "Synthetic input dimension (default 16)." };
         var width = new Option<int?>("--width") { Description = "Hidden width of the two hidden layers (default 64)." };
-        var rate = new Option<double?>("--learning-rate") { Description = "Learning rate η (default 0.5)." };
+        var rate = new Option<double?>("--learning-rate") { Description = "Learning rate η (default 0.7)." };
         var batch = new Option<int?>("--batch-size") { Description = "Mini-batch size (default: full batch)." };
         var warmUp = new Option<int?>("--warm-up-steps") { Description = "SGD steps before the switch (default 200)." };
         var steps = new Option<int?>("--steps") { Description = "Steps of each arm after the switch (default 200)." };
@@ -95,6 +95,11 @@ public static class DominantSubspaceCommand
             Console.Error.WriteLine("error: " + ex.Message);
             return 2;
         }
+        if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
+        {
+            Console.Error.WriteLine($"error: the SGD warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
+            return 1;
+        }
         Directory.CreateDirectory(directory);
         WriteCsv(Path.Combine(directory, "losses.csv"), result);
         WriteAlignmentCsv(Path.Combine(directory, "alignment.csv"), result);
@@ -139,7 +144,7 @@ public static class DominantSubspaceCommand
             b.AppendLine($"| {a.Name} | {F(r.LossAtSwitch)} | {F(Final(a))} | {F(Final(a) / r.LossAtSwitch)} | {F(MeanChi(a))} | {F(lambda)} | {a.Outcome} | {a.HessianProducts} |");
         }
         if (r.WarmUp.Alignment.Count > 0)
-            b.AppendLine($"\nDuring the warm-up χ_k rose from {F(r.WarmUp.Alignment[0].Alignment)} to {F(r.WarmUp.Alignment[^1].Alignment)} (mean {F(MeanChi(r.WarmUp))}).");
+            b.AppendLine($"\nDuring the warm-up χ_k went from {F(r.WarmUp.Alignment[0].Alignment)} to {F(r.WarmUp.Alignment[^1].Alignment)} (mean {F(MeanChi(r.WarmUp))}).");
         b.AppendLine();
         b.AppendLine("## Verdict");
         b.AppendLine();

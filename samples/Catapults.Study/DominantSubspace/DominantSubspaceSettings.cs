@@ -23,8 +23,8 @@ public sealed record DominantSubspaceSettings
     /// <summary>Hidden width of each of the two hidden layers (default 64).</summary>
     public int Width { get; init; } = 64;
 
-    /// <summary>Learning rate η (default 0.5).</summary>
-    public double LearningRate { get; init; } = 0.5;
+    /// <summary>Learning rate η (default 0.7: near the edge of stability, where the gradient aligns with the top eigenspace).</summary>
+    public double LearningRate { get; init; } = 0.7;
 
     /// <summary>Mini-batch size (default null: full-batch gradient descent).</summary>
     public int? BatchSize { get; init; }

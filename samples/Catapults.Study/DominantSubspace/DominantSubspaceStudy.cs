@@ -65,6 +65,8 @@ public static class DominantSubspaceStudy
         progress?.Invoke($"{description}; MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters); k = {s.EffectiveRank}");
 
         var warmUp = RunArm("warm-up", model, data, s, null, s.WarmUpSteps, 0, ct);
+        if (warmUp.Outcome == TrainingOutcome.Diverged)
+            return new StudyResult(s, description, parameters, warmUp, double.NaN, Array.Empty<ArmResult>(), clock.Elapsed);
         double atSwitch = Trainer.EvaluateLoss(model, data, LossKind.MeanSquaredError);
         progress?.Invoke($"warm-up: {s.WarmUpSteps} SGD steps, loss {atSwitch:G4}");
         var snapshot = ParameterVector.ParametersOf(model).Select(p => p.detach().clone()).ToList();
