@@ -55,7 +55,8 @@ public sealed class DominantSubspaceRunTests
         var sgd = Run(data, null);
         var dom = Run(data, ProjectedUpdateMode.Dominant);
         var bulk = Run(data, ProjectedUpdateMode.Bulk);
-        TestContext.Out.WriteLine($"dom refreshes {dom.Transform.Refreshes} products {dom.Transform.HessianProducts} eig {string.Join(",", dom.Transform.Eigenspace?.Eigenvalues ?? Array.Empty<double>())}");
+        Assert.That(dom.Transform!.Refreshes, Is.EqualTo(After / 10), "one eigenspace per 10 steps");
+        Assert.That(bulk.Transform!.Eigenspace!.Eigenvalues, Has.Length.EqualTo(Classes));
         TestContext.Out.WriteLine($"loss at switch {sgd.AtSwitch:G6}; after {After} steps: SGD {sgd.Final:G6}, Dom {dom.Final:G6}, Bulk {bulk.Final:G6}");
         dom.Transform!.Dispose();
         bulk.Transform!.Dispose();
