@@ -29,8 +29,8 @@ public static class DominantSubspaceCommand
         var samples = new Option<int?>("--samples") { Description = "Synthetic samples, or images per class for --dataset (default 256)." };
         var dimension = new Option<int?>("--input-dimension") { Description = "Synthetic input dimension (default 16)." };
         var width = new Option<int?>("--width") { Description = "Hidden width of the two hidden layers (default 64)." };
-        var rate = new Option<double?>("--learning-rate") { Description = "Learning rate η (default 0.7)." };
-        var batch = new Option<int?>("--batch-size") { Description = "Mini-batch size (default: full batch)." };
+        var rate = new Option<double?>("--learning-rate") { Description = "Learning rate η (default 0.5)." };
+        var batch = new Option<int?>("--batch-size") { Description = "Mini-batch size (default 16; 0 = full-batch gradient descent)." };
         var warmUp = new Option<int?>("--warm-up-steps") { Description = "SGD steps before the switch (default 200)." };
         var steps = new Option<int?>("--steps") { Description = "Steps of each arm after the switch (default 200)." };
         var rank = new Option<int?>("--rank") { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
@@ -57,7 +57,7 @@ public static class DominantSubspaceCommand
                 InputDimension = parse.GetValue(dimension) ?? preset.InputDimension,
                 Width = parse.GetValue(width) ?? preset.Width,
                 LearningRate = parse.GetValue(rate) ?? preset.LearningRate,
-                BatchSize = parse.GetValue(batch) ?? preset.BatchSize,
+                BatchSize = parse.GetValue(batch) switch { 0 => null, int size => size, null => preset.BatchSize },
                 WarmUpSteps = parse.GetValue(warmUp) ?? preset.WarmUpSteps,
                 Steps = parse.GetValue(steps) ?? preset.Steps,
                 Rank = parse.GetValue(rank) ?? preset.Rank,

@@ -23,11 +23,15 @@ public sealed record DominantSubspaceSettings
     /// <summary>Hidden width of each of the two hidden layers (default 64).</summary>
     public int Width { get; init; } = 64;
 
-    /// <summary>Learning rate η (default 0.7: near the edge of stability, where the gradient aligns with the top eigenspace).</summary>
-    public double LearningRate { get; init; } = 0.7;
+    /// <summary>Learning rate η (default 0.5).</summary>
+    public double LearningRate { get; init; } = 0.5;
 
-    /// <summary>Mini-batch size (default null: full-batch gradient descent).</summary>
-    public int? BatchSize { get; init; }
+    /// <summary>
+    /// Mini-batch size (default 16; null: full-batch gradient descent). With mini-batches the gradient stays aligned
+    /// with the top-k eigenspace (χ_k ≈ 1); full-batch GD below the edge of stability converges those directions and
+    /// χ_k decays.
+    /// </summary>
+    public int? BatchSize { get; init; } = 16;
 
     /// <summary>Plain SGD steps before the switch (default 200).</summary>
     public int WarmUpSteps { get; init; } = 200;
