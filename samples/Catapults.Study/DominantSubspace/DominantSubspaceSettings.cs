@@ -1,0 +1,79 @@
+using Catapults.ML.Data.Images;
+
+namespace Catapults.Study.DominantSubspace;
+
+/// <summary>Settings of the <c>dominant-subspace</c> study; every field has a command-line option.</summary>
+public sealed record DominantSubspaceSettings
+{
+    /// <summary>Null: the synthetic Gaussian-cluster task; otherwise an image dataset read through the loaders.</summary>
+    public ImageDatasetKind? Dataset { get; init; }
+
+    /// <summary>Data root of the image dataset (or CATAPULTS_DATA).</summary>
+    public string? DataRoot { get; init; }
+
+    /// <summary>Classes = outputs (synthetic task; for an image dataset the first this many classes). Default 4.</summary>
+    public int Classes { get; init; } = 4;
+
+    /// <summary>Training samples (synthetic) or samples per class (image dataset). Default 256.</summary>
+    public int Samples { get; init; } = 256;
+
+    /// <summary>Input dimension of the synthetic task (default 16).</summary>
+    public int InputDimension { get; init; } = 16;
+
+    /// <summary>Hidden width of each of the two hidden layers (default 64).</summary>
+    public int Width { get; init; } = 64;
+
+    /// <summary>Learning rate η (default 0.5).</summary>
+    public double LearningRate { get; init; } = 0.5;
+
+    /// <summary>
+    /// Mini-batch size (default 16; null: full-batch gradient descent). With mini-batches the gradient stays aligned
+    /// with the top-k eigenspace (χ_k ≈ 1); full-batch GD below the edge of stability converges those directions and
+    /// χ_k decays.
+    /// </summary>
+    public int? BatchSize { get; init; } = 16;
+
+    /// <summary>Plain SGD steps before the switch (default 200).</summary>
+    public int WarmUpSteps { get; init; } = 200;
+
+    /// <summary>Steps of each arm after the switch (default 200).</summary>
+    public int Steps { get; init; } = 200;
+
+    /// <summary>Dimension k of the dominant subspace (default null: the number of outputs).</summary>
+    public int? Rank { get; init; }
+
+    /// <summary>Refresh the eigenspace every T steps (default 5).</summary>
+    public int RefreshEvery { get; init; } = 5;
+
+    /// <summary>Record χ_k and the top-k eigenvalues every this many steps (default 10).</summary>
+    public int RecordEvery { get; init; } = 10;
+
+    /// <summary>Samples of the Hessian (a fixed subset; default 1024 or all when fewer).</summary>
+    public int HessianSamples { get; init; } = 1024;
+
+    /// <summary>Seed of data, initialisation and batch order (default 0).</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Small preset for a smoke run.</summary>
+    public static DominantSubspaceSettings Quick => new() { Samples = 128, Width = 32, WarmUpSteps = 60, Steps = 60, RecordEvery = 5 };
+
+    /// <summary>The rank in force: <see cref="Rank"/> or the number of outputs.</summary>
+    public int EffectiveRank => Rank ?? Classes;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the option at fault.</summary>
+    public void Validate()
+    {
+        if (Classes < 2) throw new ArgumentException($"--classes must be at least 2, got {Classes}.");
+        if (Samples < 1) throw new ArgumentException($"--samples must be at least 1, got {Samples}.");
+        if (InputDimension < 1) throw new ArgumentException($"--input-dimension must be at least 1, got {InputDimension}.");
+        if (Width < 1) throw new ArgumentException($"--width must be at least 1, got {Width}.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"--learning-rate must be positive, got {LearningRate}.");
+        if (BatchSize is int b && b < 1) throw new ArgumentException($"--batch-size must be at least 1, got {b}.");
+        if (WarmUpSteps < 0) throw new ArgumentException($"--warm-up-steps must be ≥ 0, got {WarmUpSteps}.");
+        if (Steps < 1) throw new ArgumentException($"--steps must be at least 1, got {Steps}.");
+        if (EffectiveRank < 1) throw new ArgumentException($"--rank must be at least 1, got {EffectiveRank}.");
+        if (RefreshEvery < 1) throw new ArgumentException($"--refresh-every must be at least 1, got {RefreshEvery}.");
+        if (RecordEvery < 1) throw new ArgumentException($"--record-every must be at least 1, got {RecordEvery}.");
+        if (HessianSamples < 1) throw new ArgumentException($"--hessian-samples must be at least 1, got {HessianSamples}.");
+    }
+}

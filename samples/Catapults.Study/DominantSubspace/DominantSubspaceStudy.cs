@@ -1,0 +1,118 @@
+using Catapults.ML.Data;
+using Catapults.ML.Data.Images;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Subspaces;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.Study.DominantSubspace;
+
+/// <summary>One arm of the study after the switch: its loss curve and alignment records.</summary>
+public sealed record ArmResult(string Name, IReadOnlyList<(int Step, double Loss)> Losses, IReadOnlyList<SubspaceAlignmentRecord> Alignment,
+    TrainingOutcome Outcome, double? FinalLoss, int Refreshes, long HessianProducts);
+
+/// <summary>The whole study: the shared warm-up and the three arms (SGD, Dom-SGD, Bulk-SGD).</summary>
+public sealed record StudyResult(DominantSubspaceSettings Settings, string DataDescription, long ParameterCount, ArmResult WarmUp,
+    double LossAtSwitch, IReadOnlyList<ArmResult> Arms, TimeSpan WallTime);
+
+/// <summary>Runs the study: SGD for the warm-up, then SGD, Dom-SGD and Bulk-SGD from the same weights.</summary>
+public static class DominantSubspaceStudy
+{
+    /// <summary>Loads or generates the data: one-hot MSE targets with <see cref="DominantSubspaceSettings.Classes"/> outputs.</summary>
+    public static (TensorDataset Data, string Description) LoadData(DominantSubspaceSettings s)
+    {
+        if (s.Dataset is ImageDatasetKind kind)
+        {
+            var image = ImageDatasets.Load(kind, new ImageDatasetOptions
+            {
+                Classes = Enumerable.Range(0, s.Classes).ToArray(), SamplesPerClass = s.Samples, Seed = s.Seed,
+                Labels = LabelMapping.OneHot, Normalization = PixelNormalization.Standardize,
+            }, s.DataRoot);
+            return (image.Data, $"{image.DatasetName}: classes 0..{s.Classes - 1}, {image.Data.Count} images, d = {image.Data.FeatureDimension}");
+        }
+        return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension}, {s.Samples} samples, one-hot targets");
+    }
+
+    // Class centres N(0, 2²/d·I·d) so that clusters overlap moderately; x = centre + N(0, I)/√d·√d.
+    private static TensorDataset Clusters(DominantSubspaceSettings s)
+    {
+        using var g = Seeding.TorchGenerator(s.Seed, Seeding.Stream.Data);
+        using var scope = torch.NewDisposeScope();
+        var centres = torch.randn(new long[] { s.Classes, s.InputDimension }, generator: g) * 1.5;
+        var labels = torch.randint(0, s.Classes, new long[] { s.Samples }, generator: g, dtype: ScalarType.Int64);
+        var x = centres.index_select(0, labels) + torch.randn(new long[] { s.Samples, s.InputDimension }, generator: g);
+        var y = nn.functional.one_hot(labels, s.Classes).to(ScalarType.Float32);
+        return new TensorDataset(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), "clusters");
+    }
+
+    /// <summary>Runs warm-up and arms; <paramref name="progress"/> gets one line per phase.</summary>
+    public static StudyResult Run(DominantSubspaceSettings s, Action<string>? progress = null, CancellationToken ct = default)
+    {
+        s.Validate();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (data, description) = LoadData(s);
+        using var _ = data;
+        int outputs = data.TargetDimension;
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = (int)data.FeatureDimension, HiddenWidths = new[] { s.Width, s.Width }, OutputCount = outputs,
+            Activation = ActivationKind.Tanh, Parameterization = Parameterization.Ntk, Seed = s.Seed,
+        });
+        long parameters = ParameterVector.Count(model);
+        progress?.Invoke($"{description}; MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters); k = {s.EffectiveRank}");
+
+        var warmUp = RunArm("warm-up", model, data, s, null, s.WarmUpSteps, 0, ct);
+        if (warmUp.Outcome == TrainingOutcome.Diverged)
+            return new StudyResult(s, description, parameters, warmUp, double.NaN, Array.Empty<ArmResult>(), clock.Elapsed);
+        double atSwitch = Trainer.EvaluateLoss(model, data, LossKind.MeanSquaredError);
+        progress?.Invoke($"warm-up: {s.WarmUpSteps} SGD steps, loss {atSwitch:G4}");
+        var snapshot = ParameterVector.ParametersOf(model).Select(p => p.detach().clone()).ToList();
+
+        var arms = new List<ArmResult>();
+        foreach (var mode in new[] { ProjectedUpdateMode.Full, ProjectedUpdateMode.Dominant, ProjectedUpdateMode.Bulk })
+        {
+            using (torch.no_grad())
+            {
+                var current = ParameterVector.ParametersOf(model);
+                for (int i = 0; i < current.Count; i++) current[i].copy_(snapshot[i]);
+            }
+            string name = mode switch { ProjectedUpdateMode.Full => "SGD", ProjectedUpdateMode.Dominant => "Dom-SGD", _ => "Bulk-SGD" };
+            var arm = RunArm(name, model, data, s, mode, s.Steps, s.WarmUpSteps, ct);
+            arms.Add(arm);
+            progress?.Invoke($"{name}: final loss {arm.FinalLoss:G4} ({arm.Outcome}), {arm.Refreshes} eigenspace refreshes, {arm.HessianProducts} HVPs");
+        }
+        foreach (var t in snapshot) t.Dispose();
+        return new StudyResult(s, description, parameters, warmUp, atSwitch, arms, clock.Elapsed);
+    }
+
+    private static ArmResult RunArm(string name, FullyConnectedNetwork model, TensorDataset data, DominantSubspaceSettings s,
+        ProjectedUpdateMode? mode, int steps, int offset, CancellationToken ct)
+    {
+        var hessian = new HessianOptions { SubsetSize = s.HessianSamples, SubsetSeed = s.Seed };
+        using var transform = mode is { } m && m != ProjectedUpdateMode.Full
+            ? new DominantSubspaceTransform(new DominantSubspaceOptions { Mode = m, Rank = s.EffectiveRank, RefreshEvery = s.RefreshEvery, Hessian = hessian })
+            : null;
+        using var alignment = new SubspaceAlignmentObserver(new SubspaceAlignmentObserverOptions { Every = s.RecordEvery, Rank = s.EffectiveRank, Hessian = hessian });
+        var losses = new LossRecorder(offset);
+        if (steps == 0) return new ArmResult(name, losses.Points, Array.Empty<SubspaceAlignmentRecord>(), TrainingOutcome.BudgetReached, null, 0, 0);
+        using var trainer = new Trainer(model, new TrainingOptions
+        {
+            LearningRate = s.LearningRate, BatchSize = s.BatchSize, MaxSteps = steps, ShuffleSeed = s.Seed + offset,
+            FullLossEvery = s.BatchSize is null ? 0 : 1, UpdateTransform = transform,
+        });
+        var result = trainer.Run(data, new ITrainingObserver[] { losses, alignment }, ct);
+        var records = alignment.Records.Select(r => r with { Step = r.Step + offset }).ToList();
+        return new ArmResult(name, losses.Points, records, result.Outcome, result.FinalTrainingLoss, transform?.Refreshes ?? 0, transform?.HessianProducts ?? 0);
+    }
+
+    private sealed class LossRecorder(int offset) : ITrainingObserver
+    {
+        public List<(int Step, double Loss)> Points { get; } = new();
+
+        public void OnStepCompleted(StepRecord record, TrainingContext context) =>
+            Points.Add((record.Step + offset, record.FullTrainingLoss ?? record.BatchLoss));
+    }
+}

@@ -1,0 +1,75 @@
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Spectra;
+
+public sealed class GaussNewtonTests
+{
+    private static FullyConnectedNetwork Mlp(long seed)
+    {
+        var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 3, HiddenWidths = new[] { 8 }, OutputCount = 2, UseBias = true,
+            Activation = ActivationKind.Tanh, Seed = seed,
+        });
+        net.to(ScalarType.Float64);
+        return net;
+    }
+
+    [Test]
+    public void OperatorEqualsTwoOverNJtJ()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int n = 10;
+        using var net = Mlp(1);
+        var x = SpectraTestSupport.Inputs(n, 3, 2).to(ScalarType.Float64);
+        using var gn = new GaussNewtonOperator(net, x, chunkSize: 4);
+        var j = ExplicitJacobian.Compute(net, x).to(ScalarType.Float64);
+        TensorAssert.AllClose(gn.ToDense(), torch.mm(j.t(), j) * (2.0 / n), 1e-10, 1e-12, "G = (2/n)JᵀJ");
+    }
+
+    [Test]
+    public void NonzeroSpectrumIsNtkSpectrumScaledAndShortcutAgreesWithOperator()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int n = 6, k = 4;
+        using var net = Mlp(3);
+        var x = SpectraTestSupport.Inputs(n, 3, 4).to(ScalarType.Float64);
+        using var gn = new GaussNewtonOperator(net, x);
+        var (gValues, gVectors) = SpectraTestSupport.EighDescending(gn.ToDense());
+        var (kValues, _) = SpectraTestSupport.EighDescending(ExplicitJacobian.Kernel(net, x));
+        // P = 50 > nO = 12: G has nO nonzero eigenvalues (2/n)·λ(K) and P − nO zeros.
+        Assert.That(gValues.Take(n * 2).ToArray(), Is.EqualTo(kValues.Select(l => 2.0 / n * l).ToArray()).Within(1e-9));
+        Assert.That(gValues.Skip(n * 2).Select(Math.Abs).Max(), Is.LessThan(1e-10));
+
+        using var shortcut = GaussNewton.TopEigenpairsFromNtk(net, x, k, lanczos: new LanczosOptions { Tolerance = 1e-12 });
+        Assert.That(shortcut.Values, Is.EqualTo(gValues.Take(k).ToArray()).Within(1e-7));
+        for (int i = 0; i < k; i++)
+        {
+            double overlap = Math.Abs(torch.dot(shortcut.Vectors[.., i], gVectors[.., i]).ToDouble());
+            Assert.That(overlap, Is.EqualTo(1.0).Within(1e-7), $"eigenvector {i}");
+        }
+        // And the operator's own Lanczos solve agrees.
+        using var lanczos = LanczosEigensolver.Solve(gn, k, new LanczosOptions { Tolerance = 1e-10, DenseThreshold = 0 });
+        Assert.That(lanczos.Values, Is.EqualTo(shortcut.Values).Within(1e-7));
+    }
+
+    [Test]
+    public void GaussNewtonEqualsHessianForLinearModelUnderMse()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Nets.Linear(4, bias: true, outputs: 2, seed: 5);
+        net.to(ScalarType.Float64);
+        var x = SpectraTestSupport.Inputs(12, 4, 6).to(ScalarType.Float64);
+        using var g = Seeding.TorchGenerator(7, Seeding.Stream.Data);
+        var y = torch.randn(new long[] { 12, 2 }, generator: g);
+        using var gn = new GaussNewtonOperator(net, x);
+        using var h = new HessianOperator(net, x, y, LossKind.MeanSquaredError);
+        TensorAssert.AllClose(gn.ToDense(), h.ToDense(), 1e-10, 1e-12, "G = H for a linear model");
+    }
+}

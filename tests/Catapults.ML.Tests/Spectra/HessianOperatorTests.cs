@@ -1,0 +1,178 @@
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Spectra;
+
+public sealed class HessianOperatorTests
+{
+    private static FullyConnectedNetwork Float64Mlp(int d, int width, int outputs, long seed)
+    {
+        var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = d, HiddenWidths = new[] { width }, OutputCount = outputs, UseBias = true,
+            Activation = ActivationKind.Tanh, Parameterization = Parameterization.Ntk, Seed = seed,
+        });
+        net.to(ScalarType.Float64);
+        return net;
+    }
+
+    // Standard parameterisation: f = W x with forward multiplier 1, so the Hessian in W carries no 1/d factor.
+    private static FullyConnectedNetwork StandardLinear(int d, int outputs, long seed)
+    {
+        var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = d, HiddenWidths = Array.Empty<int>(), OutputCount = outputs, UseBias = false,
+            Parameterization = Parameterization.Standard, Seed = seed,
+        });
+        net.to(ScalarType.Float64);
+        return net;
+    }
+
+    private static Tensor Targets(int n, int outputs, long seed)
+    {
+        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
+        return torch.randn(new long[] { n, outputs }, generator: g);
+    }
+
+    [Test]
+    public void LinearLeastSquaresHessianIsTwoOverNXtX()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int n = 20, d = 5;
+        using var net = StandardLinear(d, 1, 0);
+        var x = SpectraTestSupport.Inputs(n, d, 1).to(ScalarType.Float64);
+        var y = Targets(n, 1, 2);
+        using var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError);
+        var expected = torch.mm(x.t(), x) * (2.0 / n);
+        TensorAssert.AllClose(op.ToDense(), expected, 1e-10, 1e-12, "H = (2/n)XᵀX");
+    }
+
+    [Test]
+    public void TwoClassCrossEntropyHessianIsLogisticRegressionHessian()
+    {
+        // Logits z = W x (W [2, d], no bias). With p = σ(z₁ − z₀), the per-sample Hessian of −log softmax in z is
+        // σ(1−σ)[[1, −1], [−1, 1]], so H = [[A, −A], [−A, A]] with A = (1/n) Xᵀ diag(σ(1−σ)) X, the logistic-regression
+        // Hessian in w = w₁ − w₀.
+        using var scope = torch.NewDisposeScope();
+        const int n = 30, d = 4;
+        using var net = StandardLinear(d, 2, 3);
+        var x = SpectraTestSupport.Inputs(n, d, 4).to(ScalarType.Float64);
+        using var g = Seeding.TorchGenerator(5, Seeding.Stream.Data);
+        var labels = torch.randint(0, 2, new long[] { n }, generator: g, dtype: ScalarType.Int64);
+        using var op = new HessianOperator(net, x, labels, LossKind.CrossEntropy);
+
+        Assert.That(net.Layers[0].WeightScale, Is.EqualTo(1.0));
+        var w = net.Layers[0].Weight.detach();
+        var margin = torch.mv(x, w[1] - w[0]);
+        var s = torch.sigmoid(margin);
+        var a = torch.mm(x.t() * (s * (1 - s)).unsqueeze(0), x) / n;
+        var expected = torch.cat(new[] { torch.cat(new[] { a, -a }, 1), torch.cat(new[] { -a, a }, 1) }, 0);
+        TensorAssert.AllClose(op.ToDense(), expected, 1e-10, 1e-12, "H = [[A, −A], [−A, A]]");
+    }
+
+    [Test]
+    public void HessianVectorProductMatchesCentralFiniteDifference()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int n = 24;
+        using var net = Float64Mlp(3, 8, 2, seed: 6);
+        var x = SpectraTestSupport.Inputs(n, 3, 7).to(ScalarType.Float64);
+        var y = Targets(n, 2, 8);
+        using var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError, new HessianOptions { ChunkSize = 7 });
+        using var g = Seeding.TorchGenerator(9, Seeding.Stream.Data);
+        var v = torch.randn(new[] { op.Dimension }, ScalarType.Float64, generator: g);
+        var hv = op.Apply(v);
+
+        const double eps = 1e-5;
+        var parameters = ParameterVector.ParametersOf(net);
+        var steps = ParameterVector.Split(v, parameters.Cast<Tensor>().ToList());
+        void Shift(double by) { using var ng = torch.no_grad(); for (int i = 0; i < parameters.Count; i++) parameters[i].add_(steps[i] * by); }
+        Shift(eps);
+        var plus = op.Gradient();
+        Shift(-2 * eps);
+        var minus = op.Gradient();
+        Shift(eps);
+        var fd = (plus - minus) / (2 * eps);
+        TensorAssert.AllClose(hv, fd, 1e-6, 1e-8, "Hv vs central difference");
+
+        // Streaming in chunks of 7 and one retained graph give the same product.
+        using var whole = new HessianOperator(net, x, y, LossKind.MeanSquaredError);
+        TensorAssert.AllClose(whole.Apply(v), hv, 1e-12, 1e-12, "chunked vs whole");
+        Assert.That(op.SampleCount, Is.EqualTo(n));
+    }
+
+    [Test]
+    public void IndefiniteHessianGivesSignedExtremeEigenvalues()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int n = 16;
+        using var net = Float64Mlp(3, 6, 2, seed: 10);
+        var x = SpectraTestSupport.Inputs(n, 3, 11).to(ScalarType.Float64);
+        // Targets far from the outputs make the residual term of the Hessian large, hence indefinite.
+        var y = Targets(n, 2, 12) * 5;
+        using var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError);
+        var (all, _) = SpectraTestSupport.EighDescending(op.ToDense());
+        Assert.That(all[^1], Is.LessThan(-1e-3), "the test problem must be indefinite");
+        double magnitude = all.OrderByDescending(Math.Abs).First();
+
+        var options = new LanczosOptions { Tolerance = 1e-10, DenseThreshold = 0 };
+        options.Which = SpectrumEnd.LargestAlgebraic;
+        using (var top = op.TopEigenpairs(2, options)) Assert.That(top.Values, Is.EqualTo(all.Take(2).ToArray()).Within(1e-7));
+        options.Which = SpectrumEnd.SmallestAlgebraic;
+        using (var bottom = op.TopEigenpairs(2, options)) Assert.That(bottom.Values, Is.EqualTo(new[] { all[^1], all[^2] }).Within(1e-7));
+        options.Which = SpectrumEnd.LargestMagnitude;
+        using (var mag = op.TopEigenpairs(1, options)) Assert.That(mag.Values[0], Is.EqualTo(magnitude).Within(1e-7));
+    }
+
+    [Test]
+    public void WarmStartFromPreviousEigenvectorsNeedsFewerProducts()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(4, 10, 3, seed: 13);
+        var x = SpectraTestSupport.Inputs(32, 4, 14).to(ScalarType.Float64);
+        var y = Targets(32, 3, 15);
+        using var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError);
+        var options = new LanczosOptions { Tolerance = 1e-8 };
+        using var cold = op.TopEigenpairs(3, options);
+        using var warm = op.TopEigenpairs(3, options, cold.Vectors);
+        Assert.That(warm.Values, Is.EqualTo(cold.Values).Within(1e-6));
+        Assert.That(warm.OperatorApplications, Is.LessThan(cold.OperatorApplications));
+    }
+
+    [Test]
+    public void SubsetOptionUsesThatManySamples()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(3, 4, 1, seed: 16);
+        var x = SpectraTestSupport.Inputs(40, 3, 17).to(ScalarType.Float64);
+        var y = Targets(40, 1, 18);
+        using var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError, new HessianOptions { SubsetSize = 10 });
+        Assert.That(op.SampleCount, Is.EqualTo(10));
+        Assert.Throws<ArgumentException>(() => new HessianOperator(net, x, y.narrow(0, 0, 5), LossKind.MeanSquaredError));
+        Assert.Throws<ArgumentException>(() => new HessianOptions { ChunkSize = 0 }.Validate());
+    }
+
+    [Test]
+    public void HessianProductsAndSolvesDoNotLeak()
+    {
+        using var net = Float64Mlp(3, 6, 2, seed: 19);
+        var x = SpectraTestSupport.Inputs(20, 3, 20).to(ScalarType.Float64);
+        var y = Targets(20, 2, 21);
+        void Run()
+        {
+            using var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError, new HessianOptions { ChunkSize = 8 });
+            using var r = op.TopEigenpairs(2);
+            using var g = op.Gradient();
+            using var retained = new HessianOperator(net, x, y, LossKind.MeanSquaredError);
+            using var r2 = retained.TopEigenpairs(2);
+        }
+        TensorAssert.NoLeak(Run, Run, "Hessian operator");
+        x.Dispose();
+        y.Dispose();
+    }
+}
