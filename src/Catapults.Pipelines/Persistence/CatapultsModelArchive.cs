@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Models;
+using Catapults.ML.Serialization;
 using Catapults.ML.Runtime;
 using Catapults.Pipelines.Trainers;
 using Catapults.Pipelines.Transformers;
