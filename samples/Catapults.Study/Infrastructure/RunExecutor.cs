@@ -27,8 +27,14 @@ public sealed class RunHooks
     /// <summary>Column of <see cref="Probes"/> that holds λ_max, used by the catapult detector; null: none.</summary>
     public string? SharpnessColumn { get; init; }
 
+    /// <summary>Replaces the configuration's schedule (e.g. a rate an observer raises); the run is then not resumable.</summary>
+    public ILearningRateSchedule? Schedule { get; init; }
+
     /// <summary>Called after each step with the number of updates made.</summary>
     public Action<int>? Progress { get; init; }
+
+    /// <summary>Whether the run can be checkpointed and resumed (no extra observers, no replaced schedule).</summary>
+    public bool Resumable => Observers.Count == 0 && Schedule is null;
 
     /// <summary>Called after training, before the model is disposed (e.g. for extra measurements).</summary>
     public Action<NetworkModule, RunOutcome>? AfterTraining { get; init; }
@@ -48,7 +54,7 @@ public static class RunExecutor
         hooks ??= new RunHooks();
         if (resume && File.Exists(Path.Combine(directory, "summary.json")))
             return RunDirectory.Read(directory);
-        bool canResume = resume && hooks.Observers.Count == 0 && Checkpoint.Exists(directory);
+        bool canResume = resume && hooks.Resumable && Checkpoint.Exists(directory);
         if (!canResume)
         {
             if (Directory.Exists(directory)) Directory.Delete(directory, true);
@@ -63,7 +69,7 @@ public static class RunExecutor
             Optimizer = Enum.Parse<OptimizerKind>(config.Optimizer),
             OptimizerSettings = config.Momentum is double m ? new OptimizerOptions { Momentum = m } : new OptimizerOptions(),
             LearningRate = config.LearningRate,
-            Schedule = config.Schedule(),
+            Schedule = hooks.Schedule ?? config.Schedule(),
             BatchSize = config.BatchSize,
             MaxSteps = config.MaxSteps,
             TargetLoss = config.TargetLoss,
@@ -132,7 +138,7 @@ public static class RunExecutor
             if (updates % config.RecordEvery == 0)
             {
                 Record(updates, record.LearningRate, record.BatchLoss);
-                if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && hooks.Observers.Count == 0)
+                if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && hooks.Resumable)
                     Checkpoint.Save(directory, context.Model, trainer.Optimizer,
                         new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList()));
             }
