@@ -30,7 +30,7 @@ public static class BatchSweepCommand
         var batches = new Option<string?>("--batch-sizes") { Description = "Comma-separated batch sizes; gd = n (default gd,50,10,5)." };
         var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit of the full batch at initialisation (default 0.9)." };
         var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
-        var steps = new Option<int?>("--max-steps") { Description = "Step budget per run (default 3000; quick 600)." };
+        var steps = new Option<int?>("--max-steps") { Description = "Step budget per run (default 3000; quick 400)." };
         var target = new Option<double?>("--target-loss") { Description = "Stop at this full training loss (default 1e-3)." };
         var record = new Option<int?>("--record-every") { Description = "Steps between rows of steps.csv (default 10)." };
         var checkpoint = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 500)." };

@@ -9,7 +9,7 @@ public sealed record BatchSweepSettings
     /// <summary>About a minute: n = 500, width 256, 2 seeds, a short budget.</summary>
     public static BatchSweepSettings Quick { get; } = new()
     {
-        TrainCount = 500, TestCount = 500, Width = 256, Seeds = 2, MaxSteps = 600, RecordEvery = 10, CheckpointEvery = 200,
+        TrainCount = 500, TestCount = 500, Width = 256, Seeds = 2, MaxSteps = 400, RecordEvery = 10, CheckpointEvery = 200,
     };
 
     /// <summary>Training samples n.</summary>

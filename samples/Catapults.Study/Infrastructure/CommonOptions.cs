@@ -27,7 +27,7 @@ public sealed class CommonOptions
     /// <summary>--n-test.</summary>
     public Option<int?> TestCount { get; } = new("--n-test") { Description = "Test samples." };
     /// <summary>--threads.</summary>
-    public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (1 gives bit-identical reruns and resumes)." };
+    public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default 1: the study's small models run fastest on one thread of a busy machine, and one thread gives bit-identical reruns and resumes)." };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -69,7 +69,7 @@ public sealed class CommonOptions
     /// <summary>Configures libtorch's thread count.</summary>
     public int? ConfigureThreads(ParseResult parse)
     {
-        int? threads = parse.GetValue(Threads);
+        int? threads = parse.GetValue(Threads) ?? 1;
         if (threads is < 1) throw new ConfigurationException($"--threads must be at least 1, got {threads}.");
         TorchRuntime.Configure(new RuntimeOptions { Threads = threads });
         return threads;

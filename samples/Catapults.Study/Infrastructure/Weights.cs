@@ -7,8 +7,8 @@ namespace Catapults.Study.Infrastructure;
 
 /// <summary>
 /// Network weights as safetensors: one float32 tensor per trainable parameter, named as
-/// <see cref="NetworkModule.TrainableParameters"/> names it (e.g. <c>layers.0.weight</c> [width, d] and
-/// <c>layers.1.weight</c> [1, width] for fcn-2, stored unscaled: the NTK scale 1/√fan_in is applied in the forward pass).
+/// <see cref="NetworkModule.TrainableParameters"/> names it (e.g. <c>layers.0.weight</c> [width, d], <c>layers.0.bias</c>
+/// [width], <c>layers.1.weight</c> [1, width] and <c>layers.1.bias</c> [1] for fcn-2, stored unscaled: the NTK scale 1/√fan_in is applied in the forward pass).
 /// </summary>
 public static class Weights
 {
