@@ -39,6 +39,12 @@ public sealed class MarkdownReport(string title)
     /// <summary>Prints a table on the console (Spectre.Console).</summary>
     public static void Print(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Logs and pipes get the plain markdown table: nothing wrapped, nothing cut at 80 columns.
+            Console.WriteLine(new MarkdownReport("x").Table(header, rows)._text.ToString()[4..].TrimEnd());
+            return;
+        }
         var table = new Table();
         foreach (var h in header) table.AddColumn(Spectre.Console.Markup.Escape(h));
         foreach (var r in rows) table.AddRow(r.Select(Spectre.Console.Markup.Escape).ToArray());
