@@ -42,7 +42,7 @@ public sealed class MarkdownReport(string title)
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             // Logs and pipes get the plain markdown table: nothing wrapped, nothing cut at 80 columns.
-            Console.WriteLine(new MarkdownReport("x").Table(header, rows)._text.ToString()[4..].TrimEnd());
+            Console.WriteLine(new MarkdownReport("x").Table(header, rows)._text.ToString()[5..].TrimEnd());
             return;
         }
         var table = new Table();
