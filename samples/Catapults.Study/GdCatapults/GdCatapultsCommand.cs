@@ -61,7 +61,7 @@ public static class GdCatapultsCommand
                 using (var model = RunExecutor.CreateModel(config, data))
                     eta0 = initialFraction * CriticalLearningRate.Compute(model, data.Train.Features).Value;
                 config = config with { LearningRate = eta0 };
-                var raiser = new RateRaiser(eta0, phaseSteps, raiseFactor, data.Train.Features);
+                var raiser = new RateRaiser(eta0, phaseSteps, raiseCount, raiseFactor, data.Train.Features);
                 var probes = new List<IStepProbe> { new CriticalRateProbe(data.Train.Features) };
                 if (data.ReferenceAgop is { } reference) probes.Add(new AlignmentProbe(data.Test, reference));
                 var items = new[] { new StudyProgress.Item(config.Label, config.MaxSteps) };
@@ -78,8 +78,8 @@ public static class GdCatapultsCommand
         return command;
     }
 
-    /// <summary>Raises the rate to factor × η_crit(full batch) every <c>phase</c> steps, from the weights the next step starts at.</summary>
-    private sealed class RateRaiser(double initial, int phase, double factor, TorchSharp.torch.Tensor inputs) : ITrainingObserver
+    /// <summary>Raises the rate to factor × η_crit(full batch) every <c>phase</c> steps (<c>raises</c> times, then one phase to settle), from the weights the next step starts at.</summary>
+    private sealed class RateRaiser(double initial, int phase, int raises, double factor, TorchSharp.torch.Tensor inputs) : ITrainingObserver
     {
         public AdjustableSchedule Schedule { get; } = new(initial);
         public List<Milestone> Milestones { get; } = new();
@@ -87,7 +87,7 @@ public static class GdCatapultsCommand
         public void OnStepCompleted(StepRecord record, TrainingContext context)
         {
             int next = record.Step + 1;
-            if (next % phase != 0 || next >= (context.Options.MaxSteps ?? int.MaxValue)) return;
+            if (next % phase != 0 || Milestones.Count >= raises) return;
             var crit = CriticalLearningRate.Compute(context.Model, inputs).Value;
             if (!double.IsFinite(crit) || crit <= 0) return;
             double rate = factor * crit;

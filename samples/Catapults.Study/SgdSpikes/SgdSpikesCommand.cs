@@ -26,7 +26,7 @@ public static class SgdSpikesCommand
         var batch = new Option<int?>("--batch-size") { Description = "Batch size b (default 10)." };
         var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default 0.95: above the η_crit of many batches, below the full batch's)." };
         var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
-        var steps = new Option<int?>("--steps") { Description = "SGD steps (default 1000; quick 300)." };
+        var steps = new Option<int?>("--steps") { Description = "SGD steps (default 3000; quick 300)." };
         var record = new Option<int?>("--record-every") { Description = "Steps between full-loss and PL_s records (default 5)." };
         var probe = new Option<int?>("--probe-size") { Description = "Probe-set size for the NTK eigenvectors (default 256; quick 128)." };
         foreach (Option o in new Option[] { batch, fraction, rate, steps, record, probe }) command.Options.Add(o);
@@ -38,7 +38,7 @@ public static class SgdSpikesCommand
             int b = Cli.BatchSize(parse.GetValue(batch) ?? 10, dataSettings.TrainCount, "--batch-size");
             double frac = Cli.PositiveRate(parse.GetValue(fraction) ?? 0.95, "--rate-fraction");
             double? fixedRate = parse.GetValue(rate) is double r0 ? Cli.PositiveRate(r0, "--learning-rate") : null;
-            int maxSteps = parse.GetValue(steps) ?? (quick ? 300 : 1000);
+            int maxSteps = parse.GetValue(steps) ?? (quick ? 300 : 3000);
             int recordEvery = parse.GetValue(record) ?? 5;
             int probeSize = parse.GetValue(probe) ?? (quick ? 128 : 256);
             if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
