@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Models;
 using Catapults.ML.Features;
+using Catapults.ML.Serialization;
 using Catapults.ML.Runtime;
 using Catapults.Pipelines.Features;
 using Catapults.Pipelines.Trainers;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Catapults.ML.Models;
+using Catapults.ML.Serialization;
 using Catapults.ML.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Catapults.ML.Models;
+using Catapults.ML.Serialization;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Tests.Support;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace Catapults.Pipelines.Persistence;
+namespace Catapults.ML.Serialization;
 
 /// <summary>Element types of the safetensors format (the names are the format's dtype strings).</summary>
 public enum SafetensorsDataType

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.GdCatapults;
+
+/// <summary>Figures and report of gd-catapults.</summary>
+public static class GdCatapultsReport
+{
+    /// <summary>Writes the figures (per seed) and report.md, and prints the per-catapult table.</summary>
+    public static void Write(string output, StudyData data, IReadOnlyList<(RunOutcome Run, IReadOnlyList<Milestone> Raises)> runs, double factor, int phase)
+    {
+        var report = new MarkdownReport("GD catapults: the learning rate raised above η_crit in steps")
+            .Paragraph($"Full-batch GD on {data.Name} (n = {data.Train.Count}). The rate starts below η_crit; every {phase} steps it is raised to " +
+                       $"{factor:G3} × η_crit(full batch) at that step, so each raise is above the current critical rate. λ_max is the top eigenvalue of " +
+                       "the NTK Gram matrix K on the training inputs and η_crit = n / λ_max (MSE, L = (1/n) Σ‖f − y‖²). Catapults are detected on the " +
+                       "recorded training loss and must lower λ_max. The rows after each catapult are taken at its end step (the loss back at its start level).");
+        var header = new[] { "run", "catapult", "start", "peak", "end", "peak / start loss", "λ_max before", "λ_max after", "test loss after", "AGOP alignment after" };
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var (run, raises) in runs)
+        {
+            int alignCol = Column(run, "agop_alignment");
+            int k = 0;
+            foreach (var e in run.Events)
+            {
+                var after = run.Rows.FirstOrDefault(r => r.Step >= e.EndStep) ?? run.Rows[^1];
+                rows.Add(new[]
+                {
+                    run.Config.Label, (++k).ToString(CultureInfo.InvariantCulture), e.StartStep.ToString(CultureInfo.InvariantCulture),
+                    e.PeakStep.ToString(CultureInfo.InvariantCulture), e.EndStep.ToString(CultureInfo.InvariantCulture), e.PeakRatio.ToString("F2", CultureInfo.InvariantCulture),
+                    F(e.SharpnessBefore), F(e.SharpnessAfter), F(after.TestLoss), alignCol >= 0 ? F(after.Extra[alignCol]) : "n/a",
+                });
+            }
+            string png = $"{run.Config.Label}-dynamics.png";
+            DrawDynamics(Path.Combine(output, png), run);
+            report.Heading(run.Config.Label)
+                .Paragraph($"Outcome {run.Summary.Outcome} after {run.Summary.Steps} steps; {run.Summary.Catapults} catapults; final test loss {F(run.Summary.TestLoss)}, " +
+                           $"AGOP alignment {F(run.Summary.AgopAlignment)}. Raises: " +
+                           string.Join(", ", raises.Select(m => $"step {m.Step} → η = {m.Rate:G4}")) + $" (initial η = {run.Config.LearningRate:G4}).")
+                .Image("loss, λ_max and η_crit", png);
+        }
+        report.Heading("After each catapult").Table(header, rows);
+        MarkdownReport.Print(header, rows);
+        Console.WriteLine($"report: {report.Write(output)}");
+    }
+
+    private static int Column(RunOutcome run, string name)
+    {
+        var header = File.ReadLines(Path.Combine(run.Directory, "steps.csv")).First().Split(',');
+        return Array.IndexOf(header, name) - 5;
+    }
+
+    private static void DrawDynamics(string path, RunOutcome run)
+    {
+        int lam = Column(run, "lambda_max"), crit = Column(run, "eta_crit");
+        var steps = run.Rows.Select(r => (double)r.Step).ToList();
+        var markers = run.Events.Select(e => (double)e.StartStep).ToList();
+        string stem = path[..^4];
+        Plots.Draw(stem + "-loss.png", "Training and test loss (dashed: catapult starts)", "step", "loss",
+            new[] { new Series("train", steps, run.Rows.Select(r => r.TrainLoss).ToList()), new Series("test", steps, run.Rows.Select(r => r.TestLoss).ToList()) },
+            lines: true, logY: true, markers, "catapult", height: 380);
+        Plots.Draw(stem + "-sharpness.png", "λ_max(K) (dashed: catapult starts)", "step", "λ_max",
+            new[] { new Series("λ_max(K)", steps, run.Rows.Select(r => r.Extra[lam] ?? double.NaN).ToList()) }, lines: true, logY: true, markers, "catapult", height: 380);
+        Plots.Draw(stem + "-rates.png", "η_crit and η (dashed: catapult starts)", "step", "rate",
+            new[]
+            {
+                new Series("η_crit = n / λ_max", steps, run.Rows.Select(r => r.Extra[crit] ?? double.NaN).ToList()),
+                new Series("η", steps, run.Rows.Select(r => r.LearningRate).ToList()),
+            }, lines: true, logY: true, markers, "catapult", height: 380);
+        Compose(path, new[] { stem + "-loss.png", stem + "-sharpness.png", stem + "-rates.png" });
+    }
+
+    /// <summary>Stacks PNG panels vertically into one image.</summary>
+    private static void Compose(string path, IReadOnlyList<string> panels)
+    {
+        var bitmaps = panels.Select(p => SkiaSharp.SKBitmap.Decode(p)).ToList();
+        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(bitmaps.Max(b => b.Width), bitmaps.Sum(b => b.Height)));
+        surface.Canvas.Clear(SkiaSharp.SKColors.White);
+        int y = 0;
+        foreach (var b in bitmaps) { surface.Canvas.DrawBitmap(b, 0, y); y += b.Height; b.Dispose(); }
+        using var image = surface.Snapshot();
+        using var encoded = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 90);
+        using (var file = File.OpenWrite(path)) encoded.SaveTo(file);
+        foreach (var p in panels) File.Delete(p);
+    }
+
+    private static string F(double? v) => v is double d && double.IsFinite(d) ? d.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Catapults.ML.Models;
+using Catapults.ML.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>
+/// A run's checkpoint in <c>checkpoint/</c>: weights (weights.safetensors), optimiser state (optimizer.bin, TorchSharp's
+/// state-dict format), and state.json (next step, divergence reference loss, recorded rows, wall time so far). Written
+/// to a temporary folder and renamed, so a kill while writing leaves the previous checkpoint intact.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>The state kept besides the tensors.</summary>
+    public sealed record State(int Step, double? ReferenceLoss, double WallSeconds, IReadOnlyList<StepRow> Rows);
+
+    /// <summary>The checkpoint folder of a run directory.</summary>
+    public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, "checkpoint");
+
+    /// <summary>Writes the checkpoint of <paramref name="model"/> and <paramref name="optimizer"/>.</summary>
+    public static void Save(string runDirectory, NetworkModule model, optim.Optimizer optimizer, State state)
+    {
+        string final = FolderOf(runDirectory);
+        string temporary = final + ".tmp";
+        if (Directory.Exists(temporary)) Directory.Delete(temporary, true);
+        Directory.CreateDirectory(temporary);
+        Weights.ToSafetensors(model).Write(Path.Combine(temporary, "weights.safetensors"));
+        if (optimizer is TorchSharp.Modules.OptimizerHelper helper)
+            helper.save_state_dict(Path.Combine(temporary, "optimizer.bin"));
+        File.WriteAllText(Path.Combine(temporary, "state.json"), JsonSerializer.Serialize(state, StudyJson.Options));
+        string old = final + ".old";
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+        if (Directory.Exists(final)) Directory.Move(final, old);
+        Directory.Move(temporary, final);
+        if (Directory.Exists(old)) Directory.Delete(old, true);
+    }
+
+    /// <summary>Whether <paramref name="runDirectory"/> holds a complete checkpoint.</summary>
+    public static bool Exists(string runDirectory) => File.Exists(Path.Combine(FolderOf(runDirectory), "state.json"));
+
+    /// <summary>Restores weights and optimiser state and returns the rest.</summary>
+    public static State Load(string runDirectory, NetworkModule model, optim.Optimizer optimizer)
+    {
+        string folder = FolderOf(runDirectory);
+        Weights.Load(model, SafetensorsFile.Read(Path.Combine(folder, "weights.safetensors")));
+        string optimizerFile = Path.Combine(folder, "optimizer.bin");
+        if (optimizer is TorchSharp.Modules.OptimizerHelper helper && File.Exists(optimizerFile))
+            helper.load_state_dict(optimizerFile);
+        return JsonSerializer.Deserialize<State>(File.ReadAllText(Path.Combine(folder, "state.json")), StudyJson.Options)
+               ?? throw new InvalidDataException($"{folder}/state.json is empty.");
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>Runs an experiment's action, turning configuration errors into one line on stderr and exit code 2.</summary>
+public static class Cli
+{
+    /// <summary>Wraps <paramref name="action"/>.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, int> action) =>
+        (parse, ct) =>
+        {
+            try
+            {
+                return Task.FromResult(action(parse, ct));
+            }
+            catch (ConfigurationException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return Task.FromResult(ConfigurationException.ExitCode);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("cancelled; rerun with --resume to continue from the last checkpoint.");
+                return Task.FromResult(130);
+            }
+        };
+
+    /// <summary>Validates a learning rate.</summary>
+    public static double PositiveRate(double value, string option)
+    {
+        if (!(value > 0) || !double.IsFinite(value)) throw new ConfigurationException($"{option} must be a positive number, got {value}.");
+        return value;
+    }
+
+    /// <summary>Validates a batch size against n.</summary>
+    public static int BatchSize(int value, int n, string option = "--batch-sizes")
+    {
+        if (value < 1 || value > n) throw new ConfigurationException($"{option}: batch size {value} must be in 1..{n} (n, the training set size).");
+        return value;
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Catapults.ML.Runtime;
+
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>The options every experiment shares: data, architecture, seeds, output folder, resume, threads.</summary>
+public sealed class CommonOptions
+{
+    /// <summary>--quick: the smoke-test preset.</summary>
+    public Option<bool> Quick { get; } = new("--quick") { Description = "Small preset that finishes in about a minute." };
+    /// <summary>--out.</summary>
+    public Option<string?> Output { get; } = new("--out") { Description = "Output folder (default runs/<experiment>[-quick])." };
+    /// <summary>--resume.</summary>
+    public Option<bool> Resume { get; } = new("--resume") { Description = "Keep finished runs and continue unfinished ones from their last checkpoint." };
+    /// <summary>--seeds.</summary>
+    public Option<int?> Seeds { get; } = new("--seeds") { Description = "Number of seeds (0, 1, …) per configuration." };
+    /// <summary>--dataset.</summary>
+    public Option<string> Dataset { get; } = new("--dataset") { Description = "rank2, rank4, cifar10, svhn or celeba.", DefaultValueFactory = _ => "rank2" };
+    /// <summary>--data-root.</summary>
+    public Option<string?> DataRoot { get; } = new("--data-root") { Description = "Folder of the downloaded image datasets (or CATAPULTS_DATA)." };
+    /// <summary>--arch.</summary>
+    public Option<string> Architecture { get; } = new("--arch") { Description = "ModelFactory name: fcn-2 (default), cnn-5, wrn-16-4, vit-4.", DefaultValueFactory = _ => "fcn-2" };
+    /// <summary>--width.</summary>
+    public Option<int?> Width { get; } = new("--width") { Description = "Hidden width (default 1024 for fcn; the architecture's default otherwise)." };
+    /// <summary>--n-train.</summary>
+    public Option<int?> TrainCount { get; } = new("--n-train") { Description = "Training samples n." };
+    /// <summary>--n-test.</summary>
+    public Option<int?> TestCount { get; } = new("--n-test") { Description = "Test samples." };
+    /// <summary>--threads.</summary>
+    public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default 1: the study's small models run fastest on one thread of a busy machine, and one thread gives bit-identical reruns and resumes)." };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { Quick, Output, Resume, Seeds, Dataset, DataRoot, Architecture, Width, TrainCount, TestCount, Threads })
+            command.Options.Add(o);
+    }
+
+    /// <summary>The data settings, validated.</summary>
+    public DataSettings DataSettings(ParseResult parse, int defaultTrain, int defaultTest)
+    {
+        var settings = new DataSettings
+        {
+            Dataset = parse.GetValue(Dataset) ?? "rank2",
+            DataRoot = parse.GetValue(DataRoot),
+            TrainCount = parse.GetValue(TrainCount) ?? defaultTrain,
+            TestCount = parse.GetValue(TestCount) ?? defaultTest,
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>The width: the option, else 1024 for fcn on synthetic data, else the architecture's default.</summary>
+    public int? WidthFor(ParseResult parse, int fullyConnectedDefault) =>
+        parse.GetValue(Width) ?? (parse.GetValue(Architecture)!.StartsWith("fcn", StringComparison.Ordinal) ? fullyConnectedDefault : null);
+
+    /// <summary>The output folder.</summary>
+    public string OutputFor(ParseResult parse, string experiment) =>
+        parse.GetValue(Output) ?? Path.Combine("runs", parse.GetValue(Quick) ? experiment + "-quick" : experiment);
+
+    /// <summary>Seeds 0..k−1, validated.</summary>
+    public int SeedCount(ParseResult parse, int fallback)
+    {
+        int k = parse.GetValue(Seeds) ?? fallback;
+        if (k < 1) throw new ConfigurationException($"--seeds must be at least 1, got {k}.");
+        return k;
+    }
+
+    /// <summary>Configures libtorch's thread count.</summary>
+    public int? ConfigureThreads(ParseResult parse)
+    {
+        int? threads = parse.GetValue(Threads) ?? 1;
+        if (threads is < 1) throw new ConfigurationException($"--threads must be at least 1, got {threads}.");
+        TorchRuntime.Configure(new RuntimeOptions { Threads = threads });
+        return threads;
+    }
+}

@@ -1,0 +1,73 @@
+using ScottPlot;
+
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>A series of a figure.</summary>
+/// <param name="Label">Legend text.</param>
+/// <param name="X">Abscissae.</param>
+/// <param name="Y">Ordinates (non-finite points are dropped).</param>
+public sealed record Series(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+
+/// <summary>The study's figures, drawn headless with ScottPlot 5 as PNG files.</summary>
+public static class Plots
+{
+    private const int Width = 900, Height = 560;
+    private static readonly Color[] Palette =
+    {
+        new("#1f77b4"), new("#d62728"), new("#2ca02c"), new("#9467bd"), new("#ff7f0e"), new("#17becf"), new("#8c564b"), new("#e377c2"),
+    };
+
+    /// <summary>Colour of the i-th series.</summary>
+    public static Color ColorOf(int i) => Palette[i % Palette.Length];
+
+    /// <summary>
+    /// A scatter or line figure. With <paramref name="logY"/> the ordinates are drawn as log₁₀ values (the axis label
+    /// says so). <paramref name="markers"/> draws dashed vertical lines (e.g. catapult starts).
+    /// </summary>
+    public static void Draw(string path, string title, string xLabel, string yLabel, IReadOnlyList<Series> series,
+        bool lines, bool logY = false, IReadOnlyList<double>? markers = null, string? markerLabel = null, int? width = null, int? height = null)
+    {
+        var plot = new Plot();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var s = series[i];
+            var points = s.X.Zip(s.Y).Where(p => double.IsFinite(p.First) && double.IsFinite(p.Second) && (!logY || p.Second > 0))
+                .Select(p => (p.First, logY ? Math.Log10(p.Second) : p.Second)).ToArray();
+            if (points.Length == 0) continue;
+            var xs = points.Select(p => p.First).ToArray();
+            var ys = points.Select(p => p.Item2).ToArray();
+            if (lines)
+            {
+                var line = plot.Add.ScatterLine(xs, ys);
+                line.Color = ColorOf(i);
+                line.LineWidth = 1.5f;
+                line.LegendText = s.Label;
+            }
+            else
+            {
+                var dots = plot.Add.ScatterPoints(xs, ys);
+                dots.Color = ColorOf(i);
+                dots.MarkerSize = 9;
+                dots.LegendText = s.Label;
+            }
+        }
+        if (markers is not null)
+        {
+            bool first = true;
+            foreach (var m in markers)
+            {
+                var v = plot.Add.VerticalLine(m);
+                v.Color = Colors.Gray.WithAlpha(0.7);
+                v.LinePattern = LinePattern.Dashed;
+                v.LineWidth = 1;
+                if (first && markerLabel is not null) v.LegendText = markerLabel;
+                first = false;
+            }
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(logY ? $"log₁₀ {yLabel}" : yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, width ?? Width, height ?? Height);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Models;
+using Catapults.ML.Serialization;
+
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>Writes and reads the files of one run directory.</summary>
+public static class RunDirectory
+{
+    /// <summary>Writes config.json.</summary>
+    public static void WriteConfig(string directory, RunConfig config) => StudyJson.Write(Path.Combine(directory, "config.json"), config);
+
+    /// <summary>Writes steps.csv, events.json, model.safetensors, data.safetensors (synthetic tasks) and, last, summary.json (its presence marks a finished run); removes the checkpoint.</summary>
+    public static void WriteResults(RunOutcome outcome, NetworkModule model, StudyData data, IReadOnlyList<string> extraColumns)
+    {
+        string dir = outcome.Directory;
+        WriteSteps(Path.Combine(dir, "steps.csv"), outcome.Rows, extraColumns);
+        StudyJson.Write(Path.Combine(dir, "events.json"), outcome.Events);
+        Weights.ToSafetensors(model, new Dictionary<string, string>
+        {
+            ["architecture"] = outcome.Config.Architecture,
+            ["parameterization"] = outcome.Config.Parameterization,
+            ["names"] = "parameter names of NetworkModule.TrainableParameters(); raw weights (the parameterisation's scale is applied in the forward pass)",
+        }).Write(Path.Combine(dir, "model.safetensors"));
+        if (data.IsSynthetic && !File.Exists(Path.Combine(dir, "data.safetensors")))
+        {
+            new SafetensorsFile(new[]
+            {
+                SafetensorsTensor.FromSingles("train.x", data.Train.Features.shape, Weights.ToSingles(data.Train.Features)),
+                SafetensorsTensor.FromSingles("train.y", data.Train.Targets.shape, Weights.ToSingles(data.Train.Targets)),
+                SafetensorsTensor.FromSingles("test.x", data.Test.Features.shape, Weights.ToSingles(data.Test.Features)),
+                SafetensorsTensor.FromSingles("test.y", data.Test.Targets.shape, Weights.ToSingles(data.Test.Targets)),
+            }, new Dictionary<string, string> { ["dataset"] = data.Name }).Write(Path.Combine(dir, "data.safetensors"));
+        }
+        StudyJson.Write(Path.Combine(dir, "summary.json"), outcome.Summary);
+        string checkpoint = Checkpoint.FolderOf(dir);
+        if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, true);
+    }
+
+    /// <summary>Reads a finished run back (for a resumed sweep).</summary>
+    public static RunOutcome Read(string directory)
+    {
+        var config = StudyJson.Read<RunConfig>(Path.Combine(directory, "config.json"));
+        var summary = StudyJson.Read<RunSummary>(Path.Combine(directory, "summary.json"));
+        var events = StudyJson.Read<List<CatapultEvent>>(Path.Combine(directory, "events.json"));
+        return new RunOutcome(directory, config, summary, ReadSteps(Path.Combine(directory, "steps.csv")), events);
+    }
+
+    private const string Header = "step,learning_rate,batch_loss,train_loss,test_loss";
+
+    private static void WriteSteps(string path, IReadOnlyList<StepRow> rows, IReadOnlyList<string> extra)
+    {
+        var text = new StringBuilder(Header);
+        foreach (var c in extra) text.Append(',').Append(c);
+        text.Append('\n');
+        foreach (var r in rows)
+        {
+            text.Append(r.Step.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Format(r.LearningRate)).Append(',')
+                .Append(Format(r.BatchLoss)).Append(',').Append(Format(r.TrainLoss)).Append(',').Append(Format(r.TestLoss));
+            foreach (var v in r.Extra) text.Append(',').Append(Format(v));
+            text.Append('\n');
+        }
+        File.WriteAllText(path, text.ToString());
+    }
+
+    private static List<StepRow> ReadSteps(string path)
+    {
+        var rows = new List<StepRow>();
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split(',');
+            rows.Add(new StepRow(int.Parse(f[0], CultureInfo.InvariantCulture), Parse(f[1]) ?? double.NaN, Parse(f[2]),
+                Parse(f[3]) ?? double.NaN, Parse(f[4]) ?? double.NaN, f.Skip(5).Select(Parse).ToList()));
+        }
+        return rows;
+    }
+
+    /// <summary>A value as steps.csv writes it (round-trip, empty for null).</summary>
+    public static string Format(double? value) => value is double v ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static double? Parse(string s) => s.Length == 0 ? null : double.Parse(s, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.ML.Training;
+using TorchSharp;
+
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>What one run produced (also on disk in its run directory).</summary>
+/// <param name="Directory">The run directory.</param>
+/// <param name="Config">The configuration.</param>
+/// <param name="Summary">summary.json.</param>
+/// <param name="Rows">steps.csv.</param>
+/// <param name="Events">events.json.</param>
+public sealed record RunOutcome(string Directory, RunConfig Config, RunSummary Summary, IReadOnlyList<StepRow> Rows, IReadOnlyList<CatapultEvent> Events);
+
+/// <summary>Extra, experiment-specific work of a run.</summary>
+public sealed class RunHooks
+{
+    /// <summary>Columns measured at every recorded step from the weights (resumable).</summary>
+    public IReadOnlyList<IStepProbe> Probes { get; init; } = Array.Empty<IStepProbe>();
+
+    /// <summary>Extra observers; a run with any is not resumable (their state is not checkpointed), so it restarts.</summary>
+    public IReadOnlyList<ITrainingObserver> Observers { get; init; } = Array.Empty<ITrainingObserver>();
+
+    /// <summary>Column of <see cref="Probes"/> that holds λ_max, used by the catapult detector; null: none.</summary>
+    public string? SharpnessColumn { get; init; }
+
+    /// <summary>Replaces the configuration's schedule (e.g. a rate an observer raises); the run is then not resumable.</summary>
+    public ILearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>Called after each step with the number of updates made.</summary>
+    public Action<int>? Progress { get; init; }
+
+    /// <summary>Whether the run can be checkpointed and resumed (no extra observers, no replaced schedule).</summary>
+    public bool Resumable => Observers.Count == 0 && Schedule is null;
+
+    /// <summary>Called after training, before the model is disposed (e.g. for extra measurements).</summary>
+    public Action<NetworkModule, RunOutcome>? AfterTraining { get; init; }
+}
+
+/// <summary>
+/// Trains one run and writes its directory: config.json, steps.csv, events.json, summary.json, model.safetensors and
+/// (synthetic data) data.safetensors. Checkpoints every <see cref="RunConfig.CheckpointEvery"/> steps; with
+/// <c>resume</c> a finished run is read back and an unfinished one continues from its checkpoint, giving the same
+/// result as an uninterrupted run on one libtorch thread (batches are a pure function of the step and seed).
+/// </summary>
+public static class RunExecutor
+{
+    /// <summary>Runs (or resumes, or reads back) <paramref name="config"/> on <paramref name="data"/> in <paramref name="directory"/>.</summary>
+    public static RunOutcome Run(RunConfig config, StudyData data, string directory, bool resume, RunHooks? hooks = null, CancellationToken cancellationToken = default)
+    {
+        hooks ??= new RunHooks();
+        if (resume && File.Exists(Path.Combine(directory, "summary.json")))
+            return RunDirectory.Read(directory);
+        bool canResume = resume && hooks.Resumable && Checkpoint.Exists(directory);
+        if (!canResume)
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, true);
+        }
+        Directory.CreateDirectory(directory);
+        RunDirectory.WriteConfig(directory, config);
+
+        using var model = CreateModel(config, data);
+        var options = new TrainingOptions
+        {
+            Loss = Enum.Parse<LossKind>(config.Loss),
+            Optimizer = Enum.Parse<OptimizerKind>(config.Optimizer),
+            OptimizerSettings = config.Momentum is double m ? new OptimizerOptions { Momentum = m } : new OptimizerOptions(),
+            LearningRate = config.LearningRate,
+            Schedule = hooks.Schedule ?? config.Schedule(),
+            BatchSize = config.BatchSize,
+            MaxSteps = config.MaxSteps,
+            TargetLoss = config.TargetLoss,
+            FullLossEvery = config.TargetLoss is null ? 0 : config.RecordEvery,
+            ShuffleSeed = config.Seed,
+        };
+        using var trainer = new Trainer(model, options);
+        var recorder = new Recorder(config, data, directory, trainer, model, hooks);
+        if (canResume)
+        {
+            var state = Checkpoint.Load(directory, model, trainer.Optimizer);
+            trainer.ResumeAt(state.Step, state.ReferenceLoss);
+            recorder.Restore(state);
+        }
+
+        var result = trainer.Run(data.Train, new ITrainingObserver[] { recorder }.Concat(hooks.Observers), cancellationToken);
+        if (result.Outcome == TrainingOutcome.Cancelled) throw new OperationCanceledException(cancellationToken);
+        return recorder.Finish(result);
+    }
+
+    /// <summary>The network of <paramref name="config"/> for <paramref name="data"/>.</summary>
+    public static NetworkModule CreateModel(RunConfig config, StudyData data)
+    {
+        try
+        {
+            return ModelFactory.Create(config.Architecture, new ModelSettings
+            {
+                InputShape = data.InputShape,
+                OutputCount = data.OutputCount,
+                Seed = config.Seed,
+                Width = config.Width,
+                Parameterization = Enum.Parse<Parameterization>(config.Parameterization),
+                Activation = Enum.Parse<ActivationKind>(config.Activation),
+            });
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ConfigurationException($"--arch '{config.Architecture}': {ex.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    private sealed class Recorder(RunConfig config, StudyData data, string directory, Trainer trainer, NetworkModule model, RunHooks hooks) : ITrainingObserver
+    {
+        private readonly List<StepRow> _rows = new();
+        private double _previousWall;
+        private double _lastBatchLoss = double.NaN;
+        private readonly Stopwatch _clock = new();
+
+        public void Restore(Checkpoint.State state)
+        {
+            _rows.AddRange(state.Rows);
+            _previousWall = state.WallSeconds;
+        }
+
+        public void OnTrainingStarted(TrainingContext context)
+        {
+            _clock.Start();
+            if (_rows.Count == 0) Record(0, context.Options.EffectiveSchedule().LearningRateAt(0), null);
+        }
+
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            int updates = record.Step + 1;
+            _lastBatchLoss = record.BatchLoss;
+            hooks.Progress?.Invoke(updates);
+            if (updates % config.RecordEvery == 0)
+            {
+                Record(updates, record.LearningRate, record.BatchLoss);
+                if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && hooks.Resumable)
+                    Checkpoint.Save(directory, context.Model, trainer.Optimizer,
+                        new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList()));
+            }
+        }
+
+        private void Record(int step, double rate, double? batchLoss)
+        {
+            double train = Trainer.EvaluateLoss(model, data.Train, trainer.Options.Loss);
+            double test = Trainer.EvaluateLoss(model, data.Test, trainer.Options.Loss);
+            var extra = hooks.Probes.SelectMany(p => p.Measure(model, step)).ToList();
+            _rows.Add(new StepRow(step, rate, batchLoss, train, test, extra));
+        }
+
+        public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => _clock.Stop();
+
+        public RunOutcome Finish(TrainingResult result)
+        {
+            bool diverged = result.Diverged;
+            if (!diverged && (_rows.Count == 0 || _rows[^1].Step != result.Steps))
+                Record(result.Steps, trainer.Options.EffectiveSchedule().LearningRateAt(Math.Max(0, result.Steps - 1)),
+                    double.IsNaN(_lastBatchLoss) ? null : _lastBatchLoss);
+            var columns = hooks.Probes.SelectMany(p => p.Columns).ToList();
+            int sharpness = hooks.SharpnessColumn is null ? -1 : columns.IndexOf(hooks.SharpnessColumn);
+            var points = _rows.Where(r => double.IsFinite(r.TrainLoss))
+                .Select(r => new LossPoint(r.Step, r.TrainLoss, sharpness >= 0 ? r.Extra[sharpness] : null)).ToList();
+            var events = CatapultDetector.Detect(points, new CatapultDetectorOptions
+            {
+                SmoothingWindow = config.DetectorSmoothing,
+                RiseFactor = config.DetectorRiseFactor,
+                RequireSharpnessDecrease = sharpness >= 0,
+            });
+
+            double? alignment = null;
+            if (!diverged && data.ReferenceAgop is { } reference)
+            {
+                using var scope = torch.NewDisposeScope();
+                alignment = AgopAlignment.Cosine(Agop.Compute(model, data.Test), reference);
+            }
+            var last = diverged ? null : _rows[^1];
+            var summary = new RunSummary
+            {
+                Label = config.Label,
+                Outcome = result.Outcome.ToString(),
+                Steps = result.Steps,
+                WallSeconds = _previousWall + _clock.Elapsed.TotalSeconds,
+                TrainLoss = last?.TrainLoss,
+                TestLoss = last?.TestLoss,
+                TrainError = diverged ? null : data.Error(model, data.Train),
+                TestError = diverged ? null : data.Error(model, data.Test),
+                AgopAlignment = alignment,
+                Catapults = events.Count,
+                Divergence = result.Divergence is { } d ? $"step {d.Step}: {d.Reason}" : null,
+            };
+            var outcome = new RunOutcome(directory, config, summary, _rows.ToList(), events);
+            RunDirectory.WriteResults(outcome, model, data, columns);
+            hooks.AfterTraining?.Invoke(model, outcome);
+            return outcome;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>One row of steps.csv: the weights after <paramref name="Step"/> updates.</summary>
+/// <param name="Step">Number of updates made (0 = initial weights).</param>
+/// <param name="LearningRate">Rate of the next update (the last one for the final row).</param>
+/// <param name="BatchLoss">Loss of the last mini-batch, taken before its update (null at step 0).</param>
+/// <param name="TrainLoss">Full training loss at these weights.</param>
+/// <param name="TestLoss">Test loss at these weights.</param>
+/// <param name="Extra">Experiment-specific columns (λ_max, η_crit, …), in the order of the probes' columns.</param>
+public sealed record StepRow(int Step, double LearningRate, double? BatchLoss, double TrainLoss, double TestLoss, IReadOnlyList<double?> Extra);
+
+/// <summary>summary.json of one run.</summary>
+public sealed record RunSummary
+{
+    /// <summary>The run's label.</summary>
+    public required string Label { get; init; }
+
+    /// <summary>BudgetReached, TargetLossReached or Diverged.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>Updates made.</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Wall time of the training in seconds (summed over resumed segments).</summary>
+    public required double WallSeconds { get; init; }
+
+    /// <summary>Final full training loss (null when diverged).</summary>
+    public double? TrainLoss { get; init; }
+
+    /// <summary>Final test loss (null when diverged).</summary>
+    public double? TestLoss { get; init; }
+
+    /// <summary>Final training error (classification only).</summary>
+    public double? TrainError { get; init; }
+
+    /// <summary>Final test error (classification only).</summary>
+    public double? TestError { get; init; }
+
+    /// <summary>Cosine of the network's AGOP on the test inputs with the true AGOP (synthetic tasks; null otherwise or when diverged).</summary>
+    public double? AgopAlignment { get; init; }
+
+    /// <summary>Number of catapults (= the length of events.json).</summary>
+    public required int Catapults { get; init; }
+
+    /// <summary>Why the run diverged, if it did.</summary>
+    public string? Divergence { get; init; }
+}

@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Training;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.SgdSpikes;
+
+/// <summary>
+/// The <c>sgd-spikes</c> experiment: SGD with a fixed η; η_crit of every batch against η, the probe-set loss split
+/// into PL_s and PL_s⊥ (s = 5), and how many loss spikes started at a step where η &gt; η_crit(batch).
+/// </summary>
+public static class SgdSpikesCommand
+{
+    private const int S = 5;
+
+    /// <summary>The sub-command.</summary>
+    public static Command Create()
+    {
+        var command = new Command("sgd-spikes", "SGD at fixed η: per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, spikes that start where η > η_crit(batch).");
+        var common = new CommonOptions();
+        common.AddTo(command);
+        var batch = new Option<int?>("--batch-size") { Description = "Batch size b (default 10)." };
+        var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default 0.95: above the η_crit of many batches, below the full batch's)." };
+        var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
+        var steps = new Option<int?>("--steps") { Description = "SGD steps (default 3000; quick 300)." };
+        var record = new Option<int?>("--record-every") { Description = "Steps between full-loss and PL_s records (default 5)." };
+        var probe = new Option<int?>("--probe-size") { Description = "Probe-set size for the NTK eigenvectors (default 256; quick 128)." };
+        foreach (Option o in new Option[] { batch, fraction, rate, steps, record, probe }) command.Options.Add(o);
+
+        command.SetAction(Cli.Guard((parse, ct) =>
+        {
+            bool quick = parse.GetValue(common.Quick);
+            var dataSettings = common.DataSettings(parse, quick ? 500 : 2000, quick ? 500 : 1000);
+            int b = Cli.BatchSize(parse.GetValue(batch) ?? 10, dataSettings.TrainCount, "--batch-size");
+            double frac = Cli.PositiveRate(parse.GetValue(fraction) ?? 0.95, "--rate-fraction");
+            double? fixedRate = parse.GetValue(rate) is double r0 ? Cli.PositiveRate(r0, "--learning-rate") : null;
+            int maxSteps = parse.GetValue(steps) ?? (quick ? 300 : 3000);
+            int recordEvery = parse.GetValue(record) ?? 5;
+            int probeSize = parse.GetValue(probe) ?? (quick ? 128 : 256);
+            if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
+            if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+            if (probeSize < S || probeSize > dataSettings.TrainCount)
+                throw new ConfigurationException($"--probe-size must be in {S}..{dataSettings.TrainCount} (n), got {probeSize}.");
+            int seeds = common.SeedCount(parse, 1);
+            int? threads = common.ConfigureThreads(parse);
+            string output = common.OutputFor(parse, "sgd-spikes");
+            string arch = parse.GetValue(common.Architecture)!;
+            int? width = common.WidthFor(parse, quick ? 256 : 1024);
+
+            using var data = StudyData.Load(dataSettings);
+            Directory.CreateDirectory(output);
+            var results = new List<SpikeRun>();
+            for (int seed = 0; seed < seeds; seed++)
+            {
+                var rng = Seeding.DotNetRandom(seed, Seeding.Stream.Diagnostics);
+                var probeIndices = Enumerable.Range(0, data.Train.Count).OrderBy(_ => rng.Next()).Take(probeSize).Select(i => (long)i).OrderBy(i => i).ToList();
+                var config = new RunConfig
+                {
+                    Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Architecture = arch, Width = width,
+                    LearningRate = 1, BatchSize = b, MaxSteps = maxSteps, Seed = seed, RecordEvery = recordEvery, CheckpointEvery = 0,
+                    ProbeIndices = probeIndices, Threads = threads,
+                };
+                double etaCrit;
+                using (var model = RunExecutor.CreateModel(config, data))
+                    etaCrit = CriticalLearningRate.Compute(model, data.Train.Features).Value;
+                config = config with { LearningRate = fixedRate ?? frac * etaCrit };
+                using var probeSet = data.Train.Subset(probeIndices, "probe");
+                using var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
+                {
+                    RecordEvery = recordEvery, EigenvalueCount = S, ProbeSet = probeSet, RecordFullLoss = false,
+                    CriticalRate = CriticalRateCadence.EveryStep, DetectCatapults = false,
+                    Lanczos = new ML.Spectra.LanczosOptions { Tolerance = 1e-4 },
+                });
+                var outcome = StudyProgress.Run(new[] { new StudyProgress.Item(config.Label, maxSteps) },
+                    (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), false,
+                        new RunHooks { Observers = new ITrainingObserver[] { diagnostics }, Progress = progress }, ct),
+                    x => $"{x.Summary.Outcome}, {x.Summary.Catapults} spikes, test loss {x.Summary.TestLoss:G4}")[0];
+                var run = new SpikeRun(outcome, etaCrit, diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
+                WriteDiagnostics(run);
+                results.Add(run);
+            }
+            SgdSpikesReport.Write(output, data, results, S);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static void WriteDiagnostics(SpikeRun run)
+    {
+        var rates = new StringBuilder("step,learning_rate,eta_crit_batch,lambda_max_batch\n");
+        foreach (var c in run.CriticalRates)
+            rates.Append(CultureInfo.InvariantCulture, $"{c.Step},{RunDirectory.Format(c.LearningRate)},{RunDirectory.Format(c.Value)},{RunDirectory.Format(c.Sharpness)}\n");
+        File.WriteAllText(Path.Combine(run.Outcome.Directory, "critical-rates.csv"), rates.ToString());
+        var projected = new StringBuilder("step,probe_loss," + string.Join(',', Enumerable.Range(1, S).Select(s => $"pl_{s}")) + "," +
+                                          string.Join(',', Enumerable.Range(1, S).Select(s => $"pl_perp_{s}")) + "\n");
+        foreach (var r in run.Records.Where(r => r.ProjectedLosses.Count > 0))
+            projected.Append(CultureInfo.InvariantCulture, $"{r.Step},{RunDirectory.Format(r.ProbeLoss)},{string.Join(',', r.ProjectedLosses.Select(v => RunDirectory.Format(v)))},{string.Join(',', r.OrthogonalLosses.Select(v => RunDirectory.Format(v)))}\n");
+        File.WriteAllText(Path.Combine(run.Outcome.Directory, "projected-losses.csv"), projected.ToString());
+    }
+}
+
+/// <summary>One sgd-spikes run with its per-step critical rates and probe-set records.</summary>
+public sealed record SpikeRun(RunOutcome Outcome, double FullBatchCriticalRate, IReadOnlyList<CriticalRateRecord> CriticalRates, IReadOnlyList<DiagnosticsRecord> Records)
+{
+    /// <summary>
+    /// For each spike, whether η &gt; η_crit(batch) at some step of its rise window [start, start + record interval):
+    /// the start is the last recorded low point, so the rise began at one of those steps.
+    /// </summary>
+    public IReadOnlyList<bool> SpikeStartsAboveCritical()
+    {
+        int every = Outcome.Config.RecordEvery;
+        var byStep = CriticalRates.ToDictionary(c => c.Step);
+        return Outcome.Events.Select(e => Enumerable.Range(e.StartStep, every)
+            .Any(t => byStep.TryGetValue(t, out var c) && c.LearningRate > c.Value)).ToList();
+    }
+
+    /// <summary>Fraction of all steps with η &gt; η_crit(batch) (the chance level of the count above).</summary>
+    public double FractionAboveCritical => CriticalRates.Count == 0 ? double.NaN : CriticalRates.Count(c => c.LearningRate > c.Value) / (double)CriticalRates.Count;
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.SgdSpikes;
+
+/// <summary>Figures and report of sgd-spikes.</summary>
+public static class SgdSpikesReport
+{
+    /// <summary>Writes report.md and the figures, and prints the summary table.</summary>
+    public static void Write(string output, StudyData data, IReadOnlyList<SpikeRun> runs, int s)
+    {
+        var header = new[] { "run", "η", "η_crit(GD, init)", "spikes", "spikes starting where η > η_crit(batch)", "steps with η > η_crit(batch)", "test loss", "AGOP alignment" };
+        var rows = runs.Select(r =>
+        {
+            var above = r.SpikeStartsAboveCritical();
+            return (IReadOnlyList<string>)new[]
+            {
+                r.Outcome.Config.Label, F(r.Outcome.Config.LearningRate), F(r.FullBatchCriticalRate), above.Count.ToString(CultureInfo.InvariantCulture),
+                $"{above.Count(a => a)} of {above.Count}", (100 * r.FractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture) + " %",
+                F(r.Outcome.Summary.TestLoss), F(r.Outcome.Summary.AgopAlignment),
+            };
+        }).ToList();
+        MarkdownReport.Print(header, rows);
+        var report = new MarkdownReport("SGD spikes: per-batch critical rates and the loss in the top NTK eigendirections")
+            .Paragraph($"SGD with a fixed η on {data.Name} (n = {data.Train.Count}). η_crit(batch) = b / λ_max(K_batch) of every step's batch at the " +
+                       $"weights before the update. A spike is a catapult episode of the full training loss recorded every {runs[0].Outcome.Config.RecordEvery} " +
+                       "steps (rise above 2 × the running baseline that comes back); its start is the last recorded low point, so the rise began at one " +
+                       $"of the {runs[0].Outcome.Config.RecordEvery} steps from there. The table counts spikes with η > η_crit(batch) at one of those steps; the next column " +
+                       "is the share of all steps with η > η_crit(batch), the count one would expect by chance. " +
+                       $"PL_{s} is the probe-set loss in the span of the top {s} NTK eigenvectors of the probe set, PL_{s}⊥ the rest " +
+                       "(probe indices in each run's config.json).")
+            .Table(header, rows);
+        foreach (var r in runs)
+        {
+            string label = r.Outcome.Config.Label;
+            var markers = r.Outcome.Events.Select(e => (double)e.StartStep).ToList();
+            Plots.Draw(Path.Combine(output, $"{label}-critical-rates.png"), "η_crit of each batch against the fixed η (dashed: spike starts)", "step", "rate",
+                new[]
+                {
+                    new Series("η_crit(batch)", r.CriticalRates.Select(c => (double)c.Step).ToList(), r.CriticalRates.Select(c => c.Value).ToList()),
+                    new Series("η", r.CriticalRates.Select(c => (double)c.Step).ToList(), r.CriticalRates.Select(c => c.LearningRate).ToList()),
+                }, lines: true, logY: true, markers, "spike start");
+            var rec = r.Records.Where(x => x.ProjectedLosses.Count >= s).ToList();
+            var st = rec.Select(x => (double)x.Step).ToList();
+            Plots.Draw(Path.Combine(output, $"{label}-projected-losses.png"), $"Probe-set loss split by the top {s} NTK eigendirections (dashed: spike starts)", "step", "loss",
+                new[]
+                {
+                    new Series("probe loss", st, rec.Select(x => x.ProbeLoss ?? double.NaN).ToList()),
+                    new Series($"PL_{s}", st, rec.Select(x => x.ProjectedLosses[s - 1]).ToList()),
+                    new Series($"PL_{s}⊥", st, rec.Select(x => x.OrthogonalLosses[s - 1]).ToList()),
+                }, lines: true, logY: true, markers, "spike start");
+            report.Heading(label).Image("critical rates", $"{label}-critical-rates.png").Image("projected losses", $"{label}-projected-losses.png");
+        }
+        Console.WriteLine($"report: {report.Write(output)}");
+    }
+
+    private static string F(double? v) => v is double d && double.IsFinite(d) ? d.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+}

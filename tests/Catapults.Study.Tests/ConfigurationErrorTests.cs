@@ -1,0 +1,32 @@
+namespace Catapults.Study.Tests;
+
+public sealed class ConfigurationErrorTests
+{
+    [TestCase(new[] { "--batch-sizes", "gd,5000" }, "batch size 5000", TestName = "Batch size larger than n")]
+    [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dataset")]
+    [TestCase(new[] { "--learning-rate", "-0.5" }, "--learning-rate", TestName = "Negative learning rate")]
+    [TestCase(new[] { "--rate-fraction", "0" }, "--rate-fraction", TestName = "Zero rate fraction")]
+    [TestCase(new[] { "--seeds", "0" }, "--seeds", TestName = "No seeds")]
+    [TestCase(new[] { "sgd-spikes", "--batch-size", "0" }, "--batch-size", TestName = "sgd-spikes batch size 0")]
+    [TestCase(new[] { "gd-catapults", "--raise-factor", "0.5" }, "--raise-factor", TestName = "gd-catapults raise below eta_crit")]
+    [TestCase(new[] { "optimizers", "--arch", "resnet-9000" }, "--arch", TestName = "Unknown architecture")]
+    public void InvalidOptionsGiveOneLineErrorAndExitCode2(string[] args, string mentioned)
+    {
+        var (code, _, error) = StudyCli.Run(args.Concat(new[] { "--out", Path.Combine(Path.GetTempPath(), "study-config-" + Guid.NewGuid().ToString("N")) }).ToArray());
+        Assert.That(code, Is.EqualTo(2), error);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), error);
+        Assert.That(lines[0], Does.StartWith("error: ").And.Contain(mentioned));
+    }
+
+    [Test]
+    public void MissingDataRootGivesOneLineErrorAndExitCode2()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "no-such-data-" + Guid.NewGuid().ToString("N"));
+        var (code, _, error) = StudyCli.Run("--dataset", "cifar10", "--data-root", missing, "--out", missing + "-out");
+        Assert.That(code, Is.EqualTo(2), error);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), error);
+        Assert.That(lines[0], Does.StartWith("error: ").And.Contain(missing));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json;
+using Catapults.ML.Serialization;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>The --quick batch sweep, end to end through the CLI: files present, fields filled and mutually consistent.</summary>
+public sealed class QuickBatchSweepTests
+{
+    private static string _output = null!;
+    private static int _exitCode;
+    private static string _stdout = null!;
+
+    [OneTimeSetUp]
+    public void RunQuickSweep()
+    {
+        _output = Path.Combine(Path.GetTempPath(), "study-quick-" + Guid.NewGuid().ToString("N"));
+        (_exitCode, _stdout, string error) = StudyCli.Run("--quick", "--threads", "1", "--out", _output);
+        TestContext.Progress.WriteLine(_stdout + error);
+    }
+
+    [OneTimeTearDown]
+    public void Clean()
+    {
+        if (Directory.Exists(_output)) Directory.Delete(_output, true);
+    }
+
+    [Test]
+    public void SweepSucceedsAndPrintsTheTable()
+    {
+        Assert.That(_exitCode, Is.EqualTo(0));
+        Assert.That(_stdout, Does.Contain("batch size").And.Contain("GD (500)").And.Contain("AGOP"));
+        Assert.That(File.ReadAllText(Path.Combine(_output, "report.md")), Does.Contain("| GD (500) |").And.Contain("alignment-vs-test-loss.png"));
+        foreach (var png in new[] { "alignment-vs-test-loss.png", "loss-curves.png" })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(_output, png));
+            Assert.That(bytes.Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }), png);
+        }
+    }
+
+    [Test]
+    public void EveryRunDirectoryIsCompleteAndConsistent()
+    {
+        var runs = Directory.GetDirectories(Path.Combine(_output, "runs")).OrderBy(d => d).ToList();
+        Assert.That(runs.Select(Path.GetFileName), Is.EquivalentTo(new[] { "gd-seed0", "gd-seed1", "b50-seed0", "b50-seed1", "b10-seed0", "b10-seed1", "b5-seed0", "b5-seed1" }));
+        foreach (var dir in runs)
+        {
+            string name = Path.GetFileName(dir);
+            foreach (var f in new[] { "config.json", "steps.csv", "events.json", "summary.json", "model.safetensors", "data.safetensors" })
+                Assert.That(File.Exists(Path.Combine(dir, f)), $"{name}/{f}");
+            Assert.That(Directory.Exists(Path.Combine(dir, "checkpoint")), Is.False, $"{name}: finished runs drop their checkpoint");
+
+            using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json")));
+            var c = config.RootElement;
+            Assert.That(c.GetProperty("architecture").GetString(), Is.EqualTo("fcn-2"));
+            Assert.That(c.GetProperty("parameterization").GetString(), Is.EqualTo("Ntk"));
+            Assert.That(c.GetProperty("lossNormalisation").GetString(), Does.Contain("1/b"));
+            Assert.That(c.GetProperty("data").GetProperty("trainCount").GetInt32(), Is.EqualTo(500));
+            Assert.That(c.GetProperty("learningRate").GetDouble(), Is.GreaterThan(0));
+            Assert.That(c.TryGetProperty("probeIndices", out _) && c.TryGetProperty("seed", out _), name);
+
+            using var summaryDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+            var s = summaryDoc.RootElement;
+            using var eventsDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "events.json")));
+            Assert.That(s.GetProperty("catapults").GetInt32(), Is.EqualTo(eventsDoc.RootElement.GetArrayLength()), $"{name}: catapults = events.json length");
+            string outcome = s.GetProperty("outcome").GetString()!;
+            Assert.That(outcome, Is.AnyOf("BudgetReached", "TargetLossReached", "Diverged"));
+            Assert.That(s.GetProperty("wallSeconds").GetDouble(), Is.GreaterThan(0));
+
+            var lines = File.ReadAllLines(Path.Combine(dir, "steps.csv"));
+            Assert.That(lines[0], Does.StartWith("step,learning_rate,batch_loss,train_loss,test_loss"));
+            var last = lines[^1].Split(',');
+            if (outcome != "Diverged")
+            {
+                int steps = s.GetProperty("steps").GetInt32();
+                Assert.That(int.Parse(last[0], CultureInfo.InvariantCulture), Is.EqualTo(steps), $"{name}: last row is at the final weights");
+                Assert.That(double.Parse(last[3], CultureInfo.InvariantCulture), Is.EqualTo(s.GetProperty("trainLoss").GetDouble()), $"{name}: final train loss");
+                Assert.That(double.Parse(last[4], CultureInfo.InvariantCulture), Is.EqualTo(s.GetProperty("testLoss").GetDouble()), $"{name}: final test loss");
+                double alignment = s.GetProperty("agopAlignment").GetDouble();
+                Assert.That(alignment, Is.InRange(0.0, 1.0), name);
+            }
+            foreach (var e in eventsDoc.RootElement.EnumerateArray())
+                Assert.That(e.GetProperty("startStep").GetInt32(), Is.LessThan(e.GetProperty("peakStep").GetInt32()).And.LessThanOrEqualTo(int.Parse(last[0], CultureInfo.InvariantCulture)));
+
+            var model = SafetensorsFile.Read(Path.Combine(dir, "model.safetensors"));
+            Assert.That(model.Tensors.Select(t => t.Name), Is.EquivalentTo(new[] { "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias" }), name);
+            Assert.That(model.Find("layers.0.weight")!.Shape, Is.EqualTo(new long[] { 256, 100 }));
+            var dataFile = SafetensorsFile.Read(Path.Combine(dir, "data.safetensors"));
+            Assert.That(dataFile.Find("train.x")!.Shape, Is.EqualTo(new long[] { 500, 100 }));
+            Assert.That(dataFile.Find("test.y")!.Shape, Is.EqualTo(new long[] { 500, 1 }));
+        }
+    }
+
+    [Test]
+    public void SmallBatchesCatapultAtTheSharedRate()
+    {
+        // η = 0.9 η_crit(GD): full-batch GD starts below its critical rate, batches of 5 and 10 are above theirs often
+        // enough that the full training loss spikes.
+        var counts = Directory.GetDirectories(Path.Combine(_output, "runs"))
+            .ToDictionary(d => Path.GetFileName(d)!, d => JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "summary.json"))).RootElement.GetProperty("catapults").GetInt32());
+        Assert.That(counts["b5-seed0"] + counts["b5-seed1"] + counts["b10-seed0"] + counts["b10-seed1"], Is.GreaterThan(0));
+    }
+}
