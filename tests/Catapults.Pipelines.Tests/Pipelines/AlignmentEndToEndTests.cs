@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Data;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Evaluation;
@@ -107,7 +108,7 @@ public class AlignmentEndToEndTests
         // A model is perfectly aligned with itself: the reference-model form computes the same AGOP on the same rows.
         var self = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary));
         Assert.That(self.AgopAlignment, Is.EqualTo(1).Within(1e-9));
-        LeakCheck.NoLeak(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT)),
+        TensorAssert.NoLeak(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT)),
             () => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary)), "alignment evaluation");
 
         var raw = _ml.Data.LoadFromEnumerable(TestData.Classes(256, seed: 33));

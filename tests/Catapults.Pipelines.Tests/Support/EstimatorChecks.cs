@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Trainers;
 using Catapults.Pipelines.Transformers;
@@ -154,7 +155,7 @@ public abstract class EstimatorChecks<TTransformer, TIn, TOut>
             var transformed = transformer.Transform(Data);
             TestData.Column(transformed, OutputColumns[0]);
         }
-        LeakCheck.NoLeak(() => FitAndPredict(1), () => FitAndPredict(1000), "Fit + 1,000 predictions + Transform");
+        TensorAssert.NoLeak(() => FitAndPredict(1), () => FitAndPredict(1000), "Fit + 1,000 predictions + Transform");
     }
 
     /// <summary>The rows' view with the feature column turned into a variable-length vector.</summary>
