@@ -33,7 +33,8 @@ public sealed class ArchitecturesBenchmark : IBenchmark
 
     public string Description =>
         "ms per SGD step (batch 32 / 128) and top-5 NTK eigen-solve time on 256 inputs, for fcn, cnn, wrn-16-4 and vit-4 " +
-        "at their default sizes on CIFAR-shaped random data; --only NAME (both), NAME:BATCH (steps only) or NAME:ntk (eigen-solve only)";
+        "at their default sizes on CIFAR-shaped random data; --only NAME (both), NAME:BATCH (steps only), NAME:ntk (eigen-solve only) or NAME:ntk-product (ms per matrix-free " +
+        "NTK product on the 256 inputs, for a model whose eigen-solve would take too long on a busy machine)";
 
     public int Run(bool quick, string? only)
     {
@@ -57,6 +58,12 @@ public sealed class ArchitecturesBenchmark : IBenchmark
                 string load = LoadAverage();
                 string eigenSolve = TopFiveNtkEigenSolve(model, data.Features);
                 Console.WriteLine($"{name,-12} top-5 NTK eigen-solve, 256 inputs: {eigenSolve}; load before {load}, after {LoadAverage()}");
+            }
+            if (only == name + ":ntk-product")
+            {
+                string load = LoadAverage();
+                string product = NtkProduct(model, data.Features, runs);
+                Console.WriteLine($"{name,-12} matrix-free NTK product K·v, 256 inputs: {product}; load before {load}, after {LoadAverage()}");
             }
             Console.WriteLine($"# {name}: {model.Describe()}");
         }
@@ -89,9 +96,7 @@ public sealed class ArchitecturesBenchmark : IBenchmark
     private static string TopFiveNtkEigenSolve(NetworkModule model, Tensor inputs)
     {
         long n = inputs.shape[0];
-        var ntk = new NtkOptions { MemoryBudgetBytes = NtkMemoryBudgetBytes };
-        var estimate = NeuralTangentKernel.EstimateCosts(model, n, Eigenpairs).First(c => c.Method == NtkMethod.MatrixFree);
-        if (estimate.Bytes > NtkMemoryBudgetBytes / 2 && model is not FullyConnectedNetwork) ntk.ChunkSize = NtkChunkSize;
+        var ntk = NtkOptionsFor(model, n);
         var method = NeuralTangentKernel.ChooseMethod(model, n, Eigenpairs, ntk);
         // float32 products: a tolerance near 1e-4 is what they support (LanczosOptions.Tolerance).
         var lanczos = new LanczosOptions { Tolerance = 1e-4, Seed = 0 };
@@ -104,6 +109,36 @@ public sealed class ArchitecturesBenchmark : IBenchmark
         return string.Create(CultureInfo.InvariantCulture,
             $"{seconds:F1} s ({method}{chunk}, {eig.OperatorApplications} products, λ1 {eig.Values[0]:G3}, λ5 {eig.Values[^1]:G3}, " +
             $"max rel res {eig.MaxRelativeResidual:G2}{(eig.Converged ? "" : ", NOT converged")}, peak RSS +{rssAfter - rssBefore:F0} MiB)");
+    }
+
+    /// <summary>The NTK options of the eigen-solve: the memory budget, and a chunk size where the whole graph would not fit in half of it.</summary>
+    private static NtkOptions NtkOptionsFor(NetworkModule model, long sampleCount)
+    {
+        var ntk = new NtkOptions { MemoryBudgetBytes = NtkMemoryBudgetBytes };
+        var estimate = NeuralTangentKernel.EstimateCosts(model, sampleCount, Eigenpairs).First(c => c.Method == NtkMethod.MatrixFree);
+        if (estimate.Bytes > NtkMemoryBudgetBytes / 2 && model is not FullyConnectedNetwork) ntk.ChunkSize = NtkChunkSize;
+        return ntk;
+    }
+
+    /// <summary>
+    /// Median milliseconds of one matrix-free product K·v (one VJP and one double-backward product over the inputs),
+    /// with the eigen-solve's chunking, after one warm-up product; and the time to build the operator. An eigen-solve
+    /// costs about (products) × this, where the other models' solves show the product count.
+    /// </summary>
+    private static string NtkProduct(NetworkModule model, Tensor inputs, int runs)
+    {
+        var ntk = NtkOptionsFor(model, inputs.shape[0]);
+        var clock = Stopwatch.StartNew();
+        using var op = new MatrixFreeNtkOperator(model, inputs, ntk.ChunkSize);
+        double build = clock.Elapsed.TotalSeconds;
+        using var g = Seeding.TorchGenerator(0, Seeding.Stream.Diagnostics);
+        using var v = torch.randn(new[] { op.Dimension }, ScalarType.Float64, generator: g);
+        double ms = Measure.MedianMilliseconds(() =>
+        {
+            using var kv = op.Apply(v);
+        }, runs);
+        string chunk = ntk.ChunkSize is int c ? $"chunk {c}" : "one graph";
+        return string.Create(CultureInfo.InvariantCulture, $"{ms / 1000:F1} s per product (median of {runs}, {chunk}; operator built in {build:F1} s)");
     }
 
     private static TensorDataset RandomCifarShaped(int n, long seed)
