@@ -45,6 +45,13 @@ public sealed class ArchitecturesBenchmark : IBenchmark
         {
             if (only is not null && only != name && !only.StartsWith(name + ":", StringComparison.Ordinal)) continue;
             using var model = ModelFactory.Create(name, new ModelSettings());
+            // The NTK first, at the initial weights: the timed SGD steps below change them.
+            if (only is null || only == name || only == name + ":ntk")
+            {
+                string load = LoadAverage();
+                string eigenSolve = TopFiveNtkEigenSolve(model, data.Features);
+                Console.WriteLine($"{name,-12} top-5 NTK eigen-solve, 256 inputs: {eigenSolve}; load before {load}, after {LoadAverage()}");
+            }
             foreach (int batch in BatchSizes)
             {
                 if (only is not null && only.Contains(':') && only != $"{name}:{batch}") continue;
@@ -52,12 +59,6 @@ public sealed class ArchitecturesBenchmark : IBenchmark
                 int stepsPerRun = quick ? 1 : model.TrainableParameterCount() > 1_000_000 ? 2 : 5;
                 double ms = MillisecondsPerStep(model, data, batch, stepsPerRun, runs);
                 Console.WriteLine($"{name,-12} {model.TrainableParameterCount(),11} {batch,6} {ms,17:F1} {stepsPerRun,10} {runs,5}  {LoadAverage()}");
-            }
-            if (only is null || only == name || only == name + ":ntk")
-            {
-                string load = LoadAverage();
-                string eigenSolve = TopFiveNtkEigenSolve(model, data.Features);
-                Console.WriteLine($"{name,-12} top-5 NTK eigen-solve, 256 inputs: {eigenSolve}; load before {load}, after {LoadAverage()}");
             }
             if (only == name + ":ntk-product")
             {
