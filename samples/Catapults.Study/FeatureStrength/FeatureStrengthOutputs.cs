@@ -119,14 +119,31 @@ internal static class FeatureStrengthOutputs
         b.AppendLine();
         b.AppendLine("## Optimal learning rate against γ");
         b.AppendLine();
-        b.AppendLine("| γ | η* | η* (lattice) | final held-out loss at η* | largest stable η | smallest diverging η above | cells | catapults at η* |");
-        b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        b.AppendLine("| γ | η* | η* (lattice) | final held-out loss at η* | largest stable η | smallest diverging η above | cells | catapults at η* | catapults at the largest stable η | stable cells with a catapult |");
+        b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var g in r.Gammas)
+        {
+            var column = r.Cells.Where(x => x.Cell.GammaIndex == g.GammaIndex && !x.Diverged).ToList();
+            var edge = g.HighestStableLearningRate is double edgeRate ? Cell(r, g.GammaIndex, edgeRate) : null;
+            string withCatapult = column.Any(x => x.CatapultCount is not null)
+                ? $"{column.Count(x => x.CatapultCount > 0).ToString(c)} of {column.Count.ToString(c)}" : "—";
             b.AppendLine(c, $"| {g.Gamma:G3} | {F(g.BestLearningRate)} | {F(g.BestLatticeLearningRate)} | {F(g.BestLoss)} | {F(g.HighestStableLearningRate)} | " +
-                            $"{(g.LowestDivergentAbove is null ? "none (not bracketed)" : F(g.LowestDivergentAbove))} | {g.Cells} | {(g.CatapultCountAtBest?.ToString(c) ?? "—")} |");
+                            $"{(g.LowestDivergentAbove is null ? "none (not bracketed)" : F(g.LowestDivergentAbove))} | {g.Cells} | {(g.CatapultCountAtBest?.ToString(c) ?? "—")} | " +
+                            $"{(edge?.CatapultCount?.ToString(c) ?? "—")} | {withCatapult} |");
+        }
         b.AppendLine();
-        if (r.Gammas.All(g => g.CatapultCountAtBest is null))
-            b.AppendLine("Catapult counts are left empty: no catapult detector is wired into the sweep's `CatapultCounter` yet.");
+        if (r.Cells.All(x => x.CatapultCount is null))
+        {
+            b.AppendLine("Catapult counts are left empty: the sweep ran without a catapult counter.");
+        }
+        else
+        {
+            var d = FeatureStrengthSettings.CatapultDetection;
+            b.AppendLine(c, $"Catapults are counted on each cell's batch-loss curve by the catapult detector's mini-batch preset: log-loss smoothed by a running median of {d.SmoothingWindow} steps; " +
+                            $"an episode starts when the smoothed loss exceeds {d.RiseFactor:G3}× its minimum over the preceding {d.BaselineWindow} steps and counts once it falls back to {d.ReturnFactor:G3}× that level " +
+                            $"(no sharpness condition: the curve has no λ). A diverged cell's curve is read up to its divergence, and a rise that never came back is not counted. " +
+                            $"{r.Cells.Sum(x => x.CatapultCount ?? 0).ToString(c)} catapults in {r.Cells.Count(x => x.CatapultCount > 0).ToString(c)} of {r.Cells.Count.ToString(c)} cells.");
+        }
         b.AppendLine();
         b.AppendLine("## Fitted slopes of log η* against log γ");
         b.AppendLine();

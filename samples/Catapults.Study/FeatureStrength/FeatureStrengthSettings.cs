@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Catapults.ML.Data;
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Scaling;
 
@@ -74,8 +75,19 @@ internal sealed record FeatureStrengthSettings
             DecadesBelowFirstStable = DecadesBelowFirstStable,
             SlopeFitExclusionDecades = SlopeFitExclusionDecades,
             Parallelism = parallelism,
+            CatapultCounter = CountCatapults,
         };
     }
+
+    /// <summary>
+    /// The catapult detector's options for a cell's loss curve: one fresh mini-batch per step and no λ, hence the
+    /// mini-batch preset. Counting happens when the sweep is summarised, never in the cells, so it is not part of the
+    /// manifest: changing it re-counts stored cells instead of retraining them.
+    /// </summary>
+    public static CatapultDetectorOptions CatapultDetection => CatapultDetectorOptions.ForMiniBatchLoss();
+
+    /// <summary>The number of catapults the detector finds in a cell's batch-loss curve (up to divergence, if any).</summary>
+    public static int CountCatapults(IReadOnlyList<double> batchLosses) => CatapultDetector.Detect(batchLosses, CatapultDetection).Count;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the command-line option at fault.</summary>
     public void Validate()

@@ -3,8 +3,8 @@ namespace Catapults.ML.Diagnostics;
 /// <summary>Options of <see cref="CatapultDetector"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
 /// <remarks>
 /// The defaults suit the full training loss of GD or SGD recorded every step or every few steps. For a raw
-/// mini-batch loss (noisy by a factor of several), raise <see cref="SmoothingWindow"/> to 9 or more and
-/// <see cref="RiseFactor"/> to 5 or more, or better feed the full loss (<see cref="DiagnosticsOptions.RecordEvery"/>).
+/// mini-batch loss (noisy by a factor of several) use <see cref="ForMiniBatchLoss"/>, or better feed the full loss
+/// (<see cref="DiagnosticsOptions.RecordEvery"/>).
 /// </remarks>
 public sealed class CatapultDetectorOptions
 {
@@ -34,6 +34,24 @@ public sealed class CatapultDetectorOptions
     /// definition of a catapult); default true. Episodes failing this are reported in <see cref="CatapultDetector.Spikes"/> only.
     /// </summary>
     public bool RequireSharpnessDecrease { get; set; } = true;
+
+    /// <summary>
+    /// A preset for a raw mini-batch loss curve recorded every step without λ_max (for example a cell of the
+    /// feature-strength sweep, where each step sees fresh samples): <see cref="SmoothingWindow"/> 9, so that a rise
+    /// must last at least five steps and the batch-to-batch noise (and single heavy-tailed batches) is filtered out;
+    /// <see cref="RiseFactor"/> 4, well above the spread of a 9-point running median of a loss whose log varies by
+    /// about ±0.5 from batch to batch; <see cref="ReturnFactor"/> 1.5, because the pre-spike level is the minimum of
+    /// the noisy smoothed curve over <see cref="BaselineWindow"/> 50 points and so lies below its typical value;
+    /// <see cref="RequireSharpnessDecrease"/> false, because the curve carries no λ.
+    /// </summary>
+    public static CatapultDetectorOptions ForMiniBatchLoss() => new()
+    {
+        SmoothingWindow = 9,
+        RiseFactor = 4.0,
+        ReturnFactor = 1.5,
+        BaselineWindow = 50,
+        RequireSharpnessDecrease = false,
+    };
 
     /// <summary>A shallow copy.</summary>
     public CatapultDetectorOptions Clone() => (CatapultDetectorOptions)MemberwiseClone();

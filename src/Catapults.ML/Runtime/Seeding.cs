@@ -20,6 +20,12 @@ public static class Seeding
         Shuffle = 0x5F1E,
         /// <summary>Probe sets and eigensolver start vectors.</summary>
         Diagnostics = 0xD1A6,
+        // Online and HeldOut keep the values OnlineBatchSource used before they were named, so stored sweeps resume
+        // with the same draws.
+        /// <summary>Fresh per-step samples of online training (<see cref="Training.OnlineBatchSource"/>).</summary>
+        Online = 0x0411_1E0B,
+        /// <summary>The fixed held-out set of an online run (<see cref="Training.OnlineBatchSource.DrawHeldOut"/>).</summary>
+        HeldOut = 0x4E1D_0B7E,
     }
 
     /// <summary>Mixes a seed and a purpose into a well-spread 64-bit seed (SplitMix64 finaliser).</summary>

@@ -11,16 +11,13 @@ namespace Catapults.ML.Training;
 /// can be recomputed (runs resume exactly) and two steps never share a draw.
 /// </summary>
 /// <remarks>
-/// Online samples use their own purpose tags, distinct from <see cref="Seeding.Stream.Data"/> (which
-/// <see cref="SyntheticTask.CreateSplits"/> uses), and the held-out set of <see cref="DrawHeldOut"/> a third one, so
-/// neither coincides with the training stream. Batch indices are sample serial numbers t·b + i.
+/// Online samples use their own purpose tag, <see cref="Seeding.Stream.Online"/>, distinct from
+/// <see cref="Seeding.Stream.Data"/> (which <see cref="SyntheticTask.CreateSplits"/> uses), and the held-out set of
+/// <see cref="DrawHeldOut"/> a third one, <see cref="Seeding.Stream.HeldOut"/>, so neither coincides with the training
+/// stream. Batch indices are sample serial numbers t·b + i.
 /// </remarks>
 public sealed class OnlineBatchSource : IBatchSource
 {
-    // Purpose tags for Seeding.Derive; Seeding.Stream has no member for them, and an enum accepts any underlying value.
-    private const Seeding.Stream OnlineStream = (Seeding.Stream)0x0411_1E0B;
-    private const Seeding.Stream HeldOutStream = (Seeding.Stream)0x4E1D_0B7E;
-
     private readonly Func<int, torch.Generator, TensorDataset> _draw;
     private readonly ulong _streamSeed;
 
@@ -35,7 +32,7 @@ public sealed class OnlineBatchSource : IBatchSource
         _draw = draw;
         BatchSize = batchSize;
         Seed = seed;
-        _streamSeed = Seeding.Derive(seed, OnlineStream);
+        _streamSeed = Seeding.Derive(seed, Seeding.Stream.Online);
     }
 
     /// <summary>A source of fresh samples of <paramref name="task"/>, x ~ N(0, I_d) with y = f*(x).</summary>
@@ -53,7 +50,7 @@ public sealed class OnlineBatchSource : IBatchSource
     {
         ArgumentNullException.ThrowIfNull(task);
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "The held-out set needs at least 1 sample.");
-        using var generator = Seeding.TorchGenerator(unchecked((long)Seeding.Derive(seed, HeldOutStream)), Seeding.Stream.Data);
+        using var generator = Seeding.TorchGenerator(unchecked((long)Seeding.Derive(seed, Seeding.Stream.HeldOut)), Seeding.Stream.Data);
         return task.Sample(count, generator, $"{task.Kind}-held-out");
     }
 

@@ -135,4 +135,75 @@ public class CatapultDetectorTests
         var ex = Assert.Throws<ArgumentException>(() => detector.Add(3, 1.0));
         Assert.That(ex!.Message, Does.Contain("increase"));
     }
+
+    /// <summary>
+    /// A mini-batch loss curve like online SGD's on the rank-2 task: the population loss (decaying, with log-space bumps
+    /// of height <paramref name="factor"/> at <paramref name="catapults"/>) times the batch mean of 32 heavy-tailed terms
+    /// (x₁x₂)², x ~ N(0, I), each of mean 1, so single batches reach several times the trend.
+    /// </summary>
+    private static double[] MiniBatchCurve(int length, int[] catapults, int seed, double factor = 20, double width = 5)
+    {
+        var rng = new Random(seed);
+        var curve = new double[length];
+        for (int t = 0; t < length; t++)
+        {
+            double log = Math.Log(1.0) - t / 400.0;
+            foreach (int c in catapults) log += Math.Log(factor) * Math.Exp(-0.5 * Math.Pow((t - c) / width, 2));
+            double batch = 0;
+            for (int i = 0; i < 32; i++)
+            {
+                double product = Gaussian(rng) * Gaussian(rng);
+                batch += product * product;
+            }
+            curve[t] = Math.Exp(log) * batch / 32;
+        }
+        return curve;
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(4)]
+    [TestCase(5)]
+    public void MiniBatchPresetIgnoresHeavyTailedBatchNoiseThatFoolsTheDefaults(int seed)
+    {
+        var curve = MiniBatchCurve(1000, Array.Empty<int>(), seed);
+        // The noise is real: batch losses spread over more than a factor of 4 around the trend.
+        double spread = Enumerable.Range(0, 1000).Select(t => curve[t] * Math.Exp(t / 400.0)).Max()
+                        / Enumerable.Range(0, 1000).Select(t => curve[t] * Math.Exp(t / 400.0)).Min();
+        Assert.That(spread, Is.GreaterThan(4));
+        Assert.That(CatapultDetector.Detect(curve, CatapultDetectorOptions.ForMiniBatchLoss()), Is.Empty, "mini-batch preset");
+        Assert.That(CatapultDetector.Detect(curve), Is.Not.Empty, "the defaults (made for a full loss) take batch noise for catapults");
+    }
+
+    [TestCase(1, new[] { 300 })]
+    [TestCase(2, new[] { 200, 650 })]
+    [TestCase(3, new[] { 120, 450, 800 })]
+    public void MiniBatchPresetFindsEachPlantedCatapultOnceThroughBatchNoise(int seed, int[] catapults)
+    {
+        var options = CatapultDetectorOptions.ForMiniBatchLoss();
+        Assert.That(options.RequireSharpnessDecrease, Is.False, "a loss curve alone carries no λ");
+        var events = CatapultDetector.Detect(MiniBatchCurve(1000, catapults, seed), options);
+        Assert.That(events, Has.Count.EqualTo(catapults.Length));
+        for (int i = 0; i < catapults.Length; i++)
+        {
+            Assert.That(events[i].PeakStep, Is.EqualTo(catapults[i]).Within(8), $"peak {i}");
+            Assert.That(events[i].StartStep, Is.LessThan(catapults[i]), $"start {i}");
+            Assert.That(events[i].EndStep, Is.GreaterThan(catapults[i]), $"end {i}");
+            Assert.That(events[i].PeakRatio, Is.GreaterThan(4), $"ratio {i}");
+            Assert.That(events[i].SharpnessDecreased, Is.Null, "no λ known");
+        }
+        // A bump of 1.5×, within the reach of the noise, is not counted (2× bumps sometimes are, over a low baseline).
+        Assert.That(CatapultDetector.Detect(MiniBatchCurve(1000, catapults, seed, factor: 1.5), options), Is.Empty, "1.5× bumps");
+    }
+
+    [Test]
+    public void MiniBatchPresetIsValidAndFresh()
+    {
+        var a = CatapultDetectorOptions.ForMiniBatchLoss();
+        a.Validate();
+        a.RiseFactor = 10;
+        Assert.That(CatapultDetectorOptions.ForMiniBatchLoss().RiseFactor, Is.EqualTo(4), "each call returns a new instance");
+        Assert.That(a.SmoothingWindow, Is.GreaterThan(new CatapultDetectorOptions().SmoothingWindow));
+    }
 }

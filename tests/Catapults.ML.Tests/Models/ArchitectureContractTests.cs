@@ -1,4 +1,8 @@
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Features;
 using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
@@ -8,7 +12,6 @@ using static Catapults.ML.Tests.Models.ArchitectureTestKit;
 namespace Catapults.ML.Tests.Models;
 
 /// <summary>What every image architecture must satisfy for training, NTK, AGOP and diagnostics to work unchanged.</summary>
-[OneTorchThread]
 [TestFixture(ArchitectureKind.Convolutional)]
 [TestFixture(ArchitectureKind.WideResNet)]
 [TestFixture(ArchitectureKind.VisionTransformer)]
@@ -188,5 +191,161 @@ public class ArchitectureContractTests
             () => { Step(); Trainer.Train(net, data, options); },
             () => { Step(); Step(); Trainer.Train(net, data, options); },
             $"{kind} forward, backward, Jacobian rows and training");
+    }
+
+    [Test]
+    public void MatrixFreeNtkProductEqualsTheExplicitJacobianProduct()
+    {
+        // float64 so that the two paths (a VJP then a double-backward JVP, against one backward per output row) agree to
+        // rounding; the float32 comparison below checks the engine's working precision with a looser tolerance.
+        using var net = Tiny(kind, seed: 7);
+        using var x = Images(4, seed: 12);
+        using var scope = torch.NewDisposeScope();
+        var jacobian = ExplicitJacobian.Compute(net, x);
+        Assert.That(jacobian.shape, Is.EqualTo(new long[] { 4 * 2, net.TrainableParameterCount() }));
+        // The explicit Jacobian itself, row by row, against autograd on the whole batch (the test kit's rows).
+        var rows = torch.cat(Enumerable.Range(0, 4).Select(i => JacobianRows(net, x, i)).ToArray());
+        TensorAssert.AllClose(jacobian, rows, 1e-4, 1e-6, "ExplicitJacobian vs per-sample autograd rows");
+
+        using var g = Seeding.TorchGenerator(13, Seeding.Stream.Diagnostics);
+        var vectors = torch.randn(new long[] { 8, 3 }, ScalarType.Float64, generator: g);
+        var j64 = jacobian.to_type(ScalarType.Float64);
+        var expected = torch.mm(j64, torch.mm(j64.t(), vectors));
+        using var op = NeuralTangentKernel.CreateOperator(net, x, new NtkOptions { Method = NtkMethod.MatrixFree });
+        Assert.That(op.Method, Is.EqualTo(NtkMethod.MatrixFree));
+        Assert.That(op.Dimension, Is.EqualTo(8));
+        var block = op.Apply(vectors);
+        double scale = expected.abs().max().ToDouble();
+        Assert.That(scale, Is.GreaterThan(0));
+        TensorAssert.AllClose(block, expected, 1e-4, 1e-5 * scale, "matrix-free K·V vs J(JᵀV), float32 model");
+        var single = op.Apply(vectors[.., 1].contiguous());
+        TensorAssert.AllClose(single, expected[.., 1], 1e-4, 1e-5 * scale, "matrix-free K·v, one vector");
+
+        net.to(ScalarType.Float64);
+        var x64 = x.to_type(ScalarType.Float64);
+        var jacobian64 = ExplicitJacobian.Compute(net, x64);
+        var expected64 = torch.mm(jacobian64, torch.mm(jacobian64.t(), vectors));
+        using var op64 = new MatrixFreeNtkOperator(net, x64);
+        TensorAssert.AllClose(op64.Apply(vectors), expected64, 1e-10, 1e-12 * expected64.abs().max().ToDouble(), "matrix-free K·V vs J(JᵀV), float64 model");
+    }
+
+    [Test]
+    public void AgopWithRespectToPixelsIsDByDSymmetricPositiveSemidefiniteAndMatchesPerSampleGradients()
+    {
+        const int n = 6;
+        using var net = Tiny(kind, seed: 8);
+        using var x = Images(n, seed: 14);
+        using var scope = torch.NewDisposeScope();
+        // Batches of 4 so that the streamed accumulation crosses a batch boundary.
+        var g = Agop.Compute(net, x, new AgopOptions { BatchSize = 4 });
+        Assert.That(g.shape, Is.EqualTo(new long[] { 768, 768 }), "d × d with d = 3·16·16 pixels");
+        Assert.That(g.dtype, Is.EqualTo(ScalarType.Float64));
+        Assert.That(g.isfinite().all().ToBoolean(), Is.True);
+        Assert.That((g - g.t()).abs().max().ToDouble(), Is.LessThanOrEqualTo(1e-12 * g.abs().max().ToDouble()), "symmetric");
+        var eigenvalues = torch.linalg.eigvalsh(g);
+        double largest = eigenvalues.max().ToDouble();
+        Assert.That(largest, Is.GreaterThan(0));
+        Assert.That(eigenvalues.min().ToDouble(), Is.GreaterThanOrEqualTo(-1e-6 * largest), "positive semidefinite");
+        // Rank at most n·O: the gradients span the range.
+        Assert.That(eigenvalues.gt(1e-6 * largest).sum().ToInt64(), Is.LessThanOrEqualTo(n * 2));
+
+        // Independent: G = 1/n Σᵢ Σ_c ∇ₓf_c(xᵢ) ∇ₓf_c(xᵢ)ᵀ from one autograd call per sample and output, each on xᵢ alone.
+        var reference = torch.zeros(new long[] { 768, 768 }, ScalarType.Float64);
+        for (int i = 0; i < n; i++)
+        {
+            var xi = x[TensorIndex.Slice(i, i + 1)].reshape(1, 768).detach().clone().requires_grad_();
+            var y = net.forward(xi);
+            for (int c = 0; c < 2; c++)
+            {
+                var grad = torch.autograd.grad(new[] { y[0, c] }, new[] { xi }, retain_graph: c == 0)[0].reshape(768, 1).to_type(ScalarType.Float64);
+                reference.add_(torch.mm(grad, grad.t()));
+            }
+        }
+        reference.div_(n);
+        TensorAssert.AllClose(g, reference, 1e-4, 1e-6 * reference.abs().max().ToDouble(), "AGOP vs per-sample input gradients");
+    }
+
+    [Test]
+    public void CriticalLearningRateOfABatchIsTheBatchSizeOverTheTopKernelEigenvalue()
+    {
+        const int b = 5;
+        using var net = Tiny(kind, seed: 9);
+        using var x = Images(b, seed: 15);
+        using var scope = torch.NewDisposeScope();
+        // Independent: the dense kernel from the test kit's per-sample rows, diagonalised directly.
+        var rows = torch.cat(Enumerable.Range(0, b).Select(i => JacobianRows(net, x, i)).ToArray()).to_type(ScalarType.Float64);
+        double top = torch.linalg.eigvalsh(torch.mm(rows, rows.t())).max().ToDouble();
+        foreach (var method in new[] { NtkMethod.Auto, NtkMethod.MatrixFree })
+        {
+            var rate = CriticalLearningRate.Compute(net, x, LossKind.MeanSquaredError,
+                new CriticalLearningRateOptions { Ntk = new NtkOptions { Method = method } });
+            Assert.That(rate.BatchSize, Is.EqualTo(b));
+            Assert.That(rate.Sharpness, Is.EqualTo(top).Within(1e-4 * top), $"λ_max(K_b), {method} → {rate.Method}");
+            Assert.That(rate.Value, Is.EqualTo(b / top).Within(1e-4 * b / top), $"η_crit = b/λ_max, {method}");
+            Assert.That(rate.Converged, Is.True, method.ToString());
+        }
+    }
+
+    [Test]
+    public void DiagnosticsObserverRecordsFiniteSpectraAndCriticalRatesWithoutChangingTrainingOrLeaking()
+    {
+        // 8 samples, batch 4, 6 steps: the probe set is the training set (8 ≤ ProbeSize), in order.
+        using var data = CifarShaped(8, 2, seed: 16, height: 16, width: 16);
+        var options = new TrainingOptions { LearningRate = 0.02, BatchSize = 4, MaxSteps = 6, ShuffleSeed = 2 };
+        var diagnosticsOptions = new DiagnosticsOptions { EigenvalueCount = 3, RecordEvery = 2, CriticalRate = CriticalRateCadence.EveryStep };
+
+        List<double> plainLosses;
+        using (var net = Tiny(kind, seed: 10))
+        {
+            var recorder = new RecordingObserver();
+            Trainer.Train(net, data, options, new[] { recorder });
+            plainLosses = recorder.Records.Select(r => r.BatchLoss).ToList();
+        }
+
+        using var model = Tiny(kind, seed: 10);
+        double[] initialSpectrum;
+        using (var kernel = ExplicitJacobian.Kernel(model, data.Features))
+        using (var values = torch.linalg.eigvalsh(kernel.to_type(ScalarType.Float64)).flip(0))
+            initialSpectrum = values.data<double>().Take(3).ToArray();
+        var observer = new DiagnosticsObserver(diagnosticsOptions);
+        var observed = new RecordingObserver();
+        try
+        {
+            var result = Trainer.Train(model, data, options, new ITrainingObserver[] { observer, observed });
+            Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+            Assert.That(observed.Records.Select(r => r.BatchLoss), Is.EqualTo(plainLosses), "the observer does not change training");
+
+            Assert.That(observer.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 2, 4, 6 }));
+            foreach (var record in observer.Records)
+            {
+                Assert.That(record.Eigenvalues, Has.Count.EqualTo(3), $"step {record.Step}");
+                Assert.That(record.Eigenvalues.All(v => double.IsFinite(v) && v > 0), Is.True, $"finite positive λ at step {record.Step}");
+                Assert.That(record.Eigenvalues, Is.Ordered.Descending, $"step {record.Step}");
+                Assert.That(record.FullTrainingLoss is double l && double.IsFinite(l), Is.True, $"full loss at step {record.Step}");
+                Assert.That(record.ProjectedLosses, Has.Count.EqualTo(3));
+            }
+            Assert.That(observer.Records[0].Eigenvalues, Is.EqualTo(initialSpectrum).Within(1e-3 * initialSpectrum[0]), "λ at w₀ vs the explicit kernel");
+            Assert.That(observer.CriticalRates, Has.Count.EqualTo(6));
+            Assert.That(observer.CriticalRates.All(r => double.IsFinite(r.Value) && r.Value > 0 && r.BatchSize == 4), Is.True, "finite η_crit every step");
+            Assert.That(observer.Records.Where(r => !r.IsFinal).All(r => r.CriticalLearningRate is double v && double.IsFinite(v)), Is.True);
+            Assert.That(observer.ToDataFrame().Rows.Count, Is.EqualTo(4));
+        }
+        finally
+        {
+            observer.Dispose();
+        }
+
+        // The same run once more, now counting live tensors (after a warm-up that allocates the observer's caches).
+        void Observed()
+        {
+            using var o = new DiagnosticsObserver(diagnosticsOptions);
+            Trainer.Train(model, data, new TrainingOptions { LearningRate = 0.02, BatchSize = 4, MaxSteps = 2, ShuffleSeed = 2 }, new[] { o });
+            _ = CriticalLearningRate.Compute(model, data.Features, LossKind.MeanSquaredError, new CriticalLearningRateOptions { Ntk = new NtkOptions { Method = NtkMethod.MatrixFree } });
+            using (var op = NeuralTangentKernel.CreateOperator(model, data.Features, new NtkOptions { Method = NtkMethod.MatrixFree }))
+            using (var v = torch.ones(op.Dimension))
+            using (op.Apply(v)) { }
+            using (Agop.Compute(model, data.Features)) { }
+        }
+        TensorAssert.NoLeak(Observed, Observed, $"{kind}: diagnostics observer, critical rate, matrix-free NTK and AGOP");
     }
 }

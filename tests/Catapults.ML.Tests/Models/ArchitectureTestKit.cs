@@ -7,28 +7,6 @@ using TensorDataset = Catapults.ML.Data.TensorDataset;
 
 namespace Catapults.ML.Tests.Models;
 
-/// <summary>
-/// Runs each test of the class on one libtorch intra-op thread and restores the previous count afterwards. The tiny
-/// networks of these tests gain nothing from a second thread, and on a busy 2-core machine OpenMP's synchronisation
-/// made them many times slower (the SGD tests took ~10× longer). The count is process-wide; NUnit runs this
-/// project's tests one at a time.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class OneTorchThreadAttribute : Attribute, ITestAction
-{
-    private int previous;
-
-    public ActionTargets Targets => ActionTargets.Test;
-
-    public void BeforeTest(NUnit.Framework.Interfaces.ITest test)
-    {
-        previous = torch.get_num_threads();
-        torch.set_num_threads(1);
-    }
-
-    public void AfterTest(NUnit.Framework.Interfaces.ITest test) => torch.set_num_threads(previous);
-}
-
 /// <summary>Tiny image networks and independent Jacobian computations shared by the architecture tests.</summary>
 public static class ArchitectureTestKit
 {

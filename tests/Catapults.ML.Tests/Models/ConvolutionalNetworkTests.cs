@@ -8,7 +8,6 @@ using static Catapults.ML.Tests.Models.ArchitectureTestKit;
 
 namespace Catapults.ML.Tests.Models;
 
-[OneTorchThread]
 public class ConvolutionalNetworkTests
 {
     /// <summary>

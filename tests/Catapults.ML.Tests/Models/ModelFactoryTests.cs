@@ -3,7 +3,6 @@ using TorchSharp;
 
 namespace Catapults.ML.Tests.Models;
 
-[OneTorchThread]
 public class ModelFactoryTests
 {
     [TestCase("fcn", ArchitectureKind.FullyConnected, null, null, "fcn-2")]

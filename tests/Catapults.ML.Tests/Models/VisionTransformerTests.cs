@@ -7,7 +7,6 @@ using static Catapults.ML.Tests.Models.ArchitectureTestKit;
 
 namespace Catapults.ML.Tests.Models;
 
-[OneTorchThread]
 public class VisionTransformerTests
 {
     [Test]
