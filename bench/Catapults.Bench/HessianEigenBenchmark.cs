@@ -45,7 +45,7 @@ public sealed class HessianEigenBenchmark : IBenchmark
         Console.WriteLine($"{"case",-10} {"seconds",9} {"peak MiB",9} {"+MiB",8} {"HVPs",6} {"ms/HVP",8} {"λ1",10} {"λ10",10} {"max rel res",11}  note");
         foreach (var name in Cases)
         {
-            var row = RunChild(name, quick);
+            var row = ChildProcessCase.Run("hessian-eigen", name, quick);
             if (row is null) continue;
             Console.WriteLine($"{name,-10} {row[1],9} {row[2],9} {row[3],8} {row[4],6} {row[5],8} {row[6],10} {row[7],10} {row[8],11}  {row[9]}");
         }
@@ -53,27 +53,6 @@ public sealed class HessianEigenBenchmark : IBenchmark
     }
 
     private static long Parameters() => (long)D * Width + Width + (long)Width * Width + Width + (long)Width * Outputs + Outputs;
-
-    private static string[]? RunChild(string name, bool quick)
-    {
-        string exe = Environment.ProcessPath!;
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, FileName = exe };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") start.ArgumentList.Add(typeof(HessianEigenBenchmark).Assembly.Location);
-        foreach (var a in new[] { "hessian-eigen", "--only", name, "--threads", torch.get_num_threads().ToString(CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(a);
-        if (quick) start.ArgumentList.Add("--quick");
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ROW\t", StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-        {
-            Console.WriteLine($"{name}: failed (exit {process.ExitCode}): {error.Split('\n').FirstOrDefault()}");
-            return null;
-        }
-        return line.TrimEnd('\r').Split('\t').Skip(1).ToArray();
-    }
 
     private static int RunCase(string name, bool quick)
     {

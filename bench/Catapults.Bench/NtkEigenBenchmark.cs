@@ -62,7 +62,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
                 Console.WriteLine($"{name,-22} {path,-10} {n,6} {"-",9} {"-",9} {"-",8} {"-",8} {"-",10} {"-",10} {"-",11}  skipped: {skip}");
                 continue;
             }
-            var row = RunChild(name, quick);
+            var row = ChildProcessCase.Run("ntk-eigen", name, quick);
             if (row is null) continue;
             rows.Add(row);
             Console.WriteLine($"{name,-22} {path,-10} {n,6} {row[1],9} {row[2],9} {row[3],8} {row[4],8} {row[5],10} {row[6],10} {row[7],11}  {row[8]}");
@@ -73,7 +73,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
         Console.WriteLine($"{"case",-10} {"b",4} {"step ms",16} {"step+η ms",16} {"η_crit ms",16} {"η/step",7} {"η_crit",8}  method");
         foreach (var name in cases.Where(c => c.StartsWith("crit-", StringComparison.Ordinal)))
         {
-            var row = RunChild(name, quick);
+            var row = ChildProcessCase.Run("ntk-eigen", name, quick);
             if (row is null) continue;
             Console.WriteLine($"{name,-10} {row[1],4} {row[2] + " (" + row[8] + ")",16} {row[3] + " (" + row[9] + ")",16} {row[4] + " (" + row[10] + ")",16} {row[5],7} {row[6],8}  {row[7]}");
         }
@@ -95,35 +95,6 @@ public sealed class NtkEigenBenchmark : IBenchmark
         return estimate.Bytes > 3.5 * (1L << 30)
             ? $"estimated {estimate.Bytes / (1L << 30):F1} GiB for J [nO, P] and K (over the 4 GB target) and {estimate.Work:E1} flop-equivalents"
             : null;
-    }
-
-    private static string[]? RunChild(string name, bool quick)
-    {
-        string exe = Environment.ProcessPath!;
-        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-        {
-            start.FileName = exe;
-            start.ArgumentList.Add(typeof(NtkEigenBenchmark).Assembly.Location);
-        }
-        else
-        {
-            start.FileName = exe;
-        }
-        foreach (var a in new[] { "ntk-eigen", "--only", name, "--threads", torch.get_num_threads().ToString(CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(a);
-        if (quick) start.ArgumentList.Add("--quick");
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("ROW\t", StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-        {
-            Console.WriteLine($"{name}: failed (exit {process.ExitCode}): {error.Split('\n').FirstOrDefault()}");
-            return null;
-        }
-        return line.TrimEnd('\r').Split('\t').Skip(1).ToArray();
     }
 
     private static FullyConnectedNetwork Network() =>
