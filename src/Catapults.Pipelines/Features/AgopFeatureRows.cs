@@ -47,7 +47,7 @@ internal sealed class AgopFeatureBinding
 }
 
 /// <summary>Getters over one input row: pass-through columns from the row, the feature column computed and cached by position.</summary>
-internal sealed class AgopFeatureGetters
+internal sealed class AgopFeatureGetters : IOutputGetters
 {
     private readonly AgopFeatureBinding _binding;
     private readonly DataViewRow _input;
@@ -105,57 +105,22 @@ internal sealed class AgopFeatureGetters
 }
 
 /// <summary>A row of the AGOP feature mapper.</summary>
-internal sealed class AgopFeatureRow : DataViewRow
+internal sealed class AgopFeatureRow : MappedRow
 {
-    private readonly DataViewRow _input;
-    private readonly AgopFeatureGetters _getters;
-
-    public AgopFeatureRow(AgopFeatureBinding binding, DataViewRow input, bool[] active)
+    public AgopFeatureRow(AgopFeatureBinding binding, DataViewRow input, bool[] active) : base(binding.OutputSchema)
     {
-        _input = input;
-        Schema = binding.OutputSchema;
-        _getters = new AgopFeatureGetters(binding, input, active);
-    }
-
-    public override DataViewSchema Schema { get; }
-    public override long Position => _input.Position;
-    public override long Batch => _input.Batch;
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-    public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsActive(column);
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _getters.GetGetter<TValue>(column);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _input.Dispose();
-        base.Dispose(disposing);
+        Input = input;
+        Getters = new AgopFeatureGetters(binding, input, active);
     }
 }
 
 /// <summary>A cursor of the AGOP feature view: wraps a cursor of the input.</summary>
-internal sealed class AgopFeatureCursor : DataViewRowCursor
+internal sealed class AgopFeatureCursor : MappedCursor
 {
-    private readonly DataViewRowCursor _input;
-    private readonly AgopFeatureGetters _getters;
-
-    public AgopFeatureCursor(AgopFeatureBinding binding, DataViewRowCursor input, bool[] active)
+    public AgopFeatureCursor(AgopFeatureBinding binding, DataViewRowCursor input, bool[] active) : base(binding.OutputSchema)
     {
-        _input = input;
-        Schema = binding.OutputSchema;
-        _getters = new AgopFeatureGetters(binding, input, active);
-    }
-
-    public override DataViewSchema Schema { get; }
-    public override long Position => _input.Position;
-    public override long Batch => _input.Batch;
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-    public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsActive(column);
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _getters.GetGetter<TValue>(column);
-    public override bool MoveNext() => _input.MoveNext();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _input.Dispose();
-        base.Dispose(disposing);
+        Input = input;
+        Getters = new AgopFeatureGetters(binding, input, active);
     }
 }
 

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace Catapults.Pipelines.Transformers;
 
 /// <summary>Getters of a prediction row: pass-through columns come from the input row, prediction columns from the head.</summary>
-internal sealed class PredictionGetters
+internal sealed class PredictionGetters : IOutputGetters
 {
     private readonly BoundSchema _bound;
     private readonly DataViewRow _input;
@@ -69,66 +69,40 @@ internal sealed class PredictionGetters
 }
 
 /// <summary>A row of a prediction mapper: wraps one input row.</summary>
-internal sealed class PredictionRow : DataViewRow
+internal sealed class PredictionRow : MappedRow
 {
-    private readonly DataViewRow _input;
-    private readonly PredictionGetters _getters;
-
-    public PredictionRow(BoundSchema bound, DataViewRow input, TorchNetworkModelParameters model, bool[] active)
+    public PredictionRow(BoundSchema bound, DataViewRow input, TorchNetworkModelParameters model, bool[] active) : base(bound.OutputSchema)
     {
-        _input = input;
-        Schema = bound.OutputSchema;
+        Input = input;
         PredictionGetters.InputColumnsNeeded(bound, active, out bool anyPrediction);
         var source = anyPrediction ? new RowOutputSource(input, bound.FeatureColumn, model) : null;
-        _getters = new PredictionGetters(bound, input, source, active);
-    }
-
-    public override DataViewSchema Schema { get; }
-    public override long Position => _input.Position;
-    public override long Batch => _input.Batch;
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-    public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsActive(column);
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _getters.GetGetter<TValue>(column);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _input.Dispose();
-        base.Dispose(disposing);
+        Getters = new PredictionGetters(bound, input, source, active);
     }
 }
 
 /// <summary>A cursor over a prediction view: wraps a cursor of the input view.</summary>
-internal sealed class PredictionCursor : DataViewRowCursor
+internal sealed class PredictionCursor : MappedCursor
 {
-    private readonly DataViewRowCursor _input;
-    private readonly PredictionGetters _getters;
     private readonly ChunkedOutputSource? _chunked;
     private long _row = -1;
 
     public PredictionCursor(BoundSchema bound, IDataView inputView, TorchNetworkModelParameters model, bool[] active, Random? rand)
+        : base(bound.OutputSchema)
     {
-        Schema = bound.OutputSchema;
         var needed = PredictionGetters.InputColumnsNeeded(bound, active, out bool anyPrediction);
-        _input = inputView.GetRowCursor(bound.InputSchema.Where(c => needed[c.Index]), rand);
+        Input = inputView.GetRowCursor(bound.InputSchema.Where(c => needed[c.Index]), rand);
         IRawOutputSource? source = null;
         if (anyPrediction)
         {
             if (rand is null) source = _chunked = new ChunkedOutputSource(inputView, bound.FeatureColumn, model);
-            else source = new RowOutputSource(_input, bound.FeatureColumn, model);
+            else source = new RowOutputSource(Input, bound.FeatureColumn, model);
         }
-        _getters = new PredictionGetters(bound, _input, source, active);
+        Getters = new PredictionGetters(bound, Input, source, active);
     }
-
-    public override DataViewSchema Schema { get; }
-    public override long Position => _input.Position;
-    public override long Batch => _input.Batch;
-    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
-    public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsActive(column);
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _getters.GetGetter<TValue>(column);
 
     public override bool MoveNext()
     {
-        if (!_input.MoveNext()) return false;
+        if (!Input.MoveNext()) return false;
         _row++;
         if (_chunked is not null) _chunked.Row = _row;
         return true;
@@ -136,11 +110,7 @@ internal sealed class PredictionCursor : DataViewRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-        {
-            _input.Dispose();
-            _chunked?.Dispose();
-        }
+        if (disposing) _chunked?.Dispose();
         base.Dispose(disposing);
     }
 }
