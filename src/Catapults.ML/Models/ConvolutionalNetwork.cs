@@ -78,18 +78,14 @@ public sealed class ConvolutionalOptions : ImageNetworkOptions
 /// (<see cref="ScaledConv2d"/>), each followed by the activation σ and the pooling P, then a linear readout R
 /// (<see cref="ScaledLinear"/>) and the output multiplier m. Every output row depends on its own input row only.
 /// </summary>
-public sealed class ConvolutionalNetwork : NetworkModule
+public sealed class ConvolutionalNetwork : ImageNetwork<ConvolutionalOptions>
 {
     private readonly ModuleList<ScaledConv2d> convolutions;
     private readonly ScaledLinear readout;
-    private readonly ConvolutionalOptions options;
 
     /// <summary>Builds and initialises the network from <paramref name="options"/>.</summary>
-    public ConvolutionalNetwork(ConvolutionalOptions options) : base(nameof(ConvolutionalNetwork))
+    public ConvolutionalNetwork(ConvolutionalOptions options) : base(nameof(ConvolutionalNetwork), options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        this.options = options;
         using var generator = Seeding.TorchGenerator(options.Seed, Seeding.Stream.Initialization);
         var list = new List<ScaledConv2d>();
         int inChannels = options.InputChannels;
@@ -107,26 +103,14 @@ public sealed class ConvolutionalNetwork : NetworkModule
         RegisterComponents();
     }
 
-    /// <summary>The options the network was built with (do not edit them afterwards).</summary>
-    public ConvolutionalOptions Options => options;
-
     /// <summary>The convolutions, input first.</summary>
     public IReadOnlyList<ScaledConv2d> Convolutions => convolutions.ToList();
 
     /// <summary>The linear readout on the flattened last feature maps.</summary>
     public ScaledLinear Readout => readout;
 
-    /// <summary>The output multiplier m.</summary>
-    public double OutputMultiplier => options.OutputMultiplier;
-
     /// <inheritdoc />
-    public override long[] InputShape => options.InputShape;
-
-    /// <inheritdoc />
-    public override int OutputCount => options.OutputCount;
-
-    /// <inheritdoc />
-    public override string Describe() => options.Summary();
+    public override string Describe() => Options.Summary();
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -135,16 +119,16 @@ public sealed class ConvolutionalNetwork : NetworkModule
         var h = ReshapeInput(input);
         foreach (var conv in convolutions)
         {
-            h = Activations.Apply(options.Activation, conv.forward(h));
-            h = options.Pooling switch
+            h = Activations.Apply(Options.Activation, conv.forward(h));
+            h = Options.Pooling switch
             {
-                PoolingKind.Average => nn.functional.avg_pool2d(h, options.PoolingSize),
-                PoolingKind.Max => nn.functional.max_pool2d(h, options.PoolingSize),
+                PoolingKind.Average => nn.functional.avg_pool2d(h, Options.PoolingSize),
+                PoolingKind.Max => nn.functional.max_pool2d(h, Options.PoolingSize),
                 _ => h,
             };
         }
         h = readout.forward(h.flatten(1));
-        if (options.OutputMultiplier != 1.0) h = h * options.OutputMultiplier;
+        if (Options.OutputMultiplier != 1.0) h = h * Options.OutputMultiplier;
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -81,7 +81,7 @@ public sealed class VisionTransformerOptions : ImageNetworkOptions
 /// ViT choice) and N(0, 1) otherwise, added unscaled like biases; they then have the same scale as the NTK-parameterised
 /// patch embeddings. Every operation acts within one sample, so each output row depends on its own input row only.
 /// </remarks>
-public sealed class VisionTransformer : NetworkModule
+public sealed class VisionTransformer : ImageNetwork<VisionTransformerOptions>
 {
     private readonly ScaledLinear patchEmbedding;
     private readonly Parameter? classToken;
@@ -89,14 +89,10 @@ public sealed class VisionTransformer : NetworkModule
     private readonly ModuleList<TransformerBlock> blocks;
     private readonly FeatureLayerNormalization? norm;
     private readonly ScaledLinear readout;
-    private readonly VisionTransformerOptions options;
 
     /// <summary>Builds and initialises the network from <paramref name="options"/>.</summary>
-    public VisionTransformer(VisionTransformerOptions options) : base(nameof(VisionTransformer))
+    public VisionTransformer(VisionTransformerOptions options) : base(nameof(VisionTransformer), options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        this.options = options;
         using var generator = Seeding.TorchGenerator(options.Seed, Seeding.Stream.Initialization);
         int patchFeatures = options.InputChannels * options.PatchSize * options.PatchSize;
         patchEmbedding = new ScaledLinear("patchEmbedding", patchFeatures, options.Width, options.UseBias, options.Parameterization, isReadout: false, generator);
@@ -121,9 +117,6 @@ public sealed class VisionTransformer : NetworkModule
         RegisterComponents();
     }
 
-    /// <summary>The options the network was built with (do not edit them afterwards).</summary>
-    public VisionTransformerOptions Options => options;
-
     /// <summary>The linear patch embedding, C·p·p → D.</summary>
     public ScaledLinear PatchEmbedding => patchEmbedding;
 
@@ -139,17 +132,8 @@ public sealed class VisionTransformer : NetworkModule
     /// <summary>The linear readout, D → O.</summary>
     public ScaledLinear Readout => readout;
 
-    /// <summary>The output multiplier m.</summary>
-    public double OutputMultiplier => options.OutputMultiplier;
-
     /// <inheritdoc />
-    public override long[] InputShape => options.InputShape;
-
-    /// <inheritdoc />
-    public override int OutputCount => options.OutputCount;
-
-    /// <inheritdoc />
-    public override string Describe() => options.Summary();
+    public override string Describe() => Options.Summary();
 
     /// <summary>
     /// Cuts images [n, C, H, W] into flattened patches [n, (H/p)(W/p), C·p·p], patches in row-major order, each patch's
@@ -157,11 +141,11 @@ public sealed class VisionTransformer : NetworkModule
     /// </summary>
     public Tensor Patchify(Tensor images)
     {
-        int c = options.InputChannels, p = options.PatchSize;
-        if (images.dim() != 4 || images.shape[1] != c || images.shape[2] != options.InputHeight || images.shape[3] != options.InputWidth)
+        int c = Options.InputChannels, p = Options.PatchSize;
+        if (images.dim() != 4 || images.shape[1] != c || images.shape[2] != Options.InputHeight || images.shape[3] != Options.InputWidth)
             throw new ArgumentException(
-                $"Patchify expects images [n, {c}, {options.InputHeight}, {options.InputWidth}], got [{string.Join(", ", images.shape)}].", nameof(images));
-        long n = images.shape[0], rows = options.InputHeight / p, cols = options.InputWidth / p;
+                $"Patchify expects images [n, {c}, {Options.InputHeight}, {Options.InputWidth}], got [{string.Join(", ", images.shape)}].", nameof(images));
+        long n = images.shape[0], rows = Options.InputHeight / p, cols = Options.InputWidth / p;
         using var grid = images.reshape(n, c, rows, p, cols, p);
         using var ordered = grid.permute(0, 2, 4, 1, 3, 5);
         return ordered.reshape(n, rows * cols, (long)c * p * p);
@@ -174,13 +158,13 @@ public sealed class VisionTransformer : NetworkModule
         var images = ReshapeInput(input);
         long n = images.shape[0];
         var h = patchEmbedding.forward(Patchify(images));
-        if (classToken is not null) h = torch.cat(new[] { classToken.expand(n, 1, options.Width), h }, 1);
+        if (classToken is not null) h = torch.cat(new[] { classToken.expand(n, 1, Options.Width), h }, 1);
         h = h + positionEmbedding;
         foreach (var block in blocks) h = block.forward(h);
         if (norm is not null) h = norm.forward(h);
         var pooled = classToken is not null ? h.select(1, 0) : h.mean(new long[] { 1 });
         var y = readout.forward(pooled);
-        if (options.OutputMultiplier != 1.0) y = y * options.OutputMultiplier;
+        if (Options.OutputMultiplier != 1.0) y = y * Options.OutputMultiplier;
         return y.MoveToOuterDisposeScope();
     }
 }

@@ -142,20 +142,16 @@ public sealed class WideResNetBlock : nn.Module<Tensor, Tensor>
 /// f(xᵢ) and its Jacobian depend on xᵢ alone whatever else is in the batch, and train and eval modes compute the same
 /// function. Per-sample NTK columns, per-batch critical learning rates and input AGOPs are therefore well defined.
 /// </remarks>
-public sealed class WideResNet : NetworkModule
+public sealed class WideResNet : ImageNetwork<WideResNetOptions>
 {
     private readonly ScaledConv2d stem;
     private readonly ModuleList<WideResNetBlock> blocks;
     private readonly GroupNormalization? norm;
     private readonly ScaledLinear readout;
-    private readonly WideResNetOptions options;
 
     /// <summary>Builds and initialises the network from <paramref name="options"/>.</summary>
-    public WideResNet(WideResNetOptions options) : base(nameof(WideResNet))
+    public WideResNet(WideResNetOptions options) : base(nameof(WideResNet), options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        this.options = options;
         using var generator = Seeding.TorchGenerator(options.Seed, Seeding.Stream.Initialization);
         stem = new ScaledConv2d("stem", options.InputChannels, options.BaseWidth, 3, 1, 1, options.UseConvolutionBias, options.Parameterization, generator);
         var list = new List<WideResNetBlock>();
@@ -176,9 +172,6 @@ public sealed class WideResNet : NetworkModule
         RegisterComponents();
     }
 
-    /// <summary>The options the network was built with (do not edit them afterwards).</summary>
-    public WideResNetOptions Options => options;
-
     /// <summary>The stem convolution.</summary>
     public ScaledConv2d Stem => stem;
 
@@ -188,17 +181,8 @@ public sealed class WideResNet : NetworkModule
     /// <summary>The linear readout on the globally pooled features.</summary>
     public ScaledLinear Readout => readout;
 
-    /// <summary>The output multiplier m.</summary>
-    public double OutputMultiplier => options.OutputMultiplier;
-
     /// <inheritdoc />
-    public override long[] InputShape => options.InputShape;
-
-    /// <inheritdoc />
-    public override int OutputCount => options.OutputCount;
-
-    /// <inheritdoc />
-    public override string Describe() => options.Summary();
+    public override string Describe() => Options.Summary();
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -206,9 +190,9 @@ public sealed class WideResNet : NetworkModule
         using var scope = torch.NewDisposeScope();
         var h = stem.forward(ReshapeInput(input));
         foreach (var block in blocks) h = block.forward(h);
-        h = Activations.Apply(options.Activation, norm is null ? h : norm.forward(h));
+        h = Activations.Apply(Options.Activation, norm is null ? h : norm.forward(h));
         h = readout.forward(h.mean(new long[] { 2, 3 }));
-        if (options.OutputMultiplier != 1.0) h = h * options.OutputMultiplier;
+        if (Options.OutputMultiplier != 1.0) h = h * Options.OutputMultiplier;
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,29 @@
+namespace Catapults.ML.Models;
+
+/// <summary>
+/// Base of the image networks (CNN, Wide ResNet, ViT): holds the validated options and answers the input shape,
+/// output count and output multiplier from them.
+/// </summary>
+/// <typeparam name="TOptions">The network's options class.</typeparam>
+public abstract class ImageNetwork<TOptions> : NetworkModule where TOptions : ImageNetworkOptions
+{
+    /// <summary>Validates <paramref name="options"/> and keeps them.</summary>
+    protected ImageNetwork(string name, TOptions options) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+    }
+
+    /// <summary>The options the network was built with (do not edit them afterwards).</summary>
+    public TOptions Options { get; }
+
+    /// <summary>The output multiplier m.</summary>
+    public double OutputMultiplier => Options.OutputMultiplier;
+
+    /// <inheritdoc />
+    public override long[] InputShape => Options.InputShape;
+
+    /// <inheritdoc />
+    public override int OutputCount => Options.OutputCount;
+}
