@@ -37,6 +37,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     private bool _fullBatch;
     private int? _stepsPerEpoch;
     private double _lastRate;
+    private DiagnosticsState? _resumeFrom;
     private readonly Stopwatch _clock = new();
 
     /// <summary>Creates the observer with <paramref name="options"/> (defaults when null).</summary>
@@ -74,6 +75,48 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     /// <summary>The batch critical learning rates as a DataFrame.</summary>
     public DataFrame CriticalRatesToDataFrame() => DiagnosticsFrames.CriticalRates(_criticalRates);
 
+    /// <summary>
+    /// A copy of the observer's state, for a checkpoint. Take it between steps, after this observer's
+    /// <see cref="OnStepCompleted"/> (for example from an observer listed after it), or after training.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A step's record is half done: it was measured before the step but
+    /// not yet completed with the step's batch loss.</exception>
+    public DiagnosticsState CaptureState()
+    {
+        if (_pending is not null)
+            throw new InvalidOperationException(
+                $"The record of step {_pending.Step} is not complete yet: capture the state after this observer's OnStepCompleted for that step.");
+        return new DiagnosticsState
+        {
+            Records = _records.ToList(),
+            CriticalRates = _criticalRates.ToList(),
+            LastLearningRate = _lastRate,
+            ProbeWarmStart = DiagnosticsState.Own(_warmStart),
+            CriticalRateWarmStart = DiagnosticsState.Own(_criticalWarmStart),
+        };
+    }
+
+    /// <summary>
+    /// Continues from <paramref name="state"/> (taken by <see cref="CaptureState"/>, possibly in another process)
+    /// at the next training start, instead of starting empty: use it with <see cref="Trainer.ResumeAt"/>. The records
+    /// are available at once; the observer keeps its own copies of the tensors, so the caller still disposes
+    /// <paramref name="state"/>.
+    /// </summary>
+    public void RestoreState(DiagnosticsState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        _resumeFrom?.Dispose();
+        _resumeFrom = new DiagnosticsState
+        {
+            Records = state.Records.ToList(),
+            CriticalRates = state.CriticalRates.ToList(),
+            LastLearningRate = state.LastLearningRate,
+            ProbeWarmStart = DiagnosticsState.Own(state.ProbeWarmStart),
+            CriticalRateWarmStart = DiagnosticsState.Own(state.CriticalRateWarmStart),
+        };
+        ApplyRecords(_resumeFrom);
+    }
+
     /// <inheritdoc />
     public void OnTrainingStarted(TrainingContext context)
     {
@@ -82,10 +125,19 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         try
         {
             ReleaseTensors();
-            _records.Clear();
-            _criticalRates.Clear();
             _pending = null;
-            _detector = new CatapultDetector(Options.Detector);
+            if (_resumeFrom is { } resumed)
+            {
+                ApplyRecords(resumed);
+                _warmStart = DiagnosticsState.Own(resumed.ProbeWarmStart);
+                _criticalWarmStart = DiagnosticsState.Own(resumed.CriticalRateWarmStart);
+                resumed.Dispose();
+                _resumeFrom = null;
+            }
+            else
+            {
+                ApplyRecords(null);
+            }
             _loss = context.Options.Loss;
             _fullBatch = context.Source is EpochBatchSource { IsFullBatch: true };
             _stepsPerEpoch = context.Source.StepsPerEpoch;
@@ -190,6 +242,17 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
             ReleaseTensors();
             _clock.Stop();
         }
+    }
+
+    private void ApplyRecords(DiagnosticsState? state)
+    {
+        _records.Clear();
+        _criticalRates.Clear();
+        _detector = new CatapultDetector(Options.Detector);
+        _lastRate = state?.LastLearningRate ?? 0;
+        if (state is null) return;
+        _criticalRates.AddRange(state.CriticalRates);
+        foreach (var record in state.Records) Commit(record);
     }
 
     private void Commit(DiagnosticsRecord record)
@@ -317,7 +380,12 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => ReleaseTensors();
+    public void Dispose()
+    {
+        ReleaseTensors();
+        _resumeFrom?.Dispose();
+        _resumeFrom = null;
+    }
 
     /// <summary>Evaluation mode for the duration of a measurement, restoring the previous mode.</summary>
     private sealed class EvaluationMode : IDisposable

@@ -60,6 +60,27 @@ public sealed class SafetensorsTensor
         return new SafetensorsTensor(name, SafetensorsDataType.F32, shape, bytes);
     }
 
+    /// <summary>A float64 tensor from values in row-major order (exact: checkpoints of float64 state use it).</summary>
+    public static SafetensorsTensor FromDoubles(string name, long[] shape, double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var bytes = new byte[values.LongLength * 8];
+        if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
+        else for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(i * 8), values[i]);
+        return new SafetensorsTensor(name, SafetensorsDataType.F64, shape, bytes);
+    }
+
+    /// <summary>The values of a float64 tensor, exactly.</summary>
+    /// <exception cref="InvalidDataException">The tensor is not F64 (converting would lose or invent precision).</exception>
+    public double[] ToDoubles()
+    {
+        if (DataType != SafetensorsDataType.F64)
+            throw new InvalidDataException($"Tensor '{Name}' is {DataType}, expected F64.");
+        var result = new double[ElementCount];
+        for (int i = 0; i < result.Length; i++) result[i] = BinaryPrimitives.ReadDoubleLittleEndian(Data.AsSpan(i * 8));
+        return result;
+    }
+
     /// <summary>The tensor's name (its key in the header).</summary>
     public string Name { get; }
 

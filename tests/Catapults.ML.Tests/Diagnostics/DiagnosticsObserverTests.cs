@@ -164,5 +164,125 @@ public class DiagnosticsObserverTests
         }
     }
 
+    private static DiagnosticsOptions ResumableOptions() => new()
+    {
+        EigenvalueCount = 3, ProbeSize = 16, RecordEvery = 2, CriticalRate = CriticalRateCadence.EveryStep,
+        // Iterative solves even for these small kernels, so that the warm starts matter.
+        Lanczos = new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-4 },
+        CriticalRateOptions = new CriticalLearningRateOptions { Lanczos = new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-4 } },
+    };
+
+    // Records hold arrays, which record equality compares by reference: compare their exact (round-trip) JSON text.
+    private static IEnumerable<string> WithoutTimes(IEnumerable<DiagnosticsRecord> records) =>
+        records.Select(r => System.Text.Json.JsonSerializer.Serialize(r with { Seconds = 0 },
+            new System.Text.Json.JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+
+    private static IEnumerable<CriticalRateRecord> WithoutTimes(IEnumerable<CriticalRateRecord> rates) => rates.Select(r => r with { Seconds = 0 });
+
+    /// <summary>Takes the observer's state, the weights and the divergence reference after step <c>At</c>.</summary>
+    private sealed class Snapshot(DiagnosticsObserver observer, int at) : ITrainingObserver, IDisposable
+    {
+        public DiagnosticsState? State { get; private set; }
+        public List<Tensor> Weights { get; } = new();
+
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            if (record.Step != at) return;
+            State = observer.CaptureState();
+            using var noGrad = torch.no_grad();
+            foreach (var p in context.Model.TrainableParameters()) Weights.Add(p.Parameter.detach().clone().DetachFromDisposeScope());
+        }
+
+        public void Dispose()
+        {
+            State?.Dispose();
+            foreach (var w in Weights) w.Dispose();
+        }
+    }
+
+    [Test]
+    public void AnObserverRestoredFromItsStateRecordsWhatAnUninterruptedOneRecords()
+    {
+        var (train, test) = Rank2(48);
+        using (train)
+        using (test)
+        {
+            var options = new TrainingOptions { LearningRate = 0.8, MaxSteps = 30 };
+            using var whole = new DiagnosticsObserver(ResumableOptions());
+            using var snapshotSource = new DiagnosticsObserver(ResumableOptions());
+            using var snapshot = new Snapshot(snapshotSource, at: 14);
+            double? reference;
+            using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
+                Trainer.Train(net, train, options, new[] { whole });
+            using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
+            using (var trainer = new Trainer(net, options))
+            {
+                trainer.Run(train, new ITrainingObserver[] { snapshotSource, snapshot });
+                reference = trainer.ReferenceLoss;
+            }
+            Assert.That(snapshot.State!.ProbeWarmStart, Is.Not.Null, "the probe-set solve keeps a warm start");
+            Assert.That(snapshot.State.CriticalRateWarmStart, Is.Not.Null, "full-batch GD keeps a warm start for η_crit");
+            Assert.That(snapshot.State.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 2, 4, 6, 8, 10, 12, 14 }));
+
+            DiagnosticsObserver Resume(DiagnosticsState state)
+            {
+                var resumed = new DiagnosticsObserver(ResumableOptions());
+                resumed.RestoreState(state);
+                using var net = Nets.TwoLayer(8, 64, seed: 99, bias: true);
+                using (torch.no_grad())
+                    foreach (var (p, w) in net.TrainableParameters().Zip(snapshot.Weights)) p.Parameter.copy_(w);
+                using var trainer = new Trainer(net, options);
+                trainer.ResumeAt(15, reference);
+                trainer.Run(train, new[] { resumed });
+                return resumed;
+            }
+
+            using (var resumed = Resume(snapshot.State))
+            {
+                Assert.That(WithoutTimes(resumed.Records), Is.EqualTo(WithoutTimes(whole.Records)), "records, bit for bit");
+                Assert.That(WithoutTimes(resumed.CriticalRates), Is.EqualTo(WithoutTimes(whole.CriticalRates)));
+                Assert.That(resumed.CatapultEvents, Is.EqualTo(whole.CatapultEvents));
+                Assert.That(resumed.Detector.Points, Is.EqualTo(whole.Detector.Points), "the detector is rebuilt from the restored records");
+            }
+
+            // Control: without the warm starts the later eigenvalues agree only to the solver's tolerance, which is
+            // why they are part of the state.
+            using var cold = new DiagnosticsState { Records = snapshot.State.Records, CriticalRates = snapshot.State.CriticalRates, LastLearningRate = snapshot.State.LastLearningRate };
+            using (var resumed = Resume(cold))
+            {
+                var later = resumed.Records.Where(r => r.Step > 14).SelectMany(r => r.Eigenvalues).ToList();
+                var expected = whole.Records.Where(r => r.Step > 14).SelectMany(r => r.Eigenvalues).ToList();
+                Assert.That(later, Is.Not.EqualTo(expected));
+                Assert.That(later, Is.EqualTo(expected).Within(1e-2 * expected.Max()));
+            }
+        }
+    }
+
+    [Test]
+    public void StateCannotBeCapturedWhileAStepRecordIsHalfDone()
+    {
+        var (train, test) = Rank2(24);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(8, 16, seed: 3))
+        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 1 }))
+        {
+            Exception? error = null;
+            // Listed before the diagnostics observer, so step 0's record is still waiting for its batch loss.
+            var early = new CallbackObserver(() => { try { observer.CaptureState().Dispose(); } catch (Exception ex) { error ??= ex; } });
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.1, MaxSteps = 1 }, new ITrainingObserver[] { early, observer });
+            Assert.That(error, Is.TypeOf<InvalidOperationException>());
+            Assert.That(error!.Message, Does.Contain("step 0"));
+            using var after = observer.CaptureState();
+            Assert.That(after.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 1 }), "after training the state is complete");
+            Assert.That(after.ProbeWarmStart, Is.Null, "training released the warm starts");
+        }
+    }
+
+    private sealed class CallbackObserver(Action onStep) : ITrainingObserver
+    {
+        public void OnStepCompleted(StepRecord record, TrainingContext context) => onStep();
+    }
+
     private static (double[] Values, Tensor Vectors) SpectraEigh(Tensor k) => Spectra.SpectraTestSupport.EighDescending(k);
 }

@@ -71,6 +71,28 @@ public class SafetensorsTests
     }
 
     [Test]
+    public void DoublesRoundTripExactlyAndOtherDtypesAreNotReadAsDoubles()
+    {
+        // Values a float32 cannot hold: the round trip must keep every bit.
+        var values = new[] { Math.PI, -1e-300, double.MaxValue, 1.0 + Math.Pow(2, -52) };
+        var file = new SafetensorsFile(new[]
+        {
+            SafetensorsTensor.FromDoubles("v", new long[] { 2, 2 }, values),
+            SafetensorsTensor.FromSingles("s", new long[] { 1 }, new[] { 1f }),
+        });
+        using var stream = new MemoryStream();
+        file.Write(stream);
+        stream.Position = 0;
+        var read = SafetensorsFile.Read(stream);
+        var v = read.Find("v")!;
+        Assert.That(v.DataType, Is.EqualTo(SafetensorsDataType.F64));
+        Assert.That(v.Shape, Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(v.ToDoubles().Select(BitConverter.DoubleToInt64Bits), Is.EqualTo(values.Select(BitConverter.DoubleToInt64Bits)));
+        var error = Assert.Throws<InvalidDataException>(() => read.Find("s")!.ToDoubles());
+        Assert.That(error!.Message, Does.Contain("'s'").And.Contain("F32"));
+    }
+
+    [Test]
     public void BrokenFilesAreRefusedWithAReason()
     {
         static byte[] WithHeader(string json, int dataBytes)
