@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Catapults.Study.BatchSweep;
+using Catapults.Study.Infrastructure;
 
 // The study CLI: one sub-command per experiment of "Catapults in SGD" (Zhu, Liu, Radhakrishnan, Belkin). With no
 // sub-command it runs batch-sweep, the main experiment.
@@ -11,4 +13,16 @@ root.Subcommands.Add(Catapults.Study.SgdSpikes.SgdSpikesCommand.Create());
 root.Subcommands.Add(Catapults.Study.OptimizerComparison.OptimizersCommand.Create());
 root.Subcommands.Add(Catapults.Study.FeatureStrength.FeatureStrengthCommand.Create());
 root.Subcommands.Add(Catapults.Study.DominantSubspace.DominantSubspaceCommand.Create());
-return root.Parse(args).Invoke();
+
+var parse = root.Parse(args);
+// Options that do not parse (a word where a number belongs, an unknown or repeated option) are configuration errors
+// like the ones the experiments find: one line and exit code 2, not the whole help text.
+if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+{
+    string message = string.Join(" ", parse.Errors.Select(e => e.Message.ReplaceLineEndings(" ")))
+        .Replace("System.Nullable`1[System.Int32]", "integer").Replace("System.Nullable`1[System.Double]", "number")
+        .Replace("System.Int32", "integer").Replace("System.Double", "number");
+    Console.Error.WriteLine($"error: {message} (--help lists the options)");
+    return ConfigurationException.ExitCode;
+}
+return parse.Invoke();
