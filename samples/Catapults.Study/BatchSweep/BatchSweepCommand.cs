@@ -33,8 +33,7 @@ public static class BatchSweepCommand
         var steps = new Option<int?>("--max-steps") { Description = "Step budget per run (default 3000; quick 400)." };
         var target = new Option<double?>("--target-loss") { Description = "Stop at this full training loss (default 1e-3)." };
         var record = new Option<int?>("--record-every") { Description = "Steps between rows of steps.csv (default 10)." };
-        var checkpoint = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints (default 500)." };
-        foreach (Option o in new Option[] { batches, fraction, rate, steps, target, record, checkpoint }) command.Options.Add(o);
+        foreach (Option o in new Option[] { batches, fraction, rate, steps, target, record }) command.Options.Add(o);
 
         command.SetAction(Cli.Guard((parse, ct) =>
         {
@@ -47,7 +46,6 @@ public static class BatchSweepCommand
                 MaxSteps = parse.GetValue(steps) ?? preset.MaxSteps,
                 TargetLoss = parse.GetValue(target) ?? preset.TargetLoss,
                 RecordEvery = parse.GetValue(record) ?? preset.RecordEvery,
-                CheckpointEvery = parse.GetValue(checkpoint) ?? preset.CheckpointEvery,
                 Seeds = common.SeedCount(parse, preset.Seeds),
             };
             Cli.PositiveRate(settings.RateFraction, "--rate-fraction");
@@ -55,8 +53,7 @@ public static class BatchSweepCommand
             if (settings.MaxSteps < 1) throw new ConfigurationException($"--max-steps must be at least 1, got {settings.MaxSteps}.");
             if (!(settings.TargetLoss >= 0)) throw new ConfigurationException($"--target-loss must be non-negative, got {settings.TargetLoss}.");
             if (settings.RecordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {settings.RecordEvery}.");
-            if (settings.CheckpointEvery < 0 || settings.CheckpointEvery % settings.RecordEvery != 0)
-                throw new ConfigurationException($"--checkpoint-every must be a non-negative multiple of --record-every ({settings.RecordEvery}), got {settings.CheckpointEvery}.");
+            settings = settings with { CheckpointEvery = common.CheckpointEveryFor(parse, settings.RecordEvery, preset.CheckpointEvery) };
             var dataSettings = common.DataSettings(parse, settings.TrainCount, settings.TestCount);
             foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
             int? threads = common.ConfigureThreads(parse);

@@ -39,6 +39,7 @@ public static class GdCatapultsCommand
             if (!(raiseFactor > 1) || !double.IsFinite(raiseFactor)) throw new ConfigurationException($"--raise-factor must be above 1, got {raiseFactor}.");
             Cli.PositiveRate(initialFraction, "--initial-fraction");
             if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+            int checkpointEvery = common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
             var dataSettings = common.DataSettings(parse, quick ? 256 : 1000, quick ? 500 : 1000);
             int seeds = common.SeedCount(parse, 1);
             int? threads = common.ConfigureThreads(parse);
@@ -55,7 +56,14 @@ public static class GdCatapultsCommand
                 {
                     Experiment = "gd-catapults", Label = $"gd-seed{seed}", Data = dataSettings, Architecture = arch, Width = width,
                     LearningRate = 1, BatchSize = data.Train.Count, MaxSteps = phaseSteps * (raiseCount + 2), Seed = seed,
-                    RecordEvery = recordEvery, CheckpointEvery = 0, Threads = threads,
+                    RecordEvery = recordEvery, CheckpointEvery = checkpointEvery, Threads = threads,
+                    ExperimentOptions = new Dictionary<string, string>
+                    {
+                        ["--raises"] = raiseCount.ToString(CultureInfo.InvariantCulture),
+                        ["--phase-steps"] = phaseSteps.ToString(CultureInfo.InvariantCulture),
+                        ["--raise-factor"] = raiseFactor.ToString("R", CultureInfo.InvariantCulture),
+                        ["--initial-fraction"] = initialFraction.ToString("R", CultureInfo.InvariantCulture),
+                    },
                 };
                 double eta0;
                 using (var model = RunExecutor.CreateModel(config, data))
@@ -65,7 +73,7 @@ public static class GdCatapultsCommand
                 var probes = new List<IStepProbe> { new CriticalRateProbe(data.Train.Features) };
                 if (data.ReferenceAgop is { } reference) probes.Add(new AlignmentProbe(data.Test, reference));
                 var items = new[] { new StudyProgress.Item(config.Label, config.MaxSteps) };
-                var outcome = StudyProgress.Run(items, (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), false,
+                var outcome = StudyProgress.Run(items, (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), parse.GetValue(common.Resume),
                     new RunHooks { Probes = probes, Observers = new[] { raiser }, Schedule = raiser.Schedule, SharpnessColumn = "lambda_max", Progress = progress }, ct),
                     r => $"{r.Summary.Outcome}, {r.Summary.Catapults} catapults, test loss {r.Summary.TestLoss:G4}")[0];
                 // The realised raises make the run reproducible with a plain MilestoneSchedule.
@@ -78,11 +86,29 @@ public static class GdCatapultsCommand
         return command;
     }
 
-    /// <summary>Raises the rate to factor × η_crit(full batch) every <c>phase</c> steps (<c>raises</c> times, then one phase to settle), from the weights the next step starts at.</summary>
-    private sealed class RateRaiser(double initial, int phase, int raises, double factor, TorchSharp.torch.Tensor inputs) : ITrainingObserver
+    /// <summary>
+    /// Raises the rate to factor × η_crit(full batch) every <c>phase</c> steps (<c>raises</c> times, then one phase to
+    /// settle), from the weights the next step starts at. Its state (the raises so far) goes into the checkpoint as
+    /// rate-raiser.json, and the schedule's rate is the last raise's.
+    /// </summary>
+    private sealed class RateRaiser(double initial, int phase, int raises, double factor, TorchSharp.torch.Tensor inputs) : ICheckpointedObserver
     {
+        private const string StateFile = "rate-raiser.json";
+
         public AdjustableSchedule Schedule { get; } = new(initial);
         public List<Milestone> Milestones { get; } = new();
+
+        public void SaveState(string folder) => StudyJson.Write(Path.Combine(folder, StateFile), Milestones);
+
+        public void RestoreState(string folder)
+        {
+            string path = Path.Combine(folder, StateFile);
+            if (!File.Exists(path)) throw new InvalidDataException($"{path} is missing: the learning-rate raises cannot resume without it.");
+            var saved = StudyJson.Read<List<Milestone>>(path);
+            Milestones.Clear();
+            Milestones.AddRange(saved);
+            Schedule.LearningRate = saved.Count > 0 ? saved[^1].Rate : initial;
+        }
 
         public void OnStepCompleted(StepRecord record, TrainingContext context)
         {

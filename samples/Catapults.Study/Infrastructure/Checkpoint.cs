@@ -8,8 +8,9 @@ namespace Catapults.Study.Infrastructure;
 
 /// <summary>
 /// A run's checkpoint in <c>checkpoint/</c>: weights (weights.safetensors), optimiser state (optimizer.bin, TorchSharp's
-/// state-dict format), and state.json (next step, divergence reference loss, recorded rows, wall time so far). Written
-/// to a temporary folder and renamed, so a kill while writing leaves the previous checkpoint intact.
+/// state-dict format), state.json (next step, divergence reference loss, recorded rows, wall time so far) and the
+/// files of the run's <see cref="ICheckpointedObserver"/>s. Written to a temporary folder and renamed, so a kill while
+/// writing leaves the previous checkpoint intact.
 /// </summary>
 public static class Checkpoint
 {
@@ -20,7 +21,8 @@ public static class Checkpoint
     public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, "checkpoint");
 
     /// <summary>Writes the checkpoint of <paramref name="model"/> and <paramref name="optimizer"/>.</summary>
-    public static void Save(string runDirectory, NetworkModule model, optim.Optimizer optimizer, State state)
+    public static void Save(string runDirectory, NetworkModule model, optim.Optimizer optimizer, State state,
+        IEnumerable<ICheckpointedObserver> observers)
     {
         string final = FolderOf(runDirectory);
         string temporary = final + ".tmp";
@@ -29,6 +31,7 @@ public static class Checkpoint
         Weights.ToSafetensors(model).Write(Path.Combine(temporary, "weights.safetensors"));
         if (optimizer is TorchSharp.Modules.OptimizerHelper helper)
             helper.save_state_dict(Path.Combine(temporary, "optimizer.bin"));
+        foreach (var observer in observers) observer.SaveState(temporary);
         File.WriteAllText(Path.Combine(temporary, "state.json"), JsonSerializer.Serialize(state, StudyJson.Options));
         string old = final + ".old";
         if (Directory.Exists(old)) Directory.Delete(old, true);
@@ -38,16 +41,32 @@ public static class Checkpoint
     }
 
     /// <summary>Whether <paramref name="runDirectory"/> holds a complete checkpoint.</summary>
-    public static bool Exists(string runDirectory) => File.Exists(Path.Combine(FolderOf(runDirectory), "state.json"));
+    public static bool Exists(string runDirectory) => CompleteFolder(runDirectory) is not null;
 
-    /// <summary>Restores weights and optimiser state and returns the rest.</summary>
-    public static State Load(string runDirectory, NetworkModule model, optim.Optimizer optimizer)
+    /// <summary>Removes the checkpoint and anything a killed <see cref="Save"/> left behind.</summary>
+    public static void Delete(string runDirectory)
     {
-        string folder = FolderOf(runDirectory);
+        string final = FolderOf(runDirectory);
+        foreach (var folder in new[] { final, final + ".tmp", final + ".old" })
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+    }
+
+    // A kill between Save's two renames leaves only the previous checkpoint, under its .old name.
+    private static string? CompleteFolder(string runDirectory)
+    {
+        string final = FolderOf(runDirectory);
+        return new[] { final, final + ".old" }.FirstOrDefault(f => File.Exists(Path.Combine(f, "state.json")));
+    }
+
+    /// <summary>Restores weights, optimiser state and the observers' state, and returns the rest.</summary>
+    public static State Load(string runDirectory, NetworkModule model, optim.Optimizer optimizer, IEnumerable<ICheckpointedObserver> observers)
+    {
+        string folder = CompleteFolder(runDirectory) ?? throw new InvalidDataException($"{FolderOf(runDirectory)} holds no complete checkpoint.");
         Weights.Load(model, SafetensorsFile.Read(Path.Combine(folder, "weights.safetensors")));
         string optimizerFile = Path.Combine(folder, "optimizer.bin");
         if (optimizer is TorchSharp.Modules.OptimizerHelper helper && File.Exists(optimizerFile))
             helper.load_state_dict(optimizerFile);
+        foreach (var observer in observers) observer.RestoreState(folder);
         return JsonSerializer.Deserialize<State>(File.ReadAllText(Path.Combine(folder, "state.json")), StudyJson.Options)
                ?? throw new InvalidDataException($"{folder}/state.json is empty.");
     }

@@ -12,6 +12,8 @@ public sealed class CommonOptions
     public Option<string?> Output { get; } = new("--out") { Description = "Output folder (default runs/<experiment>[-quick])." };
     /// <summary>--resume.</summary>
     public Option<bool> Resume { get; } = new("--resume") { Description = "Keep finished runs and continue unfinished ones from their last checkpoint." };
+    /// <summary>--checkpoint-every.</summary>
+    public Option<int?> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints that --resume continues from; a multiple of --record-every, 0 for none (default: the experiment's)." };
     /// <summary>--seeds.</summary>
     public Option<int?> Seeds { get; } = new("--seeds") { Description = "Number of seeds (0, 1, …) per configuration." };
     /// <summary>--dataset.</summary>
@@ -32,7 +34,7 @@ public sealed class CommonOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Quick, Output, Resume, Seeds, Dataset, DataRoot, Architecture, Width, TrainCount, TestCount, Threads })
+        foreach (Option o in new Option[] { Quick, Output, Resume, CheckpointEvery, Seeds, Dataset, DataRoot, Architecture, Width, TrainCount, TestCount, Threads })
             command.Options.Add(o);
     }
 
@@ -57,6 +59,15 @@ public sealed class CommonOptions
     /// <summary>The output folder.</summary>
     public string OutputFor(ParseResult parse, string experiment) =>
         parse.GetValue(Output) ?? Path.Combine("runs", parse.GetValue(Quick) ? experiment + "-quick" : experiment);
+
+    /// <summary>Steps between checkpoints: the option, else <paramref name="fallback"/>; validated against <paramref name="recordEvery"/> (checkpoints are taken at recorded steps).</summary>
+    public int CheckpointEveryFor(ParseResult parse, int recordEvery, int fallback)
+    {
+        int every = parse.GetValue(CheckpointEvery) ?? fallback;
+        if (every < 0 || every % recordEvery != 0)
+            throw new ConfigurationException($"--checkpoint-every must be a non-negative multiple of --record-every ({recordEvery}), got {every}.");
+        return every;
+    }
 
     /// <summary>Seeds 0..k−1, validated.</summary>
     public int SeedCount(ParseResult parse, int fallback)

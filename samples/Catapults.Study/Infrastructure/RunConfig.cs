@@ -73,6 +73,12 @@ public sealed record RunConfig
     /// <summary>Catapult detector: a rise of the recorded loss above this factor × its running baseline starts an episode.</summary>
     public double DetectorRiseFactor { get; init; } = 2.0;
 
+    /// <summary>
+    /// The experiment's own options that shape the run but have no field above (e.g. gd-catapults' raise factor), as
+    /// option name → value; compared, like every field, when a run is resumed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExperimentOptions { get; init; } = new Dictionary<string, string>();
+
     /// <summary>libtorch threads (null: libtorch's default).</summary>
     public int? Threads { get; init; }
 

@@ -9,6 +9,43 @@ namespace Catapults.Study.Infrastructure;
 /// <summary>Writes and reads the files of one run directory.</summary>
 public static class RunDirectory
 {
+    /// <summary>The folder of a finished run that holds its checkpointed observers' final state.</summary>
+    public static string ObserverFolder(string directory) => Path.Combine(directory, "observers");
+
+    /// <summary>
+    /// Checks that the run in <paramref name="directory"/> was started with <paramref name="config"/>, before it is
+    /// resumed or read back: resuming under other options would mix two runs in one result. Checkpoint spacing is not
+    /// compared (it does not change the result), nor, with <paramref name="ignoreMilestones"/>, the milestones that an
+    /// experiment writes after the run.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The stored configuration differs; the message names the fields.</exception>
+    public static void EnsureSameConfig(string directory, RunConfig config, bool ignoreMilestones)
+    {
+        string path = Path.Combine(directory, "config.json");
+        if (!File.Exists(path)) throw new ConfigurationException($"{path} is missing, so the run cannot be resumed; rerun without --resume.");
+        RunConfig stored;
+        try
+        {
+            stored = StudyJson.Read<RunConfig>(path);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new ConfigurationException($"{path} cannot be read ({ex.Message}); rerun without --resume.");
+        }
+        RunConfig Comparable(RunConfig c) => c with
+        {
+            CheckpointEvery = 0,
+            Milestones = ignoreMilestones ? Array.Empty<Milestone>() : c.Milestones,
+        };
+        var before = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(stored), StudyJson.Options)!.AsObject();
+        var now = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(config), StudyJson.Options)!.AsObject();
+        var differing = before.Select(p => p.Key).Union(now.Select(p => p.Key))
+            .Where(key => !System.Text.Json.Nodes.JsonNode.DeepEquals(before[key], now[key])).ToList();
+        if (differing.Count > 0)
+            throw new ConfigurationException(
+                $"--resume: {path} was written with other options ({string.Join(", ", differing)} differ); rerun with the same options, or without --resume to start over.");
+    }
+
     /// <summary>Writes config.json.</summary>
     public static void WriteConfig(string directory, RunConfig config) => StudyJson.Write(Path.Combine(directory, "config.json"), config);
 
@@ -35,8 +72,7 @@ public static class RunDirectory
             }, new Dictionary<string, string> { ["dataset"] = data.Name }).Write(Path.Combine(dir, "data.safetensors"));
         }
         StudyJson.Write(Path.Combine(dir, "summary.json"), outcome.Summary);
-        string checkpoint = Checkpoint.FolderOf(dir);
-        if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, true);
+        Checkpoint.Delete(dir);
     }
 
     /// <summary>Reads a finished run back (for a resumed sweep).</summary>

@@ -21,20 +21,30 @@ public sealed class RunHooks
     /// <summary>Columns measured at every recorded step from the weights (resumable).</summary>
     public IReadOnlyList<IStepProbe> Probes { get; init; } = Array.Empty<IStepProbe>();
 
-    /// <summary>Extra observers; a run with any is not resumable (their state is not checkpointed), so it restarts.</summary>
+    /// <summary>
+    /// Extra observers, notified before the run's own recorder. The run is resumable only when every one is an
+    /// <see cref="ICheckpointedObserver"/>.
+    /// </summary>
     public IReadOnlyList<ITrainingObserver> Observers { get; init; } = Array.Empty<ITrainingObserver>();
 
     /// <summary>Column of <see cref="Probes"/> that holds λ_max, used by the catapult detector; null: none.</summary>
     public string? SharpnessColumn { get; init; }
 
-    /// <summary>Replaces the configuration's schedule (e.g. a rate an observer raises); the run is then not resumable.</summary>
+    /// <summary>
+    /// Replaces the configuration's schedule (e.g. a rate an observer raises). A schedule with state must be restored
+    /// by one of the <see cref="Observers"/>; its realised milestones may then be written to config.json after the
+    /// run, so they are not compared when the run is resumed.
+    /// </summary>
     public ILearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Called after each step with the number of updates made.</summary>
     public Action<int>? Progress { get; init; }
 
-    /// <summary>Whether the run can be checkpointed and resumed (no extra observers, no replaced schedule).</summary>
-    public bool Resumable => Observers.Count == 0 && Schedule is null;
+    /// <summary>Whether the run can be checkpointed and resumed: every extra observer saves its state.</summary>
+    public bool Resumable => Observers.All(o => o is ICheckpointedObserver);
+
+    /// <summary>The observers whose state is checkpointed.</summary>
+    internal IReadOnlyList<ICheckpointedObserver> Checkpointed => Observers.OfType<ICheckpointedObserver>().ToList();
 
     /// <summary>Called after training, before the model is disposed (e.g. for extra measurements).</summary>
     public Action<NetworkModule, RunOutcome>? AfterTraining { get; init; }
@@ -44,7 +54,8 @@ public sealed class RunHooks
 /// Trains one run and writes its directory: config.json, steps.csv, events.json, summary.json, model.safetensors and
 /// (synthetic data) data.safetensors. Checkpoints every <see cref="RunConfig.CheckpointEvery"/> steps; with
 /// <c>resume</c> a finished run is read back and an unfinished one continues from its checkpoint, giving the same
-/// result as an uninterrupted run on one libtorch thread (batches are a pure function of the step and seed).
+/// result as an uninterrupted run on one libtorch thread (batches are a pure function of the step and seed). A
+/// finished run keeps its observers' final state in <c>observers/</c>, so reading it back restores them as well.
 /// </summary>
 public static class RunExecutor
 {
@@ -52,13 +63,19 @@ public static class RunExecutor
     public static RunOutcome Run(RunConfig config, StudyData data, string directory, bool resume, RunHooks? hooks = null, CancellationToken cancellationToken = default)
     {
         hooks ??= new RunHooks();
+        if (resume && !hooks.Resumable)
+            throw new InvalidOperationException("The run has observers whose state is not checkpointed, so it cannot resume; implement ICheckpointedObserver.");
         if (resume && File.Exists(Path.Combine(directory, "summary.json")))
-            return RunDirectory.Read(directory);
-        bool canResume = resume && hooks.Resumable && Checkpoint.Exists(directory);
-        if (!canResume)
         {
-            if (Directory.Exists(directory)) Directory.Delete(directory, true);
+            RunDirectory.EnsureSameConfig(directory, config, hooks.Schedule is not null);
+            var finished = RunDirectory.Read(directory);
+            string observerFolder = RunDirectory.ObserverFolder(directory);
+            foreach (var observer in hooks.Checkpointed) observer.RestoreState(observerFolder);
+            return finished;
         }
+        bool canResume = resume && Checkpoint.Exists(directory);
+        if (canResume) RunDirectory.EnsureSameConfig(directory, config, hooks.Schedule is not null);
+        else if (Directory.Exists(directory)) Directory.Delete(directory, true);
         Directory.CreateDirectory(directory);
         RunDirectory.WriteConfig(directory, config);
 
@@ -80,12 +97,13 @@ public static class RunExecutor
         var recorder = new Recorder(config, data, directory, trainer, model, hooks);
         if (canResume)
         {
-            var state = Checkpoint.Load(directory, model, trainer.Optimizer);
+            var state = Checkpoint.Load(directory, model, trainer.Optimizer, hooks.Checkpointed);
             trainer.ResumeAt(state.Step, state.ReferenceLoss);
             recorder.Restore(state);
         }
 
-        var result = trainer.Run(data.Train, new ITrainingObserver[] { recorder }.Concat(hooks.Observers), cancellationToken);
+        // The recorder comes last, so a checkpoint it writes after a step holds every observer's state after that step.
+        var result = trainer.Run(data.Train, hooks.Observers.Append(recorder), cancellationToken);
         if (result.Outcome == TrainingOutcome.Cancelled) throw new OperationCanceledException(cancellationToken);
         return recorder.Finish(result);
     }
@@ -116,12 +134,14 @@ public static class RunExecutor
         private readonly List<StepRow> _rows = new();
         private double _previousWall;
         private double _lastBatchLoss = double.NaN;
+        private int? _resumedFrom;
         private readonly Stopwatch _clock = new();
 
         public void Restore(Checkpoint.State state)
         {
             _rows.AddRange(state.Rows);
             _previousWall = state.WallSeconds;
+            _resumedFrom = state.Step;
         }
 
         public void OnTrainingStarted(TrainingContext context)
@@ -140,7 +160,8 @@ public static class RunExecutor
                 Record(updates, record.LearningRate, record.BatchLoss);
                 if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && hooks.Resumable)
                     Checkpoint.Save(directory, context.Model, trainer.Optimizer,
-                        new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList()));
+                        new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList()),
+                        hooks.Checkpointed);
             }
         }
 
@@ -191,8 +212,15 @@ public static class RunExecutor
                 AgopAlignment = alignment,
                 Catapults = events.Count,
                 Divergence = result.Divergence is { } d ? $"step {d.Step}: {d.Reason}" : null,
+                ResumedFromStep = _resumedFrom,
             };
             var outcome = new RunOutcome(directory, config, summary, _rows.ToList(), events);
+            if (hooks.Checkpointed.Count > 0)
+            {
+                string observerFolder = RunDirectory.ObserverFolder(directory);
+                Directory.CreateDirectory(observerFolder);
+                foreach (var observer in hooks.Checkpointed) observer.SaveState(observerFolder);
+            }
             RunDirectory.WriteResults(outcome, model, data, columns);
             hooks.AfterTraining?.Invoke(model, outcome);
             return outcome;

@@ -44,4 +44,7 @@ public sealed record RunSummary
 
     /// <summary>Why the run diverged, if it did.</summary>
     public string? Divergence { get; init; }
+
+    /// <summary>The checkpoint step an interrupted run was resumed from (the last resume, if several); null: trained in one go.</summary>
+    public int? ResumedFromStep { get; init; }
 }

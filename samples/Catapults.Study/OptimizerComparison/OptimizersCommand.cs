@@ -42,6 +42,7 @@ public static class OptimizersCommand
             int recordEvery = parse.GetValue(record) ?? 25;
             if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
             if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+            int checkpointEvery = common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
             int seeds = common.SeedCount(parse, quick ? 1 : 2);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "optimizers");
@@ -55,7 +56,7 @@ public static class OptimizersCommand
                 Experiment = "optimizers", Label = $"{kind.ToString().ToLowerInvariant()}-lr{rate.ToString("G3", CultureInfo.InvariantCulture)}-seed{seed}",
                 Data = dataSettings, Architecture = arch, Width = width, Optimizer = kind.ToString(),
                 Momentum = kind == OptimizerKind.Momentum ? 0.9 : null, LearningRate = rate, BatchSize = b, MaxSteps = maxSteps, Seed = seed,
-                RecordEvery = recordEvery, CheckpointEvery = recordEvery * 20, Threads = threads,
+                RecordEvery = recordEvery, CheckpointEvery = checkpointEvery, Threads = threads,
             };
             double etaCrit;
             using (var model = RunExecutor.CreateModel(Config(OptimizerKind.Sgd, 1, 0), data))

@@ -45,6 +45,7 @@ public static class SgdSpikesCommand
             if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
             if (probeSize < S || probeSize > dataSettings.TrainCount)
                 throw new ConfigurationException($"--probe-size must be in {S}..{dataSettings.TrainCount} (n), got {probeSize}.");
+            int checkpointEvery = common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
             int seeds = common.SeedCount(parse, 1);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "sgd-spikes");
@@ -61,7 +62,7 @@ public static class SgdSpikesCommand
                 var config = new RunConfig
                 {
                     Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Architecture = arch, Width = width,
-                    LearningRate = 1, BatchSize = b, MaxSteps = maxSteps, Seed = seed, RecordEvery = recordEvery, CheckpointEvery = 0,
+                    LearningRate = 1, BatchSize = b, MaxSteps = maxSteps, Seed = seed, RecordEvery = recordEvery, CheckpointEvery = checkpointEvery,
                     ProbeIndices = probeIndices, Threads = threads,
                 };
                 double etaCrit;
@@ -76,8 +77,8 @@ public static class SgdSpikesCommand
                     Lanczos = new ML.Spectra.LanczosOptions { Tolerance = 1e-4 },
                 });
                 var outcome = StudyProgress.Run(new[] { new StudyProgress.Item(config.Label, maxSteps) },
-                    (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), false,
-                        new RunHooks { Observers = new ITrainingObserver[] { diagnostics }, Progress = progress }, ct),
+                    (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), parse.GetValue(common.Resume),
+                        new RunHooks { Observers = new ITrainingObserver[] { new CheckpointedDiagnostics(diagnostics) }, Progress = progress }, ct),
                     x => $"{x.Summary.Outcome}, {x.Summary.Catapults} spikes, test loss {x.Summary.TestLoss:G4}")[0];
                 var run = new SpikeRun(outcome, etaCrit, diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
                 WriteDiagnostics(run);
