@@ -78,6 +78,25 @@ public sealed class ExperimentResumeTests
         Assert.That(again, Is.EqualTo(0), "checkpoint spacing does not change the result, so it may differ: " + againError);
     }
 
+    [Test]
+    public void AFinishedRunWithBrokenObserverStateIsAOneLineError()
+    {
+        string output = Path.Combine(_root, "run");
+        var args = GdCatapults.Concat(new[] { "--out", output }).ToArray();
+        Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
+        string state = Path.Combine(output, "runs", "gd-seed0", "observers", "rate-raiser.json");
+        File.WriteAllText(state, "{ not json");
+
+        var (code, _, error) = StudyCli.Run(args.Append("--resume").ToArray());
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), error);
+        Assert.That(error, Does.StartWith("error: ").And.Contain(state).And.Contain("without --resume"));
+
+        // Without --resume the run starts over and replaces the broken file.
+        Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
+        Assert.That(File.ReadAllText(state), Does.Contain("\"step\": 300"));
+    }
+
     /// <summary>
     /// Runs <paramref name="experiment"/> uninterrupted in-process, then as a child process killed (SIGKILL) once it has
     /// a checkpoint at or after <paramref name="killAfterStep"/> (which <paramref name="inspectCheckpoint"/> sees), then

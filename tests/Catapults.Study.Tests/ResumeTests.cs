@@ -36,6 +36,8 @@ public sealed class ResumeTests
                 new RunHooks { Progress = step => { if (firstResumedStep < 0) firstResumedStep = step; } });
 
             Assert.That(firstResumedStep, Is.EqualTo(101), "the resumed run continues from the step-100 checkpoint");
+            Assert.That(resumed.Summary.ResumedFromStep, Is.EqualTo(100));
+            Assert.That(whole.Summary.ResumedFromStep, Is.Null);
             Assert.That(resumed.Summary.Steps, Is.EqualTo(whole.Summary.Steps));
             Assert.That(resumed.Summary.TrainLoss, Is.EqualTo(whole.Summary.TrainLoss));
             Assert.That(resumed.Summary.TestLoss, Is.EqualTo(whole.Summary.TestLoss));
@@ -54,6 +56,33 @@ public sealed class ResumeTests
         finally
         {
             if (Directory.Exists(root)) Directory.Delete(root, true);
+        }
+    }
+
+    [Test]
+    public void AKillBetweenTheRenamesOfACheckpointWriteResumesFromThePreviousCheckpoint()
+    {
+        var config = Config("Momentum", 0.05, 0.9);
+        using var data = StudyData.Load(config.Data);
+        string dir = Path.Combine(Path.GetTempPath(), "study-old-checkpoint-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var cancel = new CancellationTokenSource();
+            Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(config, data, dir, resume: false,
+                new RunHooks { Progress = step => { if (step == 137) cancel.Cancel(); } }, cancel.Token));
+            // What Save leaves when killed after moving the old checkpoint aside and before moving the new one in.
+            Directory.Move(Path.Combine(dir, "checkpoint"), Path.Combine(dir, "checkpoint.old"));
+            Directory.CreateDirectory(Path.Combine(dir, "checkpoint.tmp"));
+
+            var resumed = RunExecutor.Run(config, data, dir, resume: true);
+            Assert.That(resumed.Summary.ResumedFromStep, Is.EqualTo(100));
+            Assert.That(resumed.Summary.Steps, Is.EqualTo(300));
+            foreach (var leftover in new[] { "checkpoint", "checkpoint.old", "checkpoint.tmp" })
+                Assert.That(Directory.Exists(Path.Combine(dir, leftover)), Is.False, leftover);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
 

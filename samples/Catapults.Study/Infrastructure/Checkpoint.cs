@@ -62,12 +62,19 @@ public static class Checkpoint
     public static State Load(string runDirectory, NetworkModule model, optim.Optimizer optimizer, IEnumerable<ICheckpointedObserver> observers)
     {
         string folder = CompleteFolder(runDirectory) ?? throw new InvalidDataException($"{FolderOf(runDirectory)} holds no complete checkpoint.");
-        Weights.Load(model, SafetensorsFile.Read(Path.Combine(folder, "weights.safetensors")));
+        string weights = Path.Combine(folder, "weights.safetensors");
+        try
+        {
+            Weights.Load(model, SafetensorsFile.Read(weights));
+        }
+        catch (InvalidDataException ex) when (!ex.Message.Contains(weights, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{weights}: {ex.Message}", ex);
+        }
         string optimizerFile = Path.Combine(folder, "optimizer.bin");
         if (optimizer is TorchSharp.Modules.OptimizerHelper helper && File.Exists(optimizerFile))
             helper.load_state_dict(optimizerFile);
         foreach (var observer in observers) observer.RestoreState(folder);
-        return JsonSerializer.Deserialize<State>(File.ReadAllText(Path.Combine(folder, "state.json")), StudyJson.Options)
-               ?? throw new InvalidDataException($"{folder}/state.json is empty.");
+        return StudyJson.Read<State>(Path.Combine(folder, "state.json"));
     }
 }

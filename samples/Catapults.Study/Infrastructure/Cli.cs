@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Catapults.Study.Infrastructure;
 
-/// <summary>Runs an experiment's action, turning configuration errors into one line on stderr and exit code 2.</summary>
+/// <summary>Runs an experiment's action, turning configuration errors and unreadable input files into one line on stderr and exit code 2.</summary>
 public static class Cli
 {
     /// <summary>Wraps <paramref name="action"/>.</summary>
@@ -16,6 +16,12 @@ public static class Cli
             catch (ConfigurationException ex)
             {
                 Console.Error.WriteLine("error: " + ex.Message);
+                return Task.FromResult(ConfigurationException.ExitCode);
+            }
+            catch (InvalidDataException ex)
+            {
+                // A file the command reads (a checkpoint, a finished run's state) does not hold what it should.
+                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + " Rerun without --resume to start the run over.");
                 return Task.FromResult(ConfigurationException.ExitCode);
             }
             catch (OperationCanceledException)

@@ -19,6 +19,16 @@ public static class StudyJson
     public static void Write<T>(string path, T value) => File.WriteAllText(path, JsonSerializer.Serialize(value, Options));
 
     /// <summary>Reads <paramref name="path"/>.</summary>
-    public static T Read<T>(string path) => JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options)
-                                            ?? throw new InvalidDataException($"{path} is empty.");
+    /// <exception cref="InvalidDataException">The file is empty or does not hold a <typeparamref name="T"/>; the message names it.</exception>
+    public static T Read<T>(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path} is not valid: {ex.Message}", ex);
+        }
+    }
 }

@@ -28,7 +28,7 @@ public static class Weights
         using var noGrad = torch.no_grad();
         foreach (var (name, parameter) in model.TrainableParameters())
         {
-            var stored = file.Find(name) ?? throw new InvalidDataException($"The checkpoint has no tensor '{name}'.");
+            var stored = file.Find(name) ?? throw new InvalidDataException($"There is no tensor '{name}', which the model needs.");
             if (!stored.Shape.SequenceEqual(parameter.shape))
                 throw new InvalidDataException($"Tensor '{name}' has shape [{string.Join(", ", stored.Shape)}], the model expects [{string.Join(", ", parameter.shape)}].");
             using var values = torch.tensor(stored.ToSingles(), parameter.shape);
