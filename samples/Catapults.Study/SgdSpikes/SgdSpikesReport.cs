@@ -9,14 +9,21 @@ public static class SgdSpikesReport
     /// <summary>Writes report.md and the figures, and prints the summary table.</summary>
     public static void Write(string output, StudyData data, IReadOnlyList<SpikeRun> runs, int s)
     {
-        var header = new[] { "run", "η", "η_crit(GD, init)", "spikes", "spikes starting where η > η_crit(batch)", "steps with η > η_crit(batch)", "test loss", "AGOP alignment" };
+        var header = new[]
+        {
+            "run", "η", "η_crit(GD, init)", "spikes", "spikes starting where η > η_crit(batch)", "expected by chance",
+            $"spikes rising mostly in PL_{s}", "steps with η > η_crit(batch)", "test loss", "AGOP alignment",
+        };
         var rows = runs.Select(r =>
         {
             var above = r.SpikeStartsAboveCritical();
+            var inTop = r.SpikeRisesInTopEigenspace(s);
             return (IReadOnlyList<string>)new[]
             {
                 r.Outcome.Config.Label, F(r.Outcome.Config.LearningRate), F(r.FullBatchCriticalRate), above.Count.ToString(CultureInfo.InvariantCulture),
-                $"{above.Count(a => a)} of {above.Count}", (100 * r.FractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture) + " %",
+                $"{above.Count(a => a)} of {above.Count}", (above.Count * r.WindowFractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture),
+                $"{inTop.Count(t => t == true)} of {inTop.Count(t => t is not null)}",
+                (100 * r.FractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture) + " %",
                 F(r.Outcome.Summary.TestLoss), F(r.Outcome.Summary.AgopAlignment),
             };
         }).ToList();
@@ -25,10 +32,11 @@ public static class SgdSpikesReport
             .Paragraph($"SGD with a fixed η on {data.Name} (n = {data.Train.Count}). η_crit(batch) = b / λ_max(K_batch) of every step's batch at the " +
                        $"weights before the update. A spike is a catapult episode of the full training loss recorded every {runs[0].Outcome.Config.RecordEvery} " +
                        "steps (rise above 2 × the running baseline that comes back); its start is the last recorded low point, so the rise began at one " +
-                       $"of the {runs[0].Outcome.Config.RecordEvery} steps from there. The table counts spikes with η > η_crit(batch) at one of those steps; the next column " +
-                       "is the share of all steps with η > η_crit(batch), the count one would expect by chance. " +
+                       $"of the {runs[0].Outcome.Config.RecordEvery} steps from there. The table counts spikes with η > η_crit(batch) at one of those steps, and the " +
+                       "count expected by chance (spikes × the share of all such windows that hold a step with η > η_crit(batch)). " +
                        $"PL_{s} is the probe-set loss in the span of the top {s} NTK eigenvectors of the probe set, PL_{s}⊥ the rest " +
-                       "(probe indices in each run's config.json).")
+                       $"(probe indices in each run's config.json); a spike rises mostly in PL_{s} when PL_{s} grew more than PL_{s}⊥ from its start to its peak, " +
+                       "as the catapult mechanism predicts.")
             .Table(header, rows);
         foreach (var r in runs)
         {
