@@ -58,7 +58,7 @@ public static class BatchSweepCommand
             foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "batch-sweep");
-            return Run(settings, dataSettings, parse.GetValue(common.Architecture)!, common.WidthFor(parse, settings.Width), parse.GetValue(rate),
+            return Run(settings, dataSettings, common.NetworkFor(parse, settings.Width), parse.GetValue(rate),
                 output, parse.GetValue(common.Resume), threads, ct);
         }));
     }
@@ -78,7 +78,7 @@ public static class BatchSweepCommand
     }
 
     /// <summary>Runs the sweep and writes its report; returns the exit code.</summary>
-    public static int Run(BatchSweepSettings settings, DataSettings dataSettings, string architecture, int? width, double? fixedRate,
+    public static int Run(BatchSweepSettings settings, DataSettings dataSettings, NetworkChoice network, double? fixedRate,
         string output, bool resume, int? threads, CancellationToken ct)
     {
         using var data = StudyData.Load(dataSettings);
@@ -86,32 +86,33 @@ public static class BatchSweepCommand
         Directory.CreateDirectory(output);
 
         // One η for every run: a fraction of the full-batch critical rate of the seed-0 network at initialisation.
-        var probeConfig = Config(settings, dataSettings, architecture, width, 1.0, n, 0, threads);
+        var probeConfig = Config(settings, dataSettings, network, 1.0, n, 0, threads);
         double etaCrit;
         using (var model = RunExecutor.CreateModel(probeConfig, data))
             etaCrit = CriticalLearningRate.Compute(model, data.Train.Features, LossKind.MeanSquaredError).Value;
         double eta = fixedRate ?? settings.RateFraction * etaCrit;
-        Console.WriteLine($"batch-sweep: {data.Name}, n = {n}, {architecture} width {width?.ToString() ?? "default"}; η_crit(GD, init) = {etaCrit:G4}, η = {eta:G4}; " +
+        Console.WriteLine($"batch-sweep: {data.Name}, n = {n}, {network.Describe()}; η_crit(GD, init) = {etaCrit:G4}, η = {eta:G4}; " +
                           $"batch sizes {string.Join(", ", settings.BatchSizes.Select(b => b == 0 ? "GD" : b.ToString()))}; {settings.Seeds} seeds; " +
                           $"until train loss ≤ {settings.TargetLoss:G3} or {settings.MaxSteps} steps");
 
         var configs = (from b in settings.BatchSizes from s in Enumerable.Range(0, settings.Seeds)
-                       select Config(settings, dataSettings, architecture, width, eta, b == 0 ? n : b, s, threads)).ToList();
+                       select Config(settings, dataSettings, network, eta, b == 0 ? n : b, s, threads)).ToList();
         var runs = StudyProgress.Run(configs.Select(c => new StudyProgress.Item(c.Label, c.MaxSteps)).ToList(),
             (i, progress) => RunExecutor.Run(configs[i], data, Path.Combine(output, "runs", configs[i].Label), resume, new RunHooks { Progress = progress }, ct),
             r => $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)");
 
-        BatchSweepReport.Write(output, settings, data, architecture, width, etaCrit, eta, runs);
+        BatchSweepReport.Write(output, settings, data, network, etaCrit, eta, runs);
         return 0;
     }
 
-    private static RunConfig Config(BatchSweepSettings s, DataSettings data, string architecture, int? width, double eta, int batch, int seed, int? threads) => new()
+    private static RunConfig Config(BatchSweepSettings s, DataSettings data, NetworkChoice network, double eta, int batch, int seed, int? threads) => new()
     {
         Experiment = "batch-sweep",
         Label = $"{(batch == data.TrainCount ? "gd" : "b" + batch)}-seed{seed}",
         Data = data,
-        Architecture = architecture,
-        Width = width,
+        Architecture = network.Architecture,
+        Width = network.Width,
+        UseBias = network.UseBias,
         LearningRate = eta,
         BatchSize = batch,
         MaxSteps = s.MaxSteps,

@@ -10,7 +10,7 @@ public static class BatchSweepReport
     public static readonly string[] Header = { "batch size", "runs", "diverged", "catapults", "AGOP alignment", "test loss", "train loss", "steps" };
 
     /// <summary>Writes report.md, alignment-vs-test-loss.png and loss-curves.png, and prints the table.</summary>
-    public static void Write(string output, BatchSweepSettings settings, StudyData data, string architecture, int? width, double etaCrit, double eta, IReadOnlyList<RunOutcome> runs)
+    public static void Write(string output, BatchSweepSettings settings, StudyData data, NetworkChoice network, double etaCrit, double eta, IReadOnlyList<RunOutcome> runs)
     {
         var groups = runs.GroupBy(r => r.Config.BatchSize).OrderByDescending(g => g.Key).ToList();
         int n = data.Train.Count;
@@ -42,7 +42,7 @@ public static class BatchSweepReport
             lines: true, logY: true);
 
         var report = new MarkdownReport("Batch sweep: catapults, AGOP alignment and generalisation")
-            .Paragraph($"Task {data.Name}, n = {n}, test {data.Test.Count}; {architecture} (width {width?.ToString(CultureInfo.InvariantCulture) ?? "default"}, NTK parameterisation, ReLU), " +
+            .Paragraph($"Task {data.Name}, n = {n}, test {data.Test.Count}; {network.Architecture} (width {network.Width?.ToString(CultureInfo.InvariantCulture) ?? "default"}{(network.UseBias == false ? ", no biases" : "")}, NTK parameterisation, ReLU), " +
                        $"MSE L = (1/b) Σ‖f(x) − y‖². One learning rate for every run: η = {eta:G4} = {eta / etaCrit:G3} × η_crit, where η_crit = {etaCrit:G4} " +
                        "is the full-batch critical rate (b / λ_max(K)) of the seed-0 network at initialisation, so full-batch GD stays below it while " +
                        "small batches (whose own η_crit is smaller) can catapult.")

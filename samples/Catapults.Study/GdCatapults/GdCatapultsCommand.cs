@@ -44,8 +44,7 @@ public static class GdCatapultsCommand
             int seeds = common.SeedCount(parse, 1);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "gd-catapults");
-            string arch = parse.GetValue(common.Architecture)!;
-            int? width = common.WidthFor(parse, quick ? 256 : 1024);
+            var network = common.NetworkFor(parse, quick ? 256 : 1024);
 
             using var data = StudyData.Load(dataSettings);
             Directory.CreateDirectory(output);
@@ -54,7 +53,7 @@ public static class GdCatapultsCommand
             {
                 var config = new RunConfig
                 {
-                    Experiment = "gd-catapults", Label = $"gd-seed{seed}", Data = dataSettings, Architecture = arch, Width = width,
+                    Experiment = "gd-catapults", Label = $"gd-seed{seed}", Data = dataSettings, Architecture = network.Architecture, Width = network.Width, UseBias = network.UseBias,
                     LearningRate = 1, BatchSize = data.Train.Count, MaxSteps = phaseSteps * (raiseCount + 2), Seed = seed,
                     RecordEvery = recordEvery, CheckpointEvery = checkpointEvery, Threads = threads,
                     ExperimentOptions = new Dictionary<string, string>

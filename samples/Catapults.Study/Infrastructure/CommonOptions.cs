@@ -24,6 +24,8 @@ public sealed class CommonOptions
     public Option<string> Architecture { get; } = new("--arch") { Description = "ModelFactory name: fcn-2 (default), cnn-5, wrn-16-4, vit-4.", DefaultValueFactory = _ => "fcn-2" };
     /// <summary>--width.</summary>
     public Option<int?> Width { get; } = new("--width") { Description = "Hidden width (default 1024 for fcn; the architecture's default otherwise)." };
+    /// <summary>--no-bias.</summary>
+    public Option<bool> NoBias { get; } = new("--no-bias") { Description = "Build the network without biases (default: the architecture's; fcn, cnn and vit have them)." };
     /// <summary>--n-train.</summary>
     public Option<int?> TrainCount { get; } = new("--n-train") { Description = "Training samples n." };
     /// <summary>--n-test.</summary>
@@ -34,7 +36,7 @@ public sealed class CommonOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Quick, Output, Resume, CheckpointEvery, Seeds, Dataset, DataRoot, Architecture, Width, TrainCount, TestCount, Threads })
+        foreach (Option o in new Option[] { Quick, Output, Resume, CheckpointEvery, Seeds, Dataset, DataRoot, Architecture, Width, NoBias, TrainCount, TestCount, Threads })
             command.Options.Add(o);
     }
 
@@ -55,6 +57,10 @@ public sealed class CommonOptions
     /// <summary>The width: the option, else 1024 for fcn on synthetic data, else the architecture's default.</summary>
     public int? WidthFor(ParseResult parse, int fullyConnectedDefault) =>
         parse.GetValue(Width) ?? (parse.GetValue(Architecture)!.StartsWith("fcn", StringComparison.Ordinal) ? fullyConnectedDefault : null);
+
+    /// <summary>The network of --arch, --width and --no-bias; <paramref name="fullyConnectedWidth"/> is the width of fcn when --width is not given.</summary>
+    public NetworkChoice NetworkFor(ParseResult parse, int fullyConnectedWidth) =>
+        new(parse.GetValue(Architecture)!, WidthFor(parse, fullyConnectedWidth), parse.GetValue(NoBias) ? false : null);
 
     /// <summary>The output folder.</summary>
     public string OutputFor(ParseResult parse, string experiment) =>

@@ -22,6 +22,9 @@ public sealed record RunConfig
     /// <summary>Hidden width (fcn) or channel width (others); null: the architecture's default.</summary>
     public int? Width { get; init; } = 1024;
 
+    /// <summary>Whether the layers have biases; null: the architecture's default (on for fcn, cnn and vit; off in a WRN's convolutions).</summary>
+    public bool? UseBias { get; init; }
+
     /// <summary>Parameterisation of the network.</summary>
     public string Parameterization { get; init; } = "Ntk";
 

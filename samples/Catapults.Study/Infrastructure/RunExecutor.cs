@@ -121,6 +121,7 @@ public static class RunExecutor
                 Width = config.Width,
                 Parameterization = Enum.Parse<Parameterization>(config.Parameterization),
                 Activation = Enum.Parse<ActivationKind>(config.Activation),
+                UseBias = config.UseBias,
             });
         }
         catch (ArgumentException ex)

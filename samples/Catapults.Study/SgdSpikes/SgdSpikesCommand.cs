@@ -49,8 +49,7 @@ public static class SgdSpikesCommand
             int seeds = common.SeedCount(parse, 1);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "sgd-spikes");
-            string arch = parse.GetValue(common.Architecture)!;
-            int? width = common.WidthFor(parse, quick ? 256 : 1024);
+            var network = common.NetworkFor(parse, quick ? 256 : 1024);
 
             using var data = StudyData.Load(dataSettings);
             Directory.CreateDirectory(output);
@@ -61,7 +60,7 @@ public static class SgdSpikesCommand
                 var probeIndices = Enumerable.Range(0, data.Train.Count).OrderBy(_ => rng.Next()).Take(probeSize).Select(i => (long)i).OrderBy(i => i).ToList();
                 var config = new RunConfig
                 {
-                    Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Architecture = arch, Width = width,
+                    Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Architecture = network.Architecture, Width = network.Width, UseBias = network.UseBias,
                     LearningRate = 1, BatchSize = b, MaxSteps = maxSteps, Seed = seed, RecordEvery = recordEvery, CheckpointEvery = checkpointEvery,
                     ProbeIndices = probeIndices, Threads = threads,
                 };

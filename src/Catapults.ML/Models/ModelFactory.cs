@@ -33,6 +33,13 @@ public sealed class ModelSettings
 
     /// <summary>Normalisation of a Wide ResNet; null (default) for GroupNorm. Setting it for another architecture is an error.</summary>
     public NormalizationKind? Normalization { get; set; }
+
+    /// <summary>
+    /// Whether the layers have biases; null (default) for the architecture's default: on for fully connected networks,
+    /// CNNs and ViTs, off in a Wide ResNet's convolutions. For a Wide ResNet it sets the convolutions' biases; its
+    /// readout always has one.
+    /// </summary>
+    public bool? UseBias { get; set; }
 }
 
 /// <summary>
@@ -102,6 +109,7 @@ public static class ModelFactory
         };
         if (s.Parameterization is { } p) options.Parameterization = p;
         if (s.Activation is { } a) options.Activation = a;
+        if (s.UseBias is { } bias) options.UseBias = bias;
         return options;
     }
 
@@ -112,6 +120,7 @@ public static class ModelFactory
         var options = new ConvolutionalOptions { ChannelWidths = Enumerable.Repeat(s.Width ?? DefaultConvolutionalWidth, depth - 1).ToArray() };
         ApplyImageSettings(options, s, spec);
         if (s.Activation is { } a) options.Activation = a;
+        if (s.UseBias is { } bias) options.UseBias = bias;
         return options;
     }
 
@@ -125,6 +134,7 @@ public static class ModelFactory
         ApplyImageSettings(options, s, spec);
         if (s.Activation is { } a) options.Activation = a;
         if (s.Normalization is { } n) options.Normalization = n;
+        if (s.UseBias is { } bias) options.UseConvolutionBias = bias;
         return options;
     }
 
@@ -135,6 +145,7 @@ public static class ModelFactory
         if (s.Width is { } width) options.Width = width;
         ApplyImageSettings(options, s, spec);
         if (s.Activation is { } a) options.Activation = a;
+        if (s.UseBias is { } bias) options.UseBias = bias;
         return options;
     }
 

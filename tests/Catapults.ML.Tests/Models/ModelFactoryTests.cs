@@ -105,6 +105,36 @@ public class ModelFactoryTests
     }
 
     [Test]
+    public void UseBiasSwitchesTheBiasesOfEveryArchitecture()
+    {
+        // fcn-2 on 12 inputs, width 8, 2 outputs: 12·8 + 8·2 weights, plus 8 + 2 biases when they are on.
+        var flat = new ModelSettings { InputShape = new long[] { 12 }, OutputCount = 2, Width = 8 };
+        using (var on = ModelFactory.Create("fcn", flat))
+            Assert.That(on.TrainableParameterCount(), Is.EqualTo(12 * 8 + 8 * 2 + 8 + 2), "biases on by default");
+        flat.UseBias = false;
+        using (var off = ModelFactory.Create("fcn", flat))
+        {
+            Assert.That(off.TrainableParameterCount(), Is.EqualTo(12 * 8 + 8 * 2));
+            Assert.That(off.TrainableParameters().Select(p => p.Name), Has.None.Contains("bias"));
+        }
+
+        // cnn-3 of width 4: two convolutions of 4 channels and a readout of 3, so 4 + 4 + 3 biases.
+        long Count(string arch, bool? bias)
+        {
+            using var m = ModelFactory.Create(arch, new ModelSettings
+            {
+                InputShape = new long[] { 3, 8, 8 }, OutputCount = 3, Width = arch.StartsWith("wrn", StringComparison.Ordinal) ? null : 4, UseBias = bias,
+            });
+            return m.TrainableParameterCount();
+        }
+        Assert.That(Count("cnn-3", true) - Count("cnn-3", false), Is.EqualTo(4 + 4 + 3));
+        Assert.That(Count("cnn-3", null), Is.EqualTo(Count("cnn-3", true)));
+        Assert.That(Count("vit-1", false), Is.LessThan(Count("vit-1", null)));
+        Assert.That(Count("wrn-10-1", null), Is.EqualTo(Count("wrn-10-1", false)), "a WRN's convolutions have no bias by default");
+        Assert.That(Count("wrn-10-1", true), Is.GreaterThan(Count("wrn-10-1", false)));
+    }
+
+    [Test]
     public void SettingsThatDoNotApplyAreErrors()
     {
         var ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create("wrn-16-4", new ModelSettings { Width = 8 }));
