@@ -37,7 +37,8 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     private bool _fullBatch;
     private int? _stepsPerEpoch;
     private double _lastRate;
-    private DiagnosticsState? _resumeFrom;
+    // Set by RestoreState and taken over by the next training start, which keeps the restored records.
+    private (Tensor? Probe, Tensor? CriticalRate)? _restoredWarmStarts;
     private readonly Stopwatch _clock = new();
 
     /// <summary>Creates the observer with <paramref name="options"/> (defaults when null).</summary>
@@ -105,16 +106,9 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     public void RestoreState(DiagnosticsState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        _resumeFrom?.Dispose();
-        _resumeFrom = new DiagnosticsState
-        {
-            Records = state.Records.ToList(),
-            CriticalRates = state.CriticalRates.ToList(),
-            LastLearningRate = state.LastLearningRate,
-            ProbeWarmStart = DiagnosticsState.Own(state.ProbeWarmStart),
-            CriticalRateWarmStart = DiagnosticsState.Own(state.CriticalRateWarmStart),
-        };
-        ApplyRecords(_resumeFrom);
+        ResetRecords(state);
+        DisposeRestoredWarmStarts();
+        _restoredWarmStarts = (DiagnosticsState.Own(state.ProbeWarmStart), DiagnosticsState.Own(state.CriticalRateWarmStart));
     }
 
     /// <inheritdoc />
@@ -126,17 +120,14 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         {
             ReleaseTensors();
             _pending = null;
-            if (_resumeFrom is { } resumed)
+            if (_restoredWarmStarts is { } restored)
             {
-                ApplyRecords(resumed);
-                _warmStart = DiagnosticsState.Own(resumed.ProbeWarmStart);
-                _criticalWarmStart = DiagnosticsState.Own(resumed.CriticalRateWarmStart);
-                resumed.Dispose();
-                _resumeFrom = null;
+                (_warmStart, _criticalWarmStart) = restored;
+                _restoredWarmStarts = null;
             }
             else
             {
-                ApplyRecords(null);
+                ResetRecords(null);
             }
             _loss = context.Options.Loss;
             _fullBatch = context.Source is EpochBatchSource { IsFullBatch: true };
@@ -244,7 +235,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         }
     }
 
-    private void ApplyRecords(DiagnosticsState? state)
+    private void ResetRecords(DiagnosticsState? state)
     {
         _records.Clear();
         _criticalRates.Clear();
@@ -383,8 +374,14 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     public void Dispose()
     {
         ReleaseTensors();
-        _resumeFrom?.Dispose();
-        _resumeFrom = null;
+        DisposeRestoredWarmStarts();
+    }
+
+    private void DisposeRestoredWarmStarts()
+    {
+        _restoredWarmStarts?.Probe?.Dispose();
+        _restoredWarmStarts?.CriticalRate?.Dispose();
+        _restoredWarmStarts = null;
     }
 
     /// <summary>Evaluation mode for the duration of a measurement, restoring the previous mode.</summary>
