@@ -1,22 +1,46 @@
 namespace Catapults.Pipelines.Evaluation;
 
 /// <summary>
+/// What every <c>EvaluateWithAlignment</c> result reports beside ML.NET's metrics of its task: the alignment of the
+/// network's AGOP with a reference, and the catapults seen while the network was trained.
+/// </summary>
+public abstract class AlignmentMetrics
+{
+    private protected AlignmentMetrics(double alignment, int rows, int? catapults, string reference)
+    {
+        AgopAlignment = alignment;
+        AgopRowCount = rows;
+        CatapultCount = catapults;
+        Reference = reference;
+    }
+
+    /// <summary>cos(G, G*) = ⟨G, G*⟩_F / (‖G‖_F ‖G*‖_F) of the network's AGOP over the evaluated rows with the reference's; in [0, 1].</summary>
+    public double AgopAlignment { get; }
+
+    /// <summary>Number of rows the AGOPs were computed over.</summary>
+    public int AgopRowCount { get; }
+
+    /// <summary>Number of catapults detected in training, or null when the network was trained without diagnostics.</summary>
+    public int? CatapultCount { get; }
+
+    /// <summary>The reference, in words.</summary>
+    public string Reference { get; }
+}
+
+/// <summary>
 /// ML.NET's regression metrics of a network model plus the alignment of its AGOP with a reference and the number of
 /// catapults seen while it was trained (from <c>mlContext.Regression.EvaluateWithAlignment</c>).
 /// </summary>
-public sealed class RegressionAlignmentMetrics
+public sealed class RegressionAlignmentMetrics : AlignmentMetrics
 {
     internal RegressionAlignmentMetrics(Microsoft.ML.Data.RegressionMetrics metrics, double alignment, int rows, int? catapults, string reference)
+        : base(alignment, rows, catapults, reference)
     {
         MeanAbsoluteError = metrics.MeanAbsoluteError;
         MeanSquaredError = metrics.MeanSquaredError;
         RootMeanSquaredError = metrics.RootMeanSquaredError;
         LossFunction = metrics.LossFunction;
         RSquared = metrics.RSquared;
-        AgopAlignment = alignment;
-        AgopRowCount = rows;
-        CatapultCount = catapults;
-        Reference = reference;
     }
 
     /// <summary>Mean absolute error, as ML.NET's evaluator computes it.</summary>
@@ -34,26 +58,16 @@ public sealed class RegressionAlignmentMetrics
     /// <summary>The coefficient of determination R².</summary>
     public double RSquared { get; }
 
-    /// <summary>cos(G, G*) = ⟨G, G*⟩_F / (‖G‖_F ‖G*‖_F) of the network's AGOP over the evaluated rows with the reference's; in [0, 1].</summary>
-    public double AgopAlignment { get; }
-
-    /// <summary>Number of rows the AGOPs were computed over.</summary>
-    public int AgopRowCount { get; }
-
-    /// <summary>Number of catapults detected in training, or null when the network was trained without diagnostics.</summary>
-    public int? CatapultCount { get; }
-
-    /// <summary>The reference, in words.</summary>
-    public string Reference { get; }
 }
 
 /// <summary>
 /// ML.NET's binary-classification metrics of a network model plus the alignment of its AGOP with a reference and the
 /// number of catapults seen in training (from <c>mlContext.BinaryClassification.EvaluateWithAlignment</c>).
 /// </summary>
-public sealed class BinaryClassificationAlignmentMetrics
+public sealed class BinaryClassificationAlignmentMetrics : AlignmentMetrics
 {
     internal BinaryClassificationAlignmentMetrics(Microsoft.ML.Data.CalibratedBinaryClassificationMetrics metrics, double alignment, int rows, int? catapults, string reference)
+        : base(alignment, rows, catapults, reference)
     {
         Accuracy = metrics.Accuracy;
         AreaUnderRocCurve = metrics.AreaUnderRocCurve;
@@ -63,10 +77,6 @@ public sealed class BinaryClassificationAlignmentMetrics
         PositiveRecall = metrics.PositiveRecall;
         LogLoss = metrics.LogLoss;
         LogLossReduction = metrics.LogLossReduction;
-        AgopAlignment = alignment;
-        AgopRowCount = rows;
-        CatapultCount = catapults;
-        Reference = reference;
     }
 
     /// <summary>Fraction of rows classified correctly.</summary>
@@ -96,36 +106,22 @@ public sealed class BinaryClassificationAlignmentMetrics
     /// <summary>Relative log-loss reduction over the prior.</summary>
     public double LogLossReduction { get; }
 
-    /// <summary>cos(G, G*) of the network's AGOP with the reference's; in [0, 1].</summary>
-    public double AgopAlignment { get; }
-
-    /// <summary>Number of rows the AGOPs were computed over.</summary>
-    public int AgopRowCount { get; }
-
-    /// <summary>Number of catapults detected in training, or null when the network was trained without diagnostics.</summary>
-    public int? CatapultCount { get; }
-
-    /// <summary>The reference, in words.</summary>
-    public string Reference { get; }
 }
 
 /// <summary>
 /// ML.NET's multiclass metrics of a network model plus the alignment of its AGOP (summed over the class outputs) with a
 /// reference and the number of catapults seen in training (from <c>mlContext.MulticlassClassification.EvaluateWithAlignment</c>).
 /// </summary>
-public sealed class MulticlassClassificationAlignmentMetrics
+public sealed class MulticlassClassificationAlignmentMetrics : AlignmentMetrics
 {
     internal MulticlassClassificationAlignmentMetrics(Microsoft.ML.Data.MulticlassClassificationMetrics metrics, double alignment, int rows, int? catapults, string reference)
+        : base(alignment, rows, catapults, reference)
     {
         MicroAccuracy = metrics.MicroAccuracy;
         MacroAccuracy = metrics.MacroAccuracy;
         LogLoss = metrics.LogLoss;
         LogLossReduction = metrics.LogLossReduction;
         PerClassLogLoss = metrics.PerClassLogLoss.ToArray();
-        AgopAlignment = alignment;
-        AgopRowCount = rows;
-        CatapultCount = catapults;
-        Reference = reference;
     }
 
     /// <summary>Fraction of rows classified correctly (micro-averaged accuracy).</summary>
@@ -146,15 +142,4 @@ public sealed class MulticlassClassificationAlignmentMetrics
     /// <summary>Log-loss per class.</summary>
     public IReadOnlyList<double> PerClassLogLoss { get; }
 
-    /// <summary>cos(G, G*) of the network's AGOP with the reference's; in [0, 1].</summary>
-    public double AgopAlignment { get; }
-
-    /// <summary>Number of rows the AGOPs were computed over.</summary>
-    public int AgopRowCount { get; }
-
-    /// <summary>Number of catapults detected in training, or null when the network was trained without diagnostics.</summary>
-    public int? CatapultCount { get; }
-
-    /// <summary>The reference, in words.</summary>
-    public string Reference { get; }
 }
