@@ -1,3 +1,4 @@
+using Catapults.Study.Infrastructure;
 using ScottPlot;
 
 namespace Catapults.Study.DominantSubspace;
@@ -7,84 +8,62 @@ public static class DominantSubspacePlots
 {
     private const int Width = 900, Height = 560;
 
-    private static readonly Color[] Palette = { new("#1f77b4"), new("#d62728"), new("#2ca02c"), new("#7f7f7f") };
-
-    private static IEnumerable<(ArmResult Arm, Color Color)> Curves(StudyResult r) =>
-        new[] { (r.WarmUp, Palette[3]) }.Concat(r.Arms.Select((a, i) => (a, Palette[i % 3])));
-
     /// <summary>log₁₀ training loss against the step, warm-up in grey, the switch marked.</summary>
     public static void Losses(string path, StudyResult r)
     {
-        var plot = new Plot();
-        foreach (var (arm, color) in Curves(r))
-        {
-            if (arm.Losses.Count == 0) continue;
-            var line = plot.Add.ScatterLine(arm.Losses.Select(p => (double)p.Step).ToArray(),
-                arm.Losses.Select(p => Math.Log10(Math.Max(p.Loss, 1e-12))).ToArray());
-            line.Color = color;
-            line.LineWidth = 2;
-            line.MarkerSize = 0;
-            line.LegendText = arm.Name;
-        }
-        Switch(plot, r);
-        plot.Title($"Training loss: SGD, then SGD / Dom-SGD / Bulk-SGD (k = {r.Settings.EffectiveRank})");
-        plot.XLabel("step");
-        plot.YLabel("log₁₀ training loss (MSE, 1/n Σ‖f − y‖²)");
-        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plot.SavePng(path, Width, Height);
+        var plot = ArmCurves(r, arm => arm.Losses.Select(p => ((double)p.Step, Math.Log10(Math.Max(p.Loss, 1e-12)))), markerSize: 0);
+        Finish(plot, path, r, $"Training loss: SGD, then SGD / Dom-SGD / Bulk-SGD (k = {r.Settings.EffectiveRank})",
+            "log₁₀ training loss (MSE, 1/n Σ‖f − y‖²)", ScottPlot.Alignment.UpperRight);
     }
 
     /// <summary>χ_k of the full-batch gradient against the step.</summary>
     public static void Alignment(string path, StudyResult r)
     {
-        var plot = new Plot();
-        foreach (var (arm, color) in Curves(r))
-        {
-            if (arm.Alignment.Count == 0) continue;
-            var line = plot.Add.ScatterLine(arm.Alignment.Select(p => (double)p.Step).ToArray(), arm.Alignment.Select(p => p.Alignment).ToArray());
-            line.Color = color;
-            line.LineWidth = 2;
-            line.MarkerSize = 5;
-            line.LegendText = arm.Name;
-        }
-        Switch(plot, r);
+        var plot = ArmCurves(r, arm => arm.Alignment.Select(p => ((double)p.Step, p.Alignment)), markerSize: 5);
         plot.Axes.SetLimitsY(0, 1.05);
-        plot.Title($"Gradient alignment with the top-{r.Settings.EffectiveRank} Hessian eigenspace");
-        plot.XLabel("step");
-        plot.YLabel("χ_k(g) = ‖P_k g‖ / ‖g‖");
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-        plot.SavePng(path, Width, Height);
+        Finish(plot, path, r, $"Gradient alignment with the top-{r.Settings.EffectiveRank} Hessian eigenspace",
+            "χ_k(g) = ‖P_k g‖ / ‖g‖", ScottPlot.Alignment.LowerRight);
     }
 
     /// <summary>λ_max of the Hessian against the step, with the edge-of-stability level 2/η.</summary>
     public static void Sharpness(string path, StudyResult r)
     {
-        var plot = new Plot();
-        foreach (var (arm, color) in Curves(r))
-        {
-            if (arm.Alignment.Count == 0) continue;
-            var line = plot.Add.ScatterLine(arm.Alignment.Select(p => (double)p.Step).ToArray(), arm.Alignment.Select(p => p.Eigenvalues[0]).ToArray());
-            line.Color = color;
-            line.LineWidth = 2;
-            line.MarkerSize = 5;
-            line.LegendText = arm.Name;
-        }
+        var plot = ArmCurves(r, arm => arm.Alignment.Select(p => ((double)p.Step, p.Eigenvalues[0])), markerSize: 5);
         var level = plot.Add.HorizontalLine(2 / r.Settings.LearningRate);
         level.LinePattern = LinePattern.Dashed;
         level.Color = Colors.Black;
         level.LegendText = "2/η";
-        Switch(plot, r);
-        plot.Title("Sharpness λ_max(∇²L) and the edge of stability 2/η");
-        plot.XLabel("step");
-        plot.YLabel("λ_max");
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-        plot.SavePng(path, Width, Height);
+        Finish(plot, path, r, "Sharpness λ_max(∇²L) and the edge of stability 2/η", "λ_max", ScottPlot.Alignment.LowerRight);
     }
 
-    private static void Switch(Plot plot, StudyResult r)
+    /// <summary>One line per arm (the warm-up in grey, then the study's colours), skipping arms without points.</summary>
+    private static Plot ArmCurves(StudyResult r, Func<ArmResult, IEnumerable<(double Step, double Value)>> points, int markerSize)
+    {
+        var plot = new Plot();
+        var arms = new[] { (r.WarmUp, Colors.Gray) }.Concat(r.Arms.Select((a, i) => (a, Plots.ColorOf(i))));
+        foreach (var (arm, color) in arms)
+        {
+            var xy = points(arm).ToArray();
+            if (xy.Length == 0) continue;
+            var line = plot.Add.ScatterLine(xy.Select(p => p.Step).ToArray(), xy.Select(p => p.Value).ToArray());
+            line.Color = color;
+            line.LineWidth = 2;
+            line.MarkerSize = markerSize;
+            line.LegendText = arm.Name;
+        }
+        return plot;
+    }
+
+    /// <summary>Marks the switch from warm-up to the arms, labels the figure and writes it.</summary>
+    private static void Finish(Plot plot, string path, StudyResult r, string title, string yLabel, ScottPlot.Alignment legend)
     {
         var line = plot.Add.VerticalLine(r.Settings.WarmUpSteps);
         line.LinePattern = LinePattern.Dotted;
         line.Color = Colors.Gray;
+        plot.Title(title);
+        plot.XLabel("step");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(legend);
+        plot.SavePng(path, Width, Height);
     }
 }

@@ -1,5 +1,6 @@
 using Catapults.ML.Models;
 using Catapults.ML.Scaling;
+using Catapults.Study.Infrastructure;
 using ScottPlot;
 
 namespace Catapults.Study.FeatureStrength;
@@ -8,10 +9,6 @@ namespace Catapults.Study.FeatureStrength;
 internal static class FeatureStrengthPlots
 {
     private const int Width = 900, Height = 620;
-    private static readonly Color[] Palette =
-    {
-        new("#1f77b4"), new("#d62728"), new("#2ca02c"), new("#9467bd"), new("#ff7f0e"), new("#17becf"), new("#8c564b"),
-    };
 
     /// <summary>
     /// Heat map of log₁₀ final held-out loss over (log₁₀ γ, log₁₀ η): grey where no cell ran, × where training
@@ -89,7 +86,7 @@ internal static class FeatureStrengthPlots
             var losses = RunningMean(curves[i].Cell.BatchLosses.Take(maxSteps).ToArray(), smoothing);
             var ys = losses.Select(v => Math.Log10(Math.Max(v, 1e-12))).ToArray();
             var line = plot.Add.ScatterLine(Enumerable.Range(0, ys.Length).Select(t => (double)t).ToArray(), ys);
-            line.Color = Palette[i % Palette.Length];
+            line.Color = Plots.ColorOf(i);
             line.LineWidth = 1.5f;
             line.LegendText = curves[i].Label;
         }
@@ -113,7 +110,7 @@ internal static class FeatureStrengthPlots
             var xs = cell.TestLossSteps.Select(t => t * scale).ToArray();
             var ys = cell.TestLosses.Select(v => Math.Log10(Math.Max(v, 1e-12))).ToArray();
             var line = plot.Add.ScatterLine(xs, ys);
-            line.Color = Palette[i % Palette.Length];
+            line.Color = Plots.ColorOf(i);
             line.LineWidth = 2f;
             line.MarkerSize = 0;
             line.LegendText = $"γ = {cell.Cell.Gamma:G3}, η = {cell.Cell.LearningRate:G3}";
