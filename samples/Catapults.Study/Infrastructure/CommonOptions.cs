@@ -54,13 +54,16 @@ public sealed class CommonOptions
         return settings;
     }
 
-    /// <summary>The width: the option, else 1024 for fcn on synthetic data, else the architecture's default.</summary>
-    public int? WidthFor(ParseResult parse, int fullyConnectedDefault) =>
-        parse.GetValue(Width) ?? (parse.GetValue(Architecture)!.StartsWith("fcn", StringComparison.Ordinal) ? fullyConnectedDefault : null);
-
-    /// <summary>The network of --arch, --width and --no-bias; <paramref name="fullyConnectedWidth"/> is the width of fcn when --width is not given.</summary>
-    public NetworkChoice NetworkFor(ParseResult parse, int fullyConnectedWidth) =>
-        new(parse.GetValue(Architecture)!, WidthFor(parse, fullyConnectedWidth), parse.GetValue(NoBias) ? false : null);
+    /// <summary>
+    /// The network of --arch, --width and --no-bias. Without --width, fcn gets <paramref name="fullyConnectedWidth"/>
+    /// and the other architectures their own default.
+    /// </summary>
+    public NetworkChoice NetworkFor(ParseResult parse, int fullyConnectedWidth)
+    {
+        string architecture = parse.GetValue(Architecture)!;
+        int? width = parse.GetValue(Width) ?? (architecture.StartsWith("fcn", StringComparison.Ordinal) ? fullyConnectedWidth : null);
+        return new NetworkChoice(architecture, width, parse.GetValue(NoBias) ? false : null);
+    }
 
     /// <summary>The output folder.</summary>
     public string OutputFor(ParseResult parse, string experiment) =>
