@@ -31,7 +31,7 @@ public sealed class QuickBatchSweepTests
         Assert.That(_exitCode, Is.EqualTo(0));
         Assert.That(_stdout, Does.Contain("batch size").And.Contain("GD (500)").And.Contain("AGOP"));
         Assert.That(File.ReadAllText(Path.Combine(_output, "report.md")), Does.Contain("| GD (500) |").And.Contain("alignment-vs-test-loss.png"));
-        foreach (var png in new[] { "alignment-vs-test-loss.png", "loss-curves.png" })
+        foreach (var png in new[] { "alignment-vs-test-loss.png", "loss-curves.png", "agop-blocks.png" })
         {
             var bytes = File.ReadAllBytes(Path.Combine(_output, png));
             Assert.That(bytes.Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }), png);
@@ -68,7 +68,12 @@ public sealed class QuickBatchSweepTests
             Assert.That(s.GetProperty("wallSeconds").GetDouble(), Is.GreaterThan(0));
 
             var lines = File.ReadAllLines(Path.Combine(dir, "steps.csv"));
-            Assert.That(lines[0], Does.StartWith("step,learning_rate,batch_loss,train_loss,test_loss"));
+            Assert.That(lines[0], Is.EqualTo("step,learning_rate,batch_loss,train_loss,test_loss,lambda_max,eta_crit"));
+            Assert.That(lines.Skip(1).All(l => l.Split(',')[5].Length > 0), $"{name}: λ_max of the probe set in every row");
+            Assert.That(c.GetProperty("probeIndices").GetArrayLength(), Is.EqualTo(128), name);
+            Assert.That(s.GetProperty("spikes").GetInt32(), Is.GreaterThanOrEqualTo(s.GetProperty("catapults").GetInt32()), $"{name}: catapults are spikes with a λ_max drop");
+            foreach (var e in eventsDoc.RootElement.EnumerateArray())
+                Assert.That(e.GetProperty("sharpnessAfter").GetDouble(), Is.LessThan(e.GetProperty("sharpnessBefore").GetDouble()), $"{name}: a catapult lowers λ_max");
             var last = lines[^1].Split(',');
             if (outcome != "Diverged")
             {
@@ -83,7 +88,8 @@ public sealed class QuickBatchSweepTests
                 Assert.That(e.GetProperty("startStep").GetInt32(), Is.LessThan(e.GetProperty("peakStep").GetInt32()).And.LessThanOrEqualTo(int.Parse(last[0], CultureInfo.InvariantCulture)));
 
             var model = SafetensorsFile.Read(Path.Combine(dir, "model.safetensors"));
-            Assert.That(model.Tensors.Select(t => t.Name), Is.EquivalentTo(new[] { "layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias" }), name);
+            // The paper's network has no biases.
+            Assert.That(model.Tensors.Select(t => t.Name), Is.EquivalentTo(new[] { "layers.0.weight", "layers.1.weight" }), name);
             Assert.That(model.Find("layers.0.weight")!.Shape, Is.EqualTo(new long[] { 256, 100 }));
             var dataFile = SafetensorsFile.Read(Path.Combine(dir, "data.safetensors"));
             Assert.That(dataFile.Find("train.x")!.Shape, Is.EqualTo(new long[] { 500, 100 }));
@@ -92,10 +98,25 @@ public sealed class QuickBatchSweepTests
     }
 
     [Test]
+    public void TheReportStatesTheRateRuleTheBatchCriticalRatesAndAVerdictPerClaim()
+    {
+        string report = File.ReadAllText(Path.Combine(_output, "report.md"));
+        Assert.That(report, Does.Contain("geometric midpoint").And.Contain("η_crit median").And.Contain("η_crit 5th percentile"));
+        Assert.That(report, Does.Contain("the paper's regime"));
+        foreach (var claim in new[]
+                 {
+                     "catapults increase as the batch size decreases", "AGOP alignment increases as the batch size decreases",
+                     "test loss decreases as the batch size decreases", "more catapults go with higher AGOP alignment", "higher AGOP alignment goes with lower test loss",
+                 })
+            Assert.That(report, Does.Match($"\\| {System.Text.RegularExpressions.Regex.Escape(claim)}[^|]* \\| (holds|fails) \\|"), claim);
+        Assert.That(_stdout, Does.Contain("| claim | verdict |"));
+    }
+
+    [Test]
     public void SmallBatchesCatapultAtTheSharedRate()
     {
-        // η = 0.9 η_crit(GD): full-batch GD starts below its critical rate, batches of 5 and 10 are above theirs often
-        // enough that the full training loss spikes.
+        // η lies between the median critical rate of the b = 5 batches and GD's: full-batch GD starts below its
+        // critical rate, batches of 5 and 10 are above theirs often enough that the full training loss spikes.
         var counts = Directory.GetDirectories(Path.Combine(_output, "runs"))
             .ToDictionary(d => Path.GetFileName(d)!, d => JsonDocument.Parse(File.ReadAllText(Path.Combine(d, "summary.json"))).RootElement.GetProperty("catapults").GetInt32());
         Assert.That(counts["b5-seed0"] + counts["b5-seed1"] + counts["b10-seed0"] + counts["b10-seed1"], Is.GreaterThan(0));

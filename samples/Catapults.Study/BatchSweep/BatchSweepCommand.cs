@@ -28,12 +28,15 @@ public static class BatchSweepCommand
         var common = new CommonOptions();
         common.AddTo(command);
         var batches = new Option<string?>("--batch-sizes") { Description = "Comma-separated batch sizes; gd = n (default gd,50,10,5)." };
-        var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit of the full batch at initialisation (default 0.9)." };
-        var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
-        var steps = new Option<int?>("--max-steps") { Description = "Step budget per run (default 3000; quick 400)." };
-        var target = new Option<double?>("--target-loss") { Description = "Stop at this full training loss (default 1e-3)." };
-        var record = new Option<int?>("--record-every") { Description = "Steps between rows of steps.csv (default 10)." };
-        foreach (Option o in new Option[] { batches, fraction, rate, steps, target, record }) command.Options.Add(o);
+        var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit(GD at init), the first wave's rule (default: the critical-rate rule, see the report)." };
+        var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides both rules)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Budget of each mini-batch run in epochs (default 100; quick 30)." };
+        var gdSteps = new Option<int?>("--gd-steps") { Description = "Step budget of full-batch GD, which trains to --target-loss (default 10000; quick 600)." };
+        var steps = new Option<int?>("--max-steps") { Description = "Cap on the steps of every run (default: none)." };
+        var target = new Option<double?>("--target-loss") { Description = "Convergence: stop at this full training loss (default 1e-3)." };
+        var record = new Option<int?>("--record-every") { Description = "Steps between rows of steps.csv: full losses and λ_max of the probe set (default 10)." };
+        var probe = new Option<int?>("--probe-size") { Description = "Samples in the probe set whose NTK λ_max is recorded (default 256; quick 128); a larger value than n takes the whole training set." };
+        foreach (Option o in new Option[] { batches, fraction, rate, epochs, gdSteps, steps, target, record, probe }) command.Options.Add(o);
 
         command.SetAction(Cli.Guard((parse, ct) =>
         {
@@ -43,23 +46,31 @@ public static class BatchSweepCommand
             {
                 BatchSizes = ParseBatchSizes(parse.GetValue(batches)) ?? preset.BatchSizes,
                 RateFraction = parse.GetValue(fraction) ?? preset.RateFraction,
+                Epochs = parse.GetValue(epochs) ?? preset.Epochs,
+                GdMaxSteps = parse.GetValue(gdSteps) ?? preset.GdMaxSteps,
                 MaxSteps = parse.GetValue(steps) ?? preset.MaxSteps,
                 TargetLoss = parse.GetValue(target) ?? preset.TargetLoss,
                 RecordEvery = parse.GetValue(record) ?? preset.RecordEvery,
                 Seeds = common.SeedCount(parse, preset.Seeds),
             };
-            Cli.PositiveRate(settings.RateFraction, "--rate-fraction");
+            if (settings.RateFraction is double f) Cli.PositiveRate(f, "--rate-fraction");
             if (parse.GetValue(rate) is double fixedRate) Cli.PositiveRate(fixedRate, "--learning-rate");
-            if (settings.MaxSteps < 1) throw new ConfigurationException($"--max-steps must be at least 1, got {settings.MaxSteps}.");
+            if (settings.Epochs < 1) throw new ConfigurationException($"--epochs must be at least 1, got {settings.Epochs}.");
+            if (settings.GdMaxSteps < 1) throw new ConfigurationException($"--gd-steps must be at least 1, got {settings.GdMaxSteps}.");
+            if (settings.MaxSteps is < 1) throw new ConfigurationException($"--max-steps must be at least 1, got {settings.MaxSteps}.");
             if (!(settings.TargetLoss >= 0)) throw new ConfigurationException($"--target-loss must be non-negative, got {settings.TargetLoss}.");
             if (settings.RecordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {settings.RecordEvery}.");
             settings = settings with { CheckpointEvery = common.CheckpointEveryFor(parse, settings.RecordEvery, preset.CheckpointEvery) };
             var dataSettings = common.DataSettings(parse, settings.TrainCount, settings.TestCount);
             foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
+            settings = settings with { ProbeCount = parse.GetValue(probe) ?? preset.ProbeCount };
+            if (settings.ProbeCount < 1) throw new ConfigurationException($"--probe-size must be at least 1, got {settings.ProbeCount}.");
+            if (parse.GetValue(rate) is null && settings.RateFraction is null && settings.BatchSizes.All(b => b == 0 || b == dataSettings.TrainCount))
+                throw new ConfigurationException("--batch-sizes has no mini-batch size, so the critical-rate rule has no batches to place η above; give --rate-fraction or --learning-rate.");
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "batch-sweep");
-            return Run(settings, dataSettings, common.NetworkFor(parse, settings.Width), parse.GetValue(rate),
-                output, parse.GetValue(common.Resume), threads, ct);
+            var network = common.NetworkFor(parse, settings.Width, settings.UseBias);
+            return Run(settings, dataSettings, network, parse.GetValue(rate), output, parse.GetValue(common.Resume), threads, ct);
         }));
     }
 
@@ -83,43 +94,57 @@ public static class BatchSweepCommand
     {
         using var data = StudyData.Load(dataSettings);
         int n = data.Train.Count;
+        var batchSizes = settings.BatchSizes.Select(b => b == 0 ? n : b).Distinct().OrderByDescending(b => b).ToList();
         Directory.CreateDirectory(output);
 
-        // One η for every run: a fraction of the full-batch critical rate of the seed-0 network at initialisation.
-        var probeConfig = Config(settings, dataSettings, network, 1.0, n, 0, threads);
-        double etaCrit;
+        // One η for every run, placed by the critical rates of the seed-0 network at initialisation.
+        var probeConfig = Config(settings, dataSettings, network, 1.0, n, n, 0, Array.Empty<long>(), threads);
+        LearningRateChoice rate;
         using (var model = RunExecutor.CreateModel(probeConfig, data))
-            etaCrit = CriticalLearningRate.Compute(model, data.Train.Features, LossKind.MeanSquaredError).Value;
-        double eta = fixedRate ?? settings.RateFraction * etaCrit;
-        Console.WriteLine($"batch-sweep: {data.Name}, n = {n}, {network.Describe()}; η_crit(GD, init) = {etaCrit:G4}, η = {eta:G4}; " +
-                          $"batch sizes {string.Join(", ", settings.BatchSizes.Select(b => b == 0 ? "GD" : b.ToString()))}; {settings.Seeds} seeds; " +
-                          $"until train loss ≤ {settings.TargetLoss:G3} or {settings.MaxSteps} steps");
+        {
+            double gdCritical = CriticalLearningRate.Compute(model, data.Train.Features, LossKind.MeanSquaredError).Value;
+            var surveys = batchSizes.Select(b => BatchCriticalRates.Measure(model, data.Train, b, 0)).ToList();
+            rate = LearningRateChoice.Choose(gdCritical, surveys, settings.RateFraction, fixedRate);
+        }
+        Console.WriteLine($"batch-sweep: {data.Name}, n = {n}, {network.Describe()}; η_crit(GD, init) = {rate.GdCriticalRate:G4}, η = {rate.LearningRate:G4} ({rate.Rule}); " +
+                          $"batch sizes {string.Join(", ", batchSizes.Select(b => b == n ? "GD" : b.ToString(CultureInfo.InvariantCulture)))}; {settings.Seeds} seeds; " +
+                          $"until train loss ≤ {settings.TargetLoss:G3}, or {settings.Epochs} epochs (GD: {settings.GdMaxSteps} steps)");
+        foreach (var s in rate.Surveys.Where(s => s.BatchSize < n))
+            Console.WriteLine($"  b = {s.BatchSize}: batch η_crit median {s.Median:G4}, 5th percentile {s.Percentile5:G4}; η above it for {s.ShareBelow(rate.LearningRate):P0} of the first epoch's batches");
 
-        var configs = (from b in settings.BatchSizes from s in Enumerable.Range(0, settings.Seeds)
-                       select Config(settings, dataSettings, network, eta, b == 0 ? n : b, s, threads)).ToList();
+        var configs = (from b in batchSizes
+                       from s in Enumerable.Range(0, settings.Seeds)
+                       select Config(settings, dataSettings, network, rate.LearningRate, b, n, s, ProbeIndices.Draw(n, Math.Min(settings.ProbeCount, n), s), threads)).ToList();
         var runs = StudyProgress.Run(configs.Select(c => new StudyProgress.Item(c.Label, c.MaxSteps)).ToList(),
-            (i, progress) => RunExecutor.Run(configs[i], data, Path.Combine(output, "runs", configs[i].Label), resume, new RunHooks { Progress = progress }, ct),
-            r => $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)");
+            (i, progress) =>
+            {
+                var config = configs[i];
+                using var probe = data.Train.Subset(config.ProbeIndices, "probe");
+                return RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), resume,
+                    new RunHooks { Probes = new IStepProbe[] { new CriticalRateProbe(probe.Features) }, SharpnessColumn = "lambda_max", Progress = progress }, ct);
+            },
+            r => $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults of {r.Summary.Spikes} spikes, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)");
 
-        BatchSweepReport.Write(output, settings, data, network, etaCrit, eta, runs);
+        BatchSweepReport.Write(output, settings, data, network, rate, runs);
         return 0;
     }
 
-    private static RunConfig Config(BatchSweepSettings s, DataSettings data, NetworkChoice network, double eta, int batch, int seed, int? threads) => new()
+    private static RunConfig Config(BatchSweepSettings s, DataSettings data, NetworkChoice network, double eta, int batch, int n, int seed, IReadOnlyList<long> probe, int? threads) => new()
     {
         Experiment = "batch-sweep",
-        Label = $"{(batch == data.TrainCount ? "gd" : "b" + batch)}-seed{seed}",
+        Label = $"{(batch >= n ? "gd" : "b" + batch)}-seed{seed}",
         Data = data,
         Architecture = network.Architecture,
         Width = network.Width,
         UseBias = network.UseBias,
         LearningRate = eta,
         BatchSize = batch,
-        MaxSteps = s.MaxSteps,
+        MaxSteps = s.BudgetFor(batch, n),
         TargetLoss = s.TargetLoss,
         Seed = seed,
         RecordEvery = s.RecordEvery,
         CheckpointEvery = s.CheckpointEvery,
+        ProbeIndices = probe,
         Threads = threads,
     };
 }

@@ -14,20 +14,34 @@ public static class GdCatapultsReport
                        $"{factor:G3} × η_crit(full batch) at that step, so each raise is above the current critical rate. λ_max is the top eigenvalue of " +
                        "the NTK Gram matrix K on the training inputs and η_crit = n / λ_max (MSE, L = (1/n) Σ‖f − y‖²). Catapults are detected on the " +
                        "recorded training loss and must lower λ_max. The rows after each catapult are taken at its end step (the loss back at its start level).");
-        var header = new[] { "run", "catapult", "start", "peak", "end", "peak / start loss", "λ_max before", "λ_max after", "test loss after", "AGOP alignment after" };
+        var header = new[]
+        {
+            "run", "catapult", "start", "peak", "end", "peak / start loss", "λ_max before", "λ_max after", "test loss before", "test loss after",
+            "AGOP alignment before", "AGOP alignment after", "alignment up, test loss down",
+        };
         var rows = new List<IReadOnlyList<string>>();
+        int catapults = 0, alignmentUp = 0, testDown = 0, both = 0;
         foreach (var (run, raises) in runs)
         {
             int alignCol = Column(run, "agop_alignment");
             int k = 0;
             foreach (var e in run.Events)
             {
+                var before = run.Rows.LastOrDefault(r => r.Step <= e.StartStep) ?? run.Rows[0];
                 var after = run.Rows.FirstOrDefault(r => r.Step >= e.EndStep) ?? run.Rows[^1];
+                double? alignBefore = alignCol >= 0 ? before.Extra[alignCol] : null, alignAfter = alignCol >= 0 ? after.Extra[alignCol] : null;
+                bool? up = alignBefore is double ab && alignAfter is double aa ? aa > ab : null;
+                bool down = after.TestLoss < before.TestLoss;
+                catapults++;
+                if (up == true) alignmentUp++;
+                if (down) testDown++;
+                if (up == true && down) both++;
                 rows.Add(new[]
                 {
                     run.Config.Label, (++k).ToString(CultureInfo.InvariantCulture), e.StartStep.ToString(CultureInfo.InvariantCulture),
                     e.PeakStep.ToString(CultureInfo.InvariantCulture), e.EndStep.ToString(CultureInfo.InvariantCulture), e.PeakRatio.ToString("F2", CultureInfo.InvariantCulture),
-                    F(e.SharpnessBefore), F(e.SharpnessAfter), F(after.TestLoss), alignCol >= 0 ? F(after.Extra[alignCol]) : "n/a",
+                    F(e.SharpnessBefore), F(e.SharpnessAfter), F(before.TestLoss), F(after.TestLoss), F(alignBefore), F(alignAfter),
+                    up is null ? "n/a (no true AGOP)" : up == true && down ? "yes" : "no",
                 });
             }
             string png = $"{run.Config.Label}-dynamics.png";
@@ -38,8 +52,14 @@ public static class GdCatapultsReport
                            string.Join(", ", raises.Select(m => $"step {m.Step} → η = {m.Rate:G4}")) + $" (initial η = {run.Config.LearningRate:G4}).")
                 .Image("loss, λ_max and η_crit", png);
         }
-        report.Heading("After each catapult").Table(header, rows);
+        string verdict = catapults == 0
+            ? "Verdict: no catapult happened, so the claim that catapults raise AGOP alignment and lower the test loss is not tested."
+            : $"Verdict: {alignmentUp} of {catapults} catapults raised AGOP alignment, {testDown} of {catapults} lowered the test loss, and {both} of {catapults} did both " +
+              $"(before: the recorded row at the catapult's start; after: the first row at or after its end). The claim {(both == catapults ? "holds" : "fails")} " +
+              "for every catapult" + (both == catapults ? "." : $": it fails for {catapults - both}.");
+        report.Heading("After each catapult").Table(header, rows).Paragraph(verdict);
         MarkdownReport.Print(header, rows);
+        Console.WriteLine(verdict);
         Console.WriteLine($"report: {report.Write(output)}");
     }
 
@@ -66,21 +86,7 @@ public static class GdCatapultsReport
                 new Series("η_crit = n / λ_max", steps, run.Rows.Select(r => r.Extra[crit] ?? double.NaN).ToList()),
                 new Series("η", steps, run.Rows.Select(r => r.LearningRate).ToList()),
             }, lines: true, logY: true, markers, "catapult", height: 380);
-        Compose(path, new[] { stem + "-loss.png", stem + "-sharpness.png", stem + "-rates.png" });
-    }
-
-    /// <summary>Stacks PNG panels vertically into one image.</summary>
-    private static void Compose(string path, IReadOnlyList<string> panels)
-    {
-        var bitmaps = panels.Select(p => SkiaSharp.SKBitmap.Decode(p)).ToList();
-        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(bitmaps.Max(b => b.Width), bitmaps.Sum(b => b.Height)));
-        surface.Canvas.Clear(SkiaSharp.SKColors.White);
-        int y = 0;
-        foreach (var b in bitmaps) { surface.Canvas.DrawBitmap(b, 0, y); y += b.Height; b.Dispose(); }
-        using var image = surface.Snapshot();
-        using var encoded = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 90);
-        using (var file = File.OpenWrite(path)) encoded.SaveTo(file);
-        foreach (var p in panels) File.Delete(p);
+        Plots.Stack(path, new[] { stem + "-loss.png", stem + "-sharpness.png", stem + "-rates.png" });
     }
 
     private static string F(double? v) => v is double d && double.IsFinite(d) ? d.ToString("G4", CultureInfo.InvariantCulture) : "n/a";

@@ -25,7 +25,9 @@ public sealed class CommonOptions
     /// <summary>--width.</summary>
     public Option<int?> Width { get; } = new("--width") { Description = "Hidden width (default 1024 for fcn; the architecture's default otherwise)." };
     /// <summary>--no-bias.</summary>
-    public Option<bool> NoBias { get; } = new("--no-bias") { Description = "Build the network without biases (default: the architecture's; fcn, cnn and vit have them)." };
+    public Option<bool> NoBias { get; } = new("--no-bias") { Description = "Build the network without biases (default: the experiment's; see --help of each)." };
+    /// <summary>--bias.</summary>
+    public Option<bool> Bias { get; } = new("--bias") { Description = "Build the network with biases (default: the experiment's; see --help of each)." };
     /// <summary>--n-train.</summary>
     public Option<int?> TrainCount { get; } = new("--n-train") { Description = "Training samples n." };
     /// <summary>--n-test.</summary>
@@ -36,7 +38,7 @@ public sealed class CommonOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Quick, Output, Resume, CheckpointEvery, Seeds, Dataset, DataRoot, Architecture, Width, NoBias, TrainCount, TestCount, Threads })
+        foreach (Option o in new Option[] { Quick, Output, Resume, CheckpointEvery, Seeds, Dataset, DataRoot, Architecture, Width, NoBias, Bias, TrainCount, TestCount, Threads })
             command.Options.Add(o);
     }
 
@@ -55,14 +57,17 @@ public sealed class CommonOptions
     }
 
     /// <summary>
-    /// The network of --arch, --width and --no-bias. Without --width, fcn gets <paramref name="fullyConnectedWidth"/>
-    /// and the other architectures their own default.
+    /// The network of --arch, --width, --bias and --no-bias. Without --width, fcn gets <paramref name="fullyConnectedWidth"/>
+    /// and the other architectures their own default; without --bias or --no-bias, the layers have biases as
+    /// <paramref name="defaultBias"/> says (null: the architecture's default).
     /// </summary>
-    public NetworkChoice NetworkFor(ParseResult parse, int fullyConnectedWidth)
+    public NetworkChoice NetworkFor(ParseResult parse, int fullyConnectedWidth, bool? defaultBias = null)
     {
         string architecture = parse.GetValue(Architecture)!;
         int? width = parse.GetValue(Width) ?? (architecture.StartsWith("fcn", StringComparison.Ordinal) ? fullyConnectedWidth : null);
-        return new NetworkChoice(architecture, width, parse.GetValue(NoBias) ? false : null);
+        bool bias = parse.GetValue(Bias), noBias = parse.GetValue(NoBias);
+        if (bias && noBias) throw new ConfigurationException("--bias and --no-bias contradict each other; give one.");
+        return new NetworkChoice(architecture, width, bias ? true : noBias ? false : defaultBias);
     }
 
     /// <summary>The output folder.</summary>

@@ -70,4 +70,46 @@ public static class Plots
         plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, width ?? Width, height ?? Height);
     }
+
+    /// <summary>
+    /// A heat map of <paramref name="values"/> (row i drawn at the top for i = 0, as a matrix is printed), with a
+    /// colour bar.
+    /// </summary>
+    public static void Heatmap(string path, string title, double[,] values, int size = 420)
+    {
+        var plot = new Plot();
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(map);
+        // ScottPlot draws row 0 at the top but numbers the y axis from the bottom: label the rows as the matrix's.
+        int rows = values.GetLength(0);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, rows).Select(p => (double)p).ToArray(),
+            Enumerable.Range(0, rows).Select(p => (rows - 1 - p).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        plot.Title(title);
+        plot.Axes.Margins(0, 0);
+        plot.SavePng(path, size + 80, size);
+    }
+
+    /// <summary>Joins PNG panels into one image, top to bottom (or left to right), and deletes the panels.</summary>
+    public static void Stack(string path, IReadOnlyList<string> panels, bool horizontal = false)
+    {
+        var bitmaps = panels.Select(p => SkiaSharp.SKBitmap.Decode(p)).ToList();
+        var info = horizontal
+            ? new SkiaSharp.SKImageInfo(bitmaps.Sum(b => b.Width), bitmaps.Max(b => b.Height))
+            : new SkiaSharp.SKImageInfo(bitmaps.Max(b => b.Width), bitmaps.Sum(b => b.Height));
+        using var surface = SkiaSharp.SKSurface.Create(info);
+        surface.Canvas.Clear(SkiaSharp.SKColors.White);
+        int offset = 0;
+        foreach (var b in bitmaps)
+        {
+            if (horizontal) { surface.Canvas.DrawBitmap(b, offset, 0); offset += b.Width; }
+            else { surface.Canvas.DrawBitmap(b, 0, offset); offset += b.Height; }
+            b.Dispose();
+        }
+        using var image = surface.Snapshot();
+        using var encoded = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 90);
+        using (var file = File.Create(path)) encoded.SaveTo(file);
+        foreach (var p in panels) File.Delete(p);
+    }
 }

@@ -186,12 +186,14 @@ public static class RunExecutor
             int sharpness = hooks.SharpnessColumn is null ? -1 : columns.IndexOf(hooks.SharpnessColumn);
             var points = _rows.Where(r => double.IsFinite(r.TrainLoss))
                 .Select(r => new LossPoint(r.Step, r.TrainLoss, sharpness >= 0 ? r.Extra[sharpness] : null)).ToList();
-            var events = CatapultDetector.Detect(points, new CatapultDetectorOptions
+            var detector = new CatapultDetector(new CatapultDetectorOptions
             {
                 SmoothingWindow = config.DetectorSmoothing,
                 RiseFactor = config.DetectorRiseFactor,
                 RequireSharpnessDecrease = sharpness >= 0,
             });
+            foreach (var point in points) detector.Add(point);
+            var events = detector.Events;
 
             double? alignment = null;
             if (!diverged && data.ReferenceAgop is { } reference)
@@ -212,6 +214,7 @@ public static class RunExecutor
                 TestError = diverged ? null : data.Error(model, data.Test),
                 AgopAlignment = alignment,
                 Catapults = events.Count,
+                Spikes = detector.Spikes.Count,
                 Divergence = result.Divergence is { } d ? $"step {d.Step}: {d.Reason}" : null,
                 ResumedFromStep = _resumedFrom,
             };

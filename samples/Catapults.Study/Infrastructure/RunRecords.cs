@@ -39,8 +39,11 @@ public sealed record RunSummary
     /// <summary>Cosine of the network's AGOP on the test inputs with the true AGOP (synthetic tasks; null otherwise or when diverged).</summary>
     public double? AgopAlignment { get; init; }
 
-    /// <summary>Number of catapults (= the length of events.json).</summary>
+    /// <summary>Number of catapults (= the length of events.json): spikes of the training loss after which λ_max(K) was lower, where λ_max is recorded.</summary>
     public required int Catapults { get; init; }
+
+    /// <summary>Number of loss spikes (rose clearly above the pre-spike level and came back), with or without a λ_max drop; at least <see cref="Catapults"/>.</summary>
+    public int Spikes { get; init; }
 
     /// <summary>Why the run diverged, if it did.</summary>
     public string? Divergence { get; init; }

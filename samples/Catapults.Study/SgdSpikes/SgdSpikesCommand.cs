@@ -24,7 +24,7 @@ public static class SgdSpikesCommand
         var common = new CommonOptions();
         common.AddTo(command);
         var batch = new Option<int?>("--batch-size") { Description = "Batch size b (default 10)." };
-        var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default 0.95: above the η_crit of many batches, below the full batch's)." };
+        var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default: η = the median η_crit of the first epoch's batches at init, inside their spread)." };
         var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
         var steps = new Option<int?>("--steps") { Description = "SGD steps (default 3000; quick 300)." };
         var record = new Option<int?>("--record-every") { Description = "Steps between full-loss and PL_s records (default 5)." };
@@ -36,7 +36,7 @@ public static class SgdSpikesCommand
             bool quick = parse.GetValue(common.Quick);
             var dataSettings = common.DataSettings(parse, quick ? 500 : 2000, quick ? 500 : 1000);
             int b = Cli.BatchSize(parse.GetValue(batch) ?? 10, dataSettings.TrainCount, "--batch-size");
-            double frac = Cli.PositiveRate(parse.GetValue(fraction) ?? 0.95, "--rate-fraction");
+            double? frac = parse.GetValue(fraction) is double f0 ? Cli.PositiveRate(f0, "--rate-fraction") : null;
             double? fixedRate = parse.GetValue(rate) is double r0 ? Cli.PositiveRate(r0, "--learning-rate") : null;
             int maxSteps = parse.GetValue(steps) ?? (quick ? 300 : 3000);
             int recordEvery = parse.GetValue(record) ?? 5;
@@ -49,25 +49,28 @@ public static class SgdSpikesCommand
             int seeds = common.SeedCount(parse, 1);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "sgd-spikes");
-            var network = common.NetworkFor(parse, quick ? 256 : 1024);
+            // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
+            var network = common.NetworkFor(parse, quick ? 256 : 1024, defaultBias: false);
 
             using var data = StudyData.Load(dataSettings);
             Directory.CreateDirectory(output);
             var results = new List<SpikeRun>();
             for (int seed = 0; seed < seeds; seed++)
             {
-                var rng = Seeding.DotNetRandom(seed, Seeding.Stream.Diagnostics);
-                var probeIndices = Enumerable.Range(0, data.Train.Count).OrderBy(_ => rng.Next()).Take(probeSize).Select(i => (long)i).OrderBy(i => i).ToList();
+                var probeIndices = ProbeIndices.Draw(data.Train.Count, probeSize, seed);
                 var config = new RunConfig
                 {
                     Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Architecture = network.Architecture, Width = network.Width, UseBias = network.UseBias,
                     LearningRate = 1, BatchSize = b, MaxSteps = maxSteps, Seed = seed, RecordEvery = recordEvery, CheckpointEvery = checkpointEvery,
                     ProbeIndices = probeIndices, Threads = threads,
                 };
-                double etaCrit;
+                double etaCrit, batchMedian;
                 using (var model = RunExecutor.CreateModel(config, data))
+                {
                     etaCrit = CriticalLearningRate.Compute(model, data.Train.Features).Value;
-                config = config with { LearningRate = fixedRate ?? frac * etaCrit };
+                    batchMedian = BatchSweep.BatchCriticalRates.Measure(model, data.Train, b, seed).Median;
+                }
+                config = config with { LearningRate = fixedRate ?? (frac is double fr ? fr * etaCrit : batchMedian) };
                 using var probeSet = data.Train.Subset(probeIndices, "probe");
                 using var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
                 {

@@ -36,7 +36,9 @@ public static class SgdSpikesReport
                        "count expected by chance (spikes × the share of all such windows that hold a step with η > η_crit(batch)). " +
                        $"PL_{s} is the probe-set loss in the span of the top {s} NTK eigenvectors of the probe set, PL_{s}⊥ the rest " +
                        $"(probe indices in each run's config.json); a spike rises mostly in PL_{s} when PL_{s} grew more than PL_{s}⊥ from its start to its peak, " +
-                       "as the catapult mechanism predicts.")
+                       "as the catapult mechanism predicts. Unless --rate-fraction or --learning-rate sets it, η is the median critical rate of the " +
+                       "first epoch's batches at initialisation, so it lies inside their spread: at the start about half the batches are above their " +
+                       "critical rate, the paper's regime for spikes.")
             .Table(header, rows);
         foreach (var r in runs)
         {

@@ -1,0 +1,110 @@
+using Catapults.ML.Diagnostics;
+using Catapults.Study.BatchSweep;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// The batch sweep's verdict machinery on planted results: the paper's pattern must be reported as holding, and each
+/// way of breaking it (a reversed pair, overlapping seeds, a wrong-signed or weak correlation, diverged runs) as failing.
+/// </summary>
+public sealed class BatchSweepVerdictTests
+{
+    private const int N = 2000;
+
+    /// <summary>Runs with catapults, alignment and test loss per batch size; each value list is one entry per seed.</summary>
+    private static List<RunOutcome> Plant(params (int Batch, int[] Catapults, double[] Alignment, double[] TestLoss)[] groups)
+    {
+        var runs = new List<RunOutcome>();
+        foreach (var (batch, catapults, alignment, testLoss) in groups)
+            for (int seed = 0; seed < catapults.Length; seed++)
+            {
+                var config = new RunConfig
+                {
+                    Experiment = "batch-sweep", Label = $"b{batch}-seed{seed}", Data = new DataSettings(), LearningRate = 1, BatchSize = batch,
+                    MaxSteps = 100, Seed = seed,
+                };
+                var summary = new RunSummary
+                {
+                    Label = config.Label, Outcome = double.IsNaN(testLoss[seed]) ? "Diverged" : "TargetLossReached", Steps = 100, WallSeconds = 1,
+                    Catapults = catapults[seed], Spikes = catapults[seed], AgopAlignment = double.IsNaN(alignment[seed]) ? null : alignment[seed],
+                    TestLoss = double.IsNaN(testLoss[seed]) ? null : testLoss[seed],
+                };
+                runs.Add(new RunOutcome("unused", config, summary, Array.Empty<StepRow>(), Array.Empty<CatapultEvent>()));
+            }
+        return runs;
+    }
+
+    private static readonly (int, int[], double[], double[])[] PaperPattern =
+    {
+        (N, new[] { 0, 0, 0 }, new[] { 0.86, 0.87, 0.85 }, new[] { 0.60, 0.58, 0.62 }),
+        (50, new[] { 0, 1, 0 }, new[] { 0.88, 0.87, 0.89 }, new[] { 0.55, 0.57, 0.54 }),
+        (10, new[] { 12, 10, 14 }, new[] { 0.93, 0.92, 0.94 }, new[] { 0.34, 0.36, 0.33 }),
+        (5, new[] { 45, 47, 40 }, new[] { 0.97, 0.98, 0.97 }, new[] { 0.16, 0.18, 0.15 }),
+    };
+
+    [Test]
+    public void ThePapersPatternHoldsOnEveryClaim()
+    {
+        var verdicts = BatchSweepReport.Verdicts(Plant(PaperPattern), hasAlignment: true);
+        Assert.That(verdicts, Has.Count.EqualTo(5));
+        Assert.That(verdicts.Where(v => !v.Holds).Select(v => v.Claim + ": " + v.Evidence), Is.Empty);
+        Assert.That(verdicts.Select(v => v.Word), Is.All.EqualTo("holds"));
+    }
+
+    [Test]
+    public void AReversedAdjacentPairFailsTheTrend()
+    {
+        var groups = PaperPattern.ToArray();
+        // b = 10 aligns better than b = 5: the alignment trend must fail and name the reversal.
+        groups[2] = (10, new[] { 12, 10, 14 }, new[] { 0.985, 0.99, 0.98 }, new[] { 0.34, 0.36, 0.33 });
+        var alignment = BatchSweepReport.Verdicts(Plant(groups), hasAlignment: true).Single(v => v.Claim.StartsWith("AGOP alignment increases"));
+        Assert.That(alignment.Holds, Is.False);
+        Assert.That(alignment.Evidence, Does.Contain("reversed at b = 10 → 5"));
+    }
+
+    [Test]
+    public void ExtremesWithinTheSeedSpreadFailTheTrend()
+    {
+        var trend = TrendVerdict.Monotone("test loss decreases as the batch size decreases",
+            new (int, IReadOnlyList<double?>)[] { (N, new double?[] { 0.5, 0.9 }), (5, new double?[] { 0.45, 0.85 }) }, increases: false);
+        Assert.That(trend.Holds, Is.False, "a gap of 0.05 against sds of about 0.28 each is not a trend");
+        var separated = TrendVerdict.Monotone("test loss decreases as the batch size decreases",
+            new (int, IReadOnlyList<double?>)[] { (N, new double?[] { 0.60, 0.62 }), (5, new double?[] { 0.15, 0.17 }) }, increases: false);
+        Assert.That(separated.Holds, Is.True, separated.Evidence);
+    }
+
+    [Test]
+    public void ABatchSizeWhoseRunsAllDivergedFailsTheTrend()
+    {
+        var groups = PaperPattern.ToArray();
+        groups[3] = (5, new[] { 0, 0, 0 }, new[] { double.NaN, double.NaN, double.NaN }, new[] { double.NaN, double.NaN, double.NaN });
+        var verdicts = BatchSweepReport.Verdicts(Plant(groups), hasAlignment: true);
+        var testLoss = verdicts.Single(v => v.Claim.StartsWith("test loss"));
+        Assert.That(testLoss.Holds, Is.False);
+        Assert.That(testLoss.Evidence, Does.Contain("no finished run at b = 5"));
+    }
+
+    [Test]
+    public void CorrelationsNeedTheClaimedSignAndSignificance()
+    {
+        var strong = Enumerable.Range(0, 12).Select(i => ((double?)i, (double?)(0.5 + 0.04 * i + 0.01 * (i % 3)))).ToList();
+        Assert.That(TrendVerdict.Correlation("positive", strong, +1).Holds, Is.True);
+        Assert.That(TrendVerdict.Correlation("negative", strong, -1).Holds, Is.False, "right strength, wrong sign");
+        // Zigzag: r is small, so the permutation test cannot reject chance.
+        var weak = Enumerable.Range(0, 12).Select(i => ((double?)i, (double?)(i % 2 == 0 ? 1.0 : 0.0) + 0.001 * i)).ToList();
+        var verdict = TrendVerdict.Correlation("positive", weak, +1);
+        Assert.That(verdict.Holds, Is.False, verdict.Evidence);
+        Assert.That(TrendVerdict.Correlation("too few", strong.Take(2).ToList(), +1).Holds, Is.False);
+    }
+
+    [Test]
+    public void WithoutATrueAgopOnlyTheCatapultAndTestLossTrendsAreJudged()
+    {
+        var verdicts = BatchSweepReport.Verdicts(Plant(PaperPattern), hasAlignment: false);
+        Assert.That(verdicts.Select(v => v.Claim), Is.EquivalentTo(new[]
+        {
+            "catapults increase as the batch size decreases", "test loss decreases as the batch size decreases",
+        }));
+    }
+}
