@@ -90,16 +90,8 @@ public static class Agop
         var parameter = model.parameters().FirstOrDefault();
         var device = parameter?.device ?? features.device;
         var dtype = parameter?.dtype ?? features.dtype;
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            return Accumulate(model.forward, model.InputDimension, model.OutputCount, features, device, dtype, opts);
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        using var mode = new EvaluationModeScope(model);
+        return Accumulate(model.forward, model.InputDimension, model.OutputCount, features, device, dtype, opts);
     }
 
     private static AgopOptions Checked(AgopOptions? options)
