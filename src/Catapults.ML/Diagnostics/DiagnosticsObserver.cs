@@ -325,7 +325,8 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         long dimension = (long)step.Batch.Size * model.OutputCount;
         // The same samples every step (full batch): the previous top eigenvector is an excellent start for an
         // iterative solve. Small kernels are diagonalised directly and need no vector.
-        bool iterative = dimension > (Options.CriticalRateOptions.Lanczos?.DenseThreshold ?? new LanczosOptions().DenseThreshold);
+        var lanczos = Options.CriticalRateOptions.Lanczos ?? new LanczosOptions();
+        bool iterative = lanczos.Mode == EigensolverMode.Iterative || (lanczos.Mode == EigensolverMode.Auto && dimension > lanczos.DenseThreshold);
         CriticalLearningRateResult result;
         if (_fullBatch && iterative)
         {

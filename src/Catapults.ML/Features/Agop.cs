@@ -7,7 +7,7 @@ namespace Catapults.ML.Features;
 
 /// <summary>
 /// The average gradient outer product of a predictor with respect to its (flattened) inputs,
-/// G = 1/n Σᵢ Σ_c ∇ₓf_c(xᵢ) ∇ₓf_c(xᵢ)ᵀ ∈ R^{d×d} (DESIGN.md §2), or one G_c per output.
+/// G = 1/n Σᵢ Σ_c ∇ₓf_c(xᵢ) ∇ₓf_c(xᵢ)ᵀ ∈ R^{d×d} (README, Conventions), or one G_c per output.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -16,7 +16,7 @@ public sealed record ProjectedLossResult(double Loss, IReadOnlyList<double> Proj
     public int Count => Projected.Count;
 }
 
-/// <summary>Projected losses PL_s = 1/n Σ_{j≤s} ⟨r, u_j⟩² and PL_s⊥ = L − PL_s (DESIGN §2).</summary>
+/// <summary>Projected losses PL_s = 1/n Σ_{j≤s} ⟨r, u_j⟩² and PL_s⊥ = L − PL_s (README, Conventions).</summary>
 public static class ProjectedLosses
 {
     /// <summary>
