@@ -80,8 +80,11 @@ public sealed class JacobianOperator : ModelDataOperator<JacobianOperator.GraphC
     public Tensor Outputs()
     {
         ThrowIfDisposed();
+        using var scope = torch.NewDisposeScope();
+        using var mode = new EvaluationModeScope(Model);
         using var noGrad = torch.no_grad();
-        return ConcatenateOverChunks((graph, _) => graph.Outputs.detach().clone());
+        var parts = Chunks().Select(c => Model.forward(Features.narrow(0, c.Start, c.Count))).ToArray();
+        return torch.cat(parts, 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>Jᵀv for v in output space ([n, O] or [n·O]), one tensor per parameter (in the caller's scope).</summary>

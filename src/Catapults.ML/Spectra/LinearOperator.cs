@@ -21,12 +21,9 @@ public abstract class LinearOperator
     /// <summary>An operator from R^<paramref name="inputSize"/> to R^<paramref name="outputSize"/> computing in <paramref name="workingType"/> on <paramref name="device"/>.</summary>
     protected LinearOperator(long outputSize, long inputSize, Device device, ScalarType workingType)
     {
-        if (outputSize < 1) throw new ArgumentOutOfRangeException(nameof(outputSize), outputSize, "An operator needs sizes ≥ 1.");
-        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "An operator needs sizes ≥ 1.");
-        OutputSize = outputSize;
-        InputSize = inputSize;
-        Device = device;
-        WorkingType = workingType;
+        if (outputSize < 1 || inputSize < 1)
+            throw new ArgumentOutOfRangeException(outputSize < 1 ? nameof(outputSize) : nameof(inputSize), "An operator needs sizes ≥ 1.");
+        (OutputSize, InputSize, Device, WorkingType) = (outputSize, inputSize, device, workingType);
     }
 
     /// <summary>Rows: the size of the space the operator maps into.</summary>
@@ -123,62 +120,52 @@ public abstract class LinearOperator
     /// <summary>The scaled operator s·A.</summary>
     public static LinearOperator operator *(double scale, LinearOperator op) => new Scaled(scale, op);
 
-    private sealed class Product : LinearOperator
+    // A product or a sum: two operands whose shapes must fit.
+    private abstract class Binary : LinearOperator
     {
-        private readonly LinearOperator _left, _right;
-
-        public Product(LinearOperator left, LinearOperator right)
-            : base(Checked(left, right).OutputSize, right.InputSize, left.Device, left.WorkingType)
+        protected Binary(LinearOperator left, LinearOperator right, bool product)
+            : base(Fitting(left, right, product).OutputSize, right.InputSize, left.Device, left.WorkingType)
         {
-            _left = left;
-            _right = right;
+            Left = left;
+            Right = right;
         }
 
-        private static LinearOperator Checked(LinearOperator left, LinearOperator right)
+        protected LinearOperator Left { get; }
+
+        protected LinearOperator Right { get; }
+
+        private static LinearOperator Fitting(LinearOperator left, LinearOperator right, bool product)
         {
             ArgumentNullException.ThrowIfNull(left);
             ArgumentNullException.ThrowIfNull(right);
-            if (left.InputSize != right.OutputSize)
+            bool fits = product
+                ? left.InputSize == right.OutputSize
+                : left.InputSize == right.InputSize && left.OutputSize == right.OutputSize;
+            if (!fits)
                 throw new ArgumentException(
-                    $"Cannot compose [{left.OutputSize}, {left.InputSize}] with [{right.OutputSize}, {right.InputSize}].", nameof(right));
+                    $"Cannot {(product ? "compose" : "add")} [{left.OutputSize}, {left.InputSize}] and [{right.OutputSize}, {right.InputSize}].", nameof(right));
             return left;
         }
-
-        // A·Aᵀ and Aᵀ·A are symmetric whatever A is (an adjoint not yet created cannot be a factor), and so is S·S.
-        public override bool IsSelfAdjoint =>
-            ReferenceEquals(_right, _left._adjoint) || ReferenceEquals(_left, _right._adjoint) || (ReferenceEquals(_left, _right) && _left.IsSelfAdjoint);
-
-        protected override Tensor MatMat(Tensor block) => _left.Multiply(_right.Multiply(block));
-
-        protected override LinearOperator CreateAdjoint() => new Product(_right.Adjoint, _left.Adjoint);
     }
 
-    private sealed class Sum : LinearOperator
+    private sealed class Product(LinearOperator left, LinearOperator right) : Binary(left, right, product: true)
     {
-        private readonly LinearOperator _left, _right;
+        // A·Aᵀ and Aᵀ·A are symmetric whatever A is (an adjoint not yet created cannot be a factor), and so is S·S.
+        public override bool IsSelfAdjoint =>
+            ReferenceEquals(Right, Left._adjoint) || ReferenceEquals(Left, Right._adjoint) || (ReferenceEquals(Left, Right) && Left.IsSelfAdjoint);
 
-        public Sum(LinearOperator left, LinearOperator right)
-            : base(Checked(left, right).OutputSize, left.InputSize, left.Device, left.WorkingType)
-        {
-            _left = left;
-            _right = right;
-        }
+        protected override Tensor MatMat(Tensor block) => Left.Multiply(Right.Multiply(block));
 
-        private static LinearOperator Checked(LinearOperator left, LinearOperator right)
-        {
-            ArgumentNullException.ThrowIfNull(left);
-            ArgumentNullException.ThrowIfNull(right);
-            if (left.InputSize != right.InputSize || left.OutputSize != right.OutputSize)
-                throw new ArgumentException(
-                    $"Cannot add [{left.OutputSize}, {left.InputSize}] and [{right.OutputSize}, {right.InputSize}].", nameof(right));
-            return left;
-        }
+        protected override LinearOperator CreateAdjoint() => new Product(Right.Adjoint, Left.Adjoint);
+    }
 
-        public override bool IsSelfAdjoint => _left.IsSelfAdjoint && _right.IsSelfAdjoint;
+    private sealed class Sum(LinearOperator left, LinearOperator right) : Binary(left, right, product: false)
+    {
+        public override bool IsSelfAdjoint => Left.IsSelfAdjoint && Right.IsSelfAdjoint;
 
-        protected override Tensor MatMat(Tensor block) => _left.Multiply(block) + _right.Multiply(block).to(WorkingType, Device);
+        protected override Tensor MatMat(Tensor block) => Left.Multiply(block) + Right.Multiply(block).to(WorkingType, Device);
 
-        protected override LinearOperator CreateAdjoint() => new Sum(_left.Adjoint, _right.Adjoint);
+        protected override LinearOperator CreateAdjoint() => new Sum(Left.Adjoint, Right.Adjoint);
     }
 
     private sealed class Scaled : LinearOperator
