@@ -8,12 +8,13 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Spectra;
 
 /// <summary>
-/// The Hessian H = ∇²L(w) of the training loss on the P-dimensional parameter space, as a matrix-free symmetric
-/// operator on the data-loop base <see cref="ModelDataOperator{TGraph}"/>: each product Hv is one double-backward pass, ∇_w⟨∇_w L(w), v⟩. The loss has the engine's normalisation
-/// (<see cref="Losses.Compute"/>: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖², cross-entropy the mean over samples), so streamed chunks
-/// are summed with the base's weights count/n. The operator describes the Hessian at the weights the model holds when a
-/// product is taken; with <see cref="HessianOptions.RetainGraph"/> and one chunk it is a snapshot at the weights of the
-/// first product, so create a new operator after the weights change.
+/// The Hessian H = ∇²L(w) of the training loss on the P-dimensional parameter space, as a matrix-free self-adjoint
+/// operator on the data-loop base <see cref="ModelDataOperator{TGraph}"/>: each product Hv is one double-backward
+/// pass, ∇_w⟨∇_w L(w), v⟩. The loss has the engine's normalisation (<see cref="Losses.Compute"/>: MSE
+/// L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖², cross-entropy the mean over samples), so streamed chunks enter with the base's weights
+/// count/n. The operator describes the Hessian at the weights the model holds when a product is taken; with
+/// <see cref="HessianOptions.RetainGraph"/> and one chunk it is a snapshot at the weights of the first product, so
+/// create a new operator after the weights change.
 /// </summary>
 public sealed class HessianOperator : ModelDataOperator<HessianOperator.GradientGraph>
 {
