@@ -101,7 +101,7 @@ public sealed class StudyData : IDisposable
         if (!IsClassification) return null;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        model.eval();
+        using var mode = new Catapults.ML.Models.EvaluationModeScope(model);
         long wrong = 0;
         for (int start = 0; start < data.Count; start += 1024)
         {
@@ -112,7 +112,6 @@ public sealed class StudyData : IDisposable
             var truth = data.HasClassTargets ? y : y.argmax(1);
             wrong += predicted.ne(truth).sum().ToInt64();
         }
-        model.train();
         return (double)wrong / data.Count;
     }
 

@@ -30,8 +30,8 @@ public sealed class CatapultDetectorOptions
     public int BaselineWindow { get; set; } = 50;
 
     /// <summary>
-    /// When λ_max is known both before and after an episode, require it to be lower afterwards (DESIGN §2's
-    /// definition of a catapult); default true. Episodes failing this are reported in <see cref="CatapultDetector.Spikes"/> only.
+    /// When λ_max is known both before and after an episode, require it to be lower afterwards (the definition of a catapult
+    /// in the README's Conventions); default true. Episodes failing this are reported in <see cref="CatapultDetector.Spikes"/> only.
     /// </summary>
     public bool RequireSharpnessDecrease { get; set; } = true;
 

@@ -310,7 +310,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         };
         if (_loss != LossKind.MeanSquaredError || _probe.HasClassTargets) return record;
         Tensor outputs;
-        using (new EvaluationMode(model))
+        using (new EvaluationModeScope(model))
         using (torch.no_grad())
             outputs = model.forward(x);
         var projected = ProjectedLosses.Compute(outputs - _probe.Targets.to(outputs.device), eig.Vectors);
@@ -325,7 +325,8 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         long dimension = (long)step.Batch.Size * model.OutputCount;
         // The same samples every step (full batch): the previous top eigenvector is an excellent start for an
         // iterative solve. Small kernels are diagonalised directly and need no vector.
-        bool iterative = dimension > (Options.CriticalRateOptions.Lanczos?.DenseThreshold ?? new LanczosOptions().DenseThreshold);
+        var lanczos = Options.CriticalRateOptions.Lanczos ?? new LanczosOptions();
+        bool iterative = lanczos.Mode == EigensolverMode.Iterative || (lanczos.Mode == EigensolverMode.Auto && dimension > lanczos.DenseThreshold);
         CriticalLearningRateResult result;
         if (_fullBatch && iterative)
         {
@@ -348,7 +349,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
 
     private double EvaluationLoss(NetworkModule model, TensorDataset data)
     {
-        using var mode = new EvaluationMode(model);
+        using var mode = new EvaluationModeScope(model);
         return Trainer.EvaluateLoss(model, data, _loss);
     }
 
@@ -382,21 +383,5 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         _restoredWarmStarts?.Probe?.Dispose();
         _restoredWarmStarts?.CriticalRate?.Dispose();
         _restoredWarmStarts = null;
-    }
-
-    /// <summary>Evaluation mode for the duration of a measurement, restoring the previous mode.</summary>
-    private sealed class EvaluationMode : IDisposable
-    {
-        private readonly NetworkModule _model;
-        private readonly bool _wasTraining;
-
-        public EvaluationMode(NetworkModule model)
-        {
-            _model = model;
-            _wasTraining = model.training;
-            model.eval();
-        }
-
-        public void Dispose() => _model.train(_wasTraining);
     }
 }

@@ -7,7 +7,7 @@ namespace Catapults.ML.Features;
 
 /// <summary>
 /// The average gradient outer product of a predictor with respect to its (flattened) inputs,
-/// G = 1/n Σᵢ Σ_c ∇ₓf_c(xᵢ) ∇ₓf_c(xᵢ)ᵀ ∈ R^{d×d} (DESIGN.md §2), or one G_c per output.
+/// G = 1/n Σᵢ Σ_c ∇ₓf_c(xᵢ) ∇ₓf_c(xᵢ)ᵀ ∈ R^{d×d} (README, Conventions), or one G_c per output.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -90,16 +90,8 @@ public static class Agop
         var parameter = model.parameters().FirstOrDefault();
         var device = parameter?.device ?? features.device;
         var dtype = parameter?.dtype ?? features.dtype;
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            return Accumulate(model.forward, model.InputDimension, model.OutputCount, features, device, dtype, opts);
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        using var mode = new EvaluationModeScope(model);
+        return Accumulate(model.forward, model.InputDimension, model.OutputCount, features, device, dtype, opts);
     }
 
     private static AgopOptions Checked(AgopOptions? options)

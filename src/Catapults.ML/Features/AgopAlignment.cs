@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Features;
 
 /// <summary>
-/// AGOP alignment: the Frobenius cosine cos(G, G*) = ⟨G, G*⟩_F / (‖G‖_F ‖G*‖_F) (DESIGN.md §2), in float64. It is 1
+/// AGOP alignment: the Frobenius cosine cos(G, G*) = ⟨G, G*⟩_F / (‖G‖_F ‖G*‖_F) (README, Conventions), in float64. It is 1
 /// when G is a positive multiple of G*, and 0 when they act on orthogonal subspaces; for PSD matrices it lies in [0, 1].
 /// </summary>
 public static class AgopAlignment

@@ -49,7 +49,7 @@ public sealed class FullyConnectedOptions
 /// A fully connected network f(x) = m · L_D(σ(… σ(L_1 x))), of any depth and width, where each L is a
 /// <see cref="ScaledLinear"/> and m the output multiplier. With no hidden layers it is a linear model.
 /// </summary>
-public sealed class FullyConnectedNetwork : NetworkModule
+public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
 {
     private readonly ModuleList<ScaledLinear> layers;
     private readonly FullyConnectedOptions options;

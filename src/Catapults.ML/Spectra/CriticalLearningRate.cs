@@ -6,33 +6,6 @@ using static TorchSharp.torch;
 
 namespace Catapults.ML.Spectra;
 
-/// <summary>Options of <see cref="CriticalLearningRate"/>. Every default is stated.</summary>
-public sealed class CriticalLearningRateOptions
-{
-    /// <summary>How the batch kernel is computed; default <see cref="NtkMethod.Auto"/> (layer-wise for a fully connected network).</summary>
-    public NtkOptions Ntk { get; set; } = new();
-
-    /// <summary>
-    /// The eigensolver's options; default: largest eigenvalue, tolerance 1e-6, direct diagonalisation of kernels up
-    /// to 256 rows (any batch of 5 to 50 samples). <see cref="LanczosOptions.Which"/> is always the largest end.
-    /// </summary>
-    public LanczosOptions Lanczos { get; set; } = new();
-}
-
-/// <summary>The critical learning rate of a batch and the eigenvalue it comes from.</summary>
-/// <param name="Value">η_crit: GD on the linearised model is stable on this batch for η &lt; η_crit.</param>
-/// <param name="Sharpness">
-/// The eigenvalue η_crit derives from: λ_max(K_b) for MSE; λ_max(Lᵀ K_b L) for cross-entropy, where L L ᵀ is the
-/// softmax output Hessian (see <see cref="CriticalLearningRate"/>).
-/// </param>
-/// <param name="BatchSize">b, the number of samples.</param>
-/// <param name="Loss">The loss the rate refers to.</param>
-/// <param name="Method">The NTK method used.</param>
-/// <param name="Converged">Whether the eigensolver met its tolerances.</param>
-/// <param name="RelativeResidual">‖K u − λ u‖ / λ of the top eigenpair; null when not computed (a direct solve without eigenvector).</param>
-public sealed record CriticalLearningRateResult(double Value, double Sharpness, int BatchSize, LossKind Loss, NtkMethod Method,
-    bool Converged, double? RelativeResidual);
-
 /// <summary>
 /// The critical learning rate of a batch, derived from the engine's loss normalisation (<see cref="LossKind"/>).
 /// </summary>
@@ -103,7 +76,7 @@ public static class CriticalLearningRate
             case LossKind.CrossEntropy:
             {
                 Tensor factors;
-                using (new DiagnosticModeScope(model))
+                using (new EvaluationModeScope(model, recordGradients: true))
                 using (torch.no_grad())
                     factors = SoftmaxHessianFactors(model.forward(inputs.to(kernel.Device)));
                 using var weighted = new SoftmaxWeightedKernel(kernel, factors);
@@ -133,15 +106,15 @@ public static class CriticalLearningRate
     }
 
     /// <summary>S = Lᵀ K L with block-diagonal L (one O×O block per sample): symmetric, with the spectrum of M K.</summary>
-    private sealed class SoftmaxWeightedKernel : SymmetricOperator, IDisposable
+    private sealed class SoftmaxWeightedKernel : LinearOperator, IDisposable
     {
-        private readonly ISymmetricOperator _kernel;
+        private readonly LinearOperator _kernel;
         private readonly Tensor _factors; // [b, O, O], float64
         private readonly long _samples;
         private readonly long _outputs;
 
-        public SoftmaxWeightedKernel(ISymmetricOperator kernel, Tensor factors)
-            : base(kernel.Dimension, kernel.Device, ScalarType.Float64)
+        public SoftmaxWeightedKernel(LinearOperator kernel, Tensor factors)
+            : base(kernel.Dimension, kernel.Dimension, kernel.Device, ScalarType.Float64)
         {
             _kernel = kernel;
             _factors = factors.DetachFromDisposeScope();
@@ -149,11 +122,11 @@ public static class CriticalLearningRate
             _outputs = factors.shape[1];
         }
 
+        public override bool IsSelfAdjoint => true;
+
         public override bool HasDenseForm => _kernel.HasDenseForm;
 
-        protected override Tensor ApplyVector(Tensor vector) => ApplyBlock(vector.unsqueeze(1)).squeeze(1);
-
-        protected override Tensor ApplyBlock(Tensor block)
+        protected override Tensor MatMat(Tensor block)
         {
             using var scope = torch.NewDisposeScope();
             long k = block.shape[1];

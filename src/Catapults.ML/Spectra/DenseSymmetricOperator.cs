@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Spectra;
 
 /// <summary>
-/// A symmetric matrix as an <see cref="ISymmetricOperator"/>. Products are computed in the matrix's own dtype
+/// A symmetric matrix as a self-adjoint <see cref="LinearOperator"/>. Products are computed in the matrix's own dtype
 /// (a float32 kernel stays float32; the eigensolver still runs its recurrence in float64).
 /// </summary>
-public sealed class DenseSymmetricOperator : SymmetricOperator, IDenseMatrixView, IDisposable
+public sealed class DenseSymmetricOperator : LinearOperator, IDisposable
 {
     private readonly Tensor _matrix;
 
@@ -17,7 +17,7 @@ public sealed class DenseSymmetricOperator : SymmetricOperator, IDenseMatrixView
     /// (‖A − Aᵀ‖_max ≤ 1e-5·‖A‖_max for float32, 1e-10 for float64).
     /// </summary>
     public DenseSymmetricOperator(Tensor matrix, bool checkSymmetry = true)
-        : base(CheckSquare(matrix), matrix.device, matrix.dtype)
+        : base(CheckSquare(matrix), matrix.shape[0], matrix.device, matrix.dtype)
     {
         if (checkSymmetry)
         {
@@ -46,27 +46,18 @@ public sealed class DenseSymmetricOperator : SymmetricOperator, IDenseMatrixView
     /// <summary>The wrapped matrix (owned by the operator; valid until it is disposed).</summary>
     public Tensor Matrix => _matrix;
 
-    Tensor? IDenseMatrixView.DenseMatrix => _matrix;
+    /// <inheritdoc />
+    public override bool IsSelfAdjoint => true;
 
     /// <inheritdoc />
     public override bool HasDenseForm => true;
 
     /// <inheritdoc />
-    protected override Tensor ApplyVector(Tensor vector) => torch.mv(_matrix, vector);
-
-    /// <inheritdoc />
-    protected override Tensor ApplyBlock(Tensor block) => torch.mm(_matrix, block);
+    protected override Tensor MatMat(Tensor block) => torch.mm(_matrix, block);
 
     /// <summary>A copy of the matrix in the caller's dispose scope.</summary>
     public override Tensor ToDense() => _matrix.clone();
 
     /// <inheritdoc />
     public void Dispose() => _matrix.Dispose();
-}
-
-/// <summary>An operator that holds its matrix and lends it without a copy (read only).</summary>
-internal interface IDenseMatrixView
-{
-    /// <summary>The matrix, or null when the operator holds none.</summary>
-    Tensor? DenseMatrix { get; }
 }

@@ -27,7 +27,7 @@ public static class ExplicitJacobian
         using var scope = torch.NewDisposeScope();
         var jacobian = torch.empty(new[] { n * o, p }, parameters[0].dtype, parameters[0].device);
         var x = inputs.to(parameters[0].device);
-        using (new DiagnosticModeScope(model))
+        using (new EvaluationModeScope(model, recordGradients: true))
         {
             for (long i = 0; i < n; i++)
             {

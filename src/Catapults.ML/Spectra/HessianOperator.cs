@@ -8,24 +8,16 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Spectra;
 
 /// <summary>
-/// The Hessian H = ∇²L(w) of the training loss on the P-dimensional parameter space, as a matrix-free symmetric
-/// operator: each product Hv is one double-backward pass, ∇_w⟨∇_w L(w), v⟩. The loss has the engine's normalisation
-/// (<see cref="Losses.Compute"/>: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖², cross-entropy the mean over samples), so streamed chunks
-/// are summed with weights count/n. The operator describes the Hessian at the weights the model holds when a
-/// product is taken; with <see cref="HessianOptions.RetainGraph"/> and one chunk it is a snapshot at the weights of the
-/// first product, so create a new operator after the weights change.
+/// The Hessian H = ∇²L(w) of the training loss on the P-dimensional parameter space, as a matrix-free self-adjoint
+/// operator on the data-loop base <see cref="ModelDataOperator{TGraph}"/>: each product Hv is one double-backward
+/// pass, ∇_w⟨∇_w L(w), v⟩. The loss has the engine's normalisation (<see cref="Losses.Compute"/>: MSE
+/// L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖², cross-entropy the mean over samples), so streamed chunks enter with the base's weights
+/// count/n. The operator describes the Hessian at the weights the model holds when a product is taken; with
+/// <see cref="HessianOptions.RetainGraph"/> and one chunk it is a snapshot at the weights of the first product, so
+/// create a new operator after the weights change.
 /// </summary>
-public sealed class HessianOperator : SymmetricOperator, IDisposable
+public sealed class HessianOperator : ModelDataOperator<HessianOperator.GradientGraph>
 {
-    private readonly NetworkModule _model;
-    private readonly Tensor[] _parameters;
-    private readonly Tensor _features;
-    private readonly Tensor _targets;
-    private readonly int _chunk;
-    private readonly bool _retain;
-    private Tensor[]? _retainedGradient;
-    private bool _disposed;
-
     /// <summary>The Hessian of <paramref name="loss"/> over <paramref name="data"/> (or a subset, see <see cref="HessianOptions.SubsetSize"/>).</summary>
     public HessianOperator(NetworkModule model, TensorDataset data, LossKind loss, HessianOptions? options = null)
         : this(model, (data ?? throw new ArgumentNullException(nameof(data))).Features, data.Targets, loss, options)
@@ -37,69 +29,66 @@ public sealed class HessianOperator : SymmetricOperator, IDisposable
     /// <paramref name="targets"/> [n, O] float32 for MSE or [n] int64 for cross-entropy). The tensors are copied.
     /// </summary>
     public HessianOperator(NetworkModule model, Tensor features, Tensor targets, LossKind loss, HessianOptions? options = null)
-        : base(CheckedParameterCount(model), ParameterVector.ParametersOf(model)[0].device, ParameterVector.ParametersOf(model)[0].dtype)
+        : this(model, JacobianOperator.TrainableParameters(model), Samples(features, targets, loss, Checked(options)), loss, Checked(options))
+    {
+    }
+
+    private HessianOperator(NetworkModule model, Tensor[] parameters, (Tensor Features, Tensor Targets) samples, LossKind loss, HessianOptions options)
+        : base(model, parameters, Copy(samples.Features, parameters[0], true), Copy(samples.Targets, parameters[0], false),
+            options.ChunkSize, options.RetainGraph, parameters.Sum(p => p.numel()), parameters.Sum(p => p.numel()))
+    {
+        Loss = loss;
+    }
+
+    private static HessianOptions Checked(HessianOptions? options)
+    {
+        var o = (options ?? new HessianOptions()).Clone();
+        o.Validate();
+        return o;
+    }
+
+    // The samples the loss averages over: all of them, or a fixed random subset drawn once.
+    private static (Tensor, Tensor) Samples(Tensor features, Tensor targets, LossKind loss, HessianOptions o)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
-        var o = (options ?? new HessianOptions()).Clone();
-        o.Validate();
         if (!Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss.");
         if (features.dim() < 2 || features.shape[0] < 1)
             throw new ArgumentException($"Features must be a batch [n, ...] with n ≥ 1, got [{string.Join(", ", features.shape)}].", nameof(features));
         if (targets.dim() < 1 || targets.shape[0] != features.shape[0])
             throw new ArgumentException(
                 $"Targets must have one row per sample ({features.shape[0]}), got [{string.Join(", ", targets.shape)}].", nameof(targets));
-        _model = model;
-        Loss = loss;
-        _parameters = ParameterVector.ParametersOf(model).Cast<Tensor>().ToArray();
-        using var scope = torch.NewDisposeScope();
-        var x = features;
-        var y = targets;
-        if (o.SubsetSize is int subset && subset < features.shape[0])
-        {
-            var generator = Seeding.TorchGenerator(o.SubsetSeed, Seeding.Stream.Diagnostics);
-            var indices = torch.randperm(features.shape[0], generator: generator).narrow(0, 0, subset).to(features.device);
-            x = features.index_select(0, indices);
-            y = targets.index_select(0, indices);
-        }
-        _features = (x.is_floating_point() ? x.to(WorkingType, Device) : x.to(Device)).clone().DetachFromDisposeScope();
-        _targets = y.to(Device).clone().DetachFromDisposeScope();
-        SampleCount = (int)_features.shape[0];
-        _chunk = Math.Min(o.ChunkSize, SampleCount);
-        _retain = o.RetainGraph && _chunk == SampleCount;
+        if (!(o.SubsetSize is int subset && subset < features.shape[0])) return (features, targets);
+        var generator = Seeding.TorchGenerator(o.SubsetSeed, Seeding.Stream.Diagnostics);
+        var indices = torch.randperm(features.shape[0], generator: generator).narrow(0, 0, subset).to(features.device);
+        return (features.index_select(0, indices), targets.index_select(0, indices));
     }
 
-    private static long CheckedParameterCount(NetworkModule model)
+    private static Tensor Copy(Tensor t, Tensor parameter, bool toWorkingType)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        TorchRuntime.EnsureLoaded();
-        return ParameterVector.Count(model);
+        using var scope = torch.NewDisposeScope();
+        var moved = toWorkingType && t.is_floating_point() ? t.to(parameter.dtype, parameter.device) : t.to(parameter.device);
+        return moved.clone().DetachFromDisposeScope();
     }
 
     /// <summary>The loss whose Hessian this is.</summary>
     public LossKind Loss { get; }
 
-    /// <summary>Number of samples the loss is averaged over (n).</summary>
-    public int SampleCount { get; }
-
     /// <summary>Number of Hessian-vector products taken so far (a block of k columns counts k).</summary>
     public int Products { get; private set; }
-
-    /// <summary>The model's trainable parameters, in the order of the flat parameter space.</summary>
-    public IReadOnlyList<Tensor> Parameters => _parameters;
 
     /// <summary>The loss over the operator's samples at the current weights (streamed, no graph kept).</summary>
     public double LossValue()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         using var scope = torch.NewDisposeScope();
-        using var mode = new DiagnosticModeScope(_model);
+        using var mode = new EvaluationModeScope(Model, recordGradients: true);
         using var noGrad = torch.no_grad();
         double total = 0;
-        foreach (var (start, count) in Chunks())
+        foreach (var chunk in Chunks())
         {
             using var inner = torch.NewDisposeScope();
-            total += ChunkLoss(start, count).ToDouble() * count;
+            total += ChunkLoss(chunk).ToDouble() * chunk.Count;
         }
         return total / SampleCount;
     }
@@ -107,15 +96,15 @@ public sealed class HessianOperator : SymmetricOperator, IDisposable
     /// <summary>The gradient ∇L [P] over the operator's samples at the current weights, flat, in the working dtype.</summary>
     public Tensor Gradient()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         using var scope = torch.NewDisposeScope();
-        using var mode = new DiagnosticModeScope(_model);
-        var total = _parameters.Select(p => torch.zeros_like(p, requires_grad: false)).ToArray();
-        foreach (var (start, count) in Chunks())
+        using var mode = new EvaluationModeScope(Model, recordGradients: true);
+        var total = ParameterTensors.Select(p => torch.zeros_like(p, requires_grad: false)).ToArray();
+        foreach (var chunk in Chunks())
         {
             using var inner = torch.NewDisposeScope();
-            var loss = WeightedChunkLoss(start, count);
-            var grads = torch.autograd.grad(new[] { loss }, _parameters, retain_graph: false, create_graph: false, allow_unused: true);
+            var loss = WeightedChunkLoss(chunk);
+            var grads = torch.autograd.grad(new[] { loss }, ParameterTensors, retain_graph: false, create_graph: false, allow_unused: true);
             for (int i = 0; i < total.Length; i++)
                 if (grads[i] is { } g && !g.IsInvalid) total[i].add_(g.detach());
         }
@@ -130,106 +119,96 @@ public sealed class HessianOperator : SymmetricOperator, IDisposable
     /// </summary>
     public EigenpairResult TopEigenpairs(int count, LanczosOptions? options = null, Tensor? warmStart = null)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         return LanczosEigensolver.Solve(this, count, options ?? new LanczosOptions { Tolerance = 1e-5 }, warmStart);
     }
 
     /// <inheritdoc />
-    protected override Tensor ApplyVector(Tensor vector)
+    public override bool IsSelfAdjoint => true;
+
+    /// <inheritdoc />
+    protected override Tensor MatMat(Tensor block)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        Products++;
-        var tangent = ParameterVector.Split(vector, _parameters);
-        using var mode = new DiagnosticModeScope(_model);
-        if (_retain)
+        Products += (int)block.shape[1];
+        return SumOverChunks((graph, chunk) =>
         {
-            if (_retainedGradient is null)
-            {
-                var built = BuildGradientGraph(0, SampleCount);
-                foreach (var g in built) g?.DetachFromDisposeScope();
-                _retainedGradient = built;
-            }
-            return ParameterVector.Flatten(Differentiate(_retainedGradient, tangent, keepGraph: true));
-        }
-        var total = _parameters.Select(p => torch.zeros_like(p, requires_grad: false)).ToArray();
-        foreach (var (start, count) in Chunks())
-        {
-            using var inner = torch.NewDisposeScope();
-            var gradient = BuildGradientGraph(start, count);
-            var part = Differentiate(gradient, tangent, keepGraph: false);
-            for (int i = 0; i < total.Length; i++) total[i].add_(part[i]);
-        }
-        return ParameterVector.Flatten(total);
+            long k = block.shape[1];
+            var columns = new Tensor[k];
+            // Every column but the last keeps a chunk's graph; a retained graph is kept for later products too.
+            for (long j = 0; j < k; j++)
+                columns[j] = graph.Differentiate(ParameterTensors, block[.., j].contiguous(), keepGraph: chunk.Retained || j + 1 < k);
+            return torch.stack(columns, 1);
+        });
     }
 
-    // ∇_w L_chunk with create_graph, so that it can be differentiated once more; parameters it does not depend on are null.
-    private Tensor[] BuildGradientGraph(long start, long count)
+    /// <inheritdoc />
+    protected override GradientGraph BuildGraph(SampleChunk chunk)
     {
         using var scope = torch.NewDisposeScope();
-        var loss = WeightedChunkLoss(start, count);
-        var grads = torch.autograd.grad(new[] { loss }, _parameters, retain_graph: true, create_graph: true, allow_unused: true);
-        var result = new Tensor[_parameters.Length];
+        var loss = WeightedChunkLoss(chunk);
+        var grads = torch.autograd.grad(new[] { loss }, ParameterTensors, retain_graph: true, create_graph: true, allow_unused: true);
+        var result = new Tensor?[ParameterTensors.Length];
         for (int i = 0; i < result.Length; i++)
         {
             // A gradient that does not require grad is constant in w: its rows of H are zero.
             bool live = grads[i] is { } g && !g.IsInvalid && g.requires_grad;
-            result[i] = live ? grads[i].MoveToOuterDisposeScope() : null!;
+            result[i] = live ? grads[i].DetachFromDisposeScope() : null;
         }
-        return result;
+        return new GradientGraph(result);
     }
 
-    private Tensor[] Differentiate(Tensor[] gradient, IReadOnlyList<Tensor> tangent, bool keepGraph)
+    private Tensor WeightedChunkLoss(SampleChunk chunk)
     {
-        using var scope = torch.NewDisposeScope();
-        Tensor? dot = null;
-        for (int i = 0; i < gradient.Length; i++)
-        {
-            if (gradient[i] is null) continue;
-            var term = (gradient[i] * tangent[i]).sum();
-            dot = dot is null ? term : dot + term;
-        }
-        var result = new Tensor[_parameters.Length];
-        if (dot is null || !dot.requires_grad)
-        {
-            for (int i = 0; i < result.Length; i++) result[i] = torch.zeros_like(_parameters[i], requires_grad: false).MoveToOuterDisposeScope();
-            return result;
-        }
-        var hv = torch.autograd.grad(new[] { dot }, _parameters, retain_graph: keepGraph, create_graph: false, allow_unused: true);
-        for (int i = 0; i < result.Length; i++)
-            result[i] = (hv[i] is { } h && !h.IsInvalid ? h.detach() : torch.zeros_like(_parameters[i], requires_grad: false)).MoveToOuterDisposeScope();
-        return result;
-    }
-
-    private Tensor WeightedChunkLoss(long start, long count)
-    {
-        var loss = ChunkLoss(start, count);
+        var loss = ChunkLoss(chunk);
         if (!loss.requires_grad)
-            throw new InvalidOperationException($"The loss of {_model.GetType().Name} does not depend on any trainable parameter.");
-        return count == SampleCount ? loss : loss * ((double)count / SampleCount);
+            throw new InvalidOperationException($"The loss of {Model.GetType().Name} does not depend on any trainable parameter.");
+        return chunk.Count == SampleCount ? loss : loss * chunk.Weight;
     }
 
-    private Tensor ChunkLoss(long start, long count)
+    private Tensor ChunkLoss(SampleChunk chunk)
     {
-        var output = _model.forward(_features.narrow(0, start, count));
-        if (output.dim() != 2 || output.shape[0] != count)
+        var output = Model.forward(Features.narrow(0, chunk.Start, chunk.Count));
+        if (output.dim() != 2 || output.shape[0] != chunk.Count)
             throw new InvalidOperationException(
-                $"{_model.GetType().Name} returned [{string.Join(", ", output.shape)}] for {count} inputs; expected [{count}, O].");
-        return Losses.Compute(Loss, output, _targets.narrow(0, start, count));
+                $"{Model.GetType().Name} returned [{string.Join(", ", output.shape)}] for {chunk.Count} inputs; expected [{chunk.Count}, O].");
+        return Losses.Compute(Loss, output, Targets!.narrow(0, chunk.Start, chunk.Count));
     }
 
-    private IEnumerable<(long Start, long Count)> Chunks()
+    /// <summary>∇_w L of one chunk with its graph (create_graph), so that it can be differentiated once more; null where L does not depend on a parameter.</summary>
+    public sealed class GradientGraph : IDisposable
     {
-        for (long start = 0; start < SampleCount; start += _chunk)
-            yield return (start, Math.Min(_chunk, SampleCount - start));
-    }
+        private readonly Tensor?[] _gradient;
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        if (_retainedGradient is not null) foreach (var g in _retainedGradient) g?.Dispose();
-        _features.Dispose();
-        _targets.Dispose();
+        internal GradientGraph(Tensor?[] gradient) => _gradient = gradient;
+
+        // Hv = ∇_w⟨∇_w L, v⟩ for a flat tangent v [P], as a flat vector [P].
+        internal Tensor Differentiate(Tensor[] parameters, Tensor v, bool keepGraph)
+        {
+            using var scope = torch.NewDisposeScope();
+            var tangent = ParameterVector.Split(v, parameters);
+            Tensor? dot = null;
+            for (int i = 0; i < _gradient.Length; i++)
+            {
+                if (_gradient[i] is not { } g) continue;
+                var term = (g * tangent[i]).sum();
+                dot = dot is null ? term : dot + term;
+            }
+            var result = new Tensor[parameters.Length];
+            if (dot is null || !dot.requires_grad)
+            {
+                for (int i = 0; i < result.Length; i++) result[i] = torch.zeros_like(parameters[i], requires_grad: false);
+                return ParameterVector.Flatten(result).MoveToOuterDisposeScope();
+            }
+            var hv = torch.autograd.grad(new[] { dot }, parameters, retain_graph: keepGraph, create_graph: false, allow_unused: true);
+            for (int i = 0; i < result.Length; i++)
+                result[i] = hv[i] is { } h && !h.IsInvalid ? h.detach() : torch.zeros_like(parameters[i], requires_grad: false);
+            return ParameterVector.Flatten(result).MoveToOuterDisposeScope();
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            foreach (var g in _gradient) g?.Dispose();
+        }
     }
 }

@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Spectra;
 
 /// <summary>
-/// The project's one symmetric eigensolver: block Lanczos with full reorthogonalisation and thick restarts, for a
-/// few eigenpairs at one end of the spectrum of any <see cref="ISymmetricOperator"/>.
+/// The project's one symmetric eigensolver, for a few eigenpairs at one end of the spectrum of any self-adjoint
+/// <see cref="LinearOperator"/>: block Lanczos with full reorthogonalisation and thick restarts, or a dense LAPACK
+/// solve, as <see cref="LanczosOptions.Mode"/> states (<see cref="EigenpairResult.SolvedDirectly"/> reports which).
 /// </summary>
 /// <remarks>
 /// The recurrence runs in float64 whatever the operator's working dtype. Every new Krylov vector is
@@ -23,9 +24,11 @@ public static class LanczosEigensolver
     /// <see cref="LanczosOptions.Which"/>. <paramref name="startVectors"/> ([Dimension] or [Dimension, j], any float
     /// dtype) warm-starts the iteration; they need not be orthonormal.
     /// </summary>
-    public static EigenpairResult Solve(ISymmetricOperator op, int count, LanczosOptions? options = null, Tensor? startVectors = null)
+    public static EigenpairResult Solve(LinearOperator op, int count, LanczosOptions? options = null, Tensor? startVectors = null)
     {
         ArgumentNullException.ThrowIfNull(op);
+        if (!op.IsSelfAdjoint)
+            throw new ArgumentException($"The eigensolver needs a self-adjoint operator; {op.GetType().Name} [{op.OutputSize}, {op.InputSize}] is not.", nameof(op));
         var o = options ?? new LanczosOptions();
         o.Validate();
         TorchRuntime.EnsureLoaded();
@@ -35,7 +38,7 @@ public static class LanczosEigensolver
         Tensor? start = CheckStart(startVectors, n);
 
         using var scope = torch.NewDisposeScope();
-        var result = op.HasDenseForm && n <= o.DenseThreshold
+        var result = SolvesDirectly(op, o)
             ? SolveDirect(op, count, o)
             : SolveIterative(op, count, o, start);
         if (o.ThrowIfNotConverged && !result.Converged)
@@ -47,6 +50,19 @@ public static class LanczosEigensolver
             throw new EigensolverNotConvergedException(message);
         }
         return result;
+    }
+
+    /// <summary>Whether <paramref name="options"/> send <paramref name="op"/> to the dense solve (see <see cref="EigensolverMode"/>).</summary>
+    public static bool SolvesDirectly(LinearOperator op, LanczosOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Mode switch
+        {
+            EigensolverMode.Dense => true,
+            EigensolverMode.Iterative => false,
+            _ => op.HasDenseForm && op.InputSize <= options.DenseThreshold,
+        };
     }
 
     private static Tensor? CheckStart(Tensor? start, long n)
@@ -67,10 +83,12 @@ public static class LanczosEigensolver
         _ => Enumerable.Range(0, theta.Length).OrderByDescending(i => Math.Abs(theta[i])).ThenByDescending(i => theta[i]).ToArray(),
     };
 
-    private static EigenpairResult SolveDirect(ISymmetricOperator op, int count, LanczosOptions o)
+    private static EigenpairResult SolveDirect(LinearOperator op, int count, LanczosOptions o)
     {
-        // A dense operator's own matrix is used as is (no copy); other operators build theirs.
-        var a = (op is IDenseMatrixView { DenseMatrix: { } matrix } ? matrix : op.ToDense()).to(ScalarType.Float64);
+        var a = op.ToDense().to(ScalarType.Float64);
+        // LAPACK on NaN or infinite entries fails inside libtorch; say what is wrong instead.
+        if (!torch.isfinite(a).all().ToBoolean())
+            throw new InvalidOperationException($"The operator {op.GetType().Name} has non-finite entries; its matrix has NaN or infinite values.");
         if (!o.ComputeVectors)
         {
             var all = torch.linalg.eigvalsh(a).cpu().data<double>().ToArray();
@@ -104,7 +122,7 @@ public static class LanczosEigensolver
             .cpu().data<double>().ToArray();
     }
 
-    private static EigenpairResult SolveIterative(ISymmetricOperator op, int count, LanczosOptions o, Tensor? start)
+    private static EigenpairResult SolveIterative(LinearOperator op, int count, LanczosOptions o, Tensor? start)
     {
         long n = op.Dimension;
         var device = op.Device;

@@ -1,18 +1,5 @@
 namespace Catapults.ML.Spectra;
 
-/// <summary>Which end of the spectrum an eigensolver looks for.</summary>
-public enum SpectrumEnd
-{
-    /// <summary>The largest eigenvalues, λ₁ ≥ λ₂ ≥ … (the NTK's top, the Hessian's sharpness).</summary>
-    LargestAlgebraic,
-
-    /// <summary>The smallest (most negative) eigenvalues, in increasing order.</summary>
-    SmallestAlgebraic,
-
-    /// <summary>The eigenvalues of largest absolute value, in decreasing |λ| (an indefinite Hessian's dominant modes).</summary>
-    LargestMagnitude,
-}
-
 /// <summary>Options of <see cref="LanczosEigensolver"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
 public sealed class LanczosOptions
 {
@@ -58,10 +45,13 @@ public sealed class LanczosOptions
     /// </summary>
     public bool ComputeVectors { get; set; } = true;
 
+    /// <summary>Dense or iterative solve; default <see cref="EigensolverMode.Auto"/> (see <see cref="DenseThreshold"/>).</summary>
+    public EigensolverMode Mode { get; set; } = EigensolverMode.Auto;
+
     /// <summary>
-    /// Operators with a dense form and at most this dimension are diagonalised directly (LAPACK in float64) instead
-    /// of iterated: for a batch kernel of a few dozen samples that is far cheaper than any iteration; default 256.
-    /// Set 0 to always iterate.
+    /// Under <see cref="EigensolverMode.Auto"/>, operators with a dense form (<see cref="LinearOperator.HasDenseForm"/>)
+    /// and at most this dimension are diagonalised directly (LAPACK in float64) instead of iterated: for a batch kernel
+    /// of a few dozen samples that is far cheaper than any iteration; default 256. Set 0 to always iterate.
     /// </summary>
     public int DenseThreshold { get; set; } = 256;
 
@@ -78,6 +68,7 @@ public sealed class LanczosOptions
     public void Validate()
     {
         if (!Enum.IsDefined(Which)) throw new ArgumentException($"Which must be a SpectrumEnd, got {Which}.", nameof(Which));
+        if (!Enum.IsDefined(Mode)) throw new ArgumentException($"Mode must be an EigensolverMode, got {Mode}.", nameof(Mode));
         if (BlockSize is int p && p < 1) throw new ArgumentException($"BlockSize must be at least 1, got {p}.", nameof(BlockSize));
         if (MaxBasisSize is int m && m < 2) throw new ArgumentException($"MaxBasisSize must be at least 2, got {m}.", nameof(MaxBasisSize));
         if (MaxRestarts < 0) throw new ArgumentException($"MaxRestarts must be ≥ 0, got {MaxRestarts}.", nameof(MaxRestarts));
@@ -86,11 +77,4 @@ public sealed class LanczosOptions
             throw new ArgumentException($"ResidualTolerance must be finite and positive, got {ResidualTolerance}.", nameof(ResidualTolerance));
         if (DenseThreshold < 0) throw new ArgumentException($"DenseThreshold must be ≥ 0, got {DenseThreshold}.", nameof(DenseThreshold));
     }
-}
-
-/// <summary>Thrown when <see cref="LanczosOptions.ThrowIfNotConverged"/> is set and the eigensolver did not converge.</summary>
-public sealed class EigensolverNotConvergedException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public EigensolverNotConvergedException(string message) : base(message) { }
 }

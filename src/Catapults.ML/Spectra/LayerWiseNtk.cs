@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Spectra;
 
 /// <summary>
-/// The exact NTK of a <see cref="FullyConnectedNetwork"/>, layer by layer, without any per-sample gradient:
+/// The exact NTK of a network that declares its <see cref="IDenseLayerChain"/>, layer by layer, without any per-sample gradient:
 /// K = m² Σ_l (s_l² A_l A_lᵀ + 1_bias) ⊙ (Δ_l Δ_lᵀ), where A_l [n, fan_in] is layer l's input, s_l its
 /// <see cref="ScaledLinear.WeightScale"/>, Δ_l [n·O, fan_out] the derivatives of the readout pre-activations with
 /// respect to layer l's pre-activations (one backward sweep per output, batched over samples), and m the output
@@ -14,19 +14,30 @@ namespace Catapults.ML.Spectra;
 /// </summary>
 public static class LayerWiseNtk
 {
-    /// <summary>K [n·O, n·O] (sample-major) in the network's dtype and device.</summary>
-    public static Tensor Compute(FullyConnectedNetwork network, Tensor inputs)
+    /// <summary>
+    /// K [n·O, n·O] (sample-major) in the network's dtype and device. The formula covers every weight and bias, so
+    /// a network with a frozen parameter (requires_grad = false) is refused.
+    /// </summary>
+    public static Tensor Compute(IDenseLayerChain network, Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(inputs);
         TorchRuntime.EnsureLoaded();
-        long d = network.InputDimension;
+        var layers = network.Layers;
+        if (layers.Count == 0) throw new ArgumentException("The network has no layers.", nameof(network));
+        var parameters = layers.SelectMany(l => l.Bias is null ? new[] { l.Weight } : new[] { l.Weight, l.Bias! }).ToList();
+        if (parameters.Any(p => !p.requires_grad))
+            throw new ArgumentException(
+                parameters.All(p => !p.requires_grad)
+                    ? "The network has no trainable parameters (requires_grad = false everywhere), so it has no NTK."
+                    : "The layer-wise NTK covers every layer, but some parameters have requires_grad = false; use NtkMethod.ExplicitJacobian or MatrixFree.",
+                nameof(network));
+        long d = layers[0].InFeatures;
         if (inputs.dim() < 2 || inputs.shape[0] < 1 || inputs.numel() != inputs.shape[0] * d)
             throw new ArgumentException($"The network expects inputs [n, {d}], got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
-        var layers = network.Layers;
         int depth = layers.Count;
         long n = inputs.shape[0];
-        int o = network.OutputCount;
+        int o = layers[depth - 1].OutFeatures;
         long size = n * o;
         double m = network.OutputMultiplier;
         var activation = network.Activation;

@@ -8,7 +8,9 @@ namespace Catapults.ML.Spectra;
 /// <summary>
 /// The empirical neural tangent kernel K(w) = J(w) J(w)ᵀ of a model on a set of inputs, over all outputs
 /// ([nO, nO], sample-major indices i·O + c): as a dense matrix, as an operator, or through its top eigenpairs.
-/// The method is chosen by estimated cost and memory unless <see cref="NtkOptions.Method"/> forces one.
+/// The method is chosen by estimated cost and memory unless <see cref="NtkOptions.Method"/> forces one (the cost
+/// table is on <see cref="NtkMethod"/>); the layer-wise method applies to models that declare
+/// <see cref="IDenseLayerChain"/>.
 /// </summary>
 public static class NeuralTangentKernel
 {
@@ -21,11 +23,16 @@ public static class NeuralTangentKernel
     {
         var o = Checked(model, inputs, options);
         var method = o.Method == NtkMethod.Auto ? ChooseDense(model, inputs.shape[0], o) : o.Method;
-        CheckApplicable(model, method);
+        return FormKernel(model, inputs, method, o);
+    }
+
+    // The dense kernel by one method; the matrix-free one takes nO products to form it.
+    private static Tensor FormKernel(NetworkModule model, Tensor inputs, NtkMethod method, NtkOptions o)
+    {
         switch (method)
         {
             case NtkMethod.LayerWise:
-                return LayerWiseNtk.Compute((FullyConnectedNetwork)model, inputs);
+                return LayerWiseNtk.Compute(LayerChain(model), inputs);
             case NtkMethod.ExplicitJacobian:
                 return ExplicitJacobian.Kernel(model, inputs);
             default:
@@ -44,7 +51,6 @@ public static class NeuralTangentKernel
     {
         var o = Checked(model, inputs, options);
         var method = o.Method == NtkMethod.Auto ? ChooseMethod(model, inputs.shape[0], eigenpairs, o) : o.Method;
-        CheckApplicable(model, method);
         int n = (int)inputs.shape[0];
         if (method == NtkMethod.MatrixFree)
         {
@@ -52,10 +58,7 @@ public static class NeuralTangentKernel
             return new NtkOperator(op, op, method, n, model.OutputCount);
         }
         using var scope = torch.NewDisposeScope();
-        var kernel = method == NtkMethod.LayerWise
-            ? LayerWiseNtk.Compute((FullyConnectedNetwork)model, inputs)
-            : ExplicitJacobian.Kernel(model, inputs);
-        var dense = new DenseSymmetricOperator(kernel, checkSymmetry: false);
+        var dense = new DenseSymmetricOperator(FormKernel(model, inputs, method, o), checkSymmetry: false);
         return new NtkOperator(dense, dense, method, n, model.OutputCount);
     }
 
@@ -82,15 +85,16 @@ public static class NeuralTangentKernel
     private static NtkMethod ChooseDense(NetworkModule model, long sampleCount, NtkOptions options)
     {
         // A dense kernel from the matrix-free operator costs nO products: only the last resort.
-        if (model is FullyConnectedNetwork) return NtkMethod.LayerWise;
+        if (LayerWiseApplies(model)) return NtkMethod.LayerWise;
         var explicitCost = EstimateCosts(model, sampleCount, 1).First(c => c.Method == NtkMethod.ExplicitJacobian);
         return explicitCost.Bytes <= options.MemoryBudgetBytes ? NtkMethod.ExplicitJacobian : NtkMethod.MatrixFree;
     }
 
     /// <summary>
     /// Rough work and memory of each method for an eigen-solve of <paramref name="eigenpairs"/> pairs: enough to
-    /// rank the methods, not to predict times. Layer-wise is not applicable to models other than
-    /// <see cref="FullyConnectedNetwork"/>. <paramref name="chunkSize"/> is <see cref="NtkOptions.ChunkSize"/>.
+    /// rank the methods, not to predict times (the formulas behind them are in <see cref="NtkMethod"/>'s table).
+    /// Layer-wise applies only to an <see cref="IDenseLayerChain"/> whose parameters all train.
+    /// <paramref name="chunkSize"/> is <see cref="NtkOptions.ChunkSize"/>.
     /// </summary>
     public static IReadOnlyList<NtkCostEstimate> EstimateCosts(NetworkModule model, long sampleCount, int eigenpairs = 5, int? chunkSize = null)
     {
@@ -107,10 +111,11 @@ public static class NeuralTangentKernel
         double explicitWork = (n + size) * CallOverhead + n * 2 * p + size * 4 * p + 2 * size * size * p + denseLanczos;
         double explicitBytes = floatBytes * (size * p + 2 * size * size) + lanczosBasis;
 
-        // Activations kept by the graph: exact for a fully connected network, a guess (√P per layer-ish) otherwise.
+        // Activations kept by the graph: exact for a dense layer chain, a guess (√P per layer-ish) otherwise.
         double activationWidths;
-        if (model is FullyConnectedNetwork fcn)
-            activationWidths = fcn.InputDimension + fcn.Options.HiddenWidths.Sum(w => 3.0 * w) + o;
+        var chain = model as IDenseLayerChain;
+        if (chain is not null)
+            activationWidths = chain.Layers[0].InFeatures + chain.Layers.Take(chain.Layers.Count - 1).Sum(l => 3.0 * l.OutFeatures) + o;
         else
             activationWidths = model.InputDimension + 8 * Math.Sqrt(p) + o;
         double graphSamples = Math.Min(n, chunkSize ?? n);
@@ -124,16 +129,16 @@ public static class NeuralTangentKernel
             new(NtkMethod.ExplicitJacobian, true, explicitWork, explicitBytes),
             new(NtkMethod.MatrixFree, true, matrixFreeWork, matrixFreeBytes),
         };
-        if (model is FullyConnectedNetwork net)
+        if (chain is { Layers: var layers } && LayerWiseApplies(model))
         {
             double work = 2 * n * p + 12 * CallOverhead + denseLanczos;
             double widthSum = 0;
-            foreach (var layer in net.Layers)
+            foreach (var layer in layers)
             {
                 work += 2 * n * n * layer.InFeatures;
                 widthSum += layer.OutFeatures;
             }
-            foreach (var layer in net.Layers.Take(net.Layers.Count - 1))
+            foreach (var layer in layers.Take(layers.Count - 1))
                 work += 2 * size * size * layer.OutFeatures + 2 * size * layer.OutFeatures * layer.InFeatures;
             double bytes = floatBytes * (3 * size * size + n * widthSum * (o + 2)) + lanczosBasis;
             estimates.Add(new NtkCostEstimate(NtkMethod.LayerWise, true, work, bytes));
@@ -154,14 +159,21 @@ public static class NeuralTangentKernel
         o.Validate();
         if (inputs.dim() < 2 || inputs.shape[0] < 1)
             throw new ArgumentException($"Inputs must be a batch [n, ...] with n ≥ 1, got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+        // NaN inputs would surface as a libtorch error deep inside an eigen-solve.
+        using (torch.NewDisposeScope())
+            if (!torch.isfinite(inputs).all().ToBoolean())
+                throw new ArgumentException("Inputs contain NaN or infinite values.", nameof(inputs));
+        // A frozen model has no NTK; without this the layer-wise path would return one anyway.
+        ParameterVector.ParametersOf(model);
         return o;
     }
 
-    private static void CheckApplicable(NetworkModule model, NtkMethod method)
-    {
-        if (method == NtkMethod.LayerWise && model is not FullyConnectedNetwork)
-            throw new ArgumentException(
-                $"NtkMethod.LayerWise needs a FullyConnectedNetwork, got {model.GetType().Name}; use ExplicitJacobian or MatrixFree (or Auto).",
-                nameof(model));
-    }
+    // The layer-wise formula covers every weight and bias of the chain, so a frozen parameter rules it out.
+    private static bool LayerWiseApplies(NetworkModule model) =>
+        model is IDenseLayerChain && model.parameters().All(p => p.requires_grad);
+
+    private static IDenseLayerChain LayerChain(NetworkModule model) =>
+        model as IDenseLayerChain ?? throw new ArgumentException(
+            $"NtkMethod.LayerWise needs a network that declares its dense layer chain ({nameof(IDenseLayerChain)}, as FullyConnectedNetwork does), " +
+            $"got {model.GetType().Name}; use ExplicitJacobian or MatrixFree (or Auto).", nameof(model));
 }

@@ -1,21 +1,5 @@
 namespace Catapults.ML.Spectra;
 
-/// <summary>How the empirical NTK K = J Jᵀ is computed.</summary>
-public enum NtkMethod
-{
-    /// <summary>Pick the cheapest applicable method that fits <see cref="NtkOptions.MemoryBudgetBytes"/> (see <see cref="NeuralTangentKernel.EstimateCosts"/>).</summary>
-    Auto,
-
-    /// <summary>Form J [nO, P] explicitly (one backward per output row), then K = J Jᵀ. Any model; small problems.</summary>
-    ExplicitJacobian,
-
-    /// <summary>Exact layer-by-layer kernel of a <see cref="Models.FullyConnectedNetwork"/> (O backward sweeps, batched over samples).</summary>
-    LayerWise,
-
-    /// <summary>Never form K: K·v = J(Jᵀv) with one vector-Jacobian product and one double-backward product. Any model; least memory.</summary>
-    MatrixFree,
-}
-
 /// <summary>Options of the NTK computations. Every default is stated.</summary>
 public sealed class NtkOptions
 {
@@ -46,10 +30,3 @@ public sealed class NtkOptions
         if (MemoryBudgetBytes < 1) throw new ArgumentException($"MemoryBudgetBytes must be positive, got {MemoryBudgetBytes}.", nameof(MemoryBudgetBytes));
     }
 }
-
-/// <summary>A rough cost estimate of one NTK method for a problem size (used by <see cref="NtkMethod.Auto"/>).</summary>
-/// <param name="Method">The method.</param>
-/// <param name="Applicable">False when the method cannot be used on the model (layer-wise needs a fully connected network).</param>
-/// <param name="Work">Estimated work in floating-point operations, with a fixed charge per autograd call.</param>
-/// <param name="Bytes">Estimated peak memory of the method's own tensors.</param>
-public sealed record NtkCostEstimate(NtkMethod Method, bool Applicable, double Work, double Bytes);

@@ -38,10 +38,23 @@ public static class Losses
                     throw new ArgumentException(
                         $"CrossEntropy needs int64 class indices [{output.shape[0]}], got [{string.Join(", ", target.shape)}] {target.dtype}.",
                         nameof(target));
+                CheckClassIndices(target, output.dim() == 2 ? output.shape[1] : 0);
                 return nn.functional.cross_entropy(output, target);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown loss.");
         }
+    }
+
+    // libtorch reports an index out of range with C++ frames and no argument name; say which class is wrong instead.
+    private static void CheckClassIndices(Tensor target, long classes)
+    {
+        if (target.numel() == 0) return;
+        using var low = target.min();
+        using var high = target.max();
+        long min = low.ToInt64(), max = high.ToInt64();
+        if (min < 0 || max >= classes)
+            throw new ArgumentOutOfRangeException(nameof(target), min < 0 ? min : max,
+                $"CrossEntropy class indices must lie in [0, {classes}) for outputs with {classes} classes.");
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace Catapults.Pipelines.Catalog;
 /// <remarks>
 /// Each scores <c>data</c> with <c>model</c> (a network transformer or a chain whose last network transformer is
 /// evaluated), takes the usual metrics from ML.NET's evaluator for the task, computes the network's AGOP G over the
-/// network's feature column of the scored rows and its cosine alignment with the reference G* (DESIGN.md §2), and
+/// network's feature column of the scored rows and its cosine alignment with the reference G* (README, Conventions), and
 /// reads the number of catapults from the network's training report.
 /// </remarks>
 public static class AlignmentEvaluationCatalog

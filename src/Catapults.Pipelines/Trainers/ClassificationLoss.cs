@@ -3,7 +3,7 @@ namespace Catapults.Pipelines.Trainers;
 /// <summary>
 /// The loss a classification trainer minimises. <see cref="MeanSquaredError"/> is the default of both classification
 /// trainers: the catapult mechanism and the critical learning rate η_crit = b / λ_max(K) are derived for the squared
-/// loss (DESIGN.md §2), and the catapult paper trains its classifiers with it.
+/// loss (README, Conventions), and the catapult paper trains its classifiers with it.
 /// </summary>
 public enum ClassificationLoss
 {

@@ -179,11 +179,12 @@ public class LanczosEigensolverTests
     }
 
     /// <summary>A matrix without the dense form's symmetry check, so the solver meets it only through products.</summary>
-    private sealed class MatrixOperator : SymmetricOperator, IDisposable
+    private sealed class MatrixOperator : LinearOperator, IDisposable
     {
         private readonly Tensor _m;
-        public MatrixOperator(Tensor m) : base(m.shape[0], m.device, m.dtype) => _m = m.alias().DetachFromDisposeScope();
-        protected override Tensor ApplyVector(Tensor vector) => torch.mv(_m, vector);
+        public MatrixOperator(Tensor m) : base(m.shape[0], m.shape[0], m.device, m.dtype) => _m = m.alias().DetachFromDisposeScope();
+        public override bool IsSelfAdjoint => true;
+        protected override Tensor MatMat(Tensor block) => ByColumns(block, vector => torch.mv(_m, vector));
         public void Dispose() => _m.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;

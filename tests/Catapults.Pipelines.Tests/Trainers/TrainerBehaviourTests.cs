@@ -108,7 +108,7 @@ public class TrainerBehaviourTests
         for (long i = 0; i < diagnostics.Rows.Count; i++)
             Assert.That(lambda1[i]!.Value, Is.GreaterThan(0).And.GreaterThanOrEqualTo(lambda2[i]!.Value), $"λ₁ ≥ λ₂ at record {i}");
 
-        // η_crit = b / λ_max(K_b) for the squared loss (DESIGN.md §2), at each recorded step's batch.
+        // η_crit = b / λ_max(K_b) for the squared loss (README, Conventions), at each recorded step's batch.
         var rates = report.CriticalRates!;
         Assert.That(((PrimitiveDataFrameColumn<int>)rates["Step"]).Select(v => v!.Value), Is.EqualTo(new[] { 0, 2 }));
         for (long i = 0; i < rates.Rows.Count; i++)

@@ -1,43 +1,10 @@
+using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Catapults.ML.Spectra;
-
-/// <summary>Options of <see cref="SharpnessObserver"/>.</summary>
-public sealed class SharpnessObserverOptions
-{
-    /// <summary>Measure every this many steps (default 10), at w_t before step t's update.</summary>
-    public int Every { get; set; } = 10;
-
-    /// <summary>Also measure at the final weights (default true).</summary>
-    public bool RecordFinal { get; set; } = true;
-
-    /// <summary>Hessian options (training subset, chunking).</summary>
-    public HessianOptions Hessian { get; set; } = new();
-
-    /// <summary>Solver options (default: largest algebraic eigenvalue, tolerance 1e-4).</summary>
-    public LanczosOptions Lanczos { get; set; } = new() { Tolerance = 1e-4 };
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
-    {
-        if (Every < 1) throw new ArgumentException($"SharpnessObserverOptions.Every must be at least 1, got {Every}.", nameof(Every));
-        ArgumentNullException.ThrowIfNull(Hessian, nameof(Hessian));
-        ArgumentNullException.ThrowIfNull(Lanczos, nameof(Lanczos));
-        Hessian.Validate();
-        Lanczos.Validate();
-    }
-}
-
-/// <summary>
-/// One sharpness measurement: λ_max of the training-loss Hessian at w_t, and the edge-of-stability level 2/η. With the
-/// engine's MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½), gradient descent on a quadratic with curvature λ is stable iff
-/// λ &lt; 2/η, so the Hessian's λ_max is compared with 2/η directly (the normalisation is already inside H).
-/// </summary>
-public sealed record SharpnessRecord(int Step, bool IsFinal, double LearningRate, double Sharpness, double StabilityThreshold,
-    double RelativeResidual, int Products);
+namespace Catapults.ML.Diagnostics;
 
 /// <summary>
 /// Tracks the sharpness λ_max(∇²L) over training for edge-of-stability plots. Each measurement is a warm-started

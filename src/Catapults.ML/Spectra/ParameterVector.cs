@@ -5,31 +5,6 @@ using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Catapults.ML.Spectra;
 
-/// <summary>
-/// Puts a model in evaluation mode (so that layers with train-time behaviour neither change their state nor mix
-/// samples) and turns gradient recording on, restoring both afterwards.
-/// </summary>
-internal sealed class DiagnosticModeScope : IDisposable
-{
-    private readonly NetworkModule _model;
-    private readonly bool _wasTraining;
-    private readonly IDisposable _grad;
-
-    public DiagnosticModeScope(NetworkModule model)
-    {
-        _model = model;
-        _wasTraining = model.training;
-        model.eval();
-        _grad = torch.enable_grad();
-    }
-
-    public void Dispose()
-    {
-        _grad.Dispose();
-        _model.train(_wasTraining);
-    }
-}
-
 /// <summary>Flat parameter-space vectors: the concatenation of all trainable parameters, in <see cref="NetworkModule.TrainableParameters"/> order.</summary>
 public static class ParameterVector
 {

@@ -1,0 +1,9 @@
+namespace Catapults.ML.Diagnostics;
+
+/// <summary>
+/// One sharpness measurement: λ_max of the training-loss Hessian at w_t, and the edge-of-stability level 2/η. With the
+/// engine's MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½), gradient descent on a quadratic with curvature λ is stable iff
+/// λ &lt; 2/η, so the Hessian's λ_max is compared with 2/η directly (the normalisation is already inside H).
+/// </summary>
+public sealed record SharpnessRecord(int Step, bool IsFinal, double LearningRate, double Sharpness, double StabilityThreshold,
+    double RelativeResidual, int Products);

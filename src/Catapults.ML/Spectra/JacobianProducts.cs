@@ -1,0 +1,36 @@
+using Catapults.ML.Models;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Spectra;
+
+/// <summary>One-shot Jacobian products (build the forward graph, take one product, release it).</summary>
+public static class JacobianProducts
+{
+    /// <summary>Jᵀv for v [n, O] (or [n·O]) at the current weights: one tensor per trainable parameter.</summary>
+    public static IReadOnlyList<Tensor> TransposeProduct(NetworkModule model, Tensor inputs, Tensor v)
+    {
+        using var jacobian = new JacobianOperator(model, inputs);
+        return jacobian.TransposeApply(v);
+    }
+
+    /// <summary>Jᵀv as a flat parameter-space vector [P].</summary>
+    public static Tensor TransposeProductFlat(NetworkModule model, Tensor inputs, Tensor v)
+    {
+        using var jacobian = new JacobianOperator(model, inputs);
+        return jacobian.TransposeApplyFlat(v);
+    }
+
+    /// <summary>Ju for a tangent u given per parameter; returns [n, O].</summary>
+    public static Tensor Product(NetworkModule model, Tensor inputs, IReadOnlyList<Tensor> u)
+    {
+        using var jacobian = new JacobianOperator(model, inputs);
+        return jacobian.Apply(u);
+    }
+
+    /// <summary>Ju for a flat tangent u [P]; returns [n, O].</summary>
+    public static Tensor ProductFlat(NetworkModule model, Tensor inputs, Tensor u)
+    {
+        using var jacobian = new JacobianOperator(model, inputs);
+        return jacobian.ApplyFlat(u);
+    }
+}

@@ -1,0 +1,80 @@
+using Catapults.ML.Models;
+using Catapults.ML.Spectra;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using static Catapults.ML.Tests.Spectra.SpectraTestSupport;
+
+namespace Catapults.ML.Tests.Spectra;
+
+/// <summary>API misuse ends in a .NET exception that names the argument, never in a kernel or a libtorch error.</summary>
+public sealed class MisuseTests
+{
+    private static FullyConnectedNetwork Net(int outputs = 1) => new(new FullyConnectedOptions
+        { InputDimension = 5, HiddenWidths = new[] { 8 }, OutputCount = outputs, Seed = 1 });
+
+    [Test]
+    public void FrozenParametersGetNoKernel([Values(NtkMethod.Auto, NtkMethod.LayerWise, NtkMethod.ExplicitJacobian, NtkMethod.MatrixFree)] NtkMethod method)
+    {
+        using var net = Net();
+        foreach (var p in net.parameters()) p.requires_grad_(false);
+        using var x = Inputs(4, 5, seed: 1);
+        var ex = Assert.Throws<ArgumentException>(() => NeuralTangentKernel.Compute(net, x, new NtkOptions { Method = method }).Dispose());
+        Assert.That(ex!.ParamName, Is.EqualTo("model"));
+        ex = Assert.Throws<ArgumentException>(() => LayerWiseNtk.Compute(net, x).Dispose());
+        Assert.That(ex!.ParamName, Is.EqualTo("network"));
+        Assert.That(ex.Message, Does.Contain("requires_grad"));
+    }
+
+    [Test]
+    public void APartlyFrozenNetworkGetsTheKernelOfItsTrainableParameters()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Net(outputs: 2);
+        net.Layers[0].Weight.requires_grad_(false);
+        var x = Inputs(4, 5, seed: 2);
+        var ex = Assert.Throws<ArgumentException>(() => LayerWiseNtk.Compute(net, x));
+        Assert.That(ex!.ParamName, Is.EqualTo("network"));
+        Assert.That(NeuralTangentKernel.ChooseMethod(net, 4), Is.Not.EqualTo(NtkMethod.LayerWise));
+        var auto = NeuralTangentKernel.Compute(net, x);
+        var j = ExplicitJacobian.Compute(net, x);
+        Assert.That(j.shape[1], Is.EqualTo(net.TrainableParameterCount()));
+        Assert.That(torch.allclose(auto, j.mm(j.t()), 1e-5, 1e-5), Is.True, "K over the trainable parameters only");
+    }
+
+    [Test]
+    public void CrossEntropyClassOutOfRangeNamesTheTarget()
+    {
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.zeros(2, 3);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.Compute(LossKind.CrossEntropy, logits, torch.tensor(new long[] { 0, 5 })));
+        Assert.That(ex!.ParamName, Is.EqualTo("target"));
+        Assert.That(ex.Message, Does.Contain("[0, 3)"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Losses.Compute(LossKind.CrossEntropy, logits, torch.tensor(new long[] { -1, 0 })));
+        Assert.That(Losses.Compute(LossKind.CrossEntropy, logits, torch.tensor(new long[] { 2, 0 })).ToDouble(), Is.EqualTo(Math.Log(3)).Within(1e-6));
+    }
+
+    [Test]
+    public void NonFiniteInputsToTheCriticalRateNameTheInputs([Values(double.NaN, double.PositiveInfinity)] double bad)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Net();
+        var x = Inputs(4, 5, seed: 3);
+        x[1, 2] = bad;
+        var ex = Assert.Throws<ArgumentException>(() => CriticalLearningRate.Compute(net, x));
+        Assert.That(ex!.ParamName, Is.EqualTo("inputs"));
+        ex = Assert.Throws<ArgumentException>(() => CriticalLearningRate.Compute(net, x, LossKind.CrossEntropy));
+        Assert.That(ex!.ParamName, Is.EqualTo("inputs"));
+    }
+
+    [Test]
+    public void ADenseSolveOfANonFiniteMatrixSaysSo()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = torch.eye(3, dtype: ScalarType.Float64);
+        a[0, 0] = double.NaN;
+        using var op = new DenseSymmetricOperator(a, checkSymmetry: false);
+        var ex = Assert.Throws<InvalidOperationException>(() => LanczosEigensolver.Solve(op, 1));
+        Assert.That(ex!.Message, Does.Contain("non-finite"));
+    }
+}
