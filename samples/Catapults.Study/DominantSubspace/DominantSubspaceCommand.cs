@@ -38,11 +38,13 @@ public static class DominantSubspaceCommand
         var record = new Option<int?>("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
         var hessianSamples = new Option<int?>("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
         var seed = new Option<long?>("--seed") { Description = "Seed (default 0)." };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
+        var sam = new Option<double?>("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
         var command = new Command("dominant-subspace",
             "SGD, Dom-SGD and Bulk-SGD after a shared SGD warm-up: does training happen in the top-k Hessian eigenspace?")
         {
-            quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed,
+            quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed, sam, threads,
         };
         command.SetAction((parse, ct) =>
         {
@@ -65,10 +67,13 @@ public static class DominantSubspaceCommand
                 RecordEvery = parse.GetValue(record) ?? preset.RecordEvery,
                 HessianSamples = parse.GetValue(hessianSamples) ?? preset.HessianSamples,
                 Seed = parse.GetValue(seed) ?? preset.Seed,
+                SamRadius = parse.GetValue(sam) ?? preset.SamRadius,
             };
             string directory = parse.GetValue(output) ?? Path.Combine("runs", isQuick ? "dominant-subspace-quick" : "dominant-subspace");
             try
             {
+                if (parse.GetValue(threads) is int t && t < 1) throw new ArgumentException($"--threads must be at least 1, got {t}.");
+                TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) ?? 1 });
                 settings.Validate();
                 if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot);
             }
@@ -97,7 +102,7 @@ public static class DominantSubspaceCommand
         }
         if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
         {
-            Console.Error.WriteLine($"error: the SGD warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
+            Console.Error.WriteLine($"error: the {settings.BaseName} warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
             return 1;
         }
         Directory.CreateDirectory(directory);
@@ -119,9 +124,9 @@ public static class DominantSubspaceCommand
     public static string Report(StudyResult r)
     {
         var s = r.Settings;
-        var sgd = r.Arms.Single(a => a.Name == "SGD");
-        var dom = r.Arms.Single(a => a.Name == "Dom-SGD");
-        var bulk = r.Arms.Single(a => a.Name == "Bulk-SGD");
+        // Arms come in a fixed order: the base optimiser, its dominant and its bulk projection.
+        var (sgd, dom, bulk) = (r.Arms[0], r.Arms[1], r.Arms[2]);
+        string name = s.BaseName;
         // Mini-batch losses fluctuate step to step: the verdict compares the mean full training loss over the last
         // 20% of each arm's steps, not one final point.
         double Final(ArmResult a)
@@ -135,12 +140,12 @@ public static class DominantSubspaceCommand
         bool sgdTrains = Final(sgd) < StallTolerance * r.LossAtSwitch;
         double MeanChi(ArmResult a) => a.Alignment.Count == 0 ? double.NaN : a.Alignment.Average(x => x.Alignment);
         var b = new StringBuilder();
-        b.AppendLine("# Dominant-subspace study (Dom-SGD and Bulk-SGD)");
+        b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
         b.AppendLine();
         b.AppendLine($"- Data: {r.DataDescription}");
         b.AppendLine($"- Model: tanh MLP, two hidden layers of width {s.Width}, NTK parameterisation, {r.ParameterCount} parameters");
-        b.AppendLine($"- Loss: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½); η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}; batch {(s.BatchSize is int bs ? bs.ToString(CultureInfo.InvariantCulture) : "full")}");
-        b.AppendLine($"- {s.WarmUpSteps} SGD steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank}; eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
+        b.AppendLine($"- Loss: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½); η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}; batch {(s.BatchSize is int bs ? bs.ToString(CultureInfo.InvariantCulture) : "full")}{(s.SamRadius is double rho ? $"; SAM with ρ = {F(rho)}" : "")}");
+        b.AppendLine($"- {s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank}; eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
         b.AppendLine($"- Wall time {r.WallTime.TotalSeconds:F1} s");
         b.AppendLine();
         b.AppendLine("| arm | loss at switch | final loss | mean loss, last 20% | last 20% / switch | mean χ_k | final λ_max | outcome | HVPs |");
@@ -155,11 +160,11 @@ public static class DominantSubspaceCommand
         b.AppendLine();
         b.AppendLine("## Verdict");
         b.AppendLine();
-        b.AppendLine($"Tolerances (on the mean full training loss over each arm's last 20% of steps): Dom-SGD *stalls* when it is above {StallTolerance} × the loss at the switch; Bulk-SGD *keeps pace* when it is at most {PaceTolerance} × SGD's.");
+        b.AppendLine($"Tolerances (on the mean full training loss over each arm's last 20% of steps): Dom-{name} *stalls* when it is above {StallTolerance} × the loss at the switch; Bulk-{name} *keeps pace* when it is at most {PaceTolerance} × {name}'s.");
         b.AppendLine();
-        b.AppendLine($"- SGD {(sgdTrains ? "keeps reducing the loss" : "barely reduces the loss after the switch (the comparison says little; train longer or raise η)")}: {F(Final(sgd) / r.LossAtSwitch)} of the loss at the switch.");
-        b.AppendLine($"- Dom-SGD {(stalls ? "**stalls**" : "**does not stall**")}: {F(Final(dom) / r.LossAtSwitch)} of the loss at the switch.");
-        b.AppendLine($"- Bulk-SGD {(keepsPace ? "**keeps pace with SGD**" : "**falls behind SGD**")}: its late loss is {F(Final(bulk) / Final(sgd))} × SGD's.");
+        b.AppendLine($"- {name} {(sgdTrains ? "keeps reducing the loss" : "barely reduces the loss after the switch (the comparison says little; train longer or raise η)")}: {F(Final(sgd) / r.LossAtSwitch)} of the loss at the switch.");
+        b.AppendLine($"- Dom-{name} {(stalls ? "**stalls**" : "**does not stall**")}: {F(Final(dom) / r.LossAtSwitch)} of the loss at the switch.");
+        b.AppendLine($"- Bulk-{name} {(keepsPace ? $"**keeps pace with {name}**" : $"**falls behind {name}**")}: its late loss is {F(Final(bulk) / Final(sgd))} × {name}'s.");
         b.AppendLine();
         b.AppendLine("Figures: loss.png (loss curves), alignment.png (χ_k of the full-batch gradient), sharpness.png (λ_max against 2/η).");
         return b.ToString();

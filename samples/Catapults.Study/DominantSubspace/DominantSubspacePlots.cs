@@ -12,7 +12,7 @@ public static class DominantSubspacePlots
     public static void Losses(string path, StudyResult r)
     {
         var plot = ArmCurves(r, arm => arm.Losses.Select(p => ((double)p.Step, Math.Log10(Math.Max(p.Loss, 1e-12)))), markerSize: 0);
-        Finish(plot, path, r, $"Training loss: SGD, then SGD / Dom-SGD / Bulk-SGD (k = {r.Settings.EffectiveRank})",
+        Finish(plot, path, r, $"Training loss: {r.Settings.BaseName}, then {r.Settings.BaseName} / Dom-{r.Settings.BaseName} / Bulk-{r.Settings.BaseName} (k = {r.Settings.EffectiveRank})",
             "log₁₀ training loss (MSE, 1/n Σ‖f − y‖²)", ScottPlot.Alignment.UpperRight);
     }
 

@@ -51,6 +51,15 @@ public sealed record DominantSubspaceSettings
     /// <summary>Samples of the Hessian (a fixed subset; default 1024 or all when fewer).</summary>
     public int HessianSamples { get; init; } = 1024;
 
+    /// <summary>
+    /// SAM's ascent radius ρ (sharpness-aware minimisation, for the warm-up and every arm: SAM, Dom-SAM, Bulk-SAM);
+    /// default null: plain SGD.
+    /// </summary>
+    public double? SamRadius { get; init; }
+
+    /// <summary>The base optimiser's name in reports: "SGD", or "SAM" with <see cref="SamRadius"/>.</summary>
+    public string BaseName => SamRadius is null ? "SGD" : "SAM";
+
     /// <summary>Seed of data, initialisation and batch order (default 0).</summary>
     public long Seed { get; init; }
 
@@ -74,6 +83,7 @@ public sealed record DominantSubspaceSettings
         if (EffectiveRank < 1) throw new ArgumentException($"--rank must be at least 1, got {EffectiveRank}.");
         if (RefreshEvery < 1) throw new ArgumentException($"--refresh-every must be at least 1, got {RefreshEvery}.");
         if (RecordEvery < 1) throw new ArgumentException($"--record-every must be at least 1, got {RecordEvery}.");
+        if (SamRadius is double rho && !(rho > 0 && double.IsFinite(rho))) throw new ArgumentException($"--sam-radius must be positive, got {rho}.");
         if (HessianSamples < 1) throw new ArgumentException($"--hessian-samples must be at least 1, got {HessianSamples}.");
     }
 }

@@ -14,7 +14,7 @@ namespace Catapults.Study.DominantSubspace;
 public sealed record ArmResult(string Name, IReadOnlyList<(int Step, double Loss)> Losses, IReadOnlyList<SubspaceAlignmentRecord> Alignment,
     TrainingOutcome Outcome, double? FinalLoss, int Refreshes, long HessianProducts);
 
-/// <summary>The whole study: the shared warm-up and the three arms (SGD, Dom-SGD, Bulk-SGD).</summary>
+/// <summary>The whole study: the shared warm-up and the three arms (SGD, Dom-SGD, Bulk-SGD; or SAM, Dom-SAM, Bulk-SAM), in that order.</summary>
 public sealed record StudyResult(DominantSubspaceSettings Settings, string DataDescription, long ParameterCount, ArmResult WarmUp,
     double LossAtSwitch, IReadOnlyList<ArmResult> Arms, TimeSpan WallTime);
 
@@ -79,7 +79,7 @@ public static class DominantSubspaceStudy
                 var current = ParameterVector.ParametersOf(model);
                 for (int i = 0; i < current.Count; i++) current[i].copy_(snapshot[i]);
             }
-            string name = mode switch { ProjectedUpdateMode.Full => "SGD", ProjectedUpdateMode.Dominant => "Dom-SGD", _ => "Bulk-SGD" };
+            string name = mode switch { ProjectedUpdateMode.Full => s.BaseName, ProjectedUpdateMode.Dominant => "Dom-" + s.BaseName, _ => "Bulk-" + s.BaseName };
             var arm = RunArm(name, model, data, s, mode, s.Steps, s.WarmUpSteps, ct);
             arms.Add(arm);
             progress?.Invoke($"{name}: final loss {arm.FinalLoss:G4} ({arm.Outcome}), {arm.Refreshes} eigenspace refreshes, {arm.HessianProducts} HVPs");
@@ -102,6 +102,7 @@ public static class DominantSubspaceStudy
         {
             LearningRate = s.LearningRate, BatchSize = s.BatchSize, MaxSteps = steps, ShuffleSeed = s.Seed + offset,
             FullLossEvery = s.BatchSize is null ? 0 : 1, UpdateTransform = transform,
+            OptimizerSettings = new OptimizerOptions { SharpnessAwareRadius = s.SamRadius },
         });
         var result = trainer.Run(data, new ITrainingObserver[] { losses, alignment }, ct);
         var records = alignment.Records.Select(r => r with { Step = r.Step + offset }).ToList();

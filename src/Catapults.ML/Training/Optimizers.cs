@@ -34,6 +34,15 @@ public sealed class OptimizerOptions
     public double Epsilon { get; set; } = 1e-8;
     /// <summary>L2 weight decay; default 0.</summary>
     public double WeightDecay { get; set; }
+
+    /// <summary>
+    /// Sharpness-aware minimisation (Foret et al. 2021) when set: each step first ascends to
+    /// w + ρ·g/‖g‖ (g the batch gradient at w, ‖·‖ over all trainable parameters), takes the batch gradient there,
+    /// returns to w and lets the optimiser step with that gradient. With <see cref="OptimizerKind.Sgd"/> this is SAM
+    /// itself: w ← w − η ∇L(w + ρ g/‖g‖). Works with every optimiser and with update transforms (Dom-SAM, Bulk-SAM).
+    /// Costs a second forward and backward pass per step. Default null: off.
+    /// </summary>
+    public double? SharpnessAwareRadius { get; set; }
 }
 
 /// <summary>Builds TorchSharp optimisers and sets their learning rate.</summary>

@@ -155,6 +155,8 @@ public sealed class Trainer : IDisposable
                 }
 
                 loss.backward();
+                if (Options.OptimizerSettings.SharpnessAwareRadius is double rho)
+                    TakeGradientAtAscentPoint(rho, batch);
                 if (Options.UpdateTransform is { } transform)
                     ApplyTransformedUpdate(transform, new StepContext(context, step, epoch, lr, batch));
                 else
@@ -204,6 +206,28 @@ public sealed class Trainer : IDisposable
             total += Losses.Compute(loss, model.forward(x), y).ToDouble() * count;
         }
         return total / n;
+    }
+
+    /// <summary>
+    /// SAM's gradient: moves to w + ρ·g/‖g‖, replaces the gradients by the batch gradient there, and moves back, so
+    /// the optimiser then steps from w. A zero or non-finite gradient norm leaves the plain gradient in place (there is
+    /// no ascent direction; a non-finite loss is caught by the divergence check of the next step).
+    /// </summary>
+    private void TakeGradientAtAscentPoint(double radius, Batch batch)
+    {
+        List<Tensor> ascent;
+        using (torch.no_grad())
+        {
+            var grads = _parameters.Select(p => p.grad).ToList();
+            double norm = Math.Sqrt(grads.Where(g => g is not null).Sum(g => g!.square().sum().ToDouble()));
+            if (!(norm > 0) || !double.IsFinite(norm)) return;
+            ascent = grads.Select((g, i) => g is null ? torch.zeros_like(_parameters[i]) : g * (radius / norm)).ToList();
+            for (int i = 0; i < _parameters.Count; i++) _parameters[i].add_(ascent[i]);
+        }
+        _optimizer.zero_grad();
+        Losses.Compute(Options.Loss, _model.forward(batch.Features), batch.Targets).backward();
+        using (torch.no_grad())
+            for (int i = 0; i < _parameters.Count; i++) _parameters[i].sub_(ascent[i]);
     }
 
     private void ApplyTransformedUpdate(IUpdateTransform transform, StepContext step)

@@ -91,5 +91,7 @@ public sealed class TrainingOptions
             throw new ArgumentException($"TargetLoss must be finite and ≥ 0, got {t}.", nameof(TargetLoss));
         if (FullLossEvery < 0) throw new ArgumentException($"FullLossEvery must be ≥ 0, got {FullLossEvery}.", nameof(FullLossEvery));
         if (!(DivergenceFactor > 1)) throw new ArgumentException($"DivergenceFactor must be > 1, got {DivergenceFactor}.", nameof(DivergenceFactor));
+        if (OptimizerSettings.SharpnessAwareRadius is double rho && !(rho > 0 && double.IsFinite(rho)))
+            throw new ArgumentException($"OptimizerSettings.SharpnessAwareRadius must be finite and positive (or null for plain steps), got {rho}.", nameof(OptimizerSettings));
     }
 }

@@ -56,10 +56,13 @@ public sealed class ProjectedSgdTests
     private static Tensor Weights(FullyConnectedNetwork net) =>
         net.Layers[0].Weight.detach().reshape(-1).to(ScalarType.Float64).clone();
 
-    [TestCase(ProjectedUpdateMode.Bulk)]
-    [TestCase(ProjectedUpdateMode.Dominant)]
-    public void ProjectedSgdOnAQuadraticMovesOnlyItsSubspace(ProjectedUpdateMode mode)
+    [TestCase(ProjectedUpdateMode.Bulk, null)]
+    [TestCase(ProjectedUpdateMode.Dominant, null)]
+    [TestCase(ProjectedUpdateMode.Bulk, 0.1)]
+    [TestCase(ProjectedUpdateMode.Dominant, 0.1)]
+    public void ProjectedSgdOnAQuadraticMovesOnlyItsSubspace(ProjectedUpdateMode mode, double? samRadius)
     {
+        // With a SAM radius the arms are Dom-SAM and Bulk-SAM: the ascent changes the gradient, not the projection.
         using var scope = torch.NewDisposeScope();
         const int d = 6, k = 2;
         var (net, data, h) = Quadratic(d, 40, 5);
@@ -73,7 +76,10 @@ public sealed class ProjectedSgdTests
         {
             Mode = mode, Rank = k, RefreshEvery = 3, Lanczos = new LanczosOptions { Tolerance = 1e-8 },
         });
-        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.02, MaxSteps = 20, UpdateTransform = transform });
+        var result = Trainer.Train(net, data, new TrainingOptions
+        {
+            LearningRate = 0.02, MaxSteps = 20, UpdateTransform = transform, OptimizerSettings = new OptimizerOptions { SharpnessAwareRadius = samRadius },
+        });
         Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
         var moved = Weights(net) - w0;
         var frozen = mode == ProjectedUpdateMode.Bulk ? top : rest;
