@@ -97,6 +97,7 @@ public static class BatchSweepCommand
 
         var configs = (from b in settings.BatchSizes from s in Enumerable.Range(0, settings.Seeds)
                        select Config(settings, dataSettings, network, eta, b == 0 ? n : b, s, threads)).ToList();
+        RunExecutor.ValidatePlan(configs, data);
         var runs = StudyProgress.Run(configs.Select(c => new StudyProgress.Item(c.Label, c.MaxSteps)).ToList(),
             (i, progress) => RunExecutor.Run(configs[i], data, Path.Combine(output, "runs", configs[i].Label), resume, new RunHooks { Progress = progress }, ct),
             r => $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)");

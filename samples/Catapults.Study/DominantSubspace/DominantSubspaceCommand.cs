@@ -4,6 +4,7 @@ using System.Text;
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Runtime;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.DominantSubspace;
 
@@ -44,7 +45,7 @@ public static class DominantSubspaceCommand
         {
             quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed,
         };
-        command.SetAction((parse, ct) =>
+        command.SetAction(Cli.Guard((parse, ct) =>
         {
             bool isQuick = parse.GetValue(quick);
             var preset = isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
@@ -66,7 +67,6 @@ public static class DominantSubspaceCommand
                 HessianSamples = parse.GetValue(hessianSamples) ?? preset.HessianSamples,
                 Seed = parse.GetValue(seed) ?? preset.Seed,
             };
-            string directory = parse.GetValue(output) ?? Path.Combine("runs", isQuick ? "dominant-subspace-quick" : "dominant-subspace");
             try
             {
                 settings.Validate();
@@ -74,12 +74,27 @@ public static class DominantSubspaceCommand
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException)
             {
-                Console.Error.WriteLine("error: " + ex.Message);
-                return Task.FromResult(2);
+                throw new ConfigurationException(ex.Message);
             }
-            return Task.FromResult(Execute(settings, directory, ct));
-        });
+            RequireMemory(settings);
+            string directory = OutputFolder.Check(parse.GetValue(output) ?? Path.Combine("runs", isQuick ? "dominant-subspace-quick" : "dominant-subspace"));
+            return Execute(settings, directory, ct);
+        }));
         return command;
+    }
+
+    // The MLP d-w-w-C, its Hessian subset, and k Lanczos vectors of the parameter count (with room for the solver's
+    // basis); the data is at most 3 × 32 × 32 floats a sample.
+    private static void RequireMemory(DominantSubspaceSettings s)
+    {
+        double d = s.Dataset is null ? s.InputDimension : 3 * 32 * 32;
+        double samples = s.Dataset is null ? s.Samples : (double)s.Samples * s.Classes;
+        double parameters = (d + 1) * s.Width + (s.Width + 1.0) * s.Width + (s.Width + 1.0) * s.Classes;
+        if (s.EffectiveRank > parameters)
+            throw new ConfigurationException($"--rank {s.EffectiveRank} exceeds the network's {parameters:F0} parameters (--width {s.Width}).");
+        double vectors = 4.0 * s.EffectiveRank + 20;
+        MemoryBudget.Require(8 * (parameters * (8 + vectors) + samples * (d + s.Width * 4.0)),
+            $"dominant-subspace with --width {s.Width}, --rank {s.EffectiveRank} and {samples:F0} samples");
     }
 
     private static int Execute(DominantSubspaceSettings settings, string directory, CancellationToken ct)
@@ -92,14 +107,10 @@ public static class DominantSubspaceCommand
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or InvalidOperationException)
         {
-            Console.Error.WriteLine("error: " + ex.Message);
-            return 2;
+            throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
         }
         if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
-        {
-            Console.Error.WriteLine($"error: the SGD warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
-            return 1;
-        }
+            throw new ConfigurationException($"the SGD warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
         Directory.CreateDirectory(directory);
         WriteCsv(Path.Combine(directory, "losses.csv"), result);
         WriteAlignmentCsv(Path.Combine(directory, "alignment.csv"), result);
@@ -107,7 +118,7 @@ public static class DominantSubspaceCommand
         DominantSubspacePlots.Alignment(Path.Combine(directory, "alignment.png"), result);
         DominantSubspacePlots.Sharpness(Path.Combine(directory, "sharpness.png"), result);
         var report = Report(result);
-        File.WriteAllText(Path.Combine(directory, "report.md"), report);
+        AtomicFile.WriteText(Path.Combine(directory, "report.md"), report);
         Console.WriteLine(report);
         Console.WriteLine($"wrote {Path.GetFullPath(directory)}");
         return 0;
@@ -170,7 +181,7 @@ public static class DominantSubspaceCommand
         var b = new StringBuilder("arm,step,loss\n");
         foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
             foreach (var (step, loss) in a.Losses) b.Append(CultureInfo.InvariantCulture, $"{a.Name},{step},{loss:R}\n");
-        File.WriteAllText(path, b.ToString());
+        AtomicFile.WriteText(path, b.ToString());
     }
 
     private static void WriteAlignmentCsv(string path, StudyResult r)
@@ -181,6 +192,6 @@ public static class DominantSubspaceCommand
             foreach (var x in a.Alignment)
                 b.Append(CultureInfo.InvariantCulture,
                     $"{a.Name},{x.Step},{x.Loss:R},{x.Alignment:R},{string.Join(",", x.Eigenvalues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{x.Products}\n");
-        File.WriteAllText(path, b.ToString());
+        AtomicFile.WriteText(path, b.ToString());
     }
 }

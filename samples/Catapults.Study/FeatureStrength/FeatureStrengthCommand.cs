@@ -73,7 +73,22 @@ public static class FeatureStrengthCommand
                 Console.Error.WriteLine("error: " + ex.Message);
                 return 2;
             }
-            return await RunSweepAsync(settings, directory, processes, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Infrastructure.OutputFolder.Check(directory);
+                return await RunSweepAsync(settings, directory, processes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Infrastructure.ConfigurationException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return 2;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Writing the sweep's files failed (a full disk, no permission); the message names the path.
+                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
+                return 2;
+            }
         });
         return command;
     }

@@ -113,7 +113,7 @@ public static class GdCatapultsCommand
         {
             int next = record.Step + 1;
             if (next % phase != 0 || Milestones.Count >= raises) return;
-            var crit = CriticalLearningRate.Compute(context.Model, inputs).Value;
+            var crit = Finite.Guard(context.Model, next, "the critical rate of a raise", () => CriticalLearningRate.Compute(context.Model, inputs)).Value;
             if (!double.IsFinite(crit) || crit <= 0) return;
             double rate = factor * crit;
             Schedule.LearningRate = rate;

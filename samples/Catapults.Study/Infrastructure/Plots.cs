@@ -68,6 +68,6 @@ public static class Plots
         plot.XLabel(xLabel);
         plot.YLabel(logY ? $"log₁₀ {yLabel}" : yLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, width ?? Width, height ?? Height);
+        AtomicFile.WriteBytes(path, plot.GetImageBytes(width ?? Width, height ?? Height, ImageFormat.Png));
     }
 }
