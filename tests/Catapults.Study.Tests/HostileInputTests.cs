@@ -46,11 +46,18 @@ public sealed class HostileInputTests
     [TestCase(new[] { "dominant-subspace", "--rank", "100000" }, "--rank", TestName = "A rank beyond the parameter count")]
     [TestCase(new[] { "dominant-subspace", "--width", "2147483647" }, "--width", TestName = "dominant-subspace width beyond memory")]
     [TestCase(new[] { "dominant-subspace", "--quick", "--learning-rate", "1e39" }, "--learning-rate", TestName = "dominant-subspace rate beyond float32")]
+    [TestCase(new[] { "--rate-fraction", "Infinity" }, "--rate-fraction", TestName = "An infinite rate fraction")]
+    [TestCase(new[] { "gd-catapults", "--phase-steps", "2147483647" }, "--phase-steps", TestName = "A step budget beyond int")]
+    [TestCase(new[] { "--dataset", "cifar10", "--data-root", "/etc/hostname" }, "/etc/hostname", TestName = "A data root that is a file")]
+    [TestCase(new[] { "feature-strength", "--quick", "--parallel", "100000" }, "--parallel", TestName = "More cell processes than cores")]
+    [TestCase(new[] { "feature-strength", "--quick", "--width", "2147483647" }, "--width", TestName = "feature-strength width beyond memory")]
+    [TestCase(new[] { "feature-strength", "--gamma-min", "1e-300", "--gamma-max", "1e300", "--gammas-per-decade", "1000000" }, "--gammas-per-decade", TestName = "A γ grid beyond any budget")]
+    [TestCase(new[] { "feature-strength", "--gamma-max", "Infinity" }, "--gamma-max", TestName = "An infinite γ")]
     public void BadOptionsGiveOneLineBeforeAnyRun(string[] args, string mentioned)
     {
         string output = _temp.Combine("out");
-        bool isDominant = args[0] == "dominant-subspace";
-        var all = (isDominant ? args : WithTiny(args)).Append("--out").Append(output);
+        bool ownOptions = args[0] is "dominant-subspace" or "feature-strength";
+        var all = (ownOptions ? args : WithTiny(args)).Append("--out").Append(output);
         CliAssert.OneLineError(StudyCli.Run(all.ToArray()), mentioned);
         Assert.That(CliAssert.Configs(output), Is.Empty, "no run started");
     }

@@ -66,7 +66,9 @@ public static class FeatureStrengthCommand
             try
             {
                 settings.Validate();
-                if (processes < 1) throw new ArgumentException($"--parallel must be at least 1, got {processes}.");
+                // Each cell is a process of its own: more of them than cores only contend for the CPUs.
+                if (processes < 1 || processes > Environment.ProcessorCount)
+                    throw new ArgumentException($"--parallel must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {processes}.");
             }
             catch (ArgumentException ex)
             {

@@ -31,6 +31,12 @@ public static class Cli
                 Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
                 return Task.FromResult(ConfigurationException.ExitCode);
             }
+            catch (System.Runtime.InteropServices.ExternalException ex)
+            {
+                // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
+                Console.Error.WriteLine("error: libtorch failed: " + Finite.FirstLine(ex.Message));
+                return Task.FromResult(1);
+            }
             catch (OperationCanceledException)
             {
                 Console.Error.WriteLine("cancelled; rerun with --resume to continue from the last checkpoint.");

@@ -20,8 +20,9 @@ public static class InvariantNumbers
             switch (option)
             {
                 case Option<double?> real:
+                    // No option of the study takes an infinite or NaN value; refusing them here covers every option at once.
                     real.CustomParser = result => Parse(result, real.Name, out double v, (string s, out double x) =>
-                        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out x)) ? v : null;
+                        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out x) && double.IsFinite(x)) ? v : null;
                     break;
                 case Option<int?> integer:
                     integer.CustomParser = result => Parse(result, integer.Name, out int v, (string s, out int x) =>
@@ -48,7 +49,7 @@ public static class InvariantNumbers
         }
         string text = result.Tokens[0].Value;
         if (parse(text.Trim(), out value)) return true;
-        string kind = typeof(T) == typeof(double) ? "a number (like 0.5 or 1e-3)" : "an integer";
+        string kind = typeof(T) == typeof(double) ? "a finite number (like 0.5 or 1e-3)" : "an integer in range";
         string hint = text.Contains(',') ? "; no thousands separators, and '.' marks decimals" : "";
         result.AddError($"{name}: '{text}' is not {kind}{hint}.");
         return false;

@@ -68,6 +68,10 @@ public static class Plots
         plot.XLabel(xLabel);
         plot.YLabel(logY ? $"log₁₀ {yLabel}" : yLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        AtomicFile.WriteBytes(path, plot.GetImageBytes(width ?? Width, height ?? Height, ImageFormat.Png));
+        Save(plot, path, width ?? Width, height ?? Height);
     }
+
+    /// <summary>Writes <paramref name="plot"/> as a PNG atomically (a kill or a full disk never leaves half an image).</summary>
+    public static void Save(Plot plot, string path, int width, int height) =>
+        AtomicFile.WriteBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
 }

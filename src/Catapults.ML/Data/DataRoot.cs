@@ -32,6 +32,8 @@ public static class DataRoot
                     "folder that holds the downloaded datasets (README, 'Datasets').");
         }
         var full = Path.GetFullPath(dataRoot);
+        if (File.Exists(full))
+            throw new DirectoryNotFoundException($"The data root '{full}' (from {source}) is a file; expected the folder that holds the datasets.");
         if (!Directory.Exists(full))
             throw new DirectoryNotFoundException($"The data root '{full}' (from {source}) does not exist.");
         return full;
