@@ -33,7 +33,8 @@ public sealed class CheckpointedDiagnostics(DiagnosticsObserver inner) : ICheckp
         Finite.Guard(context.Model, record.Step + 1, "the diagnostics (probe-set spectrum)", () => { Inner.OnStepCompleted(record, context); return 0; });
 
     /// <inheritdoc />
-    public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => Inner.OnTrainingCompleted(result, context);
+    public void OnTrainingCompleted(TrainingResult result, TrainingContext context) =>
+        Finite.Guard(context.Model, result.Steps, "the diagnostics (final record)", () => { Inner.OnTrainingCompleted(result, context); return 0; }, checkWeights: false);
 
     /// <inheritdoc />
     public void SaveState(string folder)

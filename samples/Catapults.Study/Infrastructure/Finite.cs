@@ -38,9 +38,14 @@ public static class Finite
     /// on weights that are no longer finite, is the divergence it comes from: it is rethrown as
     /// <see cref="TrainingDivergedException"/> naming <paramref name="what"/>.
     /// </summary>
-    public static T Guard<T>(NetworkModule model, int step, string what, Func<T> measure)
+    /// <param name="model">The model being measured.</param>
+    /// <param name="step">The step of the measurement.</param>
+    /// <param name="what">What is measured, for the reason.</param>
+    /// <param name="measure">The measurement.</param>
+    /// <param name="checkWeights">Whether non-finite weights end the run before the measurement (off where the measurement itself must run, e.g. to finish a record).</param>
+    public static T Guard<T>(NetworkModule model, int step, string what, Func<T> measure, bool checkWeights = true)
     {
-        if (!Parameters(model)) throw new TrainingDivergedException(step, $"the weights are not finite at step {step} (before {what})");
+        if (checkWeights && !Parameters(model)) throw new TrainingDivergedException(step, $"the weights are not finite at step {step} (before {what})");
         try
         {
             return measure();

@@ -197,7 +197,20 @@ public sealed class Trainer : IDisposable
 
         int epochs = perEpoch is int p && p > 0 ? (Step + p - 1) / p : 0;
         var result = new TrainingResult(outcome, Step, epochs, finalLoss, divergence, clock.Elapsed);
-        Notify(watchers, o => o.OnTrainingCompleted(result, context));
+        try
+        {
+            Notify(watchers, o => o.OnTrainingCompleted(result, context));
+        }
+        catch (TrainingDivergedException ex)
+        {
+            // A final measurement met a non-finite value: the run did not end well after all.
+            result = result with
+            {
+                Outcome = TrainingOutcome.Diverged,
+                FinalTrainingLoss = null,
+                Divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, double.NaN, ex.Reason),
+            };
+        }
         _model.train();
         return result;
     }

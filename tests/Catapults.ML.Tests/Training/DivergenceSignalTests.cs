@@ -47,6 +47,24 @@ public sealed class DivergenceSignalTests
         Assert.That(observer.Completed, Is.True, "observers still see the end of the run");
     }
 
+    [Test]
+    public void ASignalFromTheFinalMeasurementTurnsTheResultDiverged()
+    {
+        using var data = Data();
+        using var net = Nets.Linear(4, bias: true);
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 4 }, new[] { new FinalSignal() });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Steps, Is.EqualTo(4));
+        Assert.That(result.Divergence!.Reason, Is.EqualTo("the final spectrum is not finite"));
+        Assert.That(result.FinalTrainingLoss, Is.Null);
+    }
+
+    private sealed class FinalSignal : ITrainingObserver
+    {
+        public void OnTrainingCompleted(TrainingResult result, TrainingContext context) =>
+            throw new TrainingDivergedException(null, "the final spectrum is not finite");
+    }
+
     private sealed class Signal(int atUpdates) : ITrainingObserver
     {
         public bool Completed { get; private set; }
