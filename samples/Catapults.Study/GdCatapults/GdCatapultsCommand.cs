@@ -116,7 +116,7 @@ public static class GdCatapultsCommand
             int next = record.Step + 1;
             if (next % phase != 0 || Milestones.Count >= raises) return;
             var crit = Finite.Guard(context.Model, next, "the critical rate of a raise", () => CriticalLearningRate.Compute(context.Model, inputs)).Value;
-            if (!double.IsFinite(crit)) throw new TrainingDivergedException(next, $"the critical rate of the raise at step {next} is {crit}");
+            if (!double.IsFinite(crit)) throw new NonFiniteValueException(next, $"the critical rate of the raise at step {next} is {crit}");
             if (crit <= 0) return;
             double rate = factor * crit;
             Schedule.LearningRate = rate;

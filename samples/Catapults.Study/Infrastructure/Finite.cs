@@ -7,7 +7,7 @@ namespace Catapults.Study.Infrastructure;
 
 /// <summary>
 /// Checks for non-finite values before and after the measurements of a run, so that a run whose weights or spectra
-/// have blown up ends as diverged (<see cref="TrainingDivergedException"/>) instead of failing inside libtorch.
+/// have blown up ends as diverged (<see cref="NonFiniteValueException"/>) instead of failing inside libtorch.
 /// </summary>
 public static class Finite
 {
@@ -36,7 +36,7 @@ public static class Finite
     /// <summary>
     /// Runs a measurement (an eigen-solve, a critical rate) at <paramref name="step"/>. A libtorch failure, or one
     /// on weights that are no longer finite, is the divergence it comes from: it is rethrown as
-    /// <see cref="TrainingDivergedException"/> naming <paramref name="what"/>.
+    /// <see cref="NonFiniteValueException"/> naming <paramref name="what"/>.
     /// </summary>
     /// <param name="model">The model being measured.</param>
     /// <param name="step">The step of the measurement.</param>
@@ -45,18 +45,18 @@ public static class Finite
     /// <param name="checkWeights">Whether non-finite weights end the run before the measurement (off where the measurement itself must run, e.g. to finish a record).</param>
     public static T Guard<T>(NetworkModule model, int step, string what, Func<T> measure, bool checkWeights = true)
     {
-        if (checkWeights && !Parameters(model)) throw new TrainingDivergedException(step, $"the weights are not finite at step {step} (before {what})");
+        if (checkWeights && !Parameters(model)) throw new NonFiniteValueException(step, $"the weights are not finite at step {step} (before {what})");
         try
         {
             return measure();
         }
         catch (Exception ex) when (ex is ExternalException || (ex is InvalidOperationException && IsNonFiniteFailure(ex)))
         {
-            throw new TrainingDivergedException(step, $"{what} failed at step {step}: {FirstLine(ex.Message)}", ex);
+            throw new NonFiniteValueException(step, $"{what} failed at step {step}: {FirstLine(ex.Message)}", ex);
         }
         catch (ArithmeticException ex)
         {
-            throw new TrainingDivergedException(step, $"{what} is not finite at step {step}: {FirstLine(ex.Message)}", ex);
+            throw new NonFiniteValueException(step, $"{what} is not finite at step {step}: {FirstLine(ex.Message)}", ex);
         }
     }
 

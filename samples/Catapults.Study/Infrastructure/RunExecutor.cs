@@ -249,16 +249,16 @@ public static class RunExecutor
         // (the trainer catches the exception), so steps.csv never holds Infinity or NaN.
         private void Record(int step, double rate, double? batchLoss)
         {
-            if (!Finite.Parameters(model)) throw new TrainingDivergedException(step, $"the weights after {step} steps are not finite");
+            if (!Finite.Parameters(model)) throw new NonFiniteValueException(step, $"the weights after {step} steps are not finite");
             double train = Trainer.EvaluateLoss(model, data.Train, trainer.Options.Loss);
-            if (!double.IsFinite(train)) throw new TrainingDivergedException(step, $"the full training loss after {step} steps is {train}");
+            if (!double.IsFinite(train)) throw new NonFiniteValueException(step, $"the full training loss after {step} steps is {train}");
             double test = Trainer.EvaluateLoss(model, data.Test, trainer.Options.Loss);
-            if (!double.IsFinite(test)) throw new TrainingDivergedException(step, $"the test loss after {step} steps is {test}");
+            if (!double.IsFinite(test)) throw new NonFiniteValueException(step, $"the test loss after {step} steps is {test}");
             var columns = hooks.Probes.SelectMany(p => p.Columns).ToList();
             var extra = hooks.Probes.SelectMany(p => p.Measure(model, step)).ToList();
             for (int i = 0; i < extra.Count; i++)
                 if (extra[i] is double v && !double.IsFinite(v))
-                    throw new TrainingDivergedException(step, $"{(i < columns.Count ? columns[i] : "a measurement")} after {step} steps is {v}");
+                    throw new NonFiniteValueException(step, $"{(i < columns.Count ? columns[i] : "a measurement")} after {step} steps is {v}");
             _rows.Add(new StepRow(step, rate, batchLoss, train, test, extra));
         }
 
@@ -275,7 +275,7 @@ public static class RunExecutor
                     Record(result.Steps, trainer.Options.EffectiveSchedule().LearningRateAt(Math.Max(0, result.Steps - 1)),
                         double.IsNaN(_lastBatchLoss) ? null : _lastBatchLoss);
                 }
-                catch (TrainingDivergedException ex)
+                catch (NonFiniteValueException ex)
                 {
                     diverged = true;
                     divergence = $"step {ex.Step ?? result.Steps}: {ex.Reason}";

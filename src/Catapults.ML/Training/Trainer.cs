@@ -176,7 +176,7 @@ public sealed class Trainer : IDisposable
                 Notify(watchers, o => o.OnStepCompleted(record, context));
             }
         }
-        catch (TrainingDivergedException ex)
+        catch (NonFiniteValueException ex)
         {
             // An observer or transform met a non-finite value: the run ends here, like a non-finite loss.
             divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, double.NaN, ex.Reason);
@@ -201,7 +201,7 @@ public sealed class Trainer : IDisposable
         {
             Notify(watchers, o => o.OnTrainingCompleted(result, context));
         }
-        catch (TrainingDivergedException ex)
+        catch (NonFiniteValueException ex)
         {
             // A final measurement met a non-finite value: the run did not end well after all.
             result = result with

@@ -8,7 +8,7 @@ namespace Catapults.ML.Tests.Training;
 
 /// <summary>
 /// The trainer ends a run as diverged, with its step and reason, when the rate is beyond float32 or when an observer
-/// signals a non-finite value with <see cref="TrainingDivergedException"/>, instead of failing inside libtorch.
+/// signals a non-finite value with <see cref="NonFiniteValueException"/>, instead of failing inside libtorch.
 /// </summary>
 public sealed class DivergenceSignalTests
 {
@@ -62,7 +62,7 @@ public sealed class DivergenceSignalTests
     private sealed class FinalSignal : ITrainingObserver
     {
         public void OnTrainingCompleted(TrainingResult result, TrainingContext context) =>
-            throw new TrainingDivergedException(null, "the final spectrum is not finite");
+            throw new NonFiniteValueException(null, "the final spectrum is not finite");
     }
 
     private sealed class Signal(int atUpdates) : ITrainingObserver
@@ -71,7 +71,7 @@ public sealed class DivergenceSignalTests
 
         public void OnStepCompleted(StepRecord record, TrainingContext context)
         {
-            if (record.Step + 1 == atUpdates) throw new TrainingDivergedException(atUpdates, "the probe is not finite");
+            if (record.Step + 1 == atUpdates) throw new NonFiniteValueException(atUpdates, "the probe is not finite");
         }
 
         public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => Completed = true;

@@ -5,10 +5,10 @@ namespace Catapults.ML.Training;
 /// eigen-solve): the <see cref="Trainer"/> catches it and ends the run as <see cref="TrainingOutcome.Diverged"/> with
 /// its step and reason, instead of letting a later libtorch call fail on the same values.
 /// </summary>
-public sealed class TrainingDivergedException : Exception
+public sealed class NonFiniteValueException : Exception
 {
     /// <summary>Creates the signal for <paramref name="step"/> with a reason that completes "the run diverged: …".</summary>
-    public TrainingDivergedException(int? step, string reason, Exception? inner = null) : base(reason, inner)
+    public NonFiniteValueException(int? step, string reason, Exception? inner = null) : base(reason, inner)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         Step = step;
