@@ -13,6 +13,7 @@ root.Subcommands.Add(Catapults.Study.SgdSpikes.SgdSpikesCommand.Create());
 root.Subcommands.Add(Catapults.Study.OptimizerComparison.OptimizersCommand.Create());
 root.Subcommands.Add(Catapults.Study.FeatureStrength.FeatureStrengthCommand.Create());
 root.Subcommands.Add(Catapults.Study.DominantSubspace.DominantSubspaceCommand.Create());
+InvariantNumbers.Apply(root);
 
 var parse = root.Parse(args);
 // Options that do not parse (a word where a number belongs, an unknown or repeated option) are configuration errors

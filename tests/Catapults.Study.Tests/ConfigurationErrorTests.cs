@@ -10,7 +10,7 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "sgd-spikes", "--batch-size", "0" }, "--batch-size", TestName = "sgd-spikes batch size 0")]
     [TestCase(new[] { "gd-catapults", "--raise-factor", "0.5" }, "--raise-factor", TestName = "gd-catapults raise below eta_crit")]
     [TestCase(new[] { "optimizers", "--arch", "resnet-9000" }, "--arch", TestName = "Unknown architecture")]
-    [TestCase(new[] { "sgd-spikes", "--steps", "abc" }, "'abc' for option '--steps' as expected type 'integer'", TestName = "Steps that are not a number")]
+    [TestCase(new[] { "sgd-spikes", "--steps", "abc" }, "--steps: 'abc' is not an integer", TestName = "Steps that are not a number")]
     [TestCase(new[] { "--bogus" }, "--bogus", TestName = "Unknown option")]
     [TestCase(new[] { "gd-catapults", "--checkpoint-every", "7" }, "--checkpoint-every", TestName = "Checkpoints off the record grid")]
     public void InvalidOptionsGiveOneLineErrorAndExitCode2(string[] args, string mentioned)

@@ -70,7 +70,9 @@ public sealed class ResumeTests
             using var cancel = new CancellationTokenSource();
             Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(config, data, dir, resume: false,
                 new RunHooks { Progress = step => { if (step == 137) cancel.Cancel(); } }, cancel.Token));
-            // What Save leaves when killed after moving the old checkpoint aside and before moving the new one in.
+            // What Save leaves when killed after moving the old checkpoint aside and before moving the new one in
+            // (the checkpoint before it, kept as checkpoint.old until then, is already gone).
+            Directory.Delete(Path.Combine(dir, "checkpoint.old"), true);
             Directory.Move(Path.Combine(dir, "checkpoint"), Path.Combine(dir, "checkpoint.old"));
             Directory.CreateDirectory(Path.Combine(dir, "checkpoint.tmp"));
 

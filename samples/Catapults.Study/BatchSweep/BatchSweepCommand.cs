@@ -115,6 +115,7 @@ public static class BatchSweepCommand
         var configs = (from b in batchSizes
                        from s in Enumerable.Range(0, settings.Seeds)
                        select Config(settings, dataSettings, network, rate.LearningRate, b, n, s, ProbeIndices.Draw(n, Math.Min(settings.ProbeCount, n), s), threads)).ToList();
+        RunExecutor.ValidatePlan(configs, data);
         var runs = StudyProgress.Run(configs.Select(c => new StudyProgress.Item(c.Label, c.MaxSteps)).ToList(),
             (i, progress) =>
             {

@@ -4,6 +4,7 @@ using System.Text;
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Runtime;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.DominantSubspace;
 
@@ -46,7 +47,7 @@ public static class DominantSubspaceCommand
         {
             quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed, sam, threads,
         };
-        command.SetAction((parse, ct) =>
+        command.SetAction(Cli.Guard((parse, ct) =>
         {
             bool isQuick = parse.GetValue(quick);
             var preset = isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
@@ -69,22 +70,37 @@ public static class DominantSubspaceCommand
                 Seed = parse.GetValue(seed) ?? preset.Seed,
                 SamRadius = parse.GetValue(sam) ?? preset.SamRadius,
             };
-            string directory = parse.GetValue(output) ?? Path.Combine("runs", isQuick ? "dominant-subspace-quick" : "dominant-subspace");
             try
             {
-                if (parse.GetValue(threads) is int t && t < 1) throw new ArgumentException($"--threads must be at least 1, got {t}.");
+                if (parse.GetValue(threads) is int t && (t < 1 || t > Environment.ProcessorCount))
+                    throw new ArgumentException($"--threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
                 TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) ?? 1 });
                 settings.Validate();
                 if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException)
             {
-                Console.Error.WriteLine("error: " + ex.Message);
-                return Task.FromResult(2);
+                throw new ConfigurationException(ex.Message);
             }
-            return Task.FromResult(Execute(settings, directory, ct));
-        });
+            RequireMemory(settings);
+            string directory = OutputFolder.Check(parse.GetValue(output) ?? Path.Combine("runs", isQuick ? "dominant-subspace-quick" : "dominant-subspace"));
+            return Execute(settings, directory, ct);
+        }));
         return command;
+    }
+
+    // The MLP d-w-w-C, its Hessian subset, and k Lanczos vectors of the parameter count (with room for the solver's
+    // basis); the data is at most 3 × 32 × 32 floats a sample.
+    private static void RequireMemory(DominantSubspaceSettings s)
+    {
+        double d = s.Dataset is null ? s.InputDimension : 3 * 32 * 32;
+        double samples = s.Dataset is null ? s.Samples : (double)s.Samples * s.Classes;
+        double parameters = (d + 1) * s.Width + (s.Width + 1.0) * s.Width + (s.Width + 1.0) * s.Classes;
+        if (s.EffectiveRank > parameters)
+            throw new ConfigurationException($"--rank {s.EffectiveRank} exceeds the network's {parameters:F0} parameters (--width {s.Width}).");
+        double vectors = 4.0 * s.EffectiveRank + 20;
+        MemoryBudget.Require(8 * (parameters * (8 + vectors) + samples * (d + s.Width * 4.0)),
+            $"dominant-subspace with --width {s.Width}, --rank {s.EffectiveRank} and {samples:F0} samples");
     }
 
     private static int Execute(DominantSubspaceSettings settings, string directory, CancellationToken ct)
@@ -97,14 +113,10 @@ public static class DominantSubspaceCommand
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or InvalidOperationException)
         {
-            Console.Error.WriteLine("error: " + ex.Message);
-            return 2;
+            throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
         }
         if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
-        {
-            Console.Error.WriteLine($"error: the {settings.BaseName} warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
-            return 1;
-        }
+            throw new ConfigurationException($"the {settings.BaseName} warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
         Directory.CreateDirectory(directory);
         WriteCsv(Path.Combine(directory, "losses.csv"), result);
         WriteAlignmentCsv(Path.Combine(directory, "alignment.csv"), result);
@@ -112,7 +124,7 @@ public static class DominantSubspaceCommand
         DominantSubspacePlots.Alignment(Path.Combine(directory, "alignment.png"), result);
         DominantSubspacePlots.Sharpness(Path.Combine(directory, "sharpness.png"), result);
         var report = Report(result);
-        File.WriteAllText(Path.Combine(directory, "report.md"), report);
+        AtomicFile.WriteText(Path.Combine(directory, "report.md"), report);
         Console.WriteLine(report);
         Console.WriteLine($"wrote {Path.GetFullPath(directory)}");
         return 0;
@@ -175,7 +187,7 @@ public static class DominantSubspaceCommand
         var b = new StringBuilder("arm,step,loss\n");
         foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
             foreach (var (step, loss) in a.Losses) b.Append(CultureInfo.InvariantCulture, $"{a.Name},{step},{loss:R}\n");
-        File.WriteAllText(path, b.ToString());
+        AtomicFile.WriteText(path, b.ToString());
     }
 
     private static void WriteAlignmentCsv(string path, StudyResult r)
@@ -186,6 +198,6 @@ public static class DominantSubspaceCommand
             foreach (var x in a.Alignment)
                 b.Append(CultureInfo.InvariantCulture,
                     $"{a.Name},{x.Step},{x.Loss:R},{x.Alignment:R},{string.Join(",", x.Eigenvalues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{x.Products}\n");
-        File.WriteAllText(path, b.ToString());
+        AtomicFile.WriteText(path, b.ToString());
     }
 }

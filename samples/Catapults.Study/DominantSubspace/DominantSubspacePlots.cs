@@ -64,6 +64,6 @@ public static class DominantSubspacePlots
         plot.XLabel("step");
         plot.YLabel(yLabel);
         plot.ShowLegend(legend);
-        plot.SavePng(path, Width, Height);
+        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
     }
 }

@@ -5,6 +5,7 @@ using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Subspaces;
 using Catapults.ML.Training;
+using Catapults.Study.Infrastructure;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -101,12 +102,44 @@ public static class DominantSubspaceStudy
         using var trainer = new Trainer(model, new TrainingOptions
         {
             LearningRate = s.LearningRate, BatchSize = s.BatchSize, MaxSteps = steps, ShuffleSeed = s.Seed + offset,
-            FullLossEvery = s.BatchSize is null ? 0 : 1, UpdateTransform = transform,
+            FullLossEvery = s.BatchSize is null ? 0 : 1, UpdateTransform = transform is null ? null : new GuardedTransform(transform),
             OptimizerSettings = new OptimizerOptions { SharpnessAwareRadius = s.SamRadius },
         });
-        var result = trainer.Run(data, new ITrainingObserver[] { losses, alignment }, ct);
+        var result = trainer.Run(data, new ITrainingObserver[] { losses, new GuardedObserver(alignment) }, ct);
         var records = alignment.Records.Select(r => r with { Step = r.Step + offset }).ToList();
         return new ArmResult(name, losses.Points, records, result.Outcome, result.FinalTrainingLoss, transform?.Refreshes ?? 0, transform?.HessianProducts ?? 0);
+    }
+
+    // The eigenspace and χ_k solves fail inside libtorch once the weights blow up: those failures end the arm as
+    // diverged, like a non-finite loss, instead of ending the study.
+    private sealed class GuardedObserver(ITrainingObserver inner) : ITrainingObserver
+    {
+        public void OnTrainingStarted(TrainingContext context) =>
+            Finite.Guard(context.Model, 0, "the Hessian eigen-solve", () => { inner.OnTrainingStarted(context); return 0; });
+
+        public void OnBeforeStep(StepContext step) =>
+            Finite.Guard(step.Training.Model, step.Step, "the Hessian eigen-solve", () => { inner.OnBeforeStep(step); return 0; });
+
+        public void OnStepCompleted(StepRecord record, TrainingContext context) =>
+            Finite.Guard(context.Model, record.Step + 1, "the Hessian eigen-solve", () => { inner.OnStepCompleted(record, context); return 0; });
+
+        public void OnTrainingCompleted(TrainingResult result, TrainingContext context)
+        {
+            try
+            {
+                inner.OnTrainingCompleted(result, context);
+            }
+            catch (Exception ex) when (Finite.IsNonFiniteFailure(ex))
+            {
+                // The final record is left out; the arm's outcome is already decided.
+            }
+        }
+    }
+
+    private sealed class GuardedTransform(IUpdateTransform inner) : IUpdateTransform
+    {
+        public void Transform(StepContext step, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, IReadOnlyList<Tensor> updates) =>
+            Finite.Guard(step.Training.Model, step.Step, "the dominant-subspace eigen-solve", () => { inner.Transform(step, parameters, updates); return 0; });
     }
 
     private sealed class LossRecorder(int offset) : ITrainingObserver

@@ -66,14 +66,31 @@ public static class FeatureStrengthCommand
             try
             {
                 settings.Validate();
-                if (processes < 1) throw new ArgumentException($"--parallel must be at least 1, got {processes}.");
+                // Each cell is a process of its own: more of them than cores only contend for the CPUs.
+                if (processes < 1 || processes > Environment.ProcessorCount)
+                    throw new ArgumentException($"--parallel must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {processes}.");
             }
             catch (ArgumentException ex)
             {
                 Console.Error.WriteLine("error: " + ex.Message);
                 return 2;
             }
-            return await RunSweepAsync(settings, directory, processes, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Infrastructure.OutputFolder.Check(directory);
+                return await RunSweepAsync(settings, directory, processes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Infrastructure.ConfigurationException ex)
+            {
+                Console.Error.WriteLine("error: " + ex.Message);
+                return 2;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Writing the sweep's files failed (a full disk, no permission); the message names the path.
+                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
+                return 2;
+            }
         });
         return command;
     }

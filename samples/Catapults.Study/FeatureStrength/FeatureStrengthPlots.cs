@@ -59,7 +59,7 @@ internal static class FeatureStrengthPlots
         plot.XLabel("log₁₀ γ (feature-learning strength)");
         plot.YLabel("log₁₀ η (raw SGD learning rate)");
         plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(path, Width, Height);
+        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
         return true;
     }
 
@@ -94,7 +94,7 @@ internal static class FeatureStrengthPlots
         plot.XLabel("step t");
         plot.YLabel(smoothing > 1 ? $"log₁₀ batch loss (mean of {smoothing} steps)" : "log₁₀ batch loss");
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Width, Height);
+        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
         return true;
     }
 
@@ -119,7 +119,7 @@ internal static class FeatureStrengthPlots
         plot.XLabel("τ = η t / (W γ^(2/L))");
         plot.YLabel("log₁₀ held-out loss");
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, Width, Height);
+        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
         return true;
     }
 

@@ -41,6 +41,12 @@ internal sealed record FeatureStrengthSettings
 
     public int Depth => HiddenLayers + 1;
 
+    /// <summary>The widest network a cell may train (its N × N hidden layers and their Adam-free SGD state).</summary>
+    public const int MaxWidth = 16384;
+
+    /// <summary>The most γ values a sweep may hold (each is tens of cells).</summary>
+    public const int MaxGammas = 1000;
+
     public double[] Gammas()
     {
         double decades = Math.Log10(GammaMax / GammaMin);
@@ -96,9 +102,13 @@ internal sealed record FeatureStrengthSettings
         if (HiddenLayers < 1) throw new ArgumentException($"--hidden-layers must be at least 1, got {HiddenLayers}.");
         if (Steps < 1) throw new ArgumentException($"--steps must be at least 1, got {Steps}.");
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {BatchSize}.");
+        if (Width > MaxWidth) throw new ArgumentException($"--width must be at most {MaxWidth} (a cell's network must fit in memory many times over), got {Width}.");
+        if (HiddenLayers > 64) throw new ArgumentException($"--hidden-layers must be at most 64, got {HiddenLayers}.");
         if (!(GammaMin > 0) || !(GammaMax >= GammaMin))
             throw new ArgumentException($"--gamma-min and --gamma-max must satisfy 0 < min ≤ max, got {GammaMin} and {GammaMax}.");
         if (GammasPerDecade < 1) throw new ArgumentException($"--gammas-per-decade must be at least 1, got {GammasPerDecade}.");
+        if (Math.Log10(GammaMax / GammaMin) * GammasPerDecade + 1 > MaxGammas)
+            throw new ArgumentException($"--gamma-min, --gamma-max and --gammas-per-decade give more than {MaxGammas} values of γ; narrow the range or the density.");
         if (!(LevelSpacingDecades > 0)) throw new ArgumentException($"--eta-spacing must be positive, got {LevelSpacingDecades}.");
         if (!(DecadesBelowFirstStable >= 0)) throw new ArgumentException($"--decades-below must be ≥ 0, got {DecadesBelowFirstStable}.");
         if (!(SlopeFitExclusionDecades >= 0)) throw new ArgumentException($"--fit-exclude-decades must be ≥ 0, got {SlopeFitExclusionDecades}.");

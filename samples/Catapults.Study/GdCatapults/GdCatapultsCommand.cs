@@ -36,6 +36,8 @@ public static class GdCatapultsCommand
             int recordEvery = parse.GetValue(record) ?? 5;
             if (raiseCount < 1) throw new ConfigurationException($"--raises must be at least 1, got {raiseCount}.");
             if (phaseSteps < 2) throw new ConfigurationException($"--phase-steps must be at least 2, got {phaseSteps}.");
+            if ((long)phaseSteps * (raiseCount + 2L) > int.MaxValue)
+                throw new ConfigurationException($"--phase-steps {phaseSteps} × (--raises {raiseCount} + 2) steps is more than a run can count ({int.MaxValue}).");
             if (!(raiseFactor > 1) || !double.IsFinite(raiseFactor)) throw new ConfigurationException($"--raise-factor must be above 1, got {raiseFactor}.");
             Cli.PositiveRate(initialFraction, "--initial-fraction");
             if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
@@ -113,8 +115,9 @@ public static class GdCatapultsCommand
         {
             int next = record.Step + 1;
             if (next % phase != 0 || Milestones.Count >= raises) return;
-            var crit = CriticalLearningRate.Compute(context.Model, inputs).Value;
-            if (!double.IsFinite(crit) || crit <= 0) return;
+            var crit = Finite.Guard(context.Model, next, "the critical rate of a raise", () => CriticalLearningRate.Compute(context.Model, inputs)).Value;
+            if (!double.IsFinite(crit)) throw new NonFiniteValueException(next, $"the critical rate of the raise at step {next} is {crit}");
+            if (crit <= 0) return;
             double rate = factor * crit;
             Schedule.LearningRate = rate;
             Milestones.Add(new Milestone(next, rate));

@@ -8,19 +8,34 @@ namespace Catapults.Study.Infrastructure;
 
 /// <summary>
 /// A run's checkpoint in <c>checkpoint/</c>: weights (weights.safetensors), optimiser state (optimizer.bin, TorchSharp's
-/// state-dict format), state.json (next step, divergence reference loss, recorded rows, wall time so far) and the
-/// files of the run's <see cref="ICheckpointedObserver"/>s. Written to a temporary folder and renamed, so a kill while
-/// writing leaves the previous checkpoint intact.
+/// state-dict format), the files of the run's <see cref="ICheckpointedObserver"/>s and, last, state.json (next step,
+/// divergence reference loss, recorded rows, wall time so far, and the size and SHA-256 of every other file). Written to
+/// a temporary folder and renamed; the previous checkpoint stays as <c>checkpoint.old</c>, so a kill while writing, or a
+/// checkpoint damaged later, falls back to it.
 /// </summary>
 public static class Checkpoint
 {
+    /// <summary>The name of the checkpoint folder inside a run directory.</summary>
+    public const string FolderName = "checkpoint";
+
+    private const string StateFile = "state.json";
+
     /// <summary>The state kept besides the tensors.</summary>
-    public sealed record State(int Step, double? ReferenceLoss, double WallSeconds, IReadOnlyList<StepRow> Rows);
+    /// <param name="Step">Updates made (the next step to run).</param>
+    /// <param name="ReferenceLoss">The trainer's divergence reference.</param>
+    /// <param name="WallSeconds">Training time so far.</param>
+    /// <param name="Rows">The rows of steps.csv recorded so far; the last one is at <paramref name="Step"/>.</param>
+    public sealed record State(int Step, double? ReferenceLoss, double WallSeconds, IReadOnlyList<StepRow> Rows)
+    {
+        /// <summary>Size and SHA-256 of the checkpoint's other files (null in checkpoints of older versions, which are not trusted).</summary>
+        public IReadOnlyDictionary<string, FileDigest>? Files { get; init; }
+    }
 
     /// <summary>The checkpoint folder of a run directory.</summary>
-    public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, "checkpoint");
+    public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, FolderName);
 
     /// <summary>Writes the checkpoint of <paramref name="model"/> and <paramref name="optimizer"/>.</summary>
+    /// <exception cref="IOException">A file could not be written; the message names it. The previous checkpoint is kept.</exception>
     public static void Save(string runDirectory, NetworkModule model, optim.Optimizer optimizer, State state,
         IEnumerable<ICheckpointedObserver> observers)
     {
@@ -28,20 +43,31 @@ public static class Checkpoint
         string temporary = final + ".tmp";
         if (Directory.Exists(temporary)) Directory.Delete(temporary, true);
         Directory.CreateDirectory(temporary);
-        Weights.ToSafetensors(model).Write(Path.Combine(temporary, "weights.safetensors"));
+        AtomicFile.Write(Path.Combine(temporary, "weights.safetensors"), Weights.ToSafetensors(model).Write);
         if (optimizer is TorchSharp.Modules.OptimizerHelper helper)
-            helper.save_state_dict(Path.Combine(temporary, "optimizer.bin"));
+            AtomicFile.Write(Path.Combine(temporary, "optimizer.bin"), stream =>
+            {
+                using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+                helper.save_state_dict(writer);
+            });
         foreach (var observer in observers) observer.SaveState(temporary);
-        File.WriteAllText(Path.Combine(temporary, "state.json"), JsonSerializer.Serialize(state, StudyJson.Options));
+        var files = FileDigest.OfFolder(temporary, StateFile);
+        AtomicFile.WriteText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state with { Files = files }, StudyJson.Options));
         string old = final + ".old";
-        if (Directory.Exists(old)) Directory.Delete(old, true);
-        if (Directory.Exists(final)) Directory.Move(final, old);
+        if (Directory.Exists(final))
+        {
+            if (Directory.Exists(old)) Directory.Delete(old, true);
+            Directory.Move(final, old);
+        }
         Directory.Move(temporary, final);
-        if (Directory.Exists(old)) Directory.Delete(old, true);
     }
 
-    /// <summary>Whether <paramref name="runDirectory"/> holds a complete checkpoint.</summary>
-    public static bool Exists(string runDirectory) => CompleteFolder(runDirectory) is not null;
+    /// <summary>Whether <paramref name="runDirectory"/> holds a checkpoint (complete or not: <see cref="Load"/> verifies it).</summary>
+    public static bool Exists(string runDirectory)
+    {
+        string final = FolderOf(runDirectory);
+        return new[] { final, final + ".old" }.Any(f => File.Exists(Path.Combine(f, StateFile)));
+    }
 
     /// <summary>Removes the checkpoint and anything a killed <see cref="Save"/> left behind.</summary>
     public static void Delete(string runDirectory)
@@ -51,17 +77,60 @@ public static class Checkpoint
             if (Directory.Exists(folder)) Directory.Delete(folder, true);
     }
 
-    // A kill between Save's two renames leaves only the previous checkpoint, under its .old name.
-    private static string? CompleteFolder(string runDirectory)
+    /// <summary>
+    /// Restores weights, optimiser state and the observers' state from the newest checkpoint that verifies (checksums,
+    /// and a step in 1..<see cref="RunConfig.MaxSteps"/> on the record grid of <paramref name="config"/> that matches its
+    /// rows), and returns the rest.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No checkpoint verifies; the message names the file at fault.</exception>
+    public static State Load(string runDirectory, RunConfig config, NetworkModule model, optim.Optimizer optimizer, IReadOnlyList<ICheckpointedObserver> observers)
     {
         string final = FolderOf(runDirectory);
-        return new[] { final, final + ".old" }.FirstOrDefault(f => File.Exists(Path.Combine(f, "state.json")));
+        var problems = new List<string>();
+        foreach (var folder in new[] { final, final + ".old" })
+        {
+            if (!Directory.Exists(folder)) continue;
+            string? problem = Verify(folder, config, out var state);
+            if (problem is not null)
+            {
+                problems.Add(problem);
+                continue;
+            }
+            Restore(folder, model, optimizer, observers);
+            return state!;
+        }
+        throw new InvalidDataException(problems.Count == 0
+            ? $"{final} holds no checkpoint."
+            : $"no usable checkpoint: {string.Join("; ", problems)}.");
     }
 
-    /// <summary>Restores weights, optimiser state and the observers' state, and returns the rest.</summary>
-    public static State Load(string runDirectory, NetworkModule model, optim.Optimizer optimizer, IEnumerable<ICheckpointedObserver> observers)
+    private static string? Verify(string folder, RunConfig config, out State? state)
     {
-        string folder = CompleteFolder(runDirectory) ?? throw new InvalidDataException($"{FolderOf(runDirectory)} holds no complete checkpoint.");
+        state = null;
+        string path = Path.Combine(folder, StateFile);
+        try
+        {
+            state = StudyJson.Read<State>(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message.ReplaceLineEndings(" ").TrimEnd('.');
+        }
+        if (state.Files is not { Count: > 0 } files) return $"{path} lists no file checksums";
+        if (state.Step < 1 || state.Step > config.MaxSteps || state.Step % config.RecordEvery != 0)
+            return $"{path}: step {state.Step} is not a recorded step in 1..{config.MaxSteps} (the budget)";
+        if (state.Rows is not { Count: > 0 } rows || rows[^1].Step != state.Step)
+            return $"{path}: the recorded rows do not end at step {state.Step}";
+        for (int i = 1; i < rows.Count; i++)
+            if (rows[i].Step <= rows[i - 1].Step) return $"{path}: the recorded rows are not in step order";
+        if (state.ReferenceLoss is double reference && !(reference > 0 && double.IsFinite(reference)))
+            return $"{path}: the reference loss {reference} is not a positive number";
+        if (!(state.WallSeconds >= 0)) return $"{path}: the wall time {state.WallSeconds} is not a non-negative number";
+        return FileDigest.Verify(folder, files);
+    }
+
+    private static void Restore(string folder, NetworkModule model, optim.Optimizer optimizer, IReadOnlyList<ICheckpointedObserver> observers)
+    {
         string weights = Path.Combine(folder, "weights.safetensors");
         try
         {
@@ -73,8 +142,17 @@ public static class Checkpoint
         }
         string optimizerFile = Path.Combine(folder, "optimizer.bin");
         if (optimizer is TorchSharp.Modules.OptimizerHelper helper && File.Exists(optimizerFile))
-            helper.load_state_dict(optimizerFile);
+        {
+            try
+            {
+                using var reader = new BinaryReader(File.OpenRead(optimizerFile));
+                helper.load_state_dict(reader);
+            }
+            catch (Exception ex) when (ex is EndOfStreamException or IOException or ArgumentException or InvalidOperationException)
+            {
+                throw new InvalidDataException($"{optimizerFile} does not hold this run's optimiser state ({ex.Message.ReplaceLineEndings(" ")}).", ex);
+            }
+        }
         foreach (var observer in observers) observer.RestoreState(folder);
-        return StudyJson.Read<State>(Path.Combine(folder, "state.json"));
     }
 }

@@ -25,13 +25,16 @@ public sealed class CheckpointedDiagnostics(DiagnosticsObserver inner) : ICheckp
     public void OnTrainingStarted(TrainingContext context) => Inner.OnTrainingStarted(context);
 
     /// <inheritdoc />
-    public void OnBeforeStep(StepContext step) => Inner.OnBeforeStep(step);
+    public void OnBeforeStep(StepContext step) =>
+        Finite.Guard(step.Training.Model, step.Step, "the diagnostics (batch critical rate)", () => { Inner.OnBeforeStep(step); return 0; });
 
     /// <inheritdoc />
-    public void OnStepCompleted(StepRecord record, TrainingContext context) => Inner.OnStepCompleted(record, context);
+    public void OnStepCompleted(StepRecord record, TrainingContext context) =>
+        Finite.Guard(context.Model, record.Step + 1, "the diagnostics (probe-set spectrum)", () => { Inner.OnStepCompleted(record, context); return 0; });
 
     /// <inheritdoc />
-    public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => Inner.OnTrainingCompleted(result, context);
+    public void OnTrainingCompleted(TrainingResult result, TrainingContext context) =>
+        Finite.Guard(context.Model, result.Steps, "the diagnostics (final record)", () => { Inner.OnTrainingCompleted(result, context); return 0; }, checkWeights: false);
 
     /// <inheritdoc />
     public void SaveState(string folder)
@@ -41,7 +44,7 @@ public sealed class CheckpointedDiagnostics(DiagnosticsObserver inner) : ICheckp
         var tensors = new List<SafetensorsTensor>();
         if (state.ProbeWarmStart is { } probe) tensors.Add(ToSafetensor(ProbeTensor, probe));
         if (state.CriticalRateWarmStart is { } critical) tensors.Add(ToSafetensor(CriticalTensor, critical));
-        new SafetensorsFile(tensors).Write(Path.Combine(folder, WarmStartsFile));
+        AtomicFile.Write(Path.Combine(folder, WarmStartsFile), new SafetensorsFile(tensors).Write);
     }
 
     /// <inheritdoc />

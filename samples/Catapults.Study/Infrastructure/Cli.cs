@@ -24,6 +24,19 @@ public static class Cli
                 Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + " Rerun without --resume to start the run over.");
                 return Task.FromResult(ConfigurationException.ExitCode);
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A file the command writes or reads could not be (a full disk, a folder without permission, a path
+                // through a file); the .NET message names the path.
+                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
+                return Task.FromResult(ConfigurationException.ExitCode);
+            }
+            catch (System.Runtime.InteropServices.ExternalException ex)
+            {
+                // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
+                Console.Error.WriteLine("error: libtorch failed: " + Finite.FirstLine(ex.Message));
+                return Task.FromResult(1);
+            }
             catch (OperationCanceledException)
             {
                 Console.Error.WriteLine("cancelled; rerun with --resume to continue from the last checkpoint.");

@@ -70,9 +70,10 @@ public sealed class CommonOptions
         return new NetworkChoice(architecture, width, bias ? true : noBias ? false : defaultBias);
     }
 
-    /// <summary>The output folder.</summary>
+    /// <summary>The output folder, checked: it can be created and written.</summary>
+    /// <exception cref="ConfigurationException">--out cannot be used; the message says why.</exception>
     public string OutputFor(ParseResult parse, string experiment) =>
-        parse.GetValue(Output) ?? Path.Combine("runs", parse.GetValue(Quick) ? experiment + "-quick" : experiment);
+        OutputFolder.Check(parse.GetValue(Output) ?? Path.Combine("runs", parse.GetValue(Quick) ? experiment + "-quick" : experiment));
 
     /// <summary>Steps between checkpoints: the option, else <paramref name="fallback"/>; validated against <paramref name="recordEvery"/> (checkpoints are taken at recorded steps).</summary>
     public int CheckpointEveryFor(ParseResult parse, int recordEvery, int fallback)
@@ -83,11 +84,14 @@ public sealed class CommonOptions
         return every;
     }
 
+    /// <summary>The most seeds an experiment takes: each is a run of its own, so more would not finish in any reasonable time.</summary>
+    public const int MaxSeeds = 1000;
+
     /// <summary>Seeds 0..k−1, validated.</summary>
     public int SeedCount(ParseResult parse, int fallback)
     {
         int k = parse.GetValue(Seeds) ?? fallback;
-        if (k < 1) throw new ConfigurationException($"--seeds must be at least 1, got {k}.");
+        if (k < 1 || k > MaxSeeds) throw new ConfigurationException($"--seeds must be in 1..{MaxSeeds}, got {k}.");
         return k;
     }
 
@@ -95,7 +99,9 @@ public sealed class CommonOptions
     public int? ConfigureThreads(ParseResult parse)
     {
         int? threads = parse.GetValue(Threads) ?? 1;
-        if (threads is < 1) throw new ConfigurationException($"--threads must be at least 1, got {threads}.");
+        // More libtorch threads than cores only contend (100,000 of them hung the process).
+        if (threads < 1 || threads > Environment.ProcessorCount)
+            throw new ConfigurationException($"--threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {threads}.");
         TorchRuntime.Configure(new RuntimeOptions { Threads = threads });
         return threads;
     }

@@ -29,5 +29,9 @@ public sealed record DataSettings
         if (TrainCount < 1) throw new ConfigurationException($"--n-train must be at least 1, got {TrainCount}.");
         if (TestCount < 1) throw new ConfigurationException($"--n-test must be at least 1, got {TestCount}.");
         if (InputDimension < 4) throw new ConfigurationException($"--input-dimension must be at least 4, got {InputDimension}.");
+        // The synthetic tasks are drawn as float32 tensors (inputs and targets, plus a copy while they are made); an
+        // image is at most 3 × 64 × 64 floats after the loaders' resizing.
+        double perSample = Dataset is "rank2" or "rank4" ? 2.0 * (InputDimension + 1) : 3 * 64 * 64;
+        MemoryBudget.Require(4 * perSample * ((double)TrainCount + TestCount), $"--n-train {TrainCount} and --n-test {TestCount} of {Dataset}");
     }
 }

@@ -32,7 +32,7 @@ public sealed class MarkdownReport(string title)
     public string Write(string directory)
     {
         string path = Path.Combine(directory, "report.md");
-        File.WriteAllText(path, _text.ToString());
+        AtomicFile.WriteText(path, _text.ToString());
         return path;
     }
 

@@ -68,7 +68,7 @@ public static class Plots
         plot.XLabel(xLabel);
         plot.YLabel(logY ? $"log₁₀ {yLabel}" : yLabel);
         plot.ShowLegend(Alignment.UpperRight);
-        plot.SavePng(path, width ?? Width, height ?? Height);
+        Save(plot, path, width ?? Width, height ?? Height);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ public static class Plots
             Enumerable.Range(0, rows).Select(p => (rows - 1 - p).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         plot.Title(title);
         plot.Axes.Margins(0, 0);
-        plot.SavePng(path, size + 80, size);
+        Save(plot, path, size + 80, size);
     }
 
     /// <summary>Joins PNG panels into one image, top to bottom (or left to right), and deletes the panels.</summary>
@@ -109,7 +109,11 @@ public static class Plots
         }
         using var image = surface.Snapshot();
         using var encoded = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 90);
-        using (var file = File.Create(path)) encoded.SaveTo(file);
+        AtomicFile.WriteBytes(path, encoded.ToArray());
         foreach (var p in panels) File.Delete(p);
     }
+
+    /// <summary>Writes <paramref name="plot"/> as a PNG atomically (a kill or a full disk never leaves half an image).</summary>
+    public static void Save(Plot plot, string path, int width, int height) =>
+        AtomicFile.WriteBytes(path, plot.GetImageBytes(width, height, ImageFormat.Png));
 }

@@ -21,11 +21,12 @@ public sealed class CriticalRateProbe(Tensor inputs, LossKind loss = LossKind.Me
     {
         try
         {
-            var r = CriticalLearningRate.Compute(model, inputs, loss);
+            var r = Finite.Guard(model, step, "the critical-rate eigen-solve", () => CriticalLearningRate.Compute(model, inputs, loss));
             return new double?[] { r.Sharpness, r.Value };
         }
-        catch (Exception ex) when (ex is ArithmeticException or InvalidOperationException)
+        catch (InvalidOperationException)
         {
+            // A solve that does not converge on finite values leaves the cell empty (non-finite ones end the run in Guard).
             return new double?[] { null, null };
         }
     }
@@ -41,7 +42,7 @@ public sealed class AlignmentProbe(TensorDataset test, Tensor reference) : IStep
     public IReadOnlyList<double?> Measure(NetworkModule model, int step)
     {
         using var scope = torch.NewDisposeScope();
-        double a = AgopAlignment.Cosine(Agop.Compute(model, test), reference);
-        return new double?[] { double.IsFinite(a) ? a : null };
+        double? a = Finite.Guard(model, step, "the AGOP alignment", () => Finite.OrNull(() => AgopAlignment.Cosine(Agop.Compute(model, test), reference)));
+        return new double?[] { a };
     }
 }

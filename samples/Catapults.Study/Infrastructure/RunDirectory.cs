@@ -47,35 +47,68 @@ public static class RunDirectory
     }
 
     /// <summary>Writes config.json.</summary>
-    public static void WriteConfig(string directory, RunConfig config) => StudyJson.Write(Path.Combine(directory, "config.json"), config);
+    public static void WriteConfig(string directory, RunConfig config) => _ = StudyJson.Write(Path.Combine(directory, "config.json"), config);
 
-    /// <summary>Writes steps.csv, events.json, model.safetensors, data.safetensors (synthetic tasks) and, last, summary.json (its presence marks a finished run); removes the checkpoint.</summary>
-    public static void WriteResults(RunOutcome outcome, NetworkModule model, StudyData data, IReadOnlyList<string> extraColumns)
+    /// <summary>
+    /// Writes steps.csv, events.json, model.safetensors, data.safetensors (synthetic tasks) and, last, summary.json
+    /// (its presence marks a finished run) with the size and checksum of every other file; each file is written
+    /// atomically. Then removes the checkpoint. Returns the summary as written.
+    /// </summary>
+    /// <exception cref="IOException">A file could not be written (e.g. the disk is full); the message names it.</exception>
+    public static RunSummary WriteResults(RunOutcome outcome, NetworkModule model, StudyData data, IReadOnlyList<string> extraColumns)
     {
         string dir = outcome.Directory;
-        WriteSteps(Path.Combine(dir, "steps.csv"), outcome.Rows, extraColumns);
-        StudyJson.Write(Path.Combine(dir, "events.json"), outcome.Events);
-        Weights.ToSafetensors(model, new Dictionary<string, string>
+        var files = new Dictionary<string, FileDigest>(StringComparer.Ordinal);
+        string observers = ObserverFolder(dir);
+        if (Directory.Exists(observers))
+            foreach (var (name, digest) in FileDigest.OfFolder(observers)) files["observers/" + name] = digest;
+        files["steps.csv"] = WriteSteps(Path.Combine(dir, "steps.csv"), outcome.Rows, extraColumns);
+        files["events.json"] = StudyJson.Write(Path.Combine(dir, "events.json"), outcome.Events);
+        files["model.safetensors"] = AtomicFile.Write(Path.Combine(dir, "model.safetensors"), Weights.ToSafetensors(model, new Dictionary<string, string>
         {
             ["architecture"] = outcome.Config.Architecture,
             ["parameterization"] = outcome.Config.Parameterization,
             ["names"] = "parameter names of NetworkModule.TrainableParameters(); raw weights (the parameterisation's scale is applied in the forward pass)",
-        }).Write(Path.Combine(dir, "model.safetensors"));
-        if (data.IsSynthetic && !File.Exists(Path.Combine(dir, "data.safetensors")))
+        }).Write);
+        if (data.IsSynthetic)
         {
-            new SafetensorsFile(new[]
+            files["data.safetensors"] = AtomicFile.Write(Path.Combine(dir, "data.safetensors"), new SafetensorsFile(new[]
             {
                 SafetensorsTensor.FromSingles("train.x", data.Train.Features.shape, Weights.ToSingles(data.Train.Features)),
                 SafetensorsTensor.FromSingles("train.y", data.Train.Targets.shape, Weights.ToSingles(data.Train.Targets)),
                 SafetensorsTensor.FromSingles("test.x", data.Test.Features.shape, Weights.ToSingles(data.Test.Features)),
                 SafetensorsTensor.FromSingles("test.y", data.Test.Targets.shape, Weights.ToSingles(data.Test.Targets)),
-            }, new Dictionary<string, string> { ["dataset"] = data.Name }).Write(Path.Combine(dir, "data.safetensors"));
+            }, new Dictionary<string, string> { ["dataset"] = data.Name }).Write);
         }
-        StudyJson.Write(Path.Combine(dir, "summary.json"), outcome.Summary);
+        // config.json is left out: gd-catapults rewrites it after the run with the realised milestones, and
+        // EnsureSameConfig reads and compares it whenever the run is read back.
+        var summary = outcome.Summary with { Files = files };
+        StudyJson.Write(Path.Combine(dir, "summary.json"), summary);
         Checkpoint.Delete(dir);
+        return summary;
     }
 
-    /// <summary>Reads a finished run back (for a resumed sweep).</summary>
+    /// <summary>
+    /// Whether <paramref name="directory"/> holds a finished run that can be trusted: summary.json reads and every
+    /// file it lists has the size and checksum written with it. Returns what is wrong, or null.
+    /// </summary>
+    public static string? VerifyFinished(string directory)
+    {
+        RunSummary summary;
+        try
+        {
+            summary = StudyJson.Read<RunSummary>(Path.Combine(directory, "summary.json"));
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message.ReplaceLineEndings(" ").TrimEnd('.');
+        }
+        if (summary.Files is not { Count: > 0 } files) return $"{Path.Combine(directory, "summary.json")} lists no file checksums (written by an older version?)";
+        return FileDigest.Verify(directory, files);
+    }
+
+    /// <summary>Reads a finished run back (for a resumed sweep); call <see cref="VerifyFinished"/> first.</summary>
+    /// <exception cref="InvalidDataException">A file does not hold what it should; the message names it.</exception>
     public static RunOutcome Read(string directory)
     {
         var config = StudyJson.Read<RunConfig>(Path.Combine(directory, "config.json"));
@@ -86,7 +119,7 @@ public static class RunDirectory
 
     private const string Header = "step,learning_rate,batch_loss,train_loss,test_loss";
 
-    private static void WriteSteps(string path, IReadOnlyList<StepRow> rows, IReadOnlyList<string> extra)
+    private static FileDigest WriteSteps(string path, IReadOnlyList<StepRow> rows, IReadOnlyList<string> extra)
     {
         var text = new StringBuilder(Header);
         foreach (var c in extra) text.Append(',').Append(c);
@@ -98,17 +131,31 @@ public static class RunDirectory
             foreach (var v in r.Extra) text.Append(',').Append(Format(v));
             text.Append('\n');
         }
-        File.WriteAllText(path, text.ToString());
+        return AtomicFile.WriteText(path, text.ToString());
     }
 
     private static List<StepRow> ReadSteps(string path)
     {
         var rows = new List<StepRow>();
-        foreach (var line in File.ReadLines(path).Skip(1))
+        int number = 1;
+        try
         {
-            var f = line.Split(',');
-            rows.Add(new StepRow(int.Parse(f[0], CultureInfo.InvariantCulture), Parse(f[1]) ?? double.NaN, Parse(f[2]),
-                Parse(f[3]) ?? double.NaN, Parse(f[4]) ?? double.NaN, f.Skip(5).Select(Parse).ToList()));
+            foreach (var line in File.ReadLines(path).Skip(1))
+            {
+                number++;
+                var f = line.Split(',');
+                if (f.Length < 5) throw new FormatException($"{f.Length} fields, expected at least 5");
+                rows.Add(new StepRow(int.Parse(f[0], CultureInfo.InvariantCulture), Parse(f[1]) ?? double.NaN, Parse(f[2]),
+                    Parse(f[3]) ?? double.NaN, Parse(f[4]) ?? double.NaN, f.Skip(5).Select(Parse).ToList()));
+            }
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidDataException($"{path}: line {number} cannot be read ({ex.Message}).", ex);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path} cannot be read ({ex.Message}).", ex);
         }
         return rows;
     }

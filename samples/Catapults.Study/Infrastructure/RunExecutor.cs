@@ -60,18 +60,31 @@ public sealed class RunHooks
 public static class RunExecutor
 {
     /// <summary>Runs (or resumes, or reads back) <paramref name="config"/> on <paramref name="data"/> in <paramref name="directory"/>.</summary>
+    /// <exception cref="ConfigurationException">The configuration does not fit the data as loaded (checked before anything is written).</exception>
     public static RunOutcome Run(RunConfig config, StudyData data, string directory, bool resume, RunHooks? hooks = null, CancellationToken cancellationToken = default)
     {
+        Validate(config, data);
         hooks ??= new RunHooks();
         if (resume && !hooks.Resumable)
             throw new InvalidOperationException("The run has observers whose state is not checkpointed, so it cannot resume; implement ICheckpointedObserver.");
         if (resume && File.Exists(Path.Combine(directory, "summary.json")))
         {
             RunDirectory.EnsureSameConfig(directory, config, hooks.Schedule is not null);
-            var finished = RunDirectory.Read(directory);
-            string observerFolder = RunDirectory.ObserverFolder(directory);
-            foreach (var observer in hooks.Checkpointed) observer.RestoreState(observerFolder);
-            return finished;
+            // A finished run is trusted only when every file matches the checksums written with it; otherwise it is
+            // trained again from the start (its checkpoint, if a kill left one, is dropped with it).
+            if (RunDirectory.VerifyFinished(directory) is string problem)
+            {
+                Console.WriteLine($"{config.Label}: {problem}; the finished run is not trusted and is run again.");
+                resume = false;
+            }
+            else
+            {
+                var finished = RunDirectory.Read(directory);
+                string observerFolder = RunDirectory.ObserverFolder(directory);
+                foreach (var observer in hooks.Checkpointed) observer.RestoreState(observerFolder);
+                Checkpoint.Delete(directory);
+                return finished;
+            }
         }
         bool canResume = resume && Checkpoint.Exists(directory);
         if (canResume) RunDirectory.EnsureSameConfig(directory, config, hooks.Schedule is not null);
@@ -80,24 +93,12 @@ public static class RunExecutor
         RunDirectory.WriteConfig(directory, config);
 
         using var model = CreateModel(config, data);
-        var options = new TrainingOptions
-        {
-            Loss = Enum.Parse<LossKind>(config.Loss),
-            Optimizer = Enum.Parse<OptimizerKind>(config.Optimizer),
-            OptimizerSettings = config.Momentum is double m ? new OptimizerOptions { Momentum = m } : new OptimizerOptions(),
-            LearningRate = config.LearningRate,
-            Schedule = hooks.Schedule ?? config.Schedule(),
-            BatchSize = config.BatchSize,
-            MaxSteps = config.MaxSteps,
-            TargetLoss = config.TargetLoss,
-            FullLossEvery = config.TargetLoss is null ? 0 : config.RecordEvery,
-            ShuffleSeed = config.Seed,
-        };
+        var options = ToTrainingOptions(config, hooks.Schedule);
         using var trainer = new Trainer(model, options);
         var recorder = new Recorder(config, data, directory, trainer, model, hooks);
         if (canResume)
         {
-            var state = Checkpoint.Load(directory, model, trainer.Optimizer, hooks.Checkpointed);
+            var state = Checkpoint.Load(directory, config, model, trainer.Optimizer, hooks.Checkpointed);
             trainer.ResumeAt(state.Step, state.ReferenceLoss);
             recorder.Restore(state);
         }
@@ -108,9 +109,87 @@ public static class RunExecutor
         return recorder.Finish(result);
     }
 
+    /// <summary>
+    /// Checks every run of an experiment against the data as loaded (its effective n, after class balancing), before
+    /// the first one starts: batch sizes, probe indices, training options, memory, and that no two runs share a label
+    /// (and so a directory).
+    /// </summary>
+    /// <exception cref="ConfigurationException">A run does not fit; the message names the option.</exception>
+    public static void ValidatePlan(IReadOnlyList<RunConfig> configs, StudyData data)
+    {
+        foreach (var config in configs) Validate(config, data);
+        var shared = configs.GroupBy(c => c.Label, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (shared is not null)
+            throw new ConfigurationException(
+                $"two runs would share the label {shared.Key} and its directory (batch sizes {string.Join(" and ", shared.Select(c => c.BatchSize))} with n = {data.Train.Count}); list each configuration once.");
+    }
+
+    /// <summary>Checks one run against the data as loaded; see <see cref="ValidatePlan"/>.</summary>
+    /// <exception cref="ConfigurationException">The run does not fit; the message names the option.</exception>
+    public static void Validate(RunConfig config, StudyData data)
+    {
+        int n = data.Train.Count;
+        if (config.BatchSize < 1 || config.BatchSize > n)
+            throw new ConfigurationException($"batch size {config.BatchSize} must be in 1..{n} (n, the training set size as loaded{(n != config.Data.TrainCount ? $"; --n-train {config.Data.TrainCount} gave {n} after class balancing" : "")}).");
+        if (config.ProbeIndices.Any(i => i < 0 || i >= n))
+            throw new ConfigurationException($"the probe set of {config.Label} indexes past the {n} training samples as loaded; lower --probe-size or raise --n-train.");
+        try
+        {
+            ToTrainingOptions(config, null).Validate(n);
+        }
+        catch (ArgumentException ex)
+        {
+            string option = ex.ParamName switch
+            {
+                nameof(TrainingOptions.TargetLoss) => "--target-loss",
+                nameof(TrainingOptions.LearningRate) => "--learning-rate",
+                nameof(TrainingOptions.BatchSize) => "--batch-size",
+                nameof(TrainingOptions.MaxSteps) => "--max-steps",
+                _ => config.Label,
+            };
+            throw new ConfigurationException($"{option}: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+        RequireMemory(config, data);
+    }
+
+    // A rough upper bound: weights, gradients and two optimiser moments, the activations of a full-batch pass at the
+    // width (GD, the critical rate at initialisation), and the data. It only has to catch sizes that cannot fit.
+    private static void RequireMemory(RunConfig config, StudyData data)
+    {
+        double d = data.InputShape.Aggregate(1.0, (a, b) => a * b);
+        double outputs = data.OutputCount;
+        double n = data.Train.Count + data.Test.Count;
+        bool fullyConnected = config.Architecture.StartsWith("fcn", StringComparison.Ordinal);
+        double width = config.Width ?? (fullyConnected ? Catapults.ML.Models.ModelFactory.DefaultFullyConnectedWidth : Catapults.ML.Models.ModelFactory.DefaultConvolutionalWidth);
+        double parameters = fullyConnected ? (d + 1) * width + (width + 1) * outputs + 16 * width * width * (Depth(config.Architecture) - 2)
+            : 9 * 20 * width * width + width * outputs;
+        double activations = fullyConnected ? n * width * 3 : Math.Min(n, 256) * width * d;
+        MemoryBudget.Require(4 * (4 * parameters + activations + n * (d + outputs)),
+            $"{config.Architecture} of width {width} on {data.Train.Count} + {data.Test.Count} samples of size {d} (--width, --n-train, --n-test)");
+    }
+
+    private static int Depth(string architecture) =>
+        int.TryParse(architecture.AsSpan(architecture.IndexOf('-') + 1), out int depth) && depth >= 2 ? depth : 2;
+
+    private static TrainingOptions ToTrainingOptions(RunConfig config, ILearningRateSchedule? schedule) => new()
+    {
+        Loss = Enum.Parse<LossKind>(config.Loss),
+        Optimizer = Enum.Parse<OptimizerKind>(config.Optimizer),
+        OptimizerSettings = config.Momentum is double m ? new OptimizerOptions { Momentum = m } : new OptimizerOptions(),
+        LearningRate = config.LearningRate,
+        Schedule = schedule ?? config.Schedule(),
+        BatchSize = config.BatchSize,
+        MaxSteps = config.MaxSteps,
+        TargetLoss = config.TargetLoss,
+        FullLossEvery = config.TargetLoss is null ? 0 : config.RecordEvery,
+        ShuffleSeed = config.Seed,
+    };
+
     /// <summary>The network of <paramref name="config"/> for <paramref name="data"/>.</summary>
+    /// <exception cref="ConfigurationException">The architecture does not exist or does not fit in memory.</exception>
     public static NetworkModule CreateModel(RunConfig config, StudyData data)
     {
+        RequireMemory(config, data);
         try
         {
             return ModelFactory.Create(config.Architecture, new ModelSettings
@@ -166,11 +245,20 @@ public static class RunExecutor
             }
         }
 
+        // A row is recorded only when every value in it is finite: a non-finite one ends the run as diverged
+        // (the trainer catches the exception), so steps.csv never holds Infinity or NaN.
         private void Record(int step, double rate, double? batchLoss)
         {
+            if (!Finite.Parameters(model)) throw new NonFiniteValueException(step, $"the weights after {step} steps are not finite");
             double train = Trainer.EvaluateLoss(model, data.Train, trainer.Options.Loss);
+            if (!double.IsFinite(train)) throw new NonFiniteValueException(step, $"the full training loss after {step} steps is {train}");
             double test = Trainer.EvaluateLoss(model, data.Test, trainer.Options.Loss);
+            if (!double.IsFinite(test)) throw new NonFiniteValueException(step, $"the test loss after {step} steps is {test}");
+            var columns = hooks.Probes.SelectMany(p => p.Columns).ToList();
             var extra = hooks.Probes.SelectMany(p => p.Measure(model, step)).ToList();
+            for (int i = 0; i < extra.Count; i++)
+                if (extra[i] is double v && !double.IsFinite(v))
+                    throw new NonFiniteValueException(step, $"{(i < columns.Count ? columns[i] : "a measurement")} after {step} steps is {v}");
             _rows.Add(new StepRow(step, rate, batchLoss, train, test, extra));
         }
 
@@ -179,9 +267,20 @@ public static class RunExecutor
         public RunOutcome Finish(TrainingResult result)
         {
             bool diverged = result.Diverged;
+            string? divergence = result.Divergence is { } d ? $"step {d.Step}: {d.Reason}" : null;
             if (!diverged && (_rows.Count == 0 || _rows[^1].Step != result.Steps))
-                Record(result.Steps, trainer.Options.EffectiveSchedule().LearningRateAt(Math.Max(0, result.Steps - 1)),
-                    double.IsNaN(_lastBatchLoss) ? null : _lastBatchLoss);
+            {
+                try
+                {
+                    Record(result.Steps, trainer.Options.EffectiveSchedule().LearningRateAt(Math.Max(0, result.Steps - 1)),
+                        double.IsNaN(_lastBatchLoss) ? null : _lastBatchLoss);
+                }
+                catch (NonFiniteValueException ex)
+                {
+                    diverged = true;
+                    divergence = $"step {ex.Step ?? result.Steps}: {ex.Reason}";
+                }
+            }
             var columns = hooks.Probes.SelectMany(p => p.Columns).ToList();
             int sharpness = hooks.SharpnessColumn is null ? -1 : columns.IndexOf(hooks.SharpnessColumn);
             var points = _rows.Where(r => double.IsFinite(r.TrainLoss))
@@ -199,13 +298,13 @@ public static class RunExecutor
             if (!diverged && data.ReferenceAgop is { } reference)
             {
                 using var scope = torch.NewDisposeScope();
-                alignment = AgopAlignment.Cosine(Agop.Compute(model, data.Test), reference);
+                alignment = Finite.OrNull(() => AgopAlignment.Cosine(Agop.Compute(model, data.Test), reference));
             }
             var last = diverged ? null : _rows[^1];
             var summary = new RunSummary
             {
                 Label = config.Label,
-                Outcome = result.Outcome.ToString(),
+                Outcome = diverged ? nameof(TrainingOutcome.Diverged) : result.Outcome.ToString(),
                 Steps = result.Steps,
                 WallSeconds = _previousWall + _clock.Elapsed.TotalSeconds,
                 TrainLoss = last?.TrainLoss,
@@ -215,7 +314,7 @@ public static class RunExecutor
                 AgopAlignment = alignment,
                 Catapults = events.Count,
                 Spikes = detector.Spikes.Count,
-                Divergence = result.Divergence is { } d ? $"step {d.Step}: {d.Reason}" : null,
+                Divergence = divergence,
                 ResumedFromStep = _resumedFrom,
             };
             var outcome = new RunOutcome(directory, config, summary, _rows.ToList(), events);
@@ -225,7 +324,7 @@ public static class RunExecutor
                 Directory.CreateDirectory(observerFolder);
                 foreach (var observer in hooks.Checkpointed) observer.SaveState(observerFolder);
             }
-            RunDirectory.WriteResults(outcome, model, data, columns);
+            outcome = outcome with { Summary = RunDirectory.WriteResults(outcome, model, data, columns) };
             hooks.AfterTraining?.Invoke(model, outcome);
             return outcome;
         }

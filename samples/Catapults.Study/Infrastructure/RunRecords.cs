@@ -50,4 +50,10 @@ public sealed record RunSummary
 
     /// <summary>The checkpoint step an interrupted run was resumed from (the last resume, if several); null: trained in one go.</summary>
     public int? ResumedFromStep { get; init; }
+
+    /// <summary>
+    /// Size and SHA-256 of every other file of the finished run (steps.csv, events.json, the safetensors files and
+    /// observers/), written with it; a run whose files do not match is not trusted when read back.
+    /// </summary>
+    public IReadOnlyDictionary<string, FileDigest>? Files { get; init; }
 }

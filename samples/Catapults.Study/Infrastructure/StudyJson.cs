@@ -15,11 +15,12 @@ public static class StudyJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Writes <paramref name="value"/> to <paramref name="path"/>.</summary>
-    public static void Write<T>(string path, T value) => File.WriteAllText(path, JsonSerializer.Serialize(value, Options));
+    /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically and returns the digest of what was written.</summary>
+    /// <exception cref="IOException">The file could not be written; the message names it.</exception>
+    public static FileDigest Write<T>(string path, T value) => AtomicFile.WriteText(path, JsonSerializer.Serialize(value, Options));
 
     /// <summary>Reads <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is empty or does not hold a <typeparamref name="T"/>; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The file is missing, empty or does not hold a <typeparamref name="T"/>; the message names it.</exception>
     public static T Read<T>(string path)
     {
         try
@@ -29,6 +30,14 @@ public static class StudyJson
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{path} is not valid: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new InvalidDataException($"{path} is missing.", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new InvalidDataException($"{path} cannot be read: {ex.Message}", ex);
         }
     }
 }

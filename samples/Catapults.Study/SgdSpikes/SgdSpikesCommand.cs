@@ -97,12 +97,12 @@ public static class SgdSpikesCommand
         var rates = new StringBuilder("step,learning_rate,eta_crit_batch,lambda_max_batch\n");
         foreach (var c in run.CriticalRates)
             rates.Append(CultureInfo.InvariantCulture, $"{c.Step},{RunDirectory.Format(c.LearningRate)},{RunDirectory.Format(c.Value)},{RunDirectory.Format(c.Sharpness)}\n");
-        File.WriteAllText(Path.Combine(run.Outcome.Directory, "critical-rates.csv"), rates.ToString());
+        AtomicFile.WriteText(Path.Combine(run.Outcome.Directory, "critical-rates.csv"), rates.ToString());
         var projected = new StringBuilder("step,probe_loss," + string.Join(',', Enumerable.Range(1, S).Select(s => $"pl_{s}")) + "," +
                                           string.Join(',', Enumerable.Range(1, S).Select(s => $"pl_perp_{s}")) + "\n");
         foreach (var r in run.Records.Where(r => r.ProjectedLosses.Count > 0))
             projected.Append(CultureInfo.InvariantCulture, $"{r.Step},{RunDirectory.Format(r.ProbeLoss)},{string.Join(',', r.ProjectedLosses.Select(v => RunDirectory.Format(v)))},{string.Join(',', r.OrthogonalLosses.Select(v => RunDirectory.Format(v)))}\n");
-        File.WriteAllText(Path.Combine(run.Outcome.Directory, "projected-losses.csv"), projected.ToString());
+        AtomicFile.WriteText(Path.Combine(run.Outcome.Directory, "projected-losses.csv"), projected.ToString());
     }
 }
 

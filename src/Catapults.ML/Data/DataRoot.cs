@@ -32,6 +32,8 @@ public static class DataRoot
                     "folder that holds the downloaded datasets (README, 'Datasets').");
         }
         var full = Path.GetFullPath(dataRoot);
+        if (File.Exists(full))
+            throw new DirectoryNotFoundException($"The data root '{full}' (from {source}) is a file; expected the folder that holds the datasets.");
         if (!Directory.Exists(full))
             throw new DirectoryNotFoundException($"The data root '{full}' (from {source}) does not exist.");
         return full;
@@ -57,7 +59,14 @@ public static class DataRoot
     /// Checks that <paramref name="directory"/> exists and holds every file in <paramref name="required"/>; the error
     /// names the directory, the missing files, and the whole expected list.
     /// </summary>
-    public static void RequireFiles(string dataset, string directory, IReadOnlyList<string> required, IReadOnlyList<string> expectedFiles)
+    /// <param name="dataset">The dataset's name for the message.</param>
+    /// <param name="directory">The dataset's folder.</param>
+    /// <param name="required">Names that must exist in it.</param>
+    /// <param name="expectedFiles">The whole expected list, for the message.</param>
+    /// <param name="folders">The names of <paramref name="required"/> that are folders; every other one must be a file.</param>
+    /// <exception cref="DatasetFormatException">A file is a folder, or a folder a file.</exception>
+    public static void RequireFiles(string dataset, string directory, IReadOnlyList<string> required, IReadOnlyList<string> expectedFiles,
+        IReadOnlyCollection<string>? folders = null)
     {
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException(
@@ -68,5 +77,25 @@ public static class DataRoot
                 $"{dataset}: missing {string.Join(", ", missing.Select(f => $"'{Path.Combine(directory, f)}'"))}. " +
                 $"Expected '{directory}' to contain: {string.Join(", ", expectedFiles)}.",
                 Path.Combine(directory, missing[0]));
+        foreach (var name in required)
+        {
+            string path = Path.Combine(directory, name);
+            bool folder = folders?.Contains(name) == true;
+            if (folder && !Directory.Exists(path))
+                throw new DatasetFormatException(path, $"{dataset}: '{path}' is a file; expected a folder.");
+            if (!folder) RequireFile(dataset, path);
+        }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="path"/> is a file: a folder in its place gets its own message rather than a
+    /// misleading "missing" or an access error from the first read.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">It is a folder.</exception>
+    /// <exception cref="FileNotFoundException">It does not exist.</exception>
+    public static void RequireFile(string dataset, string path)
+    {
+        if (Directory.Exists(path)) throw new DatasetFormatException(path, $"{dataset}: '{path}' is a folder; expected a file.");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{dataset}: '{path}' does not exist.", path);
     }
 }

@@ -64,5 +64,24 @@ public static class FileFormatSniffer
         return line.Length > 40 ? line[..40] + "…" : line;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> as it may appear in a one-line message: control characters and undecodable bytes
+    /// shown as <c>\xNN</c> (so a binary file is never echoed to a terminal raw), clipped to <paramref name="max"/> characters.
+    /// </summary>
+    public static string Printable(string text, int max = 40)
+    {
+        var b = new StringBuilder();
+        foreach (char c in text)
+        {
+            if (b.Length >= max) return b.Append('…').ToString();
+            if (char.IsControl(c) || c == '\uFFFD') b.Append(c == '\uFFFD' ? "\\x??" : $"\\x{(int)c:X2}");
+            else b.Append(c);
+        }
+        return b.ToString();
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds control characters (other than tabs) or undecodable bytes: read from a binary file.</summary>
+    public static bool LooksBinary(string text) => text.Any(c => (char.IsControl(c) && c != '\t') || c == '\uFFFD');
+
     private static string Hex(ReadOnlySpan<byte> bytes) => string.Join(" ", bytes.ToArray().Select(b => b.ToString("X2")));
 }

@@ -104,68 +104,85 @@ public sealed class Trainer : IDisposable
         double? targetReachedLoss = null;
 
         _model.train();
-        Notify(watchers, o => o.OnTrainingStarted(context));
-
-        while (true)
+        try
         {
-            int step = Step;
-            if (Options.MaxSteps is int maxSteps && step >= maxSteps) break;
-            int epoch = perEpoch is int pe ? step / pe : 0;
-            if (Options.MaxEpochs is int maxEpochs && perEpoch is not null && epoch >= maxEpochs) break;
-            if (cancellationToken.IsCancellationRequested) { outcome = TrainingOutcome.Cancelled; break; }
+            Notify(watchers, o => o.OnTrainingStarted(context));
 
-            StepRecord record;
-            using (var scope = torch.NewDisposeScope())
+            while (true)
             {
-                double lr = schedule.LearningRateAt(step);
-                Optimizers.SetLearningRate(_optimizer, lr);
-                var batch = source.BatchAt(step);
+                int step = Step;
+                if (Options.MaxSteps is int maxSteps && step >= maxSteps) break;
+                int epoch = perEpoch is int pe ? step / pe : 0;
+                if (Options.MaxEpochs is int maxEpochs && perEpoch is not null && epoch >= maxEpochs) break;
+                if (cancellationToken.IsCancellationRequested) { outcome = TrainingOutcome.Cancelled; break; }
 
-                if (watchers.Count > 0)
+                StepRecord record;
+                using (var scope = torch.NewDisposeScope())
                 {
-                    var before = new StepContext(context, step, epoch, lr, batch);
-                    Notify(watchers, o => o.OnBeforeStep(before));
+                    double lr = schedule.LearningRateAt(step);
+                    // libtorch's optimisers take the rate as float32: a larger one fails inside step() with an
+                    // ExternalException, so it ends the run here as a divergence.
+                    if (!(lr >= 0) || !float.IsFinite((float)lr))
+                    {
+                        divergence = new DivergenceInfo(step, lastFinite, double.NaN, $"the learning rate {lr:G4} is not a finite float32 number");
+                        outcome = TrainingOutcome.Diverged;
+                        break;
+                    }
+                    Optimizers.SetLearningRate(_optimizer, lr);
+                    var batch = source.BatchAt(step);
+
+                    if (watchers.Count > 0)
+                    {
+                        var before = new StepContext(context, step, epoch, lr, batch);
+                        Notify(watchers, o => o.OnBeforeStep(before));
+                    }
+
+                    _model.train();
+                    _optimizer.zero_grad();
+                    var output = _model.forward(batch.Features);
+                    var loss = Losses.Compute(Options.Loss, output, batch.Targets);
+                    double lossValue = loss.ToDouble();
+
+                    ReferenceLoss ??= double.IsFinite(lossValue) ? Math.Max(lossValue, 1e-12) : null;
+                    string? reason = !double.IsFinite(lossValue) ? "the batch loss is not finite"
+                        : lossValue > Options.DivergenceFactor * ReferenceLoss ? $"the batch loss exceeds {Options.DivergenceFactor:G3} × the first batch loss ({ReferenceLoss:G4})"
+                        : null;
+                    if (reason is not null)
+                    {
+                        divergence = new DivergenceInfo(step, lastFinite, lossValue, reason);
+                        outcome = TrainingOutcome.Diverged;
+                        break;
+                    }
+                    lastFinite = lossValue;
+
+                    double? fullLoss = fullBatch ? lossValue
+                        : fullLossEvery > 0 && step % fullLossEvery == 0 && source.Dataset is { } data ? FullLoss(data) : null;
+                    if (Options.TargetLoss is double target && fullLoss is double fl && fl <= target)
+                    {
+                        targetReachedLoss = fl;
+                        outcome = TrainingOutcome.TargetLossReached;
+                        break;
+                    }
+
+                    loss.backward();
+                    if (Options.OptimizerSettings.SharpnessAwareRadius is double rho)
+                        TakeGradientAtAscentPoint(rho, batch);
+                    if (Options.UpdateTransform is { } transform)
+                        ApplyTransformedUpdate(transform, new StepContext(context, step, epoch, lr, batch));
+                    else
+                        _optimizer.step();
+
+                    Step = step + 1;
+                    record = new StepRecord(step, epoch, lr, lossValue, batch.Indices, fullLoss);
                 }
-
-                _model.train();
-                _optimizer.zero_grad();
-                var output = _model.forward(batch.Features);
-                var loss = Losses.Compute(Options.Loss, output, batch.Targets);
-                double lossValue = loss.ToDouble();
-
-                ReferenceLoss ??= double.IsFinite(lossValue) ? Math.Max(lossValue, 1e-12) : null;
-                string? reason = !double.IsFinite(lossValue) ? "the batch loss is not finite"
-                    : lossValue > Options.DivergenceFactor * ReferenceLoss ? $"the batch loss exceeds {Options.DivergenceFactor:G3} × the first batch loss ({ReferenceLoss:G4})"
-                    : null;
-                if (reason is not null)
-                {
-                    divergence = new DivergenceInfo(step, lastFinite, lossValue, reason);
-                    outcome = TrainingOutcome.Diverged;
-                    break;
-                }
-                lastFinite = lossValue;
-
-                double? fullLoss = fullBatch ? lossValue
-                    : fullLossEvery > 0 && step % fullLossEvery == 0 && source.Dataset is { } data ? FullLoss(data) : null;
-                if (Options.TargetLoss is double target && fullLoss is double fl && fl <= target)
-                {
-                    targetReachedLoss = fl;
-                    outcome = TrainingOutcome.TargetLossReached;
-                    break;
-                }
-
-                loss.backward();
-                if (Options.OptimizerSettings.SharpnessAwareRadius is double rho)
-                    TakeGradientAtAscentPoint(rho, batch);
-                if (Options.UpdateTransform is { } transform)
-                    ApplyTransformedUpdate(transform, new StepContext(context, step, epoch, lr, batch));
-                else
-                    _optimizer.step();
-
-                Step = step + 1;
-                record = new StepRecord(step, epoch, lr, lossValue, batch.Indices, fullLoss);
+                Notify(watchers, o => o.OnStepCompleted(record, context));
             }
-            Notify(watchers, o => o.OnStepCompleted(record, context));
+        }
+        catch (NonFiniteValueException ex)
+        {
+            // An observer or transform met a non-finite value: the run ends here, like a non-finite loss.
+            divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, double.NaN, ex.Reason);
+            outcome = TrainingOutcome.Diverged;
         }
 
         double? finalLoss = targetReachedLoss;
@@ -182,7 +199,20 @@ public sealed class Trainer : IDisposable
 
         int epochs = perEpoch is int p && p > 0 ? (Step + p - 1) / p : 0;
         var result = new TrainingResult(outcome, Step, epochs, finalLoss, divergence, clock.Elapsed);
-        Notify(watchers, o => o.OnTrainingCompleted(result, context));
+        try
+        {
+            Notify(watchers, o => o.OnTrainingCompleted(result, context));
+        }
+        catch (NonFiniteValueException ex)
+        {
+            // A final measurement met a non-finite value: the run did not end well after all.
+            result = result with
+            {
+                Outcome = TrainingOutcome.Diverged,
+                FinalTrainingLoss = null,
+                Divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, double.NaN, ex.Reason),
+            };
+        }
         _model.train();
         return result;
     }

@@ -137,8 +137,8 @@ public class CelebAReaderTests
     [Test]
     public void UnknownAttributeListsTheAttributes()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new CelebAReader(_dir, new CelebAOptions { Attribute = "Wavy_Hair" }));
-        Assert.That(ex!.Message, Does.Contain("Wavy_Hair").And.Contain("Bald, Smiling, Young"));
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(_dir, new CelebAOptions { Attribute = "Wavy_Hair" }));
+        Assert.That(ex!.Message, Does.Contain("Wavy_Hair").And.Contain("Bald, Smiling, Young").And.Contain("list_attr_celeba.txt"));
     }
 
     [Test]

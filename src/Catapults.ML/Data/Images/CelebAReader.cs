@@ -42,7 +42,7 @@ public sealed class CelebAReader : IImageDatasetReader
         if (string.IsNullOrWhiteSpace(Options.Attribute))
             throw new ArgumentException("CelebAOptions.Attribute must name an attribute of list_attr_celeba.txt.", nameof(options));
         Directory = Path.GetFullPath(directory);
-        DataRoot.RequireFiles(DatasetName, Directory, [ImageFolder, AttributeFile, PartitionFile], ExpectedFiles);
+        DataRoot.RequireFiles(DatasetName, Directory, [ImageFolder, AttributeFile, PartitionFile], ExpectedFiles, [ImageFolder]);
         if (!System.IO.Directory.Exists(Path.Combine(Directory, ImageFolder)))
             throw new DirectoryNotFoundException($"{DatasetName}: '{Path.Combine(Directory, ImageFolder)}' must be a folder of JPEG images.");
 
@@ -170,7 +170,9 @@ public sealed class CelebAReader : IImageDatasetReader
             throw new DatasetFormatException(path, $"{path}: line 2 (byte {lines.Current.ByteOffset}) should list the attribute names; it is empty.", lines.Current.ByteOffset);
         int column = Array.FindIndex(attributes, a => string.Equals(a, attribute, StringComparison.OrdinalIgnoreCase));
         if (column < 0)
-            throw new ArgumentException($"CelebA has no attribute '{attribute}'; {path} lists: {string.Join(", ", attributes)}.", nameof(attribute));
+            throw new DatasetFormatException(path,
+                $"{path} has no attribute '{FileFormatSniffer.Printable(attribute)}' (CelebAOptions.Attribute); it lists: {FileFormatSniffer.Printable(string.Join(", ", attributes), 400)}.",
+                lines.Current.ByteOffset);
 
         var names = new List<string>(declared);
         var values = new List<int>(declared);
@@ -217,6 +219,11 @@ public sealed class CelebAReader : IImageDatasetReader
             if (!byName.TryAdd(fields[0], fields[1][0] - '0'))
                 throw new DatasetFormatException(path, $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) lists '{fields[0]}' a second time.", line.ByteOffset);
         }
+        var known = names.ToHashSet(StringComparer.Ordinal);
+        var strangers = byName.Keys.Where(n => !known.Contains(n)).ToList();
+        if (strangers.Count > 0)
+            throw new DatasetFormatException(path,
+                $"{path} lists {strangers.Count:N0} image(s) that {AttributeFile} does not, e.g. '{FileFormatSniffer.Printable(strangers[0])}': the two files are from different copies of CelebA.");
         var partitions = new int[names.Length];
         for (int i = 0; i < names.Length; i++)
             if (!byName.TryGetValue(names[i], out partitions[i]))
@@ -228,5 +235,5 @@ public sealed class CelebAReader : IImageDatasetReader
 
     private static string[] Split(string line) => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
-    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+    private static string Clip(string text) => FileFormatSniffer.Printable(text);
 }

@@ -181,10 +181,13 @@ public sealed class Cifar10Reader : IImageDatasetReader
     private static string[] ReadClassNames(string path)
     {
         var names = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        if (names.Any(FileFormatSniffer.LooksBinary))
+            throw new DatasetFormatException(path,
+                $"{path}: expected 10 class names, one per line, found {FileFormatSniffer.DescribeFile(path)}.", 0);
         if (names.Length != 10)
             throw new DatasetFormatException(path,
                 $"{path}: expected 10 class names, one per line, found {names.Length}" +
-                (names.Length == 0 ? $" ({FileFormatSniffer.DescribeFile(path)})." : $": {string.Join(", ", names.Take(12))}."));
+                (names.Length == 0 ? $" ({FileFormatSniffer.DescribeFile(path)})." : $": {FileFormatSniffer.Printable(string.Join(", ", names.Take(12)), 200)}."));
         return names;
     }
 }

@@ -8,6 +8,7 @@ internal static class JpegDecoder
     /// <summary>Decodes <paramref name="path"/>; returns interleaved RGB bytes (height × width × 3).</summary>
     public static (byte[] Rgb, int Width, int Height) DecodeRgb(string path)
     {
+        if (Directory.Exists(path)) throw new DatasetFormatException(path, $"'{path}' is a folder; expected a JPEG image.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Image '{path}' does not exist.", path);
         long length = new FileInfo(path).Length;
         using var codec = SKCodec.Create(path, out var created);

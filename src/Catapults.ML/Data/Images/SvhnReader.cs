@@ -132,6 +132,7 @@ public sealed class SvhnReader : IImageDatasetReader
     {
         string name = FileName(split);
         string path = Path.Combine(Directory, name);
+        if (System.IO.Directory.Exists(path)) DataRoot.RequireFile(DatasetName, path);
         if (!File.Exists(path))
             throw new FileNotFoundException(
                 $"{DatasetName}: missing '{path}' for the {split} split. Expected '{Directory}' to contain: {string.Join(", ", ExpectedFiles)}.", path);

@@ -43,6 +43,7 @@ public sealed class MatFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         path = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(path)) throw new DatasetFormatException(path, $"'{path}' is a folder; expected a MAT-file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"MAT-file '{path}' does not exist.", path);
         string headerText;
         var variables = new List<MatVariable>();

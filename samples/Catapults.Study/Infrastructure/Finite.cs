@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using Catapults.ML.Models;
+using Catapults.ML.Training;
+using TorchSharp;
+
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>
+/// Checks for non-finite values before and after the measurements of a run, so that a run whose weights or spectra
+/// have blown up ends as diverged (<see cref="NonFiniteValueException"/>) instead of failing inside libtorch.
+/// </summary>
+public static class Finite
+{
+    /// <summary>Whether every trainable parameter of <paramref name="model"/> is finite.</summary>
+    public static bool Parameters(NetworkModule model)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return model.TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ToBoolean());
+    }
+
+    /// <summary>The value of <paramref name="measure"/>, or null when it is not finite or cannot be computed (a degenerate matrix).</summary>
+    public static double? OrNull(Func<double> measure)
+    {
+        try
+        {
+            double value = measure();
+            return double.IsFinite(value) ? value : null;
+        }
+        catch (ArithmeticException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Runs a measurement (an eigen-solve, a critical rate) at <paramref name="step"/>. A libtorch failure, or one
+    /// on weights that are no longer finite, is the divergence it comes from: it is rethrown as
+    /// <see cref="NonFiniteValueException"/> naming <paramref name="what"/>.
+    /// </summary>
+    /// <param name="model">The model being measured.</param>
+    /// <param name="step">The step of the measurement.</param>
+    /// <param name="what">What is measured, for the reason.</param>
+    /// <param name="measure">The measurement.</param>
+    /// <param name="checkWeights">Whether non-finite weights end the run before the measurement (off where the measurement itself must run, e.g. to finish a record).</param>
+    public static T Guard<T>(NetworkModule model, int step, string what, Func<T> measure, bool checkWeights = true)
+    {
+        if (checkWeights && !Parameters(model)) throw new NonFiniteValueException(step, $"the weights are not finite at step {step} (before {what})");
+        try
+        {
+            return measure();
+        }
+        catch (Exception ex) when (ex is ExternalException || (ex is InvalidOperationException && IsNonFiniteFailure(ex)))
+        {
+            throw new NonFiniteValueException(step, $"{what} failed at step {step}: {FirstLine(ex.Message)}", ex);
+        }
+        catch (ArithmeticException ex)
+        {
+            throw new NonFiniteValueException(step, $"{what} is not finite at step {step}: {FirstLine(ex.Message)}", ex);
+        }
+    }
+
+    /// <summary>Whether <paramref name="ex"/> reports non-finite values (a solver's own check, or a libtorch error).</summary>
+    public static bool IsNonFiniteFailure(Exception ex) =>
+        ex is ExternalException || ex.Message.Contains("non-finite", StringComparison.OrdinalIgnoreCase)
+        || ex.Message.Contains("NaN", StringComparison.Ordinal) || ex.Message.Contains("infinite", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The first line of a libtorch message (without the C++ frames that follow it).</summary>
+    public static string FirstLine(string message)
+    {
+        string line = message.Split('\n', 2)[0].Trim();
+        return line.Length > 200 ? line[..200] + "…" : line;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Catapults.Study.Infrastructure;
+
+/// <summary>Checks an experiment's output folder (--out) before anything runs, so a bad one is one line, not a trace after the first run.</summary>
+public static class OutputFolder
+{
+    /// <summary>
+    /// Checks that <paramref name="path"/> names a folder that exists or can be created, and that files can be written
+    /// in it (it is created, and a probe file written and removed). Returns the path.
+    /// </summary>
+    /// <exception cref="ConfigurationException">It cannot be used; the message names it and says why.</exception>
+    public static string Check(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new ConfigurationException("--out is empty; give a folder.");
+        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0) throw new ConfigurationException($"--out '{path}' holds characters no path may hold.");
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full)) throw new ConfigurationException($"--out '{path}' is a file; give a folder.");
+        // A path through a file (/etc/hostname/sub) fails to be created with a message that does not say which part is a file.
+        for (string? parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent)) throw new ConfigurationException($"--out '{path}': '{parent}' is a file, not a folder.");
+            if (Directory.Exists(parent)) break;
+        }
+        string probe = Path.Combine(full, ".write-test-" + Environment.ProcessId);
+        try
+        {
+            Directory.CreateDirectory(full);
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new ConfigurationException($"--out '{path}' cannot be written: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+        return path;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Catapults.ML.Training;
+
+/// <summary>
+/// Thrown by an observer, probe or update transform that finds a non-finite value (in the model, a measurement or an
+/// eigen-solve): the <see cref="Trainer"/> catches it and ends the run as <see cref="TrainingOutcome.Diverged"/> with
+/// its step and reason, instead of letting a later libtorch call fail on the same values.
+/// </summary>
+public sealed class NonFiniteValueException : Exception
+{
+    /// <summary>Creates the signal for <paramref name="step"/> with a reason that completes "the run diverged: …".</summary>
+    public NonFiniteValueException(int? step, string reason, Exception? inner = null) : base(reason, inner)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        Step = step;
+        Reason = reason;
+    }
+
+    /// <summary>The step at which the non-finite value was seen; null: the trainer's current step.</summary>
+    public int? Step { get; }
+
+    /// <summary>Why the run diverged (e.g. "the full training loss is not finite").</summary>
+    public string Reason { get; }
+}

@@ -1,0 +1,137 @@
+using Catapults.ML.Data;
+using Catapults.ML.Data.Images;
+using Catapults.ML.Tests.Data.Fixtures;
+
+namespace Catapults.ML.Tests.Data;
+
+/// <summary>
+/// Dataset files a careless copy or a hostile hand could leave: a folder where a file belongs, a binary file where text
+/// belongs, two CelebA lists that disagree. Each must fail with one <see cref="DatasetFormatException"/> that names the
+/// file, never a raw access error, a misleading "missing", or control characters echoed to the terminal.
+/// </summary>
+public sealed class HostileDatasetFileTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void Create() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void Delete() => _temp.Dispose();
+
+    private static void ReplaceWithFolder(string path)
+    {
+        File.Delete(path);
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "inside.txt"), "x");
+    }
+
+    private static void AssertOneLineNaming(Exception ex, string path)
+    {
+        Assert.That(ex.Message, Does.Contain(path));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
+        Assert.That(ex.Message.Any(c => char.IsControl(c)), Is.False, "no control characters in the message");
+    }
+
+    [TestCase("batches.meta.txt")]
+    [TestCase("test_batch.bin")]
+    [TestCase("data_batch_3.bin")]
+    public void CifarFolderWhereAFileBelongsIsNamed(string name)
+    {
+        string dir = DatasetFixtures.WriteCifar(_temp.Path);
+        string path = Path.Combine(dir, name);
+        ReplaceWithFolder(path);
+        var ex = Assert.Throws<DatasetFormatException>(() =>
+        {
+            var reader = new Cifar10Reader(dir);
+            reader.ReadLabels(DatasetSplit.Train);
+            reader.ReadLabels(DatasetSplit.Test);
+        });
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("is a folder"));
+    }
+
+    [Test]
+    public void BinaryCifarMetaFileIsDescribedNotEchoed()
+    {
+        string dir = DatasetFixtures.WriteCifar(_temp.Path);
+        string path = Path.Combine(dir, "batches.meta.txt");
+        var bytes = new byte[2048];
+        new Random(5).NextBytes(bytes);
+        for (int i = 0; i < 9; i++) bytes[100 + i * 200] = (byte)'\n'; // ten "lines", so only the content can give it away
+        File.WriteAllBytes(path, bytes);
+        var ex = Assert.Throws<DatasetFormatException>(() => new Cifar10Reader(dir));
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message.Length, Is.LessThan(path.Length + 200), "the file's content is not echoed");
+    }
+
+    [TestCase("list_attr_celeba.txt")]
+    [TestCase("list_eval_partition.txt")]
+    public void CelebAFolderWhereAListBelongsIsNamed(string name)
+    {
+        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string path = Path.Combine(dir, name);
+        ReplaceWithFolder(path);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir));
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("is a folder"));
+    }
+
+    [Test]
+    public void CelebAImageFolderThatIsAFileIsNamed()
+    {
+        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string path = Path.Combine(dir, "img_align_celeba");
+        Directory.Delete(path, true);
+        File.WriteAllText(path, "not a folder");
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir));
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("expected a folder"));
+    }
+
+    [Test]
+    public void CelebAJpegThatIsAFolderIsNamed()
+    {
+        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string path = Path.Combine(dir, "img_align_celeba", "000001.jpg");
+        ReplaceWithFolder(path);
+        var reader = new CelebAReader(dir);
+        var ex = Assert.Throws<DatasetFormatException>(() => reader.ReadImages(DatasetSplit.Train).ToList());
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("is a folder"));
+    }
+
+    [Test]
+    public void CelebAPartitionListingUnknownImagesIsRefused()
+    {
+        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string path = Path.Combine(dir, "list_eval_partition.txt");
+        File.AppendAllText(path, "999999.jpg 0\n");
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir));
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("999999.jpg").And.Contain("list_attr_celeba.txt"));
+    }
+
+    [Test]
+    public void CelebAAttributeNameWithControlCharactersIsNotEchoedRaw()
+    {
+        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string path = Path.Combine(dir, "list_attr_celeba.txt");
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir, new CelebAOptions { Attribute = "Bea\u001b[2Jrd" }));
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("\\x1B"));
+    }
+
+    [Test]
+    public void SvhnFolderWhereTheMatFileBelongsIsNamed()
+    {
+        string dir = _temp.Combine("svhn");
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, "train_32x32.mat");
+        Directory.CreateDirectory(path);
+        var reader = new SvhnReader(dir);
+        var ex = Assert.Throws<DatasetFormatException>(() => reader.ReadLabels(DatasetSplit.Train));
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("is a folder"));
+    }
+}

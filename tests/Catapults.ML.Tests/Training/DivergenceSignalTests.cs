@@ -1,0 +1,79 @@
+using Catapults.ML.Data;
+using Catapults.ML.Runtime;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Training;
+
+/// <summary>
+/// The trainer ends a run as diverged, with its step and reason, when the rate is beyond float32 or when an observer
+/// signals a non-finite value with <see cref="NonFiniteValueException"/>, instead of failing inside libtorch.
+/// </summary>
+public sealed class DivergenceSignalTests
+{
+    private static TensorDataset Data()
+    {
+        using var g = Seeding.TorchGenerator(3, Seeding.Stream.Data);
+        return new TensorDataset(torch.randn(new long[] { 20, 4 }, generator: g), torch.randn(new long[] { 20, 1 }, generator: g));
+    }
+
+    [TestCase(3.5e38)]
+    [TestCase(1e300)]
+    public void ARateBeyondFloat32DivergesAtItsStep(double rate)
+    {
+        using var data = Data();
+        using var net = Nets.Linear(4, bias: true);
+        var schedule = new MilestoneSchedule(0.01, new[] { (3, rate) });
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, Schedule = schedule, MaxSteps = 10 });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Steps, Is.EqualTo(3));
+        Assert.That(result.Divergence!.Step, Is.EqualTo(3));
+        Assert.That(result.Divergence.Reason, Does.Contain("float32"));
+    }
+
+    [Test]
+    public void AnObserverSignalEndsTheRunAsDiverged()
+    {
+        using var data = Data();
+        using var net = Nets.Linear(4, bias: true);
+        var observer = new Signal(5);
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 10 }, new[] { observer });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Steps, Is.EqualTo(5), "the step that completed before the signal counts");
+        Assert.That(result.Divergence!.Step, Is.EqualTo(5));
+        Assert.That(result.Divergence.Reason, Is.EqualTo("the probe is not finite"));
+        Assert.That(result.FinalTrainingLoss, Is.Null);
+        Assert.That(observer.Completed, Is.True, "observers still see the end of the run");
+    }
+
+    [Test]
+    public void ASignalFromTheFinalMeasurementTurnsTheResultDiverged()
+    {
+        using var data = Data();
+        using var net = Nets.Linear(4, bias: true);
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 4 }, new[] { new FinalSignal() });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Steps, Is.EqualTo(4));
+        Assert.That(result.Divergence!.Reason, Is.EqualTo("the final spectrum is not finite"));
+        Assert.That(result.FinalTrainingLoss, Is.Null);
+    }
+
+    private sealed class FinalSignal : ITrainingObserver
+    {
+        public void OnTrainingCompleted(TrainingResult result, TrainingContext context) =>
+            throw new NonFiniteValueException(null, "the final spectrum is not finite");
+    }
+
+    private sealed class Signal(int atUpdates) : ITrainingObserver
+    {
+        public bool Completed { get; private set; }
+
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            if (record.Step + 1 == atUpdates) throw new NonFiniteValueException(atUpdates, "the probe is not finite");
+        }
+
+        public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => Completed = true;
+    }
+}

@@ -1,0 +1,204 @@
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// Run files and checkpoints damaged between two invocations (truncated, emptied, deleted, flipped, edited): a
+/// resume either recovers the uninterrupted result (rerunning a finished run it cannot trust, or falling back to the
+/// previous checkpoint) or stops with one line naming the file. Nothing damaged is ever trusted.
+/// </summary>
+public sealed class DamagedRunFileTests
+{
+    private static readonly RunConfig Config = new()
+    {
+        Experiment = "test", Label = "damaged", Data = new DataSettings { TrainCount = 100, TestCount = 50, InputDimension = 10 },
+        Width = 16, Optimizer = "Momentum", Momentum = 0.9, LearningRate = 0.05, BatchSize = 10, MaxSteps = 120, Seed = 1,
+        RecordEvery = 10, CheckpointEvery = 30,
+    };
+
+    private TempDirectory _temp = null!;
+    private StudyData _data = null!;
+    private string _whole = null!;
+
+    [OneTimeSetUp]
+    public void TrainReference()
+    {
+        _temp = new TempDirectory();
+        _data = StudyData.Load(Config.Data);
+        _whole = _temp.Combine("whole");
+        RunExecutor.Run(Config, _data, _whole, resume: false);
+    }
+
+    [OneTimeTearDown]
+    public void Delete()
+    {
+        _data.Dispose();
+        _temp.Dispose();
+    }
+
+    private static readonly string[] ResultFiles = { "steps.csv", "events.json", "model.safetensors", "data.safetensors", "summary.json" };
+
+    private void AssertSameAsUninterrupted(string dir)
+    {
+        foreach (var file in ResultFiles.Where(f => f != "summary.json"))
+            Assert.That(File.ReadAllBytes(Path.Combine(dir, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(_whole, file))), file);
+        Assert.That(Directory.Exists(Path.Combine(dir, "checkpoint")) || Directory.Exists(Path.Combine(dir, "checkpoint.old")), Is.False);
+    }
+
+    private string Finished()
+    {
+        string dir = _temp.Combine("finished-" + Guid.NewGuid().ToString("N")[..8]);
+        CopyFolder(_whole, dir);
+        return dir;
+    }
+
+    // A run killed at step 100: checkpoints at 90 (checkpoint/) and 60 (checkpoint.old/).
+    private string Killed()
+    {
+        string dir = _temp.Combine("killed-" + Guid.NewGuid().ToString("N")[..8]);
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(Config, _data, dir, resume: false,
+            new RunHooks { Progress = step => { if (step == 100) cancel.Cancel(); } }, cancel.Token));
+        Assert.That(Directory.Exists(Path.Combine(dir, "checkpoint")) && Directory.Exists(Path.Combine(dir, "checkpoint.old")), Is.True);
+        return dir;
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static void Damage(string path, string how)
+    {
+        switch (how)
+        {
+            case "truncate":
+                File.WriteAllBytes(path, File.ReadAllBytes(path)[..(int)(new FileInfo(path).Length * 0.9)]);
+                break;
+            case "empty":
+                File.WriteAllBytes(path, Array.Empty<byte>());
+                break;
+            case "delete":
+                File.Delete(path);
+                break;
+            case "flip":
+                var bytes = File.ReadAllBytes(path);
+                bytes[^5] ^= 0x40;
+                File.WriteAllBytes(path, bytes);
+                break;
+            case "folder":
+                File.Delete(path);
+                Directory.CreateDirectory(path);
+                break;
+            default:
+                throw new ArgumentException(how);
+        }
+    }
+
+    [TestCase("steps.csv", "truncate")]
+    [TestCase("steps.csv", "delete")]
+    [TestCase("model.safetensors", "delete")]
+    [TestCase("model.safetensors", "flip")]
+    [TestCase("data.safetensors", "truncate")]
+    [TestCase("events.json", "empty")]
+    [TestCase("summary.json", "truncate")]
+    [TestCase("steps.csv", "folder")]
+    public void ADamagedFinishedRunIsRunAgain(string file, string how)
+    {
+        string dir = Finished();
+        Damage(Path.Combine(dir, file), how);
+        bool trained = false;
+        var run = RunExecutor.Run(Config, _data, dir, resume: true, new RunHooks { Progress = _ => trained = true });
+        Assert.That(trained, Is.True, "the damaged run was not trusted");
+        Assert.That(run.Summary.ResumedFromStep, Is.Null, "it starts over");
+        AssertSameAsUninterrupted(dir);
+    }
+
+    [Test]
+    public void AnIntactFinishedRunIsReadBackAndAStaleCheckpointDropped()
+    {
+        // What a kill between writing summary.json and removing the checkpoint leaves.
+        string dir = Finished();
+        string killed = Killed();
+        CopyFolder(Path.Combine(killed, "checkpoint"), Path.Combine(dir, "checkpoint"));
+        bool trained = false;
+        var run = RunExecutor.Run(Config, _data, dir, resume: true, new RunHooks { Progress = _ => trained = true });
+        Assert.That(trained, Is.False);
+        Assert.That(run.Summary.Steps, Is.EqualTo(120));
+        AssertSameAsUninterrupted(dir);
+
+        // And once summary.json is damaged too, the run starts over: the stale checkpoint is not trusted either.
+        CopyFolder(Path.Combine(killed, "checkpoint"), Path.Combine(dir, "checkpoint"));
+        Damage(Path.Combine(dir, "summary.json"), "truncate");
+        run = RunExecutor.Run(Config, _data, dir, resume: true);
+        Assert.That(run.Summary.ResumedFromStep, Is.Null);
+        AssertSameAsUninterrupted(dir);
+    }
+
+    [TestCase("optimizer.bin", "truncate")]
+    [TestCase("optimizer.bin", "empty")]
+    [TestCase("weights.safetensors", "delete")]
+    [TestCase("weights.safetensors", "flip")]
+    [TestCase("state.json", "truncate")]
+    [TestCase("weights.safetensors", "folder")]
+    public void ADamagedCheckpointFallsBackToThePreviousOne(string file, string how)
+    {
+        string dir = Killed();
+        Damage(Path.Combine(dir, "checkpoint", file), how);
+        var run = RunExecutor.Run(Config, _data, dir, resume: true);
+        Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(60), "resumed from checkpoint.old");
+        AssertSameAsUninterrupted(dir);
+    }
+
+    [TestCase(-5)]
+    [TestCase(0)]
+    [TestCase(85)]
+    [TestCase(60)]
+    [TestCase(9999)]
+    public void ACheckpointStepOutsideTheRunIsNotTrusted(int step)
+    {
+        string dir = Killed();
+        string state = Path.Combine(dir, "checkpoint", "state.json");
+        File.WriteAllText(state, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(state), "\"step\": 90,", $"\"step\": {step},"));
+        var run = RunExecutor.Run(Config, _data, dir, resume: true);
+        Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(60));
+        Assert.That(run.Summary.Steps, Is.EqualTo(120));
+        AssertSameAsUninterrupted(dir);
+    }
+
+    [Test]
+    public void TwoDamagedCheckpointsNameTheFileInOneLine()
+    {
+        string dir = Killed();
+        Damage(Path.Combine(dir, "checkpoint", "optimizer.bin"), "truncate");
+        Damage(Path.Combine(dir, "checkpoint.old", "weights.safetensors"), "flip");
+        var ex = Assert.Throws<InvalidDataException>(() => RunExecutor.Run(Config, _data, dir, resume: true));
+        Assert.That(ex!.Message, Does.Contain(Path.Combine(dir, "checkpoint", "optimizer.bin")));
+        Assert.That(ex.Message, Does.Contain(Path.Combine(dir, "checkpoint.old", "weights.safetensors")));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
+        Assert.That(File.Exists(Path.Combine(dir, "summary.json")), Is.False, "nothing was finished from a damaged checkpoint");
+    }
+
+    [Test]
+    public void TwoDamagedCheckpointsThroughTheCliGiveOneLine()
+    {
+        string output = _temp.Combine("cli-" + Guid.NewGuid().ToString("N")[..8]);
+        string[] args = { "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1", "--batch-sizes", "10", "--max-steps", "40",
+            "--record-every", "10", "--checkpoint-every", "10", "--out", output };
+        Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
+        string run = Path.Combine(output, "runs", "b10-seed0");
+        // Make it look unfinished, with two damaged checkpoints.
+        File.Delete(Path.Combine(run, "summary.json"));
+        Directory.CreateDirectory(Path.Combine(run, "checkpoint"));
+        File.WriteAllText(Path.Combine(run, "checkpoint", "state.json"), "{\"step\": 20");
+        Directory.CreateDirectory(Path.Combine(run, "checkpoint.old"));
+        File.WriteAllText(Path.Combine(run, "checkpoint.old", "state.json"), "");
+        CliAssert.OneLineError(StudyCli.Run(args.Append("--resume").ToArray()), Path.Combine(run, "checkpoint", "state.json"), "without --resume");
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Catapults.ML.Tests.Data.Fixtures;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// Rates far beyond stability: every run that meets a non-finite value (in the weights, the losses, a measurement or
+/// an eigen-solve) is recorded as diverged with its step and reason, the sweep goes on, and steps.csv never holds
+/// Infinity or NaN.
+/// </summary>
+public sealed class ExtremeRateTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void Create() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void Delete() => _temp.Dispose();
+
+    private static void AssertDivergedRuns(string output, int expected)
+    {
+        var runs = Directory.GetDirectories(Path.Combine(output, "runs"));
+        Assert.That(runs, Has.Length.EqualTo(expected), "every run of the sweep was made");
+        foreach (var run in runs)
+        {
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+            Assert.That(summary.RootElement.GetProperty("outcome").GetString(), Is.EqualTo("Diverged"), run);
+            Assert.That(summary.RootElement.GetProperty("divergence").GetString(), Does.StartWith("step "), run);
+            string steps = File.ReadAllText(Path.Combine(run, "steps.csv"));
+            Assert.That(steps, Does.Not.Contain("Infinity").And.Not.Contain("NaN").And.Not.Contain("∞"), run);
+            Assert.That(Directory.Exists(Path.Combine(run, "checkpoint")), Is.False, run);
+        }
+    }
+
+    [TestCase("3.5e38", TestName = "A rate beyond float32 diverges at step 0")]
+    [TestCase("1e30", TestName = "A rate of 1e30 diverges")]
+    [TestCase("1e15", TestName = "A rate of 1e15 diverges without Infinity rows")]
+    public void BatchSweepRecordsDivergedRuns(string rate)
+    {
+        string output = _temp.Combine("out");
+        var (code, stdout, error) = StudyCli.Run("--learning-rate", rate, "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1",
+            "--batch-sizes", "gd,10", "--max-steps", "30", "--record-every", "5", "--out", output);
+        Assert.That(code, Is.EqualTo(0), stdout + error);
+        AssertDivergedRuns(output, 2);
+    }
+
+    [Test]
+    public void SgdSpikesRecordsADivergedRunWhenTheEigenSolveFails()
+    {
+        string output = _temp.Combine("out");
+        var (code, stdout, error) = StudyCli.Run("sgd-spikes", "--learning-rate", "1e30", "--n-train", "100", "--n-test", "50", "--width", "16",
+            "--probe-size", "20", "--steps", "20", "--out", output);
+        Assert.That(code, Is.EqualTo(0), stdout + error);
+        AssertDivergedRuns(output, 1);
+    }
+
+    [Test]
+    public void GdCatapultsRecordsADivergedRunWhenARaiseOverflows()
+    {
+        string output = _temp.Combine("out");
+        var (code, stdout, error) = StudyCli.Run("gd-catapults", "--raise-factor", "1e39", "--phase-steps", "10", "--n-train", "64", "--n-test", "32",
+            "--width", "16", "--out", output);
+        Assert.That(code, Is.EqualTo(0), stdout + error);
+        AssertDivergedRuns(output, 1);
+    }
+}
