@@ -65,8 +65,6 @@ public static class BatchSweepCommand
             foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
             settings = settings with { ProbeCount = parse.GetValue(probe) ?? preset.ProbeCount };
             if (settings.ProbeCount < 1) throw new ConfigurationException($"--probe-size must be at least 1, got {settings.ProbeCount}.");
-            if (parse.GetValue(rate) is null && settings.RateFraction is null && settings.BatchSizes.All(b => b == 0 || b == dataSettings.TrainCount))
-                throw new ConfigurationException("--batch-sizes has no mini-batch size, so the critical-rate rule has no batches to place η above; give --rate-fraction or --learning-rate.");
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "batch-sweep");
             var network = common.NetworkFor(parse, settings.Width, settings.UseBias);
@@ -94,13 +92,20 @@ public static class BatchSweepCommand
     {
         using var data = StudyData.Load(dataSettings);
         int n = data.Train.Count;
-        var batchSizes = settings.BatchSizes.Select(b => b == 0 ? n : b).Distinct().OrderByDescending(b => b).ToList();
+        // Every run is checked against the data as loaded (n can shrink, e.g. by class balancing) before anything
+        // is measured or written; the learning rate is filled in once it is known.
+        var plan = (from b in settings.BatchSizes.Select(b => b == 0 ? n : b)
+                    from s in Enumerable.Range(0, settings.Seeds)
+                    select Config(settings, dataSettings, network, 1.0, b, n, s, ProbeIndices.Draw(n, Math.Min(settings.ProbeCount, n), s), threads)).ToList();
+        RunExecutor.ValidatePlan(plan, data);
+        var batchSizes = plan.Select(c => c.BatchSize).Distinct().OrderByDescending(b => b).ToList();
+        if (fixedRate is null && settings.RateFraction is null && batchSizes.All(b => b >= n))
+            throw new ConfigurationException($"--batch-sizes has no mini-batch size below n = {n}, so the critical-rate rule has no batches to place η above; give --rate-fraction or --learning-rate.");
         Directory.CreateDirectory(output);
 
         // One η for every run, placed by the critical rates of the seed-0 network at initialisation.
-        var probeConfig = Config(settings, dataSettings, network, 1.0, n, n, 0, Array.Empty<long>(), threads);
         LearningRateChoice rate;
-        using (var model = RunExecutor.CreateModel(probeConfig, data))
+        using (var model = RunExecutor.CreateModel(plan[0] with { Seed = 0 }, data))
         {
             double gdCritical = CriticalLearningRate.Compute(model, data.Train.Features, LossKind.MeanSquaredError).Value;
             var surveys = batchSizes.Select(b => BatchCriticalRates.Measure(model, data.Train, b, 0)).ToList();
@@ -112,10 +117,7 @@ public static class BatchSweepCommand
         foreach (var s in rate.Surveys.Where(s => s.BatchSize < n))
             Console.WriteLine($"  b = {s.BatchSize}: batch η_crit median {s.Median:G4}, 5th percentile {s.Percentile5:G4}; η above it for {s.ShareBelow(rate.LearningRate):P0} of the first epoch's batches");
 
-        var configs = (from b in batchSizes
-                       from s in Enumerable.Range(0, settings.Seeds)
-                       select Config(settings, dataSettings, network, rate.LearningRate, b, n, s, ProbeIndices.Draw(n, Math.Min(settings.ProbeCount, n), s), threads)).ToList();
-        RunExecutor.ValidatePlan(configs, data);
+        var configs = plan.OrderByDescending(c => c.BatchSize).ThenBy(c => c.Seed).Select(c => c with { LearningRate = rate.LearningRate }).ToList();
         var runs = StudyProgress.Run(configs.Select(c => new StudyProgress.Item(c.Label, c.MaxSteps)).ToList(),
             (i, progress) =>
             {
