@@ -15,8 +15,12 @@ namespace Catapults.Study.DominantSubspace;
 /// </summary>
 public static class DominantSubspaceCommand
 {
-    /// <summary>Relative tolerances of the verdict (stated in the report).</summary>
-    public const double StallTolerance = 0.9, PaceTolerance = 1.25;
+    /// <summary>
+    /// The verdict's tolerance, fixed before any run: "within a few percent" is read as 5 %. Dom stalls when its late
+    /// loss stays above (1 − 5 %) × the loss at the switch; Bulk keeps pace when its late loss is at most (1 + 5 %) ×
+    /// the base optimiser's. Over seeds a claim holds only with one standard deviation of room.
+    /// </summary>
+    public const double Tolerance = 0.05;
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -38,14 +42,15 @@ public static class DominantSubspaceCommand
         var refresh = new Option<int?>("--refresh-every") { Description = "Recompute the eigenspace every T steps (default 5)." };
         var record = new Option<int?>("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
         var hessianSamples = new Option<int?>("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
-        var seed = new Option<long?>("--seed") { Description = "Seed (default 0)." };
+        var seed = new Option<long?>("--seed") { Description = "First seed (default 0)." };
+        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 3; quick 1)." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
         var sam = new Option<double?>("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
         var command = new Command("dominant-subspace",
             "SGD, Dom-SGD and Bulk-SGD after a shared SGD warm-up: does training happen in the top-k Hessian eigenspace?")
         {
-            quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed, sam, threads,
+            quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed, seeds, sam, threads,
         };
         command.SetAction(Cli.Guard((parse, ct) =>
         {
@@ -68,6 +73,7 @@ public static class DominantSubspaceCommand
                 RecordEvery = parse.GetValue(record) ?? preset.RecordEvery,
                 HessianSamples = parse.GetValue(hessianSamples) ?? preset.HessianSamples,
                 Seed = parse.GetValue(seed) ?? preset.Seed,
+                Seeds = parse.GetValue(seeds) ?? preset.Seeds,
                 SamRadius = parse.GetValue(sam) ?? preset.SamRadius,
             };
             try
@@ -106,24 +112,30 @@ public static class DominantSubspaceCommand
     private static int Execute(DominantSubspaceSettings settings, string directory, CancellationToken ct)
     {
         TorchRuntime.EnsureLoaded();
-        StudyResult result;
-        try
+        var results = new List<StudyResult>();
+        for (int i = 0; i < settings.Seeds; i++)
         {
-            result = DominantSubspaceStudy.Run(settings, line => Console.WriteLine(line), ct);
+            var perSeed = settings with { Seed = settings.Seed + i };
+            StudyResult result;
+            try
+            {
+                result = DominantSubspaceStudy.Run(perSeed, line => Console.WriteLine($"seed {perSeed.Seed}: {line}"), ct);
+            }
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or InvalidOperationException)
+            {
+                throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
+            }
+            if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
+                throw new ConfigurationException($"the {settings.BaseName} warm-up diverged at η = {settings.LearningRate:G4} (seed {perSeed.Seed}); lower --learning-rate.");
+            results.Add(result);
         }
-        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or InvalidOperationException)
-        {
-            throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
-        }
-        if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
-            throw new ConfigurationException($"the {settings.BaseName} warm-up diverged at η = {settings.LearningRate:G4}; lower --learning-rate.");
         Directory.CreateDirectory(directory);
-        WriteCsv(Path.Combine(directory, "losses.csv"), result);
-        WriteAlignmentCsv(Path.Combine(directory, "alignment.csv"), result);
-        DominantSubspacePlots.Losses(Path.Combine(directory, "loss.png"), result);
-        DominantSubspacePlots.Alignment(Path.Combine(directory, "alignment.png"), result);
-        DominantSubspacePlots.Sharpness(Path.Combine(directory, "sharpness.png"), result);
-        var report = Report(result);
+        WriteCsv(Path.Combine(directory, "losses.csv"), results);
+        WriteAlignmentCsv(Path.Combine(directory, "alignment.csv"), results);
+        DominantSubspacePlots.Losses(Path.Combine(directory, "loss.png"), results[0]);
+        DominantSubspacePlots.Alignment(Path.Combine(directory, "alignment.png"), results[0]);
+        DominantSubspacePlots.Sharpness(Path.Combine(directory, "sharpness.png"), results[0]);
+        var report = Report(results);
         AtomicFile.WriteText(Path.Combine(directory, "report.md"), report);
         Console.WriteLine(report);
         Console.WriteLine($"wrote {Path.GetFullPath(directory)}");
@@ -132,72 +144,100 @@ public static class DominantSubspaceCommand
 
     private static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
-    /// <summary>The markdown report with the verdict.</summary>
-    public static string Report(StudyResult r)
+    private static string MeanSd(IEnumerable<double> values)
     {
-        var s = r.Settings;
-        // Arms come in a fixed order: the base optimiser, its dominant and its bulk projection.
-        var (sgd, dom, bulk) = (r.Arms[0], r.Arms[1], r.Arms[2]);
+        var (mean, sd, _) = Statistics.MeanSd(values.Select(v => (double?)v));
+        return $"{F(mean)} ± {F(sd)}";
+    }
+
+    /// <summary>
+    /// The mean full training loss over an arm's last 20 % of steps (mini-batch losses fluctuate step to step, so
+    /// one final point would be noise); NaN when the arm diverged.
+    /// </summary>
+    private static double Late(ArmResult a)
+    {
+        if (a.Outcome == ML.Training.TrainingOutcome.Diverged || a.Losses.Count == 0) return double.NaN;
+        int tail = Math.Max(1, a.Losses.Count / 5);
+        return a.Losses.Skip(a.Losses.Count - tail).Average(p => p.Loss);
+    }
+
+    /// <summary>The markdown report over all seeds, with the verdicts.</summary>
+    public static string Report(IReadOnlyList<StudyResult> results)
+    {
+        var r0 = results[0];
+        var s = r0.Settings;
         string name = s.BaseName;
-        // Mini-batch losses fluctuate step to step: the verdict compares the mean full training loss over the last
-        // 20% of each arm's steps, not one final point.
-        double Final(ArmResult a)
-        {
-            if (a.Outcome == ML.Training.TrainingOutcome.Diverged || a.Losses.Count == 0) return double.NaN;
-            int tail = Math.Max(1, a.Losses.Count / 5);
-            return a.Losses.Skip(a.Losses.Count - tail).Average(p => p.Loss);
-        }
-        bool stalls = Final(dom) > StallTolerance * r.LossAtSwitch;
-        bool keepsPace = Final(bulk) <= PaceTolerance * Final(sgd);
-        bool sgdTrains = Final(sgd) < StallTolerance * r.LossAtSwitch;
+        // Arms come in a fixed order: the base optimiser, its dominant and its bulk projection.
+        var baseRatio = results.Select(r => Late(r.Arms[0]) / r.LossAtSwitch).ToList();
+        var domRatio = results.Select(r => Late(r.Arms[1]) / r.LossAtSwitch).ToList();
+        var bulkRatio = results.Select(r => Late(r.Arms[2]) / Late(r.Arms[0])).ToList();
+        var (domMean, domSd, _) = Statistics.MeanSd(domRatio.Select(v => (double?)v));
+        var (bulkMean, bulkSd, _) = Statistics.MeanSd(bulkRatio.Select(v => (double?)v));
+        var (baseMean, baseSd, _) = Statistics.MeanSd(baseRatio.Select(v => (double?)v));
+        bool stalls = domMean - domSd >= 1 - Tolerance;
+        bool keepsPace = bulkMean + bulkSd <= 1 + Tolerance;
+        bool trains = baseMean + baseSd < 1 - Tolerance;
         double MeanChi(ArmResult a) => a.Alignment.Count == 0 ? double.NaN : a.Alignment.Average(x => x.Alignment);
+
         var b = new StringBuilder();
         b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
         b.AppendLine();
-        b.AppendLine($"- Data: {r.DataDescription}");
-        b.AppendLine($"- Model: tanh MLP, two hidden layers of width {s.Width}, NTK parameterisation, {r.ParameterCount} parameters");
+        b.AppendLine($"- Data: {r0.DataDescription}");
+        b.AppendLine($"- Model: tanh MLP, two hidden layers of width {s.Width}, NTK parameterisation, {r0.ParameterCount} parameters");
         b.AppendLine($"- Loss: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½); η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}; batch {(s.BatchSize is int bs ? bs.ToString(CultureInfo.InvariantCulture) : "full")}{(s.SamRadius is double rho ? $"; SAM with ρ = {F(rho)}" : "")}");
-        b.AppendLine($"- {s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank}; eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
-        b.AppendLine($"- Wall time {r.WallTime.TotalSeconds:F1} s");
+        b.AppendLine($"- {s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
+        b.AppendLine($"- Seeds {string.Join(", ", results.Select(r => r.Settings.Seed))}; wall time {results.Sum(r => r.WallTime.TotalSeconds):F1} s");
         b.AppendLine();
-        b.AppendLine("| arm | loss at switch | final loss | mean loss, last 20% | last 20% / switch | mean χ_k | final λ_max | outcome | HVPs |");
-        b.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        foreach (var a in r.Arms)
-        {
-            double lambda = a.Alignment.Count == 0 ? double.NaN : a.Alignment[^1].Eigenvalues[0];
-            b.AppendLine($"| {a.Name} | {F(r.LossAtSwitch)} | {F(a.FinalLoss ?? double.NaN)} | {F(Final(a))} | {F(Final(a) / r.LossAtSwitch)} | {F(MeanChi(a))} | {F(lambda)} | {a.Outcome} | {a.HessianProducts} |");
-        }
-        if (r.WarmUp.Alignment.Count > 0)
-            b.AppendLine($"\nDuring the warm-up χ_k went from {F(r.WarmUp.Alignment[0].Alignment)} to {F(r.WarmUp.Alignment[^1].Alignment)} (mean {F(MeanChi(r.WarmUp))}).");
+        b.AppendLine($"| seed | loss at switch | λ_k / λ_k+1 at switch | {name}: late / switch | Dom-{name}: late / switch | Bulk-{name}: late / {name}'s late | wall s |");
+        b.AppendLine("|---|---|---|---|---|---|---|");
+        for (int i = 0; i < results.Count; i++)
+            b.AppendLine($"| {results[i].Settings.Seed} | {F(results[i].LossAtSwitch)} | {F(results[i].OutlierGap)} | {F(baseRatio[i])} | {F(domRatio[i])} | {F(bulkRatio[i])} | {results[i].WallTime.TotalSeconds:F1} |");
+        b.AppendLine($"| mean ± sd | {MeanSd(results.Select(r => r.LossAtSwitch))} | {MeanSd(results.Select(r => r.OutlierGap))} | {MeanSd(baseRatio)} | {MeanSd(domRatio)} | {MeanSd(bulkRatio)} | |");
+        b.AppendLine();
+        b.AppendLine($"The top {s.EffectiveRank + 1} Hessian eigenvalues at the switch (seed {s.Seed}): {string.Join(", ", r0.SwitchEigenvalues.Select(F))}.");
         b.AppendLine();
         b.AppendLine("## Verdict");
         b.AppendLine();
-        b.AppendLine($"Tolerances (on the mean full training loss over each arm's last 20% of steps): Dom-{name} *stalls* when it is above {StallTolerance} × the loss at the switch; Bulk-{name} *keeps pace* when it is at most {PaceTolerance} × {name}'s.");
+        b.AppendLine($"Tolerance {Tolerance:P0}, fixed before the runs, on the mean full training loss over each arm's last 20 % of steps; a claim holds over seeds only with one standard deviation of room.");
         b.AppendLine();
-        b.AppendLine($"- {name} {(sgdTrains ? "keeps reducing the loss" : "barely reduces the loss after the switch (the comparison says little; train longer or raise η)")}: {F(Final(sgd) / r.LossAtSwitch)} of the loss at the switch.");
-        b.AppendLine($"- Dom-{name} {(stalls ? "**stalls**" : "**does not stall**")}: {F(Final(dom) / r.LossAtSwitch)} of the loss at the switch.");
-        b.AppendLine($"- Bulk-{name} {(keepsPace ? $"**keeps pace with {name}**" : $"**falls behind {name}**")}: its late loss is {F(Final(bulk) / Final(sgd))} × {name}'s.");
+        b.AppendLine($"- {name} {(trains ? "keeps reducing the loss" : "barely reduces the loss after the switch, so the comparison says little")}: {MeanSd(baseRatio)} of the loss at the switch.");
+        b.AppendLine($"- Dom-{name} stalls (late loss at least {1 - Tolerance:G3} × the loss at the switch): **{(stalls ? "holds" : "fails")}**, {MeanSd(domRatio)}.");
+        b.AppendLine($"- Bulk-{name} keeps pace with {name} (late loss at most {1 + Tolerance:G3} × {name}'s): **{(keepsPace ? "holds" : "fails")}**, {MeanSd(bulkRatio)}.");
         b.AppendLine();
-        b.AppendLine("Figures: loss.png (loss curves), alignment.png (χ_k of the full-batch gradient), sharpness.png (λ_max against 2/η).");
+        b.AppendLine($"## Seed {s.Seed} in detail");
+        b.AppendLine();
+        b.AppendLine("| arm | loss at switch | final loss | mean loss, last 20% | last 20% / switch | mean χ_k | final λ_max | outcome | HVPs |");
+        b.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var a in r0.Arms)
+        {
+            double lambda = a.Alignment.Count == 0 ? double.NaN : a.Alignment[^1].Eigenvalues[0];
+            b.AppendLine($"| {a.Name} | {F(r0.LossAtSwitch)} | {F(a.FinalLoss ?? double.NaN)} | {F(Late(a))} | {F(Late(a) / r0.LossAtSwitch)} | {F(MeanChi(a))} | {F(lambda)} | {a.Outcome} | {a.HessianProducts} |");
+        }
+        if (r0.WarmUp.Alignment.Count > 0)
+            b.AppendLine($"\nDuring the warm-up χ_k went from {F(r0.WarmUp.Alignment[0].Alignment)} to {F(r0.WarmUp.Alignment[^1].Alignment)} (mean {F(MeanChi(r0.WarmUp))}).");
+        b.AppendLine();
+        b.AppendLine($"Figures (seed {s.Seed}): loss.png (loss curves), alignment.png (χ_k of the full-batch gradient), sharpness.png (λ_max against 2/η).");
         return b.ToString();
     }
 
-    private static void WriteCsv(string path, StudyResult r)
+    private static void WriteCsv(string path, IReadOnlyList<StudyResult> results)
     {
-        var b = new StringBuilder("arm,step,loss\n");
-        foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
-            foreach (var (step, loss) in a.Losses) b.Append(CultureInfo.InvariantCulture, $"{a.Name},{step},{loss:R}\n");
+        var b = new StringBuilder("seed,arm,step,loss\n");
+        foreach (var r in results)
+            foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
+                foreach (var (step, loss) in a.Losses) b.Append(CultureInfo.InvariantCulture, $"{r.Settings.Seed},{a.Name},{step},{loss:R}\n");
         AtomicFile.WriteText(path, b.ToString());
     }
 
-    private static void WriteAlignmentCsv(string path, StudyResult r)
+    private static void WriteAlignmentCsv(string path, IReadOnlyList<StudyResult> results)
     {
-        int k = r.Settings.EffectiveRank;
-        var b = new StringBuilder("arm,step,loss,chi," + string.Join(",", Enumerable.Range(1, k).Select(i => $"lambda{i}")) + ",hvps\n");
-        foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
-            foreach (var x in a.Alignment)
-                b.Append(CultureInfo.InvariantCulture,
-                    $"{a.Name},{x.Step},{x.Loss:R},{x.Alignment:R},{string.Join(",", x.Eigenvalues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{x.Products}\n");
+        int k = results[0].Settings.EffectiveRank;
+        var b = new StringBuilder("seed,arm,step,loss,chi," + string.Join(",", Enumerable.Range(1, k).Select(i => $"lambda{i}")) + ",hvps\n");
+        foreach (var r in results)
+            foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
+                foreach (var x in a.Alignment)
+                    b.Append(CultureInfo.InvariantCulture,
+                        $"{r.Settings.Seed},{a.Name},{x.Step},{x.Loss:R},{x.Alignment:R},{string.Join(",", x.Eigenvalues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{x.Products}\n");
         AtomicFile.WriteText(path, b.ToString());
     }
 }

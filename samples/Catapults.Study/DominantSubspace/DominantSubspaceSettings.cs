@@ -11,14 +11,17 @@ public sealed record DominantSubspaceSettings
     /// <summary>Data root of the image dataset (or CATAPULTS_DATA).</summary>
     public string? DataRoot { get; init; }
 
-    /// <summary>Classes = outputs (synthetic task; for an image dataset the first this many classes). Default 4.</summary>
-    public int Classes { get; init; } = 4;
+    /// <summary>
+    /// Classes = outputs (synthetic task; for an image dataset the first this many classes). Default 10, the shape of
+    /// CIFAR-10 and SVHN, whose Hessians have about one outlier eigenvalue per class.
+    /// </summary>
+    public int Classes { get; init; } = 10;
 
-    /// <summary>Training samples (synthetic) or samples per class (image dataset). Default 256.</summary>
-    public int Samples { get; init; } = 256;
+    /// <summary>Training samples (synthetic) or samples per class (image dataset). Default 1024.</summary>
+    public int Samples { get; init; } = 1024;
 
-    /// <summary>Input dimension of the synthetic task (default 16).</summary>
-    public int InputDimension { get; init; } = 16;
+    /// <summary>Input dimension of the synthetic task (default 32).</summary>
+    public int InputDimension { get; init; } = 32;
 
     /// <summary>Hidden width of each of the two hidden layers (default 64).</summary>
     public int Width { get; init; } = 64;
@@ -27,11 +30,11 @@ public sealed record DominantSubspaceSettings
     public double LearningRate { get; init; } = 0.5;
 
     /// <summary>
-    /// Mini-batch size (default 16; null: full-batch gradient descent). With mini-batches the gradient stays aligned
+    /// Mini-batch size (default 32; null: full-batch gradient descent). With mini-batches the gradient stays aligned
     /// with the top-k eigenspace (χ_k ≈ 1); full-batch GD below the edge of stability converges those directions and
     /// χ_k decays.
     /// </summary>
-    public int? BatchSize { get; init; } = 16;
+    public int? BatchSize { get; init; } = 32;
 
     /// <summary>Plain SGD steps before the switch (default 200).</summary>
     public int WarmUpSteps { get; init; } = 200;
@@ -57,14 +60,20 @@ public sealed record DominantSubspaceSettings
     /// </summary>
     public double? SamRadius { get; init; }
 
-    /// <summary>The base optimiser's name in reports: "SGD", or "SAM" with <see cref="SamRadius"/>.</summary>
-    public string BaseName => SamRadius is null ? "SGD" : "SAM";
+    /// <summary>The base optimiser's name in reports: "SAM" with <see cref="SamRadius"/>, "GD" for full batches, else "SGD".</summary>
+    public string BaseName => SamRadius is not null ? "SAM" : BatchSize is null ? "GD" : "SGD";
+
+    /// <summary>Seeds: the study runs with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, … (default 3).</summary>
+    public int Seeds { get; init; } = 3;
 
     /// <summary>Seed of data, initialisation and batch order (default 0).</summary>
     public long Seed { get; init; }
 
     /// <summary>Small preset for a smoke run.</summary>
-    public static DominantSubspaceSettings Quick => new() { Samples = 128, Width = 32, WarmUpSteps = 60, Steps = 60, RecordEvery = 5 };
+    public static DominantSubspaceSettings Quick => new()
+    {
+        Classes = 4, Samples = 128, InputDimension = 16, Width = 32, BatchSize = 16, WarmUpSteps = 60, Steps = 60, RecordEvery = 5, Seeds = 1,
+    };
 
     /// <summary>The rank in force: <see cref="Rank"/> or the number of outputs.</summary>
     public int EffectiveRank => Rank ?? Classes;
@@ -84,6 +93,7 @@ public sealed record DominantSubspaceSettings
         if (RefreshEvery < 1) throw new ArgumentException($"--refresh-every must be at least 1, got {RefreshEvery}.");
         if (RecordEvery < 1) throw new ArgumentException($"--record-every must be at least 1, got {RecordEvery}.");
         if (SamRadius is double rho && !(rho > 0 && double.IsFinite(rho))) throw new ArgumentException($"--sam-radius must be positive, got {rho}.");
+        if (Seeds < 1 || Seeds > 100) throw new ArgumentException($"--seeds must be in 1..100, got {Seeds}.");
         if (HessianSamples < 1) throw new ArgumentException($"--hessian-samples must be at least 1, got {HessianSamples}.");
     }
 }

@@ -15,9 +15,17 @@ namespace Catapults.Study.DominantSubspace;
 public sealed record ArmResult(string Name, IReadOnlyList<(int Step, double Loss)> Losses, IReadOnlyList<SubspaceAlignmentRecord> Alignment,
     TrainingOutcome Outcome, double? FinalLoss, int Refreshes, long HessianProducts);
 
-/// <summary>The whole study: the shared warm-up and the three arms (SGD, Dom-SGD, Bulk-SGD; or SAM, Dom-SAM, Bulk-SAM), in that order.</summary>
+/// <summary>
+/// One seed of the study: the shared warm-up, the top k + 1 Hessian eigenvalues at the switch (how far the k outliers
+/// stand from the bulk), and the three arms (SGD, Dom-SGD, Bulk-SGD; or SAM, Dom-SAM, Bulk-SAM), in that order.
+/// </summary>
 public sealed record StudyResult(DominantSubspaceSettings Settings, string DataDescription, long ParameterCount, ArmResult WarmUp,
-    double LossAtSwitch, IReadOnlyList<ArmResult> Arms, TimeSpan WallTime);
+    double LossAtSwitch, IReadOnlyList<double> SwitchEigenvalues, IReadOnlyList<ArmResult> Arms, TimeSpan WallTime)
+{
+    /// <summary>λ_k / λ_{k+1} at the switch: the gap between the dominant subspace and the bulk (NaN when unknown).</summary>
+    public double OutlierGap => SwitchEigenvalues.Count > Settings.EffectiveRank && SwitchEigenvalues[Settings.EffectiveRank] != 0
+        ? SwitchEigenvalues[Settings.EffectiveRank - 1] / SwitchEigenvalues[Settings.EffectiveRank] : double.NaN;
+}
 
 /// <summary>Runs the study: SGD for the warm-up, then SGD, Dom-SGD and Bulk-SGD from the same weights.</summary>
 public static class DominantSubspaceStudy
@@ -67,9 +75,13 @@ public static class DominantSubspaceStudy
 
         var warmUp = RunArm("warm-up", model, data, s, null, s.WarmUpSteps, 0, ct);
         if (warmUp.Outcome == TrainingOutcome.Diverged)
-            return new StudyResult(s, description, parameters, warmUp, double.NaN, Array.Empty<ArmResult>(), clock.Elapsed);
+            return new StudyResult(s, description, parameters, warmUp, double.NaN, Array.Empty<double>(), Array.Empty<ArmResult>(), clock.Elapsed);
         double atSwitch = Trainer.EvaluateLoss(model, data, LossKind.MeanSquaredError);
-        progress?.Invoke($"warm-up: {s.WarmUpSteps} SGD steps, loss {atSwitch:G4}");
+        double[] switchEigenvalues;
+        using (var spectrum = HessianEigenspace.Compute(s.WarmUpSteps, model, data.Features, data.Targets, LossKind.MeanSquaredError,
+                   (int)Math.Min(s.EffectiveRank + 1, parameters), new HessianOptions { SubsetSize = s.HessianSamples, SubsetSeed = s.Seed }, null))
+            switchEigenvalues = spectrum.Eigenvalues;
+        progress?.Invoke($"warm-up: {s.WarmUpSteps} {s.BaseName} steps, loss {atSwitch:G4}; Hessian λ_k / λ_k+1 = {switchEigenvalues[^2] / switchEigenvalues[^1]:G3}");
         var snapshot = ParameterVector.ParametersOf(model).Select(p => p.detach().clone()).ToList();
 
         var arms = new List<ArmResult>();
@@ -86,7 +98,7 @@ public static class DominantSubspaceStudy
             progress?.Invoke($"{name}: final loss {arm.FinalLoss:G4} ({arm.Outcome}), {arm.Refreshes} eigenspace refreshes, {arm.HessianProducts} HVPs");
         }
         foreach (var t in snapshot) t.Dispose();
-        return new StudyResult(s, description, parameters, warmUp, atSwitch, arms, clock.Elapsed);
+        return new StudyResult(s, description, parameters, warmUp, atSwitch, switchEigenvalues, arms, clock.Elapsed);
     }
 
     private static ArmResult RunArm(string name, FullyConnectedNetwork model, TensorDataset data, DominantSubspaceSettings s,
