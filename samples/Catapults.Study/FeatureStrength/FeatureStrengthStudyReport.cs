@@ -17,8 +17,6 @@ internal static class FeatureStrengthStudyReport
     public const string RescaledTimeFile = "rescaled-time.png";
     public const string BestLossFile = "best-loss.png";
 
-    private const int Smoothing = 20;
-
     public static IReadOnlyList<string> Write(string directory, FeatureStrengthSettings settings, IReadOnlyList<DepthSweep> depths,
         FeatureStrengthSettings? stairSettings, SweepResult? stairs, TimeSpan wall, TimeSpan cpu, bool childProcesses)
     {
@@ -29,7 +27,7 @@ internal static class FeatureStrengthStudyReport
         if (Plateau(Path.Combine(directory, PlateauFile), depths)) written.Add(PlateauFile);
         if (stairs is not null && Staircase(Path.Combine(directory, StaircaseFile), stairs)) written.Add(StaircaseFile);
         if (RescaledTime(Path.Combine(directory, RescaledTimeFile), depths)) written.Add(RescaledTimeFile);
-        if (BestLoss(Path.Combine(directory, BestLossFile), depths, settings.Steps)) written.Add(BestLossFile);
+        if (BestLoss(Path.Combine(directory, BestLossFile), depths)) written.Add(BestLossFile);
 
         var summary = new
         {
@@ -61,14 +59,11 @@ internal static class FeatureStrengthStudyReport
         foreach (var d in depths)
             foreach (var g in d.Result.Gammas.Where(g => g.Gamma > 1).TakeLast(2))
                 if (BestCell(d.Result, g) is { } cell)
-                {
-                    var ys = RunningMean(cell.BatchLosses, Smoothing);
                     series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}, γ = {g.Gamma:G3}, η = {cell.Cell.LearningRate:G3}"),
-                        Enumerable.Range(0, ys.Length).Select(t => (double)t).ToArray(), ys));
-                }
+                        cell.TestLossSteps.Select(t => (double)t).ToArray(), cell.TestLosses));
         if (series.Count == 0) return false;
-        Plots.Draw(path, "Large γ (rich), rank-2 task: batch loss at the best rate — plateau, then drop", "step t",
-            $"batch loss (mean of {Smoothing} steps)", series, lines: true, logY: true);
+        Plots.Draw(path, "Large γ (rich), rank-2 task: held-out loss at the best rate — plateau, then drop", "step t",
+            "held-out loss", series, lines: true, logY: true);
         return true;
     }
 
@@ -77,18 +72,15 @@ internal static class FeatureStrengthStudyReport
         var series = new List<Series>();
         foreach (var g in stairs.Gammas)
             if (BestCell(stairs, g) is { } cell)
-            {
-                var ys = RunningMean(cell.BatchLosses, Smoothing);
                 series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"γ = {g.Gamma:G3}, η = {cell.Cell.LearningRate:G3} (best)"),
-                    Enumerable.Range(0, ys.Length).Select(t => (double)t).ToArray(), ys));
-            }
+                    cell.TestLossSteps.Select(t => (double)t).ToArray(), cell.TestLosses));
         if (series.Count == 0) return false;
-        double length = series.Max(s => s.X.Count);
+        double length = series.Max(s => s.X.Count == 0 ? 0 : s.X[^1]);
         // The loss once k of the four unit-variance terms are learned: 4 − k.
         foreach (int level in new[] { 3, 2, 1 })
             series.Add(new Series($"loss {level} ({4 - level} of 4 terms learned)", new[] { 0.0, length }, new[] { (double)level, level }));
-        Plots.Draw(path, "Rank-4 task x1 + x1x2 + x1x2x3 + x1x2x3x4, depth 2, large γ: batch loss at the best rate", "step t",
-            $"batch loss (mean of {Smoothing} steps)", series, lines: true, logY: true);
+        Plots.Draw(path, "Rank-4 task x1 + x1x2 + x1x2x3 + x1x2x3x4, depth 2, large γ: held-out loss at the best rate", "step t",
+            "held-out loss", series, lines: true, logY: true);
         return true;
     }
 
@@ -113,22 +105,42 @@ internal static class FeatureStrengthStudyReport
         return true;
     }
 
-    private static bool BestLoss(string path, IReadOnlyList<DepthSweep> depths, int baseSteps)
+    private static bool BestLoss(string path, IReadOnlyList<DepthSweep> depths)
     {
-        var series = new List<Series>();
-        foreach (var d in depths)
+        var plot = new ScottPlot.Plot();
+        bool any = false;
+        for (int i = 0; i < depths.Count; i++)
         {
-            var points = d.Result.Gammas.Where(g => g.BestLoss is not null).ToList();
-            if (points.Count == 0) continue;
-            series.Add(new Series($"L = {d.Depth}, at the γ's budget", points.Select(g => Math.Log10(g.Gamma)).ToArray(),
-                points.Select(g => g.BestLoss!.Value).ToArray()));
-            var common = d.Result.Gammas.Select(g => (g.Gamma, Loss: BestLossAt(d.Result, g.GammaIndex, d.Settings.StepsAt(1.0)))).Where(p => p.Loss is not null).ToList();
-            if (common.Count > 0)
-                series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}, at the common budget {d.Settings.StepsAt(1.0)} steps"),
-                    common.Select(p => Math.Log10(p.Gamma)).ToArray(), common.Select(p => p.Loss!.Value).ToArray()));
+            var d = depths[i];
+            var own = d.Result.Gammas.Where(g => g.BestLoss is > 0).ToList();
+            int common = d.Settings.StepsAt(1.0);
+            var atCommon = d.Result.Gammas.Select(g => (g.Gamma, Loss: BestLossAt(d.Result, g.GammaIndex, common))).Where(p => p.Loss is > 0).ToList();
+            if (own.Count > 0)
+            {
+                var line = plot.Add.ScatterLine(own.Select(g => Math.Log10(g.Gamma)).ToArray(), own.Select(g => Math.Log10(g.BestLoss!.Value)).ToArray());
+                line.Color = Plots.ColorOf(i);
+                line.LineWidth = 2f;
+                line.MarkerSize = 7;
+                line.LegendText = $"L = {d.Depth}, at the γ's own budget";
+                any = true;
+            }
+            if (atCommon.Count > 0)
+            {
+                var line = plot.Add.ScatterLine(atCommon.Select(p => Math.Log10(p.Gamma)).ToArray(), atCommon.Select(p => Math.Log10(p.Loss!.Value)).ToArray());
+                line.Color = Plots.ColorOf(i);
+                line.LineWidth = 1.5f;
+                line.LinePattern = ScottPlot.LinePattern.Dashed;
+                line.MarkerSize = 4;
+                line.LegendText = string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}, at the common budget of {common} steps");
+                any = true;
+            }
         }
-        if (series.Count == 0) return false;
-        Plots.Draw(path, "Best held-out (online) loss over the rates, against γ", "log₁₀ γ", "best held-out loss", series, lines: true, logY: true);
+        if (!any) return false;
+        plot.Title("Best held-out (online) loss over the rates, against γ");
+        plot.XLabel("log₁₀ γ");
+        plot.YLabel("log₁₀ best held-out loss");
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        plot.SavePng(path, 900, 560);
         return true;
     }
 
@@ -178,7 +190,9 @@ internal static class FeatureStrengthStudyReport
                             $"{d.Result.Cells.Count} ({d.Result.Cells.Count(x => x.Diverged)}) | {d.Settings.StepsAt(1)} … {d.Settings.StepsAt(s.GammaMax)} |");
         }
         b.AppendLine();
-        b.AppendLine(c, $"Wall time {wall.TotalSeconds:F1} s; CPU time of the study process {cpu.TotalSeconds:F1} s ({(childProcesses ? "cells ran in child processes, whose CPU time is not included" : "cells ran on its threads, so this is all of it")}).");
+        int executed = depths.Sum(d => d.Result.ExecutedCells) + (stairs?.ExecutedCells ?? 0);
+        int reused = depths.Sum(d => d.Result.ReusedCells) + (stairs?.ReusedCells ?? 0);
+        b.AppendLine(c, $"This invocation trained {executed} cells and reused {reused} from an earlier one (a rerun resumes); wall time {wall.TotalSeconds:F1} s; CPU time of the study process {cpu.TotalSeconds:F1} s ({(childProcesses ? "cells ran in child processes, whose CPU time is not included" : "cells ran on its threads, so this is all of it")}).");
         b.AppendLine();
         b.AppendLine("## η* and best loss per depth");
         b.AppendLine();
@@ -211,27 +225,14 @@ internal static class FeatureStrengthStudyReport
             b.AppendLine(caption);
             b.AppendLine();
         }
-        Figure(PlateauFile, $"Rank-2 task, the two largest γ of each depth at their best lattice rate: batch loss (running mean of {Smoothing} steps) — a plateau near the initial loss, then a drop.");
-        Figure(StaircaseFile, "Rank-4 task at depth 2 and large γ: batch loss at the best rate, with the levels 3, 2, 1 reached after learning one, two, three of the four terms.");
+        Figure(PlateauFile, $"Rank-2 task, the two largest γ of each depth at their best lattice rate: held-out loss — a plateau near the initial loss, then a drop.");
+        Figure(StaircaseFile, "Rank-4 task at depth 2 and large γ: held-out loss at the best rate, with the levels 3, 2, 1 reached after learning one, two, three of the four terms.");
         Figure(RescaledTimeFile, "Held-out loss of every rich-side γ at its best lattice rate against τ = η t / (N γ^(2/L)); the paper finds large-γ trajectories alike up to this rescaling of time.");
         Figure(BestLossFile, "Best held-out loss over the rates against γ, per depth: at each γ's own budget (which grows with γ), and at the common budget steps(γ = 1), which removes the budget's confound.");
         return b.ToString();
 
         string F(double? v) => v is double x ? x.ToString("G3", c) : "—";
         string Dev(SlopeVerdict v) => v.Deviation is double x ? x.ToString("+0.00;-0.00", c) : "—";
-    }
-
-    private static double[] RunningMean(IReadOnlyList<double> values, int window)
-    {
-        var result = new double[values.Count];
-        double sum = 0;
-        for (int i = 0; i < values.Count; i++)
-        {
-            sum += values[i];
-            if (i >= window) sum -= values[i - window];
-            result[i] = sum / Math.Min(i + 1, window);
-        }
-        return result;
     }
 
     private static void Save(string path, string text, List<string> written)
