@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Catapults.ML.Scaling;
 using Catapults.Study.Infrastructure;
+using SkiaSharp;
 
 namespace Catapults.Study.FeatureStrength;
 
@@ -84,24 +85,50 @@ internal static class FeatureStrengthStudyReport
         return true;
     }
 
+    /// <summary>One panel per depth, stacked: held-out loss of each rich-side γ at its best lattice rate against τ.</summary>
     private static bool RescaledTime(string path, IReadOnlyList<DepthSweep> depths)
     {
-        var series = new List<Series>();
+        var panels = new List<(DepthSweep Depth, List<SweepCellResult> Cells)>();
         foreach (var d in depths)
         {
-            var rule = d.Settings.CellTemplate().Scaling();
             double band = d.Settings.SlopeFitExclusionDecades;
-            foreach (var g in d.Result.Gammas.Where(g => g.Gamma > 1 && Math.Log10(g.Gamma) >= band - 1e-9))
-                if (BestCell(d.Result, g) is { } cell)
-                {
-                    double scale = cell.Cell.LearningRate / rule.LearningRate(1.0, cell.Cell.Gamma);
-                    series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}, γ = {g.Gamma:G3}"),
-                        cell.TestLossSteps.Select(t => t * scale).ToArray(), cell.TestLosses));
-                }
+            var cells = d.Result.Gammas.Where(g => g.Gamma > 1 && Math.Log10(g.Gamma) >= band - 1e-9)
+                .Select(g => BestCell(d.Result, g)).OfType<SweepCellResult>().ToList();
+            if (cells.Count > 0) panels.Add((d, cells));
         }
-        if (series.Count == 0) return false;
-        Plots.Draw(path, "Large γ: held-out loss at the best rate against rescaled time", "τ = η t / (N γ^(2/L))", "held-out loss",
-            series, lines: true, logY: true);
+        if (panels.Count == 0) return false;
+        const int panelWidth = 900, panelHeight = 380;
+        using var canvasBitmap = new SKBitmap(panelWidth, panelHeight * panels.Count);
+        using var canvas = new SKCanvas(canvasBitmap);
+        canvas.Clear(SKColors.White);
+        for (int p = 0; p < panels.Count; p++)
+        {
+            var (d, cells) = panels[p];
+            var rule = d.Settings.CellTemplate().Scaling();
+            var plot = new ScottPlot.Plot();
+            for (int i = 0; i < cells.Count; i++)
+            {
+                var cell = cells[i];
+                double scale = cell.Cell.LearningRate / rule.LearningRate(1.0, cell.Cell.Gamma);
+                var points = cell.TestLossSteps.Zip(cell.TestLosses).Where(q => q.Second > 0 && double.IsFinite(q.Second)).ToArray();
+                var line = plot.Add.ScatterLine(points.Select(q => q.First * scale).ToArray(), points.Select(q => Math.Log10(q.Second)).ToArray());
+                line.Color = Plots.ColorOf(i);
+                line.LineWidth = 1.5f;
+                line.MarkerSize = 0;
+                line.LegendText = string.Create(CultureInfo.InvariantCulture, $"γ = {cell.Cell.Gamma:G3}, η = {cell.Cell.LearningRate:G3}");
+            }
+            plot.Title(string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}: held-out loss at the best rate against rescaled time"));
+            plot.XLabel("τ = η t / (N γ^(2/L))");
+            plot.YLabel("log₁₀ held-out loss");
+            plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+            // Panels are drawn one by one and stacked, so each depth keeps its own axes.
+            using var panel = SKBitmap.Decode(plot.GetImage(panelWidth, panelHeight).GetImageBytes(ScottPlot.ImageFormat.Png, 100));
+            canvas.DrawBitmap(panel, 0, p * panelHeight);
+        }
+        canvas.Flush();
+        using var image = SKImage.FromBitmap(canvasBitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        using (var file = File.Create(path)) data.SaveTo(file);
         return true;
     }
 
