@@ -63,11 +63,11 @@ internal sealed record FeatureStrengthSettings
     public FeatureStrengthSettings ForDepth(int depth) => this with { HiddenLayers = depth - 1, Depths = new[] { depth }, Staircase = false };
 
     /// <summary>
-    /// The step budget of a cell at <paramref name="gamma"/>: T₀ · (L/2) · (1 + g · log₁₀ max(1, γ)). Why it grows:
-    /// in the rich regime the network starts at a saddle (the centred output is 0 and the target needs weights that
-    /// move ∝ γ^(1/L)), and the plateau before the drop lengthens with depth and with log γ (a saddle escape from a
-    /// relative scale ∝ γ^(−1/L) takes time ∝ log γ per layer). The paper likewise trains larger γ longer. The rule is
-    /// fixed before any run and is the same for every rate of a γ, so η* is chosen at one budget per γ.
+    /// The step budget of a cell at <paramref name="gamma"/>: T₀ · (L/2) · (1 + g · log₁₀ max(1, γ)). Why it grows: in
+    /// the rich regime training starts on a plateau (the centred output is 0, and fitting the target needs the weights
+    /// to move far), and a first look at depth 4 showed that plateau lengthening with depth and with γ. The rule, fixed
+    /// before the default runs, assumes the plateau grows linearly in depth and in log γ; the paper likewise trains
+    /// larger γ longer. Every rate of a γ gets the same budget, so η* is chosen at one budget per γ.
     /// </summary>
     public int StepsAt(double gamma)
     {
