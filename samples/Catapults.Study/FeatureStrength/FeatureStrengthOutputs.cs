@@ -68,7 +68,7 @@ internal static class FeatureStrengthOutputs
         var large = result.Gammas.Where(g => g.Gamma > 1 && g.BestLatticeLearningRate is not null).TakeLast(3)
             .Select(g => Cell(result, g.GammaIndex, g.BestLatticeLearningRate!.Value))
             .Where(c => c is not null).Select(c => ($"γ = {c!.Cell.Gamma:G3}, η = {c.Cell.LearningRate:G3} (best)", c!)).ToList();
-        if (FeatureStrengthPlots.LossCurves(Path.Combine(directory, LargeGammaCurvesFile), large, 10, settings.Steps,
+        if (FeatureStrengthPlots.LossCurves(Path.Combine(directory, LargeGammaCurvesFile), large, 10, settings.StepsAt(settings.GammaMax),
                 "Large γ (rich): batch loss at the best rate — plateau, then drop"))
             written.Add(LargeGammaCurvesFile);
         var rescaled = result.Gammas.Where(g => Rich(g.Gamma) && g.BestLatticeLearningRate is not null)
@@ -108,7 +108,7 @@ internal static class FeatureStrengthOutputs
         b.AppendLine("## Setup");
         b.AppendLine();
         b.AppendLine(c, $"- Model: centred mean-field (μP readout) network f = (f_w − f_w₀)/γ, {s.HiddenLayers} hidden layer(s) of width {s.Width}, {s.Activation}, no biases; depth L = {rule.Depth}.");
-        b.AppendLine(c, $"- Task: {s.Task}, x ~ N(0, I_{s.InputDimension}); online SGD, {s.BatchSize} fresh samples per step, {s.Steps} steps; MSE without ½; held-out set of {s.HeldOutCount}.");
+        b.AppendLine(c, $"- Task: {s.Task}, x ~ N(0, I_{s.InputDimension}); online SGD, {s.BatchSize} fresh samples per step, {s.StepsAt(s.GammaMin)} steps at γ ≤ 1 rising to {s.StepsAt(s.GammaMax)} at γ = {s.GammaMax:G3} (steps = T₀ · (L/2) · (1 + {s.StepGrowthPerDecade:G3} · log₁₀ max(1, γ)), T₀ = {s.Steps}); MSE without ½; held-out set of {s.HeldOutCount}.");
         b.AppendLine(c, $"- Grid: {r.Gammas.Count} γ from {s.GammaMin:G3} to {s.GammaMax:G3} ({s.GammasPerDecade} per decade); η on a lattice of {s.LevelSpacingDecades:G3} decades, each scan starting {s.StartDecadesAboveRule:G3} decade(s) above the rule η = W γ^(2 or 2/L) (W = {rule.WidthFactor:G4}) and ending {s.DecadesBelowFirstStable:G3} decade(s) below the first stable rate. Seed {s.Seed}.");
         b.AppendLine(c, $"- η*(γ): the rate with the lowest final held-out loss, refined by a parabola through log loss at the best lattice rate and its neighbours.");
         b.AppendLine();

@@ -15,9 +15,20 @@ internal sealed record FeatureStrengthSettings
     public SyntheticTaskKind Task { get; init; } = SyntheticTaskKind.Rank2;
     public int InputDimension { get; init; } = 16;
     public int Width { get; init; } = 128;
+    /// <summary>The depths L (weight layers) the study sweeps, each in its own sub-directory.</summary>
+    public int[] Depths { get; init; } = { 2, 3, 4 };
+
+    /// <summary>Hidden layers of the network being swept (L − 1); set per depth by <see cref="ForDepth"/>.</summary>
     public int HiddenLayers { get; init; } = 1;
     public ActivationKind Activation { get; init; } = ActivationKind.Relu;
+    /// <summary>The base step budget T₀ of a depth-2 network at γ ≤ 1; see <see cref="StepsAt"/>.</summary>
     public int Steps { get; init; } = 1000;
+
+    /// <summary>
+    /// Growth g of the budget with γ on the rich side: steps(γ) = T₀ · (L/2) · (1 + g · log₁₀ max(1, γ)); see
+    /// <see cref="StepsAt"/>.
+    /// </summary>
+    public double StepGrowthPerDecade { get; init; } = 1.0;
     public int BatchSize { get; init; } = 32;
     public int HeldOutCount { get; init; } = 1000;
     public int EvaluateEvery { get; init; } = 20;
@@ -30,13 +41,17 @@ internal sealed record FeatureStrengthSettings
     public double SlopeFitExclusionDecades { get; init; } = 1.0;
     public long Seed { get; init; }
 
-    /// <summary>The full study: 13 γ from 10⁻³ to 10³, width 128, 1000 steps.</summary>
-    public static FeatureStrengthSettings Default { get; } = new();
+    /// <summary>Whether the study adds the rank-4 staircase follow-up at depth 2 and large γ (not part of a depth's manifest).</summary>
+    public bool Staircase { get; init; } = true;
 
-    /// <summary>A smoke run: 9 γ from 10⁻² to 10², width 64, 300 steps.</summary>
+    /// <summary>The full study: depths 2, 3, 4; 13 γ from 10⁻³ to 10³; width 64; base budget 1000 steps.</summary>
+    public static FeatureStrengthSettings Default { get; } = new() { Width = 64 };
+
+    /// <summary>A smoke run (the tests): depths 2, 3, 4; 5 γ from 10⁻² to 10²; width 32; base budget 150 steps.</summary>
     public static FeatureStrengthSettings Quick { get; } = new()
     {
-        Width = 64, Steps = 300, HeldOutCount = 500, EvaluateEvery = 10, GammaMin = 1e-2, GammaMax = 1e2,
+        Width = 32, Steps = 150, HeldOutCount = 200, EvaluateEvery = 10, GammaMin = 1e-2, GammaMax = 1e2, GammasPerDecade = 1,
+        DecadesBelowFirstStable = 0.5,
     };
 
     public int Depth => HiddenLayers + 1;
@@ -47,6 +62,32 @@ internal sealed record FeatureStrengthSettings
     /// <summary>The most γ values a sweep may hold (each is tens of cells).</summary>
     public const int MaxGammas = 1000;
 
+    /// <summary>
+    /// The settings of one depth's sweep: <see cref="HiddenLayers"/> = L − 1 and <see cref="Depths"/> = { L }, so each
+    /// depth's manifest (and so its resumable store) does not depend on which other depths run.
+    /// </summary>
+    public FeatureStrengthSettings ForDepth(int depth) => this with { HiddenLayers = depth - 1, Depths = new[] { depth }, Staircase = false };
+
+    /// <summary>
+    /// The step budget of a cell at <paramref name="gamma"/>: T₀ · (L/2) · (1 + g · log₁₀ max(1, γ)). Why it grows: in
+    /// the rich regime training starts on a plateau (the centred output is 0, and fitting the target needs the weights
+    /// to move far), and a first look at depth 4 showed that plateau lengthening with depth and with γ. The rule, fixed
+    /// before the default runs, assumes the plateau grows linearly in depth and in log γ; the paper likewise trains
+    /// larger γ longer. Every rate of a γ gets the same budget, so η* is chosen at one budget per γ.
+    /// </summary>
+    public int StepsAt(double gamma)
+    {
+        double richDecades = Math.Max(0, Math.Log10(gamma));
+        return (int)Math.Round(Steps * (Depth / 2.0) * (1 + StepGrowthPerDecade * richDecades));
+    }
+
+    /// <summary>The spec of the cell (γ, η), with its step budget <see cref="StepsAt"/>(γ).</summary>
+    public FeatureStrengthCellSpec CellSpec(double gamma, double learningRate)
+    {
+        var spec = CellTemplate().At(gamma, learningRate);
+        spec.Steps = StepsAt(gamma);
+        return spec;
+    }
     public double[] Gammas()
     {
         double decades = Math.Log10(GammaMax / GammaMin);
@@ -99,7 +140,12 @@ internal sealed record FeatureStrengthSettings
     public void Validate()
     {
         if (Width < 1) throw new ArgumentException($"--width must be at least 1, got {Width}.");
-        if (HiddenLayers < 1) throw new ArgumentException($"--hidden-layers must be at least 1, got {HiddenLayers}.");
+        if (HiddenLayers < 1) throw new ArgumentException($"a depth must be at least 2 (one hidden layer), got {HiddenLayers + 1}.");
+        if (Depths is null || Depths.Length == 0) throw new ArgumentException("--depths must name at least one depth.");
+        foreach (int d in Depths)
+            if (d < 2) throw new ArgumentException($"--depths must all be at least 2 (one hidden layer), got {d}.");
+        if (Depths.Distinct().Count() != Depths.Length) throw new ArgumentException("--depths must not repeat a depth.");
+        if (!(StepGrowthPerDecade >= 0)) throw new ArgumentException($"--step-growth must be ≥ 0, got {StepGrowthPerDecade}.");
         if (Steps < 1) throw new ArgumentException($"--steps must be at least 1, got {Steps}.");
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {BatchSize}.");
         if (Width > MaxWidth) throw new ArgumentException($"--width must be at most {MaxWidth} (a cell's network must fit in memory many times over), got {Width}.");

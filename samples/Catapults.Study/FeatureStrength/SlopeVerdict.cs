@@ -1,0 +1,60 @@
+using System.Globalization;
+using Catapults.ML.Scaling;
+
+namespace Catapults.Study.FeatureStrength;
+
+/// <summary>
+/// Whether a fitted slope of log η* against log γ follows the paper's prediction: 2 on the lazy side (γ ≪ 1) and 2/L
+/// on the rich side (γ ≫ 1). The rule was fixed before any default run was looked at: the slope holds when it lies
+/// within <see cref="Tolerance"/> (absolute) of the prediction and rests on at least <see cref="MinimumPoints"/> γ.
+/// </summary>
+/// <param name="Side">"lazy" or "rich".</param>
+/// <param name="Depth">The depth L.</param>
+/// <param name="Predicted">The predicted slope.</param>
+/// <param name="Fit">The fit, or null when too few γ had an η*.</param>
+public sealed record SlopeVerdict(string Side, int Depth, double Predicted, LogLogFit? Fit)
+{
+    /// <summary>
+    /// ±0.15 in the slope, absolute. Why this value: η* is read off a lattice of 0.25 decades, so over a fit spanning
+    /// two decades of γ the lattice alone can tilt the slope by up to ±0.125 (half a level at each end); 0.15 adds a
+    /// little for the parabolic refinement's noise and stays below the 0.33 gap between the predictions for L = 2
+    /// and L = 3, so a pass at L = 3 rules out L = 2's slope. It is absolute, not relative, because the lattice error is.
+    /// </summary>
+    public const double Tolerance = 0.15;
+
+    /// <summary>Fewest γ a fit may rest on: two points always fit a line exactly.</summary>
+    public const int MinimumPoints = 3;
+
+    /// <summary>The fitted slope minus the prediction; null without a fit.</summary>
+    public double? Deviation => Fit is null ? null : Fit.Slope - Predicted;
+
+    /// <summary>True when the fit rests on enough γ and its slope is within <see cref="Tolerance"/> of the prediction.</summary>
+    public bool Holds => Fit is not null && Fit.Points >= MinimumPoints && Math.Abs(Fit.Slope - Predicted) <= Tolerance + 1e-12;
+
+    /// <summary>"holds" or "fails", with the reason when there is no usable fit.</summary>
+    public string VerdictText => Holds ? "holds"
+        : Fit is null ? "fails (fewer than 2 γ with an η*)"
+        : Fit.Points < MinimumPoints ? $"fails (only {Fit.Points.ToString(CultureInfo.InvariantCulture)} γ)"
+        : "fails";
+
+    /// <summary>The slope with its standard error, e.g. "0.68 ± 0.05", or "—".</summary>
+    public string SlopeText => Fit is null ? "—"
+        : double.IsNaN(Fit.SlopeStandardError) ? Fit.Slope.ToString("F2", CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{Fit.Slope:F2} ± {Fit.SlopeStandardError:F2}");
+
+    /// <summary>The rich-side verdict of a depth-<paramref name="depth"/> sweep: slope against 2/L.</summary>
+    public static SlopeVerdict Rich(int depth, SweepResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "The depth must be at least 1.");
+        return new SlopeVerdict("rich", depth, 2.0 / depth, result.RichSlope);
+    }
+
+    /// <summary>The lazy-side verdict of a depth-<paramref name="depth"/> sweep: slope against 2.</summary>
+    public static SlopeVerdict Lazy(int depth, SweepResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "The depth must be at least 1.");
+        return new SlopeVerdict("lazy", depth, 2.0, result.LazySlope);
+    }
+}

@@ -1,0 +1,138 @@
+using Catapults.ML.Scaling;
+using Catapults.ML.Training;
+using Catapults.Study.FeatureStrength;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// The feature-strength verdicts on planted sweeps: cells whose loss is lowest at a planted η*(γ) = γ^s go through the
+/// sweep's own summary (η* per γ, parabolic refinement, slope fits), and the verdict must hold when s is the
+/// prediction (or within the tolerance of it) and fail when it is not, or when too few γ support the fit.
+/// </summary>
+public sealed class FeatureStrengthVerdictTests
+{
+    private const double Spacing = 0.25;
+
+    /// <summary>
+    /// A planted sweep: for each γ, lattice rates around η*(γ) = c·γ^(lazy or rich slope), with held-out loss
+    /// 0.1·(1 + (log₁₀ η − log₁₀ η*)²), so the refined η* recovers the planted one.
+    /// </summary>
+    private static SweepResult Plant(double[] gammas, double lazySlope, double richSlope, double exclusion = 1.0)
+    {
+        var options = new FeatureStrengthSweepOptions
+        {
+            Gammas = gammas, LevelSpacingDecades = Spacing, StartingLearningRate = _ => 1.0, SlopeFitExclusionDecades = exclusion,
+        };
+        var cells = new List<SweepCellResult>();
+        for (int i = 0; i < gammas.Length; i++)
+        {
+            double g = gammas[i];
+            double logStar = 2 + Math.Log10(g) * (g <= 1 ? lazySlope : richSlope);
+            int centre = (int)Math.Round(logStar / Spacing);
+            for (int level = centre - 4; level <= centre + 3; level++)
+            {
+                double rate = SweepCell.RateAtLevel(level, Spacing);
+                bool diverged = level == centre + 3;
+                double d = Math.Log10(rate) - logStar;
+                cells.Add(new SweepCellResult
+                {
+                    Cell = new SweepCell(i, g, level, rate),
+                    Outcome = diverged ? TrainingOutcome.Diverged : TrainingOutcome.BudgetReached,
+                    FinalTestLoss = diverged ? null : 0.1 * (1 + d * d),
+                });
+            }
+        }
+        return FeatureStrengthSweep.Summarise(options, cells);
+    }
+
+    private static readonly double[] Grid = FeatureStrengthSweepOptions.LogGrid(1e-3, 1e3, 13);
+
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(4)]
+    public void ThePredictedSlopesHold(int depth)
+    {
+        var result = Plant(Grid, 2.0, 2.0 / depth);
+        var rich = SlopeVerdict.Rich(depth, result);
+        var lazy = SlopeVerdict.Lazy(depth, result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rich.Fit!.Slope, Is.EqualTo(2.0 / depth).Within(0.05), "the planted rich slope comes back");
+            Assert.That(rich.Fit.Points, Is.EqualTo(5));
+            Assert.That(rich.Holds, Is.True);
+            Assert.That(rich.VerdictText, Is.EqualTo("holds"));
+            Assert.That(lazy.Fit!.Slope, Is.EqualTo(2.0).Within(0.05));
+            Assert.That(lazy.Holds, Is.True);
+        });
+    }
+
+    [Test]
+    public void AnotherDepthsSlopeFails()
+    {
+        // Depth 3 judged against a sweep that follows depth 2's slope (1 instead of 2/3): off by 0.33.
+        var result = Plant(Grid, 2.0, 1.0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(SlopeVerdict.Rich(3, result).Holds, Is.False);
+            Assert.That(SlopeVerdict.Rich(3, result).VerdictText, Is.EqualTo("fails"));
+            Assert.That(SlopeVerdict.Rich(2, result).Holds, Is.True);
+        });
+    }
+
+    [Test]
+    public void TheToleranceIsTheBoundary()
+    {
+        // Planted 0.1 inside and 0.25 outside the ±0.15 tolerance, on both sides of the prediction.
+        Assert.Multiple(() =>
+        {
+            Assert.That(SlopeVerdict.Rich(4, Plant(Grid, 2.0, 0.5 + 0.1)).Holds, Is.True);
+            Assert.That(SlopeVerdict.Rich(4, Plant(Grid, 2.0, 0.5 - 0.1)).Holds, Is.True);
+            Assert.That(SlopeVerdict.Rich(4, Plant(Grid, 2.0, 0.5 + 0.25)).Holds, Is.False);
+            Assert.That(SlopeVerdict.Rich(4, Plant(Grid, 2.0, 0.5 - 0.25)).Holds, Is.False);
+            Assert.That(SlopeVerdict.Lazy(4, Plant(Grid, 1.7, 0.5)).Holds, Is.False);
+            Assert.That(SlopeVerdict.Lazy(4, Plant(Grid, 1.9, 0.5)).Holds, Is.True);
+        });
+    }
+
+    [Test]
+    public void TooFewGammasFail()
+    {
+        // Two rich γ fit any slope exactly: no verdict can rest on them.
+        var result = Plant(FeatureStrengthSweepOptions.LogGrid(1e-2, 1e2, 5), 2.0, 1.0);
+        var rich = SlopeVerdict.Rich(2, result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rich.Fit!.Points, Is.EqualTo(2));
+            Assert.That(rich.Fit.Slope, Is.EqualTo(1.0).Within(0.05));
+            Assert.That(rich.Holds, Is.False);
+            Assert.That(rich.VerdictText, Does.Contain("only 2"));
+        });
+    }
+
+    [Test]
+    public void NoFitFails()
+    {
+        var result = Plant(new[] { 10.0 }, 2.0, 1.0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(SlopeVerdict.Rich(2, result).Fit, Is.Null);
+            Assert.That(SlopeVerdict.Rich(2, result).Holds, Is.False);
+            Assert.That(SlopeVerdict.Rich(2, result).SlopeText, Is.EqualTo("—"));
+        });
+    }
+
+    [Test]
+    public void StepBudgetFollowsItsRule()
+    {
+        var settings = FeatureStrengthSettings.Default;
+        Assert.Multiple(() =>
+        {
+            Assert.That(settings.ForDepth(2).StepsAt(0.01), Is.EqualTo(1000));
+            Assert.That(settings.ForDepth(2).StepsAt(1), Is.EqualTo(1000));
+            Assert.That(settings.ForDepth(2).StepsAt(1000), Is.EqualTo(4000));
+            Assert.That(settings.ForDepth(4).StepsAt(100), Is.EqualTo(6000));
+            Assert.That(settings.ForDepth(3).CellSpec(10, 1).Steps, Is.EqualTo(3000));
+            Assert.That(settings.ForDepth(3).CellSpec(10, 1).HiddenWidths, Has.Length.EqualTo(2));
+        });
+    }
+}
