@@ -8,7 +8,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-public sealed class WeakenElfVersionRequirement : Task
+public sealed class WeakenElfVersionRequirement : Microsoft.Build.Utilities.Task
 {
     private const uint ShtGnuVerdef = 0x6ffffffd;
     private const uint ShtGnuVerneed = 0x6ffffffe;

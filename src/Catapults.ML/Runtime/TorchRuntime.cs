@@ -35,8 +35,9 @@ public static class TorchRuntime
     private static bool _loaded;
 
     /// <summary>
-    /// Makes sure libtorch is loaded. Throws <see cref="InvalidOperationException"/> that says what to do when the
-    /// native library cannot be loaded (the usual cause is a build that skipped the libstdc++ compatibility patch).
+    /// Makes sure libtorch is loaded. When the native library cannot be loaded, throws
+    /// <see cref="InvalidOperationException"/> whose message names the cause the system loader gives (for example
+    /// <c>GLIBCXX_3.4.32</c> missing from an older libstdc++) and the fix; the original exception is the inner one.
     /// </summary>
     public static void EnsureLoaded()
     {
@@ -52,11 +53,7 @@ public static class TorchRuntime
             }
             catch (Exception ex) when (ex is TypeInitializationException or NotSupportedException or DllNotFoundException)
             {
-                throw new InvalidOperationException(
-                    "TorchSharp's native library could not be loaded. Build with 'dotnet build' (not a copied binary): " +
-                    "the build patches libLibTorchSharp.so for systems whose libstdc++ lacks GLIBCXX_3.4.32 " +
-                    "(see build/TorchSharpNativeFix.targets), and the libtorch-cpu-linux-x64 package must be referenced. " +
-                    "Inner error: " + (ex.InnerException?.Message ?? ex.Message).Split('\n')[0], ex);
+                throw new InvalidOperationException(NativeLoadDiagnosis.Describe(ex), ex);
             }
         }
     }

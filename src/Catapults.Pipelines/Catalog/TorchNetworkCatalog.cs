@@ -20,14 +20,15 @@ public static class TorchNetworkCatalog
     /// <param name="catalog">The regression trainer catalog.</param>
     /// <param name="labelColumnName">The label column (Single).</param>
     /// <param name="featureColumnName">The feature column (a known-size vector of Single).</param>
-    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of 1024.</param>
-    /// <param name="learningRate">The SGD learning rate.</param>
+    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of <see cref="TorchNetworkDefaults.HiddenWidth"/> (256).</param>
+    /// <param name="learningRate">The SGD learning rate; default <see cref="TorchNetworkDefaults.LearningRate"/> (0.5).</param>
     /// <param name="batchSize">The mini-batch size; null for full-batch gradient descent.</param>
-    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="numberOfEpochs">Passes over the data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60).</param>
     /// <param name="seed">Seed of the initialisation (and of the batch order).</param>
     public static TorchNetworkRegressionTrainer TorchNetwork(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", int[]? hiddenWidths = null,
-        double learningRate = 0.1, int? batchSize = 32, int numberOfEpochs = 10, long seed = 0)
+        double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
+        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var options = new TorchNetworkRegressionTrainer.Options();
@@ -49,14 +50,15 @@ public static class TorchNetworkCatalog
     /// <param name="catalog">The binary classification trainer catalog.</param>
     /// <param name="labelColumnName">The label column (Boolean).</param>
     /// <param name="featureColumnName">The feature column (a known-size vector of Single).</param>
-    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of 1024.</param>
-    /// <param name="learningRate">The SGD learning rate.</param>
+    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of <see cref="TorchNetworkDefaults.HiddenWidth"/> (256).</param>
+    /// <param name="learningRate">The SGD learning rate; default <see cref="TorchNetworkDefaults.LearningRate"/> (0.5).</param>
     /// <param name="batchSize">The mini-batch size; null for full-batch gradient descent.</param>
-    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="numberOfEpochs">Passes over the data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60).</param>
     /// <param name="seed">Seed of the initialisation (and of the batch order).</param>
     public static TorchNetworkBinaryTrainer TorchNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", int[]? hiddenWidths = null,
-        double learningRate = 0.1, int? batchSize = 32, int numberOfEpochs = 10, long seed = 0)
+        double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
+        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var options = new TorchNetworkBinaryTrainer.Options();
@@ -78,14 +80,15 @@ public static class TorchNetworkCatalog
     /// <param name="catalog">The multiclass classification trainer catalog.</param>
     /// <param name="labelColumnName">The label column (a key; use <c>MapValueToKey</c>).</param>
     /// <param name="featureColumnName">The feature column (a known-size vector of Single).</param>
-    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of 1024.</param>
-    /// <param name="learningRate">The SGD learning rate.</param>
+    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of <see cref="TorchNetworkDefaults.HiddenWidth"/> (256).</param>
+    /// <param name="learningRate">The SGD learning rate; default <see cref="TorchNetworkDefaults.LearningRate"/> (0.5).</param>
     /// <param name="batchSize">The mini-batch size; null for full-batch gradient descent.</param>
-    /// <param name="numberOfEpochs">Passes over the data.</param>
+    /// <param name="numberOfEpochs">Passes over the data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60).</param>
     /// <param name="seed">Seed of the initialisation (and of the batch order).</param>
     public static TorchNetworkMulticlassTrainer TorchNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", int[]? hiddenWidths = null,
-        double learningRate = 0.1, int? batchSize = 32, int numberOfEpochs = 10, long seed = 0)
+        double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
+        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var options = new TorchNetworkMulticlassTrainer.Options();

@@ -14,8 +14,9 @@ public abstract class TorchNetworkTrainerOptions
 {
     /// <summary>
     /// Name of the feature column, a known-size vector of <see cref="float"/>; default <c>"Features"</c>. Build it with
-    /// <c>mlContext.Transforms.Concatenate</c> and normalise it (e.g. <c>NormalizeMeanVariance</c>): the network's
-    /// initialisation assumes inputs of order one.
+    /// <c>mlContext.Transforms.Concatenate</c> and standardise it with <c>NormalizeMeanVariance(..., fixZero: false)</c>:
+    /// the network's initialisation and the default learning rate assume centred inputs of order one. ML.NET's default
+    /// <c>fixZero: true</c> only rescales, and features with a large mean then leave the defaults unable to fit.
     /// </summary>
     public string FeatureColumnName { get; set; } = "Features";
 
@@ -23,10 +24,11 @@ public abstract class TorchNetworkTrainerOptions
     public string LabelColumnName { get; set; } = "Label";
 
     /// <summary>
-    /// Widths of the hidden layers, input side first; default one hidden layer of 1024 units (the paper's two-layer
-    /// network). An empty array gives a linear model.
+    /// Widths of the hidden layers, input side first; default one hidden layer of
+    /// <see cref="TorchNetworkDefaults.HiddenWidth"/> (256) units. The paper's two-layer network has 1024. An empty
+    /// array gives a linear model.
     /// </summary>
-    public int[] HiddenWidths { get; set; } = { 1024 };
+    public int[] HiddenWidths { get; set; } = { TorchNetworkDefaults.HiddenWidth };
 
     /// <summary>Nonlinearity between layers; default <see cref="ActivationKind.Relu"/>.</summary>
     public ActivationKind Activation { get; set; } = ActivationKind.Relu;
@@ -49,8 +51,12 @@ public abstract class TorchNetworkTrainerOptions
     /// <summary>Optimiser hyper-parameters other than the rate (momentum, Adam's β, weight decay); default PyTorch's.</summary>
     public OptimizerOptions OptimizerSettings { get; set; } = new();
 
-    /// <summary>Learning rate η when no <see cref="Schedule"/> is set; default 0.1.</summary>
-    public double LearningRate { get; set; } = 0.1;
+    /// <summary>
+    /// Learning rate η when no <see cref="Schedule"/> is set; default <see cref="TorchNetworkDefaults.LearningRate"/>
+    /// (0.5), about half the rate at which the default network stops fitting standardised inputs. Larger rates push
+    /// the run into the catapult regime and beyond; use <see cref="TrainingDiagnosticsOptions"/> to see η_crit.
+    /// </summary>
+    public double LearningRate { get; set; } = TorchNetworkDefaults.LearningRate;
 
     /// <summary>
     /// Learning-rate schedule (e.g. <see cref="MilestoneSchedule"/> for repeated catapults); default null, meaning the
@@ -59,16 +65,19 @@ public abstract class TorchNetworkTrainerOptions
     public ILearningRateSchedule? Schedule { get; set; }
 
     /// <summary>
-    /// Mini-batch size b; default 32. Null means full-batch gradient descent (b = n). A batch size larger than the
+    /// Mini-batch size b; default <see cref="TorchNetworkDefaults.BatchSize"/> (32). Null means full-batch gradient descent (b = n). A batch size larger than the
     /// training set is an error, not silently reduced.
     /// </summary>
-    public int? BatchSize { get; set; } = 32;
+    public int? BatchSize { get; set; } = TorchNetworkDefaults.BatchSize;
 
     /// <summary>What to do with the last, smaller batch of an epoch; default <see cref="PartialBatchPolicy.Drop"/>.</summary>
     public PartialBatchPolicy LastPartialBatch { get; set; } = PartialBatchPolicy.Drop;
 
-    /// <summary>Number of passes over the training data; default 10. Null means no epoch limit (then set <see cref="MaximumSteps"/>).</summary>
-    public int? NumberOfEpochs { get; set; } = 10;
+    /// <summary>
+    /// Number of passes over the training data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60). Null
+    /// means no epoch limit (then set <see cref="MaximumSteps"/>).
+    /// </summary>
+    public int? NumberOfEpochs { get; set; } = TorchNetworkDefaults.NumberOfEpochs;
 
     /// <summary>Stop after this many optimiser steps; default null (no step limit). When both limits are set, the first reached stops training.</summary>
     public int? MaximumSteps { get; set; }
@@ -111,10 +120,12 @@ public abstract class TorchNetworkTrainerOptions
     public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
 
     /// <summary>
-    /// Number of libtorch intra-op threads; default null (libtorch's choice). The setting is process-wide; set 1 for
-    /// bit-identical runs.
+    /// Number of libtorch intra-op threads, set when <c>Fit</c> starts; default <see cref="TorchNetworkDefaults.Threads"/>
+    /// (1), which also makes reruns bit-identical. These networks are too small for intra-op parallelism: on two busy
+    /// cores libtorch's own choice (one thread per core) made fits several times slower. The setting is process-wide;
+    /// null leaves the process's current setting (see <c>TorchRuntime.Configure</c>) as it is.
     /// </summary>
-    public int? Threads { get; set; }
+    public int? Threads { get; set; } = TorchNetworkDefaults.Threads;
 
     /// <summary>Training diagnostics (NTK spectrum, catapult detection); default off.</summary>
     public TrainingDiagnosticsOptions Diagnostics { get; set; } = new();
@@ -161,7 +172,7 @@ public abstract class TorchNetworkTrainerOptions
         if (!(DivergenceFactor > 1))
             throw new ArgumentException($"DivergenceFactor must be > 1, got {DivergenceFactor}.", nameof(DivergenceFactor));
         if (Threads is int th && th < 1)
-            throw new ArgumentException($"Threads must be at least 1 (or null for libtorch's choice), got {th}.", nameof(Threads));
+            throw new ArgumentException($"Threads must be at least 1 (or null to keep the process's setting), got {th}.", nameof(Threads));
         if (Diagnostics is null)
             throw new ArgumentException("Diagnostics must not be null (leave it at its default to keep diagnostics off).", nameof(Diagnostics));
         Diagnostics.Validate();

@@ -1,0 +1,77 @@
+using System.Text;
+using Catapults.ML.Runtime;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Runtime;
+
+public class NativeLoadDiagnosisTests
+{
+    [Test]
+    public void UnpatchedLibraryOnAnOldLibstdcxxNamesTheMissingVersionAndTheFix()
+    {
+        Assume.That(SystemLibstdcxxHas("GLIBCXX_3.4.32"), Is.False,
+            "The system libstdc++ provides GLIBCXX_3.4.32, so the shipped library loads and there is no loader error to read.");
+        TorchRuntime.EnsureLoaded();   // libtorch already in the process: the copy below fails on its version check, as an app would
+        string dir = Path.Combine(Path.GetTempPath(), "catapults-native-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string copy = Path.Combine(dir, NativeLoadDiagnosis.LibraryFileName);
+            File.Copy(ShippedLibrary(), copy);
+
+            string? loaderError = NativeLoadDiagnosis.LoaderErrorFor(copy);
+            Assert.That(loaderError, Does.Contain("GLIBCXX_3.4.32"), "the loader itself should refuse the unpatched copy");
+
+            string message = NativeLoadDiagnosis.Explain(loaderError, copy, new[] { dir }, "The libtorch-cpu-linux-x64 package version 2.10.0 is not restored on this system.");
+            Assert.That(message, Does.Contain("libstdc++.so.6 lacks GLIBCXX_3.4.32"));
+            Assert.That(message, Does.Contain(copy));
+            Assert.That(message, Does.Contain("dotnet build").And.Contain("CatapultsSkipNativeFix").And.Contain("buildTransitive/Catapults.ML.targets"));
+            Assert.That(message, Does.Not.Contain("is not restored"), "TorchSharp's misleading advice is left out when the loader says why");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void MissingLibraryNamesTheFoldersAndThePackage()
+    {
+        string message = NativeLoadDiagnosis.Explain(null, null, new[] { "/app", "/app/runtimes/linux-x64/native" }, "TorchSharp text\nmore");
+        Assert.That(message, Does.Contain("/app, /app/runtimes/linux-x64/native"));
+        Assert.That(message, Does.Contain("libtorch-cpu-linux-x64"));
+        Assert.That(message, Does.EndWith("TorchSharp said: TorchSharp text"));
+    }
+
+    [Test]
+    public void OtherLoaderErrorsAreQuotedWithoutDotNetsAdvice()
+    {
+        const string loaderError = "Unable to load shared library '/app/libLibTorchSharp.so' or one of its dependencies. In order to help diagnose loading problems, consider using a tool like strace.\n" +
+                                   "libtorch.so: cannot open shared object file: No such file or directory";
+        string message = NativeLoadDiagnosis.Explain(loaderError, "/app/libLibTorchSharp.so", new[] { "/app" }, "ignored");
+        Assert.That(message, Does.Contain("refused /app/libLibTorchSharp.so: libtorch.so: cannot open shared object file"));
+        Assert.That(message, Does.Not.Contain("strace"));
+    }
+
+    /// <summary>The library as the TorchSharp package ships it: the NuGet cache's copy, which the build never patches.</summary>
+    private static string ShippedLibrary()
+    {
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                          ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var version = typeof(torch).Assembly.GetName().Version!;
+        string path = Path.Combine(packages, "torchsharp", $"{version.Major}.{version.Minor}.{version.Build}", "runtimes", "linux-x64", "native", NativeLoadDiagnosis.LibraryFileName);
+        Assert.That(File.Exists(path), Is.True, $"TorchSharp's shipped native library is not in the global packages folder: {path}");
+        return path;
+    }
+
+    private static bool SystemLibstdcxxHas(string version)
+    {
+        byte[] needle = Encoding.ASCII.GetBytes(version + "\0");
+        foreach (string dir in new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64" })
+        {
+            string path = Path.Combine(dir, "libstdc++.so.6");
+            if (File.Exists(path)) return File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0;
+        }
+        return false;
+    }
+}
