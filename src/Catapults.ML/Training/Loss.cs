@@ -29,8 +29,10 @@ public static class Losses
                     throw new ArgumentException(
                         $"MeanSquaredError needs float32 targets shaped like the output [{string.Join(", ", output.shape)}], " +
                         $"got [{string.Join(", ", target.shape)}] {target.dtype}.", nameof(target));
+                // r * r rather than r.square(): square() is pow with a temporary Scalar 2, one more native object per
+                // step for the same bits (pow(x, 2) is computed as x * x).
                 using (var r = output - target)
-                using (var sq = r.square())
+                using (var sq = r * r)
                 using (var perSample = sq.sum(1))
                     return perSample.mean();
             case LossKind.CrossEntropy:
