@@ -44,18 +44,21 @@ public static class DominantSubspaceCommand
         var hessianSamples = new Option<int?>("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
         var seed = new Option<long?>("--seed") { Description = "First seed (default 0)." };
         var seeds = new Option<int?>("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 3; quick 1)." };
+        var eos = new Option<bool>("--eos") { Description = "The edge-of-stability regime: full-batch GD, standard parameterisation, η = 1.9 / λ_max at init, 600 + 300 steps." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
         var sam = new Option<double?>("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
         var command = new Command("dominant-subspace",
             "SGD, Dom-SGD and Bulk-SGD after a shared SGD warm-up: does training happen in the top-k Hessian eigenspace?")
         {
-            quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed, seeds, sam, threads,
+            quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed, seeds, sam, eos, threads,
         };
         command.SetAction(Cli.Guard((parse, ct) =>
         {
             bool isQuick = parse.GetValue(quick);
-            var preset = isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
+            var preset = parse.GetValue(eos)
+                ? (isQuick ? DominantSubspaceSettings.Quick with { EdgeOfStability = true, BatchSize = null } : DominantSubspaceSettings.Eos)
+                : isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
             var settings = preset with
             {
                 Dataset = parse.GetValue(dataset) switch { "cifar10" => ImageDatasetKind.Cifar10, "svhn" => ImageDatasetKind.Svhn, _ => null },
@@ -183,16 +186,20 @@ public static class DominantSubspaceCommand
         b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
         b.AppendLine();
         b.AppendLine($"- Data: {r0.DataDescription}");
-        b.AppendLine($"- Model: tanh MLP, two hidden layers of width {s.Width}, NTK parameterisation, {r0.ParameterCount} parameters");
+        b.AppendLine($"- Model: tanh MLP, two hidden layers of width {s.Width}, {(s.EdgeOfStability ? "standard" : "NTK")} parameterisation, {r0.ParameterCount} parameters");
+        if (s.EdgeOfStability)
+            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) at initialisation (per seed: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), so GD starts just below its stability threshold and progressive sharpening must carry λ_max to 2/η");
         b.AppendLine($"- Loss: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½); η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}; batch {(s.BatchSize is int bs ? bs.ToString(CultureInfo.InvariantCulture) : "full")}{(s.SamRadius is double rho ? $"; SAM with ρ = {F(rho)}" : "")}");
         b.AppendLine($"- {s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
         b.AppendLine($"- Seeds {string.Join(", ", results.Select(r => r.Settings.Seed))}; wall time {results.Sum(r => r.WallTime.TotalSeconds):F1} s");
         b.AppendLine();
-        b.AppendLine($"| seed | loss at switch | λ_k / λ_k+1 at switch | {name}: late / switch | Dom-{name}: late / switch | Bulk-{name}: late / {name}'s late | wall s |");
-        b.AppendLine("|---|---|---|---|---|---|---|");
+        // λ_max · η / 2 at the switch: 1 is the edge of stability.
+        var edge = results.Select(r => r.SwitchEigenvalues.Count > 0 ? r.SwitchEigenvalues[0] * r.Settings.LearningRate / 2 : double.NaN).ToList();
+        b.AppendLine($"| seed | loss at switch | λ_max / (2/η) at switch | λ_k / λ_k+1 at switch | {name}: late / switch | Dom-{name}: late / switch | Bulk-{name}: late / {name}'s late | wall s |");
+        b.AppendLine("|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < results.Count; i++)
-            b.AppendLine($"| {results[i].Settings.Seed} | {F(results[i].LossAtSwitch)} | {F(results[i].OutlierGap)} | {F(baseRatio[i])} | {F(domRatio[i])} | {F(bulkRatio[i])} | {results[i].WallTime.TotalSeconds:F1} |");
-        b.AppendLine($"| mean ± sd | {MeanSd(results.Select(r => r.LossAtSwitch))} | {MeanSd(results.Select(r => r.OutlierGap))} | {MeanSd(baseRatio)} | {MeanSd(domRatio)} | {MeanSd(bulkRatio)} | |");
+            b.AppendLine($"| {results[i].Settings.Seed} | {F(results[i].LossAtSwitch)} | {F(edge[i])} | {F(results[i].OutlierGap)} | {F(baseRatio[i])} | {F(domRatio[i])} | {F(bulkRatio[i])} | {results[i].WallTime.TotalSeconds:F1} |");
+        b.AppendLine($"| mean ± sd | {MeanSd(results.Select(r => r.LossAtSwitch))} | {MeanSd(edge)} | {MeanSd(results.Select(r => r.OutlierGap))} | {MeanSd(baseRatio)} | {MeanSd(domRatio)} | {MeanSd(bulkRatio)} | |");
         b.AppendLine();
         b.AppendLine($"The top {s.EffectiveRank + 1} Hessian eigenvalues at the switch (seed {s.Seed}): {string.Join(", ", r0.SwitchEigenvalues.Select(F))}.");
         b.AppendLine();

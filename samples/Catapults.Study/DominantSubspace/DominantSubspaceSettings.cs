@@ -63,6 +63,21 @@ public sealed record DominantSubspaceSettings
     /// <summary>The base optimiser's name in reports: "SAM" with <see cref="SamRadius"/>, "GD" for full batches, else "SGD".</summary>
     public string BaseName => SamRadius is not null ? "SAM" : BatchSize is null ? "GD" : "SGD";
 
+    /// <summary>
+    /// The edge-of-stability regime when true: full-batch GD on the network in the standard parameterisation (which,
+    /// unlike the NTK one here, sharpens as it trains) at η = <see cref="EdgeOfStabilityFactor"/> / λ_max(∇²L) at
+    /// initialisation, so GD starts just below its stability threshold and progressive sharpening carries λ_max up to
+    /// 2/η, where it hovers; then GD, Dom-GD and Bulk-GD from the same weights. Default false. <see cref="Eos"/> gives
+    /// the preset.
+    /// </summary>
+    public bool EdgeOfStability { get; init; }
+
+    /// <summary>η·λ_max at initialisation in the edge-of-stability regime (default 1.9: 2/η is 5 % above the initial sharpness).</summary>
+    public double EdgeOfStabilityFactor { get; init; } = 1.9;
+
+    /// <summary>The edge-of-stability preset: full batch, standard parameterisation, 600 warm-up steps, then 300 per arm.</summary>
+    public static DominantSubspaceSettings Eos => new() { EdgeOfStability = true, BatchSize = null, WarmUpSteps = 600, Steps = 300, RecordEvery = 20 };
+
     /// <summary>Seeds: the study runs with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, … (default 3).</summary>
     public int Seeds { get; init; } = 3;
 
@@ -93,6 +108,8 @@ public sealed record DominantSubspaceSettings
         if (RefreshEvery < 1) throw new ArgumentException($"--refresh-every must be at least 1, got {RefreshEvery}.");
         if (RecordEvery < 1) throw new ArgumentException($"--record-every must be at least 1, got {RecordEvery}.");
         if (SamRadius is double rho && !(rho > 0 && double.IsFinite(rho))) throw new ArgumentException($"--sam-radius must be positive, got {rho}.");
+        if (EdgeOfStability && BatchSize is not null) throw new ArgumentException("--eos trains with full-batch GD; leave out --batch-size (or give 0).");
+        if (!(EdgeOfStabilityFactor > 0 && EdgeOfStabilityFactor < 2)) throw new ArgumentException($"the edge-of-stability factor must be in (0, 2), got {EdgeOfStabilityFactor}.");
         if (Seeds < 1 || Seeds > 100) throw new ArgumentException($"--seeds must be in 1..100, got {Seeds}.");
         if (HessianSamples < 1) throw new ArgumentException($"--hessian-samples must be at least 1, got {HessianSamples}.");
     }

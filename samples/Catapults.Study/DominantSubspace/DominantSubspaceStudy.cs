@@ -68,10 +68,17 @@ public static class DominantSubspaceStudy
         using var model = new FullyConnectedNetwork(new FullyConnectedOptions
         {
             InputDimension = (int)data.FeatureDimension, HiddenWidths = new[] { s.Width, s.Width }, OutputCount = outputs,
-            Activation = ActivationKind.Tanh, Parameterization = Parameterization.Ntk, Seed = s.Seed,
+            Activation = ActivationKind.Tanh, Parameterization = s.EdgeOfStability ? Parameterization.Standard : Parameterization.Ntk, Seed = s.Seed,
         });
         long parameters = ParameterVector.Count(model);
-        progress?.Invoke($"{description}; MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters); k = {s.EffectiveRank}");
+        if (s.EdgeOfStability)
+        {
+            using var initial = HessianEigenspace.Compute(0, model, data.Features, data.Targets, LossKind.MeanSquaredError, 1,
+                new HessianOptions { SubsetSize = s.HessianSamples, SubsetSeed = s.Seed }, null);
+            s = s with { LearningRate = s.EdgeOfStabilityFactor / initial.Eigenvalues[0] };
+            progress?.Invoke($"λ_max(∇²L) at initialisation {initial.Eigenvalues[0]:G4}, so η = {s.EdgeOfStabilityFactor:G3} / λ_max = {s.LearningRate:G4} and 2/η = {2 / s.LearningRate:G4}");
+        }
+        progress?.Invoke($"{description}; MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters, {(s.EdgeOfStability ? "standard" : "NTK")} parameterisation); k = {s.EffectiveRank}");
 
         var warmUp = RunArm("warm-up", model, data, s, null, s.WarmUpSteps, 0, ct);
         if (warmUp.Outcome == TrainingOutcome.Diverged)
