@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -65,7 +66,7 @@ public class PackageConsumerTests
     [Test]
     public void AppBuiltWithoutTheFixFailsWithTheLoadersCauseAndTheFix()
     {
-        Assume.That(SystemLibstdcxxHas("GLIBCXX_3.4.32"), Is.False,
+        Assume.That(SystemLibstdcxx.Has("GLIBCXX_3.4.32"), Is.False,
             "The system libstdc++ provides GLIBCXX_3.4.32: TorchSharp's library loads unpatched, so there is no failure to explain.");
         string app = ConsumerApp();
         try
@@ -125,16 +126,5 @@ public class PackageConsumerTests
         double r2 = double.Parse(run.Lines("PIPELINE").Single(), CultureInfo.InvariantCulture);
         Assert.That(r2, Is.GreaterThan(0.5), "the ML.NET trainer with its defaults should fit the held-out rows\n" + run.Output);
         Assert.That(run.Output, Does.Contain("DONE"), run.Output);
-    }
-
-    private static bool SystemLibstdcxxHas(string version)
-    {
-        byte[] needle = Encoding.ASCII.GetBytes(version + "\0");
-        foreach (string dir in new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64" })
-        {
-            string path = Path.Combine(dir, "libstdc++.so.6");
-            if (File.Exists(path)) return File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0;
-        }
-        return false;
     }
 }

@@ -107,9 +107,9 @@ public static class BatchSweepCommand
         LearningRateChoice rate;
         using (var model = RunExecutor.CreateModel(plan[0] with { Seed = 0 }, data))
         {
-            double gdCritical = CriticalLearningRate.Compute(model, data.Train.Features, LossKind.MeanSquaredError).Value;
-            var surveys = batchSizes.Select(b => BatchCriticalRates.Measure(model, data.Train, b, 0)).ToList();
-            rate = LearningRateChoice.Choose(gdCritical, surveys, settings.RateFraction, fixedRate);
+            // The full batch is always surveyed (its one rate anchors every rule), whether or not GD is in the sweep.
+            var surveys = batchSizes.Append(n).Distinct().Select(b => BatchCriticalRates.Measure(model, data.Train, b, 0)).ToList();
+            rate = LearningRateChoice.Choose(surveys.Single(s => s.BatchSize == n).Rates[0], surveys, settings.RateFraction, fixedRate);
         }
         Console.WriteLine($"batch-sweep: {data.Name}, n = {n}, {network.Describe()}; η_crit(GD, init) = {rate.GdCriticalRate:G4}, η = {rate.LearningRate:G4} ({rate.Rule}); " +
                           $"batch sizes {string.Join(", ", batchSizes.Select(b => b == n ? "GD" : b.ToString(CultureInfo.InvariantCulture)))}; {settings.Seeds} seeds; " +

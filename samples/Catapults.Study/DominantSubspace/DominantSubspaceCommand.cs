@@ -147,11 +147,7 @@ public static class DominantSubspaceCommand
 
     private static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
-    private static string MeanSd(IEnumerable<double> values)
-    {
-        var (mean, sd, _) = Statistics.MeanSd(values.Select(v => (double?)v));
-        return $"{F(mean)} ± {F(sd)}";
-    }
+    private static string MeanSd(IEnumerable<double> values) => Statistics.Format(values.Select(v => (double?)v), "G4");
 
     /// <summary>
     /// The mean full training loss over an arm's last 20 % of steps (mini-batch losses fluctuate step to step, so

@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using System.Text;
 using Catapults.ML.Runtime;
 using TorchSharp;
@@ -9,7 +10,7 @@ public class NativeLoadDiagnosisTests
     [Test]
     public void UnpatchedLibraryOnAnOldLibstdcxxNamesTheMissingVersionAndTheFix()
     {
-        Assume.That(SystemLibstdcxxHas("GLIBCXX_3.4.32"), Is.False,
+        Assume.That(SystemLibstdcxx.Has("GLIBCXX_3.4.32"), Is.False,
             "The system libstdc++ provides GLIBCXX_3.4.32, so the shipped library loads and there is no loader error to read.");
         TorchRuntime.EnsureLoaded();   // libtorch already in the process: the copy below fails on its version check, as an app would
         string dir = Path.Combine(Path.GetTempPath(), "catapults-native-" + Guid.NewGuid().ToString("N"));
@@ -62,16 +63,5 @@ public class NativeLoadDiagnosisTests
         string path = Path.Combine(packages, "torchsharp", $"{version.Major}.{version.Minor}.{version.Build}", "runtimes", "linux-x64", "native", NativeLoadDiagnosis.LibraryFileName);
         Assert.That(File.Exists(path), Is.True, $"TorchSharp's shipped native library is not in the global packages folder: {path}");
         return path;
-    }
-
-    private static bool SystemLibstdcxxHas(string version)
-    {
-        byte[] needle = Encoding.ASCII.GetBytes(version + "\0");
-        foreach (string dir in new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64" })
-        {
-            string path = Path.Combine(dir, "libstdc++.so.6");
-            if (File.Exists(path)) return File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0;
-        }
-        return false;
     }
 }

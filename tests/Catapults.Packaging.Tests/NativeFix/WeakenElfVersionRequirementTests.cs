@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using System.Text;
 
 namespace Catapults.Packaging.Tests.NativeFix;
@@ -36,7 +37,7 @@ public class WeakenElfVersionRequirementTests
         // length) in a copy the task only reads. LD_LIBRARY_PATH is searched first, as the loader would.
         string newer = Path.Combine(_dir, "newer-libstdc++");
         Directory.CreateDirectory(newer);
-        byte[] libstdcxx = File.ReadAllBytes(SystemLibstdcxx());
+        byte[] libstdcxx = File.ReadAllBytes(SystemLibstdcxx.Path);
         int at = libstdcxx.AsSpan().IndexOf(Encoding.ASCII.GetBytes("GLIBCXX_3.4.30\0"));
         Assert.That(at, Is.GreaterThanOrEqualTo(0), "the system libstdc++ defines no GLIBCXX_3.4.30 to rename");
         Encoding.ASCII.GetBytes(Version).CopyTo(libstdcxx, at);
@@ -54,7 +55,7 @@ public class WeakenElfVersionRequirementTests
     [Test]
     public void RequirementIsMarkedWeakWhereLibstdcxxLacksTheVersionAndOnlyOnce()
     {
-        Assume.That(SystemLibstdcxxHas(Version), Is.False, "the system libstdc++ provides GLIBCXX_3.4.32; nothing to patch here");
+        Assume.That(SystemLibstdcxx.Has(Version), Is.False, "the system libstdc++ provides GLIBCXX_3.4.32; nothing to patch here");
         Environment.SetEnvironmentVariable("LD_LIBRARY_PATH", null);
         string library = Path.Combine(_dir, "libLibTorchSharp.so");
 
@@ -94,11 +95,4 @@ public class WeakenElfVersionRequirementTests
         Assert.That(File.Exists(path), Is.True, $"TorchSharp's shipped native library is not in the global packages folder: {path}");
         return path;
     }
-
-    private static string SystemLibstdcxx() =>
-        new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/lib64" }
-            .Select(d => Path.Combine(d, "libstdc++.so.6")).First(File.Exists);
-
-    private static bool SystemLibstdcxxHas(string version) =>
-        File.ReadAllBytes(SystemLibstdcxx()).AsSpan().IndexOf(Encoding.ASCII.GetBytes(version + "\0")) >= 0;
 }
