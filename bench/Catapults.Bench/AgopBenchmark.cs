@@ -44,7 +44,7 @@ public static class AgopBenchmarkModels
     /// <summary>An image architecture of <see cref="ModelFactory"/> at its default size on 3×32×32 inputs with 10 outputs.</summary>
     private static AgopBenchmarkCase Image(string architecture, int sampleCount, int quickSampleCount) =>
         new(architecture, sampleCount, quickSampleCount, new long[] { 3, 32, 32 },
-            () => ModelFactory.Create(architecture, new ModelSettings { InputShape = new long[] { 3, 32, 32 }, OutputCount = 10, Seed = 1 }));
+            () => new NetworkDescription { Architecture = architecture }.Build(new long[] { 3, 32, 32 }, 10, 1));
 }
 
 /// <summary>

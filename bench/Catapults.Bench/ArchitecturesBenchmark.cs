@@ -44,7 +44,7 @@ public sealed class ArchitecturesBenchmark : IBenchmark
         foreach (var name in Architectures)
         {
             if (only is not null && only != name && !only.StartsWith(name + ":", StringComparison.Ordinal)) continue;
-            using var model = ModelFactory.Create(name, new ModelSettings());
+            using var model = new NetworkDescription { Architecture = name }.Build(new long[] { 3, 32, 32 }, 10, 0);
             // The NTK first, at the initial weights: the timed SGD steps below change them.
             if (only is null || only == name || only == name + ":ntk")
             {
@@ -81,7 +81,7 @@ public sealed class ArchitecturesBenchmark : IBenchmark
         using var trainer = new Trainer(model, options);
         return Measure.MedianMilliseconds(() =>
         {
-            options.MaxSteps = trainer.Step + stepsPerRun;
+            trainer.Options = options with { MaxSteps = trainer.Step + stepsPerRun };
             trainer.Run(data);
         }, runs) / stepsPerRun;
     }

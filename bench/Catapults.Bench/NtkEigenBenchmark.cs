@@ -176,9 +176,9 @@ public sealed class NtkEigenBenchmark : IBenchmark
             {
                 bool keep = round >= 0;
                 plainTicks.Keep = observedTicks.Keep = keep;
-                plainOptions.MaxSteps = plain.Step + 50;
+                plain.Options = plainOptions with { MaxSteps = plain.Step + 50 };
                 plain.Run(train, new ITrainingObserver[] { plainTicks });
-                observedOptions.MaxSteps = observed.Step + 50;
+                observed.Options = observedOptions with { MaxSteps = observed.Step + 50 };
                 observed.Run(train, new ITrainingObserver[] { observedTicks, diagnostics });
                 for (int i = 0; i < 50; i++) Direct(keep);
             }

@@ -28,7 +28,7 @@ public sealed class TrainingStepBenchmark : IBenchmark
                 using var trainer = new Trainer(net, options);
                 double ms = Measure.MedianMilliseconds(() =>
                 {
-                    options.MaxSteps = trainer.Step + stepsPerRun;
+                    trainer.Options = options with { MaxSteps = trainer.Step + stepsPerRun };
                     trainer.Run(train);
                 }, runs) / stepsPerRun;
                 Console.WriteLine($"{b,6} {ms,18:F3} {stepsPerRun,10} {runs,5}");

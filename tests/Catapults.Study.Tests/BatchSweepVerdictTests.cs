@@ -1,3 +1,5 @@
+using Catapults.ML.Training;
+using Catapults.ML.Models;
 using Catapults.ML.Diagnostics;
 using Catapults.Study.BatchSweep;
 using Catapults.Study.Infrastructure;
@@ -21,8 +23,8 @@ public sealed class BatchSweepVerdictTests
             {
                 var config = new RunConfig
                 {
-                    Experiment = "batch-sweep", Label = $"b{batch}-seed{seed}", Data = new DataSettings(), LearningRate = 1, BatchSize = batch,
-                    MaxSteps = 100, Seed = seed,
+                    Experiment = "batch-sweep", Label = $"b{batch}-seed{seed}", Data = new DataSettings(), Network = NetworkDescription.Default,
+                    Training = RunConfig.TrainingFor(1, batch, 100, seed, 10), Seed = seed,
                 };
                 var summary = new RunSummary
                 {

@@ -1,3 +1,5 @@
+using Catapults.ML.Training;
+using Catapults.ML.Models;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.Infrastructure;
 
@@ -13,7 +15,7 @@ public sealed class DamagedRunFileTests
     private static readonly RunConfig Config = new()
     {
         Experiment = "test", Label = "damaged", Data = new DataSettings { TrainCount = 100, TestCount = 50, InputDimension = 10 },
-        Width = 16, Optimizer = "Momentum", Momentum = 0.9, LearningRate = 0.05, BatchSize = 10, MaxSteps = 120, Seed = 1,
+        Network = new NetworkDescription { Width = 16 }, Training = RunConfig.TrainingFor(0.05, 10, 120, 1, 10, optimizer: OptimizerKind.Momentum), Seed = 1,
         RecordEvery = 10, CheckpointEvery = 30,
     };
 

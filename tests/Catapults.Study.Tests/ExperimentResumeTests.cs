@@ -41,11 +41,13 @@ public sealed class ExperimentResumeTests
         // Killed after the first raise (step 300), so the resumed run must take the raised rate from the checkpoint.
         string run = KillAndResume(GdCatapults, "gd-seed0", 350, out string whole, checkpoint =>
         {
-            var raises = JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, "rate-raiser.json")))!.AsArray();
-            Assert.That(raises.Select(r => (int)r!["step"]!), Is.EqualTo(new[] { 300 }), "the raise so far is checkpointed");
+            var raises = JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoint, "state.json")))!["realisedSchedule"]!["milestones"]!.AsArray();
+            Assert.That(raises.Select(r => (int)r!["step"]!), Is.EqualTo(new[] { 300 }), "the raise so far is checkpointed with the realised schedule");
         });
-        Assert.That(ReadRun(run, "config.json"), Is.EqualTo(ReadRun(whole, "config.json")), "config.json, with the realised raises");
-        Assert.That(JsonNode.Parse(ReadRun(run, "config.json"))!["milestones"]!.AsArray(), Has.Count.EqualTo(2));
+        Assert.That(ReadRun(run, "config.json"), Is.EqualTo(ReadRun(whole, "config.json")), "config.json is written once, before the run");
+        var realised = JsonNode.Parse(ReadRun(run, "summary.json"))!["realisedSchedule"]!;
+        Assert.That(realised.ToJsonString(), Is.EqualTo(JsonNode.Parse(ReadRun(whole, "summary.json"))!["realisedSchedule"]!.ToJsonString()), "the realised raises");
+        Assert.That(realised["milestones"]!.AsArray(), Has.Count.EqualTo(2));
     }
 
     [Test]
@@ -82,9 +84,9 @@ public sealed class ExperimentResumeTests
     public void AFinishedRunWithBrokenObserverStateIsRunAgain()
     {
         string output = Path.Combine(_root, "run");
-        var args = GdCatapults.Concat(new[] { "--out", output }).ToArray();
+        var args = SgdSpikes.Concat(new[] { "--out", output }).ToArray();
         Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
-        string state = Path.Combine(output, "runs", "gd-seed0", "observers", "rate-raiser.json");
+        string state = Directory.GetFiles(Path.Combine(output, "runs", "b10-seed0", "observers")).Order(StringComparer.Ordinal).First();
         string good = File.ReadAllText(state);
         File.WriteAllText(state, "{ not json");
 

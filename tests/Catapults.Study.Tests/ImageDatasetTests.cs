@@ -29,7 +29,7 @@ public sealed class ImageDatasetTests
             Assert.That(s.GetProperty("agopAlignment").ValueKind, Is.EqualTo(JsonValueKind.Null), "no true AGOP for images");
             Assert.That(File.Exists(Path.Combine(dir, "data.safetensors")), Is.False, "image data is not copied");
             using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json")));
-            Assert.That(config.RootElement.GetProperty("architecture").GetString(), Is.EqualTo(architecture));
+            Assert.That(config.RootElement.GetProperty("network").GetProperty("architecture").GetString(), Is.EqualTo(architecture));
         }
         Assert.That(finished, Is.GreaterThan(0), "at least one run trained to the end");
     }

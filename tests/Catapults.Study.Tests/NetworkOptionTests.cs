@@ -28,12 +28,12 @@ public sealed class NetworkOptionTests
             if (noBias)
             {
                 Assert.That(names, Has.None.Contains("bias"));
-                Assert.That((bool?)config["useBias"], Is.False);
+                Assert.That((bool?)config["network"]!["useBias"], Is.False);
             }
             else
             {
                 Assert.That(names.Count(n => n.EndsWith("bias", StringComparison.Ordinal)), Is.EqualTo(2), "fcn-2 has a hidden and a readout bias");
-                Assert.That(config["useBias"], Is.Null, "the architecture's default");
+                Assert.That(config["network"]!["useBias"], Is.Null, "the architecture's default");
             }
         }
         finally

@@ -52,11 +52,12 @@ public sealed class QuickBatchSweepTests
 
             using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json")));
             var c = config.RootElement;
-            Assert.That(c.GetProperty("architecture").GetString(), Is.EqualTo("fcn-2"));
-            Assert.That(c.GetProperty("parameterization").GetString(), Is.EqualTo("Ntk"));
+            Assert.That(c.GetProperty("network").GetProperty("architecture").GetString(), Is.EqualTo("fcn-2"));
+            Assert.That(c.GetProperty("network").GetProperty("useBias").GetBoolean(), Is.False, "the paper's bias-free network");
             Assert.That(c.GetProperty("lossNormalisation").GetString(), Does.Contain("1/b"));
             Assert.That(c.GetProperty("data").GetProperty("trainCount").GetInt32(), Is.EqualTo(500));
-            Assert.That(c.GetProperty("learningRate").GetDouble(), Is.GreaterThan(0));
+            Assert.That(c.GetProperty("training").GetProperty("learningRate").GetDouble(), Is.GreaterThan(0));
+            Assert.That(c.GetProperty("training").GetProperty("loss").GetString(), Is.EqualTo("MeanSquaredError"));
             Assert.That(c.TryGetProperty("probeIndices", out _) && c.TryGetProperty("seed", out _), name);
 
             using var summaryDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));

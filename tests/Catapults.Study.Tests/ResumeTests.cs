@@ -1,3 +1,5 @@
+using Catapults.ML.Training;
+using Catapults.ML.Models;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests;
@@ -5,10 +7,15 @@ namespace Catapults.Study.Tests;
 /// <summary>A run killed mid-way and resumed from its last checkpoint ends exactly where an uninterrupted run ends.</summary>
 public sealed class ResumeTests
 {
-    private static RunConfig Config(string optimizer, double rate, double? momentum) => new()
+    private static RunConfig Config(string optimizer, double rate, double? momentum, int maxSteps = 300) => new()
     {
         Experiment = "test", Label = "resume", Data = new DataSettings { TrainCount = 200, TestCount = 100, InputDimension = 10 },
-        Width = 64, Optimizer = optimizer, Momentum = momentum, LearningRate = rate, BatchSize = 10, MaxSteps = 300, Seed = 3,
+        Network = new NetworkDescription { Width = 64 },
+        Training = RunConfig.TrainingFor(rate, 10, maxSteps, 3, 10, optimizer: Enum.Parse<OptimizerKind>(optimizer)) with
+        {
+            OptimizerSettings = momentum is double m ? new OptimizerOptions { Momentum = m } : new OptimizerOptions(),
+        },
+        Seed = 3,
         RecordEvery = 10, CheckpointEvery = 50,
     };
 
@@ -91,7 +98,7 @@ public sealed class ResumeTests
     [Test]
     public void DivergedRunIsRecordedAsDiverged()
     {
-        var config = Config("Sgd", 50, null) with { MaxSteps = 200 };
+        var config = Config("Sgd", 50, null, maxSteps: 200);
         using var data = StudyData.Load(config.Data);
         string dir = Path.Combine(Path.GetTempPath(), "study-diverge-" + Guid.NewGuid().ToString("N"));
         try

@@ -1,3 +1,5 @@
+using Catapults.ML.Training;
+using Catapults.ML.Models;
 using Catapults.ML.Diagnostics;
 using Catapults.Study.Infrastructure;
 using Catapults.Study.SgdSpikes;
@@ -15,8 +17,8 @@ public sealed class SpikeRunTests
     {
         var config = new RunConfig
         {
-            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), LearningRate = Eta, BatchSize = 10, MaxSteps = 20,
-            Seed = 0, RecordEvery = 5,
+            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(Eta, 10, 20, 0, 5), Seed = 0, RecordEvery = 5,
         };
         var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 20, WallSeconds = 0, Catapults = 2 };
         var events = new[]

@@ -1,3 +1,4 @@
+using Catapults.ML.Models;
 using System.CommandLine;
 using System.Globalization;
 using Catapults.ML.Spectra;
@@ -87,7 +88,7 @@ public static class BatchSweepCommand
     }
 
     /// <summary>Runs the sweep and writes its report; returns the exit code.</summary>
-    public static int Run(BatchSweepSettings settings, DataSettings dataSettings, NetworkChoice network, double? fixedRate,
+    public static int Run(BatchSweepSettings settings, DataSettings dataSettings, NetworkDescription network, double? fixedRate,
         string output, bool resume, int? threads, CancellationToken ct)
     {
         using var data = StudyData.Load(dataSettings);
@@ -117,7 +118,7 @@ public static class BatchSweepCommand
         foreach (var s in rate.Surveys.Where(s => s.BatchSize < n))
             Console.WriteLine($"  b = {s.BatchSize}: batch η_crit median {s.Median:G4}, 5th percentile {s.Percentile5:G4}; η above it for {s.ShareBelow(rate.LearningRate):P0} of the first epoch's batches");
 
-        var configs = plan.OrderByDescending(c => c.BatchSize).ThenBy(c => c.Seed).Select(c => c with { LearningRate = rate.LearningRate }).ToList();
+        var configs = plan.OrderByDescending(c => c.BatchSize).ThenBy(c => c.Seed).Select(c => c.WithLearningRate(rate.LearningRate)).ToList();
         var runs = StudyProgress.Run(configs.Select(c => new StudyProgress.Item(c.Label, c.MaxSteps)).ToList(),
             (i, progress) =>
             {
@@ -132,18 +133,13 @@ public static class BatchSweepCommand
         return 0;
     }
 
-    private static RunConfig Config(BatchSweepSettings s, DataSettings data, NetworkChoice network, double eta, int batch, int n, int seed, IReadOnlyList<long> probe, int? threads) => new()
+    private static RunConfig Config(BatchSweepSettings s, DataSettings data, NetworkDescription network, double eta, int batch, int n, int seed, IReadOnlyList<long> probe, int? threads) => new()
     {
         Experiment = "batch-sweep",
         Label = $"{(batch >= n ? "gd" : "b" + batch)}-seed{seed}",
         Data = data,
-        Architecture = network.Architecture,
-        Width = network.Width,
-        UseBias = network.UseBias,
-        LearningRate = eta,
-        BatchSize = batch,
-        MaxSteps = s.BudgetFor(batch, n),
-        TargetLoss = s.TargetLoss,
+        Network = network,
+        Training = RunConfig.TrainingFor(eta, batch, s.BudgetFor(batch, n), seed, s.RecordEvery, s.TargetLoss),
         Seed = seed,
         RecordEvery = s.RecordEvery,
         CheckpointEvery = s.CheckpointEvery,

@@ -1,3 +1,4 @@
+using Catapults.ML.Models;
 using System.Globalization;
 using Catapults.ML.Features;
 using Catapults.Study.Infrastructure;
@@ -43,7 +44,7 @@ public static class BatchSweepReport
     }
 
     /// <summary>Writes report.md and its figures, and prints the tables and verdicts.</summary>
-    public static void Write(string output, BatchSweepSettings settings, StudyData data, NetworkChoice network, LearningRateChoice rate, IReadOnlyList<RunOutcome> runs)
+    public static void Write(string output, BatchSweepSettings settings, StudyData data, NetworkDescription network, LearningRateChoice rate, IReadOnlyList<RunOutcome> runs)
     {
         int n = data.Train.Count;
         var groups = runs.GroupBy(r => r.Config.BatchSize).OrderByDescending(g => g.Key).ToList();
@@ -89,7 +90,7 @@ public static class BatchSweepReport
 
         bool biasFree = network.UseBias == false;
         var report = new MarkdownReport("Batch sweep: catapults, AGOP alignment and generalisation")
-            .Paragraph($"Task {data.Name}, n = {n}, test {data.Test.Count}; {network.Architecture} of width {network.Width?.ToString(CultureInfo.InvariantCulture) ?? "default"} " +
+            .Paragraph($"Task {data.Name}, n = {n}, test {data.Test.Count}; {network.Architecture} of width {network.EffectiveWidth?.ToString(CultureInfo.InvariantCulture) ?? "default"} " +
                        (biasFree ? "without biases (the paper's network f(x) = aᵀσ(Wx/√d)/√m)" : "with biases") + ", NTK parameterisation, ReLU; " +
                        "MSE L = (1/b) Σ‖f(x) − y‖², so η_crit = b / λ_max(K_b) for a batch of b samples.")
             .Heading("One learning rate, placed by the critical rates at initialisation")

@@ -46,17 +46,17 @@ public static class GdCatapultsCommand
             int seeds = common.SeedCount(parse, 1);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "gd-catapults");
-            var network = common.NetworkFor(parse, quick ? 256 : 1024);
+            var network = common.NetworkFor(parse, quick ? 256 : null);
 
             using var data = StudyData.Load(dataSettings);
             Directory.CreateDirectory(output);
-            var runs = new List<(RunOutcome Run, IReadOnlyList<Milestone> Raises)>();
+            var runs = new List<(RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises)>();
             for (int seed = 0; seed < seeds; seed++)
             {
                 var config = new RunConfig
                 {
-                    Experiment = "gd-catapults", Label = $"gd-seed{seed}", Data = dataSettings, Architecture = network.Architecture, Width = network.Width, UseBias = network.UseBias,
-                    LearningRate = 1, BatchSize = data.Train.Count, MaxSteps = phaseSteps * (raiseCount + 2), Seed = seed,
+                    Experiment = "gd-catapults", Label = $"gd-seed{seed}", Data = dataSettings, Network = network,
+                    Training = RunConfig.TrainingFor(1, data.Train.Count, phaseSteps * (raiseCount + 2), seed, recordEvery), Seed = seed,
                     RecordEvery = recordEvery, CheckpointEvery = checkpointEvery, Threads = threads,
                     ExperimentOptions = new Dictionary<string, string>
                     {
@@ -69,17 +69,22 @@ public static class GdCatapultsCommand
                 double eta0;
                 using (var model = RunExecutor.CreateModel(config, data))
                     eta0 = initialFraction * CriticalLearningRate.Compute(model, data.Train.Features).Value;
-                config = config with { LearningRate = eta0 };
-                var raiser = new RateRaiser(eta0, phaseSteps, raiseCount, raiseFactor, data.Train.Features);
+                config = config with
+                {
+                    Training = config.Training with
+                    {
+                        LearningRate = eta0,
+                        RateController = new RateRaiser(phaseSteps, raiseCount, raiseFactor, data.Train.Features),
+                    },
+                };
                 var probes = new List<IStepProbe> { new CriticalRateProbe(data.Train.Features) };
                 if (data.ReferenceAgop is { } reference) probes.Add(new AlignmentProbe(data.Test, reference));
                 var items = new[] { new StudyProgress.Item(config.Label, config.MaxSteps) };
                 var outcome = StudyProgress.Run(items, (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), parse.GetValue(common.Resume),
-                    new RunHooks { Probes = probes, Observers = new[] { raiser }, Schedule = raiser.Schedule, SharpnessColumn = "lambda_max", Progress = progress }, ct),
+                    new RunHooks { Probes = probes, SharpnessColumn = "lambda_max", Progress = progress }, ct),
                     r => $"{r.Summary.Outcome}, {r.Summary.Catapults} catapults, test loss {r.Summary.TestLoss:G4}")[0];
-                // The realised raises make the run reproducible with a plain MilestoneSchedule.
-                RunDirectory.WriteConfig(outcome.Directory, config with { Milestones = raiser.Milestones });
-                runs.Add((outcome with { Config = config with { Milestones = raiser.Milestones } }, raiser.Milestones));
+                // summary.json keeps the realised raises, which rerun the same steps as a plain MilestoneSchedule.
+                runs.Add((outcome, outcome.Summary.RealisedSchedule?.Milestones ?? Array.Empty<LearningRateMilestone>()));
             }
             GdCatapultsReport.Write(output, data, runs, raiseFactor, phaseSteps);
             return 0;
@@ -89,38 +94,19 @@ public static class GdCatapultsCommand
 
     /// <summary>
     /// Raises the rate to factor × η_crit(full batch) every <c>phase</c> steps (<c>raises</c> times, then one phase to
-    /// settle), from the weights the next step starts at. Its state (the raises so far) goes into the checkpoint as
-    /// rate-raiser.json, and the schedule's rate is the last raise's.
+    /// settle), from the weights the step starts at. It keeps no state: the raises so far are the realised schedule's
+    /// milestones, which the trainer restores from a checkpoint, so a resumed run raises exactly as an uninterrupted one.
     /// </summary>
-    private sealed class RateRaiser(double initial, int phase, int raises, double factor, TorchSharp.torch.Tensor inputs) : ICheckpointedObserver
+    private sealed class RateRaiser(int phase, int raises, double factor, TorchSharp.torch.Tensor inputs) : ILearningRateController
     {
-        private const string StateFile = "rate-raiser.json";
-
-        public AdjustableSchedule Schedule { get; } = new(initial);
-        public List<Milestone> Milestones { get; } = new();
-
-        public void SaveState(string folder) => StudyJson.Write(Path.Combine(folder, StateFile), Milestones);
-
-        public void RestoreState(string folder)
+        public double RateFor(int step, double scheduledRate, MilestoneSchedule? realisedSoFar, TrainingContext context)
         {
-            string path = Path.Combine(folder, StateFile);
-            if (!File.Exists(path)) throw new InvalidDataException($"{path} is missing: the learning-rate raises cannot resume without it.");
-            var saved = StudyJson.Read<List<Milestone>>(path);
-            Milestones.Clear();
-            Milestones.AddRange(saved);
-            Schedule.LearningRate = saved.Count > 0 ? saved[^1].Rate : initial;
-        }
-
-        public void OnStepCompleted(StepRecord record, TrainingContext context)
-        {
-            int next = record.Step + 1;
-            if (next % phase != 0 || Milestones.Count >= raises) return;
-            var crit = Finite.Guard(context.Model, next, "the critical rate of a raise", () => CriticalLearningRate.Compute(context.Model, inputs)).Value;
-            if (!double.IsFinite(crit)) throw new NonFiniteValueException(next, $"the critical rate of the raise at step {next} is {crit}");
-            if (crit <= 0) return;
-            double rate = factor * crit;
-            Schedule.LearningRate = rate;
-            Milestones.Add(new Milestone(next, rate));
+            var done = realisedSoFar?.Milestones ?? Array.Empty<LearningRateMilestone>();
+            double current = done.Count > 0 ? done[^1].Rate : scheduledRate;
+            if (step == 0 || step % phase != 0 || done.Count >= raises) return current;
+            var crit = Finite.Guard(context.Model, step, "the critical rate of a raise", () => CriticalLearningRate.Compute(context.Model, inputs)).Value;
+            if (!double.IsFinite(crit)) throw new NonFiniteValueException(step, $"the critical rate of the raise at step {step} is {crit}");
+            return crit <= 0 ? current : factor * crit;
         }
     }
 }

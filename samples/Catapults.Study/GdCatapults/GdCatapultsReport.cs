@@ -1,3 +1,4 @@
+using Catapults.ML.Training;
 using System.Globalization;
 using Catapults.Study.Infrastructure;
 
@@ -7,7 +8,7 @@ namespace Catapults.Study.GdCatapults;
 public static class GdCatapultsReport
 {
     /// <summary>Writes the figures (per seed) and report.md, and prints the per-catapult table.</summary>
-    public static void Write(string output, StudyData data, IReadOnlyList<(RunOutcome Run, IReadOnlyList<Milestone> Raises)> runs, double factor, int phase)
+    public static void Write(string output, StudyData data, IReadOnlyList<(RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises)> runs, double factor, int phase)
     {
         var report = new MarkdownReport("GD catapults: the learning rate raised above η_crit in steps")
             .Paragraph($"Full-batch GD on {data.Name} (n = {data.Train.Count}). The rate starts below η_crit; every {phase} steps it is raised to " +
@@ -49,7 +50,7 @@ public static class GdCatapultsReport
             report.Heading(run.Config.Label)
                 .Paragraph($"Outcome {run.Summary.Outcome} after {run.Summary.Steps} steps; {run.Summary.Catapults} catapults; final test loss {F(run.Summary.TestLoss)}, " +
                            $"AGOP alignment {F(run.Summary.AgopAlignment)}. Raises: " +
-                           string.Join(", ", raises.Select(m => $"step {m.Step} → η = {m.Rate:G4}")) + $" (initial η = {run.Config.LearningRate:G4}).")
+                           string.Join(", ", raises.Select(m => $"step {m.Step} → η = {m.Rate:G4}")) + $" (initial η = {run.Config.Training.LearningRate:G4}).")
                 .Image("loss, λ_max and η_crit", png);
         }
         string verdict = catapults == 0

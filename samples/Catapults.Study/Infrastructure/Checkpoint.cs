@@ -27,6 +27,10 @@ public static class Checkpoint
     /// <param name="Rows">The rows of steps.csv recorded so far; the last one is at <paramref name="Step"/>.</param>
     public sealed record State(int Step, double? ReferenceLoss, double WallSeconds, IReadOnlyList<StepRow> Rows)
     {
+        /// <summary>The rates realised so far when a controller sets them (see <c>Trainer.RealisedSchedule</c>); null otherwise.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public Catapults.ML.Training.MilestoneSchedule? RealisedSchedule { get; init; }
+
         /// <summary>Size and SHA-256 of the checkpoint's other files (null in checkpoints of older versions, which are not trusted).</summary>
         public IReadOnlyDictionary<string, FileDigest>? Files { get; init; }
     }

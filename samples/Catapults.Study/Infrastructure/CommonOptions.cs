@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 
 namespace Catapults.Study.Infrastructure;
@@ -58,16 +59,18 @@ public sealed class CommonOptions
 
     /// <summary>
     /// The network of --arch, --width, --bias and --no-bias. Without --width, fcn gets <paramref name="fullyConnectedWidth"/>
-    /// and the other architectures their own default; without --bias or --no-bias, the layers have biases as
-    /// <paramref name="defaultBias"/> says (null: the architecture's default).
+    /// (null: the engine's default) and the other architectures their own default; without --bias or --no-bias, the
+    /// layers have biases as <paramref name="defaultBias"/> says (null: the architecture's default).
     /// </summary>
-    public NetworkChoice NetworkFor(ParseResult parse, int fullyConnectedWidth, bool? defaultBias = null)
+    /// <exception cref="ConfigurationException">--arch names no architecture, or --bias and --no-bias are both given.</exception>
+    public NetworkDescription NetworkFor(ParseResult parse, int? fullyConnectedWidth = null, bool? defaultBias = null)
     {
         string architecture = parse.GetValue(Architecture)!;
-        int? width = parse.GetValue(Width) ?? (architecture.StartsWith("fcn", StringComparison.Ordinal) ? fullyConnectedWidth : null);
+        if (!ArchitectureSpec.TryParse(architecture, out var spec, out var error)) throw new ConfigurationException($"--arch: {error}");
+        int? width = parse.GetValue(Width) ?? (spec!.Kind == ArchitectureKind.FullyConnected ? fullyConnectedWidth : null);
         bool bias = parse.GetValue(Bias), noBias = parse.GetValue(NoBias);
         if (bias && noBias) throw new ConfigurationException("--bias and --no-bias contradict each other; give one.");
-        return new NetworkChoice(architecture, width, bias ? true : noBias ? false : defaultBias);
+        return new NetworkDescription { Architecture = architecture, Width = width, UseBias = bias ? true : noBias ? false : defaultBias };
     }
 
     /// <summary>The output folder, checked: it can be created and written.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Catapults.ML.Models;
 using Catapults.ML.Training;
 
 namespace Catapults.Study.Infrastructure;
@@ -16,49 +18,19 @@ public sealed record RunConfig
     /// <summary>The data.</summary>
     public required DataSettings Data { get; init; }
 
-    /// <summary>Architecture name for <c>ModelFactory.Create</c> (fcn-2, cnn-5, wrn-16-4, vit-4).</summary>
-    public string Architecture { get; init; } = "fcn-2";
+    /// <summary>The network (the engine's one network description).</summary>
+    public required NetworkDescription Network { get; init; }
 
-    /// <summary>Hidden width (fcn) or channel width (others); null: the architecture's default.</summary>
-    public int? Width { get; init; } = 1024;
-
-    /// <summary>Whether the layers have biases; null: the architecture's default (on for fcn, cnn and vit; off in a WRN's convolutions).</summary>
-    public bool? UseBias { get; init; }
-
-    /// <summary>Parameterisation of the network.</summary>
-    public string Parameterization { get; init; } = "Ntk";
-
-    /// <summary>Activation.</summary>
-    public string Activation { get; init; } = "Relu";
-
-    /// <summary>The loss.</summary>
-    public string Loss { get; init; } = nameof(LossKind.MeanSquaredError);
+    /// <summary>
+    /// The training (the engine's one training description): loss, optimiser, rate or schedule, batch size (always
+    /// set here, = n for full-batch GD), step budget, target loss, batch-order seed.
+    /// </summary>
+    public required TrainingOptions Training { get; init; }
 
     /// <summary>How the loss is normalised (for a reader of the files).</summary>
     public string LossNormalisation { get; init; } = "L = (1/b) Σ_i ‖f(x_i) − y_i‖² over the b samples of a batch (no ½); full losses use b = n";
 
-    /// <summary>The optimiser.</summary>
-    public string Optimizer { get; init; } = nameof(OptimizerKind.Sgd);
-
-    /// <summary>Momentum of SGD with momentum.</summary>
-    public double? Momentum { get; init; }
-
-    /// <summary>The learning rate (the initial one when <see cref="Milestones"/> is set).</summary>
-    public required double LearningRate { get; init; }
-
-    /// <summary>Learning-rate milestones (step, new rate), empty for a constant rate.</summary>
-    public IReadOnlyList<Milestone> Milestones { get; init; } = Array.Empty<Milestone>();
-
-    /// <summary>Batch size b (= n for full-batch GD).</summary>
-    public required int BatchSize { get; init; }
-
-    /// <summary>Step budget.</summary>
-    public required int MaxSteps { get; init; }
-
-    /// <summary>Training stops early once the full training loss (checked every <see cref="RecordEvery"/> steps) is at or below this; null: none.</summary>
-    public double? TargetLoss { get; init; }
-
-    /// <summary>Seed of the initialisation and of the batch order.</summary>
+    /// <summary>Seed of the initialisation (the batch order's is <see cref="TrainingOptions.ShuffleSeed"/>, the same number in every experiment).</summary>
     public required long Seed { get; init; }
 
     /// <summary>Steps between rows of steps.csv (full training and test losses are evaluated there).</summary>
@@ -85,11 +57,32 @@ public sealed record RunConfig
     /// <summary>libtorch threads (null: libtorch's default).</summary>
     public int? Threads { get; init; }
 
-    /// <summary>The learning-rate schedule.</summary>
-    public ILearningRateSchedule Schedule() => Milestones.Count == 0
-        ? new ConstantSchedule(LearningRate)
-        : new MilestoneSchedule(LearningRate, Milestones.Select(m => (m.Step, m.Rate)));
-}
+    /// <summary>
+    /// The training of a study run: <paramref name="optimizer"/> (default plain SGD, PyTorch's settings) at
+    /// <paramref name="learningRate"/>, batch size <paramref name="batchSize"/> (n for full-batch GD),
+    /// <paramref name="maxSteps"/> steps, the batch order drawn from <paramref name="seed"/>; with a
+    /// <paramref name="targetLoss"/>, the full training loss is checked at every recorded step.
+    /// </summary>
+    public static TrainingOptions TrainingFor(double learningRate, int batchSize, int maxSteps, long seed, int recordEvery,
+        double? targetLoss = null, OptimizerKind optimizer = OptimizerKind.Sgd) => new()
+    {
+        Optimizer = optimizer,
+        LearningRate = learningRate,
+        BatchSize = batchSize,
+        MaxSteps = maxSteps,
+        TargetLoss = targetLoss,
+        FullLossEvery = targetLoss is null ? 0 : recordEvery,
+        ShuffleSeed = seed,
+    };
 
-/// <summary>A learning-rate change: from <paramref name="Step"/> on, the rate is <paramref name="Rate"/>.</summary>
-public sealed record Milestone(int Step, double Rate);
+    /// <summary>This run at learning rate <paramref name="rate"/>.</summary>
+    public RunConfig WithLearningRate(double rate) => this with { Training = Training with { LearningRate = rate } };
+
+    /// <summary>The batch size b of <see cref="Training"/> (n for full-batch GD).</summary>
+    [JsonIgnore]
+    public int BatchSize => Training.BatchSize ?? throw new InvalidOperationException($"The run {Label} has no batch size; the study always sets one (n for full-batch GD).");
+
+    /// <summary>The step budget of <see cref="Training"/>.</summary>
+    [JsonIgnore]
+    public int MaxSteps => Training.MaxSteps ?? throw new InvalidOperationException($"The run {Label} has no step budget; the study always sets one.");
+}

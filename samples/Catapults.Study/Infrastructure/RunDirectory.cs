@@ -15,11 +15,10 @@ public static class RunDirectory
     /// <summary>
     /// Checks that the run in <paramref name="directory"/> was started with <paramref name="config"/>, before it is
     /// resumed or read back: resuming under other options would mix two runs in one result. Checkpoint spacing is not
-    /// compared (it does not change the result), nor, with <paramref name="ignoreMilestones"/>, the milestones that an
-    /// experiment writes after the run.
+    /// compared (it does not change the result).
     /// </summary>
     /// <exception cref="ConfigurationException">The stored configuration differs; the message names the fields.</exception>
-    public static void EnsureSameConfig(string directory, RunConfig config, bool ignoreMilestones)
+    public static void EnsureSameConfig(string directory, RunConfig config)
     {
         string path = Path.Combine(directory, "config.json");
         if (!File.Exists(path)) throw new ConfigurationException($"{path} is missing, so the run cannot be resumed; rerun without --resume.");
@@ -32,11 +31,7 @@ public static class RunDirectory
         {
             throw new ConfigurationException($"{path} cannot be read ({ex.Message}); rerun without --resume.");
         }
-        RunConfig Comparable(RunConfig c) => c with
-        {
-            CheckpointEvery = 0,
-            Milestones = ignoreMilestones ? Array.Empty<Milestone>() : c.Milestones,
-        };
+        RunConfig Comparable(RunConfig c) => c with { CheckpointEvery = 0 };
         var before = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(stored), StudyJson.Options)!.AsObject();
         var now = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(config), StudyJson.Options)!.AsObject();
         var differing = before.Select(p => p.Key).Union(now.Select(p => p.Key))
@@ -66,8 +61,8 @@ public static class RunDirectory
         files["events.json"] = StudyJson.Write(Path.Combine(dir, "events.json"), outcome.Events);
         files["model.safetensors"] = AtomicFile.Write(Path.Combine(dir, "model.safetensors"), Weights.ToSafetensors(model, new Dictionary<string, string>
         {
-            ["architecture"] = outcome.Config.Architecture,
-            ["parameterization"] = outcome.Config.Parameterization,
+            ["architecture"] = outcome.Config.Network.Architecture,
+            ["parameterization"] = (outcome.Config.Network.Parameterization ?? ModelFactory.DefaultParameterization(outcome.Config.Network.Spec.Kind)).ToString(),
             ["names"] = "parameter names of NetworkModule.TrainableParameters(); raw weights (the parameterisation's scale is applied in the forward pass)",
         }).Write);
         if (data.IsSynthetic)

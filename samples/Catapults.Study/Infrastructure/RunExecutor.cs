@@ -30,13 +30,6 @@ public sealed class RunHooks
     /// <summary>Column of <see cref="Probes"/> that holds λ_max, used by the catapult detector; null: none.</summary>
     public string? SharpnessColumn { get; init; }
 
-    /// <summary>
-    /// Replaces the configuration's schedule (e.g. a rate an observer raises). A schedule with state must be restored
-    /// by one of the <see cref="Observers"/>; its realised milestones may then be written to config.json after the
-    /// run, so they are not compared when the run is resumed.
-    /// </summary>
-    public ILearningRateSchedule? Schedule { get; init; }
-
     /// <summary>Called after each step with the number of updates made.</summary>
     public Action<int>? Progress { get; init; }
 
@@ -69,7 +62,7 @@ public static class RunExecutor
             throw new InvalidOperationException("The run has observers whose state is not checkpointed, so it cannot resume; implement ICheckpointedObserver.");
         if (resume && File.Exists(Path.Combine(directory, "summary.json")))
         {
-            RunDirectory.EnsureSameConfig(directory, config, hooks.Schedule is not null);
+            RunDirectory.EnsureSameConfig(directory, config);
             // A finished run is trusted only when every file matches the checksums written with it; otherwise it is
             // trained again from the start (its checkpoint, if a kill left one, is dropped with it).
             if (RunDirectory.VerifyFinished(directory) is string problem)
@@ -87,19 +80,18 @@ public static class RunExecutor
             }
         }
         bool canResume = resume && Checkpoint.Exists(directory);
-        if (canResume) RunDirectory.EnsureSameConfig(directory, config, hooks.Schedule is not null);
+        if (canResume) RunDirectory.EnsureSameConfig(directory, config);
         else if (Directory.Exists(directory)) Directory.Delete(directory, true);
         Directory.CreateDirectory(directory);
         RunDirectory.WriteConfig(directory, config);
 
         using var model = CreateModel(config, data);
-        var options = ToTrainingOptions(config, hooks.Schedule);
-        using var trainer = new Trainer(model, options);
+        using var trainer = new Trainer(model, config.Training);
         var recorder = new Recorder(config, data, directory, trainer, model, hooks);
         if (canResume)
         {
             var state = Checkpoint.Load(directory, config, model, trainer.Optimizer, hooks.Checkpointed);
-            trainer.ResumeAt(state.Step, state.ReferenceLoss);
+            trainer.ResumeAt(state.Step, state.ReferenceLoss, state.RealisedSchedule);
             recorder.Restore(state);
         }
 
@@ -135,7 +127,7 @@ public static class RunExecutor
             throw new ConfigurationException($"the probe set of {config.Label} indexes past the {n} training samples as loaded; lower --probe-size or raise --n-train.");
         try
         {
-            ToTrainingOptions(config, null).Validate(n);
+            config.Training.Validate(n);
         }
         catch (ArgumentException ex)
         {
@@ -159,53 +151,28 @@ public static class RunExecutor
         double d = data.InputShape.Aggregate(1.0, (a, b) => a * b);
         double outputs = data.OutputCount;
         double n = data.Train.Count + data.Test.Count;
-        bool fullyConnected = config.Architecture.StartsWith("fcn", StringComparison.Ordinal);
-        double width = config.Width ?? (fullyConnected ? Catapults.ML.Models.ModelFactory.DefaultFullyConnectedWidth : Catapults.ML.Models.ModelFactory.DefaultConvolutionalWidth);
-        double parameters = fullyConnected ? (d + 1) * width + (width + 1) * outputs + 16 * width * width * (Depth(config.Architecture) - 2)
+        var spec = config.Network.Spec;
+        bool fullyConnected = spec.Kind == ArchitectureKind.FullyConnected;
+        double width = config.Network.Width ?? (fullyConnected ? ModelFactory.DefaultFullyConnectedWidth : ModelFactory.DefaultConvolutionalWidth);
+        double parameters = fullyConnected ? (d + 1) * width + (width + 1) * outputs + 16 * width * width * ((spec.Depth ?? ModelFactory.DefaultFullyConnectedDepth) - 2)
             : 9 * 20 * width * width + width * outputs;
         double activations = fullyConnected ? n * width * 3 : Math.Min(n, 256) * width * d;
         MemoryBudget.Require(4 * (4 * parameters + activations + n * (d + outputs)),
-            $"{config.Architecture} of width {width} on {data.Train.Count} + {data.Test.Count} samples of size {d} (--width, --n-train, --n-test)");
+            $"{config.Network.Architecture} of width {width} on {data.Train.Count} + {data.Test.Count} samples of size {d} (--width, --n-train, --n-test)");
     }
-
-    private static int Depth(string architecture) =>
-        int.TryParse(architecture.AsSpan(architecture.IndexOf('-') + 1), out int depth) && depth >= 2 ? depth : 2;
-
-    private static TrainingOptions ToTrainingOptions(RunConfig config, ILearningRateSchedule? schedule) => new()
-    {
-        Loss = Enum.Parse<LossKind>(config.Loss),
-        Optimizer = Enum.Parse<OptimizerKind>(config.Optimizer),
-        OptimizerSettings = config.Momentum is double m ? new OptimizerOptions { Momentum = m } : new OptimizerOptions(),
-        LearningRate = config.LearningRate,
-        Schedule = schedule ?? config.Schedule(),
-        BatchSize = config.BatchSize,
-        MaxSteps = config.MaxSteps,
-        TargetLoss = config.TargetLoss,
-        FullLossEvery = config.TargetLoss is null ? 0 : config.RecordEvery,
-        ShuffleSeed = config.Seed,
-    };
 
     /// <summary>The network of <paramref name="config"/> for <paramref name="data"/>.</summary>
     /// <exception cref="ConfigurationException">The architecture does not exist or does not fit in memory.</exception>
     public static NetworkModule CreateModel(RunConfig config, StudyData data)
     {
-        RequireMemory(config, data);
         try
         {
-            return ModelFactory.Create(config.Architecture, new ModelSettings
-            {
-                InputShape = data.InputShape,
-                OutputCount = data.OutputCount,
-                Seed = config.Seed,
-                Width = config.Width,
-                Parameterization = Enum.Parse<Parameterization>(config.Parameterization),
-                Activation = Enum.Parse<ActivationKind>(config.Activation),
-                UseBias = config.UseBias,
-            });
+            RequireMemory(config, data);
+            return config.Network.Build(data.InputShape, data.OutputCount, config.Seed);
         }
         catch (ArgumentException ex)
         {
-            throw new ConfigurationException($"--arch '{config.Architecture}': {ex.Message.ReplaceLineEndings(" ")}");
+            throw new ConfigurationException($"--arch '{config.Network.Architecture}': {ex.Message.ReplaceLineEndings(" ")}");
         }
     }
 
@@ -240,7 +207,10 @@ public static class RunExecutor
                 Record(updates, record.LearningRate, record.BatchLoss);
                 if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && hooks.Resumable)
                     Checkpoint.Save(directory, context.Model, trainer.Optimizer,
-                        new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList()),
+                        new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList())
+                        {
+                            RealisedSchedule = RealisedSchedule(),
+                        },
                         hooks.Checkpointed);
             }
         }
@@ -263,6 +233,9 @@ public static class RunExecutor
         }
 
         public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => _clock.Stop();
+
+        // Only a run whose rate a controller set has a realised schedule worth keeping: otherwise it is config.json's.
+        private MilestoneSchedule? RealisedSchedule() => config.Training.RateController is null ? null : trainer.RealisedSchedule as MilestoneSchedule;
 
         public RunOutcome Finish(TrainingResult result)
         {
@@ -316,6 +289,7 @@ public static class RunExecutor
                 Spikes = detector.Spikes.Count,
                 Divergence = divergence,
                 ResumedFromStep = _resumedFrom,
+                RealisedSchedule = RealisedSchedule(),
             };
             var outcome = new RunOutcome(directory, config, summary, _rows.ToList(), events);
             if (hooks.Checkpointed.Count > 0)

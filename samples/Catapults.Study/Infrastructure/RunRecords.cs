@@ -52,6 +52,14 @@ public sealed record RunSummary
     public int? ResumedFromStep { get; init; }
 
     /// <summary>
+    /// The rates the run used when a controller set them (e.g. gd-catapults' raises): the first rate and each change,
+    /// as a schedule that reruns the same steps without the controller. Absent otherwise (config.json's schedule is
+    /// the realised one).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Catapults.ML.Training.MilestoneSchedule? RealisedSchedule { get; init; }
+
+    /// <summary>
     /// Size and SHA-256 of every other file of the finished run (steps.csv, events.json, the safetensors files and
     /// observers/), written with it; a run whose files do not match is not trusted when read back.
     /// </summary>

@@ -46,15 +46,14 @@ public static class OptimizersCommand
             int seeds = common.SeedCount(parse, quick ? 1 : 2);
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "optimizers");
-            var network = common.NetworkFor(parse, quick ? 256 : 1024);
+            var network = common.NetworkFor(parse, quick ? 256 : null);
 
             using var data = StudyData.Load(dataSettings);
             Directory.CreateDirectory(output);
             RunConfig Config(OptimizerKind kind, double rate, int seed) => new()
             {
                 Experiment = "optimizers", Label = $"{kind.ToString().ToLowerInvariant()}-lr{rate.ToString("G3", CultureInfo.InvariantCulture)}-seed{seed}",
-                Data = dataSettings, Architecture = network.Architecture, Width = network.Width, UseBias = network.UseBias, Optimizer = kind.ToString(),
-                Momentum = kind == OptimizerKind.Momentum ? 0.9 : null, LearningRate = rate, BatchSize = b, MaxSteps = maxSteps, Seed = seed,
+                Data = dataSettings, Network = network, Training = RunConfig.TrainingFor(rate, b, maxSteps, seed, recordEvery, optimizer: kind), Seed = seed,
                 RecordEvery = recordEvery, CheckpointEvery = checkpointEvery, Threads = threads,
             };
             double etaCrit;

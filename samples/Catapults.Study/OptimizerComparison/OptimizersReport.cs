@@ -13,7 +13,7 @@ public static class OptimizersReport
         string metric = classification ? "test error" : "test loss";
         double? Test(RunOutcome r) => classification ? r.Summary.TestError : r.Summary.TestLoss;
         var header = new[] { "optimizer", "η", "runs", "diverged", "AGOP alignment", metric, "train loss", "catapults" };
-        var rows = runs.GroupBy(r => (r.Config.Optimizer, r.Config.LearningRate)).Select(g =>
+        var rows = runs.GroupBy(r => (Optimizer: r.Config.Training.Optimizer.ToString(), r.Config.Training.LearningRate)).Select(g =>
         {
             var ok = g.Where(r => r.Summary.Outcome != "Diverged").ToList();
             return (IReadOnlyList<string>)new[]
@@ -32,7 +32,7 @@ public static class OptimizersReport
                              $"r(alignment, log {metric}) = {pearsonLog:F3}" + (data.ReferenceAgop is null ? " (no true AGOP for this dataset: alignment is n/a)." : ".");
         Console.WriteLine(correlation);
         Plots.Draw(Path.Combine(output, "alignment-vs-test.png"), $"AGOP alignment against {metric} (one point per run)", "AGOP alignment with the true AGOP", metric,
-            runs.GroupBy(r => r.Config.Optimizer).Select(g => new Series(g.Key,
+            runs.GroupBy(r => r.Config.Training.Optimizer.ToString()).Select(g => new Series(g.Key,
                 g.Select(r => r.Summary.AgopAlignment ?? double.NaN).ToList(), g.Select(r => Test(r) ?? double.NaN).ToList())).ToList(),
             lines: false, logY: true);
         var report = new MarkdownReport("Optimisers: AGOP alignment and test performance")

@@ -50,7 +50,7 @@ public static class SgdSpikesCommand
             int? threads = common.ConfigureThreads(parse);
             string output = common.OutputFor(parse, "sgd-spikes");
             // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
-            var network = common.NetworkFor(parse, quick ? 256 : 1024, defaultBias: false);
+            var network = common.NetworkFor(parse, quick ? 256 : null, defaultBias: false);
 
             using var data = StudyData.Load(dataSettings);
             Directory.CreateDirectory(output);
@@ -60,8 +60,8 @@ public static class SgdSpikesCommand
                 var probeIndices = ProbeIndices.Draw(data.Train.Count, probeSize, seed);
                 var config = new RunConfig
                 {
-                    Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Architecture = network.Architecture, Width = network.Width, UseBias = network.UseBias,
-                    LearningRate = 1, BatchSize = b, MaxSteps = maxSteps, Seed = seed, RecordEvery = recordEvery, CheckpointEvery = checkpointEvery,
+                    Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Network = network,
+                    Training = RunConfig.TrainingFor(1, b, maxSteps, seed, recordEvery), Seed = seed, RecordEvery = recordEvery, CheckpointEvery = checkpointEvery,
                     ProbeIndices = probeIndices, Threads = threads,
                 };
                 double etaCrit, batchMedian;
@@ -70,7 +70,7 @@ public static class SgdSpikesCommand
                     etaCrit = CriticalLearningRate.Compute(model, data.Train.Features).Value;
                     batchMedian = BatchSweep.BatchCriticalRates.Measure(model, data.Train, b, seed).Median;
                 }
-                config = config with { LearningRate = fixedRate ?? (frac is double fr ? fr * etaCrit : batchMedian) };
+                config = config.WithLearningRate(fixedRate ?? (frac is double fr ? fr * etaCrit : batchMedian));
                 using var probeSet = data.Train.Subset(probeIndices, "probe");
                 using var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
                 {

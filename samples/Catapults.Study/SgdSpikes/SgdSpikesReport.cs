@@ -20,7 +20,7 @@ public static class SgdSpikesReport
             var inTop = r.SpikeRisesInTopEigenspace(s);
             return (IReadOnlyList<string>)new[]
             {
-                r.Outcome.Config.Label, F(r.Outcome.Config.LearningRate), F(r.FullBatchCriticalRate), above.Count.ToString(CultureInfo.InvariantCulture),
+                r.Outcome.Config.Label, F(r.Outcome.Config.Training.LearningRate), F(r.FullBatchCriticalRate), above.Count.ToString(CultureInfo.InvariantCulture),
                 $"{above.Count(a => a)} of {above.Count}", (above.Count * r.WindowFractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture),
                 $"{inTop.Count(t => t == true)} of {inTop.Count(t => t is not null)}",
                 (100 * r.FractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture) + " %",

@@ -12,7 +12,15 @@ public sealed class ConvolutionalOptions : ImageNetworkOptions
     public ConvolutionalOptions() => Parameterization = Parameterization.Ntk;
 
     /// <summary>Output channels of each convolution, input first; default four layers of 64 (with the readout, 5 layers).</summary>
-    public int[] ChannelWidths { get; set; } = { 64, 64, 64, 64 };
+    public int[] ChannelWidths { get; set; } = Enumerable.Repeat(ModelFactory.DefaultConvolutionalWidth, ModelFactory.DefaultConvolutionalDepth - 1).ToArray();
+
+    /// <inheritdoc />
+    protected internal override ImageNetworkOptions Snapshot()
+    {
+        var copy = (ConvolutionalOptions)base.Snapshot();
+        copy.ChannelWidths = (int[])ChannelWidths.Clone();
+        return copy;
+    }
 
     /// <summary>Square kernel side k, odd so that zero padding of (k−1)/2 keeps the spatial size; default 3.</summary>
     public int KernelSize { get; set; } = 3;

@@ -11,8 +11,8 @@ public sealed class FullyConnectedOptions
     /// <summary>Input dimension d. Required.</summary>
     public int InputDimension { get; set; }
 
-    /// <summary>Widths of the hidden layers; default one layer of 1024 (the paper's 2-layer network).</summary>
-    public int[] HiddenWidths { get; set; } = { 1024 };
+    /// <summary>Widths of the hidden layers; default one layer of <see cref="ModelFactory.DefaultFullyConnectedWidth"/> (the paper's 2-layer network).</summary>
+    public int[] HiddenWidths { get; set; } = { ModelFactory.DefaultFullyConnectedWidth };
 
     /// <summary>Number of outputs O; default 1.</summary>
     public int OutputCount { get; set; } = 1;
@@ -52,14 +52,27 @@ public sealed class FullyConnectedOptions
 public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
 {
     private readonly ModuleList<ScaledLinear> layers;
-    private readonly FullyConnectedOptions options;
+    private readonly int inputDimension;
+    private readonly int[] hiddenWidths;
+    private readonly int outputCount;
+    private readonly ActivationKind activation;
+    private readonly bool useBias;
+    private readonly Parameterization parameterization;
+    private readonly double outputMultiplier;
 
     /// <summary>Builds and initialises the network from <paramref name="options"/>.</summary>
     public FullyConnectedNetwork(FullyConnectedOptions options) : base(nameof(FullyConnectedNetwork))
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        this.options = options;
+        // The module keeps its own sizes: a later edit of the caller's options object changes nothing here.
+        inputDimension = options.InputDimension;
+        hiddenWidths = (int[])options.HiddenWidths.Clone();
+        outputCount = options.OutputCount;
+        activation = options.Activation;
+        useBias = options.UseBias;
+        parameterization = options.Parameterization;
+        outputMultiplier = options.OutputMultiplier;
         using var generator = Seeding.TorchGenerator(options.Seed, Seeding.Stream.Initialization);
         var widths = new List<int> { options.InputDimension };
         widths.AddRange(options.HiddenWidths);
@@ -74,29 +87,33 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
         RegisterComponents();
     }
 
-    /// <summary>The options the network was built with (a copy would not reflect later edits, so do not edit them).</summary>
-    public FullyConnectedOptions Options => options;
+    /// <summary>The options the network was built with (a fresh copy on every call).</summary>
+    public FullyConnectedOptions Options => new()
+    {
+        InputDimension = inputDimension, HiddenWidths = (int[])hiddenWidths.Clone(), OutputCount = outputCount, Activation = activation,
+        UseBias = useBias, Parameterization = parameterization, OutputMultiplier = outputMultiplier,
+    };
 
     /// <summary>The linear layers, input first; the last is the readout.</summary>
     public IReadOnlyList<ScaledLinear> Layers => layers.ToList();
 
     /// <summary>The nonlinearity between layers.</summary>
-    public ActivationKind Activation => options.Activation;
+    public ActivationKind Activation => activation;
 
     /// <summary>The output multiplier m.</summary>
-    public double OutputMultiplier => options.OutputMultiplier;
+    public double OutputMultiplier => outputMultiplier;
 
     /// <inheritdoc />
-    public override long[] InputShape => new long[] { options.InputDimension };
+    public override long[] InputShape => new long[] { inputDimension };
 
     /// <inheritdoc />
-    public override int OutputCount => options.OutputCount;
+    public override int OutputCount => outputCount;
 
     /// <inheritdoc />
     public override string Describe() =>
-        $"FCN {options.InputDimension}-{string.Join("-", options.HiddenWidths)}-{options.OutputCount}, " +
-        $"{options.Activation}, {options.Parameterization}, bias={(options.UseBias ? "on" : "off")}, " +
-        $"output×{options.OutputMultiplier:G4}";
+        $"FCN {inputDimension}-{string.Join("-", hiddenWidths)}-{outputCount}, " +
+        $"{activation}, {parameterization}, bias={(useBias ? "on" : "off")}, " +
+        $"output×{outputMultiplier:G4}";
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -106,9 +123,9 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
         for (int i = 0; i < layers.Count; i++)
         {
             h = layers[i].forward(h);
-            if (i + 1 < layers.Count) h = Activations.Apply(options.Activation, h);
+            if (i + 1 < layers.Count) h = Activations.Apply(activation, h);
         }
-        if (options.OutputMultiplier != 1.0) h = h * options.OutputMultiplier;
+        if (outputMultiplier != 1.0) h = h * outputMultiplier;
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
 namespace Catapults.ML.Models;
 
 /// <summary>Spatial pooling after a convolution of a <see cref="ConvolutionalNetwork"/>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PoolingKind>))]
 public enum PoolingKind
 {
     /// <summary>No pooling: the feature maps keep the input's size (padding keeps convolutions size-preserving).</summary>
@@ -17,6 +19,7 @@ public enum PoolingKind
 /// training mode is deliberately absent: it normalises with statistics of the whole batch, so the Jacobian of
 /// f(xᵢ) would depend on the other samples of the batch.
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NormalizationKind>))]
 public enum NormalizationKind
 {
     /// <summary>No normalisation.</summary>
@@ -28,6 +31,7 @@ public enum NormalizationKind
 }
 
 /// <summary>How a <see cref="VisionTransformer"/> reduces its tokens to one vector before the readout.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TokenPooling>))]
 public enum TokenPooling
 {
     /// <summary>A learned class token is prepended to the patch tokens; its final state is read out.</summary>

@@ -12,10 +12,11 @@ public abstract class ImageNetwork<TOptions> : NetworkModule where TOptions : Im
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Options = options;
+        // The module keeps a snapshot: a later edit of the caller's options object changes nothing here.
+        Options = (TOptions)options.Snapshot();
     }
 
-    /// <summary>The options the network was built with (do not edit them afterwards).</summary>
+    /// <summary>A snapshot of the options the network was built with (editing it changes nothing).</summary>
     public TOptions Options { get; }
 
     /// <summary>The output multiplier m.</summary>

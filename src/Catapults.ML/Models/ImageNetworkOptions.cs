@@ -48,6 +48,9 @@ public abstract class ImageNetworkOptions
             throw new ArgumentException($"Parameterization {(int)Parameterization} is not a defined value.", nameof(Parameterization));
     }
 
+    /// <summary>A copy that shares nothing mutable with this instance (a network keeps one).</summary>
+    protected internal virtual ImageNetworkOptions Snapshot() => (ImageNetworkOptions)MemberwiseClone();
+
     /// <summary>"C×H×W", for descriptions.</summary>
     protected string ShapeText => $"{InputChannels}×{InputHeight}×{InputWidth}";
 }

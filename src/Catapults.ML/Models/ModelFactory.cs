@@ -1,51 +1,9 @@
 namespace Catapults.ML.Models;
 
 /// <summary>
-/// Settings every architecture shares when built by name through <see cref="ModelFactory"/>. Unset (null) options
-/// take the architecture's own default.
-/// </summary>
-public sealed class ModelSettings
-{
-    /// <summary>Shape of one input sample: [C, H, W] for image networks, any shape for a fully connected network (which flattens it); default [3, 32, 32].</summary>
-    public long[] InputShape { get; set; } = { 3, 32, 32 };
-
-    /// <summary>Number of outputs O; default 10.</summary>
-    public int OutputCount { get; set; } = 10;
-
-    /// <summary>Multiplier applied to the output; default 1.</summary>
-    public double OutputMultiplier { get; set; } = 1.0;
-
-    /// <summary>Seed of the initialisation; default 0.</summary>
-    public long Seed { get; set; }
-
-    /// <summary>Parameterisation; null (default) for the architecture's default.</summary>
-    public Parameterization? Parameterization { get; set; }
-
-    /// <summary>Nonlinearity; null (default) for the architecture's default.</summary>
-    public ActivationKind? Activation { get; set; }
-
-    /// <summary>
-    /// Width: the hidden width of a fully connected network (default 1024), the channels of every convolution of a CNN
-    /// (default 64) or the token width of a ViT (default 128). A Wide ResNet's width is its widening factor, given in
-    /// its name (<c>wrn-16-8</c>), so setting this for one is an error. Null (default) for the architecture's default.
-    /// </summary>
-    public int? Width { get; set; }
-
-    /// <summary>Normalisation of a Wide ResNet; null (default) for GroupNorm. Setting it for another architecture is an error.</summary>
-    public NormalizationKind? Normalization { get; set; }
-
-    /// <summary>
-    /// Whether the layers have biases; null (default) for the architecture's default: on for fully connected networks,
-    /// CNNs and ViTs, off in a Wide ResNet's convolutions. For a Wide ResNet it sets the convolutions' biases; its
-    /// readout always has one.
-    /// </summary>
-    public bool? UseBias { get; set; }
-}
-
-/// <summary>
-/// Builds any network of the engine from an <see cref="ArchitectureSpec"/> name (<c>fcn</c>, <c>cnn-5</c>,
-/// <c>wrn-16-4</c>, <c>vit-4</c>, …) and shared <see cref="ModelSettings"/>, so that a command line can choose the
-/// architecture by name.
+/// Builds any network of the engine from a <see cref="NetworkDescription"/> (an <see cref="ArchitectureSpec"/> name
+/// such as <c>fcn</c>, <c>cnn-5</c>, <c>wrn-16-4</c> or <c>vit-4</c>, and the settings every architecture shares) and
+/// the data's input shape and output count, and declares each architecture's defaults once.
 /// </summary>
 public static class ModelFactory
 {
@@ -61,28 +19,53 @@ public static class ModelFactory
     /// <summary>Default channels of <c>cnn</c>'s convolutions: 64.</summary>
     public const int DefaultConvolutionalWidth = 64;
 
+    /// <summary>
+    /// The width an architecture gets when its description leaves it unset: the hidden width of <c>fcn</c>, the
+    /// channels of <c>cnn</c>, the token width of <c>vit</c>; null for a Wide ResNet, whose width is its widening factor.
+    /// </summary>
+    public static int? DefaultWidth(ArchitectureKind kind) => kind switch
+    {
+        ArchitectureKind.FullyConnected => DefaultFullyConnectedWidth,
+        ArchitectureKind.Convolutional => DefaultConvolutionalWidth,
+        ArchitectureKind.VisionTransformer => DefaultVisionTransformer.Width,
+        _ => null,
+    };
+
+    /// <summary>The parameterisation an architecture gets when its description leaves it unset.</summary>
+    public static Parameterization DefaultParameterization(ArchitectureKind kind) => kind switch
+    {
+        ArchitectureKind.FullyConnected => new FullyConnectedOptions().Parameterization,
+        ArchitectureKind.Convolutional => new ConvolutionalOptions().Parameterization,
+        ArchitectureKind.WideResNet => DefaultWideResNet.Parameterization,
+        ArchitectureKind.VisionTransformer => DefaultVisionTransformer.Parameterization,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown architecture kind."),
+    };
+
     /// <summary>Wide ResNet defaults (read-only use).</summary>
     internal static WideResNetOptions DefaultWideResNet { get; } = new();
 
     /// <summary>Vision Transformer defaults (read-only use).</summary>
     internal static VisionTransformerOptions DefaultVisionTransformer { get; } = new();
 
-    /// <summary>Builds the network named <paramref name="architecture"/> (see <see cref="ArchitectureSpec"/>).</summary>
-    public static NetworkModule Create(string architecture, ModelSettings settings) => Create(ArchitectureSpec.Parse(architecture), settings);
-
-    /// <summary>Builds the network <paramref name="spec"/> with <paramref name="settings"/>.</summary>
-    public static NetworkModule Create(ArchitectureSpec spec, ModelSettings settings)
+    /// <summary>
+    /// Builds the network <paramref name="network"/> describes for inputs of shape <paramref name="inputShape"/>
+    /// ([C, H, W] for image networks; any shape for a fully connected network, which flattens it) with
+    /// <paramref name="outputCount"/> outputs, initialised from <paramref name="seed"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The description does not fit the architecture or the shape; the message names the setting.</exception>
+    public static NetworkModule Create(NetworkDescription network, long[] inputShape, int outputCount, long seed)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(settings);
-        if (settings.InputShape is null || settings.InputShape.Length == 0 || settings.InputShape.Any(s => s < 1))
+        ArgumentNullException.ThrowIfNull(network);
+        var spec = ArchitectureSpec.Parse(network.Architecture);
+        if (inputShape is null || inputShape.Length == 0 || inputShape.Any(s => s < 1))
             throw new ArgumentException(
-                $"ModelSettings.InputShape must be a non-empty list of positive sizes, got [{string.Join(", ", settings.InputShape ?? Array.Empty<long>())}].",
-                nameof(settings));
-        if (settings.Normalization is not null && spec.Kind != ArchitectureKind.WideResNet)
-            throw new ArgumentException($"ModelSettings.Normalization applies to Wide ResNets only, not to {spec}.", nameof(settings));
+                $"The input shape must be a non-empty list of positive sizes, got [{string.Join(", ", inputShape ?? Array.Empty<long>())}].",
+                nameof(inputShape));
+        if (network.Normalization is not null && spec.Kind != ArchitectureKind.WideResNet)
+            throw new ArgumentException($"Normalization applies to Wide ResNets only, not to {spec}.", nameof(network));
         if (spec.WidenFactor is not null && spec.Kind != ArchitectureKind.WideResNet)
-            throw new ArgumentException($"A widening factor applies to Wide ResNets only, not to {spec.Kind}.", nameof(spec));
+            throw new ArgumentException($"A widening factor applies to Wide ResNets only, not to {spec.Kind}.", nameof(network));
+        var settings = new Request(network, inputShape, outputCount, seed);
 
         return spec.Kind switch
         {
@@ -94,7 +77,7 @@ public static class ModelFactory
         };
     }
 
-    private static FullyConnectedOptions FullyConnected(ArchitectureSpec spec, ModelSettings s)
+    private static FullyConnectedOptions FullyConnected(ArchitectureSpec spec, Request s)
     {
         long d = s.InputShape.Aggregate(1L, (a, b) => a * b);
         if (d > int.MaxValue) throw new ArgumentException($"An input of {d} features is too large for a fully connected network.", nameof(s));
@@ -113,7 +96,7 @@ public static class ModelFactory
         return options;
     }
 
-    private static ConvolutionalOptions Convolutional(ArchitectureSpec spec, ModelSettings s)
+    private static ConvolutionalOptions Convolutional(ArchitectureSpec spec, Request s)
     {
         int depth = spec.Depth ?? DefaultConvolutionalDepth;
         if (depth < 2) throw new ArgumentException($"A CNN needs at least one convolution and the readout (cnn-2 or deeper), got {spec}.", nameof(spec));
@@ -124,7 +107,7 @@ public static class ModelFactory
         return options;
     }
 
-    private static WideResNetOptions WideResNetFor(ArchitectureSpec spec, ModelSettings s)
+    private static WideResNetOptions WideResNetFor(ArchitectureSpec spec, Request s)
     {
         if (s.Width is not null)
             throw new ArgumentException($"ModelSettings.Width does not apply to Wide ResNets; give the widening factor in the name, e.g. wrn-16-{s.Width}.", nameof(s));
@@ -138,7 +121,7 @@ public static class ModelFactory
         return options;
     }
 
-    private static VisionTransformerOptions VisionTransformerFor(ArchitectureSpec spec, ModelSettings s)
+    private static VisionTransformerOptions VisionTransformerFor(ArchitectureSpec spec, Request s)
     {
         var options = new VisionTransformerOptions();
         if (spec.Depth is { } depth) options.Depth = depth;
@@ -149,7 +132,7 @@ public static class ModelFactory
         return options;
     }
 
-    private static void ApplyImageSettings(ImageNetworkOptions options, ModelSettings s, ArchitectureSpec spec)
+    private static void ApplyImageSettings(ImageNetworkOptions options, Request s, ArchitectureSpec spec)
     {
         if (s.InputShape.Length != 3 || s.InputShape.Any(x => x > int.MaxValue))
             throw new ArgumentException(
@@ -161,5 +144,16 @@ public static class ModelFactory
         options.OutputMultiplier = s.OutputMultiplier;
         options.Seed = s.Seed;
         if (s.Parameterization is { } p) options.Parameterization = p;
+    }
+
+    // The description and the data-dependent sizes of one build, read by the per-architecture helpers above.
+    private sealed record Request(NetworkDescription Network, long[] InputShape, int OutputCount, long Seed)
+    {
+        public int? Width => Network.Width;
+        public bool? UseBias => Network.UseBias;
+        public ActivationKind? Activation => Network.Activation;
+        public Parameterization? Parameterization => Network.Parameterization;
+        public NormalizationKind? Normalization => Network.Normalization;
+        public double OutputMultiplier => Network.OutputMultiplier;
     }
 }

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
 namespace Catapults.ML.Models;
 
 /// <summary>How weights are initialised and scaled in the forward pass.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Parameterization>))]
 public enum Parameterization
 {
     /// <summary>PyTorch's default initialisation: weights and biases ~ U(−1/√fan_in, 1/√fan_in), no forward scaling.</summary>
@@ -20,6 +22,7 @@ public enum Parameterization
 }
 
 /// <summary>Elementwise nonlinearity between layers.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ActivationKind>))]
 public enum ActivationKind
 {
     /// <summary>max(0, x).</summary>

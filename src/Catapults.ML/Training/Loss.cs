@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.ML.Training;
 
 /// <summary>Training loss. Each has exactly one normalisation, stated here and used by every critical quantity.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LossKind>))]
 public enum LossKind
 {
     /// <summary>

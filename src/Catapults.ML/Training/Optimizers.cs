@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -5,6 +6,7 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Training;
 
 /// <summary>Which optimiser to train with.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
 public enum OptimizerKind
 {
     /// <summary>Plain (stochastic) gradient descent: w ← w − η∇L.</summary>
@@ -20,20 +22,20 @@ public enum OptimizerKind
 }
 
 /// <summary>Hyper-parameters of the optimisers other than the learning rate. Defaults follow PyTorch.</summary>
-public sealed class OptimizerOptions
+public sealed record OptimizerOptions
 {
     /// <summary>Momentum for <see cref="OptimizerKind.Momentum"/> (and RMSprop's momentum term stays 0); default 0.9.</summary>
-    public double Momentum { get; set; } = 0.9;
+    public double Momentum { get; init; } = 0.9;
     /// <summary>Adam's β₁; default 0.9.</summary>
-    public double Beta1 { get; set; } = 0.9;
+    public double Beta1 { get; init; } = 0.9;
     /// <summary>Adam's β₂; default 0.999.</summary>
-    public double Beta2 { get; set; } = 0.999;
+    public double Beta2 { get; init; } = 0.999;
     /// <summary>RMSprop's smoothing constant α; default 0.99.</summary>
-    public double RmsPropAlpha { get; set; } = 0.99;
+    public double RmsPropAlpha { get; init; } = 0.99;
     /// <summary>Numerical ε of Adam, RMSprop and Adagrad; default 1e-8 (Adagrad uses 1e-10 as in PyTorch when left at default).</summary>
-    public double Epsilon { get; set; } = 1e-8;
+    public double Epsilon { get; init; } = 1e-8;
     /// <summary>L2 weight decay; default 0.</summary>
-    public double WeightDecay { get; set; }
+    public double WeightDecay { get; init; }
 
     /// <summary>
     /// Sharpness-aware minimisation (Foret et al. 2021) when set: each step first ascends to
@@ -42,7 +44,7 @@ public sealed class OptimizerOptions
     /// itself: w ← w − η ∇L(w + ρ g/‖g‖). Works with every optimiser and with update transforms (Dom-SAM, Bulk-SAM).
     /// Costs a second forward and backward pass per step. Default null: off.
     /// </summary>
-    public double? SharpnessAwareRadius { get; set; }
+    public double? SharpnessAwareRadius { get; init; }
 }
 
 /// <summary>Builds TorchSharp optimisers and sets their learning rate.</summary>

@@ -37,6 +37,13 @@ public sealed record TrainingResult(
     DivergenceInfo? Divergence,
     TimeSpan WallTime)
 {
+    /// <summary>
+    /// The rates the run used: the options' schedule, or, with a <see cref="TrainingOptions.RateController"/>, the
+    /// first rate and each change the controller made. Serialises as a schedule, so a rerun with it as
+    /// <see cref="TrainingOptions.Schedule"/> and no controller takes the same steps.
+    /// </summary>
+    public ILearningRateSchedule? RealisedSchedule { get; init; }
+
     /// <summary>True when the run diverged.</summary>
     public bool Diverged => Outcome == TrainingOutcome.Diverged;
 }

@@ -24,6 +24,9 @@ public sealed class Trainer : IDisposable
     private readonly NetworkModule _model;
     private readonly optim.Optimizer _optimizer;
     private readonly IReadOnlyList<Parameter> _parameters;
+    private readonly List<LearningRateMilestone> _realisedChanges = new();
+    private double? _realisedInitialRate;
+    private TrainingOptions _options;
     private bool _disposed;
 
     /// <summary>Creates a trainer for <paramref name="model"/>; the optimiser is built from <paramref name="options"/>.</summary>
@@ -34,14 +37,30 @@ public sealed class Trainer : IDisposable
         options.Validate();
         TorchRuntime.EnsureLoaded();
         _model = model;
-        Options = options;
+        _options = options;
         _parameters = model.TrainableParameters().Select(p => p.Parameter).ToList();
         if (_parameters.Count == 0) throw new ArgumentException("The model has no trainable parameters.", nameof(model));
         _optimizer = Optimizers.Create(options.Optimizer, _parameters, options.EffectiveSchedule().LearningRateAt(0), options.OptimizerSettings);
     }
 
-    /// <summary>The options; changes take effect at the next <see cref="Run(IBatchSource, IEnumerable{ITrainingObserver}?, CancellationToken)"/>.</summary>
-    public TrainingOptions Options { get; }
+    /// <summary>
+    /// The training description this trainer runs. It may be replaced between runs (e.g. a larger step budget, or
+    /// another <see cref="TrainingOptions.UpdateTransform"/>), except for the optimiser and its settings, from which the
+    /// trainer's optimiser was built.
+    /// </summary>
+    /// <exception cref="ArgumentException">The new description is invalid or changes the optimiser.</exception>
+    public TrainingOptions Options
+    {
+        get => _options;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            if (value.Optimizer != _options.Optimizer || value.OptimizerSettings != _options.OptimizerSettings)
+                throw new ArgumentException("The optimiser and its settings are fixed when the trainer is created; create a new trainer to change them.", nameof(value));
+            _options = value;
+        }
+    }
 
     /// <summary>The optimiser (for checkpointing its state).</summary>
     public optim.Optimizer Optimizer => _optimizer;
@@ -55,13 +74,28 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public double? ReferenceLoss { get; private set; }
 
-    /// <summary>Continues from <paramref name="step"/> after the caller restored weights and optimiser state.</summary>
-    public void ResumeAt(int step, double? referenceLoss)
+    /// <summary>
+    /// Continues from <paramref name="step"/> after the caller restored weights and optimiser state.
+    /// <paramref name="realisedSchedule"/> is the realised schedule of the steps before (from the checkpointed
+    /// <see cref="TrainingResult.RealisedSchedule"/> or <see cref="RealisedSchedule"/>), so that the schedule of the
+    /// resumed run covers the whole run; null when the rates before were the options' schedule.
+    /// </summary>
+    public void ResumeAt(int step, double? referenceLoss, MilestoneSchedule? realisedSchedule = null)
     {
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Steps start at 0.");
         Step = step;
         ReferenceLoss = referenceLoss;
+        _realisedChanges.Clear();
+        _realisedInitialRate = realisedSchedule?.InitialRate;
+        if (realisedSchedule is not null) _realisedChanges.AddRange(realisedSchedule.Milestones.Where(m => m.Step < step));
     }
+
+    /// <summary>
+    /// The rates used so far: the options' schedule when no <see cref="TrainingOptions.RateController"/> is set,
+    /// otherwise the rate of the first step and every change the controller made (a milestone per change).
+    /// </summary>
+    public ILearningRateSchedule RealisedSchedule => Options.RateController is null ? Options.EffectiveSchedule()
+        : RealisedSoFar() ?? Options.EffectiveSchedule();
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="data"/> in one call.</summary>
     public static TrainingResult Train(NetworkModule model, TensorDataset data, TrainingOptions options,
@@ -120,6 +154,11 @@ public sealed class Trainer : IDisposable
                 using (var scope = torch.NewDisposeScope())
                 {
                     double lr = schedule.LearningRateAt(step);
+                    if (Options.RateController is { } controller)
+                    {
+                        lr = controller.RateFor(step, lr, RealisedSoFar(), context);
+                        RecordRealisedRate(step, lr);
+                    }
                     // libtorch's optimisers take the rate as float32: a larger one fails inside step() with an
                     // ExternalException, so it ends the run here as a divergence.
                     if (!(lr >= 0) || !float.IsFinite((float)lr))
@@ -198,7 +237,7 @@ public sealed class Trainer : IDisposable
         }
 
         int epochs = perEpoch is int p && p > 0 ? (Step + p - 1) / p : 0;
-        var result = new TrainingResult(outcome, Step, epochs, finalLoss, divergence, clock.Elapsed);
+        var result = new TrainingResult(outcome, Step, epochs, finalLoss, divergence, clock.Elapsed) { RealisedSchedule = RealisedSchedule };
         try
         {
             Notify(watchers, o => o.OnTrainingCompleted(result, context));
@@ -215,6 +254,16 @@ public sealed class Trainer : IDisposable
         }
         _model.train();
         return result;
+    }
+
+    private MilestoneSchedule? RealisedSoFar() =>
+        _realisedInitialRate is double initial ? new MilestoneSchedule(initial, _realisedChanges.ToArray()) : null;
+
+    private void RecordRealisedRate(int step, double rate)
+    {
+        if (_realisedInitialRate is null) _realisedInitialRate = rate;
+        else if (rate != (_realisedChanges.Count > 0 ? _realisedChanges[^1].Rate : _realisedInitialRate.Value))
+            _realisedChanges.Add(new LearningRateMilestone(step, rate));
     }
 
     /// <summary>The loss over a whole dataset at the current weights, streamed in chunks, without gradients.</summary>

@@ -1,73 +1,78 @@
+using System.Text.Json.Serialization;
+
 namespace Catapults.ML.Training;
 
-/// <summary>What to do with the last, smaller batch of an epoch when the batch size does not divide n.</summary>
-public enum PartialBatchPolicy
-{
-    /// <summary>
-    /// Drop it (the default): every step then uses exactly b samples, so the per-step critical rate b/λ_max(K_b) and
-    /// the batch loss are always on the same scale. The dropped samples differ each epoch because of reshuffling.
-    /// </summary>
-    Drop,
-    /// <summary>Keep it as a smaller batch, normalised by its own size.</summary>
-    Keep,
-}
-
-/// <summary>Options of <see cref="Trainer"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
-public sealed class TrainingOptions
+/// <summary>
+/// The description of a training run (loss, optimiser, rate or schedule, batch, budget, stopping rules, batch-order
+/// seed): the options of <see cref="Trainer"/>, and the one training description that the ML.NET trainers' options
+/// and the study's run configuration embed. Immutable and JSON-serialisable (schedules carry a <c>kind</c>, enums are
+/// written by name); change a copy with <c>with</c>. Every default is stated; <see cref="Validate"/> names a bad option.
+/// </summary>
+public sealed record TrainingOptions
 {
     /// <summary>Loss; default <see cref="LossKind.MeanSquaredError"/> (normalisation in <see cref="LossKind"/>).</summary>
-    public LossKind Loss { get; set; } = LossKind.MeanSquaredError;
+    public LossKind Loss { get; init; } = LossKind.MeanSquaredError;
 
     /// <summary>Optimiser; default <see cref="OptimizerKind.Sgd"/>.</summary>
-    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>Optimiser hyper-parameters other than the rate; default PyTorch's.</summary>
-    public OptimizerOptions OptimizerSettings { get; set; } = new();
+    public OptimizerOptions OptimizerSettings { get; init; } = new();
 
     /// <summary>Learning rate η when no <see cref="Schedule"/> is given; default 0.1.</summary>
-    public double LearningRate { get; set; } = 0.1;
+    public double LearningRate { get; init; } = 0.1;
 
     /// <summary>Learning-rate schedule; default null, meaning constant <see cref="LearningRate"/>.</summary>
-    public ILearningRateSchedule? Schedule { get; set; }
+    public ILearningRateSchedule? Schedule { get; init; }
 
     /// <summary>Batch size b; default null, meaning full-batch gradient descent (b = n).</summary>
-    public int? BatchSize { get; set; }
+    public int? BatchSize { get; init; }
 
     /// <summary>Handling of a last partial batch; default <see cref="PartialBatchPolicy.Drop"/>.</summary>
-    public PartialBatchPolicy LastPartialBatch { get; set; } = PartialBatchPolicy.Drop;
+    public PartialBatchPolicy LastPartialBatch { get; init; } = PartialBatchPolicy.Drop;
 
     /// <summary>Stop after this many steps; default null (no step limit).</summary>
-    public int? MaxSteps { get; set; }
+    public int? MaxSteps { get; init; }
 
     /// <summary>Stop after this many epochs; default null (no epoch limit). At least one limit must be set.</summary>
-    public int? MaxEpochs { get; set; }
+    public int? MaxEpochs { get; init; }
 
     /// <summary>
     /// Stop once the full training loss is at or below this value; default null. It is checked whenever the full
     /// loss is computed (see <see cref="FullLossEvery"/>); in full-batch GD the batch loss is the full loss.
     /// </summary>
-    public double? TargetLoss { get; set; }
+    public double? TargetLoss { get; init; }
 
     /// <summary>
     /// Compute the full training loss every this many steps and put it in the step record; default 0 (never, except
     /// in full-batch GD where it is free). When <see cref="TargetLoss"/> is set and this is 0, it is computed once per epoch.
     /// </summary>
-    public int FullLossEvery { get; set; }
+    public int FullLossEvery { get; init; }
 
     /// <summary>Seed of the mini-batch order (its own generator, independent of initialisation); default 0.</summary>
-    public long ShuffleSeed { get; set; }
+    public long ShuffleSeed { get; init; }
 
     /// <summary>
     /// The run is declared diverged when a loss is non-finite or exceeds this factor times the first batch loss;
     /// default 1e8. Catapult spikes reach 10² to 10⁴ times their starting loss, so the default leaves them alone.
     /// </summary>
-    public double DivergenceFactor { get; set; } = 1e8;
+    public double DivergenceFactor { get; init; } = 1e8;
 
     /// <summary>
     /// Optional transform of each parameter update (after the optimiser has computed it), e.g. projection onto or
     /// out of a subspace; default null.
     /// </summary>
-    public IUpdateTransform? UpdateTransform { get; set; }
+    [JsonIgnore]
+    public IUpdateTransform? UpdateTransform { get; init; }
+
+    /// <summary>
+    /// Sets the learning rate during training from what the run has measured (e.g. raising η above the current
+    /// critical rate); default null. The trainer asks it before every step, and the rates it realised come back as a
+    /// schedule in <see cref="TrainingResult.RealisedSchedule"/>. Like <see cref="UpdateTransform"/> it is a runtime
+    /// object and not part of the JSON description.
+    /// </summary>
+    [JsonIgnore]
+    public ILearningRateController? RateController { get; init; }
 
     /// <summary>The schedule in force: <see cref="Schedule"/> or a constant <see cref="LearningRate"/>.</summary>
     public ILearningRateSchedule EffectiveSchedule() => Schedule ?? new ConstantSchedule(LearningRate);

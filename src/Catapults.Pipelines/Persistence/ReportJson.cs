@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Training;
 using Catapults.Pipelines.Trainers;
@@ -31,6 +32,7 @@ internal static class ReportJson
                     ["reason"] = d.Reason,
                 }
                 : null,
+            ["realisedSchedule"] = ScheduleNode(r.RealisedSchedule),
         };
         var m = report.Model;
         var model = new JsonObject
@@ -46,6 +48,11 @@ internal static class ReportJson
         return new JsonObject { ["result"] = result, ["model"] = model, ["tables"] = tables };
     }
 
+    // A schedule that describes itself (constant, milestones, warm-up and decay) is kept; a runtime one such as an
+    // AdjustableSchedule has no JSON form, and the report then keeps no realised schedule.
+    private static JsonNode? ScheduleNode(ILearningRateSchedule? schedule) =>
+        schedule is ConstantSchedule or MilestoneSchedule or WarmupDecaySchedule ? JsonSerializer.SerializeToNode(schedule) : null;
+
     public static TrainingReport Read(JsonObject json, string what)
     {
         var r = json["result"]!.AsObject();
@@ -57,7 +64,10 @@ internal static class ReportJson
             r["finalTrainingLoss"] is { } fl ? TableJson.ReadDouble(fl) : null,
             d is null ? null : new DivergenceInfo(d["step"]!.GetValue<int>(), TableJson.ReadDouble(d["lastFiniteLoss"]!),
                 TableJson.ReadDouble(d["offendingLoss"]!), d["reason"]!.GetValue<string>()),
-            TimeSpan.FromSeconds(r["wallTimeSeconds"]!.GetValue<double>()));
+            TimeSpan.FromSeconds(r["wallTimeSeconds"]!.GetValue<double>()))
+        {
+            RealisedSchedule = r["realisedSchedule"] is { } schedule ? schedule.Deserialize<ILearningRateSchedule>() : null,
+        };
         var m = json["model"]!.AsObject();
         var model = new TrainingModelInfo(m["description"]!.GetValue<string>(), m["parameterCount"]!.GetValue<long>(),
             m["trainingRowCount"]!.GetValue<int>(), m["featureCount"]!.GetValue<int>(), m["loss"]!.GetValue<string>());

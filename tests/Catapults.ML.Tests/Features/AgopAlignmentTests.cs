@@ -210,7 +210,7 @@ public class AgopAlignmentTests
             using var observer = new AgopAlignmentObserver(SyntheticTask.Rank2(6), new AgopAlignmentObserverOptions { Every = 3 });
             TensorAssert.NoLeak(
                 () => trainer.Run(train, new[] { observer }),
-                () => { options.MaxSteps = 60; trainer.Run(train, new[] { observer }); },
+                () => { trainer.Options = options with { MaxSteps = 60 }; trainer.Run(train, new[] { observer }); },
                 "training with the alignment observer");
             Assert.That(observer.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 3, 5, 6 }.Concat(Enumerable.Range(3, 18).Select(k => 3 * k)).Concat(new[] { 60 }).Distinct()));
         }

@@ -40,32 +40,26 @@ public class ModelFactoryTests
     [Test]
     public void BuildsEachArchitectureFromItsName()
     {
-        var settings = new ModelSettings { InputShape = new long[] { 3, 16, 16 }, OutputCount = 3, Seed = 4, OutputMultiplier = 0.5 };
+        var shape = new long[] { 3, 16, 16 };
+        var settings = new NetworkDescription { OutputMultiplier = 0.5 };
 
-        using var fcn = (FullyConnectedNetwork)ModelFactory.Create("fcn-3", new ModelSettings { InputShape = settings.InputShape, OutputCount = 3, Width = 16 });
+        using var fcn = (FullyConnectedNetwork)ModelFactory.Create(new NetworkDescription { Architecture = "fcn-3", Width = 16 }, shape, 3, 0);
         Assert.That(fcn.InputDimension, Is.EqualTo(768));
         Assert.That(fcn.Layers.Select(l => l.OutFeatures), Is.EqualTo(new[] { 16, 16, 3 }));
 
-        settings.Width = 4;
-        using var cnn = (ConvolutionalNetwork)ModelFactory.Create("cnn-3", settings);
+        using var cnn = (ConvolutionalNetwork)ModelFactory.Create(settings with { Architecture = "cnn-3", Width = 4 }, shape, 3, 4);
         Assert.That(cnn.Convolutions.Select(c => c.OutChannels), Is.EqualTo(new[] { 4, 4 }));
         Assert.That(cnn.Options.Seed, Is.EqualTo(4));
         Assert.That(cnn.OutputMultiplier, Is.EqualTo(0.5));
 
-        settings.Width = null;
-        settings.Normalization = NormalizationKind.LayerNorm;
-        settings.Parameterization = Parameterization.Ntk;
-        using var wrn = (WideResNet)ModelFactory.Create("wrn-10-1", settings);
+        using var wrn = (WideResNet)ModelFactory.Create(
+            settings with { Architecture = "wrn-10-1", Normalization = NormalizationKind.LayerNorm, Parameterization = Parameterization.Ntk }, shape, 3, 4);
         Assert.That(wrn.Options.Depth, Is.EqualTo(10));
         Assert.That(wrn.Options.WidenFactor, Is.EqualTo(1));
         Assert.That(wrn.Options.Normalization, Is.EqualTo(NormalizationKind.LayerNorm));
         Assert.That(wrn.Options.Parameterization, Is.EqualTo(Parameterization.Ntk));
 
-        settings.Normalization = null;
-        settings.Parameterization = null;
-        settings.Width = 16;
-        settings.Activation = ActivationKind.Relu;
-        using var vit = (VisionTransformer)ModelFactory.Create("vit-2", settings);
+        using var vit = (VisionTransformer)new NetworkDescription { Architecture = "vit-2", Width = 16, Activation = ActivationKind.Relu, OutputMultiplier = 0.5 }.Build(shape, 3, 4);
         Assert.That(vit.Blocks, Has.Count.EqualTo(2));
         Assert.That(vit.Options.Width, Is.EqualTo(16));
         Assert.That(vit.Options.Activation, Is.EqualTo(ActivationKind.Relu));
@@ -79,9 +73,46 @@ public class ModelFactoryTests
     }
 
     [Test]
+    public void ANetworkKeepsItsSizesWhenTheCallersOptionsChangeLater()
+    {
+        var fcnOptions = new FullyConnectedOptions { InputDimension = 4, HiddenWidths = new[] { 8 }, OutputCount = 1, OutputMultiplier = 2 };
+        using var fcn = new FullyConnectedNetwork(fcnOptions);
+        using var x = torch.randn(3, 4);
+        using var before = fcn.forward(x);
+        fcnOptions.OutputMultiplier = 100;
+        fcnOptions.HiddenWidths[0] = 99;
+        fcnOptions.Activation = ActivationKind.Tanh;
+        Assert.That(fcn.forward(x).equal(before).all().ToBoolean(), Is.True);
+        Assert.That(fcn.Options.HiddenWidths, Is.EqualTo(new[] { 8 }));
+
+        var cnnOptions = new ConvolutionalOptions { InputChannels = 1, InputHeight = 8, InputWidth = 8, ChannelWidths = new[] { 4 }, OutputCount = 2 };
+        using var cnn = new ConvolutionalNetwork(cnnOptions);
+        using var images = torch.randn(2, 64);
+        using var cnnBefore = cnn.forward(images);
+        cnnOptions.OutputMultiplier = 7;
+        cnnOptions.ChannelWidths[0] = 99;
+        Assert.That(cnn.forward(images).equal(cnnBefore).all().ToBoolean(), Is.True);
+        Assert.That(cnn.Options.ChannelWidths, Is.EqualTo(new[] { 4 }));
+    }
+
+    [Test]
+    public void ADescriptionRoundTripsThroughJsonWithItsEnumsByName()
+    {
+        var description = new NetworkDescription
+        {
+            Architecture = "wrn-10-2", UseBias = false, Activation = ActivationKind.Tanh, Parameterization = Parameterization.MeanField,
+            Normalization = NormalizationKind.LayerNorm, OutputMultiplier = 0.25,
+        };
+        string json = System.Text.Json.JsonSerializer.Serialize(description);
+        Assert.That(json, Does.Contain("\"Tanh\"").And.Contain("\"MeanField\"").And.Contain("\"LayerNorm\""));
+        Assert.That(System.Text.Json.JsonSerializer.Deserialize<NetworkDescription>(json), Is.EqualTo(description));
+        Assert.That(System.Text.Json.JsonSerializer.Deserialize<NetworkDescription>("{}"), Is.EqualTo(NetworkDescription.Default), "every default declared once");
+    }
+
+    [Test]
     public void FullyConnectedNetworkOnImagesFlattensThemInChannelMajorOrder()
     {
-        using var fcn = ModelFactory.Create("fcn", new ModelSettings { InputShape = new long[] { 3, 4, 4 }, OutputCount = 2, Width = 8 });
+        using var fcn = ModelFactory.Create(new NetworkDescription { Architecture = "fcn", Width = 8 }, new long[] { 3, 4, 4 }, 2, 0);
         Assert.That(fcn.InputShape, Is.EqualTo(new long[] { 48 }));
         using var images = torch.randn(5, 3, 4, 4);
         using var flat = images.reshape(5, 48);
@@ -91,28 +122,31 @@ public class ModelFactoryTests
         Assert.That(ex!.Message, Does.Contain("[n, 48]").And.Contain("[5, 3, 4, 5]"));
     }
 
+    private static readonly long[] Cifar = { 3, 32, 32 };
+
     [Test]
     public void DefaultsMatchTheArchitecturesOwnDefaults()
     {
-        using var cnn = (ConvolutionalNetwork)ModelFactory.Create("cnn", new ModelSettings());
+        using var cnn = (ConvolutionalNetwork)ModelFactory.Create(new NetworkDescription { Architecture = "cnn" }, Cifar, 10, 0);
         Assert.That(cnn.Convolutions.Select(c => c.OutChannels), Is.EqualTo(new ConvolutionalOptions().ChannelWidths));
         Assert.That(cnn.Options.Parameterization, Is.EqualTo(Parameterization.Ntk));
         Assert.That(cnn.OutputCount, Is.EqualTo(10));
-        using var vit = (VisionTransformer)ModelFactory.Create("vit", new ModelSettings());
+        using var vit = (VisionTransformer)ModelFactory.Create(new NetworkDescription { Architecture = "vit" }, Cifar, 10, 0);
         using var direct = new VisionTransformer(new VisionTransformerOptions());
         Assert.That(vit.TrainableParameterCount(), Is.EqualTo(direct.TrainableParameterCount()));
         Assert.That(vit.TrainableParameters()[0].Parameter.equal(direct.TrainableParameters()[0].Parameter).all().ToBoolean(), Is.True, "same seed, same weights");
+        using var fcn = (FullyConnectedNetwork)NetworkDescription.Default.Build(new long[] { 5 }, 1, 0);
+        Assert.That(fcn.Options.HiddenWidths, Is.EqualTo(new FullyConnectedOptions().HiddenWidths), "one default width");
     }
 
     [Test]
     public void UseBiasSwitchesTheBiasesOfEveryArchitecture()
     {
         // fcn-2 on 12 inputs, width 8, 2 outputs: 12·8 + 8·2 weights, plus 8 + 2 biases when they are on.
-        var flat = new ModelSettings { InputShape = new long[] { 12 }, OutputCount = 2, Width = 8 };
-        using (var on = ModelFactory.Create("fcn", flat))
+        var flat = new NetworkDescription { Architecture = "fcn", Width = 8 };
+        using (var on = flat.Build(new long[] { 12 }, 2, 0))
             Assert.That(on.TrainableParameterCount(), Is.EqualTo(12 * 8 + 8 * 2 + 8 + 2), "biases on by default");
-        flat.UseBias = false;
-        using (var off = ModelFactory.Create("fcn", flat))
+        using (var off = (flat with { UseBias = false }).Build(new long[] { 12 }, 2, 0))
         {
             Assert.That(off.TrainableParameterCount(), Is.EqualTo(12 * 8 + 8 * 2));
             Assert.That(off.TrainableParameters().Select(p => p.Name), Has.None.Contains("bias"));
@@ -121,10 +155,10 @@ public class ModelFactoryTests
         // cnn-3 of width 4: two convolutions of 4 channels and a readout of 3, so 4 + 4 + 3 biases.
         long Count(string arch, bool? bias)
         {
-            using var m = ModelFactory.Create(arch, new ModelSettings
+            using var m = new NetworkDescription
             {
-                InputShape = new long[] { 3, 8, 8 }, OutputCount = 3, Width = arch.StartsWith("wrn", StringComparison.Ordinal) ? null : 4, UseBias = bias,
-            });
+                Architecture = arch, Width = arch.StartsWith("wrn", StringComparison.Ordinal) ? null : 4, UseBias = bias,
+            }.Build(new long[] { 3, 8, 8 }, 3, 0);
             return m.TrainableParameterCount();
         }
         Assert.That(Count("cnn-3", true) - Count("cnn-3", false), Is.EqualTo(4 + 4 + 3));
@@ -137,17 +171,14 @@ public class ModelFactoryTests
     [Test]
     public void SettingsThatDoNotApplyAreErrors()
     {
-        var ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create("wrn-16-4", new ModelSettings { Width = 8 }));
-        Assert.That(ex!.Message, Does.Contain("wrn-16-8"));
-        ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create("cnn", new ModelSettings { Normalization = NormalizationKind.GroupNorm }));
-        Assert.That(ex!.Message, Does.Contain("Normalization"));
-        ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create("vit", new ModelSettings { InputShape = new long[] { 100 } }));
-        Assert.That(ex!.Message, Does.Contain("[C, H, W]").And.Contain("[100]"));
-        ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create("cnn", new ModelSettings { InputShape = new long[] { 3, 0, 32 } }));
-        Assert.That(ex!.Message, Does.Contain("InputShape"));
-        ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create("cnn-1", new ModelSettings()));
-        Assert.That(ex!.Message, Does.Contain("cnn-2"));
-        ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new ArchitectureSpec(ArchitectureKind.Convolutional, 5, 2), new ModelSettings()));
-        Assert.That(ex!.Message, Does.Contain("widening factor"));
+        ArgumentException Fails(NetworkDescription d, long[]? shape = null) =>
+            Assert.Throws<ArgumentException>(() => ModelFactory.Create(d, shape ?? Cifar, 10, 0))!;
+        Assert.That(Fails(new NetworkDescription { Architecture = "wrn-16-4", Width = 8 }).Message, Does.Contain("wrn-16-8"));
+        Assert.That(Fails(new NetworkDescription { Architecture = "cnn", Normalization = NormalizationKind.GroupNorm }).Message, Does.Contain("Normalization"));
+        Assert.That(Fails(new NetworkDescription { Architecture = "vit" }, new long[] { 100 }).Message, Does.Contain("[C, H, W]").And.Contain("[100]"));
+        Assert.That(Fails(new NetworkDescription { Architecture = "cnn" }, new long[] { 3, 0, 32 }).Message, Does.Contain("input shape"));
+        Assert.That(Fails(new NetworkDescription { Architecture = "cnn-1" }).Message, Does.Contain("cnn-2"));
+        Assert.That(Fails(new NetworkDescription { Architecture = "cnn-5-2" }).Message, Does.Contain("wrong number of parts"));
+        Assert.That(Fails(new NetworkDescription { Architecture = "resnet" }).Message, Does.Contain("Unknown architecture"));
     }
 }

@@ -125,7 +125,7 @@ public class OnlineTrainingTests
             () => trainer.Run(source, new ITrainingObserver[] { observer }),
             () =>
             {
-                options.MaxSteps = 205;
+                trainer.Options = options with { MaxSteps = 205 };
                 trainer.Run(source, new ITrainingObserver[] { observer });
             },
             "200 online steps");

@@ -255,7 +255,7 @@ public class TrainerTests
         var options = new TrainingOptions { LearningRate = 0.1, BatchSize = 5, MaxSteps = 8, ShuffleSeed = 2 };
         using var trainer = new Trainer(b, options);
         trainer.Run(data);
-        options.MaxSteps = 20;
+        trainer.Options = options with { MaxSteps = 20 };
         var result = trainer.Run(data);
         Assert.That(result.Steps, Is.EqualTo(20));
         TensorAssert.AllClose(b.Layers[0].Weight, a.Layers[0].Weight, 1e-6, 1e-7, "split run equals one run");
@@ -291,7 +291,7 @@ public class TrainerTests
                 () => trainer.Run(train, new[] { rec }),
                 () =>
                 {
-                    options.MaxSteps = 2050;
+                    trainer.Options = options with { MaxSteps = 2050 };
                     trainer.Run(train, new[] { rec });
                 },
                 "2,000 SGD steps");

@@ -65,7 +65,7 @@ public class ModelArchiveTests
                 var original = model.OfType<TorchNetworkMulticlassTransformer>().Single();
                 Assert.That(network.ClassNames, Is.EqualTo(original.ClassNames));
                 Assert.That(network.Options.Schedule, Is.TypeOf<MilestoneSchedule>());
-                Assert.That(((MilestoneSchedule)network.Options.Schedule!).Milestones, Is.EqualTo(new[] { (3, 0.02) }));
+                Assert.That(((MilestoneSchedule)network.Options.Schedule!).Milestones, Is.EqualTo(new[] { new LearningRateMilestone(3, 0.02) }));
                 Assert.That(network.Options.HiddenWidths, Is.EqualTo(original.Options.HiddenWidths));
                 Assert.That(network.Options.Loss, Is.EqualTo(original.Options.Loss));
 
