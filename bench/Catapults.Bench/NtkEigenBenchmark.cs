@@ -6,6 +6,7 @@ using Catapults.ML.Models;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using TorchSharp;
+using Catapults.ML.Probes;
 
 namespace Catapults.Bench;
 
@@ -148,7 +149,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
             var observedOptions = new TrainingOptions { LearningRate = 0.1, BatchSize = b, MaxSteps = 0, ShuffleSeed = 1 };
             using var plain = new Trainer(plainNet, plainOptions);
             using var observed = new Trainer(observedNet, observedOptions);
-            using var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
+            using var diagnostics = new DiagnosticsProbe(new DiagnosticsOptions
             {
                 EigenvalueCount = 0, RecordFullLoss = false, DetectCatapults = false, RecordFinal = false,
                 CriticalRate = CriticalRateCadence.EveryStep,

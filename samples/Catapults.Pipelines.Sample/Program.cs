@@ -7,6 +7,7 @@ using Catapults.Pipelines.Evaluation;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Catapults.ML.Probes;
 
 var ml = new MLContext(seed: 0);
 var train = ml.Data.LoadFromEnumerable(Rank2.Sample(1000, seed: 1));

@@ -3,6 +3,7 @@ using Catapults.ML.Models;
 using Catapults.ML.Diagnostics;
 using Catapults.Study.Infrastructure;
 using Catapults.Study.SgdSpikes;
+using Catapults.ML.Probes;
 
 namespace Catapults.Study.Tests;
 

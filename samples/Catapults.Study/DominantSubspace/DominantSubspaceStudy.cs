@@ -8,6 +8,7 @@ using Catapults.ML.Training;
 using Catapults.Study.Infrastructure;
 using TorchSharp;
 using static TorchSharp.torch;
+using Catapults.ML.Probes;
 
 namespace Catapults.Study.DominantSubspace;
 
@@ -83,7 +84,7 @@ public static class DominantSubspaceStudy
         var warmUp = RunArm("warm-up", model, data, s, null, s.WarmUpSteps, 0, ct);
         if (warmUp.Outcome == TrainingOutcome.Diverged)
             return new StudyResult(s, description, parameters, warmUp, double.NaN, Array.Empty<double>(), Array.Empty<ArmResult>(), clock.Elapsed);
-        double atSwitch = Trainer.EvaluateLoss(model, data, LossKind.MeanSquaredError);
+        double atSwitch = Losses.Evaluate(model, data, LossKind.MeanSquaredError);
         double[] switchEigenvalues;
         using (var spectrum = HessianEigenspace.Compute(s.WarmUpSteps, model, data.Features, data.Targets, LossKind.MeanSquaredError,
                    (int)Math.Min(s.EffectiveRank + 1, parameters), new HessianOptions { SubsetSize = s.HessianSamples, SubsetSeed = s.Seed }, null))
@@ -115,7 +116,7 @@ public static class DominantSubspaceStudy
         using var transform = mode is { } m && m != ProjectedUpdateMode.Full
             ? new DominantSubspaceTransform(new DominantSubspaceOptions { Mode = m, Rank = s.EffectiveRank, RefreshEvery = s.RefreshEvery, Hessian = hessian })
             : null;
-        using var alignment = new SubspaceAlignmentObserver(new SubspaceAlignmentObserverOptions { Every = s.RecordEvery, Rank = s.EffectiveRank, Hessian = hessian });
+        using var alignment = new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = s.RecordEvery, Rank = s.EffectiveRank, Hessian = hessian });
         var losses = new LossRecorder(offset);
         if (steps == 0) return new ArmResult(name, losses.Points, Array.Empty<SubspaceAlignmentRecord>(), TrainingOutcome.BudgetReached, null, 0, 0);
         using var trainer = new Trainer(model, new TrainingOptions

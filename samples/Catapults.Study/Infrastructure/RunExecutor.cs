@@ -220,9 +220,9 @@ public static class RunExecutor
         private void Record(int step, double rate, double? batchLoss)
         {
             if (!Finite.Parameters(model)) throw new NonFiniteValueException(step, $"the weights after {step} steps are not finite");
-            double train = Trainer.EvaluateLoss(model, data.Train, trainer.Options.Loss);
+            double train = Losses.Evaluate(model, data.Train, trainer.Options.Loss);
             if (!double.IsFinite(train)) throw new NonFiniteValueException(step, $"the full training loss after {step} steps is {train}");
-            double test = Trainer.EvaluateLoss(model, data.Test, trainer.Options.Loss);
+            double test = Losses.Evaluate(model, data.Test, trainer.Options.Loss);
             if (!double.IsFinite(test)) throw new NonFiniteValueException(step, $"the test loss after {step} steps is {test}");
             var columns = hooks.Probes.SelectMany(p => p.Columns).ToList();
             var extra = hooks.Probes.SelectMany(p => p.Measure(model, step)).ToList();

@@ -6,6 +6,7 @@ using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Catapults.Study.Infrastructure;
+using Catapults.ML.Probes;
 
 namespace Catapults.Study.SgdSpikes;
 
@@ -72,15 +73,15 @@ public static class SgdSpikesCommand
                 }
                 config = config.WithLearningRate(fixedRate ?? (frac is double fr ? fr * etaCrit : batchMedian));
                 using var probeSet = data.Train.Subset(probeIndices, "probe");
-                using var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
+                using var diagnostics = new DiagnosticsProbe(new DiagnosticsOptions
                 {
-                    RecordEvery = recordEvery, EigenvalueCount = S, ProbeSet = probeSet, RecordFullLoss = false,
+                    Every = recordEvery, EigenvalueCount = S, ProbeSet = probeSet, RecordFullLoss = false,
                     CriticalRate = CriticalRateCadence.EveryStep, DetectCatapults = false,
                     Lanczos = new ML.Spectra.LanczosOptions { Tolerance = 1e-4 },
                 });
                 var outcome = StudyProgress.Run(new[] { new StudyProgress.Item(config.Label, maxSteps) },
                     (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), parse.GetValue(common.Resume),
-                        new RunHooks { Observers = new ITrainingObserver[] { new CheckpointedDiagnostics(diagnostics) }, Progress = progress }, ct),
+                        new RunHooks { Observers = new ITrainingObserver[] { new CheckpointedProbe(diagnostics) }, Progress = progress }, ct),
                     x => $"{x.Summary.Outcome}, {x.Summary.Catapults} spikes, test loss {x.Summary.TestLoss:G4}")[0];
                 var run = new SpikeRun(outcome, etaCrit, diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
                 WriteDiagnostics(run);

@@ -4,7 +4,7 @@ namespace Catapults.ML.Diagnostics;
 /// <remarks>
 /// The defaults suit the full training loss of GD or SGD recorded every step or every few steps. For a raw
 /// mini-batch loss (noisy by a factor of several) use <see cref="ForMiniBatchLoss"/>, or better feed the full loss
-/// (<see cref="DiagnosticsOptions.RecordEvery"/>).
+/// (<see cref="Probes.ProbeOptions.Every"/>).
 /// </remarks>
 public sealed class CatapultDetectorOptions
 {

@@ -1,3 +1,4 @@
+using Catapults.ML.Probes;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
@@ -36,7 +37,7 @@ public static class FeatureStrengthCellRunner
             DivergenceFactor = spec.DivergenceFactor,
         };
         var batchLosses = new BatchLossRecorder(spec.Steps);
-        var test = new HeldOutLossObserver(heldOut, spec.EvaluateEvery);
+        var test = new HeldOutLossProbe(heldOut, spec.EvaluateEvery);
         TrainingResult result;
         using (var trainer = new Trainer(model, options))
             result = trainer.Run(source, new ITrainingObserver[] { batchLosses, test }, cancellationToken);
@@ -62,8 +63,8 @@ public static class FeatureStrengthCellRunner
             FinalOnlineLoss = diverged || losses.Length == 0 ? null : losses.Skip(losses.Length - window).Average(),
             FinalTestLoss = finalTest,
             BatchLosses = losses,
-            TestLossSteps = test.Losses.Select(l => l.Step).ToArray(),
-            TestLosses = test.Losses.Select(l => l.Loss).ToArray(),
+            TestLossSteps = test.Records.Select(l => l.Step).ToArray(),
+            TestLosses = test.Records.Select(l => l.Loss).ToArray(),
             WallSeconds = result.WallTime.TotalSeconds,
         };
     }

@@ -112,7 +112,7 @@ public sealed class DominantSubspaceTransform : IUpdateTransform, IDisposable
         var data = step.Training.TrainingData;
         var features = data?.Features ?? step.Batch.Features;
         var targets = data?.Targets ?? step.Batch.Targets;
-        var next = HessianEigenspace.Compute(step.Step, model, features, targets, loss, Options.Rank, Options.Hessian, Options.Lanczos, _space);
+        var next = HessianEigenspace.Compute(step.Step, model, features, targets, loss, Options.Rank, Options.Hessian, Options.Lanczos, _space?.Basis);
         _space?.Dispose();
         _space = next;
         Refreshes++;

@@ -36,16 +36,16 @@ public sealed class HessianEigenspace : IDisposable
     /// <summary>
     /// Solves for the top <paramref name="rank"/> eigenpairs of the Hessian of <paramref name="loss"/> over
     /// (<paramref name="features"/>, <paramref name="targets"/>) at the model's current weights, warm-started from
-    /// <paramref name="previous"/> when given; with <paramref name="withAlignment"/> also χ_k of that loss's gradient.
+    /// <paramref name="warmStart"/> (e.g. the <see cref="Basis"/> of the previous eigenspace) when given; with <paramref name="withAlignment"/> also χ_k of that loss's gradient.
     /// </summary>
     public static HessianEigenspace Compute(int step, NetworkModule model, Tensor features, Tensor targets, LossKind loss, int rank,
-        HessianOptions? hessian, LanczosOptions? lanczos, HessianEigenspace? previous = null, bool withAlignment = false)
+        HessianOptions? hessian, LanczosOptions? lanczos, Tensor? warmStart = null, bool withAlignment = false)
     {
         using var scope = torch.NewDisposeScope();
         using var op = new HessianOperator(model, features, targets, loss, hessian);
         if (rank > op.Dimension)
             throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank cannot exceed the parameter count {op.Dimension}.");
-        using var result = op.TopEigenpairs(rank, lanczos ?? new LanczosOptions { Tolerance = 1e-4 }, previous?.Basis);
+        using var result = op.TopEigenpairs(rank, lanczos ?? new LanczosOptions { Tolerance = 1e-4 }, warmStart);
         var basis = result.Vectors.to(ScalarType.Float64, op.Device).clone();
         double? alignment = null;
         if (withAlignment)

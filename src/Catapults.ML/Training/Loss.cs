@@ -1,3 +1,5 @@
+using Catapults.ML.Data;
+using Catapults.ML.Models;
 using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,6 +23,27 @@ public enum LossKind
 /// <summary>Computes the losses of <see cref="LossKind"/>.</summary>
 public static class Losses
 {
+    // Samples per forward pass when a loss is evaluated over a whole dataset: bounds the activations held at once.
+    private const int EvaluationChunk = 4096;
+
+    /// <summary>The loss of <paramref name="model"/> over <paramref name="data"/>, with the normalisation of <paramref name="loss"/>.</summary>
+    public static double Evaluate(NetworkModule model, TensorDataset data, LossKind loss)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        double total = 0;
+        int n = data.Count;
+        for (int start = 0; start < n; start += EvaluationChunk)
+        {
+            int count = Math.Min(EvaluationChunk, n - start);
+            using var inner = torch.NewDisposeScope();
+            var x = data.Features.narrow(0, start, count);
+            var y = data.Targets.narrow(0, start, count);
+            total += Losses.Compute(loss, model.forward(x), y).ToDouble() * count;
+        }
+        return total / n;
+    }
+
     /// <summary>The batch loss; a scalar tensor in the graph of <paramref name="output"/>.</summary>
     public static Tensor Compute(LossKind kind, Tensor output, Tensor target)
     {

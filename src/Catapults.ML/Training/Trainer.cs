@@ -20,7 +20,6 @@ namespace Catapults.ML.Training;
 /// </remarks>
 public sealed class Trainer : IDisposable
 {
-    private const int FullLossChunk = 4096;
     private readonly NetworkModule _model;
     private readonly optim.Optimizer _optimizer;
     private readonly IReadOnlyList<Parameter> _parameters;
@@ -267,25 +266,8 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>The loss over a whole dataset at the current weights, streamed in chunks, without gradients.</summary>
-    public double FullLoss(TensorDataset data) => EvaluateLoss(_model, data, Options.Loss);
+    public double FullLoss(TensorDataset data) => Losses.Evaluate(_model, data, Options.Loss);
 
-    /// <summary>The loss of <paramref name="model"/> over <paramref name="data"/>, with the normalisation of <paramref name="loss"/>.</summary>
-    public static double EvaluateLoss(NetworkModule model, TensorDataset data, LossKind loss)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        double total = 0;
-        int n = data.Count;
-        for (int start = 0; start < n; start += FullLossChunk)
-        {
-            int count = Math.Min(FullLossChunk, n - start);
-            using var inner = torch.NewDisposeScope();
-            var x = data.Features.narrow(0, start, count);
-            var y = data.Targets.narrow(0, start, count);
-            total += Losses.Compute(loss, model.forward(x), y).ToDouble() * count;
-        }
-        return total / n;
-    }
 
     /// <summary>
     /// SAM's gradient: moves to w + ρ·g/‖g‖, replaces the gradients by the batch gradient there, and moves back, so

@@ -3,6 +3,7 @@ using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 using Catapults.Pipelines.Trainers;
+using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Persistence;
 
@@ -100,7 +101,7 @@ internal static class OptionsJson
             Enabled = d["enabled"]!.GetValue<bool>(), Every = d["every"]!.GetValue<int>(),
             TopEigenvalueCount = d["topEigenvalueCount"]!.GetValue<int>(), ProbeSize = d["probeSize"]!.GetValue<int>(),
             // Files written before these settings existed load with their defaults.
-            CriticalRate = d["criticalRate"] is { } rate ? Enum.Parse<Catapults.ML.Diagnostics.CriticalRateCadence>(rate.GetValue<string>()) : Catapults.ML.Diagnostics.CriticalRateCadence.AtRecords,
+            CriticalRate = d["criticalRate"] is { } rate ? Enum.Parse<Catapults.ML.Probes.CriticalRateCadence>(rate.GetValue<string>()) : Catapults.ML.Probes.CriticalRateCadence.AtRecords,
             DetectCatapults = d["detectCatapults"]?.GetValue<bool>() ?? true,
         };
         if (json["loss"] is { } loss)

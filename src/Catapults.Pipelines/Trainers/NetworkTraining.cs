@@ -7,6 +7,7 @@ using Catapults.Pipelines.Transformers;
 using Microsoft.ML;
 using TorchSharp;
 using static TorchSharp.torch;
+using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Trainers;
 
@@ -37,7 +38,7 @@ internal static class NetworkTraining
                 var recorder = new StepRecorder();
                 var observers = new List<ITrainingObserver> { recorder };
                 using var diagnostics = options.Diagnostics.Enabled
-                    ? new DiagnosticsObserver(options.Diagnostics.ToObserverOptions(options.Seed))
+                    ? new DiagnosticsProbe(options.Diagnostics.ToObserverOptions(options.Seed))
                     : null;
                 if (diagnostics is not null) observers.Add(diagnostics);
                 observers.AddRange(options.Observers);

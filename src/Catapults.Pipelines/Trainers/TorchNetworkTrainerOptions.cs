@@ -1,6 +1,7 @@
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
+using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Trainers;
 

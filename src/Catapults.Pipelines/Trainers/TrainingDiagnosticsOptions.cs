@@ -1,4 +1,5 @@
 using Catapults.ML.Diagnostics;
+using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Trainers;
 
@@ -7,7 +8,7 @@ namespace Catapults.Pipelines.Trainers;
 /// on a probe subset of the training data, the critical learning rate, and catapult episodes. Every default is stated.
 /// </summary>
 /// <remarks>
-/// When <see cref="Enabled"/> is true, <c>Fit</c> attaches the engine's <see cref="DiagnosticsObserver"/> built from
+/// When <see cref="Enabled"/> is true, <c>Fit</c> attaches the engine's <see cref="DiagnosticsProbe"/> built from
 /// these settings and adds its tables to the training report (<see cref="TrainingReport.Diagnostics"/>,
 /// <see cref="TrainingReport.CatapultEvents"/>, <see cref="TrainingReport.CriticalRates"/>); they are saved with the model.
 /// </remarks>
@@ -40,7 +41,7 @@ public sealed class TrainingDiagnosticsOptions
         Validate();
         return new DiagnosticsOptions
         {
-            RecordEvery = Every,
+            Every = Every,
             EigenvalueCount = TopEigenvalueCount,
             ProbeSize = ProbeSize,
             ProbeSeed = seed,

@@ -1,5 +1,6 @@
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
+using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Trainers;
 

@@ -4,6 +4,7 @@ using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
+using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Diagnostics;
 
@@ -16,7 +17,7 @@ public class CatapultReproductionTests
 {
     private const int N = 64, D = 12, Width = 1024, Steps = 120;
 
-    private static (DiagnosticsObserver Observer, TrainingResult Result, double CriticalRate) Run(double multiple)
+    private static (DiagnosticsProbe Observer, TrainingResult Result, double CriticalRate) Run(double multiple)
     {
         var (train, test) = SyntheticTask.Rank2(D).CreateSplits(N, 4, seed: 21);
         using (test)
@@ -24,7 +25,7 @@ public class CatapultReproductionTests
         using (var net = Nets.TwoLayer(D, Width, seed: 5))
         {
             double critical = CriticalLearningRate.Compute(net, train.Features).Value;
-            var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 2, CriticalRate = CriticalRateCadence.Off });
+            var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 2, CriticalRate = CriticalRateCadence.Off });
             var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = multiple * critical, MaxSteps = Steps }, new[] { observer });
             return (observer, result, critical);
         }

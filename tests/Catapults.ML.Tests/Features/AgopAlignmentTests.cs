@@ -5,6 +5,7 @@ using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Features;
 
@@ -92,7 +93,7 @@ public class AgopAlignmentTests
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(d, 64, seed: 1, bias: true))
-        using (var observer = new AgopAlignmentObserver(ReferenceAgop.Rank2(d), new AgopAlignmentObserverOptions { Every = 200 }))
+        using (var observer = new AgopAlignmentProbe(ReferenceAgop.Rank2(d), new AgopAlignmentProbeOptions { Every = 200 }))
         {
             // Batch-5 steps of a width-64 net are too small to gain from threads; one thread keeps the test fast on a busy machine.
             int threads = torch.get_num_threads();
@@ -141,7 +142,7 @@ public class AgopAlignmentTests
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(d, 32, seed: 2))
-        using (var observer = new AgopAlignmentObserver(task, new AgopAlignmentObserverOptions { Every = 5, MaxSamples = 30 }, test.Features))
+        using (var observer = new AgopAlignmentProbe(task, new AgopAlignmentProbeOptions { Every = 5, MaxSamples = 30 }, test.Features))
         {
             Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.2, BatchSize = 10, MaxSteps = 12 }, new[] { observer });
             Assert.That(observer.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 5, 10, 12 }));
@@ -162,7 +163,7 @@ public class AgopAlignmentTests
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(d, 8, seed: 1, act: Catapults.ML.Models.ActivationKind.Identity))
-        using (var observer = new AgopAlignmentObserver(ReferenceAgop.Rank2(d)))
+        using (var observer = new AgopAlignmentProbe(ReferenceAgop.Rank2(d)))
         {
             using (torch.no_grad())
                 foreach (var layer in net.Layers) layer.Weight.mul_(1e30f); // ∇ₓf ≈ 1e60: overflows float32
@@ -178,19 +179,19 @@ public class AgopAlignmentTests
     public void ObserverRejectsBadOptionsAndMismatchedReferences()
     {
         using var scope = torch.NewDisposeScope();
-        var ex = Assert.Throws<ArgumentException>(() => new AgopAlignmentObserver(ReferenceAgop.Rank2(4), new AgopAlignmentObserverOptions { Every = 0 }));
+        var ex = Assert.Throws<ArgumentException>(() => new AgopAlignmentProbe(ReferenceAgop.Rank2(4), new AgopAlignmentProbeOptions { Every = 0 }));
         Assert.That(ex!.Message, Does.Contain("Every"));
-        ex = Assert.Throws<ArgumentException>(() => new AgopAlignmentObserver(ReferenceAgop.Rank2(4),
-            new AgopAlignmentObserverOptions { Agop = new AgopOptions { Power = 0.5 } }));
+        ex = Assert.Throws<ArgumentException>(() => new AgopAlignmentProbe(ReferenceAgop.Rank2(4),
+            new AgopAlignmentProbeOptions { Agop = new AgopOptions { Power = 0.5 } }));
         Assert.That(ex!.Message, Does.Contain("MatrixPower"));
-        ex = Assert.Throws<ArgumentException>(() => new AgopAlignmentObserver(torch.zeros(4, 4)));
+        ex = Assert.Throws<ArgumentException>(() => new AgopAlignmentProbe(torch.zeros(4, 4)));
         Assert.That(ex!.Message, Does.Contain("zero"));
 
         var (train, test) = SyntheticTask.Rank2(5).CreateSplits(20, 5, seed: 1);
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(5, 8, seed: 1))
-        using (var observer = new AgopAlignmentObserver(ReferenceAgop.Rank2(4)))
+        using (var observer = new AgopAlignmentProbe(ReferenceAgop.Rank2(4)))
         {
             ex = Assert.Throws<ArgumentException>(() => Trainer.Train(net, train, new TrainingOptions { MaxSteps = 2 }, new[] { observer }));
             Assert.That(ex!.Message, Does.Contain("[4, 4]").And.Contain("[5, 5]"));
@@ -207,7 +208,7 @@ public class AgopAlignmentTests
         {
             var options = new TrainingOptions { LearningRate = 0.1, BatchSize = 5, MaxSteps = 5 };
             using var trainer = new Trainer(net, options);
-            using var observer = new AgopAlignmentObserver(SyntheticTask.Rank2(6), new AgopAlignmentObserverOptions { Every = 3 });
+            using var observer = new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 3 });
             TensorAssert.NoLeak(
                 () => trainer.Run(train, new[] { observer }),
                 () => { trainer.Options = options with { MaxSteps = 60 }; trainer.Run(train, new[] { observer }); },

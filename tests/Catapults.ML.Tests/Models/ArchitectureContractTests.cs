@@ -8,6 +8,7 @@ using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Catapults.ML.Tests.Models.ArchitectureTestKit;
+using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Models;
 
@@ -163,9 +164,9 @@ public class ArchitectureContractTests
         double lr = kind == ArchitectureKind.VisionTransformer ? 0.03 : 0.05;
         using var data = CifarShaped(64, 2, seed: 10, height: side, width: side);
         using var net = Tiny(kind, seed: 1, height: side, width: side, parameterization: Parameterization.Standard);
-        double initial = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double initial = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = lr, BatchSize = 16, MaxSteps = 200, ShuffleSeed = 1 });
-        double final = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double final = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         TestContext.Out.WriteLine($"{kind}: loss {initial:G4} → {final:G4} in {result.Steps} steps, {result.WallTime.TotalSeconds:F1} s");
         Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
         Assert.That(final, Is.LessThan(0.5 * initial), $"initial {initial}");
@@ -287,12 +288,12 @@ public class ArchitectureContractTests
     }
 
     [Test]
-    public void DiagnosticsObserverRecordsFiniteSpectraAndCriticalRatesWithoutChangingTrainingOrLeaking()
+    public void DiagnosticsProbeRecordsFiniteSpectraAndCriticalRatesWithoutChangingTrainingOrLeaking()
     {
         // 8 samples, batch 4, 6 steps: the probe set is the training set (8 ≤ ProbeSize), in order.
         using var data = CifarShaped(8, 2, seed: 16, height: 16, width: 16);
         var options = new TrainingOptions { LearningRate = 0.02, BatchSize = 4, MaxSteps = 6, ShuffleSeed = 2 };
-        var diagnosticsOptions = new DiagnosticsOptions { EigenvalueCount = 3, RecordEvery = 2, CriticalRate = CriticalRateCadence.EveryStep };
+        var diagnosticsOptions = new DiagnosticsOptions { EigenvalueCount = 3, Every = 2, CriticalRate = CriticalRateCadence.EveryStep };
 
         List<double> plainLosses;
         using (var net = Tiny(kind, seed: 10))
@@ -307,7 +308,7 @@ public class ArchitectureContractTests
         using (var kernel = ExplicitJacobian.Kernel(model, data.Features))
         using (var values = torch.linalg.eigvalsh(kernel.to_type(ScalarType.Float64)).flip(0))
             initialSpectrum = values.data<double>().Take(3).ToArray();
-        var observer = new DiagnosticsObserver(diagnosticsOptions);
+        var observer = new DiagnosticsProbe(diagnosticsOptions);
         var observed = new RecordingObserver();
         try
         {
@@ -338,7 +339,7 @@ public class ArchitectureContractTests
         // The same run once more, now counting live tensors (after a warm-up that allocates the observer's caches).
         void Observed()
         {
-            using var o = new DiagnosticsObserver(diagnosticsOptions);
+            using var o = new DiagnosticsProbe(diagnosticsOptions);
             Trainer.Train(model, data, new TrainingOptions { LearningRate = 0.02, BatchSize = 4, MaxSteps = 2, ShuffleSeed = 2 }, new[] { o });
             _ = CriticalLearningRate.Compute(model, data.Features, LossKind.MeanSquaredError, new CriticalLearningRateOptions { Ntk = new NtkOptions { Method = NtkMethod.MatrixFree } });
             using (var op = NeuralTangentKernel.CreateOperator(model, data.Features, new NtkOptions { Method = NtkMethod.MatrixFree }))

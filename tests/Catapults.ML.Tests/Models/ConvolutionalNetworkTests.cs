@@ -169,9 +169,9 @@ public class ConvolutionalNetworkTests
         {
             InputHeight = 16, InputWidth = 16, ChannelWidths = new[] { 8, 8 }, Pooling = PoolingKind.None, OutputCount = 2, Seed = 1,
         });
-        double initial = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double initial = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.5, BatchSize = 16, MaxSteps = 200, ShuffleSeed = 1 });
-        double final = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double final = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
         Assert.That(final, Is.LessThan(0.5 * initial), $"initial {initial}");
     }

@@ -151,7 +151,7 @@ public class CriticalLearningRateTests
         Tensor residual;
         using (torch.no_grad()) residual = net.forward(data.Features) - data.Targets;
         var pl = ProjectedLosses.Compute(residual, eig.Vectors);
-        double loss = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double loss = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         Assert.That(pl.Loss, Is.EqualTo(loss).Within(1e-5 * loss), "L = 1/n Σᵢ‖rᵢ‖², the engine's MSE");
         var r = Float64(residual).reshape(-1);
         for (int s = 1; s <= 4; s++)

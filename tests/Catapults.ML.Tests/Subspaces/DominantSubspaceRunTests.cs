@@ -8,6 +8,7 @@ using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorDataset = Catapults.ML.Data.TensorDataset;
+using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Subspaces;
 
@@ -39,7 +40,7 @@ public sealed class DominantSubspaceRunTests
         using var net = Mlp();
         using var trainer = new Trainer(net, new TrainingOptions { LearningRate = Rate, MaxSteps = WarmUp });
         trainer.Run(data);
-        double atSwitch = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double atSwitch = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         DominantSubspaceTransform? transform = mode is { } m
             ? new DominantSubspaceTransform(new DominantSubspaceOptions { Mode = m, Rank = Classes, RefreshEvery = 10 })
             : null;
@@ -76,8 +77,8 @@ public sealed class DominantSubspaceRunTests
         void Run()
         {
             using var transform = new DominantSubspaceTransform(new DominantSubspaceOptions { Mode = ProjectedUpdateMode.Bulk, Rank = 2, SwitchAtStep = 1, RefreshEvery = 2 });
-            using var alignment = new SubspaceAlignmentObserver(new SubspaceAlignmentObserverOptions { Every = 2, Rank = 2 });
-            using var sharpness = new SharpnessObserver(new SharpnessObserverOptions { Every = 2 });
+            using var alignment = new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = 2, Rank = 2 });
+            using var sharpness = new SharpnessProbe(new SharpnessProbeOptions { Every = 2 });
             using var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.1, MaxSteps = 4, UpdateTransform = transform });
             trainer.Run(data, new ITrainingObserver[] { alignment, sharpness });
             Assert.That(alignment.Records, Has.Count.EqualTo(3));

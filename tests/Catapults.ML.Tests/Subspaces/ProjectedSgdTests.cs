@@ -10,6 +10,7 @@ using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorDataset = Catapults.ML.Data.TensorDataset;
+using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Subspaces;
 
@@ -125,14 +126,14 @@ public sealed class ProjectedSgdTests
     }
 
     [Test]
-    public void SharpnessObserverTracksTheQuadraticsLargestEigenvalue()
+    public void SharpnessProbeTracksTheQuadraticsLargestEigenvalue()
     {
         using var scope = torch.NewDisposeScope();
         var (net, data, h) = Quadratic(5, 30, 9);
         using var n1 = net;
         using var d1 = data;
         var (values, _) = SpectraTestSupport.EighDescending(h);
-        using var sharpness = new SharpnessObserver(new SharpnessObserverOptions { Every = 3, Lanczos = new LanczosOptions { Tolerance = 1e-8 } });
+        using var sharpness = new SharpnessProbe(new SharpnessProbeOptions { Every = 3, Lanczos = new LanczosOptions { Tolerance = 1e-8 } });
         Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.05, MaxSteps = 7 }, new ITrainingObserver[] { sharpness });
         Assert.That(sharpness.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 3, 6, 7 }));
         foreach (var r in sharpness.Records)

@@ -4,6 +4,7 @@ using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Training;
 
@@ -95,16 +96,16 @@ public class OnlineTrainingTests
         {
             InputDimension = 8, HiddenWidths = new[] { 64 }, UseBias = false, Parameterization = Parameterization.MeanField, Seed = 2,
         }), gamma: 1.0);
-        var observer = new HeldOutLossObserver(heldOut, every: 50);
+        var observer = new HeldOutLossProbe(heldOut, every: 50);
         var options = new TrainingOptions { LearningRate = 20, MaxSteps = 300 };
         using var trainer = new Trainer(net, options);
         var result = trainer.Run(OnlineBatchSource.ForTask(task, 32, seed: 0), new ITrainingObserver[] { observer });
         Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
         Assert.That(result.FinalTrainingLoss, Is.Null, "online training has no training set");
-        Assert.That(observer.Losses.Select(l => l.Step), Is.EqualTo(new[] { 0, 50, 100, 150, 200, 250, 300 }));
+        Assert.That(observer.Records.Select(l => l.Step), Is.EqualTo(new[] { 0, 50, 100, 150, 200, 250, 300 }));
         // At initialisation the centred model predicts 0, so the held-out loss is the mean of y² over the set.
         double meanY2 = heldOut.Targets.square().mean().ToDouble();
-        Assert.That(observer.Losses[0].Loss, Is.EqualTo(meanY2).Within(1e-6));
+        Assert.That(observer.Records[0].Loss, Is.EqualTo(meanY2).Within(1e-6));
         Assert.That(observer.FinalLoss, Is.LessThan(0.5 * meanY2), "x₁x₂ is learned online");
     }
 
@@ -120,7 +121,7 @@ public class OnlineTrainingTests
         var options = new TrainingOptions { LearningRate = 1, MaxSteps = 5 };
         using var trainer = new Trainer(net, options);
         var source = OnlineBatchSource.ForTask(task, 8, seed: 1);
-        var observer = new HeldOutLossObserver(heldOut, every: 10);
+        var observer = new HeldOutLossProbe(heldOut, every: 10);
         TensorAssert.NoLeak(
             () => trainer.Run(source, new ITrainingObserver[] { observer }),
             () =>

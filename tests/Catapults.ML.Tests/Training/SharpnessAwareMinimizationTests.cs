@@ -76,7 +76,7 @@ public sealed class SharpnessAwareMinimizationTests
     {
         using var data = Data();
         using var net = Nets.Linear(D, bias: false, seed: 3);
-        double before = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double before = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         var losses = new List<double>();
         Trainer.Train(net, data, new TrainingOptions
         {

@@ -48,7 +48,7 @@ public class TrainerTests
         using (test)
         using (var net = Nets.TwoLayer(20, 256, seed: 1, bias: true))
         {
-            double initial = Trainer.EvaluateLoss(net, train, LossKind.MeanSquaredError);
+            double initial = Losses.Evaluate(net, train, LossKind.MeanSquaredError);
             var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.5, BatchSize = 5, MaxEpochs = 30, ShuffleSeed = 3 });
             Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
             Assert.That(result.Steps, Is.EqualTo(30 * 40));
@@ -202,7 +202,7 @@ public class TrainerTests
         using var labels = x[.., 0].gt(0).to_type(ScalarType.Int64) + x[.., 1].gt(0).to_type(ScalarType.Int64);
         using var data = new TensorDataset(x.clone(), labels.clone());
         using var net = Nets.TwoLayer(4, 64, bias: true, outputs: 3);
-        double before = Trainer.EvaluateLoss(net, data, LossKind.CrossEntropy);
+        double before = Losses.Evaluate(net, data, LossKind.CrossEntropy);
         var result = Trainer.Train(net, data, new TrainingOptions
         {
             Loss = LossKind.CrossEntropy, Optimizer = OptimizerKind.Adam, LearningRate = 0.01, BatchSize = 20, MaxEpochs = 40,
@@ -219,7 +219,7 @@ public class TrainerTests
     {
         using var data = LinearData(50, 6, seed: 8);
         using var net = Nets.Linear(6);
-        double before = Trainer.EvaluateLoss(net, data, LossKind.MeanSquaredError);
+        double before = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
         double lr = kind is OptimizerKind.Sgd or OptimizerKind.Momentum ? 0.05 : 0.02;
         var result = Trainer.Train(net, data, new TrainingOptions { Optimizer = kind, LearningRate = lr, BatchSize = 10, MaxEpochs = 50 });
         Assert.That(result.FinalTrainingLoss!.Value, Is.LessThan(0.8 * before), kind.ToString());

@@ -6,6 +6,7 @@ using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Tests.Pipelines;
 

@@ -4,6 +4,7 @@ using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
+using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Tests.Trainers;
 

@@ -18,9 +18,9 @@ public static class OurTraining
         using var _ = train;
         using var __ = test;
         using var net = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 10, HiddenWidths = new[] { 128 }, Seed = 1 });
-        double before = Trainer.EvaluateLoss(net, train, LossKind.MeanSquaredError);
+        double before = Losses.Evaluate(net, train, LossKind.MeanSquaredError);
         var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.5, BatchSize = 32, MaxEpochs = 40, ShuffleSeed = 2 });
-        double after = Trainer.EvaluateLoss(net, train, LossKind.MeanSquaredError);
+        double after = Losses.Evaluate(net, train, LossKind.MeanSquaredError);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ENGINE {result.Outcome} {before:R} {after:R}"));
     }
 

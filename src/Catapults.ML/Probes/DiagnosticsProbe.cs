@@ -8,67 +8,82 @@ using Microsoft.Data.Analysis;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Catapults.ML.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Catapults.ML.Diagnostics;
+
+namespace Catapults.ML.Probes;
 
 /// <summary>
-/// A training observer that records catapult diagnostics at a cadence: the full training loss, the top NTK
-/// eigenvalues on a fixed probe set (Lanczos warm-started from the previous record), η_crit of the current batch,
-/// and the projected losses PL_s / PL_s⊥; it feeds the loss stream to a <see cref="CatapultDetector"/>.
+/// The catapult diagnostics probe: at its cadence, the full training loss, the top NTK eigenvalues on a fixed probe
+/// set (Lanczos warm-started from the previous record), η_crit of the current batch (also every step, on request),
+/// and the projected losses PL_s / PL_s⊥. Catapults are found by a <see cref="CatapultDetector"/> post-processing the
+/// recorded loss series.
 /// </summary>
 /// <remarks>
 /// Everything is measured in <see cref="ITrainingObserver.OnBeforeStep"/>, where the model holds w_t and the batch
-/// of step t is known, and completed with the batch loss in <see cref="ITrainingObserver.OnStepCompleted"/>. The
-/// observer never changes training: it evaluates the model in evaluation mode, takes gradients with
+/// of step t is known, and completed with the batch loss in <see cref="ITrainingObserver.OnStepCompleted"/>. Records
+/// start afresh with each training run unless a state was restored before it. The
+/// probe never changes training: it evaluates the model in evaluation mode, takes gradients with
 /// <c>torch.autograd.grad</c> (never through <c>.grad</c>), draws randomness from its own generators, and writes
-/// no parameter. Records of a diverged run stop before the first non-finite weights. Dispose the observer (or let
+/// no parameter. Records of a diverged run stop before the first non-finite weights. Dispose the probe (or let
 /// training complete) to release its tensors.
 /// </remarks>
-public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
+public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
 {
-    private readonly List<DiagnosticsRecord> _records = new();
+    private const string ProbeWarmStart = "probe_warm_start";
+    private const string CriticalRateWarmStart = "critical_rate_warm_start";
     private readonly List<CriticalRateRecord> _criticalRates = new();
-    private CatapultDetector _detector;
     private TensorDataset? _probe;
     private bool _ownsProbe;
-    private Tensor? _warmStart;
-    private Tensor? _criticalWarmStart;
     private DiagnosticsRecord? _pending;
     private LossKind _loss;
     private bool _fullBatch;
     private int? _stepsPerEpoch;
     private double _lastRate;
-    // Set by RestoreState and taken over by the next training start, which keeps the restored records.
-    private (Tensor? Probe, Tensor? CriticalRate)? _restoredWarmStarts;
+    // Set by RestoreState: the next training start keeps the restored records and warm starts.
+    private bool _restored;
     private readonly Stopwatch _clock = new();
 
-    /// <summary>Creates the observer with <paramref name="options"/> (defaults when null).</summary>
-    public DiagnosticsObserver(DiagnosticsOptions? options = null)
-    {
-        Options = options ?? new DiagnosticsOptions();
-        Options.Validate();
-        _detector = new CatapultDetector(Options.Detector);
-    }
+    /// <summary>Creates the probe with <paramref name="options"/> (defaults when null).</summary>
+    public DiagnosticsProbe(DiagnosticsOptions? options = null) : base("diagnostics", options ??= new DiagnosticsOptions()) => Options = options;
 
     /// <summary>The options.</summary>
     public DiagnosticsOptions Options { get; }
 
-    /// <summary>The records, in step order.</summary>
-    public IReadOnlyList<DiagnosticsRecord> Records => _records;
-
     /// <summary>Every batch critical learning rate computed, in step order.</summary>
     public IReadOnlyList<CriticalRateRecord> CriticalRates => _criticalRates;
 
-    /// <summary>The detector fed with (step, loss, λ₁) at each record.</summary>
-    public CatapultDetector Detector => _detector;
+    /// <summary>The recorded loss series: (step, full training loss or else batch loss, λ₁) of each record, in step order.</summary>
+    public IReadOnlyList<LossPoint> LossSeries()
+    {
+        var points = new List<LossPoint>();
+        foreach (var record in Records)
+            if ((record.FullTrainingLoss ?? record.BatchLoss) is double loss && (points.Count == 0 || points[^1].Step < record.Step))
+                points.Add(new LossPoint(record.Step, loss, record.TopEigenvalue));
+        return points;
+    }
 
-    /// <summary>Catapults found in the recorded loss stream.</summary>
-    public IReadOnlyList<CatapultEvent> CatapultEvents => _detector.Events;
+    /// <summary>A detector fed with <see cref="LossSeries"/> (empty when <see cref="DiagnosticsOptions.DetectCatapults"/> is off), for its events and spikes.</summary>
+    public CatapultDetector Detector
+    {
+        get
+        {
+            var detector = new CatapultDetector(Options.Detector);
+            if (Options.DetectCatapults)
+                foreach (var point in LossSeries()) detector.Add(point);
+            return detector;
+        }
+    }
 
-    /// <summary>Total time spent in the observer.</summary>
+    /// <summary>Catapults found in the recorded loss series.</summary>
+    public IReadOnlyList<CatapultEvent> CatapultEvents => Options.DetectCatapults ? CatapultDetector.Detect(LossSeries(), Options.Detector) : Array.Empty<CatapultEvent>();
+
+    /// <summary>Total time spent in the probe.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>The records as a DataFrame (see <see cref="DiagnosticsFrames.Records"/>).</summary>
-    public DataFrame ToDataFrame() => DiagnosticsFrames.Records(_records);
+    public override DataFrame ToDataFrame() => DiagnosticsFrames.Records(Records);
 
     /// <summary>The catapult events as a DataFrame.</summary>
     public DataFrame EventsToDataFrame() => DiagnosticsFrames.Events(CatapultEvents);
@@ -77,58 +92,75 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     public DataFrame CriticalRatesToDataFrame() => DiagnosticsFrames.CriticalRates(_criticalRates);
 
     /// <summary>
-    /// A copy of the observer's state, for a checkpoint. Take it between steps, after this observer's
-    /// <see cref="OnStepCompleted"/> (for example from an observer listed after it), or after training.
+    /// A copy of the probe's state, for a checkpoint: records, batch critical rates, the last rate and the Lanczos warm
+    /// starts. Take it between steps, after this probe's <see cref="OnStepCompleted"/> (for example from an observer
+    /// listed after it), or after training.
     /// </summary>
     /// <exception cref="InvalidOperationException">A step's record is half done: it was measured before the step but
     /// not yet completed with the step's batch loss.</exception>
-    public DiagnosticsState CaptureState()
+    public override ProbeState CaptureState()
     {
         if (_pending is not null)
             throw new InvalidOperationException(
-                $"The record of step {_pending.Step} is not complete yet: capture the state after this observer's OnStepCompleted for that step.");
-        return new DiagnosticsState
-        {
-            Records = _records.ToList(),
-            CriticalRates = _criticalRates.ToList(),
-            LastLearningRate = _lastRate,
-            ProbeWarmStart = DiagnosticsState.Own(_warmStart),
-            CriticalRateWarmStart = DiagnosticsState.Own(_criticalWarmStart),
-        };
+                $"The record of step {_pending.Step} is not complete yet: capture the state after this probe's OnStepCompleted for that step.");
+        return base.CaptureState();
     }
 
     /// <summary>
-    /// Continues from <paramref name="state"/> (taken by <see cref="CaptureState"/>, possibly in another process)
-    /// at the next training start, instead of starting empty: use it with <see cref="Trainer.ResumeAt"/>. The records
-    /// are available at once; the observer keeps its own copies of the tensors, so the caller still disposes
-    /// <paramref name="state"/>.
+    /// Continues from <paramref name="state"/> at the next training start, instead of starting empty: use it with
+    /// <see cref="Trainer.ResumeAt"/>. The records are available at once.
     /// </summary>
-    public void RestoreState(DiagnosticsState state)
+    public override void RestoreState(ProbeState state)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ResetRecords(state);
-        DisposeRestoredWarmStarts();
-        _restoredWarmStarts = (DiagnosticsState.Own(state.ProbeWarmStart), DiagnosticsState.Own(state.CriticalRateWarmStart));
+        base.RestoreState(state);
+        _restored = true;
     }
 
     /// <inheritdoc />
-    public void OnTrainingStarted(TrainingContext context)
+    protected override void WriteState(JsonObject data)
+    {
+        data["criticalRates"] = JsonSerializer.SerializeToNode(_criticalRates, ProbeJson.Options);
+        data["lastLearningRate"] = JsonSerializer.SerializeToNode(_lastRate, ProbeJson.Options);
+    }
+
+    /// <inheritdoc />
+    protected override void ReadState(JsonObject data)
+    {
+        var rates = data["criticalRates"]?.Deserialize<List<CriticalRateRecord>>(ProbeJson.Options)
+            ?? throw new JsonException("the state has no criticalRates");
+        _criticalRates.Clear();
+        _criticalRates.AddRange(rates);
+        _lastRate = data["lastLearningRate"]?.Deserialize<double>(ProbeJson.Options) ?? 0;
+    }
+
+    /// <inheritdoc />
+    protected override int StepOf(DiagnosticsRecord record) => record.Step;
+
+    // The probe's own step logic below (a record measured before a step and completed after it, critical rates at
+    // their own cadence) replaces the base's single measurement per due step.
+    /// <inheritdoc />
+    protected override DiagnosticsRecord? Measure(StepContext step) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    protected override DiagnosticsRecord? MeasureFinal(TrainingResult result, TrainingContext context) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void OnTrainingStarted(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         _clock.Start();
         try
         {
-            ReleaseTensors();
+            ReleaseProbeSet();
             _pending = null;
-            if (_restoredWarmStarts is { } restored)
+            if (!_restored)
             {
-                (_warmStart, _criticalWarmStart) = restored;
-                _restoredWarmStarts = null;
+                ClearWarmStarts();
+                ClearRecords();
+                _criticalRates.Clear();
+                _lastRate = 0;
             }
-            else
-            {
-                ResetRecords(null);
-            }
+            _restored = false;
             _loss = context.Options.Loss;
             _fullBatch = context.Source is EpochBatchSource { IsFullBatch: true };
             _stepsPerEpoch = context.Source.StepsPerEpoch;
@@ -141,7 +173,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     }
 
     /// <inheritdoc />
-    public void OnBeforeStep(StepContext step)
+    public override void OnBeforeStep(StepContext step)
     {
         ArgumentNullException.ThrowIfNull(step);
         _clock.Start();
@@ -149,7 +181,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         {
             var model = step.Training.Model;
             _lastRate = step.LearningRate;
-            bool record = step.Step % Options.RecordEvery == 0;
+            bool record = step.Step % Every == 0 && LastStep != step.Step;
             bool critical = Options.CriticalRate == CriticalRateCadence.EveryStep || (Options.CriticalRate == CriticalRateCadence.AtRecords && record);
             if (!record && !critical) return;
             var started = Stopwatch.GetTimestamp();
@@ -197,17 +229,17 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     }
 
     /// <inheritdoc />
-    public void OnStepCompleted(StepRecord record, TrainingContext context)
+    public override void OnStepCompleted(StepRecord record, TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (_pending is null || _pending.Step != record.Step) return;
         double? full = _pending.FullTrainingLoss ?? record.FullTrainingLoss ?? (_fullBatch ? record.BatchLoss : null);
-        Commit(_pending with { BatchLoss = record.BatchLoss, FullTrainingLoss = full });
+        Add(_pending with { BatchLoss = record.BatchLoss, FullTrainingLoss = full });
         _pending = null;
     }
 
     /// <inheritdoc />
-    public void OnTrainingCompleted(TrainingResult result, TrainingContext context)
+    public override void OnTrainingCompleted(TrainingResult result, TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(context);
@@ -215,44 +247,25 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         try
         {
             // A step that diverged after its measurement still has a record at w_t, without batch loss.
-            if (_pending is not null) Commit(_pending);
+            if (_pending is not null) Add(_pending);
             _pending = null;
             var model = context.Model;
-            if (Options.RecordFinal && !result.Diverged && WeightsAreFinite(model) && _records.All(r => r.Step != result.Steps))
+            if (RecordFinal && !result.Diverged && WeightsAreFinite(model) && Records.All(r => r.Step != result.Steps))
             {
                 var started = Stopwatch.GetTimestamp();
                 double? full = result.FinalTrainingLoss;
                 if (full is null && Options.RecordFullLoss && context.TrainingData is { } data) full = EvaluationLoss(model, data);
                 int epoch = _stepsPerEpoch is int pe && pe > 0 ? result.Steps / pe : 0;
                 var final = Measure(model, result.Steps, epoch, _lastRate, full, isFinal: true);
-                Commit(final with { Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds });
+                Add(final with { Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds });
             }
         }
         finally
         {
-            ReleaseTensors();
+            ClearWarmStarts();
+            ReleaseProbeSet();
             _clock.Stop();
         }
-    }
-
-    private void ResetRecords(DiagnosticsState? state)
-    {
-        _records.Clear();
-        _criticalRates.Clear();
-        _detector = new CatapultDetector(Options.Detector);
-        _lastRate = state?.LastLearningRate ?? 0;
-        if (state is null) return;
-        _criticalRates.AddRange(state.CriticalRates);
-        foreach (var record in state.Records) Commit(record);
-    }
-
-    private void Commit(DiagnosticsRecord record)
-    {
-        _records.Add(record);
-        if (!Options.DetectCatapults) return;
-        double? loss = record.FullTrainingLoss ?? record.BatchLoss;
-        if (loss is double l && (_detector.Points.Count == 0 || _detector.Points[^1].Step < record.Step))
-            _detector.Add(record.Step, l, record.TopEigenvalue);
     }
 
     private void ChooseProbe(TrainingContext context)
@@ -293,14 +306,10 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         var x = _probe.Features;
         int k = (int)Math.Min(Options.EigenvalueCount, (long)_probe.Count * model.OutputCount);
         using var op = NeuralTangentKernel.CreateOperator(model, x, Options.Ntk, k);
-        var warm = _warmStart is not null && _warmStart.shape[0] == op.Dimension ? _warmStart : null;
+        var kept = WarmStart(ProbeWarmStart);
+        var warm = kept is not null && kept.shape[0] == op.Dimension ? kept : null;
         using var eig = LanczosEigensolver.Solve(op, k, Options.Lanczos, warm);
-        if (eig.Values.All(double.IsFinite))
-        {
-            var previous = _warmStart;
-            _warmStart = eig.Vectors.detach().clone().DetachFromDisposeScope();
-            previous?.Dispose();
-        }
+        if (eig.Values.All(double.IsFinite)) KeepWarmStart(ProbeWarmStart, eig.Vectors);
         record = record with
         {
             Eigenvalues = eig.Values,
@@ -330,14 +339,10 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         CriticalLearningRateResult result;
         if (_fullBatch && iterative)
         {
-            var warm = _criticalWarmStart is not null && _criticalWarmStart.shape[0] == dimension ? _criticalWarmStart : null;
+            var kept = WarmStart(CriticalRateWarmStart);
+            var warm = kept is not null && kept.shape[0] == dimension ? kept : null;
             using var eig = CriticalLearningRate.ComputeWithVector(model, features, _loss, Options.CriticalRateOptions, warm, out result);
-            if (double.IsFinite(result.Sharpness) && eig.Vectors.shape[1] > 0)
-            {
-                var previous = _criticalWarmStart;
-                _criticalWarmStart = eig.Vectors.detach().clone().DetachFromDisposeScope();
-                previous?.Dispose();
-            }
+            if (double.IsFinite(result.Sharpness) && eig.Vectors.shape[1] > 0) KeepWarmStart(CriticalRateWarmStart, eig.Vectors);
         }
         else
         {
@@ -350,7 +355,7 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
     private double EvaluationLoss(NetworkModule model, TensorDataset data)
     {
         using var mode = new EvaluationModeScope(model);
-        return Trainer.EvaluateLoss(model, data, _loss);
+        return Losses.Evaluate(model, data, _loss);
     }
 
     private static bool WeightsAreFinite(NetworkModule model)
@@ -360,28 +365,17 @@ public sealed class DiagnosticsObserver : ITrainingObserver, IDisposable
         return model.TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ToBoolean());
     }
 
-    private void ReleaseTensors()
+    private void ReleaseProbeSet()
     {
-        _warmStart?.Dispose();
-        _warmStart = null;
-        _criticalWarmStart?.Dispose();
-        _criticalWarmStart = null;
         if (_ownsProbe) _probe?.Dispose();
         _probe = null;
         _ownsProbe = false;
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        ReleaseTensors();
-        DisposeRestoredWarmStarts();
-    }
-
-    private void DisposeRestoredWarmStarts()
-    {
-        _restoredWarmStarts?.Probe?.Dispose();
-        _restoredWarmStarts?.CriticalRate?.Dispose();
-        _restoredWarmStarts = null;
+        ReleaseProbeSet();
+        base.Dispose(disposing);
     }
 }

@@ -1,7 +1,7 @@
-namespace Catapults.ML.Diagnostics;
+namespace Catapults.ML.Probes;
 
 /// <summary>
-/// What the diagnostics observer measured at step t, at the weights w_t before the update (or at the final
+/// What the diagnostics probe measured at step t, at the weights w_t before the update (or at the final
 /// weights, for the record with <see cref="IsFinal"/>). Missing measurements are null or empty.
 /// </summary>
 public sealed record DiagnosticsRecord
@@ -57,12 +57,3 @@ public sealed record DiagnosticsRecord
     /// <summary>Seconds the observer spent on this record.</summary>
     public double Seconds { get; init; }
 }
-
-/// <summary>The critical learning rate of one step's batch (recorded every step with <see cref="CriticalRateCadence.EveryStep"/>).</summary>
-/// <param name="Step">Step t.</param>
-/// <param name="LearningRate">The rate the step used.</param>
-/// <param name="Value">η_crit of the batch at w_t.</param>
-/// <param name="Sharpness">The batch eigenvalue it came from.</param>
-/// <param name="BatchSize">b.</param>
-/// <param name="Seconds">Seconds the computation took.</param>
-public sealed record CriticalRateRecord(int Step, double LearningRate, double Value, double Sharpness, int BatchSize, double Seconds);

@@ -1,4 +1,4 @@
-namespace Catapults.ML.Diagnostics;
+namespace Catapults.ML.Probes;
 
 /// <summary>
 /// One sharpness measurement: λ_max of the training-loss Hessian at w_t, and the edge-of-stability level 2/η. With the

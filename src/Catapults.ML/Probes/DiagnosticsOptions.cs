@@ -1,27 +1,18 @@
 using Catapults.ML.Data;
 using Catapults.ML.Spectra;
 
-namespace Catapults.ML.Diagnostics;
+using Catapults.ML.Diagnostics;
 
-/// <summary>When the diagnostics observer computes the critical learning rate of the current batch.</summary>
-public enum CriticalRateCadence
+namespace Catapults.ML.Probes;
+
+/// <summary>
+/// Options of <see cref="DiagnosticsProbe"/>: the cadence (default every step and the final weights) and what is
+/// measured. Every default is stated; <see cref="Validate"/> names a bad option.
+/// </summary>
+public sealed class DiagnosticsOptions : ProbeOptions
 {
-    /// <summary>Never.</summary>
-    Off,
-    /// <summary>At the recorded steps only (every <see cref="DiagnosticsOptions.RecordEvery"/> steps).</summary>
-    AtRecords,
-    /// <summary>At every step (cheap for batches of a few dozen samples; see the ntk-eigen benchmark).</summary>
-    EveryStep,
-}
-
-/// <summary>Options of <see cref="DiagnosticsObserver"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
-public sealed class DiagnosticsOptions
-{
-    /// <summary>Record at steps t with t mod RecordEvery = 0 (at the weights w_t before the update); default 1.</summary>
-    public int RecordEvery { get; set; } = 1;
-
-    /// <summary>Also record at the final weights when training ends without diverging; default true.</summary>
-    public bool RecordFinal { get; set; } = true;
+    /// <summary>Creates the options with the default interval, every step.</summary>
+    public DiagnosticsOptions() : base(1) { }
 
     /// <summary>Number k of top NTK eigenvalues λ₁..λ_k recorded on the probe set (0 = no spectrum, no projected losses); default 5.</summary>
     public int EigenvalueCount { get; set; } = 5;
@@ -52,7 +43,7 @@ public sealed class DiagnosticsOptions
     /// <summary>When to compute η_crit of the current batch; default <see cref="CriticalRateCadence.AtRecords"/>.</summary>
     public CriticalRateCadence CriticalRate { get; set; } = CriticalRateCadence.AtRecords;
 
-    /// <summary>Feed the loss stream (with λ₁) to a <see cref="CatapultDetector"/>; default true.</summary>
+    /// <summary>Report the catapults that a <see cref="CatapultDetector"/> finds in the recorded loss series (with λ₁); default true.</summary>
     public bool DetectCatapults { get; set; } = true;
 
     /// <summary>How the probe kernel is computed; default automatic choice.</summary>
@@ -68,9 +59,9 @@ public sealed class DiagnosticsOptions
     public CatapultDetectorOptions Detector { get; set; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
+    public override void Validate()
     {
-        if (RecordEvery < 1) throw new ArgumentException($"RecordEvery must be at least 1, got {RecordEvery}.", nameof(RecordEvery));
+        base.Validate();
         if (EigenvalueCount < 0) throw new ArgumentException($"EigenvalueCount must be ≥ 0, got {EigenvalueCount}.", nameof(EigenvalueCount));
         if (ProbeSize < 1) throw new ArgumentException($"ProbeSize must be at least 1, got {ProbeSize}.", nameof(ProbeSize));
         if (!Enum.IsDefined(CriticalRate)) throw new ArgumentException($"CriticalRate must be a CriticalRateCadence, got {CriticalRate}.", nameof(CriticalRate));

@@ -1,6 +1,8 @@
 using Microsoft.Data.Analysis;
 
-namespace Catapults.ML.Diagnostics;
+using Catapults.ML.Diagnostics;
+
+namespace Catapults.ML.Probes;
 
 /// <summary>Diagnostics as Microsoft.Data.Analysis DataFrames (one row per record or event; missing values are nulls).</summary>
 public static class DiagnosticsFrames

@@ -8,10 +8,11 @@ using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
 using TorchSharp;
 using static TorchSharp.torch;
+using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Diagnostics;
 
-public class DiagnosticsObserverTests
+public class DiagnosticsProbeTests
 {
     private static (TensorDataset Train, TensorDataset Test) Rank2(int n, int d = 8, long seed = 1) =>
         SyntheticTask.Rank2(d).CreateSplits(n, 2, seed);
@@ -38,8 +39,8 @@ public class DiagnosticsObserverTests
                 plainLosses = rec.Records.Select(r => r.BatchLoss).ToList();
             }
             using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
-            using (var diagnostics = new DiagnosticsObserver(new DiagnosticsOptions
-                   { EigenvalueCount = 3, ProbeSize = 16, CriticalRate = CriticalRateCadence.EveryStep, RecordEvery = 2 }))
+            using (var diagnostics = new DiagnosticsProbe(new DiagnosticsOptions
+                   { EigenvalueCount = 3, ProbeSize = 16, CriticalRate = CriticalRateCadence.EveryStep, Every = 2 }))
             {
                 var rec = new RecordingObserver();
                 Trainer.Train(net, train, options, new ITrainingObserver[] { diagnostics, rec });
@@ -60,10 +61,10 @@ public class DiagnosticsObserverTests
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(8, 64, seed: 4))
-        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 3, RecordEvery = 3 }))
+        using (var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 3, Every = 3 }))
         {
             // Measurements at w₀, taken before training.
-            double loss0 = Trainer.EvaluateLoss(net, train, LossKind.MeanSquaredError);
+            double loss0 = Losses.Evaluate(net, train, LossKind.MeanSquaredError);
             var (values0, _) = SpectraEigh(NeuralTangentKernel.Compute(net, train.Features, new NtkOptions { Method = NtkMethod.ExplicitJacobian }));
             double critical0 = train.Count / values0[0];
 
@@ -100,7 +101,7 @@ public class DiagnosticsObserverTests
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(8, 32, seed: 5))
-        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 2, ProbeSize = 20, RecordEvery = 4 }))
+        using (var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 2, ProbeSize = 20, Every = 4 }))
         {
             Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.3, BatchSize = 8, MaxSteps = 8, ShuffleSeed = 1 }, new[] { observer });
             var first = observer.Records[0];
@@ -121,7 +122,7 @@ public class DiagnosticsObserverTests
         var y = x[.., 0].gt(0).to(ScalarType.Int64);
         using var data = new TensorDataset(x, y);
         using var net = Nets.TwoLayer(5, 32, seed: 6, outputs: 2);
-        using var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 2 });
+        using var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 2 });
         Trainer.Train(net, data, new TrainingOptions { Loss = LossKind.CrossEntropy, LearningRate = 0.5, MaxSteps = 3 }, new[] { observer });
         var first = observer.Records[0];
         Assert.That(first.Eigenvalues, Has.Count.EqualTo(2));
@@ -139,7 +140,7 @@ public class DiagnosticsObserverTests
         {
             void Run()
             {
-                using var observer = new DiagnosticsObserver(new DiagnosticsOptions
+                using var observer = new DiagnosticsProbe(new DiagnosticsOptions
                     { EigenvalueCount = 2, ProbeSize = 10, CriticalRate = CriticalRateCadence.EveryStep });
                 Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.1, BatchSize = 6, MaxSteps = 4 }, new[] { observer });
             }
@@ -154,7 +155,7 @@ public class DiagnosticsObserverTests
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(8, 32, seed: 8))
-        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 1 }))
+        using (var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 1 }))
         {
             var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 1e4, MaxSteps = 50 }, new[] { observer });
             Assert.That(result.Diverged, Is.True);
@@ -166,7 +167,7 @@ public class DiagnosticsObserverTests
 
     private static DiagnosticsOptions ResumableOptions() => new()
     {
-        EigenvalueCount = 3, ProbeSize = 16, RecordEvery = 2, CriticalRate = CriticalRateCadence.EveryStep,
+        EigenvalueCount = 3, ProbeSize = 16, Every = 2, CriticalRate = CriticalRateCadence.EveryStep,
         // Iterative solves even for these small kernels, so that the warm starts matter.
         Lanczos = new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-4 },
         CriticalRateOptions = new CriticalLearningRateOptions { Lanczos = new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-4 } },
@@ -180,9 +181,9 @@ public class DiagnosticsObserverTests
     private static IEnumerable<CriticalRateRecord> WithoutTimes(IEnumerable<CriticalRateRecord> rates) => rates.Select(r => r with { Seconds = 0 });
 
     /// <summary>Takes the observer's state, the weights and the divergence reference after step <c>At</c>.</summary>
-    private sealed class Snapshot(DiagnosticsObserver observer, int at) : ITrainingObserver, IDisposable
+    private sealed class Snapshot(DiagnosticsProbe observer, int at) : ITrainingObserver, IDisposable
     {
-        public DiagnosticsState? State { get; private set; }
+        public ProbeState? State { get; private set; }
         public List<Tensor> Weights { get; } = new();
 
         public void OnStepCompleted(StepRecord record, TrainingContext context)
@@ -208,8 +209,8 @@ public class DiagnosticsObserverTests
         using (test)
         {
             var options = new TrainingOptions { LearningRate = 0.8, MaxSteps = 30 };
-            using var whole = new DiagnosticsObserver(ResumableOptions());
-            using var snapshotSource = new DiagnosticsObserver(ResumableOptions());
+            using var whole = new DiagnosticsProbe(ResumableOptions());
+            using var snapshotSource = new DiagnosticsProbe(ResumableOptions());
             using var snapshot = new Snapshot(snapshotSource, at: 14);
             double? reference;
             using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
@@ -220,13 +221,13 @@ public class DiagnosticsObserverTests
                 trainer.Run(train, new ITrainingObserver[] { snapshotSource, snapshot });
                 reference = trainer.ReferenceLoss;
             }
-            Assert.That(snapshot.State!.ProbeWarmStart, Is.Not.Null, "the probe-set solve keeps a warm start");
-            Assert.That(snapshot.State.CriticalRateWarmStart, Is.Not.Null, "full-batch GD keeps a warm start for η_crit");
-            Assert.That(snapshot.State.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 2, 4, 6, 8, 10, 12, 14 }));
+            Assert.That(snapshot.State!.WarmStarts.Keys, Is.EquivalentTo(new[] { "probe_warm_start", "critical_rate_warm_start" }),
+                "the probe-set solve and full-batch GD's η_crit keep warm starts");
+            Assert.That(snapshot.State.Data["records"]!.AsArray().Select(r => (int)r!["step"]!), Is.EqualTo(new[] { 0, 2, 4, 6, 8, 10, 12, 14 }));
 
-            DiagnosticsObserver Resume(DiagnosticsState state)
+            DiagnosticsProbe Resume(ProbeState state)
             {
-                var resumed = new DiagnosticsObserver(ResumableOptions());
+                var resumed = new DiagnosticsProbe(ResumableOptions());
                 resumed.RestoreState(state);
                 using var net = Nets.TwoLayer(8, 64, seed: 99, bias: true);
                 using (torch.no_grad())
@@ -247,7 +248,7 @@ public class DiagnosticsObserverTests
 
             // Control: without the warm starts the later eigenvalues agree only to the solver's tolerance, which is
             // why they are part of the state.
-            using var cold = new DiagnosticsState { Records = snapshot.State.Records, CriticalRates = snapshot.State.CriticalRates, LastLearningRate = snapshot.State.LastLearningRate };
+            using var cold = new ProbeState(snapshot.State.Name, snapshot.State.Data);
             using (var resumed = Resume(cold))
             {
                 var later = resumed.Records.Where(r => r.Step > 14).SelectMany(r => r.Eigenvalues).ToList();
@@ -265,7 +266,7 @@ public class DiagnosticsObserverTests
         using (train)
         using (test)
         using (var net = Nets.TwoLayer(8, 16, seed: 3))
-        using (var observer = new DiagnosticsObserver(new DiagnosticsOptions { EigenvalueCount = 1 }))
+        using (var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 1 }))
         {
             Exception? error = null;
             // Listed before the diagnostics observer, so step 0's record is still waiting for its batch loss.
@@ -274,8 +275,8 @@ public class DiagnosticsObserverTests
             Assert.That(error, Is.TypeOf<InvalidOperationException>());
             Assert.That(error!.Message, Does.Contain("step 0"));
             using var after = observer.CaptureState();
-            Assert.That(after.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 1 }), "after training the state is complete");
-            Assert.That(after.ProbeWarmStart, Is.Null, "training released the warm starts");
+            Assert.That(after.Data["records"]!.AsArray().Select(r => (int)r!["step"]!), Is.EqualTo(new[] { 0, 1 }), "after training the state is complete");
+            Assert.That(after.WarmStarts, Is.Empty, "training released the warm starts");
         }
     }
 

@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Catapults.ML.Probes;
+
+/// <summary>The JSON settings of probe states: camelCase names, and NaN or ∞ written as strings (a record may hold them).</summary>
+internal static class ProbeJson
+{
+    internal static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Catapults.ML.Training;
+using Microsoft.Data.Analysis;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Probes;
+
+/// <summary>
+/// The base of every probe: it owns the cadence (a measurement at w_t for every step t divisible by
+/// <see cref="Every"/>, before step t's update, and one at the final weights), the records, the warm-start vectors
+/// of iterative solves, and the capture and restore of all of it for checkpoints. A probe follows one model through
+/// any number of <see cref="Trainer"/> runs: records accumulate, and a restored state continues them.
+/// </summary>
+/// <remarks>
+/// Subclasses implement <see cref="Measure"/> (and <see cref="MeasureFinal"/> when the final weights need another
+/// measurement), <see cref="StepOf"/> and <see cref="ToDataFrame"/>; a probe with values beyond its records adds them
+/// through <see cref="WriteState"/> and <see cref="ReadState"/>. Like every observer, a probe never changes training.
+/// </remarks>
+/// <typeparam name="TRecord">One measurement; JSON-serialisable.</typeparam>
+public abstract class ScheduledProbe<TRecord> : IProbe
+{
+    private const string RecordsKey = "records";
+    private readonly List<TRecord> _records = new();
+    private readonly Dictionary<string, Tensor> _warmStarts = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    /// <summary>Creates the probe named <paramref name="name"/> with the cadence of <paramref name="options"/> (validated).</summary>
+    protected ScheduledProbe(string name, ProbeOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Name = name;
+        Every = options.Every;
+        RecordFinal = options.RecordFinal;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public int Every { get; }
+
+    /// <summary>Whether the final weights are measured.</summary>
+    public bool RecordFinal { get; }
+
+    /// <summary>The measurements so far, in step order.</summary>
+    public IReadOnlyList<TRecord> Records => _records;
+
+    /// <summary>The step of the last record, or null before the first.</summary>
+    protected int? LastStep => _records.Count > 0 ? StepOf(_records[^1]) : null;
+
+    /// <inheritdoc />
+    public abstract DataFrame ToDataFrame();
+
+    /// <summary>The step (updates made) at which <paramref name="record"/> was measured.</summary>
+    protected abstract int StepOf(TRecord record);
+
+    /// <summary>Whether step <paramref name="step"/> is due for a measurement; by default every <see cref="Every"/>-th.</summary>
+    protected virtual bool IsDue(int step) => step % Every == 0;
+
+    /// <summary>Measures at w_t before step t's update; null when there is nothing to record.</summary>
+    protected abstract TRecord? Measure(StepContext step);
+
+    /// <summary>Measures at the final weights of a run that did not diverge; null when there is nothing to record.</summary>
+    protected abstract TRecord? MeasureFinal(TrainingResult result, TrainingContext context);
+
+    /// <summary>Adds a record (for probes that complete a record outside <see cref="Measure"/>).</summary>
+    protected void Add(TRecord record) => _records.Add(record);
+
+    /// <summary>Drops every record (for probes whose records start afresh with each run).</summary>
+    protected void ClearRecords() => _records.Clear();
+
+    /// <inheritdoc />
+    public virtual void OnTrainingStarted(TrainingContext context) { }
+
+    /// <inheritdoc />
+    public virtual void OnBeforeStep(StepContext step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!IsDue(step.Step) || LastStep == step.Step) return;
+        if (Measure(step) is { } record) _records.Add(record);
+    }
+
+    /// <inheritdoc />
+    public virtual void OnStepCompleted(StepRecord record, TrainingContext context) { }
+
+    /// <inheritdoc />
+    public virtual void OnTrainingCompleted(TrainingResult result, TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!RecordFinal || result.Diverged || LastStep == result.Steps) return;
+        if (MeasureFinal(result, context) is { } record) _records.Add(record);
+    }
+
+    /// <summary>The warm start kept under <paramref name="name"/>, or null.</summary>
+    protected Tensor? WarmStart(string name) => _warmStarts.GetValueOrDefault(name);
+
+    /// <summary>Keeps a float64 copy of <paramref name="vectors"/> as the warm start <paramref name="name"/> (replacing the previous one).</summary>
+    protected void KeepWarmStart(string name, Tensor vectors)
+    {
+        var copy = ProbeState.Own(vectors);
+        if (_warmStarts.Remove(name, out var previous)) previous.Dispose();
+        _warmStarts[name] = copy;
+    }
+
+    /// <summary>Releases every warm start.</summary>
+    protected void ClearWarmStarts()
+    {
+        foreach (var tensor in _warmStarts.Values) tensor.Dispose();
+        _warmStarts.Clear();
+    }
+
+    /// <summary>Adds the probe's values beyond its records to a captured state.</summary>
+    protected virtual void WriteState(JsonObject data) { }
+
+    /// <summary>Reads what <see cref="WriteState"/> added.</summary>
+    protected virtual void ReadState(JsonObject data) { }
+
+    /// <inheritdoc />
+    public virtual ProbeState CaptureState()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var data = new JsonObject { [RecordsKey] = JsonSerializer.SerializeToNode(_records, ProbeJson.Options) };
+        WriteState(data);
+        return new ProbeState(Name, data, _warmStarts);
+    }
+
+    /// <inheritdoc />
+    public virtual void RestoreState(ProbeState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (state.Name != Name) throw new ArgumentException($"The state is of the probe '{state.Name}', not '{Name}'.", nameof(state));
+        List<TRecord> records;
+        try
+        {
+            records = state.Data[RecordsKey]?.Deserialize<List<TRecord>>(ProbeJson.Options)
+                ?? throw new ArgumentException($"The state of the probe '{Name}' has no records.", nameof(state));
+            ReadState(state.Data);
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"The state of the probe '{Name}' cannot be read: {ex.Message}", nameof(state), ex);
+        }
+        _records.Clear();
+        _records.AddRange(records);
+        ClearWarmStarts();
+        foreach (var (name, tensor) in state.WarmStarts) _warmStarts[name] = ProbeState.Own(tensor);
+    }
+
+    /// <summary>Releases the probe's native tensors; override to release more, calling the base.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed) return;
+        _disposed = true;
+        ClearWarmStarts();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+}

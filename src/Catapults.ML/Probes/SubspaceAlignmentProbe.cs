@@ -1,0 +1,67 @@
+using Catapults.ML.Spectra;
+using Catapults.ML.Subspaces;
+using Catapults.ML.Training;
+using Microsoft.Data.Analysis;
+using TorchSharp;
+
+namespace Catapults.ML.Probes;
+
+/// <summary>
+/// How well the full-batch gradient (over the training set or the configured subset) aligns with the top-k eigenspace
+/// of the training-loss Hessian, χ_k(g) = ‖P_k g‖/‖g‖, at a cadence. Each eigenspace is warm-started from the previous.
+/// </summary>
+public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRecord>
+{
+    private const string WarmStartName = "hessian_basis";
+    private readonly SubspaceAlignmentProbeOptions _options;
+
+    /// <summary>Creates the probe.</summary>
+    public SubspaceAlignmentProbe(SubspaceAlignmentProbeOptions? options = null)
+        : base("subspace-alignment", options ??= new SubspaceAlignmentProbeOptions()) => _options = options;
+
+    /// <inheritdoc />
+    protected override int StepOf(SubspaceAlignmentRecord record) => record.Step;
+
+    /// <inheritdoc />
+    protected override SubspaceAlignmentRecord? Measure(StepContext step) =>
+        At(step.Step, false, step.Training, step.Batch.Features, step.Batch.Targets);
+
+    /// <inheritdoc />
+    protected override SubspaceAlignmentRecord? MeasureFinal(TrainingResult result, TrainingContext context) =>
+        context.TrainingData is null ? null : At(result.Steps, true, context, null, null);
+
+    private SubspaceAlignmentRecord? At(int step, bool final, TrainingContext context, TorchSharp.torch.Tensor? batchFeatures, TorchSharp.torch.Tensor? batchTargets)
+    {
+        var data = context.TrainingData;
+        var features = data?.Features ?? batchFeatures;
+        var targets = data?.Targets ?? batchTargets;
+        if (features is null || targets is null) return null;
+        using var scope = torch.NewDisposeScope();
+        using var space = HessianEigenspace.Compute(step, context.Model, features, targets, context.Options.Loss, _options.Rank,
+            _options.Hessian, _options.Lanczos, WarmStart(WarmStartName), withAlignment: true);
+        double loss;
+        using (var op = new HessianOperator(context.Model, features, targets, context.Options.Loss, _options.Hessian)) loss = op.LossValue();
+        KeepWarmStart(WarmStartName, space.Basis);
+        return new SubspaceAlignmentRecord(step, final, loss, space.Alignment ?? double.NaN, space.Eigenvalues, space.Products);
+    }
+
+    /// <summary>The records as a DataFrame: Step, IsFinal, Loss, Alignment, Lambda1..k, Products.</summary>
+    public override DataFrame ToDataFrame()
+    {
+        int k = Records.Count == 0 ? 0 : Records.Max(r => r.Eigenvalues.Count);
+        var columns = new List<DataFrameColumn>
+        {
+            new Int32DataFrameColumn("Step", Records.Select(r => (int?)r.Step)),
+            new BooleanDataFrameColumn("IsFinal", Records.Select(r => (bool?)r.IsFinal)),
+            new DoubleDataFrameColumn("Loss", Records.Select(r => (double?)r.Loss)),
+            new DoubleDataFrameColumn("Alignment", Records.Select(r => (double?)r.Alignment)),
+        };
+        for (int i = 0; i < k; i++)
+        {
+            int index = i;
+            columns.Add(new DoubleDataFrameColumn($"Lambda{i + 1}", Records.Select(r => index < r.Eigenvalues.Count ? r.Eigenvalues[index] : (double?)null)));
+        }
+        columns.Add(new Int32DataFrameColumn("Products", Records.Select(r => (int?)r.Products)));
+        return new DataFrame(columns);
+    }
+}

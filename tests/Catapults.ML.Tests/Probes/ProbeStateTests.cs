@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Catapults.ML.Data;
+using Catapults.ML.Probes;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Probes;
+
+/// <summary>The probe framework: one cadence rule, records, DataFrames, and state that a checkpoint captures and restores.</summary>
+public class ProbeStateTests
+{
+    private static (TensorDataset Train, TensorDataset Test) Data() => SyntheticTask.Rank2(6).CreateSplits(40, 20, seed: 4);
+
+    private static IProbe[] EveryProbe(TensorDataset test) => new IProbe[]
+    {
+        new HeldOutLossProbe(test, new HeldOutLossProbeOptions { Every = 3 }),
+        new SharpnessProbe(new SharpnessProbeOptions { Every = 3 }),
+        new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = 3, Rank = 2 }),
+        new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 3 }),
+        new DiagnosticsProbe(new DiagnosticsOptions { Every = 3, EigenvalueCount = 2, ProbeSize = 10 }),
+    };
+
+    [Test]
+    public void EveryProbeMeasuresOnItsCadenceAndAtTheEnd()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        {
+            var probes = EveryProbe(test);
+            try
+            {
+                Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 7 }, probes);
+                foreach (var probe in probes)
+                {
+                    var steps = probe.ToDataFrame().Columns["Step"].Cast<int?>().ToList();
+                    Assert.That(steps, Is.EqualTo(new int?[] { 0, 3, 6, 7 }), probe.Name);
+                }
+                Assert.That(probes.Select(p => p.Name).Distinct().Count(), Is.EqualTo(probes.Length), "names are unique, so their checkpoint files are");
+            }
+            finally
+            {
+                foreach (var probe in probes) probe.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    public void EveryProbesStateRoundTripsAndARestoredProbeContinuesItsRecords()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 6, ShuffleSeed = 1 };
+            var whole = EveryProbe(test);
+            var first = EveryProbe(test);
+            var resumed = EveryProbe(test);
+            try
+            {
+                using (var net = Nets.TwoLayer(6, 16, seed: 1))
+                    Trainer.Train(net, train, options with { MaxSteps = 10 }, whole);
+                using (var net = Nets.TwoLayer(6, 16, seed: 1))
+                using (var trainer = new Trainer(net, options))
+                {
+                    // Runs to step 6 without the final measurement (RecordFinal would add one at step 6 anyway, a due step).
+                    trainer.Run(train, first);
+                    for (int i = 0; i < first.Length; i++)
+                    {
+                        using var state = first[i].CaptureState();
+                        Assert.That(state.Name, Is.EqualTo(first[i].Name));
+                        // Through JSON text, as a checkpoint stores it.
+                        var reread = System.Text.Json.Nodes.JsonNode.Parse(state.Data.ToJsonString())!.AsObject();
+                        using var copy = new ProbeState(state.Name, reread, state.WarmStarts);
+                        resumed[i].RestoreState(copy);
+                        Assert.That(Json(resumed[i]), Is.EqualTo(Json(first[i])), $"{first[i].Name}: records restored");
+                    }
+                    trainer.Options = options with { MaxSteps = 10 };
+                    trainer.Run(train, resumed);
+                }
+                for (int i = 0; i < whole.Length; i++)
+                    Assert.That(Steps(resumed[i]), Is.EqualTo(Steps(whole[i])), $"{whole[i].Name}: the same measurement steps as an uninterrupted run");
+                // The sharpness probe's warm start travels with its state, so its values agree with the uninterrupted run's.
+                var sharp = (SharpnessProbe)resumed[1];
+                var reference = (SharpnessProbe)whole[1];
+                Assert.That(sharp.Records.Select(r => r.Sharpness), Is.EqualTo(reference.Records.Select(r => r.Sharpness)).Within(1e-6).Percent);
+            }
+            finally
+            {
+                foreach (var probe in whole.Concat(first).Concat(resumed)) probe.Dispose();
+            }
+        }
+    }
+
+    [Test]
+    public void AStateOfAnotherProbeIsRefused()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var held = new HeldOutLossProbe(test, 2))
+        using (var sharp = new SharpnessProbe())
+        using (var state = held.CaptureState())
+        {
+            var ex = Assert.Throws<ArgumentException>(() => sharp.RestoreState(state));
+            Assert.That(ex!.Message, Does.Contain("held-out-loss").And.Contain("sharpness"));
+            Assert.Throws<ArgumentException>(() => new HeldOutLossProbe(test, 0), "a cadence of 0 steps");
+        }
+    }
+
+    private static string Json(IProbe probe)
+    {
+        using var state = probe.CaptureState();
+        return state.Data["records"]!.ToJsonString().Replace("\"seconds\"", "\"s\"", StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<int?> Steps(IProbe probe) => probe.ToDataFrame().Columns["Step"].Cast<int?>();
+}
