@@ -117,8 +117,8 @@ public static class DominantSubspaceStudy
             ? new DominantSubspaceTransform(new DominantSubspaceOptions { Mode = m, Rank = s.EffectiveRank, RefreshEvery = s.RefreshEvery, Hessian = hessian })
             : null;
         using var alignment = new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = s.RecordEvery, Rank = s.EffectiveRank, Hessian = hessian });
-        var losses = new LossRecorder(offset);
-        if (steps == 0) return new ArmResult(name, losses.Points, Array.Empty<SubspaceAlignmentRecord>(), TrainingOutcome.BudgetReached, null, 0, 0);
+        var losses = new StepLog();
+        if (steps == 0) return new ArmResult(name, Array.Empty<(int, double)>(), Array.Empty<SubspaceAlignmentRecord>(), TrainingOutcome.BudgetReached, null, 0, 0);
         using var trainer = new Trainer(model, new TrainingOptions
         {
             LearningRate = s.LearningRate, BatchSize = s.BatchSize, MaxSteps = steps, ShuffleSeed = s.Seed + offset,
@@ -127,7 +127,7 @@ public static class DominantSubspaceStudy
         });
         var result = trainer.Run(data, new ITrainingObserver[] { losses, new GuardedObserver(alignment) }, ct);
         var records = alignment.Records.Select(r => r with { Step = r.Step + offset }).ToList();
-        return new ArmResult(name, losses.Points, records, result.Outcome, result.FinalTrainingLoss, transform?.Refreshes ?? 0, transform?.HessianProducts ?? 0);
+        return new ArmResult(name, losses.Steps.Select(step => (step.Step + offset, step.Loss)).ToList(), records, result.Outcome, result.FinalTrainingLoss, transform?.Refreshes ?? 0, transform?.HessianProducts ?? 0);
     }
 
     // The eigenspace and χ_k solves fail inside libtorch once the weights blow up: those failures end the arm as
@@ -160,13 +160,5 @@ public static class DominantSubspaceStudy
     {
         public void Transform(StepContext step, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, IReadOnlyList<Tensor> updates) =>
             Finite.Guard(step.Training.Model, step.Step, "the dominant-subspace eigen-solve", () => { inner.Transform(step, parameters, updates); return 0; });
-    }
-
-    private sealed class LossRecorder(int offset) : ITrainingObserver
-    {
-        public List<(int Step, double Loss)> Points { get; } = new();
-
-        public void OnStepCompleted(StepRecord record, TrainingContext context) =>
-            Points.Add((record.Step + offset, record.FullTrainingLoss ?? record.BatchLoss));
     }
 }

@@ -4,28 +4,6 @@ using static TorchSharp.torch;
 
 namespace Catapults.ML.Data;
 
-/// <summary>A differentiable function of the inputs: a true predictor whose input gradient the AGOP work uses.</summary>
-public interface ITargetFunction
-{
-    /// <summary>Input dimension d.</summary>
-    int InputDimension { get; }
-
-    /// <summary>Number of outputs.</summary>
-    int OutputCount { get; }
-
-    /// <summary>f*(x) for a batch [n, d]; returns [n, O]. Built from differentiable torch operations.</summary>
-    Tensor Evaluate(Tensor x);
-}
-
-/// <summary>Which synthetic regression target to use.</summary>
-public enum SyntheticTaskKind
-{
-    /// <summary>f*(x) = x₁x₂.</summary>
-    Rank2,
-    /// <summary>f*(x) = x₁ + x₁x₂ + x₁x₂x₃ + x₁x₂x₃x₄.</summary>
-    Rank4,
-}
-
 /// <summary>
 /// The paper's synthetic regression tasks with x ~ N(0, I_d): rank-2 f*(x) = x₁x₂ and rank-4
 /// f*(x) = x₁ + x₁x₂ + x₁x₂x₃ + x₁x₂x₃x₄. Samples are drawn from a generator seeded by the caller.

@@ -2,9 +2,6 @@ using System.Text;
 
 namespace Catapults.ML.Data;
 
-/// <summary>One line of a text file with its 1-based number and the byte offset where it starts.</summary>
-internal readonly record struct TextLine(int Number, long ByteOffset, string Text);
-
 /// <summary>
 /// Reads an ASCII/UTF-8 text file line by line (\n or \r\n), keeping each line's number and byte offset so that a
 /// parse error can point at the exact place.

@@ -207,10 +207,3 @@ public static class Agop
         return result.MoveToOuterDisposeScope();
     }
 }
-
-/// <summary>Thrown when an AGOP has non-finite entries although the inputs are finite: the input gradients overflowed, as in a diverging model.</summary>
-public sealed class NonFiniteAgopException : InvalidOperationException
-{
-    /// <summary>Creates the exception with a message.</summary>
-    public NonFiniteAgopException(string message) : base(message) { }
-}

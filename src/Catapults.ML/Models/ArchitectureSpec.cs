@@ -2,19 +2,6 @@ using System.Globalization;
 
 namespace Catapults.ML.Models;
 
-/// <summary>The network families the engine builds.</summary>
-public enum ArchitectureKind
-{
-    /// <summary><see cref="FullyConnectedNetwork"/>.</summary>
-    FullyConnected,
-    /// <summary><see cref="ConvolutionalNetwork"/>.</summary>
-    Convolutional,
-    /// <summary><see cref="WideResNet"/>.</summary>
-    WideResNet,
-    /// <summary><see cref="VisionTransformer"/>.</summary>
-    VisionTransformer,
-}
-
 /// <summary>
 /// An architecture named the way the study CLI and reports name it: <c>fcn</c> or <c>fcn-D</c> (D linear layers,
 /// default 2), <c>cnn</c> or <c>cnn-D</c> (D − 1 convolutions and a readout, default 5), <c>wrn</c> or <c>wrn-D-K</c>

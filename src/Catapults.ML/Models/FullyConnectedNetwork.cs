@@ -5,46 +5,6 @@ using static TorchSharp.torch;
 
 namespace Catapults.ML.Models;
 
-/// <summary>Options of a <see cref="FullyConnectedNetwork"/>.</summary>
-public sealed class FullyConnectedOptions
-{
-    /// <summary>Input dimension d. Required.</summary>
-    public int InputDimension { get; set; }
-
-    /// <summary>Widths of the hidden layers; default one layer of <see cref="ModelFactory.DefaultFullyConnectedWidth"/> (the paper's 2-layer network).</summary>
-    public int[] HiddenWidths { get; set; } = { ModelFactory.DefaultFullyConnectedWidth };
-
-    /// <summary>Number of outputs O; default 1.</summary>
-    public int OutputCount { get; set; } = 1;
-
-    /// <summary>Nonlinearity; default <see cref="ActivationKind.Relu"/>.</summary>
-    public ActivationKind Activation { get; set; } = ActivationKind.Relu;
-
-    /// <summary>Whether layers have biases; default true.</summary>
-    public bool UseBias { get; set; } = true;
-
-    /// <summary>Parameterisation; default <see cref="Parameterization.Ntk"/>.</summary>
-    public Parameterization Parameterization { get; set; } = Parameterization.Ntk;
-
-    /// <summary>Multiplier applied to the network's output; default 1. (The γ study uses 1/γ.)</summary>
-    public double OutputMultiplier { get; set; } = 1.0;
-
-    /// <summary>Seed of the initialisation; default 0.</summary>
-    public long Seed { get; set; }
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
-    {
-        if (InputDimension < 1) throw new ArgumentException($"InputDimension must be at least 1, got {InputDimension}.", nameof(InputDimension));
-        if (HiddenWidths is null) throw new ArgumentException("HiddenWidths must not be null (use an empty array for a linear model).", nameof(HiddenWidths));
-        for (int i = 0; i < HiddenWidths.Length; i++)
-            if (HiddenWidths[i] < 1) throw new ArgumentException($"HiddenWidths[{i}] must be at least 1, got {HiddenWidths[i]}.", nameof(HiddenWidths));
-        if (OutputCount < 1) throw new ArgumentException($"OutputCount must be at least 1, got {OutputCount}.", nameof(OutputCount));
-        if (!double.IsFinite(OutputMultiplier) || OutputMultiplier == 0)
-            throw new ArgumentException($"OutputMultiplier must be finite and nonzero, got {OutputMultiplier}.", nameof(OutputMultiplier));
-    }
-}
-
 /// <summary>
 /// A fully connected network f(x) = m · L_D(σ(… σ(L_1 x))), of any depth and width, where each L is a
 /// <see cref="ScaledLinear"/> and m the output multiplier. With no hidden layers it is a linear model.

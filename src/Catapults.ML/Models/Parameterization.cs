@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+
 namespace Catapults.ML.Models;
 
 /// <summary>How weights are initialised and scaled in the forward pass.</summary>
@@ -19,18 +20,4 @@ public enum Parameterization
     /// (its width), so the output vanishes as width grows and features must move to fit.
     /// </summary>
     MeanField,
-}
-
-/// <summary>Elementwise nonlinearity between layers.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ActivationKind>))]
-public enum ActivationKind
-{
-    /// <summary>max(0, x).</summary>
-    Relu,
-    /// <summary>tanh(x).</summary>
-    Tanh,
-    /// <summary>Gaussian error linear unit (exact erf form).</summary>
-    Gelu,
-    /// <summary>The identity: a deep linear network.</summary>
-    Identity,
 }

@@ -2,30 +2,6 @@ using TorchSharp;
 
 namespace Catapults.ML.Runtime;
 
-/// <summary>Where tensors live.</summary>
-public enum DeviceChoice
-{
-    /// <summary>CUDA when a CUDA libtorch package is referenced and a GPU is present, otherwise CPU.</summary>
-    Auto,
-    /// <summary>Always the CPU.</summary>
-    Cpu,
-    /// <summary>The first CUDA device; fails with a clear error when none is usable.</summary>
-    Cuda,
-}
-
-/// <summary>Process-wide runtime settings for the engine.</summary>
-public sealed class RuntimeOptions
-{
-    /// <summary>
-    /// Number of intra-op threads libtorch uses. <c>null</c> (the default) keeps libtorch's own choice (one per core).
-    /// Set it to 1 for bit-identical results across runs. The setting is process-wide, so it is applied once, here.
-    /// </summary>
-    public int? Threads { get; set; }
-
-    /// <summary>Device choice; default <see cref="DeviceChoice.Auto"/>.</summary>
-    public DeviceChoice Device { get; set; } = DeviceChoice.Auto;
-}
-
 /// <summary>
 /// Loads TorchSharp's native backend with a clear error, applies <see cref="RuntimeOptions"/>, and resolves devices.
 /// </summary>

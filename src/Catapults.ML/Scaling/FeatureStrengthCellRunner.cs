@@ -36,14 +36,14 @@ public static class FeatureStrengthCellRunner
             MaxSteps = spec.Steps,
             DivergenceFactor = spec.DivergenceFactor,
         };
-        var batchLosses = new BatchLossRecorder(spec.Steps);
+        var batchLosses = new StepLog(spec.Steps);
         var test = new HeldOutLossProbe(heldOut, spec.EvaluateEvery);
         TrainingResult result;
         using (var trainer = new Trainer(model, options))
             result = trainer.Run(source, new ITrainingObserver[] { batchLosses, test }, cancellationToken);
         if (result.Outcome == TrainingOutcome.Cancelled) throw new OperationCanceledException(cancellationToken);
 
-        var losses = batchLosses.Losses.ToArray();
+        var losses = batchLosses.Steps.Select(step => step.BatchLoss).ToArray();
         bool diverged = result.Diverged;
         double? finalTest = diverged ? null : test.FinalLoss;
         if (finalTest is double ft && !double.IsFinite(ft))
@@ -67,12 +67,5 @@ public static class FeatureStrengthCellRunner
             TestLosses = test.Records.Select(l => l.Loss).ToArray(),
             WallSeconds = result.WallTime.TotalSeconds,
         };
-    }
-
-    private sealed class BatchLossRecorder : ITrainingObserver
-    {
-        public BatchLossRecorder(int capacity) => Losses = new List<double>(capacity);
-        public List<double> Losses { get; }
-        public void OnStepCompleted(StepRecord record, TrainingContext context) => Losses.Add(record.BatchLoss);
     }
 }

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace Catapults.ML.Tests.Features;
 
-/// <summary>AGOPs against the closed forms of DESIGN.md §4 and the derivation in <see cref="ReferenceAgop.Rank4"/>.</summary>
+/// <summary>AGOPs against closed forms for Gaussian inputs (each test states its own) and the derivation in <see cref="ReferenceAgop.Rank4"/>.</summary>
 public class AgopClosedFormTests
 {
     private static Tensor Gaussian(int n, int d, long seed)

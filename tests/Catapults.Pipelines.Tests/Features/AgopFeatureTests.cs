@@ -12,7 +12,7 @@ public class AgopFeatureTests
 {
     private readonly MLContext _ml = new(seed: 1);
 
-    /// <summary>f(x) = wᵀx / √d (NTK linear, no bias) has G = w wᵀ / d (DESIGN.md §4), so trace-normalised G = ŵŵᵀ.</summary>
+    /// <summary>f(x) = wᵀx / √d (NTK linear, no bias) has G = w wᵀ / d (the AGOP of a linear map is its weights' outer product), so trace-normalised G = ŵŵᵀ.</summary>
     private static (FullyConnectedNetwork Model, double[] UnitW) Linear(int d)
     {
         var model = new FullyConnectedNetwork(new FullyConnectedOptions

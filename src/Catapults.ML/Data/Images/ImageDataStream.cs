@@ -2,9 +2,6 @@ using System.Collections;
 
 namespace Catapults.ML.Data.Images;
 
-/// <summary>One prepared row: the record it came from, its class 0..K−1, and its normalised features (C·H·W, channel-major).</summary>
-public readonly record struct ImageRow(int RecordIndex, int ClassIndex, float[] Features);
-
 /// <summary>
 /// A lazily read, re-enumerable sequence of prepared rows: selection, label mapping and normalisation decided,
 /// pixels read from disk only while enumerating (each enumeration reads the files again). This is what the

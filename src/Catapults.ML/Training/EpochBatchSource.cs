@@ -5,43 +5,6 @@ using static TorchSharp.torch;
 
 namespace Catapults.ML.Training;
 
-/// <summary>One training batch. Its tensors belong to the dispose scope of the step that drew it.</summary>
-public sealed class Batch
-{
-    /// <summary>Creates a batch.</summary>
-    public Batch(Tensor features, Tensor targets, long[] indices, int epoch)
-    {
-        Features = features; Targets = targets; Indices = indices; Epoch = epoch;
-    }
-
-    /// <summary>Inputs, [b, ...].</summary>
-    public Tensor Features { get; }
-    /// <summary>Targets, [b, O] or [b].</summary>
-    public Tensor Targets { get; }
-    /// <summary>Row indices into the training set (or sample serial numbers for online training).</summary>
-    public long[] Indices { get; }
-    /// <summary>Epoch the batch belongs to (from 0).</summary>
-    public int Epoch { get; }
-    /// <summary>Batch size.</summary>
-    public int Size => Indices.Length;
-}
-
-/// <summary>Supplies batches to the trainer, one per step.</summary>
-public interface IBatchSource
-{
-    /// <summary>The fixed training set, or null for online training.</summary>
-    TensorDataset? Dataset { get; }
-
-    /// <summary>Steps in one epoch, or null when there are no epochs (online training).</summary>
-    int? StepsPerEpoch { get; }
-
-    /// <summary>The batch size of a full batch.</summary>
-    int BatchSize { get; }
-
-    /// <summary>The batch of step <paramref name="step"/>. Steps are asked for in order, starting anywhere (resume).</summary>
-    Batch BatchAt(int step);
-}
-
 /// <summary>
 /// Epochs over a fixed dataset. Each epoch is a fresh permutation drawn from a generator seeded by the shuffle seed
 /// and the epoch number, so the batch of any step can be recomputed (which makes runs resumable). Full-batch GD

@@ -1,0 +1,80 @@
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Catapults.ML.Models;
+
+/// <summary>Options of a <see cref="ConvolutionalNetwork"/>. Default parameterisation: <see cref="Parameterization.Ntk"/>.</summary>
+public sealed class ConvolutionalOptions : ImageNetworkOptions
+{
+    /// <summary>Creates options with the defaults: a 5-layer CNN (four convolutions of 64 channels and a linear readout).</summary>
+    public ConvolutionalOptions() => Parameterization = Parameterization.Ntk;
+
+    /// <summary>Output channels of each convolution, input first; default four layers of 64 (with the readout, 5 layers).</summary>
+    public int[] ChannelWidths { get; set; } = Enumerable.Repeat(ModelFactory.DefaultConvolutionalWidth, ModelFactory.DefaultConvolutionalDepth - 1).ToArray();
+
+    /// <inheritdoc />
+    protected internal override ImageNetworkOptions Snapshot()
+    {
+        var copy = (ConvolutionalOptions)base.Snapshot();
+        copy.ChannelWidths = (int[])ChannelWidths.Clone();
+        return copy;
+    }
+
+    /// <summary>Square kernel side k, odd so that zero padding of (k−1)/2 keeps the spatial size; default 3.</summary>
+    public int KernelSize { get; set; } = 3;
+
+    /// <summary>Nonlinearity after each convolution; default <see cref="ActivationKind.Relu"/>.</summary>
+    public ActivationKind Activation { get; set; } = ActivationKind.Relu;
+
+    /// <summary>Pooling after each convolution's activation; default <see cref="PoolingKind.Average"/>.</summary>
+    public PoolingKind Pooling { get; set; } = PoolingKind.Average;
+
+    /// <summary>Side (and stride) of the pooling window; default 2, which halves the feature maps at every layer.</summary>
+    public int PoolingSize { get; set; } = 2;
+
+    /// <summary>Whether convolutions and the readout have biases; default true.</summary>
+    public bool UseBias { get; set; } = true;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        if (ChannelWidths is null || ChannelWidths.Length == 0)
+            throw new ArgumentException("ChannelWidths must list at least one convolution.", nameof(ChannelWidths));
+        for (int i = 0; i < ChannelWidths.Length; i++)
+            if (ChannelWidths[i] < 1) throw new ArgumentException($"ChannelWidths[{i}] must be at least 1, got {ChannelWidths[i]}.", nameof(ChannelWidths));
+        if (KernelSize < 1 || KernelSize % 2 == 0)
+            throw new ArgumentException($"KernelSize must be odd and positive (so padding keeps the size), got {KernelSize}.", nameof(KernelSize));
+        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation {(int)Activation} is not a defined value.", nameof(Activation));
+        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"Pooling {(int)Pooling} is not a defined value.", nameof(Pooling));
+        if (Pooling != PoolingKind.None)
+        {
+            if (PoolingSize < 1) throw new ArgumentException($"PoolingSize must be at least 1, got {PoolingSize}.", nameof(PoolingSize));
+            long h = InputHeight, w = InputWidth;
+            for (int i = 0; i < ChannelWidths.Length; i++)
+            {
+                h /= PoolingSize;
+                w /= PoolingSize;
+                if (h < 1 || w < 1)
+                    throw new ArgumentException(
+                        $"PoolingSize {PoolingSize} after each of the {ChannelWidths.Length} convolutions shrinks a {InputHeight}×{InputWidth} " +
+                        $"input to nothing at convolution {i}; use fewer ChannelWidths, a smaller PoolingSize, larger inputs or PoolingKind.None.",
+                        nameof(PoolingSize));
+            }
+        }
+    }
+
+    /// <summary>Shape [C, H, W] of the last feature maps, which are flattened into the readout.</summary>
+    public long[] FeatureShape()
+    {
+        long h = InputHeight, w = InputWidth;
+        if (Pooling != PoolingKind.None)
+            for (int i = 0; i < ChannelWidths.Length; i++) { h /= PoolingSize; w /= PoolingSize; }
+        return new long[] { ChannelWidths[^1], h, w };
+    }
+
+    internal string Summary() =>
+        $"CNN {ShapeText} → conv[{string.Join("-", ChannelWidths)}] k{KernelSize} → {OutputCount}, {Activation}, " +
+        $"pool {(Pooling == PoolingKind.None ? "none" : $"{Pooling} {PoolingSize}")}, {Parameterization}, " +
+        $"bias={(UseBias ? "on" : "off")}, output×{OutputMultiplier:G4}";
+}

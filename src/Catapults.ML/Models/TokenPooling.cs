@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Catapults.ML.Models;
+
+/// <summary>How a <see cref="VisionTransformer"/> reduces its tokens to one vector before the readout.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TokenPooling>))]
+public enum TokenPooling
+{
+    /// <summary>A learned class token is prepended to the patch tokens; its final state is read out.</summary>
+    ClassToken,
+    /// <summary>The final states of the patch tokens are averaged (no class token).</summary>
+    Mean,
+}

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace Catapults.ML.Training;
+
+/// <summary>Which optimiser to train with.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+public enum OptimizerKind
+{
+    /// <summary>Plain (stochastic) gradient descent: w ← w − η∇L.</summary>
+    Sgd,
+    /// <summary>SGD with heavy-ball momentum (<see cref="OptimizerOptions.Momentum"/>).</summary>
+    Momentum,
+    /// <summary>Adam.</summary>
+    Adam,
+    /// <summary>RMSprop.</summary>
+    RmsProp,
+    /// <summary>Adagrad.</summary>
+    Adagrad,
+}

@@ -1,0 +1,34 @@
+using Catapults.ML.Data;
+using Catapults.ML.Models;
+using Parameter = TorchSharp.Modules.Parameter;
+
+namespace Catapults.ML.Training;
+
+/// <summary>What an observer may read about the run.</summary>
+public sealed class TrainingContext
+{
+    private readonly Func<double?> _fullLoss;
+
+    internal TrainingContext(NetworkModule model, TrainingOptions options, IBatchSource source, Func<double?> fullLoss)
+    {
+        Model = model;
+        Options = options;
+        Source = source;
+        _fullLoss = fullLoss;
+    }
+
+    /// <summary>The model being trained. Read it; do not modify it.</summary>
+    public NetworkModule Model { get; }
+
+    /// <summary>The options of the run.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>Where batches come from.</summary>
+    public IBatchSource Source { get; }
+
+    /// <summary>The full training set, or null for online training.</summary>
+    public TensorDataset? TrainingData => Source.Dataset;
+
+    /// <summary>The full training loss at the current weights (null for online training without a dataset).</summary>
+    public double? ComputeFullTrainingLoss() => _fullLoss();
+}

@@ -1,0 +1,14 @@
+namespace Catapults.ML.Training;
+
+/// <summary>How a training run ended.</summary>
+public enum TrainingOutcome
+{
+    /// <summary>The step or epoch budget was used up.</summary>
+    BudgetReached,
+    /// <summary>The full training loss reached <see cref="TrainingOptions.TargetLoss"/>.</summary>
+    TargetLossReached,
+    /// <summary>The loss became non-finite or exploded; see <see cref="TrainingResult.Divergence"/>.</summary>
+    Diverged,
+    /// <summary>Cancelled through the cancellation token.</summary>
+    Cancelled,
+}
