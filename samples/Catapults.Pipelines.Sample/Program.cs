@@ -2,8 +2,10 @@
 // and by the alignment evaluator (how close the network's AGOP is to the target's), then its AGOP features
 // (top-2 projection) fed to ML.NET's FastTree, and the whole pipeline saved, loaded and used for one prediction.
 using Catapults.ML.Data;
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.ML.Training;
 using Catapults.Pipelines.Catalog;
-using Catapults.Pipelines.Evaluation;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -16,10 +18,8 @@ var test = ml.Data.LoadFromEnumerable(Rank2.Sample(500, seed: 2));
 // 1. The trainer: a two-layer network (NTK parameterisation) trained with SGD, diagnostics on.
 var network = ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
 {
-    HiddenWidths = new[] { 256 },
-    LearningRate = 0.5,
-    BatchSize = 32,
-    NumberOfEpochs = 20,
+    Network = new NetworkDescription { Architecture = "fcn-2", Width = 256 },
+    Training = new TrainingOptions { LearningRate = 0.5, BatchSize = 32, MaxEpochs = 20, ShuffleSeed = 7 },
     Seed = 7,
     Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 50, ProbeSize = 128 },
 });
@@ -29,8 +29,8 @@ var model = ml.Transforms.Concatenate("Features", "X")
     .Fit(train);
 
 // 2. The alignment evaluator: ML.NET's metrics plus cos(G, G*) against the AGOP of f*(x) = x₁x₂, and the catapults seen.
-var metrics = ml.Regression.EvaluateWithAlignment(model, test, AgopReference.FromFunction(SyntheticTask.Rank2(20)));
-Console.WriteLine($"Test MSE {metrics.MeanSquaredError:F4}, R² {metrics.RSquared:F3}, " +
+var metrics = ml.Regression.EvaluateWithAlignment(model, test, ReferenceAgop.OfTarget(SyntheticTask.Rank2(20)));
+Console.WriteLine($"Test MSE {metrics.Metrics.MeanSquaredError:F4}, R² {metrics.Metrics.RSquared:F3}, " +
                   $"AGOP alignment {metrics.AgopAlignment:F3}, catapults {metrics.CatapultCount}");
 Console.WriteLine(model.LastTransformer.Report);
 Console.WriteLine(model.LastTransformer.Report.Diagnostics!.Tail(3));
