@@ -11,6 +11,13 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Catapults.ML.Probes;
 
+// With arguments "cifar <folder>": the image pipeline instead (CifarPipeline.cs), on the CIFAR-10 files in that folder.
+if (args is ["cifar", var folder])
+{
+    Catapults.Pipelines.Sample.CifarPipeline.Run(folder, new(), Console.Out);
+    return;
+}
+
 var ml = new MLContext(seed: 0);
 var train = ml.Data.LoadFromEnumerable(Rank2.Sample(1000, seed: 1));
 var test = ml.Data.LoadFromEnumerable(Rank2.Sample(500, seed: 2));
