@@ -47,7 +47,8 @@ public sealed class TrainerDefaultsBenchmark : IBenchmark
                         for (int i = 0; i < seeds.Length; i++)
                             r2.Add(RSquared(ml, data[i], new TorchNetworkRegressionTrainer.Options
                             {
-                                HiddenWidths = new[] { width }, LearningRate = lr, NumberOfEpochs = e, Seed = seeds[i], Threads = 1,
+                                Network = new() { Width = width }, Seed = seeds[i], Threads = 1,
+                                Training = TorchNetworkDefaults.Training with { LearningRate = lr, MaxEpochs = e, ShuffleSeed = seeds[i] },
                             }));
                         double perFit = watch.Elapsed.TotalSeconds / seeds.Length;
                         Console.WriteLine($"{task,-8} {width,6} {lr,5} {e,6} {Stat(r2.Average()),8} {Stat(r2.Min()),8} {perFit,6:F1}");
@@ -69,8 +70,8 @@ public sealed class TrainerDefaultsBenchmark : IBenchmark
         Console.WriteLine("classifiers, width 256, 60 epochs, by learning rate (and the previous defaults):");
         foreach (var (width, lr, epochs) in new[] { (1024, 0.1, 10), (256, 0.1, 60), (256, 0.25, 60), (256, 0.5, 60), (256, 0.75, 60) })
         {
-            string binary = Accuracies(seeds, s => Binary(ml, s, new TorchNetworkBinaryTrainer.Options { Seed = s, HiddenWidths = new[] { width }, LearningRate = lr, NumberOfEpochs = epochs }));
-            string multi = Accuracies(seeds, s => Multiclass(ml, s, new TorchNetworkMulticlassTrainer.Options { Seed = s, HiddenWidths = new[] { width }, LearningRate = lr, NumberOfEpochs = epochs }));
+            string binary = Accuracies(seeds, s => Binary(ml, s, new TorchNetworkBinaryTrainer.Options { Seed = s, Network = new() { Width = width }, Training = TorchNetworkDefaults.Training with { LearningRate = lr, MaxEpochs = epochs, ShuffleSeed = s } }));
+            string multi = Accuracies(seeds, s => Multiclass(ml, s, new TorchNetworkMulticlassTrainer.Options { Seed = s, Network = new() { Width = width }, Training = TorchNetworkDefaults.Training with { LearningRate = lr, MaxEpochs = epochs, ShuffleSeed = s } }));
             Console.WriteLine($"  width {width,4} lr {lr,4} epochs {epochs,2}: binary {binary}; multiclass {multi}");
         }
     }

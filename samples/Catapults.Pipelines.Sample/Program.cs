@@ -2,12 +2,21 @@
 // and by the alignment evaluator (how close the network's AGOP is to the target's), then its AGOP features
 // (top-2 projection) fed to ML.NET's FastTree, and the whole pipeline saved, loaded and used for one prediction.
 using Catapults.ML.Data;
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.ML.Training;
 using Catapults.Pipelines.Catalog;
-using Catapults.Pipelines.Evaluation;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Catapults.ML.Probes;
+
+// With arguments "cifar <folder>": the image pipeline instead (CifarPipeline.cs), on the CIFAR-10 files in that folder.
+if (args is ["cifar", var folder])
+{
+    Catapults.Pipelines.Sample.CifarPipeline.Run(folder, new(), Console.Out);
+    return;
+}
 
 var ml = new MLContext(seed: 0);
 var train = ml.Data.LoadFromEnumerable(Rank2.Sample(1000, seed: 1));
@@ -16,10 +25,8 @@ var test = ml.Data.LoadFromEnumerable(Rank2.Sample(500, seed: 2));
 // 1. The trainer: a two-layer network (NTK parameterisation) trained with SGD, diagnostics on.
 var network = ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
 {
-    HiddenWidths = new[] { 256 },
-    LearningRate = 0.5,
-    BatchSize = 32,
-    NumberOfEpochs = 20,
+    Network = new NetworkDescription { Architecture = "fcn-2", Width = 256 },
+    Training = new TrainingOptions { LearningRate = 0.5, BatchSize = 32, MaxEpochs = 20, ShuffleSeed = 7 },
     Seed = 7,
     Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 50, ProbeSize = 128 },
 });
@@ -29,8 +36,8 @@ var model = ml.Transforms.Concatenate("Features", "X")
     .Fit(train);
 
 // 2. The alignment evaluator: ML.NET's metrics plus cos(G, G*) against the AGOP of f*(x) = x₁x₂, and the catapults seen.
-var metrics = ml.Regression.EvaluateWithAlignment(model, test, AgopReference.FromFunction(SyntheticTask.Rank2(20)));
-Console.WriteLine($"Test MSE {metrics.MeanSquaredError:F4}, R² {metrics.RSquared:F3}, " +
+var metrics = ml.Regression.EvaluateWithAlignment(model, test, ReferenceAgop.OfTarget(SyntheticTask.Rank2(20)));
+Console.WriteLine($"Test MSE {metrics.Metrics.MeanSquaredError:F4}, R² {metrics.Metrics.RSquared:F3}, " +
                   $"AGOP alignment {metrics.AgopAlignment:F3}, catapults {metrics.CatapultCount}");
 Console.WriteLine(model.LastTransformer.Report);
 Console.WriteLine(model.LastTransformer.Report.Diagnostics!.Tail(3));

@@ -7,12 +7,75 @@ using static TorchSharp.torch;
 namespace Catapults.ML.Features;
 
 /// <summary>
-/// Reference AGOPs G*, against which a trained model's AGOP is aligned: from a differentiable target function, in
-/// closed form for the synthetic tasks, from a reference model, or from a given matrix. Every result is a float64
-/// [d, d] tensor that joins the caller's dispose scope.
+/// The reference AGOP G* against which a trained model's AGOP is aligned: from a differentiable target function, in
+/// closed form for the synthetic tasks, from a reference model (for real data, e.g. one trained longer or wider), or
+/// from a given matrix. The static methods compute G* now, as a float64 [d, d] tensor that joins the caller's dispose
+/// scope. An instance (<see cref="OfTarget"/>, <see cref="OfModel"/>, <see cref="OfMatrix"/>) is a reference that is
+/// computed later over the inputs of the evaluation (<see cref="Compute"/>), as the ML.NET alignment evaluators do.
 /// </summary>
-public static class ReferenceAgop
+public sealed class ReferenceAgop
 {
+    private readonly Func<Tensor, Tensor> _compute;
+
+    private ReferenceAgop(string description, long inputDimension, Func<Tensor, Tensor> compute)
+    {
+        Description = description;
+        InputDimension = inputDimension;
+        _compute = compute;
+    }
+
+    /// <summary>What the reference is, in words.</summary>
+    public string Description { get; }
+
+    /// <summary>The number of input features d the reference is defined over.</summary>
+    public long InputDimension { get; }
+
+    /// <summary>G* = the AGOP of a differentiable target function f* over the evaluated inputs.</summary>
+    public static ReferenceAgop OfTarget(ITargetFunction target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return new ReferenceAgop($"AGOP of {target.GetType().Name}", target.InputDimension, x => FromTarget(target, x));
+    }
+
+    /// <summary>
+    /// G* = the AGOP of a reference model over the evaluated inputs (read, never changed or disposed); the inputs move
+    /// to the model's device. Image models take the flat pixels, so G* is the AGOP with respect to the pixels.
+    /// </summary>
+    public static ReferenceAgop OfModel(NetworkModule model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new ReferenceAgop($"AGOP of {model.Describe()}", model.InputDimension, x =>
+        {
+            var device = model.parameters().FirstOrDefault()?.device;
+            return FromModel(model, device is null ? x : x.to(device));
+        });
+    }
+
+    /// <summary>G* = a given symmetric d×d matrix, checked as <see cref="FromMatrix(double[,])"/> checks it.</summary>
+    public static ReferenceAgop OfMatrix(double[,] matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        var copy = (double[,])matrix.Clone();
+        using (var scope = torch.NewDisposeScope()) FromMatrix(copy);
+        return new ReferenceAgop($"a given {copy.GetLength(0)}×{copy.GetLength(0)} matrix", copy.GetLength(0), _ => FromMatrix(copy));
+    }
+
+    /// <summary>
+    /// G* over <paramref name="features"/> [n, d] (float64 [d, d], joining the caller's dispose scope).
+    /// </summary>
+    /// <exception cref="ArgumentException">The features do not have the reference's d columns.</exception>
+    public Tensor Compute(Tensor features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.dim() != 2 || features.shape[1] != InputDimension)
+            throw new ArgumentException(
+                features.dim() == 2
+                    ? $"The reference ({Description}) is defined over {InputDimension} features; the evaluated inputs have {features.shape[1]} features."
+                    : $"The reference ({Description}) needs inputs [n, {InputDimension}]; got shape [{string.Join(", ", features.shape)}].",
+                nameof(features));
+        return _compute(features);
+    }
+
     /// <summary>
     /// The exact AGOP of the rank-2 task f*(x) = x₁x₂ under x ~ N(0, I_d): ∇f* = (x₂, x₁, 0, …), so
     /// G* = E[∇f*∇f*ᵀ] = diag(E x₂², E x₁², 0, …) = diag(1, 1, 0, …), the off-diagonal E[x₁x₂] being 0.

@@ -1,3 +1,4 @@
+using Catapults.ML.Models;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 
@@ -15,28 +16,26 @@ namespace Catapults.Pipelines.Catalog;
 public static class TorchNetworkCatalog
 {
     /// <summary>
-    /// A fully connected network trained with SGD on the squared loss, predicting <c>Score</c>.
+    /// A network (fully connected by default; any architecture through <c>network</c>) trained with SGD on the squared loss, predicting <c>Score</c>.
     /// </summary>
     /// <param name="catalog">The regression trainer catalog.</param>
     /// <param name="labelColumnName">The label column (Single).</param>
     /// <param name="featureColumnName">The feature column (a known-size vector of Single).</param>
-    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of <see cref="TorchNetworkDefaults.HiddenWidth"/> (256).</param>
+    /// <param name="network">The network (any architecture); null for <see cref="TorchNetworkDefaults.Network"/> (<c>fcn-2</c>, width 256).</param>
     /// <param name="learningRate">The SGD learning rate; default <see cref="TorchNetworkDefaults.LearningRate"/> (0.5).</param>
     /// <param name="batchSize">The mini-batch size; null for full-batch gradient descent.</param>
     /// <param name="numberOfEpochs">Passes over the data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60).</param>
     /// <param name="seed">Seed of the initialisation (and of the batch order).</param>
     public static TorchNetworkRegressionTrainer TorchNetwork(this RegressionCatalog.RegressionTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int[]? hiddenWidths = null,
+        string labelColumnName = "Label", string featureColumnName = "Features", NetworkDescription? network = null,
         double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
         int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var options = new TorchNetworkRegressionTrainer.Options();
-        Apply(options, labelColumnName, featureColumnName, hiddenWidths, learningRate, batchSize, numberOfEpochs, seed);
-        return new TorchNetworkRegressionTrainer(options);
+        return new TorchNetworkRegressionTrainer(Simple(new TorchNetworkRegressionTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
     }
 
-    /// <summary>A fully connected network for regression, with every option (<see cref="TorchNetworkRegressionTrainer.Options"/>).</summary>
+    /// <summary>A network for regression, with every option (<see cref="TorchNetworkRegressionTrainer.Options"/>).</summary>
     public static TorchNetworkRegressionTrainer TorchNetwork(this RegressionCatalog.RegressionTrainers catalog, TorchNetworkRegressionTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -44,29 +43,27 @@ public static class TorchNetworkCatalog
     }
 
     /// <summary>
-    /// A fully connected network for binary classification (Boolean label), predicting <c>Score</c>,
+    /// A network for binary classification (Boolean label), predicting <c>Score</c>,
     /// <c>Probability</c> and <c>PredictedLabel</c>; the loss is MSE on ±1 targets (see <see cref="ClassificationLoss"/>).
     /// </summary>
     /// <param name="catalog">The binary classification trainer catalog.</param>
     /// <param name="labelColumnName">The label column (Boolean).</param>
     /// <param name="featureColumnName">The feature column (a known-size vector of Single).</param>
-    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of <see cref="TorchNetworkDefaults.HiddenWidth"/> (256).</param>
+    /// <param name="network">The network (any architecture); null for <see cref="TorchNetworkDefaults.Network"/> (<c>fcn-2</c>, width 256).</param>
     /// <param name="learningRate">The SGD learning rate; default <see cref="TorchNetworkDefaults.LearningRate"/> (0.5).</param>
     /// <param name="batchSize">The mini-batch size; null for full-batch gradient descent.</param>
     /// <param name="numberOfEpochs">Passes over the data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60).</param>
     /// <param name="seed">Seed of the initialisation (and of the batch order).</param>
     public static TorchNetworkBinaryTrainer TorchNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int[]? hiddenWidths = null,
+        string labelColumnName = "Label", string featureColumnName = "Features", NetworkDescription? network = null,
         double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
         int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var options = new TorchNetworkBinaryTrainer.Options();
-        Apply(options, labelColumnName, featureColumnName, hiddenWidths, learningRate, batchSize, numberOfEpochs, seed);
-        return new TorchNetworkBinaryTrainer(options);
+        return new TorchNetworkBinaryTrainer(Simple(new TorchNetworkBinaryTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
     }
 
-    /// <summary>A fully connected network for binary classification, with every option (<see cref="TorchNetworkBinaryTrainer.Options"/>).</summary>
+    /// <summary>A network for binary classification, with every option (<see cref="TorchNetworkBinaryTrainer.Options"/>).</summary>
     public static TorchNetworkBinaryTrainer TorchNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TorchNetworkBinaryTrainer.Options options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -74,29 +71,27 @@ public static class TorchNetworkCatalog
     }
 
     /// <summary>
-    /// A fully connected network with one output per class (key label), predicting <c>Score</c> and
+    /// A network with one output per class (key label), predicting <c>Score</c> and
     /// <c>PredictedLabel</c>; the loss is MSE on one-hot targets (see <see cref="ClassificationLoss"/>).
     /// </summary>
     /// <param name="catalog">The multiclass classification trainer catalog.</param>
     /// <param name="labelColumnName">The label column (a key; use <c>MapValueToKey</c>).</param>
     /// <param name="featureColumnName">The feature column (a known-size vector of Single).</param>
-    /// <param name="hiddenWidths">Hidden-layer widths; null for the default, one layer of <see cref="TorchNetworkDefaults.HiddenWidth"/> (256).</param>
+    /// <param name="network">The network (any architecture); null for <see cref="TorchNetworkDefaults.Network"/> (<c>fcn-2</c>, width 256).</param>
     /// <param name="learningRate">The SGD learning rate; default <see cref="TorchNetworkDefaults.LearningRate"/> (0.5).</param>
     /// <param name="batchSize">The mini-batch size; null for full-batch gradient descent.</param>
     /// <param name="numberOfEpochs">Passes over the data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60).</param>
     /// <param name="seed">Seed of the initialisation (and of the batch order).</param>
     public static TorchNetworkMulticlassTrainer TorchNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", int[]? hiddenWidths = null,
+        string labelColumnName = "Label", string featureColumnName = "Features", NetworkDescription? network = null,
         double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
         int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var options = new TorchNetworkMulticlassTrainer.Options();
-        Apply(options, labelColumnName, featureColumnName, hiddenWidths, learningRate, batchSize, numberOfEpochs, seed);
-        return new TorchNetworkMulticlassTrainer(options);
+        return new TorchNetworkMulticlassTrainer(Simple(new TorchNetworkMulticlassTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
     }
 
-    /// <summary>A fully connected network for multiclass classification, with every option (<see cref="TorchNetworkMulticlassTrainer.Options"/>).</summary>
+    /// <summary>A network for multiclass classification, with every option (<see cref="TorchNetworkMulticlassTrainer.Options"/>).</summary>
     public static TorchNetworkMulticlassTrainer TorchNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         TorchNetworkMulticlassTrainer.Options options)
     {
@@ -104,15 +99,18 @@ public static class TorchNetworkCatalog
         return new TorchNetworkMulticlassTrainer(options);
     }
 
-    private static void Apply(TorchNetworkTrainerOptions options, string label, string features, int[]? hiddenWidths,
-        double learningRate, int? batchSize, int numberOfEpochs, long seed)
+    // The simple overloads' arguments on top of the defaults; the seed seeds both the initialisation and the batch order.
+    private static T Simple<T>(T options, string label, string features, NetworkDescription? network, double learningRate,
+        int? batchSize, int numberOfEpochs, long seed) where T : TorchNetworkTrainerOptions
     {
         options.LabelColumnName = label;
         options.FeatureColumnName = features;
-        if (hiddenWidths is not null) options.HiddenWidths = hiddenWidths;
-        options.LearningRate = learningRate;
-        options.BatchSize = batchSize;
-        options.NumberOfEpochs = numberOfEpochs;
+        options.Network = network ?? TorchNetworkDefaults.Network;
+        options.Training = TorchNetworkDefaults.Training with
+        {
+            LearningRate = learningRate, BatchSize = batchSize, MaxEpochs = numberOfEpochs, ShuffleSeed = seed,
+        };
         options.Seed = seed;
+        return options;
     }
 }

@@ -52,14 +52,24 @@ public sealed class ImageDataView : IDataView
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(stream);
         int k = stream.Selection.ClassCount;
-        var featuresType = new VectorDataViewType(NumberDataViewType.Single, stream.FeatureCount);
+        // The image shape travels twice: as the vector's dimensions (C, H, W), as ML.NET's ExtractPixels declares them,
+        // and as an annotation, which survives transforms that keep annotations but not dimensions.
+        var shape = stream.Shape;
+        var featuresType = new VectorDataViewType(NumberDataViewType.Single, shape.Channels, shape.Height, shape.Width);
+        var shapeAnnotation = new VBuffer<int>(3, new[] { shape.Channels, shape.Height, shape.Width });
+        SchemaDefinition Define(Type row)
+        {
+            var schema = SchemaDefinition.Create(row);
+            schema[FeaturesColumnName].ColumnType = featuresType;
+            schema[FeaturesColumnName].AddAnnotation(ImageColumnShape.AnnotationKind, shapeAnnotation, new VectorDataViewType(NumberDataViewType.Int32, 3));
+            return schema;
+        }
         IDataView inner;
         switch (stream.Options.Labels)
         {
             case LabelMapping.ClassIndex:
             {
-                var schema = SchemaDefinition.Create(typeof(KeyLabelRow));
-                schema[FeaturesColumnName].ColumnType = featuresType;
+                var schema = Define(typeof(KeyLabelRow));
                 schema[LabelColumnName].ColumnType = new KeyDataViewType(typeof(uint), k);
                 var names = new VBuffer<ReadOnlyMemory<char>>(k, stream.ClassNames.Select(n => n.AsMemory()).ToArray());
                 schema[LabelColumnName].AddAnnotation(KeyValuesAnnotation, names, new VectorDataViewType(TextDataViewType.Instance, k));
@@ -68,8 +78,7 @@ public sealed class ImageDataView : IDataView
             }
             case LabelMapping.PlusMinusOne when stream.TargetWidth == 1:
             {
-                var schema = SchemaDefinition.Create(typeof(ScalarLabelRow));
-                schema[FeaturesColumnName].ColumnType = featuresType;
+                var schema = Define(typeof(ScalarLabelRow));
                 var target = new float[1];
                 inner = catalog.LoadFromEnumerable(stream.Select(r =>
                 {
@@ -80,8 +89,7 @@ public sealed class ImageDataView : IDataView
             }
             default:
             {
-                var schema = SchemaDefinition.Create(typeof(VectorLabelRow));
-                schema[FeaturesColumnName].ColumnType = featuresType;
+                var schema = Define(typeof(VectorLabelRow));
                 schema[LabelColumnName].ColumnType = new VectorDataViewType(NumberDataViewType.Single, stream.TargetWidth);
                 inner = catalog.LoadFromEnumerable(stream.Select(r =>
                 {

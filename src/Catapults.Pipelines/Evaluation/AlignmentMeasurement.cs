@@ -29,11 +29,26 @@ internal static class AlignmentMeasurement
         return network;
     }
 
-    /// <summary>cos(G, G*) of the network over (up to <paramref name="maximumRows"/>) rows of the scored view.</summary>
-    public static (double Alignment, int Rows) Measure(IDataView scored, TorchNetworkPredictionTransformer network,
-        AgopReference reference, int? maximumRows, int batchSize)
+    /// <summary>
+    /// Scores <paramref name="data"/> with <paramref name="model"/>, takes ML.NET's metrics from <paramref name="evaluate"/>
+    /// and adds the AGOP alignment of the model's last network with <paramref name="reference"/> and its catapult count.
+    /// </summary>
+    public static AlignmentMetrics<TMetrics> Evaluate<TMetrics>(ITransformer model, IDataView data, ReferenceAgop reference, PredictionKind kind,
+        Func<IDataView, TMetrics> evaluate, int? maximumRows, int batchSize) where TMetrics : class
     {
+        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(reference);
+        var network = FindNetwork(model, kind);
+        var scored = model.Transform(data);
+        var metrics = evaluate(scored);
+        var (alignment, rows) = Measure(scored, network, reference, maximumRows, batchSize);
+        return new AlignmentMetrics<TMetrics>(metrics, alignment, rows, network.Report.CatapultCount, reference.Description);
+    }
+
+    /// <summary>cos(G, G*) of the network over (up to <paramref name="maximumRows"/>) rows of the scored view.</summary>
+    private static (double Alignment, int Rows) Measure(IDataView scored, TorchNetworkPredictionTransformer network,
+        ReferenceAgop reference, int? maximumRows, int batchSize)
+    {
         if (maximumRows is < 1) throw new ArgumentOutOfRangeException(nameof(maximumRows), maximumRows, "At least one row is needed.");
         var column = scored.Schema.GetColumnOrNull(network.FeatureColumnName)
             ?? throw new ArgumentException($"The scored data has no column '{network.FeatureColumnName}' (the network's feature column).", nameof(scored));

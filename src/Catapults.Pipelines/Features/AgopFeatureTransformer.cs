@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Catapults.ML.Features;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Trainers;
@@ -14,8 +17,12 @@ namespace Catapults.Pipelines.Features;
 /// <c>mlContext.Model.Save</c>; save with <c>mlContext.Model.SaveCatapultsModel</c> (or <see cref="Save(string)"/>).
 /// </summary>
 /// <remarks>Prediction uses no tensors: each row is one small matrix-vector product in managed code.</remarks>
-public sealed class AgopFeatureTransformer : ITransformer, IDisposable
+[ArchiveStage("agop-features")]
+public sealed class AgopFeatureTransformer : ITransformer, IArchivedTransformer, IDisposable
 {
+    private const string StageEntry = "agop-features.json";
+    private static readonly JsonSerializerOptions StateJson = new() { Converters = { new JsonStringEnumConverter() } };
+
     internal const string SaveNotSupportedMessage =
         "mlContext.Model.Save cannot save a Catapults.NET AGOP feature transformer (ML.NET's model format has no entry for " +
         "transformers from other assemblies). Save the model with mlContext.Model.SaveCatapultsModel(model, inputSchema, path) " +
@@ -83,21 +90,38 @@ public sealed class AgopFeatureTransformer : ITransformer, IDisposable
     public void Save(Stream stream) => CatapultsModelArchive.Save(this, null, stream);
 
     /// <summary>Loads a transformer saved by <see cref="Save(string)"/>.</summary>
-    public static AgopFeatureTransformer Load(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Expect(CatapultsModelArchive.Load(stream, out _), path);
-    }
+    public static AgopFeatureTransformer Load(string path) => CatapultsModelArchive.LoadTransformer<AgopFeatureTransformer>(path);
 
     /// <summary>Loads a transformer saved by <see cref="Save(Stream)"/>.</summary>
-    public static AgopFeatureTransformer Load(Stream stream) => Expect(CatapultsModelArchive.Load(stream, out _), "model stream");
+    public static AgopFeatureTransformer Load(Stream stream) => CatapultsModelArchive.LoadTransformer<AgopFeatureTransformer>(stream);
 
-    private static AgopFeatureTransformer Expect(ITransformer loaded, string name)
+    void IArchivedTransformer.SaveStage(ArchiveStage stage) => stage.WriteJson(StageEntry, new JsonObject
     {
-        if (loaded is AgopFeatureTransformer typed) return typed;
-        (loaded as IDisposable)?.Dispose();
-        throw new InvalidDataException(
-            $"{name} holds a {loaded.GetType().Name}, not an AgopFeatureTransformer. Load it with mlContext.Model.LoadCatapultsModel.");
+        ["inputColumnName"] = InputColumnName,
+        ["outputColumnName"] = OutputColumnName,
+        ["source"] = Source,
+        ["state"] = JsonSerializer.SerializeToNode(State, StateJson),
+    });
+
+    /// <summary>Loads an <c>"agop-features"</c> stage: the columns, the source in words and the map's state.</summary>
+    internal static AgopFeatureTransformer LoadStage(ArchiveStage stage)
+    {
+        string entry = $"{stage.ArchiveName}: '{stage.Path}{StageEntry}'";
+        var description = stage.ReadJson(StageEntry);
+        AgopFeatureMap map;
+        try
+        {
+            var state = description["state"].Deserialize<AgopFeatureMapState>(StateJson) ?? throw new InvalidDataException($"{entry} has no map state.");
+            map = AgopFeatureMap.FromState(state);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"{entry}: the map state is invalid or cannot be read ({ex.Message}).", ex);
+        }
+        return new AgopFeatureTransformer(
+            description["inputColumnName"]?.GetValue<string>() ?? throw new InvalidDataException($"{entry} has no inputColumnName."),
+            description["outputColumnName"]?.GetValue<string>() ?? throw new InvalidDataException($"{entry} has no outputColumnName."),
+            map, description["source"]?.GetValue<string>() ?? "");
     }
 
     /// <summary>Releases the map's device copy of M.</summary>

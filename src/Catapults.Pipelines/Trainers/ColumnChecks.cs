@@ -1,3 +1,5 @@
+using Catapults.ML.Models;
+using Catapults.Pipelines.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -28,6 +30,24 @@ internal static class ColumnChecks
             (column.Type == NumberDataViewType.Single
                 ? $"Wrap scalar columns into a vector with mlContext.Transforms.Concatenate(\"{name}\", ...)."
                 : "Convert it with mlContext.Transforms.Conversion.ConvertType(..., DataKind.Single) and Concatenate."), ParamName);
+    }
+
+    /// <summary>
+    /// The feature column and the input shape <paramref name="network"/> is built for: [d] for a fully connected
+    /// network, [C, H, W] for an image network.
+    /// </summary>
+    /// <exception cref="ArgumentException">The column is missing or not a known-size Single vector, or an image network's column has no known image shape.</exception>
+    public static (DataViewSchema.Column Column, long[] InputShape) NetworkFeatures(DataViewSchema schema, string name, NetworkDescription network)
+    {
+        var (column, d) = Features(schema, name);
+        var kind = network.Spec.Kind;
+        if (kind == ArchitectureKind.FullyConnected) return (column, new long[] { d });
+        var shape = ImageColumnShape.Read(column) ?? throw new ArgumentException(
+            $"Feature column '{name}' has {d} slots but no image shape, which {network.Architecture} needs: load it with LoadCifar10/LoadSvhn/LoadCelebA " +
+            "or ExtractPixels directly before the trainer, or declare it as a vector of (C, H, W) dimensions.", "inputSchema");
+        if (shape.Size != d)
+            throw new ArgumentException($"Feature column '{name}' has {d} slots, but its image shape {shape} holds {shape.Size}.", "inputSchema");
+        return (column, shape.ToArray());
     }
 
     /// <summary>The feature column at prediction time: exactly a vector of <paramref name="dimension"/> Single values.</summary>

@@ -1,8 +1,12 @@
+using Catapults.ML.Models;
+using Catapults.ML.Training;
+
 namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
 /// The defaults of the TorchSharp network trainers, declared once and used by <see cref="TorchNetworkTrainerOptions"/>
-/// and by the catalog's <c>TorchNetwork(...)</c> overloads.
+/// and by the catalog's <c>TorchNetwork(...)</c> overloads: <see cref="Network"/> and <see cref="Training"/> are the
+/// descriptions an options object starts from, built from the constants below.
 /// </summary>
 /// <remarks>
 /// Chosen from measurements (<c>dotnet run -c Release --project bench/Catapults.Bench -- trainer-defaults</c>, 2-core
@@ -34,4 +38,18 @@ public static class TorchNetworkDefaults
 
     /// <summary>libtorch intra-op threads during training: 1.</summary>
     public const int Threads = 1;
+
+    /// <summary>
+    /// The network: <c>fcn-2</c> (one hidden layer) of width <see cref="HiddenWidth"/>, every other setting the
+    /// architecture's default (ReLU, biases, NTK parameterisation). A description of another architecture takes that
+    /// architecture's defaults, not this width.
+    /// </summary>
+    public static NetworkDescription Network { get; } = new() { Architecture = "fcn-2", Width = HiddenWidth };
+
+    /// <summary>
+    /// The training: plain SGD at <see cref="LearningRate"/>, batches of <see cref="BatchSize"/> (a last partial batch
+    /// dropped), <see cref="NumberOfEpochs"/> epochs, batch order from shuffle seed 0; every other setting the engine's
+    /// default. The loss is set by the trainer (see <see cref="TorchNetworkTrainerOptions.Training"/>).
+    /// </summary>
+    public static TrainingOptions Training { get; } = new() { LearningRate = LearningRate, BatchSize = BatchSize, MaxEpochs = NumberOfEpochs };
 }

@@ -7,17 +7,22 @@ namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
 /// Options shared by the TorchSharp network trainers (<see cref="TorchNetworkRegressionTrainer"/>,
-/// <see cref="TorchNetworkBinaryTrainer"/>, <see cref="TorchNetworkMulticlassTrainer"/>): the columns, a fully connected
-/// architecture, the optimiser and its schedule, stopping rules, seeds, the runtime and the training diagnostics.
-/// Every default is stated on its property. <see cref="Validate"/> names the first invalid option.
+/// <see cref="TorchNetworkBinaryTrainer"/>, <see cref="TorchNetworkMulticlassTrainer"/>): the columns, the run's
+/// description (the engine's <see cref="NetworkDescription"/> and <see cref="TrainingOptions"/> records, embedded, not
+/// mirrored), the seed, the runtime and the training diagnostics. Defaults come from <see cref="TorchNetworkDefaults"/>.
+/// <see cref="Validate"/> names the first invalid option.
 /// </summary>
 public abstract class TorchNetworkTrainerOptions
 {
+    private protected TorchNetworkTrainerOptions() { }
+
     /// <summary>
     /// Name of the feature column, a known-size vector of <see cref="float"/>; default <c>"Features"</c>. Build it with
     /// <c>mlContext.Transforms.Concatenate</c> and standardise it with <c>NormalizeMeanVariance(..., fixZero: false)</c>:
     /// the network's initialisation and the default learning rate assume centred inputs of order one. ML.NET's default
     /// <c>fixZero: true</c> only rescales, and features with a large mean then leave the defaults unable to fit.
+    /// Image networks (<c>cnn</c>, <c>wrn</c>, <c>vit</c>) also need the image shape (C, H, W) of the column: see
+    /// <see cref="Data.ImageColumnShape"/>.
     /// </summary>
     public string FeatureColumnName { get; set; } = "Features";
 
@@ -25,78 +30,25 @@ public abstract class TorchNetworkTrainerOptions
     public string LabelColumnName { get; set; } = "Label";
 
     /// <summary>
-    /// Widths of the hidden layers, input side first; default one hidden layer of
-    /// <see cref="TorchNetworkDefaults.HiddenWidth"/> (256) units. The paper's two-layer network has 1024. An empty
-    /// array gives a linear model.
+    /// The network: architecture (<c>fcn-D</c>, <c>cnn-D</c>, <c>wrn-D-K</c>, <c>vit-D</c>) and settings; default
+    /// <see cref="TorchNetworkDefaults.Network"/> (<c>fcn-2</c> of width 256). The input shape and the output count come
+    /// from the data, the initialisation from <see cref="Seed"/>.
     /// </summary>
-    public int[] HiddenWidths { get; set; } = { TorchNetworkDefaults.HiddenWidth };
-
-    /// <summary>Nonlinearity between layers; default <see cref="ActivationKind.Relu"/>.</summary>
-    public ActivationKind Activation { get; set; } = ActivationKind.Relu;
-
-    /// <summary>Whether the layers have biases; default true.</summary>
-    public bool UseBias { get; set; } = true;
+    public NetworkDescription Network { get; set; } = TorchNetworkDefaults.Network;
 
     /// <summary>
-    /// Parameterisation; default <see cref="Parameterization.Ntk"/> (weights ~ N(0, 1), each pre-activation divided
-    /// by √fan_in), the setting in which catapults are analysed.
+    /// The training: optimiser, rate or schedule, batch, budget, stopping rules and the batch-order seed
+    /// (<see cref="TrainingOptions.ShuffleSeed"/>); default <see cref="TorchNetworkDefaults.Training"/> (SGD, η = 0.5,
+    /// batches of 32, 60 epochs). Change it with <c>with</c>, e.g. <c>TorchNetworkDefaults.Training with { MaxEpochs = 20 }</c>.
     /// </summary>
-    public Parameterization Parameterization { get; set; } = Parameterization.Ntk;
-
-    /// <summary>Multiplier m applied to the network's output; default 1.</summary>
-    public double OutputMultiplier { get; set; } = 1.0;
-
-    /// <summary>Optimiser; default <see cref="OptimizerKind.Sgd"/> (plain SGD, as in the catapult analysis).</summary>
-    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
-
-    /// <summary>Optimiser hyper-parameters other than the rate (momentum, Adam's β, weight decay); default PyTorch's.</summary>
-    public OptimizerOptions OptimizerSettings { get; set; } = new();
-
-    /// <summary>
-    /// Learning rate η when no <see cref="Schedule"/> is set; default <see cref="TorchNetworkDefaults.LearningRate"/>
-    /// (0.5), about half the rate at which the default network stops fitting standardised inputs. Larger rates push
-    /// the run into the catapult regime and beyond; use <see cref="TrainingDiagnosticsOptions"/> to see η_crit.
-    /// </summary>
-    public double LearningRate { get; set; } = TorchNetworkDefaults.LearningRate;
-
-    /// <summary>
-    /// Learning-rate schedule (e.g. <see cref="MilestoneSchedule"/> for repeated catapults); default null, meaning the
-    /// constant <see cref="LearningRate"/>.
-    /// </summary>
-    public ILearningRateSchedule? Schedule { get; set; }
-
-    /// <summary>
-    /// Mini-batch size b; default <see cref="TorchNetworkDefaults.BatchSize"/> (32). Null means full-batch gradient descent (b = n). A batch size larger than the
-    /// training set is an error, not silently reduced.
-    /// </summary>
-    public int? BatchSize { get; set; } = TorchNetworkDefaults.BatchSize;
-
-    /// <summary>What to do with the last, smaller batch of an epoch; default <see cref="PartialBatchPolicy.Drop"/>.</summary>
-    public PartialBatchPolicy LastPartialBatch { get; set; } = PartialBatchPolicy.Drop;
-
-    /// <summary>
-    /// Number of passes over the training data; default <see cref="TorchNetworkDefaults.NumberOfEpochs"/> (60). Null
-    /// means no epoch limit (then set <see cref="MaximumSteps"/>).
-    /// </summary>
-    public int? NumberOfEpochs { get; set; } = TorchNetworkDefaults.NumberOfEpochs;
-
-    /// <summary>Stop after this many optimiser steps; default null (no step limit). When both limits are set, the first reached stops training.</summary>
-    public int? MaximumSteps { get; set; }
-
-    /// <summary>Stop once the full training loss is at or below this value; default null (train to the budget).</summary>
-    public double? TargetLoss { get; set; }
-
-    /// <summary>
-    /// Compute the full training loss every this many steps and record it; default 0 (never, except in full-batch
-    /// gradient descent, where the batch loss is the full loss).
-    /// </summary>
-    public int FullLossEvery { get; set; }
-
-    /// <summary>
-    /// A run counts as diverged when a loss is non-finite or exceeds this factor times the first batch loss;
-    /// default 1e8 (catapult spikes of 10²–10⁴ are left alone).
-    /// </summary>
-    public double DivergenceFactor { get; set; } = 1e8;
+    /// <remarks>
+    /// The loss is set by the trainer, not by <see cref="TrainingOptions.Loss"/>: the regression trainer always fits
+    /// the squared loss, the classifiers the loss of their <c>Loss</c> option. <see cref="TrainingOptions.Loss"/> may
+    /// be left at its default (<see cref="LossKind.MeanSquaredError"/>) or set to the trainer's loss; any other value
+    /// is an error rather than silently overridden. <see cref="TrainingOptions.UpdateTransform"/> and
+    /// <see cref="TrainingOptions.RateController"/> are used in training but not saved with the model.
+    /// </remarks>
+    public TrainingOptions Training { get; set; } = TorchNetworkDefaults.Training;
 
     /// <summary>
     /// When true (the default), <c>Fit</c> throws <see cref="TrainingDivergedException"/> (which carries the training
@@ -105,14 +57,8 @@ public abstract class TorchNetworkTrainerOptions
     /// </summary>
     public bool ThrowOnDivergence { get; set; } = true;
 
-    /// <summary>Seed of the weight initialisation; default 0.</summary>
+    /// <summary>Seed of the weight initialisation (and of the diagnostics' probe set); default 0. The batch order has its own seed, <see cref="TrainingOptions.ShuffleSeed"/>.</summary>
     public long Seed { get; set; }
-
-    /// <summary>
-    /// Seed of the mini-batch order; default null, meaning <see cref="Seed"/>. The engine draws initialisation and
-    /// order from separately tagged streams, so equal seeds do not correlate them.
-    /// </summary>
-    public long? ShuffleSeed { get; set; }
 
     /// <summary>
     /// Where training runs; default <see cref="DeviceChoice.Auto"/> (CUDA when a CUDA libtorch is referenced and a GPU is
@@ -135,10 +81,11 @@ public abstract class TorchNetworkTrainerOptions
     /// Extra observers called during training, e.g. to log progress or to record quantities of one's own; default
     /// empty. Observers only read the model (see <see cref="ITrainingObserver"/>). They are not saved with the model.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IList<ITrainingObserver> Observers { get; set; } = new List<ITrainingObserver>();
 
-    /// <summary>The shuffle seed in force: <see cref="ShuffleSeed"/> or else <see cref="Seed"/>.</summary>
-    public long EffectiveShuffleSeed => ShuffleSeed ?? Seed;
+    /// <summary>The loss this trainer fits (fixed by the task and the trainer's own loss option).</summary>
+    internal abstract LossKind TrainerLoss { get; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public virtual void Validate()
@@ -147,31 +94,18 @@ public abstract class TorchNetworkTrainerOptions
             throw new ArgumentException("FeatureColumnName must name a column.", nameof(FeatureColumnName));
         if (string.IsNullOrWhiteSpace(LabelColumnName))
             throw new ArgumentException("LabelColumnName must name a column.", nameof(LabelColumnName));
-        if (HiddenWidths is null)
-            throw new ArgumentException("HiddenWidths must not be null (use an empty array for a linear model).", nameof(HiddenWidths));
-        for (int i = 0; i < HiddenWidths.Length; i++)
-            if (HiddenWidths[i] < 1)
-                throw new ArgumentException($"HiddenWidths[{i}] must be at least 1, got {HiddenWidths[i]}.", nameof(HiddenWidths));
-        if (!double.IsFinite(OutputMultiplier) || OutputMultiplier == 0)
-            throw new ArgumentException($"OutputMultiplier must be finite and nonzero, got {OutputMultiplier}.", nameof(OutputMultiplier));
-        if (OptimizerSettings is null)
-            throw new ArgumentException("OptimizerSettings must not be null.", nameof(OptimizerSettings));
-        if (Schedule is null && (!double.IsFinite(LearningRate) || LearningRate <= 0))
-            throw new ArgumentException($"LearningRate must be finite and positive, got {LearningRate}.", nameof(LearningRate));
-        if (BatchSize is int b && b < 1)
-            throw new ArgumentException($"BatchSize must be at least 1 (or null for full batch), got {b}.", nameof(BatchSize));
-        if (NumberOfEpochs is int e && e < 1)
-            throw new ArgumentException($"NumberOfEpochs must be at least 1, got {e}.", nameof(NumberOfEpochs));
-        if (MaximumSteps is int s && s < 1)
-            throw new ArgumentException($"MaximumSteps must be at least 1, got {s}.", nameof(MaximumSteps));
-        if (NumberOfEpochs is null && MaximumSteps is null)
-            throw new ArgumentException("Set NumberOfEpochs or MaximumSteps: training needs a budget.", nameof(NumberOfEpochs));
-        if (TargetLoss is double t && (!double.IsFinite(t) || t < 0))
-            throw new ArgumentException($"TargetLoss must be finite and ≥ 0, got {t}.", nameof(TargetLoss));
-        if (FullLossEvery < 0)
-            throw new ArgumentException($"FullLossEvery must be ≥ 0, got {FullLossEvery}.", nameof(FullLossEvery));
-        if (!(DivergenceFactor > 1))
-            throw new ArgumentException($"DivergenceFactor must be > 1, got {DivergenceFactor}.", nameof(DivergenceFactor));
+        if (Network is null)
+            throw new ArgumentException("Network must not be null (start from TorchNetworkDefaults.Network).", nameof(Network));
+        _ = Network.Spec;
+        if (!double.IsFinite(Network.OutputMultiplier) || Network.OutputMultiplier == 0)
+            throw new ArgumentException($"Network.OutputMultiplier must be finite and nonzero, got {Network.OutputMultiplier}.", nameof(Network));
+        if (Training is null)
+            throw new ArgumentException("Training must not be null (start from TorchNetworkDefaults.Training).", nameof(Training));
+        Training.Validate();
+        if (Training.Loss != LossKind.MeanSquaredError && Training.Loss != TrainerLoss)
+            throw new ArgumentException(
+                $"Training.Loss is {Training.Loss}, but this trainer fits {TrainerLoss} (set by the trainer and its Loss option); " +
+                "leave Training.Loss at its default or choose the loss with the trainer's Loss option.", nameof(Training));
         if (Threads is int th && th < 1)
             throw new ArgumentException($"Threads must be at least 1 (or null to keep the process's setting), got {th}.", nameof(Threads));
         if (Diagnostics is null)
@@ -181,68 +115,15 @@ public abstract class TorchNetworkTrainerOptions
             throw new ArgumentException("Observers must not be null (use an empty list).", nameof(Observers));
     }
 
-    /// <summary>Copies every option of this instance into <paramref name="target"/> (a snapshot taken at <c>Fit</c>).</summary>
-    protected void CopyTo(TorchNetworkTrainerOptions target)
+    /// <summary>
+    /// A snapshot of these options, taken when <c>Fit</c> starts: the descriptions are immutable records and are
+    /// shared; the mutable diagnostics settings and the observer list are copied.
+    /// </summary>
+    internal TorchNetworkTrainerOptions Snapshot()
     {
-        target.FeatureColumnName = FeatureColumnName;
-        target.LabelColumnName = LabelColumnName;
-        target.HiddenWidths = (int[])HiddenWidths.Clone();
-        target.Activation = Activation;
-        target.UseBias = UseBias;
-        target.Parameterization = Parameterization;
-        target.OutputMultiplier = OutputMultiplier;
-        target.Optimizer = Optimizer;
-        target.OptimizerSettings = new OptimizerOptions
-        {
-            Momentum = OptimizerSettings.Momentum, Beta1 = OptimizerSettings.Beta1, Beta2 = OptimizerSettings.Beta2,
-            RmsPropAlpha = OptimizerSettings.RmsPropAlpha, Epsilon = OptimizerSettings.Epsilon, WeightDecay = OptimizerSettings.WeightDecay,
-        };
-        target.LearningRate = LearningRate;
-        target.Schedule = Schedule;
-        target.BatchSize = BatchSize;
-        target.LastPartialBatch = LastPartialBatch;
-        target.NumberOfEpochs = NumberOfEpochs;
-        target.MaximumSteps = MaximumSteps;
-        target.TargetLoss = TargetLoss;
-        target.FullLossEvery = FullLossEvery;
-        target.DivergenceFactor = DivergenceFactor;
-        target.ThrowOnDivergence = ThrowOnDivergence;
-        target.Seed = Seed;
-        target.ShuffleSeed = ShuffleSeed;
-        target.Device = Device;
-        target.Threads = Threads;
-        target.Diagnostics = Diagnostics.Clone();
-        target.Observers = new List<ITrainingObserver>(Observers);
+        var copy = (TorchNetworkTrainerOptions)MemberwiseClone();
+        copy.Diagnostics = Diagnostics.Clone();
+        copy.Observers = new List<ITrainingObserver>(Observers);
+        return copy;
     }
-
-    /// <summary>The engine's architecture options for a network with <paramref name="inputDimension"/> inputs and <paramref name="outputCount"/> outputs.</summary>
-    internal FullyConnectedOptions ToNetworkOptions(int inputDimension, int outputCount) => new()
-    {
-        InputDimension = inputDimension,
-        HiddenWidths = (int[])HiddenWidths.Clone(),
-        OutputCount = outputCount,
-        Activation = Activation,
-        UseBias = UseBias,
-        Parameterization = Parameterization,
-        OutputMultiplier = OutputMultiplier,
-        Seed = Seed,
-    };
-
-    /// <summary>The engine's training options for loss <paramref name="loss"/>.</summary>
-    internal TrainingOptions ToTrainingOptions(LossKind loss) => new()
-    {
-        Loss = loss,
-        Optimizer = Optimizer,
-        OptimizerSettings = OptimizerSettings,
-        LearningRate = LearningRate,
-        Schedule = Schedule,
-        BatchSize = BatchSize,
-        LastPartialBatch = LastPartialBatch,
-        MaxSteps = MaximumSteps,
-        MaxEpochs = NumberOfEpochs,
-        TargetLoss = TargetLoss,
-        FullLossEvery = FullLossEvery,
-        ShuffleSeed = EffectiveShuffleSeed,
-        DivergenceFactor = DivergenceFactor,
-    };
 }

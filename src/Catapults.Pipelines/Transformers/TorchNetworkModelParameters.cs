@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Catapults.Pipelines.Transformers;
 
 /// <summary>
-/// The trained network behind a prediction transformer: a <see cref="FullyConnectedNetwork"/> and the device it lives
-/// on. It owns the network's native tensors; disposing the transformer disposes it.
+/// The trained network behind a prediction transformer: a <see cref="NetworkModule"/> of any architecture (fully
+/// connected, CNN, Wide ResNet, ViT) and the device it lives on. It reads flat rows of d features; image networks
+/// unflatten them to their [C, H, W] input shape. It owns the network's native tensors; disposing the transformer disposes it.
 /// </summary>
 /// <remarks>
 /// Prediction runs without gradients and is safe to call from several threads at once (each call uses its own tensors).
@@ -15,7 +16,7 @@ public sealed class TorchNetworkModelParameters : IDisposable
 {
     private bool _disposed;
 
-    internal TorchNetworkModelParameters(FullyConnectedNetwork network, Device device)
+    internal TorchNetworkModelParameters(NetworkModule network, Device device)
     {
         Network = network;
         Device = device;
@@ -26,12 +27,15 @@ public sealed class TorchNetworkModelParameters : IDisposable
     /// The network. Read it (for example to compute an AGOP or an NTK); changing its weights changes every prediction
     /// of the transformer that owns it.
     /// </summary>
-    public FullyConnectedNetwork Network { get; }
+    public NetworkModule Network { get; }
 
     /// <summary>The device the network's parameters live on.</summary>
     public Device Device { get; }
 
-    /// <summary>Number of input features d.</summary>
+    /// <summary>Shape of one input sample: [d] for a fully connected network, [C, H, W] for an image network.</summary>
+    public IReadOnlyList<long> InputShape => Network.InputShape;
+
+    /// <summary>Number of input features d (the product of <see cref="InputShape"/>).</summary>
     public int InputDimension => (int)Network.InputDimension;
 
     /// <summary>Number of network outputs O.</summary>

@@ -11,11 +11,11 @@ namespace Catapults.Pipelines.Transformers;
 public sealed class TorchNetworkMulticlassTransformer : TorchNetworkPredictionTransformer
 {
     internal TorchNetworkMulticlassTransformer(TorchNetworkModelParameters model, TorchNetworkMulticlassTrainer.Options options,
-        TrainingReport report, int classCount, KeyValueSet? keyValues)
-        : base(model, options, report, new MulticlassHead(options.Loss, classCount, keyValues))
+        TrainingReport report, MulticlassHead head)
+        : base(model, options, report, head)
     {
         Options = options;
-        KeyValues = keyValues;
+        KeyValues = head.KeyValues;
     }
 
     /// <summary>The options the network was trained with.</summary>

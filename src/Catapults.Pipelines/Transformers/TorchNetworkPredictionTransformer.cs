@@ -1,7 +1,12 @@
+using System.Text.Json.Nodes;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Serialization;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TorchSharp;
 
 namespace Catapults.Pipelines.Transformers;
 
@@ -23,7 +28,8 @@ namespace Catapults.Pipelines.Transformers;
 /// than at garbage collection.
 /// </para>
 /// </remarks>
-public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<TorchNetworkModelParameters>, IDisposable
+[ArchiveStage("network")]
+public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredictionTransformer<TorchNetworkModelParameters>, IArchivedTransformer, IDisposable
 {
     internal const string SaveNotSupportedMessage =
         "mlContext.Model.Save cannot save a Catapults.NET network transformer (ML.NET's model format has no entry for " +
@@ -99,16 +105,93 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
     public void Save(Stream stream) => CatapultsModelArchive.Save(this, null, stream);
 
     /// <summary>
-    /// Writes the network's weights to a safetensors file that PyTorch can read; the tensor names and the metadata are
-    /// described in <see cref="NetworkWeights"/>.
+    /// Writes the network's weights to a safetensors file that PyTorch can read: for a fully connected network in the
+    /// layout of <see cref="NetworkWeights"/> (which can fold the scales in), for every other architecture in the
+    /// engine's <see cref="ModelWeights"/> layout (one tensor per trainable parameter, unscaled).
     /// </summary>
-    public void ExportWeights(string path, WeightExportOptions? options = null) => NetworkWeights.Export(Model.Network, path, options);
+    public void ExportWeights(string path, WeightExportOptions? options = null)
+    {
+        if (Model.Network is FullyConnectedNetwork fcn) NetworkWeights.Export(fcn, path, options);
+        else ModelWeights.Save(Model.Network, path);
+    }
 
     /// <summary>
     /// Replaces the network's weights by those of a safetensors file (as written by <see cref="ExportWeights"/> or by
     /// PyTorch with the same names and shapes).
     /// </summary>
-    public void ImportWeights(string path) => NetworkWeights.Import(Model.Network, path);
+    public void ImportWeights(string path)
+    {
+        if (Model.Network is FullyConnectedNetwork fcn) NetworkWeights.Import(fcn, path);
+        else ModelWeights.Load(Model.Network, path);
+    }
+
+    void IArchivedTransformer.SaveStage(ArchiveStage stage)
+    {
+        var description = new JsonObject
+        {
+            ["kind"] = Kind.ToString(),
+            ["inputShape"] = new JsonArray(Model.Network.InputShape.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()),
+            ["outputCount"] = Model.OutputCount,
+            ["architecture"] = Model.Description,
+            ["options"] = OptionsJson.Write(TrainingOptions),
+        };
+        if (Head is MulticlassHead { KeyValues: { } keys })
+            description["keyValues"] = new JsonObject
+            {
+                ["type"] = keys.TypeName,
+                ["values"] = new JsonArray(keys.ToStrings().Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
+            };
+        stage.WriteJson("network.json", description);
+        using (var buffer = new MemoryStream())
+        {
+            ModelWeights.Save(Model.Network, buffer);
+            stage.WriteBytes("weights.safetensors", buffer.ToArray());
+        }
+        stage.WriteJson("report.json", ReportJson.Write(Report));
+    }
+
+    /// <summary>Loads a <c>"network"</c> stage: rebuilds the described network on the CPU and loads its weights.</summary>
+    internal static TorchNetworkPredictionTransformer LoadStage(ArchiveStage stage)
+    {
+        string name = $"{stage.ArchiveName}: {stage.Path}";
+        var description = stage.ReadJson("network.json");
+        var report = ReportJson.Read(stage.ReadJson("report.json"), $"{name}report.json");
+        var kind = Enum.Parse<PredictionKind>(description["kind"]!.GetValue<string>());
+        var inputShape = description["inputShape"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
+        int outputCount = description["outputCount"]!.GetValue<int>();
+        var optionsJson = description["options"] ?? throw new InvalidDataException($"{name}network.json has no options.");
+        TorchNetworkTrainerOptions options = kind switch
+        {
+            PredictionKind.Regression => OptionsJson.Read<TorchNetworkRegressionTrainer.Options>(optionsJson, name),
+            PredictionKind.BinaryClassification => OptionsJson.Read<TorchNetworkBinaryTrainer.Options>(optionsJson, name),
+            _ => OptionsJson.Read<TorchNetworkMulticlassTrainer.Options>(optionsJson, name),
+        };
+        TorchRuntime.EnsureLoaded();
+        var network = options.Network.Build(inputShape, outputCount, options.Seed);
+        try
+        {
+            ModelWeights.Load(network, SafetensorsFile.Read(new MemoryStream(stage.ReadBytes("weights.safetensors")), $"{name}weights.safetensors"));
+            var model = new TorchNetworkModelParameters(network, torch.CPU);
+            switch (options)
+            {
+                case TorchNetworkRegressionTrainer.Options r:
+                    return new TorchNetworkRegressionTransformer(model, r, report);
+                case TorchNetworkBinaryTrainer.Options b:
+                    return new TorchNetworkBinaryTransformer(model, b, report);
+                default:
+                    var keys = description["keyValues"] is JsonObject k
+                        ? KeyValueSet.FromStrings(k["type"]!.GetValue<string>(), k["values"]!.AsArray().Select(v => v!.GetValue<string>()).ToList())
+                        : null;
+                    var multiclass = (TorchNetworkMulticlassTrainer.Options)options;
+                    return new TorchNetworkMulticlassTransformer(model, multiclass, report, new MulticlassHead(multiclass.Loss, outputCount, keys));
+            }
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Frees the network's native memory. The transformer cannot predict afterwards.</summary>
     public void Dispose()

@@ -22,7 +22,7 @@ public class ModelArchiveTests
     {
         var data = _ml.Data.LoadFromEnumerable(TestData.Classes(90, seed: 91));
         var options = Tiny.Configure(new TorchNetworkMulticlassTrainer.Options());
-        options.Schedule = new MilestoneSchedule(0.05, new[] { (3, 0.02) });
+        options.Training = options.Training with { Schedule = new MilestoneSchedule(0.05, new[] { (3, 0.02) }) };
         var pipeline = _ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(_ml.Transforms.NormalizeMeanVariance("Features"))
             .Append(_ml.MulticlassClassification.Trainers.TorchNetwork(options))
@@ -64,9 +64,9 @@ public class ModelArchiveTests
                 var network = loaded.OfType<TorchNetworkMulticlassTransformer>().Single();
                 var original = model.OfType<TorchNetworkMulticlassTransformer>().Single();
                 Assert.That(network.ClassNames, Is.EqualTo(original.ClassNames));
-                Assert.That(network.Options.Schedule, Is.TypeOf<MilestoneSchedule>());
-                Assert.That(((MilestoneSchedule)network.Options.Schedule!).Milestones, Is.EqualTo(new[] { new LearningRateMilestone(3, 0.02) }));
-                Assert.That(network.Options.HiddenWidths, Is.EqualTo(original.Options.HiddenWidths));
+                Assert.That(network.Options.Training.Schedule, Is.TypeOf<MilestoneSchedule>());
+                Assert.That(((MilestoneSchedule)network.Options.Training.Schedule!).Milestones, Is.EqualTo(new[] { new LearningRateMilestone(3, 0.02) }));
+                Assert.That(network.Options.Network, Is.EqualTo(original.Options.Network));
                 Assert.That(network.Options.Loss, Is.EqualTo(original.Options.Loss));
 
                 using var zip = ZipFile.OpenRead(path);
@@ -106,7 +106,7 @@ public class ModelArchiveTests
     {
         var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 93));
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        options.FullLossEvery = 3;
+        options.Training = options.Training with { FullLossEvery = 3 };
         using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(data);
         var extra = new DataFrame(
             new Int64DataFrameColumn("Step", new long?[] { 1, 2, null }),

@@ -117,10 +117,7 @@ public class SafetensorsTests
     private TorchNetworkRegressionTransformer TrainTwoHiddenLayers(ActivationKind activation, Parameterization parameterization)
     {
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        options.HiddenWidths = new[] { 8, 5 };
-        options.Activation = activation;
-        options.Parameterization = parameterization;
-        options.OutputMultiplier = 0.5;
+        options.Network = new NetworkDescription { Architecture = "fcn-3", Width = 8, Activation = activation, Parameterization = parameterization, OutputMultiplier = 0.5 };
         return _ml.Regression.Trainers.TorchNetwork(options).Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 81)));
     }
 
@@ -188,11 +185,9 @@ public class SafetensorsTests
     {
         using var source = TrainTwoHiddenLayers(ActivationKind.Tanh, Parameterization.Ntk);
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        options.HiddenWidths = new[] { 8, 5 };
-        options.Activation = ActivationKind.Tanh;
-        options.OutputMultiplier = 0.5;
+        options.Network = new NetworkDescription { Architecture = "fcn-3", Width = 8, Activation = ActivationKind.Tanh, OutputMultiplier = 0.5 };
         options.Seed = 1234;
-        options.MaximumSteps = 1;
+        options.Training = options.Training with { MaxSteps = 1 };
         using var target = _ml.Regression.Trainers.TorchNetwork(options).Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 84)));
         var x = TestData.Rank2(1, seed: 85)[0].Features;
         Assert.That(target.Model.PredictRaw(x)[0], Is.Not.EqualTo(source.Model.PredictRaw(x)[0]));
@@ -203,7 +198,7 @@ public class SafetensorsTests
             target.ImportWeights(path);
             Assert.That(target.Model.PredictRaw(x)[0], Is.EqualTo(source.Model.PredictRaw(x)[0]));
 
-            using var narrow = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options { Activation = ActivationKind.Tanh }))
+            using var narrow = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options { Network = new NetworkDescription { Activation = ActivationKind.Tanh } }))
                 .Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 86)));
             var ex = Assert.Throws<InvalidDataException>(() => narrow.ImportWeights(path));
             Assert.That(ex!.Message, Does.Contain("layers.0.weight").Or.Contain("layers.2"));

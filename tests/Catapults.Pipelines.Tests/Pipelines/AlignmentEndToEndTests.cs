@@ -1,3 +1,4 @@
+using Catapults.ML.Features;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Data;
 using Catapults.Pipelines.Catalog;
@@ -56,8 +57,8 @@ public class AlignmentEndToEndTests
         var test = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(256, seed: 22));
         TorchNetworkRegressionTrainer.Options Options(bool trained) => new()
         {
-            HiddenWidths = new[] { 128 }, BatchSize = 32, Seed = 1,
-            LearningRate = trained ? 0.5 : 1e-12, NumberOfEpochs = trained ? 20 : null, MaximumSteps = trained ? null : 1,
+            Network = new() { Width = 128 }, Seed = 1,
+            Training = new() { BatchSize = 32, LearningRate = trained ? 0.5 : 1e-12, MaxEpochs = trained ? 20 : null, MaxSteps = trained ? null : 1, ShuffleSeed = 1 },
             Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 16, ProbeSize = 64, TopEigenvalueCount = 1 },
         };
         EstimatorChain<Catapults.Pipelines.Transformers.TorchNetworkRegressionTransformer> Pipeline(bool trained) => _ml.Transforms.Concatenate("Features", "A", "B")
@@ -68,15 +69,15 @@ public class AlignmentEndToEndTests
 
         var plain = _ml.Regression.Evaluate(model.Transform(test));
         // G* of f*(x) = x₁x₂: from the function itself on the rows evaluated, and in closed form diag(1, 1, 0, …).
-        var metrics = _ml.Regression.EvaluateWithAlignment(model, test, AgopReference.FromFunction(SyntheticTask.Rank2(TestData.Dimension)));
-        var closedForm = _ml.Regression.EvaluateWithAlignment(model, test, AgopReference.FromMatrix(Diagonal(TestData.Dimension, 1, 1)));
-        var before = _ml.Regression.EvaluateWithAlignment(initial, test, AgopReference.FromFunction(SyntheticTask.Rank2(TestData.Dimension)));
-        TestContext.Progress.WriteLine($"R² {metrics.RSquared:F3}, alignment {metrics.AgopAlignment:F3} (closed form {closedForm.AgopAlignment:F3}), initial {before.AgopAlignment:F3}, catapults {metrics.CatapultCount}");
+        var metrics = _ml.Regression.EvaluateWithAlignment(model, test, ReferenceAgop.OfTarget(SyntheticTask.Rank2(TestData.Dimension)));
+        var closedForm = _ml.Regression.EvaluateWithAlignment(model, test, ReferenceAgop.OfMatrix(Diagonal(TestData.Dimension, 1, 1)));
+        var before = _ml.Regression.EvaluateWithAlignment(initial, test, ReferenceAgop.OfTarget(SyntheticTask.Rank2(TestData.Dimension)));
+        TestContext.Progress.WriteLine($"R² {metrics.Metrics.RSquared:F3}, alignment {metrics.AgopAlignment:F3} (closed form {closedForm.AgopAlignment:F3}), initial {before.AgopAlignment:F3}, catapults {metrics.CatapultCount}");
 
-        Assert.That(metrics.MeanSquaredError, Is.EqualTo(plain.MeanSquaredError), "MSE is ML.NET's");
-        Assert.That(metrics.RSquared, Is.EqualTo(plain.RSquared));
-        Assert.That(metrics.RootMeanSquaredError, Is.EqualTo(plain.RootMeanSquaredError));
-        Assert.That(metrics.RSquared, Is.GreaterThan(0.5));
+        Assert.That(metrics.Metrics.MeanSquaredError, Is.EqualTo(plain.MeanSquaredError), "MSE is ML.NET's");
+        Assert.That(metrics.Metrics.RSquared, Is.EqualTo(plain.RSquared));
+        Assert.That(metrics.Metrics.RootMeanSquaredError, Is.EqualTo(plain.RootMeanSquaredError));
+        Assert.That(metrics.Metrics.RSquared, Is.GreaterThan(0.5));
         Assert.That(metrics.AgopRowCount, Is.EqualTo(256));
         Assert.That(metrics.AgopAlignment, Is.GreaterThan(0.8).And.GreaterThan(before.AgopAlignment + 0.3), "trained vs initial alignment");
         // Normalised features are close to N(0, I), so the sampled G* is close to its closed form.
@@ -94,43 +95,44 @@ public class AlignmentEndToEndTests
         var binaryTrain = _ml.Data.LoadFromEnumerable(TestData.Binary(256, seed: 31));
         var binaryTest = _ml.Data.LoadFromEnumerable(TestData.Binary(128, seed: 32));
         using var binary = _ml.BinaryClassification.Trainers.TorchNetwork(new TorchNetworkBinaryTrainer.Options
-            { HiddenWidths = new[] { 64 }, BatchSize = 32, NumberOfEpochs = 10, LearningRate = 0.2, Seed = 2 }).Fit(binaryTrain);
+            { Network = new() { Width = 64 }, Training = new() { BatchSize = 32, MaxEpochs = 10, LearningRate = 0.2, ShuffleSeed = 2 }, Seed = 2 }).Fit(binaryTrain);
         // Label = [wᵀx > 0] with w = (1, 1, −½, 0, 0, 0): the relevant subspace is span(w), G* ∝ w wᵀ.
         var w = new[] { 1.0, 1.0, -0.5, 0, 0, 0 };
         var wwT = new double[6, 6];
         for (int i = 0; i < 6; i++) for (int j = 0; j < 6; j++) wwT[i, j] = w[i] * w[j];
-        var b = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT));
+        var b = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, ReferenceAgop.OfMatrix(wwT));
         var bPlain = _ml.BinaryClassification.Evaluate(binary.Transform(binaryTest));
-        Assert.That(b.Accuracy, Is.EqualTo(bPlain.Accuracy));
-        Assert.That(b.LogLoss, Is.EqualTo(bPlain.LogLoss));
-        Assert.That(b.ErrorRate, Is.EqualTo(1 - bPlain.Accuracy));
+        Assert.That(b.Metrics.Accuracy, Is.EqualTo(bPlain.Accuracy));
+        Assert.That(b.Metrics.LogLoss, Is.EqualTo(bPlain.LogLoss));
+        
         Assert.That(b.AgopAlignment, Is.GreaterThan(0.7), "binary alignment");
         Assert.That(b.CatapultCount, Is.Null, "trained without diagnostics");
         // A model is perfectly aligned with itself: the reference-model form computes the same AGOP on the same rows.
-        var self = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary));
+        var self = _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, ReferenceAgop.OfModel(binary.Model.Network));
         Assert.That(self.AgopAlignment, Is.EqualTo(1).Within(1e-9));
-        TensorAssert.NoLeak(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT)),
-            () => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromModel(binary)), "alignment evaluation");
+        TensorAssert.NoLeak(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, ReferenceAgop.OfMatrix(wwT)),
+            () => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, ReferenceAgop.OfModel(binary.Model.Network)), "alignment evaluation");
 
         var raw = _ml.Data.LoadFromEnumerable(TestData.Classes(256, seed: 33));
         var keyed = _ml.Transforms.Conversion.MapValueToKey("Label").Fit(raw);
         var classTrain = keyed.Transform(raw);
         var classTest = keyed.Transform(_ml.Data.LoadFromEnumerable(TestData.Classes(128, seed: 34)));
         using var multiclass = _ml.MulticlassClassification.Trainers.TorchNetwork(new TorchNetworkMulticlassTrainer.Options
-            { HiddenWidths = new[] { 64 }, BatchSize = 32, NumberOfEpochs = 10, LearningRate = 0.2, Seed = 3 }).Fit(classTrain);
+            { Network = new() { Width = 64 }, Training = new() { BatchSize = 32, MaxEpochs = 10, LearningRate = 0.2, ShuffleSeed = 3 }, Seed = 3 }).Fit(classTrain);
         // Scores (x₁, x₂, −x₁−x₂) have summed gradient outer products [[2, 1], [1, 2]] on the first two features.
         var g = new double[6, 6];
         g[0, 0] = 2; g[1, 1] = 2; g[0, 1] = 1; g[1, 0] = 1;
-        var m = _ml.MulticlassClassification.EvaluateWithAlignment(multiclass, classTest, AgopReference.FromMatrix(g));
+        var m = _ml.MulticlassClassification.EvaluateWithAlignment(multiclass, classTest, ReferenceAgop.OfMatrix(g));
         var mPlain = _ml.MulticlassClassification.Evaluate(multiclass.Transform(classTest));
-        TestContext.Progress.WriteLine($"binary acc {b.Accuracy:F3} align {b.AgopAlignment:F3}; multiclass acc {m.MicroAccuracy:F3} align {m.AgopAlignment:F3}");
-        Assert.That(m.MicroAccuracy, Is.EqualTo(mPlain.MicroAccuracy));
-        Assert.That(m.LogLoss, Is.EqualTo(mPlain.LogLoss));
+        TestContext.Progress.WriteLine($"binary acc {b.Metrics.Accuracy:F3} align {b.AgopAlignment:F3}; multiclass acc {m.Metrics.MicroAccuracy:F3} align {m.AgopAlignment:F3}");
+        Assert.That(m.Metrics.MicroAccuracy, Is.EqualTo(mPlain.MicroAccuracy));
+        Assert.That(m.Metrics.LogLoss, Is.EqualTo(mPlain.LogLoss));
+        Assert.That(m.Metrics.ConfusionMatrix.Counts, Is.EqualTo(mPlain.ConfusionMatrix.Counts), "ML.NET's confusion matrix comes through");
         Assert.That(m.AgopAlignment, Is.GreaterThan(0.6), "multiclass alignment");
 
-        var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(wwT)));
+        var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.EvaluateWithAlignment(binary, binaryTest, ReferenceAgop.OfMatrix(wwT)));
         Assert.That(ex!.Message, Does.Contain("BinaryClassification network"));
-        ex = Assert.Throws<ArgumentException>(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, AgopReference.FromMatrix(new double[3, 3])));
+        ex = Assert.Throws<ArgumentException>(() => _ml.BinaryClassification.EvaluateWithAlignment(binary, binaryTest, ReferenceAgop.OfMatrix(new double[3, 3])));
         Assert.That(ex!.Message, Does.Contain("3×3").And.Contain("6 features"));
     }
 
@@ -140,7 +142,7 @@ public class AlignmentEndToEndTests
         var train = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(1000, seed: 51));
         var test = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(500, seed: 52));
         var network = _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
-            { HiddenWidths = new[] { 64 }, BatchSize = 50, NumberOfEpochs = 20, LearningRate = 0.5, Seed = 4 });
+            { Network = new() { Width = 64 }, Training = new() { BatchSize = 50, MaxEpochs = 20, LearningRate = 0.5, ShuffleSeed = 4 }, Seed = 4 });
         var fastTree = _ml.Regression.Trainers.FastTree(new Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer.Options
             { NumberOfTrees = 50, NumberOfLeaves = 16, MinimumExampleCountPerLeaf = 5, FeatureColumnName = "AgopFeatures" });
         var agopPipeline = _ml.Transforms.AgopFeatures(network, rank: 2).Append(fastTree);

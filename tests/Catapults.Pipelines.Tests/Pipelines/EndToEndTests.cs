@@ -19,7 +19,7 @@ public class EndToEndTests
         var test = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(256, seed: 22));
         var options = new TorchNetworkRegressionTrainer.Options
         {
-            HiddenWidths = new[] { 256 }, LearningRate = 0.5, BatchSize = 32, NumberOfEpochs = 40, Seed = 1,
+            Network = new() { Width = 256 }, Training = new() { LearningRate = 0.5, BatchSize = 32, MaxEpochs = 40, ShuffleSeed = 1 }, Seed = 1,
         };
         var pipeline = _ml.Transforms.Concatenate("Features", "A", "B")
             .Append(_ml.Transforms.NormalizeMeanVariance("Features"))
@@ -53,9 +53,9 @@ public class EndToEndTests
         var test = _ml.Data.LoadFromEnumerable(TestData.Binary(256, seed: 32));
         var options = new TorchNetworkBinaryTrainer.Options
         {
-            HiddenWidths = new[] { 64 }, BatchSize = 32, NumberOfEpochs = 10, Seed = 2, Loss = loss,
+            Network = new() { Width = 64 }, Seed = 2, Loss = loss,
             // Cross-entropy gradients are smaller than those of the squared loss on ±1 targets.
-            LearningRate = loss == ClassificationLoss.CrossEntropy ? 1.0 : 0.2,
+            Training = new() { BatchSize = 32, MaxEpochs = 10, ShuffleSeed = 2, LearningRate = loss == ClassificationLoss.CrossEntropy ? 1.0 : 0.2 },
         };
         var pipeline = _ml.Transforms.NormalizeMeanVariance("Features").Append(_ml.BinaryClassification.Trainers.TorchNetwork(options));
         using var model = pipeline.Fit(train);
@@ -89,7 +89,7 @@ public class EndToEndTests
         var test = _ml.Data.LoadFromEnumerable(testRows);
         var options = new TorchNetworkMulticlassTrainer.Options
         {
-            HiddenWidths = new[] { 64 }, LearningRate = 0.2, BatchSize = 32, NumberOfEpochs = 15, Seed = 3, Loss = loss,
+            Network = new() { Width = 64 }, Training = new() { LearningRate = 0.2, BatchSize = 32, MaxEpochs = 15, ShuffleSeed = 3 }, Seed = 3, Loss = loss,
         };
         var pipeline = _ml.Transforms.Conversion.MapValueToKey("Label")
             .Append(_ml.Transforms.NormalizeMeanVariance("Features"))
@@ -132,7 +132,7 @@ public class EndToEndTests
         var frame = new DataFrame(Enumerable.Range(0, TestData.Dimension)
             .Select(j => (DataFrameColumn)new SingleDataFrameColumn($"x{j}", rows.Select(r => r.Features[j])))
             .Append(new SingleDataFrameColumn("Label", rows.Select(r => r.Label))));
-        var options = new TorchNetworkRegressionTrainer.Options { HiddenWidths = new[] { 32 }, BatchSize = 64, NumberOfEpochs = 3, LearningRate = 0.1 };
+        var options = new TorchNetworkRegressionTrainer.Options { Network = new() { Width = 32 }, Training = new() { BatchSize = 64, MaxEpochs = 3, LearningRate = 0.1 } };
         var pipeline = _ml.Transforms.Concatenate("Features", Enumerable.Range(0, TestData.Dimension).Select(j => $"x{j}").ToArray())
             .Append(_ml.Regression.Trainers.TorchNetwork(options));
         using var model = pipeline.Fit(frame);
@@ -161,7 +161,7 @@ public class EndToEndTests
         var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(200, seed: 61));
         using var model = _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
         {
-            HiddenWidths = new[] { 16 }, NumberOfEpochs = 1, BatchSize = 50,
+            Network = new() { Width = 16 }, Training = new() { MaxEpochs = 1, BatchSize = 50 },
         }).Fit(data);
         // A cursor with a random source visits rows in shuffled order; such cursors predict row by row.
         var inOrder = model.Transform(_ml.Data.Cache(data));

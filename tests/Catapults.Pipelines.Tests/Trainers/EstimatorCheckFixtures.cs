@@ -14,10 +14,8 @@ internal static class Tiny
 
     public static T Configure<T>(T options) where T : TorchNetworkTrainerOptions
     {
-        options.HiddenWidths = new[] { 16 };
-        options.BatchSize = 16;
-        options.NumberOfEpochs = 2;
-        options.LearningRate = 0.05;
+        options.Network = options.Network with { Width = 16 };
+        options.Training = options.Training with { BatchSize = 16, MaxEpochs = 2, LearningRate = 0.05, ShuffleSeed = 3 };
         options.Seed = 3;
         return options;
     }

@@ -23,8 +23,7 @@ public class TrainerBehaviourTests
     public void StepRecordsFollowTheBatchesEpochsAndSchedule()
     {
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        options.NumberOfEpochs = 3;
-        options.Schedule = new MilestoneSchedule(0.05, new[] { (5, 0.01) });
+        options.Training = options.Training with { MaxEpochs = 3, Schedule = new MilestoneSchedule(0.05, new[] { (5, 0.01) }) };
         var observer = new CountingObserver();
         options.Observers.Add(observer);
         using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
@@ -44,9 +43,7 @@ public class TrainerBehaviourTests
     public void FullBatchRecordsTheFullLossAtEveryStep()
     {
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        options.BatchSize = null;
-        options.NumberOfEpochs = null;
-        options.MaximumSteps = 5;
+        options.Training = options.Training with { BatchSize = null, MaxEpochs = null, MaxSteps = 5 };
         using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
         Assert.That(model.Report.Steps, Has.Count.EqualTo(5));
         foreach (var s in model.Report.Steps)
@@ -60,7 +57,7 @@ public class TrainerBehaviourTests
     public void DivergenceThrowsWithTheReportOrIsReported()
     {
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        options.LearningRate = 1e4;
+        options.Training = options.Training with { LearningRate = 1e4 };
         var ex = Assert.Throws<TrainingDivergedException>(() => _ml.Regression.Trainers.TorchNetwork(options).Fit(Data()));
         Assert.That(ex!.Report.Result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
         Assert.That(ex.Message, Does.Contain("diverged").And.Contain("10000").And.Contain("ThrowOnDivergence"));
@@ -74,29 +71,34 @@ public class TrainerBehaviourTests
     [Test]
     public void OptionsAreValidatedAndSnapshotAtFit()
     {
-        var bad = new TorchNetworkRegressionTrainer.Options { HiddenWidths = new[] { 8, 0 } };
+        var bad = new TorchNetworkRegressionTrainer.Options { Network = new() { Architecture = "rnn-2" } };
         var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(bad));
-        Assert.That(ex!.Message, Does.Contain("HiddenWidths[1]"));
+        Assert.That(ex!.Message, Does.Contain("rnn-2"));
+        var loss = new TorchNetworkRegressionTrainer.Options { Training = new() { Loss = LossKind.CrossEntropy, MaxEpochs = 1 } };
+        ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(loss));
+        Assert.That(ex!.Message, Does.Contain("Training.Loss is CrossEntropy").And.Contain("MeanSquaredError"));
 
         var tooBig = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        tooBig.BatchSize = 100;
+        tooBig.Training = tooBig.Training with { BatchSize = 100 };
         var batch = Assert.Catch<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(tooBig).Fit(Data()));
         Assert.That(batch!.Message, Does.Contain("BatchSize 100").And.Contain("64"));
 
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
         var trainer = _ml.Regression.Trainers.TorchNetwork(options);
         using var model = trainer.Fit(Data());
-        options.LearningRate = 123;
-        options.HiddenWidths[0] = 99;
-        Assert.That(model.Options.LearningRate, Is.EqualTo(0.05));
-        Assert.That(model.Options.HiddenWidths, Is.EqualTo(new[] { 16 }));
+        options.Training = options.Training with { LearningRate = 123 };
+        options.Network = options.Network with { Width = 99 };
+        options.Diagnostics.Every = 7;
+        Assert.That(model.Options.Training.LearningRate, Is.EqualTo(0.05));
+        Assert.That(model.Options.Network.Width, Is.EqualTo(16));
+        Assert.That(model.Options.Diagnostics.Every, Is.EqualTo(10));
     }
 
     [Test]
     public void DiagnosticsAreRecordedInTheReportAndSavedWithTheModel()
     {
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
-        options.NumberOfEpochs = 1; // 4 steps of 16 rows
+        options.Training = options.Training with { MaxEpochs = 1 }; // 4 steps of 16 rows
         options.Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 2, TopEigenvalueCount = 2, ProbeSize = 32 };
         using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
         var report = model.Report;
@@ -163,7 +165,7 @@ public class TrainerBehaviourTests
         using var a = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
         using var b = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
         Assert.That(b.Report.Steps.Select(s => s.BatchLoss), Is.EqualTo(a.Report.Steps.Select(s => s.BatchLoss)));
-        options.ShuffleSeed = 99;
+        options.Training = options.Training with { ShuffleSeed = 99 };
         using var c = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
         Assert.That(c.Report.Steps[0].BatchLoss, Is.Not.EqualTo(a.Report.Steps[0].BatchLoss), "another batch order");
     }

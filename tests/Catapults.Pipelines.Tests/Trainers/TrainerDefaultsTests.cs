@@ -34,10 +34,12 @@ public class TrainerDefaultsTests
         };
         foreach (var options in fromCatalogs)
         {
-            Assert.That(options.HiddenWidths, Is.EqualTo(new[] { TorchNetworkDefaults.HiddenWidth }));
-            Assert.That(options.LearningRate, Is.EqualTo(TorchNetworkDefaults.LearningRate));
-            Assert.That(options.BatchSize, Is.EqualTo(TorchNetworkDefaults.BatchSize));
-            Assert.That(options.NumberOfEpochs, Is.EqualTo(TorchNetworkDefaults.NumberOfEpochs));
+            Assert.That(options.Network, Is.EqualTo(TorchNetworkDefaults.Network));
+            Assert.That(options.Network.Width, Is.EqualTo(TorchNetworkDefaults.HiddenWidth));
+            Assert.That(options.Training, Is.EqualTo(TorchNetworkDefaults.Training));
+            Assert.That(options.Training.LearningRate, Is.EqualTo(TorchNetworkDefaults.LearningRate));
+            Assert.That(options.Training.BatchSize, Is.EqualTo(TorchNetworkDefaults.BatchSize));
+            Assert.That(options.Training.MaxEpochs, Is.EqualTo(TorchNetworkDefaults.NumberOfEpochs));
             Assert.That(options.Threads, Is.EqualTo(TorchNetworkDefaults.Threads));
         }
         Assert.That(TorchNetworkDefaults.Threads, Is.EqualTo(1), "one libtorch thread unless the user asks for more");

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Training;
-using Catapults.Pipelines.Trainers;
 using Microsoft.Data.Analysis;
 
-namespace Catapults.Pipelines.Persistence;
+using Catapults.Pipelines.Persistence;
+
+namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
 /// A training report as JSON: <c>{"result": {...}, "model": {...}, "tables": {"steps": table, name: table, ...}}</c>,

@@ -1,0 +1,75 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Catapults.Pipelines.Persistence;
+
+/// <summary>
+/// One stage of a model archive: a folder (<c>stages/i/</c>) in which a transformer writes and reads its own entries.
+/// Errors name the archive and the entry.
+/// </summary>
+internal sealed class ArchiveStage
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private readonly ZipArchive _zip;
+
+    internal ArchiveStage(ZipArchive zip, string path, string archiveName)
+    {
+        _zip = zip;
+        Path = path;
+        ArchiveName = archiveName;
+    }
+
+    /// <summary>The stage's folder inside the archive, ending in '/'.</summary>
+    public string Path { get; }
+
+    /// <summary>The archive's name (its path, or "model stream"), for error messages.</summary>
+    public string ArchiveName { get; }
+
+    /// <summary>Writes <paramref name="bytes"/> as the stage's entry <paramref name="entry"/>.</summary>
+    public void WriteBytes(string entry, byte[] bytes) => Write(_zip, Path + entry, bytes);
+
+    /// <summary>Writes <paramref name="json"/> (indented UTF-8) as the stage's entry <paramref name="entry"/>.</summary>
+    public void WriteJson(string entry, JsonNode json) => WriteBytes(entry, Encoding.UTF8.GetBytes(json.ToJsonString(Indented)));
+
+    /// <summary>The bytes of the stage's entry <paramref name="entry"/>.</summary>
+    /// <exception cref="InvalidDataException">The entry is missing.</exception>
+    public byte[] ReadBytes(string entry) => Read(_zip, Path + entry, ArchiveName);
+
+    /// <summary>The stage's JSON entry <paramref name="entry"/> (a UTF-8 byte-order mark is tolerated).</summary>
+    /// <exception cref="InvalidDataException">The entry is missing or not a JSON object.</exception>
+    public JsonObject ReadJson(string entry) =>
+        ReadJson(_zip, Path + entry, ArchiveName) ?? throw new InvalidDataException($"{ArchiveName}: the entry '{Path + entry}' is missing.");
+
+    internal static void Write(ZipArchive zip, string entry, byte[] bytes)
+    {
+        using var stream = zip.CreateEntry(entry, CompressionLevel.Optimal).Open();
+        stream.Write(bytes);
+    }
+
+    internal static byte[] Read(ZipArchive zip, string entry, string name)
+    {
+        var e = zip.GetEntry(entry) ?? throw new InvalidDataException($"{name}: the entry '{entry}' is missing.");
+        using var stream = e.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    internal static JsonObject? ReadJson(ZipArchive zip, string entry, string name)
+    {
+        if (zip.GetEntry(entry) is null) return null;
+        try
+        {
+            var bytes = Read(zip, entry, name);
+            // Tolerate a UTF-8 byte-order mark: editors and some writers add one.
+            var json = bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes.AsSpan();
+            return JsonNode.Parse(json)?.AsObject();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{name}: '{entry}' is not valid JSON ({ex.Message}).", ex);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Catapults.Pipelines.Trainers;
+
+/// <summary>
+/// Trainer options as JSON, by System.Text.Json on the options object: the columns, the runtime settings, the
+/// diagnostics and the embedded <c>Network</c> and <c>Training</c> records in their own JSON form (schedules with their
+/// <c>kind</c>, enums by name). Observers and the training's runtime hooks are not saved.
+/// </summary>
+internal static class OptionsJson
+{
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+
+    public static JsonNode Write(TorchNetworkTrainerOptions options) => JsonSerializer.SerializeToNode(options, options.GetType(), Json)!;
+
+    public static T Read<T>(JsonNode json, string name) where T : TorchNetworkTrainerOptions
+    {
+        try
+        {
+            return json.Deserialize<T>(Json) ?? throw new InvalidDataException($"{name}: the trainer options are empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{name}: the trainer options cannot be read ({ex.Message}).", ex);
+        }
+    }
+}

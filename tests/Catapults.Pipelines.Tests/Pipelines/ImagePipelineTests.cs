@@ -1,0 +1,131 @@
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Features;
+using Catapults.Pipelines.Sample;
+using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Tests.Pipelines;
+
+/// <summary>Every architecture through the ML.NET trainers, on image columns whose shape (C, H, W) the trainer reads.</summary>
+public class ImagePipelineTests
+{
+    private readonly MLContext _ml = new(seed: 0);
+
+    /// <summary>Tiny 3×8×8 images with a key label: class k brightens channel k's upper-left quadrant.</summary>
+    public sealed class ImageRow
+    {
+        [VectorType(3, 8, 8)] public float[] Features { get; set; } = Array.Empty<float>();
+        [KeyType(3)] public uint Label { get; set; }
+    }
+
+    /// <summary>The same pixels in a flat column, which says nothing of the image shape.</summary>
+    public sealed class FlatRow
+    {
+        [VectorType(192)] public float[] Features { get; set; } = Array.Empty<float>();
+        [KeyType(3)] public uint Label { get; set; }
+    }
+
+    public sealed class ClassPrediction
+    {
+        public float[] Score { get; set; } = Array.Empty<float>();
+    }
+
+    private static List<ImageRow> Images(int n, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, n).Select(i =>
+        {
+            int k = i % 3;
+            var x = Enumerable.Range(0, 192).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+            for (int r = 0; r < 4; r++) for (int c = 0; c < 4; c++) x[k * 64 + r * 8 + c] += 1.5f;
+            return new ImageRow { Features = x, Label = (uint)k }; // LoadFromEnumerable shifts key fields to 1-based keys
+        }).ToList();
+    }
+
+    private static TorchNetworkMulticlassTrainer.Options Options(string architecture, int? width) => new()
+    {
+        Network = new NetworkDescription { Architecture = architecture, Width = width },
+        Training = TorchNetworkDefaults.Training with { LearningRate = 0.05, BatchSize = 12, MaxEpochs = 2 },
+        Seed = 5,
+    };
+
+    [TestCase("fcn-2", 16)]
+    [TestCase("cnn-2", 4)]
+    [TestCase("wrn-10-1", null)]
+    [TestCase("vit-1", 8)]
+    public void EveryArchitectureTrainsSavesLoadsAndPredicts(string architecture, int? width)
+    {
+        var data = _ml.Data.LoadFromEnumerable(Images(36, seed: 1));
+        using var model = _ml.MulticlassClassification.Trainers.TorchNetwork(Options(architecture, width)).Fit(data);
+        Assert.That(model.Model.Network.InputShape, Is.EqualTo(architecture.StartsWith("fcn") ? new long[] { 192 } : new long[] { 3, 8, 8 }));
+        Assert.That(model.Report.Result.Steps, Is.EqualTo(6));
+
+        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.zip");
+        try
+        {
+            _ml.Model.SaveCatapultsModel(model, data.Schema, path);
+            var loaded = (TorchNetworkMulticlassTransformer)_ml.Model.LoadCatapultsModel(path, out _);
+            using var disposeLoaded = loaded;
+            Assert.That(loaded.Options.Network, Is.EqualTo(model.Options.Network));
+            var row = Images(1, seed: 2)[0];
+            var before = _ml.Model.CreatePredictionEngine<ImageRow, ClassPrediction>(model).Predict(row).Score;
+            var after = _ml.Model.CreatePredictionEngine<ImageRow, ClassPrediction>(loaded).Predict(row).Score;
+            Assert.That(after, Is.EqualTo(before), "the loaded network predicts as the saved one");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void AnImageNetworkNeedsTheColumnsImageShape()
+    {
+        var flat = _ml.Data.LoadFromEnumerable(Images(12, seed: 3).Select(r => new FlatRow { Features = r.Features, Label = r.Label }));
+        var ex = Assert.Throws<ArgumentException>(() => _ml.MulticlassClassification.Trainers.TorchNetwork(Options("cnn-2", 4)).Fit(flat));
+        Assert.That(ex!.Message, Does.Contain("'Features'").And.Contain("no image shape").And.Contain("cnn-2"));
+        Assert.That(ex.Message.Split('\n'), Has.Length.EqualTo(1), "one line");
+    }
+
+    [Test]
+    public void DiagnosticsAgopFeaturesAndAlignmentWorkOnAnImageModel()
+    {
+        var data = _ml.Data.LoadFromEnumerable(Images(36, seed: 4));
+        var options = Options("cnn-2", 4);
+        options.Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 2, ProbeSize = 12 };
+        using var model = _ml.MulticlassClassification.Trainers.TorchNetwork(options).Fit(data);
+        var diagnostics = model.Report.Diagnostics!;
+        Assert.That(diagnostics.Rows.Count, Is.GreaterThan(1));
+        Assert.That(diagnostics.Rows.Select(r => (double?)r["Lambda1"]), Has.All.GreaterThan(0), "NTK λ₁ of the CNN");
+        Assert.That(model.Report.CriticalRates!.Rows.Count, Is.GreaterThan(0), "per-batch η_crit");
+        Assert.That(model.Report.CatapultCount, Is.Not.Null);
+
+        // AGOP features with respect to the 192 pixels: the top-2 directions as a new column.
+        var agop = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Network = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 2 }).Fit(data);
+        using var __ = agop;
+        Assert.That(((VectorDataViewType)agop.Transform(data).Schema["AgopFeatures"].Type).Size, Is.EqualTo(2));
+
+        var self = _ml.MulticlassClassification.EvaluateWithAlignment(model, data, ReferenceAgop.OfModel(model.Model.Network), maximumAgopRows: 12);
+        Assert.That(self.AgopAlignment, Is.EqualTo(1).Within(1e-9));
+        Assert.That(self.Metrics.ConfusionMatrix.NumberOfClasses, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void TheCifarSampleRunsOnFilesInTheOfficialFormat()
+    {
+        using var temp = new TempDirectory();
+        DatasetFixtures.WriteCifar(temp.Path, perBatch: 12, testCount: 10);
+        var output = new StringWriter();
+        var result = CifarPipeline.Run(temp.Path, new CifarPipeline.Settings(SamplesPerClass: 5, Epochs: 2, BatchSize: 5, Width: 4, ReferenceWidth: 6, AgopRows: 8), output);
+        TestContext.Progress.WriteLine(output.ToString());
+        Assert.That(result.Metrics.ConfusionMatrix.NumberOfClasses, Is.EqualTo(3));
+        Assert.That(result.AgopAlignment, Is.InRange(0.0, 1.0 + 1e-9));
+        Assert.That(result.Catapults, Is.Not.Null, "trained with diagnostics");
+        Assert.That(output.ToString(), Does.Contain("CNN on CIFAR-10").And.Contain("accuracy"));
+    }
+}
