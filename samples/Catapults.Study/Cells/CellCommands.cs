@@ -56,6 +56,7 @@ public static class CellCommands
                 var targets = cluster.Targets(parse);
                 var settings = cluster.Settings(parse);
                 string output = experiment.OutputFolder(parse);
+                if (targets.Contains("slurm")) SlurmEmitter.CheckFolder(output);
                 var cells = experiment.Plan(parse, ct);
                 cells.Write(output);
                 Console.WriteLine($"plan: {cells.Cells.Count} cells of {cells.Experiment} in {CellPlan.PathIn(output)}");

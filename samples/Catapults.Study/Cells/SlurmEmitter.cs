@@ -19,9 +19,7 @@ public static partial class SlurmEmitter
     /// <exception cref="ConfigurationException">The run folder or the study command cannot be written into an #SBATCH line or a shell word.</exception>
     public static IReadOnlyList<string> Write(string directory, CellPlan plan, ClusterSettings settings)
     {
-        string run = Path.GetFullPath(directory);
-        if (!SafePath().IsMatch(run))
-            throw new ConfigurationException($"--emit slurm: the run folder '{run}' holds characters (spaces, '%', quotes, …) that #SBATCH lines cannot carry; choose an --out of letters, digits and ./_-");
+        string run = CheckFolder(directory);
         var command = settings.StudyCommandOr(StudyProcess.Command());
         string study = string.Join(' ', command.Select(ShellWord));
         int n = plan.Cells.Count;
@@ -85,6 +83,16 @@ public static partial class SlurmEmitter
         if (!OperatingSystem.IsWindows())
             foreach (var path in paths) File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         return paths;
+    }
+
+    /// <summary>Checks, before anything is written, that the run folder's path can stand in #SBATCH lines; returns it in full.</summary>
+    /// <exception cref="ConfigurationException">It holds spaces, '%', quotes or other characters Slurm or the shell would read.</exception>
+    public static string CheckFolder(string directory)
+    {
+        string run = Path.GetFullPath(directory);
+        if (!SafePath().IsMatch(run))
+            throw new ConfigurationException($"--emit slurm: the run folder '{run}' holds characters (spaces, '%', quotes, …) that #SBATCH lines cannot carry; choose an --out of letters, digits and ./_-");
+        return run;
     }
 
     private static void Resources(StringBuilder script, ClusterSettings settings, bool gpu)
