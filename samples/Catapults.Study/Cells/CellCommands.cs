@@ -26,9 +26,12 @@ public static class CellCommands
             int k = parse.GetValue(jobs) ?? 1;
             if (k < 1 || k > 1024) throw new ConfigurationException($"--jobs must be in 1..1024, got {k}.");
             string output = experiment.OutputFolder(parse);
+            bool keep = experiment.KeepsFinishedCells(parse);
             var plan = experiment.Plan(parse, ct);
-            plan.Write(output);
-            CellSweep.RunAll(experiment, plan, output, k, ct);
+            // The plain command owns its folder: a plan of other options replaces the one there, and each cell's
+            // record (or, when resuming, the experiment's own check of its files) decides what is still finished.
+            plan.Write(output, replace: true);
+            CellSweep.RunAll(experiment, plan, output, k, keep, ct);
             return CellSweep.Merge(experiment, plan, output, ct);
         }));
     }

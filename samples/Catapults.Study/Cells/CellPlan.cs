@@ -101,10 +101,12 @@ public sealed partial record CellPlan
 
     /// <summary>
     /// Writes plan.json into <paramref name="directory"/> atomically. Writing the same plan again is a no-op (planning
-    /// is idempotent); a different plan is refused, because the folder's finished cells belong to the one there.
+    /// is idempotent). A different plan is refused, because the folder's finished cells belong to the one there, unless
+    /// <paramref name="replace"/>: then each cell's record, which holds its configuration's digest, decides whether
+    /// the cell is still finished.
     /// </summary>
-    /// <exception cref="ConfigurationException">The folder holds another plan.</exception>
-    public void Write(string directory)
+    /// <exception cref="ConfigurationException">The folder holds another plan and <paramref name="replace"/> is false.</exception>
+    public void Write(string directory, bool replace = false)
     {
         string path = PathIn(directory);
         string json = ToJson();
@@ -112,6 +114,11 @@ public sealed partial record CellPlan
         {
             string existing = File.ReadAllText(path);
             if (existing == json) return;
+            if (replace)
+            {
+                AtomicFile.WriteText(path, json);
+                return;
+            }
             string what;
             try
             {

@@ -23,7 +23,10 @@ public static class CellSweep
         var experiment = catalog.Find(plan.Experiment);
         ConfigureThreads(plan);
         var watch = Stopwatch.StartNew();
-        bool ran = Run(experiment, plan, directory, cell, _ => { }, cancellationToken);
+        var status = CellLedger.Inspect(directory, cell);
+        string? problem = status.Finished ? experiment.VerifyFinished(Context(plan, directory, cell)) : null;
+        if (problem is not null) Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+        bool ran = (!status.Finished || problem is not null) && Run(experiment, plan, directory, cell, cancellationToken);
         Console.WriteLine(ran
             ? $"cell {cell.Index} ({cell.Label}): finished in {watch.Elapsed.TotalSeconds:F1} s"
             : $"cell {cell.Index} ({cell.Label}): finished before; read back, not rerun");
@@ -32,11 +35,27 @@ public static class CellSweep
     /// <summary>
     /// Runs every unfinished cell of the plan in <paramref name="directory"/>: in this process one after another when
     /// <paramref name="jobs"/> is 1 (stopping at the first failure, which is rethrown), else in <paramref name="jobs"/>
-    /// local processes at once (running all, failures recorded for the merge to name).
+    /// local processes at once (running all; failures are recorded for the merge to name). Without
+    /// <paramref name="keepFinished"/> every cell's folder is emptied first, so every cell runs from the start.
     /// </summary>
-    public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, CancellationToken cancellationToken)
+    public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, bool keepFinished, CancellationToken cancellationToken)
     {
+        if (!keepFinished)
+            foreach (var cell in plan.Cells)
+            {
+                string folder = CellPlan.CellFolder(directory, cell);
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
         var pending = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).Select(s => s.Cell).ToList();
+        // A finished cell is trusted only when its experiment finds its files intact; otherwise it runs again.
+        foreach (var cell in plan.Cells.Except(pending).ToList())
+            if (experiment.VerifyFinished(Context(plan, directory, cell)) is string problem)
+            {
+                Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+                CellLedger.MarkFailed(directory, cell, problem);
+                pending.Add(cell);
+            }
+        pending = pending.OrderBy(c => c.Index).ToList();
         int reused = plan.Cells.Count - pending.Count;
         if (reused > 0) Console.WriteLine($"{reused} of {plan.Cells.Count} cells finished before; read back, not rerun.");
         if (pending.Count == 0) return;
@@ -47,20 +66,19 @@ public static class CellSweep
             foreach (var cell in pending)
             {
                 var watch = Stopwatch.StartNew();
-                Run(experiment, plan, directory, cell, _ => { }, cancellationToken);
+                Run(experiment, plan, directory, cell, cancellationToken);
                 Console.WriteLine($"[{++done}/{pending.Count}] cell {cell.Index} ({cell.Label}): finished in {watch.Elapsed.TotalSeconds:F1} s");
             }
             return;
         }
         int count = 0;
-        var codes = LocalCellProcesses.RunAsync(directory, pending.Select(c => c.Index).ToList(), jobs,
+        LocalCellProcesses.RunAsync(directory, pending.Select(c => c.Index).ToList(), jobs,
             (index, code) =>
             {
                 int k = Interlocked.Increment(ref count);
                 var cell = plan.Cells[index];
                 Console.WriteLine($"[{k}/{pending.Count}] cell {index} ({cell.Label}): " + (code == 0 ? "finished" : $"exit code {code}, see {Path.Combine(LocalCellProcesses.LogFolder(directory), $"cell-{index}.log")}"));
             }, cancellationToken).GetAwaiter().GetResult();
-        _ = codes;
     }
 
     /// <summary>
@@ -89,19 +107,19 @@ public static class CellSweep
         return 0;
     }
 
-    /// <summary>Runs <paramref name="cell"/> unless finished; returns false when it was finished before.</summary>
-    private static bool Run(ICellExperiment experiment, CellPlan plan, string directory, PlannedCell cell, Action<int> progress, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="cell"/> and records it as finished or failed; returns true.</summary>
+    private static bool Run(ICellExperiment experiment, CellPlan plan, string directory, PlannedCell cell, CancellationToken cancellationToken)
     {
-        if (CellLedger.Inspect(directory, cell).Finished) return false;
-        string folder = CellPlan.CellFolder(directory, cell);
-        Directory.CreateDirectory(folder);
+        var context = Context(plan, directory, cell);
+        Directory.CreateDirectory(context.Folder);
         try
         {
-            experiment.RunCell(new CellContext(plan, cell, directory, folder, progress), cancellationToken);
+            experiment.RunCell(context, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or ConfigurationException)
         {
-            // Not a failure: the cell resumes from its checkpoint when run again.
+            // Not a failure of the cell: a kill resumes from the checkpoint, and options refused before anything was
+            // written leave the cell as it was.
             throw;
         }
         catch (Exception ex)
@@ -119,6 +137,9 @@ public static class CellSweep
         CellLedger.MarkFinished(directory, cell);
         return true;
     }
+
+    private static CellContext Context(CellPlan plan, string directory, PlannedCell cell) =>
+        new(plan, cell, directory, CellPlan.CellFolder(directory, cell), _ => { });
 
     private static void ConfigureThreads(CellPlan plan)
     {

@@ -23,6 +23,12 @@ public interface ICellExperiment
     string OutputFolder(ParseResult parse);
 
     /// <summary>
+    /// Whether the plain command keeps the folder's finished cells and continues its unfinished ones from their
+    /// checkpoints (e.g. with --resume), rather than running every cell from the start. run-cell always keeps them.
+    /// </summary>
+    bool KeepsFinishedCells(ParseResult parse);
+
+    /// <summary>
     /// Validates the options and builds the plan. Any work that fixes what the cells run (e.g. measuring a learning
     /// rate at initialisation) happens here, once, and its result goes into the cells' configurations or the plan's
     /// settings. Nothing is written.
@@ -36,6 +42,12 @@ public interface ICellExperiment
     /// finish (the cell is then recorded as failed).
     /// </summary>
     void RunCell(CellContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks a cell whose record says finished before it is read back instead of run: returns what is wrong with its
+    /// files (the cell then runs again), or null when they can be trusted.
+    /// </summary>
+    string? VerifyFinished(CellContext context);
 
     /// <summary>Writes the report into <paramref name="directory"/> from the cells, which are all finished.</summary>
     /// <exception cref="InvalidDataException">A cell's files do not hold what they should; the message names the file.</exception>

@@ -35,6 +35,13 @@ public sealed class SmokeExperiment : ICellExperiment
     public string OutputFolder(ParseResult parse) => Infrastructure.OutputFolder.Check(parse.GetValue(_output) ?? Path.Combine("runs", "smoke"));
 
     /// <inheritdoc />
+    public bool KeepsFinishedCells(ParseResult parse) => true;
+
+    /// <inheritdoc />
+    public string? VerifyFinished(CellContext context) =>
+        File.Exists(Path.Combine(context.Folder, "result.json")) ? null : $"{Path.Combine(context.Folder, "result.json")} is missing";
+
+    /// <inheritdoc />
     public CellPlan Plan(ParseResult parse, CancellationToken cancellationToken)
     {
         int cells = parse.GetValue(_cells) ?? 4;

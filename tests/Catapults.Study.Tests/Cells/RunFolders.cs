@@ -34,11 +34,16 @@ internal static partial class RunFolders
             return Convert.ToHexString(bytes);
         string text = System.Text.Encoding.UTF8.GetString(bytes);
         text = WallSeconds().Replace(text, "$1<wall>");
-        return Seconds().Replace(text, "<wall> s");
+        text = Seconds().Replace(text, "<wall> s");
+        // Reports end their per-run tables with the wall time in seconds (one decimal).
+        return file.EndsWith(".md", StringComparison.Ordinal) ? WallColumn().Replace(text, "| <wall> |") : text;
     }
 
     [GeneratedRegex(@"(""wall\w*"":\s*)[-0-9.eE+]+")]
     private static partial Regex WallSeconds();
+
+    [GeneratedRegex(@"\| [0-9]+\.[0-9] \|$", RegexOptions.Multiline)]
+    private static partial Regex WallColumn();
 
     [GeneratedRegex(@"\b[0-9]+(\.[0-9]+)? s\b")]
     private static partial Regex Seconds();

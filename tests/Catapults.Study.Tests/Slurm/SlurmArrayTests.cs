@@ -98,6 +98,77 @@ public sealed partial class SlurmArrayTests
         Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Is.EqualTo(File.ReadAllText(Path.Combine(_root, "kill-local", "report.md"))));
     }
 
+    /// <summary>
+    /// The issue's test: the --quick batch sweep planned with --emit slurm, submitted through submit.sh as an array of
+    /// eight tasks and merged by the dependent merge job, equals the plain local command byte for byte (one libtorch
+    /// thread; wall times aside): plan.json, every cell's files, the report and its figures.
+    /// </summary>
+    [Test]
+    public void QuickBatchSweepArrayEqualsALocalRunByteForByte()
+    {
+        string local = Path.Combine(_root, "bs-local");
+        var plain = StudyCli.Run("batch-sweep", "--quick", "--threads", "1", "--out", local);
+        Assert.That(plain.ExitCode, Is.EqualTo(0), plain.Error);
+
+        string dir = Path.Combine(_root, "bs-slurm");
+        var watch = Stopwatch.StartNew();
+        var plan = StudyCli.Run("plan", "batch-sweep", "--quick", "--threads", "1", "--out", dir, "--emit", "slurm", "--memory-gb", "1", "--time-limit", "00:20:00");
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.Error);
+        var (cells, merge) = Submit(dir);
+        Cluster.WaitUntilDone(new[] { cells, merge }, TimeSpan.FromMinutes(8));
+        TestContext.Progress.WriteLine($"Slurm: quick batch-sweep planned, 8 array tasks and the merge job in {watch.Elapsed.TotalSeconds:F1} s");
+        Assert.That(Cluster.States(cells), Has.Count.EqualTo(8).And.All.EqualTo("COMPLETED"),
+            string.Join("\n", Directory.GetFiles(Path.Combine(dir, "logs")).Select(f => f + ":\n" + File.ReadAllText(f))) + Cluster.Logs());
+        Assert.That(Cluster.States(merge), Is.EqualTo(new[] { "COMPLETED" }), string.Join("\n", Directory.GetFiles(Path.Combine(dir, "logs"), "merge-*").Select(File.ReadAllText)));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Does.Contain("| GD (500) |"));
+        RunFolders.AssertSame(local, dir);
+    }
+
+    /// <summary>A batch-sweep task killed (SIGKILL) after a checkpoint and resubmitted by index ends with the files of an uninterrupted run.</summary>
+    [Test]
+    public void KilledBatchSweepTaskResubmittedEndsIdentical()
+    {
+        string[] options = { "--quick", "--threads", "1", "--checkpoint-every", "10" };
+        const int Index = 7;   // b5-seed1, the longest cell (about 2000 steps)
+        string whole = Path.Combine(_root, "bs-whole");
+        Assert.That(StudyCli.Run(new[] { "plan", "batch-sweep", "--out", whole }.Concat(options).ToArray()).ExitCode, Is.EqualTo(0));
+        var uninterrupted = StudyCli.Run("run-cell", "--plan", whole, "--index", Index.ToString());
+        Assert.That(uninterrupted.ExitCode, Is.EqualTo(0), uninterrupted.Error);
+
+        string dir = Path.Combine(_root, "bs-killed");
+        Assert.That(StudyCli.Run(new[] { "plan", "batch-sweep", "--out", dir, "--emit", "slurm", "--memory-gb", "1", "--time-limit", "00:20:00" }.Concat(options).ToArray()).ExitCode, Is.EqualTo(0));
+        string cell = Path.Combine(dir, "runs", "b5-seed1");
+        var (cells, merge) = Submit(dir, Index.ToString());
+        var watch = Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(cell, "checkpoint", "state.json")) && watch.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(50);
+        Assert.That(File.Exists(Path.Combine(cell, "checkpoint", "state.json")), "the task checkpointed. " + Cluster.Logs());
+        Cluster.Run("scancel", "--signal=KILL", "--full", $"{cells}_{Index}");
+        Cluster.WaitUntilDone(new[] { cells }, TimeSpan.FromMinutes(2));
+        Cluster.Run("scancel", merge);
+        Assert.That(File.Exists(Path.Combine(cell, "summary.json")), Is.False, "killed before it finished");
+        Assert.That(File.Exists(Path.Combine(cell, "cell.json")), Is.False, "a killed cell has no record");
+
+        var (retry, retryMerge) = Submit(dir, Index.ToString());
+        Cluster.WaitUntilDone(new[] { retry, retryMerge }, TimeSpan.FromMinutes(3));
+        Assert.That(Cluster.States(retry), Is.EqualTo(new[] { "COMPLETED" }), File.ReadAllText(Path.Combine(dir, "logs", $"cell-{Index}.log")));
+        // The merge ran and named the cells that were never submitted.
+        Assert.That(Cluster.States(retryMerge), Is.EqualTo(new[] { "FAILED" }));
+        Assert.That(string.Join("", Directory.GetFiles(Path.Combine(dir, "logs"), "merge-*").Select(File.ReadAllText)), Does.Contain("missing 0-6"));
+
+        var resumed = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cell, "summary.json")))!.AsObject();
+        Assert.That((int?)resumed["resumedFromStep"], Is.GreaterThan(0), "the resubmitted task continued from the checkpoint");
+        string reference = Path.Combine(whole, "runs", "b5-seed1");
+        foreach (var file in RunFolders.Files(reference).Where(f => f != "summary.json"))
+            Assert.That(File.ReadAllBytes(Path.Combine(cell, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(reference, file))), file);
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(reference, "summary.json")))!.AsObject();
+        foreach (var field in new[] { "wallSeconds", "resumedFromStep" })
+        {
+            resumed.Remove(field);
+            expected.Remove(field);
+        }
+        Assert.That(resumed.ToJsonString(), Is.EqualTo(expected.ToJsonString()), "summary.json apart from the wall time and the resume step");
+    }
+
     [GeneratedRegex(@"submitted cells as job (\d+) and the merge as job (\d+)")]
     private static partial Regex Submitted();
 }
