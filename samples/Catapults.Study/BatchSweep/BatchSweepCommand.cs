@@ -15,9 +15,8 @@ namespace Catapults.Study.BatchSweep;
 /// catapults and compares AGOP alignment with the true AGOP against test loss. One cell per batch size and seed; the
 /// plan measures the learning rate once, at initialisation, and every cell carries it.
 /// </summary>
-public sealed class BatchSweepCommand : ICellExperiment
+public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
 {
-    private readonly CommonOptions _common = new();
     private readonly Option<string?> _batches = new("--batch-sizes") { Description = "Comma-separated batch sizes; gd = n (default gd,50,10,5)." };
     private readonly Option<double?> _fraction = new("--rate-fraction") { Description = "η = fraction × η_crit(GD at init), the first wave's rule (default: the critical-rate rule, see the report)." };
     private readonly Option<double?> _rate = new("--learning-rate") { Description = "Fixed η (overrides both rules)." };
@@ -36,10 +35,10 @@ public sealed class BatchSweepCommand : ICellExperiment
     public sealed record PlanSettings(BatchSweepSettings Settings, DataSettings Data, NetworkDescription Network, LearningRateChoice Rate);
 
     /// <inheritdoc />
-    public string Name => "batch-sweep";
+    public override string Name => "batch-sweep";
 
     /// <inheritdoc />
-    public string Description => "GD and SGD of several batch sizes at one η < η_crit(GD): catapults, AGOP alignment, test loss (the default).";
+    public override string Description => "GD and SGD of several batch sizes at one η < η_crit(GD): catapults, AGOP alignment, test loss (the default).";
 
     /// <summary>The sub-command.</summary>
     public static Command Create() => CellCommands.Experiment(new BatchSweepCommand());
@@ -48,22 +47,15 @@ public sealed class BatchSweepCommand : ICellExperiment
     public static void Configure(Command command) => CellCommands.ConfigureExperiment(command, new BatchSweepCommand());
 
     /// <inheritdoc />
-    public void AddOptions(Command command)
+    protected override void AddExperimentOptions(Command command)
     {
-        _common.AddTo(command);
         foreach (Option o in new Option[] { _batches, _fraction, _rate, _epochs, _gdSteps, _steps, _target, _record, _probe }) command.Options.Add(o);
     }
 
     /// <inheritdoc />
-    public string OutputFolder(ParseResult parse) => _common.OutputFor(parse, "batch-sweep");
-
-    /// <inheritdoc />
-    public bool KeepsFinishedCells(ParseResult parse) => parse.GetValue(_common.Resume);
-
-    /// <inheritdoc />
-    public CellPlan Plan(ParseResult parse, CancellationToken ct)
+    public override CellPlan Plan(ParseResult parse, CancellationToken ct)
     {
-        bool quick = parse.GetValue(_common.Quick);
+        bool quick = parse.GetValue(Common.Quick);
         var preset = quick ? BatchSweepSettings.Quick : BatchSweepSettings.Default;
         var settings = preset with
         {
@@ -74,7 +66,7 @@ public sealed class BatchSweepCommand : ICellExperiment
             MaxSteps = parse.GetValue(_steps) ?? preset.MaxSteps,
             TargetLoss = parse.GetValue(_target) ?? preset.TargetLoss,
             RecordEvery = parse.GetValue(_record) ?? preset.RecordEvery,
-            Seeds = _common.SeedCount(parse, preset.Seeds),
+            Seeds = Common.SeedCount(parse, preset.Seeds),
         };
         if (settings.RateFraction is double f) Cli.PositiveRate(f, "--rate-fraction");
         if (parse.GetValue(_rate) is double fixedRate) Cli.PositiveRate(fixedRate, "--learning-rate");
@@ -83,13 +75,13 @@ public sealed class BatchSweepCommand : ICellExperiment
         if (settings.MaxSteps is < 1) throw new ConfigurationException($"--max-steps must be at least 1, got {settings.MaxSteps}.");
         if (!(settings.TargetLoss >= 0)) throw new ConfigurationException($"--target-loss must be non-negative, got {settings.TargetLoss}.");
         if (settings.RecordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {settings.RecordEvery}.");
-        settings = settings with { CheckpointEvery = _common.CheckpointEveryFor(parse, settings.RecordEvery, preset.CheckpointEvery) };
-        var dataSettings = _common.DataSettings(parse, settings.TrainCount, settings.TestCount);
+        settings = settings with { CheckpointEvery = Common.CheckpointEveryFor(parse, settings.RecordEvery, preset.CheckpointEvery) };
+        var dataSettings = Common.DataSettings(parse, settings.TrainCount, settings.TestCount);
         foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
         settings = settings with { ProbeCount = parse.GetValue(_probe) ?? preset.ProbeCount };
         if (settings.ProbeCount < 1) throw new ConfigurationException($"--probe-size must be at least 1, got {settings.ProbeCount}.");
-        int? threads = _common.ConfigureThreads(parse);
-        var network = _common.NetworkFor(parse, settings.Width, settings.UseBias);
+        int? threads = Common.ConfigureThreads(parse);
+        var network = Common.NetworkFor(parse, settings.Width, settings.UseBias);
         return Plan(settings, dataSettings, network, parse.GetValue(_rate), threads);
     }
 
@@ -144,26 +136,22 @@ public sealed class BatchSweepCommand : ICellExperiment
     }
 
     /// <inheritdoc />
-    public void RunCell(CellContext context, CancellationToken ct)
+    protected override RunOutcome Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
     {
-        var config = CellPlan.ConfigurationOf<RunConfig>(context.Cell);
-        using var data = StudyData.Load(config.Data);
         using var probe = data.Train.Subset(config.ProbeIndices, "probe");
-        var r = RunExecutor.Run(config, data, context.Folder, resume: true,
-            new RunHooks { Probes = new IStepProbe[] { new CriticalRateProbe(probe.Features) }, SharpnessColumn = "lambda_max", Progress = context.Progress }, ct);
-        Console.WriteLine($"{config.Label}: {r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults of {r.Summary.Spikes} spikes, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)");
+        return RunExecutor.Run(config, data, folder, resume: true,
+            new RunHooks { Probes = new IStepProbe[] { new CriticalRateProbe(probe.Features) }, SharpnessColumn = "lambda_max", Progress = progress }, ct);
     }
 
     /// <inheritdoc />
-    public string? VerifyFinished(CellContext context) => RunDirectory.VerifyFinished(context.Folder);
+    protected override string Describe(RunOutcome r) =>
+        $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults of {r.Summary.Spikes} spikes, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)";
 
     /// <inheritdoc />
-    public void Merge(CellPlan plan, string directory, CancellationToken ct)
+    protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<RunOutcome> results)
     {
         var s = plan.SettingsAs<PlanSettings>();
-        using var data = StudyData.Load(s.Data);
-        var runs = plan.Cells.Select(c => RunDirectory.Read(CellPlan.CellFolder(directory, c))).ToList();
-        BatchSweepReport.Write(directory, s.Settings, data, s.Network, s.Rate, runs);
+        BatchSweepReport.Write(directory, s.Settings, data, s.Network, s.Rate, results);
     }
 
     private static RunConfig Config(BatchSweepSettings s, DataSettings data, NetworkDescription network, double eta, int batch, int n, int seed, IReadOnlyList<long> probe, int? threads) => new()
