@@ -16,7 +16,9 @@ root.Subcommands.Add(Catapults.Study.FeatureStrength.FeatureStrengthCommand.Crea
 root.Subcommands.Add(Catapults.Study.DominantSubspace.DominantSubspaceCommand.Create());
 // The cell unit: every experiment in the catalog can be planned, run cell by cell (here, on Slurm, on Kubernetes) and merged.
 var cells = new CellCatalog(() => new BatchSweepCommand(), () => new Catapults.Study.GdCatapults.GdCatapultsCommand(),
-    () => new Catapults.Study.SgdSpikes.SgdSpikesCommand(), () => new Catapults.Study.OptimizerComparison.OptimizersCommand(), () => new SmokeExperiment());
+    () => new Catapults.Study.SgdSpikes.SgdSpikesCommand(), () => new Catapults.Study.OptimizerComparison.OptimizersCommand(),
+    () => new Catapults.Study.DominantSubspace.DominantSubspaceCommand(), () => new Catapults.Study.FeatureStrength.FeatureStrengthCommand(),
+    () => new SmokeExperiment());
 root.Subcommands.Add(CellCommands.Experiment(new SmokeExperiment()));
 root.Subcommands.Add(CellCommands.Plan(cells));
 root.Subcommands.Add(CellCommands.RunCell(cells));
