@@ -23,7 +23,7 @@ internal static class GammaScan
         options.Gammas = new[] { settings.Gammas()[gammaIndex] };
         var store = SweepStore.Open(folder, settings.Manifest());
         var executor = new InProcessCellExecutor((cell, ct) => FeatureStrengthCellRunner.Run(settings.CellSpec(cell.Gamma, cell.LearningRate), cell, ct));
-        var result = FeatureStrengthSweep.RunAsync(options, executor, store, progress, cancellationToken).GetAwaiter().GetResult();
+        var result = RateScanSweep.RunAsync(options, executor, store, progress, cancellationToken).GetAwaiter().GetResult();
         // The scan ran as a sweep of one γ; its results take their place in the full grid here.
         var cells = result.Cells.Select(r => r with { Cell = r.Cell with { GammaIndex = gammaIndex } }).ToList();
         AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(cells, SweepJson.Compact));
