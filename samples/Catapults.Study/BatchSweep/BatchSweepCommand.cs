@@ -5,7 +5,6 @@ using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
-using Spectre.Console;
 
 namespace Catapults.Study.BatchSweep;
 
