@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Catapults.Study.BatchSweep;
+using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
 
 // The study CLI: one sub-command per experiment of "Catapults in SGD" (Zhu, Liu, Radhakrishnan, Belkin). With no
@@ -13,6 +14,15 @@ root.Subcommands.Add(Catapults.Study.SgdSpikes.SgdSpikesCommand.Create());
 root.Subcommands.Add(Catapults.Study.OptimizerComparison.OptimizersCommand.Create());
 root.Subcommands.Add(Catapults.Study.FeatureStrength.FeatureStrengthCommand.Create());
 root.Subcommands.Add(Catapults.Study.DominantSubspace.DominantSubspaceCommand.Create());
+// The cell unit: every experiment in the catalog can be planned, run cell by cell (here, on Slurm, on Kubernetes) and merged.
+var cells = new CellCatalog(() => new BatchSweepCommand(), () => new Catapults.Study.GdCatapults.GdCatapultsCommand(),
+    () => new Catapults.Study.SgdSpikes.SgdSpikesCommand(), () => new Catapults.Study.OptimizerComparison.OptimizersCommand(),
+    () => new Catapults.Study.DominantSubspace.DominantSubspaceCommand(), () => new Catapults.Study.FeatureStrength.FeatureStrengthCommand(),
+    () => new SmokeExperiment());
+root.Subcommands.Add(CellCommands.Experiment(new SmokeExperiment()));
+root.Subcommands.Add(CellCommands.Plan(cells));
+root.Subcommands.Add(CellCommands.RunCell(cells));
+root.Subcommands.Add(CellCommands.Merge(cells));
 InvariantNumbers.Apply(root);
 
 var parse = root.Parse(args);

@@ -49,7 +49,7 @@ public sealed class HostileInputTests
     [TestCase(new[] { "--rate-fraction", "Infinity" }, "--rate-fraction", TestName = "An infinite rate fraction")]
     [TestCase(new[] { "gd-catapults", "--phase-steps", "2147483647" }, "--phase-steps", TestName = "A step budget beyond int")]
     [TestCase(new[] { "--dataset", "cifar10", "--data-root", "/etc/hostname" }, "/etc/hostname", TestName = "A data root that is a file")]
-    [TestCase(new[] { "feature-strength", "--quick", "--parallel", "100000" }, "--parallel", TestName = "More cell processes than cores")]
+    [TestCase(new[] { "feature-strength", "--quick", "--jobs", "100000" }, "--jobs", TestName = "More cell processes than any machine runs")]
     [TestCase(new[] { "feature-strength", "--quick", "--width", "2147483647" }, "--width", TestName = "feature-strength width beyond memory")]
     [TestCase(new[] { "feature-strength", "--gamma-min", "1e-300", "--gamma-max", "1e300", "--gammas-per-decade", "1000000" }, "--gammas-per-decade", TestName = "A γ grid beyond any budget")]
     [TestCase(new[] { "feature-strength", "--gamma-max", "Infinity" }, "--gamma-max", TestName = "An infinite γ")]

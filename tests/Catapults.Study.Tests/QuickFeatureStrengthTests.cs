@@ -41,7 +41,7 @@ public sealed class QuickFeatureStrengthTests
             {
                 Assert.That(report, Does.Match($@"\n\| {depth} \| \d+ \| [^|]+ \| {(2.0 / depth).ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} \|"),
                     $"the slope row of depth {depth}");
-                Assert.That(Directory.Exists(Path.Combine(_output, $"depth-{depth}", "cells")), Is.True, $"depth {depth}'s sweep directory");
+                Assert.That(Directory.Exists(Path.Combine(_output, "runs", $"depth-{depth}-g00", "cells")), Is.True, $"depth {depth}'s first γ scan, a cell");
                 Assert.That(File.Exists(Path.Combine(_output, $"depth-{depth}", "report.md")), Is.True);
             }
             foreach (string figure in new[] { "plateau.png", "staircase.png", "rescaled-time.png", "best-loss.png" })
@@ -70,7 +70,7 @@ public sealed class QuickFeatureStrengthTests
     {
         var (code, stdout, _) = StudyCli.Run("feature-strength", "--quick", "--out", _output);
         Assert.That(code, Is.EqualTo(0));
-        Assert.That(stdout, Does.Not.Contain(" run, 0 reused").And.Contains("(0 run, "));
+        Assert.That(stdout, Does.Contain("17 of 17 cells finished before; read back, not rerun."));
     }
 
     [TestCase("1,2")]

@@ -3,74 +3,85 @@ using System.CommandLine;
 using System.Globalization;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
+using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
-using Spectre.Console;
 
 namespace Catapults.Study.BatchSweep;
 
 /// <summary>
 /// The <c>batch-sweep</c> experiment (the default command): the same task and learning rate (below the full-batch
 /// critical rate) trained with full-batch GD and mini-batch SGD of several batch sizes over several seeds; counts
-/// catapults and compares AGOP alignment with the true AGOP against test loss.
+/// catapults and compares AGOP alignment with the true AGOP against test loss. One cell per batch size and seed; the
+/// plan measures the learning rate once, at initialisation, and every cell carries it.
 /// </summary>
-public static class BatchSweepCommand
+public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
 {
+    private readonly Option<string?> _batches = new("--batch-sizes") { Description = "Comma-separated batch sizes; gd = n (default gd,50,10,5)." };
+    private readonly Option<double?> _fraction = new("--rate-fraction") { Description = "η = fraction × η_crit(GD at init), the first wave's rule (default: the critical-rate rule, see the report)." };
+    private readonly Option<double?> _rate = new("--learning-rate") { Description = "Fixed η (overrides both rules)." };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Budget of each mini-batch run in epochs (default 100; quick 30)." };
+    private readonly Option<int?> _gdSteps = new("--gd-steps") { Description = "Step budget of full-batch GD, which trains to --target-loss (default 10000; quick 600)." };
+    private readonly Option<int?> _steps = new("--max-steps") { Description = "Cap on the steps of every run (default: none)." };
+    private readonly Option<double?> _target = new("--target-loss") { Description = "Convergence: stop at this full training loss (default 1e-3)." };
+    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between rows of steps.csv: full losses and λ_max of the probe set (default 10)." };
+    private readonly Option<int?> _probe = new("--probe-size") { Description = "Samples in the probe set whose NTK λ_max is recorded (default 256; quick 128); a larger value than n takes the whole training set." };
+
+    /// <summary>What the merge needs beyond the cells: the options as resolved, and the measured learning rate.</summary>
+    /// <param name="Settings">The sweep's settings.</param>
+    /// <param name="Data">The data.</param>
+    /// <param name="Network">The network.</param>
+    /// <param name="Rate">The learning rate and the critical rates it was placed by.</param>
+    public sealed record PlanSettings(BatchSweepSettings Settings, DataSettings Data, NetworkDescription Network, LearningRateChoice Rate);
+
+    /// <inheritdoc />
+    public override string Name => "batch-sweep";
+
+    /// <inheritdoc />
+    public override string Description => "GD and SGD of several batch sizes at one η < η_crit(GD): catapults, AGOP alignment, test loss (the default).";
+
     /// <summary>The sub-command.</summary>
-    public static Command Create()
-    {
-        var command = new Command("batch-sweep", "GD and SGD of several batch sizes at one η < η_crit(GD): catapults, AGOP alignment, test loss (the default).");
-        Configure(command);
-        return command;
-    }
+    public static Command Create() => CellCommands.Experiment(new BatchSweepCommand());
 
     /// <summary>Adds the options and action to <paramref name="command"/> (also used for the root command, which runs the sweep by default).</summary>
-    public static void Configure(Command command)
-    {
-        var common = new CommonOptions();
-        common.AddTo(command);
-        var batches = new Option<string?>("--batch-sizes") { Description = "Comma-separated batch sizes; gd = n (default gd,50,10,5)." };
-        var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit(GD at init), the first wave's rule (default: the critical-rate rule, see the report)." };
-        var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides both rules)." };
-        var epochs = new Option<int?>("--epochs") { Description = "Budget of each mini-batch run in epochs (default 100; quick 30)." };
-        var gdSteps = new Option<int?>("--gd-steps") { Description = "Step budget of full-batch GD, which trains to --target-loss (default 10000; quick 600)." };
-        var steps = new Option<int?>("--max-steps") { Description = "Cap on the steps of every run (default: none)." };
-        var target = new Option<double?>("--target-loss") { Description = "Convergence: stop at this full training loss (default 1e-3)." };
-        var record = new Option<int?>("--record-every") { Description = "Steps between rows of steps.csv: full losses and λ_max of the probe set (default 10)." };
-        var probe = new Option<int?>("--probe-size") { Description = "Samples in the probe set whose NTK λ_max is recorded (default 256; quick 128); a larger value than n takes the whole training set." };
-        foreach (Option o in new Option[] { batches, fraction, rate, epochs, gdSteps, steps, target, record, probe }) command.Options.Add(o);
+    public static void Configure(Command command) => CellCommands.ConfigureExperiment(command, new BatchSweepCommand());
 
-        command.SetAction(Cli.Guard((parse, ct) =>
+    /// <inheritdoc />
+    protected override void AddExperimentOptions(Command command)
+    {
+        foreach (Option o in new Option[] { _batches, _fraction, _rate, _epochs, _gdSteps, _steps, _target, _record, _probe }) command.Options.Add(o);
+    }
+
+    /// <inheritdoc />
+    public override CellPlan Plan(ParseResult parse, CancellationToken ct)
+    {
+        bool quick = parse.GetValue(Common.Quick);
+        var preset = quick ? BatchSweepSettings.Quick : BatchSweepSettings.Default;
+        var settings = preset with
         {
-            bool quick = parse.GetValue(common.Quick);
-            var preset = quick ? BatchSweepSettings.Quick : BatchSweepSettings.Default;
-            var settings = preset with
-            {
-                BatchSizes = ParseBatchSizes(parse.GetValue(batches)) ?? preset.BatchSizes,
-                RateFraction = parse.GetValue(fraction) ?? preset.RateFraction,
-                Epochs = parse.GetValue(epochs) ?? preset.Epochs,
-                GdMaxSteps = parse.GetValue(gdSteps) ?? preset.GdMaxSteps,
-                MaxSteps = parse.GetValue(steps) ?? preset.MaxSteps,
-                TargetLoss = parse.GetValue(target) ?? preset.TargetLoss,
-                RecordEvery = parse.GetValue(record) ?? preset.RecordEvery,
-                Seeds = common.SeedCount(parse, preset.Seeds),
-            };
-            if (settings.RateFraction is double f) Cli.PositiveRate(f, "--rate-fraction");
-            if (parse.GetValue(rate) is double fixedRate) Cli.PositiveRate(fixedRate, "--learning-rate");
-            if (settings.Epochs < 1) throw new ConfigurationException($"--epochs must be at least 1, got {settings.Epochs}.");
-            if (settings.GdMaxSteps < 1) throw new ConfigurationException($"--gd-steps must be at least 1, got {settings.GdMaxSteps}.");
-            if (settings.MaxSteps is < 1) throw new ConfigurationException($"--max-steps must be at least 1, got {settings.MaxSteps}.");
-            if (!(settings.TargetLoss >= 0)) throw new ConfigurationException($"--target-loss must be non-negative, got {settings.TargetLoss}.");
-            if (settings.RecordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {settings.RecordEvery}.");
-            settings = settings with { CheckpointEvery = common.CheckpointEveryFor(parse, settings.RecordEvery, preset.CheckpointEvery) };
-            var dataSettings = common.DataSettings(parse, settings.TrainCount, settings.TestCount);
-            foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
-            settings = settings with { ProbeCount = parse.GetValue(probe) ?? preset.ProbeCount };
-            if (settings.ProbeCount < 1) throw new ConfigurationException($"--probe-size must be at least 1, got {settings.ProbeCount}.");
-            int? threads = common.ConfigureThreads(parse);
-            string output = common.OutputFor(parse, "batch-sweep");
-            var network = common.NetworkFor(parse, settings.Width, settings.UseBias);
-            return Run(settings, dataSettings, network, parse.GetValue(rate), output, parse.GetValue(common.Resume), threads, ct);
-        }));
+            BatchSizes = ParseBatchSizes(parse.GetValue(_batches)) ?? preset.BatchSizes,
+            RateFraction = parse.GetValue(_fraction) ?? preset.RateFraction,
+            Epochs = parse.GetValue(_epochs) ?? preset.Epochs,
+            GdMaxSteps = parse.GetValue(_gdSteps) ?? preset.GdMaxSteps,
+            MaxSteps = parse.GetValue(_steps) ?? preset.MaxSteps,
+            TargetLoss = parse.GetValue(_target) ?? preset.TargetLoss,
+            RecordEvery = parse.GetValue(_record) ?? preset.RecordEvery,
+            Seeds = Common.SeedCount(parse, preset.Seeds),
+        };
+        if (settings.RateFraction is double f) Cli.PositiveRate(f, "--rate-fraction");
+        if (parse.GetValue(_rate) is double fixedRate) Cli.PositiveRate(fixedRate, "--learning-rate");
+        if (settings.Epochs < 1) throw new ConfigurationException($"--epochs must be at least 1, got {settings.Epochs}.");
+        if (settings.GdMaxSteps < 1) throw new ConfigurationException($"--gd-steps must be at least 1, got {settings.GdMaxSteps}.");
+        if (settings.MaxSteps is < 1) throw new ConfigurationException($"--max-steps must be at least 1, got {settings.MaxSteps}.");
+        if (!(settings.TargetLoss >= 0)) throw new ConfigurationException($"--target-loss must be non-negative, got {settings.TargetLoss}.");
+        if (settings.RecordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {settings.RecordEvery}.");
+        settings = settings with { CheckpointEvery = Common.CheckpointEveryFor(parse, settings.RecordEvery, preset.CheckpointEvery) };
+        var dataSettings = Common.DataSettings(parse, settings.TrainCount, settings.TestCount);
+        foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
+        settings = settings with { ProbeCount = parse.GetValue(_probe) ?? preset.ProbeCount };
+        if (settings.ProbeCount < 1) throw new ConfigurationException($"--probe-size must be at least 1, got {settings.ProbeCount}.");
+        int? threads = Common.ConfigureThreads(parse);
+        var network = Common.NetworkFor(parse, settings.Width, settings.UseBias);
+        return Plan(settings, dataSettings, network, parse.GetValue(_rate), threads);
     }
 
     private static IReadOnlyList<int>? ParseBatchSizes(string? text)
@@ -87,9 +98,11 @@ public static class BatchSweepCommand
         return sizes;
     }
 
-    /// <summary>Runs the sweep and writes its report; returns the exit code.</summary>
-    public static int Run(BatchSweepSettings settings, DataSettings dataSettings, NetworkDescription network, double? fixedRate,
-        string output, bool resume, int? threads, CancellationToken ct)
+    /// <summary>
+    /// The plan: every run (batch size × seed) checked against the data as loaded, the one η measured at
+    /// initialisation (seed 0) and written into every cell's configuration.
+    /// </summary>
+    public static CellPlan Plan(BatchSweepSettings settings, DataSettings dataSettings, NetworkDescription network, double? fixedRate, int? threads)
     {
         using var data = StudyData.Load(dataSettings);
         int n = data.Train.Count;
@@ -102,7 +115,6 @@ public static class BatchSweepCommand
         var batchSizes = plan.Select(c => c.BatchSize).Distinct().OrderByDescending(b => b).ToList();
         if (fixedRate is null && settings.RateFraction is null && batchSizes.All(b => b >= n))
             throw new ConfigurationException($"--batch-sizes has no mini-batch size below n = {n}, so the critical-rate rule has no batches to place η above; give --rate-fraction or --learning-rate.");
-        Directory.CreateDirectory(output);
 
         // One η for every run, placed by the critical rates of the seed-0 network at initialisation.
         LearningRateChoice rate;
@@ -118,19 +130,27 @@ public static class BatchSweepCommand
         foreach (var s in rate.Surveys.Where(s => s.BatchSize < n))
             Console.WriteLine($"  b = {s.BatchSize}: batch η_crit median {s.Median:G4}, 5th percentile {s.Percentile5:G4}; η above it for {s.ShareBelow(rate.LearningRate):P0} of the first epoch's batches");
 
-        var configs = plan.OrderByDescending(c => c.BatchSize).ThenBy(c => c.Seed).Select(c => c.WithLearningRate(rate.LearningRate)).ToList();
-        var runs = StudyProgress.Run(configs.Select(c => new StudyProgress.Item(c.Label, c.MaxSteps)).ToList(),
-            (i, progress) =>
-            {
-                var config = configs[i];
-                using var probe = data.Train.Subset(config.ProbeIndices, "probe");
-                return RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), resume,
-                    new RunHooks { Probes = new IStepProbe[] { new CriticalRateProbe(probe.Features) }, SharpnessColumn = "lambda_max", Progress = progress }, ct);
-            },
-            r => $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults of {r.Summary.Spikes} spikes, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)");
+        var configs = plan.OrderByDescending(c => c.BatchSize).ThenBy(c => c.Seed).Select(c => c.WithLearningRate(rate.LearningRate));
+        return CellPlan.Create("batch-sweep", threads, new PlanSettings(settings, dataSettings, network, rate), configs.Select(c => (c.Label, c)));
+    }
 
-        BatchSweepReport.Write(output, settings, data, network, rate, runs);
-        return 0;
+    /// <inheritdoc />
+    protected override RunOutcome Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
+    {
+        using var probe = data.Train.Subset(config.ProbeIndices, "probe");
+        return RunExecutor.Run(config, data, folder, resume: true,
+            new RunHooks { Probes = new IStepProbe[] { new CriticalRateProbe(probe.Features) }, SharpnessColumn = "lambda_max", Progress = progress }, ct);
+    }
+
+    /// <inheritdoc />
+    protected override string Describe(RunOutcome r) =>
+        $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults of {r.Summary.Spikes} spikes, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3} ({r.Summary.WallSeconds:F1} s)";
+
+    /// <inheritdoc />
+    protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<RunOutcome> results)
+    {
+        var s = plan.SettingsAs<PlanSettings>();
+        BatchSweepReport.Write(directory, s.Settings, data, s.Network, s.Rate, results);
     }
 
     private static RunConfig Config(BatchSweepSettings s, DataSettings data, NetworkDescription network, double eta, int batch, int n, int seed, IReadOnlyList<long> probe, int? threads) => new()

@@ -4,6 +4,8 @@ using System.Text;
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Runtime;
+using System.Text.Json;
+using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.DominantSubspace;
@@ -13,7 +15,7 @@ namespace Catapults.Study.DominantSubspace;
 /// projected onto the top-k Hessian eigenspace) and Bulk-SGD (that component removed); loss curves, χ_k, sharpness
 /// and a report saying whether Dom-SGD stalls while Bulk-SGD keeps pace with SGD.
 /// </summary>
-public static class DominantSubspaceCommand
+public sealed class DominantSubspaceCommand : ICellExperiment
 {
     /// <summary>
     /// The verdict's tolerance, fixed before any run: "within a few percent" is read as 5 %. Dom stalls when its late
@@ -22,80 +24,143 @@ public static class DominantSubspaceCommand
     /// </summary>
     public const double Tolerance = 0.05;
 
-    /// <summary>Builds the command.</summary>
-    public static Command Create()
-    {
-        var quick = new Option<bool>("--quick") { Description = "Small preset: 128 samples, width 32, 60 + 60 steps." };
-        var output = new Option<string?>("--out") { Description = "Output directory (default runs/dominant-subspace[-quick])." };
-        var dataset = new Option<string?>("--dataset") { Description = "Image dataset instead of the synthetic task: cifar10 or svhn (needs --data-root or CATAPULTS_DATA)." };
-        dataset.AcceptOnlyFromAmong("cifar10", "svhn");
-        var dataRoot = new Option<string?>("--data-root") { Description = "Folder holding the downloaded datasets (default: CATAPULTS_DATA)." };
-        var classes = new Option<int?>("--classes") { Description = "Classes = outputs (default 4)." };
-        var samples = new Option<int?>("--samples") { Description = "Synthetic samples, or images per class for --dataset (default 256)." };
-        var dimension = new Option<int?>("--input-dimension") { Description = "Synthetic input dimension (default 16)." };
-        var width = new Option<int?>("--width") { Description = "Hidden width of the two hidden layers (default 64)." };
-        var rate = new Option<double?>("--learning-rate") { Description = "Learning rate η (default 0.5)." };
-        var batch = new Option<int?>("--batch-size") { Description = "Mini-batch size (default 16; 0 = full-batch gradient descent)." };
-        var warmUp = new Option<int?>("--warm-up-steps") { Description = "SGD steps before the switch (default 200)." };
-        var steps = new Option<int?>("--steps") { Description = "Steps of each arm after the switch (default 200)." };
-        var rank = new Option<int?>("--rank") { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
-        var refresh = new Option<int?>("--refresh-every") { Description = "Recompute the eigenspace every T steps (default 5)." };
-        var record = new Option<int?>("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
-        var hessianSamples = new Option<int?>("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
-        var seed = new Option<long?>("--seed") { Description = "First seed (default 0)." };
-        var seeds = new Option<int?>("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 3; quick 1)." };
-        var eos = new Option<bool>("--eos") { Description = "The edge-of-stability regime: full-batch GD, standard parameterisation, η = 1.9 / λ_max at init, 600 + 300 steps." };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
-        var sam = new Option<double?>("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
+    private readonly Option<bool> _quick = new("--quick") { Description = "Small preset: 128 samples, width 32, 60 + 60 steps." };
+    private readonly Option<string?> _output = new("--out") { Description = "Output directory (default runs/dominant-subspace[-quick])." };
+    private readonly Option<string?> _dataset = new("--dataset") { Description = "Image dataset instead of the synthetic task: cifar10 or svhn (needs --data-root or CATAPULTS_DATA)." };
+    private readonly Option<string?> _dataRoot = new("--data-root") { Description = "Folder holding the downloaded datasets (default: CATAPULTS_DATA)." };
+    private readonly Option<int?> _classes = new("--classes") { Description = "Classes = outputs (default 4)." };
+    private readonly Option<int?> _samples = new("--samples") { Description = "Synthetic samples, or images per class for --dataset (default 256)." };
+    private readonly Option<int?> _dimension = new("--input-dimension") { Description = "Synthetic input dimension (default 16)." };
+    private readonly Option<int?> _width = new("--width") { Description = "Hidden width of the two hidden layers (default 64)." };
+    private readonly Option<double?> _rate = new("--learning-rate") { Description = "Learning rate η (default 0.5)." };
+    private readonly Option<int?> _batch = new("--batch-size") { Description = "Mini-batch size (default 16; 0 = full-batch gradient descent)." };
+    private readonly Option<int?> _warmUp = new("--warm-up-steps") { Description = "SGD steps before the switch (default 200)." };
+    private readonly Option<int?> _steps = new("--steps") { Description = "Steps of each arm after the switch (default 200)." };
+    private readonly Option<int?> _rank = new("--rank") { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
+    private readonly Option<int?> _refresh = new("--refresh-every") { Description = "Recompute the eigenspace every T steps (default 5)." };
+    private readonly Option<int?> _record = new("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
+    private readonly Option<int?> _hessianSamples = new("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
+    private readonly Option<long?> _seed = new("--seed") { Description = "First seed (default 0)." };
+    private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 3; quick 1)." };
+    private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD, standard parameterisation, η = 1.9 / λ_max at init, 600 + 300 steps." };
+    private readonly Option<int?> _threads = new("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
+    private readonly Option<double?> _sam = new("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
-        var command = new Command("dominant-subspace",
-            "SGD, Dom-SGD and Bulk-SGD after a shared SGD warm-up: does training happen in the top-k Hessian eigenspace?")
+    /// <inheritdoc />
+    public string Name => "dominant-subspace";
+
+    /// <inheritdoc />
+    public string Description => "SGD, Dom-SGD and Bulk-SGD after a shared SGD warm-up: does training happen in the top-k Hessian eigenspace?";
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create() => CellCommands.Experiment(new DominantSubspaceCommand());
+
+    /// <inheritdoc />
+    public void AddOptions(Command command)
+    {
+        _dataset.AcceptOnlyFromAmong("cifar10", "svhn");
+        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _threads })
+            command.Options.Add(o);
+    }
+
+    /// <inheritdoc />
+    public string OutputFolder(ParseResult parse) =>
+        Infrastructure.OutputFolder.Check(parse.GetValue(_output) ?? Path.Combine("runs", parse.GetValue(_quick) ? "dominant-subspace-quick" : "dominant-subspace"));
+
+    /// <inheritdoc />
+    /// <remarks>Rerunning the same command keeps the seeds that finished; a seed killed mid-way runs again from its start (the study keeps no checkpoint).</remarks>
+    public bool KeepsFinishedCells(ParseResult parse) => true;
+
+    /// <inheritdoc />
+    public CellPlan Plan(ParseResult parse, CancellationToken ct)
+    {
+        bool isQuick = parse.GetValue(_quick);
+        var preset = parse.GetValue(_eos)
+            ? (isQuick ? DominantSubspaceSettings.Quick with { EdgeOfStability = true, BatchSize = null } : DominantSubspaceSettings.Eos)
+            : isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
+        var settings = preset with
         {
-            quick, output, dataset, dataRoot, classes, samples, dimension, width, rate, batch, warmUp, steps, rank, refresh, record, hessianSamples, seed, seeds, sam, eos, threads,
+            Dataset = parse.GetValue(_dataset) switch { "cifar10" => ImageDatasetKind.Cifar10, "svhn" => ImageDatasetKind.Svhn, _ => null },
+            DataRoot = parse.GetValue(_dataRoot),
+            Classes = parse.GetValue(_classes) ?? preset.Classes,
+            Samples = parse.GetValue(_samples) ?? preset.Samples,
+            InputDimension = parse.GetValue(_dimension) ?? preset.InputDimension,
+            Width = parse.GetValue(_width) ?? preset.Width,
+            LearningRate = parse.GetValue(_rate) ?? preset.LearningRate,
+            BatchSize = parse.GetValue(_batch) switch { 0 => null, int size => size, null => preset.BatchSize },
+            WarmUpSteps = parse.GetValue(_warmUp) ?? preset.WarmUpSteps,
+            Steps = parse.GetValue(_steps) ?? preset.Steps,
+            Rank = parse.GetValue(_rank) ?? preset.Rank,
+            RefreshEvery = parse.GetValue(_refresh) ?? preset.RefreshEvery,
+            RecordEvery = parse.GetValue(_record) ?? preset.RecordEvery,
+            HessianSamples = parse.GetValue(_hessianSamples) ?? preset.HessianSamples,
+            Seed = parse.GetValue(_seed) ?? preset.Seed,
+            Seeds = parse.GetValue(_seeds) ?? preset.Seeds,
+            SamRadius = parse.GetValue(_sam) ?? preset.SamRadius,
         };
-        command.SetAction(Cli.Guard((parse, ct) =>
+        try
         {
-            bool isQuick = parse.GetValue(quick);
-            var preset = parse.GetValue(eos)
-                ? (isQuick ? DominantSubspaceSettings.Quick with { EdgeOfStability = true, BatchSize = null } : DominantSubspaceSettings.Eos)
-                : isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
-            var settings = preset with
-            {
-                Dataset = parse.GetValue(dataset) switch { "cifar10" => ImageDatasetKind.Cifar10, "svhn" => ImageDatasetKind.Svhn, _ => null },
-                DataRoot = parse.GetValue(dataRoot),
-                Classes = parse.GetValue(classes) ?? preset.Classes,
-                Samples = parse.GetValue(samples) ?? preset.Samples,
-                InputDimension = parse.GetValue(dimension) ?? preset.InputDimension,
-                Width = parse.GetValue(width) ?? preset.Width,
-                LearningRate = parse.GetValue(rate) ?? preset.LearningRate,
-                BatchSize = parse.GetValue(batch) switch { 0 => null, int size => size, null => preset.BatchSize },
-                WarmUpSteps = parse.GetValue(warmUp) ?? preset.WarmUpSteps,
-                Steps = parse.GetValue(steps) ?? preset.Steps,
-                Rank = parse.GetValue(rank) ?? preset.Rank,
-                RefreshEvery = parse.GetValue(refresh) ?? preset.RefreshEvery,
-                RecordEvery = parse.GetValue(record) ?? preset.RecordEvery,
-                HessianSamples = parse.GetValue(hessianSamples) ?? preset.HessianSamples,
-                Seed = parse.GetValue(seed) ?? preset.Seed,
-                Seeds = parse.GetValue(seeds) ?? preset.Seeds,
-                SamRadius = parse.GetValue(sam) ?? preset.SamRadius,
-            };
-            try
-            {
-                if (parse.GetValue(threads) is int t && (t < 1 || t > Environment.ProcessorCount))
-                    throw new ArgumentException($"--threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
-                TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) ?? 1 });
-                settings.Validate();
-                if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException)
-            {
-                throw new ConfigurationException(ex.Message);
-            }
-            RequireMemory(settings);
-            string directory = OutputFolder.Check(parse.GetValue(output) ?? Path.Combine("runs", isQuick ? "dominant-subspace-quick" : "dominant-subspace"));
-            return Execute(settings, directory, ct);
-        }));
-        return command;
+            if (parse.GetValue(_threads) is int t && (t < 1 || t > Environment.ProcessorCount))
+                throw new ArgumentException($"--threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
+            TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(_threads) ?? 1 });
+            settings.Validate();
+            if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException)
+        {
+            throw new ConfigurationException(ex.Message);
+        }
+        RequireMemory(settings);
+        // One cell per seed: the study at --seed, --seed + 1, ….
+        return CellPlan.Create(Name, parse.GetValue(_threads) ?? 1, new { seeds = settings.Seeds },
+            Enumerable.Range(0, settings.Seeds).Select(i => settings with { Seed = settings.Seed + i })
+                .Select(perSeed => ($"seed{perSeed.Seed}", perSeed)));
+    }
+
+    private static string ResultPath(string folder) => Path.Combine(folder, "result.json");
+
+    /// <inheritdoc />
+    public void RunCell(CellContext context, CancellationToken ct)
+    {
+        var perSeed = CellPlan.ConfigurationOf<DominantSubspaceSettings>(context.Cell);
+        TorchRuntime.EnsureLoaded();
+        StudyResult result;
+        try
+        {
+            result = DominantSubspaceStudy.Run(perSeed, line => Console.WriteLine($"seed {perSeed.Seed}: {line}"), ct);
+        }
+        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or InvalidOperationException)
+        {
+            throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
+        }
+        if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
+            throw new ConfigurationException($"the {perSeed.BaseName} warm-up diverged at η = {perSeed.LearningRate:G4} (seed {perSeed.Seed}); lower --learning-rate.");
+        AtomicFile.WriteText(ResultPath(context.Folder), JsonSerializer.Serialize(result, ResultJson));
+    }
+
+    /// <inheritdoc />
+    public string? VerifyFinished(CellContext context) => File.Exists(ResultPath(context.Folder)) ? null : $"{ResultPath(context.Folder)} is missing";
+
+    /// <inheritdoc />
+    public void Merge(CellPlan plan, string directory, CancellationToken ct)
+    {
+        var results = plan.Cells.Select(c => ReadResult(ResultPath(CellPlan.CellFolder(directory, c)))).ToList();
+        WriteOutputs(results, directory);
+    }
+
+    // The loss curves are (step, loss) tuples, whose fields the serializer writes only when told to.
+    private static readonly JsonSerializerOptions ResultJson = new(CellJson.Compact) { IncludeFields = true };
+
+    private static StudyResult ReadResult(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<StudyResult>(File.ReadAllText(path), ResultJson) ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path} is not a readable seed result ({ex.Message}).", ex);
+        }
     }
 
     // The MLP d-w-w-C, its Hessian subset, and k Lanczos vectors of the parameter count (with room for the solver's
@@ -112,26 +177,8 @@ public static class DominantSubspaceCommand
             $"dominant-subspace with --width {s.Width}, --rank {s.EffectiveRank} and {samples:F0} samples");
     }
 
-    private static int Execute(DominantSubspaceSettings settings, string directory, CancellationToken ct)
+    private static void WriteOutputs(IReadOnlyList<StudyResult> results, string directory)
     {
-        TorchRuntime.EnsureLoaded();
-        var results = new List<StudyResult>();
-        for (int i = 0; i < settings.Seeds; i++)
-        {
-            var perSeed = settings with { Seed = settings.Seed + i };
-            StudyResult result;
-            try
-            {
-                result = DominantSubspaceStudy.Run(perSeed, line => Console.WriteLine($"seed {perSeed.Seed}: {line}"), ct);
-            }
-            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or InvalidOperationException)
-            {
-                throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
-            }
-            if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
-                throw new ConfigurationException($"the {settings.BaseName} warm-up diverged at η = {settings.LearningRate:G4} (seed {perSeed.Seed}); lower --learning-rate.");
-            results.Add(result);
-        }
         Directory.CreateDirectory(directory);
         WriteCsv(Path.Combine(directory, "losses.csv"), results);
         WriteAlignmentCsv(Path.Combine(directory, "alignment.csv"), results);
@@ -142,7 +189,6 @@ public static class DominantSubspaceCommand
         AtomicFile.WriteText(Path.Combine(directory, "report.md"), report);
         Console.WriteLine(report);
         Console.WriteLine($"wrote {Path.GetFullPath(directory)}");
-        return 0;
     }
 
     private static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);

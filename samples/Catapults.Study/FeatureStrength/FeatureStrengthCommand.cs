@@ -5,101 +5,171 @@ using System.Text.Json;
 using Catapults.ML.Data;
 using Catapults.ML.Runtime;
 using Catapults.ML.Scaling;
+using Catapults.Study.Cells;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.FeatureStrength;
 
 /// <summary>
-/// The <c>feature-strength</c> sub-command: a γ–η sweep of centred mean-field networks trained online, run as one
-/// child process per (γ, η) cell, resumable, summarised in sweep.json, report.md and PNG figures.
+/// The <c>feature-strength</c> sub-command: γ–η sweeps of centred mean-field networks trained online, one cell per
+/// depth and γ (that γ's learning-rate scan, which is sequential: each rate depends on the last outcome), resumable,
+/// merged into sweep.json, report.md and PNG figures per depth and for the study.
 /// </summary>
-public static class FeatureStrengthCommand
+public sealed class FeatureStrengthCommand : ICellExperiment
 {
-    /// <summary>Builds the command (with its hidden <c>cell</c> sub-command, which the sweep runs in child processes).</summary>
-    public static Command Create()
-    {
-        var quick = new Option<bool>("--quick") { Description = "Small preset: 5 γ in 10^-2..10^2, width 32, short budgets (the tests run it)." };
-        var output = new Option<string?>("--out") { Description = "Study directory (default runs/feature-strength or runs/feature-strength-quick); one sub-directory per depth. A rerun resumes it." };
-        var parallel = new Option<int?>("--parallel") { Description = "Cells run at once (default: the number of cores)." };
-        var childProcesses = new Option<bool>("--child-processes") { Description = "Run each cell in its own child process (isolated, about 0.5 s more CPU per cell) instead of on this process's threads." };
-        var task = new Option<string?>("--task") { Description = "Synthetic target of the η*(γ) sweeps: rank2 (x1 x2, default) or rank4 (x1 + x1x2 + x1x2x3 + x1x2x3x4)." };
-        task.AcceptOnlyFromAmong("rank2", "rank4");
-        var depths = new Option<string?>("--depths") { Description = "Depths L (weight layers) to sweep, comma-separated (default 2,3,4)." };
-        var dimension = new Option<int?>("--input-dimension") { Description = "Input dimension d (default 16)." };
-        var width = new Option<int?>("--width") { Description = "Hidden width N of every hidden layer (default 64; quick 32)." };
-        var steps = new Option<int?>("--steps") { Description = "Base step budget T0 (depth 2, γ ≤ 1); a cell gets T0 · (L/2) · (1 + g · log10 max(1, γ)) (default 1000; quick 150)." };
-        var growth = new Option<double?>("--step-growth") { Description = "g in the step budget's growth with log10 γ on the rich side (default 1)." };
-        var batch = new Option<int?>("--batch-size") { Description = "Fresh samples per step (default 32)." };
-        var gammaMin = new Option<double?>("--gamma-min") { Description = "Smallest γ (default 1e-3; quick 1e-2)." };
-        var gammaMax = new Option<double?>("--gamma-max") { Description = "Largest γ (default 1e3; quick 1e2)." };
-        var perDecade = new Option<int?>("--gammas-per-decade") { Description = "γ grid density (default 2; quick 1)." };
-        var spacing = new Option<double?>("--eta-spacing") { Description = "η lattice spacing in decades (default 0.25)." };
-        var below = new Option<double?>("--decades-below") { Description = "Decades scanned below the first stable η (default 1)." };
-        var exclude = new Option<double?>("--fit-exclude-decades") { Description = "Crossover band |log10 γ| < c left out of the slope fits (default 1)." };
-        var seed = new Option<long?>("--seed") { Description = "Seed of initialisation, online stream and held-out set (default 0)." };
-        var staircase = new Option<bool?>("--staircase") { Description = "Also run the rank-4 staircase follow-up at depth 2 and large γ (default on)." };
+    private readonly Option<bool> _quick = new("--quick") { Description = "Small preset: 5 γ in 10^-2..10^2, width 32, short budgets (the tests run it)." };
+    private readonly Option<string?> _output = new("--out") { Description = "Study directory (default runs/feature-strength or runs/feature-strength-quick): plan.json, one cell per depth and γ in runs/, and the reports. A rerun keeps the finished cells." };
+    private readonly Option<string?> _task = new("--task") { Description = "Synthetic target of the η*(γ) sweeps: rank2 (x1 x2, default) or rank4 (x1 + x1x2 + x1x2x3 + x1x2x3x4)." };
+    private readonly Option<string?> _depths = new("--depths") { Description = "Depths L (weight layers) to sweep, comma-separated (default 2,3,4)." };
+    private readonly Option<int?> _dimension = new("--input-dimension") { Description = "Input dimension d (default 16)." };
+    private readonly Option<int?> _width = new("--width") { Description = "Hidden width N of every hidden layer (default 64; quick 32)." };
+    private readonly Option<int?> _steps = new("--steps") { Description = "Base step budget T0 (depth 2, γ ≤ 1); a cell gets T0 · (L/2) · (1 + g · log10 max(1, γ)) (default 1000; quick 150)." };
+    private readonly Option<double?> _growth = new("--step-growth") { Description = "g in the step budget's growth with log10 γ on the rich side (default 1)." };
+    private readonly Option<int?> _batch = new("--batch-size") { Description = "Fresh samples per step (default 32)." };
+    private readonly Option<double?> _gammaMin = new("--gamma-min") { Description = "Smallest γ (default 1e-3; quick 1e-2)." };
+    private readonly Option<double?> _gammaMax = new("--gamma-max") { Description = "Largest γ (default 1e3; quick 1e2)." };
+    private readonly Option<int?> _perDecade = new("--gammas-per-decade") { Description = "γ grid density (default 2; quick 1)." };
+    private readonly Option<double?> _spacing = new("--eta-spacing") { Description = "η lattice spacing in decades (default 0.25)." };
+    private readonly Option<double?> _below = new("--decades-below") { Description = "Decades scanned below the first stable η (default 1)." };
+    private readonly Option<double?> _exclude = new("--fit-exclude-decades") { Description = "Crossover band |log10 γ| < c left out of the slope fits (default 1)." };
+    private readonly Option<long?> _seed = new("--seed") { Description = "Seed of initialisation, online stream and held-out set (default 0)." };
+    private readonly Option<bool?> _staircase = new("--staircase") { Description = "Also run the rank-4 staircase follow-up at depth 2 and large γ (default on)." };
 
-        var command = new Command("feature-strength",
-            "γ–η sweeps of centred mean-field networks trained online at depths L = 2, 3, 4: η*(γ) slopes against 2 and 2/L with verdicts, heat maps, plateaus, rescaled time, best loss against γ.")
+    /// <summary>The study-level settings the merge needs (the per-depth ones travel with each cell).</summary>
+    /// <param name="Settings">The study's settings as resolved from the options.</param>
+    internal sealed record PlanSettings(FeatureStrengthSettings Settings);
+
+    /// <summary>One cell: the learning-rate scan of one γ of one sweep (a depth, or the staircase follow-up).</summary>
+    /// <param name="Sweep">The sweep's folder name: depth-L or staircase-rank4.</param>
+    /// <param name="Settings">The sweep's settings (one depth).</param>
+    /// <param name="GammaIndex">The position of γ in the sweep's grid.</param>
+    internal sealed record ScanCell(string Sweep, FeatureStrengthSettings Settings, int GammaIndex);
+
+    /// <inheritdoc />
+    public string Name => "feature-strength";
+
+    /// <inheritdoc />
+    public string Description =>
+        "γ–η sweeps of centred mean-field networks trained online at depths L = 2, 3, 4: η*(γ) slopes against 2 and 2/L with verdicts, heat maps, plateaus, rescaled time, best loss against γ.";
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create() => CellCommands.Experiment(new FeatureStrengthCommand());
+
+    /// <inheritdoc />
+    public void AddOptions(Command command)
+    {
+        _task.AcceptOnlyFromAmong("rank2", "rank4");
+        foreach (Option o in new Option[] { _quick, _output, _task, _depths, _dimension, _width, _steps, _growth, _batch, _gammaMin, _gammaMax, _perDecade, _spacing, _below, _exclude, _seed, _staircase })
+            command.Options.Add(o);
+    }
+
+    /// <inheritdoc />
+    public string OutputFolder(ParseResult parse) =>
+        Infrastructure.OutputFolder.Check(parse.GetValue(_output) ?? Path.Combine("runs", parse.GetValue(_quick) ? "feature-strength-quick" : "feature-strength"));
+
+    /// <inheritdoc />
+    /// <remarks>A rerun of the same command resumes: finished γ scans are read back, and a killed scan skips its finished rates.</remarks>
+    public bool KeepsFinishedCells(ParseResult parse) => true;
+
+    /// <inheritdoc />
+    public CellPlan Plan(ParseResult parse, CancellationToken ct)
+    {
+        bool isQuick = parse.GetValue(_quick);
+        var preset = isQuick ? FeatureStrengthSettings.Quick : FeatureStrengthSettings.Default;
+        FeatureStrengthSettings settings;
+        try
         {
-            quick, output, parallel, childProcesses, task, depths, dimension, width, steps, growth, batch, gammaMin, gammaMax, perDecade, spacing, below, exclude, seed, staircase,
-        };
-        command.Subcommands.Add(CreateCellCommand());
-        command.SetAction(async (parse, cancellationToken) =>
+            settings = preset with
+            {
+                Task = parse.GetValue(_task) switch { "rank4" => SyntheticTaskKind.Rank4, "rank2" => SyntheticTaskKind.Rank2, _ => preset.Task },
+                Depths = ParseDepths(parse.GetValue(_depths)) ?? preset.Depths,
+                InputDimension = parse.GetValue(_dimension) ?? preset.InputDimension,
+                Width = parse.GetValue(_width) ?? preset.Width,
+                Steps = parse.GetValue(_steps) ?? preset.Steps,
+                StepGrowthPerDecade = parse.GetValue(_growth) ?? preset.StepGrowthPerDecade,
+                BatchSize = parse.GetValue(_batch) ?? preset.BatchSize,
+                GammaMin = parse.GetValue(_gammaMin) ?? preset.GammaMin,
+                GammaMax = parse.GetValue(_gammaMax) ?? preset.GammaMax,
+                GammasPerDecade = parse.GetValue(_perDecade) ?? preset.GammasPerDecade,
+                LevelSpacingDecades = parse.GetValue(_spacing) ?? preset.LevelSpacingDecades,
+                DecadesBelowFirstStable = parse.GetValue(_below) ?? preset.DecadesBelowFirstStable,
+                SlopeFitExclusionDecades = parse.GetValue(_exclude) ?? preset.SlopeFitExclusionDecades,
+                Seed = parse.GetValue(_seed) ?? preset.Seed,
+                Staircase = parse.GetValue(_staircase) ?? preset.Staircase,
+            };
+            settings.Validate();
+            foreach (int depth in settings.Depths) settings.ForDepth(depth).Validate();
+        }
+        catch (ArgumentException ex)
         {
-            bool isQuick = parse.GetValue(quick);
-            var preset = isQuick ? FeatureStrengthSettings.Quick : FeatureStrengthSettings.Default;
-            FeatureStrengthSettings settings;
-            int processes = parse.GetValue(parallel) ?? Environment.ProcessorCount;
-            try
-            {
-                settings = preset with
-                {
-                    Task = parse.GetValue(task) switch { "rank4" => SyntheticTaskKind.Rank4, "rank2" => SyntheticTaskKind.Rank2, _ => preset.Task },
-                    Depths = ParseDepths(parse.GetValue(depths)) ?? preset.Depths,
-                    InputDimension = parse.GetValue(dimension) ?? preset.InputDimension,
-                    Width = parse.GetValue(width) ?? preset.Width,
-                    Steps = parse.GetValue(steps) ?? preset.Steps,
-                    StepGrowthPerDecade = parse.GetValue(growth) ?? preset.StepGrowthPerDecade,
-                    BatchSize = parse.GetValue(batch) ?? preset.BatchSize,
-                    GammaMin = parse.GetValue(gammaMin) ?? preset.GammaMin,
-                    GammaMax = parse.GetValue(gammaMax) ?? preset.GammaMax,
-                    GammasPerDecade = parse.GetValue(perDecade) ?? preset.GammasPerDecade,
-                    LevelSpacingDecades = parse.GetValue(spacing) ?? preset.LevelSpacingDecades,
-                    DecadesBelowFirstStable = parse.GetValue(below) ?? preset.DecadesBelowFirstStable,
-                    SlopeFitExclusionDecades = parse.GetValue(exclude) ?? preset.SlopeFitExclusionDecades,
-                    Seed = parse.GetValue(seed) ?? preset.Seed,
-                    Staircase = parse.GetValue(staircase) ?? preset.Staircase,
-                };
-                settings.Validate();
-                foreach (int depth in settings.Depths) settings.ForDepth(depth).Validate();
-                // More cells at once than cores only contend for the CPUs.
-                if (processes < 1 || processes > Environment.ProcessorCount)
-                    throw new ArgumentException($"--parallel must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {processes}.");
-            }
-            catch (ArgumentException ex)
-            {
-                Console.Error.WriteLine("error: " + ex.Message);
-                return 2;
-            }
-            string directory = parse.GetValue(output) ?? Path.Combine("runs", isQuick ? "feature-strength-quick" : "feature-strength");
-            try
-            {
-                Infrastructure.OutputFolder.Check(directory);
-                return await RunStudyAsync(settings, directory, processes, parse.GetValue(childProcesses), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Infrastructure.ConfigurationException ex)
-            {
-                Console.Error.WriteLine("error: " + ex.Message);
-                return 2;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Writing the sweep's files failed (a full disk, no permission); the message names the path.
-                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
-                return 2;
-            }
-        });
-        return command;
+            throw new ConfigurationException(ex.Message);
+        }
+        var cells = new List<(string, ScanCell)>();
+        foreach (int depth in settings.Depths)
+        {
+            var depthSettings = settings.ForDepth(depth);
+            for (int i = 0; i < depthSettings.Gammas().Length; i++) cells.Add(($"depth-{depth}-g{i:D2}", new ScanCell($"depth-{depth}", depthSettings, i)));
+        }
+        // The staircase follow-up at depth 2 starts each scan from the scaling rule, not from depth 2's results, so
+        // that every cell is fixed by the options alone and no cell waits for another.
+        if (settings.Staircase && settings.Depths.Contains(2) && StaircaseFollowUp.Settings(settings, settings.ForDepth(2)) is { } stairs)
+            for (int i = 0; i < stairs.Gammas().Length; i++)
+                cells.Add(($"{StaircaseFollowUp.DirectoryName}-g{i:D2}", new ScanCell(StaircaseFollowUp.DirectoryName, stairs, i)));
+        // One libtorch thread per cell: on these small networks more threads only contend.
+        return CellPlan.Create(Name, threads: 1, new PlanSettings(settings), cells);
+    }
+
+    /// <inheritdoc />
+    public void RunCell(CellContext context, CancellationToken ct)
+    {
+        var cell = CellPlan.ConfigurationOf<ScanCell>(context.Cell);
+        var result = GammaScan.Run(cell.Settings, cell.GammaIndex, context.Folder, new ConsoleProgress(), ct);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{context.Cell.Label}: γ = {cell.Settings.Gammas()[cell.GammaIndex]:G4}, {result.Count} rates, best η {result.Where(r => r.SelectionLoss is not null).MinBy(r => r.SelectionLoss)?.Cell.LearningRate:G4}"));
+    }
+
+    /// <inheritdoc />
+    public string? VerifyFinished(CellContext context) => GammaScan.Verify(context.Folder);
+
+    /// <inheritdoc />
+    public void Merge(CellPlan plan, string directory, CancellationToken ct)
+    {
+        var settings = plan.SettingsAs<PlanSettings>().Settings;
+        var cells = plan.Cells.Select(c => (Cell: CellPlan.ConfigurationOf<ScanCell>(c), Results: GammaScan.Read(CellPlan.CellFolder(directory, c)))).ToList();
+        SweepResult Summarise(string sweep, out FeatureStrengthSettings sweepSettings)
+        {
+            var own = cells.Where(c => c.Cell.Sweep == sweep).ToList();
+            sweepSettings = own[0].Cell.Settings;
+            var results = own.SelectMany(c => c.Results).ToList();
+            return FeatureStrengthSweep.Summarise(sweepSettings.SweepOptions(1), results, results.Count, 0,
+                TimeSpan.FromSeconds(results.Sum(r => r.WallSeconds)));
+        }
+        var depths = new List<DepthSweep>();
+        foreach (int depth in settings.Depths)
+        {
+            var result = Summarise($"depth-{depth}", out var depthSettings);
+            string depthDirectory = Path.Combine(directory, $"depth-{depth}");
+            Directory.CreateDirectory(depthDirectory);
+            FeatureStrengthOutputs.Write(depthDirectory, depthSettings, result, 1);
+            depths.Add(new DepthSweep(depth, depthSettings, result));
+        }
+        SweepResult? stairs = null;
+        FeatureStrengthSettings? stairSettings = null;
+        if (cells.Any(c => c.Cell.Sweep == StaircaseFollowUp.DirectoryName))
+            stairs = Summarise(StaircaseFollowUp.DirectoryName, out stairSettings!);
+        // Cells ran as separate units (possibly on other machines), so the time reported is their summed training time.
+        var training = TimeSpan.FromSeconds(depths.Sum(d => d.Result.WallTime.TotalSeconds) + (stairs?.WallTime.TotalSeconds ?? 0));
+        var files = FeatureStrengthStudyReport.Write(directory, settings, depths, stairSettings, stairs, training, TimeSpan.Zero, childProcesses: true);
+        Console.WriteLine();
+        Console.WriteLine($"depth | rich slope (2/L) | verdict | lazy slope (2) | verdict   [tolerance ±{SlopeVerdict.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}]");
+        foreach (var d in depths)
+        {
+            var rich = SlopeVerdict.Rich(d.Depth, d.Result);
+            var lazy = SlopeVerdict.Lazy(d.Depth, d.Result);
+            Console.WriteLine($"  L = {d.Depth} | {rich.SlopeText} ({rich.Predicted.ToString("F3", CultureInfo.InvariantCulture)}) | {rich.VerdictText} | {lazy.SlopeText} | {lazy.VerdictText}");
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training time summed over cells {training.TotalSeconds:F1} s"));
+        Console.WriteLine($"  wrote {string.Join(", ", files)} in {directory}");
     }
 
     private static int[]? ParseDepths(string? text)
@@ -112,169 +182,6 @@ public static class FeatureStrengthCommand
                 throw new ArgumentException($"--depths takes comma-separated integers, got '{text}'.");
         return depths;
     }
-
-    private static async Task<int> RunStudyAsync(FeatureStrengthSettings settings, string directory, int processes, bool childProcesses,
-        CancellationToken cancellationToken)
-    {
-        // One libtorch thread per cell: cells run side by side, and on small networks more threads only contend.
-        TorchRuntime.Configure(new RuntimeOptions { Threads = 1 });
-        var clock = Stopwatch.StartNew();
-        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
-        var depths = new List<DepthSweep>();
-        try
-        {
-            foreach (int depth in settings.Depths)
-            {
-                var depthSettings = settings.ForDepth(depth);
-                string depthDirectory = Path.Combine(directory, $"depth-{depth}");
-                var result = await RunSweepAsync(depthSettings, depthDirectory, processes, childProcesses, cancellationToken).ConfigureAwait(false);
-                if (result is null) return 1;
-                FeatureStrengthOutputs.Write(depthDirectory, depthSettings, result, processes);
-                depths.Add(new DepthSweep(depth, depthSettings, result));
-            }
-            SweepResult? stairs = null;
-            FeatureStrengthSettings? stairSettings = null;
-            if (settings.Staircase && depths.FirstOrDefault(d => d.Depth == 2) is { } shallow)
-            {
-                stairSettings = StaircaseFollowUp.Settings(settings, shallow);
-                if (stairSettings is not null)
-                {
-                    Console.WriteLine("staircase follow-up: rank-4 task, depth 2, large γ");
-                    stairs = await RunSweepAsync(stairSettings, Path.Combine(directory, StaircaseFollowUp.DirectoryName), processes, childProcesses,
-                        cancellationToken, StaircaseFollowUp.StartingRates(stairSettings, shallow)).ConfigureAwait(false);
-                    if (stairs is null) return 1;
-                }
-            }
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart;
-            var files = FeatureStrengthStudyReport.Write(directory, settings, depths, stairSettings, stairs, clock.Elapsed, cpu, childProcesses);
-            Console.WriteLine();
-            Console.WriteLine($"depth | rich slope (2/L) | verdict | lazy slope (2) | verdict   [tolerance ±{SlopeVerdict.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}]");
-            foreach (var d in depths)
-            {
-                var rich = SlopeVerdict.Rich(d.Depth, d.Result);
-                var lazy = SlopeVerdict.Lazy(d.Depth, d.Result);
-                Console.WriteLine($"  L = {d.Depth} | {rich.SlopeText} ({rich.Predicted.ToString("F3", CultureInfo.InvariantCulture)}) | {rich.VerdictText} | {lazy.SlopeText} | {lazy.VerdictText}");
-            }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wall {clock.Elapsed.TotalSeconds:F1} s, CPU of this process {cpu.TotalSeconds:F1} s"));
-            Console.WriteLine($"  wrote {string.Join(", ", files)} in {directory}");
-            return 0;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("cancelled: finished cells are kept; rerun the same command to resume.");
-            return 130;
-        }
-        catch (InvalidOperationException ex)
-        {
-            Console.Error.WriteLine("error: " + ex.Message);
-            return 2;
-        }
-    }
-
-    /// <summary>Runs (or resumes) one sweep; null after a failed cell (the error is printed).</summary>
-    private static async Task<SweepResult?> RunSweepAsync(FeatureStrengthSettings settings, string directory, int processes, bool childProcesses,
-        CancellationToken cancellationToken, Func<double, double>? startingRate = null)
-    {
-        var store = SweepStore.Open(directory, settings.Manifest());
-        var options = settings.SweepOptions(processes);
-        if (startingRate is not null) options.StartingLearningRate = startingRate;
-        ICellExecutor executor;
-        if (childProcesses)
-        {
-            string jobs = Path.Combine(store.Directory, "jobs");
-            Directory.CreateDirectory(jobs);
-            var (program, leading) = SelfInvocation.Current();
-            string parentId = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-            executor = new ChildProcessCellExecutor(program, cell =>
-            {
-                string job = Path.Combine(jobs, cell.Id + ".json");
-                SweepStore.WriteAtomically(job, JsonSerializer.Serialize(new CellJob(cell, settings.CellSpec(cell.Gamma, cell.LearningRate)), SweepJson.Indented));
-                return leading.Concat(new[]
-                {
-                    "feature-strength", "cell", "--job", job, "--result", store.ResultPath(cell), "--parent-pid", parentId, "--threads", "1",
-                }).ToList();
-            }, store);
-        }
-        else
-        {
-            // Each cell seeds its own generators (initialisation, stream, held-out set), so cells on parallel threads
-            // give the same results as in child processes.
-            executor = new InProcessCellExecutor((cell, ct) => FeatureStrengthCellRunner.Run(settings.CellSpec(cell.Gamma, cell.LearningRate), cell, ct));
-        }
-
-        var gammas = settings.Gammas();
-        Console.WriteLine($"feature-strength sweep → {store.Directory}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {gammas.Length} γ in [{settings.GammaMin:G3}, {settings.GammaMax:G3}], width {settings.Width}, depth {settings.Depth}, {settings.Task}, " +
-            $"{settings.StepsAt(gammas[0])}–{settings.StepsAt(gammas[^1])} steps of {settings.BatchSize}, {processes} at once ({(childProcesses ? "child processes" : "threads")})"));
-        var clock = Stopwatch.StartNew();
-        SweepResult result;
-        try
-        {
-            result = await FeatureStrengthSweep.RunAsync(options, executor, store, new ConsoleProgress(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (SweepCellFailedException ex)
-        {
-            Console.Error.WriteLine("error: " + ex.Message);
-            return null;
-        }
-        var rule = settings.CellTemplate().Scaling();
-        Console.WriteLine($"{result.Cells.Count} cells ({result.ExecutedCells} run, {result.ReusedCells} reused) in {clock.Elapsed.TotalSeconds:F1} s");
-        Console.WriteLine($"  slope of log η* vs log γ, γ ≪ 1: {result.LazySlope?.Slope.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a"} (predicted 2)");
-        Console.WriteLine($"  slope of log η* vs log γ, γ ≫ 1: {result.RichSlope?.Slope.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a"} (predicted 2/L = {rule.RichSlope:G3})");
-        return result;
-    }
-
-    private static Command CreateCellCommand()
-    {
-        var job = new Option<string>("--job") { Description = "The cell's job file (cell and spec, JSON).", Required = true };
-        var resultPath = new Option<string>("--result") { Description = "Where to write the result (atomically).", Required = true };
-        var parent = new Option<int?>("--parent-pid") { Description = "Stop when this process is gone (the sweep was killed)." };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads." };
-        var command = new Command("cell", "Runs one sweep cell (used by the sweep's child processes).") { job, resultPath, parent, threads };
-        command.Hidden = true;
-        command.SetAction((parse, cancellationToken) =>
-        {
-            string jobPath = parse.GetValue(job)!;
-            try
-            {
-                var cellJob = JsonSerializer.Deserialize<CellJob>(File.ReadAllText(jobPath), SweepJson.Compact)
-                    ?? throw new InvalidDataException($"{jobPath} holds no cell job.");
-                TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) });
-                using var orphaned = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                using var watchdog = parse.GetValue(parent) is int pid ? WatchParent(pid, orphaned) : null;
-                var result = FeatureStrengthCellRunner.Run(cellJob.Spec, cellJob.Cell, orphaned.Token);
-                SweepStore.WriteAtomically(parse.GetValue(resultPath)!, JsonSerializer.Serialize(result, SweepJson.Compact));
-                return Task.FromResult(0);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine("cell cancelled (the sweep stopped); nothing written.");
-                return Task.FromResult(130);
-            }
-            catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error in cell job {jobPath}: {ex.Message}");
-                return Task.FromResult(1);
-            }
-        });
-        return command;
-    }
-
-    private static Timer WatchParent(int pid, CancellationTokenSource cancel) => new(_ =>
-    {
-        bool alive;
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            alive = !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            alive = false;
-        }
-        if (!alive) cancel.Cancel();
-    }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     private sealed class ConsoleProgress : IProgress<SweepCellResult>
     {

@@ -92,7 +92,7 @@ internal static class FeatureStrengthOutputs
 
     private static void Save(string path, string text, List<string> written)
     {
-        SweepStore.WriteAtomically(path, text);
+        Infrastructure.AtomicFile.WriteText(path, text);
         written.Add(Path.GetFileName(path));
     }
 

@@ -264,7 +264,7 @@ internal static class FeatureStrengthStudyReport
 
     private static void Save(string path, string text, List<string> written)
     {
-        SweepStore.WriteAtomically(path, text);
+        Infrastructure.AtomicFile.WriteText(path, text);
         written.Add(Path.GetFileName(path));
     }
 }

@@ -1,5 +1,4 @@
 using Catapults.ML.Data;
-using Catapults.ML.Scaling;
 
 namespace Catapults.Study.FeatureStrength;
 
@@ -16,14 +15,14 @@ internal static class StaircaseFollowUp
     /// <summary>Each stage needs its own escape, so the budget is twice the depth-2 rule's.</summary>
     public const int BudgetMultiple = 2;
 
-    /// <summary>The follow-up's settings, or null when the grid has no γ above 1.</summary>
-    public static FeatureStrengthSettings? Settings(FeatureStrengthSettings study, DepthSweep shallow)
+    /// <summary>The follow-up's settings (from the depth-2 sweep's <paramref name="shallow"/> settings), or null when the grid has no γ above 1.</summary>
+    public static FeatureStrengthSettings? Settings(FeatureStrengthSettings study, FeatureStrengthSettings shallow)
     {
-        var rich = shallow.Result.Gammas.Where(g => g.Gamma > 1).Select(g => g.Gamma).ToArray();
+        var rich = shallow.Gammas().Where(g => g > 1).ToArray();
         if (rich.Length == 0) return null;
         double top = rich[^1];
         double bottom = rich.Length >= 2 ? rich[^2] : top;
-        return shallow.Settings with
+        return shallow with
         {
             Task = SyntheticTaskKind.Rank4,
             InputDimension = Math.Max(4, study.InputDimension),
@@ -32,21 +31,6 @@ internal static class StaircaseFollowUp
             GammaMax = top,
             GammasPerDecade = bottom == top ? 1 : (int)Math.Max(1, Math.Round(1 / Math.Log10(top / bottom))),
             DecadesBelowFirstStable = 0.5,
-        };
-    }
-
-    /// <summary>
-    /// Where each γ's scan starts: half a decade above the rank-2 sweep's best lattice rate at the nearest γ (the
-    /// rank-4 target is larger, so its stable rates are lower; the scan climbs if this start is stable).
-    /// </summary>
-    public static Func<double, double> StartingRates(FeatureStrengthSettings settings, DepthSweep shallow)
-    {
-        var rule = settings.CellTemplate().Scaling();
-        return gamma =>
-        {
-            var nearest = shallow.Result.Gammas.Where(g => g.BestLatticeLearningRate is not null)
-                .OrderBy(g => Math.Abs(Math.Log10(g.Gamma / gamma))).FirstOrDefault();
-            return nearest is null ? rule.LearningRate(1.0, gamma) * 10 : nearest.BestLatticeLearningRate!.Value * Math.Sqrt(10);
         };
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
+using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.GdCatapults;
@@ -11,85 +12,105 @@ namespace Catapults.Study.GdCatapults;
 /// <c>factor × η_crit</c> at that moment (so each raise is above the current critical rate and starts a catapult);
 /// plots loss, λ_max(K) and η_crit with the catapults marked, and reports test loss and AGOP alignment after each.
 /// </summary>
-public static class GdCatapultsCommand
+public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises)>
 {
+    private readonly Option<int?> _raises = new("--raises") { Description = "Number of learning-rate raises (default 2)." };
+    private readonly Option<int?> _phase = new("--phase-steps") { Description = "Steps between raises (default 300; quick 120)." };
+    private readonly Option<double?> _factor = new("--raise-factor") { Description = "Each raise sets η = factor × η_crit at that step (default 1.1; must be > 1; the NTK of the ReLU net cannot drop below about n, so η above about 1 diverges)." };
+    private readonly Option<double?> _initial = new("--initial-fraction") { Description = "η at the start as a fraction of η_crit at init (default 0.5)." };
+    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between rows (losses, λ_max, η_crit, alignment) (default 5)." };
+
+    /// <summary>The raises, shared by every cell (each cell's own η₀ is its configuration's learning rate).</summary>
+    /// <param name="Raises">Number of raises.</param>
+    /// <param name="PhaseSteps">Steps between raises.</param>
+    /// <param name="RaiseFactor">Each raise sets η = factor × η_crit.</param>
+    public sealed record PlanSettings(int Raises, int PhaseSteps, double RaiseFactor);
+
+    /// <inheritdoc />
+    public override string Name => "gd-catapults";
+
+    /// <inheritdoc />
+    public override string Description => "Full-batch GD with the learning rate raised above η_crit in steps: multiple catapults.";
+
     /// <summary>The sub-command.</summary>
-    public static Command Create()
+    public static Command Create() => CellCommands.Experiment(new GdCatapultsCommand());
+
+    /// <inheritdoc />
+    protected override void AddExperimentOptions(Command command)
     {
-        var command = new Command("gd-catapults", "Full-batch GD with the learning rate raised above η_crit in steps: multiple catapults.");
-        var common = new CommonOptions();
-        common.AddTo(command);
-        var raises = new Option<int?>("--raises") { Description = "Number of learning-rate raises (default 2)." };
-        var phase = new Option<int?>("--phase-steps") { Description = "Steps between raises (default 300; quick 120)." };
-        var factor = new Option<double?>("--raise-factor") { Description = "Each raise sets η = factor × η_crit at that step (default 1.1; must be > 1; the NTK of the ReLU net cannot drop below about n, so η above about 1 diverges)." };
-        var initial = new Option<double?>("--initial-fraction") { Description = "η at the start as a fraction of η_crit at init (default 0.5)." };
-        var record = new Option<int?>("--record-every") { Description = "Steps between rows (losses, λ_max, η_crit, alignment) (default 5)." };
-        foreach (Option o in new Option[] { raises, phase, factor, initial, record }) command.Options.Add(o);
+        foreach (Option o in new Option[] { _raises, _phase, _factor, _initial, _record }) command.Options.Add(o);
+    }
 
-        command.SetAction(Cli.Guard((parse, ct) =>
+    /// <inheritdoc />
+    public override CellPlan Plan(ParseResult parse, CancellationToken ct)
+    {
+        bool quick = parse.GetValue(Common.Quick);
+        int raiseCount = parse.GetValue(_raises) ?? 2;
+        int phaseSteps = parse.GetValue(_phase) ?? (quick ? 120 : 300);
+        double raiseFactor = parse.GetValue(_factor) ?? 1.1;
+        double initialFraction = parse.GetValue(_initial) ?? 0.5;
+        int recordEvery = parse.GetValue(_record) ?? 5;
+        if (raiseCount < 1) throw new ConfigurationException($"--raises must be at least 1, got {raiseCount}.");
+        if (phaseSteps < 2) throw new ConfigurationException($"--phase-steps must be at least 2, got {phaseSteps}.");
+        if ((long)phaseSteps * (raiseCount + 2L) > int.MaxValue)
+            throw new ConfigurationException($"--phase-steps {phaseSteps} × (--raises {raiseCount} + 2) steps is more than a run can count ({int.MaxValue}).");
+        if (!(raiseFactor > 1) || !double.IsFinite(raiseFactor)) throw new ConfigurationException($"--raise-factor must be above 1, got {raiseFactor}.");
+        Cli.PositiveRate(initialFraction, "--initial-fraction");
+        if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+        int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
+        var dataSettings = Common.DataSettings(parse, quick ? 256 : 1000, quick ? 500 : 1000);
+        int seeds = Common.SeedCount(parse, 1);
+        int? threads = Common.ConfigureThreads(parse);
+        var network = Common.NetworkFor(parse, quick ? 256 : null);
+
+        using var data = StudyData.Load(dataSettings);
+        var configs = new List<RunConfig>();
+        for (int seed = 0; seed < seeds; seed++)
         {
-            bool quick = parse.GetValue(common.Quick);
-            int raiseCount = parse.GetValue(raises) ?? 2;
-            int phaseSteps = parse.GetValue(phase) ?? (quick ? 120 : 300);
-            double raiseFactor = parse.GetValue(factor) ?? 1.1;
-            double initialFraction = parse.GetValue(initial) ?? 0.5;
-            int recordEvery = parse.GetValue(record) ?? 5;
-            if (raiseCount < 1) throw new ConfigurationException($"--raises must be at least 1, got {raiseCount}.");
-            if (phaseSteps < 2) throw new ConfigurationException($"--phase-steps must be at least 2, got {phaseSteps}.");
-            if ((long)phaseSteps * (raiseCount + 2L) > int.MaxValue)
-                throw new ConfigurationException($"--phase-steps {phaseSteps} × (--raises {raiseCount} + 2) steps is more than a run can count ({int.MaxValue}).");
-            if (!(raiseFactor > 1) || !double.IsFinite(raiseFactor)) throw new ConfigurationException($"--raise-factor must be above 1, got {raiseFactor}.");
-            Cli.PositiveRate(initialFraction, "--initial-fraction");
-            if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
-            int checkpointEvery = common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
-            var dataSettings = common.DataSettings(parse, quick ? 256 : 1000, quick ? 500 : 1000);
-            int seeds = common.SeedCount(parse, 1);
-            int? threads = common.ConfigureThreads(parse);
-            string output = common.OutputFor(parse, "gd-catapults");
-            var network = common.NetworkFor(parse, quick ? 256 : null);
-
-            using var data = StudyData.Load(dataSettings);
-            Directory.CreateDirectory(output);
-            var runs = new List<(RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises)>();
-            for (int seed = 0; seed < seeds; seed++)
+            var config = new RunConfig
             {
-                var config = new RunConfig
+                Experiment = "gd-catapults", Label = $"gd-seed{seed}", Data = dataSettings, Network = network,
+                Training = RunConfig.TrainingFor(1, data.Train.Count, phaseSteps * (raiseCount + 2), seed, recordEvery), Seed = seed,
+                RecordEvery = recordEvery, CheckpointEvery = checkpointEvery, Threads = threads,
+                ExperimentOptions = new Dictionary<string, string>
                 {
-                    Experiment = "gd-catapults", Label = $"gd-seed{seed}", Data = dataSettings, Network = network,
-                    Training = RunConfig.TrainingFor(1, data.Train.Count, phaseSteps * (raiseCount + 2), seed, recordEvery), Seed = seed,
-                    RecordEvery = recordEvery, CheckpointEvery = checkpointEvery, Threads = threads,
-                    ExperimentOptions = new Dictionary<string, string>
-                    {
-                        ["--raises"] = raiseCount.ToString(CultureInfo.InvariantCulture),
-                        ["--phase-steps"] = phaseSteps.ToString(CultureInfo.InvariantCulture),
-                        ["--raise-factor"] = raiseFactor.ToString("R", CultureInfo.InvariantCulture),
-                        ["--initial-fraction"] = initialFraction.ToString("R", CultureInfo.InvariantCulture),
-                    },
-                };
-                double eta0;
-                using (var model = RunExecutor.CreateModel(config, data))
-                    eta0 = initialFraction * CriticalLearningRate.Compute(model, data.Train.Features).Value;
-                config = config with
-                {
-                    Training = config.Training with
-                    {
-                        LearningRate = eta0,
-                        RateController = new RateRaiser(phaseSteps, raiseCount, raiseFactor, data.Train.Features),
-                    },
-                };
-                var probes = new List<IStepProbe> { new CriticalRateProbe(data.Train.Features) };
-                if (data.ReferenceAgop is { } reference) probes.Add(new AlignmentProbe(data.Test, reference));
-                var items = new[] { new StudyProgress.Item(config.Label, config.MaxSteps) };
-                var outcome = StudyProgress.Run(items, (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), parse.GetValue(common.Resume),
-                    new RunHooks { Probes = probes, SharpnessColumn = "lambda_max", Progress = progress }, ct),
-                    r => $"{r.Summary.Outcome}, {r.Summary.Catapults} catapults, test loss {r.Summary.TestLoss:G4}")[0];
-                // summary.json keeps the realised raises, which rerun the same steps as a plain MilestoneSchedule.
-                runs.Add((outcome, outcome.Summary.RealisedSchedule?.Milestones ?? Array.Empty<LearningRateMilestone>()));
-            }
-            GdCatapultsReport.Write(output, data, runs, raiseFactor, phaseSteps);
-            return 0;
-        }));
-        return command;
+                    ["--raises"] = raiseCount.ToString(CultureInfo.InvariantCulture),
+                    ["--phase-steps"] = phaseSteps.ToString(CultureInfo.InvariantCulture),
+                    ["--raise-factor"] = raiseFactor.ToString("R", CultureInfo.InvariantCulture),
+                    ["--initial-fraction"] = initialFraction.ToString("R", CultureInfo.InvariantCulture),
+                },
+            };
+            // η₀ from the seed's own network at initialisation, fixed in the plan.
+            using (var model = RunExecutor.CreateModel(config, data))
+                configs.Add(config.WithLearningRate(initialFraction * CriticalLearningRate.Compute(model, data.Train.Features).Value));
+        }
+        RunExecutor.ValidatePlan(configs, data);
+        return CellPlan.Create(Name, threads, new PlanSettings(raiseCount, phaseSteps, raiseFactor), configs.Select(c => (c.Label, c)));
+    }
+
+    /// <inheritdoc />
+    protected override (RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises) Execute(CellPlan plan, RunConfig config, StudyData data, string folder,
+        Action<int> progress, CancellationToken ct)
+    {
+        // The controller is code, not data, so the plan's configuration does not carry it; each cell attaches it again.
+        var settings = plan.SettingsAs<PlanSettings>();
+        config = config with { Training = config.Training with { RateController = new RateRaiser(settings.PhaseSteps, settings.Raises, settings.RaiseFactor, data.Train.Features) } };
+        var probes = new List<IStepProbe> { new CriticalRateProbe(data.Train.Features) };
+        if (data.ReferenceAgop is { } reference) probes.Add(new AlignmentProbe(data.Test, reference));
+        var outcome = RunExecutor.Run(config, data, folder, resume: true, new RunHooks { Probes = probes, SharpnessColumn = "lambda_max", Progress = progress }, ct);
+        // summary.json keeps the realised raises, which rerun the same steps as a plain MilestoneSchedule.
+        return (outcome, outcome.Summary.RealisedSchedule?.Milestones ?? Array.Empty<LearningRateMilestone>());
+    }
+
+    /// <inheritdoc />
+    protected override string Describe((RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises) r) =>
+        $"{r.Run.Summary.Outcome}, {r.Run.Summary.Catapults} catapults, test loss {r.Run.Summary.TestLoss:G4}";
+
+    /// <inheritdoc />
+    protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<(RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises)> results)
+    {
+        var settings = plan.SettingsAs<PlanSettings>();
+        GdCatapultsReport.Write(directory, data, results, settings.RaiseFactor, settings.PhaseSteps);
     }
 
     /// <summary>

@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Catapults.ML.Diagnostics;
+using Catapults.ML.Probes;
 using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
+using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
-using Catapults.ML.Probes;
 
 namespace Catapults.Study.SgdSpikes;
 
@@ -14,84 +15,105 @@ namespace Catapults.Study.SgdSpikes;
 /// The <c>sgd-spikes</c> experiment: SGD with a fixed η; η_crit of every batch against η, the probe-set loss split
 /// into PL_s and PL_s⊥ (s = 5), and how many loss spikes started at a step where η &gt; η_crit(batch).
 /// </summary>
-public static class SgdSpikesCommand
+public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
 {
     private const int S = 5;
 
+    private readonly Option<int?> _batch = new("--batch-size") { Description = "Batch size b (default 10)." };
+    private readonly Option<double?> _fraction = new("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default: η = the median η_crit of the first epoch's batches at init, inside their spread)." };
+    private readonly Option<double?> _rate = new("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
+    private readonly Option<int?> _steps = new("--steps") { Description = "SGD steps (default 3000; quick 300)." };
+    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between full-loss and PL_s records (default 5)." };
+    private readonly Option<int?> _probe = new("--probe-size") { Description = "Probe-set size for the NTK eigenvectors (default 256; quick 128)." };
+
+    /// <summary>What the cells and the report need beyond each run's configuration.</summary>
+    /// <param name="FullBatchCriticalRates">η_crit(full batch) of each seed's network at initialisation, by seed.</param>
+    public sealed record PlanSettings(IReadOnlyList<double> FullBatchCriticalRates);
+
+    /// <inheritdoc />
+    public override string Name => "sgd-spikes";
+
+    /// <inheritdoc />
+    public override string Description => "SGD at fixed η: per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, spikes that start where η > η_crit(batch).";
+
     /// <summary>The sub-command.</summary>
-    public static Command Create()
+    public static Command Create() => CellCommands.Experiment(new SgdSpikesCommand());
+
+    /// <inheritdoc />
+    protected override void AddExperimentOptions(Command command)
     {
-        var command = new Command("sgd-spikes", "SGD at fixed η: per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, spikes that start where η > η_crit(batch).");
-        var common = new CommonOptions();
-        common.AddTo(command);
-        var batch = new Option<int?>("--batch-size") { Description = "Batch size b (default 10)." };
-        var fraction = new Option<double?>("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default: η = the median η_crit of the first epoch's batches at init, inside their spread)." };
-        var rate = new Option<double?>("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
-        var steps = new Option<int?>("--steps") { Description = "SGD steps (default 3000; quick 300)." };
-        var record = new Option<int?>("--record-every") { Description = "Steps between full-loss and PL_s records (default 5)." };
-        var probe = new Option<int?>("--probe-size") { Description = "Probe-set size for the NTK eigenvectors (default 256; quick 128)." };
-        foreach (Option o in new Option[] { batch, fraction, rate, steps, record, probe }) command.Options.Add(o);
-
-        command.SetAction(Cli.Guard((parse, ct) =>
-        {
-            bool quick = parse.GetValue(common.Quick);
-            var dataSettings = common.DataSettings(parse, quick ? 500 : 2000, quick ? 500 : 1000);
-            int b = Cli.BatchSize(parse.GetValue(batch) ?? 10, dataSettings.TrainCount, "--batch-size");
-            double? frac = parse.GetValue(fraction) is double f0 ? Cli.PositiveRate(f0, "--rate-fraction") : null;
-            double? fixedRate = parse.GetValue(rate) is double r0 ? Cli.PositiveRate(r0, "--learning-rate") : null;
-            int maxSteps = parse.GetValue(steps) ?? (quick ? 300 : 3000);
-            int recordEvery = parse.GetValue(record) ?? 5;
-            int probeSize = parse.GetValue(probe) ?? (quick ? 128 : 256);
-            if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
-            if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
-            if (probeSize < S || probeSize > dataSettings.TrainCount)
-                throw new ConfigurationException($"--probe-size must be in {S}..{dataSettings.TrainCount} (n), got {probeSize}.");
-            int checkpointEvery = common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
-            int seeds = common.SeedCount(parse, 1);
-            int? threads = common.ConfigureThreads(parse);
-            string output = common.OutputFor(parse, "sgd-spikes");
-            // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
-            var network = common.NetworkFor(parse, quick ? 256 : null, defaultBias: false);
-
-            using var data = StudyData.Load(dataSettings);
-            Directory.CreateDirectory(output);
-            var results = new List<SpikeRun>();
-            for (int seed = 0; seed < seeds; seed++)
-            {
-                var probeIndices = ProbeIndices.Draw(data.Train.Count, probeSize, seed);
-                var config = new RunConfig
-                {
-                    Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Network = network,
-                    Training = RunConfig.TrainingFor(1, b, maxSteps, seed, recordEvery), Seed = seed, RecordEvery = recordEvery, CheckpointEvery = checkpointEvery,
-                    ProbeIndices = probeIndices, Threads = threads,
-                };
-                double etaCrit, batchMedian;
-                using (var model = RunExecutor.CreateModel(config, data))
-                {
-                    etaCrit = CriticalLearningRate.Compute(model, data.Train.Features).Value;
-                    batchMedian = BatchSweep.BatchCriticalRates.Measure(model, data.Train, b, seed).Median;
-                }
-                config = config.WithLearningRate(fixedRate ?? (frac is double fr ? fr * etaCrit : batchMedian));
-                using var probeSet = data.Train.Subset(probeIndices, "probe");
-                using var diagnostics = new DiagnosticsProbe(new DiagnosticsOptions
-                {
-                    Every = recordEvery, EigenvalueCount = S, ProbeSet = probeSet, RecordFullLoss = false,
-                    CriticalRate = CriticalRateCadence.EveryStep, DetectCatapults = false,
-                    Lanczos = new ML.Spectra.LanczosOptions { Tolerance = 1e-4 },
-                });
-                var outcome = StudyProgress.Run(new[] { new StudyProgress.Item(config.Label, maxSteps) },
-                    (_, progress) => RunExecutor.Run(config, data, Path.Combine(output, "runs", config.Label), parse.GetValue(common.Resume),
-                        new RunHooks { Observers = new ITrainingObserver[] { new CheckpointedProbe(diagnostics) }, Progress = progress }, ct),
-                    x => $"{x.Summary.Outcome}, {x.Summary.Catapults} spikes, test loss {x.Summary.TestLoss:G4}")[0];
-                var run = new SpikeRun(outcome, etaCrit, diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
-                WriteDiagnostics(run);
-                results.Add(run);
-            }
-            SgdSpikesReport.Write(output, data, results, S);
-            return 0;
-        }));
-        return command;
+        foreach (Option o in new Option[] { _batch, _fraction, _rate, _steps, _record, _probe }) command.Options.Add(o);
     }
+
+    /// <inheritdoc />
+    public override CellPlan Plan(ParseResult parse, CancellationToken ct)
+    {
+        bool quick = parse.GetValue(Common.Quick);
+        var dataSettings = Common.DataSettings(parse, quick ? 500 : 2000, quick ? 500 : 1000);
+        int b = Cli.BatchSize(parse.GetValue(_batch) ?? 10, dataSettings.TrainCount, "--batch-size");
+        double? frac = parse.GetValue(_fraction) is double f0 ? Cli.PositiveRate(f0, "--rate-fraction") : null;
+        double? fixedRate = parse.GetValue(_rate) is double r0 ? Cli.PositiveRate(r0, "--learning-rate") : null;
+        int maxSteps = parse.GetValue(_steps) ?? (quick ? 300 : 3000);
+        int recordEvery = parse.GetValue(_record) ?? 5;
+        int probeSize = parse.GetValue(_probe) ?? (quick ? 128 : 256);
+        if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
+        if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+        if (probeSize < S || probeSize > dataSettings.TrainCount)
+            throw new ConfigurationException($"--probe-size must be in {S}..{dataSettings.TrainCount} (n), got {probeSize}.");
+        int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
+        int seeds = Common.SeedCount(parse, 1);
+        int? threads = Common.ConfigureThreads(parse);
+        // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
+        var network = Common.NetworkFor(parse, quick ? 256 : null, defaultBias: false);
+
+        using var data = StudyData.Load(dataSettings);
+        var configs = new List<RunConfig>();
+        var criticalRates = new List<double>();
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            var probeIndices = ProbeIndices.Draw(data.Train.Count, probeSize, seed);
+            var config = new RunConfig
+            {
+                Experiment = "sgd-spikes", Label = $"b{b}-seed{seed}", Data = dataSettings, Network = network,
+                Training = RunConfig.TrainingFor(1, b, maxSteps, seed, recordEvery), Seed = seed, RecordEvery = recordEvery, CheckpointEvery = checkpointEvery,
+                ProbeIndices = probeIndices, Threads = threads,
+            };
+            double etaCrit, batchMedian;
+            using (var model = RunExecutor.CreateModel(config, data))
+            {
+                etaCrit = CriticalLearningRate.Compute(model, data.Train.Features).Value;
+                batchMedian = BatchSweep.BatchCriticalRates.Measure(model, data.Train, b, seed).Median;
+            }
+            configs.Add(config.WithLearningRate(fixedRate ?? (frac is double fr ? fr * etaCrit : batchMedian)));
+            criticalRates.Add(etaCrit);
+        }
+        RunExecutor.ValidatePlan(configs, data);
+        return CellPlan.Create(Name, threads, new PlanSettings(criticalRates), configs.Select(c => (c.Label, c)));
+    }
+
+    /// <inheritdoc />
+    protected override SpikeRun Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
+    {
+        using var probeSet = data.Train.Subset(config.ProbeIndices, "probe");
+        using var diagnostics = new DiagnosticsProbe(new DiagnosticsOptions
+        {
+            Every = config.RecordEvery, EigenvalueCount = S, ProbeSet = probeSet, RecordFullLoss = false,
+            CriticalRate = CriticalRateCadence.EveryStep, DetectCatapults = false,
+            Lanczos = new ML.Spectra.LanczosOptions { Tolerance = 1e-4 },
+        });
+        var outcome = RunExecutor.Run(config, data, folder, resume: true,
+            new RunHooks { Observers = new ITrainingObserver[] { new CheckpointedProbe(diagnostics) }, Progress = progress }, ct);
+        var run = new SpikeRun(outcome, plan.SettingsAs<PlanSettings>().FullBatchCriticalRates[(int)config.Seed], diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
+        WriteDiagnostics(run);
+        return run;
+    }
+
+    /// <inheritdoc />
+    protected override string Describe(SpikeRun r) => $"{r.Outcome.Summary.Outcome}, {r.Outcome.Summary.Catapults} spikes, test loss {r.Outcome.Summary.TestLoss:G4}";
+
+    /// <inheritdoc />
+    protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<SpikeRun> results) =>
+        SgdSpikesReport.Write(directory, data, results.ToList(), S);
 
     private static void WriteDiagnostics(SpikeRun run)
     {

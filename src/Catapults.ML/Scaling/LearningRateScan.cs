@@ -5,7 +5,7 @@ namespace Catapults.ML.Scaling;
 /// only on the results so far, so replaying stored results reproduces the same decisions: that is what makes a
 /// killed sweep resumable.
 /// </summary>
-internal sealed class LearningRateScan
+public sealed class LearningRateScan
 {
     private readonly SortedDictionary<int, SweepCellResult> _done = new();
     private readonly int _startLevel;
@@ -15,6 +15,8 @@ internal sealed class LearningRateScan
     private readonly double _spacing;
     private readonly bool _continueWhileImproving;
 
+    /// <summary>A scan of γ number <paramref name="gammaIndex"/> (<paramref name="gamma"/>) under <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException">The options' starting rate for γ is not finite and positive.</exception>
     public LearningRateScan(int gammaIndex, double gamma, FeatureStrengthSweepOptions options)
     {
         GammaIndex = gammaIndex;
@@ -30,13 +32,22 @@ internal sealed class LearningRateScan
         _continueWhileImproving = options.ContinueWhileImproving;
     }
 
+    /// <summary>The position of γ in the grid.</summary>
     public int GammaIndex { get; }
+
+    /// <summary>γ.</summary>
     public double Gamma { get; }
+
+    /// <summary>Set by whoever runs the scan while its next cell is running (a scan has at most one cell in flight).</summary>
     public bool InFlight { get; set; }
+
+    /// <summary>The cells recorded so far, by level.</summary>
     public IEnumerable<SweepCellResult> Results => _done.Values;
 
+    /// <summary>The cell at lattice level <paramref name="level"/>.</summary>
     public SweepCell CellAt(int level) => new(GammaIndex, Gamma, level, SweepCell.RateAtLevel(level, _spacing));
 
+    /// <summary>Records a finished cell of this scan.</summary>
     public void Record(SweepCellResult result)
     {
         if (result.Cell.GammaIndex != GammaIndex) throw new ArgumentException($"Cell {result.Cell.Id} does not belong to γ #{GammaIndex}.", nameof(result));
@@ -51,6 +62,7 @@ internal sealed class LearningRateScan
     }
 
     /// <summary>The next cell to run, or null when the scan is complete.</summary>
+    /// <summary>The next cell to run, decided from the results so far; null when the scan is done.</summary>
     public SweepCell? Next()
     {
         if (_done.Count == 0) return CellAt(_startLevel);

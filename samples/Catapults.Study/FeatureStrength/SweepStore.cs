@@ -1,6 +1,8 @@
 using System.Text.Json;
 
-namespace Catapults.ML.Scaling;
+using Catapults.ML.Scaling;
+
+namespace Catapults.Study.FeatureStrength;
 
 /// <summary>
 /// A sweep's directory: one JSON file per finished cell (<c>cells/&lt;id&gt;.json</c>) and a manifest describing the

@@ -1,4 +1,6 @@
-namespace Catapults.ML.Scaling;
+using Catapults.ML.Scaling;
+
+namespace Catapults.Study.FeatureStrength;
 
 /// <summary>Runs cells in this process, on the thread pool, with a delegate (tests and small sweeps).</summary>
 public sealed class InProcessCellExecutor : ICellExecutor

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Catapults.ML.Scaling;
 using Catapults.ML.Training;
+using Catapults.Study.FeatureStrength;
 
-namespace Catapults.ML.Tests.Scaling;
+namespace Catapults.Study.Tests.FeatureStrength;
 
 /// <summary>
 /// The sweep's scan, store and resume logic against a synthetic "physics" with a known edge of stability and a known
@@ -69,7 +70,7 @@ public class SweepSchedulingTests
     [Test]
     public async Task ScanWalksDownFromTheStartAndStopsTheChosenDecadesBelowTheFirstStableRate()
     {
-        var result = await FeatureStrengthSweep.RunAsync(Options(startFactor: 30), new CountingExecutor());
+        var result = await RateScanSweep.RunAsync(Options(startFactor: 30), new CountingExecutor());
         foreach (var summary in result.Gammas)
         {
             double edge = Edge(summary.Gamma);
@@ -101,7 +102,7 @@ public class SweepSchedulingTests
     {
         var options = Options(startFactor: 0.01);
         options.Gammas = new[] { 10.0 };
-        var result = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        var result = await RateScanSweep.RunAsync(options, new CountingExecutor());
         var levels = result.Cells.Select(c => c.Cell.Level).OrderBy(l => l).ToList();
         int start = SweepCell.LevelAtOrAbove(Edge(10) * 0.01, Spacing);
         int firstStable = (int)Math.Floor(Math.Log10(Edge(10)) / Spacing + 1e-9);
@@ -110,7 +111,7 @@ public class SweepSchedulingTests
         Assert.That(result.Gammas[0].StabilityEdgeBracketed, Is.True);
 
         options.MaxDecadesAbove = 0.5;
-        var capped = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        var capped = await RateScanSweep.RunAsync(options, new CountingExecutor());
         Assert.That(capped.Cells.Max(c => c.Cell.Level), Is.EqualTo(start + 2), "the climb stops after MaxDecadesAbove");
         Assert.That(capped.Gammas[0].StabilityEdgeBracketed, Is.False);
     }
@@ -121,12 +122,12 @@ public class SweepSchedulingTests
         var options = Options(startFactor: 4);
         options.Gammas = new[] { 1.0 };
         options.DecadesBelowFirstStable = 0.25;
-        var result = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        var result = await RateScanSweep.RunAsync(options, new CountingExecutor());
         // The optimum sits 0.6 decades under the edge: the scan goes past its 0.25-decade window to bracket it.
         var best = result.Gammas[0].BestLatticeLearningRate!.Value;
         Assert.That(result.Cells.Min(c => c.Cell.LearningRate), Is.LessThan(best));
         options.ContinueWhileImproving = false;
-        var strict = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        var strict = await RateScanSweep.RunAsync(options, new CountingExecutor());
         Assert.That(strict.Cells.Count(c => !c.Diverged), Is.EqualTo(2), "first stable level and one more");
     }
 
@@ -137,12 +138,12 @@ public class SweepSchedulingTests
         try
         {
             const string manifest = "{\"sweep\":\"fake\"}";
-            var complete = await FeatureStrengthSweep.RunAsync(Options(30), new CountingExecutor());
+            var complete = await RateScanSweep.RunAsync(Options(30), new CountingExecutor());
 
             // First attempt: "killed" after 9 cells, with two cells in flight.
             var first = new CountingExecutor(failAfter: 9);
             Assert.ThrowsAsync<InvalidOperationException>(() =>
-                FeatureStrengthSweep.RunAsync(Options(30, parallelism: 2), first, SweepStore.Open(dir, manifest)));
+                RateScanSweep.RunAsync(Options(30, parallelism: 2), first, SweepStore.Open(dir, manifest)));
             var finished = Directory.GetFiles(Path.Combine(dir, "cells"), "*.json").Select(Path.GetFileNameWithoutExtension).ToHashSet();
             Assert.That(finished, Is.EquivalentTo(first.Executed), "every finished cell was saved");
             // A cell killed while its result was being written leaves only a temporary file.
@@ -150,7 +151,7 @@ public class SweepSchedulingTests
             File.WriteAllText(partial, "{\"cell\":");
 
             var second = new CountingExecutor();
-            var resumed = await FeatureStrengthSweep.RunAsync(Options(30, parallelism: 2), second, SweepStore.Open(dir, manifest));
+            var resumed = await RateScanSweep.RunAsync(Options(30, parallelism: 2), second, SweepStore.Open(dir, manifest));
             Assert.That(second.Executed.Intersect(finished), Is.Empty, "finished cells are not rerun");
             Assert.That(resumed.ReusedCells, Is.EqualTo(finished.Count));
             Assert.That(resumed.ExecutedCells, Is.EqualTo(second.Executed.Count));
@@ -160,7 +161,7 @@ public class SweepSchedulingTests
 
             // A third run has nothing left to do.
             var third = new CountingExecutor();
-            var again = await FeatureStrengthSweep.RunAsync(Options(30), third, SweepStore.Open(dir, manifest));
+            var again = await RateScanSweep.RunAsync(Options(30), third, SweepStore.Open(dir, manifest));
             Assert.That(third.Executed, Is.Empty);
             Assert.That(again.ReusedCells, Is.EqualTo(complete.Cells.Count));
         }
@@ -226,44 +227,11 @@ public class SweepSchedulingTests
     {
         var options = Options(30);
         options.CatapultCounter = losses => losses.Count(l => l > 10);
-        var result = await FeatureStrengthSweep.RunAsync(options, new CountingExecutor());
+        var result = await RateScanSweep.RunAsync(options, new CountingExecutor());
         Assert.That(result.Cells.Where(c => !c.Diverged).Select(c => c.CatapultCount), Is.All.EqualTo(2));
         Assert.That(result.Cells.Where(c => c.Diverged).Select(c => c.CatapultCount), Is.All.EqualTo(2));
         Assert.That(result.Gammas.Select(g => g.CatapultCountAtBest), Is.All.EqualTo(2));
         var without = FeatureStrengthSweep.Summarise(Options(30), result.Cells.Select(c => c with { CatapultCount = null }));
         Assert.That(without.Cells.Select(c => c.CatapultCount), Is.All.Null);
-    }
-
-    [Test]
-    public void LogLogFitRecoversAKnownPowerLaw()
-    {
-        var x = new[] { 0.001, 0.01, 0.1, 0.5 };
-        var fit = LogLogFit.Fit(x, x.Select(v => 7 * Math.Pow(v, 1.7)).ToList());
-        Assert.That(fit.Slope, Is.EqualTo(1.7).Within(1e-12));
-        Assert.That(fit.Intercept, Is.EqualTo(Math.Log10(7)).Within(1e-12));
-        Assert.That(fit.RSquared, Is.EqualTo(1.0).Within(1e-12));
-        Assert.That(fit.Predict(2.0), Is.EqualTo(7 * Math.Pow(2, 1.7)).Within(1e-9));
-        // Hand-computed least squares: points (0, 0), (1, 1), (2, 3) in log space: slope 1.5, intercept −1/6.
-        var noisy = LogLogFit.Fit(new[] { 1.0, 10, 100 }, new[] { 1.0, 10, 1000 });
-        Assert.That(noisy.Slope, Is.EqualTo(1.5).Within(1e-12));
-        Assert.That(noisy.Intercept, Is.EqualTo(-1.0 / 6).Within(1e-12));
-        Assert.That(noisy.SlopeStandardError, Is.EqualTo(Math.Sqrt(1.0 / 6 / 2)).Within(1e-12));
-        Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 1.0 }, new[] { 1.0, 2.0 }));
-        Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 2.0 }, new[] { 1.0, -2.0 }));
-    }
-
-    [Test]
-    public void OptionsNameTheBadSetting()
-    {
-        var options = Options(30);
-        options.Gammas = new[] { 0.1, -1 };
-        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.Message, Does.Contain("Gammas[1]"));
-        options = Options(30);
-        options.StartingLearningRate = null;
-        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("StartingLearningRate"));
-        options = Options(30);
-        options.Parallelism = 0;
-        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("Parallelism"));
-        Assert.That(FeatureStrengthSweepOptions.LogGrid(0.01, 100, 5), Is.EqualTo(new[] { 0.01, 0.1, 1, 10, 100 }).Within(1e-12));
     }
 }

@@ -1,4 +1,6 @@
-namespace Catapults.ML.Scaling;
+using Catapults.ML.Scaling;
+
+namespace Catapults.Study.FeatureStrength;
 
 /// <summary>A sweep cell could not be run.</summary>
 public sealed class SweepCellFailedException : Exception

@@ -1,4 +1,6 @@
-namespace Catapults.ML.Scaling;
+using Catapults.ML.Scaling;
+
+namespace Catapults.Study.FeatureStrength;
 
 /// <summary>Runs one sweep cell: in this process, or in a child process that writes the result to a <see cref="SweepStore"/>.</summary>
 public interface ICellExecutor

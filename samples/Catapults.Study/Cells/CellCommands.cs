@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// The commands built on the cell unit: each experiment's plain command (plan, run every cell, merge), <c>plan</c>,
+/// <c>run-cell</c> and <c>merge</c>.
+/// </summary>
+public static class CellCommands
+{
+    /// <summary>The exit code of run-cell when the cell failed (its record says why).</summary>
+    public const int CellFailedExitCode = 1;
+
+    /// <summary>
+    /// Adds <paramref name="experiment"/>'s options and the plain action to <paramref name="command"/>: plan into the
+    /// output folder, run every unfinished cell (<c>--jobs K</c> local processes at once), merge.
+    /// </summary>
+    public static void ConfigureExperiment(Command command, ICellExperiment experiment)
+    {
+        experiment.AddOptions(command);
+        var jobs = new Option<int?>("--jobs") { Description = "Run this many cells at once, each in its own process (default 1: one after another in this process)." };
+        command.Options.Add(jobs);
+        command.SetAction(Cli.Guard((parse, ct) =>
+        {
+            int k = parse.GetValue(jobs) ?? 1;
+            if (k < 1 || k > 1024) throw new ConfigurationException($"--jobs must be in 1..1024, got {k}.");
+            string output = experiment.OutputFolder(parse);
+            bool keep = experiment.KeepsFinishedCells(parse);
+            var plan = experiment.Plan(parse, ct);
+            // The plain command owns its folder: a plan of other options replaces the one there, and each cell's
+            // record (or, when resuming, the experiment's own check of its files) decides what is still finished.
+            plan.Write(output, replace: true);
+            CellSweep.RunAll(experiment, plan, output, k, keep, ct);
+            return CellSweep.Merge(experiment, plan, output, ct);
+        }));
+    }
+
+    /// <summary>The plain command of <paramref name="experiment"/>.</summary>
+    public static Command Experiment(ICellExperiment experiment)
+    {
+        var command = new Command(experiment.Name, experiment.Description);
+        ConfigureExperiment(command, experiment);
+        return command;
+    }
+
+    /// <summary><c>plan &lt;experiment&gt; [options] --out DIR [--emit slurm,k8s …]</c>: writes plan.json and the scheduler files.</summary>
+    public static Command Plan(CellCatalog catalog)
+    {
+        var plan = new Command("plan", "Write an experiment's cells to DIR/plan.json (and, with --emit, Slurm or Kubernetes files) without running them.");
+        foreach (var experiment in catalog.Create())
+        {
+            var sub = new Command(experiment.Name, experiment.Description);
+            experiment.AddOptions(sub);
+            var cluster = new ClusterOptions();
+            cluster.AddTo(sub);
+            sub.SetAction(Cli.Guard((parse, ct) =>
+            {
+                var targets = cluster.Targets(parse);
+                var settings = cluster.Settings(parse);
+                string output = experiment.OutputFolder(parse);
+                if (targets.Contains("slurm")) SlurmEmitter.CheckFolder(output);
+                var cells = experiment.Plan(parse, ct);
+                cells.Write(output);
+                Console.WriteLine($"plan: {cells.Cells.Count} cells of {cells.Experiment} in {CellPlan.PathIn(output)}");
+                foreach (var target in targets)
+                {
+                    var files = target == "slurm" ? SlurmEmitter.Write(output, cells, settings) : KubernetesEmitter.Write(output, cells, settings);
+                    Console.WriteLine($"{target}: {string.Join(", ", files)}");
+                }
+                return 0;
+            }));
+            plan.Subcommands.Add(sub);
+        }
+        return plan;
+    }
+
+    /// <summary><c>run-cell --plan DIR --index I</c>: runs one cell; exit 0 finished (now or before), 1 failed, 2 bad plan or index.</summary>
+    public static Command RunCell(CellCatalog catalog)
+    {
+        var command = new Command("run-cell", "Run one cell of a plan (a finished cell is read back; a killed one resumes from its checkpoint).");
+        var plan = PlanOption();
+        var index = new Option<int?>("--index") { Description = "The cell's index (Slurm: $SLURM_ARRAY_TASK_ID, Kubernetes: $JOB_COMPLETION_INDEX).", Required = true };
+        command.Options.Add(plan);
+        command.Options.Add(index);
+        command.SetAction(Cli.Guard((parse, ct) =>
+        {
+            string directory = parse.GetValue(plan)!;
+            try
+            {
+                CellSweep.RunCell(catalog, directory, parse.GetValue(index)!.Value, ct);
+                return 0;
+            }
+            catch (Exception ex) when (ex is not (ConfigurationException or OperationCanceledException))
+            {
+                // The cell's record says failed; the scheduler sees a failed task and retries it by index.
+                Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {Finite.FirstLine(ex.Message)}");
+                return CellFailedExitCode;
+            }
+        }));
+        return command;
+    }
+
+    /// <summary><c>merge --plan DIR</c>: writes the report, or names the cells that are missing or failed and exits 2.</summary>
+    public static Command Merge(CellCatalog catalog)
+    {
+        var command = new Command("merge", "Write the report from a plan's finished cells; names missing or failed cells by index and exits 2 when there are any.");
+        var plan = PlanOption();
+        command.Options.Add(plan);
+        command.SetAction(Cli.Guard((parse, ct) =>
+        {
+            string directory = parse.GetValue(plan)!;
+            var cells = CellPlan.Read(directory);
+            return CellSweep.Merge(catalog.Find(cells.Experiment), cells, directory, ct);
+        }));
+        return command;
+    }
+
+    private static Option<string> PlanOption() => new("--plan") { Description = "The run folder holding plan.json.", Required = true };
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// The JSON settings of the cell files: the study's conventions (camelCase, enums as names, NaN and ∞ as strings,
+/// unescaped non-ASCII), compact, so that each cell of a plan is one line.
+/// </summary>
+public static class CellJson
+{
+    /// <summary>Compact settings (cells of plan.json, digests).</summary>
+    public static JsonSerializerOptions Compact { get; } = Create(indented: false);
+
+    /// <summary>Indented settings (the plan's header and settings, cell records).</summary>
+    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = indented,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    /// <summary><paramref name="value"/> as a compact JSON element.</summary>
+    public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, Compact);
+}

@@ -1,0 +1,199 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// An experiment's sweep as a list of cells, stored as plan.json in the run folder: the experiment's name, the
+/// settings its merge needs, and every cell's index, label and full configuration, one cell per line. A plan is fixed
+/// by the options alone, so planning twice with the same options gives the same bytes.
+/// </summary>
+public sealed partial record CellPlan
+{
+    /// <summary>The plan's file name inside the run folder.</summary>
+    public const string FileName = "plan.json";
+
+    /// <summary>The folder, inside the run folder, that holds one folder per cell.</summary>
+    public const string CellsFolder = "runs";
+
+    /// <summary>The version of the file format this code writes and reads.</summary>
+    public const int CurrentFormat = 1;
+
+    /// <summary>The file format's version.</summary>
+    public int Format { get; init; } = CurrentFormat;
+
+    /// <summary>The experiment (sub-command) whose cells these are.</summary>
+    public required string Experiment { get; init; }
+
+    /// <summary>libtorch threads each cell runs with (part of what makes reruns bit-identical); null: the cells use none.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>What the experiment's merge needs beyond the cells (e.g. the measured learning rate); an empty object when nothing.</summary>
+    public JsonElement Settings { get; init; } = CellJson.ToElement(new { });
+
+    /// <summary>The cells, in index order.</summary>
+    public required IReadOnlyList<PlannedCell> Cells { get; init; }
+
+    /// <summary>The path of plan.json in <paramref name="directory"/>.</summary>
+    public static string PathIn(string directory) => Path.Combine(directory, FileName);
+
+    /// <summary>The folder of <paramref name="cell"/> in the run folder <paramref name="directory"/>.</summary>
+    public static string CellFolder(string directory, PlannedCell cell) => Path.Combine(directory, CellsFolder, cell.Label);
+
+    /// <summary>
+    /// A plan of <paramref name="experiment"/> with cells numbered in the order given; each configuration is stored as
+    /// its compact JSON.
+    /// </summary>
+    /// <exception cref="ArgumentException">A label is not file-name safe or repeats (an experiment's bug, not the user's).</exception>
+    public static CellPlan Create<TSettings, TConfiguration>(string experiment, int? threads, TSettings settings,
+        IEnumerable<(string Label, TConfiguration Configuration)> cells)
+    {
+        var planned = cells.Select((c, i) => new PlannedCell(i, c.Label, CellJson.ToElement(c.Configuration))).ToList();
+        var plan = new CellPlan { Experiment = experiment, Threads = threads, Settings = CellJson.ToElement(settings), Cells = planned };
+        if (plan.Problem() is string problem) throw new ArgumentException(problem, nameof(cells));
+        return plan;
+    }
+
+    /// <summary>The settings as <typeparamref name="T"/>.</summary>
+    /// <exception cref="InvalidDataException">They do not hold a <typeparamref name="T"/>.</exception>
+    public T SettingsAs<T>() => Deserialize<T>(Settings, "the plan's settings");
+
+    /// <summary>The configuration of <paramref name="cell"/> as <typeparamref name="T"/>.</summary>
+    /// <exception cref="InvalidDataException">It does not hold a <typeparamref name="T"/>.</exception>
+    public static T ConfigurationOf<T>(PlannedCell cell) => Deserialize<T>(cell.Configuration, $"the configuration of cell {cell.Index} ({cell.Label})");
+
+    private static T Deserialize<T>(JsonElement element, string what)
+    {
+        try
+        {
+            return element.Deserialize<T>(CellJson.Compact) ?? throw new InvalidDataException($"{what} is empty.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{what} is not a {typeof(T).Name}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The cell at <paramref name="index"/>.</summary>
+    /// <exception cref="ConfigurationException">No cell has that index.</exception>
+    public PlannedCell CellAt(int index) => index >= 0 && index < Cells.Count
+        ? Cells[index]
+        : throw new ConfigurationException($"--index {index} is not a cell of this plan: its {Cells.Count} cells are 0..{Cells.Count - 1}.");
+
+    /// <summary>The plan as plan.json holds it: the header indented, then one compact line per cell.</summary>
+    public string ToJson()
+    {
+        var text = new StringBuilder(256 + Cells.Count * 256);
+        text.Append("{\n  \"format\": ").Append(Format)
+            .Append(",\n  \"experiment\": ").Append(JsonSerializer.Serialize(Experiment, CellJson.Compact))
+            .Append(",\n  \"threads\": ").Append(Threads is int t ? t.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null")
+            .Append(",\n  \"settings\": ").Append(JsonSerializer.Serialize(Settings, CellJson.Indented).Replace("\n", "\n  "))
+            .Append(",\n  \"cells\": [");
+        for (int i = 0; i < Cells.Count; i++)
+        {
+            text.Append(i == 0 ? "\n    " : ",\n    ").Append(JsonSerializer.Serialize(Cells[i], CellJson.Compact));
+        }
+        text.Append("\n  ]\n}\n");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Writes plan.json into <paramref name="directory"/> atomically. Writing the same plan again is a no-op (planning
+    /// is idempotent). A different plan is refused, because the folder's finished cells belong to the one there, unless
+    /// <paramref name="replace"/>: then each cell's record, which holds its configuration's digest, decides whether
+    /// the cell is still finished.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The folder holds another plan and <paramref name="replace"/> is false.</exception>
+    public void Write(string directory, bool replace = false)
+    {
+        string path = PathIn(directory);
+        string json = ToJson();
+        if (File.Exists(path))
+        {
+            string existing = File.ReadAllText(path);
+            if (existing == json) return;
+            if (replace)
+            {
+                AtomicFile.WriteText(path, json);
+                return;
+            }
+            string what;
+            try
+            {
+                var other = Parse(existing, path);
+                what = $"a plan of {other.Experiment} with {other.Cells.Count} cells" +
+                       (other.Experiment == Experiment && other.Cells.Count == Cells.Count ? " and other options" : "");
+            }
+            catch (ConfigurationException)
+            {
+                what = "an unreadable plan";
+            }
+            throw new ConfigurationException(
+                $"{path} holds {what}, whose cells this folder keeps; use another --out, or delete the folder to start over.");
+        }
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteText(path, json);
+    }
+
+    /// <summary>Reads and checks plan.json in <paramref name="directory"/>.</summary>
+    /// <exception cref="ConfigurationException">It is missing, torn or inconsistent; the message names it.</exception>
+    public static CellPlan Read(string directory)
+    {
+        string path = PathIn(directory);
+        if (!File.Exists(path))
+            throw new ConfigurationException($"--plan {directory}: {path} is missing; write it with 'catapults-study plan <experiment> --out {directory}'.");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"{path} cannot be read: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+        return Parse(text, path);
+    }
+
+    private static CellPlan Parse(string text, string path)
+    {
+        CellPlan? plan;
+        try
+        {
+            plan = JsonSerializer.Deserialize<CellPlan>(text, CellJson.Compact);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigurationException($"{path} is not a readable plan ({Infrastructure.Finite.FirstLine(ex.Message)}); plan again into a new folder.");
+        }
+        if (plan is null) throw new ConfigurationException($"{path} is empty; plan again into a new folder.");
+        if (plan.Format != CurrentFormat)
+            throw new ConfigurationException($"{path} has format {plan.Format}; this version reads format {CurrentFormat}. Plan again with this version.");
+        if (plan.Problem() is string problem) throw new ConfigurationException($"{path}: {problem}");
+        return plan;
+    }
+
+    /// <summary>What makes the plan unusable, or null.</summary>
+    private string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Experiment)) return "the experiment is not named.";
+        if (Cells is null || Cells.Count == 0) return "the plan has no cells.";
+        if (Threads is < 1) return $"threads must be at least 1, got {Threads}.";
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Cells.Count; i++)
+        {
+            var cell = Cells[i];
+            if (cell is null) return $"cell {i} is null.";
+            if (cell.Index != i) return $"the cell at position {i} has index {cell.Index}; cells must be numbered 0, 1, … in order.";
+            if (cell.Label is null || !SafeLabel().IsMatch(cell.Label))
+                return $"cell {i}'s label '{cell.Label}' is not a file name (letters, digits, '.', '_', '+', '-'; 1 to 100 characters).";
+            if (!labels.Add(cell.Label)) return $"cells {Cells.First(c => c.Label == cell.Label).Index} and {i} share the label '{cell.Label}'.";
+            if (cell.Configuration.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return $"cell {i} ({cell.Label}) has no configuration.";
+        }
+        return null;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+\-]{0,99}$")]
+    private static partial Regex SafeLabel();
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Catapults.ML.Runtime;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// Plan, run one cell, run them all, merge: the one way every experiment runs. The plain command is the three in a row
+/// in one folder; a cluster runs the middle one as many tasks.
+/// </summary>
+public static class CellSweep
+{
+    /// <summary>
+    /// Runs cell <paramref name="index"/> of the plan in <paramref name="directory"/> in this process: read back (nothing
+    /// done) when finished, otherwise run (resuming from its checkpoint) and recorded as finished or failed.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The plan or the index is unusable.</exception>
+    /// <exception cref="CellFailedException">The cell failed; its record says why.</exception>
+    public static void RunCell(CellCatalog catalog, string directory, int index, CancellationToken cancellationToken)
+    {
+        var plan = CellPlan.Read(directory);
+        var cell = plan.CellAt(index);
+        var experiment = catalog.Find(plan.Experiment);
+        ConfigureThreads(plan);
+        var watch = Stopwatch.StartNew();
+        var status = CellLedger.Inspect(directory, cell);
+        string? problem = status.Finished ? experiment.VerifyFinished(Context(plan, directory, cell)) : null;
+        if (problem is not null) Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+        bool ran = (!status.Finished || problem is not null) && Run(experiment, plan, directory, cell, cancellationToken);
+        Console.WriteLine(ran
+            ? $"cell {cell.Index} ({cell.Label}): finished in {watch.Elapsed.TotalSeconds:F1} s"
+            : $"cell {cell.Index} ({cell.Label}): finished before; read back, not rerun");
+    }
+
+    /// <summary>
+    /// Runs every unfinished cell of the plan in <paramref name="directory"/>: in this process one after another when
+    /// <paramref name="jobs"/> is 1 (stopping at the first failure, which is rethrown), else in <paramref name="jobs"/>
+    /// local processes at once (running all; failures are recorded for the merge to name). Without
+    /// <paramref name="keepFinished"/> every cell's folder is emptied first, so every cell runs from the start.
+    /// </summary>
+    public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, bool keepFinished, CancellationToken cancellationToken)
+    {
+        if (!keepFinished)
+            foreach (var cell in plan.Cells)
+            {
+                string folder = CellPlan.CellFolder(directory, cell);
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            }
+        var pending = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).Select(s => s.Cell).ToList();
+        // A finished cell is trusted only when its experiment finds its files intact; otherwise it runs again.
+        foreach (var cell in plan.Cells.Except(pending).ToList())
+            if (experiment.VerifyFinished(Context(plan, directory, cell)) is string problem)
+            {
+                Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+                CellLedger.MarkFailed(directory, cell, problem);
+                pending.Add(cell);
+            }
+        pending = pending.OrderBy(c => c.Index).ToList();
+        int reused = plan.Cells.Count - pending.Count;
+        if (reused > 0) Console.WriteLine($"{reused} of {plan.Cells.Count} cells finished before; read back, not rerun.");
+        if (pending.Count == 0) return;
+        if (jobs <= 1)
+        {
+            ConfigureThreads(plan);
+            int done = 0;
+            foreach (var cell in pending)
+            {
+                var watch = Stopwatch.StartNew();
+                Run(experiment, plan, directory, cell, cancellationToken);
+                Console.WriteLine($"[{++done}/{pending.Count}] cell {cell.Index} ({cell.Label}): finished in {watch.Elapsed.TotalSeconds:F1} s");
+            }
+            return;
+        }
+        int count = 0;
+        LocalCellProcesses.RunAsync(directory, pending.Select(c => c.Index).ToList(), jobs,
+            (index, code) =>
+            {
+                int k = Interlocked.Increment(ref count);
+                var cell = plan.Cells[index];
+                Console.WriteLine($"[{k}/{pending.Count}] cell {index} ({cell.Label}): " + (code == 0 ? "finished" : $"exit code {code}, see {Path.Combine(LocalCellProcesses.LogFolder(directory), $"cell-{index}.log")}"));
+            }, cancellationToken).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Writes the report from the plan in <paramref name="directory"/> when every cell finished; otherwise names the
+    /// missing and failed cells by index on stderr and returns <see cref="ConfigurationException.ExitCode"/> (2).
+    /// </summary>
+    public static int Merge(ICellExperiment experiment, CellPlan plan, string directory, CancellationToken cancellationToken)
+    {
+        var statuses = CellLedger.InspectAll(directory, plan);
+        var missing = statuses.Where(s => s.Missing).Select(s => s.Cell.Index).ToList();
+        var failed = statuses.Where(s => !s.Finished && !s.Missing).ToList();
+        if (missing.Count > 0 || failed.Count > 0)
+        {
+            var parts = new List<string>();
+            if (missing.Count > 0) parts.Add($"missing {CellLedger.Ranges(missing)}");
+            if (failed.Count > 0) parts.Add($"failed {CellLedger.Ranges(failed.Select(f => f.Cell.Index))}");
+            Console.Error.WriteLine($"error: {missing.Count + failed.Count} of {plan.Cells.Count} cells of {CellPlan.PathIn(directory)} are not finished: {string.Join("; ", parts)}. " +
+                                    "Run them (run-cell --index I, or resubmit those indices), then merge again.");
+            const int Shown = 20;
+            foreach (var f in failed.Take(Shown)) Console.Error.WriteLine($"  cell {f.Cell.Index} ({f.Cell.Label}): {f.Problem}");
+            if (failed.Count > Shown) Console.Error.WriteLine($"  … and {failed.Count - Shown} more failed cells.");
+            return ConfigurationException.ExitCode;
+        }
+        ConfigureThreads(plan);
+        experiment.Merge(plan, directory, cancellationToken);
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="cell"/> and records it as finished or failed; returns true.</summary>
+    private static bool Run(ICellExperiment experiment, CellPlan plan, string directory, PlannedCell cell, CancellationToken cancellationToken)
+    {
+        var context = Context(plan, directory, cell);
+        Directory.CreateDirectory(context.Folder);
+        try
+        {
+            experiment.RunCell(context, cancellationToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ConfigurationException)
+        {
+            // Not a failure of the cell: a kill resumes from the checkpoint, and options refused before anything was
+            // written leave the cell as it was.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                CellLedger.MarkFailed(directory, cell, Finite.FirstLine(ex.Message));
+            }
+            catch (Exception recordError) when (recordError is IOException or UnauthorizedAccessException)
+            {
+                // The cell's own failure matters more; without a record the cell counts as missing and reruns all the same.
+            }
+            throw;
+        }
+        CellLedger.MarkFinished(directory, cell);
+        return true;
+    }
+
+    private static CellContext Context(CellPlan plan, string directory, PlannedCell cell) =>
+        new(plan, cell, directory, CellPlan.CellFolder(directory, cell), _ => { });
+
+    private static void ConfigureThreads(CellPlan plan)
+    {
+        if (plan.Threads is int threads) TorchRuntime.Configure(new RuntimeOptions { Threads = threads });
+    }
+}

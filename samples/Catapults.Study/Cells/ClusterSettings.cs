@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>How the emitted Slurm scripts and Kubernetes manifests ask for resources; validated by <see cref="Validate"/>.</summary>
+public sealed partial record ClusterSettings
+{
+    /// <summary>At most this many cells at once (Slurm's array throttle %K, the Indexed Job's parallelism); null: every cell.</summary>
+    public int? Parallel { get; init; }
+
+    /// <summary>CPU cores per cell; null: the plan's libtorch threads (1 when it has none).</summary>
+    public int? CpusPerTask { get; init; }
+
+    /// <summary>Whether each cell asks for one GPU (Slurm <c>--gres=gpu:1</c>, Kubernetes <c>nvidia.com/gpu: 1</c>).</summary>
+    public bool Gpu { get; init; }
+
+    /// <summary>Wall-time limit of one cell, [D-]HH:MM:SS.</summary>
+    public string TimeLimit { get; init; } = "04:00:00";
+
+    /// <summary>Memory per cell in GiB.</summary>
+    public int MemoryGiB { get; init; } = 8;
+
+    /// <summary>Slurm partition; null: the cluster's default.</summary>
+    public string? Partition { get; init; }
+
+    /// <summary>Slurm account; null: the user's default.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>
+    /// The command that starts the study on the cluster (words separated by spaces); null: this program as built here
+    /// for Slurm (a shared filesystem), <c>catapults-study</c> for Kubernetes (the image's program).
+    /// </summary>
+    public string? StudyCommand { get; init; }
+
+    /// <summary>Kubernetes: the container image holding the study.</summary>
+    public string Image { get; init; } = "catapults-study:latest";
+
+    /// <summary>Kubernetes: the PersistentVolumeClaim that holds the run folder (ReadWriteMany).</summary>
+    public string VolumeClaim { get; init; } = "catapults-runs";
+
+    /// <summary>Kubernetes: the claim's size when the emitted claim creates it.</summary>
+    public string VolumeSize { get; init; } = "100Gi";
+
+    /// <summary>Kubernetes: where the claim is mounted in every pod; the run folder is &lt;mount&gt;/&lt;folder name&gt;.</summary>
+    public string MountPath { get; init; } = "/runs";
+
+    /// <summary>Kubernetes: retries of one index before the Job gives it up (backoffLimitPerIndex).</summary>
+    public int RetriesPerCell { get; init; } = 3;
+
+    /// <summary>The time limit in seconds.</summary>
+    public long TimeLimitSeconds
+    {
+        get
+        {
+            var m = TimeFormat().Match(TimeLimit);
+            long days = m.Groups[1].Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            return ((days * 24 + int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) * 60
+                    + int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)) * 60 + int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Checks every value; the message names the option.</summary>
+    /// <exception cref="ConfigurationException">A value is out of range or malformed.</exception>
+    public ClusterSettings Validate()
+    {
+        if (Parallel is < 1) throw new ConfigurationException($"--parallel must be at least 1, got {Parallel}.");
+        if (CpusPerTask is < 1 or > 1024) throw new ConfigurationException($"--cpus-per-task must be in 1..1024, got {CpusPerTask}.");
+        if (MemoryGiB is < 1 or > 65536) throw new ConfigurationException($"--memory-gb must be in 1..65536, got {MemoryGiB}.");
+        var time = TimeFormat().Match(TimeLimit ?? "");
+        if (!time.Success || int.Parse(time.Groups[3].Value, CultureInfo.InvariantCulture) > 59 || int.Parse(time.Groups[4].Value, CultureInfo.InvariantCulture) > 59)
+            throw new ConfigurationException($"--time-limit must be [D-]HH:MM:SS (e.g. 04:00:00 or 1-12:00:00), got '{TimeLimit}'.");
+        if (TimeLimitSeconds < 1) throw new ConfigurationException("--time-limit must be at least one second.");
+        if (Partition is not null && !SlurmName().IsMatch(Partition)) throw new ConfigurationException($"--partition '{Partition}' is not a Slurm partition name.");
+        if (Account is not null && !SlurmName().IsMatch(Account)) throw new ConfigurationException($"--account '{Account}' is not a Slurm account name.");
+        if (StudyCommand is not null && string.IsNullOrWhiteSpace(StudyCommand)) throw new ConfigurationException("--study-command is empty.");
+        if (string.IsNullOrWhiteSpace(Image) || Image.Any(char.IsWhiteSpace)) throw new ConfigurationException($"--image '{Image}' is not an image reference.");
+        if (!DnsName().IsMatch(VolumeClaim ?? "")) throw new ConfigurationException($"--volume-claim '{VolumeClaim}' is not a Kubernetes name (lower-case letters, digits, '-').");
+        if (!Quantity().IsMatch(VolumeSize ?? "")) throw new ConfigurationException($"--volume-size '{VolumeSize}' is not a storage quantity such as 100Gi.");
+        if (MountPath is null || !MountPath.StartsWith('/') || MountPath.Any(char.IsWhiteSpace))
+            throw new ConfigurationException($"--mount-path '{MountPath}' must be an absolute path without spaces.");
+        if (RetriesPerCell is < 0 or > 100) throw new ConfigurationException($"--retries must be in 0..100, got {RetriesPerCell}.");
+        return this;
+    }
+
+    /// <summary>The study command's words: <see cref="StudyCommand"/> split at spaces, else <paramref name="fallback"/>.</summary>
+    public IReadOnlyList<string> StudyCommandOr(IReadOnlyList<string> fallback) =>
+        StudyCommand is null ? fallback : StudyCommand.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [GeneratedRegex(@"^(?:(\d{1,3})-)?(\d{1,2}):(\d{2}):(\d{2})$")]
+    private static partial Regex TimeFormat();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-]{1,64}$")]
+    private static partial Regex SlurmName();
+
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?$")]
+    private static partial Regex DnsName();
+
+    [GeneratedRegex(@"^[0-9]+(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")]
+    private static partial Regex Quantity();
+}

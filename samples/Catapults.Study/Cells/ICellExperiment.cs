@@ -1,0 +1,55 @@
+using System.CommandLine;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// An experiment as a list of cells. Its options alone fix the plan (every cell's index, label and configuration), so
+/// the same options always give the same plan; each cell runs on its own, writes only into its folder and resumes from
+/// its own checkpoint; the merge reads the finished cells and writes the report.
+/// </summary>
+public interface ICellExperiment
+{
+    /// <summary>The sub-command name (e.g. batch-sweep); also stored in plan.json to find the experiment again.</summary>
+    string Name { get; }
+
+    /// <summary>One line for --help.</summary>
+    string Description { get; }
+
+    /// <summary>Adds the experiment's options to <paramref name="command"/> (the plain command and <c>plan &lt;name&gt;</c> share them).</summary>
+    void AddOptions(Command command);
+
+    /// <summary>The output folder the options name (--out or the experiment's default).</summary>
+    /// <exception cref="Catapults.Study.Infrastructure.ConfigurationException">It cannot be used.</exception>
+    string OutputFolder(ParseResult parse);
+
+    /// <summary>
+    /// Whether the plain command keeps the folder's finished cells and continues its unfinished ones from their
+    /// checkpoints (e.g. with --resume), rather than running every cell from the start. run-cell always keeps them.
+    /// </summary>
+    bool KeepsFinishedCells(ParseResult parse);
+
+    /// <summary>
+    /// Validates the options and builds the plan. Any work that fixes what the cells run (e.g. measuring a learning
+    /// rate at initialisation) happens here, once, and its result goes into the cells' configurations or the plan's
+    /// settings. Nothing is written.
+    /// </summary>
+    /// <exception cref="Catapults.Study.Infrastructure.ConfigurationException">An option is invalid; the message names it.</exception>
+    CellPlan Plan(ParseResult parse, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs one cell, writing only into <see cref="CellContext.Folder"/>, atomically; if the folder holds a checkpoint
+    /// of the same configuration, continues from it. Never called for a finished cell. Throws when the cell cannot
+    /// finish (the cell is then recorded as failed).
+    /// </summary>
+    void RunCell(CellContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks a cell whose record says finished before it is read back instead of run: returns what is wrong with its
+    /// files (the cell then runs again), or null when they can be trusted.
+    /// </summary>
+    string? VerifyFinished(CellContext context);
+
+    /// <summary>Writes the report into <paramref name="directory"/> from the cells, which are all finished.</summary>
+    /// <exception cref="InvalidDataException">A cell's files do not hold what they should; the message names the file.</exception>
+    void Merge(CellPlan plan, string directory, CancellationToken cancellationToken);
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// The base of the experiments whose cells are <see cref="RunExecutor"/> runs, one <see cref="RunConfig"/> each: the
+/// common options, --resume, a cell that trains (or resumes, or reads back) its run in its folder, and a merge that
+/// reads every finished run back through the same code, so the report sees exactly what a single process would have.
+/// Subclasses fill the hooks: their options, the plan, how one run is executed, and the report.
+/// </summary>
+/// <typeparam name="TResult">What one run gives the report (the run itself, or the run with its observers' records).</typeparam>
+public abstract class RunCellExperiment<TResult> : ICellExperiment
+{
+    /// <summary>The options every experiment shares.</summary>
+    protected CommonOptions Common { get; } = new();
+
+    /// <inheritdoc />
+    public abstract string Name { get; }
+
+    /// <inheritdoc />
+    public abstract string Description { get; }
+
+    /// <inheritdoc />
+    public void AddOptions(Command command)
+    {
+        Common.AddTo(command);
+        AddExperimentOptions(command);
+    }
+
+    /// <summary>Adds the experiment's own options.</summary>
+    protected abstract void AddExperimentOptions(Command command);
+
+    /// <inheritdoc />
+    public string OutputFolder(ParseResult parse) => Common.OutputFor(parse, Name);
+
+    /// <inheritdoc />
+    public bool KeepsFinishedCells(ParseResult parse) => parse.GetValue(Common.Resume);
+
+    /// <inheritdoc />
+    public abstract CellPlan Plan(ParseResult parse, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public void RunCell(CellContext context, CancellationToken cancellationToken)
+    {
+        var config = CellPlan.ConfigurationOf<RunConfig>(context.Cell);
+        using var data = StudyData.Load(config.Data);
+        var result = Execute(context.Plan, config, data, context.Folder, context.Progress, cancellationToken);
+        Console.WriteLine($"{config.Label}: {Describe(result)}");
+    }
+
+    /// <inheritdoc />
+    public string? VerifyFinished(CellContext context) => RunDirectory.VerifyFinished(context.Folder);
+
+    /// <inheritdoc />
+    public void Merge(CellPlan plan, string directory, CancellationToken cancellationToken)
+    {
+        var configs = plan.Cells.Select(CellPlan.ConfigurationOf<RunConfig>).ToList();
+        using var data = StudyData.Load(configs[0].Data);
+        var results = new List<TResult>();
+        for (int i = 0; i < configs.Count; i++)
+        {
+            string folder = CellPlan.CellFolder(directory, plan.Cells[i]);
+            // Execute reads a finished run back; a damaged one must not be trained again here, in the merge.
+            if (RunDirectory.VerifyFinished(folder) is string problem)
+                throw new InvalidDataException($"cell {i} ({plan.Cells[i].Label}): {problem}; run-cell --plan {directory} --index {i} runs it again.");
+            results.Add(Execute(plan, configs[i], data, folder, _ => { }, cancellationToken));
+        }
+        Report(plan, directory, data, results);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="config"/> in <paramref name="folder"/> through <see cref="RunExecutor.Run"/> with resume on:
+    /// trains it, continues it from its checkpoint, or reads it back when finished, and returns what the report needs.
+    /// </summary>
+    protected abstract TResult Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken cancellationToken);
+
+    /// <summary>One line about a finished run, for the log.</summary>
+    protected abstract string Describe(TResult result);
+
+    /// <summary>Writes the report from every cell's result, in index order.</summary>
+    protected abstract void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<TResult> results);
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// <c>smoke</c>: N tiny cells that step a number sequence, checkpoint after every step and merge into a table. It
+/// trains nothing; it tries a cluster's plumbing (shared folder, array tasks, retries, the merge dependency) in
+/// seconds before real cells spend GPU-hours, and gives the cell machinery a workload whose cost is only its own.
+/// </summary>
+public sealed class SmokeExperiment : ICellExperiment
+{
+    private readonly Option<int?> _cells = new("--cells") { Description = "Number of cells (default 4)." };
+    private readonly Option<int?> _steps = new("--steps") { Description = "Steps per cell, each followed by a checkpoint (default 5)." };
+    private readonly Option<int?> _stepMilliseconds = new("--step-ms") { Description = "Milliseconds per step (default 100)." };
+    private readonly Option<string?> _fail = new("--fail-cells") { Description = "Comma-separated indices of cells that fail half-way, to try the retry path." };
+    private readonly Option<string?> _output = new("--out") { Description = "Output folder (default runs/smoke)." };
+
+    /// <inheritdoc />
+    public string Name => "smoke";
+
+    /// <inheritdoc />
+    public string Description => "Tiny checkpointing cells that train nothing: try a cluster's plumbing (array tasks, retries, the merge) in seconds.";
+
+    /// <inheritdoc />
+    public void AddOptions(Command command)
+    {
+        foreach (Option o in new Option[] { _cells, _steps, _stepMilliseconds, _fail, _output }) command.Options.Add(o);
+    }
+
+    /// <inheritdoc />
+    public string OutputFolder(ParseResult parse) => Infrastructure.OutputFolder.Check(parse.GetValue(_output) ?? Path.Combine("runs", "smoke"));
+
+    /// <inheritdoc />
+    public bool KeepsFinishedCells(ParseResult parse) => true;
+
+    /// <inheritdoc />
+    public string? VerifyFinished(CellContext context) =>
+        File.Exists(Path.Combine(context.Folder, "result.json")) ? null : $"{Path.Combine(context.Folder, "result.json")} is missing";
+
+    /// <inheritdoc />
+    public CellPlan Plan(ParseResult parse, CancellationToken cancellationToken)
+    {
+        int cells = parse.GetValue(_cells) ?? 4;
+        int steps = parse.GetValue(_steps) ?? 5;
+        int ms = parse.GetValue(_stepMilliseconds) ?? 100;
+        if (cells is < 1 or > 1_000_000) throw new ConfigurationException($"--cells must be in 1..1000000, got {cells}.");
+        if (steps is < 1 or > 1_000_000) throw new ConfigurationException($"--steps must be in 1..1000000, got {steps}.");
+        if (ms is < 0 or > 3_600_000) throw new ConfigurationException($"--step-ms must be in 0..3600000, got {ms}.");
+        var failing = new HashSet<int>();
+        if (parse.GetValue(_fail) is string text)
+            foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                failing.Add(int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < cells
+                    ? i : throw new ConfigurationException($"--fail-cells: '{part}' is not a cell index in 0..{cells - 1}."));
+        return CellPlan.Create(Name, threads: null, new { cells, steps, stepMilliseconds = ms },
+            Enumerable.Range(0, cells).Select(i => ($"cell{i:D6}", new SmokeCell(1000 + i, steps, ms, failing.Contains(i) ? (steps + 1) / 2 : null))));
+    }
+
+    /// <inheritdoc />
+    public void RunCell(CellContext context, CancellationToken cancellationToken)
+    {
+        var config = CellPlan.ConfigurationOf<SmokeCell>(context.Cell);
+        string checkpoint = Path.Combine(context.Folder, "checkpoint.json");
+        var state = File.Exists(checkpoint) ? StudyJson.Read<SmokeCheckpoint>(checkpoint) : new SmokeCheckpoint(0, (ulong)config.Seed);
+        while (state.Step < config.Steps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (state.Step == config.FailAtStep) throw new InvalidOperationException($"smoke cell {context.Cell.Index} fails at step {state.Step} on purpose (--fail-cells).");
+            if (config.StepMilliseconds > 0) Thread.Sleep(config.StepMilliseconds);
+            // Knuth's MMIX step: any deterministic sequence does; what matters is that a resumed cell ends on the same value.
+            state = new SmokeCheckpoint(state.Step + 1, unchecked(state.Value * 6364136223846793005UL + 1442695040888963407UL));
+            StudyJson.Write(checkpoint, state);
+            context.Progress(state.Step);
+        }
+        StudyJson.Write(Path.Combine(context.Folder, "result.json"), state);
+        File.Delete(checkpoint);
+    }
+
+    /// <inheritdoc />
+    public void Merge(CellPlan plan, string directory, CancellationToken cancellationToken)
+    {
+        var results = new SmokeCheckpoint[plan.Cells.Count];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            i => results[i] = StudyJson.Read<SmokeCheckpoint>(Path.Combine(CellPlan.CellFolder(directory, plan.Cells[i]), "result.json")));
+        ulong combined = results.Aggregate(0UL, (acc, r) => acc ^ r.Value);
+        var report = new StringBuilder()
+            .Append("# smoke\n\n")
+            .Append(CultureInfo.InvariantCulture, $"{results.Length} cells; the values' XOR is {combined:x16}.\n\n")
+            .Append("| index | label | steps | value |\n|---:|---|---:|---|\n");
+        for (int i = 0; i < results.Length; i++)
+            report.Append(CultureInfo.InvariantCulture, $"| {i} | {plan.Cells[i].Label} | {results[i].Step} | {results[i].Value:x16} |\n");
+        AtomicFile.WriteText(Path.Combine(directory, "report.md"), report.ToString());
+        Console.WriteLine($"smoke: {results.Length} cells merged; XOR {combined:x16}; {Path.Combine(directory, "report.md")}");
+    }
+}

@@ -1,0 +1,47 @@
+using Catapults.ML.Scaling;
+
+namespace Catapults.ML.Tests.Scaling;
+
+/// <summary>The scaling numerics the engine keeps: the log–log fit and the sweep options' checks.</summary>
+public class ScalingNumericsTests
+{
+    private static FeatureStrengthSweepOptions Options(double startFactor) => new()
+    {
+        Gammas = new[] { 0.01, 0.1, 10.0, 100.0 },
+        LevelSpacingDecades = 0.25,
+        StartingLearningRate = g => g * startFactor,
+    };
+
+    [Test]
+    public void LogLogFitRecoversAKnownPowerLaw()
+    {
+        var x = new[] { 0.001, 0.01, 0.1, 0.5 };
+        var fit = LogLogFit.Fit(x, x.Select(v => 7 * Math.Pow(v, 1.7)).ToList());
+        Assert.That(fit.Slope, Is.EqualTo(1.7).Within(1e-12));
+        Assert.That(fit.Intercept, Is.EqualTo(Math.Log10(7)).Within(1e-12));
+        Assert.That(fit.RSquared, Is.EqualTo(1.0).Within(1e-12));
+        Assert.That(fit.Predict(2.0), Is.EqualTo(7 * Math.Pow(2, 1.7)).Within(1e-9));
+        // Hand-computed least squares: points (0, 0), (1, 1), (2, 3) in log space: slope 1.5, intercept −1/6.
+        var noisy = LogLogFit.Fit(new[] { 1.0, 10, 100 }, new[] { 1.0, 10, 1000 });
+        Assert.That(noisy.Slope, Is.EqualTo(1.5).Within(1e-12));
+        Assert.That(noisy.Intercept, Is.EqualTo(-1.0 / 6).Within(1e-12));
+        Assert.That(noisy.SlopeStandardError, Is.EqualTo(Math.Sqrt(1.0 / 6 / 2)).Within(1e-12));
+        Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 1.0 }, new[] { 1.0, 2.0 }));
+        Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 2.0 }, new[] { 1.0, -2.0 }));
+    }
+
+    [Test]
+    public void OptionsNameTheBadSetting()
+    {
+        var options = Options(30);
+        options.Gammas = new[] { 0.1, -1 };
+        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.Message, Does.Contain("Gammas[1]"));
+        options = Options(30);
+        options.StartingLearningRate = null;
+        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("StartingLearningRate"));
+        options = Options(30);
+        options.Parallelism = 0;
+        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("Parallelism"));
+        Assert.That(FeatureStrengthSweepOptions.LogGrid(0.01, 100, 5), Is.EqualTo(new[] { 0.01, 0.1, 1, 10, 100 }).Within(1e-12));
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Catapults.Study.Cells;
+
+namespace Catapults.Study.Tests.Cells;
+
+/// <summary>The cell unit on the smoke experiment: plan, run-cell, merge, --jobs, kills and damaged files.</summary>
+public sealed class CellPlanTests
+{
+    private string _root = null!;
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("cells-").FullName;
+
+    [TearDown]
+    public void RemoveRoot() => Directory.Delete(_root, recursive: true);
+
+    private string Folder(string name) => Path.Combine(_root, name);
+
+    [Test]
+    public void PlanIsFixedByTheOptionsAndHoldsEveryCell()
+    {
+        var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "3", "--steps", "2", "--out", Folder("a"));
+        Assert.That(code, Is.EqualTo(0), error);
+        StudyCli.Run("plan", "smoke", "--cells", "3", "--steps", "2", "--out", Folder("b"));
+        Assert.That(File.ReadAllBytes(Path.Combine(Folder("b"), "plan.json")), Is.EqualTo(File.ReadAllBytes(Path.Combine(Folder("a"), "plan.json"))));
+
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder("a"), "plan.json")));
+        var cells = plan.RootElement.GetProperty("cells");
+        Assert.That(plan.RootElement.GetProperty("experiment").GetString(), Is.EqualTo("smoke"));
+        Assert.That(cells.GetArrayLength(), Is.EqualTo(3));
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(cells[i].GetProperty("index").GetInt32(), Is.EqualTo(i));
+            Assert.That(cells[i].GetProperty("label").GetString(), Is.EqualTo($"cell{i:D6}"));
+            Assert.That(cells[i].GetProperty("configuration").GetProperty("steps").GetInt32(), Is.EqualTo(2));
+        }
+        // One line per cell, so a cell's configuration can be found with grep.
+        Assert.That(File.ReadAllLines(Path.Combine(Folder("a"), "plan.json")).Count(l => l.TrimStart().StartsWith("{\"index\":", StringComparison.Ordinal)), Is.EqualTo(3));
+
+        // Planning again with the same options is a no-op; other options into the same folder are refused.
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "3", "--steps", "2", "--out", Folder("a")).ExitCode, Is.EqualTo(0));
+        var refused = StudyCli.Run("plan", "smoke", "--cells", "3", "--steps", "4", "--out", Folder("a"));
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(refused, "plan.json", "other options");
+    }
+
+    [Test]
+    public void MergeNamesMissingAndFailedCellsByIndexAndExitsTwo()
+    {
+        string dir = Folder("m");
+        StudyCli.Run("plan", "smoke", "--cells", "5", "--steps", "2", "--step-ms", "0", "--fail-cells", "3", "--out", dir);
+        Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "0").ExitCode, Is.EqualTo(0));
+        var failed = StudyCli.Run("run-cell", "--plan", dir, "--index", "3");
+        Assert.That(failed.ExitCode, Is.EqualTo(1));
+        Assert.That(failed.Error, Does.Contain("cell 3 failed").And.Contain("on purpose"));
+
+        var merge = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(merge.ExitCode, Is.EqualTo(2));
+        Assert.That(merge.Error, Does.Contain("4 of 5 cells").And.Contain("missing 1-2, 4").And.Contain("failed 3"));
+        Assert.That(merge.Error, Does.Contain("cell 3 (cell000003): failed: smoke cell 3 fails"));
+        Assert.That(File.Exists(Path.Combine(dir, "report.md")), Is.False, "no report from an incomplete plan");
+
+        // A finished cell is read back, not rerun: its files keep their bytes and times.
+        string result = Path.Combine(dir, "runs", "cell000000", "result.json");
+        var written = File.GetLastWriteTimeUtc(result);
+        var again = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(again.ExitCode, Is.EqualTo(0));
+        Assert.That(again.Out, Does.Contain("finished before"));
+        Assert.That(File.GetLastWriteTimeUtc(result), Is.EqualTo(written));
+    }
+
+    [Test]
+    public void BadPlanAndIndexAreOneLine()
+    {
+        var missing = StudyCli.Run("run-cell", "--plan", Folder("none"), "--index", "0");
+        Assert.That(missing.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(missing, "plan.json is missing");
+
+        string dir = Folder("p");
+        StudyCli.Run("plan", "smoke", "--cells", "2", "--out", dir);
+        var outside = StudyCli.Run("run-cell", "--plan", dir, "--index", "2");
+        Assert.That(outside.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(outside, "--index 2", "0..1");
+
+        // A torn plan (cut mid-way, as a copy interrupted) is never trusted.
+        string path = Path.Combine(dir, "plan.json");
+        File.WriteAllText(path, File.ReadAllText(path)[..100]);
+        var torn = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(torn.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(torn, path, "not a readable plan");
+
+        var badEmit = StudyCli.Run("plan", "smoke", "--out", Folder("q"), "--emit", "lsf");
+        Assert.That(badEmit.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(badEmit, "--emit", "slurm");
+        var badTime = StudyCli.Run("plan", "smoke", "--out", Folder("q"), "--emit", "slurm", "--time-limit", "3h");
+        Assert.That(badTime.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(badTime, "--time-limit", "HH:MM:SS");
+    }
+
+    [Test]
+    public void DamagedCellRecordIsNotTrustedAndTheCellReruns()
+    {
+        string dir = Folder("d");
+        StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir);
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(2));
+        StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        StudyCli.Run("run-cell", "--plan", dir, "--index", "1");
+        string record = Path.Combine(dir, "runs", "cell000001", "cell.json");
+        File.WriteAllText(record, "{\"index\": 1, \"lab");
+        var merge = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(merge.ExitCode, Is.EqualTo(2));
+        Assert.That(merge.Error, Does.Contain("failed 1").And.Contain("not a readable record"));
+        var rerun = StudyCli.Run("run-cell", "--plan", dir, "--index", "1");
+        Assert.That(rerun.ExitCode, Is.EqualTo(0));
+        Assert.That(rerun.Out, Does.Not.Contain("finished before"));
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void LocalProcessesGiveTheSameFilesAsOneProcess()
+    {
+        var one = StudyCli.Run("smoke", "--cells", "4", "--steps", "3", "--step-ms", "0", "--out", Folder("one"));
+        Assert.That(one.ExitCode, Is.EqualTo(0), one.Error);
+        var many = StudyCli.Run("smoke", "--cells", "4", "--steps", "3", "--step-ms", "0", "--jobs", "3", "--out", Folder("many"));
+        Assert.That(many.ExitCode, Is.EqualTo(0), many.Error);
+        RunFolders.AssertSame(Folder("one"), Folder("many"));
+        Assert.That(Directory.GetFiles(Path.Combine(Folder("many"), "logs"), "cell-*.log"), Has.Length.EqualTo(4));
+    }
+
+    [Test]
+    public void CellKilledMidRunResumesFromItsCheckpointAndEndsIdentical()
+    {
+        StudyCli.Run("smoke", "--cells", "1", "--steps", "6", "--step-ms", "0", "--out", Folder("whole"));
+        string dir = Folder("killed");
+        StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "6", "--step-ms", "300", "--out", dir);
+        string cell = Path.Combine(dir, "runs", "cell000000");
+
+        var command = StudyProcess.Command();
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat(new[] { "run-cell", "--plan", dir, "--index", "0" })) info.ArgumentList.Add(a);
+        using (var child = Process.Start(info)!)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(cell, "checkpoint.json")) && watch.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+            Thread.Sleep(400);
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+        Assert.That(File.Exists(Path.Combine(cell, "checkpoint.json")), "killed after a checkpoint");
+        Assert.That(File.Exists(Path.Combine(cell, "cell.json")), Is.False, "a killed cell has no record");
+        int stepAtKill = JsonDocument.Parse(File.ReadAllText(Path.Combine(cell, "checkpoint.json"))).RootElement.GetProperty("step").GetInt32();
+        Assert.That(stepAtKill, Is.InRange(1, 5));
+
+        var resumed = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+        // The step time is part of the configuration, so the plans differ; the cell's result and the report's values do not.
+        Assert.That(File.ReadAllText(Path.Combine(cell, "result.json")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "runs", "cell000000", "result.json"))));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "report.md"))));
+    }
+}

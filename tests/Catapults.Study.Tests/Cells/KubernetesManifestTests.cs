@@ -1,0 +1,90 @@
+using YamlDotNet.RepresentationModel;
+
+namespace Catapults.Study.Tests.Cells;
+
+/// <summary>plan --emit k8s: the manifests parse as YAML and hold the Indexed Job, the volume and the merge Job.</summary>
+public sealed class KubernetesManifestTests
+{
+    private string _dir = null!;
+
+    [OneTimeSetUp]
+    public void Emit()
+    {
+        _dir = Path.Combine(Directory.CreateTempSubdirectory("k8s-").FullName, "sweep1");
+        var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "7", "--out", _dir, "--emit", "k8s", "--parallel", "3", "--gpu",
+            "--image", "registry.example/catapults:1.2", "--cpus-per-task", "4", "--memory-gb", "16", "--time-limit", "1-02:00:00",
+            "--volume-claim", "study-runs", "--mount-path", "/data/runs", "--retries", "2");
+        Assert.That(code, Is.EqualTo(0), error);
+    }
+
+    [OneTimeTearDown]
+    public void Remove() => Directory.Delete(Path.GetDirectoryName(_dir)!, recursive: true);
+
+    private YamlMappingNode Load(string file)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(Path.Combine(_dir, "k8s", file));
+        stream.Load(reader);
+        Assert.That(stream.Documents, Has.Count.EqualTo(1), file);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static YamlNode At(YamlNode node, params object[] path)
+    {
+        foreach (var step in path)
+            node = step is int i ? ((YamlSequenceNode)node).Children[i] : ((YamlMappingNode)node).Children[new YamlScalarNode((string)step)];
+        return node;
+    }
+
+    private static string S(YamlNode node, params object[] path) => ((YamlScalarNode)At(node, path)).Value!;
+
+    [Test]
+    public void CellsAreAnIndexedJobWithOneCompletionPerCell()
+    {
+        var job = Load("cells-job.yaml");
+        Assert.That(S(job, "apiVersion"), Is.EqualTo("batch/v1"));
+        Assert.That(S(job, "kind"), Is.EqualTo("Job"));
+        Assert.That(S(job, "metadata", "name"), Is.EqualTo("catapults-smoke-cells"));
+        Assert.That(S(job, "spec", "completionMode"), Is.EqualTo("Indexed"));
+        Assert.That(S(job, "spec", "completions"), Is.EqualTo("7"));
+        Assert.That(S(job, "spec", "parallelism"), Is.EqualTo("3"));
+        Assert.That(S(job, "spec", "backoffLimitPerIndex"), Is.EqualTo("2"));
+        var pod = At(job, "spec", "template", "spec");
+        Assert.That(S(pod, "restartPolicy"), Is.EqualTo("Never"));
+        Assert.That(S(pod, "activeDeadlineSeconds"), Is.EqualTo((26 * 3600).ToString()));
+        var container = At(pod, "containers", 0);
+        Assert.That(S(container, "image"), Is.EqualTo("registry.example/catapults:1.2"));
+        Assert.That(((YamlSequenceNode)At(container, "command")).Children.Select(c => ((YamlScalarNode)c).Value), Is.EqualTo(new[] { "catapults-study" }));
+        Assert.That(((YamlSequenceNode)At(container, "args")).Children.Select(c => ((YamlScalarNode)c).Value),
+            Is.EqualTo(new[] { "run-cell", "--plan", "/data/runs/sweep1", "--index", "$(JOB_COMPLETION_INDEX)" }));
+        Assert.That(S(container, "env", 0, "name"), Is.EqualTo("JOB_COMPLETION_INDEX"));
+        Assert.That(S(container, "env", 0, "valueFrom", "fieldRef", "fieldPath"), Is.EqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']"));
+        Assert.That(S(container, "resources", "requests", "cpu"), Is.EqualTo("4"));
+        Assert.That(S(container, "resources", "limits", "memory"), Is.EqualTo("16Gi"));
+        Assert.That(S(container, "resources", "limits", "nvidia.com/gpu"), Is.EqualTo("1"));
+        Assert.That(S(container, "volumeMounts", 0, "mountPath"), Is.EqualTo("/data/runs"));
+        Assert.That(S(container, "volumeMounts", 0, "name"), Is.EqualTo(S(pod, "volumes", 0, "name")));
+        Assert.That(S(pod, "volumes", 0, "persistentVolumeClaim", "claimName"), Is.EqualTo("study-runs"));
+    }
+
+    [Test]
+    public void TheVolumeIsASharedClaimAndTheMergeJobMountsIt()
+    {
+        var volume = Load("volume.yaml");
+        Assert.That(S(volume, "kind"), Is.EqualTo("PersistentVolumeClaim"));
+        Assert.That(S(volume, "metadata", "name"), Is.EqualTo("study-runs"));
+        Assert.That(S(volume, "spec", "accessModes", 0), Is.EqualTo("ReadWriteMany"));
+
+        var merge = Load("merge-job.yaml");
+        Assert.That(S(merge, "kind"), Is.EqualTo("Job"));
+        Assert.That(S(merge, "metadata", "name"), Is.EqualTo("catapults-smoke-merge"));
+        var container = At(merge, "spec", "template", "spec", "containers", 0);
+        Assert.That(((YamlSequenceNode)At(container, "args")).Children.Select(c => ((YamlScalarNode)c).Value), Is.EqualTo(new[] { "merge", "--plan", "/data/runs/sweep1" }));
+        Assert.That(((YamlMappingNode)At(container, "resources", "limits")).Children.Keys.Select(k => ((YamlScalarNode)k).Value), Does.Not.Contain("nvidia.com/gpu"), "the merge needs no GPU");
+        Assert.That(S(merge, "spec", "template", "spec", "volumes", 0, "persistentVolumeClaim", "claimName"), Is.EqualTo("study-runs"));
+
+        string submit = File.ReadAllText(Path.Combine(_dir, "k8s", "submit.sh"));
+        Assert.That(submit, Does.Contain("kubectl apply -f \"$here/cells-job.yaml\"").And.Contain("kubectl apply -f \"$here/merge-job.yaml\""));
+        Assert.That(submit.IndexOf("merge-job.yaml", StringComparison.Ordinal), Is.GreaterThan(submit.IndexOf("*Complete*", StringComparison.Ordinal)), "the merge is applied after the cells complete");
+    }
+}

@@ -1,0 +1,54 @@
+namespace Catapults.Study.Tests.Cells;
+
+/// <summary>plan --emit slurm: the array script, the merge job and submit.sh say what a cluster needs (no Slurm needed here).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SlurmScriptTests
+{
+    [Test]
+    public void ArrayScriptMergeJobAndSubmitScript()
+    {
+        string dir = Path.Combine(Directory.CreateTempSubdirectory("slurm-").FullName, "run");
+        try
+        {
+            var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "12", "--out", dir, "--emit", "slurm", "--parallel", "5", "--gpu",
+                "--cpus-per-task", "8", "--time-limit", "12:30:00", "--partition", "gpu", "--memory-gb", "32");
+            Assert.That(code, Is.EqualTo(0), error);
+            string cells = File.ReadAllText(Path.Combine(dir, "slurm", "cells.sbatch"));
+            Assert.That(cells, Does.StartWith("#!/bin/bash\n"));
+            foreach (var line in new[] { "#SBATCH --array=0-11%5", "#SBATCH --cpus-per-task=8", "#SBATCH --gres=gpu:1", "#SBATCH --time=12:30:00",
+                         "#SBATCH --partition=gpu", "#SBATCH --mem=32G", $"#SBATCH --output={dir}/logs/cell-%a.log", "#SBATCH --requeue" })
+                Assert.That(cells, Does.Contain(line + "\n"));
+            Assert.That(cells, Does.Contain($"run-cell --plan {dir} --index \"$SLURM_ARRAY_TASK_ID\""));
+
+            string merge = File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch"));
+            Assert.That(merge, Does.Contain($"merge --plan {dir}\n").And.Not.Contain("--gres"));
+            string submit = File.ReadAllText(Path.Combine(dir, "slurm", "submit.sh"));
+            Assert.That(submit, Does.Contain("sbatch --parsable --dependency=afterok:\"$cells\" \"$here/merge.sbatch\""));
+            Assert.That(File.GetUnixFileMode(Path.Combine(dir, "slurm", "submit.sh")) & UnixFileMode.UserExecute, Is.EqualTo(UnixFileMode.UserExecute));
+
+            // Without --gpu no GPU is asked for; cpus per task default to the plan's threads (smoke has none: 1).
+            string plain = Path.Combine(Path.GetDirectoryName(dir)!, "plain");
+            StudyCli.Run("plan", "smoke", "--cells", "3", "--out", plain, "--emit", "slurm");
+            string plainCells = File.ReadAllText(Path.Combine(plain, "slurm", "cells.sbatch"));
+            Assert.That(plainCells, Does.Contain("#SBATCH --array=0-2%3\n").And.Contain("#SBATCH --cpus-per-task=1\n").And.Not.Contain("--gres"));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
+        }
+    }
+
+    [Test]
+    public void RunFolderThatSbatchLinesCannotCarryIsOneLine()
+    {
+        string dir = Path.Combine(Directory.CreateTempSubdirectory("slurm-").FullName, "with space");
+        try
+        {
+            CliAssert.OneLineError(StudyCli.Run("plan", "smoke", "--out", dir, "--emit", "slurm"), "--emit slurm", "with space");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
+        }
+    }
+}
