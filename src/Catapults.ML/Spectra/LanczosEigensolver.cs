@@ -6,16 +6,28 @@ namespace Catapults.ML.Spectra;
 
 /// <summary>
 /// The project's one symmetric eigensolver, for a few eigenpairs at one end of the spectrum of any self-adjoint
-/// <see cref="LinearOperator"/>: block Lanczos with full reorthogonalisation and thick restarts, or a dense LAPACK
-/// solve, as <see cref="LanczosOptions.Mode"/> states (<see cref="EigenpairResult.SolvedDirectly"/> reports which).
+/// <see cref="LinearOperator"/>: thick-restart Lanczos (one vector per step unless <see cref="LanczosOptions.BlockSize"/>
+/// asks for a block) with full reorthogonalisation, or a dense LAPACK solve, as <see cref="LanczosOptions.Mode"/> states
+/// (<see cref="EigenpairResult.SolvedDirectly"/> reports which).
 /// </summary>
 /// <remarks>
-/// The recurrence runs in float64 whatever the operator's working dtype. Every new Krylov vector is
-/// orthogonalised twice against the whole basis (classical Gram–Schmidt, twice), so no ghost copies of converged
-/// eigenvalues appear; the projected matrix is assembled from those coefficients and symmetrised. When the basis
-/// is full, the best Ritz vectors are kept together with the residual block (a thick restart, as in Wu &amp; Simon's
-/// method) and the iteration goes on. A warm start (e.g. the previous step's eigenvectors) seeds the first block.
-/// Converged pairs are checked by applying the operator once more: ‖A x − λ x‖ is reported for each.
+/// <para>
+/// The recurrence runs in float64 whatever the operator's working dtype. Every new Krylov vector is orthogonalised
+/// against the whole basis (classical Gram–Schmidt with a second pass when the first cancels more than half of it), so
+/// no ghost copies of converged eigenvalues appear. The coefficients form h with A Q = Q h exactly; the Ritz pairs come
+/// from its symmetric part.
+/// </para>
+/// <para>
+/// Convergence is judged after every product from the Ritz residual estimates ‖h s − θ s‖ (which equal ‖A x − θ x‖ on
+/// the orthonormal basis, and include any asymmetry of the operator), so no product is spent on checks; the solve stops
+/// at the first product at which all wanted pairs meet <see cref="LanczosOptions.Tolerance"/>. When the basis is full,
+/// the best Ritz vectors are kept together with the unprocessed vector (a thick restart, Wu &amp; Simon's method) and
+/// the iteration goes on. A warm start (e.g. the previous step's eigenvectors) is folded into the start vector.
+/// <see cref="LanczosOptions.ComputeResiduals"/> adds a true-residual check at k more products.
+/// </para>
+/// <para>
+/// Single-vector Lanczos finds one copy of a repeated eigenvalue (as ARPACK does); a block of p vectors finds up to p.
+/// </para>
 /// </remarks>
 public static class LanczosEigensolver
 {
@@ -126,32 +138,39 @@ public static class LanczosEigensolver
     {
         long n = op.Dimension;
         var device = op.Device;
-        int startColumns = start is null ? 0 : start.dim() == 1 ? 1 : (int)Math.Min(start.shape[1], n);
-        int p = (int)Math.Min(Math.Max(o.BlockSize ?? count, startColumns), n);
+        int p = (int)Math.Min(o.BlockSize ?? 1, n);
         int m = o.MaxBasisSize ?? Math.Max(60, 2 * count + 4 * p);
         m = (int)Math.Min(Math.Max(m, count + 2 * p), n);
         int capacity = (int)Math.Min(m + p, n);
 
         using var generator = Seeding.TorchGenerator(o.Seed, Seeding.Stream.Diagnostics);
-        var q = torch.zeros(new[] { n, capacity }, ScalarType.Float64, device);
+        // Basis vectors are rows, so each is contiguous and the projections are plain matrix-vector products.
+        var q = torch.zeros(new[] { (long)capacity, n }, ScalarType.Float64, device);
+        // h[i, j] is the coefficient of q_i in A q_j: A Q_processed = Q_basis h[:basis, :processed] (+ what restarts dropped).
         var h = torch.zeros(new long[] { capacity, capacity }, ScalarType.Float64);
         int basis = 0;
 
         Tensor RandomVector() => torch.randn(new[] { n }, ScalarType.Float64, generator: generator).to(device);
 
-        // Orthogonalises w against the basis twice, returning the coefficients and w's remaining part.
+        // Orthogonalises w against the basis (classical Gram–Schmidt, repeated when the first pass cancelled more
+        // than half of w: the DGKS criterion), returning the coefficients and w's remaining part.
         (Tensor Coefficients, Tensor Remainder) Orthogonalise(Tensor w)
         {
             if (basis == 0) return (torch.zeros(0, ScalarType.Float64, device), w);
-            var qb = q.narrow(1, 0, basis);
-            var c1 = torch.mv(qb.t(), w);
-            var w1 = w - torch.mv(qb, c1);
-            var c2 = torch.mv(qb.t(), w1);
-            return (c1 + c2, w1 - torch.mv(qb, c2));
+            var qb = q.narrow(0, 0, basis);
+            var c = torch.mv(qb, w);
+            var rest = torch.addmv(w, qb.t(), c, beta: 1, alpha: -1);
+            if (rest.norm().ToDouble() < 0.7071 * w.norm().ToDouble())
+            {
+                var c2 = torch.mv(qb, rest);
+                rest = torch.addmv(rest, qb.t(), c2, beta: 1, alpha: -1);
+                c = c + c2;
+            }
+            return (c, rest);
         }
 
         // Appends a random unit vector orthogonal to the basis (after an invariant subspace was found).
-        bool AppendRandom()
+        void AppendRandom()
         {
             for (int attempt = 0; attempt < 3 && basis < capacity; attempt++)
             {
@@ -160,39 +179,44 @@ public static class LanczosEigensolver
                 double norm = rest.norm().ToDouble();
                 if (norm > 1e-8)
                 {
-                    q[.., basis] = rest / norm;
+                    q[basis] = rest / norm;
                     basis++;
-                    return true;
+                    return;
                 }
             }
-            return false;
         }
 
-        // The first block: warm-start vectors, then random ones.
-        Tensor? startBlock = start is null ? null : (start.dim() == 1 ? start.unsqueeze(1) : start).to(ScalarType.Float64, device);
-        if (startBlock is not null && !torch.isfinite(startBlock).all().ToBoolean())
-            throw new ArgumentException("Start vectors contain non-finite values.", nameof(start));
-        for (int c = 0; c < p; c++)
+        // The first block of p vectors. Warm-start columns beyond p are folded in (each unit column added to start
+        // vector i mod p): a single start vector that mixes the previous eigenvectors spans them after as many steps
+        // as there are columns, at one product per step, where a block as wide as the warm start costs its width per step.
+        if (start is not null)
         {
-            using var inner = torch.NewDisposeScope();
-            if (startBlock is not null && c < startColumns)
+            using var startScope = torch.NewDisposeScope();
+            var columns = (start.dim() == 1 ? start.unsqueeze(1) : start).to(ScalarType.Float64, device);
+            if (!torch.isfinite(columns).all().ToBoolean())
+                throw new ArgumentException("Start vectors contain non-finite values.", nameof(start));
+            var norms = torch.linalg.vector_norm(columns, dims: new long[] { 0 }, keepdim: true);
+            var unit = columns / torch.where(norms > 0, norms, torch.ones_like(norms));
+            long j = unit.shape[1];
+            for (int c = 0; c < p && c < j; c++)
             {
-                var w = startBlock[.., c];
+                using var inner = torch.NewDisposeScope();
+                using var index = torch.arange(c, j, p, ScalarType.Int64, device);
+                var w = unit.index_select(1, index).sum(1L);
                 double before = w.norm().ToDouble();
                 var (_, rest) = Orthogonalise(w);
                 double norm = rest.norm().ToDouble();
                 if (norm > 1e-8 * before && norm > 0)
                 {
-                    q[.., basis] = rest / norm;
+                    q[basis] = rest / norm;
                     basis++;
-                    continue;
                 }
             }
-            AppendRandom();
         }
+        while (basis < p) AppendRandom();
 
         int processed = 0, products = 0, restarts = 0;
-        double scale = 0, maxProductNorm = 0;
+        double scale = 0, maxProductNorm = 0, lost = 0;
         double[] theta = Array.Empty<double>();
         // The Ritz vectors of the projected matrix outlive the step scopes they are computed in.
         Tensor s = torch.zeros(0, 0, ScalarType.Float64).DetachFromDisposeScope();
@@ -200,22 +224,26 @@ public static class LanczosEigensolver
         double[] estimates = Array.Empty<double>();
         bool converged = false;
 
+        // Ritz pairs of the symmetrised projection, and for each wanted pair the residual norm ‖A x − θ x‖ read off the
+        // full coefficient matrix, ‖h[:basis, :processed] s − θ s‖ (exact, since the basis is orthonormal), plus what
+        // thick restarts dropped: no operator product, and an operator that is not symmetric shows up in it.
         void RayleighRitz()
         {
+            using var inner = torch.NewDisposeScope();
             var t = h.narrow(0, 0, processed).narrow(1, 0, processed);
-            var sym = (t + t.t()) * 0.5;
-            var (values, vectors) = torch.linalg.eigh(sym);
+            var (values, vectors) = torch.linalg.eigh((t + t.t()) * 0.5);
             theta = values.data<double>().ToArray();
             var previous = s;
             s = vectors.DetachFromDisposeScope();
             previous.Dispose();
             order = Priority(theta, o.Which);
             scale = Math.Max(scale, theta.Max(Math.Abs));
-            int below = basis - processed;
-            var coupling = below > 0 ? h.narrow(0, processed, below).narrow(1, 0, processed) : null;
-            estimates = new double[count];
-            for (int i = 0; i < count && i < order.Length; i++)
-                estimates[i] = coupling is null ? 0 : torch.mv(coupling, s[.., order[i]]).norm().ToDouble();
+            int k = Math.Min(count, order.Length);
+            using var wantedIndex = torch.tensor(order.Take(k).Select(i => (long)i).ToArray(), ScalarType.Int64);
+            var sw = s.index_select(1, wantedIndex);
+            var r = torch.mm(h.narrow(0, 0, basis).narrow(1, 0, processed), sw);
+            r.narrow(0, 0, processed).sub_(sw * torch.tensor(order.Take(k).Select(i => theta[i]).ToArray(), ScalarType.Float64).unsqueeze(0));
+            estimates = torch.linalg.vector_norm(r, dims: new long[] { 0 }).data<double>().Select(e => e + lost).ToArray();
             converged = processed >= count && estimates.All(e => e <= o.Tolerance * scale);
         }
 
@@ -227,7 +255,7 @@ public static class LanczosEigensolver
             {
                 using var stepScope = torch.NewDisposeScope();
                 int pc = Math.Min(p, Math.Min(basis - processed, m - processed));
-                var product = op.Apply(q.narrow(1, processed, pc)).to(ScalarType.Float64, device);
+                var product = op.Apply(q.narrow(0, processed, pc).t()).to(ScalarType.Float64, device);
                 products += pc;
                 if (!torch.isfinite(product).all().ToBoolean())
                     throw new InvalidOperationException(
@@ -244,7 +272,7 @@ public static class LanczosEigensolver
                     double norm = rest.norm().ToDouble();
                     if (norm > 1e-10 * maxProductNorm && norm > 0)
                     {
-                        q[.., basis] = rest / norm;
+                        q[basis] = rest / norm;
                         h[basis, column] = norm;
                         basis++;
                     }
@@ -254,6 +282,8 @@ public static class LanczosEigensolver
                     }
                 }
                 processed += pc;
+                // Checked after every product (a few small dense operations), so the solve stops at the first
+                // product that meets the tolerance rather than at the end of a restart cycle.
                 if (processed >= count)
                 {
                     RayleighRitz();
@@ -262,7 +292,9 @@ public static class LanczosEigensolver
             }
             if (converged || processed == basis || restarts >= o.MaxRestarts) break;
 
-            // Thick restart: keep the r best Ritz vectors and the unprocessed block.
+            // Thick restart (Wu & Simon): keep the r best Ritz vectors Y = Q S_r and the unprocessed vectors. With
+            // B = h[:processed, :processed], A Y = Y (S_rᵀ B S_r) + Q_unprocessed (h_below S_r) + Q (I − S_r S_rᵀ) B S_r;
+            // the last term is rounding for a symmetric operator and is carried as a bound in the estimates.
             int r = Math.Max(count, Math.Min(m - 2 * p, (count + m) / 2));
             r = Math.Min(r, processed);
             int u = basis - processed;
@@ -270,15 +302,18 @@ public static class LanczosEigensolver
             {
                 using var keepIndex = torch.tensor(order.Take(r).Select(i => (long)i).ToArray(), ScalarType.Int64);
                 var sk = s.index_select(1, keepIndex);
-                var y = torch.mm(q.narrow(1, 0, processed), sk.to(device));
-                var unprocessed = q.narrow(1, processed, u).clone();
+                var top = h.narrow(0, 0, processed).narrow(1, 0, processed);
+                var bs = torch.mm(top, sk);
+                var projected = torch.mm(sk.t(), bs);
+                lost += torch.linalg.norm(bs - torch.mm(sk, projected)).ToDouble();
+                var y = torch.mm(sk.t().to(device), q.narrow(0, 0, processed));
+                var unprocessed = q.narrow(0, processed, u).clone();
                 var coupling = torch.mm(h.narrow(0, processed, u).narrow(1, 0, processed), sk);
                 q.zero_();
-                q.narrow(1, 0, r).copy_(y);
-                if (u > 0) q.narrow(1, r, u).copy_(unprocessed);
+                q.narrow(0, 0, r).copy_(y);
+                if (u > 0) q.narrow(0, r, u).copy_(unprocessed);
                 h.zero_();
-                var kept = order.Take(r).Select(i => theta[i]).ToArray();
-                h.narrow(0, 0, r).narrow(1, 0, r).copy_(torch.diag(torch.tensor(kept, ScalarType.Float64)));
+                h.narrow(0, 0, r).narrow(1, 0, r).copy_(projected);
                 if (u > 0) h.narrow(0, r, u).narrow(1, 0, r).copy_(coupling);
             }
             processed = r;
@@ -295,7 +330,7 @@ public static class LanczosEigensolver
         }
         var wanted = order.Take(count).ToArray();
         using var wantedIndex = torch.tensor(wanted.Select(i => (long)i).ToArray(), ScalarType.Int64);
-        var x = torch.mm(q.narrow(1, 0, processed), s.index_select(1, wantedIndex).to(device));
+        var x = torch.mm(q.narrow(0, 0, processed).t(), s.index_select(1, wantedIndex).to(device));
         s.Dispose();
         var lambda = wanted.Select(i => theta[i]).ToArray();
         double[]? residuals = null;
