@@ -30,7 +30,7 @@ public sealed class BlasBenchmark : IBenchmark
     public int Run(bool quick, string? only)
     {
         if (only is not null) return RunKernels(quick);
-        Console.WriteLine($"{"setting",-12} {"gram ms",9} {"mv ms",8} {"mm×5 ms",8} {"proj ms",8}  BLAS banner");
+        Console.WriteLine($"{"setting",-12} {"gram ms",9} {"mv ms",8} {"mm×5 ms",8} {"proj ms",8} {"conv ms",8} {"conv err",8}  BLAS banner");
         foreach (var (name, variable, value) in Settings)
         {
             string exe = Environment.ProcessPath!;
@@ -53,7 +53,7 @@ public sealed class BlasBenchmark : IBenchmark
                 Console.WriteLine($"{name,-12} failed: {error.Result.Split('\n').FirstOrDefault()}");
                 continue;
             }
-            Console.WriteLine($"{name,-12} {row[1],9} {row[2],8} {row[3],8} {row[4],8}  {banner}");
+            Console.WriteLine($"{name,-12} {row[1],9} {row[2],8} {row[3],8} {row[4],8} {row[5],8} {row[6],8}  {banner}");
         }
         if (PythonPeer.Run("blas.py") is { } peer)
             Console.WriteLine($"{"peer",-12} {F(peer.GetProperty("gram").GetDouble()),9} {F(peer.GetProperty("mv").GetDouble()),8} " +
@@ -73,11 +73,16 @@ public sealed class BlasBenchmark : IBenchmark
         var basis = torch.randn(new long[] { 60, 94_218 }, ScalarType.Float64, generator: g);
         var w = torch.randn(new long[] { 94_218 }, ScalarType.Float64, generator: g);
         double gram = Time(() => torch.mm(a, a.t()), repeats);
+        // The same Gram as a 1×1 convolution, which libtorch sends to oneDNN (its own JIT kernels) rather than to the BLAS.
+        var image = a.t().reshape(1, 1024, 2000, 1).contiguous();
+        var filters = a.reshape(2000, 1024, 1, 1);
+        double conv = Time(() => torch.nn.functional.conv2d(image, filters), repeats);
+        double convError = (torch.nn.functional.conv2d(image, filters).reshape(2000, 2000) - torch.mm(a, a.t())).abs().max().ToDouble();
         double mv = Time(() => torch.mm(k, v), repeats * 10);
         double mm5 = Time(() => torch.mm(k, block), repeats * 10);
         // One Gram–Schmidt pass of Lanczos on a Hessian-sized basis: c = Q w, w − Qᵀ c.
         double projection = Time(() => torch.addmv(w, basis.t(), torch.mv(basis, w), beta: 1, alpha: -1), repeats * 4);
-        Console.WriteLine(string.Join('\t', "ROW", F(gram), F(mv), F(mm5), F(projection)));
+        Console.WriteLine(string.Join('\t', "ROW", F(gram), F(mv), F(mm5), F(projection), F(conv), convError.ToString("E1", CultureInfo.InvariantCulture)));
         return 0;
     }
 

@@ -88,10 +88,11 @@ public sealed class NtkEigenBenchmark : IBenchmark
             double? peerSeconds = peer?.GetProperty("seconds").GetDouble();
             var values = row[9].Split(';').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             string agree = peer is { } pe ? PythonPeer.Agreement(values, pe.GetProperty("values")).ToString("E1", CultureInfo.InvariantCulture) : "-";
+            string peerGram = peer is { } pg ? $"; peer Gram {F(pg.GetProperty("gram_seconds").GetDouble(), 3)} s" : "";
             string peerProducts = peer?.GetProperty("products").GetInt32().ToString(CultureInfo.InvariantCulture) ?? "-";
             string mfOverLw = path == "matrixfree" && layerWiseSeconds.TryGetValue(n, out double lw) ? F(seconds / lw, 2) : "-";
             Console.WriteLine($"{name,-22} {path,-10} {n,6} {row[1],9} {row[2],9} {row[3],8} {row[4],8} {row[5],10} {row[6],10} {row[7],11}" +
-                              $" {(peerSeconds is double ps ? F(ps, 3) : "-"),8} {peerProducts,9} {PythonPeer.Ratio(seconds, peerSeconds),6} {agree,8} {mfOverLw,6}  {row[8]}");
+                              $" {(peerSeconds is double ps ? F(ps, 3) : "-"),8} {peerProducts,9} {PythonPeer.Ratio(seconds, peerSeconds),6} {agree,8} {mfOverLw,6}  {row[8]}{peerGram}");
         }
         if (oneSize) return 0;
         Console.WriteLine();
@@ -177,7 +178,12 @@ public sealed class NtkEigenBenchmark : IBenchmark
             }, Repeats(n, quick), warmups: 0) / 1000;
             double peak = Measure.PeakResidentMiB() ?? double.NaN;
             using var last = eig!;
-            string note = $"converged={last.Converged}, restarts={last.Restarts}, direct={last.SolvedDirectly}";
+            // The kernel alone, so the table separates forming K from the eigen-solve.
+            string kernelPart = method == NtkMethod.MatrixFree ? "" : "kernel " + F(Measure.MedianMilliseconds(() =>
+            {
+                using var k = NeuralTangentKernel.Compute(net, train.Features, ntk);
+            }, Repeats(n, quick), warmups: 0) / 1000, 3) + " s, ";
+            string note = $"{kernelPart}converged={last.Converged}, restarts={last.Restarts}, direct={last.SolvedDirectly}";
             Console.WriteLine(string.Join('\t', "ROW", name, F(seconds, 3), F(peak, 0), F(peak - baseline, 0),
                 last.OperatorApplications.ToString(CultureInfo.InvariantCulture), F(last.Values[0], 4), F(last.Values[^1], 4),
                 last.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note,
