@@ -4,33 +4,22 @@ vectors and float32 products, as the library does. The timed part is the eigen-s
 
 usage: hessian_eigen.py FOLDER --k 10 --tol 1e-4 --repeats 1
 """
-import argparse
-
 import numpy as np
 import torch
-from scipy.sparse.linalg import LinearOperator, eigsh
 
-from peer_common import Network, emit, load, median_seconds
+from peer_common import Network, arpack_top, eigen_arguments, emit, load, median_seconds
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("folder")
-    parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--tol", type=float, default=1e-4)
-    parser.add_argument("--repeats", type=int, default=1)
-    args = parser.parse_args()
+    args = eigen_arguments(__doc__, k=10, tol=1e-4, repeats=1)
     net = Network(args.folder, requires_grad=True)
     x, y = load(args.folder, "x"), load(args.folder, "y")
     params = net.parameters
     loss = ((net.forward(x) - y) ** 2).sum(1).mean()
     grads = torch.autograd.grad(loss, params, create_graph=True)
     shapes = [p.numel() for p in params]
-    size = sum(shapes)
-    products = [0]
 
-    def matvec(v):
-        products[0] += 1
+    def hvp(v):
         tangent = torch.from_numpy(np.asarray(v, dtype=np.float32).reshape(-1)).split(shapes)
         dot = sum((g * t.view_as(g)).sum() for g, t in zip(grads, tangent))
         hv = torch.autograd.grad(dot, params, retain_graph=True)
@@ -39,14 +28,11 @@ def main():
     state = {}
 
     def solve():
-        products[0] = 0
-        op = LinearOperator((size, size), matvec=matvec, dtype=np.float64)
-        values = eigsh(op, k=args.k, which="LA", tol=args.tol, return_eigenvectors=True)[0]
-        state["products"] = products[0]
-        return sorted(values.tolist(), reverse=True)
+        values, state["products"] = arpack_top(hvp, sum(shapes), args.k, args.tol)
+        return values
 
     seconds, values = median_seconds(solve, args.repeats, warmups=0)
-    emit(seconds=seconds, products=state["products"], values=values, parameters=size)
+    emit(seconds=seconds, products=state["products"], values=values, parameters=sum(shapes))
 
 
 if __name__ == "__main__":

@@ -4,13 +4,10 @@
 
 usage: ntk_eigen.py FOLDER --k 5 --tol 1e-6 --repeats 3
 """
-import argparse
-
 import numpy as np
 import torch
-from scipy.sparse.linalg import LinearOperator, eigsh
 
-from peer_common import Network, emit, load, median_seconds
+from peer_common import Network, arpack_top, eigen_arguments, emit, load, median_seconds
 
 
 def layerwise_kernel(net, x):
@@ -48,30 +45,16 @@ def layerwise_kernel(net, x):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("folder")
-    parser.add_argument("--k", type=int, default=5)
-    parser.add_argument("--tol", type=float, default=1e-6)
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
+    args = eigen_arguments(__doc__, k=5, tol=1e-6, repeats=3)
     net = Network(args.folder)
     x = load(args.folder, "x")
-    n = x.shape[0]
-    products = [0]
     state = {}
 
     def solve():
         kernel = layerwise_kernel(net, x).numpy()
-
-        def matvec(v):
-            products[0] += 1
-            return (kernel @ np.asarray(v, dtype=np.float32).reshape(-1)).astype(np.float64)
-
-        products[0] = 0
-        op = LinearOperator((n, n), matvec=matvec, dtype=np.float64)
-        values = eigsh(op, k=args.k, which="LA", tol=args.tol, return_eigenvectors=True)[0]
-        state["products"] = products[0]
-        return sorted(values.tolist(), reverse=True)
+        values, state["products"] = arpack_top(
+            lambda v: (kernel @ np.asarray(v, dtype=np.float32).reshape(-1)).astype(np.float64), kernel.shape[0], args.k, args.tol)
+        return values
 
     seconds, values = median_seconds(solve, args.repeats)
     gram_seconds, _ = median_seconds(lambda: layerwise_kernel(net, x), args.repeats)

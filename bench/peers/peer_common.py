@@ -4,6 +4,7 @@ The benchmark program writes the data and weights into a folder (NumPy .npy file
 with that folder; the peer computes the same quantity with PyTorch (and SciPy's ARPACK for eigenpairs), one thread,
 and prints one line "PEER {json}". Run directly, this module prints the versions and the BLAS in use.
 """
+import argparse
 import json
 import os
 import sys
@@ -83,6 +84,32 @@ def median_seconds(action, repeats, warmups=1):
         result = action()
         times.append(time.perf_counter() - start)
     return float(np.median(times)), result
+
+
+def eigen_arguments(description, k, tol, repeats):
+    """The command line of an eigen peer: the exchange folder, k, ARPACK's tolerance and the timed repeats."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("folder")
+    parser.add_argument("--k", type=int, default=k)
+    parser.add_argument("--tol", type=float, default=tol)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    return parser.parse_args()
+
+
+def arpack_top(matvec, size, k, tol):
+    """The k largest eigenvalues (descending) of the symmetric operator v -> matvec(v) by scipy's eigsh (ARPACK),
+    float64 vectors, and the number of products it took."""
+    from scipy.sparse.linalg import LinearOperator, eigsh
+
+    products = [0]
+
+    def counted(v):
+        products[0] += 1
+        return matvec(v)
+
+    op = LinearOperator((size, size), matvec=counted, dtype=np.float64)
+    values = eigsh(op, k=k, which="LA", tol=tol, return_eigenvectors=True)[0]
+    return sorted(values.tolist(), reverse=True), products[0]
 
 
 def emit(**fields):
