@@ -104,6 +104,26 @@ public sealed class AgopBenchmark : IBenchmark
         Console.WriteLine($"{benchmarkCase.Name,-10} {n,7} {d,6} {outputs,3} {agop,9:F2} {backward,9:F2} {agop / backward,6:F2} {gradients,9:F2} {accumulation,9:F2} {runs,5} {rssBefore,15:F0} {peak,13:F0}");
         Console.WriteLine($"#   {benchmarkCase.Name}: {model.Describe()}; O×bwd = O passes of forward + backward to the parameters of Σᵢ f_c(xᵢ); " +
                           "grads = the AGOP's input gradients without outer products; accum = O·n/b outer-product updates alone");
+        if (RunPeer(model, features, runs) is { } peer)
+        {
+            double peerSeconds = peer.GetProperty("seconds").GetDouble();
+            using var g = Agop.Compute(model, features, new AgopOptions { BatchSize = BatchSize });
+            double trace = torch.trace(g).ToDouble(), peerTrace = peer.GetProperty("trace").GetDouble();
+            Console.WriteLine($"#   {benchmarkCase.Name} peer (PyTorch, same weights and inputs, one thread): {peerSeconds:F4} s; " +
+                              $"ratio {PythonPeer.Ratio(agop, peerSeconds)}; trace agreement {Math.Abs(trace - peerTrace) / Math.Abs(peerTrace):E1}");
+        }
+    }
+
+    /// <summary>The PyTorch peer for single-output dense networks (where the AGOP of the summed outputs is the AGOP), or null.</summary>
+    private static System.Text.Json.JsonElement? RunPeer(NetworkModule model, Tensor features, int runs)
+    {
+        if (!PythonPeer.Available || model is not IDenseLayerChain dense || model.OutputCount != 1) return null;
+        Console.WriteLine($"#   {PythonPeer.Description}");
+        using var exchange = new PeerExchange();
+        exchange.WriteNetwork(dense);
+        exchange.Write("x", features);
+        return PythonPeer.Run("agop.py", exchange.Directory, "--batch", BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--runs", runs.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The machine's load average, because other processes on a small machine change every figure here.</summary>

@@ -42,30 +42,69 @@ public sealed class HessianEigenBenchmark : IBenchmark
         }
         int n = quick ? 1000 : 5000;
         Console.WriteLine($"MLP {D}-{Width}-{Width}-{Outputs} tanh, {Parameters()} parameters, n = {n}, top-{Eigenpairs}, tolerance 1e-4 (float32 HVPs)");
+        Console.WriteLine($"# {PythonPeer.Description}");
+        Console.WriteLine("# peer (after the retained case): PyTorch double-backward HVPs on a gradient graph built once + scipy eigsh (ARPACK), " +
+                          "same weights, data and tolerance, one thread; the graph build is outside the timing on both sides; ratio = library / peer");
         Console.WriteLine($"{"case",-10} {"seconds",9} {"peak MiB",9} {"+MiB",8} {"HVPs",6} {"ms/HVP",8} {"λ1",10} {"λ10",10} {"max rel res",11}  note");
         foreach (var name in Cases)
         {
             var row = ChildProcessCase.Run("hessian-eigen", name, quick);
             if (row is null) continue;
             Console.WriteLine($"{name,-10} {row[1],9} {row[2],9} {row[3],8} {row[4],6} {row[5],8} {row[6],10} {row[7],10} {row[8],11}  {row[9]}");
+            if (name != "retained" || RunPeer(quick) is not { } peer) continue;
+            double peerSeconds = peer.GetProperty("seconds").GetDouble();
+            var values = row[10].Split(';').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            Console.WriteLine($"{"peer",-10} {F(peerSeconds, 2),9} {"",9} {"",8} {peer.GetProperty("products").GetInt32(),6} " +
+                              $"{F(1000 * peerSeconds / Math.Max(peer.GetProperty("products").GetInt32(), 1), 1),8} {"",10} {"",10} {"",11}  " +
+                              $"ratio {PythonPeer.Ratio(double.Parse(row[1], CultureInfo.InvariantCulture), peerSeconds)}, " +
+                              $"eigenvalue agreement {PythonPeer.Agreement(values, peer.GetProperty("values")).ToString("E1", CultureInfo.InvariantCulture)}");
         }
         return 0;
     }
+
+    private static (Tensor X, Tensor Y, FullyConnectedNetwork Net) Problem(int n)
+    {
+        using var g = Seeding.TorchGenerator(0, Seeding.Stream.Data);
+        var x = torch.randn(new long[] { n, D }, generator: g);
+        var y = torch.randn(new long[] { n, Outputs }, generator: g);
+        var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = D, HiddenWidths = new[] { Width, Width }, OutputCount = Outputs, Activation = ActivationKind.Tanh,
+        });
+        return (x, y, net);
+    }
+
+    /// <summary>The PyTorch + SciPy peer on the same network, data and tolerance, or null.</summary>
+    private static System.Text.Json.JsonElement? RunPeer(bool quick)
+    {
+        if (!PythonPeer.Available) return null;
+        var (x, y, net) = Problem(quick ? 1000 : 5000);
+        using (x)
+        using (y)
+        using (net)
+        using (var exchange = new PeerExchange())
+        {
+            exchange.WriteNetwork(net);
+            exchange.Write("x", x);
+            exchange.Write("y", y);
+            return PythonPeer.Run("hessian_eigen.py", exchange.Directory, "--k", Eigenpairs.ToString(CultureInfo.InvariantCulture),
+                "--tol", PeerExchange.Arg(Tolerance), "--repeats", "1");
+        }
+    }
+
+    private const double Tolerance = 1e-4;
 
     private static long Parameters() => (long)D * Width + Width + (long)Width * Width + Width + (long)Width * Outputs + Outputs;
 
     private static int RunCase(string name, bool quick)
     {
         int n = quick ? 1000 : 5000;
-        using var g = Seeding.TorchGenerator(0, Seeding.Stream.Data);
-        using var x = torch.randn(new long[] { n, D }, generator: g);
-        using var y = torch.randn(new long[] { n, Outputs }, generator: g);
-        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
-        {
-            InputDimension = D, HiddenWidths = new[] { Width, Width }, OutputCount = Outputs, Activation = ActivationKind.Tanh,
-        });
+        var (x, y, net) = Problem(n);
+        using var xOwner = x;
+        using var yOwner = y;
+        using var netOwner = net;
         var hessian = new HessianOptions { ChunkSize = name == "chunked" ? 1000 : n };
-        var lanczos = new LanczosOptions { Tolerance = 1e-4 };
+        var lanczos = new LanczosOptions { Tolerance = Tolerance };
         // Warm-up on a few samples: loads libtorch's kernels and JIT-compiles the paths.
         using (var small = new HessianOperator(net, x.narrow(0, 0, 20), y.narrow(0, 0, 20), LossKind.MeanSquaredError))
         using (small.TopEigenpairs(2, lanczos)) { }
@@ -89,7 +128,8 @@ public sealed class HessianEigenBenchmark : IBenchmark
         string note = $"converged={eig.Converged}, restarts={eig.Restarts}, solver products={eig.OperatorApplications}";
         Console.WriteLine(string.Join('\t', "ROW", name, F(seconds, 2), F(peak, 0), F(peak - baseline, 0),
             products.ToString(CultureInfo.InvariantCulture), F(1000 * seconds / Math.Max(products, 1), 1), F(eig.Values[0], 4),
-            F(eig.Values[^1], 4), eig.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note));
+            F(eig.Values[^1], 4), eig.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note,
+            string.Join(';', eig.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
         return 0;
     }
 

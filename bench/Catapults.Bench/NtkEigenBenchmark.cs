@@ -35,6 +35,13 @@ public sealed class NtkEigenBenchmark : IBenchmark
     public int Run(bool quick, string? only)
     {
         int[] sizes = quick ? new[] { 200, 500 } : new[] { 500, 2000, 8000 };
+        // `--only N` runs the eigen table at one size (with its peers) and no per-step rows.
+        bool oneSize = int.TryParse(only, NumberStyles.None, CultureInfo.InvariantCulture, out int size);
+        if (oneSize)
+        {
+            sizes = new[] { size };
+            only = null;
+        }
         int[] batches = { 5, 10, 20, 50 };
         var cases = new List<string>();
         foreach (int n in sizes)
@@ -52,22 +59,43 @@ public sealed class NtkEigenBenchmark : IBenchmark
             return RunCase(only, quick);
         }
 
-        Console.WriteLine($"{"case",-22} {"path",-10} {"n",6} {"seconds",9} {"peak MiB",9} {"+MiB",8} {"products",8} {"λ1",10} {"λ5",10} {"max rel res",11}  note");
+        Console.WriteLine($"# {PythonPeer.Description}");
+        Console.WriteLine("# seconds: median of 3 solves (1 at n = 8000) after a warm-up; peer: PyTorch Gram (same formula, float32) + " +
+                          "scipy eigsh (ARPACK, float64 vectors), same weights, inputs and tolerance, one thread; ratio = library / peer; " +
+                          "agree = max relative eigenvalue difference; mf/lw = matrix-free time / layer-wise time");
+        Console.WriteLine($"{"case",-22} {"path",-10} {"n",6} {"seconds",9} {"peak MiB",9} {"+MiB",8} {"products",8} {"λ1",10} {"λ5",10} {"max rel res",11}" +
+                          $" {"peer s",8} {"peer prod",9} {"ratio",6} {"agree",8} {"mf/lw",6}  note");
         var rows = new List<string[]>();
+        var layerWiseSeconds = new Dictionary<int, double>();
+        var peers = new Dictionary<int, System.Text.Json.JsonElement?>();
         foreach (var name in cases.Where(c => c.StartsWith("eig-", StringComparison.Ordinal)))
         {
             var (n, path) = ParseEig(name);
             var skip = SkipReason(path, n);
             if (skip is not null)
             {
-                Console.WriteLine($"{name,-22} {path,-10} {n,6} {"-",9} {"-",9} {"-",8} {"-",8} {"-",10} {"-",10} {"-",11}  skipped: {skip}");
+                Console.WriteLine($"{name,-22} {path,-10} {n,6} {"-",9} {"-",9} {"-",8} {"-",8} {"-",10} {"-",10} {"-",11} {"",8} {"",9} {"",6} {"",8} {"",6}  skipped: {skip}");
                 continue;
             }
             var row = ChildProcessCase.Run("ntk-eigen", name, quick);
             if (row is null) continue;
             rows.Add(row);
-            Console.WriteLine($"{name,-22} {path,-10} {n,6} {row[1],9} {row[2],9} {row[3],8} {row[4],8} {row[5],10} {row[6],10} {row[7],11}  {row[8]}");
+            double seconds = double.Parse(row[1], CultureInfo.InvariantCulture);
+            if (path == "layerwise") layerWiseSeconds[n] = seconds;
+            // The peer builds the same Gram kernel whichever path the library took; run it once per size, right after
+            // the library's first case there.
+            if (path != "explicit" && !peers.ContainsKey(n)) peers[n] = RunPeer(n, quick);
+            var peer = path == "explicit" ? null : peers[n];
+            double? peerSeconds = peer?.GetProperty("seconds").GetDouble();
+            var values = row[9].Split(';').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            string agree = peer is { } pe ? PythonPeer.Agreement(values, pe.GetProperty("values")).ToString("E1", CultureInfo.InvariantCulture) : "-";
+            string peerGram = peer is { } pg ? $"; peer Gram {F(pg.GetProperty("gram_seconds").GetDouble(), 3)} s" : "";
+            string peerProducts = peer?.GetProperty("products").GetInt32().ToString(CultureInfo.InvariantCulture) ?? "-";
+            string mfOverLw = path == "matrixfree" && layerWiseSeconds.TryGetValue(n, out double lw) ? F(seconds / lw, 2) : "-";
+            Console.WriteLine($"{name,-22} {path,-10} {n,6} {row[1],9} {row[2],9} {row[3],8} {row[4],8} {row[5],10} {row[6],10} {row[7],11}" +
+                              $" {(peerSeconds is double ps ? F(ps, 3) : "-"),8} {peerProducts,9} {PythonPeer.Ratio(seconds, peerSeconds),6} {agree,8} {mfOverLw,6}  {row[8]}{peerGram}");
         }
+        if (oneSize) return 0;
         Console.WriteLine();
         Console.WriteLine("per step on n = 2000 (d = 100, width 1024), medians (means) over 300 steps in interleaved chunks: the plain SGD step, the step");
         Console.WriteLine("with a diagnostics observer computing η_crit of every batch, and η_crit alone on fresh batches");
@@ -98,6 +126,26 @@ public sealed class NtkEigenBenchmark : IBenchmark
             : null;
     }
 
+    /// <summary>The PyTorch + SciPy peer on the same network and inputs as the case at <paramref name="n"/>, or null.</summary>
+    private static System.Text.Json.JsonElement? RunPeer(int n, bool quick)
+    {
+        if (!PythonPeer.Available) return null;
+        var (train, test) = SyntheticTask.Rank2(D).CreateSplits(n, 1, seed: 0);
+        using (train)
+        using (test)
+        using (var net = Network())
+        using (var exchange = new PeerExchange())
+        {
+            exchange.WriteNetwork(net);
+            exchange.Write("x", train.Features);
+            return PythonPeer.Run("ntk_eigen.py", exchange.Directory, "--k", Eigenpairs.ToString(CultureInfo.InvariantCulture),
+                "--tol", PeerExchange.Arg(new LanczosOptions().Tolerance), "--repeats", Repeats(n, quick).ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Timed solves per case: the median of three where a solve takes well under a second, else one.</summary>
+    private static int Repeats(int n, bool quick) => quick || n > 2000 ? 1 : 3;
+
     private static FullyConnectedNetwork Network() =>
         new(new FullyConnectedOptions { InputDimension = D, HiddenWidths = new[] { Width } });
 
@@ -123,14 +171,24 @@ public sealed class NtkEigenBenchmark : IBenchmark
             GC.Collect();
             double baseline = ResidentMiB();
             Measure.ResetPeakResident();
-            var clock = Stopwatch.StartNew();
-            using var eig = NeuralTangentKernel.TopEigenpairs(net, train.Features, Eigenpairs, ntk);
-            double seconds = clock.Elapsed.TotalSeconds;
+            EigenpairResult? eig = null;
+            double seconds = Measure.MedianMilliseconds(() =>
+            {
+                eig?.Dispose();
+                eig = NeuralTangentKernel.TopEigenpairs(net, train.Features, Eigenpairs, ntk);
+            }, Repeats(n, quick), warmups: 0) / 1000;
             double peak = Measure.PeakResidentMiB() ?? double.NaN;
-            string note = $"converged={eig.Converged}, restarts={eig.Restarts}, direct={eig.SolvedDirectly}";
+            using var last = eig!;
+            // The kernel alone, so the table separates forming K from the eigen-solve.
+            string kernelPart = method == NtkMethod.MatrixFree ? "" : "kernel " + F(Measure.MedianMilliseconds(() =>
+            {
+                using var k = NeuralTangentKernel.Compute(net, train.Features, ntk);
+            }, Repeats(n, quick), warmups: 0) / 1000, 3) + " s, ";
+            string note = $"{kernelPart}converged={last.Converged}, restarts={last.Restarts}, direct={last.SolvedDirectly}";
             Console.WriteLine(string.Join('\t', "ROW", name, F(seconds, 3), F(peak, 0), F(peak - baseline, 0),
-                eig.OperatorApplications.ToString(CultureInfo.InvariantCulture), F(eig.Values[0], 4), F(eig.Values[^1], 4),
-                eig.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note));
+                last.OperatorApplications.ToString(CultureInfo.InvariantCulture), F(last.Values[0], 4), F(last.Values[^1], 4),
+                last.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note,
+                string.Join(';', last.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
         }
         return 0;
     }

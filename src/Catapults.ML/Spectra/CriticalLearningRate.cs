@@ -87,7 +87,9 @@ public static class CriticalLearningRate
             default:
                 throw new NotSupportedException($"No critical learning rate is derived for the loss {loss}.");
         }
-        double? relative = eig.Residuals is { } residuals && eig.Values[0] != 0 ? residuals[0] / Math.Abs(eig.Values[0]) : null;
+        // The iteration's Ritz estimate is the residual on its orthonormal basis; a direct solve has none unless asked.
+        var residual = eig.Residuals ?? (eig.SolvedDirectly ? null : eig.ResidualEstimates);
+        double? relative = residual is { Length: > 0 } && eig.Values[0] != 0 ? residual[0] / Math.Abs(eig.Values[0]) : null;
         result = new CriticalLearningRateResult(value, eig.Values[0], b, loss, kernel.Method, eig.Converged, relative);
         return eig;
     }

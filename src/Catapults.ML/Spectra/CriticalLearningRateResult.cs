@@ -12,6 +12,6 @@ namespace Catapults.ML.Spectra;
 /// <param name="Loss">The loss the rate refers to.</param>
 /// <param name="Method">The NTK method used.</param>
 /// <param name="Converged">Whether the eigensolver met its tolerances.</param>
-/// <param name="RelativeResidual">‖K u − λ u‖ / λ of the top eigenpair; null when not computed (a direct solve without eigenvector).</param>
+/// <param name="RelativeResidual">‖K u − λ u‖ / λ of the top eigenpair; from the Ritz estimate of an iterative solve or the true residual when asked for; null for a direct solve without a residual check.</param>
 public sealed record CriticalLearningRateResult(double Value, double Sharpness, int BatchSize, LossKind Loss, NtkMethod Method,
     bool Converged, double? RelativeResidual);

@@ -12,6 +12,6 @@ public enum EigensolverMode
     /// <summary>Always form the matrix (<see cref="LinearOperator.ToDense"/>, Dimension products if not held) and diagonalise it with LAPACK in float64.</summary>
     Dense,
 
-    /// <summary>Always iterate (block Lanczos), whatever the operator holds.</summary>
+    /// <summary>Always iterate (thick-restart Lanczos), whatever the operator holds.</summary>
     Iterative,
 }

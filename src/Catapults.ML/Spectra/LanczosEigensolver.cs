@@ -6,16 +6,28 @@ namespace Catapults.ML.Spectra;
 
 /// <summary>
 /// The project's one symmetric eigensolver, for a few eigenpairs at one end of the spectrum of any self-adjoint
-/// <see cref="LinearOperator"/>: block Lanczos with full reorthogonalisation and thick restarts, or a dense LAPACK
-/// solve, as <see cref="LanczosOptions.Mode"/> states (<see cref="EigenpairResult.SolvedDirectly"/> reports which).
+/// <see cref="LinearOperator"/>: thick-restart Lanczos (one vector per step unless <see cref="LanczosOptions.BlockSize"/>
+/// asks for a block) with full reorthogonalisation, or a dense LAPACK solve, as <see cref="LanczosOptions.Mode"/> states
+/// (<see cref="EigenpairResult.SolvedDirectly"/> reports which).
 /// </summary>
 /// <remarks>
-/// The recurrence runs in float64 whatever the operator's working dtype. Every new Krylov vector is
-/// orthogonalised twice against the whole basis (classical Gram–Schmidt, twice), so no ghost copies of converged
-/// eigenvalues appear; the projected matrix is assembled from those coefficients and symmetrised. When the basis
-/// is full, the best Ritz vectors are kept together with the residual block (a thick restart, as in Wu &amp; Simon's
-/// method) and the iteration goes on. A warm start (e.g. the previous step's eigenvectors) seeds the first block.
-/// Converged pairs are checked by applying the operator once more: ‖A x − λ x‖ is reported for each.
+/// <para>
+/// The recurrence runs in float64 whatever the operator's working dtype. Every new Krylov vector is orthogonalised
+/// against the whole basis (classical Gram–Schmidt with a second pass when the first cancels more than half of it), so
+/// no ghost copies of converged eigenvalues appear. The coefficients form h with A Q = Q h exactly; the Ritz pairs come
+/// from its symmetric part.
+/// </para>
+/// <para>
+/// Convergence is judged after every product from the Ritz residual estimates ‖h s − θ s‖ (which equal ‖A x − θ x‖ on
+/// the orthonormal basis, and include any asymmetry of the operator), so no product is spent on checks; the solve stops
+/// at the first product at which all wanted pairs meet <see cref="LanczosOptions.Tolerance"/>. When the basis is full,
+/// the best Ritz vectors are kept together with the unprocessed vector (a thick restart, Wu &amp; Simon's method) and
+/// the iteration goes on. A warm start (e.g. the previous step's eigenvectors) is folded into the start vector.
+/// <see cref="LanczosOptions.ComputeResiduals"/> adds a true-residual check at k more products.
+/// </para>
+/// <para>
+/// Single-vector Lanczos finds one copy of a repeated eigenvalue (as ARPACK does); a block of p vectors finds up to p.
+/// </para>
 /// </remarks>
 public static class LanczosEigensolver
 {
@@ -126,125 +138,152 @@ public static class LanczosEigensolver
     {
         long n = op.Dimension;
         var device = op.Device;
-        int startColumns = start is null ? 0 : start.dim() == 1 ? 1 : (int)Math.Min(start.shape[1], n);
-        int p = (int)Math.Min(Math.Max(o.BlockSize ?? count, startColumns), n);
+        int p = (int)Math.Min(o.BlockSize ?? 1, n);
         int m = o.MaxBasisSize ?? Math.Max(60, 2 * count + 4 * p);
         m = (int)Math.Min(Math.Max(m, count + 2 * p), n);
         int capacity = (int)Math.Min(m + p, n);
 
         using var generator = Seeding.TorchGenerator(o.Seed, Seeding.Stream.Diagnostics);
-        var q = torch.zeros(new[] { n, capacity }, ScalarType.Float64, device);
-        var h = torch.zeros(new long[] { capacity, capacity }, ScalarType.Float64);
+        // Basis vectors are rows, so each is contiguous and the projections are plain matrix-vector products.
+        var q = torch.zeros(new[] { (long)capacity, n }, ScalarType.Float64, device);
+        // h[i, j] is the coefficient of q_i in A q_j: A Q_processed = Q_basis h[:basis, :processed] (+ what restarts
+        // dropped). It is small, so it lives in managed memory: the bookkeeping after each product costs no native calls.
+        var h = new double[capacity, capacity];
         int basis = 0;
 
         Tensor RandomVector() => torch.randn(new[] { n }, ScalarType.Float64, generator: generator).to(device);
 
-        // Orthogonalises w against the basis twice, returning the coefficients and w's remaining part.
-        (Tensor Coefficients, Tensor Remainder) Orthogonalise(Tensor w)
+        // Orthogonalises w (of norm wNorm) against the basis: classical Gram–Schmidt, repeated when the first pass
+        // cancelled more than half of w (the DGKS criterion). Returns the coefficients, w's remaining part and its norm.
+        (double[] Coefficients, Tensor Remainder, double Norm) Orthogonalise(Tensor w, double wNorm)
         {
-            if (basis == 0) return (torch.zeros(0, ScalarType.Float64, device), w);
-            var qb = q.narrow(1, 0, basis);
-            var c1 = torch.mv(qb.t(), w);
-            var w1 = w - torch.mv(qb, c1);
-            var c2 = torch.mv(qb.t(), w1);
-            return (c1 + c2, w1 - torch.mv(qb, c2));
+            if (basis == 0) return (Array.Empty<double>(), w, wNorm);
+            var qb = q.narrow(0, 0, basis);
+            var c = torch.mv(qb, w);
+            var rest = torch.addmv(w, qb.t(), c, beta: 1, alpha: -1);
+            double norm = rest.norm().ToDouble();
+            if (norm < 0.7071 * wNorm)
+            {
+                var c2 = torch.mv(qb, rest);
+                rest = torch.addmv(rest, qb.t(), c2, beta: 1, alpha: -1);
+                c.add_(c2);
+                norm = rest.norm().ToDouble();
+            }
+            return (c.cpu().data<double>().ToArray(), rest, norm);
         }
 
-        // Appends a random unit vector orthogonal to the basis (after an invariant subspace was found).
-        bool AppendRandom()
+        // Appends a unit vector to the basis if w has a part orthogonal to it (relative to w's norm); says whether it did.
+        bool Append(Tensor w, double threshold)
         {
-            for (int attempt = 0; attempt < 3 && basis < capacity; attempt++)
+            double before = w.norm().ToDouble();
+            var (_, rest, norm) = Orthogonalise(w, before);
+            if (!(norm > threshold * before) || basis >= capacity) return false;
+            q[basis] = rest / norm;
+            basis++;
+            return true;
+        }
+
+        // A random direction orthogonal to the basis, after an invariant subspace was found.
+        void AppendRandom()
+        {
+            for (int attempt = 0; attempt < 3; attempt++)
             {
                 using var inner = torch.NewDisposeScope();
-                var (_, rest) = Orthogonalise(RandomVector());
-                double norm = rest.norm().ToDouble();
-                if (norm > 1e-8)
-                {
-                    q[.., basis] = rest / norm;
-                    basis++;
-                    return true;
-                }
+                if (Append(RandomVector(), 1e-8)) return;
             }
-            return false;
         }
 
-        // The first block: warm-start vectors, then random ones.
-        Tensor? startBlock = start is null ? null : (start.dim() == 1 ? start.unsqueeze(1) : start).to(ScalarType.Float64, device);
-        if (startBlock is not null && !torch.isfinite(startBlock).all().ToBoolean())
-            throw new ArgumentException("Start vectors contain non-finite values.", nameof(start));
-        for (int c = 0; c < p; c++)
+        // The first block of p vectors. Warm-start columns beyond p are folded in (each unit column added to start
+        // vector i mod p): a single start vector that mixes the previous eigenvectors spans them after as many steps
+        // as there are columns, at one product per step, where a block as wide as the warm start costs its width per step.
+        if (start is not null)
         {
-            using var inner = torch.NewDisposeScope();
-            if (startBlock is not null && c < startColumns)
+            using var startScope = torch.NewDisposeScope();
+            var columns = (start.dim() == 1 ? start.unsqueeze(1) : start).to(ScalarType.Float64, device);
+            if (!torch.isfinite(columns).all().ToBoolean())
+                throw new ArgumentException("Start vectors contain non-finite values.", nameof(start));
+            var norms = torch.linalg.vector_norm(columns, dims: new long[] { 0 }, keepdim: true);
+            var unit = columns / torch.where(norms > 0, norms, torch.ones_like(norms));
+            long j = unit.shape[1];
+            for (int c = 0; c < p && c < j; c++)
             {
-                var w = startBlock[.., c];
-                double before = w.norm().ToDouble();
-                var (_, rest) = Orthogonalise(w);
-                double norm = rest.norm().ToDouble();
-                if (norm > 1e-8 * before && norm > 0)
-                {
-                    q[.., basis] = rest / norm;
-                    basis++;
-                    continue;
-                }
+                using var inner = torch.NewDisposeScope();
+                using var index = torch.arange(c, j, p, ScalarType.Int64, device);
+                Append(unit.index_select(1, index).sum(1L), 1e-8);
             }
-            AppendRandom();
         }
+        while (basis < p) AppendRandom();
 
         int processed = 0, products = 0, restarts = 0;
-        double scale = 0, maxProductNorm = 0;
+        double scale = 0, maxProductNorm = 0, lost = 0;
         double[] theta = Array.Empty<double>();
-        // The Ritz vectors of the projected matrix outlive the step scopes they are computed in.
-        Tensor s = torch.zeros(0, 0, ScalarType.Float64).DetachFromDisposeScope();
+        double[] s = Array.Empty<double>(); // Ritz vectors of h's symmetric part, row-major: s[i·processed + j] is component i of vector j
         int[] order = Array.Empty<int>();
         double[] estimates = Array.Empty<double>();
         bool converged = false;
 
+        // Ritz pairs of the symmetrised projection, and for each wanted pair the residual norm ‖A x − θ x‖ read off the
+        // full coefficient matrix, ‖h[:basis, :processed] s − θ s‖ (exact, since the basis is orthonormal), plus what
+        // thick restarts dropped: no operator product, and an operator that is not symmetric shows up in it.
         void RayleighRitz()
         {
-            var t = h.narrow(0, 0, processed).narrow(1, 0, processed);
-            var sym = (t + t.t()) * 0.5;
-            var (values, vectors) = torch.linalg.eigh(sym);
-            theta = values.data<double>().ToArray();
-            var previous = s;
-            s = vectors.DetachFromDisposeScope();
-            previous.Dispose();
+            int size = processed;
+            var symmetric = new double[size * size];
+            for (int i = 0; i < size; i++)
+                for (int k = 0; k < size; k++)
+                    symmetric[i * size + k] = 0.5 * (h[i, k] + h[k, i]);
+            using (var projected = torch.tensor(symmetric, new long[] { size, size }, ScalarType.Float64))
+            {
+                var (values, vectors) = torch.linalg.eigh(projected);
+                using (values)
+                using (vectors)
+                {
+                    theta = values.data<double>().ToArray();
+                    s = vectors.data<double>().ToArray();
+                }
+            }
             order = Priority(theta, o.Which);
             scale = Math.Max(scale, theta.Max(Math.Abs));
-            int below = basis - processed;
-            var coupling = below > 0 ? h.narrow(0, processed, below).narrow(1, 0, processed) : null;
-            estimates = new double[count];
-            for (int i = 0; i < count && i < order.Length; i++)
-                estimates[i] = coupling is null ? 0 : torch.mv(coupling, s[.., order[i]]).norm().ToDouble();
+            estimates = new double[Math.Min(count, order.Length)];
+            for (int w = 0; w < estimates.Length; w++)
+            {
+                int j = order[w];
+                double sum = 0;
+                for (int i = 0; i < basis; i++)
+                {
+                    double r = i < size ? -theta[j] * s[i * size + j] : 0;
+                    for (int l = 0; l < size; l++) r += h[i, l] * s[l * size + j];
+                    sum += r * r;
+                }
+                estimates[w] = Math.Sqrt(sum) + lost;
+            }
             converged = processed >= count && estimates.All(e => e <= o.Tolerance * scale);
         }
 
-        try
-        {
         while (true)
         {
             while (processed < m && processed < basis)
             {
                 using var stepScope = torch.NewDisposeScope();
                 int pc = Math.Min(p, Math.Min(basis - processed, m - processed));
-                var product = op.Apply(q.narrow(1, processed, pc)).to(ScalarType.Float64, device);
+                var product = op.Apply(pc == 1 ? q[processed] : q.narrow(0, processed, pc).t()).to(ScalarType.Float64, device);
                 products += pc;
-                if (!torch.isfinite(product).all().ToBoolean())
-                    throw new InvalidOperationException(
-                        $"The operator {op.GetType().Name} returned non-finite values (after {products} products); its matrix has NaN or infinite entries.");
                 for (int c = 0; c < pc; c++)
                 {
                     using var inner = torch.NewDisposeScope();
                     int column = processed + c;
-                    var w = product[.., c];
-                    maxProductNorm = Math.Max(maxProductNorm, w.norm().ToDouble());
-                    var (coefficients, rest) = Orthogonalise(w);
-                    if (basis > 0) h.narrow(0, 0, basis)[.., column].copy_(coefficients.cpu());
+                    var w = pc == 1 ? product : product[.., c];
+                    double wNorm = w.norm().ToDouble();
+                    if (!double.IsFinite(wNorm))
+                        throw new InvalidOperationException(
+                            $"The operator {op.GetType().Name} returned non-finite values (after {products} products); its matrix has NaN or infinite entries.");
+                    maxProductNorm = Math.Max(maxProductNorm, wNorm);
+                    var (coefficients, rest, norm) = Orthogonalise(w, wNorm);
+                    for (int i = 0; i < coefficients.Length; i++) h[i, column] = coefficients[i];
                     if (basis >= capacity) continue; // the basis spans the whole space; the rest is rounding
-                    double norm = rest.norm().ToDouble();
                     if (norm > 1e-10 * maxProductNorm && norm > 0)
                     {
-                        q[.., basis] = rest / norm;
+                        q[basis] = rest / norm;
                         h[basis, column] = norm;
                         basis++;
                     }
@@ -254,6 +293,8 @@ public static class LanczosEigensolver
                     }
                 }
                 processed += pc;
+                // Checked after every product (a small dense eigenproblem), so the solve stops at the first product
+                // that meets the tolerance rather than at the end of a restart cycle.
                 if (processed >= count)
                 {
                     RayleighRitz();
@@ -262,41 +303,65 @@ public static class LanczosEigensolver
             }
             if (converged || processed == basis || restarts >= o.MaxRestarts) break;
 
-            // Thick restart: keep the r best Ritz vectors and the unprocessed block.
-            int r = Math.Max(count, Math.Min(m - 2 * p, (count + m) / 2));
-            r = Math.Min(r, processed);
-            int u = basis - processed;
+            // Thick restart (Wu & Simon): keep the r best Ritz vectors Y = Q S_r and the unprocessed vectors. With
+            // B = h[:processed, :processed], A Y = Y (S_rᵀ B S_r) + Q_unprocessed (h_below S_r) + Q (I − S_r S_rᵀ) B S_r;
+            // the last term is rounding for a symmetric operator and is carried as a bound in the estimates.
+            int kept = Math.Min(Math.Max(count, Math.Min(m - 2 * p, (count + m) / 2)), processed);
+            int size = processed, unprocessed = basis - processed;
+            var sr = new double[size, kept];
+            for (int i = 0; i < size; i++)
+                for (int c = 0; c < kept; c++)
+                    sr[i, c] = s[i * size + order[c]];
+            var bs = Multiply(h, 0, size, size, sr, kept);
+            var top = new double[kept, kept];
+            for (int a = 0; a < kept; a++)
+                for (int b = 0; b < kept; b++)
+                {
+                    double sum = 0;
+                    for (int i = 0; i < size; i++) sum += sr[i, a] * bs[i, b];
+                    top[a, b] = sum;
+                }
+            double dropped = 0;
+            for (int i = 0; i < size; i++)
+                for (int b = 0; b < kept; b++)
+                {
+                    double r = bs[i, b];
+                    for (int a = 0; a < kept; a++) r -= sr[i, a] * top[a, b];
+                    dropped += r * r;
+                }
+            lost += Math.Sqrt(dropped);
+            var coupling = Multiply(h, size, unprocessed, size, sr, kept);
             using (var restartScope = torch.NewDisposeScope())
             {
-                using var keepIndex = torch.tensor(order.Take(r).Select(i => (long)i).ToArray(), ScalarType.Int64);
-                var sk = s.index_select(1, keepIndex);
-                var y = torch.mm(q.narrow(1, 0, processed), sk.to(device));
-                var unprocessed = q.narrow(1, processed, u).clone();
-                var coupling = torch.mm(h.narrow(0, processed, u).narrow(1, 0, processed), sk);
-                q.zero_();
-                q.narrow(1, 0, r).copy_(y);
-                if (u > 0) q.narrow(1, r, u).copy_(unprocessed);
-                h.zero_();
-                var kept = order.Take(r).Select(i => theta[i]).ToArray();
-                h.narrow(0, 0, r).narrow(1, 0, r).copy_(torch.diag(torch.tensor(kept, ScalarType.Float64)));
-                if (u > 0) h.narrow(0, r, u).narrow(1, 0, r).copy_(coupling);
+                var srT = new double[kept * size];
+                for (int i = 0; i < size; i++)
+                    for (int c = 0; c < kept; c++)
+                        srT[c * size + i] = sr[i, c];
+                var y = torch.mm(torch.tensor(srT, new long[] { kept, size }, ScalarType.Float64).to(device), q.narrow(0, 0, size));
+                var rest = q.narrow(0, size, unprocessed).clone();
+                q.narrow(0, 0, kept).copy_(y);
+                if (unprocessed > 0) q.narrow(0, kept, unprocessed).copy_(rest);
             }
-            processed = r;
-            basis = r + u;
+            Array.Clear(h);
+            for (int a = 0; a < kept; a++)
+                for (int b = 0; b < kept; b++)
+                    h[a, b] = top[a, b];
+            for (int i = 0; i < unprocessed; i++)
+                for (int b = 0; b < kept; b++)
+                    h[kept + i, b] = coupling[i, b];
+            processed = kept;
+            basis = kept + unprocessed;
             restarts++;
         }
 
         if (processed < count || theta.Length != processed) RayleighRitz();
-        }
-        catch
-        {
-            s.Dispose();
-            throw;
-        }
         var wanted = order.Take(count).ToArray();
-        using var wantedIndex = torch.tensor(wanted.Select(i => (long)i).ToArray(), ScalarType.Int64);
-        var x = torch.mm(q.narrow(1, 0, processed), s.index_select(1, wantedIndex).to(device));
-        s.Dispose();
+        var selected = new double[processed * wanted.Length];
+        for (int i = 0; i < processed; i++)
+            for (int c = 0; c < wanted.Length; c++)
+                selected[i * wanted.Length + c] = s[i * processed + wanted[c]];
+        using var ritz = torch.tensor(selected, new long[] { processed, wanted.Length }, ScalarType.Float64);
+        var x = torch.mm(q.narrow(0, 0, processed).t(), ritz.to(device));
         var lambda = wanted.Select(i => theta[i]).ToArray();
         double[]? residuals = null;
         if (o.ComputeResiduals)
@@ -307,5 +372,19 @@ public static class LanczosEigensolver
         }
         if (!o.ComputeVectors) x = torch.zeros(new[] { n, 0L }, ScalarType.Float64, device);
         return new EigenpairResult(lambda, x.MoveToOuterDisposeScope(), estimates, residuals, scale, converged, products, restarts, direct: false);
+    }
+
+    // a[row0 .. row0 + rows, :inner] · b[:inner, :columns], for the small projected matrices.
+    private static double[,] Multiply(double[,] a, int row0, int rows, int inner, double[,] b, int columns)
+    {
+        var result = new double[rows, columns];
+        for (int i = 0; i < rows; i++)
+            for (int l = 0; l < inner; l++)
+            {
+                double v = a[row0 + i, l];
+                if (v == 0) continue;
+                for (int c = 0; c < columns; c++) result[i, c] += v * b[l, c];
+            }
+        return result;
     }
 }

@@ -7,9 +7,10 @@ public sealed class LanczosOptions
     public SpectrumEnd Which { get; set; } = SpectrumEnd.LargestAlgebraic;
 
     /// <summary>
-    /// Number of vectors per Lanczos block; default null, meaning the number of eigenpairs asked for. A block of p
-    /// vectors finds an eigenvalue of multiplicity up to p (single-vector Lanczos sees one copy of a repeated
-    /// eigenvalue only). Set 1 for the cheapest top-1 solve. Warm-start vectors beyond this count enlarge the block.
+    /// Number of vectors per Lanczos step; default null, meaning 1 (single-vector Lanczos, the fewest products: a
+    /// block of p vectors costs p products per step and converges in barely fewer steps). A block of p vectors finds
+    /// an eigenvalue of multiplicity up to p, where single-vector Lanczos sees one copy of a repeated eigenvalue only
+    /// (as ARPACK does). Warm-start vectors beyond p are folded into the p start vectors.
     /// </summary>
     public int? BlockSize { get; set; }
 
@@ -29,18 +30,23 @@ public sealed class LanczosOptions
     public double Tolerance { get; set; } = 1e-6;
 
     /// <summary>
-    /// After convergence the true residuals ‖A x − θ x‖ are computed with k more products; a pair whose relative
-    /// residual exceeds this is reported as not converged; default 1e-4 (loose enough for float32 operators,
-    /// tight enough to catch an operator that is not symmetric or not linear).
+    /// When <see cref="ComputeResiduals"/> is set, a pair whose true relative residual exceeds this is reported as not
+    /// converged; default 1e-4 (loose enough for float32 operators, tight enough to catch an operator that is not
+    /// symmetric or not linear).
     /// </summary>
     public double ResidualTolerance { get; set; } = 1e-4;
 
-    /// <summary>Whether to compute the true residuals (k more operator products); default true.</summary>
-    public bool ComputeResiduals { get; set; } = true;
+    /// <summary>
+    /// Whether to compute the true residuals ‖A x − θ x‖ after convergence, at k more operator products; default false.
+    /// The Ritz estimates the iteration stops on are already exact residuals on the orthonormal basis (and show an
+    /// operator that is not symmetric), so the check guards only against an operator that is not linear or not
+    /// deterministic.
+    /// </summary>
+    public bool ComputeResiduals { get; set; }
 
     /// <summary>
     /// Whether to return eigenvectors; default true. Without them <see cref="EigenpairResult.Vectors"/> is empty
-    /// ([Dimension, 0]); an iterative solve still checks its residuals internally, while a direct solve computes
+    /// ([Dimension, 0]); an iterative solve still builds the Ritz vectors internally, while a direct solve computes
     /// eigenvalues only (cheaper: the per-step critical learning rate of a small batch uses this).
     /// </summary>
     public bool ComputeVectors { get; set; } = true;

@@ -10,7 +10,8 @@ namespace Catapults.ML.Spectra;
 /// K = m² Σ_l (s_l² A_l A_lᵀ + 1_bias) ⊙ (Δ_l Δ_lᵀ), where A_l [n, fan_in] is layer l's input, s_l its
 /// <see cref="ScaledLinear.WeightScale"/>, Δ_l [n·O, fan_out] the derivatives of the readout pre-activations with
 /// respect to layer l's pre-activations (one backward sweep per output, batched over samples), and m the output
-/// multiplier. Cost: O(n²·Σ fan_in + (nO)²·Σ width); memory: a few [nO, nO] matrices.
+/// multiplier. Only the tiles on and above the diagonal are computed (K is symmetric) and mirrored, so the cost is about
+/// half of O(n²·Σ fan_in + (nO)²·Σ width); memory: K, the layers' activations and Δs, and tile-sized temporaries.
 /// </summary>
 public static class LayerWiseNtk
 {
@@ -62,42 +63,62 @@ public static class LayerWiseNtk
             h = Activations.Apply(activation, z);
         }
 
-        Tensor? kernel = null;
-        Tensor? delta = null; // [n·O, fan_out of layer l], already including m
-        for (int l = depth - 1; l >= 0; l--)
+        // Δ_l [n·O, fan_out of layer l] for every layer below the readout, already including m, from one backward
+        // sweep: Δ_{l-1} = (Δ_l · s_l W_l) ⊙ σ'(z_{l-1}), one row per (sample, output).
+        var deltas = new Tensor[depth - 1];
+        for (int l = depth - 1; l >= 1; l--)
         {
             var layer = layers[l];
-            double s = layer.WeightScale;
-            // s_l² A_l A_lᵀ + 1 (bias), [n, n].
-            var gram = torch.mm(layerInputs[l], layerInputs[l].t());
-            if (s != 1.0) gram.mul_(s * s);
-            if (layer.Bias is not null) gram.add_(1.0);
-            if (delta is null)
-            {
-                // Readout: ∂f_c/∂z_{L,c'} = m δ_cc', so Δ Δᵀ = m² (1 ⊗ I_O).
-                if (o == 1) kernel = m == 1.0 ? gram : gram.mul_(m * m);
-                else
-                {
-                    using var eye = torch.eye(o, dtype: gram.dtype, device: gram.device);
-                    kernel = (gram.unsqueeze(1).unsqueeze(3) * eye.unsqueeze(0).unsqueeze(2)).reshape(size, size).mul_(m * m);
-                }
-            }
-            else
-            {
-                var outer = torch.mm(delta, delta.t());
-                outer.view(n, o, n, o).mul_(gram.unsqueeze(1).unsqueeze(3));
-                kernel!.add_(outer);
-            }
-            if (l == 0) break;
-            // Δ_{l-1} = (Δ_l · s_l W_l) ⊙ σ'(z_{l-1}), one row per (sample, output).
             var derivative = Activations.Derivative(activation, preActivations[l - 1]);
             long width = derivative.shape[1];
-            Tensor next = delta is null
-                ? layer.Weight.mul(m * s).unsqueeze(0) * derivative.unsqueeze(1)
-                : torch.mm(delta, layer.Weight).mul_(s).view(n, o, width) * derivative.unsqueeze(1);
-            delta = next.reshape(size, width);
+            Tensor next = l == depth - 1
+                ? layer.Weight.mul(m * layer.WeightScale).unsqueeze(0) * derivative.unsqueeze(1)
+                : torch.mm(deltas[l], layer.Weight).mul_(layer.WeightScale).view(n, o, width) * derivative.unsqueeze(1);
+            deltas[l - 1] = next.reshape(size, width);
         }
-        // K is symmetric to rounding (products of Gram matrices); not symmetrised, to save an [nO, nO] copy.
-        return kernel!.MoveToOuterDisposeScope();
+        // s_l A_l, so that s_l² A_l A_lᵀ is one product.
+        var scaledInputs = new Tensor[depth];
+        for (int l = 0; l < depth; l++)
+            scaledInputs[l] = layers[l].WeightScale == 1.0 ? layerInputs[l] : layerInputs[l] * layers[l].WeightScale;
+
+        // K is symmetric: only the tiles on and above the diagonal are computed, each mirrored below it. With t tiles
+        // per side that is (t + 1) / 2t of the products of full Gram matrices (62 % at n = 2000, 53 % at n = 8000),
+        // and the temporaries are tile-sized instead of [nO, nO].
+        long tiles = (n + TileSamples - 1) / TileSamples;
+        long tile = (n + tiles - 1) / tiles;
+        var kernel = torch.empty(new[] { size, size }, weight0.dtype, weight0.device);
+        using var eye = o == 1 ? null : torch.eye(o, dtype: weight0.dtype, device: weight0.device);
+        for (long i0 = 0; i0 < n; i0 += tile)
+        {
+            long ni = Math.Min(tile, n - i0);
+            for (long j0 = i0; j0 < n; j0 += tile)
+            {
+                using var tileScope = torch.NewDisposeScope();
+                long nj = Math.Min(tile, n - j0);
+                // Readout: ∂f_c/∂z_{L,c'} = m δ_cc', so its term is m² (s_L² A_L A_Lᵀ + 1) ⊗ I_O.
+                var block = Gram(scaledInputs[depth - 1], layers[depth - 1].Bias is not null, i0, ni, j0, nj).mul_(m * m);
+                if (o > 1) block = (block.unsqueeze(1).unsqueeze(3) * eye!.unsqueeze(0).unsqueeze(2)).reshape(ni * o, nj * o);
+                for (int l = depth - 2; l >= 0; l--)
+                {
+                    var gram = Gram(scaledInputs[l], layers[l].Bias is not null, i0, ni, j0, nj);
+                    var outer = torch.mm(deltas[l].narrow(0, i0 * o, ni * o), deltas[l].narrow(0, j0 * o, nj * o).t());
+                    outer.view(ni, o, nj, o).mul_(gram.unsqueeze(1).unsqueeze(3));
+                    block.add_(outer);
+                }
+                kernel.narrow(0, i0 * o, ni * o).narrow(1, j0 * o, nj * o).copy_(block);
+                if (j0 != i0) kernel.narrow(0, j0 * o, nj * o).narrow(1, i0 * o, ni * o).copy_(block.t());
+            }
+        }
+        return kernel.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Samples per side of a kernel tile: large enough for efficient matrix products, small enough to skip most of the lower triangle.</summary>
+    private const long TileSamples = 512;
+
+    // (s A)_I (s A)_Jᵀ + 1 (with a bias), [ni, nj].
+    private static Tensor Gram(Tensor scaled, bool bias, long i0, long ni, long j0, long nj)
+    {
+        var gram = torch.mm(scaled.narrow(0, i0, ni), scaled.narrow(0, j0, nj).t());
+        return bias ? gram.add_(1.0) : gram;
     }
 }

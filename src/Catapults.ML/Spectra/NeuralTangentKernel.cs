@@ -103,7 +103,7 @@ public static class NeuralTangentKernel
         if (eigenpairs < 1) throw new ArgumentOutOfRangeException(nameof(eigenpairs), eigenpairs, "Need at least one eigenpair.");
         double n = sampleCount, o = model.OutputCount, size = n * o;
         double p = ParameterVector.Count(model);
-        double products = 40 + 8.0 * eigenpairs;        // typical Lanczos products, residual check included
+        double products = 40 + 8.0 * eigenpairs;        // a generous count of Lanczos products (single-vector solves use fewer)
         double lanczosBasis = 8 * size * (Math.Max(60, 6 * eigenpairs)); // float64 Krylov basis
         double denseLanczos = products * 2 * size * size;
         const double floatBytes = 4;

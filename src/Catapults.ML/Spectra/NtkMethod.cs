@@ -3,14 +3,14 @@ namespace Catapults.ML.Spectra;
 /// <summary>How the empirical NTK K = J Jᵀ [nO, nO] is computed.</summary>
 /// <remarks>
 /// Cost for n samples, O outputs, P trainable parameters, layers of fan-in a_l and width w_l, and an eigen-solve of
-/// k operator products (about 40 + 8 per eigenpair; a formed kernel is diagonalised directly when small).
+/// k operator products (a few dozen for top-5 at n in the thousands; a formed kernel is diagonalised directly when small).
 /// <see cref="NeuralTangentKernel.EstimateCosts"/> turns these into numbers for <see cref="Auto"/>.
 /// <list type="table">
 /// <listheader><term>method</term><description>time · memory · applies to</description></listheader>
 /// <item><term><see cref="ExplicitJacobian"/></term><description>
 /// n forwards and nO backwards, then (nO)²·P for J Jᵀ · nO·P + (nO)² numbers · any model</description></item>
 /// <item><term><see cref="LayerWise"/></term><description>
-/// n²·Σ a_l + (nO)²·Σ w_l, no per-sample passes · a few (nO)² + nO·Σ w_l · a model that declares
+/// about half of n²·Σ a_l + (nO)²·Σ w_l (the tiles on and above the diagonal), no per-sample passes · (nO)² + nO·Σ w_l · a model that declares
 /// <see cref="Models.IDenseLayerChain"/> and trains every parameter</description></item>
 /// <item><term><see cref="MatrixFree"/></term><description>
 /// per product one vector-Jacobian and one double-backward pass, about 12·n·P; k of them per solve · the forward

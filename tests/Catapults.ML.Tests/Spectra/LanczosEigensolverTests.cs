@@ -26,7 +26,7 @@ public class LanczosEigensolverTests
         var values = Enumerable.Range(0, 294).Select(_ => 2 * rng.NextDouble() - 1).Concat(new[] { -7.0, -3, -2.5, 4, 6, 9 }).ToArray();
         var a = WithSpectrum(values, seed: 1);
         using var op = new DenseSymmetricOperator(a);
-        using var eig = LanczosEigensolver.Solve(op, 3, new LanczosOptions { Which = which, DenseThreshold = 0, Tolerance = 1e-10 });
+        using var eig = LanczosEigensolver.Solve(op, 3, new LanczosOptions { Which = which, DenseThreshold = 0, Tolerance = 1e-10, ComputeResiduals = true });
         double[] expected = which switch
         {
             SpectrumEnd.LargestAlgebraic => new[] { 9.0, 6, 4 },
@@ -52,13 +52,13 @@ public class LanczosEigensolverTests
     public void RepeatedAndClusteredEigenvaluesAreAllFound()
     {
         // λ = 5 three times, a cluster 4.9999, 4.9998, then 3: single-vector Krylov spaces see one copy of a
-        // repeated eigenvalue only, the block does not.
+        // repeated eigenvalue only, a block of three does not.
         using var scope = torch.NewDisposeScope();
         var values = BulkWithTop(200, new[] { 5.0, 5, 5, 4.9999, 4.9998, 3 }, seed: 2);
         var a = WithSpectrum(values, seed: 2);
         var (expected, _) = EighDescending(a);
         using var op = new DenseSymmetricOperator(a);
-        using var eig = LanczosEigensolver.Solve(op, 6, new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-10 });
+        using var eig = LanczosEigensolver.Solve(op, 6, new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-10, BlockSize = 3, ComputeResiduals = true });
         Assert.That(eig.Values, Is.EqualTo(expected.Take(6).ToArray()).Within(1e-9));
         Assert.That(eig.Residuals!.Max(), Is.LessThan(1e-8), "residuals ‖Ax − λx‖");
         var gram = eig.Vectors.t().mm(eig.Vectors);
@@ -66,6 +66,53 @@ public class LanczosEigensolverTests
         // The span of the three copies is the λ = 5 eigenspace: A X = 5 X on it.
         var x5 = eig.Vectors.narrow(1, 0, 3);
         TensorAssert.AllClose(a.mm(x5), x5 * 5.0, 0, 1e-8, "repeated eigenspace");
+    }
+
+    [Test]
+    public void RitzEstimatesAreTheTrueResidualsAndCostNoProducts()
+    {
+        // A diagonal operator with a closed-form spectrum: 10, 9, 8, 7, 6, then a bulk in (0, 1).
+        using var scope = torch.NewDisposeScope();
+        var values = BulkWithTop(1500, new[] { 6.0, 7, 8, 9, 10 }, seed: 11);
+        using var op = new MatrixOperator(torch.diag(torch.tensor(values, ScalarType.Float64)));
+        int applied = 0;
+        using var counting = new CountingOperator(op, () => applied++);
+        using var eig = LanczosEigensolver.Solve(counting, 5, new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-9 });
+        Assert.That(eig.Values, Is.EqualTo(new[] { 10.0, 9, 8, 7, 6 }).Within(1e-9));
+        Assert.That(eig.Residuals, Is.Null);
+        Assert.That(eig.OperatorApplications, Is.EqualTo(applied), "every product is counted, and there are no hidden checks");
+        // ‖A x − λ x‖ recomputed here equals the estimate the solver stopped on, to rounding.
+        var x = eig.Vectors;
+        var lambda = torch.tensor(eig.Values, ScalarType.Float64);
+        var ax = torch.diag(torch.tensor(values, ScalarType.Float64)).mm(x);
+        var trueResiduals = torch.linalg.vector_norm(ax - x * lambda.unsqueeze(0), dims: new long[] { 0 }).data<double>().ToArray();
+        for (int i = 0; i < 5; i++)
+            Assert.That(trueResiduals[i], Is.EqualTo(eig.ResidualEstimates[i]).Within(1e-11), $"pair {i}");
+        Assert.That(eig.ResidualEstimates.Max(), Is.LessThanOrEqualTo(1e-9 * 10));
+    }
+
+    [Test]
+    public void SingleVectorLanczosStopsAtTheFirstConvergedProduct()
+    {
+        // Gaps of 10 % at the top: Lanczos needs a few dozen steps; a solve that checks only at the end of a restart
+        // cycle, or spends products on residual checks, needs more. The count is exact arithmetic, not timing.
+        using var scope = torch.NewDisposeScope();
+        var values = BulkWithTop(2000, new[] { 1.5, 1.65, 1.8, 2.0, 2.2 }, seed: 12);
+        var a = WithSpectrum(values, seed: 12);
+        var (expected, _) = EighDescending(a);
+        using var op = new MatrixOperator(a);
+        var options = new LanczosOptions { DenseThreshold = 0, Tolerance = 1e-8 };
+        using var eig = LanczosEigensolver.Solve(op, 5, options);
+        Assert.That(eig.Values, Is.EqualTo(expected.Take(5).ToArray()).Within(1e-10));
+        Assert.That(eig.Converged, Is.True);
+        Assert.That(eig.Restarts, Is.EqualTo(0));
+        // One product fewer would leave an estimate above the tolerance: the solve stopped as early as it could.
+        var fewer = options.Clone();
+        fewer.MaxBasisSize = eig.OperatorApplications - 1;
+        fewer.MaxRestarts = 0;
+        using var early = LanczosEigensolver.Solve(op, 5, fewer);
+        Assert.That(early.Converged, Is.False);
+        Assert.That(early.OperatorApplications, Is.EqualTo(eig.OperatorApplications - 1));
     }
 
     [Test]
@@ -117,7 +164,8 @@ public class LanczosEigensolverTests
         using var iterative = LanczosEigensolver.Solve(op, 2, new LanczosOptions { ComputeVectors = false, DenseThreshold = 0 });
         Assert.That(iterative.Values, Is.EqualTo(eig.Values).Within(1e-5));
         Assert.That(iterative.Vectors.shape, Is.EqualTo(new long[] { 5, 0 }));
-        Assert.That(iterative.Residuals, Is.Not.Null, "an iterative solve still checks its residuals");
+        Assert.That(iterative.Residuals, Is.Null, "no residual products unless asked for");
+        Assert.That(iterative.ResidualEstimates.Max(), Is.LessThan(1e-6 * 10), "the Ritz estimates the solve stopped on");
     }
 
     [Test]
@@ -129,7 +177,7 @@ public class LanczosEigensolverTests
         using var op = new MatrixOperator(a + skew - skew.t() * 0.5);
         var options = new LanczosOptions { MaxRestarts = 2 };
         using var eig = LanczosEigensolver.Solve(op, 2, options);
-        Assert.That(eig.Converged, Is.False, "an operator that is not symmetric cannot pass the residual check");
+        Assert.That(eig.Converged, Is.False, "an operator that is not symmetric cannot pass the Ritz estimate check (A Q = Q h holds with an asymmetric h)");
         Assert.That(eig.MaxRelativeResidual, Is.GreaterThan(1e-4));
         var ex = Assert.Throws<EigensolverNotConvergedException>(() => LanczosEigensolver.Solve(op, 2, new LanczosOptions { MaxRestarts = 2, ThrowIfNotConverged = true }));
         Assert.That(ex!.Message, Does.Contain("did not converge"));
@@ -176,6 +224,18 @@ public class LanczosEigensolverTests
             using var e3 = LanczosEigensolver.Solve(op, 2, new LanczosOptions { Which = SpectrumEnd.SmallestAlgebraic, DenseThreshold = 0 });
         }
         TensorAssert.NoLeak(Solve, Solve, "Lanczos solves");
+    }
+
+    /// <summary>Counts the products passed to an inner operator.</summary>
+    private sealed class CountingOperator(LinearOperator inner, Action onProduct) : LinearOperator(inner.OutputSize, inner.InputSize, inner.Device, inner.WorkingType), IDisposable
+    {
+        public override bool IsSelfAdjoint => inner.IsSelfAdjoint;
+        protected override Tensor MatMat(Tensor block)
+        {
+            for (long j = 0; j < block.shape[1]; j++) onProduct();
+            return inner.Apply(block);
+        }
+        public void Dispose() { }
     }
 
     /// <summary>A matrix without the dense form's symmetry check, so the solver meets it only through products.</summary>

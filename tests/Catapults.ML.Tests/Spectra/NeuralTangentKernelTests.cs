@@ -97,6 +97,26 @@ public class NeuralTangentKernelTests
     }
 
     [Test]
+    public void LayerWiseKernelTilesAgreeWithTheExplicitJacobian()
+    {
+        // More samples than one tile (1100 samples: three tiles per side), several outputs and depth 3, so the
+        // mirrored off-diagonal tiles, the ragged last tile and the output interleaving are all exercised.
+        using var scope = torch.NewDisposeScope();
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 4, HiddenWidths = new[] { 9, 7 }, OutputCount = 2, Activation = ActivationKind.Tanh,
+            UseBias = true, OutputMultiplier = 0.7, Seed = 9,
+        });
+        using (torch.no_grad()) foreach (var layer in net.Layers) layer.Bias!.normal_(0, 0.3);
+        var x = Inputs(1100, 4, seed: 10);
+        var reference = Kernel(net, x, NtkMethod.ExplicitJacobian);
+        var layerWise = Kernel(net, x, NtkMethod.LayerWise);
+        Assert.That(layerWise.shape, Is.EqualTo(new long[] { 2200, 2200 }));
+        TensorAssert.AllClose(layerWise, reference, 1e-4, 1e-5, "tiled layer-wise vs explicit");
+        TensorAssert.AllClose(layerWise, layerWise.t(), 1e-6, 1e-6, "mirrored tiles keep K symmetric");
+    }
+
+    [Test]
     public void MeanFieldReadoutScaleIsHonoured()
     {
         using var scope = torch.NewDisposeScope();

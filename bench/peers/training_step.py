@@ -1,0 +1,53 @@
+"""Peer of `training-step`: milliseconds per SGD step (torch.optim.SGD, MSE L = 1/b Σ ‖f − y‖² over the batch) of the
+same network on the same data, batches drawn by a fresh permutation each epoch. Each run is `steps` steps and nothing
+else; the figure is the median over runs of the run's time / steps.
+
+usage: training_step.py FOLDER --batch 5 --steps 200 --runs 7 --lr 0.1
+"""
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from peer_common import Network, emit, load
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    parser.add_argument("--batch", type=int, required=True)
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--lr", type=float, default=0.1)
+    args = parser.parse_args()
+    net = Network(args.folder, requires_grad=True)
+    x, y = load(args.folder, "x"), load(args.folder, "y")
+    n = x.shape[0]
+    optimizer = torch.optim.SGD(net.parameters, lr=args.lr)
+    generator = torch.Generator().manual_seed(1)
+    order, position = torch.randperm(n, generator=generator), 0
+
+    def step():
+        nonlocal order, position
+        if position + args.batch > n:
+            order, position = torch.randperm(n, generator=generator), 0
+        index = order[position:position + args.batch]
+        position += args.batch
+        optimizer.zero_grad()
+        loss = ((net.forward(x[index]) - y[index]) ** 2).sum(1).mean()
+        loss.backward()
+        optimizer.step()
+
+    times = []
+    for run in range(args.runs + 1):
+        start = time.perf_counter()
+        for _ in range(args.steps):
+            step()
+        if run > 0:  # the first run warms up
+            times.append((time.perf_counter() - start) / args.steps)
+    emit(ms_per_step=1000 * float(np.median(times)))
+
+
+if __name__ == "__main__":
+    main()
