@@ -10,15 +10,18 @@ namespace Catapults.ML.Serialization;
 /// <c>layers.0.weight</c> [width, d] and <c>layers.0.bias</c> [width] of <c>fcn-2</c>), stored unscaled: a
 /// parameterisation's scale such as 1/√fan_in is applied in the forward pass, not folded into the stored values.
 /// The metadata holds <c>model</c> (the module's <see cref="NetworkModule.Describe"/>) and any caller entries.
+/// An export format that folds scales in (a plain PyTorch layer stack) passes a per-tensor <c>scale</c>: stored values
+/// are the parameter times scale(name), and loading divides by it.
 /// </summary>
 public static class ModelWeights
 {
     /// <summary>The weights of <paramref name="model"/>, with <paramref name="metadata"/> added to the file's metadata.</summary>
-    public static SafetensorsFile ToSafetensors(NetworkModule model, IReadOnlyDictionary<string, string>? metadata = null)
+    public static SafetensorsFile ToSafetensors(NetworkModule model, IReadOnlyDictionary<string, string>? metadata = null,
+        Func<string, double>? scale = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var tensors = model.TrainableParameters()
-            .Select(p => SafetensorsTensor.FromSingles(p.Name, p.Parameter.shape, ToSingles(p.Parameter)))
+            .Select(p => SafetensorsTensor.FromSingles(p.Name, p.Parameter.shape, ToSingles(p.Parameter, scale?.Invoke(p.Name) ?? 1.0)))
             .ToList();
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["model"] = model.Describe() };
         return new SafetensorsFile(tensors, meta);
@@ -38,7 +41,7 @@ public static class ModelWeights
     /// naming the first tensor that does not fit, not a partial load.
     /// </summary>
     /// <exception cref="InvalidDataException">A tensor is missing, has another shape, or the file holds tensors the model lacks.</exception>
-    public static void Load(NetworkModule model, SafetensorsFile file)
+    public static void Load(NetworkModule model, SafetensorsFile file, Func<string, double>? scale = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
@@ -48,6 +51,7 @@ public static class ModelWeights
         if (extra is not null)
             throw new InvalidDataException($"The weights file holds tensor '{extra}', which {model.Describe()} does not have.");
         var values = new List<float[]>();
+        var divisors = parameters.Select(p => scale?.Invoke(p.Name) ?? 1.0).ToList();
         foreach (var (name, parameter) in parameters)
         {
             var stored = file.Find(name) ?? throw new InvalidDataException($"The weights file has no tensor '{name}', which {model.Describe()} needs.");
@@ -62,21 +66,25 @@ public static class ModelWeights
         for (int i = 0; i < parameters.Count; i++)
         {
             var parameter = parameters[i].Parameter;
-            parameter.copy_(torch.tensor(values[i], parameter.shape).to(parameter.device));
+            var source = torch.tensor(values[i], parameter.shape);
+            if (divisors[i] != 1.0) source = source / divisors[i];
+            parameter.copy_(source.to(parameter.device));
         }
     }
 
-    /// <summary>Loads the weights file at <paramref name="path"/> into <paramref name="model"/> (see <see cref="Load(NetworkModule, SafetensorsFile)"/>).</summary>
+    /// <summary>Loads the weights file at <paramref name="path"/> into <paramref name="model"/> (see <see cref="Load(NetworkModule, SafetensorsFile, Func{string, double})"/>).</summary>
     public static void Load(NetworkModule model, string path) => Load(model, SafetensorsFile.Read(path));
 
     /// <summary>Loads safetensors from <paramref name="stream"/> into <paramref name="model"/>.</summary>
     public static void Load(NetworkModule model, Stream stream) => Load(model, SafetensorsFile.Read(stream));
 
-    /// <summary>A tensor's values as a row-major float32 array (copied to the CPU).</summary>
-    public static float[] ToSingles(Tensor tensor)
+    /// <summary>A tensor's values times <paramref name="factor"/> as a row-major float32 array (copied to the CPU).</summary>
+    public static float[] ToSingles(Tensor tensor, double factor = 1.0)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        using var cpu = tensor.detach().to(ScalarType.Float32).cpu().contiguous();
-        return cpu.data<float>().ToArray();
+        using var scope = torch.NewDisposeScope();
+        var t = tensor.detach().to(ScalarType.Float32).cpu();
+        if (factor != 1.0) t = t * factor;
+        return t.contiguous().data<float>().ToArray();
     }
 }

@@ -31,7 +31,7 @@ namespace Catapults.Pipelines.Persistence;
 /// </list>
 /// <para>Chains are flattened: nested chains are saved as one chain, each transformer keeping its scope. A reader
 /// rejects a newer format version and ignores members it does not know, so later versions can add members (a new
-/// report table needs no change at all: see <see cref="TrainingReport.Tables"/>).</para>
+/// report table needs no change at all: see <c>TrainingReport.Tables</c>).</para>
 /// <para>Loaded networks live on the CPU.</para>
 /// </remarks>
 public static class CatapultsModelArchive

@@ -68,22 +68,7 @@ public static class NetworkWeights
     {
         ArgumentNullException.ThrowIfNull(network);
         bool fold = options?.FoldScales ?? false;
-        var layers = network.Layers;
-        var tensors = new List<SafetensorsTensor>();
-        using (torch.no_grad())
-        {
-            for (int l = 0; l < layers.Count; l++)
-            {
-                var layer = layers[l];
-                double multiplier = l == layers.Count - 1 ? network.OutputMultiplier : 1.0;
-                double weightFactor = fold ? layer.WeightScale * multiplier : 1.0;
-                double biasFactor = fold ? multiplier : 1.0;
-                tensors.Add(SafetensorsTensor.FromSingles(WeightName(l), new long[] { layer.OutFeatures, layer.InFeatures }, Values(layer.Weight, weightFactor)));
-                if (layer.Bias is { } bias)
-                    tensors.Add(SafetensorsTensor.FromSingles(BiasName(l), new long[] { layer.OutFeatures }, Values(bias, biasFactor)));
-            }
-        }
-        return new SafetensorsFile(tensors, Metadata(network, fold));
+        return ModelWeights.ToSafetensors(network, Metadata(network, fold), fold ? FoldedScale(network) : null);
     }
 
     /// <summary>Replaces the weights of <paramref name="network"/> by those in the safetensors file at <paramref name="path"/>.</summary>
@@ -107,36 +92,18 @@ public static class NetworkWeights
         ArgumentNullException.ThrowIfNull(file);
         CheckMetadata(network, file.Metadata);
         bool folded = file.Metadata.TryGetValue("scales_folded", out var f) && f == "true";
-        var layers = network.Layers;
-        var expected = new HashSet<string>(StringComparer.Ordinal);
-        var updates = new List<(TorchSharp.Modules.Parameter Target, float[] Values, double Divisor)>();
-        for (int l = 0; l < layers.Count; l++)
-        {
-            var layer = layers[l];
-            double multiplier = l == layers.Count - 1 ? network.OutputMultiplier : 1.0;
-            expected.Add(WeightName(l));
-            updates.Add((layer.Weight, Take(file, WeightName(l), new long[] { layer.OutFeatures, layer.InFeatures }),
-                folded ? layer.WeightScale * multiplier : 1.0));
-            if (layer.Bias is { } bias)
-            {
-                expected.Add(BiasName(l));
-                updates.Add((bias, Take(file, BiasName(l), new long[] { layer.OutFeatures }), folded ? multiplier : 1.0));
-            }
-        }
-        var extra = file.Tensors.Select(t => t.Name).Where(n => !expected.Contains(n)).ToList();
-        if (extra.Count > 0)
-            throw new InvalidDataException(
-                $"The weights file holds tensors the network does not have: {string.Join(", ", extra)} (network: {network.Describe()}).");
-
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        foreach (var (target, values, divisor) in updates)
-        {
-            var source = torch.tensor(values, target.shape);
-            if (divisor != 1.0) source = source / divisor;
-            target.copy_(source.to(target.device));
-        }
+        ModelWeights.Load(network, file, folded ? FoldedScale(network) : null);
     }
+
+    // The factor folded into tensor layers.{l}.weight (s_l, times m for the readout) or layers.{l}.bias (m for the readout).
+    private static Func<string, double> FoldedScale(FullyConnectedNetwork network) => name =>
+    {
+        var parts = name.Split('.');
+        int l = int.Parse(parts[1], CultureInfo.InvariantCulture);
+        var layers = network.Layers;
+        double multiplier = l == layers.Count - 1 ? network.OutputMultiplier : 1.0;
+        return parts[2] == "weight" ? layers[l].WeightScale * multiplier : multiplier;
+    };
 
     /// <summary>Builds a new network from a safetensors file written by <see cref="Export(FullyConnectedNetwork, string, WeightExportOptions?)"/>.</summary>
     public static FullyConnectedNetwork LoadNetwork(string path)
@@ -176,22 +143,6 @@ public static class NetworkWeights
             network.Dispose();
             throw;
         }
-    }
-
-    private static float[] Values(Tensor parameter, double factor)
-    {
-        using var scope = torch.NewDisposeScope();
-        var t = parameter.detach().to_type(ScalarType.Float32).cpu();
-        if (factor != 1.0) t = t * factor;
-        return t.contiguous().data<float>().ToArray();
-    }
-
-    private static float[] Take(SafetensorsFile file, string name, long[] shape)
-    {
-        var tensor = file.Find(name) ?? throw new InvalidDataException($"The weights file has no tensor '{name}'.");
-        if (!tensor.Shape.SequenceEqual(shape))
-            throw new InvalidDataException($"Tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], the network needs [{string.Join(", ", shape)}].");
-        return tensor.ToSingles();
     }
 
     private static Dictionary<string, string> Metadata(FullyConnectedNetwork network, bool folded)

@@ -84,6 +84,14 @@ public class ImagePipelineTests
     }
 
     [Test]
+    public void TheImageShapeSurvivesStandardisation()
+    {
+        var data = _ml.Data.LoadFromEnumerable(Images(12, seed: 6));
+        var normalized = _ml.Transforms.NormalizeMeanVariance("Features", fixZero: false).Fit(data).Transform(data);
+        Assert.That(Catapults.Pipelines.Data.ImageColumnShape.Read(normalized.Schema["Features"]), Is.EqualTo(new Catapults.ML.Data.Images.ImageShape(3, 8, 8)));
+    }
+
+    [Test]
     public void AnImageNetworkNeedsTheColumnsImageShape()
     {
         var flat = _ml.Data.LoadFromEnumerable(Images(12, seed: 3).Select(r => new FlatRow { Features = r.Features, Label = r.Label }));
