@@ -56,7 +56,8 @@ public sealed class HessianEigenBenchmark : IBenchmark
             var values = row[10].Split(';').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             Console.WriteLine($"{"peer",-10} {F(peerSeconds, 2),9} {"",9} {"",8} {peer.GetProperty("products").GetInt32(),6} " +
                               $"{F(1000 * peerSeconds / Math.Max(peer.GetProperty("products").GetInt32(), 1), 1),8} {"",10} {"",10} {"",11}  " +
-                              $"ratio {PythonPeer.Ratio(double.Parse(row[1], CultureInfo.InvariantCulture), peerSeconds)}, " +
+                              $"ratio {PythonPeer.Ratio(double.Parse(row[1], CultureInfo.InvariantCulture), peerSeconds)}; CPU {row[11]} s against " +
+                              $"{F(peer.GetProperty("cpu_seconds").GetDouble(), 2)} s, ratio {PythonPeer.Ratio(double.Parse(row[11], CultureInfo.InvariantCulture), peer.GetProperty("cpu_seconds").GetDouble())}; " +
                               $"eigenvalue agreement {PythonPeer.Agreement(values, peer.GetProperty("values")).ToString("E1", CultureInfo.InvariantCulture)}");
         }
         return 0;
@@ -119,9 +120,11 @@ public sealed class HessianEigenBenchmark : IBenchmark
         double baseline = ResidentMiB();
         Measure.ResetPeakResident();
         int before = op.Products;
+        double cpuBefore = Measure.CpuMilliseconds();
         var clock = Stopwatch.StartNew();
         using var eig = op.TopEigenpairs(Eigenpairs, lanczos, start);
         double seconds = clock.Elapsed.TotalSeconds;
+        double cpu = (Measure.CpuMilliseconds() - cpuBefore) / 1000;
         double peak = Measure.PeakResidentMiB() ?? double.NaN;
         int products = op.Products - before;
         start?.Dispose();
@@ -129,7 +132,7 @@ public sealed class HessianEigenBenchmark : IBenchmark
         Console.WriteLine(string.Join('\t', "ROW", name, F(seconds, 2), F(peak, 0), F(peak - baseline, 0),
             products.ToString(CultureInfo.InvariantCulture), F(1000 * seconds / Math.Max(products, 1), 1), F(eig.Values[0], 4),
             F(eig.Values[^1], 4), eig.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note,
-            string.Join(';', eig.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+            string.Join(';', eig.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))), F(cpu, 2)));
         return 0;
     }
 

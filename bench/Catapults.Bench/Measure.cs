@@ -22,6 +22,62 @@ public static class Measure
     }
 
     /// <summary>
+    /// Median wall time and median CPU time of the calling thread in milliseconds over <paramref name="repeats"/> runs
+    /// after <paramref name="warmups"/>. With one libtorch thread the work runs on the calling thread, so its CPU time is
+    /// the work itself: on a shared machine it leaves out the time other processes held the cores (which the wall time
+    /// counts) and the runtime's background threads (JIT, GC).
+    /// </summary>
+    public static (double Wall, double Cpu) MedianWallAndCpuMilliseconds(Action action, int repeats, int warmups = 1)
+    {
+        for (int i = 0; i < warmups; i++) action();
+        var wall = new double[repeats];
+        var cpu = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            double cpuStart = CpuMilliseconds();
+            var sw = Stopwatch.StartNew();
+            action();
+            wall[i] = sw.Elapsed.TotalMilliseconds;
+            cpu[i] = CpuMilliseconds() - cpuStart;
+        }
+        return (Median(wall), Median(cpu));
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        int n = values.Length;
+        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+    }
+
+    /// <summary>CPU time of the calling thread so far in milliseconds (CLOCK_THREAD_CPUTIME_ID; the whole process's where that clock is missing).</summary>
+    public static double CpuMilliseconds()
+    {
+        try
+        {
+            if (ClockGetTime(ThreadCpuClock, out var time) == 0) return time.Seconds * 1e3 + time.Nanoseconds * 1e-6;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not Linux: fall through to the process clock.
+        }
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalMilliseconds;
+    }
+
+    private const int ThreadCpuClock = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>
     /// Peak resident set size of this process so far, in MiB (VmHWM from /proc/self/status; covers libtorch's
     /// native allocations, which the GC does not see). Null where /proc is unavailable.
     /// </summary>

@@ -62,9 +62,10 @@ public sealed class NtkEigenBenchmark : IBenchmark
         Console.WriteLine($"# {PythonPeer.Description}");
         Console.WriteLine("# seconds: median of 3 solves (1 at n = 8000) after a warm-up; peer: PyTorch Gram (same formula, float32) + " +
                           "scipy eigsh (ARPACK, float64 vectors), same weights, inputs and tolerance, one thread; ratio = library / peer; " +
+                          "cpu: process CPU time of the same solves (both sides one thread; insensitive to other processes on a shared machine); " +
                           "agree = max relative eigenvalue difference; mf/lw = matrix-free time / layer-wise time");
         Console.WriteLine($"{"case",-22} {"path",-10} {"n",6} {"seconds",9} {"peak MiB",9} {"+MiB",8} {"products",8} {"λ1",10} {"λ5",10} {"max rel res",11}" +
-                          $" {"peer s",8} {"peer prod",9} {"ratio",6} {"agree",8} {"mf/lw",6}  note");
+                          $" {"peer s",8} {"peer prod",9} {"ratio",6} {"cpu s",7} {"peer cpu",8} {"ratio",6} {"agree",8} {"mf/lw",6}  note");
         var rows = new List<string[]>();
         var layerWiseSeconds = new Dictionary<int, double>();
         var peers = new Dictionary<int, System.Text.Json.JsonElement?>();
@@ -74,7 +75,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
             var skip = SkipReason(path, n);
             if (skip is not null)
             {
-                Console.WriteLine($"{name,-22} {path,-10} {n,6} {"-",9} {"-",9} {"-",8} {"-",8} {"-",10} {"-",10} {"-",11} {"",8} {"",9} {"",6} {"",8} {"",6}  skipped: {skip}");
+                Console.WriteLine($"{name,-22} {path,-10} {n,6} {"-",9} {"-",9} {"-",8} {"-",8} {"-",10} {"-",10} {"-",11} {"",8} {"",9} {"",6} {"",7} {"",8} {"",6} {"",8} {"",6}  skipped: {skip}");
                 continue;
             }
             var row = ChildProcessCase.Run("ntk-eigen", name, quick);
@@ -87,13 +88,15 @@ public sealed class NtkEigenBenchmark : IBenchmark
             if (path != "explicit" && !peers.ContainsKey(n)) peers[n] = RunPeer(n, quick);
             var peer = path == "explicit" ? null : peers[n];
             double? peerSeconds = peer?.GetProperty("seconds").GetDouble();
+            double? peerCpu = peer?.GetProperty("cpu_seconds").GetDouble();
+            double cpuSeconds = double.Parse(row[10], CultureInfo.InvariantCulture);
             var values = row[9].Split(';').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             string agree = peer is { } pe ? PythonPeer.Agreement(values, pe.GetProperty("values")).ToString("E1", CultureInfo.InvariantCulture) : "-";
             string peerGram = peer is { } pg ? $"; peer Gram {F(pg.GetProperty("gram_seconds").GetDouble(), 3)} s" : "";
             string peerProducts = peer?.GetProperty("products").GetInt32().ToString(CultureInfo.InvariantCulture) ?? "-";
             string mfOverLw = path == "matrixfree" && layerWiseSeconds.TryGetValue(n, out double lw) ? F(seconds / lw, 2) : "-";
             Console.WriteLine($"{name,-22} {path,-10} {n,6} {row[1],9} {row[2],9} {row[3],8} {row[4],8} {row[5],10} {row[6],10} {row[7],11}" +
-                              $" {(peerSeconds is double ps ? F(ps, 3) : "-"),8} {peerProducts,9} {PythonPeer.Ratio(seconds, peerSeconds),6} {agree,8} {mfOverLw,6}  {row[8]}{peerGram}");
+                              $" {(peerSeconds is double ps ? F(ps, 3) : "-"),8} {peerProducts,9} {PythonPeer.Ratio(seconds, peerSeconds),6} {row[10],7} {(peerCpu is double pc ? F(pc, 3) : "-"),8} {PythonPeer.Ratio(cpuSeconds, peerCpu),6} {agree,8} {mfOverLw,6}  {row[8]}{peerGram}");
         }
         if (oneSize) return 0;
         Console.WriteLine();
@@ -172,11 +175,12 @@ public sealed class NtkEigenBenchmark : IBenchmark
             double baseline = ResidentMiB();
             Measure.ResetPeakResident();
             EigenpairResult? eig = null;
-            double seconds = Measure.MedianMilliseconds(() =>
+            var (wall, cpu) = Measure.MedianWallAndCpuMilliseconds(() =>
             {
                 eig?.Dispose();
                 eig = NeuralTangentKernel.TopEigenpairs(net, train.Features, Eigenpairs, ntk);
-            }, Repeats(n, quick), warmups: 0) / 1000;
+            }, Repeats(n, quick), warmups: 0);
+            double seconds = wall / 1000;
             double peak = Measure.PeakResidentMiB() ?? double.NaN;
             using var last = eig!;
             // The kernel alone, so the table separates forming K from the eigen-solve.
@@ -188,7 +192,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
             Console.WriteLine(string.Join('\t', "ROW", name, F(seconds, 3), F(peak, 0), F(peak - baseline, 0),
                 last.OperatorApplications.ToString(CultureInfo.InvariantCulture), F(last.Values[0], 4), F(last.Values[^1], 4),
                 last.MaxRelativeResidual.ToString("E1", CultureInfo.InvariantCulture), note,
-                string.Join(';', last.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+                string.Join(';', last.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))), F(cpu / 1000, 3)));
         }
         return 0;
     }

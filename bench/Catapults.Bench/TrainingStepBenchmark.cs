@@ -28,32 +28,40 @@ public sealed class TrainingStepBenchmark : IBenchmark
             Console.WriteLine($"# {PythonPeer.Description}");
             Console.WriteLine("# ms/step: median over runs of (time from the first step's start to the last step's end) / steps; " +
                               "peer: torch.optim.SGD on the same initial weights and data, one thread; ratio = library / peer");
-            Console.WriteLine($"{"batch",6} {"ms/step (median)",18} {"steps/run",10} {"runs",5} {"peer ms/step",13} {"ratio",6}");
+            Console.WriteLine("# cpu: process CPU ms per step (both sides one thread; insensitive to other processes on a shared machine)");
+            Console.WriteLine($"{"batch",6} {"ms/step (median)",18} {"steps/run",10} {"runs",5} {"peer ms/step",13} {"ratio",6} {"cpu ms",9} {"peer cpu",9} {"ratio",6}");
             foreach (int b in batchSizes)
             {
                 if (only is not null && only != b.ToString(CultureInfo.InvariantCulture)) continue;
                 using var net = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 100, HiddenWidths = new[] { 1024 } });
-                double? peer = RunPeer(net, train, b, stepsPerRun, runs);
+                var peer = RunPeer(net, train, b, stepsPerRun, runs);
                 var options = new TrainingOptions { LearningRate = 0.1, BatchSize = b, MaxSteps = 0 };
                 using var trainer = new Trainer(net, options);
-                var timer = new RunTimer();
+                var timer = new RunTimer(stepsPerRun);
                 var perRun = new List<double>();
+                var cpuPerRun = new List<double>();
                 for (int run = 0; run <= runs; run++)
                 {
                     trainer.Options = options with { MaxSteps = trainer.Step + stepsPerRun };
                     trainer.Run(train, new ITrainingObserver[] { timer });
-                    if (run > 0) perRun.Add(timer.Milliseconds / stepsPerRun); // the first run warms up
+                    if (run == 0) continue; // the first run warms up
+                    perRun.Add(timer.Milliseconds / stepsPerRun);
+                    cpuPerRun.Add(timer.CpuMilliseconds / stepsPerRun);
                 }
-                perRun.Sort();
-                double ms = perRun[perRun.Count / 2];
-                Console.WriteLine($"{b,6} {ms,18:F3} {stepsPerRun,10} {runs,5} {(peer is double p ? p.ToString("F3", CultureInfo.InvariantCulture) : "-"),13} {PythonPeer.Ratio(ms, peer),6}");
+                double ms = Median(perRun), cpu = Median(cpuPerRun);
+                double? peerMs = peer?.Wall, peerCpu = peer?.Cpu;
+                Console.WriteLine($"{b,6} {ms,18:F3} {stepsPerRun,10} {runs,5} {Text(peerMs),13} {PythonPeer.Ratio(ms, peerMs),6} {cpu,9:F3} {Text(peerCpu),9} {PythonPeer.Ratio(cpu, peerCpu),6}");
             }
         }
         return 0;
     }
 
-    /// <summary>The peer's ms per step on <paramref name="net"/>'s initial weights, or null.</summary>
-    private static double? RunPeer(FullyConnectedNetwork net, TensorDataset train, int b, int steps, int runs)
+    private static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
+
+    private static string Text(double? value) => value is double v ? v.ToString("F3", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>The peer's wall and CPU ms per step on <paramref name="net"/>'s initial weights, or null.</summary>
+    private static (double Wall, double Cpu)? RunPeer(FullyConnectedNetwork net, TensorDataset train, int b, int steps, int runs)
     {
         if (!PythonPeer.Available) return null;
         using var exchange = new PeerExchange();
@@ -62,23 +70,35 @@ public sealed class TrainingStepBenchmark : IBenchmark
         exchange.Write("y", train.Targets);
         var peer = PythonPeer.Run("training_step.py", exchange.Directory, "--batch", b.ToString(CultureInfo.InvariantCulture),
             "--steps", steps.ToString(CultureInfo.InvariantCulture), "--runs", runs.ToString(CultureInfo.InvariantCulture), "--lr", "0.1");
-        return peer?.GetProperty("ms_per_step").GetDouble();
+        return peer is { } p ? (p.GetProperty("ms_per_step").GetDouble(), p.GetProperty("cpu_ms_per_step").GetDouble()) : null;
     }
 
-    /// <summary>Times one run's steps: from the first step's start to the last completed step, nothing after.</summary>
-    private sealed class RunTimer : ITrainingObserver
+    /// <summary>Times one run's steps: from the first step's start to the last completed step, nothing after (wall and process CPU).</summary>
+    private sealed class RunTimer(int steps) : ITrainingObserver
     {
         private long _first, _last;
+        private double _cpuFirst, _cpuLast;
+        private int _completed;
 
         public double Milliseconds => Stopwatch.GetElapsedTime(_first, _last).TotalMilliseconds;
 
-        public void OnTrainingStarted(TrainingContext context) => _first = 0;
+        public double CpuMilliseconds => _cpuLast - _cpuFirst;
+
+        public void OnTrainingStarted(TrainingContext context) => (_first, _completed) = (0, 0);
 
         public void OnBeforeStep(StepContext step)
         {
-            if (_first == 0) _first = Stopwatch.GetTimestamp();
+            if (_first != 0) return;
+            _cpuFirst = Measure.CpuMilliseconds();
+            _first = Stopwatch.GetTimestamp();
         }
 
-        public void OnStepCompleted(StepRecord record, TrainingContext context) => _last = Stopwatch.GetTimestamp();
+        // Only the run's last step reads the CPU clock, so the per-step overhead of the timer is one counter.
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            if (++_completed < steps) return;
+            _last = Stopwatch.GetTimestamp();
+            _cpuLast = Measure.CpuMilliseconds();
+        }
     }
 }

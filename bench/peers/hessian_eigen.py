@@ -7,7 +7,7 @@ usage: hessian_eigen.py FOLDER --k 10 --tol 1e-4 --repeats 1
 import numpy as np
 import torch
 
-from peer_common import Network, arpack_top, eigen_arguments, emit, load, median_seconds
+from peer_common import Network, arpack_top, eigen_arguments, emit, load, median_wall_and_cpu
 
 
 def main():
@@ -31,8 +31,8 @@ def main():
         values, state["products"] = arpack_top(hvp, sum(shapes), args.k, args.tol)
         return values
 
-    seconds, values = median_seconds(solve, args.repeats, warmups=0)
-    emit(seconds=seconds, products=state["products"], values=values, parameters=sum(shapes))
+    seconds, cpu_seconds, values = median_wall_and_cpu(solve, args.repeats, warmups=0)
+    emit(seconds=seconds, cpu_seconds=cpu_seconds, products=state["products"], values=values, parameters=sum(shapes))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ usage: ntk_eigen.py FOLDER --k 5 --tol 1e-6 --repeats 3
 import numpy as np
 import torch
 
-from peer_common import Network, arpack_top, eigen_arguments, emit, load, median_seconds
+from peer_common import Network, arpack_top, eigen_arguments, emit, load, median_seconds, median_wall_and_cpu
 
 
 def layerwise_kernel(net, x):
@@ -56,9 +56,9 @@ def main():
             lambda v: (kernel @ np.asarray(v, dtype=np.float32).reshape(-1)).astype(np.float64), kernel.shape[0], args.k, args.tol)
         return values
 
-    seconds, values = median_seconds(solve, args.repeats)
+    seconds, cpu_seconds, values = median_wall_and_cpu(solve, args.repeats)
     gram_seconds, _ = median_seconds(lambda: layerwise_kernel(net, x), args.repeats)
-    emit(seconds=seconds, gram_seconds=gram_seconds, products=state["products"], values=values)
+    emit(seconds=seconds, cpu_seconds=cpu_seconds, gram_seconds=gram_seconds, products=state["products"], values=values)
 
 
 if __name__ == "__main__":

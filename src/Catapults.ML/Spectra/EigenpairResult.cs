@@ -44,7 +44,7 @@ public sealed class EigenpairResult : IDisposable
     /// <summary>Largest relative residual.</summary>
     public double MaxRelativeResidual => RelativeResiduals.DefaultIfEmpty(0).Max();
 
-    /// <summary>True when every pair met <see cref="LanczosOptions.Tolerance"/> and <see cref="LanczosOptions.ResidualTolerance"/>.</summary>
+    /// <summary>True when every pair met <see cref="LanczosOptions.Tolerance"/> (and <see cref="LanczosOptions.ResidualTolerance"/> when the true residuals were computed).</summary>
     public bool Converged { get; }
 
     /// <summary>Number of operator-vector products used (a block of p counts p).</summary>
