@@ -33,7 +33,7 @@ internal static class NetworkTraining
             try
             {
                 if (device.type != DeviceType.CPU) network.to(device);
-                var recorder = new StepRecorder();
+                var recorder = new StepLog();
                 var observers = new List<ITrainingObserver> { recorder };
                 using var diagnostics = options.Diagnostics.Enabled
                     ? new DiagnosticsProbe(options.Diagnostics.ToObserverOptions(options.Seed))
@@ -67,16 +67,6 @@ internal static class NetworkTraining
         {
             data.Dispose();
         }
-    }
-
-    /// <summary>Keeps a light record of every step (no batch indices).</summary>
-    private sealed class StepRecorder : ITrainingObserver
-    {
-        public List<TrainingStepRecord> Steps { get; } = new();
-
-        public void OnStepCompleted(StepRecord record, TrainingContext context) =>
-            Steps.Add(new TrainingStepRecord(record.Step, record.Epoch, record.LearningRate, record.BatchLoss,
-                record.BatchIndices.Count, record.FullTrainingLoss));
     }
 }
 

@@ -74,7 +74,7 @@ internal static class ReportJson
             m["trainingRowCount"]!.GetValue<int>(), m["featureCount"]!.GetValue<int>(), m["loss"]!.GetValue<string>());
 
         var tables = new Dictionary<string, DataFrame>(StringComparer.Ordinal);
-        List<TrainingStepRecord> steps = new();
+        List<LoggedStep> steps = new();
         foreach (var (name, node) in json["tables"]!.AsObject())
         {
             var table = TableJson.Read(node!.AsObject(), $"{what}, table '{name}'");
@@ -84,7 +84,7 @@ internal static class ReportJson
         return new TrainingReport(result, steps, model, tables);
     }
 
-    private static List<TrainingStepRecord> StepsFrom(DataFrame table)
+    private static List<LoggedStep> StepsFrom(DataFrame table)
     {
         var step = (PrimitiveDataFrameColumn<int>)table["Step"];
         var epoch = (PrimitiveDataFrameColumn<int>)table["Epoch"];
@@ -92,9 +92,9 @@ internal static class ReportJson
         var loss = (PrimitiveDataFrameColumn<double>)table["BatchLoss"];
         var size = (PrimitiveDataFrameColumn<int>)table["BatchSize"];
         var full = (PrimitiveDataFrameColumn<double>)table["FullTrainingLoss"];
-        var list = new List<TrainingStepRecord>((int)table.Rows.Count);
+        var list = new List<LoggedStep>((int)table.Rows.Count);
         for (long i = 0; i < table.Rows.Count; i++)
-            list.Add(new TrainingStepRecord(step[i]!.Value, epoch[i]!.Value, rate[i]!.Value, loss[i]!.Value, size[i]!.Value, full[i]));
+            list.Add(new LoggedStep(step[i]!.Value, epoch[i]!.Value, rate[i]!.Value, loss[i]!.Value, size[i]!.Value, full[i]));
         return list;
     }
 }

@@ -4,19 +4,6 @@ using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Trainers;
 
-/// <summary>
-/// One optimiser step as the pipeline layer records it: the engine's <see cref="StepRecord"/> without the batch's row
-/// indices (those are recomputable from the shuffle seed, and storing them would cost n values per step in full-batch
-/// gradient descent), plus the batch size.
-/// </summary>
-/// <param name="Step">Step index t, from 0.</param>
-/// <param name="Epoch">Epoch index, from 0.</param>
-/// <param name="LearningRate">The rate used for the update w_t → w_{t+1}.</param>
-/// <param name="BatchLoss">The batch loss L_B(w_t) before the update.</param>
-/// <param name="BatchSize">Number of samples in the batch.</param>
-/// <param name="FullTrainingLoss">The full training loss L(w_t) when it was computed at this step, else null.</param>
-public sealed record TrainingStepRecord(int Step, int Epoch, double LearningRate, double BatchLoss, int BatchSize, double? FullTrainingLoss);
-
 /// <summary>Facts about the trained model that a report states next to the training history.</summary>
 /// <param name="ModelDescription">The architecture in words.</param>
 /// <param name="ParameterCount">Number of trainable scalars.</param>
@@ -55,7 +42,7 @@ public sealed class TrainingReport
     private readonly Dictionary<string, DataFrame> _tables;
 
     /// <summary>Creates a report.</summary>
-    public TrainingReport(TrainingResult result, IReadOnlyList<TrainingStepRecord> steps, TrainingModelInfo model,
+    public TrainingReport(TrainingResult result, IReadOnlyList<LoggedStep> steps, TrainingModelInfo model,
         IReadOnlyDictionary<string, DataFrame>? tables = null)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -73,7 +60,7 @@ public sealed class TrainingReport
     public TrainingResult Result { get; }
 
     /// <summary>One record per optimiser step, in order.</summary>
-    public IReadOnlyList<TrainingStepRecord> Steps { get; }
+    public IReadOnlyList<LoggedStep> Steps { get; }
 
     /// <summary>Facts about the trained model.</summary>
     public TrainingModelInfo Model { get; }
