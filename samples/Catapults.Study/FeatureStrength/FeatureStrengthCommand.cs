@@ -159,7 +159,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
             stairs = Summarise(StaircaseFollowUp.DirectoryName, out stairSettings!);
         // Cells ran as separate units (possibly on other machines), so the time reported is their summed training time.
         var training = TimeSpan.FromSeconds(depths.Sum(d => d.Result.WallTime.TotalSeconds) + (stairs?.WallTime.TotalSeconds ?? 0));
-        var files = FeatureStrengthStudyReport.Write(directory, settings, depths, stairSettings, stairs, training, TimeSpan.Zero, childProcesses: true);
+        var files = FeatureStrengthStudyReport.Write(directory, settings, depths, stairSettings, stairs, training);
         Console.WriteLine();
         Console.WriteLine($"depth | rich slope (2/L) | verdict | lazy slope (2) | verdict   [tolerance ±{SlopeVerdict.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}]");
         foreach (var d in depths)

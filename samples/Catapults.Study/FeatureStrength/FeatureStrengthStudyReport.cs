@@ -19,7 +19,7 @@ internal static class FeatureStrengthStudyReport
     public const string BestLossFile = "best-loss.png";
 
     public static IReadOnlyList<string> Write(string directory, FeatureStrengthSettings settings, IReadOnlyList<DepthSweep> depths,
-        FeatureStrengthSettings? stairSettings, SweepResult? stairs, TimeSpan wall, TimeSpan cpu, bool childProcesses)
+        FeatureStrengthSettings? stairSettings, SweepResult? stairs, TimeSpan training)
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
@@ -34,9 +34,7 @@ internal static class FeatureStrengthStudyReport
         {
             tolerance = SlopeVerdict.Tolerance,
             minimumPoints = SlopeVerdict.MinimumPoints,
-            wallSeconds = wall.TotalSeconds,
-            processCpuSeconds = cpu.TotalSeconds,
-            childProcesses,
+            trainingSeconds = training.TotalSeconds,
             depths = verdicts.Select(v => new
             {
                 depth = v.Depth,
@@ -45,7 +43,7 @@ internal static class FeatureStrengthStudyReport
             }),
         };
         Save(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, SweepJson.Indented), written);
-        Save(Path.Combine(directory, "report.md"), Report(settings, depths, verdicts, stairSettings, stairs, wall, cpu, childProcesses, written), written);
+        Save(Path.Combine(directory, "report.md"), Report(settings, depths, verdicts, stairSettings, stairs, training, written), written);
         return written;
     }
 
@@ -189,7 +187,7 @@ internal static class FeatureStrengthStudyReport
 
     private static string Report(FeatureStrengthSettings s, IReadOnlyList<DepthSweep> depths,
         IReadOnlyList<(int Depth, SlopeVerdict Rich, SlopeVerdict Lazy)> verdicts, FeatureStrengthSettings? stairSettings, SweepResult? stairs,
-        TimeSpan wall, TimeSpan cpu, bool childProcesses, IReadOnlyList<string> written)
+        TimeSpan training, IReadOnlyList<string> written)
     {
         var c = CultureInfo.InvariantCulture;
         var b = new StringBuilder();
@@ -219,7 +217,7 @@ internal static class FeatureStrengthStudyReport
         b.AppendLine();
         int executed = depths.Sum(d => d.Result.ExecutedCells) + (stairs?.ExecutedCells ?? 0);
         int reused = depths.Sum(d => d.Result.ReusedCells) + (stairs?.ReusedCells ?? 0);
-        b.AppendLine(c, $"This invocation trained {executed} cells and reused {reused} from an earlier one (a rerun resumes); wall time {wall.TotalSeconds:F1} s; CPU time of the study process {cpu.TotalSeconds:F1} s ({(childProcesses ? "cells ran in child processes, whose CPU time is not included" : "cells ran on its threads, so this is all of it")}).");
+        b.AppendLine(c, $"This invocation trained {executed} cells and reused {reused} from an earlier one (a rerun resumes); the cells' training time, summed, {training.TotalSeconds:F1} s (cells run as separate units, possibly in other processes or on other machines, so no one process's CPU time covers them).");
         b.AppendLine();
         b.AppendLine("## η* and best loss per depth");
         b.AppendLine();
