@@ -65,7 +65,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
 
     /// <inheritdoc />
     public string OutputFolder(ParseResult parse) =>
-        Infrastructure.OutputFolder.Check(parse.GetValue(_output) ?? Path.Combine("runs", parse.GetValue(_quick) ? "dominant-subspace-quick" : "dominant-subspace"));
+        Infrastructure.OutputFolder.For(parse.GetValue(_output), parse.GetValue(_quick), "dominant-subspace");
 
     /// <inheritdoc />
     /// <remarks>Rerunning the same command keeps the seeds that finished; a seed killed mid-way runs again from its start (the study keeps no checkpoint).</remarks>

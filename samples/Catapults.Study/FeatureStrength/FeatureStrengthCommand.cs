@@ -65,7 +65,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
 
     /// <inheritdoc />
     public string OutputFolder(ParseResult parse) =>
-        Infrastructure.OutputFolder.Check(parse.GetValue(_output) ?? Path.Combine("runs", parse.GetValue(_quick) ? "feature-strength-quick" : "feature-strength"));
+        Infrastructure.OutputFolder.For(parse.GetValue(_output), parse.GetValue(_quick), "feature-strength");
 
     /// <inheritdoc />
     /// <remarks>A rerun of the same command resumes: finished γ scans are read back, and a killed scan skips its finished rates.</remarks>

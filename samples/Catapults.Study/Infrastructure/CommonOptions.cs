@@ -76,7 +76,7 @@ public sealed class CommonOptions
     /// <summary>The output folder, checked: it can be created and written.</summary>
     /// <exception cref="ConfigurationException">--out cannot be used; the message says why.</exception>
     public string OutputFor(ParseResult parse, string experiment) =>
-        OutputFolder.Check(parse.GetValue(Output) ?? Path.Combine("runs", parse.GetValue(Quick) ? experiment + "-quick" : experiment));
+        OutputFolder.For(parse.GetValue(Output), parse.GetValue(Quick), experiment);
 
     /// <summary>Steps between checkpoints: the option, else <paramref name="fallback"/>; validated against <paramref name="recordEvery"/> (checkpoints are taken at recorded steps).</summary>
     public int CheckpointEveryFor(ParseResult parse, int recordEvery, int fallback)

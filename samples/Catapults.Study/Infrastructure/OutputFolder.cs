@@ -4,6 +4,14 @@ namespace Catapults.Study.Infrastructure;
 public static class OutputFolder
 {
     /// <summary>
+    /// The output folder of <paramref name="experiment"/>: <paramref name="given"/> (--out), or by default
+    /// runs/EXPERIMENT (runs/EXPERIMENT-quick for the --quick preset); checked as <see cref="Check"/> does.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The folder cannot be used; the message says why.</exception>
+    public static string For(string? given, bool quick, string experiment) =>
+        Check(given ?? Path.Combine("runs", quick ? experiment + "-quick" : experiment));
+
+    /// <summary>
     /// Checks that <paramref name="path"/> names a folder that exists or can be created, and that files can be written
     /// in it (it is created, and a probe file written and removed). Returns the path.
     /// </summary>
