@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TorchSharp;
 using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.Study.Tests;
@@ -32,5 +33,21 @@ public sealed class ImageDatasetTests
             Assert.That(config.RootElement.GetProperty("network").GetProperty("architecture").GetString(), Is.EqualTo(architecture));
         }
         Assert.That(finished, Is.GreaterThan(0), "at least one run trained to the end");
+    }
+
+    [Test]
+    public void CelebAJpegsDecodeInTheStudyProcessWhoseFiguresLoadSkiaSharp3()
+    {
+        // The engine is built against SkiaSharp 2.88 (what Microsoft.ML.ImageAnalytics needs); ScottPlot lifts this
+        // process to 3.x, and the engine's JPEG decoder must run on it too.
+        Assert.That(typeof(SkiaSharp.SKCodec).Assembly.GetName().Version!.Major, Is.GreaterThanOrEqualTo(3), "the study runs on SkiaSharp 3");
+        using var root = new TempDirectory();
+        DatasetFixtures.WriteCelebA(root.Path, count: 10);
+        using var data = Infrastructure.StudyData.Load(new Infrastructure.DataSettings { Dataset = "celeba", DataRoot = root.Path, TrainCount = 6, TestCount = 2 });
+        Assert.That(data.InputShape, Has.Length.EqualTo(3), "images [C, H, W]");
+        Assert.That(data.Train.Count, Is.GreaterThan(0));
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        Assert.That(TorchSharp.torch.isfinite(data.Train.Features).all().ToBoolean(), Is.True);
+        Assert.That(data.Train.Features.std().ToDouble(), Is.GreaterThan(0), "the decoded pixels vary");
     }
 }
