@@ -47,7 +47,7 @@ public static class CifarPipeline
 
         var metrics = ml.MulticlassClassification.EvaluateWithAlignment(model, test, ReferenceAgop.OfModel(reference.Model.Network),
             maximumAgopRows: settings.AgopRows);
-        var network = (Transformers.TorchNetworkMulticlassTransformer)model.First();
+        var network = (TorchNetworkMulticlassTransformer)model.First();
         output.WriteLine($"CNN on CIFAR-10 (classes {string.Join(", ", train.ClassNames)}; {train.GetRowCount()} training images): " +
                          $"accuracy {metrics.Metrics.MicroAccuracy:F3}, log-loss {metrics.Metrics.LogLoss:F3}, " +
                          $"AGOP alignment with a wider CNN {metrics.AgopAlignment:F3}, catapults {metrics.CatapultCount}");

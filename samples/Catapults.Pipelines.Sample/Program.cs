@@ -9,7 +9,6 @@ using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Catapults.ML.Probes;
 
 // With arguments "cifar <folder>": the image pipeline instead (CifarPipeline.cs), on the CIFAR-10 files in that folder.
 if (args is ["cifar", var folder])

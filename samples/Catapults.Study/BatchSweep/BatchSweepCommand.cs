@@ -138,8 +138,9 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     protected override RunOutcome Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
     {
         using var probe = data.Train.Subset(config.ProbeIndices, "probe");
+        using var criticalRate = StepColumns.CriticalRate(probe.Features, config.RecordEvery);
         return RunExecutor.Run(config, data, folder, resume: true,
-            new RunHooks { Probes = new IStepProbe[] { new CriticalRateProbe(probe.Features) }, SharpnessColumn = "lambda_max", Progress = progress }, ct);
+            new RunHooks { Columns = new[] { criticalRate }, SharpnessColumn = "lambda_max", Progress = progress }, ct);
     }
 
     /// <inheritdoc />

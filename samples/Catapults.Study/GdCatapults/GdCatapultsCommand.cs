@@ -95,9 +95,17 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
         // The controller is code, not data, so the plan's configuration does not carry it; each cell attaches it again.
         var settings = plan.SettingsAs<PlanSettings>();
         config = config with { Training = config.Training with { RateController = new RateRaiser(settings.PhaseSteps, settings.Raises, settings.RaiseFactor, data.Train.Features) } };
-        var probes = new List<IStepProbe> { new CriticalRateProbe(data.Train.Features) };
-        if (data.ReferenceAgop is { } reference) probes.Add(new AlignmentProbe(data.Test, reference));
-        var outcome = RunExecutor.Run(config, data, folder, resume: true, new RunHooks { Probes = probes, SharpnessColumn = "lambda_max", Progress = progress }, ct);
+        var columns = new List<StepColumns> { StepColumns.CriticalRate(data.Train.Features, config.RecordEvery) };
+        if (data.ReferenceAgop is { } reference) columns.Add(StepColumns.AgopAlignment(data.Test.Features, reference, config.RecordEvery));
+        RunOutcome outcome;
+        try
+        {
+            outcome = RunExecutor.Run(config, data, folder, resume: true, new RunHooks { Columns = columns, SharpnessColumn = "lambda_max", Progress = progress }, ct);
+        }
+        finally
+        {
+            foreach (var c in columns) c.Dispose();
+        }
         // summary.json keeps the realised raises, which rerun the same steps as a plain MilestoneSchedule.
         return (outcome, outcome.Summary.RealisedSchedule?.Milestones ?? Array.Empty<LearningRateMilestone>());
     }

@@ -24,12 +24,18 @@ public static class Checkpoint
     /// <param name="Step">Updates made (the next step to run).</param>
     /// <param name="ReferenceLoss">The trainer's divergence reference.</param>
     /// <param name="WallSeconds">Training time so far.</param>
-    /// <param name="Rows">The rows of steps.csv recorded so far; the last one is at <paramref name="Step"/>.</param>
+    /// <param name="Rows">The rows of steps.csv recorded so far, all before <paramref name="Step"/> (the row at Step is written when the run continues).</param>
     public sealed record State(int Step, double? ReferenceLoss, double WallSeconds, IReadOnlyList<StepRow> Rows)
     {
         /// <summary>The rates realised so far when a controller sets them (see <c>Trainer.RealisedSchedule</c>); null otherwise.</summary>
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public Catapults.ML.Training.MilestoneSchedule? RealisedSchedule { get; init; }
+
+        /// <summary>The rate of the last step taken (the next row's rate); null before the first step.</summary>
+        public double? LastLearningRate { get; init; }
+
+        /// <summary>The batch loss of the last step taken (the next row's batch loss); null before the first step.</summary>
+        public double? LastBatchLoss { get; init; }
 
         /// <summary>Size and SHA-256 of the checkpoint's other files (null in checkpoints of older versions, which are not trusted).</summary>
         public IReadOnlyDictionary<string, FileDigest>? Files { get; init; }
@@ -123,8 +129,11 @@ public static class Checkpoint
         if (state.Files is not { Count: > 0 } files) return $"{path} lists no file checksums";
         if (state.Step < 1 || state.Step > config.MaxSteps || state.Step % config.RecordEvery != 0)
             return $"{path}: step {state.Step} is not a recorded step in 1..{config.MaxSteps} (the budget)";
-        if (state.Rows is not { Count: > 0 } rows || rows[^1].Step != state.Step)
-            return $"{path}: the recorded rows do not end at step {state.Step}";
+        // The row at Step is written when the run continues, so the rows end one record before it.
+        if (state.Rows is not { Count: > 0 } rows || rows[^1].Step != state.Step - config.RecordEvery)
+            return $"{path}: the recorded rows do not end at step {state.Step - config.RecordEvery}, the record before the checkpoint's step {state.Step}";
+        if (state.LastLearningRate is not double lastRate || !double.IsFinite(lastRate) || state.LastBatchLoss is not double lastLoss || !double.IsFinite(lastLoss))
+            return $"{path}: the last step's rate and batch loss are missing or not finite";
         for (int i = 1; i < rows.Count; i++)
             if (rows[i].Step <= rows[i - 1].Step) return $"{path}: the recorded rows are not in step order";
         if (state.ReferenceLoss is double reference && !(reference > 0 && double.IsFinite(reference)))

@@ -11,14 +11,6 @@ namespace Catapults.Study.Infrastructure;
 /// </summary>
 public static class Finite
 {
-    /// <summary>Whether every trainable parameter of <paramref name="model"/> is finite.</summary>
-    public static bool Parameters(NetworkModule model)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        return model.TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ToBoolean());
-    }
-
     /// <summary>The value of <paramref name="measure"/>, or null when it is not finite or cannot be computed (a degenerate matrix).</summary>
     public static double? OrNull(Func<double> measure)
     {
@@ -45,7 +37,7 @@ public static class Finite
     /// <param name="checkWeights">Whether non-finite weights end the run before the measurement (off where the measurement itself must run, e.g. to finish a record).</param>
     public static T Guard<T>(NetworkModule model, int step, string what, Func<T> measure, bool checkWeights = true)
     {
-        if (checkWeights && !Parameters(model)) throw new NonFiniteValueException(step, $"the weights are not finite at step {step} (before {what})");
+        if (checkWeights && !model.HasFiniteParameters()) throw new NonFiniteValueException(step, $"the weights are not finite at step {step} (before {what})");
         try
         {
             return measure();
@@ -61,9 +53,7 @@ public static class Finite
     }
 
     /// <summary>Whether <paramref name="ex"/> reports non-finite values (a solver's own check, or a libtorch error).</summary>
-    public static bool IsNonFiniteFailure(Exception ex) =>
-        ex is ExternalException || ex.Message.Contains("non-finite", StringComparison.OrdinalIgnoreCase)
-        || ex.Message.Contains("NaN", StringComparison.Ordinal) || ex.Message.Contains("infinite", StringComparison.OrdinalIgnoreCase);
+    public static bool IsNonFiniteFailure(Exception ex) => NonFiniteValueException.Describes(ex);
 
     /// <summary>The first line of a libtorch message (without the C++ frames that follow it).</summary>
     public static string FirstLine(string message)

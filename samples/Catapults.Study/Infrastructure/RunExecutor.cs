@@ -18,8 +18,11 @@ public sealed record RunOutcome(string Directory, RunConfig Config, RunSummary S
 /// <summary>Extra, experiment-specific work of a run.</summary>
 public sealed class RunHooks
 {
-    /// <summary>Columns measured at every recorded step from the weights (resumable).</summary>
-    public IReadOnlyList<IStepProbe> Probes { get; init; } = Array.Empty<IStepProbe>();
+    /// <summary>
+    /// Extra columns of steps.csv, each measured by an engine probe at every recorded step (its interval must be the
+    /// run's <see cref="RunConfig.RecordEvery"/>). The caller keeps and disposes them.
+    /// </summary>
+    public IReadOnlyList<StepColumns> Columns { get; init; } = Array.Empty<StepColumns>();
 
     /// <summary>
     /// Extra observers, notified before the run's own recorder. The run is resumable only when every one is an
@@ -27,7 +30,7 @@ public sealed class RunHooks
     /// </summary>
     public IReadOnlyList<ITrainingObserver> Observers { get; init; } = Array.Empty<ITrainingObserver>();
 
-    /// <summary>Column of <see cref="Probes"/> that holds λ_max, used by the catapult detector; null: none.</summary>
+    /// <summary>Column of <see cref="Columns"/> that holds λ_max, used by the catapult detector; null: none.</summary>
     public string? SharpnessColumn { get; init; }
 
     /// <summary>Called after each step with the number of updates made.</summary>
@@ -58,6 +61,7 @@ public static class RunExecutor
     {
         Validate(config, data);
         hooks ??= new RunHooks();
+        RequireRecordCadence(config, hooks);
         if (resume && !hooks.Resumable)
             throw new InvalidOperationException("The run has observers whose state is not checkpointed, so it cannot resume; implement ICheckpointedObserver.");
         if (resume && File.Exists(Path.Combine(directory, "summary.json")))
@@ -96,7 +100,7 @@ public static class RunExecutor
         }
 
         // The recorder comes last, so a checkpoint it writes after a step holds every observer's state after that step.
-        var result = trainer.Run(data.Train, hooks.Observers.Append(recorder), cancellationToken);
+        var result = trainer.Run(data.Train, hooks.Observers.Concat(hooks.Columns.Select(c => c.Probe)).Append(recorder), cancellationToken);
         if (result.Outcome == TrainingOutcome.Cancelled) throw new OperationCanceledException(cancellationToken);
         return recorder.Finish(result);
     }
@@ -144,6 +148,14 @@ public static class RunExecutor
         RequireMemory(config, data);
     }
 
+    private static void RequireRecordCadence(RunConfig config, RunHooks hooks)
+    {
+        // A probe on another cadence would leave recorded rows without its values.
+        if (hooks.Columns.FirstOrDefault(c => c.Probe.Every != config.RecordEvery) is { } other)
+            throw new ArgumentException(
+                $"The {other.Probe.Name} probe of {config.Label} measures every {other.Probe.Every} steps, but the run records every {config.RecordEvery}.", nameof(hooks));
+    }
+
     // A rough upper bound: weights, gradients and two optimiser moments, the activations of a full-batch pass at the
     // width (GD, the critical rate at initialisation), and the data. It only has to catch sizes that cannot fit.
     private static void RequireMemory(RunConfig config, StudyData data)
@@ -176,11 +188,15 @@ public static class RunExecutor
         }
     }
 
+    // Rows are written before a step, where the weights are w_t and the probes have just measured them; the rate
+    // and batch loss of a row are those of the step before it. Checkpoints are written after a step, so a resumed
+    // run writes the row at its first step itself, from the last rate and batch loss the checkpoint keeps.
     private sealed class Recorder(RunConfig config, StudyData data, string directory, Trainer trainer, NetworkModule model, RunHooks hooks) : ITrainingObserver
     {
         private readonly List<StepRow> _rows = new();
         private double _previousWall;
-        private double _lastBatchLoss = double.NaN;
+        private double? _lastRate;
+        private double? _lastBatchLoss;
         private int? _resumedFrom;
         private readonly Stopwatch _clock = new();
 
@@ -189,47 +205,56 @@ public static class RunExecutor
             _rows.AddRange(state.Rows);
             _previousWall = state.WallSeconds;
             _resumedFrom = state.Step;
+            _lastRate = state.LastLearningRate;
+            _lastBatchLoss = state.LastBatchLoss;
         }
 
-        public void OnTrainingStarted(TrainingContext context)
+        public void OnTrainingStarted(TrainingContext context) => _clock.Start();
+
+        public void OnBeforeStep(StepContext step)
         {
-            _clock.Start();
-            if (_rows.Count == 0) Record(0, context.Options.EffectiveSchedule().LearningRateAt(0), null);
+            if (step.Step % config.RecordEvery != 0 || (_rows.Count > 0 && _rows[^1].Step >= step.Step)) return;
+            Record(step.Step);
         }
 
         public void OnStepCompleted(StepRecord record, TrainingContext context)
         {
             int updates = record.Step + 1;
+            _lastRate = record.LearningRate;
             _lastBatchLoss = record.BatchLoss;
             hooks.Progress?.Invoke(updates);
-            if (updates % config.RecordEvery == 0)
-            {
-                Record(updates, record.LearningRate, record.BatchLoss);
-                if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && hooks.Resumable)
-                    Checkpoint.Save(directory, context.Model, trainer.Optimizer,
-                        new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList())
-                        {
-                            RealisedSchedule = RealisedSchedule(),
-                        },
-                        hooks.Checkpointed);
-            }
+            if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && updates % config.RecordEvery == 0 && hooks.Resumable)
+                Checkpoint.Save(directory, context.Model, trainer.Optimizer,
+                    new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList())
+                    {
+                        RealisedSchedule = RealisedSchedule(),
+                        LastLearningRate = _lastRate,
+                        LastBatchLoss = _lastBatchLoss,
+                    },
+                    hooks.Checkpointed);
         }
 
         // A row is recorded only when every value in it is finite: a non-finite one ends the run as diverged
         // (the trainer catches the exception), so steps.csv never holds Infinity or NaN.
-        private void Record(int step, double rate, double? batchLoss)
+        private void Record(int step)
         {
-            if (!Finite.Parameters(model)) throw new NonFiniteValueException(step, $"the weights after {step} steps are not finite");
+            if (!model.HasFiniteParameters()) throw new NonFiniteValueException(step, $"the weights after {step} steps are not finite");
             double train = Losses.Evaluate(model, data.Train, trainer.Options.Loss);
             if (!double.IsFinite(train)) throw new NonFiniteValueException(step, $"the full training loss after {step} steps is {train}");
             double test = Losses.Evaluate(model, data.Test, trainer.Options.Loss);
             if (!double.IsFinite(test)) throw new NonFiniteValueException(step, $"the test loss after {step} steps is {test}");
-            var columns = hooks.Probes.SelectMany(p => p.Columns).ToList();
-            var extra = hooks.Probes.SelectMany(p => p.Measure(model, step)).ToList();
-            for (int i = 0; i < extra.Count; i++)
-                if (extra[i] is double v && !double.IsFinite(v))
-                    throw new NonFiniteValueException(step, $"{(i < columns.Count ? columns[i] : "a measurement")} after {step} steps is {v}");
-            _rows.Add(new StepRow(step, rate, batchLoss, train, test, extra));
+            var extra = new List<double?>();
+            foreach (var columns in hooks.Columns)
+            {
+                var values = columns.ValuesAt(step) ?? columns.Columns.Select(_ => (double?)null).ToList();
+                for (int i = 0; i < values.Count; i++)
+                    if (values[i] is double v && !double.IsFinite(v))
+                        throw new NonFiniteValueException(step, $"{columns.Columns[i]} after {step} steps is {v}");
+                extra.AddRange(values);
+            }
+            // The first row has no step before it: its rate is the schedule's first.
+            double rate = _lastRate ?? trainer.Options.EffectiveSchedule().LearningRateAt(0);
+            _rows.Add(new StepRow(step, rate, step == 0 ? null : _lastBatchLoss, train, test, extra));
         }
 
         public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => _clock.Stop();
@@ -245,8 +270,7 @@ public static class RunExecutor
             {
                 try
                 {
-                    Record(result.Steps, trainer.Options.EffectiveSchedule().LearningRateAt(Math.Max(0, result.Steps - 1)),
-                        double.IsNaN(_lastBatchLoss) ? null : _lastBatchLoss);
+                    Record(result.Steps);
                 }
                 catch (NonFiniteValueException ex)
                 {
@@ -254,7 +278,7 @@ public static class RunExecutor
                     divergence = $"step {ex.Step ?? result.Steps}: {ex.Reason}";
                 }
             }
-            var columns = hooks.Probes.SelectMany(p => p.Columns).ToList();
+            var columns = hooks.Columns.SelectMany(c => c.Columns).ToList();
             int sharpness = hooks.SharpnessColumn is null ? -1 : columns.IndexOf(hooks.SharpnessColumn);
             var points = _rows.Where(r => double.IsFinite(r.TrainLoss))
                 .Select(r => new LossPoint(r.Step, r.TrainLoss, sharpness >= 0 ? r.Extra[sharpness] : null)).ToList();

@@ -34,6 +34,17 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
     public long TrainableParameterCount() => TrainableParameters().Sum(p => p.Parameter.numel());
 
     /// <summary>
+    /// Whether every trainable parameter is finite. Measurements call it only after a failure or a non-finite result,
+    /// to tell a diverged run (whose divergence the trainer reports) from a measurement that failed on its own.
+    /// </summary>
+    public bool HasFiniteParameters()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ToBoolean());
+    }
+
+    /// <summary>
     /// Checks and reshapes an input batch: accepts [n, d] or [n, ...InputShape] and returns a tensor of shape
     /// [n, ...InputShape] (a view where possible). A model with flat inputs (InputShape [d]) also accepts samples of
     /// any shape with d features, e.g. images [n, 3, 32, 32], and flattens them in their stored order. Throws with the

@@ -22,7 +22,7 @@ namespace Catapults.ML.Probes;
 /// </summary>
 /// <remarks>
 /// Everything is measured in <see cref="ITrainingObserver.OnBeforeStep"/>, where the model holds w_t and the batch
-/// of step t is known, and completed with the batch loss in <see cref="ITrainingObserver.OnStepCompleted"/>. Records
+/// of step t is known, and the base completes the record with the step's batch loss after it. Records
 /// start afresh with each training run unless a state was restored before it. The
 /// probe never changes training: it evaluates the model in evaluation mode, takes gradients with
 /// <c>torch.autograd.grad</c> (never through <c>.grad</c>), draws randomness from its own generators, and writes
@@ -36,7 +36,9 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     private readonly List<CriticalRateRecord> _criticalRates = new();
     private TensorDataset? _probe;
     private bool _ownsProbe;
-    private DiagnosticsRecord? _pending;
+    // The batch critical rate of the current step, and when its measurements started.
+    private CriticalRateRecord? _stepRate;
+    private long _stepStarted;
     private LossKind _loss;
     private bool _fullBatch;
     private int? _stepsPerEpoch;
@@ -92,21 +94,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     public DataFrame CriticalRatesToDataFrame() => DiagnosticsFrames.CriticalRates(_criticalRates);
 
     /// <summary>
-    /// A copy of the probe's state, for a checkpoint: records, batch critical rates, the last rate and the Lanczos warm
-    /// starts. Take it between steps, after this probe's <see cref="OnStepCompleted"/> (for example from an observer
-    /// listed after it), or after training.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">A step's record is half done: it was measured before the step but
-    /// not yet completed with the step's batch loss.</exception>
-    public override ProbeState CaptureState()
-    {
-        if (_pending is not null)
-            throw new InvalidOperationException(
-                $"The record of step {_pending.Step} is not complete yet: capture the state after this probe's OnStepCompleted for that step.");
-        return base.CaptureState();
-    }
-
-    /// <summary>
     /// Continues from <paramref name="state"/> at the next training start, instead of starting empty: use it with
     /// <see cref="Trainer.ResumeAt"/>. The records are available at once.
     /// </summary>
@@ -136,14 +123,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     /// <inheritdoc />
     protected override int StepOf(DiagnosticsRecord record) => record.Step;
 
-    // The probe's own step logic below (a record measured before a step and completed after it, critical rates at
-    // their own cadence) replaces the base's single measurement per due step.
-    /// <inheritdoc />
-    protected override DiagnosticsRecord? Measure(StepContext step) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    protected override DiagnosticsRecord? MeasureFinal(TrainingResult result, TrainingContext context) => throw new NotSupportedException();
-
     /// <inheritdoc />
     public override void OnTrainingStarted(TrainingContext context)
     {
@@ -152,7 +131,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         try
         {
             ReleaseProbeSet();
-            _pending = null;
             if (!_restored)
             {
                 ClearWarmStarts();
@@ -172,55 +150,39 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Measures the batch critical rate at its own cadence (every step, on request), then lets the base take the
+    /// record of a due step, which carries that rate.
+    /// </summary>
     public override void OnBeforeStep(StepContext step)
     {
         ArgumentNullException.ThrowIfNull(step);
         _clock.Start();
         try
         {
-            var model = step.Training.Model;
             _lastRate = step.LearningRate;
-            bool record = step.Step % Every == 0 && LastStep != step.Step;
-            bool critical = Options.CriticalRate == CriticalRateCadence.EveryStep || (Options.CriticalRate == CriticalRateCadence.AtRecords && record);
-            if (!record && !critical) return;
-            var started = Stopwatch.GetTimestamp();
-            // Weights are checked for finiteness only when a measurement fails or comes out NaN: checking them every
-            // step would cost as much as η_crit of a small batch.
-            CriticalRateRecord? rate = null;
-            if (critical)
+            _stepRate = null;
+            _stepStarted = Stopwatch.GetTimestamp();
+            bool record = IsDue(step.Step) && LastStep != step.Step;
+            if (Options.CriticalRate == CriticalRateCadence.EveryStep || (Options.CriticalRate == CriticalRateCadence.AtRecords && record))
             {
+                // Weights are checked for finiteness only when a measurement fails or comes out NaN: checking them
+                // every step would cost as much as η_crit of a small batch.
+                var model = step.Training.Model;
+                CriticalRateRecord rate;
                 try
                 {
                     rate = BatchCriticalRate(model, step);
                 }
-                catch (Exception) when (!WeightsAreFinite(model))
+                catch (Exception) when (!model.HasFiniteParameters())
                 {
                     return;
                 }
-                if ((double.IsNaN(rate.Value) || double.IsNaN(rate.Sharpness)) && !WeightsAreFinite(model)) return;
+                if ((double.IsNaN(rate.Value) || double.IsNaN(rate.Sharpness)) && !model.HasFiniteParameters()) return;
                 _criticalRates.Add(rate);
+                _stepRate = rate;
             }
-            if (!record) return;
-
-            double? full = Options.RecordFullLoss && !_fullBatch && step.Training.TrainingData is { } data ? EvaluationLoss(model, data) : null;
-            if (full is double f && !double.IsFinite(f) && !WeightsAreFinite(model)) return;
-            DiagnosticsRecord measured;
-            try
-            {
-                measured = Measure(model, step.Step, step.Epoch, step.LearningRate, full, isFinal: false);
-            }
-            catch (Exception) when (!WeightsAreFinite(model))
-            {
-                return;
-            }
-            if (measured.Eigenvalues.Any(double.IsNaN) && !WeightsAreFinite(model)) return;
-            _pending = measured with
-            {
-                CriticalLearningRate = rate?.Value,
-                BatchSharpness = rate?.Sharpness,
-            };
-            _pending = _pending with { Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds };
+            base.OnBeforeStep(step);
         }
         finally
         {
@@ -229,13 +191,50 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     }
 
     /// <inheritdoc />
-    public override void OnStepCompleted(StepRecord record, TrainingContext context)
+    protected override DiagnosticsRecord? Measure(StepContext step)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (_pending is null || _pending.Step != record.Step) return;
-        double? full = _pending.FullTrainingLoss ?? record.FullTrainingLoss ?? (_fullBatch ? record.BatchLoss : null);
-        Add(_pending with { BatchLoss = record.BatchLoss, FullTrainingLoss = full });
-        _pending = null;
+        var model = step.Training.Model;
+        double? full = Options.RecordFullLoss && !_fullBatch && step.Training.TrainingData is { } data ? EvaluationLoss(model, data) : null;
+        if (full is double f && !double.IsFinite(f) && !model.HasFiniteParameters()) return null;
+        DiagnosticsRecord measured;
+        try
+        {
+            measured = Measure(model, step.Step, step.Epoch, step.LearningRate, full, isFinal: false);
+        }
+        catch (Exception) when (!model.HasFiniteParameters())
+        {
+            return null;
+        }
+        if (measured.Eigenvalues.Any(double.IsNaN) && !model.HasFiniteParameters()) return null;
+        return measured with
+        {
+            CriticalLearningRate = _stepRate?.Value,
+            BatchSharpness = _stepRate?.Sharpness,
+            Seconds = Stopwatch.GetElapsedTime(_stepStarted).TotalSeconds,
+        };
+    }
+
+    /// <summary>A record waits for its step's batch loss (and, for full-batch GD, its full training loss).</summary>
+    protected override bool CompletesAfterStep => true;
+
+    /// <inheritdoc />
+    protected override DiagnosticsRecord Complete(DiagnosticsRecord measured, StepRecord step) => measured with
+    {
+        BatchLoss = step.BatchLoss,
+        FullTrainingLoss = measured.FullTrainingLoss ?? step.FullTrainingLoss ?? (_fullBatch ? step.BatchLoss : null),
+    };
+
+    /// <inheritdoc />
+    protected override DiagnosticsRecord? MeasureFinal(TrainingResult result, TrainingContext context)
+    {
+        var model = context.Model;
+        if (!model.HasFiniteParameters()) return null;
+        var started = Stopwatch.GetTimestamp();
+        double? full = result.FinalTrainingLoss;
+        if (full is null && Options.RecordFullLoss && context.TrainingData is { } data) full = EvaluationLoss(model, data);
+        int epoch = _stepsPerEpoch is int pe && pe > 0 ? result.Steps / pe : 0;
+        var final = Measure(model, result.Steps, epoch, _lastRate, full, isFinal: true);
+        return final with { Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds };
     }
 
     /// <inheritdoc />
@@ -246,19 +245,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         _clock.Start();
         try
         {
-            // A step that diverged after its measurement still has a record at w_t, without batch loss.
-            if (_pending is not null) Add(_pending);
-            _pending = null;
-            var model = context.Model;
-            if (RecordFinal && !result.Diverged && WeightsAreFinite(model) && Records.All(r => r.Step != result.Steps))
-            {
-                var started = Stopwatch.GetTimestamp();
-                double? full = result.FinalTrainingLoss;
-                if (full is null && Options.RecordFullLoss && context.TrainingData is { } data) full = EvaluationLoss(model, data);
-                int epoch = _stepsPerEpoch is int pe && pe > 0 ? result.Steps / pe : 0;
-                var final = Measure(model, result.Steps, epoch, _lastRate, full, isFinal: true);
-                Add(final with { Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds });
-            }
+            base.OnTrainingCompleted(result, context);
         }
         finally
         {
@@ -358,12 +345,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         return Losses.Evaluate(model, data, _loss);
     }
 
-    private static bool WeightsAreFinite(NetworkModule model)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        return model.TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ToBoolean());
-    }
 
     private void ReleaseProbeSet()
     {

@@ -14,7 +14,8 @@ namespace Catapults.ML.Probes;
 /// </summary>
 /// <remarks>
 /// Subclasses implement <see cref="Measure"/> (and <see cref="MeasureFinal"/> when the final weights need another
-/// measurement), <see cref="StepOf"/> and <see cref="ToDataFrame"/>; a probe with values beyond its records adds them
+/// measurement), <see cref="StepOf"/> and <see cref="ToDataFrame"/>; a record that needs its step's batch loss is
+/// completed through <see cref="CompletesAfterStep"/> and <see cref="Complete"/>; a probe with values beyond its records adds them
 /// through <see cref="WriteState"/> and <see cref="ReadState"/>. Like every observer, a probe never changes training.
 /// </remarks>
 /// <typeparam name="TRecord">One measurement; JSON-serialisable.</typeparam>
@@ -23,6 +24,8 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     private const string RecordsKey = "records";
     private readonly List<TRecord> _records = new();
     private readonly Dictionary<string, Tensor> _warmStarts = new(StringComparer.Ordinal);
+    // A record measured before its step that waits for the step's outcome (see CompletesAfterStep).
+    private TRecord? _pending;
     private bool _disposed;
 
     /// <summary>Creates the probe named <paramref name="name"/> with the cadence of <paramref name="options"/> (validated).</summary>
@@ -48,6 +51,18 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>The measurements so far, in step order.</summary>
     public IReadOnlyList<TRecord> Records => _records;
 
+    /// <summary>The record measured at step <paramref name="step"/>, or null when there is none.</summary>
+    public TRecord? RecordAt(int step)
+    {
+        for (int i = _records.Count - 1; i >= 0; i--)
+        {
+            int at = StepOf(_records[i]);
+            if (at == step) return _records[i];
+            if (at < step) break;
+        }
+        return default;
+    }
+
     /// <summary>The step of the last record, or null before the first.</summary>
     protected int? LastStep => _records.Count > 0 ? StepOf(_records[^1]) : null;
 
@@ -66,11 +81,25 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>Measures at the final weights of a run that did not diverge; null when there is nothing to record.</summary>
     protected abstract TRecord? MeasureFinal(TrainingResult result, TrainingContext context);
 
+    /// <summary>
+    /// Whether a record measured before a step waits for that step's outcome (its batch loss) and is recorded by
+    /// <see cref="Complete"/> after it; default false. A record of a step that never completes (the run diverged or
+    /// stopped there) is recorded as measured.
+    /// </summary>
+    protected virtual bool CompletesAfterStep => false;
+
+    /// <summary>Completes <paramref name="measured"/> with the outcome of its step; by default it is kept as measured.</summary>
+    protected virtual TRecord Complete(TRecord measured, StepRecord step) => measured;
+
     /// <summary>Adds a record (for probes that complete a record outside <see cref="Measure"/>).</summary>
     protected void Add(TRecord record) => _records.Add(record);
 
-    /// <summary>Drops every record (for probes whose records start afresh with each run).</summary>
-    protected void ClearRecords() => _records.Clear();
+    /// <summary>Drops every record, and a half-done one (for probes whose records start afresh with each run).</summary>
+    protected void ClearRecords()
+    {
+        _records.Clear();
+        _pending = default;
+    }
 
     /// <inheritdoc />
     public virtual void OnTrainingStarted(TrainingContext context) { }
@@ -81,17 +110,27 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         ArgumentNullException.ThrowIfNull(step);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsDue(step.Step) || LastStep == step.Step) return;
-        if (Measure(step) is { } record) _records.Add(record);
+        if (Measure(step) is not { } record) return;
+        if (CompletesAfterStep) _pending = record;
+        else _records.Add(record);
     }
 
     /// <inheritdoc />
-    public virtual void OnStepCompleted(StepRecord record, TrainingContext context) { }
+    public virtual void OnStepCompleted(StepRecord record, TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_pending is null || StepOf(_pending) != record.Step) return;
+        _records.Add(Complete(_pending, record));
+        _pending = default;
+    }
 
     /// <inheritdoc />
     public virtual void OnTrainingCompleted(TrainingResult result, TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(result);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pending is not null) _records.Add(_pending);
+        _pending = default;
         if (!RecordFinal || result.Diverged || LastStep == result.Steps) return;
         if (MeasureFinal(result, context) is { } record) _records.Add(record);
     }
@@ -121,9 +160,13 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     protected virtual void ReadState(JsonObject data) { }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">A record is half done: measured before its step, not yet completed after it.</exception>
     public virtual ProbeState CaptureState()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pending is not null)
+            throw new InvalidOperationException(
+                $"The {Name} record of step {StepOf(_pending)} is not complete yet: capture the state after this probe's OnStepCompleted for that step.");
         var data = new JsonObject { [RecordsKey] = JsonSerializer.SerializeToNode(_records, ProbeJson.Options) };
         WriteState(data);
         return new ProbeState(Name, data, _warmStarts);
@@ -148,6 +191,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         }
         _records.Clear();
         _records.AddRange(records);
+        _pending = default;
         ClearWarmStarts();
         foreach (var (name, tensor) in state.WarmStarts) _warmStarts[name] = ProbeState.Own(tensor);
     }

@@ -20,4 +20,18 @@ public sealed class NonFiniteValueException : Exception
 
     /// <summary>Why the run diverged (e.g. "the full training loss is not finite").</summary>
     public string Reason { get; }
+
+    /// <summary>
+    /// Whether <paramref name="failure"/>, thrown by a measurement, reports non-finite values: a libtorch error, or a
+    /// solver's own check (for example the eigensolver meeting NaN products). Such a failure is the run's divergence,
+    /// not a fault of the measurement.
+    /// </summary>
+    public static bool Describes(Exception failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return failure is System.Runtime.InteropServices.ExternalException or ArithmeticException
+            || failure.Message.Contains("non-finite", StringComparison.OrdinalIgnoreCase)
+            || failure.Message.Contains("NaN", StringComparison.Ordinal)
+            || failure.Message.Contains("infinite", StringComparison.OrdinalIgnoreCase);
+    }
 }

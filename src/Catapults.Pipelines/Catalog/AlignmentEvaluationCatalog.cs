@@ -1,6 +1,6 @@
 using Catapults.ML.Features;
 using Catapults.Pipelines.Evaluation;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

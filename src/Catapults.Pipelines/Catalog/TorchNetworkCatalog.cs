@@ -1,6 +1,7 @@
 using Catapults.ML.Models;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
+using Catapults.Pipelines.Prediction;
 
 namespace Catapults.Pipelines.Catalog;
 

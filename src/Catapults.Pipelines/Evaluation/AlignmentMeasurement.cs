@@ -2,7 +2,7 @@ using Catapults.ML.Features;
 using Catapults.Pipelines.Features;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TorchSharp;

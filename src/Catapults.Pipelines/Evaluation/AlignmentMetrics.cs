@@ -1,3 +1,5 @@
+using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Data;
 namespace Catapults.Pipelines.Evaluation;
 
 /// <summary>

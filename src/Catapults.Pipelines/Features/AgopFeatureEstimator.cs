@@ -1,7 +1,7 @@
 using Catapults.ML.Features;
 using Catapults.ML.Models;
 using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TorchSharp;

@@ -1,4 +1,4 @@
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -3,8 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Catapults.ML.Features;
 using Catapults.Pipelines.Persistence;
-using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

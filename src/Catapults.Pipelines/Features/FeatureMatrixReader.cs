@@ -1,5 +1,5 @@
 using Catapults.ML.Runtime;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TorchSharp;

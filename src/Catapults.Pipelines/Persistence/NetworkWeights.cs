@@ -2,7 +2,6 @@ using System.Globalization;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
 using Catapults.ML.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.Pipelines.Persistence;

@@ -1,12 +1,10 @@
-using Catapults.ML.Data;
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using TorchSharp;
-using static TorchSharp.torch;
 using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Trainers;

@@ -4,6 +4,7 @@ using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
 
 using Catapults.Pipelines.Persistence;
+using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

@@ -1,5 +1,5 @@
 using Catapults.ML.Training;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 
 namespace Catapults.Pipelines.Trainers;

@@ -1,7 +1,8 @@
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
-using Catapults.ML.Probes;
+using Catapults.Pipelines.Prediction;
+using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

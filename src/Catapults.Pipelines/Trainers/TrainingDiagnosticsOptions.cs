@@ -1,5 +1,6 @@
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Probes;
+using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

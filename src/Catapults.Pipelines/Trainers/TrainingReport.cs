@@ -1,6 +1,7 @@
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
-using Catapults.ML.Probes;
+using Catapults.Pipelines.Prediction;
+using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

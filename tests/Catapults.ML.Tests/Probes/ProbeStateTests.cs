@@ -19,6 +19,7 @@ public class ProbeStateTests
         new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = 3, Rank = 2 }),
         new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 3 }),
         new DiagnosticsProbe(new DiagnosticsOptions { Every = 3, EigenvalueCount = 2, ProbeSize = 10 }),
+        new CriticalRateProbe(test.Features, new CriticalRateProbeOptions { Every = 3 }),
     };
 
     [Test]

@@ -66,8 +66,8 @@ public sealed class AgopFeatureEstimatorChecks : EstimatorChecks<AgopFeatureTran
     /// <summary>Keeps a network shared by the fixture's tests (the estimator only reads it).</summary>
     private sealed class TorchNetworkRegressionTransformerHolder : IDisposable
     {
-        public TorchNetworkRegressionTransformerHolder(Catapults.Pipelines.Transformers.TorchNetworkRegressionTransformer t) => Transformer = t;
-        public Catapults.Pipelines.Transformers.TorchNetworkRegressionTransformer Transformer { get; }
+        public TorchNetworkRegressionTransformerHolder(Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer t) => Transformer = t;
+        public Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer Transformer { get; }
         public void Dispose() => Transformer.Dispose();
     }
 }

@@ -8,7 +8,6 @@ using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Tests.Trainers;
 using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
 using Microsoft.ML;
 
 namespace Catapults.Pipelines.Tests.Persistence;

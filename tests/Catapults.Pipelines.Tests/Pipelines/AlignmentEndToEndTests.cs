@@ -2,12 +2,10 @@ using Catapults.ML.Features;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Data;
 using Catapults.Pipelines.Catalog;
-using Catapults.Pipelines.Evaluation;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Tests.Pipelines;
 
@@ -61,7 +59,7 @@ public class AlignmentEndToEndTests
             Training = new() { BatchSize = 32, LearningRate = trained ? 0.5 : 1e-12, MaxEpochs = trained ? 20 : null, MaxSteps = trained ? null : 1, ShuffleSeed = 1 },
             Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 16, ProbeSize = 64, TopEigenvalueCount = 1 },
         };
-        EstimatorChain<Catapults.Pipelines.Transformers.TorchNetworkRegressionTransformer> Pipeline(bool trained) => _ml.Transforms.Concatenate("Features", "A", "B")
+        EstimatorChain<Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer> Pipeline(bool trained) => _ml.Transforms.Concatenate("Features", "A", "B")
             .Append(_ml.Transforms.NormalizeMeanVariance("Features"))
             .Append(_ml.Regression.Trainers.TorchNetwork(Options(trained)));
         var model = Pipeline(trained: true).Fit(train);

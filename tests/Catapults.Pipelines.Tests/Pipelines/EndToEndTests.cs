@@ -1,7 +1,7 @@
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;

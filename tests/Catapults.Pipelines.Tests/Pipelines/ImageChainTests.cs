@@ -1,3 +1,4 @@
+using Catapults.Pipelines.Prediction;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Data;
 using Catapults.Pipelines.Trainers;

@@ -5,7 +5,6 @@ using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Features;
 using Catapults.Pipelines.Sample;
 using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

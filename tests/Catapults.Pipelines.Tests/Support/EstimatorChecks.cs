@@ -1,7 +1,7 @@
 using Catapults.ML.Tests.Support;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -4,7 +4,6 @@ using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
-using Catapults.ML.Probes;
 
 namespace Catapults.Pipelines.Tests.Trainers;
 
@@ -127,7 +126,7 @@ public class TrainerBehaviourTests
         using var stream = new MemoryStream();
         model.Save(stream);
         stream.Position = 0;
-        using var loaded = Catapults.Pipelines.Persistence.CatapultsModelArchive.LoadTransformer<Catapults.Pipelines.Transformers.TorchNetworkRegressionTransformer>(stream);
+        using var loaded = Catapults.Pipelines.Persistence.CatapultsModelArchive.LoadTransformer<Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer>(stream);
         Assert.That(loaded.TrainingOptions.Diagnostics.Every, Is.EqualTo(2));
         foreach (var (name, table) in new[] { ("diagnostics", report.Diagnostics!), ("critical-rates", rates), ("catapult-events", report.CatapultEvents!) })
         {

@@ -2,7 +2,6 @@ using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.Pipelines.Tests.Trainers;

@@ -4,6 +4,7 @@ using System.Globalization;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Training;
+using Catapults.Pipelines.Prediction;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;

@@ -3,12 +3,12 @@ using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Serialization;
 using Catapults.Pipelines.Persistence;
-using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TorchSharp;
+using Catapults.Pipelines.Prediction;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
 /// Base of the network prediction transformers: applies a trained network to a feature column and adds ML.NET's

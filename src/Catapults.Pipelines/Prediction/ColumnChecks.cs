@@ -1,9 +1,9 @@
 using Catapults.ML.Models;
-using Catapults.Pipelines.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Catapults.Pipelines.Data;
 
-namespace Catapults.Pipelines.Trainers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>
 /// Schema checks shared by the estimators and transformers. Each failure names the column, what was found and what
@@ -114,17 +114,17 @@ internal static class ColumnChecks
     }
 
     /// <summary>The label column of a schema shape, checked for <paramref name="kind"/>.</summary>
-    public static SchemaShape.Column Label(SchemaShape shape, string name, Transformers.PredictionKind kind)
+    public static SchemaShape.Column Label(SchemaShape shape, string name, PredictionKind kind)
     {
         var column = Find(shape, name, "Label");
         bool scalar = column.Kind == SchemaShape.Column.VectorKind.Scalar;
         switch (kind)
         {
-            case Transformers.PredictionKind.Regression when !(scalar && !column.IsKey && column.ItemType == NumberDataViewType.Single):
+            case PredictionKind.Regression when !(scalar && !column.IsKey && column.ItemType == NumberDataViewType.Single):
                 throw new ArgumentException($"Label column '{name}' is {Describe(column)}, but regression needs a Single label.", ParamName);
-            case Transformers.PredictionKind.BinaryClassification when !(scalar && !column.IsKey && column.ItemType == BooleanDataViewType.Instance):
+            case PredictionKind.BinaryClassification when !(scalar && !column.IsKey && column.ItemType == BooleanDataViewType.Instance):
                 throw new ArgumentException($"Label column '{name}' is {Describe(column)}, but binary classification needs a Boolean label.", ParamName);
-            case Transformers.PredictionKind.MulticlassClassification when !(scalar && column.IsKey):
+            case PredictionKind.MulticlassClassification when !(scalar && column.IsKey):
                 throw new ArgumentException(
                     $"Label column '{name}' is {Describe(column)}, but multiclass classification needs a key-typed label " +
                     $"(use mlContext.Transforms.Conversion.MapValueToKey(\"{name}\")).", ParamName);

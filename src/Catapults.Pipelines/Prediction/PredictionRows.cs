@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Getters of a prediction row: pass-through columns come from the input row, prediction columns from the head.</summary>
 internal sealed class PredictionGetters : IOutputGetters

@@ -1,7 +1,6 @@
-using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>
 /// A prediction transformer applied to one input schema: the input columns pass through unchanged and the head's

@@ -1,7 +1,6 @@
-using Catapults.Pipelines.Trainers;
-using Catapults.Pipelines.Transformers;
+using Catapults.Pipelines.Prediction;
 
-namespace Catapults.Pipelines.Tests.Transformers;
+namespace Catapults.Pipelines.Tests.Prediction;
 
 public class PredictionHeadTests
 {

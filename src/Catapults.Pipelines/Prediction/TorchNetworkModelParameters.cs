@@ -2,7 +2,7 @@ using Catapults.ML.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>
 /// The trained network behind a prediction transformer: a <see cref="NetworkModule"/> of any architecture (fully

@@ -1,7 +1,7 @@
 using Catapults.Pipelines.Persistence;
-using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Prediction;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
 /// A trained regression network; adds <c>Score</c> (Single) = f(x). Produced by <see cref="TorchNetworkRegressionTrainer"/>.

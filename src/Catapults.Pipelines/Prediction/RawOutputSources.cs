@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Copies feature vectors, dense or sparse, into flat float buffers.</summary>
 internal static class FeatureVectors

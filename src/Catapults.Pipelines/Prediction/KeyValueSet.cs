@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>
 /// The values behind a key-typed label (ML.NET's <c>KeyValues</c> annotation), kept so that the predicted label can carry

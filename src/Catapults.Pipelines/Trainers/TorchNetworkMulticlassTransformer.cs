@@ -1,7 +1,7 @@
 using Catapults.Pipelines.Persistence;
-using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Prediction;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
 /// A trained multiclass classifier; adds <c>Score</c> (a vector of K class probabilities, slots named after the classes)

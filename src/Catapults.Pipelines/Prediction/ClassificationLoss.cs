@@ -1,4 +1,4 @@
-namespace Catapults.Pipelines.Trainers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>
 /// The loss a classification trainer minimises. <see cref="MeanSquaredError"/> is the default of both classification

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>The column values a row-to-row mapping adds or passes through, by output column.</summary>
 internal interface IOutputGetters

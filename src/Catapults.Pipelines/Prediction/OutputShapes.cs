@@ -1,7 +1,6 @@
-using Catapults.Pipelines.Transformers;
 using Microsoft.ML;
 
-namespace Catapults.Pipelines.Trainers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Output-schema propagation for the estimators (<see cref="IEstimator{TTransformer}.GetOutputSchema"/>).</summary>
 /// <remarks>

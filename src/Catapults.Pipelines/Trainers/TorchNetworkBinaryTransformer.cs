@@ -1,7 +1,7 @@
 using Catapults.Pipelines.Persistence;
-using Catapults.Pipelines.Trainers;
+using Catapults.Pipelines.Prediction;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Trainers;
 
 /// <summary>
 /// A trained binary classifier; adds <c>Score</c>, <c>Probability</c> (Single) and <c>PredictedLabel</c> (Boolean).

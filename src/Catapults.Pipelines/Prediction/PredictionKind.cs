@@ -1,4 +1,4 @@
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>The machine-learning task a network transformer predicts for; it decides the output columns.</summary>
 public enum PredictionKind

@@ -1,8 +1,7 @@
-using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Catapults.Pipelines.Transformers;
+namespace Catapults.Pipelines.Prediction;
 
 /// <summary>The raw network outputs f(x) of the row a getter is asked about (computed on demand).</summary>
 internal interface IRawOutputSource
