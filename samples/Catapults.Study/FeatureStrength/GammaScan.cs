@@ -22,8 +22,11 @@ internal static class GammaScan
         var options = settings.SweepOptions(parallelism: 1);
         options.Gammas = new[] { settings.Gammas()[gammaIndex] };
         var store = SweepStore.Open(folder, settings.Manifest());
-        var executor = new InProcessCellExecutor((cell, ct) => FeatureStrengthCellRunner.Run(settings.CellSpec(cell.Gamma, cell.LearningRate), cell, ct));
-        var result = RateScanSweep.RunAsync(options, executor, store, progress, cancellationToken).GetAwaiter().GetResult();
+        // The scan's rates share the architecture, the batch size and the step budget, so they train as ensemble members.
+        var found = EnsembledRateScan.Run(options,
+            (cells, ct) => FeatureStrengthCellRunner.RunEnsemble(cells.Select(c => (settings.CellSpec(c.Gamma, c.LearningRate), c)).ToList(), ct),
+            store, EnsembledRateScan.DefaultWidth, progress, cancellationToken);
+        var result = FeatureStrengthSweep.Summarise(options, found);
         // The scan ran as a sweep of one γ; its results take their place in the full grid here.
         var cells = result.Cells.Select(r => r with { Cell = r.Cell with { GammaIndex = gammaIndex } }).ToList();
         AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(cells, SweepJson.Compact));

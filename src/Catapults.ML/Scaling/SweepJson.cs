@@ -12,6 +12,9 @@ public static class SweepJson
     /// <summary>Indented settings for manifests and summaries.</summary>
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
+    /// <summary>A cell spec as compact JSON, for comparing specs setting by setting.</summary>
+    public static string Manifest(FeatureStrengthCellSpec spec) => JsonSerializer.Serialize(spec, Compact);
+
     private static JsonSerializerOptions Create(bool indented)
     {
         var options = new JsonSerializerOptions

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using Catapults.ML.Data;
+using Catapults.ML.Runtime;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Ensembles;
+
+/// <summary>
+/// Trains the members of a <see cref="FullyConnectedEnsemble"/> side by side, one batched forward and backward pass per
+/// step, each member as a single <see cref="Trainer"/> run would train it: its own batches (its own batch source), its
+/// own rate or schedule, its own optimiser state, its own budget and its own divergence. A member that diverges or
+/// finishes its budget leaves the batch; the others go on unchanged.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Supported per member: MSE loss, <see cref="OptimizerKind.Sgd"/> and <see cref="OptimizerKind.Momentum"/> (PyTorch's
+/// rule: buf ← μ·buf + g, the first buf = g; w ← w − η·buf) with weight decay, any schedule, MaxSteps and MaxEpochs, and
+/// the trainer's divergence rules (a rate that is not a finite float32, a non-finite batch loss, a batch loss above
+/// DivergenceFactor × the first one, a non-finite final training loss). Every member must draw batches of one size.
+/// Options the single trainer has and the ensemble does not (other optimisers, SAM, update transforms, rate
+/// controllers, target losses, full-loss records) are rejected by name.
+/// </para>
+/// <para>
+/// The members' losses are independent functions of disjoint weights, so the gradient of their sum is each member's own
+/// gradient. Members that share a batch source instance draw their batch once per step.
+/// </para>
+/// </remarks>
+public sealed class EnsembleTrainer
+{
+    private readonly FullyConnectedEnsemble _model;
+
+    /// <summary>Creates a trainer for <paramref name="model"/>, checking every member's training description.</summary>
+    /// <exception cref="ArgumentException">A member's options are invalid or not supported by ensembles; the message names the member and the option.</exception>
+    public EnsembleTrainer(FullyConnectedEnsemble model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        TorchRuntime.EnsureLoaded();
+        _model = model;
+        for (int i = 0; i < model.Members.Count; i++) CheckSupported(model.Members[i].Training, i);
+    }
+
+    /// <summary>The ensemble being trained.</summary>
+    public FullyConnectedEnsemble Model => _model;
+
+    /// <summary>
+    /// Trains every member on epochs over <paramref name="data"/>, each with the batch size, shuffle seed and partial-batch
+    /// policy of its own options (members with the same three share one source), exactly as
+    /// <see cref="Trainer.Run(TensorDataset, IEnumerable{ITrainingObserver}?, CancellationToken)"/> draws them.
+    /// </summary>
+    public IReadOnlyList<EnsembleMemberResult> Run(TensorDataset data, IEnsembleObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var shared = new Dictionary<(int?, long, PartialBatchPolicy), IBatchSource>();
+        var sources = _model.Members.Select(m =>
+        {
+            var t = m.Training;
+            var key = (t.BatchSize, t.ShuffleSeed, t.LastPartialBatch);
+            if (!shared.TryGetValue(key, out var source))
+                shared[key] = source = new EpochBatchSource(data, t.BatchSize, t.ShuffleSeed, t.LastPartialBatch);
+            return source;
+        }).ToList();
+        return Run(sources, observer, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains member i on batches from <paramref name="sources"/>[i] until every member has stopped. Pass one instance
+    /// for members that share their batches (e.g. one online stream), so it is drawn once per step.
+    /// </summary>
+    /// <returns>One result per member, in member order.</returns>
+    public IReadOnlyList<EnsembleMemberResult> Run(IReadOnlyList<IBatchSource> sources, IEnsembleObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var members = _model.Members;
+        if (sources.Count != members.Count)
+            throw new ArgumentException($"The ensemble has {members.Count} members but {sources.Count} batch sources were given.", nameof(sources));
+        if (_model.ActiveMembers.Count != members.Count)
+            throw new InvalidOperationException("The ensemble has already been trained (some members have stopped); build a new one.");
+        for (int i = 0; i < members.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(sources[i], $"{nameof(sources)}[{i}]");
+            members[i].Training.Validate(sources[i].Dataset?.Count);
+            if (sources[i].BatchSize != sources[0].BatchSize)
+                throw new ArgumentException(
+                    $"Member {i}: Training.BatchSize must match member 0's ({sources[0].BatchSize}) so the members' batches stack, got {sources[i].BatchSize}.", nameof(sources));
+            if (sources[i].Dataset is { } ds && ds.FeatureDimension != _model.InputDimension)
+                throw new ArgumentException($"Member {i}: the model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(sources));
+        }
+
+        int count = members.Count;
+        var schedules = members.Select(m => m.Training.EffectiveSchedule()).ToArray();
+        var losses = Enumerable.Range(0, count).Select(_ => new List<double>()).ToArray();
+        var reference = new double?[count];
+        var lastFinite = Enumerable.Repeat(double.NaN, count).ToArray();
+        var wall = new double[count];
+        var results = new TrainingResult?[count];
+        Tensor[]? momentum = null;
+        var clock = Stopwatch.StartNew();
+        double lastTick = 0;
+        int step = 0;
+
+        try
+        {
+            while (true)
+            {
+                // Members whose budget is used up stop here, at their final weights, as Trainer's loop ends.
+                var due = _model.ActiveMembers.Where(i => BudgetUsed(members[i].Training, sources[i], step)).ToList();
+                if (cancellationToken.IsCancellationRequested) due = _model.ActiveMembers.ToList();
+                if (due.Count > 0)
+                {
+                    var outcome = cancellationToken.IsCancellationRequested ? TrainingOutcome.Cancelled : TrainingOutcome.BudgetReached;
+                    Finish(due, step, outcome, sources, schedules, lastFinite, wall, results, observer);
+                    momentum = Drop(due, momentum);
+                }
+                if (_model.ActiveMembers.Count == 0) break;
+
+                using var scope = torch.NewDisposeScope();
+                var active = _model.ActiveMembers.ToArray();
+                var rates = active.Select(i => schedules[i].LearningRateAt(step)).ToArray();
+                var stops = new Dictionary<int, DivergenceInfo>();
+                for (int p = 0; p < active.Length; p++)
+                    // libtorch's optimisers take the rate as float32; the single trainer ends such a run as diverged.
+                    if (!(rates[p] >= 0) || !float.IsFinite((float)rates[p]))
+                        stops[p] = new DivergenceInfo(step, lastFinite[active[p]], double.NaN, $"the learning rate {rates[p]:G4} is not a finite float32 number");
+
+                var (features, targets) = DrawBatches(active, sources, step);
+                observer?.OnBeforeStep(step, _model);
+                var output = _model.Forward(features);
+                var memberLosses = FullyConnectedEnsemble.MeanSquaredErrors(output, targets);
+                var values = memberLosses.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                for (int p = 0; p < active.Length; p++)
+                {
+                    if (stops.ContainsKey(p)) continue;
+                    int i = active[p];
+                    double v = values[p];
+                    reference[i] ??= double.IsFinite(v) ? Math.Max(v, 1e-12) : null;
+                    double factor = members[i].Training.DivergenceFactor;
+                    string? reason = !double.IsFinite(v) ? "the batch loss is not finite"
+                        : v > factor * reference[i] ? $"the batch loss exceeds {factor:G3} × the first batch loss ({reference[i]:G4})"
+                        : null;
+                    if (reason is not null) stops[p] = new DivergenceInfo(step, lastFinite[i], v, reason);
+                    else lastFinite[i] = v;
+                }
+
+                var survivors = Enumerable.Range(0, active.Length).Where(p => !stops.ContainsKey(p)).ToArray();
+                IList<Tensor>? grads = null;
+                // Plain SGD steps by −η_m ∇L_m: weighting each member's loss by its rate makes autograd return η_m ∇L_m
+                // directly, which saves a pass over every weight per step (the step is memory-bound at small b).
+                bool scaled = active.All(i => members[i].Training.Optimizer == OptimizerKind.Sgd && members[i].Training.OptimizerSettings.WeightDecay == 0);
+                if (survivors.Length > 0)
+                {
+                    var weighted = scaled ? memberLosses * torch.tensor(rates.Select(r => (float)r).ToArray()) : memberLosses;
+                    var total = survivors.Length == active.Length ? weighted.sum()
+                        : weighted.index_select(0, torch.tensor(survivors.Select(p => (long)p).ToArray())).sum();
+                    // libtorch's grad aborts the process instead of throwing when the loss is not in a graph.
+                    if (!total.requires_grad) throw new InvalidOperationException("The ensemble's loss does not depend on its weights (was training started under no_grad?).");
+                    grads = torch.autograd.grad(new[] { total }, _model.Parameters.ToList());
+                }
+                foreach (int p in survivors) losses[active[p]].Add(values[p]);
+
+                if (stops.Count > 0)
+                {
+                    // Diverged members leave before the update, at the weights whose loss exposed them, as in Trainer.
+                    var stopped = stops.Keys.Select(p => active[p]).ToList();
+                    foreach (var (p, info) in stops)
+                    {
+                        int i = active[p];
+                        losses[i].Add(values[p]);
+                        results[i] = new TrainingResult(TrainingOutcome.Diverged, step, Epochs(sources[i], step), null, info, TimeSpan.Zero)
+                            { RealisedSchedule = schedules[i] };
+                    }
+                    observer?.OnMembersFinished(stopped, stopped.Select(i => results[i]!).ToList(), _model);
+                    if (grads is not null)
+                    {
+                        using var keepIndex = torch.tensor(survivors.Select(p => (long)p).ToArray());
+                        grads = grads.Select(g => g.index_select(0, keepIndex)).ToList();
+                    }
+                    _model.Keep(survivors);
+                    momentum = Drop(stopped, momentum, survivors);
+                }
+
+                if (grads is not null && scaled)
+                {
+                    using var noGrad = torch.no_grad();
+                    var parameters = _model.Parameters;
+                    for (int k = 0; k < parameters.Count; k++) parameters[k].sub_(grads[k]);
+                }
+                else if (grads is not null)
+                    momentum = Update(survivors.Select(p => rates[p]).ToArray(), survivors.Select(p => members[active[p]].Training).ToArray(), grads, momentum);
+
+                double now = clock.Elapsed.TotalSeconds;
+                foreach (int i in active) wall[i] += (now - lastTick) / active.Length;
+                lastTick = now;
+                step++;
+            }
+        }
+        finally
+        {
+            if (momentum is not null) foreach (var t in momentum) t.Dispose();
+        }
+
+        return Enumerable.Range(0, count).Select(i => new EnsembleMemberResult(i,
+            results[i]! with { WallTime = TimeSpan.FromSeconds(wall[i]) }, losses[i].ToArray())).ToList();
+    }
+
+    /// <summary>Throws when <paramref name="options"/> asks for something the ensemble does not do, naming the member and the option.</summary>
+    public static void CheckSupported(TrainingOptions options, int member)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"Member {member}: {ex.Message}", ex.ParamName, ex);
+        }
+        string? problem =
+            options.Loss != LossKind.MeanSquaredError ? $"Training.Loss must be {LossKind.MeanSquaredError} in an ensemble, got {options.Loss}"
+            : options.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Momentum) ? $"Training.Optimizer must be {OptimizerKind.Sgd} or {OptimizerKind.Momentum} in an ensemble, got {options.Optimizer}"
+            : options.OptimizerSettings.SharpnessAwareRadius is not null ? "Training.OptimizerSettings.SharpnessAwareRadius (SAM) is not supported in an ensemble"
+            : options.UpdateTransform is not null ? "Training.UpdateTransform is not supported in an ensemble"
+            : options.RateController is not null ? "Training.RateController is not supported in an ensemble (use a Schedule)"
+            : options.TargetLoss is not null ? "Training.TargetLoss is not supported in an ensemble"
+            : options.FullLossEvery != 0 ? "Training.FullLossEvery is not supported in an ensemble (the final training loss is reported)"
+            : null;
+        if (problem is not null) throw new ArgumentException($"Member {member}: {problem}.", nameof(options));
+    }
+
+    private static bool BudgetUsed(TrainingOptions o, IBatchSource source, int step) =>
+        (o.MaxSteps is int s && step >= s) || (o.MaxEpochs is int e && source.StepsPerEpoch is int pe && step / pe >= e);
+
+    private static int Epochs(IBatchSource source, int steps) => source.StepsPerEpoch is int p && p > 0 ? (steps + p - 1) / p : 0;
+
+    private (Tensor Features, Tensor Targets) DrawBatches(int[] active, IReadOnlyList<IBatchSource> sources, int step)
+    {
+        var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
+        var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = sources[i].BatchAt(step)).ToArray();
+        var first = batches[0];
+        for (int p = 1; p < batches.Length; p++)
+            if (batches[p].Size != first.Size)
+                throw new InvalidOperationException($"At step {step} member {active[p]} drew {batches[p].Size} samples and member {active[0]} {first.Size}; members of an ensemble need batches of one size.");
+        if (drawn.Count == 1)
+        {
+            // One source for every member: its batch is shared, and the targets broadcast without a copy.
+            var y = first.Targets.dim() == 1 ? first.Targets.unsqueeze(1) : first.Targets;
+            return (first.Features.reshape(1, first.Size, -1).expand(active.Length, -1, -1), y.unsqueeze(0).expand(active.Length, -1, -1));
+        }
+        var x = torch.stack(batches.Select(b => b.Features.reshape(b.Size, -1)).ToArray(), 0);
+        var t = torch.stack(batches.Select(b => b.Targets.dim() == 1 ? b.Targets.unsqueeze(1) : b.Targets).ToArray(), 0);
+        return (x, t);
+    }
+
+    private void Finish(List<int> due, int step, TrainingOutcome outcome, IReadOnlyList<IBatchSource> sources, ILearningRateSchedule[] schedules,
+        double[] lastFinite, double[] wall, TrainingResult?[] results, IEnsembleObserver? observer)
+    {
+        using var scope = torch.NewDisposeScope();
+        double?[] finalLosses = new double?[due.Count];
+        var datasets = due.Select(i => sources[i].Dataset).ToArray();
+        if (datasets.Any(d => d is not null))
+        {
+            var active = _model.ActiveMembers;
+            var evaluated = new Dictionary<TensorDataset, double[]>(ReferenceEqualityComparer.Instance);
+            for (int k = 0; k < due.Count; k++)
+                if (datasets[k] is { } d)
+                {
+                    if (!evaluated.TryGetValue(d, out var all)) evaluated[d] = all = _model.EvaluateLosses(d);
+                    finalLosses[k] = all[IndexOf(active, due[k])];
+                }
+        }
+        for (int k = 0; k < due.Count; k++)
+        {
+            int i = due[k];
+            var o = outcome;
+            DivergenceInfo? divergence = null;
+            double? final = finalLosses[k];
+            if (final is double f && !double.IsFinite(f))
+            {
+                divergence = new DivergenceInfo(step, lastFinite[i], f, "the training loss at the final weights is not finite");
+                o = TrainingOutcome.Diverged;
+                final = null;
+            }
+            results[i] = new TrainingResult(o, step, Epochs(sources[i], step), final, divergence, TimeSpan.Zero) { RealisedSchedule = schedules[i] };
+        }
+        observer?.OnMembersFinished(due, due.Select(i => results[i]!).ToList(), _model);
+        var keep = Enumerable.Range(0, _model.ActiveMembers.Count).Where(p => !due.Contains(_model.ActiveMembers[p])).ToList();
+        _model.Keep(keep);
+    }
+
+    private static int IndexOf(IReadOnlyList<int> list, int value)
+    {
+        for (int i = 0; i < list.Count; i++) if (list[i] == value) return i;
+        return -1;
+    }
+
+    // After Finish has removed members from the model, the momentum buffers follow: keep the rows of the survivors.
+    private Tensor[]? Drop(List<int> stopped, Tensor[]? momentum, int[]? survivorPositions = null)
+    {
+        if (momentum is null) return null;
+        using var scope = torch.NewDisposeScope();
+        if (survivorPositions is null)
+        {
+            // Finish ran Keep already; the buffers still have the old rows, in the old order, which contained the stopped members.
+            int oldCount = (int)momentum[0].shape[0];
+            var oldActive = MergeOrder(_model.ActiveMembers, stopped, oldCount);
+            survivorPositions = Enumerable.Range(0, oldCount).Where(p => !stopped.Contains(oldActive[p])).ToArray();
+        }
+        using var index = torch.tensor(survivorPositions.Select(p => (long)p).ToArray());
+        var kept = momentum.Select(t => t.index_select(0, index).DetachFromDisposeScope()).ToArray();
+        foreach (var t in momentum) t.Dispose();
+        return kept;
+    }
+
+    // The active order before members left: ActiveMembers stays sorted by member index, so the old order is the sorted union.
+    private static int[] MergeOrder(IReadOnlyList<int> active, List<int> stopped, int oldCount)
+    {
+        var merged = active.Concat(stopped).OrderBy(i => i).ToArray();
+        if (merged.Length != oldCount) throw new InvalidOperationException("The momentum buffers lost track of the members.");
+        return merged;
+    }
+
+    private Tensor[]? Update(double[] rates, TrainingOptions[] options, IList<Tensor> grads, Tensor[]? momentum)
+    {
+        var parameters = _model.Parameters;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var rate = torch.tensor(rates.Select(r => (float)r).ToArray()).reshape(rates.Length, 1, 1);
+        bool decay = options.Any(o => o.OptimizerSettings.WeightDecay != 0);
+        var weightDecay = decay ? torch.tensor(options.Select(o => (float)o.OptimizerSettings.WeightDecay).ToArray()).reshape(rates.Length, 1, 1) : null;
+        bool useMomentum = options.Any(o => o.Optimizer == OptimizerKind.Momentum);
+        // Plain SGD members get μ = 0: buf = g every step, the plain rule.
+        var mu = useMomentum ? torch.tensor(options.Select(o => o.Optimizer == OptimizerKind.Momentum ? (float)o.OptimizerSettings.Momentum : 0f).ToArray()).reshape(rates.Length, 1, 1) : null;
+        Tensor[]? next = useMomentum ? new Tensor[parameters.Count] : null;
+        for (int k = 0; k < parameters.Count; k++)
+        {
+            var g = grads[k];
+            if (weightDecay is not null) g = g + parameters[k] * weightDecay;
+            if (next is not null)
+            {
+                g = momentum is null ? g.clone() : momentum[k] * mu! + g;
+                next[k] = g.detach().clone().DetachFromDisposeScope();
+            }
+            parameters[k].sub_(g * rate);
+        }
+        if (momentum is not null) foreach (var t in momentum) t.Dispose();
+        return next;
+    }
+}

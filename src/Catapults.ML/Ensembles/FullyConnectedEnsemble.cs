@@ -1,0 +1,300 @@
+using Catapults.ML.Data;
+using Catapults.ML.Models;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Ensembles;
+
+/// <summary>
+/// M members of one fully connected architecture (<see cref="FullyConnectedNetwork"/>, any depth, width, activation,
+/// bias setting and parameterisation) held as one batched model: layer l's weights are one tensor [A, out, in] over
+/// the A members still training, and a forward pass is one batched matrix product per layer (baddbmm), so M small
+/// networks cost about as many native calls as one.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Member i starts from exactly the weights <see cref="EnsembleMember.BuildSingle"/> gives (the engine builds each
+/// member's network from its description and seed and stacks its tensors), and computes exactly the single network's
+/// function: f_i(x) = m_i · L_D(σ(… σ(L_1 x))) with each layer's parameterisation scale, or, with γ, the centred
+/// (f_w − f_{w₀})/γ_i against the member's frozen initial weights.
+/// </para>
+/// <para>
+/// Members that stop (budget reached or diverged) leave the stacked tensors (<see cref="Keep"/>), so later steps cost
+/// only the members still training; their weights at the stop are kept for <see cref="ExtractMember"/>.
+/// </para>
+/// </remarks>
+public sealed class FullyConnectedEnsemble : IDisposable
+{
+    private readonly EnsembleMember[] _members;
+    private readonly long[] _inputShape;
+    private readonly double[] _scales;
+    private readonly ActivationKind _activation;
+    private readonly bool _centred;
+    private readonly Dictionary<int, Tensor[]> _stopped = new();
+    private Tensor[] _weights;
+    private Tensor[] _biases;
+    private Tensor[] _initialWeights;
+    private Tensor[] _initialBiases;
+    private Tensor? _outputMultipliers;
+    private Tensor? _inverseGammas;
+    private int[] _active;
+    private bool _disposed;
+
+    /// <summary>
+    /// Builds the members' networks from their descriptions and seeds, for inputs of shape <paramref name="inputShape"/>
+    /// and <paramref name="outputCount"/> outputs, and stacks their weights.
+    /// </summary>
+    /// <exception cref="ArgumentException">No members, a member that is not a fully connected network, members of different architectures, or γ on some members only; the message names the member and the setting.</exception>
+    public FullyConnectedEnsemble(IReadOnlyList<EnsembleMember> members, long[] inputShape, int outputCount)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (members.Count == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));
+        _members = members.ToArray();
+        _inputShape = (long[])inputShape.Clone();
+        OutputCount = outputCount;
+        _centred = _members[0].Gamma is not null;
+        var first = _members[0].Network with { OutputMultiplier = 1.0 };
+        for (int i = 0; i < _members.Length; i++)
+        {
+            var m = _members[i] ?? throw new ArgumentException($"Member {i} is null.", nameof(members));
+            if (m.Network.Spec.Kind != ArchitectureKind.FullyConnected)
+                throw new ArgumentException($"Member {i}: Network.Architecture must be a fully connected network (fcn-D) for an ensemble, got {m.Network.Architecture}.", nameof(members));
+            if (m.Network with { OutputMultiplier = 1.0 } != first)
+                throw new ArgumentException($"Member {i}: Network must describe the same architecture as member 0 ({first.Describe()}); only OutputMultiplier may differ.", nameof(members));
+            if ((m.Gamma is not null) != _centred)
+                throw new ArgumentException($"Member {i}: Gamma must be set for every member or for none (member 0 has {(_centred ? "one" : "none")}).", nameof(members));
+            if (m.Gamma is double g) FeatureStrength.ValidateGamma(g);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var weights = new List<Tensor>[0];
+        var biases = new List<Tensor>[0];
+        double[]? scales = null;
+        ActivationKind activation = default;
+        for (int i = 0; i < _members.Length; i++)
+        {
+            using var net = (FullyConnectedNetwork)_members[i].Network.Build(_inputShape, outputCount, _members[i].Seed);
+            var layers = net.Layers;
+            if (scales is null)
+            {
+                scales = layers.Select(l => l.WeightScale).ToArray();
+                activation = net.Activation;
+                weights = layers.Select(_ => new List<Tensor>()).ToArray();
+                biases = layers.Select(_ => new List<Tensor>()).ToArray();
+            }
+            for (int l = 0; l < layers.Count; l++)
+            {
+                weights[l].Add(layers[l].Weight.detach().clone());
+                if (layers[l].Bias is { } b) biases[l].Add(b.detach().clone().unsqueeze(0));
+            }
+        }
+        _scales = scales!;
+        _activation = activation;
+        HasBias = biases[0].Count > 0;
+        _weights = weights.Select(Stack).ToArray();
+        _biases = HasBias ? biases.Select(Stack).ToArray() : Array.Empty<Tensor>();
+        // The frozen initial weights of a centred member are its own initial weights: the same build, as in CenteredNetwork.
+        _initialWeights = _centred ? _weights.Select(w => w.detach().clone().DetachFromDisposeScope()).ToArray() : Array.Empty<Tensor>();
+        _initialBiases = _centred ? _biases.Select(b => b.detach().clone().DetachFromDisposeScope()).ToArray() : Array.Empty<Tensor>();
+        foreach (var t in _weights.Concat(_biases)) t.requires_grad = true;
+        _active = Enumerable.Range(0, _members.Length).ToArray();
+        RebuildMultipliers();
+
+        static Tensor Stack(List<Tensor> parts)
+        {
+            return torch.stack(parts, 0).DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>The members, by index.</summary>
+    public IReadOnlyList<EnsembleMember> Members => _members;
+
+    /// <summary>The members still training, in the order of the stacked tensors' first dimension.</summary>
+    public IReadOnlyList<int> ActiveMembers => _active;
+
+    /// <summary>Shape of one input sample.</summary>
+    public IReadOnlyList<long> InputShape => _inputShape;
+
+    /// <summary>Number of features of one flattened input sample.</summary>
+    public long InputDimension => _inputShape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>Number of outputs O.</summary>
+    public int OutputCount { get; }
+
+    /// <summary>Whether the layers have biases.</summary>
+    public bool HasBias { get; }
+
+    /// <summary>The trainable stacked tensors of the active members: each layer's weight [A, out, in], then each bias [A, 1, out].</summary>
+    public IReadOnlyList<Tensor> Parameters => _weights.Concat(_biases).ToList();
+
+    /// <summary>
+    /// The outputs of the active members, [A, b, O], for inputs [A, b, ...] (a batch per member) or [b, ...] (one batch
+    /// shared by all members).
+    /// </summary>
+    public Tensor Forward(Tensor input)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = torch.NewDisposeScope();
+        var x = Reshape(input);
+        var f = Chain(x, _weights, _biases);
+        if (_centred)
+        {
+            Tensor f0;
+            using (torch.no_grad()) f0 = Chain(x, _initialWeights, _initialBiases);
+            f = f - f0;
+            if (_inverseGammas is not null) f = f * _inverseGammas;
+        }
+        return f.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The per-member losses of <paramref name="output"/> [A, b, O] against <paramref name="targets"/> [A, b, O], with
+    /// the normalisation of <see cref="LossKind.MeanSquaredError"/> (L = 1/b Σᵢ ‖f(xᵢ) − yᵢ‖²): a vector [A].
+    /// </summary>
+    public static Tensor MeanSquaredErrors(Tensor output, Tensor targets)
+    {
+        if (!output.shape.SequenceEqual(targets.shape) || targets.dtype != ScalarType.Float32)
+            throw new ArgumentException($"The targets must be float32 shaped like the outputs [{string.Join(", ", output.shape)}], got [{string.Join(", ", targets.shape)}] {targets.dtype}.", nameof(targets));
+        using var r = output - targets;
+        using var sq = r * r;
+        using var perSample = sq.sum(2);
+        return perSample.mean(new long[] { 1 });
+    }
+
+    /// <summary>The MSE of each active member over all of <paramref name="data"/>, without gradients, in <see cref="ActiveMembers"/> order.</summary>
+    public double[] EvaluateLosses(TensorDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        const int chunk = 4096;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var total = torch.zeros(_active.Length, dtype: ScalarType.Float64);
+        for (int start = 0; start < data.Count; start += chunk)
+        {
+            int count = Math.Min(chunk, data.Count - start);
+            var x = data.Features.narrow(0, start, count);
+            var y = data.Targets.narrow(0, start, count);
+            var f = Forward(x);
+            var losses = MeanSquaredErrors(f, y.unsqueeze(0).expand(f.shape));
+            total = total + losses.to_type(ScalarType.Float64) * count;
+        }
+        return (total / data.Count).data<double>().ToArray();
+    }
+
+    /// <summary>
+    /// Keeps only the active members at positions <paramref name="positions"/> (indices into <see cref="ActiveMembers"/>);
+    /// the others stop, and their current weights are kept for <see cref="ExtractMember"/>.
+    /// </summary>
+    public void Keep(IReadOnlyList<int> positions)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        using var scope = torch.NewDisposeScope();
+        var keep = positions.ToArray();
+        var dropped = Enumerable.Range(0, _active.Length).Except(keep).ToList();
+        foreach (int position in dropped)
+            _stopped[_active[position]] = _weights.Concat(_biases).Select(t => t[position].detach().clone().DetachFromDisposeScope()).ToArray();
+        using var index = torch.tensor(keep.Select(k => (long)k).ToArray(), ScalarType.Int64);
+        _weights = Select(_weights, index, trainable: true);
+        _biases = Select(_biases, index, trainable: true);
+        _initialWeights = Select(_initialWeights, index, trainable: false);
+        _initialBiases = Select(_initialBiases, index, trainable: false);
+        _active = keep.Select(k => _active[k]).ToArray();
+        RebuildMultipliers();
+    }
+
+    /// <summary>
+    /// Member <paramref name="member"/> as a single network (a <see cref="FullyConnectedNetwork"/>, or a
+    /// <see cref="CenteredNetwork"/> when it has γ) with its current weights, or its weights when it stopped. The caller
+    /// owns it.
+    /// </summary>
+    public NetworkModule ExtractMember(int member)
+    {
+        if (member < 0 || member >= _members.Length)
+            throw new ArgumentOutOfRangeException(nameof(member), member, $"The ensemble has members 0..{_members.Length - 1}.");
+        using var scope = torch.NewDisposeScope();
+        var single = _members[member].BuildSingle(_inputShape, OutputCount);
+        var live = single is CenteredNetwork c ? (FullyConnectedNetwork)c.Network : (FullyConnectedNetwork)single;
+        Tensor[] state;
+        int position = Array.IndexOf(_active, member);
+        state = position >= 0 ? _weights.Concat(_biases).Select(t => t[position]).ToArray() : _stopped[member];
+        using (torch.no_grad())
+        {
+            var layers = live.Layers;
+            for (int l = 0; l < layers.Count; l++)
+            {
+                layers[l].Weight.copy_(state[l]);
+                if (layers[l].Bias is { } b) b.copy_(state[layers.Count + l].squeeze(0));
+            }
+        }
+        return single;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (var t in _weights.Concat(_biases).Concat(_initialWeights).Concat(_initialBiases)) t.Dispose();
+        foreach (var ts in _stopped.Values) foreach (var t in ts) t.Dispose();
+        _outputMultipliers?.Dispose();
+        _inverseGammas?.Dispose();
+    }
+
+    private Tensor Chain(Tensor x, Tensor[] weights, Tensor[] biases)
+    {
+        var h = x;
+        for (int l = 0; l < weights.Length; l++)
+        {
+            var wt = weights[l].transpose(1, 2);
+            // baddbmm computes bias + s·(h Wᵀ) in one call, as the single layer computes s·(x Wᵀ) + b. TorchSharp
+            // 0.107's binding reads the instance as batch1 and the second argument as the added matrix, so
+            // h.baddbmm(Wᵀ, bias) is libtorch's bias.baddbmm(h, Wᵀ) (its static torch.baddbmm passes them shifted).
+            h = HasBias ? h.baddbmm(wt, biases[l], beta: 1, alpha: (float)_scales[l])
+                : _scales[l] == 1.0 ? torch.bmm(h, wt) : torch.bmm(h, wt) * _scales[l];
+            if (l + 1 < weights.Length) h = Activations.Apply(_activation, h);
+        }
+        if (_outputMultipliers is not null) h = h * _outputMultipliers;
+        return h;
+    }
+
+    private Tensor Reshape(Tensor input)
+    {
+        long d = InputDimension;
+        long a = _active.Length;
+        if (input.dim() >= 2 && input.shape.Skip(1).Aggregate(1L, (p, s) => p * s) == d)
+            return input.reshape(1, input.shape[0], d).expand(a, input.shape[0], d);
+        if (input.dim() >= 3 && input.shape[0] == a && input.shape.Skip(2).Aggregate(1L, (p, s) => p * s) == d)
+            return input.reshape(a, input.shape[1], d);
+        throw new ArgumentException(
+            $"The ensemble expects inputs [b, {d}] shared by its members or [{a}, b, {d}] (a batch per active member), got [{string.Join(", ", input.shape)}].",
+            nameof(input));
+    }
+
+    private static Tensor[] Select(Tensor[] tensors, Tensor index, bool trainable)
+    {
+        var selected = new Tensor[tensors.Length];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            using (torch.no_grad()) selected[i] = tensors[i].index_select(0, index).DetachFromDisposeScope();
+            if (trainable) selected[i].requires_grad = true;
+            tensors[i].Dispose();
+        }
+        return selected;
+    }
+
+    private void RebuildMultipliers()
+    {
+        _outputMultipliers?.Dispose();
+        _inverseGammas?.Dispose();
+        var m = _active.Select(i => _members[i].Network.OutputMultiplier).ToArray();
+        // A multiplier of exactly 1 is skipped, as the single network skips it, so the arithmetic is the same.
+        _outputMultipliers = m.All(v => v == 1.0) ? null : Column(m);
+        var inv = _active.Select(i => _members[i].Gamma is double g ? 1.0 / g : 1.0).ToArray();
+        _inverseGammas = inv.All(v => v == 1.0) ? null : Column(inv);
+
+        static Tensor Column(double[] values) =>
+            torch.tensor(values.Select(v => (float)v).ToArray(), ScalarType.Float32).reshape(values.Length, 1, 1).DetachFromDisposeScope();
+    }
+}

@@ -1,0 +1,257 @@
+using Catapults.ML.Data;
+using Catapults.ML.Ensembles;
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Ensembles;
+
+public class EnsembleTrainerTests
+{
+    // Agreement with single runs: the batched products (baddbmm/bmm) and the update w − (η·g) round differently from
+    // linear() and SGD's fused w + (−η)·g in the last bit of float32 (~6e-8 relative per operation). Over 30 steps at
+    // rates below the edge of stability these differences grow to ~1e-6 relative; 1e-4 leaves room for a catapult's
+    // amplification without hiding a wrong gradient, rate or batch, which change the losses at the first step by far more.
+    private const double SingleRunTolerance = 1e-4;
+
+    private static readonly long[] Shape = { 6 };
+
+    private static TensorDataset Data(int n = 40, int d = 6, long seed = 3)
+    {
+        var (train, test) = SyntheticTask.Rank2(d).CreateSplits(n, 1, seed);
+        test.Dispose();
+        return train;
+    }
+
+    private static NetworkDescription Fcn(string arch = "fcn-2", int width = 24, bool bias = true, Parameterization p = Parameterization.Ntk,
+        ActivationKind act = ActivationKind.Relu) =>
+        new() { Architecture = arch, Width = width, UseBias = bias, Parameterization = p, Activation = act };
+
+    private static TrainingOptions Sgd(double rate, long shuffle = 0, int steps = 30, OptimizerKind optimizer = OptimizerKind.Sgd) =>
+        new() { LearningRate = rate, BatchSize = 5, ShuffleSeed = shuffle, MaxSteps = steps, Optimizer = optimizer };
+
+    private static (TrainingResult Result, double[] Losses, NetworkModule Model) Single(EnsembleMember member, IBatchSource source)
+    {
+        var model = member.BuildSingle(Shape, 1);
+        var log = new RecordingObserver();
+        using var trainer = new Trainer(model, member.Training);
+        var result = trainer.Run(source, new ITrainingObserver[] { log });
+        return (result, log.Records.Select(r => r.BatchLoss).ToArray(), model);
+    }
+
+    private static IReadOnlyList<EnsembleMemberResult> Train(IReadOnlyList<EnsembleMember> members, TensorDataset data)
+    {
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        return new EnsembleTrainer(ensemble).Run(data);
+    }
+
+    private static void AssertClose(IReadOnlyList<double> actual, IReadOnlyList<double> expected, double rtol, string what)
+    {
+        Assert.That(actual.Count, Is.EqualTo(expected.Count), $"{what}: steps");
+        for (int t = 0; t < actual.Count; t++)
+            Assert.That(actual[t], Is.EqualTo(expected[t]).Within(rtol * Math.Abs(expected[t]) + 1e-7), $"{what}: step {t}");
+    }
+
+    public static IEnumerable<TestCaseData> Architectures()
+    {
+        yield return new TestCaseData(Fcn(), null).SetName("Fcn2NtkWithBiases");
+        yield return new TestCaseData(Fcn("fcn-3", 16, bias: true, Parameterization.Standard, ActivationKind.Tanh), null).SetName("Fcn3StandardTanh");
+        yield return new TestCaseData(Fcn("fcn-2", 32, bias: false, Parameterization.MeanField), new double?[] { 0.1, 1.0, 10.0, 3.0 }).SetName("CentredMeanFieldAcrossGamma");
+    }
+
+    [TestCaseSource(nameof(Architectures))]
+    public void EveryMemberReproducesItsSingleRun(NetworkDescription network, double?[]? gammas)
+    {
+        using var data = Data();
+        double scale = network.Parameterization == Parameterization.MeanField ? 8 : 1;
+        var members = new[]
+        {
+            new EnsembleMember(network, Sgd(0.05 * scale, shuffle: 0), Seed: 1, gammas?[0]),
+            new EnsembleMember(network, Sgd(0.2 * scale, shuffle: 5), Seed: 2, gammas?[1]),
+            new EnsembleMember(network, Sgd(0.1 * scale, shuffle: 5, steps: 17), Seed: 2, gammas?[2]),
+            new EnsembleMember(network, Sgd(0.05 * scale, shuffle: 9, optimizer: OptimizerKind.Momentum), Seed: 4, gammas?[3]),
+        };
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        var results = new EnsembleTrainer(ensemble).Run(data);
+        for (int i = 0; i < members.Length; i++)
+        {
+            var t = members[i].Training;
+            var (single, losses, model) = Single(members[i], new EpochBatchSource(data, t.BatchSize, t.ShuffleSeed));
+            using (model)
+            {
+                Assert.That(results[i].Result.Outcome, Is.EqualTo(single.Outcome), $"member {i}");
+                Assert.That(results[i].Result.Steps, Is.EqualTo(single.Steps), $"member {i}");
+                AssertClose(results[i].BatchLosses, losses, SingleRunTolerance, $"member {i} batch losses");
+                Assert.That(results[i].Result.FinalTrainingLoss!.Value, Is.EqualTo(single.FinalTrainingLoss!.Value).Within(SingleRunTolerance * single.FinalTrainingLoss!.Value), $"member {i} final loss");
+                using var extracted = ensemble.ExtractMember(i);
+                var a = extracted.TrainableParameters();
+                var b = model.TrainableParameters();
+                for (int k = 0; k < a.Count; k++)
+                    TensorAssert.AllClose(a[k].Parameter, b[k].Parameter, SingleRunTolerance, 1e-5, $"member {i} {a[k].Name}");
+            }
+        }
+    }
+
+    [Test]
+    public void ChangingOneMembersRateAndSeedLeavesTheOthersBitIdentical()
+    {
+        using var data = Data();
+        var net = Fcn();
+        EnsembleMember[] Members(double middleRate, long middleSeed) => new[]
+        {
+            new EnsembleMember(net, Sgd(0.1, shuffle: 1), 1),
+            new EnsembleMember(net, Sgd(middleRate, shuffle: middleSeed), middleSeed),
+            new EnsembleMember(net, Sgd(0.3, shuffle: 2), 2),
+        };
+        var before = Train(Members(0.1, 7), data);
+        var after = Train(Members(0.4, 8), data);
+        Assert.That(after[1].BatchLosses, Is.Not.EqualTo(before[1].BatchLosses), "the changed member itself must change");
+        foreach (int i in new[] { 0, 2 })
+        {
+            Assert.That(after[i].BatchLosses, Is.EqualTo(before[i].BatchLosses), $"member {i}");
+            Assert.That(after[i].Result.FinalTrainingLoss, Is.EqualTo(before[i].Result.FinalTrainingLoss), $"member {i}");
+        }
+    }
+
+    [Test]
+    public void ADivergingMemberStopsAloneAndTheOthersFinishAsWithoutIt()
+    {
+        using var data = Data();
+        var net = Fcn();
+        var calm = new[] { new EnsembleMember(net, Sgd(0.1, shuffle: 1), 1), new EnsembleMember(net, Sgd(0.2, shuffle: 2), 2) };
+        var wild = new EnsembleMember(net, Sgd(500, shuffle: 3), 3);
+        var with = Train(new[] { calm[0], wild, calm[1] }, data);
+        var without = Train(calm, data);
+
+        Assert.That(with[1].Result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(with[1].Result.Divergence!.Reason, Does.Contain("batch loss"));
+        var (single, singleLosses, model) = Single(wild, new EpochBatchSource(data, 5, 3));
+        model.Dispose();
+        Assert.That(single.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(with[1].Result.Divergence!.Step, Is.EqualTo(single.Divergence!.Step), "divergence step as in the single run");
+        Assert.That(with[1].Result.Steps, Is.EqualTo(single.Steps));
+        Assert.That(with[1].Result.Divergence!.Step, Is.LessThan(30));
+        for (int k = 0; k < 2; k++)
+        {
+            var w = with[k == 0 ? 0 : 2];
+            Assert.That(w.Result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+            Assert.That(w.Result.Steps, Is.EqualTo(30));
+            AssertClose(w.BatchLosses, without[k].BatchLosses, 1e-6, $"calm member {k}");
+            Assert.That(w.Result.FinalTrainingLoss!.Value, Is.EqualTo(without[k].Result.FinalTrainingLoss!.Value).Within(1e-6 * without[k].Result.FinalTrainingLoss!.Value));
+        }
+    }
+
+    [Test]
+    public void CriticalRatesAndAgopAlignmentsMatchEachMembersOwnModel()
+    {
+        using var data = Data();
+        var mf = Fcn("fcn-2", 32, bias: false, Parameterization.MeanField);
+        var members = new[]
+        {
+            new EnsembleMember(mf, Sgd(1.0, steps: 10), 1, 0.3),
+            new EnsembleMember(mf, Sgd(2.0, steps: 10), 2, 3.0),
+            new EnsembleMember(mf, Sgd(0.5, steps: 10), 5, 1.0),
+        };
+        using var x = data.Features.narrow(0, 0, 8);
+        // The measurements need active members, so they run on a fresh ensemble at the initial weights here (the
+        // observer test below checks them during training).
+        using var live = new FullyConnectedEnsemble(members, Shape, 1);
+        var rates = EnsembleMeasurements.CriticalRates(live, x);
+        var reference = ReferenceAgop.Rank2(6);
+        var alignments = EnsembleMeasurements.AgopAlignments(live, x, reference);
+        for (int i = 0; i < members.Length; i++)
+        {
+            using var single = members[i].BuildSingle(Shape, 1);
+            double expected = CriticalLearningRate.Compute(single, x).Value;
+            Assert.That(rates[i], Is.EqualTo(expected).Within(1e-4 * expected), $"member {i} η_crit at initialisation");
+            using var agop = Agop.Compute(single, x);
+            double cos = AgopAlignment.Cosine(agop, reference);
+            Assert.That(alignments[i], Is.EqualTo(cos).Within(1e-4), $"member {i} alignment at initialisation");
+        }
+        Assert.That(rates.Distinct().Count(), Is.EqualTo(3), "γ changes η_crit, so three members give three rates");
+    }
+
+    [Test]
+    public void CriticalRatesDuringTrainingMatchTheExtractedMembers()
+    {
+        using var data = Data();
+        var net = Fcn();
+        var members = new[] { new EnsembleMember(net, Sgd(0.1, steps: 12), 1), new EnsembleMember(net, Sgd(0.3, shuffle: 4, steps: 12), 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        var observer = new CriticalRateObserver(data.Features.narrow(0, 0, 5));
+        new EnsembleTrainer(ensemble).Run(data, observer);
+        Assert.That(observer.Checked, Is.EqualTo(4), "steps 5 and 10, two members each");
+    }
+
+    private sealed class CriticalRateObserver : IEnsembleObserver
+    {
+        private readonly Tensor _x;
+        public CriticalRateObserver(Tensor x) => _x = x;
+        public int Checked { get; private set; }
+
+        public void OnBeforeStep(int step, FullyConnectedEnsemble ensemble)
+        {
+            if (step != 5 && step != 10) return;
+            var rates = EnsembleMeasurements.CriticalRates(ensemble, _x);
+            for (int p = 0; p < rates.Length; p++)
+            {
+                using var single = ensemble.ExtractMember(ensemble.ActiveMembers[p]);
+                double expected = CriticalLearningRate.Compute(single, _x).Value;
+                Assert.That(rates[p], Is.EqualTo(expected).Within(1e-4 * expected), $"member {p} at step {step}");
+                Checked++;
+            }
+        }
+
+        public void OnMembersFinished(IReadOnlyList<int> members, IReadOnlyList<TrainingResult> results, FullyConnectedEnsemble ensemble) { }
+    }
+
+    [Test]
+    public void TrainingWithDivergenceAndMomentumLeaksNoTensors()
+    {
+        using var data = Data();
+        var net = Fcn();
+        var members = new[]
+        {
+            new EnsembleMember(net, Sgd(0.1, steps: 8, optimizer: OptimizerKind.Momentum), 1),
+            new EnsembleMember(net, Sgd(500, steps: 8, optimizer: OptimizerKind.Momentum), 2),
+            new EnsembleMember(net, Sgd(0.2, shuffle: 3, steps: 5), 3),
+        };
+        void Run()
+        {
+            using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+            using var x = data.Features.narrow(0, 0, 5);
+            Assert.That(EnsembleMeasurements.CriticalRates(ensemble, x), Has.Length.EqualTo(3));
+            using (var g = EnsembleMeasurements.Agops(ensemble, x)) Assert.That(g.shape[0], Is.EqualTo(3));
+            var results = new EnsembleTrainer(ensemble).Run(data);
+            Assert.That(results[1].Result.Diverged, Is.True);
+            Assert.That(EnsembleMeasurements.CriticalRates(ensemble, x), Is.Empty, "every member has stopped");
+            using var m = ensemble.ExtractMember(1);
+        }
+        TensorAssert.NoLeak(Run, () => { for (int i = 0; i < 3; i++) Run(); }, "ensemble training");
+    }
+
+    [Test]
+    public void BadMembersAreRejectedNamingTheOption()
+    {
+        using var data = Data();
+        var net = Fcn();
+        var ok = new EnsembleMember(net, Sgd(0.1), 1);
+        var ex = Assert.Throws<ArgumentException>(() => new FullyConnectedEnsemble(new[] { ok, ok with { Network = net with { Width = 8 } } }, Shape, 1));
+        Assert.That(ex!.Message, Does.Contain("Member 1").And.Contain("Network"));
+        ex = Assert.Throws<ArgumentException>(() => new FullyConnectedEnsemble(new[] { ok, ok with { Network = net with { Architecture = "cnn-2" } } }, Shape, 1));
+        Assert.That(ex!.Message, Does.Contain("Network.Architecture"));
+        ex = Assert.Throws<ArgumentException>(() => new FullyConnectedEnsemble(new[] { ok, ok with { Gamma = 2.0 } }, Shape, 1));
+        Assert.That(ex!.Message, Does.Contain("Gamma"));
+        using var ensemble = new FullyConnectedEnsemble(new[] { ok, ok with { Training = Sgd(0.1) with { Optimizer = OptimizerKind.Adam } } }, Shape, 1);
+        ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble));
+        Assert.That(ex!.Message, Does.Contain("Member 1").And.Contain("Training.Optimizer"));
+        using var mixed = new FullyConnectedEnsemble(new[] { ok, ok with { Training = Sgd(0.1) with { BatchSize = 4 } } }, Shape, 1);
+        ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(mixed).Run(data));
+        Assert.That(ex!.Message, Does.Contain("Member 1").And.Contain("BatchSize"));
+    }
+}
