@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Catapults.ML.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Spectra;

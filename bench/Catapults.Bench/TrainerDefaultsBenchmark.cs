@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Catapults.ML.Training;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;

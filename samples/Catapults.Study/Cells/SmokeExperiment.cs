@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Cells;

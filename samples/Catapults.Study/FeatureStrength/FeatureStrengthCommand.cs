@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Catapults.ML.Data;
-using Catapults.ML.Runtime;
 using Catapults.ML.Scaling;
 using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.Study.Infrastructure;

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Catapults.ML.Models;
 using Catapults.ML.Training;
-using TorchSharp;
 
 namespace Catapults.Study.Infrastructure;
 

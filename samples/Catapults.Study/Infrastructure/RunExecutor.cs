@@ -7,45 +7,6 @@ using TorchSharp;
 
 namespace Catapults.Study.Infrastructure;
 
-/// <summary>What one run produced (also on disk in its run directory).</summary>
-/// <param name="Directory">The run directory.</param>
-/// <param name="Config">The configuration.</param>
-/// <param name="Summary">summary.json.</param>
-/// <param name="Rows">steps.csv.</param>
-/// <param name="Events">events.json.</param>
-public sealed record RunOutcome(string Directory, RunConfig Config, RunSummary Summary, IReadOnlyList<StepRow> Rows, IReadOnlyList<CatapultEvent> Events);
-
-/// <summary>Extra, experiment-specific work of a run.</summary>
-public sealed class RunHooks
-{
-    /// <summary>
-    /// Extra columns of steps.csv, each measured by an engine probe at every recorded step (its interval must be the
-    /// run's <see cref="RunConfig.RecordEvery"/>). The caller keeps and disposes them.
-    /// </summary>
-    public IReadOnlyList<StepColumns> Columns { get; init; } = Array.Empty<StepColumns>();
-
-    /// <summary>
-    /// Extra observers, notified before the run's own recorder. The run is resumable only when every one is an
-    /// <see cref="ICheckpointedObserver"/>.
-    /// </summary>
-    public IReadOnlyList<ITrainingObserver> Observers { get; init; } = Array.Empty<ITrainingObserver>();
-
-    /// <summary>Column of <see cref="Columns"/> that holds λ_max, used by the catapult detector; null: none.</summary>
-    public string? SharpnessColumn { get; init; }
-
-    /// <summary>Called after each step with the number of updates made.</summary>
-    public Action<int>? Progress { get; init; }
-
-    /// <summary>Whether the run can be checkpointed and resumed: every extra observer saves its state.</summary>
-    public bool Resumable => Observers.All(o => o is ICheckpointedObserver);
-
-    /// <summary>The observers whose state is checkpointed.</summary>
-    internal IReadOnlyList<ICheckpointedObserver> Checkpointed => Observers.OfType<ICheckpointedObserver>().ToList();
-
-    /// <summary>Called after training, before the model is disposed (e.g. for extra measurements).</summary>
-    public Action<NetworkModule, RunOutcome>? AfterTraining { get; init; }
-}
-
 /// <summary>
 /// Trains one run and writes its directory: config.json, steps.csv, events.json, summary.json, model.safetensors and
 /// (synthetic data) data.safetensors. Checkpoints every <see cref="RunConfig.CheckpointEvery"/> steps; with

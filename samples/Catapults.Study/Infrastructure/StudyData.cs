@@ -1,6 +1,5 @@
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
-using Catapults.ML.Features;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Catapults.ML.Diagnostics;
 using Catapults.ML.Probes;
-using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Catapults.Study.Cells;
@@ -126,53 +124,5 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         foreach (var r in run.Records.Where(r => r.ProjectedLosses.Count > 0))
             projected.Append(CultureInfo.InvariantCulture, $"{r.Step},{RunDirectory.Format(r.ProbeLoss)},{string.Join(',', r.ProjectedLosses.Select(v => RunDirectory.Format(v)))},{string.Join(',', r.OrthogonalLosses.Select(v => RunDirectory.Format(v)))}\n");
         AtomicFile.WriteText(Path.Combine(run.Outcome.Directory, "projected-losses.csv"), projected.ToString());
-    }
-}
-
-/// <summary>One sgd-spikes run with its per-step critical rates and probe-set records.</summary>
-public sealed record SpikeRun(RunOutcome Outcome, double FullBatchCriticalRate, IReadOnlyList<CriticalRateRecord> CriticalRates, IReadOnlyList<DiagnosticsRecord> Records)
-{
-    /// <summary>
-    /// For each spike, whether η &gt; η_crit(batch) at some step of its rise window [start, start + record interval):
-    /// the start is the last recorded low point, so the rise began at one of those steps.
-    /// </summary>
-    public IReadOnlyList<bool> SpikeStartsAboveCritical()
-    {
-        int every = Outcome.Config.RecordEvery;
-        var byStep = CriticalRates.ToDictionary(c => c.Step);
-        return Outcome.Events.Select(e => Enumerable.Range(e.StartStep, every)
-            .Any(t => byStep.TryGetValue(t, out var c) && c.LearningRate > c.Value)).ToList();
-    }
-
-    /// <summary>Fraction of all steps with η &gt; η_crit(batch).</summary>
-    public double FractionAboveCritical => CriticalRates.Count == 0 ? double.NaN : CriticalRates.Count(c => c.LearningRate > c.Value) / (double)CriticalRates.Count;
-
-    /// <summary>
-    /// The chance level of <see cref="SpikeStartsAboveCritical"/>: the fraction of rise windows [t, t + record
-    /// interval), over all recorded steps t, that hold a step with η &gt; η_crit(batch).
-    /// </summary>
-    public double WindowFractionAboveCritical
-    {
-        get
-        {
-            int every = Outcome.Config.RecordEvery;
-            var above = CriticalRates.Where(c => c.LearningRate > c.Value).Select(c => c.Step / every).ToHashSet();
-            int windows = CriticalRates.Select(c => c.Step / every).Distinct().Count();
-            return windows == 0 ? double.NaN : above.Count / (double)windows;
-        }
-    }
-
-    /// <summary>
-    /// For each spike, whether the probe-set loss rose from its start to its peak mostly inside the span of the top
-    /// <paramref name="s"/> NTK eigenvectors (PL_s rose more than PL_s⊥), as a catapult does; null where the probe
-    /// records of those steps are missing.
-    /// </summary>
-    public IReadOnlyList<bool?> SpikeRisesInTopEigenspace(int s)
-    {
-        var byStep = Records.Where(r => r.ProjectedLosses.Count >= s).GroupBy(r => r.Step).ToDictionary(g => g.Key, g => g.First());
-        return Outcome.Events.Select(e =>
-            byStep.TryGetValue(e.StartStep, out var start) && byStep.TryGetValue(e.PeakStep, out var peak)
-                ? peak.ProjectedLosses[s - 1] - start.ProjectedLosses[s - 1] > peak.OrthogonalLosses[s - 1] - start.OrthogonalLosses[s - 1]
-                : (bool?)null).ToList();
     }
 }

@@ -1,6 +1,5 @@
 using Catapults.Pipelines.Persistence;
 using Microsoft.ML;
-using Catapults.Pipelines.Trainers;
 using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Catalog;

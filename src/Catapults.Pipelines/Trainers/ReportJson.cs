@@ -4,7 +4,6 @@ using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
 
 using Catapults.Pipelines.Persistence;
-using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

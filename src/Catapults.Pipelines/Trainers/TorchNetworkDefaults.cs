@@ -1,6 +1,5 @@
 using Catapults.ML.Models;
 using Catapults.ML.Training;
-using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

@@ -1,6 +1,5 @@
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Probes;
-using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

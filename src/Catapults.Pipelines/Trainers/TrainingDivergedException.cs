@@ -1,5 +1,4 @@
 using System.Globalization;
-using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

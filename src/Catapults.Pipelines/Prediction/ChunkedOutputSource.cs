@@ -3,63 +3,6 @@ using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Prediction;
 
-/// <summary>Copies feature vectors, dense or sparse, into flat float buffers.</summary>
-internal static class FeatureVectors
-{
-    /// <summary>Writes <paramref name="source"/> densely into <paramref name="destination"/> (its length is the vector size).</summary>
-    public static void CopyDense(in VBuffer<float> source, Span<float> destination)
-    {
-        if (source.Length != destination.Length)
-            throw new InvalidOperationException($"A feature vector has {source.Length} slots where {destination.Length} were expected.");
-        var values = source.GetValues();
-        if (source.IsDense)
-        {
-            values.CopyTo(destination);
-            return;
-        }
-        destination.Clear();
-        var indices = source.GetIndices();
-        for (int i = 0; i < indices.Length; i++) destination[indices[i]] = values[i];
-    }
-}
-
-/// <summary>
-/// Computes f(x) one row at a time from a row's feature getter, caching by row position: used by the row-to-row
-/// mapper (PredictionEngine, composite mappers) and by cursors over shuffled views.
-/// </summary>
-internal sealed class RowOutputSource : IRawOutputSource
-{
-    private readonly DataViewRow _row;
-    private readonly ValueGetter<VBuffer<float>> _features;
-    private readonly TorchNetworkModelParameters _model;
-    private readonly float[] _input;
-    private readonly float[] _output;
-    private VBuffer<float> _buffer;
-    private long _cachedPosition = -1;
-
-    public RowOutputSource(DataViewRow row, DataViewSchema.Column featureColumn, TorchNetworkModelParameters model)
-    {
-        _row = row;
-        _features = row.GetGetter<VBuffer<float>>(featureColumn);
-        _model = model;
-        _input = new float[model.InputDimension];
-        _output = new float[model.OutputCount];
-    }
-
-    public ReadOnlySpan<float> Current()
-    {
-        long position = _row.Position;
-        if (position != _cachedPosition || position < 0)
-        {
-            _features(ref _buffer);
-            FeatureVectors.CopyDense(in _buffer, _input);
-            _model.PredictRaw(_input, 1, _output);
-            _cachedPosition = position;
-        }
-        return _output;
-    }
-}
-
 /// <summary>
 /// Computes f(x) for blocks of rows at once, reading features through a second cursor that runs ahead of the main
 /// one. Valid only for unshuffled cursors: ML.NET views give two such cursors the same rows in the same order. Block

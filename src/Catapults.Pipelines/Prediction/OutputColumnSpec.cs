@@ -1,0 +1,7 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Prediction;
+
+/// <summary>An output column a head adds to the input.</summary>
+internal sealed record OutputColumnSpec(string Name, DataViewType Type, DataViewSchema.Annotations Annotations);
