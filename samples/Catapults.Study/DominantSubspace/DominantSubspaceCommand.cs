@@ -42,7 +42,12 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly Option<int?> _hessianSamples = new("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
     private readonly Option<long?> _seed = new("--seed") { Description = "First seed (default 0)." };
     private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 3; quick 1)." };
-    private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD, standard parameterisation, η = 1.9 / λ_max at init, 600 + 300 steps." };
+    private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: the SGD regime's network and 200 SGD steps, then full-batch GD at η = 1.9 / λ_max measured there, 600 + 300 steps." };
+    private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk (default) or standard (the earlier edge-of-stability network: sharpens from initialisation, no outlier gap)." };
+    private readonly Option<string?> _activation = new("--activation") { Description = "tanh (default) or relu, the hidden layers' activation." };
+    private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts (default 200; 0 = GD from initialisation)." };
+    private readonly Option<double?> _sgdRate = new("--sgd-warm-up-rate") { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
+    private readonly Option<int?> _sgdBatch = new("--sgd-warm-up-batch") { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
     private readonly Option<int?> _threads = new("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
     private readonly Option<double?> _sam = new("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
@@ -59,7 +64,9 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     public void AddOptions(Command command)
     {
         _dataset.AcceptOnlyFromAmong("cifar10", "svhn");
-        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _threads })
+        _parameterization.AcceptOnlyFromAmong("ntk", "standard");
+        _activation.AcceptOnlyFromAmong("tanh", "relu");
+        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _sgdWarmUp, _sgdRate, _sgdBatch, _threads })
             command.Options.Add(o);
     }
 
@@ -76,7 +83,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     {
         bool isQuick = parse.GetValue(_quick);
         var preset = parse.GetValue(_eos)
-            ? (isQuick ? DominantSubspaceSettings.Quick with { EdgeOfStability = true, BatchSize = null } : DominantSubspaceSettings.Eos)
+            ? (isQuick ? DominantSubspaceSettings.QuickEos : DominantSubspaceSettings.Eos)
             : isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
         var settings = preset with
         {
@@ -97,6 +104,11 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             Seed = parse.GetValue(_seed) ?? preset.Seed,
             Seeds = parse.GetValue(_seeds) ?? preset.Seeds,
             SamRadius = parse.GetValue(_sam) ?? preset.SamRadius,
+            Parameterization = parse.GetValue(_parameterization) switch { "standard" => ML.Models.Parameterization.Standard, "ntk" => ML.Models.Parameterization.Ntk, _ => preset.Parameterization },
+            Activation = parse.GetValue(_activation) switch { "relu" => ML.Models.ActivationKind.Relu, "tanh" => ML.Models.ActivationKind.Tanh, _ => preset.Activation },
+            SgdWarmUpSteps = parse.GetValue(_sgdWarmUp) ?? preset.SgdWarmUpSteps,
+            SgdLearningRate = parse.GetValue(_sgdRate) ?? preset.SgdLearningRate,
+            SgdBatchSize = parse.GetValue(_sgdBatch) ?? preset.SgdBatchSize,
         };
         try
         {
@@ -228,20 +240,27 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
         b.AppendLine();
         b.AppendLine($"- Data: {r0.DataDescription}");
-        b.AppendLine($"- Model: tanh MLP, two hidden layers of width {s.Width}, {(s.EdgeOfStability ? "standard" : "NTK")} parameterisation, {r0.ParameterCount} parameters");
+        b.AppendLine($"- Model: {s.Activation.ToString().ToLowerInvariant()} MLP, two hidden layers of width {s.Width}, {(s.Parameterization == ML.Models.Parameterization.Standard ? "standard" : "NTK")} parameterisation, {r0.ParameterCount} parameters");
         if (s.EdgeOfStability)
-            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) at initialisation (per seed: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), so GD starts just below its stability threshold and progressive sharpening must carry λ_max to 2/η");
+        {
+            string where = s.SgdWarmUpSteps > 0
+                ? $"measured after {s.SgdWarmUpSteps} SGD steps (η = {F(s.SgdLearningRate)}, batch {s.SgdBatchSize})"
+                : "at initialisation";
+            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) {where} (λ_max per seed: {string.Join(", ", results.Select(r => F(r.GdStartSharpness ?? double.NaN)))}; η: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), so GD starts just below its stability threshold and must sharpen to reach 2/η");
+        }
         b.AppendLine($"- Loss: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½); η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}; batch {(s.BatchSize is int bs ? bs.ToString(CultureInfo.InvariantCulture) : "full")}{(s.SamRadius is double rho ? $"; SAM with ρ = {F(rho)}" : "")}");
-        b.AppendLine($"- {s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
+        b.AppendLine($"- {(s.SgdWarmUpSteps > 0 ? $"{s.SgdWarmUpSteps} SGD steps, then " : "")}{s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
         b.AppendLine($"- Seeds {string.Join(", ", results.Select(r => r.Settings.Seed))}; wall time {results.Sum(r => r.WallTime.TotalSeconds):F1} s");
         b.AppendLine();
         // λ_max · η / 2 at the switch: 1 is the edge of stability.
         var edge = results.Select(r => r.SwitchEigenvalues.Count > 0 ? r.SwitchEigenvalues[0] * r.Settings.LearningRate / 2 : double.NaN).ToList();
-        b.AppendLine($"| seed | loss at switch | λ_max / (2/η) at switch | λ_k / λ_k+1 at switch | {name}: late / switch | Dom-{name}: late / switch | Bulk-{name}: late / {name}'s late | wall s |");
-        b.AppendLine("|---|---|---|---|---|---|---|---|");
+        // The same ratio averaged over the base arm's records: near 1 when the sharpness hovers at the edge.
+        var edgeAfter = results.Select(r => r.Arms.Count > 0 ? r.MeanEdgeRatio(r.Arms[0]) : double.NaN).ToList();
+        b.AppendLine($"| seed | loss at switch | λ_max / (2/η) at switch | λ_max / (2/η), mean over {name}'s steps | λ_k / λ_k+1 at switch | {name}: late / switch | Dom-{name}: late / switch | Bulk-{name}: late / {name}'s late | wall s |");
+        b.AppendLine("|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < results.Count; i++)
-            b.AppendLine($"| {results[i].Settings.Seed} | {F(results[i].LossAtSwitch)} | {F(edge[i])} | {F(results[i].OutlierGap)} | {F(baseRatio[i])} | {F(domRatio[i])} | {F(bulkRatio[i])} | {results[i].WallTime.TotalSeconds:F1} |");
-        b.AppendLine($"| mean ± sd | {MeanSd(results.Select(r => r.LossAtSwitch))} | {MeanSd(edge)} | {MeanSd(results.Select(r => r.OutlierGap))} | {MeanSd(baseRatio)} | {MeanSd(domRatio)} | {MeanSd(bulkRatio)} | |");
+            b.AppendLine($"| {results[i].Settings.Seed} | {F(results[i].LossAtSwitch)} | {F(edge[i])} | {F(edgeAfter[i])} | {F(results[i].OutlierGap)} | {F(baseRatio[i])} | {F(domRatio[i])} | {F(bulkRatio[i])} | {results[i].WallTime.TotalSeconds:F1} |");
+        b.AppendLine($"| mean ± sd | {MeanSd(results.Select(r => r.LossAtSwitch))} | {MeanSd(edge)} | {MeanSd(edgeAfter)} | {MeanSd(results.Select(r => r.OutlierGap))} | {MeanSd(baseRatio)} | {MeanSd(domRatio)} | {MeanSd(bulkRatio)} | |");
         b.AppendLine();
         b.AppendLine($"The top {s.EffectiveRank + 1} Hessian eigenvalues at the switch (seed {s.Seed}): {string.Join(", ", r0.SwitchEigenvalues.Select(F))}.");
         b.AppendLine();
@@ -262,6 +281,8 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             double lambda = a.Alignment.Count == 0 ? double.NaN : a.Alignment[^1].Eigenvalues[0];
             b.AppendLine($"| {a.Name} | {F(r0.LossAtSwitch)} | {F(a.FinalLoss ?? double.NaN)} | {F(Late(a))} | {F(Late(a) / r0.LossAtSwitch)} | {F(MeanChi(a))} | {F(lambda)} | {a.Outcome} | {a.HessianProducts} |");
         }
+        if (r0.SgdWarmUp is { Alignment.Count: > 0 } sgdPhase)
+            b.AppendLine($"\nDuring the SGD steps before GD χ_k went from {F(sgdPhase.Alignment[0].Alignment)} to {F(sgdPhase.Alignment[^1].Alignment)} and λ_max from {F(sgdPhase.Alignment[0].Eigenvalues[0])} to {F(sgdPhase.Alignment[^1].Eigenvalues[0])}.");
         if (r0.WarmUp.Alignment.Count > 0)
             b.AppendLine($"\nDuring the warm-up χ_k went from {F(r0.WarmUp.Alignment[0].Alignment)} to {F(r0.WarmUp.Alignment[^1].Alignment)} (mean {F(MeanChi(r0.WarmUp))}).");
         b.AppendLine();
@@ -273,7 +294,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     {
         var b = new StringBuilder("seed,arm,step,loss\n");
         foreach (var r in results)
-            foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
+            foreach (var a in r.Phases.Concat(r.Arms))
                 foreach (var (step, loss) in a.Losses) b.Append(CultureInfo.InvariantCulture, $"{r.Settings.Seed},{a.Name},{step},{loss:R}\n");
         AtomicFile.WriteText(path, b.ToString());
     }
@@ -283,7 +304,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         int k = results[0].Settings.EffectiveRank;
         var b = new StringBuilder("seed,arm,step,loss,chi," + string.Join(",", Enumerable.Range(1, k).Select(i => $"lambda{i}")) + ",hvps\n");
         foreach (var r in results)
-            foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
+            foreach (var a in r.Phases.Concat(r.Arms))
                 foreach (var x in a.Alignment)
                     b.Append(CultureInfo.InvariantCulture,
                         $"{r.Settings.Seed},{a.Name},{x.Step},{x.Loss:R},{x.Alignment:R},{string.Join(",", x.Eigenvalues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{x.Products}\n");
