@@ -20,7 +20,11 @@ public sealed class DominantSubspaceStudyTests
             string report = File.ReadAllText(Path.Combine(output, "report.md"));
             Assert.That(report, Does.Match(@"\n\| 0 \| [^\n]*\n\| 1 \| [^\n]*\n\| mean ± sd \|"), "one row per seed and the mean ± sd");
             Assert.That(report, Does.Contain("λ_k / λ_k+1 at switch").And.Contain("λ_max / (2/η) at switch"));
-            if (name == "GD") Assert.That(report, Does.Contain("Edge of stability").And.Contain("measured after 60 SGD steps"));
+            if (name == "GD")
+            {
+                Assert.That(report, Does.Contain("Edge of stability").And.Contain("standard parameterisation").And.Contain("at initialisation"));
+                Assert.That(report, Does.Match(@"sharpness at the edge[^\n]*\*\*(met|not met)\*\*[^\n]*k outliers apart from the bulk[^\n]*\*\*(met|not met)\*\*"));
+            }
             Assert.That(report, Does.Match($@"Dom-{name} stalls [^\n]*\*\*(holds|fails)\*\*"));
             Assert.That(report, Does.Match($@"Bulk-{name} keeps pace with {name} [^\n]*\*\*(holds|fails)\*\*"));
             var seeds = File.ReadAllLines(Path.Combine(output, "losses.csv")).Skip(1).Select(l => l.Split(',')[0]).Distinct().ToList();
@@ -37,7 +41,7 @@ public sealed class DominantSubspaceStudyTests
     [Test]
     public void EdgeOfStabilityStartsGdAfterTheSgdStepsAtTheRateTheirSharpnessGives()
     {
-        var settings = DominantSubspaceSettings.QuickEos with { SgdWarmUpSteps = 20, WarmUpSteps = 10, Steps = 5, Samples = 64 };
+        var settings = DominantSubspaceSettings.QuickEos with { Parameterization = ML.Models.Parameterization.Ntk, SgdWarmUpSteps = 20, WarmUpSteps = 10, Steps = 5, Samples = 64 };
         var r = DominantSubspaceStudy.Run(settings);
         Assert.That(r.SgdWarmUp, Is.Not.Null);
         Assert.That(r.SgdWarmUp!.Losses.Select(p => p.Step), Is.EqualTo(Enumerable.Range(0, 20)), "the SGD steps come first");
@@ -57,6 +61,7 @@ public sealed class DominantSubspaceStudyTests
     [TestCase(new[] { "--eos", "--sgd-warm-up-batch", "0" }, "--sgd-warm-up-batch", TestName = "Zero SGD batch before GD")]
     [TestCase(new[] { "--parameterization", "mup" }, "--parameterization", TestName = "Unknown dominant-subspace parameterisation")]
     [TestCase(new[] { "--activation", "gelu" }, "--activation", TestName = "Unknown dominant-subspace activation")]
+    [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dominant-subspace dataset")]
     public void BadEdgeOfStabilityOptionsGiveOneLineNamingTheOption(string[] options, string mentioned)
     {
         var args = new[] { "dominant-subspace", "--quick", "--out", Path.Combine(Path.GetTempPath(), "dominant-bad-" + Guid.NewGuid().ToString("N")) }.Concat(options).ToArray();

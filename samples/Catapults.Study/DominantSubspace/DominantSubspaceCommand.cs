@@ -24,6 +24,13 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     /// </summary>
     public const double Tolerance = 0.05;
 
+    /// <summary>
+    /// The edge-of-stability regime's two preconditions, fixed before the runs: GD's sharpness hovers at 2/η when the
+    /// mean of λ_max·η/2 over its steps is within 1 ± <see cref="EdgeBand"/>, and the k outliers stand apart from the
+    /// bulk when λ_k / λ_k+1 ≥ <see cref="MinimumGap"/> (the SGD regime's is about 10).
+    /// </summary>
+    public const double EdgeBand = 0.1, MinimumGap = 2;
+
     private readonly Option<bool> _quick = new("--quick") { Description = "Small preset: 128 samples, width 32, 60 + 60 steps." };
     private readonly Option<string?> _output = new("--out") { Description = "Output directory (default runs/dominant-subspace[-quick])." };
     private readonly Option<string?> _dataset = new("--dataset") { Description = "Image dataset instead of the synthetic task: cifar10 or svhn (needs --data-root or CATAPULTS_DATA)." };
@@ -41,11 +48,11 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly Option<int?> _record = new("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
     private readonly Option<int?> _hessianSamples = new("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
     private readonly Option<long?> _seed = new("--seed") { Description = "First seed (default 0)." };
-    private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 3; quick 1)." };
-    private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: the SGD regime's network and 200 SGD steps, then full-batch GD at η = 1.9 / λ_max measured there, 600 + 300 steps." };
-    private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk (default) or standard (the earlier edge-of-stability network: sharpens from initialisation, no outlier gap)." };
+    private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 8; quick 1)." };
+    private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD at η = 1.9 / λ_max where GD starts, standard parameterisation, 600 + 300 steps." };
+    private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk or standard (default: ntk; with --eos standard, which sharpens under GD but has no outlier gap)." };
     private readonly Option<string?> _activation = new("--activation") { Description = "tanh (default) or relu, the hidden layers' activation." };
-    private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts (default 200; 0 = GD from initialisation)." };
+    private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
     private readonly Option<double?> _sgdRate = new("--sgd-warm-up-rate") { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
     private readonly Option<int?> _sgdBatch = new("--sgd-warm-up-batch") { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
     private readonly Option<int?> _threads = new("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
@@ -63,12 +70,20 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     /// <inheritdoc />
     public void AddOptions(Command command)
     {
-        _dataset.AcceptOnlyFromAmong("cifar10", "svhn");
-        _parameterization.AcceptOnlyFromAmong("ntk", "standard");
-        _activation.AcceptOnlyFromAmong("tanh", "relu");
+        OneOf(_dataset, "cifar10", "svhn");
+        OneOf(_parameterization, "ntk", "standard");
+        OneOf(_activation, "tanh", "relu");
         foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _sgdWarmUp, _sgdRate, _sgdBatch, _threads })
             command.Options.Add(o);
     }
+
+    // System.CommandLine's own check for a closed set of values does not name the option in its message.
+    private static void OneOf(Option<string?> option, params string[] values) =>
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is string v && !values.Contains(v))
+                result.AddError($"{option.Name} must be one of {string.Join(", ", values)}, got '{v}'.");
+        });
 
     /// <inheritdoc />
     public string OutputFolder(ParseResult parse) =>
@@ -268,6 +283,13 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         b.AppendLine();
         b.AppendLine($"Tolerance {Tolerance:P0}, fixed before the runs, on the mean full training loss over each arm's last 20 % of steps; a claim holds over seeds only with one standard deviation of room.");
         b.AppendLine();
+        if (s.EdgeOfStability)
+        {
+            var (edgeMean, _, _) = Statistics.MeanSd(edgeAfter.Select(v => (double?)v));
+            var (gapMean, _, _) = Statistics.MeanSd(results.Select(r => (double?)r.OutlierGap));
+            bool atEdge = edgeMean >= 1 - EdgeBand && edgeMean <= 1 + EdgeBand, gapped = gapMean >= MinimumGap;
+            b.AppendLine($"- The paper's regime needs both (fixed before the runs): the sharpness at the edge, λ_max / (2/η) over {name}'s steps within 1 ± {EdgeBand:G2}: **{(atEdge ? "met" : "not met")}** ({F(edgeMean)}); and k outliers apart from the bulk, λ_k / λ_k+1 ≥ {MinimumGap:G2} at the switch: **{(gapped ? "met" : "not met")}** ({F(gapMean)}).{(atEdge && gapped ? "" : " The verdicts below then do not test the paper's edge-of-stability claim.")}");
+        }
         b.AppendLine($"- {name} {(trains ? "keeps reducing the loss" : "barely reduces the loss after the switch, so the comparison says little")}: {MeanSd(baseRatio)} of the loss at the switch.");
         b.AppendLine($"- Dom-{name} stalls (late loss at least {1 - Tolerance:G3} × the loss at the switch): **{(stalls ? "holds" : "fails")}**, {MeanSd(domRatio)}.");
         b.AppendLine($"- Bulk-{name} keeps pace with {name} (late loss at most {1 + Tolerance:G3} × {name}'s): **{(keepsPace ? "holds" : "fails")}**, {MeanSd(bulkRatio)}.");
