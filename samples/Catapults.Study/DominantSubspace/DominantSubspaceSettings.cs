@@ -24,6 +24,12 @@ public sealed record DominantSubspaceSettings
     /// <summary>Input dimension of the synthetic task (default 32).</summary>
     public int InputDimension { get; init; } = 32;
 
+    /// <summary>
+    /// Standard deviation of the synthetic class centres around unit-variance noise (default 1.5: the classes barely
+    /// overlap). Smaller values make them overlap, so the network fits the task more slowly.
+    /// </summary>
+    public double ClusterScale { get; init; } = 1.5;
+
     /// <summary>Hidden width of each of the two hidden layers (default 64).</summary>
     public int Width { get; init; } = 64;
 
@@ -139,6 +145,7 @@ public sealed record DominantSubspaceSettings
         if (Classes < 2) throw new ArgumentException($"--classes must be at least 2, got {Classes}.");
         if (Samples < 1) throw new ArgumentException($"--samples must be at least 1, got {Samples}.");
         if (InputDimension < 1) throw new ArgumentException($"--input-dimension must be at least 1, got {InputDimension}.");
+        if (!(ClusterScale > 0) || !double.IsFinite(ClusterScale)) throw new ArgumentException($"--cluster-scale must be positive, got {ClusterScale}.");
         if (Width < 1) throw new ArgumentException($"--width must be at least 1, got {Width}.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"--learning-rate must be positive, got {LearningRate}.");
         if (BatchSize is int b && b < 1) throw new ArgumentException($"--batch-size must be at least 1, got {b}.");

@@ -36,6 +36,19 @@ public sealed record StudyResult(DominantSubspaceSettings Settings, string DataD
     public double MeanEdgeRatio(ArmResult arm) =>
         arm.Alignment.Count == 0 ? double.NaN : arm.Alignment.Average(r => r.Eigenvalues[0]) * Settings.LearningRate / 2;
 
+    /// <summary>
+    /// The largest λ_max · η / 2 recorded at this seed's rate: over the warm-up and the base arm, the steps taken at
+    /// η (in the edge-of-stability regime, all of GD's). At least 1 when the sharpness reached 2/η (NaN without records).
+    /// </summary>
+    public double PeakEdgeRatio
+    {
+        get
+        {
+            var records = WarmUp.Alignment.Concat(Arms.Count > 0 ? Arms[0].Alignment : Array.Empty<SubspaceAlignmentRecord>()).ToList();
+            return records.Count == 0 ? double.NaN : records.Max(r => r.Eigenvalues[0]) * Settings.LearningRate / 2;
+        }
+    }
+
     /// <summary>λ_k / λ_{k+1} at the switch: the gap between the dominant subspace and the bulk (NaN when unknown).</summary>
     public double OutlierGap => SwitchEigenvalues.Count > Settings.EffectiveRank && SwitchEigenvalues[Settings.EffectiveRank] != 0
         ? SwitchEigenvalues[Settings.EffectiveRank - 1] / SwitchEigenvalues[Settings.EffectiveRank] : double.NaN;
@@ -56,15 +69,16 @@ public static class DominantSubspaceStudy
             }, s.DataRoot);
             return (image.Data, $"{image.DatasetName}: classes 0..{s.Classes - 1}, {image.Data.Count} images, d = {image.Data.FeatureDimension}");
         }
-        return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension}, {s.Samples} samples, one-hot targets");
+        return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension} (centres N(0, {s.ClusterScale.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}²·I)), {s.Samples} samples, one-hot targets");
     }
 
-    // Class centres N(0, 2²/d·I·d) so that clusters overlap moderately; x = centre + N(0, I)/√d·√d.
+    // Class centres N(0, s²·I) around unit-variance noise: at s = 1.5 two centres lie about 12 apart against a noise
+    // radius of √d ≈ 5.7, so the classes barely overlap; smaller s makes them overlap and the task harder.
     private static TensorDataset Clusters(DominantSubspaceSettings s)
     {
         using var g = Seeding.TorchGenerator(s.Seed, Seeding.Stream.Data);
         using var scope = torch.NewDisposeScope();
-        var centres = torch.randn(new long[] { s.Classes, s.InputDimension }, generator: g) * 1.5;
+        var centres = torch.randn(new long[] { s.Classes, s.InputDimension }, generator: g) * s.ClusterScale;
         var labels = torch.randint(0, s.Classes, new long[] { s.Samples }, generator: g, dtype: ScalarType.Int64);
         var x = centres.index_select(0, labels) + torch.randn(new long[] { s.Samples, s.InputDimension }, generator: g);
         var y = nn.functional.one_hot(labels, s.Classes).to(ScalarType.Float32);
