@@ -82,6 +82,7 @@ public sealed class DominantSubspaceStudyTests
     [TestCase(new[] { "--eos", "--sgd-warm-up-batch", "0" }, "--sgd-warm-up-batch", TestName = "Zero SGD batch before GD")]
     [TestCase(new[] { "--parameterization", "mup" }, "--parameterization", TestName = "Unknown dominant-subspace parameterisation")]
     [TestCase(new[] { "--activation", "gelu" }, "--activation", TestName = "Unknown dominant-subspace activation")]
+    [TestCase(new[] { "--eos", "--sgd-warm-up-steps", "20", "--sgd-warm-up-rate", "1000" }, "the SGD steps before GD diverged at η = 1000 (seed 0); lower --sgd-warm-up-rate", TestName = "SGD steps before GD that diverge")]
     [TestCase(new[] { "--cluster-scale", "0" }, "--cluster-scale", TestName = "Zero cluster scale")]
     [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dominant-subspace dataset")]
     public void BadEdgeOfStabilityOptionsGiveOneLineNamingTheOption(string[] options, string mentioned)

@@ -164,7 +164,15 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
         }
         if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
-            throw new ConfigurationException($"the {perSeed.BaseName} warm-up diverged at η = {perSeed.LearningRate:G4} (seed {perSeed.Seed}); lower --learning-rate.");
+        {
+            // In the edge-of-stability regime the SGD steps have their own rate, and GD's rate comes from λ_max.
+            var (phase, rate, remedy) = ReferenceEquals(result.WarmUp, result.SgdWarmUp)
+                ? ("SGD steps before GD", perSeed.SgdLearningRate, "lower --sgd-warm-up-rate")
+                : perSeed.EdgeOfStability
+                    ? ("GD warm-up", result.Settings.LearningRate, "η was set from λ_max; fewer --warm-up-steps or another network may help")
+                    : ($"{perSeed.BaseName} warm-up", perSeed.LearningRate, "lower --learning-rate");
+            throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the {phase} diverged at η = {rate:G4} (seed {perSeed.Seed}); {remedy}."));
+        }
         AtomicFile.WriteText(ResultPath(context.Folder), JsonSerializer.Serialize(result, ResultJson));
     }
 
