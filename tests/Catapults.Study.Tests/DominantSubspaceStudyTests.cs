@@ -56,6 +56,18 @@ public sealed class DominantSubspaceStudyTests
     }
 
     [Test]
+    public void MeanFieldNetworkIsBuiltAndNamed()
+    {
+        // The mean-field readout is divided by its width, so at initialisation the output biases' curvature 2 (one
+        // direction per class) stands far above the weights' part: the top-k eigenvalues sit at 2, the next far below.
+        var settings = DominantSubspaceSettings.QuickEos with { Parameterization = ML.Models.Parameterization.MeanField, WarmUpSteps = 0, Steps = 1, Samples = 64 };
+        var r = DominantSubspaceStudy.Run(settings);
+        Assert.That(settings.ParameterizationName, Is.EqualTo("mean-field"));
+        Assert.That(r.SwitchEigenvalues.Take(settings.EffectiveRank), Is.All.InRange(1.9, 2.3));
+        Assert.That(r.OutlierGap, Is.GreaterThan(10));
+    }
+
+    [Test]
     public void ClusterScaleSetsTheSpreadOfTheClassCentres()
     {
         // Same seed, so the same standard-normal centres and noise: the class means scale with s, the noise does not.

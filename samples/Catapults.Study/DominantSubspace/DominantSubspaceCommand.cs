@@ -52,7 +52,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly Option<long?> _seed = new("--seed") { Description = "First seed (default 0)." };
     private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 8; quick 1)." };
     private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD at η = 1.9 / λ_max where GD starts, standard parameterisation, 600 + 300 steps." };
-    private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk or standard (default: ntk; with --eos standard, which sharpens under GD but has no outlier gap)." };
+    private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk, standard or meanfield (default: ntk; with --eos standard, which sharpens under GD but has no outlier gap)." };
     private readonly Option<string?> _activation = new("--activation") { Description = "tanh (default) or relu, the hidden layers' activation." };
     private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
     private readonly Option<double?> _sgdRate = new("--sgd-warm-up-rate") { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
@@ -73,7 +73,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     public void AddOptions(Command command)
     {
         OneOf(_dataset, "cifar10", "svhn");
-        OneOf(_parameterization, "ntk", "standard");
+        OneOf(_parameterization, "ntk", "standard", "meanfield");
         OneOf(_activation, "tanh", "relu");
         foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _clusterScale, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _sgdWarmUp, _sgdRate, _sgdBatch, _threads })
             command.Options.Add(o);
@@ -122,7 +122,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             Seed = parse.GetValue(_seed) ?? preset.Seed,
             Seeds = parse.GetValue(_seeds) ?? preset.Seeds,
             SamRadius = parse.GetValue(_sam) ?? preset.SamRadius,
-            Parameterization = parse.GetValue(_parameterization) switch { "standard" => ML.Models.Parameterization.Standard, "ntk" => ML.Models.Parameterization.Ntk, _ => preset.Parameterization },
+            Parameterization = parse.GetValue(_parameterization) switch { "standard" => ML.Models.Parameterization.Standard, "ntk" => ML.Models.Parameterization.Ntk, "meanfield" => ML.Models.Parameterization.MeanField, _ => preset.Parameterization },
             Activation = parse.GetValue(_activation) switch { "relu" => ML.Models.ActivationKind.Relu, "tanh" => ML.Models.ActivationKind.Tanh, _ => preset.Activation },
             SgdWarmUpSteps = parse.GetValue(_sgdWarmUp) ?? preset.SgdWarmUpSteps,
             SgdLearningRate = parse.GetValue(_sgdRate) ?? preset.SgdLearningRate,
@@ -266,7 +266,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
         b.AppendLine();
         b.AppendLine($"- Data: {r0.DataDescription}");
-        b.AppendLine($"- Model: {s.Activation.ToString().ToLowerInvariant()} MLP, two hidden layers of width {s.Width}, {(s.Parameterization == ML.Models.Parameterization.Standard ? "standard" : "NTK")} parameterisation, {r0.ParameterCount} parameters");
+        b.AppendLine($"- Model: {s.Activation.ToString().ToLowerInvariant()} MLP, two hidden layers of width {s.Width}, {s.ParameterizationName} parameterisation, {r0.ParameterCount} parameters");
         if (s.EdgeOfStability)
         {
             string where = s.SgdWarmUpSteps > 0

@@ -76,6 +76,12 @@ public sealed record DominantSubspaceSettings
     /// </summary>
     public Parameterization Parameterization { get; init; } = Parameterization.Ntk;
 
+    /// <summary>The parameterisation as reports name it.</summary>
+    public string ParameterizationName => Parameterization switch
+    {
+        Parameterization.Standard => "standard", Parameterization.MeanField => "mean-field", _ => "NTK",
+    };
+
     /// <summary>
     /// The hidden layers' activation (default tanh). ReLU's features are non-negative, so the last hidden layer has a
     /// mean large against its spread, and the Hessian's k = classes outliers (that mean times each output) stand apart
@@ -162,7 +168,7 @@ public sealed record DominantSubspaceSettings
         if (!(SgdLearningRate > 0) || !double.IsFinite(SgdLearningRate)) throw new ArgumentException($"--sgd-warm-up-rate must be positive, got {SgdLearningRate}.");
         if (SgdBatchSize < 1) throw new ArgumentException($"--sgd-warm-up-batch must be at least 1, got {SgdBatchSize}.");
         if (Activation is not (ActivationKind.Tanh or ActivationKind.Relu)) throw new ArgumentException($"--activation must be tanh or relu, got {Activation}.");
-        if (!Enum.IsDefined(Parameterization)) throw new ArgumentException($"--parameterization must be ntk or standard, got {Parameterization}.");
+        if (!Enum.IsDefined(Parameterization)) throw new ArgumentException($"--parameterization must be ntk, standard or meanfield, got {Parameterization}.");
         if (Seeds < 1 || Seeds > 100) throw new ArgumentException($"--seeds must be in 1..100, got {Seeds}.");
         if (HessianSamples < 1) throw new ArgumentException($"--hessian-samples must be at least 1, got {HessianSamples}.");
     }

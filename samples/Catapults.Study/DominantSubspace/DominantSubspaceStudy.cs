@@ -99,8 +99,7 @@ public static class DominantSubspaceStudy
             Activation = s.Activation, Parameterization = s.Parameterization, Seed = s.Seed,
         });
         long parameters = ParameterVector.Count(model);
-        string parameterisation = s.Parameterization == Parameterization.Standard ? "standard" : "NTK";
-        progress?.Invoke($"{description}; {s.Activation.ToString().ToLowerInvariant()} MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters, {parameterisation} parameterisation); k = {s.EffectiveRank}");
+        progress?.Invoke($"{description}; {s.Activation.ToString().ToLowerInvariant()} MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters, {s.ParameterizationName} parameterisation); k = {s.EffectiveRank}");
         ArmResult? sgdWarmUp = null;
         double? gdStart = null;
         if (s.EdgeOfStability)
