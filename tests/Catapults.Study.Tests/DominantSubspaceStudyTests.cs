@@ -1,3 +1,5 @@
+using Catapults.Study.DominantSubspace;
+
 namespace Catapults.Study.Tests;
 
 /// <summary>The dominant-subspace study end to end through the CLI: per-seed rows, the outlier gap and one verdict per claim.</summary>
@@ -18,7 +20,11 @@ public sealed class DominantSubspaceStudyTests
             string report = File.ReadAllText(Path.Combine(output, "report.md"));
             Assert.That(report, Does.Match(@"\n\| 0 \| [^\n]*\n\| 1 \| [^\n]*\n\| mean ± sd \|"), "one row per seed and the mean ± sd");
             Assert.That(report, Does.Contain("λ_k / λ_k+1 at switch").And.Contain("λ_max / (2/η) at switch"));
-            if (name == "GD") Assert.That(report, Does.Contain("standard parameterisation").And.Contain("Edge of stability"));
+            if (name == "GD")
+            {
+                Assert.That(report, Does.Contain("Edge of stability").And.Contain("standard parameterisation").And.Contain("at initialisation"));
+                Assert.That(report, Does.Match(@"sharpness rose to the edge[^\n]*\*\*(met|not met)\*\*[^\n]*k outliers apart from the bulk[^\n]*\*\*(met|not met)\*\*"));
+            }
             Assert.That(report, Does.Match($@"Dom-{name} stalls [^\n]*\*\*(holds|fails)\*\*"));
             Assert.That(report, Does.Match($@"Bulk-{name} keeps pace with {name} [^\n]*\*\*(holds|fails)\*\*"));
             var seeds = File.ReadAllLines(Path.Combine(output, "losses.csv")).Skip(1).Select(l => l.Split(',')[0]).Distinct().ToList();
@@ -30,5 +36,74 @@ public sealed class DominantSubspaceStudyTests
         {
             if (Directory.Exists(output)) Directory.Delete(output, true);
         }
+    }
+
+    [Test]
+    public void EdgeOfStabilityStartsGdAfterTheSgdStepsAtTheRateTheirSharpnessGives()
+    {
+        var settings = DominantSubspaceSettings.QuickEos with { Parameterization = ML.Models.Parameterization.Ntk, SgdWarmUpSteps = 20, WarmUpSteps = 10, Steps = 5, Samples = 64 };
+        var r = DominantSubspaceStudy.Run(settings);
+        Assert.That(r.SgdWarmUp, Is.Not.Null);
+        Assert.That(r.SgdWarmUp!.Losses.Select(p => p.Step), Is.EqualTo(Enumerable.Range(0, 20)), "the SGD steps come first");
+        Assert.That(r.WarmUp.Losses.Select(p => p.Step), Is.EqualTo(Enumerable.Range(20, 10)), "then the GD warm-up");
+        Assert.That(r.Arms.Select(a => a.Losses[0].Step), Is.All.EqualTo(30), "every arm starts at the switch");
+        Assert.That(r.Arms.Select(a => a.Name), Is.EqualTo(new[] { "GD", "Dom-GD", "Bulk-GD" }));
+        // GD's rate is set from the sharpness after the SGD steps, not the SGD rate.
+        Assert.That(r.GdStartSharpness, Is.GreaterThan(0));
+        Assert.That(r.Settings.LearningRate * r.GdStartSharpness!.Value, Is.EqualTo(settings.EdgeOfStabilityFactor).Within(1e-9));
+        Assert.That(r.Settings.LearningRate, Is.Not.EqualTo(settings.SgdLearningRate));
+        Assert.That(r.SwitchEigenvalues, Has.Count.EqualTo(settings.EffectiveRank + 1));
+    }
+
+    [Test]
+    public void MeanFieldNetworkIsBuiltAndNamed()
+    {
+        // The mean-field readout is divided by its width, so at initialisation the output biases' curvature 2 (one
+        // direction per class) stands far above the weights' part: the top-k eigenvalues sit at 2, the next far below.
+        var settings = DominantSubspaceSettings.QuickEos with { Parameterization = ML.Models.Parameterization.MeanField, WarmUpSteps = 0, Steps = 1, Samples = 64 };
+        var r = DominantSubspaceStudy.Run(settings);
+        Assert.That(settings.ParameterizationName, Is.EqualTo("mean-field"));
+        Assert.That(r.SwitchEigenvalues.Take(settings.EffectiveRank), Is.All.InRange(1.9, 2.3));
+        Assert.That(r.OutlierGap, Is.GreaterThan(10));
+    }
+
+    [Test]
+    public void ClusterScaleSetsTheSpreadOfTheClassCentres()
+    {
+        // Same seed, so the same standard-normal centres and noise: the class means scale with s, the noise does not.
+        double MeanCentreSpread(double scale)
+        {
+            var (data, description) = DominantSubspaceStudy.LoadData(new DominantSubspaceSettings { ClusterScale = scale, Samples = 2048 });
+            using var _ = data;
+            Assert.That(description, Does.Contain($"N(0, {scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}²·I)"));
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var labels = data.Targets.argmax(1);
+            var means = TorchSharp.torch.stack(Enumerable.Range(0, 10)
+                .Select(c => data.Features.index_select(0, labels.eq(c).nonzero().squeeze(1)).mean(new long[] { 0 })).ToArray());
+            double spread = (means - means.mean(new long[] { 0 })).pow(2).sum().item<float>() / 10;
+            return spread;
+        }
+        // The between-class spread is about d·s² (d = 32): 72 at s = 1.5, 8 at s = 0.5, plus a small noise term.
+        double wide = MeanCentreSpread(1.5), narrow = MeanCentreSpread(0.5);
+        Assert.That(wide / narrow, Is.InRange(6.0, 9.5), $"spread {wide} against {narrow}");
+    }
+
+    [TestCase(new[] { "--sgd-warm-up-steps", "5" }, "--sgd-warm-up-steps", TestName = "SGD steps before GD without --eos")]
+    [TestCase(new[] { "--eos", "--sgd-warm-up-steps", "-1" }, "--sgd-warm-up-steps", TestName = "Negative SGD steps before GD")]
+    [TestCase(new[] { "--eos", "--sgd-warm-up-rate", "0" }, "--sgd-warm-up-rate", TestName = "Zero SGD rate before GD")]
+    [TestCase(new[] { "--eos", "--sgd-warm-up-batch", "0" }, "--sgd-warm-up-batch", TestName = "Zero SGD batch before GD")]
+    [TestCase(new[] { "--parameterization", "mup" }, "--parameterization", TestName = "Unknown dominant-subspace parameterisation")]
+    [TestCase(new[] { "--activation", "gelu" }, "--activation", TestName = "Unknown dominant-subspace activation")]
+    [TestCase(new[] { "--eos", "--sgd-warm-up-steps", "20", "--sgd-warm-up-rate", "1000" }, "the SGD steps before GD diverged at η = 1000 (seed 0); lower --sgd-warm-up-rate", TestName = "SGD steps before GD that diverge")]
+    [TestCase(new[] { "--cluster-scale", "0" }, "--cluster-scale", TestName = "Zero cluster scale")]
+    [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dominant-subspace dataset")]
+    public void BadEdgeOfStabilityOptionsGiveOneLineNamingTheOption(string[] options, string mentioned)
+    {
+        var args = new[] { "dominant-subspace", "--quick", "--out", Path.Combine(Path.GetTempPath(), "dominant-bad-" + Guid.NewGuid().ToString("N")) }.Concat(options).ToArray();
+        var (code, _, error) = StudyCli.Run(args);
+        Assert.That(code, Is.EqualTo(2), error);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), error);
+        Assert.That(lines[0], Does.StartWith("error: ").And.Contain(mentioned));
     }
 }

@@ -24,16 +24,25 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     /// </summary>
     public const double Tolerance = 0.05;
 
+    /// <summary>
+    /// The edge-of-stability regime's two preconditions: GD's sharpness rose to 2/η (the largest λ_max·η/2 during GD
+    /// at least 1; GD starts at 0.95, so a band alone would admit a sharpness that only drifts down) and hovers there
+    /// (its mean over the GD arm within 1 ± <see cref="EdgeBand"/>); and the k outliers stand apart from the bulk,
+    /// λ_k / λ_k+1 ≥ <see cref="MinimumGap"/> (the SGD regime's is about 10).
+    /// </summary>
+    public const double EdgeBand = 0.1, MinimumGap = 2;
+
     private readonly Option<bool> _quick = new("--quick") { Description = "Small preset: 128 samples, width 32, 60 + 60 steps." };
     private readonly Option<string?> _output = new("--out") { Description = "Output directory (default runs/dominant-subspace[-quick])." };
     private readonly Option<string?> _dataset = new("--dataset") { Description = "Image dataset instead of the synthetic task: cifar10 or svhn (needs --data-root or CATAPULTS_DATA)." };
     private readonly Option<string?> _dataRoot = new("--data-root") { Description = "Folder holding the downloaded datasets (default: CATAPULTS_DATA)." };
-    private readonly Option<int?> _classes = new("--classes") { Description = "Classes = outputs (default 4)." };
-    private readonly Option<int?> _samples = new("--samples") { Description = "Synthetic samples, or images per class for --dataset (default 256)." };
-    private readonly Option<int?> _dimension = new("--input-dimension") { Description = "Synthetic input dimension (default 16)." };
+    private readonly Option<int?> _classes = new("--classes") { Description = "Classes = outputs (default 10; quick 4)." };
+    private readonly Option<int?> _samples = new("--samples") { Description = "Synthetic samples, or images per class for --dataset (default 1024; quick 128)." };
+    private readonly Option<int?> _dimension = new("--input-dimension") { Description = "Synthetic input dimension (default 32; quick 16)." };
+    private readonly Option<double?> _clusterScale = new("--cluster-scale") { Description = "Spread of the synthetic class centres around unit noise (default 1.5; smaller: the classes overlap)." };
     private readonly Option<int?> _width = new("--width") { Description = "Hidden width of the two hidden layers (default 64)." };
     private readonly Option<double?> _rate = new("--learning-rate") { Description = "Learning rate η (default 0.5)." };
-    private readonly Option<int?> _batch = new("--batch-size") { Description = "Mini-batch size (default 16; 0 = full-batch gradient descent)." };
+    private readonly Option<int?> _batch = new("--batch-size") { Description = "Mini-batch size (default 32; quick 16; 0 = full-batch gradient descent)." };
     private readonly Option<int?> _warmUp = new("--warm-up-steps") { Description = "SGD steps before the switch (default 200)." };
     private readonly Option<int?> _steps = new("--steps") { Description = "Steps of each arm after the switch (default 200)." };
     private readonly Option<int?> _rank = new("--rank") { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
@@ -41,8 +50,13 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly Option<int?> _record = new("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
     private readonly Option<int?> _hessianSamples = new("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
     private readonly Option<long?> _seed = new("--seed") { Description = "First seed (default 0)." };
-    private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 3; quick 1)." };
-    private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD, standard parameterisation, η = 1.9 / λ_max at init, 600 + 300 steps." };
+    private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 8; quick 1)." };
+    private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD at η = 1.9 / λ_max where GD starts, standard parameterisation, 600 + 300 steps." };
+    private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk, standard or meanfield (default: ntk; with --eos standard, which sharpens under GD but has no outlier gap)." };
+    private readonly Option<string?> _activation = new("--activation") { Description = "tanh (default) or relu, the hidden layers' activation." };
+    private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
+    private readonly Option<double?> _sgdRate = new("--sgd-warm-up-rate") { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
+    private readonly Option<int?> _sgdBatch = new("--sgd-warm-up-batch") { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
     private readonly Option<int?> _threads = new("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
     private readonly Option<double?> _sam = new("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
@@ -58,10 +72,20 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     /// <inheritdoc />
     public void AddOptions(Command command)
     {
-        _dataset.AcceptOnlyFromAmong("cifar10", "svhn");
-        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _threads })
+        OneOf(_dataset, "cifar10", "svhn");
+        OneOf(_parameterization, "ntk", "standard", "meanfield");
+        OneOf(_activation, "tanh", "relu");
+        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _clusterScale, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _sgdWarmUp, _sgdRate, _sgdBatch, _threads })
             command.Options.Add(o);
     }
+
+    // System.CommandLine's own check for a closed set of values does not name the option in its message.
+    private static void OneOf(Option<string?> option, params string[] values) =>
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is string v && !values.Contains(v))
+                result.AddError($"{option.Name} must be one of {string.Join(", ", values)}, got '{v}'.");
+        });
 
     /// <inheritdoc />
     public string OutputFolder(ParseResult parse) =>
@@ -76,7 +100,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     {
         bool isQuick = parse.GetValue(_quick);
         var preset = parse.GetValue(_eos)
-            ? (isQuick ? DominantSubspaceSettings.Quick with { EdgeOfStability = true, BatchSize = null } : DominantSubspaceSettings.Eos)
+            ? (isQuick ? DominantSubspaceSettings.QuickEos : DominantSubspaceSettings.Eos)
             : isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
         var settings = preset with
         {
@@ -86,6 +110,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             Samples = parse.GetValue(_samples) ?? preset.Samples,
             InputDimension = parse.GetValue(_dimension) ?? preset.InputDimension,
             Width = parse.GetValue(_width) ?? preset.Width,
+            ClusterScale = parse.GetValue(_clusterScale) ?? preset.ClusterScale,
             LearningRate = parse.GetValue(_rate) ?? preset.LearningRate,
             BatchSize = parse.GetValue(_batch) switch { 0 => null, int size => size, null => preset.BatchSize },
             WarmUpSteps = parse.GetValue(_warmUp) ?? preset.WarmUpSteps,
@@ -97,6 +122,11 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             Seed = parse.GetValue(_seed) ?? preset.Seed,
             Seeds = parse.GetValue(_seeds) ?? preset.Seeds,
             SamRadius = parse.GetValue(_sam) ?? preset.SamRadius,
+            Parameterization = parse.GetValue(_parameterization) switch { "standard" => ML.Models.Parameterization.Standard, "ntk" => ML.Models.Parameterization.Ntk, "meanfield" => ML.Models.Parameterization.MeanField, _ => preset.Parameterization },
+            Activation = parse.GetValue(_activation) switch { "relu" => ML.Models.ActivationKind.Relu, "tanh" => ML.Models.ActivationKind.Tanh, _ => preset.Activation },
+            SgdWarmUpSteps = parse.GetValue(_sgdWarmUp) ?? preset.SgdWarmUpSteps,
+            SgdLearningRate = parse.GetValue(_sgdRate) ?? preset.SgdLearningRate,
+            SgdBatchSize = parse.GetValue(_sgdBatch) ?? preset.SgdBatchSize,
         };
         try
         {
@@ -134,7 +164,15 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
         }
         if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
-            throw new ConfigurationException($"the {perSeed.BaseName} warm-up diverged at η = {perSeed.LearningRate:G4} (seed {perSeed.Seed}); lower --learning-rate.");
+        {
+            // In the edge-of-stability regime the SGD steps have their own rate, and GD's rate comes from λ_max.
+            var (phase, rate, remedy) = ReferenceEquals(result.WarmUp, result.SgdWarmUp)
+                ? ("SGD steps before GD", perSeed.SgdLearningRate, "lower --sgd-warm-up-rate")
+                : perSeed.EdgeOfStability
+                    ? ("GD warm-up", result.Settings.LearningRate, "η was set from λ_max; fewer --warm-up-steps or another network may help")
+                    : ($"{perSeed.BaseName} warm-up", perSeed.LearningRate, "lower --learning-rate");
+            throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture, $"the {phase} diverged at η = {rate:G4} (seed {perSeed.Seed}); {remedy}."));
+        }
         AtomicFile.WriteText(ResultPath(context.Folder), JsonSerializer.Serialize(result, ResultJson));
     }
 
@@ -228,20 +266,27 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
         b.AppendLine();
         b.AppendLine($"- Data: {r0.DataDescription}");
-        b.AppendLine($"- Model: tanh MLP, two hidden layers of width {s.Width}, {(s.EdgeOfStability ? "standard" : "NTK")} parameterisation, {r0.ParameterCount} parameters");
+        b.AppendLine($"- Model: {s.Activation.ToString().ToLowerInvariant()} MLP, two hidden layers of width {s.Width}, {s.ParameterizationName} parameterisation, {r0.ParameterCount} parameters");
         if (s.EdgeOfStability)
-            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) at initialisation (per seed: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), so GD starts just below its stability threshold and progressive sharpening must carry λ_max to 2/η");
+        {
+            string where = s.SgdWarmUpSteps > 0
+                ? $"measured after {s.SgdWarmUpSteps} SGD steps (η = {F(s.SgdLearningRate)}, batch {s.SgdBatchSize})"
+                : "at initialisation";
+            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) {where} (λ_max per seed: {string.Join(", ", results.Select(r => F(r.GdStartSharpness ?? double.NaN)))}; η: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), so GD starts just below its stability threshold and must sharpen to reach 2/η");
+        }
         b.AppendLine($"- Loss: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½); η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}; batch {(s.BatchSize is int bs ? bs.ToString(CultureInfo.InvariantCulture) : "full")}{(s.SamRadius is double rho ? $"; SAM with ρ = {F(rho)}" : "")}");
-        b.AppendLine($"- {s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
+        b.AppendLine($"- {(s.SgdWarmUpSteps > 0 ? $"{s.SgdWarmUpSteps} SGD steps, then " : "")}{s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
         b.AppendLine($"- Seeds {string.Join(", ", results.Select(r => r.Settings.Seed))}; wall time {results.Sum(r => r.WallTime.TotalSeconds):F1} s");
         b.AppendLine();
         // λ_max · η / 2 at the switch: 1 is the edge of stability.
         var edge = results.Select(r => r.SwitchEigenvalues.Count > 0 ? r.SwitchEigenvalues[0] * r.Settings.LearningRate / 2 : double.NaN).ToList();
-        b.AppendLine($"| seed | loss at switch | λ_max / (2/η) at switch | λ_k / λ_k+1 at switch | {name}: late / switch | Dom-{name}: late / switch | Bulk-{name}: late / {name}'s late | wall s |");
-        b.AppendLine("|---|---|---|---|---|---|---|---|");
+        // The same ratio averaged over the base arm's records: near 1 when the sharpness hovers at the edge.
+        var edgeAfter = results.Select(r => r.Arms.Count > 0 ? r.MeanEdgeRatio(r.Arms[0]) : double.NaN).ToList();
+        b.AppendLine($"| seed | loss at switch | λ_max / (2/η) at switch | λ_max / (2/η), mean over {name}'s steps | λ_k / λ_k+1 at switch | {name}: late / switch | Dom-{name}: late / switch | Bulk-{name}: late / {name}'s late | wall s |");
+        b.AppendLine("|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < results.Count; i++)
-            b.AppendLine($"| {results[i].Settings.Seed} | {F(results[i].LossAtSwitch)} | {F(edge[i])} | {F(results[i].OutlierGap)} | {F(baseRatio[i])} | {F(domRatio[i])} | {F(bulkRatio[i])} | {results[i].WallTime.TotalSeconds:F1} |");
-        b.AppendLine($"| mean ± sd | {MeanSd(results.Select(r => r.LossAtSwitch))} | {MeanSd(edge)} | {MeanSd(results.Select(r => r.OutlierGap))} | {MeanSd(baseRatio)} | {MeanSd(domRatio)} | {MeanSd(bulkRatio)} | |");
+            b.AppendLine($"| {results[i].Settings.Seed} | {F(results[i].LossAtSwitch)} | {F(edge[i])} | {F(edgeAfter[i])} | {F(results[i].OutlierGap)} | {F(baseRatio[i])} | {F(domRatio[i])} | {F(bulkRatio[i])} | {results[i].WallTime.TotalSeconds:F1} |");
+        b.AppendLine($"| mean ± sd | {MeanSd(results.Select(r => r.LossAtSwitch))} | {MeanSd(edge)} | {MeanSd(edgeAfter)} | {MeanSd(results.Select(r => r.OutlierGap))} | {MeanSd(baseRatio)} | {MeanSd(domRatio)} | {MeanSd(bulkRatio)} | |");
         b.AppendLine();
         b.AppendLine($"The top {s.EffectiveRank + 1} Hessian eigenvalues at the switch (seed {s.Seed}): {string.Join(", ", r0.SwitchEigenvalues.Select(F))}.");
         b.AppendLine();
@@ -249,6 +294,14 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         b.AppendLine();
         b.AppendLine($"Tolerance {Tolerance:P0}, fixed before the runs, on the mean full training loss over each arm's last 20 % of steps; a claim holds over seeds only with one standard deviation of room.");
         b.AppendLine();
+        if (s.EdgeOfStability)
+        {
+            var (edgeMean, _, _) = Statistics.MeanSd(edgeAfter.Select(v => (double?)v));
+            var (peakMean, _, _) = Statistics.MeanSd(results.Select(r => (double?)r.PeakEdgeRatio));
+            var (gapMean, _, _) = Statistics.MeanSd(results.Select(r => (double?)r.OutlierGap));
+            bool atEdge = peakMean >= 1 && edgeMean >= 1 - EdgeBand && edgeMean <= 1 + EdgeBand, gapped = gapMean >= MinimumGap;
+            b.AppendLine($"- The paper's regime needs both: the sharpness rose to the edge and stayed there (the largest λ_max / (2/η) during GD at least 1, its mean over {name}'s steps within 1 ± {EdgeBand:G2}): **{(atEdge ? "met" : "not met")}** (largest {F(peakMean)}, mean {F(edgeMean)}); and k outliers apart from the bulk, λ_k / λ_k+1 ≥ {MinimumGap:G2} at the switch: **{(gapped ? "met" : "not met")}** ({F(gapMean)}).{(atEdge && gapped ? "" : " The verdicts below then do not test the paper's edge-of-stability claim.")}");
+        }
         b.AppendLine($"- {name} {(trains ? "keeps reducing the loss" : "barely reduces the loss after the switch, so the comparison says little")}: {MeanSd(baseRatio)} of the loss at the switch.");
         b.AppendLine($"- Dom-{name} stalls (late loss at least {1 - Tolerance:G3} × the loss at the switch): **{(stalls ? "holds" : "fails")}**, {MeanSd(domRatio)}.");
         b.AppendLine($"- Bulk-{name} keeps pace with {name} (late loss at most {1 + Tolerance:G3} × {name}'s): **{(keepsPace ? "holds" : "fails")}**, {MeanSd(bulkRatio)}.");
@@ -262,6 +315,8 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             double lambda = a.Alignment.Count == 0 ? double.NaN : a.Alignment[^1].Eigenvalues[0];
             b.AppendLine($"| {a.Name} | {F(r0.LossAtSwitch)} | {F(a.FinalLoss ?? double.NaN)} | {F(Late(a))} | {F(Late(a) / r0.LossAtSwitch)} | {F(MeanChi(a))} | {F(lambda)} | {a.Outcome} | {a.HessianProducts} |");
         }
+        if (r0.SgdWarmUp is { Alignment.Count: > 0 } sgdPhase)
+            b.AppendLine($"\nDuring the SGD steps before GD χ_k went from {F(sgdPhase.Alignment[0].Alignment)} to {F(sgdPhase.Alignment[^1].Alignment)} and λ_max from {F(sgdPhase.Alignment[0].Eigenvalues[0])} to {F(sgdPhase.Alignment[^1].Eigenvalues[0])}.");
         if (r0.WarmUp.Alignment.Count > 0)
             b.AppendLine($"\nDuring the warm-up χ_k went from {F(r0.WarmUp.Alignment[0].Alignment)} to {F(r0.WarmUp.Alignment[^1].Alignment)} (mean {F(MeanChi(r0.WarmUp))}).");
         b.AppendLine();
@@ -273,7 +328,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     {
         var b = new StringBuilder("seed,arm,step,loss\n");
         foreach (var r in results)
-            foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
+            foreach (var a in r.Phases.Concat(r.Arms))
                 foreach (var (step, loss) in a.Losses) b.Append(CultureInfo.InvariantCulture, $"{r.Settings.Seed},{a.Name},{step},{loss:R}\n");
         AtomicFile.WriteText(path, b.ToString());
     }
@@ -283,7 +338,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         int k = results[0].Settings.EffectiveRank;
         var b = new StringBuilder("seed,arm,step,loss,chi," + string.Join(",", Enumerable.Range(1, k).Select(i => $"lambda{i}")) + ",hvps\n");
         foreach (var r in results)
-            foreach (var a in new[] { r.WarmUp }.Concat(r.Arms))
+            foreach (var a in r.Phases.Concat(r.Arms))
                 foreach (var x in a.Alignment)
                     b.Append(CultureInfo.InvariantCulture,
                         $"{r.Settings.Seed},{a.Name},{x.Step},{x.Loss:R},{x.Alignment:R},{string.Join(",", x.Eigenvalues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))},{x.Products}\n");

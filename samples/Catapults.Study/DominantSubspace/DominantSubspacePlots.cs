@@ -32,7 +32,7 @@ public static class DominantSubspacePlots
         var level = plot.Add.HorizontalLine(2 / r.Settings.LearningRate);
         level.LinePattern = LinePattern.Dashed;
         level.Color = Colors.Black;
-        level.LegendText = "2/η";
+        level.LegendText = r.SgdWarmUp is null ? "2/η" : "2/η (GD)";
         Finish(plot, path, r, "Sharpness λ_max(∇²L) and the edge of stability 2/η", "λ_max", ScottPlot.Alignment.LowerRight);
     }
 
@@ -40,7 +40,8 @@ public static class DominantSubspacePlots
     private static Plot ArmCurves(StudyResult r, Func<ArmResult, IEnumerable<(double Step, double Value)>> points, int markerSize)
     {
         var plot = new Plot();
-        var arms = new[] { (r.WarmUp, Colors.Gray) }.Concat(r.Arms.Select((a, i) => (a, Plots.ColorOf(i))));
+        var phases = r.SgdWarmUp is null ? new[] { (r.WarmUp, Colors.Gray) } : new[] { (r.SgdWarmUp, Colors.Black), (r.WarmUp, Colors.Gray) };
+        var arms = phases.Concat(r.Arms.Select((a, i) => (a, Plots.ColorOf(i))));
         foreach (var (arm, color) in arms)
         {
             var xy = points(arm).ToArray();
@@ -57,7 +58,7 @@ public static class DominantSubspacePlots
     /// <summary>Marks the switch from warm-up to the arms, labels the figure and writes it.</summary>
     private static void Finish(Plot plot, string path, StudyResult r, string title, string yLabel, ScottPlot.Alignment legend)
     {
-        var line = plot.Add.VerticalLine(r.Settings.WarmUpSteps);
+        var line = plot.Add.VerticalLine(r.Settings.SwitchStep);
         line.LinePattern = LinePattern.Dotted;
         line.Color = Colors.Gray;
         plot.Title(title);

@@ -1,4 +1,5 @@
 using Catapults.ML.Data.Images;
+using Catapults.ML.Models;
 
 namespace Catapults.Study.DominantSubspace;
 
@@ -22,6 +23,12 @@ public sealed record DominantSubspaceSettings
 
     /// <summary>Input dimension of the synthetic task (default 32).</summary>
     public int InputDimension { get; init; } = 32;
+
+    /// <summary>
+    /// Standard deviation of the synthetic class centres around unit-variance noise (default 1.5: the classes barely
+    /// overlap). Smaller values make them overlap, so the network fits the task more slowly.
+    /// </summary>
+    public double ClusterScale { get; init; } = 1.5;
 
     /// <summary>Hidden width of each of the two hidden layers (default 64).</summary>
     public int Width { get; init; } = 64;
@@ -64,22 +71,64 @@ public sealed record DominantSubspaceSettings
     public string BaseName => SamRadius is not null ? "SAM" : BatchSize is null ? "GD" : "SGD";
 
     /// <summary>
-    /// The edge-of-stability regime when true: full-batch GD on the network in the standard parameterisation (which,
-    /// unlike the NTK one here, sharpens as it trains) at η = <see cref="EdgeOfStabilityFactor"/> / λ_max(∇²L) at
-    /// initialisation, so GD starts just below its stability threshold and progressive sharpening carries λ_max up to
-    /// 2/η, where it hovers; then GD, Dom-GD and Bulk-GD from the same weights. Default false. <see cref="Eos"/> gives
-    /// the preset.
+    /// The network's parameterisation (default NTK, whose top-k Hessian outliers stand apart from the bulk after SGD;
+    /// the edge-of-stability preset: standard, in which GD sharpens from initialisation but the Hessian has no gap at k).
+    /// </summary>
+    public Parameterization Parameterization { get; init; } = Parameterization.Ntk;
+
+    /// <summary>The parameterisation as reports name it.</summary>
+    public string ParameterizationName => Parameterization switch
+    {
+        Parameterization.Standard => "standard", Parameterization.MeanField => "mean-field", _ => "NTK",
+    };
+
+    /// <summary>
+    /// The hidden layers' activation (default tanh). ReLU's features are non-negative, so the last hidden layer has a
+    /// mean large against its spread, and the Hessian's k = classes outliers (that mean times each output) stand apart
+    /// from the bulk in any parameterisation; tanh's odd symmetry gives no such mean.
+    /// </summary>
+    public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
+
+    /// <summary>
+    /// The edge-of-stability regime when true: full-batch GD at η = <see cref="EdgeOfStabilityFactor"/> / λ_max(∇²L),
+    /// with λ_max measured where GD starts (after <see cref="SgdWarmUpSteps"/> SGD steps, or at initialisation), so GD
+    /// starts just below its stability threshold and must sharpen to 2/η; <see cref="WarmUpSteps"/> GD steps, then GD,
+    /// Dom-GD and Bulk-GD from the same weights. Default false. <see cref="Eos"/> gives the preset.
     /// </summary>
     public bool EdgeOfStability { get; init; }
 
-    /// <summary>η·λ_max at initialisation in the edge-of-stability regime (default 1.9: 2/η is 5 % above the initial sharpness).</summary>
+    /// <summary>η·λ_max where GD starts in the edge-of-stability regime (default 1.9: 2/η is 5 % above the sharpness there).</summary>
     public double EdgeOfStabilityFactor { get; init; } = 1.9;
 
-    /// <summary>The edge-of-stability preset: full batch, standard parameterisation, 600 warm-up steps, then 300 per arm.</summary>
-    public static DominantSubspaceSettings Eos => new() { EdgeOfStability = true, BatchSize = null, WarmUpSteps = 600, Steps = 300, RecordEvery = 20 };
+    /// <summary>
+    /// Edge-of-stability regime only: SGD steps (at <see cref="SgdLearningRate"/>, batch <see cref="SgdBatchSize"/>)
+    /// before full-batch GD starts (default 0). With the SGD regime's network, rate and batch these are that regime's
+    /// warm-up, which leaves the network with the gapped top-k spectrum the claims are about (GD from there does not
+    /// sharpen on the synthetic task; the README gives the numbers).
+    /// </summary>
+    public int SgdWarmUpSteps { get; init; }
 
-    /// <summary>Seeds: the study runs with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, … (default 3).</summary>
-    public int Seeds { get; init; } = 3;
+    /// <summary>Learning rate of the SGD steps before GD in the edge-of-stability regime (default 0.5, the SGD regime's).</summary>
+    public double SgdLearningRate { get; init; } = 0.5;
+
+    /// <summary>Mini-batch of the SGD steps before GD in the edge-of-stability regime (default 32, the SGD regime's).</summary>
+    public int SgdBatchSize { get; init; } = 32;
+
+    /// <summary>The step at which the arms start: the SGD steps (edge-of-stability regime) plus the warm-up.</summary>
+    public int SwitchStep => SgdWarmUpSteps + WarmUpSteps;
+
+    /// <summary>
+    /// The edge-of-stability preset: the tanh MLP in the standard parameterisation, the one network screened here in
+    /// which GD sharpens to 2/η (its Hessian has no gap at k, which the report states); full-batch GD from
+    /// initialisation at η = 1.9 / λ_max there, 600 GD steps, then 300 per arm.
+    /// </summary>
+    public static DominantSubspaceSettings Eos => new()
+    {
+        EdgeOfStability = true, Parameterization = Parameterization.Standard, BatchSize = null, WarmUpSteps = 600, Steps = 300, RecordEvery = 20,
+    };
+
+    /// <summary>Seeds: the study runs with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, … (default 8: the verdicts need mean + 1 sd inside the tolerance, and the sd of 3 seeds is itself uncertain by about half its size, of 8 by about a quarter).</summary>
+    public int Seeds { get; init; } = 8;
 
     /// <summary>Seed of data, initialisation and batch order (default 0).</summary>
     public long Seed { get; init; }
@@ -90,6 +139,9 @@ public sealed record DominantSubspaceSettings
         Classes = 4, Samples = 128, InputDimension = 16, Width = 32, BatchSize = 16, WarmUpSteps = 60, Steps = 60, RecordEvery = 5, Seeds = 1,
     };
 
+    /// <summary>The quick edge-of-stability preset: <see cref="Quick"/>'s sizes, <see cref="Eos"/>'s network and GD.</summary>
+    public static DominantSubspaceSettings QuickEos => Quick with { EdgeOfStability = true, Parameterization = Parameterization.Standard, BatchSize = null, SgdBatchSize = 16 };
+
     /// <summary>The rank in force: <see cref="Rank"/> or the number of outputs.</summary>
     public int EffectiveRank => Rank ?? Classes;
 
@@ -99,6 +151,7 @@ public sealed record DominantSubspaceSettings
         if (Classes < 2) throw new ArgumentException($"--classes must be at least 2, got {Classes}.");
         if (Samples < 1) throw new ArgumentException($"--samples must be at least 1, got {Samples}.");
         if (InputDimension < 1) throw new ArgumentException($"--input-dimension must be at least 1, got {InputDimension}.");
+        if (!(ClusterScale > 0) || !double.IsFinite(ClusterScale)) throw new ArgumentException($"--cluster-scale must be positive, got {ClusterScale}.");
         if (Width < 1) throw new ArgumentException($"--width must be at least 1, got {Width}.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"--learning-rate must be positive, got {LearningRate}.");
         if (BatchSize is int b && b < 1) throw new ArgumentException($"--batch-size must be at least 1, got {b}.");
@@ -110,6 +163,12 @@ public sealed record DominantSubspaceSettings
         if (SamRadius is double rho && !(rho > 0 && double.IsFinite(rho))) throw new ArgumentException($"--sam-radius must be positive, got {rho}.");
         if (EdgeOfStability && BatchSize is not null) throw new ArgumentException("--eos trains with full-batch GD; leave out --batch-size (or give 0).");
         if (!(EdgeOfStabilityFactor > 0 && EdgeOfStabilityFactor < 2)) throw new ArgumentException($"the edge-of-stability factor must be in (0, 2), got {EdgeOfStabilityFactor}.");
+        if (SgdWarmUpSteps < 0) throw new ArgumentException($"--sgd-warm-up-steps must be ≥ 0, got {SgdWarmUpSteps}.");
+        if (SgdWarmUpSteps > 0 && !EdgeOfStability) throw new ArgumentException("--sgd-warm-up-steps applies only with --eos (the SGD and SAM regimes warm up with --warm-up-steps).");
+        if (!(SgdLearningRate > 0) || !double.IsFinite(SgdLearningRate)) throw new ArgumentException($"--sgd-warm-up-rate must be positive, got {SgdLearningRate}.");
+        if (SgdBatchSize < 1) throw new ArgumentException($"--sgd-warm-up-batch must be at least 1, got {SgdBatchSize}.");
+        if (Activation is not (ActivationKind.Tanh or ActivationKind.Relu)) throw new ArgumentException($"--activation must be tanh or relu, got {Activation}.");
+        if (!Enum.IsDefined(Parameterization)) throw new ArgumentException($"--parameterization must be ntk, standard or meanfield, got {Parameterization}.");
         if (Seeds < 1 || Seeds > 100) throw new ArgumentException($"--seeds must be in 1..100, got {Seeds}.");
         if (HessianSamples < 1) throw new ArgumentException($"--hessian-samples must be at least 1, got {HessianSamples}.");
     }

@@ -18,11 +18,37 @@ public sealed record ArmResult(string Name, IReadOnlyList<(int Step, double Loss
 
 /// <summary>
 /// One seed of the study: the shared warm-up, the top k + 1 Hessian eigenvalues at the switch (how far the k outliers
-/// stand from the bulk), and the three arms (SGD, Dom-SGD, Bulk-SGD; or SAM, Dom-SAM, Bulk-SAM), in that order.
+/// stand from the bulk), and the three arms (SGD, Dom-SGD, Bulk-SGD; or SAM, Dom-SAM, Bulk-SAM), in that order. In the
+/// edge-of-stability regime <paramref name="SgdWarmUp"/> holds the SGD steps before GD (null without them) and
+/// <paramref name="GdStartSharpness"/> the λ_max from which GD's rate was set.
 /// </summary>
 public sealed record StudyResult(DominantSubspaceSettings Settings, string DataDescription, long ParameterCount, ArmResult WarmUp,
-    double LossAtSwitch, IReadOnlyList<double> SwitchEigenvalues, IReadOnlyList<ArmResult> Arms, TimeSpan WallTime)
+    double LossAtSwitch, IReadOnlyList<double> SwitchEigenvalues, IReadOnlyList<ArmResult> Arms, TimeSpan WallTime,
+    ArmResult? SgdWarmUp = null, double? GdStartSharpness = null)
 {
+    /// <summary>The phases before the switch in step order: the SGD steps (edge-of-stability regime, when any), then the warm-up.</summary>
+    public IEnumerable<ArmResult> Phases => SgdWarmUp is null ? new[] { WarmUp } : new[] { SgdWarmUp, WarmUp };
+
+    /// <summary>
+    /// The mean of λ_max · η / 2 over an arm's records: 1 is the edge of stability, and a GD arm that sits there
+    /// hovers near 1 (NaN without records).
+    /// </summary>
+    public double MeanEdgeRatio(ArmResult arm) =>
+        arm.Alignment.Count == 0 ? double.NaN : arm.Alignment.Average(r => r.Eigenvalues[0]) * Settings.LearningRate / 2;
+
+    /// <summary>
+    /// The largest λ_max · η / 2 recorded at this seed's rate: over the warm-up and the base arm, the steps taken at
+    /// η (in the edge-of-stability regime, all of GD's). At least 1 when the sharpness reached 2/η (NaN without records).
+    /// </summary>
+    public double PeakEdgeRatio
+    {
+        get
+        {
+            var records = WarmUp.Alignment.Concat(Arms.Count > 0 ? Arms[0].Alignment : Array.Empty<SubspaceAlignmentRecord>()).ToList();
+            return records.Count == 0 ? double.NaN : records.Max(r => r.Eigenvalues[0]) * Settings.LearningRate / 2;
+        }
+    }
+
     /// <summary>λ_k / λ_{k+1} at the switch: the gap between the dominant subspace and the bulk (NaN when unknown).</summary>
     public double OutlierGap => SwitchEigenvalues.Count > Settings.EffectiveRank && SwitchEigenvalues[Settings.EffectiveRank] != 0
         ? SwitchEigenvalues[Settings.EffectiveRank - 1] / SwitchEigenvalues[Settings.EffectiveRank] : double.NaN;
@@ -43,15 +69,16 @@ public static class DominantSubspaceStudy
             }, s.DataRoot);
             return (image.Data, $"{image.DatasetName}: classes 0..{s.Classes - 1}, {image.Data.Count} images, d = {image.Data.FeatureDimension}");
         }
-        return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension}, {s.Samples} samples, one-hot targets");
+        return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension} (centres N(0, {s.ClusterScale.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}²·I)), {s.Samples} samples, one-hot targets");
     }
 
-    // Class centres N(0, 2²/d·I·d) so that clusters overlap moderately; x = centre + N(0, I)/√d·√d.
+    // Class centres N(0, s²·I) around unit-variance noise: at s = 1.5 two centres lie about 12 apart against a noise
+    // radius of √d ≈ 5.7, so the classes barely overlap; smaller s makes them overlap and the task harder.
     private static TensorDataset Clusters(DominantSubspaceSettings s)
     {
         using var g = Seeding.TorchGenerator(s.Seed, Seeding.Stream.Data);
         using var scope = torch.NewDisposeScope();
-        var centres = torch.randn(new long[] { s.Classes, s.InputDimension }, generator: g) * 1.5;
+        var centres = torch.randn(new long[] { s.Classes, s.InputDimension }, generator: g) * s.ClusterScale;
         var labels = torch.randint(0, s.Classes, new long[] { s.Samples }, generator: g, dtype: ScalarType.Int64);
         var x = centres.index_select(0, labels) + torch.randn(new long[] { s.Samples, s.InputDimension }, generator: g);
         var y = nn.functional.one_hot(labels, s.Classes).to(ScalarType.Float32);
@@ -69,27 +96,40 @@ public static class DominantSubspaceStudy
         using var model = new FullyConnectedNetwork(new FullyConnectedOptions
         {
             InputDimension = (int)data.FeatureDimension, HiddenWidths = new[] { s.Width, s.Width }, OutputCount = outputs,
-            Activation = ActivationKind.Tanh, Parameterization = s.EdgeOfStability ? Parameterization.Standard : Parameterization.Ntk, Seed = s.Seed,
+            Activation = s.Activation, Parameterization = s.Parameterization, Seed = s.Seed,
         });
         long parameters = ParameterVector.Count(model);
+        progress?.Invoke($"{description}; {s.Activation.ToString().ToLowerInvariant()} MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters, {s.ParameterizationName} parameterisation); k = {s.EffectiveRank}");
+        ArmResult? sgdWarmUp = null;
+        double? gdStart = null;
         if (s.EdgeOfStability)
         {
-            using var initial = HessianEigenspace.Compute(0, model, data.Features, data.Targets, LossKind.MeanSquaredError, 1,
+            if (s.SgdWarmUpSteps > 0)
+            {
+                var sgd = s with { LearningRate = s.SgdLearningRate, BatchSize = s.SgdBatchSize };
+                sgdWarmUp = RunArm("SGD warm-up", model, data, sgd, null, s.SgdWarmUpSteps, 0, ct);
+                if (sgdWarmUp.Outcome == TrainingOutcome.Diverged)
+                    return new StudyResult(s, description, parameters, sgdWarmUp, double.NaN, Array.Empty<double>(), Array.Empty<ArmResult>(), clock.Elapsed, sgdWarmUp);
+            }
+            // The rate comes from the sharpness where GD starts, so GD begins just inside its stability threshold
+            // whatever the SGD steps did to the curvature.
+            using var start = HessianEigenspace.Compute(s.SgdWarmUpSteps, model, data.Features, data.Targets, LossKind.MeanSquaredError, 1,
                 new HessianOptions { SubsetSize = s.HessianSamples, SubsetSeed = s.Seed }, null);
-            s = s with { LearningRate = s.EdgeOfStabilityFactor / initial.Eigenvalues[0] };
-            progress?.Invoke($"λ_max(∇²L) at initialisation {initial.Eigenvalues[0]:G4}, so η = {s.EdgeOfStabilityFactor:G3} / λ_max = {s.LearningRate:G4} and 2/η = {2 / s.LearningRate:G4}");
+            gdStart = start.Eigenvalues[0];
+            s = s with { LearningRate = s.EdgeOfStabilityFactor / start.Eigenvalues[0] };
+            string where = s.SgdWarmUpSteps > 0 ? $"after {s.SgdWarmUpSteps} SGD steps" : "at initialisation";
+            progress?.Invoke($"λ_max(∇²L) {where} {start.Eigenvalues[0]:G4}, so η = {s.EdgeOfStabilityFactor:G3} / λ_max = {s.LearningRate:G4} and 2/η = {2 / s.LearningRate:G4}");
         }
-        progress?.Invoke($"{description}; MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters, {(s.EdgeOfStability ? "standard" : "NTK")} parameterisation); k = {s.EffectiveRank}");
 
-        var warmUp = RunArm("warm-up", model, data, s, null, s.WarmUpSteps, 0, ct);
+        var warmUp = RunArm("warm-up", model, data, s, null, s.WarmUpSteps, s.SgdWarmUpSteps, ct);
         if (warmUp.Outcome == TrainingOutcome.Diverged)
-            return new StudyResult(s, description, parameters, warmUp, double.NaN, Array.Empty<double>(), Array.Empty<ArmResult>(), clock.Elapsed);
+            return new StudyResult(s, description, parameters, warmUp, double.NaN, Array.Empty<double>(), Array.Empty<ArmResult>(), clock.Elapsed, sgdWarmUp, gdStart);
         double atSwitch = Losses.Evaluate(model, data, LossKind.MeanSquaredError);
         double[] switchEigenvalues;
-        using (var spectrum = HessianEigenspace.Compute(s.WarmUpSteps, model, data.Features, data.Targets, LossKind.MeanSquaredError,
+        using (var spectrum = HessianEigenspace.Compute(s.SwitchStep, model, data.Features, data.Targets, LossKind.MeanSquaredError,
                    (int)Math.Min(s.EffectiveRank + 1, parameters), new HessianOptions { SubsetSize = s.HessianSamples, SubsetSeed = s.Seed }, null))
             switchEigenvalues = spectrum.Eigenvalues;
-        progress?.Invoke($"warm-up: {s.WarmUpSteps} {s.BaseName} steps, loss {atSwitch:G4}; Hessian λ_k / λ_k+1 = {switchEigenvalues[^2] / switchEigenvalues[^1]:G3}");
+        progress?.Invoke($"warm-up: {s.WarmUpSteps} {s.BaseName} steps, loss {atSwitch:G4}; Hessian λ_k / λ_k+1 = {switchEigenvalues[^2] / switchEigenvalues[^1]:G3}, λ_max·η/2 = {switchEigenvalues[0] * s.LearningRate / 2:G3}");
         var snapshot = ParameterVector.ParametersOf(model).Select(p => p.detach().clone()).ToList();
 
         var arms = new List<ArmResult>();
@@ -101,12 +141,12 @@ public static class DominantSubspaceStudy
                 for (int i = 0; i < current.Count; i++) current[i].copy_(snapshot[i]);
             }
             string name = mode switch { ProjectedUpdateMode.Full => s.BaseName, ProjectedUpdateMode.Dominant => "Dom-" + s.BaseName, _ => "Bulk-" + s.BaseName };
-            var arm = RunArm(name, model, data, s, mode, s.Steps, s.WarmUpSteps, ct);
+            var arm = RunArm(name, model, data, s, mode, s.Steps, s.SwitchStep, ct);
             arms.Add(arm);
             progress?.Invoke($"{name}: final loss {arm.FinalLoss:G4} ({arm.Outcome}), {arm.Refreshes} eigenspace refreshes, {arm.HessianProducts} HVPs");
         }
         foreach (var t in snapshot) t.Dispose();
-        return new StudyResult(s, description, parameters, warmUp, atSwitch, switchEigenvalues, arms, clock.Elapsed);
+        return new StudyResult(s, description, parameters, warmUp, atSwitch, switchEigenvalues, arms, clock.Elapsed, sgdWarmUp, gdStart);
     }
 
     private static ArmResult RunArm(string name, FullyConnectedNetwork model, TensorDataset data, DominantSubspaceSettings s,
