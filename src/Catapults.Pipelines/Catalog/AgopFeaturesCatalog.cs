@@ -52,11 +52,8 @@ public static class AgopFeaturesCatalog
     }
 
     /// <summary>AGOP features with every option (<see cref="AgopFeatureEstimator.Options"/>).</summary>
-    public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, AgopFeatureEstimator.Options options)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new AgopFeatureEstimator(options);
-    }
+    public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, AgopFeatureEstimator.Options options) =>
+        new AgopFeatureEstimator(options);
 
     private static AgopFeatureEstimator.Options Common(string output, string input, int? rank) => new()
     {

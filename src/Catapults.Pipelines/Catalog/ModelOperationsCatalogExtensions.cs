@@ -59,9 +59,6 @@ public static class ModelOperationsCatalogExtensions
     /// <param name="stream">The stream to read.</param>
     /// <param name="inputSchema">The saved input schema, or null when none was saved.</param>
     /// <returns>The model: a network transformer, or a <c>TransformerChain&lt;ITransformer&gt;</c> when a chain was saved.</returns>
-    public static ITransformer LoadCatapultsModel(this ModelOperationsCatalog catalog, Stream stream, out DataViewSchema? inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return CatapultsModelArchive.Load(stream, out inputSchema, catalog, "model stream");
-    }
+    public static ITransformer LoadCatapultsModel(this ModelOperationsCatalog catalog, Stream stream, out DataViewSchema? inputSchema) =>
+        CatapultsModelArchive.Load(stream, out inputSchema, catalog, "model stream");
 }

@@ -30,18 +30,12 @@ public static class TorchNetworkCatalog
     public static TorchNetworkRegressionTrainer TorchNetwork(this RegressionCatalog.RegressionTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", NetworkDescription? network = null,
         double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
-        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new TorchNetworkRegressionTrainer(Simple(new TorchNetworkRegressionTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
-    }
+        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0) =>
+        new TorchNetworkRegressionTrainer(Simple(new TorchNetworkRegressionTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
 
     /// <summary>A network for regression, with every option (<see cref="TorchNetworkRegressionTrainer.Options"/>).</summary>
-    public static TorchNetworkRegressionTrainer TorchNetwork(this RegressionCatalog.RegressionTrainers catalog, TorchNetworkRegressionTrainer.Options options)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new TorchNetworkRegressionTrainer(options);
-    }
+    public static TorchNetworkRegressionTrainer TorchNetwork(this RegressionCatalog.RegressionTrainers catalog, TorchNetworkRegressionTrainer.Options options) =>
+        new TorchNetworkRegressionTrainer(options);
 
     /// <summary>
     /// A network for binary classification (Boolean label), predicting <c>Score</c>,
@@ -58,18 +52,12 @@ public static class TorchNetworkCatalog
     public static TorchNetworkBinaryTrainer TorchNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", NetworkDescription? network = null,
         double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
-        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new TorchNetworkBinaryTrainer(Simple(new TorchNetworkBinaryTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
-    }
+        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0) =>
+        new TorchNetworkBinaryTrainer(Simple(new TorchNetworkBinaryTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
 
     /// <summary>A network for binary classification, with every option (<see cref="TorchNetworkBinaryTrainer.Options"/>).</summary>
-    public static TorchNetworkBinaryTrainer TorchNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TorchNetworkBinaryTrainer.Options options)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new TorchNetworkBinaryTrainer(options);
-    }
+    public static TorchNetworkBinaryTrainer TorchNetwork(this BinaryClassificationCatalog.BinaryClassificationTrainers catalog, TorchNetworkBinaryTrainer.Options options) =>
+        new TorchNetworkBinaryTrainer(options);
 
     /// <summary>
     /// A network with one output per class (key label), predicting <c>Score</c> and
@@ -86,19 +74,13 @@ public static class TorchNetworkCatalog
     public static TorchNetworkMulticlassTrainer TorchNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", NetworkDescription? network = null,
         double learningRate = TorchNetworkDefaults.LearningRate, int? batchSize = TorchNetworkDefaults.BatchSize,
-        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new TorchNetworkMulticlassTrainer(Simple(new TorchNetworkMulticlassTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
-    }
+        int numberOfEpochs = TorchNetworkDefaults.NumberOfEpochs, long seed = 0) =>
+        new TorchNetworkMulticlassTrainer(Simple(new TorchNetworkMulticlassTrainer.Options(), labelColumnName, featureColumnName, network, learningRate, batchSize, numberOfEpochs, seed));
 
     /// <summary>A network for multiclass classification, with every option (<see cref="TorchNetworkMulticlassTrainer.Options"/>).</summary>
     public static TorchNetworkMulticlassTrainer TorchNetwork(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        TorchNetworkMulticlassTrainer.Options options)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return new TorchNetworkMulticlassTrainer(options);
-    }
+        TorchNetworkMulticlassTrainer.Options options) =>
+        new TorchNetworkMulticlassTrainer(options);
 
     // The simple overloads' arguments on top of the defaults; the seed seeds both the initialisation and the batch order.
     private static T Simple<T>(T options, string label, string features, NetworkDescription? network, double learningRate,
