@@ -1,7 +1,6 @@
 using Catapults.ML.Models;
 using System.CommandLine;
 using System.Globalization;
-using Catapults.ML.Training;
 using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
 

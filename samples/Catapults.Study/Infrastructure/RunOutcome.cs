@@ -1,5 +1,4 @@
 using Catapults.ML.Diagnostics;
-using Catapults.ML.Models;
 using Catapults.ML.Training;
 using TorchSharp;
 

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text;
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Probes;
-using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;

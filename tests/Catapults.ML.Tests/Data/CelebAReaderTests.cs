@@ -1,7 +1,6 @@
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Tests.Data.Fixtures;
-using SkiaSharp;
 using TorchSharp;
 
 namespace Catapults.ML.Tests.Data;

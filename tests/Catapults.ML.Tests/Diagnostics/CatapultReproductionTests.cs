@@ -1,9 +1,7 @@
-using Catapults.ML.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
-using TorchSharp;
 using Catapults.ML.Probes;
 
 namespace Catapults.ML.Tests.Diagnostics;

@@ -1,11 +1,9 @@
-using Catapults.ML.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
-using Microsoft.Data.Analysis;
 using TorchSharp;
 using static TorchSharp.torch;
 using Catapults.ML.Probes;

@@ -2,11 +2,9 @@ using Catapults.ML.Data;
 using Catapults.ML.Ensembles;
 using Catapults.ML.Features;
 using Catapults.ML.Models;
-using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.ML.Tests.Ensembles;

@@ -1,4 +1,3 @@
-using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using TorchSharp;

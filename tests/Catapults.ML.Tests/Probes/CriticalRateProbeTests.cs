@@ -1,7 +1,5 @@
-using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Probes;
-using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,21 +10,10 @@ namespace Catapults.ML.Tests.Probes;
 /// <summary>The critical-rate probe against the closed form of a linear model, whose NTK does not move with the weights.</summary>
 public class CriticalRateProbeTests
 {
-    private static FullyConnectedNetwork StandardLinear(int d, long seed) => new(new FullyConnectedOptions
-        { InputDimension = d, HiddenWidths = Array.Empty<int>(), Parameterization = Parameterization.Standard, Seed = seed });
-
-    private static TensorDataset RandomRegression(int n, int d, long seed)
-    {
-        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
-        return new TensorDataset(torch.randn(new long[] { n, d }, generator: g), torch.randn(new long[] { n, 1 }, generator: g));
-    }
-
-    // The standard linear model f(x) = wᵀx + c has K = XXᵀ + 11ᵀ at every weight.
     private static double TopKernelEigenvalue(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var xd = Float64(x);
-        return EighDescending(xd.mm(xd.t()) + 1.0).Values[0];
+        return EighDescending(LinearKernel(x)).Values[0];
     }
 
     [TestCase(true)]

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Catapults.ML.Data;
 using Catapults.ML.Probes;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
-using TorchSharp;
 
 namespace Catapults.ML.Tests.Probes;
 

@@ -1,5 +1,4 @@
 using Catapults.ML.Tests.Support;
-using System.Text;
 using Catapults.ML.Runtime;
 using TorchSharp;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Catapults.ML.Data;
 using Catapults.ML.Models;

@@ -1,6 +1,4 @@
-using Catapults.ML.Data;
 using Catapults.ML.Models;
-using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
@@ -12,22 +10,6 @@ namespace Catapults.ML.Tests.Spectra;
 
 public class CriticalLearningRateTests
 {
-    private static FullyConnectedNetwork StandardLinear(int d, long seed) => new(new FullyConnectedOptions
-        { InputDimension = d, HiddenWidths = Array.Empty<int>(), Parameterization = Parameterization.Standard, Seed = seed });
-
-    private static TensorDataset RandomRegression(int n, int d, long seed, int outputs = 1)
-    {
-        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
-        return new TensorDataset(torch.randn(new long[] { n, d }, generator: g), torch.randn(new long[] { n, outputs }, generator: g));
-    }
-
-    /// <summary>K = XXᵀ + 11ᵀ of the standard linear model, float64.</summary>
-    private static Tensor LinearKernel(Tensor x)
-    {
-        var xd = Float64(x);
-        return xd.mm(xd.t()) + 1.0;
-    }
-
     [Test]
     public void LinearModelRateIsBatchSizeOverTopEigenvalue()
     {

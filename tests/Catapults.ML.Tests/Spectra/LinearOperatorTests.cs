@@ -2,7 +2,6 @@ using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
-using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Catapults.ML.Tests.Spectra.SpectraTestSupport;

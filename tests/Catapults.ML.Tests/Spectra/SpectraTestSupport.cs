@@ -1,3 +1,4 @@
+using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using TorchSharp;
@@ -15,6 +16,24 @@ internal static class SpectraTestSupport
     }
 
     public static Tensor Float64(Tensor t) => t.detach().to(ScalarType.Float64).cpu();
+
+    /// <summary>The standard linear model f(x) = wᵀx + c, whose NTK is XXᵀ + 11ᵀ at every weight.</summary>
+    public static FullyConnectedNetwork StandardLinear(int d, long seed) => new(new FullyConnectedOptions
+        { InputDimension = d, HiddenWidths = Array.Empty<int>(), Parameterization = Parameterization.Standard, Seed = seed });
+
+    /// <summary>n Gaussian inputs in d dimensions with Gaussian targets.</summary>
+    public static TensorDataset RandomRegression(int n, int d, long seed, int outputs = 1)
+    {
+        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
+        return new TensorDataset(torch.randn(new long[] { n, d }, generator: g), torch.randn(new long[] { n, outputs }, generator: g));
+    }
+
+    /// <summary>K = XXᵀ + 11ᵀ of the standard linear model, float64.</summary>
+    public static Tensor LinearKernel(Tensor x)
+    {
+        var xd = Float64(x);
+        return xd.mm(xd.t()) + 1.0;
+    }
 
     /// <summary>A random symmetric matrix with the given eigenvalues (float64), and its eigenvectors.</summary>
     public static Tensor WithSpectrum(double[] eigenvalues, long seed)

@@ -1,7 +1,5 @@
-using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
-using Catapults.ML.Spectra;
 using Catapults.ML.Subspaces;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;

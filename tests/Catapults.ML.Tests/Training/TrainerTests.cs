@@ -1,5 +1,4 @@
 using Catapults.ML.Data;
-using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;

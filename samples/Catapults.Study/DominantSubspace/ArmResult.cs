@@ -1,0 +1,15 @@
+using Catapults.ML.Data.Images;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Subspaces;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using Catapults.ML.Probes;
+
+namespace Catapults.Study.DominantSubspace;
+
+/// <summary>One arm of the study after the switch: its loss curve and alignment records.</summary>
+public sealed record ArmResult(string Name, IReadOnlyList<(int Step, double Loss)> Losses, IReadOnlyList<SubspaceAlignmentRecord> Alignment,
+    TrainingOutcome Outcome, double? FinalLoss, int Refreshes, long HessianProducts);

@@ -1,0 +1,50 @@
+using Catapults.ML.Data.Images;
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using Catapults.ML.Spectra;
+using Catapults.ML.Subspaces;
+using Catapults.ML.Training;
+using Catapults.Study.Infrastructure;
+using TorchSharp;
+using static TorchSharp.torch;
+using Catapults.ML.Probes;
+
+namespace Catapults.Study.DominantSubspace;
+
+/// <summary>
+/// One seed of the study: the shared warm-up, the top k + 1 Hessian eigenvalues at the switch (how far the k outliers
+/// stand from the bulk), and the three arms (SGD, Dom-SGD, Bulk-SGD; or SAM, Dom-SAM, Bulk-SAM), in that order. In the
+/// edge-of-stability regime <paramref name="SgdWarmUp"/> holds the SGD steps before GD (null without them) and
+/// <paramref name="GdStartSharpness"/> the λ_max from which GD's rate was set.
+/// </summary>
+public sealed record StudyResult(DominantSubspaceSettings Settings, string DataDescription, long ParameterCount, ArmResult WarmUp,
+    double LossAtSwitch, IReadOnlyList<double> SwitchEigenvalues, IReadOnlyList<ArmResult> Arms, TimeSpan WallTime,
+    ArmResult? SgdWarmUp = null, double? GdStartSharpness = null)
+{
+    /// <summary>The phases before the switch in step order: the SGD steps (edge-of-stability regime, when any), then the warm-up.</summary>
+    public IEnumerable<ArmResult> Phases => SgdWarmUp is null ? new[] { WarmUp } : new[] { SgdWarmUp, WarmUp };
+
+    /// <summary>
+    /// The mean of λ_max · η / 2 over an arm's records: 1 is the edge of stability, and a GD arm that sits there
+    /// hovers near 1 (NaN without records).
+    /// </summary>
+    public double MeanEdgeRatio(ArmResult arm) =>
+        arm.Alignment.Count == 0 ? double.NaN : arm.Alignment.Average(r => r.Eigenvalues[0]) * Settings.LearningRate / 2;
+
+    /// <summary>
+    /// The largest λ_max · η / 2 recorded at this seed's rate: over the warm-up and the base arm, the steps taken at
+    /// η (in the edge-of-stability regime, all of GD's). At least 1 when the sharpness reached 2/η (NaN without records).
+    /// </summary>
+    public double PeakEdgeRatio
+    {
+        get
+        {
+            var records = WarmUp.Alignment.Concat(Arms.Count > 0 ? Arms[0].Alignment : Array.Empty<SubspaceAlignmentRecord>()).ToList();
+            return records.Count == 0 ? double.NaN : records.Max(r => r.Eigenvalues[0]) * Settings.LearningRate / 2;
+        }
+    }
+
+    /// <summary>λ_k / λ_{k+1} at the switch: the gap between the dominant subspace and the bulk (NaN when unknown).</summary>
+    public double OutlierGap => SwitchEigenvalues.Count > Settings.EffectiveRank && SwitchEigenvalues[Settings.EffectiveRank] != 0
+        ? SwitchEigenvalues[Settings.EffectiveRank - 1] / SwitchEigenvalues[Settings.EffectiveRank] : double.NaN;
+}
