@@ -53,6 +53,11 @@ public sealed class HostileInputTests
     [TestCase(new[] { "feature-strength", "--quick", "--width", "2147483647" }, "--width", TestName = "feature-strength width beyond memory")]
     [TestCase(new[] { "feature-strength", "--gamma-min", "1e-300", "--gamma-max", "1e300", "--gammas-per-decade", "1000000" }, "--gammas-per-decade", TestName = "A γ grid beyond any budget")]
     [TestCase(new[] { "feature-strength", "--gamma-max", "Infinity" }, "--gamma-max", TestName = "An infinite γ")]
+    [TestCase(new[] { "feature-strength", "--quick", "--seeds", "0" }, "--seeds", TestName = "No seeds")]
+    [TestCase(new[] { "feature-strength", "--quick", "--seeds", "-3" }, "--seeds", TestName = "A negative number of seeds")]
+    [TestCase(new[] { "feature-strength", "--quick", "--seeds", "65" }, "--seeds", TestName = "More seeds than any budget")]
+    [TestCase(new[] { "feature-strength", "--quick", "--seeds", "three" }, "--seeds", TestName = "Seeds that are not a number")]
+    [TestCase(new[] { "feature-strength", "--quick", "--seed", "9223372036854775807", "--seeds", "2" }, "--seeds", TestName = "Seeds past the largest seed")]
     public void BadOptionsGiveOneLineBeforeAnyRun(string[] args, string mentioned)
     {
         string output = _temp.Combine("out");

@@ -41,7 +41,7 @@ public sealed class QuickFeatureStrengthTests
             {
                 Assert.That(report, Does.Match($@"\n\| {depth} \| \d+ \| [^|]+ \| {(2.0 / depth).ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} \|"),
                     $"the slope row of depth {depth}");
-                Assert.That(Directory.Exists(Path.Combine(_output, "runs", $"depth-{depth}-g00", "cells")), Is.True, $"depth {depth}'s first γ scan, a cell");
+                Assert.That(Directory.Exists(Path.Combine(_output, "runs", $"depth-{depth}-g00", "seed-0", "cells")), Is.True, $"depth {depth}'s first γ scan, a cell");
                 Assert.That(File.Exists(Path.Combine(_output, $"depth-{depth}", "report.md")), Is.True);
             }
             foreach (string figure in new[] { "plateau.png", "staircase.png", "rescaled-time.png", "best-loss.png" })
@@ -71,6 +71,49 @@ public sealed class QuickFeatureStrengthTests
         var (code, stdout, _) = StudyCli.Run("feature-strength", "--quick", "--out", _output);
         Assert.That(code, Is.EqualTo(0));
         Assert.That(stdout, Does.Contain("17 of 17 cells finished before; read back, not rerun."));
+    }
+
+    [Test]
+    public void SeveralSeedsGiveAMedianPerGammaAndTheSeedsOwnSlopes()
+    {
+        // Depth 2 on the rich side only (γ = 10, 100, 1000), two seeds: the smallest run that has a rich fit per seed.
+        string output = _output + "-seeds";
+        try
+        {
+            var (code, stdout, error) = StudyCli.Run("feature-strength", "--quick", "--depths", "2", "--gamma-min", "10", "--gamma-max", "1000",
+                "--fit-exclude-decades", "0", "--staircase", "false", "--seeds", "2", "--seed", "4", "--out", output);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))).RootElement;
+            var depth = summary.GetProperty("depths")[0];
+            var gammas = depth.GetProperty("gammas").EnumerateArray().ToList();
+            var perSeedSlopes = depth.GetProperty("rich").GetProperty("perSeedSlopes").EnumerateArray().Select(e => e.GetDouble()).ToList();
+            Assert.Multiple(() =>
+            {
+                Assert.That(summary.GetProperty("seeds").EnumerateArray().Select(e => e.GetInt64()), Is.EqualTo(new long[] { 4, 5 }));
+                Assert.That(Directory.Exists(Path.Combine(output, "runs", "depth-2-g00", "seed-4", "cells")), Is.True, "seed 4's store");
+                Assert.That(Directory.Exists(Path.Combine(output, "runs", "depth-2-g00", "seed-5", "cells")), Is.True, "seed 5's store");
+                Assert.That(gammas, Has.Count.EqualTo(3));
+                Assert.That(perSeedSlopes, Has.Count.EqualTo(2));
+                Assert.That(perSeedSlopes[0], Is.Not.EqualTo(perSeedSlopes[1]), "two seeds are two different sweeps");
+                foreach (var g in gammas)
+                {
+                    var each = g.GetProperty("perSeed").EnumerateArray().Select(e => e.GetDouble()).ToList();
+                    // Two seeds: the median is the geometric mean of their η*.
+                    Assert.That(g.GetProperty("median").GetDouble(), Is.EqualTo(Math.Sqrt(each[0] * each[1])).Within(1e-9).Percent);
+                }
+                Assert.That(stdout, Does.Match(@"L = 2 \| [-\d.]+ ± [\d.]+ \[[-\d.]+, [-\d.]+\] \(1\.000\) \| (holds|fails)"), "the verdict line shows the median's slope and each seed's");
+                Assert.That(File.ReadAllText(Path.Combine(output, "depth-2", "report.md")), Does.Contain("## η* over seeds"));
+            });
+            // A rerun reads every seed's scans back from scan.json, which the cells' check accepts only with both seeds in it.
+            var (again, againOut, againError) = StudyCli.Run("feature-strength", "--quick", "--depths", "2", "--gamma-min", "10", "--gamma-max", "1000",
+                "--fit-exclude-decades", "0", "--staircase", "false", "--seeds", "2", "--seed", "4", "--out", output);
+            Assert.That(again, Is.EqualTo(0), againOut + againError);
+            Assert.That(againOut, Does.Contain("3 of 3 cells finished before; read back, not rerun."));
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, true);
+        }
     }
 
     [TestCase("1,2")]

@@ -29,7 +29,8 @@ public sealed class FeatureStrengthCommand : ICellExperiment
     private readonly Option<double?> _spacing = new("--eta-spacing") { Description = "η lattice spacing in decades (default 0.25)." };
     private readonly Option<double?> _below = new("--decades-below") { Description = "Decades scanned below the first stable η (default 1)." };
     private readonly Option<double?> _exclude = new("--fit-exclude-decades") { Description = "Crossover band |log10 γ| < c left out of the slope fits (default 1)." };
-    private readonly Option<long?> _seed = new("--seed") { Description = "Seed of initialisation, online stream and held-out set (default 0)." };
+    private readonly Option<long?> _seed = new("--seed") { Description = "First seed of initialisation, online stream and held-out set (default 0)." };
+    private readonly Option<int?> _seeds = new("--seeds") { Description = "Seeds K per γ (seed, seed + 1, …), trained as members of the same ensembles; η*(γ) is the median over them and the slopes are fitted to the medians (default 3; quick 1)." };
     private readonly Option<bool?> _staircase = new("--staircase") { Description = "Also run the rank-4 staircase follow-up at depth 2 and large γ (default on)." };
 
     /// <summary>The study-level settings the merge needs (the per-depth ones travel with each cell).</summary>
@@ -56,7 +57,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
     public void AddOptions(Command command)
     {
         _task.AcceptOnlyFromAmong("rank2", "rank4");
-        foreach (Option o in new Option[] { _quick, _output, _task, _depths, _dimension, _width, _steps, _growth, _batch, _gammaMin, _gammaMax, _perDecade, _spacing, _below, _exclude, _seed, _staircase })
+        foreach (Option o in new Option[] { _quick, _output, _task, _depths, _dimension, _width, _steps, _growth, _batch, _gammaMin, _gammaMax, _perDecade, _spacing, _below, _exclude, _seed, _seeds, _staircase })
             command.Options.Add(o);
     }
 
@@ -92,6 +93,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
                 DecadesBelowFirstStable = parse.GetValue(_below) ?? preset.DecadesBelowFirstStable,
                 SlopeFitExclusionDecades = parse.GetValue(_exclude) ?? preset.SlopeFitExclusionDecades,
                 Seed = parse.GetValue(_seed) ?? preset.Seed,
+                Seeds = parse.GetValue(_seeds) ?? preset.Seeds,
                 Staircase = parse.GetValue(_staircase) ?? preset.Staircase,
             };
             settings.Validate();
@@ -120,50 +122,61 @@ public sealed class FeatureStrengthCommand : ICellExperiment
     public void RunCell(CellContext context, CancellationToken ct)
     {
         var cell = CellPlan.ConfigurationOf<ScanCell>(context.Cell);
-        var result = GammaScan.Run(cell.Settings, cell.GammaIndex, context.Folder, new ConsoleProgress(), ct);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{context.Cell.Label}: γ = {cell.Settings.Gammas()[cell.GammaIndex]:G4}, {result.Count} rates, best η {result.Where(r => r.SelectionLoss is not null).MinBy(r => r.SelectionLoss)?.Cell.LearningRate:G4}"));
+        var scans = GammaScan.Run(cell.Settings, cell.GammaIndex, context.Folder, new ConsoleProgress(cell.Settings.Seeds > 1), ct);
+        foreach (var scan in scans)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{context.Cell.Label}: γ = {cell.Settings.Gammas()[cell.GammaIndex]:G4}, seed {scan.Seed}, {scan.Cells.Count} rates, best η {scan.Cells.Where(r => r.SelectionLoss is not null).MinBy(r => r.SelectionLoss)?.Cell.LearningRate:G4}"));
     }
 
     /// <inheritdoc />
-    public string? VerifyFinished(CellContext context) => GammaScan.Verify(context.Folder);
+    public string? VerifyFinished(CellContext context) =>
+        GammaScan.Verify(context.Folder, CellPlan.ConfigurationOf<ScanCell>(context.Cell).Settings.SeedList());
 
     /// <inheritdoc />
     public void Merge(CellPlan plan, string directory, CancellationToken ct)
     {
         var settings = plan.SettingsAs<PlanSettings>().Settings;
-        var cells = plan.Cells.Select(c => (Cell: CellPlan.ConfigurationOf<ScanCell>(c), Results: GammaScan.Read(CellPlan.CellFolder(directory, c)))).ToList();
-        SweepResult Summarise(string sweep, out FeatureStrengthSettings sweepSettings)
+        var cells = plan.Cells.Select(c => (Cell: CellPlan.ConfigurationOf<ScanCell>(c), Scans: GammaScan.Read(CellPlan.CellFolder(directory, c)))).ToList();
+        SeedSweepResult Summarise(string sweep, out FeatureStrengthSettings sweepSettings)
         {
             var own = cells.Where(c => c.Cell.Sweep == sweep).ToList();
-            sweepSettings = own[0].Cell.Settings;
-            var results = own.SelectMany(c => c.Results).ToList();
-            return FeatureStrengthSweep.Summarise(sweepSettings.SweepOptions(1), results, results.Count, 0,
-                TimeSpan.FromSeconds(results.Sum(r => r.WallSeconds)));
+            var s = sweepSettings = own[0].Cell.Settings;
+            var seeds = s.SeedList();
+            // Each seed is summarised as a sweep of its own; the seeds meet only in the median η* per γ.
+            var perSeed = seeds.Select(seed =>
+            {
+                var results = own.SelectMany(c => c.Scans.Single(x => x.Seed == seed).Cells).ToList();
+                return FeatureStrengthSweep.Summarise(s.SweepOptions(1), results, results.Count, 0, TimeSpan.FromSeconds(results.Sum(r => r.WallSeconds)));
+            }).ToList();
+            return FeatureStrengthSweep.CombineSeeds(s.SweepOptions(1), seeds, perSeed);
         }
         var depths = new List<DepthSweep>();
         foreach (int depth in settings.Depths)
         {
-            var result = Summarise($"depth-{depth}", out var depthSettings);
+            var seeded = Summarise($"depth-{depth}", out var depthSettings);
             string depthDirectory = Path.Combine(directory, $"depth-{depth}");
             Directory.CreateDirectory(depthDirectory);
-            FeatureStrengthOutputs.Write(depthDirectory, depthSettings, result, 1);
-            depths.Add(new DepthSweep(depth, depthSettings, result));
+            FeatureStrengthOutputs.Write(depthDirectory, depthSettings, seeded.PerSeed[0], 1, seeded);
+            depths.Add(new DepthSweep(depth, depthSettings, seeded));
         }
         SweepResult? stairs = null;
         FeatureStrengthSettings? stairSettings = null;
         if (cells.Any(c => c.Cell.Sweep == StaircaseFollowUp.DirectoryName))
-            stairs = Summarise(StaircaseFollowUp.DirectoryName, out stairSettings!);
+            stairs = Summarise(StaircaseFollowUp.DirectoryName, out stairSettings!).PerSeed[0];
         // Cells ran as separate units (possibly on other machines), so the time reported is their summed training time.
-        var training = TimeSpan.FromSeconds(depths.Sum(d => d.Result.WallTime.TotalSeconds) + (stairs?.WallTime.TotalSeconds ?? 0));
+        var training = TimeSpan.FromSeconds(depths.Sum(d => d.Seeds.PerSeed.Sum(r => r.WallTime.TotalSeconds)) + (stairs?.WallTime.TotalSeconds ?? 0));
         var files = FeatureStrengthStudyReport.Write(directory, settings, depths, stairSettings, stairs, training);
         Console.WriteLine();
-        Console.WriteLine($"depth | rich slope (2/L) | verdict | lazy slope (2) | verdict   [tolerance ±{SlopeVerdict.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}]");
+        int seedCount = settings.Seeds;
+        Console.WriteLine($"depth | rich slope (2/L) | verdict | lazy slope (2) | verdict   [tolerance ±{SlopeVerdict.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}" +
+                          (seedCount > 1 ? $"; slopes of the median η* over {seedCount} seeds, each seed's own slope in brackets]" : "]"));
         foreach (var d in depths)
         {
-            var rich = SlopeVerdict.Rich(d.Depth, d.Result);
-            var lazy = SlopeVerdict.Lazy(d.Depth, d.Result);
-            Console.WriteLine($"  L = {d.Depth} | {rich.SlopeText} ({rich.Predicted.ToString("F3", CultureInfo.InvariantCulture)}) | {rich.VerdictText} | {lazy.SlopeText} | {lazy.VerdictText}");
+            var rich = SlopeVerdict.Rich(d.Depth, d.Seeds.RichSlope);
+            var lazy = SlopeVerdict.Lazy(d.Depth, d.Seeds.LazySlope);
+            string Each(IReadOnlyList<double?> slopes) => seedCount > 1
+                ? " [" + string.Join(", ", slopes.Select(x => x?.ToString("F2", CultureInfo.InvariantCulture) ?? "—")) + "]" : "";
+            Console.WriteLine($"  L = {d.Depth} | {rich.SlopeText}{Each(d.Seeds.PerSeedRichSlopes)} ({rich.Predicted.ToString("F3", CultureInfo.InvariantCulture)}) | {rich.VerdictText} | {lazy.SlopeText}{Each(d.Seeds.PerSeedLazySlopes)} | {lazy.VerdictText}");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training time summed over cells {training.TotalSeconds:F1} s"));
         Console.WriteLine($"  wrote {string.Join(", ", files)} in {directory}");
@@ -180,19 +193,21 @@ public sealed class FeatureStrengthCommand : ICellExperiment
         return depths;
     }
 
-    private sealed class ConsoleProgress : IProgress<SweepCellResult>
+    private sealed class ConsoleProgress(bool showSeed) : IProgress<(long Seed, SweepCellResult Result)>
     {
         private readonly object _gate = new();
         private int _count;
 
-        public void Report(SweepCellResult value)
+        public void Report((long Seed, SweepCellResult Result) report)
         {
+            var value = report.Result;
             lock (_gate)
             {
                 _count++;
                 string outcome = value.Diverged ? $"diverged at step {value.DivergenceStep}" : $"held-out loss {value.FinalTestLoss:G4}";
+                string seed = showSeed ? $"seed {report.Seed,-3} " : "";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  [{_count,4}] γ = {value.Cell.Gamma,-9:G4} η = {value.Cell.LearningRate,-10:G4} {outcome} ({value.WallSeconds:F2} s)"));
+                    $"  [{_count,4}] {seed}γ = {value.Cell.Gamma,-9:G4} η = {value.Cell.LearningRate,-10:G4} {outcome} ({value.WallSeconds:F2} s)"));
             }
         }
     }

@@ -14,7 +14,12 @@ internal static class FeatureStrengthOutputs
     public const string LargeGammaCurvesFile = "loss-curves-large-gamma.png";
     public const string RescaledTimeFile = "rescaled-time.png";
 
-    public static IReadOnlyList<string> Write(string directory, FeatureStrengthSettings settings, SweepResult result, int parallelism)
+    /// <summary>
+    /// Writes the outputs of <paramref name="result"/>, one seed's sweep; with <paramref name="seeds"/> (the sweep over
+    /// several seeds that <paramref name="result"/> is the first of) the report adds η* over the seeds and the slopes
+    /// of their medians.
+    /// </summary>
+    public static IReadOnlyList<string> Write(string directory, FeatureStrengthSettings settings, SweepResult result, int parallelism, SeedSweepResult? seeds = null)
     {
         var rule = settings.CellTemplate().Scaling();
         var written = new List<string>();
@@ -76,8 +81,36 @@ internal static class FeatureStrengthOutputs
         if (FeatureStrengthPlots.RescaledTime(Path.Combine(directory, RescaledTimeFile), rescaled, rule))
             written.Add(RescaledTimeFile);
 
-        Save(Path.Combine(directory, "report.md"), Report(settings, result, rule, parallelism, edgeLazy, edgeRich, written), written);
+        string report = Report(settings, result, rule, parallelism, edgeLazy, edgeRich, written);
+        if (seeds is not null && seeds.Seeds.Count > 1) report += SeedSection(seeds, rule);
+        Save(Path.Combine(directory, "report.md"), report, written);
         return written;
+    }
+
+    private static string SeedSection(SeedSweepResult seeds, FeatureStrengthScaling rule)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var b = new StringBuilder();
+        b.AppendLine();
+        b.AppendLine("## η* over seeds");
+        b.AppendLine();
+        b.AppendLine(c, $"Everything above is seed {seeds.Seeds[0]}'s sweep. The study's verdicts use the median η* over the seeds {string.Join(", ", seeds.Seeds)} (in log η, counted where more than half the seeds have one), with the slopes fitted to the medians.");
+        b.AppendLine();
+        b.AppendLine("| γ | median η* | " + string.Join(" | ", seeds.Seeds.Select(x => $"η* seed {x}")) + " | spread (decades) |");
+        b.AppendLine("|---:|---:|" + string.Concat(seeds.Seeds.Select(_ => "---:|")) + "---:|");
+        foreach (var g in seeds.Gammas)
+            b.AppendLine(c, $"| {g.Gamma:G3} | {F(g.Median)} | {string.Join(" | ", g.PerSeed.Select(F))} | {(g.SpreadDecades is double x ? x.ToString("F2", c) : "—")} |");
+        b.AppendLine();
+        b.AppendLine("| side | slope of the medians | ± s.e. | predicted | per seed |");
+        b.AppendLine("|---|---:|---:|---:|---:|");
+        b.AppendLine(Row("γ ≪ 1 (lazy)", seeds.LazySlope, rule.LazySlope, seeds.PerSeedLazySlopes));
+        b.AppendLine(Row("γ ≫ 1 (rich)", seeds.RichSlope, rule.RichSlope, seeds.PerSeedRichSlopes));
+        return b.ToString();
+
+        string F(double? v) => v is double x ? x.ToString("G3", c) : "—";
+        string Row(string side, LogLogFit? fit, double predicted, IReadOnlyList<double?> each) =>
+            $"| {side} | {(fit is null ? "—" : fit.Slope.ToString("F2", c))} | {(fit is null || double.IsNaN(fit.SlopeStandardError) ? "—" : fit.SlopeStandardError.ToString("F2", c))} | " +
+            $"{predicted.ToString("G3", c)} | {string.Join(", ", each.Select(x => x is double v ? v.ToString("F2", c) : "—"))} |";
     }
 
     private static SweepCellResult? Cell(SweepResult result, int gammaIndex, double rate) =>

@@ -23,7 +23,7 @@ internal static class FeatureStrengthStudyReport
     {
         Directory.CreateDirectory(directory);
         var written = new List<string>();
-        var verdicts = depths.Select(d => (d.Depth, Rich: SlopeVerdict.Rich(d.Depth, d.Result), Lazy: SlopeVerdict.Lazy(d.Depth, d.Result))).ToList();
+        var verdicts = depths.Select(d => (d.Depth, Rich: SlopeVerdict.Rich(d.Depth, d.Seeds.RichSlope), Lazy: SlopeVerdict.Lazy(d.Depth, d.Seeds.LazySlope))).ToList();
 
         if (Plateau(Path.Combine(directory, PlateauFile), depths)) written.Add(PlateauFile);
         if (stairs is not null && Staircase(Path.Combine(directory, StaircaseFile), stairs)) written.Add(StaircaseFile);
@@ -35,11 +35,17 @@ internal static class FeatureStrengthStudyReport
             tolerance = SlopeVerdict.Tolerance,
             minimumPoints = SlopeVerdict.MinimumPoints,
             trainingSeconds = training.TotalSeconds,
-            depths = verdicts.Select(v => new
+            seeds = settings.SeedList(),
+            depths = verdicts.Select(v =>
             {
-                depth = v.Depth,
-                rich = new { predicted = v.Rich.Predicted, fit = v.Rich.Fit, holds = v.Rich.Holds },
-                lazy = new { predicted = v.Lazy.Predicted, fit = v.Lazy.Fit, holds = v.Lazy.Holds },
+                var seeded = depths.First(d => d.Depth == v.Depth).Seeds;
+                return new
+                {
+                    depth = v.Depth,
+                    rich = new { predicted = v.Rich.Predicted, fit = v.Rich.Fit, holds = v.Rich.Holds, perSeedSlopes = seeded.PerSeedRichSlopes },
+                    lazy = new { predicted = v.Lazy.Predicted, fit = v.Lazy.Fit, holds = v.Lazy.Holds, perSeedSlopes = seeded.PerSeedLazySlopes },
+                    gammas = seeded.Gammas,
+                };
             }),
         };
         Save(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(summary, SweepJson.Indented), written);
@@ -199,33 +205,43 @@ internal static class FeatureStrengthStudyReport
         b.AppendLine();
         b.AppendLine(c, $"- Model: centred mean-field (μP readout) network f = (f_w − f_w₀)/γ, L − 1 hidden layers of width {s.Width}, {s.Activation}, no biases.");
         b.AppendLine(c, $"- Task: {s.Task}, x ~ N(0, I_{s.InputDimension}); online SGD, {s.BatchSize} fresh samples per step; MSE without ½; held-out set of {s.HeldOutCount}, evaluated every {s.EvaluateEvery} steps.");
-        b.AppendLine(c, $"- Grid: {s.Gammas().Length} γ from {s.GammaMin:G3} to {s.GammaMax:G3} ({s.GammasPerDecade} per decade); η on a lattice of {s.LevelSpacingDecades:G3} decades; each scan starts {s.StartDecadesAboveRule:G3} decade above the rule η = N γ^(2 or 2/L) and ends {s.DecadesBelowFirstStable:G3} decade(s) below the first stable rate (further while the lowest rate is the best). Seed {s.Seed}.");
+        b.AppendLine(c, $"- Grid: {s.Gammas().Length} γ from {s.GammaMin:G3} to {s.GammaMax:G3} ({s.GammasPerDecade} per decade); η on a lattice of {s.LevelSpacingDecades:G3} decades; each scan starts {s.StartDecadesAboveRule:G3} decade above the rule η = N γ^(2 or 2/L) and ends {s.DecadesBelowFirstStable:G3} decade(s) below the first stable rate (further while the lowest rate is the best). Seeds {string.Join(", ", s.SeedList())}.");
         b.AppendLine(c, $"- Step budget, fixed before the runs: steps(γ, L) = T₀ · (L/2) · (1 + g · log₁₀ max(1, γ)) with T₀ = {s.Steps} and g = {s.StepGrowthPerDecade:G3}. Deeper nets get proportionally more steps (their plateau is longer) and every γ > 1 gets more per decade (the paper trains larger γ longer); every rate of a γ gets the same budget, so η* compares like with like.");
         b.AppendLine(c, $"- η*(γ): the rate with the lowest final held-out loss, refined by a parabola through log loss at the best lattice rate and its neighbours. The lazy fit uses γ ≤ 10^−{s.SlopeFitExclusionDecades:G3}, the rich fit γ ≥ 10^{s.SlopeFitExclusionDecades:G3}.");
+        if (s.Seeds > 1)
+            b.AppendLine(c, $"- Seeds, by a rule fixed before the seeded runs: each of the {s.Seeds} seeds (initial weights, online stream, held-out set) scans every γ on its own, its rates trained as members of the same ensembles as the other seeds'. η*(γ) is the median of the seeds' η* in log η, counted only where more than half the seeds have one, and the slopes (± their standard error) are fitted to the medians. Why: the one-seed run's report stated that the noise of η* at one seed limits the slopes (near the optimum the final loss is flat across rates); a median of three ignores one outlying seed. The spread is each seed's own slope and, per γ, the range of the seeds' η* in decades. The figures draw seed {s.Seed}'s cells.");
         b.AppendLine(c, $"- Verdict rule, fixed before the runs: a slope holds when it is within ±{SlopeVerdict.Tolerance:G3} (absolute) of its prediction and rests on at least {SlopeVerdict.MinimumPoints} γ. ±{SlopeVerdict.Tolerance:G3} covers the lattice's quantisation (half of 0.25 decades at each end of a two-decade fit tilts a slope by up to 0.125) and is below the 0.33 gap between the L = 2 and L = 3 predictions.");
         b.AppendLine();
         b.AppendLine("## Slopes and verdicts");
         b.AppendLine();
-        b.AppendLine("| L | rich γ fitted | rich slope | predicted 2/L | deviation | verdict | lazy γ fitted | lazy slope | predicted | deviation | verdict | cells (diverged) | steps at γ = 1 … max γ |");
-        b.AppendLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|");
+        b.AppendLine("| L | rich γ fitted | rich slope | predicted 2/L | deviation | verdict | rich slope per seed | lazy γ fitted | lazy slope | predicted | deviation | verdict | lazy slope per seed | cells (diverged) | steps at γ = 1 … max γ |");
+        b.AppendLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         foreach (var (depth, rich, lazy) in verdicts)
         {
             var d = depths.First(x => x.Depth == depth);
-            b.AppendLine(c, $"| {depth} | {rich.Fit?.Points ?? 0} | {rich.SlopeText} | {rich.Predicted:F3} | {Dev(rich)} | **{rich.VerdictText}** | {lazy.Fit?.Points ?? 0} | {lazy.SlopeText} | {lazy.Predicted:F0} | {Dev(lazy)} | **{lazy.VerdictText}** | " +
-                            $"{d.Result.Cells.Count} ({d.Result.Cells.Count(x => x.Diverged)}) | {d.Settings.StepsAt(1)} … {d.Settings.StepsAt(s.GammaMax)} |");
+            var all = d.Seeds.PerSeed.SelectMany(r => r.Cells).ToList();
+            b.AppendLine(c, $"| {depth} | {rich.Fit?.Points ?? 0} | {rich.SlopeText} | {rich.Predicted:F3} | {Dev(rich)} | **{rich.VerdictText}** | {Slopes(d.Seeds.PerSeedRichSlopes)} | {lazy.Fit?.Points ?? 0} | {lazy.SlopeText} | {lazy.Predicted:F0} | {Dev(lazy)} | **{lazy.VerdictText}** | {Slopes(d.Seeds.PerSeedLazySlopes)} | " +
+                            $"{all.Count} ({all.Count(x => x.Diverged)}) | {d.Settings.StepsAt(1)} … {d.Settings.StepsAt(s.GammaMax)} |");
         }
         b.AppendLine();
-        int executed = depths.Sum(d => d.Result.ExecutedCells) + (stairs?.ExecutedCells ?? 0);
-        int reused = depths.Sum(d => d.Result.ReusedCells) + (stairs?.ReusedCells ?? 0);
+        if (s.Seeds > 1) b.AppendLine(c, $"Slopes are fitted to the median η* over the seeds {string.Join(", ", s.SeedList())}; ± is that fit's standard error; \"per seed\" is each seed's own fit, in seed order.");
+        b.AppendLine();
+        int executed = depths.Sum(d => d.Seeds.PerSeed.Sum(r => r.ExecutedCells)) + (stairs?.ExecutedCells ?? 0);
+        int reused = depths.Sum(d => d.Seeds.PerSeed.Sum(r => r.ReusedCells)) + (stairs?.ReusedCells ?? 0);
         b.AppendLine(c, $"This invocation trained {executed} cells and reused {reused} from an earlier one (a rerun resumes); the cells' training time, summed, {training.TotalSeconds:F1} s (cells run as separate units, possibly in other processes or on other machines, so no one process's CPU time covers them).");
         b.AppendLine();
         b.AppendLine("## η* and best loss per depth");
         b.AppendLine();
-        b.AppendLine("| L | γ | steps | η* | final held-out loss at η* | best held-out loss at the common budget | largest stable η |");
-        b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        b.AppendLine(c, $"η* is the median over the seeds; the losses and the largest stable η are seed {s.Seed}'s.");
+        b.AppendLine();
+        b.AppendLine("| L | γ | steps | η* | η* per seed | spread (decades) | final held-out loss at η* | best held-out loss at the common budget | largest stable η |");
+        b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var d in depths)
             foreach (var g in d.Result.Gammas)
-                b.AppendLine(c, $"| {d.Depth} | {g.Gamma:G3} | {d.Settings.StepsAt(g.Gamma)} | {F(g.BestLearningRate)} | {F(g.BestLoss)} | {F(BestLossAt(d.Result, g.GammaIndex, d.Settings.StepsAt(1.0)))} | {F(g.HighestStableLearningRate)} |");
+            {
+                var seeded = d.Seeds.Gammas[g.GammaIndex];
+                b.AppendLine(c, $"| {d.Depth} | {g.Gamma:G3} | {d.Settings.StepsAt(g.Gamma)} | {F(seeded.Median)} | {string.Join(", ", seeded.PerSeed.Select(F))} | {(seeded.SpreadDecades is double x ? x.ToString("F2", c) : "—")} | {F(g.BestLoss)} | {F(BestLossAt(d.Result, g.GammaIndex, d.Settings.StepsAt(1.0)))} | {F(g.HighestStableLearningRate)} |");
+            }
         b.AppendLine();
         b.AppendLine("Each depth's sweep, with its heat map and its own report, is in `depth-L/`.");
         b.AppendLine();
@@ -258,6 +274,7 @@ internal static class FeatureStrengthStudyReport
 
         string F(double? v) => v is double x ? x.ToString("G3", c) : "—";
         string Dev(SlopeVerdict v) => v.Deviation is double x ? x.ToString("+0.00;-0.00", c) : "—";
+        string Slopes(IReadOnlyList<double?> slopes) => string.Join(", ", slopes.Select(x => x is double v ? v.ToString("F2", c) : "—"));
     }
 
     private static void Save(string path, string text, List<string> written)

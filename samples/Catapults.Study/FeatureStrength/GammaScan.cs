@@ -5,40 +5,52 @@ using Catapults.Study.Infrastructure;
 namespace Catapults.Study.FeatureStrength;
 
 /// <summary>
-/// One γ's learning-rate scan as a cell. The scan is sequential (each rate depends on the outcome of the last), so it
-/// is the smallest unit that runs on its own; its finished rates are kept in the cell's folder (cells/, written
-/// atomically by a <see cref="SweepStore"/>), so a killed scan resumes without rerunning them, and the whole scan ends
-/// in scan.json.
+/// One γ's learning-rate scans, one per seed, as a cell. A scan is sequential (each rate depends on the outcome of the
+/// last), so one γ is the smallest unit that runs on its own; its seeds train side by side as members of the same
+/// ensembles. Each seed's finished rates are kept in the cell's folder (seed-S/cells/, written atomically by a
+/// <see cref="SweepStore"/>), so a killed scan resumes without rerunning them, and the whole cell ends in scan.json.
 /// </summary>
 internal static class GammaScan
 {
-    /// <summary>The file that holds a finished scan's results.</summary>
+    /// <summary>The file that holds a finished cell's scans, one per seed.</summary>
     public const string ResultFile = "scan.json";
 
-    /// <summary>Runs (or resumes) the scan of γ number <paramref name="gammaIndex"/> of <paramref name="settings"/> in <paramref name="folder"/>.</summary>
-    public static IReadOnlyList<SweepCellResult> Run(FeatureStrengthSettings settings, int gammaIndex, string folder,
-        IProgress<SweepCellResult>? progress, CancellationToken cancellationToken)
+    /// <summary>The folder of one seed's store inside a cell's folder.</summary>
+    public static string SeedFolder(string folder, long seed) => Path.Combine(folder, $"seed-{seed.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>Runs (or resumes) the scans of γ number <paramref name="gammaIndex"/> of <paramref name="settings"/> at each of its seeds in <paramref name="folder"/>.</summary>
+    public static IReadOnlyList<SeedScan> Run(FeatureStrengthSettings settings, int gammaIndex, string folder,
+        IProgress<(long Seed, SweepCellResult Result)>? progress, CancellationToken cancellationToken)
     {
         var options = settings.SweepOptions(parallelism: 1);
         options.Gammas = new[] { settings.Gammas()[gammaIndex] };
-        var store = SweepStore.Open(folder, settings.Manifest());
-        // The scan's rates share the architecture, the batch size and the step budget, so they train as ensemble members.
-        var found = EnsembledRateScan.Run(options,
-            (cells, ct) => FeatureStrengthCellRunner.RunEnsemble(cells.Select(c => (settings.CellSpec(c.Gamma, c.LearningRate), c)).ToList(), ct),
-            store, EnsembledRateScan.DefaultWidth, progress, cancellationToken);
-        var result = FeatureStrengthSweep.Summarise(options, found);
-        // The scan ran as a sweep of one γ; its results take their place in the full grid here.
-        var cells = result.Cells.Select(r => r with { Cell = r.Cell with { GammaIndex = gammaIndex } }).ToList();
-        AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(cells, SweepJson.Compact));
-        return cells;
+        var seeds = settings.SeedList();
+        // Each seed's store has its own manifest (the settings at that seed alone), so a seed's finished rates never
+        // pass for another's.
+        var stores = seeds.Select(seed => SweepStore.Open(SeedFolder(folder, seed), settings.ForSeed(seed).Manifest())).ToList();
+        // The scans' rates share the architecture, the batch size and the step budget, so they train as ensemble
+        // members, the seeds included.
+        var found = EnsembledRateScan.Run(options, stores,
+            (cells, ct) => FeatureStrengthCellRunner.RunEnsemble(cells.Select(c => (settings.ForSeed(seeds[c.Seed]).CellSpec(c.Cell.Gamma, c.Cell.LearningRate), c.Cell)).ToList(), ct),
+            EnsembledRateScan.DefaultWidth, progress is null ? null : new Progress(p => progress.Report((seeds[p.Seed], p.Result))), cancellationToken);
+        var scans = seeds.Select((seed, s) =>
+        {
+            var result = FeatureStrengthSweep.Summarise(options, found[s]);
+            // The scan ran as a sweep of one γ; its results take their place in the full grid here.
+            return new SeedScan(seed, result.Cells.Select(r => r with { Cell = r.Cell with { GammaIndex = gammaIndex } }).ToList());
+        }).ToList();
+        AtomicFile.WriteText(Path.Combine(folder, ResultFile), JsonSerializer.Serialize(scans, SweepJson.Compact));
+        return scans;
     }
 
-    /// <summary>What is wrong with a finished scan's files, or null.</summary>
-    public static string? Verify(string folder)
+    /// <summary>What is wrong with a finished cell's files (unreadable, or not the scans of <paramref name="seeds"/>), or null.</summary>
+    public static string? Verify(string folder, IReadOnlyList<long> seeds)
     {
         try
         {
-            _ = Read(folder);
+            var scans = Read(folder);
+            if (!scans.Select(s => s.Seed).SequenceEqual(seeds))
+                return $"{Path.Combine(folder, ResultFile)} holds the seeds [{string.Join(", ", scans.Select(s => s.Seed))}], not [{string.Join(", ", seeds)}]";
             return null;
         }
         catch (InvalidDataException ex)
@@ -47,14 +59,16 @@ internal static class GammaScan
         }
     }
 
-    /// <summary>A finished scan's results.</summary>
+    /// <summary>A finished cell's scans, one per seed.</summary>
     /// <exception cref="InvalidDataException">scan.json is missing or does not hold them; the message names it.</exception>
-    public static IReadOnlyList<SweepCellResult> Read(string folder)
+    public static IReadOnlyList<SeedScan> Read(string folder)
     {
         string path = Path.Combine(folder, ResultFile);
         try
         {
-            return JsonSerializer.Deserialize<List<SweepCellResult>>(File.ReadAllText(path), SweepJson.Compact) ?? throw new InvalidDataException($"{path} is empty.");
+            var scans = JsonSerializer.Deserialize<List<SeedScan>>(File.ReadAllText(path), SweepJson.Compact) ?? throw new InvalidDataException($"{path} is empty.");
+            if (scans.Count == 0 || scans.Any(s => s?.Cells is null)) throw new InvalidDataException($"{path} holds no seed's scan.");
+            return scans;
         }
         catch (JsonException ex)
         {
@@ -64,5 +78,11 @@ internal static class GammaScan
         {
             throw new InvalidDataException($"{path} is missing.", ex);
         }
+    }
+
+    // Progress from the scans, which know seeds by position.
+    private sealed class Progress(Action<(int Seed, SweepCellResult Result)> report) : IProgress<(int Seed, SweepCellResult Result)>
+    {
+        public void Report((int Seed, SweepCellResult Result) value) => report(value);
     }
 }

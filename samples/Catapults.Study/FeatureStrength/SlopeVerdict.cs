@@ -46,15 +46,27 @@ public sealed record SlopeVerdict(string Side, int Depth, double Predicted, LogL
     public static SlopeVerdict Rich(int depth, SweepResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "The depth must be at least 1.");
-        return new SlopeVerdict("rich", depth, 2.0 / depth, result.RichSlope);
+        return Rich(depth, result.RichSlope);
     }
 
     /// <summary>The lazy-side verdict of a depth-<paramref name="depth"/> sweep: slope against 2.</summary>
     public static SlopeVerdict Lazy(int depth, SweepResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        return Lazy(depth, result.LazySlope);
+    }
+
+    /// <summary>The rich-side verdict of a fitted slope at depth <paramref name="depth"/> (e.g. of the median η* over seeds): against 2/L.</summary>
+    public static SlopeVerdict Rich(int depth, LogLogFit? fit)
+    {
         if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "The depth must be at least 1.");
-        return new SlopeVerdict("lazy", depth, 2.0, result.LazySlope);
+        return new SlopeVerdict("rich", depth, 2.0 / depth, fit);
+    }
+
+    /// <summary>The lazy-side verdict of a fitted slope at depth <paramref name="depth"/>: against 2.</summary>
+    public static SlopeVerdict Lazy(int depth, LogLogFit? fit)
+    {
+        if (depth < 1) throw new ArgumentOutOfRangeException(nameof(depth), depth, "The depth must be at least 1.");
+        return new SlopeVerdict("lazy", depth, 2.0, fit);
     }
 }

@@ -31,6 +31,8 @@ internal static class StaircaseFollowUp
             GammaMax = top,
             GammasPerDecade = bottom == top ? 1 : (int)Math.Max(1, Math.Round(1 / Math.Log10(top / bottom))),
             DecadesBelowFirstStable = 0.5,
+            // The staircase is a picture of one run's loss curve, not a fitted quantity: one seed shows it.
+            Seeds = 1,
         };
     }
 }

@@ -4,6 +4,8 @@ using Catapults.ML.Ensembles;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Catapults.ML.Scaling;
 
@@ -48,13 +50,14 @@ public static class FeatureStrengthCellRunner
     }
 
     /// <summary>
-    /// Runs cells that differ only in γ and η (every other setting of their specs equal) as the members of one
+    /// Runs cells that differ only in γ, η and seed (every other setting of their specs equal) as the members of one
     /// <see cref="FullyConnectedEnsemble"/>: one batched forward and backward pass per step for all of them, each
-    /// member with its own rate, γ, optimiser state and divergence, on the same online stream and held-out set as
-    /// <see cref="Run"/> gives it. Results agree with <see cref="Run"/>'s within float32 rounding (see the ensemble
-    /// tests); <see cref="SweepCellResult.WallSeconds"/> is each cell's share of the ensemble's time.
+    /// member with its own rate, γ, initial weights, optimiser state and divergence, on the online stream and held-out
+    /// set of its own seed, as <see cref="Run"/> gives it. Results agree with <see cref="Run"/>'s within float32
+    /// rounding (see the ensemble tests); <see cref="SweepCellResult.WallSeconds"/> is each cell's share of the
+    /// ensemble's time.
     /// </summary>
-    /// <exception cref="ArgumentException">The specs differ in more than γ and η, or a spec does not match its cell.</exception>
+    /// <exception cref="ArgumentException">The specs differ in more than γ, η and seed, or a spec does not match its cell.</exception>
     public static IReadOnlyList<SweepCellResult> RunEnsemble(IReadOnlyList<(FeatureStrengthCellSpec Spec, SweepCell Cell)> cells,
         CancellationToken cancellationToken = default)
     {
@@ -67,14 +70,38 @@ public static class FeatureStrengthCellRunner
             spec.Validate();
             if (spec.Gamma != cell.Gamma || spec.LearningRate != cell.LearningRate)
                 throw new ArgumentException($"The spec (γ = {spec.Gamma}, η = {spec.LearningRate}) does not match cell {cell.Id} (γ = {cell.Gamma}, η = {cell.LearningRate}).", nameof(cells));
-            if (SweepJson.Manifest(spec.At(1, 1)) != SweepJson.Manifest(first.At(1, 1)))
-                throw new ArgumentException($"Cell {cell.Id}'s spec differs from cell {cells[0].Cell.Id}'s in more than γ and η, so they cannot share an ensemble.", nameof(cells));
+            if (Shared(spec) != Shared(first))
+                throw new ArgumentException($"Cell {cell.Id}'s spec differs from cell {cells[0].Cell.Id}'s in more than γ, η and seed, so they cannot share an ensemble.", nameof(cells));
         }
         TorchRuntime.EnsureLoaded();
 
         var task = new SyntheticTask(first.Task, first.InputDimension);
-        using var heldOut = OnlineBatchSource.DrawHeldOut(task, first.HeldOutCount, first.Seed);
-        var source = OnlineBatchSource.ForTask(task, first.BatchSize, first.Seed);
+        // One stream and one held-out set per seed, shared by that seed's members: a shared source draws once per step.
+        var seeds = cells.Select(c => c.Spec.Seed).Distinct().ToList();
+        var heldOutSets = seeds.Select(s => OnlineBatchSource.DrawHeldOut(task, first.HeldOutCount, s)).ToList();
+        var streams = seeds.Select(s => OnlineBatchSource.ForTask(task, first.BatchSize, s)).ToList();
+        var seedOf = cells.Select(c => seeds.IndexOf(c.Spec.Seed)).ToArray();
+        try
+        {
+            return RunMembers(cells, first, heldOutSets, streams, seedOf, cancellationToken);
+        }
+        finally
+        {
+            foreach (var set in heldOutSets) set.Dispose();
+        }
+    }
+
+    // The settings members of one ensemble must share: everything but γ, η and the seed.
+    private static string Shared(FeatureStrengthCellSpec spec)
+    {
+        var copy = spec.At(1, 1);
+        copy.Seed = 0;
+        return SweepJson.Manifest(copy);
+    }
+
+    private static IReadOnlyList<SweepCellResult> RunMembers(IReadOnlyList<(FeatureStrengthCellSpec Spec, SweepCell Cell)> cells, FeatureStrengthCellSpec first,
+        IReadOnlyList<TensorDataset> heldOutSets, IReadOnlyList<IBatchSource> streams, int[] seedOf, CancellationToken cancellationToken)
+    {
         var network = new NetworkDescription
         {
             Architecture = $"fcn-{first.Depth}", Width = first.HiddenWidths[0], UseBias = false,
@@ -89,10 +116,10 @@ public static class FeatureStrengthCellRunner
             LearningRate = c.Spec.LearningRate,
             MaxSteps = c.Spec.Steps,
             DivergenceFactor = c.Spec.DivergenceFactor,
-        }, first.Seed, c.Spec.Gamma)).ToList();
+        }, c.Spec.Seed, c.Spec.Gamma)).ToList();
         using var ensemble = new FullyConnectedEnsemble(members, new long[] { first.InputDimension }, 1);
-        var test = new HeldOutObserver(heldOut, first.EvaluateEvery, cells.Count);
-        var results = new EnsembleTrainer(ensemble).Run(Enumerable.Repeat<IBatchSource>(source, cells.Count).ToList(), test, cancellationToken);
+        var test = new HeldOutObserver(heldOutSets, seedOf, first.EvaluateEvery);
+        var results = new EnsembleTrainer(ensemble).Run(seedOf.Select(s => streams[s]).ToList(), test, cancellationToken);
         if (results.Any(r => r.Result.Outcome == TrainingOutcome.Cancelled)) throw new OperationCanceledException(cancellationToken);
         return results.Select(r => Assemble(cells[r.Member].Spec, cells[r.Member].Cell, r.Result, r.BatchLosses.ToArray(), test.Records[r.Member],
             test.Records[r.Member].Count > 0 ? test.Records[r.Member][^1].Loss : null)).ToList();
@@ -128,17 +155,30 @@ public static class FeatureStrengthCellRunner
     }
 
     /// <summary>
-    /// The held-out loss of every member, as <see cref="HeldOutLossProbe"/> records it for a single run: at w_t for
-    /// every step t that is a multiple of the cadence, and at the final weights of a member that did not diverge.
+    /// The held-out loss of every member on its own seed's held-out set, as <see cref="HeldOutLossProbe"/> records it
+    /// for a single run: at w_t for every step t that is a multiple of the cadence, and at the final weights of a member
+    /// that did not diverge.
     /// </summary>
-    private sealed class HeldOutObserver(TensorDataset heldOut, int every, int members) : IEnsembleObserver
+    private sealed class HeldOutObserver : IEnsembleObserver
     {
-        public List<HeldOutLoss>[] Records { get; } = Enumerable.Range(0, members).Select(_ => new List<HeldOutLoss>()).ToArray();
+        private readonly IReadOnlyList<TensorDataset> _sets;
+        private readonly int[] _setOf;
+        private readonly int _every;
+
+        public HeldOutObserver(IReadOnlyList<TensorDataset> sets, int[] setOf, int every)
+        {
+            _sets = sets;
+            _setOf = setOf;
+            _every = every;
+            Records = setOf.Select(_ => new List<HeldOutLoss>()).ToArray();
+        }
+
+        public List<HeldOutLoss>[] Records { get; }
 
         public void OnBeforeStep(int step, FullyConnectedEnsemble ensemble)
         {
-            if (step % every != 0) return;
-            var losses = ensemble.EvaluateLosses(heldOut);
+            if (step % _every != 0) return;
+            var losses = Evaluate(ensemble);
             for (int p = 0; p < losses.Length; p++) Records[ensemble.ActiveMembers[p]].Add(new HeldOutLoss(step, losses[p]));
         }
 
@@ -146,12 +186,27 @@ public static class FeatureStrengthCellRunner
         {
             var due = finished.Where((m, k) => !results[k].Diverged && (Records[m].Count == 0 || Records[m][^1].Step != results[k].Steps)).ToList();
             if (due.Count == 0) return;
-            var losses = ensemble.EvaluateLosses(heldOut);
+            var losses = Evaluate(ensemble);
             foreach (int m in due)
             {
                 int p = ensemble.ActiveMembers.ToList().IndexOf(m);
                 Records[m].Add(new HeldOutLoss(results[finished.ToList().IndexOf(m)].Steps, losses[p]));
             }
+        }
+
+        // One seed: the ensemble's own evaluation on the shared set. Several: each active member's own set stacked
+        // [A, n, d], so every member is measured in one batched pass instead of one pass over all members per set.
+        private double[] Evaluate(FullyConnectedEnsemble ensemble)
+        {
+            if (_sets.Count == 1) return ensemble.EvaluateLosses(_sets[0]);
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var active = ensemble.ActiveMembers;
+            var x = torch.stack(active.Select(m => _sets[_setOf[m]].Features).ToArray());
+            var y = torch.stack(active.Select(m => _sets[_setOf[m]].Targets).ToArray());
+            var f = ensemble.Forward(x);
+            var losses = FullyConnectedEnsemble.MeanSquaredErrors(f, y.reshape(f.shape));
+            return losses.to_type(ScalarType.Float64).data<double>().ToArray();
         }
     }
 }

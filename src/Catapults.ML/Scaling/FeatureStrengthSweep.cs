@@ -41,12 +41,63 @@ public static class FeatureStrengthSweep
                 column.Count, best?.CatapultCount));
         }
 
-        double band = options.SlopeFitExclusionDecades;
-        return new SweepResult(cells, summaries,
-            FitSide(summaries, g => g < 1 && Math.Log10(g) <= -band + 1e-9),
-            FitSide(summaries, g => g > 1 && Math.Log10(g) >= band - 1e-9),
+        var points = summaries.Select(s => (s.Gamma, s.BestLearningRate)).ToList();
+        return new SweepResult(cells, summaries, FitSide(points, IsLazy(options)), FitSide(points, IsRich(options)),
             executedCells, reusedCells, wallTime);
     }
+
+    /// <summary>
+    /// Combines the sweeps of several seeds (same options, one <see cref="Summarise"/> result per seed): the median η*
+    /// per γ by <see cref="MedianRate"/>, and the lazy and rich slopes fitted to the medians as
+    /// <see cref="Summarise"/> fits one seed's η*.
+    /// </summary>
+    /// <remarks>
+    /// Why the median: near the optimum the final loss is flat across rates, so one seed's η* can land a lattice level
+    /// or more away from the trend; the median ignores one such seed out of three, where a mean would follow it.
+    /// </remarks>
+    /// <exception cref="ArgumentException">No seeds, a count mismatch, a repeated seed, or a sweep on another γ grid.</exception>
+    public static SeedSweepResult CombineSeeds(FeatureStrengthSweepOptions options, IReadOnlyList<long> seeds, IReadOnlyList<SweepResult> perSeed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentNullException.ThrowIfNull(perSeed);
+        if (seeds.Count == 0) throw new ArgumentException("At least one seed is needed.", nameof(seeds));
+        if (perSeed.Count != seeds.Count) throw new ArgumentException($"{seeds.Count} seeds but {perSeed.Count} sweeps.", nameof(perSeed));
+        if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException("The seeds must not repeat.", nameof(seeds));
+        foreach (var r in perSeed)
+            if (r.Gammas.Count != options.Gammas.Length || r.Gammas.Select(g => g.Gamma).Where((g, i) => g != options.Gammas[i]).Any())
+                throw new ArgumentException("Every seed's sweep must run the options' γ grid.", nameof(perSeed));
+        var gammas = options.Gammas.Select((g, i) =>
+        {
+            var rates = perSeed.Select(r => r.Gammas[i].BestLearningRate).ToList();
+            return new SeedGammaSummary(i, g, rates, MedianRate(rates));
+        }).ToList();
+        var points = gammas.Select(s => (s.Gamma, BestLearningRate: s.Median)).ToList();
+        return new SeedSweepResult(seeds.ToList(), perSeed.ToList(), gammas, FitSide(points, IsLazy(options)), FitSide(points, IsRich(options)));
+    }
+
+    /// <summary>
+    /// The median of the seeds' η*, taken in log₁₀ η (so with an even count it is the geometric mean of the middle two),
+    /// over the seeds that have one; null unless more than half of the seeds have one (where most seeds diverged at
+    /// every rate, there is no typical η* to report).
+    /// </summary>
+    public static double? MedianRate(IReadOnlyList<double?> rates)
+    {
+        ArgumentNullException.ThrowIfNull(rates);
+        var logs = rates.OfType<double>().Select(r =>
+            r > 0 && double.IsFinite(r) ? Math.Log10(r) : throw new ArgumentException($"A rate must be finite and positive, got {r}.", nameof(rates)))
+            .OrderBy(x => x).ToList();
+        if (logs.Count == 0 || 2 * logs.Count <= rates.Count) return null;
+        int n = logs.Count;
+        double middle = n % 2 == 1 ? logs[n / 2] : 0.5 * (logs[n / 2 - 1] + logs[n / 2]);
+        return Math.Pow(10, middle);
+    }
+
+    private static Func<double, bool> IsLazy(FeatureStrengthSweepOptions options) =>
+        g => g < 1 && Math.Log10(g) <= -options.SlopeFitExclusionDecades + 1e-9;
+
+    private static Func<double, bool> IsRich(FeatureStrengthSweepOptions options) =>
+        g => g > 1 && Math.Log10(g) >= options.SlopeFitExclusionDecades - 1e-9;
 
     /// <summary>
     /// Refines η* below the lattice spacing: the vertex of the parabola through log₁₀(loss) against log₁₀ η at the
@@ -70,7 +121,7 @@ public static class FeatureStrengthSweep
         return Math.Pow(10, (k + offset) * spacingDecades);
     }
 
-    private static LogLogFit? FitSide(IReadOnlyList<GammaScanSummary> summaries, Func<double, bool> side)
+    private static LogLogFit? FitSide(IReadOnlyList<(double Gamma, double? BestLearningRate)> summaries, Func<double, bool> side)
     {
         var points = summaries.Where(s => side(s.Gamma) && s.BestLearningRate is not null).ToList();
         if (points.Select(p => p.Gamma).Distinct().Count() < 2) return null;
