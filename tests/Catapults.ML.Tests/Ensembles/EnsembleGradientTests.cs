@@ -18,15 +18,18 @@ public class EnsembleGradientTests
 
     public static IEnumerable<TestCaseData> Cases()
     {
-        yield return new TestCaseData("fcn-2", Parameterization.Ntk, ActivationKind.Relu, true, false).SetName("Fcn2NtkReluBiases");
-        yield return new TestCaseData("fcn-3", Parameterization.Standard, ActivationKind.Tanh, true, false).SetName("Fcn3StandardTanhBiases");
-        yield return new TestCaseData("fcn-3", Parameterization.MeanField, ActivationKind.Gelu, false, true).SetName("Fcn3MeanFieldGeluCentred");
-        yield return new TestCaseData("fcn-2", Parameterization.Ntk, ActivationKind.Identity, false, false).SetName("Fcn2NtkIdentity");
+        yield return new TestCaseData("fcn-2", Parameterization.Ntk, ActivationKind.Relu, true, false, 12).SetName("Fcn2NtkReluBiases");
+        // 2400 × 7 first-layer weights per member: above SubtractGradients' threshold, so that layer is updated member by
+        // member in place while the readout goes through the batched product.
+        yield return new TestCaseData("fcn-2", Parameterization.Ntk, ActivationKind.Relu, true, false, 2400).SetName("Fcn2NtkReluWideFirstLayer");
+        yield return new TestCaseData("fcn-3", Parameterization.Standard, ActivationKind.Tanh, true, false, 12).SetName("Fcn3StandardTanhBiases");
+        yield return new TestCaseData("fcn-3", Parameterization.MeanField, ActivationKind.Gelu, false, true, 12).SetName("Fcn3MeanFieldGeluCentred");
+        yield return new TestCaseData("fcn-2", Parameterization.Ntk, ActivationKind.Identity, false, false, 12).SetName("Fcn2NtkIdentity");
     }
 
-    private static EnsembleMember[] Members(string arch, Parameterization p, ActivationKind act, bool bias, bool centred)
+    private static EnsembleMember[] Members(string arch, Parameterization p, ActivationKind act, bool bias, bool centred, int width = 12)
     {
-        var net = new NetworkDescription { Architecture = arch, Width = 12, UseBias = bias, Parameterization = p, Activation = act };
+        var net = new NetworkDescription { Architecture = arch, Width = width, UseBias = bias, Parameterization = p, Activation = act };
         var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
         return new[]
         {
@@ -37,10 +40,10 @@ public class EnsembleGradientTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void ClosedFormGradientsMatchAutograd(string arch, Parameterization p, ActivationKind act, bool bias, bool centred)
+    public void ClosedFormGradientsMatchAutograd(string arch, Parameterization p, ActivationKind act, bool bias, bool centred, int width)
     {
         using var scope = torch.NewDisposeScope();
-        using var ensemble = new FullyConnectedEnsemble(Members(arch, p, act, bias, centred), Shape, 2);
+        using var ensemble = new FullyConnectedEnsemble(Members(arch, p, act, bias, centred, width), Shape, 2);
         var generator = new torch.Generator(11);
         var x = torch.randn(new long[] { 3, 4, 7 }, generator: generator);
         var g = torch.randn(new long[] { 3, 4, 2 }, generator: generator);
@@ -61,10 +64,10 @@ public class EnsembleGradientTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void SubtractGradientsStepsEachMemberByItsOwnGradient(string arch, Parameterization p, ActivationKind act, bool bias, bool centred)
+    public void SubtractGradientsStepsEachMemberByItsOwnGradient(string arch, Parameterization p, ActivationKind act, bool bias, bool centred, int width)
     {
         using var scope = torch.NewDisposeScope();
-        using var ensemble = new FullyConnectedEnsemble(Members(arch, p, act, bias, centred), Shape, 2);
+        using var ensemble = new FullyConnectedEnsemble(Members(arch, p, act, bias, centred, width), Shape, 2);
         var generator = new torch.Generator(5);
         // A batch shared by the members (the expanded input) as the trainer passes it for one batch source.
         var x = torch.randn(new long[] { 4, 7 }, generator: generator);
