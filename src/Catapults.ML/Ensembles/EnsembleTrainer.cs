@@ -126,8 +126,8 @@ public sealed class EnsembleTrainer
 
                 var (features, targets) = DrawBatches(active, sources, step);
                 observer?.OnBeforeStep(step, _model);
-                var output = _model.Forward(features);
-                var memberLosses = FullyConnectedEnsemble.MeanSquaredErrors(output, targets);
+                var pass = _model.ForwardForTraining(features);
+                var memberLosses = FullyConnectedEnsemble.MeanSquaredErrors(pass.Output, targets);
                 var values = memberLosses.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
                 for (int p = 0; p < active.Length; p++)
                 {
@@ -144,19 +144,6 @@ public sealed class EnsembleTrainer
                 }
 
                 var survivors = Enumerable.Range(0, active.Length).Where(p => !stops.ContainsKey(p)).ToArray();
-                IList<Tensor>? grads = null;
-                // Plain SGD steps by −η_m ∇L_m: weighting each member's loss by its rate makes autograd return η_m ∇L_m
-                // directly, which saves a pass over every weight per step (the step is memory-bound at small b).
-                bool scaled = active.All(i => members[i].Training.Optimizer == OptimizerKind.Sgd && members[i].Training.OptimizerSettings.WeightDecay == 0);
-                if (survivors.Length > 0)
-                {
-                    var weighted = scaled ? memberLosses * torch.tensor(rates.Select(r => (float)r).ToArray()) : memberLosses;
-                    var total = survivors.Length == active.Length ? weighted.sum()
-                        : weighted.index_select(0, torch.tensor(survivors.Select(p => (long)p).ToArray())).sum();
-                    // libtorch's grad aborts the process instead of throwing when the loss is not in a graph.
-                    if (!total.requires_grad) throw new InvalidOperationException("The ensemble's loss does not depend on its weights (was training started under no_grad?).");
-                    grads = torch.autograd.grad(new[] { total }, _model.Parameters.ToList());
-                }
                 foreach (int p in survivors) losses[active[p]].Add(values[p]);
 
                 if (stops.Count > 0)
@@ -171,23 +158,28 @@ public sealed class EnsembleTrainer
                             { RealisedSchedule = schedules[i] };
                     }
                     observer?.OnMembersFinished(stopped, stopped.Select(i => results[i]!).ToList(), _model);
-                    if (grads is not null)
-                    {
-                        using var keepIndex = torch.tensor(survivors.Select(p => (long)p).ToArray());
-                        grads = grads.Select(g => g.index_select(0, keepIndex)).ToList();
-                    }
                     _model.Keep(survivors);
+                    pass = pass.Keep(survivors);
+                    using var keepIndex = torch.tensor(survivors.Select(p => (long)p).ToArray());
+                    targets = targets.index_select(0, keepIndex);
                     momentum = Drop(stopped, momentum, survivors);
                 }
 
-                if (grads is not null && scaled)
+                if (survivors.Length > 0)
                 {
-                    using var noGrad = torch.no_grad();
-                    var parameters = _model.Parameters;
-                    for (int k = 0; k < parameters.Count; k++) parameters[k].sub_(grads[k]);
+                    // ∂L_m/∂f_m = 2(f_m − y_m)/b for L = 1/b Σᵢ ‖f(xᵢ) − yᵢ‖².
+                    var outputGradient = (pass.Output - targets) * (2.0 / targets.shape[1]);
+                    var survivorRates = survivors.Select(p => rates[p]).ToArray();
+                    // Plain SGD steps by −η_m ∇L_m: folding each member's rate into its output gradient lets the backward
+                    // apply the step in place, reading and writing each weight once (the step is memory-bound at small b).
+                    if (active.All(i => members[i].Training.Optimizer == OptimizerKind.Sgd && members[i].Training.OptimizerSettings.WeightDecay == 0))
+                    {
+                        using var rate = torch.tensor(survivorRates.Select(r => (float)r).ToArray()).reshape(survivors.Length, 1, 1);
+                        _model.SubtractGradients(pass, outputGradient * rate);
+                    }
+                    else
+                        momentum = Update(survivorRates, survivors.Select(p => members[active[p]].Training).ToArray(), _model.Gradients(pass, outputGradient), momentum);
                 }
-                else if (grads is not null)
-                    momentum = Update(survivors.Select(p => rates[p]).ToArray(), survivors.Select(p => members[active[p]].Training).ToArray(), grads, momentum);
 
                 double now = clock.Elapsed.TotalSeconds;
                 foreach (int i in active) wall[i] += (now - lastTick) / active.Length;

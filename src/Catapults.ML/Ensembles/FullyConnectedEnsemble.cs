@@ -26,6 +26,11 @@ namespace Catapults.ML.Ensembles;
 /// </remarks>
 public sealed class FullyConnectedEnsemble : IDisposable
 {
+    // Weights per member (out × in) from which SubtractGradients updates a layer member by member in place rather than
+    // through one batched product and a subtraction: about where the extra pass over the layer (2 × 4 bytes per weight
+    // per member) costs as much as a native call per member (a few µs).
+    private const long InPlaceRowThreshold = 16_384;
+
     private readonly EnsembleMember[] _members;
     private readonly long[] _inputShape;
     private readonly double[] _scales;
@@ -38,6 +43,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
     private Tensor[] _initialBiases;
     private Tensor? _outputMultipliers;
     private Tensor? _inverseGammas;
+    private Tensor[][]? _weightRows;
     private int[] _active;
     private bool _disposed;
 
@@ -150,6 +156,54 @@ public sealed class FullyConnectedEnsemble : IDisposable
     }
 
     /// <summary>
+    /// The forward pass of <see cref="Forward"/> (the same arithmetic, so the same outputs) without autograd, keeping each
+    /// layer's input and pre-activation for <see cref="Gradients"/> and <see cref="SubtractGradients"/>.
+    /// </summary>
+    public EnsembleForwardPass ForwardForTraining(Tensor input)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var x = Reshape(input);
+        var inputs = new Tensor[_weights.Length];
+        var pre = new Tensor[_weights.Length - 1];
+        var f = Chain(x, _weights, _biases, inputs, pre);
+        if (_centred)
+        {
+            f = f - Chain(x, _initialWeights, _initialBiases);
+            if (_inverseGammas is not null) f = f * _inverseGammas;
+        }
+        var pass = new EnsembleForwardPass(inputs, pre, f);
+        foreach (var t in inputs.Concat(pre).Append(f)) t.MoveToOuterDisposeScope();
+        return pass;
+    }
+
+    /// <summary>
+    /// The gradients of Σ_m ⟨G_m, f_m⟩ with respect to <see cref="Parameters"/> (same order and shapes), for the
+    /// outputs' gradient G = <paramref name="outputGradient"/> [A, b, O] at the pass (for the MSE loss, G = 2(f − y)/b).
+    /// They join the current dispose scope.
+    /// </summary>
+    /// <remarks>
+    /// Closed form, layer by layer from the top: with z_l = s_l·h_{l−1}W_lᵀ + b_l and h_l = σ(z_l), δ_D = G·m·(1/γ),
+    /// ∂/∂W_l = s_l·δ_lᵀh_{l−1}, ∂/∂b_l = Σ_batch δ_l and δ_{l−1} = s_l·(δ_l W_l) ⊙ σ'(z_{l−1}). libtorch's generic bmm
+    /// backward costs more than a whole single-network step at b = 5, which is why the ensemble does not use autograd here.
+    /// </remarks>
+    public Tensor[] Gradients(EnsembleForwardPass pass, Tensor outputGradient)
+    {
+        var gradients = new Tensor[_weights.Length + _biases.Length];
+        Backward(pass, outputGradient, gradients);
+        return gradients;
+    }
+
+    /// <summary>
+    /// Subtracts in place, from every weight and bias of the active members, the gradient of Σ_m ⟨G_m, f_m⟩ for
+    /// G = <paramref name="outputGradient"/> [A, b, O] at the pass: a plain SGD step when G carries each member's rate,
+    /// G_m = η_m·2(f_m − y_m)/b. Each layer's weights are read once and written once, and member m's update depends on
+    /// member m's tensors only.
+    /// </summary>
+    public void SubtractGradients(EnsembleForwardPass pass, Tensor outputGradient) => Backward(pass, outputGradient, null);
+
+    /// <summary>
     /// The per-member losses of <paramref name="output"/> [A, b, O] against <paramref name="targets"/> [A, b, O], with
     /// the normalisation of <see cref="LossKind.MeanSquaredError"/> (L = 1/b Σᵢ ‖f(xᵢ) − yᵢ‖²): a vector [A].
     /// </summary>
@@ -196,6 +250,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
         foreach (int position in dropped)
             _stopped[_active[position]] = _weights.Concat(_biases).Select(t => t[position].detach().clone().DetachFromDisposeScope()).ToArray();
         using var index = torch.tensor(keep.Select(k => (long)k).ToArray(), ScalarType.Int64);
+        DropWeightRows();
         _weights = Select(_weights, index, trainable: true);
         _biases = Select(_biases, index, trainable: true);
         _initialWeights = Select(_initialWeights, index, trainable: false);
@@ -236,24 +291,117 @@ public sealed class FullyConnectedEnsemble : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        DropWeightRows();
         foreach (var t in _weights.Concat(_biases).Concat(_initialWeights).Concat(_initialBiases)) t.Dispose();
         foreach (var ts in _stopped.Values) foreach (var t in ts) t.Dispose();
         _outputMultipliers?.Dispose();
         _inverseGammas?.Dispose();
     }
 
-    private Tensor Chain(Tensor x, Tensor[] weights, Tensor[] biases)
+    private void Backward(EnsembleForwardPass pass, Tensor outputGradient, Tensor[]? gradients)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        if (pass.MemberCount != _active.Length || pass.LayerInputs.Length != _weights.Length)
+            throw new ArgumentException($"The pass holds {pass.MemberCount} members but the ensemble has {_active.Length} active; run ForwardForTraining again or Keep the pass with the ensemble.", nameof(pass));
+        if (!outputGradient.shape.SequenceEqual(pass.Output.shape))
+            throw new ArgumentException($"The output gradient must be shaped like the outputs [{string.Join(", ", pass.Output.shape)}], got [{string.Join(", ", outputGradient.shape)}].", nameof(outputGradient));
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        // A 0-dim zero to add to: baddbmm with β = 0 is s·(A·B) in one call instead of a product and a scaling pass.
+        var zero = torch.zeros(Array.Empty<long>());
+        var delta = outputGradient;
+        if (_inverseGammas is not null) delta = delta * _inverseGammas;
+        if (_outputMultipliers is not null) delta = delta * _outputMultipliers;
+        int depth = _weights.Length;
+        for (int l = depth - 1; l >= 0; l--)
+        {
+            float s = (float)_scales[l];
+            var h = pass.LayerInputs[l];
+            // δ for the layer below, from W_l before it is updated. TorchSharp's instance baddbmm reads the instance as
+            // batch1 and the third argument as the added tensor (see Chain).
+            Tensor? below = null;
+            if (l > 0)
+            {
+                using var back = delta.baddbmm(_weights[l], zero, beta: 0, alpha: s);
+                using var slope = Activations.Derivative(_activation, pass.PreActivations[l - 1]);
+                below = back * slope;
+            }
+            using var deltaT = delta.transpose(1, 2);
+            if (gradients is not null)
+            {
+                gradients[l] = deltaT.baddbmm(h, zero, beta: 0, alpha: s).MoveToOuterDisposeScope();
+                if (HasBias) gradients[depth + l] = delta.sum(new long[] { 1 }, keepdim: true).MoveToOuterDisposeScope();
+            }
+            else if (_weights[l].shape[1] * _weights[l].shape[2] < InPlaceRowThreshold)
+            {
+                // A small layer: one batched product and one subtraction cost less than a native call per member.
+                using var step = deltaT.baddbmm(h, zero, beta: 0, alpha: s);
+                _weights[l].sub_(step);
+                if (HasBias)
+                {
+                    using var biasStep = delta.sum(new long[] { 1 }, keepdim: true);
+                    _biases[l].sub_(biasStep);
+                }
+            }
+            else
+            {
+                // One in-place product per member: TorchSharp 0.107 has no in-place baddbmm, and an out-of-place one
+                // would write a second copy of the weights every step.
+                var rows = WeightRows(l);
+                var deltas = deltaT.unbind(0);
+                var inputs = h.unbind(0);
+                for (int m = 0; m < rows.Length; m++) rows[m].addmm_(deltas[m], inputs[m], beta: 1, alpha: -s);
+                if (HasBias)
+                {
+                    using var step = delta.sum(new long[] { 1 }, keepdim: true);
+                    _biases[l].sub_(step);
+                }
+            }
+            if (below is not null) delta = below;
+        }
+    }
+
+    // Per-member views of a layer's stacked weights for in-place updates, rebuilt when the stacked tensors change (Keep).
+    private Tensor[] WeightRows(int layer)
+    {
+        if (_weightRows is null)
+        {
+            _weightRows = new Tensor[_weights.Length][];
+            for (int l = 0; l < _weights.Length; l++)
+            {
+                using var plain = _weights[l].detach();
+                _weightRows[l] = plain.unbind(0).Select(t => t.DetachFromDisposeScope()).ToArray();
+            }
+        }
+        return _weightRows[layer];
+    }
+
+    private void DropWeightRows()
+    {
+        if (_weightRows is null) return;
+        foreach (var rows in _weightRows) foreach (var t in rows) t.Dispose();
+        _weightRows = null;
+    }
+
+    private Tensor Chain(Tensor x, Tensor[] weights, Tensor[] biases, Tensor[]? inputs = null, Tensor[]? preActivations = null)
     {
         var h = x;
         for (int l = 0; l < weights.Length; l++)
         {
+            if (inputs is not null) inputs[l] = h;
             var wt = weights[l].transpose(1, 2);
             // baddbmm computes bias + s·(h Wᵀ) in one call, as the single layer computes s·(x Wᵀ) + b. TorchSharp
             // 0.107's binding reads the instance as batch1 and the second argument as the added matrix, so
             // h.baddbmm(Wᵀ, bias) is libtorch's bias.baddbmm(h, Wᵀ) (its static torch.baddbmm passes them shifted).
             h = HasBias ? h.baddbmm(wt, biases[l], beta: 1, alpha: (float)_scales[l])
                 : _scales[l] == 1.0 ? torch.bmm(h, wt) : torch.bmm(h, wt) * _scales[l];
-            if (l + 1 < weights.Length) h = Activations.Apply(_activation, h);
+            if (l + 1 < weights.Length)
+            {
+                if (preActivations is not null) preActivations[l] = h;
+                h = Activations.Apply(_activation, h);
+            }
         }
         if (_outputMultipliers is not null) h = h * _outputMultipliers;
         return h;

@@ -24,6 +24,7 @@ public sealed class Trainer : IDisposable
     private readonly optim.Optimizer _optimizer;
     private readonly IReadOnlyList<Parameter> _parameters;
     private readonly List<LearningRateMilestone> _realisedChanges = new();
+    private readonly bool[] _hadGradient;
     private double? _realisedInitialRate;
     private TrainingOptions _options;
     private bool _disposed;
@@ -39,6 +40,7 @@ public sealed class Trainer : IDisposable
         _options = options;
         _parameters = model.TrainableParameters().Select(p => p.Parameter).ToList();
         if (_parameters.Count == 0) throw new ArgumentException("The model has no trainable parameters.", nameof(model));
+        _hadGradient = new bool[_parameters.Count];
         _optimizer = Optimizers.Create(options.Optimizer, _parameters, options.EffectiveSchedule().LearningRateAt(0), options.OptimizerSettings);
     }
 
@@ -176,7 +178,7 @@ public sealed class Trainer : IDisposable
                     }
 
                     _model.train();
-                    _optimizer.zero_grad();
+                    ClearGradients();
                     var output = _model.forward(batch.Features);
                     var loss = Losses.Compute(Options.Loss, output, batch.Targets);
                     double lossValue = loss.ToDouble();
@@ -203,6 +205,7 @@ public sealed class Trainer : IDisposable
                     }
 
                     loss.backward();
+                    KeepZeroGradients();
                     if (Options.OptimizerSettings.SharpnessAwareRadius is double rho)
                         TakeGradientAtAscentPoint(rho, batch);
                     if (Options.UpdateTransform is { } transform)
@@ -285,8 +288,9 @@ public sealed class Trainer : IDisposable
             ascent = grads.Select((g, i) => g is null ? torch.zeros_like(_parameters[i]) : g * (radius / norm)).ToList();
             for (int i = 0; i < _parameters.Count; i++) _parameters[i].add_(ascent[i]);
         }
-        _optimizer.zero_grad();
+        ClearGradients();
         Losses.Compute(Options.Loss, _model.forward(batch.Features), batch.Targets).backward();
+        KeepZeroGradients();
         using (torch.no_grad())
             for (int i = 0; i < _parameters.Count; i++) _parameters[i].sub_(ascent[i]);
     }
@@ -302,6 +306,28 @@ public sealed class Trainer : IDisposable
             for (int i = 0; i < _parameters.Count; i++) _parameters[i].copy_(before[i]);
             transform.Transform(step, _parameters, updates);
             for (int i = 0; i < _parameters.Count; i++) _parameters[i].add_(updates[i]);
+        }
+    }
+
+    // TorchSharp's optimisers zero the gradients in place, after which autograd adds each new gradient to the zeros: two
+    // passes over every weight per step, a large part of a small-batch step's arithmetic. Dropping them instead lets
+    // autograd hand its gradient over. 0 + g is g bit for bit (only a −0 gradient stays −0 instead of becoming +0, which
+    // changes no weight unless that weight is itself zero), so the updates are the same.
+    private void ClearGradients()
+    {
+        for (int i = 0; i < _parameters.Count; i++) _parameters[i].grad = null;
+    }
+
+    // A parameter that had a gradient and that the loss no longer reaches keeps a zero gradient, as zero_grad leaves it,
+    // so momentum and weight decay still move it exactly as before.
+    private void KeepZeroGradients()
+    {
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            using var g = _parameters[i].grad;
+            if (g is not null) _hadGradient[i] = true;
+            else if (_hadGradient[i])
+                using (torch.no_grad()) _parameters[i].grad = torch.zeros_like(_parameters[i]);
         }
     }
 
