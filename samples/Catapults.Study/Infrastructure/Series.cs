@@ -1,4 +1,3 @@
-
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>A series of a figure.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Catapults.ML.Data;
 
 /// <summary>One line of a text file with its 1-based number and the byte offset where it starts.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Catapults.ML.Models;
 
 /// <summary>The network families the engine builds.</summary>

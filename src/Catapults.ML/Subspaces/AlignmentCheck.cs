@@ -1,5 +1,3 @@
-using Parameter = TorchSharp.Modules.Parameter;
-
 namespace Catapults.ML.Subspaces;
 
 /// <summary>One alignment check of <see cref="DominantSubspaceTransform"/>: χ_k of the batch gradient at a step.</summary>

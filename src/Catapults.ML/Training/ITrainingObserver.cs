@@ -1,5 +1,3 @@
-using Parameter = TorchSharp.Modules.Parameter;
-
 namespace Catapults.ML.Training;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Parameter = TorchSharp.Modules.Parameter;
-
 namespace Catapults.ML.Training;
 
 /// <summary>A step about to happen: the weights are w_t, and the batch and rate are known.</summary>

@@ -1,6 +1,5 @@
 using Catapults.ML.Data;
 using Catapults.ML.Models;
-using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Catapults.ML.Training;
 
