@@ -207,15 +207,15 @@ public static class RunExecutor
             var extra = new List<double?>();
             foreach (var columns in hooks.Columns)
             {
-                var values = columns.ValuesAt(step) ?? columns.Columns.Select(_ => (double?)null).ToList();
+                var values = columns.ValuesAt(step);
                 for (int i = 0; i < values.Count; i++)
                     if (values[i] is double v && !double.IsFinite(v))
                         throw new NonFiniteValueException(step, $"{columns.Columns[i]} after {step} steps is {v}");
                 extra.AddRange(values);
             }
-            // The first row has no step before it: its rate is the schedule's first.
+            // The first row has no step before it: no batch loss, and the schedule's first rate.
             double rate = _lastRate ?? trainer.Options.EffectiveSchedule().LearningRateAt(0);
-            _rows.Add(new StepRow(step, rate, step == 0 ? null : _lastBatchLoss, train, test, extra));
+            _rows.Add(new StepRow(step, rate, _lastBatchLoss, train, test, extra));
         }
 
         public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => _clock.Stop();

@@ -27,8 +27,8 @@ public sealed class StepColumns : IDisposable
     /// <summary>The column names.</summary>
     public IReadOnlyList<string> Columns { get; }
 
-    /// <summary>The values of the probe's record at <paramref name="step"/>, one per column, or null when it has none there.</summary>
-    public IReadOnlyList<double?>? ValuesAt(int step) => _valuesAt(step);
+    /// <summary>The values of the probe's record at <paramref name="step"/>, one per column; empty cells when it has none there.</summary>
+    public IReadOnlyList<double?> ValuesAt(int step) => _valuesAt(step) ?? Columns.Select(_ => (double?)null).ToList();
 
     /// <summary>Columns <paramref name="columns"/> taken from each record of <paramref name="probe"/> by <paramref name="values"/>.</summary>
     public static StepColumns From<TRecord>(ScheduledProbe<TRecord> probe, IReadOnlyList<string> columns, Func<TRecord, IReadOnlyList<double?>> values)
