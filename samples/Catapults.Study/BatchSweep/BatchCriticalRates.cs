@@ -2,7 +2,6 @@ using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
-using TorchSharp;
 
 namespace Catapults.Study.BatchSweep;
 

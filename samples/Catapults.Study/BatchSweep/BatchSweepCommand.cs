@@ -1,6 +1,4 @@
 using Catapults.ML.Models;
-using System.CommandLine;
-using System.Globalization;
 using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
 

@@ -1,8 +1,6 @@
 using Catapults.ML.Models;
-using System.Globalization;
 using Catapults.ML.Features;
 using Catapults.Study.Infrastructure;
-using TorchSharp;
 
 namespace Catapults.Study.BatchSweep;
 

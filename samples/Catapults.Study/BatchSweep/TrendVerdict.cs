@@ -1,4 +1,3 @@
-using System.Globalization;
 using Catapults.ML.Runtime;
 using Catapults.Study.Infrastructure;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Cells;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Cells;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Cells;

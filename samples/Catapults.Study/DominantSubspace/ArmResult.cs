@@ -1,11 +1,4 @@
-using Catapults.ML.Data.Images;
-using Catapults.ML.Models;
-using Catapults.ML.Runtime;
-using Catapults.ML.Spectra;
-using Catapults.ML.Subspaces;
 using Catapults.ML.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 using Catapults.ML.Probes;
 
 namespace Catapults.Study.DominantSubspace;

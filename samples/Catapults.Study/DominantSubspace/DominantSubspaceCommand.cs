@@ -1,10 +1,6 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Runtime;
-using System.Text.Json;
 using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
 

@@ -6,7 +6,6 @@ using Catapults.ML.Spectra;
 using Catapults.ML.Subspaces;
 using Catapults.ML.Training;
 using Catapults.Study.Infrastructure;
-using TorchSharp;
 using static TorchSharp.torch;
 using Catapults.ML.Probes;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using Catapults.ML.Data;
 using Catapults.ML.Scaling;
 using Catapults.Study.Cells;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Catapults.ML.Data;
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;

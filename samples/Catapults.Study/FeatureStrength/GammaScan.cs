@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Catapults.ML.Scaling;
 using Catapults.Study.Infrastructure;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Catapults.ML.Scaling;
 
 namespace Catapults.Study.FeatureStrength;

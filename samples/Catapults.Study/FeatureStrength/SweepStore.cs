@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 using Catapults.ML.Scaling;
 
 namespace Catapults.Study.FeatureStrength;

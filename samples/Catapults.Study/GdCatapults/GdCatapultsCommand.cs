@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Catapults.Study.Cells;

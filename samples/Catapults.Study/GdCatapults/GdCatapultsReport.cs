@@ -1,5 +1,4 @@
 using Catapults.ML.Training;
-using System.Globalization;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.GdCatapults;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>

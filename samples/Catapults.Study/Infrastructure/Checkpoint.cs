@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
 using static TorchSharp.torch;

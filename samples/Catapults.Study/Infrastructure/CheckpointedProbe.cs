@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Catapults.ML.Probes;
 using Catapults.ML.Serialization;
 using Catapults.ML.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.Study.Infrastructure;

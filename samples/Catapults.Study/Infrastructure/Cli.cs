@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>Runs an experiment's action, turning configuration errors and unreadable input files into one line on stderr and exit code 2.</summary>

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 

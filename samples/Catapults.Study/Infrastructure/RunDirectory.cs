@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;

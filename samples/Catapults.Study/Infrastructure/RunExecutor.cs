@@ -3,7 +3,6 @@ using Catapults.ML.Diagnostics;
 using Catapults.ML.Features;
 using Catapults.ML.Models;
 using Catapults.ML.Training;
-using TorchSharp;
 
 namespace Catapults.Study.Infrastructure;
 

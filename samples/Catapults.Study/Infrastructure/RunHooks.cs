@@ -1,4 +1,3 @@
-using Catapults.ML.Features;
 using Catapults.ML.Models;
 using Catapults.ML.Training;
 

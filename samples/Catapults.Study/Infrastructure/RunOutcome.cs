@@ -1,6 +1,4 @@
 using Catapults.ML.Diagnostics;
-using Catapults.ML.Training;
-using TorchSharp;
 
 namespace Catapults.Study.Infrastructure;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>Mean ± sample standard deviation over seeds, and Pearson correlation.</summary>

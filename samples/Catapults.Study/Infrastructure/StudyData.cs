@@ -1,6 +1,5 @@
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.Study.Infrastructure;

@@ -1,6 +1,5 @@
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.Study.Infrastructure;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.OptimizerComparison;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using Catapults.ML.Probes;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;

@@ -1,8 +1,4 @@
-using System.Text;
-using Catapults.ML.Diagnostics;
 using Catapults.ML.Probes;
-using Catapults.ML.Training;
-using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.SgdSpikes;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Catapults.ML.Runtime;
-using TorchSharp;
 
 namespace Catapults.ML.Data;
 

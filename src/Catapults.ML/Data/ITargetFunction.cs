@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Catapults.ML.Data;
 
 /// <summary>A differentiable function of the inputs: a true predictor whose input gradient the AGOP work uses.</summary>

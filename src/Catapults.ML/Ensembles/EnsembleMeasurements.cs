@@ -1,7 +1,5 @@
 using Catapults.ML.Features;
 using Catapults.ML.Spectra;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Ensembles;
 

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Ensembles;
 

@@ -1,7 +1,5 @@
 using Catapults.ML.Data;
 using Catapults.ML.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Features;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Catapults.ML.Features;
 
 /// <summary>Options of <see cref="AgopFeatureMap"/>.</summary>

@@ -1,8 +1,6 @@
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Features;
 

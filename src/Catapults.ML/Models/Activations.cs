@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Catapults.ML.Models;
 
 /// <summary>Applies an <see cref="ActivationKind"/> and its derivative.</summary>

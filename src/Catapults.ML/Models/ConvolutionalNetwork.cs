@@ -1,7 +1,5 @@
 using Catapults.ML.Runtime;
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Models;
 

@@ -1,5 +1,3 @@
-using TorchSharp.Modules;
-
 namespace Catapults.ML.Models;
 
 /// <summary>Options of a <see cref="FullyConnectedNetwork"/>.</summary>

@@ -3,8 +3,6 @@ using Catapults.ML.Models;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Probes;
 

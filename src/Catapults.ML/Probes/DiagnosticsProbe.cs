@@ -5,8 +5,6 @@ using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
-using TorchSharp;
-using static TorchSharp.torch;
 
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Probes;
 

@@ -1,8 +1,6 @@
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Probes;
 

@@ -2,7 +2,6 @@ using Catapults.ML.Spectra;
 using Catapults.ML.Subspaces;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
-using TorchSharp;
 
 namespace Catapults.ML.Probes;
 

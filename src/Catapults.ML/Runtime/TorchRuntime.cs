@@ -1,5 +1,3 @@
-using TorchSharp;
-
 namespace Catapults.ML.Runtime;
 
 /// <summary>

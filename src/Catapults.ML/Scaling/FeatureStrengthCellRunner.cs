@@ -4,8 +4,6 @@ using Catapults.ML.Ensembles;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Scaling;
 

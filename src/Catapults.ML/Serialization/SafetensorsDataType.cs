@@ -1,6 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
-
 namespace Catapults.ML.Serialization;
 
 /// <summary>Element types of the safetensors format (the names are the format's dtype strings).</summary>

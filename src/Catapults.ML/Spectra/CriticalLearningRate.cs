@@ -1,8 +1,6 @@
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Spectra;
 

@@ -1,6 +1,5 @@
 using Catapults.ML.Models;
 using Catapults.ML.Training;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Spectra;
 

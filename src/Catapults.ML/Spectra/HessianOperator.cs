@@ -2,8 +2,6 @@ using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Spectra;
 

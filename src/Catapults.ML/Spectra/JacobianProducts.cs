@@ -1,5 +1,4 @@
 using Catapults.ML.Models;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Spectra;
 

@@ -1,6 +1,4 @@
 using Catapults.ML.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Catapults.ML.Spectra;

@@ -1,7 +1,5 @@
 using Catapults.ML.Spectra;
 using Catapults.ML.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Catapults.ML.Subspaces;

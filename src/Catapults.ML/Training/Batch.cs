@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Catapults.ML.Training;
 
 /// <summary>One training batch. Its tensors belong to the dispose scope of the step that drew it.</summary>

@@ -1,4 +1,3 @@
-using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Catapults.ML.Training;

@@ -1,6 +1,5 @@
 using Catapults.ML.Data;
 using Catapults.ML.Runtime;
-using TorchSharp;
 
 namespace Catapults.ML.Training;
 

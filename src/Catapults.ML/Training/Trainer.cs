@@ -2,9 +2,7 @@ using System.Diagnostics;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
-using TorchSharp;
 using Parameter = TorchSharp.Modules.Parameter;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Training;
 

@@ -1,7 +1,6 @@
 using Catapults.ML.Features;
 using Catapults.Pipelines.Features;
 using Catapults.Pipelines.Trainers;
-using Microsoft.ML;
 
 namespace Catapults.Pipelines.Catalog;
 

@@ -1,8 +1,6 @@
 using Catapults.ML.Features;
 using Catapults.Pipelines.Evaluation;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Catalog;
 

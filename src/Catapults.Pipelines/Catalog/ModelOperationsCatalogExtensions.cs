@@ -1,6 +1,4 @@
 using Catapults.Pipelines.Persistence;
-using Microsoft.ML;
-using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Catalog;
 

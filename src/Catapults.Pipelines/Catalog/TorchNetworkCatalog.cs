@@ -1,6 +1,5 @@
 using Catapults.ML.Models;
 using Catapults.Pipelines.Trainers;
-using Microsoft.ML;
 using Catapults.Pipelines.Prediction;
 
 namespace Catapults.Pipelines.Catalog;

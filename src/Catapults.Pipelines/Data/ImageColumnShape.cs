@@ -1,6 +1,4 @@
 using Catapults.ML.Data.Images;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Data;
 

@@ -1,5 +1,4 @@
 using Catapults.ML.Data.Images;
-using Microsoft.ML;
 
 namespace Catapults.Pipelines.Data;
 

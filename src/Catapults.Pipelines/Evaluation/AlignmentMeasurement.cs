@@ -3,8 +3,6 @@ using Catapults.Pipelines.Features;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Trainers;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using TorchSharp;
 
 namespace Catapults.Pipelines.Evaluation;

@@ -1,4 +1,3 @@
-using Catapults.Pipelines.Data;
 namespace Catapults.Pipelines.Evaluation;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Features;
 
 /// <summary>An AGOP feature transformer applied to one input schema: the input columns, then the feature column.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Features;
 
 /// <summary>The output of <see cref="AgopFeatureTransformer.Transform"/>.</summary>

@@ -2,8 +2,6 @@ using Catapults.ML.Features;
 using Catapults.ML.Models;
 using Catapults.Pipelines.Trainers;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using TorchSharp;
 
 namespace Catapults.Pipelines.Features;

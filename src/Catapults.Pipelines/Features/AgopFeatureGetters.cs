@@ -1,6 +1,4 @@
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Features;
 

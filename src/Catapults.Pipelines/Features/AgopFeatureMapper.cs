@@ -1,6 +1,3 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace Catapults.Pipelines.Features;
 
 /// <summary>The row-to-row mapper of an AGOP feature transformer (what PredictionEngine and composite mappers use).</summary>

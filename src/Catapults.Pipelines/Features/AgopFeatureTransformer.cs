@@ -4,8 +4,6 @@ using System.Text.Json.Serialization;
 using Catapults.ML.Features;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Features;
 

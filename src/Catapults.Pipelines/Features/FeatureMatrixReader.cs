@@ -1,7 +1,5 @@
 using Catapults.ML.Runtime;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 

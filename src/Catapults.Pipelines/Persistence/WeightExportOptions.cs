@@ -1,6 +1,4 @@
 using Catapults.ML.Models;
-using Catapults.ML.Runtime;
-using static TorchSharp.torch;
 
 namespace Catapults.Pipelines.Persistence;
 

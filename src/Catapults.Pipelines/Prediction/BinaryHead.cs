@@ -1,6 +1,3 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Binary classification, for either loss (see <see cref="ClassificationLoss"/>).</summary>

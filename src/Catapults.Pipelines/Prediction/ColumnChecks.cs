@@ -1,6 +1,4 @@
 using Catapults.ML.Models;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Prediction;

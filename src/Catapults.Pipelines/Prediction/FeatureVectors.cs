@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Copies feature vectors, dense or sparse, into flat float buffers.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>The column values a row-to-row mapping adds or passes through, by output column.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>The raw network outputs f(x) of the row a getter is asked about (computed on demand).</summary>

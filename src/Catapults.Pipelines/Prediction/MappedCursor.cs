@@ -1,6 +1,3 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>A cursor of a row-to-row mapping: the same forwarding as <see cref="MappedRow"/> over an input cursor.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Multiclass classification over K classes, for either loss (see <see cref="ClassificationLoss"/>).</summary>

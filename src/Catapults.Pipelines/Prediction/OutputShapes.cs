@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Output-schema propagation for the estimators (<see cref="IEstimator{TTransformer}.GetOutputSchema"/>).</summary>

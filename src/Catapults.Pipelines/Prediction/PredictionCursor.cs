@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>A cursor over a prediction view: wraps a cursor of the input view.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>The output of a prediction transformer's <c>Transform</c>: the input view plus prediction columns, computed lazily.</summary>

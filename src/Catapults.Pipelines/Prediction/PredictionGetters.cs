@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>Getters of a prediction row: pass-through columns come from the input row, prediction columns from the head.</summary>

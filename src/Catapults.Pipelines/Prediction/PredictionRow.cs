@@ -1,5 +1,3 @@
-using Microsoft.ML;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>A row of a prediction mapper: wraps one input row.</summary>

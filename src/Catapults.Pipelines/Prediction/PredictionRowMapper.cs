@@ -1,6 +1,3 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
-
 namespace Catapults.Pipelines.Prediction;
 
 /// <summary>The row-to-row mapper of a prediction transformer (what PredictionEngine and composite mappers use).</summary>

@@ -1,8 +1,6 @@
-using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
 using TorchSharp;
 using Catapults.ML.Probes;
 

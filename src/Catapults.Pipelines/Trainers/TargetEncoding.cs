@@ -1,10 +1,3 @@
-using Catapults.ML.Runtime;
-using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Catapults.Pipelines.Trainers;
 
 /// <summary>How labels become training targets.</summary>

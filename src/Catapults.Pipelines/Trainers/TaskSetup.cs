@@ -1,6 +1,5 @@
 using Catapults.ML.Training;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
 
 namespace Catapults.Pipelines.Trainers;
 

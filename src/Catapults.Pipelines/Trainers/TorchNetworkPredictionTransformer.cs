@@ -3,8 +3,6 @@ using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Serialization;
 using Catapults.Pipelines.Persistence;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using TorchSharp;
 using Catapults.Pipelines.Prediction;
 

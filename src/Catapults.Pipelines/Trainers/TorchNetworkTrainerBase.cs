@@ -1,5 +1,4 @@
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
 
 namespace Catapults.Pipelines.Trainers;
 

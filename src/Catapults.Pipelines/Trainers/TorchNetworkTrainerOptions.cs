@@ -1,7 +1,6 @@
 using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
-using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

@@ -1,8 +1,6 @@
 using Catapults.ML.Data;
 using Catapults.ML.Runtime;
 using Catapults.Pipelines.Prediction;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 

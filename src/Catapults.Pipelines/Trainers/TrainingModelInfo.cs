@@ -1,7 +1,3 @@
-using Microsoft.Data.Analysis;
-using Catapults.Pipelines.Prediction;
-using Catapults.Pipelines.Data;
-
 namespace Catapults.Pipelines.Trainers;
 
 /// <summary>Facts about the trained model that a report states next to the training history.</summary>

@@ -1,6 +1,5 @@
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
-using Catapults.Pipelines.Data;
 
 namespace Catapults.Pipelines.Trainers;
 

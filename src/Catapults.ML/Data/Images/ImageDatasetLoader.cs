@@ -1,6 +1,4 @@
 using Catapults.ML.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Data.Images;
 

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace Catapults.ML.Data.Matlab;
 
 /// <summary>A data-element tag: type, byte count, and for a small element its data bytes (which sit inside the tag).</summary>
