@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Catapults.Study.Infrastructure;
 
@@ -83,6 +82,12 @@ public sealed partial record ClusterSettings
         if (RetriesPerCell is < 0 or > 100) throw new ConfigurationException($"--retries must be in 0..100, got {RetriesPerCell}.");
         return this;
     }
+
+    /// <summary>How many of the plan's cells run at once: <see cref="Parallel"/>, at most the number of cells.</summary>
+    public int ParallelCellsOf(CellPlan plan) => Math.Min(Parallel ?? plan.Cells.Count, plan.Cells.Count);
+
+    /// <summary>CPU cores a cell of the plan asks for: <see cref="CpusPerTask"/>, else the plan's libtorch threads, else 1.</summary>
+    public int CpusPerCellOf(CellPlan plan) => CpusPerTask ?? plan.Threads ?? 1;
 
     /// <summary>The study command's words: <see cref="StudyCommand"/> split at spaces, else <paramref name="fallback"/>.</summary>
     public IReadOnlyList<string> StudyCommandOr(IReadOnlyList<string> fallback) =>

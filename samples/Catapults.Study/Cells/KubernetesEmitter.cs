@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Catapults.Study.Infrastructure;
 
@@ -25,8 +22,7 @@ public static partial class KubernetesEmitter
         var command = settings.StudyCommandOr(new[] { "catapults-study" });
         string name = JobName(plan.Experiment);
         int n = plan.Cells.Count;
-        int parallel = Math.Min(settings.Parallel ?? n, n);
-        int cpus = settings.CpusPerTask ?? plan.Threads ?? 1;
+        int parallel = settings.ParallelCellsOf(plan), cpus = settings.CpusPerCellOf(plan);
         string folder = Path.Combine(run, Folder);
         Directory.CreateDirectory(folder);
 

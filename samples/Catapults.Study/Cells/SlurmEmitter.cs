@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Catapults.Study.Infrastructure;
 
@@ -23,8 +21,7 @@ public static partial class SlurmEmitter
         var command = settings.StudyCommandOr(StudyProcess.Command());
         string study = string.Join(' ', command.Select(ShellWord));
         int n = plan.Cells.Count;
-        int parallel = Math.Min(settings.Parallel ?? n, n);
-        int cpus = settings.CpusPerTask ?? plan.Threads ?? 1;
+        int parallel = settings.ParallelCellsOf(plan), cpus = settings.CpusPerCellOf(plan);
         string job = "catapults-" + plan.Experiment;
         string logs = LocalCellProcesses.LogFolder(run);
         string folder = Path.Combine(run, Folder);

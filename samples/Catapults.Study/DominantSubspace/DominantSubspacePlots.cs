@@ -61,10 +61,6 @@ public static class DominantSubspacePlots
         var line = plot.Add.VerticalLine(r.Settings.SwitchStep);
         line.LinePattern = LinePattern.Dotted;
         line.Color = Colors.Gray;
-        plot.Title(title);
-        plot.XLabel("step");
-        plot.YLabel(yLabel);
-        plot.ShowLegend(legend);
-        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
+        Catapults.Study.Infrastructure.Plots.Save(plot, path, title, "step", yLabel, legend, Width, Height);
     }
 }

@@ -1,8 +1,6 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Catapults.ML.Models;
 using Catapults.ML.Scaling;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.FeatureStrength;
 
@@ -191,14 +189,7 @@ internal static class FeatureStrengthOutputs
         b.AppendLine();
         b.AppendLine("## Figures");
         b.AppendLine();
-        void Figure(string file, string caption)
-        {
-            if (!figures.Contains(file)) return;
-            b.AppendLine(c, $"![{caption}]({file})");
-            b.AppendLine();
-            b.AppendLine(caption);
-            b.AppendLine();
-        }
+        void Figure(string file, string caption) { if (figures.Contains(file)) MarkdownReport.AppendFigure(b, file, caption); }
         Figure(HeatMapFile, "Final held-out loss over the (γ, η) plane; grey: not run; ×: diverged; dots: η*(γ); dashed: the two fits.");
         Figure(SmallGammaCurvesFile, "Batch loss over the first steps for the smallest γ, at the largest stable rate and a decade below, on the same batches: spikes both curves share come from heavy-tailed batches; a rise and fall of the fast run alone is a catapult.");
         Figure(LargeGammaCurvesFile, "Batch loss at η* for the largest γ (running mean of 10 steps): a plateau, then a drop (and further steps when the task has them).");

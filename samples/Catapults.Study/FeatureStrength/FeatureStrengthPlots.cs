@@ -55,11 +55,8 @@ internal static class FeatureStrengthPlots
         stars.LegendText = "η*(γ)";
         AddFit(plot, result.LazySlope, gammas[0], Math.Min(1, gammas[^1]), $"lazy fit: slope {result.LazySlope?.Slope:F2} (predicted 2)", Colors.DeepSkyBlue);
         AddFit(plot, result.RichSlope, Math.Max(1, gammas[0]), gammas[^1], $"rich fit: slope {result.RichSlope?.Slope:F2} (predicted 2/L = {rule.RichSlope:G3})", Colors.Magenta);
-        plot.Title("Final held-out loss over the (γ, η) plane");
-        plot.XLabel("log₁₀ γ (feature-learning strength)");
-        plot.YLabel("log₁₀ η (raw SGD learning rate)");
-        plot.ShowLegend(Alignment.LowerRight);
-        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
+        Plots.Save(plot, path, "Final held-out loss over the (γ, η) plane", "log₁₀ γ (feature-learning strength)",
+            "log₁₀ η (raw SGD learning rate)", Alignment.LowerRight, Width, Height);
         return true;
     }
 
@@ -90,11 +87,8 @@ internal static class FeatureStrengthPlots
             line.LineWidth = 1.5f;
             line.LegendText = curves[i].Label;
         }
-        plot.Title(title);
-        plot.XLabel("step t");
-        plot.YLabel(smoothing > 1 ? $"log₁₀ batch loss (mean of {smoothing} steps)" : "log₁₀ batch loss");
-        plot.ShowLegend(Alignment.UpperRight);
-        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
+        Plots.Save(plot, path, title, "step t", smoothing > 1 ? $"log₁₀ batch loss (mean of {smoothing} steps)" : "log₁₀ batch loss",
+            Alignment.UpperRight, Width, Height);
         return true;
     }
 
@@ -115,11 +109,8 @@ internal static class FeatureStrengthPlots
             line.MarkerSize = 0;
             line.LegendText = $"γ = {cell.Cell.Gamma:G3}, η = {cell.Cell.LearningRate:G3}";
         }
-        plot.Title("Large γ: held-out loss against rescaled time");
-        plot.XLabel("τ = η t / (W γ^(2/L))");
-        plot.YLabel("log₁₀ held-out loss");
-        plot.ShowLegend(Alignment.UpperRight);
-        Catapults.Study.Infrastructure.Plots.Save(plot, path, Width, Height);
+        Plots.Save(plot, path, "Large γ: held-out loss against rescaled time", "τ = η t / (W γ^(2/L))", "log₁₀ held-out loss",
+            Alignment.UpperRight, Width, Height);
         return true;
     }
 

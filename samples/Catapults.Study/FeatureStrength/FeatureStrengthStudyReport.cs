@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Catapults.ML.Scaling;
 using Catapults.Study.Infrastructure;
 using SkiaSharp;
@@ -121,10 +118,8 @@ internal static class FeatureStrengthStudyReport
                 line.MarkerSize = 0;
                 line.LegendText = string.Create(CultureInfo.InvariantCulture, $"γ = {cell.Cell.Gamma:G3}, η = {cell.Cell.LearningRate:G3}");
             }
-            plot.Title(string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}: held-out loss at the best rate against rescaled time"));
-            plot.XLabel("τ = η t / (N γ^(2/L))");
-            plot.YLabel("log₁₀ held-out loss");
-            plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+            Plots.Label(plot, string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}: held-out loss at the best rate against rescaled time"),
+                "τ = η t / (N γ^(2/L))", "log₁₀ held-out loss", ScottPlot.Alignment.UpperRight);
             // Panels are drawn one by one and stacked, so each depth keeps its own axes.
             using var panel = SKBitmap.Decode(plot.GetImage(panelWidth, panelHeight).GetImageBytes(ScottPlot.ImageFormat.Png, 100));
             canvas.DrawBitmap(panel, 0, p * panelHeight);
@@ -132,7 +127,7 @@ internal static class FeatureStrengthStudyReport
         canvas.Flush();
         using var image = SKImage.FromBitmap(canvasBitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        using (var file = File.Create(path)) data.SaveTo(file);
+        AtomicFile.WriteBytes(path, data.ToArray());
         return true;
     }
 
@@ -167,11 +162,8 @@ internal static class FeatureStrengthStudyReport
             }
         }
         if (!any) return false;
-        plot.Title("Best held-out (online) loss over the rates, against γ");
-        plot.XLabel("log₁₀ γ");
-        plot.YLabel("log₁₀ best held-out loss");
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plot.SavePng(path, 900, 560);
+        Plots.Save(plot, path, "Best held-out (online) loss over the rates, against γ", "log₁₀ γ", "log₁₀ best held-out loss",
+            ScottPlot.Alignment.UpperLeft, 900, 560);
         return true;
     }
 
@@ -258,14 +250,7 @@ internal static class FeatureStrengthStudyReport
         }
         b.AppendLine("## Figures");
         b.AppendLine();
-        void Figure(string file, string caption)
-        {
-            if (!written.Contains(file)) return;
-            b.AppendLine(c, $"![{caption}]({file})");
-            b.AppendLine();
-            b.AppendLine(caption);
-            b.AppendLine();
-        }
+        void Figure(string file, string caption) { if (written.Contains(file)) MarkdownReport.AppendFigure(b, file, caption); }
         Figure(PlateauFile, $"Rank-2 task, the two largest γ of each depth at their best lattice rate: held-out loss — a plateau near the initial loss, then a drop.");
         Figure(StaircaseFile, "Rank-4 task at depth 2 and large γ: held-out loss at the best rate, with the levels 3, 2, 1 reached after learning one, two, three of the four terms.");
         Figure(RescaledTimeFile, "Held-out loss of every rich-side γ at its best lattice rate against τ = η t / (N γ^(2/L)); the paper finds large-γ trajectories alike up to this rescaling of time.");

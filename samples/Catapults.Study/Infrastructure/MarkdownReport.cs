@@ -1,4 +1,3 @@
-using System.Text;
 using Spectre.Console;
 
 namespace Catapults.Study.Infrastructure;
@@ -27,6 +26,12 @@ public sealed class MarkdownReport(string title)
 
     /// <summary>Adds an image (a path relative to the report).</summary>
     public MarkdownReport Image(string alt, string relativePath) { _text.Append($"![{alt}]({relativePath})\n\n"); return this; }
+
+    /// <summary>
+    /// Appends an image and its caption (also its alternative text) to a report written as plain text, each a paragraph.
+    /// </summary>
+    public static void AppendFigure(StringBuilder text, string relativePath, string caption) =>
+        text.Append("![").Append(caption).Append("](").Append(relativePath).Append(")\n\n").Append(caption).Append("\n\n");
 
     /// <summary>Writes report.md into <paramref name="directory"/>.</summary>
     public string Write(string directory)

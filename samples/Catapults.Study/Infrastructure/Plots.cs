@@ -58,11 +58,7 @@ public static class Plots
                 first = false;
             }
         }
-        plot.Title(title);
-        plot.XLabel(xLabel);
-        plot.YLabel(logY ? $"log₁₀ {yLabel}" : yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
-        Save(plot, path, width ?? Width, height ?? Height);
+        Save(plot, path, title, xLabel, logY ? $"log₁₀ {yLabel}" : yLabel, Alignment.UpperRight, width ?? Width, height ?? Height);
     }
 
     /// <summary>
@@ -105,6 +101,22 @@ public static class Plots
         using var encoded = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 90);
         AtomicFile.WriteBytes(path, encoded.ToArray());
         foreach (var p in panels) File.Delete(p);
+    }
+
+    /// <summary>Titles and labels <paramref name="plot"/> and shows its legend at <paramref name="legend"/>.</summary>
+    public static void Label(Plot plot, string title, string xLabel, string yLabel, Alignment legend)
+    {
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(legend);
+    }
+
+    /// <summary>Labels <paramref name="plot"/> (see <see cref="Label"/>) and writes it (see <see cref="Save(Plot, string, int, int)"/>).</summary>
+    public static void Save(Plot plot, string path, string title, string xLabel, string yLabel, Alignment legend, int width, int height)
+    {
+        Label(plot, title, xLabel, yLabel, legend);
+        Save(plot, path, width, height);
     }
 
     /// <summary>Writes <paramref name="plot"/> as a PNG atomically (a kill or a full disk never leaves half an image).</summary>
