@@ -169,7 +169,7 @@ public sealed class EnsembleTrainer
                 {
                     // ∂L_m/∂f_m = 2(f_m − y_m)/b for L = 1/b Σᵢ ‖f(xᵢ) − yᵢ‖².
                     var outputGradient = residual * (2.0 / pass.OutputShape[1]);
-                    momentum = Step(pass, outputGradient, survivors.Select(p => active[p]).ToArray(), survivors.Select(p => rates[p]).ToArray(), momentum);
+                    Step(pass, outputGradient, survivors.Select(p => active[p]).ToArray(), survivors.Select(p => rates[p]).ToArray(), ref momentum);
                 }
 
                 double now = clock.Elapsed.TotalSeconds;
@@ -305,8 +305,8 @@ public sealed class EnsembleTrainer
     }
 
     // One in-place step of the members still training (in active order): plain SGD, weight decay and momentum fused into
-    // the model's backward, with momentum buffers created at a member set's first momentum step.
-    private Tensor[]? Step(EnsembleForwardPass pass, Tensor outputGradient, int[] members, double[] rates, Tensor[]? momentum)
+    // the model's backward, with momentum buffers created at the first momentum step (and owned by Run from then on).
+    private void Step(EnsembleForwardPass pass, Tensor outputGradient, int[] members, double[] rates, ref Tensor[]? momentum)
     {
         var options = members.Select(i => _model.Members[i].Training).ToArray();
         bool decay = options.Any(o => o.OptimizerSettings.WeightDecay != 0);
@@ -322,6 +322,5 @@ public sealed class EnsembleTrainer
             useMomentum ? options.Select(o => first || o.Optimizer != OptimizerKind.Momentum ? 0f : (float)o.OptimizerSettings.Momentum).ToArray() : null,
             momentum);
         _model.Step(pass, outputGradient, step);
-        return momentum;
     }
 }
