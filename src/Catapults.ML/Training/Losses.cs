@@ -39,6 +39,15 @@ public static class Losses
                     throw new ArgumentException(
                         $"MeanSquaredError needs float32 targets shaped like the output [{string.Join(", ", output.shape)}], " +
                         $"got [{string.Join(", ", target.shape)}] {target.dtype}.", nameof(target));
+                if (output.dtype != target.dtype)
+                {
+                    // A float64 model (Hessian checks) against float32 targets: the subtraction promotes, where
+                    // mse_loss's backward would fail inside libtorch (and autograd.grad has no exception guard).
+                    using var r = output - target;
+                    using var sq = r * r;
+                    using var perSample = sq.sum(1);
+                    return perSample.mean();
+                }
                 // libtorch's fused mse_loss: one operation and one backward node instead of four (subtraction, square,
                 // sum over outputs, mean), which at small batches cost more than their arithmetic. Summed over every
                 // element and divided by b it is 1/b Σᵢ ‖f(xᵢ) − yᵢ‖²; with one output the same bits as the mean of the

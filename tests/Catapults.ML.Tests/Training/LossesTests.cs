@@ -30,6 +30,27 @@ public class LossesTests
     }
 
     [Test]
+    public void MseOfAFloat64ModelAgainstFloat32TargetsHasSecondDerivatives()
+    {
+        // HessianOperator differentiates the loss of float64 models twice; the fused mse_loss cannot mix the two types.
+        using var scope = torch.NewDisposeScope();
+        var generator = new torch.Generator(7);
+        var w = torch.randn(new long[] { 3, 2 }, generator: generator).to_type(ScalarType.Float64).requires_grad_(true);
+        var x = torch.randn(new long[] { 4, 3 }, generator: generator).to_type(ScalarType.Float64);
+        var y = torch.randn(new long[] { 4, 2 }, generator: generator);
+
+        var loss = Losses.Compute(LossKind.MeanSquaredError, x.mm(w), y);
+        var gradient = torch.autograd.grad(new[] { loss }, new[] { w }, retain_graph: true, create_graph: true)[0];
+        var hessianColumn = torch.autograd.grad(new[] { gradient[0, 0] }, new[] { w })[0];
+
+        Assert.That(loss.dtype, Is.EqualTo(ScalarType.Float64));
+        // ∂²L/∂w₀₀∂w = (2/b) Σᵢ xᵢ₀ xᵢ for output 0, zero for output 1.
+        var expected = torch.zeros(3, 2, dtype: ScalarType.Float64);
+        expected[.., 0] = (x.t().mm(x.narrow(1, 0, 1)) * (2.0 / 4)).squeeze(1);
+        Assert.That(torch.allclose(hessianColumn, expected, rtol: 1e-12, atol: 1e-12), Is.True);
+    }
+
+    [Test]
     public void MseWithSeveralOutputsIsTheSummedSquaresOverTheBatchSize()
     {
         using var scope = torch.NewDisposeScope();
