@@ -8,18 +8,22 @@ namespace Catapults.ML.Ensembles;
 /// </summary>
 public sealed class EnsembleForwardPass
 {
-    internal EnsembleForwardPass(Tensor[] layerInputs, Tensor[] preActivations, Tensor output)
+    internal EnsembleForwardPass(Tensor[] layerInputs, Tensor[] preActivations, Tensor output, long[] outputShape)
     {
         LayerInputs = layerInputs;
         PreActivations = preActivations;
         Output = output;
+        OutputShape = outputShape;
     }
 
     /// <summary>The outputs f [A, b, O] of the active members, as <see cref="FullyConnectedEnsemble.Forward"/> computes them.</summary>
     public Tensor Output { get; }
 
     /// <summary>Number of members A the pass holds.</summary>
-    public long MemberCount => Output.shape[0];
+    public long MemberCount => OutputShape[0];
+
+    // [A, b, O], kept so that a step need not ask libtorch for it (a native call and an allocation each time).
+    internal long[] OutputShape { get; }
 
     internal Tensor[] LayerInputs { get; }
 
@@ -37,6 +41,7 @@ public sealed class EnsembleForwardPass
         return new EnsembleForwardPass(
             LayerInputs.Select(t => t.index_select(0, index)).ToArray(),
             PreActivations.Select(t => t.index_select(0, index)).ToArray(),
-            Output.index_select(0, index));
+            Output.index_select(0, index),
+            new[] { positions.Count, OutputShape[1], OutputShape[2] });
     }
 }

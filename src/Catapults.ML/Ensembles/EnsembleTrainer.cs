@@ -125,8 +125,8 @@ public sealed class EnsembleTrainer
                 var (features, targets) = DrawBatches(active, sources, step);
                 observer?.OnBeforeStep(step, _model);
                 var pass = _model.ForwardForTraining(features);
-                var memberLosses = FullyConnectedEnsemble.MeanSquaredErrors(pass.Output, targets);
-                var values = memberLosses.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+                var residual = pass.Output - targets;
+                var values = FullyConnectedEnsemble.MeanSquaredErrorsOfResiduals(residual);
                 for (int p = 0; p < active.Length; p++)
                 {
                     if (stops.ContainsKey(p)) continue;
@@ -159,24 +159,15 @@ public sealed class EnsembleTrainer
                     _model.Keep(survivors);
                     pass = pass.Keep(survivors);
                     using var keepIndex = torch.tensor(survivors.Select(p => (long)p).ToArray());
-                    targets = targets.index_select(0, keepIndex);
+                    residual = residual.index_select(0, keepIndex);
                     momentum = Drop(stopped, momentum, survivors);
                 }
 
                 if (survivors.Length > 0)
                 {
                     // ∂L_m/∂f_m = 2(f_m − y_m)/b for L = 1/b Σᵢ ‖f(xᵢ) − yᵢ‖².
-                    var outputGradient = (pass.Output - targets) * (2.0 / targets.shape[1]);
-                    var survivorRates = survivors.Select(p => rates[p]).ToArray();
-                    // Plain SGD steps by −η_m ∇L_m: folding each member's rate into its output gradient lets the backward
-                    // apply the step in place, reading and writing each weight once (the step is memory-bound at small b).
-                    if (active.All(i => members[i].Training.Optimizer == OptimizerKind.Sgd && members[i].Training.OptimizerSettings.WeightDecay == 0))
-                    {
-                        using var rate = torch.tensor(survivorRates.Select(r => (float)r).ToArray()).reshape(survivors.Length, 1, 1);
-                        _model.SubtractGradients(pass, outputGradient * rate);
-                    }
-                    else
-                        momentum = Update(survivorRates, survivors.Select(p => members[active[p]].Training).ToArray(), _model.Gradients(pass, outputGradient), momentum);
+                    var outputGradient = residual * (2.0 / pass.OutputShape[1]);
+                    Step(pass, outputGradient, survivors.Select(p => active[p]).ToArray(), survivors.Select(p => rates[p]).ToArray(), ref momentum);
                 }
 
                 double now = clock.Elapsed.TotalSeconds;
@@ -237,7 +228,8 @@ public sealed class EnsembleTrainer
             var y = first.Targets.dim() == 1 ? first.Targets.unsqueeze(1) : first.Targets;
             return (first.Features.reshape(1, first.Size, -1).expand(active.Length, -1, -1), y.unsqueeze(0).expand(active.Length, -1, -1));
         }
-        var x = torch.stack(batches.Select(b => b.Features.reshape(b.Size, -1)).ToArray(), 0);
+        // The model flattens [A, b, ...] itself, so the features stack as they come.
+        var x = torch.stack(batches.Select(b => b.Features).ToArray(), 0);
         var t = torch.stack(batches.Select(b => b.Targets.dim() == 1 ? b.Targets.unsqueeze(1) : b.Targets).ToArray(), 0);
         return (x, t);
     }
@@ -310,30 +302,23 @@ public sealed class EnsembleTrainer
         return merged;
     }
 
-    private Tensor[]? Update(double[] rates, TrainingOptions[] options, IList<Tensor> grads, Tensor[]? momentum)
+    // One in-place step of the members still training (in active order): plain SGD, weight decay and momentum fused into
+    // the model's backward, with momentum buffers created at the first momentum step (and owned by Run from then on).
+    private void Step(EnsembleForwardPass pass, Tensor outputGradient, int[] members, double[] rates, ref Tensor[]? momentum)
     {
-        var parameters = _model.Parameters;
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var rate = torch.tensor(rates.Select(r => (float)r).ToArray()).reshape(rates.Length, 1, 1);
+        var options = members.Select(i => _model.Members[i].Training).ToArray();
         bool decay = options.Any(o => o.OptimizerSettings.WeightDecay != 0);
-        var weightDecay = decay ? torch.tensor(options.Select(o => (float)o.OptimizerSettings.WeightDecay).ToArray()).reshape(rates.Length, 1, 1) : null;
         bool useMomentum = options.Any(o => o.Optimizer == OptimizerKind.Momentum);
-        // Plain SGD members get μ = 0: buf = g every step, the plain rule.
-        var mu = useMomentum ? torch.tensor(options.Select(o => o.Optimizer == OptimizerKind.Momentum ? (float)o.OptimizerSettings.Momentum : 0f).ToArray()).reshape(rates.Length, 1, 1) : null;
-        Tensor[]? next = useMomentum ? new Tensor[parameters.Count] : null;
-        for (int k = 0; k < parameters.Count; k++)
-        {
-            var g = grads[k];
-            if (weightDecay is not null) g = g + parameters[k] * weightDecay;
-            if (next is not null)
-            {
-                g = momentum is null ? g.clone() : momentum[k] * mu! + g;
-                next[k] = g.detach().clone().DetachFromDisposeScope();
-            }
-            parameters[k].sub_(g * rate);
-        }
-        if (momentum is not null) foreach (var t in momentum) t.Dispose();
-        return next;
+        bool first = useMomentum && momentum is null;
+        if (first)
+            momentum = _model.Parameters.Select(p => torch.zeros_like(p, requires_grad: false).DetachFromDisposeScope()).ToArray();
+        // Plain SGD members get μ = 0 (buf = g every step, the plain rule), and so does every member at the first step,
+        // where PyTorch's buffer starts as the gradient itself.
+        var step = new EnsembleSgdStep(
+            rates.Select(r => (float)r).ToArray(),
+            decay ? options.Select(o => (float)o.OptimizerSettings.WeightDecay).ToArray() : null,
+            useMomentum ? options.Select(o => first || o.Optimizer != OptimizerKind.Momentum ? 0f : (float)o.OptimizerSettings.Momentum).ToArray() : null,
+            momentum);
+        _model.Step(pass, outputGradient, step);
     }
 }

@@ -35,6 +35,10 @@ public sealed class FullyConnectedEnsemble : IDisposable
     private readonly ActivationKind _activation;
     private readonly bool _centred;
     private readonly Dictionary<int, Tensor[]> _stopped = new();
+    // Each layer's [out, in], read once: TorchSharp's shape property is a native call and an allocation every time.
+    private readonly long[][] _layerShapes;
+    // A 0-dim zero to add to: baddbmm with β = 0 is s·(A·B) in one call instead of a product and a scaling pass.
+    private readonly Tensor _zero;
     private Tensor[] _weights;
     private Tensor[] _biases;
     private Tensor[] _initialWeights;
@@ -98,6 +102,8 @@ public sealed class FullyConnectedEnsemble : IDisposable
         _activation = activation;
         HasBias = biases[0].Count > 0;
         _weights = weights.Select(Stack).ToArray();
+        _layerShapes = _weights.Select(w => new[] { w.shape[1], w.shape[2] }).ToArray();
+        _zero = torch.zeros(Array.Empty<long>()).DetachFromDisposeScope();
         _biases = HasBias ? biases.Select(Stack).ToArray() : Array.Empty<Tensor>();
         // The frozen initial weights of a centred member are its own initial weights: the same build, as in CenteredNetwork.
         _initialWeights = _centred ? _weights.Select(w => w.detach().clone().DetachFromDisposeScope()).ToArray() : Array.Empty<Tensor>();
@@ -171,7 +177,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
             f = f - Chain(x, _initialWeights, _initialBiases);
             if (_inverseGammas is not null) f = f * _inverseGammas;
         }
-        var pass = new EnsembleForwardPass(inputs, pre, f);
+        var pass = new EnsembleForwardPass(inputs, pre, f, new[] { x.shape[0], x.shape[1], OutputCount });
         foreach (var t in inputs.Concat(pre).Append(f)) t.MoveToOuterDisposeScope();
         return pass;
     }
@@ -202,6 +208,18 @@ public sealed class FullyConnectedEnsemble : IDisposable
     public void SubtractGradients(EnsembleForwardPass pass, Tensor outputGradient) => Backward(pass, outputGradient, null);
 
     /// <summary>
+    /// One SGD step in place for every active member, for the loss's output gradient G = <paramref name="outputGradient"/>
+    /// [A, b, O] at the pass (rates not folded in): plain SGD W ← (1 − ηλ)·W − η∇, or PyTorch's momentum rule
+    /// B ← μB + ∇ + λW, W ← W − ηB with the gradient accumulated straight into the buffer. No gradient tensor of a
+    /// large layer is written.
+    /// </summary>
+    internal void Step(EnsembleForwardPass pass, Tensor outputGradient, EnsembleSgdStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        Backward(pass, outputGradient, null, step);
+    }
+
+    /// <summary>
     /// The per-member losses of <paramref name="output"/> [A, b, O] against <paramref name="targets"/> [A, b, O], with
     /// the normalisation of <see cref="LossKind.MeanSquaredError"/> (L = 1/b Σᵢ ‖f(xᵢ) − yᵢ‖²): a vector [A].
     /// </summary>
@@ -210,7 +228,23 @@ public sealed class FullyConnectedEnsemble : IDisposable
         if (!output.shape.SequenceEqual(targets.shape) || targets.dtype != ScalarType.Float32)
             throw new ArgumentException($"The targets must be float32 shaped like the outputs [{string.Join(", ", output.shape)}], got [{string.Join(", ", targets.shape)}] {targets.dtype}.", nameof(targets));
         using var r = output - targets;
-        using var sq = r * r;
+        return MeanSquares(r);
+    }
+
+    /// <summary>The per-member losses for residuals f − y [A, b, O], as <see cref="MeanSquaredErrors"/> computes them, read out.</summary>
+    internal static double[] MeanSquaredErrorsOfResiduals(Tensor residual)
+    {
+        using var losses = MeanSquares(residual);
+        using var moved = losses.device_type == DeviceType.CPU ? null : losses.cpu();
+        var values = (moved ?? losses).data<float>();
+        var result = new double[values.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = values[i];
+        return result;
+    }
+
+    private static Tensor MeanSquares(Tensor residual)
+    {
+        using var sq = residual * residual;
         using var perSample = sq.sum(2);
         return perSample.mean(new long[] { 1 });
     }
@@ -291,27 +325,30 @@ public sealed class FullyConnectedEnsemble : IDisposable
         _disposed = true;
         DropWeightRows();
         foreach (var t in _weights.Concat(_biases).Concat(_initialWeights).Concat(_initialBiases)) t.Dispose();
+        _zero.Dispose();
         foreach (var ts in _stopped.Values) foreach (var t in ts) t.Dispose();
         _outputMultipliers?.Dispose();
         _inverseGammas?.Dispose();
     }
 
-    private void Backward(EnsembleForwardPass pass, Tensor outputGradient, Tensor[]? gradients)
+    private void Backward(EnsembleForwardPass pass, Tensor outputGradient, Tensor[]? gradients, EnsembleSgdStep? step = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(pass);
         ArgumentNullException.ThrowIfNull(outputGradient);
         if (pass.MemberCount != _active.Length || pass.LayerInputs.Length != _weights.Length)
             throw new ArgumentException($"The pass holds {pass.MemberCount} members but the ensemble has {_active.Length} active; run ForwardForTraining again or Keep the pass with the ensemble.", nameof(pass));
-        if (!outputGradient.shape.SequenceEqual(pass.Output.shape))
-            throw new ArgumentException($"The output gradient must be shaped like the outputs [{string.Join(", ", pass.Output.shape)}], got [{string.Join(", ", outputGradient.shape)}].", nameof(outputGradient));
+        var gradientShape = outputGradient.shape;
+        if (!gradientShape.SequenceEqual(pass.OutputShape))
+            throw new ArgumentException($"The output gradient must be shaped like the outputs [{string.Join(", ", pass.OutputShape)}], got [{string.Join(", ", gradientShape)}].", nameof(outputGradient));
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        // A 0-dim zero to add to: baddbmm with β = 0 is s·(A·B) in one call instead of a product and a scaling pass.
-        var zero = torch.zeros(Array.Empty<long>());
         var delta = outputGradient;
         if (_inverseGammas is not null) delta = delta * _inverseGammas;
         if (_outputMultipliers is not null) delta = delta * _outputMultipliers;
+        // Without momentum each member's rate goes into its output gradient, so every layer's update is one fused
+        // product into the weights and no gradient tensor is written; momentum needs the gradient itself in its buffer.
+        if (step is { Momenta: null }) delta = delta * Column(step.Rates);
         int depth = _weights.Length;
         for (int l = depth - 1; l >= 0; l--)
         {
@@ -320,46 +357,114 @@ public sealed class FullyConnectedEnsemble : IDisposable
             // δ for the layer below, from W_l before it is updated. TorchSharp's instance baddbmm reads the instance as
             // batch1 and the third argument as the added tensor (see Chain).
             Tensor? below = null;
-            if (l > 0)
-            {
-                using var back = delta.baddbmm(_weights[l], zero, beta: 0, alpha: s);
-                using var slope = Activations.Derivative(_activation, pass.PreActivations[l - 1]);
-                below = back * slope;
-            }
+            if (l > 0) below = SlopeTimes(delta.baddbmm(_weights[l], _zero, beta: 0, alpha: s), pass.PreActivations[l - 1], h);
             using var deltaT = delta.transpose(1, 2);
             if (gradients is not null)
             {
-                gradients[l] = deltaT.baddbmm(h, zero, beta: 0, alpha: s).MoveToOuterDisposeScope();
+                gradients[l] = deltaT.baddbmm(h, _zero, beta: 0, alpha: s).MoveToOuterDisposeScope();
                 if (HasBias) gradients[depth + l] = delta.sum(new long[] { 1 }, keepdim: true).MoveToOuterDisposeScope();
-            }
-            else if (_weights[l].shape[1] * _weights[l].shape[2] < InPlaceRowThreshold)
-            {
-                // A small layer: one batched product and one subtraction cost less than a native call per member.
-                using var step = deltaT.baddbmm(h, zero, beta: 0, alpha: s);
-                _weights[l].sub_(step);
-                if (HasBias)
-                {
-                    using var biasStep = delta.sum(new long[] { 1 }, keepdim: true);
-                    _biases[l].sub_(biasStep);
-                }
             }
             else
             {
-                // One in-place product per member: TorchSharp 0.107 has no in-place baddbmm, and an out-of-place one
-                // would write a second copy of the weights every step.
-                var rows = WeightRows(l);
-                var deltas = deltaT.unbind(0);
-                var inputs = h.unbind(0);
-                for (int m = 0; m < rows.Length; m++) rows[m].addmm_(deltas[m], inputs[m], beta: 1, alpha: -s);
+                var sgd = step ?? EnsembleSgdStep.Plain;
+                UpdateWeights(l, deltaT, h, s, sgd);
                 if (HasBias)
                 {
-                    using var step = delta.sum(new long[] { 1 }, keepdim: true);
-                    _biases[l].sub_(step);
+                    using var biasGradient = delta.sum(new long[] { 1 }, keepdim: true);
+                    UpdateBatched(_biases[l], biasGradient, sgd, sgd.Buffers?[depth + l]);
                 }
             }
             if (below is not null) delta = below;
         }
     }
+
+    // δ_{l−1} = (δ_l·W_l) ⊙ σ'(z_{l−1}), in place on the fresh product. ReLU's and tanh's slopes follow from the layer's
+    // output h = σ(z), which the pass keeps: 1[z > 0] = sign(h) (libtorch's comparison and bool-to-float conversion cost
+    // ten times a sign pass) and 1 − tanh² = 1 − h², the same bits as recomputing tanh(z).
+    private Tensor SlopeTimes(Tensor back, Tensor preActivation, Tensor output)
+    {
+        switch (_activation)
+        {
+            case ActivationKind.Identity:
+                return back;
+            case ActivationKind.Relu:
+            {
+                using var slope = output.sign();
+                return back.mul_(slope);
+            }
+            case ActivationKind.Tanh:
+            {
+                using var square = output * output;
+                using var slope = 1 - square;
+                return back.mul_(slope);
+            }
+            default:
+            {
+                using var slope = Activations.Derivative(_activation, preActivation);
+                return back.mul_(slope);
+            }
+        }
+    }
+
+    private void UpdateWeights(int layer, Tensor deltaT, Tensor h, float s, EnsembleSgdStep step)
+    {
+        var buffer = step.Buffers?[layer];
+        if (_layerShapes[layer][0] * _layerShapes[layer][1] < InPlaceRowThreshold)
+        {
+            // A small layer: one batched product and a few whole-tensor passes cost less than native calls per member.
+            using var gradient = deltaT.baddbmm(h, _zero, beta: 0, alpha: s);
+            UpdateBatched(_weights[layer], gradient, step, buffer);
+            return;
+        }
+        // One in-place product per member: TorchSharp 0.107 has no in-place baddbmm, and an out-of-place one would write
+        // a second copy of the weights every step (or, with momentum, of the buffer).
+        var rows = WeightRows(layer);
+        var deltas = deltaT.unbind(0);
+        var inputs = h.unbind(0);
+        if (step.Momenta is null)
+        {
+            // W ← (1 − η λ)·W − s·(ηδ)ᵀh: the rate is in δ already.
+            for (int m = 0; m < rows.Length; m++)
+                rows[m].addmm_(deltas[m], inputs[m], beta: step.Decays is null ? 1 : 1 - step.Rates[m] * step.Decays[m], alpha: -s);
+            return;
+        }
+        // PyTorch's momentum rule, with the gradient accumulated straight into the buffer: B ← μB + ∇ + λW, W ← W − ηB.
+        var buffers = buffer!.unbind(0);
+        for (int m = 0; m < rows.Length; m++)
+        {
+            buffers[m].addmm_(deltas[m], inputs[m], beta: step.Momenta[m], alpha: s);
+            if (step.Decays is not null && step.Decays[m] != 0) buffers[m].add_(rows[m], alpha: step.Decays[m]);
+            rows[m].add_(buffers[m], alpha: -step.Rates[m]);
+        }
+    }
+
+    // The same step for a stacked parameter [A, ...] and its whole gradient (with the rate folded in when there is no momentum).
+    private static void UpdateBatched(Tensor parameter, Tensor gradient, EnsembleSgdStep step, Tensor? buffer)
+    {
+        if (step.Momenta is null)
+        {
+            if (step.Decays is not null)
+            {
+                using var keep = Column(step.Rates.Zip(step.Decays, (r, d) => 1 - r * d).ToArray());
+                parameter.mul_(keep);
+            }
+            parameter.sub_(gradient);
+            return;
+        }
+        using (var momenta = Column(step.Momenta)) buffer!.mul_(momenta).add_(gradient);
+        if (step.Decays is not null)
+        {
+            using var decays = Column(step.Decays);
+            using var decay = parameter * decays;
+            buffer!.add_(decay);
+        }
+        using var rates = Column(step.Rates);
+        using var change = buffer! * rates;
+        parameter.sub_(change);
+    }
+
+    // A per-member factor [A, 1, 1] that broadcasts over a stacked tensor.
+    private static Tensor Column(float[] values) => torch.tensor(values, new long[] { values.Length, 1, 1 });
 
     // Per-member views of a layer's stacked weights for in-place updates, rebuilt when the stacked tensors change (Keep).
     private Tensor[] WeightRows(int layer)
@@ -394,7 +499,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
             // 0.107's binding reads the instance as batch1 and the second argument as the added matrix, so
             // h.baddbmm(Wᵀ, bias) is libtorch's bias.baddbmm(h, Wᵀ) (its static torch.baddbmm passes them shifted).
             h = HasBias ? h.baddbmm(wt, biases[l], beta: 1, alpha: (float)_scales[l])
-                : _scales[l] == 1.0 ? torch.bmm(h, wt) : torch.bmm(h, wt) * _scales[l];
+                : _scales[l] == 1.0 ? torch.bmm(h, wt) : h.baddbmm(wt, _zero, beta: 0, alpha: (float)_scales[l]);
             if (l + 1 < weights.Length)
             {
                 if (preActivations is not null) preActivations[l] = h;
@@ -409,12 +514,13 @@ public sealed class FullyConnectedEnsemble : IDisposable
     {
         long d = InputDimension;
         long a = _active.Length;
-        if (input.dim() >= 2 && input.shape.Skip(1).Aggregate(1L, (p, s) => p * s) == d)
-            return input.reshape(1, input.shape[0], d).expand(a, input.shape[0], d);
-        if (input.dim() >= 3 && input.shape[0] == a && input.shape.Skip(2).Aggregate(1L, (p, s) => p * s) == d)
-            return input.reshape(a, input.shape[1], d);
+        var shape = input.shape;
+        if (shape.Length >= 2 && shape.Skip(1).Aggregate(1L, (p, s) => p * s) == d)
+            return input.reshape(1, shape[0], d).expand(a, shape[0], d);
+        if (shape.Length >= 3 && shape[0] == a && shape.Skip(2).Aggregate(1L, (p, s) => p * s) == d)
+            return shape.Length == 3 ? input.alias() : input.reshape(a, shape[1], d);
         throw new ArgumentException(
-            $"The ensemble expects inputs [b, {d}] shared by its members or [{a}, b, {d}] (a batch per active member), got [{string.Join(", ", input.shape)}].",
+            $"The ensemble expects inputs [b, {d}] shared by its members or [{a}, b, {d}] (a batch per active member), got [{string.Join(", ", shape)}].",
             nameof(input));
     }
 

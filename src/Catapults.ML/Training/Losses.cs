@@ -37,12 +37,21 @@ public static class Losses
                     throw new ArgumentException(
                         $"MeanSquaredError needs float32 targets shaped like the output [{string.Join(", ", output.shape)}], " +
                         $"got [{string.Join(", ", target.shape)}] {target.dtype}.", nameof(target));
-                // r * r rather than r.square(): square() is pow with a temporary Scalar 2, one more native object per
-                // step for the same bits (pow(x, 2) is computed as x * x).
-                using (var r = output - target)
-                using (var sq = r * r)
-                using (var perSample = sq.sum(1))
+                if (output.dtype != target.dtype)
+                {
+                    // A float64 model (Hessian checks) against float32 targets: the subtraction promotes, where
+                    // mse_loss's backward would fail inside libtorch (and autograd.grad has no exception guard).
+                    using var r = output - target;
+                    using var sq = r * r;
+                    using var perSample = sq.sum(1);
                     return perSample.mean();
+                }
+                // libtorch's fused mse_loss: one operation and one backward node instead of four (subtraction, square,
+                // sum over outputs, mean), which at small batches cost more than their arithmetic. Summed over every
+                // element and divided by b it is 1/b Σᵢ ‖f(xᵢ) − yᵢ‖²; with one output the same bits as the mean of the
+                // per-sample sums, because the elements are summed in the same order.
+                using (var total = nn.functional.mse_loss(output, target, nn.Reduction.Sum))
+                    return total / output.shape[0];
             case LossKind.CrossEntropy:
                 if (target.dtype != ScalarType.Int64 || target.dim() != 1 || target.shape[0] != output.shape[0])
                     throw new ArgumentException(

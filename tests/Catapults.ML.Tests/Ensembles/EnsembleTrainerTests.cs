@@ -95,6 +95,46 @@ public class EnsembleTrainerTests
         }
     }
 
+    // The update is fused into the backward: plain SGD with weight decay as W ← (1 − ηλ)W − η∇, momentum with the gradient
+    // accumulated straight into its buffer. Width 24 updates every layer through the batched product; width 3000 puts the
+    // first layer (3000 × 6 weights per member) above the in-place threshold, so it is updated member by member.
+    [TestCase(24, false, TestName = "WeightDecayWithoutMomentumSmallLayers")]
+    [TestCase(3000, false, TestName = "WeightDecayWithoutMomentumWideFirstLayer")]
+    [TestCase(24, true, TestName = "MomentumAndWeightDecaySmallLayers")]
+    [TestCase(3000, true, TestName = "MomentumAndWeightDecayWideFirstLayer")]
+    public void FusedUpdatesReproduceTheSingleRuns(int width, bool momentum)
+    {
+        using var data = Data();
+        var net = Fcn(width: width);
+        static OptimizerOptions Settings(double decay, double mu = 0.9) => new() { WeightDecay = decay, Momentum = mu };
+        var members = new List<EnsembleMember>
+        {
+            new(net, Sgd(0.1, shuffle: 1, steps: 20) with { OptimizerSettings = Settings(0.05) }, Seed: 1),
+            new(net, Sgd(0.2, shuffle: 2, steps: 20), Seed: 2),
+        };
+        if (momentum)
+        {
+            members.Add(new(net, Sgd(0.05, shuffle: 3, steps: 20, optimizer: OptimizerKind.Momentum), Seed: 3));
+            members.Add(new(net, Sgd(0.05, shuffle: 4, steps: 20, optimizer: OptimizerKind.Momentum) with { OptimizerSettings = Settings(0.1, 0.5) }, Seed: 4));
+        }
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        var results = new EnsembleTrainer(ensemble).Run(data);
+        for (int i = 0; i < members.Count; i++)
+        {
+            var t = members[i].Training;
+            var (single, losses, model) = Single(members[i], new EpochBatchSource(data, t.BatchSize, t.ShuffleSeed));
+            using (model)
+            {
+                AssertClose(results[i].BatchLosses, losses, SingleRunTolerance, $"member {i} batch losses");
+                using var extracted = ensemble.ExtractMember(i);
+                var a = extracted.TrainableParameters();
+                var b = model.TrainableParameters();
+                for (int k = 0; k < a.Count; k++)
+                    TensorAssert.AllClose(a[k].Parameter, b[k].Parameter, SingleRunTolerance, 1e-5, $"member {i} {a[k].Name}");
+            }
+        }
+    }
+
     [Test]
     public void ChangingOneMembersRateAndSeedLeavesTheOthersBitIdentical()
     {
