@@ -16,6 +16,15 @@ public static class Activations
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 
+    /// <summary>σ(x) written over <paramref name="x"/> where libtorch has an in-place kernel (a new tensor otherwise); returns the result.</summary>
+    internal static Tensor ApplyInPlace(ActivationKind kind, Tensor x) => kind switch
+    {
+        ActivationKind.Relu => x.relu_(),
+        ActivationKind.Tanh => x.tanh_(),
+        ActivationKind.Identity => x,
+        _ => Apply(kind, x),
+    };
+
     /// <summary>σ'(x), elementwise; used by layer-wise NTK and closed forms.</summary>
     public static Tensor Derivative(ActivationKind kind, Tensor x)
     {
