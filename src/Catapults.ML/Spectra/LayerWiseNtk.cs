@@ -36,54 +36,17 @@ public static class LayerWiseNtk
         long d = layers[0].InFeatures;
         if (inputs.dim() < 2 || inputs.shape[0] < 1 || inputs.numel() != inputs.shape[0] * d)
             throw new ArgumentException($"The network expects inputs [n, {d}], got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
-        int depth = layers.Count;
         long n = inputs.shape[0];
-        int o = layers[depth - 1].OutFeatures;
+        int o = layers[^1].OutFeatures;
         long size = n * o;
         double m = network.OutputMultiplier;
-        var activation = network.Activation;
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var weight0 = layers[0].Weight;
-        var x = inputs.reshape(n, d).to(weight0.dtype, weight0.device);
-        // The forward pass up to the readout's input (the readout's own output is not needed), one fused
-        // s·x Wᵀ + b per layer. Each pre-activation becomes σ' and, in place, the next layer's input: every [n, width]
-        // temporary is a fresh allocation whose first touch costs page faults, so the pass allocates as few as it can.
-        var scaledInputs = new Tensor[depth]; // s_l A_l, so that s_l² A_l A_lᵀ is one product
-        var derivatives = new Tensor[depth - 1];
-        var h = x;
-        for (int l = 0; l + 1 < depth; l++)
-        {
-            var layer = layers[l];
-            scaledInputs[l] = layer.WeightScale == 1.0 ? h : ReferenceEquals(h, x) ? h * layer.WeightScale : h.mul_(layer.WeightScale);
-            var z = layer.Bias is null
-                ? torch.mm(scaledInputs[l], layer.Weight.t())
-                : torch.addmm(layer.Bias.unsqueeze(0), scaledInputs[l], layer.Weight.t(), beta: 1, alpha: 1);
-            derivatives[l] = Activations.Derivative(activation, z);
-            h = Activations.ApplyInPlace(activation, z);
-        }
-        var readout = layers[depth - 1];
-        scaledInputs[depth - 1] = readout.WeightScale == 1.0 ? h : ReferenceEquals(h, x) ? h * readout.WeightScale : h.mul_(readout.WeightScale);
-
-        // Δ_l [n·O, fan_out of layer l] for every layer below the readout, already including m, from one backward
-        // sweep: Δ_{l-1} = (Δ_l · s_l W_l) ⊙ σ'(z_{l-1}), one row per (sample, output). With one output the readout's
-        // Δ is σ' scaled in place.
-        var deltas = new Tensor[depth - 1];
-        for (int l = depth - 1; l >= 1; l--)
-        {
-            var layer = layers[l];
-            var derivative = derivatives[l - 1];
-            long width = derivative.shape[1];
-            Tensor next;
-            if (l < depth - 1)
-                next = torch.mm(deltas[l], layer.Weight).mul_(layer.WeightScale).view(n, o, width).mul_(derivative.unsqueeze(1));
-            else if (o == 1)
-                next = derivative.mul_(layer.Weight.mul(m * layer.WeightScale));
-            else
-                next = layer.Weight.mul(m * layer.WeightScale).unsqueeze(0) * derivative.unsqueeze(1);
-            deltas[l - 1] = next.reshape(size, width);
-        }
+        using var linearisation = DenseChainLinearisation.Create(network, inputs);
+        var scaledInputs = linearisation.ScaledInputs.ToArray();
+        var deltas = linearisation.Deltas.ToArray();
 
         // K is symmetric: it is computed in strips of rows, each from its diagonal to the last column, and mirrored
         // below the diagonal. With strips of b samples that is about 1/2 + b/2n of the products of full Gram matrices
