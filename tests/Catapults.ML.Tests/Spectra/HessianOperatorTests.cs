@@ -112,12 +112,13 @@ public sealed class HessianOperatorTests
     {
         // A fully connected network's squared-error products come from the R-operator sweep (no autograd); central
         // differences of the autograd gradient are the independent reference. Depth 3, biases, three outputs, NTK
-        // scales and an output multiplier, so every term of the sweep (σ'' included, zero for ReLU) enters.
+        // scales and an output multiplier, so every term of the sweep (σ'' included, zero for ReLU) enters; a wide
+        // first layer and narrow later ones, so both layouts of R(z) (transposed below 32 outputs) are used.
         using var scope = torch.NewDisposeScope();
         const int n = 15;
         using var net = new FullyConnectedNetwork(new FullyConnectedOptions
         {
-            InputDimension = 4, HiddenWidths = new[] { 6, 5 }, OutputCount = 3, UseBias = true, Activation = activation,
+            InputDimension = 4, HiddenWidths = new[] { 40, 5 }, OutputCount = 3, UseBias = true, Activation = activation,
             OutputMultiplier = 0.7, Seed = 21,
         });
         net.to(ScalarType.Float64);
