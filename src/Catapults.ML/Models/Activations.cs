@@ -13,6 +13,41 @@ public static class Activations
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation."),
     };
 
+    /// <summary>σ(x) written over <paramref name="x"/> where libtorch has an in-place kernel (a new tensor otherwise); returns the result.</summary>
+    internal static Tensor ApplyInPlace(ActivationKind kind, Tensor x) => kind switch
+    {
+        ActivationKind.Relu => x.relu_(),
+        ActivationKind.Tanh => x.tanh_(),
+        ActivationKind.Identity => x,
+        _ => Apply(kind, x),
+    };
+
+    /// <summary>σ''(x), elementwise, or null where it is zero (ReLU almost everywhere, the identity): the Hessian's second-order term.</summary>
+    internal static Tensor? SecondDerivative(ActivationKind kind, Tensor x)
+    {
+        switch (kind)
+        {
+            case ActivationKind.Relu:
+            case ActivationKind.Identity:
+                return null;
+            case ActivationKind.Tanh:
+            {
+                // d/dx (1 − tanh²) = −2 tanh (1 − tanh²)
+                using var t = torch.tanh(x);
+                using var slope = 1 - t * t;
+                return t.mul(-2).mul_(slope);
+            }
+            case ActivationKind.Gelu:
+            {
+                // d/dx [Φ(x) + x φ(x)] = 2φ(x) − x² φ(x)
+                using var pdf = torch.exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+                return (2 - x * x).mul_(pdf);
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation.");
+        }
+    }
+
     /// <summary>σ'(x), elementwise; used by layer-wise NTK and closed forms.</summary>
     public static Tensor Derivative(ActivationKind kind, Tensor x)
     {

@@ -50,7 +50,12 @@ public sealed class DenseSymmetricOperator : LinearOperator, IDisposable
     public override bool HasDenseForm => true;
 
     /// <inheritdoc />
-    protected override Tensor MatMat(Tensor block) => torch.mm(_matrix, block);
+    /// <remarks>
+    /// Computed as (Vᵀ A)ᵀ, which equals A V for a symmetric A: MKL runs a product with one or a few result columns far
+    /// slower than its transpose (at N = 2000, float32: 0.35–0.40 against 0.49–0.65 ms for one vector, 1.2 against
+    /// 4.0 ms for four).
+    /// </remarks>
+    protected override Tensor MatMat(Tensor block) => torch.mm(block.t(), _matrix).t();
 
     /// <summary>A copy of the matrix in the caller's dispose scope.</summary>
     public override Tensor ToDense() => _matrix.clone();

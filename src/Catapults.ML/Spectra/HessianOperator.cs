@@ -8,9 +8,10 @@ namespace Catapults.ML.Spectra;
 /// <summary>
 /// The Hessian H = ∇²L(w) of the training loss on the P-dimensional parameter space, as a matrix-free self-adjoint
 /// operator on the data-loop base <see cref="ModelDataOperator{TGraph}"/>: each product Hv is one double-backward
-/// pass, ∇_w⟨∇_w L(w), v⟩. The loss has the engine's normalisation (<see cref="Losses.Compute"/>: MSE
-/// L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖², cross-entropy the mean over samples), so streamed chunks enter with the base's weights
-/// count/n. The operator describes the Hessian at the weights the model holds when a product is taken; with
+/// pass, ∇_w⟨∇_w L(w), v⟩ (for the squared error of a network that declares its <see cref="IDenseLayerChain"/> and
+/// trains every parameter, the same product by a hand-written R-operator sweep instead). The loss has the engine's
+/// normalisation (<see cref="Losses.Compute"/>: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖², cross-entropy the mean over samples), so
+/// streamed chunks enter with the base's weights count/n. The operator describes the Hessian at the weights the model holds when a product is taken; with
 /// <see cref="HessianOptions.RetainGraph"/> and one chunk it is a snapshot at the weights of the first product, so
 /// create a new operator after the weights change.
 /// </summary>
@@ -143,6 +144,10 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
     protected override GradientGraph BuildGraph(SampleChunk chunk)
     {
         using var scope = torch.NewDisposeScope();
+        // The chunk's share of L = 1/n Σᵢ‖f − y‖² is (count/n)·(1/count) Σ_chunk, so the products' loss scale is 2/n.
+        if (DenseChainHessian.TryCreate(Model, ParameterTensors, Loss, Features.narrow(0, chunk.Start, chunk.Count),
+                Targets!.narrow(0, chunk.Start, chunk.Count), 2 * chunk.Weight / chunk.Count) is { } chain)
+            return new GradientGraph(chain);
         var loss = WeightedChunkLoss(chunk);
         var grads = torch.autograd.grad(new[] { loss }, ParameterTensors, retain_graph: true, create_graph: true, allow_unused: true);
         var result = new Tensor?[ParameterTensors.Length];
@@ -172,16 +177,28 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
         return Losses.Compute(Loss, output, Targets!.narrow(0, chunk.Start, chunk.Count));
     }
 
-    /// <summary>∇_w L of one chunk with its graph (create_graph), so that it can be differentiated once more; null where L does not depend on a parameter.</summary>
+    /// <summary>
+    /// ∇_w L of one chunk with its graph (create_graph), so that it can be differentiated once more (null where L does
+    /// not depend on a parameter); or, for the squared error of a dense layer chain, the first-order quantities its
+    /// R-operator products need.
+    /// </summary>
     public sealed class GradientGraph : IDisposable
     {
         private readonly Tensor?[] _gradient;
+        private readonly DenseChainHessian? _chain;
 
         internal GradientGraph(Tensor?[] gradient) => _gradient = gradient;
+
+        internal GradientGraph(DenseChainHessian chain)
+        {
+            _gradient = Array.Empty<Tensor?>();
+            _chain = chain;
+        }
 
         // Hv = ∇_w⟨∇_w L, v⟩ for a flat tangent v [P], as a flat vector [P].
         internal Tensor Differentiate(Tensor[] parameters, Tensor v, bool keepGraph)
         {
+            if (_chain is not null) return _chain.Apply(v);
             using var scope = torch.NewDisposeScope();
             var tangent = ParameterVector.Split(v, parameters);
             Tensor? dot = null;
@@ -207,6 +224,7 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
         public void Dispose()
         {
             foreach (var g in _gradient) g?.Dispose();
+            _chain?.Dispose();
         }
     }
 }

@@ -9,6 +9,10 @@ namespace Catapults.ML.Spectra;
 /// <see cref="LinearOperator.Apply"/> is Ju and <see cref="LinearOperator.Adjoint"/> is Jᵀ. Jᵀv is one
 /// vector-Jacobian product; Ju uses the double-backward trick (differentiate ⟨Jᵀz, u⟩ with respect to a dummy z),
 /// since TorchSharp has no forward mode. Works for any <see cref="NetworkModule"/>; the NTK is <c>J * J.Adjoint</c>.
+/// A model that declares its <see cref="IDenseLayerChain"/>, with every weight and bias trainable, gets both products
+/// from its linearisation instead: the layers' inputs and output derivatives from one forward and one backward sweep,
+/// then one matrix product per layer and direction (no autograd; at n = 2000 on the 2-layer width-1024 network about
+/// 9 ms per J Jᵀ product against 19–30 ms by double backward).
 /// </summary>
 /// <remarks>
 /// Without a chunk size the forward graph of all n samples is built once and kept, so repeated products cost
@@ -163,30 +167,43 @@ public sealed class JacobianOperator : ModelDataOperator<JacobianOperator.GraphC
         protected override LinearOperator CreateAdjoint() => _jacobian;
     }
 
-    /// <summary>The forward graph of a range of samples, with the lazily built graph of Jᵀz for the double-backward trick.</summary>
+    /// <summary>
+    /// What the products of a range of samples need: the forward graph, with the lazily built graph of Jᵀz for the
+    /// double-backward trick, or, for a dense layer chain, its linearisation.
+    /// </summary>
     public sealed class GraphChunk : IDisposable
     {
         private readonly Tensor[] _parameters;
         private readonly long _count;
         private readonly int _outputs;
+        private readonly DenseChainLinearisation? _linearisation;
+        private readonly (int Weight, int Bias)[]? _slots;
         private Tensor? _dummy;
         private Tensor[]? _transposeOfDummy;
         private bool[]? _dependsOnDummy;
 
-        private GraphChunk(Tensor[] parameters, Tensor outputs)
+        private GraphChunk(Tensor[] parameters, Tensor outputs, DenseChainLinearisation? linearisation = null, (int, int)[]? slots = null)
         {
             _parameters = parameters;
             Outputs = outputs;
             _count = outputs.shape[0];
             _outputs = (int)outputs.shape[1];
+            _linearisation = linearisation;
+            _slots = slots;
         }
 
-        /// <summary>The chunk's outputs [count, O], with their graph.</summary>
+        /// <summary>The chunk's outputs [count, O], with their graph unless the products go through the chain's linearisation.</summary>
         public Tensor Outputs { get; }
 
         internal static GraphChunk Build(NetworkModule model, Tensor[] parameters, Tensor inputs, long start, long count)
         {
             using var scope = torch.NewDisposeScope();
+            if (model is IDenseLayerChain { Layers.Count: > 0 } chain && DenseChainLinearisation.Slots(chain.Layers, parameters) is { } slots)
+            {
+                var linearisation = DenseChainLinearisation.Create(chain, inputs.narrow(0, start, count));
+                var outputs = linearisation.Outputs();
+                return new GraphChunk(parameters, outputs.DetachFromDisposeScope(), linearisation, slots);
+            }
             var f = model.forward(inputs.narrow(0, start, count));
             if (f.dim() != 2 || f.shape[0] != count || f.shape[1] != model.OutputCount)
                 throw new InvalidOperationException(
@@ -200,6 +217,8 @@ public sealed class JacobianOperator : ModelDataOperator<JacobianOperator.GraphC
         internal Tensor TransposeApply(Tensor v)
         {
             using var scope = torch.NewDisposeScope();
+            if (_linearisation is not null)
+                return ParameterVector.Flatten(_linearisation.TransposeApply(v, _slots!, _parameters.Length)).MoveToOuterDisposeScope();
             var grads = torch.autograd.grad(new[] { Outputs }, _parameters, new[] { v.view(_count, _outputs) }, retain_graph: true, allow_unused: true);
             var parts = new Tensor[_parameters.Length];
             for (int i = 0; i < parts.Length; i++)
@@ -210,6 +229,11 @@ public sealed class JacobianOperator : ModelDataOperator<JacobianOperator.GraphC
         /// <summary>Ju [count·O] for a flat tangent u [P].</summary>
         internal Tensor Apply(Tensor u)
         {
+            if (_linearisation is not null)
+            {
+                using var inner = torch.NewDisposeScope();
+                return _linearisation.Apply(ParameterVector.Split(u, _parameters), _slots!).MoveToOuterDisposeScope();
+            }
             EnsureDoubleBackwardGraph();
             using var scope = torch.NewDisposeScope();
             var tangent = ParameterVector.Split(u, _parameters);
@@ -250,6 +274,7 @@ public sealed class JacobianOperator : ModelDataOperator<JacobianOperator.GraphC
         {
             if (_transposeOfDummy is not null) foreach (var t in _transposeOfDummy) t.Dispose();
             _dummy?.Dispose();
+            _linearisation?.Dispose();
             Outputs.Dispose();
         }
     }

@@ -2,7 +2,11 @@ using Catapults.ML.Models;
 
 namespace Catapults.ML.Spectra;
 
-/// <summary>The NTK of a model on a sample set as the composition K = J·Jᵀ: one vector-Jacobian product and one double-backward product per vector, never forming K.</summary>
+/// <summary>
+/// The NTK of a model on a sample set as the composition K = J·Jᵀ: one vector-Jacobian product and one double-backward
+/// product per vector (for a dense layer chain, products from its linearisation; see <see cref="JacobianOperator"/>),
+/// never forming K.
+/// </summary>
 public sealed class MatrixFreeNtkOperator : ComposedOperator
 {
     /// <summary>

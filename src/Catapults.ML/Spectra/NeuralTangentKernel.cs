@@ -118,8 +118,11 @@ public static class NeuralTangentKernel
             activationWidths = model.InputDimension + 8 * Math.Sqrt(p) + o;
         double graphSamples = Math.Min(n, chunkSize ?? n);
         double chunks = Math.Ceiling(n / graphSamples);
-        double matrixFreeWork = (products + 2) * (12 * n * p + 2 * chunks * CallOverhead) + 6 * n * p
-                                + (chunks > 1 ? products * 8 * n * p : 0); // forward and Jᵀz graphs rebuilt per product
+        // A dense layer chain that trains every parameter takes its products from its linearisation: two matrix
+        // products of n·P each, no autograd; any other model one vector-Jacobian and one double-backward pass.
+        double perProduct = LayerWiseApplies(model) ? 4 * n * p : 12 * n * p;
+        double matrixFreeWork = (products + 2) * (perProduct + 2 * chunks * CallOverhead) + 6 * n * p
+                                + (chunks > 1 ? products * 8 * n * p : 0); // forward sweeps or graphs rebuilt per product
         double matrixFreeBytes = floatBytes * graphSamples * activationWidths * 3 + lanczosBasis + 3 * floatBytes * p;
 
         var estimates = new List<NtkCostEstimate>

@@ -10,12 +10,13 @@ namespace Catapults.ML.Spectra;
 /// <item><term><see cref="ExplicitJacobian"/></term><description>
 /// n forwards and nO backwards, then (nO)²·P for J Jᵀ · nO·P + (nO)² numbers · any model</description></item>
 /// <item><term><see cref="LayerWise"/></term><description>
-/// about half of n²·Σ a_l + (nO)²·Σ w_l (the tiles on and above the diagonal), no per-sample passes · (nO)² + nO·Σ w_l · a model that declares
+/// about half of n²·Σ a_l + (nO)²·Σ w_l (the strips on and above the diagonal), no per-sample passes · (nO)² + nO·Σ w_l · a model that declares
 /// <see cref="Models.IDenseLayerChain"/> and trains every parameter</description></item>
 /// <item><term><see cref="MatrixFree"/></term><description>
-/// per product one vector-Jacobian and one double-backward pass, about 12·n·P; k of them per solve · the forward
-/// graph of n samples (or of one chunk, see <see cref="NtkOptions.ChunkSize"/>) and the Krylov basis, never
-/// (nO)² · any model</description></item>
+/// per product one vector-Jacobian and one double-backward pass, about 12·n·P; for a dense layer chain that trains
+/// every parameter, two matrix products per layer from its linearisation instead, about 4·n·P; k of them per solve ·
+/// the forward graph (or the linearisation) of n samples (or of one chunk, see <see cref="NtkOptions.ChunkSize"/>) and
+/// the Krylov basis, never (nO)² · any model</description></item>
 /// </list>
 /// </remarks>
 public enum NtkMethod
@@ -29,6 +30,9 @@ public enum NtkMethod
     /// <summary>Exact layer-by-layer kernel of an <see cref="Models.IDenseLayerChain"/> (O backward sweeps, batched over samples).</summary>
     LayerWise,
 
-    /// <summary>Never form K: the composition J·Jᵀ, one vector-Jacobian product and one double-backward product per vector. Any model; least memory.</summary>
+    /// <summary>
+    /// Never form K: the composition J·Jᵀ, one vector-Jacobian product and one double-backward product per vector (for
+    /// a dense layer chain, one matrix product per layer and direction from its linearisation). Any model; least memory.
+    /// </summary>
     MatrixFree,
 }

@@ -97,23 +97,24 @@ public class NeuralTangentKernelTests
     }
 
     [Test]
-    public void LayerWiseKernelTilesAgreeWithTheExplicitJacobian()
+    public void LayerWiseKernelStripsAgreeWithTheExplicitJacobian([Values(1, 2)] int outputs)
     {
-        // More samples than one tile (1100 samples: three tiles per side), several outputs and depth 3, so the
-        // mirrored off-diagonal tiles, the ragged last tile and the output interleaving are all exercised.
+        // More samples than one strip of rows (300 samples: strips of 128, 128 and 44), one output (the fused
+        // single-output path) or two, depth 3 with biases, so the mirrored part below the diagonal, the ragged last strip
+        // and the output interleaving are all exercised.
         using var scope = torch.NewDisposeScope();
         using var net = new FullyConnectedNetwork(new FullyConnectedOptions
         {
-            InputDimension = 4, HiddenWidths = new[] { 9, 7 }, OutputCount = 2, Activation = ActivationKind.Tanh,
+            InputDimension = 4, HiddenWidths = new[] { 9, 7 }, OutputCount = outputs, Activation = ActivationKind.Tanh,
             UseBias = true, OutputMultiplier = 0.7, Seed = 9,
         });
         using (torch.no_grad()) foreach (var layer in net.Layers) layer.Bias!.normal_(0, 0.3);
-        var x = Inputs(1100, 4, seed: 10);
+        var x = Inputs(300, 4, seed: 10);
         var reference = Kernel(net, x, NtkMethod.ExplicitJacobian);
         var layerWise = Kernel(net, x, NtkMethod.LayerWise);
-        Assert.That(layerWise.shape, Is.EqualTo(new long[] { 2200, 2200 }));
-        TensorAssert.AllClose(layerWise, reference, 1e-4, 1e-5, "tiled layer-wise vs explicit");
-        TensorAssert.AllClose(layerWise, layerWise.t(), 1e-6, 1e-6, "mirrored tiles keep K symmetric");
+        Assert.That(layerWise.shape, Is.EqualTo(new long[] { 300 * outputs, 300 * outputs }));
+        TensorAssert.AllClose(layerWise, reference, 1e-4, 1e-5, "layer-wise in strips vs explicit");
+        TensorAssert.AllClose(layerWise, layerWise.t(), 1e-6, 1e-6, "the mirrored part keeps K symmetric");
     }
 
     [Test]
@@ -143,6 +144,54 @@ public class NeuralTangentKernelTests
         TensorAssert.AllClose(JacobianProducts.ProductFlat(model, x, u), jac.ApplyFlat(u), 1e-6, 1e-7, "one-shot Ju");
         var perParameter = JacobianProducts.TransposeProduct(model, x, v);
         Assert.That(perParameter.Select(t => t.shape), Is.EqualTo(jac.Parameters.Select(t => t.shape)));
+    }
+
+    [TestCase(1, true, new[] { 9, 7 }, 5, ActivationKind.Tanh, null)]
+    [TestCase(1, false, new[] { 16 }, 5, ActivationKind.Relu, 3)]
+    [TestCase(3, true, new[] { 6, 4 }, 5, ActivationKind.Gelu, null)]
+    [TestCase(2, true, new[] { 4 }, 12, ActivationKind.Tanh, 4)]
+    [TestCase(1, true, new[] { 4 }, 12, ActivationKind.Tanh, null)]
+    public void DenseChainProductsMatchTheExplicitJacobian(int outputs, bool bias, int[] widths, int d, ActivationKind activation, int? chunk)
+    {
+        // A fully connected network's J u and Jᵀ v come from its linearisation (no autograd); the explicit Jacobian
+        // (one backward pass per output row) is the independent reference. The cases cover one and several outputs,
+        // biases, depth 2 and 3, a first layer wider than the next (v then scales Δ rather than the inputs) and chunks.
+        using var scope = torch.NewDisposeScope();
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = d, HiddenWidths = widths, OutputCount = outputs, Activation = activation, UseBias = bias,
+            OutputMultiplier = 0.8, Seed = 12,
+        });
+        if (bias) using (torch.no_grad()) foreach (var layer in net.Layers) layer.Bias!.normal_(0, 0.3);
+        var x = Inputs(10, d, seed: 13);
+        var j = Float64(ExplicitJacobian.Compute(net, x));
+        var v = Inputs(10, outputs, seed: 14);
+        var u = Inputs(1, (int)j.shape[1], seed: 15).reshape(-1);
+        using var jac = new JacobianOperator(net, x, chunk);
+        TensorAssert.AllClose(jac.TransposeApplyFlat(v), torch.mv(j.t(), Float64(v).reshape(-1)), 1e-5, 1e-6, "Jᵀv");
+        TensorAssert.AllClose(jac.ApplyFlat(u).reshape(-1), torch.mv(j, Float64(u)), 1e-5, 1e-6, "Ju");
+        TensorAssert.AllClose(jac.Outputs(), net.forward(x), 1e-6, 1e-6, "outputs");
+        var block = Inputs(10 * outputs, 3, seed: 16);
+        TensorAssert.AllClose(jac.Adjoint.Apply(block), j.t().mm(Float64(block)), 1e-5, 1e-6, "Jᵀ on a block");
+    }
+
+    [Test]
+    public void DenseChainWithAFrozenParameterFallsBackToAutograd()
+    {
+        // With a frozen bias the parameters are no longer the chain's weights and biases, so the products go through
+        // autograd, over the trainable parameters only.
+        using var scope = torch.NewDisposeScope();
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+            { InputDimension = 5, HiddenWidths = new[] { 8 }, OutputCount = 2, Activation = ActivationKind.Tanh, UseBias = true, Seed = 17 });
+        net.Layers[0].Bias!.requires_grad_(false);
+        var x = Inputs(6, 5, seed: 18);
+        var j = Float64(ExplicitJacobian.Compute(net, x));
+        using var jac = new JacobianOperator(net, x);
+        Assert.That(jac.ParameterCount, Is.EqualTo(5 * 8 + 8 * 2 + 2));
+        var v = Inputs(6, 2, seed: 19);
+        var u = Inputs(1, (int)j.shape[1], seed: 20).reshape(-1);
+        TensorAssert.AllClose(jac.TransposeApplyFlat(v), torch.mv(j.t(), Float64(v).reshape(-1)), 1e-5, 1e-6, "Jᵀv");
+        TensorAssert.AllClose(jac.ApplyFlat(u).reshape(-1), torch.mv(j, Float64(u)), 1e-5, 1e-6, "Ju");
     }
 
     [Test]

@@ -1,0 +1,242 @@
+using Catapults.ML.Models;
+using Catapults.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Spectra;
+
+/// <summary>
+/// The Jacobian of an <see cref="IDenseLayerChain"/> at its current weights on a set of inputs, kept layer by layer:
+/// for each layer l its scaled inputs Ã_l = s_l A_l [n, fan_in] and, below the readout, Δ_l = ∂F/∂z_l [n·O, fan_out],
+/// the derivatives of the stacked outputs (sample-major, including the output multiplier m) with respect to the
+/// layer's pre-activations z_l = Ã_l W_lᵀ + b_l (the readout's is m·I, not stored). The layer-wise NTK is built from
+/// it, and so are Jacobian products without autograd.
+/// </summary>
+/// <remarks>
+/// J is the sum of the layers' parts, J_l u = Δ_l (Ã_l dW_lᵀ + db_l) row by row, because a parameter of layer l moves
+/// the outputs only through z_l. So Ju is, per layer, rowsum(Ã_l ⊙ (Δ_l dW_l)) + Δ_l db_l, and Jᵀv is
+/// dW_l = Δ_lᵀ (v ⊙ Ã_l), db_l = Δ_lᵀ v (one output; with several, v first weights and sums each sample's O rows of
+/// Δ_l). Each is one matrix product of n·fan_in·fan_out per layer, the floor of a Jacobian product, with no
+/// [n, width] temporary for a single output: half the work of a double-backward product, whose extra passes over the
+/// layers' activations it does not need.
+/// </remarks>
+internal sealed class DenseChainLinearisation : IDisposable
+{
+    private readonly IReadOnlyList<ScaledLinear> _layers;
+    private readonly Tensor[] _scaledInputs;
+    private readonly Tensor[] _deltas;
+
+    private DenseChainLinearisation(IReadOnlyList<ScaledLinear> layers, Tensor[] scaledInputs, Tensor[] deltas, long sampleCount, int outputCount, double multiplier)
+    {
+        _layers = layers;
+        _scaledInputs = scaledInputs;
+        _deltas = deltas;
+        SampleCount = sampleCount;
+        OutputCount = outputCount;
+        Multiplier = multiplier;
+    }
+
+    /// <summary>Number of samples n.</summary>
+    public long SampleCount { get; }
+
+    /// <summary>Outputs per sample O.</summary>
+    public int OutputCount { get; }
+
+    /// <summary>The output multiplier m.</summary>
+    public double Multiplier { get; }
+
+    /// <summary>The layers, input first.</summary>
+    public IReadOnlyList<ScaledLinear> Layers => _layers;
+
+    /// <summary>Ã_l = s_l A_l [n, fan_in] for every layer (owned by the linearisation).</summary>
+    public IReadOnlyList<Tensor> ScaledInputs => _scaledInputs;
+
+    /// <summary>Δ_l [n·O, fan_out] for every layer below the readout (owned by the linearisation).</summary>
+    public IReadOnlyList<Tensor> Deltas => _deltas;
+
+    /// <summary>
+    /// For each layer, the positions of its weight and bias in <paramref name="parameters"/> (bias −1 when it has none),
+    /// or null when the list is not exactly the layers' weights and biases: then the Jacobian with respect to those
+    /// parameters is not this linearisation's (a frozen parameter, or one outside the chain).
+    /// </summary>
+    public static (int Weight, int Bias)[]? Slots(IReadOnlyList<ScaledLinear> layers, IReadOnlyList<Tensor> parameters)
+    {
+        var position = new Dictionary<IntPtr, int>();
+        for (int i = 0; i < parameters.Count; i++) position[parameters[i].Handle] = i;
+        var slots = new (int, int)[layers.Count];
+        int found = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (!position.TryGetValue(layers[l].Weight.Handle, out int w)) return null;
+            int b = -1;
+            if (layers[l].Bias is { } bias && !position.TryGetValue(bias.Handle, out b)) return null;
+            slots[l] = (w, b);
+            found += b < 0 ? 1 : 2;
+        }
+        return found == parameters.Count && position.Count == parameters.Count ? slots : null;
+    }
+
+    /// <summary>
+    /// The linearisation of <paramref name="network"/> on <paramref name="inputs"/> [n, d] (any float dtype; computed in
+    /// the weights' dtype and device), outside any dispose scope; the caller disposes it.
+    /// </summary>
+    public static DenseChainLinearisation Create(IDenseLayerChain network, Tensor inputs)
+    {
+        TorchRuntime.EnsureLoaded();
+        var layers = network.Layers;
+        int depth = layers.Count;
+        long d = layers[0].InFeatures;
+        long n = inputs.shape[0];
+        int o = layers[depth - 1].OutFeatures;
+        double m = network.OutputMultiplier;
+        var activation = network.Activation;
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var weight0 = layers[0].Weight;
+        var x = inputs.reshape(n, d).to(weight0.dtype, weight0.device);
+        // The forward pass up to the readout's input (the readout's own output is not needed). Each pre-activation
+        // becomes σ' and, in place, the next layer's input: every [n, width] temporary is a fresh allocation whose first
+        // touch costs page faults, so the pass allocates as few as it can.
+        var scaledInputs = new Tensor[depth];
+        var derivatives = new Tensor[depth - 1];
+        var h = x;
+        for (int l = 0; l + 1 < depth; l++)
+        {
+            var layer = layers[l];
+            scaledInputs[l] = Scaled(h, x, layer.WeightScale);
+            var z = layer.Bias is null
+                ? torch.mm(scaledInputs[l], layer.Weight.t())
+                : torch.addmm(layer.Bias.unsqueeze(0), scaledInputs[l], layer.Weight.t(), beta: 1, alpha: 1);
+            derivatives[l] = Activations.Derivative(activation, z);
+            h = Activations.ApplyInPlace(activation, z);
+        }
+        scaledInputs[depth - 1] = Scaled(h, x, layers[depth - 1].WeightScale);
+
+        // One backward sweep: Δ_{l-1} = (Δ_l · s_l W_l) ⊙ σ'(z_{l-1}), one row per (sample, output). With one output the
+        // readout's Δ is σ' scaled in place.
+        var deltas = new Tensor[depth - 1];
+        for (int l = depth - 1; l >= 1; l--)
+        {
+            var layer = layers[l];
+            var derivative = derivatives[l - 1];
+            long width = derivative.shape[1];
+            Tensor next;
+            if (l < depth - 1)
+                next = torch.mm(deltas[l], layer.Weight).mul_(layer.WeightScale).view(n, o, width).mul_(derivative.unsqueeze(1));
+            else if (o == 1)
+                next = derivative.mul_(layer.Weight.mul(m * layer.WeightScale));
+            else
+                next = layer.Weight.mul(m * layer.WeightScale).unsqueeze(0) * derivative.unsqueeze(1);
+            deltas[l - 1] = next.reshape(n * o, width);
+        }
+        foreach (var t in scaledInputs) t.DetachFromDisposeScope();
+        foreach (var t in deltas) t.DetachFromDisposeScope();
+        return new DenseChainLinearisation(layers, scaledInputs, deltas, n, o, m);
+    }
+
+    // s·h, in place when h is an activation the pass owns (never the caller's inputs).
+    private static Tensor Scaled(Tensor h, Tensor inputs, double scale) =>
+        scale == 1.0 ? (ReferenceEquals(h, inputs) ? h.alias() : h) : ReferenceEquals(h, inputs) ? h * scale : h.mul_(scale);
+
+    /// <summary>F(w) [n, O] from the readout's inputs: m (Ã_L W_Lᵀ + b_L), a new tensor in the caller's scope.</summary>
+    public Tensor Outputs()
+    {
+        using var noGrad = torch.no_grad();
+        var readout = _layers[^1];
+        var z = torch.mm(_scaledInputs[^1], readout.Weight.t());
+        if (readout.Bias is { } bias) z.add_(bias);
+        return z.mul_(Multiplier);
+    }
+
+    /// <summary>
+    /// Ju [n·O] (sample-major) for a tangent given per parameter, <paramref name="tangent"/>[slots[l].Weight] shaped
+    /// like W_l and <paramref name="tangent"/>[slots[l].Bias] like b_l, in the working dtype and device.
+    /// </summary>
+    public Tensor Apply(IReadOnlyList<Tensor> tangent, (int Weight, int Bias)[] slots)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        long n = SampleCount;
+        int o = OutputCount, depth = _layers.Count;
+        var readout = slots[depth - 1];
+        // The readout: m (Ã dWᵀ + db), [n, O] is already sample-major.
+        var ju = torch.mm(_scaledInputs[depth - 1], tangent[readout.Weight].t());
+        if (readout.Bias >= 0) ju.add_(tangent[readout.Bias]);
+        ju.mul_(Multiplier);
+        ju = ju.reshape(n * o);
+        for (int l = 0; l + 1 < depth; l++)
+        {
+            var (w, b) = slots[l];
+            var a = _scaledInputs[l];
+            var delta = _deltas[l];
+            if (o == 1)
+            {
+                // rowsum(Ã ⊙ (Δ dW)), the product taken as (dWᵀ Δᵀ)ᵀ: the layout MKL runs fastest (4.6 against 5.1 ms at
+                // n = 2000, width 1024, d = 100), and the temporary is [n, fan_in], not [n, width].
+                var moved = torch.mm(tangent[w].t().contiguous(), delta.t()).t();
+                ju.add_(moved.mul_(a).sum(1L));
+                if (b >= 0) ju = torch.addmv(ju, delta, tangent[b], beta: 1, alpha: 1);
+            }
+            else
+            {
+                // Δ_l (Ã dWᵀ + db) per sample: [n, O, width] · [n, width, 1].
+                var z = torch.mm(a, tangent[w].t());
+                if (b >= 0) z.add_(tangent[b]);
+                long width = z.shape[1];
+                ju.add_(torch.bmm(delta.view(n, o, width), z.view(n, width, 1)).reshape(n * o));
+            }
+        }
+        return ju.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Jᵀv for output-space <paramref name="v"/> [n·O] (sample-major): one tensor per parameter slot, in the order of
+    /// the parameter list the slots index (length <paramref name="parameterCount"/>).
+    /// </summary>
+    public Tensor[] TransposeApply(Tensor v, (int Weight, int Bias)[] slots, int parameterCount)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        long n = SampleCount;
+        int o = OutputCount, depth = _layers.Count;
+        var result = new Tensor[parameterCount];
+        var rows = v.view(n, o);
+        var readout = slots[depth - 1];
+        // The readout: m Vᵀ Ã and m Σ_i V_i.
+        result[readout.Weight] = torch.mm(rows.t(), _scaledInputs[depth - 1]).mul_(Multiplier);
+        if (readout.Bias >= 0) result[readout.Bias] = rows.sum(0L).mul_(Multiplier);
+        for (int l = 0; l + 1 < depth; l++)
+        {
+            var (w, b) = slots[l];
+            var a = _scaledInputs[l];
+            var delta = _deltas[l];
+            if (o == 1)
+            {
+                // Δᵀ (v ⊙ Ã), taken as ((v ⊙ Ã)ᵀ Δ)ᵀ, the faster layout (4.4–4.7 against 5.5 ms at n = 2000, width 1024,
+                // d = 100); v scales the narrower of Ã and Δ.
+                var column = v.view(n, 1);
+                result[w] = a.shape[1] <= delta.shape[1]
+                    ? torch.mm((a * column).t(), delta).t()
+                    : torch.mm(a.t(), delta * column).t();
+                if (b >= 0) result[b] = torch.mv(delta.t(), v);
+            }
+            else
+            {
+                long width = delta.shape[1];
+                var weighted = torch.bmm(rows.view(n, 1, o), delta.view(n, o, width)).view(n, width);
+                result[w] = torch.mm(weighted.t(), a);
+                if (b >= 0) result[b] = weighted.sum(0L);
+            }
+        }
+        foreach (var t in result) t.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in _scaledInputs) t.Dispose();
+        foreach (var t in _deltas) t.Dispose();
+    }
+}
