@@ -1,7 +1,5 @@
 using Catapults.ML.Models;
 using Catapults.ML.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Catapults.ML.Spectra;
 
