@@ -84,23 +84,7 @@ internal sealed class DenseChainHessian : IDisposable
         var scaledInputs = new Tensor[depth];
         var slopes = new Tensor[depth - 1];
         var second = new Tensor?[depth - 1];
-        var h = x;
-        for (int l = 0; l < depth; l++)
-        {
-            var layer = layers[l];
-            scaledInputs[l] = layer.WeightScale == 1.0 ? h : ReferenceEquals(h, x) ? h * layer.WeightScale : h.mul_(layer.WeightScale);
-            var z = layer.Bias is null
-                ? torch.mm(scaledInputs[l], layer.Weight.t())
-                : torch.addmm(layer.Bias.unsqueeze(0), scaledInputs[l], layer.Weight.t(), beta: 1, alpha: 1);
-            if (l + 1 == depth)
-            {
-                h = z;
-                break;
-            }
-            slopes[l] = Activations.Derivative(activation, z);
-            second[l] = Activations.SecondDerivative(activation, z);
-            h = Activations.ApplyInPlace(activation, z);
-        }
+        var h = DenseChainForward.Run(layers, activation, x, scaledInputs, slopes, second, withReadout: true)!;
         // h is the readout's pre-activation z_L; f = m z_L and ∂L/∂z_L = κ m (f − y).
         var gradients = new Tensor[depth];
         gradients[depth - 1] = h.mul_(m).sub_(targets.to(h.dtype, h.device)).mul_(scale * m);

@@ -93,23 +93,10 @@ internal sealed class DenseChainLinearisation : IDisposable
         using var noGrad = torch.no_grad();
         var weight0 = layers[0].Weight;
         var x = inputs.reshape(n, d).to(weight0.dtype, weight0.device);
-        // The forward pass up to the readout's input (the readout's own output is not needed). Each pre-activation
-        // becomes σ' and, in place, the next layer's input: every [n, width] temporary is a fresh allocation whose first
-        // touch costs page faults, so the pass allocates as few as it can.
+        // The forward pass up to the readout's input (the readout's own output is not needed).
         var scaledInputs = new Tensor[depth];
         var derivatives = new Tensor[depth - 1];
-        var h = x;
-        for (int l = 0; l + 1 < depth; l++)
-        {
-            var layer = layers[l];
-            scaledInputs[l] = Scaled(h, x, layer.WeightScale);
-            var z = layer.Bias is null
-                ? torch.mm(scaledInputs[l], layer.Weight.t())
-                : torch.addmm(layer.Bias.unsqueeze(0), scaledInputs[l], layer.Weight.t(), beta: 1, alpha: 1);
-            derivatives[l] = Activations.Derivative(activation, z);
-            h = Activations.ApplyInPlace(activation, z);
-        }
-        scaledInputs[depth - 1] = Scaled(h, x, layers[depth - 1].WeightScale);
+        DenseChainForward.Run(layers, activation, x, scaledInputs, derivatives, secondDerivatives: null, withReadout: false);
 
         // One backward sweep: Δ_{l-1} = (Δ_l · s_l W_l) ⊙ σ'(z_{l-1}), one row per (sample, output). With one output the
         // readout's Δ is σ' scaled in place.
@@ -132,10 +119,6 @@ internal sealed class DenseChainLinearisation : IDisposable
         foreach (var t in deltas) t.DetachFromDisposeScope();
         return new DenseChainLinearisation(layers, scaledInputs, deltas, n, o, m);
     }
-
-    // s·h, in place when h is an activation the pass owns (never the caller's inputs).
-    private static Tensor Scaled(Tensor h, Tensor inputs, double scale) =>
-        scale == 1.0 ? (ReferenceEquals(h, inputs) ? h.alias() : h) : ReferenceEquals(h, inputs) ? h * scale : h.mul_(scale);
 
     /// <summary>F(w) [n, O] from the readout's inputs: m (Ã_L W_Lᵀ + b_L), a new tensor in the caller's scope.</summary>
     public Tensor Outputs()
