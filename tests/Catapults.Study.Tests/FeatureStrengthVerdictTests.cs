@@ -135,4 +135,26 @@ public sealed class FeatureStrengthVerdictTests
             Assert.That(settings.ForDepth(3).CellSpec(10, 1).HiddenWidths, Has.Length.EqualTo(2));
         });
     }
+    [Test]
+    public void DeviationsKeepOneSignEvenWhenTheyRoundToZero()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(SlopeVerdict.FormatDeviation(0.0612), Is.EqualTo("+0.06"));
+            Assert.That(SlopeVerdict.FormatDeviation(-0.151), Is.EqualTo("-0.15"));
+            Assert.That(SlopeVerdict.FormatDeviation(-0.004), Is.EqualTo("+0.00"), "a deviation that rounds to zero has no sign to show");
+            Assert.That(SlopeVerdict.FormatDeviation(0.004), Is.EqualTo("+0.00"));
+        });
+    }
+
+    [Test]
+    public void TheDefaultMedianHasTheSeedsItsSampleSizeRuleGives()
+    {
+        // The rule stated on FeatureStrengthSettings.Seeds: the smallest odd K with 1.25 s / √K ≤ tolerance / 2, where
+        // s = 0.13 is the pooled spread of the seeds' own rich slopes in the two earlier three-seed runs.
+        const double pooledSpread = 0.13;
+        int k = 1;
+        while (1.2533 * pooledSpread / Math.Sqrt(k) > SlopeVerdict.Tolerance / 2) k += 2;
+        Assert.That(FeatureStrengthSettings.Default.Seeds, Is.EqualTo(k));
+    }
 }

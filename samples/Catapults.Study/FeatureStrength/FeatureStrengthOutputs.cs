@@ -199,6 +199,6 @@ internal static class FeatureStrengthOutputs
         string F(double? v) => v is double x ? x.ToString("G3", c) : "—";
         string SlopeRow(string side, LogLogFit? fit, double predicted, LogLogFit? edge, string predictedText) => fit is null
             ? $"| {side} | <2 | — | — | {predictedText} | — | {(edge is null ? "—" : edge.Slope.ToString("F2", c))} |"
-            : string.Create(c, $"| {side} | {fit.Points} | {fit.Slope:F2} | {(double.IsNaN(fit.SlopeStandardError) ? "—" : fit.SlopeStandardError.ToString("F2", c))} | {predictedText} | {fit.Slope - predicted:+0.00;-0.00} | {(edge is null ? "—" : edge.Slope.ToString("F2", c))} |");
+            : string.Create(c, $"| {side} | {fit.Points} | {fit.Slope:F2} | {(double.IsNaN(fit.SlopeStandardError) ? "—" : fit.SlopeStandardError.ToString("F2", c))} | {predictedText} | {SlopeVerdict.FormatDeviation(fit.Slope - predicted)} | {(edge is null ? "—" : edge.Slope.ToString("F2", c))} |");
     }
 }

@@ -201,7 +201,7 @@ internal static class FeatureStrengthStudyReport
         b.AppendLine(c, $"- Step budget, fixed before the runs: steps(γ, L) = T₀ · (L/2) · (1 + g · log₁₀ max(1, γ)) with T₀ = {s.Steps} and g = {s.StepGrowthPerDecade:G3}. Deeper nets get proportionally more steps (their plateau is longer) and every γ > 1 gets more per decade (the paper trains larger γ longer); every rate of a γ gets the same budget, so η* compares like with like.");
         b.AppendLine(c, $"- η*(γ): the rate with the lowest final held-out loss, refined by a parabola through log loss at the best lattice rate and its neighbours. The lazy fit uses γ ≤ 10^−{s.SlopeFitExclusionDecades:G3}, the rich fit γ ≥ 10^{s.SlopeFitExclusionDecades:G3}.");
         if (s.Seeds > 1)
-            b.AppendLine(c, $"- Seeds, by a rule fixed before the seeded runs: each of the {s.Seeds} seeds (initial weights, online stream, held-out set) scans every γ on its own, its rates trained as members of the same ensembles as the other seeds'. η*(γ) is the median of the seeds' η* in log η, counted only where more than half the seeds have one, and the slopes (± their standard error) are fitted to the medians. Why: the one-seed run's report stated that the noise of η* at one seed limits the slopes (near the optimum the final loss is flat across rates); a median of three ignores one outlying seed. The spread is each seed's own slope and, per γ, the range of the seeds' η* in decades. The figures draw seed {s.Seed}'s cells.");
+            b.AppendLine(c, $"- Seeds, by a rule fixed before the seeded runs: each of the {s.Seeds} seeds (initial weights, online stream, held-out set) scans every γ on its own, its rates trained as members of the same ensembles as the other seeds'. η*(γ) is the median of the seeds' η* in log η, counted only where more than half the seeds have one, and the slopes (± their standard error) are fitted to the medians. Why: the one-seed run's report stated that the noise of η* at one seed limits the slopes (near the optimum the final loss is flat across rates); a median of {s.Seeds} ignores {(s.Seeds - 1) / 2} outlying seed(s). The default's five is the smallest odd count whose median has a standard error (about 1.25·s/√K) of at most half the tolerance, with s = 0.13 the pooled spread of the seeds' own rich slopes in two earlier three-seed runs. The spread is each seed's own slope and, per γ, the range of the seeds' η* in decades. The figures draw seed {s.Seed}'s cells.");
         b.AppendLine(c, $"- Verdict rule, fixed before the runs: a slope holds when it is within ±{SlopeVerdict.Tolerance:G3} (absolute) of its prediction and rests on at least {SlopeVerdict.MinimumPoints} γ. ±{SlopeVerdict.Tolerance:G3} covers the lattice's quantisation (half of 0.25 decades at each end of a two-decade fit tilts a slope by up to 0.125) and is below the 0.33 gap between the L = 2 and L = 3 predictions.");
         b.AppendLine();
         b.AppendLine("## Slopes and verdicts");
@@ -258,7 +258,7 @@ internal static class FeatureStrengthStudyReport
         return b.ToString();
 
         string F(double? v) => v is double x ? x.ToString("G3", c) : "—";
-        string Dev(SlopeVerdict v) => v.Deviation is double x ? x.ToString("+0.00;-0.00", c) : "—";
+        string Dev(SlopeVerdict v) => v.Deviation is double x ? SlopeVerdict.FormatDeviation(x) : "—";
         string Slopes(IReadOnlyList<double?> slopes) => string.Join(", ", slopes.Select(x => x is double v ? v.ToString("F2", c) : "—"));
     }
 

@@ -27,6 +27,16 @@ public sealed record SlopeVerdict(string Side, int Depth, double Predicted, LogL
     /// <summary>The fitted slope minus the prediction; null without a fit.</summary>
     public double? Deviation => Fit is null ? null : Fit.Slope - Predicted;
 
+    /// <summary>
+    /// A slope's deviation from its prediction with its sign, to two decimals ("+0.06", "-0.15"); one that rounds to
+    /// zero reads "+0.00" (a two-section format alone writes a small negative value as "-+0.00").
+    /// </summary>
+    public static string FormatDeviation(double deviation)
+    {
+        double rounded = Math.Round(deviation, 2);
+        return (rounded == 0 ? 0.0 : rounded).ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>True when the fit rests on enough γ and its slope is within <see cref="Tolerance"/> of the prediction.</summary>
     public bool Holds => Fit is not null && Fit.Points >= MinimumPoints && Math.Abs(Fit.Slope - Predicted) <= Tolerance + 1e-12;
 
