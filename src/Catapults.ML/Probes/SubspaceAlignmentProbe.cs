@@ -47,7 +47,7 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
     /// <summary>The records as a DataFrame: Step, IsFinal, Loss, Alignment, Lambda1..k, Products.</summary>
     public override DataFrame ToDataFrame()
     {
-        int k = Records.Count == 0 ? 0 : Records.Max(r => r.Eigenvalues.Count);
+        int k = NumberedColumns.Widest(Records, r => r.Eigenvalues);
         var columns = new List<DataFrameColumn>
         {
             new Int32DataFrameColumn("Step", Records.Select(r => (int?)r.Step)),
@@ -55,11 +55,7 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
             new DoubleDataFrameColumn("Loss", Records.Select(r => (double?)r.Loss)),
             new DoubleDataFrameColumn("Alignment", Records.Select(r => (double?)r.Alignment)),
         };
-        for (int i = 0; i < k; i++)
-        {
-            int index = i;
-            columns.Add(new DoubleDataFrameColumn($"Lambda{i + 1}", Records.Select(r => index < r.Eigenvalues.Count ? r.Eigenvalues[index] : (double?)null)));
-        }
+        columns.AddRange(NumberedColumns.Of("Lambda", k, Records, r => r.Eigenvalues));
         columns.Add(new Int32DataFrameColumn("Products", Records.Select(r => (int?)r.Products)));
         return new DataFrame(columns);
     }
