@@ -22,19 +22,15 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
     protected override int StepOf(SubspaceAlignmentRecord record) => record.Step;
 
     /// <inheritdoc />
-    protected override SubspaceAlignmentRecord? Measure(StepContext step) =>
-        At(step.Step, false, step.Training, step.Batch.Features, step.Batch.Targets);
+    protected override SubspaceAlignmentRecord? Measure(StepContext step) => At(step.Step, false, step.Training, step.LossData);
 
     /// <inheritdoc />
     protected override SubspaceAlignmentRecord? MeasureFinal(TrainingResult result, TrainingContext context) =>
-        context.TrainingData is null ? null : At(result.Steps, true, context, null, null);
+        context.TrainingData is { } data ? At(result.Steps, true, context, (data.Features, data.Targets)) : null;
 
-    private SubspaceAlignmentRecord? At(int step, bool final, TrainingContext context, TorchSharp.torch.Tensor? batchFeatures, TorchSharp.torch.Tensor? batchTargets)
+    private SubspaceAlignmentRecord? At(int step, bool final, TrainingContext context, (Tensor Features, Tensor Targets) data)
     {
-        var data = context.TrainingData;
-        var features = data?.Features ?? batchFeatures;
-        var targets = data?.Targets ?? batchTargets;
-        if (features is null || targets is null) return null;
+        var (features, targets) = data;
         using var scope = torch.NewDisposeScope();
         using var space = HessianEigenspace.Compute(step, context.Model, features, targets, context.Options.Loss, _options.Rank,
             _options.Hessian, _options.Lanczos, WarmStart(WarmStartName), withAlignment: true);
