@@ -4,26 +4,29 @@ namespace Catapults.Pipelines.Prediction;
 /// A row of a row-to-row mapping: position, batch and id are the input row's, values come from the mapping's
 /// getters. The row owns its input row and disposes it.
 /// </summary>
-internal abstract class MappedRow : DataViewRow
+internal sealed class MappedRow : DataViewRow
 {
-    protected MappedRow(DataViewSchema schema) => Schema = schema;
+    private readonly DataViewRow _input;
+    private readonly IOutputGetters _getters;
 
-    /// <summary>The input row (set by the derived constructor).</summary>
-    protected DataViewRow Input { get; set; } = null!;
-
-    /// <summary>The mapping's getters (set by the derived constructor).</summary>
-    protected IOutputGetters Getters { get; set; } = null!;
+    /// <summary>A row of <paramref name="schema"/> over <paramref name="input"/>, whose values <paramref name="getters"/> give.</summary>
+    public MappedRow(DataViewSchema schema, DataViewRow input, IOutputGetters getters)
+    {
+        Schema = schema;
+        _input = input;
+        _getters = getters;
+    }
 
     public override DataViewSchema Schema { get; }
-    public override long Position => Input.Position;
-    public override long Batch => Input.Batch;
-    public override ValueGetter<DataViewRowId> GetIdGetter() => Input.GetIdGetter();
-    public override bool IsColumnActive(DataViewSchema.Column column) => Getters.IsActive(column);
-    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => Getters.GetGetter<TValue>(column);
+    public override long Position => _input.Position;
+    public override long Batch => _input.Batch;
+    public override ValueGetter<DataViewRowId> GetIdGetter() => _input.GetIdGetter();
+    public override bool IsColumnActive(DataViewSchema.Column column) => _getters.IsActive(column);
+    public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => _getters.GetGetter<TValue>(column);
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) Input.Dispose();
+        if (disposing) _input.Dispose();
         base.Dispose(disposing);
     }
 }
