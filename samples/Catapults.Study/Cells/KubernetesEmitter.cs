@@ -103,9 +103,7 @@ public static partial class KubernetesEmitter
         AtomicFile.WriteText(paths[0], volume);
         AtomicFile.WriteText(paths[1], cells);
         AtomicFile.WriteText(paths[2], merge);
-        AtomicFile.WriteText(paths[3], submit);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(paths[3], File.GetUnixFileMode(paths[3]) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        AtomicFile.WriteScript(paths[3], submit);
         return paths;
     }
 

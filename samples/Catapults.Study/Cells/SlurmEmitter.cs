@@ -74,11 +74,9 @@ public static partial class SlurmEmitter
             .Append("echo \"submitted cells as job $cells and the merge as job $merge\"\n");
 
         var paths = new[] { Path.Combine(folder, "cells.sbatch"), Path.Combine(folder, "merge.sbatch"), Path.Combine(folder, "submit.sh") };
-        AtomicFile.WriteText(paths[0], cells.ToString());
-        AtomicFile.WriteText(paths[1], merge.ToString());
-        AtomicFile.WriteText(paths[2], submit.ToString());
-        if (!OperatingSystem.IsWindows())
-            foreach (var path in paths) File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        AtomicFile.WriteScript(paths[0], cells.ToString());
+        AtomicFile.WriteScript(paths[1], merge.ToString());
+        AtomicFile.WriteScript(paths[2], submit.ToString());
         return paths;
     }
 

@@ -17,6 +17,19 @@ public static class AtomicFile
     /// <exception cref="IOException">The file could not be written; the message names it.</exception>
     public static FileDigest WriteText(string path, string text) => WriteBytes(path, new UTF8Encoding(false).GetBytes(text));
 
+    /// <summary>
+    /// Writes the script <paramref name="text"/> like <see cref="WriteText"/> and makes it executable by everyone who
+    /// can read it (the mode bits are left alone on Windows, which has none).
+    /// </summary>
+    /// <exception cref="IOException">The file could not be written; the message names it.</exception>
+    public static FileDigest WriteScript(string path, string text)
+    {
+        var digest = WriteText(path, text);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        return digest;
+    }
+
     /// <summary>Writes what <paramref name="write"/> puts on a stream and returns the digest of the bytes written.</summary>
     /// <exception cref="IOException">The file could not be written; the message names it.</exception>
     public static FileDigest Write(string path, Action<Stream> write)

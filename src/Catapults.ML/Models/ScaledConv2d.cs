@@ -39,23 +39,9 @@ public sealed class ScaledConv2d : nn.Module<Tensor, Tensor>
         Padding = padding;
         Parameterization = parameterization;
         FanIn = (long)inChannels * kernelSize * kernelSize;
-        double bound = 1.0 / Math.Sqrt(FanIn);
-        var shape = new long[] { outChannels, inChannels, kernelSize, kernelSize };
-        using (torch.no_grad())
-        {
-            Tensor w = parameterization == Parameterization.Standard
-                ? (torch.rand(shape, generator: generator) * 2 - 1) * bound
-                : torch.randn(shape, generator: generator);
-            weight = new Parameter(w.DetachFromDisposeScope());
-            if (useBias)
-            {
-                Tensor b = parameterization == Parameterization.Standard
-                    ? (torch.rand(new long[] { outChannels }, generator: generator) * 2 - 1) * bound
-                    : torch.zeros(outChannels);
-                bias = new Parameter(b.DetachFromDisposeScope());
-            }
-        }
-        WeightScale = parameterization == Parameterization.Standard ? 1.0 : 1.0 / Math.Sqrt(FanIn);
+        (weight, bias) = ScaledInitialization.Draw(new long[] { outChannels, inChannels, kernelSize, kernelSize }, FanIn, useBias,
+            parameterization, generator);
+        WeightScale = ScaledInitialization.WeightScale(parameterization, FanIn, isReadout: false);
         RegisterComponents();
     }
 

@@ -20,27 +20,8 @@ public sealed class ScaledLinear : nn.Module<Tensor, Tensor>
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         Parameterization = parameterization;
-        double bound = 1.0 / Math.Sqrt(inFeatures);
-        using (torch.no_grad())
-        {
-            Tensor w = parameterization == Parameterization.Standard
-                ? (torch.rand(new long[] { outFeatures, inFeatures }, generator: generator) * 2 - 1) * bound
-                : torch.randn(new long[] { outFeatures, inFeatures }, generator: generator);
-            weight = new Parameter(w.DetachFromDisposeScope());
-            if (useBias)
-            {
-                Tensor b = parameterization == Parameterization.Standard
-                    ? (torch.rand(new long[] { outFeatures }, generator: generator) * 2 - 1) * bound
-                    : torch.zeros(outFeatures);
-                bias = new Parameter(b.DetachFromDisposeScope());
-            }
-        }
-        WeightScale = parameterization switch
-        {
-            Parameterization.Standard => 1.0,
-            Parameterization.MeanField when isReadout => 1.0 / inFeatures,
-            _ => 1.0 / Math.Sqrt(inFeatures),
-        };
+        (weight, bias) = ScaledInitialization.Draw(new long[] { outFeatures, inFeatures }, inFeatures, useBias, parameterization, generator);
+        WeightScale = ScaledInitialization.WeightScale(parameterization, inFeatures, isReadout);
         RegisterComponents();
     }
 

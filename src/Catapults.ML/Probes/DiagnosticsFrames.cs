@@ -15,8 +15,8 @@ public static class DiagnosticsFrames
     public static DataFrame Records(IReadOnlyList<DiagnosticsRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        int k = records.Count == 0 ? 0 : records.Max(r => r.Eigenvalues.Count);
-        int s = records.Count == 0 ? 0 : records.Max(r => r.ProjectedLosses.Count);
+        int k = NumberedColumns.Widest(records, r => r.Eigenvalues);
+        int s = NumberedColumns.Widest(records, r => r.ProjectedLosses);
         var columns = new List<DataFrameColumn>
         {
             new Int32DataFrameColumn("Step", records.Select(r => (int?)r.Step)),
@@ -27,23 +27,11 @@ public static class DiagnosticsFrames
             new DoubleDataFrameColumn("FullTrainingLoss", records.Select(r => r.FullTrainingLoss)),
             new DoubleDataFrameColumn("ProbeLoss", records.Select(r => r.ProbeLoss)),
         };
-        for (int i = 0; i < k; i++)
-        {
-            int index = i;
-            columns.Add(new DoubleDataFrameColumn($"Lambda{i + 1}", records.Select(r => index < r.Eigenvalues.Count ? r.Eigenvalues[index] : (double?)null)));
-        }
+        columns.AddRange(NumberedColumns.Of("Lambda", k, records, r => r.Eigenvalues));
         columns.Add(new DoubleDataFrameColumn("EigenResidual", records.Select(r => r.EigenResidual)));
         columns.Add(new Int32DataFrameColumn("EigenProducts", records.Select(r => (int?)r.EigenProducts)));
-        for (int i = 0; i < s; i++)
-        {
-            int index = i;
-            columns.Add(new DoubleDataFrameColumn($"ProjectedLoss{i + 1}", records.Select(r => index < r.ProjectedLosses.Count ? r.ProjectedLosses[index] : (double?)null)));
-        }
-        for (int i = 0; i < s; i++)
-        {
-            int index = i;
-            columns.Add(new DoubleDataFrameColumn($"OrthogonalLoss{i + 1}", records.Select(r => index < r.OrthogonalLosses.Count ? r.OrthogonalLosses[index] : (double?)null)));
-        }
+        columns.AddRange(NumberedColumns.Of("ProjectedLoss", s, records, r => r.ProjectedLosses));
+        columns.AddRange(NumberedColumns.Of("OrthogonalLoss", s, records, r => r.OrthogonalLosses));
         columns.Add(new DoubleDataFrameColumn("CriticalLearningRate", records.Select(r => r.CriticalLearningRate)));
         columns.Add(new DoubleDataFrameColumn("BatchSharpness", records.Select(r => r.BatchSharpness)));
         columns.Add(new DoubleDataFrameColumn("Seconds", records.Select(r => (double?)r.Seconds)));

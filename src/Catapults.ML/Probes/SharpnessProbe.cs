@@ -30,18 +30,15 @@ public sealed class SharpnessProbe : ScheduledProbe<SharpnessRecord>
 
     /// <inheritdoc />
     protected override SharpnessRecord? Measure(StepContext step) =>
-        At(step.Step, false, step.LearningRate, step.Training, step.Batch.Features, step.Batch.Targets);
+        At(step.Step, false, step.LearningRate, step.Training, step.LossData);
 
     /// <inheritdoc />
     protected override SharpnessRecord? MeasureFinal(TrainingResult result, TrainingContext context) =>
-        context.TrainingData is null ? null : At(result.Steps, true, _lastRate, context, null, null);
+        context.TrainingData is { } data ? At(result.Steps, true, _lastRate, context, (data.Features, data.Targets)) : null;
 
-    private SharpnessRecord? At(int step, bool final, double rate, TrainingContext context, Tensor? batchFeatures, Tensor? batchTargets)
+    private SharpnessRecord? At(int step, bool final, double rate, TrainingContext context, (Tensor Features, Tensor Targets) data)
     {
-        var data = context.TrainingData;
-        var features = data?.Features ?? batchFeatures;
-        var targets = data?.Targets ?? batchTargets;
-        if (features is null || targets is null) return null;
+        var (features, targets) = data;
         using var scope = torch.NewDisposeScope();
         using var op = new HessianOperator(context.Model, features, targets, context.Options.Loss, _options.Hessian);
         var lanczos = _options.Lanczos.Clone();

@@ -22,19 +22,15 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
     protected override int StepOf(SubspaceAlignmentRecord record) => record.Step;
 
     /// <inheritdoc />
-    protected override SubspaceAlignmentRecord? Measure(StepContext step) =>
-        At(step.Step, false, step.Training, step.Batch.Features, step.Batch.Targets);
+    protected override SubspaceAlignmentRecord? Measure(StepContext step) => At(step.Step, false, step.Training, step.LossData);
 
     /// <inheritdoc />
     protected override SubspaceAlignmentRecord? MeasureFinal(TrainingResult result, TrainingContext context) =>
-        context.TrainingData is null ? null : At(result.Steps, true, context, null, null);
+        context.TrainingData is { } data ? At(result.Steps, true, context, (data.Features, data.Targets)) : null;
 
-    private SubspaceAlignmentRecord? At(int step, bool final, TrainingContext context, TorchSharp.torch.Tensor? batchFeatures, TorchSharp.torch.Tensor? batchTargets)
+    private SubspaceAlignmentRecord? At(int step, bool final, TrainingContext context, (Tensor Features, Tensor Targets) data)
     {
-        var data = context.TrainingData;
-        var features = data?.Features ?? batchFeatures;
-        var targets = data?.Targets ?? batchTargets;
-        if (features is null || targets is null) return null;
+        var (features, targets) = data;
         using var scope = torch.NewDisposeScope();
         using var space = HessianEigenspace.Compute(step, context.Model, features, targets, context.Options.Loss, _options.Rank,
             _options.Hessian, _options.Lanczos, WarmStart(WarmStartName), withAlignment: true);
@@ -47,7 +43,7 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
     /// <summary>The records as a DataFrame: Step, IsFinal, Loss, Alignment, Lambda1..k, Products.</summary>
     public override DataFrame ToDataFrame()
     {
-        int k = Records.Count == 0 ? 0 : Records.Max(r => r.Eigenvalues.Count);
+        int k = NumberedColumns.Widest(Records, r => r.Eigenvalues);
         var columns = new List<DataFrameColumn>
         {
             new Int32DataFrameColumn("Step", Records.Select(r => (int?)r.Step)),
@@ -55,11 +51,7 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
             new DoubleDataFrameColumn("Loss", Records.Select(r => (double?)r.Loss)),
             new DoubleDataFrameColumn("Alignment", Records.Select(r => (double?)r.Alignment)),
         };
-        for (int i = 0; i < k; i++)
-        {
-            int index = i;
-            columns.Add(new DoubleDataFrameColumn($"Lambda{i + 1}", Records.Select(r => index < r.Eigenvalues.Count ? r.Eigenvalues[index] : (double?)null)));
-        }
+        columns.AddRange(NumberedColumns.Of("Lambda", k, Records, r => r.Eigenvalues));
         columns.Add(new Int32DataFrameColumn("Products", Records.Select(r => (int?)r.Products)));
         return new DataFrame(columns);
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Catapults.ML.Serialization;
@@ -24,23 +25,24 @@ public sealed class SafetensorsTensor
     }
 
     /// <summary>A float32 tensor from values in row-major order.</summary>
-    public static SafetensorsTensor FromSingles(string name, long[] shape, float[] values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var bytes = new byte[values.LongLength * 4];
-        if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
-        else for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), values[i]);
-        return new SafetensorsTensor(name, SafetensorsDataType.F32, shape, bytes);
-    }
+    public static SafetensorsTensor FromSingles(string name, long[] shape, float[] values) =>
+        new(name, SafetensorsDataType.F32, shape, LittleEndianBytes(values));
 
     /// <summary>A float64 tensor from values in row-major order (exact: checkpoints of float64 state use it).</summary>
-    public static SafetensorsTensor FromDoubles(string name, long[] shape, double[] values)
+    public static SafetensorsTensor FromDoubles(string name, long[] shape, double[] values) =>
+        new(name, SafetensorsDataType.F64, shape, LittleEndianBytes(values));
+
+    // The file is little-endian: the values' own bytes, each element's reversed on a big-endian machine.
+    private static byte[] LittleEndianBytes<T>(T[] values) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(values);
-        var bytes = new byte[values.LongLength * 8];
-        if (BitConverter.IsLittleEndian) MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
-        else for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(i * 8), values[i]);
-        return new SafetensorsTensor(name, SafetensorsDataType.F64, shape, bytes);
+        var bytes = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+        if (!BitConverter.IsLittleEndian)
+        {
+            int size = Unsafe.SizeOf<T>();
+            for (int i = 0; i < bytes.Length; i += size) bytes.AsSpan(i, size).Reverse();
+        }
+        return bytes;
     }
 
     /// <summary>The values of a float64 tensor, exactly.</summary>

@@ -107,9 +107,7 @@ public sealed class DominantSubspaceTransform : IUpdateTransform, IDisposable
     {
         var model = step.Training.Model;
         var loss = step.Training.Options.Loss;
-        var data = step.Training.TrainingData;
-        var features = data?.Features ?? step.Batch.Features;
-        var targets = data?.Targets ?? step.Batch.Targets;
+        var (features, targets) = step.LossData;
         var next = HessianEigenspace.Compute(step.Step, model, features, targets, loss, Options.Rank, Options.Hessian, Options.Lanczos, _space?.Basis);
         _space?.Dispose();
         _space = next;

@@ -18,4 +18,11 @@ public sealed class StepContext
     public double LearningRate { get; }
     /// <summary>The batch; its tensors are valid only during the callback.</summary>
     public Batch Batch { get; }
+
+    /// <summary>
+    /// The data a measurement of the training loss at this step uses (its Hessian, that Hessian's eigenspace): the
+    /// training set, or this step's batch when training online, which has no training set.
+    /// </summary>
+    internal (Tensor Features, Tensor Targets) LossData =>
+        Training.TrainingData is { } data ? (data.Features, data.Targets) : (Batch.Features, Batch.Targets);
 }

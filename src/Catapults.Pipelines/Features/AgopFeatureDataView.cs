@@ -1,3 +1,5 @@
+using Catapults.Pipelines.Prediction;
+
 namespace Catapults.Pipelines.Features;
 
 /// <summary>The output of <see cref="AgopFeatureTransformer.Transform"/>.</summary>
@@ -19,7 +21,7 @@ internal sealed class AgopFeatureDataView : IDataView
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var active = _binding.ActiveFlags(columnsNeeded);
-        return new AgopFeatureCursor(_binding, _input.GetRowCursor(_binding.Dependencies(active), rand), active);
+        return Cursor(_input.GetRowCursor(_binding.Dependencies(active), rand), active);
     }
 
     // Rows map independently, so the input's parallel cursors can be wrapped one by one.
@@ -27,6 +29,9 @@ internal sealed class AgopFeatureDataView : IDataView
     {
         var active = _binding.ActiveFlags(columnsNeeded);
         return _input.GetRowCursorSet(_binding.Dependencies(active), n, rand)
-            .Select(c => (DataViewRowCursor)new AgopFeatureCursor(_binding, c, active)).ToArray();
+            .Select(c => Cursor(c, active)).ToArray();
     }
+
+    private DataViewRowCursor Cursor(DataViewRowCursor input, bool[] active) =>
+        new MappedCursor(_binding.OutputSchema, input, new AgopFeatureGetters(_binding, input, active));
 }

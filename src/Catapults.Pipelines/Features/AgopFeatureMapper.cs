@@ -1,3 +1,5 @@
+using Catapults.Pipelines.Prediction;
+
 namespace Catapults.Pipelines.Features;
 
 /// <summary>The row-to-row mapper of an AGOP feature transformer (what PredictionEngine and composite mappers use).</summary>
@@ -18,6 +20,6 @@ internal sealed class AgopFeatureMapper : IRowToRowMapper
         ArgumentNullException.ThrowIfNull(input);
         if (input.Schema.Count != _binding.InputSchema.Count || input.Schema[_binding.InputColumn.Index].Name != _binding.InputColumn.Name)
             throw new ArgumentException("The row's schema is not the schema this mapper was created for.", nameof(input));
-        return new AgopFeatureRow(_binding, input, _binding.ActiveFlags(activeColumns));
+        return new MappedRow(_binding.OutputSchema, input, new AgopFeatureGetters(_binding, input, _binding.ActiveFlags(activeColumns)));
     }
 }

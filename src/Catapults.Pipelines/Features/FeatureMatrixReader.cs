@@ -25,14 +25,7 @@ internal static class FeatureMatrixReader
             while ((maximumRows is null || count < maximumRows) && cursor.MoveNext())
             {
                 getter(ref vector);
-                if (vector.Length != dimension)
-                    throw new ArgumentException($"Column '{column.Name}' has {vector.Length} slots at row {count}, expected {dimension}.", nameof(data));
-                FeatureVectors.CopyDense(in vector, row);
-                for (int j = 0; j < dimension; j++)
-                    if (!float.IsFinite(row[j]))
-                        throw new ArgumentException(
-                            $"Column '{column.Name}' holds {row[j]} at row {count} (counted from 0), slot {j}; {what} needs finite values. " +
-                            "Remove or impute such values first (e.g. mlContext.Transforms.ReplaceMissingValues).", nameof(data));
+                FeatureVectors.CopyFinite(in vector, row, $"Column '{column.Name}'", count, what, nameof(data));
                 values.AddRange(row);
                 count++;
             }

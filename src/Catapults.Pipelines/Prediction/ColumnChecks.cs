@@ -59,26 +59,15 @@ internal static class ColumnChecks
     }
 
     /// <summary>A regression label: a Single scalar.</summary>
-    public static DataViewSchema.Column RegressionLabel(DataViewSchema schema, string name)
-    {
-        var column = Find(schema, name, "Label");
-        if (column.Type != NumberDataViewType.Single)
-            throw new ArgumentException(
-                $"Label column '{name}' has type {column.Type}, but regression needs a Single label. " +
-                "Convert it with mlContext.Transforms.Conversion.ConvertType(..., DataKind.Single).", ParamName);
-        return column;
-    }
+    public static DataViewSchema.Column RegressionLabel(DataViewSchema schema, string name) =>
+        LabelOfType(schema, name, NumberDataViewType.Single,
+            "regression needs a Single label. Convert it with mlContext.Transforms.Conversion.ConvertType(..., DataKind.Single).");
 
     /// <summary>A binary label: Boolean.</summary>
-    public static DataViewSchema.Column BinaryLabel(DataViewSchema schema, string name)
-    {
-        var column = Find(schema, name, "Label");
-        if (column.Type != BooleanDataViewType.Instance)
-            throw new ArgumentException(
-                $"Label column '{name}' has type {column.Type}, but binary classification needs a Boolean label " +
-                "(true for the positive class). Convert it, e.g. with mlContext.Transforms.CustomMapping or ConvertType(..., DataKind.Boolean).", ParamName);
-        return column;
-    }
+    public static DataViewSchema.Column BinaryLabel(DataViewSchema schema, string name) =>
+        LabelOfType(schema, name, BooleanDataViewType.Instance,
+            "binary classification needs a Boolean label (true for the positive class). " +
+            "Convert it, e.g. with mlContext.Transforms.CustomMapping or ConvertType(..., DataKind.Boolean).");
 
     /// <summary>A multiclass label: a key of known cardinality K ≥ 2. Returns the column and K.</summary>
     public static (DataViewSchema.Column Column, int ClassCount) MulticlassLabel(DataViewSchema schema, string name)
@@ -127,6 +116,15 @@ internal static class ColumnChecks
                     $"Label column '{name}' is {Describe(column)}, but multiclass classification needs a key-typed label " +
                     $"(use mlContext.Transforms.Conversion.MapValueToKey(\"{name}\")).", ParamName);
         }
+        return column;
+    }
+
+    // The task's need (with how to meet it) completes the message.
+    private static DataViewSchema.Column LabelOfType(DataViewSchema schema, string name, DataViewType type, string need)
+    {
+        var column = Find(schema, name, "Label");
+        if (column.Type != type)
+            throw new ArgumentException($"Label column '{name}' has type {column.Type}, but {need}", ParamName);
         return column;
     }
 

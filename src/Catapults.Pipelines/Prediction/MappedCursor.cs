@@ -1,14 +1,25 @@
 namespace Catapults.Pipelines.Prediction;
 
-/// <summary>A cursor of a row-to-row mapping: the same forwarding as <see cref="MappedRow"/> over an input cursor.</summary>
-internal abstract class MappedCursor : DataViewRowCursor
+/// <summary>
+/// A cursor of a row-to-row mapping: the same forwarding as <see cref="MappedRow"/> over an input cursor. A mapping
+/// whose cursor needs more than the input and its getters derives from it.
+/// </summary>
+internal class MappedCursor : DataViewRowCursor
 {
+    /// <summary>A cursor of <paramref name="schema"/> over <paramref name="input"/>, whose values <paramref name="getters"/> give.</summary>
+    public MappedCursor(DataViewSchema schema, DataViewRowCursor input, IOutputGetters getters) : this(schema)
+    {
+        Input = input;
+        Getters = getters;
+    }
+
+    /// <summary>For a derived cursor, which sets <see cref="Input"/> and <see cref="Getters"/> in its constructor.</summary>
     protected MappedCursor(DataViewSchema schema) => Schema = schema;
 
-    /// <summary>The input cursor (set by the derived constructor).</summary>
+    /// <summary>The input cursor.</summary>
     protected DataViewRowCursor Input { get; set; } = null!;
 
-    /// <summary>The mapping's getters (set by the derived constructor).</summary>
+    /// <summary>The mapping's getters.</summary>
     protected IOutputGetters Getters { get; set; } = null!;
 
     public override DataViewSchema Schema { get; }

@@ -26,6 +26,9 @@ internal sealed class PredictionRowMapper : IRowToRowMapper
         ArgumentNullException.ThrowIfNull(input);
         if (input.Schema.Count != _bound.InputSchema.Count || input.Schema[_bound.FeatureColumn.Index].Name != _bound.FeatureColumn.Name)
             throw new ArgumentException("The row's schema is not the schema this mapper was created for.", nameof(input));
-        return new PredictionRow(_bound, input, _model, PredictionGetters.ActiveFlags(_bound, activeColumns));
+        var active = PredictionGetters.ActiveFlags(_bound, activeColumns);
+        PredictionGetters.InputColumnsNeeded(_bound, active, out bool anyPrediction);
+        var source = anyPrediction ? new RowOutputSource(input, _bound.FeatureColumn, _model) : null;
+        return new MappedRow(_bound.OutputSchema, input, new PredictionGetters(_bound, input, source, active));
     }
 }

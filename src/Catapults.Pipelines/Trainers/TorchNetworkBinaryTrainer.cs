@@ -15,16 +15,9 @@ namespace Catapults.Pipelines.Trainers;
 /// </remarks>
 public sealed class TorchNetworkBinaryTrainer : TorchNetworkTrainerBase<TorchNetworkBinaryTrainer.Options, TorchNetworkBinaryTransformer>
 {
-    /// <summary>Options of the binary trainer.</summary>
-    public sealed class Options : TorchNetworkTrainerOptions
+    /// <summary>Options of the binary trainer: those of <see cref="ClassificationTrainerOptions"/>.</summary>
+    public sealed class Options : ClassificationTrainerOptions
     {
-        /// <summary>
-        /// The loss; default <see cref="ClassificationLoss.MeanSquaredError"/> on targets ±1 (one output), the loss the
-        /// catapult analysis is built on. <see cref="ClassificationLoss.CrossEntropy"/> uses two logits.
-        /// </summary>
-        public ClassificationLoss Loss { get; set; } = ClassificationLoss.MeanSquaredError;
-
-        internal override LossKind TrainerLoss => Loss == ClassificationLoss.CrossEntropy ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
     }
 
     /// <summary>Creates the trainer; the options are validated now and copied when <see cref="TorchNetworkTrainerBase{TOptions, TTransformer}.Fit"/> runs.</summary>

@@ -16,16 +16,9 @@ namespace Catapults.Pipelines.Trainers;
 /// </remarks>
 public sealed class TorchNetworkMulticlassTrainer : TorchNetworkTrainerBase<TorchNetworkMulticlassTrainer.Options, TorchNetworkMulticlassTransformer>
 {
-    /// <summary>Options of the multiclass trainer.</summary>
-    public sealed class Options : TorchNetworkTrainerOptions
+    /// <summary>Options of the multiclass trainer: those of <see cref="ClassificationTrainerOptions"/>.</summary>
+    public sealed class Options : ClassificationTrainerOptions
     {
-        /// <summary>
-        /// The loss; default <see cref="ClassificationLoss.MeanSquaredError"/> on one-hot targets (the catapult paper's
-        /// choice). <see cref="ClassificationLoss.CrossEntropy"/> gives calibrated softmax probabilities.
-        /// </summary>
-        public ClassificationLoss Loss { get; set; } = ClassificationLoss.MeanSquaredError;
-
-        internal override LossKind TrainerLoss => Loss == ClassificationLoss.CrossEntropy ? LossKind.CrossEntropy : LossKind.MeanSquaredError;
     }
 
     /// <summary>Creates the trainer; the options are validated now and copied when <see cref="TorchNetworkTrainerBase{TOptions, TTransformer}.Fit"/> runs.</summary>

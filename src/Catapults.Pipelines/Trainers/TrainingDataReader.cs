@@ -61,15 +61,8 @@ internal static class TrainingDataReader
             while (cursor.MoveNext())
             {
                 featureGetter(ref vector);
-                if (vector.Length != dimension)
-                    throw new ArgumentException($"Feature column '{features.Name}' has {vector.Length} slots at row {row}, expected {dimension}.", nameof(data));
-                var target = block.AsSpan(inBlock * dimension, dimension);
-                FeatureVectors.CopyDense(in vector, target);
-                for (int j = 0; j < dimension; j++)
-                    if (!float.IsFinite(target[j]))
-                        throw new ArgumentException(
-                            $"Feature column '{features.Name}' holds {target[j]} at row {row} (counted from 0), slot {j}. " +
-                            "Remove or impute such values before training (e.g. mlContext.Transforms.ReplaceMissingValues).", nameof(data));
+                FeatureVectors.CopyFinite(in vector, block.AsSpan(inBlock * dimension, dimension), $"Feature column '{features.Name}'", row,
+                    "training", nameof(data));
                 readLabel(row);
                 row++;
                 if (++inBlock == blockRows) Flush();

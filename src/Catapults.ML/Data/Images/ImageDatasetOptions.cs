@@ -37,16 +37,11 @@ public sealed class ImageDatasetOptions
     /// <summary>Feature tensor layout. Default <see cref="FeatureLayout.Flat"/> [n, C·H·W].</summary>
     public FeatureLayout Layout { get; set; } = FeatureLayout.Flat;
 
-    /// <summary>A copy with another split (the rest unchanged).</summary>
-    public ImageDatasetOptions WithSplit(DatasetSplit split) => new()
+    /// <summary>A copy with another split (the rest unchanged, so a setting added later is carried over too).</summary>
+    public ImageDatasetOptions WithSplit(DatasetSplit split)
     {
-        Split = split,
-        Classes = Classes,
-        SamplesPerClass = SamplesPerClass,
-        Seed = Seed,
-        Labels = Labels,
-        Normalization = Normalization,
-        Statistics = Statistics,
-        Layout = Layout,
-    };
+        var copy = (ImageDatasetOptions)MemberwiseClone();
+        copy.Split = split;
+        return copy;
+    }
 }
