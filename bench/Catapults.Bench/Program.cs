@@ -10,6 +10,8 @@ var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .OrderBy(b => b.Name)
     .ToList();
 
+// As the study does: freed native memory stays mapped, so steady-state steps pay no page faults for reused buffers.
+bool retained = TorchRuntime.RetainFreedNativeMemory();
 var root = new RootCommand("Catapults.NET benchmarks. Figures, not pass/fail; run with -c Release.");
 var quick = new Option<bool>("--quick") { Description = "Smoke-sized run." };
 var only = new Option<string?>("--only") { Description = "Run one case only (benchmark-specific name)." };
@@ -22,6 +24,7 @@ foreach (var benchmark in benchmarks)
         TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) });
         Console.WriteLine($"# {benchmark.Name}: {benchmark.Description}");
         Console.WriteLine($"# machine: {Measure.MachineLine()}");
+        Console.WriteLine($"# native allocator: {(retained ? $"up to {TorchRuntime.DefaultRetainedFreeMemoryBytes >> 20} MiB of freed memory kept mapped" : "as the system leaves it")}");
         return benchmark.Run(parse.GetValue(quick), parse.GetValue(only));
     });
     root.Subcommands.Add(command);

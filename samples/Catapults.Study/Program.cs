@@ -5,6 +5,9 @@ using Catapults.Study.Infrastructure;
 
 // The study CLI: one sub-command per experiment of "Catapults in SGD" (Zhu, Liu, Radhakrishnan, Belkin). With no
 // sub-command it runs batch-sweep, the main experiment.
+// Every experiment frees and reallocates the same tensors step after step; keeping freed memory mapped spares the
+// page faults (see TorchRuntime.RetainFreedNativeMemory). It also holds for the cells this program runs as children.
+Catapults.ML.Runtime.TorchRuntime.RetainFreedNativeMemory();
 var root = new RootCommand("Catapults in SGD: training-dynamics studies on the Catapults.NET engine. Without a sub-command: batch-sweep.");
 BatchSweepCommand.Configure(root);
 root.Subcommands.Add(BatchSweepCommand.Create());

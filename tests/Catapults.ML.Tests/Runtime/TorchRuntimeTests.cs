@@ -61,4 +61,14 @@ public class TorchRuntimeTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.Configure(new RuntimeOptions { Threads = 0 }));
         Assert.That(ex!.Message, Does.Contain("Threads"));
     }
+    [Test]
+    public void FreedNativeMemoryRetentionTakesOnLinuxAndRefusesNegativeSizes()
+    {
+        Assert.Multiple(() =>
+        {
+            // glibc's mallopt answers 1 when it accepted the setting, so a wrong parameter or binding shows here.
+            Assert.That(TorchRuntime.RetainFreedNativeMemory(), Is.EqualTo(RuntimeInformation.IsOSPlatform(OSPlatform.Linux)));
+            Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.RetainFreedNativeMemory(-1));
+        });
+    }
 }
