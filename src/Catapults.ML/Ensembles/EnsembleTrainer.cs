@@ -108,7 +108,7 @@ public sealed class EnsembleTrainer
                 if (due.Count > 0)
                 {
                     var outcome = cancellationToken.IsCancellationRequested ? TrainingOutcome.Cancelled : TrainingOutcome.BudgetReached;
-                    Finish(due, step, outcome, sources, schedules, lastFinite, wall, results, observer);
+                    Finish(due, step, outcome, sources, schedules, lastFinite, results, observer);
                     momentum = Drop(due, momentum);
                 }
                 if (_model.ActiveMembers.Count == 0) break;
@@ -235,7 +235,7 @@ public sealed class EnsembleTrainer
     }
 
     private void Finish(List<int> due, int step, TrainingOutcome outcome, IReadOnlyList<IBatchSource> sources, ILearningRateSchedule[] schedules,
-        double[] lastFinite, double[] wall, TrainingResult?[] results, IEnsembleObserver? observer)
+        double[] lastFinite, TrainingResult?[] results, IEnsembleObserver? observer)
     {
         using var scope = torch.NewDisposeScope();
         double?[] finalLosses = new double?[due.Count];

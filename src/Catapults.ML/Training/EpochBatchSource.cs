@@ -11,7 +11,6 @@ namespace Catapults.ML.Training;
 public sealed class EpochBatchSource : IBatchSource
 {
     private readonly long _shuffleSeed;
-    private readonly PartialBatchPolicy _policy;
     private int _cachedEpoch = -1;
     private long[] _permutation = Array.Empty<long>();
 
@@ -26,7 +25,6 @@ public sealed class EpochBatchSource : IBatchSource
         Dataset = dataset;
         BatchSize = b;
         _shuffleSeed = shuffleSeed;
-        _policy = policy;
         StepsPerEpoch = policy == PartialBatchPolicy.Drop || n % b == 0 ? n / b : n / b + 1;
     }
 

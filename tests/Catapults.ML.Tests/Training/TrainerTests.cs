@@ -62,8 +62,7 @@ public class TrainerTests
         using var net = Nets.Linear(3);
         var schedule = new MilestoneSchedule(0.01, new[] { (5, 0.02), (9, 0.04) });
         var recorder = new RecordingObserver();
-        var rates = new List<double>();
-        var probe = new RateProbe(rates);
+        var probe = new RateProbe();
         Trainer.Train(net, data, new TrainingOptions { Schedule = schedule, MaxSteps = 12 }, new ITrainingObserver[] { recorder, probe });
         var expected = Enumerable.Range(0, 12).Select(s => s < 5 ? 0.01 : s < 9 ? 0.02 : 0.04).ToArray();
         Assert.That(recorder.Records.Select(r => r.LearningRate), Is.EqualTo(expected));
@@ -74,10 +73,8 @@ public class TrainerTests
     /// <summary>Measures the rate actually applied: ‖Δw‖ / ‖∇L(w)‖ for plain GD on the first weight matrix.</summary>
     private sealed class RateProbe : ITrainingObserver
     {
-        private readonly List<double> _rates;
         private Tensor? _before;
         private Tensor? _grad;
-        public RateProbe(List<double> rates) => _rates = rates;
         public List<double> Measured { get; } = new();
 
         public void OnBeforeStep(StepContext step)
