@@ -135,6 +135,7 @@ public sealed class FeatureStrengthVerdictTests
             Assert.That(settings.ForDepth(3).CellSpec(10, 1).HiddenWidths, Has.Length.EqualTo(2));
         });
     }
+
     [Test]
     public void DeviationsKeepOneSignEvenWhenTheyRoundToZero()
     {
