@@ -152,10 +152,9 @@ public sealed class FeatureStrengthVerdictTests
     public void TheDefaultMedianHasTheSeedsItsSampleSizeRuleGives()
     {
         // The rule stated on FeatureStrengthSettings.Seeds: the smallest odd K with 1.25 s / √K ≤ tolerance / 2, where
-        // s = 0.13 is the pooled spread of the seeds' own rich slopes in the two earlier three-seed runs.
-        const double pooledSpread = 0.13;
+        // s is the pooled spread of the seeds' own rich slopes in the two earlier three-seed runs.
         int k = 1;
-        while (1.2533 * pooledSpread / Math.Sqrt(k) > SlopeVerdict.Tolerance / 2) k += 2;
+        while (1.2533 * FeatureStrengthSettings.PooledSeedSlopeSpread / Math.Sqrt(k) > SlopeVerdict.Tolerance / 2) k += 2;
         Assert.That(FeatureStrengthSettings.Default.Seeds, Is.EqualTo(k));
     }
 }

@@ -53,6 +53,12 @@ internal sealed record FeatureStrengthSettings
     /// </summary>
     public int Seeds { get; init; } = 1;
 
+    /// <summary>
+    /// s in the default's sample-size rule (see <see cref="Seeds"/>): the pooled standard deviation of the seeds' own
+    /// rich slopes in the two three-seed default runs.
+    /// </summary>
+    public const double PooledSeedSlopeSpread = 0.13;
+
     /// <summary>Whether the study adds the rank-4 staircase follow-up at depth 2 and large γ (not part of a depth's manifest).</summary>
     public bool Staircase { get; init; } = true;
 
