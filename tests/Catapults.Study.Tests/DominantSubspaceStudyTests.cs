@@ -55,6 +55,27 @@ public sealed class DominantSubspaceStudyTests
         Assert.That(r.SwitchEigenvalues, Has.Count.EqualTo(settings.EffectiveRank + 1));
     }
 
+    // A GD arm whose sharpness sits at 0.96 of 2/η with a gap of 12 (the shape of a run that started above the edge and
+    // settled just under it): the edge precondition turns on whether GD still oscillates along the top eigenvectors.
+    [TestCase(2e-5, "not met", TestName = "GD that converged its top directions is not at the edge")]
+    [TestCase(0.4, "met", TestName = "GD that still oscillates along its top directions is at the edge")]
+    public void EdgeOfStabilityPreconditionNeedsGdToKeepOscillatingAlongTheTopEigenvectors(double alignment, string expected)
+    {
+        var settings = DominantSubspaceSettings.Eos with { LearningRate = 0.5, Steps = 10, Seeds = 1 };
+        double atEdge = 0.96 * 2 / settings.LearningRate;
+        var top = Enumerable.Range(0, 10).Select(i => atEdge - 0.01 * i).ToArray();
+        var eigenvalues = top.Append(top[^1] / 12).ToArray();
+        var records = new[] { 0, 5, 10 }.Select(step => new ML.Probes.SubspaceAlignmentRecord(step, step == 10, 0.1, alignment, eigenvalues, 20)).ToList();
+        var losses = Enumerable.Range(0, 10).Select(step => (step, 0.1 - 0.001 * step)).ToList();
+        ArmResult Arm(string name) => new(name, losses, records, ML.Training.TrainingOutcome.BudgetReached, 0.09, 0, 0);
+        var warmUp = Arm("warm-up") with { Alignment = records.Select(r => r with { Eigenvalues = eigenvalues.Select(v => v * 1.05 / 0.96).ToArray() }).ToList() };
+        var result = new StudyResult(settings, "test", 100, warmUp, 0.1, eigenvalues, new[] { Arm("GD"), Arm("Dom-GD"), Arm("Bulk-GD") }, TimeSpan.FromSeconds(1));
+
+        string report = DominantSubspaceCommand.Report(new[] { result });
+
+        Assert.That(report, Does.Match($@"sharpness rose to the edge[^\n]*: \*\*{expected}\*\* \(largest 1\.05, mean 0\.96[0-9]*, χ_k [^)]*\); and k outliers apart from the bulk[^\n]*\*\*met\*\* \(12"));
+    }
+
     [Test]
     public void MeanFieldNetworkIsBuiltAndNamed()
     {
@@ -95,6 +116,8 @@ public sealed class DominantSubspaceStudyTests
     [TestCase(new[] { "--parameterization", "mup" }, "--parameterization", TestName = "Unknown dominant-subspace parameterisation")]
     [TestCase(new[] { "--activation", "gelu" }, "--activation", TestName = "Unknown dominant-subspace activation")]
     [TestCase(new[] { "--eos", "--sgd-warm-up-steps", "20", "--sgd-warm-up-rate", "1000" }, "the SGD steps before GD diverged at η = 1000 (seed 0); lower --sgd-warm-up-rate", TestName = "SGD steps before GD that diverge")]
+    [TestCase(new[] { "--eos", "--eos-factor", "4" }, "--eos-factor", TestName = "An edge-of-stability factor of 4")]
+    [TestCase(new[] { "--eos-factor", "2.1" }, "--eos-factor applies only with --eos", TestName = "An edge-of-stability factor without --eos")]
     [TestCase(new[] { "--cluster-scale", "0" }, "--cluster-scale", TestName = "Zero cluster scale")]
     [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dominant-subspace dataset")]
     public void BadEdgeOfStabilityOptionsGiveOneLineNamingTheOption(string[] options, string mentioned)

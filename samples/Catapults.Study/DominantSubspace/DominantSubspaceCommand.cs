@@ -21,12 +21,15 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     public const double Tolerance = 0.05;
 
     /// <summary>
-    /// The edge-of-stability regime's two preconditions: GD's sharpness rose to 2/η (the largest λ_max·η/2 during GD
+    /// The edge-of-stability regime's preconditions: GD's sharpness rose to 2/η (the largest λ_max·η/2 during GD
     /// at least 1; GD starts at 0.95, so a band alone would admit a sharpness that only drifts down) and hovers there
-    /// (its mean over the GD arm within 1 ± <see cref="EdgeBand"/>); and the k outliers stand apart from the bulk,
-    /// λ_k / λ_k+1 ≥ <see cref="MinimumGap"/> (the SGD regime's is about 10).
+    /// (its mean over the GD arm within 1 ± <see cref="EdgeBand"/>); GD keeps oscillating along the top eigenvectors
+    /// (the mean χ_k of its full-batch gradient over the GD arm at least <see cref="MinimumEdgeAlignment"/>: at the edge
+    /// those directions carry a share of the gradient of order one, while below it GD converges them and χ_k decays
+    /// towards 0, so a sharpness that settled just under 2/η cannot pass for the edge); and the k outliers stand apart
+    /// from the bulk, λ_k / λ_k+1 ≥ <see cref="MinimumGap"/> (the SGD regime's is about 10).
     /// </summary>
-    public const double EdgeBand = 0.1, MinimumGap = 2;
+    public const double EdgeBand = 0.1, MinimumEdgeAlignment = 0.1, MinimumGap = 2;
 
     private readonly Option<bool> _quick = new("--quick") { Description = "Small preset: 128 samples, width 32, 60 + 60 steps." };
     private readonly Option<string?> _output = new("--out") { Description = "Output directory (default runs/dominant-subspace[-quick])." };
@@ -42,7 +45,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly Option<int?> _warmUp = new("--warm-up-steps") { Description = "SGD steps before the switch (default 200)." };
     private readonly Option<int?> _steps = new("--steps") { Description = "Steps of each arm after the switch (default 200)." };
     private readonly Option<int?> _rank = new("--rank") { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
-    private readonly Option<int?> _refresh = new("--refresh-every") { Description = "Recompute the eigenspace every T steps (default 5)." };
+    private readonly Option<int?> _refresh = new("--refresh-every") { Description = "Recompute the eigenspace every T steps (default 1: every step, as the paper defines Dom-SGD and Bulk-SGD)." };
     private readonly Option<int?> _record = new("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
     private readonly Option<int?> _hessianSamples = new("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
     private readonly Option<long?> _seed = new("--seed") { Description = "First seed (default 0)." };
@@ -53,6 +56,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
     private readonly Option<double?> _sgdRate = new("--sgd-warm-up-rate") { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
     private readonly Option<int?> _sgdBatch = new("--sgd-warm-up-batch") { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
+    private readonly Option<double?> _eosFactor = new("--eos-factor") { Description = "With --eos: η·λ_max where GD starts (default 1.9, just below the edge; above 2, GD starts beyond it), in (0, 4)." };
     private readonly Option<int?> _threads = new("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
     private readonly Option<double?> _sam = new("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
@@ -71,7 +75,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         OneOf(_dataset, "cifar10", "svhn");
         OneOf(_parameterization, "ntk", "standard", "meanfield");
         OneOf(_activation, "tanh", "relu");
-        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _clusterScale, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _sgdWarmUp, _sgdRate, _sgdBatch, _threads })
+        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _clusterScale, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _sgdWarmUp, _sgdRate, _sgdBatch, _eosFactor, _threads })
             command.Options.Add(o);
     }
 
@@ -123,6 +127,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             SgdWarmUpSteps = parse.GetValue(_sgdWarmUp) ?? preset.SgdWarmUpSteps,
             SgdLearningRate = parse.GetValue(_sgdRate) ?? preset.SgdLearningRate,
             SgdBatchSize = parse.GetValue(_sgdBatch) ?? preset.SgdBatchSize,
+            EdgeOfStabilityFactor = parse.GetValue(_eosFactor) ?? preset.EdgeOfStabilityFactor,
         };
         try
         {
@@ -256,7 +261,6 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         bool stalls = domMean - domSd >= 1 - Tolerance;
         bool keepsPace = bulkMean + bulkSd <= 1 + Tolerance;
         bool trains = baseMean + baseSd < 1 - Tolerance;
-        double MeanChi(ArmResult a) => a.Alignment.Count == 0 ? double.NaN : a.Alignment.Average(x => x.Alignment);
 
         var b = new StringBuilder();
         b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
@@ -268,10 +272,10 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             string where = s.SgdWarmUpSteps > 0
                 ? $"measured after {s.SgdWarmUpSteps} SGD steps (η = {F(s.SgdLearningRate)}, batch {s.SgdBatchSize})"
                 : "at initialisation";
-            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) {where} (λ_max per seed: {string.Join(", ", results.Select(r => F(r.GdStartSharpness ?? double.NaN)))}; η: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), so GD starts just below its stability threshold and must sharpen to reach 2/η");
+            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) {where} (λ_max per seed: {string.Join(", ", results.Select(r => F(r.GdStartSharpness ?? double.NaN)))}; η: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), {(s.EdgeOfStabilityFactor < 2 ? "so GD starts just below its stability threshold and must sharpen to reach 2/η" : "so GD starts beyond its stability threshold and must bring the sharpness down to 2/η")}");
         }
         b.AppendLine($"- Loss: MSE L = 1/n Σᵢ‖f(xᵢ) − yᵢ‖² (no ½); η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}; batch {(s.BatchSize is int bs ? bs.ToString(CultureInfo.InvariantCulture) : "full")}{(s.SamRadius is double rho ? $"; SAM with ρ = {F(rho)}" : "")}");
-        b.AppendLine($"- {(s.SgdWarmUpSteps > 0 ? $"{s.SgdWarmUpSteps} SGD steps, then " : "")}{s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed every {s.RefreshEvery} steps on at most {s.HessianSamples} training samples (a fixed subset)");
+        b.AppendLine($"- {(s.SgdWarmUpSteps > 0 ? $"{s.SgdWarmUpSteps} SGD steps, then " : "")}{s.WarmUpSteps} {name} steps, then {s.Steps} steps of each arm from the same weights; k = {s.EffectiveRank} (the number of classes); eigenspace refreshed {(s.RefreshEvery == 1 ? "every step" : $"every {s.RefreshEvery} steps")} on at most {s.HessianSamples} training samples (a fixed subset)");
         b.AppendLine($"- Seeds {string.Join(", ", results.Select(r => r.Settings.Seed))}; wall time {results.Sum(r => r.WallTime.TotalSeconds):F1} s");
         b.AppendLine();
         // λ_max · η / 2 at the switch: 1 is the edge of stability.
@@ -295,8 +299,9 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             var (edgeMean, _, _) = Statistics.MeanSd(edgeAfter.Select(v => (double?)v));
             var (peakMean, _, _) = Statistics.MeanSd(results.Select(r => (double?)r.PeakEdgeRatio));
             var (gapMean, _, _) = Statistics.MeanSd(results.Select(r => (double?)r.OutlierGap));
-            bool atEdge = peakMean >= 1 && edgeMean >= 1 - EdgeBand && edgeMean <= 1 + EdgeBand, gapped = gapMean >= MinimumGap;
-            b.AppendLine($"- The paper's regime needs both: the sharpness rose to the edge and stayed there (the largest λ_max / (2/η) during GD at least 1, its mean over {name}'s steps within 1 ± {EdgeBand:G2}): **{(atEdge ? "met" : "not met")}** (largest {F(peakMean)}, mean {F(edgeMean)}); and k outliers apart from the bulk, λ_k / λ_k+1 ≥ {MinimumGap:G2} at the switch: **{(gapped ? "met" : "not met")}** ({F(gapMean)}).{(atEdge && gapped ? "" : " The verdicts below then do not test the paper's edge-of-stability claim.")}");
+            var (chiMean, _, _) = Statistics.MeanSd(results.Select(r => r.Arms.Count > 0 ? (double?)StudyResult.MeanAlignment(r.Arms[0]) : null));
+            bool atEdge = peakMean >= 1 && edgeMean >= 1 - EdgeBand && edgeMean <= 1 + EdgeBand && chiMean >= MinimumEdgeAlignment, gapped = gapMean >= MinimumGap;
+            b.AppendLine($"- The paper's regime needs both: the sharpness rose to the edge and stayed there (the largest λ_max / (2/η) during GD at least 1, its mean over {name}'s steps within 1 ± {EdgeBand:G2}, and GD still oscillating along the top eigenvectors, its mean χ_k at least {MinimumEdgeAlignment:G2}): **{(atEdge ? "met" : "not met")}** (largest {F(peakMean)}, mean {F(edgeMean)}, χ_k {F(chiMean)}); and k outliers apart from the bulk, λ_k / λ_k+1 ≥ {MinimumGap:G2} at the switch: **{(gapped ? "met" : "not met")}** ({F(gapMean)}).{(atEdge && gapped ? "" : " The verdicts below then do not test the paper's edge-of-stability claim.")}");
         }
         b.AppendLine($"- {name} {(trains ? "keeps reducing the loss" : "barely reduces the loss after the switch, so the comparison says little")}: {MeanSd(baseRatio)} of the loss at the switch.");
         b.AppendLine($"- Dom-{name} stalls (late loss at least {1 - Tolerance:G3} × the loss at the switch): **{(stalls ? "holds" : "fails")}**, {MeanSd(domRatio)}.");
@@ -309,12 +314,12 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         foreach (var a in r0.Arms)
         {
             double lambda = a.Alignment.Count == 0 ? double.NaN : a.Alignment[^1].Eigenvalues[0];
-            b.AppendLine($"| {a.Name} | {F(r0.LossAtSwitch)} | {F(a.FinalLoss ?? double.NaN)} | {F(Late(a))} | {F(Late(a) / r0.LossAtSwitch)} | {F(MeanChi(a))} | {F(lambda)} | {a.Outcome} | {a.HessianProducts} |");
+            b.AppendLine($"| {a.Name} | {F(r0.LossAtSwitch)} | {F(a.FinalLoss ?? double.NaN)} | {F(Late(a))} | {F(Late(a) / r0.LossAtSwitch)} | {F(StudyResult.MeanAlignment(a))} | {F(lambda)} | {a.Outcome} | {a.HessianProducts} |");
         }
         if (r0.SgdWarmUp is { Alignment.Count: > 0 } sgdPhase)
             b.AppendLine($"\nDuring the SGD steps before GD χ_k went from {F(sgdPhase.Alignment[0].Alignment)} to {F(sgdPhase.Alignment[^1].Alignment)} and λ_max from {F(sgdPhase.Alignment[0].Eigenvalues[0])} to {F(sgdPhase.Alignment[^1].Eigenvalues[0])}.");
         if (r0.WarmUp.Alignment.Count > 0)
-            b.AppendLine($"\nDuring the warm-up χ_k went from {F(r0.WarmUp.Alignment[0].Alignment)} to {F(r0.WarmUp.Alignment[^1].Alignment)} (mean {F(MeanChi(r0.WarmUp))}).");
+            b.AppendLine($"\nDuring the warm-up χ_k went from {F(r0.WarmUp.Alignment[0].Alignment)} to {F(r0.WarmUp.Alignment[^1].Alignment)} (mean {F(StudyResult.MeanAlignment(r0.WarmUp))}).");
         b.AppendLine();
         b.AppendLine($"Figures (seed {s.Seed}): loss.png (loss curves), alignment.png (χ_k of the full-batch gradient), sharpness.png (λ_max against 2/η).");
         return b.ToString();

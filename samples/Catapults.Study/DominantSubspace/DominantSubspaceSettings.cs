@@ -1,5 +1,6 @@
 using Catapults.ML.Data.Images;
 using Catapults.ML.Models;
+using Catapults.ML.Subspaces;
 
 namespace Catapults.Study.DominantSubspace;
 
@@ -52,8 +53,12 @@ public sealed record DominantSubspaceSettings
     /// <summary>Dimension k of the dominant subspace (default null: the number of outputs).</summary>
     public int? Rank { get; init; }
 
-    /// <summary>Refresh the eigenspace every T steps (default 5).</summary>
-    public int RefreshEvery { get; init; } = 5;
+    /// <summary>
+    /// Refresh the eigenspace every T steps (default: the engine's <see cref="DominantSubspaceOptions.RefreshEvery"/>, 1).
+    /// Every step is the paper's definition: Dom-SGD and Bulk-SGD project each update onto, or out of, the top-k
+    /// eigenspace of the Hessian at the current weights.
+    /// </summary>
+    public int RefreshEvery { get; init; } = new DominantSubspaceOptions().RefreshEvery;
 
     /// <summary>Record χ_k and the top-k eigenvalues every this many steps (default 10).</summary>
     public int RecordEvery { get; init; } = 10;
@@ -97,7 +102,11 @@ public sealed record DominantSubspaceSettings
     /// </summary>
     public bool EdgeOfStability { get; init; }
 
-    /// <summary>η·λ_max where GD starts in the edge-of-stability regime (default 1.9: 2/η is 5 % above the sharpness there).</summary>
+    /// <summary>
+    /// η·λ_max where GD starts in the edge-of-stability regime (default 1.9: 2/η is 5 % above the sharpness there, so GD
+    /// must sharpen to reach it). Above 2, GD starts beyond its stability threshold and must bring the sharpness down to
+    /// 2/η; below 4, so that 2/η stays above half the sharpness.
+    /// </summary>
     public double EdgeOfStabilityFactor { get; init; } = 1.9;
 
     /// <summary>
@@ -162,7 +171,8 @@ public sealed record DominantSubspaceSettings
         if (RecordEvery < 1) throw new ArgumentException($"--record-every must be at least 1, got {RecordEvery}.");
         if (SamRadius is double rho && !(rho > 0 && double.IsFinite(rho))) throw new ArgumentException($"--sam-radius must be positive, got {rho}.");
         if (EdgeOfStability && BatchSize is not null) throw new ArgumentException("--eos trains with full-batch GD; leave out --batch-size (or give 0).");
-        if (!(EdgeOfStabilityFactor > 0 && EdgeOfStabilityFactor < 2)) throw new ArgumentException($"the edge-of-stability factor must be in (0, 2), got {EdgeOfStabilityFactor}.");
+        if (!(EdgeOfStabilityFactor > 0 && EdgeOfStabilityFactor < 4)) throw new ArgumentException($"--eos-factor must be in (0, 4), got {EdgeOfStabilityFactor}.");
+        if (EdgeOfStabilityFactor != new DominantSubspaceSettings().EdgeOfStabilityFactor && !EdgeOfStability) throw new ArgumentException("--eos-factor applies only with --eos.");
         if (SgdWarmUpSteps < 0) throw new ArgumentException($"--sgd-warm-up-steps must be ≥ 0, got {SgdWarmUpSteps}.");
         if (SgdWarmUpSteps > 0 && !EdgeOfStability) throw new ArgumentException("--sgd-warm-up-steps applies only with --eos (the SGD and SAM regimes warm up with --warm-up-steps).");
         if (!(SgdLearningRate > 0) || !double.IsFinite(SgdLearningRate)) throw new ArgumentException($"--sgd-warm-up-rate must be positive, got {SgdLearningRate}.");

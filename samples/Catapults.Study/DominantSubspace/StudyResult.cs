@@ -22,6 +22,10 @@ public sealed record StudyResult(DominantSubspaceSettings Settings, string DataD
     public double MeanEdgeRatio(ArmResult arm) =>
         arm.Alignment.Count == 0 ? double.NaN : arm.Alignment.Average(r => r.Eigenvalues[0]) * Settings.LearningRate / 2;
 
+    /// <summary>The mean of χ_k = ‖P_k g‖/‖g‖ of the full-batch gradient over an arm's records (NaN without records).</summary>
+    public static double MeanAlignment(ArmResult arm) =>
+        arm.Alignment.Count == 0 ? double.NaN : arm.Alignment.Average(r => r.Alignment);
+
     /// <summary>
     /// The largest λ_max · η / 2 recorded at this seed's rate: over the warm-up and the base arm, the steps taken at
     /// η (in the edge-of-stability regime, all of GD's). At least 1 when the sharpness reached 2/η (NaN without records).
