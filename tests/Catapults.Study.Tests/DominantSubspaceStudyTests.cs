@@ -86,6 +86,11 @@ public sealed class DominantSubspaceStudyTests
         Assert.That(settings.ParameterizationName, Is.EqualTo("mean-field"));
         Assert.That(r.SwitchEigenvalues.Take(settings.EffectiveRank), Is.All.InRange(1.9, 2.3));
         Assert.That(r.OutlierGap, Is.GreaterThan(10));
+
+        // Without biases the curvature 2 of L = 1/n Σ‖f − y‖² in each output bias is gone, and so are those outliers.
+        var withoutBias = DominantSubspaceStudy.Run(settings with { UseBias = false });
+        Assert.That(withoutBias.SwitchEigenvalues[0], Is.LessThan(0.5));
+        Assert.That(withoutBias.ParameterCount, Is.EqualTo(r.ParameterCount - 2 * settings.Width - settings.Classes));
     }
 
     [Test]

@@ -53,6 +53,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD at η = 1.9 / λ_max where GD starts, standard parameterisation, 600 + 300 steps." };
     private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk, standard or meanfield (default: ntk; with --eos standard, which sharpens under GD but has no outlier gap)." };
     private readonly Option<string?> _activation = new("--activation") { Description = "tanh (default) or relu, the hidden layers' activation." };
+    private readonly Option<bool> _noBias = new("--no-bias") { Description = "Build the network without biases (default: with them)." };
     private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
     private readonly Option<double?> _sgdRate = new("--sgd-warm-up-rate") { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
     private readonly Option<int?> _sgdBatch = new("--sgd-warm-up-batch") { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
@@ -75,7 +76,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         OneOf(_dataset, "cifar10", "svhn");
         OneOf(_parameterization, "ntk", "standard", "meanfield");
         OneOf(_activation, "tanh", "relu");
-        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _clusterScale, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _sgdWarmUp, _sgdRate, _sgdBatch, _eosFactor, _threads })
+        foreach (Option o in new Option[] { _quick, _output, _dataset, _dataRoot, _classes, _samples, _dimension, _clusterScale, _width, _rate, _batch, _warmUp, _steps, _rank, _refresh, _record, _hessianSamples, _seed, _seeds, _sam, _eos, _parameterization, _activation, _noBias, _sgdWarmUp, _sgdRate, _sgdBatch, _eosFactor, _threads })
             command.Options.Add(o);
     }
 
@@ -124,6 +125,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             SamRadius = parse.GetValue(_sam) ?? preset.SamRadius,
             Parameterization = parse.GetValue(_parameterization) switch { "standard" => ML.Models.Parameterization.Standard, "ntk" => ML.Models.Parameterization.Ntk, "meanfield" => ML.Models.Parameterization.MeanField, _ => preset.Parameterization },
             Activation = parse.GetValue(_activation) switch { "relu" => ML.Models.ActivationKind.Relu, "tanh" => ML.Models.ActivationKind.Tanh, _ => preset.Activation },
+            UseBias = !parse.GetValue(_noBias) && preset.UseBias,
             SgdWarmUpSteps = parse.GetValue(_sgdWarmUp) ?? preset.SgdWarmUpSteps,
             SgdLearningRate = parse.GetValue(_sgdRate) ?? preset.SgdLearningRate,
             SgdBatchSize = parse.GetValue(_sgdBatch) ?? preset.SgdBatchSize,
@@ -266,7 +268,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         b.AppendLine($"# Dominant-subspace study (Dom-{name} and Bulk-{name})");
         b.AppendLine();
         b.AppendLine($"- Data: {r0.DataDescription}");
-        b.AppendLine($"- Model: {s.Activation.ToString().ToLowerInvariant()} MLP, two hidden layers of width {s.Width}, {s.ParameterizationName} parameterisation, {r0.ParameterCount} parameters");
+        b.AppendLine($"- Model: {s.Activation.ToString().ToLowerInvariant()} MLP, two hidden layers of width {s.Width}, {s.ParameterizationName} parameterisation{(s.UseBias ? "" : ", without biases")}, {r0.ParameterCount} parameters");
         if (s.EdgeOfStability)
         {
             string where = s.SgdWarmUpSteps > 0

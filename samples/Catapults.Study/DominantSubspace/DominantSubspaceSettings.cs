@@ -95,6 +95,12 @@ public sealed record DominantSubspaceSettings
     public ActivationKind Activation { get; init; } = ActivationKind.Tanh;
 
     /// <summary>
+    /// Whether the layers have biases (default true). Without them the output biases' constant curvature (2 per class
+    /// with this loss) no longer pins the top-k Hessian eigenvalues, so only the features' share makes them.
+    /// </summary>
+    public bool UseBias { get; init; } = true;
+
+    /// <summary>
     /// The edge-of-stability regime when true: full-batch GD at η = <see cref="EdgeOfStabilityFactor"/> / λ_max(∇²L),
     /// with λ_max measured where GD starts (after <see cref="SgdWarmUpSteps"/> SGD steps, or at initialisation), so GD
     /// starts just below its stability threshold and must sharpen to 2/η; <see cref="WarmUpSteps"/> GD steps, then GD,

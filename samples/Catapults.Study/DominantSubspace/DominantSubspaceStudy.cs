@@ -53,7 +53,7 @@ public static class DominantSubspaceStudy
         using var model = new FullyConnectedNetwork(new FullyConnectedOptions
         {
             InputDimension = (int)data.FeatureDimension, HiddenWidths = new[] { s.Width, s.Width }, OutputCount = outputs,
-            Activation = s.Activation, Parameterization = s.Parameterization, Seed = s.Seed,
+            Activation = s.Activation, Parameterization = s.Parameterization, UseBias = s.UseBias, Seed = s.Seed,
         });
         long parameters = ParameterVector.Count(model);
         progress?.Invoke($"{description}; {s.Activation.ToString().ToLowerInvariant()} MLP {data.FeatureDimension}-{s.Width}-{s.Width}-{outputs} ({parameters} parameters, {s.ParameterizationName} parameterisation); k = {s.EffectiveRank}");
