@@ -12,7 +12,7 @@ internal static class FeatureStrengthStudyReport
 {
     public const string PlateauFile = "plateau.png";
     public const string StaircaseFile = "staircase.png";
-    public const string RescaledTimeFile = "rescaled-time.png";
+    public const string RescaledTimeFile = FeatureStrengthOutputs.RescaledTimeFile;
     public const string BestLossFile = "best-loss.png";
 
     public static IReadOnlyList<string> Write(string directory, FeatureStrengthSettings settings, IReadOnlyList<DepthSweep> depths,
@@ -119,7 +119,7 @@ internal static class FeatureStrengthStudyReport
                 line.LegendText = string.Create(CultureInfo.InvariantCulture, $"γ = {cell.Cell.Gamma:G3}, η = {cell.Cell.LearningRate:G3}");
             }
             Plots.Label(plot, string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}: held-out loss at the best rate against rescaled time"),
-                "τ = η t / (N γ^(2/L))", "log₁₀ held-out loss", ScottPlot.Alignment.UpperRight);
+                "τ = η t / (W γ^(2/L))", "log₁₀ held-out loss", ScottPlot.Alignment.UpperRight);
             // Panels are drawn one by one and stacked, so each depth keeps its own axes.
             using var panel = SKBitmap.Decode(plot.GetImage(panelWidth, panelHeight).GetImageBytes(ScottPlot.ImageFormat.Png, 100));
             canvas.DrawBitmap(panel, 0, p * panelHeight);
@@ -253,7 +253,7 @@ internal static class FeatureStrengthStudyReport
         void Figure(string file, string caption) { if (written.Contains(file)) MarkdownReport.AppendFigure(b, file, caption); }
         Figure(PlateauFile, $"Rank-2 task, the two largest γ of each depth at their best lattice rate: held-out loss — a plateau near the initial loss, then a drop.");
         Figure(StaircaseFile, "Rank-4 task at depth 2 and large γ: held-out loss at the best rate, with the levels 3, 2, 1 reached after learning one, two, three of the four terms.");
-        Figure(RescaledTimeFile, "Held-out loss of every rich-side γ at its best lattice rate against τ = η t / (N γ^(2/L)); the paper finds large-γ trajectories alike up to this rescaling of time.");
+        Figure(RescaledTimeFile, "Held-out loss of every rich-side γ at its best lattice rate against τ = η t / (W γ^(2/L)); the paper finds large-γ trajectories alike up to this rescaling of time.");
         Figure(BestLossFile, "Best held-out loss over the rates against γ, per depth: at each γ's own budget (which grows with γ), and at the common budget steps(γ = 1), which removes the budget's confound.");
         return b.ToString();
 
