@@ -67,6 +67,18 @@ public sealed class HostileInputTests
         Assert.That(CliAssert.Configs(output), Is.Empty, "no run started");
     }
 
+    [TestCase(new[] { "--width", "0" }, "--arch", TestName = "A refused batch-sweep leaves no folder")]
+    [TestCase(new[] { "dominant-subspace", "--quick", "--eos", "--eos-factor", "4" }, "--eos-factor", TestName = "A refused dominant-subspace leaves no folder")]
+    [TestCase(new[] { "feature-strength", "--quick", "--seeds", "0" }, "--seeds", TestName = "A refused feature-strength leaves no folder")]
+    public void ARefusedCommandLeavesNoOutputFolder(string[] args, string mentioned)
+    {
+        // The output folder is checked (created, probed) before the other options; a command refused after that check
+        // must not leave the folder, nor the folders above it that the check created.
+        string outer = _temp.Combine("new"), output = Path.Combine(outer, "out");
+        CliAssert.OneLineError(StudyCli.Run(args.Append("--out").Append(output).ToArray()), mentioned);
+        Assert.That(Directory.Exists(outer), Is.False, "a refused command leaves no folder behind");
+    }
+
     [Test]
     public void ADecimalCommaIsNeverReadAsAThousandsSeparator()
     {

@@ -13,7 +13,9 @@ public static class OutputFolder
 
     /// <summary>
     /// Checks that <paramref name="path"/> names a folder that exists or can be created, and that files can be written
-    /// in it (it is created, and a probe file written and removed). Returns the path.
+    /// in it (it is created, and a probe file written and removed). Folders the check created are removed again, so a
+    /// command that then stops on another bad option leaves nothing behind; the experiment creates them when it first
+    /// writes. Returns the path.
     /// </summary>
     /// <exception cref="ConfigurationException">It cannot be used; the message names it and says why.</exception>
     public static string Check(string path)
@@ -28,6 +30,9 @@ public static class OutputFolder
             if (File.Exists(parent)) throw new ConfigurationException($"--out '{path}': '{parent}' is a file, not a folder.");
             if (Directory.Exists(parent)) break;
         }
+        var created = new List<string>();
+        for (string? folder = full; folder is not null && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
+            created.Add(folder);
         string probe = Path.Combine(full, ".write-test-" + Environment.ProcessId);
         try
         {
@@ -39,6 +44,27 @@ public static class OutputFolder
         {
             throw new ConfigurationException($"--out '{path}' cannot be written: {ex.Message.ReplaceLineEndings(" ")}");
         }
+        finally
+        {
+            RemoveEmpty(created);
+        }
         return path;
+    }
+
+    // Innermost first, and only while empty: another process may have started writing into one of them meanwhile.
+    private static void RemoveEmpty(List<string> created)
+    {
+        foreach (string folder in created)
+        {
+            try
+            {
+                if (!Directory.Exists(folder) || Directory.EnumerateFileSystemEntries(folder).Any()) return;
+                Directory.Delete(folder);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
     }
 }
