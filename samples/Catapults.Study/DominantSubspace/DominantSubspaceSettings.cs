@@ -113,7 +113,9 @@ public sealed record DominantSubspaceSettings
     /// must sharpen to reach it). Above 2, GD starts beyond its stability threshold and must bring the sharpness down to
     /// 2/η; below 4, so that 2/η stays above half the sharpness.
     /// </summary>
-    public double EdgeOfStabilityFactor { get; init; } = 1.9;
+    public double EdgeOfStabilityFactor { get; init; } = DefaultEdgeOfStabilityFactor;
+
+    private const double DefaultEdgeOfStabilityFactor = 1.9;
 
     /// <summary>
     /// Edge-of-stability regime only: SGD steps (at <see cref="SgdLearningRate"/>, batch <see cref="SgdBatchSize"/>)
@@ -178,7 +180,7 @@ public sealed record DominantSubspaceSettings
         if (SamRadius is double rho && !(rho > 0 && double.IsFinite(rho))) throw new ArgumentException($"--sam-radius must be positive, got {rho}.");
         if (EdgeOfStability && BatchSize is not null) throw new ArgumentException("--eos trains with full-batch GD; leave out --batch-size (or give 0).");
         if (!(EdgeOfStabilityFactor > 0 && EdgeOfStabilityFactor < 4)) throw new ArgumentException($"--eos-factor must be in (0, 4), got {EdgeOfStabilityFactor}.");
-        if (EdgeOfStabilityFactor != new DominantSubspaceSettings().EdgeOfStabilityFactor && !EdgeOfStability) throw new ArgumentException("--eos-factor applies only with --eos.");
+        if (EdgeOfStabilityFactor != DefaultEdgeOfStabilityFactor && !EdgeOfStability) throw new ArgumentException("--eos-factor applies only with --eos.");
         if (SgdWarmUpSteps < 0) throw new ArgumentException($"--sgd-warm-up-steps must be ≥ 0, got {SgdWarmUpSteps}.");
         if (SgdWarmUpSteps > 0 && !EdgeOfStability) throw new ArgumentException("--sgd-warm-up-steps applies only with --eos (the SGD and SAM regimes warm up with --warm-up-steps).");
         if (!(SgdLearningRate > 0) || !double.IsFinite(SgdLearningRate)) throw new ArgumentException($"--sgd-warm-up-rate must be positive, got {SgdLearningRate}.");
