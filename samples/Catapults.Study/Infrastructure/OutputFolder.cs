@@ -24,15 +24,14 @@ public static class OutputFolder
         if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0) throw new ConfigurationException($"--out '{path}' holds characters no path may hold.");
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new ConfigurationException($"--out '{path}' is a file; give a folder.");
-        // A path through a file (/etc/hostname/sub) fails to be created with a message that does not say which part is a file.
-        for (string? parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
-        {
-            if (File.Exists(parent)) throw new ConfigurationException($"--out '{path}': '{parent}' is a file, not a folder.");
-            if (Directory.Exists(parent)) break;
-        }
+        // The folders the check will create, innermost first. A path through a file (/etc/hostname/sub) fails to be
+        // created with a message that does not say which part is a file, so the walk names it.
         var created = new List<string>();
         for (string? folder = full; folder is not null && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder)) throw new ConfigurationException($"--out '{path}': '{folder}' is a file, not a folder.");
             created.Add(folder);
+        }
         string probe = Path.Combine(full, ".write-test-" + Environment.ProcessId);
         try
         {
