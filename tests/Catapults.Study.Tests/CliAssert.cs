@@ -11,6 +11,7 @@ internal static class CliAssert
         Assert.That(lines, Has.Length.EqualTo(1), error);
         Assert.That(lines[0], Does.StartWith("error: "));
         Assert.That(lines[0], Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(lines[0], Does.Not.Contain("(Parameter '"), "no C# parameter name");
         foreach (var m in mentioned) Assert.That(lines[0], Does.Contain(m));
         return lines[0];
     }

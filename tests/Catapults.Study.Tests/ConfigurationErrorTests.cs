@@ -32,4 +32,26 @@ public sealed class ConfigurationErrorTests
         Assert.That(lines, Has.Length.EqualTo(1), error);
         Assert.That(lines[0], Does.StartWith("error: ").And.Contain(missing));
     }
+
+    [TestCase("batch-sweep")]
+    [TestCase("dominant-subspace")]
+    public void NoDataRootNamesTheOptionThatGivesOne(string command)
+    {
+        string output = Path.Combine(Path.GetTempPath(), "study-no-root-" + Guid.NewGuid().ToString("N"));
+        var previous = Environment.GetEnvironmentVariable(Catapults.ML.Data.DataRoot.EnvironmentVariable);
+        Environment.SetEnvironmentVariable(Catapults.ML.Data.DataRoot.EnvironmentVariable, null);
+        try
+        {
+            var (code, _, error) = StudyCli.Run(command, "--dataset", "svhn", "--out", output);
+            Assert.That(code, Is.EqualTo(2), error);
+            var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(lines, Has.Length.EqualTo(1), error);
+            Assert.That(lines[0], Does.StartWith("error: No data root: pass --data-root or set the CATAPULTS_DATA environment variable"));
+            Assert.That(Directory.Exists(output), Is.False, "a refused command leaves no output folder");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Catapults.ML.Data.DataRoot.EnvironmentVariable, previous);
+        }
+    }
 }

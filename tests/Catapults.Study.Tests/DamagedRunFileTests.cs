@@ -111,6 +111,9 @@ public sealed class DamagedRunFileTests
     [TestCase("events.json", "empty")]
     [TestCase("summary.json", "truncate")]
     [TestCase("steps.csv", "folder")]
+    [TestCase("config.json", "delete")]
+    [TestCase("config.json", "truncate")]
+    [TestCase("config.json", "flip")]
     public void ADamagedFinishedRunIsRunAgain(string file, string how)
     {
         string dir = Finished();
@@ -158,6 +161,25 @@ public sealed class DamagedRunFileTests
         AssertSameAsUninterrupted(dir);
     }
 
+    [TestCase("delete")]
+    [TestCase("empty")]
+    public void AKilledRunWhoseConfigIsDamagedStartsOver(string how)
+    {
+        string dir = Killed();
+        Damage(Path.Combine(dir, "config.json"), how);
+        var run = RunExecutor.Run(Config, _data, dir, resume: true);
+        Assert.That(run.Summary.ResumedFromStep, Is.Null, "a checkpoint without its run's options is not trusted");
+        AssertSameAsUninterrupted(dir);
+    }
+
+    [Test]
+    public void AFinishedRunWrittenWithOtherOptionsIsRefused()
+    {
+        string dir = Finished();
+        var ex = Assert.Throws<ConfigurationException>(() => RunExecutor.Run(Config with { Seed = 2 }, _data, dir, resume: true));
+        Assert.That(ex!.Message, Does.Contain("config.json was written with other options").And.Contain("seed"));
+    }
+
     [TestCase(-5)]
     [TestCase(0)]
     [TestCase(85)]
@@ -195,8 +217,9 @@ public sealed class DamagedRunFileTests
             "--record-every", "10", "--checkpoint-every", "10", "--out", output };
         Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
         string run = Path.Combine(output, "runs", "b10-seed0");
-        // Make it look unfinished, with two damaged checkpoints.
+        // Make it look killed before it finished (no summary, no cell record), with two damaged checkpoints.
         File.Delete(Path.Combine(run, "summary.json"));
+        File.Delete(Path.Combine(run, "cell.json"));
         Directory.CreateDirectory(Path.Combine(run, "checkpoint"));
         File.WriteAllText(Path.Combine(run, "checkpoint", "state.json"), "{\"step\": 20");
         Directory.CreateDirectory(Path.Combine(run, "checkpoint.old"));

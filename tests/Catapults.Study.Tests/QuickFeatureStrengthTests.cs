@@ -74,6 +74,38 @@ public sealed class QuickFeatureStrengthTests
     }
 
     [Test]
+    public void AFinishedCellWithTornFilesRunsAgainFromAnEmptyFolder()
+    {
+        // A copy of the finished sweep, with one γ cell's result and its rate store's manifest both cut short.
+        string output = _output + "-torn";
+        foreach (var file in Directory.EnumerateFiles(_output, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(output, Path.GetRelativePath(_output, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        try
+        {
+            string cell = Path.Combine(output, "runs", "depth-2-g00");
+            string scan = Path.Combine(cell, "scan.json");
+            string original = File.ReadAllText(scan);
+            foreach (var torn in new[] { scan, Path.Combine(cell, "seed-0", "manifest.json") })
+                File.WriteAllText(torn, File.ReadAllText(torn)[..20]);
+
+            var (code, stdout, error) = StudyCli.Run("feature-strength", "--quick", "--out", output);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            Assert.That(stdout, Does.Contain(scan).And.Contain("not trusted").And.Contain("16 of 17 cells finished before"));
+            // The cell ran again, from scratch, to the same scans (wall times aside).
+            static string WithoutWallTimes(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"wallSeconds\":[^,}]*", "");
+            Assert.That(WithoutWallTimes(File.ReadAllText(scan)), Is.EqualTo(WithoutWallTimes(original)));
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, true);
+        }
+    }
+
+    [Test]
     public void SeveralSeedsGiveAMedianPerGammaAndTheSeedsOwnSlopes()
     {
         // Depth 2 on the rich side only (γ = 10, 100, 1000), two seeds: the smallest run that has a rich fit per seed.

@@ -149,7 +149,7 @@ public sealed partial record CellPlan
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigurationException($"{path} cannot be read: {ex.Message.ReplaceLineEndings(" ")}");
+            throw ConfigurationException.From(ex, $"{path} cannot be read");
         }
         return Parse(text, path);
     }

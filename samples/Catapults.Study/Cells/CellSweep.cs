@@ -25,7 +25,11 @@ public static class CellSweep
         var watch = Stopwatch.StartNew();
         var status = CellLedger.Inspect(directory, cell);
         string? problem = status.Finished ? experiment.VerifyFinished(Context(plan, directory, cell)) : null;
-        if (problem is not null) Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+        if (problem is not null)
+        {
+            Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+            EmptyFolder(directory, cell);
+        }
         bool ran = (!status.Finished || problem is not null) && Run(experiment, plan, directory, cell, cancellationToken);
         Console.WriteLine(ran
             ? $"cell {cell.Index} ({cell.Label}): finished in {watch.Elapsed.TotalSeconds:F1} s"
@@ -41,17 +45,14 @@ public static class CellSweep
     public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, bool keepFinished, CancellationToken cancellationToken)
     {
         if (!keepFinished)
-            foreach (var cell in plan.Cells)
-            {
-                string folder = CellPlan.CellFolder(directory, cell);
-                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            }
+            foreach (var cell in plan.Cells) EmptyFolder(directory, cell);
         var pending = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).Select(s => s.Cell).ToList();
         // A finished cell is trusted only when its experiment finds its files intact; otherwise it runs again.
         foreach (var cell in plan.Cells.Except(pending).ToList())
             if (experiment.VerifyFinished(Context(plan, directory, cell)) is string problem)
             {
                 Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+                EmptyFolder(directory, cell);
                 CellLedger.MarkFailed(directory, cell, problem);
                 pending.Add(cell);
             }
@@ -105,6 +106,14 @@ public static class CellSweep
         ConfigureThreads(plan);
         experiment.Merge(plan, directory, cancellationToken);
         return 0;
+    }
+
+    // A finished cell found damaged keeps nothing worth resuming from (its experiment's stores may be torn too), so it
+    // runs again from an empty folder, as a cell of a run without keepFinished does.
+    private static void EmptyFolder(string directory, PlannedCell cell)
+    {
+        string folder = CellPlan.CellFolder(directory, cell);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>Runs <paramref name="cell"/> and records it as finished or failed; returns true.</summary>

@@ -137,11 +137,11 @@ public sealed class DominantSubspaceCommand : ICellExperiment
                 throw new ArgumentException($"--threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
             TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(_threads) ?? 1 });
             settings.Validate();
-            if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot);
+            if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot, "--data-root");
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException)
         {
-            throw new ConfigurationException(ex.Message);
+            throw ConfigurationException.From(ex);
         }
         RequireMemory(settings);
         // One cell per seed: the study at --seed, --seed + 1, ….
@@ -164,7 +164,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         }
         catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or InvalidOperationException)
         {
-            throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
+            throw ConfigurationException.From(ex);
         }
         if (result.WarmUp.Outcome == ML.Training.TrainingOutcome.Diverged)
         {
@@ -180,7 +180,18 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     }
 
     /// <inheritdoc />
-    public string? VerifyFinished(CellContext context) => File.Exists(ResultPath(context.Folder)) ? null : $"{ResultPath(context.Folder)} is missing";
+    public string? VerifyFinished(CellContext context)
+    {
+        try
+        {
+            ReadResult(ResultPath(context.Folder));
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return Infrastructure.Finite.FirstLine(ex.Message).TrimEnd('.');
+        }
+    }
 
     /// <inheritdoc />
     public void Merge(CellPlan plan, string directory, CancellationToken ct)
@@ -189,18 +200,23 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         WriteOutputs(results, directory);
     }
 
-    // The loss curves are (step, loss) tuples, whose fields the serializer writes only when told to.
-    private static readonly JsonSerializerOptions ResultJson = new(CellJson.Compact) { IncludeFields = true };
+    // The loss curves are (step, loss) tuples, whose fields the serializer writes only when told to. A result missing
+    // a constructor argument, or null where the type says never, is not a result (an edited or foreign file).
+    private static readonly JsonSerializerOptions ResultJson = new(CellJson.Compact)
+    {
+        IncludeFields = true, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true,
+    };
 
     private static StudyResult ReadResult(string path)
     {
+        if (!File.Exists(path)) throw new InvalidDataException($"{path} is missing.");
         try
         {
             return JsonSerializer.Deserialize<StudyResult>(File.ReadAllText(path), ResultJson) ?? throw new InvalidDataException($"{path} is empty.");
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path} is not a readable seed result ({ex.Message}).", ex);
+            throw new InvalidDataException($"{path} is not a readable seed result ({Infrastructure.Finite.FirstLine(ex.Message)}).", ex);
         }
     }
 

@@ -189,5 +189,19 @@ public sealed record DominantSubspaceSettings
         if (!Enum.IsDefined(Parameterization)) throw new ArgumentException($"--parameterization must be ntk, standard or meanfield, got {Parameterization}.");
         if (Seeds < 1 || Seeds > 100) throw new ArgumentException($"--seeds must be in 1..100, got {Seeds}.");
         if (HessianSamples < 1) throw new ArgumentException($"--hessian-samples must be at least 1, got {HessianSamples}.");
+        // An image dataset's n is known only once it is loaded (it may hold fewer images per class than asked for).
+        if (Dataset is null) RequireBatchesFit(Samples);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the option when a mini-batch (<see cref="BatchSize"/>, or with
+    /// <see cref="SgdWarmUpSteps"/> the <see cref="SgdBatchSize"/>) exceeds the <paramref name="trainCount"/> samples.
+    /// </summary>
+    public void RequireBatchesFit(int trainCount)
+    {
+        if (BatchSize is int b && b > trainCount)
+            throw new ArgumentException($"--batch-size {b} exceeds the {trainCount} training samples; give at most {trainCount}, or 0 for full-batch GD.");
+        if (SgdWarmUpSteps > 0 && SgdBatchSize > trainCount)
+            throw new ArgumentException($"--sgd-warm-up-batch {SgdBatchSize} exceeds the {trainCount} training samples; give at most {trainCount}.");
     }
 }

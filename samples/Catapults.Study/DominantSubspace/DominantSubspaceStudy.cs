@@ -49,6 +49,14 @@ public static class DominantSubspaceStudy
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (data, description) = LoadData(s);
         using var _ = data;
+        try
+        {
+            s.RequireBatchesFit(data.Count);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{description}: {ex.Message}", ex);
+        }
         int outputs = data.TargetDimension;
         using var model = new FullyConnectedNetwork(new FullyConnectedOptions
         {

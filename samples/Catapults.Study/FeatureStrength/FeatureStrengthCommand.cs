@@ -99,7 +99,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
         }
         catch (ArgumentException ex)
         {
-            throw new ConfigurationException(ex.Message);
+            throw ConfigurationException.From(ex);
         }
         var cells = new List<(string, ScanCell)>();
         foreach (int depth in settings.Depths)

@@ -28,7 +28,7 @@ public sealed class SweepStore
     /// <summary>
     /// Opens (creating it if needed) the sweep directory <paramref name="directory"/> for the sweep described by
     /// <paramref name="manifest"/> (any text that changes when the sweep's settings change, e.g. its JSON). Throws
-    /// when the directory holds a different sweep. Leftover temporary files of cells killed mid-write are removed.
+    /// <see cref="InvalidDataException"/> when the directory holds a different sweep (or a damaged manifest). Leftover temporary files of cells killed mid-write are removed.
     /// </summary>
     public static SweepStore Open(string directory, string manifest)
     {
@@ -41,7 +41,7 @@ public sealed class SweepStore
         {
             string existing = File.ReadAllText(manifestPath);
             if (existing != manifest)
-                throw new InvalidOperationException(
+                throw new InvalidDataException(
                     $"{manifestPath} describes a different sweep than the one requested, so its cells cannot be reused. " +
                     "Use a new output directory, or delete this one to start over.");
         }

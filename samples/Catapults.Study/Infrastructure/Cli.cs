@@ -18,8 +18,10 @@ public static class Cli
             }
             catch (InvalidDataException ex)
             {
-                // A file the command reads (a checkpoint, a finished run's state) does not hold what it should.
-                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + " Rerun without --resume to start the run over.");
+                // A file the command reads (a checkpoint, a finished run's state) does not hold what it should. Only a
+                // command that has --resume can be told to leave it out; the cell commands' messages name their remedy.
+                bool resumes = parse.CommandResult.Command.Options.Any(o => o.Name == "--resume");
+                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + (resumes ? " Rerun without --resume to start the run over." : ""));
                 return Task.FromResult(ConfigurationException.ExitCode);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

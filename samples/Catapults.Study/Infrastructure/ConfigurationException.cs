@@ -5,4 +5,19 @@ public sealed class ConfigurationException(string message) : Exception(message)
 {
     /// <summary>The exit code of a configuration error.</summary>
     public const int ExitCode = 2;
+
+    /// <summary>
+    /// The configuration error that <paramref name="cause"/> stands for: its message on one line, after
+    /// <paramref name="prefix"/> (e.g. the option at fault) when given, without the " (Parameter 'name')" that
+    /// <see cref="ArgumentException"/> appends, which names a C# parameter the user never sees.
+    /// </summary>
+    public static ConfigurationException From(Exception cause, string? prefix = null)
+    {
+        ArgumentNullException.ThrowIfNull(cause);
+        string message = cause.Message;
+        if (cause is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
+            message = message[..^$" (Parameter '{name}')".Length];
+        message = message.ReplaceLineEndings(" ");
+        return new ConfigurationException(prefix is null ? message : $"{prefix}: {message}");
+    }
 }

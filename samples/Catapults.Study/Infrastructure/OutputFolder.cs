@@ -41,7 +41,7 @@ public static class OutputFolder
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new ConfigurationException($"--out '{path}' cannot be written: {ex.Message.ReplaceLineEndings(" ")}");
+            throw ConfigurationException.From(ex, $"--out '{path}' cannot be written");
         }
         finally
         {

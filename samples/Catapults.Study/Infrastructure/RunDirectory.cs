@@ -13,13 +13,14 @@ public static class RunDirectory
     /// <summary>
     /// Checks that the run in <paramref name="directory"/> was started with <paramref name="config"/>, before it is
     /// resumed or read back: resuming under other options would mix two runs in one result. Checkpoint spacing is not
-    /// compared (it does not change the result).
+    /// compared (it does not change the result). Returns null when they match, or what is wrong when config.json is
+    /// missing or unreadable: that is damage to the run, which the caller then does not trust, like any other file's.
     /// </summary>
     /// <exception cref="ConfigurationException">The stored configuration differs; the message names the fields.</exception>
-    public static void EnsureSameConfig(string directory, RunConfig config)
+    public static string? CheckStoredConfig(string directory, RunConfig config)
     {
         string path = Path.Combine(directory, "config.json");
-        if (!File.Exists(path)) throw new ConfigurationException($"{path} is missing, so the run cannot be resumed; rerun without --resume.");
+        if (!File.Exists(path)) return $"{path} is missing";
         RunConfig stored;
         try
         {
@@ -27,7 +28,7 @@ public static class RunDirectory
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
         {
-            throw new ConfigurationException($"{path} cannot be read ({ex.Message}); rerun without --resume.");
+            return $"{path} cannot be read ({Finite.FirstLine(ex.Message).TrimEnd('.')})";
         }
         RunConfig Comparable(RunConfig c) => c with { CheckpointEvery = 0 };
         var before = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(stored), StudyJson.Options)!.AsObject();
@@ -37,6 +38,7 @@ public static class RunDirectory
         if (differing.Count > 0)
             throw new ConfigurationException(
                 $"--resume: {path} was written with other options ({string.Join(", ", differing)} differ); rerun with the same options, or without --resume to start over.");
+        return null;
     }
 
     /// <summary>Writes config.json.</summary>
@@ -73,8 +75,9 @@ public static class RunDirectory
                 SafetensorsTensor.FromSingles("test.y", data.Test.Targets.shape, Weights.ToSingles(data.Test.Targets)),
             }, new Dictionary<string, string> { ["dataset"] = data.Name }).Write);
         }
-        // config.json is left out: gd-catapults rewrites it after the run with the realised milestones, and
-        // EnsureSameConfig reads and compares it whenever the run is read back.
+        // config.json was written when the run started and never since (a controller's realised schedule goes into
+        // the summary), so its checksum guards it like the other files.
+        files["config.json"] = FileDigest.OfFile(Path.Combine(dir, "config.json"));
         var summary = outcome.Summary with { Files = files };
         StudyJson.Write(Path.Combine(dir, "summary.json"), summary);
         Checkpoint.Delete(dir);

@@ -26,10 +26,10 @@ public static class RunExecutor
             throw new InvalidOperationException("The run has observers whose state is not checkpointed, so it cannot resume; implement ICheckpointedObserver.");
         if (resume && File.Exists(Path.Combine(directory, "summary.json")))
         {
-            RunDirectory.EnsureSameConfig(directory, config);
-            // A finished run is trusted only when every file matches the checksums written with it; otherwise it is
-            // trained again from the start (its checkpoint, if a kill left one, is dropped with it).
-            if (RunDirectory.VerifyFinished(directory) is string problem)
+            // A finished run is trusted only when every file, config.json included, matches the checksums written
+            // with it; otherwise it is trained again from the start (its checkpoint, if a kill left one, is dropped
+            // with it). An intact config.json written with other options is an error.
+            if ((RunDirectory.VerifyFinished(directory) ?? RunDirectory.CheckStoredConfig(directory, config)) is string problem)
             {
                 Console.WriteLine($"{config.Label}: {problem}; the finished run is not trusted and is run again.");
                 resume = false;
@@ -44,8 +44,12 @@ public static class RunExecutor
             }
         }
         bool canResume = resume && Checkpoint.Exists(directory);
-        if (canResume) RunDirectory.EnsureSameConfig(directory, config);
-        else if (Directory.Exists(directory)) Directory.Delete(directory, true);
+        if (canResume && RunDirectory.CheckStoredConfig(directory, config) is string damaged)
+        {
+            Console.WriteLine($"{config.Label}: {damaged}; its checkpoint is not trusted and the run starts over.");
+            canResume = false;
+        }
+        if (!canResume && Directory.Exists(directory)) Directory.Delete(directory, true);
         Directory.CreateDirectory(directory);
         RunDirectory.WriteConfig(directory, config);
 
@@ -103,7 +107,7 @@ public static class RunExecutor
                 nameof(TrainingOptions.MaxSteps) => "--max-steps",
                 _ => config.Label,
             };
-            throw new ConfigurationException($"{option}: {ex.Message.Split(" (Parameter", 2)[0]}");
+            throw ConfigurationException.From(ex, option);
         }
         RequireMemory(config, data);
     }
@@ -144,7 +148,7 @@ public static class RunExecutor
         }
         catch (ArgumentException ex)
         {
-            throw new ConfigurationException($"--arch '{config.Network.Architecture}': {ex.Message.ReplaceLineEndings(" ")}");
+            throw ConfigurationException.From(ex, $"--arch '{config.Network.Architecture}'");
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class StudyData : IDisposable
                 var kind = settings.Dataset switch { "cifar10" => ImageDatasetKind.Cifar10, "svhn" => ImageDatasetKind.Svhn, _ => ImageDatasetKind.CelebA };
                 try
                 {
-                    DataRoot.Resolve(settings.DataRoot);
+                    DataRoot.Resolve(settings.DataRoot, "--data-root");
                     // The class count is known per dataset (CelebA: one binary attribute), so the per-class sample
                     // count can be fixed before the one pass over the files.
                     int classes = kind == ImageDatasetKind.CelebA ? 2 : 10;
@@ -85,7 +85,7 @@ public sealed class StudyData : IDisposable
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or DirectoryNotFoundException or IOException)
                 {
-                    throw new ConfigurationException(ex.Message.ReplaceLineEndings(" "));
+                    throw ConfigurationException.From(ex);
                 }
             }
             default:

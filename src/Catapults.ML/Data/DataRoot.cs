@@ -15,12 +15,14 @@ public static class DataRoot
     /// Throws <see cref="InvalidOperationException"/> naming both when neither is set, and
     /// <see cref="DirectoryNotFoundException"/> naming the directory and where it came from when it does not exist.
     /// </summary>
-    public static string Resolve(string? dataRoot)
+    /// <param name="dataRoot">The root the caller was given, or null.</param>
+    /// <param name="optionName">How the caller's user passes <paramref name="dataRoot"/> (a command line's <c>--data-root</c>), for the messages.</param>
+    public static string Resolve(string? dataRoot, string optionName = "a data-root option")
     {
         string source;
         if (!string.IsNullOrWhiteSpace(dataRoot))
         {
-            source = "the data-root option";
+            source = optionName;
         }
         else
         {
@@ -28,7 +30,7 @@ public static class DataRoot
             source = $"the {EnvironmentVariable} environment variable";
             if (string.IsNullOrWhiteSpace(dataRoot))
                 throw new InvalidOperationException(
-                    $"No data root: pass a data-root option or set the {EnvironmentVariable} environment variable to the " +
+                    $"No data root: pass {optionName} or set the {EnvironmentVariable} environment variable to the " +
                     "folder that holds the downloaded datasets (README, 'Datasets').");
         }
         var full = Path.GetFullPath(dataRoot);

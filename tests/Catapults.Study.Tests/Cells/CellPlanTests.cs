@@ -99,6 +99,27 @@ public sealed class CellPlanTests
     }
 
     [Test]
+    public void ARunMissingItsConfigIsNamedByMergeAndRunAgainByRunCell()
+    {
+        string dir = Folder("c");
+        Assert.That(StudyCli.Run("plan", "batch-sweep", "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1",
+            "--batch-sizes", "10", "--max-steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+        Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "0").ExitCode, Is.EqualTo(0));
+        string config = Path.Combine(dir, "runs", "b10-seed0", "config.json");
+        File.Delete(config);
+
+        // merge has no --resume, so its one line names the cell's own remedy and nothing else.
+        string line = CliAssert.OneLineError(StudyCli.Run("merge", "--plan", dir), config + " is missing", "run-cell --plan " + dir + " --index 0");
+        Assert.That(line, Does.Not.Contain("--resume"));
+
+        var rerun = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.Error);
+        Assert.That(rerun.Out, Does.Contain(config + " is missing").And.Contain("not trusted"));
+        Assert.That(File.Exists(config), Is.True);
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
     public void DamagedCellRecordIsNotTrustedAndTheCellReruns()
     {
         string dir = Folder("d");

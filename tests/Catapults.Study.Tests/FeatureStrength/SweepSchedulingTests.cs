@@ -178,7 +178,7 @@ public class SweepSchedulingTests
         try
         {
             SweepStore.Open(dir, "{\"steps\":100}");
-            var ex = Assert.Throws<InvalidOperationException>(() => SweepStore.Open(dir, "{\"steps\":200}"));
+            var ex = Assert.Throws<InvalidDataException>(() => SweepStore.Open(dir, "{\"steps\":200}"));
             Assert.That(ex!.Message, Does.Contain(SweepStore.ManifestFileName).And.Contain("different sweep"));
             Assert.DoesNotThrow(() => SweepStore.Open(dir, "{\"steps\":100}"));
         }
