@@ -38,6 +38,11 @@ public sealed class NtkEigenBenchmark : IBenchmark
         bool oneSize = int.TryParse(only, NumberStyles.None, CultureInfo.InvariantCulture, out int size);
         if (oneSize)
         {
+            if (SizeError(size) is string error)
+            {
+                Console.Error.WriteLine($"error: --only {only}: {error}.");
+                return 2;
+            }
             sizes = new[] { size };
             only = null;
         }
@@ -50,9 +55,9 @@ public sealed class NtkEigenBenchmark : IBenchmark
 
         if (only is not null)
         {
-            if (!cases.Contains(only) && !only.StartsWith("eig-", StringComparison.Ordinal) && !only.StartsWith("crit-", StringComparison.Ordinal))
+            if (CaseError(only) is string error)
             {
-                Console.Error.WriteLine($"Unknown case '{only}'. Cases: {string.Join(", ", cases)}.");
+                Console.Error.WriteLine($"error: --only {only}: {error}. Cases: {string.Join(", ", cases)}, or eig-PATH-N and crit-B for other sizes.");
                 return 2;
             }
             return RunCase(only, quick);
@@ -115,6 +120,25 @@ public sealed class NtkEigenBenchmark : IBenchmark
     {
         var parts = name.Split('-');
         return (int.Parse(parts[2], CultureInfo.InvariantCulture), parts[1]);
+    }
+
+    // The sizes a case may ask for: at least the 5 eigenpairs, at most what the layer-wise kernel (n² floats) and the
+    // synthetic task hold comfortably in this machine's memory.
+    private const int MaxSamples = 20_000;
+
+    private static string? SizeError(int n) =>
+        n is < 5 or > MaxSamples ? $"n must be in 5..{MaxSamples} (the top-5 eigenpairs need at least 5 samples), got {n}" : null;
+
+    // Why a case name given to --only cannot run (a process per case gets it, so it is checked before any work).
+    private static string? CaseError(string name)
+    {
+        var parts = name.Split('-');
+        if (parts is ["crit", var b])
+            return int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int batch) && batch is >= 1 and <= 2000
+                ? null : $"the batch size of crit-B must be in 1..2000 (n = 2000), got '{b}'";
+        if (parts is not ["eig", var path, var n]) return "unknown case";
+        if (!Paths.ContainsKey(path)) return $"unknown path '{path}' (one of {string.Join(", ", Paths.Keys)})";
+        return int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int size) ? SizeError(size) : $"'{n}' is not a sample count";
     }
 
     /// <summary>Paths not run, with why: the explicit Jacobian at n = 8000 needs n·P floats ≈ 3.3 GB plus K, and ~10¹³ flops for J Jᵀ.</summary>

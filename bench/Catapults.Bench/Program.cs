@@ -21,6 +21,11 @@ foreach (var benchmark in benchmarks)
     var command = new Command(benchmark.Name, benchmark.Description) { quick, only, threads };
     command.SetAction(parse =>
     {
+        if (parse.GetValue(threads) is int t && (t < 1 || t > Environment.ProcessorCount))
+        {
+            Console.Error.WriteLine($"error: --threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
+            return 2;
+        }
         TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) });
         Console.WriteLine($"# {benchmark.Name}: {benchmark.Description}");
         Console.WriteLine($"# machine: {Measure.MachineLine()}");
