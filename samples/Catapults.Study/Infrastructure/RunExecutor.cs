@@ -178,7 +178,8 @@ public static class RunExecutor
         public void OnBeforeStep(StepContext step)
         {
             if (step.Step % config.RecordEvery != 0 || (_rows.Count > 0 && _rows[^1].Step >= step.Step)) return;
-            Record(step.Step);
+            // Through the context, so the trainer's target-loss check at this step reads the same pass.
+            Record(step.Step, step.Training.ComputeFullTrainingLoss());
         }
 
         public void OnStepCompleted(StepRecord record, TrainingContext context)
@@ -200,10 +201,10 @@ public static class RunExecutor
 
         // A row is recorded only when every value in it is finite: a non-finite one ends the run as diverged
         // (the trainer catches the exception), so steps.csv never holds Infinity or NaN.
-        private void Record(int step)
+        private void Record(int step, double? trainLoss = null)
         {
             if (!model.HasFiniteParameters()) throw new NonFiniteValueException(step, $"the weights after {step} steps are not finite");
-            double train = Losses.Evaluate(model, data.Train, trainer.Options.Loss);
+            double train = trainLoss ?? Losses.Evaluate(model, data.Train, trainer.Options.Loss);
             if (!double.IsFinite(train)) throw new NonFiniteValueException(step, $"the full training loss after {step} steps is {train}");
             double test = Losses.Evaluate(model, data.Test, trainer.Options.Loss);
             if (!double.IsFinite(test)) throw new NonFiniteValueException(step, $"the test loss after {step} steps is {test}");
@@ -234,7 +235,8 @@ public static class RunExecutor
             {
                 try
                 {
-                    Record(result.Steps);
+                    // The trainer's final training loss is this row's, at the same weights.
+                    Record(result.Steps, result.FinalTrainingLoss);
                 }
                 catch (NonFiniteValueException ex)
                 {

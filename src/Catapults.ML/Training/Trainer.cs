@@ -124,7 +124,9 @@ public sealed class Trainer : IDisposable
 
         var watchers = observers?.ToList() ?? new List<ITrainingObserver>();
         var schedule = Options.EffectiveSchedule();
-        var context = new TrainingContext(_model, Options, source, () => source.Dataset is { } d ? FullLoss(d) : null);
+        // Weights change between runs (a restored checkpoint, the caller's own edits), so no value outlives a run.
+        _fullLossAtStep = null;
+        var context = new TrainingContext(_model, Options, source, () => source.Dataset is { } d ? FullLossAtCurrentStep(d) : null);
         bool fullBatch = source is EpochBatchSource eb && eb.IsFullBatch;
         int? perEpoch = source.StepsPerEpoch;
         int fullLossEvery = Options.FullLossEvery > 0 ? Options.FullLossEvery
@@ -194,7 +196,7 @@ public sealed class Trainer : IDisposable
                     lastFinite = lossValue;
 
                     double? fullLoss = fullBatch ? lossValue
-                        : fullLossEvery > 0 && step % fullLossEvery == 0 && source.Dataset is { } data ? FullLoss(data) : null;
+                        : fullLossEvery > 0 && step % fullLossEvery == 0 && source.Dataset is { } data ? FullLossAtCurrentStep(data) : null;
                     if (Options.TargetLoss is double target && fullLoss is double fl && fl <= target)
                     {
                         targetReachedLoss = fl;
@@ -227,7 +229,7 @@ public sealed class Trainer : IDisposable
         double? finalLoss = targetReachedLoss;
         if (outcome != TrainingOutcome.Diverged && finalLoss is null && source.Dataset is { } finalData)
         {
-            finalLoss = FullLoss(finalData);
+            finalLoss = FullLossAtCurrentStep(finalData);
             if (!double.IsFinite(finalLoss.Value))
             {
                 divergence = new DivergenceInfo(Step, lastFinite, finalLoss.Value, "the training loss at the final weights is not finite");
@@ -268,6 +270,20 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The loss over a whole dataset at the current weights, streamed in chunks, without gradients.</summary>
     public double FullLoss(TensorDataset data) => Losses.Evaluate(_model, data, Options.Loss);
+
+    // The training set's full loss at the weights of step Step, computed once for all who ask during that step: an
+    // observer that records it before the step (the study's step rows) and the trainer's own target-loss check read
+    // the same value, which is a whole pass over the data each. Observers never change the weights, and the
+    // trainer's batch pass changes only what train mode does not read (batch-norm running statistics).
+    private (int Step, bool Training, double Loss)? _fullLossAtStep;
+
+    private double FullLossAtCurrentStep(TensorDataset data)
+    {
+        if (_fullLossAtStep is { } cached && cached.Step == Step && cached.Training == _model.training) return cached.Loss;
+        double loss = FullLoss(data);
+        _fullLossAtStep = (Step, _model.training, loss);
+        return loss;
+    }
 
 
     /// <summary>

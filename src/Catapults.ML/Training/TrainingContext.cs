@@ -28,6 +28,10 @@ public sealed class TrainingContext
     /// <summary>The full training set, or null for online training.</summary>
     public TensorDataset? TrainingData => Source.Dataset;
 
-    /// <summary>The full training loss at the current weights (null for online training without a dataset).</summary>
+    /// <summary>
+    /// The full training loss at the current weights (null for online training without a dataset). It is one pass
+    /// over the training set per step however often it is asked for: observers, and the trainer's own target-loss
+    /// check and final loss at the same weights, share it.
+    /// </summary>
     public double? ComputeFullTrainingLoss() => _fullLoss();
 }
