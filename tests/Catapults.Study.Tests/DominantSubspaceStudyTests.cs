@@ -77,6 +77,33 @@ public sealed class DominantSubspaceStudyTests
     }
 
     [Test]
+    public void SeedsRunOnEveryCoreByDefaultWithTheResultsOfOneProcess()
+    {
+        string parallel = Path.Combine(Path.GetTempPath(), "dominant-jobs-" + Guid.NewGuid().ToString("N"));
+        string serial = parallel + "-serial";
+        try
+        {
+            var (code, stdout, error) = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--out", parallel);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            (code, stdout, error) = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--jobs", "1", "--out", serial);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            Assert.That(Directory.Exists(Path.Combine(parallel, "logs")), Is.EqualTo(Environment.ProcessorCount > 1), "a process per seed where there are cores for it");
+            Assert.That(Directory.Exists(Path.Combine(serial, "logs")), Is.False);
+            foreach (var file in new[] { "losses.csv", "alignment.csv" })
+                Assert.That(File.ReadAllText(Path.Combine(parallel, file)), Is.EqualTo(File.ReadAllText(Path.Combine(serial, file))), file);
+
+            // A seed whose warm-up diverges in its own process still ends the command with that one line.
+            var refused = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--learning-rate", "100", "--out", parallel + "-refused");
+            CliAssert.OneLineError(refused, "diverged", "--learning-rate");
+        }
+        finally
+        {
+            foreach (var folder in new[] { parallel, serial, parallel + "-refused" })
+                if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        }
+    }
+
+    [Test]
     public void MeanFieldNetworkIsBuiltAndNamed()
     {
         // The mean-field readout is divided by its width, so at initialisation the output biases' curvature 2 (one

@@ -18,15 +18,18 @@ public static class CellCommands
     public static void ConfigureExperiment(Command command, ICellExperiment experiment)
     {
         experiment.AddOptions(command);
-        var jobs = new Option<int?>("--jobs") { Description = "Run this many cells at once, each in its own process (default 1: one after another in this process)." };
+        var jobs = new Option<int?>("--jobs")
+        {
+            Description = "Run this many cells at once, each in its own process (default 1: one after another in this process; dominant-subspace: one per core, up to its seeds).",
+        };
         command.Options.Add(jobs);
         command.SetAction(Cli.Guard((parse, ct) =>
         {
-            int k = parse.GetValue(jobs) ?? 1;
-            if (k < 1 || k > 1024) throw new ConfigurationException($"--jobs must be in 1..1024, got {k}.");
+            if (parse.GetValue(jobs) is int given && (given < 1 || given > 1024)) throw new ConfigurationException($"--jobs must be in 1..1024, got {given}.");
             string output = experiment.OutputFolder(parse);
             bool keep = experiment.KeepsFinishedCells(parse);
             var plan = experiment.Plan(parse, ct);
+            int k = parse.GetValue(jobs) ?? experiment.DefaultJobs(plan);
             // The plain command owns its folder: a plan of other options replaces the one there, and each cell's
             // record (or, when resuming, the experiment's own check of its files) decides what is still finished.
             plan.Write(output, replace: true);

@@ -73,13 +73,24 @@ public static class CellSweep
             return;
         }
         int count = 0;
+        var refused = new System.Collections.Concurrent.ConcurrentBag<int>();
         LocalCellProcesses.RunAsync(directory, pending.Select(c => c.Index).ToList(), jobs,
             (index, code) =>
             {
                 int k = Interlocked.Increment(ref count);
                 var cell = plan.Cells[index];
-                Console.WriteLine($"[{k}/{pending.Count}] cell {index} ({cell.Label}): " + (code == 0 ? "finished" : $"exit code {code}, see {Path.Combine(LocalCellProcesses.LogFolder(directory), $"cell-{index}.log")}"));
+                if (code == ConfigurationException.ExitCode) refused.Add(index);
+                Console.WriteLine($"[{k}/{pending.Count}] cell {index} ({cell.Label}): " + (code == 0 ? "finished" : $"exit code {code}, see {LocalCellProcesses.LogPath(directory, index)}"));
             }, cancellationToken).GetAwaiter().GetResult();
+        // A cell process that refused its configuration (e.g. a warm-up that diverged) recorded nothing; its one error
+        // line, from its log, is the command's, as it would be with the cells run in this process.
+        if (!refused.IsEmpty)
+        {
+            int first = refused.Min();
+            string log = LocalCellProcesses.LogPath(directory, first);
+            string? error = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) : null;
+            throw new ConfigurationException($"cell {first} ({plan.Cells[first].Label}): " + (error is null ? $"exit code 2, see {log}" : error["error: ".Length..]));
+        }
     }
 
     /// <summary>

@@ -27,6 +27,12 @@ public interface ICellExperiment
     bool KeepsFinishedCells(ParseResult parse);
 
     /// <summary>
+    /// How many cells the plain command runs at once when <c>--jobs</c> is not given: 1 (one after another in the
+    /// command's own process) unless the experiment's cells are known to need the machine's cores to fit their budget.
+    /// </summary>
+    int DefaultJobs(CellPlan plan) => 1;
+
+    /// <summary>
     /// Validates the options and builds the plan. Any work that fixes what the cells run (e.g. measuring a learning
     /// rate at initialisation) happens here, once, and its result goes into the cells' configurations or the plan's
     /// settings. Nothing is written.

@@ -12,6 +12,9 @@ public static class LocalCellProcesses
     /// <summary>The folder of the run folder <paramref name="directory"/> that holds the executors' logs (local, Slurm).</summary>
     public static string LogFolder(string directory) => Path.Combine(directory, "logs");
 
+    /// <summary>The log of cell <paramref name="index"/>'s process in the run folder <paramref name="directory"/>.</summary>
+    public static string LogPath(string directory, int index) => Path.Combine(LogFolder(directory), $"cell-{index}.log");
+
     /// <summary>Runs <paramref name="indices"/>, at most <paramref name="jobs"/> at once; returns each index's exit code.</summary>
     public static async Task<IReadOnlyDictionary<int, int>> RunAsync(string directory, IReadOnlyList<int> indices, int jobs,
         Action<int, int>? finished, CancellationToken cancellationToken)
@@ -52,7 +55,7 @@ public static class LocalCellProcesses
         foreach (var argument in command.Skip(1)) info.ArgumentList.Add(argument);
         foreach (var argument in new[] { "run-cell", "--plan", directory, "--index", index.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(argument);
-        string log = Path.Combine(LogFolder(directory), $"cell-{index}.log");
+        string log = LogPath(directory, index);
         await using var writer = new StreamWriter(log, append: false) { AutoFlush = true };
         using var process = new Process { StartInfo = info };
         var gate = new object();

@@ -89,6 +89,14 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         });
 
     /// <inheritdoc />
+    /// <remarks>
+    /// One seed per core: every arm refreshes its eigenspace at every step (the paper's definition), which puts the
+    /// eight-seed edge-of-stability default at about 10 minutes on one core of a 2-core machine; seeds are independent,
+    /// so running them side by side changes no result.
+    /// </remarks>
+    public int DefaultJobs(CellPlan plan) => Math.Min(Environment.ProcessorCount, plan.Cells.Count);
+
+    /// <inheritdoc />
     public string OutputFolder(ParseResult parse) =>
         Infrastructure.OutputFolder.For(parse.GetValue(_output), parse.GetValue(_quick), "dominant-subspace");
 
