@@ -25,11 +25,12 @@ public static class CellCommands
         command.Options.Add(jobs);
         command.SetAction(Cli.Guard((parse, ct) =>
         {
-            if (parse.GetValue(jobs) is int given && (given < 1 || given > 1024)) throw new ConfigurationException($"--jobs must be in 1..1024, got {given}.");
+            int? given = parse.GetValue(jobs);
+            if (given is < 1 or > 1024) throw new ConfigurationException($"--jobs must be in 1..1024, got {given}.");
             string output = experiment.OutputFolder(parse);
             bool keep = experiment.KeepsFinishedCells(parse);
             var plan = experiment.Plan(parse, ct);
-            int k = parse.GetValue(jobs) ?? experiment.DefaultJobs(plan);
+            int k = given ?? experiment.DefaultJobs(plan);
             // The plain command owns its folder: a plan of other options replaces the one there, and each cell's
             // record (or, when resuming, the experiment's own check of its files) decides what is still finished.
             plan.Write(output, replace: true);

@@ -25,11 +25,7 @@ public static class CellSweep
         var watch = Stopwatch.StartNew();
         var status = CellLedger.Inspect(directory, cell);
         string? problem = status.Finished ? experiment.VerifyFinished(Context(plan, directory, cell)) : null;
-        if (problem is not null)
-        {
-            Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
-            EmptyFolder(directory, cell);
-        }
+        if (problem is not null) Distrust(directory, cell, problem);
         bool ran = (!status.Finished || problem is not null) && Run(experiment, plan, directory, cell, cancellationToken);
         Console.WriteLine(ran
             ? $"cell {cell.Index} ({cell.Label}): finished in {watch.Elapsed.TotalSeconds:F1} s"
@@ -51,8 +47,7 @@ public static class CellSweep
         foreach (var cell in plan.Cells.Except(pending).ToList())
             if (experiment.VerifyFinished(Context(plan, directory, cell)) is string problem)
             {
-                Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
-                EmptyFolder(directory, cell);
+                Distrust(directory, cell, problem);
                 CellLedger.MarkFailed(directory, cell, problem);
                 pending.Add(cell);
             }
@@ -121,6 +116,12 @@ public static class CellSweep
 
     // A finished cell found damaged keeps nothing worth resuming from (its experiment's stores may be torn too), so it
     // runs again from an empty folder, as a cell of a run without keepFinished does.
+    private static void Distrust(string directory, PlannedCell cell, string problem)
+    {
+        Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+        EmptyFolder(directory, cell);
+    }
+
     private static void EmptyFolder(string directory, PlannedCell cell)
     {
         string folder = CellPlan.CellFolder(directory, cell);

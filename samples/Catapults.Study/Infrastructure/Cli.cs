@@ -20,7 +20,7 @@ public static class Cli
             {
                 // A file the command reads (a checkpoint, a finished run's state) does not hold what it should. Only a
                 // command that has --resume can be told to leave it out; the cell commands' messages name their remedy.
-                bool resumes = parse.CommandResult.Command.Options.Any(o => o.Name == "--resume");
+                bool resumes = parse.CommandResult.Command.Options.Any(o => o.Name == CommonOptions.ResumeName);
                 Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + (resumes ? " Rerun without --resume to start the run over." : ""));
                 return Task.FromResult(ConfigurationException.ExitCode);
             }

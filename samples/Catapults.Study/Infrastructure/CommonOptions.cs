@@ -10,8 +10,10 @@ public sealed class CommonOptions
     public Option<bool> Quick { get; } = new("--quick") { Description = "Small preset that finishes in about a minute." };
     /// <summary>--out.</summary>
     public Option<string?> Output { get; } = new("--out") { Description = "Output folder (default runs/<experiment>[-quick])." };
+    /// <summary>The name of <see cref="Resume"/>, for messages that tell a command with it to leave it out.</summary>
+    public const string ResumeName = "--resume";
     /// <summary>--resume.</summary>
-    public Option<bool> Resume { get; } = new("--resume") { Description = "Keep finished runs and continue unfinished ones from their last checkpoint." };
+    public Option<bool> Resume { get; } = new(ResumeName) { Description = "Keep finished runs and continue unfinished ones from their last checkpoint." };
     /// <summary>--checkpoint-every.</summary>
     public Option<int?> CheckpointEvery { get; } = new("--checkpoint-every") { Description = "Steps between checkpoints that --resume continues from; a multiple of --record-every, 0 for none (default: the experiment's)." };
     /// <summary>--seeds.</summary>
