@@ -64,7 +64,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
         }
 
         Console.WriteLine($"# {PythonPeer.Description}");
-        Console.WriteLine("# seconds: median of 3 solves (1 at n = 8000) after a warm-up; peer: PyTorch Gram (same formula, float32) + " +
+        Console.WriteLine("# seconds: median of 3 solves (1 at n = 8000) after one untimed solve of the same size on both sides; peer: PyTorch Gram (same formula, float32) + " +
                           "scipy eigsh (ARPACK, float64 vectors), same weights, inputs and tolerance, one thread; ratio = library / peer; " +
                           "cpu: process CPU time of the same solves (both sides one thread; insensitive to other processes on a shared machine); " +
                           "agree = max relative eigenvalue difference; mf/lw = matrix-free time / layer-wise time");
@@ -191,7 +191,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
         using (var net = Network())
         {
             var ntk = new NtkOptions { Method = method };
-            // Warm-up on a few samples: loads libtorch's kernels and JIT-compiles the paths.
+            // A solve on a few samples loads libtorch's kernels and JIT-compiles the paths before the memory baseline.
             using (var small = train.Subset(Enumerable.Range(0, 20).Select(i => (long)i).ToArray()))
             using (NeuralTangentKernel.TopEigenpairs(net, small.Features, 2, ntk)) { }
             GC.Collect();
@@ -202,7 +202,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
             {
                 eig?.Dispose();
                 eig = NeuralTangentKernel.TopEigenpairs(net, train.Features, Eigenpairs, ntk);
-            }, Repeats(n, quick), warmups: 0);
+            }, Repeats(n, quick), warmups: 1); // one full-size solve first, as the peer's median_wall_and_cpu does
             double seconds = wall / 1000;
             double peak = Measure.PeakResidentMiB() ?? double.NaN;
             using var last = eig!;
@@ -210,7 +210,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
             string kernelPart = method == NtkMethod.MatrixFree ? "" : "kernel " + F(Measure.MedianMilliseconds(() =>
             {
                 using var k = NeuralTangentKernel.Compute(net, train.Features, ntk);
-            }, Repeats(n, quick), warmups: 0) / 1000, 3) + " s, ";
+            }, Repeats(n, quick), warmups: 1) / 1000, 3) + " s, ";
             string note = $"{kernelPart}converged={last.Converged}, restarts={last.Restarts}, direct={last.SolvedDirectly}";
             Console.WriteLine(string.Join('\t', "ROW", name, F(seconds, 3), F(peak, 0), F(peak - baseline, 0),
                 last.OperatorApplications.ToString(CultureInfo.InvariantCulture), F(last.Values[0], 4), F(last.Values[^1], 4),
