@@ -38,24 +38,25 @@ public static class ModelWeights
     /// parameter must be present with its shape and no other tensor may be: a file of another architecture is an error
     /// naming the first tensor that does not fit, not a partial load.
     /// </summary>
-    /// <exception cref="InvalidDataException">A tensor is missing, has another shape, or the file holds tensors the model lacks.</exception>
+    /// <exception cref="InvalidDataException">A tensor is missing, has another shape, or the file holds tensors the model lacks; the message names <see cref="SafetensorsFile.Source"/> when the file has one.</exception>
     public static void Load(NetworkModule model, SafetensorsFile file, Func<string, double>? scale = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
         var parameters = model.TrainableParameters();
         var names = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        string named = file.Source is { } s ? $"{s}: " : "";
         var extra = file.Tensors.Select(t => t.Name).FirstOrDefault(n => !names.Contains(n));
         if (extra is not null)
-            throw new InvalidDataException($"The weights file holds tensor '{extra}', which {model.Describe()} does not have.");
+            throw new InvalidDataException($"{named}the weights file holds tensor '{extra}', which {model.Describe()} does not have.");
         var values = new List<float[]>();
         var divisors = parameters.Select(p => scale?.Invoke(p.Name) ?? 1.0).ToList();
         foreach (var (name, parameter) in parameters)
         {
-            var stored = file.Find(name) ?? throw new InvalidDataException($"The weights file has no tensor '{name}', which {model.Describe()} needs.");
+            var stored = file.Find(name) ?? throw new InvalidDataException($"{named}the weights file has no tensor '{name}', which {model.Describe()} needs.");
             if (!stored.Shape.SequenceEqual(parameter.shape))
                 throw new InvalidDataException(
-                    $"Tensor '{name}' has shape [{string.Join(", ", stored.Shape)}], {model.Describe()} needs [{string.Join(", ", parameter.shape)}].");
+                    $"{named}tensor '{name}' has shape [{string.Join(", ", stored.Shape)}], {model.Describe()} needs [{string.Join(", ", parameter.shape)}].");
             values.Add(stored.ToSingles());
         }
         // Checked in full before any parameter changes, so a bad file leaves the model as it was.

@@ -36,6 +36,9 @@ public sealed class SafetensorsFile
     /// <summary>The <c>__metadata__</c> strings.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>Where the file was read from (its path, or the name given to <see cref="Read(Stream, string)"/>), so that errors about its contents can name it; null for a file built in memory.</summary>
+    public string? Source { get; init; }
+
     /// <summary>The tensor named <paramref name="name"/>, or null.</summary>
     public SafetensorsTensor? Find(string name) => _byName.GetValueOrDefault(name);
 
@@ -151,7 +154,7 @@ public sealed class SafetensorsFile
         var data = new byte[expectedEnd];
         ReadExactly(stream, data, name, "the tensor data");
         var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.Type, e.Shape, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)).ToArray()));
-        return new SafetensorsFile(tensors, metadata);
+        return new SafetensorsFile(tensors, metadata) { Source = name };
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string name, string what)

@@ -115,10 +115,18 @@ public sealed class AgopFeatureTransformer : ITransformer, IArchivedTransformer,
         {
             throw new InvalidDataException($"{entry}: the map state is invalid or cannot be read ({ex.Message}).", ex);
         }
-        return new AgopFeatureTransformer(
-            description["inputColumnName"]?.GetValue<string>() ?? throw new InvalidDataException($"{entry} has no inputColumnName."),
-            description["outputColumnName"]?.GetValue<string>() ?? throw new InvalidDataException($"{entry} has no outputColumnName."),
-            map, description["source"]?.GetValue<string>() ?? "");
+        try
+        {
+            return new AgopFeatureTransformer(
+                JsonFields.Required<string>(description, "inputColumnName", entry),
+                JsonFields.Required<string>(description, "outputColumnName", entry),
+                map, JsonFields.TryGet<string>(description, "source", entry, out var source) ? source : "");
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Releases the map's device copy of M.</summary>

@@ -137,21 +137,19 @@ public static class CatapultsModelArchive
             var manifest = ArchiveStage.ReadJson(zip, ManifestEntry, name)
                 ?? throw new InvalidDataException(
                     $"{name} has no {ManifestEntry}: it is not a Catapults.NET model. (A model saved by mlContext.Model.Save loads with mlContext.Model.Load.)");
-            if (manifest["format"]?.GetValue<string>() != FormatName)
-                throw new InvalidDataException($"{name}: the manifest's format is '{manifest["format"]}', expected '{FormatName}'.");
-            int version = manifest["formatVersion"]?.GetValue<int>() ?? 0;
+            string where = $"{name}: {ManifestEntry}";
+            if (!JsonFields.TryGet<string>(manifest, "format", where, out var format) || format != FormatName)
+                throw new InvalidDataException($"{where}: the format is '{format}', expected '{FormatName}'.");
+            int version = JsonFields.TryGet<int>(manifest, "formatVersion", where, out var v) ? v : 0;
             if (version != FormatVersion)
                 throw new InvalidDataException(version < FormatVersion
                     ? $"{name} has format version {version}, written before networks were described by NetworkDescription; this version of Catapults.Pipelines reads version {FormatVersion}: train and save the model again."
                     : $"{name} has format version {version}; this version of Catapults.Pipelines reads version {FormatVersion}. Update the library to load it.");
             var reader = new StageReader(zip, catalog, name);
             inputSchema = null;
-            if (manifest["inputSchema"]?.GetValue<string>() is { } schemaEntry)
-            {
-                using var schemaStream = new MemoryStream(ArchiveStage.Read(zip, schemaEntry, name));
-                catalog.Load(schemaStream, out inputSchema);
-            }
-            return reader.ReadElement(manifest["root"]?.AsObject() ?? throw new InvalidDataException($"{name}: the manifest has no root."));
+            if (JsonFields.TryGet<string>(manifest, "inputSchema", where, out var schemaEntry))
+                (reader.ReadMlNet(schemaEntry, out inputSchema) as IDisposable)?.Dispose();
+            return reader.ReadElement(JsonFields.RequiredObject(manifest, "root", where), $"{where}: root");
         }
     }
 
@@ -271,33 +269,48 @@ public static class CatapultsModelArchive
             _name = name;
         }
 
-        public ITransformer ReadElement(JsonObject element)
+        /// <summary>
+        /// Loads a manifest element; <paramref name="where"/> says where it stands, for messages (e.g.
+        /// "model.zip: manifest.json: root.elements[2]").
+        /// </summary>
+        public ITransformer ReadElement(JsonObject element, string where)
         {
-            string type = element["type"]?.GetValue<string>() ?? "";
+            string type = JsonFields.TryGet<string>(element, "type", where, out var named) ? named : "";
             switch (type)
             {
                 case "mlnet":
-                    return ReadMlNet(element["path"]!.GetValue<string>());
+                    return ReadMlNet(JsonFields.Required<string>(element, "path", where), out _);
                 case "chain":
                 {
                     var transformers = new List<ITransformer>();
                     var scopes = new List<TransformerScope>();
-                    foreach (var node in element["elements"]!.AsArray())
+                    var elements = JsonFields.RequiredArray(element, "elements", where);
+                    try
                     {
-                        var child = node!.AsObject();
-                        var scope = Enum.Parse<TransformerScope>(child["scope"]?.GetValue<string>() ?? nameof(TransformerScope.Everything));
-                        var loaded = ReadElement(child);
-                        if (IsChain(loaded))
-                            foreach (var (t, s) in Flatten(loaded, scope))
-                            {
-                                transformers.Add(t);
-                                scopes.Add(s);
-                            }
-                        else
+                        for (int i = 0; i < elements.Count; i++)
                         {
-                            transformers.Add(loaded);
-                            scopes.Add(scope);
+                            string inChild = $"{where}.elements[{i}]";
+                            var child = elements[i] as JsonObject ?? throw new InvalidDataException($"{inChild} is not a JSON object.");
+                            var scope = child["scope"] is null ? TransformerScope.Everything : JsonFields.RequiredEnum<TransformerScope>(child, "scope", inChild);
+                            var loaded = ReadElement(child, inChild);
+                            if (IsChain(loaded))
+                                foreach (var (t, s) in Flatten(loaded, scope))
+                                {
+                                    transformers.Add(t);
+                                    scopes.Add(s);
+                                }
+                            else
+                            {
+                                transformers.Add(loaded);
+                                scopes.Add(scope);
+                            }
                         }
+                    }
+                    catch
+                    {
+                        // The stages loaded before the damaged one hold native memory (networks); free it.
+                        foreach (var loaded in transformers) (loaded as IDisposable)?.Dispose();
+                        throw;
                     }
                     return new TransformerChain<ITransformer>(transformers, scopes);
                 }
@@ -305,14 +318,23 @@ public static class CatapultsModelArchive
                     var load = ArchiveStageAttribute.LoaderFor(type) ?? throw new InvalidDataException(
                         $"{_name}: a model element has type '{type}', which this version of Catapults.Pipelines cannot load " +
                         $"(it reads {string.Join(", ", ArchiveStageAttribute.StageTypes.Append("mlnet").Append("chain").Select(t => $"'{t}'"))}). Update the library to load it.");
-                    return load(new ArchiveStage(_zip, element["path"]!.GetValue<string>(), _name));
+                    return load(new ArchiveStage(_zip, JsonFields.Required<string>(element, "path", where), _name));
             }
         }
 
-        private ITransformer ReadMlNet(string path)
+        /// <summary>An entry that ML.NET saved (a run of its transformers, or the input schema as an empty chain).</summary>
+        public ITransformer ReadMlNet(string path, out DataViewSchema inputSchema)
         {
             using var stream = new MemoryStream(ArchiveStage.Read(_zip, path, _name));
-            return _catalog.Load(stream, out _);
+            try
+            {
+                return _catalog.Load(stream, out inputSchema);
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidDataException or InvalidOperationException)
+            {
+                // ML.NET's own messages ("Failed to open a zip archive") name neither the file nor the entry.
+                throw new InvalidDataException($"{_name}: the entry '{path}' is not a model ML.NET can load ({ex.Message}).", ex);
+            }
         }
     }
 }

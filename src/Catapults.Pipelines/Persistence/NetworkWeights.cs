@@ -76,7 +76,7 @@ public static class NetworkWeights
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(file);
-        CheckMetadata(network, file.Metadata);
+        CheckMetadata(network, file.Metadata, file.Source is { } source ? $"{source}: the" : "The");
         bool folded = file.Metadata.TryGetValue("scales_folded", out var f) && f == "true";
         ModelWeights.Load(network, file, folded ? FoldedScale(network) : null);
     }
@@ -103,22 +103,33 @@ public static class NetworkWeights
     {
         ArgumentNullException.ThrowIfNull(file);
         var m = file.Metadata;
+        string the = file.Source is { } source ? $"{source}: the" : "The";
         string Get(string key) => m.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"The weights file lacks the metadata '{key}' needed to rebuild the network (format {FormatName}).");
-        if (Get("format") != FormatName) throw new InvalidDataException($"The weights file's format is '{m["format"]}', not '{FormatName}'.");
+            : throw new InvalidDataException($"{the} weights file lacks the metadata '{key}' needed to rebuild the network (format {FormatName}).");
+        if (Get("format") != FormatName) throw new InvalidDataException($"{the} weights file's format is '{m["format"]}', not '{FormatName}'.");
         var c = CultureInfo.InvariantCulture;
+        T Number<T>(string key, string text) where T : IParsable<T> => T.TryParse(text, c, out var value) ? value
+            : throw new InvalidDataException($"{the} weights file's metadata '{key}' must be a {typeof(T).Name}, got '{Get(key)}'.");
         var options = new FullyConnectedOptions
         {
-            InputDimension = int.Parse(Get("input_dimension"), c),
-            HiddenWidths = Get("hidden_widths").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, c)).ToArray(),
-            OutputCount = int.Parse(Get("output_count"), c),
-            Activation = ParseActivation(Get("activation")),
+            InputDimension = Number<int>("input_dimension", Get("input_dimension")),
+            HiddenWidths = Get("hidden_widths").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => Number<int>("hidden_widths", s)).ToArray(),
+            OutputCount = Number<int>("output_count", Get("output_count")),
+            Activation = ParseActivation(Get("activation"), the),
             UseBias = Get("use_bias") == "true",
-            Parameterization = ParseParameterization(Get("parameterization")),
-            OutputMultiplier = double.Parse(Get("output_multiplier"), c),
+            Parameterization = ParseParameterization(Get("parameterization"), the),
+            OutputMultiplier = Number<double>("output_multiplier", Get("output_multiplier")),
         };
         TorchRuntime.EnsureLoaded();
-        var network = new FullyConnectedNetwork(options);
+        FullyConnectedNetwork network;
+        try
+        {
+            network = new FullyConnectedNetwork(options);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"{the} weights file describes a network that cannot be built: {ex.Message}", ex);
+        }
         try
         {
             Import(network, file);
@@ -160,27 +171,28 @@ public static class NetworkWeights
         };
     }
 
-    private static void CheckMetadata(FullyConnectedNetwork network, IReadOnlyDictionary<string, string> metadata)
+    // The file is the subject of every message ("model.safetensors: the weights file …", or "The weights file …").
+    private static void CheckMetadata(FullyConnectedNetwork network, IReadOnlyDictionary<string, string> metadata, string the)
     {
         if (!metadata.TryGetValue("format", out var format)) return;
-        if (format != FormatName) throw new InvalidDataException($"The weights file's format is '{format}', not '{FormatName}'.");
+        if (format != FormatName) throw new InvalidDataException($"{the} weights file's format is '{format}', not '{FormatName}'.");
         if (metadata.TryGetValue("format_version", out var version) && int.TryParse(version, CultureInfo.InvariantCulture, out int v) && v > FormatVersion)
-            throw new InvalidDataException($"The weights file has format version {v}; this library reads up to {FormatVersion}.");
-        if (metadata.TryGetValue("activation", out var act) && ParseActivation(act) != network.Activation)
-            throw new InvalidDataException($"The weights file was written for activation '{act}', the network uses {network.Activation}.");
-        if (metadata.TryGetValue("parameterization", out var p) && ParseParameterization(p) != network.Options.Parameterization)
-            throw new InvalidDataException($"The weights file was written for parameterisation '{p}', the network uses {network.Options.Parameterization}.");
+            throw new InvalidDataException($"{the} weights file has format version {v}; this library reads up to {FormatVersion}.");
+        if (metadata.TryGetValue("activation", out var act) && ParseActivation(act, the) != network.Activation)
+            throw new InvalidDataException($"{the} weights file was written for activation '{act}', the network uses {network.Activation}.");
+        if (metadata.TryGetValue("parameterization", out var p) && ParseParameterization(p, the) != network.Options.Parameterization)
+            throw new InvalidDataException($"{the} weights file was written for parameterisation '{p}', the network uses {network.Options.Parameterization}.");
     }
 
-    private static ActivationKind ParseActivation(string text) => text switch
+    private static ActivationKind ParseActivation(string text, string the) => text switch
     {
         "relu" => ActivationKind.Relu, "tanh" => ActivationKind.Tanh, "gelu" => ActivationKind.Gelu, "identity" => ActivationKind.Identity,
-        _ => throw new InvalidDataException($"Unknown activation '{text}' in the weights file."),
+        _ => throw new InvalidDataException($"{the} weights file names an unknown activation '{text}'."),
     };
 
-    private static Parameterization ParseParameterization(string text) => text switch
+    private static Parameterization ParseParameterization(string text, string the) => text switch
     {
         "standard" => Parameterization.Standard, "ntk" => Parameterization.Ntk, "mean_field" => Parameterization.MeanField,
-        _ => throw new InvalidDataException($"Unknown parameterisation '{text}' in the weights file."),
+        _ => throw new InvalidDataException($"{the} weights file names an unknown parameterisation '{text}'."),
     };
 }

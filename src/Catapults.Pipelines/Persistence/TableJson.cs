@@ -28,27 +28,49 @@ internal static class TableJson
     public static DataFrame Read(JsonObject json, string what)
     {
         var columns = new List<DataFrameColumn>();
-        foreach (var node in json["columns"]?.AsArray() ?? throw new InvalidDataException($"{what}: a table without columns."))
+        var all = JsonFields.RequiredArray(json, "columns", what);
+        for (int index = 0; index < all.Count; index++)
         {
-            var c = node!.AsObject();
-            string name = c["name"]!.GetValue<string>();
-            string type = c["type"]!.GetValue<string>();
-            var values = c["values"]!.AsArray();
+            var c = all[index] as JsonObject ?? throw new InvalidDataException($"{what}: columns[{index}] is not a JSON object.");
+            string name = JsonFields.Required<string>(c, "name", $"{what}: columns[{index}]");
+            string type = JsonFields.Required<string>(c, "type", $"{what}: column '{name}'");
+            var values = JsonFields.RequiredArray(c, "values", $"{what}: column '{name}'");
             int n = values.Count;
+            T? Value<T>(JsonNode? v, int row) where T : struct => v is null ? null : JsonFields.ValueOf<T>(v, $"{what}: column '{name}', row {row}");
+            double? Number(JsonNode? v, int row)
+            {
+                if (v is null) return null;
+                try
+                {
+                    return ReadDouble(v);
+                }
+                catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+                {
+                    throw new InvalidDataException($"{what}: column '{name}', row {row} must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {v.ToJsonString()}.", ex);
+                }
+            }
             DataFrameColumn column = type switch
             {
-                "Boolean" => new BooleanDataFrameColumn(name, values.Select(v => v is null ? (bool?)null : v.GetValue<bool>())),
-                "Int32" => new Int32DataFrameColumn(name, values.Select(v => v is null ? (int?)null : v.GetValue<int>())),
-                "Int64" => new Int64DataFrameColumn(name, values.Select(v => v is null ? (long?)null : v.GetValue<long>())),
-                "Single" => new SingleDataFrameColumn(name, values.Select(v => v is null ? (float?)null : (float)ReadDouble(v))),
-                "Double" => new DoubleDataFrameColumn(name, values.Select(v => v is null ? (double?)null : ReadDouble(v))),
-                "String" => new StringDataFrameColumn(name, values.Select(v => v?.GetValue<string>())),
+                "Boolean" => new BooleanDataFrameColumn(name, values.Select(Value<bool>)),
+                "Int32" => new Int32DataFrameColumn(name, values.Select(Value<int>)),
+                "Int64" => new Int64DataFrameColumn(name, values.Select(Value<long>)),
+                "Single" => new SingleDataFrameColumn(name, values.Select((v, row) => (float?)Number(v, row))),
+                "Double" => new DoubleDataFrameColumn(name, values.Select(Number)),
+                "String" => new StringDataFrameColumn(name, values.Select((v, row) => v is null ? null : JsonFields.ValueOf<string>(v, $"{what}: column '{name}', row {row}"))),
                 _ => throw new InvalidDataException($"{what}: column '{name}' has type '{type}', which this version cannot read."),
             };
             if (column.Length != n) throw new InvalidDataException($"{what}: column '{name}' could not be read back.");
             columns.Add(column);
         }
-        return new DataFrame(columns);
+        try
+        {
+            return new DataFrame(columns);
+        }
+        catch (ArgumentException ex)
+        {
+            // Microsoft.Data.Analysis refuses columns of different lengths or repeated names.
+            throw new InvalidDataException($"{what}: the columns do not make a table ({ex.Message}).", ex);
+        }
     }
 
     private static string TypeName(Type type, string column) =>

@@ -15,15 +15,27 @@ internal static class OptionsJson
 
     public static JsonNode Write(TorchNetworkTrainerOptions options) => JsonSerializer.SerializeToNode(options, options.GetType(), Json)!;
 
+    /// <exception cref="InvalidDataException">The JSON is not trainer options of type <typeparamref name="T"/>, or they are invalid.</exception>
     public static T Read<T>(JsonNode json, string name) where T : TorchNetworkTrainerOptions
     {
+        T options;
         try
         {
-            return json.Deserialize<T>(Json) ?? throw new InvalidDataException($"{name}: the trainer options are empty.");
+            options = json.Deserialize<T>(Json) ?? throw new InvalidDataException($"{name}: the trainer options are empty.");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
         {
             throw new InvalidDataException($"{name}: the trainer options cannot be read ({ex.Message}).", ex);
         }
+        // A saved model's options meet the rules a trainer's do, so an edited file fails here and not inside the network.
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"{name}: the saved trainer options are invalid: {ex.Message}", ex);
+        }
+        return options;
     }
 }

@@ -54,47 +54,87 @@ internal static class ReportJson
     private static JsonNode? ScheduleNode(ILearningRateSchedule? schedule) =>
         schedule is ConstantSchedule or MilestoneSchedule or WarmupDecaySchedule ? JsonSerializer.SerializeToNode(schedule) : null;
 
+    /// <exception cref="InvalidDataException">A field is missing or of the wrong kind; the message names <paramref name="what"/> and the field.</exception>
     public static TrainingReport Read(JsonObject json, string what)
     {
-        var r = json["result"]!.AsObject();
-        var d = r["divergence"] as JsonObject;
-        var result = new TrainingResult(
-            Enum.Parse<TrainingOutcome>(r["outcome"]!.GetValue<string>()),
-            r["steps"]!.GetValue<int>(),
-            r["epochs"]!.GetValue<int>(),
-            r["finalTrainingLoss"] is { } fl ? TableJson.ReadDouble(fl) : null,
-            d is null ? null : new DivergenceInfo(d["step"]!.GetValue<int>(), TableJson.ReadDouble(d["lastFiniteLoss"]!),
-                TableJson.ReadDouble(d["offendingLoss"]!), d["reason"]!.GetValue<string>()),
-            TimeSpan.FromSeconds(r["wallTimeSeconds"]!.GetValue<double>()))
+        var r = JsonFields.RequiredObject(json, "result", what);
+        string inResult = $"{what}: result";
+        DivergenceInfo? divergence = null;
+        if (r["divergence"] is JsonObject d)
         {
-            RealisedSchedule = r["realisedSchedule"] is { } schedule ? schedule.Deserialize<ILearningRateSchedule>() : null,
+            string inDivergence = $"{inResult}.divergence";
+            divergence = new DivergenceInfo(JsonFields.Required<int>(d, "step", inDivergence), Double(d, "lastFiniteLoss", inDivergence),
+                Double(d, "offendingLoss", inDivergence), JsonFields.Required<string>(d, "reason", inDivergence));
+        }
+        ILearningRateSchedule? schedule;
+        try
+        {
+            schedule = r["realisedSchedule"] is { } s ? s.Deserialize<ILearningRateSchedule>() : null;
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        {
+            throw new InvalidDataException($"{inResult}.realisedSchedule cannot be read ({ex.Message}).", ex);
+        }
+        var result = new TrainingResult(
+            JsonFields.RequiredEnum<TrainingOutcome>(r, "outcome", inResult),
+            JsonFields.Required<int>(r, "steps", inResult),
+            JsonFields.Required<int>(r, "epochs", inResult),
+            r["finalTrainingLoss"] is null ? null : Double(r, "finalTrainingLoss", inResult),
+            divergence,
+            TimeSpan.FromSeconds(JsonFields.Required<double>(r, "wallTimeSeconds", inResult)))
+        {
+            RealisedSchedule = schedule,
         };
-        var m = json["model"]!.AsObject();
-        var model = new TrainingModelInfo(m["description"]!.GetValue<string>(), m["parameterCount"]!.GetValue<long>(),
-            m["trainingRowCount"]!.GetValue<int>(), m["featureCount"]!.GetValue<int>(), m["loss"]!.GetValue<string>());
+        var m = JsonFields.RequiredObject(json, "model", what);
+        string inModel = $"{what}: model";
+        var model = new TrainingModelInfo(JsonFields.Required<string>(m, "description", inModel), JsonFields.Required<long>(m, "parameterCount", inModel),
+            JsonFields.Required<int>(m, "trainingRowCount", inModel), JsonFields.Required<int>(m, "featureCount", inModel),
+            JsonFields.Required<string>(m, "loss", inModel));
 
         var tables = new Dictionary<string, DataFrame>(StringComparer.Ordinal);
         List<LoggedStep> steps = new();
-        foreach (var (name, node) in json["tables"]!.AsObject())
+        foreach (var (name, node) in JsonFields.RequiredObject(json, "tables", what))
         {
-            var table = TableJson.Read(node!.AsObject(), $"{what}, table '{name}'");
-            if (name == TrainingReport.StepsTableName) steps = StepsFrom(table);
+            string inTable = $"{what}, table '{name}'";
+            var table = TableJson.Read(node as JsonObject ?? throw new InvalidDataException($"{inTable} is not a JSON object."), inTable);
+            if (name == TrainingReport.StepsTableName) steps = StepsFrom(table, inTable);
             else tables[name] = table;
         }
         return new TrainingReport(result, steps, model, tables);
     }
 
-    private static List<LoggedStep> StepsFrom(DataFrame table)
+    private static double Double(JsonObject json, string field, string where)
     {
-        var step = (PrimitiveDataFrameColumn<int>)table["Step"];
-        var epoch = (PrimitiveDataFrameColumn<int>)table["Epoch"];
-        var rate = (PrimitiveDataFrameColumn<double>)table["LearningRate"];
-        var loss = (PrimitiveDataFrameColumn<double>)table["BatchLoss"];
-        var size = (PrimitiveDataFrameColumn<int>)table["BatchSize"];
-        var full = (PrimitiveDataFrameColumn<double>)table["FullTrainingLoss"];
+        try
+        {
+            return TableJson.ReadDouble(json[field] ?? throw new InvalidDataException($"{where}: the field '{field}' is missing."));
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{where}: field '{field}' must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {json[field]!.ToJsonString()}.", ex);
+        }
+    }
+
+    private static List<LoggedStep> StepsFrom(DataFrame table, string what)
+    {
+        var step = Column<int>(table, "Step", what);
+        var epoch = Column<int>(table, "Epoch", what);
+        var rate = Column<double>(table, "LearningRate", what);
+        var loss = Column<double>(table, "BatchLoss", what);
+        var size = Column<int>(table, "BatchSize", what);
+        var full = Column<double>(table, "FullTrainingLoss", what);
         var list = new List<LoggedStep>((int)table.Rows.Count);
         for (long i = 0; i < table.Rows.Count; i++)
-            list.Add(new LoggedStep(step[i]!.Value, epoch[i]!.Value, rate[i]!.Value, loss[i]!.Value, size[i]!.Value, full[i]));
+        {
+            if (step[i] is not int t || epoch[i] is not int e || rate[i] is not double lr || loss[i] is not double l || size[i] is not int b)
+                throw new InvalidDataException($"{what}: row {i} has an empty Step, Epoch, LearningRate, BatchLoss or BatchSize.");
+            list.Add(new LoggedStep(t, e, lr, l, b, full[i]));
+        }
         return list;
     }
+
+    private static PrimitiveDataFrameColumn<T> Column<T>(DataFrame table, string name, string what) where T : unmanaged =>
+        table.Columns.IndexOf(name) < 0 ? throw new InvalidDataException($"{what}: the column '{name}' is missing.")
+        : table.Columns[name] as PrimitiveDataFrameColumn<T>
+            ?? throw new InvalidDataException($"{what}: the column '{name}' must hold {typeof(T).Name} values, not {table.Columns[name].DataType.Name}.");
 }

@@ -152,20 +152,35 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
     internal static TorchNetworkPredictionTransformer LoadStage(ArchiveStage stage)
     {
         string name = $"{stage.ArchiveName}: {stage.Path}";
+        string where = $"{name}network.json";
         var description = stage.ReadJson("network.json");
         var report = ReportJson.Read(stage.ReadJson("report.json"), $"{name}report.json");
-        var kind = Enum.Parse<PredictionKind>(description["kind"]!.GetValue<string>());
-        var inputShape = description["inputShape"]!.AsArray().Select(n => n!.GetValue<long>()).ToArray();
-        int outputCount = description["outputCount"]!.GetValue<int>();
-        var optionsJson = description["options"] ?? throw new InvalidDataException($"{name}network.json has no options.");
+        var kind = JsonFields.RequiredEnum<PredictionKind>(description, "kind", where);
+        var inputShape = JsonFields.RequiredArray(description, "inputShape", where)
+            .Select((n, i) => JsonFields.ValueOf<long>(n, $"{where}: inputShape[{i}]")).ToArray();
+        int outputCount = JsonFields.Required<int>(description, "outputCount", where);
+        int fewestOutputs = kind == PredictionKind.MulticlassClassification ? 2 : 1;
+        if (inputShape.Length == 0 || inputShape.Any(s => s < 1) || outputCount < fewestOutputs)
+            throw new InvalidDataException(
+                $"{where}: inputShape must be one or more sizes of at least 1 and outputCount at least {fewestOutputs}, got [{string.Join(", ", inputShape)}] and {outputCount}.");
+        var optionsJson = JsonFields.RequiredObject(description, "options", where);
         TorchNetworkTrainerOptions options = kind switch
         {
-            PredictionKind.Regression => OptionsJson.Read<TorchNetworkRegressionTrainer.Options>(optionsJson, name),
-            PredictionKind.BinaryClassification => OptionsJson.Read<TorchNetworkBinaryTrainer.Options>(optionsJson, name),
-            _ => OptionsJson.Read<TorchNetworkMulticlassTrainer.Options>(optionsJson, name),
+            PredictionKind.Regression => OptionsJson.Read<TorchNetworkRegressionTrainer.Options>(optionsJson, where),
+            PredictionKind.BinaryClassification => OptionsJson.Read<TorchNetworkBinaryTrainer.Options>(optionsJson, where),
+            _ => OptionsJson.Read<TorchNetworkMulticlassTrainer.Options>(optionsJson, where),
         };
+        var keys = description["keyValues"] is JsonObject k ? ReadKeyValues(k, $"{where}: keyValues", outputCount) : null;
         TorchRuntime.EnsureLoaded();
-        var network = options.Network.Build(inputShape, outputCount, options.Seed);
+        NetworkModule network;
+        try
+        {
+            network = options.Network.Build(inputShape, outputCount, options.Seed);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"{where} describes a network that cannot be built: {ex.Message}", ex);
+        }
         try
         {
             ModelWeights.Load(network, SafetensorsFile.Read(new MemoryStream(stage.ReadBytes("weights.safetensors")), $"{name}weights.safetensors"));
@@ -177,9 +192,6 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
                 case TorchNetworkBinaryTrainer.Options b:
                     return new TorchNetworkBinaryTransformer(model, b, report);
                 default:
-                    var keys = description["keyValues"] is JsonObject k
-                        ? KeyValueSet.FromStrings(k["type"]!.GetValue<string>(), k["values"]!.AsArray().Select(v => v!.GetValue<string>()).ToList())
-                        : null;
                     var multiclass = (TorchNetworkMulticlassTrainer.Options)options;
                     return new TorchNetworkMulticlassTransformer(model, multiclass, report, new MulticlassHead(multiclass.Loss, outputCount, keys));
             }
@@ -188,6 +200,22 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
         {
             network.Dispose();
             throw;
+        }
+    }
+
+    private static KeyValueSet ReadKeyValues(JsonObject json, string where, int classCount)
+    {
+        string type = JsonFields.Required<string>(json, "type", where);
+        var values = JsonFields.RequiredArray(json, "values", where).Select((v, i) => JsonFields.ValueOf<string>(v, $"{where}.values[{i}]")).ToList();
+        if (values.Count != classCount)
+            throw new InvalidDataException($"{where}: {values.Count} key values for {classCount} classes.");
+        try
+        {
+            return KeyValueSet.FromStrings(type, values);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{where}: the {type} key values cannot be read back ({ex.Message})", ex);
         }
     }
 

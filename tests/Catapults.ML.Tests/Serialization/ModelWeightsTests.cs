@@ -33,6 +33,27 @@ public class ModelWeightsTests
 
         using var other = new NetworkDescription { Architecture = architecture == "cnn-2" ? "fcn-2" : "cnn-2", Width = 4 }.Build(shape, 3, seed: 3);
         var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(other, file));
-        Assert.That(ex!.Message, Does.Contain("tensor '"));
+        Assert.That(ex!.Message, Does.StartWith("safetensors stream: ").And.Contain("tensor '"));
+    }
+
+    [Test]
+    public void AFileThatDoesNotFitIsNamedInTheMessage()
+    {
+        var shape = new long[] { 5 };
+        using var saved = new NetworkDescription { Architecture = "fcn-2", Width = 4 }.Build(shape, 1, seed: 1);
+        using var wider = new NetworkDescription { Architecture = "fcn-2", Width = 6 }.Build(shape, 1, seed: 1);
+        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            ModelWeights.Save(saved, path);
+            var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(wider, path));
+            Assert.That(ex!.Message, Does.StartWith($"{path}: tensor 'layers.0.weight' has shape [4, 5]"));
+            Assert.That(SafetensorsFile.Read(path).Source, Is.EqualTo(path));
+            Assert.That(ModelWeights.ToSafetensors(saved).Source, Is.Null, "a file built in memory has no source");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

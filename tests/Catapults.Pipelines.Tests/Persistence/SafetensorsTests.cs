@@ -201,6 +201,17 @@ public class SafetensorsTests
                 .Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 86)));
             var ex = Assert.Throws<InvalidDataException>(() => narrow.ImportWeights(path));
             Assert.That(ex!.Message, Does.Contain("layers.0.weight").Or.Contain("layers.2"));
+            Assert.That(ex.Message, Does.StartWith(path + ": "));
+
+            // Metadata that cannot rebuild a network names the file and the key.
+            var file = SafetensorsFile.Read(path);
+            var edited = new Dictionary<string, string>(file.Metadata) { ["hidden_widths"] = "8,x" };
+            var broken = new SafetensorsFile(file.Tensors, edited) { Source = path };
+            var metadata = Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(broken));
+            Assert.That(metadata!.Message, Is.EqualTo($"{path}: the weights file's metadata 'hidden_widths' must be a Int32, got '8,x'."));
+            edited["hidden_widths"] = "8,0";
+            metadata = Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(new SafetensorsFile(file.Tensors, edited) { Source = path }));
+            Assert.That(metadata!.Message, Does.StartWith($"{path}: the weights file describes a network that cannot be built: "));
         }
         finally
         {

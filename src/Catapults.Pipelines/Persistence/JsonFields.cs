@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+
+namespace Catapults.Pipelines.Persistence;
+
+/// <summary>
+/// Reads the fields of a model archive's JSON entries. A field that is missing, or present with the wrong kind of value,
+/// is an <see cref="InvalidDataException"/> that names the entry and the field, so that a torn or hand-edited archive
+/// fails with one clear line rather than a null reference or a JSON node's own exception.
+/// </summary>
+internal static class JsonFields
+{
+    /// <summary>
+    /// The value of <paramref name="field"/>, read as <typeparamref name="T"/>; <paramref name="where"/> names the entry
+    /// in messages (e.g. "model.zip: stages/1/network.json").
+    /// </summary>
+    public static T Required<T>(JsonObject json, string field, string where) =>
+        TryGet<T>(json, field, where, out var value) ? value : throw Missing(field, where);
+
+    /// <summary>False when <paramref name="field"/> is absent or null; throws when it holds something other than a <typeparamref name="T"/>.</summary>
+    public static bool TryGet<T>(JsonObject json, string field, string where, out T value)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        value = default!;
+        if (json[field] is not { } node) return false;
+        value = ValueOf<T>(node, $"{where}: field '{field}'");
+        return true;
+    }
+
+    /// <summary>The object held by <paramref name="field"/>.</summary>
+    public static JsonObject RequiredObject(JsonObject json, string field, string where) => json[field] switch
+    {
+        JsonObject o => o,
+        null => throw Missing(field, where),
+        var other => throw WrongKind(other, "an object", $"{where}: field '{field}'"),
+    };
+
+    /// <summary>The array held by <paramref name="field"/>.</summary>
+    public static JsonArray RequiredArray(JsonObject json, string field, string where) => json[field] switch
+    {
+        JsonArray a => a,
+        null => throw Missing(field, where),
+        var other => throw WrongKind(other, "an array", $"{where}: field '{field}'"),
+    };
+
+    /// <summary>The enum member named by the string in <paramref name="field"/> (names only, not numbers).</summary>
+    public static TEnum RequiredEnum<TEnum>(JsonObject json, string field, string where) where TEnum : struct, Enum
+    {
+        string name = Required<string>(json, field, where);
+        if (!char.IsDigit(name.FirstOrDefault()) && Enum.TryParse<TEnum>(name, out var value) && Enum.IsDefined(value)) return value;
+        throw new InvalidDataException(
+            $"{where}: field '{field}' is '{name}', expected one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
+    }
+
+    /// <summary>An array element or other node, read as <typeparamref name="T"/>; <paramref name="what"/> names it.</summary>
+    public static T ValueOf<T>(JsonNode? node, string what)
+    {
+        if (node is JsonValue v && v.TryGetValue<T>(out var value)) return value;
+        throw WrongKind(node, $"a {typeof(T).Name}", what);
+    }
+
+    private static InvalidDataException Missing(string field, string where) => new($"{where}: the field '{field}' is missing.");
+
+    private static InvalidDataException WrongKind(JsonNode? node, string expected, string what)
+    {
+        string found = node?.ToJsonString() ?? "null";
+        if (found.Length > 40) found = found[..40] + "…";
+        return new InvalidDataException($"{what} must be {expected}, got {found}.");
+    }
+}

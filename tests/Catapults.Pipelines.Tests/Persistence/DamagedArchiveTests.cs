@@ -1,0 +1,153 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Tests.Trainers;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Tests.Persistence;
+
+/// <summary>
+/// A model archive that was torn or edited by hand is refused with one <see cref="InvalidDataException"/> line that
+/// names the archive and the entry (and the field, where one is at fault), never a null reference, a JSON node's own
+/// exception or ML.NET's unnamed "Failed to open a zip archive".
+/// </summary>
+public class DamagedArchiveTests
+{
+    private static readonly string[] DamagedContents = { "{\"junk\": 1}", "not JSON at all", "" };
+    private readonly MLContext _ml = new(seed: 1);
+    private byte[] _archive = Array.Empty<byte>();
+    private byte[] _agopArchive = Array.Empty<byte>();
+    private string _path = "";
+
+    [OneTimeSetUp]
+    public void SaveAMulticlassChain()
+    {
+        // An ML.NET stage, a network stage with key values, an ML.NET stage and the input schema: every kind of entry.
+        var data = _ml.Data.LoadFromEnumerable(TestData.Classes(60, seed: 97));
+        var pipeline = _ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(_ml.MulticlassClassification.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkMulticlassTrainer.Options())))
+            .Append(_ml.Transforms.Conversion.MapKeyToValue("PredictedText", "PredictedLabel"));
+        using var model = pipeline.Fit(data);
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(model, data.Schema, stream);
+        _archive = stream.ToArray();
+
+        // An AGOP feature stage on its own.
+        var rows = _ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 98));
+        var network = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options()));
+        using var agop = _ml.Transforms.AgopFeatures(network, rank: 2).Fit(rows);
+        using var agopStream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(agop, rows.Schema, agopStream);
+        _agopArchive = agopStream.ToArray();
+        _path = Path.Combine(Path.GetTempPath(), $"catapults-damaged-{Guid.NewGuid():N}.zip");
+    }
+
+    [OneTimeTearDown]
+    public void RemoveTheFile() => File.Delete(_path);
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void EveryEntryReplacedByJunkIsRefusedNamingTheArchiveAndTheEntry(bool agopFeatures)
+    {
+        var archive = agopFeatures ? _agopArchive : _archive;
+        using var zip = new ZipArchive(new MemoryStream(archive));
+        var entries = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.That(entries, Has.Count.GreaterThanOrEqualTo(agopFeatures ? 3 : 7));
+        foreach (var entry in entries)
+            foreach (var content in DamagedContents)
+            {
+                Rewrite(archive, entry, _ => Encoding.UTF8.GetBytes(content));
+                var error = LoadError();
+                Assert.That(error.Message, Does.StartWith(_path).And.Contain(entry.Split('/')[^1]), $"{entry} = '{content}'");
+                Assert.That(error.Message, Does.Not.Contain("\n"), $"{entry} = '{content}'");
+            }
+    }
+
+    [TestCase("stages/1/network.json", "kind", "\"7\"", "'kind' is '7', expected one of")]
+    [TestCase("stages/1/network.json", "kind", "3", "'kind' must be a String, got 3")]
+    [TestCase("stages/1/network.json", "outputCount", "\"x\"", "'outputCount' must be a Int32")]
+    [TestCase("stages/1/network.json", "outputCount", "1", "outputCount at least 2")]
+    [TestCase("stages/1/network.json", "inputShape", "[-1]", "inputShape must be one or more sizes of at least 1")]
+    [TestCase("stages/1/network.json", "inputShape", "[\"a\"]", "inputShape[0] must be a Int64")]
+    [TestCase("stages/1/network.json", "options", "5", "'options' must be an object")]
+    [TestCase("stages/1/network.json", "keyValues", "{\"type\": \"Text\", \"values\": [\"a\"]}", "1 key values for 3 classes")]
+    [TestCase("stages/1/network.json", "keyValues", "{\"type\": \"Int32\", \"values\": [\"a\", \"b\", \"c\"]}", "Int32 key values cannot be read back")]
+    [TestCase("stages/1/report.json", "result", "[]", "'result' must be an object")]
+    [TestCase("manifest.json", "root", "1", "'root' must be an object")]
+    [TestCase("manifest.json", "formatVersion", "\"one\"", "'formatVersion' must be a Int32")]
+    public void AFieldOfTheWrongKindIsNamed(string entry, string field, string json, string expected)
+    {
+        EditJson(entry, o => o[field] = JsonNode.Parse(json));
+        var error = LoadError();
+        Assert.That(error.Message, Does.StartWith(_path).And.Contain(expected));
+    }
+
+    [Test]
+    public void NestedDamageIsNamedWhereItStands()
+    {
+        EditJson("stages/1/network.json", o => o["options"]!["Network"] = null);
+        Assert.That(LoadError().Message, Does.Contain("network.json: the saved trainer options are invalid: Network must not be null"));
+
+        EditJson("stages/1/network.json", o => o["options"]!["Training"]!["LearningRate"] = -1);
+        Assert.That(LoadError().Message, Does.Contain("LearningRate must be finite and positive, got -1"));
+
+        EditJson("stages/1/network.json", o => o["options"]!["Network"]!["Width"] = 9);
+        Assert.That(LoadError().Message, Does.Contain("stages/1/weights.safetensors: tensor 'layers.0.weight' has shape"));
+
+        EditJson("stages/1/report.json", o => o["tables"]!["steps"]!["columns"]![0]!["values"]![0] = "zz");
+        Assert.That(LoadError().Message, Does.Contain("report.json, table 'steps': column 'Step', row 0 must be a Int32, got \"zz\""));
+
+        EditJson("stages/1/report.json", o => o["tables"]!["steps"]!["columns"]![0]!["name"] = "Renamed");
+        Assert.That(LoadError().Message, Does.Contain("table 'steps': the column 'Step' is missing"));
+
+        EditJson("stages/1/report.json", o => o["result"]!["outcome"] = "Exploded");
+        Assert.That(LoadError().Message, Does.Contain("result: field 'outcome' is 'Exploded'"));
+
+        EditJson("manifest.json", o => o["root"]!["elements"]![1]!["scope"] = "Nowhere");
+        Assert.That(LoadError().Message, Does.Contain("manifest.json: root.elements[1]: field 'scope' is 'Nowhere'"));
+    }
+
+    [Test]
+    public void TheUndamagedArchiveStillLoads()
+    {
+        File.WriteAllBytes(_path, _archive);
+        var loaded = _ml.Model.LoadCatapultsModel(_path, out var schema);
+        (loaded as IDisposable)?.Dispose();
+        Assert.That(schema, Is.Not.Null);
+    }
+
+    private InvalidDataException LoadError() =>
+        Assert.Throws<InvalidDataException>(() => (_ml.Model.LoadCatapultsModel(_path, out _) as IDisposable)?.Dispose())!;
+
+    private void EditJson(string entry, Action<JsonObject> edit) => Rewrite(_archive, entry, bytes =>
+    {
+        var json = JsonNode.Parse(bytes)!.AsObject();
+        edit(json);
+        return Encoding.UTF8.GetBytes(json.ToJsonString());
+    });
+
+    private void Rewrite(byte[] archive, string entry, Func<byte[], byte[]> change)
+    {
+        using var copy = new MemoryStream();
+        copy.Write(archive);
+        using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var old = zip.GetEntry(entry)!;
+            byte[] bytes;
+            using (var reader = old.Open())
+            using (var buffer = new MemoryStream())
+            {
+                reader.CopyTo(buffer);
+                bytes = buffer.ToArray();
+            }
+            old.Delete();
+            using var writer = zip.CreateEntry(entry).Open();
+            writer.Write(change(bytes));
+        }
+        File.WriteAllBytes(_path, copy.ToArray());
+    }
+}
