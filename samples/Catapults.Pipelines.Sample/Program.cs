@@ -13,8 +13,22 @@ using Microsoft.ML.Data;
 // With arguments "cifar <folder>": the image pipeline instead (CifarPipeline.cs), on the CIFAR-10 files in that folder.
 if (args is ["cifar", var folder])
 {
-    Catapults.Pipelines.Sample.CifarPipeline.Run(folder, new(), Console.Out);
-    return;
+    try
+    {
+        Catapults.Pipelines.Sample.CifarPipeline.Run(folder, new(), Console.Out);
+        return 0;
+    }
+    catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException)
+    {
+        // A missing folder, a missing or damaged file: the reader's message names it; no stack trace.
+        Console.Error.WriteLine($"error: {ex.Message.Split('\n')[0]}");
+        return 2;
+    }
+}
+if (args.Length > 0)
+{
+    Console.Error.WriteLine($"error: unexpected arguments '{string.Join(" ", args)}'; usage: no arguments (the rank-2 pipeline) or 'cifar <folder holding cifar-10-batches-bin/>'.");
+    return 2;
 }
 
 var ml = new MLContext(seed: 0);
@@ -57,6 +71,7 @@ var loaded = ml.Model.LoadCatapultsModel(path, out _);
 var engine = ml.Model.CreatePredictionEngine<Rank2, Prediction>(loaded);
 var x = Rank2.Sample(1, seed: 3)[0];
 Console.WriteLine($"f*(x) = {x.Label:F3}, loaded pipeline: {engine.Predict(x).Score:F3}  ({path})");
+return 0;
 
 public sealed class Rank2
 {

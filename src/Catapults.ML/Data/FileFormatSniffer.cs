@@ -31,7 +31,7 @@ public static class FileFormatSniffer
         if (StartsWith(prefix, 0, [0x1F, 0x8B])) return "a gzip archive (.gz / .tar.gz): extract it first";
         if (prefix.Length > 262 && StartsWith(prefix, 257, "ustar"u8)) return "a tar archive: extract it first";
         if (StartsWith(prefix, 0, "PK\x03\x04"u8)) return "a zip archive: extract it first";
-        if (StartsWith(prefix, 0, [0xFF, 0xD8, 0xFF])) return "a JPEG image";
+        if (StartsWith(prefix, 0, JpegSignature)) return "a JPEG image";
         if (StartsWith(prefix, 0, [0x89, (byte)'P', (byte)'N', (byte)'G'])) return "a PNG image";
         if (StartsWith(prefix, 0, "GIF8"u8)) return "a GIF image";
         if (StartsWith(prefix, 0, "BM"u8) && prefix.Length > 14) return "possibly a BMP image";
@@ -40,6 +40,17 @@ public static class FileFormatSniffer
         if (StartsWith(prefix, 0, [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'])) return "a NumPy .npy array";
         if (LooksLikeText(prefix)) return $"text starting '{FirstLine(prefix)}'";
         return $"binary data starting {Hex(prefix[..Math.Min(8, prefix.Length)])}";
+    }
+
+    /// <summary>The start of every JPEG file: the start-of-image marker and the first byte of the next marker.</summary>
+    public static ReadOnlySpan<byte> JpegSignature => [0xFF, 0xD8, 0xFF];
+
+    /// <summary>True when the file at <paramref name="path"/> starts as a JPEG does.</summary>
+    public static bool StartsAsJpeg(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        Span<byte> prefix = stackalloc byte[3];
+        return stream.ReadAtLeast(prefix, 3, throwOnEndOfStream: false) == 3 && prefix.SequenceEqual(JpegSignature);
     }
 
     /// <summary>The 8-byte HDF5 signature; MATLAB v7.3 files carry it at byte 512, after a 512-byte user block.</summary>

@@ -182,6 +182,14 @@ public class CelebAReaderTests
         File.WriteAllBytes(ImagePath(copy, 1), DatasetFixtures.EncodeJpeg(DatasetFixtures.CelebAImage(1, 250, 250)));
         ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy).ReadImages(DatasetSplit.Train, [1]).Single());
         Assert.That(ex!.Message, Does.Contain("250×250").And.Contain("178×218"));
+
+        // A JPEG whose start-of-image marker is intact but whose first segment claims 65,535 bytes: the codec refuses
+        // the headers, and the message must not read "expected a JPEG, found a JPEG image".
+        var jpeg = DatasetFixtures.EncodeJpeg(DatasetFixtures.CelebAImage(1));
+        jpeg[4] = jpeg[5] = 0xFF;
+        File.WriteAllBytes(ImagePath(copy, 1), jpeg);
+        ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy).ReadImages(DatasetSplit.Train, [1]).Single());
+        Assert.That(ex!.Message, Does.StartWith($"{ImagePath(copy, 1)}: corrupt JPEG: it starts as a JPEG, but its headers cannot be decoded"));
     }
 
     [Test]

@@ -135,4 +135,35 @@ public class ImagePipelineTests
         Assert.That(result.Catapults, Is.Not.Null, "trained with diagnostics");
         Assert.That(output.ToString(), Does.Contain("CNN on CIFAR-10").And.Contain("accuracy"));
     }
+
+    [Test]
+    public void TheSampleProgramAnswersBadArgumentsInOneLine()
+    {
+        using var temp = new TempDirectory();
+        string missing = Path.Combine(temp.Path, "nowhere");
+        Directory.CreateDirectory(Path.Combine(temp.Path, "cifar-10-batches-bin"));
+        var main = typeof(CifarPipeline).Assembly.EntryPoint!;
+        var error = new StringWriter();
+        var saved = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            foreach (var (args, expected) in new[]
+            {
+                (new[] { "cifar", missing }, $"error: The data root '{missing}'"),
+                (new[] { "cifar", temp.Path }, "error: CIFAR-10: missing"),
+                (new[] { "cifar" }, "error: unexpected arguments 'cifar'; usage:"),
+            })
+            {
+                error.GetStringBuilder().Clear();
+                Assert.That(main.Invoke(null, new object[] { args }), Is.EqualTo(2), string.Join(" ", args));
+                Assert.That(error.ToString(), Does.StartWith(expected));
+                Assert.That(error.ToString().TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
+            }
+        }
+        finally
+        {
+            Console.SetError(saved);
+        }
+    }
 }

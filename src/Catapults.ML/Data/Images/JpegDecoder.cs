@@ -13,8 +13,9 @@ internal static class JpegDecoder
         long length = new FileInfo(path).Length;
         using var codec = SKCodec.Create(path, out var created);
         if (codec is null)
-            throw new DatasetFormatException(path,
-                $"{path}: cannot be decoded as an image ({created}); expected a JPEG, found {FileFormatSniffer.DescribeFile(path)}.", 0);
+            throw new DatasetFormatException(path, FileFormatSniffer.StartsAsJpeg(path)
+                ? $"{path}: corrupt JPEG: it starts as a JPEG, but its headers cannot be decoded ({created})."
+                : $"{path}: cannot be decoded as an image ({created}); expected a JPEG, found {FileFormatSniffer.DescribeFile(path)}.", 0);
         if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg)
             throw new DatasetFormatException(path, $"{path}: expected a JPEG, found a {codec.EncodedFormat} image.", 0);
         int width = codec.Info.Width, height = codec.Info.Height;
