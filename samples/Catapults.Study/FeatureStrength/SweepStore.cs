@@ -1,4 +1,5 @@
 using Catapults.ML.Scaling;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.FeatureStrength;
 
@@ -47,7 +48,7 @@ public sealed class SweepStore
         }
         else
         {
-            WriteAtomically(manifestPath, manifest);
+            AtomicFile.WriteText(manifestPath, manifest);
         }
         foreach (var stale in System.IO.Directory.EnumerateFiles(store.CellDirectory, "*.tmp*")) File.Delete(stale);
         return store;
@@ -81,14 +82,8 @@ public sealed class SweepStore
     public void Save(SweepCellResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        WriteAtomically(ResultPath(result.Cell), JsonSerializer.Serialize(result, SweepJson.Compact));
+        AtomicFile.WriteText(ResultPath(result.Cell), JsonSerializer.Serialize(result, SweepJson.Compact));
     }
 
-    /// <summary>Writes <paramref name="text"/> to a temporary file next to <paramref name="path"/>, then renames it over <paramref name="path"/>.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        string temp = $"{path}.tmp{Environment.ProcessId}";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+
 }

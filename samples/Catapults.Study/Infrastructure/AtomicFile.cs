@@ -1,9 +1,10 @@
+using Catapults.ML.Serialization;
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>
-/// Writes every file of a run atomically: the bytes go to a temporary file in the same folder, are flushed to disk and
-/// only then renamed over the target, so a kill or a full disk leaves either the old file or the new one, never a
-/// truncated one under the final name.
+/// Writes every file of a run atomically, through the engine's <see cref="AtomicFileWriter"/> (a kill or a full disk
+/// leaves either the old file or the new one, never a truncated one under the final name), and returns the digest of
+/// what it wrote for the run's manifest.
 /// </summary>
 public static class AtomicFile
 {
@@ -44,36 +45,12 @@ public static class AtomicFile
     public static FileDigest WriteBytes(string path, byte[] bytes)
     {
         string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        string temporary = Path.Combine(folder, "." + Path.GetFileName(full) + ".tmp");
-        try
+        AtomicFileWriter.Write(full, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                var stream = WrapStream?.Invoke(full, file) ?? file;
-                stream.Write(bytes);
-                stream.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new IOException($"cannot write {full}: {ex.Message.ReplaceLineEndings(" ")}", ex);
-        }
+            var stream = WrapStream?.Invoke(full, file) ?? file;
+            stream.Write(bytes);
+            stream.Flush();
+        });
         return FileDigest.Of(bytes);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The failure being reported matters more; a stray temporary file is never read.
-        }
     }
 }

@@ -42,12 +42,8 @@ public sealed class SafetensorsFile
     /// <summary>The tensor named <paramref name="name"/>, or null.</summary>
     public SafetensorsTensor? Find(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>Writes the file to <paramref name="path"/>.</summary>
-    public void Write(string path)
-    {
-        using var stream = File.Create(path);
-        Write(stream);
-    }
+    /// <summary>Writes the file to <paramref name="path"/>, atomically (<see cref="AtomicFileWriter"/>).</summary>
+    public void Write(string path) => AtomicFileWriter.Write(path, Write);
 
     /// <summary>Writes the file to <paramref name="stream"/>.</summary>
     public void Write(Stream stream)

@@ -1,3 +1,4 @@
+using Catapults.ML.Serialization;
 using Catapults.Pipelines.Persistence;
 
 namespace Catapults.Pipelines.Catalog;
@@ -24,8 +25,7 @@ public static class ModelOperationsCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
-        using var stream = File.Create(filePath);
-        CatapultsModelArchive.Save(model, inputSchema, stream, catalog);
+        AtomicFileWriter.Write(filePath, stream => CatapultsModelArchive.Save(model, inputSchema, stream, catalog));
     }
 
     /// <summary>Saves <paramref name="model"/> and, optionally, the schema of its input to a stream.</summary>

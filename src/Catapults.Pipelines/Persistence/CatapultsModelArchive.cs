@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Catapults.ML.Serialization;
 
 namespace Catapults.Pipelines.Persistence;
 
@@ -48,8 +49,7 @@ public static class CatapultsModelArchive
     public static void Save(ITransformer model, DataViewSchema? inputSchema, string path, MLContext? mlContext = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = File.Create(path);
-        Save(model, inputSchema, stream, mlContext);
+        AtomicFileWriter.Write(path, stream => Save(model, inputSchema, stream, mlContext));
     }
 
     /// <summary>Saves <paramref name="model"/> to <paramref name="stream"/>.</summary>

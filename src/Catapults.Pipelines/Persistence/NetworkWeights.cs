@@ -39,11 +39,8 @@ public static class NetworkWeights
     public static string BiasName(int layer) => $"layers.{layer}.bias";
 
     /// <summary>Writes the weights of <paramref name="network"/> to a safetensors file at <paramref name="path"/>.</summary>
-    public static void Export(FullyConnectedNetwork network, string path, WeightExportOptions? options = null)
-    {
-        using var stream = File.Create(path);
-        Export(network, stream, options);
-    }
+    public static void Export(FullyConnectedNetwork network, string path, WeightExportOptions? options = null) =>
+        AtomicFileWriter.Write(path, stream => Export(network, stream, options));
 
     /// <summary>Writes the weights of <paramref name="network"/> in safetensors format to <paramref name="stream"/>.</summary>
     public static void Export(FullyConnectedNetwork network, Stream stream, WeightExportOptions? options = null) =>

@@ -165,6 +165,35 @@ public class ModelArchiveTests
         Assert.That(foreign!.Message, Does.Contain("mlContext.Model.Load"));
     }
 
+    public sealed class Doubled
+    {
+        public float Twice { get; set; }
+    }
+
+    [Test]
+    public void ASaveThatFailsLeavesThePreviousModelFileWhole()
+    {
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 96));
+        using var network = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options())).Fit(data);
+        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.zip");
+        try
+        {
+            _ml.Model.SaveCatapultsModel(network, data.Schema, path);
+            var saved = File.ReadAllBytes(path);
+            // A custom mapping without a contract name cannot be saved; ML.NET finds out after the network stage is written.
+            var unsavable = new TransformerChain<ITransformer>(network,
+                _ml.Transforms.CustomMapping<RegressionRow, Doubled>((row, output) => output.Twice = 2 * row.Label, contractName: null).Fit(data));
+            Assert.That(() => _ml.Model.SaveCatapultsModel(unsavable, data.Schema, path), Throws.Exception);
+            Assert.That(File.ReadAllBytes(path), Is.EqualTo(saved), "the old model is untouched");
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}*"), Is.Empty, "no temporary file is left");
+            using var loaded = (TorchNetworkRegressionTransformer)_ml.Model.LoadCatapultsModel(path, out _);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Test]
     public void AChainWithoutNetworksRoundTripsToo()
     {

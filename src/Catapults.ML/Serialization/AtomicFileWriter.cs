@@ -1,0 +1,55 @@
+namespace Catapults.ML.Serialization;
+
+/// <summary>
+/// Writes a file so that a crash, a kill, an exception in the writer or a full disk leaves either the old file or the
+/// new one under its name, never a torn one: the bytes go to a temporary file in the same folder, are flushed to disk,
+/// and only then is it renamed over the target.
+/// </summary>
+public static class AtomicFileWriter
+{
+    /// <summary>The ending of every temporary file, so that leftovers of a killed writer can be found and removed.</summary>
+    public const string TemporaryEnding = ".tmp";
+
+    /// <summary>Writes what <paramref name="write"/> puts on the stream it is given to <paramref name="path"/>.</summary>
+    /// <exception cref="IOException">The file could not be written (disk full, no permission, no such folder); the message names it.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string full = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(full)!;
+        // A name of its own per write, so that two processes writing one file never share a temporary file.
+        string temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}-{Guid.NewGuid():N}{TemporaryEnding}");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(file);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new IOException($"cannot write {full}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The failure being reported matters more; a stray temporary file is never read.
+        }
+    }
+}

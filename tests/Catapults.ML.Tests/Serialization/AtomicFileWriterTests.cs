@@ -1,0 +1,50 @@
+using Catapults.ML.Models;
+using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Data.Fixtures;
+
+namespace Catapults.ML.Tests.Serialization;
+
+public class AtomicFileWriterTests
+{
+    [Test]
+    public void AWriterThatFailsHalfWayLeavesTheOldFileAndNoTemporary()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("weights.safetensors");
+        File.WriteAllText(path, "old");
+        var ex = Assert.Throws<InvalidOperationException>(() => AtomicFileWriter.Write(path, stream =>
+        {
+            stream.Write(new byte[100_000]);
+            throw new InvalidOperationException("the writer failed");
+        }));
+        Assert.That(ex!.Message, Is.EqualTo("the writer failed"), "the writer's own exception, unchanged");
+        Assert.That(File.ReadAllText(path), Is.EqualTo("old"));
+        Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }));
+
+        AtomicFileWriter.Write(path, stream => stream.Write("new"u8));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("new"));
+        Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void AFolderThatCannotHoldTheFileIsNamed()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("missing", "x.safetensors");
+        var ex = Assert.Throws<IOException>(() => AtomicFileWriter.Write(path, stream => stream.Write("x"u8)));
+        Assert.That(ex!.Message, Does.StartWith($"cannot write {path}: "));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void ModelWeightsAreSavedThroughIt()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("model.safetensors");
+        using var network = new NetworkDescription { Architecture = "fcn-2", Width = 4 }.Build(new long[] { 3 }, 1, seed: 1);
+        File.WriteAllText(path, "a previous file");
+        ModelWeights.Save(network, path);
+        Assert.That(SafetensorsFile.Read(path).Tensors, Has.Count.EqualTo(network.TrainableParameters().Count));
+        Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }), "no temporary file is left");
+    }
+}
