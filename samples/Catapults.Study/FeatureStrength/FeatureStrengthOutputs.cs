@@ -12,6 +12,12 @@ internal static class FeatureStrengthOutputs
     public const string LargeGammaCurvesFile = "loss-curves-large-gamma.png";
     public const string RescaledTimeFile = "rescaled-time.png";
 
+    /// <summary>The seed paper, as both feature-strength reports cite it.</summary>
+    internal const string PaperCitation = "After Atanasov, Meterez, Simon and Pehlevan, *The Optimization Landscape of SGD Across the Feature Learning Strength* (2024)";
+
+    /// <summary>How both reports define η*(γ).</summary>
+    internal const string OptimalRateDefinition = "- η*(γ): the rate with the lowest final held-out loss, refined by a parabola through log loss at the best lattice rate and its neighbours.";
+
     /// <summary>
     /// Writes the outputs of <paramref name="result"/>, one seed's sweep; with <paramref name="seeds"/> (the sweep over
     /// several seeds that <paramref name="result"/> is the first of) the report adds η* over the seeds and the slopes
@@ -134,14 +140,14 @@ internal static class FeatureStrengthOutputs
         var b = new StringBuilder();
         b.AppendLine("# Feature-learning strength: the γ–η landscape of online SGD");
         b.AppendLine();
-        b.AppendLine("After Atanasov, Meterez, Simon and Pehlevan, *The Optimization Landscape of SGD Across the Feature Learning Strength* (2024).");
+        b.AppendLine(PaperCitation + ".");
         b.AppendLine();
         b.AppendLine("## Setup");
         b.AppendLine();
         b.AppendLine(c, $"- Model: centred mean-field (μP readout) network f = (f_w − f_w₀)/γ, {s.HiddenLayers} hidden layer(s) of width {s.Width}, {s.Activation}, no biases; depth L = {rule.Depth}.");
         b.AppendLine(c, $"- Task: {s.Task}, x ~ N(0, I_{s.InputDimension}); online SGD, {s.BatchSize} fresh samples per step, {s.StepsAt(s.GammaMin)} steps at γ ≤ 1 rising to {s.StepsAt(s.GammaMax)} at γ = {s.GammaMax:G3} (steps = T₀ · (L/2) · (1 + {s.StepGrowthPerDecade:G3} · log₁₀ max(1, γ)), T₀ = {s.Steps}); MSE without ½; held-out set of {s.HeldOutCount}.");
         b.AppendLine(c, $"- Grid: {r.Gammas.Count} γ from {s.GammaMin:G3} to {s.GammaMax:G3} ({s.GammasPerDecade} per decade); η on a lattice of {s.LevelSpacingDecades:G3} decades, each scan starting {s.StartDecadesAboveRule:G3} decade(s) above the rule η = W γ^(2 or 2/L) (W = {rule.WidthFactor:G4}) and ending {s.DecadesBelowFirstStable:G3} decade(s) below the first stable rate. Seed {s.Seed}.");
-        b.AppendLine(c, $"- η*(γ): the rate with the lowest final held-out loss, refined by a parabola through log loss at the best lattice rate and its neighbours.");
+        b.AppendLine(OptimalRateDefinition);
         b.AppendLine();
         b.AppendLine("## Sweep size and time");
         b.AppendLine();
