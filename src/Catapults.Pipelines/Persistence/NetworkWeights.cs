@@ -73,7 +73,7 @@ public static class NetworkWeights
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(file);
-        CheckMetadata(network, file.Metadata, file.Source is { } source ? $"{source}: the" : "The");
+        CheckMetadata(network, file.Metadata, The(file));
         bool folded = file.Metadata.TryGetValue("scales_folded", out var f) && f == "true";
         ModelWeights.Load(network, file, folded ? FoldedScale(network) : null);
     }
@@ -100,7 +100,7 @@ public static class NetworkWeights
     {
         ArgumentNullException.ThrowIfNull(file);
         var m = file.Metadata;
-        string the = file.Source is { } source ? $"{source}: the" : "The";
+        string the = The(file);
         string Get(string key) => m.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{the} weights file lacks the metadata '{key}' needed to rebuild the network (format {FormatName}).");
         if (Get("format") != FormatName) throw new InvalidDataException($"{the} weights file's format is '{m["format"]}', not '{FormatName}'.");
@@ -168,7 +168,10 @@ public static class NetworkWeights
         };
     }
 
-    // The file is the subject of every message ("model.safetensors: the weights file …", or "The weights file …").
+    // The file is the subject of every message: "model.safetensors: the weights file …", or "The weights file …" for
+    // a file built in memory.
+    private static string The(SafetensorsFile file) => file.Source is { } source ? $"{source}: the" : "The";
+
     private static void CheckMetadata(FullyConnectedNetwork network, IReadOnlyDictionary<string, string> metadata, string the)
     {
         if (!metadata.TryGetValue("format", out var format)) return;
