@@ -16,8 +16,12 @@ public static class DataRoot
     /// <see cref="DirectoryNotFoundException"/> naming the directory and where it came from when it does not exist.
     /// </summary>
     /// <param name="dataRoot">The root the caller was given, or null.</param>
-    /// <param name="optionName">How the caller's user passes <paramref name="dataRoot"/> (a command line's <c>--data-root</c>), for the messages.</param>
-    public static string Resolve(string? dataRoot, string optionName = "a data-root option")
+    /// <param name="optionName">
+    /// How the caller's user passes <paramref name="dataRoot"/>, for the messages: a command line's <c>--data-root</c>;
+    /// by default the library's own parameter, "the dataRoot argument" (the readers' <c>FromDataRoot</c> and the
+    /// ML.NET loaders).
+    /// </param>
+    public static string Resolve(string? dataRoot, string optionName = "the dataRoot argument")
     {
         string source;
         if (!string.IsNullOrWhiteSpace(dataRoot))

@@ -126,7 +126,10 @@ public class Cifar10ReaderTests
             Assert.That(Cifar10Reader.FromDataRoot(_dir).Directory, Is.EqualTo(_dir), "a root may point at the dataset folder itself");
             Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, null);
             var ex = Assert.Throws<InvalidOperationException>(() => Cifar10Reader.FromDataRoot());
-            Assert.That(ex!.Message, Does.Contain("CATAPULTS_DATA"));
+            Assert.That(ex!.Message, Does.Contain("CATAPULTS_DATA").And.Contain("pass the dataRoot argument"));
+            var missing = _temp.Combine("nowhere");
+            var nx = Assert.Throws<DirectoryNotFoundException>(() => Cifar10Reader.FromDataRoot(missing));
+            Assert.That(nx!.Message, Is.EqualTo($"The data root '{missing}' (from the dataRoot argument) does not exist."));
             var empty = _temp.Combine("empty");
             Directory.CreateDirectory(empty);
             var dx = Assert.Throws<DirectoryNotFoundException>(() => Cifar10Reader.FromDataRoot(empty));
