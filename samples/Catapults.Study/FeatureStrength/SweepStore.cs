@@ -1,3 +1,4 @@
+using Catapults.ML.Serialization;
 using Catapults.ML.Scaling;
 using Catapults.Study.Infrastructure;
 
@@ -50,7 +51,7 @@ public sealed class SweepStore
         {
             AtomicFile.WriteText(manifestPath, manifest);
         }
-        foreach (var stale in System.IO.Directory.EnumerateFiles(store.CellDirectory, "*.tmp*")) File.Delete(stale);
+        foreach (var stale in System.IO.Directory.EnumerateFiles(store.CellDirectory, $"*{AtomicFileWriter.TemporaryEnding}*")) File.Delete(stale);
         return store;
     }
 

@@ -37,18 +37,7 @@ internal static class TableJson
             var values = JsonFields.RequiredArray(c, "values", $"{what}: column '{name}'");
             int n = values.Count;
             T? Value<T>(JsonNode? v, int row) where T : struct => v is null ? null : JsonFields.ValueOf<T>(v, $"{what}: column '{name}', row {row}");
-            double? Number(JsonNode? v, int row)
-            {
-                if (v is null) return null;
-                try
-                {
-                    return ReadDouble(v);
-                }
-                catch (Exception ex) when (ex is FormatException or InvalidOperationException)
-                {
-                    throw new InvalidDataException($"{what}: column '{name}', row {row} must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {v.ToJsonString()}.", ex);
-                }
-            }
+            double? Number(JsonNode? v, int row) => v is null ? null : ReadDouble(v, $"{what}: column '{name}', row {row}");
             DataFrameColumn column = type switch
             {
                 "Boolean" => new BooleanDataFrameColumn(name, values.Select(Value<bool>)),
@@ -98,17 +87,26 @@ internal static class TableJson
     internal static string NonFinite(double value) =>
         double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
 
-    internal static double ReadDouble(JsonNode node)
+    /// <summary>A number as <see cref="Number"/> writes it; <paramref name="what"/> names the value when it is not one.</summary>
+    /// <exception cref="InvalidDataException">The node is neither a number nor "NaN", "Infinity" or "-Infinity" (or a numeric string).</exception>
+    internal static double ReadDouble(JsonNode node, string what)
     {
-        var value = node.AsValue();
-        if (value.TryGetValue<double>(out var d)) return d;
-        return value.GetValue<string>() switch
+        try
         {
-            "NaN" => double.NaN,
-            "Infinity" => double.PositiveInfinity,
-            "-Infinity" => double.NegativeInfinity,
-            var s => double.Parse(s, CultureInfo.InvariantCulture),
-        };
+            var value = node.AsValue();
+            if (value.TryGetValue<double>(out var d)) return d;
+            return value.GetValue<string>() switch
+            {
+                "NaN" => double.NaN,
+                "Infinity" => double.PositiveInfinity,
+                "-Infinity" => double.NegativeInfinity,
+                var s => double.Parse(s, CultureInfo.InvariantCulture),
+            };
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{what} must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {node.ToJsonString()}.", ex);
+        }
     }
 
     internal static JsonNode Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(NonFinite(value));

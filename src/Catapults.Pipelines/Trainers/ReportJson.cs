@@ -103,17 +103,8 @@ internal static class ReportJson
         return new TrainingReport(result, steps, model, tables);
     }
 
-    private static double Double(JsonObject json, string field, string where)
-    {
-        try
-        {
-            return TableJson.ReadDouble(json[field] ?? throw new InvalidDataException($"{where}: the field '{field}' is missing."));
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{where}: field '{field}' must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {json[field]!.ToJsonString()}.", ex);
-        }
-    }
+    private static double Double(JsonObject json, string field, string where) =>
+        TableJson.ReadDouble(json[field] ?? throw new InvalidDataException($"{where}: the field '{field}' is missing."), $"{where}: field '{field}'");
 
     private static List<LoggedStep> StepsFrom(DataFrame table, string what)
     {
