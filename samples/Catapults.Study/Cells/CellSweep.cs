@@ -24,6 +24,7 @@ public static class CellSweep
         ConfigureThreads(plan);
         var watch = Stopwatch.StartNew();
         var status = CellLedger.Inspect(directory, cell);
+        Announce(status);
         string? problem = status.Finished ? experiment.VerifyFinished(Context(plan, directory, cell)) : null;
         if (problem is not null) Distrust(directory, cell, problem);
         bool ran = (!status.Finished || problem is not null) && Run(experiment, plan, directory, cell, cancellationToken);
@@ -42,7 +43,9 @@ public static class CellSweep
     {
         if (!keepFinished)
             foreach (var cell in plan.Cells) EmptyFolder(directory, cell);
-        var pending = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).Select(s => s.Cell).ToList();
+        var unfinished = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).ToList();
+        foreach (var status in unfinished) Announce(status);
+        var pending = unfinished.Select(s => s.Cell).ToList();
         // A finished cell is trusted only when its experiment finds its files intact; otherwise it runs again.
         foreach (var cell in plan.Cells.Except(pending).ToList())
             if (experiment.VerifyFinished(Context(plan, directory, cell)) is string problem)
@@ -116,6 +119,14 @@ public static class CellSweep
 
     // A finished cell found damaged keeps nothing worth resuming from (its experiment's stores may be torn too), so it
     // runs again from an empty folder, as a cell of a run without keepFinished does.
+    // A cell that failed before, or whose record is damaged or another plan's, runs again; the user learns why here
+    // rather than finding the record silently replaced.
+    private static void Announce(CellStatus status)
+    {
+        if (status.Problem is not null)
+            Console.WriteLine($"cell {status.Cell.Index} ({status.Cell.Label}): {status.Problem}; run again.");
+    }
+
     private static void Distrust(string directory, PlannedCell cell, string problem)
     {
         Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");

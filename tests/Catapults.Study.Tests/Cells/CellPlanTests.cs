@@ -135,7 +135,23 @@ public sealed class CellPlanTests
         var rerun = StudyCli.Run("run-cell", "--plan", dir, "--index", "1");
         Assert.That(rerun.ExitCode, Is.EqualTo(0));
         Assert.That(rerun.Out, Does.Not.Contain("finished before"));
+        Assert.That(rerun.Out, Does.Contain($"cell 1 (cell000001): {record} is not a readable record").And.Contain("; run again."));
         Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void ResumeNamesADamagedCellRecordAndRunsTheCellAgain()
+    {
+        string dir = Folder("resume-damaged");
+        string[] sweep = { "batch-sweep", "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1", "--batch-sizes", "gd,10", "--max-steps", "20", "--out", dir };
+        Assert.That(StudyCli.Run(sweep).ExitCode, Is.EqualTo(0));
+        string record = Path.Combine(dir, "runs", "b10-seed0", "cell.json");
+        File.WriteAllText(record, "not json");
+        var resumed = StudyCli.Run(sweep.Append("--resume").ToArray());
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+        Assert.That(resumed.Out, Does.Contain($"cell 1 (b10-seed0): {record} is not a readable record").And.Contain("; run again.")
+            .And.Contain("1 of 2 cells finished before"));
+        Assert.That(File.ReadAllText(record), Does.Contain("Finished"));
     }
 
     [Test]
