@@ -82,6 +82,9 @@ public class CsvDatasetReaderTests
         Assert.That(fx!.Message, Does.Contain(missing));
         var ax = Assert.Throws<ArgumentException>(() => CsvDatasetReader.Read(Write("a,y\n1,2\n"), new CsvDatasetOptions { TargetColumns = ["z"] }));
         Assert.That(ax!.Message, Does.Contain("'z'").And.Contain("a, y"));
+        // A byte-order mark inside a header name is shown, so the name does not read as the one asked for.
+        var bom = Assert.Throws<ArgumentException>(() => CsvDatasetReader.Read(Write("a,\uFEFFy\n1,2\n"), new CsvDatasetOptions { TargetColumns = ["y"] }));
+        Assert.That(bom!.Message, Does.Contain("no target column 'y'; the columns are a, \\uFEFFy."));
         Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n")));
         Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("")));
     }
