@@ -27,19 +27,16 @@ internal static class JsonFields
     }
 
     /// <summary>The object held by <paramref name="field"/>.</summary>
-    public static JsonObject RequiredObject(JsonObject json, string field, string where) => json[field] switch
-    {
-        JsonObject o => o,
-        null => throw Missing(field, where),
-        var other => throw WrongKind(other, "an object", $"{where}: field '{field}'"),
-    };
+    public static JsonObject RequiredObject(JsonObject json, string field, string where) => RequiredNode<JsonObject>(json, field, where, "an object");
 
     /// <summary>The array held by <paramref name="field"/>.</summary>
-    public static JsonArray RequiredArray(JsonObject json, string field, string where) => json[field] switch
+    public static JsonArray RequiredArray(JsonObject json, string field, string where) => RequiredNode<JsonArray>(json, field, where, "an array");
+
+    private static TNode RequiredNode<TNode>(JsonObject json, string field, string where, string kind) where TNode : JsonNode => json[field] switch
     {
-        JsonArray a => a,
+        TNode node => node,
         null => throw Missing(field, where),
-        var other => throw WrongKind(other, "an array", $"{where}: field '{field}'"),
+        var other => throw WrongKind(other, kind, $"{where}: field '{field}'"),
     };
 
     /// <summary>The enum member named by the string in <paramref name="field"/> (names only, not numbers).</summary>
