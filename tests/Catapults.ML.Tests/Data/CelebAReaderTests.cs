@@ -192,6 +192,27 @@ public class CelebAReaderTests
         Assert.That(ex!.Message, Does.StartWith($"{ImagePath(copy, 1)}: corrupt JPEG: it starts as a JPEG, but its headers cannot be decoded"));
     }
 
+    [TestCase(60_000, 60_000, "more than a decoded image can hold")]
+    [TestCase(4_000, 4_000, "the image is 4000×4000; aligned CelebA images are 178×218")]
+    public void JpegDeclaringHugeDimensionsIsRefusedBeforeItsPixelsAreAllocated(int width, int height, string expected)
+    {
+        var copy = Copy();
+        var jpeg = DatasetFixtures.EncodeJpeg(DatasetFixtures.CelebAImage(1));
+        // The baseline start-of-frame segment: FF C0, length (2), precision (1), height (2), width (2). Declaring
+        // 60,000² pixels used to crash the process: SkiaSharp's 32-bit buffer size wrapped and the decoder wrote past it.
+        int sof = Enumerable.Range(0, jpeg.Length - 1).First(i => jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0);
+        jpeg[sof + 5] = (byte)(height >> 8);
+        jpeg[sof + 6] = (byte)height;
+        jpeg[sof + 7] = (byte)(width >> 8);
+        jpeg[sof + 8] = (byte)width;
+        File.WriteAllBytes(ImagePath(copy, 1), jpeg);
+        var reader = new CelebAReader(copy);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<DatasetFormatException>(() => reader.ReadImages(DatasetSplit.Train, [1]).Single());
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the declared pixels");
+        Assert.That(ex!.Message, Does.StartWith(ImagePath(copy, 1) + ": ").And.Contain(expected).And.Not.Contain("\n"));
+    }
+
     [Test]
     public void CorruptAttributeFileGivesLineOffsetAndAttribute()
     {

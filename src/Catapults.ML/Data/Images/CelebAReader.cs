@@ -118,11 +118,13 @@ public sealed class CelebAReader : IImageDatasetReader
     /// <summary>Decodes one image and applies crop, resize and grayscale; returns [C, S, S] bytes.</summary>
     internal byte[] Prepare(string path)
     {
-        var (rgb, width, height) = JpegDecoder.DecodeRgb(path);
-        if (width != AlignedWidth || height != AlignedHeight)
-            throw new DatasetFormatException(path,
-                $"{path}: the image is {width}×{height}; aligned CelebA images are {AlignedWidth}×{AlignedHeight} " +
-                "(is this the in-the-wild set, or a resized copy?).", 0);
+        var (rgb, width, height) = JpegDecoder.DecodeRgb(path, (width, height) =>
+        {
+            if (width != AlignedWidth || height != AlignedHeight)
+                throw new DatasetFormatException(path,
+                    $"{path}: the image is {width}×{height}; aligned CelebA images are {AlignedWidth}×{AlignedHeight} " +
+                    "(is this the in-the-wild set, or a resized copy?).", 0);
+        });
         int crop = Options.CropSize, size = Options.ImageSize;
         int left = (width - crop) / 2, top = (height - crop) / 2;
         var cropped = new byte[crop * crop * 3];

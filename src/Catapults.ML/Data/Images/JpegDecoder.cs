@@ -5,8 +5,11 @@ namespace Catapults.ML.Data.Images;
 /// <summary>Decodes a JPEG file to 8-bit RGB through SkiaSharp, refusing truncated, corrupt or non-JPEG files.</summary>
 internal static class JpegDecoder
 {
-    /// <summary>Decodes <paramref name="path"/>; returns interleaved RGB bytes (height × width × 3).</summary>
-    public static (byte[] Rgb, int Width, int Height) DecodeRgb(string path)
+    /// <summary>
+    /// Decodes <paramref name="path"/>; returns interleaved RGB bytes (height × width × 3). <paramref name="checkSize"/>
+    /// sees the width and height the headers declare before any pixel memory is allocated, and throws to refuse them.
+    /// </summary>
+    public static (byte[] Rgb, int Width, int Height) DecodeRgb(string path, Action<int, int>? checkSize = null)
     {
         if (Directory.Exists(path)) throw new DatasetFormatException(path, $"'{path}' is a folder; expected a JPEG image.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Image '{path}' does not exist.", path);
@@ -19,6 +22,11 @@ internal static class JpegDecoder
         if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg)
             throw new DatasetFormatException(path, $"{path}: expected a JPEG, found a {codec.EncodedFormat} image.", 0);
         int width = codec.Info.Width, height = codec.Info.Height;
+        // A few hundred bytes of header can declare 65,535 × 65,535 pixels; SkiaSharp sizes its managed buffer with
+        // 32-bit arithmetic, which wraps, and the native decoder then writes past it. The declared size is checked first.
+        if (width <= 0 || height <= 0 || 4L * width * height > Array.MaxLength)
+            throw new DatasetFormatException(path, $"{path}: corrupt JPEG: its headers declare {width:N0}×{height:N0} pixels, more than a decoded image can hold.", 0);
+        checkSize?.Invoke(width, height);
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var result = codec.GetPixels(info, out byte[] rgba);
         if (result == SKCodecResult.IncompleteInput)
