@@ -1,5 +1,8 @@
 using Catapults.ML.Data;
+using System.Buffers.Binary;
+using System.IO.Compression;
 using Catapults.ML.Data.Images;
+using Catapults.ML.Data.Matlab;
 using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.ML.Tests.Data;
@@ -133,5 +136,53 @@ public sealed class HostileDatasetFileTests
         var ex = Assert.Throws<DatasetFormatException>(() => reader.ReadLabels(DatasetSplit.Train));
         AssertOneLineNaming(ex!, path);
         Assert.That(ex!.Message, Does.Contain("is a folder"));
+    }
+    [TestCase(false)]
+    [TestCase(true)]
+    public void MatSubElementClaimingAGigabyteIsRefusedWithoutAllocatingIt(bool compressed)
+    {
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.UInt8("X", [2, 3], [1, 2, 3, 4, 5, 6]));
+        // The dimensions' tag follows the miMATRIX tag and the 16 bytes of flags; its length claims 1 GiB.
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(28), 1 << 30);
+        string path = WriteMat(compressed ? "compressed.mat" : "plain.mat", matrix, compressed);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the claim");
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("the dimensions"));
+    }
+
+    [Test]
+    public void CompressedMatArrayClaimingMoreValuesThanItHoldsIsNotAllocatedWhole()
+    {
+        // y claims 2^28 one-byte values (its dimensions and its real part's tag agree) but holds 8.
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.UInt8("y", [1 << 28, 1], [1, 2, 3, 4, 5, 6, 7, 8]));
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(52), 1 << 28);
+        string path = WriteMat("labels.mat", matrix, compressed: true);
+        var file = MatFile.Open(path);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<DatasetFormatException>(() => file.ReadDoubles("y"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the claim");
+        AssertOneLineNaming(ex!, path);
+    }
+
+    // A one-variable MAT file; compressed, the matrix also claims 2 GiB, since inside compressed data nothing bounds
+    // a claim beforehand.
+    private string WriteMat(string name, byte[] matrix, bool compressed)
+    {
+        string path = _temp.Combine(name);
+        using var file = File.Create(path);
+        file.Write(MatV5Writer.Header("MATLAB 5.0 MAT-file"));
+        if (!compressed)
+        {
+            file.Write(matrix);
+            return path;
+        }
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(4), int.MaxValue - 7);
+        using var packed = new MemoryStream();
+        using (var z = new ZLibStream(packed, CompressionLevel.Optimal, leaveOpen: true)) z.Write(matrix);
+        file.Write(MatV5Writer.Tag(MatV5Writer.MiCompressed, (int)packed.Length));
+        file.Write(packed.ToArray());
+        return path;
     }
 }

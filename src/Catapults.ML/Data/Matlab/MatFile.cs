@@ -118,8 +118,17 @@ public sealed class MatFile
         if (variable.ElementCount > Array.MaxLength)
             throw new InvalidOperationException($"{Path}: '{name}' has {variable.ElementCount:N0} elements, too many for one array.");
         using var reader = OpenReal(variable);
-        var values = new double[variable.ElementCount];
-        reader.ReadDoubles(values);
+        // Grown as the values arrive: inside compressed data nothing bounds the declared count beforehand, so a
+        // damaged one costs what the file really holds, not an allocation of the size it claims.
+        const int piece = 1 << 16;
+        var values = new double[Math.Min(variable.ElementCount, piece)];
+        for (long read = 0; read < variable.ElementCount;)
+        {
+            if (read == values.Length) Array.Resize(ref values, (int)Math.Min(variable.ElementCount, 2L * values.Length));
+            int count = (int)Math.Min(values.Length - read, piece);
+            reader.ReadDoubles(values.AsSpan((int)read, count));
+            read += count;
+        }
         return values;
     }
 
@@ -163,6 +172,14 @@ public sealed class MatFile
             innerLength = inner.Length;
         }
         long matrixStart = cursor.Position;
+        // A sub-element's declared length is checked against its element before anything is allocated for it: a
+        // damaged length must not ask for gigabytes.
+        void RequireInside(MatTag tag, string what)
+        {
+            long start = cursor.Position - (tag.IsSmall ? 4 : 0);
+            if (start - matrixStart + tag.Length > innerLength)
+                throw cursor.Error($"corrupt array: {what}: {tag.Length:N0} bytes declared, past the end of the element ({innerLength:N0} bytes)");
+        }
 
         var flagsTag = cursor.ReadTag("the array flags");
         if (flagsTag.Type != MatDataType.UInt32 || flagsTag.Length != 8)
@@ -177,6 +194,7 @@ public sealed class MatFile
         var dimTag = cursor.ReadTag("the dimensions");
         if (dimTag.Type != MatDataType.Int32 || dimTag.Length % 4 != 0 || dimTag.Length < 8)
             throw cursor.Error($"corrupt array: dimensions have type {(int)dimTag.Type} and {dimTag.Length} bytes, expected miINT32 (5) and at least two dimensions");
+        RequireInside(dimTag, "the dimensions");
         var dimBytes = cursor.ReadData(dimTag, "the dimensions");
         var dims = new int[dimTag.Length / 4];
         for (int i = 0; i < dims.Length; i++)
@@ -188,6 +206,7 @@ public sealed class MatFile
         var nameTag = cursor.ReadTag("the array name");
         if (nameTag.Type != MatDataType.Int8)
             throw cursor.Error($"corrupt array: the name has type {(int)nameTag.Type}, expected miINT8 (1)");
+        RequireInside(nameTag, "the array name");
         string name = Encoding.ASCII.GetString(cursor.ReadData(nameTag, "the array name"));
 
         MatDataType? storedType = null;
@@ -203,9 +222,8 @@ public sealed class MatFile
                 throw cursor.Error(
                     $"corrupt array '{name}': dimensions {string.Join("×", dims)} need {count:N0} values of {size} bytes " +
                     $"({count * size:N0} bytes) but the real part holds {realTag.Length:N0} bytes");
+            RequireInside(realTag, $"the real part of '{name}'");
             long relative = cursor.Position - (realTag.IsSmall ? 4 : 0);
-            if (relative - matrixStart + realTag.Length > innerLength)
-                throw cursor.Error($"corrupt array '{name}': its data runs past the end of its element ({innerLength:N0} bytes)");
             storedType = realTag.Type;
             dataLength = realTag.Length;
             // For a plain element the data position is a file offset; for a compressed one, an offset into the
