@@ -101,6 +101,7 @@ public sealed class SafetensorsFile
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         if (headerLength == 0 || headerLength > MaxHeaderBytes)
             throw new InvalidDataException($"{name}: header length {headerLength} is not plausible (expected 1..{MaxHeaderBytes} bytes); this is not a safetensors file.");
+        RequireFollowing(stream, (long)headerLength, name, "the header");
         var header = new byte[headerLength];
         ReadExactly(stream, header, name, "the header");
 
@@ -142,15 +143,42 @@ public sealed class SafetensorsFile
         {
             if (e.Begin != expectedEnd || e.End < e.Begin)
                 throw new InvalidDataException($"{name}: tensor '{e.Name}' occupies bytes [{e.Begin}, {e.End}), which leaves a gap or overlaps another tensor.");
-            long numel = e.Shape.Aggregate(1L, (a, b) => b < 0 ? throw new InvalidDataException($"{name}: tensor '{e.Name}' has a negative dimension.") : a * b);
-            if (e.End - e.Begin != numel * SafetensorsTensor.ElementSize(e.Type))
-                throw new InvalidDataException($"{name}: tensor '{e.Name}' ({e.Type} [{string.Join(", ", e.Shape)}]) spans {e.End - e.Begin} bytes, expected {numel * SafetensorsTensor.ElementSize(e.Type)}.");
+            long bytes = DataBytes(e.Type, e.Shape, name, e.Name);
+            if (e.End - e.Begin != bytes)
+                throw new InvalidDataException($"{name}: tensor '{e.Name}' ({e.Type} [{string.Join(", ", e.Shape)}]) spans {e.End - e.Begin} bytes, expected {bytes}.");
             expectedEnd = e.End;
         }
+        if (expectedEnd > Array.MaxLength)
+            throw new InvalidDataException($"{name}: the header declares {expectedEnd:N0} bytes of tensor data, more than this reader holds in memory ({Array.MaxLength:N0}).");
+        RequireFollowing(stream, expectedEnd, name, "the tensor data");
         var data = new byte[expectedEnd];
         ReadExactly(stream, data, name, "the tensor data");
         var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.Type, e.Shape, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)).ToArray()));
         return new SafetensorsFile(tensors, metadata) { Source = name };
+    }
+
+    // Bytes of a tensor's data, refusing a negative dimension and a shape whose size overflows (it would wrap to a
+    // small number and pass the span check).
+    private static long DataBytes(SafetensorsDataType type, long[] shape, string name, string tensor)
+    {
+        long bytes = SafetensorsTensor.ElementSize(type);
+        foreach (long dimension in shape)
+        {
+            if (dimension < 0) throw new InvalidDataException($"{name}: tensor '{tensor}' has a negative dimension.");
+            if (dimension != 0 && bytes > long.MaxValue / dimension)
+                throw new InvalidDataException($"{name}: tensor '{tensor}' has shape [{string.Join(", ", shape)}], more elements than any file holds.");
+            bytes *= dimension;
+        }
+        return bytes;
+    }
+
+    // Where the stream knows its length, a declared size is checked against it before anything is allocated for it.
+    private static void RequireFollowing(Stream stream, long count, string name, string what)
+    {
+        if (!stream.CanSeek) return;
+        long remaining = stream.Length - stream.Position;
+        if (count > remaining)
+            throw new InvalidDataException($"{name}: the file ends inside {what}: {count:N0} bytes declared, {remaining:N0} follow.");
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string name, string what)

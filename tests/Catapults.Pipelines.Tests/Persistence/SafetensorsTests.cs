@@ -113,6 +113,39 @@ public class SafetensorsTests
         Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(Encoding.UTF8.GetBytes("PK not a safetensors file"))));
     }
 
+    [Test]
+    public void ClaimedSizesAreCheckedBeforeAnythingIsAllocatedForThem()
+    {
+        static string Refusal(string json, int dataBytes)
+        {
+            var header = Encoding.UTF8.GetBytes(json);
+            var bytes = new byte[8 + header.Length + dataBytes];
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+            header.CopyTo(bytes, 8);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(bytes), "claims.safetensors"));
+            Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the claim");
+            Assert.That(ex!.Message, Does.StartWith("claims.safetensors: "));
+            return ex.Message;
+        }
+        // 1.6 GB declared, 16 bytes present.
+        Assert.That(Refusal("{\"w\":{\"dtype\":\"F32\",\"shape\":[400000000],\"data_offsets\":[0,1600000000]}}", 16),
+            Does.Contain("ends inside the tensor data: 1,600,000,000 bytes declared, 16 follow"));
+        // More than one array can hold (this used to end in an OverflowException that named no file).
+        Assert.That(Refusal("{\"w\":{\"dtype\":\"F32\",\"shape\":[600000000],\"data_offsets\":[0,2400000000]}}", 16),
+            Does.Contain("more than this reader holds in memory"));
+        // A shape whose size wraps to 0 in 64 bits (it used to pass as an empty tensor).
+        Assert.That(Refusal("{\"w\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,0]}}", 0),
+            Does.Contain("more elements than any file holds"));
+
+        var header = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, 50_000_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(header)));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the header's claim");
+        Assert.That(ex!.Message, Does.Contain("ends inside the header: 50,000,000 bytes declared, 8 follow"));
+    }
+
     private TorchNetworkRegressionTransformer TrainTwoHiddenLayers(ActivationKind activation, Parameterization parameterization)
     {
         var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
