@@ -27,6 +27,22 @@ public sealed class FullyConnectedOptions
     /// <summary>Seed of the initialisation; default 0.</summary>
     public long Seed { get; set; }
 
+    /// <summary>
+    /// The number of parameters the network has (weights, and biases with <see cref="UseBias"/>), computed without
+    /// building it, in double so that absurd sizes do not overflow: a saved file's description is checked against its
+    /// weights before anything is allocated.
+    /// </summary>
+    public double ParameterCount()
+    {
+        double count = 0, fanIn = InputDimension;
+        foreach (double fanOut in (HiddenWidths ?? []).Append(OutputCount))
+        {
+            count += (fanIn + (UseBias ? 1 : 0)) * fanOut;
+            fanIn = fanOut;
+        }
+        return count;
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {

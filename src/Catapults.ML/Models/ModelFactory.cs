@@ -77,6 +77,21 @@ public static class ModelFactory
         };
     }
 
+    /// <summary>
+    /// The number of parameters <see cref="Create"/> would allocate, without allocating them, where the architecture
+    /// has a closed form: fully connected networks; null for the image architectures.
+    /// </summary>
+    /// <exception cref="ArgumentException">The description does not fit the shape (as <see cref="Create"/> would say).</exception>
+    public static double? ParameterCount(NetworkDescription network, long[] inputShape, int outputCount)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var spec = ArchitectureSpec.Parse(network.Architecture);
+        if (spec.Kind != ArchitectureKind.FullyConnected) return null;
+        var options = FullyConnected(spec, new Request(network, inputShape, outputCount, 0));
+        options.Validate();
+        return options.ParameterCount();
+    }
+
     private static FullyConnectedOptions FullyConnected(ArchitectureSpec spec, Request s)
     {
         long d = s.InputShape.Aggregate(1L, (a, b) => a * b);

@@ -117,16 +117,11 @@ public static class NetworkWeights
             Parameterization = ParseParameterization(Get("parameterization"), the),
             OutputMultiplier = Number<double>("output_multiplier", Get("output_multiplier")),
         };
-        TorchRuntime.EnsureLoaded();
-        FullyConnectedNetwork network;
-        try
+        var network = BuildDescribed(() => new FullyConnectedNetwork(options), () =>
         {
-            network = new FullyConnectedNetwork(options);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidDataException($"{the} weights file describes a network that cannot be built: {ex.Message}", ex);
-        }
+            options.Validate();
+            return options.ParameterCount();
+        }, file, $"{the} weights file");
         try
         {
             Import(network, file);
@@ -170,6 +165,40 @@ public static class NetworkWeights
 
     // The file is the subject of every message: "model.safetensors: the weights file …", or "The weights file …" for
     // a file built in memory.
+    /// <summary>
+    /// Builds the network a saved description declares, once its size is known to be the weights' beside it (where the
+    /// architecture's parameter count has a closed form): a damaged or hostile description must not make libtorch
+    /// allocate gigabytes, or fail in its allocator with a message that names no file. Errors name <paramref name="where"/>.
+    /// </summary>
+    internal static T BuildDescribed<T>(Func<T> build, Func<double?> declaredParameters, SafetensorsFile weights, string where) where T : NetworkModule
+    {
+        long stored = weights.Tensors.Sum(t => t.ElementCount);
+        if (CountOrNull(declaredParameters) is double declared && declared != stored)
+            throw new InvalidDataException($"{where} describes a network of {declared:N0} parameters, but its weights hold {stored:N0} values.");
+        TorchRuntime.EnsureLoaded();
+        try
+        {
+            return build();
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new InvalidDataException($"{where} describes a network that cannot be built: {ex.Message.Split('\n')[0].Trim()}", ex);
+        }
+    }
+
+    // A description that does not fit its shape has no count; building it then says why.
+    private static double? CountOrNull(Func<double?> count)
+    {
+        try
+        {
+            return count();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static string The(SafetensorsFile file) => file.Source is { } source ? $"{source}: the" : "The";
 
     private static void CheckMetadata(FullyConnectedNetwork network, IReadOnlyDictionary<string, string> metadata, string the)

@@ -171,19 +171,12 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
             _ => OptionsJson.Read<TorchNetworkMulticlassTrainer.Options>(optionsJson, where),
         };
         var keys = description["keyValues"] is JsonObject k ? ReadKeyValues(k, $"{where}: keyValues", outputCount) : null;
-        TorchRuntime.EnsureLoaded();
-        NetworkModule network;
+        var weights = SafetensorsFile.Read(new MemoryStream(stage.ReadBytes("weights.safetensors")), $"{name}weights.safetensors");
+        var network = NetworkWeights.BuildDescribed(() => options.Network.Build(inputShape, outputCount, options.Seed),
+            () => ModelFactory.ParameterCount(options.Network, inputShape, outputCount), weights, where);
         try
         {
-            network = options.Network.Build(inputShape, outputCount, options.Seed);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidDataException($"{where} describes a network that cannot be built: {ex.Message}", ex);
-        }
-        try
-        {
-            ModelWeights.Load(network, SafetensorsFile.Read(new MemoryStream(stage.ReadBytes("weights.safetensors")), $"{name}weights.safetensors"));
+            ModelWeights.Load(network, weights);
             var model = new TorchNetworkModelParameters(network, torch.CPU);
             switch (options)
             {

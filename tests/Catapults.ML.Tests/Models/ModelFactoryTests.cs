@@ -37,6 +37,18 @@ public class ModelFactoryTests
         Assert.That(error, Is.Not.Empty);
     }
 
+    [TestCase("fcn-2", 16, true)]
+    [TestCase("fcn-4", 7, false)]
+    [TestCase("fcn-1", null, true)]
+    public void TheFullyConnectedParameterCountIsTheBuiltNetworksWithoutBuildingIt(string architecture, int? width, bool bias)
+    {
+        var description = new NetworkDescription { Architecture = architecture, Width = width, UseBias = bias };
+        var shape = new long[] { 3, 5 };
+        using var built = ModelFactory.Create(description, shape, 2, 0);
+        Assert.That(ModelFactory.ParameterCount(description, shape, 2), Is.EqualTo((double)built.parameters().Sum(p => p.numel())));
+        Assert.That(ModelFactory.ParameterCount(description with { Architecture = "cnn-3" }, new long[] { 3, 8, 8 }, 2), Is.Null, "no closed form for image networks");
+    }
+
     [Test]
     public void BuildsEachArchitectureFromItsName()
     {

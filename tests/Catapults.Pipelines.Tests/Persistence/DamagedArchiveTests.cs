@@ -96,7 +96,7 @@ public class DamagedArchiveTests
         Assert.That(LoadError().Message, Does.Contain("LearningRate must be finite and positive, got -1"));
 
         EditJson("stages/1/network.json", o => o["options"]!["Network"]!["Width"] = 9);
-        Assert.That(LoadError().Message, Does.Contain("stages/1/weights.safetensors: tensor 'layers.0.weight' has shape"));
+        Assert.That(LoadError().Message, Does.Contain("stages/1/network.json describes a network of ").And.Contain(" parameters, but its weights hold "));
 
         EditJson("stages/1/report.json", o => o["tables"]!["steps"]!["columns"]![0]!["values"]![0] = "zz");
         Assert.That(LoadError().Message, Does.Contain("report.json, table 'steps': column 'Step', row 0 must be a Int32, got \"zz\""));
@@ -109,6 +109,32 @@ public class DamagedArchiveTests
 
         EditJson("manifest.json", o => o["root"]!["elements"]![1]!["scope"] = "Nowhere");
         Assert.That(LoadError().Message, Does.Contain("manifest.json: root.elements[1]: field 'scope' is 'Nowhere'"));
+    }
+
+    [TestCase("Width", "2000000000")]
+    [TestCase("Architecture", "\"fcn-2000\"")]
+    public void ADescriptionFarLargerThanItsWeightsIsRefusedBeforeItIsBuilt(string field, string json)
+    {
+        // Building first, these asked libtorch for up to 160 GB and ended in its allocator's multi-line error naming no file.
+        EditJson("stages/1/network.json", o => o["options"]!["Network"]![field] = JsonNode.Parse(json));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = LoadError();
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(64L << 20));
+        Assert.That(error.Message, Does.StartWith(_path).And.Contain("network.json describes a network of ").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void AnImageNetworkLibtorchCannotAllocateIsOneLine()
+    {
+        // No closed-form parameter count is checked for image networks; libtorch's allocation failure is named instead.
+        EditJson("stages/1/network.json", o =>
+        {
+            o["inputShape"] = JsonNode.Parse("[1, 4, 5]");
+            o["options"]!["Network"]!["Architecture"] = "cnn-3";
+            o["options"]!["Network"]!["Width"] = 2_000_000_000;
+        });
+        var error = LoadError();
+        Assert.That(error.Message, Does.StartWith(_path).And.Contain("network.json describes a network that cannot be built: ").And.Not.Contain("\n"));
     }
 
     [Test]
