@@ -101,9 +101,7 @@ public sealed class SafetensorsFile
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
         if (headerLength == 0 || headerLength > MaxHeaderBytes)
             throw new InvalidDataException($"{name}: header length {headerLength} is not plausible (expected 1..{MaxHeaderBytes} bytes); this is not a safetensors file.");
-        RequireFollowing(stream, (long)headerLength, name, "the header");
-        var header = new byte[headerLength];
-        ReadExactly(stream, header, name, "the header");
+        var header = ReadDeclared(stream, (long)headerLength, name, "the header");
 
         var entries = new List<(string Name, SafetensorsDataType Type, long[] Shape, long Begin, long End)>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -150,9 +148,7 @@ public sealed class SafetensorsFile
         }
         if (expectedEnd > Array.MaxLength)
             throw new InvalidDataException($"{name}: the header declares {expectedEnd:N0} bytes of tensor data, more than this reader holds in memory ({Array.MaxLength:N0}).");
-        RequireFollowing(stream, expectedEnd, name, "the tensor data");
-        var data = new byte[expectedEnd];
-        ReadExactly(stream, data, name, "the tensor data");
+        var data = ReadDeclared(stream, expectedEnd, name, "the tensor data");
         var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.Type, e.Shape, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)).ToArray()));
         return new SafetensorsFile(tensors, metadata) { Source = name };
     }
@@ -172,13 +168,29 @@ public sealed class SafetensorsFile
         return bytes;
     }
 
-    // Where the stream knows its length, a declared size is checked against it before anything is allocated for it.
-    private static void RequireFollowing(Stream stream, long count, string name, string what)
+    // Reads the count bytes the file declares without allocating for a claim the file cannot hold: where the stream
+    // knows its length the count is checked against it first, otherwise the bytes are gathered as they arrive.
+    private static byte[] ReadDeclared(Stream stream, long count, string name, string what)
     {
-        if (!stream.CanSeek) return;
-        long remaining = stream.Length - stream.Position;
-        if (count > remaining)
-            throw new InvalidDataException($"{name}: the file ends inside {what}: {count:N0} bytes declared, {remaining:N0} follow.");
+        if (stream.CanSeek)
+        {
+            long remaining = stream.Length - stream.Position;
+            if (count > remaining)
+                throw new InvalidDataException($"{name}: the file ends inside {what}: {count:N0} bytes declared, {remaining:N0} follow.");
+            var bytes = new byte[count];
+            ReadExactly(stream, bytes, name, what);
+            return bytes;
+        }
+        using var collected = new MemoryStream();
+        var piece = new byte[Math.Min(count, 1 << 16)];
+        for (long left = count; left > 0;)
+        {
+            int n = stream.Read(piece, 0, (int)Math.Min(left, piece.Length));
+            if (n == 0) throw new InvalidDataException($"{name}: the file ends inside {what}: {count:N0} bytes declared, {count - left:N0} follow.");
+            collected.Write(piece, 0, n);
+            left -= n;
+        }
+        return collected.ToArray();
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string name, string what)
