@@ -76,6 +76,8 @@ public sealed class SweepStore
             throw new InvalidDataException(
                 $"{path} holds the result of {(result is null ? "nothing" : $"γ = {result.Cell.Gamma}, η = {result.Cell.LearningRate}")}, " +
                 $"not of cell {cell.Id} (γ = {cell.Gamma}, η = {cell.LearningRate}). Delete it to rerun the cell.");
+        if (result.Inconsistency() is string problem)
+            throw new InvalidDataException($"{path} holds an impossible cell result ({problem}). Delete it to rerun the cell.");
         return result;
     }
 

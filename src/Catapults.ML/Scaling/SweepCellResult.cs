@@ -55,4 +55,28 @@ public sealed record SweepCellResult
 
     /// <summary>The loss that ranks cells for η*: the final held-out loss, else the final online loss; null after divergence.</summary>
     public double? SelectionLoss => Diverged ? null : FinalTestLoss ?? FinalOnlineLoss;
+
+    /// <summary>
+    /// Why this cannot be the record of a training run, or null: a negative count, curves that do not fit its steps, or
+    /// a loss that is negative or not finite in a run that did not diverge. A stored result is checked before a sweep
+    /// trusts it, since an impossible number would otherwise surface far away, in a fit.
+    /// </summary>
+    public string? Inconsistency()
+    {
+        if (Steps < 0) return $"steps is {Steps}";
+        if (BatchLosses is null || TestLossSteps is null || TestLosses is null) return "a loss curve is null";
+        if (!(WallSeconds >= 0) || double.IsInfinity(WallSeconds)) return $"wallSeconds is {WallSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        if (CatapultCount < 0) return $"catapultCount is {CatapultCount}";
+        if (TestLossSteps.Length != TestLosses.Length) return $"{TestLossSteps.Length} test-loss steps for {TestLosses.Length} test losses";
+        for (int i = 0; i < TestLossSteps.Length; i++)
+            if (TestLossSteps[i] < 0 || TestLossSteps[i] > Steps || (i > 0 && TestLossSteps[i] < TestLossSteps[i - 1]))
+                return $"testLossSteps are not ordered steps in 0..{Steps}";
+        if (Diverged)
+            return BatchLosses.Length > Steps + 1 ? $"{BatchLosses.Length} batch losses for {Steps} steps" : null;
+        if (DivergenceStep is not null) return "a divergence step in a run that did not diverge";
+        if (BatchLosses.Length != Steps) return $"{BatchLosses.Length} batch losses for {Steps} steps";
+        foreach (double loss in BatchLosses.Concat(TestLosses).Append(FinalOnlineLoss ?? 0).Append(FinalTestLoss ?? 0))
+            if (!(loss >= 0) || double.IsInfinity(loss)) return $"a loss of {loss.ToString(System.Globalization.CultureInfo.InvariantCulture)} in a run that did not diverge";
+        return null;
+    }
 }

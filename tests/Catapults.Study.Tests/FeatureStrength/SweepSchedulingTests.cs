@@ -215,6 +215,29 @@ public class SweepSchedulingTests
             File.WriteAllText(store.ResultPath(cell), "{ not json");
             var ex = Assert.Throws<InvalidDataException>(() => store.TryLoad(cell));
             Assert.That(ex!.Message, Does.Contain(cell.Id).And.Contain("Delete it"));
+
+            // Well-formed JSON with impossible numbers: an infinite final loss (1e309 reads as infinity) used to end
+            // in a stack trace from the η* fit; negative steps were trusted.
+            var finished = result with
+            {
+                Outcome = TrainingOutcome.BudgetReached, DivergenceStep = null, DivergenceReason = null,
+                BatchLosses = new[] { 1.0, 0.9, 0.8, 0.7 }, FinalOnlineLoss = 0.75, FinalTestLoss = 0.8,
+            };
+            store.Save(finished);
+            Assert.That(store.TryLoad(cell)!.SelectionLoss, Is.EqualTo(0.8), "a consistent result is trusted");
+            foreach (var (impossible, reason) in new (SweepCellResult, string)[]
+            {
+                (finished with { FinalTestLoss = double.PositiveInfinity }, "a loss of Infinity in a run that did not diverge"),
+                (finished with { Steps = -5 }, "steps is -5"),
+                (finished with { Steps = 9 }, "4 batch losses for 9 steps"),
+                (finished with { TestLossSteps = new[] { 7 } }, "testLossSteps are not ordered steps in 0..4"),
+                (finished with { BatchLosses = null! }, "a loss curve is null"),
+            })
+            {
+                store.Save(impossible);
+                ex = Assert.Throws<InvalidDataException>(() => store.TryLoad(cell));
+                Assert.That(ex!.Message, Does.StartWith(store.ResultPath(cell)).And.Contain($"holds an impossible cell result ({reason})"));
+            }
         }
         finally
         {
