@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Catapults.Study.Infrastructure;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Study.Cells;
 
@@ -163,7 +164,7 @@ public sealed partial record CellPlan
         }
         catch (JsonException ex)
         {
-            throw new ConfigurationException($"{path} is not a readable plan ({Infrastructure.Finite.FirstLine(ex.Message)}); plan again into a new folder.");
+            throw new ConfigurationException($"{path} is not a readable plan ({ErrorText.FirstLine(ex.Message)}); plan again into a new folder.");
         }
         if (plan is null) throw new ConfigurationException($"{path} is empty; plan again into a new folder.");
         if (plan.Format != CurrentFormat)

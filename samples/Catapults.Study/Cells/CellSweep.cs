@@ -158,7 +158,7 @@ public static class CellSweep
         {
             try
             {
-                CellLedger.MarkFailed(directory, cell, Finite.FirstLine(ex.Message));
+                CellLedger.MarkFailed(directory, cell, ErrorText.FirstLine(ex.Message));
             }
             catch (Exception recordError) when (recordError is IOException or UnauthorizedAccessException)
             {

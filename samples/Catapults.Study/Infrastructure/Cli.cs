@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>Runs an experiment's action, turning configuration errors and unreadable input files into one line on stderr and exit code 2.</summary>
@@ -34,7 +36,7 @@ public static class Cli
             catch (System.Runtime.InteropServices.ExternalException ex)
             {
                 // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
-                Console.Error.WriteLine("error: libtorch failed: " + Finite.FirstLine(ex.Message));
+                Console.Error.WriteLine("error: libtorch failed: " + ErrorText.FirstLine(ex.Message));
                 return Task.FromResult(1);
             }
             catch (OperationCanceledException)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Catapults.ML.Models;
+using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 
 namespace Catapults.Study.Infrastructure;
@@ -43,21 +44,14 @@ public static class Finite
         }
         catch (Exception ex) when (ex is ExternalException || (ex is InvalidOperationException && IsNonFiniteFailure(ex)))
         {
-            throw new NonFiniteValueException(step, $"{what} failed at step {step}: {FirstLine(ex.Message)}", ex);
+            throw new NonFiniteValueException(step, $"{what} failed at step {step}: {ErrorText.FirstLine(ex.Message)}", ex);
         }
         catch (ArithmeticException ex)
         {
-            throw new NonFiniteValueException(step, $"{what} is not finite at step {step}: {FirstLine(ex.Message)}", ex);
+            throw new NonFiniteValueException(step, $"{what} is not finite at step {step}: {ErrorText.FirstLine(ex.Message)}", ex);
         }
     }
 
     /// <summary>Whether <paramref name="ex"/> reports non-finite values (a solver's own check, or a libtorch error).</summary>
     public static bool IsNonFiniteFailure(Exception ex) => NonFiniteValueException.Describes(ex);
-
-    /// <summary>The first line of a libtorch message (without the C++ frames that follow it).</summary>
-    public static string FirstLine(string message)
-    {
-        string line = message.Split('\n', 2)[0].Trim();
-        return line.Length > 200 ? line[..200] + "…" : line;
-    }
 }

@@ -1,6 +1,7 @@
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Study.Infrastructure;
 
@@ -28,7 +29,7 @@ public static class RunDirectory
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
         {
-            return $"{path} cannot be read ({Finite.FirstLine(ex.Message).TrimEnd('.')})";
+            return $"{path} cannot be read ({ErrorText.FirstLine(ex.Message).TrimEnd('.')})";
         }
         RunConfig Comparable(RunConfig c) => c with { CheckpointEvery = 0 };
         var before = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(stored), StudyJson.Options)!.AsObject();

@@ -120,18 +120,25 @@ public static class RunExecutor
                 $"The {other.Probe.Name} probe of {config.Label} measures every {other.Probe.Every} steps, but the run records every {config.RecordEvery}.", nameof(hooks));
     }
 
-    // A rough upper bound: weights, gradients and two optimiser moments, the activations of a full-batch pass at the
-    // width (GD, the critical rate at initialisation), and the data. It only has to catch sizes that cannot fit.
+    // An upper bound: weights, gradients and two optimiser moments (the exact count for fully connected networks, a
+    // rough one for the image architectures), the activations of a full-batch pass at the width (GD, the critical
+    // rate at initialisation), and the data. It only has to catch sizes that cannot fit.
     private static void RequireMemory(RunConfig config, StudyData data)
     {
         double d = data.InputShape.Aggregate(1.0, (a, b) => a * b);
         double outputs = data.OutputCount;
         double n = data.Train.Count + data.Test.Count;
-        var spec = config.Network.Spec;
-        bool fullyConnected = spec.Kind == ArchitectureKind.FullyConnected;
+        bool fullyConnected = config.Network.Spec.Kind == ArchitectureKind.FullyConnected;
         double width = config.Network.Width ?? (fullyConnected ? ModelFactory.DefaultFullyConnectedWidth : ModelFactory.DefaultConvolutionalWidth);
-        double parameters = fullyConnected ? (d + 1) * width + (width + 1) * outputs + 16 * width * width * ((spec.Depth ?? ModelFactory.DefaultFullyConnectedDepth) - 2)
-            : 9 * 20 * width * width + width * outputs;
+        double parameters;
+        try
+        {
+            parameters = ModelFactory.ParameterCount(config.Network, data.InputShape, data.OutputCount) ?? 9 * 20 * width * width + width * outputs;
+        }
+        catch (ArgumentException ex)
+        {
+            throw ConfigurationException.From(ex, $"--arch '{config.Network.Architecture}'");
+        }
         double activations = fullyConnected ? n * width * 3 : Math.Min(n, 256) * width * d;
         MemoryBudget.Require(4 * (4 * parameters + activations + n * (d + outputs)),
             $"{config.Network.Architecture} of width {width} on {data.Train.Count} + {data.Test.Count} samples of size {d} (--width, --n-train, --n-test)");

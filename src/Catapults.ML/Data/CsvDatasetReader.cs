@@ -100,16 +100,9 @@ public static class CsvDatasetReader
         return names.Select(n =>
         {
             int i = Array.IndexOf(columns, n);
-            return i >= 0 ? i : throw new ArgumentException($"{path}: no {role} column '{Shown(n)}'; the columns are {string.Join(", ", columns.Select(Shown))}.");
+            return i >= 0 ? i : throw new ArgumentException($"{path}: no {role} column '{ErrorText.Visible(n)}'; the columns are {string.Join(", ", columns.Select(ErrorText.Visible))}.");
         }).ToArray();
     }
-
-    // A header name with an invisible character (a byte-order mark or a control character inside it) would otherwise
-    // read as the very name asked for; such characters are written as \uXXXX.
-    private static string Shown(string name) =>
-        name.Any(IsInvisible) ? string.Concat(name.Select(c => IsInvisible(c) ? $"\\u{(int)c:X4}" : c.ToString())) : name;
-
-    private static bool IsInvisible(char c) => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
     private static double Parse(string path, TextLine line, string column, string field)
     {

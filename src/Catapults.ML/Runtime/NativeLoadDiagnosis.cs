@@ -55,10 +55,10 @@ internal static partial class NativeLoadDiagnosis
             return Lead + $"{LibraryFileName} is not in the application's folder (searched {string.Join(", ", searched)}). " +
                    "Reference the libtorch-cpu-linux-x64 package (Catapults.ML brings it) or a CUDA libtorch package of " +
                    "libtorch 2.10.0, and run the output of 'dotnet build' or 'dotnet publish', not a hand-copied set of files. " +
-                   "TorchSharp said: " + FirstLine(torchSharpError);
+                   "TorchSharp said: " + ErrorText.FirstLine(torchSharpError);
         if (loaderError is null)
             return Lead + $"{libraryPath} loads on its own, so the failure lies in TorchSharp's initialisation. " +
-                   "TorchSharp said: " + FirstLine(torchSharpError);
+                   "TorchSharp said: " + ErrorText.FirstLine(torchSharpError);
 
         var missingVersion = MissingVersionPattern().Match(loaderError);
         if (missingVersion.Success)
@@ -100,8 +100,6 @@ internal static partial class NativeLoadDiagnosis
                                            || l.Contains("undefined symbol", StringComparison.Ordinal) || l.Contains("wrong ELF", StringComparison.Ordinal)).ToList();
         return string.Join(" ", loaderLines.Count > 0 ? loaderLines : lines);
     }
-
-    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 
     // glibc: "/lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by ...)".
     [GeneratedRegex(@"(?<library>[^\s:]+): version [`'](?<version>[A-Z]+_[0-9.]+)' not found")]

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Catapults.ML.Data;
 
 namespace Catapults.ML.Serialization;
 
@@ -181,16 +182,12 @@ public sealed class SafetensorsFile
             ReadExactly(stream, bytes, name, what);
             return bytes;
         }
-        using var collected = new MemoryStream();
-        var piece = new byte[Math.Min(count, 1 << 16)];
-        for (long left = count; left > 0;)
+        return PiecewiseArray.Read<byte>(count, (piece, offset) =>
         {
-            int n = stream.Read(piece, 0, (int)Math.Min(left, piece.Length));
-            if (n == 0) throw new InvalidDataException($"{name}: the file ends inside {what}: {count:N0} bytes declared, {count - left:N0} follow.");
-            collected.Write(piece, 0, n);
-            left -= n;
-        }
-        return collected.ToArray();
+            int got = stream.ReadAtLeast(piece, piece.Length, throwOnEndOfStream: false);
+            if (got < piece.Length)
+                throw new InvalidDataException($"{name}: the file ends inside {what}: {count:N0} bytes declared, {offset + got:N0} follow.");
+        });
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string name, string what)

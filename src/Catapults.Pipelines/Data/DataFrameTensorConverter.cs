@@ -1,5 +1,6 @@
 using Catapults.ML.Data;
 using Microsoft.Data.Analysis;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Data;
 
@@ -63,8 +64,8 @@ public static class DataFrameTensorConverter
         int index = frame.Columns.IndexOf(name);
         if (index < 0)
             throw new ArgumentException(
-                $"{source} has no {role} column '{name}'; its columns are: " +
-                string.Join(", ", frame.Columns.Select(c => $"{c.Name} ({c.DataType.Name})")) + ".");
+                $"{source} has no {role} column '{ErrorText.Visible(name)}'; its columns are: " +
+                string.Join(", ", frame.Columns.Select(c => $"{ErrorText.Visible(c.Name)} ({c.DataType.Name})")) + ".");
         return frame.Columns[index];
     }
 

@@ -1,4 +1,5 @@
 using Catapults.ML.Data;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Data;
 
@@ -75,8 +76,8 @@ public static class DataViewTensorConverter
         var column = schema.GetColumnOrNull(name);
         if (column is null)
             throw new ArgumentException(
-                $"{source} has no {role} column '{name}'; its columns are: " +
-                string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"{c.Name} ({c.Type})")) + ".");
+                $"{source} has no {role} column '{ErrorText.Visible(name)}'; its columns are: " +
+                string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"{ErrorText.Visible(c.Name)} ({c.Type})")) + ".");
         return column.Value;
     }
 

@@ -1,5 +1,6 @@
 using Catapults.ML.Models;
 using Catapults.Pipelines.Data;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Prediction;
 
@@ -132,8 +133,8 @@ internal static class ColumnChecks
     {
         ArgumentNullException.ThrowIfNull(schema);
         return schema.GetColumnOrNull(name) ?? throw new ArgumentException(
-            $"{role} column '{name}' was not found in the input. Available columns: " +
-            $"{string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{c.Name}'"))}.", ParamName);
+            $"{role} column '{ErrorText.Visible(name)}' was not found in the input. Available columns: " +
+            $"{string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => $"'{ErrorText.Visible(c.Name)}'"))}.", ParamName);
     }
 
     private static SchemaShape.Column Find(SchemaShape shape, string name, string role)
@@ -141,7 +142,7 @@ internal static class ColumnChecks
         ArgumentNullException.ThrowIfNull(shape);
         if (OutputShapes.TryFind(shape, name, out var column)) return column;
         throw new ArgumentException(
-            $"{role} column '{name}' was not found in the input. Available columns: {string.Join(", ", shape.Select(c => $"'{c.Name}'"))}.", ParamName);
+            $"{role} column '{ErrorText.Visible(name)}' was not found in the input. Available columns: {string.Join(", ", shape.Select(c => $"'{ErrorText.Visible(c.Name)}'"))}.", ParamName);
     }
 
     private static string Describe(SchemaShape.Column column) =>

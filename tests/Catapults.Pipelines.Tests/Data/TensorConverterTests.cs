@@ -141,4 +141,16 @@ public class TensorConverterTests
         ax = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["y"] }));
         Assert.That(ax!.Message, Does.Contain("no feature column 'y'").And.Contain("x (Double)"));
     }
+
+    [Test]
+    public void AMissingColumnsErrorShowsInvisibleCharactersInTheNamesItLists()
+    {
+        // A byte-order mark that a CSV export left inside "Label" makes the column look like the one asked for.
+        var frame = new DataFrame(new DoubleDataFrameColumn("x", [1.0, 2.0]), new DoubleDataFrameColumn("\uFEFFLabel", [0.0, 1.0]));
+        var ax = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"] }));
+        Assert.That(ax!.Message, Does.Contain("no label column 'Label'").And.Contain("\\uFEFFLabel (Double)"));
+        var view = _ml.Data.LoadFromEnumerable(new[] { new VectorRow { Features = [1, 2, 3], Label = 7 } });
+        var vx = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Features\u200B"] }));
+        Assert.That(vx!.Message, Does.Contain("no feature column 'Features\\u200B'"));
+    }
 }

@@ -108,19 +108,9 @@ internal sealed class MatElementCursor : IDisposable
     public byte[] ReadData(MatTag tag, string what)
     {
         if (tag.SmallData is not null) return tag.SmallData;
-        // Read in pieces, so that a damaged length inside compressed data (which no size bounds beforehand) costs
-        // the bytes that are really there, not an allocation of the size it claims.
-        using var collected = new MemoryStream();
-        var piece = new byte[Math.Min(tag.Length, 1 << 16)];
-        for (long left = tag.Length; left > 0;)
-        {
-            int count = (int)Math.Min(left, piece.Length);
-            ReadExactly(piece.AsSpan(0, count), what);
-            collected.Write(piece, 0, count);
-            left -= count;
-        }
+        var data = PiecewiseArray.Read<byte>(tag.Length, (piece, _) => ReadExactly(piece, what));
         Skip(Padding(tag.Length), what + " padding");
-        return collected.ToArray();
+        return data;
     }
 
     /// <summary>Bytes of padding after <paramref name="length"/> data bytes to reach an 8-byte boundary.</summary>

@@ -118,18 +118,7 @@ public sealed class MatFile
         if (variable.ElementCount > Array.MaxLength)
             throw new InvalidOperationException($"{Path}: '{name}' has {variable.ElementCount:N0} elements, too many for one array.");
         using var reader = OpenReal(variable);
-        // Grown as the values arrive: inside compressed data nothing bounds the declared count beforehand, so a
-        // damaged one costs what the file really holds, not an allocation of the size it claims.
-        const int piece = 1 << 16;
-        var values = new double[Math.Min(variable.ElementCount, piece)];
-        for (long read = 0; read < variable.ElementCount;)
-        {
-            if (read == values.Length) Array.Resize(ref values, (int)Math.Min(variable.ElementCount, 2L * values.Length));
-            int count = (int)Math.Min(values.Length - read, piece);
-            reader.ReadDoubles(values.AsSpan((int)read, count));
-            read += count;
-        }
-        return values;
+        return PiecewiseArray.Read<double>(variable.ElementCount, (piece, _) => reader.ReadDoubles(piece));
     }
 
     private static string ReadHeader(string path, FileStream stream, long length)

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Catapults.ML.Runtime;
+
+/// <summary>
+/// Shapes text that goes into one-line error messages: the first line of a libtorch or loader message (without the
+/// C++ frames that follow it), and names from a file or a schema with their invisible characters made visible.
+/// </summary>
+public static class ErrorText
+{
+    /// <summary>The longest first line kept; libtorch can put a whole tensor's description on it.</summary>
+    public const int MaximumLineLength = 200;
+
+    /// <summary>The first line of <paramref name="message"/>, trimmed, and cut to <see cref="MaximumLineLength"/> characters with an ellipsis.</summary>
+    public static string FirstLine(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        string line = message.Split('\n', 2)[0].Trim();
+        return line.Length > MaximumLineLength ? line[..MaximumLineLength] + "…" : line;
+    }
+
+    /// <summary>
+    /// <paramref name="name"/> with control and format characters (a byte-order mark, a zero-width space) written as
+    /// <c>\uXXXX</c>: a column name holding one would otherwise read as the very name that was asked for and not found.
+    /// </summary>
+    public static string Visible(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Any(IsInvisible) ? string.Concat(name.Select(c => IsInvisible(c) ? $"\\u{(int)c:X4}" : c.ToString())) : name;
+    }
+
+    private static bool IsInvisible(char c) => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+}
