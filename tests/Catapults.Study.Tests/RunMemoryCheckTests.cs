@@ -1,4 +1,5 @@
 using Catapults.ML.Models;
+using Catapults.ML.Runtime;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests;

@@ -238,7 +238,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         if (s.EffectiveRank > parameters)
             throw new ConfigurationException($"--rank {s.EffectiveRank} exceeds the network's {parameters:F0} parameters (--width {s.Width}).");
         double vectors = 4.0 * s.EffectiveRank + 20;
-        MemoryBudget.Require(8 * (parameters * (8 + vectors) + samples * (d + s.Width * 4.0)),
+        ConfigurationException.RequireMemory(8 * (parameters * (8 + vectors) + samples * (d + s.Width * 4.0)),
             $"dominant-subspace with --width {s.Width}, --rank {s.EffectiveRank} and {samples:F0} samples");
     }
 

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>An invalid option or missing input; the CLI prints its message on one line and exits with code 2.</summary>
@@ -19,5 +21,13 @@ public sealed class ConfigurationException(string message) : Exception(message)
             message = message[..^$" (Parameter '{name}')".Length];
         message = message.ReplaceLineEndings(" ");
         return new ConfigurationException(prefix is null ? message : $"{prefix}: {message}");
+    }
+
+    /// <summary>Throws a configuration error when <paramref name="bytes"/> exceed <see cref="MemoryBudget.AvailableBytes"/> (see <see cref="MemoryBudget.Shortfall"/>).</summary>
+    /// <param name="bytes">The estimate.</param>
+    /// <param name="what">What needs it, naming the options (e.g. "--width 100000 (fcn-2 on d = 100)").</param>
+    public static void RequireMemory(double bytes, string what)
+    {
+        if (MemoryBudget.Shortfall(bytes, what) is { } message) throw new ConfigurationException(message);
     }
 }

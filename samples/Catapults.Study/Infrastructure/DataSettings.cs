@@ -32,6 +32,6 @@ public sealed record DataSettings
         // The synthetic tasks are drawn as float32 tensors (inputs and targets, plus a copy while they are made); an
         // image is at most 3 × 64 × 64 floats after the loaders' resizing.
         double perSample = Dataset is "rank2" or "rank4" ? 2.0 * (InputDimension + 1) : 3 * 64 * 64;
-        MemoryBudget.Require(4 * perSample * ((double)TrainCount + TestCount), $"--n-train {TrainCount} and --n-test {TestCount} of {Dataset}");
+        ConfigurationException.RequireMemory(4 * perSample * ((double)TrainCount + TestCount), $"--n-train {TrainCount} and --n-test {TestCount} of {Dataset}");
     }
 }

@@ -140,7 +140,7 @@ public static class RunExecutor
             throw ConfigurationException.From(ex, $"--arch '{config.Network.Architecture}'");
         }
         double activations = fullyConnected ? n * width * 3 : Math.Min(n, 256) * width * d;
-        MemoryBudget.Require(4 * (4 * parameters + activations + n * (d + outputs)),
+        ConfigurationException.RequireMemory(4 * (4 * parameters + activations + n * (d + outputs)),
             $"{config.Network.Architecture} of width {width} on {data.Train.Count} + {data.Test.Count} samples of size {d} (--width, --n-train, --n-test)");
     }
 

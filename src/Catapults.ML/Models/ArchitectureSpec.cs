@@ -13,6 +13,13 @@ namespace Catapults.ML.Models;
 /// <param name="WidenFactor">The widening factor k of a Wide ResNet; null for the default (4). Only for <see cref="ArchitectureKind.WideResNet"/>.</param>
 public sealed record ArchitectureSpec(ArchitectureKind Kind, int? Depth = null, int? WidenFactor = null)
 {
+    /// <summary>
+    /// The largest depth or widening factor a name may give: 1,000, far beyond the architectures studied here (the
+    /// deepest default is WRN-16), and small enough that a mistyped number is refused by name instead of building
+    /// millions of layers until memory runs out.
+    /// </summary>
+    public const int MaximumNumber = 1000;
+
     /// <summary>Names <see cref="Parse"/> accepts, one per form.</summary>
     public static IReadOnlyList<string> Examples { get; } = new[] { "fcn", "fcn-3", "cnn", "cnn-5", "wrn", "wrn-16-4", "vit", "vit-4" };
 
@@ -52,9 +59,9 @@ public sealed record ArchitectureSpec(ArchitectureKind Kind, int? Depth = null, 
         var numbers = new List<int>();
         foreach (var part in parts.Skip(1))
         {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1 || value > MaximumNumber)
             {
-                error = $"'{part}' in architecture '{name}' is not a positive integer; {expected}.";
+                error = $"'{part}' in architecture '{name}' is not an integer in 1..{MaximumNumber}; {expected}.";
                 return false;
             }
             numbers.Add(value);

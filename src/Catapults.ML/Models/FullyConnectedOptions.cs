@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>Options of a <see cref="FullyConnectedNetwork"/>.</summary>
@@ -43,8 +45,23 @@ public sealed class FullyConnectedOptions
         return count;
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first invalid option, or saying that the float32 weights
+    /// alone would not fit in <see cref="MemoryBudget.AvailableBytes"/>.
+    /// </summary>
     public void Validate()
+    {
+        ValidateShape();
+        // A width or depth that cannot fit is refused here, before libtorch's allocator fails with a multi-line
+        // message, or succeeds and takes the machine's memory.
+        double parameters = ParameterCount();
+        if (MemoryBudget.Shortfall(sizeof(float) * parameters,
+                $"A fully connected network {InputDimension}-{string.Join("-", HiddenWidths)}-{OutputCount} of {parameters:G3} parameters") is { } shortfall)
+            throw new ArgumentException(shortfall, nameof(HiddenWidths));
+    }
+
+    /// <summary>The checks that <see cref="ParameterCount"/> needs, without the memory bound (a saved file's description is compared with its weights first).</summary>
+    internal void ValidateShape()
     {
         if (InputDimension < 1) throw new ArgumentException($"InputDimension must be at least 1, got {InputDimension}.", nameof(InputDimension));
         if (HiddenWidths is null) throw new ArgumentException("HiddenWidths must not be null (use an empty array for a linear model).", nameof(HiddenWidths));
@@ -53,5 +70,7 @@ public sealed class FullyConnectedOptions
         if (OutputCount < 1) throw new ArgumentException($"OutputCount must be at least 1, got {OutputCount}.", nameof(OutputCount));
         if (!double.IsFinite(OutputMultiplier) || OutputMultiplier == 0)
             throw new ArgumentException($"OutputMultiplier must be finite and nonzero, got {OutputMultiplier}.", nameof(OutputMultiplier));
+        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation {(int)Activation} is not a defined value.", nameof(Activation));
+        if (!Enum.IsDefined(Parameterization)) throw new ArgumentException($"Parameterization {(int)Parameterization} is not a defined value.", nameof(Parameterization));
     }
 }

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -67,14 +69,23 @@ public static class ModelFactory
             throw new ArgumentException($"A widening factor applies to Wide ResNets only, not to {spec.Kind}.", nameof(network));
         var settings = new Request(network, inputShape, outputCount, seed);
 
-        return spec.Kind switch
+        try
         {
-            ArchitectureKind.FullyConnected => new FullyConnectedNetwork(FullyConnected(spec, settings)),
-            ArchitectureKind.Convolutional => new ConvolutionalNetwork(Convolutional(spec, settings)),
-            ArchitectureKind.WideResNet => new WideResNet(WideResNetFor(spec, settings)),
-            ArchitectureKind.VisionTransformer => new VisionTransformer(VisionTransformerFor(spec, settings)),
-            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown architecture kind."),
-        };
+            return spec.Kind switch
+            {
+                ArchitectureKind.FullyConnected => new FullyConnectedNetwork(FullyConnected(spec, settings)),
+                ArchitectureKind.Convolutional => new ConvolutionalNetwork(Convolutional(spec, settings)),
+                ArchitectureKind.WideResNet => new WideResNet(WideResNetFor(spec, settings)),
+                ArchitectureKind.VisionTransformer => new VisionTransformer(VisionTransformerFor(spec, settings)),
+                _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Unknown architecture kind."),
+            };
+        }
+        catch (System.Runtime.InteropServices.ExternalException ex)
+        {
+            // The image architectures have no closed-form size check; libtorch's allocator is the judge, and its
+            // first line ("can't allocate memory: you tried to allocate … bytes") says why.
+            throw new ArgumentException($"{network.Describe()} cannot be built for inputs [{string.Join(", ", inputShape)}] and {outputCount} outputs: {ErrorText.FirstLine(ex.Message)}", nameof(network), ex);
+        }
     }
 
     /// <summary>
@@ -88,7 +99,7 @@ public static class ModelFactory
         var spec = ArchitectureSpec.Parse(network.Architecture);
         if (spec.Kind != ArchitectureKind.FullyConnected) return null;
         var options = FullyConnected(spec, new Request(network, inputShape, outputCount, 0));
-        options.Validate();
+        options.ValidateShape();
         return options.ParameterCount();
     }
 

@@ -48,6 +48,10 @@ public static class ModelOperationsCatalogExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentException.ThrowIfNullOrEmpty(filePath);
+        // .NET says "Access to the path is denied" for a folder and "Could not find a part of the path" for a
+        // missing one; neither says what was expected.
+        if (Directory.Exists(filePath)) throw new IOException($"'{filePath}' is a folder; expected a model zip written by SaveCatapultsModel.");
+        if (!File.Exists(filePath)) throw new FileNotFoundException($"The model file '{filePath}' does not exist.", filePath);
         using var stream = File.OpenRead(filePath);
         return CatapultsModelArchive.Load(stream, out inputSchema, catalog, filePath);
     }

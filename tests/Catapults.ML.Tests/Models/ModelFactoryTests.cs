@@ -27,6 +27,9 @@ public class ModelFactoryTests
     [TestCase("cnn-x")]
     [TestCase("vit-4-2")]
     [TestCase("cnn-0")]
+    [TestCase("fcn-1001")]
+    [TestCase("fcn-2147483647")]
+    [TestCase("wrn-16-5000")]
     [TestCase("")]
     public void RejectsMalformedNamesListingTheAcceptedForms(string name)
     {
@@ -192,5 +195,16 @@ public class ModelFactoryTests
         Assert.That(Fails(new NetworkDescription { Architecture = "cnn-1" }).Message, Does.Contain("cnn-2"));
         Assert.That(Fails(new NetworkDescription { Architecture = "cnn-5-2" }).Message, Does.Contain("wrong number of parts"));
         Assert.That(Fails(new NetworkDescription { Architecture = "resnet" }).Message, Does.Contain("Unknown architecture"));
+    }
+
+    [Test]
+    public void ANetworkTooLargeForMemoryIsRefusedInOneLineBeforeAnythingIsAllocated()
+    {
+        // A fully connected network's weights are counted first: 6 · 2³¹ parameters would be 48 GiB of float32.
+        var wide = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new NetworkDescription { Width = int.MaxValue }, [4], 1, 0));
+        Assert.That(wide!.Message, Does.StartWith("A fully connected network 4-2147483647-1 of ").And.Contain("needs about").And.Not.Contain("\n"));
+        // An image network has no closed form: libtorch's allocator refuses, and its first line is the message.
+        var cnn = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new NetworkDescription { Architecture = "cnn-3", Width = int.MaxValue / 4 }, Cifar, 10, 0));
+        Assert.That(cnn!.Message, Does.StartWith("cnn-3 (width 536870911) cannot be built").And.Not.Contain("\n"));
     }
 }

@@ -112,7 +112,7 @@ public class DamagedArchiveTests
     }
 
     [TestCase("Width", "2000000000")]
-    [TestCase("Architecture", "\"fcn-2000\"")]
+    [TestCase("Architecture", "\"fcn-1000\"")]
     public void ADescriptionFarLargerThanItsWeightsIsRefusedBeforeItIsBuilt(string field, string json)
     {
         // Building first, these asked libtorch for up to 160 GB and ended in its allocator's multi-line error naming no file.
@@ -144,6 +144,25 @@ public class DamagedArchiveTests
         var loaded = _ml.Model.LoadCatapultsModel(_path, out var schema);
         (loaded as IDisposable)?.Dispose();
         Assert.That(schema, Is.Not.Null);
+    }
+
+    [Test]
+    public void AFolderOrAMissingFileInPlaceOfTheArchiveIsNamedAsSuch()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"catapults-folder-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var ex = Assert.Throws<IOException>(() => _ml.Model.LoadCatapultsModel(folder, out _));
+            Assert.That(ex!.Message, Is.EqualTo($"'{folder}' is a folder; expected a model zip written by SaveCatapultsModel."));
+            string missing = Path.Combine(folder, "no", "model.zip");
+            var nx = Assert.Throws<FileNotFoundException>(() => _ml.Model.LoadCatapultsModel(missing, out _));
+            Assert.That(nx!.Message, Is.EqualTo($"The model file '{missing}' does not exist."));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private InvalidDataException LoadError() =>
