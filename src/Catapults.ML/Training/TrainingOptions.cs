@@ -16,7 +16,7 @@ public sealed record TrainingOptions
     /// <summary>Optimiser; default <see cref="OptimizerKind.Sgd"/>.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
-    /// <summary>Optimiser hyper-parameters other than the rate; default PyTorch's.</summary>
+    /// <summary>Optimiser hyper-parameters other than the rate; default PyTorch's. Their ranges are stated in <see cref="OptimizerOptions"/>.</summary>
     public OptimizerOptions OptimizerSettings { get; init; } = new();
 
     /// <summary>Learning rate η when no <see cref="Schedule"/> is given; default 0.1.</summary>
@@ -96,7 +96,8 @@ public sealed record TrainingOptions
             throw new ArgumentException($"TargetLoss must be finite and ≥ 0, got {t}.", nameof(TargetLoss));
         if (FullLossEvery < 0) throw new ArgumentException($"FullLossEvery must be ≥ 0, got {FullLossEvery}.", nameof(FullLossEvery));
         if (!(DivergenceFactor > 1)) throw new ArgumentException($"DivergenceFactor must be > 1, got {DivergenceFactor}.", nameof(DivergenceFactor));
-        if (OptimizerSettings.SharpnessAwareRadius is double rho && !(rho > 0 && double.IsFinite(rho)))
-            throw new ArgumentException($"OptimizerSettings.SharpnessAwareRadius must be finite and positive (or null for plain steps), got {rho}.", nameof(OptimizerSettings));
+        if (OptimizerSettings is null)
+            throw new ArgumentException("OptimizerSettings must not be null; leave it out for PyTorch's defaults.", nameof(OptimizerSettings));
+        OptimizerSettings.Validate(nameof(OptimizerSettings));
     }
 }

@@ -292,4 +292,18 @@ public class EnsembleTrainerTests
         ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(mixed).Run(data));
         Assert.That(ex!.Message, Does.Contain("Member 1").And.Contain("BatchSize"));
     }
+
+    [Test]
+    public void AMembersBadMomentumIsRefusedByNameNotReportedAsDivergence()
+    {
+        var momentum = Sgd(0.1, optimizer: OptimizerKind.Momentum);
+        var members = new[]
+        {
+            new EnsembleMember(Fcn(), momentum, 1),
+            new EnsembleMember(Fcn(), momentum with { OptimizerSettings = new OptimizerOptions { Momentum = double.NaN } }, 2),
+        };
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble));
+        Assert.That(ex!.Message, Does.StartWith("Member 1: OptimizerSettings.Momentum must be finite and in [0, 1)"));
+    }
 }
