@@ -80,6 +80,10 @@ public sealed record TrainingOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate(int? datasetSize = null)
     {
+        // A cast or a JSON number can hold any integer; an undefined kind would otherwise fall to a default branch.
+        RequireDefined(Loss, nameof(Loss));
+        RequireDefined(Optimizer, nameof(Optimizer));
+        RequireDefined(LastPartialBatch, nameof(LastPartialBatch));
         if (Schedule is null && (!double.IsFinite(LearningRate) || LearningRate <= 0))
             throw new ArgumentException($"LearningRate must be finite and positive, got {LearningRate}.", nameof(LearningRate));
         if (BatchSize is int b)
@@ -99,5 +103,11 @@ public sealed record TrainingOptions
         if (OptimizerSettings is null)
             throw new ArgumentException("OptimizerSettings must not be null; leave it out for PyTorch's defaults.", nameof(OptimizerSettings));
         OptimizerSettings.Validate(nameof(OptimizerSettings));
+    }
+
+    private static void RequireDefined<T>(T value, string option) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentException($"{option} must be one of {string.Join(", ", Enum.GetNames<T>())}, got {value}.", option);
     }
 }
