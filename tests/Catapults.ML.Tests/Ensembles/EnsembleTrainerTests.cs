@@ -293,6 +293,24 @@ public class EnsembleTrainerTests
         Assert.That(ex!.Message, Does.Contain("Member 1").And.Contain("BatchSize"));
     }
 
+    [TestCase(0)]
+    [TestCase(1)]
+    public void ANullMemberIsNamedWhereverItStands(int position)
+    {
+        var members = new EnsembleMember?[] { new(Fcn(), Sgd(0.1), 1), new(Fcn(), Sgd(0.1), 2) };
+        members[position] = null;
+        var ex = Assert.Throws<ArgumentException>(() => new FullyConnectedEnsemble(members!, Shape, 1));
+        Assert.That(ex!.Message, Does.StartWith($"Member {position} is null."));
+    }
+
+    [Test]
+    public void AMembersInvalidOptionNamesTheParameterOnce()
+    {
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(double.NaN), 1) }, Shape, 1);
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble));
+        Assert.That(ex!.Message, Is.EqualTo("Member 0: LearningRate must be finite and positive, got NaN. (Parameter 'LearningRate')"));
+    }
+
     [Test]
     public void AMembersBadMomentumIsRefusedByNameNotReportedAsDivergence()
     {
