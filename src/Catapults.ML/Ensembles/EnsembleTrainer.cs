@@ -67,6 +67,10 @@ public sealed class EnsembleTrainer
     /// for members that share their batches (e.g. one online stream), so it is drawn once per step.
     /// </summary>
     /// <returns>One result per member, in member order.</returns>
+    /// <exception cref="ArgumentException">
+    /// A member's batch size, input features or targets do not fit the ensemble (targets must be float32 [n, O], the
+    /// squared loss's); the message names the member.
+    /// </exception>
     public IReadOnlyList<EnsembleMemberResult> Run(IReadOnlyList<IBatchSource> sources, IEnsembleObserver? observer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -82,8 +86,12 @@ public sealed class EnsembleTrainer
             if (sources[i].BatchSize != sources[0].BatchSize)
                 throw new ArgumentException(
                     $"Member {i}: Training.BatchSize must match member 0's ({sources[0].BatchSize}) so the members' batches stack, got {sources[i].BatchSize}.", nameof(sources));
-            if (sources[i].Dataset is { } ds && ds.FeatureDimension != _model.InputDimension)
-                throw new ArgumentException($"Member {i}: the model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(sources));
+            if (sources[i].Dataset is { } ds)
+            {
+                if (ds.FeatureDimension != _model.InputDimension)
+                    throw new ArgumentException($"Member {i}: the model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(sources));
+                RequireRegressionTargets(ds.Targets, i, $"the targets of {ds.Name}");
+            }
         }
 
         int count = members.Count;
@@ -220,7 +228,7 @@ public sealed class EnsembleTrainer
     private (Tensor Features, Tensor Targets) DrawBatches(int[] active, IReadOnlyList<IBatchSource> sources, int step)
     {
         var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
-        var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = sources[i].BatchAt(step)).ToArray();
+        var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = Checked(sources[i].BatchAt(step), i)).ToArray();
         var first = batches[0];
         for (int p = 1; p < batches.Length; p++)
             if (batches[p].Size != first.Size)
@@ -235,6 +243,24 @@ public sealed class EnsembleTrainer
         var x = torch.stack(batches.Select(b => b.Features).ToArray(), 0);
         var t = torch.stack(batches.Select(b => b.Targets.dim() == 1 ? b.Targets.unsqueeze(1) : b.Targets).ToArray(), 0);
         return (x, t);
+    }
+
+    // A source without a dataset (a stream) is only seen through its batches; shape and dtype are metadata, so this costs no pass.
+    private Batch Checked(Batch batch, int member)
+    {
+        RequireRegressionTargets(batch.Targets, member, "the batch targets");
+        return batch;
+    }
+
+    // The residual f − y would otherwise broadcast into a wrong shape or fail inside libtorch with a multi-line message.
+    private void RequireRegressionTargets(Tensor targets, int member, string what)
+    {
+        int outputs = _model.OutputCount;
+        bool shaped = targets.dim() == 2 ? targets.shape[1] == outputs : targets.dim() == 1 && outputs == 1;
+        if (targets.dtype != ScalarType.Float32 || !shaped)
+            throw new ArgumentException(
+                $"Member {member}: {what} are [{string.Join(", ", targets.shape)}] {targets.dtype}; the ensemble needs float32 targets [n, {outputs}] (squared loss).",
+                "sources");
     }
 
     private void Finish(List<int> due, int step, TrainingOutcome outcome, IReadOnlyList<IBatchSource> sources, ILearningRateSchedule[] schedules,
