@@ -47,6 +47,7 @@ public sealed class EnsembleTrainer
     /// policy of its own options (members with the same three share one source), exactly as
     /// <see cref="Trainer.Run(TensorDataset, IEnumerable{ITrainingObserver}?, CancellationToken)"/> draws them.
     /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="Run(IReadOnlyList{IBatchSource}, IEnsembleObserver?, CancellationToken)"/>.</exception>
     public IReadOnlyList<EnsembleMemberResult> Run(TensorDataset data, IEnsembleObserver? observer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -69,7 +70,8 @@ public sealed class EnsembleTrainer
     /// <returns>One result per member, in member order.</returns>
     /// <exception cref="ArgumentException">
     /// A member's batch size, input features or targets do not fit the ensemble (targets must be float32 [n, O], the
-    /// squared loss's); the message names the member.
+    /// squared loss's), a dataset holds NaN or ∞, or a member's loss is not finite before any update (a fault of the
+    /// targets' scale, its OutputMultiplier or the data, not of its rate); the message names the member or the row.
     /// </exception>
     public IReadOnlyList<EnsembleMemberResult> Run(IReadOnlyList<IBatchSource> sources, IEnsembleObserver? observer = null, CancellationToken cancellationToken = default)
     {
@@ -93,6 +95,8 @@ public sealed class EnsembleTrainer
                 RequireRegressionTargets(ds.Targets, i, $"the targets of {ds.Name}");
             }
         }
+        foreach (var ds in sources.Select(s => s.Dataset).OfType<TensorDataset>().Distinct())
+            TrainingInputCheck.RequireFinite(ds, nameof(sources));
 
         int count = members.Count;
         var schedules = members.Select(m => m.Training.EffectiveSchedule()).ToArray();
@@ -140,6 +144,8 @@ public sealed class EnsembleTrainer
                     if (stops.ContainsKey(p)) continue;
                     int i = active[p];
                     double v = values[p];
+                    // Nothing has moved the weights at step 0, so a non-finite loss there is the inputs' fault, not divergence.
+                    if (step == 0 && !double.IsFinite(v)) throw new ArgumentException(TrainingInputCheck.NonFiniteInitialLoss(v, i), nameof(sources));
                     reference[i] ??= double.IsFinite(v) ? Math.Max(v, 1e-12) : null;
                     double factor = members[i].Training.DivergenceFactor;
                     string? reason = !double.IsFinite(v) ? "the batch loss is not finite"
