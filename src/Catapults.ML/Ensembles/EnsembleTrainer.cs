@@ -47,6 +47,7 @@ public sealed class EnsembleTrainer
     /// policy of its own options (members with the same three share one source), exactly as
     /// <see cref="Trainer.Run(TensorDataset, IEnumerable{ITrainingObserver}?, CancellationToken)"/> draws them.
     /// </summary>
+    /// <exception cref="ArgumentException">As for <see cref="Run(IReadOnlyList{IBatchSource}, IEnsembleObserver?, CancellationToken)"/>.</exception>
     public IReadOnlyList<EnsembleMemberResult> Run(TensorDataset data, IEnsembleObserver? observer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -67,6 +68,11 @@ public sealed class EnsembleTrainer
     /// for members that share their batches (e.g. one online stream), so it is drawn once per step.
     /// </summary>
     /// <returns>One result per member, in member order.</returns>
+    /// <exception cref="ArgumentException">
+    /// A member's batch size, input features or targets do not fit the ensemble (targets must be float32 [n, O], the
+    /// squared loss's), a dataset holds NaN or ∞, or a member's loss is not finite before any update (a fault of the
+    /// targets' scale, its OutputMultiplier or the data, not of its rate); the message names the member or the row.
+    /// </exception>
     public IReadOnlyList<EnsembleMemberResult> Run(IReadOnlyList<IBatchSource> sources, IEnsembleObserver? observer = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
@@ -82,9 +88,15 @@ public sealed class EnsembleTrainer
             if (sources[i].BatchSize != sources[0].BatchSize)
                 throw new ArgumentException(
                     $"Member {i}: Training.BatchSize must match member 0's ({sources[0].BatchSize}) so the members' batches stack, got {sources[i].BatchSize}.", nameof(sources));
-            if (sources[i].Dataset is { } ds && ds.FeatureDimension != _model.InputDimension)
-                throw new ArgumentException($"Member {i}: the model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(sources));
+            if (sources[i].Dataset is { } ds)
+            {
+                if (ds.FeatureDimension != _model.InputDimension)
+                    throw new ArgumentException($"Member {i}: the model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(sources));
+                RequireRegressionTargets(ds.Targets, i, $"the targets of {ds.Name}");
+            }
         }
+        foreach (var ds in sources.Select(s => s.Dataset).OfType<TensorDataset>().Distinct())
+            TrainingInputCheck.RequireFinite(ds, nameof(sources));
 
         int count = members.Count;
         var schedules = members.Select(m => m.Training.EffectiveSchedule()).ToArray();
@@ -132,6 +144,8 @@ public sealed class EnsembleTrainer
                     if (stops.ContainsKey(p)) continue;
                     int i = active[p];
                     double v = values[p];
+                    // Nothing has moved the weights at step 0, so a non-finite loss there is the inputs' fault, not divergence.
+                    if (step == 0 && !double.IsFinite(v)) throw new ArgumentException(TrainingInputCheck.NonFiniteInitialLoss(v, i), nameof(sources));
                     reference[i] ??= double.IsFinite(v) ? Math.Max(v, 1e-12) : null;
                     double factor = members[i].Training.DivergenceFactor;
                     string? reason = !double.IsFinite(v) ? "the batch loss is not finite"
@@ -195,7 +209,10 @@ public sealed class EnsembleTrainer
         }
         catch (ArgumentException ex)
         {
-            throw new ArgumentException($"Member {member}: {ex.Message}", ex.ParamName, ex);
+            // Message already ends with " (Parameter '…')", which the new exception adds again from ParamName.
+            string suffix = ex.ParamName is null ? "" : $" (Parameter '{ex.ParamName}')";
+            string reason = ex.Message.EndsWith(suffix, StringComparison.Ordinal) ? ex.Message[..^suffix.Length] : ex.Message;
+            throw new ArgumentException($"Member {member}: {reason}", ex.ParamName, ex);
         }
         string? problem =
             options.Loss != LossKind.MeanSquaredError ? $"Training.Loss must be {LossKind.MeanSquaredError} in an ensemble, got {options.Loss}"
@@ -217,7 +234,7 @@ public sealed class EnsembleTrainer
     private (Tensor Features, Tensor Targets) DrawBatches(int[] active, IReadOnlyList<IBatchSource> sources, int step)
     {
         var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
-        var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = sources[i].BatchAt(step)).ToArray();
+        var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = Checked(sources[i].BatchAt(step), i)).ToArray();
         var first = batches[0];
         for (int p = 1; p < batches.Length; p++)
             if (batches[p].Size != first.Size)
@@ -232,6 +249,24 @@ public sealed class EnsembleTrainer
         var x = torch.stack(batches.Select(b => b.Features).ToArray(), 0);
         var t = torch.stack(batches.Select(b => b.Targets.dim() == 1 ? b.Targets.unsqueeze(1) : b.Targets).ToArray(), 0);
         return (x, t);
+    }
+
+    // A source without a dataset (a stream) is only seen through its batches; shape and dtype are metadata, so this costs no pass.
+    private Batch Checked(Batch batch, int member)
+    {
+        RequireRegressionTargets(batch.Targets, member, "the batch targets");
+        return batch;
+    }
+
+    // The residual f − y would otherwise broadcast into a wrong shape or fail inside libtorch with a multi-line message.
+    private void RequireRegressionTargets(Tensor targets, int member, string what)
+    {
+        int outputs = _model.OutputCount;
+        bool shaped = targets.dim() == 2 ? targets.shape[1] == outputs : targets.dim() == 1 && outputs == 1;
+        if (targets.dtype != ScalarType.Float32 || !shaped)
+            throw new ArgumentException(
+                $"Member {member}: {what} are [{string.Join(", ", targets.shape)}] {targets.dtype}; the ensemble needs float32 targets [n, {outputs}] (squared loss).",
+                "sources");
     }
 
     private void Finish(List<int> due, int step, TrainingOutcome outcome, IReadOnlyList<IBatchSource> sources, ILearningRateSchedule[] schedules,

@@ -53,20 +53,23 @@ public sealed class FullyConnectedEnsemble : IDisposable
     /// Builds the members' networks from their descriptions and seeds, for inputs of shape <paramref name="inputShape"/>
     /// and <paramref name="outputCount"/> outputs, and stacks their weights.
     /// </summary>
-    /// <exception cref="ArgumentException">No members, a member that is not a fully connected network, members of different architectures, or γ on some members only; the message names the member and the setting.</exception>
+    /// <exception cref="ArgumentException">No members, a null member, a member that is not a fully connected network, members of different architectures, or γ on some members only; the message names the member and the setting.</exception>
     public FullyConnectedEnsemble(IReadOnlyList<EnsembleMember> members, long[] inputShape, int outputCount)
     {
         ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(inputShape);
         if (members.Count == 0) throw new ArgumentException("An ensemble needs at least one member.", nameof(members));
         _members = members.ToArray();
+        // Member 0 is the reference the others are compared with, so every member must exist before any is read.
+        int missing = Array.IndexOf(_members, null);
+        if (missing >= 0) throw new ArgumentException($"Member {missing} is null.", nameof(members));
         _inputShape = (long[])inputShape.Clone();
         OutputCount = outputCount;
         _centred = _members[0].Gamma is not null;
         var first = _members[0].Network with { OutputMultiplier = 1.0 };
         for (int i = 0; i < _members.Length; i++)
         {
-            var m = _members[i] ?? throw new ArgumentException($"Member {i} is null.", nameof(members));
+            var m = _members[i];
             if (m.Network.Spec.Kind != ArchitectureKind.FullyConnected)
                 throw new ArgumentException($"Member {i}: Network.Architecture must be a fully connected network (fcn-D) for an ensemble, got {m.Network.Architecture}.", nameof(members));
             if (m.Network with { OutputMultiplier = 1.0 } != first)

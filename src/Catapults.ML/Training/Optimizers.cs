@@ -6,9 +6,11 @@ namespace Catapults.ML.Training;
 public static class Optimizers
 {
     /// <summary>Creates the optimiser over <paramref name="parameters"/> with initial learning rate <paramref name="learningRate"/>.</summary>
+    /// <exception cref="ArgumentException">A setting of <paramref name="options"/> is outside its documented range; the message names it.</exception>
     public static optim.Optimizer Create(OptimizerKind kind, IEnumerable<Parameter> parameters, double learningRate, OptimizerOptions? options = null)
     {
         options ??= new OptimizerOptions();
+        options.Validate(nameof(options));
         var ps = parameters.ToList();
         return kind switch
         {

@@ -97,6 +97,12 @@ public sealed class Trainer : IDisposable
         : RealisedSoFar() ?? Options.EffectiveSchedule();
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="data"/> in one call.</summary>
+    /// <exception cref="ArgumentException">
+    /// The options are invalid; the data do not fit the model; the dataset or a batch holds NaN or ∞ (the message names the
+    /// row); or the loss is not finite before any update, which is a fault of the targets' scale, the network or the
+    /// data rather than of the learning rate. A loss that turns non-finite after updates ends the run as
+    /// <see cref="TrainingOutcome.Diverged"/> instead.
+    /// </exception>
     public static TrainingResult Train(NetworkModule model, TensorDataset data, TrainingOptions options,
         IEnumerable<ITrainingObserver>? observers = null, CancellationToken cancellationToken = default)
     {
@@ -105,6 +111,12 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Runs epochs over <paramref name="data"/> with the options' batch size, shuffle seed and partial-batch policy.</summary>
+    /// <exception cref="ArgumentException">
+    /// The options are invalid; the data do not fit the model; the dataset or a batch holds NaN or ∞ (the message names the
+    /// row); or the loss is not finite before any update, which is a fault of the targets' scale, the network or the
+    /// data rather than of the learning rate. A loss that turns non-finite after updates ends the run as
+    /// <see cref="TrainingOutcome.Diverged"/> instead.
+    /// </exception>
     public TrainingResult Run(TensorDataset data, IEnumerable<ITrainingObserver>? observers = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -113,14 +125,24 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Runs until a stopping rule fires, drawing batches from <paramref name="source"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// The options are invalid; the data do not fit the model; the dataset or a batch holds NaN or ∞ (the message names the
+    /// row); or the loss is not finite before any update, which is a fault of the targets' scale, the network or the
+    /// data rather than of the learning rate. A loss that turns non-finite after updates ends the run as
+    /// <see cref="TrainingOutcome.Diverged"/> instead.
+    /// </exception>
     public TrainingResult Run(IBatchSource source, IEnumerable<ITrainingObserver>? observers = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(source);
         Options.Validate(source.Dataset?.Count);
-        if (source.Dataset is { } ds && ds.FeatureDimension != _model.InputDimension)
-            throw new ArgumentException(
-                $"The model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(source));
+        if (source.Dataset is { } ds)
+        {
+            if (ds.FeatureDimension != _model.InputDimension)
+                throw new ArgumentException(
+                    $"The model expects {_model.InputDimension} input features but {ds.Name} has {ds.FeatureDimension}.", nameof(source));
+            TrainingInputCheck.RequireFinite(ds, nameof(source));
+        }
 
         var watchers = observers?.ToList() ?? new List<ITrainingObserver>();
         var schedule = Options.EffectiveSchedule();
@@ -183,6 +205,12 @@ public sealed class Trainer : IDisposable
                     var loss = Losses.Compute(Options.Loss, output, batch.Targets);
                     double lossValue = loss.ToDouble();
 
+                    if (!double.IsFinite(lossValue))
+                    {
+                        // Neither bad data nor bad starting weights is a divergence: no update has moved them yet.
+                        TrainingInputCheck.RequireFinite(batch, step, nameof(source));
+                        if (step == 0) throw new ArgumentException(TrainingInputCheck.NonFiniteInitialLoss(lossValue));
+                    }
                     ReferenceLoss ??= double.IsFinite(lossValue) ? Math.Max(lossValue, 1e-12) : null;
                     string? reason = !double.IsFinite(lossValue) ? "the batch loss is not finite"
                         : lossValue > Options.DivergenceFactor * ReferenceLoss ? $"the batch loss exceeds {Options.DivergenceFactor:G3} × the first batch loss ({ReferenceLoss:G4})"

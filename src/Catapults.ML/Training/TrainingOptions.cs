@@ -16,7 +16,7 @@ public sealed record TrainingOptions
     /// <summary>Optimiser; default <see cref="OptimizerKind.Sgd"/>.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
-    /// <summary>Optimiser hyper-parameters other than the rate; default PyTorch's.</summary>
+    /// <summary>Optimiser hyper-parameters other than the rate; default PyTorch's. Their ranges are stated in <see cref="OptimizerOptions"/>.</summary>
     public OptimizerOptions OptimizerSettings { get; init; } = new();
 
     /// <summary>Learning rate η when no <see cref="Schedule"/> is given; default 0.1.</summary>
@@ -80,6 +80,10 @@ public sealed record TrainingOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate(int? datasetSize = null)
     {
+        // A cast or a JSON number can hold any integer; an undefined kind would otherwise fall to a default branch.
+        RequireDefined(Loss, nameof(Loss));
+        RequireDefined(Optimizer, nameof(Optimizer));
+        RequireDefined(LastPartialBatch, nameof(LastPartialBatch));
         if (Schedule is null && (!double.IsFinite(LearningRate) || LearningRate <= 0))
             throw new ArgumentException($"LearningRate must be finite and positive, got {LearningRate}.", nameof(LearningRate));
         if (BatchSize is int b)
@@ -96,7 +100,14 @@ public sealed record TrainingOptions
             throw new ArgumentException($"TargetLoss must be finite and ≥ 0, got {t}.", nameof(TargetLoss));
         if (FullLossEvery < 0) throw new ArgumentException($"FullLossEvery must be ≥ 0, got {FullLossEvery}.", nameof(FullLossEvery));
         if (!(DivergenceFactor > 1)) throw new ArgumentException($"DivergenceFactor must be > 1, got {DivergenceFactor}.", nameof(DivergenceFactor));
-        if (OptimizerSettings.SharpnessAwareRadius is double rho && !(rho > 0 && double.IsFinite(rho)))
-            throw new ArgumentException($"OptimizerSettings.SharpnessAwareRadius must be finite and positive (or null for plain steps), got {rho}.", nameof(OptimizerSettings));
+        if (OptimizerSettings is null)
+            throw new ArgumentException("OptimizerSettings must not be null; leave it out for PyTorch's defaults.", nameof(OptimizerSettings));
+        OptimizerSettings.Validate(nameof(OptimizerSettings));
+    }
+
+    private static void RequireDefined<T>(T value, string option) where T : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+            throw new ArgumentException($"{option} must be one of {string.Join(", ", Enum.GetNames<T>())}, got {value}.", option);
     }
 }

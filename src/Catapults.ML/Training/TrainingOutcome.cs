@@ -7,7 +7,11 @@ public enum TrainingOutcome
     BudgetReached,
     /// <summary>The full training loss reached <see cref="TrainingOptions.TargetLoss"/>.</summary>
     TargetLossReached,
-    /// <summary>The loss became non-finite or exploded; see <see cref="TrainingResult.Divergence"/>.</summary>
+    /// <summary>
+    /// The loss became non-finite or exploded after updates (or the rate left float32); see
+    /// <see cref="TrainingResult.Divergence"/>. A loss that is not finite before any update is no divergence: the
+    /// trainers refuse it with an <see cref="ArgumentException"/>.
+    /// </summary>
     Diverged,
     /// <summary>Cancelled through the cancellation token.</summary>
     Cancelled,

@@ -10,6 +10,9 @@ public sealed class WarmupDecaySchedule : ILearningRateSchedule
         if (finalRate < 0 || !double.IsFinite(finalRate)) throw new ArgumentOutOfRangeException(nameof(finalRate), finalRate, "Final rate must be finite and ≥ 0.");
         if (warmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "Warm-up steps must be ≥ 0.");
         if (totalSteps < warmupSteps) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "Total steps must be ≥ warm-up steps.");
+        // An undefined kind would otherwise decay as a cosine without a word.
+        if (!Enum.IsDefined(decay))
+            throw new ArgumentOutOfRangeException(nameof(decay), decay, $"The decay must be one of {string.Join(", ", Enum.GetNames<DecayKind>())}.");
         PeakRate = peakRate; WarmupSteps = warmupSteps; TotalSteps = totalSteps; Decay = decay; FinalRate = finalRate;
     }
 

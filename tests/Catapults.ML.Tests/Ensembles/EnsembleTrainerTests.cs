@@ -292,4 +292,66 @@ public class EnsembleTrainerTests
         ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(mixed).Run(data));
         Assert.That(ex!.Message, Does.Contain("Member 1").And.Contain("BatchSize"));
     }
+
+    [TestCase(0)]
+    [TestCase(1)]
+    public void ANullMemberIsNamedWhereverItStands(int position)
+    {
+        var members = new EnsembleMember?[] { new(Fcn(), Sgd(0.1), 1), new(Fcn(), Sgd(0.1), 2) };
+        members[position] = null;
+        var ex = Assert.Throws<ArgumentException>(() => new FullyConnectedEnsemble(members!, Shape, 1));
+        Assert.That(ex!.Message, Does.StartWith($"Member {position} is null."));
+    }
+
+    [Test]
+    public void AMembersInvalidOptionNamesTheParameterOnce()
+    {
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(double.NaN), 1) }, Shape, 1);
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble));
+        Assert.That(ex!.Message, Is.EqualTo("Member 0: LearningRate must be finite and positive, got NaN. (Parameter 'LearningRate')"));
+    }
+
+    [Test]
+    public void TargetsThatDoNotFitTheOutputsAreRefusedBeforeTraining()
+    {
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1) }, Shape, 1);
+        using var classes = new TensorDataset(randn(40, 6), zeros(40, ScalarType.Int64), "classes");
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(classes));
+        Assert.That(ex!.Message, Does.StartWith("Member 0: the targets of classes are [40] Int64; the ensemble needs float32 targets [n, 1] (squared loss)."));
+        using var wide = new TensorDataset(randn(40, 6), randn(40, 3), "wide");
+        ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(wide));
+        Assert.That(ex!.Message, Does.StartWith("Member 0: the targets of wide are [40, 3] Float32; the ensemble needs float32 targets [n, 1]"));
+        Assert.That(ensemble.ActiveMembers, Has.Count.EqualTo(1), "nothing was trained");
+    }
+
+    [Test]
+    public void AStreamsBatchTargetsAreCheckedToo()
+    {
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1) }, Shape, 1);
+        var stream = new WideTargets();
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { stream }));
+        Assert.That(ex!.Message, Does.StartWith("Member 0: the batch targets are [5, 2] Float32; the ensemble needs float32 targets [n, 1]"));
+    }
+
+    private sealed class WideTargets : IBatchSource
+    {
+        public TensorDataset? Dataset => null;
+        public int BatchSize => 5;
+        public int? StepsPerEpoch => null;
+        public Batch BatchAt(int step) => new(randn(5, 6), randn(5, 2), new long[] { 0, 1, 2, 3, 4 }, 0);
+    }
+
+    [Test]
+    public void AMembersBadMomentumIsRefusedByNameNotReportedAsDivergence()
+    {
+        var momentum = Sgd(0.1, optimizer: OptimizerKind.Momentum);
+        var members = new[]
+        {
+            new EnsembleMember(Fcn(), momentum, 1),
+            new EnsembleMember(Fcn(), momentum with { OptimizerSettings = new OptimizerOptions { Momentum = double.NaN } }, 2),
+        };
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble));
+        Assert.That(ex!.Message, Does.StartWith("Member 1: OptimizerSettings.Momentum must be finite and in [0, 1)"));
+    }
 }

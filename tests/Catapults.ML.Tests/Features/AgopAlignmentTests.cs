@@ -167,7 +167,10 @@ public class AgopAlignmentTests
         {
             using (torch.no_grad())
                 foreach (var layer in net.Layers) layer.Weight.mul_(1e30f); // ∇ₓf ≈ 1e60: overflows float32
-            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.1, MaxSteps = 3 }, new[] { observer });
+            // As if restored from a checkpoint after the weights diverged: at step 0 they would be refused as bad inputs.
+            using var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.1, MaxSteps = 3 });
+            trainer.ResumeAt(1, referenceLoss: 1.0);
+            var result = trainer.Run(train, new[] { observer });
             Assert.That(result.Diverged, Is.True);
             Assert.That(observer.Records, Has.Count.EqualTo(1));
             Assert.That(observer.Records[0].Alignment, Is.Null);

@@ -1,0 +1,115 @@
+using Catapults.ML.Data;
+using Catapults.ML.Ensembles;
+using Catapults.ML.Models;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Training;
+
+/// <summary>
+/// Faults of the inputs are refused as such, not reported as a divergence that blames the learning rate: non-finite
+/// data (naming the row), and a loss that is not finite at the initial weights, before any update.
+/// </summary>
+public sealed class InputFaultTests
+{
+    private static readonly NetworkDescription Fcn = new() { Architecture = "fcn-2", Width = 8 };
+    private static readonly TrainingOptions Sgd = new() { LearningRate = 0.1, BatchSize = 8, MaxSteps = 20 };
+
+    private static TensorDataset Data(Action<torch.Tensor, torch.Tensor>? spoil = null, float targetScale = 1)
+    {
+        var x = torch.randn(32, 4);
+        var y = torch.randn(32, 1) * targetScale;
+        spoil?.Invoke(x, y);
+        return new TensorDataset(x, y);
+    }
+
+    [Test]
+    public void ANaNFeatureIsRefusedNamingItsRow()
+    {
+        using var data = Data((x, _) => x[21, 2] = torch.tensor(float.NaN));
+        using var net = Fcn.Build(new long[] { 4 }, 1, 0);
+        var ex = Assert.Throws<ArgumentException>(() => Trainer.Train(net, data, Sgd));
+        Assert.That(ex!.Message, Does.StartWith("dataset holds NaN in the features at row 21 (counted from 0), slot 2; training needs finite values."));
+    }
+
+    [Test]
+    public void AnInfiniteTargetIsRefusedNamingItsRow()
+    {
+        using var data = Data((_, y) => y[7, 0] = torch.tensor(float.NegativeInfinity));
+        using var net = Fcn.Build(new long[] { 4 }, 1, 0);
+        var ex = Assert.Throws<ArgumentException>(() => Trainer.Train(net, data, Sgd));
+        Assert.That(ex!.Message, Does.StartWith("dataset holds -Infinity in the targets at row 7 (counted from 0), slot 0;"));
+    }
+
+    [Test]
+    public void TargetsTooLargeToSquareAreNotBlamedOnTheRate()
+    {
+        using var data = Data(targetScale: 3e38f / 5);
+        using var net = Fcn.Build(new long[] { 4 }, 1, 0);
+        var ex = Assert.Throws<ArgumentException>(() => Trainer.Train(net, data, Sgd));
+        Assert.That(ex!.Message, Does.StartWith("The loss at the initial weights is not finite (Infinity on the first batch, before any update")
+            .And.Contain("targets' scale"));
+    }
+
+    [Test]
+    public void AnOverflowingOutputMultiplierIsNotBlamedOnTheRate()
+    {
+        using var data = Data();
+        using var net = (Fcn with { OutputMultiplier = 1e300 }).Build(new long[] { 4 }, 1, 0);
+        var ex = Assert.Throws<ArgumentException>(() => Trainer.Train(net, data, Sgd));
+        Assert.That(ex!.Message, Does.StartWith("The loss at the initial weights is not finite").And.Contain("OutputMultiplier"));
+    }
+
+    [Test]
+    public void AStreamsNaNBatchIsNamedWhenItMakesTheLossNonFinite()
+    {
+        using var net = Fcn.Build(new long[] { 4 }, 1, 0);
+        var result = Assert.Throws<ArgumentException>(() => new Trainer(net, Sgd).Run(new SpoiledStream(spoiledStep: 3)));
+        Assert.That(result!.Message, Does.StartWith("The batch of step 3 holds NaN in its features (sample 25, slot 1)"));
+    }
+
+    [Test]
+    public void ALossThatTurnsNonFiniteAfterUpdatesIsStillADivergence()
+    {
+        using var data = Data();
+        using var net = Fcn.Build(new long[] { 4 }, 1, 0);
+        var result = Trainer.Train(net, data, Sgd with { LearningRate = 1e6 });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Divergence!.Step, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void AnEnsembleRefusesNaNDataNamingTheRow()
+    {
+        using var data = Data((x, _) => x[3, 1] = torch.tensor(float.NaN));
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn, Sgd, 1) }, new long[] { 4 }, 1);
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(data));
+        Assert.That(ex!.Message, Does.StartWith("dataset holds NaN in the features at row 3 (counted from 0), slot 1;"));
+    }
+
+    [Test]
+    public void AnEnsembleMembersNonFiniteInitialLossNamesTheMember()
+    {
+        using var data = Data();
+        var members = new[] { new EnsembleMember(Fcn, Sgd, 1), new EnsembleMember(Fcn with { OutputMultiplier = 1e300 }, Sgd, 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 4 }, 1);
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(data));
+        Assert.That(ex!.Message, Does.StartWith("Member 1: the loss at the initial weights is not finite").And.Contain("OutputMultiplier"));
+    }
+
+    // Fresh batches of 8 with serial numbers; the one of spoiledStep holds a NaN in its second sample.
+    private sealed class SpoiledStream(int spoiledStep) : IBatchSource
+    {
+        public TensorDataset? Dataset => null;
+        public int? StepsPerEpoch => null;
+        public int BatchSize => 8;
+
+        public Batch BatchAt(int step)
+        {
+            var x = torch.randn(8, 4);
+            if (step == spoiledStep) x[1, 1] = torch.tensor(float.NaN);
+            return new Batch(x, torch.randn(8, 1), Enumerable.Range(8 * step, 8).Select(i => (long)i).ToArray(), 0);
+        }
+    }
+}
