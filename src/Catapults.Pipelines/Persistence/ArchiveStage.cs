@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -51,6 +52,12 @@ internal sealed class ArchiveStage
     internal static byte[] Read(ZipArchive zip, string entry, string name)
     {
         var e = zip.GetEntry(entry) ?? throw new InvalidDataException($"{name}: the entry '{entry}' is missing.");
+        // The zip reader stops at the declared uncompressed size, so that size bounds what a hostile entry (a few
+        // kilobytes that inflate to gigabytes) can make this read; an entry declaring more than memory holds is refused
+        // before any of it is inflated. The bytes are gathered as they arrive, so a size that lies upwards costs nothing.
+        if (e.Length > Math.Min(Array.MaxLength, MemoryBudget.AvailableBytes / 2))
+            throw new InvalidDataException(
+                $"{name}: the entry '{entry}' declares {e.Length:N0} bytes uncompressed, more than this process can hold ({MemoryBudget.Format(Math.Min(Array.MaxLength, MemoryBudget.AvailableBytes / 2))}); the file is damaged or not a model written by SaveCatapultsModel.");
         using var stream = e.Open();
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);

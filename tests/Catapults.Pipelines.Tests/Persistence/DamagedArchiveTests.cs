@@ -165,6 +165,30 @@ public class DamagedArchiveTests
         }
     }
 
+    [Test]
+    public void AnEntryDeclaringMoreThanMemoryHoldsIsRefusedBeforeItIsInflated()
+    {
+        // A zip bomb's shape: the central directory says the manifest inflates to 3.9 GB (the zip reader trusts that
+        // size as its limit, so it is what a hostile entry could make a reader gather).
+        var bytes = (byte[])_archive.Clone();
+        var name = Encoding.ASCII.GetBytes("manifest.json");
+        int patched = 0;
+        for (int i = 0; i + 46 < bytes.Length; i++)
+        {
+            if (bytes[i] != 'P' || bytes[i + 1] != 'K' || bytes[i + 2] != 1 || bytes[i + 3] != 2) continue;
+            int nameLength = BitConverter.ToUInt16(bytes, i + 28);
+            if (!bytes.AsSpan(i + 46, nameLength).SequenceEqual(name)) continue;
+            BitConverter.TryWriteBytes(bytes.AsSpan(i + 24, 4), 0xF000_0000u);
+            patched++;
+        }
+        Assert.That(patched, Is.EqualTo(1), "the manifest's central-directory record");
+        File.WriteAllBytes(_path, bytes);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = LoadError();
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(64L << 20));
+        Assert.That(error.Message, Does.StartWith($"{_path}: the entry 'manifest.json' declares 4,026,531,840 bytes uncompressed"));
+    }
+
     private InvalidDataException LoadError() =>
         Assert.Throws<InvalidDataException>(() => (_ml.Model.LoadCatapultsModel(_path, out _) as IDisposable)?.Dispose())!;
 
