@@ -248,4 +248,17 @@ public class CelebAReaderTests
         ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
         Assert.That(ex!.Message, Does.Contain("line 2 (byte 13)").And.Contain("<0|1|2>"));
     }
+
+    // 32768 once reached libtorch as a negative dimension and 65536 indexed past the resampler's array.
+    [TestCase(26_755)]
+    [TestCase(32_768)]
+    [TestCase(65_536)]
+    [TestCase(int.MaxValue)]
+    public void ImageSizeWhoseImageCannotFitOneArrayIsRefusedNamingTheOption(int size)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CelebAReader(_dir, new CelebAOptions { ImageSize = size }));
+        Assert.That(ex!.Message, Does.Contain("CelebAOptions.ImageSize").And.Contain("at most 26,754").And.Not.Contain("\n"));
+        Assert.That(CelebAReader.MaxImageSize, Is.EqualTo(26_754));
+        Assert.That(new CelebAReader(_dir, new CelebAOptions { ImageSize = 26_754 }).Shape.Size, Is.EqualTo(3 * 26_754 * 26_754));
+    }
 }

@@ -18,6 +18,12 @@ public sealed class CelebAReader : IImageDatasetReader
     /// <summary>Height of an aligned CelebA image.</summary>
     public const int AlignedHeight = 218;
 
+    /// <summary>
+    /// The largest <see cref="CelebAOptions.ImageSize"/> S: the resampler holds the 3·S·S values of one RGB image in
+    /// one array (grayscale is taken after resizing), which cannot be longer than <see cref="Array.MaxLength"/>.
+    /// </summary>
+    public static int MaxImageSize { get; } = (int)Math.Sqrt(Array.MaxLength / 3);
+
     private const string ImageFolder = "img_align_celeba";
     private const string AttributeFile = "list_attr_celeba.txt";
     private const string PartitionFile = "list_eval_partition.txt";
@@ -39,6 +45,10 @@ public sealed class CelebAReader : IImageDatasetReader
             throw new ArgumentOutOfRangeException(nameof(options), Options.CropSize, $"CelebAOptions.CropSize must be in 1..{AlignedWidth}.");
         if (Options.ImageSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), Options.ImageSize, "CelebAOptions.ImageSize must be at least 1.");
+        if (Options.ImageSize > MaxImageSize)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"CelebAOptions.ImageSize is {Options.ImageSize:N0}: an RGB image of that side holds {3L * Options.ImageSize * Options.ImageSize:N0} values, " +
+                $"more than one array or tensor row can hold ({Array.MaxLength:N0}); use at most {MaxImageSize:N0}.");
         if (string.IsNullOrWhiteSpace(Options.Attribute))
             throw new ArgumentException("CelebAOptions.Attribute must name an attribute of list_attr_celeba.txt.", nameof(options));
         Directory = Path.GetFullPath(directory);
