@@ -261,4 +261,19 @@ public class CelebAReaderTests
         Assert.That(CelebAReader.MaxImageSize, Is.EqualTo(26_754));
         Assert.That(new CelebAReader(_dir, new CelebAOptions { ImageSize = 26_754 }).Shape.Size, Is.EqualTo(3 * 26_754 * 26_754));
     }
+
+    [TestCase("2000000000")]
+    [TestCase("2147483647")]
+    public void HugeImageCountIsComparedWithTheRowsNotAllocated(string count)
+    {
+        var copy = Copy();
+        var path = Path.Combine(copy, "list_attr_celeba.txt");
+        var lines = File.ReadAllLines(path);
+        lines[0] = count;
+        File.WriteAllLines(path, lines);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the claimed count");
+        Assert.That(ex!.Message, Does.StartWith(path).And.Contain($"declares {long.Parse(count):N0} images but the file has 10 rows"));
+    }
 }

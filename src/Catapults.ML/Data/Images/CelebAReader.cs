@@ -186,8 +186,11 @@ public sealed class CelebAReader : IImageDatasetReader
                 $"{path} has no attribute '{FileFormatSniffer.Printable(attribute)}' (CelebAOptions.Attribute); it lists: {FileFormatSniffer.Printable(string.Join(", ", attributes), 400)}.",
                 lines.Current.ByteOffset);
 
-        var names = new List<string>(declared);
-        var values = new List<int>(declared);
+        // The count line is only a claim until the rows are counted below: it may presize the lists, but only up to
+        // the size of the real dataset (202,599 images), never to whatever number the line holds.
+        int capacity = Math.Min(declared, 1 << 18);
+        var names = new List<string>(capacity);
+        var values = new List<int>(capacity);
         long end = 0;
         while (lines.MoveNext())
         {
