@@ -276,4 +276,19 @@ public class CelebAReaderTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the claimed count");
         Assert.That(ex!.Message, Does.StartWith(path).And.Contain($"declares {long.Parse(count):N0} images but the file has 10 rows"));
     }
+
+    [Test]
+    public void ASplitThePartitionFileLeavesEmptyIsRefusedWhenAskedFor()
+    {
+        var copy = Copy();
+        var path = Path.Combine(copy, "list_eval_partition.txt");
+        File.WriteAllLines(path, File.ReadAllLines(path).Select(l => l.Replace(" 0", " 1")));
+        var reader = new CelebAReader(copy);
+        Assert.That(reader.ReadLabels(DatasetSplit.Validation), Has.Length.EqualTo(8), "the other splits still load");
+        var ex = Assert.Throws<DatasetFormatException>(() => ImageDatasetLoader.Load(reader));
+        Assert.That(ex!.Message, Is.EqualTo($"CelebA Train split is empty: {path} assigns no image to 0."));
+        Assert.That(ex.FilePath, Is.EqualTo(path));
+        Assert.Throws<DatasetFormatException>(() => ImageDatasetLoader.Stream(reader));
+        Assert.Throws<DatasetFormatException>(() => reader.FileNames(DatasetSplit.Train));
+    }
 }

@@ -32,6 +32,7 @@ public sealed class CelebAReader : IImageDatasetReader
     public static IReadOnlyList<string> ExpectedFiles { get; } = [ImageFolder + "/ (000001.jpg …)", AttributeFile, PartitionFile];
 
     private readonly Dictionary<DatasetSplit, (string[] Files, int[] Labels)> _splits;
+    private readonly string _partitionPath;
 
     /// <summary>
     /// Opens <paramref name="directory"/> and parses the attribute and partition files. Errors name the file and
@@ -59,10 +60,12 @@ public sealed class CelebAReader : IImageDatasetReader
         var (names, values, attributeNames, column) = ReadAttributes(Path.Combine(Directory, AttributeFile), Options.Attribute);
         AttributeNames = attributeNames;
         Attribute = attributeNames[column];
-        var partitions = ReadPartitions(Path.Combine(Directory, PartitionFile), names);
+        _partitionPath = Path.Combine(Directory, PartitionFile);
+        var partitions = ReadPartitions(_partitionPath, names);
         _splits = new Dictionary<DatasetSplit, (string[], int[])>();
-        foreach (var (split, code) in new[] { (DatasetSplit.Train, 0), (DatasetSplit.Validation, 1), (DatasetSplit.Test, 2) })
+        foreach (var split in Splits)
         {
+            int code = PartitionCode(split);
             var members = Enumerable.Range(0, names.Length).Where(i => partitions[i] == code).ToArray();
             _splits[split] = (members.Select(i => names[i]).ToArray(), members.Select(i => values[i]).ToArray());
         }
@@ -163,8 +166,24 @@ public sealed class CelebAReader : IImageDatasetReader
 
     private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value, MidpointRounding.AwayFromZero), 0, 255);
 
-    private (string[] Files, int[] Labels) Split(DatasetSplit split) =>
-        _splits.TryGetValue(split, out var s) ? s : throw new ArgumentException($"CelebA has no {split} split; it has Train, Validation and Test.", nameof(split));
+    // An empty split is refused when it is asked for, not when the files are opened: a trimmed copy of CelebA that
+    // lacks a split still serves the others, but loading the missing one must not quietly give zero rows.
+    private (string[] Files, int[] Labels) Split(DatasetSplit split)
+    {
+        if (!_splits.TryGetValue(split, out var s))
+            throw new ArgumentException($"CelebA has no {split} split; it has Train, Validation and Test.", nameof(split));
+        if (s.Files.Length == 0)
+            throw new DatasetFormatException(_partitionPath,
+                $"CelebA {split} split is empty: {_partitionPath} assigns no image to {PartitionCode(split)}.");
+        return s;
+    }
+
+    private static int PartitionCode(DatasetSplit split) => split switch
+    {
+        DatasetSplit.Train => 0,
+        DatasetSplit.Validation => 1,
+        _ => 2,
+    };
 
     private static (string[] Names, int[] Values, string[] Attributes, int Column) ReadAttributes(string path, string attribute)
     {
