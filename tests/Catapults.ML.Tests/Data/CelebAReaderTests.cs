@@ -291,4 +291,23 @@ public class CelebAReaderTests
         Assert.Throws<DatasetFormatException>(() => ImageDatasetLoader.Stream(reader));
         Assert.Throws<DatasetFormatException>(() => reader.FileNames(DatasetSplit.Train));
     }
+
+    [TestCase("/etc/hostname", "is an absolute path")]
+    [TestCase("../000001.jpg", "contains a folder separator")]
+    [TestCase("sub/000001.jpg", "contains a folder separator")]
+    [TestCase("..\\000001.jpg", "contains a folder separator")]
+    [TestCase("..", "names a folder")]
+    public void AnImageNameOutsideTheImageFolderIsRefused(string name, string why)
+    {
+        var copy = Copy();
+        var attributes = Path.Combine(copy, "list_attr_celeba.txt");
+        var lines = File.ReadAllLines(attributes);
+        lines[3] = lines[3].Replace("000002.jpg", name);
+        File.WriteAllLines(attributes, lines);
+        var partitions = Path.Combine(copy, "list_eval_partition.txt");
+        File.WriteAllLines(partitions, File.ReadAllLines(partitions).Select(l => l.Replace("000002.jpg", name)));
+        long offset = lines.Take(3).Sum(l => l.Length + 1);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.StartWith($"{attributes}: line 4 (byte {offset}): image name '{name}' {why}; expected a file name in img_align_celeba/"));
+    }
 }

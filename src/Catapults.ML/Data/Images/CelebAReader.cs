@@ -226,6 +226,7 @@ public sealed class CelebAReader : IImageDatasetReader
                     throw new DatasetFormatException(path,
                         $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), attribute {attributes[a]}: '{Clip(fields[a + 1])}' is not 1 or -1.",
                         line.ByteOffset);
+            CheckImageName(path, line, fields[0]);
             names.Add(fields[0]);
             values.Add(fields[column + 1] == "1" ? 1 : 0);
         }
@@ -237,6 +238,21 @@ public sealed class CelebAReader : IImageDatasetReader
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new DatasetFormatException(path, $"{path}: image '{duplicate.Key}' is listed twice.");
         return (names.ToArray(), values.ToArray(), attributes, column);
+    }
+
+    // An image name is joined to img_align_celeba/: a rooted name, a separator or '..' would let the list read any
+    // file the process can, so only a plain file name in that folder is accepted.
+    private static void CheckImageName(string path, TextLine line, string name)
+    {
+        string? why = Path.IsPathRooted(name) ? "is an absolute path"
+            : name.Contains('/') || name.Contains('\\') ? "contains a folder separator"
+            : name is "." or ".." ? "names a folder"
+            : name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 ? "contains a character not allowed in a file name"
+            : null;
+        if (why is not null)
+            throw new DatasetFormatException(path,
+                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}): image name '{Clip(name)}' {why}; expected a file name in {ImageFolder}/ such as 000001.jpg.",
+                line.ByteOffset);
     }
 
     private static int[] ReadPartitions(string path, string[] names)
