@@ -140,4 +140,19 @@ public class Cifar10ReaderTests
             Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, previous);
         }
     }
+
+    // Five sparse batches of 500 million records each: every file passes its own checks, but their sum overflowed
+    // an int (OverflowException from Enumerable.Sum).
+    [Test]
+    public void BatchesHoldingMoreRecordsThanASplitCanNumberAreRefused()
+    {
+        for (int b = 1; b <= 5; b++)
+            using (var file = File.Open(Path.Combine(_dir, $"data_batch_{b}.bin"), FileMode.Create))
+                file.SetLength(Cifar10Reader.RecordSize * 500_000_000L);
+        var reader = new Cifar10Reader(_dir);
+        var ex = Assert.Throws<DatasetFormatException>(() => reader.ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.Contain("Train split: the batch files hold 2,500,000,000 records together")
+            .And.Contain(Path.Combine(_dir, "data_batch_1.bin")).And.Not.Contain("\n"));
+        Assert.Throws<DatasetFormatException>(() => reader.ReadImages(DatasetSplit.Train).First());
+    }
 }

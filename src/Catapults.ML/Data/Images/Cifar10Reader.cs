@@ -147,7 +147,17 @@ public sealed class Cifar10Reader : IImageDatasetReader
             _ => throw new ArgumentException($"CIFAR-10 has no {split} split; it has Train and Test.", nameof(split)),
         };
         DataRoot.RequireFiles(DatasetName, Directory, names, ExpectedFiles);
-        return names.Select(n => CheckBatchFile(Path.Combine(Directory, n))).ToArray();
+        var files = names.Select(n => CheckBatchFile(Path.Combine(Directory, n))).ToArray();
+        // Records are numbered by int across the split, and ReadLabels holds one int per record.
+        long total = files.Sum(f => (long)f.Records);
+        if (total > Array.MaxLength)
+        {
+            var largest = files.MaxBy(f => f.Records);
+            throw new DatasetFormatException(largest.Path,
+                $"{DatasetName} {split} split: the batch files hold {total:N0} records together, more than one split can number " +
+                $"({Array.MaxLength:N0}); the largest, {largest.Path}, holds {largest.Records:N0} (a CIFAR-10 batch holds 10,000).", 0);
+        }
+        return files;
     }
 
     /// <summary>Checks a batch file's size against the record layout; names what it is when it is something else.</summary>
