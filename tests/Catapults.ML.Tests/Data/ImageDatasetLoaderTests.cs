@@ -169,4 +169,40 @@ public class ImageDatasetLoaderTests
             () => ImageDatasetLoader.Load(_reader, new ImageDatasetOptions { Split = DatasetSplit.Test, Labels = LabelMapping.OneHot }).Dispose(),
             "image dataset load");
     }
+
+    // A reader of a few labels and huge images: the features need more than the machine has, which libtorch
+    // reported as a 16-line native allocation error (or, with overcommit, a tensor that failed page by page).
+    private sealed class HugeImagesReader(int count) : IImageDatasetReader
+    {
+        public string DatasetName => "Huge";
+        public string Directory => "/nowhere";
+        public ImageShape Shape => new(3, 8192, 8192);
+        public IReadOnlyList<string> ClassNames => ["a", "b"];
+        public IReadOnlyList<DatasetSplit> Splits => [DatasetSplit.Train];
+        public int[] ReadLabels(DatasetSplit split) => Enumerable.Range(0, count).Select(i => i % 2).ToArray();
+        public IEnumerable<LabeledImage> ReadImages(DatasetSplit split, IReadOnlyList<int>? recordIndices = null) =>
+            throw new AssertionException("no image is read before the memory check");
+    }
+
+    [Test]
+    public void FeaturesLargerThanTheAvailableMemoryAreRefusedBeforeAllocating()
+    {
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        int count = checked((int)(available / (3L * 8192 * 8192 * sizeof(float)) + 1));
+        var ex = Assert.Throws<InsufficientMemoryException>(() => ImageDatasetLoader.Load(new HugeImagesReader(count)));
+        Assert.That(ex!.Message, Does.StartWith($"Huge Train: {count:N0} images of 3×8192×8192 need ")
+            .And.Contain("SamplesPerClass").And.Contain("ImageDatasetLoader.Stream").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void TheMemoryCheckComparesTheFeatureBytesWithTheLimit()
+    {
+        var selection = ImageSelection.Create(_reader, new ImageDatasetOptions());
+        long needed = 200L * 3 * 32 * 32 * sizeof(float);
+        Assert.DoesNotThrow(() => ImageDatasetLoader.CheckMemory(_reader, selection, _reader.Shape, needed));
+        var ex = Assert.Throws<InsufficientMemoryException>(() => ImageDatasetLoader.CheckMemory(_reader, selection, _reader.Shape, needed - 1));
+        Assert.That(ex!.Message, Is.EqualTo(
+            "CIFAR-10 Train: 200 images of 3×32×32 need 2.5 MB as float32 features, more than the 2.5 MB this process can use; " +
+            "select fewer with ImageDatasetOptions.SamplesPerClass or ImageDatasetOptions.Classes, or read them one at a time with ImageDatasetLoader.Stream."));
+    }
 }

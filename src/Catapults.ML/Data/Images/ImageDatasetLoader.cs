@@ -10,6 +10,7 @@ namespace Catapults.ML.Data.Images;
 public static class ImageDatasetLoader
 {
     /// <summary>Loads the selected images into tensors. On any error nothing is returned (never a partial dataset).</summary>
+    /// <exception cref="InsufficientMemoryException">The selected images' features need more memory than this process can use.</exception>
     public static ImageDataset Load(IImageDatasetReader reader, ImageDatasetOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -17,6 +18,7 @@ public static class ImageDatasetLoader
         var selection = ImageSelection.Create(reader, options);
         var shape = reader.Shape;
         int size = shape.Size;
+        CheckMemory(reader, selection, shape, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
 
         // Standardising the training split needs its own statistics: gather raw byte values first (exact in float),
         // accumulate the sums on the way, and map them through the table once the statistics are known.
@@ -102,6 +104,23 @@ public static class ImageDatasetLoader
         ImageDataStream.CheckComplete(reader, selection, k);
         return accumulator.ToStatistics($"the selected {reader.DatasetName} {options.Split} images");
     }
+
+    /// <summary>
+    /// Refuses a selection whose float32 feature tensor alone would need more than <paramref name="availableBytes"/>
+    /// (the memory this process may use), before libtorch is asked for it: its own failure is a long native trace,
+    /// and a tensor that does fit into virtual memory would only fail later, page by page.
+    /// </summary>
+    internal static void CheckMemory(IImageDatasetReader reader, ImageSelection selection, ImageShape shape, long availableBytes)
+    {
+        long needed = (long)selection.Count * shape.Size * sizeof(float);
+        if (needed <= availableBytes) return;
+        throw new InsufficientMemoryException(
+            $"{reader.DatasetName} {selection.Split}: {selection.Count:N0} images of {shape} need {Gigabytes(needed)} as float32 features, " +
+            $"more than the {Gigabytes(availableBytes)} this process can use; select fewer with ImageDatasetOptions.SamplesPerClass or " +
+            "ImageDatasetOptions.Classes, or read them one at a time with ImageDatasetLoader.Stream.");
+    }
+
+    private static string Gigabytes(long bytes) => bytes >= 1e9 ? $"{bytes / 1e9:N1} GB" : $"{bytes / 1e6:N1} MB";
 
     private static Tensor BuildTargets(LabelMapping mapping, ImageSelection selection)
     {
