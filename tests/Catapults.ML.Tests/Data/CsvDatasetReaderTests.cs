@@ -101,4 +101,11 @@ public class CsvDatasetReaderTests
         var missing = _temp.Combine("missing.csv");
         Assert.That(Assert.Throws<FileNotFoundException>(() => CsvDatasetReader.Read(missing))!.Message, Does.Contain("does not exist"));
     }
+
+    [Test]
+    public void AnUndefinedTargetKindIsRefusedNamingTheOption()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CsvDatasetReader.Read(Write("a,y\n1,2\n"), new CsvDatasetOptions { Targets = (TargetKind)77 }));
+        Assert.That(ex!.Message, Does.StartWith("CsvDatasetOptions.Targets is 77, which is not a TargetKind; use one of ").And.Not.Contain("\n"));
+    }
 }

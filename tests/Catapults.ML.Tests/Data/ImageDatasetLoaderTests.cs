@@ -205,4 +205,32 @@ public class ImageDatasetLoaderTests
             "CIFAR-10 Train: 200 images of 3×32×32 need 2.5 MB as float32 features, more than the 2.5 MB this process can use; " +
             "select fewer with ImageDatasetOptions.SamplesPerClass or ImageDatasetOptions.Classes, or read them one at a time with ImageDatasetLoader.Stream."));
     }
+
+    // (FeatureLayout)77 was loaded as Flat and (LabelMapping)77 as one-hot, without a word.
+    private static IEnumerable<TestCaseData> UndefinedEnumOptions()
+    {
+        yield return new TestCaseData(new ImageDatasetOptions { Layout = (FeatureLayout)77 }, "ImageDatasetOptions.Layout is 77, which is not a FeatureLayout");
+        yield return new TestCaseData(new ImageDatasetOptions { Labels = (LabelMapping)77 }, "ImageDatasetOptions.Labels is 77, which is not a LabelMapping");
+        yield return new TestCaseData(new ImageDatasetOptions { Normalization = (PixelNormalization)77 }, "ImageDatasetOptions.Normalization is 77, which is not a PixelNormalization");
+        yield return new TestCaseData(new ImageDatasetOptions { Split = (DatasetSplit)77 }, "ImageDatasetOptions.Split is 77, which is not a DatasetSplit");
+    }
+
+    [TestCaseSource(nameof(UndefinedEnumOptions))]
+    public void AnUndefinedEnumValueIsRefusedNamingTheOption(ImageDatasetOptions options, string expected)
+    {
+        foreach (var load in new Action[] { () => ImageDatasetLoader.Load(_reader, options).Dispose(), () => ImageDatasetLoader.Stream(_reader, options) })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => load());
+            Assert.That(ex!.Message, Does.StartWith(expected + "; use one of ").And.Not.Contain("\n"));
+            Assert.That(ex.ParamName, Is.EqualTo("options"));
+        }
+    }
+
+    [Test]
+    public void LabelEncoderRefusesAnUndefinedMapping()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => LabelEncoder.TargetWidth((LabelMapping)77, 3));
+        Assert.That(ex!.Message, Does.StartWith("The label mapping is 77, which is not a LabelMapping; use one of ClassIndex, "));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageDatasets.Open((ImageDatasetKind)77));
+    }
 }
