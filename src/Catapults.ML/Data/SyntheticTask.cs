@@ -11,6 +11,7 @@ public sealed class SyntheticTask : ITargetFunction
     /// <summary>Creates a task of the given kind in dimension <paramref name="inputDimension"/> (default 100).</summary>
     public SyntheticTask(SyntheticTaskKind kind, int inputDimension = 100)
     {
+        OptionChecks.RequireDefined(kind, "The SyntheticTask kind", nameof(kind));
         int needed = kind == SyntheticTaskKind.Rank2 ? 2 : 4;
         if (inputDimension < needed)
             throw new ArgumentOutOfRangeException(nameof(inputDimension), inputDimension, $"{kind} needs d ≥ {needed}.");

@@ -18,8 +18,11 @@ public static class MemoryBudget
     /// </summary>
     /// <param name="bytes">The estimate (a double, so that products of large sizes do not overflow).</param>
     /// <param name="what">What needs it, naming the settings (e.g. "--width 100000 (fcn-2 on d = 100)").</param>
-    public static string? Shortfall(double bytes, string what) =>
-        bytes > AvailableBytes ? $"{what} needs about {Format(bytes)} of memory, more than the {Format(AvailableBytes)} available; use smaller sizes." : null;
+    public static string? Shortfall(double bytes, string what) => Shortfall(bytes, what, AvailableBytes);
+
+    /// <summary>As <see cref="Shortfall(double, string)"/>, against <paramref name="availableBytes"/> instead of <see cref="AvailableBytes"/>.</summary>
+    public static string? Shortfall(double bytes, string what, double availableBytes) =>
+        bytes > availableBytes ? $"{what} needs about {Format(bytes)} of memory, more than the {Format(availableBytes)} available; use smaller sizes." : null;
 
     /// <summary>A byte count for a message (e.g. "12.3 GiB").</summary>
     public static string Format(double bytes) => bytes switch

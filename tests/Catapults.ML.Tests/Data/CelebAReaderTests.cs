@@ -248,4 +248,66 @@ public class CelebAReaderTests
         ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
         Assert.That(ex!.Message, Does.Contain("line 2 (byte 13)").And.Contain("<0|1|2>"));
     }
+
+    // 32768 once reached libtorch as a negative dimension and 65536 indexed past the resampler's array.
+    [TestCase(26_755)]
+    [TestCase(32_768)]
+    [TestCase(65_536)]
+    [TestCase(int.MaxValue)]
+    public void ImageSizeWhoseImageCannotFitOneArrayIsRefusedNamingTheOption(int size)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CelebAReader(_dir, new CelebAOptions { ImageSize = size }));
+        Assert.That(ex!.Message, Does.Contain("CelebAOptions.ImageSize").And.Contain("at most 26,754").And.Not.Contain("\n"));
+        Assert.That(CelebAReader.MaxImageSize, Is.EqualTo(26_754));
+        Assert.That(new CelebAReader(_dir, new CelebAOptions { ImageSize = 26_754 }).Shape.Size, Is.EqualTo(3 * 26_754 * 26_754));
+    }
+
+    [TestCase("2000000000")]
+    [TestCase("2147483647")]
+    public void HugeImageCountIsComparedWithTheRowsNotAllocated(string count)
+    {
+        var copy = Copy();
+        var path = Path.Combine(copy, "list_attr_celeba.txt");
+        var lines = File.ReadAllLines(path);
+        lines[0] = count;
+        File.WriteAllLines(path, lines);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16L << 20), "allocated for the claimed count");
+        Assert.That(ex!.Message, Does.StartWith(path).And.Contain($"declares {long.Parse(count):N0} images but the file has 10 rows"));
+    }
+
+    [Test]
+    public void ASplitThePartitionFileLeavesEmptyIsRefusedWhenAskedFor()
+    {
+        var copy = Copy();
+        var path = Path.Combine(copy, "list_eval_partition.txt");
+        File.WriteAllLines(path, File.ReadAllLines(path).Select(l => l.Replace(" 0", " 1")));
+        var reader = new CelebAReader(copy);
+        Assert.That(reader.ReadLabels(DatasetSplit.Validation), Has.Length.EqualTo(8), "the other splits still load");
+        var ex = Assert.Throws<DatasetFormatException>(() => ImageDatasetLoader.Load(reader));
+        Assert.That(ex!.Message, Is.EqualTo($"CelebA Train split is empty: {path} assigns no image to 0."));
+        Assert.That(ex.FilePath, Is.EqualTo(path));
+        Assert.Throws<DatasetFormatException>(() => ImageDatasetLoader.Stream(reader));
+        Assert.Throws<DatasetFormatException>(() => reader.FileNames(DatasetSplit.Train));
+    }
+
+    [TestCase("/etc/hostname", "is an absolute path")]
+    [TestCase("../000001.jpg", "contains a folder separator")]
+    [TestCase("sub/000001.jpg", "contains a folder separator")]
+    [TestCase("..\\000001.jpg", "contains a folder separator")]
+    [TestCase("..", "names a folder")]
+    public void AnImageNameOutsideTheImageFolderIsRefused(string name, string why)
+    {
+        var copy = Copy();
+        var attributes = Path.Combine(copy, "list_attr_celeba.txt");
+        var lines = File.ReadAllLines(attributes);
+        lines[3] = lines[3].Replace("000002.jpg", name);
+        File.WriteAllLines(attributes, lines);
+        var partitions = Path.Combine(copy, "list_eval_partition.txt");
+        File.WriteAllLines(partitions, File.ReadAllLines(partitions).Select(l => l.Replace("000002.jpg", name)));
+        long offset = lines.Take(3).Sum(l => l.Length + 1);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
+        Assert.That(ex!.Message, Does.StartWith($"{attributes}: line 4 (byte {offset}): image name '{name}' {why}; expected a file name in img_align_celeba/"));
+    }
 }

@@ -140,4 +140,46 @@ public class Cifar10ReaderTests
             Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, previous);
         }
     }
+
+    // Five sparse batches of 500 million records each: every file passes its own checks, but their sum overflowed
+    // an int (OverflowException from Enumerable.Sum).
+    [Test]
+    public void BatchesHoldingMoreRecordsThanASplitCanNumberAreRefused()
+    {
+        for (int b = 1; b <= 5; b++)
+            using (var file = File.Open(Path.Combine(_dir, $"data_batch_{b}.bin"), FileMode.Create))
+                file.SetLength(Cifar10Reader.RecordSize * 500_000_000L);
+        var reader = new Cifar10Reader(_dir);
+        var ex = Assert.Throws<DatasetFormatException>(() => reader.ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.Contain("Train split: the batch files hold 2,500,000,000 records together")
+            .And.Contain(Path.Combine(_dir, "data_batch_1.bin")).And.Not.Contain("\n"));
+        Assert.Throws<DatasetFormatException>(() => reader.ReadImages(DatasetSplit.Train).First());
+    }
+
+    [Test]
+    public void MetaFileNamingAClassTwiceIsRejectedWithTheLine()
+    {
+        string path = Path.Combine(_dir, "batches.meta.txt");
+        File.WriteAllText(path, "airplane\nautomobile\nbird\ncat\n\ndeer\ndog\nfrog\nhorse\nship\nCat\n");
+        var ex = Assert.Throws<DatasetFormatException>(() => new Cifar10Reader(_dir));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: line 11 names class 'Cat' again (first on line 4); expected 10 distinct class names."));
+
+        File.WriteAllLines(path, Enumerable.Repeat("cat", 10));
+        ex = Assert.Throws<DatasetFormatException>(() => new Cifar10Reader(_dir));
+        Assert.That(ex!.Message, Does.Contain("line 2 names class 'cat' again (first on line 1)"));
+    }
+
+    [Test]
+    public void MetaFileOverAMegabyteIsNotReadWhole()
+    {
+        string path = Path.Combine(_dir, "batches.meta.txt");
+        using (var file = File.Open(path, FileMode.Append)) file.SetLength(1L << 30);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<DatasetFormatException>(() => new Cifar10Reader(_dir));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(4L << 20), "allocated for the file");
+        Assert.That(ex!.Message, Does.StartWith($"{path}: the file is 1,073,741,824 bytes; a batches.meta.txt lists 10 class names"));
+
+        File.WriteAllText(path, string.Join("\r\n", DatasetFixtures.CifarClasses));
+        Assert.That(new Cifar10Reader(_dir).ClassNames, Is.EqualTo(DatasetFixtures.CifarClasses), "a small file is read as before");
+    }
 }

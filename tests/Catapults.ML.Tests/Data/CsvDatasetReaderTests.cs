@@ -88,4 +88,24 @@ public class CsvDatasetReaderTests
         Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n")));
         Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("")));
     }
+
+    [Test]
+    public void AFolderIsNamedAsAFolderNotAsMissing()
+    {
+        var path = _temp.Combine("data.csv");
+        Directory.CreateDirectory(path);
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path));
+        Assert.That(ex!.Message, Is.EqualTo($"'{path}' is a folder; expected a CSV file."));
+        Assert.That(ex.FilePath, Is.EqualTo(path));
+
+        var missing = _temp.Combine("missing.csv");
+        Assert.That(Assert.Throws<FileNotFoundException>(() => CsvDatasetReader.Read(missing))!.Message, Does.Contain("does not exist"));
+    }
+
+    [Test]
+    public void AnUndefinedTargetKindIsRefusedNamingTheOption()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CsvDatasetReader.Read(Write("a,y\n1,2\n"), new CsvDatasetOptions { Targets = (TargetKind)77 }));
+        Assert.That(ex!.Message, Does.StartWith("CsvDatasetOptions.Targets is 77, which is not a TargetKind; use one of ").And.Not.Contain("\n"));
+    }
 }

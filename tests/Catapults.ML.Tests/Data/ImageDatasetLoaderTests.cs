@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.ML.Tests.Support;
@@ -168,5 +169,69 @@ public class ImageDatasetLoaderTests
             () => ImageDatasetLoader.Load(_reader, new ImageDatasetOptions { Split = DatasetSplit.Test }).Dispose(),
             () => ImageDatasetLoader.Load(_reader, new ImageDatasetOptions { Split = DatasetSplit.Test, Labels = LabelMapping.OneHot }).Dispose(),
             "image dataset load");
+    }
+
+    // A reader of a few labels and huge images: the features need more than the machine has, which libtorch
+    // reported as a 16-line native allocation error (or, with overcommit, a tensor that failed page by page).
+    private sealed class HugeImagesReader(int count) : IImageDatasetReader
+    {
+        public string DatasetName => "Huge";
+        public string Directory => "/nowhere";
+        public ImageShape Shape => new(3, 8192, 8192);
+        public IReadOnlyList<string> ClassNames => ["a", "b"];
+        public IReadOnlyList<DatasetSplit> Splits => [DatasetSplit.Train];
+        public int[] ReadLabels(DatasetSplit split) => Enumerable.Range(0, count).Select(i => i % 2).ToArray();
+        public IEnumerable<LabeledImage> ReadImages(DatasetSplit split, IReadOnlyList<int>? recordIndices = null) =>
+            throw new AssertionException("no image is read before the memory check");
+    }
+
+    [Test]
+    public void FeaturesLargerThanTheAvailableMemoryAreRefusedBeforeAllocating()
+    {
+        double available = MemoryBudget.AvailableBytes;
+        int count = checked((int)(available / (3L * 8192 * 8192 * sizeof(float)) + 1));
+        var ex = Assert.Throws<ArgumentException>(() => ImageDatasetLoader.Load(new HugeImagesReader(count)));
+        Assert.That(ex!.Message, Does.StartWith($"Huge Train: {count:N0} images of 3×8192×8192 as float32 features needs about ")
+            .And.Contain("SamplesPerClass").And.Contain("ImageDatasetLoader.Stream").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void TheMemoryCheckComparesTheFeatureBytesWithTheLimit()
+    {
+        var selection = ImageSelection.Create(_reader, new ImageDatasetOptions());
+        long needed = 200L * 3 * 32 * 32 * sizeof(float);
+        Assert.DoesNotThrow(() => ImageDatasetLoader.CheckMemory(_reader, selection, _reader.Shape, needed));
+        var ex = Assert.Throws<ArgumentException>(() => ImageDatasetLoader.CheckMemory(_reader, selection, _reader.Shape, needed - 1));
+        Assert.That(ex!.Message, Does.StartWith(
+            "CIFAR-10 Train: 200 images of 3×32×32 as float32 features needs about 2.34 MiB of memory, more than the 2.34 MiB available; use smaller sizes. " +
+            "Select fewer with ImageDatasetOptions.SamplesPerClass or ImageDatasetOptions.Classes, or read them one at a time with ImageDatasetLoader.Stream."));
+    }
+
+    // (FeatureLayout)77 was loaded as Flat and (LabelMapping)77 as one-hot, without a word.
+    private static IEnumerable<TestCaseData> UndefinedEnumOptions()
+    {
+        yield return new TestCaseData(new ImageDatasetOptions { Layout = (FeatureLayout)77 }, "ImageDatasetOptions.Layout is 77, which is not a FeatureLayout");
+        yield return new TestCaseData(new ImageDatasetOptions { Labels = (LabelMapping)77 }, "ImageDatasetOptions.Labels is 77, which is not a LabelMapping");
+        yield return new TestCaseData(new ImageDatasetOptions { Normalization = (PixelNormalization)77 }, "ImageDatasetOptions.Normalization is 77, which is not a PixelNormalization");
+        yield return new TestCaseData(new ImageDatasetOptions { Split = (DatasetSplit)77 }, "ImageDatasetOptions.Split is 77, which is not a DatasetSplit");
+    }
+
+    [TestCaseSource(nameof(UndefinedEnumOptions))]
+    public void AnUndefinedEnumValueIsRefusedNamingTheOption(ImageDatasetOptions options, string expected)
+    {
+        foreach (var load in new Action[] { () => ImageDatasetLoader.Load(_reader, options).Dispose(), () => ImageDatasetLoader.Stream(_reader, options) })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => load());
+            Assert.That(ex!.Message, Does.StartWith(expected + "; use one of ").And.Not.Contain("\n"));
+            Assert.That(ex.ParamName, Is.EqualTo("options"));
+        }
+    }
+
+    [Test]
+    public void LabelEncoderRefusesAnUndefinedMapping()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => LabelEncoder.TargetWidth((LabelMapping)77, 3));
+        Assert.That(ex!.Message, Does.StartWith("The label mapping is 77, which is not a LabelMapping; use one of ClassIndex, "));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageDatasets.Open((ImageDatasetKind)77));
     }
 }

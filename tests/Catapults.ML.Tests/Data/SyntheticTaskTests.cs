@@ -56,4 +56,11 @@ public class SyntheticTaskTests
         ex = Assert.Throws<ArgumentException>(() => new TensorDataset(torch.ones(3, 2), torch.ones(3)));
         Assert.That(ex!.Message, Does.Contain("int64"));
     }
+
+    [Test]
+    public void AnUndefinedKindIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new SyntheticTask((SyntheticTaskKind)77));
+        Assert.That(ex!.Message, Does.StartWith("The SyntheticTask kind is 77, which is not a SyntheticTaskKind; use one of Rank2, Rank4."));
+    }
 }

@@ -13,7 +13,10 @@ public sealed class CelebAOptions
     /// <summary>Side of the centre square cropped from each 178×218 image before resizing. Default 178 (the full width).</summary>
     public int CropSize { get; set; } = 178;
 
-    /// <summary>Side of the output images after resizing the crop (area averaging). Default 32.</summary>
+    /// <summary>
+    /// Side of the output images after resizing the crop (area averaging): 1 to
+    /// <see cref="CelebAReader.MaxImageSize"/> (26,754, so that one image's 3·S·S values fit in one array). Default 32.
+    /// </summary>
     public int ImageSize { get; set; } = 32;
 
     /// <summary>

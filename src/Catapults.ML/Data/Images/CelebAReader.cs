@@ -18,6 +18,12 @@ public sealed class CelebAReader : IImageDatasetReader
     /// <summary>Height of an aligned CelebA image.</summary>
     public const int AlignedHeight = 218;
 
+    /// <summary>
+    /// The largest <see cref="CelebAOptions.ImageSize"/> S: the resampler holds the 3·S·S values of one RGB image in
+    /// one array (grayscale is taken after resizing), which cannot be longer than <see cref="Array.MaxLength"/>.
+    /// </summary>
+    public static int MaxImageSize { get; } = (int)Math.Sqrt(Array.MaxLength / 3);
+
     private const string ImageFolder = "img_align_celeba";
     private const string AttributeFile = "list_attr_celeba.txt";
     private const string PartitionFile = "list_eval_partition.txt";
@@ -26,6 +32,7 @@ public sealed class CelebAReader : IImageDatasetReader
     public static IReadOnlyList<string> ExpectedFiles { get; } = [ImageFolder + "/ (000001.jpg …)", AttributeFile, PartitionFile];
 
     private readonly Dictionary<DatasetSplit, (string[] Files, int[] Labels)> _splits;
+    private readonly string _partitionPath;
 
     /// <summary>
     /// Opens <paramref name="directory"/> and parses the attribute and partition files. Errors name the file and
@@ -39,6 +46,10 @@ public sealed class CelebAReader : IImageDatasetReader
             throw new ArgumentOutOfRangeException(nameof(options), Options.CropSize, $"CelebAOptions.CropSize must be in 1..{AlignedWidth}.");
         if (Options.ImageSize < 1)
             throw new ArgumentOutOfRangeException(nameof(options), Options.ImageSize, "CelebAOptions.ImageSize must be at least 1.");
+        if (Options.ImageSize > MaxImageSize)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"CelebAOptions.ImageSize is {Options.ImageSize:N0}: an RGB image of that side holds {3L * Options.ImageSize * Options.ImageSize:N0} values, " +
+                $"more than one array or tensor row can hold ({Array.MaxLength:N0}); use at most {MaxImageSize:N0}.");
         if (string.IsNullOrWhiteSpace(Options.Attribute))
             throw new ArgumentException("CelebAOptions.Attribute must name an attribute of list_attr_celeba.txt.", nameof(options));
         Directory = Path.GetFullPath(directory);
@@ -49,10 +60,12 @@ public sealed class CelebAReader : IImageDatasetReader
         var (names, values, attributeNames, column) = ReadAttributes(Path.Combine(Directory, AttributeFile), Options.Attribute);
         AttributeNames = attributeNames;
         Attribute = attributeNames[column];
-        var partitions = ReadPartitions(Path.Combine(Directory, PartitionFile), names);
+        _partitionPath = Path.Combine(Directory, PartitionFile);
+        var partitions = ReadPartitions(_partitionPath, names);
         _splits = new Dictionary<DatasetSplit, (string[], int[])>();
-        foreach (var (split, code) in new[] { (DatasetSplit.Train, 0), (DatasetSplit.Validation, 1), (DatasetSplit.Test, 2) })
+        foreach (var split in Splits)
         {
+            int code = PartitionCode(split);
             var members = Enumerable.Range(0, names.Length).Where(i => partitions[i] == code).ToArray();
             _splits[split] = (members.Select(i => names[i]).ToArray(), members.Select(i => values[i]).ToArray());
         }
@@ -153,8 +166,24 @@ public sealed class CelebAReader : IImageDatasetReader
 
     private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value, MidpointRounding.AwayFromZero), 0, 255);
 
-    private (string[] Files, int[] Labels) Split(DatasetSplit split) =>
-        _splits.TryGetValue(split, out var s) ? s : throw new ArgumentException($"CelebA has no {split} split; it has Train, Validation and Test.", nameof(split));
+    // An empty split is refused when it is asked for, not when the files are opened: a trimmed copy of CelebA that
+    // lacks a split still serves the others, but loading the missing one must not quietly give zero rows.
+    private (string[] Files, int[] Labels) Split(DatasetSplit split)
+    {
+        if (!_splits.TryGetValue(split, out var s))
+            throw new ArgumentException($"CelebA has no {split} split; it has Train, Validation and Test.", nameof(split));
+        if (s.Files.Length == 0)
+            throw new DatasetFormatException(_partitionPath,
+                $"CelebA {split} split is empty: {_partitionPath} assigns no image to {PartitionCode(split)}.");
+        return s;
+    }
+
+    private static int PartitionCode(DatasetSplit split) => split switch
+    {
+        DatasetSplit.Train => 0,
+        DatasetSplit.Validation => 1,
+        _ => 2,
+    };
 
     private static (string[] Names, int[] Values, string[] Attributes, int Column) ReadAttributes(string path, string attribute)
     {
@@ -176,8 +205,11 @@ public sealed class CelebAReader : IImageDatasetReader
                 $"{path} has no attribute '{FileFormatSniffer.Printable(attribute)}' (CelebAOptions.Attribute); it lists: {FileFormatSniffer.Printable(string.Join(", ", attributes), 400)}.",
                 lines.Current.ByteOffset);
 
-        var names = new List<string>(declared);
-        var values = new List<int>(declared);
+        // The count line is only a claim until the rows are counted below: it may presize the lists, but only up to
+        // the size of the real dataset (202,599 images), never to whatever number the line holds.
+        int capacity = Math.Min(declared, 1 << 18);
+        var names = new List<string>(capacity);
+        var values = new List<int>(capacity);
         long end = 0;
         while (lines.MoveNext())
         {
@@ -194,6 +226,7 @@ public sealed class CelebAReader : IImageDatasetReader
                     throw new DatasetFormatException(path,
                         $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), attribute {attributes[a]}: '{Clip(fields[a + 1])}' is not 1 or -1.",
                         line.ByteOffset);
+            CheckImageName(path, line, fields[0]);
             names.Add(fields[0]);
             values.Add(fields[column + 1] == "1" ? 1 : 0);
         }
@@ -205,6 +238,21 @@ public sealed class CelebAReader : IImageDatasetReader
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new DatasetFormatException(path, $"{path}: image '{duplicate.Key}' is listed twice.");
         return (names.ToArray(), values.ToArray(), attributes, column);
+    }
+
+    // An image name is joined to img_align_celeba/: a rooted name, a separator or '..' would let the list read any
+    // file the process can, so only a plain file name in that folder is accepted.
+    private static void CheckImageName(string path, TextLine line, string name)
+    {
+        string? why = Path.IsPathRooted(name) ? "is an absolute path"
+            : name.Contains('/') || name.Contains('\\') ? "contains a folder separator"
+            : name is "." or ".." ? "names a folder"
+            : name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 ? "contains a character not allowed in a file name"
+            : null;
+        if (why is not null)
+            throw new DatasetFormatException(path,
+                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}): image name '{Clip(name)}' {why}; expected a file name in {ImageFolder}/ such as 000001.jpg.",
+                line.ByteOffset);
     }
 
     private static int[] ReadPartitions(string path, string[] names)

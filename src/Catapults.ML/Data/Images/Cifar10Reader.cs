@@ -147,7 +147,17 @@ public sealed class Cifar10Reader : IImageDatasetReader
             _ => throw new ArgumentException($"CIFAR-10 has no {split} split; it has Train and Test.", nameof(split)),
         };
         DataRoot.RequireFiles(DatasetName, Directory, names, ExpectedFiles);
-        return names.Select(n => CheckBatchFile(Path.Combine(Directory, n))).ToArray();
+        var files = names.Select(n => CheckBatchFile(Path.Combine(Directory, n))).ToArray();
+        // Records are numbered by int across the split, and ReadLabels holds one int per record.
+        long total = files.Sum(f => (long)f.Records);
+        if (total > Array.MaxLength)
+        {
+            var largest = files.MaxBy(f => f.Records);
+            throw new DatasetFormatException(largest.Path,
+                $"{DatasetName} {split} split: the batch files hold {total:N0} records together, more than one split can number " +
+                $"({Array.MaxLength:N0}); the largest, {largest.Path}, holds {largest.Records:N0} (a CIFAR-10 batch holds 10,000).", 0);
+        }
+        return files;
     }
 
     /// <summary>Checks a batch file's size against the record layout; names what it is when it is something else.</summary>
@@ -178,9 +188,17 @@ public sealed class Cifar10Reader : IImageDatasetReader
         return new BatchFile(path, (int)(length / RecordSize));
     }
 
+    /// <summary>
+    /// The largest <c>batches.meta.txt</c> read (1 MiB). The real one lists ten class names in 61 bytes, so a larger
+    /// file is something else, and is not read whole to find out.
+    /// </summary>
+    public const int MaxMetaFileBytes = 1 << 20;
+
     private static string[] ReadClassNames(string path)
     {
-        var names = File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
+        var lines = ReadMetaLines(path);
+        var named = lines.Select((text, i) => (Text: text.Trim(), Line: i + 1)).Where(l => l.Text.Length > 0).ToArray();
+        var names = named.Select(l => l.Text).ToArray();
         if (names.Any(FileFormatSniffer.LooksBinary))
             throw new DatasetFormatException(path,
                 $"{path}: expected 10 class names, one per line, found {FileFormatSniffer.DescribeFile(path)}.", 0);
@@ -188,6 +206,26 @@ public sealed class Cifar10Reader : IImageDatasetReader
             throw new DatasetFormatException(path,
                 $"{path}: expected 10 class names, one per line, found {names.Length}" +
                 (names.Length == 0 ? $" ({FileFormatSniffer.DescribeFile(path)})." : $": {FileFormatSniffer.Printable(string.Join(", ", names.Take(12)), 200)}."));
+        // Two classes of one name could not be told apart by name, in a class subset or in a report.
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (text, line) in named)
+            if (!seen.TryAdd(text, line))
+                throw new DatasetFormatException(path,
+                    $"{path}: line {line} names class '{FileFormatSniffer.Printable(text)}' again (first on line {seen[text]}); expected 10 distinct class names.");
         return names;
+    }
+
+    private static List<string> ReadMetaLines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        if (stream.Length > MaxMetaFileBytes)
+            throw new DatasetFormatException(path,
+                $"{path}: the file is {stream.Length:N0} bytes; a batches.meta.txt lists 10 class names, one per line, in well under " +
+                $"{MaxMetaFileBytes:N0} bytes ({FileFormatSniffer.DescribeFile(path)}).", 0);
+        // The length was checked once; reading through a bounded stream keeps a file that grows meanwhile small too.
+        using var reader = new StreamReader(new BoundedStream(stream, 0, MaxMetaFileBytes));
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line) lines.Add(line);
+        return lines;
     }
 }

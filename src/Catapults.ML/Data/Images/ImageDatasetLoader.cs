@@ -10,6 +10,7 @@ namespace Catapults.ML.Data.Images;
 public static class ImageDatasetLoader
 {
     /// <summary>Loads the selected images into tensors. On any error nothing is returned (never a partial dataset).</summary>
+    /// <exception cref="ArgumentException">The selected images' features need more memory than this process can use (<see cref="MemoryBudget"/>).</exception>
     public static ImageDataset Load(IImageDatasetReader reader, ImageDatasetOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -17,6 +18,7 @@ public static class ImageDatasetLoader
         var selection = ImageSelection.Create(reader, options);
         var shape = reader.Shape;
         int size = shape.Size;
+        CheckMemory(reader, selection, shape, MemoryBudget.AvailableBytes);
 
         // Standardising the training split needs its own statistics: gather raw byte values first (exact in float),
         // accumulate the sums on the way, and map them through the table once the statistics are known.
@@ -101,6 +103,20 @@ public static class ImageDatasetLoader
         }
         ImageDataStream.CheckComplete(reader, selection, k);
         return accumulator.ToStatistics($"the selected {reader.DatasetName} {options.Split} images");
+    }
+
+    /// <summary>
+    /// Refuses a selection whose float32 feature tensor alone would need more than <paramref name="availableBytes"/>
+    /// (the memory this process may use), before libtorch is asked for it: its own failure is a long native trace,
+    /// and a tensor that does fit into virtual memory would only fail later, page by page.
+    /// </summary>
+    internal static void CheckMemory(IImageDatasetReader reader, ImageSelection selection, ImageShape shape, double availableBytes)
+    {
+        double needed = (double)selection.Count * shape.Size * sizeof(float);
+        if (MemoryBudget.Shortfall(needed, $"{reader.DatasetName} {selection.Split}: {selection.Count:N0} images of {shape} as float32 features", availableBytes) is { } shortfall)
+            throw new ArgumentException(
+                shortfall + " Select fewer with ImageDatasetOptions.SamplesPerClass or ImageDatasetOptions.Classes, or read them one at a time with ImageDatasetLoader.Stream.",
+                "options");
     }
 
     private static Tensor BuildTargets(LabelMapping mapping, ImageSelection selection)

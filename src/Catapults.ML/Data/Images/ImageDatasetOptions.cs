@@ -37,6 +37,15 @@ public sealed class ImageDatasetOptions
     /// <summary>Feature tensor layout. Default <see cref="FeatureLayout.Flat"/> [n, C·H·W].</summary>
     public FeatureLayout Layout { get; set; } = FeatureLayout.Flat;
 
+    /// <summary>Refuses a value outside its enum in any of the options, naming the option.</summary>
+    internal void Validate()
+    {
+        OptionChecks.RequireDefined(Split, "ImageDatasetOptions.Split", "options");
+        OptionChecks.RequireDefined(Labels, "ImageDatasetOptions.Labels", "options");
+        OptionChecks.RequireDefined(Normalization, "ImageDatasetOptions.Normalization", "options");
+        OptionChecks.RequireDefined(Layout, "ImageDatasetOptions.Layout", "options");
+    }
+
     /// <summary>A copy with another split (the rest unchanged, so a setting added later is carried over too).</summary>
     public ImageDatasetOptions WithSplit(DatasetSplit split)
     {

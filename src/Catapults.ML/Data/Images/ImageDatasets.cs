@@ -12,7 +12,8 @@ public static class ImageDatasets
         ImageDatasetKind.Cifar10 => Cifar10Reader.FromDataRoot(dataRoot),
         ImageDatasetKind.Svhn => SvhnReader.FromDataRoot(dataRoot),
         ImageDatasetKind.CelebA => CelebAReader.FromDataRoot(dataRoot, celebA),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown dataset."),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind),
+            $"ImageDatasetKind {kind} is not a dataset; use one of {string.Join(", ", Enum.GetNames<ImageDatasetKind>())}."),
     };
 
     /// <summary>Opens <paramref name="kind"/> and loads the images <paramref name="options"/> select into tensors.</summary>

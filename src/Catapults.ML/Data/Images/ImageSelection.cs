@@ -47,6 +47,7 @@ public sealed class ImageSelection
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         if (!reader.Splits.Contains(options.Split))
             throw new ArgumentException(
                 $"{reader.DatasetName} has no {options.Split} split; it has {string.Join(", ", reader.Splits)}.", nameof(options));

@@ -7,12 +7,16 @@ public static class LabelEncoder
     /// Width of a float target: 0 for <see cref="LabelMapping.ClassIndex"/> (an integer target), 1 for ±1 with two
     /// classes, K otherwise.
     /// </summary>
-    public static int TargetWidth(LabelMapping mapping, int classCount) => mapping switch
+    public static int TargetWidth(LabelMapping mapping, int classCount)
     {
-        LabelMapping.ClassIndex => 0,
-        LabelMapping.PlusMinusOne when classCount == 2 => 1,
-        _ => classCount,
-    };
+        OptionChecks.RequireDefined(mapping, "The label mapping", nameof(mapping));
+        return mapping switch
+        {
+            LabelMapping.ClassIndex => 0,
+            LabelMapping.PlusMinusOne when classCount == 2 => 1,
+            _ => classCount,
+        };
+    }
 
     /// <summary>Writes the float target of <paramref name="classIndex"/> into <paramref name="target"/> (length <see cref="TargetWidth"/>).</summary>
     public static void Encode(LabelMapping mapping, int classCount, int classIndex, Span<float> target)
