@@ -64,6 +64,7 @@ public static class CellCommands
                 var settings = cluster.Settings(parse);
                 string output = experiment.OutputFolder(parse);
                 if (targets.Contains("slurm")) SlurmEmitter.CheckFolder(output);
+                if (targets.Contains("k8s")) KubernetesEmitter.CheckFolder(output);
                 var cells = experiment.Plan(parse, ct);
                 cells.Write(output);
                 Console.WriteLine($"plan: {cells.Cells.Count} cells of {cells.Experiment} in {CellPlan.PathIn(output)}");

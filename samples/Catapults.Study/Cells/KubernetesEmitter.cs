@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Catapults.ML.Runtime;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Cells;
@@ -15,9 +16,10 @@ public static partial class KubernetesEmitter
     public const string Folder = "k8s";
 
     /// <summary>Writes the four files for the plan in <paramref name="directory"/>; returns their paths.</summary>
+    /// <exception cref="ConfigurationException">The run folder's name holds a control character, which the manifests' comments cannot carry.</exception>
     public static IReadOnlyList<string> Write(string directory, CellPlan plan, ClusterSettings settings)
     {
-        string run = Path.GetFullPath(directory);
+        string run = CheckFolder(directory);
         string podRun = settings.MountPath.TrimEnd('/') + "/" + Path.GetFileName(run);
         var command = settings.StudyCommandOr(new[] { "catapults-study" });
         string name = JobName(plan.Experiment);
@@ -105,6 +107,21 @@ public static partial class KubernetesEmitter
         AtomicFile.WriteText(paths[2], merge);
         AtomicFile.WriteScript(paths[3], submit);
         return paths;
+    }
+
+    /// <summary>
+    /// The run folder, refused when its name holds a control character: the pods see it by name under the mount path,
+    /// and the manifests name it in comments, where a line break would start a line of YAML (the arguments are
+    /// quoted, the comments cannot be).
+    /// </summary>
+    /// <exception cref="ConfigurationException">The folder's name holds a control character.</exception>
+    public static string CheckFolder(string directory)
+    {
+        string run = Path.GetFullPath(directory);
+        string name = Path.GetFileName(run);
+        if (name.Any(char.IsControl))
+            throw new ConfigurationException($"--emit k8s: the run folder name '{ErrorText.Visible(name)}' holds a control character, which a manifest's comment lines cannot carry; choose an --out without one.");
+        return run;
     }
 
     /// <summary>The Jobs' base name: <c>catapults-&lt;experiment&gt;</c> as a DNS label (lower case, at most 50 characters, leaving room for the suffixes).</summary>

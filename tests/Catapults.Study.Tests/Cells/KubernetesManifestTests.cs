@@ -87,4 +87,40 @@ public sealed class KubernetesManifestTests
         Assert.That(submit, Does.Contain("kubectl apply -f \"$here/cells-job.yaml\"").And.Contain("kubectl apply -f \"$here/merge-job.yaml\""));
         Assert.That(submit.IndexOf("merge-job.yaml", StringComparison.Ordinal), Is.GreaterThan(submit.IndexOf("*Complete*", StringComparison.Ordinal)), "the merge is applied after the cells complete");
     }
+
+    [TestCase("odd'name \"with: quotes")]
+    [TestCase("line\nbreak")]
+    public void ARunFolderNameEitherQuotesIntoValidYamlOrIsRefusedBeforeThePlanIsWritten(string folderName)
+    {
+        string root = Directory.CreateTempSubdirectory("k8s-name-").FullName;
+        try
+        {
+            string dir = Path.Combine(root, folderName);
+            var (code, _, error) = StudyCli.Run("plan", "smoke", "--out", dir, "--emit", "k8s");
+            if (folderName.Any(char.IsControl))
+            {
+                // A line break in a manifest's comment would start a line of YAML that kubectl cannot parse.
+                Assert.That(code, Is.EqualTo(2));
+                Assert.That(error.Trim(), Is.EqualTo("error: --emit k8s: the run folder name 'line\\u000Abreak' holds a control character, which a manifest's comment lines cannot carry; choose an --out without one."));
+                Assert.That(Directory.Exists(dir), Is.False, "nothing is written");
+                return;
+            }
+            Assert.That(code, Is.EqualTo(0), error);
+            foreach (var file in new[] { "volume.yaml", "cells-job.yaml", "merge-job.yaml" })
+            {
+                var stream = new YamlStream();
+                using var reader = new StreamReader(Path.Combine(dir, "k8s", file));
+                stream.Load(reader);
+                Assert.That(stream.Documents, Has.Count.EqualTo(1), file);
+            }
+            var job = new YamlStream();
+            using (var reader = new StreamReader(Path.Combine(dir, "k8s", "cells-job.yaml"))) job.Load(reader);
+            var args = (YamlSequenceNode)At(job.Documents[0].RootNode, "spec", "template", "spec", "containers", 0, "args");
+            Assert.That(((YamlScalarNode)args.Children[2]).Value, Is.EqualTo("/runs/" + folderName));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
