@@ -63,15 +63,14 @@ public static class CellCommands
                 var targets = cluster.Targets(parse);
                 var settings = cluster.Settings(parse);
                 string output = experiment.OutputFolder(parse);
-                if (targets.Contains("slurm")) SlurmEmitter.CheckFolder(output);
-                if (targets.Contains("k8s")) KubernetesEmitter.CheckFolder(output);
+                foreach (var target in targets) target.CheckFolder(output);
                 var cells = experiment.Plan(parse, ct);
                 cells.Write(output);
                 Console.WriteLine($"plan: {cells.Cells.Count} cells of {cells.Experiment} in {CellPlan.PathIn(output)}");
                 foreach (var target in targets)
                 {
-                    var files = target == "slurm" ? SlurmEmitter.Write(output, cells, settings) : KubernetesEmitter.Write(output, cells, settings);
-                    Console.WriteLine($"{target}: {string.Join(", ", files)}");
+                    var files = target.Write(output, cells, settings);
+                    Console.WriteLine($"{target.Target}: {string.Join(", ", files)}");
                 }
                 return 0;
             }));

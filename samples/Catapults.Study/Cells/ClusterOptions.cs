@@ -43,16 +43,14 @@ public sealed class ClusterOptions
             command.Options.Add(o);
     }
 
-    /// <summary>The targets of --emit, validated: a subset of slurm and k8s.</summary>
-    public IReadOnlyList<string> Targets(ParseResult parse)
+    /// <summary>The emitters --emit names, validated: a subset of <see cref="CellPlanEmitters.All"/>.</summary>
+    public IReadOnlyList<CellPlanEmitter> Targets(ParseResult parse)
     {
-        if (parse.GetValue(Emit) is not string text) return Array.Empty<string>();
-        var targets = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToList();
-        foreach (var t in targets)
-            if (t is not ("slurm" or "k8s"))
-                throw new ConfigurationException($"--emit: '{t}' is not a target; give slurm, k8s or slurm,k8s.");
-        if (targets.Count == 0) throw new ConfigurationException("--emit is empty; give slurm, k8s or slurm,k8s.");
-        return targets;
+        if (parse.GetValue(Emit) is not string text) return Array.Empty<CellPlanEmitter>();
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToList();
+        if (names.Count == 0) throw new ConfigurationException($"--emit is empty; give one or more of {CellPlanEmitters.Names}, separated by commas.");
+        return names.Select(name => CellPlanEmitters.All.FirstOrDefault(e => e.Target == name)
+            ?? throw new ConfigurationException($"--emit: '{name}' is not a target; give one or more of {CellPlanEmitters.Names}, separated by commas.")).ToList();
     }
 
     /// <summary>The settings, validated.</summary>

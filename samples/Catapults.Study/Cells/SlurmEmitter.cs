@@ -8,24 +8,20 @@ namespace Catapults.Study.Cells;
 /// <c>merge.sbatch</c>, the merge; and <c>submit.sh</c>, which submits the array and then the merge with
 /// <c>--dependency=afterok</c> on it. The cluster shares the run folder (same path on every node) and the study program.
 /// </summary>
-public static partial class SlurmEmitter
+public sealed partial class SlurmEmitter : CellPlanEmitter
 {
-    /// <summary>The folder of the run folder that holds the scripts.</summary>
-    public const string Folder = "slurm";
+    /// <inheritdoc />
+    public override string Target => "slurm";
 
-    /// <summary>Writes the three files for the plan in <paramref name="directory"/>; returns their paths.</summary>
-    /// <exception cref="ConfigurationException">The run folder or the study command cannot be written into an #SBATCH line or a shell word.</exception>
-    public static IReadOnlyList<string> Write(string directory, CellPlan plan, ClusterSettings settings)
+    /// <summary>Writes <c>cells.sbatch</c>, <c>merge.sbatch</c> and <c>submit.sh</c>; the study command must be writable as shell words.</summary>
+    protected override IReadOnlyList<string> WriteFiles(string run, string folder, CellPlan plan, ClusterSettings settings)
     {
-        string run = CheckFolder(directory);
         var command = settings.StudyCommandOr(StudyProcess.Command());
         string study = string.Join(' ', command.Select(ShellWord));
         int n = plan.Cells.Count;
         int parallel = settings.ParallelCellsOf(plan), cpus = settings.CpusPerCellOf(plan);
         string job = "catapults-" + plan.Experiment;
         string logs = LocalCellProcesses.LogFolder(run);
-        string folder = Path.Combine(run, Folder);
-        Directory.CreateDirectory(folder);
         Directory.CreateDirectory(logs);
 
         var cells = new StringBuilder()
@@ -82,7 +78,7 @@ public static partial class SlurmEmitter
 
     /// <summary>Checks, before anything is written, that the run folder's path can stand in #SBATCH lines; returns it in full.</summary>
     /// <exception cref="ConfigurationException">It holds spaces, '%', quotes or other characters Slurm or the shell would read.</exception>
-    public static string CheckFolder(string directory)
+    public override string CheckFolder(string directory)
     {
         string run = Path.GetFullPath(directory);
         if (!SafePath().IsMatch(run))
