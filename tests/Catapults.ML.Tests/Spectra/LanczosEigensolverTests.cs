@@ -213,6 +213,18 @@ public class LanczosEigensolverTests
     }
 
     [Test]
+    public void ToleranceBelowFloat64RoundingIsRefused()
+    {
+        // 1e-300 was accepted and never met: every restart was spent (68 s for a 2000-dimensional operator, forever
+        // with MaxRestarts = int.MaxValue).
+        var ex = Assert.Throws<ArgumentException>(() => new LanczosOptions { Tolerance = 1e-300 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("Tolerance"));
+        Assert.That(ex.Message, Does.Contain("at least 1E-15"));
+        Assert.That(ex.Message.Split('\n'), Has.Length.EqualTo(1));
+        Assert.DoesNotThrow(() => new LanczosOptions { Tolerance = LanczosOptions.MinimumTolerance }.Validate());
+    }
+
+    [Test]
     public void SolvesDoNotLeakTensors()
     {
         using var a = WithSpectrum(BulkWithTop(80, new[] { 3.0, 2 }, 9), 9);
