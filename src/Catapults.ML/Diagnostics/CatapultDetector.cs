@@ -66,8 +66,12 @@ public sealed class CatapultDetector
     }
 
     /// <summary>Catapults in a plain loss curve whose i-th value is step i.</summary>
-    public static IReadOnlyList<CatapultEvent> Detect(IReadOnlyList<double> losses, CatapultDetectorOptions? options = null) =>
-        Detect(losses.Select((l, i) => new LossPoint(i, l)).ToList(), options);
+    public static IReadOnlyList<CatapultEvent> Detect(IReadOnlyList<double> losses, CatapultDetectorOptions? options = null)
+    {
+        // Checked here so that the message names this argument, not LINQ's 'source'.
+        ArgumentNullException.ThrowIfNull(losses);
+        return Detect(losses.Select((l, i) => new LossPoint(i, l)).ToList(), options);
+    }
 
     private static List<CatapultEvent> Analyse(IReadOnlyList<LossPoint> all, CatapultDetectorOptions o, out int? openStart)
     {
@@ -130,9 +134,11 @@ public sealed class CatapultDetector
         var log = new double[count];
         for (int i = 0; i < count; i++) log[i] = Math.Log(points[i].Loss);
         if (window == 1) return log;
-        int half = window / 2;
+        // A window wider than the stream takes the whole stream at every point: clamping it to the count gives the
+        // same medians without sizing the buffer (or i + half) by an arbitrarily large option.
+        int half = Math.Min(window / 2, count);
         var smooth = new double[count];
-        var buffer = new List<double>(window);
+        var buffer = new List<double>(Math.Min(window, count));
         for (int i = 0; i < count; i++)
         {
             buffer.Clear();

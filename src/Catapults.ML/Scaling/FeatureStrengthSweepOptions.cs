@@ -76,8 +76,11 @@ public sealed class FeatureStrengthSweepOptions
         if (!(LevelSpacingDecades > 0) || !double.IsFinite(LevelSpacingDecades))
             throw new ArgumentException($"LevelSpacingDecades must be finite and positive, got {LevelSpacingDecades}.", nameof(LevelSpacingDecades));
         if (StartingLearningRate is null) throw new ArgumentException("StartingLearningRate must be set (a rate that diverges at each γ).", nameof(StartingLearningRate));
-        if (!(DecadesBelowFirstStable >= 0)) throw new ArgumentException($"DecadesBelowFirstStable must be ≥ 0, got {DecadesBelowFirstStable}.", nameof(DecadesBelowFirstStable));
-        if (!(MaxDecadesAbove >= 0)) throw new ArgumentException($"MaxDecadesAbove must be ≥ 0, got {MaxDecadesAbove}.", nameof(MaxDecadesAbove));
+        // Finite: the decade counts become level counts through an int cast, which saturates for +∞.
+        if (!(DecadesBelowFirstStable >= 0) || !double.IsFinite(DecadesBelowFirstStable))
+            throw new ArgumentException($"DecadesBelowFirstStable must be finite and ≥ 0, got {DecadesBelowFirstStable}.", nameof(DecadesBelowFirstStable));
+        if (!(MaxDecadesAbove >= 0) || !double.IsFinite(MaxDecadesAbove))
+            throw new ArgumentException($"MaxDecadesAbove must be finite and ≥ 0, got {MaxDecadesAbove}.", nameof(MaxDecadesAbove));
         if (!(SlopeFitExclusionDecades >= 0) || !double.IsFinite(SlopeFitExclusionDecades))
             throw new ArgumentException($"SlopeFitExclusionDecades must be finite and ≥ 0, got {SlopeFitExclusionDecades}.", nameof(SlopeFitExclusionDecades));
         if (MaxCellsPerGamma < 1) throw new ArgumentException($"MaxCellsPerGamma must be at least 1, got {MaxCellsPerGamma}.", nameof(MaxCellsPerGamma));

@@ -19,6 +19,8 @@ public sealed record LogLogFit(double Slope, double Intercept, double SlopeStand
         for (int i = 0; i < x.Count; i++)
             if (!(x[i] > 0) || !(y[i] > 0) || !double.IsFinite(x[i]) || !double.IsFinite(y[i]))
                 throw new ArgumentException($"Point {i} ({x[i]}, {y[i]}) is not positive and finite; a log-log fit needs both.", nameof(x));
+        // Before the means: Average() of an empty sequence throws LINQ's "Sequence contains no elements".
+        if (x.Count < 2) throw new ArgumentException($"A slope needs at least two points, got {x.Count}.", nameof(x));
         var u = x.Select(Math.Log10).ToArray();
         var v = y.Select(Math.Log10).ToArray();
         int n = u.Length;

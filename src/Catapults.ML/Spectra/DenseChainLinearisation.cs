@@ -81,6 +81,7 @@ internal sealed class DenseChainLinearisation : IDisposable
     public static DenseChainLinearisation Create(IDenseLayerChain network, Tensor inputs)
     {
         TorchRuntime.EnsureLoaded();
+        CheckInputs(network, inputs);
         var layers = network.Layers;
         int depth = layers.Count;
         long d = layers[0].InFeatures;
@@ -118,6 +119,17 @@ internal sealed class DenseChainLinearisation : IDisposable
         foreach (var t in scaledInputs) t.DetachFromDisposeScope();
         foreach (var t in deltas) t.DetachFromDisposeScope();
         return new DenseChainLinearisation(layers, scaledInputs, deltas, n, o, m);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless <paramref name="inputs"/> holds n ≥ 1 rows of the first layer's
+    /// width: the reshape to [n, d] would otherwise fail inside libtorch with a multi-line message.
+    /// </summary>
+    public static void CheckInputs(IDenseLayerChain network, Tensor inputs)
+    {
+        long d = network.Layers[0].InFeatures;
+        if (inputs.dim() < 2 || inputs.shape[0] < 1 || inputs.numel() != inputs.shape[0] * d)
+            throw new ArgumentException($"The network expects inputs [n, {d}], got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
     }
 
     /// <summary>F(w) [n, O] from the readout's inputs: m (Ã_L W_Lᵀ + b_L), a new tensor in the caller's scope.</summary>

@@ -200,6 +200,8 @@ public sealed class JacobianOperator : ModelDataOperator<JacobianOperator.GraphC
             using var scope = torch.NewDisposeScope();
             if (model is IDenseLayerChain { Layers.Count: > 0 } chain && DenseChainLinearisation.Slots(chain.Layers, parameters) is { } slots)
             {
+                // On all the inputs, so that the message shows their shape rather than this chunk's.
+                DenseChainLinearisation.CheckInputs(chain, inputs);
                 var linearisation = DenseChainLinearisation.Create(chain, inputs.narrow(0, start, count));
                 var outputs = linearisation.Outputs();
                 return new GraphChunk(parameters, outputs.DetachFromDisposeScope(), linearisation, slots);

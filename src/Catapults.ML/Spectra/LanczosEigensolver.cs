@@ -95,6 +95,12 @@ public static class LanczosEigensolver
 
     private static EigenpairResult SolveDirect(LinearOperator op, int count, LanczosOptions o)
     {
+        // The dense matrix in float64 and its eigenvectors (or LAPACK's workspace), n² each, checked before ToDense
+        // allocates anything.
+        long n = op.Dimension;
+        string how = o.Mode == EigensolverMode.Dense ? "Mode = Dense" : $"DenseThreshold {o.DenseThreshold:N0}";
+        if (MemoryBudget.Shortfall(2 * 8.0 * n * n, $"A dense eigensolve ({how}) of a {n:N0}-dimensional operator (EigensolverMode.Iterative needs far less)") is { } shortfall)
+            throw new ArgumentException(shortfall, "options");
         var a = op.ToDense().to(ScalarType.Float64);
         // LAPACK on NaN or infinite entries fails inside libtorch; say what is wrong instead.
         if (!torch.isfinite(a).all().ToBoolean())
@@ -137,9 +143,16 @@ public static class LanczosEigensolver
         long n = op.Dimension;
         var device = op.Device;
         int p = (int)Math.Min(o.BlockSize ?? 1, n);
-        int m = o.MaxBasisSize ?? Math.Max(60, 2 * count + 4 * p);
-        m = (int)Math.Min(Math.Max(m, count + 2 * p), n);
-        int capacity = (int)Math.Min(m + p, n);
+        // Sizes in long: a huge BlockSize or MaxBasisSize on a huge operator must reach the memory check, not overflow.
+        long basisWanted = o.MaxBasisSize ?? Math.Max(60, 2L * count + 4L * p);
+        basisWanted = Math.Min(Math.Max(basisWanted, count + 2L * p), n);
+        long capacityWanted = Math.Min(basisWanted + p, n);
+        // The basis (capacity × n float64 on the operator's device) and the managed coefficients h (capacity² float64):
+        // refused with one line here rather than by libtorch's allocator with a multi-line message.
+        if (MemoryBudget.Shortfall(8.0 * capacityWanted * n + 8.0 * capacityWanted * capacityWanted,
+                $"A Lanczos basis of {capacityWanted:N0} vectors of dimension {n:N0} (MaxBasisSize = {o.MaxBasisSize?.ToString("N0") ?? "null"}, BlockSize = {p:N0})") is { } shortfall)
+            throw new ArgumentException(shortfall, "options");
+        int m = (int)basisWanted, capacity = (int)capacityWanted;
 
         using var generator = Seeding.TorchGenerator(o.Seed, Seeding.Stream.Diagnostics);
         // Basis vectors are rows, so each is contiguous and the projections are plain matrix-vector products. Rows are

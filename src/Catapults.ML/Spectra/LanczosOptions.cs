@@ -25,9 +25,17 @@ public sealed class LanczosOptions
 
     /// <summary>
     /// Convergence tolerance on the Ritz residual estimate ‖A x − θ x‖ relative to the largest |Ritz value| (an
-    /// estimate of ‖A‖); default 1e-6. A float32 operator's own rounding (about 1e-7 relative) bounds what is reachable.
+    /// estimate of ‖A‖); default 1e-6, at least <see cref="MinimumTolerance"/>. A float32 operator's own rounding (about
+    /// 1e-7 relative) bounds what is reachable.
     /// </summary>
     public double Tolerance { get; set; } = 1e-6;
+
+    /// <summary>
+    /// The smallest <see cref="Tolerance"/> accepted, 1e-15: a few float64 roundings (2.2e-16 each) relative to ‖A‖, the
+    /// floor of what the float64 recurrence can reach. A smaller tolerance is never met, so the solve would only spend
+    /// all <see cref="MaxRestarts"/> restarts and report no convergence.
+    /// </summary>
+    public const double MinimumTolerance = 1e-15;
 
     /// <summary>
     /// When <see cref="ComputeResiduals"/> is set, a pair whose true relative residual exceeds this is reported as not
@@ -79,6 +87,8 @@ public sealed class LanczosOptions
         if (MaxBasisSize is int m && m < 2) throw new ArgumentException($"MaxBasisSize must be at least 2, got {m}.", nameof(MaxBasisSize));
         if (MaxRestarts < 0) throw new ArgumentException($"MaxRestarts must be ≥ 0, got {MaxRestarts}.", nameof(MaxRestarts));
         if (!(Tolerance > 0) || !double.IsFinite(Tolerance)) throw new ArgumentException($"Tolerance must be finite and positive, got {Tolerance}.", nameof(Tolerance));
+        if (Tolerance < MinimumTolerance)
+            throw new ArgumentException($"Tolerance must be at least {MinimumTolerance:G3} (float64 rounding; smaller is never reached), got {Tolerance:G3}.", nameof(Tolerance));
         if (!(ResidualTolerance > 0) || !double.IsFinite(ResidualTolerance))
             throw new ArgumentException($"ResidualTolerance must be finite and positive, got {ResidualTolerance}.", nameof(ResidualTolerance));
         if (DenseThreshold < 0) throw new ArgumentException($"DenseThreshold must be ≥ 0, got {DenseThreshold}.", nameof(DenseThreshold));

@@ -136,6 +136,23 @@ public class CatapultDetectorTests
         Assert.That(ex!.Message, Does.Contain("increase"));
     }
 
+    [Test]
+    public void ASmoothingWindowWiderThanTheStreamMediansTheWholeStream()
+    {
+        // int.MaxValue sized the median buffer by the option and threw OutOfMemoryException.
+        var losses = new double[] { 1, 1, 10, 10, 1, 1, 0.5, 0.5, 20, 20, 0.4, 0.3 };
+        var wide = new CatapultDetectorOptions { SmoothingWindow = 2 * losses.Length + 1, RequireSharpnessDecrease = false };
+        var huge = new CatapultDetectorOptions { SmoothingWindow = int.MaxValue, RequireSharpnessDecrease = false };
+        Assert.That(CatapultDetector.Detect(losses, huge), Is.EqualTo(CatapultDetector.Detect(losses, wide)));
+    }
+
+    [Test]
+    public void ANullLossCurveIsNamed()
+    {
+        var ex = Assert.Throws<ArgumentNullException>(() => CatapultDetector.Detect((IReadOnlyList<double>)null!));
+        Assert.That(ex!.ParamName, Is.EqualTo("losses"));
+    }
+
     /// <summary>
     /// A mini-batch loss curve like online SGD's on the rank-2 task: the population loss (decaying, with log-space bumps
     /// of height <paramref name="factor"/> at <paramref name="catapults"/>) times the batch mean of 32 heavy-tailed terms

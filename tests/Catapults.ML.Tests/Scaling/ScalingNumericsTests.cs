@@ -31,6 +31,29 @@ public class ScalingNumericsTests
     }
 
     [Test]
+    public void LogLogFitOfFewerThanTwoPointsSaysSo([Values(0, 1)] int count)
+    {
+        // An empty fit threw LINQ's "Sequence contains no elements" from the means.
+        var points = Enumerable.Repeat(1.0, count).ToArray();
+        var ex = Assert.Throws<ArgumentException>(() => LogLogFit.Fit(points, points));
+        Assert.That(ex!.ParamName, Is.EqualTo("x"));
+        Assert.That(ex.Message, Does.StartWith($"A slope needs at least two points, got {count}."));
+    }
+
+    [TestCase(nameof(FeatureStrengthSweepOptions.MaxDecadesAbove))]
+    [TestCase(nameof(FeatureStrengthSweepOptions.DecadesBelowFirstStable))]
+    public void InfiniteDecadeCountsAreRefused(string option)
+    {
+        // +∞ passed validation and saturated the int cast of the level count.
+        var options = Options(30);
+        if (option == nameof(FeatureStrengthSweepOptions.MaxDecadesAbove)) options.MaxDecadesAbove = double.PositiveInfinity;
+        else options.DecadesBelowFirstStable = double.PositiveInfinity;
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(option));
+        Assert.That(ex.Message, Does.Contain("finite"));
+    }
+
+    [Test]
     public void OptionsNameTheBadSetting()
     {
         var options = Options(30);

@@ -152,6 +152,19 @@ public class CriticalLearningRateTests
     }
 
     [Test]
+    public void OptionsValidateTheirNestedOptions()
+    {
+        // A probe could only refuse Lanczos.Tolerance = -1 at its first measurement, mid-training; Validate lets it
+        // refuse them when it is built.
+        var ex = Assert.Throws<ArgumentException>(new CriticalLearningRateOptions { Lanczos = new LanczosOptions { Tolerance = -1 } }.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo("Tolerance"));
+        ex = Assert.Throws<ArgumentException>(new CriticalLearningRateOptions { Ntk = new NtkOptions { ChunkSize = 0 } }.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo("ChunkSize"));
+        Assert.DoesNotThrow(new CriticalLearningRateOptions().Validate);
+        Assert.DoesNotThrow(new CriticalLearningRateOptions { Ntk = null!, Lanczos = null! }.Validate);
+    }
+
+    [Test]
     public void CriticalRateDoesNotLeakTensors()
     {
         using var net = Nets.TwoLayer(6, 16, seed: 1, outputs: 2);

@@ -213,6 +213,34 @@ public class LanczosEigensolverTests
     }
 
     [Test]
+    public void ToleranceBelowFloat64RoundingIsRefused()
+    {
+        // 1e-300 was accepted and never met: every restart was spent (68 s for a 2000-dimensional operator, forever
+        // with MaxRestarts = int.MaxValue).
+        var ex = Assert.Throws<ArgumentException>(() => new LanczosOptions { Tolerance = 1e-300 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("Tolerance"));
+        Assert.That(ex.Message, Does.Contain("at least 1E-15"));
+        Assert.That(ex.Message.Split('\n'), Has.Length.EqualTo(1));
+        Assert.DoesNotThrow(() => new LanczosOptions { Tolerance = LanczosOptions.MinimumTolerance }.Validate());
+    }
+
+    [Test]
+    public void OversizedBasisOrDenseSolveIsRefusedBeforeAllocating()
+    {
+        // These reached libtorch's allocator ("can't allocate … bytes" and 15 lines of C++), or ToDense, before.
+        var op = new NoProductOperator(10_000_000);
+        foreach (var options in new[] { new LanczosOptions { MaxBasisSize = int.MaxValue }, new LanczosOptions { BlockSize = int.MaxValue } })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => LanczosEigensolver.Solve(op, 1, options));
+            Assert.That(ex!.Message, Does.Contain("MaxBasisSize").And.Contain("BlockSize").And.Contain("needs about"));
+            Assert.That(ex.Message.Split('\n'), Has.Length.EqualTo(1));
+        }
+        var dense = Assert.Throws<ArgumentException>(() => LanczosEigensolver.Solve(op, 1, new LanczosOptions { Mode = EigensolverMode.Dense }));
+        Assert.That(dense!.Message, Does.Contain("Mode = Dense").And.Contain("needs about"));
+        Assert.That(dense.Message.Split('\n'), Has.Length.EqualTo(1));
+    }
+
+    [Test]
     public void SolvesDoNotLeakTensors()
     {
         using var a = WithSpectrum(BulkWithTop(80, new[] { 3.0, 2 }, 9), 9);
@@ -239,6 +267,13 @@ public class LanczosEigensolverTests
     }
 
     /// <summary>A matrix without the dense form's symmetry check, so the solver meets it only through products.</summary>
+    /// <summary>A self-adjoint operator of any dimension that holds nothing and must never be applied.</summary>
+    private sealed class NoProductOperator(long n) : LinearOperator(n, n, torch.CPU, ScalarType.Float32)
+    {
+        public override bool IsSelfAdjoint => true;
+        protected override Tensor MatMat(Tensor block) => throw new InvalidOperationException("Not to be applied.");
+    }
+
     private sealed class MatrixOperator : LinearOperator, IDisposable
     {
         private readonly Tensor _m;

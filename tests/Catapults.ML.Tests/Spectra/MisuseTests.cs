@@ -27,6 +27,28 @@ public sealed class MisuseTests
     }
 
     [Test]
+    public void InputsOfTheWrongWidthAreNamedByEveryJacobianPath()
+    {
+        // The Jacobian's linearisation reshaped them without a check: libtorch's "shape '[4, 5]' is invalid for input
+        // of size 28" and 18 lines of C++.
+        using var scope = torch.NewDisposeScope();
+        using var net = Net();
+        var x = Inputs(4, 7, seed: 3);
+        foreach (var create in new Func<IDisposable>[]
+                 {
+                     () => new JacobianOperator(net, x),
+                     () => new JacobianOperator(net, x, chunkSize: 2),
+                     () => new GaussNewtonOperator(net, x),
+                     () => NeuralTangentKernel.CreateOperator(net, x, new NtkOptions { Method = NtkMethod.MatrixFree }),
+                 })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => create().Dispose());
+            Assert.That(ex!.ParamName, Is.EqualTo("inputs"));
+            Assert.That(ex.Message, Does.StartWith("The network expects inputs [n, 5], got [4, 7]."));
+        }
+    }
+
+    [Test]
     public void APartlyFrozenNetworkGetsTheKernelOfItsTrainableParameters()
     {
         using var scope = torch.NewDisposeScope();
