@@ -56,6 +56,8 @@ public sealed class HostileInputTests
     [TestCase(new[] { "feature-strength", "--quick", "--width", "2147483647" }, "--width", TestName = "feature-strength width beyond memory")]
     [TestCase(new[] { "feature-strength", "--gamma-min", "1e-300", "--gamma-max", "1e300", "--gammas-per-decade", "1000000" }, "--gammas-per-decade", TestName = "A γ grid beyond any budget")]
     [TestCase(new[] { "feature-strength", "--gamma-max", "Infinity" }, "--gamma-max", TestName = "An infinite γ")]
+    [TestCase(new[] { "feature-strength", "--quick", "--decades-below", "Infinity" }, "--decades-below", TestName = "Infinite decades below the first stable rate")]
+    [TestCase(new[] { "feature-strength", "--quick", "--eta-spacing", "Infinity" }, "--eta-spacing", TestName = "An infinite rate lattice spacing")]
     [TestCase(new[] { "feature-strength", "--quick", "--seeds", "0" }, "--seeds", TestName = "No seeds")]
     [TestCase(new[] { "feature-strength", "--quick", "--seeds", "-3" }, "--seeds", TestName = "A negative number of seeds")]
     [TestCase(new[] { "feature-strength", "--quick", "--seeds", "65" }, "--seeds", TestName = "More seeds than any budget")]

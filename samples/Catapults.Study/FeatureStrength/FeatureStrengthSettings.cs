@@ -182,8 +182,8 @@ internal sealed record FeatureStrengthSettings
         if (GammasPerDecade < 1) throw new ArgumentException($"--gammas-per-decade must be at least 1, got {GammasPerDecade}.");
         if (Math.Log10(GammaMax / GammaMin) * GammasPerDecade + 1 > MaxGammas)
             throw new ArgumentException($"--gamma-min, --gamma-max and --gammas-per-decade give more than {MaxGammas} values of γ; narrow the range or the density.");
-        if (!(LevelSpacingDecades > 0)) throw new ArgumentException($"--eta-spacing must be positive, got {LevelSpacingDecades}.");
-        if (!(DecadesBelowFirstStable >= 0)) throw new ArgumentException($"--decades-below must be ≥ 0, got {DecadesBelowFirstStable}.");
+        if (!(LevelSpacingDecades > 0) || !double.IsFinite(LevelSpacingDecades)) throw new ArgumentException($"--eta-spacing must be positive and finite, got {LevelSpacingDecades}.");
+        if (!(DecadesBelowFirstStable >= 0) || !double.IsFinite(DecadesBelowFirstStable)) throw new ArgumentException($"--decades-below must be finite and ≥ 0, got {DecadesBelowFirstStable}.");
         if (Seeds < 1 || Seeds > MaxSeeds) throw new ArgumentException($"--seeds must be in 1..{MaxSeeds} (each seed is a whole sweep), got {Seeds}.");
         if (Seed > long.MaxValue - (Seeds - 1)) throw new ArgumentException($"--seed {Seed} leaves no room for {Seeds} consecutive seeds (--seeds); choose a smaller --seed.");
         if (!(SlopeFitExclusionDecades >= 0)) throw new ArgumentException($"--fit-exclude-decades must be ≥ 0, got {SlopeFitExclusionDecades}.");

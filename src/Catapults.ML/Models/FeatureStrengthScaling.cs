@@ -54,7 +54,7 @@ public sealed record FeatureStrengthScaling
     {
         if (!double.IsFinite(baseRate) || baseRate <= 0)
             throw new ArgumentOutOfRangeException(nameof(baseRate), baseRate, "The base learning rate η₀ must be finite and positive.");
-        return WidthFactor * baseRate * Math.Pow(gamma, Exponent(gamma));
+        return InRange(WidthFactor * baseRate * Math.Pow(gamma, Exponent(gamma)), gamma, "η = W·η₀·γ^e");
     }
 
     /// <summary>The base rate η₀ that <see cref="LearningRate"/> maps to <paramref name="rate"/> at <paramref name="gamma"/> (the inverse rule).</summary>
@@ -62,8 +62,14 @@ public sealed record FeatureStrengthScaling
     {
         if (!double.IsFinite(rate) || rate <= 0)
             throw new ArgumentOutOfRangeException(nameof(rate), rate, "The learning rate must be finite and positive.");
-        return rate / (WidthFactor * Math.Pow(gamma, Exponent(gamma)));
+        return InRange(rate / (WidthFactor * Math.Pow(gamma, Exponent(gamma))), gamma, "η₀ = η / (W·γ^e)");
     }
+
+    // γ far from 1 (1e200, 1e-200) takes γ^e out of float64's range: an infinite or zero rate would train nothing
+    // or diverge for a reason that is not the rule's.
+    private static double InRange(double value, double gamma, string rule) =>
+        double.IsFinite(value) && value > 0 ? value
+            : throw new ArgumentOutOfRangeException(nameof(gamma), $"{rule} is {value:G3} at γ = {gamma:G3}, outside float64's range; use a γ closer to 1.");
 
     /// <summary>
     /// The rule for a fully connected network: L = hidden layers + 1, W = last hidden width for

@@ -31,6 +31,16 @@ public class FeatureStrengthScalingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new FeatureStrengthScaling(0));
     }
 
+    [TestCase(1, 1e200, TestName = "γ = 1e200 at depth 1: γ² overflows")]
+    [TestCase(2, 1e-200, TestName = "γ = 1e-200: γ² underflows to 0")]
+    public void AGammaThatTakesTheRateOutOfFloat64sRangeIsRefused(int depth, double gamma)
+    {
+        var rule = new FeatureStrengthScaling(depth);
+        var forward = Assert.Throws<ArgumentOutOfRangeException>(() => rule.LearningRate(1, gamma));
+        Assert.That(forward!.Message, Does.Contain($"at γ = {gamma:G3}, outside float64's range").And.Not.Contain("\n"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => rule.BaseRate(1, gamma));
+    }
+
     [Test]
     public void RuleForFullyConnectedNetworksStatesDepthAndWidthFactor()
     {
