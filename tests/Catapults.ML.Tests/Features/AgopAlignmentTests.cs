@@ -110,6 +110,19 @@ public class AgopAlignmentTests
     }
 
     [Test]
+    public void AReferenceMatrixMustBeNonEmptyAndPositiveSemidefinite()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.OfMatrix(new double[,] { { -1, 0 }, { 0, -1 } }));
+        Assert.That(ex!.Message, Does.StartWith("A reference AGOP must be positive semidefinite; its smallest eigenvalue is -1 "));
+        ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.OfMatrix(new double[,] { { 1, 2 }, { 2, 1 } }));
+        Assert.That(ex!.Message, Does.Contain("smallest eigenvalue is -1"), "indefinite");
+        ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.OfMatrix(new double[0, 0]));
+        Assert.That(ex!.Message, Does.Contain("d ≥ 1, got 0×0"));
+        Assert.That(ReferenceAgop.OfMatrix(new double[,] { { 1, 1 }, { 1, 1 } }).InputDimension, Is.EqualTo(2), "singular PSD (rounding-level negative eigenvalue) is accepted");
+        Assert.That(ReferenceAgop.OfMatrix(new double[2, 2]).InputDimension, Is.EqualTo(2), "zero stays accepted here; the alignment refuses it");
+    }
+
+    [Test]
     public void SgdWithBatchFiveOnRank2RaisesAlignmentWellAboveInitialisation()
     {
         const int d = 10, n = 300, steps = 400;
