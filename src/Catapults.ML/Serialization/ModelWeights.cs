@@ -7,6 +7,8 @@ namespace Catapults.ML.Serialization;
 /// tensor per trainable parameter, named as <see cref="NetworkModule.TrainableParameters"/> names it (for example
 /// <c>layers.0.weight</c> [width, d] and <c>layers.0.bias</c> [width] of <c>fcn-2</c>), stored unscaled: a
 /// parameterisation's scale such as 1/√fan_in is applied in the forward pass, not folded into the stored values.
+/// A <see cref="CenteredNetwork"/> also stores its frozen initial copy (tensors <c>initial.…</c>, which are not
+/// trainable): its output f_w − f_{w₀} depends on both, so without the copy a loaded model would compute another function.
 /// The metadata holds <c>model</c> (the module's <see cref="NetworkModule.Describe"/>) and any caller entries.
 /// An export format that folds scales in (a plain PyTorch layer stack) passes a per-tensor <c>scale</c>: stored values
 /// are the parameter times scale(name), and loading divides by it.
@@ -18,7 +20,7 @@ public static class ModelWeights
         Func<string, double>? scale = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var tensors = model.TrainableParameters()
+        var tensors = StoredParameters(model)
             .Select(p => SafetensorsTensor.FromSingles(p.Name, p.Parameter.shape, ToSingles(p.Parameter, CheckedScale(scale, p.Name))))
             .ToList();
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["model"] = model.Describe() };
@@ -44,7 +46,7 @@ public static class ModelWeights
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
-        var parameters = model.TrainableParameters();
+        var parameters = StoredParameters(model);
         var names = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         string named = file.Source is { } s ? $"{s}: " : "";
         var extra = file.Tensors.Select(t => t.Name).FirstOrDefault(n => !names.Contains(n));
@@ -93,6 +95,13 @@ public static class ModelWeights
             parameter.copy_(sources[i].to(parameter.device));
         }
     }
+
+    // The tensors a model stores: its trainable parameters, and for a centred network also the frozen initial copy.
+    // Other networks keep exactly their trainable parameters, so their files are as before.
+    private static IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> StoredParameters(NetworkModule model) =>
+        model is CenteredNetwork
+            ? model.named_parameters().Select(p => (p.name, p.parameter)).ToList()
+            : model.TrainableParameters();
 
     // A scale of 0 or NaN would store or load every value as NaN or ∞.
     private static double CheckedScale(Func<string, double>? scale, string name)

@@ -100,4 +100,29 @@ public class ModelWeightsTests
         Assert.That(model.HasFiniteParameters());
     }
 
+    [Test]
+    public void ACenteredNetworkRoundTripsWithItsFrozenInitialCopy()
+    {
+        using var a = new CenteredNetwork(() => Net(1), 2);
+        using var b = new CenteredNetwork(() => Net(2), 2);
+        using (torch.no_grad())
+            foreach (var p in a.Network.parameters()) p.add_(0.1); // trained: f_w differs from f_w0
+        var file = ModelWeights.ToSafetensors(a);
+        Assert.That(file.Tensors.Select(t => t.Name), Has.Some.StartsWith("initial."), "the frozen copy is stored");
+        ModelWeights.Load(b, file);
+        Assert.That(b.TrainableParameters().Count, Is.EqualTo(a.TrainableParameters().Count), "the copy stays frozen");
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(4, 3);
+        Assert.That(ModelWeights.ToSingles(b.forward(x)), Is.EqualTo(ModelWeights.ToSingles(a.forward(x))));
+        var live = new SafetensorsFile(file.Tensors.Where(t => !t.Name.StartsWith("initial.", StringComparison.Ordinal)));
+        var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(b, live));
+        Assert.That(ex!.Message, Does.StartWith("the weights file has no tensor 'initial."), "a file without the copy is refused, not half loaded");
+    }
+
+    [Test]
+    public void OtherNetworksStoreExactlyTheirTrainableParameters()
+    {
+        using var model = Net(1);
+        Assert.That(ModelWeights.ToSafetensors(model).Tensors.Select(t => t.Name), Is.EqualTo(model.TrainableParameters().Select(p => p.Name)));
+    }
 }
