@@ -25,18 +25,60 @@ public static class AgopAlignment
         if (!double.IsFinite(power) || power <= 0)
             throw new ArgumentOutOfRangeException(nameof(power), power, "The matrix power must be finite and positive.");
         using var scope = torch.NewDisposeScope();
-        var g = SymmetricMatrices.CheckedSymmetric(agop, "AGOP");
-        var r = SymmetricMatrices.CheckedSymmetric(reference, "reference AGOP").to(g.device);
-        if (power != 1.0)
-        {
-            g = SymmetricMatrices.Power(g, power);
-            r = SymmetricMatrices.Power(r, power);
-        }
+        var g0 = SymmetricMatrices.CheckedSymmetric(agop, "AGOP");
+        var r0 = SymmetricMatrices.CheckedSymmetric(reference, "reference AGOP").to(g0.device);
+        var (g, r) = power != 1.0 ? (SymmetricMatrices.Power(g0, power), SymmetricMatrices.Power(r0, power)) : (g0, r0);
         double normG = g.norm().ToDouble();
         double normR = r.norm().ToDouble();
+        double inner = (g * r).sum().ToDouble();
+        if (!InRange(normG, normR, inner))
+        {
+            // Huge or tiny entries (or a large power) overflow or underflow the norms: 1e200 entries gave ‖G‖ = ∞ and
+            // a cosine of 0, G^1000 gave NaN. The cosine is scale-invariant, so each matrix is scaled to a largest
+            // eigenvalue (p ≠ 1) or entry (p = 1) of 1 and measured again. Only such inputs take this path: an
+            // ordinary one keeps the direct computation above, bit for bit.
+            g = ScaledPower(g0, power);
+            r = ScaledPower(r0, power);
+            normG = g.norm().ToDouble();
+            normR = r.norm().ToDouble();
+            inner = (g * r).sum().ToDouble();
+        }
         if (normG == 0) throw new ArgumentException("The AGOP is zero, so its alignment is undefined (does the model depend on its inputs?).", nameof(agop));
         if (normR == 0) throw new ArgumentException("The reference AGOP is zero, so the alignment is undefined.", nameof(reference));
-        double inner = (g * r).sum().ToDouble();
+        if (!InRange(normG, normR, inner))
+            throw new ArgumentException(
+                $"cos(G^{power}, G*^{power}) cannot be computed in float64 (‖G^p‖ = {normG:G3}, ‖G*^p‖ = {normR:G3}); use a smaller power.",
+                nameof(power));
         return Math.Clamp(inner / (normG * normR), -1.0, 1.0);
+    }
+
+    // The smallest normal float64, 2^-1022; below it a norm has lost precision to underflow.
+    private const double SmallestNormal = 2.2250738585072014E-308;
+
+    // Whether both norms are normal non-zero float64 values, whose product is too, and the inner product is finite.
+    // A zero norm counts as out of range: it may be an underflow of a non-zero matrix (entries of 1e-200).
+    private static bool InRange(double normG, double normR, double inner)
+    {
+        double product = normG * normR;
+        return normG >= SmallestNormal && double.IsFinite(normG) && normR >= SmallestNormal && double.IsFinite(normR)
+               && product >= SmallestNormal && double.IsFinite(product) && double.IsFinite(inner);
+    }
+
+    // A positive multiple of a^p (which leaves the cosine unchanged) whose largest entry (p = 1) or eigenvalue is 1,
+    // so that neither the power nor the norms overflow; a zero matrix, or one whose eigenvalues are all ≤ 0, stays zero.
+    private static Tensor ScaledPower(Tensor a, double power)
+    {
+        if (power == 1.0)
+        {
+            double largest = a.abs().max().ToDouble();
+            return largest == 0 ? a : a / largest;
+        }
+        var (values, vectors) = torch.linalg.eigh(a);
+        values = values.clamp_min(0);
+        double top = values.max().ToDouble();
+        if (top == 0) return torch.zeros_like(a);
+        var powered = (values / top).pow(power);
+        var result = torch.matmul(vectors * powered.unsqueeze(-2), vectors.transpose(-1, -2));
+        return (result + result.transpose(-1, -2)) * 0.5;
     }
 }

@@ -49,12 +49,37 @@ public sealed class ReferenceAgop
         });
     }
 
-    /// <summary>G* = a given symmetric d×d matrix, checked as <see cref="FromMatrix(double[,])"/> checks it.</summary>
+    /// <summary>
+    /// Smallest eigenvalue allowed in a matrix given to <see cref="OfMatrix"/>, relative to its largest eigenvalue
+    /// magnitude: λ_min ≥ −<see cref="PsdTolerance"/> · max|λ|. An AGOP is an average of outer products, so it is
+    /// positive semidefinite; this leaves room for rounding in a matrix written out to a few digits.
+    /// </summary>
+    public const double PsdTolerance = 1e-6;
+
+    /// <summary>
+    /// G* = a given symmetric d×d matrix (d ≥ 1), checked as <see cref="FromMatrix(double[,])"/> checks it and also to be
+    /// positive semidefinite within <see cref="PsdTolerance"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrix is empty, not square, not finite, not symmetric or not positive semidefinite.</exception>
     public static ReferenceAgop OfMatrix(double[,] matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
+        // A 0×0 reference would be accepted here and fail only at the first evaluation, far from the cause.
+        if (matrix.Length == 0)
+            throw new ArgumentException($"A reference AGOP must be a d×d matrix with d ≥ 1, got {matrix.GetLength(0)}×{matrix.GetLength(1)}.", nameof(matrix));
         var copy = (double[,])matrix.Clone();
-        using (var scope = torch.NewDisposeScope()) FromMatrix(copy);
+        using (var scope = torch.NewDisposeScope())
+        {
+            // A matrix with negative eigenvalues is no AGOP: its cosine can be negative, and a fractional power
+            // clamps those eigenvalues away (a negative definite matrix then reads as "zero").
+            var eigenvalues = torch.linalg.eigvalsh(FromMatrix(copy));
+            double smallest = eigenvalues.min().ToDouble();
+            double largest = eigenvalues.abs().max().ToDouble();
+            if (smallest < -PsdTolerance * largest)
+                throw new ArgumentException(
+                    $"A reference AGOP must be positive semidefinite; its smallest eigenvalue is {smallest:G6} " +
+                    $"(allowed down to -{PsdTolerance:G1} × the largest magnitude {largest:G6}).", nameof(matrix));
+        }
         return new ReferenceAgop($"a given {copy.GetLength(0)}×{copy.GetLength(0)} matrix", copy.GetLength(0), _ => FromMatrix(copy));
     }
 

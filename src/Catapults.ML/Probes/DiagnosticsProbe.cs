@@ -113,6 +113,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     {
         var rates = data["criticalRates"]?.Deserialize<List<CriticalRateRecord>>(ProbeJson.Options)
             ?? throw new JsonException("the state has no criticalRates");
+        RecordChecks.RequireComplete<CriticalRateRecord>(rates, "critical rate");
         _criticalRates.Clear();
         _criticalRates.AddRange(rates);
         _lastRate = data["lastLearningRate"]?.Deserialize<double>(ProbeJson.Options) ?? 0;

@@ -182,6 +182,8 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         {
             records = state.Data[RecordsKey]?.Deserialize<List<TRecord>>(ProbeJson.Options)
                 ?? throw new ArgumentException($"The state of the probe '{Name}' has no records.", nameof(state));
+            // A null record, or one missing a list, would otherwise fail later in StepOf or ToDataFrame.
+            RecordChecks.RequireComplete<TRecord>(records, "record");
             ReadState(state.Data);
         }
         catch (JsonException ex)

@@ -7,6 +7,8 @@ namespace Catapults.ML.Serialization;
 /// tensor per trainable parameter, named as <see cref="NetworkModule.TrainableParameters"/> names it (for example
 /// <c>layers.0.weight</c> [width, d] and <c>layers.0.bias</c> [width] of <c>fcn-2</c>), stored unscaled: a
 /// parameterisation's scale such as 1/√fan_in is applied in the forward pass, not folded into the stored values.
+/// A <see cref="CenteredNetwork"/> also stores its frozen initial copy (tensors <c>initial.…</c>, which are not
+/// trainable): its output f_w − f_{w₀} depends on both, so without the copy a loaded model would compute another function.
 /// The metadata holds <c>model</c> (the module's <see cref="NetworkModule.Describe"/>) and any caller entries.
 /// An export format that folds scales in (a plain PyTorch layer stack) passes a per-tensor <c>scale</c>: stored values
 /// are the parameter times scale(name), and loading divides by it.
@@ -18,8 +20,8 @@ public static class ModelWeights
         Func<string, double>? scale = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var tensors = model.TrainableParameters()
-            .Select(p => SafetensorsTensor.FromSingles(p.Name, p.Parameter.shape, ToSingles(p.Parameter, scale?.Invoke(p.Name) ?? 1.0)))
+        var tensors = StoredParameters(model)
+            .Select(p => SafetensorsTensor.FromSingles(p.Name, p.Parameter.shape, ToSingles(p.Parameter, CheckedScale(scale, p.Name))))
             .ToList();
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["model"] = model.Describe() };
         return new SafetensorsFile(tensors, meta);
@@ -38,37 +40,77 @@ public static class ModelWeights
     /// parameter must be present with its shape and no other tensor may be: a file of another architecture is an error
     /// naming the first tensor that does not fit, not a partial load.
     /// </summary>
-    /// <exception cref="InvalidDataException">A tensor is missing, has another shape, or the file holds tensors the model lacks; the message names <see cref="SafetensorsFile.Source"/> when the file has one.</exception>
+    /// <exception cref="InvalidDataException">A tensor is missing, has another shape, is not floating point, holds a value that is not finite as float32, or the file holds tensors the model lacks; the message names <see cref="SafetensorsFile.Source"/> when the file has one.</exception>
+    /// <exception cref="ArgumentException"><paramref name="scale"/> returns 0 or a non-finite value for a tensor.</exception>
     public static void Load(NetworkModule model, SafetensorsFile file, Func<string, double>? scale = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
-        var parameters = model.TrainableParameters();
+        var parameters = StoredParameters(model);
         var names = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         string named = file.Source is { } s ? $"{s}: " : "";
         var extra = file.Tensors.Select(t => t.Name).FirstOrDefault(n => !names.Contains(n));
         if (extra is not null)
             throw new InvalidDataException($"{named}the weights file holds tensor '{extra}', which {model.Describe()} does not have.");
         var values = new List<float[]>();
-        var divisors = parameters.Select(p => scale?.Invoke(p.Name) ?? 1.0).ToList();
+        var divisors = parameters.Select(p => CheckedScale(scale, p.Name)).ToList();
         foreach (var (name, parameter) in parameters)
         {
             var stored = file.Find(name) ?? throw new InvalidDataException($"{named}the weights file has no tensor '{name}', which {model.Describe()} needs.");
             if (!stored.Shape.SequenceEqual(parameter.shape))
                 throw new InvalidDataException(
                     $"{named}tensor '{name}' has shape [{string.Join(", ", stored.Shape)}], {model.Describe()} needs [{string.Join(", ", parameter.shape)}].");
-            values.Add(stored.ToSingles());
+            // Integer and boolean tensors are no weights (a mask or a counter saved under a weight's name) and
+            // would otherwise load as the numbers 0, 1, 2, …
+            if (stored.DataType is not (SafetensorsDataType.F32 or SafetensorsDataType.F64 or SafetensorsDataType.F16 or SafetensorsDataType.BF16))
+                throw new InvalidDataException($"{named}tensor '{name}' is {stored.DataType}; weights must be floating point (F32, F64, F16 or BF16).");
+            var singles = stored.ToSingles();
+            // NaN or ∞ stored, or an F64 value beyond float32's range (±3.4e38, which converts to ∞), would load as a
+            // model whose every output is NaN.
+            for (int k = 0; k < singles.Length; k++)
+                if (!float.IsFinite(singles[k]))
+                    throw new InvalidDataException(
+                        $"{named}tensor '{name}' value {k} is {(stored.DataType == SafetensorsDataType.F64 ? stored.ToDoubles()[k] : singles[k]):G6}, not a finite float32 weight.");
+            values.Add(singles);
         }
         // Checked in full before any parameter changes, so a bad file leaves the model as it was.
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        var sources = new Tensor[parameters.Count];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var source = torch.tensor(values[i], parameters[i].Parameter.shape);
+            if (divisors[i] != 1.0)
+            {
+                source = source / divisors[i];
+                // A tiny scale overflows a finite stored value to ∞.
+                if (!source.isfinite().all().ToBoolean())
+                    throw new InvalidDataException($"{named}tensor '{parameters[i].Name}' divided by scale('{parameters[i].Name}') = {divisors[i]:G6} is not finite in float32.");
+            }
+            sources[i] = source;
+        }
         for (int i = 0; i < parameters.Count; i++)
         {
             var parameter = parameters[i].Parameter;
-            var source = torch.tensor(values[i], parameter.shape);
-            if (divisors[i] != 1.0) source = source / divisors[i];
-            parameter.copy_(source.to(parameter.device));
+            parameter.copy_(sources[i].to(parameter.device));
         }
+    }
+
+    // The tensors a model stores: its trainable parameters, and for a centred network also the frozen initial copy.
+    // Other networks keep exactly their trainable parameters, so their files are as before.
+    private static IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> StoredParameters(NetworkModule model) =>
+        model is CenteredNetwork
+            ? model.named_parameters().Select(p => (p.name, p.parameter)).ToList()
+            : model.TrainableParameters();
+
+    // A scale of 0 or NaN would store or load every value as NaN or ∞.
+    private static double CheckedScale(Func<string, double>? scale, string name)
+    {
+        if (scale is null) return 1.0;
+        double value = scale(name);
+        if (!double.IsFinite(value) || value == 0)
+            throw new ArgumentException($"scale('{name}') must be finite and non-zero, got {value:G6}.", nameof(scale));
+        return value;
     }
 
     /// <summary>Loads the weights file at <paramref name="path"/> into <paramref name="model"/> (see <see cref="Load(NetworkModule, SafetensorsFile, Func{string, double})"/>).</summary>

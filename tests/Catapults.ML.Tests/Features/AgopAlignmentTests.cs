@@ -85,6 +85,44 @@ public class AgopAlignmentTests
     }
 
     [Test]
+    public void HugeTinyOrHighPoweredMatricesGiveTheTrueCosineInsteadOfNaNOrZero()
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = torch.diag(torch.tensor(new double[] { 4, 3, 2, 1 }));
+        Assert.That(AgopAlignment.Cosine(g, g, power: 1000), Is.EqualTo(1.0).Within(1e-12), "G^1000 overflowed to NaN");
+        var huge = torch.diag(torch.tensor(new double[] { 1e200, 1e200 }));
+        var eye = torch.eye(2, dtype: ScalarType.Float64);
+        Assert.That(AgopAlignment.Cosine(huge, eye), Is.EqualTo(1.0).Within(1e-12), "‖G‖ overflowed and the cosine read 0");
+        Assert.That(AgopAlignment.Cosine(huge, huge), Is.EqualTo(1.0).Within(1e-12), "both overflowed to NaN");
+        Assert.That(AgopAlignment.Cosine(huge * 1e-300 * 1e-100, eye), Is.EqualTo(1.0).Within(1e-12), "1e-200 entries underflowed to 'zero'");
+        var ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(torch.zeros(2, 2), eye, power: 1000));
+        Assert.That(ex!.Message, Does.Contain("The AGOP is zero"));
+    }
+
+    [Test]
+    public void AnOrdinaryCosineIsTheDirectFormulaBitForBit()
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = RandomPsd(7, seed: 5);
+        var r = RandomPsd(7, seed: 6);
+        double direct = (g * r).sum().ToDouble() / (g.norm().ToDouble() * r.norm().ToDouble());
+        Assert.That(AgopAlignment.Cosine(g, r), Is.EqualTo(direct));
+    }
+
+    [Test]
+    public void AReferenceMatrixMustBeNonEmptyAndPositiveSemidefinite()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.OfMatrix(new double[,] { { -1, 0 }, { 0, -1 } }));
+        Assert.That(ex!.Message, Does.StartWith("A reference AGOP must be positive semidefinite; its smallest eigenvalue is -1 "));
+        ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.OfMatrix(new double[,] { { 1, 2 }, { 2, 1 } }));
+        Assert.That(ex!.Message, Does.Contain("smallest eigenvalue is -1"), "indefinite");
+        ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.OfMatrix(new double[0, 0]));
+        Assert.That(ex!.Message, Does.Contain("d ≥ 1, got 0×0"));
+        Assert.That(ReferenceAgop.OfMatrix(new double[,] { { 1, 1 }, { 1, 1 } }).InputDimension, Is.EqualTo(2), "singular PSD (rounding-level negative eigenvalue) is accepted");
+        Assert.That(ReferenceAgop.OfMatrix(new double[2, 2]).InputDimension, Is.EqualTo(2), "zero stays accepted here; the alignment refuses it");
+    }
+
+    [Test]
     public void SgdWithBatchFiveOnRank2RaisesAlignmentWellAboveInitialisation()
     {
         const int d = 10, n = 300, steps = 400;

@@ -139,6 +139,17 @@ public class AgopFeatureMapTests
     }
 
     [Test]
+    public void APowerThatOverflowsTheMapIsRefusedWhenFitted()
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = torch.diag(torch.tensor(new double[] { 4, 1 }));
+        var ex = Assert.Throws<ArgumentException>(() => AgopFeatureMap.Fit(g, new AgopFeatureMapOptions { Power = 1000 }));
+        Assert.That(ex!.Message, Does.StartWith("G^1000 overflows float32 (largest eigenvalue 4); use a smaller AgopFeatureMapOptions.Power"));
+        using var normalised = AgopFeatureMap.Fit(g, new AgopFeatureMapOptions { Power = 1000, NormalizeTrace = true });
+        Assert.That(normalised.ToState().Matrix.All(float.IsFinite), "a trace-normalised G stays finite");
+    }
+
+    [Test]
     public void FittingAndTransformingLeakNoTensors()
     {
         using var g = RandomPsd(8, 8, seed: 10);

@@ -109,6 +109,32 @@ public class ProbeStateTests
         }
     }
 
+    [Test]
+    public void ADamagedStateWithANullRecordOrAMissingListIsRefusedWhenRestored()
+    {
+        using var test = Data().Test;
+        foreach (var (probe, data, expected) in new (IProbe, string, string)[]
+        {
+            (new SharpnessProbe(), "{\"records\":[null]}", "record 0 is null"),
+            (new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions()), "{\"records\":[null]}", "record 0 is null"),
+            (new DiagnosticsProbe(new DiagnosticsOptions()), "{\"records\":[null],\"criticalRates\":[]}", "record 0 is null"),
+            (new DiagnosticsProbe(new DiagnosticsOptions()), "{\"records\":[],\"criticalRates\":[null]}", "critical rate 0 is null"),
+            (new DiagnosticsProbe(new DiagnosticsOptions()),
+                "{\"records\":[{\"step\":2,\"epoch\":0,\"learningRate\":0.1,\"eigenvalues\":null}],\"criticalRates\":[]}", "record 0 has no 'eigenvalues'"),
+            (new SubspaceAlignmentProbe(), "{\"records\":[{\"step\":0},{\"step\":1}]}", "record 0 has no 'eigenvalues'"),
+            (new HeldOutLossProbe(test, 1), "{\"records\":[{\"step\":0,\"loss\":1},null]}", "record 1 is null"),
+        })
+        {
+            using (probe)
+            using (var state = new ProbeState(probe.Name, System.Text.Json.Nodes.JsonNode.Parse(data)!.AsObject()))
+            {
+                var ex = Assert.Throws<ArgumentException>(() => probe.RestoreState(state), probe.Name);
+                Assert.That(ex!.Message, Does.StartWith($"The state of the probe '{probe.Name}' cannot be read: {expected}."));
+                Assert.That(probe.ToDataFrame().Rows.Count, Is.EqualTo(0), "the probe keeps its records");
+            }
+        }
+    }
+
     private static string Json(IProbe probe)
     {
         using var state = probe.CaptureState();

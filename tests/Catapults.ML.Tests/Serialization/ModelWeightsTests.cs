@@ -56,4 +56,73 @@ public class ModelWeightsTests
             File.Delete(path);
         }
     }
+
+    private static NetworkModule Net(int seed) => new NetworkDescription { Architecture = "fcn-2", Width = 4 }.Build(new long[] { 3 }, 1, seed: seed);
+
+    // The file of Net with every tensor replaced by <paramref name="replace"/>(its original).
+    private static SafetensorsFile Replaced(NetworkModule model, Func<SafetensorsTensor, SafetensorsTensor> replace) =>
+        new(ModelWeights.ToSafetensors(model).Tensors.Select(replace));
+
+    [Test]
+    public void NonFloatTensorsAndNonFiniteValuesAreRefusedNamingTheTensor()
+    {
+        using var model = Net(1);
+        var before = ModelWeights.ToSingles(model.parameters().First());
+        var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model,
+            Replaced(model, t => new SafetensorsTensor(t.Name, SafetensorsDataType.BOOL, t.Shape.ToArray(), new byte[t.ElementCount]))));
+        Assert.That(ex!.Message, Is.EqualTo("tensor 'layers.0.weight' is BOOL; weights must be floating point (F32, F64, F16 or BF16)."));
+        ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model,
+            Replaced(model, t => new SafetensorsTensor(t.Name, SafetensorsDataType.I64, t.Shape.ToArray(), new byte[t.ElementCount * 8]))));
+        Assert.That(ex!.Message, Does.Contain("is I64"));
+        ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model,
+            Replaced(model, t => SafetensorsTensor.FromDoubles(t.Name, t.Shape.ToArray(), Enumerable.Repeat(1e300, (int)t.ElementCount).ToArray()))));
+        Assert.That(ex!.Message, Is.EqualTo("tensor 'layers.0.weight' value 0 is 1E+300, not a finite float32 weight."));
+        ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model,
+            Replaced(model, t => SafetensorsTensor.FromSingles(t.Name, t.Shape.ToArray(), Enumerable.Repeat(float.NaN, (int)t.ElementCount).ToArray()))));
+        Assert.That(ex!.Message, Is.EqualTo("tensor 'layers.0.weight' value 0 is NaN, not a finite float32 weight."));
+        ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model, ModelWeights.ToSafetensors(model), _ => 1e-45));
+        Assert.That(ex!.Message, Does.StartWith("tensor 'layers.0.weight' divided by scale('layers.0.weight') = 1E-45 is not finite"));
+        Assert.That(ModelWeights.ToSingles(model.parameters().First()), Is.EqualTo(before), "a refused file leaves the model as it was");
+        Assert.That(model.HasFiniteParameters());
+    }
+
+    [TestCase(0.0)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void AScaleThatIsZeroOrNotFiniteIsRefusedOnSaveAndLoad(double scale)
+    {
+        using var model = Net(1);
+        var file = ModelWeights.ToSafetensors(model);
+        var ex = Assert.Throws<ArgumentException>(() => ModelWeights.Load(model, file, _ => scale));
+        Assert.That(ex!.Message, Does.StartWith($"scale('layers.0.weight') must be finite and non-zero, got {scale:G6}."));
+        ex = Assert.Throws<ArgumentException>(() => ModelWeights.ToSafetensors(model, null, _ => scale));
+        Assert.That(ex!.Message, Does.StartWith("scale('layers.0.weight') must be finite and non-zero"));
+        Assert.That(model.HasFiniteParameters());
+    }
+
+    [Test]
+    public void ACenteredNetworkRoundTripsWithItsFrozenInitialCopy()
+    {
+        using var a = new CenteredNetwork(() => Net(1), 2);
+        using var b = new CenteredNetwork(() => Net(2), 2);
+        using (torch.no_grad())
+            foreach (var p in a.Network.parameters()) p.add_(0.1); // trained: f_w differs from f_w0
+        var file = ModelWeights.ToSafetensors(a);
+        Assert.That(file.Tensors.Select(t => t.Name), Has.Some.StartsWith("initial."), "the frozen copy is stored");
+        ModelWeights.Load(b, file);
+        Assert.That(b.TrainableParameters().Count, Is.EqualTo(a.TrainableParameters().Count), "the copy stays frozen");
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(4, 3);
+        Assert.That(ModelWeights.ToSingles(b.forward(x)), Is.EqualTo(ModelWeights.ToSingles(a.forward(x))));
+        var live = new SafetensorsFile(file.Tensors.Where(t => !t.Name.StartsWith("initial.", StringComparison.Ordinal)));
+        var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(b, live));
+        Assert.That(ex!.Message, Does.StartWith("the weights file has no tensor 'initial."), "a file without the copy is refused, not half loaded");
+    }
+
+    [Test]
+    public void OtherNetworksStoreExactlyTheirTrainableParameters()
+    {
+        using var model = Net(1);
+        Assert.That(ModelWeights.ToSafetensors(model).Tensors.Select(t => t.Name), Is.EqualTo(model.TrainableParameters().Select(p => p.Name)));
+    }
 }
