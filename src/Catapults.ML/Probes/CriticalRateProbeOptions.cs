@@ -26,5 +26,6 @@ public sealed class CriticalRateProbeOptions : ProbeOptions
     {
         base.Validate();
         if (CriticalRate is null) throw new ArgumentException("CriticalRateProbeOptions.CriticalRate must not be null.", nameof(CriticalRate));
+        CriticalRate.Validate();
     }
 }

@@ -68,6 +68,7 @@ public sealed class DiagnosticsOptions : ProbeOptions
         if (Ntk is null) throw new ArgumentException("Ntk must not be null.", nameof(Ntk));
         if (Lanczos is null) throw new ArgumentException("Lanczos must not be null.", nameof(Lanczos));
         if (CriticalRateOptions is null) throw new ArgumentException("CriticalRateOptions must not be null.", nameof(CriticalRateOptions));
+        CriticalRateOptions.Validate();
         if (Detector is null) throw new ArgumentException("Detector must not be null.", nameof(Detector));
         Ntk.Validate();
         Lanczos.Validate();

@@ -18,6 +18,8 @@ public static class ProjectedLosses
             throw new ArgumentException($"The residual must be [n, O], got [{string.Join(", ", residual.shape)}].", nameof(residual));
         long n = residual.shape[0];
         long size = residual.numel();
+        // The loss is a mean over the samples: with none it would be 0/0.
+        if (size == 0) throw new ArgumentException($"The residual has no values ([{string.Join(", ", residual.shape)}]); projected losses need at least one sample and one output.", nameof(residual));
         if (eigenvectors.dim() != 2 || eigenvectors.shape[0] != size || eigenvectors.shape[1] < 1)
             throw new ArgumentException(
                 $"The eigenvectors must be [{size}, S] with S ≥ 1 for a residual [{n}, {residual.shape[1]}], got [{string.Join(", ", eigenvectors.shape)}].",

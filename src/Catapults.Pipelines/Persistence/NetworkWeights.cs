@@ -66,7 +66,7 @@ public static class NetworkWeights
 
     /// <summary>
     /// Replaces the weights of <paramref name="network"/> by those of <paramref name="file"/>. Every layer tensor must
-    /// be present with the network's shape, and no other tensors may be; values of any float or integer dtype are
+    /// be present with the network's shape, and no other tensors may be; values of any floating-point dtype are
     /// converted to float32. Folded scales (metadata <c>scales_folded</c> = true) are unfolded.
     /// </summary>
     public static void Import(FullyConnectedNetwork network, SafetensorsFile file)

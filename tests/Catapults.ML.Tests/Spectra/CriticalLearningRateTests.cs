@@ -162,6 +162,19 @@ public class CriticalLearningRateTests
         Assert.That(ex!.ParamName, Is.EqualTo("ChunkSize"));
         Assert.DoesNotThrow(new CriticalLearningRateOptions().Validate);
         Assert.DoesNotThrow(new CriticalLearningRateOptions { Ntk = null!, Lanczos = null! }.Validate);
+        // The options that hold them validate them when they are validated themselves.
+        var bad = new CriticalLearningRateOptions { Lanczos = new LanczosOptions { Tolerance = -1 } };
+        Assert.That(Assert.Throws<ArgumentException>(new Catapults.ML.Probes.CriticalRateProbeOptions { CriticalRate = bad }.Validate)!.ParamName, Is.EqualTo("Tolerance"));
+        Assert.That(Assert.Throws<ArgumentException>(new Catapults.ML.Probes.DiagnosticsOptions { CriticalRateOptions = bad }.Validate)!.ParamName, Is.EqualTo("Tolerance"));
+    }
+
+    [Test]
+    public void AnEmptyResidualHasNoProjectedLosses()
+    {
+        using var residual = torch.zeros(0, 1);
+        using var vectors = torch.zeros(0, 1);
+        var ex = Assert.Throws<ArgumentException>(() => ProjectedLosses.Compute(residual, vectors));
+        Assert.That(ex!.Message, Does.StartWith("The residual has no values ([0, 1])"));
     }
 
     [Test]
