@@ -24,7 +24,7 @@ public sealed class AgopBenchmark : IBenchmark
         var cases = AgopBenchmarkModels.All.Where(c => only is null || c.Name == only).ToList();
         if (cases.Count == 0)
         {
-            Console.Error.WriteLine($"Unknown case '{only}'; cases: {string.Join(", ", AgopBenchmarkModels.All.Select(c => c.Name))}.");
+            Console.Error.WriteLine($"error: --only: unknown case '{only}'; cases: {string.Join(", ", AgopBenchmarkModels.All.Select(c => c.Name))}.");
             return 2;
         }
         Console.WriteLine($"{"case",-10} {"n",7} {"d",6} {"O",3} {"AGOP s",9} {"O×bwd s",9} {"ratio",6} {"grads s",9} {"accum s",9} {"runs",5} {"RSS before MiB",15} {"peak RSS MiB",13}");

@@ -35,6 +35,9 @@ public sealed class ArchitecturesBenchmark : IBenchmark
         "at their default sizes on CIFAR-shaped random data; --only NAME (both), NAME:BATCH (steps only), NAME:ntk (eigen-solve only) or NAME:ntk-product (ms per matrix-free " +
         "NTK product on the 256 inputs, for a model whose eigen-solve would take too long on a busy machine)";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => Architectures.SelectMany(a => new[] { a, a + ":ntk", a + ":ntk-product" }.Concat(BatchSizes.Select(b => $"{a}:{b}"))).ToArray();
+
     public int Run(bool quick, string? only)
     {
         int runs = quick ? 1 : 3;

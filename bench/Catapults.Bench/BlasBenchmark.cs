@@ -27,6 +27,9 @@ public sealed class BlasBenchmark : IBenchmark
     public string Description =>
         "ms per BLAS kernel (2000×1024 Gram, 2000² kernel × vector, × 5 columns, float64 Lanczos projection) under MKL settings, one process each";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => Settings.Select(s => s.Name).ToArray();
+
     public int Run(bool quick, string? only)
     {
         if (only is not null) return RunKernels(quick);

@@ -20,6 +20,9 @@ public sealed class CellScaleBenchmark : IBenchmark
         int MaxSteps, double TargetLoss, long Seed, int RecordEvery, int CheckpointEvery, int DetectorSmoothing, double DetectorRiseFactor,
         int Threads, IReadOnlyList<long> ProbeIndices);
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => ["plan", "merge"];
+
     public int Run(bool quick, string? only)
     {
         int cells = quick ? 1000 : 10_000;

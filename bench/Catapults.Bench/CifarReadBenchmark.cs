@@ -12,6 +12,9 @@ public sealed class CifarReadBenchmark : IBenchmark
     public string Name => "cifar-read";
     public string Description => "rows/s reading CIFAR-10-shaped binary batches (5 × 10,000 records) into tensors (median of runs, warm page cache)";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => ["labels", "tensor-unit", "tensor-standardize", "tensor-image-onehot", "subset-2x500", "stream"];
+
     public int Run(bool quick, string? only)
     {
         int perBatch = quick ? 1000 : 10_000;

@@ -23,6 +23,9 @@ public sealed class EnsembleBenchmark : IBenchmark
     public string Name => "ensemble-step";
     public string Description => "SGD steps per second per member: an ensemble of 8 width-1024 networks at b = 5 against 8 sequential single runs (pairs back to back)";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => [];
+
     public int Run(bool quick, string? only)
     {
         int steps = quick ? 20 : 200;

@@ -35,7 +35,7 @@ public sealed class HessianEigenBenchmark : IBenchmark
         {
             if (!Cases.Contains(only))
             {
-                Console.Error.WriteLine($"Unknown case '{only}'. Cases: {string.Join(", ", Cases)}.");
+                Console.Error.WriteLine($"error: --only: unknown case '{only}'. Cases: {string.Join(", ", Cases)}.");
                 return 2;
             }
             return RunCase(only, quick);

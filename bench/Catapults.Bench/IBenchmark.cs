@@ -12,6 +12,12 @@ public interface IBenchmark
     /// <summary>One line: what is measured.</summary>
     string Description { get; }
 
+    /// <summary>
+    /// The names <c>--only</c> accepts, which the program checks before running: a name that matches no case would
+    /// otherwise print an empty table and exit 0. Null where the benchmark checks its own (patterned) names.
+    /// </summary>
+    IReadOnlyCollection<string>? Cases => null;
+
     /// <summary>Runs the benchmark; <paramref name="quick"/> shrinks it to a smoke run. Returns an exit code.</summary>
     int Run(bool quick, string? only);
 }

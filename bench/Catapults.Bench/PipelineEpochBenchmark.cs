@@ -28,6 +28,9 @@ public sealed class PipelineEpochBenchmark : IBenchmark
         "one epoch of 1000 CIFAR-shaped images through the ML.NET multiclass trainer vs the engine's Trainer.Train on the same tensors " +
         "(fcn, cnn, wrn-16-4, vit-4 at default sizes, batch 32, one libtorch thread); --only NAME; --quick: 128 images";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => Architectures;
+
     public int Run(bool quick, string? only)
     {
         TorchRuntime.Configure(new RuntimeOptions { Threads = 1 });

@@ -26,6 +26,13 @@ foreach (var benchmark in benchmarks)
             Console.Error.WriteLine($"error: --threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
             return 2;
         }
+        if (parse.GetValue(only) is string name && benchmark.Cases is { } cases && !cases.Contains(name))
+        {
+            Console.Error.WriteLine(cases.Count == 0
+                ? $"error: --only {name}: {benchmark.Name} has no cases to choose from; run it without --only."
+                : $"error: --only {name}: not a case of {benchmark.Name}; cases: {string.Join(", ", cases)}.");
+            return 2;
+        }
         TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(threads) });
         Console.WriteLine($"# {benchmark.Name}: {benchmark.Description}");
         Console.WriteLine($"# machine: {Measure.MachineLine()}");

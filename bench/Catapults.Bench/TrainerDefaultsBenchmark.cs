@@ -18,6 +18,9 @@ public sealed class TrainerDefaultsBenchmark : IBenchmark
     public string Name => "trainer-defaults";
     public string Description => "ML.NET trainers: held-out R²/accuracy over learning rate × epochs × width on standardised d = 20 tasks (n = 1000/500), and fit time per thread count";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => ["grid", "defaults", "threads"];
+
     public int Run(bool quick, string? only)
     {
         var ml = new MLContext(seed: 0);

@@ -16,6 +16,9 @@ public sealed class TrainingStepBenchmark : IBenchmark
     public string Name => "training-step";
     public string Description => "ms per SGD step, 2-layer width-1024 NTK ReLU network, d = 100, n = 2000, batch 5 / 50 / 2000 (median of runs), with the PyTorch peer";
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<string>? Cases => ["5", "50", "2000"];
+
     public int Run(bool quick, string? only)
     {
         int[] batchSizes = { 5, 50, 2000 };
