@@ -16,8 +16,7 @@ public static class CsvDatasetReader
         options ??= new CsvDatasetOptions();
         OptionChecks.RequireDefined(options.Targets, "CsvDatasetOptions.Targets", nameof(options));
         path = Path.GetFullPath(path);
-        if (Directory.Exists(path)) throw new DatasetFormatException(path, $"'{path}' is a folder; expected a CSV file.");
-        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist.", path);
+        DataRoot.RequireFile("CSV", path);
 
         using var lines = TextLineReader.ReadLines(path).Where(l => l.Text.Trim().Length > 0).GetEnumerator();
         if (!lines.MoveNext())

@@ -95,7 +95,7 @@ public class CsvDatasetReaderTests
         var path = _temp.Combine("data.csv");
         Directory.CreateDirectory(path);
         var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path));
-        Assert.That(ex!.Message, Is.EqualTo($"'{path}' is a folder; expected a CSV file."));
+        Assert.That(ex!.Message, Is.EqualTo($"CSV: '{path}' is a folder; expected a file."));
         Assert.That(ex.FilePath, Is.EqualTo(path));
 
         var missing = _temp.Combine("missing.csv");
