@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Training;
 
@@ -81,9 +82,9 @@ public sealed record TrainingOptions
     public void Validate(int? datasetSize = null)
     {
         // A cast or a JSON number can hold any integer; an undefined kind would otherwise fall to a default branch.
-        RequireDefined(Loss, nameof(Loss));
-        RequireDefined(Optimizer, nameof(Optimizer));
-        RequireDefined(LastPartialBatch, nameof(LastPartialBatch));
+        OptionChecks.RequireDefined(Loss, nameof(Loss), nameof(Loss));
+        OptionChecks.RequireDefined(Optimizer, nameof(Optimizer), nameof(Optimizer));
+        OptionChecks.RequireDefined(LastPartialBatch, nameof(LastPartialBatch), nameof(LastPartialBatch));
         if (Schedule is null && (!double.IsFinite(LearningRate) || LearningRate <= 0))
             throw new ArgumentException($"LearningRate must be finite and positive, got {LearningRate}.", nameof(LearningRate));
         if (BatchSize is int b)
@@ -103,11 +104,5 @@ public sealed record TrainingOptions
         if (OptimizerSettings is null)
             throw new ArgumentException("OptimizerSettings must not be null; leave it out for PyTorch's defaults.", nameof(OptimizerSettings));
         OptimizerSettings.Validate(nameof(OptimizerSettings));
-    }
-
-    private static void RequireDefined<T>(T value, string option) where T : struct, Enum
-    {
-        if (!Enum.IsDefined(value))
-            throw new ArgumentException($"{option} must be one of {string.Join(", ", Enum.GetNames<T>())}, got {value}.", option);
     }
 }

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Training;
 
 /// <summary>Linear warm-up from 0 to the peak over <c>warmupSteps</c>, then decay to a final rate at <c>totalSteps</c>.</summary>
@@ -11,8 +13,7 @@ public sealed class WarmupDecaySchedule : ILearningRateSchedule
         if (warmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "Warm-up steps must be ≥ 0.");
         if (totalSteps < warmupSteps) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "Total steps must be ≥ warm-up steps.");
         // An undefined kind would otherwise decay as a cosine without a word.
-        if (!Enum.IsDefined(decay))
-            throw new ArgumentOutOfRangeException(nameof(decay), decay, $"The decay must be one of {string.Join(", ", Enum.GetNames<DecayKind>())}.");
+        OptionChecks.RequireDefined(decay, "The decay", nameof(decay));
         PeakRate = peakRate; WarmupSteps = warmupSteps; TotalSteps = totalSteps; Decay = decay; FinalRate = finalRate;
     }
 

@@ -106,6 +106,6 @@ public class CsvDatasetReaderTests
     public void AnUndefinedTargetKindIsRefusedNamingTheOption()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CsvDatasetReader.Read(Write("a,y\n1,2\n"), new CsvDatasetOptions { Targets = (TargetKind)77 }));
-        Assert.That(ex!.Message, Does.StartWith("CsvDatasetOptions.Targets is 77, which is not a TargetKind; use one of ").And.Not.Contain("\n"));
+        Assert.That(ex!.Message, Does.StartWith("CsvDatasetOptions.Targets must be one of ").And.Not.Contain("\n"));
     }
 }

@@ -210,10 +210,10 @@ public class ImageDatasetLoaderTests
     // (FeatureLayout)77 was loaded as Flat and (LabelMapping)77 as one-hot, without a word.
     private static IEnumerable<TestCaseData> UndefinedEnumOptions()
     {
-        yield return new TestCaseData(new ImageDatasetOptions { Layout = (FeatureLayout)77 }, "ImageDatasetOptions.Layout is 77, which is not a FeatureLayout");
-        yield return new TestCaseData(new ImageDatasetOptions { Labels = (LabelMapping)77 }, "ImageDatasetOptions.Labels is 77, which is not a LabelMapping");
-        yield return new TestCaseData(new ImageDatasetOptions { Normalization = (PixelNormalization)77 }, "ImageDatasetOptions.Normalization is 77, which is not a PixelNormalization");
-        yield return new TestCaseData(new ImageDatasetOptions { Split = (DatasetSplit)77 }, "ImageDatasetOptions.Split is 77, which is not a DatasetSplit");
+        yield return new TestCaseData(new ImageDatasetOptions { Layout = (FeatureLayout)77 }, "ImageDatasetOptions.Layout must be one of ");
+        yield return new TestCaseData(new ImageDatasetOptions { Labels = (LabelMapping)77 }, "ImageDatasetOptions.Labels must be one of ");
+        yield return new TestCaseData(new ImageDatasetOptions { Normalization = (PixelNormalization)77 }, "ImageDatasetOptions.Normalization must be one of ");
+        yield return new TestCaseData(new ImageDatasetOptions { Split = (DatasetSplit)77 }, "ImageDatasetOptions.Split must be one of ");
     }
 
     [TestCaseSource(nameof(UndefinedEnumOptions))]
@@ -222,7 +222,7 @@ public class ImageDatasetLoaderTests
         foreach (var load in new Action[] { () => ImageDatasetLoader.Load(_reader, options).Dispose(), () => ImageDatasetLoader.Stream(_reader, options) })
         {
             var ex = Assert.Throws<ArgumentOutOfRangeException>(() => load());
-            Assert.That(ex!.Message, Does.StartWith(expected + "; use one of ").And.Not.Contain("\n"));
+            Assert.That(ex!.Message, Does.StartWith(expected).And.Contain(", got 77.").And.Not.Contain("\n"));
             Assert.That(ex.ParamName, Is.EqualTo("options"));
         }
     }
@@ -231,7 +231,7 @@ public class ImageDatasetLoaderTests
     public void LabelEncoderRefusesAnUndefinedMapping()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => LabelEncoder.TargetWidth((LabelMapping)77, 3));
-        Assert.That(ex!.Message, Does.StartWith("The label mapping is 77, which is not a LabelMapping; use one of ClassIndex, "));
+        Assert.That(ex!.Message, Does.StartWith("The label mapping must be one of ClassIndex, "));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageDatasets.Open((ImageDatasetKind)77));
     }
 }

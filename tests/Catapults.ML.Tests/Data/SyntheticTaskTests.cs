@@ -61,6 +61,6 @@ public class SyntheticTaskTests
     public void AnUndefinedKindIsRefused()
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new SyntheticTask((SyntheticTaskKind)77));
-        Assert.That(ex!.Message, Does.StartWith("The SyntheticTask kind is 77, which is not a SyntheticTaskKind; use one of Rank2, Rank4."));
+        Assert.That(ex!.Message, Does.StartWith("The SyntheticTask kind must be one of Rank2, Rank4, got 77."));
     }
 }

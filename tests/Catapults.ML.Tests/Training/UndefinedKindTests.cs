@@ -20,7 +20,7 @@ public sealed class UndefinedKindTests
         using var data = new TensorDataset(torch.randn(20, 4), torch.randn(20, 1));
         using var net = Nets.Linear(4);
         var options = new TrainingOptions { LastPartialBatch = (PartialBatchPolicy)99, BatchSize = 8, MaxEpochs = 2 };
-        var ex = Assert.Throws<ArgumentException>(() => Trainer.Train(net, data, options));
+        var ex = Assert.Catch<ArgumentException>(() => Trainer.Train(net, data, options));
         Assert.That(ex!.Message, Does.StartWith("LastPartialBatch must be one of Drop, Keep, got 99."));
         Assert.That(ex.ParamName, Is.EqualTo(nameof(TrainingOptions.LastPartialBatch)));
     }
@@ -28,9 +28,9 @@ public sealed class UndefinedKindTests
     [Test]
     public void UndefinedLossAndOptimiserKindsAreRefusedByName()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new TrainingOptions { MaxSteps = 1, Optimizer = (OptimizerKind)77 }.Validate());
+        var ex = Assert.Catch<ArgumentException>(() => new TrainingOptions { MaxSteps = 1, Optimizer = (OptimizerKind)77 }.Validate());
         Assert.That(ex!.Message, Does.StartWith("Optimizer must be one of Sgd, Momentum, Adam, RmsProp, Adagrad, got 77."));
-        ex = Assert.Throws<ArgumentException>(() => new TrainingOptions { MaxSteps = 1, Loss = (LossKind)77 }.Validate());
+        ex = Assert.Catch<ArgumentException>(() => new TrainingOptions { MaxSteps = 1, Loss = (LossKind)77 }.Validate());
         Assert.That(ex!.Message, Does.StartWith("Loss must be one of MeanSquaredError, CrossEntropy, got 77."));
     }
 
@@ -38,7 +38,7 @@ public sealed class UndefinedKindTests
     public void ANumberInJsonThatNamesNoKindIsRefusedOnValidation()
     {
         var options = JsonSerializer.Deserialize<TrainingOptions>("""{"Loss": 77, "MaxSteps": 1}""")!;
-        var ex = Assert.Throws<ArgumentException>(() => options.Validate());
+        var ex = Assert.Catch<ArgumentException>(() => options.Validate());
         Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.Loss)));
     }
 
@@ -57,7 +57,7 @@ public sealed class UndefinedKindTests
         var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 8, MaxSteps = 3 };
         var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training with { LastPartialBatch = (PartialBatchPolicy)99 }, 2) };
         using var ensemble = new FullyConnectedEnsemble(members, new long[] { 4 }, 1);
-        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble));
+        var ex = Assert.Catch<ArgumentException>(() => new EnsembleTrainer(ensemble));
         Assert.That(ex!.Message, Does.StartWith("Member 1: LastPartialBatch must be one of Drop, Keep"));
     }
 }

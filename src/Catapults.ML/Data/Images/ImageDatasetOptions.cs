@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Data.Images;
 
 /// <summary>Options every image loader shares: which images, which labels, and how pixels become features.</summary>

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Data.Images;
 
 /// <summary>Turns class indices into targets according to a <see cref="LabelMapping"/>.</summary>
