@@ -55,9 +55,10 @@ internal sealed class ArchiveStage
         // The zip reader stops at the declared uncompressed size, so that size bounds what a hostile entry (a few
         // kilobytes that inflate to gigabytes) can make this read; an entry declaring more than memory holds is refused
         // before any of it is inflated. The bytes are gathered as they arrive, so a size that lies upwards costs nothing.
-        if (e.Length > Math.Min(Array.MaxLength, MemoryBudget.AvailableBytes / 2))
+        double limit = Math.Min(Array.MaxLength, MemoryBudget.AvailableBytes / 2);
+        if (e.Length > limit)
             throw new InvalidDataException(
-                $"{name}: the entry '{entry}' declares {e.Length:N0} bytes uncompressed, more than this process can hold ({MemoryBudget.Format(Math.Min(Array.MaxLength, MemoryBudget.AvailableBytes / 2))}); the file is damaged or not a model written by SaveCatapultsModel.");
+                $"{name}: the entry '{entry}' declares {e.Length:N0} bytes uncompressed, more than this process can hold ({MemoryBudget.Format(limit)}); the file is damaged or not a model written by SaveCatapultsModel.");
         using var stream = e.Open();
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
