@@ -103,7 +103,7 @@ public sealed class AgopFeatureMap : IDisposable
         ArgumentNullException.ThrowIfNull(state);
         if (state.Version != AgopFeatureMapState.CurrentVersion)
             throw new ArgumentException($"AgopFeatureMapState.Version {state.Version} is not supported; this code reads version {AgopFeatureMapState.CurrentVersion}.", nameof(state));
-        if (!Enum.IsDefined(state.Kind)) throw new ArgumentException($"AgopFeatureMapState.Kind {state.Kind} is not a known kind.", nameof(state));
+        OptionChecks.RequireDefined(state.Kind, "AgopFeatureMapState.Kind", nameof(state));
         if (state.InputDimension < 1 || state.OutputDimension < 1)
             throw new ArgumentException($"AgopFeatureMapState dimensions must be positive, got [{state.OutputDimension}, {state.InputDimension}].", nameof(state));
         if (state.Kind == AgopFeatureMapKind.MatrixPower && state.OutputDimension != state.InputDimension)

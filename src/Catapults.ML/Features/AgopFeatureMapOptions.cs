@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Features;
 
 /// <summary>Options of <see cref="AgopFeatureMap"/>.</summary>
@@ -24,7 +26,7 @@ public sealed class AgopFeatureMapOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (!Enum.IsDefined(Kind)) throw new ArgumentException($"AgopFeatureMapOptions.Kind {Kind} is not a known kind.", nameof(Kind));
+        OptionChecks.RequireDefined(Kind, "AgopFeatureMapOptions.Kind", nameof(Kind));
         if (!double.IsFinite(Power) || Power <= 0)
             throw new ArgumentException($"AgopFeatureMapOptions.Power must be finite and positive, got {Power}.", nameof(Power));
         if (Rank < 1) throw new ArgumentException($"AgopFeatureMapOptions.Rank must be at least 1, got {Rank}.", nameof(Rank));

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>Options of a <see cref="ConvolutionalNetwork"/>. Default parameterisation: <see cref="Parameterization.Ntk"/>.</summary>
@@ -42,8 +44,8 @@ public sealed class ConvolutionalOptions : ImageNetworkOptions
             if (ChannelWidths[i] < 1) throw new ArgumentException($"ChannelWidths[{i}] must be at least 1, got {ChannelWidths[i]}.", nameof(ChannelWidths));
         if (KernelSize < 1 || KernelSize % 2 == 0)
             throw new ArgumentException($"KernelSize must be odd and positive (so padding keeps the size), got {KernelSize}.", nameof(KernelSize));
-        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation {(int)Activation} is not a defined value.", nameof(Activation));
-        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"Pooling {(int)Pooling} is not a defined value.", nameof(Pooling));
+        OptionChecks.RequireDefined(Activation, nameof(Activation), nameof(Activation));
+        OptionChecks.RequireDefined(Pooling, nameof(Pooling), nameof(Pooling));
         if (Pooling != PoolingKind.None)
         {
             if (PoolingSize < 1) throw new ArgumentException($"PoolingSize must be at least 1, got {PoolingSize}.", nameof(PoolingSize));

@@ -70,7 +70,7 @@ public sealed class FullyConnectedOptions
         if (OutputCount < 1) throw new ArgumentException($"OutputCount must be at least 1, got {OutputCount}.", nameof(OutputCount));
         if (!double.IsFinite(OutputMultiplier) || OutputMultiplier == 0)
             throw new ArgumentException($"OutputMultiplier must be finite and nonzero, got {OutputMultiplier}.", nameof(OutputMultiplier));
-        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation {(int)Activation} is not a defined value.", nameof(Activation));
-        if (!Enum.IsDefined(Parameterization)) throw new ArgumentException($"Parameterization {(int)Parameterization} is not a defined value.", nameof(Parameterization));
+        OptionChecks.RequireDefined(Activation, nameof(Activation), nameof(Activation));
+        OptionChecks.RequireDefined(Parameterization, nameof(Parameterization), nameof(Parameterization));
     }
 }

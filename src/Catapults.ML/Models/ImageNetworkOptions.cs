@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -44,8 +46,7 @@ public abstract class ImageNetworkOptions
         if (OutputCount < 1) throw new ArgumentException($"OutputCount must be at least 1, got {OutputCount}.", nameof(OutputCount));
         if (!double.IsFinite(OutputMultiplier) || OutputMultiplier == 0)
             throw new ArgumentException($"OutputMultiplier must be finite and nonzero, got {OutputMultiplier}.", nameof(OutputMultiplier));
-        if (!Enum.IsDefined(Parameterization))
-            throw new ArgumentException($"Parameterization {(int)Parameterization} is not a defined value.", nameof(Parameterization));
+        OptionChecks.RequireDefined(Parameterization, nameof(Parameterization), nameof(Parameterization));
     }
 
     /// <summary>A copy that shares nothing mutable with this instance (a network keeps one).</summary>

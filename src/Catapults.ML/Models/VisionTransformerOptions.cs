@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -55,8 +57,8 @@ public sealed class VisionTransformerOptions : ImageNetworkOptions
         if (HeadCount < 1 || Width % HeadCount != 0)
             throw new ArgumentException($"HeadCount must be positive and divide Width {Width}, got {HeadCount}.", nameof(HeadCount));
         if (MlpRatio < 1) throw new ArgumentException($"MlpRatio must be at least 1, got {MlpRatio}.", nameof(MlpRatio));
-        if (!Enum.IsDefined(Pooling)) throw new ArgumentException($"Pooling {(int)Pooling} is not a defined value.", nameof(Pooling));
-        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation {(int)Activation} is not a defined value.", nameof(Activation));
+        OptionChecks.RequireDefined(Pooling, nameof(Pooling), nameof(Pooling));
+        OptionChecks.RequireDefined(Activation, nameof(Activation), nameof(Activation));
     }
 
     internal string Summary() =>

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -53,11 +55,11 @@ public sealed class WideResNetOptions : ImageNetworkOptions
         if (BaseWidth < 1) throw new ArgumentException($"BaseWidth must be at least 1, got {BaseWidth}.", nameof(BaseWidth));
         if ((long)4 * BaseWidth * WidenFactor > 1 << 20)
             throw new ArgumentException($"BaseWidth·WidenFactor = {BaseWidth * (long)WidenFactor} is unreasonably large.", nameof(WidenFactor));
-        if (!Enum.IsDefined(Normalization)) throw new ArgumentException($"Normalization {(int)Normalization} is not a defined value.", nameof(Normalization));
+        OptionChecks.RequireDefined(Normalization, nameof(Normalization), nameof(Normalization));
         if (Normalization == NormalizationKind.GroupNorm && (GroupCount < 1 || BaseWidth % GroupCount != 0))
             throw new ArgumentException(
                 $"GroupCount must be positive and divide BaseWidth {BaseWidth} (and so every stage width), got {GroupCount}.", nameof(GroupCount));
-        if (!Enum.IsDefined(Activation)) throw new ArgumentException($"Activation {(int)Activation} is not a defined value.", nameof(Activation));
+        OptionChecks.RequireDefined(Activation, nameof(Activation), nameof(Activation));
     }
 
     internal string NormalizationText => Normalization switch

@@ -1,4 +1,5 @@
 using Catapults.ML.Data;
+using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 
 using Catapults.ML.Diagnostics;
@@ -64,7 +65,7 @@ public sealed class DiagnosticsOptions : ProbeOptions
         base.Validate();
         if (EigenvalueCount < 0) throw new ArgumentException($"EigenvalueCount must be ≥ 0, got {EigenvalueCount}.", nameof(EigenvalueCount));
         if (ProbeSize < 1) throw new ArgumentException($"ProbeSize must be at least 1, got {ProbeSize}.", nameof(ProbeSize));
-        if (!Enum.IsDefined(CriticalRate)) throw new ArgumentException($"CriticalRate must be a CriticalRateCadence, got {CriticalRate}.", nameof(CriticalRate));
+        OptionChecks.RequireDefined(CriticalRate, nameof(CriticalRate), nameof(CriticalRate));
         if (Ntk is null) throw new ArgumentException("Ntk must not be null.", nameof(Ntk));
         if (Lanczos is null) throw new ArgumentException("Lanczos must not be null.", nameof(Lanczos));
         if (CriticalRateOptions is null) throw new ArgumentException("CriticalRateOptions must not be null.", nameof(CriticalRateOptions));

@@ -1,7 +1,10 @@
 namespace Catapults.ML.Runtime;
 
-/// <summary>Checks shared by the engine's options.</summary>
-internal static class OptionChecks
+/// <summary>
+/// Checks shared by the engine's options; public so that the libraries built on it (Catapults.Pipelines) refuse a bad
+/// option in the same words.
+/// </summary>
+public static class OptionChecks
 {
     /// <summary>
     /// Refuses an enum value outside its declared members, e.g. <c>(FeatureLayout)77</c> or a number in JSON: a switch

@@ -51,7 +51,7 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
-        if (!Enum.IsDefined(loss)) throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss.");
+        OptionChecks.RequireDefined(loss, "The loss", nameof(loss));
         if (features.dim() < 2 || features.shape[0] < 1)
             throw new ArgumentException($"Features must be a batch [n, ...] with n ≥ 1, got [{string.Join(", ", features.shape)}].", nameof(features));
         if (targets.dim() < 1 || targets.shape[0] != features.shape[0])

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Spectra;
 
 /// <summary>Options of <see cref="LanczosEigensolver"/>. Every default is stated; <see cref="Validate"/> names a bad option.</summary>
@@ -81,8 +83,8 @@ public sealed class LanczosOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (!Enum.IsDefined(Which)) throw new ArgumentException($"Which must be a SpectrumEnd, got {Which}.", nameof(Which));
-        if (!Enum.IsDefined(Mode)) throw new ArgumentException($"Mode must be an EigensolverMode, got {Mode}.", nameof(Mode));
+        OptionChecks.RequireDefined(Which, nameof(Which), nameof(Which));
+        OptionChecks.RequireDefined(Mode, nameof(Mode), nameof(Mode));
         if (BlockSize is int p && p < 1) throw new ArgumentException($"BlockSize must be at least 1, got {p}.", nameof(BlockSize));
         if (MaxBasisSize is int m && m < 2) throw new ArgumentException($"MaxBasisSize must be at least 2, got {m}.", nameof(MaxBasisSize));
         if (MaxRestarts < 0) throw new ArgumentException($"MaxRestarts must be ≥ 0, got {MaxRestarts}.", nameof(MaxRestarts));

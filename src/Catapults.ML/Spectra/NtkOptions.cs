@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Spectra;
 
 /// <summary>Options of the NTK computations. Every default is stated.</summary>
@@ -25,7 +27,7 @@ public sealed class NtkOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (!Enum.IsDefined(Method)) throw new ArgumentException($"Method must be an NtkMethod, got {Method}.", nameof(Method));
+        OptionChecks.RequireDefined(Method, nameof(Method), nameof(Method));
         if (ChunkSize is int c && c < 1) throw new ArgumentException($"ChunkSize must be at least 1, got {c}.", nameof(ChunkSize));
         if (MemoryBudgetBytes < 1) throw new ArgumentException($"MemoryBudgetBytes must be positive, got {MemoryBudgetBytes}.", nameof(MemoryBudgetBytes));
     }

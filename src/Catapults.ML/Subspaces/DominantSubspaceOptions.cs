@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 
 namespace Catapults.ML.Subspaces;
@@ -39,7 +40,7 @@ public sealed class DominantSubspaceOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (!Enum.IsDefined(Mode)) throw new ArgumentException($"DominantSubspaceOptions.Mode must be a ProjectedUpdateMode, got {Mode}.", nameof(Mode));
+        OptionChecks.RequireDefined(Mode, "DominantSubspaceOptions.Mode", nameof(Mode));
         if (Rank < 1) throw new ArgumentException($"DominantSubspaceOptions.Rank must be at least 1, got {Rank}.", nameof(Rank));
         if (RefreshEvery < 1) throw new ArgumentException($"DominantSubspaceOptions.RefreshEvery must be at least 1, got {RefreshEvery}.", nameof(RefreshEvery));
         if (SwitchAtStep is int s && s < 0) throw new ArgumentException($"DominantSubspaceOptions.SwitchAtStep must be ≥ 0, got {s}.", nameof(SwitchAtStep));

@@ -1,5 +1,6 @@
 using Catapults.ML.Diagnostics;
 using Catapults.ML.Probes;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Trainers;
 
@@ -58,8 +59,7 @@ public sealed class TrainingDiagnosticsOptions
         if (Every < 1) throw new ArgumentException($"Diagnostics.Every must be at least 1, got {Every}.", nameof(Every));
         if (TopEigenvalueCount < 0)
             throw new ArgumentException($"Diagnostics.TopEigenvalueCount must be at least 0, got {TopEigenvalueCount}.", nameof(TopEigenvalueCount));
-        if (!Enum.IsDefined(CriticalRate))
-            throw new ArgumentException($"Diagnostics.CriticalRate must be a CriticalRateCadence, got {CriticalRate}.", nameof(CriticalRate));
+        OptionChecks.RequireDefined(CriticalRate, "Diagnostics.CriticalRate", nameof(CriticalRate));
         if (ProbeSize < 1) throw new ArgumentException($"Diagnostics.ProbeSize must be at least 1, got {ProbeSize}.", nameof(ProbeSize));
     }
 

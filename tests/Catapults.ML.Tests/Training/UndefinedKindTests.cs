@@ -1,7 +1,11 @@
 using System.Text.Json;
 using Catapults.ML.Data;
 using Catapults.ML.Ensembles;
+using Catapults.ML.Features;
 using Catapults.ML.Models;
+using Catapults.ML.Probes;
+using Catapults.ML.Spectra;
+using Catapults.ML.Subspaces;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
@@ -40,6 +44,42 @@ public sealed class UndefinedKindTests
         var options = JsonSerializer.Deserialize<TrainingOptions>("""{"Loss": 77, "MaxSteps": 1}""")!;
         var ex = Assert.Catch<ArgumentException>(() => options.Validate());
         Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.Loss)));
+    }
+
+    // Each of these had its own check, whose message named the enum's type or only the number, never the values allowed.
+    private static IEnumerable<TestCaseData> UndefinedEngineOptions()
+    {
+        TestCaseData Case(string site, string option, string paramName, TestDelegate check) => new TestCaseData(check, option, paramName).SetArgDisplayNames(site, option);
+        yield return Case("DiagnosticsOptions", "CriticalRate", "CriticalRate", () => new DiagnosticsOptions { CriticalRate = (CriticalRateCadence)77 }.Validate());
+        yield return Case("DominantSubspaceOptions", "DominantSubspaceOptions.Mode", "Mode", () => new DominantSubspaceOptions { Mode = (ProjectedUpdateMode)77 }.Validate());
+        yield return Case("ConvolutionalOptions", "Activation", "Activation", () => new ConvolutionalOptions { Activation = (ActivationKind)77 }.Validate());
+        yield return Case("ConvolutionalOptions", "Pooling", "Pooling", () => new ConvolutionalOptions { Pooling = (PoolingKind)77 }.Validate());
+        yield return Case("ImageNetworkOptions", "Parameterization", "Parameterization", () => new ConvolutionalOptions { Parameterization = (Parameterization)77 }.Validate());
+        yield return Case("FullyConnectedOptions", "Activation", "Activation", () => new FullyConnectedOptions { InputDimension = 2, Activation = (ActivationKind)77 }.Validate());
+        yield return Case("FullyConnectedOptions", "Parameterization", "Parameterization", () => new FullyConnectedOptions { InputDimension = 2, Parameterization = (Parameterization)77 }.Validate());
+        yield return Case("WideResNetOptions", "Normalization", "Normalization", () => new WideResNetOptions { Normalization = (NormalizationKind)77 }.Validate());
+        yield return Case("WideResNetOptions", "Activation", "Activation", () => new WideResNetOptions { Activation = (ActivationKind)77 }.Validate());
+        yield return Case("VisionTransformerOptions", "Pooling", "Pooling", () => new VisionTransformerOptions { Pooling = (TokenPooling)77 }.Validate());
+        yield return Case("VisionTransformerOptions", "Activation", "Activation", () => new VisionTransformerOptions { Activation = (ActivationKind)77 }.Validate());
+        yield return Case("LanczosOptions", "Which", "Which", () => new LanczosOptions { Which = (SpectrumEnd)77 }.Validate());
+        yield return Case("LanczosOptions", "Mode", "Mode", () => new LanczosOptions { Mode = (EigensolverMode)77 }.Validate());
+        yield return Case("NtkOptions", "Method", "Method", () => new NtkOptions { Method = (NtkMethod)77 }.Validate());
+        yield return Case("AgopFeatureMapOptions", "AgopFeatureMapOptions.Kind", "Kind", () => new AgopFeatureMapOptions { Kind = (AgopFeatureMapKind)77 }.Validate());
+        yield return Case("AgopFeatureMap", "AgopFeatureMapState.Kind", "state", () => AgopFeatureMap.FromState(new AgopFeatureMapState { Kind = (AgopFeatureMapKind)77 }));
+        yield return Case("HessianOperator", "The loss", "loss", () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            using var net = Nets.Linear(2);
+            new HessianOperator(net, torch.ones(3, 2), torch.ones(3, 1), (LossKind)77).Dispose();
+        });
+    }
+
+    [TestCaseSource(nameof(UndefinedEngineOptions))]
+    public void AnUndefinedOptionValueIsRefusedListingTheValues(TestDelegate check, string option, string paramName)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(check);
+        Assert.That(ex!.Message, Does.StartWith($"{option} must be one of ").And.Contain(", got 77."));
+        Assert.That(ex.ParamName, Is.EqualTo(paramName));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using Catapults.ML.Probes;
 using Catapults.ML.Training;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
@@ -147,6 +148,10 @@ public class TrainerBehaviourTests
         options.Diagnostics.ProbeSize = 0;
         var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(options));
         Assert.That(ex!.Message, Does.Contain("ProbeSize"));
+        options.Diagnostics.ProbeSize = 8;
+        options.Diagnostics.CriticalRate = (CriticalRateCadence)77;
+        var undefined = Assert.Throws<ArgumentOutOfRangeException>(() => _ml.Regression.Trainers.TorchNetwork(options));
+        Assert.That(undefined!.Message, Does.StartWith("Diagnostics.CriticalRate must be one of "));
     }
 
     [Test]
