@@ -31,8 +31,11 @@ public static class SymmetricMatrices
         if (!a.isfinite().all().ToBoolean())
             throw new ArgumentException($"The {what} has non-finite entries.", nameof(matrix));
         var at = a.transpose(-1, -2);
-        double norm = a.norm().ToDouble();
-        double asym = (a - at).norm().ToDouble();
+        // Measured on A / max|A|: the norms of entries near 1e300 overflow to ∞, and ∞ > tol·∞ would pass any matrix.
+        double largest = a.abs().max().ToDouble();
+        var unit = largest > 0 ? a / largest : a;
+        double norm = unit.norm().ToDouble();
+        double asym = (unit - unit.transpose(-1, -2)).norm().ToDouble();
         if (asym > SymmetryTolerance * norm)
             throw new ArgumentException(
                 $"The {what} is not symmetric: ‖A − Aᵀ‖/‖A‖ = {asym / norm:G3} exceeds {SymmetryTolerance:G1}.", nameof(matrix));

@@ -1,3 +1,5 @@
+using TorchSharp.Modules;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -70,6 +72,10 @@ public sealed class CenteredNetwork : NetworkModule
 
     /// <inheritdoc />
     public override string Describe() => $"centred ({network.Describe()}) / γ, γ = {Gamma:G4}";
+
+    /// <summary>The live and the frozen initial weights: the centred output depends on both.</summary>
+    public override IReadOnlyList<(string Name, Parameter Parameter)> StoredParameters() =>
+        named_parameters().Select(p => (p.name, p.parameter)).ToList();
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

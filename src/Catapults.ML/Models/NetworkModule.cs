@@ -28,6 +28,13 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
     public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters() =>
         named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
 
+    /// <summary>
+    /// The parameters a weights file stores (<see cref="Serialization.ModelWeights"/>): by default the trainable ones.
+    /// A network whose function also depends on frozen parameters (e.g. <see cref="CenteredNetwork"/>'s initial copy)
+    /// returns those too, or a loaded model would compute another function.
+    /// </summary>
+    public virtual IReadOnlyList<(string Name, Parameter Parameter)> StoredParameters() => TrainableParameters();
+
     /// <summary>Total number of trainable scalars.</summary>
     public long TrainableParameterCount() => TrainableParameters().Sum(p => p.Parameter.numel());
 

@@ -20,7 +20,7 @@ public static class ModelWeights
         Func<string, double>? scale = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var tensors = StoredParameters(model)
+        var tensors = model.StoredParameters()
             .Select(p => SafetensorsTensor.FromSingles(p.Name, p.Parameter.shape, ToSingles(p.Parameter, CheckedScale(scale, p.Name))))
             .ToList();
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["model"] = model.Describe() };
@@ -46,7 +46,7 @@ public static class ModelWeights
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(file);
-        var parameters = StoredParameters(model);
+        var parameters = model.StoredParameters();
         var names = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         string named = file.Source is { } s ? $"{s}: " : "";
         var extra = file.Tensors.Select(t => t.Name).FirstOrDefault(n => !names.Contains(n));
@@ -95,13 +95,6 @@ public static class ModelWeights
             parameter.copy_(sources[i].to(parameter.device));
         }
     }
-
-    // The tensors a model stores: its trainable parameters, and for a centred network also the frozen initial copy.
-    // Other networks keep exactly their trainable parameters, so their files are as before.
-    private static IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> StoredParameters(NetworkModule model) =>
-        model is CenteredNetwork
-            ? model.named_parameters().Select(p => (p.name, p.parameter)).ToList()
-            : model.TrainableParameters();
 
     // A scale of 0 or NaN would store or load every value as NaN or ∞.
     private static double CheckedScale(Func<string, double>? scale, string name)

@@ -81,6 +81,10 @@ public class AgopAlignmentTests
         Assert.Throws<ArgumentOutOfRangeException>(() => AgopAlignment.Cosine(g, g, power: 0));
         ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.FromMatrix(new double[,] { { 1, 2 }, { 0, 1 } }));
         Assert.That(ex!.Message, Does.Contain("reference AGOP is not symmetric"));
+        // Entries near 1e300 overflow a plain Frobenius norm to ∞, which must not wave an asymmetric matrix through.
+        ex = Assert.Throws<ArgumentException>(() => ReferenceAgop.FromMatrix(new double[,] { { 1e300, 1e300 }, { 0, 1e300 } }));
+        Assert.That(ex!.Message, Does.Contain("reference AGOP is not symmetric"));
+        Assert.DoesNotThrow(() => ReferenceAgop.FromMatrix(new double[,] { { 1e300, 5e299 }, { 5e299, 1e300 } }).Dispose());
         Assert.Throws<ArgumentOutOfRangeException>(() => ReferenceAgop.Rank4(3));
     }
 

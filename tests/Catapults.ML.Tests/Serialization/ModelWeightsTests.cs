@@ -125,4 +125,38 @@ public class ModelWeightsTests
         using var model = Net(1);
         Assert.That(ModelWeights.ToSafetensors(model).Tensors.Select(t => t.Name), Is.EqualTo(model.TrainableParameters().Select(p => p.Name)));
     }
+    [Test]
+    public void AnyNetworkThatDeclaresFrozenWeightsStoresAndRestoresThem()
+    {
+        using var a = new FrozenProjection(1);
+        using var b = new FrozenProjection(2);
+        var file = ModelWeights.ToSafetensors(a);
+        Assert.That(file.Tensors.Select(t => t.Name), Is.EquivalentTo(new[] { "projection", "head" }));
+        ModelWeights.Load(b, file);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.randn(4, 3);
+        Assert.That(ModelWeights.ToSingles(b.forward(x)), Is.EqualTo(ModelWeights.ToSingles(a.forward(x))));
+    }
+
+    // A random-features model: a frozen projection the user's class declares as stored, and a trainable head.
+    private sealed class FrozenProjection : NetworkModule
+    {
+        private readonly TorchSharp.Modules.Parameter projection;
+        private readonly TorchSharp.Modules.Parameter head;
+
+        public FrozenProjection(int seed) : base(nameof(FrozenProjection))
+        {
+            var generator = new torch.Generator((ulong)seed);
+            projection = new TorchSharp.Modules.Parameter(torch.randn(3, 8, generator: generator), requires_grad: false);
+            head = new TorchSharp.Modules.Parameter(torch.randn(8, 1, generator: generator));
+            RegisterComponents();
+        }
+
+        public override long[] InputShape => new long[] { 3 };
+        public override int OutputCount => 1;
+        public override string Describe() => "frozen projection";
+        public override torch.Tensor forward(torch.Tensor input) => torch.nn.functional.relu(input.matmul(projection)).matmul(head);
+        public override IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Parameter)> StoredParameters() =>
+            named_parameters().Select(p => (p.name, p.parameter)).ToList();
+    }
 }
