@@ -12,15 +12,15 @@ namespace Catapults.Study.BatchSweep;
 /// </summary>
 public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
 {
-    private readonly Option<string?> _batches = new("--batch-sizes") { Description = "Comma-separated batch sizes; gd = n (default gd,50,10,5)." };
-    private readonly Option<double?> _fraction = new("--rate-fraction") { Description = "η = fraction × η_crit(GD at init), the first wave's rule (default: the critical-rate rule, see the report)." };
+    private readonly SettingTextOption<BatchSweepSettings> _batches = new("--batch-sizes", (s, v) => s with { BatchSizes = ParseBatchSizes(v) }) { Description = "Comma-separated batch sizes; gd = n (default gd,50,10,5)." };
+    private readonly SettingOption<BatchSweepSettings, double> _fraction = new("--rate-fraction", (s, v) => s with { RateFraction = v }) { Description = "η = fraction × η_crit(GD at init), the first wave's rule (default: the critical-rate rule, see the report)." };
     private readonly Option<double?> _rate = new("--learning-rate") { Description = "Fixed η (overrides both rules)." };
-    private readonly Option<int?> _epochs = new("--epochs") { Description = "Budget of each mini-batch run in epochs (default 100; quick 30)." };
-    private readonly Option<int?> _gdSteps = new("--gd-steps") { Description = "Step budget of full-batch GD, which trains to --target-loss (default 10000; quick 600)." };
-    private readonly Option<int?> _steps = new("--max-steps") { Description = "Cap on the steps of every run (default: none)." };
-    private readonly Option<double?> _target = new("--target-loss") { Description = "Convergence: stop at this full training loss (default 1e-3)." };
-    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between rows of steps.csv: full losses and λ_max of the probe set (default 10)." };
-    private readonly Option<int?> _probe = new("--probe-size") { Description = "Samples in the probe set whose NTK λ_max is recorded (default 256; quick 128); a larger value than n takes the whole training set." };
+    private readonly SettingOption<BatchSweepSettings, int> _epochs = new("--epochs", (s, v) => s with { Epochs = v }) { Description = "Budget of each mini-batch run in epochs (default 100; quick 30)." };
+    private readonly SettingOption<BatchSweepSettings, int> _gdSteps = new("--gd-steps", (s, v) => s with { GdMaxSteps = v }) { Description = "Step budget of full-batch GD, which trains to --target-loss (default 10000; quick 600)." };
+    private readonly SettingOption<BatchSweepSettings, int> _steps = new("--max-steps", (s, v) => s with { MaxSteps = v }) { Description = "Cap on the steps of every run (default: none)." };
+    private readonly SettingOption<BatchSweepSettings, double> _target = new("--target-loss", (s, v) => s with { TargetLoss = v }) { Description = "Convergence: stop at this full training loss (default 1e-3)." };
+    private readonly SettingOption<BatchSweepSettings, int> _record = new("--record-every", (s, v) => s with { RecordEvery = v }) { Description = "Steps between rows of steps.csv: full losses and λ_max of the probe set (default 10)." };
+    private readonly SettingOption<BatchSweepSettings, int> _probe = new("--probe-size", (s, v) => s with { ProbeCount = v }) { Description = "Samples in the probe set whose NTK λ_max is recorded (default 256; quick 128); a larger value than n takes the whole training set." };
 
     /// <summary>What the merge needs beyond the cells: the options as resolved, and the measured learning rate.</summary>
     /// <param name="Settings">The sweep's settings.</param>
@@ -52,17 +52,7 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     {
         bool quick = parse.GetValue(Common.Quick);
         var preset = quick ? BatchSweepSettings.Quick : BatchSweepSettings.Default;
-        var settings = preset with
-        {
-            BatchSizes = ParseBatchSizes(parse.GetValue(_batches)) ?? preset.BatchSizes,
-            RateFraction = parse.GetValue(_fraction) ?? preset.RateFraction,
-            Epochs = parse.GetValue(_epochs) ?? preset.Epochs,
-            GdMaxSteps = parse.GetValue(_gdSteps) ?? preset.GdMaxSteps,
-            MaxSteps = parse.GetValue(_steps) ?? preset.MaxSteps,
-            TargetLoss = parse.GetValue(_target) ?? preset.TargetLoss,
-            RecordEvery = parse.GetValue(_record) ?? preset.RecordEvery,
-            Seeds = Common.SeedCount(parse, preset.Seeds),
-        };
+        var settings = parse.ApplySettingOptions(preset) with { Seeds = Common.SeedCount(parse, preset.Seeds) };
         if (settings.RateFraction is double f) Cli.PositiveRate(f, "--rate-fraction");
         if (parse.GetValue(_rate) is double fixedRate) Cli.PositiveRate(fixedRate, "--learning-rate");
         if (settings.Epochs < 1) throw new ConfigurationException($"--epochs must be at least 1, got {settings.Epochs}.");
@@ -73,16 +63,14 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
         settings = settings with { CheckpointEvery = Common.CheckpointEveryFor(parse, settings.RecordEvery, preset.CheckpointEvery) };
         var dataSettings = Common.DataSettings(parse, settings.TrainCount, settings.TestCount);
         foreach (var b in settings.BatchSizes) if (b != 0) Cli.BatchSize(b, dataSettings.TrainCount);
-        settings = settings with { ProbeCount = parse.GetValue(_probe) ?? preset.ProbeCount };
         if (settings.ProbeCount < 1) throw new ConfigurationException($"--probe-size must be at least 1, got {settings.ProbeCount}.");
         int? threads = Common.ConfigureThreads(parse);
         var network = Common.NetworkFor(parse, settings.Width, settings.UseBias);
         return Plan(settings, dataSettings, network, parse.GetValue(_rate), threads);
     }
 
-    private static IReadOnlyList<int>? ParseBatchSizes(string? text)
+    private static IReadOnlyList<int> ParseBatchSizes(string text)
     {
-        if (text is null) return null;
         var sizes = new List<int>();
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

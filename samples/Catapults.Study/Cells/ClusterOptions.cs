@@ -10,31 +10,31 @@ public sealed class ClusterOptions
     /// <summary>--emit.</summary>
     public Option<string?> Emit { get; } = new("--emit") { Description = "Also write scheduler files: slurm (sbatch array, merge job, submit.sh), k8s (Indexed Job, volume, merge Job), or slurm,k8s." };
     /// <summary>--parallel.</summary>
-    public Option<int?> Parallel { get; } = new("--parallel") { Description = "At most this many cells at once (Slurm's %K, the Job's parallelism; default: all)." };
+    public SettingOption<ClusterSettings, int> Parallel { get; } = new("--parallel", (s, v) => s with { Parallel = v }) { Description = "At most this many cells at once (Slurm's %K, the Job's parallelism; default: all)." };
     /// <summary>--cpus-per-task.</summary>
-    public Option<int?> CpusPerTask { get; } = new("--cpus-per-task") { Description = "CPU cores per cell (default: the plan's --threads)." };
+    public SettingOption<ClusterSettings, int> CpusPerTask { get; } = new("--cpus-per-task", (s, v) => s with { CpusPerTask = v }) { Description = "CPU cores per cell (default: the plan's --threads)." };
     /// <summary>--gpu.</summary>
-    public Option<bool> Gpu { get; } = new("--gpu") { Description = "Each cell asks for one GPU (--gres=gpu:1, nvidia.com/gpu: 1)." };
+    public SettingFlag<ClusterSettings> Gpu { get; } = new("--gpu", s => s with { Gpu = true }) { Description = "Each cell asks for one GPU (--gres=gpu:1, nvidia.com/gpu: 1)." };
     /// <summary>--time-limit.</summary>
-    public Option<string?> TimeLimit { get; } = new("--time-limit") { Description = $"Wall-time limit of one cell, [D-]HH:MM:SS (default {Defaults.TimeLimit})." };
+    public SettingTextOption<ClusterSettings> TimeLimit { get; } = new("--time-limit", (s, v) => s with { TimeLimit = v }) { Description = $"Wall-time limit of one cell, [D-]HH:MM:SS (default {Defaults.TimeLimit})." };
     /// <summary>--memory-gb.</summary>
-    public Option<int?> MemoryGiB { get; } = new("--memory-gb") { Description = $"Memory per cell in GiB (default {Defaults.MemoryGiB})." };
+    public SettingOption<ClusterSettings, int> MemoryGiB { get; } = new("--memory-gb", (s, v) => s with { MemoryGiB = v }) { Description = $"Memory per cell in GiB (default {Defaults.MemoryGiB})." };
     /// <summary>--partition.</summary>
-    public Option<string?> Partition { get; } = new("--partition") { Description = "Slurm partition (default: the cluster's)." };
+    public SettingTextOption<ClusterSettings> Partition { get; } = new("--partition", (s, v) => s with { Partition = v }) { Description = "Slurm partition (default: the cluster's)." };
     /// <summary>--account.</summary>
-    public Option<string?> Account { get; } = new("--account") { Description = "Slurm account (default: yours)." };
+    public SettingTextOption<ClusterSettings> Account { get; } = new("--account", (s, v) => s with { Account = v }) { Description = "Slurm account (default: yours)." };
     /// <summary>--study-command.</summary>
-    public Option<string?> StudyCommand { get; } = new("--study-command") { Description = "How the cluster starts the study (default: this program's path for Slurm, catapults-study for Kubernetes)." };
+    public SettingTextOption<ClusterSettings> StudyCommand { get; } = new("--study-command", (s, v) => s with { StudyCommand = v }) { Description = "How the cluster starts the study (default: this program's path for Slurm, catapults-study for Kubernetes)." };
     /// <summary>--image.</summary>
-    public Option<string?> Image { get; } = new("--image") { Description = $"Kubernetes: the container image with the study (default {Defaults.Image})." };
+    public SettingTextOption<ClusterSettings> Image { get; } = new("--image", (s, v) => s with { Image = v }) { Description = $"Kubernetes: the container image with the study (default {Defaults.Image})." };
     /// <summary>--volume-claim.</summary>
-    public Option<string?> VolumeClaim { get; } = new("--volume-claim") { Description = $"Kubernetes: the ReadWriteMany claim holding the run folder (default {Defaults.VolumeClaim})." };
+    public SettingTextOption<ClusterSettings> VolumeClaim { get; } = new("--volume-claim", (s, v) => s with { VolumeClaim = v }) { Description = $"Kubernetes: the ReadWriteMany claim holding the run folder (default {Defaults.VolumeClaim})." };
     /// <summary>--volume-size.</summary>
-    public Option<string?> VolumeSize { get; } = new("--volume-size") { Description = $"Kubernetes: the claim's size (default {Defaults.VolumeSize})." };
+    public SettingTextOption<ClusterSettings> VolumeSize { get; } = new("--volume-size", (s, v) => s with { VolumeSize = v }) { Description = $"Kubernetes: the claim's size (default {Defaults.VolumeSize})." };
     /// <summary>--mount-path.</summary>
-    public Option<string?> MountPath { get; } = new("--mount-path") { Description = $"Kubernetes: where pods mount the claim; the run folder is <mount>/<folder name> (default {Defaults.MountPath})." };
+    public SettingTextOption<ClusterSettings> MountPath { get; } = new("--mount-path", (s, v) => s with { MountPath = v }) { Description = $"Kubernetes: where pods mount the claim; the run folder is <mount>/<folder name> (default {Defaults.MountPath})." };
     /// <summary>--retries.</summary>
-    public Option<int?> Retries { get; } = new("--retries") { Description = $"Kubernetes: retries of one cell (backoffLimitPerIndex, default {Defaults.RetriesPerCell})." };
+    public SettingOption<ClusterSettings, int> Retries { get; } = new("--retries", (s, v) => s with { RetriesPerCell = v }) { Description = $"Kubernetes: retries of one cell (backoffLimitPerIndex, default {Defaults.RetriesPerCell})." };
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
@@ -53,21 +53,6 @@ public sealed class ClusterOptions
             ?? throw new ConfigurationException($"--emit: '{name}' is not a target; give one or more of {CellPlanEmitters.Names}, separated by commas.")).ToList();
     }
 
-    /// <summary>The settings, validated.</summary>
-    public ClusterSettings Settings(ParseResult parse) => new ClusterSettings
-    {
-        Parallel = parse.GetValue(Parallel),
-        CpusPerTask = parse.GetValue(CpusPerTask),
-        Gpu = parse.GetValue(Gpu),
-        TimeLimit = parse.GetValue(TimeLimit) ?? Defaults.TimeLimit,
-        MemoryGiB = parse.GetValue(MemoryGiB) ?? Defaults.MemoryGiB,
-        Partition = parse.GetValue(Partition),
-        Account = parse.GetValue(Account),
-        StudyCommand = parse.GetValue(StudyCommand),
-        Image = parse.GetValue(Image) ?? Defaults.Image,
-        VolumeClaim = parse.GetValue(VolumeClaim) ?? Defaults.VolumeClaim,
-        VolumeSize = parse.GetValue(VolumeSize) ?? Defaults.VolumeSize,
-        MountPath = parse.GetValue(MountPath) ?? Defaults.MountPath,
-        RetriesPerCell = parse.GetValue(Retries) ?? Defaults.RetriesPerCell,
-    }.Validate();
+    /// <summary>The settings, validated: the defaults with the options given.</summary>
+    public ClusterSettings Settings(ParseResult parse) => parse.ApplySettingOptions(Defaults).Validate();
 }

@@ -33,33 +33,33 @@ public sealed class DominantSubspaceCommand : ICellExperiment
 
     private readonly Option<bool> _quick = new("--quick") { Description = "Small preset: 128 samples, width 32, 60 + 60 steps." };
     private readonly Option<string?> _output = new("--out") { Description = "Output directory (default runs/dominant-subspace[-quick])." };
-    private readonly Option<string?> _dataset = new("--dataset") { Description = "Image dataset instead of the synthetic task: cifar10 or svhn (needs --data-root or CATAPULTS_DATA)." };
-    private readonly Option<string?> _dataRoot = new("--data-root") { Description = "Folder holding the downloaded datasets (default: CATAPULTS_DATA)." };
-    private readonly Option<int?> _classes = new("--classes") { Description = "Classes = outputs (default 10; quick 4)." };
-    private readonly Option<int?> _samples = new("--samples") { Description = "Synthetic samples, or images per class for --dataset (default 1024; quick 128)." };
-    private readonly Option<int?> _dimension = new("--input-dimension") { Description = "Synthetic input dimension (default 32; quick 16)." };
-    private readonly Option<double?> _clusterScale = new("--cluster-scale") { Description = "Spread of the synthetic class centres around unit noise (default 1.5; smaller: the classes overlap)." };
-    private readonly Option<int?> _width = new("--width") { Description = "Hidden width of the two hidden layers (default 64)." };
-    private readonly Option<double?> _rate = new("--learning-rate") { Description = "Learning rate η (default 0.5)." };
-    private readonly Option<int?> _batch = new("--batch-size") { Description = "Mini-batch size (default 32; quick 16; 0 = full-batch gradient descent)." };
-    private readonly Option<int?> _warmUp = new("--warm-up-steps") { Description = "SGD steps before the switch (default 200)." };
-    private readonly Option<int?> _steps = new("--steps") { Description = "Steps of each arm after the switch (default 200)." };
-    private readonly Option<int?> _rank = new("--rank") { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
-    private readonly Option<int?> _refresh = new("--refresh-every") { Description = "Recompute the eigenspace every T steps (default 1: every step, as the paper defines Dom-SGD and Bulk-SGD)." };
-    private readonly Option<int?> _record = new("--record-every") { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
-    private readonly Option<int?> _hessianSamples = new("--hessian-samples") { Description = "Samples of the Hessian subset (default 1024)." };
-    private readonly Option<long?> _seed = new("--seed") { Description = "First seed (default 0)." };
-    private readonly Option<int?> _seeds = new("--seeds") { Description = "Number of seeds: --seed, --seed + 1, … (default 8; quick 1)." };
+    private readonly SettingTextOption<DominantSubspaceSettings> _dataset = new("--dataset", (s, v) => s with { Dataset = v switch { "cifar10" => ImageDatasetKind.Cifar10, "svhn" => ImageDatasetKind.Svhn, _ => null } }) { Description = "Image dataset instead of the synthetic task: cifar10 or svhn (needs --data-root or CATAPULTS_DATA)." };
+    private readonly SettingTextOption<DominantSubspaceSettings> _dataRoot = new("--data-root", (s, v) => s with { DataRoot = v }) { Description = "Folder holding the downloaded datasets (default: CATAPULTS_DATA)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _classes = new("--classes", (s, v) => s with { Classes = v }) { Description = "Classes = outputs (default 10; quick 4)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _samples = new("--samples", (s, v) => s with { Samples = v }) { Description = "Synthetic samples, or images per class for --dataset (default 1024; quick 128)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _dimension = new("--input-dimension", (s, v) => s with { InputDimension = v }) { Description = "Synthetic input dimension (default 32; quick 16)." };
+    private readonly SettingOption<DominantSubspaceSettings, double> _clusterScale = new("--cluster-scale", (s, v) => s with { ClusterScale = v }) { Description = "Spread of the synthetic class centres around unit noise (default 1.5; smaller: the classes overlap)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _width = new("--width", (s, v) => s with { Width = v }) { Description = "Hidden width of the two hidden layers (default 64)." };
+    private readonly SettingOption<DominantSubspaceSettings, double> _rate = new("--learning-rate", (s, v) => s with { LearningRate = v }) { Description = "Learning rate η (default 0.5)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _batch = new("--batch-size", (s, v) => s with { BatchSize = v == 0 ? null : v }) { Description = "Mini-batch size (default 32; quick 16; 0 = full-batch gradient descent)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _warmUp = new("--warm-up-steps", (s, v) => s with { WarmUpSteps = v }) { Description = "SGD steps before the switch (default 200)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _steps = new("--steps", (s, v) => s with { Steps = v }) { Description = "Steps of each arm after the switch (default 200)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _rank = new("--rank", (s, v) => s with { Rank = v }) { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _refresh = new("--refresh-every", (s, v) => s with { RefreshEvery = v }) { Description = "Recompute the eigenspace every T steps (default 1: every step, as the paper defines Dom-SGD and Bulk-SGD)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _record = new("--record-every", (s, v) => s with { RecordEvery = v }) { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _hessianSamples = new("--hessian-samples", (s, v) => s with { HessianSamples = v }) { Description = "Samples of the Hessian subset (default 1024)." };
+    private readonly SettingOption<DominantSubspaceSettings, long> _seed = new("--seed", (s, v) => s with { Seed = v }) { Description = "First seed (default 0)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _seeds = new("--seeds", (s, v) => s with { Seeds = v }) { Description = "Number of seeds: --seed, --seed + 1, … (default 8; quick 1)." };
     private readonly Option<bool> _eos = new("--eos") { Description = "The edge-of-stability regime: full-batch GD at η = 1.9 / λ_max where GD starts, standard parameterisation, 600 + 300 steps." };
-    private readonly Option<string?> _parameterization = new("--parameterization") { Description = "ntk, standard or meanfield (default: ntk; with --eos standard, which sharpens under GD but has no outlier gap)." };
-    private readonly Option<string?> _activation = new("--activation") { Description = "tanh (default) or relu, the hidden layers' activation." };
-    private readonly Option<bool> _noBias = new("--no-bias") { Description = "Build the network without biases (default: with them)." };
-    private readonly Option<int?> _sgdWarmUp = new("--sgd-warm-up-steps") { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
-    private readonly Option<double?> _sgdRate = new("--sgd-warm-up-rate") { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
-    private readonly Option<int?> _sgdBatch = new("--sgd-warm-up-batch") { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
-    private readonly Option<double?> _eosFactor = new("--eos-factor") { Description = "With --eos: η·λ_max where GD starts (default 1.9, just below the edge; above 2, GD starts beyond it), in (0, 4)." };
+    private readonly SettingTextOption<DominantSubspaceSettings> _parameterization = new("--parameterization", (s, v) => s with { Parameterization = v switch { "standard" => ML.Models.Parameterization.Standard, "ntk" => ML.Models.Parameterization.Ntk, "meanfield" => ML.Models.Parameterization.MeanField, _ => s.Parameterization } }) { Description = "ntk, standard or meanfield (default: ntk; with --eos standard, which sharpens under GD but has no outlier gap)." };
+    private readonly SettingTextOption<DominantSubspaceSettings> _activation = new("--activation", (s, v) => s with { Activation = v switch { "relu" => ML.Models.ActivationKind.Relu, "tanh" => ML.Models.ActivationKind.Tanh, _ => s.Activation } }) { Description = "tanh (default) or relu, the hidden layers' activation." };
+    private readonly SettingFlag<DominantSubspaceSettings> _noBias = new("--no-bias", s => s with { UseBias = false }) { Description = "Build the network without biases (default: with them)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _sgdWarmUp = new("--sgd-warm-up-steps", (s, v) => s with { SgdWarmUpSteps = v }) { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
+    private readonly SettingOption<DominantSubspaceSettings, double> _sgdRate = new("--sgd-warm-up-rate", (s, v) => s with { SgdLearningRate = v }) { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _sgdBatch = new("--sgd-warm-up-batch", (s, v) => s with { SgdBatchSize = v }) { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
+    private readonly SettingOption<DominantSubspaceSettings, double> _eosFactor = new("--eos-factor", (s, v) => s with { EdgeOfStabilityFactor = v }) { Description = "With --eos: η·λ_max where GD starts (default 1.9, just below the edge; above 2, GD starts beyond it), in (0, 4)." };
     private readonly Option<int?> _threads = new("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
-    private readonly Option<double?> _sam = new("--sam-radius") { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
+    private readonly SettingOption<DominantSubspaceSettings, double> _sam = new("--sam-radius", (s, v) => s with { SamRadius = v }) { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
 
     /// <inheritdoc />
     public string Name => "dominant-subspace";
@@ -111,34 +111,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         var preset = parse.GetValue(_eos)
             ? (isQuick ? DominantSubspaceSettings.QuickEos : DominantSubspaceSettings.Eos)
             : isQuick ? DominantSubspaceSettings.Quick : new DominantSubspaceSettings();
-        var settings = preset with
-        {
-            Dataset = parse.GetValue(_dataset) switch { "cifar10" => ImageDatasetKind.Cifar10, "svhn" => ImageDatasetKind.Svhn, _ => null },
-            DataRoot = parse.GetValue(_dataRoot),
-            Classes = parse.GetValue(_classes) ?? preset.Classes,
-            Samples = parse.GetValue(_samples) ?? preset.Samples,
-            InputDimension = parse.GetValue(_dimension) ?? preset.InputDimension,
-            Width = parse.GetValue(_width) ?? preset.Width,
-            ClusterScale = parse.GetValue(_clusterScale) ?? preset.ClusterScale,
-            LearningRate = parse.GetValue(_rate) ?? preset.LearningRate,
-            BatchSize = parse.GetValue(_batch) switch { 0 => null, int size => size, null => preset.BatchSize },
-            WarmUpSteps = parse.GetValue(_warmUp) ?? preset.WarmUpSteps,
-            Steps = parse.GetValue(_steps) ?? preset.Steps,
-            Rank = parse.GetValue(_rank) ?? preset.Rank,
-            RefreshEvery = parse.GetValue(_refresh) ?? preset.RefreshEvery,
-            RecordEvery = parse.GetValue(_record) ?? preset.RecordEvery,
-            HessianSamples = parse.GetValue(_hessianSamples) ?? preset.HessianSamples,
-            Seed = parse.GetValue(_seed) ?? preset.Seed,
-            Seeds = parse.GetValue(_seeds) ?? preset.Seeds,
-            SamRadius = parse.GetValue(_sam) ?? preset.SamRadius,
-            Parameterization = parse.GetValue(_parameterization) switch { "standard" => ML.Models.Parameterization.Standard, "ntk" => ML.Models.Parameterization.Ntk, "meanfield" => ML.Models.Parameterization.MeanField, _ => preset.Parameterization },
-            Activation = parse.GetValue(_activation) switch { "relu" => ML.Models.ActivationKind.Relu, "tanh" => ML.Models.ActivationKind.Tanh, _ => preset.Activation },
-            UseBias = !parse.GetValue(_noBias) && preset.UseBias,
-            SgdWarmUpSteps = parse.GetValue(_sgdWarmUp) ?? preset.SgdWarmUpSteps,
-            SgdLearningRate = parse.GetValue(_sgdRate) ?? preset.SgdLearningRate,
-            SgdBatchSize = parse.GetValue(_sgdBatch) ?? preset.SgdBatchSize,
-            EdgeOfStabilityFactor = parse.GetValue(_eosFactor) ?? preset.EdgeOfStabilityFactor,
-        };
+        var settings = parse.ApplySettingOptions(preset);
         try
         {
             if (parse.GetValue(_threads) is int t && (t < 1 || t > Environment.ProcessorCount))

@@ -14,22 +14,22 @@ public sealed class FeatureStrengthCommand : ICellExperiment
 {
     private readonly Option<bool> _quick = new("--quick") { Description = "Small preset: 5 γ in 10^-2..10^2, width 32, short budgets (the tests run it)." };
     private readonly Option<string?> _output = new("--out") { Description = "Study directory (default runs/feature-strength or runs/feature-strength-quick): plan.json, one cell per depth and γ in runs/, and the reports. A rerun keeps the finished cells." };
-    private readonly Option<string?> _task = new("--task") { Description = "Synthetic target of the η*(γ) sweeps: rank2 (x1 x2, default) or rank4 (x1 + x1x2 + x1x2x3 + x1x2x3x4)." };
-    private readonly Option<string?> _depths = new("--depths") { Description = "Depths L (weight layers) to sweep, comma-separated (default 2,3,4)." };
-    private readonly Option<int?> _dimension = new("--input-dimension") { Description = "Input dimension d (default 16)." };
-    private readonly Option<int?> _width = new("--width") { Description = "Hidden width N of every hidden layer (default 64; quick 32)." };
-    private readonly Option<int?> _steps = new("--steps") { Description = "Base step budget T0 (depth 2, γ ≤ 1); a cell gets T0 · (L/2) · (1 + g · log10 max(1, γ)) (default 1000; quick 150)." };
-    private readonly Option<double?> _growth = new("--step-growth") { Description = "g in the step budget's growth with log10 γ on the rich side (default 1)." };
-    private readonly Option<int?> _batch = new("--batch-size") { Description = "Fresh samples per step (default 32)." };
-    private readonly Option<double?> _gammaMin = new("--gamma-min") { Description = "Smallest γ (default 1e-3; quick 1e-2)." };
-    private readonly Option<double?> _gammaMax = new("--gamma-max") { Description = "Largest γ (default 1e3; quick 1e2)." };
-    private readonly Option<int?> _perDecade = new("--gammas-per-decade") { Description = "γ grid density (default 2; quick 1)." };
-    private readonly Option<double?> _spacing = new("--eta-spacing") { Description = "η lattice spacing in decades (default 0.25)." };
-    private readonly Option<double?> _below = new("--decades-below") { Description = "Decades scanned below the first stable η (default 1)." };
-    private readonly Option<double?> _exclude = new("--fit-exclude-decades") { Description = "Crossover band |log10 γ| < c left out of the slope fits (default 1)." };
-    private readonly Option<long?> _seed = new("--seed") { Description = "First seed of initialisation, online stream and held-out set (default 0)." };
-    private readonly Option<int?> _seeds = new("--seeds") { Description = "Seeds K per γ (seed, seed + 1, …), trained as members of the same ensembles; η*(γ) is the median over them and the slopes are fitted to the medians (default 3; quick 1)." };
-    private readonly Option<bool?> _staircase = new("--staircase") { Description = "Also run the rank-4 staircase follow-up at depth 2 and large γ (default on)." };
+    private readonly SettingTextOption<FeatureStrengthSettings> _task = new("--task", (s, v) => s with { Task = v switch { "rank4" => SyntheticTaskKind.Rank4, "rank2" => SyntheticTaskKind.Rank2, _ => s.Task } }) { Description = "Synthetic target of the η*(γ) sweeps: rank2 (x1 x2, default) or rank4 (x1 + x1x2 + x1x2x3 + x1x2x3x4)." };
+    private readonly SettingTextOption<FeatureStrengthSettings> _depths = new("--depths", (s, v) => s with { Depths = ParseDepths(v) }) { Description = "Depths L (weight layers) to sweep, comma-separated (default 2,3,4)." };
+    private readonly SettingOption<FeatureStrengthSettings, int> _dimension = new("--input-dimension", (s, v) => s with { InputDimension = v }) { Description = "Input dimension d (default 16)." };
+    private readonly SettingOption<FeatureStrengthSettings, int> _width = new("--width", (s, v) => s with { Width = v }) { Description = "Hidden width N of every hidden layer (default 64; quick 32)." };
+    private readonly SettingOption<FeatureStrengthSettings, int> _steps = new("--steps", (s, v) => s with { Steps = v }) { Description = "Base step budget T0 (depth 2, γ ≤ 1); a cell gets T0 · (L/2) · (1 + g · log10 max(1, γ)) (default 1000; quick 150)." };
+    private readonly SettingOption<FeatureStrengthSettings, double> _growth = new("--step-growth", (s, v) => s with { StepGrowthPerDecade = v }) { Description = "g in the step budget's growth with log10 γ on the rich side (default 1)." };
+    private readonly SettingOption<FeatureStrengthSettings, int> _batch = new("--batch-size", (s, v) => s with { BatchSize = v }) { Description = "Fresh samples per step (default 32)." };
+    private readonly SettingOption<FeatureStrengthSettings, double> _gammaMin = new("--gamma-min", (s, v) => s with { GammaMin = v }) { Description = "Smallest γ (default 1e-3; quick 1e-2)." };
+    private readonly SettingOption<FeatureStrengthSettings, double> _gammaMax = new("--gamma-max", (s, v) => s with { GammaMax = v }) { Description = "Largest γ (default 1e3; quick 1e2)." };
+    private readonly SettingOption<FeatureStrengthSettings, int> _perDecade = new("--gammas-per-decade", (s, v) => s with { GammasPerDecade = v }) { Description = "γ grid density (default 2; quick 1)." };
+    private readonly SettingOption<FeatureStrengthSettings, double> _spacing = new("--eta-spacing", (s, v) => s with { LevelSpacingDecades = v }) { Description = "η lattice spacing in decades (default 0.25)." };
+    private readonly SettingOption<FeatureStrengthSettings, double> _below = new("--decades-below", (s, v) => s with { DecadesBelowFirstStable = v }) { Description = "Decades scanned below the first stable η (default 1)." };
+    private readonly SettingOption<FeatureStrengthSettings, double> _exclude = new("--fit-exclude-decades", (s, v) => s with { SlopeFitExclusionDecades = v }) { Description = "Crossover band |log10 γ| < c left out of the slope fits (default 1)." };
+    private readonly SettingOption<FeatureStrengthSettings, long> _seed = new("--seed", (s, v) => s with { Seed = v }) { Description = "First seed of initialisation, online stream and held-out set (default 0)." };
+    private readonly SettingOption<FeatureStrengthSettings, int> _seeds = new("--seeds", (s, v) => s with { Seeds = v }) { Description = "Seeds K per γ (seed, seed + 1, …), trained as members of the same ensembles; η*(γ) is the median over them and the slopes are fitted to the medians (default 3; quick 1)." };
+    private readonly SettingOption<FeatureStrengthSettings, bool> _staircase = new("--staircase", (s, v) => s with { Staircase = v }) { Description = "Also run the rank-4 staircase follow-up at depth 2 and large γ (default on)." };
 
     /// <summary>The study-level settings the merge needs (the per-depth ones travel with each cell).</summary>
     /// <param name="Settings">The study's settings as resolved from the options.</param>
@@ -75,25 +75,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
         FeatureStrengthSettings settings;
         try
         {
-            settings = preset with
-            {
-                Task = parse.GetValue(_task) switch { "rank4" => SyntheticTaskKind.Rank4, "rank2" => SyntheticTaskKind.Rank2, _ => preset.Task },
-                Depths = ParseDepths(parse.GetValue(_depths)) ?? preset.Depths,
-                InputDimension = parse.GetValue(_dimension) ?? preset.InputDimension,
-                Width = parse.GetValue(_width) ?? preset.Width,
-                Steps = parse.GetValue(_steps) ?? preset.Steps,
-                StepGrowthPerDecade = parse.GetValue(_growth) ?? preset.StepGrowthPerDecade,
-                BatchSize = parse.GetValue(_batch) ?? preset.BatchSize,
-                GammaMin = parse.GetValue(_gammaMin) ?? preset.GammaMin,
-                GammaMax = parse.GetValue(_gammaMax) ?? preset.GammaMax,
-                GammasPerDecade = parse.GetValue(_perDecade) ?? preset.GammasPerDecade,
-                LevelSpacingDecades = parse.GetValue(_spacing) ?? preset.LevelSpacingDecades,
-                DecadesBelowFirstStable = parse.GetValue(_below) ?? preset.DecadesBelowFirstStable,
-                SlopeFitExclusionDecades = parse.GetValue(_exclude) ?? preset.SlopeFitExclusionDecades,
-                Seed = parse.GetValue(_seed) ?? preset.Seed,
-                Seeds = parse.GetValue(_seeds) ?? preset.Seeds,
-                Staircase = parse.GetValue(_staircase) ?? preset.Staircase,
-            };
+            settings = parse.ApplySettingOptions(preset);
             settings.Validate();
             foreach (int depth in settings.Depths) settings.ForDepth(depth).Validate();
         }
@@ -180,9 +162,8 @@ public sealed class FeatureStrengthCommand : ICellExperiment
         Console.WriteLine($"  wrote {string.Join(", ", files)} in {directory}");
     }
 
-    private static int[]? ParseDepths(string? text)
+    private static int[] ParseDepths(string text)
     {
-        if (text is null) return null;
         var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var depths = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
