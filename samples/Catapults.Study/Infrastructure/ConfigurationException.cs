@@ -23,7 +23,7 @@ public sealed class ConfigurationException(string message) : Exception(message)
         return new ConfigurationException(prefix is null ? message : $"{prefix}: {message}");
     }
 
-    /// <summary>Throws a configuration error when <paramref name="bytes"/> exceed <see cref="MemoryBudget.AvailableBytes"/> (see <see cref="MemoryBudget.Shortfall"/>).</summary>
+    /// <summary>Throws a configuration error when <paramref name="bytes"/> exceed <see cref="MemoryBudget.AvailableBytes"/> (see <see cref="MemoryBudget.Shortfall(double, string)"/>).</summary>
     /// <param name="bytes">The estimate.</param>
     /// <param name="what">What needs it, naming the options (e.g. "--width 100000 (fcn-2 on d = 100)").</param>
     public static void RequireMemory(double bytes, string what)
