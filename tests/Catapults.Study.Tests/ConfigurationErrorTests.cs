@@ -1,3 +1,5 @@
+using Catapults.ML.Tests.Data.Fixtures;
+
 namespace Catapults.Study.Tests;
 
 public sealed class ConfigurationErrorTests
@@ -15,7 +17,8 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "gd-catapults", "--checkpoint-every", "7" }, "--checkpoint-every", TestName = "Checkpoints off the record grid")]
     public void InvalidOptionsGiveOneLineErrorAndExitCode2(string[] args, string mentioned)
     {
-        var (code, _, error) = StudyCli.Run(args.Concat(new[] { "--out", Path.Combine(Path.GetTempPath(), "study-config-" + Guid.NewGuid().ToString("N")) }).ToArray());
+        using var temp = new TempDirectory();
+        var (code, _, error) = StudyCli.Run(args.Concat(new[] { "--out", temp.Combine("study-config") }).ToArray());
         Assert.That(code, Is.EqualTo(2), error);
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(1), error);
@@ -25,7 +28,8 @@ public sealed class ConfigurationErrorTests
     [Test]
     public void MissingDataRootGivesOneLineErrorAndExitCode2()
     {
-        string missing = Path.Combine(Path.GetTempPath(), "no-such-data-" + Guid.NewGuid().ToString("N"));
+        using var temp = new TempDirectory();
+        string missing = temp.Combine("no-such-data");
         var (code, _, error) = StudyCli.Run("--dataset", "cifar10", "--data-root", missing, "--out", missing + "-out");
         Assert.That(code, Is.EqualTo(2), error);
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -37,7 +41,8 @@ public sealed class ConfigurationErrorTests
     [TestCase("dominant-subspace")]
     public void NoDataRootNamesTheOptionThatGivesOne(string command)
     {
-        string output = Path.Combine(Path.GetTempPath(), "study-no-root-" + Guid.NewGuid().ToString("N"));
+        using var temp = new TempDirectory();
+        string output = temp.Combine("study-no-root");
         var previous = Environment.GetEnvironmentVariable(Catapults.ML.Data.DataRoot.EnvironmentVariable);
         Environment.SetEnvironmentVariable(Catapults.ML.Data.DataRoot.EnvironmentVariable, null);
         try

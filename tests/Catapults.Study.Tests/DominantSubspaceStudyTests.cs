@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.DominantSubspace;
 
 namespace Catapults.Study.Tests;
@@ -10,9 +11,9 @@ public sealed class DominantSubspaceStudyTests
     [TestCase("GD", "--eos")]
     public void QuickRunReportsEverySeedAndAVerdictPerClaim(string name, params string[] regime)
     {
-        string output = Path.Combine(Path.GetTempPath(), "dominant-" + Guid.NewGuid().ToString("N"));
-        try
+        using (var temp = new TempDirectory())
         {
+            string output = temp.Combine("dominant");
             var args = new List<string> { "dominant-subspace", "--quick", "--seeds", "2", "--out", output };
             args.AddRange(regime);
             var (code, stdout, error) = StudyCli.Run(args.ToArray());
@@ -31,10 +32,6 @@ public sealed class DominantSubspaceStudyTests
             Assert.That(seeds, Is.EqualTo(new[] { "0", "1" }));
             foreach (var png in new[] { "loss.png", "alignment.png", "sharpness.png" })
                 Assert.That(File.ReadAllBytes(Path.Combine(output, png)).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }), png);
-        }
-        finally
-        {
-            if (Directory.Exists(output)) Directory.Delete(output, true);
         }
     }
 
@@ -79,10 +76,10 @@ public sealed class DominantSubspaceStudyTests
     [Test]
     public void SeedsRunOnEveryCoreByDefaultWithTheResultsOfOneProcess()
     {
-        string parallel = Path.Combine(Path.GetTempPath(), "dominant-jobs-" + Guid.NewGuid().ToString("N"));
-        string serial = parallel + "-serial";
-        try
+        using (var temp = new TempDirectory())
         {
+            string parallel = temp.Combine("dominant-jobs");
+            string serial = parallel + "-serial";
             var (code, stdout, error) = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--out", parallel);
             Assert.That(code, Is.EqualTo(0), stdout + error);
             (code, stdout, error) = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--jobs", "1", "--out", serial);
@@ -95,11 +92,6 @@ public sealed class DominantSubspaceStudyTests
             // A seed whose warm-up diverges in its own process still ends the command with that one line.
             var refused = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--learning-rate", "100", "--out", parallel + "-refused");
             CliAssert.OneLineError(refused, "diverged", "--learning-rate");
-        }
-        finally
-        {
-            foreach (var folder in new[] { parallel, serial, parallel + "-refused" })
-                if (Directory.Exists(folder)) Directory.Delete(folder, true);
         }
     }
 
@@ -154,7 +146,8 @@ public sealed class DominantSubspaceStudyTests
     [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dominant-subspace dataset")]
     public void BadEdgeOfStabilityOptionsGiveOneLineNamingTheOption(string[] options, string mentioned)
     {
-        var args = new[] { "dominant-subspace", "--quick", "--out", Path.Combine(Path.GetTempPath(), "dominant-bad-" + Guid.NewGuid().ToString("N")) }.Concat(options).ToArray();
+        using var temp = new TempDirectory();
+        var args = new[] { "dominant-subspace", "--quick", "--out", temp.Combine("dominant-bad") }.Concat(options).ToArray();
         var (code, _, error) = StudyCli.Run(args);
         Assert.That(code, Is.EqualTo(2), error);
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);

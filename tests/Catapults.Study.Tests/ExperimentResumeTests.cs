@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.Study.Tests;
 
@@ -24,16 +25,18 @@ public sealed class ExperimentResumeTests
         "--probe-size", "260", "--checkpoint-every", "50", "--threads", "1",
     };
 
+    private TempDirectory? _temp;
     private string _root = null!;
 
     [SetUp]
-    public void CreateRoot() => _root = Path.Combine(Path.GetTempPath(), "study-kill-" + Guid.NewGuid().ToString("N"));
+    public void CreateRoot()
+    {
+        _temp = new TempDirectory();
+        _root = _temp.Combine("study-kill");
+    }
 
     [TearDown]
-    public void RemoveRoot()
-    {
-        if (Directory.Exists(_root)) Directory.Delete(_root, true);
-    }
+    public void RemoveRoot() => _temp?.Dispose();
 
     [Test]
     public void GdCatapultsResumesFromAKillWithItsRaises()

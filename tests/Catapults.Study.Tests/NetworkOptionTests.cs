@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.Study.Tests;
 
@@ -10,9 +11,9 @@ public sealed class NetworkOptionTests
     [TestCase(true)]
     public void NoBiasBuildsTheNetworkWithoutBiases(bool noBias)
     {
-        string output = Path.Combine(Path.GetTempPath(), "study-bias-" + Guid.NewGuid().ToString("N"));
-        try
+        using (var temp = new TempDirectory())
         {
+            string output = temp.Combine("study-bias");
             var args = new List<string>
             {
                 "gd-catapults", "--n-train", "64", "--n-test", "64", "--width", "16", "--phase-steps", "20", "--raises", "1",
@@ -35,10 +36,6 @@ public sealed class NetworkOptionTests
                 Assert.That(names.Count(n => n.EndsWith("bias", StringComparison.Ordinal)), Is.EqualTo(2), "fcn-2 has a hidden and a readout bias");
                 Assert.That(config["network"]!["useBias"], Is.Null, "the architecture's default");
             }
-        }
-        finally
-        {
-            if (Directory.Exists(output)) Directory.Delete(output, true);
         }
     }
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.Study.Tests;
 
 /// <summary>The --quick batch sweep, end to end through the CLI: files present, fields filled and mutually consistent.</summary>
 public sealed class QuickBatchSweepTests
 {
+    private static TempDirectory? _temp;
     private static string _output = null!;
     private static int _exitCode;
     private static string _stdout = null!;
@@ -14,16 +16,14 @@ public sealed class QuickBatchSweepTests
     [OneTimeSetUp]
     public void RunQuickSweep()
     {
-        _output = Path.Combine(Path.GetTempPath(), "study-quick-" + Guid.NewGuid().ToString("N"));
+        _temp = new TempDirectory();
+        _output = _temp.Combine("study-quick");
         (_exitCode, _stdout, string error) = StudyCli.Run("--quick", "--threads", "1", "--out", _output);
         TestContext.Progress.WriteLine(_stdout + error);
     }
 
     [OneTimeTearDown]
-    public void Clean()
-    {
-        if (Directory.Exists(_output)) Directory.Delete(_output, true);
-    }
+    public void Clean() => _temp?.Dispose();
 
     [Test]
     public void SweepSucceedsAndPrintsTheTable()

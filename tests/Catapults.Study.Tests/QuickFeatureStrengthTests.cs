@@ -1,9 +1,12 @@
+using Catapults.ML.Tests.Data.Fixtures;
+
 namespace Catapults.Study.Tests;
 
 /// <summary>The --quick feature-strength study through the CLI: a sweep per depth, the per-depth table and the figures.</summary>
 public sealed class QuickFeatureStrengthTests
 {
     private static readonly byte[] PngMagic = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
+    private static TempDirectory? _temp;
     private static string _output = null!;
     private static int _exitCode;
     private static string _stdout = null!;
@@ -11,16 +14,14 @@ public sealed class QuickFeatureStrengthTests
     [OneTimeSetUp]
     public void RunQuickStudy()
     {
-        _output = Path.Combine(Path.GetTempPath(), "feature-strength-quick-" + Guid.NewGuid().ToString("N"));
+        _temp = new TempDirectory();
+        _output = _temp.Combine("feature-strength-quick");
         (_exitCode, _stdout, string error) = StudyCli.Run("feature-strength", "--quick", "--out", _output);
         TestContext.Progress.WriteLine(_stdout + error);
     }
 
     [OneTimeTearDown]
-    public void Clean()
-    {
-        if (Directory.Exists(_output)) Directory.Delete(_output, true);
-    }
+    public void Clean() => _temp?.Dispose();
 
     [Test]
     public void StudySucceedsAndPrintsAVerdictPerDepth()

@@ -1,5 +1,6 @@
 using Catapults.ML.Training;
 using Catapults.ML.Models;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests;
@@ -25,9 +26,9 @@ public sealed class ResumeTests
     {
         var config = Config(optimizer, rate, momentum);
         using var data = StudyData.Load(config.Data);
-        string root = Path.Combine(Path.GetTempPath(), "study-resume-" + Guid.NewGuid().ToString("N"));
-        try
+        using (var temp = new TempDirectory())
         {
+            string root = temp.Combine("study-resume");
             var whole = RunExecutor.Run(config, data, Path.Combine(root, "whole"), resume: false);
 
             // "Kill" the second run at step 137: the trainer stops without writing anything more, so the last
@@ -60,10 +61,6 @@ public sealed class ResumeTests
             Assert.That(trained, Is.False);
             Assert.That(again.Summary.TestLoss, Is.EqualTo(whole.Summary.TestLoss));
         }
-        finally
-        {
-            if (Directory.Exists(root)) Directory.Delete(root, true);
-        }
     }
 
     [Test]
@@ -71,9 +68,9 @@ public sealed class ResumeTests
     {
         var config = Config("Momentum", 0.05, 0.9);
         using var data = StudyData.Load(config.Data);
-        string dir = Path.Combine(Path.GetTempPath(), "study-old-checkpoint-" + Guid.NewGuid().ToString("N"));
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Combine("study-old-checkpoint");
             using var cancel = new CancellationTokenSource();
             Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(config, data, dir, resume: false,
                 new RunHooks { Progress = step => { if (step == 137) cancel.Cancel(); } }, cancel.Token));
@@ -89,10 +86,6 @@ public sealed class ResumeTests
             foreach (var leftover in new[] { "checkpoint", "checkpoint.old", "checkpoint.tmp" })
                 Assert.That(Directory.Exists(Path.Combine(dir, leftover)), Is.False, leftover);
         }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, true);
-        }
     }
 
     [Test]
@@ -100,18 +93,14 @@ public sealed class ResumeTests
     {
         var config = Config("Sgd", 50, null, maxSteps: 200);
         using var data = StudyData.Load(config.Data);
-        string dir = Path.Combine(Path.GetTempPath(), "study-diverge-" + Guid.NewGuid().ToString("N"));
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Combine("study-diverge");
             var run = RunExecutor.Run(config, data, dir, resume: false);
             Assert.That(run.Summary.Outcome, Is.EqualTo("Diverged"));
             Assert.That(run.Summary.Divergence, Is.Not.Null.And.Not.Empty);
             Assert.That(run.Summary.TestLoss, Is.Null);
             Assert.That(File.ReadAllText(Path.Combine(dir, "summary.json")), Does.Contain("\"outcome\": \"Diverged\""));
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Runtime;
 using TorchSharp;
@@ -12,10 +13,9 @@ public class NativeLoadDiagnosisTests
         Assume.That(SystemLibstdcxx.Has("GLIBCXX_3.4.32"), Is.False,
             "The system libstdc++ provides GLIBCXX_3.4.32, so the shipped library loads and there is no loader error to read.");
         TorchRuntime.EnsureLoaded();   // libtorch already in the process: the copy below fails on its version check, as an app would
-        string dir = Path.Combine(Path.GetTempPath(), "catapults-native-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Path;
             string copy = Path.Combine(dir, NativeLoadDiagnosis.LibraryFileName);
             File.Copy(ShippedLibrary(), copy);
 
@@ -27,10 +27,6 @@ public class NativeLoadDiagnosisTests
             Assert.That(message, Does.Contain(copy));
             Assert.That(message, Does.Contain("dotnet build").And.Contain("CatapultsSkipNativeFix").And.Contain("buildTransitive/Catapults.ML.targets"));
             Assert.That(message, Does.Not.Contain("is not restored"), "TorchSharp's misleading advice is left out when the loader says why");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
         }
     }
 

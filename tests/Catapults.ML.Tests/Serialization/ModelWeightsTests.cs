@@ -1,5 +1,6 @@
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Data.Fixtures;
 using TorchSharp;
 
 namespace Catapults.ML.Tests.Serialization;
@@ -42,18 +43,14 @@ public class ModelWeightsTests
         var shape = new long[] { 5 };
         using var saved = new NetworkDescription { Architecture = "fcn-2", Width = 4 }.Build(shape, 1, seed: 1);
         using var wider = new NetworkDescription { Architecture = "fcn-2", Width = 6 }.Build(shape, 1, seed: 1);
-        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.safetensors");
-        try
+        using (var temp = new TempDirectory())
         {
+            string path = temp.Combine("weights.safetensors");
             ModelWeights.Save(saved, path);
             var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(wider, path));
             Assert.That(ex!.Message, Does.StartWith($"{path}: tensor 'layers.0.weight' has shape [4, 5]"));
             Assert.That(SafetensorsFile.Read(path).Source, Is.EqualTo(path));
             Assert.That(ModelWeights.ToSafetensors(saved).Source, Is.Null, "a file built in memory has no source");
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 

@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.ML.Tests.Support;
 using System.Text;
 
@@ -11,14 +12,15 @@ namespace Catapults.Packaging.Tests.NativeFix;
 public class WeakenElfVersionRequirementTests
 {
     private const string Version = "GLIBCXX_3.4.32";
+    private TempDirectory? _temp;
     private string _dir = "";
     private string? _savedLibraryPath;
 
     [SetUp]
     public void CopyShippedLibrary()
     {
-        _dir = Path.Combine(Path.GetTempPath(), "catapults-nativefix-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(_dir);
+        _temp = new TempDirectory();
+        _dir = _temp.Path;
         File.Copy(ShippedLibrary(), Path.Combine(_dir, "libLibTorchSharp.so"));
         _savedLibraryPath = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
     }
@@ -27,7 +29,7 @@ public class WeakenElfVersionRequirementTests
     public void CleanUp()
     {
         Environment.SetEnvironmentVariable("LD_LIBRARY_PATH", _savedLibraryPath);
-        Directory.Delete(_dir, recursive: true);
+        _temp?.Dispose();
     }
 
     [Test]

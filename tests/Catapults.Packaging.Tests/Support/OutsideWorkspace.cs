@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.Packaging.Tests.Support;
 
@@ -12,11 +13,14 @@ public sealed class OutsideWorkspace : IDisposable
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
 
-    private OutsideWorkspace(string repositoryRoot, string root)
+    private readonly TempDirectory _folder;
+
+    private OutsideWorkspace(string repositoryRoot, TempDirectory folder)
     {
         RepositoryRoot = repositoryRoot;
-        Root = root;
-        Feed = Path.Combine(root, "feed");
+        _folder = folder;
+        Root = folder.Path;
+        Feed = Path.Combine(Root, "feed");
         Directory.CreateDirectory(Feed);
     }
 
@@ -39,12 +43,10 @@ public sealed class OutsideWorkspace : IDisposable
     public static OutsideWorkspace Create()
     {
         string repo = FindRepositoryRoot();
-        string root = Path.Combine(Path.GetTempPath(), "catapults-packages-" + Guid.NewGuid().ToString("N")[..12]);
-        Assert.That(root.StartsWith(repo, StringComparison.Ordinal), Is.False, "the outside apps must live outside the repository");
-        Directory.CreateDirectory(root);
-        var workspace = new OutsideWorkspace(repo, root);
+        var workspace = new OutsideWorkspace(repo, new TempDirectory());
         try
         {
+            Assert.That(workspace.Root.StartsWith(repo, StringComparison.Ordinal), Is.False, "the outside apps must live outside the repository");
             workspace.WriteIsolation();
             workspace.Pack();
             return workspace;
@@ -110,17 +112,7 @@ public sealed class OutsideWorkspace : IDisposable
     public string PackageFile(string id, string extension) => Path.Combine(Feed, $"{id}.{PackageVersion}{extension}");
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        try
-        {
-            if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException ex)
-        {
-            TestContext.Progress.WriteLine($"Could not delete {Root}: {ex.Message}");
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 
     /// <summary>
     /// Stops MSBuild and NuGet from walking up into whatever holds the temporary folder, and points restore at the local

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Tests.Trainers;
@@ -21,6 +22,7 @@ public class DamagedArchiveTests
     private readonly MLContext _ml = new(seed: 1);
     private byte[] _archive = Array.Empty<byte>();
     private byte[] _agopArchive = Array.Empty<byte>();
+    private TempDirectory? _temp;
     private string _path = "";
 
     [OneTimeSetUp]
@@ -43,11 +45,12 @@ public class DamagedArchiveTests
         using var agopStream = new MemoryStream();
         _ml.Model.SaveCatapultsModel(agop, rows.Schema, agopStream);
         _agopArchive = agopStream.ToArray();
-        _path = Path.Combine(Path.GetTempPath(), $"catapults-damaged-{Guid.NewGuid():N}.zip");
+        _temp = new TempDirectory();
+        _path = _temp.Combine("damaged.zip");
     }
 
     [OneTimeTearDown]
-    public void RemoveTheFile() => File.Delete(_path);
+    public void RemoveTheFolder() => _temp?.Dispose();
 
     [TestCase(false)]
     [TestCase(true)]
@@ -149,19 +152,14 @@ public class DamagedArchiveTests
     [Test]
     public void AFolderOrAMissingFileInPlaceOfTheArchiveIsNamedAsSuch()
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"catapults-folder-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        try
+        using (var temp = new TempDirectory())
         {
+            string folder = temp.Path;
             var ex = Assert.Throws<IOException>(() => _ml.Model.LoadCatapultsModel(folder, out _));
             Assert.That(ex!.Message, Is.EqualTo($"'{folder}' is a folder; expected a model zip written by SaveCatapultsModel."));
             string missing = Path.Combine(folder, "no", "model.zip");
             var nx = Assert.Throws<FileNotFoundException>(() => _ml.Model.LoadCatapultsModel(missing, out _));
             Assert.That(nx!.Message, Is.EqualTo($"The model file '{missing}' does not exist."));
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Tests.Trainers;
@@ -47,9 +48,9 @@ public class ModelArchiveTests
         var (model, data) = FitMulticlassChain();
         using (model)
         {
-            string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.zip");
-            try
+            using (var temp = new TempDirectory())
             {
+                string path = temp.Combine("model.zip");
                 _ml.Model.SaveCatapultsModel(model, data.Schema, path);
                 using var loaded = (TransformerChain<ITransformer>)_ml.Model.LoadCatapultsModel(path, out var schema);
                 Assert.That(loaded.Select(t => t.GetType().Name), Is.EqualTo(model.Select(t => t.GetType().Name)));
@@ -73,10 +74,6 @@ public class ModelArchiveTests
                     "manifest.json", "input-schema.mlnet.zip", "stages/0.mlnet.zip", "stages/1/network.json",
                     "stages/1/weights.safetensors", "stages/1/report.json", "stages/2.mlnet.zip",
                 }));
-            }
-            finally
-            {
-                File.Delete(path);
             }
         }
     }
@@ -175,9 +172,9 @@ public class ModelArchiveTests
     {
         var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 96));
         using var network = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options())).Fit(data);
-        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.zip");
-        try
+        using (var temp = new TempDirectory())
         {
+            string path = temp.Combine("model.zip");
             _ml.Model.SaveCatapultsModel(network, data.Schema, path);
             var saved = File.ReadAllBytes(path);
             // A custom mapping without a contract name cannot be saved; ML.NET finds out after the network stage is written.
@@ -187,10 +184,6 @@ public class ModelArchiveTests
             Assert.That(File.ReadAllBytes(path), Is.EqualTo(saved), "the old model is untouched");
             Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}*"), Is.Empty, "no temporary file is left");
             using var loaded = (TorchNetworkRegressionTransformer)_ml.Model.LoadCatapultsModel(path, out _);
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Tests.Support;
@@ -201,9 +202,9 @@ public class SafetensorsTests
     public void ExportedWeightsReproduceThePredictionsByAPlainForwardPass(bool fold)
     {
         using var model = TrainTwoHiddenLayers(ActivationKind.Tanh, Parameterization.Ntk);
-        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.safetensors");
-        try
+        using (var temp = new TempDirectory())
         {
+            string path = temp.Combine("weights.safetensors");
             model.ExportWeights(path, new WeightExportOptions { FoldScales = fold });
             var file = SafetensorsFile.Read(path);
             Assert.That(file.Tensors.Select(t => t.Name), Is.EqualTo(new[]
@@ -223,10 +224,6 @@ public class SafetensorsTests
             using var output = network.forward(input);
             Assert.That(output.item<float>(), Is.EqualTo(model.Model.PredictRaw(x)[0]).Within(fold ? 1e-6 : 0));
         }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 
     [Test]
@@ -240,9 +237,9 @@ public class SafetensorsTests
         using var target = _ml.Regression.Trainers.TorchNetwork(options).Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 84)));
         var x = TestData.Rank2(1, seed: 85)[0].Features;
         Assert.That(target.Model.PredictRaw(x)[0], Is.Not.EqualTo(source.Model.PredictRaw(x)[0]));
-        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.safetensors");
-        try
+        using (var temp = new TempDirectory())
         {
+            string path = temp.Combine("weights.safetensors");
             source.ExportWeights(path);
             target.ImportWeights(path);
             Assert.That(target.Model.PredictRaw(x)[0], Is.EqualTo(source.Model.PredictRaw(x)[0]));
@@ -262,10 +259,6 @@ public class SafetensorsTests
             edited["hidden_widths"] = "8,0";
             metadata = Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(new SafetensorsFile(file.Tensors, edited) { Source = path }));
             Assert.That(metadata!.Message, Does.StartWith($"{path}: the weights file describes a network that cannot be built: "));
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 }

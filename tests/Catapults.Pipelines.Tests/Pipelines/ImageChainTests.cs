@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Pipelines.Prediction;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Data;
@@ -41,10 +42,9 @@ public class ImageChainTests
     [Test]
     public void ACnnTrainsOnPixelsFromMLNetsImageChain()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "image-chain-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
+        using (var temp = new TempDirectory())
         {
+            string folder = temp.Path;
             // Two classes of 12×10 PNGs: red-ish and blue-ish, with noise, so the label is in the pixels.
             var random = new Random(3);
             var files = new List<ImageFile>();
@@ -81,10 +81,6 @@ public class ImageChainTests
             var model = pipeline.Fit(data);
             var metrics = ml.MulticlassClassification.Evaluate(model.Transform(data));
             Assert.That(metrics.MicroAccuracy, Is.EqualTo(1.0), "two colours, separable in the pixels the chain extracted");
-        }
-        finally
-        {
-            Directory.Delete(folder, true);
         }
     }
 }

@@ -64,9 +64,9 @@ public class ImagePipelineTests
         Assert.That(model.Model.Network.InputShape, Is.EqualTo(architecture.StartsWith("fcn") ? new long[] { 192 } : new long[] { 3, 8, 8 }));
         Assert.That(model.Report.Result.Steps, Is.EqualTo(6));
 
-        string path = Path.Combine(Path.GetTempPath(), $"catapults-{Guid.NewGuid():N}.zip");
-        try
+        using (var temp = new TempDirectory())
         {
+            string path = temp.Combine("model.zip");
             _ml.Model.SaveCatapultsModel(model, data.Schema, path);
             var loaded = (TorchNetworkMulticlassTransformer)_ml.Model.LoadCatapultsModel(path, out _);
             using var disposeLoaded = loaded;
@@ -75,10 +75,6 @@ public class ImagePipelineTests
             var before = _ml.Model.CreatePredictionEngine<ImageRow, ClassPrediction>(model).Predict(row).Score;
             var after = _ml.Model.CreatePredictionEngine<ImageRow, ClassPrediction>(loaded).Predict(row).Score;
             Assert.That(after, Is.EqualTo(before), "the loaded network predicts as the saved one");
-        }
-        finally
-        {
-            File.Delete(path);
         }
     }
 

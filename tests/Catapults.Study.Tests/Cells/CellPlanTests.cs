@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.Cells;
 
 namespace Catapults.Study.Tests.Cells;
@@ -7,13 +8,18 @@ namespace Catapults.Study.Tests.Cells;
 /// <summary>The cell unit on the smoke experiment: plan, run-cell, merge, --jobs, kills and damaged files.</summary>
 public sealed class CellPlanTests
 {
+    private TempDirectory? _temp;
     private string _root = null!;
 
     [SetUp]
-    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("cells-").FullName;
+    public void CreateRoot()
+    {
+        _temp = new TempDirectory();
+        _root = _temp.Path;
+    }
 
     [TearDown]
-    public void RemoveRoot() => Directory.Delete(_root, recursive: true);
+    public void RemoveRoot() => _temp?.Dispose();
 
     private string Folder(string name) => Path.Combine(_root, name);
 

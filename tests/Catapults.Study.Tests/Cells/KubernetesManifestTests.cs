@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Data.Fixtures;
 using YamlDotNet.RepresentationModel;
 
 namespace Catapults.Study.Tests.Cells;
@@ -5,12 +6,14 @@ namespace Catapults.Study.Tests.Cells;
 /// <summary>plan --emit k8s: the manifests parse as YAML and hold the Indexed Job, the volume and the merge Job.</summary>
 public sealed class KubernetesManifestTests
 {
+    private TempDirectory? _temp;
     private string _dir = null!;
 
     [OneTimeSetUp]
     public void Emit()
     {
-        _dir = Path.Combine(Directory.CreateTempSubdirectory("k8s-").FullName, "sweep1");
+        _temp = new TempDirectory();
+        _dir = _temp.Combine("sweep1");
         var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "7", "--out", _dir, "--emit", "k8s", "--parallel", "3", "--gpu",
             "--image", "registry.example/catapults:1.2", "--cpus-per-task", "4", "--memory-gb", "16", "--time-limit", "1-02:00:00",
             "--volume-claim", "study-runs", "--mount-path", "/data/runs", "--retries", "2");
@@ -18,7 +21,7 @@ public sealed class KubernetesManifestTests
     }
 
     [OneTimeTearDown]
-    public void Remove() => Directory.Delete(Path.GetDirectoryName(_dir)!, recursive: true);
+    public void Remove() => _temp?.Dispose();
 
     private YamlMappingNode Load(string file)
     {
@@ -92,9 +95,9 @@ public sealed class KubernetesManifestTests
     [TestCase("line\nbreak")]
     public void ARunFolderNameEitherQuotesIntoValidYamlOrIsRefusedBeforeThePlanIsWritten(string folderName)
     {
-        string root = Directory.CreateTempSubdirectory("k8s-name-").FullName;
-        try
+        using (var temp = new TempDirectory())
         {
+            string root = temp.Path;
             string dir = Path.Combine(root, folderName);
             var (code, _, error) = StudyCli.Run("plan", "smoke", "--out", dir, "--emit", "k8s");
             if (folderName.Any(char.IsControl))
@@ -117,10 +120,6 @@ public sealed class KubernetesManifestTests
             using (var reader = new StreamReader(Path.Combine(dir, "k8s", "cells-job.yaml"))) job.Load(reader);
             var args = (YamlSequenceNode)At(job.Documents[0].RootNode, "spec", "template", "spec", "containers", 0, "args");
             Assert.That(((YamlScalarNode)args.Children[2]).Value, Is.EqualTo("/runs/" + folderName));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
         }
     }
 }

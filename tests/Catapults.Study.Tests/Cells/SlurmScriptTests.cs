@@ -1,3 +1,5 @@
+using Catapults.ML.Tests.Data.Fixtures;
+
 namespace Catapults.Study.Tests.Cells;
 
 /// <summary>plan --emit slurm: the array script, the merge job and submit.sh say what a cluster needs (no Slurm needed here).</summary>
@@ -7,9 +9,9 @@ public sealed class SlurmScriptTests
     [Test]
     public void ArrayScriptMergeJobAndSubmitScript()
     {
-        string dir = Path.Combine(Directory.CreateTempSubdirectory("slurm-").FullName, "run");
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Combine("run");
             var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "12", "--out", dir, "--emit", "slurm", "--parallel", "5", "--gpu",
                 "--cpus-per-task", "8", "--time-limit", "12:30:00", "--partition", "gpu", "--memory-gb", "32");
             Assert.That(code, Is.EqualTo(0), error);
@@ -32,23 +34,15 @@ public sealed class SlurmScriptTests
             string plainCells = File.ReadAllText(Path.Combine(plain, "slurm", "cells.sbatch"));
             Assert.That(plainCells, Does.Contain("#SBATCH --array=0-2%3\n").And.Contain("#SBATCH --cpus-per-task=1\n").And.Not.Contain("--gres"));
         }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
-        }
     }
 
     [Test]
     public void RunFolderThatSbatchLinesCannotCarryIsOneLine()
     {
-        string dir = Path.Combine(Directory.CreateTempSubdirectory("slurm-").FullName, "with space");
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Combine("with space");
             CliAssert.OneLineError(StudyCli.Run("plan", "smoke", "--out", dir, "--emit", "slurm"), "--emit slurm", "with space");
-        }
-        finally
-        {
-            Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
         }
     }
 }

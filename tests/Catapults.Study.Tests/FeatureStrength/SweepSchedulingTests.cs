@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Catapults.ML.Scaling;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.ML.Training;
 using Catapults.Study.FeatureStrength;
 
@@ -58,13 +59,6 @@ public class SweepSchedulingTests
             Executed.Add(cell.Id);
             return Fake(cell);
         }
-    }
-
-    private static string TempDirectory()
-    {
-        string path = Path.Combine(Path.GetTempPath(), "catapults-sweep-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
     }
 
     [Test]
@@ -134,9 +128,9 @@ public class SweepSchedulingTests
     [Test]
     public async Task KilledSweepResumesWithoutRerunningFinishedCells()
     {
-        string dir = TempDirectory();
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Path;
             const string manifest = "{\"sweep\":\"fake\"}";
             var complete = await RateScanSweep.RunAsync(Options(30), new CountingExecutor());
 
@@ -165,35 +159,27 @@ public class SweepSchedulingTests
             Assert.That(third.Executed, Is.Empty);
             Assert.That(again.ReusedCells, Is.EqualTo(complete.Cells.Count));
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
     }
 
     [Test]
     public void StoreRefusesADirectoryHoldingAnotherSweep()
     {
-        string dir = TempDirectory();
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Path;
             SweepStore.Open(dir, "{\"steps\":100}");
             var ex = Assert.Throws<InvalidDataException>(() => SweepStore.Open(dir, "{\"steps\":200}"));
             Assert.That(ex!.Message, Does.Contain(SweepStore.ManifestFileName).And.Contain("different sweep"));
             Assert.DoesNotThrow(() => SweepStore.Open(dir, "{\"steps\":100}"));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
         }
     }
 
     [Test]
     public void StoreRoundTripsResultsWithNonFiniteNumbersAtomically()
     {
-        string dir = TempDirectory();
-        try
+        using (var temp = new TempDirectory())
         {
+            string dir = temp.Path;
             var store = SweepStore.Open(dir, "m");
             var cell = new SweepCell(2, 0.0316227766016838, -7, SweepCell.RateAtLevel(-7, Spacing));
             var result = new SweepCellResult
@@ -238,10 +224,6 @@ public class SweepSchedulingTests
                 ex = Assert.Throws<InvalidDataException>(() => store.TryLoad(cell));
                 Assert.That(ex!.Message, Does.StartWith(store.ResultPath(cell)).And.Contain($"holds an impossible cell result ({reason})"));
             }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
         }
     }
 

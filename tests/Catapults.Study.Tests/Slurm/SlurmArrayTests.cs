@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.Tests.Cells;
 
 namespace Catapults.Study.Tests.Slurm;
@@ -13,6 +14,7 @@ namespace Catapults.Study.Tests.Slurm;
 public sealed partial class SlurmArrayTests
 {
     private SlurmCluster? _cluster;
+    private TempDirectory? _temp;
     private string _root = null!;
 
     [OneTimeSetUp]
@@ -20,14 +22,15 @@ public sealed partial class SlurmArrayTests
     {
         _cluster = SlurmCluster.TryStart(out string whyNot);
         if (_cluster is null) Assert.Ignore(whyNot);
-        _root = Directory.CreateTempSubdirectory("slurm-runs-").FullName;
+        _temp = new TempDirectory();
+        _root = _temp.Path;
     }
 
     [OneTimeTearDown]
     public void StopCluster()
     {
         _cluster?.Dispose();
-        if (_root is not null && Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+        _temp?.Dispose();
     }
 
     private SlurmCluster Cluster => _cluster!;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.Study.Tests.Slurm;
 
@@ -20,15 +21,15 @@ internal sealed partial class SlurmCluster : IDisposable
     private static readonly string[] Clients = { "sbatch", "squeue", "scontrol", "scancel", "sinfo" };
     private const string Partition = "cells";
     private readonly Dictionary<string, string> _programs;
+    private readonly TempDirectory _folder = new();
 
-    private SlurmCluster(string root, Dictionary<string, string> programs)
+    private SlurmCluster(Dictionary<string, string> programs)
     {
-        Root = root;
         _programs = programs;
     }
 
     /// <summary>The cluster's temporary folder.</summary>
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     /// <summary>The generated slurm.conf.</summary>
     public string ConfigPath => Path.Combine(Root, "slurm.conf");
@@ -58,7 +59,7 @@ internal sealed partial class SlurmCluster : IDisposable
                 return null;
             }
         }
-        var cluster = new SlurmCluster(Path.Combine(Path.GetTempPath(), "slurm-" + Guid.NewGuid().ToString("N")[..12]), programs);
+        var cluster = new SlurmCluster(programs);
         try
         {
             cluster.Start();
@@ -191,14 +192,7 @@ internal sealed partial class SlurmCluster : IDisposable
         }
         foreach (var pidFile in new[] { "slurmd.pid", "slurmctld.pid", Path.Combine("munge", "munged.pid") })
             StopByPidFile(Path.Combine(Root, pidFile));
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A daemon still writing its log; the folder is in the temporary directory.
-        }
+        _folder.Dispose();
     }
 
     private void Daemon(string program, params string[] arguments)
