@@ -8,16 +8,8 @@ namespace Catapults.Study.Tests;
 /// an eigen-solve) is recorded as diverged with its step and reason, the sweep goes on, and steps.csv never holds
 /// Infinity or NaN.
 /// </summary>
-public sealed class ExtremeRateTests
+public sealed class ExtremeRateTests : TemporaryFolderTests
 {
-    private TempDirectory _temp = null!;
-
-    [SetUp]
-    public void Create() => _temp = new TempDirectory();
-
-    [TearDown]
-    public void Delete() => _temp.Dispose();
-
     private static void AssertDivergedRuns(string output, int expected)
     {
         var runs = Directory.GetDirectories(Path.Combine(output, "runs"));
@@ -38,7 +30,7 @@ public sealed class ExtremeRateTests
     [TestCase("1e15", TestName = "A rate of 1e15 diverges without Infinity rows")]
     public void BatchSweepRecordsDivergedRuns(string rate)
     {
-        string output = _temp.Combine("out");
+        string output = Temp.Combine("out");
         var (code, stdout, error) = StudyCli.Run("--learning-rate", rate, "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1",
             "--batch-sizes", "gd,10", "--max-steps", "30", "--record-every", "5", "--out", output);
         Assert.That(code, Is.EqualTo(0), stdout + error);
@@ -48,7 +40,7 @@ public sealed class ExtremeRateTests
     [Test]
     public void SgdSpikesRecordsADivergedRunWhenTheEigenSolveFails()
     {
-        string output = _temp.Combine("out");
+        string output = Temp.Combine("out");
         var (code, stdout, error) = StudyCli.Run("sgd-spikes", "--learning-rate", "1e30", "--n-train", "100", "--n-test", "50", "--width", "16",
             "--probe-size", "20", "--steps", "20", "--out", output);
         Assert.That(code, Is.EqualTo(0), stdout + error);
@@ -58,7 +50,7 @@ public sealed class ExtremeRateTests
     [Test]
     public void GdCatapultsRecordsADivergedRunWhenARaiseOverflows()
     {
-        string output = _temp.Combine("out");
+        string output = Temp.Combine("out");
         var (code, stdout, error) = StudyCli.Run("gd-catapults", "--raise-factor", "1e39", "--phase-steps", "10", "--n-train", "64", "--n-test", "32",
             "--width", "16", "--out", output);
         Assert.That(code, Is.EqualTo(0), stdout + error);

@@ -7,16 +7,8 @@ namespace Catapults.Study.Tests;
 /// Options and output folders a careless or hostile user could give: each ends in one line that names the option or
 /// path with exit code 2, before any run starts (no config.json is left behind), or in a correct result.
 /// </summary>
-public sealed class HostileInputTests
+public sealed class HostileInputTests : TemporaryFolderTests
 {
-    private TempDirectory _temp = null!;
-
-    [SetUp]
-    public void Create() => _temp = new TempDirectory();
-
-    [TearDown]
-    public void Delete() => _temp.Dispose();
-
     // Small enough that a run that wrongly starts finishes in a second (options every experiment but dominant-subspace has).
     private static readonly string[] Tiny = { "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1" };
 
@@ -65,7 +57,7 @@ public sealed class HostileInputTests
     [TestCase(new[] { "feature-strength", "--quick", "--seed", "9223372036854775807", "--seeds", "2" }, "--seeds", TestName = "Seeds past the largest seed")]
     public void BadOptionsGiveOneLineBeforeAnyRun(string[] args, string mentioned)
     {
-        string output = _temp.Combine("out");
+        string output = Temp.Combine("out");
         bool ownOptions = args[0] is "dominant-subspace" or "feature-strength";
         var all = (ownOptions ? args : WithTiny(args)).Append("--out").Append(output);
         CliAssert.OneLineError(StudyCli.Run(all.ToArray()), mentioned);
@@ -79,7 +71,7 @@ public sealed class HostileInputTests
     {
         // The output folder is checked (created, probed) before the other options; a command refused after that check
         // must not leave the folder, nor the folders above it that the check created.
-        string outer = _temp.Combine("new"), output = Path.Combine(outer, "out");
+        string outer = Temp.Combine("new"), output = Path.Combine(outer, "out");
         CliAssert.OneLineError(StudyCli.Run(args.Append("--out").Append(output).ToArray()), mentioned);
         Assert.That(Directory.Exists(outer), Is.False, "a refused command leaves no folder behind");
     }
@@ -94,7 +86,7 @@ public sealed class HostileInputTests
             foreach (var culture in new[] { "en-US", "de-DE", "" })
             {
                 Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo(culture);
-                CliAssert.OneLineError(StudyCli.Run("--learning-rate", "1,5", "--out", _temp.Combine("out-" + culture)), "--learning-rate", "'1,5'");
+                CliAssert.OneLineError(StudyCli.Run("--learning-rate", "1,5", "--out", Temp.Combine("out-" + culture)), "--learning-rate", "'1,5'");
             }
         }
         finally
@@ -106,7 +98,7 @@ public sealed class HostileInputTests
     [Test]
     public void BadOutputFoldersGiveOneLine()
     {
-        string file = _temp.Combine("a-file");
+        string file = Temp.Combine("a-file");
         File.WriteAllText(file, "x");
         foreach (var (output, mentioned) in new[] { (file, file), ("", "--out"), ("   ", "--out"), ("/proc/nope", "/proc/nope"), (Path.Combine(file, "sub"), file) })
         {
@@ -123,7 +115,7 @@ public sealed class HostileInputTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void AReadOnlyOutputFolderGivesOneLine()
     {
-        string folder = _temp.Combine("read-only");
+        string folder = Temp.Combine("read-only");
         Directory.CreateDirectory(folder);
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         try
@@ -155,9 +147,9 @@ public sealed class HostileInputTests
     public void BatchSizesAreCheckedAgainstTheTrainingSetAsLoaded()
     {
         // 25 requested CIFAR-10 images become 2 per class = 20 after class balancing, so b = 25 no longer fits.
-        string root = _temp.Combine("data");
+        string root = Temp.Combine("data");
         DatasetFixtures.WriteCifar(root, perBatch: 10, testCount: 10);
-        string output = _temp.Combine("out");
+        string output = Temp.Combine("out");
         string line = CliAssert.OneLineError(StudyCli.Run("--dataset", "cifar10", "--data-root", root, "--n-train", "25", "--n-test", "10",
             "--batch-sizes", "gd,25", "--width", "8", "--seeds", "1", "--max-steps", "10", "--out", output), "25", "1..20");
         Assert.That(line, Does.Contain("--n-train 25"));
@@ -168,19 +160,19 @@ public sealed class HostileInputTests
     [TestCase("batches.meta.txt")]
     public void AFolderWhereADatasetFileBelongsGivesOneLine(string name)
     {
-        string root = _temp.Combine("data");
+        string root = Temp.Combine("data");
         string dir = DatasetFixtures.WriteCifar(root, perBatch: 10, testCount: 10);
         File.Delete(Path.Combine(dir, name));
         Directory.CreateDirectory(Path.Combine(dir, name));
         CliAssert.OneLineError(StudyCli.Run("--dataset", "cifar10", "--data-root", root, "--n-train", "20", "--n-test", "10",
-            "--batch-sizes", "gd", "--width", "8", "--seeds", "1", "--max-steps", "10", "--out", _temp.Combine("out")), Path.Combine(dir, name), "folder");
+            "--batch-sizes", "gd", "--width", "8", "--seeds", "1", "--max-steps", "10", "--out", Temp.Combine("out")), Path.Combine(dir, name), "folder");
     }
 
     [Test]
     public void WidthOneIsACorrectResult()
     {
         // One hidden unit can leave a zero AGOP: the alignment is then undefined (null), not a crash or NaN.
-        string output = _temp.Combine("out");
+        string output = Temp.Combine("out");
         var (code, stdout, error) = StudyCli.Run(WithTiny(new[] { "--width", "1", "--batch-sizes", "gd,10", "--out", output }).ToArray());
         Assert.That(code, Is.EqualTo(0), stdout + error);
         foreach (var run in new[] { "gd-seed0", "b10-seed0" })

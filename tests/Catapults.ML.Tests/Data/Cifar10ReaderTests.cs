@@ -5,20 +5,15 @@ using TorchSharp;
 
 namespace Catapults.ML.Tests.Data;
 
-public class Cifar10ReaderTests
+public class Cifar10ReaderTests : TemporaryFolderTests
 {
-    private TempDirectory _temp = null!;
     private string _dir = null!;
 
     [SetUp]
     public void WriteFixture()
     {
-        _temp = new TempDirectory();
-        _dir = DatasetFixtures.WriteCifar(_temp.Path, perBatch: 6, testCount: 5);
+        _dir = DatasetFixtures.WriteCifar(Temp.Path, perBatch: 6, testCount: 5);
     }
-
-    [TearDown]
-    public void Delete() => _temp.Dispose();
 
     [Test]
     public void TrainSplitHasEveryRecordOfTheFiveBatchesWithExactPixelsAndLabels()
@@ -96,7 +91,7 @@ public class Cifar10ReaderTests
     [Test]
     public void MissingDirectoryAndMissingBatchListTheExpectedFiles()
     {
-        var missing = Path.Combine(_temp.Path, "nowhere");
+        var missing = Path.Combine(Temp.Path, "nowhere");
         var ex = Assert.Throws<DirectoryNotFoundException>(() => new Cifar10Reader(missing));
         Assert.That(ex!.Message, Does.Contain(missing).And.Contain("data_batch_1.bin").And.Contain("batches.meta.txt"));
 
@@ -121,16 +116,16 @@ public class Cifar10ReaderTests
         var previous = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
         try
         {
-            Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, _temp.Path);
+            Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, Temp.Path);
             Assert.That(Cifar10Reader.FromDataRoot().Directory, Is.EqualTo(_dir));
             Assert.That(Cifar10Reader.FromDataRoot(_dir).Directory, Is.EqualTo(_dir), "a root may point at the dataset folder itself");
             Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, null);
             var ex = Assert.Throws<InvalidOperationException>(() => Cifar10Reader.FromDataRoot());
             Assert.That(ex!.Message, Does.Contain("CATAPULTS_DATA").And.Contain("pass the dataRoot argument"));
-            var missing = _temp.Combine("nowhere");
+            var missing = Temp.Combine("nowhere");
             var nx = Assert.Throws<DirectoryNotFoundException>(() => Cifar10Reader.FromDataRoot(missing));
             Assert.That(nx!.Message, Is.EqualTo($"The data root '{missing}' (from the dataRoot argument) does not exist."));
-            var empty = _temp.Combine("empty");
+            var empty = Temp.Combine("empty");
             Directory.CreateDirectory(empty);
             var dx = Assert.Throws<DirectoryNotFoundException>(() => Cifar10Reader.FromDataRoot(empty));
             Assert.That(dx!.Message, Does.Contain(Path.Combine(empty, "cifar-10-batches-bin")).And.Contain("data_batch_1.bin"));

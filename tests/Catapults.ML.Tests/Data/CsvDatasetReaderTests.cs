@@ -4,19 +4,11 @@ using TorchSharp;
 
 namespace Catapults.ML.Tests.Data;
 
-public class CsvDatasetReaderTests
+public class CsvDatasetReaderTests : TemporaryFolderTests
 {
-    private TempDirectory _temp = null!;
-
-    [SetUp]
-    public void Create() => _temp = new TempDirectory();
-
-    [TearDown]
-    public void Delete() => _temp.Dispose();
-
     private string Write(string text)
     {
-        var path = _temp.Combine("data.csv");
+        var path = Temp.Combine("data.csv");
         File.WriteAllText(path, text);
         return path;
     }
@@ -77,7 +69,7 @@ public class CsvDatasetReaderTests
     [Test]
     public void MissingFileColumnOrRowsAreErrors()
     {
-        var missing = _temp.Combine("none.csv");
+        var missing = Temp.Combine("none.csv");
         var fx = Assert.Throws<FileNotFoundException>(() => CsvDatasetReader.Read(missing));
         Assert.That(fx!.Message, Does.Contain(missing));
         var ax = Assert.Throws<ArgumentException>(() => CsvDatasetReader.Read(Write("a,y\n1,2\n"), new CsvDatasetOptions { TargetColumns = ["z"] }));
@@ -92,13 +84,13 @@ public class CsvDatasetReaderTests
     [Test]
     public void AFolderIsNamedAsAFolderNotAsMissing()
     {
-        var path = _temp.Combine("data.csv");
+        var path = Temp.Combine("data.csv");
         Directory.CreateDirectory(path);
         var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path));
         Assert.That(ex!.Message, Is.EqualTo($"CSV: '{path}' is a folder; expected a file."));
         Assert.That(ex.FilePath, Is.EqualTo(path));
 
-        var missing = _temp.Combine("missing.csv");
+        var missing = Temp.Combine("missing.csv");
         Assert.That(Assert.Throws<FileNotFoundException>(() => CsvDatasetReader.Read(missing))!.Message, Does.Contain("does not exist"));
     }
 

@@ -12,16 +12,8 @@ namespace Catapults.ML.Tests.Data;
 /// belongs, two CelebA lists that disagree. Each must fail with one <see cref="DatasetFormatException"/> that names the
 /// file, never a raw access error, a misleading "missing", or control characters echoed to the terminal.
 /// </summary>
-public sealed class HostileDatasetFileTests
+public sealed class HostileDatasetFileTests : TemporaryFolderTests
 {
-    private TempDirectory _temp = null!;
-
-    [SetUp]
-    public void Create() => _temp = new TempDirectory();
-
-    [TearDown]
-    public void Delete() => _temp.Dispose();
-
     private static void ReplaceWithFolder(string path)
     {
         File.Delete(path);
@@ -41,7 +33,7 @@ public sealed class HostileDatasetFileTests
     [TestCase("data_batch_3.bin")]
     public void CifarFolderWhereAFileBelongsIsNamed(string name)
     {
-        string dir = DatasetFixtures.WriteCifar(_temp.Path);
+        string dir = DatasetFixtures.WriteCifar(Temp.Path);
         string path = Path.Combine(dir, name);
         ReplaceWithFolder(path);
         var ex = Assert.Throws<DatasetFormatException>(() =>
@@ -57,7 +49,7 @@ public sealed class HostileDatasetFileTests
     [Test]
     public void BinaryCifarMetaFileIsDescribedNotEchoed()
     {
-        string dir = DatasetFixtures.WriteCifar(_temp.Path);
+        string dir = DatasetFixtures.WriteCifar(Temp.Path);
         string path = Path.Combine(dir, "batches.meta.txt");
         var bytes = new byte[2048];
         new Random(5).NextBytes(bytes);
@@ -72,7 +64,7 @@ public sealed class HostileDatasetFileTests
     [TestCase("list_eval_partition.txt")]
     public void CelebAFolderWhereAListBelongsIsNamed(string name)
     {
-        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string dir = DatasetFixtures.WriteCelebA(Temp.Path);
         string path = Path.Combine(dir, name);
         ReplaceWithFolder(path);
         var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir));
@@ -83,7 +75,7 @@ public sealed class HostileDatasetFileTests
     [Test]
     public void CelebAImageFolderThatIsAFileIsNamed()
     {
-        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string dir = DatasetFixtures.WriteCelebA(Temp.Path);
         string path = Path.Combine(dir, "img_align_celeba");
         Directory.Delete(path, true);
         File.WriteAllText(path, "not a folder");
@@ -95,7 +87,7 @@ public sealed class HostileDatasetFileTests
     [Test]
     public void CelebAJpegThatIsAFolderIsNamed()
     {
-        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string dir = DatasetFixtures.WriteCelebA(Temp.Path);
         string path = Path.Combine(dir, "img_align_celeba", "000001.jpg");
         ReplaceWithFolder(path);
         var reader = new CelebAReader(dir);
@@ -107,7 +99,7 @@ public sealed class HostileDatasetFileTests
     [Test]
     public void CelebAPartitionListingUnknownImagesIsRefused()
     {
-        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string dir = DatasetFixtures.WriteCelebA(Temp.Path);
         string path = Path.Combine(dir, "list_eval_partition.txt");
         File.AppendAllText(path, "999999.jpg 0\n");
         var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir));
@@ -118,7 +110,7 @@ public sealed class HostileDatasetFileTests
     [Test]
     public void CelebAAttributeNameWithControlCharactersIsNotEchoedRaw()
     {
-        string dir = DatasetFixtures.WriteCelebA(_temp.Path);
+        string dir = DatasetFixtures.WriteCelebA(Temp.Path);
         string path = Path.Combine(dir, "list_attr_celeba.txt");
         var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir, new CelebAOptions { Attribute = "Bea\u001b[2Jrd" }));
         AssertOneLineNaming(ex!, path);
@@ -128,7 +120,7 @@ public sealed class HostileDatasetFileTests
     [Test]
     public void SvhnFolderWhereTheMatFileBelongsIsNamed()
     {
-        string dir = _temp.Combine("svhn");
+        string dir = Temp.Combine("svhn");
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, "train_32x32.mat");
         Directory.CreateDirectory(path);
@@ -170,7 +162,7 @@ public sealed class HostileDatasetFileTests
     // a claim beforehand.
     private string WriteMat(string name, byte[] matrix, bool compressed)
     {
-        string path = _temp.Combine(name);
+        string path = Temp.Combine(name);
         using var file = File.Create(path);
         file.Write(MatV5Writer.Header("MATLAB 5.0 MAT-file"));
         if (!compressed)

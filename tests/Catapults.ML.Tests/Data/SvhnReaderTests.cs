@@ -6,21 +6,16 @@ using TorchSharp;
 
 namespace Catapults.ML.Tests.Data;
 
-public class SvhnReaderTests
+public class SvhnReaderTests : TemporaryFolderTests
 {
-    private TempDirectory _temp = null!;
     private string _dir = null!;
 
     [SetUp]
     public void CreateFolder()
     {
-        _temp = new TempDirectory();
-        _dir = _temp.Combine("svhn");
+        _dir = Temp.Combine("svhn");
         Directory.CreateDirectory(_dir);
     }
-
-    [TearDown]
-    public void Delete() => _temp.Dispose();
 
     private string TrainPath => Path.Combine(_dir, "train_32x32.mat");
 
@@ -204,7 +199,7 @@ public class SvhnReaderTests
         var reader = new SvhnReader(_dir);
         var ex = Assert.Throws<FileNotFoundException>(() => reader.ReadLabels(DatasetSplit.Extra));
         Assert.That(ex!.Message, Does.Contain(Path.Combine(_dir, "extra_32x32.mat")).And.Contain("train_32x32.mat, test_32x32.mat"));
-        var dx = Assert.Throws<DirectoryNotFoundException>(() => new SvhnReader(_temp.Combine("missing")));
+        var dx = Assert.Throws<DirectoryNotFoundException>(() => new SvhnReader(Temp.Combine("missing")));
         Assert.That(dx!.Message, Does.Contain("train_32x32.mat"));
     }
 }

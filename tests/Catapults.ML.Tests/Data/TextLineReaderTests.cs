@@ -4,19 +4,11 @@ using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.ML.Tests.Data;
 
-public sealed class TextLineReaderTests
+public sealed class TextLineReaderTests : TemporaryFolderTests
 {
-    private TempDirectory _temp = null!;
-
-    [SetUp]
-    public void Create() => _temp = new TempDirectory();
-
-    [TearDown]
-    public void Delete() => _temp.Dispose();
-
     private string Write(string text)
     {
-        string path = _temp.Combine("list.txt");
+        string path = Temp.Combine("list.txt");
         File.WriteAllBytes(path, Encoding.UTF8.GetBytes(text));
         return path;
     }
@@ -33,7 +25,7 @@ public sealed class TextLineReaderTests
     [Test]
     public void AFileWithoutNewlinesIsRefusedAtTheLimitNotReadWhole()
     {
-        string path = _temp.Combine("sparse.txt");
+        string path = Temp.Combine("sparse.txt");
         using (var file = File.Create(path)) file.SetLength(1L << 30);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var ex = Assert.Throws<DatasetFormatException>(() => TextLineReader.ReadLines(path, maxLineBytes: 100_000).ToList());
