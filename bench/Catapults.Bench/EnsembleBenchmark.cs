@@ -92,5 +92,6 @@ public sealed class EnsembleBenchmark : IBenchmark
         public int? StepsPerEpoch => null;
         public int BatchSize => inner.BatchSize;
         public Batch BatchAt(int step) => inner.BatchAt(step);
+        public Batch BatchesAt(int step, int count) => inner.BatchesAt(step, count);
     }
 }

@@ -4,7 +4,7 @@ namespace Catapults.ML.Ensembles;
 /// A forward pass of a <see cref="FullyConnectedEnsemble"/> that keeps what its closed-form backward needs: each layer's
 /// input h_{l−1} [A, b, in_l], each hidden layer's pre-activation z_l [A, b, out_l], and the outputs f [A, b, O], for the
 /// A members that were active when it ran. Its tensors belong to the dispose scope that was current when
-/// <see cref="FullyConnectedEnsemble.ForwardForTraining"/> ran; nothing here tracks gradients.
+/// <see cref="FullyConnectedEnsemble.ForwardForTraining(Tensor)"/> ran; nothing here tracks gradients.
 /// </summary>
 public sealed class EnsembleForwardPass
 {

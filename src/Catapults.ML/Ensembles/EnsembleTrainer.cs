@@ -106,6 +106,7 @@ public sealed class EnsembleTrainer
         var wall = new double[count];
         var results = new TrainingResult?[count];
         Tensor[]? momentum = null;
+        EnsembleBatchBlock? block = null;
         var clock = Stopwatch.StartNew();
         double lastTick = 0;
         int step = 0;
@@ -134,9 +135,14 @@ public sealed class EnsembleTrainer
                     if (!(rates[p] >= 0) || !float.IsFinite((float)rates[p]))
                         stops[p] = new DivergenceInfo(step, lastFinite[active[p]], double.NaN, $"the learning rate {rates[p]:G4} is not a finite float32 number");
 
-                var (features, targets) = DrawBatches(active, sources, step);
+                if (block is null || !block.Holds(step))
+                {
+                    block?.Dispose();
+                    block = DrawBlock(active, sources, step);
+                }
+                var (features, targets, row) = block.At(step);
                 observer?.OnBeforeStep(step, _model);
-                var pass = _model.ForwardForTraining(features);
+                var pass = _model.ForwardForTraining(features, row);
                 var residual = pass.Output - targets;
                 var values = FullyConnectedEnsemble.MeanSquaredErrorsOfResiduals(residual);
                 for (int p = 0; p < active.Length; p++)
@@ -175,6 +181,7 @@ public sealed class EnsembleTrainer
                     using var keepIndex = torch.tensor(survivors.Select(p => (long)p).ToArray());
                     residual = residual.index_select(0, keepIndex);
                     momentum = Drop(stopped, momentum, survivors);
+                    block.Keep(survivors);
                 }
 
                 if (survivors.Length > 0)
@@ -192,6 +199,7 @@ public sealed class EnsembleTrainer
         }
         finally
         {
+            block?.Dispose();
             if (momentum is not null) foreach (var t in momentum) t.Dispose();
         }
 
@@ -231,6 +239,47 @@ public sealed class EnsembleTrainer
 
     private static int Epochs(IBatchSource source, int steps) => source.StepsPerEpoch is int p && p > 0 ? (steps + p - 1) / p : 0;
 
+    // The batches of the next steps, as many as the model takes in one block and every active member still trains for
+    // (so that no source is asked past a member's budget), within the current epoch of every source (so that only the
+    // block's last step can be partial); one step when the model's first layer is updated every step.
+    private EnsembleBatchBlock DrawBlock(int[] active, IReadOnlyList<IBatchSource> sources, int step)
+    {
+        using var scope = torch.NewDisposeScope();
+        int b = sources[active[0]].BatchSize;
+        bool plain = active.All(i => _model.Members[i].Training is { Optimizer: OptimizerKind.Sgd, OptimizerSettings.WeightDecay: 0 });
+        int steps = plain ? _model.BlockSteps(b) : 1;
+        foreach (int i in active)
+        {
+            steps = Math.Min(steps, StepsLeft(_model.Members[i].Training, sources[i], step));
+            if (sources[i].StepsPerEpoch is int pe) steps = Math.Min(steps, pe - step % pe);
+        }
+        var (x, y) = steps <= 1 ? DrawBatches(active, sources, step) : DrawBatches(active, sources, step, steps);
+        var block = new EnsembleBatchBlock(step, Math.Max(steps, 1), b, x.DetachFromDisposeScope(), y.DetachFromDisposeScope());
+        if (steps > 1) _model.BeginBlock(block.Features);
+        return block;
+    }
+
+    // Each distinct source's samples of `steps` steps at once (IBatchSource.BatchesAt: one gather for a dataset's rows).
+    private (Tensor Features, Tensor Targets) DrawBatches(int[] active, IReadOnlyList<IBatchSource> sources, int step, int steps)
+    {
+        var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
+        var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = Checked(sources[i].BatchesAt(step, steps), i)).ToArray();
+        int full = sources[active[0]].BatchSize;
+        for (int p = 0; p < batches.Length; p++)
+            if (batches[p].Size != batches[0].Size || batches[p].Size <= (steps - 1) * full || batches[p].Size > steps * full)
+                throw new InvalidOperationException(
+                    $"Steps {step}..{step + steps - 1}: member {active[p]} drew {batches[p].Size} samples and member {active[0]} {batches[0].Size}; members of an ensemble need full batches of one size, except at an epoch's end.");
+        return Stack(batches, drawn.Count == 1, active.Length);
+    }
+
+    private static int StepsLeft(TrainingOptions o, IBatchSource source, int step)
+    {
+        long left = int.MaxValue;
+        if (o.MaxSteps is int s) left = Math.Min(left, s - (long)step);
+        if (o.MaxEpochs is int e && source.StepsPerEpoch is int pe) left = Math.Min(left, (long)e * pe - step);
+        return (int)Math.Max(left, 0);
+    }
+
     private (Tensor Features, Tensor Targets) DrawBatches(int[] active, IReadOnlyList<IBatchSource> sources, int step)
     {
         var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
@@ -239,11 +288,17 @@ public sealed class EnsembleTrainer
         for (int p = 1; p < batches.Length; p++)
             if (batches[p].Size != first.Size)
                 throw new InvalidOperationException($"At step {step} member {active[p]} drew {batches[p].Size} samples and member {active[0]} {first.Size}; members of an ensemble need batches of one size.");
-        if (drawn.Count == 1)
+        return Stack(batches, drawn.Count == 1, active.Length);
+    }
+
+    private static (Tensor Features, Tensor Targets) Stack(Batch[] batches, bool shared, int members)
+    {
+        var first = batches[0];
+        if (shared)
         {
             // One source for every member: its batch is shared, and the targets broadcast without a copy.
             var y = first.Targets.dim() == 1 ? first.Targets.unsqueeze(1) : first.Targets;
-            return (first.Features.reshape(1, first.Size, -1).expand(active.Length, -1, -1), y.unsqueeze(0).expand(active.Length, -1, -1));
+            return (first.Features.reshape(1, first.Size, -1).expand(members, -1, -1), y.unsqueeze(0).expand(members, -1, -1));
         }
         // The model flattens [A, b, ...] itself, so the features stack as they come.
         var x = torch.stack(batches.Select(b => b.Features).ToArray(), 0);

@@ -67,6 +67,19 @@ public sealed class EpochBatchSource : IBatchSource
         return new Batch(x, y, indices, epoch);
     }
 
+    /// <inheritdoc />
+    /// <remarks>One gather for all the steps' rows.</remarks>
+    public Batch BatchesAt(int step, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (count == 1 || IsFullBatch) return IBatchSource.StepByStep(this, step, count);
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Steps start at 0.");
+        var indices = Enumerable.Range(step, count).SelectMany(IndicesAt).ToArray();
+        using var idx = torch.tensor(indices, ScalarType.Int64, Dataset.Features.device);
+        var (x, y) = Dataset.Gather(idx);
+        return new Batch(x, y, indices, step / StepsPerEpoch!.Value);
+    }
+
     private long[] PermutationFor(int epoch)
     {
         if (epoch == _cachedEpoch) return _permutation;

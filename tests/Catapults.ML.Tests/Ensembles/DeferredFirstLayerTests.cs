@@ -1,0 +1,228 @@
+using Catapults.ML.Data;
+using Catapults.ML.Ensembles;
+using Catapults.ML.Models;
+using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Ensembles;
+
+/// <summary>
+/// A wide first layer's plain-SGD updates wait in <see cref="DeferredFirstLayerUpdate"/> for a block of steps, and the
+/// block's first-layer product is taken once (<see cref="FullyConnectedEnsemble.BeginBlock"/>): every observable result
+/// must be the single runs' all the same, through member exits, budgets and partial batches inside a block.
+/// </summary>
+public class DeferredFirstLayerTests
+{
+    // As in EnsembleTrainerTests: float32 rounding differences between batched and single products, amplified over 30 steps.
+    private const double SingleRunTolerance = 1e-4;
+
+    private static TensorDataset Data(int n, int d)
+    {
+        var (train, test) = SyntheticTask.Rank2(d).CreateSplits(n, 1, seed: 3);
+        test.Dispose();
+        return train;
+    }
+
+    // 3000 × 6 = 18,000 first-layer weights per member: above the in-place threshold, so its updates are deferred.
+    private static NetworkDescription Wide(string arch = "fcn-2", int width = 3000, bool bias = true) =>
+        new() { Architecture = arch, Width = width, UseBias = bias };
+
+    private static TrainingOptions Sgd(double rate, long shuffle, int steps, PartialBatchPolicy partial = PartialBatchPolicy.Drop) =>
+        new() { LearningRate = rate, BatchSize = 5, ShuffleSeed = shuffle, MaxSteps = steps, LastPartialBatch = partial };
+
+    private static void AssertReproducesSingleRuns(IReadOnlyList<EnsembleMember> members, TensorDataset data, long[] shape,
+        IEnsembleObserver? observer = null, int? capacity = null)
+    {
+        using var ensemble = new FullyConnectedEnsemble(members, shape, 1);
+        if (capacity is int c) ensemble.DeferredUpdateCapacity = c;
+        var results = new EnsembleTrainer(ensemble).Run(data, observer);
+        for (int i = 0; i < members.Count; i++)
+        {
+            var t = members[i].Training;
+            using var model = members[i].BuildSingle(shape, 1);
+            var log = new RecordingObserver();
+            TrainingResult single;
+            using (var trainer = new Trainer(model, t))
+                single = trainer.Run(new EpochBatchSource(data, t.BatchSize, t.ShuffleSeed, t.LastPartialBatch), new ITrainingObserver[] { log });
+            var expected = log.Records.Select(r => r.BatchLoss).ToArray();
+            Assert.That(results[i].Result.Outcome, Is.EqualTo(single.Outcome), $"member {i} outcome");
+            Assert.That(results[i].Result.Steps, Is.EqualTo(single.Steps), $"member {i} steps");
+            // A diverged member's record ends with the loss that exposed it, which the single run's observer never sees.
+            bool diverged = single.Outcome == TrainingOutcome.Diverged;
+            Assert.That(results[i].BatchLosses, Has.Count.EqualTo(expected.Length + (diverged ? 1 : 0)), $"member {i} steps recorded");
+            if (diverged) Assert.That(results[i].Result.Divergence!.Step, Is.EqualTo(single.Divergence!.Step), $"member {i} divergence step");
+            for (int s = 0; s < expected.Length; s++)
+                Assert.That(results[i].BatchLosses[s], Is.EqualTo(expected[s]).Within(SingleRunTolerance * Math.Abs(expected[s]) + 1e-7), $"member {i} step {s}");
+            if (diverged) continue;
+            Assert.That(results[i].Result.FinalTrainingLoss!.Value, Is.EqualTo(single.FinalTrainingLoss!.Value).Within(SingleRunTolerance * single.FinalTrainingLoss!.Value), $"member {i} final loss");
+            using var extracted = ensemble.ExtractMember(i);
+            var a = extracted.TrainableParameters();
+            var b = model.TrainableParameters();
+            for (int k = 0; k < a.Count; k++)
+                TensorAssert.AllClose(a[k].Parameter, b[k].Parameter, SingleRunTolerance, 1e-5, $"member {i} {a[k].Name}");
+        }
+    }
+
+    [Test]
+    public void MembersLeavingInsideABlockKeepTheirSingleRuns()
+    {
+        // Budgets of 13 and 30 steps end blocks early; the member at rate 500 diverges within the first blocks, and its
+        // exit rewrites the others' weights mid-block; 42 samples in batches of 5 leave a partial batch of 2 at each
+        // epoch's end (step 8, 17, 26), which a block must not straddle. Tanh: with ReLU, a pre-activation that float
+        // rounding puts on the other side of 0 changes one unit's update (seen here, deferred or not, 7e-4 in 4 weights).
+        using var data = Data(42, 6);
+        var net = Wide() with { Activation = ActivationKind.Tanh };
+        var members = new[]
+        {
+            new EnsembleMember(net, Sgd(0.1, 0, 30, PartialBatchPolicy.Keep), Seed: 1),
+            new EnsembleMember(net, Sgd(500, 1, 30, PartialBatchPolicy.Keep), Seed: 2),
+            new EnsembleMember(net, Sgd(0.3, 1, 13, PartialBatchPolicy.Keep), Seed: 3),
+            new EnsembleMember(net, Sgd(0.2, 2, 30, PartialBatchPolicy.Keep), Seed: 4),
+        };
+        AssertReproducesSingleRuns(members, data, new long[] { 6 });
+    }
+
+    [Test]
+    public void WithoutBiasesCentredAndDeeperTheSingleRunsHoldToo()
+    {
+        using var data = Data(40, 100);
+        long[] shape = { 100 };
+        // fcn-3, width 200: a 200 × 100 first layer (deferred) under a 200 × 200 hidden layer (updated in place).
+        var deep = Wide("fcn-3", 200, bias: false);
+        AssertReproducesSingleRuns(new[]
+        {
+            new EnsembleMember(deep, Sgd(0.2, 0, 25), Seed: 1),
+            new EnsembleMember(deep, Sgd(0.4, 3, 25), Seed: 2),
+        }, data, shape);
+        var centred = Wide("fcn-2", 200) with { Parameterization = Parameterization.MeanField };
+        AssertReproducesSingleRuns(new[]
+        {
+            new EnsembleMember(centred, Sgd(2.0, 0, 20), Seed: 1, Gamma: 0.5),
+            new EnsembleMember(centred, Sgd(8.0, 4, 20), Seed: 2, Gamma: 4.0),
+        }, data, shape);
+    }
+
+    [Test]
+    public void ReadingTheWeightsMidBlockWritesTheHeldUpdatesFirst()
+    {
+        using var data = Data(40, 6);
+        var net = Wide();
+        var members = new[] { new EnsembleMember(net, Sgd(0.1, 0, 20), 1), new EnsembleMember(net, Sgd(0.3, 4, 20), 2) };
+        var observer = new CriticalRateObserver(data.Features.narrow(0, 0, 5));
+        AssertReproducesSingleRuns(members, data, new long[] { 6 }, observer);
+        Assert.That(observer.Checked, Is.EqualTo(4), "steps 3 and 11 (inside blocks of 8), two members each");
+    }
+
+    [Test]
+    public void DeferredAndImmediateUpdatesAgree()
+    {
+        using var data = Data(40, 6);
+        var net = Wide();
+        var members = new[] { new EnsembleMember(net, Sgd(0.1, 0, 24), 1), new EnsembleMember(net, Sgd(0.25, 2, 24), 2) };
+        double[][] Losses(int capacity)
+        {
+            using var ensemble = new FullyConnectedEnsemble(members, new long[] { 6 }, 1) { DeferredUpdateCapacity = capacity };
+            return new EnsembleTrainer(ensemble).Run(data).Select(r => r.BatchLosses.ToArray()).ToArray();
+        }
+        var immediate = Losses(0);
+        foreach (int capacity in new[] { 10, 15, 40 })
+        {
+            var deferred = Losses(capacity);
+            for (int m = 0; m < members.Length; m++)
+                for (int s = 0; s < immediate[m].Length; s++)
+                    Assert.That(deferred[m][s], Is.EqualTo(immediate[m][s]).Within(1e-5 * immediate[m][s]), $"capacity {capacity}, member {m}, step {s}");
+        }
+    }
+
+    [Test]
+    public void TheCorrectionIsTheForwardPassAtTheUpdatedWeights()
+    {
+        // Closed form: with W' = W − s·ΔᵀX, s·x·W'ᵀ = s·x·Wᵀ − s²·(x·Xᵀ)·Δ; compared with the product at W' taken directly.
+        manual_seed(11);
+        const float s = 0.1f;
+        using var w = randn(3, 50, 7, dtype: ScalarType.Float64).to_type(ScalarType.Float32);
+        using var x1 = randn(3, 4, 7);
+        using var d1 = randn(3, 4, 50);
+        using var x2 = randn(3, 2, 7);
+        using var d2 = randn(3, 2, 50);
+        using var probe = randn(3, 5, 7);
+        using var store = new DeferredFirstLayerUpdate(8);
+        store.Append(x1, d1);
+        store.Append(x2, d2);
+        Assert.That(store.Fits(2), Is.True);
+        Assert.That(store.Fits(3), Is.False);
+        using var product = probe.bmm(w.transpose(1, 2)).mul(s);
+        using var corrected = store.Correct(probe, product, s);
+        using var updated = w - s * (d1.transpose(1, 2).bmm(x1) + d2.transpose(1, 2).bmm(x2));
+        using var direct = probe.bmm(updated.transpose(1, 2)).mul(s);
+        TensorAssert.AllClose(corrected, direct, 1e-5, 1e-5, "corrected pre-activations");
+
+        var rows = w.unbind(0);
+        store.ApplyTo(rows, s);
+        Assert.That(store.Rows, Is.Zero);
+        TensorAssert.AllClose(w, updated, 1e-5, 1e-5, "weights after the held updates are written");
+        foreach (var r in rows) r.Dispose();
+    }
+
+    [Test]
+    public void BatchesAtGivesTheStepsBatchesInOrder()
+    {
+        using var data = Data(42, 6);
+        var source = new EpochBatchSource(data, 5, shuffleSeed: 7, PartialBatchPolicy.Keep);
+        using var scope = NewDisposeScope();
+        // Steps 6..9 cross the end of epoch 0 (step 8 is its partial batch of 2) into epoch 1.
+        var block = source.BatchesAt(6, 4);
+        var steps = Enumerable.Range(6, 4).Select(source.BatchAt).ToArray();
+        Assert.That(block.Indices, Is.EqualTo(steps.SelectMany(b => b.Indices).ToArray()));
+        Assert.That(block.Size, Is.EqualTo(5 + 5 + 2 + 5));
+        TensorAssert.AllClose(block.Features, cat(steps.Select(b => b.Features).ToArray(), 0), 0, 0, "features");
+        TensorAssert.AllClose(block.Targets, cat(steps.Select(b => b.Targets).ToArray(), 0), 0, 0, "targets");
+        // The interface's default (a source that only has BatchAt) gives the same batch.
+        var stepwise = IBatchSource.StepByStep(source, 6, 4);
+        Assert.That(stepwise.Indices, Is.EqualTo(block.Indices));
+        TensorAssert.AllClose(stepwise.Features, block.Features, 0, 0, "step-by-step features");
+    }
+
+    [Test]
+    public void BlockedTrainingLeaksNoTensors()
+    {
+        using var data = Data(42, 6);
+        var net = Wide(width: 3000);
+        var members = new[]
+        {
+            new EnsembleMember(net, Sgd(0.1, 0, 20, PartialBatchPolicy.Keep), 1),
+            new EnsembleMember(net, Sgd(500, 1, 20, PartialBatchPolicy.Keep), 2),
+            new EnsembleMember(net, Sgd(0.2, 3, 11, PartialBatchPolicy.Keep), 3),
+        };
+        void Run()
+        {
+            using var ensemble = new FullyConnectedEnsemble(members, new long[] { 6 }, 1);
+            var results = new EnsembleTrainer(ensemble).Run(data);
+            Assert.That(results[1].Result.Diverged, Is.True);
+            using var m = ensemble.ExtractMember(0);
+        }
+        TensorAssert.NoLeak(Run, () => { for (int i = 0; i < 3; i++) Run(); }, "blocked ensemble training");
+    }
+
+    private sealed class CriticalRateObserver(Tensor x) : IEnsembleObserver
+    {
+        public int Checked { get; private set; }
+
+        public void OnBeforeStep(int step, FullyConnectedEnsemble ensemble)
+        {
+            if (step != 3 && step != 11) return;
+            var rates = EnsembleMeasurements.CriticalRates(ensemble, x);
+            for (int p = 0; p < rates.Length; p++)
+            {
+                using var single = ensemble.ExtractMember(ensemble.ActiveMembers[p]);
+                double expected = CriticalLearningRate.Compute(single, x).Value;
+                Assert.That(rates[p], Is.EqualTo(expected).Within(1e-4 * expected), $"member {p} at step {step}");
+                Checked++;
+            }
+        }
+
+        public void OnMembersFinished(IReadOnlyList<int> members, IReadOnlyList<TrainingResult> results, FullyConnectedEnsemble ensemble) { }
+    }
+}
