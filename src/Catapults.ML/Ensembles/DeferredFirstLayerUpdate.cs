@@ -73,17 +73,32 @@ internal sealed class DeferredFirstLayerUpdate : IDisposable
     }
 
     /// <summary>
-    /// Takes s·X·Wᵀ for the inputs <paramref name="blockInputs"/> [A, k·b, in] of the next k steps, at the stored weights
-    /// <paramref name="weights"/> [A, out, in], which must be the true weights (nothing held).
+    /// Writes the held updates into each member's weights <paramref name="memberWeights"/>[m] [out, in] and takes s·X·Wᵀ at
+    /// the written weights for the inputs <paramref name="blockInputs"/> [A, k·b, in] of the next k steps, member by member
+    /// so that each member's weights are still in cache for the product.
     /// </summary>
-    public void BeginBlock(Tensor blockInputs, Tensor weights, float scale)
+    public void BeginBlock(Tensor blockInputs, IReadOnlyList<Tensor> memberWeights, float scale)
     {
-        if (Rows != 0) throw new InvalidOperationException("Apply the deferred update before beginning a block.");
         DropBlock();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        using var weightsT = weights.transpose(1, 2);
-        _blockProduct = (scale == 1f ? blockInputs.bmm(weightsT) : blockInputs.bmm(weightsT).mul_(scale)).DetachFromDisposeScope();
+        var weights0 = memberWeights[0];
+        var product = torch.empty(blockInputs.shape[0], blockInputs.shape[1], weights0.shape[0], dtype: weights0.dtype);
+        var inputs = blockInputs.unbind(0);
+        var products = product.unbind(0);
+        Tensor[]? heldInputs = null, heldDeltas = null;
+        if (Rows > 0)
+        {
+            heldInputs = _inputs!.narrow(1, 0, Rows).unbind(0);
+            heldDeltas = _deltas!.narrow(1, 0, Rows).transpose(1, 2).unbind(0);
+        }
+        for (int m = 0; m < memberWeights.Count; m++)
+        {
+            if (heldInputs is not null) memberWeights[m].addmm_(heldDeltas![m], heldInputs[m], beta: 1, alpha: -scale);
+            products[m].addmm_(inputs[m], memberWeights[m].t(), beta: 0, alpha: scale);
+        }
+        Rows = 0;
+        _blockProduct = product.DetachFromDisposeScope();
     }
 
     /// <summary>

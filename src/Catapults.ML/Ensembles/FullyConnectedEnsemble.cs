@@ -233,9 +233,8 @@ public sealed class FullyConnectedEnsemble : IDisposable
     internal void BeginBlock(Tensor blockInputs)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ApplyDeferredUpdate();
         using var scope = torch.NewDisposeScope();
-        _deferred.BeginBlock(Reshape(blockInputs), _weights[0], (float)_scales[0]);
+        _deferred.BeginBlock(Reshape(blockInputs), WeightRows(0), (float)_scales[0]);
     }
 
     /// <summary>
