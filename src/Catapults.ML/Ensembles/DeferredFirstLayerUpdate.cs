@@ -47,8 +47,8 @@ internal sealed class DeferredFirstLayerUpdate : IDisposable
         if (!Fits(b)) throw new InvalidOperationException($"The deferred update holds {Rows} of {Capacity} rows; apply it before adding {b}.");
         if (_inputs is null)
         {
-            _inputs = torch.zeros(input.shape[0], Capacity, input.shape[2], dtype: input.dtype).DetachFromDisposeScope();
-            _deltas = torch.zeros(delta.shape[0], Capacity, delta.shape[2], dtype: delta.dtype).DetachFromDisposeScope();
+            _inputs = torch.zeros(input.shape[0], Capacity, input.shape[2], dtype: input.dtype, device: input.device).DetachFromDisposeScope();
+            _deltas = torch.zeros(delta.shape[0], Capacity, delta.shape[2], dtype: delta.dtype, device: delta.device).DetachFromDisposeScope();
         }
         using (var slot = _inputs.narrow(1, Rows, b)) slot.copy_(input);
         using (var slot = _deltas!.narrow(1, Rows, b)) slot.copy_(delta);
@@ -77,29 +77,7 @@ internal sealed class DeferredFirstLayerUpdate : IDisposable
     /// the written weights for the inputs <paramref name="blockInputs"/> [A, k·b, in] of the next k steps, member by member
     /// so that each member's weights are still in cache for the product.
     /// </summary>
-    public void BeginBlock(Tensor blockInputs, IReadOnlyList<Tensor> memberWeights, float scale)
-    {
-        DropBlock();
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var weights0 = memberWeights[0];
-        var product = torch.empty(blockInputs.shape[0], blockInputs.shape[1], weights0.shape[0], dtype: weights0.dtype);
-        var inputs = blockInputs.unbind(0);
-        var products = product.unbind(0);
-        Tensor[]? heldInputs = null, heldDeltas = null;
-        if (Rows > 0)
-        {
-            heldInputs = _inputs!.narrow(1, 0, Rows).unbind(0);
-            heldDeltas = _deltas!.narrow(1, 0, Rows).transpose(1, 2).unbind(0);
-        }
-        for (int m = 0; m < memberWeights.Count; m++)
-        {
-            if (heldInputs is not null) memberWeights[m].addmm_(heldDeltas![m], heldInputs[m], beta: 1, alpha: -scale);
-            products[m].addmm_(inputs[m], memberWeights[m].t(), beta: 0, alpha: scale);
-        }
-        Rows = 0;
-        _blockProduct = product.DetachFromDisposeScope();
-    }
+    public void BeginBlock(Tensor blockInputs, IReadOnlyList<Tensor> memberWeights, float scale) => Write(memberWeights, scale, blockInputs);
 
     /// <summary>
     /// The block's product s·x·Wᵀ for the <paramref name="rows"/> samples from row <paramref name="row"/> of the block, a
@@ -122,15 +100,36 @@ internal sealed class DeferredFirstLayerUpdate : IDisposable
     /// </summary>
     public void ApplyTo(IReadOnlyList<Tensor> memberWeights, float scale)
     {
-        if (Rows == 0) return;
+        if (Rows > 0) Write(memberWeights, scale, null);
+    }
+
+    // The held updates written member by member, each member's block product (if any) taken right after its write.
+    private void Write(IReadOnlyList<Tensor> memberWeights, float scale, Tensor? blockInputs)
+    {
+        DropBlock();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var inputs = _inputs!.narrow(1, 0, Rows).unbind(0);
-        var deltas = _deltas!.narrow(1, 0, Rows).transpose(1, 2).unbind(0);
+        Tensor[]? heldInputs = null, heldDeltas = null, inputs = null, products = null;
+        if (Rows > 0)
+        {
+            heldInputs = _inputs!.narrow(1, 0, Rows).unbind(0);
+            heldDeltas = _deltas!.narrow(1, 0, Rows).transpose(1, 2).unbind(0);
+        }
+        Tensor? product = null;
+        if (blockInputs is not null)
+        {
+            var w = memberWeights[0];
+            product = torch.empty(blockInputs.shape[0], blockInputs.shape[1], w.shape[0], dtype: w.dtype, device: w.device);
+            inputs = blockInputs.unbind(0);
+            products = product.unbind(0);
+        }
         for (int m = 0; m < memberWeights.Count; m++)
-            memberWeights[m].addmm_(deltas[m], inputs[m], beta: 1, alpha: -scale);
+        {
+            if (heldInputs is not null) memberWeights[m].addmm_(heldDeltas![m], heldInputs[m], beta: 1, alpha: -scale);
+            if (products is not null) products[m].addmm_(inputs![m], memberWeights[m].t(), beta: 0, alpha: scale);
+        }
         Rows = 0;
-        DropBlock();
+        _blockProduct = product?.DetachFromDisposeScope();
     }
 
     /// <summary>Frees the buffers (the member count is about to change); nothing may be held.</summary>

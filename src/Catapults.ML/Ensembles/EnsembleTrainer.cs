@@ -265,10 +265,14 @@ public sealed class EnsembleTrainer
         var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
         var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = Checked(sources[i].BatchesAt(step, steps), i)).ToArray();
         int full = sources[active[0]].BatchSize;
-        for (int p = 0; p < batches.Length; p++)
-            if (batches[p].Size != batches[0].Size || batches[p].Size <= (steps - 1) * full || batches[p].Size > steps * full)
+        for (int p = 1; p < batches.Length; p++)
+            if (batches[p].Size != batches[0].Size)
                 throw new InvalidOperationException(
-                    $"Steps {step}..{step + steps - 1}: member {active[p]} drew {batches[p].Size} samples and member {active[0]} {batches[0].Size}; members of an ensemble need full batches of one size, except at an epoch's end.");
+                    $"Steps {step}..{step + steps - 1}: member {active[p]} drew {batches[p].Size} samples and member {active[0]} {batches[0].Size}; members of an ensemble need batches of one size.");
+        // Only the last step of a block may be partial (blocks end with an epoch), so its samples split into its steps.
+        if (batches[0].Size <= (steps - 1) * full || batches[0].Size > steps * full)
+            throw new InvalidOperationException(
+                $"Steps {step}..{step + steps - 1}: the sources gave {batches[0].Size} samples for {steps} steps of {full}; every step but an epoch's last needs a full batch.");
         return Stack(batches, drawn.Count == 1, active.Length);
     }
 

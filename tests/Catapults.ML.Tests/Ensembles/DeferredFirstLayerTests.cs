@@ -186,6 +186,38 @@ public class DeferredFirstLayerTests
     }
 
     [Test]
+    public void BadBlockRequestsAndShortBlocksAreNamed()
+    {
+        using var data = Data(40, 6);
+        var source = new EpochBatchSource(data, 5, shuffleSeed: 0);
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => source.BatchesAt(0, 0))!.ParamName, Is.EqualTo("count"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => source.BatchesAt(-1, 3))!.Message, Does.Contain("Steps start at 0"));
+
+        // A source whose blocks come back a sample short cannot be split into its steps: the trainer names the steps.
+        var net = Wide();
+        var members = new[] { new EnsembleMember(net, Sgd(0.1, 0, 20), 1), new EnsembleMember(net, Sgd(0.2, 1, 20), 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 6 }, 1);
+        var shortBlocks = new ShortBlocks(new EpochBatchSource(data, 5, 0));
+        var ex = Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { shortBlocks, shortBlocks }));
+        Assert.That(ex!.Message, Does.Contain("Steps 0..7: the sources gave 34 samples for 8 steps of 5"));
+    }
+
+    private sealed class ShortBlocks(IBatchSource inner) : IBatchSource
+    {
+        public TensorDataset? Dataset => inner.Dataset;
+        public int? StepsPerEpoch => inner.StepsPerEpoch;
+        public int BatchSize => inner.BatchSize;
+        public Batch BatchAt(int step) => inner.BatchAt(step);
+
+        public Batch BatchesAt(int step, int count)
+        {
+            var all = inner.BatchesAt(step, count);
+            long n = all.Size - 6;
+            return new Batch(all.Features.narrow(0, 0, n), all.Targets.narrow(0, 0, n), all.Indices[..(int)n], all.Epoch);
+        }
+    }
+
+    [Test]
     public void BlockedTrainingLeaksNoTensors()
     {
         using var data = Data(42, 6);
