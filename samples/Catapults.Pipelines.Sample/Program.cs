@@ -64,8 +64,10 @@ var agopModel = agopPipeline.Fit(train);
 var treeOnAgop = ml.Regression.Evaluate(agopModel.Transform(test));
 Console.WriteLine($"FastTree on 2 AGOP features: R² {treeOnAgop.RSquared:F3}");
 
-// 4. Persistence: one versioned zip (mlContext.Model.Save cannot hold these transformers).
-string path = Path.Combine(Path.GetTempPath(), "rank2-agop-fasttree.zip");
+// 4. Persistence: one versioned zip (mlContext.Model.Save cannot hold these transformers), in runs/ under the current
+// folder as the study writes its runs, so that two users of one machine do not overwrite each other's model.
+string modelFolder = Directory.CreateDirectory(Path.Combine("runs", "pipelines-sample")).FullName;
+string path = Path.Combine(modelFolder, "rank2-agop-fasttree.zip");
 ml.Model.SaveCatapultsModel(agopModel, train.Schema, path);
 var loaded = ml.Model.LoadCatapultsModel(path, out _);
 var engine = ml.Model.CreatePredictionEngine<Rank2, Prediction>(loaded);
