@@ -15,9 +15,6 @@ namespace Catapults.ML.Tests.Ensembles;
 /// </summary>
 public class DeferredFirstLayerTests
 {
-    // As in EnsembleTrainerTests: float32 rounding differences between batched and single products, amplified over 30 steps.
-    private const double SingleRunTolerance = 1e-4;
-
     private static TensorDataset Data(int n, int d)
     {
         var (train, test) = SyntheticTask.Rank2(d).CreateSplits(n, 1, seed: 3);
@@ -32,37 +29,11 @@ public class DeferredFirstLayerTests
     private static TrainingOptions Sgd(double rate, long shuffle, int steps, PartialBatchPolicy partial = PartialBatchPolicy.Drop) =>
         new() { LearningRate = rate, BatchSize = 5, ShuffleSeed = shuffle, MaxSteps = steps, LastPartialBatch = partial };
 
-    private static void AssertReproducesSingleRuns(IReadOnlyList<EnsembleMember> members, TensorDataset data, long[] shape,
-        IEnsembleObserver? observer = null, int? capacity = null)
+    private static void AssertReproducesSingleRuns(IReadOnlyList<EnsembleMember> members, TensorDataset data, long[] shape, IEnsembleObserver? observer = null)
     {
         using var ensemble = new FullyConnectedEnsemble(members, shape, 1);
-        if (capacity is int c) ensemble.DeferredUpdateCapacity = c;
         var results = new EnsembleTrainer(ensemble).Run(data, observer);
-        for (int i = 0; i < members.Count; i++)
-        {
-            var t = members[i].Training;
-            using var model = members[i].BuildSingle(shape, 1);
-            var log = new RecordingObserver();
-            TrainingResult single;
-            using (var trainer = new Trainer(model, t))
-                single = trainer.Run(new EpochBatchSource(data, t.BatchSize, t.ShuffleSeed, t.LastPartialBatch), new ITrainingObserver[] { log });
-            var expected = log.Records.Select(r => r.BatchLoss).ToArray();
-            Assert.That(results[i].Result.Outcome, Is.EqualTo(single.Outcome), $"member {i} outcome");
-            Assert.That(results[i].Result.Steps, Is.EqualTo(single.Steps), $"member {i} steps");
-            // A diverged member's record ends with the loss that exposed it, which the single run's observer never sees.
-            bool diverged = single.Outcome == TrainingOutcome.Diverged;
-            Assert.That(results[i].BatchLosses, Has.Count.EqualTo(expected.Length + (diverged ? 1 : 0)), $"member {i} steps recorded");
-            if (diverged) Assert.That(results[i].Result.Divergence!.Step, Is.EqualTo(single.Divergence!.Step), $"member {i} divergence step");
-            for (int s = 0; s < expected.Length; s++)
-                Assert.That(results[i].BatchLosses[s], Is.EqualTo(expected[s]).Within(SingleRunTolerance * Math.Abs(expected[s]) + 1e-7), $"member {i} step {s}");
-            if (diverged) continue;
-            Assert.That(results[i].Result.FinalTrainingLoss!.Value, Is.EqualTo(single.FinalTrainingLoss!.Value).Within(SingleRunTolerance * single.FinalTrainingLoss!.Value), $"member {i} final loss");
-            using var extracted = ensemble.ExtractMember(i);
-            var a = extracted.TrainableParameters();
-            var b = model.TrainableParameters();
-            for (int k = 0; k < a.Count; k++)
-                TensorAssert.AllClose(a[k].Parameter, b[k].Parameter, SingleRunTolerance, 1e-5, $"member {i} {a[k].Name}");
-        }
+        SingleRunAgreement.AssertMembersMatch(ensemble, results, data);
     }
 
     [Test]
@@ -110,7 +81,7 @@ public class DeferredFirstLayerTests
         using var data = Data(40, 6);
         var net = Wide();
         var members = new[] { new EnsembleMember(net, Sgd(0.1, 0, 20), 1), new EnsembleMember(net, Sgd(0.3, 4, 20), 2) };
-        var observer = new CriticalRateObserver(data.Features.narrow(0, 0, 5));
+        var observer = new CriticalRateObserver(data.Features.narrow(0, 0, 5), 3, 11);
         AssertReproducesSingleRuns(members, data, new long[] { 6 }, observer);
         Assert.That(observer.Checked, Is.EqualTo(4), "steps 3 and 11 (inside blocks of 8), two members each");
     }
@@ -236,25 +207,5 @@ public class DeferredFirstLayerTests
             using var m = ensemble.ExtractMember(0);
         }
         TensorAssert.NoLeak(Run, () => { for (int i = 0; i < 3; i++) Run(); }, "blocked ensemble training");
-    }
-
-    private sealed class CriticalRateObserver(Tensor x) : IEnsembleObserver
-    {
-        public int Checked { get; private set; }
-
-        public void OnBeforeStep(int step, FullyConnectedEnsemble ensemble)
-        {
-            if (step != 3 && step != 11) return;
-            var rates = EnsembleMeasurements.CriticalRates(ensemble, x);
-            for (int p = 0; p < rates.Length; p++)
-            {
-                using var single = ensemble.ExtractMember(ensemble.ActiveMembers[p]);
-                double expected = CriticalLearningRate.Compute(single, x).Value;
-                Assert.That(rates[p], Is.EqualTo(expected).Within(1e-4 * expected), $"member {p} at step {step}");
-                Checked++;
-            }
-        }
-
-        public void OnMembersFinished(IReadOnlyList<int> members, IReadOnlyList<TrainingResult> results, FullyConnectedEnsemble ensemble) { }
     }
 }

@@ -11,12 +11,6 @@ namespace Catapults.ML.Tests.Ensembles;
 
 public class EnsembleTrainerTests
 {
-    // Agreement with single runs: the batched products (baddbmm/bmm) and the update w − (η·g) round differently from
-    // linear() and SGD's fused w + (−η)·g in the last bit of float32 (~6e-8 relative per operation). Over 30 steps at
-    // rates below the edge of stability these differences grow to ~1e-6 relative; 1e-4 leaves room for a catapult's
-    // amplification without hiding a wrong gradient, rate or batch, which change the losses at the first step by far more.
-    private const double SingleRunTolerance = 1e-4;
-
     private static readonly long[] Shape = { 6 };
 
     private static TensorDataset Data(int n = 40, int d = 6, long seed = 3)
@@ -76,23 +70,7 @@ public class EnsembleTrainerTests
         };
         using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
         var results = new EnsembleTrainer(ensemble).Run(data);
-        for (int i = 0; i < members.Length; i++)
-        {
-            var t = members[i].Training;
-            var (single, losses, model) = Single(members[i], new EpochBatchSource(data, t.BatchSize, t.ShuffleSeed));
-            using (model)
-            {
-                Assert.That(results[i].Result.Outcome, Is.EqualTo(single.Outcome), $"member {i}");
-                Assert.That(results[i].Result.Steps, Is.EqualTo(single.Steps), $"member {i}");
-                AssertClose(results[i].BatchLosses, losses, SingleRunTolerance, $"member {i} batch losses");
-                Assert.That(results[i].Result.FinalTrainingLoss!.Value, Is.EqualTo(single.FinalTrainingLoss!.Value).Within(SingleRunTolerance * single.FinalTrainingLoss!.Value), $"member {i} final loss");
-                using var extracted = ensemble.ExtractMember(i);
-                var a = extracted.TrainableParameters();
-                var b = model.TrainableParameters();
-                for (int k = 0; k < a.Count; k++)
-                    TensorAssert.AllClose(a[k].Parameter, b[k].Parameter, SingleRunTolerance, 1e-5, $"member {i} {a[k].Name}");
-            }
-        }
+        SingleRunAgreement.AssertMembersMatch(ensemble, results, data);
     }
 
     // The update is fused into the backward: plain SGD with weight decay as W ← (1 − ηλ)W − η∇, momentum with the gradient
@@ -119,20 +97,7 @@ public class EnsembleTrainerTests
         }
         using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
         var results = new EnsembleTrainer(ensemble).Run(data);
-        for (int i = 0; i < members.Count; i++)
-        {
-            var t = members[i].Training;
-            var (single, losses, model) = Single(members[i], new EpochBatchSource(data, t.BatchSize, t.ShuffleSeed));
-            using (model)
-            {
-                AssertClose(results[i].BatchLosses, losses, SingleRunTolerance, $"member {i} batch losses");
-                using var extracted = ensemble.ExtractMember(i);
-                var a = extracted.TrainableParameters();
-                var b = model.TrainableParameters();
-                for (int k = 0; k < a.Count; k++)
-                    TensorAssert.AllClose(a[k].Parameter, b[k].Parameter, SingleRunTolerance, 1e-5, $"member {i} {a[k].Name}");
-            }
-        }
+        SingleRunAgreement.AssertMembersMatch(ensemble, results, data);
     }
 
     [Test]
@@ -221,31 +186,9 @@ public class EnsembleTrainerTests
         var net = Fcn();
         var members = new[] { new EnsembleMember(net, Sgd(0.1, steps: 12), 1), new EnsembleMember(net, Sgd(0.3, shuffle: 4, steps: 12), 2) };
         using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
-        var observer = new CriticalRateObserver(data.Features.narrow(0, 0, 5));
+        var observer = new CriticalRateObserver(data.Features.narrow(0, 0, 5), 5, 10);
         new EnsembleTrainer(ensemble).Run(data, observer);
         Assert.That(observer.Checked, Is.EqualTo(4), "steps 5 and 10, two members each");
-    }
-
-    private sealed class CriticalRateObserver : IEnsembleObserver
-    {
-        private readonly Tensor _x;
-        public CriticalRateObserver(Tensor x) => _x = x;
-        public int Checked { get; private set; }
-
-        public void OnBeforeStep(int step, FullyConnectedEnsemble ensemble)
-        {
-            if (step != 5 && step != 10) return;
-            var rates = EnsembleMeasurements.CriticalRates(ensemble, _x);
-            for (int p = 0; p < rates.Length; p++)
-            {
-                using var single = ensemble.ExtractMember(ensemble.ActiveMembers[p]);
-                double expected = CriticalLearningRate.Compute(single, _x).Value;
-                Assert.That(rates[p], Is.EqualTo(expected).Within(1e-4 * expected), $"member {p} at step {step}");
-                Checked++;
-            }
-        }
-
-        public void OnMembersFinished(IReadOnlyList<int> members, IReadOnlyList<TrainingResult> results, FullyConnectedEnsemble ensemble) { }
     }
 
     [Test]
