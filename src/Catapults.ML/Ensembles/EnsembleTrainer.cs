@@ -24,6 +24,11 @@ namespace Catapults.ML.Ensembles;
 /// The members' losses are independent functions of disjoint weights, so the gradient of their sum is each member's own
 /// gradient. Members that share a batch source instance draw their batch once per step.
 /// </para>
+/// <para>
+/// When the model defers its first layer's updates (a wide first layer, every member plain SGD), the trainer draws the
+/// batches of the next steps at once (<see cref="IBatchSource.BatchesAt"/>), up to the model's block, the end of an
+/// epoch or the first budget to end, so that the model can take their first-layer product in one pass.
+/// </para>
 /// </remarks>
 public sealed class EnsembleTrainer
 {
