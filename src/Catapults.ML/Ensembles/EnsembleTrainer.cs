@@ -258,27 +258,40 @@ public sealed class EnsembleTrainer
             steps = Math.Min(steps, StepsLeft(_model.Members[i].Training, sources[i], step));
             if (sources[i].StepsPerEpoch is int pe) steps = Math.Min(steps, pe - step % pe);
         }
-        var (x, y) = steps <= 1 ? DrawBatches(active, sources, step) : DrawBatches(active, sources, step, steps);
-        var block = new EnsembleBatchBlock(step, Math.Max(steps, 1), b, x.DetachFromDisposeScope(), y.DetachFromDisposeScope());
+        steps = Math.Max(steps, 1);
+        var (x, y) = DrawBatches(active, sources, step, steps);
+        var block = new EnsembleBatchBlock(step, steps, b, x.DetachFromDisposeScope(), y.DetachFromDisposeScope());
         if (steps > 1) _model.BeginBlock(block.Features);
         return block;
     }
 
-    // Each distinct source's samples of `steps` steps at once (IBatchSource.BatchesAt: one gather for a dataset's rows).
+    // Each distinct source's samples of `steps` steps at once (IBatchSource.BatchesAt: one gather for a dataset's rows),
+    // stacked over the members; members sharing a source share its draw.
     private (Tensor Features, Tensor Targets) DrawBatches(int[] active, IReadOnlyList<IBatchSource> sources, int step, int steps)
     {
         var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
         var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = Checked(sources[i].BatchesAt(step, steps), i)).ToArray();
-        int full = sources[active[0]].BatchSize;
+        string when = steps == 1 ? $"At step {step}" : $"Steps {step}..{step + steps - 1}";
         for (int p = 1; p < batches.Length; p++)
             if (batches[p].Size != batches[0].Size)
                 throw new InvalidOperationException(
-                    $"Steps {step}..{step + steps - 1}: member {active[p]} drew {batches[p].Size} samples and member {active[0]} {batches[0].Size}; members of an ensemble need batches of one size.");
+                    $"{when}: member {active[p]} drew {batches[p].Size} samples and member {active[0]} {batches[0].Size}; members of an ensemble need batches of one size.");
         // Only the last step of a block may be partial (blocks end with an epoch), so its samples split into its steps.
-        if (batches[0].Size <= (steps - 1) * full || batches[0].Size > steps * full)
+        int full = sources[active[0]].BatchSize;
+        if (steps > 1 && (batches[0].Size <= (steps - 1) * full || batches[0].Size > steps * full))
             throw new InvalidOperationException(
-                $"Steps {step}..{step + steps - 1}: the sources gave {batches[0].Size} samples for {steps} steps of {full}; every step but an epoch's last needs a full batch.");
-        return Stack(batches, drawn.Count == 1, active.Length);
+                $"{when}: the sources gave {batches[0].Size} samples for {steps} steps of {full}; every step but an epoch's last needs a full batch.");
+        var first = batches[0];
+        if (drawn.Count == 1)
+        {
+            // One source for every member: its batch is shared, and the targets broadcast without a copy.
+            var y = first.Targets.dim() == 1 ? first.Targets.unsqueeze(1) : first.Targets;
+            return (first.Features.reshape(1, first.Size, -1).expand(active.Length, -1, -1), y.unsqueeze(0).expand(active.Length, -1, -1));
+        }
+        // The model flattens [A, b, ...] itself, so the features stack as they come.
+        var x = torch.stack(batches.Select(b => b.Features).ToArray(), 0);
+        var t = torch.stack(batches.Select(b => b.Targets.dim() == 1 ? b.Targets.unsqueeze(1) : b.Targets).ToArray(), 0);
+        return (x, t);
     }
 
     private static int StepsLeft(TrainingOptions o, IBatchSource source, int step)
@@ -287,32 +300,6 @@ public sealed class EnsembleTrainer
         if (o.MaxSteps is int s) left = Math.Min(left, s - (long)step);
         if (o.MaxEpochs is int e && source.StepsPerEpoch is int pe) left = Math.Min(left, (long)e * pe - step);
         return (int)Math.Max(left, 0);
-    }
-
-    private (Tensor Features, Tensor Targets) DrawBatches(int[] active, IReadOnlyList<IBatchSource> sources, int step)
-    {
-        var drawn = new Dictionary<IBatchSource, Batch>(ReferenceEqualityComparer.Instance);
-        var batches = active.Select(i => drawn.TryGetValue(sources[i], out var b) ? b : drawn[sources[i]] = Checked(sources[i].BatchAt(step), i)).ToArray();
-        var first = batches[0];
-        for (int p = 1; p < batches.Length; p++)
-            if (batches[p].Size != first.Size)
-                throw new InvalidOperationException($"At step {step} member {active[p]} drew {batches[p].Size} samples and member {active[0]} {first.Size}; members of an ensemble need batches of one size.");
-        return Stack(batches, drawn.Count == 1, active.Length);
-    }
-
-    private static (Tensor Features, Tensor Targets) Stack(Batch[] batches, bool shared, int members)
-    {
-        var first = batches[0];
-        if (shared)
-        {
-            // One source for every member: its batch is shared, and the targets broadcast without a copy.
-            var y = first.Targets.dim() == 1 ? first.Targets.unsqueeze(1) : first.Targets;
-            return (first.Features.reshape(1, first.Size, -1).expand(members, -1, -1), y.unsqueeze(0).expand(members, -1, -1));
-        }
-        // The model flattens [A, b, ...] itself, so the features stack as they come.
-        var x = torch.stack(batches.Select(b => b.Features).ToArray(), 0);
-        var t = torch.stack(batches.Select(b => b.Targets.dim() == 1 ? b.Targets.unsqueeze(1) : b.Targets).ToArray(), 0);
-        return (x, t);
     }
 
     // A source without a dataset (a stream) is only seen through its batches; shape and dtype are metadata, so this costs no pass.
