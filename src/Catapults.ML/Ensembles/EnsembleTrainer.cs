@@ -239,8 +239,7 @@ public sealed class EnsembleTrainer
         if (problem is not null) throw new ArgumentException($"Member {member}: {problem}.", nameof(options));
     }
 
-    private static bool BudgetUsed(TrainingOptions o, IBatchSource source, int step) =>
-        (o.MaxSteps is int s && step >= s) || (o.MaxEpochs is int e && source.StepsPerEpoch is int pe && step / pe >= e);
+    private static bool BudgetUsed(TrainingOptions o, IBatchSource source, int step) => StepsLeft(o, source, step) == 0;
 
     private static int Epochs(IBatchSource source, int steps) => source.StepsPerEpoch is int p && p > 0 ? (steps + p - 1) / p : 0;
 
@@ -294,6 +293,7 @@ public sealed class EnsembleTrainer
         return (x, t);
     }
 
+    // Steps before MaxSteps or MaxEpochs ends the member's run (0: it ends now).
     private static int StepsLeft(TrainingOptions o, IBatchSource source, int step)
     {
         long left = int.MaxValue;

@@ -432,9 +432,9 @@ public sealed class FullyConnectedEnsemble : IDisposable
             // batch1 and the third argument as the added tensor (see Chain).
             Tensor? below = null;
             if (l > 0) below = SlopeTimes(delta.baddbmm(_weights[l], _zero, beta: 0, alpha: s), pass.PreActivations[l - 1], h);
-            using var deltaT = delta.transpose(1, 2);
             if (gradients is not null)
             {
+                using var deltaT = delta.transpose(1, 2);
                 gradients[l] = deltaT.baddbmm(h, _zero, beta: 0, alpha: s).MoveToOuterDisposeScope();
                 if (HasBias) gradients[depth + l] = delta.sum(new long[] { 1 }, keepdim: true).MoveToOuterDisposeScope();
             }
@@ -445,7 +445,11 @@ public sealed class FullyConnectedEnsemble : IDisposable
                     if (!_deferred.Fits(pass.OutputShape[1])) ApplyDeferredUpdate();
                     _deferred.Append(h, delta);
                 }
-                else UpdateWeights(l, deltaT, h, s, sgd);
+                else
+                {
+                    using var deltaT = delta.transpose(1, 2);
+                    UpdateWeights(l, deltaT, h, s, sgd);
+                }
                 if (HasBias)
                 {
                     using var biasGradient = delta.sum(new long[] { 1 }, keepdim: true);
