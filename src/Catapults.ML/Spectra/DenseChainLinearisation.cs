@@ -23,12 +23,15 @@ internal sealed class DenseChainLinearisation : IDisposable
     private readonly IReadOnlyList<ScaledLinear> _layers;
     private readonly Tensor[] _scaledInputs;
     private readonly Tensor[] _deltas;
+    private readonly ProductLayout? _products;
 
-    private DenseChainLinearisation(IReadOnlyList<ScaledLinear> layers, Tensor[] scaledInputs, Tensor[] deltas, long sampleCount, int outputCount, double multiplier)
+    private DenseChainLinearisation(IReadOnlyList<ScaledLinear> layers, Tensor[] scaledInputs, Tensor[] deltas, ProductLayout? products,
+        long sampleCount, int outputCount, double multiplier)
     {
         _layers = layers;
         _scaledInputs = scaledInputs;
         _deltas = deltas;
+        _products = products;
         SampleCount = sampleCount;
         OutputCount = outputCount;
         Multiplier = multiplier;
@@ -76,9 +79,11 @@ internal sealed class DenseChainLinearisation : IDisposable
 
     /// <summary>
     /// The linearisation of <paramref name="network"/> on <paramref name="inputs"/> [n, d] (any float dtype; computed in
-    /// the weights' dtype and device), outside any dispose scope; the caller disposes it.
+    /// the weights' dtype and device), outside any dispose scope; the caller disposes it. With
+    /// <paramref name="forProducts"/> a single-output chain also keeps the layout its Jacobian products run fastest in
+    /// (<see cref="ProductLayout"/>); the layer-wise kernel, which reads Δ_l by rows, does not ask for it.
     /// </summary>
-    public static DenseChainLinearisation Create(IDenseLayerChain network, Tensor inputs)
+    public static DenseChainLinearisation Create(IDenseLayerChain network, Tensor inputs, bool forProducts = false)
     {
         TorchRuntime.EnsureLoaded();
         CheckInputs(network, inputs);
@@ -116,9 +121,16 @@ internal sealed class DenseChainLinearisation : IDisposable
                 next = layer.Weight.mul(m * layer.WeightScale).unsqueeze(0) * derivative.unsqueeze(1);
             deltas[l - 1] = next.reshape(n * o, width);
         }
+        ProductLayout? products = null;
+        if (forProducts && o == 1)
+        {
+            products = ProductLayout.Create(layers, scaledInputs, deltas);
+            // Δ_l is kept once, transposed; Deltas reads it through a view.
+            for (int l = 0; l < deltas.Length; l++) deltas[l] = products.TransposedDeltas[l].t();
+        }
         foreach (var t in scaledInputs) t.DetachFromDisposeScope();
         foreach (var t in deltas) t.DetachFromDisposeScope();
-        return new DenseChainLinearisation(layers, scaledInputs, deltas, n, o, m);
+        return new DenseChainLinearisation(layers, scaledInputs, deltas, products, n, o, m);
     }
 
     /// <summary>
@@ -148,6 +160,7 @@ internal sealed class DenseChainLinearisation : IDisposable
     /// </summary>
     public Tensor Apply(IReadOnlyList<Tensor> tangent, (int Weight, int Bias)[] slots)
     {
+        if (_products is not null) return _products.Apply(tangent, slots, Multiplier);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         long n = SampleCount;
@@ -189,6 +202,7 @@ internal sealed class DenseChainLinearisation : IDisposable
     /// </summary>
     public Tensor[] TransposeApply(Tensor v, (int Weight, int Bias)[] slots, int parameterCount)
     {
+        if (_products is not null) return _products.TransposeApply(v, slots, parameterCount, Multiplier);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         long n = SampleCount;
@@ -231,5 +245,105 @@ internal sealed class DenseChainLinearisation : IDisposable
     {
         foreach (var t in _scaledInputs) t.Dispose();
         foreach (var t in _deltas) t.Dispose();
+        _products?.Dispose();
+    }
+
+    /// <summary>
+    /// A single-output chain's linearisation laid out for Jacobian products: per layer, the scaled inputs with a
+    /// column of ones for the bias, Ã⁺_l = [Ã_l | 1] [n, fan_in + 1] (no column without a bias), and below the readout
+    /// its transpose and Δ_lᵀ [fan_out, n], all contiguous. Each layer's Ju and Jᵀv is then one matrix product that
+    /// takes the weight and the bias together, J_l u = colsum(Ã⁺_lᵀ ⊙ (T_l Δ_lᵀ)) with T_l = [dW_lᵀ; db_lᵀ], and
+    /// [dW_l | db_l] = Δ_lᵀ (v ⊙ Ã⁺_l), in place of a product, an elementwise pass and a matrix-vector pass over Δ_l
+    /// for the bias.
+    /// </summary>
+    /// <remarks>
+    /// At n = 2000, d = 100, width 1024 (one MKL thread, Intel Xeon) J(Jᵀv) took 15–17 ms this way against 20–25 ms in
+    /// Δ_l's row layout with the bias apart; the extra memory is a transposed copy of the inputs of the layers below the
+    /// readout.
+    /// </remarks>
+    private sealed class ProductLayout : IDisposable
+    {
+        private readonly IReadOnlyList<ScaledLinear> _layers;
+        private readonly Tensor[] _augmented;
+        private readonly Tensor[] _augmentedTransposed;
+
+        private ProductLayout(IReadOnlyList<ScaledLinear> layers, Tensor[] augmented, Tensor[] augmentedTransposed, Tensor[] transposedDeltas)
+        {
+            _layers = layers;
+            _augmented = augmented;
+            _augmentedTransposed = augmentedTransposed;
+            TransposedDeltas = transposedDeltas;
+        }
+
+        /// <summary>Δ_lᵀ [fan_out, n] for every layer below the readout.</summary>
+        public Tensor[] TransposedDeltas { get; }
+
+        /// <summary>The layout of <paramref name="scaledInputs"/> and <paramref name="deltas"/> (which stay the caller's), in the caller's scope.</summary>
+        public static ProductLayout Create(IReadOnlyList<ScaledLinear> layers, Tensor[] scaledInputs, Tensor[] deltas)
+        {
+            var augmented = new Tensor[layers.Count];
+            for (int l = 0; l < layers.Count; l++)
+            {
+                var a = scaledInputs[l];
+                augmented[l] = layers[l].Bias is null ? a.alias() : torch.cat(new[] { a, torch.ones(a.shape[0], 1, a.dtype, a.device) }, 1);
+            }
+            // The readout's products read Ã⁺_L only by rows.
+            var transposed = augmented.SkipLast(1).Select(a => a.t().contiguous()).ToArray();
+            var layout = new ProductLayout(layers, augmented, transposed, deltas.Select(d => d.t().contiguous()).ToArray());
+            foreach (var t in layout.AllTensors()) t.DetachFromDisposeScope();
+            return layout;
+        }
+
+        /// <summary>Ju [n] for a tangent given per parameter slot; see <see cref="DenseChainLinearisation.Apply"/>.</summary>
+        public Tensor Apply(IReadOnlyList<Tensor> tangent, (int Weight, int Bias)[] slots, double multiplier)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            int depth = _layers.Count;
+            // The readout: m Ã⁺_L T_L.
+            var ju = torch.mm(_augmented[depth - 1], Stacked(tangent, slots[depth - 1])).view(-1).mul_(multiplier);
+            for (int l = 0; l + 1 < depth; l++)
+                ju.add_(torch.mm(Stacked(tangent, slots[l]), TransposedDeltas[l]).mul_(_augmentedTransposed[l]).sum(0L));
+            return ju.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Jᵀv per parameter slot for <paramref name="v"/> [n]; see <see cref="DenseChainLinearisation.TransposeApply"/>.</summary>
+        public Tensor[] TransposeApply(Tensor v, (int Weight, int Bias)[] slots, int parameterCount, double multiplier)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            int depth = _layers.Count;
+            var result = new Tensor[parameterCount];
+            // The readout: m vᵀ Ã⁺_L = m [Vᵀ Ã_L | Σ_i v_i].
+            Split(torch.mm(v.view(1, -1), _augmented[depth - 1]).mul_(multiplier), slots[depth - 1], result);
+            var column = v.view(-1, 1);
+            for (int l = 0; l + 1 < depth; l++)
+                Split(torch.mm(TransposedDeltas[l], _augmented[l] * column), slots[l], result);
+            foreach (var t in result) t.MoveToOuterDisposeScope();
+            return result;
+        }
+
+        // T = [dWᵀ; db] [fan_in + 1, fan_out] (dWᵀ without a bias), a view where there is no bias to append.
+        private static Tensor Stacked(IReadOnlyList<Tensor> tangent, (int Weight, int Bias) slot)
+        {
+            var weight = tangent[slot.Weight];
+            return (slot.Bias < 0 ? weight : torch.cat(new[] { weight, tangent[slot.Bias].view(-1, 1) }, 1)).t();
+        }
+
+        // [dW_l | db_l] [fan_out, fan_in (+ 1)] into its slots.
+        private static void Split(Tensor stacked, (int Weight, int Bias) slot, Tensor[] result)
+        {
+            long fanIn = stacked.shape[1] - (slot.Bias < 0 ? 0 : 1);
+            result[slot.Weight] = stacked.narrow(1, 0, fanIn);
+            if (slot.Bias >= 0) result[slot.Bias] = stacked.select(1, fanIn);
+        }
+
+        private IEnumerable<Tensor> AllTensors() => _augmented.Concat(_augmentedTransposed).Concat(TransposedDeltas);
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            foreach (var t in AllTensors()) t.Dispose();
+        }
     }
 }

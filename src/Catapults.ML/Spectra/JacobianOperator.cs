@@ -202,7 +202,7 @@ public sealed class JacobianOperator : ModelDataOperator<JacobianOperator.GraphC
             {
                 // On all the inputs, so that the message shows their shape rather than this chunk's.
                 DenseChainLinearisation.CheckInputs(chain, inputs);
-                var linearisation = DenseChainLinearisation.Create(chain, inputs.narrow(0, start, count));
+                var linearisation = DenseChainLinearisation.Create(chain, inputs.narrow(0, start, count), forProducts: true);
                 var outputs = linearisation.Outputs();
                 return new GraphChunk(parameters, outputs.DetachFromDisposeScope(), linearisation, slots);
             }

@@ -151,11 +151,13 @@ public class NeuralTangentKernelTests
     [TestCase(3, true, new[] { 6, 4 }, 5, ActivationKind.Gelu, null)]
     [TestCase(2, true, new[] { 4 }, 12, ActivationKind.Tanh, 4)]
     [TestCase(1, true, new[] { 4 }, 12, ActivationKind.Tanh, null)]
+    [TestCase(1, false, new[] { 6, 5 }, 4, ActivationKind.Relu, 4)]
     public void DenseChainProductsMatchTheExplicitJacobian(int outputs, bool bias, int[] widths, int d, ActivationKind activation, int? chunk)
     {
         // A fully connected network's J u and Jᵀ v come from its linearisation (no autograd); the explicit Jacobian
         // (one backward pass per output row) is the independent reference. The cases cover one and several outputs,
-        // biases, depth 2 and 3, a first layer wider than the next (v then scales Δ rather than the inputs) and chunks.
+        // biases, depth 2 and 3, a first layer wider than the next (v then scales Δ rather than the inputs) and chunks;
+        // single-output chains take the products from their transposed layout, with and without biases.
         using var scope = torch.NewDisposeScope();
         using var net = new FullyConnectedNetwork(new FullyConnectedOptions
         {
