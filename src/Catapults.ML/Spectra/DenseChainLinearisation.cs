@@ -14,9 +14,8 @@ namespace Catapults.ML.Spectra;
 /// J is the sum of the layers' parts, J_l u = Δ_l (Ã_l dW_lᵀ + db_l) row by row, because a parameter of layer l moves
 /// the outputs only through z_l. So Ju is, per layer, rowsum(Ã_l ⊙ (Δ_l dW_l)) + Δ_l db_l, and Jᵀv is
 /// dW_l = Δ_lᵀ (v ⊙ Ã_l), db_l = Δ_lᵀ v (one output; with several, v first weights and sums each sample's O rows of
-/// Δ_l). Each is one matrix product of n·fan_in·fan_out per layer, the floor of a Jacobian product, with no
-/// [n, width] temporary for a single output: half the work of a double-backward product, whose extra passes over the
-/// layers' activations it does not need.
+/// Δ_l). Each is one matrix product of n·fan_in·fan_out per layer, the floor of a Jacobian product: half the work of a
+/// double-backward product, whose extra passes over the layers' activations it does not need.
 /// </remarks>
 internal sealed class DenseChainLinearisation : IDisposable
 {

@@ -156,8 +156,8 @@ public class NeuralTangentKernelTests
     {
         // A fully connected network's J u and Jᵀ v come from its linearisation (no autograd); the explicit Jacobian
         // (one backward pass per output row) is the independent reference. The cases cover one and several outputs,
-        // biases, depth 2 and 3, a first layer wider than the next (v then scales Δ rather than the inputs) and chunks;
-        // single-output chains take the products from their transposed layout, with and without biases.
+        // biases, depth 2 and 3, a first layer wider than the next, and chunks; single-output chains take the products
+        // from their transposed layout, with and without biases.
         using var scope = torch.NewDisposeScope();
         using var net = new FullyConnectedNetwork(new FullyConnectedOptions
         {
