@@ -110,7 +110,7 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
 
     /// <inheritdoc />
     protected override string Describe((RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises) r) =>
-        $"{r.Run.Summary.Outcome}, {r.Run.Summary.Catapults} catapults, test loss {r.Run.Summary.TestLoss:G4}";
+        $"{r.Run.Summary.Outcome}, {r.Run.Summary.Catapults} catapults, {r.Run.Summary.LossesOrDivergence(withAlignment: false)}";
 
     /// <inheritdoc />
     protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<(RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises)> results)

@@ -39,6 +39,14 @@ public sealed record RunSummary
     /// <summary>Why the run diverged, if it did.</summary>
     public string? Divergence { get; init; }
 
+    /// <summary>
+    /// The end of a run's line of progress: "test loss 0.153" (and ", alignment 0.978" with
+    /// <paramref name="withAlignment"/>, where it was measured) for a run that finished, or where and why it diverged,
+    /// since such a run has no final losses to show.
+    /// </summary>
+    public string LossesOrDivergence(bool withAlignment) =>
+        Divergence ?? $"test loss {TestLoss:G4}" + (withAlignment && AgopAlignment is double alignment ? $", alignment {alignment:F3}" : "");
+
     /// <summary>The checkpoint step an interrupted run was resumed from (the last resume, if several); null: trained in one go.</summary>
     public int? ResumedFromStep { get; init; }
 

@@ -81,7 +81,7 @@ public sealed class OptimizersCommand : RunCellExperiment<RunOutcome>
         RunExecutor.Run(config, data, folder, resume: true, new RunHooks { Progress = progress }, ct);
 
     /// <inheritdoc />
-    protected override string Describe(RunOutcome r) => $"{r.Summary.Outcome}, test loss {r.Summary.TestLoss:G4}, alignment {r.Summary.AgopAlignment:F3}";
+    protected override string Describe(RunOutcome r) => $"{r.Summary.Outcome}, {r.Summary.LossesOrDivergence(withAlignment: true)}";
 
     /// <inheritdoc />
     protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<RunOutcome> results) =>

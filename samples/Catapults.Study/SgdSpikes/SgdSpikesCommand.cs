@@ -104,7 +104,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     }
 
     /// <inheritdoc />
-    protected override string Describe(SpikeRun r) => $"{r.Outcome.Summary.Outcome}, {r.Outcome.Summary.Catapults} spikes, test loss {r.Outcome.Summary.TestLoss:G4}";
+    protected override string Describe(SpikeRun r) => $"{r.Outcome.Summary.Outcome}, {r.Outcome.Summary.Catapults} spikes, {r.Outcome.Summary.LossesOrDivergence(withAlignment: false)}";
 
     /// <inheritdoc />
     protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<SpikeRun> results) =>
