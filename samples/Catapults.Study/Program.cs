@@ -8,6 +8,9 @@ using Catapults.Study.Infrastructure;
 // Every experiment frees and reallocates the same tensors step after step; keeping freed memory mapped spares the
 // page faults (see TorchRuntime.RetainFreedNativeMemory). It also holds for the cells this program runs as children.
 Catapults.ML.Runtime.TorchRuntime.RetainFreedNativeMemory();
+// Figures on the console read as they do in the files and on the command line (InvariantNumbers), whatever the user's
+// culture: otherwise one line could show "η = 5,819" beside "√(5.576 × 6.073)".
+CultureInfo.CurrentCulture = CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var root = new RootCommand("Catapults in SGD: training-dynamics studies on the Catapults.NET engine. Without a sub-command: batch-sweep.");
 BatchSweepCommand.Configure(root);
 root.Subcommands.Add(BatchSweepCommand.Create());

@@ -96,6 +96,23 @@ public sealed class HostileInputTests : TemporaryFolderTests
     }
 
     [Test]
+    public void ConsoleFiguresUseADecimalPointUnderAnyCulture()
+    {
+        var saved = Thread.CurrentThread.CurrentCulture;
+        try
+        {
+            Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            var (code, stdout, error) = StudyCli.Run(WithTiny(new[] { "--batch-sizes", "10", "--out", Temp.Combine("out") }).ToArray());
+            Assert.That(code, Is.Zero, stdout + error);
+            Assert.That(stdout, Does.Match(@"test loss \d+\.\d").And.Not.Match(@"(test loss|η =|finished in) \d+,\d"), stdout);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = saved;
+        }
+    }
+
+    [Test]
     public void BadOutputFoldersGiveOneLine()
     {
         string file = Temp.Combine("a-file");

@@ -129,7 +129,7 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
 
     /// <inheritdoc />
     protected override string Describe(RunOutcome r) =>
-        $"{r.Summary.Outcome} after {r.Summary.Steps} steps, {r.Summary.Catapults} catapults of {r.Summary.Spikes} spikes, {r.Summary.LossesOrDivergence(withAlignment: true)} ({r.Summary.WallSeconds:F1} s)";
+        $"{r.Summary.Outcome} after {r.Summary.Steps} step{(r.Summary.Steps == 1 ? "" : "s")}, {r.Summary.Catapults} catapults of {r.Summary.Spikes} spikes, {r.Summary.LossesOrDivergence(withAlignment: true)} ({r.Summary.WallSeconds:F1} s)";
 
     /// <inheritdoc />
     protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<RunOutcome> results)
