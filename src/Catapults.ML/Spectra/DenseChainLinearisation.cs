@@ -240,13 +240,12 @@ internal sealed class DenseChainLinearisation : IDisposable
     /// </remarks>
     private sealed class ProductLayout : IDisposable
     {
-        private readonly IReadOnlyList<ScaledLinear> _layers;
+        // One per layer, input first; its length is the depth.
         private readonly Tensor[] _augmented;
         private readonly Tensor[] _augmentedTransposed;
 
-        private ProductLayout(IReadOnlyList<ScaledLinear> layers, Tensor[] augmented, Tensor[] augmentedTransposed, Tensor[] transposedDeltas)
+        private ProductLayout(Tensor[] augmented, Tensor[] augmentedTransposed, Tensor[] transposedDeltas)
         {
-            _layers = layers;
             _augmented = augmented;
             _augmentedTransposed = augmentedTransposed;
             TransposedDeltas = transposedDeltas;
@@ -266,7 +265,7 @@ internal sealed class DenseChainLinearisation : IDisposable
             }
             // The readout's products read Ã⁺_L only by rows.
             var transposed = augmented.SkipLast(1).Select(a => a.t().contiguous()).ToArray();
-            var layout = new ProductLayout(layers, augmented, transposed, deltas.Select(d => d.t().contiguous()).ToArray());
+            var layout = new ProductLayout(augmented, transposed, deltas.Select(d => d.t().contiguous()).ToArray());
             foreach (var t in layout.AllTensors()) t.DetachFromDisposeScope();
             return layout;
         }
@@ -276,7 +275,7 @@ internal sealed class DenseChainLinearisation : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            int depth = _layers.Count;
+            int depth = _augmented.Length;
             // The readout: m Ã⁺_L T_L.
             var ju = torch.mm(_augmented[depth - 1], Stacked(tangent, slots[depth - 1])).view(-1).mul_(multiplier);
             for (int l = 0; l + 1 < depth; l++)
@@ -289,7 +288,7 @@ internal sealed class DenseChainLinearisation : IDisposable
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            int depth = _layers.Count;
+            int depth = _augmented.Length;
             var result = new Tensor[parameterCount];
             // The readout: m vᵀ Ã⁺_L = m [Vᵀ Ã_L | Σ_i v_i].
             Split(torch.mm(v.view(1, -1), _augmented[depth - 1]).mul_(multiplier), slots[depth - 1], result);
