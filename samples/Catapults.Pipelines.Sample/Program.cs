@@ -9,6 +9,11 @@ using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using System.Globalization;
+
+// The engine's reports print invariant numbers; the sample's own lines and DataFrame's printing follow them, so a
+// de-DE user does not see "0,1779" beside "0.1013".
+CultureInfo.CurrentCulture = CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 
 // With arguments "cifar <folder>": the image pipeline instead (CifarPipeline.cs), on the CIFAR-10 files in that folder.
 if (args is ["cifar", var folder])
@@ -53,7 +58,10 @@ var metrics = ml.Regression.EvaluateWithAlignment(model, test, ReferenceAgop.OfT
 Console.WriteLine($"Test MSE {metrics.Metrics.MeanSquaredError:F4}, R² {metrics.Metrics.RSquared:F3}, " +
                   $"AGOP alignment {metrics.AgopAlignment:F3}, catapults {metrics.CatapultCount}");
 Console.WriteLine(model.LastTransformer.Report);
-Console.WriteLine(model.LastTransformer.Report.Diagnostics!.Tail(3));
+// The last three records, in the columns that tell a catapult: DataFrame prints every column 20 characters wide.
+var diagnostics = model.LastTransformer.Report.Diagnostics!;
+Console.WriteLine(new Microsoft.Data.Analysis.DataFrame(
+    new[] { "Step", "BatchLoss", "FullTrainingLoss", "Lambda1", "CriticalLearningRate" }.Select(c => diagnostics.Columns[c])).Tail(3));
 
 // 3. The AGOP feature transformer: the network's top-2 AGOP directions as features for a built-in learner.
 var agopPipeline = ml.Transforms.Concatenate("Features", "X")
