@@ -119,6 +119,10 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     }
 
     /// <inheritdoc />
+    public override int DefaultJobs(CellPlan plan) =>
+        plan.SettingsAs<PlanSettings>().Settings.CellsOnEveryCore ? Math.Max(1, Math.Min(Environment.ProcessorCount, plan.Cells.Count)) : 1;
+
+    /// <inheritdoc />
     protected override RunOutcome Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
     {
         using var probe = data.Train.Subset(config.ProbeIndices, "probe");

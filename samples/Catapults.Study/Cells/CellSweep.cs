@@ -78,7 +78,10 @@ public static class CellSweep
                 int k = Interlocked.Increment(ref count);
                 var cell = plan.Cells[index];
                 if (code == ConfigurationException.ExitCode) refused.Add(index);
-                Console.WriteLine($"[{k}/{pending.Count}] cell {index} ({cell.Label}): " + (code == 0 ? "finished" : $"exit code {code}, see {LocalCellProcesses.LogPath(directory, index)}"));
+                // One write, so that two cells finishing together do not interleave their lines.
+                Console.Write(code == 0
+                    ? FinishedInProcess(directory, cell, $"[{k}/{pending.Count}] ")
+                    : $"[{k}/{pending.Count}] cell {index} ({cell.Label}): exit code {code}, see {LocalCellProcesses.LogPath(directory, index)}{Environment.NewLine}");
             }, cancellationToken).GetAwaiter().GetResult();
         // A cell process that refused its configuration (e.g. a warm-up that diverged) recorded nothing; its one error
         // line, from its log, is the command's, as it would be with the cells run in this process.
@@ -89,6 +92,19 @@ public static class CellSweep
             string? error = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) : null;
             throw new ConfigurationException($"cell {first} ({plan.Cells[first].Label}): " + (error is null ? $"exit code 2, see {log}" : error["error: ".Length..]));
         }
+    }
+
+    // What a cell run in this process prints: its log's lines (its result), its closing line numbered as in the loop above.
+    private static string FinishedInProcess(string directory, PlannedCell cell, string number)
+    {
+        string log = LocalCellProcesses.LogPath(directory, cell.Index);
+        var lines = File.Exists(log) ? File.ReadAllLines(log).ToList() : new List<string>();
+        string closing = $"cell {cell.Index} ({cell.Label}): ";
+        int last = lines.FindLastIndex(l => l.StartsWith(closing, StringComparison.Ordinal));
+        string end = last >= 0 ? lines[last] : closing + "finished";
+        if (last >= 0) lines.RemoveAt(last);
+        lines.Add(number + end);
+        return string.Concat(lines.Select(l => l + Environment.NewLine));
     }
 
     /// <summary>

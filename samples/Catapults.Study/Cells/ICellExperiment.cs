@@ -28,7 +28,8 @@ public interface ICellExperiment
 
     /// <summary>
     /// How many cells the plain command runs at once when <c>--jobs</c> is not given: 1 (one after another in the
-    /// command's own process) unless the experiment's cells are known to need the machine's cores to fit their budget.
+    /// command's own process) unless the experiment's cells take long enough to repay starting a process each (a few
+    /// seconds), or need the machine's cores to fit their budget; then one per core, up to the cells.
     /// </summary>
     int DefaultJobs(CellPlan plan) => 1;
 

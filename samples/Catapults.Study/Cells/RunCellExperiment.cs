@@ -37,6 +37,9 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     public bool KeepsFinishedCells(ParseResult parse) => parse.GetValue(Common.Resume);
 
     /// <inheritdoc />
+    public virtual int DefaultJobs(CellPlan plan) => 1;
+
+    /// <inheritdoc />
     public abstract CellPlan Plan(ParseResult parse, CancellationToken cancellationToken);
 
     /// <inheritdoc />
