@@ -33,7 +33,8 @@ public sealed class FeatureStrengthCommand : ICellExperiment
 
     /// <summary>The study-level settings the merge needs (the per-depth ones travel with each cell).</summary>
     /// <param name="Settings">The study's settings as resolved from the options.</param>
-    internal sealed record PlanSettings(FeatureStrengthSettings Settings);
+    /// <param name="CellsOnEveryCore">The settings' <see cref="FeatureStrengthSettings.CellsOnEveryCore"/>, which their JSON leaves out.</param>
+    internal sealed record PlanSettings(FeatureStrengthSettings Settings, bool CellsOnEveryCore);
 
     /// <summary>One cell: the learning-rate scan of one γ of one sweep (a depth, or the staircase follow-up).</summary>
     /// <param name="Sweep">The sweep's folder name: depth-L or staircase-rank4.</param>
@@ -95,8 +96,12 @@ public sealed class FeatureStrengthCommand : ICellExperiment
             for (int i = 0; i < stairs.Gammas().Length; i++)
                 cells.Add(($"{StaircaseFollowUp.DirectoryName}-g{i:D2}", new ScanCell(StaircaseFollowUp.DirectoryName, stairs, i)));
         // One libtorch thread per cell: on these small networks more threads only contend.
-        return CellPlan.Create(Name, threads: 1, new PlanSettings(settings), cells);
+        return CellPlan.Create(Name, threads: 1, new PlanSettings(settings, settings.CellsOnEveryCore), cells);
     }
+
+    /// <inheritdoc />
+    public int DefaultJobs(CellPlan plan) =>
+        plan.SettingsAs<PlanSettings>().CellsOnEveryCore ? Math.Max(1, Math.Min(Environment.ProcessorCount, plan.Cells.Count)) : 1;
 
     /// <inheritdoc />
     public void RunCell(CellContext context, CancellationToken ct)

@@ -62,6 +62,15 @@ internal sealed record FeatureStrengthSettings
     /// <summary>Whether the study adds the rank-4 staircase follow-up at depth 2 and large γ (not part of a depth's manifest).</summary>
     public bool Staircase { get; init; } = true;
 
+    /// <summary>
+    /// Whether the plain command runs the cells one per core (up to the cells) when <c>--jobs</c> is not given; default
+    /// true: the default's cells (one γ scan each) take seconds to a minute against about 1.5 s to start a process, and
+    /// each runs on one libtorch thread with the results of one process. Quick: false, its cells take about a second.
+    /// Not part of a sweep's manifest: it changes how the cells run, not what they compute.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool CellsOnEveryCore { get; init; } = true;
+
     /// <summary>The full study: depths 2, 3, 4; 13 γ from 10⁻³ to 10³; width 64; base budget 1000 steps; 5 seeds.</summary>
     public static FeatureStrengthSettings Default { get; } = new() { Width = 64, Seeds = 5 };
 
@@ -69,7 +78,7 @@ internal sealed record FeatureStrengthSettings
     public static FeatureStrengthSettings Quick { get; } = new()
     {
         Width = 32, Steps = 150, HeldOutCount = 200, EvaluateEvery = 10, GammaMin = 1e-2, GammaMax = 1e2, GammasPerDecade = 1,
-        DecadesBelowFirstStable = 0.5,
+        DecadesBelowFirstStable = 0.5, CellsOnEveryCore = false,
     };
 
     public int Depth => HiddenLayers + 1;

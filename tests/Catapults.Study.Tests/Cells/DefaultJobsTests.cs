@@ -2,12 +2,14 @@ using System.Text.RegularExpressions;
 using Catapults.ML.Models;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.BatchSweep;
+using Catapults.Study.Cells;
+using Catapults.Study.FeatureStrength;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests.Cells;
 
-/// <summary>How the plain batch-sweep spreads its cells: one per core for the default preset, and the same lines and files either way.</summary>
-public sealed partial class BatchSweepJobsTests
+/// <summary>How the plain commands spread their cells: one per core for the long default presets, and the same lines and files either way.</summary>
+public sealed partial class DefaultJobsTests
 {
     [Test]
     public void TheDefaultRunsACellPerCoreAndQuickRunsInThisProcess()
@@ -24,6 +26,25 @@ public sealed partial class BatchSweepJobsTests
         Assert.That(command.DefaultJobs(parallel), Is.EqualTo(Math.Min(Environment.ProcessorCount, 6)));
         var single = BatchSweepCommand.Plan(settings with { CellsOnEveryCore = true, BatchSizes = new[] { 5 }, Seeds = 1 }, data, network, fixedRate: null, threads: 1);
         Assert.That(command.DefaultJobs(single), Is.EqualTo(1), "never more processes than cells");
+    }
+
+    [Test]
+    public void TheFeatureStrengthDefaultRunsACellPerCoreWithoutChangingItsSweepsManifests()
+    {
+        using var temp = new TempDirectory();
+        var command = new FeatureStrengthCommand();
+        foreach (var (quick, expected) in new[] { (false, true), (true, false) })
+        {
+            string folder = temp.Combine(quick ? "quick" : "default");
+            var args = new List<string> { "plan", "feature-strength", "--out", folder };
+            if (quick) args.Add("--quick");
+            var (code, stdout, error) = StudyCli.Run(args.ToArray());
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            var plan = CellPlan.Read(folder);
+            Assert.That(command.DefaultJobs(plan), Is.EqualTo(expected ? Math.Min(Environment.ProcessorCount, plan.Cells.Count) : 1), folder);
+        }
+        // How the cells run is not what they compute: a sweep stored by an older build still resumes.
+        Assert.That(FeatureStrengthSettings.Default.Manifest(), Does.Not.Contain("CellsOnEveryCore").IgnoreCase);
     }
 
     [Test]
