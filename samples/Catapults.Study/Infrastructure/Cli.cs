@@ -5,9 +5,14 @@ namespace Catapults.Study.Infrastructure;
 /// <summary>Runs an experiment's action, turning configuration errors and unreadable input files into one line on stderr and exit code 2.</summary>
 public static class Cli
 {
-    /// <summary>Wraps <paramref name="action"/>.</summary>
+    /// <summary>
+    /// Wraps <paramref name="action"/>, run on a worker thread: System.CommandLine registers its SIGINT and SIGTERM
+    /// handler only once the action's task exists, so an action run inside the call would leave the process to end at
+    /// once on a signal, with its cell processes still running; this way a signal cancels the token, the action stops its
+    /// children and says so.
+    /// </summary>
     public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, int> action) =>
-        (parse, ct) =>
+        (parse, ct) => Task.Run(() =>
         {
             try
             {
@@ -44,7 +49,7 @@ public static class Cli
                 Console.Error.WriteLine("cancelled; rerun with --resume to continue from the last checkpoint.");
                 return Task.FromResult(130);
             }
-        };
+        });
 
     /// <summary>Validates a learning rate.</summary>
     public static double PositiveRate(double value, string option)

@@ -202,4 +202,64 @@ public sealed class CellPlanTests
         Assert.That(File.ReadAllText(Path.Combine(cell, "result.json")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "runs", "cell000000", "result.json"))));
         Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "report.md"))));
     }
+    [TestCase("INT")]
+    [TestCase("TERM")]
+    public void ASignalToThePlainCommandStopsItsCellProcessesAndTheRerunResumes(string signal)
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc and sends signals with kill(1)");
+        string[] options = { "smoke", "--cells", "2", "--steps", "60", "--step-ms", "50" };
+        string dir = Folder("signalled");
+        var command = StudyProcess.Command();
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat(options).Concat(new[] { "--jobs", "2", "--out", dir })) info.ArgumentList.Add(a);
+        var checkpoints = new[] { 0, 1 }.Select(i => Path.Combine(dir, "runs", $"cell{i:D6}", "checkpoint.json")).ToArray();
+        using (var parent = Process.Start(info)!)
+        {
+            var stderr = parent.StandardError.ReadToEndAsync();
+            var stdout = parent.StandardOutput.ReadToEndAsync();
+            var watch = Stopwatch.StartNew();
+            while (!checkpoints.All(File.Exists) && watch.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+            Assert.That(checkpoints.All(File.Exists), "both cell processes started");
+            using (var kill = Process.Start("kill", new[] { "-" + signal, parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!) kill.WaitForExit();
+            Assert.That(parent.WaitForExit(TimeSpan.FromSeconds(30)), "the command ends on the signal");
+            Assert.That(parent.ExitCode, Is.EqualTo(130), stdout.Result + stderr.Result);
+            Assert.That(stderr.Result.Trim(), Is.EqualTo("cancelled; rerun with --resume to continue from the last checkpoint."));
+        }
+        // No cell process is left writing into the folder: the checkpoints stay as the signal left them.
+        var deadline = Stopwatch.StartNew();
+        while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
+        Assert.That(CellProcessesOf(dir), Is.Empty, "cell processes still running");
+        var left = checkpoints.Select(File.ReadAllText).ToArray();
+        Thread.Sleep(300);
+        Assert.That(checkpoints.Select(File.ReadAllText), Is.EqualTo(left));
+        Assert.That(left.Select(c => JsonDocument.Parse(c).RootElement.GetProperty("step").GetInt32()), Is.All.InRange(1, 59));
+
+        // The rerun continues both cells from their checkpoints and ends as an uninterrupted run does.
+        var rerun = StudyCli.Run(options.Concat(new[] { "--jobs", "1", "--out", dir }).ToArray());
+        Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.Out + rerun.Error);
+        var whole = StudyCli.Run("smoke", "--cells", "2", "--steps", "60", "--step-ms", "0", "--out", Folder("whole"));
+        Assert.That(whole.ExitCode, Is.EqualTo(0), whole.Error);
+        foreach (var cell in new[] { "cell000000", "cell000001" })
+            Assert.That(File.ReadAllText(Path.Combine(dir, "runs", cell, "result.json")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "runs", cell, "result.json"))), cell);
+    }
+
+    // The processes whose command line runs a cell of the plan in `dir`.
+    private static List<int> CellProcessesOf(string dir) => Directory.EnumerateDirectories("/proc")
+        .Select(p => (Id: int.TryParse(Path.GetFileName(p), out int id) ? id : -1, Path: p)).Where(p => p.Id > 0)
+        .Where(p =>
+        {
+            try
+            {
+                var parts = File.ReadAllText(Path.Combine(p.Path, "cmdline")).Split('\0');
+                return parts.Contains("run-cell") && parts.Contains(dir);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }).Select(p => p.Id).ToList();
 }
