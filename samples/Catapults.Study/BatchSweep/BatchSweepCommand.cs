@@ -120,7 +120,7 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
 
     /// <inheritdoc />
     public override int DefaultJobs(CellPlan plan) =>
-        plan.SettingsAs<PlanSettings>().Settings.CellsOnEveryCore ? Math.Max(1, Math.Min(Environment.ProcessorCount, plan.Cells.Count)) : 1;
+        plan.SettingsAs<PlanSettings>().Settings.CellsOnEveryCore ? plan.JobsOnEveryCore() : 1;
 
     /// <inheritdoc />
     protected override RunOutcome Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)

@@ -55,6 +55,12 @@ public sealed partial record CellPlan
         return plan;
     }
 
+    /// <summary>
+    /// One job per core of this machine, up to the cells, at least one: the plain command's number of cell processes for
+    /// an experiment whose cells repay starting a process each (<see cref="ICellExperiment.DefaultJobs"/>).
+    /// </summary>
+    public int JobsOnEveryCore() => Math.Max(1, Math.Min(Environment.ProcessorCount, Cells.Count));
+
     /// <summary>The settings as <typeparamref name="T"/>.</summary>
     /// <exception cref="InvalidDataException">They do not hold a <typeparamref name="T"/>.</exception>
     public T SettingsAs<T>() => Deserialize<T>(Settings, "the plan's settings");

@@ -80,9 +80,11 @@ public static class CellSweep
                 if (code == ConfigurationException.ExitCode) refused.Add(index);
                 // One write, so that two cells finishing together do not interleave their lines.
                 Console.Write(code == 0
-                    ? FinishedInProcess(directory, cell, $"[{k}/{pending.Count}] ")
+                    ? LinesOfChildCell(directory, cell, $"[{k}/{pending.Count}] ")
                     : $"[{k}/{pending.Count}] cell {index} ({cell.Label}): exit code {code}, see {LocalCellProcesses.LogPath(directory, index)}{Environment.NewLine}");
             }, cancellationToken).GetAwaiter().GetResult();
+        // A cell that heard the same Ctrl-C and ended first is reported above; the command is cancelled all the same.
+        cancellationToken.ThrowIfCancellationRequested();
         // A cell process that refused its configuration (e.g. a warm-up that diverged) recorded nothing; its one error
         // line, from its log, is the command's, as it would be with the cells run in this process.
         if (!refused.IsEmpty)
@@ -94,8 +96,9 @@ public static class CellSweep
         }
     }
 
-    // What a cell run in this process prints: its log's lines (its result), its closing line numbered as in the loop above.
-    private static string FinishedInProcess(string directory, PlannedCell cell, string number)
+    // What the cell would have printed had it run in this process, from its child's log: its result lines, then its
+    // closing line, numbered as in the loop above.
+    private static string LinesOfChildCell(string directory, PlannedCell cell, string number)
     {
         string log = LocalCellProcesses.LogPath(directory, cell.Index);
         var lines = File.Exists(log) ? File.ReadAllLines(log).ToList() : new List<string>();

@@ -94,7 +94,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     /// eight-seed edge-of-stability default at about 10 minutes on one core of a 2-core machine; seeds are independent,
     /// so running them side by side changes no result.
     /// </remarks>
-    public int DefaultJobs(CellPlan plan) => Math.Min(Environment.ProcessorCount, plan.Cells.Count);
+    public int DefaultJobs(CellPlan plan) => plan.JobsOnEveryCore();
 
     /// <inheritdoc />
     public string OutputFolder(ParseResult parse) =>

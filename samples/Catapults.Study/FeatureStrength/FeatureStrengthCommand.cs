@@ -101,7 +101,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
 
     /// <inheritdoc />
     public int DefaultJobs(CellPlan plan) =>
-        plan.SettingsAs<PlanSettings>().CellsOnEveryCore ? Math.Max(1, Math.Min(Environment.ProcessorCount, plan.Cells.Count)) : 1;
+        plan.SettingsAs<PlanSettings>().CellsOnEveryCore ? plan.JobsOnEveryCore() : 1;
 
     /// <inheritdoc />
     public void RunCell(CellContext context, CancellationToken ct)

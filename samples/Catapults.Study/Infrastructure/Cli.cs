@@ -16,12 +16,12 @@ public static class Cli
         {
             try
             {
-                return Task.FromResult(action(parse, ct));
+                return action(parse, ct);
             }
             catch (ConfigurationException ex)
             {
                 Console.Error.WriteLine("error: " + ex.Message);
-                return Task.FromResult(ConfigurationException.ExitCode);
+                return ConfigurationException.ExitCode;
             }
             catch (InvalidDataException ex)
             {
@@ -29,25 +29,25 @@ public static class Cli
                 // command that has --resume can be told to leave it out; the cell commands' messages name their remedy.
                 bool resumes = parse.CommandResult.Command.Options.Any(o => o.Name == CommonOptions.ResumeName);
                 Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + (resumes ? " Rerun without --resume to start the run over." : ""));
-                return Task.FromResult(ConfigurationException.ExitCode);
+                return ConfigurationException.ExitCode;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // A file the command writes or reads could not be (a full disk, a folder without permission, a path
                 // through a file); the .NET message names the path.
                 Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
-                return Task.FromResult(ConfigurationException.ExitCode);
+                return ConfigurationException.ExitCode;
             }
             catch (System.Runtime.InteropServices.ExternalException ex)
             {
                 // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
                 Console.Error.WriteLine("error: libtorch failed: " + ErrorText.FirstLine(ex.Message));
-                return Task.FromResult(1);
+                return 1;
             }
             catch (OperationCanceledException)
             {
                 Console.Error.WriteLine("cancelled; rerun with --resume to continue from the last checkpoint.");
-                return Task.FromResult(130);
+                return 130;
             }
         });
 
