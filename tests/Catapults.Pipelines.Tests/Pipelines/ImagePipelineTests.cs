@@ -162,4 +162,34 @@ public class ImagePipelineTests
             Console.SetError(saved);
         }
     }
+    [Test]
+    [NonParallelizable] // sets the working folder, where the sample saves its model
+    public void TheRank2SampleRunsEndToEndAndPrintsInvariantNumbersUnderAnyCulture()
+    {
+        using var temp = new TempDirectory();
+        var main = typeof(CifarPipeline).Assembly.EntryPoint!;
+        var output = new StringWriter();
+        var (savedOut, savedFolder, savedCulture) = (Console.Out, Environment.CurrentDirectory, System.Globalization.CultureInfo.CurrentCulture);
+        Console.SetOut(output);
+        Environment.CurrentDirectory = temp.Path;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            Assert.That(main.Invoke(null, new object[] { Array.Empty<string>() }), Is.EqualTo(0), output.ToString());
+        }
+        finally
+        {
+            Console.SetOut(savedOut);
+            Environment.CurrentDirectory = savedFolder;
+            System.Globalization.CultureInfo.CurrentCulture = savedCulture;
+        }
+        string text = output.ToString();
+        TestContext.Progress.WriteLine(text);
+        Assert.That(text, Does.Match(@"Test MSE \d\.\d{4}, R² -?\d\.\d{3}, AGOP alignment \d\.\d{3}, catapults \d+"));
+        Assert.That(text, Does.Match(@"FastTree on 2 AGOP features: R² -?\d\.\d{3}"));
+        Assert.That(text, Does.Match(@"f\*\(x\) = -?\d\.\d{3}, loaded pipeline: -?\d\.\d{3}"));
+        Assert.That(text, Does.Not.Match(@"\d,\d"), "no decimal comma anywhere, the DataFrame's tail included");
+        Assert.That(text, Does.Contain("Lambda1").And.Contain("CriticalLearningRate").And.Not.Contain("EigenResidual"), "the five columns of the tail");
+        Assert.That(File.Exists(Path.Combine(temp.Path, "runs", "pipelines-sample", "rank2-agop-fasttree.zip")));
+    }
 }
