@@ -27,8 +27,7 @@ public static class Cli
             {
                 // A file the command reads (a checkpoint, a finished run's state) does not hold what it should. Only a
                 // command that has --resume can be told to leave it out; the cell commands' messages name their remedy.
-                bool resumes = parse.CommandResult.Command.Options.Any(o => o.Name == CommonOptions.ResumeName);
-                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + (resumes ? " Rerun without --resume to start the run over." : ""));
+                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + (HasResume(parse) ? " Rerun without --resume to start the run over." : ""));
                 return ConfigurationException.ExitCode;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -46,10 +45,15 @@ public static class Cli
             }
             catch (OperationCanceledException)
             {
-                Console.Error.WriteLine("cancelled; rerun with --resume to continue from the last checkpoint.");
+                // Commands without --resume (feature-strength, dominant-subspace, run-cell) keep their finished work on a rerun.
+                Console.Error.WriteLine(HasResume(parse)
+                    ? "cancelled; rerun with --resume to continue from the last checkpoint."
+                    : "cancelled; rerun the same command to continue from what is finished.");
                 return 130;
             }
         });
+
+    private static bool HasResume(ParseResult parse) => parse.CommandResult.Command.Options.Any(o => o.Name == CommonOptions.ResumeName);
 
     /// <summary>Validates a learning rate.</summary>
     public static double PositiveRate(double value, string option)

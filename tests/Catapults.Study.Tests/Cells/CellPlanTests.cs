@@ -209,22 +209,10 @@ public sealed class CellPlanTests
         if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc and sends signals with kill(1)");
         string[] options = { "smoke", "--cells", "2", "--steps", "60", "--step-ms", "50" };
         string dir = Folder("signalled");
-        var command = StudyProcess.Command();
-        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in command.Skip(1).Concat(options).Concat(new[] { "--jobs", "2", "--out", dir })) info.ArgumentList.Add(a);
         var checkpoints = new[] { 0, 1 }.Select(i => Path.Combine(dir, "runs", $"cell{i:D6}", "checkpoint.json")).ToArray();
-        using (var parent = Process.Start(info)!)
-        {
-            var stderr = parent.StandardError.ReadToEndAsync();
-            var stdout = parent.StandardOutput.ReadToEndAsync();
-            var watch = Stopwatch.StartNew();
-            while (!checkpoints.All(File.Exists) && watch.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
-            Assert.That(checkpoints.All(File.Exists), "both cell processes started");
-            using (var kill = Process.Start("kill", new[] { "-" + signal, parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!) kill.WaitForExit();
-            Assert.That(parent.WaitForExit(TimeSpan.FromSeconds(30)), "the command ends on the signal");
-            Assert.That(parent.ExitCode, Is.EqualTo(130), stdout.Result + stderr.Result);
-            Assert.That(stderr.Result.Trim(), Is.EqualTo("cancelled; rerun with --resume to continue from the last checkpoint."));
-        }
+        // The smoke command has no --resume: rerunning it continues its cells.
+        Signal(options.Concat(new[] { "--jobs", "2", "--out", dir }), () => checkpoints.All(File.Exists), signal,
+            "cancelled; rerun the same command to continue from what is finished.");
         // No cell process is left writing into the folder: the checkpoints stay as the signal left them.
         var deadline = Stopwatch.StartNew();
         while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
@@ -241,6 +229,39 @@ public sealed class CellPlanTests
         Assert.That(whole.ExitCode, Is.EqualTo(0), whole.Error);
         foreach (var cell in new[] { "cell000000", "cell000001" })
             Assert.That(File.ReadAllText(Path.Combine(dir, "runs", cell, "result.json")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "runs", cell, "result.json"))), cell);
+    }
+
+    [Test]
+    public void ASignalToTheMainJobStopsItsRunProcessesAndPointsToResume()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc and sends signals with kill(1)");
+        string dir = Folder("main-job");
+        // Two long b = 5 runs of the quick preset, as processes; each checkpoints every 200 steps.
+        string[] args = { "--quick", "--batch-sizes", "5", "--seeds", "2", "--epochs", "1000", "--target-loss", "0", "--jobs", "2", "--out", dir };
+        var checkpoints = new[] { "b5-seed0", "b5-seed1" }.Select(l => Path.Combine(dir, "runs", l, "checkpoint")).ToArray();
+        Signal(args, () => checkpoints.All(Directory.Exists), "INT", "cancelled; rerun with --resume to continue from the last checkpoint.");
+        var deadline = Stopwatch.StartNew();
+        while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
+        Assert.That(CellProcessesOf(dir), Is.Empty, "run processes still running");
+    }
+
+    // Starts the study with `args` as its own process, waits until `started`, sends it alone SIG`signal`, and checks
+    // that it ends with code 130 and the one line `message` on stderr.
+    private static void Signal(IEnumerable<string> args, Func<bool> started, string signal, string message)
+    {
+        var command = StudyProcess.Command();
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat(args)) info.ArgumentList.Add(a);
+        using var parent = Process.Start(info)!;
+        var stderr = parent.StandardError.ReadToEndAsync();
+        var stdout = parent.StandardOutput.ReadToEndAsync();
+        var watch = Stopwatch.StartNew();
+        while (!started() && !parent.HasExited && watch.Elapsed < TimeSpan.FromSeconds(90)) Thread.Sleep(20);
+        Assert.That(started(), "the cell processes started: " + (parent.HasExited ? stdout.Result + stderr.Result : ""));
+        using (var kill = Process.Start("kill", new[] { "-" + signal, parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!) kill.WaitForExit();
+        Assert.That(parent.WaitForExit(TimeSpan.FromSeconds(30)), "the command ends on the signal");
+        Assert.That(parent.ExitCode, Is.EqualTo(130), stdout.Result + stderr.Result);
+        Assert.That(stderr.Result.Trim(), Is.EqualTo(message));
     }
 
     // The processes whose command line runs a cell of the plan in `dir`.
