@@ -202,21 +202,18 @@ public sealed class CellPlanTests
         Assert.That(File.ReadAllText(Path.Combine(cell, "result.json")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "runs", "cell000000", "result.json"))));
         Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "report.md"))));
     }
+
     [TestCase("INT")]
     [TestCase("TERM")]
     public void ASignalToThePlainCommandStopsItsCellProcessesAndTheRerunResumes(string signal)
     {
-        if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc and sends signals with kill(1)");
         string[] options = { "smoke", "--cells", "2", "--steps", "60", "--step-ms", "50" };
         string dir = Folder("signalled");
         var checkpoints = new[] { 0, 1 }.Select(i => Path.Combine(dir, "runs", $"cell{i:D6}", "checkpoint.json")).ToArray();
         // The smoke command has no --resume: rerunning it continues its cells.
-        Signal(options.Concat(new[] { "--jobs", "2", "--out", dir }), () => checkpoints.All(File.Exists), signal,
+        Signal(options.Concat(new[] { "--jobs", "2" }), dir, () => checkpoints.All(File.Exists), signal,
             "cancelled; rerun the same command to continue from what is finished.");
-        // No cell process is left writing into the folder: the checkpoints stay as the signal left them.
-        var deadline = Stopwatch.StartNew();
-        while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
-        Assert.That(CellProcessesOf(dir), Is.Empty, "cell processes still running");
+        // With no cell process left, the checkpoints stay as the signal left them.
         var left = checkpoints.Select(File.ReadAllText).ToArray();
         Thread.Sleep(300);
         Assert.That(checkpoints.Select(File.ReadAllText), Is.EqualTo(left));
@@ -234,24 +231,22 @@ public sealed class CellPlanTests
     [Test]
     public void ASignalToTheMainJobStopsItsRunProcessesAndPointsToResume()
     {
-        if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc and sends signals with kill(1)");
         string dir = Folder("main-job");
         // Two long b = 5 runs of the quick preset, as processes; each checkpoints every 200 steps.
-        string[] args = { "--quick", "--batch-sizes", "5", "--seeds", "2", "--epochs", "1000", "--target-loss", "0", "--jobs", "2", "--out", dir };
+        string[] args = { "--quick", "--batch-sizes", "5", "--seeds", "2", "--epochs", "1000", "--target-loss", "0", "--jobs", "2" };
         var checkpoints = new[] { "b5-seed0", "b5-seed1" }.Select(l => Path.Combine(dir, "runs", l, "checkpoint")).ToArray();
-        Signal(args, () => checkpoints.All(Directory.Exists), "INT", "cancelled; rerun with --resume to continue from the last checkpoint.");
-        var deadline = Stopwatch.StartNew();
-        while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
-        Assert.That(CellProcessesOf(dir), Is.Empty, "run processes still running");
+        Signal(args, dir, () => checkpoints.All(Directory.Exists), "INT", "cancelled; rerun with --resume to continue from the last checkpoint.");
     }
 
-    // Starts the study with `args` as its own process, waits until `started`, sends it alone SIG`signal`, and checks
-    // that it ends with code 130 and the one line `message` on stderr.
-    private static void Signal(IEnumerable<string> args, Func<bool> started, string signal, string message)
+    // Starts the study with `args` and `--out dir` as its own process, waits until `started`, sends it alone
+    // SIG`signal`, and checks that it ends with code 130 and the one line `message` on stderr, and that no process is
+    // left running a cell of `dir`.
+    private static void Signal(IEnumerable<string> args, string dir, Func<bool> started, string signal, string message)
     {
+        if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc and sends signals with kill(1)");
         var command = StudyProcess.Command();
         var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in command.Skip(1).Concat(args)) info.ArgumentList.Add(a);
+        foreach (var a in command.Skip(1).Concat(args).Concat(new[] { "--out", dir })) info.ArgumentList.Add(a);
         using var parent = Process.Start(info)!;
         var stderr = parent.StandardError.ReadToEndAsync();
         var stdout = parent.StandardOutput.ReadToEndAsync();
@@ -262,6 +257,9 @@ public sealed class CellPlanTests
         Assert.That(parent.WaitForExit(TimeSpan.FromSeconds(30)), "the command ends on the signal");
         Assert.That(parent.ExitCode, Is.EqualTo(130), stdout.Result + stderr.Result);
         Assert.That(stderr.Result.Trim(), Is.EqualTo(message));
+        var deadline = Stopwatch.StartNew();
+        while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
+        Assert.That(CellProcessesOf(dir), Is.Empty, "cell processes still running");
     }
 
     // The processes whose command line runs a cell of the plan in `dir`.
