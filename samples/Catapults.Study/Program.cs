@@ -41,8 +41,9 @@ if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
     Console.Error.WriteLine($"error: {message} (--help lists the options)");
     return ConfigurationException.ExitCode;
 }
-// SIGINT and SIGTERM cancel the command's token instead of ending the process at once (System.CommandLine installs
-// its handler only when given a timeout): the plain command then stops the cell processes it started, rather than
-// leaving them running into its folder, and says how to resume. An action still busy after the timeout is cut short;
-// every file is written atomically, and cells resume from their checkpoints.
-return parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(5) });
+// SIGINT and SIGTERM cancel the command's token instead of ending the process at once: the plain command then stops
+// the cell processes it started, rather than leaving them running into its folder, says how to resume, and exits with
+// 128 + the signal's number. An action still busy 5 s later is cut short; every file is written atomically, and cells
+// resume from their checkpoints.
+Interruption.Install(TimeSpan.FromSeconds(5));
+return parse.Invoke();

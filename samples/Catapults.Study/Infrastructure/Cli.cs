@@ -6,52 +6,53 @@ namespace Catapults.Study.Infrastructure;
 public static class Cli
 {
     /// <summary>
-    /// Wraps <paramref name="action"/>, run on a worker thread: System.CommandLine registers its SIGINT and SIGTERM
-    /// handler only once the action's task exists, so an action run inside the call would leave the process to end at
-    /// once on a signal, with its cell processes still running; this way a signal cancels the token, the action stops its
-    /// children and says so.
+    /// Wraps <paramref name="action"/>, whose token is also cancelled by SIGINT and SIGTERM (<see cref="Interruption"/>):
+    /// a signal then stops the command's children and ends it with one line that says how to continue.
     /// </summary>
     public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, int> action) =>
-        (parse, ct) => Task.Run(() =>
+        (parse, ct) => Task.FromResult(Run(action, parse, ct));
+
+    private static int Run(Func<ParseResult, CancellationToken, int> action, ParseResult parse, CancellationToken ct)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct, Interruption.Token);
+        try
         {
-            try
-            {
-                return action(parse, ct);
-            }
-            catch (ConfigurationException ex)
-            {
-                Console.Error.WriteLine("error: " + ex.Message);
-                return ConfigurationException.ExitCode;
-            }
-            catch (InvalidDataException ex)
-            {
-                // A file the command reads (a checkpoint, a finished run's state) does not hold what it should. Only a
-                // command that has --resume can be told to leave it out; the cell commands' messages name their remedy.
-                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + (HasResume(parse) ? " Rerun without --resume to start the run over." : ""));
-                return ConfigurationException.ExitCode;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A file the command writes or reads could not be (a full disk, a folder without permission, a path
-                // through a file); the .NET message names the path.
-                Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
-                return ConfigurationException.ExitCode;
-            }
-            catch (System.Runtime.InteropServices.ExternalException ex)
-            {
-                // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
-                Console.Error.WriteLine("error: libtorch failed: " + ErrorText.FirstLine(ex.Message));
-                return 1;
-            }
-            catch (OperationCanceledException)
-            {
-                // Commands without --resume (feature-strength, dominant-subspace, run-cell) keep their finished work on a rerun.
-                Console.Error.WriteLine(HasResume(parse)
-                    ? "cancelled; rerun with --resume to continue from the last checkpoint."
-                    : "cancelled; rerun the same command to continue from what is finished.");
-                return 130;
-            }
-        });
+            return action(parse, cancel.Token);
+        }
+        catch (ConfigurationException ex)
+        {
+            Console.Error.WriteLine("error: " + ex.Message);
+            return ConfigurationException.ExitCode;
+        }
+        catch (InvalidDataException ex)
+        {
+            // A file the command reads (a checkpoint, a finished run's state) does not hold what it should. Only a
+            // command that has --resume can be told to leave it out; the cell commands' messages name their remedy.
+            Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" ") + (HasResume(parse) ? " Rerun without --resume to start the run over." : ""));
+            return ConfigurationException.ExitCode;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file the command writes or reads could not be (a full disk, a folder without permission, a path
+            // through a file); the .NET message names the path.
+            Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
+            return ConfigurationException.ExitCode;
+        }
+        catch (System.Runtime.InteropServices.ExternalException ex)
+        {
+            // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
+            Console.Error.WriteLine("error: libtorch failed: " + ErrorText.FirstLine(ex.Message));
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            // Commands without --resume (feature-strength, dominant-subspace, run-cell) keep their finished work on a rerun.
+            Console.Error.WriteLine(HasResume(parse)
+                ? "cancelled; rerun with --resume to continue from the last checkpoint."
+                : "cancelled; rerun the same command to continue from what is finished.");
+            return Interruption.ExitCode;
+        }
+    }
 
     private static bool HasResume(ParseResult parse) => parse.CommandResult.Command.Options.Any(o => o.Name == CommonOptions.ResumeName);
 

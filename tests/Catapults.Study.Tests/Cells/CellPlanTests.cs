@@ -239,8 +239,8 @@ public sealed class CellPlanTests
     }
 
     // Starts the study with `args` and `--out dir` as its own process, waits until `started`, sends it alone
-    // SIG`signal`, and checks that it ends with code 130 and the one line `message` on stderr, and that no process is
-    // left running a cell of `dir`.
+    // SIG`signal`, and checks that it ends with the shell's code for that signal (128 + 2 for INT, 128 + 15 for TERM)
+    // and the one line `message` on stderr, and that no process is left running a cell of `dir`.
     private static void Signal(IEnumerable<string> args, string dir, Func<bool> started, string signal, string message)
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc and sends signals with kill(1)");
@@ -255,7 +255,7 @@ public sealed class CellPlanTests
         Assert.That(started(), "the cell processes started: " + (parent.HasExited ? stdout.Result + stderr.Result : ""));
         using (var kill = Process.Start("kill", new[] { "-" + signal, parent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!) kill.WaitForExit();
         Assert.That(parent.WaitForExit(TimeSpan.FromSeconds(30)), "the command ends on the signal");
-        Assert.That(parent.ExitCode, Is.EqualTo(130), stdout.Result + stderr.Result);
+        Assert.That(parent.ExitCode, Is.EqualTo(signal == "TERM" ? 143 : 130), stdout.Result + stderr.Result);
         Assert.That(stderr.Result.Trim(), Is.EqualTo(message));
         var deadline = Stopwatch.StartNew();
         while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
