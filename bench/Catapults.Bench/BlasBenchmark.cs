@@ -44,7 +44,7 @@ public sealed class BlasBenchmark : IBenchmark
             if (quick) start.ArgumentList.Add("--quick");
             if (variable is not null) start.Environment[variable] = value;
             start.Environment["MKL_VERBOSE"] = "1";
-            using var process = Process.Start(start)!;
+            using var process = ChildProcesses.Start(start);
             var error = process.StandardError.ReadToEndAsync();
             var lines = process.StandardOutput.ReadToEnd().Split('\n');
             process.WaitForExit();

@@ -20,7 +20,7 @@ public static class ChildProcessCase
         foreach (var a in new[] { benchmark, "--only", caseName, "--threads", torch.get_num_threads().ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         if (quick) start.ArgumentList.Add("--quick");
-        using var process = Process.Start(start)!;
+        using var process = ChildProcesses.Start(start);
         string output = process.StandardOutput.ReadToEnd();
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();

@@ -33,7 +33,7 @@ public static class PythonPeer
         foreach (var a in arguments) start.ArgumentList.Add(a);
         foreach (var variable in new[] { "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS" })
             start.Environment[variable] = "1";
-        using var process = Process.Start(start)!;
+        using var process = ChildProcesses.Start(start);
         var error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
@@ -78,7 +78,7 @@ public static class PythonPeer
         {
             var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             start.ArgumentList.Add(Path.Combine(scripts, "peer_common.py"));
-            using var process = Process.Start(start)!;
+            using var process = ChildProcesses.Start(start);
             string version = process.StandardOutput.ReadToEnd().Trim();
             process.WaitForExit();
             return process.ExitCode == 0
