@@ -149,6 +149,22 @@ public sealed class QuickFeatureStrengthTests
         }
     }
 
+    [Test]
+    public void AStudyWhoseEveryRateDivergesSaysSoWithoutAHeatMap()
+    {
+        // At γ = 10¹⁰⁰ every rate of the lattice diverges at its first step: drawing the heat map of no finite loss
+        // used to end the command with ScottPlot's "min must be a real number" and its stack trace.
+        string output = _output + "-diverged";
+        var (code, stdout, error) = StudyCli.Run("feature-strength", "--quick", "--depths", "2", "--gamma-min", "1e100", "--gamma-max", "1e101", "--out", output);
+        Assert.That(code, Is.EqualTo(0), stdout + error);
+        Assert.That(error, Is.Empty);
+        Assert.That(stdout, Does.Contain("best η none (every rate diverged)"));
+        Assert.That(stdout, Does.Contain("L = 2 | — (1.000) | fails (fewer than 2 γ with an η*)"));
+        string report = File.ReadAllText(Path.Combine(output, "depth-2", "report.md"));
+        Assert.That(report, Does.Contain("80 cells (80 diverged)"));
+        Assert.That(File.Exists(Path.Combine(output, "depth-2", "heatmap.png")), Is.False);
+    }
+
     [TestCase("1,2")]
     [TestCase("2,x")]
     [TestCase("2,2")]

@@ -31,6 +31,9 @@ public sealed record DominantSubspaceSettings
     /// </summary>
     public double ClusterScale { get; init; } = 1.5;
 
+    /// <summary>The largest <see cref="ClusterScale"/> accepted: 10³⁰, so that centres many standard deviations out stay finite in float32.</summary>
+    public const double MaxClusterScale = 1e30;
+
     /// <summary>Hidden width of each of the two hidden layers (default 64).</summary>
     public int Width { get; init; } = 64;
 
@@ -168,7 +171,8 @@ public sealed record DominantSubspaceSettings
         if (Classes < 2) throw new ArgumentException($"--classes must be at least 2, got {Classes}.");
         if (Samples < 1) throw new ArgumentException($"--samples must be at least 1, got {Samples}.");
         if (InputDimension < 1) throw new ArgumentException($"--input-dimension must be at least 1, got {InputDimension}.");
-        if (!(ClusterScale > 0) || !double.IsFinite(ClusterScale)) throw new ArgumentException($"--cluster-scale must be positive, got {ClusterScale}.");
+        // The features are float32: centres of this spread stay far from its overflow at 3.4e38.
+        if (!(ClusterScale > 0 && ClusterScale <= MaxClusterScale)) throw new ArgumentException($"--cluster-scale must be positive and at most {MaxClusterScale:G3} (the features are float32), got {ClusterScale}.");
         if (Width < 1) throw new ArgumentException($"--width must be at least 1, got {Width}.");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"--learning-rate must be positive, got {LearningRate}.");
         if (BatchSize is int b && b < 1) throw new ArgumentException($"--batch-size must be at least 1, got {b}.");

@@ -20,6 +20,8 @@ internal static class FeatureStrengthPlots
         if (gammas.Length < 2 || result.Cells.Count == 0) return false;
         int top = result.Cells.Max(c => c.Cell.Level), bottom = result.Cells.Min(c => c.Cell.Level);
         if (top == bottom) return false;
+        // ScottPlot cannot scale a colour map without one finite value: with every cell diverged there is no map to draw.
+        if (!result.Cells.Any(c => c.SelectionLoss is double l && l > 0 && double.IsFinite(l))) return false;
         var data = new double[top - bottom + 1, gammas.Length];
         for (int r = 0; r < data.GetLength(0); r++)
             for (int c = 0; c < data.GetLength(1); c++) data[r, c] = double.NaN;

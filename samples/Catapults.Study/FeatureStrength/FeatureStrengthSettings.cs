@@ -197,6 +197,11 @@ internal sealed record FeatureStrengthSettings
         if (Seed > long.MaxValue - (Seeds - 1)) throw new ArgumentException($"--seed {Seed} leaves no room for {Seeds} consecutive seeds (--seeds); choose a smaller --seed.");
         if (!(SlopeFitExclusionDecades >= 0)) throw new ArgumentException($"--fit-exclude-decades must be ≥ 0, got {SlopeFitExclusionDecades}.");
         CellTemplate().Validate();
+        // A γ far from 1 or a coarse lattice can put a scan's rates beyond what a double holds (η rounded to 0 or ∞).
+        var sweep = SweepOptions(parallelism: 1);
+        foreach (double gamma in sweep.Gammas)
+            if (LearningRateScan.RangeProblem(gamma, sweep) is { } problem)
+                throw new ArgumentException($"--gamma-min, --gamma-max, --eta-spacing: {problem}; narrow the γ range or choose a finer --eta-spacing.");
     }
 
     /// <summary>The manifest: the settings as JSON, so a changed setting never reuses old cells.</summary>

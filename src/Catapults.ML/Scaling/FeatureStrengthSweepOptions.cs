@@ -66,7 +66,10 @@ public sealed class FeatureStrengthSweepOptions
         return Enumerable.Range(0, count).Select(i => Math.Pow(10, a + (b - a) * i / (count - 1))).ToArray();
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the first invalid option, including a γ whose scan could reach a
+    /// rate beyond 10^±300 (<see cref="LearningRateScan.RangeProblem"/>).
+    /// </summary>
     public void Validate()
     {
         if (Gammas is null || Gammas.Length == 0) throw new ArgumentException("Gammas must hold at least one γ.", nameof(Gammas));
@@ -85,5 +88,8 @@ public sealed class FeatureStrengthSweepOptions
             throw new ArgumentException($"SlopeFitExclusionDecades must be finite and ≥ 0, got {SlopeFitExclusionDecades}.", nameof(SlopeFitExclusionDecades));
         if (MaxCellsPerGamma < 1) throw new ArgumentException($"MaxCellsPerGamma must be at least 1, got {MaxCellsPerGamma}.", nameof(MaxCellsPerGamma));
         if (Parallelism < 1) throw new ArgumentException($"Parallelism must be at least 1, got {Parallelism}.", nameof(Parallelism));
+        foreach (double gamma in Gammas)
+            if (LearningRateScan.RangeProblem(gamma, this) is { } problem)
+                throw new ArgumentException(problem + "; change Gammas, StartingLearningRate, LevelSpacingDecades or MaxCellsPerGamma.", nameof(LevelSpacingDecades));
     }
 }

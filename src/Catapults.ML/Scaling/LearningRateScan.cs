@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Catapults.ML.Scaling;
 
 /// <summary>
@@ -22,15 +24,50 @@ public sealed class LearningRateScan
         GammaIndex = gammaIndex;
         Gamma = gamma;
         _spacing = options.LevelSpacingDecades;
-        double start = options.StartingLearningRate!(gamma);
-        if (!double.IsFinite(start) || start <= 0)
-            throw new ArgumentException($"StartingLearningRate({gamma}) returned {start}; it must be finite and positive.", nameof(options));
-        _startLevel = SweepCell.LevelAtOrAbove(start, _spacing);
+        if (RangeProblem(gamma, options) is { } problem)
+            throw new ArgumentException(problem + "; change StartingLearningRate, LevelSpacingDecades or MaxCellsPerGamma.", nameof(options));
+        _startLevel = SweepCell.LevelAtOrAbove(options.StartingLearningRate!(gamma), _spacing);
         _levelsAbove = (int)Math.Floor(options.MaxDecadesAbove / _spacing + 1e-9);
         _levelsBelow = (int)Math.Ceiling(options.DecadesBelowFirstStable / _spacing - 1e-9);
         _maxCells = options.MaxCellsPerGamma;
         _continueWhileImproving = options.ContinueWhileImproving;
     }
+
+    /// <summary>
+    /// Why a scan of <paramref name="gamma"/> under <paramref name="options"/> could not run, or null when it can: its
+    /// starting rate is not a positive finite number, or the rates it may reach (<see cref="FeatureStrengthSweepOptions.MaxCellsPerGamma"/>
+    /// levels below the start, <see cref="FeatureStrengthSweepOptions.MaxDecadesAbove"/> above it) leave 10^±300, well
+    /// inside a double's range, so that no rate of the scan rounds to 0 or ∞; or its levels lie more than 10⁹ from
+    /// η = 1's, beyond what an int indexes safely (a lattice of 10⁻³⁰⁰ decades).
+    /// </summary>
+    public static string? RangeProblem(double gamma, FeatureStrengthSweepOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.StartingLearningRate is null) return "no starting rate is set";
+        double start = options.StartingLearningRate(gamma);
+        string g = gamma.ToString("G3", CultureInfo.InvariantCulture);
+        if (!double.IsFinite(start) || start <= 0)
+            return string.Create(CultureInfo.InvariantCulture, $"the starting rate at γ = {g} is {start}, not a positive finite number");
+        double spacing = options.LevelSpacingDecades;
+        // Levels are ints: a lattice finer than the distance to η = 1 allows cannot index its levels.
+        double levels = Math.Abs(Math.Log10(start) / spacing) + options.MaxCellsPerGamma + options.MaxDecadesAbove / spacing;
+        if (!(levels <= MaxLevels))
+            return string.Create(CultureInfo.InvariantCulture,
+                $"at γ = {g} a lattice of {spacing:G3} decades puts the scan's rates up to {levels:G3} levels from η = 1, more than the {MaxLevels:G3} its level index holds");
+        double startDecade = Math.Ceiling(Math.Log10(start) / spacing - 1e-9) * spacing;
+        double lowest = startDecade - options.MaxCellsPerGamma * spacing, highest = startDecade + options.MaxDecadesAbove;
+        // Written so that a NaN (from a spacing no one validated) counts as outside.
+        return !(lowest >= -MaxDecades && highest <= MaxDecades)
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"at γ = {g} the scan could reach η = 10^{(lowest < -MaxDecades ? lowest : highest):0} ({options.MaxCellsPerGamma} levels of {spacing:G3} decades below a start of {start:G3}, {options.MaxDecadesAbove:G3} decades above it), beyond 10^±{MaxDecades}")
+            : null;
+    }
+
+    // The decades either side of η = 1 a scan may reach.
+    private const double MaxDecades = 300;
+
+    // The levels either side of η = 1 a scan may reach, well inside an int.
+    private const double MaxLevels = 1e9;
 
     /// <summary>The position of γ in the grid.</summary>
     public int GammaIndex { get; }

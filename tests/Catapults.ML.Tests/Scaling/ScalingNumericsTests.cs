@@ -54,6 +54,40 @@ public class ScalingNumericsTests
     }
 
     [Test]
+    public void ScansWhoseRatesCouldLeaveADoublesRangeAreRefused()
+    {
+        // A lattice of 100-decade steps reached η = 10^-100 at its first step down and 0 at its fourth; training then
+        // threw from inside a cell.
+        var coarse = Options(30);
+        coarse.LevelSpacingDecades = 100;
+        var ex = Assert.Throws<ArgumentException>(coarse.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(FeatureStrengthSweepOptions.LevelSpacingDecades)));
+        Assert.That(ex.Message, Does.Contain("γ = 0.01").And.Contain("10^-4000"));
+        Assert.Throws<ArgumentException>(() => new LearningRateScan(0, 0.01, coarse));
+
+        // The bound is 10^±300: from η = 1, 40 levels of 7.5 decades end exactly at 10^-300, of 7.6 beyond it.
+        var edge = Options(30);
+        edge.StartingLearningRate = _ => 1;
+        edge.LevelSpacingDecades = 7.5;
+        Assert.That(LearningRateScan.RangeProblem(1, edge), Is.Null);
+        Assert.That(SweepCell.RateAtLevel(-edge.MaxCellsPerGamma, 7.5), Is.EqualTo(1e-300).Within(1e-312));
+        edge.LevelSpacingDecades = 7.6;
+        Assert.That(LearningRateScan.RangeProblem(1, edge), Does.Contain("10^-304"));
+        // Upwards: a start at 10^298 may climb MaxDecadesAbove = 3 decades, to 10^301.
+        edge.LevelSpacingDecades = 0.25;
+        edge.StartingLearningRate = _ => 1e298;
+        Assert.That(LearningRateScan.RangeProblem(1, edge), Does.Contain("10^301"));
+        // A lattice so fine that its levels overflow an int (it threw OverflowException from a cell's name).
+        edge.StartingLearningRate = _ => 0.03;
+        edge.LevelSpacingDecades = 1e-300;
+        Assert.That(LearningRateScan.RangeProblem(1, edge), Does.Contain("levels from η = 1"));
+        edge.LevelSpacingDecades = 1e-6;
+        Assert.That(LearningRateScan.RangeProblem(1, edge), Is.Null, "3 decades above and 1.5 below are 4.5 million levels");
+        edge.StartingLearningRate = _ => 0;
+        Assert.That(LearningRateScan.RangeProblem(1, edge), Does.Contain("not a positive finite number"));
+    }
+
+    [Test]
     public void OptionsNameTheBadSetting()
     {
         var options = Options(30);
