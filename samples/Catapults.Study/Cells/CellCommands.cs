@@ -98,7 +98,7 @@ public static class CellCommands
             catch (Exception ex) when (ex is not (ConfigurationException or OperationCanceledException))
             {
                 // The cell's record says failed; the scheduler sees a failed task and retries it by index.
-                Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {ErrorText.FirstLine(ex.Message)}");
+                Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {ErrorText.FirstLine(ex)}");
                 return CellFailedExitCode;
             }
         }));

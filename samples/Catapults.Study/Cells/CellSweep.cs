@@ -177,7 +177,7 @@ public static class CellSweep
         {
             try
             {
-                CellLedger.MarkFailed(directory, cell, ErrorText.FirstLine(ex.Message));
+                CellLedger.MarkFailed(directory, cell, ErrorText.FirstLine(ex));
             }
             catch (Exception recordError) when (recordError is IOException or UnauthorizedAccessException)
             {

@@ -16,10 +16,7 @@ public sealed class ConfigurationException(string message) : Exception(message)
     public static ConfigurationException From(Exception cause, string? prefix = null)
     {
         ArgumentNullException.ThrowIfNull(cause);
-        string message = cause.Message;
-        if (cause is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
-            message = message[..^$" (Parameter '{name}')".Length];
-        message = message.ReplaceLineEndings(" ");
+        string message = ErrorText.MessageOf(cause).ReplaceLineEndings(" ");
         return new ConfigurationException(prefix is null ? message : $"{prefix}: {message}");
     }
 

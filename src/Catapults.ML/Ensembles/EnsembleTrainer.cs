@@ -222,10 +222,8 @@ public sealed class EnsembleTrainer
         }
         catch (ArgumentException ex)
         {
-            // Message already ends with " (Parameter '…')", which the new exception adds again from ParamName.
-            string suffix = ex.ParamName is null ? "" : $" (Parameter '{ex.ParamName}')";
-            string reason = ex.Message.EndsWith(suffix, StringComparison.Ordinal) ? ex.Message[..^suffix.Length] : ex.Message;
-            throw new ArgumentException($"Member {member}: {reason}", ex.ParamName, ex);
+            // The new exception appends " (Parameter '…')" from ParamName again, so the reason goes without it.
+            throw new ArgumentException($"Member {member}: {ErrorText.MessageOf(ex)}", ex.ParamName, ex);
         }
         string? problem =
             options.Loss != LossKind.MeanSquaredError ? $"Training.Loss must be {LossKind.MeanSquaredError} in an ensemble, got {options.Loss}"

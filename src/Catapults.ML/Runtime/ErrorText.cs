@@ -20,6 +20,22 @@ public static class ErrorText
     }
 
     /// <summary>
+    /// <paramref name="exception"/>'s message without the " (Parameter 'name')" that <see cref="ArgumentException"/>
+    /// appends: it names a C# parameter the user never sees.
+    /// </summary>
+    public static string MessageOf(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        // ArgumentOutOfRangeException puts its "Actual value was …" line after the suffix.
+        return exception is ArgumentException { ParamName: { } name }
+            ? exception.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal)
+            : exception.Message;
+    }
+
+    /// <summary>The first line (see <see cref="FirstLine(string)"/>) of <see cref="MessageOf"/> <paramref name="exception"/>.</summary>
+    public static string FirstLine(Exception exception) => FirstLine(MessageOf(exception));
+
+    /// <summary>
     /// <paramref name="name"/> with control and format characters (a byte-order mark, a zero-width space) written as
     /// <c>\uXXXX</c>: a column name holding one would otherwise read as the very name that was asked for and not found.
     /// </summary>

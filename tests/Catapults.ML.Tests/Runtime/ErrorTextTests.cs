@@ -15,6 +15,19 @@ public class ErrorTextTests
     }
 
     [Test]
+    public void AnExceptionsMessageLosesTheCSharpParameterName()
+    {
+        var argument = new ArgumentException("Unknown architecture 'zzz'.\nsecond line", "name");
+        Assert.That(argument.Message, Does.EndWith(" (Parameter 'name')"), "what .NET appends");
+        Assert.That(ErrorText.MessageOf(argument), Is.EqualTo("Unknown architecture 'zzz'.\nsecond line"));
+        Assert.That(ErrorText.FirstLine(argument), Is.EqualTo("Unknown architecture 'zzz'."));
+        var range = new ArgumentOutOfRangeException("count", 3, "Too many.");
+        Assert.That(ErrorText.MessageOf(range), Is.EqualTo("Too many.\nActual value was 3."), "the suffix before the actual value's line");
+        Assert.That(ErrorText.MessageOf(new InvalidOperationException("x (Parameter 'y')")), Is.EqualTo("x (Parameter 'y')"), "only an ArgumentException's own parameter");
+        Assert.That(ErrorText.MessageOf(new ArgumentException("no parameter")), Is.EqualTo("no parameter"));
+    }
+
+    [Test]
     public void VisibleWritesInvisibleCharactersAsEscapes()
     {
         Assert.That(ErrorText.Visible("\uFEFFy"), Is.EqualTo("\\uFEFFy"));
