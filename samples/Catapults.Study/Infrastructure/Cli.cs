@@ -52,6 +52,28 @@ public static class Cli
                 : "cancelled; rerun the same command to continue from what is finished.");
             return Interruption.ExitCode;
         }
+        catch (Exception ex)
+        {
+            // A failure no check foresaw (a bug, or an input no validation caught): one line, exit code 1, and the
+            // whole trace in a file that a bug report can carry, instead of a trace on the console.
+            Console.Error.WriteLine($"error: unexpected {ex.GetType().Name}: {ErrorText.FirstLine(ex)} ({TraceFile(ex)})");
+            return 1;
+        }
+    }
+
+    /// <summary>Writes <paramref name="ex"/> with its stack trace to a file in the temporary folder and says where, or why it could not.</summary>
+    internal static string TraceFile(Exception ex)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"catapults-study-{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.log");
+        try
+        {
+            File.WriteAllText(path, ex.ToString() + Environment.NewLine);
+            return "the stack trace is in " + path;
+        }
+        catch (Exception write) when (write is IOException or UnauthorizedAccessException)
+        {
+            return "its stack trace could not be written: " + ErrorText.FirstLine(write.Message);
+        }
     }
 
     private static bool HasResume(ParseResult parse) => parse.CommandResult.Command.Options.Any(o => o.Name == CommonOptions.ResumeName);

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>What the study's commands end with when their action fails in a way no check foresaw.</summary>
+public sealed class CliGuardTests
+{
+    [Test]
+    public void AnUnforeseenFailureIsOneLineWithItsTraceInAFile()
+    {
+        var parse = new RootCommand().Parse(Array.Empty<string>());
+        var guarded = Cli.Guard((_, _) => throw new InvalidOperationException("the first line\nand a second one"));
+        var (code, error) = Capture(() => guarded(parse, CancellationToken.None).GetAwaiter().GetResult());
+
+        Assert.That(code, Is.EqualTo(1));
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), error);
+        Assert.That(lines[0], Does.StartWith("error: unexpected InvalidOperationException: the first line (the stack trace is in "));
+        string path = System.Text.RegularExpressions.Regex.Match(lines[0], @"the stack trace is in (.+)\)$").Groups[1].Value;
+        try
+        {
+            string trace = File.ReadAllText(path);
+            Assert.That(trace, Does.Contain("and a second one"));
+            Assert.That(trace, Does.Contain(nameof(AnUnforeseenFailureIsOneLineWithItsTraceInAFile)), "the file holds the stack trace");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void ConfigurationErrorsAndCancellationKeepTheirOwnCodes()
+    {
+        var parse = new RootCommand().Parse(Array.Empty<string>());
+        var (code, error) = Capture(() => Cli.Guard((_, _) => throw new ConfigurationException("--width must be at least 1, got 0."))(parse, CancellationToken.None).Result);
+        Assert.That((code, error.Trim()), Is.EqualTo((2, "error: --width must be at least 1, got 0.")));
+        (code, error) = Capture(() => Cli.Guard((_, ct) => throw new OperationCanceledException(ct))(parse, CancellationToken.None).Result);
+        Assert.That((code, error.Trim()), Is.EqualTo((130, "cancelled; rerun the same command to continue from what is finished.")));
+    }
+
+    private static (int Code, string Error) Capture(Func<int> run)
+    {
+        var old = Console.Error;
+        var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            return (run(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(old);
+        }
+    }
+}
