@@ -26,7 +26,7 @@ if (args is ["cifar", var folder])
     catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException)
     {
         // A missing folder, a missing or damaged file: the reader's message names it; no stack trace.
-        Console.Error.WriteLine($"error: {Catapults.ML.Runtime.ErrorText.FirstLine(ex.Message)}");
+        Console.Error.WriteLine($"error: {Catapults.ML.Runtime.ErrorText.FirstLine(ex)}");
         return 2;
     }
 }

@@ -31,7 +31,7 @@ public static class CellLedger
         catch (JsonException ex)
         {
             // Records are written atomically, so this is damage from outside; it is never trusted, and the cell reruns.
-            return new CellStatus(cell, false, $"{path} is not a readable record ({ErrorText.FirstLine(ex.Message)})");
+            return new CellStatus(cell, false, $"{path} is not a readable record ({ErrorText.FirstLine(ex)})");
         }
         if (record is null || record.Index != cell.Index || record.Label != cell.Label || record.ConfigurationDigest != cell.Digest)
             return new CellStatus(cell, false, $"{path} belongs to another plan's cell (index, label or configuration differ)");

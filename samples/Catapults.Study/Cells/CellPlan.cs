@@ -170,7 +170,7 @@ public sealed partial record CellPlan
         }
         catch (JsonException ex)
         {
-            throw new ConfigurationException($"{path} is not a readable plan ({ErrorText.FirstLine(ex.Message)}); plan again into a new folder.");
+            throw new ConfigurationException($"{path} is not a readable plan ({ErrorText.FirstLine(ex)}); plan again into a new folder.");
         }
         if (plan is null) throw new ConfigurationException($"{path} is empty; plan again into a new folder.");
         if (plan.Format != CurrentFormat)

@@ -170,7 +170,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return ErrorText.FirstLine(ex.Message).TrimEnd('.');
+            return ErrorText.FirstLine(ex).TrimEnd('.');
         }
     }
 
@@ -197,7 +197,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path} is not a readable seed result ({ErrorText.FirstLine(ex.Message)}).", ex);
+            throw new InvalidDataException($"{path} is not a readable seed result ({ErrorText.FirstLine(ex)}).", ex);
         }
     }
 

@@ -41,7 +41,7 @@ public static class Cli
         catch (System.Runtime.InteropServices.ExternalException ex)
         {
             // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
-            Console.Error.WriteLine("error: libtorch failed: " + ErrorText.FirstLine(ex.Message));
+            Console.Error.WriteLine("error: libtorch failed: " + ErrorText.FirstLine(ex));
             return 1;
         }
         catch (OperationCanceledException)

@@ -44,11 +44,11 @@ public static class Finite
         }
         catch (Exception ex) when (ex is ExternalException || (ex is InvalidOperationException && IsNonFiniteFailure(ex)))
         {
-            throw new NonFiniteValueException(step, $"{what} failed at step {step}: {ErrorText.FirstLine(ex.Message)}", ex);
+            throw new NonFiniteValueException(step, $"{what} failed at step {step}: {ErrorText.FirstLine(ex)}", ex);
         }
         catch (ArithmeticException ex)
         {
-            throw new NonFiniteValueException(step, $"{what} is not finite at step {step}: {ErrorText.FirstLine(ex.Message)}", ex);
+            throw new NonFiniteValueException(step, $"{what} is not finite at step {step}: {ErrorText.FirstLine(ex)}", ex);
         }
     }
 

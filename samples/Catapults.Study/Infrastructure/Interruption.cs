@@ -30,9 +30,9 @@ public static class Interruption
 
     /// <summary>
     /// Handles SIGINT and SIGTERM from now on: the first cancels <see cref="Token"/>; if the process is still running
-    /// <paramref name="grace"/> later it says so on stderr and exits with <see cref="ExitCode"/>. Later signals change
-    /// nothing (files are written atomically, so a stop there loses only the step in progress). Calling it
-    /// again does nothing.
+    /// <paramref name="grace"/> later it says so on stderr and exits with <see cref="ExitCode"/> (files are written
+    /// atomically, so that stop loses only the step in progress). Later signals change nothing. Calling it again does
+    /// nothing.
     /// </summary>
     public static void Install(TimeSpan grace)
     {

@@ -29,7 +29,7 @@ public static class RunDirectory
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
         {
-            return $"{path} cannot be read ({ErrorText.FirstLine(ex.Message).TrimEnd('.')})";
+            return $"{path} cannot be read ({ErrorText.FirstLine(ex).TrimEnd('.')})";
         }
         RunConfig Comparable(RunConfig c) => c with { CheckpointEvery = 0 };
         var before = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(stored), StudyJson.Options)!.AsObject();

@@ -84,7 +84,7 @@ public static class ModelFactory
         {
             // The image architectures have no closed-form size check; libtorch's allocator is the judge, and its
             // first line ("can't allocate memory: you tried to allocate … bytes") says why.
-            throw new ArgumentException($"{network.Describe()} cannot be built for inputs [{string.Join(", ", inputShape)}] and {outputCount} outputs: {ErrorText.FirstLine(ex.Message)}", nameof(network), ex);
+            throw new ArgumentException($"{network.Describe()} cannot be built for inputs [{string.Join(", ", inputShape)}] and {outputCount} outputs: {ErrorText.FirstLine(ex)}", nameof(network), ex);
         }
     }
 

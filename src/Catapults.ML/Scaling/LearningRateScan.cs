@@ -9,6 +9,11 @@ namespace Catapults.ML.Scaling;
 /// </summary>
 public sealed class LearningRateScan
 {
+    // The decades either side of η = 1 a scan may reach.
+    private const double MaxDecades = 300;
+    // The levels either side of η = 1 a scan may reach, well inside an int.
+    private const double MaxLevels = 1e9;
+
     private readonly SortedDictionary<int, SweepCellResult> _done = new();
     private readonly int _startLevel;
     private readonly int _levelsAbove;
@@ -62,12 +67,6 @@ public sealed class LearningRateScan
                 $"at γ = {g} the scan could reach η = 10^{(lowest < -MaxDecades ? lowest : highest):0} ({options.MaxCellsPerGamma} levels of {spacing:G3} decades below a start of {start:G3}, {options.MaxDecadesAbove:G3} decades above it), beyond 10^±{MaxDecades}")
             : null;
     }
-
-    // The decades either side of η = 1 a scan may reach.
-    private const double MaxDecades = 300;
-
-    // The levels either side of η = 1 a scan may reach, well inside an int.
-    private const double MaxLevels = 1e9;
 
     /// <summary>The position of γ in the grid.</summary>
     public int GammaIndex { get; }

@@ -182,7 +182,7 @@ public static class NetworkWeights
         }
         catch (Exception ex) when (ex is ArgumentException or System.Runtime.InteropServices.ExternalException)
         {
-            throw new InvalidDataException($"{where} describes a network that cannot be built: {ErrorText.FirstLine(ex.Message)}", ex);
+            throw new InvalidDataException($"{where} describes a network that cannot be built: {ErrorText.FirstLine(ex)}", ex);
         }
     }
 
