@@ -2,7 +2,10 @@ using Catapults.ML.Runtime;
 
 namespace Catapults.Study.Infrastructure;
 
-/// <summary>Runs an experiment's action, turning configuration errors and unreadable input files into one line on stderr and exit code 2.</summary>
+/// <summary>
+/// Runs an experiment's action, turning configuration errors and unreadable input files into one line on stderr and exit
+/// code 2, a signal into one line and 128 + its number, and any other failure into one line and exit code 1.
+/// </summary>
 public static class Cli
 {
     /// <summary>
