@@ -162,6 +162,7 @@ public sealed class QuickFeatureStrengthTests
         Assert.That(stdout, Does.Contain("L = 2 | — (1.000) | fails (fewer than 2 γ with an η*)"));
         string report = File.ReadAllText(Path.Combine(output, "depth-2", "report.md"));
         Assert.That(report, Does.Contain("80 cells (80 diverged)"));
+        Assert.That(report, Does.Contain("| 1E+100 | — | — | — | — | every rate diverged | 40 |"));
         Assert.That(File.Exists(Path.Combine(output, "depth-2", "heatmap.png")), Is.False);
     }
 

@@ -165,7 +165,7 @@ internal static class FeatureStrengthOutputs
             string withCatapult = column.Any(x => x.CatapultCount is not null)
                 ? $"{column.Count(x => x.CatapultCount > 0).ToString(c)} of {column.Count.ToString(c)}" : "—";
             b.AppendLine(c, $"| {g.Gamma:G3} | {F(g.BestLearningRate)} | {F(g.BestLatticeLearningRate)} | {F(g.BestLoss)} | {F(g.HighestStableLearningRate)} | " +
-                            $"{(g.LowestDivergentAbove is null ? "none (not bracketed)" : F(g.LowestDivergentAbove))} | {g.Cells} | {(g.CatapultCountAtBest?.ToString(c) ?? "—")} | " +
+                            $"{(g.LowestDivergentAbove is not null ? F(g.LowestDivergentAbove) : g.HighestStableLearningRate is null ? "every rate diverged" : "none (not bracketed)")} | {g.Cells} | {(g.CatapultCountAtBest?.ToString(c) ?? "—")} | " +
                             $"{(edge?.CatapultCount?.ToString(c) ?? "—")} | {withCatapult} |");
         }
         b.AppendLine();
