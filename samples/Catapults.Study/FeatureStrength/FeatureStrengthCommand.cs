@@ -109,8 +109,11 @@ public sealed class FeatureStrengthCommand : ICellExperiment
         var cell = CellPlan.ConfigurationOf<ScanCell>(context.Cell);
         var scans = GammaScan.Run(cell.Settings, cell.GammaIndex, context.Folder, new ConsoleProgress(cell.Settings.Seeds > 1), ct);
         foreach (var scan in scans)
+        {
+            double? best = scan.Cells.Where(r => r.SelectionLoss is not null).MinBy(r => r.SelectionLoss)?.Cell.LearningRate;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{context.Cell.Label}: γ = {cell.Settings.Gammas()[cell.GammaIndex]:G4}, seed {scan.Seed}, {scan.Cells.Count} rates, best η {(scan.Cells.Where(r => r.SelectionLoss is not null).MinBy(r => r.SelectionLoss)?.Cell.LearningRate is double best ? best.ToString("G4", CultureInfo.InvariantCulture) : "none (every rate diverged)")}"));
+                $"{context.Cell.Label}: γ = {cell.Settings.Gammas()[cell.GammaIndex]:G4}, seed {scan.Seed}, {scan.Cells.Count} rates, best η {(best is double rate ? rate.ToString("G4", CultureInfo.InvariantCulture) : "none (every rate diverged)")}"));
+        }
     }
 
     /// <inheritdoc />
