@@ -238,6 +238,21 @@ public sealed class CellPlanTests
         Signal(args, dir, () => checkpoints.All(Directory.Exists), "INT", "cancelled; rerun with --resume to continue from the last checkpoint.");
     }
 
+    [Test]
+    public void AStepStillRunningFiveSecondsAfterTheSignalIsCutShortWithALine()
+    {
+        string dir = Folder("grace");
+        string cell = Path.Combine(dir, "runs", "cell000000");
+        // One 30-second step: the signal comes a second into it, and the step cannot end within the grace period.
+        Signal(new[] { "smoke", "--cells", "1", "--steps", "1", "--step-ms", "30000" }, dir, () =>
+        {
+            if (!Directory.Exists(cell)) return false;
+            Thread.Sleep(1000);
+            return true;
+        }, "TERM", "cancelled; the step in progress did not end within 5 s of the signal, so the command stopped there.");
+        Assert.That(File.Exists(Path.Combine(cell, "result.json")), Is.False, "the cell did not finish");
+    }
+
     // Starts the study with `args` and `--out dir` as its own process, waits until `started`, sends it alone
     // SIG`signal`, and checks that it ends with the shell's code for that signal (128 + 2 for INT, 128 + 15 for TERM)
     // and the one line `message` on stderr, and that no process is left running a cell of `dir`.
