@@ -11,7 +11,7 @@ public sealed class CliGuardTests
     {
         var parse = new RootCommand().Parse(Array.Empty<string>());
         var guarded = Cli.Guard((_, _) => throw new InvalidOperationException("the first line\nand a second one"));
-        var (code, error) = Capture(() => guarded(parse, CancellationToken.None).GetAwaiter().GetResult());
+        var (code, error) = Capture(() => guarded(parse));
 
         Assert.That(code, Is.EqualTo(1));
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -34,9 +34,9 @@ public sealed class CliGuardTests
     public void ConfigurationErrorsAndCancellationKeepTheirOwnCodes()
     {
         var parse = new RootCommand().Parse(Array.Empty<string>());
-        var (code, error) = Capture(() => Cli.Guard((_, _) => throw new ConfigurationException("--width must be at least 1, got 0."))(parse, CancellationToken.None).Result);
+        var (code, error) = Capture(() => Cli.Guard((_, _) => throw new ConfigurationException("--width must be at least 1, got 0."))(parse));
         Assert.That((code, error.Trim()), Is.EqualTo((2, "error: --width must be at least 1, got 0.")));
-        (code, error) = Capture(() => Cli.Guard((_, ct) => throw new OperationCanceledException(ct))(parse, CancellationToken.None).Result);
+        (code, error) = Capture(() => Cli.Guard((_, ct) => throw new OperationCanceledException(ct))(parse));
         Assert.That((code, error.Trim()), Is.EqualTo((130, "cancelled; rerun the same command to continue from what is finished.")));
     }
 

@@ -9,18 +9,14 @@ namespace Catapults.Study.Infrastructure;
 public static class Cli
 {
     /// <summary>
-    /// Wraps <paramref name="action"/>, whose token is also cancelled by SIGINT and SIGTERM (<see cref="Interruption"/>):
-    /// a signal then stops the command's children and ends it with one line that says how to continue.
+    /// Wraps <paramref name="action"/>, whose token is <see cref="Interruption.Token"/>: SIGINT and SIGTERM cancel it, the
+    /// command stops its children and ends with one line that says how to continue.
     /// </summary>
-    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, int> action) =>
-        (parse, ct) => Task.FromResult(Run(action, parse, ct));
-
-    private static int Run(Func<ParseResult, CancellationToken, int> action, ParseResult parse, CancellationToken ct)
+    public static Func<ParseResult, int> Guard(Func<ParseResult, CancellationToken, int> action) => parse =>
     {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct, Interruption.Token);
         try
         {
-            return action(parse, cancel.Token);
+            return action(parse, Interruption.Token);
         }
         catch (ConfigurationException ex)
         {
@@ -62,10 +58,10 @@ public static class Cli
             Console.Error.WriteLine($"error: unexpected {ex.GetType().Name}: {ErrorText.FirstLine(ex)} ({TraceFile(ex)})");
             return 1;
         }
-    }
+    };
 
     /// <summary>Writes <paramref name="ex"/> with its stack trace to a file in the temporary folder and says where, or why it could not.</summary>
-    internal static string TraceFile(Exception ex)
+    private static string TraceFile(Exception ex)
     {
         string path = Path.Combine(Path.GetTempPath(), $"catapults-study-{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddTHHmmssfff}.log");
         try
