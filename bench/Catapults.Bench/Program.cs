@@ -21,9 +21,9 @@ foreach (var benchmark in benchmarks)
     var command = new Command(benchmark.Name, benchmark.Description) { quick, only, threads };
     command.SetAction(parse =>
     {
-        if (parse.GetValue(threads) is int t && (t < 1 || t > Environment.ProcessorCount))
+        if (parse.GetValue(threads) is int t && RuntimeOptions.ThreadCountProblem(t) is { } problem)
         {
-            Console.Error.WriteLine($"error: --threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
+            Console.Error.WriteLine($"error: --threads {problem}.");
             return 2;
         }
         if (parse.GetValue(only) is string name && benchmark.Cases is { } cases && !cases.Contains(name))

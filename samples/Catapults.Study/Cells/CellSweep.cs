@@ -21,7 +21,7 @@ public static class CellSweep
         var plan = CellPlan.Read(directory);
         var cell = plan.CellAt(index);
         var experiment = catalog.Find(plan.Experiment);
-        ConfigureThreads(plan);
+        ConfigureThreads(plan, directory);
         var watch = Stopwatch.StartNew();
         var status = CellLedger.Inspect(directory, cell);
         Announce(status);
@@ -60,7 +60,7 @@ public static class CellSweep
         if (pending.Count == 0) return;
         if (jobs <= 1)
         {
-            ConfigureThreads(plan);
+            ConfigureThreads(plan, directory);
             int done = 0;
             foreach (var cell in pending)
             {
@@ -131,7 +131,7 @@ public static class CellSweep
             if (failed.Count > Shown) Console.Error.WriteLine($"  … and {failed.Count - Shown} more failed cells.");
             return ConfigurationException.ExitCode;
         }
-        ConfigureThreads(plan);
+        ConfigureThreads(plan, directory);
         experiment.Merge(plan, directory, cancellationToken);
         return 0;
     }
@@ -192,8 +192,14 @@ public static class CellSweep
     private static CellContext Context(CellPlan plan, string directory, PlannedCell cell) =>
         new(plan, cell, directory, CellPlan.CellFolder(directory, cell), _ => { });
 
-    private static void ConfigureThreads(CellPlan plan)
+    // A plan written on one machine may run on another with fewer cores; the count is refused here, by name, rather
+    // than handed to libtorch (see RuntimeOptions.MaximumThreads).
+    private static void ConfigureThreads(CellPlan plan, string directory)
     {
-        if (plan.Threads is int threads) TorchRuntime.Configure(new RuntimeOptions { Threads = threads });
+        if (plan.Threads is not int threads) return;
+        if (RuntimeOptions.ThreadCountProblem(threads) is { } problem)
+            throw new ConfigurationException(
+                $"{CellPlan.PathIn(directory)}: threads {problem} here; plan again with a smaller --threads, or run the cell where it has that many cores (e.g. --cpus-per-task).");
+        TorchRuntime.Configure(new RuntimeOptions { Threads = threads });
     }
 }

@@ -114,8 +114,8 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         var settings = parse.ApplySettingOptions(preset);
         try
         {
-            if (parse.GetValue(_threads) is int t && (t < 1 || t > Environment.ProcessorCount))
-                throw new ArgumentException($"--threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {t}.");
+            if (parse.GetValue(_threads) is int t && RuntimeOptions.ThreadCountProblem(t) is { } problem)
+                throw new ArgumentException($"--threads {problem}.");
             TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(_threads) ?? 1 });
             settings.Validate();
             if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot, "--data-root");

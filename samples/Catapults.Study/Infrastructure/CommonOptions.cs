@@ -103,9 +103,7 @@ public sealed class CommonOptions
     public int? ConfigureThreads(ParseResult parse)
     {
         int? threads = parse.GetValue(Threads) ?? 1;
-        // More libtorch threads than cores only contend (100,000 of them hung the process).
-        if (threads < 1 || threads > Environment.ProcessorCount)
-            throw new ConfigurationException($"--threads must be in 1..{Environment.ProcessorCount} (the cores of this machine), got {threads}.");
+        if (RuntimeOptions.ThreadCountProblem(threads.Value) is { } problem) throw new ConfigurationException($"--threads {problem}.");
         TorchRuntime.Configure(new RuntimeOptions { Threads = threads });
         return threads;
     }

@@ -15,7 +15,10 @@ public sealed class DiagnosticsOptions : ProbeOptions
     /// <summary>Creates the options with the default interval, every step.</summary>
     public DiagnosticsOptions() : base(1) { }
 
-    /// <summary>Number k of top NTK eigenvalues λ₁..λ_k recorded on the probe set (0 = no spectrum, no projected losses); default 5.</summary>
+    /// <summary>
+    /// Number k of top NTK eigenvalues λ₁..λ_k recorded on the probe set (0 = no spectrum, no projected losses); default 5.
+    /// The probe kernel has (probe samples × outputs) eigenvalues, so a larger k records that many.
+    /// </summary>
     public int EigenvalueCount { get; set; } = 5;
 
     /// <summary>

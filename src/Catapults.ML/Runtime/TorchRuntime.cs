@@ -33,15 +33,14 @@ public static class TorchRuntime
     }
 
     /// <summary>Applies runtime options (thread count) and returns the resolved device.</summary>
+    /// <exception cref="ArgumentException">The thread count is outside 1..<see cref="RuntimeOptions.MaximumThreads"/>.</exception>
     public static torch.Device Configure(RuntimeOptions? options = null)
     {
         options ??= new RuntimeOptions();
+        if (options.Threads is int threads && RuntimeOptions.ThreadCountProblem(threads) is { } problem)
+            throw new ArgumentException($"RuntimeOptions.Threads {problem}.", nameof(options));
         EnsureLoaded();
-        if (options.Threads is int threads)
-        {
-            if (threads < 1) throw new ArgumentOutOfRangeException(nameof(options), threads, "RuntimeOptions.Threads must be at least 1.");
-            torch.set_num_threads(threads);
-        }
+        if (options.Threads is int count) torch.set_num_threads(count);
         return ResolveDevice(options.Device);
     }
 

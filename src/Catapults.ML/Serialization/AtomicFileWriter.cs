@@ -32,7 +32,11 @@ public static class AtomicFileWriter
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            throw new IOException($"cannot write {full}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            // The system's own message would name the temporary file, which the caller never asked for.
+            string reason = ex is DirectoryNotFoundException && !Directory.Exists(folder)
+                ? $"the folder {folder} does not exist"
+                : ex.Message.ReplaceLineEndings(" ");
+            throw new IOException($"cannot write {full}: {reason}", ex);
         }
         catch
         {

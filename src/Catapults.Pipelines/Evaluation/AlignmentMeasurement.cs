@@ -47,7 +47,8 @@ internal static class AlignmentMeasurement
     private static (double Alignment, int Rows) Measure(IDataView scored, TorchNetworkPredictionTransformer network,
         ReferenceAgop reference, int? maximumRows, int batchSize)
     {
-        if (maximumRows is < 1) throw new ArgumentOutOfRangeException(nameof(maximumRows), maximumRows, "At least one row is needed.");
+        if (maximumRows is < 1)
+            throw new ArgumentException($"maximumAgopRows must be at least 1 (or null for every row), got {maximumRows}.", "maximumAgopRows");
         var column = scored.Schema.GetColumnOrNull(network.FeatureColumnName)
             ?? throw new ArgumentException($"The scored data has no column '{network.FeatureColumnName}' (the network's feature column).", nameof(scored));
         int d = network.Model.InputDimension;

@@ -105,8 +105,8 @@ public abstract class TorchNetworkTrainerOptions
             throw new ArgumentException(
                 $"Training.Loss is {Training.Loss}, but this trainer fits {TrainerLoss} (set by the trainer and its Loss option); " +
                 "leave Training.Loss at its default or choose the loss with the trainer's Loss option.", nameof(Training));
-        if (Threads is int th && th < 1)
-            throw new ArgumentException($"Threads must be at least 1 (or null to keep the process's setting), got {th}.", nameof(Threads));
+        if (Threads is int th && RuntimeOptions.ThreadCountProblem(th) is { } threadProblem)
+            throw new ArgumentException($"Threads {threadProblem} (or null to keep the process's setting).", nameof(Threads));
         if (Diagnostics is null)
             throw new ArgumentException("Diagnostics must not be null (leave it at its default to keep diagnostics off).", nameof(Diagnostics));
         Diagnostics.Validate();

@@ -21,10 +21,13 @@ public sealed class TrainingDiagnosticsOptions
     /// <summary>Record diagnostics every this many steps (the cadence); default 10.</summary>
     public int Every { get; set; } = 10;
 
-    /// <summary>Number of top NTK eigenvalues to track on the probe set (top-k); default 1 (λ_max, which sets η_crit = b/λ_max); 0 records no spectrum.</summary>
+    /// <summary>
+    /// Number of top NTK eigenvalues to track on the probe set (top-k); default 1 (λ_max, which sets η_crit = b/λ_max); 0
+    /// records no spectrum. The probe kernel has (probe samples × outputs) eigenvalues, so a larger k records that many.
+    /// </summary>
     public int TopEigenvalueCount { get; set; } = 1;
 
-    /// <summary>Number of training samples in the fixed probe set the NTK is computed on; default 256.</summary>
+    /// <summary>Number of training samples in the fixed probe set the NTK is computed on; default 256. A training set of at most this many samples is used whole.</summary>
     public int ProbeSize { get; set; } = 256;
 
     /// <summary>

@@ -80,6 +80,8 @@ public class AlignmentEndToEndTests
         Assert.That(metrics.AgopAlignment, Is.GreaterThan(0.8).And.GreaterThan(before.AgopAlignment + 0.3), "trained vs initial alignment");
         // Normalised features are close to N(0, I), so the sampled G* is close to its closed form.
         Assert.That(closedForm.AgopAlignment, Is.EqualTo(metrics.AgopAlignment).Within(0.1));
+        var rows = Assert.Throws<ArgumentException>(() => _ml.Regression.EvaluateWithAlignment(model, test, ReferenceAgop.OfMatrix(Diagonal(TestData.Dimension, 1, 1)), maximumAgopRows: 0));
+        Assert.That(rows!.Message, Does.StartWith("maximumAgopRows must be at least 1 (or null for every row), got 0.").And.Not.Contain("\n"));
         var network = model.LastTransformer;
         Assert.That(metrics.CatapultCount, Is.Not.Null.And.EqualTo(network.Report.CatapultCount));
         Assert.That(network.Report.Diagnostics!.Rows.Count, Is.GreaterThan(1));

@@ -1,4 +1,5 @@
 using Catapults.ML.Probes;
+using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
@@ -77,6 +78,14 @@ public class TrainerBehaviourTests
         var loss = new TorchNetworkRegressionTrainer.Options { Training = new() { Loss = LossKind.CrossEntropy, MaxEpochs = 1 } };
         ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(loss));
         Assert.That(ex!.Message, Does.Contain("Training.Loss is CrossEntropy").And.Contain("MeanSquaredError"));
+
+        // A thread count beyond the cores used to reach libtorch, and 100,000 ended the process (a native stack overflow).
+        var threads = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        threads.Threads = 100_000;
+        ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(threads));
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(threads.Threads)));
+        Assert.That(ErrorText.MessageOf(ex), Is.EqualTo(
+            $"Threads must be in 1..{Environment.ProcessorCount} (the cores this process may use), got 100000 (or null to keep the process's setting)."));
 
         var tooBig = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
         tooBig.Training = tooBig.Training with { BatchSize = 100 };

@@ -89,8 +89,18 @@ public sealed class CellPlanTests
         Assert.That(outside.ExitCode, Is.EqualTo(2));
         CliAssert.OneLineError(outside, "--index 2", "0..1");
 
-        // A torn plan (cut mid-way, as a copy interrupted) is never trusted.
+        // A plan asking for more threads than this machine's cores (written elsewhere, or by hand) is refused by name;
+        // 100,000 threads handed to libtorch ended the process with a native stack overflow.
         string path = Path.Combine(dir, "plan.json");
+        string plan = File.ReadAllText(path);
+        Assert.That(plan, Does.Contain("\"threads\": null"));
+        File.WriteAllText(path, plan.Replace("\"threads\": null", "\"threads\": 100000"));
+        var threads = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(threads.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(threads, path, $"threads must be in 1..{Environment.ProcessorCount}", "got 100000", "--threads");
+        File.WriteAllText(path, plan);
+
+        // A torn plan (cut mid-way, as a copy interrupted) is never trusted.
         File.WriteAllText(path, File.ReadAllText(path)[..100]);
         var torn = StudyCli.Run("merge", "--plan", dir);
         Assert.That(torn.ExitCode, Is.EqualTo(2));
