@@ -74,7 +74,7 @@ public static class CsvDatasetReader
                 double v = Parse(path, line, columns[targetIdx[0]], fields[targetIdx[0]]);
                 if (v < 0 || v != Math.Floor(v) || v > int.MaxValue)
                     throw new DatasetFormatException(path,
-                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{columns[targetIdx[0]]}': {fields[targetIdx[0]].Trim()} is not a class index (a whole number ≥ 0).",
+                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{columns[targetIdx[0]]}': {fields[targetIdx[0]].Trim()} is not a class index (a whole number from 0 to 2147483647).",
                         line.ByteOffset);
                 classes.Add((long)v);
             }

@@ -45,11 +45,11 @@ internal sealed class TensorDatasetBuilder
         _regression.Add((float)value);
     }
 
-    /// <summary>Adds a class index, which must be a whole number ≥ 0.</summary>
+    /// <summary>Adds a class index, which must be a whole number from 0 to <see cref="int.MaxValue"/>.</summary>
     public void AddClass(double value, string column, long row)
     {
         if (!double.IsFinite(value) || value < 0 || value != Math.Floor(value) || value > int.MaxValue)
-            throw new InvalidDataException($"{_source}: label column '{column}', row {row}: {value} is not a class index (a whole number ≥ 0).");
+            throw new InvalidDataException($"{_source}: label column '{column}', row {row}: {value} is not a class index (a whole number from 0 to 2147483647).");
         _classes.Add((long)value);
     }
 

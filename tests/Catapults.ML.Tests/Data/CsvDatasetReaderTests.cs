@@ -64,6 +64,9 @@ public class CsvDatasetReaderTests : TemporaryFolderTests
 
         ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n1,2.5\n"), new CsvDatasetOptions { Targets = TargetKind.ClassIndex }));
         Assert.That(ex!.Message, Does.Contain("column 'y'").And.Contain("not a class index"));
+        // A whole number past an int's range is no class index either, and the message gives the range.
+        ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n1,1e12\n"), new CsvDatasetOptions { Targets = TargetKind.ClassIndex }));
+        Assert.That(ex!.Message, Does.EndWith("column 'y': 1e12 is not a class index (a whole number from 0 to 2147483647)."));
     }
 
     [Test]

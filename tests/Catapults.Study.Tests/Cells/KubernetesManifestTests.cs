@@ -41,6 +41,24 @@ public sealed class KubernetesManifestTests
 
     private static string S(YamlNode node, params object[] path) => ((YamlScalarNode)At(node, path)).Value!;
 
+    // Kubernetes' rule for a container's command and args, as its API reference states it: $(NAME) becomes the
+    // variable's value when it is defined (and stays as written otherwise), and $$ becomes one $.
+    private static string KubernetesExpansion(string text, IReadOnlyDictionary<string, string> environment)
+    {
+        var result = new System.Text.StringBuilder();
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '$' || i + 1 == text.Length) { result.Append(text[i]); continue; }
+            if (text[i + 1] == '$') { result.Append('$'); i++; continue; }
+            int close = text[i + 1] == '(' ? text.IndexOf(')', i + 2) : -1;
+            if (close < 0) { result.Append('$'); continue; }
+            string name = text[(i + 2)..close];
+            result.Append(environment.TryGetValue(name, out var value) ? value : text[i..(close + 1)]);
+            i = close;
+        }
+        return result.ToString();
+    }
+
     [Test]
     public void CellsAreAnIndexedJobWithOneCompletionPerCell()
     {
@@ -93,6 +111,7 @@ public sealed class KubernetesManifestTests
 
     [TestCase("odd'name \"with: quotes")]
     [TestCase("line\nbreak")]
+    [TestCase("$(JOB_COMPLETION_INDEX) $$ $HOME")]
     public void ARunFolderNameEitherQuotesIntoValidYamlOrIsRefusedBeforeThePlanIsWritten(string folderName)
     {
         using (var temp = new TempDirectory())
@@ -119,7 +138,10 @@ public sealed class KubernetesManifestTests
             var job = new YamlStream();
             using (var reader = new StreamReader(Path.Combine(dir, "k8s", "cells-job.yaml"))) job.Load(reader);
             var args = (YamlSequenceNode)At(job.Documents[0].RootNode, "spec", "template", "spec", "containers", 0, "args");
-            Assert.That(((YamlScalarNode)args.Children[2]).Value, Is.EqualTo("/runs/" + folderName));
+            // What the pod receives, after Kubernetes expands its arguments: the folder as named, the index as set.
+            var pod = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "3", ["HOME"] = "/root" };
+            Assert.That(KubernetesExpansion(((YamlScalarNode)args.Children[2]).Value!, pod), Is.EqualTo("/runs/" + folderName));
+            Assert.That(KubernetesExpansion(((YamlScalarNode)args.Children[4]).Value!, pod), Is.EqualTo("3"));
         }
     }
 }
