@@ -74,8 +74,11 @@ public sealed class CenteredNetwork : NetworkModule
     public override string Describe() => $"centred ({network.Describe()}) / γ, γ = {Gamma:G4}";
 
     /// <summary>The live and the frozen initial weights: the centred output depends on both.</summary>
-    public override IReadOnlyList<(string Name, Parameter Parameter)> StoredParameters() =>
-        named_parameters().Select(p => (p.name, p.parameter)).ToList();
+    public override IReadOnlyList<(string Name, Parameter Parameter)> StoredParameters()
+    {
+        ThrowIfDisposed();
+        return named_parameters().Select(p => (p.name, p.parameter)).ToList();
+    }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

@@ -24,9 +24,24 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
     /// <summary>Human-readable description of the architecture, for reports and manifests.</summary>
     public abstract string Describe();
 
+    /// <summary>Whether <see cref="IDisposable.Dispose"/> has freed the network's weights.</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <summary>Trainable parameters with their names, in a stable order.</summary>
-    public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters() =>
-        named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
+    /// <exception cref="ObjectDisposedException">The network has been disposed.</exception>
+    public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters()
+    {
+        ThrowIfDisposed();
+        return named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the network has been disposed.</summary>
+    /// <remarks>A disposed module lists no parameters at all, so a weights file written from it would silently hold none.</remarks>
+    protected void ThrowIfDisposed()
+    {
+        if (IsDisposed)
+            throw new ObjectDisposedException(null, $"This {GetType().Name} has been disposed, and its weights with it; save or use a network before disposing it.");
+    }
 
     /// <summary>
     /// The parameters a weights file stores (<see cref="Serialization.ModelWeights"/>): by default the trainable ones.
@@ -47,6 +62,13 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         return TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ToBoolean());
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        IsDisposed = true;
+        base.Dispose(disposing);
     }
 
     /// <summary>

@@ -125,6 +125,13 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
 
     void IArchivedTransformer.SaveStage(ArchiveStage stage)
     {
+        // The weights are read first: a disposed network throws here, before any entry of the stage is written.
+        byte[] weights;
+        using (var buffer = new MemoryStream())
+        {
+            ModelWeights.Save(Model.Network, buffer);
+            weights = buffer.ToArray();
+        }
         var description = new JsonObject
         {
             ["kind"] = Kind.ToString(),
@@ -140,11 +147,7 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
                 ["values"] = new JsonArray(keys.ToStrings().Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()),
             };
         stage.WriteJson("network.json", description);
-        using (var buffer = new MemoryStream())
-        {
-            ModelWeights.Save(Model.Network, buffer);
-            stage.WriteBytes("weights.safetensors", buffer.ToArray());
-        }
+        stage.WriteBytes("weights.safetensors", weights);
         stage.WriteJson("report.json", ReportJson.Write(Report));
     }
 

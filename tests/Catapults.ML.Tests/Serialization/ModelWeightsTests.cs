@@ -37,6 +37,23 @@ public class ModelWeightsTests
         Assert.That(ex!.Message, Does.StartWith("safetensors stream: ").And.Contain("tensor '"));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ADisposedNetworkIsRefusedInsteadOfSavedWithoutWeights(bool centred)
+    {
+        // A disposed TorchSharp module lists no parameters, and the weights file used to be written with none.
+        var description = new NetworkDescription { Architecture = "fcn-2", Width = 8 };
+        NetworkModule network = centred ? new CenteredNetwork(() => description.Build(new long[] { 3 }, 1, seed: 1), gamma: 2) : description.Build(new long[] { 3 }, 1, seed: 1);
+        Assert.That(network.IsDisposed, Is.False);
+        network.Dispose();
+        Assert.That(network.IsDisposed, Is.True);
+        using var stream = new MemoryStream();
+        var ex = Assert.Throws<ObjectDisposedException>(() => ModelWeights.Save(network, stream));
+        Assert.That(ex!.Message, Is.EqualTo($"This {network.GetType().Name} has been disposed, and its weights with it; save or use a network before disposing it."));
+        Assert.That(stream.Length, Is.Zero, "nothing written");
+        Assert.Throws<ObjectDisposedException>(() => network.TrainableParameters());
+    }
+
     [Test]
     public void AFileThatDoesNotFitIsNamedInTheMessage()
     {

@@ -188,6 +188,20 @@ public class ModelArchiveTests
     }
 
     [Test]
+    public void ADisposedNetworkIsNotSavedAndLeavesNoFile()
+    {
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 97));
+        var network = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options())).Fit(data);
+        network.Dispose();
+        using var temp = new TempDirectory();
+        string path = temp.Combine("model.zip");
+        // It used to write a model file whose weights held no values, which only the load then refused.
+        var ex = Assert.Throws<ObjectDisposedException>(() => _ml.Model.SaveCatapultsModel(network, data.Schema, path));
+        Assert.That(ex!.Message, Does.Contain("has been disposed"));
+        Assert.That(Directory.GetFileSystemEntries(temp.Path), Is.Empty, "no model file and no temporary file");
+    }
+
+    [Test]
     public void AChainWithoutNetworksRoundTripsToo()
     {
         var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(30, seed: 95));
