@@ -79,6 +79,8 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
     /// </summary>
     protected Tensor ReshapeInput(Tensor x)
     {
+        // Every architecture's forward starts here, so a disposed network says so instead of libtorch's "empty handle".
+        ThrowIfDisposed();
         var shape = InputShape;
         if (x.dim() == 2 && x.shape[1] == InputDimension)
             return shape.Length == 1 ? x.alias() : x.reshape(new[] { x.shape[0] }.Concat(shape).ToArray());

@@ -52,6 +52,8 @@ public class ModelWeightsTests
         Assert.That(ex!.Message, Is.EqualTo($"This {network.GetType().Name} has been disposed, and its weights with it; save or use a network before disposing it."));
         Assert.That(stream.Length, Is.Zero, "nothing written");
         Assert.Throws<ObjectDisposedException>(() => network.TrainableParameters());
+        using var x = torch.randn(2, 3);
+        Assert.Throws<ObjectDisposedException>(() => network.forward(x), "a forward pass says so too, not libtorch's 'empty handle'");
     }
 
     [Test]
