@@ -45,5 +45,5 @@ if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
 // the cell processes it started, rather than leaving them running into its folder, says how to resume, and exits with
 // 128 + the signal's number. An action still busy 5 s later is cut short; every file is written atomically, and cells
 // resume from their checkpoints.
-Interruption.Install(TimeSpan.FromSeconds(5));
-return parse.Invoke();
+using (Interruption.Install(TimeSpan.FromSeconds(5)))
+    return parse.Invoke();

@@ -31,14 +31,20 @@ public static class Interruption
     /// <summary>
     /// Handles SIGINT and SIGTERM from now on: the first cancels <see cref="Token"/>; if the process is still running
     /// <paramref name="grace"/> later it says so on stderr and exits with <see cref="ExitCode"/> (files are written
-    /// atomically, so that stop loses only the step in progress). Later signals change nothing. Calling it again does
-    /// nothing.
+    /// atomically, so that stop loses only the step in progress). Later signals change nothing. Calling it again while
+    /// installed does nothing.
     /// </summary>
-    public static void Install(TimeSpan grace)
+    /// <returns>
+    /// The installation: disposing it, once the command has returned, gives the signals back to the runtime's default
+    /// (the end of the process). A host that runs several commands in one process (the tests do) is then not left with a
+    /// handler that holds its own Ctrl-C back for the grace period. The handle of a call that found the handlers
+    /// installed does nothing.
+    /// </returns>
+    public static IDisposable Install(TimeSpan grace)
     {
         lock (Registrations)
         {
-            if (Registrations.Count > 0) return;
+            if (Registrations.Count > 0) return new Installation(owner: false);
             foreach (var (signal, number) in new[] { (PosixSignal.SIGINT, SigInt), (PosixSignal.SIGTERM, SigTerm) })
                 Registrations.Add(PosixSignalRegistration.Create(signal, context =>
                 {
@@ -52,6 +58,29 @@ public static class Interruption
                         Environment.Exit(ExitCode);
                     }, TaskScheduler.Default);
                 }));
+            return new Installation(owner: true);
+        }
+    }
+
+    /// <summary>Whether the handlers are installed now.</summary>
+    internal static bool IsInstalled
+    {
+        get { lock (Registrations) return Registrations.Count > 0; }
+    }
+
+    private sealed class Installation(bool owner) : IDisposable
+    {
+        private bool _owner = owner;
+
+        public void Dispose()
+        {
+            if (!_owner) return;
+            _owner = false;
+            lock (Registrations)
+            {
+                foreach (var registration in Registrations) registration.Dispose();
+                Registrations.Clear();
+            }
         }
     }
 }
