@@ -98,6 +98,14 @@ public sealed class DamagedRunFileTests
                 File.Delete(path);
                 Directory.CreateDirectory(path);
                 break;
+            case var edit when edit.StartsWith("set ", StringComparison.Ordinal):
+                // An edit that leaves valid JSON: "set field=value" with value as JSON text.
+                var (field, value) = (edit[4..edit.IndexOf('=')], edit[(edit.IndexOf('=') + 1)..]);
+                var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+                Assert.That(node.ContainsKey(field), field);
+                node[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
+                File.WriteAllText(path, node.ToJsonString());
+                break;
             default:
                 throw new ArgumentException(how);
         }
@@ -110,6 +118,15 @@ public sealed class DamagedRunFileTests
     [TestCase("data.safetensors", "truncate")]
     [TestCase("events.json", "empty")]
     [TestCase("summary.json", "truncate")]
+    // summary.json has no checksum of its own: values no run could have written are not read into a report.
+    [TestCase("summary.json", "set agopAlignment=7")]
+    [TestCase("summary.json", "set testLoss=\"NaN\"")]
+    [TestCase("summary.json", "set trainLoss=-1")]
+    [TestCase("summary.json", "set outcome=\"Zzz\"")]
+    [TestCase("summary.json", "set outcome=\"1\"")]
+    [TestCase("summary.json", "set catapults=-5")]
+    [TestCase("summary.json", "set catapults=99")]
+    [TestCase("summary.json", "set steps=-1")]
     [TestCase("steps.csv", "folder")]
     [TestCase("config.json", "delete")]
     [TestCase("config.json", "truncate")]

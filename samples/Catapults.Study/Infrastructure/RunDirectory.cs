@@ -100,8 +100,26 @@ public static class RunDirectory
         {
             return ex.Message.ReplaceLineEndings(" ").TrimEnd('.');
         }
-        if (summary.Files is not { Count: > 0 } files) return $"{Path.Combine(directory, "summary.json")} lists no file checksums (written by an older version?)";
-        return FileDigest.Verify(directory, files);
+        string path = Path.Combine(directory, "summary.json");
+        if (summary.Files is not { Count: > 0 } files) return $"{path} lists no file checksums (written by an older version?)";
+        if (summary.Problem() is { } problem) return $"{path}: {problem}";
+        return FileDigest.Verify(directory, files)
+            ?? (CountEvents(directory) is int events && events != summary.Catapults
+                ? $"{path}: catapults {summary.Catapults} differs from the {events} events of events.json"
+                : null);
+    }
+
+    // events.json's length (its checksum has just been verified), or null when it does not read as a list.
+    private static int? CountEvents(string directory)
+    {
+        try
+        {
+            return StudyJson.Read<List<CatapultEvent>>(Path.Combine(directory, "events.json")).Count;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads a finished run back (for a resumed sweep); call <see cref="VerifyFinished"/> first.</summary>

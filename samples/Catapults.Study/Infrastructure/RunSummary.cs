@@ -1,3 +1,5 @@
+using Catapults.ML.Training;
+
 namespace Catapults.Study.Infrastructure;
 
 /// <summary>summary.json of one run.</summary>
@@ -56,11 +58,41 @@ public sealed record RunSummary
     /// the realised one).
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    public Catapults.ML.Training.MilestoneSchedule? RealisedSchedule { get; init; }
+    public MilestoneSchedule? RealisedSchedule { get; init; }
 
     /// <summary>
     /// Size and SHA-256 of every other file of the finished run (steps.csv, events.json, the safetensors files and
     /// observers/), written with it; a run whose files do not match is not trusted when read back.
     /// </summary>
     public IReadOnlyDictionary<string, FileDigest>? Files { get; init; }
+
+    // A cancelled run writes no summary; it keeps its checkpoint instead.
+    private static readonly string[] FinishedOutcomes =
+        [nameof(TrainingOutcome.BudgetReached), nameof(TrainingOutcome.TargetLossReached), nameof(TrainingOutcome.Diverged)];
+
+    // Cosines are computed in floating point, so a perfect alignment can round a hair past 1.
+    private const double CosineSlack = 1e-6;
+
+    /// <summary>
+    /// The first field that no run could have written (an outcome that is not one, a loss that is negative or not
+    /// finite, a cosine outside −1..1, a count below zero or more catapults than spikes), as "field value: why", or
+    /// null. summary.json lists the other files' checksums but has none of its own, so an edited value would
+    /// otherwise be read into the report as it stands.
+    /// </summary>
+    public string? Problem()
+    {
+        if (!FinishedOutcomes.Contains(Outcome))
+            return $"outcome '{Outcome}' is not an outcome a finished run records ({string.Join(", ", FinishedOutcomes)})";
+        if (Steps < 0) return $"steps {Steps} is negative";
+        if (!(WallSeconds >= 0) || double.IsInfinity(WallSeconds)) return $"wallSeconds {WallSeconds} is not a finite time";
+        foreach (var (name, value) in new[] { ("trainLoss", TrainLoss), ("testLoss", TestLoss) })
+            if (value is double v && (!(v >= 0) || double.IsInfinity(v))) return $"{name} {v} is not a finite loss ≥ 0";
+        foreach (var (name, value) in new[] { ("trainError", TrainError), ("testError", TestError) })
+            if (value is double v && !(v >= 0 && v <= 1)) return $"{name} {v} is not an error rate in 0..1";
+        if (AgopAlignment is double a && !(Math.Abs(a) <= 1 + CosineSlack)) return $"agopAlignment {a} is not a cosine in −1..1";
+        if (Catapults < 0) return $"catapults {Catapults} is negative";
+        if (Spikes < Catapults) return $"spikes {Spikes} is fewer than its {Catapults} catapults";
+        if (ResumedFromStep is int r && (r < 0 || r > Steps)) return $"resumedFromStep {r} is not a step of the run's {Steps}";
+        return null;
+    }
 }
