@@ -89,6 +89,16 @@ public sealed class DominantSubspaceStudyTests
             foreach (var file in new[] { "losses.csv", "alignment.csv" })
                 Assert.That(File.ReadAllText(Path.Combine(parallel, file)), Is.EqualTo(File.ReadAllText(Path.Combine(serial, file))), file);
 
+            // A seed's result copied over another's reads well, but is not that cell's: merge names it, a rerun redoes it.
+            string seed1 = Path.Combine(serial, "runs", "seed1", "result.json");
+            File.Copy(Path.Combine(serial, "runs", "seed0", "result.json"), seed1, overwrite: true);
+            var merge = StudyCli.Run("merge", "--plan", serial);
+            Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Out + merge.Error);
+            Assert.That(merge.Out + merge.Error, Does.Contain($"{seed1} holds seed 0's result, not seed 1's"));
+            (code, stdout, error) = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--jobs", "1", "--out", serial);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            Assert.That(File.ReadAllText(Path.Combine(serial, "losses.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(parallel, "losses.csv"))));
+
             // A seed whose warm-up diverges in its own process still ends the command with that one line.
             var refused = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--learning-rate", "100", "--out", parallel + "-refused");
             CliAssert.OneLineError(refused, "diverged", "--learning-rate");

@@ -99,6 +99,12 @@ public sealed class QuickFeatureStrengthTests
             // The cell ran again, from scratch, to the same scans (wall times aside).
             static string WithoutWallTimes(string json) => System.Text.RegularExpressions.Regex.Replace(json, "\"wallSeconds\":[^,}]*", "");
             Assert.That(WithoutWallTimes(File.ReadAllText(scan)), Is.EqualTo(WithoutWallTimes(original)));
+
+            // Another γ's scan.json copied into the cell reads well but is not its scans: merge names it.
+            File.Copy(Path.Combine(output, "runs", "depth-2-g01", "scan.json"), scan, overwrite: true);
+            var merge = StudyCli.Run("merge", "--plan", output);
+            Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Out + merge.Error);
+            CliAssert.OneLineError(merge, $"cell 0 (depth-2-g00): {scan} holds rates of γ number 1, not 0", "run-cell --plan " + output + " --index 0");
         }
         finally
         {

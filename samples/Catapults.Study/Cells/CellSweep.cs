@@ -114,6 +114,7 @@ public static class CellSweep
     /// Writes the report from the plan in <paramref name="directory"/> when every cell finished; otherwise names the
     /// missing and failed cells by index on stderr and returns <see cref="ConfigurationException.ExitCode"/> (2).
     /// </summary>
+    /// <exception cref="InvalidDataException">A finished cell's files fail its experiment's check; the message names the cell and the run-cell that reruns it.</exception>
     public static int Merge(ICellExperiment experiment, CellPlan plan, string directory, CancellationToken cancellationToken)
     {
         var statuses = CellLedger.InspectAll(directory, plan);
@@ -132,6 +133,12 @@ public static class CellSweep
             return ConfigurationException.ExitCode;
         }
         ConfigureThreads(plan, directory);
+        // Every finished cell is checked as a rerun would check it, before any of its files goes into the report: a
+        // damaged one must not be read, nor trained again here, in the merge.
+        foreach (var status in statuses)
+            if (experiment.VerifyFinished(Context(plan, directory, status.Cell)) is string problem)
+                throw new InvalidDataException(
+                    $"cell {status.Cell.Index} ({status.Cell.Label}): {problem}; run-cell --plan {directory} --index {status.Cell.Index} runs it again.");
         experiment.Merge(plan, directory, cancellationToken);
         return 0;
     }

@@ -54,7 +54,10 @@ public interface ICellExperiment
     /// </summary>
     string? VerifyFinished(CellContext context);
 
-    /// <summary>Writes the report into <paramref name="directory"/> from the cells, which are all finished.</summary>
+    /// <summary>
+    /// Writes the report into <paramref name="directory"/> from the cells, which are all finished and have passed
+    /// <see cref="VerifyFinished"/>.
+    /// </summary>
     /// <exception cref="InvalidDataException">A cell's files do not hold what they should; the message names the file.</exception>
     void Merge(CellPlan plan, string directory, CancellationToken cancellationToken);
 }

@@ -62,11 +62,8 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
         var results = new List<TResult>();
         for (int i = 0; i < configs.Count; i++)
         {
-            string folder = CellPlan.CellFolder(directory, plan.Cells[i]);
-            // Execute reads a finished run back; a damaged one must not be trained again here, in the merge.
-            if (RunDirectory.VerifyFinished(folder) is string problem)
-                throw new InvalidDataException($"cell {i} ({plan.Cells[i].Label}): {problem}; run-cell --plan {directory} --index {i} runs it again.");
-            results.Add(Execute(plan, configs[i], data, folder, _ => { }, cancellationToken));
+            // Execute reads a finished run back (CellSweep.Merge has checked it is whole).
+            results.Add(Execute(plan, configs[i], data, CellPlan.CellFolder(directory, plan.Cells[i]), _ => { }, cancellationToken));
         }
         Report(plan, directory, data, results);
     }

@@ -165,8 +165,11 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     {
         try
         {
-            ReadResult(ResultPath(context.Folder));
-            return null;
+            // A result copied from another seed's folder reads well but is not this cell's (it would count twice).
+            string path = ResultPath(context.Folder);
+            long seed = CellPlan.ConfigurationOf<DominantSubspaceSettings>(context.Cell).Seed;
+            var result = ReadResult(path);
+            return result.Settings.Seed == seed ? null : $"{path} holds seed {result.Settings.Seed}'s result, not seed {seed}'s";
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {

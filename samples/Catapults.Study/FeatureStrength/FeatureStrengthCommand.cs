@@ -117,8 +117,11 @@ public sealed class FeatureStrengthCommand : ICellExperiment
     }
 
     /// <inheritdoc />
-    public string? VerifyFinished(CellContext context) =>
-        GammaScan.Verify(context.Folder, CellPlan.ConfigurationOf<ScanCell>(context.Cell).Settings.SeedList());
+    public string? VerifyFinished(CellContext context)
+    {
+        var cell = CellPlan.ConfigurationOf<ScanCell>(context.Cell);
+        return GammaScan.Verify(context.Folder, cell.Settings.SeedList(), cell.GammaIndex);
+    }
 
     /// <inheritdoc />
     public void Merge(CellPlan plan, string directory, CancellationToken ct)

@@ -42,14 +42,20 @@ internal static class GammaScan
         return scans;
     }
 
-    /// <summary>What is wrong with a finished cell's files (unreadable, or not the scans of <paramref name="seeds"/>), or null.</summary>
-    public static string? Verify(string folder, IReadOnlyList<long> seeds)
+    /// <summary>
+    /// What is wrong with a finished cell's files (unreadable, or not the scans of <paramref name="seeds"/> at γ number
+    /// <paramref name="gammaIndex"/>, as a scan.json copied from another cell would be), or null.
+    /// </summary>
+    public static string? Verify(string folder, IReadOnlyList<long> seeds, int gammaIndex)
     {
         try
         {
             var scans = Read(folder);
+            string path = Path.Combine(folder, ResultFile);
             if (!scans.Select(s => s.Seed).SequenceEqual(seeds))
-                return $"{Path.Combine(folder, ResultFile)} holds the seeds [{string.Join(", ", scans.Select(s => s.Seed))}], not [{string.Join(", ", seeds)}]";
+                return $"{path} holds the seeds [{string.Join(", ", scans.Select(s => s.Seed))}], not [{string.Join(", ", seeds)}]";
+            if (scans.SelectMany(s => s.Cells).FirstOrDefault(c => c.Cell.GammaIndex != gammaIndex) is { } other)
+                return $"{path} holds rates of γ number {other.Cell.GammaIndex}, not {gammaIndex}";
             return null;
         }
         catch (InvalidDataException ex)
