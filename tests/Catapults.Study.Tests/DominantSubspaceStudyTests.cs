@@ -99,6 +99,15 @@ public sealed class DominantSubspaceStudyTests
             Assert.That(code, Is.EqualTo(0), stdout + error);
             Assert.That(File.ReadAllText(Path.Combine(serial, "losses.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(parallel, "losses.csv"))));
 
+            // A loss edited to a value no run writes (result.json has no checksum) is not merged either.
+            var edited = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(seed1))!;
+            var point = edited["arms"]![1]!["losses"]![3]!;
+            point["item2"] = -5.0;
+            File.WriteAllText(seed1, edited.ToJsonString());
+            merge = StudyCli.Run("merge", "--plan", serial);
+            Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Out + merge.Error);
+            Assert.That(merge.Out + merge.Error, Does.Contain($"{seed1}: 'Dom-SGD' has the loss -5 at step {point["item1"]}, not a finite loss ≥ 0"));
+
             // A seed whose warm-up diverges in its own process still ends the command with that one line.
             var refused = StudyCli.Run("dominant-subspace", "--quick", "--seeds", "2", "--learning-rate", "100", "--out", parallel + "-refused");
             CliAssert.OneLineError(refused, "diverged", "--learning-rate");

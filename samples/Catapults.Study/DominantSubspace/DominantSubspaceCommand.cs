@@ -169,7 +169,8 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             string path = ResultPath(context.Folder);
             long seed = CellPlan.ConfigurationOf<DominantSubspaceSettings>(context.Cell).Seed;
             var result = ReadResult(path);
-            return result.Settings.Seed == seed ? null : $"{path} holds seed {result.Settings.Seed}'s result, not seed {seed}'s";
+            if (result.Settings.Seed != seed) return $"{path} holds seed {result.Settings.Seed}'s result, not seed {seed}'s";
+            return result.Problem() is { } problem ? $"{path}: {problem}" : null;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {

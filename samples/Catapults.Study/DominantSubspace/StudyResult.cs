@@ -39,6 +39,33 @@ public sealed record StudyResult(DominantSubspaceSettings Settings, string DataD
         }
     }
 
+    /// <summary>
+    /// The first value no run could have written, as "what: why", or null: three arms; a loss at the switch, losses and
+    /// final losses that are finite and ≥ 0 in every phase that did not diverge; χ_k in 0..1; finite eigenvalues; counts
+    /// ≥ 0. result.json has no checksum, so an edited value would otherwise go into the report as it stands.
+    /// </summary>
+    public string? Problem()
+    {
+        static bool IsLoss(double v) => v >= 0 && !double.IsInfinity(v);
+        if (Arms.Count != 3) return $"{Arms.Count} arms instead of the base, dominant and bulk arms";
+        if (!IsLoss(LossAtSwitch)) return $"the loss at the switch, {LossAtSwitch}, is not a finite loss ≥ 0";
+        if (SwitchEigenvalues.Any(v => !double.IsFinite(v)))
+            return $"the eigenvalues at the switch, {string.Join(", ", SwitchEigenvalues)}, are not all finite";
+        foreach (var phase in Phases.Concat(Arms))
+        {
+            if (!Enum.IsDefined(phase.Outcome)) return $"'{phase.Name}' has the outcome {phase.Outcome}";
+            if (phase.Refreshes < 0 || phase.HessianProducts < 0) return $"'{phase.Name}' has a negative count";
+            // A diverged phase keeps the value that exposed it.
+            if (phase.Outcome == ML.Training.TrainingOutcome.Diverged) continue;
+            if (phase.Losses.FirstOrDefault(p => !IsLoss(p.Loss)) is { } loss && !IsLoss(loss.Loss))
+                return $"'{phase.Name}' has the loss {loss.Loss} at step {loss.Step}, not a finite loss ≥ 0";
+            if (phase.FinalLoss is double final && !IsLoss(final)) return $"'{phase.Name}' ends at the loss {final}, not a finite loss ≥ 0";
+            if (phase.Alignment.FirstOrDefault(r => !(r.Alignment >= 0 && r.Alignment <= 1 + 1e-6)) is { } record)
+                return $"'{phase.Name}' has χ_k = {record.Alignment} at step {record.Step}, outside 0..1";
+        }
+        return null;
+    }
+
     /// <summary>λ_k / λ_{k+1} at the switch: the gap between the dominant subspace and the bulk (NaN when unknown).</summary>
     public double OutlierGap => SwitchEigenvalues.Count > Settings.EffectiveRank && SwitchEigenvalues[Settings.EffectiveRank] != 0
         ? SwitchEigenvalues[Settings.EffectiveRank - 1] / SwitchEigenvalues[Settings.EffectiveRank] : double.NaN;
