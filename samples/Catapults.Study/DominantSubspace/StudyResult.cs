@@ -57,8 +57,8 @@ public sealed record StudyResult(DominantSubspaceSettings Settings, string DataD
             if (phase.Refreshes < 0 || phase.HessianProducts < 0) return $"'{phase.Name}' has a negative count";
             // A diverged phase keeps the value that exposed it.
             if (phase.Outcome == ML.Training.TrainingOutcome.Diverged) continue;
-            if (phase.Losses.FirstOrDefault(p => !IsLoss(p.Loss)) is { } loss && !IsLoss(loss.Loss))
-                return $"'{phase.Name}' has the loss {loss.Loss} at step {loss.Step}, not a finite loss ≥ 0";
+            foreach (var (step, loss) in phase.Losses)
+                if (!IsLoss(loss)) return $"'{phase.Name}' has the loss {loss} at step {step}, not a finite loss ≥ 0";
             if (phase.FinalLoss is double final && !IsLoss(final)) return $"'{phase.Name}' ends at the loss {final}, not a finite loss ≥ 0";
             if (phase.Alignment.FirstOrDefault(r => !(r.Alignment >= 0 && r.Alignment <= 1 + 1e-6)) is { } record)
                 return $"'{phase.Name}' has χ_k = {record.Alignment} at step {record.Step}, outside 0..1";
