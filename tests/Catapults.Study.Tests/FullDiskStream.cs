@@ -2,7 +2,8 @@ namespace Catapults.Study.Tests;
 
 /// <summary>
 /// A write stream on a disk that fills up: after <see cref="Budget"/> bytes in all (shared by every file written
-/// through it) it writes what still fits and throws the IOException a full disk gives. No root or special file system needed.
+/// through it) it writes what still fits and throws the IOException a full disk gives, with .NET's message on Linux
+/// ("No space left on device : '&lt;the file stream's path&gt;'"). No root or special file system needed.
 /// </summary>
 internal sealed class FullDiskStream(Stream inner, FullDiskStream.Budget budget) : Stream
 {
@@ -18,7 +19,7 @@ internal sealed class FullDiskStream(Stream inner, FullDiskStream.Budget budget)
         int fits = (int)Math.Min(buffer.Length, Math.Max(0, budget.Left));
         inner.Write(buffer[..fits]);
         budget.Left -= fits;
-        if (fits < buffer.Length) throw new IOException("No space left on device");
+        if (fits < buffer.Length) throw new IOException(inner is FileStream file ? $"No space left on device : '{file.Name}'" : "No space left on device");
     }
 
     public override void Flush() => inner.Flush();

@@ -1,3 +1,4 @@
+using Catapults.ML.Serialization;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.Infrastructure;
 
@@ -36,6 +37,7 @@ public sealed class FullDiskTests
         string line = CliAssert.OneLineError(full, "No space left on device", "cannot write " + output);
         TestContext.Out.WriteLine(line);
         Assert.That(budget.Left, Is.EqualTo(0), "the disk did fill");
+        Assert.That(line, Does.Not.Contain(AtomicFileWriter.TemporaryEnding), "the line names the file, not its temporary twin");
         Assert.That(Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories), Is.Empty, line);
 
         var (code, stdout, error) = StudyCli.Run(Sweep.Append("--out").Append(output).Append("--resume").ToArray());
@@ -56,7 +58,7 @@ public sealed class FullDiskTests
         try
         {
             var ex = Assert.Throws<IOException>(() => AtomicFile.WriteText(path, "new content that does not fit"));
-            Assert.That(ex!.Message, Does.Contain(path).And.Contain("No space left on device"));
+            Assert.That(ex!.Message, Is.EqualTo($"cannot write {path}: No space left on device"));
         }
         finally
         {

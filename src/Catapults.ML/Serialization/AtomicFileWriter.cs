@@ -32,10 +32,11 @@ public static class AtomicFileWriter
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            // The system's own message would name the temporary file, which the caller never asked for.
+            // The system's own message would name the temporary file, which the caller never asked for: a full disk
+            // reads "No space left on device : '<folder>/.<name>.<pid>-<guid>.tmp'".
             string reason = ex is DirectoryNotFoundException && !Directory.Exists(folder)
                 ? $"the folder {folder} does not exist"
-                : ex.Message.ReplaceLineEndings(" ");
+                : ex.Message.Replace($" : '{temporary}'", "", StringComparison.Ordinal).Replace(temporary, full, StringComparison.Ordinal).ReplaceLineEndings(" ");
             throw new IOException($"cannot write {full}: {reason}", ex);
         }
         catch
