@@ -3,10 +3,14 @@ namespace Catapults.Study.Tests;
 /// <summary>The one outcome a refused input may have: one line on stderr that starts with "error:" and names the culprit, and exit code 2.</summary>
 internal static class CliAssert
 {
-    public static string OneLineError((int ExitCode, string Out, string Error) result, params string[] mentioned)
+    public static string OneLineError((int ExitCode, string Out, string Error) result, params string[] mentioned) =>
+        OneLineError(result, 2, mentioned);
+
+    /// <summary>The same, for a command whose refusal has exit code <paramref name="exitCode"/>.</summary>
+    public static string OneLineError((int ExitCode, string Out, string Error) result, int exitCode, params string[] mentioned)
     {
         var (code, stdout, error) = result;
-        Assert.That(code, Is.EqualTo(2), $"exit code; stdout: {stdout} stderr: {error}");
+        Assert.That(code, Is.EqualTo(exitCode), $"exit code; stdout: {stdout} stderr: {error}");
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(lines, Has.Length.EqualTo(1), error);
         Assert.That(lines[0], Does.StartWith("error: "));

@@ -32,10 +32,22 @@ public static class CellCommands
             bool keep = experiment.KeepsFinishedCells(parse);
             var plan = experiment.Plan(parse, ct);
             int k = given ?? experiment.DefaultJobs(plan);
-            // The plain command owns its folder: a plan of other options replaces the one there, and each cell's
-            // record (or, when resuming, the experiment's own check of its files) decides what is still finished.
-            plan.Write(output, replace: true);
-            CellSweep.RunAll(experiment, plan, output, k, keep, ct);
+            CellLock held;
+            try
+            {
+                held = CellLock.TakeAll(output, plan);
+            }
+            catch (CellBusyException ex)
+            {
+                throw new ConfigurationException($"{output} is in use: {ex.Message}; wait for it to end, or choose another --out.");
+            }
+            using (held)
+            {
+                // The plain command owns its folder: a plan of other options replaces the one there, and each cell's
+                // record (or, when resuming, the experiment's own check of its files) decides what is still finished.
+                plan.Write(output, replace: true);
+                CellSweep.RunAll(experiment, plan, output, k, keep, held, ct);
+            }
             return CellSweep.Merge(experiment, plan, output, ct);
         }));
     }
@@ -79,7 +91,10 @@ public static class CellCommands
         return plan;
     }
 
-    /// <summary><c>run-cell --plan DIR --index I</c>: runs one cell; exit 0 finished (now or before), 1 failed, 2 bad plan or index.</summary>
+    /// <summary>
+    /// <c>run-cell --plan DIR --index I</c>: runs one cell; exit 0 finished (now or before), 1 failed, 2 bad plan or
+    /// index, 75 another process is running the cell (<see cref="CellBusyException.ExitCode"/>).
+    /// </summary>
     public static Command RunCell(CellCatalog catalog)
     {
         var command = new Command("run-cell", "Run one cell of a plan (a finished cell is read back; a killed one resumes from its checkpoint).");
@@ -94,6 +109,11 @@ public static class CellCommands
             {
                 CellSweep.RunCell(catalog, directory, parse.GetValue(index)!.Value, ct);
                 return 0;
+            }
+            catch (CellBusyException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}; this process leaves it alone.");
+                return CellBusyException.ExitCode;
             }
             catch (Exception ex) when (ex is not (ConfigurationException or OperationCanceledException))
             {

@@ -15,6 +15,7 @@ public static class CellSweep
     /// done) when finished, otherwise run (resuming from its checkpoint) and recorded as finished or failed.
     /// </summary>
     /// <exception cref="ConfigurationException">The plan or the index is unusable.</exception>
+    /// <exception cref="CellBusyException">Another process is running the cell; nothing was done.</exception>
     /// <exception cref="CellFailedException">The cell failed; its record says why.</exception>
     public static void RunCell(CellCatalog catalog, string directory, int index, CancellationToken cancellationToken)
     {
@@ -22,6 +23,7 @@ public static class CellSweep
         var cell = plan.CellAt(index);
         var experiment = catalog.Find(plan.Experiment);
         ConfigureThreads(plan, directory);
+        using var held = CellLock.Take(directory, cell);
         var watch = Stopwatch.StartNew();
         var status = CellLedger.Inspect(directory, cell);
         Announce(status);
@@ -38,9 +40,12 @@ public static class CellSweep
     /// <paramref name="jobs"/> is 1 (stopping at the first failure, which is rethrown), else in <paramref name="jobs"/>
     /// local processes at once (running all; failures are recorded for the merge to name). Without
     /// <paramref name="keepFinished"/> every cell's folder is emptied first, so every cell runs from the start.
+    /// <paramref name="held"/> holds every cell's lock (<see cref="CellLock.TakeAll"/>); with child processes it is
+    /// released once the folders are prepared, and each child takes its own cell's.
     /// </summary>
-    public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, bool keepFinished, CancellationToken cancellationToken)
+    public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, bool keepFinished, CellLock held, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(held);
         if (!keepFinished)
             foreach (var cell in plan.Cells) EmptyFolder(directory, cell);
         var unfinished = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).ToList();
@@ -70,6 +75,7 @@ public static class CellSweep
             }
             return;
         }
+        held.Dispose();
         int count = 0;
         var refused = new System.Collections.Concurrent.ConcurrentBag<int>();
         LocalCellProcesses.RunAsync(directory, pending.Select(c => c.Index).ToList(), jobs,
@@ -81,7 +87,7 @@ public static class CellSweep
                 // One write, so that two cells finishing together do not interleave their lines.
                 Console.Write(code == 0
                     ? LinesOfChildCell(directory, cell, $"[{k}/{pending.Count}] ")
-                    : $"[{k}/{pending.Count}] cell {index} ({cell.Label}): exit code {code}, see {LocalCellProcesses.LogPath(directory, index)}{Environment.NewLine}");
+                    : $"[{k}/{pending.Count}] cell {index} ({cell.Label}): exit code {code}{ChildError(directory, index)}, see {LocalCellProcesses.LogPath(directory, index)}{Environment.NewLine}");
             }, cancellationToken).GetAwaiter().GetResult();
         // A cell that heard the same Ctrl-C and ended first is reported above; the command is cancelled all the same.
         cancellationToken.ThrowIfCancellationRequested();
@@ -90,11 +96,21 @@ public static class CellSweep
         if (!refused.IsEmpty)
         {
             int first = refused.Min();
-            string log = LocalCellProcesses.LogPath(directory, first);
-            string? error = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.StartsWith("error: ", StringComparison.Ordinal)) : null;
-            throw new ConfigurationException($"cell {first} ({plan.Cells[first].Label}): " + (error is null ? $"exit code 2, see {log}" : error["error: ".Length..]));
+            throw new ConfigurationException($"cell {first} ({plan.Cells[first].Label}): " +
+                (LastErrorLine(directory, first) ?? $"exit code 2, see {LocalCellProcesses.LogPath(directory, first)}"));
         }
     }
+
+    // The last "error: " line of a child cell's log, without the prefix; null when there is none.
+    private static string? LastErrorLine(string directory, int index)
+    {
+        string log = LocalCellProcesses.LogPath(directory, index);
+        const string Prefix = "error: ";
+        string? line = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal)) : null;
+        return line?[Prefix.Length..];
+    }
+
+    private static string ChildError(string directory, int index) => LastErrorLine(directory, index) is { } error ? $" ({error})" : "";
 
     // What the cell would have printed had it run in this process, from its child's log: its result lines, then its
     // closing line, numbered as in the loop above.

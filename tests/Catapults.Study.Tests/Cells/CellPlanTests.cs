@@ -213,6 +213,53 @@ public sealed class CellPlanTests
         Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Is.EqualTo(File.ReadAllText(Path.Combine(Folder("whole"), "report.md"))));
     }
 
+    [Test]
+    public void ACellThatAnotherProcessRunsIsLeftAloneWithExitCode75()
+    {
+        string dir = Folder("busy");
+        StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "20", "--step-ms", "250", "--out", dir);
+        byte[] plan = File.ReadAllBytes(Path.Combine(dir, "plan.json"));
+        string owner = Path.Combine(dir, "locks", "cell000000.owner");
+
+        var command = StudyProcess.Command();
+        var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat(new[] { "run-cell", "--plan", dir, "--index", "0" })) info.ArgumentList.Add(a);
+        info.Environment["SLURM_ARRAY_JOB_ID"] = "812";
+        info.Environment["SLURM_ARRAY_TASK_ID"] = "0";
+        using var child = Process.Start(info)!;
+        var watch = Stopwatch.StartNew();
+        while (!File.Exists(owner) && watch.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+
+        // A second task of the same index (a resubmitted array index, a replaced pod) leaves the cell to the first.
+        var second = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        CliAssert.OneLineError(second, CellBusyException.ExitCode, "cell 0 (cell000000) is being run by process " + child.Id, "(Slurm job 812_0)", "leaves it alone");
+        // The plain command owns the whole folder, so it refuses before it replaces the plan or empties a cell.
+        var plain = StudyCli.Run("smoke", "--cells", "2", "--steps", "3", "--step-ms", "0", "--out", dir);
+        Assert.That(plain.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(plain, dir + " is in use: cell 0 (cell000000) is being run by process " + child.Id, "another --out");
+        Assert.That(File.ReadAllBytes(Path.Combine(dir, "plan.json")), Is.EqualTo(plan));
+
+        Assert.That(child.WaitForExit(TimeSpan.FromSeconds(120)), "the first task ends");
+        Assert.That(child.ExitCode, Is.EqualTo(0), child.StandardError.ReadToEnd());
+        Assert.That(File.Exists(owner), Is.False, "the holder's description goes with its lock");
+        var after = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(after.ExitCode, Is.EqualTo(0), after.Error);
+        Assert.That(after.Out, Does.Contain("finished before; read back, not rerun"));
+        Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "1").ExitCode, Is.EqualTo(0));
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void TheHolderIsDescribedByProcessHostAndSlurmJob()
+    {
+        string Describe(params (string Name, string Value)[] set) =>
+            CellLock.Describe(name => set.FirstOrDefault(v => v.Name == name).Value);
+        string prefix = $"process {Environment.ProcessId} on {Environment.MachineName}";
+        Assert.That(Describe(), Does.StartWith(prefix + ", since "));
+        Assert.That(Describe(("SLURM_JOB_ID", "77")), Does.StartWith(prefix + " (Slurm job 77), since "));
+        Assert.That(Describe(("SLURM_JOB_ID", "78"), ("SLURM_ARRAY_JOB_ID", "77"), ("SLURM_ARRAY_TASK_ID", "4")), Does.StartWith(prefix + " (Slurm job 77_4), since "));
+    }
+
     [TestCase("INT")]
     [TestCase("TERM")]
     public void ASignalToThePlainCommandStopsItsCellProcessesAndTheRerunResumes(string signal)

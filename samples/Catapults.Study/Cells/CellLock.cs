@@ -1,0 +1,152 @@
+using System.Globalization;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Cells;
+
+/// <summary>
+/// Cells of a run folder that this process works in, each held by an exclusive lock on <c>DIR/locks/&lt;label&gt;.lock</c>
+/// so that no other process runs, empties or rewrites them meanwhile. Beside each lock, <c>&lt;label&gt;.owner</c> says
+/// who holds it (process, host, Slurm job, since when), for the message another process gets.
+/// </summary>
+/// <remarks>
+/// A scheduler may start one cell twice: a Slurm array index resubmitted while its first task still runs, a Kubernetes
+/// index whose pod is replaced while the old one lives on, or the local command started twice on one folder. Both copies
+/// then wrote one checkpoint, and one failed halfway, on the other's half-renamed checkpoint folder, recording the cell
+/// as failed even when the other finished it. The lock is an advisory <c>flock</c> (what .NET takes for
+/// <see cref="FileShare.None"/> on Unix), which the kernel drops when its process ends, however it ends: a killed task
+/// leaves nothing to clean up. The locks live outside the cells' folders because a cell's folder is emptied, and a lock
+/// on a deleted file guards nothing. Lock files are never deleted, for the same reason.
+/// </remarks>
+public sealed class CellLock : IDisposable
+{
+    /// <summary>The folder of the run folder that holds the locks.</summary>
+    public const string FolderName = "locks";
+
+    /// <summary>The ending of a lock file.</summary>
+    public const string LockEnding = ".lock";
+
+    private const string OwnerEnding = ".owner";
+
+    private readonly List<(FileStream Stream, string OwnerPath)> _held = new();
+
+    private CellLock()
+    {
+    }
+
+    /// <summary>The lock file of <paramref name="cell"/> in the run folder <paramref name="directory"/>.</summary>
+    public static string PathOf(string directory, PlannedCell cell) => Path.Combine(directory, FolderName, cell.Label + LockEnding);
+
+    /// <summary>Takes the lock of <paramref name="cell"/>.</summary>
+    /// <exception cref="CellBusyException">Another process holds it; the message says which.</exception>
+    public static CellLock Take(string directory, PlannedCell cell)
+    {
+        var held = new CellLock();
+        if (!held.TryAdd(PathOf(directory, cell), out string holder))
+            throw new CellBusyException($"cell {cell.Index} ({cell.Label}) is being run by {holder}");
+        return held;
+    }
+
+    /// <summary>
+    /// Takes the lock of every cell of <paramref name="plan"/>, and of any other cell whose lock is in the folder (a
+    /// previous plan's, whose folders a new plan may replace).
+    /// </summary>
+    /// <exception cref="CellBusyException">Another process holds one of them; nothing is held then.</exception>
+    public static CellLock TakeAll(string directory, CellPlan plan)
+    {
+        var paths = plan.Cells.Select(c => Path.GetFullPath(PathOf(directory, c))).ToList();
+        string folder = Path.Combine(directory, FolderName);
+        if (Directory.Exists(folder))
+            paths.AddRange(Directory.EnumerateFiles(folder, "*" + LockEnding).Select(Path.GetFullPath).Except(paths).Order(StringComparer.Ordinal));
+        var held = new CellLock();
+        foreach (string path in paths)
+            if (!held.TryAdd(path, out string holder))
+            {
+                held.Dispose();
+                var cell = plan.Cells.FirstOrDefault(c => Path.GetFullPath(PathOf(directory, c)) == path);
+                string what = cell is null ? $"a cell of an earlier plan ({path})" : $"cell {cell.Index} ({cell.Label})";
+                throw new CellBusyException($"{what} is being run by {holder}");
+            }
+        return held;
+    }
+
+    /// <summary>Releases every lock held.</summary>
+    public void Dispose()
+    {
+        foreach (var (stream, owner) in _held)
+        {
+            // The description goes first, so that it never names a holder that has let go.
+            TryDelete(owner);
+            stream.Dispose();
+        }
+        _held.Clear();
+    }
+
+    private bool TryAdd(string path, out string holder)
+    {
+        string owner = Path.ChangeExtension(path, OwnerEnding);
+        FileStream stream;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex) when (HeldElsewhere(ex))
+        {
+            holder = ReadOwner(owner);
+            return false;
+        }
+        catch (IOException ex)
+        {
+            // A read-only or full file system, a path through a file: the lock cannot be had, and nothing ran.
+            throw new IOException($"cannot take the lock {path}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+        _held.Add((stream, owner));
+        AtomicFile.WriteText(owner, Describe(Environment.GetEnvironmentVariable) + "\n");
+        holder = "";
+        return true;
+    }
+
+    // .NET reports a lock held by another open file as an IOException whose HResult is the raw error: EWOULDBLOCK from
+    // flock on Linux (11) and macOS (35), a sharing or lock violation on Windows. Every other failure is the file system's.
+    private static bool HeldElsewhere(IOException ex) =>
+        ex.GetType() == typeof(IOException) && ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+
+    private static string ReadOwner(string owner)
+    {
+        try
+        {
+            string text = File.ReadAllText(owner).Trim();
+            if (text.Length > 0) return text;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not written yet (the holder has just taken the lock) or already removed (it is letting go).
+        }
+        return "another process";
+    }
+
+    /// <summary>
+    /// This process as another process's message names it: "process 4242 on node17 (Slurm job 812_3), since
+    /// 2026-12-04 16:05:03Z", from the environment <paramref name="variable"/> reads.
+    /// </summary>
+    internal static string Describe(Func<string, string?> variable)
+    {
+        string? array = variable("SLURM_ARRAY_JOB_ID"), task = variable("SLURM_ARRAY_TASK_ID"), job = variable("SLURM_JOB_ID");
+        string slurm = array is { Length: > 0 } && task is { Length: > 0 } ? $" (Slurm job {array}_{task})"
+            : job is { Length: > 0 } ? $" (Slurm job {job})"
+            : "";
+        return string.Create(CultureInfo.InvariantCulture, $"process {Environment.ProcessId} on {Environment.MachineName}{slurm}, since {DateTime.UtcNow:u}");
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A stale description is only read while its lock is held by someone else, who has written their own.
+        }
+    }
+}
