@@ -127,6 +127,9 @@ public sealed class HostileInputTests : TemporaryFolderTests
                 CliAssert.OneLineError(StudyCli.Run(command, "--out", output), mentioned);
             Assert.That(File.ReadAllText(file), Is.EqualTo("x"), "the file given as --out is untouched");
         }
+        // A folder that exists but takes no files, even for root: the line says what the file it names is.
+        if (Directory.Exists("/proc"))
+            CliAssert.OneLineError(StudyCli.Run("--out", "/proc"), "--out '/proc' cannot be written (a test file in it could not be created)");
         var (code, _, error) = StudyCli.Run("feature-strength", "--quick", "--out", file);
         Assert.That(code, Is.EqualTo(2), error);
         Assert.That(error.Trim(), Does.StartWith("error: ").And.Contain(file).And.Not.Contain("\n"));

@@ -38,6 +38,7 @@ public sealed class CellLock : IDisposable
 
     /// <summary>Takes the lock of <paramref name="cell"/>.</summary>
     /// <exception cref="CellBusyException">Another process holds it; the message says which.</exception>
+    /// <exception cref="ConfigurationException">The lock file cannot be made (a read-only or full file system, no permission).</exception>
     public static CellLock Take(string directory, PlannedCell cell)
     {
         var held = new CellLock();
@@ -51,6 +52,7 @@ public sealed class CellLock : IDisposable
     /// previous plan's, whose folders a new plan may replace).
     /// </summary>
     /// <exception cref="CellBusyException">Another process holds one of them; nothing is held then.</exception>
+    /// <exception cref="ConfigurationException">A lock file cannot be made; nothing is held then.</exception>
     public static CellLock TakeAll(string directory, CellPlan plan)
     {
         var paths = plan.Cells.Select(c => Path.GetFullPath(PathOf(directory, c))).ToList();
@@ -58,14 +60,21 @@ public sealed class CellLock : IDisposable
         if (Directory.Exists(folder))
             paths.AddRange(Directory.EnumerateFiles(folder, "*" + LockEnding).Select(Path.GetFullPath).Except(paths).Order(StringComparer.Ordinal));
         var held = new CellLock();
-        foreach (string path in paths)
-            if (!held.TryAdd(path, out string holder))
-            {
-                held.Dispose();
-                var cell = plan.Cells.FirstOrDefault(c => Path.GetFullPath(PathOf(directory, c)) == path);
-                string what = cell is null ? $"a cell of an earlier plan ({path})" : $"cell {cell.Index} ({cell.Label})";
-                throw new CellBusyException($"{what} is being run by {holder}");
-            }
+        try
+        {
+            foreach (string path in paths)
+                if (!held.TryAdd(path, out string holder))
+                {
+                    var cell = plan.Cells.FirstOrDefault(c => Path.GetFullPath(PathOf(directory, c)) == path);
+                    string what = cell is null ? $"a cell of an earlier plan ({path})" : $"cell {cell.Index} ({cell.Label})";
+                    throw new CellBusyException($"{what} is being run by {holder}");
+                }
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
         return held;
     }
 
@@ -95,13 +104,23 @@ public sealed class CellLock : IDisposable
             holder = ReadOwner(owner);
             return false;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A read-only or full file system, a path through a file: the lock cannot be had, and nothing ran.
-            throw new IOException($"cannot take the lock {path}: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            // A read-only or full file system, a path through a file: the run folder cannot hold the cell, and nothing
+            // ran, so this is not the cell's failure.
+            throw ConfigurationException.From(ex, $"cannot take the lock {path}");
         }
         _held.Add((stream, owner));
-        AtomicFile.WriteText(owner, Describe(Environment.GetEnvironmentVariable) + "\n");
+        // A plain write, not an atomic one: the description is only ever shown, and a plan of thousands of cells
+        // should not pay a flush to disk per cell for it.
+        try
+        {
+            File.WriteAllText(owner, Describe(Environment.GetEnvironmentVariable) + "\n");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The lock holds without it (a full disk, say); another process's message then says "another process".
+        }
         holder = "";
         return true;
     }

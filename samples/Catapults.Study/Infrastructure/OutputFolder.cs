@@ -33,15 +33,19 @@ public static class OutputFolder
             created.Add(folder);
         }
         string probe = Path.Combine(full, ".write-test-" + Environment.ProcessId);
+        // The system's messages name the path they failed on, which for the probe is a file the user never asked
+        // for ("Could not find file '/proc/.write-test-42'"), so the line says what that file is.
+        string step = "cannot be created";
         try
         {
             Directory.CreateDirectory(full);
+            step = "cannot be written (a test file in it could not be created)";
             File.WriteAllText(probe, "");
             File.Delete(probe);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw ConfigurationException.From(ex, $"--out '{path}' cannot be written");
+            throw ConfigurationException.From(ex, $"--out '{path}' {step}");
         }
         finally
         {

@@ -250,6 +250,16 @@ public sealed class CellPlanTests
     }
 
     [Test]
+    public void ALockThatCannotBeMadeIsOneLineAndNotTheCellsFailure()
+    {
+        string dir = Folder("no-locks");
+        StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "2", "--step-ms", "0", "--out", dir);
+        File.WriteAllText(Path.Combine(dir, CellLock.FolderName), "a file where the locks' folder goes");
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), "cannot take the lock " + Path.Combine(dir, "locks", "cell000000.lock"));
+        Assert.That(Directory.Exists(Path.Combine(dir, "runs", "cell000000")), Is.False, "nothing ran, and no record says the cell failed");
+    }
+
+    [Test]
     public void TheHolderIsDescribedByProcessHostAndSlurmJob()
     {
         string Describe(params (string Name, string Value)[] set) =>
