@@ -172,6 +172,38 @@ public sealed partial class SlurmArrayTests
         Assert.That(resumed.ToJsonString(), Is.EqualTo(expected.ToJsonString()), "summary.json apart from the wall time and the resume step");
     }
 
+    /// <summary>
+    /// An index resubmitted while its first task still runs: the second task leaves the cell alone and fails with exit
+    /// code 75 and a line naming the first task's Slurm job; the first finishes and its merge completes.
+    /// </summary>
+    [Test]
+    public void ATaskResubmittedWhileItsCellRunsLeavesItAloneWithExitCode75()
+    {
+        string dir = Path.Combine(_root, "duplicate");
+        var plan = StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "20", "--step-ms", "400", "--out", dir, "--emit", "slurm",
+            "--parallel", "2", "--memory-gb", "1", "--time-limit", "00:10:00");
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.Error);
+        var (cells, merge) = Submit(dir);
+        string checkpoint = Path.Combine(dir, "runs", "cell000000", "checkpoint.json");
+        var watch = Stopwatch.StartNew();
+        while (!File.Exists(checkpoint) && watch.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(50);
+        Assert.That(File.Exists(checkpoint), "the first task is running. " + Cluster.Logs());
+
+        var (duplicate, duplicateMerge) = Submit(dir, "0");
+        Cluster.WaitUntilDone(new[] { duplicate }, TimeSpan.FromMinutes(2));
+        string log = File.ReadAllText(Path.Combine(dir, "logs", "cell-0.log"));
+        Assert.That(Cluster.States(duplicate), Is.EqualTo(new[] { "FAILED" }), log);
+        Assert.That(Cluster.Run("scontrol", "show", "job", duplicate).Output, Does.Contain("ExitCode=75:0"));
+        Assert.That(log, Does.Contain($"error: cell 0 (cell000000) is being run by process ").And.Contain($"(Slurm job {cells}_0)").And.Contain("leaves it alone."));
+        // Its merge waits on a task that failed, so it can never start; the first task's merge is the one that runs.
+        Cluster.Run("scancel", duplicateMerge);
+
+        Cluster.WaitUntilDone(new[] { cells, merge }, TimeSpan.FromMinutes(3));
+        Assert.That(Cluster.States(cells), Is.EqualTo(new[] { "COMPLETED" }), Cluster.Logs());
+        Assert.That(Cluster.States(merge), Is.EqualTo(new[] { "COMPLETED" }));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "runs", "cell000000", "cell.json")), Does.Contain("Finished"));
+    }
+
     [GeneratedRegex(@"submitted cells as job (\d+) and the merge as job (\d+)")]
     private static partial Regex Submitted();
 }
