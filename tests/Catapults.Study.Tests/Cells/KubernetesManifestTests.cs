@@ -70,6 +70,8 @@ public sealed class KubernetesManifestTests
         Assert.That(S(job, "spec", "completions"), Is.EqualTo("7"));
         Assert.That(S(job, "spec", "parallelism"), Is.EqualTo("3"));
         Assert.That(S(job, "spec", "backoffLimitPerIndex"), Is.EqualTo("2"));
+        // By default the Job controller replaces a terminating pod at once, so two pods may run one index for a while.
+        Assert.That(S(job, "spec", "podReplacementPolicy"), Is.EqualTo("Failed"));
         var pod = At(job, "spec", "template", "spec");
         Assert.That(S(pod, "restartPolicy"), Is.EqualTo("Never"));
         Assert.That(S(pod, "activeDeadlineSeconds"), Is.EqualTo((26 * 3600).ToString()));
