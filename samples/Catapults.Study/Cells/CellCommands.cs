@@ -32,21 +32,18 @@ public static class CellCommands
             bool keep = experiment.KeepsFinishedCells(parse);
             var plan = experiment.Plan(parse, ct);
             int k = given ?? experiment.DefaultJobs(plan);
-            CellLock held;
             try
             {
-                held = CellLock.TakeAll(output, plan);
+                // The plain command owns its folder, so it starts only when no other process runs a cell there: a plan
+                // of other options replaces the one there, and each cell's record (or, when resuming, the experiment's
+                // own check of its files) decides what is still finished.
+                CellLock.RequireFree(output, plan);
+                plan.Write(output, replace: true);
+                CellSweep.RunAll(experiment, plan, output, k, keep, ct);
             }
             catch (CellBusyException ex)
             {
                 throw new ConfigurationException($"{output} is in use: {ex.Message}; wait for it to end, or choose another --out.");
-            }
-            using (held)
-            {
-                // The plain command owns its folder: a plan of other options replaces the one there, and each cell's
-                // record (or, when resuming, the experiment's own check of its files) decides what is still finished.
-                plan.Write(output, replace: true);
-                CellSweep.RunAll(experiment, plan, output, k, keep, held, ct);
             }
             return CellSweep.Merge(experiment, plan, output, ct);
         }));

@@ -4,8 +4,8 @@ using Catapults.Study.Infrastructure;
 namespace Catapults.Study.Cells;
 
 /// <summary>
-/// Cells of a run folder that this process works in, each held by an exclusive lock on <c>DIR/locks/&lt;label&gt;.lock</c>
-/// so that no other process runs, empties or rewrites them meanwhile. Beside each lock, <c>&lt;label&gt;.owner</c> says
+/// A cell of a run folder that this process works in, held by an exclusive lock on <c>DIR/locks/&lt;label&gt;.lock</c>
+/// so that no other process runs, empties or rewrites it meanwhile. Beside the lock, <c>&lt;label&gt;.owner</c> says
 /// who holds it (process, host, Slurm job, since when), for the message another process gets.
 /// </summary>
 /// <remarks>
@@ -15,7 +15,8 @@ namespace Catapults.Study.Cells;
 /// as failed even when the other finished it. The lock is an advisory <c>flock</c> (what .NET takes for
 /// <see cref="FileShare.None"/> on Unix), which the kernel drops when its process ends, however it ends: a killed task
 /// leaves nothing to clean up. The locks live outside the cells' folders because a cell's folder is emptied, and a lock
-/// on a deleted file guards nothing. Lock files are never deleted, for the same reason.
+/// on a deleted file guards nothing. Lock files are never deleted, for the same reason. A process holds one lock at a
+/// time: one open file per cell of a 10,000-cell plan would pass the open-file limit of many machines.
 /// </remarks>
 public sealed class CellLock : IDisposable
 {
@@ -27,7 +28,8 @@ public sealed class CellLock : IDisposable
 
     private const string OwnerEnding = ".owner";
 
-    private readonly List<(FileStream Stream, string OwnerPath)> _held = new();
+    private FileStream? _stream;
+    private string? _ownerPath;
 
     private CellLock()
     {
@@ -42,62 +44,50 @@ public sealed class CellLock : IDisposable
     public static CellLock Take(string directory, PlannedCell cell)
     {
         var held = new CellLock();
-        if (!held.TryAdd(PathOf(directory, cell), out string holder))
+        if (!held.TryTake(PathOf(directory, cell), describe: true, out string holder))
             throw new CellBusyException($"cell {cell.Index} ({cell.Label}) is being run by {holder}");
         return held;
     }
 
     /// <summary>
-    /// Takes the lock of every cell of <paramref name="plan"/>, and of any other cell whose lock is in the folder (a
-    /// previous plan's, whose folders a new plan may replace).
+    /// Checks, one lock at a time, that no other process holds the lock of a cell of <paramref name="plan"/> or of any
+    /// other cell whose lock is in the folder (a previous plan's, whose folders a new plan may replace).
     /// </summary>
-    /// <exception cref="CellBusyException">Another process holds one of them; nothing is held then.</exception>
-    /// <exception cref="ConfigurationException">A lock file cannot be made; nothing is held then.</exception>
-    public static CellLock TakeAll(string directory, CellPlan plan)
+    /// <exception cref="CellBusyException">Another process holds one of them; the message names the cell and the holder.</exception>
+    /// <exception cref="ConfigurationException">A lock file cannot be made.</exception>
+    public static void RequireFree(string directory, CellPlan plan)
     {
         var paths = plan.Cells.Select(c => Path.GetFullPath(PathOf(directory, c))).ToList();
         string folder = Path.Combine(directory, FolderName);
         if (Directory.Exists(folder))
             paths.AddRange(Directory.EnumerateFiles(folder, "*" + LockEnding).Select(Path.GetFullPath).Except(paths).Order(StringComparer.Ordinal));
-        var held = new CellLock();
-        try
+        foreach (string path in paths)
         {
-            foreach (string path in paths)
-                if (!held.TryAdd(path, out string holder))
-                {
-                    var cell = plan.Cells.FirstOrDefault(c => Path.GetFullPath(PathOf(directory, c)) == path);
-                    string what = cell is null ? $"a cell of an earlier plan ({path})" : $"cell {cell.Index} ({cell.Label})";
-                    throw new CellBusyException($"{what} is being run by {holder}");
-                }
+            using var probe = new CellLock();
+            if (probe.TryTake(path, describe: false, out string holder)) continue;
+            var cell = plan.Cells.FirstOrDefault(c => Path.GetFullPath(PathOf(directory, c)) == path);
+            string what = cell is null ? $"a cell of an earlier plan ({path})" : $"cell {cell.Index} ({cell.Label})";
+            throw new CellBusyException($"{what} is being run by {holder}");
         }
-        catch
-        {
-            held.Dispose();
-            throw;
-        }
-        return held;
     }
 
-    /// <summary>Releases every lock held.</summary>
+    /// <summary>Releases the lock.</summary>
     public void Dispose()
     {
-        foreach (var (stream, owner) in _held)
-        {
-            // The description goes first, so that it never names a holder that has let go.
-            TryDelete(owner);
-            stream.Dispose();
-        }
-        _held.Clear();
+        // The description goes first, so that it never names a holder that has let go.
+        if (_ownerPath is not null) TryDelete(_ownerPath);
+        _stream?.Dispose();
+        _stream = null;
+        _ownerPath = null;
     }
 
-    private bool TryAdd(string path, out string holder)
+    private bool TryTake(string path, bool describe, out string holder)
     {
         string owner = Path.ChangeExtension(path, OwnerEnding);
-        FileStream stream;
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex) when (HeldElsewhere(ex))
         {
@@ -110,7 +100,9 @@ public sealed class CellLock : IDisposable
             // ran, so this is not the cell's failure.
             throw ConfigurationException.From(ex, $"cannot take the lock {path}");
         }
-        _held.Add((stream, owner));
+        holder = "";
+        if (!describe) return true;
+        _ownerPath = owner;
         // A plain write, not an atomic one: the description is only ever shown, and a plan of thousands of cells
         // should not pay a flush to disk per cell for it.
         try
@@ -121,7 +113,6 @@ public sealed class CellLock : IDisposable
         {
             // The lock holds without it (a full disk, say); another process's message then says "another process".
         }
-        holder = "";
         return true;
     }
 

@@ -40,25 +40,30 @@ public static class CellSweep
     /// <paramref name="jobs"/> is 1 (stopping at the first failure, which is rethrown), else in <paramref name="jobs"/>
     /// local processes at once (running all; failures are recorded for the merge to name). Without
     /// <paramref name="keepFinished"/> every cell's folder is emptied first, so every cell runs from the start.
-    /// <paramref name="held"/> holds every cell's lock (<see cref="CellLock.TakeAll"/>); with child processes it is
-    /// released once the folders are prepared, and each child takes its own cell's.
+    /// Every cell's folder is emptied, checked or run only under its lock (<see cref="CellLock"/>); in child processes
+    /// each child takes its own.
     /// </summary>
-    public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, bool keepFinished, CellLock held, CancellationToken cancellationToken)
+    /// <exception cref="CellBusyException">Another process runs one of the cells.</exception>
+    public static void RunAll(ICellExperiment experiment, CellPlan plan, string directory, int jobs, bool keepFinished, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(held);
         if (!keepFinished)
-            foreach (var cell in plan.Cells) EmptyFolder(directory, cell);
+            foreach (var cell in plan.Cells)
+                using (CellLock.Take(directory, cell))
+                    EmptyFolder(directory, cell);
         var unfinished = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).ToList();
         foreach (var status in unfinished) Announce(status);
         var pending = unfinished.Select(s => s.Cell).ToList();
         // A finished cell is trusted only when its experiment finds its files intact; otherwise it runs again.
         foreach (var cell in plan.Cells.Except(pending).ToList())
+        {
+            using var held = CellLock.Take(directory, cell);
             if (experiment.VerifyFinished(Context(plan, directory, cell)) is string problem)
             {
                 Distrust(directory, cell, problem);
                 CellLedger.MarkFailed(directory, cell, problem);
                 pending.Add(cell);
             }
+        }
         pending = pending.OrderBy(c => c.Index).ToList();
         int reused = plan.Cells.Count - pending.Count;
         if (reused > 0) Console.WriteLine($"{reused} of {plan.Cells.Count} cells finished before; read back, not rerun.");
@@ -70,12 +75,12 @@ public static class CellSweep
             foreach (var cell in pending)
             {
                 var watch = Stopwatch.StartNew();
-                Run(experiment, plan, directory, cell, cancellationToken);
+                using (CellLock.Take(directory, cell))
+                    Run(experiment, plan, directory, cell, cancellationToken);
                 Console.WriteLine($"[{++done}/{pending.Count}] cell {cell.Index} ({cell.Label}): finished in {watch.Elapsed.TotalSeconds:F1} s");
             }
             return;
         }
-        held.Dispose();
         int count = 0;
         var refused = new System.Collections.Concurrent.ConcurrentBag<int>();
         LocalCellProcesses.RunAsync(directory, pending.Select(c => c.Index).ToList(), jobs,

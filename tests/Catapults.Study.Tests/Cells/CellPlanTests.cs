@@ -250,6 +250,25 @@ public sealed class CellPlanTests
     }
 
     [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void ThePlainCommandHoldsOneLockAtATimeSoManyCellsFitALowOpenFileLimit()
+    {
+        // .NET raises the soft limit to the hard one, so the hard limit is what counts: 256 open files for 600 cells.
+        string dir = Folder("many");
+        string command = string.Join(" ", StudyProcess.Command().Select(a => $"'{a}'"));
+        var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", $"ulimit -Sn 256 && ulimit -Hn 256 && exec {command} smoke --cells 600 --steps 1 --step-ms 0 --jobs 1 --out '{dir}'" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        string error = process.StandardError.ReadToEnd();
+        Assert.That(process.WaitForExit(TimeSpan.FromMinutes(3)), "the command ends");
+        Assert.That(process.ExitCode, Is.EqualTo(0), error);
+        Assert.That(output.Result, Does.Contain("600 cells merged"));
+        Assert.That(Directory.GetFiles(Path.Combine(dir, CellLock.FolderName), "*.owner"), Is.Empty, "every lock was let go with its description");
+    }
+
+    [Test]
     public void ALockThatCannotBeMadeIsOneLineAndNotTheCellsFailure()
     {
         string dir = Folder("no-locks");
