@@ -115,6 +115,28 @@ public class PackageConsumerTests
         Assert.That(missing, Has.Some.Contains("interpolate"));
     }
 
+    [Test]
+    public void ReadmeAndPackagePageExamplesCompileAgainstThePackages()
+    {
+        // The packages the examples use beside ours: FastTree (a learner on the AGOP features) and ImageAnalytics
+        // (ML.NET's image chain feeding a CNN).
+        string app = _workspace.CreateApp("ReadmeExamples", ("Catapults.Pipelines", _workspace.PackageVersion),
+            ("Microsoft.ML.FastTree", _workspace.CentralVersionOf("Microsoft.ML.FastTree")),
+            ("Microsoft.ML.ImageAnalytics", _workspace.CentralVersionOf("Microsoft.ML.ImageAnalytics")));
+        int count = ReadmeExamples.WriteSources(Path.Combine(_workspace.RepositoryRoot, "README.md"), app, "ReadmeExample");
+        Assert.That(count, Is.GreaterThanOrEqualTo(10), "the README's ```csharp blocks");
+        int onPackagePage = ReadmeExamples.WriteSources(Path.Combine(_workspace.RepositoryRoot, "build", "PackageReadme.md"), app, "PackagePageExample");
+        Assert.That(onPackagePage, Is.GreaterThanOrEqualTo(1), "the package page's ```csharp blocks");
+        count += onPackagePage;
+
+        var build = _workspace.Build(app);
+        var errors = build.Output.Split('\n').Select(l => l.Trim()).Where(l => l.Contains(": error ", StringComparison.Ordinal))
+            .Select(l => l.Replace(_workspace.RepositoryRoot + Path.DirectorySeparatorChar, "", StringComparison.Ordinal))
+            .Distinct().ToList();
+        Assert.That(errors, Is.Empty, $"{count} examples of the README and the package page, built against the packages:\n" + string.Join("\n", errors));
+        build.AssertSucceeded("Building the README's examples");
+    }
+
     private string ConsumerApp() => _consumer ??= _workspace.CreateApp("Consumer", ("Catapults.Pipelines", _workspace.PackageVersion));
 
     private static void AssertOurTraining(ChildResult run)
