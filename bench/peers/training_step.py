@@ -1,8 +1,9 @@
 """Peer of `training-step`: milliseconds per SGD step (torch.optim.SGD, MSE L = 1/b Σ ‖f − y‖² over the batch) of the
 same network on the same data, batches drawn by a fresh permutation each epoch. Each run is `steps` steps and nothing
-else; the figure is the median over runs of the run's time / steps.
+else; the figure is the median over runs of the run's time / steps, after untimed runs for at least `warmup-seconds`
+(at least one run), as long as the library's side warms up.
 
-usage: training_step.py FOLDER --batch 5 --steps 200 --runs 7 --lr 0.1
+usage: training_step.py FOLDER --batch 5 --steps 200 --runs 7 --lr 0.1 --warmup-seconds 3
 """
 import argparse
 import time
@@ -20,6 +21,7 @@ def main():
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--lr", type=float, default=0.1)
+    parser.add_argument("--warmup-seconds", type=float, default=0.0)
     args = parser.parse_args()
     net = Network(args.folder, requires_grad=True)
     x, y = load(args.folder, "x"), load(args.folder, "y")
@@ -39,14 +41,19 @@ def main():
         loss.backward()
         optimizer.step()
 
+    warm_up_start = time.perf_counter()
+    while True:
+        for _ in range(args.steps):
+            step()
+        if time.perf_counter() - warm_up_start >= args.warmup_seconds:
+            break
     times, cpu = [], []
-    for run in range(args.runs + 1):
+    for run in range(args.runs):
         start, start_cpu = time.perf_counter(), time.thread_time()
         for _ in range(args.steps):
             step()
-        if run > 0:  # the first run warms up
-            times.append((time.perf_counter() - start) / args.steps)
-            cpu.append((time.thread_time() - start_cpu) / args.steps)
+        times.append((time.perf_counter() - start) / args.steps)
+        cpu.append((time.thread_time() - start_cpu) / args.steps)
     emit(ms_per_step=1000 * float(np.median(times)), cpu_ms_per_step=1000 * float(np.median(cpu)))
 
 
