@@ -14,6 +14,12 @@ namespace Catapults.Pipelines.Prediction;
 /// </remarks>
 public sealed class TorchNetworkModelParameters : IDisposable
 {
+    // ML.NET's PredictionEngine disposes the model it was made from unless told otherwise, so that is the usual way here.
+    internal const string DisposedMessage =
+        "The TorchNetwork transformer's network has been disposed and its native memory freed. A PredictionEngine disposes " +
+        "its model when the engine is disposed, unless it was created with new PredictionEngineOptions { OwnsTransformer = false } " +
+        "(ML.NET's default is true): give every engine that shares a model that option, and dispose the model once, yourself.";
+
     private bool _disposed;
 
     internal TorchNetworkModelParameters(NetworkModule network, Device device)
@@ -53,7 +59,7 @@ public sealed class TorchNetworkModelParameters : IDisposable
     /// </summary>
     public void PredictRaw(float[] features, int rows, float[] outputs)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed) throw new ObjectDisposedException(null, DisposedMessage);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(outputs);
         int d = InputDimension, o = OutputCount;
