@@ -104,7 +104,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
         if (oneSize) return 0;
         Console.WriteLine();
         Console.WriteLine("per step on n = 2000 (d = 100, width 1024), medians (means) over 300 steps in interleaved chunks: the plain SGD step, the step");
-        Console.WriteLine("with a diagnostics observer computing η_crit of every batch, and η_crit alone on fresh batches");
+        Console.WriteLine($"with a diagnostics observer computing η_crit of every batch, and η_crit alone on fresh batches; after {(quick ? Measure.QuickWarmUp : Measure.SteadyStateWarmUp).TotalSeconds:G} s of untimed chunks");
         Console.WriteLine($"{"case",-10} {"b",4} {"step ms",16} {"step+η ms",16} {"η_crit ms",16} {"η/step",7} {"η_crit",8}  method");
         foreach (var name in cases.Where(c => c.StartsWith("crit-", StringComparison.Ordinal)))
         {
@@ -280,10 +280,10 @@ public sealed class NtkEigenBenchmark : IBenchmark
                 rates.Add(result.Value);
                 method = result.Method;
             }
-            // Warm-up, then interleaved chunks of 50 steps, so that bursts of load on a shared machine hit all three alike.
-            for (int round = -1; round < steps / 50; round++)
+            // Interleaved chunks of 50 steps, so that bursts of load on a shared machine hit all three alike, after untimed
+            // chunks until the tiered JIT is done (Measure.SteadyStateWarmUp).
+            void Round(bool keep)
             {
-                bool keep = round >= 0;
                 plainTicks.Keep = observedTicks.Keep = keep;
                 plain.Options = plainOptions with { MaxSteps = plain.Step + 50 };
                 plain.Run(train, new ITrainingObserver[] { plainTicks });
@@ -291,6 +291,8 @@ public sealed class NtkEigenBenchmark : IBenchmark
                 observed.Run(train, new ITrainingObserver[] { observedTicks, diagnostics });
                 for (int i = 0; i < 50; i++) Direct(keep);
             }
+            Measure.WarmUp(() => Round(false), quick ? Measure.QuickWarmUp : Measure.SteadyStateWarmUp);
+            for (int round = 0; round < steps / 50; round++) Round(true);
             double step = Median(plainTicks.Milliseconds), withRate = Median(observedTicks.Milliseconds), direct = Median(directMs);
             Console.WriteLine(string.Join('\t', "ROW", $"crit-{b}", b.ToString(CultureInfo.InvariantCulture), F(step, 3), F(withRate, 3),
                 F(direct, 3), F(direct / step, 2), F(Median(rates), 4), method.ToString(),
