@@ -27,6 +27,7 @@ public sealed class CellLock : IDisposable
     public const string LockEnding = ".lock";
 
     private const string OwnerEnding = ".owner";
+    private const string AnotherProcess = "another process";
 
     private FileStream? _stream;
     private string? _ownerPath;
@@ -69,6 +70,17 @@ public sealed class CellLock : IDisposable
             string what = cell is null ? $"a cell of an earlier plan ({path})" : $"cell {cell.Index} ({cell.Label})";
             throw new CellBusyException($"{what} is being run by {holder}");
         }
+    }
+
+    /// <summary>
+    /// Who took the lock of <paramref name="cell"/> and has not released it (its <c>.owner</c> description), or null. Reads
+    /// the description only and never the lock, so it cannot make a task that starts at that moment find the cell busy; a
+    /// process that was killed leaves its description behind, so the holder may also have ended.
+    /// </summary>
+    public static string? TakenBy(string directory, PlannedCell cell)
+    {
+        string owner = Path.ChangeExtension(PathOf(directory, cell), OwnerEnding);
+        return File.Exists(owner) && ReadOwner(owner) is var holder && holder != AnotherProcess ? holder : null;
     }
 
     /// <summary>Releases the lock.</summary>
@@ -132,7 +144,7 @@ public sealed class CellLock : IDisposable
         {
             // Not written yet (the holder has just taken the lock) or already removed (it is letting go).
         }
-        return "another process";
+        return AnotherProcess;
     }
 
     /// <summary>

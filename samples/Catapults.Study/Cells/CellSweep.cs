@@ -151,6 +151,11 @@ public static class CellSweep
             const int Shown = 20;
             foreach (var f in failed.Take(Shown)) Console.Error.WriteLine($"  cell {f.Cell.Index} ({f.Cell.Label}): {f.Problem}");
             if (failed.Count > Shown) Console.Error.WriteLine($"  … and {failed.Count - Shown} more failed cells.");
+            // A missing cell that a task has taken is most often still running: say so, so that nobody reruns it by hand.
+            var taken = statuses.Where(s => s.Missing).Select(s => (s.Cell, Holder: CellLock.TakenBy(directory, s.Cell))).Where(t => t.Holder is not null).ToList();
+            foreach (var (cell, holder) in taken.Take(Shown))
+                Console.Error.WriteLine($"  cell {cell.Index} ({cell.Label}): taken by {holder}, and not released: still running, or killed.");
+            if (taken.Count > Shown) Console.Error.WriteLine($"  … and {taken.Count - Shown} more taken cells.");
             return ConfigurationException.ExitCode;
         }
         ConfigureThreads(plan, directory);

@@ -238,6 +238,14 @@ public sealed class CellPlanTests
         Assert.That(plain.ExitCode, Is.EqualTo(2));
         CliAssert.OneLineError(plain, dir + " is in use: cell 0 (cell000000) is being run by process " + child.Id, "another --out");
         Assert.That(File.ReadAllBytes(Path.Combine(dir, "plan.json")), Is.EqualTo(plan));
+        // merge names the running task beside the missing cell, reading its description, not its lock.
+        var early = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(early.ExitCode, Is.EqualTo(2));
+        var lines = early.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Does.StartWith("error: 2 of 2 cells of ").And.Contain("missing 0-1"));
+        Assert.That(lines, Has.Length.EqualTo(2), early.Error);
+        Assert.That(lines[1], Does.StartWith("  cell 0 (cell000000): taken by process " + child.Id).And.Contain("(Slurm job 812_0)")
+            .And.EndWith("and not released: still running, or killed."));
 
         Assert.That(child.WaitForExit(TimeSpan.FromSeconds(120)), "the first task ends");
         Assert.That(child.ExitCode, Is.EqualTo(0), child.StandardError.ReadToEnd());
