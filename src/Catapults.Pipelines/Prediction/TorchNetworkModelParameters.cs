@@ -14,7 +14,8 @@ namespace Catapults.Pipelines.Prediction;
 /// </remarks>
 public sealed class TorchNetworkModelParameters : IDisposable
 {
-    // ML.NET's PredictionEngine disposes the model it was made from unless told otherwise, so that is the usual way here.
+    // An owning PredictionEngine (ML.NET's default) is how a shared model usually gets disposed under its other users,
+    // so the message names the option that prevents it.
     internal const string DisposedMessage =
         "The TorchNetwork transformer's network has been disposed and its native memory freed. A PredictionEngine disposes " +
         "its model when the engine is disposed, unless it was created with new PredictionEngineOptions { OwnsTransformer = false } " +
