@@ -27,7 +27,6 @@ public sealed class CellLock : IDisposable
     public const string LockEnding = ".lock";
 
     private const string OwnerEnding = ".owner";
-    private const string AnotherProcess = "another process";
 
     private FileStream? _stream;
     private string? _ownerPath;
@@ -80,7 +79,7 @@ public sealed class CellLock : IDisposable
     public static string? TakenBy(string directory, PlannedCell cell)
     {
         string owner = Path.ChangeExtension(PathOf(directory, cell), OwnerEnding);
-        return File.Exists(owner) && ReadOwner(owner) is var holder && holder != AnotherProcess ? holder : null;
+        return File.Exists(owner) ? ReadOwner(owner) : null;
     }
 
     /// <summary>Releases the lock.</summary>
@@ -103,7 +102,7 @@ public sealed class CellLock : IDisposable
         }
         catch (IOException ex) when (HeldElsewhere(ex))
         {
-            holder = ReadOwner(owner);
+            holder = ReadOwner(owner) ?? "another process";
             return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -133,7 +132,8 @@ public sealed class CellLock : IDisposable
     private static bool HeldElsewhere(IOException ex) =>
         ex.GetType() == typeof(IOException) && ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 
-    private static string ReadOwner(string owner)
+    // The holder's description, or null when there is none to read.
+    private static string? ReadOwner(string owner)
     {
         try
         {
@@ -144,7 +144,7 @@ public sealed class CellLock : IDisposable
         {
             // Not written yet (the holder has just taken the lock) or already removed (it is letting go).
         }
-        return AnotherProcess;
+        return null;
     }
 
     /// <summary>
