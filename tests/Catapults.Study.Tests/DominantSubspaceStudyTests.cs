@@ -152,6 +152,37 @@ public sealed class DominantSubspaceStudyTests
         Assert.That(wide / narrow, Is.InRange(6.0, 9.5), $"spread {wide} against {narrow}");
     }
 
+    [Test]
+    public void InputOffsetMovesEveryCoordinateByItsStandardDeviations()
+    {
+        // Same seed, so the same centres and noise: the uncentred inputs are the centred ones plus c·√(1 + s²) everywhere.
+        var centred = new DominantSubspaceSettings { ClusterScale = 0.5 };
+        var (plain, _) = DominantSubspaceStudy.LoadData(centred);
+        var (shifted, description) = DominantSubspaceStudy.LoadData(centred with { InputOffset = 1.9 });
+        using (plain)
+        using (shifted)
+        {
+            Assert.That(description, Does.Contain("mean 1.9 sd in every coordinate"));
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var difference = shifted.Features - plain.Features;
+            Assert.That(difference.min().item<float>(), Is.EqualTo(1.9 * Math.Sqrt(1.25)).Within(1e-5));
+            Assert.That(difference.max().item<float>(), Is.EqualTo(1.9 * Math.Sqrt(1.25)).Within(1e-5));
+            Assert.That(shifted.Targets.equal(plain.Targets).all().item<bool>(), Is.True);
+        }
+    }
+
+    [Test]
+    public void UncentredInputsGiveTheStandardNetworkOneHessianOutlierPerOutputAtTheEdge()
+    {
+        // The edge-of-stability preset's data on the quick sizes: after GD, the top-k eigenvalues stand apart from the
+        // (k+1)-th; the same run on centred inputs has no such gap (tanh's features then have no common mean).
+        var settings = DominantSubspaceSettings.QuickEos with { Steps = 1 };
+        var uncentred = DominantSubspaceStudy.Run(settings);
+        var centred = DominantSubspaceStudy.Run(settings with { InputOffset = 0 });
+        Assert.That(uncentred.OutlierGap, Is.GreaterThan(DominantSubspaceCommand.MinimumGap), string.Join(", ", uncentred.SwitchEigenvalues));
+        Assert.That(centred.OutlierGap, Is.LessThan(1.5), string.Join(", ", centred.SwitchEigenvalues));
+    }
+
     [TestCase(new[] { "--sgd-warm-up-steps", "5" }, "--sgd-warm-up-steps", TestName = "SGD steps before GD without --eos")]
     [TestCase(new[] { "--eos", "--sgd-warm-up-steps", "-1" }, "--sgd-warm-up-steps", TestName = "Negative SGD steps before GD")]
     [TestCase(new[] { "--eos", "--sgd-warm-up-rate", "0" }, "--sgd-warm-up-rate", TestName = "Zero SGD rate before GD")]
@@ -162,6 +193,8 @@ public sealed class DominantSubspaceStudyTests
     [TestCase(new[] { "--eos", "--eos-factor", "4" }, "--eos-factor", TestName = "An edge-of-stability factor of 4")]
     [TestCase(new[] { "--eos-factor", "2.1" }, "--eos-factor applies only with --eos", TestName = "An edge-of-stability factor without --eos")]
     [TestCase(new[] { "--cluster-scale", "0" }, "--cluster-scale", TestName = "Zero cluster scale")]
+    [TestCase(new[] { "--input-offset", "1e7" }, "--input-offset", TestName = "An input offset beyond a million standard deviations")]
+    [TestCase(new[] { "--input-offset", "NaN" }, "--input-offset", TestName = "An input offset that is not a number")]
     [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dominant-subspace dataset")]
     public void BadEdgeOfStabilityOptionsGiveOneLineNamingTheOption(string[] options, string mentioned)
     {

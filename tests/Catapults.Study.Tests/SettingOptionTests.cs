@@ -70,6 +70,8 @@ public sealed class SettingOptionTests
         yield return Case(quick, s => s with { Samples = 64 }, "--quick", "--samples", "64");
         yield return Case(quick, s => s with { InputDimension = 8 }, "--quick", "--input-dimension", "8");
         yield return Case(quick, s => s with { ClusterScale = 2 }, "--quick", "--cluster-scale", "2");
+        yield return Case(quick, s => s with { InputOffset = -0.5 }, "--quick", "--input-offset", "-0.5");
+        yield return Case(eos, s => s with { InputOffset = 0 }, "--quick", "--eos", "--input-offset", "0");
         yield return Case(quick, s => s with { Width = 16 }, "--quick", "--width", "16");
         yield return Case(quick, s => s with { LearningRate = 0.3 }, "--quick", "--learning-rate", "0.3");
         yield return Case(quick, s => s with { BatchSize = 8 }, "--quick", "--batch-size", "8");

@@ -26,7 +26,9 @@ public static class DominantSubspaceStudy
             }, s.DataRoot);
             return (image.Data, $"{image.DatasetName}: classes 0..{s.Classes - 1}, {image.Data.Count} images, d = {image.Data.FeatureDimension}");
         }
-        return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension} (centres N(0, {s.ClusterScale.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}²·I)), {s.Samples} samples, one-hot targets");
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        string offset = s.InputOffset == 0 ? "" : $", mean {s.InputOffset.ToString("G3", invariant)} sd in every coordinate";
+        return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension} (centres N(0, {s.ClusterScale.ToString("G3", invariant)}²·I){offset}), {s.Samples} samples, one-hot targets");
     }
 
     // Class centres N(0, s²·I) around unit-variance noise: at s = 1.5 two centres lie about 12 apart against a noise
@@ -38,6 +40,7 @@ public static class DominantSubspaceStudy
         var centres = torch.randn(new long[] { s.Classes, s.InputDimension }, generator: g) * s.ClusterScale;
         var labels = torch.randint(0, s.Classes, new long[] { s.Samples }, generator: g, dtype: ScalarType.Int64);
         var x = centres.index_select(0, labels) + torch.randn(new long[] { s.Samples, s.InputDimension }, generator: g);
+        if (s.InputOffset != 0) x.add_(s.InputOffset * s.InputStandardDeviation);
         var y = nn.functional.one_hot(labels, s.Classes).to(ScalarType.Float32);
         return new TensorDataset(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), "clusters");
     }
