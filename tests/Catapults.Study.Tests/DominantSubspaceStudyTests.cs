@@ -74,6 +74,30 @@ public sealed class DominantSubspaceStudyTests
     }
 
     [Test]
+    public void ReportNamesTheSeedsThatBreakAClaimAloneAndHowTheBaseArmsGainPredictsThem()
+    {
+        // Three seeds with constant losses, so each arm's late loss is known: the base arm ends at 0.90, 0.80 and 0.70
+        // of the switch loss 1, Dom-SGD at 1.00, 0.97 and 0.85, and Bulk-SGD at 1.00, 1.02 and 1.10 × SGD's.
+        double[] baseLate = { 0.90, 0.80, 0.70 }, domLate = { 1.00, 0.97, 0.85 }, bulkOverBase = { 1.00, 1.02, 1.10 };
+        var settings = new DominantSubspaceSettings { Seeds = 3 };
+        ArmResult Arm(string name, double loss) =>
+            new(name, Enumerable.Range(0, 10).Select(step => (step, loss)).ToList(), Array.Empty<ML.Probes.SubspaceAlignmentRecord>(), ML.Training.TrainingOutcome.BudgetReached, loss, 0, 0);
+        var results = Enumerable.Range(0, 3).Select(i => new StudyResult(settings with { Seed = i }, "test", 100, Arm("warm-up", 1), 1.0,
+            new[] { 3.0, 0.3 }, new[] { Arm("SGD", baseLate[i]), Arm("Dom-SGD", domLate[i]), Arm("Bulk-SGD", baseLate[i] * bulkOverBase[i]) }, TimeSpan.FromSeconds(1))).ToList();
+
+        string report = DominantSubspaceCommand.Report(results);
+
+        Assert.That(report, Does.Contain("Dom-SGD stalls").And.Contain("outside it on their own: seed 2 (0.85)"));
+        Assert.That(report, Does.Contain("outside it on their own: seed 2 (1.1)"));
+        // Pearson r by hand: base (0.9, 0.8, 0.7) against Dom (1, 0.97, 0.85) is 0.015/√(0.02·0.0126) = 0.945, against Bulk
+        // (1, 1.02, 1.1) −0.0100/√(0.02·0.0056) = −0.945.
+        Assert.That(report, Does.Contain("Dom-SGD's: +0.94; and Bulk-SGD's late / SGD's late: −0.94"));
+
+        var inside = DominantSubspaceCommand.Report(results.Take(2).ToList());
+        Assert.That(inside, Does.Contain("every seed is inside the tolerance on its own").And.Not.Contain("Pearson"));
+    }
+
+    [Test]
     public void SeedsRunOnEveryCoreByDefaultWithTheResultsOfOneProcess()
     {
         using (var temp = new TempDirectory())
