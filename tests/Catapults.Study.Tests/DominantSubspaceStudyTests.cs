@@ -199,7 +199,7 @@ public sealed class DominantSubspaceStudyTests
     public void UncentredInputsGiveTheStandardNetworkOneHessianOutlierPerOutputAtTheEdge()
     {
         // The edge-of-stability preset's data on the quick sizes: after GD, the top-k eigenvalues stand apart from the
-        // (k+1)-th; the same run on centred inputs has no such gap (tanh's features then have no common mean).
+        // (k+1)-th; the same run on centred inputs has no such gap (the outputs' gradients then share no large mean).
         var settings = DominantSubspaceSettings.QuickEos with { Steps = 1 };
         var uncentred = DominantSubspaceStudy.Run(settings);
         var centred = DominantSubspaceStudy.Run(settings with { InputOffset = 0 });

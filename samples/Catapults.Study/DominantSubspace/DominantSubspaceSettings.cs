@@ -37,8 +37,8 @@ public sealed record DominantSubspaceSettings
     /// <summary>
     /// The synthetic inputs' mean in every coordinate, in units of that coordinate's standard deviation √(1 + s²) for
     /// <see cref="ClusterScale"/> s (default 0: centred inputs). Uncentred inputs, as raw pixels are (CIFAR-10's
-    /// per-channel mean is about 1.9 of its standard deviation), give every hidden unit a mean over the samples; the MSE
-    /// Hessian then has one outlier per output (that mean feature direction times each output), which tanh's odd
+    /// per-channel mean is about 1.9 of its standard deviation), give each output's gradient a large mean over the
+    /// samples, and the MSE Hessian then has one outlier per output (along that mean gradient), which tanh's odd
     /// symmetry otherwise does not give in the standard parameterisation. Synthetic task only, like
     /// <see cref="ClusterScale"/>: an image dataset is standardised.
     /// </summary>
