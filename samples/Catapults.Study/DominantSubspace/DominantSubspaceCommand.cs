@@ -321,13 +321,13 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         b.AppendLine($"- {name} {(trains ? "keeps reducing the loss" : "barely reduces the loss after the switch, so the comparison says little")}: {MeanSd(baseRatio)} of the loss at the switch.");
         b.AppendLine($"- Dom-{name} stalls (late loss at least {1 - Tolerance:G3} × the loss at the switch): **{(stalls ? "holds" : "fails")}**, {MeanSd(domRatio)}{SeedsOutside(results, domRatio, v => v >= 1 - Tolerance)}.");
         b.AppendLine($"- Bulk-{name} keeps pace with {name} (late loss at most {1 + Tolerance:G3} × {name}'s): **{(keepsPace ? "holds" : "fails")}**, {MeanSd(bulkRatio)}{SeedsOutside(results, bulkRatio, v => v <= 1 + Tolerance)}.");
-        // Where the base optimiser still gains much after the switch, the top-k directions still carry progress: the
-        // seed-to-seed spread the verdicts rest on follows it.
+        // Where the base optimiser still gains much after the switch, the top-k directions may still carry progress, and
+        // the seed-to-seed spread the verdicts rest on may follow it: the report gives the numbers, not the reading.
         if (results.Count >= 3)
         {
             double withDom = Statistics.Pearson(baseRatio.Zip(domRatio, (x, y) => ((double?)x, (double?)y)));
             double withBulk = Statistics.Pearson(baseRatio.Zip(bulkRatio, (x, y) => ((double?)x, (double?)y)));
-            b.AppendLine($"- Across seeds, Pearson r between {name}'s late / switch and Dom-{name}'s: {R(withDom)}; and Bulk-{name}'s late / {name}'s late: {R(withBulk)}. The more {name} still gains after the switch, the more the projections move.");
+            b.AppendLine($"- Across seeds, Pearson r between {name}'s late / switch and Dom-{name}'s: {R(withDom)}; and Bulk-{name}'s late / {name}'s late: {R(withBulk)}.");
         }
         b.AppendLine();
         b.AppendLine($"## Seed {s.Seed} in detail");
