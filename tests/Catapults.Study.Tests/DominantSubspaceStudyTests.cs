@@ -219,6 +219,7 @@ public sealed class DominantSubspaceStudyTests
     [TestCase(new[] { "--cluster-scale", "0" }, "--cluster-scale", TestName = "Zero cluster scale")]
     [TestCase(new[] { "--input-offset", "1e7" }, "--input-offset", TestName = "An input offset beyond a million standard deviations")]
     [TestCase(new[] { "--input-offset", "NaN" }, "--input-offset", TestName = "An input offset that is not a number")]
+    [TestCase(new[] { "--dataset", "cifar10", "--data-root", "/nonexistent", "--input-offset", "1" }, "--input-offset shifts the synthetic inputs", TestName = "An input offset with an image dataset")]
     [TestCase(new[] { "--dataset", "mnist" }, "--dataset", TestName = "Unknown dominant-subspace dataset")]
     public void BadEdgeOfStabilityOptionsGiveOneLineNamingTheOption(string[] options, string mentioned)
     {

@@ -66,6 +66,8 @@ public sealed class SettingOptionTests
         yield return Case(quick, s => s, "--quick");
         yield return Case(eos, s => s, "--quick", "--eos");
         yield return Case(quick, s => s with { Dataset = ImageDatasetKind.Svhn, DataRoot = Path.GetTempPath() }, "--quick", "--dataset", "svhn", "--data-root", Path.GetTempPath());
+        // The --eos preset's input offset shapes the synthetic task only, so an image run's plan drops it.
+        yield return Case(eos, s => s with { Dataset = ImageDatasetKind.Svhn, DataRoot = Path.GetTempPath(), InputOffset = 0 }, "--quick", "--eos", "--dataset", "svhn", "--data-root", Path.GetTempPath());
         yield return Case(quick, s => s with { Classes = 3 }, "--quick", "--classes", "3");
         yield return Case(quick, s => s with { Samples = 64 }, "--quick", "--samples", "64");
         yield return Case(quick, s => s with { InputDimension = 8 }, "--quick", "--input-dimension", "8");

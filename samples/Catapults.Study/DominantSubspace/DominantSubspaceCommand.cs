@@ -115,6 +115,14 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         var settings = parse.ApplySettingOptions(preset);
         try
         {
+            // The offset shapes the synthetic task only (an image dataset is standardised): refused when given, and the
+            // --eos preset's dropped, so that an image run's plan does not record a shift it never applied.
+            if (settings.Dataset is not null)
+            {
+                if (parse.GetValue(_inputOffset) is not null)
+                    throw new ArgumentException("--input-offset shifts the synthetic inputs; leave it out with --dataset (the images are standardised).");
+                settings = settings with { InputOffset = 0 };
+            }
             if (parse.GetValue(_threads) is int t && RuntimeOptions.ThreadCountProblem(t) is { } problem)
                 throw new ArgumentException($"--threads {problem}.");
             TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(_threads) ?? 1 });
