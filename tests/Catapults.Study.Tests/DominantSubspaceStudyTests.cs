@@ -196,6 +196,24 @@ public sealed class DominantSubspaceStudyTests
     }
 
     [Test]
+    public void CentredPlansRecordNoOffsetSoRunFoldersFromBeforeTheOptionStillResume()
+    {
+        // A plan is compared field by field when a run resumes: the offset is written only where it is not 0, and its
+        // derived standard deviation never, so a centred run's plan is the one the build before the option wrote.
+        using var temp = new TempDirectory();
+        foreach (var (name, args, expected) in new[] { ("centred", new[] { "--quick" }, (string?)null), ("eos", new[] { "--quick", "--eos" }, "\"inputOffset\":1.9") })
+        {
+            string folder = temp.Combine(name);
+            var (code, stdout, error) = StudyCli.Run(new[] { "plan", "dominant-subspace", "--out", folder }.Concat(args).ToArray());
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            string plan = File.ReadAllText(Path.Combine(folder, "plan.json"));
+            Assert.That(plan, Does.Not.Contain("inputStandardDeviation"));
+            if (expected is null) Assert.That(plan, Does.Not.Contain("inputOffset"));
+            else Assert.That(plan, Does.Contain(expected));
+        }
+    }
+
+    [Test]
     public void UncentredInputsGiveTheStandardNetworkOneHessianOutlierPerOutputAtTheEdge()
     {
         // The edge-of-stability preset's data on the quick sizes: after GD, the top-k eigenvalues stand apart from the

@@ -46,6 +46,7 @@ public sealed record DominantSubspaceSettings
     public double InputOffset { get; init; }
 
     /// <summary>The input's per-coordinate standard deviation, √(1 + s²): unit noise around centres of spread s.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double InputStandardDeviation => Math.Sqrt(1 + ClusterScale * ClusterScale);
 
     /// <summary>The largest |<see cref="InputOffset"/>| accepted: 10⁶ standard deviations, far beyond any saturating input.</summary>
