@@ -42,7 +42,7 @@ public sealed class EnsembleBenchmark : IBenchmark
             // Sources without a dataset: both sides time the steps only, with no final full-loss pass.
             IBatchSource Source(EnsembleMember m) => new StepsOnly(new EpochBatchSource(train, BatchSize, m.Training.ShuffleSeed));
 
-            var warmUp = quick ? Measure.QuickWarmUp : Measure.SteadyStateWarmUp;
+            var warmUp = Measure.WarmUpFor(quick);
             Console.WriteLine($"# {Members} members, fcn-2 width 1024, d = 100, b = {BatchSize}, {steps} steps each, distinct seeds, rates and batch orders; {pairs} pairs after {warmUp.TotalSeconds:G} s of untimed pairs");
             Console.WriteLine("# ratio = (8 sequential single runs' time) / (ensemble time) = throughput per member, ensemble / single; cpu: the same from thread CPU time; " +
                               "each side's time includes a collection of the garbage it made, from a collected heap");

@@ -18,6 +18,9 @@ public static class Measure
     /// <summary>The <see cref="SteadyStateWarmUp"/> of a <c>--quick</c> run, which checks that the program works, not its figures.</summary>
     public static readonly TimeSpan QuickWarmUp = TimeSpan.FromSeconds(0.2);
 
+    /// <summary>The warm-up of a run: <see cref="QuickWarmUp"/> with <c>--quick</c>, else <see cref="SteadyStateWarmUp"/>.</summary>
+    public static TimeSpan WarmUpFor(bool quick) => quick ? QuickWarmUp : SteadyStateWarmUp;
+
     /// <summary>Runs <paramref name="action"/> untimed, at least once, until <paramref name="minimum"/> has passed; returns how many times it ran.</summary>
     public static int WarmUp(Action action, TimeSpan minimum)
     {

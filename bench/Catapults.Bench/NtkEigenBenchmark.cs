@@ -104,7 +104,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
         if (oneSize) return 0;
         Console.WriteLine();
         Console.WriteLine("per step on n = 2000 (d = 100, width 1024), medians (means) over 300 steps in interleaved chunks: the plain SGD step, the step");
-        Console.WriteLine($"with a diagnostics observer computing η_crit of every batch, and η_crit alone on fresh batches; after {(quick ? Measure.QuickWarmUp : Measure.SteadyStateWarmUp).TotalSeconds:G} s of untimed chunks");
+        Console.WriteLine($"with a diagnostics observer computing η_crit of every batch, and η_crit alone on fresh batches; after {Measure.WarmUpFor(quick).TotalSeconds:G} s of untimed chunks");
         Console.WriteLine($"{"case",-10} {"b",4} {"step ms",16} {"step+η ms",16} {"η_crit ms",16} {"η/step",7} {"η_crit",8}  method");
         foreach (var name in cases.Where(c => c.StartsWith("crit-", StringComparison.Ordinal)))
         {
@@ -291,7 +291,7 @@ public sealed class NtkEigenBenchmark : IBenchmark
                 observed.Run(train, new ITrainingObserver[] { observedTicks, diagnostics });
                 for (int i = 0; i < 50; i++) Direct(keep);
             }
-            Measure.WarmUp(() => Round(false), quick ? Measure.QuickWarmUp : Measure.SteadyStateWarmUp);
+            Measure.WarmUp(() => Round(false), Measure.WarmUpFor(quick));
             for (int round = 0; round < steps / 50; round++) Round(true);
             double step = Median(plainTicks.Milliseconds), withRate = Median(observedTicks.Milliseconds), direct = Median(directMs);
             Console.WriteLine(string.Join('\t', "ROW", $"crit-{b}", b.ToString(CultureInfo.InvariantCulture), F(step, 3), F(withRate, 3),

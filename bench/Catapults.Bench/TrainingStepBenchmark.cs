@@ -25,7 +25,7 @@ public sealed class TrainingStepBenchmark : IBenchmark
         int[] batchSizes = { 5, 50, 2000 };
         int stepsPerRun = quick ? 20 : 200;
         int runs = quick ? 3 : 7;
-        var warmUp = quick ? Measure.QuickWarmUp : Measure.SteadyStateWarmUp;
+        var warmUp = Measure.WarmUpFor(quick);
         var (train, test) = SyntheticTask.Rank2(100).CreateSplits(2000, 10, seed: 0);
         using (train)
         using (test)

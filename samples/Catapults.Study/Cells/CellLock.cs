@@ -78,7 +78,8 @@ public sealed class CellLock : IDisposable
     /// </summary>
     public static string? TakenBy(string directory, PlannedCell cell)
     {
-        string owner = Path.ChangeExtension(PathOf(directory, cell), OwnerEnding);
+        string owner = OwnerPathOf(PathOf(directory, cell));
+        // Most missing cells were never taken: File.Exists spares them the exception a failed read costs.
         return File.Exists(owner) ? ReadOwner(owner) : null;
     }
 
@@ -94,7 +95,7 @@ public sealed class CellLock : IDisposable
 
     private bool TryTake(string path, bool describe, out string holder)
     {
-        string owner = Path.ChangeExtension(path, OwnerEnding);
+        string owner = OwnerPathOf(path);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -131,6 +132,9 @@ public sealed class CellLock : IDisposable
     // flock on Linux (11) and macOS (35), a sharing or lock violation on Windows. Every other failure is the file system's.
     private static bool HeldElsewhere(IOException ex) =>
         ex.GetType() == typeof(IOException) && ex.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
+
+    // The description beside a lock file: <label>.owner for <label>.lock.
+    private static string OwnerPathOf(string lockPath) => Path.ChangeExtension(lockPath, OwnerEnding);
 
     // The holder's description, or null when there is none to read.
     private static string? ReadOwner(string owner)

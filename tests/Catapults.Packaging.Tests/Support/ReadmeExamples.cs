@@ -61,12 +61,12 @@ public static partial class ReadmeExamples
                 else body.Add((example.FirstLine + i, text));
             }
             var source = new StringBuilder();
-            foreach (var (line, text) in usings.DistinctBy(u => u.Text.Trim()))
-                source.Append($"#line {line} \"{quoted}\"\n{text}\n");
+            // Each line carries its place in the Markdown file, so a compiler error points there.
+            void AppendAt(int line, string text) => source.Append($"#line {line} \"{quoted}\"\n{text}\n");
+            foreach (var (line, text) in usings.DistinctBy(u => u.Text.Trim())) AppendAt(line, text);
             source.Append("#line default\n");
             source.Append($"internal static class {prefix}{e + 1}\n{{\n    public static void Run({example.Parameters})\n    {{\n");
-            foreach (var (line, text) in body)
-                source.Append($"#line {line} \"{quoted}\"\n{text}\n");
+            foreach (var (line, text) in body) AppendAt(line, text);
             source.Append("#line default\n    }\n}\n");
             File.WriteAllText(Path.Combine(appDir, $"{prefix}{e + 1}.cs"), source.ToString());
         }
