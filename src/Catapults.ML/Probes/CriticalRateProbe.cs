@@ -65,28 +65,21 @@ public sealed class CriticalRateProbe : ScheduledProbe<CriticalRateRecord>
         var started = Stopwatch.GetTimestamp();
         using var scope = torch.NewDisposeScope();
         CriticalLearningRateResult result;
-        try
+        if (Options.WarmStart)
         {
-            if (Options.WarmStart)
-            {
-                var kept = WarmStart(TopEigenvector);
-                using var eig = CriticalLearningRate.ComputeWithVector(model, _inputs, loss, Options.CriticalRate, kept, out result);
-                if (double.IsFinite(result.Sharpness) && eig.Vectors.shape[1] > 0) KeepWarmStart(TopEigenvector, eig.Vectors);
-            }
-            else
-            {
-                result = CriticalLearningRate.Compute(model, _inputs, loss, Options.CriticalRate);
-            }
+            var kept = WarmStart(TopEigenvector);
+            using var eig = CriticalLearningRate.ComputeWithVector(model, _inputs, loss, Options.CriticalRate, kept, out result);
+            if (double.IsFinite(result.Sharpness) && eig.Vectors.shape[1] > 0) KeepWarmStart(TopEigenvector, eig.Vectors);
         }
-        catch (Exception) when (!model.HasFiniteParameters())
+        else
         {
+            result = CriticalLearningRate.Compute(model, _inputs, loss, Options.CriticalRate);
+        }
+        if (!double.IsFinite(result.Sharpness))
+        {
+            DivergedUnlessWeightsAreNonFinite(model, step, $"the top NTK eigenvalue of the critical-rate probe's inputs ({result.Sharpness:G4})");
             return null;
         }
-        catch (Exception ex) when (NonFiniteValueException.Describes(ex))
-        {
-            throw new NonFiniteValueException(step, $"the critical-rate eigen-solve failed at step {step}: {ex.Message.Split('\n', 2)[0].Trim()}", ex);
-        }
-        if (!double.IsFinite(result.Sharpness) && !model.HasFiniteParameters()) return null;
         return new CriticalRateRecord(step, rate, result.Value, result.Sharpness, result.BatchSize, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

@@ -168,16 +168,12 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
                 // Weights are checked for finiteness only when a measurement fails or comes out NaN: checking them
                 // every step would cost as much as η_crit of a small batch.
                 var model = step.Training.Model;
-                CriticalRateRecord rate;
-                try
+                if (Guarded(step.Step, model, () => BatchCriticalRate(model, step)) is not { } rate) return;
+                if (double.IsNaN(rate.Value) || double.IsNaN(rate.Sharpness))
                 {
-                    rate = BatchCriticalRate(model, step);
-                }
-                catch (Exception) when (!model.HasFiniteParameters())
-                {
+                    DivergedUnlessWeightsAreNonFinite(model, step.Step, "the batch critical rate");
                     return;
                 }
-                if ((double.IsNaN(rate.Value) || double.IsNaN(rate.Sharpness)) && !model.HasFiniteParameters()) return;
                 _criticalRates.Add(rate);
                 _stepRate = rate;
             }
@@ -194,17 +190,17 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     {
         var model = step.Training.Model;
         double? full = Options.RecordFullLoss && !_fullBatch && step.Training.TrainingData is { } data ? EvaluationLoss(model, data) : null;
-        if (full is double f && !double.IsFinite(f) && !model.HasFiniteParameters()) return null;
-        DiagnosticsRecord measured;
-        try
+        if (full is double f && !double.IsFinite(f))
         {
-            measured = Measure(model, step.Step, step.Epoch, step.LearningRate, full, isFinal: false);
-        }
-        catch (Exception) when (!model.HasFiniteParameters())
-        {
+            DivergedUnlessWeightsAreNonFinite(model, step.Step, $"the full training loss ({f:G4})");
             return null;
         }
-        if (measured.Eigenvalues.Any(double.IsNaN) && !model.HasFiniteParameters()) return null;
+        var measured = Measure(model, step.Step, step.Epoch, step.LearningRate, full, isFinal: false);
+        if (measured.Eigenvalues.Any(double.IsNaN))
+        {
+            DivergedUnlessWeightsAreNonFinite(model, step.Step, "the NTK spectrum of the probe set");
+            return null;
+        }
         return measured with
         {
             CriticalLearningRate = _stepRate?.Value,

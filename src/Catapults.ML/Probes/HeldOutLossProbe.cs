@@ -31,12 +31,20 @@ public sealed class HeldOutLossProbe : ScheduledProbe<HeldOutLoss>
     protected override int StepOf(HeldOutLoss record) => record.Step;
 
     /// <inheritdoc />
-    protected override HeldOutLoss Measure(StepContext step) => At(step.Step, step.Training);
+    protected override HeldOutLoss? Measure(StepContext step) => At(step.Step, step.Training);
 
     /// <inheritdoc />
-    protected override HeldOutLoss MeasureFinal(TrainingResult result, TrainingContext context) => At(result.Steps, context);
+    protected override HeldOutLoss? MeasureFinal(TrainingResult result, TrainingContext context) => At(result.Steps, context);
 
-    private HeldOutLoss At(int step, TrainingContext context) => new(step, Losses.Evaluate(context.Model, HeldOut, context.Options.Loss));
+    // A non-finite loss is not a record: at non-finite weights the trainer's own check ends the run at this step; at
+    // finite weights whose outputs overflow, the probe ends it.
+    private HeldOutLoss? At(int step, TrainingContext context)
+    {
+        double loss = Losses.Evaluate(context.Model, HeldOut, context.Options.Loss);
+        if (double.IsFinite(loss)) return new HeldOutLoss(step, loss);
+        DivergedUnlessWeightsAreNonFinite(context.Model, step, $"the loss on the held-out set {HeldOut.Name} ({loss:G4})");
+        return null;
+    }
 
     /// <summary>The records as a DataFrame: Step, Loss.</summary>
     public override DataFrame ToDataFrame() => new(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Catapults.ML.Models;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
 
@@ -109,7 +110,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         ArgumentNullException.ThrowIfNull(step);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsDue(step.Step) || LastStep == step.Step) return;
-        if (Measure(step) is not { } record) return;
+        if (Guarded(step.Step, step.Training.Model, () => Measure(step)) is not { } record) return;
         if (CompletesAfterStep) _pending = record;
         else _records.Add(record);
     }
@@ -131,7 +132,40 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         if (_pending is not null) _records.Add(_pending);
         _pending = default;
         if (!RecordFinal || result.Diverged || LastStep == result.Steps) return;
-        if (MeasureFinal(result, context) is { } record) _records.Add(record);
+        if (Guarded(result.Steps, context.Model, () => MeasureFinal(result, context)) is { } record) _records.Add(record);
+    }
+
+    /// <summary>
+    /// Runs a measurement of step <paramref name="step"/>, which meets a diverging run before the trainer's loss check
+    /// does: a failure at non-finite weights gives no record (the trainer ends the run at this step), and a failure on
+    /// non-finite values at finite weights (a kernel or Hessian that overflows float32) ends the run as diverged
+    /// (<see cref="NonFiniteValueException"/>). Any other failure is the measurement's own and propagates.
+    /// </summary>
+    protected T? Guarded<T>(int step, NetworkModule model, Func<T?> measure)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(measure);
+        try
+        {
+            return measure();
+        }
+        catch (Exception ex) when (ex is not NonFiniteValueException)
+        {
+            if (!model.HasFiniteParameters()) return default;
+            if (NonFiniteValueException.Describes(ex)) throw NonFiniteValueException.FromFailedMeasurement(step, $"the {Name} probe's measurement", ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// For a measurement of step <paramref name="step"/> that came out non-finite: at non-finite weights the caller
+    /// records nothing (the trainer ends the run at this step); at finite weights this ends the run as diverged, with the
+    /// reason "<paramref name="what"/> is not finite at step …".
+    /// </summary>
+    protected static void DivergedUnlessWeightsAreNonFinite(NetworkModule model, int step, string what)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.HasFiniteParameters()) throw new NonFiniteValueException(step, $"{what} is not finite at step {step}");
     }
 
     /// <summary>The warm start kept under <paramref name="name"/>, or null.</summary>

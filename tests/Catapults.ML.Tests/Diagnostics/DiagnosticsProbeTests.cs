@@ -163,6 +163,26 @@ public class DiagnosticsProbeTests
         }
     }
 
+    // Inputs of 1e18 keep the first batch loss finite, but the kernel of the weights after one step overflows float32
+    // while the weights stay finite: the run is diverged, not broken by its probe.
+    [TestCase(CriticalRateCadence.EveryStep)]
+    [TestCase(CriticalRateCadence.Off)]
+    public void AKernelThatOverflowsWithFiniteWeightsEndsTheRunAsDiverged(CriticalRateCadence cadence)
+    {
+        using var features = torch.arange(1, 65, dtype: ScalarType.Float32).reshape(16, 4) * 1e18f;
+        using var targets = torch.ones(16, 1);
+        using var train = new TensorDataset(features, targets, "huge");
+        using var net = Nets.TwoLayer(4, 16, seed: 8, bias: true);
+        using var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 2, Every = 1, CriticalRate = cadence });
+
+        var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.1, MaxSteps = 5 }, new[] { observer });
+
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Divergence!.Reason, Does.Contain("not finite").Or.Contain("non-finite"));
+        Assert.That(observer.Records.All(r => r.Eigenvalues.All(double.IsFinite)), Is.True);
+        Assert.That(observer.CriticalRates.All(r => double.IsFinite(r.Value) && double.IsFinite(r.Sharpness)), Is.True);
+    }
+
     private static DiagnosticsOptions ResumableOptions() => new()
     {
         EigenvalueCount = 3, ProbeSize = 16, Every = 2, CriticalRate = CriticalRateCadence.EveryStep,

@@ -10,14 +10,14 @@ public class ProbeStateTests
 {
     private static (TensorDataset Train, TensorDataset Test) Data() => SyntheticTask.Rank2(6).CreateSplits(40, 20, seed: 4);
 
-    private static IProbe[] EveryProbe(TensorDataset test) => new IProbe[]
+    private static IProbe[] EveryProbe(TensorDataset test, int every = 3) => new IProbe[]
     {
-        new HeldOutLossProbe(test, new HeldOutLossProbeOptions { Every = 3 }),
-        new SharpnessProbe(new SharpnessProbeOptions { Every = 3 }),
-        new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = 3, Rank = 2 }),
-        new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 3 }),
-        new DiagnosticsProbe(new DiagnosticsOptions { Every = 3, EigenvalueCount = 2, ProbeSize = 10 }),
-        new CriticalRateProbe(test.Features, new CriticalRateProbeOptions { Every = 3 }),
+        new HeldOutLossProbe(test, new HeldOutLossProbeOptions { Every = every }),
+        new SharpnessProbe(new SharpnessProbeOptions { Every = every }),
+        new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = every, Rank = 2 }),
+        new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = every }),
+        new DiagnosticsProbe(new DiagnosticsOptions { Every = every, EigenvalueCount = 2, ProbeSize = 10 }),
+        new CriticalRateProbe(test.Features, new CriticalRateProbeOptions { Every = every }),
     };
 
     [Test]
@@ -89,6 +89,39 @@ public class ProbeStateTests
             finally
             {
                 foreach (var probe in whole.Concat(first).Concat(resumed)) probe.Dispose();
+            }
+        }
+    }
+
+    // A probe measures before the step whose loss would expose the divergence, so it meets the non-finite values first:
+    // weights blown up by a huge rate, or finite weights on inputs of 1e18 whose kernels and Hessian overflow float32.
+    // Either way the run ends as Diverged with the step and a reason, and no probe keeps a non-finite record.
+    [TestCase(1e4, 1f)]
+    [TestCase(0.1, 1e18f)]
+    public void EveryProbeEndsADivergingRunAsDivergedWithFiniteRecords(double rate, float inputScale)
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var features = train.Features * inputScale)
+        using (var huge = new TensorDataset(features, train.Targets, "scaled"))
+        {
+            var probes = EveryProbe(test, every: 1);
+            try
+            {
+                foreach (var probe in probes)
+                {
+                    using var fresh = Nets.TwoLayer(6, 16, seed: 1, bias: true);
+                    var result = Trainer.Train(fresh, huge, new TrainingOptions { LearningRate = rate, BatchSize = 8, MaxSteps = 30 }, new[] { probe });
+                    Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged), probe.Name);
+                    Assert.That(result.Divergence!.Reason, Is.Not.Empty, probe.Name);
+                    foreach (var column in probe.ToDataFrame().Columns.Where(c => c.DataType == typeof(double)))
+                        Assert.That(column.Cast<double?>().All(v => v is null || !double.IsNaN(v.Value)), Is.True, $"{probe.Name}: {column.Name}");
+                }
+            }
+            finally
+            {
+                foreach (var probe in probes) probe.Dispose();
             }
         }
     }

@@ -69,6 +69,20 @@ public class TrainerBehaviourTests
         Assert.That(model.Report.Result.Divergence!.Step, Is.EqualTo(model.Report.Steps.Count), "the failing step is not recorded as completed");
     }
 
+    // Features of 1e18 leave the first loss finite, and after one step the probe set's kernel overflows float32 at finite
+    // weights: the diagnostics meet it before the trainer's loss check, and the fit still ends as diverged.
+    [Test]
+    public void DivergenceSeenFirstByTheDiagnosticsThrowsTheDivergence()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.Training = options.Training with { LearningRate = 0.1, MaxEpochs = 2 };
+        options.Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 1, TopEigenvalueCount = 1, ProbeSize = 16 };
+        var huge = TestData.Rank2(32, seed: 71).Select(r => new RegressionRow { Features = r.Features.Select(v => v * 1e18f).ToArray(), Label = 1f });
+        var ex = Assert.Throws<TrainingDivergedException>(() => _ml.Regression.Trainers.TorchNetwork(options).Fit(_ml.Data.LoadFromEnumerable(huge)));
+        Assert.That(ex!.Report.Result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(ex.Report.Result.Divergence!.Reason, Does.Contain("finite"));
+    }
+
     [Test]
     public void OptionsAreValidatedAndSnapshotAtFit()
     {
