@@ -59,10 +59,18 @@ internal sealed class ArchiveStage
         if (e.Length > limit)
             throw new InvalidDataException(
                 $"{name}: the entry '{entry}' declares {e.Length:N0} bytes uncompressed, more than this process can hold ({MemoryBudget.Format(limit)}); the file is damaged or not a model written by SaveCatapultsModel.");
-        using var stream = e.Open();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        try
+        {
+            using var stream = e.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        catch (InvalidDataException ex)
+        {
+            // The zip reader's own message (a bad compression method, a CRC mismatch) names neither the file nor the entry.
+            throw new InvalidDataException($"{name}: the entry '{entry}' is damaged ({ex.Message}).", ex);
+        }
     }
 
     internal static JsonObject? ReadJson(ZipArchive zip, string entry, string name)
@@ -73,7 +81,8 @@ internal sealed class ArchiveStage
             var bytes = Read(zip, entry, name);
             // Tolerate a UTF-8 byte-order mark: editors and some writers add one.
             var json = bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes.AsSpan();
-            return JsonNode.Parse(json)?.AsObject();
+            return JsonNode.Parse(json) as JsonObject
+                ?? throw new InvalidDataException($"{name}: '{entry}' is not a JSON object; the file is damaged or not a model written by SaveCatapultsModel.");
         }
         catch (JsonException ex)
         {

@@ -70,7 +70,7 @@ internal static class ColumnChecks
             "binary classification needs a Boolean label (true for the positive class). " +
             "Convert it, e.g. with mlContext.Transforms.CustomMapping or ConvertType(..., DataKind.Boolean).");
 
-    /// <summary>A multiclass label: a key of known cardinality K ≥ 2. Returns the column and K.</summary>
+    /// <summary>A multiclass label: a UInt32 key of known cardinality K ≥ 2. Returns the column and K.</summary>
     public static (DataViewSchema.Column Column, int ClassCount) MulticlassLabel(DataViewSchema schema, string name)
     {
         var column = Find(schema, name, "Label");
@@ -78,6 +78,10 @@ internal static class ColumnChecks
             throw new ArgumentException(
                 $"Label column '{name}' has type {column.Type}, but multiclass classification needs a key-typed label. " +
                 $"Map the class values to keys with mlContext.Transforms.Conversion.MapValueToKey(\"{name}\").", ParamName);
+        if (key.RawType != typeof(uint))
+            throw new ArgumentException(
+                $"Label column '{name}' is a key of {key.RawType.Name}; multiclass classification needs UInt32 keys, as ML.NET's trainers do. " +
+                $"Load it as DataKind.UInt32 with its KeyCount, or map the class values with mlContext.Transforms.Conversion.MapValueToKey(\"{name}\").", ParamName);
         if (key.Count == 0 || key.Count > int.MaxValue)
             throw new ArgumentException(
                 $"Label column '{name}' is a key of unknown cardinality ({key}); the network needs the number of classes. " +

@@ -18,7 +18,7 @@ namespace Catapults.Pipelines.Tests.Persistence;
 /// </summary>
 public class DamagedArchiveTests
 {
-    private static readonly string[] DamagedContents = { "{\"junk\": 1}", "not JSON at all", "" };
+    private static readonly string[] DamagedContents = { "{\"junk\": 1}", "not JSON at all", "", "[]", "42", "null" };
     private readonly MLContext _ml = new(seed: 1);
     private byte[] _archive = Array.Empty<byte>();
     private byte[] _agopArchive = Array.Empty<byte>();
@@ -185,6 +185,27 @@ public class DamagedArchiveTests
         var error = LoadError();
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(64L << 20));
         Assert.That(error.Message, Does.StartWith($"{_path}: the entry 'manifest.json' declares 4,026,531,840 bytes uncompressed"));
+    }
+
+    [Test]
+    public void ACompressedEntryDamagedInsideIsNamed()
+    {
+        // Bytes flipped inside the weights' deflated data (after its local header): the zip reader's own error names
+        // neither the file nor the entry.
+        var bytes = (byte[])_archive.Clone();
+        var name = Encoding.ASCII.GetBytes("weights.safetensors");
+        int header = -1;
+        for (int i = 0; i + 30 < bytes.Length && header < 0; i++)
+            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 3 && bytes[i + 3] == 4
+                && bytes.AsSpan(i + 30, BitConverter.ToUInt16(bytes, i + 26)).EndsWith(name))
+                header = i;
+        Assert.That(header, Is.GreaterThanOrEqualTo(0), "the weights' local header");
+        int data = header + 30 + BitConverter.ToUInt16(bytes, header + 26) + BitConverter.ToUInt16(bytes, header + 28);
+        for (int i = data + 20; i < data + 400; i++) bytes[i] ^= 0x5A;
+        File.WriteAllBytes(_path, bytes);
+        var error = LoadError();
+        Assert.That(error.Message, Does.StartWith(_path).And.Contain("weights.safetensors").And.Contain("damaged"));
+        Assert.That(error.Message, Does.Not.Contain("\n"));
     }
 
     private InvalidDataException LoadError() =>

@@ -1,3 +1,4 @@
+using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
@@ -80,6 +81,29 @@ public class TrainingDataReaderTests
             var expected = keys.SelectMany(k => Enumerable.Range(1, 3).Select(c => c == k ? 1f : 0f)).ToArray();
             Assert.That(Flat(oneHot.Targets), Is.EqualTo(expected));
         }
+    }
+
+    // ML.NET's TextLoader gives keys of Byte, UInt16 or UInt64 when asked; the reader takes UInt32 keys, as ML.NET's
+    // trainers do, so the others are refused by name before any row is read.
+    [TestCase(DataKind.Byte)]
+    [TestCase(DataKind.UInt16)]
+    [TestCase(DataKind.UInt64)]
+    public void AMulticlassLabelKeyOfAnotherWidthIsRefusedByName(DataKind kind)
+    {
+        string path = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"keys-{kind}.csv");
+        File.WriteAllLines(path, Enumerable.Range(0, 12).Select(i => $"{i % 3},{i % 5},{i % 7},{i % 2},{i % 4}"));
+        var data = _ml.Data.CreateTextLoader(new TextLoader.Options
+        {
+            Separators = new[] { ',' },
+            Columns = new[]
+            {
+                new TextLoader.Column("Label", kind, 0) { KeyCount = new KeyCount(3) },
+                new TextLoader.Column("Features", DataKind.Single, 1, 4),
+            },
+        }).Load(path);
+        var options = new TorchNetworkMulticlassTrainer.Options { Training = new() { MaxEpochs = 1 } };
+        var ex = Assert.Throws<ArgumentException>(() => _ml.MulticlassClassification.Trainers.TorchNetwork(options).Fit(data));
+        Assert.That(ex!.Message, Does.Contain("Label column 'Label'").And.Contain("UInt32 keys").And.Contain(kind == DataKind.Byte ? "Byte" : kind.ToString()));
     }
 
     [Test]
