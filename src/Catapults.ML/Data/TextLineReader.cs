@@ -4,7 +4,7 @@ namespace Catapults.ML.Data;
 
 /// <summary>
 /// Reads an ASCII/UTF-8 text file line by line (\n or \r\n), keeping each line's number and byte offset so that a
-/// parse error can point at the exact place.
+/// parse error can point at the exact place. A byte-order mark at the start of the file is dropped.
 /// </summary>
 internal static class TextLineReader
 {
@@ -62,6 +62,9 @@ internal static class TextLineReader
     private static TextLine Line(byte[] buffer, int start, int end, int number, long offset)
     {
         if (end > start && buffer[end - 1] == '\r') end--;
+        // A UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one) is not part of the first field; the offset stays the file's.
+        if (number == 1 && buffer.AsSpan(start, end - start).StartsWith("\uFEFF"u8))
+            return new TextLine(number, offset, Encoding.UTF8.GetString(buffer, start + 3, end - start - 3));
         return new TextLine(number, offset, Encoding.UTF8.GetString(buffer, start, end - start));
     }
 }

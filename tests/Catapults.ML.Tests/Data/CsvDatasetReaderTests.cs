@@ -45,6 +45,20 @@ public class CsvDatasetReaderTests : TemporaryFolderTests
         Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 3f, 4f, 7f, 8f }));
     }
 
+    // Excel's "CSV UTF-8" starts the file with a byte-order mark, which is not part of the first field.
+    [Test]
+    public void AByteOrderMarkAtTheStartIsNotPartOfTheFirstField()
+    {
+        var path = Temp.Combine("bom.csv");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "a,b,y\n1,2,3\n4,x,6\n"u8]);
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path, new CsvDatasetOptions { FeatureColumns = ["a", "b"] }));
+        Assert.That(ex!.Message, Does.Contain("line 3 (byte 15)").And.Contain("column 'b'"), "the columns were found by name, and offsets count the mark");
+
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "1,2,3\n4,5,6\n"u8]);
+        using var data = CsvDatasetReader.Read(path, new CsvDatasetOptions { HasHeader = false });
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2f, 4f, 5f }));
+    }
+
     [Test]
     public void BadValuesNameFileLineByteAndColumn()
     {

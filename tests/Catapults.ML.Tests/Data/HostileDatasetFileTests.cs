@@ -144,6 +144,17 @@ public sealed class HostileDatasetFileTests : TemporaryFolderTests
         Assert.That(ex!.Message, Does.Contain("the dimensions"));
     }
 
+    // 65536⁴ = 2⁶⁴ elements wraps a long product to 0, which an empty real part would then match.
+    [Test]
+    public void MatDimensionsWhoseProductWrapsAreRefused()
+    {
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.UInt8("A", [65536, 65536, 65536, 65536], []));
+        string path = WriteMat("wrap.mat", matrix, compressed: false);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path).GetVariable("A"));
+        AssertOneLineNaming(ex!, path);
+        Assert.That(ex!.Message, Does.Contain("65536×65536×65536×65536").And.Contain("more than 2⁶⁰ elements"));
+    }
+
     [Test]
     public void CompressedMatArrayClaimingMoreValuesThanItHoldsIsNotAllocatedWhole()
     {

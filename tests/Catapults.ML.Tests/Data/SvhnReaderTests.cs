@@ -190,6 +190,10 @@ public class SvhnReaderTests : TemporaryFolderTests
         MatV5Writer.Write(TrainPath, true, MatV5Writer.UInt8("X", [32, 32, 3, 1], new byte[3072]));
         ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
         Assert.That(ex!.Message, Does.Contain("no variable 'y'").And.Contain("X: uint8"));
+
+        MatV5Writer.Write(TrainPath, false, MatV5Writer.UInt8("X", [32, 32, 3, 0], []), MatV5Writer.Double("y", [0, 1], []));
+        ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.Contain("32×32×3×0").And.Contain("holds no images"));
     }
 
     [Test]

@@ -146,6 +146,8 @@ public sealed class SvhnReader : IImageDatasetReader
             throw new DatasetFormatException(path,
                 $"{path}: X has dimensions {x.DimensionText}; expected 32×32×3×N (the cropped-digit format 2).", x.ElementOffset);
         int count = d[3];
+        if (count == 0)
+            throw new DatasetFormatException(path, $"{path}: X has dimensions {x.DimensionText}; the split holds no images.", x.ElementOffset);
         if (!MatTypes.IsNumeric(y.Class) || y.ElementCount != count || y.Dimensions.Count != 2 || Math.Min(y.Dimensions[0], y.Dimensions[1]) != 1 && count != 1)
             throw new DatasetFormatException(path,
                 $"{path}: y is {y}; expected a numeric N×1 label vector with N = {count:N0} to match X.", y.ElementOffset);
