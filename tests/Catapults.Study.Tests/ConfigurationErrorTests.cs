@@ -13,6 +13,8 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "gd-catapults", "--raise-factor", "0.5" }, "--raise-factor", TestName = "gd-catapults raise below eta_crit")]
     [TestCase(new[] { "optimizers", "--arch", "resnet-9000" }, "--arch", TestName = "Unknown architecture")]
     [TestCase(new[] { "sgd-spikes", "--steps", "abc" }, "--steps: 'abc' is not an integer", TestName = "Steps that are not a number")]
+    [TestCase(new[] { "sgd-spikes", "--n-train", "4", "--batch-size", "2" }, "--n-train must be at least 5", TestName = "sgd-spikes training set smaller than its probe's rank")]
+    [TestCase(new[] { "sgd-spikes", "--probe-size", "4" }, "--probe-size must be at least 5", TestName = "sgd-spikes probe set smaller than its rank")]
     [TestCase(new[] { "--bogus" }, "--bogus", TestName = "Unknown option")]
     [TestCase(new[] { "gd-catapults", "--checkpoint-every", "7" }, "--checkpoint-every", TestName = "Checkpoints off the record grid")]
     public void InvalidOptionsGiveOneLineErrorAndExitCode2(string[] args, string mentioned)

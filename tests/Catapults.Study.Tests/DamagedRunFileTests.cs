@@ -213,27 +213,89 @@ public sealed class DamagedRunFileTests
         AssertSameAsUninterrupted(dir);
     }
 
+    // Nothing verifies, so nothing is resumed: the run starts over and says why, naming the file at fault in each.
     [Test]
-    public void TwoDamagedCheckpointsNameTheFileInOneLine()
+    public void TwoDamagedCheckpointsStartTheRunOverNamingTheFiles()
     {
         string dir = Killed();
         Damage(Path.Combine(dir, "checkpoint", "optimizer.bin"), "truncate");
         Damage(Path.Combine(dir, "checkpoint.old", "weights.safetensors"), "flip");
-        var ex = Assert.Throws<InvalidDataException>(() => RunExecutor.Run(Config, _data, dir, resume: true));
-        Assert.That(ex!.Message, Does.Contain(Path.Combine(dir, "checkpoint", "optimizer.bin")));
-        Assert.That(ex.Message, Does.Contain(Path.Combine(dir, "checkpoint.old", "weights.safetensors")));
-        Assert.That(ex.Message, Does.Not.Contain("\n"));
-        Assert.That(File.Exists(Path.Combine(dir, "summary.json")), Is.False, "nothing was finished from a damaged checkpoint");
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        RunOutcome run;
+        try
+        {
+            run = RunExecutor.Run(Config, _data, dir, resume: true);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+        Assert.That(run.Summary.ResumedFromStep, Is.Null);
+        AssertSameAsUninterrupted(dir);
+        var line = output.ToString().Split('\n').Single(l => l.Contains("starts over"));
+        Assert.That(line, Does.Contain(Path.Combine(dir, "checkpoint", "optimizer.bin")).And.Contain(Path.Combine(dir, "checkpoint.old", "weights.safetensors")));
+    }
+
+    [TestCase("testLoss", "\"NaN\"")]
+    [TestCase("trainLoss", "-5")]
+    [TestCase("learningRate", "\"Infinity\"")]
+    public void ACheckpointRowNoRunWritesIsNotTrusted(string field, string value)
+    {
+        string dir = Killed();
+        string state = Path.Combine(dir, "checkpoint", "state.json");
+        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!.AsObject();
+        var row = node["rows"]!.AsArray()[2]!.AsObject();
+        Assert.That(row.ContainsKey(field), field);
+        row[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        File.WriteAllText(state, node.ToJsonString());
+        var run = RunExecutor.Run(Config, _data, dir, resume: true);
+        Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(60), "resumed from checkpoint.old");
+        AssertSameAsUninterrupted(dir);
+    }
+
+    // A run folder copied from another cell: whole (its record is the other cell's), or beside this cell's own record.
+    // Either way it is not this cell's run, so run-cell runs the cell again and the merge never reads it.
+    [Test]
+    public void ARunCopiedFromAnotherCellIsRunAgain()
+    {
+        string output = _temp.Combine("copied-" + Guid.NewGuid().ToString("N")[..8]);
+        string[] args = { "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1", "--batch-sizes", "10,20", "--max-steps", "40",
+            "--record-every", "10", "--checkpoint-every", "10", "--jobs", "1", "--out", output };
+        Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
+        // Cell 0 is the largest batch's run.
+        string mine = Path.Combine(output, "runs", "b20-seed0"), other = Path.Combine(output, "runs", "b10-seed0");
+        string steps = File.ReadAllText(Path.Combine(mine, "steps.csv"));
+        string record = File.ReadAllText(Path.Combine(mine, "cell.json"));
+
+        foreach (bool keepRecord in new[] { false, true })
+        {
+            Directory.Delete(mine, true);
+            CopyFolder(other, mine);
+            if (keepRecord)
+            {
+                File.WriteAllText(Path.Combine(mine, "cell.json"), record);
+                var merge = StudyCli.Run("merge", "--plan", output);
+                CliAssert.OneLineError(merge, "cell 0 (b20-seed0)", Path.Combine(mine, "config.json"), "was written with other options", "run-cell");
+            }
+            var rerun = StudyCli.Run("run-cell", "--plan", output, "--index", "0");
+            Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.Error);
+            Assert.That(rerun.Out, Does.Contain(keepRecord ? "not trusted and is run again" : "belongs to another plan's cell"));
+            Assert.That(File.ReadAllText(Path.Combine(mine, "steps.csv")), Is.EqualTo(steps), keepRecord ? "beside its record" : "whole");
+        }
+        Assert.That(StudyCli.Run("merge", "--plan", output).ExitCode, Is.EqualTo(0));
     }
 
     [Test]
-    public void TwoDamagedCheckpointsThroughTheCliGiveOneLine()
+    public void TwoDamagedCheckpointsThroughTheCliStartTheRunOver()
     {
         string output = _temp.Combine("cli-" + Guid.NewGuid().ToString("N")[..8]);
         string[] args = { "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1", "--batch-sizes", "10", "--max-steps", "40",
             "--record-every", "10", "--checkpoint-every", "10", "--out", output };
         Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
         string run = Path.Combine(output, "runs", "b10-seed0");
+        string steps = File.ReadAllText(Path.Combine(run, "steps.csv"));
         // Make it look killed before it finished (no summary, no cell record), with two damaged checkpoints.
         File.Delete(Path.Combine(run, "summary.json"));
         File.Delete(Path.Combine(run, "cell.json"));
@@ -241,6 +303,9 @@ public sealed class DamagedRunFileTests
         File.WriteAllText(Path.Combine(run, "checkpoint", "state.json"), "{\"step\": 20");
         Directory.CreateDirectory(Path.Combine(run, "checkpoint.old"));
         File.WriteAllText(Path.Combine(run, "checkpoint.old", "state.json"), "");
-        CliAssert.OneLineError(StudyCli.Run(args.Append("--resume").ToArray()), Path.Combine(run, "checkpoint", "state.json"), "without --resume");
+        var resumed = StudyCli.Run(args.Append("--resume").ToArray());
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+        Assert.That(resumed.Out, Does.Contain(Path.Combine(run, "checkpoint", "state.json")).And.Contain("the run starts over"));
+        Assert.That(File.ReadAllText(Path.Combine(run, "steps.csv")), Is.EqualTo(steps));
     }
 }

@@ -123,6 +123,17 @@ public sealed class DominantSubspaceStudyTests
             Assert.That(code, Is.EqualTo(0), stdout + error);
             Assert.That(File.ReadAllText(Path.Combine(serial, "losses.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(parallel, "losses.csv"))));
 
+            // Nor is a result of a plan with other options, here another rate: its numbers would stand under this plan's settings.
+            string intact = File.ReadAllText(seed1);
+            var foreign = System.Text.Json.Nodes.JsonNode.Parse(intact)!;
+            foreign["settings"]!["learningRate"] = 0.3;
+            File.WriteAllText(seed1, foreign.ToJsonString());
+            merge = StudyCli.Run("merge", "--plan", serial);
+            Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Out + merge.Error);
+            Assert.That(merge.Out + merge.Error, Does.Contain($"{seed1} was written with other settings than this cell's (learningRate differ)"));
+            File.WriteAllText(seed1, intact);
+            Assert.That(StudyCli.Run("merge", "--plan", serial).ExitCode, Is.EqualTo(0));
+
             // A loss edited to a value no run writes (result.json has no checksum) is not merged either.
             var edited = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(seed1))!;
             var point = edited["arms"]![1]!["losses"]![3]!;
@@ -234,6 +245,8 @@ public sealed class DominantSubspaceStudyTests
     [TestCase(new[] { "--eos", "--sgd-warm-up-steps", "20", "--sgd-warm-up-rate", "1000" }, "the SGD steps before GD diverged at η = 1000 (seed 0); lower --sgd-warm-up-rate", TestName = "SGD steps before GD that diverge")]
     [TestCase(new[] { "--eos", "--eos-factor", "4" }, "--eos-factor", TestName = "An edge-of-stability factor of 4")]
     [TestCase(new[] { "--eos-factor", "2.1" }, "--eos-factor applies only with --eos", TestName = "An edge-of-stability factor without --eos")]
+    [TestCase(new[] { "--sgd-warm-up-rate", "3" }, "--sgd-warm-up-rate and --sgd-warm-up-batch apply only with --eos", TestName = "An SGD rate before GD without --eos")]
+    [TestCase(new[] { "--sgd-warm-up-batch", "7" }, "--sgd-warm-up-rate and --sgd-warm-up-batch apply only with --eos", TestName = "An SGD batch before GD without --eos")]
     [TestCase(new[] { "--cluster-scale", "0" }, "--cluster-scale", TestName = "Zero cluster scale")]
     [TestCase(new[] { "--input-offset", "1e7" }, "--input-offset", TestName = "An input offset beyond a million standard deviations")]
     [TestCase(new[] { "--input-offset", "NaN" }, "--input-offset", TestName = "An input offset that is not a number")]

@@ -71,11 +71,14 @@ public sealed class ExperimentResumeTests
         string output = Path.Combine(_root, "run");
         var args = GdCatapults.Concat(new[] { "--out", output }).ToArray();
         Assert.That(StudyCli.Run(args).ExitCode, Is.EqualTo(0));
+        string plan = File.ReadAllText(Path.Combine(output, "plan.json"));
 
         var (code, _, error) = StudyCli.Run(args.Concat(new[] { "--resume", "--raise-factor", "1.3" }).ToArray());
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1), "one line");
         Assert.That(error, Does.Contain("config.json").And.Contain("experimentOptions"));
+        Assert.That(File.ReadAllText(Path.Combine(output, "plan.json")), Is.EqualTo(plan), "refused before the plan was replaced");
+        Assert.That(StudyCli.Run("merge", "--plan", output).ExitCode, Is.EqualTo(0), "the folder is as it was");
 
         var otherSpacing = args.Select(a => a == "50" ? "100" : a).Append("--resume").ToArray();
         Assert.That(otherSpacing, Does.Contain("100"));

@@ -104,7 +104,49 @@ public sealed class QuickFeatureStrengthTests
             File.Copy(Path.Combine(output, "runs", "depth-2-g01", "scan.json"), scan, overwrite: true);
             var merge = StudyCli.Run("merge", "--plan", output);
             Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Out + merge.Error);
-            CliAssert.OneLineError(merge, $"cell 0 (depth-2-g00): {scan} holds rates of γ number 1, not 0", "run-cell --plan " + output + " --index 0");
+            CliAssert.OneLineError(merge, $"cell 0 (depth-2-g00): {scan} holds rates of γ number 1 (γ = ", ", not 0 (γ = ", "run-cell --plan " + output + " --index 0");
+
+            // Nor is another depth's scan at the same γ number: its γ or its rates' outcomes are not this cell's store's.
+            File.Copy(Path.Combine(output, "runs", "depth-3-g00", "scan.json"), scan, overwrite: true);
+            merge = StudyCli.Run("merge", "--plan", output);
+            Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Out + merge.Error);
+            CliAssert.OneLineError(merge, $"cell 0 (depth-2-g00): {scan}", "run-cell --plan " + output + " --index 0");
+            File.WriteAllText(scan, original);
+            Assert.That(StudyCli.Run("merge", "--plan", output).ExitCode, Is.EqualTo(0), "the cell's own scans are trusted again");
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, true);
+        }
+    }
+
+    // The plain command into a folder of another plan (the default --out is the same for any options): the old plan's
+    // cells are not this plan's, so they run again from empty folders, rather than meeting their stores' manifests.
+    [Test]
+    public void AnotherPlanInTheSameFolderRunsItsCellsAfresh()
+    {
+        string output = _output + "-replanned";
+        try
+        {
+            string[] args = { "feature-strength", "--quick", "--depths", "2", "--gamma-min", "10", "--gamma-max", "100", "--staircase", "false", "--jobs", "1", "--out", output };
+            var (code, stdout, error) = StudyCli.Run(args);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+
+            // A cell killed before it finished (no record, no scan.json) whose rate store's manifest is torn: the store
+            // is not reused, and the scan starts over instead of failing on every rerun.
+            string cell = Directory.GetDirectories(Path.Combine(output, "runs")).Order().First();
+            File.Delete(Path.Combine(cell, "cell.json"));
+            File.Delete(Path.Combine(cell, "scan.json"));
+            string manifest = Path.Combine(cell, "seed-0", "manifest.json");
+            File.WriteAllText(manifest, File.ReadAllText(manifest)[..10]);
+            (code, stdout, error) = StudyCli.Run(args);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            Assert.That(stdout, Does.Contain(manifest + " is torn or describes another sweep"));
+
+            (code, stdout, error) = StudyCli.Run(args.Concat(new[] { "--steps", "100" }).ToArray());
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            Assert.That(stdout, Does.Contain("belongs to another plan's cell"));
+            Assert.That(StudyCli.Run("merge", "--plan", output).ExitCode, Is.EqualTo(0));
         }
         finally
         {

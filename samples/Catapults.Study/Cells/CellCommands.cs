@@ -38,6 +38,7 @@ public static class CellCommands
                 // of other options replaces the one there, and each cell's record (or, when resuming, the experiment's
                 // own check of its files) decides what is still finished.
                 CellLock.RequireFree(output, plan);
+                if (keep && plan.DiffersFromPlanIn(output)) experiment.RefuseReplacedPlan(plan, output);
                 plan.Write(output, replace: true);
                 CellSweep.RunAll(experiment, plan, output, k, keep, ct);
             }
@@ -115,7 +116,7 @@ public static class CellCommands
             catch (Exception ex) when (ex is not (ConfigurationException or OperationCanceledException))
             {
                 // The cell's record says failed; the scheduler sees a failed task and retries it by index.
-                Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {ErrorText.FirstLine(ex)}");
+                Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {CellFailedException.ReasonOf(ex)}");
                 return CellFailedExitCode;
             }
         }));

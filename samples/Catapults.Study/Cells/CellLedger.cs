@@ -34,7 +34,7 @@ public static class CellLedger
             return new CellStatus(cell, false, $"{path} is not a readable record ({ErrorText.FirstLine(ex)})");
         }
         if (record is null || record.Index != cell.Index || record.Label != cell.Label || record.ConfigurationDigest != cell.Digest)
-            return new CellStatus(cell, false, $"{path} belongs to another plan's cell (index, label or configuration differ)");
+            return new CellStatus(cell, false, $"{path} belongs to another plan's cell (index, label or configuration differ)", Foreign: true);
         return record.State == CellState.Finished
             ? new CellStatus(cell, true, null)
             : new CellStatus(cell, false, "failed: " + (record.Message ?? "no reason recorded"));

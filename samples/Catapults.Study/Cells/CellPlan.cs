@@ -104,6 +104,13 @@ public sealed partial record CellPlan
         return text.ToString();
     }
 
+    /// <summary>Whether <paramref name="directory"/> holds a plan.json other than this plan's.</summary>
+    public bool DiffersFromPlanIn(string directory)
+    {
+        string path = PathIn(directory);
+        return File.Exists(path) && File.ReadAllText(path) != ToJson();
+    }
+
     /// <summary>
     /// Writes plan.json into <paramref name="directory"/> atomically. Writing the same plan again is a no-op (planning
     /// is idempotent). A different plan is refused, because the folder's finished cells belong to the one there, unless

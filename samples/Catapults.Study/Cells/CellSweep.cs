@@ -27,6 +27,7 @@ public static class CellSweep
         var watch = Stopwatch.StartNew();
         var status = CellLedger.Inspect(directory, cell);
         Announce(status);
+        if (status.Foreign && !experiment.HoldsOwnWork(Context(plan, directory, cell))) EmptyFolder(directory, cell);
         string? problem = status.Finished ? experiment.VerifyFinished(Context(plan, directory, cell)) : null;
         if (problem is not null) Distrust(directory, cell, problem);
         bool ran = (!status.Finished || problem is not null) && Run(experiment, plan, directory, cell, cancellationToken);
@@ -51,7 +52,14 @@ public static class CellSweep
                 using (CellLock.Take(directory, cell))
                     EmptyFolder(directory, cell);
         var unfinished = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).ToList();
-        foreach (var status in unfinished) Announce(status);
+        foreach (var status in unfinished)
+        {
+            Announce(status);
+            if (status.Foreign)
+                using (CellLock.Take(directory, status.Cell))
+                    if (!experiment.HoldsOwnWork(Context(plan, directory, status.Cell)))
+                        EmptyFolder(directory, status.Cell);
+        }
         var pending = unfinished.Select(s => s.Cell).ToList();
         // A finished cell is trusted only when its experiment finds its files intact; otherwise it runs again.
         foreach (var cell in plan.Cells.Except(pending).ToList())
@@ -170,8 +178,9 @@ public static class CellSweep
     }
 
     // A finished cell found damaged keeps nothing worth resuming from (its experiment's stores may be torn too), so it
-    // runs again from an empty folder, as a cell of a run without keepFinished does.
-    // A cell that failed before, or whose record is damaged or another plan's, runs again; the user learns why here
+    // runs again from an empty folder, as a cell of a run without keepFinished does; so does a cell whose record is
+    // another plan's, unless its experiment finds its own work there (ICellExperiment.HoldsOwnWork): otherwise a
+    // checkpoint or store there would be refused, or worse, trusted. A cell that failed before, or whose record is damaged, runs again; the user learns why here
     // rather than finding the record silently replaced.
     private static void Announce(CellStatus status)
     {
@@ -210,7 +219,7 @@ public static class CellSweep
         {
             try
             {
-                CellLedger.MarkFailed(directory, cell, ErrorText.FirstLine(ex));
+                CellLedger.MarkFailed(directory, cell, CellFailedException.ReasonOf(ex));
             }
             catch (Exception recordError) when (recordError is IOException or UnauthorizedAccessException)
             {

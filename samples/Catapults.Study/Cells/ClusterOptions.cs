@@ -39,14 +39,24 @@ public sealed class ClusterOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Emit, Parallel, CpusPerTask, Gpu, TimeLimit, MemoryGiB, Partition, Account, StudyCommand, Image, VolumeClaim, VolumeSize, MountPath, Retries })
-            command.Options.Add(o);
+        command.Options.Add(Emit);
+        foreach (var o in SchedulerOptions) command.Options.Add(o);
     }
 
+    // The options that only shape the scheduler files.
+    private Option[] SchedulerOptions => new Option[] { Parallel, CpusPerTask, Gpu, TimeLimit, MemoryGiB, Partition, Account, StudyCommand, Image, VolumeClaim, VolumeSize, MountPath, Retries };
+
     /// <summary>The emitters --emit names, validated: a subset of <see cref="CellPlanEmitters.All"/>.</summary>
+    /// <exception cref="ConfigurationException">--emit names no target, or a scheduler option is given without --emit (it would be ignored).</exception>
     public IReadOnlyList<CellPlanEmitter> Targets(ParseResult parse)
     {
-        if (parse.GetValue(Emit) is not string text) return Array.Empty<CellPlanEmitter>();
+        if (parse.GetValue(Emit) is not string text)
+        {
+            var given = SchedulerOptions.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count > 0)
+                throw new ConfigurationException($"{string.Join(", ", given)} shape{(given.Count == 1 ? "s" : "")} the scheduler files, which only --emit writes; add --emit with one or more of {CellPlanEmitters.Names}, or leave {(given.Count == 1 ? "it" : "them")} out.");
+            return Array.Empty<CellPlanEmitter>();
+        }
         var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToList();
         if (names.Count == 0) throw new ConfigurationException($"--emit is empty; give one or more of {CellPlanEmitters.Names}, separated by commas.");
         return names.Select(name => CellPlanEmitters.All.FirstOrDefault(e => e.Target == name)

@@ -27,6 +27,21 @@ public interface ICellExperiment
     bool KeepsFinishedCells(ParseResult parse);
 
     /// <summary>
+    /// Called by the plain command, before it replaces plan.json, when it keeps finished cells and the folder holds a
+    /// plan of other options: throws when continuing would mix runs of the two plans (by default it never does, since
+    /// each cell's record names its configuration and a cell of the other plan runs again from an empty folder).
+    /// </summary>
+    /// <exception cref="Catapults.Study.Infrastructure.ConfigurationException">Continuing is refused; the message names the file and the options that differ.</exception>
+    void RefuseReplacedPlan(CellPlan plan, string directory) { }
+
+    /// <summary>
+    /// Whether a cell's folder, whose record is another plan's cell, still holds this cell's own work: a run of the same
+    /// configuration but for settings that do not change its result (e.g. checkpoint spacing). It is then continued or
+    /// read back; otherwise (by default) the folder is emptied and the cell runs from the start.
+    /// </summary>
+    bool HoldsOwnWork(CellContext context) => false;
+
+    /// <summary>
     /// How many cells the plain command runs at once when <c>--jobs</c> is not given: 1 (one after another in the
     /// command's own process) unless the experiment's cells take long enough to repay starting a process each (a few
     /// seconds), or need the machine's cores to fit their budget; then one per core, up to the cells.

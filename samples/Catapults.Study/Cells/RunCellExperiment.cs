@@ -52,7 +52,25 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     }
 
     /// <inheritdoc />
-    public string? VerifyFinished(CellContext context) => RunDirectory.VerifyFinished(context.Folder);
+    /// <remarks>
+    /// --resume under other options is refused, as <see cref="RunExecutor.Run"/> refuses it for one run, here before
+    /// plan.json is replaced, so the folder stays as it was.
+    /// </remarks>
+    public void RefuseReplacedPlan(CellPlan plan, string directory)
+    {
+        foreach (var cell in plan.Cells)
+            RunDirectory.CheckStoredConfig(CellPlan.CellFolder(directory, cell), CellPlan.ConfigurationOf<RunConfig>(cell));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Its config.json matches the cell's configuration, checkpoint spacing aside; the run's own files are checked when it resumes.</remarks>
+    public bool HoldsOwnWork(CellContext context) =>
+        RunDirectory.StoredConfigProblem(context.Folder, CellPlan.ConfigurationOf<RunConfig>(context.Cell), out _) is null;
+
+    /// <inheritdoc />
+    /// <remarks>A whole run of other options (copied in beside this plan's record) is not this cell's run either.</remarks>
+    public string? VerifyFinished(CellContext context) =>
+        RunDirectory.VerifyFinished(context.Folder) ?? RunDirectory.StoredConfigProblem(context.Folder, CellPlan.ConfigurationOf<RunConfig>(context.Cell), out _);
 
     /// <inheritdoc />
     public void Merge(CellPlan plan, string directory, CancellationToken cancellationToken)

@@ -34,8 +34,27 @@ public sealed class SmokeExperiment : ICellExperiment
     public bool KeepsFinishedCells(ParseResult parse) => true;
 
     /// <inheritdoc />
-    public string? VerifyFinished(CellContext context) =>
-        File.Exists(Path.Combine(context.Folder, "result.json")) ? null : $"{Path.Combine(context.Folder, "result.json")} is missing";
+    /// <remarks>
+    /// The sequence is deterministic, so a result is checked against the value the cell's own seed and step count give:
+    /// a torn file, another cell's copied in, or an edited one is not finished.
+    /// </remarks>
+    public string? VerifyFinished(CellContext context)
+    {
+        string path = Path.Combine(context.Folder, "result.json");
+        var config = CellPlan.ConfigurationOf<SmokeCell>(context.Cell);
+        SmokeCheckpoint result;
+        try
+        {
+            result = StudyJson.Read<SmokeCheckpoint>(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message.TrimEnd('.');
+        }
+        var expected = Advance(new SmokeCheckpoint(0, (ulong)config.Seed), config.Steps);
+        return result == expected ? null
+            : $"{path} holds step {result.Step}, value {result.Value:x16}, where this cell ends at step {expected.Step}, value {expected.Value:x16}";
+    }
 
     /// <inheritdoc />
     public CellPlan Plan(ParseResult parse, CancellationToken cancellationToken)
@@ -64,10 +83,9 @@ public sealed class SmokeExperiment : ICellExperiment
         while (state.Step < config.Steps)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (state.Step == config.FailAtStep) throw new InvalidOperationException($"smoke cell {context.Cell.Index} fails at step {state.Step} on purpose (--fail-cells).");
+            if (state.Step == config.FailAtStep) throw new CellFailedException(context.Cell, $"it fails at step {state.Step} on purpose (--fail-cells)");
             if (config.StepMilliseconds > 0) Thread.Sleep(config.StepMilliseconds);
-            // Knuth's MMIX step: any deterministic sequence does; what matters is that a resumed cell ends on the same value.
-            state = new SmokeCheckpoint(state.Step + 1, unchecked(state.Value * 6364136223846793005UL + 1442695040888963407UL));
+            state = Advance(state, 1);
             StudyJson.Write(checkpoint, state);
             context.Progress(state.Step);
         }
@@ -75,12 +93,23 @@ public sealed class SmokeExperiment : ICellExperiment
         File.Delete(checkpoint);
     }
 
+    // Knuth's MMIX step: any deterministic sequence does; what matters is that a resumed cell ends on the same value.
+    private static SmokeCheckpoint Advance(SmokeCheckpoint state, int steps)
+    {
+        ulong value = state.Value;
+        for (int i = 0; i < steps; i++) value = unchecked(value * 6364136223846793005UL + 1442695040888963407UL);
+        return new SmokeCheckpoint(state.Step + steps, value);
+    }
+
     /// <inheritdoc />
     public void Merge(CellPlan plan, string directory, CancellationToken cancellationToken)
     {
-        var results = new SmokeCheckpoint[plan.Cells.Count];
-        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            i => results[i] = StudyJson.Read<SmokeCheckpoint>(Path.Combine(CellPlan.CellFolder(directory, plan.Cells[i]), "result.json")));
+        // The merge has checked every cell's result (VerifyFinished) before this reads them.
+        var results = plan.Cells.Select(cell =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return StudyJson.Read<SmokeCheckpoint>(Path.Combine(CellPlan.CellFolder(directory, cell), "result.json"));
+        }).ToArray();
         ulong combined = results.Aggregate(0UL, (acc, r) => acc ^ r.Value);
         var report = new StringBuilder()
             .Append("# smoke\n\n")

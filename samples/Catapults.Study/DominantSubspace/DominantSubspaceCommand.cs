@@ -174,11 +174,16 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     {
         try
         {
-            // A result copied from another seed's folder reads well but is not this cell's (it would count twice).
+            // A result copied from another seed's folder, or from a plan of other options, reads well but is not this
+            // cell's (it would count twice, or put another run's numbers under this plan's settings). The edge-of-stability
+            // regime stores the GD rate it chose from λ_max in place of the planned one.
             string path = ResultPath(context.Folder);
-            long seed = CellPlan.ConfigurationOf<DominantSubspaceSettings>(context.Cell).Seed;
+            var planned = CellPlan.ConfigurationOf<DominantSubspaceSettings>(context.Cell);
             var result = ReadResult(path);
-            if (result.Settings.Seed != seed) return $"{path} holds seed {result.Settings.Seed}'s result, not seed {seed}'s";
+            if (result.Settings.Seed != planned.Seed) return $"{path} holds seed {result.Settings.Seed}'s result, not seed {planned.Seed}'s";
+            var stored = planned.EdgeOfStability ? result.Settings with { LearningRate = planned.LearningRate } : result.Settings;
+            if (StudyJson.DifferingFields(stored, planned) is { Count: > 0 } differing)
+                return $"{path} was written with other settings than this cell's ({string.Join(", ", differing)} differ)";
             return result.Problem() is { } problem ? $"{path}: {problem}" : null;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)

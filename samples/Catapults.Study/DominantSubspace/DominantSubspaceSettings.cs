@@ -148,10 +148,13 @@ public sealed record DominantSubspaceSettings
     public int SgdWarmUpSteps { get; init; }
 
     /// <summary>Learning rate of the SGD steps before GD in the edge-of-stability regime (default 0.5, the SGD regime's).</summary>
-    public double SgdLearningRate { get; init; } = 0.5;
+    public double SgdLearningRate { get; init; } = DefaultSgdLearningRate;
 
     /// <summary>Mini-batch of the SGD steps before GD in the edge-of-stability regime (default 32, the SGD regime's).</summary>
-    public int SgdBatchSize { get; init; } = 32;
+    public int SgdBatchSize { get; init; } = DefaultSgdBatchSize;
+
+    private const double DefaultSgdLearningRate = 0.5;
+    private const int DefaultSgdBatchSize = 32;
 
     /// <summary>The step at which the arms start: the SGD steps (edge-of-stability regime) plus the warm-up.</summary>
     public int SwitchStep => SgdWarmUpSteps + WarmUpSteps;
@@ -219,6 +222,8 @@ public sealed record DominantSubspaceSettings
         if (SgdWarmUpSteps > 0 && !EdgeOfStability) throw new ArgumentException("--sgd-warm-up-steps applies only with --eos (the SGD and SAM regimes warm up with --warm-up-steps).");
         if (!(SgdLearningRate > 0) || !double.IsFinite(SgdLearningRate)) throw new ArgumentException($"--sgd-warm-up-rate must be positive, got {SgdLearningRate}.");
         if (SgdBatchSize < 1) throw new ArgumentException($"--sgd-warm-up-batch must be at least 1, got {SgdBatchSize}.");
+        if (!EdgeOfStability && (SgdLearningRate != DefaultSgdLearningRate || SgdBatchSize != DefaultSgdBatchSize))
+            throw new ArgumentException("--sgd-warm-up-rate and --sgd-warm-up-batch apply only with --eos --sgd-warm-up-steps S (the SGD and SAM regimes take --learning-rate and --batch-size).");
         if (Activation is not (ActivationKind.Tanh or ActivationKind.Relu)) throw new ArgumentException($"--activation must be tanh or relu, got {Activation}.");
         if (!Enum.IsDefined(Parameterization)) throw new ArgumentException($"--parameterization must be ntk, standard or meanfield, got {Parameterization}.");
         if (Seeds < 1 || Seeds > 100) throw new ArgumentException($"--seeds must be in 1..100, got {Seeds}.");

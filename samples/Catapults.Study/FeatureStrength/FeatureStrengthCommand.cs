@@ -120,7 +120,7 @@ public sealed class FeatureStrengthCommand : ICellExperiment
     public string? VerifyFinished(CellContext context)
     {
         var cell = CellPlan.ConfigurationOf<ScanCell>(context.Cell);
-        return GammaScan.Verify(context.Folder, cell.Settings.SeedList(), cell.GammaIndex);
+        return GammaScan.Verify(context.Folder, cell.Settings, cell.GammaIndex);
     }
 
     /// <inheritdoc />

@@ -26,7 +26,7 @@ internal static class GammaScan
         var seeds = settings.SeedList();
         // Each seed's store has its own manifest (the settings at that seed alone), so a seed's finished rates never
         // pass for another's.
-        var stores = seeds.Select(seed => SweepStore.Open(SeedFolder(folder, seed), settings.ForSeed(seed).Manifest())).ToList();
+        var stores = seeds.Select(seed => OpenOrStartOver(SeedFolder(folder, seed), settings.ForSeed(seed).Manifest())).ToList();
         // The scans' rates share the architecture, the batch size and the step budget, so they train as ensemble
         // members, the seeds included.
         var found = EnsembledRateScan.Run(options, stores,
@@ -42,20 +42,57 @@ internal static class GammaScan
         return scans;
     }
 
+    // A store whose manifest is torn or another sweep's holds nothing this cell can resume from, and refusing it would
+    // leave a cell that no rerun or scheduler retry can finish: its folder is the cell's own, so it starts over.
+    private static SweepStore OpenOrStartOver(string seedFolder, string manifest)
+    {
+        try
+        {
+            return SweepStore.Open(seedFolder, manifest);
+        }
+        catch (InvalidDataException)
+        {
+            Console.WriteLine($"{Path.Combine(seedFolder, SweepStore.ManifestFileName)} is torn or describes another sweep than this cell's; its rates are not reused, and this seed's scan starts over.");
+            Directory.Delete(seedFolder, recursive: true);
+            return SweepStore.Open(seedFolder, manifest);
+        }
+    }
+
     /// <summary>
-    /// What is wrong with a finished cell's files (unreadable, or not the scans of <paramref name="seeds"/> at γ number
-    /// <paramref name="gammaIndex"/>, as a scan.json copied from another cell would be), or null.
+    /// What is wrong with a finished cell's files, or null: scan.json unreadable, or not the scans of this cell (the
+    /// seeds of <paramref name="settings"/> at γ number <paramref name="gammaIndex"/>), as one copied from another cell
+    /// would be. Each seed's store is bound to the cell's settings by its manifest, and every rate in scan.json must be
+    /// one its store recorded, with the same outcome and selection loss (a scan of another depth or sweep at the same γ
+    /// and rates differs there).
     /// </summary>
-    public static string? Verify(string folder, IReadOnlyList<long> seeds, int gammaIndex)
+    public static string? Verify(string folder, FeatureStrengthSettings settings, int gammaIndex)
     {
         try
         {
             var scans = Read(folder);
+            var seeds = settings.SeedList();
+            double gamma = settings.Gammas()[gammaIndex];
             string path = Path.Combine(folder, ResultFile);
             if (!scans.Select(s => s.Seed).SequenceEqual(seeds))
                 return $"{path} holds the seeds [{string.Join(", ", scans.Select(s => s.Seed))}], not [{string.Join(", ", seeds)}]";
-            if (scans.SelectMany(s => s.Cells).FirstOrDefault(c => c.Cell.GammaIndex != gammaIndex) is { } other)
-                return $"{path} holds rates of γ number {other.Cell.GammaIndex}, not {gammaIndex}";
+            if (scans.SelectMany(s => s.Cells).FirstOrDefault(c => c.Cell.GammaIndex != gammaIndex || c.Cell.Gamma != gamma) is { } other)
+                return $"{path} holds rates of γ number {other.Cell.GammaIndex} (γ = {other.Cell.Gamma:G4}), not {gammaIndex} (γ = {gamma:G4})";
+            foreach (var scan in scans)
+            {
+                string seedFolder = SeedFolder(folder, scan.Seed);
+                string manifest = settings.ForSeed(scan.Seed).Manifest();
+                string manifestPath = Path.Combine(seedFolder, SweepStore.ManifestFileName);
+                if (!File.Exists(manifestPath) || File.ReadAllText(manifestPath) != manifest)
+                    return $"{manifestPath} is missing or describes another sweep than this cell's";
+                var store = SweepStore.Open(seedFolder, manifest);
+                foreach (var rate in scan.Cells)
+                {
+                    // The store ran a sweep of this one γ, where it is γ number 0.
+                    var stored = store.TryLoad(rate.Cell with { GammaIndex = 0 });
+                    if (stored is null || stored.Outcome != rate.Outcome || stored.SelectionLoss != rate.SelectionLoss)
+                        return $"{path}: seed {scan.Seed}'s rate η = {rate.Cell.LearningRate:G4} is not the one its store ({store.CellDirectory}) recorded";
+                }
+            }
             return null;
         }
         catch (InvalidDataException ex)

@@ -93,23 +93,31 @@ public static class Checkpoint
     /// <exception cref="InvalidDataException">No checkpoint verifies; the message names the file at fault.</exception>
     public static State Load(string runDirectory, RunConfig config, NetworkModule model, optim.Optimizer optimizer, IReadOnlyList<ICheckpointedObserver> observers)
     {
+        var (folder, state, problem) = Newest(runDirectory, config);
+        if (problem is not null) throw new InvalidDataException(problem + ".");
+        Restore(folder!, model, optimizer, observers);
+        return state!;
+    }
+
+    /// <summary>
+    /// Why no checkpoint of the run in <paramref name="runDirectory"/> verifies, naming the file at fault in each; null
+    /// when one does, so that <see cref="Load"/> can resume from it.
+    /// </summary>
+    public static string? Unusable(string runDirectory, RunConfig config) => Newest(runDirectory, config).Problem;
+
+    // The newest checkpoint folder that verifies, or why none does.
+    private static (string? Folder, State? State, string? Problem) Newest(string runDirectory, RunConfig config)
+    {
         string final = FolderOf(runDirectory);
         var problems = new List<string>();
         foreach (var folder in new[] { final, final + ".old" })
         {
             if (!Directory.Exists(folder)) continue;
             string? problem = Verify(folder, config, out var state);
-            if (problem is not null)
-            {
-                problems.Add(problem);
-                continue;
-            }
-            Restore(folder, model, optimizer, observers);
-            return state!;
+            if (problem is null) return (folder, state, null);
+            problems.Add(problem);
         }
-        throw new InvalidDataException(problems.Count == 0
-            ? $"{final} holds no checkpoint."
-            : $"no usable checkpoint: {string.Join("; ", problems)}.");
+        return (null, null, problems.Count == 0 ? $"{final} holds no checkpoint" : $"no usable checkpoint: {string.Join("; ", problems)}");
     }
 
     private static string? Verify(string folder, RunConfig config, out State? state)
@@ -134,6 +142,12 @@ public static class Checkpoint
             return $"{path}: the last step's rate and batch loss are missing or not finite";
         for (int i = 1; i < rows.Count; i++)
             if (rows[i].Step <= rows[i - 1].Step) return $"{path}: the recorded rows are not in step order";
+        // The rows go into steps.csv as they stand, and a run that went on past them had finite, non-negative values
+        // there (extra columns are null where a measurement had none).
+        static bool Value(double v) => double.IsFinite(v) && v >= 0;
+        if (rows.FirstOrDefault(r => !Value(r.LearningRate) || r.BatchLoss is double b && !Value(b) || !Value(r.TrainLoss) || !Value(r.TestLoss)
+                                     || r.Extra is null || r.Extra.Any(e => e is double x && !double.IsFinite(x))) is { } bad)
+            return $"{path}: the recorded row of step {bad.Step} holds a value no run writes (NaN, infinite, or a negative rate or loss)";
         if (state.ReferenceLoss is double reference && !(reference > 0 && double.IsFinite(reference)))
             return $"{path}: the reference loss {reference} is not a positive number";
         if (!(state.WallSeconds >= 0)) return $"{path}: the wall time {state.WallSeconds} is not a non-negative number";

@@ -23,6 +23,12 @@ public static class Cli
             Console.Error.WriteLine("error: " + ex.Message);
             return ConfigurationException.ExitCode;
         }
+        catch (Cells.CellFailedException ex)
+        {
+            // A cell's own failure, recorded in its ledger: the next run of its index runs it again.
+            Console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
+            return 1;
+        }
         catch (InvalidDataException ex)
         {
             // A file the command reads (a checkpoint, a finished run's state) does not hold what it should. Only a

@@ -20,6 +20,21 @@ public static class RunDirectory
     /// <exception cref="ConfigurationException">The stored configuration differs; the message names the fields.</exception>
     public static string? CheckStoredConfig(string directory, RunConfig config)
     {
+        string? problem = StoredConfigProblem(directory, config, out var differing);
+        if (differing.Count > 0)
+            throw new ConfigurationException(
+                $"--resume: {Path.Combine(directory, "config.json")} was written with other options ({string.Join(", ", differing)} differ); rerun with the same options, or without --resume to start over.");
+        return problem;
+    }
+
+    /// <summary>
+    /// What makes the run in <paramref name="directory"/> not <paramref name="config"/>'s run, or null: config.json
+    /// missing, unreadable, or written with other options (<paramref name="differing"/> names the fields, checkpoint
+    /// spacing aside).
+    /// </summary>
+    public static string? StoredConfigProblem(string directory, RunConfig config, out IReadOnlyList<string> differing)
+    {
+        differing = Array.Empty<string>();
         string path = Path.Combine(directory, "config.json");
         if (!File.Exists(path)) return $"{path} is missing";
         RunConfig stored;
@@ -31,15 +46,8 @@ public static class RunDirectory
         {
             return $"{path} cannot be read ({ErrorText.FirstLine(ex).TrimEnd('.')})";
         }
-        RunConfig Comparable(RunConfig c) => c with { CheckpointEvery = 0 };
-        var before = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(stored), StudyJson.Options)!.AsObject();
-        var now = System.Text.Json.JsonSerializer.SerializeToNode(Comparable(config), StudyJson.Options)!.AsObject();
-        var differing = before.Select(p => p.Key).Union(now.Select(p => p.Key))
-            .Where(key => !System.Text.Json.Nodes.JsonNode.DeepEquals(before[key], now[key])).ToList();
-        if (differing.Count > 0)
-            throw new ConfigurationException(
-                $"--resume: {path} was written with other options ({string.Join(", ", differing)} differ); rerun with the same options, or without --resume to start over.");
-        return null;
+        differing = StudyJson.DifferingFields(stored with { CheckpointEvery = 0 }, config with { CheckpointEvery = 0 });
+        return differing.Count > 0 ? $"{path} was written with other options ({string.Join(", ", differing)} differ)" : null;
     }
 
     /// <summary>Writes config.json.</summary>

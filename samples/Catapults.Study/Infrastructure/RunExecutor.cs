@@ -49,6 +49,13 @@ public static class RunExecutor
             Console.WriteLine($"{config.Label}: {damaged}; its checkpoint is not trusted and the run starts over.");
             canResume = false;
         }
+        // With no checkpoint that verifies there is nothing to resume from; refusing would leave a cell that no retry
+        // can finish (run-cell has no --resume to leave out).
+        if (canResume && Checkpoint.Unusable(directory, config) is string unusable)
+        {
+            Console.WriteLine($"{config.Label}: {unusable}; the run starts over.");
+            canResume = false;
+        }
         if (!canResume && Directory.Exists(directory)) Directory.Delete(directory, true);
         Directory.CreateDirectory(directory);
         RunDirectory.WriteConfig(directory, config);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Catapults.Study.Infrastructure;
@@ -17,6 +18,14 @@ public static class StudyJson
     /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically and returns the digest of what was written.</summary>
     /// <exception cref="IOException">The file could not be written; the message names it.</exception>
     public static FileDigest Write<T>(string path, T value) => AtomicFile.WriteText(path, JsonSerializer.Serialize(value, Options));
+
+    /// <summary>The top-level fields (as written) in which <paramref name="a"/> and <paramref name="b"/> differ; empty when they are the same.</summary>
+    public static IReadOnlyList<string> DifferingFields<T>(T a, T b)
+    {
+        var left = JsonSerializer.SerializeToNode(a, Options)!.AsObject();
+        var right = JsonSerializer.SerializeToNode(b, Options)!.AsObject();
+        return left.Select(p => p.Key).Union(right.Select(p => p.Key)).Where(key => !JsonNode.DeepEquals(left[key], right[key])).ToList();
+    }
 
     /// <summary>Reads <paramref name="path"/>.</summary>
     /// <exception cref="InvalidDataException">The file is missing, empty or does not hold a <typeparamref name="T"/>; the message names it.</exception>

@@ -19,7 +19,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     private readonly Option<double?> _rate = new("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
     private readonly Option<int?> _steps = new("--steps") { Description = "SGD steps (default 3000; quick 300)." };
     private readonly Option<int?> _record = new("--record-every") { Description = "Steps between full-loss and PL_s records (default 5)." };
-    private readonly Option<int?> _probe = new("--probe-size") { Description = "Probe-set size for the NTK eigenvectors (default 256; quick 128)." };
+    private readonly Option<int?> _probe = new("--probe-size") { Description = "Probe-set size for the NTK eigenvectors (default 256; quick 128); a larger value than n takes the whole training set." };
 
     /// <summary>What the cells and the report need beyond each run's configuration.</summary>
     /// <param name="FullBatchCriticalRates">η_crit(full batch) of each seed's network at initialisation, by seed.</param>
@@ -53,8 +53,11 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         int probeSize = parse.GetValue(_probe) ?? (quick ? 128 : 256);
         if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
         if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
-        if (probeSize < S || probeSize > dataSettings.TrainCount)
-            throw new ConfigurationException($"--probe-size must be in {S}..{dataSettings.TrainCount} (n), got {probeSize}.");
+        if (dataSettings.TrainCount < S)
+            throw new ConfigurationException($"--n-train must be at least {S} (the probe set spans the top {S} NTK eigenvectors), got {dataSettings.TrainCount}.");
+        if (probeSize < S) throw new ConfigurationException($"--probe-size must be at least {S} (the top {S} NTK eigenvectors), got {probeSize}.");
+        // As in batch-sweep, a probe set larger than n is the whole training set.
+        probeSize = Math.Min(probeSize, dataSettings.TrainCount);
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
         int seeds = Common.SeedCount(parse, 1);
         int? threads = Common.ConfigureThreads(parse);

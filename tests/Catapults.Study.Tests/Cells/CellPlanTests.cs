@@ -64,7 +64,7 @@ public sealed class CellPlanTests
         var merge = StudyCli.Run("merge", "--plan", dir);
         Assert.That(merge.ExitCode, Is.EqualTo(2));
         Assert.That(merge.Error, Does.Contain("4 of 5 cells").And.Contain("missing 1-2, 4").And.Contain("failed 3"));
-        Assert.That(merge.Error, Does.Contain("cell 3 (cell000003): failed: smoke cell 3 fails"));
+        Assert.That(merge.Error, Does.Contain("cell 3 (cell000003): failed: it fails at step 1 on purpose"));
         Assert.That(File.Exists(Path.Combine(dir, "report.md")), Is.False, "no report from an incomplete plan");
 
         // A finished cell is read back, not rerun: its files keep their bytes and times.
@@ -74,6 +74,38 @@ public sealed class CellPlanTests
         Assert.That(again.ExitCode, Is.EqualTo(0));
         Assert.That(again.Out, Does.Contain("finished before"));
         Assert.That(File.GetLastWriteTimeUtc(result), Is.EqualTo(written));
+    }
+
+    [Test]
+    public void ASmokeResultTornCopiedOrEditedIsNotTrusted()
+    {
+        string dir = Folder("s");
+        Assert.That(StudyCli.Run("smoke", "--cells", "2", "--steps", "3", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        string first = Path.Combine(dir, "runs", "cell000000", "result.json");
+        string second = Path.Combine(dir, "runs", "cell000001", "result.json");
+        string good = File.ReadAllText(first);
+        foreach (var (damage, expected) in new (Action, string)[]
+        {
+            (() => File.WriteAllText(first, good[..5]), "is not valid"),
+            (() => File.Copy(second, first, overwrite: true), "where this cell ends at step 3"),
+            (() => File.WriteAllText(first, good.Replace("\"step\": 3", "\"step\": 2")), "holds step 2"),
+        })
+        {
+            damage();
+            var merge = StudyCli.Run("merge", "--plan", dir);
+            Assert.That(merge.ExitCode, Is.EqualTo(2), expected);
+            CliAssert.OneLineError(merge, "cell 0 (cell000000)", first, expected, "run-cell");
+            var rerun = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+            Assert.That(rerun.ExitCode, Is.EqualTo(0), expected);
+            Assert.That(rerun.Out, Does.Contain("not trusted and is run again"), expected);
+            Assert.That(File.ReadAllText(first), Is.EqualTo(good), expected);
+        }
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+
+        // A failure planned with --fail-cells is the cell's failure, not a bug of the command.
+        var planned = StudyCli.Run("smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--fail-cells", "1", "--out", Folder("f"), "--jobs", "1");
+        CliAssert.OneLineError(planned, 1, "cell 1 (cell000001) failed: it fails at step 1 on purpose");
+        Assert.That(planned.Error, Does.Not.Contain("unexpected"));
     }
 
     [Test]
@@ -105,6 +137,11 @@ public sealed class CellPlanTests
         var torn = StudyCli.Run("merge", "--plan", dir);
         Assert.That(torn.ExitCode, Is.EqualTo(2));
         CliAssert.OneLineError(torn, path, "not a readable plan");
+
+        // Scheduler options without --emit would shape no file: refused, not ignored.
+        var noEmit = StudyCli.Run("plan", "smoke", "--out", Folder("r"), "--gpu", "--partition", "gpu");
+        CliAssert.OneLineError(noEmit, "--gpu, --partition shape the scheduler files", "--emit");
+        Assert.That(File.Exists(Path.Combine(Folder("r"), "plan.json")), Is.False);
 
         var badEmit = StudyCli.Run("plan", "smoke", "--out", Folder("q"), "--emit", "lsf");
         Assert.That(badEmit.ExitCode, Is.EqualTo(2));
