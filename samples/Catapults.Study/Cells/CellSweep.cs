@@ -180,8 +180,8 @@ public static class CellSweep
     // A finished cell found damaged keeps nothing worth resuming from (its experiment's stores may be torn too), so it
     // runs again from an empty folder, as a cell of a run without keepFinished does; so does a cell whose record is
     // another plan's, unless its experiment finds its own work there (ICellExperiment.HoldsOwnWork): otherwise a
-    // checkpoint or store there would be refused, or worse, trusted. A cell that failed before, or whose record is damaged, runs again; the user learns why here
-    // rather than finding the record silently replaced.
+    // checkpoint or store there would be refused, or worse, trusted. A cell that failed before, or whose record is
+    // damaged, runs again; the user learns why here rather than finding the record silently replaced.
     private static void Announce(CellStatus status)
     {
         if (status.Problem is not null)

@@ -10,7 +10,9 @@ namespace Catapults.ML.Diagnostics;
 /// <see cref="CatapultDetectorOptions.BaselineWindow"/> points; its start is that minimum, its end the first later
 /// point back at or below <see cref="CatapultDetectorOptions.ReturnFactor"/> times the start level, and its peak
 /// the highest raw loss in between. A rise that has not come back by the end of the stream is not (yet) an event;
-/// see <see cref="OpenEpisodeStart"/>. Non-finite losses end detection (the run diverged).
+/// see <see cref="OpenEpisodeStart"/>. Non-finite losses end detection (the run diverged), and so does a loss of exactly
+/// 0 (an exact fit), whose log is −∞: no rise can be measured from it. A negative loss is refused: the losses this
+/// detector is for (squared error, cross-entropy) are never negative.
 /// </remarks>
 public sealed class CatapultDetector
 {
@@ -35,6 +37,7 @@ public sealed class CatapultDetector
     /// <summary>Adds a point; steps must increase.</summary>
     public void Add(LossPoint point)
     {
+        if (point.Loss < 0) throw new ArgumentException($"The loss at step {point.Step} is negative ({point.Loss:G4}); losses are at least 0.", nameof(point));
         if (_points.Count > 0 && point.Step <= _points[^1].Step)
             throw new ArgumentException($"Steps must increase: got {point.Step} after {_points[^1].Step}.", nameof(point));
         _points.Add(point);
@@ -80,7 +83,10 @@ public sealed class CatapultDetector
         for (int i = 1; i < all.Count; i++)
             if (all[i].Step <= all[i - 1].Step)
                 throw new ArgumentException($"Steps must increase: point {i} has step {all[i].Step} after {all[i - 1].Step}.", nameof(all));
-        // Detection stops at the first non-finite or non-positive loss: beyond it the run has diverged.
+        for (int i = 0; i < all.Count; i++)
+            if (all[i].Loss < 0)
+                throw new ArgumentException($"The loss at step {all[i].Step} (point {i}) is negative ({all[i].Loss:G4}); losses are at least 0.", nameof(all));
+        // Detection stops at the first non-finite loss (beyond it the run has diverged) or exact zero (see the remarks).
         int count = 0;
         while (count < all.Count && double.IsFinite(all[count].Loss) && all[count].Loss > 0) count++;
         var events = new List<CatapultEvent>();

@@ -331,12 +331,19 @@ public sealed class FullyConnectedEnsemble : IDisposable
     }
 
     /// <summary>
-    /// Keeps only the active members at positions <paramref name="positions"/> (indices into <see cref="ActiveMembers"/>);
-    /// the others stop, and their current weights are kept for <see cref="ExtractMember"/>.
+    /// Keeps only the active members at positions <paramref name="positions"/> (indices into <see cref="ActiveMembers"/>,
+    /// in increasing order, so that the active members stay in member order); the others stop, and their current weights
+    /// are kept for <see cref="ExtractMember"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">A position is outside 0..<see cref="ActiveMembers"/>.Count − 1, repeated or out of order; nothing is changed.</exception>
     public void Keep(IReadOnlyList<int> positions)
     {
         ArgumentNullException.ThrowIfNull(positions);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        for (int i = 0; i < positions.Count; i++)
+            if (positions[i] < 0 || positions[i] >= _active.Length || i > 0 && positions[i] <= positions[i - 1])
+                throw new ArgumentException(
+                    $"positions must be increasing indices into the {_active.Length} active members (0..{_active.Length - 1}), got [{string.Join(", ", positions)}].", nameof(positions));
         ApplyDeferredUpdate();
         _deferred.Release();
         using var scope = torch.NewDisposeScope();

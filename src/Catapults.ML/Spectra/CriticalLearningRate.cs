@@ -26,7 +26,7 @@ public static class CriticalLearningRate
     public static double FromKernelEigenvalue(double lambdaMax, int batchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
-        if (!(lambdaMax > 0)) throw new ArgumentOutOfRangeException(nameof(lambdaMax), lambdaMax, "λ_max(K) must be positive.");
+        if (!(lambdaMax > 0) || double.IsPositiveInfinity(lambdaMax)) throw new ArgumentOutOfRangeException(nameof(lambdaMax), lambdaMax, "λ_max(K) must be finite and positive.");
         return batchSize / lambdaMax;
     }
 

@@ -30,7 +30,7 @@ public sealed class MilestoneSchedule : ILearningRateSchedule
 
     /// <summary>Creates the schedule from (step, rate) pairs; milestone steps must be distinct and non-negative.</summary>
     public MilestoneSchedule(double initialRate, IEnumerable<(int Step, double Rate)> milestones)
-        : this(initialRate, milestones.Select(m => new LearningRateMilestone(m.Step, m.Rate)).ToArray())
+        : this(initialRate, (milestones ?? throw new ArgumentNullException(nameof(milestones))).Select(m => new LearningRateMilestone(m.Step, m.Rate)).ToArray())
     {
     }
 

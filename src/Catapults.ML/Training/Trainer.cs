@@ -120,6 +120,8 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(TensorDataset data, IEnumerable<ITrainingObserver>? observers = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        // Said first, since every batch-size message would otherwise blame an option for the empty dataset.
+        if (data.Count == 0) throw new ArgumentException($"The training set {data.Name} has no samples.", nameof(data));
         Options.Validate(data.Count);
         return Run(new EpochBatchSource(data, Options.BatchSize, Options.ShuffleSeed, Options.LastPartialBatch), observers, cancellationToken);
     }

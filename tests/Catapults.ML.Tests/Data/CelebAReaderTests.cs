@@ -167,6 +167,24 @@ public class CelebAReaderTests
         Assert.That(ex.ByteOffset, Is.EqualTo(bytes.Length / 2));
     }
 
+    // Its second half overwritten by zeros (a write torn over preallocated space): libjpeg reports success with grey
+    // pixels, so the missing end-of-image marker is what refuses it. Zero padding after an intact image is accepted.
+    [Test]
+    public void AJpegWhoseTailWasZeroedIsRefusedAndZeroPaddingIsNot()
+    {
+        var copy = Copy();
+        var path = ImagePath(copy, 2);
+        var intact = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, [.. intact, .. new byte[1000]]);
+        Assert.DoesNotThrow(() => new CelebAReader(copy).ReadImages(DatasetSplit.Train, [2]).Single());
+
+        var torn = (byte[])intact.Clone();
+        Array.Clear(torn, torn.Length / 2, torn.Length - torn.Length / 2);
+        File.WriteAllBytes(path, torn);
+        var ex = Assert.Throws<DatasetFormatException>(() => ImageDatasetLoader.Load(new CelebAReader(copy)));
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain("no end-of-image marker"));
+    }
+
     [Test]
     public void PngOrGarbageInPlaceOfAJpegIsNamed()
     {

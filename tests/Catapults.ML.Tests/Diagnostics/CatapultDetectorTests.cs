@@ -36,6 +36,17 @@ public class CatapultDetectorTests
             Assert.That(CatapultDetector.Detect(curve), Is.Empty, name);
     }
 
+    [Test]
+    public void ANegativeLossIsRefusedNamingItsStep()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CatapultDetector.Detect(new[] { 1.0, 0.9, -0.5, 0.8 }));
+        Assert.That(ex!.Message, Does.Contain("step 2").And.Contain("negative"));
+        var detector = new CatapultDetector();
+        ex = Assert.Throws<ArgumentException>(() => detector.Add(7, -1e-9));
+        Assert.That(ex!.Message, Does.Contain("step 7"));
+        Assert.That(detector.Points, Is.Empty);
+    }
+
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(4)]

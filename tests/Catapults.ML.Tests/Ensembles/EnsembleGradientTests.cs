@@ -98,4 +98,20 @@ public class EnsembleGradientTests
         Assert.That(ex!.Message, Does.Contain("3 members").And.Contain("2 active"));
         Assert.DoesNotThrow(() => ensemble.SubtractGradients(pass.Keep(new[] { 0, 2 }), g));
     }
+
+    // Out of range, repeated (two copies of one member, the other's weights lost) or out of order: refused before
+    // anything changes, so the ensemble is still whole afterwards.
+    [TestCase(new[] { -1 })]
+    [TestCase(new[] { 0, 3 })]
+    [TestCase(new[] { 0, 0 })]
+    [TestCase(new[] { 2, 1 })]
+    public void PositionsThatAreNotIncreasingActiveIndicesAreRefused(int[] positions)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var ensemble = new FullyConnectedEnsemble(Members("fcn-2", Parameterization.Ntk, ActivationKind.Relu, true, false), Shape, 2);
+        var ex = Assert.Throws<ArgumentException>(() => ensemble.Keep(positions));
+        Assert.That(ex!.ParamName, Is.EqualTo("positions"));
+        Assert.That(ensemble.ActiveMembers, Is.EqualTo(new[] { 0, 1, 2 }));
+        Assert.DoesNotThrow(() => ensemble.Forward(torch.randn(4, 7)));
+    }
 }

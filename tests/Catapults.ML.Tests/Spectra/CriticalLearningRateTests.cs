@@ -23,6 +23,7 @@ public class CriticalLearningRateTests
         Assert.That(result.BatchSize, Is.EqualTo(24));
         Assert.That(result.Converged, Is.True);
         Assert.That(CriticalLearningRate.FromKernelEigenvalue(values[0], 24), Is.EqualTo(24 / values[0]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CriticalLearningRate.FromKernelEigenvalue(double.PositiveInfinity, 24), "an infinite λ_max gives no rate, not 0");
     }
 
     [Test]

@@ -34,6 +34,15 @@ public sealed class InputFaultTests
     }
 
     [Test]
+    public void AnEmptyTrainingSetIsNamedAsSuch()
+    {
+        using var data = new TensorDataset(torch.zeros(0, 4), torch.zeros(0, 1), "empty");
+        using var net = Fcn.Build(new long[] { 4 }, 1, 0);
+        var ex = Assert.Throws<ArgumentException>(() => Trainer.Train(net, data, Sgd with { BatchSize = null }));
+        Assert.That(ex!.Message, Does.StartWith("The training set empty has no samples."));
+    }
+
+    [Test]
     public void AnInfiniteTargetIsRefusedNamingItsRow()
     {
         using var data = Data((_, y) => y[7, 0] = torch.tensor(float.NegativeInfinity));

@@ -34,6 +34,11 @@ internal static class JpegDecoder
                 $"{path}: truncated JPEG: the decoder ran out of data at the end of the file (byte {length:N0}) before the image was complete.", length);
         if (result != SKCodecResult.Success)
             throw new DatasetFormatException(path, $"{path}: corrupt JPEG: decoding failed ({result}).", 0);
+        // libjpeg fills what a file that stops early lacks with grey and reports success when the missing tail reads as
+        // zeros (a write torn over preallocated space), so the end-of-image marker is required as well.
+        if (EndOfImageMarker(path) is null)
+            throw new DatasetFormatException(path,
+                $"{path}: truncated JPEG: no end-of-image marker (FF D9) at the end of its {length:N0} bytes; the file was cut short or overwritten.", length);
         var rgb = new byte[width * height * 3];
         for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
         {
@@ -42,5 +47,22 @@ internal static class JpegDecoder
             rgb[i + 2] = rgba[j + 2];
         }
         return (rgb, width, height);
+    }
+
+    // Where the end-of-image marker FF D9 stands within the file's last 4 kB, after any zero padding; null when it is not
+    // there. Entropy-coded data stuff every FF byte with 00, so an FF D9 there is a marker; 4 kB allows for trailing
+    // bytes some writers append after the image.
+    private static long? EndOfImageMarker(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        int tail = (int)Math.Min(file.Length, 4096);
+        file.Seek(-tail, SeekOrigin.End);
+        var bytes = new byte[tail];
+        file.ReadExactly(bytes);
+        int end = tail;
+        while (end > 0 && bytes[end - 1] == 0) end--;
+        for (int i = end - 2; i >= 0; i--)
+            if (bytes[i] == 0xFF && bytes[i + 1] == 0xD9) return file.Length - tail + i;
+        return null;
     }
 }
