@@ -36,7 +36,7 @@ internal static class JpegDecoder
             throw new DatasetFormatException(path, $"{path}: corrupt JPEG: decoding failed ({result}).", 0);
         // libjpeg fills what a file that stops early lacks with grey and reports success when the missing tail reads as
         // zeros (a write torn over preallocated space), so the end-of-image marker is required as well.
-        if (EndOfImageMarker(path) is null)
+        if (!EndsWithImageMarker(path))
             throw new DatasetFormatException(path,
                 $"{path}: truncated JPEG: no end-of-image marker (FF D9) at the end of its {length:N0} bytes; the file was cut short or overwritten.", length);
         var rgb = new byte[width * height * 3];
@@ -49,10 +49,10 @@ internal static class JpegDecoder
         return (rgb, width, height);
     }
 
-    // Where the end-of-image marker FF D9 stands within the file's last 4 kB, after any zero padding; null when it is not
-    // there. Entropy-coded data stuff every FF byte with 00, so an FF D9 there is a marker; 4 kB allows for trailing
-    // bytes some writers append after the image.
-    private static long? EndOfImageMarker(string path)
+    // Whether the end-of-image marker FF D9 stands within the file's last 4 kB, after any zero padding. Entropy-coded
+    // data stuff every FF byte with 00, so an FF D9 there is a marker; 4 kB allows for trailing bytes some writers
+    // append after the image.
+    private static bool EndsWithImageMarker(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         int tail = (int)Math.Min(file.Length, 4096);
@@ -62,7 +62,7 @@ internal static class JpegDecoder
         int end = tail;
         while (end > 0 && bytes[end - 1] == 0) end--;
         for (int i = end - 2; i >= 0; i--)
-            if (bytes[i] == 0xFF && bytes[i + 1] == 0xD9) return file.Length - tail + i;
-        return null;
+            if (bytes[i] == 0xFF && bytes[i + 1] == 0xD9) return true;
+        return false;
     }
 }
