@@ -26,8 +26,7 @@ public static class CellSweep
         using var held = CellLock.Take(directory, cell);
         var watch = Stopwatch.StartNew();
         var status = CellLedger.Inspect(directory, cell);
-        Announce(status);
-        if (status.Foreign && !experiment.HoldsOwnWork(Context(plan, directory, cell))) EmptyFolder(directory, cell);
+        PrepareToRun(experiment, plan, directory, status);
         string? problem = status.Finished ? experiment.VerifyFinished(Context(plan, directory, cell)) : null;
         if (problem is not null) Distrust(directory, cell, problem);
         bool ran = (!status.Finished || problem is not null) && Run(experiment, plan, directory, cell, cancellationToken);
@@ -54,11 +53,9 @@ public static class CellSweep
         var unfinished = CellLedger.InspectAll(directory, plan).Where(s => !s.Finished).ToList();
         foreach (var status in unfinished)
         {
-            Announce(status);
-            if (status.Foreign)
-                using (CellLock.Take(directory, status.Cell))
-                    if (!experiment.HoldsOwnWork(Context(plan, directory, status.Cell)))
-                        EmptyFolder(directory, status.Cell);
+            // Only a foreign folder may be emptied, and that only under the cell's lock.
+            using var held = status.Foreign ? CellLock.Take(directory, status.Cell) : null;
+            PrepareToRun(experiment, plan, directory, status);
         }
         var pending = unfinished.Select(s => s.Cell).ToList();
         // A finished cell is trusted only when its experiment finds its files intact; otherwise it runs again.
@@ -182,10 +179,12 @@ public static class CellSweep
     // another plan's, unless its experiment finds its own work there (ICellExperiment.HoldsOwnWork): otherwise a
     // checkpoint or store there would be refused, or worse, trusted. A cell that failed before, or whose record is
     // damaged, runs again; the user learns why here rather than finding the record silently replaced.
-    private static void Announce(CellStatus status)
+    // The caller holds the cell's lock when the record is foreign.
+    private static void PrepareToRun(ICellExperiment experiment, CellPlan plan, string directory, CellStatus status)
     {
         if (status.Problem is not null)
             Console.WriteLine($"cell {status.Cell.Index} ({status.Cell.Label}): {status.Problem}; run again.");
+        if (status.Foreign && !experiment.HoldsOwnWork(Context(plan, directory, status.Cell))) EmptyFolder(directory, status.Cell);
     }
 
     private static void Distrust(string directory, PlannedCell cell, string problem)

@@ -70,7 +70,7 @@ public static class Checkpoint
         Directory.Move(temporary, final);
     }
 
-    /// <summary>Whether <paramref name="runDirectory"/> holds a checkpoint (complete or not: <see cref="Load"/> verifies it).</summary>
+    /// <summary>Whether <paramref name="runDirectory"/> holds a checkpoint (complete or not: <see cref="FindUsable"/> verifies it).</summary>
     public static bool Exists(string runDirectory)
     {
         string final = FolderOf(runDirectory);
@@ -85,39 +85,43 @@ public static class Checkpoint
             if (Directory.Exists(folder)) Directory.Delete(folder, true);
     }
 
-    /// <summary>
-    /// Restores weights, optimiser state and the observers' state from the newest checkpoint that verifies (checksums,
-    /// and a step in 1..<see cref="RunConfig.MaxSteps"/> on the record grid of <paramref name="config"/> that matches its
-    /// rows), and returns the rest.
-    /// </summary>
-    /// <exception cref="InvalidDataException">No checkpoint verifies; the message names the file at fault.</exception>
-    public static State Load(string runDirectory, RunConfig config, NetworkModule model, optim.Optimizer optimizer, IReadOnlyList<ICheckpointedObserver> observers)
-    {
-        var (folder, state, problem) = Newest(runDirectory, config);
-        if (problem is not null) throw new InvalidDataException(problem + ".");
-        Restore(folder!, model, optimizer, observers);
-        return state!;
-    }
+    /// <summary>A checkpoint folder that verified against its run's configuration, and the state it holds.</summary>
+    public sealed record Usable(string Folder, State State);
 
     /// <summary>
-    /// Why no checkpoint of the run in <paramref name="runDirectory"/> verifies, naming the file at fault in each; null
-    /// when one does, so that <see cref="Load"/> can resume from it.
+    /// The newest checkpoint of the run in <paramref name="runDirectory"/> that verifies (checksums, and a step in
+    /// 1..<see cref="RunConfig.MaxSteps"/> on the record grid of <paramref name="config"/> that matches its rows); null
+    /// when none does, with <paramref name="problem"/> naming the file at fault in each.
     /// </summary>
-    public static string? Unusable(string runDirectory, RunConfig config) => Newest(runDirectory, config).Problem;
-
-    // The newest checkpoint folder that verifies, or why none does.
-    private static (string? Folder, State? State, string? Problem) Newest(string runDirectory, RunConfig config)
+    public static Usable? FindUsable(string runDirectory, RunConfig config, out string? problem)
     {
         string final = FolderOf(runDirectory);
         var problems = new List<string>();
         foreach (var folder in new[] { final, final + ".old" })
         {
             if (!Directory.Exists(folder)) continue;
-            string? problem = Verify(folder, config, out var state);
-            if (problem is null) return (folder, state, null);
-            problems.Add(problem);
+            string? fault = Verify(folder, config, out var state);
+            if (fault is null)
+            {
+                problem = null;
+                return new Usable(folder, state!);
+            }
+            problems.Add(fault);
         }
-        return (null, null, problems.Count == 0 ? $"{final} holds no checkpoint" : $"no usable checkpoint: {string.Join("; ", problems)}");
+        problem = problems.Count == 0 ? $"{final} holds no checkpoint" : $"no usable checkpoint: {string.Join("; ", problems)}";
+        return null;
+    }
+
+    /// <summary>
+    /// Restores weights, optimiser state and the observers' state from <paramref name="checkpoint"/> (found by
+    /// <see cref="FindUsable"/>, so verified once), and returns the rest of its state.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file verified but does not fit the model or optimiser; the message names it.</exception>
+    public static State Load(Usable checkpoint, NetworkModule model, optim.Optimizer optimizer, IReadOnlyList<ICheckpointedObserver> observers)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        Restore(checkpoint.Folder, model, optimizer, observers);
+        return checkpoint.State;
     }
 
     private static string? Verify(string folder, RunConfig config, out State? state)

@@ -51,21 +51,19 @@ public static class RunExecutor
         }
         // With no checkpoint that verifies there is nothing to resume from; refusing would leave a cell that no retry
         // can finish (run-cell has no --resume to leave out).
-        if (canResume && Checkpoint.Unusable(directory, config) is string unusable)
-        {
+        Checkpoint.Usable? checkpoint = null;
+        if (canResume && (checkpoint = Checkpoint.FindUsable(directory, config, out string? unusable)) is null)
             Console.WriteLine($"{config.Label}: {unusable}; the run starts over.");
-            canResume = false;
-        }
-        if (!canResume && Directory.Exists(directory)) Directory.Delete(directory, true);
+        if (checkpoint is null && Directory.Exists(directory)) Directory.Delete(directory, true);
         Directory.CreateDirectory(directory);
         RunDirectory.WriteConfig(directory, config);
 
         using var model = CreateModel(config, data);
         using var trainer = new Trainer(model, config.Training);
         var recorder = new Recorder(config, data, directory, trainer, model, hooks);
-        if (canResume)
+        if (checkpoint is not null)
         {
-            var state = Checkpoint.Load(directory, config, model, trainer.Optimizer, hooks.Checkpointed);
+            var state = Checkpoint.Load(checkpoint, model, trainer.Optimizer, hooks.Checkpointed);
             trainer.ResumeAt(state.Step, state.ReferenceLoss, state.RealisedSchedule);
             recorder.Restore(state);
         }

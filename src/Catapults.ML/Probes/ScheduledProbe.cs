@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Models;
+using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 using Microsoft.Data.Analysis;
 
@@ -152,7 +153,8 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         catch (Exception ex) when (ex is not NonFiniteValueException)
         {
             if (!model.HasFiniteParameters()) return default;
-            if (NonFiniteValueException.Describes(ex)) throw NonFiniteValueException.FromFailedMeasurement(step, $"the {Name} probe's measurement", ex);
+            if (NonFiniteValueException.Describes(ex))
+                throw new NonFiniteValueException(step, $"the {Name} probe's measurement failed at step {step}: {ErrorText.FirstLine(ex)}", ex);
             throw;
         }
     }

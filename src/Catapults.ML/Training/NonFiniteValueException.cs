@@ -22,16 +22,6 @@ public sealed class NonFiniteValueException : Exception
     public string Reason { get; }
 
     /// <summary>
-    /// The signal for the measurement <paramref name="what"/> (e.g. "the sharpness probe's measurement"), which
-    /// <paramref name="failure"/> ended at <paramref name="step"/>: the reason is the failure's first line.
-    /// </summary>
-    public static NonFiniteValueException FromFailedMeasurement(int step, string what, Exception failure)
-    {
-        ArgumentNullException.ThrowIfNull(failure);
-        return new NonFiniteValueException(step, $"{what} failed at step {step}: {failure.Message.Split('\n', 2)[0].Trim()}", failure);
-    }
-
-    /// <summary>
     /// Whether <paramref name="failure"/>, thrown by a measurement, reports non-finite values: a libtorch error, or a
     /// solver's own check (for example the eigensolver meeting NaN products). Such a failure is the run's divergence,
     /// not a fault of the measurement.
