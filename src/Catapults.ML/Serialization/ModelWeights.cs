@@ -1,3 +1,4 @@
+using System.Globalization;
 using Catapults.ML.Models;
 
 namespace Catapults.ML.Serialization;
@@ -9,12 +10,26 @@ namespace Catapults.ML.Serialization;
 /// parameterisation's scale such as 1/√fan_in is applied in the forward pass, not folded into the stored values.
 /// A <see cref="CenteredNetwork"/> also stores its frozen initial copy (tensors <c>initial.…</c>, which are not
 /// trainable): its output f_w − f_{w₀} depends on both, so without the copy a loaded model would compute another function.
-/// The metadata holds <c>model</c> (the module's <see cref="NetworkModule.Describe"/>) and any caller entries.
+/// The metadata holds <c>model</c> (the module's <see cref="NetworkModule.Describe"/>), <c>model_description_version</c>
+/// (<see cref="DescriptionVersion"/>) and any caller entries. Loading refuses a file whose <c>model</c> differs from the
+/// receiving model's description when the file's version is this library's: weights of a ReLU network would otherwise
+/// load into a tanh or centred network of the same shapes and compute another function. Files without the version
+/// (written before it existed, or by other tools) and files of another version are loaded on their shapes alone, so a
+/// later change to the descriptions' wording refuses no older file.
 /// An export format that folds scales in (a plain PyTorch layer stack) passes a per-tensor <c>scale</c>: stored values
 /// are the parameter times scale(name), and loading divides by it.
 /// </summary>
 public static class ModelWeights
 {
+    /// <summary>The metadata key holding the saved model's <see cref="NetworkModule.Describe"/>.</summary>
+    public const string DescriptionKey = "model";
+
+    /// <summary>The metadata key holding the version of the descriptions' wording in <see cref="DescriptionKey"/>.</summary>
+    public const string DescriptionVersionKey = "model_description_version";
+
+    /// <summary>The wording of <see cref="NetworkModule.Describe"/> this library writes and compares; raised when that wording changes.</summary>
+    public const int DescriptionVersion = 1;
+
     /// <summary>The weights of <paramref name="model"/>, with <paramref name="metadata"/> added to the file's metadata.</summary>
     public static SafetensorsFile ToSafetensors(NetworkModule model, IReadOnlyDictionary<string, string>? metadata = null,
         Func<string, double>? scale = null)
@@ -23,7 +38,11 @@ public static class ModelWeights
         var tensors = model.StoredParameters()
             .Select(p => SafetensorsTensor.FromSingles(p.Name, p.Parameter.shape, ToSingles(p.Parameter, CheckedScale(scale, p.Name))))
             .ToList();
-        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { ["model"] = model.Describe() };
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) 
+        {
+            [DescriptionKey] = model.Describe(),
+            [DescriptionVersionKey] = DescriptionVersion.ToString(CultureInfo.InvariantCulture),
+        };
         return new SafetensorsFile(tensors, meta);
     }
 
@@ -40,7 +59,7 @@ public static class ModelWeights
     /// parameter must be present with its shape and no other tensor may be: a file of another architecture is an error
     /// naming the first tensor that does not fit, not a partial load.
     /// </summary>
-    /// <exception cref="InvalidDataException">A tensor is missing, has another shape, is not floating point, holds a value that is not finite as float32, or the file holds tensors the model lacks; the message names <see cref="SafetensorsFile.Source"/> when the file has one.</exception>
+    /// <exception cref="InvalidDataException">The file was saved from a model of another description (see the class remarks), a tensor is missing, has another shape, is not floating point, holds a value that is not finite as float32, or the file holds tensors the model lacks; the message names <see cref="SafetensorsFile.Source"/> when the file has one.</exception>
     /// <exception cref="ArgumentException"><paramref name="scale"/> returns 0 or a non-finite value for a tensor.</exception>
     public static void Load(NetworkModule model, SafetensorsFile file, Func<string, double>? scale = null)
     {
@@ -73,6 +92,10 @@ public static class ModelWeights
                         $"{named}tensor '{name}' value {k} is {(stored.DataType == SafetensorsDataType.F64 ? stored.ToDoubles()[k] : singles[k]):G6}, not a finite float32 weight.");
             values.Add(singles);
         }
+        // After the shapes, whose message names the tensor: the description catches what fits in shape but not in function.
+        if (file.Metadata.TryGetValue(DescriptionVersionKey, out var version) && version == DescriptionVersion.ToString(CultureInfo.InvariantCulture)
+            && file.Metadata.TryGetValue(DescriptionKey, out var saved) && saved != model.Describe())
+            throw new InvalidDataException($"{named}the weights were saved from {saved}; this model is {model.Describe()}.");
         // Checked in full before any parameter changes, so a bad file leaves the model as it was.
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();

@@ -73,6 +73,32 @@ public class ModelWeightsTests
         }
     }
 
+    [Test]
+    public void WeightsOfAnotherFunctionWithTheSameShapesAreRefused()
+    {
+        // A tanh network and a centred one have the ReLU network's tensors, shape for shape; only the description tells them apart.
+        var relu = new NetworkDescription { Architecture = "fcn-2", Width = 4 };
+        using var saved = relu.Build(new long[] { 3 }, 1, seed: 1);
+        using var tanh = (relu with { Activation = ActivationKind.Tanh }).Build(new long[] { 3 }, 1, seed: 2);
+        var file = ModelWeights.ToSafetensors(saved);
+        Assert.That(file.Metadata[ModelWeights.DescriptionVersionKey], Is.EqualTo("1"));
+        var before = ModelWeights.ToSingles(tanh.TrainableParameters()[0].Parameter);
+        var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(tanh, file));
+        Assert.That(ex!.Message, Is.EqualTo($"the weights were saved from {saved.Describe()}; this model is {tanh.Describe()}."));
+        Assert.That(ModelWeights.ToSingles(tanh.TrainableParameters()[0].Parameter), Is.EqualTo(before), "the model is left as it was");
+
+        // A file without the version (older, or written by another tool) or of another version loads on its shapes.
+        foreach (var metadata in new[]
+        {
+            new Dictionary<string, string> { [ModelWeights.DescriptionKey] = saved.Describe() },
+            new Dictionary<string, string> { [ModelWeights.DescriptionKey] = saved.Describe(), [ModelWeights.DescriptionVersionKey] = "2" },
+        })
+        {
+            ModelWeights.Load(tanh, new SafetensorsFile(file.Tensors, metadata));
+            Assert.That(ModelWeights.ToSingles(tanh.TrainableParameters()[0].Parameter), Is.EqualTo(ModelWeights.ToSingles(saved.TrainableParameters()[0].Parameter)));
+        }
+    }
+
     private static NetworkModule Net(int seed) => new NetworkDescription { Architecture = "fcn-2", Width = 4 }.Build(new long[] { 3 }, 1, seed: seed);
 
     // The file of Net with every tensor replaced by <paramref name="replace"/>(its original).
