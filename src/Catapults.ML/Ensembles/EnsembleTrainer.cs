@@ -107,7 +107,7 @@ public sealed class EnsembleTrainer
         var schedules = members.Select(m => m.Training.EffectiveSchedule()).ToArray();
         var losses = Enumerable.Range(0, count).Select(_ => new List<double>()).ToArray();
         var reference = new double?[count];
-        var lastFinite = Enumerable.Repeat(double.NaN, count).ToArray();
+        var lastFinite = new double?[count];
         var wall = new double[count];
         var results = new TrainingResult?[count];
         Tensor[]? momentum = null;
@@ -138,7 +138,7 @@ public sealed class EnsembleTrainer
                 for (int p = 0; p < active.Length; p++)
                     // libtorch's optimisers take the rate as float32; the single trainer ends such a run as diverged.
                     if (!(rates[p] >= 0) || !float.IsFinite((float)rates[p]))
-                        stops[p] = new DivergenceInfo(step, lastFinite[active[p]], double.NaN, $"the learning rate {rates[p]:G4} is not a finite float32 number");
+                        stops[p] = new DivergenceInfo(step, lastFinite[active[p]], null, $"the learning rate {rates[p]:G4} is not a finite float32 number");
 
                 if (block is null || !block.Holds(step))
                 {
@@ -319,7 +319,7 @@ public sealed class EnsembleTrainer
     }
 
     private void Finish(List<int> due, int step, TrainingOutcome outcome, IReadOnlyList<IBatchSource> sources, ILearningRateSchedule[] schedules,
-        double[] lastFinite, TrainingResult?[] results, IEnsembleObserver? observer)
+        double?[] lastFinite, TrainingResult?[] results, IEnsembleObserver? observer)
     {
         using var scope = torch.NewDisposeScope();
         double?[] finalLosses = new double?[due.Count];

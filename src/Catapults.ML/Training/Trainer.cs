@@ -159,7 +159,7 @@ public sealed class Trainer : IDisposable
         var clock = Stopwatch.StartNew();
         var outcome = TrainingOutcome.BudgetReached;
         DivergenceInfo? divergence = null;
-        double lastFinite = double.NaN;
+        double? lastFinite = null;
         double? targetReachedLoss = null;
 
         _model.train();
@@ -188,7 +188,7 @@ public sealed class Trainer : IDisposable
                     // ExternalException, so it ends the run here as a divergence.
                     if (!(lr >= 0) || !float.IsFinite((float)lr))
                     {
-                        divergence = new DivergenceInfo(step, lastFinite, double.NaN, $"the learning rate {lr:G4} is not a finite float32 number");
+                        divergence = new DivergenceInfo(step, lastFinite, null, $"the learning rate {lr:G4} is not a finite float32 number");
                         outcome = TrainingOutcome.Diverged;
                         break;
                     }
@@ -252,7 +252,7 @@ public sealed class Trainer : IDisposable
         catch (NonFiniteValueException ex)
         {
             // An observer or transform met a non-finite value: the run ends here, like a non-finite loss.
-            divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, double.NaN, ex.Reason);
+            divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, null, ex.Reason);
             outcome = TrainingOutcome.Diverged;
         }
 
@@ -281,7 +281,7 @@ public sealed class Trainer : IDisposable
             {
                 Outcome = TrainingOutcome.Diverged,
                 FinalTrainingLoss = null,
-                Divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, double.NaN, ex.Reason),
+                Divergence = new DivergenceInfo(ex.Step ?? Step, lastFinite, null, ex.Reason),
             };
         }
         _model.train();

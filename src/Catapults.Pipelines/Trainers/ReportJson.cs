@@ -28,8 +28,8 @@ internal static class ReportJson
                 ? new JsonObject
                 {
                     ["step"] = d.Step,
-                    ["lastFiniteLoss"] = TableJson.Number(d.LastFiniteLoss),
-                    ["offendingLoss"] = TableJson.Number(d.OffendingLoss),
+                    ["lastFiniteLoss"] = d.LastFiniteLoss is double last ? TableJson.Number(last) : null,
+                    ["offendingLoss"] = d.OffendingLoss is double offending ? TableJson.Number(offending) : null,
                     ["reason"] = d.Reason,
                 }
                 : null,
@@ -63,8 +63,10 @@ internal static class ReportJson
         if (r["divergence"] is JsonObject d)
         {
             string inDivergence = $"{inResult}.divergence";
-            divergence = new DivergenceInfo(JsonFields.Required<int>(d, "step", inDivergence), Double(d, "lastFiniteLoss", inDivergence),
-                Double(d, "offendingLoss", inDivergence), JsonFields.Required<string>(d, "reason", inDivergence));
+            // Reports written before these were nullable stored NaN for "none"; a last finite loss is never NaN.
+            double? last = OptionalDouble(d, "lastFiniteLoss", inDivergence);
+            divergence = new DivergenceInfo(JsonFields.Required<int>(d, "step", inDivergence), last is double l && double.IsNaN(l) ? null : last,
+                OptionalDouble(d, "offendingLoss", inDivergence), JsonFields.Required<string>(d, "reason", inDivergence));
         }
         ILearningRateSchedule? schedule;
         try
@@ -102,6 +104,9 @@ internal static class ReportJson
         }
         return new TrainingReport(result, steps, model, tables);
     }
+
+    private static double? OptionalDouble(JsonObject json, string field, string where) =>
+        json[field] is { } value ? TableJson.ReadDouble(value, $"{where}: field '{field}'") : null;
 
     private static double Double(JsonObject json, string field, string where) =>
         TableJson.ReadDouble(json[field] ?? throw new InvalidDataException($"{where}: the field '{field}' is missing."), $"{where}: field '{field}'");

@@ -22,8 +22,9 @@ public sealed class TrainingDivergedException : InvalidOperationException
     {
         var c = CultureInfo.InvariantCulture;
         var d = report.Result.Divergence;
-        string where = d is null ? "" : string.Format(c, " at step {0}: {1} (last finite loss {2:G4}, then {3:G4})",
-            d.Step, d.Reason, d.LastFiniteLoss, d.OffendingLoss);
+        string losses = (d?.LastFiniteLoss is double last ? string.Format(c, "last finite loss {0:G4}", last) : "no finite loss before it") +
+            (d?.OffendingLoss is double offending ? string.Format(c, ", then {0:G4}", offending) : "");
+        string where = d is null ? "" : string.Format(c, " at step {0}: {1} ({2})", d.Step, d.Reason, losses);
         return string.Format(c,
             "Training diverged{0}. The learning rate there was {1:G6}; lower it, or set ThrowOnDivergence = false " +
             "to get the diverged model and its report.", where, learningRate);

@@ -30,6 +30,19 @@ public sealed class DivergenceSignalTests
         Assert.That(result.Steps, Is.EqualTo(3));
         Assert.That(result.Divergence!.Step, Is.EqualTo(3));
         Assert.That(result.Divergence.Reason, Does.Contain("float32"));
+        Assert.That(result.Divergence.LastFiniteLoss, Is.Not.Null.And.GreaterThan(0), "steps 0 to 2 gave finite losses");
+        Assert.That(result.Divergence.OffendingLoss, Is.Null, "no loss was computed at the rate");
+    }
+
+    [Test]
+    public void ARunThatDivergesAtItsFirstStepHasNoLastFiniteLoss()
+    {
+        using var data = Data();
+        using var net = Nets.Linear(4, bias: true);
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 1e39, MaxSteps = 10 });
+        Assert.That(result.Divergence!.Step, Is.EqualTo(0));
+        Assert.That(result.Divergence.LastFiniteLoss, Is.Null, "no NaN standing for 'none'");
+        Assert.That(result.Divergence.OffendingLoss, Is.Null);
     }
 
     [Test]

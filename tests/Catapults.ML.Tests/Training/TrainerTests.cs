@@ -161,7 +161,7 @@ public class TrainerTests
             Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
             Assert.That(result.Divergence, Is.Not.Null);
             Assert.That(result.Divergence!.Step, Is.LessThan(20));
-            Assert.That(double.IsFinite(result.Divergence.LastFiniteLoss), Is.True);
+            Assert.That(result.Divergence.LastFiniteLoss is double last && double.IsFinite(last), Is.True);
             Assert.That(result.FinalTrainingLoss, Is.Null);
             Assert.That(rec.Records.All(r => double.IsFinite(r.BatchLoss)), Is.True, "no NaN reaches the records");
             Assert.That(rec.Result!.Outcome, Is.EqualTo(TrainingOutcome.Diverged));

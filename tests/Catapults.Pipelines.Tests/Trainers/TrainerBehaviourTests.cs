@@ -2,6 +2,7 @@ using Catapults.ML.Probes;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.Data.Analysis;
@@ -67,6 +68,24 @@ public class TrainerBehaviourTests
         using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
         Assert.That(model.Report.Result.Diverged, Is.True);
         Assert.That(model.Report.Result.Divergence!.Step, Is.EqualTo(model.Report.Steps.Count), "the failing step is not recorded as completed");
+    }
+
+    [Test]
+    public void ARunThatDivergesAtItsFirstStepSaysNoLossWasFiniteAndKeepsThatThroughTheArchive()
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.Training = options.Training with { LearningRate = 1e39 };
+        var ex = Assert.Throws<TrainingDivergedException>(() => _ml.Regression.Trainers.TorchNetwork(options).Fit(Data()));
+        Assert.That(ex!.Message, Does.Contain("at step 0: ").And.Contain("(no finite loss before it)").And.Not.Contain("NaN"));
+
+        options.ThrowOnDivergence = false;
+        using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        stream.Position = 0;
+        using var loaded = CatapultsModelArchive.LoadTransformer<TorchNetworkRegressionTransformer>(stream);
+        var divergence = loaded.Report.Result.Divergence!;
+        Assert.That((divergence.Step, divergence.LastFiniteLoss, divergence.OffendingLoss), Is.EqualTo((0, (double?)null, (double?)null)));
     }
 
     // Features of 1e18 leave the first loss finite, and after one step the probe set's kernel overflows float32 at finite
