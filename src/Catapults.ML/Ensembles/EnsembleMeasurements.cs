@@ -77,14 +77,17 @@ public static class EnsembleMeasurements
 
     /// <summary>
     /// Each active member's AGOP alignment cos(G, G*) (<see cref="AgopAlignment.Cosine"/>) with <paramref name="reference"/>
-    /// G* [d, d], the AGOP taken over <paramref name="inputs"/> as in <see cref="Agops"/>.
+    /// G* [d, d], the AGOP taken over <paramref name="inputs"/> as in <see cref="Agops"/>; null for a member whose AGOP
+    /// is zero, so that no alignment is defined: a centred member at its initial weights, whose predictor
+    /// (f_w − f_{w₀})/γ is 0 everywhere (as <see cref="Probes.AgopAlignmentProbe"/> records no alignment there).
     /// </summary>
-    public static double[] AgopAlignments(FullyConnectedEnsemble ensemble, Tensor inputs, Tensor reference)
+    public static double?[] AgopAlignments(FullyConnectedEnsemble ensemble, Tensor inputs, Tensor reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
         using var scope = torch.NewDisposeScope();
         var g = Agops(ensemble, inputs);
         var r = reference.to_type(ScalarType.Float64);
-        return Enumerable.Range(0, (int)g.shape[0]).Select(i => AgopAlignment.Cosine(g[i], r)).ToArray();
+        return Enumerable.Range(0, (int)g.shape[0])
+            .Select(i => g[i].norm().ToDouble() == 0 ? (double?)null : AgopAlignment.Cosine(g[i], r)).ToArray();
     }
 }

@@ -185,9 +185,8 @@ public sealed class FullyConnectedEnsemble : IDisposable
         var f = Chain(x, _weights, _biases);
         if (_centred)
         {
-            Tensor f0;
-            using (torch.no_grad()) f0 = Chain(x, _initialWeights, _initialBiases);
-            f = f - f0;
+            // As in CenteredNetwork: the frozen copy needs no gradient in the weights, but input gradients go through it.
+            f = f - Chain(x, _initialWeights, _initialBiases);
             if (_inverseGammas is not null) f = f * _inverseGammas;
         }
         return f.MoveToOuterDisposeScope();

@@ -84,10 +84,9 @@ public sealed class CenteredNetwork : NetworkModule
     public override Tensor forward(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        var f = network.forward(input);
-        Tensor f0;
-        using (torch.no_grad()) f0 = initial.forward(input);
-        var centred = f - f0;
+        // Not under no_grad: f_{w₀} is constant in the weights (its copy requires no gradient, so training builds no graph
+        // for it), but not in the input, and input gradients (the AGOP) are of f_w − f_{w₀}.
+        var centred = network.forward(input) - initial.forward(input);
         if (Gamma != 1.0) centred = centred * OutputMultiplier;
         return centred.MoveToOuterDisposeScope();
     }

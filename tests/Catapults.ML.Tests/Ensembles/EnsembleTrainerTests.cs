@@ -5,6 +5,7 @@ using Catapults.ML.Models;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Catapults.ML.Tests.Ensembles;
@@ -166,17 +167,53 @@ public class EnsembleTrainerTests
         using var live = new FullyConnectedEnsemble(members, Shape, 1);
         var rates = EnsembleMeasurements.CriticalRates(live, x);
         var reference = ReferenceAgop.Rank2(6);
-        var alignments = EnsembleMeasurements.AgopAlignments(live, x, reference);
+        // A centred member's predictor (f_w − f_w₀)/γ is 0 everywhere at its initial weights: its AGOP is exactly zero
+        // and no alignment is defined.
+        Assert.That(EnsembleMeasurements.AgopAlignments(live, x, reference), Is.EqualTo(new double?[] { null, null, null }));
+        using (var zero = EnsembleMeasurements.Agops(live, x)) Assert.That(zero.abs().max().ToDouble(), Is.Zero);
         for (int i = 0; i < members.Length; i++)
         {
             using var single = members[i].BuildSingle(Shape, 1);
             double expected = CriticalLearningRate.Compute(single, x).Value;
             Assert.That(rates[i], Is.EqualTo(expected).Within(1e-4 * expected), $"member {i} η_crit at initialisation");
-            using var agop = Agop.Compute(single, x);
-            double cos = AgopAlignment.Cosine(agop, reference);
-            Assert.That(alignments[i], Is.EqualTo(cos).Within(1e-4), $"member {i} alignment at initialisation");
         }
         Assert.That(rates.Distinct().Count(), Is.EqualTo(3), "γ changes η_crit, so three members give three rates");
+
+        // After training, each member's alignment is that of its own single run, whose AGOP is checked against input
+        // gradients of (f_w − f_w₀)/γ taken through the two component networks.
+        var check = new AlignmentCheck(x, reference, step: 8);
+        new EnsembleTrainer(live).Run(data, check);
+        Assert.That(check.Checked, Is.EqualTo(3));
+    }
+
+    // At one step, each active member's alignment against its extracted single model, whose AGOP is checked against
+    // input gradients of (f_w − f_w₀)/γ taken through the live and initial networks' own forward passes (one output).
+    private sealed class AlignmentCheck(Tensor x, Tensor reference, int step) : IEnsembleObserver
+    {
+        public int Checked { get; private set; }
+
+        public void OnBeforeStep(int at, FullyConnectedEnsemble ensemble)
+        {
+            if (at != step) return;
+            var alignments = EnsembleMeasurements.AgopAlignments(ensemble, x, reference);
+            for (int p = 0; p < alignments.Length; p++)
+            {
+                using var single = (CenteredNetwork)ensemble.ExtractMember(ensemble.ActiveMembers[p]);
+                using var scope = torch.NewDisposeScope();
+                var agop = Agop.Compute(single, x);
+                using (var enable = torch.enable_grad())
+                {
+                    var input = x.detach().clone().requires_grad_(true);
+                    var f = (single.Network.forward(input) - single.InitialNetwork.forward(input)) / single.Gamma;
+                    var grad = torch.autograd.grad(new[] { f.sum() }, new[] { input })[0].to_type(ScalarType.Float64);
+                    TensorAssert.AllClose(agop, torch.mm(grad.t(), grad) / x.shape[0], 1e-5, 1e-9, $"member {p}: AGOP of the centred predictor");
+                }
+                Assert.That(alignments[p], Is.EqualTo(AgopAlignment.Cosine(agop, reference)).Within(1e-4), $"member {p} alignment at step {step}");
+                Checked++;
+            }
+        }
+
+        public void OnMembersFinished(IReadOnlyList<int> members, IReadOnlyList<TrainingResult> results, FullyConnectedEnsemble ensemble) { }
     }
 
     [Test]

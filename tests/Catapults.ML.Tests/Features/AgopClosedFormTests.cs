@@ -1,5 +1,6 @@
 using Catapults.ML.Data;
 using Catapults.ML.Features;
+using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Tests.Support;
 using TorchSharp;
@@ -49,6 +50,25 @@ public class AgopClosedFormTests
         // Centred, the gradient has no variance: G = 0.
         var centred = Agop.Compute(net, x, new AgopOptions { BatchSize = 10, Center = true });
         TensorAssert.AllClose(centred, torch.zeros(d, d, dtype: ScalarType.Float64), 0, 1e-9, "centred AGOP of a linear model");
+    }
+
+    [Test]
+    public void ACentredLinearModelsAgopIsThatOfItsChangeOverGamma()
+    {
+        // f = (f_w − f_w₀)/γ with f_w linear: ∇f = s·(w − w₀)/γ for every x, so G = s²(w − w₀)(w − w₀)ᵀ/γ², and 0 at
+        // the initial weights. The frozen copy used to be left out of the input gradient, giving s²wwᵀ/γ².
+        const int d = 5;
+        const double gamma = 0.5;
+        using var scope = torch.NewDisposeScope();
+        using var centred = new CenteredNetwork(() => Nets.Linear(d, bias: true, seed: 7), gamma);
+        var x = Gaussian(20, d, seed: 8);
+        TensorAssert.AllClose(Agop.Compute(centred, x), torch.zeros(d, d, dtype: ScalarType.Float64), 0, 0, "AGOP at the initial weights");
+
+        var live = (FullyConnectedNetwork)centred.Network;
+        var w0 = live.Layers[0].Weight.detach().to_type(ScalarType.Float64).reshape(d, 1).clone();
+        using (torch.no_grad()) live.Layers[0].Weight.add_(torch.linspace(-1, 1, d).reshape(1, d));
+        var change = (live.Layers[0].Weight.detach().to_type(ScalarType.Float64).reshape(d, 1) - w0) * live.Layers[0].WeightScale / gamma;
+        TensorAssert.AllClose(Agop.Compute(centred, x), torch.mm(change, change.t()), 1e-5, 1e-8, "AGOP after a change of the weights");
     }
 
     [Test]
