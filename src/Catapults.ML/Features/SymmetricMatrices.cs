@@ -64,9 +64,16 @@ public static class SymmetricMatrices
         return (values.MoveToOuterDisposeScope(), vectors.MoveToOuterDisposeScope());
     }
 
+    // float32's unit roundoff ε, 2⁻²³.
+    private const double Float32Epsilon = 1.0 / (1 << 23);
+
     /// <summary>
     /// A^p = V max(Λ, 0)^p Vᵀ for a symmetric positive semidefinite A (or a stack of them). Eigenvalues below zero
-    /// come only from rounding in a PSD matrix and are set to zero first, so fractional powers stay real.
+    /// come only from rounding in a PSD matrix and are set to zero first, so fractional powers stay real. For p &lt; 1,
+    /// eigenvalues below d · ε₃₂ · λ_max (ε₃₂ = 2⁻²³, float32's rounding, in which gradients and hence AGOPs are
+    /// computed; the rank tolerance numpy's matrix_rank uses, in that precision) are zero as well: the null space of a
+    /// rank-deficient AGOP holds rounding noise of about 1e-8 · λ_max, which a square root would lift to about
+    /// 1e-4 · √λ_max per direction.
     /// </summary>
     /// <param name="matrix">[d, d] or [..., d, d], symmetric (checked).</param>
     /// <param name="exponent">p &gt; 0; p = 1 returns the symmetrised float64 copy.</param>
@@ -78,7 +85,13 @@ public static class SymmetricMatrices
         var a = CheckedSymmetric(matrix, "matrix");
         if (exponent == 1.0) return a.MoveToOuterDisposeScope();
         var (values, vectors) = torch.linalg.eigh(a);
-        var powered = values.clamp_min(0).pow(exponent);
+        var kept = values.clamp_min(0);
+        if (exponent < 1.0)
+        {
+            var floor = kept.amax(new long[] { -1 }, keepdim: true) * (a.shape[^1] * Float32Epsilon);
+            kept = torch.where(kept.le(floor), torch.zeros_like(kept), kept);
+        }
+        var powered = kept.pow(exponent);
         var result = torch.matmul(vectors * powered.unsqueeze(-2), vectors.transpose(-1, -2));
         result = (result + result.transpose(-1, -2)) * 0.5;
         return result.MoveToOuterDisposeScope();

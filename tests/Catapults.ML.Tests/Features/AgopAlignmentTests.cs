@@ -59,6 +59,25 @@ public class AgopAlignmentTests
         Assert.That(AgopAlignment.Cosine(ReferenceAgop.Rank2(3), reference), Is.EqualTo(Math.Sqrt(2.0 / 3)).Within(1e-12));
     }
 
+    // A rank-3 AGOP in d = 64 with rounding noise of 1e-8 · λ_max in its null space, as float32 gradients leave it:
+    // the square root is that of the exact matrix, U S Uᵀ for G = U S² Uᵀ, not lifted by 61 directions of √noise.
+    [Test]
+    public void ASquareRootIgnoresRoundingNoiseInTheNullSpace()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int d = 64;
+        using var g = Seeding.TorchGenerator(5, Seeding.Stream.Data);
+        var (q, _) = torch.linalg.qr(torch.randn(new long[] { d, 3 }, ScalarType.Float64, generator: g));
+        var s = torch.tensor(new double[] { 2.0, 1.0, 0.5 });
+        var exact = torch.mm(q * s.pow(2).unsqueeze(0), q.t());
+        var noise = torch.randn(new long[] { d, d }, ScalarType.Float64, generator: g) * 1e-8 * 4.0 / Math.Sqrt(d);
+        var noisy = exact + (noise + noise.t()) * 0.5;
+        var root = SymmetricMatrices.Power(noisy, 0.5);
+        TensorAssert.AllClose(root, torch.mm(q * s.unsqueeze(0), q.t()), 0, 1e-6, "G^½ of the rank-3 matrix");
+        Assert.That(SymmetricMatrices.Power(torch.diag(torch.tensor(new double[] { 4, 1e-3, 0 })), 0.5).diagonal().data<double>().ToArray(),
+            Is.EqualTo(new[] { 2.0, Math.Sqrt(1e-3), 0.0 }).Within(1e-12), "an eigenvalue above the floor keeps its root");
+    }
+
     [Test]
     public void BadMatricesFailWithClearErrors()
     {
