@@ -185,6 +185,30 @@ public class CelebAReaderTests
         Assert.That(ex!.Message, Does.Contain(path).And.Contain("no end-of-image marker"));
     }
 
+    // The marker is found by walking the segments: data appended after the image (a "motion photo"'s video) is
+    // accepted however long, and an FF D9 inside a segment (here a comment, as in an EXIF thumbnail) is not the image's end.
+    [Test]
+    public void TheEndOfImageIsTheImagesOwnWhateverSurroundsIt()
+    {
+        var copy = Copy();
+        var path = ImagePath(copy, 2);
+        var intact = File.ReadAllBytes(path);
+        var appended = Enumerable.Range(0, 20_000).Select(i => (byte)(1 + i % 250)).ToArray();
+        File.WriteAllBytes(path, [.. intact, .. appended]);
+        var image = new CelebAReader(copy).ReadImages(DatasetSplit.Train, [2]).Single();
+
+        byte[] comment = [0xFF, 0xFE, 0x00, 0x04, 0xFF, 0xD9];
+        var commented = (byte[])[.. intact[..2], .. comment, .. intact[2..]];
+        File.WriteAllBytes(path, commented);
+        var same = new CelebAReader(copy).ReadImages(DatasetSplit.Train, [2]).Single();
+        Assert.That(same.Pixels, Is.EqualTo(image.Pixels), "a comment changes no pixel");
+
+        Array.Clear(commented, commented.Length / 2, commented.Length - commented.Length / 2);
+        File.WriteAllBytes(path, commented);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy).ReadImages(DatasetSplit.Train, [2]).Single());
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain("no end-of-image marker"));
+    }
+
     [Test]
     public void PngOrGarbageInPlaceOfAJpegIsNamed()
     {

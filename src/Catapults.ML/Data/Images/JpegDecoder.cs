@@ -38,7 +38,7 @@ internal static class JpegDecoder
         // zeros (a write torn over preallocated space), so the end-of-image marker is required as well.
         if (!EndsWithImageMarker(path))
             throw new DatasetFormatException(path,
-                $"{path}: truncated JPEG: no end-of-image marker (FF D9) at the end of its {length:N0} bytes; the file was cut short or overwritten.", length);
+                $"{path}: truncated JPEG: no end-of-image marker (FF D9) after its image data in {length:N0} bytes; the file was cut short or overwritten.", length);
         var rgb = new byte[width * height * 3];
         for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
         {
@@ -49,20 +49,31 @@ internal static class JpegDecoder
         return (rgb, width, height);
     }
 
-    // Whether the end-of-image marker FF D9 stands within the file's last 4 kB, after any zero padding. Entropy-coded
-    // data stuff every FF byte with 00, so an FF D9 there is a marker; 4 kB allows for trailing bytes some writers
-    // append after the image.
+    // Whether the image's own end-of-image marker FF D9 is in the file, found by walking its segments the way a decoder
+    // does: each marker segment is skipped by its length (so an FF D9 inside an EXIF thumbnail or a comment does not
+    // count), and entropy-coded data, where every FF byte is followed by 00 or a restart marker, runs to the next marker.
+    // Whatever follows the image's FF D9 (zero padding, data some writers append) is not the image's concern.
     private static bool EndsWithImageMarker(string path)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-        int tail = (int)Math.Min(file.Length, 4096);
-        file.Seek(-tail, SeekOrigin.End);
-        var bytes = new byte[tail];
-        file.ReadExactly(bytes);
-        int end = tail;
-        while (end > 0 && bytes[end - 1] == 0) end--;
-        for (int i = end - 2; i >= 0; i--)
-            if (bytes[i] == 0xFF && bytes[i + 1] == 0xD9) return true;
-        return false;
+        var bytes = File.ReadAllBytes(path);
+        int n = bytes.Length, i = 2;
+        if (n < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return false;
+        while (true)
+        {
+            // libjpeg skips stray bytes before a marker (with a warning), and any FF fill bytes in front of one.
+            while (i < n && bytes[i] != 0xFF) i++;
+            while (i < n && bytes[i] == 0xFF) i++;
+            if (i >= n) return false;
+            byte marker = bytes[i++];
+            if (marker == 0xD9) return true;
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) continue;   // standalone markers carry no length
+            if (i + 2 > n) return false;
+            int length = (bytes[i] << 8) | bytes[i + 1];
+            if (length < 2 || i + length > n) return false;
+            i += length;
+            if (marker != 0xDA) continue;
+            // Start of scan: entropy-coded data up to the next marker that is neither stuffing (FF 00) nor a restart.
+            while (i + 1 < n && !(bytes[i] == 0xFF && bytes[i + 1] is not (0x00 or 0xFF or (>= 0xD0 and <= 0xD7)))) i++;
+        }
     }
 }
