@@ -15,7 +15,8 @@ namespace Catapults.ML.Serialization;
 /// receiving model's description when the file's version is this library's: weights of a ReLU network would otherwise
 /// load into a tanh or centred network of the same shapes and compute another function. Files without the version
 /// (written before it existed, or by other tools) and files of another version are loaded on their shapes alone, so a
-/// later change to the descriptions' wording refuses no older file.
+/// later change to the descriptions' wording refuses no older file. Loading with a <c>scale</c> (another layout) does not
+/// compare descriptions.
 /// An export format that folds scales in (a plain PyTorch layer stack) passes a per-tensor <c>scale</c>: stored values
 /// are the parameter times scale(name), and loading divides by it.
 /// </summary>
@@ -93,7 +94,9 @@ public static class ModelWeights
             values.Add(singles);
         }
         // After the shapes, whose message names the tensor: the description catches what fits in shape but not in function.
-        if (file.Metadata.TryGetValue(DescriptionVersionKey, out var version) && version == DescriptionVersion.ToString(CultureInfo.InvariantCulture)
+        // A scale converts another layout (scales folded in), whose caller checks what that layout needs: folded weights
+        // load into a network of another output multiplier and compute the same function.
+        if (scale is null && file.Metadata.TryGetValue(DescriptionVersionKey, out var version) && version == DescriptionVersion.ToString(CultureInfo.InvariantCulture)
             && file.Metadata.TryGetValue(DescriptionKey, out var saved) && saved != model.Describe())
             throw new InvalidDataException($"{named}the weights were saved from {saved}; this model is {model.Describe()}.");
         // Checked in full before any parameter changes, so a bad file leaves the model as it was.

@@ -226,6 +226,28 @@ public class SafetensorsTests
         }
     }
 
+    // Folded weights are the plain MLP: they load into a network of another output multiplier and compute the same
+    // function. Unfolded ones would compute another, so their description is compared.
+    [Test]
+    public void FoldedWeightsLoadIntoAnotherMultiplierAndUnfoldedOnesAreRefused()
+    {
+        var description = new NetworkDescription { Architecture = "fcn-2", Width = 8 };
+        using var source = (FullyConnectedNetwork)description.Build(new long[] { 3 }, 1, seed: 1);
+        using var target = (FullyConnectedNetwork)(description with { OutputMultiplier = 0.25 }).Build(new long[] { 3 }, 1, seed: 2);
+        using var x = TorchSharp.torch.randn(4, 3);
+        using (var temp = new TempDirectory())
+        {
+            string folded = temp.Combine("folded.safetensors"), plain = temp.Combine("plain.safetensors");
+            NetworkWeights.Export(source, folded, new WeightExportOptions { FoldScales = true });
+            NetworkWeights.Export(source, plain);
+            NetworkWeights.Import(target, folded);
+            using (TorchSharp.torch.no_grad())
+                Assert.That(ModelWeights.ToSingles(target.forward(x)), Is.EqualTo(ModelWeights.ToSingles(source.forward(x))).Within(1e-5));
+            var ex = Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(target, plain));
+            Assert.That(ex!.Message, Is.EqualTo($"{plain}: the weights were saved from {source.Describe()}; this model is {target.Describe()}."));
+        }
+    }
+
     [Test]
     public void ImportReplacesWeightsAndChecksShapes()
     {
