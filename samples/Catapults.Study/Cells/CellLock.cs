@@ -99,6 +99,9 @@ public sealed class CellLock : IDisposable
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            // The lock is a plain file this class creates; a link in its place (copied in, or left by hand) would make
+            // the lock create or lock the file it points to, so the link itself is removed.
+            if (new FileInfo(path).LinkTarget is not null) File.Delete(path);
             _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException ex) when (HeldElsewhere(ex))
@@ -119,7 +122,10 @@ public sealed class CellLock : IDisposable
         // should not pay a flush to disk per cell for it.
         try
         {
-            File.WriteAllText(owner, Describe(Environment.GetEnvironmentVariable) + "\n");
+            // Replaced, not written through: a link left at its name must not carry the description onto another file.
+            File.Delete(owner);
+            using var file = new FileStream(owner, FileMode.CreateNew, FileAccess.Write);
+            file.Write(System.Text.Encoding.UTF8.GetBytes(Describe(Environment.GetEnvironmentVariable) + "\n"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -199,13 +199,13 @@ public sealed partial record CellPlan
             if (cell is null) return $"cell {i} is null.";
             if (cell.Index != i) return $"the cell at position {i} has index {cell.Index}; cells must be numbered 0, 1, … in order.";
             if (cell.Label is null || !SafeLabel().IsMatch(cell.Label))
-                return $"cell {i}'s label '{cell.Label}' is not a file name (letters, digits, '.', '_', '+', '-'; 1 to 100 characters).";
+                return $"cell {i}'s label '{ErrorText.Visible(cell.Label ?? "")}' is not a file name (letters, digits, '.', '_', '+', '-'; 1 to 100 characters).";
             if (!labels.Add(cell.Label)) return $"cells {Cells.First(c => c.Label == cell.Label).Index} and {i} share the label '{cell.Label}'.";
             if (cell.Configuration.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return $"cell {i} ({cell.Label}) has no configuration.";
         }
         return null;
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+\-]{0,99}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+\-]{0,99}\z")]
     private static partial Regex SafeLabel();
 }

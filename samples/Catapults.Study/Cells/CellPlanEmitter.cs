@@ -14,7 +14,13 @@ public abstract class CellPlanEmitter
 
     /// <summary>The run folder's full path; called before the plan is written, so that a folder the scheduler's files cannot name is refused first.</summary>
     /// <exception cref="ConfigurationException">The scheduler's files cannot name the folder.</exception>
-    public virtual string CheckFolder(string directory) => Path.GetFullPath(directory);
+    public virtual string CheckFolder(string directory) => FullPath(directory);
+
+    /// <summary>
+    /// The full path of <paramref name="directory"/> without a trailing separator: <c>--out runs/</c> names the folder
+    /// <c>runs</c>, whose name the scheduler's files use (with the separator its name read as empty).
+    /// </summary>
+    protected static string FullPath(string directory) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
 
     /// <summary>Writes the files for <paramref name="plan"/> in <c><paramref name="directory"/>/<see cref="Target"/></c>; returns their paths.</summary>
     /// <exception cref="ConfigurationException">The run folder or a setting cannot be written into the scheduler's files.</exception>

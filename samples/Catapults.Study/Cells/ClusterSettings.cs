@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using System.Text.RegularExpressions;
 using Catapults.Study.Infrastructure;
 
@@ -69,14 +70,14 @@ public sealed partial record ClusterSettings
         if (MemoryGiB is < 1 or > 65536) throw new ConfigurationException($"--memory-gb must be in 1..65536, got {MemoryGiB}.");
         var time = TimeFormat().Match(TimeLimit ?? "");
         if (!time.Success || int.Parse(time.Groups[3].Value, CultureInfo.InvariantCulture) > 59 || int.Parse(time.Groups[4].Value, CultureInfo.InvariantCulture) > 59)
-            throw new ConfigurationException($"--time-limit must be [D-]HH:MM:SS (e.g. 04:00:00 or 1-12:00:00), got '{TimeLimit}'.");
+            throw new ConfigurationException($"--time-limit must be [D-]HH:MM:SS (e.g. 04:00:00 or 1-12:00:00), got '{ErrorText.Visible(TimeLimit ?? "")}'.");
         if (TimeLimitSeconds < 1) throw new ConfigurationException("--time-limit must be at least one second.");
-        if (Partition is not null && !SlurmName().IsMatch(Partition)) throw new ConfigurationException($"--partition '{Partition}' is not a Slurm partition name.");
-        if (Account is not null && !SlurmName().IsMatch(Account)) throw new ConfigurationException($"--account '{Account}' is not a Slurm account name.");
+        if (Partition is not null && !SlurmName().IsMatch(Partition)) throw new ConfigurationException($"--partition '{ErrorText.Visible(Partition)}' is not a Slurm partition name.");
+        if (Account is not null && !SlurmName().IsMatch(Account)) throw new ConfigurationException($"--account '{ErrorText.Visible(Account)}' is not a Slurm account name.");
         if (StudyCommand is not null && string.IsNullOrWhiteSpace(StudyCommand)) throw new ConfigurationException("--study-command is empty.");
         if (string.IsNullOrWhiteSpace(Image) || Image.Any(char.IsWhiteSpace)) throw new ConfigurationException($"--image '{Image}' is not an image reference.");
-        if (!DnsName().IsMatch(VolumeClaim ?? "")) throw new ConfigurationException($"--volume-claim '{VolumeClaim}' is not a Kubernetes name (lower-case letters, digits, '-').");
-        if (!Quantity().IsMatch(VolumeSize ?? "")) throw new ConfigurationException($"--volume-size '{VolumeSize}' is not a storage quantity such as 100Gi.");
+        if (!DnsName().IsMatch(VolumeClaim ?? "")) throw new ConfigurationException($"--volume-claim '{ErrorText.Visible(VolumeClaim ?? "")}' is not a Kubernetes name (lower-case letters, digits, '-').");
+        if (!Quantity().IsMatch(VolumeSize ?? "")) throw new ConfigurationException($"--volume-size '{ErrorText.Visible(VolumeSize ?? "")}' is not a storage quantity such as 100Gi.");
         if (MountPath is null || !MountPath.StartsWith('/') || MountPath.Any(char.IsWhiteSpace))
             throw new ConfigurationException($"--mount-path '{MountPath}' must be an absolute path without spaces.");
         if (RetriesPerCell is < 0 or > 100) throw new ConfigurationException($"--retries must be in 0..100, got {RetriesPerCell}.");
@@ -93,15 +94,15 @@ public sealed partial record ClusterSettings
     public IReadOnlyList<string> StudyCommandOr(IReadOnlyList<string> fallback) =>
         StudyCommand is null ? fallback : StudyCommand.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    [GeneratedRegex(@"^(?:(\d{1,3})-)?(\d{1,2}):(\d{2}):(\d{2})$")]
+    [GeneratedRegex(@"^(?:(\d{1,3})-)?(\d{1,2}):(\d{2}):(\d{2})\z")]
     private static partial Regex TimeFormat();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.\-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-]{1,64}\z")]
     private static partial Regex SlurmName();
 
-    [GeneratedRegex(@"^[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9\-]{0,61}[a-z0-9])?\z")]
     private static partial Regex DnsName();
 
-    [GeneratedRegex(@"^[0-9]+(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")]
+    [GeneratedRegex(@"^[0-9]+(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?\z")]
     private static partial Regex Quantity();
 }

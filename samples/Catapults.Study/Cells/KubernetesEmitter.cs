@@ -116,7 +116,7 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
     /// <exception cref="ConfigurationException">The folder's name holds a control character.</exception>
     public override string CheckFolder(string directory)
     {
-        string run = Path.GetFullPath(directory);
+        string run = FullPath(directory);
         string name = Path.GetFileName(run);
         if (name.Any(char.IsControl))
             throw new ConfigurationException($"--emit k8s: the run folder name '{ErrorText.Visible(name)}' holds a control character, which a manifest's comment lines cannot carry; choose an --out without one.");

@@ -56,13 +56,23 @@ public static class LocalCellProcesses
         foreach (var argument in new[] { "run-cell", "--plan", directory, "--index", index.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(argument);
         string log = LogPath(directory, index);
-        await using var writer = new StreamWriter(log, append: false) { AutoFlush = true };
+        // A link left at the log's name is replaced, not written through: the log must not land on another file.
+        File.Delete(log);
+        await using var writer = new StreamWriter(new FileStream(log, FileMode.CreateNew, FileAccess.Write)) { AutoFlush = true };
         using var process = new Process { StartInfo = info };
         var gate = new object();
+        IOException? copyFailure = null;
+        // The handlers run on the thread pool, where an exception would end the process with a trace; a full disk
+        // stops the copy, and the failure is reported once the cell has ended.
         void Copy(object _, DataReceivedEventArgs e)
         {
             if (e.Data is null) return;
-            lock (gate) writer.WriteLine(e.Data);
+            lock (gate)
+            {
+                if (copyFailure is not null) return;
+                try { writer.WriteLine(e.Data); }
+                catch (IOException ex) { copyFailure = ex; }
+            }
         }
         process.OutputDataReceived += Copy;
         process.ErrorDataReceived += Copy;
@@ -80,6 +90,9 @@ public static class LocalCellProcesses
             throw;
         }
         // WaitForExitAsync returns after the output streams closed, so the log is complete.
+        lock (gate)
+            if (copyFailure is not null)
+                throw new IOException($"{log}: the output of cell {index} could not be written ({copyFailure.Message}); the log is incomplete.", copyFailure);
         return process.ExitCode;
     }
 }

@@ -12,9 +12,13 @@ namespace Catapults.Study.Cells;
 /// <param name="Configuration">The cell's full configuration as its experiment wrote it.</param>
 public sealed record PlannedCell(int Index, string Label, JsonElement Configuration)
 {
-    /// <summary>The configuration as the compact JSON text stored in plan.json (what <see cref="Digest"/> covers).</summary>
+    /// <summary>
+    /// The configuration as compact JSON text in the cell files' conventions (<see cref="CellJson.Compact"/>), what
+    /// <see cref="Digest"/> covers: the text plan.json stores, whatever layout the file was given since. A plan
+    /// re-indented by a tool means the same, and must not disown its finished cells.
+    /// </summary>
     [JsonIgnore]
-    public string ConfigurationText => Configuration.GetRawText();
+    public string ConfigurationText => JsonSerializer.Serialize(Configuration, CellJson.Compact);
 
     /// <summary>The SHA-256 of <see cref="ConfigurationText"/>: ties a cell's finished record to the configuration it ran.</summary>
     [JsonIgnore]

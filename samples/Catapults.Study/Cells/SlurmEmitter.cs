@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using System.Text.RegularExpressions;
 using Catapults.Study.Infrastructure;
 
@@ -38,8 +39,17 @@ public sealed partial class SlurmEmitter : CellPlanEmitter
             .Append("#SBATCH --open-mode=append\n")
             .Append("#SBATCH --requeue\n");
         Resources(cells, settings, gpu: settings.Gpu);
-        cells.Append("set -euo pipefail\n")
-            .Append(CultureInfo.InvariantCulture, $"exec {study} run-cell --plan {ShellWord(run)} --index \"$SLURM_ARRAY_TASK_ID\"\n");
+        // A task that finds its cell held by another (its index resubmitted while the first task still runs) used to
+        // fail with 75 and leave the merge's afterok dependency unmeetable; it now waits for the holder to let go and
+        // then reads the finished cell back, or resumes it if the holder was killed.
+        cells.Append("set -uo pipefail\n")
+            .Append("# Exit code 75: another task holds this cell; look again every CATAPULTS_BUSY_POLL_SECONDS (default 30) until it lets go.\n")
+            .Append("while true; do\n")
+            .Append(CultureInfo.InvariantCulture, $"  {study} run-cell --plan {ShellWord(run)} --index \"$SLURM_ARRAY_TASK_ID\"\n")
+            .Append("  code=$?\n")
+            .Append("  if [ \"$code\" -ne 75 ]; then exit \"$code\"; fi\n")
+            .Append("  sleep \"${CATAPULTS_BUSY_POLL_SECONDS:-30}\"\n")
+            .Append("done\n");
 
         var merge = new StringBuilder()
             .Append("#!/bin/bash\n")
@@ -80,9 +90,9 @@ public sealed partial class SlurmEmitter : CellPlanEmitter
     /// <exception cref="ConfigurationException">It holds spaces, '%', quotes or other characters Slurm or the shell would read.</exception>
     public override string CheckFolder(string directory)
     {
-        string run = Path.GetFullPath(directory);
+        string run = FullPath(directory);
         if (!SafePath().IsMatch(run))
-            throw new ConfigurationException($"--emit slurm: the run folder '{run}' holds characters (spaces, '%', quotes, …) that #SBATCH lines cannot carry; choose an --out of letters, digits and ./_-");
+            throw new ConfigurationException($"--emit slurm: the run folder '{ErrorText.Visible(run)}' holds characters (spaces, '%', quotes, …) that #SBATCH lines cannot carry; choose an --out of letters, digits and ./_-");
         return run;
     }
 
@@ -97,6 +107,6 @@ public sealed partial class SlurmEmitter : CellPlanEmitter
     public static string ShellWord(string word) =>
         word.Length > 0 && SafePath().IsMatch(word) ? word : "'" + word.Replace("'", "'\\''") + "'";
 
-    [GeneratedRegex(@"^[A-Za-z0-9_./+,=@:\-]+$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_./+,=@:\-]+\z")]
     private static partial Regex SafePath();
 }

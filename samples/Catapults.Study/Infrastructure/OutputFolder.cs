@@ -32,7 +32,7 @@ public static class OutputFolder
             if (File.Exists(folder)) throw new ConfigurationException($"--out '{path}': '{folder}' is a file, not a folder.");
             created.Add(folder);
         }
-        string probe = Path.Combine(full, ".write-test-" + Environment.ProcessId);
+        string probe = Path.Combine(full, $".write-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
         // The system's messages name the path they failed on, which for the probe is a file the user never asked
         // for ("Could not find file '/proc/.write-test-42'"), so the line says what that file is.
         string step = "cannot be created";
@@ -40,7 +40,8 @@ public static class OutputFolder
         {
             Directory.CreateDirectory(full);
             step = "cannot be written (a test file in it could not be created)";
-            File.WriteAllText(probe, "");
+            // Created new, never opened through whatever stands at its name.
+            new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
             File.Delete(probe);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)

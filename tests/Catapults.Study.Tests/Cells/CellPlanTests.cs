@@ -149,6 +149,11 @@ public sealed class CellPlanTests
         var badTime = StudyCli.Run("plan", "smoke", "--out", Folder("q"), "--emit", "slurm", "--time-limit", "3h");
         Assert.That(badTime.ExitCode, Is.EqualTo(2));
         CliAssert.OneLineError(badTime, "--time-limit", "HH:MM:SS");
+        // .NET's $ also matches before a final line break, which would then start a line of the script.
+        var newline = StudyCli.Run("plan", "smoke", "--out", Folder("q"), "--emit", "slurm", "--partition", "gpu\n");
+        Assert.That(newline.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(newline, "--partition");
+        Assert.That(StudyCli.Run("plan", "smoke", "--out", Folder("q") + "\n", "--emit", "slurm").ExitCode, Is.EqualTo(2));
     }
 
     [Test]
@@ -216,6 +221,59 @@ public sealed class CellPlanTests
         Assert.That(many.ExitCode, Is.EqualTo(0), many.Error);
         RunFolders.AssertSame(Folder("one"), Folder("many"));
         Assert.That(Directory.GetFiles(Path.Combine(Folder("many"), "logs"), "cell-*.log"), Has.Length.EqualTo(4));
+    }
+
+    // Links left in a run folder (copied in, or made by hand) are replaced, never written through: the lock, its
+    // description and the cell's log used to land on the file a link pointed to.
+    [Test]
+    public void LinksInARunFolderAreReplacedNotWrittenThrough()
+    {
+        string dir = Folder("links");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        string victim = Folder("victim.txt"), dangling = Folder("never-created.txt");
+        File.WriteAllText(victim, "precious\n");
+        Directory.CreateDirectory(Path.Combine(dir, "locks"));
+        Directory.CreateDirectory(Path.Combine(dir, "logs"));
+        File.CreateSymbolicLink(Path.Combine(dir, "locks", "cell000000.owner"), victim);
+        File.CreateSymbolicLink(Path.Combine(dir, "locks", "cell000001.lock"), dangling);
+        File.CreateSymbolicLink(Path.Combine(dir, "logs", "cell-1.log"), victim);
+
+        var run = StudyCli.Run("smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--jobs", "2", "--out", dir);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
+        Assert.That(File.ReadAllText(victim), Is.EqualTo("precious\n"));
+        Assert.That(File.Exists(dangling), Is.False);
+        Assert.That(new FileInfo(Path.Combine(dir, "logs", "cell-1.log")).LinkTarget, Is.Null);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "logs", "cell-1.log")), Does.Contain("cell000001"));
+    }
+
+    // Re-indenting plan.json (a tool that pretty-prints JSON) changes no meaning: the finished cells stay its own.
+    [Test]
+    public void APlanReformattedWithoutChangeOfMeaningKeepsItsFinishedCells()
+    {
+        string dir = Folder("reformatted");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        for (int i = 0; i < 2; i++) Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", i.ToString()).ExitCode, Is.EqualTo(0));
+        string plan = Path.Combine(dir, "plan.json");
+        File.WriteAllText(plan, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var merge = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(merge.ExitCode, Is.EqualTo(0), merge.Out + merge.Error);
+        var again = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+        Assert.That(again.Out, Does.Not.Contain("run again"));
+    }
+
+    // .NET's $ matches before a final line break: a label "cell000001\n" passed, and made folders with a line break in their name.
+    [Test]
+    public void ALabelEndingInALineBreakIsRefused()
+    {
+        string dir = Folder("newline");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        string plan = Path.Combine(dir, "plan.json");
+        File.WriteAllText(plan, File.ReadAllText(plan).Replace("\"cell000001\"", "\"cell000001\\n\""));
+        var run = StudyCli.Run("run-cell", "--plan", dir, "--index", "1");
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        CliAssert.OneLineError(run, plan);
+        Assert.That(Directory.Exists(Path.Combine(dir, "runs", "cell000001\n")), Is.False);
     }
 
     [Test]

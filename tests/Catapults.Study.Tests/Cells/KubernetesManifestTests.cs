@@ -111,6 +111,21 @@ public sealed class KubernetesManifestTests
         Assert.That(submit.IndexOf("merge-job.yaml", StringComparison.Ordinal), Is.GreaterThan(submit.IndexOf("*Complete*", StringComparison.Ordinal)), "the merge is applied after the cells complete");
     }
 
+    // "--out sweep/" names the folder sweep: with the separator kept, its name read as empty and the pods were sent
+    // to the mount's root.
+    [Test]
+    public void AnOutWithATrailingSeparatorNamesItsFolder()
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = StudyCli.Run("plan", "smoke", "--out", temp.Combine("sweep2") + "/", "--emit", "k8s");
+        Assert.That(code, Is.EqualTo(0), error);
+        foreach (var file in new[] { "cells-job.yaml", "merge-job.yaml" })
+        {
+            var text = File.ReadAllText(Path.Combine(temp.Combine("sweep2"), "k8s", file));
+            Assert.That(text, Does.Contain("\"/runs/sweep2\"").And.Not.Contain("\"/runs/\""), file);
+        }
+    }
+
     [TestCase("odd'name \"with: quotes")]
     [TestCase("line\nbreak")]
     [TestCase("$(JOB_COMPLETION_INDEX) $$ $HOME")]

@@ -36,6 +36,39 @@ public sealed class SlurmScriptTests
         }
     }
 
+    // An array index resubmitted while its first task still runs: the second task used to exit 75 at once, which
+    // failed its array job and left the merge's afterok dependency unmeetable. It now waits for the holder and reads
+    // the finished cell back. The task's script runs here as Slurm would run it, with the index in its environment.
+    [Test]
+    public void ATaskWhoseCellIsHeldWaitsForTheHolderAndSucceeds()
+    {
+        using var temp = new TempDirectory();
+        string dir = temp.Combine("held");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "8", "--step-ms", "250", "--out", dir, "--emit", "slurm").ExitCode, Is.EqualTo(0));
+        var command = Catapults.Study.Cells.StudyProcess.Command();
+        var first = new System.Diagnostics.ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1).Concat(new[] { "run-cell", "--plan", dir, "--index", "0" })) first.ArgumentList.Add(a);
+        using var holder = System.Diagnostics.Process.Start(first)!;
+        string owner = Path.Combine(dir, "locks", "cell000000.owner");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(owner) && watch.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
+        Assert.That(File.Exists(owner), Is.True, "the first task holds the cell");
+
+        var task = new System.Diagnostics.ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        task.ArgumentList.Add(Path.Combine(dir, "slurm", "cells.sbatch"));
+        task.Environment["SLURM_ARRAY_TASK_ID"] = "0";
+        task.Environment["CATAPULTS_BUSY_POLL_SECONDS"] = "0.5";
+        using var second = System.Diagnostics.Process.Start(task)!;
+        var output = second.StandardOutput.ReadToEndAsync();
+        var error = second.StandardError.ReadToEndAsync();
+        Assert.That(second.WaitForExit(TimeSpan.FromSeconds(120)), Is.True);
+        holder.WaitForExit();
+        Assert.That(holder.ExitCode, Is.EqualTo(0));
+        Assert.That(second.ExitCode, Is.EqualTo(0), output.Result + error.Result);
+        Assert.That(error.Result, Does.Contain("is being run by process " + holder.Id), "it found the cell held at least once");
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+    }
+
     [Test]
     public void RunFolderThatSbatchLinesCannotCarryIsOneLine()
     {

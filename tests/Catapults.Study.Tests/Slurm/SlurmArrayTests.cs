@@ -173,11 +173,12 @@ public sealed partial class SlurmArrayTests
     }
 
     /// <summary>
-    /// An index resubmitted while its first task still runs: the second task leaves the cell alone and fails with exit
-    /// code 75 and a line naming the first task's Slurm job; the first finishes and its merge completes.
+    /// An index resubmitted while its first task still runs: the second task finds the cell held (a line naming the
+    /// first task's Slurm job), waits for it, reads the finished cell back and completes, so that its own merge job runs
+    /// too. It used to fail with exit code 75, and its merge job's afterok dependency could never be met.
     /// </summary>
     [Test]
-    public void ATaskResubmittedWhileItsCellRunsLeavesItAloneWithExitCode75()
+    public void ATaskResubmittedWhileItsCellRunsWaitsForItAndCompletes()
     {
         string dir = Path.Combine(_root, "duplicate");
         var plan = StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "20", "--step-ms", "400", "--out", dir, "--emit", "slurm",
@@ -190,17 +191,14 @@ public sealed partial class SlurmArrayTests
         Assert.That(File.Exists(checkpoint), "the first task is running. " + Cluster.Logs());
 
         var (duplicate, duplicateMerge) = Submit(dir, "0");
-        Cluster.WaitUntilDone(new[] { duplicate }, TimeSpan.FromMinutes(2));
+        Cluster.WaitUntilDone(new[] { cells, merge, duplicate, duplicateMerge }, TimeSpan.FromMinutes(3));
         string log = File.ReadAllText(Path.Combine(dir, "logs", "cell-0.log"));
-        Assert.That(Cluster.States(duplicate), Is.EqualTo(new[] { "FAILED" }), log);
-        Assert.That(Cluster.Run("scontrol", "show", "job", duplicate).Output, Does.Contain("ExitCode=75:0"));
-        Assert.That(log, Does.Contain($"error: cell 0 (cell000000) is being run by process ").And.Contain($"(Slurm job {cells}_0)").And.Contain("leaves it alone."));
-        // Its merge waits on a task that failed, so it can never start; the first task's merge is the one that runs.
-        Cluster.Run("scancel", duplicateMerge);
-
-        Cluster.WaitUntilDone(new[] { cells, merge }, TimeSpan.FromMinutes(3));
         Assert.That(Cluster.States(cells), Is.EqualTo(new[] { "COMPLETED" }), Cluster.Logs());
+        Assert.That(Cluster.States(duplicate), Is.EqualTo(new[] { "COMPLETED" }), log);
+        Assert.That(log, Does.Contain($"error: cell 0 (cell000000) is being run by process ").And.Contain($"(Slurm job {cells}_0)").And.Contain("leaves it alone."));
+        Assert.That(log, Does.Contain("cell 0 (cell000000): finished before; read back, not rerun"));
         Assert.That(Cluster.States(merge), Is.EqualTo(new[] { "COMPLETED" }));
+        Assert.That(Cluster.States(duplicateMerge), Is.EqualTo(new[] { "COMPLETED" }), "the resubmission's merge is met too");
         Assert.That(File.ReadAllText(Path.Combine(dir, "runs", "cell000000", "cell.json")), Does.Contain("Finished"));
     }
 
