@@ -12,14 +12,15 @@ public static class AgopFeaturesCatalog
 {
     /// <summary>
     /// AGOP features from a trained network transformer: fits G of <paramref name="network"/> over the input column and
-    /// adds <paramref name="outputColumnName"/> = G^½ x, or, with <paramref name="rank"/> given, the top-<paramref name="rank"/>
-    /// projection V_rᵀ x.
+    /// adds <paramref name="outputColumnName"/> = (G / tr G)^½ x (trace-normalised, so that its scale does not depend on
+    /// the network's; <see cref="AgopFeatureEstimator.Options.NormalizeTrace"/> = false gives G^½ x), or, with
+    /// <paramref name="rank"/> given, the top-<paramref name="rank"/> projection V_rᵀ x.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="network">A network trained by this library (read only; not disposed).</param>
     /// <param name="outputColumnName">The new column.</param>
     /// <param name="inputColumnName">The column G is computed over and the map reads; null for the network's feature column.</param>
-    /// <param name="rank">Null for G^½ x (d features); r for the top-r projection (r features).</param>
+    /// <param name="rank">Null for (G / tr G)^½ x (d features); r for the top-r projection (r features).</param>
     public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, TorchNetworkPredictionTransformer network,
         string outputColumnName = "AgopFeatures", string? inputColumnName = null, int? rank = null)
     {
@@ -39,7 +40,7 @@ public static class AgopFeaturesCatalog
     /// <param name="trainer">A network trainer (e.g. <c>mlContext.Regression.Trainers.TorchNetwork(...)</c>).</param>
     /// <param name="outputColumnName">The new column.</param>
     /// <param name="inputColumnName">The column G is computed over and the map reads (the trainer's feature column).</param>
-    /// <param name="rank">Null for G^½ x (d features); r for the top-r projection (r features).</param>
+    /// <param name="rank">Null for (G / tr G)^½ x (d features); r for the top-r projection (r features).</param>
     public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, IEstimator<TorchNetworkPredictionTransformer> trainer,
         string outputColumnName = "AgopFeatures", string inputColumnName = "Features", int? rank = null)
     {

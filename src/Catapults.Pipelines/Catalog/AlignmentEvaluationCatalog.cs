@@ -10,8 +10,10 @@ namespace Catapults.Pipelines.Catalog;
 /// and <c>mlContext.MulticlassClassification.EvaluateWithAlignment(...)</c>.
 /// </summary>
 /// <remarks>
-/// Each scores <c>data</c> with <c>model</c> (a network transformer or a chain whose last network transformer is
-/// evaluated), takes the metrics from ML.NET's evaluator for the task, computes the network's AGOP G over the network's
+/// Each scores <c>data</c> with <c>model</c> (a network transformer, or a chain whose last network transformer is
+/// evaluated: the chain is applied up to and including that network, so that the metrics and the alignment are the
+/// same predictor's; stages after it, such as a learner on its AGOP features, are evaluated with ML.NET's own
+/// <c>Evaluate</c>), takes the metrics from ML.NET's evaluator for the task, computes the network's AGOP G over the network's
 /// feature column of the scored rows (the pixels, for an image network) and its cosine alignment with the reference G*
 /// (README, Conventions), and reads the number of catapults from the network's training report. The reference is a
 /// <see cref="ReferenceAgop"/>: <see cref="ReferenceAgop.OfTarget"/> for a known target, <see cref="ReferenceAgop.OfModel"/>

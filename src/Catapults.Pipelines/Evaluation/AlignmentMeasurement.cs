@@ -10,34 +10,40 @@ namespace Catapults.Pipelines.Evaluation;
 /// <summary>What the alignment evaluators share: find the network, score the data, measure cos(G, G*).</summary>
 internal static class AlignmentMeasurement
 {
-    /// <summary>The last network transformer of <paramref name="model"/> (itself, or inside a chain).</summary>
-    public static TorchNetworkPredictionTransformer FindNetwork(ITransformer model, PredictionKind kind)
+    /// <summary>
+    /// The last network transformer of <paramref name="model"/> (itself, or inside a chain) and the transformers of
+    /// the chain up to and including it, in order.
+    /// </summary>
+    public static (TorchNetworkPredictionTransformer Network, IReadOnlyList<ITransformer> UpToNetwork) FindNetwork(ITransformer model, PredictionKind kind)
     {
         ArgumentNullException.ThrowIfNull(model);
-        TorchNetworkPredictionTransformer? network = model as TorchNetworkPredictionTransformer;
-        if (network is null && CatapultsModelArchive.IsChain(model))
-            network = CatapultsModelArchive.Flatten(model, TransformerScope.Everything)
-                .Select(t => t.Transformer).OfType<TorchNetworkPredictionTransformer>().LastOrDefault();
-        if (network is null)
+        var stages = model is TorchNetworkPredictionTransformer single ? new List<ITransformer> { single }
+            : CatapultsModelArchive.IsChain(model) ? CatapultsModelArchive.Flatten(model, TransformerScope.Everything).Select(t => t.Transformer).ToList()
+            : new List<ITransformer> { model };
+        int last = stages.FindLastIndex(t => t is TorchNetworkPredictionTransformer);
+        if (last < 0)
             throw new ArgumentException(
                 $"The model ({model.GetType().Name}) holds no Catapults.NET network transformer, so there is no network AGOP to align; " +
                 "evaluate a model whose last trainer is a TorchNetwork trainer.", nameof(model));
+        var network = (TorchNetworkPredictionTransformer)stages[last];
         if (network.Kind != kind)
             throw new ArgumentException($"The model's network is a {network.Kind} network; this evaluator is for {kind}.", nameof(model));
-        return network;
+        return (network, stages.Take(last + 1).ToList());
     }
 
     /// <summary>
-    /// Scores <paramref name="data"/> with <paramref name="model"/>, takes ML.NET's metrics from <paramref name="evaluate"/>
-    /// and adds the AGOP alignment of the model's last network with <paramref name="reference"/> and its catapult count.
+    /// Scores <paramref name="data"/> with <paramref name="model"/> up to and including its last network, takes ML.NET's
+    /// metrics of that scoring from <paramref name="evaluate"/> and adds the AGOP alignment of the network with
+    /// <paramref name="reference"/> and its catapult count. Stages after the network (a learner on its AGOP features,
+    /// a key-to-value map) are left out: with them, the metrics would be another predictor's beside the network's alignment.
     /// </summary>
     public static AlignmentMetrics<TMetrics> Evaluate<TMetrics>(ITransformer model, IDataView data, ReferenceAgop reference, PredictionKind kind,
         Func<IDataView, TMetrics> evaluate, int? maximumRows, int batchSize) where TMetrics : class
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(reference);
-        var network = FindNetwork(model, kind);
-        var scored = model.Transform(data);
+        var (network, upToNetwork) = FindNetwork(model, kind);
+        var scored = upToNetwork.Aggregate(data, (view, stage) => stage.Transform(view));
         var metrics = evaluate(scored);
         var (alignment, rows) = Measure(scored, network, reference, maximumRows, batchSize);
         return new AlignmentMetrics<TMetrics>(metrics, alignment, rows, network.Report.CatapultCount, reference.Description);

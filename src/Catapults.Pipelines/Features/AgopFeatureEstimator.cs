@@ -40,7 +40,10 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
         /// <summary>The number r of eigenvectors kept; default 10. TopEigenvectors only; 1 ≤ r ≤ d.</summary>
         public int Rank { get; set; } = 10;
 
-        /// <summary>Divide G by its trace first, so the output's scale does not depend on the network's; default true.</summary>
+        /// <summary>
+        /// Divide G by its trace first, so the output's scale does not depend on the network's; default true, unlike the
+        /// engine's <see cref="AgopFeatureMapOptions.NormalizeTrace"/> (false): here the features feed another learner.
+        /// </summary>
         public bool NormalizeTrace { get; set; } = true;
 
         /// <summary>Use at most this many rows of the fitted data to compute G; default null (all rows).</summary>

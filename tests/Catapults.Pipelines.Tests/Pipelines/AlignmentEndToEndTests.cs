@@ -136,6 +136,28 @@ public class AlignmentEndToEndTests
         Assert.That(ex!.Message, Does.Contain("3×3").And.Contain("6 features"));
     }
 
+    // A learner after the network replaces its Score: the metrics used to be that learner's, beside the network's alignment.
+    [Test]
+    public void AChainWithALearnerAfterTheNetworkIsEvaluatedAtTheNetwork()
+    {
+        var train = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(300, seed: 61));
+        var test = _ml.Data.LoadFromEnumerable(WideRow.RotatedRank2(200, seed: 62));
+        using var network = _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
+            { Network = new() { Width = 32 }, Training = new() { BatchSize = 50, MaxEpochs = 5, LearningRate = 0.5, ShuffleSeed = 3 }, Seed = 3 }).Fit(train);
+        var scoredTrain = network.Transform(train);
+        var agop = _ml.Transforms.AgopFeatures(network, rank: 2).Fit(scoredTrain);
+        var learner = _ml.Regression.Trainers.Sdca(featureColumnName: "AgopFeatures", maximumNumberOfIterations: 5).Fit(agop.Transform(scoredTrain));
+        var chain = new TransformerChain<ITransformer>(network, agop, learner);
+        var reference = ReferenceAgop.OfMatrix(Diagonal(WideRow.Dimension, 1, 1));
+
+        var evaluated = _ml.Regression.EvaluateWithAlignment(chain, test, reference);
+        var alone = _ml.Regression.EvaluateWithAlignment(network, test, reference);
+        Assert.That(evaluated.Metrics.RSquared, Is.EqualTo(_ml.Regression.Evaluate(network.Transform(test)).RSquared), "the network's own metrics");
+        Assert.That(_ml.Regression.Evaluate(chain.Transform(test)).RSquared, Is.Not.EqualTo(evaluated.Metrics.RSquared), "the learner after it scores otherwise");
+        Assert.That(evaluated.AgopAlignment, Is.EqualTo(alone.AgopAlignment));
+        Assert.That(evaluated.AgopRowCount, Is.EqualTo(200));
+    }
+
     [Test]
     public void AgopFeaturesFeedFastTreeAndBeatItOnRawFeatures()
     {
