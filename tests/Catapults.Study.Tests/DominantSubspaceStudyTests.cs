@@ -70,7 +70,15 @@ public sealed class DominantSubspaceStudyTests
 
         string report = DominantSubspaceCommand.Report(new[] { result });
 
-        Assert.That(report, Does.Match($@"sharpness rose to the edge[^\n]*: \*\*{expected}\*\* \(largest 1\.05, mean 0\.96[0-9]*, χ_k [^)]*\); and k outliers apart from the bulk[^\n]*\*\*met\*\* \(12"));
+        Assert.That(report, Does.Match($@"sharpness rose to the edge[^\n]*: \*\*{expected}\*\* \(over the seeds: largest 1\.05, mean 0\.96[0-9]*, χ_k [^)]*\); and k outliers apart from the bulk[^\n]*\*\*met\*\* \(12"));
+
+        // Every seed must meet the preconditions: a second seed with a gap of 1.5 fails the gap, though the mean over
+        // the two (6.75) would pass.
+        var narrow = eigenvalues.Take(10).Append(eigenvalues[9] / 1.5).ToArray();
+        var second = result with { Settings = settings with { Seed = 1 }, SwitchEigenvalues = narrow };
+        Assert.That(second.OutlierGap, Is.EqualTo(1.5).Within(1e-12));
+        string two = DominantSubspaceCommand.Report(new[] { result, second });
+        Assert.That(two, Does.Match(@"and k outliers apart from the bulk[^\n]*\*\*not met\*\* \(1\.5–12\)"));
     }
 
     [Test]

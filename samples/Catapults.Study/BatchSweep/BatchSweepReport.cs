@@ -107,7 +107,7 @@ public static class BatchSweepReport
                        $"{Math.Min(settings.ProbeCount, n)} training samples (indices in config.json). A spike is an episode in which the recorded training loss " +
                        $"rises above {runs.FirstOrDefault()?.Config.DetectorRiseFactor.ToString(CultureInfo.InvariantCulture) ?? "2"} × its recent minimum and comes back below its pre-spike level; " +
                        "a catapult is a spike after which λ_max of the probe set is lower than before it. AGOP alignment is the cosine of the trained " +
-                       "network's AGOP on the test inputs with the true AGOP. Values are mean ± sd over seeds of the runs that did not diverge.")
+                       "network's AGOP on the test inputs with the true AGOP. Values are mean ± sd over seeds of the runs that did not diverge (the sample sd, n − 1).")
             .Table(Header, rows)
             .Heading("Verdicts")
             .Paragraph($"Rules, fixed before the runs: {TrendVerdict.MonotoneRule}; {TrendVerdict.CorrelationRule}.")
