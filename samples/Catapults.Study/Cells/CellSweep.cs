@@ -204,6 +204,8 @@ public static class CellSweep
     {
         var context = Context(plan, directory, cell);
         Directory.CreateDirectory(context.Folder);
+        // Under the cell's lock no one else writes here: what a killed run's writers left half-written is removed.
+        ML.Serialization.AtomicFileWriter.RemoveLeftovers(context.Folder);
         try
         {
             experiment.RunCell(context, cancellationToken);

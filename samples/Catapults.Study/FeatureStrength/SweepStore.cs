@@ -51,7 +51,7 @@ public sealed class SweepStore
         {
             AtomicFile.WriteText(manifestPath, manifest);
         }
-        foreach (var stale in System.IO.Directory.EnumerateFiles(store.CellDirectory, $"*{AtomicFileWriter.TemporaryEnding}*")) File.Delete(stale);
+        AtomicFileWriter.RemoveLeftovers(store.CellDirectory);
         return store;
     }
 

@@ -262,6 +262,25 @@ public sealed class CellPlanTests
         Assert.That(again.Out, Does.Not.Contain("run again"));
     }
 
+    // A writer killed between writing its temporary file and renaming it leaves the file behind; the next run of the
+    // cell, under its lock, removes it (for a large model it is the size of the weights).
+    [Test]
+    public void TemporaryFilesOfAKilledRunAreRemovedWhenTheCellRunsAgain()
+    {
+        string dir = Folder("leftovers");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        string cell = Path.Combine(dir, "runs", "cell000000");
+        Directory.CreateDirectory(Path.Combine(cell, "sub"));
+        string[] leftovers = { Path.Combine(cell, ".checkpoint.json.4242-0123456789abcdef.tmp"), Path.Combine(cell, "sub", ".model.safetensors.4242-fedcba.tmp") };
+        foreach (var f in leftovers) File.WriteAllText(f, "half");
+        string kept = Path.Combine(cell, "notes.tmp");
+        File.WriteAllText(kept, "not a writer's");
+        var run = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
+        Assert.That(leftovers.Where(File.Exists), Is.Empty);
+        Assert.That(File.Exists(kept), Is.True, "only the writer's own temporary files are removed");
+    }
+
     // .NET's $ matches before a final line break: a label "cell000001\n" passed, and made folders with a line break in their name.
     [Test]
     public void ALabelEndingInALineBreakIsRefused()

@@ -141,7 +141,7 @@ public class SweepSchedulingTests
             var finished = Directory.GetFiles(Path.Combine(dir, "cells"), "*.json").Select(Path.GetFileNameWithoutExtension).ToHashSet();
             Assert.That(finished, Is.EquivalentTo(first.Executed), "every finished cell was saved");
             // A cell killed while its result was being written leaves only a temporary file.
-            string partial = Path.Combine(dir, "cells", "g03_k+009.json.tmp4242");
+            string partial = Path.Combine(dir, "cells", ".g03_k+009.json.4242-0123456789abcdef.tmp");  // AtomicFileWriter's naming
             File.WriteAllText(partial, "{\"cell\":");
 
             var second = new CountingExecutor();
