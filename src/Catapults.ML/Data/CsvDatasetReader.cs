@@ -26,7 +26,7 @@ public static class CsvDatasetReader
         var firstFields = SplitFields(lines.Current.Text, options.Separator);
         if (options.HasHeader)
         {
-            columns = firstFields.Select(f => f.Trim().Trim('"')).ToArray();
+            columns = firstFields.Select(f => f.Trim()).ToArray();
             var duplicate = columns.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
                 throw new DatasetFormatException(path, $"{path}: line 1: the header names column '{duplicate.Key}' twice.", 0);
@@ -107,7 +107,7 @@ public static class CsvDatasetReader
 
     private static double Parse(string path, TextLine line, string column, string field)
     {
-        var text = field.Trim().Trim('"');
+        var text = field.Trim();
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             throw new DatasetFormatException(path,
                 $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{column}': '{text}' is not a number.", line.ByteOffset);
@@ -117,5 +117,37 @@ public static class CsvDatasetReader
         return value;
     }
 
-    private static string[] SplitFields(string line, char separator) => line.Split(separator);
+    // RFC 4180 fields: a field in double quotes may hold the separator, and "" inside it is one quote (pandas and Excel
+    // quote a header such as "x,1" so); the quotes are not part of the value. The reader is line-based, so a quoted
+    // field cannot span lines.
+    private static string[] SplitFields(string line, char separator)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false, wasQuoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c != '"') field.Append(c);
+                else if (i + 1 < line.Length && line[i + 1] == '"') { field.Append('"'); i++; }
+                else quoted = false;
+            }
+            else if (c == separator)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+                wasQuoted = false;
+            }
+            else if (c == '"' && !wasQuoted && string.IsNullOrWhiteSpace(field.ToString()))
+            {
+                field.Clear();
+                quoted = wasQuoted = true;
+            }
+            else field.Append(c);
+        }
+        fields.Add(field.ToString());
+        return fields.ToArray();
+    }
 }

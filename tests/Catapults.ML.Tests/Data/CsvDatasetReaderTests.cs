@@ -24,6 +24,17 @@ public class CsvDatasetReaderTests : TemporaryFolderTests
         Assert.That(data.Name, Is.EqualTo("data"));
     }
 
+    // As pandas writes them: a name holding the separator is quoted, "" is a quote inside quotes, and numbers may be
+    // quoted too. The fields used to be split at every comma, and "x,1" made two columns.
+    [Test]
+    public void QuotedFieldsMayHoldTheSeparatorAndQuotes()
+    {
+        var path = Write("\"x,1\", \"say \"\"hi\"\"\",y\n1,\"2.5\",3\n\"-4\" ,5e-1,6\n");
+        using var data = CsvDatasetReader.Read(path, new CsvDatasetOptions { FeatureColumns = ["say \"hi\"", "x,1"] });
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 2.5f, 1f, 0.5f, -4f }));
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 3f, 6f }));
+    }
+
     [Test]
     public void NamedColumnsAndClassIndexTargets()
     {

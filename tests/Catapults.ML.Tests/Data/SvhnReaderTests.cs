@@ -166,6 +166,34 @@ public class SvhnReaderTests : TemporaryFolderTests
         Assert.That(ex.ByteOffset, Is.EqualTo(128));
     }
 
+    // A bit damaged in place still decompresses; only the checksum at the end of the element tells. A subset stops
+    // reading before it, and used to load the damaged pixels as data. Here the checksum itself is damaged, so the
+    // pixels read are intact and only the checksum can refuse the file.
+    [Test]
+    public void ASubsetStillChecksTheCompressedImagesChecksum()
+    {
+        DatasetFixtures.WriteSvhn(TrainPath, 40, compressed: true);
+        var bytes = File.ReadAllBytes(TrainPath);
+        int end = 128 + 8 + (int)BitConverter.ToUInt32(bytes, 132);
+        bytes[end - 1] ^= 0x01;   // the last byte of X's zlib stream: its Adler-32
+        File.WriteAllBytes(TrainPath, bytes);
+        var reader = new SvhnReader(_dir);
+        var ex = Assert.Throws<DatasetFormatException>(() => reader.ReadImages(DatasetSplit.Train, [0, 3]).ToList());
+        Assert.That(ex!.Message, Does.Contain("corrupt compressed data").And.Contain("compressed element at byte 128"));
+    }
+
+    // MATLAB drops trailing singleton dimensions, so a split of one image holds X as 32×32×3.
+    [Test]
+    public void ASplitOfOneImageSavedWithoutItsLastDimensionIsRead()
+    {
+        var one = DatasetFixtures.SvhnX(1);
+        MatV5Writer.Write(TrainPath, true, MatV5Writer.UInt8("X", [32, 32, 3], one), MatV5Writer.Double("y", [1, 1], [10.0]));
+        var image = new SvhnReader(_dir).ReadImages(DatasetSplit.Train).Single();
+        Assert.That(image.Label, Is.EqualTo(0), "label 10 is digit 0");
+        Assert.That(image.Pixels[1], Is.EqualTo(DatasetFixtures.SvhnPixel(0, 0, 0, 1)));
+        Assert.That(image.Pixels[32], Is.EqualTo(DatasetFixtures.SvhnPixel(0, 0, 1, 0)));
+    }
+
     [Test]
     public void CorruptDimensionsAndLabelsAreRejected()
     {

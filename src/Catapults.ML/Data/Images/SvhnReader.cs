@@ -110,6 +110,9 @@ public sealed class SvhnReader : IImageDatasetReader
             position = record + 1;
             yield return new LabeledImage(record, labels[record], ToChannelMajor(columnMajor));
         }
+        // A subset stops short of the end, where a compressed element's checksum is: without this, pixels damaged in
+        // place would load as data.
+        reader.VerifyToEnd();
     }
 
     /// <summary>
@@ -142,10 +145,11 @@ public sealed class SvhnReader : IImageDatasetReader
         if (x.Class != MatArrayClass.UInt8 || x.StoredType != MatDataType.UInt8)
             throw new DatasetFormatException(path, $"{path}: X is {x}, stored as {x.StoredType}; SVHN images are uint8.", x.ElementOffset);
         var d = x.Dimensions;
-        if (d.Count != 4 || d[0] != Side || d[1] != Side || d[2] != Channels)
+        // MATLAB drops trailing singleton dimensions: a split of one image is stored as 32×32×3.
+        if (d.Count is not (3 or 4) || d[0] != Side || d[1] != Side || d[2] != Channels)
             throw new DatasetFormatException(path,
                 $"{path}: X has dimensions {x.DimensionText}; expected 32×32×3×N (the cropped-digit format 2).", x.ElementOffset);
-        int count = d[3];
+        int count = d.Count == 4 ? d[3] : 1;
         if (count == 0)
             throw new DatasetFormatException(path, $"{path}: X has dimensions {x.DimensionText}; the split holds no images.", x.ElementOffset);
         if (!MatTypes.IsNumeric(y.Class) || y.ElementCount != count || y.Dimensions.Count != 2 || Math.Min(y.Dimensions[0], y.Dimensions[1]) != 1 && count != 1)

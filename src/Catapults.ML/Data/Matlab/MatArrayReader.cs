@@ -81,6 +81,17 @@ public sealed class MatArrayReader : IDisposable
         Position += count;
     }
 
+    /// <summary>
+    /// Reads past the values not yet read to the end of the array's element, so that a compressed element's checksum is
+    /// checked: a reader that takes only some values must call it, or a bit damaged in place would come back as data.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">The element's data are corrupt; the message names the file and the offset.</exception>
+    public void VerifyToEnd()
+    {
+        Skip(Count - Position);
+        _cursor.ReadToEnd($"the rest of '{Variable.Name}'");
+    }
+
     private void CheckRemaining(long count)
     {
         if (count < 0 || Position + count > Count)

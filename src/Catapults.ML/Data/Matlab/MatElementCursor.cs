@@ -88,6 +88,30 @@ internal sealed class MatElementCursor : IDisposable
     }
 
     /// <summary>Reads a data-element tag. A small element (data packed into the tag) carries its up to 4 data bytes.</summary>
+    /// <summary>
+    /// Reads a compressed element to its end, so that zlib checks the element's checksum: data damaged in place still
+    /// decompresses, and only the checksum at the end tells. Nothing to do for a plain element.
+    /// </summary>
+    public void ReadToEnd(string what)
+    {
+        if (!_compressed) return;
+        _skipBuffer ??= new byte[1 << 16];
+        try
+        {
+            int read;
+            do
+            {
+                read = _source.Read(_skipBuffer);
+                Position += read;
+            }
+            while (read > 0);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Error($"corrupt compressed data while reading {what}: {ex.Message}", ex);
+        }
+    }
+
     public MatTag ReadTag(string what)
     {
         Span<byte> tag = stackalloc byte[8];
