@@ -90,34 +90,58 @@ public static class CellCommands
     }
 
     /// <summary>
-    /// <c>run-cell --plan DIR --index I</c>: runs one cell; exit 0 finished (now or before), 1 failed, 2 bad plan or
-    /// index, 75 another process is running the cell (<see cref="CellBusyException.ExitCode"/>).
+    /// <c>run-cell --plan DIR --index I [--wait-if-busy S]</c>: runs one cell; exit 0 finished (now or before), 1 failed,
+    /// 2 bad plan or index, 75 another process is running the cell (<see cref="CellBusyException.ExitCode"/>), unless
+    /// <c>--wait-if-busy</c> has it wait for that process and then read the cell back.
     /// </summary>
     public static Command RunCell(CellCatalog catalog)
     {
         var command = new Command("run-cell", "Run one cell of a plan (a finished cell is read back; a killed one resumes from its checkpoint).");
         var plan = PlanOption();
         var index = new Option<int?>("--index") { Description = "The cell's index (Slurm: $SLURM_ARRAY_TASK_ID, Kubernetes: $JOB_COMPLETION_INDEX).", Required = true };
+        var wait = new Option<double?>("--wait-if-busy")
+        {
+            Description = "When another process runs the cell, look again every this many seconds until it lets go, then read the " +
+                          $"finished cell back (or resume it, if that process was killed), instead of exiting {CellBusyException.ExitCode}. " +
+                          $"The emitted Slurm and Kubernetes files pass {CellPlanEmitter.BusyPollSeconds:G4}.",
+        };
         command.Options.Add(plan);
         command.Options.Add(index);
+        command.Options.Add(wait);
         command.SetAction(Cli.Guard((parse, ct) =>
         {
             string directory = parse.GetValue(plan)!;
-            try
+            double? seconds = parse.GetValue(wait);
+            if (seconds is double s && !(s > 0 && s <= 86_400))
+                throw new ConfigurationException($"--wait-if-busy must be a number of seconds in (0, 86400], got {s:G6}.");
+            bool told = false;
+            while (true)
             {
-                CellSweep.RunCell(catalog, directory, parse.GetValue(index)!.Value, ct);
-                return 0;
-            }
-            catch (CellBusyException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}; this process leaves it alone.");
-                return CellBusyException.ExitCode;
-            }
-            catch (Exception ex) when (ex is not (ConfigurationException or OperationCanceledException))
-            {
-                // The cell's record says failed; the scheduler sees a failed task and retries it by index.
-                Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {CellFailedException.ReasonOf(ex)}");
-                return CellFailedExitCode;
+                try
+                {
+                    CellSweep.RunCell(catalog, directory, parse.GetValue(index)!.Value, ct);
+                    return 0;
+                }
+                catch (CellBusyException ex) when (seconds is double interval)
+                {
+                    // A resubmitted task or a replaced pod whose first copy still runs: failing would fail the scheduler's
+                    // job (and the merge waiting on it), so it waits for the holder, which either finishes the cell or dies.
+                    if (!told) Console.Error.WriteLine($"{ex.Message}; waiting for it, looking again every {interval:G4} s.");
+                    told = true;
+                    ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(interval));
+                    ct.ThrowIfCancellationRequested();
+                }
+                catch (CellBusyException ex)
+                {
+                    Console.Error.WriteLine($"error: {ex.Message}; this process leaves it alone.");
+                    return CellBusyException.ExitCode;
+                }
+                catch (Exception ex) when (ex is not (ConfigurationException or OperationCanceledException))
+                {
+                    // The cell's record says failed; the scheduler sees a failed task and retries it by index.
+                    Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {CellFailedException.ReasonOf(ex)}");
+                    return CellFailedExitCode;
+                }
             }
         }));
         return command;

@@ -9,6 +9,12 @@ namespace Catapults.Study.Cells;
 /// </summary>
 public abstract class CellPlanEmitter
 {
+    /// <summary>
+    /// The <c>run-cell --wait-if-busy</c> interval the scheduler's files pass, in seconds: a task or pod that finds its cell
+    /// run by an earlier copy of itself waits for it instead of failing its job.
+    /// </summary>
+    public const double BusyPollSeconds = 30;
+
     /// <summary>The name <c>--emit</c> takes, which is also the folder of the run folder that holds the files.</summary>
     public abstract string Target { get; }
 

@@ -39,17 +39,11 @@ public sealed partial class SlurmEmitter : CellPlanEmitter
             .Append("#SBATCH --open-mode=append\n")
             .Append("#SBATCH --requeue\n");
         Resources(cells, settings, gpu: settings.Gpu);
-        // A task that finds its cell held by another (its index resubmitted while the first task still runs) used to
-        // fail with 75 and leave the merge's afterok dependency unmeetable; it now waits for the holder to let go and
-        // then reads the finished cell back, or resumes it if the holder was killed.
-        cells.Append("set -uo pipefail\n")
-            .Append("# Exit code 75: another task holds this cell; look again every CATAPULTS_BUSY_POLL_SECONDS (default 30) until it lets go.\n")
-            .Append("while true; do\n")
-            .Append(CultureInfo.InvariantCulture, $"  {study} run-cell --plan {ShellWord(run)} --index \"$SLURM_ARRAY_TASK_ID\"\n")
-            .Append("  code=$?\n")
-            .Append("  if [ \"$code\" -ne 75 ]; then exit \"$code\"; fi\n")
-            .Append("  sleep \"${CATAPULTS_BUSY_POLL_SECONDS:-30}\"\n")
-            .Append("done\n");
+        // A task that finds its cell held by another (its index resubmitted while the first task still runs) waits for
+        // the holder and reads the finished cell back: exiting 75 failed the array job and left the merge's afterok
+        // dependency unmeetable.
+        cells.Append("set -euo pipefail\n")
+            .Append(CultureInfo.InvariantCulture, $"exec {study} run-cell --plan {ShellWord(run)} --index \"$SLURM_ARRAY_TASK_ID\" --wait-if-busy {BusyPollSeconds:G4}\n");
 
         var merge = new StringBuilder()
             .Append("#!/bin/bash\n")

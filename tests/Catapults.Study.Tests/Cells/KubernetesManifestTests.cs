@@ -79,7 +79,7 @@ public sealed class KubernetesManifestTests
         Assert.That(S(container, "image"), Is.EqualTo("registry.example/catapults:1.2"));
         Assert.That(((YamlSequenceNode)At(container, "command")).Children.Select(c => ((YamlScalarNode)c).Value), Is.EqualTo(new[] { "catapults-study" }));
         Assert.That(((YamlSequenceNode)At(container, "args")).Children.Select(c => ((YamlScalarNode)c).Value),
-            Is.EqualTo(new[] { "run-cell", "--plan", "/data/runs/sweep1", "--index", "$(JOB_COMPLETION_INDEX)" }));
+            Is.EqualTo(new[] { "run-cell", "--plan", "/data/runs/sweep1", "--index", "$(JOB_COMPLETION_INDEX)", "--wait-if-busy", "30" }));
         Assert.That(S(container, "env", 0, "name"), Is.EqualTo("JOB_COMPLETION_INDEX"));
         Assert.That(S(container, "env", 0, "valueFrom", "fieldRef", "fieldPath"), Is.EqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']"));
         Assert.That(S(container, "resources", "requests", "cpu"), Is.EqualTo("4"));
@@ -159,6 +159,7 @@ public sealed class KubernetesManifestTests
             var pod = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "3", ["HOME"] = "/root" };
             Assert.That(KubernetesExpansion(((YamlScalarNode)args.Children[2]).Value!, pod), Is.EqualTo("/runs/" + folderName));
             Assert.That(KubernetesExpansion(((YamlScalarNode)args.Children[4]).Value!, pod), Is.EqualTo("3"));
+            Assert.That(args.Children.Skip(5).Select(a => ((YamlScalarNode)a).Value), Is.EqualTo(new[] { "--wait-if-busy", "30" }), "a pod beside a live copy of itself waits for it");
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class SlurmScriptTests
             foreach (var line in new[] { "#SBATCH --array=0-11%5", "#SBATCH --cpus-per-task=8", "#SBATCH --gres=gpu:1", "#SBATCH --time=12:30:00",
                          "#SBATCH --partition=gpu", "#SBATCH --mem=32G", $"#SBATCH --output={dir}/logs/cell-%a.log", "#SBATCH --requeue" })
                 Assert.That(cells, Does.Contain(line + "\n"));
-            Assert.That(cells, Does.Contain($"run-cell --plan {dir} --index \"$SLURM_ARRAY_TASK_ID\""));
+            Assert.That(cells, Does.Contain($"exec ").And.Contain($"run-cell --plan {dir} --index \"$SLURM_ARRAY_TASK_ID\" --wait-if-busy 30\n"));
 
             string merge = File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch"));
             Assert.That(merge, Does.Contain($"merge --plan {dir}\n").And.Not.Contain("--gres"));
@@ -37,14 +37,14 @@ public sealed class SlurmScriptTests
     }
 
     // An array index resubmitted while its first task still runs: the second task used to exit 75 at once, which
-    // failed its array job and left the merge's afterok dependency unmeetable. It now waits for the holder and reads
-    // the finished cell back. The task's script runs here as Slurm would run it, with the index in its environment.
+    // failed its array job and left the merge's afterok dependency unmeetable. With --wait-if-busy, as the emitted
+    // scripts run it, it waits for the holder and reads the finished cell back.
     [Test]
-    public void ATaskWhoseCellIsHeldWaitsForTheHolderAndSucceeds()
+    public void ARunCellWhoseCellIsHeldWaitsForTheHolderAndSucceeds()
     {
         using var temp = new TempDirectory();
         string dir = temp.Combine("held");
-        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "8", "--step-ms", "250", "--out", dir, "--emit", "slurm").ExitCode, Is.EqualTo(0));
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "8", "--step-ms", "250", "--out", dir).ExitCode, Is.EqualTo(0));
         var command = Catapults.Study.Cells.StudyProcess.Command();
         var first = new System.Diagnostics.ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in command.Skip(1).Concat(new[] { "run-cell", "--plan", dir, "--index", "0" })) first.ArgumentList.Add(a);
@@ -52,21 +52,18 @@ public sealed class SlurmScriptTests
         string owner = Path.Combine(dir, "locks", "cell000000.owner");
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (!File.Exists(owner) && watch.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(20);
-        Assert.That(File.Exists(owner), Is.True, "the first task holds the cell");
+        Assert.That(File.Exists(owner), Is.True, "the first process holds the cell");
 
-        var task = new System.Diagnostics.ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        task.ArgumentList.Add(Path.Combine(dir, "slurm", "cells.sbatch"));
-        task.Environment["SLURM_ARRAY_TASK_ID"] = "0";
-        task.Environment["CATAPULTS_BUSY_POLL_SECONDS"] = "0.5";
-        using var second = System.Diagnostics.Process.Start(task)!;
-        var output = second.StandardOutput.ReadToEndAsync();
-        var error = second.StandardError.ReadToEndAsync();
-        Assert.That(second.WaitForExit(TimeSpan.FromSeconds(120)), Is.True);
+        var alone = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(alone.ExitCode, Is.EqualTo(75), "without --wait-if-busy it leaves the cell alone");
+        var waiting = StudyCli.Run("run-cell", "--plan", dir, "--index", "0", "--wait-if-busy", "0.5");
         holder.WaitForExit();
         Assert.That(holder.ExitCode, Is.EqualTo(0));
-        Assert.That(second.ExitCode, Is.EqualTo(0), output.Result + error.Result);
-        Assert.That(error.Result, Does.Contain("is being run by process " + holder.Id), "it found the cell held at least once");
+        Assert.That(waiting.ExitCode, Is.EqualTo(0), waiting.Error);
+        Assert.That(waiting.Error.Trim(), Does.StartWith("cell 0 (cell000000) is being run by process " + holder.Id).And.EndWith("; waiting for it, looking again every 0.5 s."));
+        Assert.That(waiting.Out, Does.Contain("cell 0 (cell000000): finished before; read back, not rerun"));
         Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0", "--wait-if-busy", "0"), "--wait-if-busy");
     }
 
     [Test]
