@@ -78,7 +78,8 @@ public sealed class CellScaleBenchmark : IBenchmark
             var cell = plan.Cells[i];
             string folder = CellPlan.CellFolder(dir, cell);
             Directory.CreateDirectory(folder);
-            Catapults.Study.Infrastructure.StudyJson.Write(Path.Combine(folder, "result.json"), new SmokeCheckpoint(1, (ulong)(1000 + i) * 6364136223846793005UL));
+            // The result a real run leaves: merge checks each against its cell's own sequence.
+            Catapults.Study.Infrastructure.StudyJson.Write(Path.Combine(folder, "result.json"), SmokeExperiment.FinalState(CellPlan.ConfigurationOf<SmokeCell>(cell)));
             CellLedger.MarkFinished(dir, cell);
         });
         Row("merge: set up finished cells", count, watch.Elapsed.TotalSeconds, null);

@@ -33,6 +33,9 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     public override string Name => "batch-sweep";
 
     /// <inheritdoc />
+    protected override bool? DefaultBias => BatchSweepSettings.Default.UseBias;
+
+    /// <inheritdoc />
     public override string Description => "GD and SGD of several batch sizes at one η < η_crit(GD): catapults, AGOP alignment, test loss (the default).";
 
     /// <summary>The sub-command.</summary>

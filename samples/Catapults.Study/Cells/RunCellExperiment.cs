@@ -20,9 +20,13 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     /// <inheritdoc />
     public abstract string Description { get; }
 
+    /// <summary>Whether the experiment's network has biases unless --bias or --no-bias says otherwise; null: the architecture's default.</summary>
+    protected virtual bool? DefaultBias => null;
+
     /// <inheritdoc />
     public void AddOptions(Command command)
     {
+        Common.DescribeBiasDefault(DefaultBias);
         Common.AddTo(command);
         AddExperimentOptions(command);
     }

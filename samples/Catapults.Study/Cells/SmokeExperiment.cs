@@ -51,7 +51,7 @@ public sealed class SmokeExperiment : ICellExperiment
         {
             return ex.Message.TrimEnd('.');
         }
-        var expected = Advance(new SmokeCheckpoint(0, (ulong)config.Seed), config.Steps);
+        var expected = FinalState(config);
         return result == expected ? null
             : $"{path} holds step {result.Step}, value {result.Value:x16}, where this cell ends at step {expected.Step}, value {expected.Value:x16}";
     }
@@ -92,6 +92,9 @@ public sealed class SmokeExperiment : ICellExperiment
         StudyJson.Write(Path.Combine(context.Folder, "result.json"), state);
         File.Delete(checkpoint);
     }
+
+    /// <summary>The state a finished run of <paramref name="cell"/> leaves in its result.json, resumed or not.</summary>
+    public static SmokeCheckpoint FinalState(SmokeCell cell) => Advance(new SmokeCheckpoint(0, (ulong)cell.Seed), cell.Steps);
 
     // Knuth's MMIX step: any deterministic sequence does; what matters is that a resumed cell ends on the same value.
     private static SmokeCheckpoint Advance(SmokeCheckpoint state, int steps)

@@ -7,7 +7,7 @@ namespace Catapults.Study.Infrastructure;
 public sealed class CommonOptions
 {
     /// <summary>--quick: the smoke-test preset.</summary>
-    public Option<bool> Quick { get; } = new("--quick") { Description = "Small preset that finishes in about a minute." };
+    public Option<bool> Quick { get; } = new("--quick") { Description = "Small preset that finishes in seconds (the tests run it)." };
     /// <summary>--out.</summary>
     public Option<string?> Output { get; } = new("--out") { Description = "Output folder (default runs/<experiment>[-quick])." };
     /// <summary>The name of <see cref="Resume"/>, for messages that tell a command with it to leave it out.</summary>
@@ -36,6 +36,19 @@ public sealed class CommonOptions
     public Option<int?> TestCount { get; } = new("--n-test") { Description = "Test samples." };
     /// <summary>--threads.</summary>
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default 1: the study's small models run fastest on one thread of a busy machine, and one thread gives bit-identical reruns and resumes)." };
+
+    /// <summary>States the experiment's default in the help of --bias and --no-bias (null: the architecture's).</summary>
+    public void DescribeBiasDefault(bool? withBias)
+    {
+        string text = withBias switch
+        {
+            true => "with biases",
+            false => "without biases",
+            null => "the architecture's: with biases for fcn, cnn and vit, none in a wrn's convolutions",
+        };
+        NoBias.Description = $"Build the network without biases (default: {text}).";
+        Bias.Description = $"Build the network with biases (default: {text}).";
+    }
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -29,6 +29,9 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     public override string Name => "sgd-spikes";
 
     /// <inheritdoc />
+    protected override bool? DefaultBias => false;
+
+    /// <inheritdoc />
     public override string Description => "SGD at fixed η: per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, spikes that start where η > η_crit(batch).";
 
     /// <summary>The sub-command.</summary>
@@ -62,7 +65,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         int seeds = Common.SeedCount(parse, 1);
         int? threads = Common.ConfigureThreads(parse);
         // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
-        var network = Common.NetworkFor(parse, quick ? 256 : null, defaultBias: false);
+        var network = Common.NetworkFor(parse, quick ? 256 : null, DefaultBias);
 
         using var data = StudyData.Load(dataSettings);
         var configs = new List<RunConfig>();
