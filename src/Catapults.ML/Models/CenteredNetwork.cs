@@ -1,3 +1,4 @@
+using System.Globalization;
 using TorchSharp.Modules;
 
 namespace Catapults.ML.Models;
@@ -71,7 +72,7 @@ public sealed class CenteredNetwork : NetworkModule
     public override int OutputCount => network.OutputCount;
 
     /// <inheritdoc />
-    public override string Describe() => $"centred ({network.Describe()}) / γ, γ = {Gamma:G4}";
+    public override string Describe() => string.Create(CultureInfo.InvariantCulture, $"centred ({network.Describe()}) / γ, γ = {Gamma:G4}");
 
     /// <summary>The live and the frozen initial weights: the centred output depends on both.</summary>
     public override IReadOnlyList<(string Name, Parameter Parameter)> StoredParameters()

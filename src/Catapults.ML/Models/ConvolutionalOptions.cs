@@ -1,3 +1,4 @@
+using System.Globalization;
 using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
@@ -73,7 +74,8 @@ public sealed class ConvolutionalOptions : ImageNetworkOptions
     }
 
     internal string Summary() =>
+        string.Create(CultureInfo.InvariantCulture,
         $"CNN {ShapeText} → conv[{string.Join("-", ChannelWidths)}] k{KernelSize} → {OutputCount}, {Activation}, " +
         $"pool {(Pooling == PoolingKind.None ? "none" : $"{Pooling} {PoolingSize}")}, {Parameterization}, " +
-        $"bias={(UseBias ? "on" : "off")}, output×{OutputMultiplier:G4}";
+        $"bias={(UseBias ? "on" : "off")}, output×{OutputMultiplier:G4}");
 }

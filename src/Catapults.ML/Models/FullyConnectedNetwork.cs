@@ -1,3 +1,4 @@
+using System.Globalization;
 using Catapults.ML.Runtime;
 using TorchSharp.Modules;
 
@@ -69,9 +70,10 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
 
     /// <inheritdoc />
     public override string Describe() =>
+        string.Create(CultureInfo.InvariantCulture,
         $"FCN {inputDimension}-{string.Join("-", hiddenWidths)}-{outputCount}, " +
         $"{activation}, {parameterization}, bias={(useBias ? "on" : "off")}, " +
-        $"output×{outputMultiplier:G4}";
+        $"output×{outputMultiplier:G4}");
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

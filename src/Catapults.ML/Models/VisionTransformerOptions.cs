@@ -1,3 +1,4 @@
+using System.Globalization;
 using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
@@ -62,7 +63,8 @@ public sealed class VisionTransformerOptions : ImageNetworkOptions
     }
 
     internal string Summary() =>
+        string.Create(CultureInfo.InvariantCulture,
         $"ViT-{Depth} {ShapeText} → {OutputCount}, patch {PatchSize} ({PatchCount} patches), width {Width}, {HeadCount} heads, " +
         $"MLP {MlpRatio * Width}, {Activation}, {(Pooling == TokenPooling.ClassToken ? "class token" : "mean pooling")}, " +
-        $"LayerNorm {(UseLayerNorm ? "on" : "off")}, {Parameterization}, output×{OutputMultiplier:G4}";
+        $"LayerNorm {(UseLayerNorm ? "on" : "off")}, {Parameterization}, output×{OutputMultiplier:G4}");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
@@ -69,8 +70,9 @@ public sealed class WideResNetOptions : ImageNetworkOptions
     };
 
     internal string Summary() =>
+        string.Create(CultureInfo.InvariantCulture,
         $"WRN-{Depth}-{WidenFactor} {ShapeText} → {OutputCount}, stages [{string.Join("-", StageWidths)}]×{BlocksPerStage}, " +
-        $"{NormalizationText}, {Activation}, {Parameterization}, output×{OutputMultiplier:G4}";
+        $"{NormalizationText}, {Activation}, {Parameterization}, output×{OutputMultiplier:G4}");
 
     /// <summary>A per-sample normalisation over <paramref name="channels"/> channels, or null for none.</summary>
     internal GroupNormalization? CreateNormalization(string name, int channels) => Normalization switch

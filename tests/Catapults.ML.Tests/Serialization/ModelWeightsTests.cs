@@ -99,6 +99,28 @@ public class ModelWeightsTests
         }
     }
 
+    // The description is culture-invariant: weights saved on a German desktop (output×0,5) load in an invariant container.
+    [Test]
+    public void WeightsSavedUnderAnotherCultureLoad()
+    {
+        var description = new NetworkDescription { Architecture = "fcn-2", Width = 4, OutputMultiplier = 0.5 };
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            using var saved = new CenteredNetwork(() => description.Build(new long[] { 3 }, 1, seed: 1), gamma: 0.25);
+            var file = ModelWeights.ToSafetensors(saved);
+            Assert.That(file.Metadata[ModelWeights.DescriptionKey], Does.Contain("output×0.5").And.Contain("γ = 0.25"));
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            using var loaded = new CenteredNetwork(() => description.Build(new long[] { 3 }, 1, seed: 2), gamma: 0.25);
+            Assert.DoesNotThrow(() => ModelWeights.Load(loaded, file));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
     private static NetworkModule Net(int seed) => new NetworkDescription { Architecture = "fcn-2", Width = 4 }.Build(new long[] { 3 }, 1, seed: seed);
 
     // The file of Net with every tensor replaced by <paramref name="replace"/>(its original).
