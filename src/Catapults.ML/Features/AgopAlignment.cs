@@ -77,7 +77,7 @@ public static class AgopAlignment
         values = values.clamp_min(0);
         double top = values.max().ToDouble();
         if (top == 0) return torch.zeros_like(a);
-        var powered = (values / top).pow(power);
+        var powered = SymmetricMatrices.PoweredEigenvalues(values / top, power);
         var result = torch.matmul(vectors * powered.unsqueeze(-2), vectors.transpose(-1, -2));
         return (result + result.transpose(-1, -2)) * 0.5;
     }

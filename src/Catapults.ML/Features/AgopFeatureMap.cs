@@ -49,7 +49,7 @@ public sealed class AgopFeatureMap : IDisposable
         var (values, vectors) = SymmetricMatrices.Eigen(g.cpu());
         Tensor matrix = opts.Kind switch
         {
-            AgopFeatureMapKind.MatrixPower => torch.mm(vectors * values.clamp_min(0).pow(opts.Power).unsqueeze(0), vectors.t()),
+            AgopFeatureMapKind.MatrixPower => torch.mm(vectors * SymmetricMatrices.PoweredEigenvalues(values, opts.Power).unsqueeze(0), vectors.t()),
             _ => vectors.narrow(1, 0, opts.Rank).t(),
         };
         if (opts.Kind == AgopFeatureMapKind.MatrixPower) matrix = (matrix + matrix.t()) * 0.5;

@@ -85,16 +85,29 @@ public static class SymmetricMatrices
         var a = CheckedSymmetric(matrix, "matrix");
         if (exponent == 1.0) return a.MoveToOuterDisposeScope();
         var (values, vectors) = torch.linalg.eigh(a);
-        var kept = values.clamp_min(0);
-        if (exponent < 1.0)
-        {
-            var floor = kept.amax(new long[] { -1 }, keepdim: true) * (a.shape[^1] * Float32Epsilon);
-            kept = torch.where(kept.le(floor), torch.zeros_like(kept), kept);
-        }
-        var powered = kept.pow(exponent);
+        var powered = PoweredEigenvalues(values, exponent);
         var result = torch.matmul(vectors * powered.unsqueeze(-2), vectors.transpose(-1, -2));
         result = (result + result.transpose(-1, -2)) * 0.5;
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// max(λ, 0)^p for the eigenvalues λ [..., d] of symmetric positive semidefinite matrices, with those at or below
+    /// d · ε₃₂ · λ_max set to zero first when p &lt; 1 (see <see cref="Power"/>): the one rule every matrix power of the
+    /// library (<see cref="Power"/>, <see cref="AgopFeatureMap"/>, <see cref="AgopAlignment"/>) applies. Exact small
+    /// eigenvalues below that floor (a float64 reference built with them) count as zero too, for p &lt; 1.
+    /// </summary>
+    public static Tensor PoweredEigenvalues(Tensor values, double exponent)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var scope = torch.NewDisposeScope();
+        var kept = values.clamp_min(0);
+        if (exponent < 1.0)
+        {
+            var floor = kept.amax(new long[] { -1 }, keepdim: true) * (values.shape[^1] * Float32Epsilon);
+            kept = torch.where(kept.le(floor), torch.zeros_like(kept), kept);
+        }
+        return kept.pow(exponent).MoveToOuterDisposeScope();
     }
 
     /// <summary>A / tr(A) for each matrix of a stack; throws when a trace is not positive.</summary>

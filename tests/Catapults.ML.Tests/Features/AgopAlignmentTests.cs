@@ -74,6 +74,10 @@ public class AgopAlignmentTests
         var noisy = exact + (noise + noise.t()) * 0.5;
         var root = SymmetricMatrices.Power(noisy, 0.5);
         TensorAssert.AllClose(root, torch.mm(q * s.unsqueeze(0), q.t()), 0, 1e-6, "G^½ of the rank-3 matrix");
+        // The feature map and the alignment's rescaled path take the same root.
+        var map = AgopFeatureMap.Fit(noisy, new AgopFeatureMapOptions { Power = 0.5 });
+        using (var mapMatrix = map.Matrix()) TensorAssert.AllClose(mapMatrix.to_type(ScalarType.Float64), root, 0, 1e-6, "the feature map's G^½");
+        Assert.That(AgopAlignment.Cosine(noisy * 1e-300, exact, 0.5), Is.EqualTo(1.0).Within(1e-9), "the rescaled path drops the noise too");
         Assert.That(SymmetricMatrices.Power(torch.diag(torch.tensor(new double[] { 4, 1e-3, 0 })), 0.5).diagonal().data<double>().ToArray(),
             Is.EqualTo(new[] { 2.0, Math.Sqrt(1e-3), 0.0 }).Within(1e-12), "an eigenvalue above the floor keeps its root");
     }
