@@ -92,7 +92,13 @@ public static class LocalCellProcesses
         // WaitForExitAsync returns after the output streams closed, so the log is complete.
         lock (gate)
             if (copyFailure is not null)
+            {
+                // The writer still holds what it could not write, and disposing it would throw the bare system error
+                // in place of this line: it is closed here, its own failure dropped.
+                try { writer.Dispose(); }
+                catch (IOException) { }
                 throw new IOException($"{log}: the output of cell {index} could not be written ({copyFailure.Message}); the log is incomplete.", copyFailure);
+            }
         return process.ExitCode;
     }
 }

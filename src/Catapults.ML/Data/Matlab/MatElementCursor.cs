@@ -87,7 +87,6 @@ internal sealed class MatElementCursor : IDisposable
         }
     }
 
-    /// <summary>Reads a data-element tag. A small element (data packed into the tag) carries its up to 4 data bytes.</summary>
     /// <summary>
     /// Reads a compressed element to its end, so that zlib checks the element's checksum: data damaged in place still
     /// decompresses, and only the checksum at the end tells. Nothing to do for a plain element.
@@ -112,6 +111,7 @@ internal sealed class MatElementCursor : IDisposable
         }
     }
 
+    /// <summary>Reads a data-element tag. A small element (data packed into the tag) carries its up to 4 data bytes.</summary>
     public MatTag ReadTag(string what)
     {
         Span<byte> tag = stackalloc byte[8];
