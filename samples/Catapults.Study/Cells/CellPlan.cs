@@ -146,7 +146,9 @@ public sealed partial record CellPlan
                 $"{path} holds {what}, whose cells this folder keeps; use another --out, or delete the folder to start over.");
         }
         Directory.CreateDirectory(directory);
-        AtomicFile.WriteText(path, json);
+        // Created, never replaced: a plan another process wrote meanwhile (two plan commands on one new folder) is
+        // compared as above instead of overwritten, so the folder never holds one plan beside another's scripts.
+        if (!AtomicFile.TryCreateText(path, json)) Write(directory, replace);
     }
 
     /// <summary>Reads and checks plan.json in <paramref name="directory"/>.</summary>

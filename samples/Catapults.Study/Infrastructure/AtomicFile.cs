@@ -18,6 +18,20 @@ public static class AtomicFile
     /// <exception cref="IOException">The file could not be written; the message names it.</exception>
     public static FileDigest WriteText(string path, string text) => WriteBytes(path, new UTF8Encoding(false).GetBytes(text));
 
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> only if no file stands there; false when another process created it first.</summary>
+    /// <exception cref="IOException">The file could not be written; the message names it.</exception>
+    public static bool TryCreateText(string path, string text)
+    {
+        var bytes = new UTF8Encoding(false).GetBytes(text);
+        string full = Path.GetFullPath(path);
+        return AtomicFileWriter.TryCreate(full, file =>
+        {
+            var stream = WrapStream?.Invoke(full, file) ?? file;
+            stream.Write(bytes);
+            stream.Flush();
+        });
+    }
+
     /// <summary>
     /// Writes the script <paramref name="text"/> like <see cref="WriteText"/> and makes it executable by everyone who
     /// can read it (the mode bits are left alone on Windows, which has none).

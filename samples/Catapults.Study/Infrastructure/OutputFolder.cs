@@ -38,10 +38,23 @@ public static class OutputFolder
         string step = "cannot be created";
         try
         {
-            Directory.CreateDirectory(full);
-            step = "cannot be written (a test file in it could not be created)";
-            // Created new, never opened through whatever stands at its name.
-            new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
+            // Another command checking the same new folder may remove it, empty, between our creating it and writing
+            // the probe (its check removes what it created): the folder is then created again, a few times at most.
+            for (int attempt = 1; ; attempt++)
+            {
+                step = "cannot be created";
+                Directory.CreateDirectory(full);
+                step = "cannot be written (a test file in it could not be created)";
+                try
+                {
+                    // Created new, never opened through whatever stands at its name.
+                    new FileStream(probe, FileMode.CreateNew, FileAccess.Write).Dispose();
+                    break;
+                }
+                catch (DirectoryNotFoundException) when (attempt < 5 && !Directory.Exists(full))
+                {
+                }
+            }
             File.Delete(probe);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)

@@ -12,7 +12,28 @@ public static class AtomicFileWriter
 
     /// <summary>Writes what <paramref name="write"/> puts on the stream it is given to <paramref name="path"/>.</summary>
     /// <exception cref="IOException">The file could not be written (disk full, no permission, no such folder); the message names it.</exception>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, overwrite: true);
+
+    /// <summary>
+    /// Writes <paramref name="path"/> as <see cref="Write(string, Action{Stream})"/> does, but only if no file stands at
+    /// it when the new one is put in place; returns false, leaving the other file as it was, when one does (another
+    /// process created it meanwhile). Two processes creating one file thus never overwrite each other.
+    /// </summary>
+    /// <exception cref="IOException">The file could not be written for another reason; the message names it.</exception>
+    public static bool TryCreate(string path, Action<Stream> write)
+    {
+        try
+        {
+            Write(path, write, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+    }
+
+    private static void Write(string path, Action<Stream> write, bool overwrite)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -27,7 +48,7 @@ public static class AtomicFileWriter
                 write(file);
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temporary, full, overwrite: true);
+            File.Move(temporary, full, overwrite);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -26,6 +26,18 @@ public class AtomicFileWriterTests
         Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }));
     }
 
+    // Two processes creating one file: the second finds the first's and leaves it, never overwrites it.
+    [Test]
+    public void TryCreateNeverReplacesAFileAndLeavesNoTemporary()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("plan.json");
+        Assert.That(AtomicFileWriter.TryCreate(path, s => s.Write("first"u8)), Is.True);
+        Assert.That(AtomicFileWriter.TryCreate(path, s => s.Write("second"u8)), Is.False);
+        Assert.That(File.ReadAllText(path), Is.EqualTo("first"));
+        Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }), "no temporary file is left");
+    }
+
     [Test]
     public void AFolderThatCannotHoldTheFileIsNamed()
     {

@@ -281,6 +281,31 @@ public sealed class CellPlanTests
         Assert.That(File.Exists(kept), Is.True, "only the writer's own temporary files are removed");
     }
 
+    // Two plan commands on one new folder at once, with other options: one plan wins and the other is refused, so the
+    // folder never holds one plan beside the other's Slurm script (it held 5 cells with --array=0-2).
+    [Test]
+    public void TwoPlansRacingIntoOneFolderNeverMix()
+    {
+        var command = StudyProcess.Command();
+        for (int round = 0; round < 4; round++)
+        {
+            string dir = Folder($"race{round}");
+            var processes = new[] { "3", "5" }.Select(cells =>
+            {
+                var info = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                foreach (var a in command.Skip(1).Concat(new[] { "plan", "smoke", "--cells", cells, "--out", dir, "--emit", "slurm" })) info.ArgumentList.Add(a);
+                return Process.Start(info)!;
+            }).ToList();
+            foreach (var p in processes) { p.StandardOutput.ReadToEnd(); p.StandardError.ReadToEnd(); p.WaitForExit(); }
+            var codes = processes.Select(p => p.ExitCode).OrderBy(c => c).ToArray();
+            Assert.That(codes, Is.EqualTo(new[] { 0, 2 }), $"round {round}: one plan wins, the other is refused");
+            using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "plan.json")));
+            int cells = plan.RootElement.GetProperty("cells").GetArrayLength();
+            Assert.That(File.ReadAllText(Path.Combine(dir, "slurm", "cells.sbatch")), Does.Contain($"#SBATCH --array=0-{cells - 1}%"), $"round {round}: the script is the plan's");
+            foreach (var p in processes) p.Dispose();
+        }
+    }
+
     // .NET's $ matches before a final line break: a label "cell000001\n" passed, and made folders with a line break in their name.
     [Test]
     public void ALabelEndingInALineBreakIsRefused()
