@@ -76,7 +76,7 @@ public static class AtomicFileWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         if (!Directory.Exists(folder)) return;
-        foreach (var leftover in Directory.EnumerateFiles(folder, "." + "*" + TemporaryEnding, SearchOption.AllDirectories)) TryDelete(leftover);
+        foreach (var leftover in Directory.EnumerateFiles(folder, $".*{TemporaryEnding}", SearchOption.AllDirectories)) TryDelete(leftover);
     }
 
     private static void TryDelete(string path)

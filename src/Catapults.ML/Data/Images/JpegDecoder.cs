@@ -13,8 +13,10 @@ internal static class JpegDecoder
     {
         if (Directory.Exists(path)) throw new DatasetFormatException(path, $"'{path}' is a folder; expected a JPEG image.");
         if (!File.Exists(path)) throw new FileNotFoundException($"Image '{path}' does not exist.", path);
-        long length = new FileInfo(path).Length;
-        using var codec = SKCodec.Create(path, out var created);
+        // Read once: the decoder and the end-of-image check both need the bytes.
+        var bytes = File.ReadAllBytes(path);
+        long length = bytes.Length;
+        using var codec = SKCodec.Create(new SKMemoryStream(bytes), out var created);
         if (codec is null)
             throw new DatasetFormatException(path, FileFormatSniffer.StartsAsJpeg(path)
                 ? $"{path}: corrupt JPEG: it starts as a JPEG, but its headers cannot be decoded ({created})."
@@ -36,7 +38,7 @@ internal static class JpegDecoder
             throw new DatasetFormatException(path, $"{path}: corrupt JPEG: decoding failed ({result}).", 0);
         // libjpeg fills what a file that stops early lacks with grey and reports success when the missing tail reads as
         // zeros (a write torn over preallocated space), so the end-of-image marker is required as well.
-        if (!EndsWithImageMarker(path))
+        if (!EndsWithImageMarker(bytes))
             throw new DatasetFormatException(path,
                 $"{path}: truncated JPEG: no end-of-image marker (FF D9) after its image data in {length:N0} bytes; the file was cut short or overwritten.", length);
         var rgb = new byte[width * height * 3];
@@ -53,9 +55,8 @@ internal static class JpegDecoder
     // does: each marker segment is skipped by its length (so an FF D9 inside an EXIF thumbnail or a comment does not
     // count), and entropy-coded data, where every FF byte is followed by 00 or a restart marker, runs to the next marker.
     // Whatever follows the image's FF D9 (zero padding, data some writers append) is not the image's concern.
-    private static bool EndsWithImageMarker(string path)
+    private static bool EndsWithImageMarker(byte[] bytes)
     {
-        var bytes = File.ReadAllBytes(path);
         int n = bytes.Length, i = 2;
         if (n < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return false;
         while (true)
