@@ -23,7 +23,7 @@ public static class CsvDatasetReader
             throw new DatasetFormatException(path, $"{path}: the file is empty (no header, no rows).", 0);
         string[] columns;
         TextLine? first = null;
-        var firstFields = SplitFields(lines.Current.Text, options.Separator);
+        var firstFields = SplitFields(path, lines.Current, options.Separator);
         if (options.HasHeader)
         {
             columns = firstFields.Select(f => f.Trim()).ToArray();
@@ -63,7 +63,7 @@ public static class CsvDatasetReader
         }
         foreach (var line in Rows())
         {
-            var fields = SplitFields(line.Text, options.Separator);
+            var fields = SplitFields(path, line, options.Separator);
             if (fields.Length != columns.Length)
                 throw new DatasetFormatException(path,
                     $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) has {fields.Length} fields; expected {columns.Length} ({string.Join(", ", columns)}).",
@@ -119,9 +119,10 @@ public static class CsvDatasetReader
 
     // RFC 4180 fields: a field in double quotes may hold the separator, and "" inside it is one quote (pandas and Excel
     // quote a header such as "x,1" so); the quotes are not part of the value. The reader is line-based, so a quoted
-    // field cannot span lines.
-    private static string[] SplitFields(string line, char separator)
+    // field cannot span lines: one left open is refused here rather than miscounted as a row of too few fields.
+    private static string[] SplitFields(string path, TextLine textLine, char separator)
     {
+        string line = textLine.Text;
         var fields = new List<string>();
         var field = new System.Text.StringBuilder();
         bool quoted = false, wasQuoted = false;
@@ -147,6 +148,10 @@ public static class CsvDatasetReader
             }
             else field.Append(c);
         }
+        if (quoted)
+            throw new DatasetFormatException(path,
+                $"{path}: line {textLine.Number} (byte {textLine.ByteOffset:N0}), field {fields.Count + 1}: the quoted field is not closed on this line " +
+                "(a closing \" is expected; quoted fields that span lines are not supported).", textLine.ByteOffset);
         fields.Add(field.ToString());
         return fields.ToArray();
     }

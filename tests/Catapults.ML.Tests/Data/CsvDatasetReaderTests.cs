@@ -35,6 +35,17 @@ public class CsvDatasetReaderTests : TemporaryFolderTests
         Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 3f, 6f }));
     }
 
+    // A header name with a line break in quotes (RFC 4180 allows it) used to be cut at the break and read as a row of
+    // too few fields, the next line as another; the open quote itself is what is named.
+    [Test]
+    public void AQuotedFieldLeftOpenAtTheEndOfItsLineIsNamed()
+    {
+        var path = Write("\"x\n1\",y\n1,2\n");
+        var e = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path))!;
+        Assert.That(e.Message, Does.StartWith($"{path}: line 1 (byte 0), field 1: the quoted field is not closed on this line"));
+        Assert.That(e.Message, Does.Contain("span lines"));
+    }
+
     [Test]
     public void NamedColumnsAndClassIndexTargets()
     {
