@@ -137,6 +137,20 @@ public sealed class FeatureStrengthVerdictTests
     }
 
     [Test]
+    public void EveryGammaIsComparedAtTheSameCommonStep()
+    {
+        // --quick at L = 3: steps(γ ≤ 1) = 225 with an evaluation every 10 steps, so a cell of γ ≤ 1 is last read at its
+        // own final step 225 and one of γ > 1 at 220; the common budget must be a step that every γ has.
+        var quick = FeatureStrengthSettings.Quick.ForDepth(3);
+        Assert.Multiple(() =>
+        {
+            Assert.That(quick.StepsAt(1), Is.EqualTo(225));
+            Assert.That(FeatureStrengthStudyReport.CommonEvaluationStep(quick), Is.EqualTo(220));
+            Assert.That(FeatureStrengthStudyReport.CommonEvaluationStep(FeatureStrengthSettings.Default.ForDepth(3)), Is.EqualTo(1500));
+        });
+    }
+
+    [Test]
     public void DeviationsKeepOneSignEvenWhenTheyRoundToZero()
     {
         Assert.Multiple(() =>

@@ -139,7 +139,7 @@ internal static class FeatureStrengthStudyReport
         {
             var d = depths[i];
             var own = d.Result.Gammas.Where(g => g.BestLoss is > 0).ToList();
-            int common = d.Settings.StepsAt(1.0);
+            int common = CommonEvaluationStep(d.Settings);
             var atCommon = d.Result.Gammas.Select(g => (g.Gamma, Loss: BestLossAt(d.Result, g.GammaIndex, common))).Where(p => p.Loss is > 0).ToList();
             if (own.Count > 0)
             {
@@ -166,6 +166,14 @@ internal static class FeatureStrengthStudyReport
             ScottPlot.Alignment.UpperLeft, 900, 560);
         return true;
     }
+
+    /// <summary>
+    /// The common budget at which every γ is compared: the last scheduled evaluation within steps(γ = 1). Each cell
+    /// is also evaluated at its own last step, so γ ≤ 1 would otherwise be read at steps(1) and larger γ at the
+    /// scheduled evaluation before it (225 against 220 under --quick).
+    /// </summary>
+    public static int CommonEvaluationStep(FeatureStrengthSettings settings) =>
+        settings.StepsAt(1.0) / settings.EvaluateEvery * settings.EvaluateEvery;
 
     /// <summary>
     /// The lowest held-out loss over a γ's stable cells at the last evaluation at or before <paramref name="step"/>:
@@ -224,7 +232,7 @@ internal static class FeatureStrengthStudyReport
         b.AppendLine();
         b.AppendLine("## η* and best loss per depth");
         b.AppendLine();
-        b.AppendLine(c, $"η* is the median over the seeds; the losses and the largest stable η are seed {s.Seed}'s.");
+        b.AppendLine(c, $"η* is the median over the seeds; the losses and the largest stable η are seed {s.Seed}'s. The common budget is the last scheduled evaluation within steps(γ = 1): {string.Join(", ", depths.Select(d => string.Create(c, $"step {CommonEvaluationStep(d.Settings)} at L = {d.Depth}")))}.");
         b.AppendLine();
         b.AppendLine("| L | γ | steps | η* | η* per seed | spread (decades) | final held-out loss at η* | best held-out loss at the common budget | largest stable η |");
         b.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -232,7 +240,7 @@ internal static class FeatureStrengthStudyReport
             foreach (var g in d.Result.Gammas)
             {
                 var seeded = d.Seeds.Gammas[g.GammaIndex];
-                b.AppendLine(c, $"| {d.Depth} | {g.Gamma:G3} | {d.Settings.StepsAt(g.Gamma)} | {F(seeded.Median)} | {string.Join(", ", seeded.PerSeed.Select(F))} | {(seeded.SpreadDecades is double x ? x.ToString("F2", c) : "—")} | {F(g.BestLoss)} | {F(BestLossAt(d.Result, g.GammaIndex, d.Settings.StepsAt(1.0)))} | {F(g.HighestStableLearningRate)} |");
+                b.AppendLine(c, $"| {d.Depth} | {g.Gamma:G3} | {d.Settings.StepsAt(g.Gamma)} | {F(seeded.Median)} | {string.Join(", ", seeded.PerSeed.Select(F))} | {(seeded.SpreadDecades is double x ? x.ToString("F2", c) : "—")} | {F(g.BestLoss)} | {F(BestLossAt(d.Result, g.GammaIndex, CommonEvaluationStep(d.Settings)))} | {F(g.HighestStableLearningRate)} |");
             }
         b.AppendLine();
         b.AppendLine("Each depth's sweep, with its heat map and its own report, is in `depth-L/`.");
@@ -254,7 +262,7 @@ internal static class FeatureStrengthStudyReport
         Figure(PlateauFile, $"Rank-2 task, the two largest γ of each depth at their best lattice rate: held-out loss — a plateau near the initial loss, then a drop.");
         Figure(StaircaseFile, "Rank-4 task at depth 2 and large γ: held-out loss at the best rate, with the levels 3, 2, 1 reached after learning one, two, three of the four terms.");
         Figure(RescaledTimeFile, "Held-out loss of every rich-side γ at its best lattice rate against τ = η t / (W γ^(2/L)); the paper finds large-γ trajectories alike up to this rescaling of time.");
-        Figure(BestLossFile, "Best held-out loss over the rates against γ, per depth: at each γ's own budget (which grows with γ), and at the common budget steps(γ = 1), which removes the budget's confound.");
+        Figure(BestLossFile, "Best held-out loss over the rates against γ, per depth: at each γ's own budget (which grows with γ), and at the common budget, the last scheduled evaluation within steps(γ = 1), which removes the budget's confound.");
         return b.ToString();
 
         string F(double? v) => v is double x ? x.ToString("G3", c) : "—";
