@@ -84,7 +84,7 @@ internal static class GammaScan
                 string manifestPath = Path.Combine(seedFolder, SweepStore.ManifestFileName);
                 if (!File.Exists(manifestPath) || File.ReadAllText(manifestPath) != manifest)
                     return $"{manifestPath} is missing or describes another sweep than this cell's";
-                var store = SweepStore.Open(seedFolder, manifest);
+                var store = SweepStore.ForReading(seedFolder);
                 foreach (var rate in scan.Cells)
                 {
                     // The store ran a sweep of this one γ, where it is γ number 0.

@@ -55,6 +55,17 @@ public sealed class SweepStore
         return store;
     }
 
+    /// <summary>
+    /// The sweep directory <paramref name="directory"/> to read from only: nothing is created or removed, so a check
+    /// of finished files never touches the temporary file of a cell another process is still writing. The caller
+    /// has compared the manifest.
+    /// </summary>
+    public static SweepStore ForReading(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return new SweepStore(Path.GetFullPath(directory));
+    }
+
     /// <summary>The result file of <paramref name="cell"/>.</summary>
     public string ResultPath(SweepCell cell) => Path.Combine(CellDirectory, cell.Id + ".json");
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Catapults.ML.Scaling;
+using Catapults.ML.Serialization;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.ML.Training;
 using Catapults.Study.FeatureStrength;
@@ -172,6 +173,25 @@ public class SweepSchedulingTests
             Assert.That(ex!.Message, Does.Contain(SweepStore.ManifestFileName).And.Contain("different sweep"));
             Assert.DoesNotThrow(() => SweepStore.Open(dir, "{\"steps\":100}"));
         }
+    }
+
+    // A finished cell's check (run-cell, merge) used to open its stores for writing, which removes temporary files:
+    // those of a scan another process is still writing.
+    [Test]
+    public void AStoreOpenedForReadingTouchesNothing()
+    {
+        using var temp = new TempDirectory();
+        var store = SweepStore.Open(temp.Path, "m");
+        string writing = Path.Combine(store.CellDirectory, ".cell.json" + AtomicFileWriter.TemporaryEnding);
+        File.WriteAllText(writing, "{");
+        var cell = new SweepCell(0, 1.0, 0, 1.0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(SweepStore.ForReading(temp.Path).TryLoad(cell), Is.Null);
+            Assert.That(File.Exists(writing), "another writer's temporary file stays");
+            Assert.That(SweepStore.ForReading(Path.Combine(temp.Path, "absent")).TryLoad(cell), Is.Null);
+            Assert.That(Directory.Exists(Path.Combine(temp.Path, "absent")), Is.False, "nothing is created");
+        });
     }
 
     [Test]
