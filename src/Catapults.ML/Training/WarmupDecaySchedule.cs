@@ -32,8 +32,10 @@ public sealed class WarmupDecaySchedule : ILearningRateSchedule
     public double LearningRateAt(int step)
     {
         if (step < WarmupSteps) return PeakRate * (step + 1) / WarmupSteps;
-        if (Decay == DecayKind.None || TotalSteps == WarmupSteps) return PeakRate;
-        double t = Math.Clamp((double)(step - WarmupSteps) / (TotalSteps - WarmupSteps), 0, 1);
+        if (Decay == DecayKind.None) return PeakRate;
+        // From TotalSteps on the decay is over, also when it has no length (TotalSteps = WarmupSteps).
+        if (step >= TotalSteps) return FinalRate;
+        double t = (double)(step - WarmupSteps) / (TotalSteps - WarmupSteps);
         double shape = Decay == DecayKind.Linear ? 1 - t : 0.5 * (1 + Math.Cos(Math.PI * t));
         return FinalRate + (PeakRate - FinalRate) * shape;
     }

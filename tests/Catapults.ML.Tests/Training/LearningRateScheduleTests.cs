@@ -22,6 +22,17 @@ public class LearningRateScheduleTests
         Assert.That(s.LearningRateAt(5), Is.EqualTo(1.0).Within(1e-12));
     }
 
+    // A decay of no length ends at once: the rate is the final one from TotalSteps on, as for any other length (it
+    // used to stay at the peak for ever).
+    [TestCase(DecayKind.Cosine)]
+    [TestCase(DecayKind.Linear)]
+    public void ADecayOfNoLengthGivesTheFinalRateFromTotalStepsOn(DecayKind decay)
+    {
+        var s = new WarmupDecaySchedule(1.0, warmupSteps: 5, totalSteps: 5, decay, finalRate: 0.1);
+        Assert.That(Enumerable.Range(0, 9).Select(s.LearningRateAt), Is.EqualTo(new[] { 0.2, 0.4, 0.6, 0.8, 1.0, 0.1, 0.1, 0.1, 0.1 }).Within(1e-12));
+        Assert.That(new WarmupDecaySchedule(1.0, 0, 0, decay, 0.3).LearningRateAt(0), Is.EqualTo(0.3));
+    }
+
     [Test]
     public void AdjustableScheduleFollowsTheProgram()
     {
