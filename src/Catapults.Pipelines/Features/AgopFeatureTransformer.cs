@@ -18,7 +18,7 @@ namespace Catapults.Pipelines.Features;
 public sealed class AgopFeatureTransformer : ITransformer, IArchivedTransformer, IDisposable
 {
     private const string StageEntry = "agop-features.json";
-    private static readonly JsonSerializerOptions StateJson = new() { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions StateJson = new() { Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) } };
 
     internal const string SaveNotSupportedMessage =
         "mlContext.Model.Save cannot save a Catapults.NET AGOP feature transformer (ML.NET's model format has no entry for " +
@@ -118,8 +118,8 @@ public sealed class AgopFeatureTransformer : ITransformer, IArchivedTransformer,
         try
         {
             return new AgopFeatureTransformer(
-                JsonFields.Required<string>(description, "inputColumnName", entry),
-                JsonFields.Required<string>(description, "outputColumnName", entry),
+                JsonFields.RequiredColumnName(description, "inputColumnName", entry),
+                JsonFields.RequiredColumnName(description, "outputColumnName", entry),
                 map, JsonFields.TryGet<string>(description, "source", entry, out var source) ? source : "");
         }
         catch

@@ -11,7 +11,7 @@ namespace Catapults.Pipelines.Trainers;
 /// </summary>
 internal static class OptionsJson
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) } };
 
     public static JsonNode Write(TorchNetworkTrainerOptions options) => JsonSerializer.SerializeToNode(options, options.GetType(), Json)!;
 

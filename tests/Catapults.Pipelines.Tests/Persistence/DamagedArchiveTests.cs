@@ -95,6 +95,10 @@ public class DamagedArchiveTests
         EditJson("stages/1/network.json", o => o["options"]!["Network"] = null);
         Assert.That(LoadError().Message, Does.Contain("network.json: the saved trainer options are invalid: Network must not be null"));
 
+        // An enum is read by its name only: a number (an undefined one here) was loaded as it stood.
+        EditJson("stages/1/network.json", o => o["options"]!["Device"] = 55);
+        Assert.That(LoadError().Message, Does.Contain("network.json").And.Contain("Device"));
+
         EditJson("stages/1/network.json", o => o["options"]!["Training"]!["LearningRate"] = -1);
         Assert.That(LoadError().Message, Does.Contain("LearningRate must be finite and positive, got -1"));
 

@@ -195,6 +195,16 @@ public sealed class CellPlanTests
         Assert.That(rerun.Out, Does.Not.Contain("finished before"));
         Assert.That(rerun.Out, Does.Contain($"cell 1 (cell000001): {record} is not a readable record").And.Contain("; run again."));
         Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+
+        // A state written as a number is no state a cell writes: 3 read as "failed, no reason recorded", and 0 as finished.
+        foreach (var state in new[] { "3", "0" })
+        {
+            File.WriteAllText(record, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(record), "\"state\": \"Finished\"", $"\"state\": {state}"));
+            var edited = StudyCli.Run("merge", "--plan", dir);
+            Assert.That(edited.ExitCode, Is.EqualTo(2), state);
+            Assert.That(edited.Error, Does.Contain($"{record} is not a readable record"), state);
+            Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "1").ExitCode, Is.EqualTo(0));
+        }
     }
 
     [Test]
