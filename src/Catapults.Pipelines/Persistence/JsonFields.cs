@@ -26,6 +26,15 @@ internal static class JsonFields
         return true;
     }
 
+    /// <summary>The column name held by <paramref name="field"/>: a string that is not empty or blank.</summary>
+    public static string RequiredColumnName(JsonObject json, string field, string where)
+    {
+        string name = Required<string>(json, field, where);
+        return string.IsNullOrWhiteSpace(name)
+            ? throw new InvalidDataException($"{where}: field '{field}' is '{name}', expected a column name.")
+            : name;
+    }
+
     /// <summary>The object held by <paramref name="field"/>.</summary>
     public static JsonObject RequiredObject(JsonObject json, string field, string where) => RequiredNode<JsonObject>(json, field, where, "an object");
 

@@ -89,6 +89,23 @@ public class DamagedArchiveTests
         Assert.That(error.Message, Does.StartWith(_path).And.Contain(expected));
     }
 
+    // An empty or blank column name loaded, and the first Transform failed with ArgumentNullException naming nothing.
+    [TestCase("outputColumnName", "")]
+    [TestCase("inputColumnName", "  ")]
+    public void AnAgopStageWithoutAColumnNameIsRefusedWhenLoaded(string field, string name)
+    {
+        string entry;
+        using (var zip = new ZipArchive(new MemoryStream(_agopArchive)))
+            entry = zip.Entries.Single(e => e.FullName.EndsWith("agop-features.json", StringComparison.Ordinal)).FullName;
+        Rewrite(_agopArchive, entry, bytes =>
+        {
+            var json = JsonNode.Parse(bytes)!.AsObject();
+            json[field] = name;
+            return Encoding.UTF8.GetBytes(json.ToJsonString());
+        });
+        Assert.That(LoadError().Message, Does.StartWith(_path).And.Contain($"field '{field}' is '{name}', expected a column name"));
+    }
+
     [Test]
     public void NestedDamageIsNamedWhereItStands()
     {
