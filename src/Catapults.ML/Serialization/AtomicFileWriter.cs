@@ -69,7 +69,7 @@ public static class AtomicFileWriter
 
     /// <summary>
     /// Removes the temporary files killed writers left in <paramref name="folder"/> and the folders below it (named
-    /// <c>.&lt;name&gt;.&lt;pid&gt;-&lt;guid&gt;.tmp</c> by <see cref="Write"/>). Call it only while no other process writes
+    /// <c>.&lt;name&gt;.&lt;pid&gt;-&lt;guid&gt;.tmp</c> by <see cref="Write(string, Action{Stream})"/>). Call it only while no other process writes
     /// there (under the lock that guards the folder): a live writer's temporary file would be removed from under it.
     /// </summary>
     public static void RemoveLeftovers(string folder)

@@ -86,6 +86,8 @@ public sealed class SafetensorsFile
         foreach (var t in Tensors) stream.Write(t.Data);
     }
 
+    private static readonly string[] DataTypeNames = Enum.GetNames<SafetensorsDataType>();
+
     /// <summary>Reads a file from <paramref name="path"/>.</summary>
     public static SafetensorsFile Read(string path)
     {
@@ -93,7 +95,10 @@ public sealed class SafetensorsFile
         return Read(stream, path);
     }
 
-    /// <summary>Reads a file from <paramref name="stream"/>; <paramref name="name"/> names it in error messages.</summary>
+    /// <summary>
+    /// Reads a file from <paramref name="stream"/>; <paramref name="name"/> names it in error messages. A seekable stream
+    /// must end where the file does.
+    /// </summary>
     public static SafetensorsFile Read(Stream stream, string name = "safetensors stream")
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -122,10 +127,13 @@ public sealed class SafetensorsFile
                             : throw new InvalidDataException($"{name}: metadata '{m.Name}' is not a string.");
                     continue;
                 }
+                if (property.Name.Length == 0) throw new InvalidDataException($"{name}: the header names a tensor with an empty name.");
                 var v = property.Value;
                 string dtype = v.GetProperty("dtype").GetString() ?? "";
-                if (!Enum.TryParse<SafetensorsDataType>(dtype, ignoreCase: false, out var type))
-                    throw new InvalidDataException($"{name}: tensor '{property.Name}' has dtype '{dtype}', which is not supported.");
+                // Exactly a name: Enum.TryParse would also take "1", " F32" and "F32, F64".
+                if (!DataTypeNames.Contains(dtype))
+                    throw new InvalidDataException($"{name}: tensor '{property.Name}' has dtype '{dtype}', which is not supported ({string.Join(", ", DataTypeNames)} are).");
+                var type = Enum.Parse<SafetensorsDataType>(dtype);
                 var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 if (offsets.Length != 2) throw new InvalidDataException($"{name}: tensor '{property.Name}' needs two data offsets.");
@@ -150,6 +158,9 @@ public sealed class SafetensorsFile
         if (expectedEnd > Array.MaxLength)
             throw new InvalidDataException($"{name}: the header declares {expectedEnd:N0} bytes of tensor data, more than this reader holds in memory ({Array.MaxLength:N0}).");
         var data = ReadDeclared(stream, expectedEnd, name, "the tensor data");
+        // Bytes past the last tensor's data belong to no tensor: a file appended to, or a header that lost a tensor.
+        if (stream.CanSeek && stream.Position != stream.Length)
+            throw new InvalidDataException($"{name}: {stream.Length - stream.Position:N0} bytes follow the last tensor's data, which the header does not describe.");
         var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.Type, e.Shape, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)).ToArray()));
         return new SafetensorsFile(tensors, metadata) { Source = name };
     }

@@ -74,7 +74,7 @@ public static class NetworkWeights
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(file);
         CheckMetadata(network, file.Metadata, The(file));
-        bool folded = file.Metadata.TryGetValue("scales_folded", out var f) && f == "true";
+        bool folded = file.Metadata.TryGetValue("scales_folded", out var f) && ParseFlag("scales_folded", f, The(file));
         ModelWeights.Load(network, file, folded ? FoldedScale(network) : null);
     }
 
@@ -113,7 +113,7 @@ public static class NetworkWeights
             HiddenWidths = Get("hidden_widths").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => Number<int>("hidden_widths", s)).ToArray(),
             OutputCount = Number<int>("output_count", Get("output_count")),
             Activation = ParseActivation(Get("activation"), the),
-            UseBias = Get("use_bias") == "true",
+            UseBias = ParseFlag("use_bias", Get("use_bias"), the),
             Parameterization = ParseParameterization(Get("parameterization"), the),
             OutputMultiplier = Number<double>("output_multiplier", Get("output_multiplier")),
         };
@@ -205,13 +205,25 @@ public static class NetworkWeights
     {
         if (!metadata.TryGetValue("format", out var format)) return;
         if (format != FormatName) throw new InvalidDataException($"{the} weights file's format is '{format}', not '{FormatName}'.");
-        if (metadata.TryGetValue("format_version", out var version) && int.TryParse(version, CultureInfo.InvariantCulture, out int v) && v > FormatVersion)
-            throw new InvalidDataException($"{the} weights file has format version {v}; this library reads up to {FormatVersion}.");
+        if (metadata.TryGetValue("format_version", out var version))
+        {
+            if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1)
+                throw new InvalidDataException($"{the} weights file's metadata 'format_version' must be a whole number from 1, got '{version}'.");
+            if (v > FormatVersion)
+                throw new InvalidDataException($"{the} weights file has format version {v}; this library reads up to {FormatVersion}.");
+        }
         if (metadata.TryGetValue("activation", out var act) && ParseActivation(act, the) != network.Activation)
             throw new InvalidDataException($"{the} weights file was written for activation '{act}', the network uses {network.Activation}.");
         if (metadata.TryGetValue("parameterization", out var p) && ParseParameterization(p, the) != network.Options.Parameterization)
             throw new InvalidDataException($"{the} weights file was written for parameterisation '{p}', the network uses {network.Options.Parameterization}.");
     }
+
+    // Exactly what Export writes: any other spelling ("True", "yes") read as false would load folded weights as raw ones.
+    private static bool ParseFlag(string key, string text, string the) => text switch
+    {
+        "true" => true, "false" => false,
+        _ => throw new InvalidDataException($"{the} weights file's metadata '{key}' must be true or false, got '{text}'."),
+    };
 
     private static ActivationKind ParseActivation(string text, string the) => text switch
     {

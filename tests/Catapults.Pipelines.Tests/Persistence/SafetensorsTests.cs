@@ -113,6 +113,18 @@ public class SafetensorsTests
         var dtype = WithHeader("{\"w\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8);
         Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(dtype)))!.Message, Does.Contain("C64"));
         Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(Encoding.UTF8.GetBytes("PK not a safetensors file"))));
+        // Only the format's names: Enum.TryParse took a number, a flag list and a name with spaces as F32.
+        foreach (var name in new[] { "1", "F32, F64", " F32", "f32", "42" })
+        {
+            var other = WithHeader($"{{\"w\":{{\"dtype\":\"{name}\",\"shape\":[1],\"data_offsets\":[0,4]}}}}", 4);
+            Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(other)))!.Message,
+                Does.Contain($"has dtype '{name}', which is not supported"), name);
+        }
+        var unnamed = WithHeader("{\"\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4);
+        Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(unnamed)))!.Message, Does.Contain("a tensor with an empty name"));
+        var trailing = WithHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 12);
+        Assert.That(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(trailing), "t.safetensors"))!.Message,
+            Is.EqualTo("t.safetensors: 8 bytes follow the last tensor's data, which the header does not describe."));
     }
 
     [Test]
@@ -245,6 +257,24 @@ public class SafetensorsTests
                 Assert.That(ModelWeights.ToSingles(target.forward(x)), Is.EqualTo(ModelWeights.ToSingles(source.forward(x))).Within(1e-5));
             var ex = Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(target, plain));
             Assert.That(ex!.Message, Is.EqualTo($"{plain}: the weights were saved from {source.Describe()}; this model is {target.Describe()}."));
+
+            // Flags and versions spelt otherwise than Export writes them are refused by name: "True" was read as false,
+            // and the folded weights loaded as raw ones, computing another function.
+            var file = SafetensorsFile.Read(folded);
+            foreach (var (key, value, expected) in new[]
+            {
+                ("scales_folded", "True", "metadata 'scales_folded' must be true or false, got 'True'"),
+                ("scales_folded", "yes", "metadata 'scales_folded' must be true or false, got 'yes'"),
+                ("format_version", "x", "metadata 'format_version' must be a whole number from 1, got 'x'"),
+            })
+            {
+                var edited = new SafetensorsFile(file.Tensors, new Dictionary<string, string>(file.Metadata) { [key] = value });
+                Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(target, edited))!.Message, Does.Contain(expected), value);
+                Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(edited).Dispose())!.Message, Does.Contain(expected), value);
+            }
+            var bias = new SafetensorsFile(file.Tensors, new Dictionary<string, string>(file.Metadata) { ["use_bias"] = "TRUE" });
+            Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(bias).Dispose())!.Message,
+                Does.Contain("metadata 'use_bias' must be true or false, got 'TRUE'"));
         }
     }
 
