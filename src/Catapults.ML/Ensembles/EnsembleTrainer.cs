@@ -176,7 +176,7 @@ public sealed class EnsembleTrainer
                     foreach (var (p, info) in stops)
                     {
                         int i = active[p];
-                        losses[i].Add(values[p]);
+                        // The loss that exposed it is in its DivergenceInfo; its losses are those of the steps it took, as Trainer's.
                         results[i] = new TrainingResult(TrainingOutcome.Diverged, step, Epochs(sources[i], step), null, info, TimeSpan.Zero)
                             { RealisedSchedule = schedules[i] };
                     }

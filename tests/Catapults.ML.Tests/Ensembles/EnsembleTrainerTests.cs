@@ -140,6 +140,9 @@ public class EnsembleTrainerTests
         Assert.That(with[1].Result.Divergence!.Step, Is.EqualTo(single.Divergence!.Step), "divergence step as in the single run");
         Assert.That(with[1].Result.Steps, Is.EqualTo(single.Steps));
         Assert.That(with[1].Result.Divergence!.Step, Is.LessThan(30));
+        // The losses of the steps it took, as the single run's: the loss that exposed it is its DivergenceInfo's.
+        Assert.That(with[1].BatchLosses, Has.Count.EqualTo(single.Steps));
+        AssertClose(with[1].BatchLosses, singleLosses, 1e-4, "the diverging member");
         for (int k = 0; k < 2; k++)
         {
             var w = with[k == 0 ? 0 : 2];
