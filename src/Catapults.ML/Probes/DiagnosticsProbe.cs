@@ -106,6 +106,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     {
         data["criticalRates"] = JsonSerializer.SerializeToNode(_criticalRates, ProbeJson.Options);
         data["lastLearningRate"] = JsonSerializer.SerializeToNode(_lastRate, ProbeJson.Options);
+        data["eigenvalueCount"] = Options.EigenvalueCount;
     }
 
     /// <inheritdoc />
@@ -114,6 +115,9 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         var rates = data["criticalRates"]?.Deserialize<List<CriticalRateRecord>>(ProbeJson.Options)
             ?? throw new JsonException("the state has no criticalRates");
         RecordChecks.RequireComplete<CriticalRateRecord>(rates, "critical rate");
+        // A table of records with two eigenvalues continued by a probe measuring four would leave columns half empty.
+        if (data["eigenvalueCount"] is JsonValue count && count.TryGetValue(out int captured) && captured != Options.EigenvalueCount)
+            throw new JsonException($"it was captured measuring {captured} eigenvalues, and this probe measures {Options.EigenvalueCount}.");
         _criticalRates.Clear();
         _criticalRates.AddRange(rates);
         _lastRate = data["lastLearningRate"]?.Deserialize<double>(ProbeJson.Options) ?? 0;

@@ -19,7 +19,12 @@ public interface IProbe : ITrainingObserver, IDisposable
     /// <summary>The records as a table, one row per measurement.</summary>
     DataFrame ToDataFrame();
 
-    /// <summary>A copy of the probe's state, taken between steps (after this probe's <see cref="ITrainingObserver.OnStepCompleted"/>) or after training.</summary>
+    /// <summary>
+    /// A copy of the probe's state, taken between steps (after this probe's <see cref="ITrainingObserver.OnStepCompleted"/>)
+    /// or after training. A run resumed from a state taken between steps records what the uninterrupted run does; one
+    /// taken after training holds that run's final measurement too (at its last step, on the cadence or not), which a
+    /// continuation keeps.
+    /// </summary>
     ProbeState CaptureState();
 
     /// <summary>Continues from <paramref name="state"/> (possibly captured in another process); the caller still disposes it.</summary>

@@ -23,6 +23,7 @@ namespace Catapults.ML.Probes;
 public abstract class ScheduledProbe<TRecord> : IProbe
 {
     private const string RecordsKey = "records";
+    private const string EveryKey = "every";
     private readonly List<TRecord> _records = new();
     private readonly Dictionary<string, Tensor> _warmStarts = new(StringComparer.Ordinal);
     // A record measured before its step that waits for the step's outcome (see CompletesAfterStep).
@@ -202,7 +203,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         if (_pending is not null)
             throw new InvalidOperationException(
                 $"The {Name} record of step {StepOf(_pending)} is not complete yet: capture the state after this probe's OnStepCompleted for that step.");
-        var data = new JsonObject { [RecordsKey] = JsonSerializer.SerializeToNode(_records, ProbeJson.Options) };
+        var data = new JsonObject { [RecordsKey] = JsonSerializer.SerializeToNode(_records, ProbeJson.Options), [EveryKey] = Every };
         WriteState(data);
         return new ProbeState(Name, data, _warmStarts);
     }
@@ -220,6 +221,21 @@ public abstract class ScheduledProbe<TRecord> : IProbe
                 ?? throw new ArgumentException($"The state of the probe '{Name}' has no records.", nameof(state));
             // A null record, or one missing a list, would otherwise fail later in StepOf or ToDataFrame.
             RecordChecks.RequireComplete<TRecord>(records, "record");
+            // States written before the cadence was kept have none; a state of another cadence would mix two in one table.
+            if (state.Data[EveryKey] is { } everyNode)
+            {
+                if (everyNode is not JsonValue value || !value.TryGetValue(out int every))
+                    throw new JsonException($"'{EveryKey}' is {everyNode.ToJsonString()}, not a whole number of steps.");
+                if (every != Every)
+                    throw new JsonException($"it was captured with a measurement every {every} steps, and this probe measures every {Every}.");
+            }
+            for (int i = 0; i < records.Count; i++)
+            {
+                int step = StepOf(records[i]);
+                if (step < 0) throw new JsonException($"record {i} is of step {step}; steps start at 0.");
+                if (i > 0 && step <= StepOf(records[i - 1]))
+                    throw new JsonException($"record {i} is of step {step}, not after record {i - 1}'s step {StepOf(records[i - 1])}; records are in increasing step order.");
+            }
             ReadState(state.Data);
         }
         catch (JsonException ex)

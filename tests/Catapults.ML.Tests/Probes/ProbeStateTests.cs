@@ -93,6 +93,44 @@ public class ProbeStateTests
         }
     }
 
+    // The AGOP probe measures at the first weights of each run; a run resumed from a state captured mid-run is the same
+    // run, and used to get an extra record off the cadence at the resume step (5 here).
+    [Test]
+    public void AnAgopProbeRestoredMidRunMeasuresOnlyWhereTheUninterruptedRunDid()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var whole = new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 3 }))
+        using (var first = new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 3 }))
+        using (var resumed = new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 3 }))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 10, ShuffleSeed = 1 };
+            using (var net = Nets.TwoLayer(6, 16, seed: 1))
+                Trainer.Train(net, train, options, new[] { whole });
+            using (var net = Nets.TwoLayer(6, 16, seed: 1))
+            using (var trainer = new Trainer(net, options with { MaxSteps = 5 }))
+            {
+                ProbeState? state = null;
+                trainer.Run(train, new ITrainingObserver[] { first, new AfterStep(4, () => state = first.CaptureState()) });
+                using (state)
+                    resumed.RestoreState(state!);
+                trainer.Options = options;
+                trainer.Run(train, new[] { resumed });
+            }
+            Assert.That(Steps(resumed), Is.EqualTo(Steps(whole)));
+            Assert.That(resumed.Records.Select(r => r.Alignment), Is.EqualTo(whole.Records.Select(r => r.Alignment)));
+        }
+    }
+
+    private sealed class AfterStep(int step, Action action) : ITrainingObserver
+    {
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            if (record.Step == step) action();
+        }
+    }
+
     // A probe measures before the step whose loss would expose the divergence, so it meets the non-finite values first:
     // weights blown up by a huge rate, or finite weights on inputs of 1e18 whose kernels and Hessian overflow float32.
     // Either way the run ends as Diverged with the step and a reason, and no probe keeps a non-finite record.
@@ -164,6 +202,31 @@ public class ProbeStateTests
                 var ex = Assert.Throws<ArgumentException>(() => probe.RestoreState(state), probe.Name);
                 Assert.That(ex!.Message, Does.StartWith($"The state of the probe '{probe.Name}' cannot be read: {expected}."));
                 Assert.That(probe.ToDataFrame().Rows.Count, Is.EqualTo(0), "the probe keeps its records");
+            }
+        }
+    }
+
+    // States that read as JSON but cannot continue this probe's table: records out of step order, or captured under
+    // another cadence or eigenvalue count. They were restored, and the tables mixed the two.
+    [Test]
+    public void AStateOutOfOrderOrOfOtherSettingsIsRefused()
+    {
+        using var test = Data().Test;
+        foreach (var (probe, data, expected) in new (IProbe, string, string)[]
+        {
+            (new HeldOutLossProbe(test, 5), "{\"records\":[{\"step\":5,\"loss\":1},{\"step\":0,\"loss\":1}]}", "record 1 is of step 0, not after record 0's step 5; records are in increasing step order."),
+            (new HeldOutLossProbe(test, 5), "{\"records\":[{\"step\":-5,\"loss\":1}]}", "record 0 is of step -5; steps start at 0."),
+            (new HeldOutLossProbe(test, 3), "{\"records\":[],\"every\":5}", "it was captured with a measurement every 5 steps, and this probe measures every 3."),
+            (new HeldOutLossProbe(test, 3), "{\"records\":[],\"every\":\"3\"}", "'every' is \"3\", not a whole number of steps."),
+            (new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 4 }), "{\"records\":[],\"criticalRates\":[],\"eigenvalueCount\":2}",
+                "it was captured measuring 2 eigenvalues, and this probe measures 4."),
+        })
+        {
+            using (probe)
+            using (var state = new ProbeState(probe.Name, System.Text.Json.Nodes.JsonNode.Parse(data)!.AsObject()))
+            {
+                var ex = Assert.Throws<ArgumentException>(() => probe.RestoreState(state), probe.Name);
+                Assert.That(ex!.Message, Does.StartWith($"The state of the probe '{probe.Name}' cannot be read: {expected}"));
             }
         }
     }
