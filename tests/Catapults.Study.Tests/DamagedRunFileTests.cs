@@ -56,11 +56,11 @@ public sealed class DamagedRunFileTests
     }
 
     // A run killed at step 100: checkpoints at 90 (checkpoint/) and 60 (checkpoint.old/).
-    private string Killed()
+    private string Killed(RunConfig? config = null)
     {
         string dir = _temp.Combine("killed-" + Guid.NewGuid().ToString("N")[..8]);
         using var cancel = new CancellationTokenSource();
-        Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(Config, _data, dir, resume: false,
+        Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(config ?? Config, _data, dir, resume: false,
             new RunHooks { Progress = step => { if (step == 100) cancel.Cancel(); } }, cancel.Token));
         Assert.That(Directory.Exists(Path.Combine(dir, "checkpoint")) && Directory.Exists(Path.Combine(dir, "checkpoint.old")), Is.True);
         return dir;
@@ -195,6 +195,35 @@ public sealed class DamagedRunFileTests
         string dir = Finished();
         var ex = Assert.Throws<ConfigurationException>(() => RunExecutor.Run(Config with { Seed = 2 }, _data, dir, resume: true));
         Assert.That(ex!.Message, Does.Contain("config.json was written with other options").And.Contain("seed"));
+    }
+
+    // Checkpoints that verify on their own (checksums, step grid, rows) but are another run's: seed 2's, copied in
+    // beside seed 1's config.json. They were resumed, and the result mixed the two runs.
+    [Test]
+    public void AnotherRunsCheckpointsCopiedInAreNotResumed()
+    {
+        string dir = Killed();
+        string other = Killed(Config with { Seed = 2 });
+        foreach (var folder in new[] { "checkpoint", "checkpoint.old" })
+        {
+            Directory.Delete(Path.Combine(dir, folder), recursive: true);
+            CopyFolder(Path.Combine(other, folder), Path.Combine(dir, folder));
+        }
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        RunOutcome run;
+        try
+        {
+            run = RunExecutor.Run(Config, _data, dir, resume: true);
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+        Assert.That(run.Summary.ResumedFromStep, Is.Null);
+        AssertSameAsUninterrupted(dir);
+        Assert.That(output.ToString(), Does.Contain("is another run's (its configuration digest is not this run's config.json's)").And.Contain("starts over"));
     }
 
     [TestCase(-5)]

@@ -156,7 +156,7 @@ public static class BatchSweepReport
             if (run.Summary.Outcome == "Diverged" || !File.Exists(weights)) return false;
             using var scope = torch.NewDisposeScope();
             using var model = RunExecutor.CreateModel(run.Config, data);
-            Weights.Load(model, ML.Serialization.SafetensorsFile.Read(weights));
+            ML.Serialization.ModelWeights.Load(model, weights);
             var block = Top(Agop.Compute(model, data.Test));
             string name = run.Config.BatchSize >= n ? "GD" : $"b = {run.Config.BatchSize}";
             string panel = $"{path[..^4]}-{i}.png";

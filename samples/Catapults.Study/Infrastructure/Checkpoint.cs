@@ -17,6 +17,7 @@ public static class Checkpoint
     public const string FolderName = "checkpoint";
 
     private const string StateFile = "state.json";
+    private const string WeightsFile = "weights.safetensors";
 
     /// <summary>The state kept besides the tensors.</summary>
     /// <param name="Step">Updates made (the next step to run).</param>
@@ -37,21 +38,35 @@ public static class Checkpoint
 
         /// <summary>Size and SHA-256 of the checkpoint's other files (null in checkpoints of older versions, which are not trusted).</summary>
         public IReadOnlyDictionary<string, FileDigest>? Files { get; init; }
+
+        /// <summary>
+        /// The SHA-256 of the run's configuration (<see cref="ConfigurationDigest"/>), which binds the checkpoint to its
+        /// run: another run's checkpoint of the same shape (another seed, copied in) is not resumed. Null in checkpoints
+        /// of older versions, which are not trusted.
+        /// </summary>
+        public string? Configuration { get; init; }
     }
+
+    /// <summary>
+    /// The SHA-256 (hex) of <paramref name="config"/> as config.json holds it, checkpoint spacing aside (it does not
+    /// change the run, and config.json's own check leaves it out too).
+    /// </summary>
+    public static string ConfigurationDigest(RunConfig config) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(config with { CheckpointEvery = 0 }, StudyJson.Options)));
 
     /// <summary>The checkpoint folder of a run directory.</summary>
     public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, FolderName);
 
     /// <summary>Writes the checkpoint of <paramref name="model"/> and <paramref name="optimizer"/>.</summary>
     /// <exception cref="IOException">A file could not be written; the message names it. The previous checkpoint is kept.</exception>
-    public static void Save(string runDirectory, NetworkModule model, optim.Optimizer optimizer, State state,
+    public static void Save(string runDirectory, RunConfig config, NetworkModule model, optim.Optimizer optimizer, State state,
         IEnumerable<ICheckpointedObserver> observers)
     {
         string final = FolderOf(runDirectory);
         string temporary = final + ".tmp";
         if (Directory.Exists(temporary)) Directory.Delete(temporary, true);
         Directory.CreateDirectory(temporary);
-        AtomicFile.Write(Path.Combine(temporary, "weights.safetensors"), Weights.ToSafetensors(model).Write);
+        AtomicFile.Write(Path.Combine(temporary, WeightsFile), ModelWeights.ToSafetensors(model).Write);
         if (optimizer is TorchSharp.Modules.OptimizerHelper helper)
             AtomicFile.Write(Path.Combine(temporary, "optimizer.bin"), stream =>
             {
@@ -60,7 +75,7 @@ public static class Checkpoint
             });
         foreach (var observer in observers) observer.SaveState(temporary);
         var files = FileDigest.OfFolder(temporary, StateFile);
-        AtomicFile.WriteText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state with { Files = files }, StudyJson.Options));
+        AtomicFile.WriteText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state with { Files = files, Configuration = ConfigurationDigest(config) }, StudyJson.Options));
         string old = final + ".old";
         if (Directory.Exists(final))
         {
@@ -137,6 +152,9 @@ public static class Checkpoint
             return ex.Message.ReplaceLineEndings(" ").TrimEnd('.');
         }
         if (state.Files is not { Count: > 0 } files) return $"{path} lists no file checksums";
+        if (state.Configuration != ConfigurationDigest(config))
+            return $"{path} is {(state.Configuration is null ? "of an older version, with no configuration digest" : "another run's (its configuration digest is not this run's config.json's)")}";
+        if (!files.ContainsKey(WeightsFile)) return $"{path} lists no checksum of {WeightsFile}";
         if (state.Step < 1 || state.Step > config.MaxSteps || state.Step % config.RecordEvery != 0)
             return $"{path}: step {state.Step} is not a recorded step in 1..{config.MaxSteps} (the budget)";
         // The row at Step is written when the run continues, so the rows end one record before it.
@@ -160,10 +178,10 @@ public static class Checkpoint
 
     private static void Restore(string folder, NetworkModule model, optim.Optimizer optimizer, IReadOnlyList<ICheckpointedObserver> observers)
     {
-        string weights = Path.Combine(folder, "weights.safetensors");
+        string weights = Path.Combine(folder, WeightsFile);
         try
         {
-            Weights.Load(model, SafetensorsFile.Read(weights));
+            ModelWeights.Load(model, SafetensorsFile.Read(weights));
         }
         catch (InvalidDataException ex) when (!ex.Message.Contains(weights, StringComparison.Ordinal))
         {

@@ -68,7 +68,7 @@ public static class RunDirectory
             foreach (var (name, digest) in FileDigest.OfFolder(observers)) files["observers/" + name] = digest;
         files["steps.csv"] = WriteSteps(Path.Combine(dir, "steps.csv"), outcome.Rows, extraColumns);
         files["events.json"] = StudyJson.Write(Path.Combine(dir, "events.json"), outcome.Events);
-        files["model.safetensors"] = AtomicFile.Write(Path.Combine(dir, "model.safetensors"), Weights.ToSafetensors(model, new Dictionary<string, string>
+        files["model.safetensors"] = AtomicFile.Write(Path.Combine(dir, "model.safetensors"), ModelWeights.ToSafetensors(model, new Dictionary<string, string>
         {
             ["architecture"] = outcome.Config.Network.Architecture,
             ["parameterization"] = (outcome.Config.Network.Parameterization ?? ModelFactory.DefaultParameterization(outcome.Config.Network.Spec.Kind)).ToString(),
@@ -78,10 +78,10 @@ public static class RunDirectory
         {
             files["data.safetensors"] = AtomicFile.Write(Path.Combine(dir, "data.safetensors"), new SafetensorsFile(new[]
             {
-                SafetensorsTensor.FromSingles("train.x", data.Train.Features.shape, Weights.ToSingles(data.Train.Features)),
-                SafetensorsTensor.FromSingles("train.y", data.Train.Targets.shape, Weights.ToSingles(data.Train.Targets)),
-                SafetensorsTensor.FromSingles("test.x", data.Test.Features.shape, Weights.ToSingles(data.Test.Features)),
-                SafetensorsTensor.FromSingles("test.y", data.Test.Targets.shape, Weights.ToSingles(data.Test.Targets)),
+                SafetensorsTensor.FromSingles("train.x", data.Train.Features.shape, ModelWeights.ToSingles(data.Train.Features)),
+                SafetensorsTensor.FromSingles("train.y", data.Train.Targets.shape, ModelWeights.ToSingles(data.Train.Targets)),
+                SafetensorsTensor.FromSingles("test.x", data.Test.Features.shape, ModelWeights.ToSingles(data.Test.Features)),
+                SafetensorsTensor.FromSingles("test.y", data.Test.Targets.shape, ModelWeights.ToSingles(data.Test.Targets)),
             }, new Dictionary<string, string> { ["dataset"] = data.Name }).Write);
         }
         // config.json was written when the run started and never since (a controller's realised schedule goes into
