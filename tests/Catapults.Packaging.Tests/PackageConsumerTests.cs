@@ -59,6 +59,10 @@ public class PackageConsumerTests
     {
         string app = ConsumerApp();
         _workspace.Build(app).AssertSucceeded("Building the consumer app");
+        // The packages just packed, from the feed into the workspace's own folder: not a copy NuGet found elsewhere first.
+        foreach (var id in new[] { "catapults.ml", "catapults.pipelines" })
+            Assert.That(Directory.Exists(Path.Combine(_workspace.Root, "packages", id, _workspace.PackageVersion.ToLowerInvariant())), Is.True,
+                $"{id} {_workspace.PackageVersion} restored from the feed");
         var run = _workspace.RunApp(app).AssertSucceeded("Running the consumer app");
         AssertOurTraining(run);
     }

@@ -116,9 +116,11 @@ public sealed class OutsideWorkspace : IDisposable
 
     /// <summary>
     /// Stops MSBuild and NuGet from walking up into whatever holds the temporary folder, and points restore at the local
-    /// feed. Packages restore into a private folder, so a stale copy of an earlier pack of the same version can never be
-    /// used; the machine's global packages folder serves as a read-only fallback, so TorchSharp and libtorch (600 MB) are
-    /// not downloaded again. Package sources stay those configured on the machine, plus the feed.
+    /// feed. Packages restore into a private folder; the machine's global packages folder serves as a read-only
+    /// fallback, so TorchSharp and libtorch (600 MB) are not downloaded again. NuGet takes a package from a fallback
+    /// folder before any source, so the packages are packed with a version of this workspace alone (see
+    /// <see cref="Pack"/>): an earlier pack of 0.1.0 that reached the machine's folder is never the one tested. Package
+    /// sources stay those configured on the machine, plus the feed.
     /// </summary>
     private void WriteIsolation()
     {
@@ -152,7 +154,9 @@ public sealed class OutsideWorkspace : IDisposable
     private void Pack()
     {
         string artifacts = "-p:ArtifactsPath=" + Path.Combine(Root, "artifacts");
-        string[] common = { "-c", "Release", "-o", Feed, "-p:UseArtifactsOutput=true", artifacts, "-nodeReuse:false", "-p:UseSharedCompilation=false" };
+        // A pre-release suffix no other pack has: no folder NuGet looks in first can hold a package of this version.
+        string suffix = "-p:VersionSuffix=test." + Guid.NewGuid().ToString("N")[..12];
+        string[] common = { "-c", "Release", "-o", Feed, "-p:UseArtifactsOutput=true", artifacts, suffix, "-nodeReuse:false", "-p:UseSharedCompilation=false" };
         ChildProcess.Run(ChildProcess.Dotnet, new[] { "pack", Path.Combine(RepositoryRoot, "src", "Catapults.Pipelines", "Catapults.Pipelines.csproj") }.Concat(common),
             RepositoryRoot, PackTimeout).AssertSucceeded("Packing Catapults.Pipelines");
         ChildProcess.Run(ChildProcess.Dotnet, new[] { "pack", Path.Combine(RepositoryRoot, "src", "Catapults.ML", "Catapults.ML.csproj"), "--no-build" }.Concat(common),
