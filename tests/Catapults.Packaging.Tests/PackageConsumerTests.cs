@@ -31,7 +31,7 @@ public class PackageConsumerTests
             Assert.That(File.Exists(_workspace.PackageFile(id, ".snupkg")), Is.True, $"{id}: no symbol package");
             using var package = ZipFile.OpenRead(_workspace.PackageFile(id, ".nupkg"));
             var entries = package.Entries.Select(e => e.FullName).ToList();
-            Assert.That(entries, Does.Contain($"lib/net10.0/{id}.dll").And.Contain($"lib/net10.0/{id}.xml").And.Contain("README.md"), id);
+            Assert.That(entries, Does.Contain($"lib/net10.0/{id}.dll").And.Contain($"lib/net10.0/{id}.xml").And.Contain("README.md").And.Contain("LICENSE"), id);
 
             var nuspec = XDocument.Load(package.GetEntry($"{id}.nuspec")!.Open());
             XNamespace ns = nuspec.Root!.Name.Namespace;
