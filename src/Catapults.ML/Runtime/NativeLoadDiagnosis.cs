@@ -20,7 +20,9 @@ internal static partial class NativeLoadDiagnosis
         string? library = searched.Select(d => Path.Combine(d, LibraryFileName)).FirstOrDefault(File.Exists);
         string? loaderError = library is null ? null : LoaderErrorFor(library);
         string torchSharpError = (failure.InnerException ?? failure).Message;
-        return Explain(loaderError, library, searched, torchSharpError);
+        // An assembly has no file of its own inside a single-file bundle.
+        bool singleFile = string.IsNullOrEmpty(typeof(NativeLoadDiagnosis).Assembly.Location);
+        return Explain(loaderError, library, searched, torchSharpError, singleFile);
     }
 
     /// <summary>
@@ -46,11 +48,20 @@ internal static partial class NativeLoadDiagnosis
 
     /// <summary>
     /// The message itself, from what was found: the loader's error (null when the library loaded or was not found), the
-    /// library's path (null when none was found), the directories searched and TorchSharp's own message.
+    /// library's path (null when none was found), the directories searched, TorchSharp's own message, and whether the
+    /// application is a single-file bundle.
     /// </summary>
-    public static string Explain(string? loaderError, string? libraryPath, IReadOnlyList<string> searched, string torchSharpError)
+    public static string Explain(string? loaderError, string? libraryPath, IReadOnlyList<string> searched, string torchSharpError,
+        bool singleFileBundle = false)
     {
         const string Lead = "TorchSharp's native library could not be loaded: ";
+        // Published with -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true, the native libraries
+        // are inside the bundle, and TorchSharp only loads them as files beside the application.
+        if (libraryPath is null && singleFileBundle)
+            return Lead + $"{LibraryFileName} is not beside this single-file application (searched {string.Join(", ", searched)}); " +
+                   "TorchSharp loads libtorch only as files beside the application, not from inside the bundle. Publish without " +
+                   "IncludeNativeLibrariesForSelfExtract (a single file with the native libraries beside it works), or without " +
+                   "PublishSingleFile. TorchSharp said: " + ErrorText.FirstLine(torchSharpError);
         if (libraryPath is null)
             return Lead + $"{LibraryFileName} is not in the application's folder (searched {string.Join(", ", searched)}). " +
                    "Reference the libtorch-cpu-linux-x64 package (Catapults.ML brings it) or a CUDA libtorch package of " +

@@ -39,6 +39,17 @@ public class NativeLoadDiagnosisTests
         Assert.That(message, Does.EndWith("TorchSharp said: TorchSharp text"));
     }
 
+    // A single-file bundle with its native libraries inside (IncludeNativeLibrariesForSelfExtract) was told to run the
+    // output of 'dotnet publish', which it was.
+    [Test]
+    public void ASingleFileBundleIsToldToKeepTheNativeLibrariesBesideIt()
+    {
+        string message = NativeLoadDiagnosis.Explain(null, null, new[] { "/app" }, "Value cannot be null. (Parameter 'paths')", singleFileBundle: true);
+        Assert.That(message, Does.Contain("not beside this single-file application (searched /app)"));
+        Assert.That(message, Does.Contain("Publish without IncludeNativeLibrariesForSelfExtract"));
+        Assert.That(message, Does.Not.Contain("hand-copied"));
+    }
+
     [Test]
     public void OtherLoaderErrorsAreQuotedWithoutDotNetsAdvice()
     {
