@@ -6,8 +6,9 @@ namespace Catapults.Packaging.Tests.Support;
 /// <summary>
 /// A Markdown file's C# examples (the README's, the package page's) as source files for an outside app, so that a build
 /// of the app checks that what a reader copies compiles against the packages. Each ```csharp block becomes a method of
-/// its own. Its using directives, with those of the blocks above it, go to the top of its file: a reader who works down
-/// the page has them all. The names
+/// its own. Its own using directives, and only those, go to the top of its file: a reader who copies one block gets
+/// everything it needs besides the app's implicit usings (an example that needs another package, such as
+/// Microsoft.ML.FastTree, says so). The names
 /// a block uses without declaring them (a model, a data set, an MLContext) are its parameters, declared in an HTML
 /// comment on the line above the block, invisible in the rendered README:
 /// <c>&lt;!-- example parameters: Microsoft.ML.MLContext ml, Microsoft.ML.IDataView train --&gt;</c>. Their types are
@@ -48,12 +49,12 @@ public static partial class ReadmeExamples
     public static int WriteSources(string readmePath, string appDir, string prefix)
     {
         var examples = Parse(readmePath);
-        var usings = new List<(int Line, string Text)>();
         string quoted = readmePath.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
         for (int e = 0; e < examples.Count; e++)
         {
             var example = examples[e];
             var body = new List<(int Line, string Text)>();
+            var usings = new List<(int Line, string Text)>();
             for (int i = 0; i < example.Lines.Count; i++)
             {
                 string text = example.Lines[i];
@@ -63,7 +64,7 @@ public static partial class ReadmeExamples
             var source = new StringBuilder();
             // Each line carries its place in the Markdown file, so a compiler error points there.
             void AppendAt(int line, string text) => source.Append($"#line {line} \"{quoted}\"\n{text}\n");
-            foreach (var (line, text) in usings.DistinctBy(u => u.Text.Trim())) AppendAt(line, text);
+            foreach (var (line, text) in usings) AppendAt(line, text);
             source.Append("#line default\n");
             source.Append($"internal static class {prefix}{e + 1}\n{{\n    public static void Run({example.Parameters})\n    {{\n");
             foreach (var (line, text) in body) AppendAt(line, text);
