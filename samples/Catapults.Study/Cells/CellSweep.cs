@@ -210,11 +210,17 @@ public static class CellSweep
         {
             experiment.RunCell(context, cancellationToken);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ConfigurationException)
+        catch (OperationCanceledException)
         {
-            // Not a failure of the cell: a kill resumes from the checkpoint, and options refused before anything was
-            // written leave the cell as it was.
+            // Not a failure of the cell: a kill resumes from the checkpoint.
             throw;
+        }
+        catch (ConfigurationException ex)
+        {
+            // Nor is a configuration refused before anything was written, which leaves the cell as it was. Under run-cell
+            // the configuration is the plan's (an edited plan.json names options that run-cell does not have), so the
+            // cell and the file are named.
+            throw new ConfigurationException($"cell {cell.Index} ({cell.Label}) of {CellPlan.PathIn(directory)}: {ex.Message}");
         }
         catch (Exception ex)
         {

@@ -78,6 +78,11 @@ public sealed class SmokeExperiment : ICellExperiment
     public void RunCell(CellContext context, CancellationToken cancellationToken)
     {
         var config = CellPlan.ConfigurationOf<SmokeCell>(context.Cell);
+        // What Plan allows; an edited plan.json could hold anything (steps -3 "finished" at once, and merge refused it).
+        if (config.Steps is < 1 or > 1_000_000) throw new ConfigurationException($"steps is {config.Steps}, expected 1..1000000.");
+        if (config.StepMilliseconds is < 0 or > 3_600_000) throw new ConfigurationException($"stepMilliseconds is {config.StepMilliseconds}, expected 0..3600000.");
+        if (config.FailAtStep is int fail && (fail < 0 || fail >= config.Steps))
+            throw new ConfigurationException($"failAtStep is {fail}, expected a step in 0..{config.Steps - 1} or null.");
         string checkpoint = Path.Combine(context.Folder, "checkpoint.json");
         var state = File.Exists(checkpoint) ? StudyJson.Read<SmokeCheckpoint>(checkpoint) : new SmokeCheckpoint(0, (ulong)config.Seed);
         while (state.Step < config.Steps)

@@ -256,6 +256,21 @@ public sealed class CellPlanTests
         Assert.That(File.ReadAllText(Path.Combine(dir, "logs", "cell-1.log")), Does.Contain("cell000001"));
     }
 
+    // A cell configuration edited into plan.json is refused by run-cell in one line naming the cell, the file and the
+    // field: steps -3 "finished" at once, and merge then refused the cell and advised run-cell again, for ever.
+    [Test]
+    public void ACellConfigurationEditedOutOfRangeIsRefusedNamingTheCellAndThePlan()
+    {
+        string dir = Folder("edited-cell");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        string plan = Path.Combine(dir, "plan.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
+        json["cells"]![1]!["configuration"]!["steps"] = -3;
+        File.WriteAllText(plan, json.ToJsonString());
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), $"cell 1 (cell000001) of {plan}: steps is -3, expected 1..1000000.");
+        Assert.That(File.Exists(Path.Combine(dir, "runs", "cell000001", "cell.json")), Is.False, "nothing is recorded");
+    }
+
     // Re-indenting plan.json (a tool that pretty-prints JSON) changes no meaning: the finished cells stay its own.
     [Test]
     public void APlanReformattedWithoutChangeOfMeaningKeepsItsFinishedCells()
