@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
 using static TorchSharp.torch;
@@ -40,26 +41,40 @@ public static class Checkpoint
         public IReadOnlyDictionary<string, FileDigest>? Files { get; init; }
 
         /// <summary>
-        /// The SHA-256 of the run's configuration (<see cref="ConfigurationDigest"/>), which binds the checkpoint to its
-        /// run: another run's checkpoint of the same shape (another seed, copied in) is not resumed. Null in checkpoints
-        /// of older versions, which are not trusted.
+        /// The SHA-256 of the run's config.json when the checkpoint was written, which binds the checkpoint to its run:
+        /// another run's checkpoint of the same shape (another seed, copied in) is not resumed. The file's bytes, not
+        /// this build's serialisation of the options: config.json is written when a run starts or resumes, so a
+        /// later build that serialises the options otherwise still resumes the checkpoints of an earlier one (whether
+        /// the options match is config.json's own check). Checkpoint spacing is left out, as that check leaves it out. Null
+        /// in checkpoints of older versions, which are not trusted.
         /// </summary>
         public string? Configuration { get; init; }
     }
 
-    /// <summary>
-    /// The SHA-256 (hex) of <paramref name="config"/> as config.json holds it, checkpoint spacing aside (it does not
-    /// change the run, and config.json's own check leaves it out too).
-    /// </summary>
-    public static string ConfigurationDigest(RunConfig config) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(config with { CheckpointEvery = 0 }, StudyJson.Options)));
+    // config.json as written, its checkpoint spacing aside (a resume may change it, and rewrites the file): the JSON as
+    // text, so no build's types are involved.
+    private static string ConfigurationDigest(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, "config.json");
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException ex)
+        {
+            throw new IOException($"{path} is not JSON ({ex.Message})", ex);
+        }
+        if (json is JsonObject fields) fields.Remove("checkpointEvery");
+        return FileDigest.Of(System.Text.Encoding.UTF8.GetBytes(json?.ToJsonString() ?? "null")).Sha256;
+    }
 
     /// <summary>The checkpoint folder of a run directory.</summary>
     public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, FolderName);
 
     /// <summary>Writes the checkpoint of <paramref name="model"/> and <paramref name="optimizer"/>.</summary>
     /// <exception cref="IOException">A file could not be written; the message names it. The previous checkpoint is kept.</exception>
-    public static void Save(string runDirectory, RunConfig config, NetworkModule model, optim.Optimizer optimizer, State state,
+    public static void Save(string runDirectory, NetworkModule model, optim.Optimizer optimizer, State state,
         IEnumerable<ICheckpointedObserver> observers)
     {
         string final = FolderOf(runDirectory);
@@ -75,7 +90,7 @@ public static class Checkpoint
             });
         foreach (var observer in observers) observer.SaveState(temporary);
         var files = FileDigest.OfFolder(temporary, StateFile);
-        AtomicFile.WriteText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state with { Files = files, Configuration = ConfigurationDigest(config) }, StudyJson.Options));
+        AtomicFile.WriteText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state with { Files = files, Configuration = ConfigurationDigest(runDirectory) }, StudyJson.Options));
         string old = final + ".old";
         if (Directory.Exists(final))
         {
@@ -152,7 +167,16 @@ public static class Checkpoint
             return ex.Message.ReplaceLineEndings(" ").TrimEnd('.');
         }
         if (state.Files is not { Count: > 0 } files) return $"{path} lists no file checksums";
-        if (state.Configuration != ConfigurationDigest(config))
+        string? configuration;
+        try
+        {
+            configuration = ConfigurationDigest(Path.GetDirectoryName(folder)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"{path}: the run's config.json cannot be read ({ex.Message})";
+        }
+        if (state.Configuration != configuration)
             return $"{path} is {(state.Configuration is null ? "of an older version, with no configuration digest" : "another run's (its configuration digest is not this run's config.json's)")}";
         if (!files.ContainsKey(WeightsFile)) return $"{path} lists no checksum of {WeightsFile}";
         if (state.Step < 1 || state.Step > config.MaxSteps || state.Step % config.RecordEvery != 0)

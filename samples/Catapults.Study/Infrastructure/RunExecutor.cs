@@ -201,7 +201,7 @@ public static class RunExecutor
             _lastBatchLoss = record.BatchLoss;
             hooks.Progress?.Invoke(updates);
             if (config.CheckpointEvery > 0 && updates % config.CheckpointEvery == 0 && updates % config.RecordEvery == 0 && hooks.Resumable)
-                Checkpoint.Save(directory, config, context.Model, trainer.Optimizer,
+                Checkpoint.Save(directory, context.Model, trainer.Optimizer,
                     new Checkpoint.State(updates, trainer.ReferenceLoss, _previousWall + _clock.Elapsed.TotalSeconds, _rows.ToList())
                     {
                         RealisedSchedule = RealisedSchedule(),
