@@ -229,13 +229,9 @@ public abstract class ScheduledProbe<TRecord> : IProbe
                 if (every != Every)
                     throw new JsonException($"it was captured with a measurement every {every} steps, and this probe measures every {Every}.");
             }
+            // Steps need not increase: a probe that followed the model through several trainers' runs starts each at 0.
             for (int i = 0; i < records.Count; i++)
-            {
-                int step = StepOf(records[i]);
-                if (step < 0) throw new JsonException($"record {i} is of step {step}; steps start at 0.");
-                if (i > 0 && step <= StepOf(records[i - 1]))
-                    throw new JsonException($"record {i} is of step {step}, not after record {i - 1}'s step {StepOf(records[i - 1])}; records are in increasing step order.");
-            }
+                if (StepOf(records[i]) is var step and < 0) throw new JsonException($"record {i} is of step {step}; steps start at 0.");
             ReadState(state.Data);
         }
         catch (JsonException ex)
