@@ -97,7 +97,7 @@ public sealed class AgopFeatureMap : IDisposable
         return Fit(g, options);
     }
 
-    /// <summary>Restores a map from its state (checked: version, dimensions, matrix length, finite entries).</summary>
+    /// <summary>Restores a map from its state (checked: version, dimensions, matrix length, finite entries, d eigenvalues in descending order).</summary>
     public static AgopFeatureMap FromState(AgopFeatureMapState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -114,6 +114,12 @@ public sealed class AgopFeatureMap : IDisposable
             throw new ArgumentException($"AgopFeatureMapState.Matrix must hold {expected} values ([{state.OutputDimension}, {state.InputDimension}] row-major), got {state.Matrix?.Length ?? 0}.", nameof(state));
         for (int i = 0; i < state.Matrix.Length; i++)
             if (!float.IsFinite(state.Matrix[i])) throw new ArgumentException($"AgopFeatureMapState.Matrix[{i}] is not finite.", nameof(state));
+        // Reported as G's spectrum: all d of them, descending, as Fit records them.
+        if (state.Eigenvalues is null || state.Eigenvalues.Length != state.InputDimension)
+            throw new ArgumentException($"AgopFeatureMapState.Eigenvalues must hold the {state.InputDimension} eigenvalues of G, got {state.Eigenvalues?.Length ?? 0}.", nameof(state));
+        for (int i = 0; i < state.Eigenvalues.Length; i++)
+            if (!double.IsFinite(state.Eigenvalues[i]) || (i > 0 && state.Eigenvalues[i] > state.Eigenvalues[i - 1]))
+                throw new ArgumentException($"AgopFeatureMapState.Eigenvalues[{i}] is {state.Eigenvalues[i]:G6}; they are finite and in descending order.", nameof(state));
         return new AgopFeatureMap(Copy(state));
     }
 

@@ -136,6 +136,15 @@ public class AgopFeatureMapTests
         state.Matrix[3] = float.NaN;
         ex = Assert.Throws<ArgumentException>(() => AgopFeatureMap.FromState(state));
         Assert.That(ex!.Message, Does.Contain("Matrix[3]"));
+        // The reported spectrum: two eigenvalues for d = 5, or out of order, loaded and were shown as G's.
+        state = map.ToState();
+        state.Eigenvalues = state.Eigenvalues.Take(2).ToArray();
+        ex = Assert.Throws<ArgumentException>(() => AgopFeatureMap.FromState(state));
+        Assert.That(ex!.Message, Does.Contain("must hold the 5 eigenvalues of G, got 2"));
+        state = map.ToState();
+        state.Eigenvalues = state.Eigenvalues.Reverse().ToArray();
+        ex = Assert.Throws<ArgumentException>(() => AgopFeatureMap.FromState(state));
+        Assert.That(ex!.Message, Does.Contain("descending order"));
     }
 
     [Test]
