@@ -134,6 +134,9 @@ public static class CatapultsModelArchive
         }
         using (zip)
         {
+            // ZipArchive.GetEntry returns the first of two entries of one name, and the second would go unread.
+            if (zip.Entries.GroupBy(e => e.FullName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new InvalidDataException($"{name}: the entry '{twice.Key}' appears {twice.Count()} times; a model file holds each entry once.");
             var manifest = ArchiveStage.ReadJson(zip, ManifestEntry, name)
                 ?? throw new InvalidDataException(
                     $"{name} has no {ManifestEntry}: it is not a Catapults.NET model. (A model saved by mlContext.Model.Save loads with mlContext.Model.Load.)");

@@ -26,6 +26,13 @@ internal static class JsonFields
         return true;
     }
 
+    /// <summary>The count held by <paramref name="field"/>: a whole number, 0 or more.</summary>
+    public static int RequiredCount(JsonObject json, string field, string where)
+    {
+        int value = Required<int>(json, field, where);
+        return value >= 0 ? value : throw new InvalidDataException($"{where}: field '{field}' is {value}, expected a count (0 or more).");
+    }
+
     /// <summary>The column name held by <paramref name="field"/>: a string that is not empty or blank.</summary>
     public static string RequiredColumnName(JsonObject json, string field, string where)
     {

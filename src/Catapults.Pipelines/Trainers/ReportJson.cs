@@ -65,7 +65,7 @@ internal static class ReportJson
             string inDivergence = $"{inResult}.divergence";
             // Reports written before these were nullable stored NaN for "none"; a last finite loss is never NaN.
             double? last = OptionalDouble(d, "lastFiniteLoss", inDivergence);
-            divergence = new DivergenceInfo(JsonFields.Required<int>(d, "step", inDivergence), last is double l && double.IsNaN(l) ? null : last,
+            divergence = new DivergenceInfo(JsonFields.RequiredCount(d, "step", inDivergence), last is double l && double.IsNaN(l) ? null : last,
                 OptionalDouble(d, "offendingLoss", inDivergence), JsonFields.Required<string>(d, "reason", inDivergence));
         }
         ILearningRateSchedule? schedule;
@@ -79,18 +79,18 @@ internal static class ReportJson
         }
         var result = new TrainingResult(
             JsonFields.RequiredEnum<TrainingOutcome>(r, "outcome", inResult),
-            JsonFields.Required<int>(r, "steps", inResult),
-            JsonFields.Required<int>(r, "epochs", inResult),
+            JsonFields.RequiredCount(r, "steps", inResult),
+            JsonFields.RequiredCount(r, "epochs", inResult),
             r["finalTrainingLoss"] is null ? null : Double(r, "finalTrainingLoss", inResult),
             divergence,
-            TimeSpan.FromSeconds(JsonFields.Required<double>(r, "wallTimeSeconds", inResult)))
+            TimeSpan.FromSeconds(WallSeconds(r, inResult)))
         {
             RealisedSchedule = schedule,
         };
         var m = JsonFields.RequiredObject(json, "model", what);
         string inModel = $"{what}: model";
         var model = new TrainingModelInfo(JsonFields.Required<string>(m, "description", inModel), JsonFields.Required<long>(m, "parameterCount", inModel),
-            JsonFields.Required<int>(m, "trainingRowCount", inModel), JsonFields.Required<int>(m, "featureCount", inModel),
+            JsonFields.RequiredCount(m, "trainingRowCount", inModel), JsonFields.RequiredCount(m, "featureCount", inModel),
             JsonFields.Required<string>(m, "loss", inModel));
 
         var tables = new Dictionary<string, DataFrame>(StringComparer.Ordinal);
@@ -110,6 +110,13 @@ internal static class ReportJson
 
     private static double Double(JsonObject json, string field, string where) =>
         TableJson.ReadDouble(json[field] ?? throw new InvalidDataException($"{where}: the field '{field}' is missing."), $"{where}: field '{field}'");
+
+    private static double WallSeconds(JsonObject result, string where)
+    {
+        double seconds = JsonFields.Required<double>(result, "wallTimeSeconds", where);
+        return double.IsFinite(seconds) && seconds >= 0 && seconds <= TimeSpan.MaxValue.TotalSeconds ? seconds
+            : throw new InvalidDataException($"{where}: field 'wallTimeSeconds' is {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}, expected a duration in seconds (0 or more).");
+    }
 
     private static List<LoggedStep> StepsFrom(DataFrame table, string what)
     {

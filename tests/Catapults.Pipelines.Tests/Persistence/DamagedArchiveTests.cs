@@ -80,6 +80,8 @@ public class DamagedArchiveTests
     [TestCase("stages/1/network.json", "keyValues", "{\"type\": \"Text\", \"values\": [\"a\"]}", "1 key values for 3 classes")]
     [TestCase("stages/1/network.json", "keyValues", "{\"type\": \"Int32\", \"values\": [\"a\", \"b\", \"c\"]}", "Int32 key values cannot be read back")]
     [TestCase("stages/1/report.json", "result", "[]", "'result' must be an object")]
+    [TestCase("stages/1/report.json", "model", "{\"description\": \"x\", \"parameterCount\": 1, \"trainingRowCount\": -5, \"featureCount\": 2, \"loss\": \"x\"}",
+        "field 'trainingRowCount' is -5, expected a count (0 or more)")]
     [TestCase("manifest.json", "root", "1", "'root' must be an object")]
     [TestCase("manifest.json", "formatVersion", "\"one\"", "'formatVersion' must be a Int32")]
     public void AFieldOfTheWrongKindIsNamed(string entry, string field, string json, string expected)
@@ -106,6 +108,24 @@ public class DamagedArchiveTests
         Assert.That(LoadError().Message, Does.StartWith(_path).And.Contain($"field '{field}' is '{name}', expected a column name"));
     }
 
+    // A second entry of the same name (a zip tool appending instead of replacing) was silently ignored.
+    [Test]
+    public void AnEntryThatAppearsTwiceIsRefused()
+    {
+        using (var copy = new MemoryStream())
+        {
+            copy.Write(_archive);
+            using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
+            {
+                var entry = zip.CreateEntry("stages/1/weights.safetensors");
+                using var stream = entry.Open();
+                stream.Write(new byte[] { 1, 2, 3 });
+            }
+            File.WriteAllBytes(_path, copy.ToArray());
+        }
+        Assert.That(LoadError().Message, Is.EqualTo($"{_path}: the entry 'stages/1/weights.safetensors' appears 2 times; a model file holds each entry once."));
+    }
+
     [Test]
     public void NestedDamageIsNamedWhereItStands()
     {
@@ -130,6 +150,12 @@ public class DamagedArchiveTests
 
         EditJson("stages/1/report.json", o => o["result"]!["outcome"] = "Exploded");
         Assert.That(LoadError().Message, Does.Contain("result: field 'outcome' is 'Exploded'"));
+
+        // Counts and durations no run writes (they loaded and were reported as they stood).
+        EditJson("stages/1/report.json", o => o["result"]!["steps"] = -5);
+        Assert.That(LoadError().Message, Does.Contain("result: field 'steps' is -5, expected a count (0 or more)"));
+        EditJson("stages/1/report.json", o => o["result"]!["wallTimeSeconds"] = -1.5);
+        Assert.That(LoadError().Message, Does.Contain("result: field 'wallTimeSeconds' is -1.5, expected a duration in seconds"));
 
         EditJson("manifest.json", o => o["root"]!["elements"]![1]!["scope"] = "Nowhere");
         Assert.That(LoadError().Message, Does.Contain("manifest.json: root.elements[1]: field 'scope' is 'Nowhere'"));
