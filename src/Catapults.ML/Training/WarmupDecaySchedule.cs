@@ -5,7 +5,10 @@ namespace Catapults.ML.Training;
 /// <summary>Linear warm-up from 0 to the peak over <c>warmupSteps</c>, then decay to a final rate at <c>totalSteps</c>.</summary>
 public sealed class WarmupDecaySchedule : ILearningRateSchedule
 {
-    /// <summary>Creates the schedule.</summary>
+    /// <summary>
+    /// Creates the schedule. With <paramref name="totalSteps"/> = <paramref name="warmupSteps"/> the decay has no length:
+    /// the rate is <paramref name="finalRate"/> from the end of the warm-up on (a constant rate is <see cref="ConstantSchedule"/>).
+    /// </summary>
     public WarmupDecaySchedule(double peakRate, int warmupSteps, int totalSteps, DecayKind decay = DecayKind.Cosine, double finalRate = 0)
     {
         LearningRateCheck.Require(peakRate, nameof(peakRate));

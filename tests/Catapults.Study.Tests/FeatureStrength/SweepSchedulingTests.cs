@@ -194,6 +194,26 @@ public class SweepSchedulingTests
         });
     }
 
+    // The check of a finished γ cell (run-cell, merge) reads each seed's store and leaves its folder as it is.
+    [Test]
+    public void CheckingAFinishedGammaCellTouchesNoFileOfItsStores()
+    {
+        using var temp = new TempDirectory();
+        var settings = FeatureStrengthSettings.Quick.ForDepth(2);
+        var scans = settings.SeedList().Select(seed => new SeedScan(seed, Array.Empty<SweepCellResult>())).ToList();
+        File.WriteAllText(Path.Combine(temp.Path, GammaScan.ResultFile), System.Text.Json.JsonSerializer.Serialize(scans, SweepJson.Compact));
+        var writing = new List<string>();
+        foreach (long seed in settings.SeedList())
+        {
+            var store = SweepStore.Open(GammaScan.SeedFolder(temp.Path, seed), settings.ForSeed(seed).Manifest());
+            string file = Path.Combine(store.CellDirectory, ".cell.json.77-0123" + AtomicFileWriter.TemporaryEnding);
+            File.WriteAllText(file, "{");
+            writing.Add(file);
+        }
+        Assert.That(GammaScan.Verify(temp.Path, settings, gammaIndex: 0), Is.Null);
+        Assert.That(writing.All(File.Exists), "another writer's temporary files stay");
+    }
+
     [Test]
     public void StoreRoundTripsResultsWithNonFiniteNumbersAtomically()
     {
