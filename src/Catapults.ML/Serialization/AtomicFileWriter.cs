@@ -48,7 +48,8 @@ public static class AtomicFileWriter
                 write(file);
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temporary, full, overwrite);
+            if (overwrite) File.Move(temporary, full, overwrite: true);
+            else MoveIfAbsent(temporary, full);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -66,6 +67,36 @@ public static class AtomicFileWriter
             throw;
         }
     }
+
+    // .NET's File.Move without overwrite checks that the target is absent and then renames (lstat, rename(2)), so two
+    // processes can both pass the check and the later one replaces the earlier one's file. link(2) refuses an existing
+    // target in one step; the temporary name is then dropped. Where hard links are not available, File.Move it is.
+    private static void MoveIfAbsent(string temporary, string full)
+    {
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        {
+            int result;
+            try
+            {
+                result = Link(temporary, full);
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+            {
+                result = -2;
+            }
+            if (result == 0)
+            {
+                File.Delete(temporary);
+                return;
+            }
+            if (result == -1 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == 17) // EEXIST, on Linux and macOS alike
+                throw new IOException($"The file '{full}' already exists.");
+        }
+        File.Move(temporary, full, overwrite: false);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(string existing, string created);
 
     /// <summary>
     /// Removes the temporary files killed writers left in <paramref name="folder"/> and the folders below it (named

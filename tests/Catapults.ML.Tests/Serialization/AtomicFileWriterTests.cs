@@ -38,6 +38,32 @@ public class AtomicFileWriterTests
         Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }), "no temporary file is left");
     }
 
+    // Writers racing to create one file: exactly one wins and the file is the winner's. File.Move without overwrite
+    // checks for the target and then renames, so two writers could both "win", the later replacing the earlier's file
+    // (two plan commands on one new folder both succeeded, one plan beside the other's scripts).
+    [Test]
+    public void WritersRacingToCreateAFileHaveExactlyOneWinner()
+    {
+        using var temp = new TempDirectory();
+        for (int round = 0; round < 200; round++)
+        {
+            string path = temp.Combine($"race{round}.json");
+            using var start = new Barrier(4);
+            var won = new bool[4];
+            var threads = Enumerable.Range(0, 4).Select(i => new Thread(() =>
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes($"writer {i}");
+                start.SignalAndWait();
+                won[i] = AtomicFileWriter.TryCreate(path, s => s.Write(bytes));
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Assert.That(won.Count(w => w), Is.EqualTo(1), $"round {round}");
+            Assert.That(File.ReadAllText(path), Is.EqualTo($"writer {Array.IndexOf(won, true)}"), $"round {round}");
+        }
+        Assert.That(Directory.GetFiles(temp.Path).Where(f => f.EndsWith(AtomicFileWriter.TemporaryEnding, StringComparison.Ordinal)), Is.Empty);
+    }
+
     [Test]
     public void AFolderThatCannotHoldTheFileIsNamed()
     {
