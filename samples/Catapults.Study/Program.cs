@@ -41,6 +41,19 @@ if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
     Console.Error.WriteLine($"error: {message} (--help lists the options)");
     return ConfigurationException.ExitCode;
 }
+// The root command is batch-sweep, so options written before another sub-command parse as batch-sweep's and that
+// sub-command would run without them (`--out x gd-catapults` wrote to gd-catapults' default folder).
+if (parse.CommandResult.Command != root && parse.Action is not HelpAction)
+{
+    var early = parse.RootCommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+        .Where(o => !o.Implicit && o.Option is not (HelpOption or VersionOption)).Select(o => o.IdentifierToken?.Value ?? o.Option.Name).ToList();
+    if (early.Count > 0)
+    {
+        string sub = parse.CommandResult.Command.Name;
+        Console.Error.WriteLine($"error: {string.Join(", ", early)} {(early.Count == 1 ? "comes" : "come")} before the sub-command '{sub}'; options go after it ('{sub} {early[0]} …'; {sub} --help lists them).");
+        return ConfigurationException.ExitCode;
+    }
+}
 // SIGINT and SIGTERM cancel the command's token instead of ending the process at once: the plain command then stops
 // the cell processes it started, rather than leaving them running into its folder, says how to resume, and exits with
 // 128 + the signal's number. An action still busy 5 s later is cut short; every file is written atomically, and cells

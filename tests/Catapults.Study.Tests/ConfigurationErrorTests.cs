@@ -17,6 +17,16 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "sgd-spikes", "--probe-size", "4" }, "--probe-size must be at least 5", TestName = "sgd-spikes probe set smaller than its rank")]
     [TestCase(new[] { "--bogus" }, "--bogus", TestName = "Unknown option")]
     [TestCase(new[] { "gd-catapults", "--checkpoint-every", "7" }, "--checkpoint-every", TestName = "Checkpoints off the record grid")]
+    // Found by the CLI review: each was accepted (rates beyond float32 ran as "diverged at step 0" with exit 0, and 1e-50
+    // as a rate of 0), crashed in libtorch, hung, or named an option the command does not have.
+    [TestCase(new[] { "--learning-rate", "1e39" }, "--learning-rate is 1E+39, outside float32", TestName = "Learning rate beyond float32")]
+    [TestCase(new[] { "sgd-spikes", "--learning-rate", "1e-50" }, "--learning-rate is 1E-50, outside float32", TestName = "Learning rate that is 0 in float32")]
+    [TestCase(new[] { "gd-catapults", "--raise-factor", "1e39" }, "--raise-factor is 1E+39, outside float32", TestName = "Raise factor beyond float32")]
+    [TestCase(new[] { "feature-strength", "--batch-size", "2147483647" }, "--batch-size must be in 1..100000", TestName = "feature-strength batch beyond memory")]
+    [TestCase(new[] { "feature-strength", "--step-growth", "1e300" }, "--step-growth must be in 0..100", TestName = "feature-strength unbounded step growth")]
+    [TestCase(new[] { "feature-strength", "--depths", "100" }, "--depths must all be at most 65", TestName = "feature-strength depth named by its option")]
+    [TestCase(new[] { "--record-every", "7" }, "--record-every 7 does not divide the default --checkpoint-every 500", TestName = "Record interval against the default checkpoint spacing")]
+    [TestCase(new[] { "--seeds", "1", "gd-catapults" }, "--seeds comes before the sub-command 'gd-catapults'", TestName = "An option before the sub-command")]
     public void InvalidOptionsGiveOneLineErrorAndExitCode2(string[] args, string mentioned)
     {
         using var temp = new TempDirectory();

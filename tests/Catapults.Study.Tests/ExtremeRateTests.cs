@@ -28,7 +28,6 @@ public sealed class ExtremeRateTests : TemporaryFolderTests
         }
     }
 
-    [TestCase("3.5e38", TestName = "A rate beyond float32 diverges at step 0")]
     [TestCase("1e30", TestName = "A rate of 1e30 diverges")]
     [TestCase("1e15", TestName = "A rate of 1e15 diverges without Infinity rows")]
     public void BatchSweepRecordsDivergedRuns(string rate)
@@ -50,11 +49,13 @@ public sealed class ExtremeRateTests : TemporaryFolderTests
         AssertDivergedRuns(output, stdout, 1);
     }
 
+    // A rate given beyond float32 is refused as an option (ConfigurationErrorTests); one that a raise reaches (1e30 per
+    // raise: the second overflows, if the first has not already blown the weights up) ends the run as diverged.
     [Test]
     public void GdCatapultsRecordsADivergedRunWhenARaiseOverflows()
     {
         string output = Temp.Combine("out");
-        var (code, stdout, error) = StudyCli.Run("gd-catapults", "--raise-factor", "1e39", "--phase-steps", "10", "--n-train", "64", "--n-test", "32",
+        var (code, stdout, error) = StudyCli.Run("gd-catapults", "--raise-factor", "1e30", "--phase-steps", "10", "--n-train", "64", "--n-test", "32",
             "--width", "16", "--out", output);
         Assert.That(code, Is.EqualTo(0), stdout + error);
         AssertDivergedRuns(output, stdout, 1);

@@ -95,6 +95,9 @@ internal sealed record FeatureStrengthSettings
     /// <summary>The widest network a cell may train (its N × N hidden layers and their Adam-free SGD state).</summary>
     public const int MaxWidth = 16384;
 
+    /// <summary>The largest online batch (fresh samples per step): 10⁵ samples of d = 100 are 40 MB a step.</summary>
+    public const int MaxBatchSize = 100_000;
+
     /// <summary>The most γ values a sweep may hold (each is tens of cells).</summary>
     public const int MaxGammas = 1000;
 
@@ -181,11 +184,13 @@ internal sealed record FeatureStrengthSettings
         foreach (int d in Depths)
             if (d < 2) throw new ArgumentException($"--depths must all be at least 2 (one hidden layer), got {d}.");
         if (Depths.Distinct().Count() != Depths.Length) throw new ArgumentException("--depths must not repeat a depth.");
-        if (!(StepGrowthPerDecade >= 0)) throw new ArgumentException($"--step-growth must be ≥ 0, got {StepGrowthPerDecade}.");
+        // Above 100 a γ of 10³ would train 300 times steps(γ = 1); 1e300 saturated the budget and a cell never ended.
+        if (!(StepGrowthPerDecade is >= 0 and <= 100)) throw new ArgumentException($"--step-growth must be in 0..100, got {StepGrowthPerDecade}.");
         if (Steps < 1) throw new ArgumentException($"--steps must be at least 1, got {Steps}.");
-        if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, got {BatchSize}.");
+        // An online batch is drawn whole each step: 2147483647 samples made libtorch fail to allocate 137 GB.
+        if (BatchSize is < 1 or > MaxBatchSize) throw new ArgumentException($"--batch-size must be in 1..{MaxBatchSize}, got {BatchSize}.");
         if (Width > MaxWidth) throw new ArgumentException($"--width must be at most {MaxWidth} (a cell's network must fit in memory many times over), got {Width}.");
-        if (HiddenLayers > 64) throw new ArgumentException($"--hidden-layers must be at most 64, got {HiddenLayers}.");
+        if (HiddenLayers > 64) throw new ArgumentException($"--depths must all be at most 65 (64 hidden layers), got {HiddenLayers + 1}.");
         if (!(GammaMin > 0) || !(GammaMax >= GammaMin))
             throw new ArgumentException($"--gamma-min and --gamma-max must satisfy 0 < min ≤ max, got {GammaMin} and {GammaMax}.");
         if (GammasPerDecade < 1) throw new ArgumentException($"--gammas-per-decade must be at least 1, got {GammasPerDecade}.");

@@ -53,6 +53,7 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
         if ((long)phaseSteps * (raiseCount + 2L) > int.MaxValue)
             throw new ConfigurationException($"--phase-steps {phaseSteps} × (--raises {raiseCount} + 2) steps is more than a run can count ({int.MaxValue}).");
         if (!(raiseFactor > 1) || !double.IsFinite(raiseFactor)) throw new ConfigurationException($"--raise-factor must be above 1, got {raiseFactor}.");
+        Cli.PositiveRate(raiseFactor, "--raise-factor");
         Cli.PositiveRate(initialFraction, "--initial-fraction");
         if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);

@@ -83,10 +83,14 @@ public static class Cli
 
     private static bool HasResume(ParseResult parse) => parse.CommandResult.Command.Options.Any(o => o.Name == CommonOptions.ResumeName);
 
-    /// <summary>Validates a learning rate.</summary>
+    /// <summary>Validates a learning rate, or a factor of one: positive, and a number in float32, the precision training runs in.</summary>
     public static double PositiveRate(double value, string option)
     {
         if (!(value > 0) || !double.IsFinite(value)) throw new ConfigurationException($"{option} must be a positive number, got {value}.");
+        // 1e39 would reach training as ∞ (every run "diverged" at step 0) and 1e-50 as 0 (no run moves).
+        if (!float.IsFinite((float)value) || (float)value == 0)
+            throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture,
+                $"{option} is {value:G6}, outside float32, the precision training runs in (expected {float.Epsilon:G3} to {float.MaxValue:G3})."));
         return value;
     }
 

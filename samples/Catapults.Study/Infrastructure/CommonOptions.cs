@@ -95,9 +95,12 @@ public sealed class CommonOptions
     /// <summary>Steps between checkpoints: the option, else <paramref name="fallback"/>; validated against <paramref name="recordEvery"/> (checkpoints are taken at recorded steps).</summary>
     public int CheckpointEveryFor(ParseResult parse, int recordEvery, int fallback)
     {
-        int every = parse.GetValue(CheckpointEvery) ?? fallback;
+        int? given = parse.GetValue(CheckpointEvery);
+        int every = given ?? fallback;
         if (every < 0 || every % recordEvery != 0)
-            throw new ConfigurationException($"--checkpoint-every must be a non-negative multiple of --record-every ({recordEvery}), got {every}.");
+            throw new ConfigurationException(given is null
+                ? $"--record-every {recordEvery} does not divide the default --checkpoint-every {fallback}; give --checkpoint-every as a multiple of it (0: no checkpoints)."
+                : $"--checkpoint-every must be a non-negative multiple of --record-every ({recordEvery}), got {every}.");
         return every;
     }
 
