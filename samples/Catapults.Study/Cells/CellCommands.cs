@@ -38,6 +38,7 @@ public static class CellCommands
                 // of other options replaces the one there, and each cell's record (or, when resuming, the experiment's
                 // own check of its files) decides what is still finished.
                 CellLock.RequireFree(output, plan);
+                if (keep) plan.RequireSameExperimentIn(output);
                 if (keep && plan.DiffersFromPlanIn(output)) experiment.RefuseReplacedPlan(plan, output);
                 plan.Write(output, replace: true);
                 CellSweep.RunAll(experiment, plan, output, k, keep, ct);

@@ -112,6 +112,28 @@ public sealed partial record CellPlan
     }
 
     /// <summary>
+    /// Refuses to continue in <paramref name="directory"/> when its plan.json is another experiment's: its finished
+    /// cells, plan and report would be replaced by this one's. An unreadable plan is left to the caller's own checks.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The folder holds a plan of another experiment.</exception>
+    public void RequireSameExperimentIn(string directory)
+    {
+        string path = PathIn(directory);
+        if (!File.Exists(path)) return;
+        CellPlan other;
+        try
+        {
+            other = Parse(File.ReadAllText(path), path);
+        }
+        catch (ConfigurationException)
+        {
+            return;
+        }
+        if (other.Experiment != Experiment)
+            throw new ConfigurationException($"{path} holds a plan of {other.Experiment}, not of {Experiment}; use another --out for {Experiment}.");
+    }
+
+    /// <summary>
     /// Writes plan.json into <paramref name="directory"/> atomically. Writing the same plan again is a no-op (planning
     /// is idempotent). A different plan is refused, because the folder's finished cells belong to the one there, unless
     /// <paramref name="replace"/>: then each cell's record, which holds its configuration's digest, decides whether

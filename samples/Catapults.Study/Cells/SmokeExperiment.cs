@@ -84,7 +84,21 @@ public sealed class SmokeExperiment : ICellExperiment
         if (config.FailAtStep is int fail && (fail < 0 || fail >= config.Steps))
             throw new ConfigurationException($"failAtStep is {fail}, expected a step in 0..{config.Steps - 1} or null.");
         string checkpoint = Path.Combine(context.Folder, "checkpoint.json");
-        var state = File.Exists(checkpoint) ? StudyJson.Read<SmokeCheckpoint>(checkpoint) : new SmokeCheckpoint(0, (ulong)config.Seed);
+        var state = new SmokeCheckpoint(0, (ulong)config.Seed);
+        if (File.Exists(checkpoint))
+        {
+            // A damaged checkpoint is not trusted, and refusing it would fail every retry the same way: the cell starts over.
+            try
+            {
+                state = StudyJson.Read<SmokeCheckpoint>(checkpoint);
+                if (state.Step < 0 || state.Step > config.Steps) throw new InvalidDataException($"{checkpoint} holds step {state.Step}, outside 0..{config.Steps}.");
+            }
+            catch (InvalidDataException ex)
+            {
+                Console.WriteLine($"{context.Cell.Label}: {ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}; the cell starts over.");
+                state = new SmokeCheckpoint(0, (ulong)config.Seed);
+            }
+        }
         while (state.Step < config.Steps)
         {
             cancellationToken.ThrowIfCancellationRequested();

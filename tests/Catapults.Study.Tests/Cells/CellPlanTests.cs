@@ -271,6 +271,33 @@ public sealed class CellPlanTests
         Assert.That(File.Exists(Path.Combine(dir, "runs", "cell000001", "cell.json")), Is.False, "nothing is recorded");
     }
 
+    // Continuing in a folder that holds another experiment's plan replaced its plan and report (found by the CLI review).
+    [Test]
+    public void ContinuingInAnotherExperimentsFolderIsRefused()
+    {
+        string dir = Folder("other-experiment");
+        Assert.That(StudyCli.Run("plan", "gd-catapults", "--quick", "--out", dir).ExitCode, Is.EqualTo(0));
+        string before = File.ReadAllText(Path.Combine(dir, "plan.json"));
+        CliAssert.OneLineError(StudyCli.Run("smoke", "--cells", "1", "--steps", "1", "--step-ms", "0", "--out", dir),
+            $"{Path.Combine(dir, "plan.json")} holds a plan of gd-catapults, not of smoke; use another --out for smoke.");
+        Assert.That(File.ReadAllText(Path.Combine(dir, "plan.json")), Is.EqualTo(before));
+    }
+
+    // A torn checkpoint is not trusted, and the cell starts over: refusing it failed every retry the same way.
+    [Test]
+    public void ATornSmokeCheckpointStartsTheCellOver()
+    {
+        string dir = Folder("torn-smoke");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "3", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        string checkpoint = Path.Combine(dir, "runs", "cell000000", "checkpoint.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+        File.WriteAllText(checkpoint, "{\"step\": 1, \"val");
+        var run = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Error);
+        Assert.That(run.Out, Does.Contain("cell000000: " + checkpoint + " is not valid").And.Contain("the cell starts over"));
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
+    }
+
     // Re-indenting plan.json (a tool that pretty-prints JSON) changes no meaning: the finished cells stay its own.
     [Test]
     public void APlanReformattedWithoutChangeOfMeaningKeepsItsFinishedCells()
@@ -518,6 +545,7 @@ public sealed class CellPlanTests
     private static void Signal(IEnumerable<string> args, string dir, Func<bool> started, string signal, string message)
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc, sends signals with kill(2) and starts the command through GNU env(1)");
+        if (!EnvResetsSignals.Value) Assert.Ignore("env(1) here has no --default-signal (GNU coreutils 8.31 or later has it)");
         var command = StudyProcess.Command();
         // Started as from a terminal, with SIGINT's default disposition: a test run started in the background by a
         // shell without job control ignores SIGINT, and a process keeps an ignored SIGINT across exec, as POSIX has it
@@ -546,6 +574,20 @@ public sealed class CellPlanTests
         while (CellProcessesOf(dir).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
         Assert.That(CellProcessesOf(dir), Is.Empty, "cell processes still running");
     }
+
+    private static readonly Lazy<bool> EnvResetsSignals = new(() =>
+    {
+        try
+        {
+            using var env = Process.Start(new ProcessStartInfo("env", new[] { "--default-signal=INT", "true" }) { UseShellExecute = false, RedirectStandardError = true })!;
+            env.WaitForExit();
+            return env.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    });
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
