@@ -66,6 +66,22 @@ public sealed class DamagedRunFileTests
         return dir;
     }
 
+    // Resumes the run in dir, returning what it wrote to the console too.
+    private (RunOutcome Run, string Output) ResumeCapturingOutput(string dir)
+    {
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            return (RunExecutor.Run(Config, _data, dir, resume: true), output.ToString());
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+    }
+
     private static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
@@ -209,21 +225,10 @@ public sealed class DamagedRunFileTests
             Directory.Delete(Path.Combine(dir, folder), recursive: true);
             CopyFolder(Path.Combine(other, folder), Path.Combine(dir, folder));
         }
-        var output = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(output);
-        RunOutcome run;
-        try
-        {
-            run = RunExecutor.Run(Config, _data, dir, resume: true);
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
+        var (run, output) = ResumeCapturingOutput(dir);
         Assert.That(run.Summary.ResumedFromStep, Is.Null);
         AssertSameAsUninterrupted(dir);
-        Assert.That(output.ToString(), Does.Contain("is another run's (its configuration digest is not this run's config.json's)").And.Contain("starts over"));
+        Assert.That(output, Does.Contain("is another run's (its configuration digest is not this run's config.json's)").And.Contain("starts over"));
     }
 
     [TestCase(-5)]
@@ -249,21 +254,10 @@ public sealed class DamagedRunFileTests
         string dir = Killed();
         Damage(Path.Combine(dir, "checkpoint", "optimizer.bin"), "truncate");
         Damage(Path.Combine(dir, "checkpoint.old", "weights.safetensors"), "flip");
-        var output = new StringWriter();
-        var console = Console.Out;
-        Console.SetOut(output);
-        RunOutcome run;
-        try
-        {
-            run = RunExecutor.Run(Config, _data, dir, resume: true);
-        }
-        finally
-        {
-            Console.SetOut(console);
-        }
+        var (run, output) = ResumeCapturingOutput(dir);
         Assert.That(run.Summary.ResumedFromStep, Is.Null);
         AssertSameAsUninterrupted(dir);
-        var line = output.ToString().Split('\n').Single(l => l.Contains("starts over"));
+        var line = output.Split('\n').Single(l => l.Contains("starts over"));
         Assert.That(line, Does.Contain(Path.Combine(dir, "checkpoint", "optimizer.bin")).And.Contain(Path.Combine(dir, "checkpoint.old", "weights.safetensors")));
     }
 
