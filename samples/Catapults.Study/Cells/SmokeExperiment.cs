@@ -71,7 +71,7 @@ public sealed class SmokeExperiment : ICellExperiment
                 failing.Add(int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < cells
                     ? i : throw new ConfigurationException($"--fail-cells: '{part}' is not a cell index in 0..{cells - 1}."));
         return CellPlan.Create(Name, threads: null, new { cells, steps, stepMilliseconds = ms },
-            Enumerable.Range(0, cells).Select(i => ($"cell{i:D6}", new SmokeCell(1000 + i, steps, ms, failing.Contains(i) ? (steps + 1) / 2 : null))));
+            Enumerable.Range(0, cells).Select(i => ($"cell{i:D6}", new SmokeCell(1000 + i, steps, ms, failing.Contains(i) ? Math.Min((steps + 1) / 2, steps - 1) : null))));
     }
 
     /// <inheritdoc />

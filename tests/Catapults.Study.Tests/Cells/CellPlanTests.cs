@@ -283,6 +283,18 @@ public sealed class CellPlanTests
         Assert.That(File.ReadAllText(Path.Combine(dir, "plan.json")), Is.EqualTo(before));
     }
 
+    // A one-step cell asked to fail fails at its one step: it was planned to fail at step 1, which it never reaches
+    // (found by the CLI review), and run-cell now refuses such a configuration.
+    [Test]
+    public void AOneStepCellAskedToFailFails()
+    {
+        string dir = Folder("fail-one-step");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "1", "--step-ms", "0", "--fail-cells", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        var run = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(run.ExitCode, Is.EqualTo(1), run.Out + run.Error);
+        Assert.That(run.Error, Does.Contain("it fails at step 0 on purpose"));
+    }
+
     // A torn checkpoint is not trusted, and the cell starts over: refusing it failed every retry the same way.
     [Test]
     public void ATornSmokeCheckpointStartsTheCellOver()
