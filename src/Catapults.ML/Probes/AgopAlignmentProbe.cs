@@ -21,8 +21,6 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
     private readonly Tensor? _inputs;
     private Tensor? _reference;
     private bool _runStarted;
-    // Set by RestoreState: the next training start continues the captured run.
-    private bool _resuming;
 
     /// <summary>Aligns with a fixed reference matrix G* [d, d] (copied).</summary>
     /// <param name="reference">G*, e.g. from <see cref="ReferenceAgop"/>.</param>
@@ -80,22 +78,9 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
         new DoubleDataFrameColumn("AgopTrace", Records.Select(r => r.AgopTrace)),
         new StringDataFrameColumn("Problem", Records.Select(r => r.Problem)));
 
-    /// <summary>
-    /// Continues from <paramref name="state"/>: the next training start resumes the run it was captured in (with
-    /// <see cref="Trainer.ResumeAt"/>), so it is not a new run's first weights and gets no measurement off the cadence.
-    /// </summary>
-    public override void RestoreState(ProbeState state)
-    {
-        base.RestoreState(state);
-        _resuming = true;
-    }
-
     /// <inheritdoc />
-    public override void OnTrainingStarted(TrainingContext context)
-    {
-        _runStarted = !_resuming;
-        _resuming = false;
-    }
+    /// <remarks>A start that resumes a restored state's run is not a new run's first weights: no measurement off the cadence.</remarks>
+    public override void OnTrainingStarted(TrainingContext context) => _runStarted = !TakeRestored();
 
     /// <inheritdoc />
     protected override bool IsDue(int step)

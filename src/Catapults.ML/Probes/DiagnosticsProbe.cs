@@ -41,8 +41,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     private bool _fullBatch;
     private int? _stepsPerEpoch;
     private double _lastRate;
-    // Set by RestoreState: the next training start keeps the restored records and warm starts.
-    private bool _restored;
     private readonly Stopwatch _clock = new();
 
     /// <summary>Creates the probe with <paramref name="options"/> (defaults when null).</summary>
@@ -91,16 +89,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     /// <summary>The batch critical learning rates as a DataFrame.</summary>
     public DataFrame CriticalRatesToDataFrame() => DiagnosticsFrames.CriticalRates(_criticalRates);
 
-    /// <summary>
-    /// Continues from <paramref name="state"/> at the next training start, instead of starting empty: use it with
-    /// <see cref="Trainer.ResumeAt"/>. The records are available at once.
-    /// </summary>
-    public override void RestoreState(ProbeState state)
-    {
-        base.RestoreState(state);
-        _restored = true;
-    }
-
     /// <inheritdoc />
     protected override void WriteState(JsonObject data)
     {
@@ -134,14 +122,14 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         try
         {
             ReleaseProbeSet();
-            if (!_restored)
+            // A restored state's run continues with its records and warm starts; any other start begins empty.
+            if (!TakeRestored())
             {
                 ClearWarmStarts();
                 ClearRecords();
                 _criticalRates.Clear();
                 _lastRate = 0;
             }
-            _restored = false;
             _loss = context.Options.Loss;
             _fullBatch = context.Source is EpochBatchSource { IsFullBatch: true };
             _stepsPerEpoch = context.Source.StepsPerEpoch;

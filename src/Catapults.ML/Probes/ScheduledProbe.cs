@@ -28,6 +28,8 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     private readonly Dictionary<string, Tensor> _warmStarts = new(StringComparer.Ordinal);
     // A record measured before its step that waits for the step's outcome (see CompletesAfterStep).
     private TRecord? _pending;
+    // Set by RestoreState until the next training start, which continues the run the state was captured in.
+    private bool _restored;
     private bool _disposed;
 
     /// <summary>Creates the probe named <paramref name="name"/> with the cadence of <paramref name="options"/> (validated).</summary>
@@ -241,8 +243,21 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         _records.Clear();
         _records.AddRange(records);
         _pending = default;
+        _restored = true;
         ClearWarmStarts();
         foreach (var (name, tensor) in state.WarmStarts) _warmStarts[name] = ProbeState.Own(tensor);
+    }
+
+    /// <summary>
+    /// For a subclass's <see cref="OnTrainingStarted"/>: whether this start continues the run a restored state was
+    /// captured in (with <see cref="Trainer.ResumeAt"/>) rather than beginning a new one. True once after each
+    /// <see cref="RestoreState"/>.
+    /// </summary>
+    protected bool TakeRestored()
+    {
+        bool restored = _restored;
+        _restored = false;
+        return restored;
     }
 
     /// <summary>Releases the probe's native tensors; override to release more, calling the base.</summary>
