@@ -27,6 +27,21 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "feature-strength", "--depths", "100" }, "--depths must all be at most 65", TestName = "feature-strength depth named by its option")]
     [TestCase(new[] { "--record-every", "7" }, "--record-every 7 does not divide the default --checkpoint-every 500", TestName = "Record interval against the default checkpoint spacing")]
     [TestCase(new[] { "--seeds", "1", "gd-catapults" }, "--seeds comes before the sub-command 'gd-catapults'", TestName = "An option before the sub-command")]
+    // Each was accepted and then ignored, or silently emptied the run's records (found by the CLI review).
+    [TestCase(new[] { "sgd-spikes", "--steps", "300", "--record-every", "200" }, "--record-every 200 leaves fewer than three records in the run's --steps, 300 steps", TestName = "A record interval longer than half the run")]
+    [TestCase(new[] { "optimizers", "--steps", "40", "--record-every", "25", "--checkpoint-every", "0" }, "give at most 20", TestName = "optimizers record interval longer than half the run")]
+    [TestCase(new[] { "gd-catapults", "--phase-steps", "20", "--record-every", "15", "--checkpoint-every", "0" }, "in a phase (--phase-steps), 20 steps", TestName = "A record interval longer than half a phase")]
+    [TestCase(new[] { "--max-steps", "15" }, "in the shortest run's budget (b = GD), 15 steps", TestName = "A record interval longer than half the shortest budget")]
+    [TestCase(new[] { "--batch-sizes", "50,,10" }, "--batch-sizes: entry 2 of '50,,10' is empty", TestName = "An empty batch size entry")]
+    [TestCase(new[] { "feature-strength", "--depths", "2,3," }, "--depths: entry 3 of '2,3,' is empty", TestName = "An empty depth entry")]
+    [TestCase(new[] { "smoke", "--fail-cells", ",1" }, "--fail-cells: entry 1 of ',1' is empty", TestName = "An empty cell index entry")]
+    [TestCase(new[] { "--data-root", "/tmp" }, "--data-root is read only by the image datasets, and --dataset is rank2", TestName = "A data root for the synthetic task")]
+    [TestCase(new[] { "dominant-subspace", "--data-root", "/tmp" }, "--data-root is read only with --dataset", TestName = "dominant-subspace data root without a dataset")]
+    [TestCase(new[] { "dominant-subspace", "--eos", "--learning-rate", "0.1" }, "--learning-rate is not used with --eos", TestName = "A learning rate the edge-of-stability regime ignores")]
+    [TestCase(new[] { "feature-strength", "--depths", "3,4", "--staircase" }, "--staircase runs at depth 2, which --depths 3,4 leaves out", TestName = "A staircase without depth 2")]
+    [TestCase(new[] { "feature-strength", "--depths", "2", "--gamma-max", "0.5", "--staircase" }, "raise --gamma-max above 1", TestName = "A staircase without a rich gamma")]
+    [TestCase(new[] { "plan", "smoke", "--emit", "k8s", "--partition", "gpu" }, "--partition shapes only the slurm files, and --emit k8s writes none", TestName = "A Slurm partition for Kubernetes only")]
+    [TestCase(new[] { "plan", "smoke", "--emit", "slurm", "--image", "x", "--retries", "2" }, "--image, --retries shape only the k8s files", TestName = "Kubernetes options for Slurm only")]
     public void InvalidOptionsGiveOneLineErrorAndExitCode2(string[] args, string mentioned)
     {
         using var temp = new TempDirectory();

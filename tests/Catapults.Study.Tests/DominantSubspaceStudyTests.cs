@@ -270,4 +270,19 @@ public sealed class DominantSubspaceStudyTests
         Assert.That(lines, Has.Length.EqualTo(1), error);
         Assert.That(lines[0], Does.StartWith("error: ").And.Contain(mentioned));
     }
+
+    [Test]
+    public void DamagedImagesAreRefusedBeforeThePlanIsWritten()
+    {
+        // The images used to be read first by each cell, after plan.json was written: every cell then failed alike.
+        using var temp = new TempDirectory();
+        string root = temp.Combine("data");
+        string train = Path.Combine(root, ML.Data.Images.SvhnReader.FolderName, "train_32x32.mat");
+        ML.Tests.Data.Fixtures.DatasetFixtures.WriteSvhn(train, 40, compressed: false);
+        var bytes = File.ReadAllBytes(train);
+        File.WriteAllBytes(train, bytes[..(bytes.Length / 2)]);
+        string output = temp.Combine("dominant-damaged");
+        CliAssert.OneLineError(StudyCli.Run("dominant-subspace", "--quick", "--dataset", "svhn", "--data-root", root, "--out", output), train);
+        Assert.That(File.Exists(Path.Combine(output, "plan.json")), Is.False, "no plan was written");
+    }
 }

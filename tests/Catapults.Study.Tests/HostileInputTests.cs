@@ -136,6 +136,26 @@ public sealed class HostileInputTests : TemporaryFolderTests
     }
 
     [Test]
+    public void TheDefaultOutputFolderIsNamedAsSuchNotAsOut()
+    {
+        // Without --out, a line that says "--out 'runs/sgd-spikes'" names an option the user never gave.
+        string folder = Temp.Combine("cwd");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "runs"), "x");
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "catapults-study"))
+        {
+            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add("sgd-spikes");
+        using var child = System.Diagnostics.Process.Start(start)!;
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        string error = child.StandardError.ReadToEnd();
+        child.WaitForExit();
+        CliAssert.OneLineError((child.ExitCode, stdout.Result, error), "the default output folder 'runs/sgd-spikes'", Path.Combine(folder, "runs") + "' is a file");
+        Assert.That(error, Does.Not.Contain("--out '"));
+    }
+
+    [Test]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void AReadOnlyOutputFolderGivesOneLine()
     {

@@ -29,6 +29,13 @@ public sealed class SettingOptionTests
         return experiment.Plan(parse, CancellationToken.None);
     }
 
+    // Fixed, because the cases are built before any set-up runs; one per user, rewritten by every run.
+    private static readonly string SvhnRoot = Path.Combine(Path.GetTempPath(), $"catapults-setting-tests-svhn-{Environment.UserName}");
+
+    [OneTimeSetUp]
+    public void WriteSvhn() =>
+        ML.Tests.Data.Fixtures.DatasetFixtures.WriteSvhn(Path.Combine(SvhnRoot, ML.Data.Images.SvhnReader.FolderName, "train_32x32.mat"), 10 * DominantSubspaceSettings.Quick.Samples, compressed: false);
+
     private static void AssertSettings<T>(T actual, string expected) => Assert.That(JsonSerializer.Serialize(actual), Is.EqualTo(expected));
 
     private static IEnumerable<TestCaseData> FeatureStrengthCases()
@@ -65,9 +72,10 @@ public sealed class SettingOptionTests
         yield return Case(new DominantSubspaceSettings(), s => s);
         yield return Case(quick, s => s, "--quick");
         yield return Case(eos, s => s, "--quick", "--eos");
-        yield return Case(quick, s => s with { Dataset = ImageDatasetKind.Svhn, DataRoot = Path.GetTempPath() }, "--quick", "--dataset", "svhn", "--data-root", Path.GetTempPath());
+        // The plan reads the images, so the root holds a small SVHN (written by SetUp) with the quick preset's images per class.
+        yield return Case(quick, s => s with { Dataset = ImageDatasetKind.Svhn, DataRoot = SvhnRoot }, "--quick", "--dataset", "svhn", "--data-root", SvhnRoot);
         // The --eos preset's input offset shapes the synthetic task only, so an image run's plan drops it.
-        yield return Case(eos, s => s with { Dataset = ImageDatasetKind.Svhn, DataRoot = Path.GetTempPath(), InputOffset = 0 }, "--quick", "--eos", "--dataset", "svhn", "--data-root", Path.GetTempPath());
+        yield return Case(eos, s => s with { Dataset = ImageDatasetKind.Svhn, DataRoot = SvhnRoot, InputOffset = 0 }, "--quick", "--eos", "--dataset", "svhn", "--data-root", SvhnRoot);
         yield return Case(quick, s => s with { Classes = 3 }, "--quick", "--classes", "3");
         yield return Case(quick, s => s with { Samples = 64 }, "--quick", "--samples", "64");
         yield return Case(quick, s => s with { InputDimension = 8 }, "--quick", "--input-dimension", "8");
@@ -111,7 +119,7 @@ public sealed class SettingOptionTests
         yield return Case(quick, s => s, SmallBatchSweep);
         yield return Case(quick, s => s with { BatchSizes = [0, 20] }, [.. SmallBatchSweep, "--batch-sizes", "gd,20"]);
         yield return Case(quick, s => s with { RateFraction = 0.5 }, [.. SmallBatchSweep, "--rate-fraction", "0.5"]);
-        yield return Case(quick, s => s with { Epochs = 7 }, [.. SmallBatchSweep, "--epochs", "7"]);
+        yield return Case(quick, s => s with { Epochs = 11 }, [.. SmallBatchSweep, "--epochs", "11"]);
         yield return Case(quick, s => s with { GdMaxSteps = 40 }, [.. SmallBatchSweep, "--gd-steps", "40"]);
         yield return Case(quick, s => s with { MaxSteps = 33 }, [.. SmallBatchSweep, "--max-steps", "33"]);
         yield return Case(quick, s => s with { TargetLoss = 0.01 }, [.. SmallBatchSweep, "--target-loss", "0.01"]);

@@ -19,7 +19,7 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     private readonly SettingOption<BatchSweepSettings, int> _gdSteps = new("--gd-steps", (s, v) => s with { GdMaxSteps = v }) { Description = "Step budget of full-batch GD, which trains to --target-loss (default 10000; quick 600)." };
     private readonly SettingOption<BatchSweepSettings, int> _steps = new("--max-steps", (s, v) => s with { MaxSteps = v }) { Description = "Cap on the steps of every run (default: none)." };
     private readonly SettingOption<BatchSweepSettings, double> _target = new("--target-loss", (s, v) => s with { TargetLoss = v }) { Description = "Convergence: stop at this full training loss (default 1e-3)." };
-    private readonly SettingOption<BatchSweepSettings, int> _record = new("--record-every", (s, v) => s with { RecordEvery = v }) { Description = "Steps between rows of steps.csv: full losses and λ_max of the probe set (default 10)." };
+    private readonly SettingOption<BatchSweepSettings, int> _record = new("--record-every", (s, v) => s with { RecordEvery = v }) { Description = "Steps between rows of steps.csv: full losses and λ_max of the probe set; at most half of the shortest run's budget (default 10)." };
     private readonly SettingOption<BatchSweepSettings, int> _probe = new("--probe-size", (s, v) => s with { ProbeCount = v }) { Description = "Samples in the probe set whose NTK λ_max is recorded (default 256; quick 128); a larger value than n takes the whole training set." };
 
     /// <summary>What the merge needs beyond the cells: the options as resolved, and the measured learning rate.</summary>
@@ -75,13 +75,12 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     private static IReadOnlyList<int> ParseBatchSizes(string text)
     {
         var sizes = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in Cli.ListEntries(text, "--batch-sizes"))
         {
             if (part.Equals("gd", StringComparison.OrdinalIgnoreCase)) sizes.Add(0);
             else if (int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) && b >= 1) sizes.Add(b);
             else throw new ConfigurationException($"--batch-sizes: '{part}' is not a positive integer or 'gd'.");
         }
-        if (sizes.Count == 0) throw new ConfigurationException("--batch-sizes is empty.");
         return sizes;
     }
 
@@ -100,6 +99,8 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
                     select Config(settings, dataSettings, network, 1.0, b, n, s, ProbeIndices.Draw(n, Math.Min(settings.ProbeCount, n), s), threads)).ToList();
         RunExecutor.ValidatePlan(plan, data);
         var batchSizes = plan.Select(c => c.BatchSize).Distinct().OrderByDescending(b => b).ToList();
+        int shortest = batchSizes.MinBy(b => settings.BudgetFor(b, n));
+        Cli.RecordEvery(settings.RecordEvery, settings.BudgetFor(shortest, n), $"the shortest run's budget (b = {(shortest == n ? "GD" : shortest.ToString(CultureInfo.InvariantCulture))})");
         if (fixedRate is null && settings.RateFraction is null && batchSizes.All(b => b >= n))
             throw new ConfigurationException($"--batch-sizes has no mini-batch size below n = {n}, so the critical-rate rule has no batches to place η above; give --rate-fraction or --learning-rate.");
 

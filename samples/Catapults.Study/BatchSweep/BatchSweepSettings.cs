@@ -1,3 +1,5 @@
+using Catapults.Study.Infrastructure;
+
 namespace Catapults.Study.BatchSweep;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed record BatchSweepSettings
     /// <summary>A smoke run of well under a minute: n = 500, width 256, 2 seeds, 30 epochs, GD capped at 600 steps.</summary>
     public static BatchSweepSettings Quick { get; } = new()
     {
-        TrainCount = 500, TestCount = 500, Width = 256, Seeds = 2, Epochs = 30, GdMaxSteps = 600, CheckpointEvery = 200, ProbeCount = 128,
+        TrainCount = 500, TestCount = 500, Width = CommonOptions.QuickWidth, Seeds = 2, Epochs = 30, GdMaxSteps = 600, CheckpointEvery = 200, ProbeCount = 128,
         CellsOnEveryCore = false,
     };
 

@@ -57,10 +57,23 @@ public sealed class ClusterOptions
                 throw new ConfigurationException($"{string.Join(", ", given)} shape{(given.Count == 1 ? "s" : "")} the scheduler files, which only --emit writes; add --emit with one or more of {CellPlanEmitters.Names}, or leave {(given.Count == 1 ? "it" : "them")} out.");
             return Array.Empty<CellPlanEmitter>();
         }
-        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).Distinct().ToList();
-        if (names.Count == 0) throw new ConfigurationException($"--emit is empty; give one or more of {CellPlanEmitters.Names}, separated by commas.");
-        return names.Select(name => CellPlanEmitters.All.FirstOrDefault(e => e.Target == name)
+        if (text.Split(',', StringSplitOptions.TrimEntries).All(t => t.Length == 0))
+            throw new ConfigurationException($"--emit is empty; give one or more of {CellPlanEmitters.Names}, separated by commas.");
+        var names = Cli.ListEntries(text, "--emit").Select(t => t.ToLowerInvariant()).Distinct().ToList();
+        var targets = names.Select(name => CellPlanEmitters.All.FirstOrDefault(e => e.Target == name)
             ?? throw new ConfigurationException($"--emit: '{name}' is not a target; give one or more of {CellPlanEmitters.Names}, separated by commas.")).ToList();
+        RequireTarget(parse, names, "slurm", Partition, Account);
+        RequireTarget(parse, names, "k8s", Image, VolumeClaim, VolumeSize, MountPath, Retries);
+        return targets;
+    }
+
+    // An option that shapes only one target's files would be ignored without that target.
+    private static void RequireTarget(ParseResult parse, IReadOnlyList<string> targets, string target, params Option[] options)
+    {
+        if (targets.Contains(target)) return;
+        var given = options.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (given.Count > 0)
+            throw new ConfigurationException($"{string.Join(", ", given)} shape{(given.Count == 1 ? "s" : "")} only the {target} files, and --emit {string.Join(",", targets)} writes none; add {target} to --emit, or leave {(given.Count == 1 ? "it" : "them")} out.");
     }
 
     /// <summary>The settings, validated: the defaults with the options given.</summary>

@@ -28,7 +28,7 @@ public sealed class SmokeExperiment : ICellExperiment
     }
 
     /// <inheritdoc />
-    public string OutputFolder(ParseResult parse) => Infrastructure.OutputFolder.Check(parse.GetValue(_output) ?? Path.Combine("runs", "smoke"));
+    public string OutputFolder(ParseResult parse) => Infrastructure.OutputFolder.For(parse.GetValue(_output), quick: false, "smoke");
 
     /// <inheritdoc />
     public bool KeepsFinishedCells(ParseResult parse) => true;
@@ -67,7 +67,7 @@ public sealed class SmokeExperiment : ICellExperiment
         if (ms is < 0 or > 3_600_000) throw new ConfigurationException($"--step-ms must be in 0..3600000, got {ms}.");
         var failing = new HashSet<int>();
         if (parse.GetValue(_fail) is string text)
-            foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var part in Cli.ListEntries(text, "--fail-cells"))
                 failing.Add(int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int i) && i < cells
                     ? i : throw new ConfigurationException($"--fail-cells: '{part}' is not a cell index in 0..{cells - 1}."));
         return CellPlan.Create(Name, threads: null, new { cells, steps, stepMilliseconds = ms },

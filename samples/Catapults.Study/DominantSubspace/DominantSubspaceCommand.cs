@@ -123,13 +123,35 @@ public sealed class DominantSubspaceCommand : ICellExperiment
                     throw new ArgumentException("--input-offset shifts the synthetic inputs; leave it out with --dataset (the images are standardised).");
                 settings = settings with { InputOffset = 0 };
             }
+            // Under --eos the rate is set from the sharpness where GD starts; a rate given as well would be ignored.
+            if (settings.Dataset is null && parse.GetValue(_dataRoot) is not null)
+                throw new ArgumentException("--data-root is read only with --dataset (cifar10 or svhn); give --dataset, or leave --data-root out for the synthetic task.");
+            if (settings.EdgeOfStability && parse.GetValue(_rate) is not null)
+                throw new ArgumentException("--learning-rate is not used with --eos, where η = --eos-factor / λ_max where GD starts; give --eos-factor instead (or --sgd-warm-up-rate for the SGD warm-up).");
             if (parse.GetValue(_threads) is int t && RuntimeOptions.ThreadCountProblem(t) is { } problem)
                 throw new ArgumentException($"--threads {problem}.");
             TorchRuntime.Configure(new RuntimeOptions { Threads = parse.GetValue(_threads) ?? 1 });
             settings.Validate();
-            if (settings.Dataset is not null) DataRoot.Resolve(settings.DataRoot, "--data-root");
+            if (settings.Dataset is not null)
+            {
+                DataRoot.Resolve(settings.DataRoot, "--data-root");
+                // The images are read once here, so that missing or damaged files stop the command before plan.json
+                // is written rather than failing every cell after it.
+                var (data, description) = DominantSubspaceStudy.LoadData(settings);
+                using (data)
+                {
+                    try
+                    {
+                        settings.RequireBatchesFit(data.Count);
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        throw new ArgumentException($"{description}: {ex.Message}", ex);
+                    }
+                }
+            }
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
         {
             throw ConfigurationException.From(ex);
         }

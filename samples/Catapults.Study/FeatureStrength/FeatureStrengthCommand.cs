@@ -92,7 +92,13 @@ public sealed class FeatureStrengthCommand : ICellExperiment
         }
         // The staircase follow-up at depth 2 starts each scan from the scaling rule, not from depth 2's results, so
         // that every cell is fixed by the options alone and no cell waits for another.
-        if (settings.Staircase && settings.Depths.Contains(2) && StaircaseFollowUp.Settings(settings, settings.ForDepth(2)) is { } stairs)
+        var stairs = settings.Staircase && settings.Depths.Contains(2) ? StaircaseFollowUp.Settings(settings, settings.ForDepth(2)) : null;
+        // Asked for by name, the follow-up is not dropped without a word.
+        if (stairs is null && parse.GetValue(_staircase) == true)
+            throw new ConfigurationException(settings.Depths.Contains(2)
+                ? "--staircase runs at depth 2 and γ > 1, which the γ range at depth 2 leaves out; raise --gamma-max above 1 or leave --staircase out."
+                : $"--staircase runs at depth 2, which --depths {string.Join(",", settings.Depths)} leaves out; add 2 to --depths or leave --staircase out.");
+        if (stairs is not null)
             for (int i = 0; i < stairs.Gammas().Length; i++)
                 cells.Add(($"{StaircaseFollowUp.DirectoryName}-g{i:D2}", new ScanCell(StaircaseFollowUp.DirectoryName, stairs, i)));
         // One libtorch thread per cell: on these small networks more threads only contend.
@@ -175,9 +181,9 @@ public sealed class FeatureStrengthCommand : ICellExperiment
 
     private static int[] ParseDepths(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var depths = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
+        var parts = Cli.ListEntries(text, "--depths");
+        var depths = new int[parts.Count];
+        for (int i = 0; i < parts.Count; i++)
             if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out depths[i]))
                 throw new ArgumentException($"--depths takes comma-separated integers, got '{text}'.");
         return depths;

@@ -42,7 +42,7 @@ public sealed record SlopeVerdict(string Side, int Depth, double Predicted, LogL
 
     /// <summary>"holds" or "fails", with the reason when there is no usable fit.</summary>
     public string VerdictText => Holds ? "holds"
-        : Fit is null ? "fails (fewer than 2 γ with an η*)"
+        : Fit is null ? "fails (fewer than 2 γ with an η* beyond the crossover band)"
         : Fit.Points < MinimumPoints ? $"fails (only {Fit.Points.ToString(CultureInfo.InvariantCulture)} γ)"
         : "fails";
 

@@ -16,7 +16,7 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
     private readonly Option<int?> _phase = new("--phase-steps") { Description = "Steps between raises (default 300; quick 120)." };
     private readonly Option<double?> _factor = new("--raise-factor") { Description = "Each raise sets η = factor × η_crit at that step (default 1.1; must be > 1; the NTK of the ReLU net cannot drop below about n, so η above about 1 diverges)." };
     private readonly Option<double?> _initial = new("--initial-fraction") { Description = "η at the start as a fraction of η_crit at init (default 0.5)." };
-    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between rows (losses, λ_max, η_crit, alignment) (default 5)." };
+    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between rows (losses, λ_max, η_crit, alignment), at most half of --phase-steps (default 5)." };
 
     /// <summary>The raises, shared by every cell (each cell's own η₀ is its configuration's learning rate).</summary>
     /// <param name="Raises">Number of raises.</param>
@@ -55,12 +55,13 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
         if (!(raiseFactor > 1) || !double.IsFinite(raiseFactor)) throw new ConfigurationException($"--raise-factor must be above 1, got {raiseFactor}.");
         Cli.PositiveRate(raiseFactor, "--raise-factor");
         Cli.PositiveRate(initialFraction, "--initial-fraction");
-        if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+        // Each phase holds its own catapult, so each needs its own records.
+        Cli.RecordEvery(recordEvery, phaseSteps, "a phase (--phase-steps)");
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
         var dataSettings = Common.DataSettings(parse, quick ? 256 : 1000, quick ? 500 : 1000);
         int seeds = Common.SeedCount(parse, 1);
         int? threads = Common.ConfigureThreads(parse);
-        var network = Common.NetworkFor(parse, quick ? 256 : null);
+        var network = Common.NetworkFor(parse, quick ? CommonOptions.QuickWidth : null);
 
         using var data = StudyData.Load(dataSettings);
         var configs = new List<RunConfig>();

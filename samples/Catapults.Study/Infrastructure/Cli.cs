@@ -94,6 +94,34 @@ public static class Cli
         return value;
     }
 
+    /// <summary>
+    /// The entries of a comma-separated option, trimmed. An empty entry is refused rather than dropped: "50,,10" is more
+    /// likely a lost value than a stray comma.
+    /// </summary>
+    public static IReadOnlyList<string> ListEntries(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.All(p => p.Length == 0)) throw new ConfigurationException($"{option} is empty; give one or more values separated by commas.");
+        int empty = Array.FindIndex(parts, p => p.Length == 0);
+        if (empty >= 0) throw new ConfigurationException($"{option}: entry {empty + 1} of '{text}' is empty; give values separated by single commas.");
+        return parts;
+    }
+
+    /// <summary>
+    /// Validates a record interval against the steps it divides: at least 1, and at most half of
+    /// <paramref name="steps"/>, so that records at 0, R and 2R can show a loss rise and fall; a longer interval records
+    /// nothing inside the run and every spike or catapult would be lost without a word.
+    /// </summary>
+    public static int RecordEvery(int value, int steps, string stepsText)
+    {
+        if (value < 1) throw new ConfigurationException($"--record-every must be at least 1, got {value}.");
+        if ((long)value * 2 > steps)
+            throw new ConfigurationException(steps < 2
+                ? $"{stepsText}, {steps} step{(steps == 1 ? "" : "s")}, is too short for three records; a spike needs records at 0, R and 2R."
+                : $"--record-every {value} leaves fewer than three records in {stepsText}, {steps} steps; a spike needs records at 0, R and 2R, so give at most {steps / 2}.");
+        return value;
+    }
+
     /// <summary>Validates a batch size against n.</summary>
     public static int BatchSize(int value, int n, string option = "--batch-sizes")
     {

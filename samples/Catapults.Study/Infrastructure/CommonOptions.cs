@@ -25,7 +25,10 @@ public sealed class CommonOptions
     /// <summary>--arch.</summary>
     public Option<string> Architecture { get; } = new("--arch") { Description = "ModelFactory name: fcn-2 (default), cnn-5, wrn-16-4, vit-4.", DefaultValueFactory = _ => "fcn-2" };
     /// <summary>--width.</summary>
-    public Option<int?> Width { get; } = new("--width") { Description = "Hidden width (default 1024 for fcn; the architecture's default otherwise)." };
+    public Option<int?> Width { get; } = new("--width") { Description = $"Hidden width (default {ModelFactory.DefaultWidth(ArchitectureKind.FullyConnected)} for fcn, {QuickWidth} for fcn under --quick; the architecture's default otherwise)." };
+
+    /// <summary>The fully connected network's width under every experiment's --quick preset.</summary>
+    public const int QuickWidth = 256;
     /// <summary>--no-bias.</summary>
     public Option<bool> NoBias { get; } = new("--no-bias") { Description = "Build the network without biases (default: the experiment's; see --help of each)." };
     /// <summary>--bias.</summary>
@@ -68,6 +71,9 @@ public sealed class CommonOptions
             TestCount = parse.GetValue(TestCount) ?? defaultTest,
         };
         settings.Validate();
+        // The synthetic tasks read no files: a folder given for them is more likely a forgotten --dataset than intended.
+        if (settings.DataRoot is not null && settings.Dataset is "rank2" or "rank4")
+            throw new ConfigurationException($"--data-root is read only by the image datasets, and --dataset is {settings.Dataset}; give --dataset cifar10, svhn or celeba, or leave --data-root out.");
         return settings;
     }
 

@@ -8,8 +8,9 @@ public static class OutputFolder
     /// runs/EXPERIMENT (runs/EXPERIMENT-quick for the --quick preset); checked as <see cref="Check"/> does.
     /// </summary>
     /// <exception cref="ConfigurationException">The folder cannot be used; the message says why.</exception>
-    public static string For(string? given, bool quick, string experiment) =>
-        Check(given ?? Path.Combine("runs", quick ? experiment + "-quick" : experiment));
+    public static string For(string? given, bool quick, string experiment) => given is null
+        ? Check(Path.Combine("runs", quick ? experiment + "-quick" : experiment), "the default output folder")
+        : Check(given);
 
     /// <summary>
     /// Checks that <paramref name="path"/> names a folder that exists or can be created, and that files can be written
@@ -17,19 +18,21 @@ public static class OutputFolder
     /// command that then stops on another bad option leaves nothing behind; the experiment creates them when it first
     /// writes. Returns the path.
     /// </summary>
+    /// <param name="path">The folder.</param>
+    /// <param name="name">What the messages call it (default: --out, the option that names it); the default folder is named as such, since no --out was given.</param>
     /// <exception cref="ConfigurationException">It cannot be used; the message names it and says why.</exception>
-    public static string Check(string path)
+    public static string Check(string path, string name = "--out")
     {
-        if (string.IsNullOrWhiteSpace(path)) throw new ConfigurationException("--out is empty; give a folder.");
-        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0) throw new ConfigurationException($"--out '{path}' holds characters no path may hold.");
+        if (string.IsNullOrWhiteSpace(path)) throw new ConfigurationException($"{name} is empty; give a folder.");
+        if (path.IndexOfAny(Path.GetInvalidPathChars()) >= 0) throw new ConfigurationException($"{name} '{path}' holds characters no path may hold.");
         string full = Path.GetFullPath(path);
-        if (File.Exists(full)) throw new ConfigurationException($"--out '{path}' is a file; give a folder.");
+        if (File.Exists(full)) throw new ConfigurationException($"{name} '{path}' is a file; give a folder.");
         // The folders the check will create, innermost first. A path through a file (/etc/hostname/sub) fails to be
         // created with a message that does not say which part is a file, so the walk names it.
         var created = new List<string>();
         for (string? folder = full; folder is not null && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
         {
-            if (File.Exists(folder)) throw new ConfigurationException($"--out '{path}': '{folder}' is a file, not a folder.");
+            if (File.Exists(folder)) throw new ConfigurationException($"{name} '{path}': '{folder}' is a file, not a folder.");
             created.Add(folder);
         }
         string probe = Path.Combine(full, $".write-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
@@ -59,7 +62,7 @@ public static class OutputFolder
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw ConfigurationException.From(ex, $"--out '{path}' {step}");
+            throw ConfigurationException.From(ex, $"{name} '{path}' {step}");
         }
         finally
         {

@@ -23,7 +23,7 @@ public sealed class OptimizersCommand : RunCellExperiment<RunOutcome>
 
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Batch size b (default 50)." };
     private readonly Option<int?> _steps = new("--steps") { Description = "Steps per run (default 1500; quick 300)." };
-    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between rows of steps.csv (default 25)." };
+    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between rows of steps.csv, at most half of --steps (default 25)." };
 
     /// <summary>What the report needs beyond the runs.</summary>
     /// <param name="CriticalRate">η_crit(GD) of the seed-0 network at initialisation.</param>
@@ -53,11 +53,11 @@ public sealed class OptimizersCommand : RunCellExperiment<RunOutcome>
         int maxSteps = parse.GetValue(_steps) ?? (quick ? 300 : 1500);
         int recordEvery = parse.GetValue(_record) ?? 25;
         if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
-        if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+        Cli.RecordEvery(recordEvery, maxSteps, "the run's --steps");
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
         int seeds = Common.SeedCount(parse, quick ? 1 : 2);
         int? threads = Common.ConfigureThreads(parse);
-        var network = Common.NetworkFor(parse, quick ? 256 : null);
+        var network = Common.NetworkFor(parse, quick ? CommonOptions.QuickWidth : null);
 
         using var data = StudyData.Load(dataSettings);
         RunConfig Config(OptimizerKind kind, double rate, int seed) => new()

@@ -18,7 +18,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     private readonly Option<double?> _fraction = new("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default: η = the median η_crit of the first epoch's batches at init, inside their spread)." };
     private readonly Option<double?> _rate = new("--learning-rate") { Description = "Fixed η (overrides --rate-fraction)." };
     private readonly Option<int?> _steps = new("--steps") { Description = "SGD steps (default 3000; quick 300)." };
-    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between full-loss and PL_s records (default 5)." };
+    private readonly Option<int?> _record = new("--record-every") { Description = "Steps between full-loss and PL_s records, at most half of --steps (default 5)." };
     private readonly Option<int?> _probe = new("--probe-size") { Description = "Probe-set size for the NTK eigenvectors (default 256; quick 128); a larger value than n takes the whole training set." };
 
     /// <summary>What the cells and the report need beyond each run's configuration.</summary>
@@ -55,7 +55,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         int recordEvery = parse.GetValue(_record) ?? 5;
         int probeSize = parse.GetValue(_probe) ?? (quick ? 128 : 256);
         if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
-        if (recordEvery < 1) throw new ConfigurationException($"--record-every must be at least 1, got {recordEvery}.");
+        Cli.RecordEvery(recordEvery, maxSteps, "the run's --steps");
         if (dataSettings.TrainCount < S)
             throw new ConfigurationException($"--n-train must be at least {S} (the probe set spans the top {S} NTK eigenvectors), got {dataSettings.TrainCount}.");
         if (probeSize < S) throw new ConfigurationException($"--probe-size must be at least {S} (the top {S} NTK eigenvectors), got {probeSize}.");
@@ -65,7 +65,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         int seeds = Common.SeedCount(parse, 1);
         int? threads = Common.ConfigureThreads(parse);
         // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
-        var network = Common.NetworkFor(parse, quick ? 256 : null, DefaultBias);
+        var network = Common.NetworkFor(parse, quick ? CommonOptions.QuickWidth : null, DefaultBias);
 
         using var data = StudyData.Load(dataSettings);
         var configs = new List<RunConfig>();
