@@ -138,6 +138,8 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         ColumnChecks.Features(inputSchema, _options.InputColumnName);
+        // A trainer fitted first needs its own columns (its label above all): checked here, as Fit would find them missing.
+        _options.Trainer?.GetOutputSchema(inputSchema);
         // A shape does not carry vector sizes, so the size given here is only a placeholder.
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(_options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));

@@ -116,9 +116,10 @@ internal static class ColumnChecks
                 throw new ArgumentException($"Label column '{name}' is {Describe(column)}, but regression needs a Single label.", ParamName);
             case PredictionKind.BinaryClassification when !(scalar && !column.IsKey && column.ItemType == BooleanDataViewType.Instance):
                 throw new ArgumentException($"Label column '{name}' is {Describe(column)}, but binary classification needs a Boolean label.", ParamName);
-            case PredictionKind.MulticlassClassification when !(scalar && column.IsKey):
+            // The key's raw type is checked here too, as Fit checks it: ML.NET's own trainers refuse a Byte key in both.
+            case PredictionKind.MulticlassClassification when !(scalar && column.IsKey && column.ItemType == NumberDataViewType.UInt32):
                 throw new ArgumentException(
-                    $"Label column '{name}' is {Describe(column)}, but multiclass classification needs a key-typed label " +
+                    $"Label column '{name}' is {Describe(column)}, but multiclass classification needs a UInt32 key-typed label " +
                     $"(use mlContext.Transforms.Conversion.MapValueToKey(\"{name}\")).", ParamName);
         }
         return column;

@@ -44,7 +44,7 @@ internal sealed class MulticlassHead : PredictionHead
             Probabilities(source.Current(), editor.Values);
             value = editor.Commit();
         }),
-        1 => (ValueGetter<uint>)((ref uint value) => value = (uint)ArgMax(source.Current()) + 1),
+        1 => (ValueGetter<uint>)((ref uint value) => value = PredictedKey(source.Current())),
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 
@@ -53,6 +53,16 @@ internal sealed class MulticlassHead : PredictionHead
     {
         if (Loss == ClassificationLoss.CrossEntropy) Softmax(raw, result);
         else ProjectOntoSimplex(raw, result);
+    }
+
+    /// <summary>
+    /// The predicted label as a key: the arg-max plus one, or 0 (the missing key, as ML.NET's own multiclass trainers
+    /// give) when an output is NaN, where no class is largest.
+    /// </summary>
+    public static uint PredictedKey(ReadOnlySpan<float> raw)
+    {
+        foreach (float v in raw) if (float.IsNaN(v)) return 0;
+        return (uint)ArgMax(raw) + 1;
     }
 
     /// <summary>Index of the largest output; the first one on ties.</summary>

@@ -96,11 +96,20 @@ public abstract class TorchNetworkTrainerOptions
         if (Network is null)
             throw new ArgumentException("Network must not be null (start from TorchNetworkDefaults.Network).", nameof(Network));
         _ = Network.Spec;
+        // Refused when the trainer is built, as ML.NET's trainers refuse their sizes, not first at Fit.
+        if (Network.Width is int width && width < 1)
+            throw new ArgumentException($"Network.Width must be at least 1, got {width}.", nameof(Network));
         if (!double.IsFinite(Network.OutputMultiplier) || Network.OutputMultiplier == 0)
             throw new ArgumentException($"Network.OutputMultiplier must be finite and nonzero, got {Network.OutputMultiplier}.", nameof(Network));
         if (Training is null)
             throw new ArgumentException("Training must not be null (start from TorchNetworkDefaults.Training).", nameof(Training));
         Training.Validate();
+        // The engine allows a run of no steps (a measurement at initialisation); a trainer would return the network as
+        // initialised, which ML.NET's trainers refuse ("must be positive").
+        if (Training.MaxEpochs == 0 || Training.MaxSteps == 0)
+            throw new ArgumentException(
+                $"Training.{(Training.MaxEpochs == 0 ? "MaxEpochs" : "MaxSteps")} is 0, so Fit would return the network untrained; give at least 1 " +
+                "(numberOfEpochs in the simple overload).", nameof(Training));
         if (Training.Loss != LossKind.MeanSquaredError && Training.Loss != TrainerLoss)
             throw new ArgumentException(
                 $"Training.Loss is {Training.Loss}, but this trainer fits {TrainerLoss} (set by the trainer and its Loss option); " +

@@ -45,13 +45,20 @@ public sealed class AgopFeatureEstimatorChecks : EstimatorChecks<AgopFeatureTran
         yield return new("variable-length features", WithVariableLengthFeatures(rows), "'Features'", "variable-length");
         yield return new("NaN feature at row 5", Context.Data.LoadFromEnumerable(Tiny.WithNaN(rows, 5, r =>
             new RegressionRow { Features = r.Features.Select((v, j) => j == 2 ? float.NaN : v).ToArray(), Label = r.Label })),
-            "'Features'", "NaN", "row 5", "slot 2");
+            "'Features'", "NaN", "row 5", "slot 2") { OnlyInTheData = true };
         // With a trainer as the source, 3 features are valid (the trainer fits a 3-feature network).
         if (_kind == AgopFeatureMapKind.TopEigenvectors)
         {
             var split = Context.Data.LoadFromEnumerable(TestData.Rank2Split(Tiny.Rows, seed: 15));
             var three = Context.Transforms.Concatenate("Features", "A").Fit(split).Transform(split);
-            yield return new("3 features for a 6-feature network", three, "'Features'", "3 slots", "6 features");
+            yield return new("3 features for a 6-feature network", three, "'Features'", "3 slots", "6 features") { OnlyInTheData = true };
+        }
+        else
+        {
+            // The trainer fitted first needs its label; GetOutputSchema used to pass without it (found by review).
+            yield return new("missing label for the trainer", Context.Transforms.DropColumns("Label").Fit(valid).Transform(valid), "Label column 'Label' was not found");
+            yield return new("Double label for the trainer", Context.Transforms.Conversion.ConvertType("Label", outputKind: Microsoft.ML.Data.DataKind.Double).Fit(valid).Transform(valid),
+                "Label column 'Label'", "Single");
         }
     }
 

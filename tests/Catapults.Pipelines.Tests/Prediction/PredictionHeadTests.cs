@@ -36,6 +36,14 @@ public class PredictionHeadTests
         }
     }
 
+    [TestCase(new[] { 1f, 3f, 2f }, 2u)]
+    [TestCase(new[] { 5f, 5f, 2f }, 1u)]
+    [TestCase(new[] { 1f, float.NaN, 2f }, 0u)]
+    [TestCase(new[] { float.NaN, float.NaN, float.NaN }, 0u)]
+    public void ThePredictedKeyIsTheArgMaxOrMissingWhenAnOutputIsNaN(float[] raw, uint expected) =>
+        // ML.NET's own multiclass trainers give the missing key (0) for a NaN score; the arg-max alone gave class 1.
+        Assert.That(MulticlassHead.PredictedKey(raw), Is.EqualTo(expected));
+
     [Test]
     public void SoftmaxMatchesItsDefinitionEvenForLargeLogits()
     {

@@ -8,7 +8,15 @@ using Microsoft.ML.Data;
 namespace Catapults.Pipelines.Tests.Support;
 
 /// <summary>An invalid input and the words its error message must contain.</summary>
-public sealed record InvalidInput(string What, IDataView Data, params string[] MessageParts);
+public sealed record InvalidInput(string What, IDataView Data, params string[] MessageParts)
+{
+    /// <summary>
+    /// True when only the data show the fault (a value in a row, a vector's size, a key's count), which a
+    /// <see cref="SchemaShape"/> does not carry; false when the column's presence or type does, so that
+    /// <c>GetOutputSchema</c> must refuse it as <c>Fit</c> does.
+    /// </summary>
+    public bool OnlyInTheData { get; init; }
+}
 
 /// <summary>
 /// The reusable estimator-check harness. A concrete fixture says how to build the estimator, the training rows and
@@ -99,6 +107,22 @@ public abstract class EstimatorChecks<TTransformer, TIn, TOut>
             checkedInputs++;
         }
         Assert.That(checkedInputs, Is.GreaterThanOrEqualTo(4));
+    }
+
+    [Test]
+    public void GetOutputSchemaRefusesWhatTheSchemaShows()
+    {
+        // As ML.NET's estimators do: a pipeline's shape check fails where Fit would, before any data is read.
+        var estimator = CreateEstimator();
+        int checkedInputs = 0;
+        foreach (var invalid in InvalidInputs(Data, Rows).Where(i => !i.OnlyInTheData))
+        {
+            var ex = Assert.Catch<ArgumentException>(() => estimator.GetOutputSchema(OutputShapes.FromSchema(invalid.Data.Schema)), invalid.What);
+            foreach (var part in invalid.MessageParts)
+                Assert.That(ex!.Message, Does.Contain(part), $"{invalid.What}: message '{ex.Message}'");
+            checkedInputs++;
+        }
+        Assert.That(checkedInputs, Is.GreaterThanOrEqualTo(2));
     }
 
     [Test]

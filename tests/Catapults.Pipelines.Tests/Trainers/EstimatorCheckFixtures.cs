@@ -24,6 +24,12 @@ internal static class Tiny
         rows.Select((r, i) => i == row ? copyWithNaN(r) : r).ToList();
 }
 
+public sealed class ByteKeyRow
+{
+    [VectorType(TestData.Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
+    public byte Label { get; set; }
+}
+
 public sealed class KeyRow
 {
     [VectorType(TestData.Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
@@ -47,9 +53,9 @@ public sealed class RegressionEstimatorChecks : EstimatorChecks<TorchNetworkRegr
         yield return new("variable-length features", WithVariableLengthFeatures(rows), "'Features'", "variable-length");
         yield return new("NaN feature at row 5", Context.Data.LoadFromEnumerable(Tiny.WithNaN(rows, 5, r =>
             new RegressionRow { Features = r.Features.Select((v, j) => j == 2 ? float.NaN : v).ToArray(), Label = r.Label })),
-            "'Features'", "NaN", "row 5", "slot 2");
+            "'Features'", "NaN", "row 5", "slot 2") { OnlyInTheData = true };
         yield return new("infinite label at row 7", Context.Data.LoadFromEnumerable(Tiny.WithNaN(rows, 7, r =>
-            new RegressionRow { Features = r.Features, Label = float.PositiveInfinity })), "'Label'", "row 7");
+            new RegressionRow { Features = r.Features, Label = float.PositiveInfinity })), "'Label'", "row 7") { OnlyInTheData = true };
         yield return new("Double label", Context.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.Double).Fit(valid).Transform(valid),
             "Label column 'Label'", "Single");
         yield return new("missing label", Context.Transforms.DropColumns("Label").Fit(valid).Transform(valid), "Label column 'Label' was not found");
@@ -84,7 +90,7 @@ public sealed class BinaryEstimatorChecks : EstimatorChecks<TorchNetworkBinaryTr
         yield return new("variable-length features", WithVariableLengthFeatures(rows), "variable-length");
         yield return new("infinite feature at row 9", Context.Data.LoadFromEnumerable(Tiny.WithNaN(rows, 9, r =>
             new BinaryRow { Features = r.Features.Select((v, j) => j == 0 ? float.NegativeInfinity : v).ToArray(), Label = r.Label })),
-            "row 9", "slot 0");
+            "row 9", "slot 0") { OnlyInTheData = true };
         yield return new("Single label", Context.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.Single).Fit(valid).Transform(valid),
             "Label column 'Label'", "Boolean");
     }
@@ -123,11 +129,33 @@ public sealed class MulticlassEstimatorChecks : EstimatorChecks<TorchNetworkMult
         yield return new("text label, not a key", Context.Data.LoadFromEnumerable(rows), "Label column 'Label'", "key", "MapValueToKey");
         // LoadFromEnumerable takes key values from 0 (it stores value + 1) and stores a value beyond the count as missing (0).
         var keyRows = rows.Select((r, i) => new KeyRow { Features = r.Features, Label = (uint)(i % 3) }).ToList();
-        yield return new("key with one value", KeyView(keyRows, 1), "Label column 'Label'", "1 value", "at least 2 classes");
+        yield return new("key with one value", KeyView(keyRows, 1), "Label column 'Label'", "1 value", "at least 2 classes") { OnlyInTheData = true };
+        // GetOutputSchema used to accept a Byte key that Fit then refused (found by review).
+        var byteKeys = Context.Data.LoadFromEnumerable(rows.Select((r, i) => new ByteKeyRow { Features = r.Features, Label = (byte)(i % 3) }).ToList(),
+            ByteKeyDefinition(3));
+        yield return new("Byte key label", byteKeys, "Label column 'Label'", "UInt32 key");
         keyRows[3] = new KeyRow { Features = rows[3].Features, Label = 7 };
-        yield return new("missing key at row 3", KeyView(keyRows, 3), "'Label'", "missing key", "row 3");
+        yield return new("missing key at row 3", KeyView(keyRows, 3), "'Label'", "missing key", "row 3") { OnlyInTheData = true };
         yield return new("NaN feature at row 4", ToDataView(Tiny.WithNaN(rows, 4, r =>
-            new ClassRow { Features = r.Features.Select((v, j) => j == 1 ? float.NaN : v).ToArray(), Label = r.Label })), "row 4", "slot 1");
+            new ClassRow { Features = r.Features.Select((v, j) => j == 1 ? float.NaN : v).ToArray(), Label = r.Label })), "row 4", "slot 1") { OnlyInTheData = true };
+    }
+
+    [Test]
+    public void ARowWithANaNFeaturePredictsTheMissingKey()
+    {
+        // Scoring does not check values (as ML.NET's trainers), so the row's scores are NaN; its label is then missing
+        // (key 0), as SdcaMaximumEntropy gives, not the first class.
+        var rows = Tiny.WithNaN(Rows, 2, r => new ClassRow { Features = r.Features.Select((v, j) => j == 0 ? float.NaN : v).ToArray(), Label = r.Label });
+        var keys = TestData.Column(Fitted.Transform(ToDataView(rows)), "PredictedLabel").Select(k => k[0]).ToList();
+        Assert.That(keys[2], Is.EqualTo(0), "the NaN row");
+        Assert.That(keys.Where((_, i) => i != 2), Has.All.GreaterThan(0), "the other rows");
+    }
+
+    private static SchemaDefinition ByteKeyDefinition(int count)
+    {
+        var definition = SchemaDefinition.Create(typeof(ByteKeyRow));
+        definition["Label"].ColumnType = new KeyDataViewType(typeof(byte), count);
+        return definition;
     }
 
     private IDataView KeyView(IReadOnlyList<KeyRow> rows, int count)

@@ -120,6 +120,16 @@ public class TrainerBehaviourTests
         Assert.That(ErrorText.MessageOf(ex), Is.EqualTo(
             $"Threads must be in 1..{Environment.ProcessorCount} (the cores this process may use), got 100000 (or null to keep the process's setting)."));
 
+        // Refused when built, as ML.NET's trainers refuse a zero iteration count, instead of fitting nothing (found by review).
+        ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(numberOfEpochs: 0));
+        Assert.That(ex!.Message, Does.Contain("Training.MaxEpochs is 0").And.Contain("numberOfEpochs"));
+        var noSteps = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        noSteps.Training = noSteps.Training with { MaxSteps = 0 };
+        ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(noSteps));
+        Assert.That(ex!.Message, Does.Contain("Training.MaxSteps is 0"));
+        ex = Assert.Throws<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(network: new() { Width = 0 }));
+        Assert.That(ex!.Message, Does.Contain("Network.Width must be at least 1, got 0"));
+
         var tooBig = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
         tooBig.Training = tooBig.Training with { BatchSize = 100 };
         var batch = Assert.Catch<ArgumentException>(() => _ml.Regression.Trainers.TorchNetwork(tooBig).Fit(Data()));
