@@ -282,7 +282,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         using var op = NeuralTangentKernel.CreateOperator(model, x, Options.Ntk, k);
         var kept = WarmStart(ProbeWarmStart);
         var warm = kept is not null && kept.shape[0] == op.Dimension ? kept : null;
-        using var eig = LanczosEigensolver.Solve(op, k, Options.Lanczos, warm);
+        using var eig = op.TopEigenpairs(k, Options.Lanczos, warm);
         if (eig.Values.All(double.IsFinite)) KeepWarmStart(ProbeWarmStart, eig.Vectors);
         record = record with
         {

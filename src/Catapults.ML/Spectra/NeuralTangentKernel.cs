@@ -68,7 +68,7 @@ public static class NeuralTangentKernel
         LanczosOptions? lanczos = null, Tensor? warmStart = null)
     {
         using var op = CreateOperator(model, inputs, ntk, count);
-        return LanczosEigensolver.Solve(op, count, lanczos, warmStart);
+        return op.TopEigenpairs(count, lanczos, warmStart);
     }
 
     /// <summary>The method <see cref="NtkMethod.Auto"/> picks for an eigen-solve of <paramref name="eigenpairs"/> pairs on <paramref name="sampleCount"/> samples.</summary>

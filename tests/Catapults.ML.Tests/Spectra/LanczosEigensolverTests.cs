@@ -197,6 +197,70 @@ public class LanczosEigensolverTests
     }
 
     [Test]
+    public void AStartInALowerInvariantSubspaceDoesNotEndTheSolve()
+    {
+        // Found by review: with k = 1 the lone start vector's Rayleigh quotient was judged at once, exact and "converged"
+        // (λ = 1 of diag(1, …, 7, 10)); as it was, a hair off the invariant subspace. LAPACK's answer is 10.
+        using var scope = torch.NewDisposeScope();
+        var a = torch.diag(torch.tensor(new[] { 1.0, 2, 3, 4, 5, 6, 7, 10 }, ScalarType.Float64));
+        using var op = new DenseSymmetricOperator(a);
+        var iterative = new LanczosOptions { Mode = EigensolverMode.Iterative, ComputeResiduals = true };
+        var e1 = torch.zeros(8, dtype: ScalarType.Float64);
+        e1[0] = 1;
+        var near = e1.clone();
+        near[7] = 1e-7;
+        foreach (var (start, what) in new[] { (e1, "e1"), (near, "e1 + 1e-7 e8") })
+        {
+            using var eig = LanczosEigensolver.Solve(op, 1, iterative, start);
+            Assert.That(eig.Values[0], Is.EqualTo(10).Within(1e-9), what);
+            Assert.That(eig.Converged, Is.True, what);
+        }
+        var twoStarts = torch.zeros(8, 2, dtype: ScalarType.Float64);
+        twoStarts[0, 0] = 1;
+        twoStarts[1, 1] = 1;
+        using var two = LanczosEigensolver.Solve(op, 2, iterative, twoStarts);
+        Assert.That(two.Values, Is.EqualTo(new[] { 10.0, 7 }).Within(1e-9));
+    }
+
+    [Test]
+    public void AFloat32OperatorThatNeedsManyRestartsConverges()
+    {
+        // Every thick restart adds the operator's float32 asymmetry (about 1e-7 ‖A‖) to a bound carried in every
+        // estimate; past a few restarts the bound alone exceeded the tolerance and the solve never converged, although
+        // the true residuals met it (found by review). LAPACK in float64 is the reference.
+        using var scope = torch.NewDisposeScope();
+        const int n = 2000;
+        var b = torch.randn(new long[] { n, n / 2 }, ScalarType.Float32, generator: new Generator(3));
+        var a = b.mm(b.t()) / n;
+        a = (a + a.t()) * 0.5f;
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 20, new LanczosOptions { Mode = EigensolverMode.Iterative, ComputeResiduals = true });
+        // It used to spend all 50 restarts (1,080 products) without converging; float64 takes 6 restarts.
+        Assert.That(eig.Converged, Is.True, $"relative residuals up to {eig.MaxRelativeResidual:G3} after {eig.Restarts} restarts");
+        Assert.That(eig.Restarts, Is.InRange(1, 10), "restarts, and so the bound, were in play");
+        var reference = torch.linalg.eigvalsh(a.to(ScalarType.Float64)).flip(0)[..20].data<double>().ToArray();
+        Assert.That(eig.Values, Is.EqualTo(reference).Within(1e-5 * reference[0]));
+    }
+
+    [Test]
+    public void TheDenseSolveMeasuresResidualsOnTheOperatorItself()
+    {
+        // An operator that claims to be self-adjoint and is not: the dense solve takes the eigenpairs of (A + Aᵀ)/2, and
+        // measured its residuals on that matrix too, so they were 1e-15 and the result "converged" (found by review).
+        using var scope = torch.NewDisposeScope();
+        var m = torch.randn(new long[] { 6, 6 }, ScalarType.Float64, generator: new Generator(7));
+        m[0, 0] += 10;
+        using var op = new MatrixOperator(m);
+        using var eig = LanczosEigensolver.Solve(op, 1, new LanczosOptions { Mode = EigensolverMode.Dense, ComputeResiduals = true });
+        var x = eig.Vectors[.., 0];
+        double trueResidual = (m.mv(x) - x * eig.Values[0]).norm().ToDouble();
+        Assert.That(eig.Residuals![0], Is.EqualTo(trueResidual).Within(1e-12 * (1 + trueResidual)));
+        Assert.That(trueResidual, Is.GreaterThan(1e-4 * eig.NormEstimate), "the case is not symmetric");
+        Assert.That(eig.Converged, Is.False);
+        Assert.That(eig.OperatorApplications, Is.EqualTo(1));
+    }
+
+    [Test]
     public void BadArgumentsAreNamed()
     {
         using var scope = torch.NewDisposeScope();

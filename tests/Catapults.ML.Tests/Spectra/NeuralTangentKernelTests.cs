@@ -59,6 +59,30 @@ public class NeuralTangentKernelTests
     }
 
     [Test]
+    public void RepeatedTopEigenvaluesOfAMultiOutputKernelAreAllFound()
+    {
+        // K = (XXᵀ) ⊗ I₃ has each eigenvalue of XXᵀ three times. Past the dense threshold (nO = 300) single-vector
+        // Lanczos found one or two copies and reported convergence (found by review); the reference is LAPACK on XXᵀ.
+        using var scope = torch.NewDisposeScope();
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 20, HiddenWidths = Array.Empty<int>(), OutputCount = 3, UseBias = false,
+            Parameterization = Parameterization.Standard, Seed = 5,
+        });
+        var x = torch.randn(new long[] { 100, 20 }, generator: new Generator(4));
+        var xd = Float64(x);
+        var gram = torch.linalg.eigvalsh(xd.mm(xd.t())).flip(0).data<double>().ToArray();
+        foreach (int count in new[] { 4, 6 })
+        {
+            var expected = Enumerable.Range(0, count).Select(i => gram[i / 3]).ToArray();
+            using var eig = NeuralTangentKernel.TopEigenpairs(net, x, count);
+            Assert.That(eig.SolvedDirectly, Is.False, "the iterative path");
+            Assert.That(eig.Converged, Is.True);
+            Assert.That(eig.Values, Is.EqualTo(expected).Within(1e-5 * gram[0]), $"top {count}");
+        }
+    }
+
+    [Test]
     public void TwoLayerNetworkMatchesItsClosedForm([ValueSource(nameof(AllMethods))] NtkMethod method)
     {
         // f = aᵀσ(Wx/√d)/√m: K(x,x') = [σ(Wx/√d)·σ(Wx'/√d) + (xᵀx'/d) Σ_k a_k² σ'_k(x) σ'_k(x')]/m (DESIGN §4).
