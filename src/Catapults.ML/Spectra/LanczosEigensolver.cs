@@ -16,7 +16,7 @@ namespace Catapults.ML.Spectra;
 /// from its symmetric part.
 /// </para>
 /// <para>
-/// Convergence is judged after every product, once the basis holds 2k + 1 vectors, from the Ritz residual estimates
+/// Convergence is judged after every product, once k + 1 vectors have been applied, from the Ritz residual estimates
 /// ‖h s − θ s‖ (which equal ‖A x − θ x‖ on the orthonormal basis, and include any asymmetry of the operator), so no
 /// product is spent on checks; the solve stops at the first product at which all wanted pairs meet
 /// <see cref="LanczosOptions.Tolerance"/>. Only when the restarts' accumulated bound alone keeps them above it are the
@@ -158,10 +158,12 @@ public static class LanczosEigensolver
                 $"A Lanczos basis of {capacityWanted:N0} vectors of dimension {n:N0} (MaxBasisSize = {o.MaxBasisSize?.ToString("N0") ?? "null"}, BlockSize = {p:N0})") is { } shortfall)
             throw new ArgumentException(shortfall, "options");
         int m = (int)basisWanted, capacity = (int)capacityWanted;
-        // Convergence is judged only once the basis holds 2k + 1 vectors (ARPACK's smallest basis), or all it can: a start
-        // in, or very near, an invariant subspace gives Ritz pairs of that subspace with residuals near zero, and only
-        // directions beyond it show whether larger eigenvalues lie outside.
-        int judgedFrom = (int)Math.Min(Math.Min(2L * count + 1, m), n);
+        // Convergence is judged only once a direction beyond the k wanted has been applied (k + 1 products, or all the
+        // basis can hold): a start in, or very near, an invariant subspace gives Ritz pairs of that subspace with
+        // residuals near zero, and only a direction beyond it shows whether larger eigenvalues lie outside. After an
+        // exactly invariant subspace the fresh random direction counts as a new start, with k + 1 products of its own.
+        int JudgedFrom(long fromIndex) => (int)Math.Min(Math.Min(fromIndex + count + 1, m), n);
+        int judgedFrom = JudgedFrom(0);
 
         using var generator = Seeding.TorchGenerator(o.Seed, Seeding.Stream.Diagnostics);
         // Basis vectors are rows, so each is contiguous and the projections are plain matrix-vector products. Rows are
@@ -341,6 +343,7 @@ public static class LanczosEigensolver
                     else
                     {
                         AppendRandom(); // invariant subspace: continue in a fresh direction, coupling zero
+                        judgedFrom = Math.Max(judgedFrom, JudgedFrom(basis - 1));
                     }
                 }
                 processed += pc;
@@ -403,6 +406,7 @@ public static class LanczosEigensolver
             processed = kept;
             basis = kept + unprocessed;
             restarts++;
+            judgedFrom = JudgedFrom(0); // the cycle that ended reached its requirement (it filled the basis)
         }
 
         if (processed < count || theta.Length != processed) RayleighRitz();

@@ -209,7 +209,9 @@ public class LanczosEigensolverTests
         e1[0] = 1;
         var near = e1.clone();
         near[7] = 1e-7;
-        foreach (var (start, what) in new[] { (e1, "e1"), (near, "e1 + 1e-7 e8") })
+        var e7 = torch.zeros(8, dtype: ScalarType.Float64);
+        e7[6] = 1;
+        foreach (var (start, what) in new[] { (e1, "e1"), (near, "e1 + 1e-7 e8"), (e7, "e7, the second eigenvector") })
         {
             using var eig = LanczosEigensolver.Solve(op, 1, iterative, start);
             Assert.That(eig.Values[0], Is.EqualTo(10).Within(1e-9), what);
