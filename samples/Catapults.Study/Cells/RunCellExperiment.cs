@@ -51,6 +51,8 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     {
         var config = CellPlan.ConfigurationOf<RunConfig>(context.Cell);
         using var data = StudyData.Load(config.Data);
+        // The plan checked its runs; an edited plan.json is checked again, so a bad field is refused, not a cell failure.
+        RunExecutor.Validate(config, data);
         var result = Execute(context.Plan, config, data, context.Folder, context.Progress, cancellationToken);
         Console.WriteLine($"{config.Label}: {Describe(result)}");
     }

@@ -98,6 +98,12 @@ public static class RunExecutor
             throw new ConfigurationException($"batch size {config.BatchSize} must be in 1..{n} (n, the training set size as loaded{(n != config.Data.TrainCount ? $"; --n-train {config.Data.TrainCount} gave {n} after class balancing" : "")}).");
         if (config.ProbeIndices.Any(i => i < 0 || i >= n))
             throw new ConfigurationException($"the probe set of {config.Label} indexes past the {n} training samples as loaded; lower --probe-size or raise --n-train.");
+        // What the options guarantee, checked again for a configuration edited into plan.json: checkpoints are taken at
+        // recorded steps, so one off the record grid would be skipped without a word.
+        if (config.RecordEvery < 1)
+            throw new ConfigurationException($"recordEvery of {config.Label} is {config.RecordEvery}, expected at least 1.");
+        if (config.CheckpointEvery < 0 || config.CheckpointEvery % config.RecordEvery != 0)
+            throw new ConfigurationException($"checkpointEvery of {config.Label} is {config.CheckpointEvery}, expected 0 or a multiple of recordEvery ({config.RecordEvery}).");
         try
         {
             config.Training.Validate(n);

@@ -271,6 +271,25 @@ public sealed class CellPlanTests
         Assert.That(File.Exists(Path.Combine(dir, "runs", "cell000001", "cell.json")), Is.False, "nothing is recorded");
     }
 
+    // A run's probe indices or checkpoint spacing edited out of range were a cell failure (an index error in the run) or
+    // accepted (checkpoints off the record grid skipped); run-cell now refuses them as configuration (found by review).
+    [Test]
+    public void ARunConfigurationEditedOutOfRangeIsRefusedNamingTheCellAndThePlan()
+    {
+        string dir = Folder("edited-run");
+        Assert.That(StudyCli.Run("plan", "sgd-spikes", "--quick", "--seeds", "2", "--n-train", "100", "--n-test", "50", "--width", "16",
+            "--probe-size", "20", "--steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+        string plan = Path.Combine(dir, "plan.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
+        json["cells"]![0]!["configuration"]!["probeIndices"]![0] = 100;
+        json["cells"]![1]!["configuration"]!["checkpointEvery"] = 7;
+        File.WriteAllText(plan, json.ToJsonString());
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), $"of {plan}: the probe set of b10-seed0 indexes past the 100 training samples");
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), $"of {plan}: checkpointEvery of b10-seed1 is 7, expected 0 or a multiple of recordEvery (5).");
+        foreach (var label in new[] { "b10-seed0", "b10-seed1" })
+            Assert.That(File.Exists(Path.Combine(dir, "runs", label, "cell.json")), Is.False, "nothing is recorded");
+    }
+
     // Continuing in a folder that holds another experiment's plan replaced its plan and report (found by the CLI review).
     [Test]
     public void ContinuingInAnotherExperimentsFolderIsRefused()
