@@ -5,13 +5,13 @@ namespace Catapults.ML.Diagnostics;
 /// whole stream each time <see cref="Events"/> is read, so an episode is reported once the loss has come back.
 /// </summary>
 /// <remarks>
-/// Detection works on log-loss smoothed by a centred running median. An episode starts when the smoothed loss
+/// Detection works on the loss smoothed by a centred running median. An episode starts when the smoothed loss
 /// exceeds <see cref="CatapultDetectorOptions.RiseFactor"/> times its minimum over the last
 /// <see cref="CatapultDetectorOptions.BaselineWindow"/> points; its start is that minimum, its end the first later
 /// point back at or below <see cref="CatapultDetectorOptions.ReturnFactor"/> times the start level, and its peak
 /// the highest raw loss in between. A rise that has not come back by the end of the stream is not (yet) an event;
 /// see <see cref="OpenEpisodeStart"/>. Non-finite losses end detection (the run diverged), and so does a loss of exactly
-/// 0 (an exact fit), whose log is −∞: no rise can be measured from it. A negative loss is refused: the losses this
+/// 0 (an exact fit): no rise can be measured as a factor of it. A negative loss is refused: the losses this
 /// detector is for (squared error, cross-entropy) are never negative.
 /// </remarks>
 public sealed class CatapultDetector
@@ -90,10 +90,10 @@ public sealed class CatapultDetector
         int count = 0;
         while (count < all.Count && double.IsFinite(all[count].Loss) && all[count].Loss > 0) count++;
         var events = new List<CatapultEvent>();
-        if (count < 3) return events;
 
-        var smooth = SmoothedLog(all, count, o.SmoothingWindow);
-        double rise = Math.Log(o.RiseFactor), back = Math.Log(o.ReturnFactor);
+        // The rule is compared on the losses themselves, not on logs: a rise exactly RiseFactor times the start then
+        // reads the same at every scale (differences of logs round differently at 5 and at 1).
+        var smooth = Smoothed(all, count, o.SmoothingWindow);
         int from = 0;
         int t = 1;
         while (t < count)
@@ -102,7 +102,7 @@ public sealed class CatapultDetector
             int start = windowStart;
             for (int i = windowStart; i < t; i++)
                 if (smooth[i] <= smooth[start]) start = i;
-            if (smooth[t] - smooth[start] <= rise)
+            if (!(smooth[t] > o.RiseFactor * smooth[start]))
             {
                 t++;
                 continue;
@@ -113,7 +113,7 @@ public sealed class CatapultDetector
             for (int i = t + 1; i < count; i++)
             {
                 if (smooth[i] > smooth[highest]) highest = i;
-                if (smooth[i] - smooth[start] <= back)
+                if (smooth[i] <= o.ReturnFactor * smooth[start])
                 {
                     end = i;
                     break;
@@ -127,7 +127,9 @@ public sealed class CatapultDetector
             int peak = start;
             for (int i = start; i <= end; i++)
                 if (all[i].Loss > all[peak].Loss) peak = i;
-            events.Add(new CatapultEvent(all[start].Step, all[peak].Step, all[end].Step, all[start].Loss, all[peak].Loss, all[end].Loss,
+            // The start and end levels are the smoothed ones the rule compared: a single high outlier at the start point
+            // would otherwise stand as the pre-spike level (a 1 → 10 rise reported with a peak ratio of 1.7).
+            events.Add(new CatapultEvent(all[start].Step, all[peak].Step, all[end].Step, smooth[start], all[peak].Loss, smooth[end],
                 SharpnessAtOrBefore(all, start), SharpnessAtOrAfter(all, end, all.Count)));
             from = end;
             t = end + 1;
@@ -135,11 +137,13 @@ public sealed class CatapultDetector
         return events;
     }
 
-    private static double[] SmoothedLog(IReadOnlyList<LossPoint> points, int count, int window)
+    // The centred running median; where the window is cut to an even count at the ends, the geometric mean of the middle
+    // two (the median of the logs, as the remarks state).
+    private static double[] Smoothed(IReadOnlyList<LossPoint> points, int count, int window)
     {
-        var log = new double[count];
-        for (int i = 0; i < count; i++) log[i] = Math.Log(points[i].Loss);
-        if (window == 1) return log;
+        var losses = new double[count];
+        for (int i = 0; i < count; i++) losses[i] = points[i].Loss;
+        if (window == 1) return losses;
         // A window wider than the stream takes the whole stream at every point: clamping it to the count gives the
         // same medians without sizing the buffer (or i + half) by an arbitrarily large option.
         int half = Math.Min(window / 2, count);
@@ -148,9 +152,9 @@ public sealed class CatapultDetector
         for (int i = 0; i < count; i++)
         {
             buffer.Clear();
-            for (int j = Math.Max(0, i - half); j <= Math.Min(count - 1, i + half); j++) buffer.Add(log[j]);
+            for (int j = Math.Max(0, i - half); j <= Math.Min(count - 1, i + half); j++) buffer.Add(losses[j]);
             buffer.Sort();
-            smooth[i] = buffer.Count % 2 == 1 ? buffer[buffer.Count / 2] : 0.5 * (buffer[buffer.Count / 2 - 1] + buffer[buffer.Count / 2]);
+            smooth[i] = buffer.Count % 2 == 1 ? buffer[buffer.Count / 2] : Math.Sqrt(buffer[buffer.Count / 2 - 1] * buffer[buffer.Count / 2]);
         }
         return smooth;
     }

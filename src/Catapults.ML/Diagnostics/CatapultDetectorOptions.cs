@@ -9,7 +9,7 @@ namespace Catapults.ML.Diagnostics;
 public sealed class CatapultDetectorOptions
 {
     /// <summary>
-    /// Width of the centred running median applied to log-loss before detection (odd; 1 = none); default 3, which
+    /// Width of the centred running median applied to the loss before detection (odd; 1 = none); default 3, which
     /// removes single-point outliers but keeps any spike at least two points wide.
     /// </summary>
     public int SmoothingWindow { get; set; } = 3;

@@ -4,9 +4,9 @@ namespace Catapults.ML.Diagnostics;
 /// <param name="StartStep">The last low point before the rise (the pre-spike level).</param>
 /// <param name="PeakStep">Where the loss was highest during the episode.</param>
 /// <param name="EndStep">The first point after the peak back at or below the start level.</param>
-/// <param name="StartLoss">Loss at <paramref name="StartStep"/>.</param>
-/// <param name="PeakLoss">Loss at <paramref name="PeakStep"/>.</param>
-/// <param name="EndLoss">Loss at <paramref name="EndStep"/>.</param>
+/// <param name="StartLoss">The pre-spike level: the smoothed loss (running median) at <paramref name="StartStep"/>, which the rise is measured from.</param>
+/// <param name="PeakLoss">Loss at <paramref name="PeakStep"/>, as recorded.</param>
+/// <param name="EndLoss">The smoothed loss at <paramref name="EndStep"/>, which met the return rule.</param>
 /// <param name="SharpnessBefore">λ_max at the last point at or before the start that has one, if any.</param>
 /// <param name="SharpnessAfter">λ_max at the first point at or after the end that has one, if any.</param>
 public sealed record CatapultEvent(int StartStep, int PeakStep, int EndStep, double StartLoss, double PeakLoss, double EndLoss,

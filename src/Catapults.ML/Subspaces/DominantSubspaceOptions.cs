@@ -20,7 +20,9 @@ public sealed class DominantSubspaceOptions
 
     /// <summary>
     /// Switch when χ_k(g) = ‖P_k g‖/‖g‖ of the batch gradient is at least this value for
-    /// <see cref="AlignmentPatience"/> consecutive checks (default null: off). With neither this nor
+    /// <see cref="AlignmentPatience"/> consecutive checks (default null: off). The gradient is the one the step is
+    /// taken with: under sharpness-aware minimisation, the gradient at the ascent point w + ε, not at w (the Hessian's
+    /// eigenspace is still taken at w). With neither this nor
     /// <see cref="SwitchAtStep"/> set, the transform projects from the first step.
     /// </summary>
     public double? AlignmentThreshold { get; set; }

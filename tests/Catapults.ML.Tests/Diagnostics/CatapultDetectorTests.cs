@@ -127,6 +127,41 @@ public class CatapultDetectorTests
         Assert.That(detector.OpenEpisodeStart, Is.Not.Null.And.LessThan(100));
     }
 
+    // Found by review: the rule was compared on differences of logs, which round differently at different scales, so a
+    // rise of exactly RiseFactor was an event at one scale and not at another.
+    [TestCase(1.0)]
+    [TestCase(5.0)]
+    [TestCase(0.3)]
+    public void TheThresholdsReadTheSameAtEveryScale(double scale)
+    {
+        // A rise of exactly 2 (the default RiseFactor) is not above it.
+        Assert.That(CatapultDetector.Detect(new[] { 1, 1, 2, 2, 2, 1, 1.0 }.Select(l => l * scale).ToArray()), Is.Empty);
+        // A return to exactly 1.5 times the start (the mini-batch preset's ReturnFactor) is a return.
+        var losses = Enumerable.Repeat(2.0, 6).Concat(Enumerable.Repeat(20.0, 6)).Concat(Enumerable.Repeat(3.0, 8)).Select(l => l * scale).ToArray();
+        var events = CatapultDetector.Detect(losses, CatapultDetectorOptions.ForMiniBatchLoss());
+        Assert.That(events, Has.Count.EqualTo(1));
+        Assert.That(events[0].EndStep, Is.EqualTo(12));
+    }
+
+    [Test]
+    public void ARiseInATwoPointStreamIsOpen()
+    {
+        var detector = new CatapultDetector(new CatapultDetectorOptions { SmoothingWindow = 1 });
+        detector.Add(0, 1);
+        detector.Add(1, 5);
+        Assert.That(detector.OpenEpisodeStart, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void TheStartLevelIsThePreSpikeLevelNotAnOutlierAtTheStartPoint()
+    {
+        // A single high point (6) at the start of a 1 → 10 rise used to stand as the start loss (peak ratio 1.7).
+        var events = CatapultDetector.Detect(new[] { 1, 1, 1, 6, 1, 10, 10, 10, 1, 1.0 });
+        Assert.That(events, Has.Count.EqualTo(1));
+        Assert.That(events[0].StartLoss, Is.EqualTo(1));
+        Assert.That(events[0].PeakRatio, Is.EqualTo(10));
+    }
+
     [Test]
     public void DivergenceEndsDetection()
     {
