@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Catapults.ML.Data;
 using Catapults.ML.Features;
 using Catapults.ML.Models;
@@ -80,7 +81,16 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
 
     /// <inheritdoc />
     /// <remarks>A start that resumes a restored state's run is not a new run's first weights: no measurement off the cadence.</remarks>
-    public override void OnTrainingStarted(TrainingContext context) => _runStarted = !TakeRestored();
+    public override void OnTrainingStarted(TrainingContext context)
+    {
+        _runStarted = !TakeRestored();
+        // G* of a target function is taken on the training inputs: a new run may train on others (found by review).
+        if (_runStarted && _target is not null && _inputs is null)
+        {
+            _reference?.Dispose();
+            _reference = null;
+        }
+    }
 
     /// <inheritdoc />
     protected override bool IsDue(int step)
@@ -92,6 +102,13 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
 
     /// <inheritdoc />
     protected override int StepOf(AlignmentRecord record) => record.Step;
+
+    /// <inheritdoc />
+    protected override void WriteState(JsonObject data) => data["matrixPower"] = _options.MatrixPower;
+
+    /// <inheritdoc />
+    /// <remarks>A state of another matrix power is refused: cos(G, G*) and cos(G^½, G*^½) would share one column.</remarks>
+    protected override void ReadState(JsonObject data) => RequireCapturedSetting(data, "matrixPower", _options.MatrixPower, "a matrix power of");
 
     /// <inheritdoc />
     protected override AlignmentRecord Measure(StepContext step) => At(step.Step, step.Training);

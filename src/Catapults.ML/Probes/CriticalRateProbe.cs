@@ -23,7 +23,6 @@ public sealed class CriticalRateProbe : ScheduledProbe<CriticalRateRecord>
 {
     private const string TopEigenvector = "top_eigenvector";
     private readonly Tensor _inputs;
-    private double _lastRate;
 
     /// <summary>Measures on <paramref name="inputs"/> ([m, ...], shared, not copied) with <paramref name="options"/> (defaults when null).</summary>
     /// <exception cref="ArgumentException">The inputs are not a non-empty batch, or an option is invalid.</exception>
@@ -46,19 +45,12 @@ public sealed class CriticalRateProbe : ScheduledProbe<CriticalRateRecord>
     protected override int StepOf(CriticalRateRecord record) => record.Step;
 
     /// <inheritdoc />
-    public override void OnStepCompleted(StepRecord record, TrainingContext context)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        _lastRate = record.LearningRate;
-    }
-
-    /// <inheritdoc />
     protected override CriticalRateRecord? Measure(StepContext step) =>
         At(step.Training.Model, step.Step, step.LearningRate, step.Training.Options.Loss);
 
     /// <inheritdoc />
     protected override CriticalRateRecord? MeasureFinal(TrainingResult result, TrainingContext context) =>
-        At(context.Model, result.Steps, _lastRate, context.Options.Loss);
+        At(context.Model, result.Steps, LastLearningRate, context.Options.Loss);
 
     private CriticalRateRecord? At(NetworkModule model, int step, double rate, LossKind loss)
     {
@@ -67,7 +59,7 @@ public sealed class CriticalRateProbe : ScheduledProbe<CriticalRateRecord>
         CriticalLearningRateResult result;
         if (Options.WarmStart)
         {
-            var kept = WarmStart(TopEigenvector);
+            var kept = WarmStart(TopEigenvector, _inputs.shape[0] * model.OutputCount);
             using var eig = CriticalLearningRate.ComputeWithVector(model, _inputs, loss, Options.CriticalRate, kept, out result);
             if (double.IsFinite(result.Sharpness) && eig.Vectors.shape[1] > 0) KeepWarmStart(TopEigenvector, eig.Vectors);
         }

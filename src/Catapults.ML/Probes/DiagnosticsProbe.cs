@@ -40,7 +40,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     private LossKind _loss;
     private bool _fullBatch;
     private int? _stepsPerEpoch;
-    private double _lastRate;
     private readonly Stopwatch _clock = new();
 
     /// <summary>Creates the probe with <paramref name="options"/> (defaults when null).</summary>
@@ -93,7 +92,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     protected override void WriteState(JsonObject data)
     {
         data["criticalRates"] = JsonSerializer.SerializeToNode(_criticalRates, ProbeJson.Options);
-        data["lastLearningRate"] = JsonSerializer.SerializeToNode(_lastRate, ProbeJson.Options);
         data["eigenvalueCount"] = Options.EigenvalueCount;
     }
 
@@ -104,11 +102,9 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
             ?? throw new JsonException("the state has no criticalRates");
         RecordChecks.RequireComplete<CriticalRateRecord>(rates, "critical rate");
         // A table of records with two eigenvalues continued by a probe measuring four would leave columns half empty.
-        if (data["eigenvalueCount"] is JsonValue count && count.TryGetValue(out int captured) && captured != Options.EigenvalueCount)
-            throw new JsonException($"it was captured measuring {captured} eigenvalues, and this probe measures {Options.EigenvalueCount}.");
+        RequireCapturedSetting(data, "eigenvalueCount", Options.EigenvalueCount, "an eigenvalue count of");
         _criticalRates.Clear();
         _criticalRates.AddRange(rates);
-        _lastRate = data["lastLearningRate"]?.Deserialize<double>(ProbeJson.Options) ?? 0;
     }
 
     /// <inheritdoc />
@@ -128,7 +124,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
                 ClearWarmStarts();
                 ClearRecords();
                 _criticalRates.Clear();
-                _lastRate = 0;
+                ForgetLastLearningRate();
             }
             _loss = context.Options.Loss;
             _fullBatch = context.Source is EpochBatchSource { IsFullBatch: true };
@@ -151,7 +147,6 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         _clock.Start();
         try
         {
-            _lastRate = step.LearningRate;
             _stepRate = null;
             _stepStarted = Stopwatch.GetTimestamp();
             bool record = IsDue(step.Step) && LastStep != step.Step;
@@ -212,6 +207,16 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     };
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A full-batch run that stopped at this record's step (its target loss reached at these weights) took no step to
+    /// complete it from; the result's final loss is the full loss at these weights (found by review: it was left out).
+    /// </remarks>
+    protected override DiagnosticsRecord Uncompleted(DiagnosticsRecord measured, TrainingResult result) =>
+        measured.Step == result.Steps && measured.FullTrainingLoss is null && result.FinalTrainingLoss is double final
+            ? measured with { FullTrainingLoss = final, BatchLoss = _fullBatch ? final : measured.BatchLoss }
+            : measured;
+
+    /// <inheritdoc />
     protected override DiagnosticsRecord? MeasureFinal(TrainingResult result, TrainingContext context)
     {
         var model = context.Model;
@@ -220,7 +225,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         double? full = result.FinalTrainingLoss;
         if (full is null && Options.RecordFullLoss && context.TrainingData is { } data) full = EvaluationLoss(model, data);
         int epoch = _stepsPerEpoch is int pe && pe > 0 ? result.Steps / pe : 0;
-        var final = Measure(model, result.Steps, epoch, _lastRate, full, isFinal: true);
+        var final = Measure(model, result.Steps, epoch, LastLearningRate, full, isFinal: true);
         return final with { Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds };
     }
 
@@ -236,7 +241,8 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         }
         finally
         {
-            ClearWarmStarts();
+            // A cancelled run may be captured and continued, which needs its warm starts for the same eigenvectors.
+            if (result.Outcome != TrainingOutcome.Cancelled) ClearWarmStarts();
             ReleaseProbeSet();
             _clock.Stop();
         }
@@ -280,9 +286,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         var x = _probe.Features;
         int k = (int)Math.Min(Options.EigenvalueCount, (long)_probe.Count * model.OutputCount);
         using var op = NeuralTangentKernel.CreateOperator(model, x, Options.Ntk, k);
-        var kept = WarmStart(ProbeWarmStart);
-        var warm = kept is not null && kept.shape[0] == op.Dimension ? kept : null;
-        using var eig = op.TopEigenpairs(k, Options.Lanczos, warm);
+        using var eig = op.TopEigenpairs(k, Options.Lanczos, WarmStart(ProbeWarmStart, op.Dimension));
         if (eig.Values.All(double.IsFinite)) KeepWarmStart(ProbeWarmStart, eig.Vectors);
         record = record with
         {
@@ -313,9 +317,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         CriticalLearningRateResult result;
         if (_fullBatch && iterative)
         {
-            var kept = WarmStart(CriticalRateWarmStart);
-            var warm = kept is not null && kept.shape[0] == dimension ? kept : null;
-            using var eig = CriticalLearningRate.ComputeWithVector(model, features, _loss, Options.CriticalRateOptions, warm, out result);
+            using var eig = CriticalLearningRate.ComputeWithVector(model, features, _loss, Options.CriticalRateOptions, WarmStart(CriticalRateWarmStart, dimension), out result);
             if (double.IsFinite(result.Sharpness) && eig.Vectors.shape[1] > 0) KeepWarmStart(CriticalRateWarmStart, eig.Vectors);
         }
         else

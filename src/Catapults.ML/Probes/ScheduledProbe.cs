@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Catapults.ML.Models;
@@ -24,6 +25,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
 {
     private const string RecordsKey = "records";
     private const string EveryKey = "every";
+    private const string LastRateKey = "lastLearningRate";
     private readonly List<TRecord> _records = new();
     private readonly Dictionary<string, Tensor> _warmStarts = new(StringComparer.Ordinal);
     // A record measured before its step that waits for the step's outcome (see CompletesAfterStep).
@@ -31,6 +33,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     // Set by RestoreState until the next training start, which continues the run the state was captured in.
     private bool _restored;
     private bool _disposed;
+    private double _lastRate;
 
     /// <summary>Creates the probe named <paramref name="name"/> with the cadence of <paramref name="options"/> (validated).</summary>
     protected ScheduledProbe(string name, ProbeOptions options)
@@ -60,12 +63,20 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     {
         for (int i = _records.Count - 1; i >= 0; i--)
         {
-            int at = StepOf(_records[i]);
-            if (at == step) return _records[i];
-            if (at < step) break;
+            // No early stop at a smaller step: a probe that followed several runs starts each at 0 (found by review).
+            if (StepOf(_records[i]) == step) return _records[i];
         }
         return default;
     }
+
+    /// <summary>
+    /// The learning rate of the last step this probe saw, the rate a final record reports; 0 before the first step of a
+    /// run. It is part of a captured state, so a resumed run's final record reports the rate the uninterrupted run would.
+    /// </summary>
+    protected double LastLearningRate => _lastRate;
+
+    /// <summary>Forgets <see cref="LastLearningRate"/>, for a subclass whose new run does not continue a restored one.</summary>
+    protected void ForgetLastLearningRate() => _lastRate = 0;
 
     /// <summary>The step of the last record, or null before the first.</summary>
     protected int? LastStep => _records.Count > 0 ? StepOf(_records[^1]) : null;
@@ -95,6 +106,12 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>Completes <paramref name="measured"/> with the outcome of its step; by default it is kept as measured.</summary>
     protected virtual TRecord Complete(TRecord measured, StepRecord step) => measured;
 
+    /// <summary>
+    /// A record measured before a step the run never completed (it stopped there: a target loss reached at those
+    /// weights, or a cancellation), as it is kept; by default unchanged.
+    /// </summary>
+    protected virtual TRecord Uncompleted(TRecord measured, TrainingResult result) => measured;
+
     /// <summary>Adds a record (for probes that complete a record outside <see cref="Measure"/>).</summary>
     protected void Add(TRecord record) => _records.Add(record);
 
@@ -113,6 +130,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     {
         ArgumentNullException.ThrowIfNull(step);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _lastRate = step.LearningRate;
         if (!IsDue(step.Step) || LastStep == step.Step) return;
         if (Guarded(step.Step, step.Training.Model, () => Measure(step)) is not { } record) return;
         if (CompletesAfterStep) _pending = record;
@@ -133,7 +151,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     {
         ArgumentNullException.ThrowIfNull(result);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_pending is not null) _records.Add(_pending);
+        if (_pending is not null) _records.Add(Uncompleted(_pending, result));
         _pending = default;
         if (!RecordFinal || result.Diverged || LastStep == result.Steps) return;
         if (Guarded(result.Steps, context.Model, () => MeasureFinal(result, context)) is { } record) _records.Add(record);
@@ -173,8 +191,13 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         if (model.HasFiniteParameters()) throw new NonFiniteValueException(step, $"{what} is not finite at step {step}");
     }
 
-    /// <summary>The warm start kept under <paramref name="name"/>, or null.</summary>
-    protected Tensor? WarmStart(string name) => _warmStarts.GetValueOrDefault(name);
+    /// <summary>
+    /// The warm start kept under <paramref name="name"/> when it has <paramref name="dimension"/> rows, else null: a probe
+    /// that follows another model (or was restored from another model's state) starts cold, where the eigensolver
+    /// would refuse vectors of the wrong size.
+    /// </summary>
+    protected Tensor? WarmStart(string name, long dimension) =>
+        _warmStarts.GetValueOrDefault(name) is { } kept && kept.shape[0] == dimension ? kept : null;
 
     /// <summary>Keeps a float64 copy of <paramref name="vectors"/> as the warm start <paramref name="name"/> (replacing the previous one).</summary>
     protected void KeepWarmStart(string name, Tensor vectors)
@@ -197,6 +220,23 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>Reads what <see cref="WriteState"/> added.</summary>
     protected virtual void ReadState(JsonObject data) { }
 
+    /// <summary>
+    /// For <see cref="ReadState"/>: refuses a state captured under another value of a setting that shapes the records
+    /// (written by <see cref="WriteState"/> under <paramref name="key"/>); one table would otherwise mix two kinds of
+    /// record. A state without the key (written before it was kept) is accepted.
+    /// </summary>
+    /// <exception cref="JsonException">The captured value differs from <paramref name="value"/>.</exception>
+    protected static void RequireCapturedSetting(JsonObject data, string key, double value, string what)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data[key] is not { } node) return;
+        double captured = node is JsonValue json && json.GetValueKind() == JsonValueKind.Number
+            ? node.Deserialize<double>(ProbeJson.Options)
+            : throw new JsonException($"'{key}' is {node.ToJsonString()}, not a number.");
+        if (captured != value)
+            throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"it was captured with {what} {captured}, and this probe has {value}."));
+    }
+
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">A record is half done: measured before its step, not yet completed after it.</exception>
     public virtual ProbeState CaptureState()
@@ -205,7 +245,11 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         if (_pending is not null)
             throw new InvalidOperationException(
                 $"The {Name} record of step {StepOf(_pending)} is not complete yet: capture the state after this probe's OnStepCompleted for that step.");
-        var data = new JsonObject { [RecordsKey] = JsonSerializer.SerializeToNode(_records, ProbeJson.Options), [EveryKey] = Every };
+        var data = new JsonObject
+        {
+            [RecordsKey] = JsonSerializer.SerializeToNode(_records, ProbeJson.Options), [EveryKey] = Every,
+            [LastRateKey] = JsonSerializer.SerializeToNode(_lastRate, ProbeJson.Options),
+        };
         WriteState(data);
         return new ProbeState(Name, data, _warmStarts);
     }
@@ -217,6 +261,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (state.Name != Name) throw new ArgumentException($"The state is of the probe '{state.Name}', not '{Name}'.", nameof(state));
         List<TRecord> records;
+        double lastRate;
         try
         {
             records = state.Data[RecordsKey]?.Deserialize<List<TRecord>>(ProbeJson.Options)
@@ -234,6 +279,8 @@ public abstract class ScheduledProbe<TRecord> : IProbe
             // Steps need not increase: a probe that followed the model through several trainers' runs starts each at 0.
             for (int i = 0; i < records.Count; i++)
                 if (StepOf(records[i]) is var step and < 0) throw new JsonException($"record {i} is of step {step}; steps start at 0.");
+            // States written before the rate was kept by every probe have none (a final record then reports 0).
+            lastRate = state.Data[LastRateKey]?.Deserialize<double>(ProbeJson.Options) ?? 0;
             ReadState(state.Data);
         }
         catch (JsonException ex)
@@ -242,6 +289,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         }
         _records.Clear();
         _records.AddRange(records);
+        _lastRate = lastRate;
         _pending = default;
         _restored = true;
         ClearWarmStarts();

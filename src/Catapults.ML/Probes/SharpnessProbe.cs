@@ -7,23 +7,15 @@ namespace Catapults.ML.Probes;
 /// <summary>
 /// The sharpness λ_max(∇²L) over training, for edge-of-stability plots. Each measurement is a Lanczos solve with
 /// Hessian-vector products on the training set (or a fixed subset; the batch when online), warm-started from the
-/// previous one.
+/// previous one. Online there is no final record: after the last step no batch is left to measure on.
 /// </summary>
 public sealed class SharpnessProbe : ScheduledProbe<SharpnessRecord>
 {
     private const string WarmStartName = "hessian_top_vector";
     private readonly SharpnessProbeOptions _options;
-    private double _lastRate = double.NaN;
 
     /// <summary>Creates the probe.</summary>
     public SharpnessProbe(SharpnessProbeOptions? options = null) : base("sharpness", options ??= new SharpnessProbeOptions()) => _options = options;
-
-    /// <inheritdoc />
-    public override void OnBeforeStep(StepContext step)
-    {
-        _lastRate = step.LearningRate;
-        base.OnBeforeStep(step);
-    }
 
     /// <inheritdoc />
     protected override int StepOf(SharpnessRecord record) => record.Step;
@@ -34,7 +26,7 @@ public sealed class SharpnessProbe : ScheduledProbe<SharpnessRecord>
 
     /// <inheritdoc />
     protected override SharpnessRecord? MeasureFinal(TrainingResult result, TrainingContext context) =>
-        context.TrainingData is { } data ? At(result.Steps, true, _lastRate, context, (data.Features, data.Targets)) : null;
+        context.TrainingData is { } data ? At(result.Steps, true, LastLearningRate, context, (data.Features, data.Targets)) : null;
 
     private SharpnessRecord? At(int step, bool final, double rate, TrainingContext context, (Tensor Features, Tensor Targets) data)
     {
@@ -43,9 +35,9 @@ public sealed class SharpnessProbe : ScheduledProbe<SharpnessRecord>
         using var op = new HessianOperator(context.Model, features, targets, context.Options.Loss, _options.Hessian);
         var lanczos = _options.Lanczos.Clone();
         lanczos.Which = SpectrumEnd.LargestAlgebraic;
-        using var result = op.TopEigenpairs(1, lanczos, WarmStart(WarmStartName));
+        using var result = op.TopEigenpairs(1, lanczos, WarmStart(WarmStartName, op.Dimension));
         KeepWarmStart(WarmStartName, result.Vectors);
-        return new SharpnessRecord(step, final, rate, result.Values[0], rate > 0 ? 2.0 / rate : double.NaN,
+        return new SharpnessRecord(step, final, rate, result.Values[0], rate > 0 ? 2.0 / rate : double.PositiveInfinity,
             result.RelativeResiduals.DefaultIfEmpty(double.NaN).First(), result.OperatorApplications);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Catapults.ML.Spectra;
 using Catapults.ML.Subspaces;
 using Catapults.ML.Training;
@@ -8,6 +9,7 @@ namespace Catapults.ML.Probes;
 /// <summary>
 /// How well the full-batch gradient (over the training set or the configured subset) aligns with the top-k eigenspace
 /// of the training-loss Hessian, χ_k(g) = ‖P_k g‖/‖g‖, at a cadence. Each eigenspace is warm-started from the previous.
+/// Online (the batch as data) there is no final record: after the last step no batch is left to measure on.
 /// </summary>
 public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRecord>
 {
@@ -22,6 +24,13 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
     protected override int StepOf(SubspaceAlignmentRecord record) => record.Step;
 
     /// <inheritdoc />
+    protected override void WriteState(JsonObject data) => data["rank"] = _options.Rank;
+
+    /// <inheritdoc />
+    /// <remarks>A state of another rank is refused: its records have another number of eigenvalues, and χ_k another k.</remarks>
+    protected override void ReadState(JsonObject data) => RequireCapturedSetting(data, "rank", _options.Rank, "a rank of");
+
+    /// <inheritdoc />
     protected override SubspaceAlignmentRecord? Measure(StepContext step) => At(step.Step, false, step.Training, step.LossData);
 
     /// <inheritdoc />
@@ -33,11 +42,18 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
         var (features, targets) = data;
         using var scope = torch.NewDisposeScope();
         using var space = HessianEigenspace.Compute(step, context.Model, features, targets, context.Options.Loss, _options.Rank,
-            _options.Hessian, _options.Lanczos, WarmStart(WarmStartName), withAlignment: true);
+            _options.Hessian, _options.Lanczos, WarmStart(WarmStartName, ParameterVector.Count(context.Model)), withAlignment: true);
         double loss;
         using (var op = new HessianOperator(context.Model, features, targets, context.Options.Loss, _options.Hessian)) loss = op.LossValue();
+        // As every probe: no NaN recorded. At finite weights a loss or gradient that overflows ends the run as diverged; an
+        // exactly zero gradient (a stationary point, where χ_k is undefined) is reported the same way.
+        if (!double.IsFinite(loss) || space.Alignment is not double alignment || !double.IsFinite(alignment) || !space.Eigenvalues.All(double.IsFinite))
+        {
+            DivergedUnlessWeightsAreNonFinite(context.Model, step, $"the loss ({loss:G4}) or its gradient's alignment χ_k with the Hessian's top eigenspace");
+            return null;
+        }
         KeepWarmStart(WarmStartName, space.Basis);
-        return new SubspaceAlignmentRecord(step, final, loss, space.Alignment ?? double.NaN, space.Eigenvalues, space.Products);
+        return new SubspaceAlignmentRecord(step, final, loss, alignment, space.Eigenvalues, space.Products);
     }
 
     /// <summary>The records as a DataFrame: Step, IsFinal, Loss, Alignment, Lambda1..k, Products.</summary>

@@ -18,6 +18,65 @@ public class DiagnosticsProbeTests
     private static float[] Weights(NetworkModule net) =>
         net.TrainableParameters().SelectMany(p => p.Parameter.detach().cpu().data<float>().ToArray()).ToArray();
 
+    // Found by review: a cancelled run's state had no warm starts (they were released at the end of every run), so a
+    // run continued from it solved from cold and its eigenvalues differed in the last digits from the uninterrupted run's.
+    [Test]
+    public void ACancelledRunKeepsItsWarmStartsForTheContinuation()
+    {
+        var (train, test) = Rank2(48);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
+        using (var cancel = new CancellationTokenSource())
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 2, EigenvalueCount = 2, ProbeSize = 16 }))
+        {
+            var stopper = new StopAfter(5, cancel);
+            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.1, BatchSize = 8, MaxSteps = 20 },
+                new ITrainingObserver[] { probe, stopper }, cancel.Token);
+            Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Cancelled));
+            using var state = probe.CaptureState();
+            Assert.That(state.WarmStarts, Is.Not.Empty);
+        }
+    }
+
+    private sealed class StopAfter(int step, CancellationTokenSource cancel) : ITrainingObserver
+    {
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            if (record.Step >= step) cancel.Cancel();
+        }
+    }
+
+    // Found by review: a full-batch run stopped by its target loss at a recorded step left that record's loss out
+    // (the record waits for a step that never comes), and the loss series lost its last point.
+    [Test]
+    public void AFullBatchRunStoppedByItsTargetKeepsTheLossOfItsLastRecord()
+    {
+        var (train, test) = Rank2(48);
+        using (train)
+        using (test)
+        {
+            var options = new TrainingOptions { LearningRate = 0.1, MaxSteps = 40 };
+            double target;
+            using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
+            using (var whole = new DiagnosticsProbe(new DiagnosticsOptions { Every = 1, EigenvalueCount = 0 }))
+            {
+                Trainer.Train(net, train, options, new IProbe[] { whole });
+                target = whole.Records[20].FullTrainingLoss!.Value;
+            }
+            using (var net = Nets.TwoLayer(8, 64, seed: 2, bias: true))
+            using (var stopped = new DiagnosticsProbe(new DiagnosticsOptions { Every = 1, EigenvalueCount = 0 }))
+            {
+                var result = Trainer.Train(net, train, options with { TargetLoss = target }, new IProbe[] { stopped });
+                Assert.That(result.Steps, Is.LessThanOrEqualTo(20).And.GreaterThan(0), "the run stopped at its target");
+                var last = stopped.Records[^1];
+                Assert.That(last.Step, Is.EqualTo(result.Steps));
+                Assert.That(last.FullTrainingLoss, Is.EqualTo(result.FinalTrainingLoss));
+                Assert.That(stopped.Records.Select(r => r.FullTrainingLoss), Has.None.Null);
+            }
+        }
+    }
+
     [TestCase(null)]
     [TestCase(8)]
     public void TrainingWithDiagnosticsGivesTheSameWeightsAsWithout(int? batchSize)

@@ -238,7 +238,12 @@ public class ProbeStateTests
             (new HeldOutLossProbe(test, 3), "{\"records\":[],\"every\":5}", "it was captured with a measurement every 5 steps, and this probe measures every 3."),
             (new HeldOutLossProbe(test, 3), "{\"records\":[],\"every\":\"3\"}", "'every' is \"3\", not a whole number of steps."),
             (new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 4 }), "{\"records\":[],\"criticalRates\":[],\"eigenvalueCount\":2}",
-                "it was captured measuring 2 eigenvalues, and this probe measures 4."),
+                "it was captured with an eigenvalue count of 2, and this probe has 4."),
+            // Found by review: accepted, and the tables mixed ranks (half-empty Lambda columns) or cos(G, G*) with cos(G^½, G*^½).
+            (new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Rank = 3 }), "{\"records\":[],\"rank\":2}",
+                "it was captured with a rank of 2, and this probe has 3."),
+            (new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { MatrixPower = 0.5 }), "{\"records\":[],\"matrixPower\":1}",
+                "it was captured with a matrix power of 1, and this probe has 0.5."),
         })
         {
             using (probe)
@@ -247,6 +252,105 @@ public class ProbeStateTests
                 var ex = Assert.Throws<ArgumentException>(() => probe.RestoreState(state), probe.Name);
                 Assert.That(ex!.Message, Does.StartWith($"The state of the probe '{probe.Name}' cannot be read: {expected}"));
             }
+        }
+    }
+
+    // Found by review: the sharpness and critical-rate probes kept the last step's rate outside their state, so a run
+    // resumed at its last step reported a final record with η = NaN (2/η NaN) or 0.
+    [Test]
+    public void TheLastStepsRateTravelsWithEveryProbesState()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        {
+            var probes = EveryProbe(test);
+            var restored = EveryProbe(test);
+            try
+            {
+                Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 4 }, probes);
+                for (int i = 0; i < probes.Length; i++)
+                {
+                    using (var state = probes[i].CaptureState()) restored[i].RestoreState(state);
+                    using var again = restored[i].CaptureState();
+                    Assert.That(again.Data["lastLearningRate"]!.GetValue<double>(), Is.EqualTo(0.05), probes[i].Name);
+                }
+            }
+            finally
+            {
+                foreach (var probe in probes.Concat(restored)) probe.Dispose();
+            }
+        }
+    }
+
+    // Found by review: a probe that followed a model of another size (or was restored from its state) passed its old
+    // eigenvectors to the eigensolver, which refused them at the first step. It now starts cold, as a new probe does.
+    [Test]
+    public void AProbeThatFollowsAnotherModelStartsCold()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 3 };
+            IProbe[] Probes() => new IProbe[]
+            {
+                new SharpnessProbe(new SharpnessProbeOptions { Every = 3 }),
+                new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = 3, Rank = 2 }),
+                new CriticalRateProbe(test.Features, new CriticalRateProbeOptions { Every = 3 }),
+            };
+            var followed = Probes();
+            var fresh = Probes();
+            try
+            {
+                using (var small = Nets.TwoLayer(6, 16, seed: 1)) Trainer.Train(small, train, options, followed);
+                using (var wide = Nets.TwoLayer(6, 24, seed: 2)) Trainer.Train(wide, train, options, followed);
+                using (var wide = Nets.TwoLayer(6, 24, seed: 2)) Trainer.Train(wide, train, options, fresh);
+                for (int i = 0; i < fresh.Length; i++)
+                    Assert.That(followed[i].ToDataFrame().Rows.Count, Is.EqualTo(2 * fresh[i].ToDataFrame().Rows.Count), fresh[i].Name);
+                var wideSharpness = ((SharpnessProbe)followed[0]).Records.Skip(2).Select(r => r.Sharpness);
+                Assert.That(wideSharpness, Is.EqualTo(((SharpnessProbe)fresh[0]).Records.Select(r => r.Sharpness)).Within(1e-3).Percent);
+            }
+            finally
+            {
+                foreach (var probe in followed.Concat(fresh)) probe.Dispose();
+            }
+        }
+    }
+
+    // Found by review: at a rate that overflows the loss while the weights are still finite, the subspace probe
+    // recorded a loss of ∞ and an alignment of NaN; like the other probes it now ends the run as diverged.
+    [Test]
+    public void TheSubspaceProbeRecordsNoNaN()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = 1, Rank = 2 }))
+        {
+            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 1e18, MaxSteps = 5 }, new IProbe[] { probe });
+            Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+            Assert.That(probe.Records.Select(r => r.Alignment).Concat(probe.Records.Select(r => r.Loss)), Has.All.Matches<double>(double.IsFinite));
+        }
+    }
+
+    // Found by review: G* of a target function was taken on the first run's inputs and kept for a run on other data.
+    [Test]
+    public void AnAgopProbeTakesItsTargetsAgopOnEachRunsData()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var followed = new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 5 }))
+        using (var fresh = new AgopAlignmentProbe(SyntheticTask.Rank2(6), new AgopAlignmentProbeOptions { Every = 5 }))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 1 };
+            using (var net = Nets.TwoLayer(6, 16, seed: 1)) Trainer.Train(net, train, options, new IProbe[] { followed });
+            using (var net = Nets.TwoLayer(6, 16, seed: 1)) Trainer.Train(net, test, options, new IProbe[] { followed });
+            using (var net = Nets.TwoLayer(6, 16, seed: 1)) Trainer.Train(net, test, options, new IProbe[] { fresh });
+            Assert.That(followed.Records[^2].Alignment, Is.EqualTo(fresh.Records[0].Alignment).Within(1e-12));
         }
     }
 
