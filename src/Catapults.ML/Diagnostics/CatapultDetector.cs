@@ -154,10 +154,13 @@ public sealed class CatapultDetector
             buffer.Clear();
             for (int j = Math.Max(0, i - half); j <= Math.Min(count - 1, i + half); j++) buffer.Add(losses[j]);
             buffer.Sort();
-            smooth[i] = buffer.Count % 2 == 1 ? buffer[buffer.Count / 2] : Math.Sqrt(buffer[buffer.Count / 2 - 1] * buffer[buffer.Count / 2]);
+            smooth[i] = buffer.Count % 2 == 1 ? buffer[buffer.Count / 2] : GeometricMean(buffer[buffer.Count / 2 - 1], buffer[buffer.Count / 2]);
         }
         return smooth;
     }
+
+    // √(ab) for 0 < a ≤ b, as a·√(b/a): exact when a = b, and no underflow or overflow of the product at 1e±200.
+    private static double GeometricMean(double a, double b) => a * Math.Sqrt(b / a);
 
     private static double? SharpnessAtOrBefore(IReadOnlyList<LossPoint> points, int index)
     {

@@ -45,13 +45,15 @@ public sealed class SubspaceAlignmentProbe : ScheduledProbe<SubspaceAlignmentRec
             _options.Hessian, _options.Lanczos, WarmStart(WarmStartName, ParameterVector.Count(context.Model)), withAlignment: true);
         double loss;
         using (var op = new HessianOperator(context.Model, features, targets, context.Options.Loss, _options.Hessian)) loss = op.LossValue();
-        // As every probe: no NaN recorded. At finite weights a loss or gradient that overflows ends the run as diverged; an
-        // exactly zero gradient (a stationary point, where χ_k is undefined) is reported the same way.
-        if (!double.IsFinite(loss) || space.Alignment is not double alignment || !double.IsFinite(alignment) || !space.Eigenvalues.All(double.IsFinite))
+        // As every probe: no NaN recorded. At finite weights a loss or Hessian that overflows ends the run as diverged.
+        if (!double.IsFinite(loss) || !space.Eigenvalues.All(double.IsFinite))
         {
-            DivergedUnlessWeightsAreNonFinite(context.Model, step, $"the loss ({loss:G4}) or its gradient's alignment χ_k with the Hessian's top eigenspace");
+            DivergedUnlessWeightsAreNonFinite(context.Model, step, $"the loss ({loss:G4}) or the Hessian's top eigenvalues");
             return null;
         }
+        // A finite loss whose gradient is zero (a stationary point, such as an exact fit) has no χ_k: no record, and no
+        // divergence either. A gradient that overflowed at a finite loss is left to the trainer, whose next update shows it.
+        if (space.Alignment is not double alignment || !double.IsFinite(alignment)) return null;
         KeepWarmStart(WarmStartName, space.Basis);
         return new SubspaceAlignmentRecord(step, final, loss, alignment, space.Eigenvalues, space.Products);
     }

@@ -16,7 +16,7 @@ namespace Catapults.ML.Spectra;
 /// from its symmetric part.
 /// </para>
 /// <para>
-/// Convergence is judged after every product, once k + 1 vectors have been applied, from the Ritz residual estimates
+/// Convergence is judged after every product, once max(k, j) + 1 vectors have been applied (j warm-start columns), from the Ritz residual estimates
 /// ‖h s − θ s‖ (which equal ‖A x − θ x‖ on the orthonormal basis, and include any asymmetry of the operator), so no
 /// product is spent on checks; the solve stops at the first product at which all wanted pairs meet
 /// <see cref="LanczosOptions.Tolerance"/>. Only when the restarts' accumulated bound alone keeps them above it are the
@@ -158,12 +158,15 @@ public static class LanczosEigensolver
                 $"A Lanczos basis of {capacityWanted:N0} vectors of dimension {n:N0} (MaxBasisSize = {o.MaxBasisSize?.ToString("N0") ?? "null"}, BlockSize = {p:N0})") is { } shortfall)
             throw new ArgumentException(shortfall, "options");
         int m = (int)basisWanted, capacity = (int)capacityWanted;
-        // Convergence is judged only once a direction beyond the k wanted has been applied (k + 1 products, or all the
-        // basis can hold): a start in, or very near, an invariant subspace gives Ritz pairs of that subspace with
-        // residuals near zero, and only a direction beyond it shows whether larger eigenvalues lie outside. After an
-        // exactly invariant subspace the fresh random direction counts as a new start, with k + 1 products of its own.
-        int JudgedFrom(long fromIndex) => (int)Math.Min(Math.Min(fromIndex + count + 1, m), n);
+        // Convergence is judged only once a direction beyond the k wanted, and beyond the j columns of a warm start, has
+        // been applied (max(k, j) + 1 products, or all the basis can hold): a start in, or very near, an invariant
+        // subspace gives Ritz pairs of that subspace with residuals near zero, and only a direction beyond it shows
+        // whether larger eigenvalues lie outside. After the first exactly invariant subspace the fresh random direction
+        // counts as a new start; later ones (an operator of rank below k) come from random directions and add nothing.
+        long span = Math.Max(count, start is null ? 0 : start.dim() == 1 ? 1 : start.shape[1]);
+        int JudgedFrom(long fromIndex) => (int)Math.Min(Math.Min(fromIndex + span + 1, m), n);
         int judgedFrom = JudgedFrom(0);
+        bool leftInvariantStart = false;
 
         using var generator = Seeding.TorchGenerator(o.Seed, Seeding.Stream.Diagnostics);
         // Basis vectors are rows, so each is contiguous and the projections are plain matrix-vector products. Rows are
@@ -343,7 +346,8 @@ public static class LanczosEigensolver
                     else
                     {
                         AppendRandom(); // invariant subspace: continue in a fresh direction, coupling zero
-                        judgedFrom = Math.Max(judgedFrom, JudgedFrom(basis - 1));
+                        if (!leftInvariantStart) judgedFrom = Math.Max(judgedFrom, JudgedFrom(basis - 1));
+                        leftInvariantStart = true;
                     }
                 }
                 processed += pc;

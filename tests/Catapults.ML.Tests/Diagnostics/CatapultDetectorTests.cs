@@ -144,6 +144,14 @@ public class CatapultDetectorTests
     }
 
     [Test]
+    public void TinyLossesDoNotUnderflowIntoACatapult()
+    {
+        // The geometric mean of two losses near 1e-200 underflowed to 0 and made a rise of ∞ (diff review).
+        Assert.That(CatapultDetector.Detect(Enumerable.Repeat(1e-200, 10).ToArray()), Is.Empty);
+        Assert.That(CatapultDetector.Detect(Enumerable.Repeat(1e200, 10).ToArray()), Is.Empty);
+    }
+
+    [Test]
     public void ARiseInATwoPointStreamIsOpen()
     {
         var detector = new CatapultDetector(new CatapultDetectorOptions { SmoothingWindow = 1 });

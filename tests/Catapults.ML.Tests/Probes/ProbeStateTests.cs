@@ -336,6 +336,26 @@ public class ProbeStateTests
         }
     }
 
+    // An exact fit has a zero gradient, where χ_k is undefined: no record, and no divergence (the diff review found the
+    // run reported as diverged at step 0).
+    [Test]
+    public void TheSubspaceProbeLeavesAnExactFitAlone()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new SubspaceAlignmentProbe(new SubspaceAlignmentProbeOptions { Every = 1, Rank = 2 }))
+        {
+            TorchSharp.torch.Tensor outputs;
+            using (TorchSharp.torch.no_grad()) outputs = net.forward(train.Features).detach().clone();
+            using var fitted = new TensorDataset(train.Features, outputs, "own outputs");
+            var result = Trainer.Train(net, fitted, new TrainingOptions { LearningRate = 0.1, MaxSteps = 3 }, new IProbe[] { probe });
+            Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+            Assert.That(probe.Records, Is.Empty);
+        }
+    }
+
     // Found by review: G* of a target function was taken on the first run's inputs and kept for a run on other data.
     [Test]
     public void AnAgopProbeTakesItsTargetsAgopOnEachRunsData()

@@ -222,6 +222,30 @@ public class LanczosEigensolverTests
         twoStarts[1, 1] = 1;
         using var two = LanczosEigensolver.Solve(op, 2, iterative, twoStarts);
         Assert.That(two.Values, Is.EqualTo(new[] { 10.0, 7 }).Within(1e-9));
+        // A warm start of more columns than k spans that many directions of a lower invariant subspace (diff review).
+        var wider = torch.zeros(8, 3, dtype: ScalarType.Float64);
+        wider[4, 0] = 1;
+        wider[7, 0] = 1e-7;
+        wider[5, 1] = 1;
+        wider[6, 2] = 1;
+        using var fromWider = LanczosEigensolver.Solve(op, 2, iterative, wider);
+        Assert.That(fromWider.Values, Is.EqualTo(new[] { 10.0, 7 }).Within(1e-9));
+    }
+
+    [Test]
+    public void AnOperatorOfRankBelowKNeedsNoFullBasis()
+    {
+        // Each invariant subspace of a rank-deficient operator used to push the first verdict k + 1 products further,
+        // so a rank-2 operator took the whole basis (60 products) for k = 5, where 5 had done (diff review).
+        using var scope = torch.NewDisposeScope();
+        var diagonal = torch.zeros(2000, dtype: ScalarType.Float64);
+        diagonal[0] = 3;
+        diagonal[1] = 2;
+        using var rankTwo = new DiagonalOperator(diagonal);
+        using var eig = LanczosEigensolver.Solve(rankTwo, 5, new LanczosOptions { Mode = EigensolverMode.Iterative });
+        Assert.That(eig.Values, Is.EqualTo(new[] { 3.0, 2, 0, 0, 0 }).Within(1e-9));
+        Assert.That(eig.Converged, Is.True);
+        Assert.That(eig.OperatorApplications, Is.LessThanOrEqualTo(15));
     }
 
     [Test]
@@ -338,6 +362,15 @@ public class LanczosEigensolverTests
     {
         public override bool IsSelfAdjoint => true;
         protected override Tensor MatMat(Tensor block) => throw new InvalidOperationException("Not to be applied.");
+    }
+
+    private sealed class DiagonalOperator : LinearOperator, IDisposable
+    {
+        private readonly Tensor _d;
+        public DiagonalOperator(Tensor d) : base(d.shape[0], d.shape[0], d.device, d.dtype) => _d = d.alias().DetachFromDisposeScope();
+        public override bool IsSelfAdjoint => true;
+        protected override Tensor MatMat(Tensor block) => block * _d.unsqueeze(1);
+        public void Dispose() => _d.Dispose();
     }
 
     private sealed class MatrixOperator : LinearOperator, IDisposable
