@@ -35,6 +35,7 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "--batch-sizes", "50,,10" }, "--batch-sizes: entry 2 of '50,,10' is empty", TestName = "An empty batch size entry")]
     [TestCase(new[] { "feature-strength", "--depths", "2,3," }, "--depths: entry 3 of '2,3,' is empty", TestName = "An empty depth entry")]
     [TestCase(new[] { "smoke", "--fail-cells", ",1" }, "--fail-cells: entry 1 of ',1' is empty", TestName = "An empty cell index entry")]
+    [TestCase(new[] { "plan", "smoke", "--emit", " , " }, "--emit is empty; give one or more of slurm, k8s, separated by commas.", TestName = "An empty target list")]
     [TestCase(new[] { "--data-root", "/tmp" }, "--data-root is read only by the image datasets, and --dataset is rank2", TestName = "A data root for the synthetic task")]
     [TestCase(new[] { "dominant-subspace", "--data-root", "/tmp" }, "--data-root is read only with --dataset", TestName = "dominant-subspace data root without a dataset")]
     [TestCase(new[] { "dominant-subspace", "--eos", "--learning-rate", "0.1" }, "--learning-rate is not used with --eos", TestName = "A learning rate the edge-of-stability regime ignores")]

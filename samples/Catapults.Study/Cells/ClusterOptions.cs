@@ -57,9 +57,7 @@ public sealed class ClusterOptions
                 throw new ConfigurationException($"{string.Join(", ", given)} shape{(given.Count == 1 ? "s" : "")} the scheduler files, which only --emit writes; add --emit with one or more of {CellPlanEmitters.Names}, or leave {(given.Count == 1 ? "it" : "them")} out.");
             return Array.Empty<CellPlanEmitter>();
         }
-        if (text.Split(',', StringSplitOptions.TrimEntries).All(t => t.Length == 0))
-            throw new ConfigurationException($"--emit is empty; give one or more of {CellPlanEmitters.Names}, separated by commas.");
-        var names = Cli.ListEntries(text, "--emit").Select(t => t.ToLowerInvariant()).Distinct().ToList();
+        var names = Cli.ListEntries(text, "--emit", $"of {CellPlanEmitters.Names}").Select(t => t.ToLowerInvariant()).Distinct().ToList();
         var targets = names.Select(name => CellPlanEmitters.All.FirstOrDefault(e => e.Target == name)
             ?? throw new ConfigurationException($"--emit: '{name}' is not a target; give one or more of {CellPlanEmitters.Names}, separated by commas.")).ToList();
         RequireTarget(parse, names, "slurm", Partition, Account);

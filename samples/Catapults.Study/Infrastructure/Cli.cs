@@ -96,12 +96,12 @@ public static class Cli
 
     /// <summary>
     /// The entries of a comma-separated option, trimmed. An empty entry is refused rather than dropped: "50,,10" is more
-    /// likely a lost value than a stray comma.
+    /// likely a lost value than a stray comma. <paramref name="values"/> says what an empty option should have held.
     /// </summary>
-    public static IReadOnlyList<string> ListEntries(string text, string option)
+    public static IReadOnlyList<string> ListEntries(string text, string option, string values = "values")
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.All(p => p.Length == 0)) throw new ConfigurationException($"{option} is empty; give one or more values separated by commas.");
+        if (parts.All(p => p.Length == 0)) throw new ConfigurationException($"{option} is empty; give one or more {values}, separated by commas.");
         int empty = Array.FindIndex(parts, p => p.Length == 0);
         if (empty >= 0) throw new ConfigurationException($"{option}: entry {empty + 1} of '{text}' is empty; give values separated by single commas.");
         return parts;
