@@ -104,6 +104,8 @@ public static class LanczosEigensolver
         if (MemoryBudget.Shortfall(2 * 8.0 * n * n, $"A dense eigensolve ({how}) of a {n:N0}-dimensional operator (EigensolverMode.Iterative needs far less)") is { } shortfall)
             throw new ArgumentException(shortfall, "options");
         var a = op.ToDense().to(ScalarType.Float64);
+        // An operator without a dense form is formed column by column, one product per column.
+        int formed = op.HasDenseForm ? 0 : (int)Math.Min(op.InputSize, int.MaxValue);
         // LAPACK on NaN or infinite entries fails inside libtorch; say what is wrong instead.
         if (!torch.isfinite(a).all().ToBoolean())
             throw new InvalidOperationException($"The operator {op.GetType().Name} has non-finite entries; its matrix has NaN or infinite values.");
@@ -113,7 +115,7 @@ public static class LanczosEigensolver
             var picked = Priority(all, o.Which).Take(count).Select(i => all[i]).ToArray();
             double norm = all.Length == 0 ? 0 : all.Max(Math.Abs);
             var none = torch.zeros(new[] { op.Dimension, 0L }, ScalarType.Float64, a.device);
-            return new EigenpairResult(picked, none.MoveToOuterDisposeScope(), new double[count], null, norm, true, 0, 0, direct: true);
+            return new EigenpairResult(picked, none.MoveToOuterDisposeScope(), new double[count], null, norm, true, formed, 0, direct: true);
         }
         var (values, vectors) = torch.linalg.eigh(a);
         var theta = values.cpu().data<double>().ToArray();
@@ -132,7 +134,7 @@ public static class LanczosEigensolver
             converged = residuals.All(r => r <= o.ResidualTolerance * scale);
         }
         return new EigenpairResult(lambda, x.MoveToOuterDisposeScope(), new double[count], residuals, scale, converged,
-            o.ComputeResiduals ? count : 0, 0, direct: true);
+            formed + (o.ComputeResiduals ? count : 0), 0, direct: true);
     }
 
     private static double[] ColumnResiduals(Tensor ax, Tensor x, double[] lambda)
