@@ -123,7 +123,14 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     }
 
     /// <inheritdoc />
-    public virtual void OnTrainingStarted(TrainingContext context) { }
+    /// <remarks>
+    /// A new run forgets the previous run's last rate; one that continues a restored state keeps it. A subclass that
+    /// overrides this reads <see cref="TakeRestored"/> itself.
+    /// </remarks>
+    public virtual void OnTrainingStarted(TrainingContext context)
+    {
+        if (!TakeRestored()) ForgetLastLearningRate();
+    }
 
     /// <inheritdoc />
     public virtual void OnBeforeStep(StepContext step)

@@ -284,6 +284,25 @@ public class ProbeStateTests
         }
     }
 
+    // A run of no steps has no rate; its final record used to report the previous run's.
+    [Test]
+    public void ANewRunDoesNotReportThePreviousRunsRate()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new SharpnessProbe(new SharpnessProbeOptions { Every = 5 }))
+        {
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 3 }, new IProbe[] { probe });
+            Assert.That(probe.Records[^1].LearningRate, Is.EqualTo(0.05), "the first run's final record");
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 0 }, new IProbe[] { probe });
+            Assert.That(probe.Records[^1].Step, Is.EqualTo(0));
+            Assert.That(probe.Records[^1].LearningRate, Is.EqualTo(0));
+            Assert.That(probe.Records[^1].StabilityThreshold, Is.EqualTo(double.PositiveInfinity));
+        }
+    }
+
     // Found by review: a probe that followed a model of another size (or was restored from its state) passed its old
     // eigenvectors to the eigensolver, which refused them at the first step. It now starts cold, as a new probe does.
     [Test]
