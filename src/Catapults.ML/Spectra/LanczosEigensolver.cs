@@ -130,16 +130,18 @@ public static class LanczosEigensolver
         {
             // Against the operator itself, not the symmetrised matrix the eigenpairs came from: an operator that claims to
             // be self-adjoint and is not shows here, as it does on the iterative path.
-            residuals = ColumnResiduals(op.Apply(x).to(ScalarType.Float64, x.device), x, lambda);
+            residuals = TrueResiduals(op, x, lambda);
             converged = residuals.All(r => r <= o.ResidualTolerance * scale);
         }
         return new EigenpairResult(lambda, x.MoveToOuterDisposeScope(), new double[count], residuals, scale, converged,
             formed + (o.ComputeResiduals ? count : 0), 0, direct: true);
     }
 
-    private static double[] ColumnResiduals(Tensor ax, Tensor x, double[] lambda)
+    // ‖A xᵢ − λᵢ xᵢ‖ for the columns of x (float64), by applying the operator: k products.
+    private static double[] TrueResiduals(LinearOperator op, Tensor x, double[] lambda)
     {
         using var scope = torch.NewDisposeScope();
+        var ax = op.Apply(x).to(ScalarType.Float64, x.device);
         var l = torch.tensor(lambda, ScalarType.Float64, x.device);
         return torch.linalg.vector_norm(torch.addcmul(ax, x, l.unsqueeze(0), value: -1), dims: new long[] { 0 })
             .cpu().data<double>().ToArray();
@@ -252,20 +254,25 @@ public static class LanczosEigensolver
         bool converged = false;
         int verifiedAtRestart = -1;
 
+        // The Ritz vectors Q s_j [n, |pairs|] of the given pairs (indices into theta), float64 on the operator's device.
+        Tensor RitzVectors(int[] pairs)
+        {
+            var selected = new double[processed * pairs.Length];
+            for (int i = 0; i < processed; i++)
+                for (int c = 0; c < pairs.Length; c++)
+                    selected[i * pairs.Length + c] = s[i * processed + pairs[c]];
+            using var ritz = torch.tensor(selected, new long[] { processed, pairs.Length }, ScalarType.Float64);
+            return torch.mm(q.narrow(0, 0, processed).t(), ritz.to(device));
+        }
+
         // ‖A x − θ x‖ of the wanted Ritz pairs, by applying the operator; when all meet the tolerance, they become the
         // estimates.
         bool TrueResidualsMeetTolerance()
         {
             using var verifyScope = torch.NewDisposeScope();
-            int size = processed, wantedCount = estimates.Length;
-            var columns = new double[size * wantedCount];
-            for (int i = 0; i < size; i++)
-                for (int c = 0; c < wantedCount; c++)
-                    columns[i * wantedCount + c] = s[i * size + order[c]];
-            var ritzVectors = torch.mm(q.narrow(0, 0, size).t(), torch.tensor(columns, new long[] { size, wantedCount }, ScalarType.Float64).to(device));
-            var measured = ColumnResiduals(op.Apply(ritzVectors).to(ScalarType.Float64, device), ritzVectors,
-                order.Take(wantedCount).Select(j => theta[j]).ToArray());
-            products += wantedCount;
+            var wanted = order.Take(estimates.Length).ToArray();
+            var measured = TrueResiduals(op, RitzVectors(wanted), wanted.Select(j => theta[j]).ToArray());
+            products += wanted.Length;
             if (!measured.All(r => r <= o.Tolerance * scale)) return false;
             estimates = measured;
             return true;
@@ -416,18 +423,13 @@ public static class LanczosEigensolver
         }
 
         if (processed < count || theta.Length != processed) RayleighRitz();
-        var wanted = order.Take(count).ToArray();
-        var selected = new double[processed * wanted.Length];
-        for (int i = 0; i < processed; i++)
-            for (int c = 0; c < wanted.Length; c++)
-                selected[i * wanted.Length + c] = s[i * processed + wanted[c]];
-        using var ritz = torch.tensor(selected, new long[] { processed, wanted.Length }, ScalarType.Float64);
-        var x = torch.mm(q.narrow(0, 0, processed).t(), ritz.to(device));
-        var lambda = wanted.Select(i => theta[i]).ToArray();
+        var wantedPairs = order.Take(count).ToArray();
+        var x = RitzVectors(wantedPairs);
+        var lambda = wantedPairs.Select(i => theta[i]).ToArray();
         double[]? residuals = null;
         if (o.ComputeResiduals)
         {
-            residuals = ColumnResiduals(op.Apply(x).to(ScalarType.Float64, device), x, lambda);
+            residuals = TrueResiduals(op, x, lambda);
             products += count;
             converged &= residuals.All(res => res <= o.ResidualTolerance * scale);
         }
