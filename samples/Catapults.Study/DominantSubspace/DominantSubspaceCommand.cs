@@ -137,18 +137,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
                 DataRoot.Resolve(settings.DataRoot, "--data-root");
                 // The images are read once here, so that missing or damaged files stop the command before plan.json
                 // is written rather than failing every cell after it.
-                var (data, description) = DominantSubspaceStudy.LoadData(settings);
-                using (data)
-                {
-                    try
-                    {
-                        settings.RequireBatchesFit(data.Count);
-                    }
-                    catch (ArgumentException ex)
-                    {
-                        throw new ArgumentException($"{description}: {ex.Message}", ex);
-                    }
-                }
+                DominantSubspaceStudy.LoadCheckedData(settings).Data.Dispose();
             }
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or DirectoryNotFoundException or FileNotFoundException or InvalidDataException)

@@ -31,6 +31,26 @@ public static class DominantSubspaceStudy
         return (Clusters(s), $"synthetic: {s.Classes} Gaussian clusters in d = {s.InputDimension} (centres N(0, {s.ClusterScale.ToString("G3", invariant)}²·I){offset}), {s.Samples} samples, one-hot targets");
     }
 
+    /// <summary>
+    /// <see cref="LoadData"/>, with the mini-batches checked against the samples as loaded (an image dataset may hold
+    /// fewer per class than asked for).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A batch exceeds the samples; the message names the data and the option.</exception>
+    public static (TensorDataset Data, string Description) LoadCheckedData(DominantSubspaceSettings s)
+    {
+        var (data, description) = LoadData(s);
+        try
+        {
+            s.RequireBatchesFit(data.Count);
+        }
+        catch (ArgumentException ex)
+        {
+            data.Dispose();
+            throw new InvalidOperationException($"{description}: {ex.Message}", ex);
+        }
+        return (data, description);
+    }
+
     // Class centres N(0, s²·I) around unit-variance noise: at s = 1.5 two centres lie about 12 apart against a noise
     // radius of √d ≈ 5.7, so the classes barely overlap; smaller s makes them overlap and the task harder.
     private static TensorDataset Clusters(DominantSubspaceSettings s)
@@ -50,16 +70,8 @@ public static class DominantSubspaceStudy
     {
         s.Validate();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (data, description) = LoadData(s);
+        var (data, description) = LoadCheckedData(s);
         using var _ = data;
-        try
-        {
-            s.RequireBatchesFit(data.Count);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException($"{description}: {ex.Message}", ex);
-        }
         int outputs = data.TargetDimension;
         using var model = new FullyConnectedNetwork(new FullyConnectedOptions
         {
