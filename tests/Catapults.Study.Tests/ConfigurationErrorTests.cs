@@ -43,6 +43,12 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "feature-strength", "--depths", "2", "--gamma-max", "0.5", "--staircase" }, "raise --gamma-max above 1", TestName = "A staircase without a rich gamma")]
     [TestCase(new[] { "plan", "smoke", "--emit", "k8s", "--partition", "gpu" }, "--partition shapes only the slurm files, and --emit k8s writes none", TestName = "A Slurm partition for Kubernetes only")]
     [TestCase(new[] { "plan", "smoke", "--emit", "slurm", "--image", "x", "--retries", "2" }, "--image, --retries shape only the k8s files", TestName = "Kubernetes options for Slurm only")]
+    // Found by the Kubernetes review: a zero claim was emitted for Kubernetes to reject, and the other two printed the
+    // value's line break raw, across two lines (the image's control character was emitted).
+    [TestCase(new[] { "plan", "smoke", "--emit", "k8s", "--volume-size", "0Gi" }, "--volume-size '0Gi' is not a positive storage quantity", TestName = "A Kubernetes volume of size zero")]
+    [TestCase(new[] { "plan", "smoke", "--emit", "k8s", "--image", "reg/x\u0001y" }, "--image 'reg/x\\u0001y' is not an image reference", TestName = "An image with a control character")]
+    [TestCase(new[] { "plan", "smoke", "--emit", "k8s", "--image", "a\nb" }, "--image 'a\\u000Ab'", TestName = "An image with a line break")]
+    [TestCase(new[] { "plan", "smoke", "--emit", "k8s", "--mount-path", "/a\nb" }, "--mount-path '/a\\u000Ab' must be an absolute path", TestName = "A mount path with a line break")]
     public void InvalidOptionsGiveOneLineErrorAndExitCode2(string[] args, string mentioned)
     {
         using var temp = new TempDirectory();

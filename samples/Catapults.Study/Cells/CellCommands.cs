@@ -76,6 +76,7 @@ public static class CellCommands
                 string output = experiment.OutputFolder(parse);
                 foreach (var target in targets) target.CheckFolder(output);
                 var cells = experiment.Plan(parse, ct);
+                if (targets.Count > 0) settings.CheckFor(cells);
                 cells.Write(output);
                 Console.WriteLine($"plan: {cells.Cells.Count} cells of {cells.Experiment} in {CellPlan.PathIn(output)}");
                 foreach (var target in targets)

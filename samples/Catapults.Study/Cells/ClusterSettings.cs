@@ -75,13 +75,28 @@ public sealed partial record ClusterSettings
         if (Partition is not null && !SlurmName().IsMatch(Partition)) throw new ConfigurationException($"--partition '{ErrorText.Visible(Partition)}' is not a Slurm partition name.");
         if (Account is not null && !SlurmName().IsMatch(Account)) throw new ConfigurationException($"--account '{ErrorText.Visible(Account)}' is not a Slurm account name.");
         if (StudyCommand is not null && string.IsNullOrWhiteSpace(StudyCommand)) throw new ConfigurationException("--study-command is empty.");
-        if (string.IsNullOrWhiteSpace(Image) || Image.Any(char.IsWhiteSpace)) throw new ConfigurationException($"--image '{Image}' is not an image reference.");
+        if (string.IsNullOrWhiteSpace(Image) || Image.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            throw new ConfigurationException($"--image '{ErrorText.Visible(Image ?? "")}' is not an image reference (no spaces or control characters).");
         if (!DnsName().IsMatch(VolumeClaim ?? "")) throw new ConfigurationException($"--volume-claim '{ErrorText.Visible(VolumeClaim ?? "")}' is not a Kubernetes name (lower-case letters, digits, '-').");
-        if (!Quantity().IsMatch(VolumeSize ?? "")) throw new ConfigurationException($"--volume-size '{ErrorText.Visible(VolumeSize ?? "")}' is not a storage quantity such as 100Gi.");
-        if (MountPath is null || !MountPath.StartsWith('/') || MountPath.Any(char.IsWhiteSpace))
-            throw new ConfigurationException($"--mount-path '{MountPath}' must be an absolute path without spaces.");
+        // Kubernetes refuses a claim that requests no storage, so a zero size would be emitted only to be rejected on apply.
+        if (!Quantity().IsMatch(VolumeSize ?? "") || !VolumeSize!.Any(c => c is >= '1' and <= '9'))
+            throw new ConfigurationException($"--volume-size '{ErrorText.Visible(VolumeSize ?? "")}' is not a positive storage quantity such as 100Gi.");
+        if (MountPath is null || !MountPath.StartsWith('/') || MountPath.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            throw new ConfigurationException($"--mount-path '{ErrorText.Visible(MountPath ?? "")}' must be an absolute path without spaces.");
         if (RetriesPerCell is < 0 or > 100) throw new ConfigurationException($"--retries must be in 0..100, got {RetriesPerCell}.");
         return this;
+    }
+
+    /// <summary>
+    /// Checks the settings against <paramref name="plan"/>: a task given fewer cores than the plan's libtorch threads
+    /// would have every cell, and the merge, refuse to start (a process may not use more threads than its cores).
+    /// </summary>
+    /// <exception cref="ConfigurationException">--cpus-per-task is below the plan's --threads.</exception>
+    public void CheckFor(CellPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (CpusPerTask is int cpus && plan.Threads is int threads && cpus < threads)
+            throw new ConfigurationException($"--cpus-per-task {cpus} is below the plan's --threads {threads}: every cell would refuse to run with more threads than cores; ask for at least {threads} cores, or plan with --threads {cpus}.");
     }
 
     /// <summary>How many of the plan's cells run at once: <see cref="Parallel"/>, at most the number of cells.</summary>

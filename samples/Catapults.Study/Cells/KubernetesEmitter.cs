@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Catapults.ML.Runtime;
 using Catapults.Study.Infrastructure;
@@ -20,7 +21,7 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
     {
         string podRun = settings.MountPath.TrimEnd('/') + "/" + Path.GetFileName(run);
         var command = settings.StudyCommandOr(new[] { "catapults-study" });
-        string name = JobName(plan.Experiment);
+        string name = JobName(plan.Experiment, podRun, plan);
         int n = plan.Cells.Count;
         int parallel = settings.ParallelCellsOf(plan), cpus = settings.CpusPerCellOf(plan);
 
@@ -78,7 +79,7 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
             "    spec:\n" +
             "      restartPolicy: Never\n" +
             $"      activeDeadlineSeconds: {settings.TimeLimitSeconds}\n" +
-            Container(settings, command, new[] { "merge", "--plan", podRun }, 1, gpu: false, withIndex: false);
+            Container(settings, command, new[] { "merge", "--plan", podRun }, cpus, gpu: false, withIndex: false);
 
         string submit =
             "#!/bin/bash\n" +
@@ -109,25 +110,38 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
     }
 
     /// <summary>
-    /// The run folder, refused when its name holds a control character: the pods see it by name under the mount path,
-    /// and the manifests name it in comments, where a line break would start a line of YAML (the arguments are
-    /// quoted, the comments cannot be).
+    /// The run folder, refused when its name holds a control character or a Unicode line or paragraph separator: the
+    /// pods see it by name under the mount path, and the manifests name it in comments, where a line break would start
+    /// a line of YAML (the arguments are quoted, the comments cannot be; YAML parsers, go-yaml's among them, also break
+    /// lines at U+2028 and U+2029).
     /// </summary>
-    /// <exception cref="ConfigurationException">The folder's name holds a control character.</exception>
+    /// <exception cref="ConfigurationException">The folder's name holds such a character.</exception>
     public override string CheckFolder(string directory)
     {
         string run = FullPath(directory);
         string name = Path.GetFileName(run);
-        if (name.Any(char.IsControl))
-            throw new ConfigurationException($"--emit k8s: the run folder name '{ErrorText.Visible(name)}' holds a control character, which a manifest's comment lines cannot carry; choose an --out without one.");
+        if (name.Any(BreaksYamlLine))
+            throw new ConfigurationException($"--emit k8s: the run folder name '{ErrorText.Visible(name)}' holds a control character or line separator, which a manifest's comment lines cannot carry; choose an --out without one.");
         return run;
     }
 
-    /// <summary>The Jobs' base name: <c>catapults-&lt;experiment&gt;</c> as a DNS label (lower case, at most 50 characters, leaving room for the suffixes).</summary>
-    public static string JobName(string experiment)
+    private static bool BreaksYamlLine(char c) =>
+        char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+
+    /// <summary>
+    /// The Jobs' base name: <c>catapults-&lt;experiment&gt;-&lt;hash&gt;</c> as a DNS label (lower case, at most 50
+    /// characters, leaving room for the suffixes). The hash (8 hex digits of SHA-256) is of the run folder as the pods
+    /// see it and of the plan: a Job's pod template cannot change once applied, so two plans under one name would have
+    /// the second refused, or, when its manifest reads the same, taken for "unchanged" and its cells never run. The same
+    /// plan in the same folder keeps its name, so running submit.sh again waits for the Job already there.
+    /// </summary>
+    public static string JobName(string experiment, string podRun, CellPlan plan)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         string name = NotDns().Replace(("catapults-" + experiment).ToLowerInvariant(), "-").Trim('-');
-        return name.Length <= 50 ? name : name[..50].TrimEnd('-');
+        if (name.Length > 41) name = name[..41].TrimEnd('-');
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(podRun + "\n" + plan.ToJson()));
+        return name + "-" + Convert.ToHexStringLower(hash.AsSpan(0, 4));
     }
 
     private static string Labels(string indent, string component) =>

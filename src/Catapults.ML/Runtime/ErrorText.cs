@@ -36,7 +36,8 @@ public static class ErrorText
     public static string FirstLine(Exception exception) => FirstLine(MessageOf(exception));
 
     /// <summary>
-    /// <paramref name="name"/> with control and format characters (a byte-order mark, a zero-width space) written as
+    /// <paramref name="name"/> with control and format characters (a byte-order mark, a zero-width space) and the Unicode
+    /// line and paragraph separators (which break a line where they are printed) written as
     /// <c>\uXXXX</c>: a column name holding one would otherwise read as the very name that was asked for and not found.
     /// </summary>
     public static string Visible(string name)
@@ -45,5 +46,6 @@ public static class ErrorText
         return name.Any(IsInvisible) ? string.Concat(name.Select(c => IsInvisible(c) ? $"\\u{(int)c:X4}" : c.ToString())) : name;
     }
 
-    private static bool IsInvisible(char c) => char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
+    private static bool IsInvisible(char c) =>
+        char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

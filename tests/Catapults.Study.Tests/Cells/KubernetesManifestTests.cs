@@ -26,7 +26,7 @@ public sealed class KubernetesManifestTests
     private YamlMappingNode Load(string file)
     {
         var stream = new YamlStream();
-        using var reader = new StreamReader(Path.Combine(_dir, "k8s", file));
+        using var reader = new StreamReader(Path.IsPathRooted(file) ? file : Path.Combine(_dir, "k8s", file));
         stream.Load(reader);
         Assert.That(stream.Documents, Has.Count.EqualTo(1), file);
         return (YamlMappingNode)stream.Documents[0].RootNode;
@@ -65,7 +65,7 @@ public sealed class KubernetesManifestTests
         var job = Load("cells-job.yaml");
         Assert.That(S(job, "apiVersion"), Is.EqualTo("batch/v1"));
         Assert.That(S(job, "kind"), Is.EqualTo("Job"));
-        Assert.That(S(job, "metadata", "name"), Is.EqualTo("catapults-smoke-cells"));
+        Assert.That(S(job, "metadata", "name"), Does.Match("^catapults-smoke-[0-9a-f]{8}-cells$"));
         Assert.That(S(job, "spec", "completionMode"), Is.EqualTo("Indexed"));
         Assert.That(S(job, "spec", "completions"), Is.EqualTo("7"));
         Assert.That(S(job, "spec", "parallelism"), Is.EqualTo("3"));
@@ -100,15 +100,51 @@ public sealed class KubernetesManifestTests
 
         var merge = Load("merge-job.yaml");
         Assert.That(S(merge, "kind"), Is.EqualTo("Job"));
-        Assert.That(S(merge, "metadata", "name"), Is.EqualTo("catapults-smoke-merge"));
+        string name = S(Load("cells-job.yaml"), "metadata", "name")[..^"-cells".Length];
+        Assert.That(S(merge, "metadata", "name"), Is.EqualTo(name + "-merge"));
         var container = At(merge, "spec", "template", "spec", "containers", 0);
         Assert.That(((YamlSequenceNode)At(container, "args")).Children.Select(c => ((YamlScalarNode)c).Value), Is.EqualTo(new[] { "merge", "--plan", "/data/runs/sweep1" }));
         Assert.That(((YamlMappingNode)At(container, "resources", "limits")).Children.Keys.Select(k => ((YamlScalarNode)k).Value), Does.Not.Contain("nvidia.com/gpu"), "the merge needs no GPU");
+        // The merge sets the plan's threads too, and refuses more threads than the cores it was given.
+        Assert.That(S(container, "resources", "limits", "cpu"), Is.EqualTo("4"));
         Assert.That(S(merge, "spec", "template", "spec", "volumes", 0, "persistentVolumeClaim", "claimName"), Is.EqualTo("study-runs"));
 
         string submit = File.ReadAllText(Path.Combine(_dir, "k8s", "submit.sh"));
         Assert.That(submit, Does.Contain("kubectl apply -f \"$here/cells-job.yaml\"").And.Contain("kubectl apply -f \"$here/merge-job.yaml\""));
         Assert.That(submit.IndexOf("merge-job.yaml", StringComparison.Ordinal), Is.GreaterThan(submit.IndexOf("*Complete*", StringComparison.Ordinal)), "the merge is applied after the cells complete");
+        Assert.That(submit, Does.Contain($"kubectl get job {name}-cells "));
+    }
+
+    // A Job's pod template cannot change once applied: with one name per experiment a second sweep's Job was refused,
+    // or, reading the same, taken for "unchanged", and submit.sh found the first sweep's Job complete and ran nothing.
+    [Test]
+    public void EachPlanHasItsOwnJobNamesAndTheSamePlanKeepsThem()
+    {
+        using var temp = new TempDirectory();
+        string Name(string folder, params string[] options)
+        {
+            var (code, _, error) = StudyCli.Run(new[] { "plan", "smoke", "--out", temp.Combine(folder), "--emit", "k8s" }.Concat(options).ToArray());
+            Assert.That(code, Is.EqualTo(0), error);
+            return S(Load(Path.Combine(temp.Combine(folder), "k8s", "cells-job.yaml")), "metadata", "name");
+        }
+        string first = Name("a", "--cells", "2");
+        Assert.That(Name("b", "--cells", "2"), Is.Not.EqualTo(first), "another folder");
+        Assert.That(Name("a", "--cells", "2"), Is.EqualTo(first), "the same plan in the same folder");
+        // Another plan in the same folder needs the folder deleted first (plan refuses to replace one with cells).
+        Directory.Delete(temp.Combine("a"), recursive: true);
+        Assert.That(Name("a", "--cells", "3"), Is.Not.EqualTo(first), "another plan in the same folder");
+        Assert.That(first.Length, Is.LessThanOrEqualTo(63 - "-merge".Length + "-cells".Length));
+    }
+
+    [Test]
+    public void ATaskWithFewerCoresThanThePlansThreadsIsRefusedBeforeThePlanIsWritten()
+    {
+        using var temp = new TempDirectory();
+        string dir = temp.Combine("few");
+        var (code, _, error) = StudyCli.Run("plan", "batch-sweep", "--quick", "--threads", "2", "--cpus-per-task", "1", "--out", dir, "--emit", "k8s");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.Trim(), Is.EqualTo("error: --cpus-per-task 1 is below the plan's --threads 2: every cell would refuse to run with more threads than cores; ask for at least 2 cores, or plan with --threads 1."));
+        Assert.That(File.Exists(Path.Combine(dir, "plan.json")), Is.False);
     }
 
     // "--out sweep/" names the folder sweep: with the separator kept, its name read as empty and the pods were sent
@@ -128,6 +164,8 @@ public sealed class KubernetesManifestTests
 
     [TestCase("odd'name \"with: quotes")]
     [TestCase("line\nbreak")]
+    [TestCase("line\u2028foo: bar")]
+    [TestCase("para\u2029- a")]
     [TestCase("$(JOB_COMPLETION_INDEX) $$ $HOME")]
     public void ARunFolderNameEitherQuotesIntoValidYamlOrIsRefusedBeforeThePlanIsWritten(string folderName)
     {
@@ -136,11 +174,12 @@ public sealed class KubernetesManifestTests
             string root = temp.Path;
             string dir = Path.Combine(root, folderName);
             var (code, _, error) = StudyCli.Run("plan", "smoke", "--out", dir, "--emit", "k8s");
-            if (folderName.Any(char.IsControl))
+            if (folderName.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
             {
-                // A line break in a manifest's comment would start a line of YAML that kubectl cannot parse.
+                // A line break in a manifest's comment would start a line of YAML (go-yaml breaks at U+2028 and U+2029 too).
                 Assert.That(code, Is.EqualTo(2));
-                Assert.That(error.Trim(), Is.EqualTo("error: --emit k8s: the run folder name 'line\\u000Abreak' holds a control character, which a manifest's comment lines cannot carry; choose an --out without one."));
+                string visible = folderName.Replace("\n", "\\u000A").Replace("\u2028", "\\u2028").Replace("\u2029", "\\u2029");
+                Assert.That(error.Trim(), Is.EqualTo($"error: --emit k8s: the run folder name '{visible}' holds a control character or line separator, which a manifest's comment lines cannot carry; choose an --out without one."));
                 Assert.That(Directory.Exists(dir), Is.False, "nothing is written");
                 return;
             }

@@ -24,6 +24,8 @@ public sealed class SlurmScriptTests
 
             string merge = File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch"));
             Assert.That(merge, Does.Contain($"merge --plan {dir}\n").And.Not.Contain("--gres"));
+            // The merge sets the plan's threads too, and refuses more threads than the cores it was given.
+            Assert.That(merge, Does.Contain("#SBATCH --cpus-per-task=8\n"));
             string submit = File.ReadAllText(Path.Combine(dir, "slurm", "submit.sh"));
             Assert.That(submit, Does.Contain("sbatch --parsable --dependency=afterok:\"$cells\" \"$here/merge.sbatch\""));
             Assert.That(File.GetUnixFileMode(Path.Combine(dir, "slurm", "submit.sh")) & UnixFileMode.UserExecute, Is.EqualTo(UnixFileMode.UserExecute));
