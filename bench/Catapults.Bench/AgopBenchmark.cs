@@ -60,7 +60,7 @@ public sealed class AgopBenchmark : IBenchmark
         double gradients = Measure.MedianMilliseconds(() => InputGradientsOnly(model, features, outputs), runs, warmups) / 1000;
         double accumulation = Measure.MedianMilliseconds(() => AccumulationOnly(n, d, outputs), runs, warmups) / 1000;
         double peak = Measure.PeakResidentMiB() ?? double.NaN;
-        Console.WriteLine($"{benchmarkCase.Name,-10} {n,7} {d,6} {outputs,3} {agop,9:F2} {backward,9:F2} {agop / backward,6:F2} {gradients,9:F2} {accumulation,9:F2} {runs,5} {rssBefore,15:F0} {peak,13:F0}");
+        Console.WriteLine($"{benchmarkCase.Name,-10} {n,7} {d,6} {outputs,3} {agop,9:F4} {backward,9:F4} {agop / backward,6:F2} {gradients,9:F4} {accumulation,9:F4} {runs,5} {rssBefore,15:F0} {peak,13:F0}");
         Console.WriteLine($"#   {benchmarkCase.Name}: {model.Describe()}; O×bwd = O passes of forward + backward to the parameters of Σᵢ f_c(xᵢ); " +
                           "grads = the AGOP's input gradients without outer products; accum = O·n/b outer-product updates alone");
         if (RunPeer(model, features, runs) is { } peer)

@@ -15,13 +15,14 @@ bool retained = TorchRuntime.RetainFreedNativeMemory();
 var root = new RootCommand("Catapults.NET benchmarks. Figures, not pass/fail; run with -c Release.");
 var quick = new Option<bool>("--quick") { Description = "Smoke-sized run." };
 var only = new Option<string?>("--only") { Description = "Run one case only (benchmark-specific name)." };
-var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: one per core)." };
+// One thread by default: the PyTorch peers run on one, and a ratio of two threads against one measures the threads.
+var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (default 1, as the peers use; more measures the library alone).", DefaultValueFactory = _ => 1 };
 foreach (var benchmark in benchmarks)
 {
     var command = new Command(benchmark.Name, benchmark.Description) { quick, only, threads };
     command.SetAction(parse =>
     {
-        if (parse.GetValue(threads) is int t && RuntimeOptions.ThreadCountProblem(t) is { } problem)
+        if (RuntimeOptions.ThreadCountProblem(parse.GetValue(threads)) is { } problem)
         {
             Console.Error.WriteLine($"error: --threads {problem}.");
             return 2;

@@ -50,6 +50,17 @@ public static class PythonPeer
     public static string Ratio(double library, double? peer) =>
         peer is double p && p > 0 && double.IsFinite(library) ? (library / p).ToString("F2", CultureInfo.InvariantCulture) : "-";
 
+    /// <summary>
+    /// The peer's second eigen-solve, at ARPACK tolerance tol·λ1/λk, against the library's <paramref name="librarySeconds"/>:
+    /// "ARPACK at tol·λ1/λk = …: P products, S s, ratio R".
+    /// </summary>
+    public static string MatchedTolerance(JsonElement peer, double librarySeconds)
+    {
+        double seconds = peer.GetProperty("matched_seconds").GetDouble();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"ARPACK at tol·λ1/λk = {peer.GetProperty("matched_tol").GetDouble():E2}: {peer.GetProperty("matched_products").GetInt32()} products, {seconds:F3} s, ratio {Ratio(librarySeconds, seconds)}");
+    }
+
     /// <summary>Largest relative difference |a − b| / |b| over paired eigenvalues.</summary>
     public static double Agreement(IReadOnlyList<double> library, JsonElement peerValues)
     {
@@ -57,11 +68,20 @@ public static class PythonPeer
         return library.Zip(peer, (a, b) => Math.Abs(a - b) / Math.Max(Math.Abs(b), double.Epsilon)).DefaultIfEmpty(double.NaN).Max();
     }
 
+    private static string OnPath(string name)
+    {
+        if (name.Contains('/')) return name;
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+            if (File.Exists(Path.Combine(dir, name))) return Path.Combine(dir, name);
+        return name;
+    }
+
     private static (string?, string?, string) Find()
     {
         string? python = Environment.GetEnvironmentVariable("CATAPULTS_PEER_PYTHON");
         if (python == "none") return (null, null, "peers skipped (CATAPULTS_PEER_PYTHON=none)");
-        python ??= "/usr/bin/python3";
+        // Set but empty counts as unset; a bare name (python3.11) is looked up on PATH, as a shell would.
+        python = string.IsNullOrWhiteSpace(python) ? "/usr/bin/python3" : OnPath(python.Trim());
         string? scripts = null;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -33,7 +33,7 @@ public sealed class TrainingStepBenchmark : IBenchmark
             Console.WriteLine($"# {PythonPeer.Description}");
             Console.WriteLine("# ms/step: median over runs of (time from the first step's start to the last step's end) / steps; " +
                               "peer: torch.optim.SGD on the same initial weights and data, one thread; ratio = library / peer");
-            Console.WriteLine("# cpu: process CPU ms per step (both sides one thread; insensitive to other processes on a shared machine)");
+            Console.WriteLine("# cpu: CPU ms of the working thread per step (both sides one thread; insensitive to other processes on a shared machine)");
             Console.WriteLine($"# both sides warm up untimed for {warmUp.TotalSeconds:G} s first; warm-up: the library's untimed runs; jit: methods the JIT compiled during the timed runs");
             Console.WriteLine($"{"batch",6} {"ms/step (median)",18} {"steps/run",10} {"runs",5} {"peer ms/step",13} {"ratio",6} {"cpu ms",9} {"peer cpu",9} {"ratio",6} {"warm-up",8} {"jit",5}");
             foreach (int b in batchSizes)
@@ -86,7 +86,7 @@ public sealed class TrainingStepBenchmark : IBenchmark
         return peer is { } p ? (p.GetProperty("ms_per_step").GetDouble(), p.GetProperty("cpu_ms_per_step").GetDouble()) : null;
     }
 
-    /// <summary>Times one run's steps: from the first step's start to the last completed step, nothing after (wall and process CPU).</summary>
+    /// <summary>Times one run's steps: from the first step's start to the last completed step, nothing after (wall and the working thread's CPU).</summary>
     private sealed class RunTimer(int steps) : ITrainingObserver
     {
         private long _first, _last;
