@@ -8,7 +8,8 @@ namespace Catapults.Pipelines.Data;
 /// Turns a <see cref="DataFrame"/> of numeric columns into an engine <see cref="TensorDataset"/>, with the same
 /// rules as <see cref="DataViewTensorConverter"/>: Boolean and integer labels become class indices, floating-point
 /// labels regression targets (unless <see cref="TensorConversionOptions.Targets"/> says otherwise). A missing or
-/// non-numeric column is an error naming it; a null, NaN or infinity is an error naming the column and the row.
+/// non-numeric column is an error naming it, and so is a non-numeric column when the features are taken from every
+/// column; a null, NaN or infinity is an error naming the column and the row.
 /// </summary>
 public static class DataFrameTensorConverter
 {
@@ -27,19 +28,27 @@ public static class DataFrameTensorConverter
         var features = useAll
             ? frame.Columns.Where(c => c.Name != label.Name && IsNumeric(c.DataType)).ToArray()
             : names!.Select(name => Find(frame, name, "feature", source)).ToArray();
+        // A column read as text is often a numeric one with one unparsable cell ("NA"); taking the others silently
+        // would drop it without a word.
+        if (useAll && frame.Columns.Where(c => c.Name != label.Name && !IsNumeric(c.DataType)).ToList() is { Count: > 0 } skipped)
+            throw new ArgumentException(
+                $"{source} has columns that are not numeric: {string.Join(", ", skipped.Select(c => $"'{ErrorText.Visible(c.Name)}' ({c.DataType.Name})"))}; " +
+                "name the feature columns in TensorConversionOptions.FeatureColumnNames, or convert or drop those columns (a numeric column with a value that did not parse is read as text).");
         if (features.Length == 0) throw new ArgumentException($"{source} has no numeric feature columns besides '{label.Name}'.");
         foreach (var f in features)
         {
             if (f == label) throw new ArgumentException($"Column '{f.Name}' is both a feature and the label.");
             if (!IsNumeric(f.DataType))
-                throw new ArgumentException($"Feature column '{f.Name}' of {source} holds {f.DataType.Name}; expected a numeric or Boolean column.");
+                throw new ArgumentException($"Feature column '{f.Name}' of {source} holds {f.DataType.Name}; expected a numeric or Boolean column" +
+                    (f.DataType.IsGenericType && f.DataType.GetGenericTypeDefinition() == typeof(VBuffer<>)
+                        ? " (a vector column is read through the frame's IDataView: ((IDataView)frame).ToTensorDataset(...))." : "."));
         }
         if (!IsNumeric(label.DataType))
             throw new ArgumentException($"Label column '{label.Name}' of {source} holds {label.DataType.Name}; expected a numeric or Boolean column.");
         bool floating = label.DataType == typeof(float) || label.DataType == typeof(double) || label.DataType == typeof(decimal);
         var targets = options.Targets ?? (floating ? TargetKind.Regression : TargetKind.ClassIndex);
 
-        var builder = new TensorDatasetBuilder(source, features.Length, targets, targets == TargetKind.Regression ? 1 : 0);
+        var builder = new TensorDatasetBuilder(source, features.Length, targets, targets == TargetKind.Regression ? 1 : 0, frame.Rows.Count);
         var readers = features.Select(Reader).ToArray();
         var labelReader = Reader(label);
         for (long row = 0; row < frame.Rows.Count; row++)
@@ -52,6 +61,23 @@ public static class DataFrameTensorConverter
             builder.EndRow();
         }
         return builder.Build(options.SampleShape, options.Name ?? "dataframe");
+    }
+
+    /// <summary>
+    /// Throws at the first null of <paramref name="columns"/> in <paramref name="frame"/>. Read as an IDataView, a
+    /// DataFrame hands a null in a column of integers or Booleans on as 0 or false (Microsoft.Data.Analysis's getters
+    /// return the default value), so without this the same frame would give other data on the IDataView path.
+    /// </summary>
+    internal static void RefuseNulls(DataFrame frame, IEnumerable<string> columns, string source)
+    {
+        foreach (var name in columns)
+        {
+            int index = frame.Columns.IndexOf(name);
+            if (index < 0 || frame.Columns[index].NullCount == 0) continue;
+            var column = frame.Columns[index];
+            for (long row = 0; row < column.Length; row++)
+                if (column[row] is null) throw Null(source, column, row);
+        }
     }
 
     private static InvalidDataException Null(string source, DataFrameColumn column, long row) =>

@@ -28,8 +28,9 @@ public static class DataViewTensorConverter
             if (f.Index == label.Index) throw new ArgumentException($"Column '{f.Name}' is both a feature and the label.");
         var widths = features.Select(f => FeatureWidth(f, source)).ToArray();
         var (targets, targetWidth) = LabelKind(label, options.Targets, source);
+        if (data is Microsoft.Data.Analysis.DataFrame frame) DataFrameTensorConverter.RefuseNulls(frame, features.Append(label).Select(c => c.Name), source);
 
-        var builder = new TensorDatasetBuilder(source, widths.Sum(), targets, targetWidth);
+        var builder = new TensorDatasetBuilder(source, widths.Sum(), targets, targetWidth, data.GetRowCount());
         using var cursor = data.GetRowCursor(features.Append(label).DistinctBy(c => c.Index));
         var featureReaders = features.Select(f => ValueReader.Create(cursor, f)).ToArray();
         var labelReader = ValueReader.Create(cursor, label);

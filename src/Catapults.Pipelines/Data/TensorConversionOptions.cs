@@ -8,7 +8,7 @@ public sealed class TensorConversionOptions
     /// <summary>
     /// Feature columns, concatenated in this order: numeric scalars or numeric vectors of known size. Default
     /// ["Features"]. For a DataFrame, null (or the default when the frame has no "Features" column) takes every
-    /// numeric column except the label.
+    /// column except the label, all of which must then be numeric (a column left out would be lost without a word).
     /// </summary>
     public IReadOnlyList<string>? FeatureColumnNames { get; set; } = ["Features"];
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Catapults.ML.Data;
 using Catapults.ML.Runtime;
 using TorchSharp;
@@ -11,20 +12,31 @@ namespace Catapults.Pipelines.Data;
 /// </summary>
 internal sealed class TensorDatasetBuilder
 {
+    // Features are kept in fixed blocks rather than one growing list: a List<float> doubles and copies as it grows and
+    // cannot pass 2^31 values, so a large view peaked at about five times its data and then failed in List.set_Capacity.
+    private const int BlockValues = 1 << 20;
+
     private readonly string _source;
     private readonly int _featureCount;
     private readonly TargetKind _targets;
     private readonly int _targetWidth;
-    private readonly List<float> _features = new();
+    private readonly List<float[]> _blocks = new();
+    private int _used = BlockValues;
     private readonly List<float> _regression = new();
     private readonly List<long> _classes = new();
 
-    public TensorDatasetBuilder(string source, int featureCount, TargetKind targets, int targetWidth)
+    /// <summary>
+    /// A builder for rows of <paramref name="featureCount"/> features; <paramref name="expectedRows"/>, where the source
+    /// knows its row count, has the memory checked before any row is read.
+    /// </summary>
+    /// <exception cref="ArgumentException">The rows' features and their tensor would not fit in memory.</exception>
+    public TensorDatasetBuilder(string source, int featureCount, TargetKind targets, int targetWidth, long? expectedRows = null)
     {
         _source = source;
         _featureCount = featureCount;
         _targets = targets;
         _targetWidth = targetWidth;
+        if (expectedRows is long rows) CheckMemory(rows * (double)featureCount, $"{rows:N0} rows");
     }
 
     public long Rows { get; private set; }
@@ -32,15 +44,16 @@ internal sealed class TensorDatasetBuilder
     /// <summary>Adds a feature value of column <paramref name="column"/> (element <paramref name="element"/> of a vector, or −1).</summary>
     public void AddFeature(double value, string column, int element, long row)
     {
-        if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+        if (!float.IsFinite((float)value))
             throw new InvalidDataException($"{_source}: column '{column}'{Element(element)}, row {row}: {value} is not a finite float value.");
-        _features.Add((float)value);
+        if (_used == BlockValues) NewBlock();
+        _blocks[^1][_used++] = (float)value;
     }
 
     /// <summary>Adds a regression target value.</summary>
     public void AddTarget(double value, string column, int element, long row)
     {
-        if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+        if (!float.IsFinite((float)value))
             throw new InvalidDataException($"{_source}: label column '{column}'{Element(element)}, row {row}: {value} is not a finite float value.");
         _regression.Add((float)value);
     }
@@ -58,23 +71,49 @@ internal sealed class TensorDatasetBuilder
     public TensorDataset Build(IReadOnlyList<long>? sampleShape, string name)
     {
         if (Rows == 0) throw new InvalidDataException($"{_source} has no rows.");
-        if (Rows > int.MaxValue) throw new InvalidDataException($"{_source} has {Rows} rows, more than a dataset holds.");
         long[] shape = [Rows, _featureCount];
         if (sampleShape is not null)
         {
-            long product = sampleShape.Aggregate(1L, (a, b) => a * b);
-            if (sampleShape.Count == 0 || sampleShape.Any(s => s < 1) || product != _featureCount)
+            // Checked: a shape whose product wraps around to the feature count would pass, and libtorch then fails with
+            // a native trace.
+            long? product = 1;
+            foreach (long size in sampleShape)
+                product = size < 1 || product is null ? null : size > long.MaxValue / product.Value ? null : product.Value * size;
+            if (sampleShape.Count == 0 || product != _featureCount)
                 throw new ArgumentException(
-                    $"SampleShape [{string.Join(", ", sampleShape)}] holds {product} values but each row of {_source} has {_featureCount} features.");
+                    $"SampleShape [{string.Join(", ", sampleShape)}] holds {(product is long p ? p.ToString(CultureInfo.InvariantCulture) : sampleShape.Any(s => s < 1) ? "a size below 1 and no" : "more than 2^63")} values but each row of {_source} has {_featureCount} features.");
             shape = [Rows, .. sampleShape];
         }
         TorchRuntime.EnsureLoaded();
         using var scope = torch.NewDisposeScope();
-        var x = torch.tensor(_features.ToArray(), shape);
+        var x = torch.empty(shape, torch.ScalarType.Float32);
+        long total = Rows * _featureCount, offset = 0;
+        var target = x.data<float>();
+        foreach (var block in _blocks)
+        {
+            int count = (int)Math.Min(block.Length, total - offset);
+            target.CopyFrom(new ReadOnlySpan<float>(block, 0, count), 0, offset);
+            offset += count;
+        }
+        _blocks.Clear();
         var y = _targets == TargetKind.ClassIndex
             ? torch.tensor(_classes.ToArray(), torch.ScalarType.Int64)
             : torch.tensor(_regression.ToArray(), [Rows, _targetWidth]);
         return new TensorDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), name);
+    }
+
+    private void NewBlock()
+    {
+        CheckMemory((_blocks.Count + 1.0) * BlockValues, $"more than {Rows:N0} rows");
+        _blocks.Add(new float[BlockValues]);
+        _used = 0;
+    }
+
+    // The blocks and the tensor built from them are both held at the end, once.
+    private void CheckMemory(double values, string rows)
+    {
+        if (MemoryBudget.Shortfall(2 * sizeof(float) * values, $"{_source}: {rows} of {_featureCount:N0} float32 features (read, then copied into one tensor)") is { } shortfall)
+            throw new ArgumentException(shortfall + " Read fewer rows (for example with mlContext.Data.TakeRows), or fewer or smaller feature columns.", "data");
     }
 
     private static string Element(int element) => element >= 0 ? $" (element {element})" : "";

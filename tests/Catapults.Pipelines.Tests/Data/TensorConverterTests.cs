@@ -115,10 +115,9 @@ public class TensorConverterTests
         var frame = new DataFrame(
             new DoubleDataFrameColumn("x1", [1.0, 2.0, 3.0]),
             new Int32DataFrameColumn("x2", [10, 20, 30]),
-            new StringDataFrameColumn("note", ["a", "b", "c"]),
             new SingleDataFrameColumn("Label", [0.5f, 1.5f, 2.5f]));
         using var data = frame.ToTensorDataset();
-        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 10, 2, 20, 3, 30 }), "every numeric column except the label");
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 10, 2, 20, 3, 30 }), "every column except the label");
         Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 0.5f, 1.5f, 2.5f }));
 
         using var classes = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x1"], LabelColumnName = "x2" });
@@ -140,6 +139,86 @@ public class TensorConverterTests
         Assert.That(ax!.Message, Does.Contain("'s'").And.Contain("String"));
         ax = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["y"] }));
         Assert.That(ax!.Message, Does.Contain("no feature column 'y'").And.Contain("x (Double)"));
+    }
+
+    // Found by the review of the data layer (5 Dec 2026): each was silently lost, turned into another value, or failed
+    // inside libtorch.
+    [Test]
+    public void AutomaticFeaturesRefuseAColumnTheyWouldLeaveOut()
+    {
+        // One "NA" makes a numeric CSV column text; taking every numeric column dropped it without a word.
+        var frame = DataFrame.LoadCsvFromString("a,b,Label\n1,2,0.5\n3,NA,1.5\n5,6,2\n");
+        var ax = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset());
+        Assert.That(ax!.Message, Does.Contain("not numeric: 'b' (String)").And.Contain("FeatureColumnNames"));
+        using var chosen = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["a"] });
+        Assert.That(chosen.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 3, 5 }));
+    }
+
+    [Test]
+    public void ADataFramesNullsAreRefusedOnTheIDataViewPathToo()
+    {
+        // Microsoft.Data.Analysis's IDataView getters hand a null int or bool on as 0 or false.
+        var label = new BooleanDataFrameColumn("Label", [true, false, false, true]);
+        label[1] = null;
+        var count = new Int32DataFrameColumn("n", [1, 2, 3, 4]);
+        count[2] = null;
+        var frame = new DataFrame(new SingleDataFrameColumn("x", [1f, 2, 3, 4]), count, label);
+        var viaFrame = Assert.Throws<InvalidDataException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"] }));
+        var viaView = Assert.Throws<InvalidDataException>(() => ((IDataView)frame).ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"] }));
+        Assert.That(viaView!.Message, Does.Contain("column 'Label', row 1").And.Contain("missing (null)"));
+        Assert.That(viaFrame!.Message, Does.Contain("column 'Label', row 1"));
+        viaView = Assert.Throws<InvalidDataException>(() => ((IDataView)frame).ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x", "n"] }));
+        Assert.That(viaView!.Message, Does.Contain("column 'n', row 2"));
+    }
+
+    [Test]
+    public void ASampleShapeWhoseProductOverflowsIsRefusedInOneLine()
+    {
+        var frame = new DataFrame(new SingleDataFrameColumn("a", [1f]), new SingleDataFrameColumn("b", [2f]), new SingleDataFrameColumn("c", [3f]),
+            new SingleDataFrameColumn("d", [4f]), new SingleDataFrameColumn("Label", [0f]));
+        // 4611686018427387905 · 4 wraps around to 4 in 64 bits.
+        var ax = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { SampleShape = [4611686018427387905L, 4] }));
+        Assert.That(ax!.Message, Does.Contain("more than 2^63 values but each row of the DataFrame has 4 features"));
+        Assert.That(ax.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void TheLargestFloatIsAFiniteFeatureAndTheNextDoubleUpIsNot()
+    {
+        using (var largest = new DataFrame(new DoubleDataFrameColumn("x", [3.4028235e38]), new SingleDataFrameColumn("Label", [0f])).ToTensorDataset())
+            Assert.That(largest.Features.data<float>()[0], Is.EqualTo(float.MaxValue));
+        var ex = Assert.Throws<InvalidDataException>(() => new DataFrame(new DoubleDataFrameColumn("x", [3.5e38]), new SingleDataFrameColumn("Label", [0f])).ToTensorDataset());
+        Assert.That(ex!.Message, Does.Contain("column 'x', row 0").And.Contain("not a finite float value"));
+    }
+
+    [Test]
+    public void AViewTooLargeForMemoryIsRefusedBeforeAnyRowIsRead()
+    {
+        var view = new ClaimedRowCount(_ml.Data.LoadFromEnumerable(new[] { new VectorRow { Features = [1, 2, 3], Label = 1 } }), 1L << 50);
+        var ax = Assert.Throws<ArgumentException>(() => view.ToTensorDataset());
+        Assert.That(ax!.Message, Does.Contain("1,125,899,906,842,624 rows of 3 float32 features").And.Contain("needs about").And.Contain("TakeRows"));
+        Assert.That(view.CursorsOpened, Is.Zero);
+    }
+
+    // A view that claims a row count it does not hold.
+    private sealed class ClaimedRowCount(IDataView inner, long rows) : IDataView
+    {
+        public int CursorsOpened { get; private set; }
+        public bool CanShuffle => inner.CanShuffle;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => rows;
+
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+        {
+            CursorsOpened++;
+            return inner.GetRowCursor(columnsNeeded, rand);
+        }
+
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        {
+            CursorsOpened++;
+            return inner.GetRowCursorSet(columnsNeeded, n, rand);
+        }
     }
 
     [Test]
