@@ -171,4 +171,26 @@ public sealed class FeatureStrengthVerdictTests
         while (1.2533 * FeatureStrengthSettings.PooledSeedSlopeSpread / Math.Sqrt(k) > SlopeVerdict.Tolerance / 2) k += 2;
         Assert.That(FeatureStrengthSettings.Default.Seeds, Is.EqualTo(k));
     }
+
+    // The rule's reasoning counted a two-decade fit's ends (0.125); over five γ the least-squares slope can tilt more.
+    // Checked against every choice of ±half a level at each γ, not the closed form's own algebra.
+    [TestCase(new[] { 10.0, 1000 }, 0.125)]
+    [TestCase(new[] { 10.0, 31.6227766, 100, 316.227766, 1000 }, 0.15)]
+    [TestCase(new[] { 10.0, 31.6227766, 100 }, 0.25)]
+    public void TheLatticesWorstTiltIsTheLargestOverEverySignOfHalfALevel(double[] gammas, double expected)
+    {
+        var u = gammas.Select(Math.Log10).ToArray();
+        double mean = u.Average();
+        double bruteForce = 0;
+        for (int signs = 0; signs < 1 << u.Length; signs++)
+        {
+            var e = u.Select((_, i) => ((signs >> i) & 1) == 1 ? Spacing / 2 : -Spacing / 2).ToArray();
+            double em = e.Average();
+            double slope = u.Select((x, i) => (x - mean) * (e[i] - em)).Sum() / u.Select(x => (x - mean) * (x - mean)).Sum();
+            bruteForce = Math.Max(bruteForce, Math.Abs(slope));
+        }
+        Assert.That(SlopeVerdict.LatticeWorstCase(gammas, Spacing), Is.EqualTo(bruteForce).Within(1e-12));
+        Assert.That(bruteForce, Is.EqualTo(expected).Within(1e-6));
+        Assert.That(SlopeVerdict.LatticeWorstCase(new[] { 10.0 }, Spacing), Is.NaN);
+    }
 }

@@ -18,7 +18,8 @@ public sealed record LogLogFit(double Slope, double Intercept, double SlopeStand
         if (x.Count != y.Count) throw new ArgumentException($"x has {x.Count} points but y has {y.Count}.", nameof(y));
         for (int i = 0; i < x.Count; i++)
             if (!(x[i] > 0) || !(y[i] > 0) || !double.IsFinite(x[i]) || !double.IsFinite(y[i]))
-                throw new ArgumentException($"Point {i} ({x[i]}, {y[i]}) is not positive and finite; a log-log fit needs both.", nameof(x));
+                throw new ArgumentException($"Point {i} ({x[i]}, {y[i]}) is not positive and finite; a log-log fit needs both.",
+                    x[i] > 0 && double.IsFinite(x[i]) ? nameof(y) : nameof(x));
         // Before the means: Average() of an empty sequence throws LINQ's "Sequence contains no elements".
         if (x.Count < 2) throw new ArgumentException($"A slope needs at least two points, got {x.Count}.", nameof(x));
         var u = x.Select(Math.Log10).ToArray();

@@ -27,7 +27,9 @@ public class ScalingNumericsTests
         Assert.That(noisy.Intercept, Is.EqualTo(-1.0 / 6).Within(1e-12));
         Assert.That(noisy.SlopeStandardError, Is.EqualTo(Math.Sqrt(1.0 / 6 / 2)).Within(1e-12));
         Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 1.0 }, new[] { 1.0, 2.0 }));
-        Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 2.0 }, new[] { 1.0, -2.0 }));
+        // The message names the point; the parameter named is the one holding the bad value.
+        Assert.That(Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 2.0 }, new[] { 1.0, -2.0 }))!.ParamName, Is.EqualTo("y"));
+        Assert.That(Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 0.0 }, new[] { 1.0, 2.0 }))!.ParamName, Is.EqualTo("x"));
     }
 
     [Test]
