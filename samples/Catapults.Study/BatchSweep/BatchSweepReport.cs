@@ -9,7 +9,7 @@ public static class BatchSweepReport
 {
     /// <summary>Header of the summary table.</summary>
     public static readonly string[] Header =
-        { "batch size", "runs", "diverged", "converged", "catapults", "spikes", "AGOP alignment", "test loss", "train loss", "epochs", "steps" };
+        { "batch size", "runs", "diverged", "converged", "catapults", "clear catapults", "λ_max drop per catapult (median %)", "spikes", "AGOP alignment", "test loss", "train loss", "epochs", "steps" };
 
     /// <summary>Side of the top-left AGOP block drawn as a heat map.</summary>
     private const int Block = 10;
@@ -28,6 +28,13 @@ public static class BatchSweepReport
         {
             TrendVerdict.Monotone("catapults increase as the batch size decreases", By(s => s.Catapults), increases: true, "F1"),
         };
+        // Added after the review of 5 Dec 2026 (SharpnessDrift), beside the rules fixed before the runs, not instead of
+        // them; judged where every run recorded λ_max.
+        var clear = runs.ToDictionary(r => r, r => (double?)SharpnessDrift.Of(r)?.Clear);
+        bool judged = clear.Values.All(c => c is not null);
+        if (judged)
+            verdicts.Add(TrendVerdict.Monotone("clear catapults (λ_max drop beyond its drift) increase as the batch size decreases; added after the runs",
+                groups.Select(g => (g.Key, (IReadOnlyList<double?>)g.Where(r => r.Summary.Outcome != "Diverged").Select(r => clear[r]).ToList())).ToList(), increases: true, "F1"));
         if (hasAlignment)
             verdicts.Add(TrendVerdict.Monotone("AGOP alignment increases as the batch size decreases", By(s => s.AgopAlignment), increases: true));
         verdicts.Add(TrendVerdict.Monotone("test loss decreases as the batch size decreases", By(s => s.TestLoss), increases: false));
@@ -35,6 +42,9 @@ public static class BatchSweepReport
         {
             verdicts.Add(TrendVerdict.Correlation("more catapults go with higher AGOP alignment (across runs)",
                 finished.Select(r => ((double?)r.Summary.Catapults, r.Summary.AgopAlignment)).ToList(), +1));
+            if (judged)
+                verdicts.Add(TrendVerdict.Correlation("more clear catapults go with higher AGOP alignment (across runs); added after the runs",
+                    finished.Select(r => (clear[r], r.Summary.AgopAlignment)).ToList(), +1));
             verdicts.Add(TrendVerdict.Correlation("higher AGOP alignment goes with lower test loss (across runs)",
                 finished.Select(r => (r.Summary.AgopAlignment, r.Summary.TestLoss)).ToList(), -1));
         }
@@ -57,6 +67,8 @@ public static class BatchSweepReport
                 (g.Count() - ok.Count).ToString(CultureInfo.InvariantCulture),
                 ok.Count(r => r.Summary.Outcome == "TargetLossReached").ToString(CultureInfo.InvariantCulture),
                 Statistics.Format(ok.Select(r => (double?)r.Summary.Catapults), "F1"),
+                Statistics.Format(ok.Select(r => (double?)SharpnessDrift.Of(r)?.Clear), "F1"),
+                Statistics.Format(ok.Select(r => SharpnessDrift.Of(r)?.MedianDropPercent), "G2"),
                 Statistics.Format(ok.Select(r => (double?)r.Summary.Spikes), "F1"),
                 Statistics.Format(ok.Select(r => r.Summary.AgopAlignment), "F3"),
                 Statistics.Format(ok.Select(r => r.Summary.TestLoss), "G3"),
@@ -106,7 +118,10 @@ public static class BatchSweepReport
                        $"Every {settings.RecordEvery} steps steps.csv records the full training and test losses and λ_max(K) of a probe set of " +
                        $"{Math.Min(settings.ProbeCount, n)} training samples (indices in config.json). A spike is an episode in which the recorded training loss " +
                        $"rises above {runs.FirstOrDefault()?.Config.DetectorRiseFactor.ToString(CultureInfo.InvariantCulture) ?? "2"} × its recent minimum and comes back below its pre-spike level; " +
-                       "a catapult is a spike after which λ_max of the probe set is lower than before it. AGOP alignment is the cosine of the trained " +
+                       "a catapult is a spike after which λ_max of the probe set is lower than before it. A clear catapult lowers it by more than " +
+                       $"the {SharpnessDrift.Quantile:P0} quantile of the relative λ_max drops over every spike-free window of as many records in the same run " +
+                       $"(a one-sided test at {1 - SharpnessDrift.Quantile:P0} against λ_max's own drift; not judged with fewer than {SharpnessDrift.MinimumWindows} such windows); " +
+                       "this count and its two verdicts were added after a review found most b = 10 catapults lowering λ_max by under 0.1 %. AGOP alignment is the cosine of the trained " +
                        "network's AGOP on the test inputs with the true AGOP. Values are mean ± sd over seeds of the runs that did not diverge (the sample sd, n − 1).")
             .Table(Header, rows)
             .Heading("Verdicts")

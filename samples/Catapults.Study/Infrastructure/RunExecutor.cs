@@ -155,6 +155,23 @@ public static class RunExecutor
             $"{config.Network.Architecture} of width {width} on {data.Train.Count} + {data.Test.Count} samples of size {d} (--width, --n-train, --n-test)");
     }
 
+    /// <summary>
+    /// The catapult detector of <paramref name="config"/> fed with <paramref name="rows"/>' finite training losses and,
+    /// where <paramref name="sharpnessColumn"/> ≥ 0, the λ_max of that extra column (a catapult then needs it lower).
+    /// </summary>
+    public static CatapultDetector DetectorOver(RunConfig config, IEnumerable<StepRow> rows, int sharpnessColumn)
+    {
+        var detector = new CatapultDetector(new CatapultDetectorOptions
+        {
+            SmoothingWindow = config.DetectorSmoothing,
+            RiseFactor = config.DetectorRiseFactor,
+            RequireSharpnessDecrease = sharpnessColumn >= 0,
+        });
+        foreach (var r in rows.Where(r => double.IsFinite(r.TrainLoss)))
+            detector.Add(new LossPoint(r.Step, r.TrainLoss, sharpnessColumn >= 0 ? r.Extra[sharpnessColumn] : null));
+        return detector;
+    }
+
     /// <summary>The network of <paramref name="config"/> for <paramref name="data"/>.</summary>
     /// <exception cref="ConfigurationException">The architecture does not exist or does not fit in memory.</exception>
     public static NetworkModule CreateModel(RunConfig config, StudyData data)
@@ -264,15 +281,7 @@ public static class RunExecutor
             }
             var columns = hooks.Columns.SelectMany(c => c.Columns).ToList();
             int sharpness = hooks.SharpnessColumn is null ? -1 : columns.IndexOf(hooks.SharpnessColumn);
-            var points = _rows.Where(r => double.IsFinite(r.TrainLoss))
-                .Select(r => new LossPoint(r.Step, r.TrainLoss, sharpness >= 0 ? r.Extra[sharpness] : null)).ToList();
-            var detector = new CatapultDetector(new CatapultDetectorOptions
-            {
-                SmoothingWindow = config.DetectorSmoothing,
-                RiseFactor = config.DetectorRiseFactor,
-                RequireSharpnessDecrease = sharpness >= 0,
-            });
-            foreach (var point in points) detector.Add(point);
+            var detector = DetectorOver(config, _rows, sharpness);
             var events = detector.Events;
 
             double? alignment = null;

@@ -7,4 +7,8 @@ namespace Catapults.Study.Infrastructure;
 /// <param name="TrainLoss">Full training loss at these weights.</param>
 /// <param name="TestLoss">Test loss at these weights.</param>
 /// <param name="Extra">Experiment-specific columns (λ_max, η_crit, …), in the order of the probes' columns.</param>
-public sealed record StepRow(int Step, double LearningRate, double? BatchLoss, double TrainLoss, double TestLoss, IReadOnlyList<double?> Extra);
+public sealed record StepRow(int Step, double LearningRate, double? BatchLoss, double TrainLoss, double TestLoss, IReadOnlyList<double?> Extra)
+{
+    /// <summary>The columns of steps.csv before <see cref="Extra"/>'s: step, rate, batch, train and test loss.</summary>
+    public const int FixedColumns = 5;
+}
