@@ -16,6 +16,7 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "sgd-spikes", "--n-train", "4", "--batch-size", "2" }, "--n-train must be at least 5", TestName = "sgd-spikes training set smaller than its probe's rank")]
     [TestCase(new[] { "sgd-spikes", "--probe-size", "4" }, "--probe-size must be at least 5", TestName = "sgd-spikes probe set smaller than its rank")]
     [TestCase(new[] { "--bogus" }, "--bogus", TestName = "Unknown option")]
+    [TestCase(new[] { "gd-catapults", "--initial-fraction", "1.2" }, "--initial-fraction must be below 1", TestName = "gd-catapults starting above eta_crit")]
     [TestCase(new[] { "gd-catapults", "--checkpoint-every", "7" }, "--checkpoint-every", TestName = "Checkpoints off the record grid")]
     // Found by the CLI review: each was accepted (rates beyond float32 ran as "diverged at step 0" with exit 0, and 1e-50
     // as a rate of 0), crashed in libtorch, hung, or named an option the command does not have.

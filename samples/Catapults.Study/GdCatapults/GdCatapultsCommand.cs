@@ -55,6 +55,9 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
         if (!(raiseFactor > 1) || !double.IsFinite(raiseFactor)) throw new ConfigurationException($"--raise-factor must be above 1, got {raiseFactor}.");
         Cli.PositiveRate(raiseFactor, "--raise-factor");
         Cli.PositiveRate(initialFraction, "--initial-fraction");
+        // The experiment raises the rate above η_crit from below it; a start above it catapults (or diverges) before any
+        // raise, and the report would describe a run it did not make.
+        if (!(initialFraction < 1)) throw new ConfigurationException($"--initial-fraction must be below 1 (the rate starts below η_crit), got {initialFraction.ToString(CultureInfo.InvariantCulture)}.");
         // Each phase holds its own catapult, so each needs its own records.
         Cli.RecordEvery(recordEvery, phaseSteps, "a phase (--phase-steps)");
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);

@@ -20,10 +20,14 @@ public static class GdCatapultsReport
             "AGOP alignment before", "AGOP alignment after", "alignment up, test loss down",
         };
         var rows = new List<IReadOnlyList<string>>();
-        int catapults = 0, alignmentUp = 0, testDown = 0, both = 0;
+        int catapults = 0, alignmentUp = 0, testDown = 0, both = 0, beforeRaise = 0;
+        var diverged = new List<string>();
         foreach (var (run, raises) in runs)
         {
-            int alignCol = Column(run, "agop_alignment");
+            if (run.Summary.Outcome == nameof(TrainingOutcome.Diverged)) diverged.Add($"{run.Config.Label} ({run.Summary.Divergence})");
+            // The claim is about catapults that a raise above η_crit set off; one before the first raise is not one.
+            int firstRaise = raises.Count > 0 ? raises.Min(m => m.Step) : int.MaxValue;
+            int alignCol = run.ExtraColumn("agop_alignment");
             int k = 0;
             foreach (var e in run.Events)
             {
@@ -32,16 +36,21 @@ public static class GdCatapultsReport
                 double? alignBefore = alignCol >= 0 ? before.Extra[alignCol] : null, alignAfter = alignCol >= 0 ? after.Extra[alignCol] : null;
                 bool? up = alignBefore is double ab && alignAfter is double aa ? aa > ab : null;
                 bool down = after.TestLoss < before.TestLoss;
-                catapults++;
-                if (up == true) alignmentUp++;
-                if (down) testDown++;
-                if (up == true && down) both++;
+                bool raised = e.StartStep >= firstRaise;
+                if (raised)
+                {
+                    catapults++;
+                    if (up == true) alignmentUp++;
+                    if (down) testDown++;
+                    if (up == true && down) both++;
+                }
+                else beforeRaise++;
                 rows.Add(new[]
                 {
                     run.Config.Label, (++k).ToString(CultureInfo.InvariantCulture), e.StartStep.ToString(CultureInfo.InvariantCulture),
                     e.PeakStep.ToString(CultureInfo.InvariantCulture), e.EndStep.ToString(CultureInfo.InvariantCulture), e.PeakRatio.ToString("F2", CultureInfo.InvariantCulture),
                     F(e.SharpnessBefore), F(e.SharpnessAfter), F(before.TestLoss), F(after.TestLoss), F(alignBefore), F(alignAfter),
-                    up is null ? "n/a (no true AGOP)" : up == true && down ? "yes" : "no",
+                    !raised ? "not counted (before the first raise)" : up is null ? "n/a (no true AGOP)" : up == true && down ? "yes" : "no",
                 });
             }
             string png = $"{run.Config.Label}-dynamics.png";
@@ -52,26 +61,23 @@ public static class GdCatapultsReport
                            string.Join(", ", raises.Select(m => $"step {m.Step} → η = {m.Rate:G4}")) + $" (initial η = {run.Config.Training.LearningRate:G4}).")
                 .Image("loss, λ_max and η_crit", png);
         }
-        string verdict = catapults == 0
-            ? "Verdict: no catapult happened, so the claim that catapults raise AGOP alignment and lower the test loss is not tested."
+        string verdict = (catapults == 0
+            ? "Verdict: no catapult followed a raise, so the claim that catapults raise AGOP alignment and lower the test loss is not tested."
             : $"Verdict: {alignmentUp} of {catapults} catapults raised AGOP alignment, {testDown} of {catapults} lowered the test loss, and {both} of {catapults} did both " +
               $"(before: the recorded row at the catapult's start; after: the first row at or after its end). The claim {(both == catapults ? "holds" : "fails")} " +
-              "for every catapult" + (both == catapults ? "." : $": it fails for {catapults - both}.");
+              "for every catapult" + (both == catapults ? "." : $": it fails for {catapults - both}."))
+            + (beforeRaise > 0 ? $" {beforeRaise} catapult(s) before the first raise are listed but not counted." : "")
+            + (diverged.Count > 0 ? $" Diverged: {string.Join("; ", diverged)}; their catapults before the divergence are counted, and nothing after it was recorded." : "");
         report.Heading("After each catapult").Table(header, rows).Paragraph(verdict);
         MarkdownReport.Print(header, rows);
         Console.WriteLine(verdict);
         Console.WriteLine($"report: {report.Write(output)}");
     }
 
-    private static int Column(RunOutcome run, string name)
-    {
-        var header = File.ReadLines(Path.Combine(run.Directory, "steps.csv")).First().Split(',');
-        return Array.IndexOf(header, name) - 5;
-    }
 
     private static void DrawDynamics(string path, RunOutcome run)
     {
-        int lam = Column(run, "lambda_max"), crit = Column(run, "eta_crit");
+        int lam = run.ExtraColumn("lambda_max"), crit = run.ExtraColumn("eta_crit");
         var steps = run.Rows.Select(r => (double)r.Step).ToList();
         var markers = run.Events.Select(e => (double)e.StartStep).ToList();
         string stem = path[..^4];
