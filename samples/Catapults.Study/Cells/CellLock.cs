@@ -118,14 +118,17 @@ public sealed class CellLock : IDisposable
         holder = "";
         if (!describe) return true;
         _ownerPath = owner;
-        // A plain write, not an atomic one: the description is only ever shown, and a plan of thousands of cells
-        // should not pay a flush to disk per cell for it.
+        // Written beside and renamed into place, without a flush: the description is only ever shown, and a plan of
+        // thousands of cells should not pay a flush to disk per cell for it; but a reader must never find it created
+        // and still empty (a second task then named its holder "another process").
         try
         {
-            // Replaced, not written through: a link left at its name must not carry the description onto another file.
-            File.Delete(owner);
-            using var file = new FileStream(owner, FileMode.CreateNew, FileAccess.Write);
-            file.Write(System.Text.Encoding.UTF8.GetBytes(Describe(Environment.GetEnvironmentVariable) + "\n"));
+            // Renamed over, not written through: a link left at its name must not carry the description onto another file.
+            string written = owner + ".tmp";
+            File.Delete(written);
+            using (var file = new FileStream(written, FileMode.CreateNew, FileAccess.Write))
+                file.Write(System.Text.Encoding.UTF8.GetBytes(Describe(Environment.GetEnvironmentVariable) + "\n"));
+            File.Move(written, owner, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
