@@ -21,7 +21,7 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
     {
         string podRun = settings.MountPath.TrimEnd('/') + "/" + Path.GetFileName(run);
         var command = settings.StudyCommandOr(new[] { "catapults-study" });
-        string name = JobName(plan.Experiment, podRun, plan);
+        string name = JobName(plan.Experiment, podRun + "\n" + JsonSerializer.Serialize(settings), plan);
         int n = plan.Cells.Count;
         int parallel = settings.ParallelCellsOf(plan), cpus = settings.CpusPerCellOf(plan);
 
@@ -130,17 +130,18 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
 
     /// <summary>
     /// The Jobs' base name: <c>catapults-&lt;experiment&gt;-&lt;hash&gt;</c> as a DNS label (lower case, at most 50
-    /// characters, leaving room for the suffixes). The hash (8 hex digits of SHA-256) is of the run folder as the pods
-    /// see it and of the plan: a Job's pod template cannot change once applied, so two plans under one name would have
-    /// the second refused, or, when its manifest reads the same, taken for "unchanged" and its cells never run. The same
-    /// plan in the same folder keeps its name, so running submit.sh again waits for the Job already there.
+    /// characters, leaving room for the suffixes). The hash (8 hex digits of SHA-256) is of <paramref name="where"/> (the
+    /// run folder as the pods see it and the cluster settings the pod template is made of) and of the plan: a Job's pod
+    /// template cannot change once applied, so two plans or templates under one name would have the second refused, or,
+    /// when its manifest reads the same, taken for "unchanged" and its cells never run. The same plan in the same
+    /// folder with the same settings keeps its name, so running submit.sh again waits for the Job already there.
     /// </summary>
-    public static string JobName(string experiment, string podRun, CellPlan plan)
+    public static string JobName(string experiment, string where, CellPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         string name = NotDns().Replace(("catapults-" + experiment).ToLowerInvariant(), "-").Trim('-');
         if (name.Length > 41) name = name[..41].TrimEnd('-');
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(podRun + "\n" + plan.ToJson()));
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(where + "\n" + plan.ToJson()));
         return name + "-" + Convert.ToHexStringLower(hash.AsSpan(0, 4));
     }
 

@@ -86,22 +86,26 @@ internal static class FeatureStrengthStudyReport
         return true;
     }
 
-    /// <summary>One panel per depth, stacked: held-out loss of each rich-side γ at its best lattice rate against τ.</summary>
-    // What the lattice alone can do to this run's fits, computed from its own γ and spacing (the rule's reasoning
-    // counted a two-decade fit's ends only).
+    /// <summary>
+    /// What the lattice alone can do to this run's fits, computed from its own γ and spacing (the rule's reasoning
+    /// counted a two-decade fit's ends only).
+    /// </summary>
     private static string LatticeSentence(FeatureStrengthSettings s)
     {
         var c = CultureInfo.InvariantCulture;
         double band = s.SlopeFitExclusionDecades;
-        var sides = new[] { s.Gammas().Where(g => g < 1 && Math.Log10(g) <= -band + 1e-9).ToList(), s.Gammas().Where(g => g > 1 && Math.Log10(g) >= band - 1e-9).ToList() };
-        double worst = sides.Select(g => SlopeVerdict.LatticeWorstCase(g, s.LevelSpacingDecades)).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
-        string margin = double.IsNaN(worst) ? "no fit has two γ"
-            : worst < SlopeVerdict.Tolerance - 1e-9 ? string.Create(c, $"the tolerance covers that with {SlopeVerdict.Tolerance - worst:F3} to spare")
+        var sides = new[] { s.Gammas().Where(g => g < 1 && Math.Log10(g) <= -band + 1e-9).ToList(), s.Gammas().Where(g => g > 1 && Math.Log10(g) >= band - 1e-9).ToList() }
+            .Where(g => g.Count >= 2).ToList();
+        const string Reason = "The value was fixed as half a lattice level at each end of a two-decade fit (0.125 at 0.25 decades) plus a little for the refinement";
+        if (sides.Count == 0) return Reason + "; no fit of this run has two γ, so what the lattice can do to a slope is not defined here.";
+        double worst = sides.Max(g => SlopeVerdict.LatticeWorstCase(g, s.LevelSpacingDecades));
+        string margin = worst < SlopeVerdict.Tolerance - 1e-9 ? string.Create(c, $"the tolerance covers that with {SlopeVerdict.Tolerance - worst:F3} to spare")
             : worst <= SlopeVerdict.Tolerance + 1e-9 ? "the tolerance covers that worst case and nothing beyond it"
             : "the tolerance is smaller than that worst case";
-        return string.Create(c, $"The value was fixed as half a lattice level at each end of a two-decade fit (0.125 at 0.25 decades) plus a little for the refinement; over this run's fits (lattice {s.LevelSpacingDecades:G3} decades, γ {string.Join(", ", sides.Where(g => g.Count > 0).Select(g => $"{g.Min():G3} … {g.Max():G3}"))}) the lattice alone can tilt a least-squares slope by up to {worst:F3}, so {margin}.");
+        return string.Create(c, $"{Reason}; over this run's fits (lattice {s.LevelSpacingDecades:G3} decades, γ {string.Join(", ", sides.Select(g => $"{g.Min():G3} … {g.Max():G3}"))}) the lattice alone can tilt a least-squares slope by up to {worst:F3}, so {margin}.");
     }
 
+    /// <summary>One panel per depth, stacked: held-out loss of each rich-side γ at its best lattice rate against τ.</summary>
     private static bool RescaledTime(string path, IReadOnlyList<DepthSweep> depths)
     {
         var panels = new List<(DepthSweep Depth, List<SweepCellResult> Cells)>();

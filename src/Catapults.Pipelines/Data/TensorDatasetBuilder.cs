@@ -36,7 +36,7 @@ internal sealed class TensorDatasetBuilder
         _featureCount = featureCount;
         _targets = targets;
         _targetWidth = targetWidth;
-        if (expectedRows is long rows) CheckMemory(rows * (double)featureCount, $"{rows:N0} rows");
+        if (expectedRows is long rows) CheckMemory(rows * (double)featureCount, string.Create(CultureInfo.InvariantCulture, $"{rows:N0} rows"));
     }
 
     public long Rows { get; private set; }
@@ -104,7 +104,7 @@ internal sealed class TensorDatasetBuilder
 
     private void NewBlock()
     {
-        CheckMemory((_blocks.Count + 1.0) * BlockValues, $"more than {Rows:N0} rows");
+        CheckMemory((_blocks.Count + 1.0) * BlockValues, string.Create(CultureInfo.InvariantCulture, $"more than {Rows:N0} rows"));
         _blocks.Add(new float[BlockValues]);
         _used = 0;
     }
@@ -112,8 +112,11 @@ internal sealed class TensorDatasetBuilder
     // The blocks and the tensor built from them are both held at the end, once.
     private void CheckMemory(double values, string rows)
     {
-        if (MemoryBudget.Shortfall(2 * sizeof(float) * values, $"{_source}: {rows} of {_featureCount:N0} float32 features (read, then copied into one tensor)") is { } shortfall)
-            throw new ArgumentException(shortfall + " Read fewer rows (for example with mlContext.Data.TakeRows), or fewer or smaller feature columns.", "data");
+        string what = string.Create(CultureInfo.InvariantCulture, $"{_source}: {rows} of {_featureCount:N0} float32 features (read, then copied into one tensor)");
+        double bytes = 2 * sizeof(float) * values, available = MemoryBudget.AvailableBytes;
+        // Without a parameter name, as the converters' other errors: the message names the source.
+        if (bytes > available)
+            throw new ArgumentException($"{what} needs about {MemoryBudget.Format(bytes)} of memory, more than the {MemoryBudget.Format(available)} available; convert fewer rows or feature columns.");
     }
 
     private static string Element(int element) => element >= 0 ? $" (element {element})" : "";

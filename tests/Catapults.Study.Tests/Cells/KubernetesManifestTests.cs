@@ -130,6 +130,9 @@ public sealed class KubernetesManifestTests
         string first = Name("a", "--cells", "2");
         Assert.That(Name("b", "--cells", "2"), Is.Not.EqualTo(first), "another folder");
         Assert.That(Name("a", "--cells", "2"), Is.EqualTo(first), "the same plan in the same folder");
+        // Another pod template (a new image, more memory after an out-of-memory kill) is another Job.
+        Assert.That(Name("a", "--cells", "2", "--image", "registry.example/study:2"), Is.Not.EqualTo(first), "another image");
+        Assert.That(Name("a", "--cells", "2", "--memory-gb", "16"), Is.Not.EqualTo(first), "more memory");
         // Another plan in the same folder needs the folder deleted first (plan refuses to replace one with cells).
         Directory.Delete(temp.Combine("a"), recursive: true);
         Assert.That(Name("a", "--cells", "3"), Is.Not.EqualTo(first), "another plan in the same folder");
