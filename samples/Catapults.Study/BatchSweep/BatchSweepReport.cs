@@ -1,3 +1,4 @@
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Models;
 using Catapults.ML.Features;
 using Catapults.Study.Infrastructure;
@@ -9,7 +10,7 @@ public static class BatchSweepReport
 {
     /// <summary>Header of the summary table.</summary>
     public static readonly string[] Header =
-        { "batch size", "runs", "diverged", "converged", "catapults", "clear catapults", "λ_max drop per catapult (median %)", "spikes", "AGOP alignment", "test loss", "train loss", "epochs", "steps" };
+        { "batch size", "runs", "diverged", "converged", "catapults", "clear catapults", "catapults not judged", "λ_max drop per catapult (median %)", "spikes", "AGOP alignment", "test loss", "train loss", "epochs", "steps" };
 
     /// <summary>Side of the top-left AGOP block drawn as a heat map.</summary>
     private const int Block = 10;
@@ -30,7 +31,7 @@ public static class BatchSweepReport
         };
         // Added after the review of 5 Dec 2026 (SharpnessDrift), beside the rules fixed before the runs, not instead of
         // them; judged where every run recorded λ_max.
-        var clear = runs.ToDictionary(r => r, r => (double?)SharpnessDrift.Of(r)?.Clear);
+        var clear = runs.ToDictionary(r => r, r => (double?)r.SharpnessDrift()?.Clear);
         bool judged = clear.Values.All(c => c is not null);
         if (judged)
             verdicts.Add(TrendVerdict.Monotone("clear catapults (λ_max drop beyond its drift) increase as the batch size decreases; added after the runs",
@@ -67,8 +68,9 @@ public static class BatchSweepReport
                 (g.Count() - ok.Count).ToString(CultureInfo.InvariantCulture),
                 ok.Count(r => r.Summary.Outcome == "TargetLossReached").ToString(CultureInfo.InvariantCulture),
                 Statistics.Format(ok.Select(r => (double?)r.Summary.Catapults), "F1"),
-                Statistics.Format(ok.Select(r => (double?)SharpnessDrift.Of(r)?.Clear), "F1"),
-                Statistics.Format(ok.Select(r => SharpnessDrift.Of(r)?.MedianDropPercent), "G2"),
+                Statistics.Format(ok.Select(r => (double?)r.SharpnessDrift()?.Clear), "F1"),
+                Statistics.Format(ok.Select(r => (double?)r.SharpnessDrift()?.Unjudged), "F1"),
+                Statistics.Format(ok.Select(r => r.SharpnessDrift()?.MedianDropPercent), "G2"),
                 Statistics.Format(ok.Select(r => (double?)r.Summary.Spikes), "F1"),
                 Statistics.Format(ok.Select(r => r.Summary.AgopAlignment), "F3"),
                 Statistics.Format(ok.Select(r => r.Summary.TestLoss), "G3"),
@@ -120,7 +122,7 @@ public static class BatchSweepReport
                        $"rises above {runs.FirstOrDefault()?.Config.DetectorRiseFactor.ToString(CultureInfo.InvariantCulture) ?? "2"} × its recent minimum and comes back below its pre-spike level; " +
                        "a catapult is a spike after which λ_max of the probe set is lower than before it. A clear catapult lowers it by more than " +
                        $"the {SharpnessDrift.Quantile:P0} quantile of the relative λ_max drops over every spike-free window of as many records in the same run " +
-                       $"(a one-sided test at {1 - SharpnessDrift.Quantile:P0} against λ_max's own drift; not judged with fewer than {SharpnessDrift.MinimumWindows} such windows); " +
+                       $"(a one-sided test at {1 - SharpnessDrift.Quantile:P0} against λ_max's own drift; not judged, and not counted clear, with fewer than {SharpnessDrift.MinimumWindows} such windows: the column 'catapults not judged'); " +
                        "this count and its two verdicts were added after a review found most b = 10 catapults lowering λ_max by under 0.1 %. AGOP alignment is the cosine of the trained " +
                        "network's AGOP on the test inputs with the true AGOP. Values are mean ± sd over seeds of the runs that did not diverge (the sample sd, n − 1).")
             .Table(Header, rows)

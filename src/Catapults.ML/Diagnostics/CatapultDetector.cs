@@ -49,6 +49,19 @@ public sealed class CatapultDetector
     /// <summary>Every completed spike episode, whether or not λ_max dropped.</summary>
     public IReadOnlyList<CatapultEvent> Spikes => Analyse(_points, Options, out _);
 
+    /// <summary>
+    /// The catapults of <see cref="Events"/> whose λ_max drop stands out from λ_max's drift between spikes in this
+    /// stream (<see cref="SharpnessDrift"/>); empty where no λ_max was recorded.
+    /// </summary>
+    public IReadOnlyList<CatapultEvent> ClearEvents
+    {
+        get
+        {
+            var spikes = Spikes;
+            return SharpnessDrift.Clear(_points, spikes, Options.RequireSharpnessDecrease ? spikes.Where(e => e.SharpnessDecreased != false).ToList() : spikes);
+        }
+    }
+
     /// <summary>The start step of a rise still in progress at the end of the stream, if any.</summary>
     public int? OpenEpisodeStart
     {

@@ -1,14 +1,12 @@
-using Catapults.ML.Diagnostics;
-
-namespace Catapults.Study.Infrastructure;
+namespace Catapults.ML.Diagnostics;
 
 /// <summary>
 /// Whether a catapult's λ_max drop stands out from λ_max's own drift in its run. A catapult only needs λ_max lower
 /// after the spike than before it, and between spikes λ_max moves too: a review (5 Dec 2026) found the b = 10
-/// catapults of the default batch sweep lowering it by 0.004–0.5 %, about as often as windows without a spike did. So a
-/// catapult is <em>clear</em> when its relative drop exceeds the 95th percentile of the relative drops of every window
-/// of as many records in the same run that overlaps no spike: a one-sided test at 5 % against the run's own drift.
-/// With fewer than <see cref="MinimumWindows"/> such windows it cannot be judged and is not counted clear.
+/// catapults of the study's default batch sweep lowering it by 0.004–0.5 %, about as often as windows without a spike
+/// did. So a catapult is <em>clear</em> when its relative drop exceeds the 95th percentile of the relative drops of
+/// every window of as many λ_max records in the same run that overlaps no spike: a one-sided test at 5 % against the
+/// run's own drift. With fewer than <see cref="MinimumWindows"/> such windows it cannot be judged and is not clear.
 /// </summary>
 public static class SharpnessDrift
 {
@@ -19,48 +17,51 @@ public static class SharpnessDrift
     public const int MinimumWindows = 20;
 
     /// <summary>
-    /// The clear catapults among <paramref name="catapults"/> and the median relative λ_max drop of all of them (in
-    /// percent; null without catapults), over the recorded λ_max <paramref name="series"/> (step order) of a run whose
-    /// spikes are <paramref name="spikes"/>.
+    /// The clear catapults among <paramref name="catapults"/>, over the λ_max recorded in <paramref name="points"/>
+    /// (points without a finite, positive sharpness are skipped) of a run whose spikes are <paramref name="spikes"/>.
     /// </summary>
-    public static (int Clear, double? MedianDropPercent) Of(IReadOnlyList<(int Step, double Sharpness)> series,
-        IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults)
+    public static IReadOnlyList<CatapultEvent> Clear(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults)
     {
-        ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(spikes);
-        ArgumentNullException.ThrowIfNull(catapults);
-        var drops = new List<double>();
-        int clear = 0;
-        foreach (var c in catapults)
-        {
-            int before = series.Select((p, i) => (p, i)).LastOrDefault(t => t.p.Step <= c.StartStep, (default, -1)).Item2;
-            int after = series.Select((p, i) => (p, i)).FirstOrDefault(t => t.p.Step >= c.EndStep, (default, -1)).Item2;
-            if (before < 0 || after <= before) continue;
-            double drop = Drop(series, before, after);
-            drops.Add(drop);
-            if (Threshold(series, spikes, after - before) is double threshold && drop > threshold) clear++;
-        }
-        return (clear, drops.Count == 0 ? null : 100 * Median(drops));
+        var series = Series(points);
+        var clear = new List<CatapultEvent>();
+        foreach (var (c, before, after) in Spans(series, catapults))
+            if (Threshold(series, spikes, after - before) is double threshold && Drop(series, before, after) > threshold) clear.Add(c);
+        return clear;
     }
 
     /// <summary>
-    /// <see cref="Of(IReadOnlyList{ValueTuple{int, double}}, IReadOnlyList{CatapultEvent}, IReadOnlyList{CatapultEvent})"/>
-    /// for a run whose steps.csv records λ_max as <c>lambda_max</c>; null for a run without records or without that column.
+    /// The catapults among <paramref name="catapults"/> that cannot be judged: fewer than <see cref="MinimumWindows"/>
+    /// spike-free windows of their length, or no λ_max record before or after them. They are not counted clear.
     /// </summary>
-    public static (int Clear, double? MedianDropPercent)? Of(RunOutcome run)
+    public static IReadOnlyList<CatapultEvent> Unjudged(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        if (run.Rows.Count == 0) return null;
-        int column = run.ExtraColumn("lambda_max");
-        if (column < 0) return null;
-        var series = run.Rows.Where(r => r.Extra[column] is double v && double.IsFinite(v) && v > 0).Select(r => (r.Step, r.Extra[column]!.Value)).ToList();
-        var spikes = RunExecutor.DetectorOver(run.Config, run.Rows, -1).Spikes;
-        return Of(series, spikes, run.Events);
+        ArgumentNullException.ThrowIfNull(spikes);
+        var series = Series(points);
+        var measured = Spans(series, catapults).ToList();
+        return catapults.Where(c => !measured.Any(m => m.Event == c) || measured.Any(m => m.Event == c && Threshold(series, spikes, m.After - m.Before) is null)).ToList();
     }
 
-    /// <summary>The <see cref="Quantile"/> of the relative drops over spike-free windows spanning <paramref name="span"/> records, or null with too few.</summary>
-    public static double? Threshold(IReadOnlyList<(int Step, double Sharpness)> series, IReadOnlyList<CatapultEvent> spikes, int span)
+    /// <summary>The median relative λ_max drop of <paramref name="catapults"/> over <paramref name="points"/>' records, in percent; null without one.</summary>
+    public static double? MedianDropPercent(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> catapults)
     {
+        var series = Series(points);
+        var drops = Spans(series, catapults).Select(s => Drop(series, s.Before, s.After)).Order().ToList();
+        int n = drops.Count;
+        return n == 0 ? null : 100 * (n % 2 == 1 ? drops[n / 2] : 0.5 * (drops[n / 2 - 1] + drops[n / 2]));
+    }
+
+    /// <summary>
+    /// The <see cref="Quantile"/> of the relative drops over the windows of <paramref name="points"/>' λ_max records
+    /// spanning <paramref name="span"/> records and overlapping none of <paramref name="spikes"/>; null with fewer than
+    /// <see cref="MinimumWindows"/>.
+    /// </summary>
+    public static double? Threshold(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, int span) =>
+        Threshold(Series(points), spikes ?? throw new ArgumentNullException(nameof(spikes)), span);
+
+    private static double? Threshold(List<LossPoint> series, IReadOnlyList<CatapultEvent> spikes, int span)
+    {
+        if (span < 1) throw new ArgumentOutOfRangeException(nameof(span), span, "A window spans at least one record.");
         var drops = new List<double>();
         for (int i = 0; i + span < series.Count; i++)
         {
@@ -74,13 +75,24 @@ public static class SharpnessDrift
         return drops[(int)Math.Ceiling(Quantile * drops.Count) - 1];
     }
 
-    private static double Drop(IReadOnlyList<(int Step, double Sharpness)> series, int from, int to) =>
-        (series[from].Sharpness - series[to].Sharpness) / series[from].Sharpness;
-
-    private static double Median(List<double> values)
+    // Each catapult with the records it is measured between: the last at or before its start, the first at or after its end.
+    private static IEnumerable<(CatapultEvent Event, int Before, int After)> Spans(List<LossPoint> series, IReadOnlyList<CatapultEvent> catapults)
     {
-        var sorted = values.Order().ToList();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        ArgumentNullException.ThrowIfNull(catapults);
+        foreach (var c in catapults)
+        {
+            int before = series.FindLastIndex(p => p.Step <= c.StartStep);
+            int after = series.FindIndex(p => p.Step >= c.EndStep);
+            if (before >= 0 && after > before) yield return (c, before, after);
+        }
     }
+
+    private static List<LossPoint> Series(IReadOnlyList<LossPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        return points.Where(p => p.Sharpness is double s && double.IsFinite(s) && s > 0).ToList();
+    }
+
+    private static double Drop(List<LossPoint> series, int from, int to) =>
+        (series[from].Sharpness!.Value - series[to].Sharpness!.Value) / series[from].Sharpness!.Value;
 }

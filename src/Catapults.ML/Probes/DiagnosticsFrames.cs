@@ -38,8 +38,12 @@ public static class DiagnosticsFrames
         return new DataFrame(columns);
     }
 
-    /// <summary>Columns: StartStep, PeakStep, EndStep, StartLoss, PeakLoss, EndLoss, PeakRatio, SharpnessBefore, SharpnessAfter.</summary>
-    public static DataFrame Events(IReadOnlyList<CatapultEvent> events)
+    /// <summary>
+    /// Columns: StartStep, PeakStep, EndStep, StartLoss, PeakLoss, EndLoss, PeakRatio, SharpnessBefore, SharpnessAfter,
+    /// and Clear: whether the event is in <paramref name="clear"/>, its λ_max drop beyond the run's drift
+    /// (<see cref="SharpnessDrift"/>); null when <paramref name="clear"/> is.
+    /// </summary>
+    public static DataFrame Events(IReadOnlyList<CatapultEvent> events, IReadOnlyCollection<CatapultEvent>? clear = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         return new DataFrame(
@@ -51,7 +55,8 @@ public static class DiagnosticsFrames
             new DoubleDataFrameColumn("EndLoss", events.Select(e => (double?)e.EndLoss)),
             new DoubleDataFrameColumn("PeakRatio", events.Select(e => (double?)e.PeakRatio)),
             new DoubleDataFrameColumn("SharpnessBefore", events.Select(e => e.SharpnessBefore)),
-            new DoubleDataFrameColumn("SharpnessAfter", events.Select(e => e.SharpnessAfter)));
+            new DoubleDataFrameColumn("SharpnessAfter", events.Select(e => e.SharpnessAfter)),
+            new BooleanDataFrameColumn("Clear", events.Select(e => clear is null ? (bool?)null : clear.Contains(e))));
     }
 
     /// <summary>Columns: Step, LearningRate, CriticalLearningRate, Sharpness, BatchSize, Seconds.</summary>

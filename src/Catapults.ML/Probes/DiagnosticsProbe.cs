@@ -82,8 +82,12 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     /// <summary>The records as a DataFrame (see <see cref="DiagnosticsFrames.Records"/>).</summary>
     public override DataFrame ToDataFrame() => DiagnosticsFrames.Records(Records);
 
-    /// <summary>The catapult events as a DataFrame.</summary>
-    public DataFrame EventsToDataFrame() => DiagnosticsFrames.Events(CatapultEvents);
+    /// <summary>The catapult events as a DataFrame, with whether each one's λ_max drop stands out from its drift (Clear).</summary>
+    public DataFrame EventsToDataFrame()
+    {
+        var detector = Detector;
+        return DiagnosticsFrames.Events(CatapultEvents, detector.ClearEvents.ToHashSet());
+    }
 
     /// <summary>The batch critical learning rates as a DataFrame.</summary>
     public DataFrame CriticalRatesToDataFrame() => DiagnosticsFrames.CriticalRates(_criticalRates);

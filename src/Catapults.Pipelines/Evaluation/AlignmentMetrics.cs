@@ -32,7 +32,7 @@ public sealed class AlignmentMetrics<TMetrics> where TMetrics : class
     /// <summary>Number of rows the AGOPs were computed over.</summary>
     public int AgopRowCount { get; }
 
-    /// <summary>Number of catapults detected in training, or null when the network was trained without diagnostics.</summary>
+    /// <summary>Number of catapults detected in training (<see cref="Trainers.TrainingReport.CatapultCount"/>); null when they were not measured.</summary>
     public int? CatapultCount { get; }
 
     /// <summary>The reference, in words.</summary>

@@ -42,7 +42,10 @@ internal static class NetworkTraining
                 if (diagnostics is not null)
                 {
                     report.AddTable(TrainingReport.DiagnosticsTableName, diagnostics.ToDataFrame());
-                    report.AddTable(TrainingReport.CatapultEventsTableName, diagnostics.EventsToDataFrame());
+                    // Only where catapults were looked for and can be told from spikes (λ_max recorded): otherwise the
+                    // count would read 0, or count every spike, instead of "not measured".
+                    if (options.Diagnostics.DetectCatapults && options.Diagnostics.TopEigenvalueCount > 0)
+                        report.AddTable(TrainingReport.CatapultEventsTableName, diagnostics.EventsToDataFrame());
                     report.AddTable(TrainingReport.CriticalRatesTableName, diagnostics.CriticalRatesToDataFrame());
                 }
                 if (result.Diverged && options.ThrowOnDivergence)

@@ -22,8 +22,11 @@ public sealed class TrainingDiagnosticsOptions
     public int Every { get; set; } = 10;
 
     /// <summary>
-    /// Number of top NTK eigenvalues to track on the probe set (top-k); default 1 (λ_max, which sets η_crit = b/λ_max); 0
-    /// records no spectrum. The probe kernel has (probe samples × outputs) eigenvalues, so a larger k records that many.
+    /// Number of top NTK eigenvalues to track on the probe set (top-k); default 1 (λ_max of the probe set, which a
+    /// catapult must lower); 0 records no spectrum, and then no catapults are counted (a spike cannot be told from a
+    /// catapult without λ_max): <see cref="TrainingReport.CatapultCount"/> is null. The probe kernel has (probe samples ×
+    /// outputs) eigenvalues, so a larger k records that many. The critical rate η_crit = b/λ_max comes from the current
+    /// batch's own kernel (<see cref="CriticalRate"/>), whatever this is.
     /// </summary>
     public int TopEigenvalueCount { get; set; } = 1;
 
@@ -36,7 +39,10 @@ public sealed class TrainingDiagnosticsOptions
     /// </summary>
     public CriticalRateCadence CriticalRate { get; set; } = CriticalRateCadence.AtRecords;
 
-    /// <summary>Detect catapult episodes in the recorded losses; default true.</summary>
+    /// <summary>
+    /// Detect catapult episodes in the recorded losses; default true. Off (or with <see cref="TopEigenvalueCount"/> 0)
+    /// the report has no catapult table, and <see cref="TrainingReport.CatapultCount"/> is null: not measured, not zero.
+    /// </summary>
     public bool DetectCatapults { get; set; } = true;
 
     /// <summary>The engine observer's options for these settings (probe drawn from the training set with <paramref name="seed"/>).</summary>

@@ -68,15 +68,25 @@ public sealed class TrainingReport
 
     /// <summary>
     /// The detected catapults, one row each (StartStep, PeakStep, EndStep, StartLoss, PeakLoss, EndLoss, PeakRatio,
-    /// SharpnessBefore, SharpnessAfter), or null without diagnostics.
+    /// SharpnessBefore, SharpnessAfter, Clear), or null without diagnostics.
     /// </summary>
     public DataFrame? CatapultEvents => _tables.GetValueOrDefault(CatapultEventsTableName);
 
     /// <summary>The batch critical learning rates (Step, LearningRate, CriticalLearningRate, Sharpness, BatchSize, Seconds), or null without diagnostics.</summary>
     public DataFrame? CriticalRates => _tables.GetValueOrDefault(CriticalRatesTableName);
 
-    /// <summary>Number of catapults detected in training, or null when the model was trained without diagnostics.</summary>
+    /// <summary>
+    /// Number of catapults detected in training; null when they were not measured: trained without diagnostics, with
+    /// <see cref="TrainingDiagnosticsOptions.DetectCatapults"/> off, or without a spectrum (<see cref="TrainingDiagnosticsOptions.TopEigenvalueCount"/> 0).
+    /// </summary>
     public int? CatapultCount => CatapultEvents is { } events ? (int)events.Rows.Count : null;
+
+    /// <summary>
+    /// The catapults whose λ_max drop stands out from λ_max's drift between spikes (the events' Clear column,
+    /// <c>Catapults.ML.Diagnostics.SharpnessDrift</c>); null without diagnostics, or for a report saved before the column existed.
+    /// </summary>
+    public int? ClearCatapultCount => CatapultEvents is { } events && events.Columns.IndexOf("Clear") >= 0
+        ? events.Columns["Clear"].Cast<bool?>().Count(c => c == true) : null;
 
     /// <summary>Adds or replaces a named table. Names must be non-empty and not <c>"steps"</c> or <c>"summary"</c>.</summary>
     public void AddTable(string name, DataFrame table)

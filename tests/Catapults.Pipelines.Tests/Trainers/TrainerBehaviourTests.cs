@@ -146,6 +146,22 @@ public class TrainerBehaviourTests
         Assert.That(model.Options.Diagnostics.Every, Is.EqualTo(10));
     }
 
+    // Found by the review of 5 Dec 2026: without detection the count read 0 ("no catapults") and without a spectrum it
+    // counted every spike.
+    [TestCase(false, 1)]
+    [TestCase(true, 0)]
+    public void CatapultsThatWereNotMeasuredAreNotCounted(bool detect, int eigenvalues)
+    {
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.Training = options.Training with { MaxEpochs = 1 };
+        options.Diagnostics = new TrainingDiagnosticsOptions { Enabled = true, Every = 2, TopEigenvalueCount = eigenvalues, ProbeSize = 32, DetectCatapults = detect };
+        using var model = _ml.Regression.Trainers.TorchNetwork(options).Fit(Data());
+        Assert.That(model.Report.Diagnostics, Is.Not.Null, "the other diagnostics are still recorded");
+        Assert.That(model.Report.CatapultEvents, Is.Null);
+        Assert.That(model.Report.CatapultCount, Is.Null);
+        Assert.That(model.Report.ClearCatapultCount, Is.Null);
+    }
+
     [Test]
     public void DiagnosticsAreRecordedInTheReportAndSavedWithTheModel()
     {
@@ -175,6 +191,8 @@ public class TrainerBehaviourTests
         }
         Assert.That(report.CatapultEvents, Is.Not.Null);
         Assert.That(report.CatapultCount, Is.EqualTo(report.CatapultEvents!.Rows.Count));
+        Assert.That(report.CatapultEvents.Columns.IndexOf("Clear"), Is.GreaterThanOrEqualTo(0), "each event says whether its λ_max drop stands out from the drift");
+        Assert.That(report.ClearCatapultCount, Is.Not.Null.And.LessThanOrEqualTo(report.CatapultCount));
 
         using var stream = new MemoryStream();
         model.Save(stream);
