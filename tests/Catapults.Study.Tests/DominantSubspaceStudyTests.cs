@@ -105,6 +105,26 @@ public sealed class DominantSubspaceStudyTests
         Assert.That(inside, Does.Contain("every seed is inside the tolerance on its own").And.Not.Contain("Pearson"));
     }
 
+    // Found by the review of 5 Dec 2026: the mean over the seeds left a diverged arm out, and one remaining seed (sd 0)
+    // made the claim hold.
+    [Test]
+    public void AClaimWithADivergedArmIsNotDecidedOverTheOtherSeeds()
+    {
+        var settings = new DominantSubspaceSettings { Seeds = 2, Rank = 2, Classes = 4 };
+        ArmResult Arm(string name, double loss, bool diverged = false) =>
+            new(name, Enumerable.Range(0, 10).Select(step => (step, loss)).ToList(), Array.Empty<ML.Probes.SubspaceAlignmentRecord>(),
+                diverged ? ML.Training.TrainingOutcome.Diverged : ML.Training.TrainingOutcome.BudgetReached, diverged ? null : loss, 0, 0);
+        var results = Enumerable.Range(0, 2).Select(i => new StudyResult(settings with { Seed = i }, "test", 100, Arm("warm-up", 1), 1.0,
+            new[] { 3.0, 2.9, 0.3 }, new[] { Arm("SGD", 0.5), Arm("Dom-SGD", 1.0), Arm("Bulk-SGD", 0.5, diverged: i == 1) }, TimeSpan.FromSeconds(1))).ToList();
+
+        string report = DominantSubspaceCommand.Report(results);
+
+        Assert.That(report, Does.Contain("Bulk-SGD keeps pace with SGD (late loss at most 1.05 × SGD's): **fails**"));
+        Assert.That(report, Does.Contain("not decided over every seed: no late loss, the arm diverged, at seed 1"));
+        Assert.That(report, Does.Contain("Dom-SGD stalls (late loss at least 0.95 × the loss at the switch): **holds**"));
+        Assert.That(report, Does.Contain("k = 2 (--rank; 4 classes)"));
+    }
+
     [Test]
     public void SeedsRunOnEveryCoreByDefaultWithTheResultsOfOneProcess()
     {
