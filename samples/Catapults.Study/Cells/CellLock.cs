@@ -121,10 +121,13 @@ public sealed class CellLock : IDisposable
         // Written beside and renamed into place, without a flush: the description is only ever shown, and a plan of
         // thousands of cells should not pay a flush to disk per cell for it; but a reader must never find it created
         // and still empty (a second task then named its holder "another process").
+        string written = owner + ".tmp";
         try
         {
-            // Renamed over, not written through: a link left at its name must not carry the description onto another file.
-            string written = owner + ".tmp";
+            // An earlier holder's description goes first, so that a write that fails (a full disk) leaves none rather
+            // than a dead process named as the holder. Renamed over, not written through: a link left at either name
+            // must not carry the description onto another file.
+            File.Delete(owner);
             File.Delete(written);
             using (var file = new FileStream(written, FileMode.CreateNew, FileAccess.Write))
                 file.Write(System.Text.Encoding.UTF8.GetBytes(Describe(Environment.GetEnvironmentVariable) + "\n"));
@@ -133,6 +136,7 @@ public sealed class CellLock : IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The lock holds without it (a full disk, say); another process's message then says "another process".
+            TryDelete(written);
         }
         return true;
     }

@@ -21,7 +21,8 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
     {
         string podRun = settings.MountPath.TrimEnd('/') + "/" + Path.GetFileName(run);
         var command = settings.StudyCommandOr(new[] { "catapults-study" });
-        string name = JobName(plan.Experiment, podRun + "\n" + JsonSerializer.Serialize(settings), plan);
+        // The manifests are written with a placeholder for the name, which is then the hash of what they say.
+        string name = NamePlaceholder;
         int n = plan.Cells.Count;
         int parallel = settings.ParallelCellsOf(plan), cpus = settings.CpusPerCellOf(plan);
 
@@ -101,6 +102,10 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
             "kubectl apply -f \"$here/merge-job.yaml\"\n" +
             $"echo \"cells complete; merge job {name}-merge applied\"\n";
 
+        name = JobName(plan.Experiment, cells + merge, plan);
+        cells = cells.Replace(NamePlaceholder, name, StringComparison.Ordinal);
+        merge = merge.Replace(NamePlaceholder, name, StringComparison.Ordinal);
+        submit = submit.Replace(NamePlaceholder, name, StringComparison.Ordinal);
         var paths = new[] { "volume.yaml", "cells-job.yaml", "merge-job.yaml", "submit.sh" }.Select(f => Path.Combine(folder, f)).ToArray();
         AtomicFile.WriteText(paths[0], volume);
         AtomicFile.WriteText(paths[1], cells);
@@ -130,18 +135,18 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
 
     /// <summary>
     /// The Jobs' base name: <c>catapults-&lt;experiment&gt;-&lt;hash&gt;</c> as a DNS label (lower case, at most 50
-    /// characters, leaving room for the suffixes). The hash (8 hex digits of SHA-256) is of <paramref name="where"/> (the
-    /// run folder as the pods see it and the cluster settings the pod template is made of) and of the plan: a Job's pod
-    /// template cannot change once applied, so two plans or templates under one name would have the second refused, or,
-    /// when its manifest reads the same, taken for "unchanged" and its cells never run. The same plan in the same
-    /// folder with the same settings keeps its name, so running submit.sh again waits for the Job already there.
+    /// characters, leaving room for the suffixes). The hash (8 hex digits of SHA-256) is of <paramref name="template"/>
+    /// (the Jobs' manifests, which name the run folder as the pods see it, with the name left out) and of the plan: a
+    /// Job's pod template cannot change once applied, so two plans or templates under one name would have the second
+    /// refused, or, when its manifest reads the same, taken for "unchanged" and its cells never run. The same plan with
+    /// the same manifests keeps its name, so running submit.sh again waits for the Job already there.
     /// </summary>
-    public static string JobName(string experiment, string where, CellPlan plan)
+    public static string JobName(string experiment, string template, CellPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         string name = NotDns().Replace(("catapults-" + experiment).ToLowerInvariant(), "-").Trim('-');
         if (name.Length > 41) name = name[..41].TrimEnd('-');
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(where + "\n" + plan.ToJson()));
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(template + "\n" + plan.ToJson()));
         return name + "-" + Convert.ToHexStringLower(hash.AsSpan(0, 4));
     }
 
@@ -185,6 +190,9 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
             .Append(CultureInfo.InvariantCulture, $"            claimName: {Q(s.VolumeClaim)}\n");
         return text.ToString();
     }
+
+    // Stands for the Jobs' name while the manifests are written (no character of it needs quoting in YAML or bash).
+    private const string NamePlaceholder = "catapults-job-name-placeholder";
 
     // The one argument Kubernetes is meant to expand: the cell's index, set per pod.
     private const string CompletionIndex = "$(JOB_COMPLETION_INDEX)";

@@ -24,9 +24,11 @@ public static class SharpnessDrift
     {
         ArgumentNullException.ThrowIfNull(spikes);
         var series = Series(points);
+        var thresholds = Thresholds(series, spikes);
         var clear = new List<CatapultEvent>();
+        // A drop that stands out must be a drop: where λ_max rises between spikes the quantile can be negative.
         foreach (var (c, before, after) in Spans(series, catapults))
-            if (Threshold(series, spikes, after - before) is double threshold && Drop(series, before, after) > threshold) clear.Add(c);
+            if (thresholds(after - before) is double threshold && Drop(series, before, after) > Math.Max(threshold, 0)) clear.Add(c);
         return clear;
     }
 
@@ -38,8 +40,9 @@ public static class SharpnessDrift
     {
         ArgumentNullException.ThrowIfNull(spikes);
         var series = Series(points);
-        var measured = Spans(series, catapults).ToList();
-        return catapults.Where(c => !measured.Any(m => m.Event == c) || measured.Any(m => m.Event == c && Threshold(series, spikes, m.After - m.Before) is null)).ToList();
+        var thresholds = Thresholds(series, spikes);
+        var judged = Spans(series, catapults).Where(m => thresholds(m.After - m.Before) is not null).Select(m => m.Event).ToHashSet(ReferenceEqualityComparer.Instance);
+        return catapults.Where(c => !judged.Contains(c)).ToList();
     }
 
     /// <summary>The median relative λ_max drop of <paramref name="catapults"/> over <paramref name="points"/>' records, in percent; null without one.</summary>
@@ -59,14 +62,29 @@ public static class SharpnessDrift
     public static double? Threshold(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, int span) =>
         Threshold(Series(points), spikes ?? throw new ArgumentNullException(nameof(spikes)), span);
 
+    // The thresholds of one stream, each span's computed once: a long run has many catapults of few distinct lengths.
+    private static Func<int, double?> Thresholds(List<LossPoint> series, IReadOnlyList<CatapultEvent> spikes)
+    {
+        var known = new Dictionary<int, double?>();
+        return span => known.TryGetValue(span, out var t) ? t : known[span] = Threshold(series, spikes, span);
+    }
+
     private static double? Threshold(List<LossPoint> series, IReadOnlyList<CatapultEvent> spikes, int span)
     {
         if (span < 1) throw new ArgumentOutOfRangeException(nameof(span), span, "A window spans at least one record.");
+        // Spikes sorted by start; a window (from, to) overlaps one only if the last spike starting before `to` ends after
+        // `from`, or, for episodes that overlap each other, any earlier one does: the running maximum of their ends says so.
+        var sorted = spikes.OrderBy(s => s.StartStep).ToArray();
+        var starts = sorted.Select(s => s.StartStep).ToArray();
+        var latestEnd = new int[sorted.Length];
+        for (int k = 0; k < sorted.Length; k++) latestEnd[k] = Math.Max(sorted[k].EndStep, k > 0 ? latestEnd[k - 1] : int.MinValue);
         var drops = new List<double>();
         for (int i = 0; i + span < series.Count; i++)
         {
             int from = series[i].Step, to = series[i + span].Step;
-            if (spikes.Any(s => s.StartStep < to && s.EndStep > from)) continue;
+            int last = Array.BinarySearch(starts, to - 1);
+            last = last >= 0 ? LastAtMost(starts, last) : ~last - 1;
+            if (last >= 0 && latestEnd[last] > from) continue;
             drops.Add(Drop(series, i, i + span));
         }
         if (drops.Count < MinimumWindows) return null;
@@ -85,6 +103,13 @@ public static class SharpnessDrift
             int after = series.FindIndex(p => p.Step >= c.EndStep);
             if (before >= 0 && after > before) yield return (c, before, after);
         }
+    }
+
+    // The last index whose start equals starts[found] (equal starts sit side by side).
+    private static int LastAtMost(int[] starts, int found)
+    {
+        while (found + 1 < starts.Length && starts[found + 1] == starts[found]) found++;
+        return found;
     }
 
     private static List<LossPoint> Series(IReadOnlyList<LossPoint> points)

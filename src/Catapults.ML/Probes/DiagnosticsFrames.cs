@@ -40,10 +40,10 @@ public static class DiagnosticsFrames
 
     /// <summary>
     /// Columns: StartStep, PeakStep, EndStep, StartLoss, PeakLoss, EndLoss, PeakRatio, SharpnessBefore, SharpnessAfter,
-    /// and Clear: whether the event is in <paramref name="clear"/>, its λ_max drop beyond the run's drift
-    /// (<see cref="SharpnessDrift"/>); null when <paramref name="clear"/> is.
+    /// and Clear: <paramref name="clear"/>'s answer for the event, whether its λ_max drop stands out from the run's
+    /// drift (<see cref="SharpnessDrift"/>), null where it could not be judged or no <paramref name="clear"/> is given.
     /// </summary>
-    public static DataFrame Events(IReadOnlyList<CatapultEvent> events, IReadOnlyCollection<CatapultEvent>? clear = null)
+    public static DataFrame Events(IReadOnlyList<CatapultEvent> events, Func<CatapultEvent, bool?>? clear = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         return new DataFrame(
@@ -56,7 +56,7 @@ public static class DiagnosticsFrames
             new DoubleDataFrameColumn("PeakRatio", events.Select(e => (double?)e.PeakRatio)),
             new DoubleDataFrameColumn("SharpnessBefore", events.Select(e => e.SharpnessBefore)),
             new DoubleDataFrameColumn("SharpnessAfter", events.Select(e => e.SharpnessAfter)),
-            new BooleanDataFrameColumn("Clear", events.Select(e => clear is null ? (bool?)null : clear.Contains(e))));
+            new BooleanDataFrameColumn("Clear", events.Select(e => clear?.Invoke(e))));
     }
 
     /// <summary>Columns: Step, LearningRate, CriticalLearningRate, Sharpness, BatchSize, Seconds.</summary>

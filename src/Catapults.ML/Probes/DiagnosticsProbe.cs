@@ -82,11 +82,19 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     /// <summary>The records as a DataFrame (see <see cref="DiagnosticsFrames.Records"/>).</summary>
     public override DataFrame ToDataFrame() => DiagnosticsFrames.Records(Records);
 
-    /// <summary>The catapult events as a DataFrame, with whether each one's λ_max drop stands out from its drift (Clear).</summary>
+    /// <summary>
+    /// The catapult events as a DataFrame, with whether each one's λ_max drop stands out from its drift (Clear; null
+    /// where it could not be judged, and for every event when no spectrum was recorded).
+    /// </summary>
     public DataFrame EventsToDataFrame()
     {
+        var events = CatapultEvents;
+        if (Options.EigenvalueCount == 0) return DiagnosticsFrames.Events(events);
         var detector = Detector;
-        return DiagnosticsFrames.Events(CatapultEvents, detector.ClearEvents.ToHashSet());
+        // Compared by value: the detector's events are equal records, not the same objects.
+        var clear = detector.ClearEvents.ToHashSet();
+        var unjudged = SharpnessDrift.Unjudged(detector.Points, detector.Spikes, events).ToHashSet();
+        return DiagnosticsFrames.Events(events, e => unjudged.Contains(e) ? null : clear.Contains(e));
     }
 
     /// <summary>The batch critical learning rates as a DataFrame.</summary>

@@ -173,6 +173,10 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
             PredictionKind.BinaryClassification => OptionsJson.Read<TorchNetworkBinaryTrainer.Options>(optionsJson, where),
             _ => OptionsJson.Read<TorchNetworkMulticlassTrainer.Options>(optionsJson, where),
         };
+        // Archives written before 5 Dec 2026 kept an events table where catapults were not measured (detection off, or
+        // no spectrum); their count reads null, as a model trained now reports it.
+        if (!options.Diagnostics.DetectCatapults || options.Diagnostics.TopEigenvalueCount == 0)
+            report.RemoveTable(TrainingReport.CatapultEventsTableName);
         var keys = description["keyValues"] is JsonObject k ? ReadKeyValues(k, $"{where}: keyValues", outputCount) : null;
         var weights = SafetensorsFile.Read(new MemoryStream(stage.ReadBytes("weights.safetensors")), $"{name}weights.safetensors");
         var network = NetworkWeights.BuildDescribed(() => options.Network.Build(inputShape, outputCount, options.Seed),

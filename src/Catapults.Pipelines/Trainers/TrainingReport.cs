@@ -88,6 +88,9 @@ public sealed class TrainingReport
     public int? ClearCatapultCount => CatapultEvents is { } events && events.Columns.IndexOf("Clear") >= 0
         ? events.Columns["Clear"].Cast<bool?>().Count(c => c == true) : null;
 
+    /// <summary>Removes a named table, if present.</summary>
+    internal void RemoveTable(string name) => _tables.Remove(name);
+
     /// <summary>Adds or replaces a named table. Names must be non-empty and not <c>"steps"</c> or <c>"summary"</c>.</summary>
     public void AddTable(string name, DataFrame table)
     {

@@ -15,7 +15,7 @@ public class CatapultReproductionTests
 {
     private const int N = 64, D = 12, Width = 1024, Steps = 120;
 
-    private static (DiagnosticsProbe Observer, TrainingResult Result, double CriticalRate) Run(double multiple)
+    private static (DiagnosticsProbe Observer, TrainingResult Result, double CriticalRate) Run(double multiple, int eigenvalues = 2)
     {
         var (train, test) = SyntheticTask.Rank2(D).CreateSplits(N, 4, seed: 21);
         using (test)
@@ -23,7 +23,7 @@ public class CatapultReproductionTests
         using (var net = Nets.TwoLayer(D, Width, seed: 5))
         {
             double critical = CriticalLearningRate.Compute(net, train.Features).Value;
-            var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = 2, CriticalRate = CriticalRateCadence.Off });
+            var observer = new DiagnosticsProbe(new DiagnosticsOptions { EigenvalueCount = eigenvalues, CriticalRate = CriticalRateCadence.Off });
             var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = multiple * critical, MaxSteps = Steps }, new[] { observer });
             return (observer, result, critical);
         }
@@ -47,6 +47,21 @@ public class CatapultReproductionTests
             Assert.That(lambdaEnd, Is.LessThan(lambdaStart), "λ_max ends lower than it started");
             Assert.That(lambdaEnd, Is.LessThan(N / (1.6 * critical)), "λ_max ends below the stability edge n/η");
             Assert.That(records[^1].FullTrainingLoss!.Value, Is.LessThan(records[0].FullTrainingLoss!.Value));
+            // The paper's catapult lowers λ_max by far more than it drifts between spikes.
+            Assert.That(observer.Detector.ClearEvents, Is.EqualTo(events));
+            Assert.That(observer.EventsToDataFrame()["Clear"][0], Is.EqualTo(true));
+        }
+    }
+
+    [Test]
+    public void WithoutASpectrumNoEventIsJudgedClear()
+    {
+        var (observer, _, _) = Run(1.6, eigenvalues: 0);
+        using (observer)
+        {
+            var frame = observer.EventsToDataFrame();
+            Assert.That(frame.Rows.Count, Is.GreaterThan(0), "the spike is still found");
+            Assert.That(frame["Clear"][0], Is.Null, "no λ_max, no judgement");
         }
     }
 

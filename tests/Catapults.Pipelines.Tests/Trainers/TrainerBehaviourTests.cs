@@ -192,7 +192,7 @@ public class TrainerBehaviourTests
         Assert.That(report.CatapultEvents, Is.Not.Null);
         Assert.That(report.CatapultCount, Is.EqualTo(report.CatapultEvents!.Rows.Count));
         Assert.That(report.CatapultEvents.Columns.IndexOf("Clear"), Is.GreaterThanOrEqualTo(0), "each event says whether its λ_max drop stands out from the drift");
-        Assert.That(report.ClearCatapultCount, Is.Not.Null.And.LessThanOrEqualTo(report.CatapultCount));
+        Assert.That(report.ClearCatapultCount, Is.Not.Null.And.LessThanOrEqualTo(report.CatapultCount!.Value));
 
         using var stream = new MemoryStream();
         model.Save(stream);

@@ -133,6 +133,7 @@ public sealed class KubernetesManifestTests
         // Another pod template (a new image, more memory after an out-of-memory kill) is another Job.
         Assert.That(Name("a", "--cells", "2", "--image", "registry.example/study:2"), Is.Not.EqualTo(first), "another image");
         Assert.That(Name("a", "--cells", "2", "--memory-gb", "16"), Is.Not.EqualTo(first), "more memory");
+        Assert.That(Name("a", "--cells", "2", "--cpus-per-task", "1"), Is.EqualTo(first), "the default written out is the same template");
         // Another plan in the same folder needs the folder deleted first (plan refuses to replace one with cells).
         Directory.Delete(temp.Combine("a"), recursive: true);
         Assert.That(Name("a", "--cells", "3"), Is.Not.EqualTo(first), "another plan in the same folder");
