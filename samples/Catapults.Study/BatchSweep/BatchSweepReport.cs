@@ -58,6 +58,8 @@ public static class BatchSweepReport
         int n = data.Train.Count;
         var groups = runs.GroupBy(r => r.Config.BatchSize).OrderByDescending(g => g.Key).ToList();
         string Name(int b) => b >= n ? $"GD ({n})" : b.ToString(CultureInfo.InvariantCulture);
+        // Each run's detector and drift once, for its three columns.
+        var drift = runs.ToDictionary(r => r, r => r.SharpnessDrift());
         var rows = groups.Select(g =>
         {
             var ok = g.Where(r => r.Summary.Outcome != "Diverged").ToList();
@@ -68,9 +70,9 @@ public static class BatchSweepReport
                 (g.Count() - ok.Count).ToString(CultureInfo.InvariantCulture),
                 ok.Count(r => r.Summary.Outcome == "TargetLossReached").ToString(CultureInfo.InvariantCulture),
                 Statistics.Format(ok.Select(r => (double?)r.Summary.Catapults), "F1"),
-                Statistics.Format(ok.Select(r => (double?)r.SharpnessDrift()?.Clear), "F1"),
-                Statistics.Format(ok.Select(r => (double?)r.SharpnessDrift()?.Unjudged), "F1"),
-                Statistics.Format(ok.Select(r => r.SharpnessDrift()?.MedianDropPercent), "G2"),
+                Statistics.Format(ok.Select(r => (double?)drift[r]?.Clear), "F1"),
+                Statistics.Format(ok.Select(r => (double?)drift[r]?.Unjudged), "F1"),
+                Statistics.Format(ok.Select(r => drift[r]?.MedianDropPercent), "G2"),
                 Statistics.Format(ok.Select(r => (double?)r.Summary.Spikes), "F1"),
                 Statistics.Format(ok.Select(r => r.Summary.AgopAlignment), "F3"),
                 Statistics.Format(ok.Select(r => r.Summary.TestLoss), "G3"),

@@ -16,8 +16,9 @@ public static class OptimizersReport
         double rTestTrain = Statistics.Pearson(ok.Select(r => (test(r), r.Summary.TrainLoss)));
         double rAlignTest = Statistics.Pearson(ok.Select(r => (r.Summary.AgopAlignment, test(r))));
         double partial = (rAlignTest - rTrain * rTestTrain) / Math.Sqrt((1 - rTrain * rTrain) * (1 - rTestTrain * rTestTrain));
+        double zero = data.IsClassification ? double.NaN : Baseline(data);
         string baseline = data.IsClassification ? "" : string.Create(CultureInfo.InvariantCulture,
-            $" Predicting 0 gives a test loss of {Baseline(data):G3}; {ok.Count(r => r.Summary.TestLoss >= Baseline(data))} of {ok.Count} runs do no better.");
+            $" Predicting 0 gives a test loss of {zero:G3}; {ok.Count(r => r.Summary.TestLoss >= zero)} of {ok.Count} runs do no better.");
         return string.Create(CultureInfo.InvariantCulture,
             $"The runs share a step budget, not a training loss, so the training loss they reached is a common cause: r(alignment, train loss) = {rTrain:F3}, " +
             $"r({metric}, train loss) = {rTestTrain:F3}, and r(alignment, {metric}) given the training loss (partial) = {partial:F3}.{baseline}");
