@@ -209,7 +209,7 @@ public sealed class QuickFeatureStrengthTests
         Assert.That(stdout, Does.Contain("best η none (every rate diverged)"));
         Assert.That(stdout, Does.Contain("L = 2 | — (1.000) | fails (fewer than 2 γ with an η* beyond the crossover band)"));
         string report = File.ReadAllText(Path.Combine(output, "depth-2", "report.md"));
-        Assert.That(report, Does.Contain("80 cells (80 diverged)"));
+        Assert.That(report, Does.Contain("80 cells (80 diverged, 0 frozen"));
         Assert.That(report, Does.Contain("| 1E+100 | — | — | — | — | every rate diverged | 40 |"));
         Assert.That(File.Exists(Path.Combine(output, "depth-2", "heatmap.png")), Is.False);
     }

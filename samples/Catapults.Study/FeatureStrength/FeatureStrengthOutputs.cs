@@ -40,6 +40,7 @@ internal static class FeatureStrengthOutputs
             widthFactor = rule.WidthFactor,
             cells = result.Cells.Count,
             divergedCells = result.Cells.Count(c => c.Diverged),
+            frozenCells = result.Cells.Count(c => c.Frozen),
             executedCells = result.ExecutedCells,
             reusedCells = result.ReusedCells,
             parallelProcesses = parallelism,
@@ -151,7 +152,7 @@ internal static class FeatureStrengthOutputs
         b.AppendLine();
         b.AppendLine("## Sweep size and time");
         b.AppendLine();
-        b.AppendLine(c, $"{r.Cells.Count} cells ({r.Cells.Count(x => x.Diverged)} diverged), {r.ExecutedCells} trained in this run and {r.ReusedCells} reused from an earlier one; " +
+        b.AppendLine(c, $"{r.Cells.Count} cells ({r.Cells.Count(x => x.Diverged)} diverged, {r.Cells.Count(x => x.Frozen)} frozen: their last {SweepCellResult.FrozenEvaluations} held-out losses equal to the bit, a dead network, not counted as stable), {r.ExecutedCells} trained in this run and {r.ReusedCells} reused from an earlier one; " +
                         $"{parallelism} parallel process(es); wall time {r.WallTime.TotalSeconds:F1} s, training time summed over cells {r.Cells.Sum(x => x.WallSeconds):F1} s.");
         b.AppendLine();
         b.AppendLine("## Optimal learning rate against γ");

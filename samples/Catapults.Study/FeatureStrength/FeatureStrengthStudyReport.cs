@@ -233,14 +233,14 @@ internal static class FeatureStrengthStudyReport
         b.AppendLine();
         b.AppendLine("## Slopes and verdicts");
         b.AppendLine();
-        b.AppendLine("| L | rich γ fitted | rich slope | predicted 2/L | deviation | verdict | rich slope per seed | lazy γ fitted | lazy slope | predicted | deviation | verdict | lazy slope per seed | cells (diverged) | steps at γ = 1 … max γ |");
+        b.AppendLine("| L | rich γ fitted | rich slope | predicted 2/L | deviation | verdict | rich slope per seed | lazy γ fitted | lazy slope | predicted | deviation | verdict | lazy slope per seed | cells (diverged; frozen) | steps at γ = 1 … max γ |");
         b.AppendLine("|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|");
         foreach (var (depth, rich, lazy) in verdicts)
         {
             var d = depths.First(x => x.Depth == depth);
             var all = d.Seeds.PerSeed.SelectMany(r => r.Cells).ToList();
             b.AppendLine(c, $"| {depth} | {rich.Fit?.Points ?? 0} | {rich.SlopeText} | {rich.Predicted:F3} | {Dev(rich)} | **{rich.VerdictText}** | {Slopes(d.Seeds.PerSeedRichSlopes)} | {lazy.Fit?.Points ?? 0} | {lazy.SlopeText} | {lazy.Predicted:F0} | {Dev(lazy)} | **{lazy.VerdictText}** | {Slopes(d.Seeds.PerSeedLazySlopes)} | " +
-                            $"{all.Count} ({all.Count(x => x.Diverged)}) | {d.Settings.StepsAt(1)} … {d.Settings.StepsAt(s.GammaMax)} |");
+                            $"{all.Count} ({all.Count(x => x.Diverged)}; {all.Count(x => x.Frozen)} frozen) | {d.Settings.StepsAt(1)} … {d.Settings.StepsAt(s.GammaMax)} |");
         }
         b.AppendLine();
         if (s.Seeds > 1) b.AppendLine(c, $"Slopes are fitted to the median η* over the seeds {string.Join(", ", s.SeedList())}; ± is that fit's standard error; \"per seed\" is each seed's own fit, in seed order.");

@@ -33,9 +33,11 @@ public static class FeatureStrengthSweep
             var column = cells.Where(c => c.Cell.GammaIndex == i).ToList();
             var stable = column.Where(c => c.SelectionLoss is double l && double.IsFinite(l)).ToList();
             var best = stable.OrderBy(c => c.SelectionLoss!.Value).ThenByDescending(c => c.Cell.Level).FirstOrDefault();
-            var highestStable = column.Where(c => !c.Diverged).OrderByDescending(c => c.Cell.Level).FirstOrDefault();
+            // A frozen run (a dead network) neither diverged nor trains: the stability edge lies below it. The scan's own
+            // decisions still count it as stable, so the rates it runs do not change.
+            var highestStable = column.Where(c => !c.Diverged && !c.Frozen).OrderByDescending(c => c.Cell.Level).FirstOrDefault();
             var divergentAbove = highestStable is null ? null
-                : column.Where(c => c.Diverged && c.Cell.Level > highestStable.Cell.Level).OrderBy(c => c.Cell.Level).FirstOrDefault();
+                : column.Where(c => (c.Diverged || c.Frozen) && c.Cell.Level > highestStable.Cell.Level).OrderBy(c => c.Cell.Level).FirstOrDefault();
             summaries.Add(new GammaScanSummary(i, options.Gammas[i], best is null ? null : RefineBest(best, column, options.LevelSpacingDecades),
                 best?.Cell.LearningRate, best?.SelectionLoss, highestStable?.Cell.LearningRate, divergentAbove?.Cell.LearningRate,
                 column.Count, best?.CatapultCount));

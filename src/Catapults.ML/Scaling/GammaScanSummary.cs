@@ -9,8 +9,8 @@ namespace Catapults.ML.Scaling;
 /// </param>
 /// <param name="BestLatticeLearningRate">The lattice rate of the best cell.</param>
 /// <param name="BestLoss">The final loss of the best cell.</param>
-/// <param name="HighestStableLearningRate">The largest rate that did not diverge.</param>
-/// <param name="LowestDivergentAbove">The smallest diverging rate above <paramref name="HighestStableLearningRate"/>; null when none diverged there.</param>
+/// <param name="HighestStableLearningRate">The largest rate that neither diverged nor froze (<see cref="SweepCellResult.Frozen"/>).</param>
+/// <param name="LowestDivergentAbove">The smallest rate above <paramref name="HighestStableLearningRate"/> that diverged or froze; null when none did.</param>
 /// <param name="Cells">Cells run for this γ.</param>
 /// <param name="CatapultCountAtBest">Catapults in the batch-loss curve at η* (null without a counter).</param>
 public sealed record GammaScanSummary(

@@ -53,6 +53,18 @@ public sealed record SweepCellResult
     /// <summary>Wall time of the training run, in seconds.</summary>
     public double WallSeconds { get; init; }
 
+    /// <summary>Held-out evaluations at the end of a run that, all equal to the bit, make it <see cref="Frozen"/>.</summary>
+    public const int FrozenEvaluations = 3;
+
+    /// <summary>
+    /// True when the run did not diverge but its last <see cref="FrozenEvaluations"/> held-out losses are equal to the
+    /// bit: the weights stopped changing. With a fresh online batch every step and a positive rate, only a gradient of
+    /// exactly zero does that, as when every unit of a ReLU layer is inactive on every input (a dead network, whose
+    /// output is then fixed). Such a run neither diverged nor trains, so the summaries do not count it as stable.
+    /// </summary>
+    public bool Frozen => !Diverged && TestLosses is { Length: >= FrozenEvaluations } losses
+        && losses.TakeLast(FrozenEvaluations).Distinct().Count() == 1;
+
     /// <summary>The loss that ranks cells for η*: the final held-out loss, else the final online loss; null after divergence.</summary>
     public double? SelectionLoss => Diverged ? null : FinalTestLoss ?? FinalOnlineLoss;
 
