@@ -58,7 +58,7 @@ public sealed class CatapultDetector
         get
         {
             var spikes = Spikes;
-            return SharpnessDrift.Clear(_points, spikes, Options.RequireSharpnessDecrease ? spikes.Where(e => e.SharpnessDecreased != false).ToList() : spikes);
+            return SharpnessDrift.Clear(_points, spikes, CatapultsAmong(spikes, Options));
         }
     }
 
@@ -78,8 +78,12 @@ public sealed class CatapultDetector
         var o = options ?? new CatapultDetectorOptions();
         o.Validate();
         var spikes = Analyse(points, o, out _);
-        return o.RequireSharpnessDecrease ? spikes.Where(e => e.SharpnessDecreased != false).ToList() : spikes;
+        return CatapultsAmong(spikes, o);
     }
+
+    // The spikes that count as catapults: those whose λ_max did not rise, where the options require a drop.
+    private static IReadOnlyList<CatapultEvent> CatapultsAmong(IReadOnlyList<CatapultEvent> spikes, CatapultDetectorOptions o) =>
+        o.RequireSharpnessDecrease ? spikes.Where(e => e.SharpnessDecreased != false).ToList() : spikes;
 
     /// <summary>Catapults in a plain loss curve whose i-th value is step i.</summary>
     public static IReadOnlyList<CatapultEvent> Detect(IReadOnlyList<double> losses, CatapultDetectorOptions? options = null)

@@ -88,9 +88,10 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     /// </summary>
     public DataFrame EventsToDataFrame()
     {
-        var events = CatapultEvents;
-        if (Options.EigenvalueCount == 0) return DiagnosticsFrames.Events(events);
+        if (Options.EigenvalueCount == 0) return DiagnosticsFrames.Events(CatapultEvents);
+        // One detector for the events and their judgement (it holds no points when detection is off).
         var detector = Detector;
+        var events = detector.Events;
         // Compared by value: the detector's events are equal records, not the same objects.
         var clear = detector.ClearEvents.ToHashSet();
         var unjudged = SharpnessDrift.Unjudged(detector.Points, detector.Spikes, events).ToHashSet();
