@@ -123,15 +123,6 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
         if (RecordFinal && LastStep != result.Steps) Add(At(result.Steps, context));
     }
 
-    /// <summary>Measures the alignment of <paramref name="model"/> now, on the probe's inputs, without recording it.</summary>
-    public double AlignmentOf(NetworkModule model, TensorDataset? trainingData = null)
-    {
-        using var scope = torch.NewDisposeScope();
-        var inputs = Inputs(trainingData);
-        using var g = Agop.Compute(model, inputs, _options.Agop);
-        return AgopAlignment.Cosine(g, ReferenceFor(inputs, g), _options.MatrixPower);
-    }
-
     private AlignmentRecord At(int step, TrainingContext context)
     {
         using var scope = torch.NewDisposeScope();

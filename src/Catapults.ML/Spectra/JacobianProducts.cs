@@ -12,13 +12,6 @@ public static class JacobianProducts
         return jacobian.TransposeApply(v);
     }
 
-    /// <summary>Jᵀv as a flat parameter-space vector [P].</summary>
-    public static Tensor TransposeProductFlat(NetworkModule model, Tensor inputs, Tensor v)
-    {
-        using var jacobian = new JacobianOperator(model, inputs);
-        return jacobian.TransposeApplyFlat(v);
-    }
-
     /// <summary>Ju for a tangent u given per parameter; returns [n, O].</summary>
     public static Tensor Product(NetworkModule model, Tensor inputs, IReadOnlyList<Tensor> u)
     {

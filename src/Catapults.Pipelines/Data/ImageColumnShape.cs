@@ -34,13 +34,5 @@ public static class ImageColumnShape
         return new ImageShape(d[0], d[1], d[2]);
     }
 
-    /// <summary>Adds the <see cref="AnnotationKind"/> annotation for <paramref name="shape"/> to a column's annotations.</summary>
-    public static void Annotate(DataViewSchema.Annotations.Builder annotations, ImageShape shape)
-    {
-        ArgumentNullException.ThrowIfNull(annotations);
-        var values = new VBuffer<int>(3, new[] { shape.Channels, shape.Height, shape.Width });
-        annotations.Add(AnnotationKind, new VectorDataViewType(NumberDataViewType.Int32, 3), (ref VBuffer<int> v) => values.CopyTo(ref v));
-    }
-
     private static bool IsChannelCount(int size) => size is 1 or 3 or 4;
 }

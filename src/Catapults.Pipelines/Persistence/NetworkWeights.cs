@@ -32,12 +32,6 @@ public static class NetworkWeights
     /// <summary>The <c>format_version</c> metadata value this library writes and reads.</summary>
     public const int FormatVersion = 1;
 
-    /// <summary>The name of layer <paramref name="layer"/>'s weight tensor.</summary>
-    public static string WeightName(int layer) => $"layers.{layer}.weight";
-
-    /// <summary>The name of layer <paramref name="layer"/>'s bias tensor.</summary>
-    public static string BiasName(int layer) => $"layers.{layer}.bias";
-
     /// <summary>Writes the weights of <paramref name="network"/> to a safetensors file at <paramref name="path"/>.</summary>
     public static void Export(FullyConnectedNetwork network, string path, WeightExportOptions? options = null) =>
         AtomicFileWriter.Write(path, stream => Export(network, stream, options));
