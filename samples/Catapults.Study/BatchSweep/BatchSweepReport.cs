@@ -122,9 +122,9 @@ public static class BatchSweepReport
                        $"Every {settings.RecordEvery} steps steps.csv records the full training and test losses and λ_max(K) of a probe set of " +
                        $"{Math.Min(settings.ProbeCount, n)} training samples (indices in config.json). A spike is an episode in which the recorded training loss " +
                        $"rises above {runs.FirstOrDefault()?.Config.DetectorRiseFactor.ToString(CultureInfo.InvariantCulture) ?? "2"} × its recent minimum and comes back below its pre-spike level; " +
-                       "a catapult is a spike after which λ_max of the probe set is lower than before it. A clear catapult lowers it by more than " +
-                       $"the {SharpnessDrift.Quantile:P0} quantile of the relative λ_max drops over every spike-free window of as many records in the same run " +
-                       $"(a one-sided test at {1 - SharpnessDrift.Quantile:P0} against λ_max's own drift; not judged, and not counted clear, with fewer than {SharpnessDrift.MinimumWindows} such windows: the column 'catapults not judged'); " +
+                       "a catapult is a spike after which λ_max of the probe set is lower than before it. A clear catapult's relative λ_max drop passes a one-sided " +
+                       $"rank test at {SharpnessDrift.Level:P0} against the relative drops of the n spike-free windows of as many records in the same run, " +
+                       $"p = (1 + windows dropping at least as much) / (n + 1) ≤ {SharpnessDrift.Level:G2} (not judged, and not counted clear, with fewer than {SharpnessDrift.MinimumWindows} such windows: the column 'catapults not judged'); " +
                        "this count and its two verdicts were added after a review found most b = 10 catapults lowering λ_max by under 0.1 %. AGOP alignment is the cosine of the trained " +
                        "network's AGOP on the test inputs with the true AGOP. Values are mean ± sd over seeds of the runs that did not diverge (the sample sd, n − 1).")
             .Table(Header, rows)

@@ -4,16 +4,18 @@ namespace Catapults.ML.Diagnostics;
 /// Whether a catapult's λ_max drop stands out from λ_max's own drift in its run. A catapult only needs λ_max lower
 /// after the spike than before it, and between spikes λ_max moves too: a review (5 Dec 2026) found the b = 10
 /// catapults of the study's default batch sweep lowering it by 0.004–0.5 %, about as often as windows without a spike
-/// did. So a catapult is <em>clear</em> when its relative drop exceeds the 95th percentile of the relative drops of
-/// every window of as many λ_max records in the same run that overlaps no spike: a one-sided test at 5 % against the
-/// run's own drift. With fewer than <see cref="MinimumWindows"/> such windows it cannot be judged and is not clear.
+/// did. So a catapult is <em>clear</em> when its relative drop passes a one-sided rank test at <see cref="Level"/>
+/// against the relative drops of the n windows of as many λ_max records in the same run that overlap no spike:
+/// p = (1 + #{windows dropping at least as much}) / (n + 1) ≤ <see cref="Level"/>. Were the catapult's drop one more
+/// draw of the drift, that p would be uniform over 1/(n + 1) … 1, so the test is wrong at most at its level. With fewer
+/// than <see cref="MinimumWindows"/> such windows a catapult cannot be judged and is not clear.
 /// </summary>
 public static class SharpnessDrift
 {
-    /// <summary>The drift quantile a clear catapult's drop must exceed.</summary>
-    public const double Quantile = 0.95;
+    /// <summary>The level of the rank test a clear catapult's drop passes: the share of drift it may be mistaken for at most.</summary>
+    public const double Level = 0.05;
 
-    /// <summary>Fewest spike-free windows the quantile is taken over.</summary>
+    /// <summary>Fewest spike-free windows a catapult is judged against (the test can pass from 19 on, at 1/(n + 1) ≤ <see cref="Level"/>).</summary>
     public const int MinimumWindows = 20;
 
     /// <summary>
@@ -55,9 +57,10 @@ public static class SharpnessDrift
     }
 
     /// <summary>
-    /// The <see cref="Quantile"/> of the relative drops over the windows of <paramref name="points"/>' λ_max records
-    /// spanning <paramref name="span"/> records and overlapping none of <paramref name="spikes"/>; null with fewer than
-    /// <see cref="MinimumWindows"/>.
+    /// The relative drop a clear catapult spanning <paramref name="span"/> of <paramref name="points"/>' λ_max records
+    /// must exceed: the order statistic of the n windows' drops (windows of that span overlapping none of
+    /// <paramref name="spikes"/>) above which at most ⌊<see cref="Level"/>·(n + 1)⌋ − 1 of them lie, so that a larger
+    /// drop has p ≤ <see cref="Level"/>; null with fewer than <see cref="MinimumWindows"/> windows.
     /// </summary>
     public static double? Threshold(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, int span) =>
         Threshold(Series(points), spikes ?? throw new ArgumentNullException(nameof(spikes)), span);
@@ -89,8 +92,10 @@ public static class SharpnessDrift
         }
         if (drops.Count < MinimumWindows) return null;
         drops.Sort();
-        // The order statistic at or above the quantile: a drop must exceed at least 95 % of the windows'.
-        return drops[(int)Math.Ceiling(Quantile * drops.Count) - 1];
+        // A drop above the (n − m)-th smallest has at most m window drops at or above it, so p ≤ (1 + m)/(n + 1); the
+        // largest m with that at most the level. The guard keeps a product that should be whole from rounding below it.
+        int above = (int)Math.Floor(Level * (drops.Count + 1) + 1e-9) - 1;
+        return drops[drops.Count - 1 - above];
     }
 
     // Each catapult with the records it is measured between: the last at or before its start, the first at or after its end.
