@@ -47,6 +47,8 @@ public sealed class ExtremeRateTests : TemporaryFolderTests
             "--probe-size", "20", "--steps", "20", "--out", output);
         Assert.That(code, Is.EqualTo(0), stdout + error);
         AssertDivergedRuns(output, stdout, 1);
+        // The report says so too, rather than showing a run with no spikes.
+        Assert.That(File.ReadAllText(Path.Combine(output, "report.md")), Does.Contain("| b10-seed0 | diverged after "));
     }
 
     // A rate given beyond float32 is refused as an option (ConfigurationErrorTests); one that a raise reaches (1e30 per

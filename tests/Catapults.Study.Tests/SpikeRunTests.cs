@@ -1,3 +1,4 @@
+using System.Globalization;
 using Catapults.ML.Training;
 using Catapults.ML.Models;
 using Catapults.ML.Diagnostics;
@@ -30,7 +31,7 @@ public sealed class SpikeRunTests
         var outcome = new RunOutcome("dir", config, summary, Array.Empty<StepRow>(), events);
         var rates = Enumerable.Range(0, 20)
             .Select(t => new CriticalRateRecord(t, Eta, t is 7 or 16 or 17 ? 0.5 : 2.0, 10, 10, 0)).ToList();
-        return new SpikeRun(outcome, 1.0, rates, records);
+        return new SpikeRun(outcome, events, 1.0, rates, records);
     }
 
     // Spike A rises in PL_1 (0.1 → 2 while PL_1⊥ 1 → 1.2); spike B in PL_1⊥ (PL_1 2 → 2.5 while PL_1⊥ 1.2 → 5).
@@ -55,5 +56,51 @@ public sealed class SpikeRunTests
     {
         Assert.That(Run(Probe).SpikeRisesInTopEigenspace(1), Is.EqualTo(new bool?[] { true, false }));
         Assert.That(Run(Probe.Take(2).ToList()).SpikeRisesInTopEigenspace(1), Is.EqualTo(new bool?[] { true, null }), "no record at B's peak");
+    }
+
+    [Test]
+    public void TheQuickRunCountsAsCatapultsOnlySpikesAfterWhichTheRecordedLambdaMaxIsLower()
+    {
+        string output = Path.Combine(Path.GetTempPath(), "catapults-spikes-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, stdout, error) = StudyCli.Run("sgd-spikes", "--quick", "--threads", "1", "--out", output);
+            Assert.That(code, Is.EqualTo(0), stdout + error);
+            string run = Path.Combine(output, "runs", "b10-seed0");
+            // steps.csv holds the probe set's λ_max at every row, the one diagnostics.json records for that step.
+            var lines = File.ReadAllLines(Path.Combine(run, "steps.csv"));
+            var header = lines[0].Split(',');
+            int column = Array.IndexOf(header, "lambda_max");
+            Assert.That(column, Is.GreaterThan(0), lines[0]);
+            var lambda = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => int.Parse(f[0], CultureInfo.InvariantCulture),
+                f => double.Parse(f[column], CultureInfo.InvariantCulture));
+            using var diagnostics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "observers", "diagnostics.json")));
+            foreach (var record in diagnostics.RootElement.GetProperty("records").EnumerateArray())
+            {
+                int step = record.GetProperty("step").GetInt32();
+                if (lambda.TryGetValue(step, out double value))
+                    Assert.That(value, Is.EqualTo(record.GetProperty("eigenvalues")[0].GetDouble()), $"step {step}");
+            }
+            using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+            int spikes = summary.RootElement.GetProperty("spikes").GetInt32();
+            int catapults = summary.RootElement.GetProperty("catapults").GetInt32();
+            Assert.That(spikes, Is.GreaterThan(0), "the quick run spikes");
+            using var events = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "events.json")));
+            Assert.That(events.RootElement.GetArrayLength(), Is.EqualTo(catapults));
+            // Each catapult's λ_max is lower at the first record after its end than at the last one before its start.
+            foreach (var e in events.RootElement.EnumerateArray())
+            {
+                int start = e.GetProperty("startStep").GetInt32(), end = e.GetProperty("endStep").GetInt32();
+                double before = lambda.Where(p => p.Key <= start).MaxBy(p => p.Key).Value;
+                double after = lambda.Where(p => p.Key >= end).MinBy(p => p.Key).Value;
+                Assert.That(after, Is.LessThan(before), $"catapult {start}–{end}");
+            }
+            // At these settings λ_max rises across every spike (it grows as the network trains), so none is a catapult.
+            Assert.That(catapults, Is.EqualTo(0), $"{spikes} spikes, {catapults} catapults");
+        }
+        finally
+        {
+            if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
+        }
     }
 }

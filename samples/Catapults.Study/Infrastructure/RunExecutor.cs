@@ -69,7 +69,7 @@ public static class RunExecutor
         }
 
         // The recorder comes last, so a checkpoint it writes after a step holds every observer's state after that step.
-        var result = trainer.Run(data.Train, hooks.Observers.Concat(hooks.Columns.Select(c => c.Probe)).Append(recorder), cancellationToken);
+        var result = trainer.Run(data.Train, hooks.Observers.Concat(hooks.ColumnProbesNotObserved).Append(recorder), cancellationToken);
         if (result.Outcome == TrainingOutcome.Cancelled) throw new OperationCanceledException(cancellationToken);
         return recorder.Finish(result);
     }

@@ -8,7 +8,9 @@ public sealed class RunHooks
 {
     /// <summary>
     /// Extra columns of steps.csv, each measured by an engine probe at every recorded step (its interval must be the
-    /// run's <see cref="RunConfig.RecordEvery"/>). The caller keeps and disposes them.
+    /// run's <see cref="RunConfig.RecordEvery"/>). A column may read a probe that is also one of <see cref="Observers"/>
+    /// (itself or inside a <see cref="CheckpointedProbe"/>, for records beyond the columns): it is then notified once.
+    /// The caller keeps and disposes them.
     /// </summary>
     public IReadOnlyList<StepColumns> Columns { get; init; } = Array.Empty<StepColumns>();
 
@@ -26,6 +28,16 @@ public sealed class RunHooks
 
     /// <summary>Whether the run can be checkpointed and resumed: every extra observer saves its state.</summary>
     public bool Resumable => Observers.All(o => o is ICheckpointedObserver);
+
+    /// <summary>The probes of <see cref="Columns"/> that no observer of <see cref="Observers"/> already notifies.</summary>
+    internal IEnumerable<ITrainingObserver> ColumnProbesNotObserved
+    {
+        get
+        {
+            var observed = Observers.Select(o => o is CheckpointedProbe c ? c.Inner : o).ToHashSet(ReferenceEqualityComparer.Instance);
+            return Columns.Select(c => c.Probe).Where(p => !observed.Contains(p)).Distinct(ReferenceEqualityComparer.Instance).Cast<ITrainingObserver>();
+        }
+    }
 
     /// <summary>The observers whose state is checkpointed.</summary>
     internal IReadOnlyList<ICheckpointedObserver> Checkpointed => Observers.OfType<ICheckpointedObserver>().ToList();

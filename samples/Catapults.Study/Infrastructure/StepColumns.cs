@@ -30,10 +30,14 @@ public sealed class StepColumns : IDisposable
     /// <summary>The values of the probe's record at <paramref name="step"/>, one per column; empty cells when it has none there.</summary>
     public IReadOnlyList<double?> ValuesAt(int step) => _valuesAt(step) ?? Columns.Select(_ => (double?)null).ToList();
 
-    /// <summary>Columns <paramref name="columns"/> taken from each record of <paramref name="probe"/> by <paramref name="values"/>.</summary>
+    /// <summary>
+    /// Columns <paramref name="columns"/> taken by <paramref name="values"/> from each measurement of
+    /// <paramref name="probe"/>, read as the row is written, before the step (so a record that completes after the step
+    /// gives only what was measured before it).
+    /// </summary>
     public static StepColumns From<TRecord>(ScheduledProbe<TRecord> probe, IReadOnlyList<string> columns, Func<TRecord, IReadOnlyList<double?>> values)
         where TRecord : class =>
-        new(probe, columns, step => probe.RecordAt(step) is { } record ? values(record) : null);
+        new(probe, columns, step => probe.MeasurementAt(step) is { } record ? values(record) : null);
 
     /// <summary>
     /// lambda_max and eta_crit: the top NTK eigenvalue on <paramref name="inputs"/> (the whole training set for GD, or

@@ -102,15 +102,24 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
             CriticalRate = CriticalRateCadence.EveryStep, DetectCatapults = false,
             Lanczos = new ML.Spectra.LanczosOptions { Tolerance = 1e-4 },
         });
+        // λ_max of the probe set goes into steps.csv too, so that a spike counts as a catapult only where it fell.
+        var sharpness = StepColumns.From(diagnostics, new[] { "lambda_max" }, r => new[] { r.TopEigenvalue });
         var outcome = RunExecutor.Run(config, data, folder, resume: true,
-            new RunHooks { Observers = new ITrainingObserver[] { new CheckpointedProbe(diagnostics) }, Progress = progress }, ct);
-        var run = new SpikeRun(outcome, plan.SettingsAs<PlanSettings>().FullBatchCriticalRates[(int)config.Seed], diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
+            new RunHooks
+            {
+                Observers = new ITrainingObserver[] { new CheckpointedProbe(diagnostics) }, Columns = new[] { sharpness },
+                SharpnessColumn = "lambda_max", Progress = progress,
+            }, ct);
+        var spikes = RunExecutor.DetectorOver(config, outcome.Rows, outcome.ExtraColumn("lambda_max")).Spikes;
+        var run = new SpikeRun(outcome, spikes, plan.SettingsAs<PlanSettings>().FullBatchCriticalRates[(int)config.Seed],
+            diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
         WriteDiagnostics(run);
         return run;
     }
 
     /// <inheritdoc />
-    protected override string Describe(SpikeRun r) => $"{r.Outcome.Summary.Outcome}, {r.Outcome.Summary.Catapults} spikes, {r.Outcome.Summary.LossesOrDivergence(withAlignment: false)}";
+    protected override string Describe(SpikeRun r) =>
+        $"{r.Outcome.Summary.Outcome}, {r.Outcome.Summary.Spikes} spikes ({r.Outcome.Summary.Catapults} catapults), {r.Outcome.Summary.LossesOrDivergence(withAlignment: false)}";
 
     /// <inheritdoc />
     protected override void Report(CellPlan plan, string directory, StudyData data, IReadOnlyList<SpikeRun> results) =>

@@ -1,3 +1,4 @@
+using Catapults.ML.Training;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.SgdSpikes;
@@ -10,16 +11,20 @@ public static class SgdSpikesReport
     {
         var header = new[]
         {
-            "run", "η", "η_crit(GD, init)", "spikes", "spikes starting where η > η_crit(batch)", "expected by chance",
+            "run", "outcome", "η", "η_crit(GD, init)", "spikes", "catapults", "clear catapults", "spikes starting where η > η_crit(batch)", "expected by chance",
             $"spikes rising mostly in PL_{s}", "steps with η > η_crit(batch)", "test loss", "AGOP alignment",
         };
         var rows = runs.Select(r =>
         {
             var above = r.SpikeStartsAboveCritical();
             var inTop = r.SpikeRisesInTopEigenspace(s);
+            var summary = r.Outcome.Summary;
+            string outcome = summary.Outcome == nameof(TrainingOutcome.Diverged) ? $"diverged after {summary.Steps} steps" : summary.Outcome;
             return (IReadOnlyList<string>)new[]
             {
-                r.Outcome.Config.Label, F(r.Outcome.Config.Training.LearningRate), F(r.FullBatchCriticalRate), above.Count.ToString(CultureInfo.InvariantCulture),
+                r.Outcome.Config.Label, outcome, F(r.Outcome.Config.Training.LearningRate), F(r.FullBatchCriticalRate), above.Count.ToString(CultureInfo.InvariantCulture),
+                summary.Catapults.ToString(CultureInfo.InvariantCulture),
+                r.Outcome.SharpnessDrift() is { } drift ? $"{drift.Clear} ({drift.Unjudged} not judged)" : "n/a",
                 $"{above.Count(a => a)} of {above.Count}", (above.Count * r.WindowFractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture),
                 $"{inTop.Count(t => t == true)} of {inTop.Count(t => t is not null)}",
                 (100 * r.FractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture) + " %",
@@ -30,7 +35,8 @@ public static class SgdSpikesReport
         var report = new MarkdownReport("SGD spikes: per-batch critical rates and the loss in the top NTK eigendirections")
             .Paragraph($"SGD with a fixed η on {data.Name} (n = {data.Train.Count}). η_crit(batch) = b / λ_max(K_batch) of every step's batch at the " +
                        $"weights before the update. A spike is a catapult episode of the full training loss recorded every {runs[0].Outcome.Config.RecordEvery} " +
-                       "steps (rise above 2 × the running baseline that comes back); its start is the last recorded low point, so the rise began at one " +
+                       "steps (rise above 2 × the running baseline that comes back); a catapult is a spike after which λ_max of the probe set (recorded at the same steps) " +
+                       "is lower, and a clear one lowers it beyond λ_max's own drift between spikes (a one-sided rank test at 5 %, as in batch-sweep). A spike's start is the last recorded low point, so the rise began at one " +
                        $"of the {runs[0].Outcome.Config.RecordEvery} steps from there. The table counts spikes with η > η_crit(batch) at one of those steps, and the " +
                        "count expected by chance (spikes × the share of all such windows that hold a step with η > η_crit(batch)). " +
                        $"PL_{s} is the probe-set loss in the span of the top {s} NTK eigenvectors of the probe set, PL_{s}⊥ the rest " +
@@ -42,7 +48,7 @@ public static class SgdSpikesReport
         foreach (var r in runs)
         {
             string label = r.Outcome.Config.Label;
-            var markers = r.Outcome.Events.Select(e => (double)e.StartStep).ToList();
+            var markers = r.Spikes.Select(e => (double)e.StartStep).ToList();
             Plots.Draw(Path.Combine(output, $"{label}-critical-rates.png"), "η_crit of each batch against the fixed η (dashed: spike starts)", "step", "rate",
                 new[]
                 {

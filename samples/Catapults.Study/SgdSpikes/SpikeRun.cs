@@ -1,10 +1,16 @@
+using Catapults.ML.Diagnostics;
 using Catapults.ML.Probes;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.SgdSpikes;
 
-/// <summary>One sgd-spikes run with its per-step critical rates and probe-set records.</summary>
-public sealed record SpikeRun(RunOutcome Outcome, double FullBatchCriticalRate, IReadOnlyList<CriticalRateRecord> CriticalRates, IReadOnlyList<DiagnosticsRecord> Records)
+/// <summary>
+/// One sgd-spikes run with its per-step critical rates and probe-set records, and every spike of its recorded training
+/// loss, with or without a λ_max drop: the study asks of spikes whether they start above the batch's critical rate and
+/// rise in the top eigenspace (<see cref="RunOutcome.Events"/> keeps the catapults among them).
+/// </summary>
+public sealed record SpikeRun(RunOutcome Outcome, IReadOnlyList<CatapultEvent> Spikes, double FullBatchCriticalRate,
+    IReadOnlyList<CriticalRateRecord> CriticalRates, IReadOnlyList<DiagnosticsRecord> Records)
 {
     /// <summary>
     /// For each spike, whether η &gt; η_crit(batch) at some step of its rise window [start, start + record interval):
@@ -14,7 +20,7 @@ public sealed record SpikeRun(RunOutcome Outcome, double FullBatchCriticalRate, 
     {
         int every = Outcome.Config.RecordEvery;
         var byStep = CriticalRates.ToDictionary(c => c.Step);
-        return Outcome.Events.Select(e => Enumerable.Range(e.StartStep, every)
+        return Spikes.Select(e => Enumerable.Range(e.StartStep, every)
             .Any(t => byStep.TryGetValue(t, out var c) && c.LearningRate > c.Value)).ToList();
     }
 
@@ -44,7 +50,7 @@ public sealed record SpikeRun(RunOutcome Outcome, double FullBatchCriticalRate, 
     public IReadOnlyList<bool?> SpikeRisesInTopEigenspace(int s)
     {
         var byStep = Records.Where(r => r.ProjectedLosses.Count >= s).GroupBy(r => r.Step).ToDictionary(g => g.Key, g => g.First());
-        return Outcome.Events.Select(e =>
+        return Spikes.Select(e =>
             byStep.TryGetValue(e.StartStep, out var start) && byStep.TryGetValue(e.PeakStep, out var peak)
                 ? peak.ProjectedLosses[s - 1] - start.ProjectedLosses[s - 1] > peak.OrthogonalLosses[s - 1] - start.OrthogonalLosses[s - 1]
                 : (bool?)null).ToList();

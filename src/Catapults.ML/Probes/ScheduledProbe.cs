@@ -58,6 +58,13 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>The measurements so far, in step order.</summary>
     public IReadOnlyList<TRecord> Records => _records;
 
+    /// <summary>
+    /// The measurement of step <paramref name="step"/> as soon as it is taken: its record, or, for a probe whose
+    /// records complete after the step (<see cref="CompletesAfterStep"/>), the measurement of the step under way, whose
+    /// fields from the step itself are not set yet. Null when there is neither.
+    /// </summary>
+    public TRecord? MeasurementAt(int step) => _pending is { } pending && StepOf(pending) == step ? pending : RecordAt(step);
+
     /// <summary>The record measured at step <paramref name="step"/>, or null when there is none.</summary>
     public TRecord? RecordAt(int step)
     {
