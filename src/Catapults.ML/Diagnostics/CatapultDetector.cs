@@ -5,9 +5,11 @@ namespace Catapults.ML.Diagnostics;
 /// whole stream each time <see cref="Events"/> is read, so an episode is reported once the loss has come back.
 /// </summary>
 /// <remarks>
-/// Detection works on the loss smoothed by a centred running median. An episode starts when the smoothed loss
-/// exceeds <see cref="CatapultDetectorOptions.RiseFactor"/> times its minimum over the last
-/// <see cref="CatapultDetectorOptions.BaselineWindow"/> points; its start is that minimum, its end the first later
+/// Detection works on the loss smoothed by a centred running median (where the window is cut to an even count at the
+/// stream's ends, the median of the logs: the geometric mean of the middle two, since spikes are multiplicative). An
+/// episode starts when the smoothed loss exceeds <see cref="CatapultDetectorOptions.RiseFactor"/> times its minimum
+/// over the last <see cref="CatapultDetectorOptions.BaselineWindow"/> points, a window that never reaches back past the
+/// previous episode's end (a new episode is measured from after the last one); its start is that minimum, its end the first later
 /// point back at or below <see cref="CatapultDetectorOptions.ReturnFactor"/> times the start level, and its peak
 /// the highest raw loss in between. A rise that has not come back by the end of the stream is not (yet) an event;
 /// see <see cref="OpenEpisodeStart"/>. Non-finite losses end detection (the run diverged), and so does a loss of exactly
@@ -155,7 +157,7 @@ public sealed class CatapultDetector
     }
 
     // The centred running median; where the window is cut to an even count at the ends, the geometric mean of the middle
-    // two (the median of the logs, as the remarks state).
+    // two (the median of the logs; see the remarks).
     private static double[] Smoothed(IReadOnlyList<LossPoint> points, int count, int window)
     {
         var losses = new double[count];
