@@ -13,6 +13,9 @@ public interface ILearningRateController
     /// from. <paramref name="scheduledRate"/> is what <see cref="TrainingOptions.EffectiveSchedule"/> gives for the
     /// step. <paramref name="realisedSoFar"/> holds the rates of the steps before (null before the first step), also
     /// after a resume, so a controller that derives its decisions from it needs no state of its own to resume.
+    /// The rate must be finite and positive, or <paramref name="scheduledRate"/> as it is (a schedule may reach 0, see
+    /// <see cref="WarmupDecaySchedule.FinalRate"/>); any other rate ends the run as <see cref="TrainingOutcome.Diverged"/>,
+    /// with the controller, the rate and the step in <see cref="TrainingResult.Divergence"/>.
     /// </summary>
     double RateFor(int step, double scheduledRate, MilestoneSchedule? realisedSoFar, TrainingContext context);
 }

@@ -181,8 +181,17 @@ public sealed class Trainer : IDisposable
                     double lr = schedule.LearningRateAt(step);
                     if (Options.RateController is { } controller)
                     {
-                        lr = controller.RateFor(step, lr, RealisedSoFar(), context);
-                        RecordRealisedRate(step, lr);
+                        double scheduled = lr;
+                        lr = controller.RateFor(step, scheduled, RealisedSoFar(), context);
+                        // The scheduled rate passes as it is, since a schedule may reach 0 (WarmupDecaySchedule's final
+                        // rate); a rate of the controller's own must be one a schedule could start from.
+                        if (lr != scheduled && !(lr > 0 && double.IsFinite(lr)))
+                        {
+                            divergence = new DivergenceInfo(step, lastFinite, null,
+                                $"the rate controller {controller.GetType().Name} set the learning rate {lr:G4} at step {step}; a rate must be finite and positive");
+                            outcome = TrainingOutcome.Diverged;
+                            break;
+                        }
                     }
                     // libtorch's optimisers take the rate as float32: a larger one fails inside step() with an
                     // ExternalException, so it ends the run here as a divergence.
@@ -192,6 +201,8 @@ public sealed class Trainer : IDisposable
                         outcome = TrainingOutcome.Diverged;
                         break;
                     }
+                    // Recorded only once checked, so that the realised schedule can hold every rate it is given.
+                    if (Options.RateController is not null) RecordRealisedRate(step, lr);
                     Optimizers.SetLearningRate(_optimizer, lr);
                     var batch = source.BatchAt(step);
 

@@ -94,6 +94,54 @@ public class TrainingDescriptionTests
             "the controller saw the raise before the resume and doubled from there");
     }
 
+    [TestCase(0.0)]
+    [TestCase(-0.02)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void AControllersRateThatIsNotFiniteAndPositiveEndsTheRunAsDiverged(double rate)
+    {
+        var data = SyntheticTask.Rank2(5).CreateSplits(40, 4, seed: 1).Train;
+        using var net = Nets.TwoLayer(5, 16, seed: 3);
+        var options = new TrainingOptions { LearningRate = 0.01, BatchSize = 8, MaxSteps = 8, RateController = new SwitchingController(3, rate) };
+        var result = Trainer.Train(net, data, options);
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Steps, Is.EqualTo(3));
+        Assert.That(result.Divergence!.Step, Is.EqualTo(3));
+        Assert.That(result.Divergence.Reason, Does.Contain(nameof(SwitchingController)).And.Contain($"{rate:G4}").And.Contain("step 3"));
+        Assert.That(result.Divergence.OffendingLoss, Is.Null, "no loss was computed at the rate");
+        var realised = (MilestoneSchedule)result.RealisedSchedule!;
+        Assert.That((realised.InitialRate, realised.Milestones.Count), Is.EqualTo((0.01, 0)), "the rejected rate was never used");
+    }
+
+    [Test]
+    public void AScheduledRateOf0PassesThroughAControllerAndIntoTheRealisedSchedule()
+    {
+        var data = SyntheticTask.Rank2(5).CreateSplits(40, 4, seed: 1).Train;
+        using var net = Nets.TwoLayer(5, 16, seed: 3);
+        var schedule = new WarmupDecaySchedule(0.01, 2, 4);
+        var options = new TrainingOptions { Schedule = schedule, BatchSize = 8, MaxSteps = 8, RateController = new PassThroughController() };
+        var result = Trainer.Train(net, data, options);
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached), "the schedule's final rate 0 is no divergence");
+        Assert.That(result.Steps, Is.EqualTo(8));
+        var realised = (MilestoneSchedule)result.RealisedSchedule!;
+        Assert.That(realised.Milestones[^1], Is.EqualTo(new LearningRateMilestone(4, 0)));
+        var back = (MilestoneSchedule)JsonSerializer.Deserialize<ILearningRateSchedule>(JsonSerializer.Serialize<ILearningRateSchedule>(realised))!;
+        for (int step = 0; step < 8; step++)
+            Assert.That(back.LearningRateAt(step), Is.EqualTo(schedule.LearningRateAt(step)), $"step {step}");
+    }
+
+    /// <summary>Gives the scheduled rate before step <c>from</c> and <c>rate</c> from it on.</summary>
+    private sealed class SwitchingController(int from, double rate) : ILearningRateController
+    {
+        public double RateFor(int step, double scheduledRate, MilestoneSchedule? realisedSoFar, TrainingContext context) =>
+            step < from ? scheduledRate : rate;
+    }
+
+    private sealed class PassThroughController : ILearningRateController
+    {
+        public double RateFor(int step, double scheduledRate, MilestoneSchedule? realisedSoFar, TrainingContext context) => scheduledRate;
+    }
+
     /// <summary>Doubles the rate in force every <c>every</c> steps; it keeps no state, reading the raises so far from the realised schedule.</summary>
     private sealed class DoublingController(int every) : ILearningRateController
     {
