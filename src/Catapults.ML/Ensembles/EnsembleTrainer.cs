@@ -74,7 +74,8 @@ public sealed class EnsembleTrainer
     /// </summary>
     /// <returns>One result per member, in member order.</returns>
     /// <exception cref="ArgumentException">
-    /// A member's batch size, input features or targets do not fit the ensemble (targets must be float32 [n, O], the
+    /// A member's options are invalid (MaxEpochs as its only limit on a source without epochs included), its batch
+    /// size, input features or targets do not fit the ensemble (targets must be float32 [n, O], the
     /// squared loss's), a dataset holds NaN or ∞, or a member's loss is not finite before any update (a fault of the
     /// targets' scale, its OutputMultiplier or the data, not of its rate); the message names the member or the row.
     /// </exception>
@@ -89,7 +90,8 @@ public sealed class EnsembleTrainer
         for (int i = 0; i < members.Count; i++)
         {
             ArgumentNullException.ThrowIfNull(sources[i], $"{nameof(sources)}[{i}]");
-            members[i].Training.Validate(sources[i].Dataset?.Count);
+            var (training, source) = (members[i].Training, sources[i]);
+            AsMember(i, () => training.ValidateFor(source));
             if (sources[i].BatchSize != sources[0].BatchSize)
                 throw new ArgumentException(
                     $"Member {i}: Training.BatchSize must match member 0's ({sources[0].BatchSize}) so the members' batches stack, got {sources[i].BatchSize}.", nameof(sources));
@@ -216,15 +218,7 @@ public sealed class EnsembleTrainer
     public static void CheckSupported(TrainingOptions options, int member)
     {
         ArgumentNullException.ThrowIfNull(options);
-        try
-        {
-            options.Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            // The new exception appends " (Parameter '…')" from ParamName again, so the reason goes without it.
-            throw new ArgumentException($"Member {member}: {ErrorText.MessageOf(ex)}", ex.ParamName, ex);
-        }
+        AsMember(member, () => options.Validate());
         string? problem =
             options.Loss != LossKind.MeanSquaredError ? $"Training.Loss must be {LossKind.MeanSquaredError} in an ensemble, got {options.Loss}"
             : options.Optimizer is not (OptimizerKind.Sgd or OptimizerKind.Momentum) ? $"Training.Optimizer must be {OptimizerKind.Sgd} or {OptimizerKind.Momentum} in an ensemble, got {options.Optimizer}"
@@ -235,6 +229,20 @@ public sealed class EnsembleTrainer
             : options.FullLossEvery != 0 ? "Training.FullLossEvery is not supported in an ensemble (the final training loss is reported)"
             : null;
         if (problem is not null) throw new ArgumentException($"Member {member}: {problem}.", nameof(options));
+    }
+
+    // Every message of the ensemble's checks names the member it is about.
+    private static void AsMember(int member, Action check)
+    {
+        try
+        {
+            check();
+        }
+        catch (ArgumentException ex)
+        {
+            // The new exception appends " (Parameter '…')" from ParamName again, so the reason goes without it.
+            throw new ArgumentException($"Member {member}: {ErrorText.MessageOf(ex)}", ex.ParamName, ex);
+        }
     }
 
     private static bool BudgetUsed(TrainingOptions o, IBatchSource source, int step) => StepsLeft(o, source, step) == 0;

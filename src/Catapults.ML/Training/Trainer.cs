@@ -137,7 +137,7 @@ public sealed class Trainer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(source);
-        Options.Validate(source.Dataset?.Count);
+        Options.ValidateFor(source);
         if (source.Dataset is { } ds)
         {
             if (ds.FeatureDimension != _model.InputDimension)

@@ -35,7 +35,10 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many steps; default null (no step limit).</summary>
     public int? MaxSteps { get; init; }
 
-    /// <summary>Stop after this many epochs; default null (no epoch limit). At least one limit must be set.</summary>
+    /// <summary>
+    /// Stop after this many epochs; default null (no epoch limit). At least one limit must be set, and a source
+    /// without epochs (online training) needs <see cref="MaxSteps"/>.
+    /// </summary>
     public int? MaxEpochs { get; init; }
 
     /// <summary>
@@ -104,5 +107,16 @@ public sealed record TrainingOptions
         if (OptimizerSettings is null)
             throw new ArgumentException("OptimizerSettings must not be null; leave it out for PyTorch's defaults.", nameof(OptimizerSettings));
         OptimizerSettings.Validate(nameof(OptimizerSettings));
+    }
+
+    /// <summary>
+    /// <see cref="Validate"/> for a run on <paramref name="source"/>; it also refuses <see cref="MaxEpochs"/> as the
+    /// only limit when the source has no epochs (online training), since such a run would never stop.
+    /// </summary>
+    internal void ValidateFor(IBatchSource source)
+    {
+        Validate(source.Dataset?.Count);
+        if (MaxSteps is null && source.StepsPerEpoch is null)
+            throw new ArgumentException("MaxEpochs cannot end this run: the batch source has no epochs (online training); set MaxSteps.", nameof(MaxEpochs));
     }
 }

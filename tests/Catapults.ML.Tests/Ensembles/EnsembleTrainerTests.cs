@@ -295,6 +295,19 @@ public class EnsembleTrainerTests
     }
 
     [Test]
+    public void MaxEpochsAloneIsRefusedOnASourceWithoutEpochs()
+    {
+        var epochsOnly = new TrainingOptions { LearningRate = 0.1, BatchSize = 5, MaxEpochs = 1 };
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1), new EnsembleMember(Fcn(), epochsOnly, 2) }, Shape, 1);
+        var stream = OnlineBatchSource.ForTask(SyntheticTask.Rank2(6), 5, seed: 1);
+        // The old loop never stopped the member; the token bounds the test instead of hanging it.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { stream, stream }, null, cancel.Token));
+        Assert.That(ex!.Message, Does.StartWith("Member 1: MaxEpochs").And.Contain("no epochs").And.Contain("MaxSteps"));
+        Assert.That(ensemble.ActiveMembers, Has.Count.EqualTo(2), "nothing was trained");
+    }
+
+    [Test]
     public void TargetsThatDoNotFitTheOutputsAreRefusedBeforeTraining()
     {
         using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1) }, Shape, 1);

@@ -110,6 +110,25 @@ public class OnlineTrainingTests
     }
 
     [Test]
+    public void MaxEpochsAloneIsRefusedOnASourceWithoutEpochs()
+    {
+        var task = SyntheticTask.Rank2(4);
+        using var pool = task.Sample(100, torch.manual_seed(1), "pool");
+        var sources = new IBatchSource[] { OnlineBatchSource.ForTask(task, 10, seed: 1), new DatasetStreamBatchSource(pool, batchSize: 10) };
+        foreach (var source in sources)
+        {
+            using var net = Nets.Linear(4);
+            using var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.01, MaxEpochs = 1 });
+            // The old loop never stopped on an online source; the token bounds the test instead of hanging it.
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var ex = Assert.Throws<ArgumentException>(() => trainer.Run(source, cancellationToken: cancel.Token), source.GetType().Name);
+            Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.MaxEpochs)));
+            Assert.That(ex.Message, Does.Contain("no epochs").And.Contain("MaxSteps"));
+            Assert.That(trainer.Step, Is.EqualTo(0), "refused before any step");
+        }
+    }
+
+    [Test]
     public void OnlineTrainingLeaksNoTensors()
     {
         var task = SyntheticTask.Rank2(6);
