@@ -278,6 +278,13 @@ public sealed class Trainer : IDisposable
                 finalLoss = null;
             }
         }
+        else if (outcome != TrainingOutcome.Diverged && source.Dataset is null && NonFiniteWeights() is > 0 and var bad)
+        {
+            // With no training set to evaluate the loss on, the weights themselves show that the last update broke them.
+            long all = _parameters.Sum(p => p.numel());
+            divergence = new DivergenceInfo(Step, lastFinite, null, $"the final weights are not finite ({bad} of {all} values)");
+            outcome = TrainingOutcome.Diverged;
+        }
 
         int epochs = perEpoch is int p && p > 0 ? (Step + p - 1) / p : 0;
         var result = new TrainingResult(outcome, Step, epochs, finalLoss, divergence, clock.Elapsed) { RealisedSchedule = RealisedSchedule };
@@ -297,6 +304,13 @@ public sealed class Trainer : IDisposable
         }
         _model.train();
         return result;
+    }
+
+    private long NonFiniteWeights()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return _parameters.Sum(p => p.isfinite().logical_not().sum().ToInt64());
     }
 
     private MilestoneSchedule? RealisedSoFar() =>

@@ -110,6 +110,25 @@ public class OnlineTrainingTests
     }
 
     [Test]
+    public void AnOnlineRunWhoseLastUpdateBreaksTheWeightsDiverges()
+    {
+        // Targets of 100 give gradients of about 200, which step 2's rate (finite in float32) turns into overflowing
+        // updates; no later batch loss shows it.
+        var source = new OnlineBatchSource((n, g) => new TensorDataset(torch.randn(new long[] { n, 4 }, generator: g), torch.full(n, 1, 100f)), 8, seed: 1);
+        using var net = Nets.Linear(4);
+        var options = new TrainingOptions { Schedule = new MilestoneSchedule(0.01, new[] { (2, 1e37) }), MaxSteps = 3 };
+        using var trainer = new Trainer(net, options);
+        var result = trainer.Run(source);
+        Assert.That(net.TrainableParameters().Any(p => !p.Parameter.isfinite().all().ToBoolean()), Is.True, "the last update broke the weights");
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Steps, Is.EqualTo(3));
+        Assert.That(result.Divergence!.Step, Is.EqualTo(3));
+        Assert.That(result.Divergence.Reason, Does.StartWith("the final weights are not finite"));
+        Assert.That(result.Divergence.LastFiniteLoss, Is.Not.Null, "steps 0 to 2 gave finite losses");
+        Assert.That(result.FinalTrainingLoss, Is.Null);
+    }
+
+    [Test]
     public void MaxEpochsAloneIsRefusedOnASourceWithoutEpochs()
     {
         var task = SyntheticTask.Rank2(4);
