@@ -2,7 +2,8 @@ namespace Catapults.ML.Training;
 
 /// <summary>
 /// A rate that a program changes during training (from an observer, a UI, or a controller): the trainer reads it
-/// before every step. Thread-safe.
+/// before every step. Thread-safe. The rates a run took from it come back as a <see cref="MilestoneSchedule"/> in
+/// <see cref="TrainingResult.RealisedSchedule"/>.
 /// </summary>
 public sealed class AdjustableSchedule : ILearningRateSchedule
 {

@@ -90,11 +90,16 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// The rates used so far: the options' schedule when no <see cref="TrainingOptions.RateController"/> is set,
-    /// otherwise the rate of the first step and every change the controller made (a milestone per change).
+    /// The rates used so far: the options' schedule when neither a <see cref="TrainingOptions.RateController"/> nor an
+    /// <see cref="AdjustableSchedule"/> sets them, otherwise a <see cref="MilestoneSchedule"/> of the rate of the first
+    /// step and every change (a milestone per change); before any step, an adjustable schedule's current rate.
     /// </summary>
-    public ILearningRateSchedule RealisedSchedule => Options.RateController is null ? Options.EffectiveSchedule()
-        : RealisedSoFar() ?? Options.EffectiveSchedule();
+    public ILearningRateSchedule RealisedSchedule => RecordsRates && RealisedSoFar() is { } realised ? realised
+        : Options.Schedule is AdjustableSchedule live ? new MilestoneSchedule(live.LearningRate, Array.Empty<LearningRateMilestone>())
+        : Options.EffectiveSchedule();
+
+    // An adjustable schedule is live: it knows only its current rate, not the rates of the steps before.
+    private bool RecordsRates => Options.RateController is not null || Options.Schedule is AdjustableSchedule;
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="data"/> in one call.</summary>
     /// <exception cref="ArgumentException">
@@ -202,7 +207,7 @@ public sealed class Trainer : IDisposable
                         break;
                     }
                     // Recorded only once checked, so that the realised schedule can hold every rate it is given.
-                    if (Options.RateController is not null) RecordRealisedRate(step, lr);
+                    if (RecordsRates) RecordRealisedRate(step, lr);
                     Optimizers.SetLearningRate(_optimizer, lr);
                     var batch = source.BatchAt(step);
 

@@ -10,8 +10,9 @@ public sealed record TrainingResult(
     TimeSpan WallTime)
 {
     /// <summary>
-    /// The rates the run used: the options' schedule, or, with a <see cref="TrainingOptions.RateController"/>, the
-    /// first rate and each change the controller made. Serialises as a schedule, so a rerun with it as
+    /// The rates the run used: the options' schedule, or, with a <see cref="TrainingOptions.RateController"/> or an
+    /// <see cref="AdjustableSchedule"/>, a <see cref="MilestoneSchedule"/> of the first rate and each change made.
+    /// Serialises as a schedule, so a rerun with it as
     /// <see cref="TrainingOptions.Schedule"/> and no controller takes the same steps.
     /// </summary>
     public ILearningRateSchedule? RealisedSchedule { get; init; }

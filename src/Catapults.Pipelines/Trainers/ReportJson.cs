@@ -49,8 +49,9 @@ internal static class ReportJson
         return new JsonObject { ["result"] = result, ["model"] = model, ["tables"] = tables };
     }
 
-    // A schedule that describes itself (constant, milestones, warm-up and decay) is kept; a runtime one such as an
-    // AdjustableSchedule has no JSON form, and the report then keeps no realised schedule.
+    // A schedule that describes itself (constant, milestones, warm-up and decay) is kept; a caller's own schedule type
+    // has no JSON form, and the report then keeps no realised schedule. (The trainer realises an AdjustableSchedule as
+    // milestones.)
     private static JsonNode? ScheduleNode(ILearningRateSchedule? schedule) =>
         schedule is ConstantSchedule or MilestoneSchedule or WarmupDecaySchedule ? JsonSerializer.SerializeToNode(schedule) : null;
 

@@ -130,6 +130,37 @@ public class TrainingDescriptionTests
             Assert.That(back.LearningRateAt(step), Is.EqualTo(schedule.LearningRateAt(step)), $"step {step}");
     }
 
+    [Test]
+    public void AnAdjustableSchedulesRatesComeBackAsAScheduleThatRerunsTheSameSteps()
+    {
+        var data = SyntheticTask.Rank2(5).CreateSplits(40, 4, seed: 1).Train;
+        using var adjusted = Nets.TwoLayer(5, 16, seed: 3);
+        using var replayed = Nets.TwoLayer(5, 16, seed: 3);
+        var live = new AdjustableSchedule(0.01);
+        var options = new TrainingOptions { Schedule = live, BatchSize = 8, MaxSteps = 8, ShuffleSeed = 2 };
+        var result = Trainer.Train(adjusted, data, options, new[] { new Adjuster(live, (3, 0.02), (6, 0.005)) });
+
+        string json = JsonSerializer.Serialize(result.RealisedSchedule);
+        var realised = (MilestoneSchedule)JsonSerializer.Deserialize<ILearningRateSchedule>(json)!;
+        Assert.That(realised.InitialRate, Is.EqualTo(0.01), "the rate of the first step, not the live one at the end");
+        Assert.That(realised.Milestones, Is.EqualTo(new[] { new LearningRateMilestone(3, 0.02), new LearningRateMilestone(6, 0.005) }));
+
+        var replay = Trainer.Train(replayed, data, options with { Schedule = realised });
+        Assert.That(replay.Steps, Is.EqualTo(result.Steps));
+        foreach (var (a, b) in adjusted.TrainableParameters().Zip(replayed.TrainableParameters()))
+            Assert.That(a.Parameter.equal(b.Parameter).all().ToBoolean(), Is.True, a.Name);
+    }
+
+    /// <summary>Sets a live schedule's rate before the given steps, as a program steering a run would.</summary>
+    private sealed class Adjuster(AdjustableSchedule live, params (int Step, double Rate)[] changes) : ITrainingObserver
+    {
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            foreach (var (step, rate) in changes)
+                if (record.Step + 1 == step) live.LearningRate = rate;
+        }
+    }
+
     /// <summary>Gives the scheduled rate before step <c>from</c> and <c>rate</c> from it on.</summary>
     private sealed class SwitchingController(int from, double rate) : ILearningRateController
     {
