@@ -16,7 +16,8 @@ namespace Catapults.ML.Ensembles;
 /// Supported per member: MSE loss, <see cref="OptimizerKind.Sgd"/> and <see cref="OptimizerKind.Momentum"/> (PyTorch's
 /// rule: buf ← μ·buf + g, the first buf = g; w ← w − η·buf) with weight decay, any schedule, MaxSteps and MaxEpochs, and
 /// the trainer's divergence rules (a rate that is not a finite float32, a non-finite batch loss, a batch loss above
-/// DivergenceFactor × the first one, a non-finite final training loss). Every member must draw batches of one size.
+/// DivergenceFactor × the first one, a non-finite final training loss or, on a source without a dataset, non-finite
+/// final weights). Every member must draw batches of one size.
 /// Options the single trainer has and the ensemble does not (other optimisers, SAM, update transforms, rate
 /// controllers, target losses, full-loss records) are rejected by name.
 /// </para>
@@ -332,9 +333,9 @@ public sealed class EnsembleTrainer
         using var scope = torch.NewDisposeScope();
         double?[] finalLosses = new double?[due.Count];
         var datasets = due.Select(i => sources[i].Dataset).ToArray();
+        var active = _model.ActiveMembers;
         if (datasets.Any(d => d is not null))
         {
-            var active = _model.ActiveMembers;
             var evaluated = new Dictionary<TensorDataset, double[]>(ReferenceEqualityComparer.Instance);
             for (int k = 0; k < due.Count; k++)
                 if (datasets[k] is { } d)
@@ -354,6 +355,17 @@ public sealed class EnsembleTrainer
                 divergence = new DivergenceInfo(step, lastFinite[i], f, "the training loss at the final weights is not finite");
                 o = TrainingOutcome.Diverged;
                 final = null;
+            }
+            else if (datasets[k] is null)
+            {
+                // With no training set to evaluate the loss on, the weights themselves show that the last update broke them.
+                var weights = _model.Parameters.Select(t => t[IndexOf(active, i)]).ToList();
+                long bad = weights.Sum(w => w.isfinite().logical_not().sum().ToInt64());
+                if (bad > 0)
+                {
+                    divergence = new DivergenceInfo(step, lastFinite[i], null, $"the final weights are not finite ({bad} of {weights.Sum(w => w.numel())} values)");
+                    o = TrainingOutcome.Diverged;
+                }
             }
             results[i] = new TrainingResult(o, step, Epochs(sources[i], step), final, divergence, TimeSpan.Zero) { RealisedSchedule = schedules[i] };
         }

@@ -295,6 +295,22 @@ public class EnsembleTrainerTests
     }
 
     [Test]
+    public void AnOnlineMemberWhoseLastUpdateBreaksItsWeightsDiverges()
+    {
+        // Targets of 100 give gradients of about 200, which member 1's last rate (finite in float32) turns into
+        // overflowing updates; no later batch loss shows it.
+        var stream = new OnlineBatchSource((n, g) => new TensorDataset(randn(new long[] { n, 6 }, generator: g), full(n, 1, 100f)), 5, seed: 1);
+        var breaking = Sgd(0.01, steps: 3) with { Schedule = new MilestoneSchedule(0.01, new[] { (2, 1e37) }) };
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.01, steps: 3), 1), new EnsembleMember(Fcn(), breaking, 2) }, Shape, 1);
+        var results = new EnsembleTrainer(ensemble).Run(new IBatchSource[] { stream, stream });
+        Assert.That(results[0].Result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+        Assert.That(results[1].Result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(results[1].Result.Steps, Is.EqualTo(3));
+        Assert.That(results[1].Result.Divergence!.Step, Is.EqualTo(3));
+        Assert.That(results[1].Result.Divergence!.Reason, Does.StartWith("the final weights are not finite"));
+    }
+
+    [Test]
     public void MaxEpochsAloneIsRefusedOnASourceWithoutEpochs()
     {
         var epochsOnly = new TrainingOptions { LearningRate = 0.1, BatchSize = 5, MaxEpochs = 1 };
