@@ -114,11 +114,21 @@ public sealed class DamagedRunFileTests
                 File.Delete(path);
                 Directory.CreateDirectory(path);
                 break;
-            case var edit when edit.StartsWith("set ", StringComparison.Ordinal):
-                // An edit that leaves valid JSON: "set field=value" with value as JSON text.
+            case var twice when twice.StartsWith("duplicate ", StringComparison.Ordinal):
+                // The field again, first in the object, with its own value: which one to trust is a guess.
+                string name = twice["duplicate ".Length..];
+                var fields = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+                Assert.That(fields.ContainsKey(name), name);
+                string text = File.ReadAllText(path);
+                int brace = text.IndexOf('{');
+                File.WriteAllText(path, text[..(brace + 1)] + $"\"{name}\": {fields[name]?.ToJsonString() ?? "null"}, " + text[(brace + 1)..]);
+                break;
+            case var edit when edit.StartsWith("set ", StringComparison.Ordinal) || edit.StartsWith("add ", StringComparison.Ordinal):
+                // An edit that leaves valid JSON: "set field=value" with value as JSON text; "add" for a field that a
+                // file leaves out when it has no value.
                 var (field, value) = (edit[4..edit.IndexOf('=')], edit[(edit.IndexOf('=') + 1)..]);
                 var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-                Assert.That(node.ContainsKey(field), field);
+                Assert.That(node.ContainsKey(field), Is.EqualTo(edit.StartsWith("set ", StringComparison.Ordinal)), field);
                 node[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
                 File.WriteAllText(path, node.ToJsonString());
                 break;
@@ -143,6 +153,9 @@ public sealed class DamagedRunFileTests
     [TestCase("summary.json", "set catapults=-5")]
     [TestCase("summary.json", "set catapults=99")]
     [TestCase("summary.json", "set steps=-1")]
+    [TestCase("summary.json", "duplicate outcome")]
+    // A schedule's own constructor refuses the rate: that used to end the command in a stack trace.
+    [TestCase("summary.json", "add realisedSchedule={\"kind\":\"milestones\",\"initialRate\":-1,\"milestones\":[]}")]
     [TestCase("steps.csv", "folder")]
     [TestCase("config.json", "delete")]
     [TestCase("config.json", "truncate")]
@@ -184,18 +197,23 @@ public sealed class DamagedRunFileTests
     [TestCase("weights.safetensors", "delete")]
     [TestCase("weights.safetensors", "flip")]
     [TestCase("state.json", "truncate")]
+    [TestCase("state.json", "duplicate step")]
+    [TestCase("state.json", "add realisedSchedule={\"initialRate\":-1,\"milestones\":[],\"kind\":\"milestones\"}")]
     [TestCase("weights.safetensors", "folder")]
     public void ADamagedCheckpointFallsBackToThePreviousOne(string file, string how)
     {
         string dir = Killed();
         Damage(Path.Combine(dir, "checkpoint", file), how);
-        var run = RunExecutor.Run(Config, _data, dir, resume: true);
+        var (run, output) = ResumeCapturingOutput(dir);
         Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(60), "resumed from checkpoint.old");
         AssertSameAsUninterrupted(dir);
+        // The steps since the previous checkpoint are lost, so the run says which file cost them.
+        Assert.That(output, Does.Contain(Path.Combine(dir, "checkpoint")).And.Contain("resumes from the previous checkpoint"), output);
     }
 
     [TestCase("delete")]
     [TestCase("empty")]
+    [TestCase("duplicate label")]
     public void AKilledRunWhoseConfigIsDamagedStartsOver(string how)
     {
         string dir = Killed();

@@ -59,9 +59,9 @@ public static class Checkpoint
         JsonNode? json;
         try
         {
-            json = JsonNode.Parse(File.ReadAllBytes(path));
+            json = JsonNode.Parse(File.ReadAllBytes(path), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (StudyJson.IsMalformed(ex))
         {
             throw new IOException($"{path} is not JSON ({ex.Message})", ex);
         }
@@ -133,6 +133,8 @@ public static class Checkpoint
             string? fault = Verify(folder, config, out var state);
             if (fault is null)
             {
+                // Falling back to the previous checkpoint costs the steps since it: say why.
+                if (problems.Count > 0) Console.WriteLine($"{problems[0]}; the run resumes from the previous checkpoint, {folder}.");
                 problem = null;
                 return new Usable(folder, state!);
             }

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Catapults.Study.Infrastructure;
 
-/// <summary>The JSON settings of every file the study writes (indented, camelCase, nulls kept, NaN written as a string).</summary>
+/// <summary>
+/// The JSON settings of every file the study writes (indented, camelCase, nulls kept, NaN written as a string). Reading
+/// refuses a field given twice (which of the two to trust is a guess) and finds a schedule's kind wherever it stands.
+/// </summary>
 public static class StudyJson
 {
     /// <summary>The serializer options.</summary>
@@ -13,7 +16,17 @@ public static class StudyJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        AllowDuplicateProperties = false,
+        AllowOutOfOrderMetadataProperties = true,
     };
+
+    /// <summary>
+    /// Whether <paramref name="exception"/>, thrown while reading JSON into the study's types, means that the text does
+    /// not hold one: besides the serializer's own <see cref="JsonException"/>, a value a constructor refuses (a negative
+    /// rate in a schedule), a type it cannot build, or text that is not valid UTF-8.
+    /// </summary>
+    public static bool IsMalformed(Exception exception) =>
+        exception is JsonException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException or OverflowException;
 
     /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically and returns the digest of what was written.</summary>
     /// <exception cref="IOException">The file could not be written; the message names it.</exception>
@@ -35,7 +48,7 @@ public static class StudyJson
         {
             return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new InvalidDataException($"{path} is empty.");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (IsMalformed(ex))
         {
             throw new InvalidDataException($"{path} is not valid: {ex.Message}", ex);
         }

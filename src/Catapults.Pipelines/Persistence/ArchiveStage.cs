@@ -81,7 +81,11 @@ internal sealed class ArchiveStage
             var bytes = Read(zip, entry, name);
             // Tolerate a UTF-8 byte-order mark: editors and some writers add one.
             var json = bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes.AsSpan();
-            return JsonNode.Parse(json) as JsonObject
+            // Checked here, since a node reads its strings only when asked, and then throws an exception that names nothing.
+            if (!System.Text.Unicode.Utf8.IsValid(json))
+                throw new InvalidDataException($"{name}: '{entry}' is not valid UTF-8 text; the file is damaged.");
+            // A field given twice is a damaged or edited entry, not a choice between two values.
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new InvalidDataException($"{name}: '{entry}' is not a JSON object; the file is damaged or not a model written by SaveCatapultsModel.");
         }
         catch (JsonException ex)

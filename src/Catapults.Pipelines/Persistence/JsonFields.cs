@@ -67,7 +67,15 @@ internal static class JsonFields
     /// <summary>An array element or other node, read as <typeparamref name="T"/>; <paramref name="what"/> names it.</summary>
     public static T ValueOf<T>(JsonNode? node, string what)
     {
-        if (node is JsonValue v && v.TryGetValue<T>(out var value)) return value;
+        try
+        {
+            if (node is JsonValue v && v.TryGetValue<T>(out var value)) return value;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A string escape that is no text (a lone surrogate, \udc00) fails only when the string is read.
+            throw new InvalidDataException($"{what} is not valid text ({ex.Message}).", ex);
+        }
         throw WrongKind(node, $"a {typeof(T).Name}", what);
     }
 

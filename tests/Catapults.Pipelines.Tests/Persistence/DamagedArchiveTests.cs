@@ -91,6 +91,43 @@ public class DamagedArchiveTests
         Assert.That(error.Message, Does.StartWith(_path).And.Contain(expected));
     }
 
+    // A field given twice, or text that is not UTF-8, escaped as an exception of the JSON reader naming neither the
+    // archive nor the entry (found by review).
+    [TestCase("manifest.json", "format", TestName = "A manifest field given twice is named")]
+    [TestCase("stages/1/network.json", "kind", TestName = "A network field given twice is named")]
+    [TestCase("stages/1/report.json", "tables", TestName = "A report field given twice is named")]
+    public void AFieldGivenTwiceIsRefusedNamingTheEntry(string entry, string field)
+    {
+        Rewrite(_archive, entry, bytes =>
+        {
+            var json = JsonNode.Parse(bytes)!.AsObject();
+            Assert.That(json.ContainsKey(field), field);
+            string text = Encoding.UTF8.GetString(bytes);
+            int brace = text.IndexOf('{');
+            return Encoding.UTF8.GetBytes(text[..(brace + 1)] + $"\"{field}\": {json[field]!.ToJsonString()}, " + text[(brace + 1)..]);
+        });
+        var error = LoadError();
+        Assert.That(error.Message, Does.StartWith(_path).And.Contain(entry).And.Contain("not valid JSON"));
+        Assert.That(error.Message, Does.Not.Contain("\n"));
+    }
+
+    [TestCase("manifest.json", "format", TestName = "A manifest string that is not UTF-8 is named")]
+    [TestCase("stages/1/network.json", "kind", TestName = "A network string that is not UTF-8 is named")]
+    public void TextThatIsNotUtf8IsRefusedNamingTheEntry(string entry, string field)
+    {
+        Rewrite(_archive, entry, bytes =>
+        {
+            var json = JsonNode.Parse(bytes)!.AsObject();
+            string value = json[field]!.GetValue<string>();
+            var text = Encoding.UTF8.GetBytes(json.ToJsonString());
+            // The value's first byte becomes 0xFF, which no UTF-8 text holds.
+            int at = Encoding.UTF8.GetString(text).IndexOf($"\"{value}\"", StringComparison.Ordinal) + 1;
+            text[Encoding.UTF8.GetByteCount(Encoding.UTF8.GetString(text)[..at])] = 0xFF;
+            return text;
+        });
+        Assert.That(LoadError().Message, Is.EqualTo($"{_path}: '{entry}' is not valid UTF-8 text; the file is damaged."));
+    }
+
     // An empty or blank column name loaded, and the first Transform failed with ArgumentNullException naming nothing.
     [TestCase("outputColumnName", "")]
     [TestCase("inputColumnName", "  ")]
