@@ -46,6 +46,9 @@ public sealed class FeatureStrengthCommand : ICellExperiment
     public string Name => "feature-strength";
 
     /// <inheritdoc />
+    public Type ConfigurationType => typeof(ScanCell);
+
+    /// <inheritdoc />
     public string Description =>
         "γ–η sweeps of centred mean-field networks trained online at depths L = 2, 3, 4: η*(γ) slopes against 2 and 2/L with verdicts, heat maps, plateaus, rescaled time, best loss against γ.";
 

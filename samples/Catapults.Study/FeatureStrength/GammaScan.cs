@@ -26,7 +26,7 @@ internal static class GammaScan
         var seeds = settings.SeedList();
         // Each seed's store has its own manifest (the settings at that seed alone), so a seed's finished rates never
         // pass for another's.
-        var stores = seeds.Select(seed => OpenOrStartOver(SeedFolder(folder, seed), settings.ForSeed(seed).Manifest())).ToList();
+        var stores = seeds.Select(seed => OpenOrStartOver(SeedFolder(folder, seed), settings.ForSeed(seed).Manifest(), Mismatch(settings, seed))).ToList();
         // The scans' rates share the architecture, the batch size and the step budget, so they train as ensemble
         // members, the seeds included.
         var found = EnsembledRateScan.Run(options, stores,
@@ -44,19 +44,23 @@ internal static class GammaScan
 
     // A store whose manifest is torn or another sweep's holds nothing this cell can resume from, and refusing it would
     // leave a cell that no rerun or scheduler retry can finish: its folder is the cell's own, so it starts over.
-    private static SweepStore OpenOrStartOver(string seedFolder, string manifest)
+    private static SweepStore OpenOrStartOver(string seedFolder, string manifest, Func<SweepCellResult, string?> mismatch)
     {
         try
         {
-            return SweepStore.Open(seedFolder, manifest);
+            return SweepStore.Open(seedFolder, manifest, mismatch);
         }
         catch (InvalidDataException)
         {
             Console.WriteLine($"{Path.Combine(seedFolder, SweepStore.ManifestFileName)} is torn or describes another sweep than this cell's; its rates are not reused, and this seed's scan starts over.");
             Directory.Delete(seedFolder, recursive: true);
-            return SweepStore.Open(seedFolder, manifest);
+            return SweepStore.Open(seedFolder, manifest, mismatch);
         }
     }
+
+    // A rate file is bound to its store by the cell's γ and η only; its budget shows whether it is this sweep's run.
+    private static Func<SweepCellResult, string?> Mismatch(FeatureStrengthSettings settings, long seed) =>
+        result => settings.ForSeed(seed).CellSpec(result.Cell.Gamma, result.Cell.LearningRate).Mismatch(result);
 
     /// <summary>
     /// What is wrong with a finished cell's files, or null: scan.json unreadable, or not the scans of this cell (the
@@ -84,7 +88,7 @@ internal static class GammaScan
                 string manifestPath = Path.Combine(seedFolder, SweepStore.ManifestFileName);
                 if (!File.Exists(manifestPath) || File.ReadAllText(manifestPath) != manifest)
                     return $"{manifestPath} is missing or describes another sweep than this cell's";
-                var store = SweepStore.ForReading(seedFolder);
+                var store = SweepStore.ForReading(seedFolder, Mismatch(settings, scan.Seed));
                 foreach (var rate in scan.Cells)
                 {
                     // The store ran a sweep of this one γ, where it is γ number 0.
@@ -110,9 +114,10 @@ internal static class GammaScan
         {
             var scans = JsonSerializer.Deserialize<List<SeedScan>>(File.ReadAllText(path), SweepJson.Compact) ?? throw new InvalidDataException($"{path} is empty.");
             if (scans.Count == 0 || scans.Any(s => s?.Cells is null)) throw new InvalidDataException($"{path} holds no seed's scan.");
+            if (scans.Any(s => s.Cells.Any(c => c?.Cell is null))) throw new InvalidDataException($"{path} holds a rate without its cell (γ, η).");
             return scans;
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (StudyJson.IsMalformed(ex))
         {
             throw new InvalidDataException($"{path} is not a readable scan ({ex.Message}).", ex);
         }

@@ -15,10 +15,15 @@ public sealed class SweepStore
     /// <summary>File name of the manifest.</summary>
     public const string ManifestFileName = "manifest.json";
 
-    private SweepStore(string directory)
+    private readonly bool _discardsDamaged;
+    private readonly Func<SweepCellResult, string?>? _mismatch;
+
+    private SweepStore(string directory, bool discardsDamaged, Func<SweepCellResult, string?>? mismatch)
     {
         Directory = directory;
         CellDirectory = Path.Combine(directory, "cells");
+        _discardsDamaged = discardsDamaged;
+        _mismatch = mismatch;
     }
 
     /// <summary>The sweep directory.</summary>
@@ -30,13 +35,16 @@ public sealed class SweepStore
     /// <summary>
     /// Opens (creating it if needed) the sweep directory <paramref name="directory"/> for the sweep described by
     /// <paramref name="manifest"/> (any text that changes when the sweep's settings change, e.g. its JSON). Throws
-    /// <see cref="InvalidDataException"/> when the directory holds a different sweep (or a damaged manifest). Leftover temporary files of cells killed mid-write are removed.
+    /// <see cref="InvalidDataException"/> when the directory holds a different sweep (or a damaged manifest). Leftover temporary files of cells killed mid-write are removed,
+    /// and so is a result file that cannot be trusted (<see cref="TryLoad"/>): the store is the cell's own, and refusing
+    /// the file would leave a cell that no rerun or scheduler retry can finish. <paramref name="mismatch"/> says why a
+    /// well-formed result is not this sweep's run (for example <see cref="FeatureStrengthCellSpec.Mismatch"/>), or null.
     /// </summary>
-    public static SweepStore Open(string directory, string manifest)
+    public static SweepStore Open(string directory, string manifest, Func<SweepCellResult, string?>? mismatch = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(manifest);
-        var store = new SweepStore(Path.GetFullPath(directory));
+        var store = new SweepStore(Path.GetFullPath(directory), discardsDamaged: true, mismatch);
         System.IO.Directory.CreateDirectory(store.CellDirectory);
         string manifestPath = Path.Combine(store.Directory, ManifestFileName);
         if (File.Exists(manifestPath))
@@ -58,38 +66,52 @@ public sealed class SweepStore
     /// <summary>
     /// The sweep directory <paramref name="directory"/> to read from only: nothing is created or removed, so a check
     /// of finished files never touches the temporary file of a cell another process is still writing. The caller
-    /// has compared the manifest.
+    /// has compared the manifest; <paramref name="mismatch"/> is as for <see cref="Open"/>.
     /// </summary>
-    public static SweepStore ForReading(string directory)
+    public static SweepStore ForReading(string directory, Func<SweepCellResult, string?>? mismatch = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        return new SweepStore(Path.GetFullPath(directory));
+        return new SweepStore(Path.GetFullPath(directory), discardsDamaged: false, mismatch);
     }
 
     /// <summary>The result file of <paramref name="cell"/>.</summary>
     public string ResultPath(SweepCell cell) => Path.Combine(CellDirectory, cell.Id + ".json");
 
-    /// <summary>The finished result of <paramref name="cell"/>, or null when it has not finished.</summary>
+    /// <summary>
+    /// The finished result of <paramref name="cell"/>, or null when it has not finished. A file that cannot be trusted
+    /// (unreadable, another cell's, or impossible) is an <see cref="InvalidDataException"/> naming it in a store opened
+    /// for reading; a store opened to run the sweep says so in one line, deletes it and returns null, so the cell runs again.
+    /// </summary>
     public SweepCellResult? TryLoad(SweepCell cell)
     {
         string path = ResultPath(cell);
         if (!File.Exists(path)) return null;
+        var (result, problem) = Load(path, cell);
+        if (problem is null && _mismatch?.Invoke(result!) is string other) problem = $"is not this sweep's run of cell {cell.Id}: {other}";
+        if (problem is null) return result;
+        if (!_discardsDamaged) throw new InvalidDataException($"{path} {problem}. Delete it to rerun the cell.");
+        Console.WriteLine($"{path} {problem}; it is not trusted, and the cell runs again.");
+        File.Delete(path);
+        return null;
+    }
+
+    private static (SweepCellResult? Result, string? Problem) Load(string path, SweepCell cell)
+    {
         SweepCellResult? result;
         try
         {
             result = JsonSerializer.Deserialize<SweepCellResult>(File.ReadAllText(path), SweepJson.Compact);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (StudyJson.IsMalformed(ex))
         {
-            throw new InvalidDataException($"{path} is not a readable cell result ({ex.Message}). Delete it to rerun the cell.", ex);
+            return (null, $"is not a readable cell result ({ex.Message})");
         }
-        if (result is null || result.Cell != cell)
-            throw new InvalidDataException(
-                $"{path} holds the result of {(result is null ? "nothing" : $"γ = {result.Cell.Gamma}, η = {result.Cell.LearningRate}")}, " +
-                $"not of cell {cell.Id} (γ = {cell.Gamma}, η = {cell.LearningRate}). Delete it to rerun the cell.");
-        if (result.Inconsistency() is string problem)
-            throw new InvalidDataException($"{path} holds an impossible cell result ({problem}). Delete it to rerun the cell.");
-        return result;
+        if (result?.Cell is null)
+            return (null, $"holds no cell (γ, η), not cell {cell.Id} (γ = {cell.Gamma}, η = {cell.LearningRate})");
+        if (result.Cell != cell)
+            return (null, $"holds the result of γ = {result.Cell.Gamma}, η = {result.Cell.LearningRate}, not of cell {cell.Id} (γ = {cell.Gamma}, η = {cell.LearningRate})");
+        if (result.Inconsistency() is string impossible) return (null, $"holds an impossible cell result ({impossible})");
+        return (result, null);
     }
 
     /// <summary>Saves <paramref name="result"/> atomically to <see cref="ResultPath"/>.</summary>

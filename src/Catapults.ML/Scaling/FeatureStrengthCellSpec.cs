@@ -88,6 +88,19 @@ public sealed class FeatureStrengthCellSpec
         return copy;
     }
 
+    /// <summary>
+    /// Why <paramref name="result"/> cannot be this spec's run, or null: a run that did not diverge makes exactly
+    /// <see cref="Steps"/> updates, and one that diverged no more. A result file copied in from a sweep of another
+    /// budget is caught here (the cell's γ and η alone do not tell the two apart).
+    /// </summary>
+    public string? Mismatch(SweepCellResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Steps > Steps) return $"it made {result.Steps} steps, more than this sweep's budget of {Steps}";
+        if (!result.Diverged && result.Steps != Steps) return $"it made {result.Steps} steps without diverging, not this sweep's {Steps}";
+        return null;
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -212,6 +212,14 @@ public class SweepSchedulingTests
         }
         Assert.That(GammaScan.Verify(temp.Path, settings, gammaIndex: 0), Is.Null);
         Assert.That(writing.All(File.Exists), "another writer's temporary files stay");
+
+        // A null where a rate or its cell stands is a damaged file, named, not a null reference.
+        string path = Path.Combine(temp.Path, GammaScan.ResultFile);
+        foreach (string rate in new[] { "null", "{\"cell\":null}" })
+        {
+            File.WriteAllText(path, $"[{{\"seed\":{settings.SeedList()[0]},\"cells\":[{rate}]}}]");
+            Assert.That(GammaScan.Verify(temp.Path, settings, gammaIndex: 0), Does.StartWith(path + " "), rate);
+        }
     }
 
     [Test]
@@ -238,8 +246,10 @@ public class SweepSchedulingTests
             Assert.That(double.IsNaN(loaded.BatchLosses[3]), Is.True);
             Assert.That(loaded.DivergenceReason, Is.EqualTo(result.DivergenceReason));
 
+            // Read back for a check (run-cell, merge), a file that cannot be trusted is an error naming it.
+            var reader = SweepStore.ForReading(dir);
             File.WriteAllText(store.ResultPath(cell), "{ not json");
-            var ex = Assert.Throws<InvalidDataException>(() => store.TryLoad(cell));
+            var ex = Assert.Throws<InvalidDataException>(() => reader.TryLoad(cell));
             Assert.That(ex!.Message, Does.Contain(cell.Id).And.Contain("Delete it"));
 
             // Well-formed JSON with impossible numbers: an infinite final loss (1e309 reads as infinity) used to end
@@ -261,10 +271,62 @@ public class SweepSchedulingTests
             })
             {
                 store.Save(impossible);
-                ex = Assert.Throws<InvalidDataException>(() => store.TryLoad(cell));
+                ex = Assert.Throws<InvalidDataException>(() => reader.TryLoad(cell));
                 Assert.That(ex!.Message, Does.StartWith(store.ResultPath(cell)).And.Contain($"holds an impossible cell result ({reason})"));
             }
         }
+    }
+
+    // In the sweep's own store a damaged rate file used to fail every rerun of its cell ("Delete it to rerun"), although
+    // the store is the cell's own and no scheduler retry deletes anything.
+    [TestCase("{ \"cell\": ", TestName = "A torn rate file runs again")]
+    [TestCase("{ \"cell\": null, \"outcome\": \"BudgetReached\" }", TestName = "A rate file without its cell runs again")]
+    [TestCase("{ \"steps\": 4, \"steps\": 5 }", TestName = "A rate file with a field given twice runs again")]
+    public void TheSweepsOwnStoreRunsADamagedRateAgain(string text)
+    {
+        using var temp = new TempDirectory();
+        var store = SweepStore.Open(temp.Path, "m");
+        var cell = new SweepCell(0, 1.0, 3, SweepCell.RateAtLevel(3, Spacing));
+        File.WriteAllText(store.ResultPath(cell), text);
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            Assert.That(store.TryLoad(cell), Is.Null, "not finished");
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+        Assert.That(File.Exists(store.ResultPath(cell)), Is.False, "the file is gone, so the rate runs again");
+        Assert.That(output.ToString(), Does.StartWith(store.ResultPath(cell)).And.Contain("not trusted, and the cell runs again"));
+        File.WriteAllText(store.ResultPath(cell), text);
+        var ex = Assert.Throws<InvalidDataException>(() => SweepStore.ForReading(temp.Path).TryLoad(cell), "a check only reads");
+        Assert.That(ex!.Message, Does.StartWith(store.ResultPath(cell)));
+    }
+
+    // A rate file of a sweep with another budget, copied in: the same γ and η, so only its steps tell.
+    [Test]
+    public void ARateFileOfAnotherBudgetIsNotThisSweepsRun()
+    {
+        using var temp = new TempDirectory();
+        var spec = new FeatureStrengthCellSpec { Steps = 4 };
+        var store = SweepStore.Open(temp.Path, "m", spec.Mismatch);
+        var cell = new SweepCell(0, 1.0, 3, SweepCell.RateAtLevel(3, Spacing));
+        var run = new SweepCellResult
+        {
+            Cell = cell, Outcome = TrainingOutcome.BudgetReached, Steps = 4, BatchLosses = new[] { 1.0, 0.9, 0.8, 0.7 },
+            TestLossSteps = new[] { 0 }, TestLosses = new[] { 1.0 }, FinalOnlineLoss = 0.75, FinalTestLoss = 0.8,
+        };
+        store.Save(run);
+        Assert.That(store.TryLoad(cell), Is.Not.Null, "this sweep's run");
+        store.Save(run with { Steps = 8, BatchLosses = new double[8] });
+        Assert.That(spec.Mismatch(run with { Steps = 8 }), Is.EqualTo("it made 8 steps, more than this sweep's budget of 4"));
+        Assert.That(spec.Mismatch(run with { Steps = 3 }), Is.EqualTo("it made 3 steps without diverging, not this sweep's 4"));
+        Assert.That(spec.Mismatch(run with { Outcome = TrainingOutcome.Diverged, Steps = 3 }), Is.Null, "a diverged run stops early");
+        var ex = Assert.Throws<InvalidDataException>(() => SweepStore.ForReading(temp.Path, spec.Mismatch).TryLoad(cell));
+        Assert.That(ex!.Message, Does.Contain("is not this sweep's run of cell").And.Contain("more than this sweep's budget of 4"));
     }
 
     [Test]
