@@ -154,7 +154,10 @@ public sealed class CellLock : IDisposable
     {
         try
         {
-            string text = File.ReadAllText(owner).Trim();
+            // Shown on the terminal: a control character (a newline, an escape sequence) written into the file must not
+            // act there, nor more than a line of it.
+            string text = new string(File.ReadAllText(owner).Trim().Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+            if (text.Length > 200) text = text[..200] + "…";
             if (text.Length > 0) return text;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

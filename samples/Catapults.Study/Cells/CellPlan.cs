@@ -69,13 +69,26 @@ public sealed partial record CellPlan
     /// <exception cref="InvalidDataException">It does not hold a <typeparamref name="T"/>.</exception>
     public static T ConfigurationOf<T>(PlannedCell cell) => Deserialize<T>(cell.Configuration, $"the configuration of cell {cell.Index} ({cell.Label})");
 
+    /// <summary>Why the configuration of <paramref name="cell"/> is not a <paramref name="type"/>, or null.</summary>
+    public static string? ConfigurationProblem(PlannedCell cell, Type type)
+    {
+        try
+        {
+            return cell.Configuration.Deserialize(type, CellJson.Compact) is null ? $"the configuration of cell {cell.Index} ({cell.Label}) is empty" : null;
+        }
+        catch (Exception ex) when (StudyJson.IsMalformed(ex))
+        {
+            return $"the configuration of cell {cell.Index} ({cell.Label}) is not a {type.Name}: {ex.Message}";
+        }
+    }
+
     private static T Deserialize<T>(JsonElement element, string what)
     {
         try
         {
             return element.Deserialize<T>(CellJson.Compact) ?? throw new InvalidDataException($"{what} is empty.");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (StudyJson.IsMalformed(ex))
         {
             throw new InvalidDataException($"{what} is not a {typeof(T).Name}: {ex.Message}", ex);
         }

@@ -22,6 +22,10 @@ public static class CellSweep
         var plan = CellPlan.Read(directory);
         var cell = plan.CellAt(index);
         var experiment = catalog.Find(plan.Experiment);
+        // Before the cell's files are checked, and perhaps emptied: an edited plan.json that names another experiment
+        // than its cells' must not cost a finished cell.
+        if (CellPlan.ConfigurationProblem(cell, experiment.ConfigurationType) is string misfit)
+            throw new ConfigurationException($"{CellPlan.PathIn(directory)}: {misfit} of the {experiment.Name} experiment it names; nothing was changed.");
         ConfigureThreads(plan, directory);
         using var held = CellLock.Take(directory, cell);
         var watch = Stopwatch.StartNew();

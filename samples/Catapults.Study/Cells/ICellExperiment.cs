@@ -13,6 +13,9 @@ public interface ICellExperiment
     /// <summary>One line for --help.</summary>
     string Description { get; }
 
+    /// <summary>The type of its cells' configurations in plan.json, read before any cell's files are touched.</summary>
+    Type ConfigurationType { get; }
+
     /// <summary>Adds the experiment's options to <paramref name="command"/> (the plain command and <c>plan &lt;name&gt;</c> share them).</summary>
     void AddOptions(Command command);
 

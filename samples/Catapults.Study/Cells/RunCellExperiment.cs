@@ -18,6 +18,9 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     public abstract string Name { get; }
 
     /// <inheritdoc />
+    public Type ConfigurationType => typeof(RunConfig);
+
+    /// <inheritdoc />
     public abstract string Description { get; }
 
     /// <summary>Whether the experiment's network has biases unless --bias or --no-bias says otherwise; null: the architecture's default.</summary>

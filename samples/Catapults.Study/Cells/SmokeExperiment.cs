@@ -19,6 +19,9 @@ public sealed class SmokeExperiment : ICellExperiment
     public string Name => "smoke";
 
     /// <inheritdoc />
+    public Type ConfigurationType => typeof(SmokeCell);
+
+    /// <inheritdoc />
     public string Description => "Tiny checkpointing cells that train nothing: try a cluster's plumbing (array tasks, retries, the merge) in seconds.";
 
     /// <inheritdoc />

@@ -66,6 +66,9 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     public string Name => "dominant-subspace";
 
     /// <inheritdoc />
+    public Type ConfigurationType => typeof(DominantSubspaceSettings);
+
+    /// <inheritdoc />
     public string Description => "SGD, Dom-SGD and Bulk-SGD after a shared SGD warm-up: does training happen in the top-k Hessian eigenspace?";
 
     /// <summary>Builds the command.</summary>

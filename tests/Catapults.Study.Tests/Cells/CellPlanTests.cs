@@ -271,6 +271,29 @@ public sealed class CellPlanTests
         Assert.That(File.Exists(Path.Combine(dir, "runs", "cell000001", "cell.json")), Is.False, "nothing is recorded");
     }
 
+    // plan.json edited to name another experiment than its cells': run-cell used to find the finished cell's files
+    // wrong for that experiment, delete them, and only then fail on the configuration.
+    [TestCase(false, TestName = "A plan naming another experiment costs no finished cell")]
+    [TestCase(true, TestName = "A plan naming its experiment twice is refused")]
+    public void APlanNamingAnotherExperimentThanItsCellsChangesNothing(bool twice)
+    {
+        string dir = Folder("other-experiment-" + twice);
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "0").ExitCode, Is.EqualTo(0));
+        string cell = Path.Combine(dir, "runs", "cell000000");
+        var before = Directory.GetFiles(cell, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
+        string plan = Path.Combine(dir, "plan.json");
+        string text = File.ReadAllText(plan);
+        File.WriteAllText(plan, twice
+            ? text.Replace("\"experiment\": \"smoke\"", "\"experiment\": \"smoke\", \"experiment\": \"gd-catapults\"")
+            : text.Replace("\"experiment\": \"smoke\"", "\"experiment\": \"gd-catapults\""));
+        var refused = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        string line = CliAssert.OneLineError(refused, plan);
+        if (!twice) Assert.That(line, Does.Contain("is not a RunConfig"));
+        var after = Directory.GetFiles(cell, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
+        Assert.That(after, Is.EqualTo(before), "the finished cell's files are as they were");
+    }
+
     // A run's probe indices or checkpoint spacing edited out of range were a cell failure (an index error in the run) or
     // accepted (checkpoints off the record grid skipped); run-cell now refuses them as configuration (found by review).
     [Test]
