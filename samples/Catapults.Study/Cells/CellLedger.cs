@@ -7,9 +7,13 @@ namespace Catapults.Study.Cells;
 public static class CellLedger
 {
     /// <summary>Where <paramref name="cell"/> of the run folder <paramref name="directory"/> stands.</summary>
+    /// <exception cref="ConfigurationException">A folder stands where the cell's record goes.</exception>
     public static CellStatus Inspect(string directory, PlannedCell cell)
     {
         string path = Path.Combine(CellPlan.CellFolder(directory, cell), CellRecord.FileName);
+        // Refused before the cell runs: its record could never be written there, and the run's work would be lost.
+        if (Directory.Exists(path))
+            throw new ConfigurationException($"{path} is a folder, where cell {cell.Index}'s record (a file) goes; remove it, then run the cell again.");
         byte[] bytes;
         try
         {
@@ -45,7 +49,15 @@ public static class CellLedger
     {
         var statuses = new CellStatus[plan.Cells.Count];
         // Reading thousands of small records is latency-bound on a shared filesystem; a few readers at once hide it.
-        Parallel.For(0, statuses.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => statuses[i] = Inspect(directory, plan.Cells[i]));
+        try
+        {
+            Parallel.For(0, statuses.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => statuses[i] = Inspect(directory, plan.Cells[i]));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.OfType<ConfigurationException>().FirstOrDefault() is { } refusal)
+        {
+            // The refusal of one cell, as Inspect gives it, not wrapped.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(refusal).Throw();
+        }
         return statuses;
     }
 

@@ -294,6 +294,20 @@ public sealed class CellPlanTests
         Assert.That(after, Is.EqualTo(before), "the finished cell's files are as they were");
     }
 
+    // A folder where cell.json goes: the cell trained in full, then failed writing its record.
+    [Test]
+    public void AFolderWhereACellsRecordGoesIsRefusedBeforeTheCellRuns()
+    {
+        string dir = Folder("record-folder");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        string record = Path.Combine(dir, "runs", "cell000001", "cell.json");
+        Directory.CreateDirectory(record);
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), record, "is a folder", "remove it");
+        CliAssert.OneLineError(StudyCli.Run("merge", "--plan", dir), record, "is a folder");
+        Directory.Delete(record);
+        Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "1").ExitCode, Is.EqualTo(0));
+    }
+
     // A run's probe indices or checkpoint spacing edited out of range were a cell failure (an index error in the run) or
     // accepted (checkpoints off the record grid skipped); run-cell now refuses them as configuration (found by review).
     [Test]
