@@ -14,7 +14,10 @@ public static class CellJson
     /// <summary>Indented settings (the plan's header and settings, cell records).</summary>
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
-    private static JsonSerializerOptions Create(bool indented)
+    /// <summary>Compact settings that refuse a field the type does not have (to tell one experiment's cells from another's).</summary>
+    public static JsonSerializerOptions Exact { get; } = Create(indented: false, exact: true);
+
+    private static JsonSerializerOptions Create(bool indented, bool exact = false)
     {
         var options = new JsonSerializerOptions
         {
@@ -24,6 +27,7 @@ public static class CellJson
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             AllowDuplicateProperties = false,
             AllowOutOfOrderMetadataProperties = true,
+            UnmappedMemberHandling = exact ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
         };
         options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);

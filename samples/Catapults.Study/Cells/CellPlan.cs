@@ -69,16 +69,19 @@ public sealed partial record CellPlan
     /// <exception cref="InvalidDataException">It does not hold a <typeparamref name="T"/>.</exception>
     public static T ConfigurationOf<T>(PlannedCell cell) => Deserialize<T>(cell.Configuration, $"the configuration of cell {cell.Index} ({cell.Label})");
 
-    /// <summary>Why the configuration of <paramref name="cell"/> is not a <paramref name="type"/>, or null.</summary>
+    /// <summary>
+    /// Why the configuration of <paramref name="cell"/> is not a <paramref name="type"/>, or null. Every field must be
+    /// one of the type's: another experiment's configuration often reads as this one's with defaults where it differs.
+    /// </summary>
     public static string? ConfigurationProblem(PlannedCell cell, Type type)
     {
         try
         {
-            return cell.Configuration.Deserialize(type, CellJson.Compact) is null ? $"the configuration of cell {cell.Index} ({cell.Label}) is empty" : null;
+            return cell.Configuration.Deserialize(type, CellJson.Exact) is null ? "it is empty" : null;
         }
         catch (Exception ex) when (StudyJson.IsMalformed(ex))
         {
-            return $"the configuration of cell {cell.Index} ({cell.Label}) is not a {type.Name}: {ex.Message}";
+            return ErrorText.FirstLine(ex).TrimEnd('.');
         }
     }
 

@@ -25,7 +25,8 @@ public static class CellSweep
         // Before the cell's files are checked, and perhaps emptied: an edited plan.json that names another experiment
         // than its cells' must not cost a finished cell.
         if (CellPlan.ConfigurationProblem(cell, experiment.ConfigurationType) is string misfit)
-            throw new ConfigurationException($"{CellPlan.PathIn(directory)}: {misfit} of the {experiment.Name} experiment it names; nothing was changed.");
+            throw new ConfigurationException(
+                $"{CellPlan.PathIn(directory)}: cell {cell.Index} ({cell.Label}) is not a cell of the {experiment.Name} experiment the plan names ({misfit}); nothing was changed.");
         ConfigureThreads(plan, directory);
         using var held = CellLock.Take(directory, cell);
         var watch = Stopwatch.StartNew();

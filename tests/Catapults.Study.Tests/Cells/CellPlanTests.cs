@@ -273,11 +273,13 @@ public sealed class CellPlanTests
 
     // plan.json edited to name another experiment than its cells': run-cell used to find the finished cell's files
     // wrong for that experiment, delete them, and only then fail on the configuration.
-    [TestCase(false, TestName = "A plan naming another experiment costs no finished cell")]
-    [TestCase(true, TestName = "A plan naming its experiment twice is refused")]
-    public void APlanNamingAnotherExperimentThanItsCellsChangesNothing(bool twice)
+    [TestCase("gd-catapults", false, TestName = "A plan naming gd-catapults for smoke cells costs no finished cell")]
+    [TestCase("dominant-subspace", false, TestName = "A plan naming dominant-subspace for smoke cells costs no finished cell")]
+    [TestCase("feature-strength", false, TestName = "A plan naming feature-strength for smoke cells costs no finished cell")]
+    [TestCase("gd-catapults", true, TestName = "A plan naming its experiment twice is refused")]
+    public void APlanNamingAnotherExperimentThanItsCellsChangesNothing(string other, bool twice)
     {
-        string dir = Folder("other-experiment-" + twice);
+        string dir = Folder($"other-experiment-{other}-{twice}");
         Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
         Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "0").ExitCode, Is.EqualTo(0));
         string cell = Path.Combine(dir, "runs", "cell000000");
@@ -285,11 +287,10 @@ public sealed class CellPlanTests
         string plan = Path.Combine(dir, "plan.json");
         string text = File.ReadAllText(plan);
         File.WriteAllText(plan, twice
-            ? text.Replace("\"experiment\": \"smoke\"", "\"experiment\": \"smoke\", \"experiment\": \"gd-catapults\"")
-            : text.Replace("\"experiment\": \"smoke\"", "\"experiment\": \"gd-catapults\""));
-        var refused = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
-        string line = CliAssert.OneLineError(refused, plan);
-        if (!twice) Assert.That(line, Does.Contain("is not a RunConfig"));
+            ? text.Replace("\"experiment\": \"smoke\"", $"\"experiment\": \"smoke\", \"experiment\": \"{other}\"")
+            : text.Replace("\"experiment\": \"smoke\"", $"\"experiment\": \"{other}\""));
+        string line = CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), plan);
+        if (!twice) Assert.That(line, Does.Contain($"cell 0 (cell000000) is not a cell of the {other} experiment the plan names").And.EndWith("nothing was changed."));
         var after = Directory.GetFiles(cell, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
         Assert.That(after, Is.EqualTo(before), "the finished cell's files are as they were");
     }
