@@ -211,6 +211,33 @@ public sealed class DamagedRunFileTests
         Assert.That(output, Does.Contain(Path.Combine(dir, "checkpoint")).And.Contain("resumes from the previous checkpoint"), output);
     }
 
+    // A run written by a build that recorded fewer columns (sgd-spikes had no lambda_max before 5 Dec 2026): its
+    // finished files were trusted, with the catapults miscounted, and its checkpoint's rows crashed every resume.
+    [Test]
+    public void ARunWithoutAColumnThisBuildRecordsIsRunAgain()
+    {
+        using var probe = _data.Train.Subset(Enumerable.Range(0, 20).Select(i => (long)i).ToArray(), "probe");
+        foreach (var dir in new[] { Finished(), Killed() })
+        {
+            using var column = StepColumns.CriticalRate(probe.Features, Config.RecordEvery);
+            var output = new StringWriter();
+            var console = Console.Out;
+            Console.SetOut(output);
+            RunOutcome run;
+            try
+            {
+                run = RunExecutor.Run(Config, _data, dir, resume: true, new RunHooks { Columns = new[] { column }, SharpnessColumn = "lambda_max" });
+            }
+            finally
+            {
+                Console.SetOut(console);
+            }
+            Assert.That(run.Summary.ResumedFromStep, Is.Null, output.ToString());
+            Assert.That(File.ReadLines(Path.Combine(dir, "steps.csv")).First(), Does.EndWith(",lambda_max,eta_crit"));
+            Assert.That(output.ToString(), Does.Contain("lambda_max").And.Contain("run again").Or.Contain("starts over"));
+        }
+    }
+
     [TestCase("delete")]
     [TestCase("empty")]
     [TestCase("duplicate label")]

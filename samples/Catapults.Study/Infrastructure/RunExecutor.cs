@@ -29,7 +29,7 @@ public static class RunExecutor
             // A finished run is trusted only when every file, config.json included, matches the checksums written
             // with it; otherwise it is trained again from the start (its checkpoint, if a kill left one, is dropped
             // with it). An intact config.json written with other options is an error.
-            if ((RunDirectory.VerifyFinished(directory) ?? RunDirectory.CheckStoredConfig(directory, config)) is string problem)
+            if ((RunDirectory.VerifyFinished(directory) ?? RunDirectory.CheckStoredConfig(directory, config) ?? ColumnsProblem(directory, hooks)) is string problem)
             {
                 Console.WriteLine($"{config.Label}: {problem}; the finished run is not trusted and is run again.");
                 resume = false;
@@ -54,6 +54,14 @@ public static class RunExecutor
         Checkpoint.Usable? checkpoint = null;
         if (canResume && (checkpoint = Checkpoint.FindUsable(directory, config, out string? unusable)) is null)
             Console.WriteLine($"{config.Label}: {unusable}; the run starts over.");
+        int columnCount = hooks.Columns.Sum(c => c.Columns.Count);
+        if (checkpoint is not null && checkpoint.State.Rows.FirstOrDefault(r => r.Extra.Count != columnCount) is { } misfit)
+        {
+            // A checkpoint of a build that recorded other columns (sgd-spikes had no lambda_max before 5 Dec 2026): its
+            // rows cannot be continued into this build's steps.csv.
+            Console.WriteLine($"{config.Label}: {checkpoint.Folder} holds rows of {misfit.Extra.Count} extra columns, not this run's {columnCount}; the run starts over.");
+            checkpoint = null;
+        }
         if (checkpoint is null && Directory.Exists(directory)) Directory.Delete(directory, true);
         Directory.CreateDirectory(directory);
         RunDirectory.WriteConfig(directory, config);
@@ -121,6 +129,18 @@ public static class RunExecutor
             throw ConfigurationException.From(ex, option);
         }
         RequireMemory(config, data);
+    }
+
+    // A finished run whose steps.csv lacks a column this build records (one written before the column existed) cannot
+    // give what the report reads from it, such as the catapults, which need λ_max.
+    private static string? ColumnsProblem(string directory, RunHooks hooks)
+    {
+        string path = Path.Combine(directory, "steps.csv");
+        var header = File.ReadLines(path).FirstOrDefault()?.Split(',') ?? Array.Empty<string>();
+        var expected = hooks.Columns.SelectMany(c => c.Columns).ToList();
+        return header.Skip(StepRow.FixedColumns).SequenceEqual(expected)
+            ? null
+            : $"{path} has the columns [{string.Join(", ", header.Skip(StepRow.FixedColumns))}] after the fixed ones, not this run's [{string.Join(", ", expected)}]";
     }
 
     private static void RequireRecordCadence(RunConfig config, RunHooks hooks)
