@@ -14,7 +14,7 @@ namespace Catapults.ML.Ensembles;
 /// <remarks>
 /// <para>
 /// Supported per member: MSE loss, <see cref="OptimizerKind.Sgd"/> and <see cref="OptimizerKind.Momentum"/> (PyTorch's
-/// rule: buf ← μ·buf + g, the first buf = g; w ← w − η·buf) with weight decay, any schedule, MaxSteps and MaxEpochs, and
+/// rule: buf ← μ·buf + g, the first buf = g; w ← w − η·buf) with weight decay, any schedule but an AdjustableSchedule, MaxSteps and MaxEpochs, and
 /// the trainer's divergence rules (a rate that is not a finite float32, a non-finite batch loss, a batch loss above
 /// DivergenceFactor × the first one, a non-finite final training loss or, on a source without a dataset, non-finite
 /// final weights). Every member must draw batches of one size.
@@ -226,6 +226,8 @@ public sealed class EnsembleTrainer
             : options.OptimizerSettings.SharpnessAwareRadius is not null ? "Training.OptimizerSettings.SharpnessAwareRadius (SAM) is not supported in an ensemble"
             : options.UpdateTransform is not null ? "Training.UpdateTransform is not supported in an ensemble"
             : options.RateController is not null ? "Training.RateController is not supported in an ensemble (use a Schedule)"
+            // Its members' results must say which rates they ran at, and a live schedule knows only its current one.
+            : options.Schedule is AdjustableSchedule ? "Training.Schedule cannot be an AdjustableSchedule in an ensemble (use one that describes itself)"
             : options.TargetLoss is not null ? "Training.TargetLoss is not supported in an ensemble"
             : options.FullLossEvery != 0 ? "Training.FullLossEvery is not supported in an ensemble (the final training loss is reported)"
             : null;

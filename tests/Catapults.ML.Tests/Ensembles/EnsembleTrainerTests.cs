@@ -274,6 +274,10 @@ public class EnsembleTrainerTests
         using var mixed = new FullyConnectedEnsemble(new[] { ok, ok with { Training = Sgd(0.1) with { BatchSize = 4 } } }, Shape, 1);
         ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(mixed).Run(data));
         Assert.That(ex!.Message, Does.Contain("Member 1").And.Contain("BatchSize"));
+        // A live schedule cannot say which rates a member ran at, which its result must.
+        using var live = new FullyConnectedEnsemble(new[] { ok, ok with { Training = Sgd(0.1) with { Schedule = new AdjustableSchedule(0.1) } } }, Shape, 1);
+        ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(live));
+        Assert.That(ex!.Message, Does.StartWith("Member 1: Training.Schedule cannot be an AdjustableSchedule"));
     }
 
     [TestCase(0)]
