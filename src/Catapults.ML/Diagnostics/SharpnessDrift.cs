@@ -28,7 +28,7 @@ public static class SharpnessDrift
         var series = Series(points);
         var thresholds = Thresholds(series, spikes);
         var clear = new List<CatapultEvent>();
-        // A drop that stands out must be a drop: where λ_max rises between spikes the quantile can be negative.
+        // A drop that stands out must be a drop: where λ_max rises between spikes the threshold can be negative.
         foreach (var (c, before, after) in Spans(series, catapults))
             if (thresholds(after - before) is double threshold && Drop(series, before, after) > Math.Max(threshold, 0)) clear.Add(c);
         return clear;

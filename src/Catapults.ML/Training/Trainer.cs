@@ -77,7 +77,8 @@ public sealed class Trainer : IDisposable
     /// Continues from <paramref name="step"/> after the caller restored weights and optimiser state.
     /// <paramref name="realisedSchedule"/> is the realised schedule of the steps before (from the checkpointed
     /// <see cref="TrainingResult.RealisedSchedule"/> or <see cref="RealisedSchedule"/>), so that the schedule of the
-    /// resumed run covers the whole run; null when the rates before were the options' schedule.
+    /// resumed run covers the whole run; null when the rates before were the options' schedule (a run on an
+    /// <see cref="AdjustableSchedule"/> or with a controller must pass it, or its current rate stands for the steps before).
     /// </summary>
     public void ResumeAt(int step, double? referenceLoss, MilestoneSchedule? realisedSchedule = null)
     {
