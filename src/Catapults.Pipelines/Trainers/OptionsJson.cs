@@ -11,7 +11,12 @@ namespace Catapults.Pipelines.Trainers;
 /// </summary>
 internal static class OptionsJson
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) } };
+    // A schedule's kind is found wherever it stands in its object, as a hand edit may put it.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
+        AllowOutOfOrderMetadataProperties = true,
+    };
 
     public static JsonNode Write(TorchNetworkTrainerOptions options) => JsonSerializer.SerializeToNode(options, options.GetType(), Json)!;
 
@@ -23,7 +28,7 @@ internal static class OptionsJson
         {
             options = json.Deserialize<T>(Json) ?? throw new InvalidDataException($"{name}: the trainer options are empty.");
         }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
             throw new InvalidDataException($"{name}: the trainer options cannot be read ({ex.Message}).", ex);
         }

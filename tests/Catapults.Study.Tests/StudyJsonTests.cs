@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Catapults.ML.Models;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.ML.Training;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>The study's files read back as written, and hand edits either read as meant or refused naming the file.</summary>
+public sealed class StudyJsonTests
+{
+    private static readonly RunConfig Config = new()
+    {
+        Experiment = "test", Label = "json", Data = new DataSettings(), Network = NetworkDescription.Default,
+        Training = RunConfig.TrainingFor(0.1, 10, 100, 1, 10) with { Schedule = new WarmupDecaySchedule(0.1, 10, 100, finalRate: 0.01) },
+        Seed = 1, RecordEvery = 10,
+    };
+
+    private static string Written(TempDirectory temp, Action<JsonObject> edit)
+    {
+        string path = temp.Combine("config.json");
+        StudyJson.Write(path, Config);
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(json);
+        File.WriteAllText(path, json.ToJsonString());
+        return path;
+    }
+
+    // "must specify a type discriminator" was the message for a schedule whose kind an edit had moved to the end.
+    [Test]
+    public void AScheduleWhoseKindStandsLastReadsAsWritten()
+    {
+        using var temp = new TempDirectory();
+        string path = Written(temp, json =>
+        {
+            var schedule = json["training"]!["schedule"]!.AsObject();
+            var kind = schedule["kind"]!.DeepClone();
+            schedule.Remove("kind");
+            schedule["kind"] = kind;
+        });
+        Assert.That(File.ReadAllText(path), Does.Match("\"finalRate\":0.01[^}]*\"kind\":\"warmupDecay\""), "the kind stands last");
+        var back = StudyJson.Read<RunConfig>(path);
+        var schedule = (WarmupDecaySchedule)back.Training.Schedule!;
+        Assert.That((schedule.PeakRate, schedule.WarmupSteps, schedule.TotalSteps, schedule.FinalRate), Is.EqualTo((0.1, 10, 100, 0.01)));
+    }
+
+    [Test]
+    public void AScheduleItsConstructorRefusesIsNamedWithItsFile()
+    {
+        using var temp = new TempDirectory();
+        string path = Written(temp, json => json["training"]!["schedule"]!["totalSteps"] = 5);
+        var ex = Assert.Throws<InvalidDataException>(() => StudyJson.Read<RunConfig>(path));
+        Assert.That(ex!.Message, Does.StartWith(path + " is not valid: "));
+    }
+}
