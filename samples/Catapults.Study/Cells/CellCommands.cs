@@ -75,6 +75,9 @@ public static class CellCommands
                 var settings = cluster.Settings(parse);
                 string output = experiment.OutputFolder(parse);
                 foreach (var target in targets) target.CheckFolder(output);
+                // Before planning, which may take minutes (critical rates of a large network): the plan's threads are the option's.
+                if (targets.Count > 0 && sub.Options.FirstOrDefault(o => o.Name == "--threads") is Option<int?> threads)
+                    settings.CheckThreads(parse.GetValue(threads));
                 var cells = experiment.Plan(parse, ct);
                 if (targets.Count > 0) settings.CheckFor(cells);
                 cells.Write(output);

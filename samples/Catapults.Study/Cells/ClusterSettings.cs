@@ -95,8 +95,15 @@ public sealed partial record ClusterSettings
     public void CheckFor(CellPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (CpusPerTask is int cpus && plan.Threads is int threads && cpus < threads)
-            throw new ConfigurationException($"--cpus-per-task {cpus} is below the plan's --threads {threads}: every cell would refuse to run with more threads than cores; ask for at least {threads} cores, or plan with --threads {cpus}.");
+        CheckThreads(plan.Threads);
+    }
+
+    /// <summary>The check of <see cref="CheckFor"/> against the libtorch threads a plan will have, before it is made.</summary>
+    /// <exception cref="ConfigurationException">--cpus-per-task is below <paramref name="threads"/>.</exception>
+    public void CheckThreads(int? threads)
+    {
+        if (CpusPerTask is int cpus && threads is int t && cpus < t)
+            throw new ConfigurationException($"--cpus-per-task {cpus} is below the plan's --threads {t}: every cell would refuse to run with more threads than cores; ask for at least {t} cores, or plan with --threads {cpus}.");
     }
 
     /// <summary>How many of the plan's cells run at once: <see cref="Parallel"/>, at most the number of cells.</summary>

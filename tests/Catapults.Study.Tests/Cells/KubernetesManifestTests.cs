@@ -145,10 +145,12 @@ public sealed class KubernetesManifestTests
     {
         using var temp = new TempDirectory();
         string dir = temp.Combine("few");
-        var (code, _, error) = StudyCli.Run("plan", "batch-sweep", "--quick", "--threads", "2", "--cpus-per-task", "1", "--out", dir, "--emit", "k8s");
+        var (code, stdout, error) = StudyCli.Run("plan", "batch-sweep", "--quick", "--threads", "2", "--cpus-per-task", "1", "--out", dir, "--emit", "k8s");
         Assert.That(code, Is.EqualTo(2));
         Assert.That(error.Trim(), Is.EqualTo("error: --cpus-per-task 1 is below the plan's --threads 2: every cell would refuse to run with more threads than cores; ask for at least 2 cores, or plan with --threads 1."));
         Assert.That(File.Exists(Path.Combine(dir, "plan.json")), Is.False);
+        // Refused before planning, which measures critical rates first (minutes for a large network).
+        Assert.That(stdout, Does.Not.Contain("η_crit"), stdout);
     }
 
     // "--out sweep/" names the folder sweep: with the separator kept, its name read as empty and the pods were sent
