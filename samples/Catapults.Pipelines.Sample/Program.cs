@@ -23,9 +23,10 @@ if (args is ["cifar", var folder])
         Catapults.Pipelines.Sample.CifarPipeline.Run(folder, new(), Console.Out);
         return 0;
     }
-    catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException)
+    catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or InvalidOperationException)
     {
-        // A missing folder, a missing or damaged file: the reader's message names it; no stack trace.
+        // A missing folder, a missing or damaged file, a split with fewer images of a class than the pipeline takes:
+        // the reader's message names it; no stack trace.
         Console.Error.WriteLine($"error: {Catapults.ML.Runtime.ErrorText.FirstLine(ex)}");
         return 2;
     }
