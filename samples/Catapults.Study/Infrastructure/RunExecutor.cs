@@ -135,12 +135,11 @@ public static class RunExecutor
     // give what the report reads from it, such as the catapults, which need λ_max.
     private static string? ColumnsProblem(string directory, RunHooks hooks)
     {
-        string path = Path.Combine(directory, "steps.csv");
-        var header = File.ReadLines(path).FirstOrDefault()?.Split(',') ?? Array.Empty<string>();
+        var found = RunOutcome.ExtraColumnsIn(directory);
         var expected = hooks.Columns.SelectMany(c => c.Columns).ToList();
-        return header.Skip(StepRow.FixedColumns).SequenceEqual(expected)
+        return found.SequenceEqual(expected)
             ? null
-            : $"{path} has the columns [{string.Join(", ", header.Skip(StepRow.FixedColumns))}] after the fixed ones, not this run's [{string.Join(", ", expected)}]";
+            : $"{Path.Combine(directory, "steps.csv")} has the columns [{string.Join(", ", found)}] after the fixed ones, not this run's [{string.Join(", ", expected)}]";
     }
 
     private static void RequireRecordCadence(RunConfig config, RunHooks hooks)

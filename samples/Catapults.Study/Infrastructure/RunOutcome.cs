@@ -27,10 +27,9 @@ public sealed record RunOutcome(string Directory, RunConfig Config, RunSummary S
     }
 
     /// <summary>The position in <see cref="StepRow.Extra"/> of the steps.csv column <paramref name="name"/> (−1 when absent).</summary>
-    public int ExtraColumn(string name)
-    {
-        var header = File.ReadLines(Path.Combine(Directory, "steps.csv")).First().Split(',');
-        int index = Array.IndexOf(header, name);
-        return index < 0 ? -1 : index - StepRow.FixedColumns;
-    }
+    public int ExtraColumn(string name) => Array.IndexOf(ExtraColumnsIn(Directory), name);
+
+    /// <summary>The names of the extra columns of the steps.csv in <paramref name="directory"/> (after the fixed ones).</summary>
+    internal static string[] ExtraColumnsIn(string directory) =>
+        (File.ReadLines(Path.Combine(directory, "steps.csv")).FirstOrDefault()?.Split(',') ?? Array.Empty<string>()).Skip(StepRow.FixedColumns).ToArray();
 }

@@ -358,16 +358,11 @@ public sealed class EnsembleTrainer
                 o = TrainingOutcome.Diverged;
                 final = null;
             }
-            else if (datasets[k] is null)
+            else if (datasets[k] is null && Trainer.NonFiniteWeights(_model.Parameters.Select(t => t[IndexOf(active, i)]).ToList()) is string broken)
             {
                 // With no training set to evaluate the loss on, the weights themselves show that the last update broke them.
-                var weights = _model.Parameters.Select(t => t[IndexOf(active, i)]).ToList();
-                long bad = weights.Sum(w => w.isfinite().logical_not().sum().ToInt64());
-                if (bad > 0)
-                {
-                    divergence = new DivergenceInfo(step, lastFinite[i], null, $"the final weights are not finite ({bad} of {weights.Sum(w => w.numel())} values)");
-                    o = TrainingOutcome.Diverged;
-                }
+                divergence = new DivergenceInfo(step, lastFinite[i], null, broken);
+                o = TrainingOutcome.Diverged;
             }
             results[i] = new TrainingResult(o, step, Epochs(sources[i], step), final, divergence, TimeSpan.Zero) { RealisedSchedule = schedules[i] };
         }

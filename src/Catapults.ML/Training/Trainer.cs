@@ -284,11 +284,10 @@ public sealed class Trainer : IDisposable
                 finalLoss = null;
             }
         }
-        else if (outcome != TrainingOutcome.Diverged && source.Dataset is null && NonFiniteWeights() is > 0 and var bad)
+        else if (outcome != TrainingOutcome.Diverged && source.Dataset is null && NonFiniteWeights(_parameters) is string broken)
         {
             // With no training set to evaluate the loss on, the weights themselves show that the last update broke them.
-            long all = _parameters.Sum(p => p.numel());
-            divergence = new DivergenceInfo(Step, lastFinite, null, $"the final weights are not finite ({bad} of {all} values)");
+            divergence = new DivergenceInfo(Step, lastFinite, null, broken);
             outcome = TrainingOutcome.Diverged;
         }
 
@@ -312,11 +311,13 @@ public sealed class Trainer : IDisposable
         return result;
     }
 
-    private long NonFiniteWeights()
+    /// <summary>The divergence reason for final <paramref name="weights"/> that hold non-finite values, or null when all are finite.</summary>
+    internal static string? NonFiniteWeights(IReadOnlyCollection<Tensor> weights)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return _parameters.Sum(p => p.isfinite().logical_not().sum().ToInt64());
+        long bad = weights.Sum(w => w.isfinite().logical_not().sum().ToInt64());
+        return bad == 0 ? null : $"the final weights are not finite ({bad} of {weights.Sum(w => w.numel())} values)";
     }
 
     private MilestoneSchedule? RealisedSoFar() =>
