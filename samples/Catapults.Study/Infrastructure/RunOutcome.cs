@@ -21,9 +21,8 @@ public sealed record RunOutcome(string Directory, RunConfig Config, RunSummary S
         int column = ExtraColumn("lambda_max");
         if (column < 0) return null;
         var detector = RunExecutor.DetectorOver(Config, Rows, column);
-        var events = detector.Events;
-        return (detector.ClearEvents.Count, Catapults.ML.Diagnostics.SharpnessDrift.Unjudged(detector.Points, detector.Spikes, events).Count,
-            Catapults.ML.Diagnostics.SharpnessDrift.MedianDropPercent(detector.Points, events));
+        var (events, clear, unjudged) = detector.JudgeDrift();
+        return (clear.Count, unjudged.Count, Catapults.ML.Diagnostics.SharpnessDrift.MedianDropPercent(detector.Points, events));
     }
 
     /// <summary>The position in <see cref="StepRow.Extra"/> of the steps.csv column <paramref name="name"/> (−1 when absent).</summary>

@@ -55,13 +55,18 @@ public sealed class CatapultDetector
     /// The catapults of <see cref="Events"/> whose λ_max drop stands out from λ_max's drift between spikes in this
     /// stream (<see cref="SharpnessDrift"/>); empty where no λ_max was recorded.
     /// </summary>
-    public IReadOnlyList<CatapultEvent> ClearEvents
+    public IReadOnlyList<CatapultEvent> ClearEvents => JudgeDrift().Clear;
+
+    /// <summary>
+    /// <see cref="Events"/>, with those of them that are clear and those that cannot be judged
+    /// (<see cref="SharpnessDrift.Judge"/>), from one detection pass over the stream.
+    /// </summary>
+    public (IReadOnlyList<CatapultEvent> Events, IReadOnlyList<CatapultEvent> Clear, IReadOnlyList<CatapultEvent> Unjudged) JudgeDrift()
     {
-        get
-        {
-            var spikes = Spikes;
-            return SharpnessDrift.Clear(_points, spikes, CatapultsAmong(spikes, Options));
-        }
+        var spikes = Spikes;
+        var events = CatapultsAmong(spikes, Options);
+        var (clear, unjudged) = SharpnessDrift.Judge(_points, spikes, events);
+        return (events, clear, unjudged);
     }
 
     /// <summary>The start step of a rise still in progress at the end of the stream, if any.</summary>

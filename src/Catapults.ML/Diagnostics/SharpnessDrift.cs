@@ -22,29 +22,36 @@ public static class SharpnessDrift
     /// The clear catapults among <paramref name="catapults"/>, over the λ_max recorded in <paramref name="points"/>
     /// (points without a finite, positive sharpness are skipped) of a run whose spikes are <paramref name="spikes"/>.
     /// </summary>
-    public static IReadOnlyList<CatapultEvent> Clear(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults)
-    {
-        ArgumentNullException.ThrowIfNull(spikes);
-        var series = Series(points);
-        var thresholds = Thresholds(series, spikes);
-        var clear = new List<CatapultEvent>();
-        // A drop that stands out must be a drop: where λ_max rises between spikes the threshold can be negative.
-        foreach (var (c, before, after) in Spans(series, catapults))
-            if (thresholds(after - before) is double threshold && Drop(series, before, after) > Math.Max(threshold, 0)) clear.Add(c);
-        return clear;
-    }
+    public static IReadOnlyList<CatapultEvent> Clear(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults) =>
+        Judge(points, spikes, catapults).Clear;
 
     /// <summary>
     /// The catapults among <paramref name="catapults"/> that cannot be judged: fewer than <see cref="MinimumWindows"/>
     /// spike-free windows of their length, or no λ_max record before or after them. They are not counted clear.
     /// </summary>
-    public static IReadOnlyList<CatapultEvent> Unjudged(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults)
+    public static IReadOnlyList<CatapultEvent> Unjudged(IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults) =>
+        Judge(points, spikes, catapults).Unjudged;
+
+    /// <summary>
+    /// <see cref="Clear"/> and <see cref="Unjudged"/> together, from one pass over the records (a report that shows both
+    /// need not take every span's threshold twice).
+    /// </summary>
+    public static (IReadOnlyList<CatapultEvent> Clear, IReadOnlyList<CatapultEvent> Unjudged) Judge(
+        IReadOnlyList<LossPoint> points, IReadOnlyList<CatapultEvent> spikes, IReadOnlyList<CatapultEvent> catapults)
     {
         ArgumentNullException.ThrowIfNull(spikes);
         var series = Series(points);
         var thresholds = Thresholds(series, spikes);
-        var judged = Spans(series, catapults).Where(m => thresholds(m.After - m.Before) is not null).Select(m => m.Event).ToHashSet(ReferenceEqualityComparer.Instance);
-        return catapults.Where(c => !judged.Contains(c)).ToList();
+        var clear = new List<CatapultEvent>();
+        var judged = new HashSet<CatapultEvent>(ReferenceEqualityComparer.Instance);
+        foreach (var (c, before, after) in Spans(series, catapults))
+        {
+            if (thresholds(after - before) is not double threshold) continue;
+            judged.Add(c);
+            // A drop that stands out must be a drop: where λ_max rises between spikes the threshold can be negative.
+            if (Drop(series, before, after) > Math.Max(threshold, 0)) clear.Add(c);
+        }
+        return (clear, catapults.Where(c => !judged.Contains(c)).ToList());
     }
 
     /// <summary>The median relative λ_max drop of <paramref name="catapults"/> over <paramref name="points"/>' records, in percent; null without one.</summary>

@@ -89,12 +89,10 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
     public DataFrame EventsToDataFrame()
     {
         if (Options.EigenvalueCount == 0) return DiagnosticsFrames.Events(CatapultEvents);
-        // One detector for the events and their judgement (it holds no points when detection is off).
-        var detector = Detector;
-        var events = detector.Events;
-        // Compared by value: the detector's events are equal records, not the same objects.
-        var clear = detector.ClearEvents.ToHashSet();
-        var unjudged = SharpnessDrift.Unjudged(detector.Points, detector.Spikes, events).ToHashSet();
+        // One detection pass for the events and their judgement (the detector holds no points when detection is off).
+        var (events, clearEvents, unjudgedEvents) = Detector.JudgeDrift();
+        var clear = clearEvents.ToHashSet();
+        var unjudged = unjudgedEvents.ToHashSet();
         return DiagnosticsFrames.Events(events, e => unjudged.Contains(e) ? null : clear.Contains(e));
     }
 
