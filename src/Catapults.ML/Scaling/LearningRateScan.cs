@@ -97,7 +97,6 @@ public sealed class LearningRateScan
         return best is not null && best.Cell.Level == bottom;
     }
 
-    /// <summary>The next cell to run, or null when the scan is complete.</summary>
     /// <summary>The next cell to run, decided from the results so far; null when the scan is done.</summary>
     public SweepCell? Next()
     {

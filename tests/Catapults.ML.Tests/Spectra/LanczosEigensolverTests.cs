@@ -357,7 +357,6 @@ public class LanczosEigensolverTests
         public void Dispose() { }
     }
 
-    /// <summary>A matrix without the dense form's symmetry check, so the solver meets it only through products.</summary>
     /// <summary>A self-adjoint operator of any dimension that holds nothing and must never be applied.</summary>
     private sealed class NoProductOperator(long n) : LinearOperator(n, n, torch.CPU, ScalarType.Float32)
     {
