@@ -22,7 +22,7 @@ public sealed class ExperimentResumeTests
     private static readonly string[] SgdSpikes =
     {
         "sgd-spikes", "--n-train", "300", "--n-test", "100", "--width", "64", "--batch-size", "10", "--steps", "1000",
-        "--probe-size", "260", "--checkpoint-every", "50", "--threads", "1",
+        "--probe-size", "260", "--checkpoint-every", "50", "--threads", "1", "--seeds", "1",
     };
 
     private TempDirectory? _temp;

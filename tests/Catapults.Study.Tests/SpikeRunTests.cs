@@ -31,7 +31,7 @@ public sealed class SpikeRunTests
         var outcome = new RunOutcome("dir", config, summary, Array.Empty<StepRow>(), events);
         var rates = Enumerable.Range(0, 20)
             .Select(t => new CriticalRateRecord(t, Eta, t is 7 or 16 or 17 ? 0.5 : 2.0, 10, 10, 0)).ToList();
-        return new SpikeRun(outcome, events, 1.0, rates, records);
+        return new SpikeRun(outcome, events, Array.Empty<CatapultEvent>(), 0, 1.0, rates, records);
     }
 
     // Spike A rises in PL_1 (0.1 → 2 while PL_1⊥ 1 → 1.2); spike B in PL_1⊥ (PL_1 2 → 2.5 while PL_1⊥ 1.2 → 5).
@@ -56,6 +56,47 @@ public sealed class SpikeRunTests
     {
         Assert.That(Run(Probe).SpikeRisesInTopEigenspace(1), Is.EqualTo(new bool?[] { true, false }));
         Assert.That(Run(Probe.Take(2).ToList()).SpikeRisesInTopEigenspace(1), Is.EqualTo(new bool?[] { true, null }), "no record at B's peak");
+    }
+
+    [Test]
+    public void EachClaimIsTestedOverEverySeedsSpikesAgainstChance()
+    {
+        // Five seeds of the run above, both spikes rising in PL_1 (B: PL_1 2 → 4 while PL_1⊥ 1.2 → 1.3).
+        var both = new[] { Record(5, pl: 0.1, perp: 1), Record(10, pl: 2, perp: 1.2), Record(15, pl: 4, perp: 1.3) };
+        var verdicts = SpikeVerdicts.Judge(Enumerable.Repeat(Run(both), 5).ToList(), 1);
+        Assert.That(verdicts.Select(v => v.Holds), Is.EqualTo(new[] { true, false, false }), string.Join("\n", verdicts));
+        // 10 of 10 spikes in PL_1 against 1/2 each: p = 2⁻¹⁰.
+        Assert.That(verdicts[0].Evidence, Does.Contain("10 of 10 spikes over 5 seed(s)").And.Contain("chance expects 5.0").And.Contain("p = 0.00098"));
+        // 5 of 10 start above the critical rate, where 2 of each run's 4 windows hold such a step: P(Bin(10, 1/2) ≥ 5) = 638/1024.
+        Assert.That(verdicts[1].Evidence, Does.Contain("5 of 10 spikes").And.Contain("share per seed 0.50 ± 0.00").And.Contain("p = 0.62"));
+        // No spike lowers λ_max beyond its drift.
+        Assert.That(verdicts[2].Evidence, Does.Contain("0 of 10 spikes").And.Contain("p = 1"));
+        Assert.That(SpikeVerdicts.Judge(new[] { Run(Probe) with { Spikes = Array.Empty<CatapultEvent>() } }, 1).Select(v => v.Evidence),
+            Is.All.EqualTo("no spike to judge"));
+    }
+
+    [Test]
+    public void TheChanceOfACountMatchesTheBinomialAndEveryOutcomeSummed()
+    {
+        Assert.That(Statistics.UpperTail(Enumerable.Repeat(0.5, 16).ToList(), 15), Is.EqualTo(17 / 65536.0).Within(1e-15), "(C(16,15) + C(16,16)) / 2¹⁶");
+        Assert.That(Statistics.UpperTail(Enumerable.Repeat(0.05, 20).ToList(), 0), Is.EqualTo(1));
+        Assert.That(Statistics.UpperTail(Enumerable.Repeat(0.05, 20).ToList(), 21), Is.EqualTo(0));
+        // Unequal chances: the tail against every one of the 2⁵ outcomes, enumerated.
+        double[] p = { 0.1, 0.5, 0.9, 0.3, 0.05 };
+        for (int observed = 0; observed <= p.Length; observed++)
+        {
+            double tail = 0;
+            for (int mask = 0; mask < 1 << p.Length; mask++)
+            {
+                double probability = 1;
+                for (int i = 0; i < p.Length; i++) probability *= (mask >> i & 1) == 1 ? p[i] : 1 - p[i];
+                if (System.Numerics.BitOperations.PopCount((uint)mask) >= observed) tail += probability;
+            }
+            Assert.That(Statistics.UpperTail(p, observed), Is.EqualTo(tail).Within(1e-14), $"X ≥ {observed}");
+        }
+        // A tiny tail keeps its digits: P(X ≥ 60) over 60 trials of 1/2 is 2⁻⁶⁰.
+        Assert.That(Statistics.UpperTail(Enumerable.Repeat(0.5, 60).ToList(), 60), Is.EqualTo(Math.Pow(2, -60)).Within(1e-30));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Statistics.UpperTail(new[] { 0.5, double.NaN }, 1));
     }
 
     [Test]

@@ -8,11 +8,13 @@ namespace Catapults.Study.SgdSpikes;
 
 /// <summary>
 /// The <c>sgd-spikes</c> experiment: SGD with a fixed η; η_crit of every batch against η, the probe-set loss split
-/// into PL_s and PL_s⊥ (s = 5), and how many loss spikes started at a step where η &gt; η_crit(batch).
+/// into PL_s and PL_s⊥ (s = 5), and whether loss spikes rise in PL_s, start at a step where η &gt; η_crit(batch) and
+/// lower λ_max beyond its drift more often than chance (<see cref="SpikeVerdicts"/>), over 4 seeds by default.
 /// </summary>
 public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
 {
     private const int S = 5;
+    private const int DefaultSeeds = 4;
 
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Batch size b (default 10)." };
     private readonly Option<double?> _fraction = new("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default: η = the median η_crit of the first epoch's batches at init, inside their spread)." };
@@ -32,7 +34,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     protected override bool? DefaultBias => false;
 
     /// <inheritdoc />
-    public override string Description => "SGD at fixed η: per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, spikes that start where η > η_crit(batch).";
+    public override string Description => "SGD at fixed η (4 seeds): per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, and verdicts on whether spikes rise in PL_5, start where η > η_crit(batch) and lower λ_max, against chance.";
 
     /// <summary>The sub-command.</summary>
     public static Command Create() => CellCommands.Experiment(new SgdSpikesCommand());
@@ -62,7 +64,8 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         // As in batch-sweep, a probe set larger than n is the whole training set.
         probeSize = Math.Min(probeSize, dataSettings.TrainCount);
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
-        int seeds = Common.SeedCount(parse, 1);
+        // The verdicts pool the seeds' spikes, so more seeds make their tests stronger; 4 run in about a minute on 2 cores.
+        int seeds = Common.SeedCount(parse, quick ? 1 : DefaultSeeds);
         int? threads = Common.ConfigureThreads(parse);
         // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
         var network = Common.NetworkFor(parse, quick ? CommonOptions.QuickWidth : null, DefaultBias);
@@ -93,6 +96,10 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     }
 
     /// <inheritdoc />
+    /// <remarks>One seed per core: the seeds are independent runs of about half a minute each.</remarks>
+    public override int DefaultJobs(CellPlan plan) => plan.JobsOnEveryCore();
+
+    /// <inheritdoc />
     protected override SpikeRun Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
     {
         using var probeSet = data.Train.Subset(config.ProbeIndices, "probe");
@@ -110,8 +117,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
                 Observers = new ITrainingObserver[] { new CheckpointedProbe(diagnostics) }, Columns = new[] { sharpness },
                 SharpnessColumn = "lambda_max", Progress = progress,
             }, ct);
-        var spikes = RunExecutor.DetectorOver(config, outcome.Rows, outcome.ExtraColumn("lambda_max")).Spikes;
-        var run = new SpikeRun(outcome, spikes, plan.SettingsAs<PlanSettings>().FullBatchCriticalRates[(int)config.Seed],
+        var run = SpikeRun.Of(outcome, plan.SettingsAs<PlanSettings>().FullBatchCriticalRates[(int)config.Seed],
             diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
         WriteDiagnostics(run);
         return run;

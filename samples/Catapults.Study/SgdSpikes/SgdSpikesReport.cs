@@ -24,7 +24,7 @@ public static class SgdSpikesReport
             {
                 r.Outcome.Config.Label, outcome, F(r.Outcome.Config.Training.LearningRate), F(r.FullBatchCriticalRate), above.Count.ToString(CultureInfo.InvariantCulture),
                 summary.Catapults.ToString(CultureInfo.InvariantCulture),
-                r.Outcome.SharpnessDrift() is { } drift ? $"{drift.Clear} ({drift.Unjudged} not judged)" : "n/a",
+                $"{r.ClearSpikes.Count} ({r.UnjudgedSpikes} spikes not judged)",
                 $"{above.Count(a => a)} of {above.Count}", (above.Count * r.WindowFractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture),
                 $"{inTop.Count(t => t == true)} of {inTop.Count(t => t is not null)}",
                 (100 * r.FractionAboveCritical).ToString("F1", CultureInfo.InvariantCulture) + " %",
@@ -32,6 +32,10 @@ public static class SgdSpikesReport
             };
         }).ToList();
         MarkdownReport.Print(header, rows);
+        var verdicts = SpikeVerdicts.Judge(runs, s);
+        string[] verdictHeader = { "claim", "verdict", "evidence" };
+        var verdictRows = verdicts.Select(v => (IReadOnlyList<string>)new[] { v.Claim, v.Word, v.Evidence }).ToList();
+        MarkdownReport.Print(verdictHeader, verdictRows);
         var report = new MarkdownReport("SGD spikes: per-batch critical rates and the loss in the top NTK eigendirections")
             .Paragraph($"SGD with a fixed η on {data.Name} (n = {data.Train.Count}). η_crit(batch) = b / λ_max(K_batch) of every step's batch at the " +
                        $"weights before the update. A spike is a catapult episode of the full training loss recorded every {runs[0].Outcome.Config.RecordEvery} " +
@@ -44,7 +48,10 @@ public static class SgdSpikesReport
                        "as the catapult mechanism predicts. Unless --rate-fraction or --learning-rate sets it, η is the median critical rate of the " +
                        "first epoch's batches at initialisation, so it lies inside their spread: at the start about half the batches are above their " +
                        "critical rate, the paper's regime for spikes.")
-            .Table(header, rows);
+            .Table(header, rows)
+            .Heading("Verdicts")
+            .Paragraph($"Rule, fixed before the runs: {SpikeVerdicts.Rule}.")
+            .Table(verdictHeader, verdictRows);
         foreach (var r in runs)
         {
             string label = r.Outcome.Config.Label;

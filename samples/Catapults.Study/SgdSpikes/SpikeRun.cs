@@ -6,12 +6,33 @@ namespace Catapults.Study.SgdSpikes;
 
 /// <summary>
 /// One sgd-spikes run with its per-step critical rates and probe-set records, and every spike of its recorded training
-/// loss, with or without a λ_max drop: the study asks of spikes whether they start above the batch's critical rate and
-/// rise in the top eigenspace (<see cref="RunOutcome.Events"/> keeps the catapults among them).
+/// loss, with or without a λ_max drop: the study asks of spikes whether they start above the batch's critical rate,
+/// rise in the top eigenspace and lower λ_max beyond its drift (<see cref="RunOutcome.Events"/> keeps the catapults
+/// among them).
 /// </summary>
-public sealed record SpikeRun(RunOutcome Outcome, IReadOnlyList<CatapultEvent> Spikes, double FullBatchCriticalRate,
-    IReadOnlyList<CriticalRateRecord> CriticalRates, IReadOnlyList<DiagnosticsRecord> Records)
+/// <param name="Outcome">The run.</param>
+/// <param name="Spikes">Every spike of the recorded training loss.</param>
+/// <param name="ClearSpikes">The spikes that lower λ_max of the probe set beyond its drift (<see cref="SharpnessDrift"/>): the clear catapults.</param>
+/// <param name="UnjudgedSpikes">The spikes the drift test cannot judge (too few spike-free windows of their length).</param>
+/// <param name="FullBatchCriticalRate">η_crit of the full batch at initialisation.</param>
+/// <param name="CriticalRates">η_crit of every step's batch.</param>
+/// <param name="Records">The probe set's records.</param>
+public sealed record SpikeRun(RunOutcome Outcome, IReadOnlyList<CatapultEvent> Spikes, IReadOnlyList<CatapultEvent> ClearSpikes, int UnjudgedSpikes,
+    double FullBatchCriticalRate, IReadOnlyList<CriticalRateRecord> CriticalRates, IReadOnlyList<DiagnosticsRecord> Records)
 {
+    /// <summary>
+    /// The spikes of <paramref name="outcome"/>'s recorded training loss and those of them that lower λ_max (the steps.csv
+    /// column <c>lambda_max</c>) beyond its drift, from one detection pass.
+    /// </summary>
+    public static SpikeRun Of(RunOutcome outcome, double fullBatchCriticalRate, IReadOnlyList<CriticalRateRecord> criticalRates, IReadOnlyList<DiagnosticsRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var detector = RunExecutor.DetectorOver(outcome.Config, outcome.Rows, outcome.ExtraColumn("lambda_max"));
+        var spikes = detector.Spikes;
+        var (clear, unjudged) = SharpnessDrift.Judge(detector.Points, spikes, spikes);
+        return new SpikeRun(outcome, spikes, clear, unjudged.Count, fullBatchCriticalRate, criticalRates, records);
+    }
+
     /// <summary>
     /// For each spike, whether η &gt; η_crit(batch) at some step of its rise window [start, start + record interval):
     /// the start is the last recorded low point, so the rise began at one of those steps.
