@@ -17,7 +17,9 @@ namespace Catapults.ML.Ensembles;
 /// rule: buf ← μ·buf + g, the first buf = g; w ← w − η·buf) with weight decay, any schedule but an AdjustableSchedule, MaxSteps and MaxEpochs, and
 /// the trainer's divergence rules (a rate that is not a finite float32, a non-finite batch loss, a batch loss above
 /// DivergenceFactor × the first one, a non-finite final training loss or, on a source without a dataset, non-finite
-/// final weights). Every member must draw batches of one size.
+/// final weights). Every member must draw batches of one size at every step; over datasets this is checked before any
+/// step (the same LastPartialBatch and dataset sizes, or no partial batches), and an ensemble whose run stopped part-way
+/// is not trained again.
 /// Options the single trainer has and the ensemble does not (other optimisers, SAM, update transforms, rate
 /// controllers, target losses, full-loss records) are rejected by name.
 /// </para>
@@ -86,8 +88,8 @@ public sealed class EnsembleTrainer
         var members = _model.Members;
         if (sources.Count != members.Count)
             throw new ArgumentException($"The ensemble has {members.Count} members but {sources.Count} batch sources were given.", nameof(sources));
-        if (_model.ActiveMembers.Count != members.Count)
-            throw new InvalidOperationException("The ensemble has already been trained (some members have stopped); build a new one.");
+        if (_model.HasStepped || _model.ActiveMembers.Count != members.Count)
+            throw new InvalidOperationException("The ensemble has already been trained (its weights have moved or some members have stopped); build a new one.");
         for (int i = 0; i < members.Count; i++)
         {
             ArgumentNullException.ThrowIfNull(sources[i], $"{nameof(sources)}[{i}]");
@@ -103,6 +105,7 @@ public sealed class EnsembleTrainer
                 RequireRegressionTargets(ds.Targets, i, $"the targets of {ds.Name}");
             }
         }
+        RequireStackingBatches(sources);
         foreach (var ds in sources.Select(s => s.Dataset).OfType<TensorDataset>().Distinct())
             TrainingInputCheck.RequireFinite(ds, nameof(sources));
 
@@ -215,6 +218,38 @@ public sealed class EnsembleTrainer
             results[i]! with { WallTime = TimeSpan.FromSeconds(wall[i]) }, losses[i].ToArray())).ToList();
     }
 
+    // The members' batches stack only if every step gives each member as many samples. Over a dataset the sizes are
+    // known before any step: an epoch of p steps ends with a batch of n − (p − 1)·b, full or partial. A member whose
+    // epochs end with another partial batch would otherwise stop the run part-way, after the weights have moved.
+    // Sources without a dataset tell their sizes only through their batches, which DrawBatches checks.
+    private static void RequireStackingBatches(IReadOnlyList<IBatchSource> sources)
+    {
+        int reference = -1;
+        for (int i = 0; i < sources.Count; i++)
+        {
+            if (sources[i].Dataset is null) continue;
+            if (reference < 0) reference = i;
+            else if (PartialEnding(sources[i]) != PartialEnding(sources[reference]))
+                throw new ArgumentException(
+                    $"Member {i}: its batches do not stack with member {reference}'s: {DescribeEnding(sources[i])}, against {DescribeEnding(sources[reference])}. " +
+                    "Every member needs batches of one size at every step: give the members the same Training.LastPartialBatch and datasets of one size, " +
+                    $"or {nameof(PartialBatchPolicy)}.{nameof(PartialBatchPolicy.Drop)}, whose batches are all full.", nameof(sources));
+        }
+    }
+
+    // The steps of an epoch and the size of its last batch where that batch is partial; null where every batch is full.
+    // Samples beyond the epoch's full batches are a partial last step only where the source keeps them (p·b > n); a
+    // source that drops them leaves more than b over.
+    private static (int Steps, long LastBatch)? PartialEnding(IBatchSource source)
+    {
+        if (source.StepsPerEpoch is not int p || source.Dataset is not { } data) return null;
+        long last = data.Count - (long)(p - 1) * source.BatchSize;
+        return last >= source.BatchSize ? null : (p, last);
+    }
+
+    private static string DescribeEnding(IBatchSource source) =>
+        PartialEnding(source) is var (steps, last) ? $"each epoch of {steps} steps ends with a batch of {last}" : $"every batch holds {source.BatchSize}";
+
     /// <summary>Throws when <paramref name="options"/> asks for something the ensemble does not do, naming the member and the option.</summary>
     public static void CheckSupported(TrainingOptions options, int member)
     {
@@ -283,7 +318,7 @@ public sealed class EnsembleTrainer
         for (int p = 1; p < batches.Length; p++)
             if (batches[p].Size != batches[0].Size)
                 throw new InvalidOperationException(
-                    $"{when}: member {active[p]} drew {batches[p].Size} samples and member {active[0]} {batches[0].Size}; members of an ensemble need batches of one size.");
+                    $"{when}: member {active[p]} drew {batches[p].Size} samples and member {active[0]} {batches[0].Size}; members of an ensemble need batches of one size at every step (their sources must end epochs alike).");
         // Only the last step of a block may be partial (blocks end with an epoch), so its samples split into its steps.
         int full = sources[active[0]].BatchSize;
         if (steps > 1 && (batches[0].Size <= (steps - 1) * full || batches[0].Size > steps * full))

@@ -146,6 +146,9 @@ public sealed class FullyConnectedEnsemble : IDisposable
     /// <summary>Whether the layers have biases.</summary>
     public bool HasBias { get; }
 
+    /// <summary>Whether a training step has moved the weights (a trainer refuses to start such an ensemble again).</summary>
+    internal bool HasStepped { get; private set; }
+
     /// <summary>The trainable stacked tensors of the active members: each layer's weight [A, out, in], then each bias [A, 1, out].</summary>
     /// <remarks>Reading them first writes any deferred first-layer update into the weights.</remarks>
     public IReadOnlyList<Tensor> Parameters
@@ -276,6 +279,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
     internal void Step(EnsembleForwardPass pass, Tensor outputGradient, EnsembleSgdStep step)
     {
         ArgumentNullException.ThrowIfNull(step);
+        HasStepped = true;
         Backward(pass, outputGradient, null, step);
     }
 

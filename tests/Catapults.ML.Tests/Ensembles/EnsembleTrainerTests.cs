@@ -328,6 +328,55 @@ public class EnsembleTrainerTests
     }
 
     [Test]
+    public void MembersWhoseEpochsEndWithOtherBatchSizesAreRefusedBeforeTraining()
+    {
+        // n = 23, b = 5: Drop gives 4 full batches an epoch, Keep 4 and then 3, so at step 4 the batches would not stack.
+        using var data = Data(n: 23);
+        TrainingOptions Epochs(PartialBatchPolicy policy) => new() { LearningRate = 0.1, BatchSize = 5, MaxEpochs = 3, LastPartialBatch = policy };
+        using (var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Epochs(PartialBatchPolicy.Drop), 1), new EnsembleMember(Fcn(), Epochs(PartialBatchPolicy.Keep), 2) }, Shape, 1))
+        {
+            using var before = ensemble.Parameters[0].clone();
+            var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(data));
+            Assert.That(ex!.Message, Does.StartWith("Member 1: its batches do not stack with member 0's: each epoch of 5 steps ends with a batch of 3, against every batch holds 5.")
+                .And.Contain("Training.LastPartialBatch"));
+            Assert.That(ensemble.Parameters[0].allclose(before, rtol: 0, atol: 0), Is.True, "no step was taken");
+        }
+        // Keep over datasets of other sizes (23 and 24: last batches of 3 and 4) is refused as well; over one size it trains.
+        using var other = Data(n: 24, seed: 4);
+        var keep = new[] { new EnsembleMember(Fcn(), Epochs(PartialBatchPolicy.Keep), 1), new EnsembleMember(Fcn(), Epochs(PartialBatchPolicy.Keep), 2) };
+        using (var ensemble = new FullyConnectedEnsemble(keep, Shape, 1))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[]
+                { new EpochBatchSource(data, 5, 0, PartialBatchPolicy.Keep), new EpochBatchSource(other, 5, 0, PartialBatchPolicy.Keep) }));
+            Assert.That(ex!.Message, Does.Contain("a batch of 4, against each epoch of 5 steps ends with a batch of 3"));
+        }
+        using (var ensemble = new FullyConnectedEnsemble(keep, Shape, 1))
+            Assert.That(new EnsembleTrainer(ensemble).Run(data).Select(r => r.Result.Steps), Is.EqualTo(new[] { 15, 15 }));
+    }
+
+    [Test]
+    public void AnEnsembleWhoseRunStoppedPartWayIsNotTrainedAgain()
+    {
+        using var data = Data();
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1), new EnsembleMember(Fcn(), Sgd(0.1), 2) }, Shape, 1);
+        var failing = new FailingAt(3, new EpochBatchSource(data, 5, 0));
+        Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { failing, failing }));
+        Assert.That(ensemble.ActiveMembers, Has.Count.EqualTo(2), "no member finished");
+        var ex = Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(ensemble).Run(data));
+        Assert.That(ex!.Message, Does.StartWith("The ensemble has already been trained"));
+    }
+
+    // A source that breaks at one step, as a stream whose batches stop fitting would.
+    private sealed class FailingAt(int step, IBatchSource inner) : IBatchSource
+    {
+        public TensorDataset? Dataset => null;
+        public int? StepsPerEpoch => null;
+        public int BatchSize => inner.BatchSize;
+        public Batch BatchAt(int at) => at == step ? throw new InvalidOperationException($"no batch at step {at}") : inner.BatchAt(at);
+        public Batch BatchesAt(int at, int count) => at + count > step && at <= step ? throw new InvalidOperationException($"no batch at step {step}") : inner.BatchesAt(at, count);
+    }
+
+    [Test]
     public void TargetsThatDoNotFitTheOutputsAreRefusedBeforeTraining()
     {
         using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1) }, Shape, 1);
