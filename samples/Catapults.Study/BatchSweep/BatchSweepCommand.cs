@@ -127,6 +127,9 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
         plan.SettingsAs<PlanSettings>().Settings.CellsOnEveryCore ? plan.JobsOnEveryCore() : 1;
 
     /// <inheritdoc />
+    protected override IReadOnlyList<string> StepColumnNames(RunConfig config) => StepColumns.CriticalRateNames;
+
+    /// <inheritdoc />
     protected override RunOutcome Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
     {
         using var probe = data.Train.Subset(config.ProbeIndices, "probe");

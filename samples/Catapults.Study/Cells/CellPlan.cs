@@ -193,6 +193,11 @@ public sealed partial record CellPlan
     /// <exception cref="ConfigurationException">It is missing, torn or inconsistent; the message names it.</exception>
     public static CellPlan Read(string directory)
     {
+        if (File.Exists(directory))
+        {
+            string folder = Path.GetDirectoryName(Path.GetFullPath(directory))!;
+            throw new ConfigurationException($"--plan {directory} is a file; --plan takes the run folder that holds {FileName} (here {folder}).");
+        }
         string path = PathIn(directory);
         if (!File.Exists(path))
             throw new ConfigurationException($"--plan {directory}: {path} is missing; write it with 'catapults-study plan <experiment> --out {directory}'.");

@@ -53,8 +53,10 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     public void RunCell(CellContext context, CancellationToken cancellationToken)
     {
         var config = CellPlan.ConfigurationOf<RunConfig>(context.Cell);
+        // The plan checked its runs; an edited plan.json is checked again, so a bad field is refused, not a cell failure
+        // (the data's settings before any data is built from them).
+        config.Data.Validate();
         using var data = StudyData.Load(config.Data);
-        // The plan checked its runs; an edited plan.json is checked again, so a bad field is refused, not a cell failure.
         RunExecutor.Validate(config, data);
         var result = Execute(context.Plan, config, data, context.Folder, context.Progress, cancellationToken);
         Console.WriteLine($"{config.Label}: {Describe(result)}");
@@ -77,9 +79,20 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
         RunDirectory.StoredConfigProblem(context.Folder, CellPlan.ConfigurationOf<RunConfig>(context.Cell), out _) is null;
 
     /// <inheritdoc />
-    /// <remarks>A whole run of other options (copied in beside this plan's record) is not this cell's run either.</remarks>
-    public string? VerifyFinished(CellContext context) =>
-        RunDirectory.VerifyFinished(context.Folder) ?? RunDirectory.StoredConfigProblem(context.Folder, CellPlan.ConfigurationOf<RunConfig>(context.Cell), out _);
+    /// <remarks>
+    /// A whole run of other options (copied in beside this plan's record) is not this cell's run either, nor is one whose
+    /// steps.csv has other columns than <see cref="StepColumnNames"/> (written by a build that recorded others): the
+    /// cell runs again, and a merge refuses it rather than train it.
+    /// </remarks>
+    public string? VerifyFinished(CellContext context)
+    {
+        var config = CellPlan.ConfigurationOf<RunConfig>(context.Cell);
+        return RunDirectory.VerifyFinished(context.Folder) ?? RunDirectory.StoredConfigProblem(context.Folder, config, out _)
+            ?? RunExecutor.ColumnsProblem(context.Folder, StepColumnNames(config));
+    }
+
+    /// <summary>The columns the experiment's runs of <paramref name="config"/> add to steps.csv after the fixed ones (those of its <see cref="RunHooks.Columns"/>).</summary>
+    protected virtual IReadOnlyList<string> StepColumnNames(RunConfig config) => Array.Empty<string>();
 
     /// <inheritdoc />
     public void Merge(CellPlan plan, string directory, CancellationToken cancellationToken)

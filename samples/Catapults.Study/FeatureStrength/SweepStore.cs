@@ -89,7 +89,8 @@ public sealed class SweepStore
         var (result, problem) = Load(path, cell);
         if (problem is null && _mismatch?.Invoke(result!) is string other) problem = $"is not this sweep's run of cell {cell.Id}: {other}";
         if (problem is null) return result;
-        if (!_discardsDamaged) throw new InvalidDataException($"{path} {problem}. Delete it to rerun the cell.");
+        // Read-only, the store leaves what to do to its caller: a finished cell found damaged runs again, a merge refuses it.
+        if (!_discardsDamaged) throw new InvalidDataException($"{path} {problem}");
         Console.WriteLine($"{path} {problem}; it is not trusted, and the cell runs again.");
         File.Delete(path);
         return null;

@@ -92,6 +92,10 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
     }
 
     /// <inheritdoc />
+    protected override IReadOnlyList<string> StepColumnNames(RunConfig config) =>
+        config.Data.IsSynthetic ? StepColumns.CriticalRateNames.Concat(StepColumns.AgopAlignmentNames).ToList() : StepColumns.CriticalRateNames;
+
+    /// <inheritdoc />
     protected override (RunOutcome Run, IReadOnlyList<LearningRateMilestone> Raises) Execute(CellPlan plan, RunConfig config, StudyData data, string folder,
         Action<int> progress, CancellationToken ct)
     {

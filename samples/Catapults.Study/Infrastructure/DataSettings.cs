@@ -21,6 +21,10 @@ public sealed record DataSettings
     /// <summary>Seed of the data draw (the same for every training seed, so that seeds vary only the network and batch order).</summary>
     public long DataSeed { get; init; }
 
+    /// <summary>Whether the data is a synthetic task (rank2, rank4), the ones whose true predictor's AGOP is known.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsSynthetic => Dataset is "rank2" or "rank4";
+
     /// <summary>Throws <see cref="ConfigurationException"/> on an invalid value.</summary>
     public void Validate()
     {
@@ -31,7 +35,7 @@ public sealed record DataSettings
         if (InputDimension < 4) throw new ConfigurationException($"--input-dimension must be at least 4, got {InputDimension}.");
         // The synthetic tasks are drawn as float32 tensors (inputs and targets, plus a copy while they are made); an
         // image is at most 3 × 64 × 64 floats after the loaders' resizing.
-        double perSample = Dataset is "rank2" or "rank4" ? 2.0 * (InputDimension + 1) : 3 * 64 * 64;
+        double perSample = IsSynthetic ? 2.0 * (InputDimension + 1) : 3 * 64 * 64;
         ConfigurationException.RequireMemory(4 * perSample * ((double)TrainCount + TestCount), $"--n-train {TrainCount} and --n-test {TestCount} of {Dataset}");
     }
 }

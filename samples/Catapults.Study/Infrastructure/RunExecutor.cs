@@ -29,7 +29,7 @@ public static class RunExecutor
             // A finished run is trusted only when every file, config.json included, matches the checksums written
             // with it; otherwise it is trained again from the start (its checkpoint, if a kill left one, is dropped
             // with it). An intact config.json written with other options is an error.
-            if ((RunDirectory.VerifyFinished(directory) ?? RunDirectory.CheckStoredConfig(directory, config) ?? ColumnsProblem(directory, hooks)) is string problem)
+            if ((RunDirectory.VerifyFinished(directory) ?? RunDirectory.CheckStoredConfig(directory, config) ?? ColumnsProblem(directory, hooks.Columns.SelectMany(c => c.Columns).ToList())) is string problem)
             {
                 Console.WriteLine($"{config.Label}: {problem}; the finished run is not trusted and is run again.");
                 resume = false;
@@ -131,12 +131,14 @@ public static class RunExecutor
         RequireMemory(config, data);
     }
 
-    // A finished run whose steps.csv lacks a column this build records (one written before the column existed) cannot
-    // give what the report reads from it, such as the catapults, which need λ_max.
-    private static string? ColumnsProblem(string directory, RunHooks hooks)
+    /// <summary>
+    /// Why the finished run in <paramref name="directory"/> is not one of this build's runs with the steps.csv columns
+    /// <paramref name="expected"/> after the fixed ones, or null: a run written before a column existed cannot give what
+    /// the report reads from it, such as the catapults, which need λ_max.
+    /// </summary>
+    internal static string? ColumnsProblem(string directory, IReadOnlyList<string> expected)
     {
         var found = RunOutcome.ExtraColumnsIn(directory);
-        var expected = hooks.Columns.SelectMany(c => c.Columns).ToList();
         return found.SequenceEqual(expected)
             ? null
             : $"{Path.Combine(directory, "steps.csv")} has the columns [{string.Join(", ", found)}] after the fixed ones, not this run's [{string.Join(", ", expected)}]";

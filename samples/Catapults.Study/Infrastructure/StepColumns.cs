@@ -46,12 +46,18 @@ public sealed class StepColumns : IDisposable
     /// </summary>
     public static StepColumns CriticalRate(Tensor inputs, int every) =>
         From(new CriticalRateProbe(inputs, new CriticalRateProbeOptions { Every = every, WarmStart = false }),
-            new[] { "lambda_max", "eta_crit" }, r => new double?[] { r.Sharpness, r.Value });
+            CriticalRateNames, r => new double?[] { r.Sharpness, r.Value });
+
+    /// <summary>The columns of <see cref="CriticalRate"/>.</summary>
+    public static IReadOnlyList<string> CriticalRateNames { get; } = new[] { "lambda_max", "eta_crit" };
+
+    /// <summary>The column of <see cref="AgopAlignment"/>.</summary>
+    public static IReadOnlyList<string> AgopAlignmentNames { get; } = new[] { "agop_alignment" };
 
     /// <summary>agop_alignment: the cosine of the model's AGOP on <paramref name="inputs"/> with <paramref name="reference"/>, every <paramref name="every"/> steps; empty where it is undefined.</summary>
     public static StepColumns AgopAlignment(Tensor inputs, Tensor reference, int every) =>
         From(new AgopAlignmentProbe(reference, new AgopAlignmentProbeOptions { Every = every }, inputs),
-            new[] { "agop_alignment" }, r => new double?[] { r.Alignment is double a && double.IsFinite(a) ? a : null });
+            AgopAlignmentNames, r => new double?[] { r.Alignment is double a && double.IsFinite(a) ? a : null });
 
     /// <inheritdoc />
     public void Dispose() => Probe.Dispose();

@@ -96,12 +96,22 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     }
 
     /// <inheritdoc />
+    protected override IReadOnlyList<string> StepColumnNames(RunConfig config) => LambdaMax;
+
+    private static readonly string[] LambdaMax = { "lambda_max" };
+
+    /// <inheritdoc />
     /// <remarks>One seed per core: the seeds are independent runs of about half a minute each.</remarks>
     public override int DefaultJobs(CellPlan plan) => plan.JobsOnEveryCore();
 
     /// <inheritdoc />
     protected override SpikeRun Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
     {
+        // The plan measured one critical rate per seed; an edited plan.json without this seed's is refused before training.
+        var rates = plan.SettingsAs<PlanSettings>().FullBatchCriticalRates;
+        if (rates is null || config.Seed < 0 || config.Seed >= rates.Count || !(rates[(int)config.Seed] > 0) || !double.IsFinite(rates[(int)config.Seed]))
+            throw new ConfigurationException(
+                $"the plan's settings hold no finite, positive full-batch critical rate for seed {config.Seed} (fullBatchCriticalRates: [{string.Join(", ", rates ?? Array.Empty<double>())}]); plan again.");
         using var probeSet = data.Train.Subset(config.ProbeIndices, "probe");
         using var diagnostics = new DiagnosticsProbe(new DiagnosticsOptions
         {
@@ -110,14 +120,14 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
             Lanczos = new ML.Spectra.LanczosOptions { Tolerance = 1e-4 },
         });
         // λ_max of the probe set goes into steps.csv too, so that a spike counts as a catapult only where it fell.
-        var sharpness = StepColumns.From(diagnostics, new[] { "lambda_max" }, r => new[] { r.TopEigenvalue });
+        var sharpness = StepColumns.From(diagnostics, StepColumnNames(config), r => new[] { r.TopEigenvalue });
         var outcome = RunExecutor.Run(config, data, folder, resume: true,
             new RunHooks
             {
                 Observers = new ITrainingObserver[] { new CheckpointedProbe(diagnostics) }, Columns = new[] { sharpness },
                 SharpnessColumn = "lambda_max", Progress = progress,
             }, ct);
-        var run = SpikeRun.Of(outcome, plan.SettingsAs<PlanSettings>().FullBatchCriticalRates[(int)config.Seed],
+        var run = SpikeRun.Of(outcome, rates[(int)config.Seed],
             diagnostics.CriticalRates.ToList(), diagnostics.Records.ToList());
         WriteDiagnostics(run);
         return run;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.Cells;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests.Cells;
 
@@ -326,6 +327,63 @@ public sealed class CellPlanTests
         CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), $"of {plan}: checkpointEvery of b10-seed1 is 7, expected 0 or a multiple of recordEvery (5).");
         foreach (var label in new[] { "b10-seed0", "b10-seed1" })
             Assert.That(File.Exists(Path.Combine(dir, "runs", label, "cell.json")), Is.False, "nothing is recorded");
+    }
+
+    // An edited plan's settings or data sizes were a cell failure after training (an index error) or a message naming
+    // neither file nor field; and --plan given the plan file itself looked for plan.json inside it (found by the CLI review).
+    [Test]
+    public void EditedSettingsOrDataSizesAreRefusedBeforeTraining()
+    {
+        string dir = Folder("edited-settings");
+        Assert.That(StudyCli.Run("plan", "sgd-spikes", "--quick", "--seeds", "2", "--n-train", "100", "--n-test", "50", "--width", "16",
+            "--probe-size", "20", "--steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+        string plan = Path.Combine(dir, "plan.json");
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", plan, "--index", "0"), $"--plan {plan} is a file; --plan takes the run folder that holds plan.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
+        json["settings"]!["fullBatchCriticalRates"] = new System.Text.Json.Nodes.JsonArray(5.0);
+        json["cells"]![0]!["configuration"]!["data"]!["trainCount"] = -5;
+        File.WriteAllText(plan, json.ToJsonString());
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), $"of {plan}", "--n-train must be at least 1, got -5");
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), "no finite, positive full-batch critical rate for seed 1 (fullBatchCriticalRates: [5])");
+        foreach (var label in new[] { "b10-seed0", "b10-seed1" })
+        {
+            Assert.That(File.Exists(Path.Combine(dir, "runs", label, "steps.csv")), Is.False, "nothing was trained");
+            Assert.That(File.Exists(Path.Combine(dir, "runs", label, "cell.json")), Is.False, "nothing is recorded");
+        }
+    }
+
+    // A finished run written by a build that recorded other steps.csv columns (sgd-spikes had no lambda_max before
+    // 5 Dec 2026) was read back by run-cell as finished, and merge then trained it again (found by the CLI review).
+    [Test]
+    public void AFinishedRunWithOtherColumnsIsRunAgainByRunCellAndRefusedByMerge()
+    {
+        string dir = Folder("old-columns");
+        Assert.That(StudyCli.Run("plan", "sgd-spikes", "--quick", "--seeds", "1", "--n-train", "100", "--n-test", "50", "--width", "16",
+            "--probe-size", "20", "--steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+        Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "0").ExitCode, Is.EqualTo(0));
+        var cell = CellPlan.Read(dir).Cells[0];
+        string run = CellPlan.CellFolder(dir, cell);
+        // The same run, whole, as a build without the column wrote it.
+        foreach (var entry in Directory.EnumerateFileSystemEntries(run).Where(e => Path.GetFileName(e) != "cell.json"))
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true); else File.Delete(entry);
+        var config = CellPlan.ConfigurationOf<RunConfig>(cell);
+        using (var data = StudyData.Load(config.Data))
+            RunExecutor.Run(config, data, run, resume: true);
+        CellLedger.MarkFinished(dir, cell);
+        string steps = Path.Combine(run, "steps.csv");
+        string old = File.ReadAllText(steps);
+        Assert.That(old.Split('\n')[0], Does.Not.Contain("lambda_max"));
+
+        var merge = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Out + merge.Error);
+        Assert.That(merge.Out + merge.Error, Does.Contain("steps.csv has the columns []").And.Contain("lambda_max"));
+        Assert.That(File.ReadAllText(steps), Is.EqualTo(old), "merge trains nothing");
+
+        var again = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Out + again.Error);
+        Assert.That(again.Out, Does.Not.Contain("finished before"));
+        Assert.That(File.ReadLines(steps).First(), Does.EndWith(",lambda_max"));
+        Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
     }
 
     // Continuing in a folder that holds another experiment's plan replaced its plan and report (found by the CLI review).

@@ -250,7 +250,7 @@ public class SweepSchedulingTests
             var reader = SweepStore.ForReading(dir);
             File.WriteAllText(store.ResultPath(cell), "{ not json");
             var ex = Assert.Throws<InvalidDataException>(() => reader.TryLoad(cell));
-            Assert.That(ex!.Message, Does.Contain(cell.Id).And.Contain("Delete it"));
+            Assert.That(ex!.Message, Does.Contain(cell.Id).And.Contain("is not a readable cell result").And.Not.Contain("Delete it"));
 
             // Well-formed JSON with impossible numbers: an infinite final loss (1e309 reads as infinity) used to end
             // in a stack trace from the η* fit; negative steps were trusted.
