@@ -155,8 +155,9 @@ public sealed class CellLock : IDisposable
         try
         {
             // Shown on the terminal: a control character (a newline, an escape sequence) written into the file must not
-            // act there, nor more than a line of it.
-            string text = new string(File.ReadAllText(owner).Trim().Select(c => char.IsControl(c) ? ' ' : c).ToArray());
+            // act there, nor more than a line of it; nor may a format character (a right-to-left override) reorder
+            // the line around it, or a line separator break it. By rune, so that one outside the BMP is caught too.
+            string text = string.Concat(File.ReadAllText(owner).Trim().EnumerateRunes().Select(r => Invisible(r) ? " " : r.ToString()));
             if (text.Length > 200) text = text[..200] + "…";
             if (text.Length > 0) return text;
         }
@@ -166,6 +167,9 @@ public sealed class CellLock : IDisposable
         }
         return null;
     }
+
+    private static bool Invisible(System.Text.Rune r) =>
+        System.Text.Rune.IsControl(r) || System.Text.Rune.GetUnicodeCategory(r) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     /// <summary>
     /// This process as another process's message names it: "process 4242 on node17 (Slurm job 812_3), since

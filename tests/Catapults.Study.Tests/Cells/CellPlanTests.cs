@@ -604,6 +604,23 @@ public sealed class CellPlanTests
         Assert.That(Directory.Exists(Path.Combine(dir, "runs", "cell000000")), Is.False, "nothing ran, and no record says the cell failed");
     }
 
+    // The description is the holder's own text, and a folder may be shared: a right-to-left override in it reordered
+    // the line it was printed in, as no control character was found there to replace.
+    [Test]
+    public void AnOwnersFormatAndSeparatorCharactersAreNotPrinted()
+    {
+        string dir = Folder("owner-text");
+        StudyCli.Run("plan", "smoke", "--cells", "1", "--steps", "2", "--step-ms", "0", "--out", dir);
+        Directory.CreateDirectory(Path.Combine(dir, CellLock.FolderName));
+        File.WriteAllText(Path.Combine(dir, CellLock.FolderName, "cell000000.owner"), "process 1\u202Etxt.exe\u200B\u2028next\U000E0041\u001b[31m");
+        var merge = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(merge.ExitCode, Is.EqualTo(2));
+        Assert.That(merge.Error, Does.Contain("taken by process 1 txt.exe"), merge.Error);
+        var hidden = merge.Error.EnumerateRunes().Where(r => r.Value != '\n' && (System.Text.Rune.IsControl(r)
+            || System.Text.Rune.GetUnicodeCategory(r) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator));
+        Assert.That(hidden.Select(r => r.Value), Is.Empty, merge.Error);
+    }
+
     [Test]
     public void TheHolderIsDescribedByProcessHostAndSlurmJob()
     {
