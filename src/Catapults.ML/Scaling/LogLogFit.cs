@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Catapults.ML.Scaling;
 
 /// <summary>
@@ -5,10 +8,11 @@ namespace Catapults.ML.Scaling;
 /// </summary>
 /// <param name="Slope">The fitted exponent.</param>
 /// <param name="Intercept">log₁₀ y at x = 1.</param>
-/// <param name="SlopeStandardError">Standard error of the slope (NaN with two points).</param>
+/// <param name="SlopeStandardError">Standard error of the slope (NaN with two points; null in JSON).</param>
 /// <param name="RSquared">Coefficient of determination (1 with two points).</param>
 /// <param name="Points">Number of points fitted.</param>
-public sealed record LogLogFit(double Slope, double Intercept, double SlopeStandardError, double RSquared, int Points)
+public sealed record LogLogFit(double Slope, double Intercept,
+    [property: JsonConverter(typeof(LogLogFit.NullWhenUndefined))] double SlopeStandardError, double RSquared, int Points)
 {
     /// <summary>Fits log₁₀ y = a + b log₁₀ x by ordinary least squares; needs two distinct positive x and positive y.</summary>
     public static LogLogFit Fit(IReadOnlyList<double> x, IReadOnlyList<double> y)
@@ -49,4 +53,20 @@ public sealed record LogLogFit(double Slope, double Intercept, double SlopeStand
 
     /// <summary>The fitted y at <paramref name="x"/>.</summary>
     public double Predict(double x) => Math.Pow(10, Intercept + Slope * Math.Log10(x));
+
+    // An undefined value is null in the study's JSON, as everywhere else, not the string "NaN" that the sweep files'
+    // named literals would give; a file written before that reads back as well.
+    internal sealed class NullWhenUndefined : JsonConverter<double>
+    {
+        public override bool HandleNull => true;
+
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? double.NaN : JsonSerializer.Deserialize<double>(ref reader, options);
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value)) writer.WriteNumberValue(value);
+            else writer.WriteNullValue();
+        }
+    }
 }
