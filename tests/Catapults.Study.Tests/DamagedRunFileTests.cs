@@ -132,6 +132,32 @@ public sealed class DamagedRunFileTests
                 node[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
                 File.WriteAllText(path, node.ToJsonString());
                 break;
+            case var nested when nested.StartsWith("at ", StringComparison.Ordinal) || nested.StartsWith("remove ", StringComparison.Ordinal):
+                // A nested edit that leaves valid JSON: "at a/3/b=value" sets the entry at that path (value as JSON
+                // text, null included), "remove a/3" takes it out.
+                bool remove = nested.StartsWith("remove ", StringComparison.Ordinal);
+                string spec = nested[(remove ? "remove ".Length : "at ".Length)..];
+                string target = remove ? spec : spec[..spec.IndexOf('=')];
+                var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+                var parts = target.Split('/');
+                var parent = parts[..^1].Aggregate(root, (n, part) => (n is System.Text.Json.Nodes.JsonArray a ? a[int.Parse(part)] : n[part])!);
+                var entry = remove ? null : System.Text.Json.Nodes.JsonNode.Parse(spec[(spec.IndexOf('=') + 1)..]);
+                if (parent is System.Text.Json.Nodes.JsonArray array)
+                {
+                    int index = int.Parse(parts[^1]);
+                    Assert.That(index, Is.LessThan(array.Count), target);
+                    if (remove) array.RemoveAt(index);
+                    else array[index] = entry;
+                }
+                else
+                {
+                    var fieldsOf = parent.AsObject();
+                    Assert.That(fieldsOf.ContainsKey(parts[^1]), target);
+                    if (remove) fieldsOf.Remove(parts[^1]);
+                    else fieldsOf[parts[^1]] = entry;
+                }
+                File.WriteAllText(path, root.ToJsonString());
+                break;
             default:
                 throw new ArgumentException(how);
         }
@@ -157,6 +183,8 @@ public sealed class DamagedRunFileTests
     // A schedule's own constructor refuses the rate: that used to end the command in a stack trace.
     [TestCase("summary.json", "add realisedSchedule={\"kind\":\"milestones\",\"initialRate\":-1,\"milestones\":[]}")]
     [TestCase("steps.csv", "folder")]
+    // A null where a checksum goes crashed the check with a NullReferenceException.
+    [TestCase("summary.json", "at files/steps.csv=null")]
     [TestCase("config.json", "delete")]
     [TestCase("config.json", "truncate")]
     [TestCase("config.json", "flip")]
@@ -200,6 +228,9 @@ public sealed class DamagedRunFileTests
     [TestCase("state.json", "duplicate step")]
     [TestCase("state.json", "add realisedSchedule={\"initialRate\":-1,\"milestones\":[],\"kind\":\"milestones\"}")]
     [TestCase("weights.safetensors", "folder")]
+    // Nulls where a row or a checksum goes crashed the check with a NullReferenceException.
+    [TestCase("state.json", "at rows/3=null")]
+    [TestCase("state.json", "at files/weights.safetensors=null")]
     public void ADamagedCheckpointFallsBackToThePreviousOne(string file, string how)
     {
         string dir = Killed();

@@ -184,10 +184,12 @@ public static class Checkpoint
         if (state.Step < 1 || state.Step > config.MaxSteps || state.Step % config.RecordEvery != 0)
             return $"{path}: step {state.Step} is not a recorded step in 1..{config.MaxSteps} (the budget)";
         // The row at Step is written when the run continues, so the rows end one record before it.
-        if (state.Rows is not { Count: > 0 } rows || rows[^1].Step != state.Step - config.RecordEvery)
+        if (state.Rows is not { Count: > 0 } rows || rows[^1] is not { } lastRow || lastRow.Step != state.Step - config.RecordEvery)
             return $"{path}: the recorded rows do not end at step {state.Step - config.RecordEvery}, the record before the checkpoint's step {state.Step}";
         if (state.LastLearningRate is not double lastRate || !double.IsFinite(lastRate) || state.LastBatchLoss is not double lastLoss || !double.IsFinite(lastLoss))
             return $"{path}: the last step's rate and batch loss are missing or not finite";
+        // The rows are read from a file, so one may be null there.
+        if (rows.Any(r => r is null)) return $"{path}: a recorded row is null";
         for (int i = 1; i < rows.Count; i++)
             if (rows[i].Step <= rows[i - 1].Step) return $"{path}: the recorded rows are not in step order";
         // The rows go into steps.csv as they stand, and a run that went on past them had finite, non-negative values

@@ -26,6 +26,8 @@ public sealed record FileDigest(long Bytes, string Sha256)
         foreach (var (name, digest) in expected.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             string path = Path.Combine(folder, name);
+            // The list is read from a file, so an entry may be null there.
+            if (digest?.Sha256 is null) return $"{path} has no checksum listed (the list is damaged)";
             if (Directory.Exists(path)) return $"{path} is a folder, not a file";
             if (!File.Exists(path)) return $"{path} is missing";
             FileDigest actual;
