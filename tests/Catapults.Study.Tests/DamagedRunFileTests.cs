@@ -231,6 +231,9 @@ public sealed class DamagedRunFileTests
     // Nulls where a row or a checksum goes crashed the check with a NullReferenceException.
     [TestCase("state.json", "at rows/3=null")]
     [TestCase("state.json", "at files/weights.safetensors=null")]
+    // A row missing or off the record grid went into steps.csv as it stood, without a word.
+    [TestCase("state.json", "remove rows/3")]
+    [TestCase("state.json", "at rows/3/step=31")]
     public void ADamagedCheckpointFallsBackToThePreviousOne(string file, string how)
     {
         string dir = Killed();

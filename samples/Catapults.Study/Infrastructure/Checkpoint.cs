@@ -183,15 +183,16 @@ public static class Checkpoint
         if (!files.ContainsKey(WeightsFile)) return $"{path} lists no checksum of {WeightsFile}";
         if (state.Step < 1 || state.Step > config.MaxSteps || state.Step % config.RecordEvery != 0)
             return $"{path}: step {state.Step} is not a recorded step in 1..{config.MaxSteps} (the budget)";
-        // The row at Step is written when the run continues, so the rows end one record before it.
+        // The recorder writes a row before every RecordEvery-th step from 0, and the row at Step when the run
+        // continues: the rows are exactly those of steps 0, RecordEvery, … up to one record before Step. Any other
+        // (one missing, moved or null) would go into steps.csv as it stands.
         if (state.Rows is not { Count: > 0 } rows || rows[^1] is not { } lastRow || lastRow.Step != state.Step - config.RecordEvery)
             return $"{path}: the recorded rows do not end at step {state.Step - config.RecordEvery}, the record before the checkpoint's step {state.Step}";
         if (state.LastLearningRate is not double lastRate || !double.IsFinite(lastRate) || state.LastBatchLoss is not double lastLoss || !double.IsFinite(lastLoss))
             return $"{path}: the last step's rate and batch loss are missing or not finite";
-        // The rows are read from a file, so one may be null there.
-        if (rows.Any(r => r is null)) return $"{path}: a recorded row is null";
-        for (int i = 1; i < rows.Count; i++)
-            if (rows[i].Step <= rows[i - 1].Step) return $"{path}: the recorded rows are not in step order";
+        for (int i = 0; i < rows.Count; i++)
+            if (rows[i] is not { } row || row.Step != i * config.RecordEvery)
+                return $"{path}: recorded row {i} is {(rows[i] is null ? "null" : $"of step {rows[i].Step}")}, not of step {i * config.RecordEvery} (a row every {config.RecordEvery} steps from 0)";
         // The rows go into steps.csv as they stand, and a run that went on past them had finite, non-negative values
         // there (extra columns are null where a measurement had none).
         static bool Value(double v) => double.IsFinite(v) && v >= 0;
