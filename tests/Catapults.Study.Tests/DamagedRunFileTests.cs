@@ -245,6 +245,25 @@ public sealed class DamagedRunFileTests
         Assert.That(output, Does.Contain(Path.Combine(dir, "checkpoint")).And.Contain("resumes from the previous checkpoint"), output);
     }
 
+    // The rotation's names are the run's own: a file at one of them made every Save fail ("a file or directory with
+    // the same name already exists"), so no retry could finish the run.
+    [TestCase("checkpoint.old", 90)]
+    [TestCase("checkpoint", 60)]
+    [TestCase("checkpoint.tmp", 90)]
+    public void AFileInPlaceOfACheckpointFolderIsDamageAndReplaced(string name, int resumedFrom)
+    {
+        string dir = Killed();
+        string path = Path.Combine(dir, name);
+        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        File.WriteAllText(path, "x");
+        var (run, output) = ResumeCapturingOutput(dir);
+        Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(resumedFrom), output);
+        AssertSameAsUninterrupted(dir);
+        Assert.That(new[] { "checkpoint", "checkpoint.old", "checkpoint.tmp" }.Where(n => File.Exists(Path.Combine(dir, n))), Is.Empty);
+        if (name != "checkpoint.tmp")
+            Assert.That(output.Split('\n').Where(l => l.Contains(path + " is a file, not a checkpoint folder (damaged)")).ToList(), Has.Count.EqualTo(1), output);
+    }
+
     // A run written by a build that recorded fewer columns (sgd-spikes had no lambda_max before 5 Dec 2026): its
     // finished files were trusted, with the catapults miscounted, and its checkpoint's rows crashed every resume.
     [Test]

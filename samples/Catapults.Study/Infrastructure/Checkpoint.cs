@@ -79,7 +79,7 @@ public static class Checkpoint
     {
         string final = FolderOf(runDirectory);
         string temporary = final + ".tmp";
-        if (Directory.Exists(temporary)) Directory.Delete(temporary, true);
+        RemoveEntry(temporary);
         Directory.CreateDirectory(temporary);
         AtomicFile.Write(Path.Combine(temporary, WeightsFile), ModelWeights.ToSafetensors(model).Write);
         if (optimizer is TorchSharp.Modules.OptimizerHelper helper)
@@ -91,13 +91,34 @@ public static class Checkpoint
         foreach (var observer in observers) observer.SaveState(temporary);
         var files = FileDigest.OfFolder(temporary, StateFile);
         AtomicFile.WriteText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state with { Files = files, Configuration = ConfigurationDigest(runDirectory) }, StudyJson.Options));
+        PutInPlace(final);
+    }
+
+    // The rotation: checkpoint/ becomes checkpoint.old/, then checkpoint.tmp/ becomes checkpoint/. The names are the
+    // run's own, so anything but a folder at one of them (a file written there) is damage: it would make every later
+    // rotation fail, and is removed instead.
+    private static void PutInPlace(string final)
+    {
         string old = final + ".old";
         if (Directory.Exists(final))
         {
-            if (Directory.Exists(old)) Directory.Delete(old, true);
+            RemoveEntry(old);
             Directory.Move(final, old);
         }
-        Directory.Move(temporary, final);
+        else
+        {
+            RemoveEntry(final);
+        }
+        Directory.Move(final + ".tmp", final);
+    }
+
+    // Whether something other than a folder stands at path: a file, or a link to none.
+    private static bool IsNonFolder(string path) => !Directory.Exists(path) && (File.Exists(path) || new FileInfo(path).LinkTarget is not null);
+
+    private static void RemoveEntry(string path)
+    {
+        if (Directory.Exists(path)) Directory.Delete(path, true);
+        else if (IsNonFolder(path)) File.Delete(path);
     }
 
     /// <summary>Whether <paramref name="runDirectory"/> holds a checkpoint (complete or not: <see cref="FindUsable"/> verifies it).</summary>
@@ -111,8 +132,7 @@ public static class Checkpoint
     public static void Delete(string runDirectory)
     {
         string final = FolderOf(runDirectory);
-        foreach (var folder in new[] { final, final + ".tmp", final + ".old" })
-            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        foreach (var folder in new[] { final, final + ".tmp", final + ".old" }) RemoveEntry(folder);
     }
 
     /// <summary>A checkpoint folder that verified against its run's configuration, and the state it holds.</summary>
@@ -125,9 +145,19 @@ public static class Checkpoint
     /// </summary>
     public static Usable? FindUsable(string runDirectory, RunConfig config, out string? problem)
     {
-        string final = FolderOf(runDirectory);
+        string final = FolderOf(runDirectory), old = final + ".old";
+        if (IsNonFolder(old))
+        {
+            Console.WriteLine($"{old} is a file, not a checkpoint folder (damaged); it is removed, and the next checkpoint takes its place.");
+            RemoveEntry(old);
+        }
         var problems = new List<string>();
-        foreach (var folder in new[] { final, final + ".old" })
+        if (IsNonFolder(final))
+        {
+            problems.Add($"{final} is a file, not a checkpoint folder (damaged)");
+            RemoveEntry(final);
+        }
+        foreach (var folder in new[] { final, old })
         {
             if (!Directory.Exists(folder)) continue;
             string? fault = Verify(folder, config, out var state);
