@@ -264,6 +264,27 @@ public sealed class DamagedRunFileTests
             Assert.That(output.Split('\n').Where(l => l.Contains(path + " is a file, not a checkpoint folder (damaged)")).ToList(), Has.Count.EqualTo(1), output);
     }
 
+    // A kill between Save's two renames leaves checkpoint.old/ and checkpoint.tmp/, no checkpoint/. A whole .tmp is the
+    // newest checkpoint (its state.json, written last, verifies the rest) and was dropped for .old without a word.
+    [TestCase("whole", 90)]
+    [TestCase("first", 90)]
+    [TestCase("not whole", 60)]
+    public void ACheckpointStoppedBetweenItsRenamesIsPutInPlace(string how, int resumedFrom)
+    {
+        string dir = Killed();
+        string temporary = Path.Combine(dir, "checkpoint.tmp");
+        Directory.Move(Path.Combine(dir, "checkpoint"), temporary);
+        if (how == "first") Directory.Delete(Path.Combine(dir, "checkpoint.old"), recursive: true);
+        if (how == "not whole") Damage(Path.Combine(temporary, "optimizer.bin"), "truncate");
+        var (run, output) = ResumeCapturingOutput(dir);
+        Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(resumedFrom), output);
+        AssertSameAsUninterrupted(dir);
+        Assert.That(Directory.Exists(temporary), Is.False);
+        Assert.That(output, how == "not whole"
+            ? Does.Contain(Path.Combine(dir, "checkpoint") + " is missing and " + temporary + " is not whole; the run resumes from the previous checkpoint")
+            : Does.Contain(temporary + " holds the newest checkpoint"), output);
+    }
+
     // A run written by a build that recorded fewer columns (sgd-spikes had no lambda_max before 5 Dec 2026): its
     // finished files were trusted, with the catapults miscounted, and its checkpoint's rows crashed every resume.
     [Test]

@@ -10,7 +10,8 @@ namespace Catapults.Study.Infrastructure;
 /// state-dict format), the files of the run's <see cref="ICheckpointedObserver"/>s and, last, state.json (next step,
 /// divergence reference loss, recorded rows, wall time so far, and the size and SHA-256 of every other file). Written to
 /// a temporary folder and renamed; the previous checkpoint stays as <c>checkpoint.old</c>, so a kill while writing, or a
-/// checkpoint damaged later, falls back to it.
+/// checkpoint damaged later, falls back to it. A kill between the two renames leaves the newest checkpoint whole in
+/// <c>checkpoint.tmp</c>, which <see cref="FindUsable"/> verifies and puts in place.
 /// </summary>
 public static class Checkpoint
 {
@@ -125,7 +126,9 @@ public static class Checkpoint
     public static bool Exists(string runDirectory)
     {
         string final = FolderOf(runDirectory);
-        return new[] { final, final + ".old" }.Any(f => File.Exists(Path.Combine(f, StateFile)));
+        // checkpoint.tmp counts once its state.json, written last, is there: a kill between the renames of the first
+        // checkpoint leaves it as the only one.
+        return new[] { final, final + ".old", final + ".tmp" }.Any(f => File.Exists(Path.Combine(f, StateFile)));
     }
 
     /// <summary>Removes the checkpoint and anything a killed <see cref="Save"/> left behind.</summary>
@@ -145,7 +148,18 @@ public static class Checkpoint
     /// </summary>
     public static Usable? FindUsable(string runDirectory, RunConfig config, out string? problem)
     {
-        string final = FolderOf(runDirectory), old = final + ".old";
+        string final = FolderOf(runDirectory), old = final + ".old", temporary = final + ".tmp";
+        // checkpoint.tmp is emptied before each Save and its state.json, which lists the checksums of the rest, written
+        // last; it is renamed only after checkpoint/ is. So one that verifies is whole and newer than both others: a
+        // kill came between the renames, or just before them, and the rotation is finished here. One that does not
+        // verify is a Save cut short, which the others stand in for.
+        if (Directory.Exists(temporary) && Verify(temporary, config, out var newest) is null)
+        {
+            Console.WriteLine($"{temporary} holds the newest checkpoint, written whole but not put in place (the run was stopped while saving it); the run resumes from it.");
+            PutInPlace(final);
+            problem = null;
+            return new Usable(final, newest!);
+        }
         if (IsNonFolder(old))
         {
             Console.WriteLine($"{old} is a file, not a checkpoint folder (damaged); it is removed, and the next checkpoint takes its place.");
@@ -156,6 +170,11 @@ public static class Checkpoint
         {
             problems.Add($"{final} is a file, not a checkpoint folder (damaged)");
             RemoveEntry(final);
+        }
+        else if (!Directory.Exists(final) && Directory.Exists(old))
+        {
+            // Only a kill between the renames, or damage, leaves checkpoint.old/ without checkpoint/.
+            problems.Add(Directory.Exists(temporary) ? $"{final} is missing and {temporary} is not whole" : $"{final} is missing");
         }
         foreach (var folder in new[] { final, old })
         {
