@@ -219,22 +219,31 @@ public sealed class EnsembleTrainer
     }
 
     // The members' batches stack only if every step gives each member as many samples. Over a dataset the sizes are
-    // known before any step: an epoch of p steps ends with a batch of n − (p − 1)·b, full or partial. A member whose
-    // epochs end with another partial batch would otherwise stop the run part-way, after the weights have moved.
-    // Sources without a dataset tell their sizes only through their batches, which DrawBatches checks.
-    private static void RequireStackingBatches(IReadOnlyList<IBatchSource> sources)
+    // known before any step: an epoch of p steps ends with a batch of n − (p − 1)·b, full or partial; a stream (no
+    // epochs) gives full batches. Two members whose epochs end differently first differ at the first partial step of
+    // either, which matters only if both still train then; otherwise the run would stop there, after the weights have
+    // moved. Sources with epochs but no dataset tell their sizes only through their batches, which DrawBatches checks.
+    private void RequireStackingBatches(IReadOnlyList<IBatchSource> sources)
     {
-        int reference = -1;
-        for (int i = 0; i < sources.Count; i++)
-        {
-            if (sources[i].Dataset is null) continue;
-            if (reference < 0) reference = i;
-            else if (PartialEnding(sources[i]) != PartialEnding(sources[reference]))
-                throw new ArgumentException(
-                    $"Member {i}: its batches do not stack with member {reference}'s: {DescribeEnding(sources[i])}, against {DescribeEnding(sources[reference])}. " +
-                    "Every member needs batches of one size at every step: give the members the same Training.LastPartialBatch and datasets of one size, " +
-                    $"or {nameof(PartialBatchPolicy)}.{nameof(PartialBatchPolicy.Drop)}, whose batches are all full.", nameof(sources));
-        }
+        for (int i = 1; i < sources.Count; i++)
+            for (int j = 0; j < i; j++)
+            {
+                if (!KnownEnding(sources[i], out var mine) || !KnownEnding(sources[j], out var theirs) || mine == theirs) continue;
+                int firstDifference = Math.Min(mine?.Steps - 1 ?? int.MaxValue, theirs?.Steps - 1 ?? int.MaxValue);
+                int together = Math.Min(StepsLeft(_model.Members[i].Training, sources[i], 0), StepsLeft(_model.Members[j].Training, sources[j], 0));
+                if (firstDifference < together)
+                    throw new ArgumentException(
+                        $"Member {i}: its batches do not stack with member {j}'s from step {firstDifference} on: {DescribeEnding(sources[i])}, against {DescribeEnding(sources[j])}. " +
+                        "Every member needs batches of one size at every step: give the members the same Training.LastPartialBatch and datasets of one size, " +
+                        $"or {nameof(PartialBatchPolicy)}.{nameof(PartialBatchPolicy.Drop)}, whose batches are all full.", nameof(sources));
+            }
+    }
+
+    // How a source's epochs end, where that is known before any step: null where every batch is full.
+    private static bool KnownEnding(IBatchSource source, out (int Steps, long LastBatch)? ending)
+    {
+        ending = PartialEnding(source);
+        return source.StepsPerEpoch is null || source.Dataset is not null;
     }
 
     // The steps of an epoch and the size of its last batch where that batch is partial; null where every batch is full.

@@ -337,7 +337,7 @@ public class EnsembleTrainerTests
         {
             using var before = ensemble.Parameters[0].clone();
             var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(data));
-            Assert.That(ex!.Message, Does.StartWith("Member 1: its batches do not stack with member 0's: each epoch of 5 steps ends with a batch of 3, against every batch holds 5.")
+            Assert.That(ex!.Message, Does.StartWith("Member 1: its batches do not stack with member 0's from step 4 on: each epoch of 5 steps ends with a batch of 3, against every batch holds 5.")
                 .And.Contain("Training.LastPartialBatch"));
             Assert.That(ensemble.Parameters[0].allclose(before, rtol: 0, atol: 0), Is.True, "no step was taken");
         }
@@ -352,6 +352,20 @@ public class EnsembleTrainerTests
         }
         using (var ensemble = new FullyConnectedEnsemble(keep, Shape, 1))
             Assert.That(new EnsembleTrainer(ensemble).Run(data).Select(r => r.Result.Steps), Is.EqualTo(new[] { 15, 15 }));
+
+        // Budgets that end before the first partial step never meet it, so Drop beside Keep trains.
+        var shortRuns = new[] { new EnsembleMember(Fcn(), Epochs(PartialBatchPolicy.Drop) with { MaxSteps = 4 }, 1), new EnsembleMember(Fcn(), Epochs(PartialBatchPolicy.Keep) with { MaxSteps = 4 }, 2) };
+        using (var ensemble = new FullyConnectedEnsemble(shortRuns, Shape, 1))
+            Assert.That(new EnsembleTrainer(ensemble).Run(data).Select(r => r.Result.Steps), Is.EqualTo(new[] { 4, 4 }));
+
+        // A stream's batches are all full, so beside a dataset whose epochs end with 3 samples it is refused too.
+        var streamAndData = new[] { new EnsembleMember(Fcn(), Sgd(0.1, steps: 10), 1), new EnsembleMember(Fcn(), Sgd(0.1, steps: 10), 2) };
+        using (var ensemble = new FullyConnectedEnsemble(streamAndData, Shape, 1))
+        {
+            var stream = OnlineBatchSource.ForTask(SyntheticTask.Rank2(6), 5, seed: 1);
+            var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { new EpochBatchSource(data, 5, 0, PartialBatchPolicy.Keep), stream }));
+            Assert.That(ex!.Message, Does.StartWith("Member 1: its batches do not stack with member 0's from step 4 on: every batch holds 5"));
+        }
     }
 
     [Test]
