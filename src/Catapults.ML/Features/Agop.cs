@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 
@@ -119,6 +120,11 @@ public static class Agop
         Device device, ScalarType dtype, AgopOptions options)
     {
         long n = features.shape[0];
+        // The d × d sums are refused before they are allocated: libtorch's allocator fails with a raw message, or
+        // succeeds and takes the machine's memory.
+        double matrices = options.PerOutput ? outputs * 8.0 : 8.0 + (dtype == ScalarType.Float64 ? 8 : 4);
+        if (MemoryBudget.Shortfall(matrices * d * d, $"The AGOP of {d:N0} input features (its {d:N0} × {d:N0} matrix{(options.PerOutput ? $" per output, {outputs}" : "")})") is { } shortfall)
+            throw new ArgumentException(shortfall, nameof(features));
         using var scope = torch.NewDisposeScope();
         using var gradEnabled = torch.enable_grad();
         var accumulator = options.PerOutput

@@ -64,6 +64,21 @@ public sealed class ConvolutionalOptions : ImageNetworkOptions
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>Each convolution's output is counted at the input's full size (pooling only shrinks it), three times: before and after σ, and pooled.</remarks>
+    internal override (double Parameters, double ActivationsPerSample) SizeBound()
+    {
+        double parameters = 0, activations = 0, inChannels = InputChannels, pixels = (double)InputHeight * InputWidth;
+        foreach (double c in ChannelWidths)
+        {
+            parameters += (KernelSize * (double)KernelSize * inChannels + 1) * c;
+            activations += 3 * c * pixels;
+            inChannels = c;
+        }
+        var features = FeatureShape();
+        return (parameters + ((double)features[0] * features[1] * features[2] + 1) * OutputCount, activations);
+    }
+
     /// <summary>Shape [C, H, W] of the last feature maps, which are flattened into the readout.</summary>
     public long[] FeatureShape()
     {

@@ -45,6 +45,9 @@ public sealed class FullyConnectedOptions
         return count;
     }
 
+    /// <summary>The floats one sample's forward pass keeps for the backward pass: each hidden layer's pre-activation, activation and a slope.</summary>
+    internal double ActivationsPerSample() => 3.0 * (HiddenWidths ?? []).Sum(w => (double)w) + OutputCount;
+
     /// <summary>
     /// Throws <see cref="ArgumentException"/> naming the first invalid option, or saying that the float32 weights
     /// alone would not fit in <see cref="MemoryBudget.AvailableBytes"/>.

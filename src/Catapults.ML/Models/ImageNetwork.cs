@@ -12,6 +12,9 @@ public abstract class ImageNetwork<TOptions> : NetworkModule where TOptions : Im
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        // A size that cannot fit is refused here, before libtorch's allocator fails (and, for a large enough request,
+        // takes the process down with it).
+        options.RequireWeightsFit($"A {name}");
         // The module keeps a snapshot: a later edit of the caller's options object changes nothing here.
         Options = (TOptions)options.Snapshot();
     }

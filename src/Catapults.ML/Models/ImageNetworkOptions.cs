@@ -49,6 +49,20 @@ public abstract class ImageNetworkOptions
         OptionChecks.RequireDefined(Parameterization, nameof(Parameterization), nameof(Parameterization));
     }
 
+    /// <summary>
+    /// Upper bounds, from the options alone, of the parameter count and of the floats one sample's forward pass keeps
+    /// for the backward pass; the options must be valid. They only have to tell a size that cannot fit from one that can.
+    /// </summary>
+    internal abstract (double Parameters, double ActivationsPerSample) SizeBound();
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the float32 weights alone would not fit in <see cref="MemoryBudget.AvailableBytes"/>.</summary>
+    internal void RequireWeightsFit(string description)
+    {
+        double parameters = SizeBound().Parameters;
+        if (MemoryBudget.Shortfall(sizeof(float) * parameters, $"{description} of up to {parameters:G3} parameters") is { } shortfall)
+            throw new ArgumentException(shortfall, "options");
+    }
+
     /// <summary>A copy that shares nothing mutable with this instance (a network keeps one).</summary>
     protected internal virtual ImageNetworkOptions Snapshot() => (ImageNetworkOptions)MemberwiseClone();
 

@@ -82,8 +82,8 @@ public static class ModelFactory
         }
         catch (System.Runtime.InteropServices.ExternalException ex)
         {
-            // The image architectures have no closed-form size check; libtorch's allocator is the judge, and its
-            // first line ("can't allocate memory: you tried to allocate … bytes") says why.
+            // The image architectures' weights are checked against an upper bound; past it, libtorch's allocator is
+            // the judge, and its first line ("can't allocate memory: you tried to allocate … bytes") says why.
             throw new ArgumentException($"{network.Describe()} cannot be built for inputs [{string.Join(", ", inputShape)}] and {outputCount} outputs: {ErrorText.FirstLine(ex)}", nameof(network), ex);
         }
     }
@@ -101,6 +101,34 @@ public static class ModelFactory
         var options = FullyConnected(spec, new Request(network, inputShape, outputCount, 0));
         options.ValidateShape();
         return options.ParameterCount();
+    }
+
+    /// <summary>
+    /// The parameter count of <paramref name="network"/> on inputs of <paramref name="inputShape"/> and the floats one
+    /// sample's forward pass keeps for the backward pass, without building it: exact in the parameters for fully
+    /// connected networks, upper bounds for the image architectures (they only have to tell a size that cannot fit
+    /// from one that can; <c>TrainingMemory</c> turns them into bytes).
+    /// </summary>
+    /// <exception cref="ArgumentException">The description does not fit the shape (as <see cref="Create"/> would say).</exception>
+    public static (double Parameters, double ActivationsPerSample) SizeBound(NetworkDescription network, long[] inputShape, int outputCount)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var spec = ArchitectureSpec.Parse(network.Architecture);
+        var request = new Request(network, inputShape, outputCount, 0);
+        if (spec.Kind == ArchitectureKind.FullyConnected)
+        {
+            var options = FullyConnected(spec, request);
+            options.ValidateShape();
+            return (options.ParameterCount(), options.ActivationsPerSample());
+        }
+        ImageNetworkOptions image = spec.Kind switch
+        {
+            ArchitectureKind.Convolutional => Convolutional(spec, request),
+            ArchitectureKind.WideResNet => WideResNetFor(spec, request),
+            _ => VisionTransformerFor(spec, request),
+        };
+        image.Validate();
+        return image.SizeBound();
     }
 
     private static FullyConnectedOptions FullyConnected(ArchitectureSpec spec, Request s)

@@ -62,6 +62,20 @@ public sealed class VisionTransformerOptions : ImageNetworkOptions
         OptionChecks.RequireDefined(Activation, nameof(Activation), nameof(Activation));
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Per block: the attention's D → 3D and D → D maps, the MLP's D → m → D, biases and layer norms; per sample the
+    /// block keeps about a dozen T × D tensors, two T × m and three attention maps of T × T per head.
+    /// </remarks>
+    internal override (double Parameters, double ActivationsPerSample) SizeBound()
+    {
+        double d = Width, m = (double)MlpRatio * Width, t = TokenCount;
+        double block = 4 * d * d + 2 * d * m + m + 10 * d;
+        double parameters = ((double)InputChannels * PatchSize * PatchSize + 1) * d + (t + 1) * d + Depth * block + (d + 1) * OutputCount;
+        double activations = t * (double)InputChannels * PatchSize * PatchSize + Depth * (12 * t * d + 2 * t * m + 3 * HeadCount * t * t);
+        return (parameters, activations);
+    }
+
     internal string Summary() =>
         string.Create(CultureInfo.InvariantCulture,
         $"ViT-{Depth} {ShapeText} → {OutputCount}, patch {PatchSize} ({PatchCount} patches), width {Width}, {HeadCount} heads, " +

@@ -63,6 +63,30 @@ public sealed class WideResNetOptions : ImageNetworkOptions
         OptionChecks.RequireDefined(Activation, nameof(Activation), nameof(Activation));
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// The stem, then per block two 3×3 convolutions, a 1×1 shortcut where the width changes, biases and norms; per
+    /// sample a block keeps about eight maps of its width at its stage's resolution (halved per stage after the first).
+    /// </remarks>
+    internal override (double Parameters, double ActivationsPerSample) SizeBound()
+    {
+        double inChannels = BaseWidth, pixels = (double)InputHeight * InputWidth;
+        double parameters = 9.0 * InputChannels * BaseWidth + BaseWidth, activations = 3 * BaseWidth * pixels;
+        var widths = StageWidths;
+        for (int stage = 0; stage < widths.Length; stage++)
+        {
+            double w = widths[stage];
+            if (stage > 0) pixels = Math.Ceiling(pixels / 4);
+            for (int b = 0; b < BlocksPerStage; b++)
+            {
+                parameters += 9 * inChannels * w + 9 * w * w + inChannels * w + 2 * inChannels + 6 * w;
+                activations += 8 * w * pixels + 2 * inChannels * pixels;
+                inChannels = w;
+            }
+        }
+        return (parameters + (inChannels + 1) * OutputCount, activations);
+    }
+
     internal string NormalizationText => Normalization switch
     {
         NormalizationKind.GroupNorm => $"GroupNorm({GroupCount})",

@@ -24,6 +24,23 @@ public static class Optimizers
         };
     }
 
+    /// <summary>
+    /// The copies of the weights that training with <paramref name="training"/> keeps beside the weights and their
+    /// gradients: the optimiser's buffers (momentum 1, Adam's two moments, RMSprop's and Adagrad's one), and SAM's
+    /// perturbation.
+    /// </summary>
+    public static int StateCopies(TrainingOptions training)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        int buffers = training.Optimizer switch
+        {
+            OptimizerKind.Sgd => 0,
+            OptimizerKind.Adam => 2,
+            _ => 1,
+        };
+        return buffers + (training.OptimizerSettings.SharpnessAwareRadius is null ? 0 : 1);
+    }
+
     /// <summary>Sets the learning rate of every parameter group.</summary>
     public static void SetLearningRate(optim.Optimizer optimizer, double learningRate)
     {

@@ -32,11 +32,20 @@ public static class ModelOperationsCatalogExtensions
     /// <param name="catalog">The model operations catalog (<c>mlContext.Model</c>).</param>
     /// <param name="model">A network transformer, an ML.NET transformer, or a chain mixing both.</param>
     /// <param name="inputSchema">The schema of the data the model was fitted on, or null.</param>
-    /// <param name="stream">A writable stream.</param>
+    /// <param name="stream">A writable stream. It receives nothing when a stage cannot be saved: the archive is written
+    /// to a temporary file first and copied to the stream once it is whole.</param>
     public static void SaveCatapultsModel(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema? inputSchema, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        CatapultsModelArchive.Save(model, inputSchema, stream, catalog);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite) throw new ArgumentException("The stream must be writable.", nameof(stream));
+        // A stage that cannot be saved (an ML.NET transformer without a contract, say) is found part-way through the
+        // archive; the caller's stream must not keep the part before it.
+        using var whole = new FileStream(Path.Combine(Path.GetTempPath(), $"catapults-model-{Guid.NewGuid():N}.zip"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        CatapultsModelArchive.Save(model, inputSchema, whole, catalog);
+        whole.Position = 0;
+        whole.CopyTo(stream);
     }
 
     /// <summary>Loads a model saved by <see cref="SaveCatapultsModel(ModelOperationsCatalog, ITransformer, DataViewSchema?, string)"/>.</summary>

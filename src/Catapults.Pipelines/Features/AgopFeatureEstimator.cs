@@ -113,6 +113,7 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
             else
             {
                 var network = _options.Network ?? (trained = _options.Trainer!.Fit(input));
+                if (network.Model.Network.IsDisposed) throw new ObjectDisposedException(null, TorchNetworkModelParameters.DisposedMessage);
                 model = network.Model.Network;
                 source = $"{network.GetType().Name}: {network.Model.Description}";
             }

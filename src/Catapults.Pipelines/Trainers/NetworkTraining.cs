@@ -1,3 +1,5 @@
+using System.Globalization;
+using Catapults.ML.Models;
 using Catapults.ML.Runtime;
 using Catapults.ML.Training;
 using Catapults.Pipelines.Prediction;
@@ -24,6 +26,12 @@ internal static class NetworkTraining
                 data.Dispose();
                 data = moved;
             }
+            // A network that cannot be trained in this memory is refused before it is built: the weights alone may fit,
+            // and then the gradients, the optimiser's state or a batch's activations take the machine's memory.
+            double bytes = TrainingMemory.Bytes(options.Network, inputShape, task.Head.OutputCount, options.Training, data.Count);
+            if (MemoryBudget.Shortfall(bytes, $"Training {options.Network.Describe()} on inputs [{string.Join(", ", inputShape)}] with {options.Training.Optimizer} " +
+                    $"and batches of {options.Training.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? $"all {data.Count}"} (Network, Training.BatchSize)") is { } shortfall)
+                throw new ArgumentException(shortfall, nameof(options));
             var network = options.Network.Build(inputShape, task.Head.OutputCount, options.Seed);
             try
             {

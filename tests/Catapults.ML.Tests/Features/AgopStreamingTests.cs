@@ -174,6 +174,11 @@ public class AgopStreamingTests
         Assert.Throws<NonFiniteAgopException>(() => Agop.Compute(v => (v * 1e30f).square().sum(1, keepdim: true), 4, 1, x));
         Assert.Throws<InvalidOperationException>(() => Agop.Compute(v => v.sum(1, keepdim: true) * 0, 4, 1, x, new AgopOptions { NormalizeTrace = true }),
             "a zero AGOP cannot be trace-normalised");
+        // A d × d matrix far past the memory is refused before it is allocated, not left to libtorch's allocator
+        // (60,000 features: 43 GB of sums; found by the review of 5 Dec 2026).
+        var wide = torch.ones(2, 60_000);
+        ex = Assert.Throws<ArgumentException>(() => Agop.Compute(v => v.sum(1, keepdim: true), 60_000, 1, wide));
+        Assert.That(ex!.Message, Does.StartWith("The AGOP of 60,000 input features (its 60,000 × 60,000 matrix) needs about").And.Contain("more than the"));
     }
 
     [Test]

@@ -184,6 +184,14 @@ public class ModelArchiveTests
             Assert.That(File.ReadAllBytes(path), Is.EqualTo(saved), "the old model is untouched");
             Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}*"), Is.Empty, "no temporary file is left");
             using var loaded = (TorchNetworkRegressionTransformer)_ml.Model.LoadCatapultsModel(path, out _);
+
+            // Saved to a stream, the part written before the failing stage used to stay in it (found by the review of 5 Dec 2026).
+            using var stream = new MemoryStream();
+            Assert.That(() => _ml.Model.SaveCatapultsModel(unsavable, data.Schema, stream), Throws.Exception);
+            Assert.That(stream.Length, Is.Zero, "the stream receives nothing");
+            _ml.Model.SaveCatapultsModel(network, data.Schema, stream);
+            stream.Position = 0;
+            using var fromStream = (TorchNetworkRegressionTransformer)_ml.Model.LoadCatapultsModel(stream, out _);
         }
     }
 
@@ -199,6 +207,9 @@ public class ModelArchiveTests
         var ex = Assert.Throws<ObjectDisposedException>(() => _ml.Model.SaveCatapultsModel(network, data.Schema, path));
         Assert.That(ex!.Message, Does.Contain("has been disposed"));
         Assert.That(Directory.GetFileSystemEntries(temp.Path), Is.Empty, "no model file and no temporary file");
+        // An AGOP of it said only that a TorchSharp module handle was disposed (found by the review of 5 Dec 2026).
+        ex = Assert.Throws<ObjectDisposedException>(() => _ml.Transforms.AgopFeatures(network).Fit(data));
+        Assert.That(ex!.Message, Does.Contain("The TorchNetwork transformer's network has been disposed"));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using Catapults.ML.Features;
 using Catapults.ML.Models;
+using Catapults.ML.Training;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Features;
@@ -52,6 +53,21 @@ public class ImagePipelineTests
         Training = TorchNetworkDefaults.Training with { LearningRate = 0.05, BatchSize = 12, MaxEpochs = 2 },
         Seed = 5,
     };
+
+    // A width whose training cannot fit took the machine's memory until the kernel killed the process (fcn, cnn: the
+    // weights alone fit, the gradients and a batch's activations did not), or failed an allocation inside libtorch and
+    // then crashed it (vit); each is now refused before the network is built (found by the review of 5 Dec 2026). The
+    // sizes are far past this machine's memory, so that an estimate too low shows as a failure, not as a killed host.
+    [TestCase("fcn-2", 200_000_000)]
+    [TestCase("cnn-2", 10_000_000)]
+    [TestCase("vit-1", 1_000_000)]
+    [TestCase("wrn-10-1000", null)]
+    public void AWidthWhoseTrainingCannotFitIsRefusedBeforeTheNetworkIsBuilt(string architecture, int? width)
+    {
+        var data = _ml.Data.LoadFromEnumerable(Images(36, seed: 1));
+        var ex = Assert.Throws<ArgumentException>(() => _ml.MulticlassClassification.Trainers.TorchNetwork(Options(architecture, width)).Fit(data));
+        Assert.That(ex!.Message, Does.StartWith($"Training {architecture}").And.Contain("needs about").And.Contain("more than the").And.Contain("(Network, Training.BatchSize)"));
+    }
 
     [TestCase("fcn-2", 16)]
     [TestCase("cnn-2", 4)]
