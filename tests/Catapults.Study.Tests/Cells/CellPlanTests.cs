@@ -24,6 +24,11 @@ public sealed class CellPlanTests
 
     private string Folder(string name) => Path.Combine(_root, name);
 
+    // A plan of sgd-spikes cells that train 20 steps of a width-16 network on 100 samples.
+    private static void PlanTinySgdSpikes(string dir, int seeds) =>
+        Assert.That(StudyCli.Run("plan", "sgd-spikes", "--quick", "--seeds", seeds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--n-train", "100",
+            "--n-test", "50", "--width", "16", "--probe-size", "20", "--steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+
     [Test]
     public void PlanIsFixedByTheOptionsAndHoldsEveryCell()
     {
@@ -316,8 +321,7 @@ public sealed class CellPlanTests
     public void ARunConfigurationEditedOutOfRangeIsRefusedNamingTheCellAndThePlan()
     {
         string dir = Folder("edited-run");
-        Assert.That(StudyCli.Run("plan", "sgd-spikes", "--quick", "--seeds", "2", "--n-train", "100", "--n-test", "50", "--width", "16",
-            "--probe-size", "20", "--steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+        PlanTinySgdSpikes(dir, seeds: 2);
         string plan = Path.Combine(dir, "plan.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
         json["cells"]![0]!["configuration"]!["probeIndices"]![0] = 100;
@@ -335,8 +339,7 @@ public sealed class CellPlanTests
     public void EditedSettingsOrDataSizesAreRefusedBeforeTraining()
     {
         string dir = Folder("edited-settings");
-        Assert.That(StudyCli.Run("plan", "sgd-spikes", "--quick", "--seeds", "2", "--n-train", "100", "--n-test", "50", "--width", "16",
-            "--probe-size", "20", "--steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+        PlanTinySgdSpikes(dir, seeds: 2);
         string plan = Path.Combine(dir, "plan.json");
         CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", plan, "--index", "0"), $"--plan {plan} is a file; --plan takes the run folder that holds plan.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
@@ -358,8 +361,7 @@ public sealed class CellPlanTests
     public void AFinishedRunWithOtherColumnsIsRunAgainByRunCellAndRefusedByMerge()
     {
         string dir = Folder("old-columns");
-        Assert.That(StudyCli.Run("plan", "sgd-spikes", "--quick", "--seeds", "1", "--n-train", "100", "--n-test", "50", "--width", "16",
-            "--probe-size", "20", "--steps", "20", "--out", dir).ExitCode, Is.EqualTo(0));
+        PlanTinySgdSpikes(dir, seeds: 1);
         Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "0").ExitCode, Is.EqualTo(0));
         var cell = CellPlan.Read(dir).Cells[0];
         string run = CellPlan.CellFolder(dir, cell);
