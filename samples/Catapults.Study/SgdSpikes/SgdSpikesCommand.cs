@@ -34,7 +34,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     protected override bool? DefaultBias => false;
 
     /// <inheritdoc />
-    public override string Description => "SGD at fixed η (4 seeds): per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, and verdicts on whether spikes rise in PL_5, start where η > η_crit(batch) and lower λ_max, against chance.";
+    public override string Description => "SGD at fixed η (4 seeds; --quick 1): per-batch η_crit against η, PL_5 / PL_5⊥ on a probe set, and verdicts on whether spikes rise in PL_5, start where η > η_crit(batch) and lower λ_max, against chance.";
 
     /// <summary>The sub-command.</summary>
     public static Command Create() => CellCommands.Experiment(new SgdSpikesCommand());

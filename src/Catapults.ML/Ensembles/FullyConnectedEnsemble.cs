@@ -31,8 +31,9 @@ public sealed class FullyConnectedEnsemble : IDisposable
 
     // Rows (samples) of first-layer updates held before they are written (DeferredFirstLayerUpdate): 8 steps at b = 5.
     // The held rows cost each forward pass Rows·(in + out) multiply–adds per sample. Measured on ensemble-step's ensemble
-    // (8 members, 100 × 1024 first layer, b = 5; 3 Dec 2026): 40 and 80 rows equal, 20 about 10 % and 160 about 25 %
-    // slower per step; the smaller of the two keeps the buffers small.
+    // (8 members, 100 × 1024 first layer, b = 5; 3 Dec 2026, Intel Xeon): 40 and 80 rows equal, 20 about 10 % and 160
+    // about 25 % slower per step; the smaller of the two keeps the buffers small. On the AMD EPYC (5 Dec 2026) 20 and 40
+    // rows were equal and 80 about 13 % slower.
     private const int DeferredUpdateRows = 40;
 
     private readonly EnsembleMember[] _members;

@@ -27,8 +27,10 @@ internal static class NetworkTraining
                 data = moved;
             }
             // A network that cannot be trained in this memory is refused before it is built: the weights alone may fit,
-            // and then the gradients, the optimiser's state or a batch's activations take the machine's memory.
-            double bytes = TrainingMemory.Bytes(options.Network, inputShape, task.Head.OutputCount, options.Training, data.Count);
+            // and then the gradients, the optimiser's state or a batch's activations take the machine's memory. On an
+            // accelerator those live in its own memory, which this budget does not measure; the weights are built on
+            // the host first, and Build checks those.
+            double bytes = device.type == DeviceType.CPU ? TrainingMemory.Bytes(options.Network, inputShape, task.Head.OutputCount, options.Training, data.Count) : 0;
             if (MemoryBudget.Shortfall(bytes, $"Training {options.Network.Describe()} on inputs [{string.Join(", ", inputShape)}] with {options.Training.Optimizer} " +
                     $"and batches of {options.Training.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? $"all {data.Count}"} (Network, Training.BatchSize)") is { } shortfall)
                 throw new ArgumentException(shortfall, nameof(options));
