@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Features;
 using Catapults.ML.Spectra;
 
@@ -63,6 +64,9 @@ public static class EnsembleMeasurements
             : inputs.reshape(1, inputs.shape[0], -1).expand(a, -1, -1)).detach().clone();
         if (x.shape[2] != d)
             throw new ArgumentException($"The AGOP needs inputs with {d} features per row, got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+        // The members' d × d sums (float64, and one product beside them) are refused before they are allocated, as Agop refuses one.
+        if (MemoryBudget.Shortfall(2 * 8.0 * a * d * d, $"An AGOP per member on {d:N0} input features ({a} matrices of {d:N0} × {d:N0})") is { } shortfall)
+            throw new ArgumentException(shortfall, nameof(inputs));
         x.requires_grad = true;
         var output = ensemble.Forward(x);
         long n = output.shape[1], o = output.shape[2];

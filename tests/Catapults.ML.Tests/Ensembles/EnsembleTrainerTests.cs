@@ -369,6 +369,17 @@ public class EnsembleTrainerTests
     }
 
     [Test]
+    public void AgopsThatCannotFitAreRefusedBeforeTheyAreAllocated()
+    {
+        // Two members on 60,000 features: 2 × 60,000² float64 sums, about 115 GB with the product beside them.
+        var members = new[] { new EnsembleMember(Fcn(width: 2), Sgd(0.1), 1), new EnsembleMember(Fcn(width: 2), Sgd(0.1), 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 60_000 }, 1);
+        using var x = torch.ones(2, 60_000);
+        var ex = Assert.Throws<ArgumentException>(() => EnsembleMeasurements.Agops(ensemble, x));
+        Assert.That(ex!.Message, Does.StartWith("An AGOP per member on 60,000 input features (2 matrices of 60,000 × 60,000) needs about"));
+    }
+
+    [Test]
     public void AnEnsembleWhoseRunStoppedPartWayIsNotTrainedAgain()
     {
         using var data = Data();
