@@ -173,4 +173,17 @@ public sealed class SettingOptionTests
         Assert.That(CellPlan.ConfigurationOf<DominantSubspaceSettings>(experiment.Plan(parse, CancellationToken.None).Cells[0]),
             Is.EqualTo(DominantSubspaceSettings.Quick with { Width = 16 }));
     }
+
+    // --seeds said nothing of its default, which each experiment set in its plan alone; the plan and the help now read
+    // one declaration (RunCellExperiment.DefaultSeeds).
+    [TestCase("batch-sweep", "(default 3; quick 2)")]
+    [TestCase("gd-catapults", "(default 1; quick 1)")]
+    [TestCase("sgd-spikes", "(default 4; quick 1)")]
+    [TestCase("optimizers", "(default 2; quick 1)")]
+    public void TheSeedsHelpStatesTheExperimentsDefaults(string experiment, string defaults)
+    {
+        var (code, stdout, error) = StudyCli.Run(experiment, "--help");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(stdout.Split('\n').Single(l => l.TrimStart().StartsWith("--seeds")), Does.Contain(defaults));
+    }
 }

@@ -55,7 +55,7 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     {
         bool quick = parse.GetValue(Common.Quick);
         var preset = quick ? BatchSweepSettings.Quick : BatchSweepSettings.Default;
-        var settings = parse.ApplySettingOptions(preset) with { Seeds = Common.SeedCount(parse, preset.Seeds) };
+        var settings = parse.ApplySettingOptions(preset) with { Seeds = SeedCount(parse) };
         if (settings.RateFraction is double f) Cli.PositiveRate(f, "--rate-fraction");
         if (parse.GetValue(_rate) is double fixedRate) Cli.PositiveRate(fixedRate, "--learning-rate");
         if (settings.Epochs < 1) throw new ConfigurationException($"--epochs must be at least 1, got {settings.Epochs}.");
@@ -125,6 +125,9 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
     /// <inheritdoc />
     public override int DefaultJobs(CellPlan plan) =>
         plan.SettingsAs<PlanSettings>().Settings.CellsOnEveryCore ? plan.JobsOnEveryCore() : 1;
+
+    /// <inheritdoc />
+    protected override (int Default, int Quick) DefaultSeeds => (BatchSweepSettings.Default.Seeds, BatchSweepSettings.Quick.Seeds);
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> StepColumnNames(RunConfig config) => StepColumns.CriticalRateNames;

@@ -26,10 +26,18 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     /// <summary>Whether the experiment's network has biases unless --bias or --no-bias says otherwise; null: the architecture's default.</summary>
     protected virtual bool? DefaultBias => null;
 
+    /// <summary>The seeds unless --seeds says otherwise, without and with --quick; declared once, for the plan and the help.</summary>
+    protected virtual (int Default, int Quick) DefaultSeeds => (1, 1);
+
+    /// <summary>The seeds of the run <paramref name="parse"/> asks for: --seeds, or <see cref="DefaultSeeds"/>.</summary>
+    protected int SeedCount(ParseResult parse) =>
+        Common.SeedCount(parse, parse.GetValue(Common.Quick) ? DefaultSeeds.Quick : DefaultSeeds.Default);
+
     /// <inheritdoc />
     public void AddOptions(Command command)
     {
         Common.DescribeBiasDefault(DefaultBias);
+        Common.DescribeSeedsDefault(DefaultSeeds.Default, DefaultSeeds.Quick);
         Common.AddTo(command);
         AddExperimentOptions(command);
     }

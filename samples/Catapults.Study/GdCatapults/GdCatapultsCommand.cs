@@ -62,7 +62,7 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
         Cli.RecordEvery(recordEvery, phaseSteps, "a phase (--phase-steps)");
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
         var dataSettings = Common.DataSettings(parse, quick ? 256 : 1000, quick ? 500 : 1000);
-        int seeds = Common.SeedCount(parse, 1);
+        int seeds = SeedCount(parse);
         int? threads = Common.ConfigureThreads(parse);
         var network = Common.NetworkFor(parse, quick ? CommonOptions.QuickWidth : null);
 

@@ -40,6 +40,10 @@ public sealed class CommonOptions
     /// <summary>--threads.</summary>
     public Option<int?> Threads { get; } = new("--threads") { Description = "libtorch threads (default 1: the study's small models run fastest on one thread of a busy machine, and one thread gives bit-identical reruns and resumes)." };
 
+    /// <summary>States the experiment's seed counts, without and with --quick, in the help of --seeds.</summary>
+    public void DescribeSeedsDefault(int normal, int quick) =>
+        Seeds.Description = $"Number of seeds (0, 1, …) per configuration (default {normal}; quick {quick}).";
+
     /// <summary>States the experiment's default in the help of --bias and --no-bias (null: the architecture's).</summary>
     public void DescribeBiasDefault(bool? withBias)
     {

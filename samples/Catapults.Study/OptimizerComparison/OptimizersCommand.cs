@@ -45,6 +45,9 @@ public sealed class OptimizersCommand : RunCellExperiment<RunOutcome>
     }
 
     /// <inheritdoc />
+    protected override (int Default, int Quick) DefaultSeeds => (2, 1);
+
+    /// <inheritdoc />
     public override CellPlan Plan(ParseResult parse, CancellationToken ct)
     {
         bool quick = parse.GetValue(Common.Quick);
@@ -55,7 +58,7 @@ public sealed class OptimizersCommand : RunCellExperiment<RunOutcome>
         if (maxSteps < 1) throw new ConfigurationException($"--steps must be at least 1, got {maxSteps}.");
         Cli.RecordEvery(recordEvery, maxSteps, "the run's --steps");
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
-        int seeds = Common.SeedCount(parse, quick ? 1 : 2);
+        int seeds = SeedCount(parse);
         int? threads = Common.ConfigureThreads(parse);
         var network = Common.NetworkFor(parse, quick ? CommonOptions.QuickWidth : null);
 

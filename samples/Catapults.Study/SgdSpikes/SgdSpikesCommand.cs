@@ -14,7 +14,6 @@ namespace Catapults.Study.SgdSpikes;
 public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
 {
     private const int S = 5;
-    private const int DefaultSeeds = 4;
 
     private readonly Option<int?> _batch = new("--batch-size") { Description = "Batch size b (default 10)." };
     private readonly Option<double?> _fraction = new("--rate-fraction") { Description = "η = fraction × η_crit(full batch, init) (default: η = the median η_crit of the first epoch's batches at init, inside their spread)." };
@@ -64,8 +63,7 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         // As in batch-sweep, a probe set larger than n is the whole training set.
         probeSize = Math.Min(probeSize, dataSettings.TrainCount);
         int checkpointEvery = Common.CheckpointEveryFor(parse, recordEvery, recordEvery * 20);
-        // The verdicts pool the seeds' spikes, so more seeds make their tests stronger; 4 run in about a minute on 2 cores.
-        int seeds = Common.SeedCount(parse, quick ? 1 : DefaultSeeds);
+        int seeds = SeedCount(parse);
         int? threads = Common.ConfigureThreads(parse);
         // The paper's bias-free network: with an output bias every batch's critical rate is nearly the same.
         var network = Common.NetworkFor(parse, quick ? CommonOptions.QuickWidth : null, DefaultBias);
@@ -94,6 +92,10 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
         RunExecutor.ValidatePlan(configs, data);
         return CellPlan.Create(Name, threads, new PlanSettings(criticalRates), configs.Select(c => (c.Label, c)));
     }
+
+    /// <inheritdoc />
+    /// <remarks>The verdicts pool the seeds' spikes, so more seeds make their tests stronger; 4 run in about a minute on 2 cores.</remarks>
+    protected override (int Default, int Quick) DefaultSeeds => (4, 1);
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> StepColumnNames(RunConfig config) => LambdaMax;
