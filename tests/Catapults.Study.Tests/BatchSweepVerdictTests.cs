@@ -77,13 +77,14 @@ public sealed class BatchSweepVerdictTests
     }
 
     [Test]
-    public void ABatchSizeWhoseRunsAllDivergedFailsTheTrend()
+    public void ABatchSizeWhoseRunsAllDivergedLeavesTheTrendNotTested()
     {
         var groups = PaperPattern.ToArray();
         groups[3] = (5, new[] { 0, 0, 0 }, new[] { double.NaN, double.NaN, double.NaN }, new[] { double.NaN, double.NaN, double.NaN });
         var verdicts = BatchSweepReport.Verdicts(Plant(groups), hasAlignment: true);
         var testLoss = verdicts.Single(v => v.Claim.StartsWith("test loss"));
-        Assert.That(testLoss.Holds, Is.False);
+        Assert.That(testLoss.Outcome, Is.EqualTo(VerdictOutcome.NotTested));
+        Assert.That(testLoss.Word, Is.EqualTo("not tested"));
         Assert.That(testLoss.Evidence, Does.Contain("no finished run at b = 5"));
     }
 
@@ -96,8 +97,11 @@ public sealed class BatchSweepVerdictTests
         // Zigzag: r is small, so the permutation test cannot reject chance.
         var weak = Enumerable.Range(0, 12).Select(i => ((double?)i, (double?)(i % 2 == 0 ? 1.0 : 0.0) + 0.001 * i)).ToList();
         var verdict = TrendVerdict.Correlation("positive", weak, +1);
-        Assert.That(verdict.Holds, Is.False, verdict.Evidence);
-        Assert.That(TrendVerdict.Correlation("too few", strong.Take(2).ToList(), +1).Holds, Is.False);
+        Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.Fails), verdict.Evidence);
+        Assert.That(TrendVerdict.Correlation("too few", strong.Take(2).ToList(), +1).Outcome, Is.EqualTo(VerdictOutcome.NotTested));
+        // Every run without a catapult: r is undefined, so nothing links catapults to alignment either way.
+        var flat = Enumerable.Range(0, 12).Select(i => ((double?)0, (double?)(0.5 + 0.04 * i))).ToList();
+        Assert.That(TrendVerdict.Correlation("flat", flat, +1).Word, Is.EqualTo("not tested"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using Catapults.Study.Infrastructure;
 using Catapults.ML.Scaling;
 using Catapults.ML.Training;
 using Catapults.Study.FeatureStrength;
@@ -75,6 +76,7 @@ public sealed class FeatureStrengthVerdictTests
         {
             Assert.That(SlopeVerdict.Rich(3, result).Holds, Is.False);
             Assert.That(SlopeVerdict.Rich(3, result).VerdictText, Is.EqualTo("fails"));
+            Assert.That(SlopeVerdict.Rich(3, result).Outcome, Is.EqualTo(VerdictOutcome.Fails));
             Assert.That(SlopeVerdict.Rich(2, result).Holds, Is.True);
         });
     }
@@ -95,7 +97,7 @@ public sealed class FeatureStrengthVerdictTests
     }
 
     [Test]
-    public void TooFewGammasFail()
+    public void TooFewGammasLeaveTheSlopeNotTested()
     {
         // Two rich γ fit any slope exactly: no verdict can rest on them.
         var result = Plant(FeatureStrengthSweepOptions.LogGrid(1e-2, 1e2, 5), 2.0, 1.0);
@@ -104,19 +106,19 @@ public sealed class FeatureStrengthVerdictTests
         {
             Assert.That(rich.Fit!.Points, Is.EqualTo(2));
             Assert.That(rich.Fit.Slope, Is.EqualTo(1.0).Within(0.05));
-            Assert.That(rich.Holds, Is.False);
-            Assert.That(rich.VerdictText, Does.Contain("only 2"));
+            Assert.That(rich.Outcome, Is.EqualTo(VerdictOutcome.NotTested));
+            Assert.That(rich.VerdictText, Is.EqualTo("not tested (only 2 γ)"));
         });
     }
 
     [Test]
-    public void NoFitFails()
+    public void NoFitLeavesTheSlopeNotTested()
     {
         var result = Plant(new[] { 10.0 }, 2.0, 1.0);
         Assert.Multiple(() =>
         {
             Assert.That(SlopeVerdict.Rich(2, result).Fit, Is.Null);
-            Assert.That(SlopeVerdict.Rich(2, result).Holds, Is.False);
+            Assert.That(SlopeVerdict.Rich(2, result).Outcome, Is.EqualTo(VerdictOutcome.NotTested));
             Assert.That(SlopeVerdict.Rich(2, result).SlopeText, Is.EqualTo("—"));
         });
     }

@@ -28,7 +28,7 @@ public sealed class QuickFeatureStrengthTests
     {
         Assert.That(_exitCode, Is.EqualTo(0), _stdout);
         foreach (int depth in new[] { 2, 3, 4 })
-            Assert.That(_stdout, Does.Match($@"L = {depth} \| .* \| (holds|fails)"), $"depth {depth}'s verdict line");
+            Assert.That(_stdout, Does.Match($@"L = {depth} \| .* \| (holds|fails|not tested)"), $"depth {depth}'s verdict line");
         Assert.That(_stdout, Does.Contain("tolerance ±0.15"));
     }
 
@@ -182,7 +182,7 @@ public sealed class QuickFeatureStrengthTests
                     // Two seeds: the median is the geometric mean of their η*.
                     Assert.That(g.GetProperty("median").GetDouble(), Is.EqualTo(Math.Sqrt(each[0] * each[1])).Within(1e-9).Percent);
                 }
-                Assert.That(stdout, Does.Match(@"L = 2 \| [-\d.]+ ± [\d.]+ \[[-\d.]+, [-\d.]+\] \(1\.000\) \| (holds|fails)"), "the verdict line shows the median's slope and each seed's");
+                Assert.That(stdout, Does.Match(@"L = 2 \| [-\d.]+ ± [\d.]+ \[[-\d.]+, [-\d.]+\] \(1\.000\) \| (holds|fails|not tested)"), "the verdict line shows the median's slope and each seed's");
                 Assert.That(File.ReadAllText(Path.Combine(output, "depth-2", "report.md")), Does.Contain("## η* over seeds"));
             });
             // A rerun reads every seed's scans back from scan.json, which the cells' check accepts only with both seeds in it.
@@ -207,7 +207,7 @@ public sealed class QuickFeatureStrengthTests
         Assert.That(code, Is.EqualTo(0), stdout + error);
         Assert.That(error, Is.Empty);
         Assert.That(stdout, Does.Contain("best η none (every rate diverged)"));
-        Assert.That(stdout, Does.Contain("L = 2 | — (1.000) | fails (fewer than 2 γ with an η* beyond the crossover band)"));
+        Assert.That(stdout, Does.Contain("L = 2 | — (1.000) | not tested (fewer than 2 γ with an η* beyond the crossover band)"));
         string report = File.ReadAllText(Path.Combine(output, "depth-2", "report.md"));
         Assert.That(report, Does.Contain("80 cells (80 diverged, 0 frozen"));
         Assert.That(report, Does.Contain("| 1E+100 | — | — | — | — | every rate diverged | 40 |"));

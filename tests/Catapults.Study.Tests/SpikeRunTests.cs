@@ -71,8 +71,9 @@ public sealed class SpikeRunTests
         Assert.That(verdicts[1].Evidence, Does.Contain("5 of 10 spikes").And.Contain("share per seed 0.50 ± 0.00").And.Contain("p = 0.62"));
         // No spike lowers λ_max beyond its drift.
         Assert.That(verdicts[2].Evidence, Does.Contain("0 of 10 spikes").And.Contain("p = 1"));
-        Assert.That(SpikeVerdicts.Judge(new[] { Run(Probe) with { Spikes = Array.Empty<CatapultEvent>() } }, 1).Select(v => v.Evidence),
-            Is.All.EqualTo("no spike to judge"));
+        var none = SpikeVerdicts.Judge(new[] { Run(Probe) with { Spikes = Array.Empty<CatapultEvent>() } }, 1);
+        Assert.That(none.Select(v => v.Evidence), Is.All.EqualTo("no spike to judge"));
+        Assert.That(none.Select(v => v.Word), Is.All.EqualTo("not tested"));
     }
 
     [Test]

@@ -24,6 +24,24 @@ public sealed class StudyReportClaimsTests
         Assert.That(output, Does.Contain("Diverged: gd-seed0"));
     }
 
+    // Images have no true AGOP, so no catapult's alignment is measured: the claim is not tested, not failed.
+    [Test]
+    public void AGdCatapultsRunWithoutATrueAgopLeavesTheClaimNotTested()
+    {
+        using var temp = new TempDirectory();
+        string root = temp.Combine("data");
+        DatasetFixtures.WriteCifar(root, perBatch: 10, testCount: 10);
+        string dir = temp.Combine("gd");
+        var (code, output, error) = StudyCli.Run("gd-catapults", "--quick", "--dataset", "cifar10", "--data-root", root, "--n-train", "20", "--n-test", "10",
+            "--raise-factor", "1.2", "--out", dir);
+        Assert.That(code, Is.EqualTo(0), error);
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        // At 1.2 × η_crit this run has one catapult after a raise (at 1.4 and above it diverges before any).
+        Assert.That(output, Does.Contain("gd-seed0: BudgetReached, 1 catapults"), output);
+        Assert.That(report, Does.Contain("Verdict: not tested: 1 of 1 catapults have no AGOP alignment (no true AGOP for this data)"), report);
+        Assert.That(report, Does.Not.Contain("The claim fails"));
+    }
+
     [Test]
     public void TheOptimizersReportCountsSpikesAndGivesTheCommonCause()
     {

@@ -5,12 +5,18 @@ namespace Catapults.Study.BatchSweep;
 
 /// <summary>A claim of the paper checked on a sweep's runs: whether it holds, and the numbers it was judged on.</summary>
 /// <param name="Claim">The claim, e.g. "AGOP alignment increases as the batch size decreases".</param>
-/// <param name="Holds">Whether it holds by the stated rule.</param>
-/// <param name="Evidence">The figures behind the verdict, with the seeds' spread.</param>
-public sealed record TrendVerdict(string Claim, bool Holds, string Evidence)
+/// <param name="Outcome">Whether it holds by the stated rule, fails, or could not be tested on these runs.</param>
+/// <param name="Evidence">The figures behind the verdict, with the seeds' spread, or why it could not be tested.</param>
+public sealed record TrendVerdict(string Claim, VerdictOutcome Outcome, string Evidence)
 {
-    /// <summary>"holds" or "fails".</summary>
-    public string Word => Holds ? "holds" : "fails";
+    /// <summary>A verdict on a claim the runs could judge.</summary>
+    public TrendVerdict(string claim, bool holds, string evidence) : this(claim, VerdictOutcomeText.Judged(holds), evidence) { }
+
+    /// <summary>Whether the claim holds by the stated rule.</summary>
+    public bool Holds => Outcome == VerdictOutcome.Holds;
+
+    /// <summary>"holds", "fails" or "not tested".</summary>
+    public string Word => Outcome.Word();
 
     /// <summary>The rule <see cref="Monotone"/> applies, for the report.</summary>
     public const string MonotoneRule =
@@ -30,9 +36,9 @@ public sealed record TrendVerdict(string Claim, bool Holds, string Evidence)
     {
         var ordered = groups.OrderByDescending(g => g.BatchSize).Select(g => (g.BatchSize, Stats: Statistics.MeanSd(g.Values))).ToList();
         string evidence = string.Join(" → ", ordered.Select(g => $"b = {g.BatchSize}: {Fmt(g.Stats.Mean, format)} ± {Fmt(g.Stats.Sd, format)}"));
-        if (ordered.Count < 2) return new(claim, false, evidence + " (fewer than two batch sizes)");
+        if (ordered.Count < 2) return new(claim, VerdictOutcome.NotTested, evidence + " (fewer than two batch sizes)");
         var missing = ordered.Where(g => g.Stats.Count == 0).Select(g => g.BatchSize).ToList();
-        if (missing.Count > 0) return new(claim, false, evidence + $" (no finished run at b = {string.Join(", ", missing)})");
+        if (missing.Count > 0) return new(claim, VerdictOutcome.NotTested, evidence + $" (no finished run at b = {string.Join(", ", missing)})");
         double sign = increases ? 1 : -1;
         var reversals = new List<string>();
         var ties = new List<string>();
@@ -61,7 +67,7 @@ public sealed record TrendVerdict(string Claim, bool Holds, string Evidence)
     {
         var p = pairs.Where(q => q.X is double x && q.Y is double y && double.IsFinite(x) && double.IsFinite(y)).Select(q => (X: q.X!.Value, Y: q.Y!.Value)).ToList();
         double r = Statistics.Pearson(p.Select(q => ((double?)q.X, (double?)q.Y)));
-        if (p.Count < 3 || double.IsNaN(r)) return new(claim, false, $"r undefined over {p.Count} runs");
+        if (p.Count < 3 || double.IsNaN(r)) return new(claim, VerdictOutcome.NotTested, $"r undefined over {p.Count} runs");
         double pValue = PermutationPValue(p, r, expectedSign);
         bool holds = Math.Sign(r) == Math.Sign(expectedSign) && pValue < 0.05;
         return new(claim, holds, $"r = {r.ToString("F2", CultureInfo.InvariantCulture)} over {p.Count} runs, one-sided permutation p = {pValue.ToString("G2", CultureInfo.InvariantCulture)}");

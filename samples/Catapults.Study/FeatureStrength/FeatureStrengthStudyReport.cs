@@ -39,8 +39,8 @@ internal static class FeatureStrengthStudyReport
                 return new
                 {
                     depth = v.Depth,
-                    rich = new { predicted = v.Rich.Predicted, fit = v.Rich.Fit, holds = v.Rich.Holds, perSeedSlopes = seeded.PerSeedRichSlopes },
-                    lazy = new { predicted = v.Lazy.Predicted, fit = v.Lazy.Fit, holds = v.Lazy.Holds, perSeedSlopes = seeded.PerSeedLazySlopes },
+                    rich = new { predicted = v.Rich.Predicted, fit = v.Rich.Fit, holds = v.Rich.Holds, verdict = v.Rich.Outcome.Word(), perSeedSlopes = seeded.PerSeedRichSlopes },
+                    lazy = new { predicted = v.Lazy.Predicted, fit = v.Lazy.Fit, holds = v.Lazy.Holds, verdict = v.Lazy.Outcome.Word(), perSeedSlopes = seeded.PerSeedLazySlopes },
                     gammas = seeded.Gammas,
                 };
             }),

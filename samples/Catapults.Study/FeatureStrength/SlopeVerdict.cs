@@ -1,3 +1,4 @@
+using Catapults.Study.Infrastructure;
 using Catapults.ML.Scaling;
 
 namespace Catapults.Study.FeatureStrength;
@@ -54,14 +55,21 @@ public sealed record SlopeVerdict(string Side, int Depth, double Predicted, LogL
         return (rounded == 0 ? 0.0 : rounded).ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>True when the fit rests on enough γ and its slope is within <see cref="Tolerance"/> of the prediction.</summary>
-    public bool Holds => Fit is not null && Fit.Points >= MinimumPoints && Math.Abs(Fit.Slope - Predicted) <= Tolerance + 1e-12;
+    /// <summary>
+    /// <see cref="VerdictOutcome.Holds"/> when the fit rests on enough γ and its slope is within <see cref="Tolerance"/>
+    /// of the prediction; <see cref="VerdictOutcome.NotTested"/> when there is no fit or it rests on too few γ.
+    /// </summary>
+    public VerdictOutcome Outcome => Fit is null || Fit.Points < MinimumPoints
+        ? VerdictOutcome.NotTested
+        : VerdictOutcomeText.Judged(Math.Abs(Fit.Slope - Predicted) <= Tolerance + 1e-12);
 
-    /// <summary>"holds" or "fails", with the reason when there is no usable fit.</summary>
-    public string VerdictText => Holds ? "holds"
-        : Fit is null ? "fails (fewer than 2 γ with an η* beyond the crossover band)"
-        : Fit.Points < MinimumPoints ? $"fails (only {Fit.Points.ToString(CultureInfo.InvariantCulture)} γ)"
-        : "fails";
+    /// <summary>True when the slope holds by the rule.</summary>
+    public bool Holds => Outcome == VerdictOutcome.Holds;
+
+    /// <summary>"holds", "fails" or "not tested", with the reason when there is no usable fit.</summary>
+    public string VerdictText => Fit is null ? $"{Outcome.Word()} (fewer than 2 γ with an η* beyond the crossover band)"
+        : Fit.Points < MinimumPoints ? $"{Outcome.Word()} (only {Fit.Points.ToString(CultureInfo.InvariantCulture)} γ)"
+        : Outcome.Word();
 
     /// <summary>The slope with its standard error, e.g. "0.68 ± 0.05", or "—".</summary>
     public string SlopeText => Fit is null ? "—"

@@ -20,7 +20,7 @@ public static class GdCatapultsReport
             "AGOP alignment before", "AGOP alignment after", "alignment up, test loss down",
         };
         var rows = new List<IReadOnlyList<string>>();
-        int catapults = 0, alignmentUp = 0, testDown = 0, both = 0, beforeRaise = 0;
+        int catapults = 0, alignmentUp = 0, testDown = 0, both = 0, beforeRaise = 0, unaligned = 0;
         var diverged = new List<string>();
         foreach (var (run, raises) in runs)
         {
@@ -40,6 +40,7 @@ public static class GdCatapultsReport
                 if (raised)
                 {
                     catapults++;
+                    if (up is null) unaligned++;
                     if (up == true) alignmentUp++;
                     if (down) testDown++;
                     if (up == true && down) both++;
@@ -61,10 +62,15 @@ public static class GdCatapultsReport
                            string.Join(", ", raises.Select(m => $"step {m.Step} → η = {m.Rate:G4}")) + $" (initial η = {run.Config.Training.LearningRate:G4}).")
                 .Image("loss, λ_max and η_crit", png);
         }
+        // Without a true AGOP (real data) a catapult's alignment is not measured, so the claim cannot be judged on it.
+        var outcome = catapults == 0 || unaligned > 0 ? VerdictOutcome.NotTested : VerdictOutcomeText.Judged(both == catapults);
         string verdict = (catapults == 0
-            ? "Verdict: no catapult followed a raise, so the claim that catapults raise AGOP alignment and lower the test loss is not tested."
+            ? $"Verdict: {outcome.Word()}: no catapult followed a raise, so the claim that catapults raise AGOP alignment and lower the test loss could not be judged."
+            : unaligned > 0
+            ? $"Verdict: {outcome.Word()}: {unaligned} of {catapults} catapults have no AGOP alignment (no true AGOP for this data), so the claim that catapults raise it " +
+              $"could not be judged; {testDown} of {catapults} lowered the test loss."
             : $"Verdict: {alignmentUp} of {catapults} catapults raised AGOP alignment, {testDown} of {catapults} lowered the test loss, and {both} of {catapults} did both " +
-              $"(before: the recorded row at the catapult's start; after: the first row at or after its end). The claim {(both == catapults ? "holds" : "fails")} " +
+              $"(before: the recorded row at the catapult's start; after: the first row at or after its end). The claim {outcome.Word()} " +
               "for every catapult" + (both == catapults ? "." : $": it fails for {catapults - both}."))
             + (beforeRaise > 0 ? $" {beforeRaise} catapult(s) before the first raise are listed but not counted." : "")
             + (diverged.Count > 0 ? $" Diverged: {string.Join("; ", diverged)}; their catapults before the divergence are counted, and nothing after it was recorded." : "");

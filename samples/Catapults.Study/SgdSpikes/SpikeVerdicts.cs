@@ -44,9 +44,9 @@ public static class SpikeVerdicts
     {
         int count = runs.Sum(r => r.Count);
         var chances = runs.SelectMany(r => r.Chances).ToList();
-        if (chances.Count == 0) return new TrendVerdict(claim, false, "no spike to judge");
+        if (chances.Count == 0) return new TrendVerdict(claim, VerdictOutcome.NotTested, "no spike to judge");
         // A run's share of windows is NaN only without critical-rate records, which a run with spikes always has.
-        if (chances.Any(c => !(c >= 0 && c <= 1))) return new TrendVerdict(claim, false, "a run has no record of its chance level");
+        if (chances.Any(c => !(c >= 0 && c <= 1))) return new TrendVerdict(claim, VerdictOutcome.NotTested, "a run has no record of its chance level");
         double p = Statistics.UpperTail(chances, count);
         string shares = Statistics.Format(runs.Select(r => r.Chances.Count == 0 ? (double?)null : r.Count / (double)r.Chances.Count), "F2");
         return new TrendVerdict(claim, p <= Level, string.Create(CultureInfo.InvariantCulture,
