@@ -186,4 +186,21 @@ public sealed class SettingOptionTests
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(stdout.Split('\n').Single(l => l.TrimStart().StartsWith("--seeds")), Does.Contain(defaults));
     }
+
+    // --jobs help listed the experiments that run a cell per core by default and left sgd-spikes out, which does; each
+    // experiment now states its own default, from beside its DefaultJobs.
+    [TestCase("batch-sweep", "(default: one per core, up to the cells; under --quick 1, one cell after another in this process)")]
+    [TestCase("feature-strength", "(default: one per core, up to the cells; under --quick 1, one cell after another in this process)")]
+    [TestCase("dominant-subspace", "(default: one per core, up to the cells)")]
+    [TestCase("sgd-spikes", "(default: one per core, up to the cells)")]
+    [TestCase("gd-catapults", "(default: 1, one cell after another in this process)")]
+    [TestCase("optimizers", "(default: 1, one cell after another in this process)")]
+    public void TheJobsHelpStatesTheExperimentsDefault(string experiment, string defaults)
+    {
+        var (code, stdout, error) = StudyCli.Run(experiment, "--help");
+        Assert.That(code, Is.EqualTo(0), error);
+        // The help wraps long descriptions over several lines.
+        string help = System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " ");
+        Assert.That(help, Does.Contain("--jobs <jobs> Run this many cells at once, each in its own process " + defaults));
+    }
 }

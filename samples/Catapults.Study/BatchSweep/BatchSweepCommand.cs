@@ -127,6 +127,9 @@ public sealed class BatchSweepCommand : RunCellExperiment<RunOutcome>
         plan.SettingsAs<PlanSettings>().Settings.CellsOnEveryCore ? plan.JobsOnEveryCore() : 1;
 
     /// <inheritdoc />
+    public override string DefaultJobsText => $"{ICellExperiment.OnEveryCore}; under --quick {ICellExperiment.OneAfterAnother}";
+
+    /// <inheritdoc />
     protected override (int Default, int Quick) DefaultSeeds => (BatchSweepSettings.Default.Seeds, BatchSweepSettings.Quick.Seeds);
 
     /// <inheritdoc />

@@ -21,7 +21,7 @@ public static class CellCommands
         experiment.AddOptions(command);
         var jobs = new Option<int?>("--jobs")
         {
-            Description = "Run this many cells at once, each in its own process (default: one per core, up to the cells, for the default presets of batch-sweep and feature-strength and for dominant-subspace; otherwise 1, one after another in this process).",
+            Description = $"Run this many cells at once, each in its own process (default: {experiment.DefaultJobsText}).",
         };
         command.Options.Add(jobs);
         command.SetAction(Cli.Guard((parse, ct) =>

@@ -51,6 +51,15 @@ public interface ICellExperiment
     /// </summary>
     int DefaultJobs(CellPlan plan) => 1;
 
+    /// <summary>What <see cref="DefaultJobs"/> gives, in the words of the <c>--jobs</c> help.</summary>
+    string DefaultJobsText => OneAfterAnother;
+
+    /// <summary>The <c>--jobs</c> help's words for a default of 1.</summary>
+    const string OneAfterAnother = "1, one cell after another in this process";
+
+    /// <summary>The <c>--jobs</c> help's words for <see cref="CellPlan.JobsOnEveryCore"/>.</summary>
+    const string OnEveryCore = "one per core, up to the cells";
+
     /// <summary>
     /// Validates the options and builds the plan. Any work that fixes what the cells run (e.g. measuring a learning
     /// rate at initialisation) happens here, once, and its result goes into the cells' configurations or the plan's

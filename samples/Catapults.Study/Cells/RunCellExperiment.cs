@@ -55,6 +55,9 @@ public abstract class RunCellExperiment<TResult> : ICellExperiment
     public virtual int DefaultJobs(CellPlan plan) => 1;
 
     /// <inheritdoc />
+    public virtual string DefaultJobsText => ICellExperiment.OneAfterAnother;
+
+    /// <inheritdoc />
     public abstract CellPlan Plan(ParseResult parse, CancellationToken cancellationToken);
 
     /// <inheritdoc />

@@ -47,7 +47,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly SettingOption<DominantSubspaceSettings, int> _steps = new("--steps", (s, v) => s with { Steps = v }) { Description = "Steps of each arm after the switch (default 200; --eos 300; --quick 60)." };
     private readonly SettingOption<DominantSubspaceSettings, int> _rank = new("--rank", (s, v) => s with { Rank = v }) { Description = "k, the dominant-subspace dimension (default: the number of outputs)." };
     private readonly SettingOption<DominantSubspaceSettings, int> _refresh = new("--refresh-every", (s, v) => s with { RefreshEvery = v }) { Description = "Recompute the eigenspace every T steps (default 1: every step, as the paper defines Dom-SGD and Bulk-SGD)." };
-    private readonly SettingOption<DominantSubspaceSettings, int> _record = new("--record-every", (s, v) => s with { RecordEvery = v }) { Description = "Record χ_k and eigenvalues every this many steps (default 10)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _record = new("--record-every", (s, v) => s with { RecordEvery = v }) { Description = "Record χ_k and eigenvalues every this many steps (default 10; --eos 20; --quick 5)." };
     private readonly SettingOption<DominantSubspaceSettings, int> _hessianSamples = new("--hessian-samples", (s, v) => s with { HessianSamples = v }) { Description = "Samples of the Hessian subset (default 1024)." };
     private readonly SettingOption<DominantSubspaceSettings, long> _seed = new("--seed", (s, v) => s with { Seed = v }) { Description = "First seed (default 0)." };
     private readonly SettingOption<DominantSubspaceSettings, int> _seeds = new("--seeds", (s, v) => s with { Seeds = v }) { Description = "Number of seeds: --seed, --seed + 1, … (default 8; quick 1)." };
@@ -57,7 +57,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     private readonly SettingFlag<DominantSubspaceSettings> _noBias = new("--no-bias", s => s with { UseBias = false }) { Description = "Build the network without biases (default: with them)." };
     private readonly SettingOption<DominantSubspaceSettings, int> _sgdWarmUp = new("--sgd-warm-up-steps", (s, v) => s with { SgdWarmUpSteps = v }) { Description = "With --eos: SGD steps before full-batch GD starts, GD's rate then set from the sharpness there (default 0: GD from initialisation)." };
     private readonly SettingOption<DominantSubspaceSettings, double> _sgdRate = new("--sgd-warm-up-rate", (s, v) => s with { SgdLearningRate = v }) { Description = "With --eos: learning rate of those SGD steps (default 0.5)." };
-    private readonly SettingOption<DominantSubspaceSettings, int> _sgdBatch = new("--sgd-warm-up-batch", (s, v) => s with { SgdBatchSize = v }) { Description = "With --eos: mini-batch of those SGD steps (default 32)." };
+    private readonly SettingOption<DominantSubspaceSettings, int> _sgdBatch = new("--sgd-warm-up-batch", (s, v) => s with { SgdBatchSize = v }) { Description = "With --eos: mini-batch of those SGD steps (default 32; --quick 16)." };
     private readonly SettingOption<DominantSubspaceSettings, double> _eosFactor = new("--eos-factor", (s, v) => s with { EdgeOfStabilityFactor = v }) { Description = "With --eos: η·λ_max where GD starts (default 1.9, just below the edge; above 2, GD starts beyond it), in (0, 4)." };
     private readonly Option<int?> _threads = new("--threads") { Description = "libtorch threads (default 1: on a small or busy machine more threads spin-wait and run several times slower)." };
     private readonly SettingOption<DominantSubspaceSettings, double> _sam = new("--sam-radius", (s, v) => s with { SamRadius = v }) { Description = "Train with SAM of this radius ρ (warm-up and the SAM, Dom-SAM, Bulk-SAM arms; default: plain SGD)." };
@@ -99,6 +99,9 @@ public sealed class DominantSubspaceCommand : ICellExperiment
     /// so running them side by side changes no result.
     /// </remarks>
     public int DefaultJobs(CellPlan plan) => plan.JobsOnEveryCore();
+
+    /// <inheritdoc />
+    public string DefaultJobsText => ICellExperiment.OnEveryCore;
 
     /// <inheritdoc />
     public string OutputFolder(ParseResult parse) =>

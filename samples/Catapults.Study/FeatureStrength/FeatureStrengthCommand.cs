@@ -113,6 +113,9 @@ public sealed class FeatureStrengthCommand : ICellExperiment
         plan.SettingsAs<PlanSettings>().CellsOnEveryCore ? plan.JobsOnEveryCore() : 1;
 
     /// <inheritdoc />
+    public string DefaultJobsText => $"{ICellExperiment.OnEveryCore}; under --quick {ICellExperiment.OneAfterAnother}";
+
+    /// <inheritdoc />
     public void RunCell(CellContext context, CancellationToken ct)
     {
         var cell = CellPlan.ConfigurationOf<ScanCell>(context.Cell);

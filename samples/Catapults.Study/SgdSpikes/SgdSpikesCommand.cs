@@ -107,6 +107,9 @@ public sealed class SgdSpikesCommand : RunCellExperiment<SpikeRun>
     public override int DefaultJobs(CellPlan plan) => plan.JobsOnEveryCore();
 
     /// <inheritdoc />
+    public override string DefaultJobsText => ICellExperiment.OnEveryCore;
+
+    /// <inheritdoc />
     protected override SpikeRun Execute(CellPlan plan, RunConfig config, StudyData data, string folder, Action<int> progress, CancellationToken ct)
     {
         // The plan measured one critical rate per seed; an edited plan.json without this seed's is refused before training.

@@ -28,8 +28,9 @@ namespace Catapults.ML.Features;
 /// computed nor touched, so an AGOP can be taken in the middle of training.
 /// </para>
 /// <para>
-/// Results are float64 tensors [d, d] (or [O, d, d] with <see cref="AgopOptions.PerOutput"/>) on the device of the
-/// inputs; they join the caller's dispose scope.
+/// Results are float64 tensors [d, d] (or [O, d, d] with <see cref="AgopOptions.PerOutput"/>) on the model's device
+/// (the inputs are moved there), or on the device of the inputs for a function or a model without parameters; they join
+/// the caller's dispose scope.
 /// </para>
 /// </remarks>
 public static class Agop
