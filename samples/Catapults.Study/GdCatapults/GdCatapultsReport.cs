@@ -70,8 +70,8 @@ public static class GdCatapultsReport
             ? $"Verdict: {outcome.Word()}: {unaligned} of {catapults} catapults have no AGOP alignment (no true AGOP for this data), so the claim that catapults raise it " +
               $"could not be judged; {testDown} of {catapults} lowered the test loss."
             : $"Verdict: {alignmentUp} of {catapults} catapults raised AGOP alignment, {testDown} of {catapults} lowered the test loss, and {both} of {catapults} did both " +
-              $"(before: the recorded row at the catapult's start; after: the first row at or after its end). The claim {outcome.Word()} " +
-              "for every catapult" + (both == catapults ? "." : $": it fails for {catapults - both}."))
+              $"(before: the recorded row at the catapult's start; after: the first row at or after its end). The claim, that every catapult does both, {outcome.Word()}" +
+              (both == catapults ? "." : $": {catapults - both} of {catapults} do not."))
             + (beforeRaise > 0 ? $" {beforeRaise} catapult(s) before the first raise are listed but not counted." : "")
             + (diverged.Count > 0 ? $" Diverged: {string.Join("; ", diverged)}; their catapults before the divergence are counted, and nothing after it was recorded." : "");
         report.Heading("After each catapult").Table(header, rows).Paragraph(verdict);
