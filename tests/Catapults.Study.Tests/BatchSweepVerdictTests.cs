@@ -113,4 +113,16 @@ public sealed class BatchSweepVerdictTests
             "catapults increase as the batch size decreases", "test loss decreases as the batch size decreases",
         }));
     }
+
+    // Found by mutation testing (5 Dec 2026). Every ordering that ties the observed r counts against chance, the observed
+    // one included: three perfectly ordered runs have the exact p = 1/3! ≈ 0.17, not significant, and p is never 0.
+    [Test]
+    public void PermutationPCountsTiesAndIsNeverZero()
+    {
+        var three = TrendVerdict.Correlation("three", new (double?, double?)[] { (1, 1), (2, 2), (3, 3) }, +1);
+        Assert.That(three.Outcome, Is.EqualTo(VerdictOutcome.Fails), three.Evidence);
+        Assert.That(three.Evidence, Does.Match(@"p = 0\.1[67]"));
+        var twelve = TrendVerdict.Correlation("twelve", Enumerable.Range(0, 12).Select(i => ((double?)i, (double?)i)).ToList(), +1);
+        Assert.That(twelve.Evidence, Does.Contain("p = 0.0001"), "(0 + 1) / (10,000 + 1)");
+    }
 }

@@ -277,4 +277,19 @@ public class CatapultDetectorTests
         Assert.That(CatapultDetectorOptions.ForMiniBatchLoss().RiseFactor, Is.EqualTo(4), "each call returns a new instance");
         Assert.That(a.SmoothingWindow, Is.GreaterThan(new CatapultDetectorOptions().SmoothingWindow));
     }
+
+    // Found by mutation testing (5 Dec 2026): a λ_max that steps down at the spike's start left the reading "after" the
+    // same at the peak and at the end, and an exact tie of the smoothed loss left "the last low point" untested.
+    [Test]
+    public void TheStartIsTheLastLowPointAndLambdaMaxAfterIsReadAtTheEnd()
+    {
+        var points = Enumerable.Range(0, 60).Select(t =>
+            new LossPoint(t, t switch { 30 => 5, 31 => 10, 32 => 5, _ => 1 }, t < 31 ? 10 : t < 33 ? 6 : 4)).ToList();
+        var events = CatapultDetector.Detect(points, new CatapultDetectorOptions { SmoothingWindow = 1, RequireSharpnessDecrease = false });
+        Assert.That(events, Has.Count.EqualTo(1));
+        Assert.That(events[0].StartStep, Is.EqualTo(29), "the last of the equal low points before the rise");
+        Assert.That(events[0].EndStep, Is.EqualTo(33));
+        Assert.That(events[0].SharpnessBefore, Is.EqualTo(10));
+        Assert.That(events[0].SharpnessAfter, Is.EqualTo(4), "the first λ_max at or after the end, not at the peak (6)");
+    }
 }

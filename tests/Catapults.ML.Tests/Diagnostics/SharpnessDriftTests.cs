@@ -102,4 +102,29 @@ public sealed class SharpnessDriftTests
         Assert.That(clear.Select(e => e.StartStep), Is.EqualTo(new[] { detector.Spikes[0].StartStep }));
         Assert.That(detector.Events, Is.SupersetOf(clear));
     }
+
+    // Found by mutation testing (5 Dec 2026). Under progressive sharpening the drift's threshold is a rise; a spike across
+    // which λ_max rose less than that is still no drop, so it is not a clear catapult.
+    [Test]
+    public void ARiseOfLambdaMaxBelowARisingDriftIsNoClearDrop()
+    {
+        var points = Enumerable.Range(0, 201).Select(t =>
+        {
+            double lambda = t <= 100 ? 1 + 0.01 * t : t <= 105 ? 2.0 + 0.002 * (t - 100) : 2.01 + 0.01 * (t - 105);
+            return new LossPoint(t, 1, lambda);
+        }).ToList();
+        var spike = new CatapultEvent(100, 102, 105, 1, 3, 1, null, null);
+        Assert.That(SharpnessDrift.Unjudged(points, new[] { spike }, new[] { spike }), Is.Empty, "enough spike-free windows to judge it");
+        Assert.That(SharpnessDrift.Clear(points, new[] { spike }, new[] { spike }), Is.Empty, "λ_max rose by 0.5 % across the spike");
+    }
+
+    // Found by mutation testing (5 Dec 2026): a window that starts at a spike's end record holds no step of the spike.
+    // Records 100 … 125 with a spike over 100 … 105 leave exactly the 20 windows 105→106 … 124→125, the fewest judged.
+    [Test]
+    public void AWindowStartingAtASpikesEndCountsAsSpikeFree()
+    {
+        var points = Enumerable.Range(100, 26).Select(t => new LossPoint(t, 1, 10.0 - 0.01 * (t - 100) * (t % 3))).ToList();
+        var spike = new CatapultEvent(100, 102, 105, 1, 3, 1, null, null);
+        Assert.That(SharpnessDrift.Threshold(points, new[] { spike }, 1), Is.Not.Null);
+    }
 }

@@ -153,6 +153,28 @@ public class EnsembleTrainerTests
         }
     }
 
+    // Found by mutation testing (5 Dec 2026): judging every member against member 0's first loss passed the test above,
+    // whose diverging member overshoots any reference. With a factor of 1.2, members whose first losses differ stop
+    // where their own single runs stop, or run on as those do.
+    [Test]
+    public void EachMemberIsJudgedAgainstItsOwnFirstLoss()
+    {
+        using var data = Data();
+        var net = Fcn(p: Parameterization.Standard);
+        var members = Enumerable.Range(0, 4).Select(i => new EnsembleMember(net, Sgd(0.05, shuffle: i + 1) with { DivergenceFactor = 1.2 }, 11 + 7 * i)).ToList();
+        var results = Train(members, data);
+        var outcomes = new List<TrainingOutcome>();
+        for (int i = 0; i < members.Count; i++)
+        {
+            var (single, _, model) = Single(members[i], new EpochBatchSource(data, 5, i + 1));
+            model.Dispose();
+            Assert.That(results[i].Result.Outcome, Is.EqualTo(single.Outcome), $"member {i}");
+            Assert.That(results[i].Result.Steps, Is.EqualTo(single.Steps), $"member {i}");
+            outcomes.Add(single.Outcome);
+        }
+        Assert.That(outcomes, Does.Contain(TrainingOutcome.Diverged).And.Contain(TrainingOutcome.BudgetReached), "the factor must separate the members");
+    }
+
     [Test]
     public void CriticalRatesAndAgopAlignmentsMatchEachMembersOwnModel()
     {
