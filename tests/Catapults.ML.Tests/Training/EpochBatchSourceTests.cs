@@ -1,0 +1,23 @@
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using TensorDataset = Catapults.ML.Data.TensorDataset;
+
+namespace Catapults.ML.Tests.Training;
+
+/// <summary>Found by mutation testing (5 Dec 2026), a fault no test saw: an epoch under <see cref="PartialBatchPolicy.Keep"/> has no empty batch.</summary>
+public sealed class EpochBatchSourceTests
+{
+    [TestCase(8, 4, 2, 4)]
+    [TestCase(10, 4, 3, 2)]
+    public void KeepingPartialBatchesAddsAStepOnlyForARemainder(int n, int batch, int steps, int lastBatch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = new TensorDataset(torch.arange(n, dtype: ScalarType.Float32).reshape(n, 1), torch.zeros(n, 1), "probe");
+        var source = new EpochBatchSource(data, batch, shuffleSeed: 3, PartialBatchPolicy.Keep);
+        Assert.That(source.StepsPerEpoch, Is.EqualTo(steps));
+        Assert.That(source.IndicesAt(steps - 1), Has.Length.EqualTo(lastBatch), "the epoch's last batch is never empty");
+        Assert.That(Enumerable.Range(0, steps).SelectMany(source.IndicesAt).Order(), Is.EqualTo(Enumerable.Range(0, n).Select(i => (long)i)),
+            "one epoch covers every sample once");
+    }
+}
