@@ -234,4 +234,21 @@ public class ImageDatasetLoaderTests
         Assert.That(ex!.Message, Does.StartWith("The label mapping must be one of ClassIndex, "));
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageDatasets.Open((ImageDatasetKind)77));
     }
+
+    // Found by mutation testing (5 Dec 2026): a standardised stream of the test split normalised with the test split's
+    // own statistics (a leak, and a stream that disagrees with Load) passed every test.
+    [Test]
+    public void AStandardisedTestStreamUsesTheTrainingStatisticsAsLoadDoes()
+    {
+        var options = new ImageDatasetOptions { Split = DatasetSplit.Test, Normalization = PixelNormalization.Standardize };
+        using var loaded = ImageDatasetLoader.Load(_reader, options);
+        var training = ImageDatasetLoader.ComputeStatistics(_reader, options.WithSplit(DatasetSplit.Train));
+        var stream = ImageDatasetLoader.Stream(_reader, options);
+        Assert.That(loaded.Statistics!.Mean, Is.EqualTo(training.Mean), "Load: the training split's statistics");
+        Assert.That(stream.Statistics!.Mean, Is.EqualTo(training.Mean), "Stream: the same");
+        Assert.That(stream.Statistics.Std, Is.EqualTo(training.Std));
+        var rows = stream.ToList();
+        var x = loaded.Data.Features.data<float>().ToArray();
+        Assert.That(rows[0].Features, Is.EqualTo(x.Take(3072)));
+    }
 }

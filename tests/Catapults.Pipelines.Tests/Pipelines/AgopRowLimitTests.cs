@@ -5,6 +5,7 @@ using Catapults.Pipelines.Features;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Tests.Pipelines;
 
@@ -18,12 +19,7 @@ public sealed class AgopRowLimitTests
     {
         var train = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(64, seed: 21));
         var test = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(40, seed: 22));
-        var model = _ml.Transforms.Concatenate("Features", "A", "B")
-            .Append(_ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
-            {
-                Network = new() { Width = 16 }, Seed = 1, Training = new() { BatchSize = 16, LearningRate = 0.01, MaxSteps = 2, ShuffleSeed = 1 },
-            }))
-            .Fit(train);
+        var model = Fit(train);
         try
         {
             var reference = ReferenceAgop.OfTarget(SyntheticTask.Rank2(TestData.Dimension));
@@ -40,12 +36,7 @@ public sealed class AgopRowLimitTests
     public void TheAgopFeatureEstimatorFitsOnMaximumRowsRowsOnly()
     {
         var train = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(64, seed: 21));
-        var model = _ml.Transforms.Concatenate("Features", "A", "B")
-            .Append(_ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
-            {
-                Network = new() { Width = 16 }, Seed = 1, Training = new() { BatchSize = 16, LearningRate = 0.01, MaxSteps = 2, ShuffleSeed = 1 },
-            }))
-            .Fit(train);
+        var model = Fit(train);
         try
         {
             var features = _ml.Transforms.Concatenate("Features", "A", "B").Fit(train).Transform(train);
@@ -60,4 +51,13 @@ public sealed class AgopRowLimitTests
             model.LastTransformer.Dispose();
         }
     }
+
+    // A small regression network, two steps trained: the row caps, not the fit, are under test.
+    private TransformerChain<TorchNetworkRegressionTransformer> Fit(IDataView train) =>
+        _ml.Transforms.Concatenate("Features", "A", "B")
+            .Append(_ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
+            {
+                Network = new() { Width = 16 }, Seed = 1, Training = new() { BatchSize = 16, LearningRate = 0.01, MaxSteps = 2, ShuffleSeed = 1 },
+            }))
+            .Fit(train);
 }
