@@ -1,0 +1,41 @@
+using Catapults.ML.Data;
+using Catapults.ML.Tests.Data.Fixtures;
+
+namespace Catapults.ML.Tests.Data;
+
+/// <summary>
+/// Found by mutation testing (5 Dec 2026): a CSV row with more fields than the header, and a number too large for
+/// float32, and class-index targets named in two columns, were untested: accepting extra fields silently, letting 1e39
+/// become +∞ in the tensor, or reading only the first of two class columns left the suite green.
+/// </summary>
+public sealed class CsvRowValueTests : TemporaryFolderTests
+{
+    private string Write(string text)
+    {
+        var path = Temp.Combine("rows.csv");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Test]
+    public void ARowWithMoreFieldsThanTheHeaderIsRefusedByLine()
+    {
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,b,y\n1,2,3\n4,5,6,7\n")));
+        Assert.That(ex!.Message, Does.Contain("line 3").And.Contain("has 4 fields; expected 3"));
+    }
+
+    [Test]
+    public void ANumberBeyondFloat32IsRefusedByLineAndColumn()
+    {
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,b,y\n1,2,3\n4,1e39,6\n")));
+        Assert.That(ex!.Message, Does.Contain("line 3").And.Contain("column 'b'").And.Contain("not a finite float value"));
+    }
+
+    [Test]
+    public void ClassIndexTargetsInTwoColumnsAreRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CsvDatasetReader.Read(Write("x,c1,c2\n0.5,1,0\n1.5,0,1\n"),
+            new CsvDatasetOptions { TargetColumns = ["c1", "c2"], Targets = TargetKind.ClassIndex }));
+        Assert.That(ex!.Message, Does.Contain("exactly one target column"));
+    }
+}
