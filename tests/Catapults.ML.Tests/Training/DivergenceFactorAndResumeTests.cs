@@ -14,11 +14,7 @@ namespace Catapults.ML.Tests.Training;
 /// </summary>
 public sealed class DivergenceFactorAndResumeTests
 {
-    private static TensorDataset Data()
-    {
-        using var g = Seeding.TorchGenerator(3, Seeding.Stream.Data);
-        return new TensorDataset(torch.randn(new long[] { 20, 4 }, generator: g), torch.randn(new long[] { 20, 1 }, generator: g));
-    }
+    private static TensorDataset Data() => DivergenceSignalTests.Data();
 
     [Test]
     public void TheRunDivergesAtTheFirstLossBeyondTheFactorTimesTheFirstLoss()

@@ -12,7 +12,8 @@ namespace Catapults.ML.Tests.Training;
 /// </summary>
 public sealed class DivergenceSignalTests
 {
-    private static TensorDataset Data()
+    /// <summary>Twenty Gaussian samples of four features and one target, the data of the trainer's divergence tests.</summary>
+    internal static TensorDataset Data()
     {
         using var g = Seeding.TorchGenerator(3, Seeding.Stream.Data);
         return new TensorDataset(torch.randn(new long[] { 20, 4 }, generator: g), torch.randn(new long[] { 20, 1 }, generator: g));
