@@ -1,9 +1,7 @@
 using Catapults.ML.Data;
 using Catapults.ML.Probes;
-using Catapults.ML.Runtime;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
-using TorchSharp;
 
 namespace Catapults.ML.Tests.Probes;
 
@@ -14,11 +12,7 @@ namespace Catapults.ML.Tests.Probes;
 /// </summary>
 public sealed class HeldOutLossFinalRecordTests
 {
-    private static TensorDataset Data(int seed)
-    {
-        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
-        return new TensorDataset(torch.randn(new long[] { 20, 4 }, generator: g), torch.randn(new long[] { 20, 1 }, generator: g));
-    }
+    private static TensorDataset Data(int seed) => Catapults.ML.Tests.Training.DivergenceSignalTests.Data(seed);
 
     [Test]
     public void ADivergedRunGetsNoRecordAtItsFinalWeights()

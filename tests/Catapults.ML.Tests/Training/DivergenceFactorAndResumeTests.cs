@@ -1,8 +1,6 @@
 using Catapults.ML.Data;
-using Catapults.ML.Runtime;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
-using TorchSharp;
 
 namespace Catapults.ML.Tests.Training;
 

@@ -12,10 +12,10 @@ namespace Catapults.ML.Tests.Training;
 /// </summary>
 public sealed class DivergenceSignalTests
 {
-    /// <summary>Twenty Gaussian samples of four features and one target, the data of the trainer's divergence tests.</summary>
-    internal static TensorDataset Data()
+    /// <summary>Twenty Gaussian samples of four features and one target drawn from <paramref name="seed"/>, the data of the trainer's divergence and probe tests.</summary>
+    internal static TensorDataset Data(int seed = 3)
     {
-        using var g = Seeding.TorchGenerator(3, Seeding.Stream.Data);
+        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
         return new TensorDataset(torch.randn(new long[] { 20, 4 }, generator: g), torch.randn(new long[] { 20, 1 }, generator: g));
     }
 
