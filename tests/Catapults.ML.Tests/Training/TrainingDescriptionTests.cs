@@ -94,6 +94,21 @@ public class TrainingDescriptionTests
             "the controller saw the raise before the resume and doubled from there");
     }
 
+    [Test]
+    public void AMilestoneAtTheResumeStepIsTakenAgainByTheResumedRunNotKeptTwice()
+    {
+        // Found by mutation testing (6 Dec 2026): keeping the milestones at or before the resume step doubled the rate
+        // at step 8 twice, from a realised schedule that already held step 8's rate.
+        var data = SyntheticTask.Rank2(5).CreateSplits(40, 4, seed: 1).Train;
+        using var net = Nets.TwoLayer(5, 16, seed: 3);
+        var options = new TrainingOptions { LearningRate = 0.01, BatchSize = 8, MaxSteps = 12, ShuffleSeed = 2, RateController = new DoublingController(4) };
+        var uninterrupted = (MilestoneSchedule)Trainer.Train(net, data, options).RealisedSchedule!;
+        using var trainer = new Trainer(net, options);
+        trainer.ResumeAt(8, null, uninterrupted);
+        var resumed = (MilestoneSchedule)trainer.Run(data).RealisedSchedule!;
+        Assert.That(resumed.Milestones, Is.EqualTo(uninterrupted.Milestones));
+    }
+
     [TestCase(0.0)]
     [TestCase(-0.02)]
     [TestCase(double.NaN)]

@@ -1,4 +1,5 @@
 using Catapults.Pipelines.Prediction;
+using Microsoft.ML;
 
 namespace Catapults.Pipelines.Tests.Prediction;
 
@@ -70,5 +71,25 @@ public class PredictionHeadTests
         Assert.That(score, Is.EqualTo(1.5f));
         // softmax over two logits equals the logistic function of their difference.
         Assert.That(ce.Probability(score), Is.EqualTo(Math.Exp(2) / (Math.Exp(0.5) + Math.Exp(2))).Within(1e-6));
+    }
+    [TestCase(ClassificationLoss.MeanSquaredError, new[] { 0.25f }, true)]
+    [TestCase(ClassificationLoss.MeanSquaredError, new[] { 0f }, false)]
+    [TestCase(ClassificationLoss.MeanSquaredError, new[] { -0.25f }, false)]
+    [TestCase(ClassificationLoss.CrossEntropy, new[] { 1.5f, 1.5f }, false)]
+    [TestCase(ClassificationLoss.CrossEntropy, new[] { 1.5f, 1.75f }, true)]
+    public void ThePredictedLabelIsTrueOnlyForAScoreAbove0(ClassificationLoss loss, float[] raw, bool expected)
+    {
+        // Found by mutation testing (6 Dec 2026): a score of exactly 0 (probability 1/2) predicted true. ML.NET's binary
+        // scorer predicts score > threshold, with threshold 0, so a tie is false there too.
+        var head = new BinaryHead(loss);
+        var getter = (ValueGetter<bool>)head.CreateGetter(2, new FixedOutput(raw));
+        bool value = false;
+        getter(ref value);
+        Assert.That(value, Is.EqualTo(expected));
+    }
+
+    private sealed class FixedOutput(float[] raw) : IRawOutputSource
+    {
+        public ReadOnlySpan<float> Current() => raw;
     }
 }

@@ -685,10 +685,26 @@ public sealed class CellPlanTests
         Assert.That(File.Exists(Path.Combine(cell, "result.json")), Is.False, "the cell did not finish");
     }
 
+    [Test]
+    public void ASecondSignalDuringTheGracePeriodKeepsTheFirstSignalsExitCode()
+    {
+        // Found by mutation testing (6 Dec 2026): a handler that recorded every signal ended a job stopped by Ctrl-C and
+        // then by the scheduler's SIGTERM with 143, where the first signal, SIGINT, says 130.
+        string dir = Folder("second-signal");
+        string cell = Path.Combine(dir, "runs", "cell000000");
+        Signal(new[] { "smoke", "--cells", "1", "--steps", "1", "--step-ms", "30000" }, dir, () =>
+        {
+            if (!Directory.Exists(cell)) return false;
+            Thread.Sleep(1000);
+            return true;
+        }, "INT", "cancelled; the step in progress did not end within 5 s of the signal, so the command stopped there.", then: "TERM");
+    }
+
     // Starts the study with `args` and `--out dir` as its own process, waits until `started`, sends it alone
     // SIG`signal`, and checks that it ends with the shell's code for that signal (128 + 2 for INT, 128 + 15 for TERM)
-    // and the one line `message` on stderr, and that no process is left running a cell of `dir`.
-    private static void Signal(IEnumerable<string> args, string dir, Func<bool> started, string signal, string message)
+    // and the one line `message` on stderr, and that no process is left running a cell of `dir`. `then`, when given, is
+    // a second signal sent half a second after the first, which must change neither the code nor the message.
+    private static void Signal(IEnumerable<string> args, string dir, Func<bool> started, string signal, string message, string? then = null)
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("reads /proc, sends signals with kill(2) and starts the command through GNU env(1)");
         if (!EnvResetsSignals.Value) Assert.Ignore("env(1) here has no --default-signal (GNU coreutils 8.31 or later has it)");
@@ -706,6 +722,11 @@ public sealed class CellPlanTests
         Assert.That(started(), "the cell processes started: " + (parent.HasExited ? stdout.Result + stderr.Result : ""));
         // Sent from this process, at once, rather than by starting kill(1).
         Assert.That(Kill(parent.Id, signal == "TERM" ? 15 : 2), Is.Zero, "kill(2)");
+        if (then is not null)
+        {
+            Thread.Sleep(500);
+            Assert.That(Kill(parent.Id, then == "TERM" ? 15 : 2), Is.Zero, "kill(2), the second signal");
+        }
         if (!parent.WaitForExit(TimeSpan.FromSeconds(30)))
         {
             // What it was doing, for the report, before it is ended.
