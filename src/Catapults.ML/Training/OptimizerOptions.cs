@@ -19,10 +19,20 @@ public sealed record OptimizerOptions
     /// <summary>RMSprop's smoothing constant α; default 0.99. Finite, in [0, 1).</summary>
     public double RmsPropAlpha { get; init; } = 0.99;
     /// <summary>
-    /// Numerical ε of Adam, RMSprop and Adagrad; default 1e-8 (Adagrad uses 1e-10 as in PyTorch when left at default).
-    /// Finite and positive: with ε = 0 a weight whose gradient has always been 0 gets the update 0/0.
+    /// Numerical ε of Adam, RMSprop and Adagrad; default null: each optimiser's own default in PyTorch,
+    /// <see cref="DefaultEpsilon"/> (1e-8) for Adam and RMSprop and <see cref="DefaultAdagradEpsilon"/> (1e-10) for
+    /// Adagrad. When set, finite and positive (with ε = 0 a weight whose gradient has always been 0 gets the update 0/0),
+    /// and used as given by every optimiser.
     /// </summary>
-    public double Epsilon { get; init; } = 1e-8;
+    /// <remarks>Until 6 Dec 2026 the default was 1e-8 and Adagrad replaced exactly 1e-8 by 1e-10, so a value set to 1e-8 on purpose was lost.</remarks>
+    public double? Epsilon { get; init; }
+    /// <summary>Adam's and RMSprop's ε when <see cref="Epsilon"/> is null: 1e-8, as in PyTorch.</summary>
+    public const double DefaultEpsilon = 1e-8;
+    /// <summary>Adagrad's ε when <see cref="Epsilon"/> is null: 1e-10, as in PyTorch.</summary>
+    public const double DefaultAdagradEpsilon = 1e-10;
+
+    /// <summary>The ε that <paramref name="kind"/> uses: <see cref="Epsilon"/>, or that optimiser's default when it is null.</summary>
+    public double EpsilonFor(OptimizerKind kind) => Epsilon ?? (kind == OptimizerKind.Adagrad ? DefaultAdagradEpsilon : DefaultEpsilon);
     /// <summary>L2 weight decay; default 0. Finite and ≥ 0.</summary>
     public double WeightDecay { get; init; }
 
@@ -47,8 +57,8 @@ public sealed record OptimizerOptions
         RequireDecayFactor(Beta1, nameof(Beta1));
         RequireDecayFactor(Beta2, nameof(Beta2));
         RequireDecayFactor(RmsPropAlpha, nameof(RmsPropAlpha));
-        if (!double.IsFinite(Epsilon) || Epsilon <= 0)
-            throw new ArgumentException($"{name}.{nameof(Epsilon)} must be finite and positive, got {Epsilon}.", $"{name}.{nameof(Epsilon)}");
+        if (Epsilon is double epsilon && !(double.IsFinite(epsilon) && epsilon > 0))
+            throw new ArgumentException($"{name}.{nameof(Epsilon)} must be finite and positive (or null for each optimiser's default), got {epsilon}.", $"{name}.{nameof(Epsilon)}");
         if (!double.IsFinite(WeightDecay) || WeightDecay < 0)
             throw new ArgumentException($"{name}.{nameof(WeightDecay)} must be finite and ≥ 0, got {WeightDecay}.", $"{name}.{nameof(WeightDecay)}");
         if (SharpnessAwareRadius is double rho && !(rho > 0 && double.IsFinite(rho)))

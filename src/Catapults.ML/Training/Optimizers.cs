@@ -16,10 +16,9 @@ public static class Optimizers
         {
             OptimizerKind.Sgd => optim.SGD(ps, learningRate, weight_decay: options.WeightDecay),
             OptimizerKind.Momentum => optim.SGD(ps, learningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
-            OptimizerKind.Adam => optim.Adam(ps, learningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay),
-            OptimizerKind.RmsProp => optim.RMSProp(ps, learningRate, options.RmsPropAlpha, options.Epsilon, options.WeightDecay),
-            OptimizerKind.Adagrad => optim.Adagrad(ps, learningRate, weight_decay: options.WeightDecay,
-                eps: options.Epsilon == 1e-8 ? 1e-10 : options.Epsilon),
+            OptimizerKind.Adam => optim.Adam(ps, learningRate, options.Beta1, options.Beta2, options.EpsilonFor(kind), options.WeightDecay),
+            OptimizerKind.RmsProp => optim.RMSProp(ps, learningRate, options.RmsPropAlpha, options.EpsilonFor(kind), options.WeightDecay),
+            OptimizerKind.Adagrad => optim.Adagrad(ps, learningRate, weight_decay: options.WeightDecay, eps: options.EpsilonFor(kind)),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimiser."),
         };
     }

@@ -76,8 +76,24 @@ public sealed class OptimizerRecurrenceTests
         Assert.That(Steps(OptimizerKind.Momentum, options), Is.EqualTo(expected).Within(1e-12));
     }
 
-    // The weight after each step of kind on L = g_t·w.
-    private static double[] Steps(OptimizerKind kind, OptimizerOptions options)
+    [TestCase(OptimizerKind.Adagrad, null, 1e-10)]
+    [TestCase(OptimizerKind.Adagrad, 1e-8, 1e-8)]
+    [TestCase(OptimizerKind.Adagrad, 1e-10, 1e-10)]
+    [TestCase(OptimizerKind.Adam, null, 1e-8)]
+    [TestCase(OptimizerKind.Adam, 1e-10, 1e-10)]
+    [TestCase(OptimizerKind.RmsProp, null, 1e-8)]
+    public void EachOptimiserTakesTheEpsilonItIsGivenOrPyTorchsDefaultForIt(OptimizerKind kind, double? epsilon, double expected)
+    {
+        // A gradient of 1e-9, comparable to ε, so that the first step η·g/(√v̂ + ε) shows which ε was used. Until
+        // 6 Dec 2026 Adagrad replaced an ε of exactly 1e-8, set on purpose or not, by PyTorch's 1e-10.
+        const double g = 1e-9;
+        double root = kind == OptimizerKind.RmsProp ? Math.Sqrt(1 - 0.99) * g : g;
+        double step = Steps(kind, new OptimizerOptions { Epsilon = epsilon }, gradientScale: g)[0];
+        Assert.That(step, Is.EqualTo(Start - Rate * g / (root + expected)).Within(1e-12));
+    }
+
+    // The weight after each step of kind on L = g_t·w, with the gradients g_t times gradientScale.
+    private static double[] Steps(OptimizerKind kind, OptimizerOptions options, double gradientScale = 1)
     {
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
@@ -87,7 +103,7 @@ public sealed class OptimizerRecurrenceTests
         for (int t = 0; t < Gradients.Length; t++)
         {
             optimizer.zero_grad();
-            (weight * Gradients[t]).sum().backward();
+            (weight * (Gradients[t] * gradientScale)).sum().backward();
             optimizer.step();
             after[t] = weight.ToDouble();
         }
