@@ -65,8 +65,9 @@ public sealed class WideResNetOptions : ImageNetworkOptions
 
     /// <inheritdoc />
     /// <remarks>
-    /// The stem, then per block two 3×3 convolutions, a 1×1 shortcut where the width changes, biases and norms; per
-    /// sample a block keeps about eight maps of its width at its stage's resolution (halved per stage after the first).
+    /// The stem, then per block two 3×3 convolutions, a 1×1 shortcut where the width changes, biases and norms, and the
+    /// final norm and the readout; per sample a block keeps about eight maps of its width at its stage's resolution
+    /// (halved per stage after the first).
     /// </remarks>
     internal override (double Parameters, double ActivationsPerSample) SizeBound()
     {
@@ -84,7 +85,7 @@ public sealed class WideResNetOptions : ImageNetworkOptions
                 inChannels = w;
             }
         }
-        return (parameters + (inChannels + 1) * OutputCount, activations);
+        return (parameters + 2 * inChannels + (inChannels + 1) * OutputCount, activations);
     }
 
     internal string NormalizationText => Normalization switch

@@ -1,0 +1,46 @@
+using Catapults.ML.Models;
+
+namespace Catapults.ML.Tests.Models;
+
+/// <summary>
+/// <see cref="ModelFactory.SizeBound"/> counts every parameter the built network holds: exactly for a fully connected
+/// network, at least for the image architectures, whose bound the memory checks read. Found by mutation testing
+/// (6 Dec 2026): a Wide ResNet's bound left out its final normalisation (2 per channel), so with WidenFactor 2 it fell
+/// below the count it bounds.
+/// </summary>
+public sealed class SizeBoundTests
+{
+    private static readonly long[] Image = { 3, 8, 8 };
+
+    private static IEnumerable<TestCaseData> ImageCases()
+    {
+        foreach (int outputs in new[] { 1, 20 })
+        {
+            foreach (bool? bias in new bool?[] { null, true, false })
+            {
+                yield return new TestCaseData(new NetworkDescription { Architecture = "cnn-2", Width = 4, UseBias = bias }, outputs);
+                yield return new TestCaseData(new NetworkDescription { Architecture = "vit-2", Width = 16, UseBias = bias }, outputs);
+                foreach (string wrn in new[] { "wrn-10-1", "wrn-10-2", "wrn-16-3" })
+                    foreach (var norm in Enum.GetValues<NormalizationKind>())
+                        yield return new TestCaseData(new NetworkDescription { Architecture = wrn, UseBias = bias, Normalization = norm }, outputs);
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(ImageCases))]
+    public void AnImageNetworksBoundIsAtLeastItsParameterCount(NetworkDescription network, int outputs)
+    {
+        using var model = ModelFactory.Create(network, Image, outputs, seed: 1);
+        long count = model.parameters().Sum(p => p.numel());
+        Assert.That(ModelFactory.SizeBound(network, Image, outputs).Parameters, Is.GreaterThanOrEqualTo(count));
+    }
+
+    [TestCase("fcn-2", 8, true, 1)]
+    [TestCase("fcn-3", 5, false, 3)]
+    public void AFullyConnectedNetworksCountIsExact(string architecture, int width, bool bias, int outputs)
+    {
+        var network = new NetworkDescription { Architecture = architecture, Width = width, UseBias = bias };
+        using var model = ModelFactory.Create(network, new long[] { 7 }, outputs, seed: 1);
+        Assert.That(ModelFactory.SizeBound(network, new long[] { 7 }, outputs).Parameters, Is.EqualTo(model.parameters().Sum(p => p.numel())));
+    }
+}
