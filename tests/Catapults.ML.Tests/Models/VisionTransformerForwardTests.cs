@@ -1,0 +1,49 @@
+using Catapults.ML.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Models;
+
+/// <summary>
+/// The ViT's forward pass recomposed by hand from its public parts: the readout reads the class token's final state, and a
+/// block is h = x + A(x), y = h + W₂σ(W₁h) (layer norms off). Found by mutation testing (6 Dec 2026): pooling token 1
+/// and a block that dropped its attention branch (x + m) passed every test.
+/// </summary>
+public sealed class VisionTransformerForwardTests
+{
+    [Test]
+    public void ReadoutSeesTheClassTokensFinalState()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = new VisionTransformer(new VisionTransformerOptions
+        {
+            InputChannels = 1, InputHeight = 8, InputWidth = 8, OutputCount = 2, PatchSize = 4, Width = 8, Depth = 1,
+            HeadCount = 2, Pooling = TokenPooling.ClassToken, UseLayerNorm = false, Seed = 4,
+        });
+        net.to(ScalarType.Float64);
+        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(6, Catapults.ML.Runtime.Seeding.Stream.Data);
+        var x = torch.randn(new long[] { 2, 1, 8, 8 }, ScalarType.Float64, generator: g);
+        using var noGrad = torch.no_grad();
+        var h = net.PatchEmbedding.forward(net.Patchify(x));
+        h = torch.cat(new[] { net.ClassToken!.expand(2, 1, 8), h }, 1) + net.PositionEmbedding;
+        foreach (var block in net.Blocks) h = block.forward(h);
+        var expected = net.Readout.forward(h.select(1, 0));
+        Assert.That((net.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
+    }
+
+    [Test]
+    public void ABlockAddsItsMlpToTheTokensAfterAttention()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(3, Catapults.ML.Runtime.Seeding.Stream.Initialization);
+        using var block = new TransformerBlock("block", width: 8, headCount: 2, mlpWidth: 16, ActivationKind.Relu,
+            useLayerNorm: false, useBias: true, Parameterization.Ntk, g);
+        block.to(ScalarType.Float64);
+        using var data = Catapults.ML.Runtime.Seeding.TorchGenerator(4, Catapults.ML.Runtime.Seeding.Stream.Data);
+        var x = torch.randn(new long[] { 2, 5, 8 }, ScalarType.Float64, generator: data);
+        using var noGrad = torch.no_grad();
+        var h = x + block.Attention.forward(x);
+        var expected = h + block.MlpOutput.forward(nn.functional.relu(block.MlpHidden.forward(h)));
+        Assert.That((block.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
+    }
+}

@@ -1,0 +1,45 @@
+using Catapults.ML.Spectra;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using static Catapults.ML.Tests.Spectra.SpectraTestSupport;
+
+namespace Catapults.ML.Tests.Spectra;
+
+/// <summary>
+/// The cross-entropy critical rate through the matrix-free NTK, at far-from-uniform softmax probabilities, against
+/// η = 2b / λ_max(M K) with K = J Jᵀ from an autograd Jacobian built row by row and Mᵢ = diag(pᵢ) − pᵢpᵢᵀ. Found by
+/// mutation testing (6 Dec 2026): L K L in place of Lᵀ K L passed every test, which used a dense kernel.
+/// </summary>
+public sealed class CrossEntropyCriticalRateTests
+{
+    [Test]
+    public void MatrixFreeCrossEntropyRateIsTwoBOverTopEigenvalueOfMK()
+    {
+        const int b = 5, d = 3, o = 3;
+        using var scope = torch.NewDisposeScope();
+        using var net = Catapults.ML.Tests.Support.Nets.Linear(d, bias: true, outputs: o, seed: 2);
+        net.to(ScalarType.Float64);
+        var x = (Inputs(b, d, seed: 8) * 4.0).to(ScalarType.Float64);
+        var parameters = net.parameters().ToArray();
+        var rows = new List<Tensor>();
+        for (int i = 0; i < b; i++)
+        {
+            var f = net.forward(x.narrow(0, i, 1));
+            for (int c = 0; c < o; c++)
+                rows.Add(torch.cat(torch.autograd.grad(new[] { f[0, c] }, parameters, retain_graph: true).Select(t => t.reshape(-1)).ToArray(), 0));
+        }
+        var j = torch.stack(rows, 0).detach();
+        var k = j.mm(j.t());
+        Tensor p;
+        using (torch.no_grad()) p = nn.functional.softmax(net.forward(x), 1);
+        var m = torch.zeros(b * o, b * o, ScalarType.Float64);
+        for (int i = 0; i < b; i++)
+            m.narrow(0, i * o, o).narrow(1, i * o, o).copy_(torch.diag(p[i]) - p[i].unsqueeze(1) * p[i].unsqueeze(0));
+        double lambda = torch.linalg.eigvals(m.mm(k)).real.max().ToDouble();
+        double expected = 2.0 * b / lambda;
+        var result = CriticalLearningRate.Compute(net, x, LossKind.CrossEntropy,
+            new CriticalLearningRateOptions { Ntk = new NtkOptions { Method = NtkMethod.MatrixFree } });
+        Assert.That(result.Value, Is.EqualTo(expected).Within(1e-6 * expected));
+    }
+}

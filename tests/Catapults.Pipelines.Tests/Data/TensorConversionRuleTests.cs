@@ -1,0 +1,110 @@
+using Catapults.ML.Data;
+using Catapults.Pipelines.Data;
+using Microsoft.Data.Analysis;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Tests.Data;
+
+/// <summary>
+/// The conversions' documented rules for labels and sparse vectors. Found by mutation testing (6 Dec 2026): each rule
+/// could be broken without a test failing. The mutant each test catches is named beside it.
+/// </summary>
+public class TensorConversionRuleTests
+{
+    private readonly MLContext _ml = new(seed: 0);
+
+    private sealed class SparseRow
+    {
+        [VectorType(4)] public VBuffer<float> Features;
+        public float Label;
+    }
+
+    private sealed class Row
+    {
+        public float X;
+        public double Target;
+        public int Count;
+        public string Name = "";
+    }
+
+    // A sparse vector's missing slots are zeros, and its values sit at their own indices (mutants D6, D7).
+    [Test]
+    public void ASparseFeatureVectorIsReadAtItsIndicesWithZerosElsewhere()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[]
+        {
+            new SparseRow { Features = new VBuffer<float>(4, new[] { 1f, 2, 3, 4 }), Label = 0.5f },
+            new SparseRow { Features = new VBuffer<float>(4, 1, new[] { 5f }, new[] { 2 }), Label = 1.5f },
+        });
+        using var data = view.ToTensorDataset();
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2, 3, 4, 0, 0, 5, 0 }));
+    }
+
+    // TensorConversionOptions.Targets: "floating-point scalars ... become regression targets [n, 1]" (mutant D5).
+    [Test]
+    public void ADoubleLabelIsARegressionTarget()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new Row { X = 1, Target = 0.25 }, new Row { X = 2, Target = 2 } });
+        using var data = view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], LabelColumnName = "Target" });
+        Assert.That(data.Targets.shape, Is.EqualTo(new long[] { 2, 1 }));
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 0.25f, 2f }));
+    }
+
+    // A class index is "a whole number from 0" (mutant D9).
+    [Test]
+    public void ANegativeIntegerLabelIsNotAClassIndex()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new Row { X = 1, Count = 1 }, new Row { X = 2, Count = -1 } });
+        var ex = Assert.Throws<InvalidDataException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], LabelColumnName = "Count" }));
+        Assert.That(ex!.Message, Does.Contain("label column 'Count', row 1").And.Contain("not a class index"));
+    }
+
+    // A missing key (0) is an error naming column and row, also when regression targets are forced (mutant D1: it became −1).
+    [Test]
+    public void AMissingKeyLabelIsAnErrorEvenAsARegressionTarget()
+    {
+        var train = _ml.Data.LoadFromEnumerable(new[] { new Row { X = 1, Name = "a" }, new Row { X = 2, Name = "b" } });
+        var map = _ml.Transforms.Conversion.MapValueToKey("Name").Fit(train);
+        var keyed = map.Transform(_ml.Data.LoadFromEnumerable(new[] { new Row { X = 1, Name = "b" }, new Row { X = 2, Name = "unseen" } }));
+        foreach (var targets in new TargetKind?[] { null, TargetKind.Regression })
+        {
+            var ex = Assert.Throws<InvalidDataException>(() => keyed.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], LabelColumnName = "Name", Targets = targets }));
+            Assert.That(ex!.Message, Does.Contain("'Name', row 1").And.Contain("missing"), $"{targets}");
+        }
+    }
+
+    // "Forcing TargetKind.Regression turns ... Booleans into −1/+1", on the DataFrame path as on the IDataView one (mutant D11).
+    [Test]
+    public void ABooleanDataFrameLabelForcedToRegressionIsPlusOrMinusOne()
+    {
+        var frame = new DataFrame(new SingleDataFrameColumn("x", [1f, 2f]), new BooleanDataFrameColumn("Label", [true, false]));
+        using var data = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"], Targets = TargetKind.Regression });
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 1f, -1f }));
+    }
+
+    // A decimal label is a floating-point one: a regression target (mutant D12).
+    [Test]
+    public void ADecimalDataFrameLabelIsARegressionTarget()
+    {
+        var frame = new DataFrame(new SingleDataFrameColumn("x", [1f, 2f]), new DecimalDataFrameColumn("Label", [0.5m, 1.25m]));
+        using var data = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"] });
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 0.5f, 1.25f }));
+    }
+
+    private sealed class VectorLabelRow
+    {
+        public float X;
+        [VectorType(2)] public float[] Label = [];
+    }
+
+    // "class-index targets need a scalar label": forcing them on a vector label is refused, not ignored (mutant D15
+    // silently gave regression targets).
+    [Test]
+    public void ClassIndicesForcedOnAVectorLabelAreRefused()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new VectorLabelRow { X = 1, Label = [0, 1] } });
+        var ex = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], Targets = TargetKind.ClassIndex }));
+        Assert.That(ex!.Message, Does.Contain("'Label'").And.Contain("scalar"));
+    }
+}

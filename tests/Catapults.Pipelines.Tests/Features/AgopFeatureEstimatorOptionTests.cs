@@ -1,0 +1,100 @@
+using Catapults.ML.Features;
+using Catapults.ML.Models;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Features;
+using Catapults.Pipelines.Tests.Support;
+using Microsoft.ML;
+
+namespace Catapults.Pipelines.Tests.Features;
+
+/// <summary>
+/// The AGOP feature estimator's documented options: full rank, the default input column, a hidden output column, the
+/// row cap, the fitted width. Found by mutation testing (6 Dec 2026).
+/// </summary>
+public class AgopFeatureEstimatorOptionTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    // Options.Rank: "1 ≤ r ≤ d". The top-d projection keeps every eigenvector, an orthonormal basis, so it keeps each
+    // row's length (mutant F1 refused r = d).
+    [Test]
+    public void ARankEqualToTheInputWidthIsAFullOrthonormalProjection()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = TestData.Dimension, HiddenWidths = new[] { 8 }, Seed = 5,
+        });
+        var rows = TestData.Rank2(16, seed: 45);
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        using var full = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options
+            { Model = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = TestData.Dimension }).Fit(data);
+        Assert.That(full.OutputDimension, Is.EqualTo(TestData.Dimension));
+        var output = TestData.Column(full.Transform(data), "AgopFeatures");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            double inNorm = Math.Sqrt(rows[i].Features.Sum(v => (double)v * v));
+            double outNorm = Math.Sqrt(output[i].Sum(v => v * v));
+            Assert.That(outNorm, Is.EqualTo(inNorm).Within(1e-4 * Math.Max(1, inNorm)), $"row {i}");
+        }
+    }
+
+    // AgopFeatures(network): "inputColumnName: ... null for the network's feature column" (mutant F5 read "Features").
+    [Test]
+    public void WithoutAnInputColumnTheMapReadsTheNetworksOwnFeatureColumn()
+    {
+        var data = _ml.Transforms.CopyColumns("X", "Features").Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 46)))
+            .Transform(_ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 46)));
+        var options = Catapults.Pipelines.Tests.Trainers.Tiny.Configure(new Catapults.Pipelines.Trainers.TorchNetworkRegressionTrainer.Options());
+        options.FeatureColumnName = "X";
+        using var network = _ml.Regression.Trainers.TorchNetwork(options).Fit(data);
+        using var features = _ml.Transforms.AgopFeatures(network).Fit(data);
+        Assert.That(features.InputColumnName, Is.EqualTo("X"));
+    }
+
+    private sealed class TextRow
+    {
+        [Microsoft.ML.Data.VectorType(TestData.Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
+        public string AgopFeatures { get; set; } = "";
+    }
+
+    // Options.OutputColumnName: "A name already in the input hides that column, as in ML.NET" (mutant F6 kept both,
+    // and the shape then named the input's text column).
+    [Test]
+    public void TheOutputShapeHidesAnInputColumnOfTheSameName()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var view = _ml.Data.LoadFromEnumerable(new[] { new TextRow { Features = new float[TestData.Dimension], AgopFeatures = "old" } });
+        var shape = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).GetOutputSchema(Catapults.Pipelines.Prediction.OutputShapes.FromSchema(view.Schema));
+        var named = shape.Where(c => c.Name == "AgopFeatures").ToList();
+        Assert.That(named, Has.Count.EqualTo(1));
+        Assert.That(named[0].Kind, Is.EqualTo(SchemaShape.Column.VectorKind.Vector));
+        Assert.That(named[0].ItemType, Is.EqualTo(Microsoft.ML.Data.NumberDataViewType.Single));
+    }
+
+    // Options.MaximumRows: "at least 1 (or null)"; Validate "throws ArgumentException naming the first invalid option",
+    // and the constructor validates (mutant F7 let 0 through to Fit).
+    [Test]
+    public void ZeroMaximumRowsIsRefusedWhenTheEstimatorIsMade()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var ex = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, MaximumRows = 0 }));
+        Assert.That(ex!.Message, Does.Contain("MaximumRows"));
+    }
+
+    private sealed class WideRow
+    {
+        [Microsoft.ML.Data.VectorType(TestData.Dimension + 1)] public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    // A fitted map takes columns of exactly its d slots: a wider one is refused by name, not truncated (mutant F9).
+    [Test]
+    public void AColumnWiderThanTheFittedMapIsRefused()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 47));
+        using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+        var wide = _ml.Data.LoadFromEnumerable(new[] { new WideRow { Features = new float[TestData.Dimension + 1] } });
+        var ex = Assert.Throws<ArgumentException>(() => map.GetOutputSchema(wide.Schema));
+        Assert.That(ex!.Message, Does.Contain($"{TestData.Dimension + 1} slots"));
+    }
+}

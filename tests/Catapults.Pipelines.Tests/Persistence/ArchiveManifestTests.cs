@@ -1,0 +1,154 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using Catapults.ML.Models;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Features;
+using Catapults.Pipelines.Tests.Support;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Tests.Persistence;
+
+/// <summary>
+/// The archive's manifest and reports read strictly: format name and version, chain scopes (nested, missing, numeric),
+/// counts, infinities in report tables. Found by mutation testing (6 Dec 2026).
+/// </summary>
+public class ArchiveManifestTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    private byte[] SavedAgopFeatures()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 48));
+        using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+        using var stream = new MemoryStream();
+        map.Save(stream);
+        return stream.ToArray();
+    }
+
+    private static byte[] EditManifest(byte[] archive, Action<JsonObject> edit) => EditEntry(archive, "manifest.json", edit);
+
+    private static byte[] EditEntry(byte[] archive, string entry, Action<JsonObject> edit)
+    {
+        using var copy = new MemoryStream();
+        copy.Write(archive);
+        using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var old = zip.GetEntry(entry)!;
+            JsonObject json;
+            using (var reader = old.Open()) json = JsonNode.Parse(reader)!.AsObject();
+            old.Delete();
+            edit(json);
+            using var writer = zip.CreateEntry(entry).Open();
+            writer.Write(Encoding.UTF8.GetBytes(json.ToJsonString()));
+        }
+        return copy.ToArray();
+    }
+
+    // An archive of format version 1 (before NetworkDescription) is refused with a line saying to save again, not read
+    // as version 2 (mutant P1 refused only newer versions).
+    [Test]
+    public void AnOlderFormatVersionIsRefused()
+    {
+        var old = EditManifest(SavedAgopFeatures(), m => m["formatVersion"] = 1);
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(old), out _));
+        Assert.That(ex!.Message, Does.Contain("format version 1"));
+    }
+
+    // A manifest whose format is not "Catapults.NET model" is another program's file (mutant P3 dropped the check).
+    [Test]
+    public void AManifestOfAnotherFormatIsRefused()
+    {
+        var other = EditManifest(SavedAgopFeatures(), m => m["format"] = "Other model");
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(other), out _));
+        Assert.That(ex!.Message, Does.Contain("'Other model'").And.Contain("Catapults.NET model"));
+    }
+
+    private sealed class Row
+    {
+        public float A { get; set; }
+        public float B { get; set; }
+    }
+
+    private (ITransformer Model, IDataView Data) TrainingOnlyStageInANestedChain()
+    {
+        var data = _ml.Data.LoadFromEnumerable(new[] { new Row { A = 1, B = 2 }, new Row { A = 3, B = 4 } });
+        var concat = _ml.Transforms.Concatenate("AB", "A", "B").Fit(data);
+        var copy = _ml.Transforms.CopyColumns("C", "A").Fit(data);
+        var inner = new TransformerChain<ITransformer>(concat);
+        var outer = new TransformerChain<ITransformer>(new ITransformer[] { inner, copy }, new[] { TransformerScope.Training, TransformerScope.Everything });
+        return (outer, data);
+    }
+
+    // A nested chain's transformers keep the scope of the chain around them: a stage only for training is not scored
+    // after a round trip (mutant P4 gave it its inner chain's scope, Everything).
+    [Test]
+    public void AStageOfATrainingOnlyNestedChainIsNotScoredAfterARoundTrip()
+    {
+        var (model, data) = TrainingOnlyStageInANestedChain();
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(model, data.Schema, stream);
+        stream.Position = 0;
+        var loaded = (TransformerChain<ITransformer>)_ml.Model.LoadCatapultsModel(stream, out _);
+        var scoring = loaded.GetModelFor(TransformerScope.Scoring).ToList();
+        Assert.That(scoring, Has.Count.EqualTo(1));
+        Assert.That(scoring[0].GetOutputSchema(data.Schema).GetColumnOrNull("C"), Is.Not.Null);
+        Assert.That(loaded.GetModelFor(TransformerScope.Training).Count(), Is.EqualTo(2));
+    }
+
+    // An element without a "scope" is in every scope, as in ML.NET's TransformerChain (mutant P5 read it as Scoring).
+    [Test]
+    public void AChainElementWithoutAScopeIsInEveryScope()
+    {
+        var (model, data) = TrainingOnlyStageInANestedChain();
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(model, data.Schema, stream);
+        var edited = EditManifest(stream.ToArray(), m =>
+        {
+            foreach (var element in m["root"]!["elements"]!.AsArray()) element!.AsObject().Remove("scope");
+        });
+        var loaded = (TransformerChain<ITransformer>)_ml.Model.LoadCatapultsModel(new MemoryStream(edited), out _);
+        // The one element (the ML.NET run, whose scopes are inside it) was written with scope Everything: nothing changes.
+        Assert.That(loaded.GetModelFor(TransformerScope.Training).Count(), Is.EqualTo(2));
+        Assert.That(loaded.GetModelFor(TransformerScope.Scoring).Count(), Is.EqualTo(1));
+    }
+
+    // A chain element's scope is one of TransformerScope's names, not a number (mutant P11 read "1" as Training).
+    [Test]
+    public void AScopeWrittenAsANumberIsRefused()
+    {
+        var (model, data) = TrainingOnlyStageInANestedChain();
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(model, data.Schema, stream);
+        var edited = EditManifest(stream.ToArray(), m => m["root"]!["elements"]![0]!["scope"] = "1");
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(edited), out _));
+        Assert.That(ex!.Message, Does.Contain("'scope'").And.Contain("'1'"));
+    }
+
+    // A training report's step count is a count: −1 is a damaged report (mutant P9 let it through).
+    [Test]
+    public void ANegativeStepCountInTheTrainingReportIsRefused()
+    {
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 49));
+        using var network = _ml.Regression.Trainers.TorchNetwork(Catapults.Pipelines.Tests.Trainers.Tiny.Configure(new Catapults.Pipelines.Trainers.TorchNetworkRegressionTrainer.Options())).Fit(data);
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(network, data.Schema, stream);
+        var edited = EditEntry(stream.ToArray(), "stages/0/report.json", r => r["result"]!["steps"] = -1);
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(edited), out _));
+        Assert.That(ex!.Message, Does.Contain("'steps'").And.Contain("-1"));
+    }
+
+    // Report tables keep −∞ as −∞ through their JSON (mutant P12 read "-Infinity" back as +∞).
+    [Test]
+    public void ATableWithInfinitiesRoundTrips()
+    {
+        var table = new Microsoft.Data.Analysis.DataFrame(
+            new Microsoft.Data.Analysis.DoubleDataFrameColumn("d", new double?[] { double.NegativeInfinity, double.PositiveInfinity, double.NaN, 1.5 }),
+            new Microsoft.Data.Analysis.SingleDataFrameColumn("f", new float?[] { float.NegativeInfinity, float.PositiveInfinity, float.NaN, 2.5f }));
+        var back = Catapults.Pipelines.Persistence.TableJson.Read(JsonNode.Parse(Catapults.Pipelines.Persistence.TableJson.Write(table).ToJsonString())!.AsObject(), "table");
+        Assert.That(Enumerable.Range(0, 4).Select(i => (double?)back["d"][i]), Is.EqualTo(new double?[] { double.NegativeInfinity, double.PositiveInfinity, double.NaN, 1.5 }));
+        Assert.That(Enumerable.Range(0, 4).Select(i => (float?)back["f"][i]), Is.EqualTo(new float?[] { float.NegativeInfinity, float.PositiveInfinity, float.NaN, 2.5f }));
+    }
+}

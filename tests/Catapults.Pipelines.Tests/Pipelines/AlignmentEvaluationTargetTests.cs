@@ -1,0 +1,81 @@
+using Catapults.ML.Data;
+using Catapults.ML.Features;
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+
+namespace Catapults.Pipelines.Tests.Pipelines;
+
+/// <summary>
+/// What EvaluateWithAlignment evaluates: the last network of a chain, every row up to the default cap, the named label
+/// column; checked against ML.NET's own evaluators on the same predictions. Found by mutation testing (6 Dec 2026).
+/// </summary>
+public sealed class AlignmentEvaluationTargetTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+
+    private TorchNetworkRegressionTrainer Network(int seed, int steps) => _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
+    {
+        Network = new() { Width = 16 }, Seed = seed, Training = new() { BatchSize = 16, LearningRate = 0.05, MaxSteps = steps, ShuffleSeed = 1 },
+    });
+
+    // "a chain whose last network transformer is evaluated": its metrics are ML.NET's own on the chain's predictions
+    // (mutant E2 evaluated the first network of the chain).
+    [Test]
+    public void AChainOfTwoNetworksIsEvaluatedAtItsLastNetwork()
+    {
+        var train = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(64, seed: 21));
+        var test = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(40, seed: 22));
+        var model = _ml.Transforms.Concatenate("Features", "A", "B").Append(Network(seed: 1, steps: 1)).Append(Network(seed: 2, steps: 20)).Fit(train);
+        try
+        {
+            var expected = _ml.Regression.Evaluate(model.Transform(test));
+            var result = _ml.Regression.EvaluateWithAlignment(model, test, ReferenceAgop.OfTarget(SyntheticTask.Rank2(TestData.Dimension)));
+            Assert.That(result.Metrics.MeanSquaredError, Is.EqualTo(expected.MeanSquaredError).Within(1e-12));
+            Assert.That(result.Metrics.RSquared, Is.EqualTo(expected.RSquared).Within(1e-12));
+        }
+        finally
+        {
+            foreach (var t in model) (t as IDisposable)?.Dispose();
+        }
+    }
+
+    // maximumAgopRows defaults to 4096 (the signature's default): 1500 rows are all read (mutant E6 defaulted to 1024).
+    [Test]
+    public void TheDefaultRowCapIs4096()
+    {
+        var train = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(64, seed: 21));
+        var test = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(1500, seed: 23));
+        var model = _ml.Transforms.Concatenate("Features", "A", "B").Append(Network(seed: 1, steps: 2)).Fit(train);
+        try
+        {
+            var reference = ReferenceAgop.OfTarget(SyntheticTask.Rank2(TestData.Dimension));
+            Assert.That(_ml.Regression.EvaluateWithAlignment(model, test, reference).AgopRowCount, Is.EqualTo(1500));
+        }
+        finally
+        {
+            model.LastTransformer.Dispose();
+        }
+    }
+
+    // labelColumnName reaches ML.NET's binary evaluator (mutant E7 evaluated "Label" whatever was named).
+    [Test]
+    public void TheBinaryEvaluatorReadsTheNamedLabelColumn()
+    {
+        IDataView Rename(IDataView view) => _ml.Transforms.CopyColumns("Target", "Label").Append(_ml.Transforms.DropColumns("Label")).Fit(view).Transform(view);
+        var train = Rename(_ml.Data.LoadFromEnumerable(TestData.Binary(128, seed: 31)));
+        var test = Rename(_ml.Data.LoadFromEnumerable(TestData.Binary(64, seed: 32)));
+        using var binary = _ml.BinaryClassification.Trainers.TorchNetwork(new TorchNetworkBinaryTrainer.Options
+        {
+            LabelColumnName = "Target", Network = new() { Width = 16 }, Seed = 2,
+            Training = new() { BatchSize = 32, MaxEpochs = 2, LearningRate = 0.2, ShuffleSeed = 2 },
+        }).Fit(train);
+        var w = new double[TestData.Dimension, TestData.Dimension];
+        w[0, 0] = 1;
+        var result = _ml.BinaryClassification.EvaluateWithAlignment(binary, test, ReferenceAgop.OfMatrix(w), labelColumnName: "Target");
+        var expected = _ml.BinaryClassification.Evaluate(binary.Transform(test), "Target");
+        Assert.That(result.Metrics.Accuracy, Is.EqualTo(expected.Accuracy));
+        Assert.That(result.Metrics.LogLoss, Is.EqualTo(expected.LogLoss));
+    }
+}

@@ -1,0 +1,73 @@
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Models;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.BatchSweep;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>The batch sweep's summary table on planted runs, counted by hand: runs, diverged, converged, epochs, steps, in order of batch size. Found by mutation testing (6 Dec 2026).</summary>
+public sealed class BatchSweepReportTableTests
+{
+    [Test]
+    public void TheSummaryTableCountsRunsDivergedConvergedAndEpochsPerBatchSize()
+    {
+        using var temp = new TempDirectory();
+        var dataSettings = new DataSettings { TrainCount = 40, TestCount = 8, InputDimension = 4 };
+        RunOutcome Run(int batch, int seed, string outcome, int steps)
+        {
+            string label = batch == 40 ? $"gd-seed{seed}" : $"b{batch}-seed{seed}";
+            string dir = temp.Combine("runs", label);
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
+            var config = new RunConfig
+            {
+                Experiment = "batch-sweep", Label = label, Data = dataSettings, Network = NetworkDescription.Default,
+                Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
+            };
+            bool diverged = outcome == "Diverged";
+            var summary = new RunSummary
+            {
+                Label = label, Outcome = outcome, Steps = steps, WallSeconds = 1, Catapults = 0,
+                AgopAlignment = diverged ? null : 0.5 + seed / 10.0, TestLoss = diverged ? null : 1.0 - seed / 10.0, TrainLoss = diverged ? null : 0.5,
+            };
+            // One spike (training loss 0.8 → 3.0 → 0.6) after which λ_max is lower: a catapult, with too few records around it to judge its drop.
+            var losses = new[] { 1.0, 0.9, 0.8, 3.0, 0.6, 0.5 };
+            var lambdas = new[] { 10.0, 10.0, 10.0, 10.0, 5.0, 5.0 };
+            var rows = losses.Select((l, i) => new StepRow(i * 10, 0.1, null, l, 1.0, new double?[] { lambdas[i] })).ToArray();
+            return new RunOutcome(dir, config, summary, rows, Array.Empty<CatapultEvent>());
+        }
+        var runs = new List<RunOutcome>
+        {
+            Run(5, 0, "TargetLossReached", 80), Run(5, 1, "BudgetReached", 120), Run(5, 2, "Diverged", 30),
+            Run(40, 0, "BudgetReached", 10), Run(40, 1, "BudgetReached", 10),
+        };
+        var rate = new LearningRateChoice(0.1, 0.2, new[] { new BatchCriticalRates(40, new[] { 0.2 }), new BatchCriticalRates(5, new[] { 0.05, 0.08, 0.12 }) }, "fixed");
+        using var data = StudyData.Load(dataSettings);
+        string output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+
+        BatchSweepReport.Write(output, BatchSweepSettings.Quick, data, NetworkDescription.Default, rate, runs);
+
+        var table = File.ReadAllLines(Path.Combine(output, "report.md"))
+            .Where(l => l.StartsWith("| ", StringComparison.Ordinal))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray())
+            .Where(c => c.Length == BatchSweepReport.Header.Length && c[0] != "batch size" && !c[0].StartsWith("---", StringComparison.Ordinal) && !c[0].StartsWith(":", StringComparison.Ordinal))
+            .ToList();
+        Assert.That(table.Select(c => c[0]), Is.EqualTo(new[] { "GD (40)", "5" }), "largest batch first");
+        // batch size, runs, diverged, converged; epochs = steps × b / n over the runs that did not diverge.
+        Assert.That(table[0][1..4], Is.EqualTo(new[] { "2", "0", "0" }));
+        Assert.That(table[1][1..4], Is.EqualTo(new[] { "3", "1", "1" }));
+        Assert.That(table[1][12], Is.EqualTo(Statistics.Format(new double?[] { 80 * 5 / 40.0, 120 * 5 / 40.0 }, "F1")));
+        Assert.That(table[0][12], Is.EqualTo(Statistics.Format(new double?[] { 10.0, 10.0 }, "F1")));
+        // Each run's one catapult (λ_max 10 → 5, a 50 % drop) has fewer spike-free windows around it than the drift test needs: not judged, not clear.
+        Assert.That(table[1][5..8], Is.EqualTo(new[] { "0.0 ± 0.0", "1.0 ± 0.0", "50 ± 0" }), "clear, not judged, median drop");
+        Assert.That(table[1][10..12], Is.EqualTo(new[] { Statistics.Format(new double?[] { 1.0, 0.9 }, "G3"), Statistics.Format(new double?[] { 0.5, 0.5 }, "G3") }), "test loss, train loss");
+        // The rate table: η / median η_crit of each batch size (0.1 / 0.2 for GD; 0.1 / 0.08 for b = 5).
+        var rates = File.ReadAllLines(Path.Combine(output, "report.md"))
+            .Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray())
+            .Where(c => c.Length == 6 && c[0] != "batch size" && !c[0].StartsWith("---", StringComparison.Ordinal)).ToList();
+        Assert.That(rates.Select(c => c[5]), Is.EqualTo(new[] { "0.50", "1.25" }));
+        Assert.That(table[1][13], Is.EqualTo(Statistics.Format(new double?[] { 80, 120 }, "F0")));
+    }
+}
