@@ -1,4 +1,5 @@
 using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Models;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,15 +22,7 @@ public sealed class CrossEntropyCriticalRateTests
         using var net = Catapults.ML.Tests.Support.Nets.Linear(d, bias: true, outputs: o, seed: 2);
         net.to(ScalarType.Float64);
         var x = (Inputs(b, d, seed: 8) * 4.0).to(ScalarType.Float64);
-        var parameters = net.parameters().ToArray();
-        var rows = new List<Tensor>();
-        for (int i = 0; i < b; i++)
-        {
-            var f = net.forward(x.narrow(0, i, 1));
-            for (int c = 0; c < o; c++)
-                rows.Add(torch.cat(torch.autograd.grad(new[] { f[0, c] }, parameters, retain_graph: true).Select(t => t.reshape(-1)).ToArray(), 0));
-        }
-        var j = torch.stack(rows, 0).detach();
+        var j = torch.cat(Enumerable.Range(0, b).Select(i => ArchitectureTestKit.JacobianRows(net, x, i)).ToArray());
         var k = j.mm(j.t());
         Tensor p;
         using (torch.no_grad()) p = nn.functional.softmax(net.forward(x), 1);

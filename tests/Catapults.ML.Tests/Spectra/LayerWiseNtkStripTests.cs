@@ -1,4 +1,5 @@
 using Catapults.ML.Models;
+using Catapults.ML.Tests.Models;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Support;
 using TorchSharp;
@@ -22,18 +23,7 @@ public sealed class LayerWiseNtkStripTests
         using var net = Nets.TwoLayer(d, 4, seed: 2, bias: true, act: ActivationKind.Tanh, outputs: outputs);
         net.to(ScalarType.Float64);
         var x = Inputs(n, d, seed: 3).to(ScalarType.Float64);
-        var parameters = net.parameters().ToArray();
-        var rows = new List<Tensor>();
-        for (int i = 0; i < n; i++)
-        {
-            var f = net.forward(x.narrow(0, i, 1));
-            for (int c = 0; c < outputs; c++)
-            {
-                var grads = torch.autograd.grad(new[] { f[0, c] }, parameters, retain_graph: true);
-                rows.Add(torch.cat(grads.Select(g => g.reshape(-1)).ToArray(), 0));
-            }
-        }
-        var j = torch.stack(rows, 0).detach();
+        var j = torch.cat(Enumerable.Range(0, n).Select(i => ArchitectureTestKit.JacobianRows(net, x, i)).ToArray());
         var expected = j.mm(j.t());
         var k = LayerWiseNtk.Compute(net, x).to(ScalarType.Float64);
         Assert.That((k - expected).abs().max().ToDouble(), Is.LessThan(1e-9 * expected.abs().max().ToDouble()));

@@ -1,0 +1,24 @@
+using Catapults.ML.Runtime;
+
+namespace Catapults.ML.Tests.Runtime;
+
+/// <summary>
+/// ErrorText at its boundaries: a line of exactly the maximum length, and the Unicode separators.
+/// Found by mutation testing (6 Dec 2026).
+/// </summary>
+public sealed class ErrorTextEdgeTests
+{
+    [Test]
+    public void ALineOfExactlyTheMaximumLengthIsKeptWhole()
+    {
+        string line = new('x', ErrorText.MaximumLineLength);
+        Assert.That(ErrorText.FirstLine(line), Is.EqualTo(line));
+    }
+
+    [Test]
+    public void AParagraphSeparatorIsMadeVisible()
+    {
+        Assert.That(ErrorText.Visible("a\u2029b"), Is.EqualTo("a\\u2029b"));
+        Assert.That(ErrorText.Visible("a\u2028b"), Is.EqualTo("a\\u2028b"));
+    }
+}

@@ -1,0 +1,43 @@
+using Catapults.ML.Data;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Training;
+
+/// <summary>
+/// Losses.Evaluate over more rows than one evaluation chunk, and the class-index check of cross-entropy.
+/// Found by mutation testing (6 Dec 2026).
+/// </summary>
+public sealed class LossesEvaluateTests
+{
+    [Test]
+    public void FullMseOverSeveralChunksIsTheMeanOverAllRows()
+    {
+        using var scope = torch.NewDisposeScope();
+        var generator = new torch.Generator(11);
+        const int n = 5000; // more than one chunk of 4096
+        var x = torch.randn(new long[] { n, 3 }, generator: generator);
+        var y = torch.randn(new long[] { n, 1 }, generator: generator);
+        using var model = Nets.Linear(3, bias: true);
+        using var data = new TensorDataset(x.clone(), y.clone());
+
+        double loss = Losses.Evaluate(model, data, LossKind.MeanSquaredError);
+
+        Tensor f;
+        using (torch.no_grad()) f = model.forward(x);
+        var r = f.to_type(ScalarType.Float64) - y.to_type(ScalarType.Float64);
+        double expected = (r * r).sum().item<double>() / n;
+        Assert.That(loss, Is.EqualTo(expected).Within(1e-5 * expected));
+    }
+
+    [Test]
+    public void ACrossEntropyClassIndexEqualToTheClassCountIsRefused()
+    {
+        using var scope = torch.NewDisposeScope();
+        var output = torch.zeros(3, 4);
+        var target = torch.tensor(new long[] { 0, 1, 4 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => Losses.Compute(LossKind.CrossEntropy, output, target));
+    }
+}
