@@ -33,6 +33,7 @@ public sealed record OptimizerOptions
 
     /// <summary>The ε that <paramref name="kind"/> uses: <see cref="Epsilon"/>, or that optimiser's default when it is null.</summary>
     public double EpsilonFor(OptimizerKind kind) => Epsilon ?? (kind == OptimizerKind.Adagrad ? DefaultAdagradEpsilon : DefaultEpsilon);
+
     /// <summary>L2 weight decay; default 0. Finite and ≥ 0.</summary>
     public double WeightDecay { get; init; }
 
