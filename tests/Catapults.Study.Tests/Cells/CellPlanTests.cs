@@ -670,10 +670,13 @@ public sealed class CellPlanTests
         Signal(args, dir, () => checkpoints.All(Directory.Exists), "INT", "cancelled; rerun with --resume to continue from the last checkpoint.");
     }
 
-    [Test]
-    public void AStepStillRunningFiveSecondsAfterTheSignalIsCutShortWithALine()
+    // Found by mutation testing (6 Dec 2026), the second case: a handler that recorded every signal ended a job stopped
+    // by Ctrl-C and then by the scheduler's SIGTERM with 143, where the first signal, SIGINT, says 130.
+    [TestCase("TERM", null)]
+    [TestCase("INT", "TERM")]
+    public void AStepStillRunningFiveSecondsAfterTheSignalIsCutShortWithALine(string signal, string? then)
     {
-        string dir = Folder("grace");
+        string dir = Folder(then is null ? "grace" : "second-signal");
         string cell = Path.Combine(dir, "runs", "cell000000");
         // One 30-second step: the signal comes a second into it, and the step cannot end within the grace period.
         Signal(new[] { "smoke", "--cells", "1", "--steps", "1", "--step-ms", "30000" }, dir, () =>
@@ -681,23 +684,8 @@ public sealed class CellPlanTests
             if (!Directory.Exists(cell)) return false;
             Thread.Sleep(1000);
             return true;
-        }, "TERM", "cancelled; the step in progress did not end within 5 s of the signal, so the command stopped there.");
+        }, signal, "cancelled; the step in progress did not end within 5 s of the signal, so the command stopped there.", then);
         Assert.That(File.Exists(Path.Combine(cell, "result.json")), Is.False, "the cell did not finish");
-    }
-
-    [Test]
-    public void ASecondSignalDuringTheGracePeriodKeepsTheFirstSignalsExitCode()
-    {
-        // Found by mutation testing (6 Dec 2026): a handler that recorded every signal ended a job stopped by Ctrl-C and
-        // then by the scheduler's SIGTERM with 143, where the first signal, SIGINT, says 130.
-        string dir = Folder("second-signal");
-        string cell = Path.Combine(dir, "runs", "cell000000");
-        Signal(new[] { "smoke", "--cells", "1", "--steps", "1", "--step-ms", "30000" }, dir, () =>
-        {
-            if (!Directory.Exists(cell)) return false;
-            Thread.Sleep(1000);
-            return true;
-        }, "INT", "cancelled; the step in progress did not end within 5 s of the signal, so the command stopped there.", then: "TERM");
     }
 
     // Starts the study with `args` and `--out dir` as its own process, waits until `started`, sends it alone

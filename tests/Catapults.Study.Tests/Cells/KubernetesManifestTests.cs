@@ -83,6 +83,8 @@ public sealed class KubernetesManifestTests
         Assert.That(S(container, "env", 0, "name"), Is.EqualTo("JOB_COMPLETION_INDEX"));
         Assert.That(S(container, "env", 0, "valueFrom", "fieldRef", "fieldPath"), Is.EqualTo("metadata.annotations['batch.kubernetes.io/job-completion-index']"));
         Assert.That(S(container, "resources", "requests", "cpu"), Is.EqualTo("4"));
+        // A pod requests the memory it is limited to (found by mutation testing, 6 Dec 2026: a request fixed at 8Gi passed).
+        Assert.That(S(container, "resources", "requests", "memory"), Is.EqualTo("16Gi"));
         Assert.That(S(container, "resources", "limits", "memory"), Is.EqualTo("16Gi"));
         Assert.That(S(container, "resources", "limits", "nvidia.com/gpu"), Is.EqualTo("1"));
         Assert.That(S(container, "volumeMounts", 0, "mountPath"), Is.EqualTo("/data/runs"));
@@ -107,6 +109,8 @@ public sealed class KubernetesManifestTests
         Assert.That(((YamlMappingNode)At(container, "resources", "limits")).Children.Keys.Select(k => ((YamlScalarNode)k).Value), Does.Not.Contain("nvidia.com/gpu"), "the merge needs no GPU");
         // The merge sets the plan's threads too, and refuses more threads than the cores it was given.
         Assert.That(S(container, "resources", "limits", "cpu"), Is.EqualTo("4"));
+        Assert.That(S(container, "resources", "requests", "memory"), Is.EqualTo("16Gi"));
+        Assert.That(S(container, "resources", "limits", "memory"), Is.EqualTo("16Gi"));
         Assert.That(S(merge, "spec", "template", "spec", "volumes", 0, "persistentVolumeClaim", "claimName"), Is.EqualTo("study-runs"));
 
         string submit = File.ReadAllText(Path.Combine(_dir, "k8s", "submit.sh"));
