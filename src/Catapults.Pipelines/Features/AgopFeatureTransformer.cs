@@ -18,7 +18,12 @@ namespace Catapults.Pipelines.Features;
 public sealed class AgopFeatureTransformer : ITransformer, IArchivedTransformer, IDisposable
 {
     private const string StageEntry = "agop-features.json";
-    private static readonly JsonSerializerOptions StateJson = new() { Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) } };
+    // A field the map's state does not have is a damaged name, refused rather than skipped.
+    private static readonly JsonSerializerOptions StateJson = new()
+    {
+        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
 
     internal const string SaveNotSupportedMessage =
         "mlContext.Model.Save cannot save a Catapults.NET AGOP feature transformer (ML.NET's model format has no entry for " +
@@ -104,7 +109,7 @@ public sealed class AgopFeatureTransformer : ITransformer, IArchivedTransformer,
     internal static AgopFeatureTransformer LoadStage(ArchiveStage stage)
     {
         string entry = $"{stage.ArchiveName}: '{stage.Path}{StageEntry}'";
-        var description = stage.ReadJson(StageEntry);
+        var description = JsonFields.RequireKnown(stage.ReadJson(StageEntry), entry, "inputColumnName", "outputColumnName", "source", "state");
         AgopFeatureMap map;
         try
         {

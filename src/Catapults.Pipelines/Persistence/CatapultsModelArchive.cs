@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Catapults.ML.Runtime;
 using Catapults.ML.Serialization;
 
 namespace Catapults.Pipelines.Persistence;
@@ -148,6 +149,7 @@ public static class CatapultsModelArchive
                 throw new InvalidDataException(version < FormatVersion
                     ? $"{name} has format version {version}, written before networks were described by NetworkDescription; this version of Catapults.Pipelines reads version {FormatVersion}: train and save the model again."
                     : $"{name} has format version {version}; this version of Catapults.Pipelines reads version {FormatVersion}. Update the library to load it.");
+            JsonFields.RequireKnown(manifest, where, "format", "formatVersion", "writer", "createdUtc", "inputSchema", "root");
             var reader = new StageReader(zip, catalog, name);
             inputSchema = null;
             if (JsonFields.TryGet<string>(manifest, "inputSchema", where, out var schemaEntry))
@@ -278,6 +280,7 @@ public static class CatapultsModelArchive
         /// </summary>
         public ITransformer ReadElement(JsonObject element, string where)
         {
+            JsonFields.RequireKnown(element, where, "type", "path", "elements", "scope");
             string type = JsonFields.TryGet<string>(element, "type", where, out var named) ? named : "";
             switch (type)
             {
@@ -333,10 +336,15 @@ public static class CatapultsModelArchive
             {
                 return _catalog.Load(stream, out inputSchema);
             }
-            catch (Exception ex) when (ex is FormatException or InvalidDataException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // ML.NET's own messages ("Failed to open a zip archive") name neither the file nor the entry.
-                throw new InvalidDataException($"{_name}: the entry '{path}' is not a model ML.NET can load ({ex.Message}).", ex);
+                // The entry's bytes are ML.NET's own format, so any failure to read them means the entry is damaged or
+                // needs a component this application lacks. ML.NET's messages name neither the file nor the entry, and
+                // a damaged entry also surfaces as an assembly that cannot be found, the end of a stream, or a failed
+                // constructor wrapped in reflection's and ML.NET's exceptions; the innermost one says what was wrong.
+                var cause = ex;
+                while (cause.InnerException is { } inner) cause = inner;
+                throw new InvalidDataException($"{_name}: the entry '{path}' is not a model ML.NET can load ({ErrorText.FirstLine(cause)}).", ex);
             }
         }
     }

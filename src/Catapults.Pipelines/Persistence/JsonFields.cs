@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using System.Text.Json.Nodes;
 
 namespace Catapults.Pipelines.Persistence;
@@ -24,6 +25,20 @@ internal static class JsonFields
         if (json[field] is not { } node) return false;
         value = ValueOf<T>(node, $"{where}: field '{field}'");
         return true;
+    }
+
+    /// <summary>
+    /// Refuses a field of <paramref name="json"/> that is not one of <paramref name="known"/>: a damaged or edited name
+    /// would otherwise be skipped and its value lost, and an optional field read as absent.
+    /// </summary>
+    public static JsonObject RequireKnown(JsonObject json, string where, params string[] known)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        foreach (var (field, _) in json)
+            if (Array.IndexOf(known, field) < 0)
+                throw new InvalidDataException(
+                    $"{where}: unknown field '{ErrorText.Visible(field)}' (this version reads {string.Join(", ", known.Select(k => $"'{k}'"))}).");
+        return json;
     }
 
     /// <summary>The count held by <paramref name="field"/>: a whole number, 0 or more.</summary>

@@ -28,10 +28,12 @@ internal static class TableJson
     public static DataFrame Read(JsonObject json, string what)
     {
         var columns = new List<DataFrameColumn>();
+        JsonFields.RequireKnown(json, what, "rows", "columns");
         var all = JsonFields.RequiredArray(json, "columns", what);
         for (int index = 0; index < all.Count; index++)
         {
             var c = all[index] as JsonObject ?? throw new InvalidDataException($"{what}: columns[{index}] is not a JSON object.");
+            JsonFields.RequireKnown(c, $"{what}: columns[{index}]", "name", "type", "values");
             string name = JsonFields.Required<string>(c, "name", $"{what}: columns[{index}]");
             string type = JsonFields.Required<string>(c, "type", $"{what}: column '{name}'");
             var values = JsonFields.RequiredArray(c, "values", $"{what}: column '{name}'");

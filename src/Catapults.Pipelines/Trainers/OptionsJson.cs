@@ -11,11 +11,13 @@ namespace Catapults.Pipelines.Trainers;
 /// </summary>
 internal static class OptionsJson
 {
-    // A schedule's kind is found wherever it stands in its object, as a hand edit may put it.
+    // A schedule's kind is found wherever it stands in its object, as a hand edit may put it. A field the options do not
+    // have is a damaged or edited name: skipped, its setting would silently take its default (another activation).
     private static readonly JsonSerializerOptions Json = new()
     {
         Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
         AllowOutOfOrderMetadataProperties = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     public static JsonNode Write(TorchNetworkTrainerOptions options) => JsonSerializer.SerializeToNode(options, options.GetType(), Json)!;

@@ -58,12 +58,15 @@ internal static class ReportJson
     /// <exception cref="InvalidDataException">A field is missing or of the wrong kind; the message names <paramref name="what"/> and the field.</exception>
     public static TrainingReport Read(JsonObject json, string what)
     {
+        JsonFields.RequireKnown(json, what, "result", "model", "tables");
         var r = JsonFields.RequiredObject(json, "result", what);
         string inResult = $"{what}: result";
+        JsonFields.RequireKnown(r, inResult, "outcome", "steps", "epochs", "finalTrainingLoss", "wallTimeSeconds", "divergence", "realisedSchedule");
         DivergenceInfo? divergence = null;
         if (r["divergence"] is JsonObject d)
         {
             string inDivergence = $"{inResult}.divergence";
+            JsonFields.RequireKnown(d, inDivergence, "step", "lastFiniteLoss", "offendingLoss", "reason");
             // Reports written before these were nullable stored NaN for "none"; a last finite loss is never NaN.
             double? last = OptionalDouble(d, "lastFiniteLoss", inDivergence);
             divergence = new DivergenceInfo(JsonFields.RequiredCount(d, "step", inDivergence), last is double l && double.IsNaN(l) ? null : last,
@@ -88,8 +91,9 @@ internal static class ReportJson
         {
             RealisedSchedule = schedule,
         };
-        var m = JsonFields.RequiredObject(json, "model", what);
         string inModel = $"{what}: model";
+        var m = JsonFields.RequireKnown(JsonFields.RequiredObject(json, "model", what), inModel,
+            "description", "parameterCount", "trainingRowCount", "featureCount", "loss");
         var model = new TrainingModelInfo(JsonFields.Required<string>(m, "description", inModel), JsonFields.Required<long>(m, "parameterCount", inModel),
             JsonFields.RequiredCount(m, "trainingRowCount", inModel), JsonFields.RequiredCount(m, "featureCount", inModel),
             JsonFields.Required<string>(m, "loss", inModel));

@@ -158,6 +158,7 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
         string where = $"{name}network.json";
         var description = stage.ReadJson("network.json");
         var report = ReportJson.Read(stage.ReadJson("report.json"), $"{name}report.json");
+        JsonFields.RequireKnown(description, where, "kind", "inputShape", "outputCount", "architecture", "options", "keyValues");
         var kind = JsonFields.RequiredEnum<PredictionKind>(description, "kind", where);
         var inputShape = JsonFields.RequiredArray(description, "inputShape", where)
             .Select((n, i) => JsonFields.ValueOf<long>(n, $"{where}: inputShape[{i}]")).ToArray();
@@ -205,6 +206,7 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
 
     private static KeyValueSet ReadKeyValues(JsonObject json, string where, int classCount)
     {
+        JsonFields.RequireKnown(json, where, "type", "values");
         string type = JsonFields.Required<string>(json, "type", where);
         var values = JsonFields.RequiredArray(json, "values", where).Select((v, i) => JsonFields.ValueOf<string>(v, $"{where}.values[{i}]")).ToList();
         if (values.Count != classCount)

@@ -70,6 +70,85 @@ public class DamagedArchiveTests
             }
     }
 
+    // Damage inside an ML.NET stage's own zip reaches ML.NET's loader, which then fails through reflection around a
+    // component's constructor (wrapped once more by ML.NET), an assembly it cannot find, or the end of a stream: the last
+    // two escaped unnamed, and the first said only that a constructor failed, until random damage found them (6 Dec
+    // 2026). Stage 0 is MapValueToKey: its chain's Model.key names the loader's assembly in UTF-16.
+    [TestCase("stages/0.mlnet.zip", "TransformerChain/Transform_000/Model.key", "assembly", TestName = "An ML.NET stage naming a missing assembly is named")]
+    [TestCase("stages/0.mlnet.zip", "TransformerChain/Model.key", "assembly", TestName = "An ML.NET chain naming a missing assembly is named")]
+    [TestCase("stages/0.mlnet.zip", "TransformerChain/Transform_000/Model.key", "cut", TestName = "An ML.NET stage cut short is named with its cause")]
+    [TestCase("input-schema.mlnet.zip", "Schema", "cut", TestName = "An ML.NET input schema cut short is named")]
+    public void DamageInsideAnMlNetStageIsRefusedNamingTheEntry(string stage, string innerEntry, string damage)
+    {
+        Rewrite(_archive, stage, bytes => RewriteInner(bytes, innerEntry, inner =>
+        {
+            if (damage == "cut") return inner[..(inner.Length * 9 / 10)];
+            var from = Encoding.Unicode.GetBytes("Microsoft.ML.Data,");
+            int at = inner.AsSpan().IndexOf(from);
+            Assert.That(at, Is.GreaterThan(0), "the loader's assembly name");
+            var damaged = (byte[])inner.Clone();
+            Encoding.Unicode.GetBytes("Microsoft.ML.Dbta,").CopyTo(damaged, at);
+            return damaged;
+        }));
+        var error = LoadError();
+        Assert.That(error.Message, Does.StartWith($"{_path}: the entry '{stage}' is not a model ML.NET can load ("));
+        Assert.That(error.Message, Does.Not.Contain("\n").And.Not.Contain("target of an invocation").And.Not.Contain("instantiation"));
+        Assert.That(error.Message, damage == "assembly" ? Does.Contain("Microsoft.ML.Dbta") : Does.Match("(?i)end of|corrupt|format|expected|read"));
+    }
+
+    // A damaged field name used to be skipped: an optional field then read as absent (no key values, every scope
+    // Everything, no divergence) and an option or a map setting took its default (another activation, p = 0), so the
+    // model loaded and predicted otherwise (found by random damage to run files, 6 Dec 2026).
+    [TestCase(false, "manifest.json", "inputSchema", "manifest.json: unknown field 'inputSchemb'")]
+    [TestCase(false, "manifest.json", "scope", "root.elements[0]: unknown field 'scopf'")]
+    [TestCase(false, "stages/1/network.json", "keyValues", "network.json: unknown field 'keyValuet'")]
+    [TestCase(false, "stages/1/network.json", "Activation", "'Activatioo' could not be mapped")]
+    [TestCase(false, "stages/1/report.json", "divergence", "report.json: result: unknown field 'divergencf'")]
+    [TestCase(false, "stages/1/report.json", "featureCount", "report.json: model: unknown field 'featureCounu'")]
+    [TestCase(true, "agop-features.json", "source", "unknown field 'sourcf'")]
+    [TestCase(true, "agop-features.json", "Power", "'Powes' could not be mapped")]
+    public void ARenamedFieldIsRefusedNamingIt(bool agopFeatures, string entry, string field, string expected)
+    {
+        var archive = agopFeatures ? _agopArchive : _archive;
+        if (agopFeatures)
+        {
+            using var zip = new ZipArchive(new MemoryStream(archive));
+            entry = zip.Entries.Single(e => e.FullName.EndsWith(entry, StringComparison.Ordinal)).FullName;
+        }
+        string renamed = field[..^1] + (char)(field[^1] + 1);
+        Rewrite(archive, entry, bytes =>
+        {
+            string text = Encoding.UTF8.GetString(bytes);
+            int at = text.IndexOf($"\"{field}\":", StringComparison.Ordinal);
+            Assert.That(at, Is.GreaterThan(0), field);
+            return Encoding.UTF8.GetBytes(text[..at] + $"\"{renamed}\":" + text[(at + field.Length + 3)..]);
+        });
+        var error = LoadError();
+        Assert.That(error.Message, Does.StartWith(_path).And.Contain(expected));
+        Assert.That(error.Message, Does.Not.Contain("\n"));
+    }
+
+    private static byte[] RewriteInner(byte[] zipBytes, string entry, Func<byte[], byte[]> change)
+    {
+        using var copy = new MemoryStream();
+        copy.Write(zipBytes);
+        using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var old = zip.GetEntry(entry) ?? throw new AssertionException($"no entry '{entry}' in the ML.NET stage");
+            byte[] bytes;
+            using (var reader = old.Open())
+            using (var buffer = new MemoryStream())
+            {
+                reader.CopyTo(buffer);
+                bytes = buffer.ToArray();
+            }
+            old.Delete();
+            using var writer = zip.CreateEntry(entry).Open();
+            writer.Write(change(bytes));
+        }
+        return copy.ToArray();
+    }
+
     [TestCase("stages/1/network.json", "kind", "\"7\"", "'kind' is '7', expected one of")]
     [TestCase("stages/1/network.json", "kind", "3", "'kind' must be a String, got 3")]
     [TestCase("stages/1/network.json", "outputCount", "\"x\"", "'outputCount' must be a Int32")]
