@@ -132,6 +132,13 @@ public sealed class DamagedRunFileTests
                 node[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
                 File.WriteAllText(path, node.ToJsonString());
                 break;
+            case var rename when rename.StartsWith("rename ", StringComparison.Ordinal):
+                // A damaged field name, its value kept: "rename from=to".
+                var (from, to) = (rename[7..rename.IndexOf('=')], rename[(rename.IndexOf('=') + 1)..]);
+                string original = File.ReadAllText(path);
+                Assert.That(original.Split($"\"{from}\":").Length, Is.EqualTo(2), from);
+                File.WriteAllText(path, original.Replace($"\"{from}\":", $"\"{to}\":", StringComparison.Ordinal));
+                break;
             case var nested when nested.StartsWith("at ", StringComparison.Ordinal) || nested.StartsWith("remove ", StringComparison.Ordinal):
                 // A nested edit that leaves valid JSON: "at a/3/b=value" sets the entry at that path (value as JSON
                 // text, null included), "remove a/3" takes it out.
@@ -180,6 +187,10 @@ public sealed class DamagedRunFileTests
     [TestCase("summary.json", "set catapults=99")]
     [TestCase("summary.json", "set steps=-1")]
     [TestCase("summary.json", "duplicate outcome")]
+    // A damaged name whose value is the default (found by random damage, 6 Dec 2026): the reader dropped the field it
+    // did not know and read the missing one as null, so the run was trusted.
+    [TestCase("summary.json", "rename divergence=diverg-1nce")]
+    [TestCase("summary.json", "rename resumedFromStep=resumedFromStap")]
     // A schedule's own constructor refuses the rate: that used to end the command in a stack trace.
     [TestCase("summary.json", "add realisedSchedule={\"kind\":\"milestones\",\"initialRate\":-1,\"milestones\":[]}")]
     [TestCase("steps.csv", "folder")]
@@ -226,6 +237,7 @@ public sealed class DamagedRunFileTests
     [TestCase("weights.safetensors", "flip")]
     [TestCase("state.json", "truncate")]
     [TestCase("state.json", "duplicate step")]
+    [TestCase("state.json", "rename referenceLoss=referenceLosr")]
     [TestCase("state.json", "add realisedSchedule={\"initialRate\":-1,\"milestones\":[],\"kind\":\"milestones\"}")]
     [TestCase("weights.safetensors", "folder")]
     // Nulls where a row or a checksum goes crashed the check with a NullReferenceException.

@@ -5,7 +5,9 @@ namespace Catapults.Study.Infrastructure;
 
 /// <summary>
 /// The JSON settings of every file the study writes (indented, camelCase, nulls kept, NaN written as a string). Reading
-/// refuses a field given twice (which of the two to trust is a guess) and finds a schedule's kind wherever it stands.
+/// refuses a field given twice (which of the two to trust is a guess) or one the type does not have (a damaged name,
+/// whose value would otherwise be dropped and its default read in its place), and finds a schedule's kind wherever it
+/// stands.
 /// </summary>
 public static class StudyJson
 {
@@ -18,6 +20,7 @@ public static class StudyJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         AllowDuplicateProperties = false,
         AllowOutOfOrderMetadataProperties = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
     /// <summary>

@@ -59,7 +59,12 @@ public sealed class SyntheticTask : ITargetFunction
         return new TensorDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope(), name ?? Kind.ToString());
     }
 
-    /// <summary>Seeded train and test sets: the same seed always gives the same data; train and test are disjoint draws.</summary>
+    /// <summary>
+    /// Seeded train and test sets: the same seed and counts always give the same data; train and test are disjoint
+    /// draws. The test set is drawn after the training set from the same generator, so it changes with
+    /// <paramref name="trainCount"/>: to compare training sizes on one test set, draw it with <see cref="Sample"/> and a
+    /// generator of its own.
+    /// </summary>
     public (TensorDataset Train, TensorDataset Test) CreateSplits(int trainCount, int testCount, long seed)
     {
         using var generator = Seeding.TorchGenerator(seed, Seeding.Stream.Data);

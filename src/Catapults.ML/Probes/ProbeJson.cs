@@ -10,6 +10,8 @@ internal static class ProbeJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // A field given twice, or one the type does not have (a damaged name), marks a damaged state, not a value.
         AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 }

@@ -22,8 +22,10 @@ public static class SweepJson
             WriteIndented = indented,
             NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            // A field given twice in a stored result is a damaged file, not a choice between two values.
+            // A field given twice in a stored result is a damaged file, not a choice between two values; so is a
+            // field the type does not have (a damaged name, whose value would be dropped and its default read).
             AllowDuplicateProperties = false,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };
         options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);

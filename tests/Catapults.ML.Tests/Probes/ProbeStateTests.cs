@@ -214,6 +214,9 @@ public class ProbeStateTests
                 "{\"records\":[{\"step\":2,\"epoch\":0,\"learningRate\":0.1,\"eigenvalues\":null}],\"criticalRates\":[]}", "record 0 has no 'eigenvalues'"),
             (new SubspaceAlignmentProbe(), "{\"records\":[{\"step\":0},{\"step\":1}]}", "record 0 has no 'eigenvalues'"),
             (new HeldOutLossProbe(test, 1), "{\"records\":[{\"step\":0,\"loss\":1},null]}", "record 1 is null"),
+            // A damaged field name: skipped, its value lost and the loss read as 0 (found by random damage, 6 Dec 2026).
+            (new HeldOutLossProbe(test, 1), "{\"records\":[{\"step\":0,\"losr\":1}]}",
+                "The JSON property 'losr' could not be mapped to any .NET member contained in type 'Catapults.ML.Probes.HeldOutLoss'"),
         })
         {
             using (probe)

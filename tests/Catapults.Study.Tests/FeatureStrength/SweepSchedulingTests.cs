@@ -274,6 +274,15 @@ public class SweepSchedulingTests
                 ex = Assert.Throws<InvalidDataException>(() => reader.TryLoad(cell));
                 Assert.That(ex!.Message, Does.StartWith(store.ResultPath(cell)).And.Contain($"holds an impossible cell result ({reason})"));
             }
+
+            // A damaged field name whose value is the default (the reason of a run that did not diverge) used to be
+            // skipped, and the result trusted (found by random damage, 6 Dec 2026).
+            store.Save(finished);
+            string text = File.ReadAllText(store.ResultPath(cell));
+            Assert.That(text, Does.Contain("\"divergenceReason\":null"));
+            File.WriteAllText(store.ResultPath(cell), text.Replace("\"divergenceReason\":", "\"divergenceReasom\":", StringComparison.Ordinal));
+            ex = Assert.Throws<InvalidDataException>(() => reader.TryLoad(cell));
+            Assert.That(ex!.Message, Does.StartWith(store.ResultPath(cell)).And.Contain("is not a readable cell result").And.Contain("'divergenceReasom'"));
         }
     }
 
