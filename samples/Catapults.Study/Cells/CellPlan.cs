@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Catapults.Study.Infrastructure;
 using Catapults.ML.Runtime;
@@ -7,7 +8,8 @@ namespace Catapults.Study.Cells;
 /// <summary>
 /// An experiment's sweep as a list of cells, stored as plan.json in the run folder: the experiment's name, the
 /// settings its merge needs, and every cell's index, label and full configuration, one cell per line. A plan is fixed
-/// by the options alone, so planning twice with the same options gives the same bytes.
+/// by the options alone, so planning twice with the same options gives the same bytes. From format 2 the file holds the
+/// SHA-256 of the rest of itself: the merge reports from the plan's settings, which no cell's checksum covers.
 /// </summary>
 public sealed partial record CellPlan
 {
@@ -17,8 +19,11 @@ public sealed partial record CellPlan
     /// <summary>The folder, inside the run folder, that holds one folder per cell.</summary>
     public const string CellsFolder = "runs";
 
-    /// <summary>The version of the file format this code writes and reads.</summary>
-    public const int CurrentFormat = 1;
+    /// <summary>The version of the file format this code writes; it reads this one and format 1 (without the digest).</summary>
+    public const int CurrentFormat = 2;
+
+    // The first format whose files carry their digest.
+    private const int FirstFormatWithDigest = 2;
 
     /// <summary>The file format's version.</summary>
     public int Format { get; init; } = CurrentFormat;
@@ -34,6 +39,13 @@ public sealed partial record CellPlan
 
     /// <summary>The cells, in index order.</summary>
     public required IReadOnlyList<PlannedCell> Cells { get; init; }
+
+    /// <summary>
+    /// The SHA-256 (lower-case hex) of plan.json as written without this field, as read from the file; null in a plan
+    /// made here (<see cref="ToJson"/> computes it) and in format 1.
+    /// </summary>
+    [JsonInclude]
+    public string? Digest { get; private init; }
 
     /// <summary>The path of plan.json in <paramref name="directory"/>.</summary>
     public static string PathIn(string directory) => Path.Combine(directory, FileName);
@@ -103,8 +115,19 @@ public sealed partial record CellPlan
         ? Cells[index]
         : throw new ConfigurationException($"--index {index} is not a cell of this plan: its {Cells.Count} cells are 0..{Cells.Count - 1}.");
 
-    /// <summary>The plan as plan.json holds it: the header indented, then one compact line per cell.</summary>
+    /// <summary>The plan as plan.json holds it: the header indented (with the digest of the rest), then one compact line per cell.</summary>
     public string ToJson()
+    {
+        string body = Body();
+        if (Format < FirstFormatWithDigest) return body;
+        int afterFormat = body.IndexOf(",\n  \"experiment\"", StringComparison.Ordinal);
+        return body[..afterFormat] + $",\n  \"digest\": \"{DigestOf(body)}\"" + body[afterFormat..];
+    }
+
+    private static string DigestOf(string body) => FileDigest.Of(Encoding.UTF8.GetBytes(body)).Sha256;
+
+    // plan.json without its digest: what the digest is taken of.
+    private string Body()
     {
         var text = new StringBuilder(256 + Cells.Count * 256);
         text.Append("{\n  \"format\": ").Append(Format)
@@ -225,9 +248,16 @@ public sealed partial record CellPlan
             throw new ConfigurationException($"{path} is not a readable plan ({ErrorText.FirstLine(ex)}); plan again into a new folder.");
         }
         if (plan is null) throw new ConfigurationException($"{path} is empty; plan again into a new folder.");
-        if (plan.Format != CurrentFormat)
-            throw new ConfigurationException($"{path} has format {plan.Format}; this version reads format {CurrentFormat}. Plan again with this version.");
+        if (plan.Format is < 1 or > CurrentFormat)
+            throw new ConfigurationException($"{path} has format {plan.Format}; this version reads formats 1 to {CurrentFormat}. Plan again with this version.");
         if (plan.Problem() is string problem) throw new ConfigurationException($"{path}: {problem}");
+        // A value changed inside the file (a digit, a cut line that still parses) reads as a plan; only the digest tells.
+        // Read back, a sound plan writes the same text, so its digest is that of the text it was read from.
+        if (plan.Format >= FirstFormatWithDigest && plan.Digest != DigestOf(plan.Body()))
+            throw new ConfigurationException(
+                plan.Digest is null
+                    ? $"{path} has no digest, which format {plan.Format} writes (damaged); plan again into a new folder."
+                    : $"{path} does not match the digest written with it (damaged or edited); plan again into a new folder.");
         return plan;
     }
 

@@ -132,7 +132,7 @@ public sealed class CellPlanTests
         string path = Path.Combine(dir, "plan.json");
         string plan = File.ReadAllText(path);
         Assert.That(plan, Does.Contain("\"threads\": null"));
-        File.WriteAllText(path, plan.Replace("\"threads\": null", "\"threads\": 100000"));
+        WriteEditedPlan(path, plan.Replace("\"threads\": null", "\"threads\": 100000"));
         var threads = StudyCli.Run("run-cell", "--plan", dir, "--index", "0");
         Assert.That(threads.ExitCode, Is.EqualTo(2));
         CliAssert.OneLineError(threads, path, $"threads must be in 1..{Environment.ProcessorCount}", "got 100000", "--threads");
@@ -272,7 +272,7 @@ public sealed class CellPlanTests
         string plan = Path.Combine(dir, "plan.json");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
         json["cells"]![1]!["configuration"]!["steps"] = -3;
-        File.WriteAllText(plan, json.ToJsonString());
+        WriteEditedPlan(plan, json);
         CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), $"cell 1 (cell000001) of {plan}: steps is -3, expected 1..1000000.");
         Assert.That(File.Exists(Path.Combine(dir, "runs", "cell000001", "cell.json")), Is.False, "nothing is recorded");
     }
@@ -292,9 +292,8 @@ public sealed class CellPlanTests
         var before = Directory.GetFiles(cell, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
         string plan = Path.Combine(dir, "plan.json");
         string text = File.ReadAllText(plan);
-        File.WriteAllText(plan, twice
-            ? text.Replace("\"experiment\": \"smoke\"", $"\"experiment\": \"smoke\", \"experiment\": \"{other}\"")
-            : text.Replace("\"experiment\": \"smoke\"", $"\"experiment\": \"{other}\""));
+        if (twice) File.WriteAllText(plan, text.Replace("\"experiment\": \"smoke\"", $"\"experiment\": \"smoke\", \"experiment\": \"{other}\""));
+        else WriteEditedPlan(plan, text.Replace("\"experiment\": \"smoke\"", $"\"experiment\": \"{other}\""));
         string line = CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), plan);
         if (!twice) Assert.That(line, Does.Contain($"cell 0 (cell000000) is not a cell of the {other} experiment the plan names").And.EndWith("nothing was changed."));
         var after = Directory.GetFiles(cell, "*", SearchOption.AllDirectories).Order().Select(File.ReadAllBytes).ToList();
@@ -326,7 +325,7 @@ public sealed class CellPlanTests
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
         json["cells"]![0]!["configuration"]!["probeIndices"]![0] = 100;
         json["cells"]![1]!["configuration"]!["checkpointEvery"] = 7;
-        File.WriteAllText(plan, json.ToJsonString());
+        WriteEditedPlan(plan, json);
         CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), $"of {plan}: the probe set of b10-seed0 indexes past the 100 training samples");
         CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), $"of {plan}: checkpointEvery of b10-seed1 is 7, expected 0 or a multiple of recordEvery (5).");
         foreach (var label in new[] { "b10-seed0", "b10-seed1" })
@@ -345,7 +344,7 @@ public sealed class CellPlanTests
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
         json["settings"]!["fullBatchCriticalRates"] = new System.Text.Json.Nodes.JsonArray(5.0);
         json["cells"]![0]!["configuration"]!["data"]!["trainCount"] = -5;
-        File.WriteAllText(plan, json.ToJsonString());
+        WriteEditedPlan(plan, json);
         CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), $"of {plan}", "--n-train must be at least 1, got -5");
         CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "1"), "no finite, positive full-batch critical rate for seed 1 (fullBatchCriticalRates: [5])");
         foreach (var label in new[] { "b10-seed0", "b10-seed1" })
@@ -426,6 +425,45 @@ public sealed class CellPlanTests
         Assert.That(run.Out, Does.Contain("cell000000: " + checkpoint + " is not valid").And.Contain("the cell starts over"));
         Assert.That(StudyCli.Run("merge", "--plan", dir).ExitCode, Is.EqualTo(0));
     }
+
+    // A value changed inside plan.json that still reads as a plan (a digit, a number cut from the settings' survey) went
+    // into the merged report (found by random damage, 6 Dec 2026); the plan now carries the digest of the rest of itself.
+    // Format 1, written before, has none and is still read.
+    [Test]
+    public void APlanChangedInsideIsRefusedByItsDigestAndAFormatOnePlanStillReads()
+    {
+        string dir = Folder("digest");
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        for (int i = 0; i < 2; i++) Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", i.ToString()).ExitCode, Is.EqualTo(0));
+        string plan = Path.Combine(dir, "plan.json");
+        string original = File.ReadAllText(plan);
+        Assert.That(original, Does.StartWith("{\n  \"format\": 2,\n  \"digest\": \""));
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(original)!;
+        json["cells"]![1]!["configuration"]!["steps"] = 3;
+        File.WriteAllText(plan, json.ToJsonString());
+        CliAssert.OneLineError(StudyCli.Run("merge", "--plan", dir), $"{plan} does not match the digest written with it (damaged or edited)");
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), $"{plan} does not match the digest written with it");
+
+        json = System.Text.Json.Nodes.JsonNode.Parse(original)!;
+        json.AsObject().Remove("digest");
+        File.WriteAllText(plan, json.ToJsonString());
+        CliAssert.OneLineError(StudyCli.Run("merge", "--plan", dir), $"{plan} has no digest, which format 2 writes");
+
+        WriteEditedPlan(plan, original);
+        var merge = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(merge.ExitCode, Is.EqualTo(0), merge.Out + merge.Error);
+    }
+
+    // A plan edited by hand, written as format 1, which carries no digest: what such a plan holds must still be checked.
+    private static void WriteEditedPlan(string path, System.Text.Json.Nodes.JsonNode json)
+    {
+        json["format"] = 1;
+        json.AsObject().Remove("digest");
+        File.WriteAllText(path, json.ToJsonString());
+    }
+
+    private static void WriteEditedPlan(string path, string text) => WriteEditedPlan(path, System.Text.Json.Nodes.JsonNode.Parse(text)!);
 
     // Re-indenting plan.json (a tool that pretty-prints JSON) changes no meaning: the finished cells stay its own.
     [Test]
