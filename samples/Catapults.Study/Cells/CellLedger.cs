@@ -30,7 +30,8 @@ public static class CellLedger
         CellRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize<CellRecord>(bytes, CellJson.Indented);
+            // Exact: a damaged field name (a failed cell's message) is damage, not a field to skip.
+            record = JsonSerializer.Deserialize<CellRecord>(bytes, CellJson.Exact);
         }
         catch (JsonException ex)
         {

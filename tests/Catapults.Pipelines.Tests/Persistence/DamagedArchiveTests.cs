@@ -80,7 +80,7 @@ public class DamagedArchiveTests
     [TestCase("input-schema.mlnet.zip", "Schema", "cut", TestName = "An ML.NET input schema cut short is named")]
     public void DamageInsideAnMlNetStageIsRefusedNamingTheEntry(string stage, string innerEntry, string damage)
     {
-        Rewrite(_archive, stage, bytes => RewriteInner(bytes, innerEntry, inner =>
+        Rewrite(_archive, stage, bytes => Rewritten(bytes, innerEntry, inner =>
         {
             if (damage == "cut") return inner[..(inner.Length * 9 / 10)];
             var from = Encoding.Unicode.GetBytes("Microsoft.ML.Data,");
@@ -128,26 +128,6 @@ public class DamagedArchiveTests
         Assert.That(error.Message, Does.Not.Contain("\n"));
     }
 
-    private static byte[] RewriteInner(byte[] zipBytes, string entry, Func<byte[], byte[]> change)
-    {
-        using var copy = new MemoryStream();
-        copy.Write(zipBytes);
-        using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
-        {
-            var old = zip.GetEntry(entry) ?? throw new AssertionException($"no entry '{entry}' in the ML.NET stage");
-            byte[] bytes;
-            using (var reader = old.Open())
-            using (var buffer = new MemoryStream())
-            {
-                reader.CopyTo(buffer);
-                bytes = buffer.ToArray();
-            }
-            old.Delete();
-            using var writer = zip.CreateEntry(entry).Open();
-            writer.Write(change(bytes));
-        }
-        return copy.ToArray();
-    }
 
     [TestCase("stages/1/network.json", "kind", "\"7\"", "'kind' is '7', expected one of")]
     [TestCase("stages/1/network.json", "kind", "3", "'kind' must be a String, got 3")]
@@ -381,13 +361,16 @@ public class DamagedArchiveTests
         return Encoding.UTF8.GetBytes(json.ToJsonString());
     });
 
-    private void Rewrite(byte[] archive, string entry, Func<byte[], byte[]> change)
+    private void Rewrite(byte[] archive, string entry, Func<byte[], byte[]> change) => File.WriteAllBytes(_path, Rewritten(archive, entry, change));
+
+    // The zip with one entry's content replaced by change(content).
+    private static byte[] Rewritten(byte[] zipBytes, string entry, Func<byte[], byte[]> change)
     {
         using var copy = new MemoryStream();
-        copy.Write(archive);
+        copy.Write(zipBytes);
         using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
         {
-            var old = zip.GetEntry(entry)!;
+            var old = zip.GetEntry(entry) ?? throw new AssertionException($"no entry '{entry}'");
             byte[] bytes;
             using (var reader = old.Open())
             using (var buffer = new MemoryStream())
@@ -399,6 +382,6 @@ public class DamagedArchiveTests
             using var writer = zip.CreateEntry(entry).Open();
             writer.Write(change(bytes));
         }
-        File.WriteAllBytes(_path, copy.ToArray());
+        return copy.ToArray();
     }
 }

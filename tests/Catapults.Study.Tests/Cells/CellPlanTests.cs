@@ -211,6 +211,12 @@ public sealed class CellPlanTests
             Assert.That(edited.Error, Does.Contain($"{record} is not a readable record"), state);
             Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", "1").ExitCode, Is.EqualTo(0));
         }
+
+        // A damaged field name is damage too, though the field it stood for (a finished cell's message) is null.
+        File.WriteAllText(record, File.ReadAllText(record).Replace("\"message\":", "\"messagf\":", StringComparison.Ordinal));
+        var renamed = StudyCli.Run("merge", "--plan", dir);
+        Assert.That(renamed.ExitCode, Is.EqualTo(2));
+        Assert.That(renamed.Error, Does.Contain($"{record} is not a readable record").And.Contain("'messagf'"));
     }
 
     [Test]
@@ -432,9 +438,7 @@ public sealed class CellPlanTests
     [Test]
     public void APlanChangedInsideIsRefusedByItsDigestAndAFormatOnePlanStillReads()
     {
-        string dir = Folder("digest");
-        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
-        for (int i = 0; i < 2; i++) Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", i.ToString()).ExitCode, Is.EqualTo(0));
+        string dir = FinishedSmokePlan("digest");
         string plan = Path.Combine(dir, "plan.json");
         string original = File.ReadAllText(plan);
         Assert.That(original, Does.StartWith("{\n  \"format\": 2,\n  \"digest\": \""));
@@ -465,13 +469,20 @@ public sealed class CellPlanTests
 
     private static void WriteEditedPlan(string path, string text) => WriteEditedPlan(path, System.Text.Json.Nodes.JsonNode.Parse(text)!);
 
+    // A folder holding a plan of two smoke cells, both finished.
+    private string FinishedSmokePlan(string name)
+    {
+        string dir = Folder(name);
+        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
+        for (int i = 0; i < 2; i++) Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", i.ToString()).ExitCode, Is.EqualTo(0));
+        return dir;
+    }
+
     // Re-indenting plan.json (a tool that pretty-prints JSON) changes no meaning: the finished cells stay its own.
     [Test]
     public void APlanReformattedWithoutChangeOfMeaningKeepsItsFinishedCells()
     {
-        string dir = Folder("reformatted");
-        Assert.That(StudyCli.Run("plan", "smoke", "--cells", "2", "--steps", "2", "--step-ms", "0", "--out", dir).ExitCode, Is.EqualTo(0));
-        for (int i = 0; i < 2; i++) Assert.That(StudyCli.Run("run-cell", "--plan", dir, "--index", i.ToString()).ExitCode, Is.EqualTo(0));
+        string dir = FinishedSmokePlan("reformatted");
         string plan = Path.Combine(dir, "plan.json");
         File.WriteAllText(plan, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var merge = StudyCli.Run("merge", "--plan", dir);
