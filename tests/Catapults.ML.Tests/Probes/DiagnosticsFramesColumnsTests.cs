@@ -1,0 +1,70 @@
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Probes;
+
+namespace Catapults.ML.Tests.Probes;
+
+/// <summary>DiagnosticsFrames: every column holds its own field, and numbered columns are as wide as the longest list.</summary>
+public class DiagnosticsFramesColumnsTests
+{
+    private static DiagnosticsRecord Record(int step, int epoch, double[] eigenvalues, double[] projected, double[] orthogonal) => new()
+    {
+        Step = step, Epoch = epoch, LearningRate = 0.5, Eigenvalues = eigenvalues, ProjectedLosses = projected, OrthogonalLosses = orthogonal,
+    };
+
+    [Test]
+    public void OrthogonalLossColumnsHoldTheOrthogonalLosses()
+    {
+        var frame = DiagnosticsFrames.Records(new[] { Record(0, 0, new[] { 9.0, 4.0 }, new[] { 0.25, 0.5 }, new[] { 0.75, 0.125 }) });
+        Assert.That((double?)frame["ProjectedLoss1"][0], Is.EqualTo(0.25));
+        Assert.That((double?)frame["ProjectedLoss2"][0], Is.EqualTo(0.5));
+        Assert.That((double?)frame["OrthogonalLoss1"][0], Is.EqualTo(0.75));
+        Assert.That((double?)frame["OrthogonalLoss2"][0], Is.EqualTo(0.125));
+    }
+
+    [Test]
+    public void TheEpochColumnHoldsEachRecordsEpoch()
+    {
+        var frame = DiagnosticsFrames.Records(new[]
+        {
+            Record(0, 0, Array.Empty<double>(), Array.Empty<double>(), Array.Empty<double>()),
+            Record(7, 1, Array.Empty<double>(), Array.Empty<double>(), Array.Empty<double>()),
+        });
+        Assert.That(frame["Step"].Cast<int?>(), Is.EqualTo(new int?[] { 0, 7 }));
+        Assert.That(frame["Epoch"].Cast<int?>(), Is.EqualTo(new int?[] { 0, 1 }));
+    }
+
+    [Test]
+    public void NumberedColumnsAreAsWideAsTheLongestListWithNullsWhereAListIsShorter()
+    {
+        var frame = DiagnosticsFrames.Records(new[]
+        {
+            Record(0, 0, new[] { 3.0 }, Array.Empty<double>(), Array.Empty<double>()),
+            Record(1, 0, new[] { 5.0, 2.0, 1.0 }, Array.Empty<double>(), Array.Empty<double>()),
+        });
+        var names = frame.Columns.Select(c => c.Name).ToList();
+        Assert.That(names, Does.Contain("Lambda3"));
+        Assert.That(names, Does.Not.Contain("Lambda4"));
+        Assert.That((double?)frame["Lambda1"][0], Is.EqualTo(3.0));
+        Assert.That(frame["Lambda2"][0], Is.Null);
+        Assert.That((double?)frame["Lambda3"][1], Is.EqualTo(1.0));
+    }
+
+    [Test]
+    public void TheCriticalRateFramesSharpnessColumnIsTheSharpness()
+    {
+        // The two columns are the record's two fields, not one of them twice.
+        var frame = DiagnosticsFrames.CriticalRates(new[] { new CriticalRateRecord(3, 0.1, 0.25, 8.0, 4, 0.0) });
+        Assert.That((double?)frame["CriticalLearningRate"][0], Is.EqualTo(0.25));
+        Assert.That((double?)frame["Sharpness"][0], Is.EqualTo(8.0));
+        Assert.That((int?)frame["BatchSize"][0], Is.EqualTo(4));
+    }
+
+    [Test]
+    public void TheEventsFrameKeepsSharpnessBeforeAndAfterApart()
+    {
+        var frame = DiagnosticsFrames.Events(new[] { new CatapultEvent(2, 4, 9, 1.0, 5.0, 0.5, 12.0, 3.0) });
+        Assert.That((double?)frame["SharpnessBefore"][0], Is.EqualTo(12.0));
+        Assert.That((double?)frame["SharpnessAfter"][0], Is.EqualTo(3.0));
+        Assert.That((double?)frame["PeakRatio"][0], Is.EqualTo(5.0));
+    }
+}

@@ -1,0 +1,101 @@
+using Catapults.ML.Data;
+using Catapults.ML.Probes;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+using Microsoft.Data.Analysis;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Probes;
+
+/// <summary>ScheduledProbe's look-ups, its guard at non-finite weights, and its check of restored steps.</summary>
+public class ScheduledProbeCadenceTests
+{
+    private static (TensorDataset Train, TensorDataset Test) Data() => SyntheticTask.Rank2(6).CreateSplits(40, 20, seed: 4);
+
+    [Test]
+    public void RecordAtFindsTheFirstRecord()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(test, 3))
+        {
+            double initial = Losses.Evaluate(net, test, LossKind.MeanSquaredError);
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 4 }, new[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 3, 4 }));
+            var first = probe.RecordAt(0);
+            Assert.That(first, Is.Not.Null, "step 0 has a record, the first of the list");
+            Assert.That(first!.Loss, Is.EqualTo(initial).Within(1e-6 * initial));
+        }
+    }
+
+    // The Study's step columns read MeasurementAt(step) for every step row; a record measured earlier must not be
+    // answered with the measurement of the step under way.
+    [Test]
+    public void MeasurementAtAnEarlierStepIsThatStepsRecordNotTheOneUnderWay()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 2, EigenvalueCount = 0, CriticalRate = CriticalRateCadence.Off }))
+        {
+            var seen = new List<(int Step, int? AtZero, int? AtNow)>();
+            var reader = new BeforeStep(step => seen.Add((step, probe.MeasurementAt(0)?.Step, probe.MeasurementAt(step)?.Step)));
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 5 }, new ITrainingObserver[] { probe, reader });
+            Assert.That(seen.Select(s => s.AtZero), Is.All.EqualTo(0), "step 0's record, whichever step is under way");
+            Assert.That(seen.Where(s => s.Step % 2 == 0).Select(s => s.AtNow), Is.EqualTo(new int?[] { 0, 2, 4 }));
+            Assert.That(seen.Where(s => s.Step % 2 == 1).Select(s => s.AtNow), Has.All.Null, "no measurement at an off-cadence step");
+        }
+    }
+
+    [Test]
+    public void AStateWithARecordOfStepMinusOneIsRefused()
+    {
+        using var test = Data().Test;
+        using var probe = new HeldOutLossProbe(test, 5);
+        using var state = new ProbeState(probe.Name, System.Text.Json.Nodes.JsonNode.Parse("{\"records\":[{\"step\":-1,\"loss\":1}]}")!.AsObject());
+        var ex = Assert.Throws<ArgumentException>(() => probe.RestoreState(state));
+        Assert.That(ex!.Message, Does.Contain("record 0 is of step -1; steps start at 0."));
+    }
+
+    // A measurement that fails at weights an update has already blown up is not the probe's fault: it records nothing
+    // and the trainer ends the run as diverged at that step, with its own reason.
+    [Test]
+    public void AMeasurementThatFailsAtNonFiniteWeightsLeavesTheDivergenceToTheTrainer()
+    {
+        using var x = tensor(new float[] { 1000f }).reshape(1, 1);
+        using var y = zeros(1, 1);
+        using var data = new TensorDataset(x, y, "one");
+        using var net = Nets.Linear(1, bias: false, seed: 3);
+        using var probe = new FailsAtNonFiniteWeights();
+        // Step 0's update overflows float32 (|Δw| = η · 2·10⁶ · |w| with η = 10³⁸), so w₁ is infinite.
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 1e38, MaxSteps = 5 }, new[] { probe });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Divergence!.Step, Is.EqualTo(1));
+        Assert.That(result.Divergence.Reason, Does.Contain("batch loss is not finite"));
+        Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0 }));
+    }
+
+    private sealed record Mark(int Step);
+
+    private sealed class MarkOptions() : ProbeOptions(1);
+
+    private sealed class FailsAtNonFiniteWeights() : ScheduledProbe<Mark>("fails-at-non-finite-weights", new MarkOptions())
+    {
+        public override DataFrame ToDataFrame() => new(new Int32DataFrameColumn("Step", Records.Select(r => (int?)r.Step)));
+
+        protected override int StepOf(Mark record) => record.Step;
+
+        protected override Mark? Measure(StepContext step) =>
+            step.Training.Model.HasFiniteParameters() ? new Mark(step.Step) : throw new InvalidOperationException("the solver gave up");
+
+        protected override Mark? MeasureFinal(TrainingResult result, TrainingContext context) => null;
+    }
+
+    private sealed class BeforeStep(Action<int> action) : ITrainingObserver
+    {
+        public void OnBeforeStep(StepContext step) => action(step.Step);
+    }
+}
