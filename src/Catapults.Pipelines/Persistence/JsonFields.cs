@@ -1,5 +1,5 @@
-using Catapults.ML.Runtime;
 using System.Text.Json.Nodes;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Persistence;
 
