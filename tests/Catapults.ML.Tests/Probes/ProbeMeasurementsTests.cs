@@ -14,27 +14,12 @@ namespace Catapults.ML.Tests.Probes;
 /// <summary>The sharpness, subspace-alignment and AGOP probes against closed forms on linear least squares.</summary>
 public class ProbeMeasurementsTests
 {
-    private static Tensor Randn(long seed, params long[] shape)
-    {
-        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
-        return torch.randn(shape, generator: g);
-    }
-
-    // Linear least squares (standard parameterisation, no bias): H = (2/n) XᵀX exactly.
+    // The exact Hessian's eigenvalues, largest first.
     private static (FullyConnectedNetwork Net, TensorDataset Data, double[] Eigenvalues) Quadratic(int d, int n, long seed)
     {
         using var scope = torch.NewDisposeScope();
-        var x = Randn(seed, n, d) * torch.linspace(3.0, 0.3, d);
-        var y = Randn(seed + 1, n, 1);
-        var net = new FullyConnectedNetwork(new FullyConnectedOptions
-        {
-            InputDimension = d, HiddenWidths = Array.Empty<int>(), OutputCount = 1, UseBias = false,
-            Parameterization = Parameterization.Standard, Seed = seed,
-        });
-        var xd = x.to(ScalarType.Float64);
-        var (values, _) = SpectraTestSupport.EighDescending(torch.mm(xd.t(), xd) * (2.0 / n));
-        var data = new TensorDataset(x.DetachFromDisposeScope(), y.DetachFromDisposeScope(), "quadratic");
-        return (net, data, values);
+        var (net, data, hessian) = LeastSquares.Problem(d, n, seed);
+        return (net, data, SpectraTestSupport.EighDescending(hessian).Values);
     }
 
     [Test]

@@ -15,18 +15,12 @@ namespace Catapults.ML.Tests.Subspaces;
 
 public sealed class ProjectedSgdTests
 {
-    private static Tensor Randn(long seed, params long[] shape)
-    {
-        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
-        return torch.randn(shape, generator: g);
-    }
-
     [Test]
     public void DominantAndBulkProjectionsSumToTheUpdate()
     {
         using var scope = torch.NewDisposeScope();
-        var (q, _) = torch.linalg.qr(Randn(1, 30, 4).to(ScalarType.Float64));
-        var delta = Randn(2, 30);
+        var (q, _) = torch.linalg.qr(LeastSquares.Randn(1, 30, 4).to(ScalarType.Float64));
+        var delta = LeastSquares.Randn(2, 30);
         var dom = SubspaceProjection.Dominant(delta, q);
         var bulk = SubspaceProjection.Bulk(delta, q);
         TensorAssert.AllClose(dom + bulk, delta, 1e-6, 1e-7, "dom + bulk");
@@ -35,22 +29,7 @@ public sealed class ProjectedSgdTests
         double chi = SubspaceProjection.Alignment(delta, q);
         Assert.That(chi, Is.EqualTo(dom.norm().ToDouble() / delta.norm().ToDouble()).Within(1e-6));
         Assert.That(SubspaceProjection.Alignment(torch.mv(q, torch.ones(4, ScalarType.Float64)).to(ScalarType.Float32), q), Is.EqualTo(1.0).Within(1e-6));
-        Assert.Throws<ArgumentException>(() => SubspaceProjection.Dominant(Randn(3, 29), q));
-    }
-
-    // A quadratic: linear least squares with anisotropic inputs, so H = (2/n)XᵀX has a clear top-k eigenspace.
-    private static (FullyConnectedNetwork Net, TensorDataset Data, Tensor Hessian) Quadratic(int d, int n, long seed)
-    {
-        var x = Randn(seed, n, d) * torch.linspace(3.0, 0.3, d);
-        var y = Randn(seed + 1, n, 1);
-        var net = new FullyConnectedNetwork(new FullyConnectedOptions
-        {
-            InputDimension = d, HiddenWidths = Array.Empty<int>(), OutputCount = 1, UseBias = false,
-            Parameterization = Parameterization.Standard, Seed = seed,
-        });
-        var xd = x.to(ScalarType.Float64);
-        var h = (torch.mm(xd.t(), xd) * (2.0 / n)).DetachFromDisposeScope();
-        return (net, new TensorDataset(x, y), h);
+        Assert.Throws<ArgumentException>(() => SubspaceProjection.Dominant(LeastSquares.Randn(3, 29), q));
     }
 
     private static Tensor Weights(FullyConnectedNetwork net) =>
@@ -65,7 +44,7 @@ public sealed class ProjectedSgdTests
         // With a SAM radius the arms are Dom-SAM and Bulk-SAM: the ascent changes the gradient, not the projection.
         using var scope = torch.NewDisposeScope();
         const int d = 6, k = 2;
-        var (net, data, h) = Quadratic(d, 40, 5);
+        var (net, data, h) = LeastSquares.Problem(d, 40, 5);
         using var _ = net;
         using var __ = data;
         var (_, vectors) = SpectraTestSupport.EighDescending(h);
@@ -94,7 +73,7 @@ public sealed class ProjectedSgdTests
     public void SwitchesAtTheGivenStepOrWhenAlignmentStaysHigh()
     {
         using var scope = torch.NewDisposeScope();
-        var (net, data, _) = Quadratic(5, 30, 7);
+        var (net, data, _) = LeastSquares.Problem(5, 30, 7);
         using var n1 = net;
         using var d1 = data;
         var w0 = Weights(net);
@@ -128,7 +107,7 @@ public sealed class ProjectedSgdTests
     public void SharpnessProbeTracksTheQuadraticsLargestEigenvalue()
     {
         using var scope = torch.NewDisposeScope();
-        var (net, data, h) = Quadratic(5, 30, 9);
+        var (net, data, h) = LeastSquares.Problem(5, 30, 9);
         using var n1 = net;
         using var d1 = data;
         var (values, _) = SpectraTestSupport.EighDescending(h);

@@ -3,6 +3,7 @@ using Catapults.ML.Runtime;
 using Catapults.ML.Spectra;
 using Catapults.ML.Subspaces;
 using Catapults.ML.Tests.Spectra;
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,35 +14,14 @@ namespace Catapults.ML.Tests.Subspaces;
 /// <summary>SubspaceProjection's, HessianEigenspace's and DominantSubspaceTransform's documented contracts.</summary>
 public sealed class SubspaceProjectionContractTests
 {
-    private static Tensor Randn(long seed, params long[] shape)
-    {
-        using var g = Seeding.TorchGenerator(seed, Seeding.Stream.Data);
-        return torch.randn(shape, generator: g);
-    }
-
-    // Linear least squares (standard parameterisation, no bias): H = (2/n) XᵀX exactly.
-    private static (FullyConnectedNetwork Net, TensorDataset Data, Tensor Hessian) Quadratic(int d, int n, long seed)
-    {
-        var x = Randn(seed, n, d) * torch.linspace(3.0, 0.3, d);
-        var y = Randn(seed + 1, n, 1);
-        var net = new FullyConnectedNetwork(new FullyConnectedOptions
-        {
-            InputDimension = d, HiddenWidths = Array.Empty<int>(), OutputCount = 1, UseBias = false,
-            Parameterization = Parameterization.Standard, Seed = seed,
-        });
-        var xd = x.to(ScalarType.Float64);
-        var h = (torch.mm(xd.t(), xd) * (2.0 / n)).DetachFromDisposeScope();
-        return (net, new TensorDataset(x, y), h);
-    }
-
     private static float[] Weights(FullyConnectedNetwork net) => net.Layers[0].Weight.detach().reshape(-1).data<float>().ToArray();
 
     [Test]
     public void TheDominantPartHasTheVectorsDtype()
     {
         using var scope = torch.NewDisposeScope();
-        var (q, _) = torch.linalg.qr(Randn(1, 12, 3).to(ScalarType.Float64));
-        var delta = Randn(2, 12);
+        var (q, _) = torch.linalg.qr(LeastSquares.Randn(1, 12, 3).to(ScalarType.Float64));
+        var delta = LeastSquares.Randn(2, 12);
         var dom = SubspaceProjection.Dominant(delta, q);
         Assert.That(dom.dtype, Is.EqualTo(ScalarType.Float32), "computed in float64, returned in the vector's dtype");
         Assert.That(SubspaceProjection.Bulk(delta, q).dtype, Is.EqualTo(ScalarType.Float32));
@@ -70,7 +50,7 @@ public sealed class SubspaceProjectionContractTests
     {
         using var scope = torch.NewDisposeScope();
         const int d = 4;
-        var (net, data, h) = Quadratic(d, 20, 3);
+        var (net, data, h) = LeastSquares.Problem(d, 20, 3);
         using var n1 = net;
         using var d1 = data;
         var (values, _) = SpectraTestSupport.EighDescending(h);
@@ -86,7 +66,7 @@ public sealed class SubspaceProjectionContractTests
     public void AWarmStartFromTheSameEigenspaceSavesProducts()
     {
         using var scope = torch.NewDisposeScope();
-        var (net, data, _) = Quadratic(40, 60, 4);
+        var (net, data, _) = LeastSquares.Problem(40, 60, 4);
         using var n1 = net;
         using var d1 = data;
         var lanczos = new LanczosOptions { Tolerance = 1e-6, Mode = EigensolverMode.Iterative };
@@ -101,8 +81,8 @@ public sealed class SubspaceProjectionContractTests
     public void AnAlignmentOfExactlyTheThresholdCounts()
     {
         using var scope = torch.NewDisposeScope();
-        var x = Randn(5, 10, 1);
-        var y = Randn(6, 10, 1);
+        var x = LeastSquares.Randn(5, 10, 1);
+        var y = LeastSquares.Randn(6, 10, 1);
         using var data = new TensorDataset(x, y, "one-parameter");
         using var net = new FullyConnectedNetwork(new FullyConnectedOptions
         {
@@ -122,10 +102,10 @@ public sealed class SubspaceProjectionContractTests
     public void TheFullModeLeavesEveryUpdateUnchanged()
     {
         using var scope = torch.NewDisposeScope();
-        var (net, data, _) = Quadratic(6, 30, 8);
+        var (net, data, _) = LeastSquares.Problem(6, 30, 8);
         using var n1 = net;
         using var d1 = data;
-        var (plainNet, _, _) = Quadratic(6, 30, 8);
+        var (plainNet, _, _) = LeastSquares.Problem(6, 30, 8);
         using var n2 = plainNet;
         var options = new TrainingOptions { LearningRate = 0.02, MaxSteps = 5 };
         Trainer.Train(plainNet, data, options);
@@ -140,7 +120,7 @@ public sealed class SubspaceProjectionContractTests
     public void HessianProductsAddUpOverRefreshes()
     {
         using var scope = torch.NewDisposeScope();
-        var (net, data, _) = Quadratic(6, 30, 8);
+        var (net, data, _) = LeastSquares.Problem(6, 30, 8);
         using var n1 = net;
         using var d1 = data;
         var spent = new List<int>();
