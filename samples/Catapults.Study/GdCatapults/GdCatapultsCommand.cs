@@ -103,7 +103,8 @@ public sealed class GdCatapultsCommand : RunCellExperiment<(RunOutcome Run, IRea
         var settings = plan.SettingsAs<PlanSettings>();
         config = config with { Training = config.Training with { RateController = new RateRaiser(settings.PhaseSteps, settings.Raises, settings.RaiseFactor, data.Train.Features) } };
         var columns = new List<StepColumns> { StepColumns.CriticalRate(data.Train.Features, config.RecordEvery) };
-        if (data.ReferenceAgop is { } reference) columns.Add(StepColumns.AgopAlignment(data.Test.Features, reference, config.RecordEvery));
+        // The same test as StepColumnNames, so the columns written are the columns named: a synthetic task has a reference AGOP.
+        if (config.Data.IsSynthetic) columns.Add(StepColumns.AgopAlignment(data.Test.Features, data.ReferenceAgop!, config.RecordEvery));
         RunOutcome outcome;
         try
         {

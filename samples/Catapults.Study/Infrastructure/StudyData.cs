@@ -10,7 +10,7 @@ namespace Catapults.Study.Infrastructure;
 /// </summary>
 public sealed class StudyData : IDisposable
 {
-    private StudyData(string name, TensorDataset train, TensorDataset test, long[] inputShape, int outputCount, Tensor? referenceAgop, bool isSynthetic)
+    private StudyData(string name, TensorDataset train, TensorDataset test, long[] inputShape, int outputCount, Tensor? referenceAgop)
     {
         Name = name;
         Train = train;
@@ -18,7 +18,6 @@ public sealed class StudyData : IDisposable
         InputShape = inputShape;
         OutputCount = outputCount;
         ReferenceAgop = referenceAgop;
-        IsSynthetic = isSynthetic;
     }
 
     /// <summary>The dataset name (rank2, rank4, cifar10, svhn, celeba).</summary>
@@ -36,11 +35,11 @@ public sealed class StudyData : IDisposable
     /// <summary>Outputs of the network (1 for the synthetic tasks, the class count for images).</summary>
     public int OutputCount { get; }
 
-    /// <summary>The true AGOP (synthetic tasks only), float64 [d, d].</summary>
+    /// <summary>The true AGOP, float64 [d, d]: present exactly for the synthetic tasks (<see cref="DataSettings.IsSynthetic"/>).</summary>
     public Tensor? ReferenceAgop { get; }
 
-    /// <summary>Whether the data is a synthetic task (then data.safetensors is written).</summary>
-    public bool IsSynthetic { get; }
+    /// <summary>Whether the data is a synthetic task, the tasks whose true AGOP is known (then data.safetensors is written).</summary>
+    public bool IsSynthetic => ReferenceAgop is not null;
 
     /// <summary>Whether the task is classification (error is reported).</summary>
     public bool IsClassification => !IsSynthetic;
@@ -56,7 +55,7 @@ public sealed class StudyData : IDisposable
                 var task = settings.Dataset == "rank2" ? SyntheticTask.Rank2(settings.InputDimension) : SyntheticTask.Rank4(settings.InputDimension);
                 var (train, test) = task.CreateSplits(settings.TrainCount, settings.TestCount, settings.DataSeed);
                 var reference = settings.Dataset == "rank2" ? Catapults.ML.Features.ReferenceAgop.Rank2(settings.InputDimension) : Catapults.ML.Features.ReferenceAgop.Rank4(settings.InputDimension);
-                return new StudyData(settings.Dataset, train, test, new long[] { settings.InputDimension }, 1, reference, true);
+                return new StudyData(settings.Dataset, train, test, new long[] { settings.InputDimension }, 1, reference);
             }
             case "cifar10":
             case "svhn":
@@ -81,7 +80,7 @@ public sealed class StudyData : IDisposable
                     testOptions.Statistics = trainImages.Statistics;
                     var testImages = ImageDatasets.Load(kind, testOptions, settings.DataRoot);
                     return new StudyData(settings.Dataset, trainImages.Data, testImages.Data, trainImages.Shape.ToArray().Select(v => (long)v).ToArray(),
-                        classes, null, false);
+                        classes, null);
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or DirectoryNotFoundException or IOException)
                 {
