@@ -154,7 +154,10 @@ public static class LanczosEigensolver
         int p = (int)Math.Min(o.BlockSize ?? 1, n);
         // Sizes in long: a huge BlockSize or MaxBasisSize on a huge operator must reach the memory check, not overflow.
         long basisWanted = o.MaxBasisSize ?? Math.Max(60, 2L * count + 4L * p);
-        basisWanted = Math.Min(Math.Max(basisWanted, count + 2L * p), n);
+        // At least 2p beyond the k wanted, so that each step's block has room; the largest magnitudes want pairs from
+        // both ends of the spectrum, so their basis keeps 2 more Ritz vectors through a restart: kept by |θ| with none
+        // to spare, a restart could drop the other end's candidate and converge on a pair that was not wanted.
+        basisWanted = Math.Min(Math.Max(basisWanted, count + 2L * p + (o.Which == SpectrumEnd.LargestMagnitude ? 2 : 0)), n);
         long capacityWanted = Math.Min(basisWanted + p, n);
         // The basis (capacity × n float64 on the operator's device) and the managed coefficients h (capacity² float64):
         // refused with one line here rather than by libtorch's allocator with a multi-line message.

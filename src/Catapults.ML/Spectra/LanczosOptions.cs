@@ -18,7 +18,9 @@ public sealed class LanczosOptions
 
     /// <summary>
     /// Largest Krylov basis kept before a thick restart; default null, meaning max(60, 2k + 4p) capped at the
-    /// dimension. Memory is Dimension × (basis + p) float64 numbers on the operator's device.
+    /// dimension. A smaller value is raised to k + 2p (k + 2p + 2 for <see cref="SpectrumEnd.LargestMagnitude"/>, whose
+    /// wanted pairs lie at both ends of the spectrum). A basis far below the default restarts often and converges more
+    /// slowly. Memory is Dimension × (basis + p) float64 numbers on the operator's device.
     /// </summary>
     public int? MaxBasisSize { get; set; }
 
