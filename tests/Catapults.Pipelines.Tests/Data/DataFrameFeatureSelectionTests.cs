@@ -1,0 +1,35 @@
+using Catapults.Pipelines.Data;
+using Microsoft.Data.Analysis;
+
+namespace Catapults.Pipelines.Tests.Data;
+
+/// <summary>
+/// Which DataFrame columns become features: the default feature name "Features" takes every numeric column only when
+/// the frame has no column of that name (when it has one, that column alone), and the label is never also a feature.
+/// Found by mutation testing (6 Dec 2026).
+/// </summary>
+[TestFixture]
+public sealed class DataFrameFeatureSelectionTests
+{
+    [Test]
+    public void AFrameWithAFeaturesColumnGivesThatColumnAloneByDefault()
+    {
+        var frame = new DataFrame(
+            new DoubleDataFrameColumn("Features", [1.0, 2.0]),
+            new DoubleDataFrameColumn("Other", [10.0, 20.0]),
+            new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        using var data = frame.ToTensorDataset();
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 1 }));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2f }));
+    }
+
+    [Test]
+    public void TheLabelNamedAsAFeatureIsRefused()
+    {
+        var frame = new DataFrame(
+            new DoubleDataFrameColumn("x", [1.0, 2.0]),
+            new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x", "Label"] }).Dispose());
+        Assert.That(ex!.Message, Is.EqualTo("Column 'Label' is both a feature and the label."));
+    }
+}

@@ -1,0 +1,51 @@
+using Catapults.ML.Data.Images;
+using Catapults.Pipelines.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Tests.Data;
+
+/// <summary>
+/// How a feature column's image shape is read: the annotation gives (C, H, W) in that order; three vector dimensions
+/// are channel-major unless only the last one looks like a channel count (1, 3 or 4), which is refused as interleaved.
+/// Found by mutation testing (6 Dec 2026).
+/// </summary>
+[TestFixture]
+public sealed class ImageColumnShapeTests
+{
+    [Test]
+    public void TheAnnotationGivesChannelsHeightAndWidthInOrder()
+    {
+        var annotations = new DataViewSchema.Annotations.Builder();
+        var shape = new VBuffer<int>(3, new[] { 3, 4, 5 });
+        annotations.Add(ImageColumnShape.AnnotationKind, new VectorDataViewType(NumberDataViewType.Int32, 3), (ref VBuffer<int> dst) => shape.CopyTo(ref dst));
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, 60), annotations.ToAnnotations());
+        Assert.That(ImageColumnShape.Read(builder.ToSchema()["Features"]), Is.EqualTo(new ImageShape(3, 4, 5)));
+    }
+
+    [Test]
+    public void ChannelMajorDimensionsWhoseWidthIsAlsoAChannelCountAreRead()
+    {
+        // 3 channels of 8 × 3 pixels: the first dimension is a channel count too, so nothing says the pixels are interleaved.
+        Assert.That(ImageColumnShape.Read(Column(3, 8, 3)), Is.EqualTo(new ImageShape(3, 8, 3)));
+        Assert.That(ImageColumnShape.Read(Column(1, 5, 4)), Is.EqualTo(new ImageShape(1, 5, 4)));
+    }
+
+    [TestCase(8, 8, 1)]
+    [TestCase(8, 8, 3)]
+    [TestCase(8, 8, 4)]
+    public void InterleavedDimensionsAreRefused(int height, int width, int channels)
+    {
+        // ExtractPixels with interleavePixelColors: true declares (H, W, C); 4 is RGBA (extractAlpha: true).
+        var ex = Assert.Throws<ArgumentException>(() => ImageColumnShape.Read(Column(height, width, channels)));
+        Assert.That(ex!.Message, Does.Contain("interleavePixelColors: false"));
+    }
+
+    private static DataViewSchema.Column Column(int d0, int d1, int d2)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, d0, d1, d2));
+        return builder.ToSchema()["Features"];
+    }
+}

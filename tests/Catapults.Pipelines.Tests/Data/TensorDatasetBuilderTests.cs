@@ -1,0 +1,72 @@
+using Catapults.ML.Data;
+using Catapults.Pipelines.Data;
+
+namespace Catapults.Pipelines.Tests.Data;
+
+/// <summary>
+/// The rules the tensor converters share: a class index is a whole number from 0 to 2147483647 (both ends included),
+/// a source without rows is refused, and a sample shape must be one or more sizes of at least 1 whose product is the
+/// feature count. Found by mutation testing (6 Dec 2026).
+/// </summary>
+[TestFixture]
+public sealed class TensorDatasetBuilderTests
+{
+    [Test]
+    public void ClassIndicesRunFrom0To2147483647()
+    {
+        var builder = new TensorDatasetBuilder("'t'", 1, TargetKind.ClassIndex, 0);
+        foreach (double index in new[] { 0.0, int.MaxValue })
+        {
+            builder.AddFeature(1, "x", -1, builder.Rows);
+            builder.AddClass(index, "y", builder.Rows);
+            builder.EndRow();
+        }
+        using var data = builder.Build(null, "t");
+        Assert.That(data.Targets.data<long>().ToArray(), Is.EqualTo(new long[] { 0, int.MaxValue }));
+    }
+
+    [TestCase(2147483648.0)]
+    [TestCase(1.5)]
+    [TestCase(-1.0)]
+    public void AValueThatIsNoClassIndexIsRefusedNamingColumnAndRow(double value)
+    {
+        var builder = new TensorDatasetBuilder("'t'", 1, TargetKind.ClassIndex, 0);
+        var ex = Assert.Throws<InvalidDataException>(() => builder.AddClass(value, "y", 7));
+        Assert.That(ex!.Message, Does.Contain("label column 'y', row 7").And.Contain("is not a class index"));
+    }
+
+    [Test]
+    public void ASourceWithoutRowsIsRefused()
+    {
+        var builder = new TensorDatasetBuilder("'empty'", 2, TargetKind.Regression, 1);
+        var ex = Assert.Throws<InvalidDataException>(() => builder.Build(null, "t").Dispose());
+        Assert.That(ex!.Message, Is.EqualTo("'empty' has no rows."));
+    }
+
+    [Test]
+    public void AnEmptySampleShapeIsRefusedEvenForOneFeature()
+    {
+        // The product of no sizes is 1, which equals one feature; a sample still needs a shape.
+        var ex = Assert.Throws<ArgumentException>(() => OneRow(1).Build(Array.Empty<long>(), "t").Dispose());
+        Assert.That(ex!.Message, Does.Contain("SampleShape []"));
+    }
+
+    [TestCase(new long[] { -2, -3 }, "[-2, -3]")]
+    [TestCase(new long[] { -6 }, "[-6]")]
+    [TestCase(new long[] { 6, 0 }, "[6, 0]")]
+    public void SizesBelow1AreRefusedAsSuch(long[] shape, string written)
+    {
+        // [-2, -3] multiplies out to the feature count; [-6] to a count of no sense. Both name the size below 1.
+        var ex = Assert.Throws<ArgumentException>(() => OneRow(6).Build(shape, "t").Dispose());
+        Assert.That(ex!.Message, Does.Contain($"SampleShape {written} holds a size below 1 and no values"));
+    }
+
+    private static TensorDatasetBuilder OneRow(int features)
+    {
+        var builder = new TensorDatasetBuilder("'t'", features, TargetKind.Regression, 1);
+        for (int j = 0; j < features; j++) builder.AddFeature(j, "x", j, 0);
+        builder.AddTarget(1, "y", -1, 0);
+        builder.EndRow();
+        return builder;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Catapults.Pipelines.Persistence;
+using Catapults.Pipelines.Prediction;
+
+namespace Catapults.Pipelines.Tests.Persistence;
+
+/// <summary>
+/// The field readers of the archive's JSON entries: a count may be 0 but not negative, a column name may not be blank,
+/// and an enum field holds a member's name, never a number (in range or not). Each refusal names the entry and the field.
+/// Found by mutation testing (6 Dec 2026).
+/// </summary>
+[TestFixture]
+public sealed class JsonFieldsTests
+{
+    private const string Where = "model.zip: stages/0/x.json";
+
+    [Test]
+    public void ACountMayBe0ButNotNegative()
+    {
+        Assert.That(JsonFields.RequiredCount(new JsonObject { ["n"] = 0 }, "n", Where), Is.EqualTo(0));
+        var ex = Assert.Throws<InvalidDataException>(() => JsonFields.RequiredCount(new JsonObject { ["n"] = -1 }, "n", Where));
+        Assert.That(ex!.Message, Is.EqualTo($"{Where}: field 'n' is -1, expected a count (0 or more)."));
+    }
+
+    [TestCase("")]
+    [TestCase("   ")]
+    [TestCase("\t")]
+    public void ABlankColumnNameIsRefused(string name)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => JsonFields.RequiredColumnName(new JsonObject { ["column"] = name }, "column", Where));
+        Assert.That(ex!.Message, Does.StartWith($"{Where}: field 'column' is '").And.EndWith("', expected a column name."));
+    }
+
+    [TestCase("1")]
+    [TestCase("0")]
+    [TestCase("-1")]
+    [TestCase("7")]
+    public void AnEnumFieldHoldingANumberIsRefused(string value)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => JsonFields.RequiredEnum<PredictionKind>(new JsonObject { ["kind"] = value }, "kind", Where));
+        Assert.That(ex!.Message, Is.EqualTo(
+            $"{Where}: field 'kind' is '{value}', expected one of Regression, BinaryClassification, MulticlassClassification."));
+    }
+
+    [Test]
+    public void AnEnumFieldHoldingAMembersNameIsThatMember() =>
+        Assert.That(JsonFields.RequiredEnum<PredictionKind>(new JsonObject { ["kind"] = "MulticlassClassification" }, "kind", Where),
+            Is.EqualTo(PredictionKind.MulticlassClassification));
+}

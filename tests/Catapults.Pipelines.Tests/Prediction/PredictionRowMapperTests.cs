@@ -1,0 +1,108 @@
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Tests.Trainers;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Catapults.Pipelines.Tests.Prediction;
+
+/// <summary>
+/// The row-to-row mapper of a prediction transformer (what PredictionEngine and transformer chains use): it depends on
+/// the feature column only for prediction columns, reads no features when none is asked for, and refuses a row of
+/// another schema. Found by mutation testing (6 Dec 2026).
+/// </summary>
+[TestFixture]
+public sealed class PredictionRowMapperTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+    private TorchNetworkRegressionTransformer _model = null!;
+    private IDataView _data = null!;
+
+    [OneTimeSetUp]
+    public void Fit()
+    {
+        _data = _ml.Data.LoadFromEnumerable(TestData.Rank2(Tiny.Rows, seed: 5));
+        _model = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options())).Fit(_data);
+    }
+
+    [OneTimeTearDown]
+    public void DisposeModel() => _model.Dispose();
+
+    [Test]
+    public void APredictionColumnDependsOnTheFeaturesAndAPassThroughColumnOnItself()
+    {
+        var mapper = _model.GetRowToRowMapper(_data.Schema);
+        var output = mapper.OutputSchema;
+        string[] Dependencies(params string[] columns) => mapper.GetDependencies(columns.Select(c => output[c])).Select(c => c.Name).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(Dependencies("Score"), Is.EqualTo(new[] { "Features" }));
+            Assert.That(Dependencies("Label"), Is.EqualTo(new[] { "Label" }));
+            Assert.That(Dependencies("Label", "Score"), Is.EquivalentTo(new[] { "Features", "Label" }));
+            Assert.That(Dependencies(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void ARowWithoutPredictionColumnsReadsNoFeatures()
+    {
+        var mapper = _model.GetRowToRowMapper(_data.Schema);
+        // The input cursor reads the label only: its feature getter would throw.
+        using var input = _data.GetRowCursor(new[] { _data.Schema["Label"] });
+        using var row = mapper.GetRow(input, new[] { mapper.OutputSchema["Label"] });
+        var label = row.GetGetter<float>(mapper.OutputSchema["Label"]);
+        Assert.That(input.MoveNext());
+        float value = 0;
+        label(ref value);
+        Assert.That(value, Is.EqualTo(TestData.Rank2(Tiny.Rows, seed: 5)[0].Label));
+    }
+
+    [Test]
+    public void ARowOfAnotherSchemaIsRefused()
+    {
+        var mapper = _model.GetRowToRowMapper(_data.Schema);
+        // Features at the same index, but one more column.
+        var wider = _ml.Data.LoadFromEnumerable(new[] { new WiderRow { Features = new float[TestData.Dimension] } });
+        Assert.That(wider.Schema["Features"].Index, Is.EqualTo(_data.Schema["Features"].Index));
+        using var input = wider.GetRowCursor(wider.Schema);
+        var ex = Assert.Throws<ArgumentException>(() => mapper.GetRow(input, mapper.OutputSchema));
+        Assert.That(ex!.Message, Does.Contain("not the schema this mapper was created for"));
+    }
+
+    [Test]
+    public void ARowWithoutAPositionIsScoredAfreshAtEveryRead()
+    {
+        // A row that is not a cursor's (position −1) cannot be cached by position: each read is f(x) of its features now.
+        var mapper = _model.GetRowToRowMapper(_data.Schema);
+        using var cursor = _data.GetRowCursor(_data.Schema);
+        using var row = mapper.GetRow(new PositionlessRow(cursor), mapper.OutputSchema);
+        var score = row.GetGetter<float>(mapper.OutputSchema["Score"]);
+        var rows = TestData.Rank2(Tiny.Rows, seed: 5);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(cursor.MoveNext());
+            float value = 0;
+            score(ref value);
+            Assert.That(value, Is.EqualTo(_model.Model.PredictRaw(rows[i].Features)[0]).Within(1e-5), $"row {i}");
+        }
+    }
+
+    /// <summary>A row whose position is unknown (−1), as a row built outside a cursor may be.</summary>
+    private sealed class PositionlessRow(DataViewRow row) : DataViewRow
+    {
+        public override DataViewSchema Schema => row.Schema;
+        public override long Position => -1;
+        public override long Batch => row.Batch;
+        public override ValueGetter<DataViewRowId> GetIdGetter() => row.GetIdGetter();
+        public override bool IsColumnActive(DataViewSchema.Column column) => row.IsColumnActive(column);
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => row.GetGetter<TValue>(column);
+    }
+
+    public sealed class WiderRow
+    {
+        [VectorType(TestData.Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
+        public float Label { get; set; }
+        public float Extra { get; set; }
+    }
+}
