@@ -1,0 +1,41 @@
+using Catapults.Pipelines.Catalog;
+using Catapults.Pipelines.Tests.Support;
+using Catapults.Pipelines.Tests.Trainers;
+using Catapults.Pipelines.Trainers;
+using Microsoft.ML;
+
+namespace Catapults.Pipelines.Tests.Prediction;
+
+/// <summary>
+/// The raw prediction entry points of a trained network refuse what they cannot answer: no rows at all, and a single
+/// input of another width than the d features the network reads (a longer one would be read in part).
+/// Found by mutation testing (6 Dec 2026).
+/// </summary>
+[TestFixture]
+public sealed class TorchNetworkModelParametersTests
+{
+    private readonly MLContext _ml = new(seed: 1);
+    private TorchNetworkRegressionTransformer _model = null!;
+
+    [OneTimeSetUp]
+    public void Fit() => _model = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options()))
+        .Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(Tiny.Rows, seed: 5)));
+
+    [OneTimeTearDown]
+    public void DisposeModel() => _model.Dispose();
+
+    [Test]
+    public void ABlockOfNoRowsIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => _model.Model.PredictRaw(new float[TestData.Dimension], 0, new float[1]));
+        Assert.That(ex!.ParamName, Is.EqualTo("rows"));
+    }
+
+    [TestCase(TestData.Dimension - 1)]
+    [TestCase(TestData.Dimension + 1)]
+    public void AnInputOfAnotherWidthIsRefused(int width)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => _model.Model.PredictRaw(new float[width]));
+        Assert.That(ex!.Message, Does.StartWith($"The network expects {TestData.Dimension} features, got {width}."));
+    }
+}
