@@ -1,0 +1,62 @@
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.Cells;
+
+namespace Catapults.Study.Tests.Cells;
+
+/// <summary>
+/// CellLedger on records written by hand: a record is this cell's only when index, label and configuration all match
+/// (any one differing makes it foreign); a failed cell's reason is one line, prefixed "failed: "; and indices are
+/// written as sorted compact ranges. Found by mutation testing (6 Dec 2026).
+/// </summary>
+public sealed class CellLedgerRecordTests
+{
+    private static PlannedCell Cell(int index, string label) => new(index, label, CellJson.ToElement(new { Seed = 3, Rate = 0.1 }));
+
+    [Test]
+    public void ARecordOfAnotherIndexIsForeign()
+    {
+        using var temp = new TempDirectory();
+        CellLedger.MarkFinished(temp.Path, Cell(1, "a"));
+        var status = CellLedger.Inspect(temp.Path, Cell(0, "a"));
+        Assert.That((status.Finished, status.Foreign), Is.EqualTo((false, true)));
+        Assert.That(CellLedger.Inspect(temp.Path, Cell(1, "a")).Finished, Is.True);
+    }
+
+    [Test]
+    public void ARecordOfAnotherLabelCopiedInIsForeign()
+    {
+        using var temp = new TempDirectory();
+        CellLedger.MarkFinished(temp.Path, Cell(0, "b"));
+        Directory.CreateDirectory(CellPlan.CellFolder(temp.Path, Cell(0, "a")));
+        File.Copy(Path.Combine(CellPlan.CellFolder(temp.Path, Cell(0, "b")), CellRecord.FileName), Path.Combine(CellPlan.CellFolder(temp.Path, Cell(0, "a")), CellRecord.FileName));
+        var status = CellLedger.Inspect(temp.Path, Cell(0, "a"));
+        Assert.That((status.Finished, status.Foreign), Is.EqualTo((false, true)));
+    }
+
+    [Test]
+    public void AFailedCellsReasonIsOneLinePrefixedFailed()
+    {
+        using var temp = new TempDirectory();
+        CellLedger.MarkFailed(temp.Path, Cell(0, "a"), "the loss is NaN\nat step 4\r\nof 10");
+        var status = CellLedger.Inspect(temp.Path, Cell(0, "a"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(status.Finished, Is.False);
+            Assert.That(status.Missing, Is.False);
+            Assert.That(status.Foreign, Is.False);
+            Assert.That(status.Problem, Is.EqualTo("failed: the loss is NaN at step 4 of 10"));
+        });
+    }
+
+    [Test]
+    public void IndicesAreWrittenAsSortedCompactRanges()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(CellLedger.Ranges(new[] { 9, 0, 1, 2, 3, 7, 10 }), Is.EqualTo("0-3, 7, 9-10"));
+            Assert.That(CellLedger.Ranges(new[] { 5 }), Is.EqualTo("5"));
+            Assert.That(CellLedger.Ranges(new[] { 4, 2 }), Is.EqualTo("2, 4"));
+            Assert.That(CellLedger.Ranges(Array.Empty<int>()), Is.EqualTo(""));
+        });
+    }
+}

@@ -1,0 +1,54 @@
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Models;
+using Catapults.ML.Probes;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.ML.Training;
+using Catapults.Study.Infrastructure;
+using Catapults.Study.SgdSpikes;
+
+namespace Catapults.Study.Tests.SgdSpikes;
+
+/// <summary>
+/// The sgd-spikes table's outcome and clear-catapult cells on hand-made runs: a finished run reads as its outcome, a
+/// diverged one as "diverged after N steps"; the clear catapults are counted with the spikes the drift test could not
+/// judge in brackets. Found by mutation testing (6 Dec 2026).
+/// </summary>
+public sealed class SgdSpikesReportColumnsTests
+{
+    private static SpikeRun Run(string label, string outcome, int steps, int clear, int unjudged)
+    {
+        var config = new RunConfig
+        {
+            Experiment = "sgd-spikes", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(1.0, 10, 20, 0, 5), Seed = 0, RecordEvery = 5,
+        };
+        var summary = new RunSummary { Label = label, Outcome = outcome, Steps = steps, WallSeconds = 0, Catapults = clear, Spikes = 3 };
+        var events = Enumerable.Range(0, 3).Select(i => new CatapultEvent(5 * i, 5 * i + 2, 5 * i + 4, 1, 4, 1, null, null)).ToArray();
+        var run = new RunOutcome("dir", config, summary, Array.Empty<StepRow>(), events);
+        var rates = Enumerable.Range(0, 20).Select(t => new CriticalRateRecord(t, 1.0, 2.0, 10, 10, 0)).ToList();
+        return new SpikeRun(run, events, events.Take(clear).ToList(), unjudged, 1.0, rates, Array.Empty<DiagnosticsRecord>());
+    }
+
+    private static string[] Cells(string report, string label) =>
+        report.Split('\n').Single(l => l.StartsWith($"| {label} |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();
+
+    [Test]
+    public void OutcomesAndClearCatapultsReadAsTheyAre()
+    {
+        using var temp = new TempDirectory();
+        using var data = StudyData.Load(new DataSettings { TrainCount = 20, TestCount = 10, InputDimension = 4 });
+        var runs = new[] { Run("finished", "BudgetReached", 20, clear: 1, unjudged: 2), Run("blown", "Diverged", 12, clear: 0, unjudged: 3) };
+        SgdSpikesReport.Write(temp.Path, data, runs, 1);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        var finished = Cells(report, "finished");
+        var blown = Cells(report, "blown");
+        Assert.Multiple(() =>
+        {
+            // Columns: 2 outcome, 7 clear catapults.
+            Assert.That(finished[2], Is.EqualTo("BudgetReached"));
+            Assert.That(blown[2], Is.EqualTo("diverged after 12 steps"));
+            Assert.That(finished[7], Is.EqualTo("1 (2 spikes not judged)"));
+            Assert.That(blown[7], Is.EqualTo("0 (3 spikes not judged)"));
+        });
+    }
+}
