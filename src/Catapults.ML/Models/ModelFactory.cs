@@ -164,7 +164,7 @@ public static class ModelFactory
     private static WideResNetOptions WideResNetFor(ArchitectureSpec spec, Request s)
     {
         if (s.Width is not null)
-            throw new ArgumentException($"NetworkDescription.Width does not apply to Wide ResNets; give the widening factor in the name, e.g. wrn-16-{s.Width}.", nameof(s));
+            throw new ArgumentException($"NetworkDescription.Width does not apply to Wide ResNets; give the widening factor in the name, e.g. wrn-{spec.Depth ?? DefaultWideResNet.Depth}-{s.Width}.", nameof(s));
         var options = new WideResNetOptions();
         if (spec.Depth is { } depth) options.Depth = depth;
         if (spec.WidenFactor is { } k) options.WidenFactor = k;

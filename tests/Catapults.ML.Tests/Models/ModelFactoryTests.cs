@@ -40,6 +40,16 @@ public class ModelFactoryTests
         Assert.That(error, Is.Not.Empty);
     }
 
+    // A width given to a Wide ResNet is refused with the name to write instead, keeping the depth asked for.
+    [TestCase("wrn-10-1", "wrn-10-8")]
+    [TestCase("wrn", "wrn-16-8")]
+    public void AWidthForAWideResNetIsRefusedWithTheNameToUse(string architecture, string suggested)
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            ModelFactory.Create(new NetworkDescription { Architecture = architecture, Width = 8 }, new long[] { 3, 8, 8 }, 2, 0));
+        Assert.That(ex!.Message, Does.Contain("e.g. " + suggested + "."));
+    }
+
     [TestCase("fcn-2", 16, true)]
     [TestCase("fcn-4", 7, false)]
     [TestCase("fcn-1", null, true)]
