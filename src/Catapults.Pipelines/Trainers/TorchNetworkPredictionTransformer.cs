@@ -197,6 +197,13 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
                     return new TorchNetworkMulticlassTransformer(model, multiclass, report, new MulticlassHead(multiclass.Loss, outputCount, keys));
             }
         }
+        catch (ArgumentException ex)
+        {
+            // The description is consistent when written (a head reads the outputs its network has); an edited one
+            // (another loss, so another output count) is damage of network.json, refused as such.
+            network.Dispose();
+            throw new InvalidDataException($"{where}: {ErrorText.FirstLine(ex)}", ex);
+        }
         catch
         {
             network.Dispose();

@@ -35,7 +35,12 @@ public sealed class JsonFieldsTests
     [TestCase("0")]
     [TestCase("-1")]
     [TestCase("7")]
-    public void AnEnumFieldHoldingANumberIsRefused(string value)
+    [TestCase(" 1")]
+    [TestCase("+1")]
+    [TestCase("Regression, BinaryClassification")]
+    [TestCase(" Regression")]
+    [TestCase("regression")]
+    public void AnEnumFieldHoldingANumberOrAnythingButOneNameIsRefused(string value)
     {
         var ex = Assert.Throws<InvalidDataException>(() => JsonFields.RequiredEnum<PredictionKind>(new JsonObject { ["kind"] = value }, "kind", Where));
         Assert.That(ex!.Message, Is.EqualTo(

@@ -62,9 +62,10 @@ public sealed class NetworkStageLoadTests
     [Test]
     public void ALossWhoseHeadReadsAnotherOutputCountIsRefused()
     {
-        // Two logits saved; the squared-loss binary head reads one, and would silently ignore the other.
-        var ex = Assert.Catch(() => Load(json => json["options"]!["Loss"] = "MeanSquaredError"));
-        Assert.That(ex!.Message, Does.Contain("The network has 2 outputs; the BinaryClassification head reads 1."));
+        // Two logits saved; the squared-loss binary head reads one, and would silently ignore the other. The edit is
+        // damage of network.json, refused with one line naming that entry, as other damage is.
+        var ex = Assert.Throws<InvalidDataException>(() => Load(json => json["options"]!["Loss"] = "MeanSquaredError"));
+        Assert.That(ex!.Message, Does.Match(@"network\.json: The network has 2 outputs; the BinaryClassification head reads 1\.$"));
     }
 
     private void Load(Action<JsonObject> edit) => (Loaded(edit) as IDisposable)?.Dispose();
