@@ -1,7 +1,4 @@
-using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
-using Catapults.Pipelines.Tests.Trainers;
-using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -15,32 +12,19 @@ namespace Catapults.Pipelines.Tests.Prediction;
 /// Found by mutation testing (6 Dec 2026).
 /// </summary>
 [TestFixture]
-public sealed class PredictionCursorTests
+public sealed class PredictionCursorTests : TinyRegressionModelTests
 {
-    private readonly MLContext _ml = new(seed: 1);
-    private TorchNetworkRegressionTransformer _model = null!;
-    private List<RegressionRow> _rows = null!;
-
-    [OneTimeSetUp]
-    public void Fit()
-    {
-        _model = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options()))
-            .Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(Tiny.Rows, seed: 5)));
-        // More rows than the first block of predictions (32), so that reads cross blocks.
-        _rows = TestData.Rank2(80, seed: 6);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeModel() => _model.Dispose();
+    // More rows than the first block of predictions (32), so that reads cross blocks.
+    private readonly List<RegressionRow> _rows = TestData.Rank2(80, seed: 6);
 
     /// <summary>f(x) of the row whose label is <paramref name="label"/>, computed one row at a time (labels x₁x₂ are distinct).</summary>
-    private float Expected(float label) => _model.Model.PredictRaw(_rows.Single(r => r.Label == label).Features)[0];
+    private float Expected(float label) => Model.Model.PredictRaw(_rows.Single(r => r.Label == label).Features)[0];
 
     [Test]
     public void AShuffledCursorScoresEachRowWithItsOwnFeatures()
     {
         // Only the label and the score are asked for: the cursor must still read the features it needs itself.
-        var scored = _model.Transform(_ml.Data.Cache(_ml.Data.LoadFromEnumerable(_rows)));
+        var scored = Model.Transform(Ml.Data.Cache(Ml.Data.LoadFromEnumerable(_rows)));
         var columns = new[] { scored.Schema["Label"], scored.Schema["Score"] };
         using var cursor = scored.GetRowCursor(columns, new Random(9));
         var label = cursor.GetGetter<float>(columns[0]);
@@ -61,7 +45,7 @@ public sealed class PredictionCursorTests
     [Test]
     public void ScoresReadOnlyOnSomeRowsAreThoseRowsScores()
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(_rows));
+        var scored = Model.Transform(Ml.Data.LoadFromEnumerable(_rows));
         var columns = new[] { scored.Schema["Label"], scored.Schema["Score"] };
         using var cursor = scored.GetRowCursor(columns);
         var label = cursor.GetGetter<float>(columns[0]);
@@ -83,7 +67,7 @@ public sealed class PredictionCursorTests
     [Test]
     public void AScoreAskedForBeforeTheFirstRowIsRefusedSayingSo()
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(_rows));
+        var scored = Model.Transform(Ml.Data.LoadFromEnumerable(_rows));
         using var cursor = scored.GetRowCursor(new[] { scored.Schema["Score"] });
         var score = cursor.GetGetter<float>(scored.Schema["Score"]);
         float s = 0;
@@ -94,7 +78,7 @@ public sealed class PredictionCursorTests
     [Test]
     public void AGetterOfAPredictionColumnNotAskedForIsRefused()
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(_rows));
+        var scored = Model.Transform(Ml.Data.LoadFromEnumerable(_rows));
         using var cursor = scored.GetRowCursor(new[] { scored.Schema["Label"] });
         Assert.That(cursor.IsColumnActive(scored.Schema["Score"]), Is.False);
         var ex = Assert.Throws<InvalidOperationException>(() => cursor.GetGetter<float>(scored.Schema["Score"]));
@@ -104,9 +88,9 @@ public sealed class PredictionCursorTests
     [Test]
     public void AColumnOfAnotherSchemaIsRefused()
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(_rows));
+        var scored = Model.Transform(Ml.Data.LoadFromEnumerable(_rows));
         // Index 0 of this schema is 'Label'; index 0 of the scored view is 'Features'.
-        var other = _ml.Data.LoadFromEnumerable(new[] { new LabelOnly() }).Schema["Label"];
+        var other = Ml.Data.LoadFromEnumerable(new[] { new LabelOnly() }).Schema["Label"];
         Assert.That(other.Index, Is.EqualTo(0));
         // A column just past the scored view's last one.
         var builder = new DataViewSchema.Builder();
@@ -125,8 +109,8 @@ public sealed class PredictionCursorTests
     [Test]
     public void DisposingACursorDisposesTheCursorsItOpenedOnTheInput()
     {
-        var input = new CountingView(_ml.Data.LoadFromEnumerable(_rows));
-        var scored = _model.Transform(input);
+        var input = new CountingView(Ml.Data.LoadFromEnumerable(_rows));
+        var scored = Model.Transform(input);
         using (var cursor = scored.GetRowCursor(new[] { scored.Schema["Score"] }))
         {
             var score = cursor.GetGetter<float>(scored.Schema["Score"]);
@@ -143,8 +127,8 @@ public sealed class PredictionCursorTests
     {
         // Blocks of predictions are read through a second, unshuffled cursor; one that gives fewer rows than the first
         // breaks that contract, and the message says which.
-        var input = new CountingView(_ml.Data.LoadFromEnumerable(_rows)) { LaterCursorRows = 32 };
-        var scored = _model.Transform(input);
+        var input = new CountingView(Ml.Data.LoadFromEnumerable(_rows)) { LaterCursorRows = 32 };
+        var scored = Model.Transform(input);
         using var cursor = scored.GetRowCursor(new[] { scored.Schema["Score"] });
         var score = cursor.GetGetter<float>(scored.Schema["Score"]);
         float s = 0;

@@ -1,7 +1,4 @@
-using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
-using Catapults.Pipelines.Tests.Trainers;
-using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -13,29 +10,19 @@ namespace Catapults.Pipelines.Tests.Prediction;
 /// feature vectors are scored as their dense equals, in blocks and one row at a time (where one buffer is reused). Found by mutation testing (6 Dec 2026).
 /// </summary>
 [TestFixture]
-public sealed class PredictionDataViewTests
+public sealed class PredictionDataViewTests : TinyRegressionModelTests
 {
-    private readonly MLContext _ml = new(seed: 1);
-    private TorchNetworkRegressionTransformer _model = null!;
-
-    [OneTimeSetUp]
-    public void Fit() => _model = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options()))
-        .Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(Tiny.Rows, seed: 5)));
-
-    [OneTimeTearDown]
-    public void DisposeModel() => _model.Dispose();
-
     [Test]
     public void TheViewHasTheInputsRowCountAndShuffling()
     {
-        var cached = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(TestData.Rank2(40, seed: 6)));
-        var streamed = _ml.Data.LoadFromEnumerable(TestData.Rank2(40, seed: 6).Select(r => r));
+        var cached = Ml.Data.Cache(Ml.Data.LoadFromEnumerable(TestData.Rank2(40, seed: 6)));
+        var streamed = Ml.Data.LoadFromEnumerable(TestData.Rank2(40, seed: 6).Select(r => r));
         Assert.Multiple(() =>
         {
-            Assert.That(_model.Transform(cached).GetRowCount(), Is.EqualTo(40));
-            Assert.That(_model.Transform(cached).CanShuffle, Is.True);
+            Assert.That(Model.Transform(cached).GetRowCount(), Is.EqualTo(40));
+            Assert.That(Model.Transform(cached).CanShuffle, Is.True);
             Assert.That(streamed.CanShuffle, Is.False);
-            Assert.That(_model.Transform(streamed).CanShuffle, Is.False);
+            Assert.That(Model.Transform(streamed).CanShuffle, Is.False);
         });
     }
 
@@ -52,14 +39,14 @@ public sealed class PredictionDataViewTests
                 ? new SparseRow { Features = new VBuffer<float>(TestData.Dimension, x) }
                 : new SparseRow { Features = new VBuffer<float>(TestData.Dimension, 1, new[] { x[0] }, new[] { i % TestData.Dimension }) };
         }).ToList();
-        var data = _ml.Data.LoadFromEnumerable(rows);
-        var expected = rows.Select(r => _model.Model.PredictRaw(r.Features.DenseValues().ToArray())[0]).ToArray();
+        var data = Ml.Data.LoadFromEnumerable(rows);
+        var expected = rows.Select(r => Model.Model.PredictRaw(r.Features.DenseValues().ToArray())[0]).ToArray();
 
         // Blocks of rows (Transform) and one row at a time (the row mapper, as PredictionEngine reads).
-        var scored = _model.Transform(data);
+        var scored = Model.Transform(data);
         using (var cursor = scored.GetRowCursor(new[] { scored.Schema["Score"] }))
             Assert.That(Scores(cursor, cursor.GetGetter<float>(scored.Schema["Score"])), Is.EqualTo(expected).Within(1e-5), "Transform");
-        var mapper = _model.GetRowToRowMapper(data.Schema);
+        var mapper = Model.GetRowToRowMapper(data.Schema);
         using var input = data.GetRowCursor(data.Schema);
         using var row = mapper.GetRow(input, new[] { mapper.OutputSchema["Score"] });
         Assert.That(Scores(input, row.GetGetter<float>(mapper.OutputSchema["Score"])), Is.EqualTo(expected).Within(1e-5), "row mapper");
@@ -80,7 +67,7 @@ public sealed class PredictionDataViewTests
     [Test]
     public void ACursorHasItsInputCursorsBatchAndPosition()
     {
-        var scored = _model.Transform(new BatchSeven(_ml.Data.LoadFromEnumerable(TestData.Rank2(3, seed: 6))));
+        var scored = Model.Transform(new BatchSeven(Ml.Data.LoadFromEnumerable(TestData.Rank2(3, seed: 6))));
         using var cursor = scored.GetRowCursor(scored.Schema);
         Assert.That(cursor.MoveNext());
         Assert.That(cursor.MoveNext());

@@ -1,7 +1,5 @@
-using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Tests.Trainers;
-using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -13,26 +11,12 @@ namespace Catapults.Pipelines.Tests.Prediction;
 /// another schema. Found by mutation testing (6 Dec 2026).
 /// </summary>
 [TestFixture]
-public sealed class PredictionRowMapperTests
+public sealed class PredictionRowMapperTests : TinyRegressionModelTests
 {
-    private readonly MLContext _ml = new(seed: 1);
-    private TorchNetworkRegressionTransformer _model = null!;
-    private IDataView _data = null!;
-
-    [OneTimeSetUp]
-    public void Fit()
-    {
-        _data = _ml.Data.LoadFromEnumerable(TestData.Rank2(Tiny.Rows, seed: 5));
-        _model = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options())).Fit(_data);
-    }
-
-    [OneTimeTearDown]
-    public void DisposeModel() => _model.Dispose();
-
     [Test]
     public void APredictionColumnDependsOnTheFeaturesAndAPassThroughColumnOnItself()
     {
-        var mapper = _model.GetRowToRowMapper(_data.Schema);
+        var mapper = Model.GetRowToRowMapper(TrainingData.Schema);
         var output = mapper.OutputSchema;
         string[] Dependencies(params string[] columns) => mapper.GetDependencies(columns.Select(c => output[c])).Select(c => c.Name).ToArray();
         Assert.Multiple(() =>
@@ -47,9 +31,9 @@ public sealed class PredictionRowMapperTests
     [Test]
     public void ARowWithoutPredictionColumnsReadsNoFeatures()
     {
-        var mapper = _model.GetRowToRowMapper(_data.Schema);
+        var mapper = Model.GetRowToRowMapper(TrainingData.Schema);
         // The input cursor reads the label only: its feature getter would throw.
-        using var input = _data.GetRowCursor(new[] { _data.Schema["Label"] });
+        using var input = TrainingData.GetRowCursor(new[] { TrainingData.Schema["Label"] });
         using var row = mapper.GetRow(input, new[] { mapper.OutputSchema["Label"] });
         var label = row.GetGetter<float>(mapper.OutputSchema["Label"]);
         Assert.That(input.MoveNext());
@@ -61,10 +45,10 @@ public sealed class PredictionRowMapperTests
     [Test]
     public void ARowOfAnotherSchemaIsRefused()
     {
-        var mapper = _model.GetRowToRowMapper(_data.Schema);
+        var mapper = Model.GetRowToRowMapper(TrainingData.Schema);
         // Features at the same index, but one more column.
-        var wider = _ml.Data.LoadFromEnumerable(new[] { new WiderRow { Features = new float[TestData.Dimension] } });
-        Assert.That(wider.Schema["Features"].Index, Is.EqualTo(_data.Schema["Features"].Index));
+        var wider = Ml.Data.LoadFromEnumerable(new[] { new WiderRow { Features = new float[TestData.Dimension] } });
+        Assert.That(wider.Schema["Features"].Index, Is.EqualTo(TrainingData.Schema["Features"].Index));
         using var input = wider.GetRowCursor(wider.Schema);
         var ex = Assert.Throws<ArgumentException>(() => mapper.GetRow(input, mapper.OutputSchema));
         Assert.That(ex!.Message, Does.Contain("not the schema this mapper was created for"));
@@ -74,8 +58,8 @@ public sealed class PredictionRowMapperTests
     public void ARowWithoutAPositionIsScoredAfreshAtEveryRead()
     {
         // A row that is not a cursor's (position −1) cannot be cached by position: each read is f(x) of its features now.
-        var mapper = _model.GetRowToRowMapper(_data.Schema);
-        using var cursor = _data.GetRowCursor(_data.Schema);
+        var mapper = Model.GetRowToRowMapper(TrainingData.Schema);
+        using var cursor = TrainingData.GetRowCursor(TrainingData.Schema);
         using var row = mapper.GetRow(new PositionlessRow(cursor), mapper.OutputSchema);
         var score = row.GetGetter<float>(mapper.OutputSchema["Score"]);
         var rows = TestData.Rank2(Tiny.Rows, seed: 5);
@@ -84,7 +68,7 @@ public sealed class PredictionRowMapperTests
             Assert.That(cursor.MoveNext());
             float value = 0;
             score(ref value);
-            Assert.That(value, Is.EqualTo(_model.Model.PredictRaw(rows[i].Features)[0]).Within(1e-5), $"row {i}");
+            Assert.That(value, Is.EqualTo(Model.Model.PredictRaw(rows[i].Features)[0]).Within(1e-5), $"row {i}");
         }
     }
 

@@ -1,8 +1,4 @@
-using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
-using Catapults.Pipelines.Tests.Trainers;
-using Catapults.Pipelines.Trainers;
-using Microsoft.ML;
 
 namespace Catapults.Pipelines.Tests.Prediction;
 
@@ -12,22 +8,12 @@ namespace Catapults.Pipelines.Tests.Prediction;
 /// Found by mutation testing (6 Dec 2026).
 /// </summary>
 [TestFixture]
-public sealed class TorchNetworkModelParametersTests
+public sealed class TorchNetworkModelParametersTests : TinyRegressionModelTests
 {
-    private readonly MLContext _ml = new(seed: 1);
-    private TorchNetworkRegressionTransformer _model = null!;
-
-    [OneTimeSetUp]
-    public void Fit() => _model = _ml.Regression.Trainers.TorchNetwork(Tiny.Configure(new TorchNetworkRegressionTrainer.Options()))
-        .Fit(_ml.Data.LoadFromEnumerable(TestData.Rank2(Tiny.Rows, seed: 5)));
-
-    [OneTimeTearDown]
-    public void DisposeModel() => _model.Dispose();
-
     [Test]
     public void ABlockOfNoRowsIsRefused()
     {
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => _model.Model.PredictRaw(new float[TestData.Dimension], 0, new float[1]));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Model.Model.PredictRaw(new float[TestData.Dimension], 0, new float[1]));
         Assert.That(ex!.ParamName, Is.EqualTo("rows"));
     }
 
@@ -35,7 +21,7 @@ public sealed class TorchNetworkModelParametersTests
     [TestCase(TestData.Dimension + 1)]
     public void AnInputOfAnotherWidthIsRefused(int width)
     {
-        var ex = Assert.Throws<ArgumentException>(() => _model.Model.PredictRaw(new float[width]));
+        var ex = Assert.Throws<ArgumentException>(() => Model.Model.PredictRaw(new float[width]));
         Assert.That(ex!.Message, Does.StartWith($"The network expects {TestData.Dimension} features, got {width}."));
     }
 }
