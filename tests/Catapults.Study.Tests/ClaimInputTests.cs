@@ -4,6 +4,7 @@ using Catapults.ML.Probes;
 using Catapults.Study.DominantSubspace;
 using Catapults.Study.Infrastructure;
 using Catapults.Study.SgdSpikes;
+using Catapults.Study.Tests.SgdSpikes;
 
 namespace Catapults.Study.Tests;
 
@@ -13,23 +14,10 @@ namespace Catapults.Study.Tests;
 /// </summary>
 public sealed class ClaimInputTests
 {
-    private static SpikeRun Run(IReadOnlyList<DiagnosticsRecord> records)
-    {
-        var config = new RunConfig
-        {
-            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(1.0, 10, 20, 0, 5), Seed = 0, RecordEvery = 5,
-        };
-        var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 20, WallSeconds = 0, Catapults = 1 };
-        var events = new[] { new CatapultEvent(5, 10, 15, 1, 4, 1, null, null) };
-        var outcome = new RunOutcome("dir", config, summary, Array.Empty<StepRow>(), events);
-        return new SpikeRun(outcome, events, Array.Empty<CatapultEvent>(), 0, 1.0, Array.Empty<CriticalRateRecord>(), records);
-    }
+    private static SpikeRun Run(IReadOnlyList<DiagnosticsRecord> records) =>
+        PlantedSpikeRun.Create(PlantedSpikeRun.TwoSpikes.Take(1).ToList(), criticalRate: null, records);
 
-    private static DiagnosticsRecord Record(int step, double[] pl, double[] perp) => new()
-    {
-        Step = step, Epoch = 0, LearningRate = 1.0, ProbeLoss = pl[^1] + perp[^1], ProjectedLosses = pl, OrthogonalLosses = perp,
-    };
+    private static DiagnosticsRecord Record(int step, double[] pl, double[] perp) => PlantedSpikeRun.Record(step, pl, perp);
 
     [Test]
     public void AtRankTwoTheSpikeIsJudgedOnPl2AndItsComplement()

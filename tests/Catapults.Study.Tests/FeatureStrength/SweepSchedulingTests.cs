@@ -15,28 +15,9 @@ public class SweepSchedulingTests
 {
     private const double Spacing = 0.25;
 
-    // Edge of stability η_edge(γ) = 3γ² (γ ≤ 1) or 3γ (γ > 1); log₁₀ of the loss is a parabola in log₁₀ η with its
-    // minimum at η_edge / 4.
-    private static double Edge(double gamma) => gamma <= 1 ? 3 * gamma * gamma : 3 * gamma;
+    private static double Edge(double gamma) => SyntheticSweepPhysics.Edge(gamma);
 
-    private static SweepCellResult Fake(SweepCell cell)
-    {
-        double edge = Edge(cell.Gamma);
-        bool diverged = cell.LearningRate > edge;
-        double distance = Math.Log10(cell.LearningRate / (edge / 4));
-        double loss = Math.Pow(10, distance * distance - 1);
-        return new SweepCellResult
-        {
-            Cell = cell,
-            Outcome = diverged ? TrainingOutcome.Diverged : TrainingOutcome.BudgetReached,
-            DivergenceStep = diverged ? 3 : null,
-            DivergenceReason = diverged ? "the batch loss is not finite" : null,
-            Steps = diverged ? 3 : 10,
-            FinalOnlineLoss = diverged ? null : loss,
-            FinalTestLoss = diverged ? null : loss,
-            BatchLosses = diverged ? new[] { 1.0, 50.0, 1e4 } : new[] { 1.0, 30.0, 0.5, 0.3, 40.0, 0.2, 0.2, 0.1, loss, loss },
-        };
-    }
+    private static SweepCellResult Fake(SweepCell cell) => SyntheticSweepPhysics.Result(cell);
 
     private static FeatureStrengthSweepOptions Options(double startFactor, int parallelism = 1) => new()
     {

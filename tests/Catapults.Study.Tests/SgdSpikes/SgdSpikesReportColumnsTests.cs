@@ -17,20 +17,10 @@ public sealed class SgdSpikesReportColumnsTests
 {
     private static SpikeRun Run(string label, string outcome, int steps, int clear, int unjudged)
     {
-        var config = new RunConfig
-        {
-            Experiment = "sgd-spikes", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(1.0, 10, 20, 0, 5), Seed = 0, RecordEvery = 5,
-        };
-        var summary = new RunSummary { Label = label, Outcome = outcome, Steps = steps, WallSeconds = 0, Catapults = clear, Spikes = 3 };
         var events = Enumerable.Range(0, 3).Select(i => new CatapultEvent(5 * i, 5 * i + 2, 5 * i + 4, 1, 4, 1, null, null)).ToArray();
-        var run = new RunOutcome("dir", config, summary, Array.Empty<StepRow>(), events);
-        var rates = Enumerable.Range(0, 20).Select(t => new CriticalRateRecord(t, 1.0, 2.0, 10, 10, 0)).ToList();
-        return new SpikeRun(run, events, events.Take(clear).ToList(), unjudged, 1.0, rates, Array.Empty<DiagnosticsRecord>());
+        return PlantedSpikeRun.Create(events, _ => 2.0, clear: events.Take(clear).ToList(), unjudged: unjudged, label: label, outcome: outcome,
+            steps: steps, catapults: clear, spikes: 3);
     }
-
-    private static string[] Cells(string report, string label) =>
-        report.Split('\n').Single(l => l.StartsWith($"| {label} |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();
 
     [Test]
     public void OutcomesAndClearCatapultsReadAsTheyAre()
@@ -40,8 +30,8 @@ public sealed class SgdSpikesReportColumnsTests
         var runs = new[] { Run("finished", "BudgetReached", 20, clear: 1, unjudged: 2), Run("blown", "Diverged", 12, clear: 0, unjudged: 3) };
         SgdSpikesReport.Write(temp.Path, data, runs, 1);
         string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
-        var finished = Cells(report, "finished");
-        var blown = Cells(report, "blown");
+        var finished = PlantedSpikeRun.Cells(report, "finished");
+        var blown = PlantedSpikeRun.Cells(report, "blown");
         Assert.Multiple(() =>
         {
             // Columns: 2 outcome, 7 clear catapults.

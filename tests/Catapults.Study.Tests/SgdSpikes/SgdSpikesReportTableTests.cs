@@ -6,7 +6,7 @@ using Catapults.ML.Training;
 using Catapults.Study.Infrastructure;
 using Catapults.Study.SgdSpikes;
 
-namespace Catapults.Study.Tests;
+namespace Catapults.Study.Tests.SgdSpikes;
 
 /// <summary>
 /// The sgd-spikes report's table on hand-made runs whose counts are known (the counts themselves are SpikeRunTests'):
@@ -19,33 +19,13 @@ public sealed class SgdSpikesReportTableTests
 
     // Steps 0..19 recorded every 5; spike A starts at 5 (window 5..9), spike B at 10 (window 10..14). η_crit(batch) is
     // below η at the steps given, so a window holds such a step when one of them falls in it.
-    private static SpikeRun Run(string label, int[] below, IReadOnlyList<DiagnosticsRecord> records)
-    {
-        var config = new RunConfig
-        {
-            Experiment = "sgd-spikes", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(Eta, 10, 20, 0, 5), Seed = 0, RecordEvery = 5,
-        };
-        var summary = new RunSummary { Label = label, Outcome = "BudgetReached", Steps = 20, WallSeconds = 0, Catapults = 2, Spikes = 2 };
-        var events = new[] { new CatapultEvent(5, 10, 15, 1, 4, 1, null, null), new CatapultEvent(10, 15, 20, 1, 4, 1, null, null) };
-        var outcome = new RunOutcome("dir", config, summary, Array.Empty<StepRow>(), events);
-        var rates = Enumerable.Range(0, 20).Select(t => new CriticalRateRecord(t, Eta, below.Contains(t) ? 0.5 : 2.0, 10, 10, 0)).ToList();
-        return new SpikeRun(outcome, events, Array.Empty<CatapultEvent>(), 0, 1.0, rates, records);
-    }
+    private static SpikeRun Run(string label, int[] below, IReadOnlyList<DiagnosticsRecord> records) =>
+        PlantedSpikeRun.Create(PlantedSpikeRun.TwoSpikes, t => below.Contains(t) ? 0.5 : 2.0, records, label: label, spikes: 2);
 
-    private static DiagnosticsRecord Record(int step, double pl, double perp) => new()
-    {
-        Step = step, Epoch = 0, LearningRate = Eta, ProbeLoss = pl + perp, ProjectedLosses = new[] { pl }, OrthogonalLosses = new[] { perp },
-    };
+    private static DiagnosticsRecord Record(int step, double pl, double perp) => PlantedSpikeRun.Record(step, pl, perp);
 
     // A rises in PL_1 (0.1 → 2 against 1 → 1.2); B has no record at its peak, so it is not judged.
     private static readonly DiagnosticsRecord[] Probe = { Record(5, pl: 0.1, perp: 1), Record(10, pl: 2, perp: 1.2) };
-
-    private static string[] Cells(string report, string label)
-    {
-        string line = report.Split('\n').Single(l => l.StartsWith($"| {label} |", StringComparison.Ordinal));
-        return line.Split('|').Select(c => c.Trim()).ToArray();
-    }
 
     [Test]
     public void TheTableStatesTheCountsAsTheyAre()
@@ -56,8 +36,8 @@ public sealed class SgdSpikesReportTableTests
         var runs = new[] { Run("both", [7, 12], Probe), Run("one", [7, 16, 17], Probe) };
         SgdSpikesReport.Write(temp.Path, data, runs, 1);
         string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
-        var both = Cells(report, "both");
-        var one = Cells(report, "one");
+        var both = PlantedSpikeRun.Cells(report, "both");
+        var one = PlantedSpikeRun.Cells(report, "one");
         Assert.Multiple(() =>
         {
             // Columns: 8 spikes starting where η > η_crit(batch), 9 expected by chance, 10 rising mostly in PL_1, 11 steps with η > η_crit.

@@ -17,26 +17,12 @@ public sealed class SpikeVerdictChanceTests
 {
     private const double Eta = 1.0;
 
-    // Steps 0..19 recorded every 5; spike A starts at 5 and peaks at 10, B starts at 10 and peaks at 15.
-    private static readonly CatapultEvent[] Events =
-    {
-        new(5, 10, 15, 1, 4, 1, null, null),
-        new(10, 15, 20, 1, 4, 1, null, null),
-    };
+    // Spike A starts at 5 and peaks at 10, B starts at 10 and peaks at 15.
+    private static readonly IReadOnlyList<CatapultEvent> Events = PlantedSpikeRun.TwoSpikes;
 
     private static SpikeRun Run(Func<int, double> critical, IReadOnlyList<DiagnosticsRecord>? records = null, IReadOnlyList<CatapultEvent>? clear = null, int unjudged = 0,
-        bool rates = true)
-    {
-        var config = new RunConfig
-        {
-            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(Eta, 10, 20, 0, 5), Seed = 0, RecordEvery = 5,
-        };
-        var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 20, WallSeconds = 0, Catapults = 2 };
-        var outcome = new RunOutcome("dir", config, summary, Array.Empty<StepRow>(), Events);
-        var criticalRates = rates ? Enumerable.Range(0, 20).Select(t => new CriticalRateRecord(t, Eta, critical(t), 10, 10, 0)).ToList() : new List<CriticalRateRecord>();
-        return new SpikeRun(outcome, Events, clear ?? Array.Empty<CatapultEvent>(), unjudged, 1.0, criticalRates, records ?? Array.Empty<DiagnosticsRecord>());
-    }
+        bool rates = true) =>
+        PlantedSpikeRun.Create(Events, rates ? critical : null, records, clear, unjudged);
 
     [Test]
     public void ARiseWindowEndsBeforeTheNextRecord()
@@ -60,10 +46,7 @@ public sealed class SpikeVerdictChanceTests
         });
     }
 
-    private static DiagnosticsRecord Record(int step, double[] projected, double[] orthogonal) => new()
-    {
-        Step = step, Epoch = 0, LearningRate = Eta, ProbeLoss = projected[^1] + orthogonal[^1], ProjectedLosses = projected, OrthogonalLosses = orthogonal,
-    };
+    private static DiagnosticsRecord Record(int step, double[] projected, double[] orthogonal) => PlantedSpikeRun.Record(step, projected, orthogonal);
 
     [Test]
     public void ARiseSharedEquallyIsNotMostlyInTheTopEigenspace()
