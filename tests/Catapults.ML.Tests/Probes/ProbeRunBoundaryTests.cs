@@ -1,0 +1,61 @@
+using Catapults.ML.Data;
+using Catapults.ML.Probes;
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Probes;
+
+/// <summary>
+/// Found by mutation testing (6 Dec 2026): what a probe carries from one run into the next. A restored state continues
+/// its run once (the first start after RestoreState), and the start after that is a new run that forgets the last rate;
+/// and the held-out probe's FinalLoss is the loss at the final weights, its last record, not its first.
+/// </summary>
+[TestFixture]
+public sealed class ProbeRunBoundaryTests
+{
+    private static (TensorDataset Train, TensorDataset Test) Data() => SyntheticTask.Rank2(6).CreateSplits(40, 20, seed: 4);
+
+    [Test]
+    public void OnlyTheFirstStartAfterARestoreContinuesTheRestoredRun()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new SharpnessProbe(new SharpnessProbeOptions { Every = 5 }))
+        using (var restored = new SharpnessProbe(new SharpnessProbeOptions { Every = 5 }))
+        {
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 3 }, new IProbe[] { probe });
+            using (var state = probe.CaptureState()) restored.RestoreState(state);
+            // A run of no steps right after the restore continues the captured run: its final record reports that run's rate.
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 0 }, new IProbe[] { restored });
+            Assert.That(restored.Records[^1].Step, Is.EqualTo(0));
+            Assert.That(restored.Records[^1].LearningRate, Is.EqualTo(0.05), "the restored run's rate");
+            // The next start is a new run: one step at another rate, then a run of no steps, which has no rate of its own.
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.02, MaxSteps = 1 }, new IProbe[] { restored });
+            Assert.That(restored.Records[^1].LearningRate, Is.EqualTo(0.02));
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.02, MaxSteps = 0 }, new IProbe[] { restored });
+            Assert.That(restored.Records[^1].Step, Is.EqualTo(0));
+            Assert.That(restored.Records[^1].LearningRate, Is.EqualTo(0), "a new run does not report the previous run's rate");
+        }
+    }
+
+    [Test]
+    public void FinalLossIsTheLossAtTheFinalWeights()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(test, 2))
+        {
+            Assert.That(probe.FinalLoss, Is.Null, "no record yet");
+            double initial = Losses.Evaluate(net, test, LossKind.MeanSquaredError);
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 5 }, new[] { probe });
+            double final = Losses.Evaluate(net, test, LossKind.MeanSquaredError);
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 2, 4, 5 }));
+            Assert.That(final, Is.Not.EqualTo(initial).Within(1e-6 * initial), "training moved the held-out loss");
+            Assert.That(probe.FinalLoss, Is.EqualTo(final).Within(1e-6 * final));
+        }
+    }
+}
