@@ -148,8 +148,11 @@ public sealed class CatapultDetector
                 openStart = all[start].Step;
                 break;
             }
-            int peak = start;
-            for (int i = start; i <= end; i++)
+            // The peak lies strictly between the start and the end (the end is the first point after the peak back at
+            // the start level): at those two points the smoothed loss stood at the start level, and a raw outlier there,
+            // which the median hid, is no part of the episode.
+            int peak = start + 1;
+            for (int i = start + 2; i < end; i++)
                 if (all[i].Loss > all[peak].Loss) peak = i;
             // The start and end levels are the smoothed ones the rule compared: a single high outlier at the start point
             // would otherwise stand as the pre-spike level (a 1 → 10 rise reported with a peak ratio of 1.7).

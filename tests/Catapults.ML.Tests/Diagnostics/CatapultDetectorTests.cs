@@ -36,6 +36,17 @@ public class CatapultDetectorTests
             Assert.That(CatapultDetector.Detect(curve), Is.Empty, name);
     }
 
+    // The running median hides a single outlier at the point where the smoothed loss is back at the start level (50 at
+    // step 6) or still there (40 at step 2): the peak is the episode's own, strictly between its start and its end.
+    [TestCase(new[] { 1.0, 1, 1, 10, 10, 1, 50, 1, 1 }, 2, 3, 6, 10.0)]
+    [TestCase(new[] { 1.0, 1, 40, 1, 10, 10, 1, 1, 1 }, 2, 4, 6, 10.0)]
+    public void APeakLiesStrictlyBetweenTheStartAndTheEnd(double[] losses, int startStep, int peakStep, int endStep, double peakLoss)
+    {
+        var events = CatapultDetector.Detect(losses, new CatapultDetectorOptions { RequireSharpnessDecrease = false });
+        Assert.That(events, Has.Count.EqualTo(1));
+        Assert.That((events[0].StartStep, events[0].PeakStep, events[0].EndStep, events[0].PeakLoss), Is.EqualTo((startStep, peakStep, endStep, peakLoss)));
+    }
+
     [Test]
     public void ANegativeLossIsRefusedNamingItsStep()
     {
