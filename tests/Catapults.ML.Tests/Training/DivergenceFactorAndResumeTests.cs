@@ -1,6 +1,7 @@
 using Catapults.ML.Data;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
+using TorchSharp;
 
 namespace Catapults.ML.Tests.Training;
 
@@ -27,6 +28,30 @@ public sealed class DivergenceFactorAndResumeTests
         Assert.That(result.Divergence.OffendingLoss, Is.GreaterThan(2 * reference));
         Assert.That(result.Divergence.LastFiniteLoss, Is.Not.Null.And.LessThanOrEqualTo(2 * reference),
             "the step before was within the factor, so the run stopped at the first loss beyond it");
+    }
+
+    // Zero inputs into a network without biases: f = 0 exactly and nothing moves, so each step's loss is the mean
+    // square of its targets, exactly: 1 at step 0, then 4 = the factor × the first loss, then 4.0000005.
+    private sealed class ExactLosses : IBatchSource
+    {
+        public TensorDataset? Dataset => null;
+        public int? StepsPerEpoch => null;
+        public int BatchSize => 4;
+        public Batch BatchAt(int step) =>
+            new(torch.zeros(4, 3), torch.full(4, 1, step == 0 ? 1f : step < 3 ? 2f : 2.0000002f), new long[] { 0, 1, 2, 3 }, 0);
+    }
+
+    // "Exceeds" is strict: a loss of exactly the factor times the first loss is no divergence (two such steps), the
+    // first loss above it is.
+    [Test]
+    public void ALossOfExactlyTheFactorTimesTheFirstLossIsNoDivergence()
+    {
+        using var net = Nets.Linear(3, bias: false);
+        using var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 6, DivergenceFactor = 4 });
+        var result = trainer.Run(new ExactLosses());
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged), result.Divergence?.Reason);
+        Assert.That(result.Divergence!.Step, Is.EqualTo(3), "steps 1 and 2 sit exactly at 4 × the first loss");
+        Assert.That(result.Divergence.OffendingLoss, Is.GreaterThan(4.0));
     }
 
     [Test]
