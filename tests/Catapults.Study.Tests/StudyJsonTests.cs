@@ -44,6 +44,26 @@ public sealed class StudyJsonTests
         Assert.That((schedule.PeakRate, schedule.WarmupSteps, schedule.TotalSteps, schedule.FinalRate), Is.EqualTo((0.1, 10, 100, 0.01)));
     }
 
+    // The types' enum converters alone read a number, or a number in a string, as whichever member has that value.
+    [TestCase(2)]
+    [TestCase("2")]
+    public void AnEnumGivenAsANumberIsRefusedNamingItsFile(object value)
+    {
+        using var temp = new TempDirectory();
+        string path = Written(temp, json => json["training"]!["optimizer"] = value is int i ? JsonValue.Create(i) : JsonValue.Create((string)value));
+        var ex = Assert.Throws<InvalidDataException>(() => StudyJson.Read<RunConfig>(path));
+        Assert.That(ex!.Message, Does.StartWith(path + " is not valid: "));
+    }
+
+    [Test]
+    public void EnumsAreWrittenAsTheirNamesAndReadBack()
+    {
+        using var temp = new TempDirectory();
+        string path = Written(temp, _ => { });
+        Assert.That(File.ReadAllText(path), Does.Contain("\"optimizer\": \"Sgd\"").Or.Contain("\"optimizer\":\"Sgd\""));
+        Assert.That(StudyJson.Read<RunConfig>(path).Training.Optimizer, Is.EqualTo(OptimizerKind.Sgd));
+    }
+
     [Test]
     public void AScheduleItsConstructorRefusesIsNamedWithItsFile()
     {

@@ -21,6 +21,9 @@ public static class StudyJson
         AllowDuplicateProperties = false,
         AllowOutOfOrderMetadataProperties = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // Before the types' own enum converters, which also read numbers ("optimizer": 2, or "2"): an edited or damaged
+        // value must name a member. Names are written as they were.
+        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
     };
 
     /// <summary>
