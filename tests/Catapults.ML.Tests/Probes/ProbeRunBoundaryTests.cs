@@ -41,6 +41,42 @@ public sealed class ProbeRunBoundaryTests
     }
 
     [Test]
+    public void ARestoreDropsTheHalfDoneRecordOfARunThatFailedMidStep()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 1, EigenvalueCount = 2, ProbeSize = 10 }))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 2 };
+            Trainer.Train(net, train, options, new IProbe[] { probe });
+            using var checkpoint = probe.CaptureState();
+            // The failing observer comes first, so the probe never hears that step 1 completed: its step-1 record stays half done.
+            var failing = new FailingAfterStep(1);
+            Assert.Throws<InvalidOperationException>(() => Trainer.Train(net, train, options, new ITrainingObserver[] { failing, probe }));
+            Assert.That(probe.MeasurementAt(1), Is.Not.Null, "the half-done record of the failed run");
+
+            probe.RestoreState(checkpoint);
+            Assert.That(probe.MeasurementAt(1), Is.SameAs(probe.RecordAt(1)), "the checkpoint's own record of step 1");
+            Assert.That(probe.Records.Count(r => r.Step == 1), Is.EqualTo(1));
+            // The failed run's measurement must not block the next checkpoint, nor be recorded when the resumed run ends.
+            Assert.DoesNotThrow(() => probe.CaptureState().Dispose());
+            int recorded = probe.Records.Count;
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 0 }, new IProbe[] { probe });
+            Assert.That(probe.Records.Count, Is.EqualTo(recorded + 1), "only the new run's record of step 0");
+        }
+    }
+
+    private sealed class FailingAfterStep(int step) : ITrainingObserver
+    {
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            if (record.Step == step) throw new InvalidOperationException($"observer failed after step {step}");
+        }
+    }
+
+    [Test]
     public void FinalLossIsTheLossAtTheFinalWeights()
     {
         var (train, test) = Data();
