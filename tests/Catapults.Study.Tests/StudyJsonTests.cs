@@ -44,15 +44,19 @@ public sealed class StudyJsonTests
         Assert.That((schedule.PeakRate, schedule.WarmupSteps, schedule.TotalSteps, schedule.FinalRate), Is.EqualTo((0.1, 10, 100, 0.01)));
     }
 
-    // The types' enum converters alone read a number, or a number in a string, as whichever member has that value.
+    // System.Text.Json's own enum converter reads a number, a number in a string, another case or two names joined.
     [TestCase(2)]
     [TestCase("2")]
-    public void AnEnumGivenAsANumberIsRefusedNamingItsFile(object value)
+    [TestCase("adam")]
+    [TestCase("Sgd, Adam")]
+    [TestCase(" Adam")]
+    public void AnEnumNotGivenByExactlyOneNameIsRefusedNamingItsFileAndField(object value)
     {
         using var temp = new TempDirectory();
         string path = Written(temp, json => json["training"]!["optimizer"] = value is int i ? JsonValue.Create(i) : JsonValue.Create((string)value));
         var ex = Assert.Throws<InvalidDataException>(() => StudyJson.Read<RunConfig>(path));
         Assert.That(ex!.Message, Does.StartWith(path + " is not valid: "));
+        Assert.That(ex.Message, Does.Contain("$.training.optimizer").And.Contain(nameof(OptimizerKind)));
     }
 
     [Test]

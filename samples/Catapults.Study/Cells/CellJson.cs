@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Study.Cells;
 
@@ -29,7 +30,7 @@ public static class CellJson
             AllowOutOfOrderMetadataProperties = true,
             UnmappedMemberHandling = exact ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip,
         };
-        options.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false));
+        options.Converters.Add(new StrictEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

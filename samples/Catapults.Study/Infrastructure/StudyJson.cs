@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Study.Infrastructure;
 
@@ -21,9 +22,8 @@ public static class StudyJson
         AllowDuplicateProperties = false,
         AllowOutOfOrderMetadataProperties = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        // Before the types' own enum converters, which also read numbers ("optimizer": 2, or "2"): an edited or damaged
-        // value must name a member. Names are written as they were.
-        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
+        // Also for enums without a converter of their own: an edited or damaged value must name a member exactly.
+        Converters = { new StrictEnumConverter() },
     };
 
     /// <summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
 
 /// <summary>Elementwise nonlinearity between layers.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ActivationKind>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum ActivationKind
 {
     /// <summary>max(0, x).</summary>

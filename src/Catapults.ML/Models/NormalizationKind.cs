@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
 
@@ -8,7 +9,7 @@ namespace Catapults.ML.Models;
 /// training mode is deliberately absent: it normalises with statistics of the whole batch, so the Jacobian of
 /// f(xᵢ) would depend on the other samples of the batch.
 /// </summary>
-[JsonConverter(typeof(JsonStringEnumConverter<NormalizationKind>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum NormalizationKind
 {
     /// <summary>No normalisation.</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
 
 /// <summary>How weights are initialised and scaled in the forward pass.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<Parameterization>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum Parameterization
 {
     /// <summary>PyTorch's default initialisation: weights and biases ~ U(−1/√fan_in, 1/√fan_in), no forward scaling.</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
 
 /// <summary>Spatial pooling after a convolution of a <see cref="ConvolutionalNetwork"/>.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<PoolingKind>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum PoolingKind
 {
     /// <summary>No pooling: the feature maps keep the input's size (padding keeps convolutions size-preserving).</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Models;
 
 /// <summary>How a <see cref="VisionTransformer"/> reduces its tokens to one vector before the readout.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<TokenPooling>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum TokenPooling
 {
     /// <summary>A learned class token is prepended to the patch tokens; its final state is read out.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Catapults.ML.Data;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Serialization;
 
@@ -130,10 +131,8 @@ public sealed class SafetensorsFile
                 if (property.Name.Length == 0) throw new InvalidDataException($"{name}: the header names a tensor with an empty name.");
                 var v = property.Value;
                 string dtype = v.GetProperty("dtype").GetString() ?? "";
-                // Exactly a name: Enum.TryParse would also take "1", " F32" and "F32, F64".
-                if (!DataTypeNames.Contains(dtype))
+                if (!StrictEnumConverter.TryParseName(dtype, out SafetensorsDataType type))
                     throw new InvalidDataException($"{name}: tensor '{property.Name}' has dtype '{dtype}', which is not supported ({string.Join(", ", DataTypeNames)} are).");
-                var type = Enum.Parse<SafetensorsDataType>(dtype);
                 var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 if (offsets.Length != 2) throw new InvalidDataException($"{name}: tensor '{property.Name}' needs two data offsets.");

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Training;
 
 /// <summary>How <see cref="WarmupDecaySchedule"/> decays after warm-up.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DecayKind>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum DecayKind
 {
     /// <summary>Stay at the peak.</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Training;
 
 /// <summary>Training loss. Each has exactly one normalisation, stated here and used by every critical quantity.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LossKind>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum LossKind
 {
     /// <summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Training;
 
 /// <summary>Which optimiser to train with.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum OptimizerKind
 {
     /// <summary>Plain (stochastic) gradient descent: w ← w − η∇L.</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Training;
 
 /// <summary>What to do with the last, smaller batch of an epoch when the batch size does not divide n.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<PartialBatchPolicy>))]
+[JsonConverter(typeof(StrictEnumConverter))]
 public enum PartialBatchPolicy
 {
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Catapults.ML.Features;
+using Catapults.ML.Runtime;
 using Catapults.Pipelines.Persistence;
 using Catapults.Pipelines.Prediction;
 
@@ -21,7 +22,7 @@ public sealed class AgopFeatureTransformer : ITransformer, IArchivedTransformer,
     // A field the map's state does not have is a damaged name, refused rather than skipped.
     private static readonly JsonSerializerOptions StateJson = new()
     {
-        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
+        Converters = { new StrictEnumConverter() },
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 

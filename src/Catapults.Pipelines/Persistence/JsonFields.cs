@@ -74,8 +74,7 @@ internal static class JsonFields
     public static TEnum RequiredEnum<TEnum>(JsonObject json, string field, string where) where TEnum : struct, Enum
     {
         string name = Required<string>(json, field, where);
-        // Exactly one of the names: Enum.TryParse also takes numbers (" 1", "+1"), trims spaces and combines "A, B".
-        if (Enum.GetNames<TEnum>().Contains(name, StringComparer.Ordinal)) return Enum.Parse<TEnum>(name);
+        if (StrictEnumConverter.TryParseName(name, out TEnum value)) return value;
         throw new InvalidDataException(
             $"{where}: field '{field}' is '{name}', expected one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
     }

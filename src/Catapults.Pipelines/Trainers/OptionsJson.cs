@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Trainers;
 
@@ -15,7 +16,7 @@ internal static class OptionsJson
     // have is a damaged or edited name: skipped, its setting would silently take its default (another activation).
     private static readonly JsonSerializerOptions Json = new()
     {
-        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
+        Converters = { new StrictEnumConverter() },
         AllowOutOfOrderMetadataProperties = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };

@@ -38,12 +38,16 @@ public sealed class UndefinedKindTests
         Assert.That(ex!.Message, Does.StartWith("Loss must be one of MeanSquaredError, CrossEntropy, got 77."));
     }
 
-    [Test]
-    public void ANumberInJsonThatNamesNoKindIsRefusedOnValidation()
+    // Before 6 Dec 2026 the number was read (as an undefined kind, 77, or as whichever kind has the value) and refused
+    // only on validation, if at all; a kind in JSON is now exactly one of its names.
+    [TestCase("77")]
+    [TestCase("1")]
+    [TestCase("\"crossEntropy\"")]
+    public void AKindInJsonThatIsNotExactlyANameIsRefusedWhenRead(string loss)
     {
-        var options = JsonSerializer.Deserialize<TrainingOptions>("""{"Loss": 77, "MaxSteps": 1}""")!;
-        var ex = Assert.Catch<ArgumentException>(() => options.Validate());
-        Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.Loss)));
+        var ex = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<TrainingOptions>($$"""{"Loss": {{loss}}, "MaxSteps": 1}"""));
+        Assert.That(ex!.Path, Is.EqualTo("$.Loss"));
+        Assert.That(JsonSerializer.Deserialize<TrainingOptions>("""{"Loss": "CrossEntropy", "MaxSteps": 1}""")!.Loss, Is.EqualTo(LossKind.CrossEntropy));
     }
 
     // Each of these had its own check, whose message named the enum's type or only the number, never the values allowed.
