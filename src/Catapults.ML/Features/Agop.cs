@@ -41,6 +41,12 @@ public static class Agop
     /// </summary>
     private const long FlushRows = 4096;
 
+    // A centred AGOP whose trace is at most (ResolutionUnits · ε)² of the raw second moment, ε the gradients' machine
+    // epsilon, holds no variance the gradients could resolve: it is taken as zero. A function with a constant input
+    // gradient (a linear model) otherwise leaves rounding noise of about ε², which a trace normalisation would scale up to
+    // a matrix of trace 1. A few units allow for the rounding of each operation of the backward pass.
+    private const double ResolutionUnits = 32;
+
     /// <summary>The AGOP of <paramref name="model"/> over the features of <paramref name="data"/> (targets are not used).</summary>
     public static Tensor Compute(NetworkModule model, TensorDataset data, AgopOptions? options = null)
     {
@@ -201,6 +207,7 @@ public static class Agop
                 accumulator.sub_(torch.einsum("ci,cj->cij", meanShifted, meanShifted));
             else
                 accumulator.sub_(torch.mm(meanShifted.t(), meanShifted));
+            ZeroUnresolvedVariance(accumulator, shifts!.to_type(ScalarType.Float64) + meanShifted, dtype, options.PerOutput);
         }
         if (!accumulator.isfinite().all().ToBoolean())
             throw new NonFiniteAgopException(
@@ -210,5 +217,21 @@ public static class Agop
         if (options.Power != 1.0) result = SymmetricMatrices.Power(result, options.Power);
         if (options.NormalizeTrace) result = SymmetricMatrices.NormalizeTrace(result, "AGOP");
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Zeroes each centred matrix of <paramref name="centred"/> ([d, d] summed over outputs, or [O, d, d]) whose trace is
+    /// below the resolution of the gradients, given their means <paramref name="means"/> [O, d].
+    /// </summary>
+    private static void ZeroUnresolvedVariance(Tensor centred, Tensor means, ScalarType gradientType, bool perOutput)
+    {
+        using var scope = torch.NewDisposeScope();
+        double resolution = ResolutionUnits * torch.finfo(gradientType).eps;
+        var variance = centred.diagonal(0, -2, -1).sum(-1);
+        var squaredMean = perOutput ? means.square().sum(-1) : means.square().sum();
+        // tr(1/n Σ ggᵀ) = tr(centred) + |ḡ|²: the raw second moment, the scale the rounding is relative to.
+        var unresolved = variance.le((variance + squaredMean) * (resolution * resolution));
+        if (perOutput) centred.masked_fill_(unresolved.reshape(-1, 1, 1), 0);
+        else if (unresolved.ToBoolean()) centred.zero_();
     }
 }

@@ -19,6 +19,8 @@ public sealed class AgopOptions
 
     /// <summary>
     /// Subtract the mean gradient: G_c = 1/n Σᵢ (gᵢ − ḡ)(gᵢ − ḡ)ᵀ per output (the gradient covariance); default false.
+    /// A covariance whose trace is at most (32ε)² of the raw second moment tr(1/n Σᵢ gᵢgᵢᵀ), with ε the gradients' machine
+    /// epsilon, is below what the gradients resolve and is returned as exactly zero (a linear model's, for one).
     /// </summary>
     public bool Center { get; set; }
 

@@ -121,7 +121,8 @@ public static class SymmetricMatrices
         if (!trace.gt(0).all().ToBoolean())
             throw new InvalidOperationException(
                 $"Cannot normalise the {what} by its trace: a trace is {trace.min().ToDouble():G4}, not positive " +
-                "(a model whose outputs do not depend on its inputs has a zero AGOP).");
+                "(a model whose outputs do not depend on its inputs has a zero AGOP, and a centred AGOP is zero where the input " +
+                "gradient is the same for every sample, as for a linear model).");
         return (a / trace.unsqueeze(-1).unsqueeze(-1)).MoveToOuterDisposeScope();
     }
 }

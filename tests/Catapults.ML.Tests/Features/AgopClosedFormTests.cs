@@ -47,9 +47,60 @@ public class AgopClosedFormTests
         var x = Gaussian(53, d, seed: 4) * 3;
         var g = Agop.Compute(net, x, new AgopOptions { BatchSize = 10 });
         TensorAssert.AllClose(g, torch.mm(w, w.t()), 1e-5, 1e-8, "AGOP of wᵀx vs wwᵀ (exact up to float32 rounding of the gradients)");
-        // Centred, the gradient has no variance: G = 0.
+        // Centred, the gradient has no variance: G = 0 exactly, not the rounding noise of the float32 gradients.
         var centred = Agop.Compute(net, x, new AgopOptions { BatchSize = 10, Center = true });
-        TensorAssert.AllClose(centred, torch.zeros(d, d, dtype: ScalarType.Float64), 0, 1e-9, "centred AGOP of a linear model");
+        TensorAssert.AllClose(centred, torch.zeros(d, d, dtype: ScalarType.Float64), 0, 0, "centred AGOP of a linear model");
+        var perOutput = Agop.Compute(net, x, new AgopOptions { BatchSize = 10, Center = true, PerOutput = true, Power = 0.5 });
+        TensorAssert.AllClose(perOutput, torch.zeros(1, d, d, dtype: ScalarType.Float64), 0, 0, "per output, and its square root");
+        // Normalising it would scale that noise up to a matrix of trace 1.
+        var ex = Assert.Throws<InvalidOperationException>(() => Agop.Compute(net, x, new AgopOptions { BatchSize = 10, Center = true, NormalizeTrace = true }));
+        Assert.That(ex!.Message, Does.Contain("trace is 0").And.Contain("linear model"));
+    }
+
+    [TestCase(28, 10, true)]
+    [TestCase(38, 32, false)]
+    [TestCase(13, 15, true)]
+    public void ACentredAgopOfADeepLinearNetworkIsExactlyZero(int n, int batchSize, bool perOutput)
+    {
+        // With identity activations the input gradient is the same for every sample, but the batched backward pass
+        // rounds it differently from row to row: the centred sums used to come back as noise of relative size ~1e-14,
+        // which a trace normalisation scaled up to a matrix of trace 1 (found by an AGOP fuzzer, cases t=82 and t=216).
+        const int d = 6;
+        using var scope = torch.NewDisposeScope();
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = d, HiddenWidths = new[] { 9, 7 }, OutputCount = 2, Activation = ActivationKind.Identity,
+            Parameterization = Parameterization.Standard, Seed = 82,
+        });
+        var x = Gaussian(n, d, seed: 83);
+        AgopOptions Options(bool center, bool normalize) =>
+            new() { BatchSize = batchSize, Center = center, PerOutput = perOutput, NormalizeTrace = normalize };
+        var centred = Agop.Compute(net, x, Options(center: true, normalize: false));
+        Assert.That(centred.abs().max().ToDouble(), Is.EqualTo(0), "no variance the float32 gradients can resolve");
+        var raw = Agop.Compute(net, x, Options(center: false, normalize: false));
+        Assert.That(raw.diagonal(0, -2, -1).sum(-1).min().ToDouble(), Is.GreaterThan(1e-3), "the raw AGOP is not small");
+        Assert.Throws<InvalidOperationException>(() => Agop.Compute(net, x, Options(center: true, normalize: true)));
+    }
+
+    [TestCase(ScalarType.Float32, 1e-4)]
+    [TestCase(ScalarType.Float64, 1e-9)]
+    public void ACentredAgopKeepsAVarianceFarBelowTheMeanButAboveTheGradientsResolution(ScalarType dtype, double a)
+    {
+        // f(x) = wᵀx + a·x₁²/2: ∇f = w + a·x₁e₁, so the centred AGOP is a²·Var(x₁)·e₁e₁ᵀ (sample variance), a relative
+        // size a²/|w|² ≈ 1e-8 (float32) or 1e-18 (float64): far below the mean, above the (32ε)² ≈ 1.5e-11 or 5e-29 floor.
+        const int n = 64, d = 4;
+        using var scope = torch.NewDisposeScope();
+        var w = torch.tensor(new double[] { 1.0, -0.5, 0.25, 0.5 }, dtype).reshape(d, 1);
+        Tensor F(Tensor x) => torch.mm(x, w) + a * 0.5 * x[.., 0..1].square();
+        var x = Gaussian(n, d, seed: 9).to_type(dtype);
+        var centred = Agop.Compute(F, d, 1, x, new AgopOptions { BatchSize = 16, Center = true });
+        var x1 = x[.., 0].to_type(ScalarType.Float64);
+        double variance = a * a * (x1 - x1.mean()).square().mean().ToDouble();
+        var expected = torch.zeros(d, d, dtype: ScalarType.Float64);
+        expected[0, 0] = variance;
+        // float32 gradients resolve w + a·x₁ to about 1e-7·|w|, so the variance a²·Var ≈ 1e-8 keeps about 2 digits.
+        TensorAssert.AllClose(centred, expected, dtype == ScalarType.Float32 ? 5e-2 : 1e-6, variance * 1e-3, "the tiny variance is kept");
+        Assert.That(centred[0, 0].ToDouble(), Is.GreaterThan(0));
     }
 
     [Test]
