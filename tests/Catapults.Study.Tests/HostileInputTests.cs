@@ -68,7 +68,7 @@ public sealed class HostileInputTests : TemporaryFolderTests
         Assert.That(CliAssert.Configs(output), Is.Empty, "no run started");
     }
 
-    [TestCase(new[] { "--width", "0" }, "--arch", TestName = "A refused batch-sweep leaves no folder")]
+    [TestCase(new[] { "--width", "0" }, "--width", TestName = "A refused batch-sweep leaves no folder")]
     [TestCase(new[] { "dominant-subspace", "--quick", "--eos", "--eos-factor", "4" }, "--eos-factor", TestName = "A refused dominant-subspace leaves no folder")]
     [TestCase(new[] { "feature-strength", "--quick", "--seeds", "0" }, "--seeds", TestName = "A refused feature-strength leaves no folder")]
     public void ARefusedCommandLeavesNoOutputFolder(string[] args, string mentioned)

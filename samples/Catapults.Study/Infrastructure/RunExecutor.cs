@@ -152,27 +152,24 @@ public static class RunExecutor
                 $"The {other.Probe.Name} probe of {config.Label} measures every {other.Probe.Every} steps, but the run records every {config.RecordEvery}.", nameof(hooks));
     }
 
-    // An upper bound: weights, gradients and two optimiser moments (the exact count for fully connected networks, a
-    // rough one for the image architectures), the activations of a full-batch pass at the width (GD, the critical
-    // rate at initialisation), and the data. It only has to catch sizes that cannot fit.
+    // Training's own bound (TrainingMemory: weights, gradients, optimiser state and the activations of a batch) at the
+    // full batch, which GD and the critical rate at initialisation take, and the data. It only has to catch sizes that
+    // cannot fit; building it from the network's description also refuses a network that does not fit the data's shape.
     private static void RequireMemory(RunConfig config, StudyData data)
     {
         double d = data.InputShape.Aggregate(1.0, (a, b) => a * b);
-        double outputs = data.OutputCount;
         double n = data.Train.Count + data.Test.Count;
-        bool fullyConnected = config.Network.Spec.Kind == ArchitectureKind.FullyConnected;
-        double width = config.Network.Width ?? (fullyConnected ? ModelFactory.DefaultFullyConnectedWidth : ModelFactory.DefaultConvolutionalWidth);
-        double parameters;
+        double training;
         try
         {
-            parameters = ModelFactory.ParameterCount(config.Network, data.InputShape, data.OutputCount) ?? 9 * 20 * width * width + width * outputs;
+            training = TrainingMemory.Bytes(config.Network, data.InputShape, data.OutputCount, config.Training with { BatchSize = null }, data.Train.Count);
         }
         catch (ArgumentException ex)
         {
             throw ConfigurationException.From(ex, $"--arch '{config.Network.Architecture}'");
         }
-        double activations = fullyConnected ? n * width * 3 : Math.Min(n, 256) * width * d;
-        ConfigurationException.RequireMemory(4 * (4 * parameters + activations + n * (d + outputs)),
+        string width = config.Network.EffectiveWidth?.ToString(CultureInfo.InvariantCulture) ?? "its default";
+        ConfigurationException.RequireMemory(training + sizeof(float) * n * (d + data.OutputCount),
             $"{config.Network.Architecture} of width {width} on {data.Train.Count} + {data.Test.Count} samples of size {d} (--width, --n-train, --n-test)");
     }
 

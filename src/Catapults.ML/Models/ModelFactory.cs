@@ -203,7 +203,11 @@ public static class ModelFactory
     // The description and the data-dependent sizes of one build, read by the per-architecture helpers above.
     private sealed record Request(NetworkDescription Network, long[] InputShape, int OutputCount, long Seed)
     {
-        public int? Width => Network.Width;
+        // Checked before any architecture reads it, so a width of 0 is named as such rather than as an empty layer or a
+        // Wide ResNet name with widening factor 0.
+        public int? Width { get; } = Network.Width is < 1
+            ? throw new ArgumentException($"NetworkDescription.Width must be at least 1 (or null for the architecture's default), got {Network.Width}.", nameof(Network))
+            : Network.Width;
         public bool? UseBias => Network.UseBias;
         public ActivationKind? Activation => Network.Activation;
         public Parameterization? Parameterization => Network.Parameterization;

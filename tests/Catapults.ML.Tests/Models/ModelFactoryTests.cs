@@ -50,6 +50,22 @@ public class ModelFactoryTests
         Assert.That(ex!.Message, Does.Contain("e.g. " + suggested + "."));
     }
 
+    // Before, fcn named "HiddenWidths[0]", and a Wide ResNet suggested the name wrn-16-0, itself invalid.
+    [TestCase("fcn-2", 0)]
+    [TestCase("cnn-3", -1)]
+    [TestCase("wrn", 0)]
+    [TestCase("vit-2", 0)]
+    public void AWidthBelowOneIsRefusedAsSuch(string architecture, int width)
+    {
+        var network = new NetworkDescription { Architecture = architecture, Width = width };
+        var shape = new long[] { 3, 8, 8 };
+        foreach (var build in new Action[] { () => ModelFactory.Create(network, shape, 2, 0), () => ModelFactory.SizeBound(network, shape, 2) })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => build());
+            Assert.That(ex!.Message, Does.StartWith($"NetworkDescription.Width must be at least 1 (or null for the architecture's default), got {width}."));
+        }
+    }
+
     [TestCase("fcn-2", 16, true)]
     [TestCase("fcn-4", 7, false)]
     [TestCase("fcn-1", null, true)]
