@@ -1,0 +1,46 @@
+using System.Text;
+using Catapults.ML.Data;
+
+namespace Catapults.ML.Tests.Data;
+
+// What the sniffer says is what a user reads when a reader is handed the wrong file, so each boundary of a
+// recognised format is pinned here against the format's own definition.
+public class FileFormatDescriptionTests
+{
+    [Test]
+    public void ATarHeaderIsRecognisedAsSoonAsTheMagicFitsInThePrefix()
+    {
+        // POSIX tar puts "ustar" at byte 257; 263 bytes hold it and one more byte.
+        var prefix = new byte[263];
+        "ustar"u8.CopyTo(prefix.AsSpan(257));
+        Assert.That(FileFormatSniffer.Describe(prefix), Is.EqualTo("a tar archive: extract it first"));
+    }
+
+    [TestCase(2)]
+    [TestCase(4)]
+    [TestCase(5)]
+    public void EveryPickleProtocolFromTwoToFiveIsNamed(int protocol)
+    {
+        byte[] prefix = [0x80, (byte)protocol, 0x95, 0x00];
+        Assert.That(FileFormatSniffer.Describe(prefix), Does.StartWith("a Python pickle"));
+    }
+
+    [Test]
+    public void MostlyUnprintableBytesAreNotCalledText()
+    {
+        // 60 % printable, no zero byte: well under the 95 % a text file needs.
+        var prefix = new byte[100];
+        for (int i = 0; i < prefix.Length; i++) prefix[i] = i < 60 ? (byte)'a' : (byte)0xC8;
+        Assert.That(FileFormatSniffer.Describe(prefix), Is.EqualTo("binary data starting 61 61 61 61 61 61 61 61"));
+    }
+
+    [Test]
+    public void ALongFirstLineIsClippedToFortyCharacters()
+    {
+        string line = new string('a', 40) + new string('b', 10);
+        Assert.That(FileFormatSniffer.Describe(Encoding.ASCII.GetBytes(line + "\nrest")),
+            Is.EqualTo($"text starting '{new string('a', 40)}…'"));
+        Assert.That(FileFormatSniffer.Describe(Encoding.ASCII.GetBytes(new string('a', 40) + "\n")),
+            Is.EqualTo($"text starting '{new string('a', 40)}'"));
+    }
+}
