@@ -1,0 +1,49 @@
+using System.Buffers.Binary;
+using System.Text;
+using Catapults.ML.Serialization;
+
+namespace Catapults.ML.Tests.Serialization;
+
+// A damaged header must be refused as what it is, before the parser or the tensor list gets a chance to fail with
+// an unrelated message or exception type.
+public sealed class SafetensorsHeaderRefusalTests
+{
+    private static MemoryStream File(string json, int dataBytes)
+    {
+        var header = Encoding.UTF8.GetBytes(json);
+        var stream = new MemoryStream();
+        var length = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        stream.Write(length);
+        stream.Write(header);
+        stream.Write(new byte[dataBytes]);
+        stream.Position = 0;
+        return stream;
+    }
+
+    [Test]
+    public void AZeroHeaderLengthIsNotASafetensorsFile()
+    {
+        using var stream = new MemoryStream(new byte[16]);
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "zeros.bin"));
+        Assert.That(ex!.Message, Does.StartWith("zeros.bin: header length 0 is not plausible"));
+    }
+
+    [Test]
+    public void ATensorNamedTwiceIsRefusedAsAHeaderFault()
+    {
+        const string json = """{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"w":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}""";
+        using var stream = File(json, 8);
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "twice.safetensors"));
+        Assert.That(ex!.Message, Is.EqualTo("twice.safetensors: the header names 'w' twice."));
+    }
+
+    [Test]
+    public void MetadataGivenTwiceIsRefusedRatherThanMerged()
+    {
+        const string json = """{"__metadata__":{"a":"1"},"__metadata__":{"b":"2"},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""";
+        using var stream = File(json, 4);
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "meta.safetensors"));
+        Assert.That(ex!.Message, Does.Contain("names '__metadata__' twice"));
+    }
+}
