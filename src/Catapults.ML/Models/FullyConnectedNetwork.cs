@@ -18,6 +18,7 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
     private readonly bool useBias;
     private readonly Parameterization parameterization;
     private readonly double outputMultiplier;
+    private readonly long seed;
 
     /// <summary>Builds and initialises the network from <paramref name="options"/>.</summary>
     public FullyConnectedNetwork(FullyConnectedOptions options) : base(nameof(FullyConnectedNetwork))
@@ -32,6 +33,7 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
         useBias = options.UseBias;
         parameterization = options.Parameterization;
         outputMultiplier = options.OutputMultiplier;
+        seed = options.Seed;
         using var generator = Seeding.TorchGenerator(options.Seed, Seeding.Stream.Initialization);
         var widths = new List<int> { options.InputDimension };
         widths.AddRange(options.HiddenWidths);
@@ -46,11 +48,11 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
         RegisterComponents();
     }
 
-    /// <summary>The options the network was built with (a fresh copy on every call).</summary>
+    /// <summary>The options the network was built with, seed included (a fresh copy on every call).</summary>
     public FullyConnectedOptions Options => new()
     {
         InputDimension = inputDimension, HiddenWidths = (int[])hiddenWidths.Clone(), OutputCount = outputCount, Activation = activation,
-        UseBias = useBias, Parameterization = parameterization, OutputMultiplier = outputMultiplier,
+        UseBias = useBias, Parameterization = parameterization, OutputMultiplier = outputMultiplier, Seed = seed,
     };
 
     /// <summary>The linear layers, input first; the last is the readout.</summary>
@@ -71,7 +73,7 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
     /// <inheritdoc />
     public override string Describe() =>
         string.Create(CultureInfo.InvariantCulture,
-        $"FCN {inputDimension}-{string.Join("-", hiddenWidths)}-{outputCount}, " +
+        $"FCN {string.Join("-", hiddenWidths.Prepend(inputDimension).Append(outputCount))}, " +
         $"{activation}, {parameterization}, bias={(useBias ? "on" : "off")}, " +
         $"output×{outputMultiplier:G4}");
 
