@@ -1,0 +1,40 @@
+using Catapults.ML.Spectra;
+
+namespace Catapults.ML.Tests.Spectra;
+
+/// <summary>
+/// Each Lanczos option is refused by name exactly past its documented limit and accepted at it: a caller who reads
+/// the message must be able to tell which option to fix. Found by mutation testing (round 10B).
+/// </summary>
+public sealed class LanczosOptionBoundaryTests
+{
+    private static IEnumerable<TestCaseData> JustPastTheLimit()
+    {
+        yield return new TestCaseData(new LanczosOptions { BlockSize = 0 }, "BlockSize").SetName("BlockSize0");
+        yield return new TestCaseData(new LanczosOptions { MaxBasisSize = 1 }, "MaxBasisSize").SetName("MaxBasisSize1");
+        yield return new TestCaseData(new LanczosOptions { MaxRestarts = -1 }, "MaxRestarts").SetName("MaxRestartsMinus1");
+        yield return new TestCaseData(new LanczosOptions { ResidualTolerance = double.PositiveInfinity }, "ResidualTolerance").SetName("ResidualToleranceInfinite");
+        yield return new TestCaseData(new LanczosOptions { ResidualTolerance = double.NaN }, "ResidualTolerance").SetName("ResidualToleranceNaN");
+        yield return new TestCaseData(new LanczosOptions { DenseThreshold = -1 }, "DenseThreshold").SetName("DenseThresholdMinus1");
+    }
+
+    [TestCaseSource(nameof(JustPastTheLimit))]
+    public void AnOptionJustPastItsLimitIsRefusedByName(LanczosOptions options, string name)
+    {
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(name));
+        Assert.That(ex.Message, Does.StartWith(name));
+    }
+
+    private static IEnumerable<TestCaseData> AtTheLimit()
+    {
+        yield return new TestCaseData(new LanczosOptions { BlockSize = 1 }).SetName("BlockSize1");
+        yield return new TestCaseData(new LanczosOptions { MaxBasisSize = 2 }).SetName("MaxBasisSize2");
+        yield return new TestCaseData(new LanczosOptions { MaxRestarts = 0 }).SetName("MaxRestarts0");
+        yield return new TestCaseData(new LanczosOptions { ResidualTolerance = double.MaxValue }).SetName("ResidualToleranceMax");
+        yield return new TestCaseData(new LanczosOptions { DenseThreshold = 0 }).SetName("DenseThreshold0");
+    }
+
+    [TestCaseSource(nameof(AtTheLimit))]
+    public void AnOptionAtItsLimitIsAccepted(LanczosOptions options) => Assert.DoesNotThrow(options.Validate);
+}
