@@ -1,0 +1,46 @@
+using Catapults.ML.Diagnostics;
+
+namespace Catapults.ML.Tests.Diagnostics;
+
+/// <summary>
+/// The detector's rules at their edges: ReturnFactor must stay below RiseFactor, a repeated step is refused when it is
+/// added, and an episode starts at the last of equal low points before the rise. Found by mutation testing (round 10B).
+/// </summary>
+public sealed class CatapultDetectorBoundaryTests
+{
+    private static readonly CatapultDetectorOptions Raw = new() { SmoothingWindow = 1, RequireSharpnessDecrease = false };
+
+    [Test]
+    public void AReturnFactorEqualToTheRiseFactorIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CatapultDetectorOptions { RiseFactor = 3, ReturnFactor = 3 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("ReturnFactor"));
+        Assert.DoesNotThrow(() => new CatapultDetectorOptions { RiseFactor = 3, ReturnFactor = 2.999 }.Validate());
+    }
+
+    [Test]
+    public void AnEvenSmoothingWindowIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CatapultDetectorOptions { SmoothingWindow = 2 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("SmoothingWindow"));
+    }
+
+    [Test]
+    public void AddingTheSameStepTwiceIsRefused()
+    {
+        var detector = new CatapultDetector(Raw);
+        detector.Add(4, 1.0);
+        var ex = Assert.Throws<ArgumentException>(() => detector.Add(4, 0.9));
+        Assert.That(ex!.Message, Does.Contain("Steps must increase"));
+        Assert.That(detector.Points, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void AnEpisodeStartsAtTheLastOfEqualLowPoints()
+    {
+        // Steps 0 and 1 both stand at the low level 1; the rise to 5 starts from the later one.
+        var events = CatapultDetector.Detect(new[] { 1.0, 1.0, 5.0, 0.9 }, Raw);
+        Assert.That(events, Has.Count.EqualTo(1));
+        Assert.That((events[0].StartStep, events[0].PeakStep, events[0].EndStep), Is.EqualTo((1, 2, 3)));
+    }
+}
