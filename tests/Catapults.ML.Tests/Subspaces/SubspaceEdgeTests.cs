@@ -1,0 +1,34 @@
+using Catapults.ML.Subspaces;
+using Catapults.ML.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using static Catapults.ML.Tests.Spectra.SpectraTestSupport;
+
+namespace Catapults.ML.Tests.Subspaces;
+
+/// <summary>
+/// The subspace helpers at their edges: the alignment of a zero vector is undefined (NaN, not 0, which would read as
+/// "orthogonal"), and a rank above the parameter count is refused naming the rank. Found by mutation testing (round 10B).
+/// </summary>
+public sealed class SubspaceEdgeTests
+{
+    [Test]
+    public void TheAlignmentOfAZeroVectorIsNaN()
+    {
+        using var scope = torch.NewDisposeScope();
+        var basis = torch.eye(4, dtype: ScalarType.Float64).narrow(1, 0, 2);
+        Assert.That(SubspaceProjection.Alignment(torch.zeros(4, ScalarType.Float64), basis), Is.NaN);
+        Assert.That(SubspaceProjection.Alignment(torch.tensor(new[] { 3.0, 0, 4, 0 }), basis), Is.EqualTo(0.6).Within(1e-12));
+    }
+
+    [Test]
+    public void ARankAboveTheParameterCountIsRefusedByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = StandardLinear(3, seed: 1);
+        using var data = RandomRegression(6, 3, seed: 2);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            HessianEigenspace.Compute(0, net, data.Features, data.Targets, LossKind.MeanSquaredError, 5, null, null).Dispose());
+        Assert.That(ex!.ParamName, Is.EqualTo("rank"));
+    }
+}
