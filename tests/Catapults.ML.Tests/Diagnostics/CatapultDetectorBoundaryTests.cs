@@ -43,4 +43,14 @@ public sealed class CatapultDetectorBoundaryTests
         Assert.That(events, Has.Count.EqualTo(1));
         Assert.That((events[0].StartStep, events[0].PeakStep, events[0].EndStep), Is.EqualTo((1, 2, 3)));
     }
+
+    [Test]
+    public void TheBaselineOfANewEpisodeNeverReachesBackPastThePreviousEnd()
+    {
+        // The first episode (1 → 10) ends at 1.4, within ReturnFactor 1.5 of its start. Measured from that end, 2.5 is
+        // no doubling; measured from the 1 before the episode, it would be a second one.
+        var options = new CatapultDetectorOptions { SmoothingWindow = 1, RiseFactor = 2, ReturnFactor = 1.5, RequireSharpnessDecrease = false };
+        var events = CatapultDetector.Detect(new[] { 1.0, 10, 1.4, 2.5, 1.3 }, options);
+        Assert.That(events.Select(e => (e.StartStep, e.PeakStep, e.EndStep)), Is.EqualTo(new[] { (0, 1, 2) }));
+    }
 }
