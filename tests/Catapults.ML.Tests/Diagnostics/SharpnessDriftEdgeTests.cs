@@ -1,0 +1,24 @@
+using Catapults.ML.Diagnostics;
+
+namespace Catapults.ML.Tests.Diagnostics;
+
+/// <summary>
+/// A catapult whose λ_max did not drop is not clear, even where λ_max does not drift at all (a threshold of 0): a clear
+/// drop must be a drop. Found by mutation testing (round 10B).
+/// </summary>
+public sealed class SharpnessDriftEdgeTests
+{
+    private static CatapultEvent Spike(int start, int end) => new(start, start + 1, end, 1.0, 5.0, 1.0, null, null);
+
+    private static List<LossPoint> Constant(int count, double sharpness) =>
+        Enumerable.Range(0, count).Select(i => new LossPoint(i, 1.0, sharpness)).ToList();
+
+    [Test]
+    public void NoDropAgainstNoDriftIsNotClear()
+    {
+        var spike = Spike(10, 12);
+        var (clear, unjudged) = SharpnessDrift.Judge(Constant(40, 5.0), new[] { spike }, new[] { spike });
+        Assert.That(unjudged, Is.Empty);
+        Assert.That(clear, Is.Empty);
+    }
+}
