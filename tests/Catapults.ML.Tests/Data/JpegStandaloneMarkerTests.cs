@@ -1,0 +1,30 @@
+using Catapults.ML.Data.Images;
+using Catapults.ML.Tests.Data.Fixtures;
+
+namespace Catapults.ML.Tests.Data;
+
+/// <summary>
+/// JPEG markers TEM (FF 01) and RST0–RST7 (FF D0–FF D7) carry no length field; libjpeg passes over them between
+/// header segments. The end-of-image check walks the segments too, so it must step over them the same way rather
+/// than read the next marker's bytes as a length.
+/// </summary>
+public sealed class JpegStandaloneMarkerTests : TemporaryFolderTests
+{
+    [TestCase((byte)0x01)]
+    [TestCase((byte)0xD0)]
+    [TestCase((byte)0xD7)]
+    public void StandaloneMarkerBetweenHeaderSegmentsIsSteppedOver(byte marker)
+    {
+        var intact = DatasetFixtures.EncodeJpeg(DatasetFixtures.CelebAImage(1, 24, 16));
+        string intactPath = Temp.Combine("intact.jpg"), markedPath = Temp.Combine("marked.jpg");
+        File.WriteAllBytes(intactPath, intact);
+        // Right after SOI (FF D8), before the first header segment.
+        File.WriteAllBytes(markedPath, [.. intact[..2], 0xFF, marker, .. intact[2..]]);
+
+        var expected = JpegDecoder.DecodeRgb(intactPath);
+        var marked = JpegDecoder.DecodeRgb(markedPath);
+        Assert.That(marked.Width, Is.EqualTo(24));
+        Assert.That(marked.Height, Is.EqualTo(16));
+        Assert.That(marked.Rgb, Is.EqualTo(expected.Rgb));
+    }
+}
