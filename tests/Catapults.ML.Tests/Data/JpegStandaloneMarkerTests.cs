@@ -1,3 +1,4 @@
+using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Tests.Data.Fixtures;
 
@@ -26,5 +27,18 @@ public sealed class JpegStandaloneMarkerTests : TemporaryFolderTests
         Assert.That(marked.Width, Is.EqualTo(24));
         Assert.That(marked.Height, Is.EqualTo(16));
         Assert.That(marked.Rgb, Is.EqualTo(expected.Rgb));
+    }
+
+    // A segment length counts its own two bytes, so 0 and 1 are impossible: the walk cannot know where the segment
+    // ends, and the file is refused rather than resynchronised on whatever FF byte comes next.
+    [TestCase((byte)0)]
+    [TestCase((byte)1)]
+    public void SegmentLengthBelowTwoIsRefused(byte length)
+    {
+        var intact = DatasetFixtures.EncodeJpeg(DatasetFixtures.CelebAImage(1, 24, 16));
+        string path = Temp.Combine("bogus.jpg");
+        File.WriteAllBytes(path, [.. intact[..2], 0xFF, 0xFE, 0x00, length, .. intact[2..]]);
+        var ex = Assert.Throws<DatasetFormatException>(() => JpegDecoder.DecodeRgb(path));
+        Assert.That(ex!.Message, Does.Contain(path));
     }
 }
