@@ -1,0 +1,61 @@
+using Catapults.ML.Data;
+using Catapults.ML.Data.Images;
+using Catapults.ML.Tests.Data.Fixtures;
+using TorchSharp;
+
+namespace Catapults.ML.Tests.Data;
+
+/// <summary>
+/// The loader trusts no reader to yield exactly the records it selected: a reader that stops early, or yields another
+/// record than the next one asked for, fails the load or the stream instead of giving short or misaligned rows.
+/// </summary>
+public sealed class ImageReaderContractTests : TemporaryFolderTests
+{
+    private SvhnReader _svhn = null!;
+
+    [SetUp]
+    public void WriteFixture()
+    {
+        var dir = Temp.Combine("svhn");
+        DatasetFixtures.WriteSvhn(Path.Combine(dir, "train_32x32.mat"), 5, compressed: false);
+        _svhn = new SvhnReader(dir);
+    }
+
+    // Wraps a real reader and changes only what ReadImages yields.
+    private sealed class AlteredReader(IImageDatasetReader inner, Func<IEnumerable<LabeledImage>, IEnumerable<LabeledImage>> alter) : IImageDatasetReader
+    {
+        public string DatasetName => inner.DatasetName;
+        public string Directory => inner.Directory;
+        public ImageShape Shape => inner.Shape;
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+        public IReadOnlyList<DatasetSplit> Splits => inner.Splits;
+        public int[] ReadLabels(DatasetSplit split) => inner.ReadLabels(split);
+        public IEnumerable<LabeledImage> ReadImages(DatasetSplit split, IReadOnlyList<int>? recordIndices = null) =>
+            alter(inner.ReadImages(split, recordIndices));
+    }
+
+    [Test]
+    public void AReaderThatStopsEarlyFailsTheStreamAndTheLoad()
+    {
+        var reader = new AlteredReader(_svhn, images => images.Take(3));
+        var stream = ImageDatasetLoader.Stream(reader);
+        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
+        Assert.That(ex!.Message, Does.Contain("ended after 3 of 5"));
+        using var scope = torch.NewDisposeScope();
+        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
+        Assert.That(ex!.Message, Does.Contain("ended after 3 of 5"));
+    }
+
+    [Test]
+    public void AReaderThatYieldsAnotherRecordFailsTheStreamAndTheLoad()
+    {
+        // Record 1 is skipped and record 2 comes where record 1 was asked for.
+        var reader = new AlteredReader(_svhn, images => images.Where(i => i.RecordIndex != 1));
+        var stream = ImageDatasetLoader.Stream(reader);
+        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
+        Assert.That(ex!.Message, Does.Contain("yielded record 2 where record 1 was expected"));
+        using var scope = torch.NewDisposeScope();
+        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
+        Assert.That(ex!.Message, Does.Contain("yielded record 2 where record 1 was expected"));
+    }
+}
