@@ -39,6 +39,8 @@ public sealed class JpegStandaloneMarkerTests : TemporaryFolderTests
         string path = Temp.Combine("bogus.jpg");
         File.WriteAllBytes(path, [.. intact[..2], 0xFF, 0xFE, 0x00, length, .. intact[2..]]);
         var ex = Assert.Throws<DatasetFormatException>(() => JpegDecoder.DecodeRgb(path));
-        Assert.That(ex!.Message, Does.Contain(path));
+        // Named as the damage it is: before, the message said the file was truncated, though its FF D9 was there.
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: corrupt JPEG: marker FF FE at byte 2 declares a segment length of {length}, below the 2 bytes of the length field itself."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(2));
     }
 }

@@ -38,7 +38,13 @@ internal static class JpegDecoder
             throw new DatasetFormatException(path, $"{path}: corrupt JPEG: decoding failed ({result}).", 0);
         // libjpeg fills what a file that stops early lacks with grey and reports success when the missing tail reads as
         // zeros (a write torn over preallocated space), so the end-of-image marker is required as well.
-        if (!EndsWithImageMarker(bytes))
+        var (endFound, badLength) = WalkSegments(bytes);
+        // A length field counts its own two bytes, so below 2 the walk cannot tell where the segment ends: the file is
+        // damaged where it stands, not cut short (found by mutation round 10A).
+        if (badLength is { } bad)
+            throw new DatasetFormatException(path,
+                $"{path}: corrupt JPEG: marker FF {bad.Marker:X2} at byte {bad.Offset:N0} declares a segment length of {bad.Length}, below the 2 bytes of the length field itself.", bad.Offset);
+        if (!endFound)
             throw new DatasetFormatException(path,
                 $"{path}: truncated JPEG: no end-of-image marker (FF D9) after its image data in {length:N0} bytes; the file was cut short or overwritten.", length);
         var rgb = new byte[width * height * 3];
@@ -54,23 +60,25 @@ internal static class JpegDecoder
     // Whether the image's own end-of-image marker FF D9 is in the file, found by walking its segments the way a decoder
     // does: each marker segment is skipped by its length (so an FF D9 inside an EXIF thumbnail or a comment does not
     // count), and entropy-coded data, where every FF byte is followed by 00 or a restart marker, runs to the next marker.
-    // Whatever follows the image's FF D9 (zero padding, data some writers append) is not the image's concern.
-    private static bool EndsWithImageMarker(byte[] bytes)
+    // Whatever follows the image's FF D9 (zero padding, data some writers append) is not the image's concern. The walk
+    // stops at a segment whose length field is below 2 and returns it.
+    private static (bool EndFound, (byte Marker, long Offset, int Length)? BadLength) WalkSegments(byte[] bytes)
     {
         int n = bytes.Length, i = 2;
-        if (n < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return false;
+        if (n < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return (false, null);
         while (true)
         {
             // libjpeg skips stray bytes before a marker (with a warning), and any FF fill bytes in front of one.
             while (i < n && bytes[i] != 0xFF) i++;
             while (i < n && bytes[i] == 0xFF) i++;
-            if (i >= n) return false;
+            if (i >= n) return (false, null);
             byte marker = bytes[i++];
-            if (marker == 0xD9) return true;
+            if (marker == 0xD9) return (true, null);
             if (marker is 0x01 or (>= 0xD0 and <= 0xD7)) continue;   // standalone markers carry no length
-            if (i + 2 > n) return false;
+            if (i + 2 > n) return (false, null);
             int length = (bytes[i] << 8) | bytes[i + 1];
-            if (length < 2 || i + length > n) return false;
+            if (length < 2) return (false, (marker, i - 2, length));
+            if (i + length > n) return (false, null);
             i += length;
             if (marker != 0xDA) continue;
             // Start of scan: entropy-coded data up to the next marker that is neither stuffing (FF 00) nor a restart.
