@@ -43,4 +43,37 @@ public sealed class JpegStandaloneMarkerTests : TemporaryFolderTests
         Assert.That(ex!.Message, Is.EqualTo($"{path}: corrupt JPEG: marker FF FE at byte 2 declares a segment length of {length}, below the 2 bytes of the length field itself."));
         Assert.That(ex.ByteOffset, Is.EqualTo(2));
     }
+
+    // Written by libjpeg-turbo's cjpeg (-quality 95 -sample 1x1 -restart 1B) from a 24 × 16 image whose pixel (x, y) is
+    // (10x, 15y, 6(x + y)): a restart interval of one MCU puts five RST markers inside the scan's entropy-coded data,
+    // which the end-of-image walk must step over like stuffed bytes. SkiaSharp cannot write restart intervals.
+    private static readonly byte[] RestartIntervalJpeg = Convert.FromBase64String(
+        "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAIBAQEBAQIBAQECAgICAgQDAgICAgUEBAMEBgUGBgYFBgYGBwkIBgcJBwYGCAsICQoK" +
+        "CgoKBggLDAsKDAkKCgr/2wBDAQICAgICAgUDAwUKBwYHCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoK" +
+        "CgoKCgoKCgr/wAARCAAQABgDAREAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUF" +
+        "BAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVW" +
+        "V1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi" +
+        "4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAEC" +
+        "AxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVm" +
+        "Z2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq" +
+        "8vP09fb3+Pn6/90ABAAB/9oADAMBAAIRAxEAPwD8t/h5+yl/q/8AiW+n8Fc2DzLzPn+FuPvh98//0Pi34efspf6v/iW+n8FfQ4PM" +
+        "vM/ceFuPvh98/9HyL4efspf6v/iW/wDjlfpeDzLzP9AeFuPvh98//9LH+Hn7KX+r/wCJb6fwV+b4PMttT+B+FuPvh98//9P134ef" +
+        "spf6v/iW/wDjleDg8y21Pxfhbj74ffP/1PtP4efspfc/4lv/AI5XZg8y21PqeFuPvh98/9k=");
+
+    // Found by mutation testing (round 10A, M32): a walk that stopped at RST markers inside the scan went unseen.
+    [Test]
+    public void RestartMarkersInsideTheScanAreSteppedOver()
+    {
+        string path = Temp.Combine("restarts.jpg");
+        File.WriteAllBytes(path, RestartIntervalJpeg);
+        var (rgb, width, height) = JpegDecoder.DecodeRgb(path);
+        Assert.That((width, height), Is.EqualTo((24, 16)));
+        // Quality 95 keeps every channel within a few levels of the source (libjpeg's own djpeg: at most 3).
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int at = 3 * (y * width + x);
+                Assert.That(new[] { rgb[at], rgb[at + 1], rgb[at + 2] }, Is.EqualTo(new[] { 10 * x, 15 * y, 6 * (x + y) }).Within(6), $"pixel ({x}, {y})");
+            }
+    }
 }
