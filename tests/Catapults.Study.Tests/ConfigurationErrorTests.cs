@@ -36,6 +36,8 @@ public sealed class ConfigurationErrorTests
     [TestCase(new[] { "--width", "0" }, "--width must be at least 1, got 0.", TestName = "A width of zero named by its option")]
     [TestCase(new[] { "--arch", "cnn-5", "--width", "100000" }, "--arch 'cnn-5': cnn-5 needs an image input shape [C, H, W], got [100].", TestName = "An image network on vectors is named before its memory")]
     [TestCase(new[] { "optimizers", "--arch", "wrn-10-1", "--width", "-2" }, "--width must be at least 1, got -2.", TestName = "A negative width for a Wide ResNet")]
+    // The engine's message named its own field, NetworkDescription.Width, after the --arch prefix.
+    [TestCase(new[] { "optimizers", "--arch", "wrn-10-1", "--width", "8" }, "--width does not apply to Wide ResNets; give the widening factor in --arch instead, e.g. --arch wrn-10-8.", TestName = "A width for a Wide ResNet names the option and its replacement")]
     [TestCase(new[] { "--batch-sizes", "50,,10" }, "--batch-sizes: entry 2 of '50,,10' is empty", TestName = "An empty batch size entry")]
     [TestCase(new[] { "feature-strength", "--depths", "2,3," }, "--depths: entry 3 of '2,3,' is empty", TestName = "An empty depth entry")]
     [TestCase(new[] { "smoke", "--fail-cells", ",1" }, "--fail-cells: entry 1 of ',1' is empty", TestName = "An empty cell index entry")]

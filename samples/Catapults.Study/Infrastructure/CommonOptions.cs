@@ -86,12 +86,15 @@ public sealed class CommonOptions
     /// (null: the engine's default) and the other architectures their own default; without --bias or --no-bias, the
     /// layers have biases as <paramref name="defaultBias"/> says (null: the architecture's default).
     /// </summary>
-    /// <exception cref="ConfigurationException">--arch names no architecture, --width is below 1, or --bias and --no-bias are both given.</exception>
+    /// <exception cref="ConfigurationException">--arch names no architecture, --width is below 1 or given for a Wide ResNet, or --bias and --no-bias are both given.</exception>
     public NetworkDescription NetworkFor(ParseResult parse, int? fullyConnectedWidth = null, bool? defaultBias = null)
     {
         string architecture = parse.GetValue(Architecture)!;
         if (!ArchitectureSpec.TryParse(architecture, out var spec, out var error)) throw new ConfigurationException($"--arch: {error}");
         if (parse.GetValue(Width) is < 1 and var given) throw new ConfigurationException($"--width must be at least 1, got {given}.");
+        // The engine names its own field (NetworkDescription.Width) here; a command-line user gave --width.
+        if (spec!.Kind == ArchitectureKind.WideResNet && parse.GetValue(Width) is { } factor)
+            throw new ConfigurationException($"--width does not apply to Wide ResNets; give the widening factor in --arch instead, e.g. --arch {spec with { WidenFactor = factor }}.");
         int? width = parse.GetValue(Width) ?? (spec!.Kind == ArchitectureKind.FullyConnected ? fullyConnectedWidth : null);
         bool bias = parse.GetValue(Bias), noBias = parse.GetValue(NoBias);
         if (bias && noBias) throw new ConfigurationException("--bias and --no-bias contradict each other; give one.");
