@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Catapults.ML.Data;
 using Catapults.ML.Runtime;
@@ -12,9 +13,22 @@ namespace Catapults.ML.Serialization;
 /// which they must cover without gaps or overlaps) plus an optional <c>"__metadata__"</c> map of strings, then the raw
 /// little-endian tensor data. The header is padded with spaces to a multiple of 8 bytes.
 /// </summary>
+/// <remarks>
+/// The format has no checksum, so a flipped bit in the tensor data would load as slightly different weights. Every file
+/// written here records the SHA-256 of its tensor data (all bytes after the header) in the metadata as
+/// <see cref="DataDigestKey"/>, lowercase hex, which <see cref="Read(Stream, string)"/> checks: a file changed after it
+/// was written is refused with a message naming it. Files without the key (written by other tools) are read as they are.
+/// </remarks>
 public sealed class SafetensorsFile
 {
     private const string MetadataKey = "__metadata__";
+
+    /// <summary>
+    /// The metadata key of the SHA-256 of the tensor data, 64 lowercase hex digits: written with every file (replacing
+    /// any value given in the metadata) and checked on reading where present. <c>hashlib.sha256(data[8 + N:])</c>
+    /// recomputes it from a file's bytes, with N the header length.
+    /// </summary>
+    public const string DataDigestKey = "data_sha256";
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
     private readonly Dictionary<string, SafetensorsTensor> _byName;
 
@@ -47,7 +61,7 @@ public sealed class SafetensorsFile
     /// <summary>Writes the file to <paramref name="path"/>, atomically (<see cref="AtomicFileWriter"/>).</summary>
     public void Write(string path) => AtomicFileWriter.Write(path, Write);
 
-    /// <summary>Writes the file to <paramref name="stream"/>.</summary>
+    /// <summary>Writes the file to <paramref name="stream"/>, with the digest of its tensor data (<see cref="DataDigestKey"/>).</summary>
     public void Write(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -55,12 +69,11 @@ public sealed class SafetensorsFile
         using (var json = new Utf8JsonWriter(header))
         {
             json.WriteStartObject();
-            if (Metadata.Count > 0)
-            {
-                json.WriteStartObject(MetadataKey);
-                foreach (var (key, value) in Metadata) json.WriteString(key, value);
-                json.WriteEndObject();
-            }
+            json.WriteStartObject(MetadataKey);
+            // A file read and written again carries the key from its reading; the digest of the data written is the one that holds.
+            foreach (var (key, value) in Metadata.Where(m => m.Key != DataDigestKey)) json.WriteString(key, value);
+            json.WriteString(DataDigestKey, DataDigest());
+            json.WriteEndObject();
             long offset = 0;
             foreach (var t in Tensors)
             {
@@ -88,6 +101,25 @@ public sealed class SafetensorsFile
     }
 
     private static readonly string[] DataTypeNames = Enum.GetNames<SafetensorsDataType>();
+
+    // The SHA-256 of the tensors' data in file order, as lowercase hex.
+    private string DataDigest()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var t in Tensors) sha.AppendData(t.Data);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    // Refuses data whose digest differs from the one the header records; a file without one passes.
+    private static void CheckDataDigest(IReadOnlyDictionary<string, string> metadata, byte[] data, string name)
+    {
+        if (!metadata.TryGetValue(DataDigestKey, out var recorded)) return;
+        if (recorded.Length != 64 || !recorded.All(char.IsAsciiHexDigitLower))
+            throw new InvalidDataException($"{name}: metadata '{DataDigestKey}' is '{recorded}', expected the SHA-256 of the tensor data as 64 lowercase hex digits.");
+        string actual = Convert.ToHexStringLower(SHA256.HashData(data));
+        if (actual != recorded)
+            throw new InvalidDataException($"{name}: the tensor data does not match the SHA-256 its header records ('{DataDigestKey}'); the file was changed or damaged after it was written.");
+    }
 
     /// <summary>Reads a file from <paramref name="path"/>.</summary>
     public static SafetensorsFile Read(string path)
@@ -160,6 +192,7 @@ public sealed class SafetensorsFile
         // Bytes past the last tensor's data belong to no tensor: a file appended to, or a header that lost a tensor.
         if (stream.CanSeek && stream.Position != stream.Length)
             throw new InvalidDataException($"{name}: {stream.Length - stream.Position:N0} bytes follow the last tensor's data, which the header does not describe.");
+        CheckDataDigest(metadata, data, name);
         var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.Type, e.Shape, data.AsSpan((int)e.Begin, (int)(e.End - e.Begin)).ToArray()));
         return new SafetensorsFile(tensors, metadata) { Source = name };
     }
