@@ -29,7 +29,11 @@ internal static class TableJson
     {
         var columns = new List<DataFrameColumn>();
         JsonFields.RequireKnown(json, what, "rows", "columns");
+        // Each column is checked against the declared count: columns that all lost the same last values would
+        // otherwise make a shorter table without complaint.
+        int rows = JsonFields.RequiredCount(json, "rows", what);
         var all = JsonFields.RequiredArray(json, "columns", what);
+        if (all.Count == 0 && rows != 0) throw new InvalidDataException($"{what}: the table declares {rows} rows but has no columns.");
         for (int index = 0; index < all.Count; index++)
         {
             var c = all[index] as JsonObject ?? throw new InvalidDataException($"{what}: columns[{index}] is not a JSON object.");
@@ -38,6 +42,7 @@ internal static class TableJson
             string type = JsonFields.Required<string>(c, "type", $"{what}: column '{name}'");
             var values = JsonFields.RequiredArray(c, "values", $"{what}: column '{name}'");
             int n = values.Count;
+            if (n != rows) throw new InvalidDataException($"{what}: column '{name}' holds {n} values, but the table declares {rows} rows.");
             T? Value<T>(JsonNode? v, int row) where T : struct => v is null ? null : JsonFields.ValueOf<T>(v, $"{what}: column '{name}', row {row}");
             double? Number(JsonNode? v, int row) => v is null ? null : ReadDouble(v, $"{what}: column '{name}', row {row}");
             DataFrameColumn column = type switch

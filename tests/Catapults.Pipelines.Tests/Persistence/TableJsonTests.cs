@@ -39,6 +39,26 @@ public sealed class TableJsonTests
               {"name": "b", "type": "Int32", "values": [1]}]}
             """)!.AsObject();
         var ex = Assert.Throws<InvalidDataException>(() => TableJson.Read(json, "report.json: tables"));
-        Assert.That(ex!.Message, Does.StartWith("report.json: tables: the columns do not make a table"));
+        Assert.That(ex!.Message, Is.EqualTo("report.json: tables: column 'b' holds 1 values, but the table declares 2 rows."));
+    }
+
+    // Found by mutation round 11B: the declared count was never read, so columns that all lost their last values loaded
+    // as a shorter table.
+    [TestCase("""{"rows": 3, "columns": [{"name": "a", "type": "Int32", "values": [1, 2]}, {"name": "b", "type": "Double", "values": [0.5, 1.5]}]}""",
+        "report.json: tables: column 'a' holds 2 values, but the table declares 3 rows.", TestName = "Columns that all lost a value are refused")]
+    [TestCase("""{"rows": 2, "columns": []}""", "report.json: tables: the table declares 2 rows but has no columns.", TestName = "Rows without columns are refused")]
+    [TestCase("""{"columns": [{"name": "a", "type": "Int32", "values": [1]}]}""", "report.json: tables: the field 'rows' is missing", TestName = "A table without its row count is refused")]
+    [TestCase("""{"rows": -1, "columns": []}""", "report.json: tables: field 'rows' is -1, expected a count (0 or more).", TestName = "A negative row count is refused")]
+    public void TheDeclaredRowCountMustMatchEveryColumn(string text, string expected)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => TableJson.Read(JsonNode.Parse(text)!.AsObject(), "report.json: tables"));
+        Assert.That(ex!.Message, Does.StartWith(expected));
+    }
+
+    [Test]
+    public void AnEmptyTableReadsBack()
+    {
+        var read = TableJson.Read(JsonNode.Parse(TableJson.Write(new DataFrame()).ToJsonString())!.AsObject(), "report.json: tables");
+        Assert.That((read.Columns.Count, read.Rows.Count), Is.EqualTo((0, 0L)));
     }
 }
