@@ -1,0 +1,63 @@
+using Catapults.ML.Scaling;
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Scaling;
+
+/// <summary>
+/// Found by mutation testing (round 11A): the scan's window options. A scan that kept going below its window although
+/// <see cref="FeatureStrengthSweepOptions.ContinueWhileImproving"/> was off, or that rounded
+/// <see cref="FeatureStrengthSweepOptions.MaxDecadesAbove"/> up to a whole level, left the suite green, because the
+/// existing scans used constant losses and whole-level decade counts.
+/// </summary>
+public sealed class ScanWindowTests
+{
+    private const double Spacing = 0.25;
+
+    private static FeatureStrengthSweepOptions Options(double maxDecadesAbove, bool continueWhileImproving) => new()
+    {
+        Gammas = new[] { 1.0 },
+        LevelSpacingDecades = Spacing,
+        StartingLearningRate = _ => 1.0, // level 0
+        MaxDecadesAbove = maxDecadesAbove,
+        DecadesBelowFirstStable = 0.5,   // 2 levels below the first stable rate
+        ContinueWhileImproving = continueWhileImproving,
+    };
+
+    // Runs a scan to its end: levels from `edge` up diverge, a stable level has the loss `loss(level)`.
+    private static List<int> Drive(FeatureStrengthSweepOptions options, int edge, Func<int, double> loss)
+    {
+        var scan = new LearningRateScan(0, 1.0, options);
+        var levels = new List<int>();
+        for (int guard = 0; guard < 100 && scan.Next() is { } cell; guard++)
+        {
+            levels.Add(cell.Level);
+            bool diverged = cell.Level >= edge;
+            scan.Record(new SweepCellResult
+            {
+                Cell = cell,
+                Outcome = diverged ? TrainingOutcome.Diverged : TrainingOutcome.BudgetReached,
+                FinalTestLoss = diverged ? null : loss(cell.Level),
+                Steps = 10,
+            });
+        }
+        return levels;
+    }
+
+    [Test]
+    public void WithoutContinueWhileImprovingTheScanStopsAtItsWindowEvenWhenItsLowestRateIsBest()
+    {
+        // The loss keeps falling with the rate, so the lowest rate run is always the best: only the option would
+        // carry the scan past the two levels below the first stable one.
+        var levels = Drive(Options(1.0, continueWhileImproving: false), edge: 1, loss: k => 10.0 + k);
+        Assert.That(levels, Is.EqualTo(new[] { 0, 1, -1, -2 }));
+    }
+
+    [Test]
+    public void AScanClimbsOnlyWholeLevelsWithinMaxDecadesAbove()
+    {
+        // 0.3 decades is 1.2 levels of 0.25: one level fits, a second would reach 0.5 decades above the start.
+        var levels = Drive(Options(0.3, continueWhileImproving: false), edge: int.MaxValue, loss: _ => 1.0);
+        Assert.That(levels.Max(), Is.EqualTo(1));
+        Assert.That(SweepCell.RateAtLevel(levels.Max(), Spacing), Is.LessThanOrEqualTo(Math.Pow(10, 0.3)));
+    }
+}

@@ -1,0 +1,49 @@
+using Catapults.ML.Scaling;
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Scaling;
+
+/// <summary>
+/// Found by mutation testing (round 11A): <see cref="SweepCellResult.Inconsistency"/> is what stops a damaged store
+/// file from reaching a fit, and three of its rules had no test: a divergence step in a run that did not diverge, a
+/// NaN loss in such a run (NaN fails every comparison, so a check written as <c>loss &lt; 0</c> lets it through), and
+/// a negative catapult count.
+/// </summary>
+public sealed class StoredCellConsistencyTests
+{
+    // A consistent record of a 4-step run that did not diverge.
+    private static SweepCellResult Sound() => new()
+    {
+        Cell = new SweepCell(0, 1.0, 0, 1.0),
+        Outcome = TrainingOutcome.BudgetReached,
+        Steps = 4,
+        BatchLosses = new[] { 1.0, 0.8, 0.6, 0.5 },
+        TestLossSteps = new[] { 0, 4 },
+        TestLosses = new[] { 1.1, 0.55 },
+        FinalOnlineLoss = 0.5,
+        FinalTestLoss = 0.55,
+        CatapultCount = 0,
+    };
+
+    [Test]
+    public void ASoundRecordIsConsistent() => Assert.That(Sound().Inconsistency(), Is.Null);
+
+    [Test]
+    public void ADivergenceStepInARunThatDidNotDivergeIsInconsistent() =>
+        Assert.That((Sound() with { DivergenceStep = 2 }).Inconsistency(), Does.Contain("divergence step"));
+
+    [Test]
+    public void ANaNLossInARunThatDidNotDivergeIsInconsistent()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That((Sound() with { BatchLosses = new[] { 1.0, double.NaN, 0.6, 0.5 } }).Inconsistency(), Does.Contain("NaN"));
+            Assert.That((Sound() with { TestLosses = new[] { 1.1, double.NaN } }).Inconsistency(), Does.Contain("NaN"));
+            Assert.That((Sound() with { FinalTestLoss = double.NaN }).Inconsistency(), Does.Contain("NaN"));
+        });
+    }
+
+    [Test]
+    public void ANegativeCatapultCountIsInconsistent() =>
+        Assert.That((Sound() with { CatapultCount = -1 }).Inconsistency(), Does.Contain("catapultCount is -1"));
+}
