@@ -7,19 +7,21 @@ namespace Catapults.ML.Tests.Scaling;
 /// Found by mutation testing (round 11A): the scan's window options. A scan that kept going below its window although
 /// <see cref="FeatureStrengthSweepOptions.ContinueWhileImproving"/> was off, or that rounded
 /// <see cref="FeatureStrengthSweepOptions.MaxDecadesAbove"/> up to a whole level, left the suite green, because the
-/// existing scans used constant losses and whole-level decade counts.
+/// existing scans used constant losses and whole-level decade counts. So did rounding
+/// <see cref="FeatureStrengthSweepOptions.DecadesBelowFirstStable"/> down, and breaking a tie of losses towards the
+/// lower rate when deciding whether the lowest rate is the best.
 /// </summary>
 public sealed class ScanWindowTests
 {
     private const double Spacing = 0.25;
 
-    private static FeatureStrengthSweepOptions Options(double maxDecadesAbove, bool continueWhileImproving) => new()
+    private static FeatureStrengthSweepOptions Options(double maxDecadesAbove, bool continueWhileImproving, double decadesBelow = 0.5) => new()
     {
         Gammas = new[] { 1.0 },
         LevelSpacingDecades = Spacing,
         StartingLearningRate = _ => 1.0, // level 0
         MaxDecadesAbove = maxDecadesAbove,
-        DecadesBelowFirstStable = 0.5,   // 2 levels below the first stable rate
+        DecadesBelowFirstStable = decadesBelow, // 0.5: 2 levels below the first stable rate
         ContinueWhileImproving = continueWhileImproving,
     };
 
@@ -59,5 +61,22 @@ public sealed class ScanWindowTests
         var levels = Drive(Options(0.3, continueWhileImproving: false), edge: int.MaxValue, loss: _ => 1.0);
         Assert.That(levels.Max(), Is.EqualTo(1));
         Assert.That(SweepCell.RateAtLevel(levels.Max(), Spacing), Is.LessThanOrEqualTo(Math.Pow(10, 0.3)));
+    }
+
+    [Test]
+    public void AScanCoversAtLeastDecadesBelowFirstStable()
+    {
+        // 0.3 decades is 1.2 levels: one level (0.25 decades) falls short of it, so the scan runs two.
+        var levels = Drive(Options(1.0, continueWhileImproving: false, decadesBelow: 0.3), edge: 1, loss: _ => 1.0);
+        Assert.That(levels, Is.EqualTo(new[] { 0, 1, -1, -2 }));
+    }
+
+    [Test]
+    public void ALowestRateThatOnlyTiesTheBestDoesNotKeepTheScanGoing()
+    {
+        // Equal losses everywhere: of tied rates the larger is η*, so the lowest rate is not the best and the scan
+        // stops at its window even with ContinueWhileImproving on.
+        var levels = Drive(Options(1.0, continueWhileImproving: true), edge: 1, loss: _ => 1.0);
+        Assert.That(levels, Is.EqualTo(new[] { 0, 1, -1, -2 }));
     }
 }

@@ -6,7 +6,8 @@ namespace Catapults.ML.Tests.Scaling;
 /// <summary>
 /// Found by mutation testing (round 11A): what <see cref="FeatureStrengthSweep.Summarise"/> reports besides η*. The
 /// order of <see cref="SweepResult.Cells"/> (by γ, then by decreasing η, as the heat map reads them) and the count of
-/// cells per γ, which includes the diverged ones, were unchecked.
+/// cells per γ, which includes the diverged ones, were unchecked; so were γ = 1 staying out of both slope fits when
+/// there is no crossover band, and the held-out loss outranking the online loss in choosing η*.
 /// </summary>
 public sealed class SweepSummaryShapeTests
 {
@@ -53,5 +54,36 @@ public sealed class SweepSummaryShapeTests
         };
         var result = FeatureStrengthSweep.Summarise(Options(), cells);
         Assert.That(result.Gammas.Select(g => g.Cells), Is.EqualTo(new[] { 4, 1 }));
+    }
+
+    [Test]
+    public void GammaOneIsInNeitherFitWithoutACrossoverBand()
+    {
+        // SlopeFitExclusionDecades = 0: the lazy side is γ < 1 and the rich side γ > 1, so γ = 1 sits in neither.
+        var options = new FeatureStrengthSweepOptions
+        {
+            Gammas = new[] { 0.01, 0.1, 1.0, 10.0, 100.0 }, LevelSpacingDecades = Spacing, StartingLearningRate = _ => 1.0,
+        };
+        // η* = 10^(−k/4) at γ #k: a line in log-log space on either side, but γ = 1 would bend neither.
+        var cells = options.Gammas.Select((g, i) => Cell(i, g, -i, false)).ToList();
+        var result = FeatureStrengthSweep.Summarise(options, cells);
+        Assert.That(result.LazySlope!.Points, Is.EqualTo(2));
+        Assert.That(result.RichSlope!.Points, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void EtaStarIsChosenByTheHeldOutLossWhereThereIsOne()
+    {
+        // The online loss favours level 0, the held-out loss level −1: the held-out loss ranks the cells.
+        var cells = new[]
+        {
+            Cell(0, 0.1, 1, true),
+            Cell(0, 0.1, 0, false, loss: 0.6) with { FinalOnlineLoss = 0.1 },
+            Cell(0, 0.1, -1, false, loss: 0.4) with { FinalOnlineLoss = 0.3 },
+            Cell(1, 10.0, 0, false),
+        };
+        var summary = FeatureStrengthSweep.Summarise(Options(), cells).Gammas[0];
+        Assert.That(summary.BestLatticeLearningRate, Is.EqualTo(SweepCell.RateAtLevel(-1, Spacing)));
+        Assert.That(summary.BestLoss, Is.EqualTo(0.4));
     }
 }
