@@ -1,0 +1,26 @@
+using Catapults.ML.Tests.Support;
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Training;
+
+/// <summary>
+/// Found by mutation testing (round 11A): with a <see cref="TrainingOptions.TargetLoss"/> and no
+/// <see cref="TrainingOptions.FullLossEvery"/>, the full training loss is computed once per epoch, at each epoch's first
+/// step. A trainer that computed it at every step (a pass over the whole set per step) reached the same outcomes, so
+/// only the step records show the cadence.
+/// </summary>
+public sealed class TargetLossCadenceTests
+{
+    [Test]
+    public void WithATargetLossAloneTheFullLossIsComputedAtTheFirstStepOfEachEpoch()
+    {
+        using var data = DivergenceSignalTests.Data(); // 20 samples: 4 steps of 5 per epoch
+        using var net = Nets.Linear(4, bias: true);
+        var recorder = new RecordingObserver();
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, BatchSize = 5, MaxSteps = 10, TargetLoss = 1e-9 },
+            new[] { recorder });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+        var withFullLoss = recorder.Records.Where(r => r.FullTrainingLoss is not null).Select(r => r.Step);
+        Assert.That(withFullLoss, Is.EqualTo(new[] { 0, 4, 8 }));
+    }
+}
