@@ -1,5 +1,6 @@
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
+using TorchSharp;
 
 namespace Catapults.ML.Tests.Training;
 
@@ -28,6 +29,7 @@ public sealed class SignalledDivergenceStepTests
     [Test]
     public void TheStepASignalNamesIsTheDivergenceStep()
     {
+        using var scope = torch.NewDisposeScope();
         using var data = DivergenceSignalTests.Data();
         using var net = Nets.Linear(4, bias: true);
         var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 10 }, new[] { new MeasuredAt(3) });
@@ -40,6 +42,7 @@ public sealed class SignalledDivergenceStepTests
     [Test]
     public void TheStepAFinalSignalNamesIsTheDivergenceStep()
     {
+        using var scope = torch.NewDisposeScope();
         using var data = DivergenceSignalTests.Data();
         using var net = Nets.Linear(4, bias: true);
         var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 4 }, new[] { new FinalAt(2) });

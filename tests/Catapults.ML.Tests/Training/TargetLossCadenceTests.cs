@@ -1,5 +1,6 @@
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
+using TorchSharp;
 
 namespace Catapults.ML.Tests.Training;
 
@@ -14,6 +15,7 @@ public sealed class TargetLossCadenceTests
     [Test]
     public void WithATargetLossAloneTheFullLossIsComputedAtTheFirstStepOfEachEpoch()
     {
+        using var scope = torch.NewDisposeScope();
         using var data = DivergenceSignalTests.Data(); // 20 samples: 4 steps of 5 per epoch
         using var net = Nets.Linear(4, bias: true);
         var recorder = new RecordingObserver();
