@@ -41,8 +41,11 @@ public sealed class EpochBatchSource : IBatchSource
     public bool IsFullBatch => BatchSize == Dataset.Count;
 
     /// <summary>The indices of step <paramref name="step"/>'s batch.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is negative.</exception>
     public long[] IndicesAt(int step)
     {
+        // A negative step would land in "epoch −1", which is also the empty permutation cache's marker.
+        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Steps start at 0.");
         int perEpoch = StepsPerEpoch!.Value;
         int epoch = step / perEpoch;
         int position = step % perEpoch;

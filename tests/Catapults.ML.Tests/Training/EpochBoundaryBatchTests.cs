@@ -39,4 +39,19 @@ public sealed class EpochBoundaryBatchTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => source.BatchAt(step));
         Assert.That(ex!.ParamName, Is.EqualTo("step"));
     }
+
+    // The public IndicesAt had no check of its own: −3 gave an empty batch on a fresh source and [3, 0] once step 0 had
+    // been drawn (epoch −1 is the empty permutation cache's marker), and −1 failed inside Array.Copy.
+    [TestCase(-1)]
+    [TestCase(-3)]
+    public void ANegativeStepHasNoIndices(int step)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = Data(6);
+        var source = new EpochBatchSource(data, 2, shuffleSeed: 3);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => source.IndicesAt(step));
+        Assert.That(ex!.ParamName, Is.EqualTo("step"));
+        source.IndicesAt(0);
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => source.IndicesAt(step))!.ParamName, Is.EqualTo("step"));
+    }
 }
