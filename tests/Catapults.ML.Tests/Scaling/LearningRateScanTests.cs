@@ -1,6 +1,8 @@
 using Catapults.ML.Scaling;
 using Catapults.ML.Training;
 
+using static Catapults.ML.Tests.Scaling.ScanDriver;
+
 namespace Catapults.ML.Tests.Scaling;
 
 /// <summary>
@@ -10,14 +12,6 @@ namespace Catapults.ML.Tests.Scaling;
 public sealed class LearningRateScanTests
 {
     private const double Spacing = 0.25;
-
-    private static SweepCellResult Result(SweepCell cell, bool diverged, double loss) => new()
-    {
-        Cell = cell,
-        Outcome = diverged ? TrainingOutcome.Diverged : TrainingOutcome.BudgetReached,
-        FinalTestLoss = diverged ? null : loss,
-        Steps = 10,
-    };
 
     private static FeatureStrengthSweepOptions Options(int maxCells = 40, bool continueWhileImproving = false) => new()
     {
@@ -29,19 +23,6 @@ public sealed class LearningRateScanTests
         MaxCellsPerGamma = maxCells,
         ContinueWhileImproving = continueWhileImproving,
     };
-
-    // Runs a scan to its end: a level diverges from `edge` up; the loss at a stable level is `loss(level)`.
-    private static List<int> Drive(FeatureStrengthSweepOptions options, int edge, Func<int, double> loss)
-    {
-        var scan = new LearningRateScan(0, 1.0, options);
-        var levels = new List<int>();
-        for (int guard = 0; guard < 100 && scan.Next() is { } cell; guard++)
-        {
-            levels.Add(cell.Level);
-            scan.Record(Result(cell, cell.Level >= edge, loss(cell.Level)));
-        }
-        return levels;
-    }
 
     [Test]
     public void AScanThatNeverDivergesClimbsNoHigherThanMaxDecadesAbove()

@@ -1,6 +1,8 @@
 using Catapults.ML.Scaling;
 using Catapults.ML.Training;
 
+using static Catapults.ML.Tests.Scaling.ScanDriver;
+
 namespace Catapults.ML.Tests.Scaling;
 
 /// <summary>
@@ -24,26 +26,6 @@ public sealed class ScanWindowTests
         DecadesBelowFirstStable = decadesBelow, // 0.5: 2 levels below the first stable rate
         ContinueWhileImproving = continueWhileImproving,
     };
-
-    // Runs a scan to its end: levels from `edge` up diverge, a stable level has the loss `loss(level)`.
-    private static List<int> Drive(FeatureStrengthSweepOptions options, int edge, Func<int, double> loss)
-    {
-        var scan = new LearningRateScan(0, 1.0, options);
-        var levels = new List<int>();
-        for (int guard = 0; guard < 100 && scan.Next() is { } cell; guard++)
-        {
-            levels.Add(cell.Level);
-            bool diverged = cell.Level >= edge;
-            scan.Record(new SweepCellResult
-            {
-                Cell = cell,
-                Outcome = diverged ? TrainingOutcome.Diverged : TrainingOutcome.BudgetReached,
-                FinalTestLoss = diverged ? null : loss(cell.Level),
-                Steps = 10,
-            });
-        }
-        return levels;
-    }
 
     [Test]
     public void WithoutContinueWhileImprovingTheScanStopsAtItsWindowEvenWhenItsLowestRateIsBest()

@@ -49,15 +49,4 @@ public sealed class AgopFeatureRowPositionTests
         }
         Assert.That(rows.Take(3).Select(r => r.Features.Select((x, j) => x * u[j]).Sum()).Distinct().Count(), Is.EqualTo(3), "the rows map to different features");
     }
-
-    // A row whose position is unknown (−1), as a row built outside a cursor may be.
-    private sealed class PositionlessRow(DataViewRow row) : DataViewRow
-    {
-        public override DataViewSchema Schema => row.Schema;
-        public override long Position => -1;
-        public override long Batch => row.Batch;
-        public override ValueGetter<DataViewRowId> GetIdGetter() => row.GetIdGetter();
-        public override bool IsColumnActive(DataViewSchema.Column column) => row.IsColumnActive(column);
-        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => row.GetGetter<TValue>(column);
-    }
 }
