@@ -14,8 +14,9 @@ public static class Optimizers
         var ps = parameters.ToList();
         return kind switch
         {
-            OptimizerKind.Sgd => optim.SGD(ps, learningRate, weight_decay: options.WeightDecay),
-            OptimizerKind.Momentum => optim.SGD(ps, learningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+            // TorchSharp's own SGD can read a freed learning rate when another thread allocates (see ScalarSafe).
+            OptimizerKind.Sgd => new ScalarSafe.SGD(ps, learningRate, weightDecay: options.WeightDecay),
+            OptimizerKind.Momentum => new ScalarSafe.SGD(ps, learningRate, momentum: options.Momentum, weightDecay: options.WeightDecay),
             OptimizerKind.Adam => optim.Adam(ps, learningRate, options.Beta1, options.Beta2, options.EpsilonFor(kind), options.WeightDecay),
             OptimizerKind.RmsProp => optim.RMSProp(ps, learningRate, options.RmsPropAlpha, options.EpsilonFor(kind), options.WeightDecay),
             OptimizerKind.Adagrad => optim.Adagrad(ps, learningRate, weight_decay: options.WeightDecay, eps: options.EpsilonFor(kind)),
