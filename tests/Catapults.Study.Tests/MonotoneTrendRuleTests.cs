@@ -1,0 +1,49 @@
+using Catapults.Study.BatchSweep;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// TrendVerdict.Monotone where its rule draws lines: a trend needs two batch sizes to be a trend at all, and the extremes
+/// must differ by more than the sum of their sds (the sample sd, n − 1), so a gap exactly equal to it is not a trend.
+/// Found by mutation testing (6 Dec 2026, round 12B).
+/// </summary>
+public sealed class MonotoneTrendRuleTests
+{
+    [Test]
+    public void OneBatchSizeLeavesTheTrendNotTested()
+    {
+        var trend = TrendVerdict.Monotone("catapults increase as the batch size decreases",
+            new (int, IReadOnlyList<double?>)[] { (10, new double?[] { 3, 5 }) }, increases: true);
+        Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.NotTested), trend.Evidence);
+        Assert.That(trend.Evidence, Does.Contain("fewer than two batch sizes"));
+    }
+
+    // Three seeds at a − 1, a, a + 1 have a sample sd of exactly 1, so the sums below are exact in floating point.
+    private static TrendVerdict Increase(double lowAt100, double lowAt10) => TrendVerdict.Monotone("catapults increase as the batch size decreases",
+        new (int, IReadOnlyList<double?>)[]
+        {
+            (100, new double?[] { lowAt100, lowAt100 + 1, lowAt100 + 2 }),
+            (10, new double?[] { lowAt10, lowAt10 + 1, lowAt10 + 2 }),
+        }, increases: true);
+
+    [Test]
+    public void AGapEqualToTheSummedSdsIsNotATrend()
+    {
+        // Means 1 and 3, sds 1 and 1: a gap of 2 against a combined sd of 2.
+        var equal = Increase(0, 2);
+        Assert.That(equal.Outcome, Is.EqualTo(VerdictOutcome.Fails), equal.Evidence);
+        Assert.That(equal.Evidence, Does.Contain("extremes differ by 2 in the claimed direction against a combined sd of 2"));
+        var beyond = Increase(0, 2.5);
+        Assert.That(beyond.Outcome, Is.EqualTo(VerdictOutcome.Holds), beyond.Evidence);
+    }
+
+    [Test]
+    public void TheSdsOfBothExtremesAddUp()
+    {
+        // A gap of 1.5 is beyond either sd of 1 alone but within their sum of 2.
+        var trend = Increase(0, 1.5);
+        Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.Fails), trend.Evidence);
+        Assert.That(trend.Evidence, Does.Contain("against a combined sd of 2"));
+    }
+}
