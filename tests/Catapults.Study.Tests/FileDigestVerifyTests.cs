@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// FileDigest: the size and SHA-256 a run keeps of its files, against an independent SHA-256 of the same bytes, and
+/// Verify's account of a file that no longer matches. Found by mutation testing (6 Dec 2026, round 12B).
+/// </summary>
+public sealed class FileDigestVerifyTests
+{
+    private static FileDigest Expected(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return new FileDigest(bytes.Length, Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant());
+    }
+
+    [Test]
+    public void AFileThatGrewIsNamedByItsSize()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("steps.csv"), "step\n0\n10\n");
+        var written = Expected("step\n0\n");
+        string? problem = FileDigest.Verify(temp.Path, new Dictionary<string, FileDigest> { ["steps.csv"] = written });
+        Assert.That(problem, Is.EqualTo($"{temp.Combine("steps.csv")} has 10 bytes, 7 were written"));
+    }
+
+    [Test]
+    public void AFolderDigestListsEveryNestedFileButTheExcludedAndHiddenOnes()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("observers"));
+        File.WriteAllText(temp.Combine("observers", "probe.json"), "{}");
+        File.WriteAllText(temp.Combine("weights.safetensors"), "w");
+        File.WriteAllText(temp.Combine("state.json"), "{}");
+        // A hidden file (an editor's swap file, a write test) is not part of the run.
+        File.WriteAllText(temp.Combine(".write-test-1"), "");
+        var digests = FileDigest.OfFolder(temp.Path, "state.json");
+        Assert.That(digests.Keys, Is.EquivalentTo(new[] { "observers/probe.json", "weights.safetensors" }));
+        Assert.That(digests["observers/probe.json"], Is.EqualTo(Expected("{}")));
+        Assert.That(FileDigest.Verify(temp.Path, digests), Is.Null);
+    }
+}

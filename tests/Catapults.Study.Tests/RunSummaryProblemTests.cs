@@ -1,0 +1,44 @@
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// RunSummary.Problem on summaries edited by hand: summary.json has no checksum of its own, so each value no run could
+/// have written must be named, and each value a run does write must pass. Found by mutation testing (6 Dec 2026, round 12B):
+/// the damaged-run tests only edit losses, outcomes, counts and the alignment. The numbers in the messages follow the
+/// current culture, so only the field and the reason are compared.
+/// </summary>
+public sealed class RunSummaryProblemTests
+{
+    private static readonly RunSummary Finished = new()
+    {
+        Label = "b10-seed0", Outcome = "TargetLossReached", Steps = 200, WallSeconds = 3.5, TrainLoss = 0.01, TestLoss = 0.2,
+        TrainError = 0, TestError = 1, AgopAlignment = 0.9, Catapults = 2, Spikes = 3, ResumedFromStep = 200,
+    };
+
+    [Test]
+    public void ValuesARunWritesPass() => Assert.That(Finished.Problem(), Is.Null, "an error of 0 or 1 and a resume at the last step are possible");
+
+    [Test]
+    public void AnErrorRateAboveOneIsNamed()
+    {
+        Assert.That((Finished with { TestError = 1.5 }).Problem(), Does.StartWith("testError ").And.EndWith(" is not an error rate in 0..1"));
+        Assert.That((Finished with { TrainError = -0.25 }).Problem(), Does.StartWith("trainError ").And.EndWith(" is not an error rate in 0..1"));
+    }
+
+    [Test]
+    public void ANegativeOrUndefinedWallTimeIsNamed()
+    {
+        Assert.That((Finished with { WallSeconds = -1 }).Problem(), Does.StartWith("wallSeconds ").And.EndWith(" is not a finite time"));
+        Assert.That((Finished with { WallSeconds = double.NaN }).Problem(), Does.StartWith("wallSeconds ").And.EndWith(" is not a finite time"));
+        Assert.That((Finished with { WallSeconds = 0 }).Problem(), Is.Null, "a run restored from its files may take no time");
+    }
+
+    [Test]
+    public void AResumeAfterTheLastStepIsNamed()
+    {
+        // A checkpoint is taken after a step the run made, so a resume from step 201 of 200 never happened.
+        Assert.That((Finished with { ResumedFromStep = 201 }).Problem(), Does.StartWith("resumedFromStep ").And.EndWith(" is not a step of the run's 200"));
+        Assert.That((Finished with { ResumedFromStep = -1 }).Problem(), Does.StartWith("resumedFromStep ").And.EndWith(" is not a step of the run's 200"));
+    }
+}
