@@ -1,0 +1,39 @@
+using Catapults.ML.Diagnostics;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.Infrastructure;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// RunDirectory.VerifyFinished on a hand-made finished run whose files all match their checksums: the summary's
+/// catapult count must be the length of events.json, in either direction. Found by mutation testing (6 Dec 2026, round
+/// 12B): the damaged-run tests only raise the count.
+/// </summary>
+public sealed class RunDirectoryVerifyTests
+{
+    private static string Write(TempDirectory temp, int catapults)
+    {
+        var events = new List<CatapultEvent> { new(10, 20, 30, 1, 4, 1, 10, 9), new(40, 50, 60, 1, 4, 1, 10, 9) };
+        var files = new Dictionary<string, FileDigest> { ["events.json"] = StudyJson.Write(temp.Combine("events.json"), events) };
+        StudyJson.Write(temp.Combine("summary.json"), new RunSummary
+        {
+            Label = "b10-seed0", Outcome = "BudgetReached", Steps = 60, WallSeconds = 1, TrainLoss = 0.1, TestLoss = 0.2,
+            Catapults = catapults, Spikes = 3, Files = files,
+        });
+        return temp.Path;
+    }
+
+    [Test]
+    public void ACountEqualToTheEventsIsTrusted()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(RunDirectory.VerifyFinished(Write(temp, 2)), Is.Null);
+    }
+
+    [Test]
+    public void FewerCatapultsThanEventsIsNotTrusted()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(RunDirectory.VerifyFinished(Write(temp, 1)), Does.EndWith("catapults 1 differs from the 2 events of events.json"));
+    }
+}
