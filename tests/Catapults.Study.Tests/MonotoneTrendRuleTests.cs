@@ -5,7 +5,8 @@ namespace Catapults.Study.Tests;
 
 /// <summary>
 /// TrendVerdict.Monotone where its rule draws lines: a trend needs two batch sizes to be a trend at all, and the extremes
-/// must differ by more than the sum of their sds (the sample sd, n − 1), so a gap exactly equal to it is not a trend.
+/// must differ by more than the sum of their sds (the sample sd, n − 1), so a gap exactly equal to it is not a trend;
+/// equal means at adjacent batch sizes are no reversal.
 /// Found by mutation testing (6 Dec 2026, round 12B).
 /// </summary>
 public sealed class MonotoneTrendRuleTests
@@ -45,5 +46,18 @@ public sealed class MonotoneTrendRuleTests
         var trend = Increase(0, 1.5);
         Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.Fails), trend.Evidence);
         Assert.That(trend.Evidence, Does.Contain("against a combined sd of 2"));
+    }
+
+    [Test]
+    public void EqualMeansAtAdjacentBatchSizesAreNoReversal()
+    {
+        // "Moves in the claimed direction (or stays equal)": b = 100 and 50 both average 1, then b = 10 averages 4.5.
+        var trend = TrendVerdict.Monotone("catapults increase as the batch size decreases",
+            new (int, IReadOnlyList<double?>)[]
+            {
+                (100, new double?[] { 0, 1, 2 }), (50, new double?[] { 0, 1, 2 }), (10, new double?[] { 3.5, 4.5, 5.5 }),
+            }, increases: true);
+        Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.Holds), trend.Evidence);
+        Assert.That(trend.Evidence, Does.Not.Contain("reversed").And.Contain("within the seeds' spread at b = 100 → 50"));
     }
 }

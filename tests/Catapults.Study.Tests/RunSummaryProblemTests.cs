@@ -41,4 +41,12 @@ public sealed class RunSummaryProblemTests
         Assert.That((Finished with { ResumedFromStep = 201 }).Problem(), Does.StartWith("resumedFromStep ").And.EndWith(" is not a step of the run's 200"));
         Assert.That((Finished with { ResumedFromStep = -1 }).Problem(), Does.StartWith("resumedFromStep ").And.EndWith(" is not a step of the run's 200"));
     }
+
+    [Test]
+    public void MoreCatapultsThanSpikesIsNamed()
+    {
+        // Every catapult is a spike with a λ_max drop, so 3 spikes hold at most 3 catapults.
+        Assert.That((Finished with { Catapults = 4 }).Problem(), Is.EqualTo("spikes 3 is fewer than its 4 catapults"));
+        Assert.That((Finished with { Catapults = 3 }).Problem(), Is.Null);
+    }
 }
