@@ -1,4 +1,5 @@
 using Catapults.ML.Diagnostics;
+using Catapults.ML.Models;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.Infrastructure;
 
@@ -7,7 +8,8 @@ namespace Catapults.Study.Tests;
 /// <summary>
 /// RunDirectory.VerifyFinished on a hand-made finished run whose files all match their checksums: the summary's
 /// catapult count must be the length of events.json, in either direction. Found by mutation testing (6 Dec 2026, round
-/// 12B): the damaged-run tests only raise the count.
+/// 12B): the damaged-run tests only raise the count. config.json is one of the files a finished run guards: an edit
+/// that leaves its options as they were (which the options check cannot see) still makes the run untrusted.
 /// </summary>
 public sealed class RunDirectoryVerifyTests
 {
@@ -35,5 +37,23 @@ public sealed class RunDirectoryVerifyTests
     {
         using var temp = new TempDirectory();
         Assert.That(RunDirectory.VerifyFinished(Write(temp, 1)), Does.EndWith("catapults 1 differs from the 2 events of events.json"));
+    }
+
+    [Test]
+    public void AnEditedConfigOfAFinishedRunIsNotTrusted()
+    {
+        using var temp = new TempDirectory();
+        var config = new RunConfig
+        {
+            Experiment = "test", Label = "config", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
+            Network = new NetworkDescription { Width = 8 }, Training = RunConfig.TrainingFor(0.05, 10, 20, 0, 10), Seed = 0, CheckpointEvery = 0,
+        };
+        using var data = StudyData.Load(config.Data);
+        string dir = temp.Combine("run");
+        RunExecutor.Run(config, data, dir, resume: false);
+        Assert.That(RunDirectory.VerifyFinished(dir), Is.Null);
+        // Same options, one more line break: only the checksum tells.
+        File.AppendAllText(Path.Combine(dir, "config.json"), "\n");
+        Assert.That(RunDirectory.VerifyFinished(dir), Does.StartWith(Path.Combine(dir, "config.json")));
     }
 }
