@@ -14,12 +14,12 @@ public static class Optimizers
         var ps = parameters.ToList();
         return kind switch
         {
-            // TorchSharp's own SGD can read a freed learning rate when another thread allocates (see ScalarSafe).
+            // TorchSharp's own optimisers can read a freed learning rate when another thread allocates (see ScalarSafe).
             OptimizerKind.Sgd => new ScalarSafe.SGD(ps, learningRate, weightDecay: options.WeightDecay),
             OptimizerKind.Momentum => new ScalarSafe.SGD(ps, learningRate, momentum: options.Momentum, weightDecay: options.WeightDecay),
-            OptimizerKind.Adam => optim.Adam(ps, learningRate, options.Beta1, options.Beta2, options.EpsilonFor(kind), options.WeightDecay),
-            OptimizerKind.RmsProp => optim.RMSProp(ps, learningRate, options.RmsPropAlpha, options.EpsilonFor(kind), options.WeightDecay),
-            OptimizerKind.Adagrad => optim.Adagrad(ps, learningRate, weight_decay: options.WeightDecay, eps: options.EpsilonFor(kind)),
+            OptimizerKind.Adam => new ScalarSafe.Adam(ps, learningRate, options.Beta1, options.Beta2, options.EpsilonFor(kind), options.WeightDecay),
+            OptimizerKind.RmsProp => new ScalarSafe.RMSProp(ps, learningRate, options.RmsPropAlpha, options.EpsilonFor(kind), options.WeightDecay),
+            OptimizerKind.Adagrad => new ScalarSafe.Adagrad(ps, learningRate, options.EpsilonFor(kind), options.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimiser."),
         };
     }
