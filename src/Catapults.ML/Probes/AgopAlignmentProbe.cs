@@ -83,7 +83,7 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
     /// <remarks>A start that resumes a restored state's run is not a new run's first weights: no measurement off the cadence.</remarks>
     public override void OnTrainingStarted(TrainingContext context)
     {
-        _runStarted = !TakeRestored();
+        _runStarted = !TakeRestored(context);
         // G* of a target function is taken on the training inputs: a new run may train on others (found by review).
         if (_runStarted && _target is not null && _inputs is null)
         {

@@ -130,7 +130,7 @@ public sealed class DiagnosticsProbe : ScheduledProbe<DiagnosticsRecord>
         {
             ReleaseProbeSet();
             // A restored state's run continues with its records and warm starts; any other start begins empty.
-            if (!TakeRestored())
+            if (!TakeRestored(context))
             {
                 ClearWarmStarts();
                 ClearRecords();

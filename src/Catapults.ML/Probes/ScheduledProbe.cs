@@ -32,6 +32,9 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     private TRecord? _pending;
     // Set by RestoreState until the next training start, which continues the run the state was captured in.
     private bool _restored;
+    // Index of the first record of the trajectory under way: a run from step 0 starts a new one, so an earlier run's
+    // record of the same step must not stand for this run's (see LastStep).
+    private int _runStart;
     private bool _disposed;
     private double _lastRate;
 
@@ -85,8 +88,13 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>Forgets <see cref="LastLearningRate"/>, for a subclass whose new run does not continue a restored one.</summary>
     protected void ForgetLastLearningRate() => _lastRate = 0;
 
-    /// <summary>The step of the last record, or null before the first.</summary>
-    protected int? LastStep => _records.Count > 0 ? StepOf(_records[^1]) : null;
+    /// <summary>
+    /// The step of the last record of the trajectory under way, or null before its first: the guard against measuring a
+    /// step twice. A run that starts later than step 0 (the same trainer's next run, <see cref="Trainer.ResumeAt"/>) or
+    /// continues a restored state continues the trajectory; any other run starts a new one, whose steps start again at 0,
+    /// so the records of earlier runs do not count.
+    /// </summary>
+    protected int? LastStep => _records.Count > _runStart ? StepOf(_records[^1]) : null;
 
     /// <inheritdoc />
     public abstract DataFrame ToDataFrame();
@@ -126,6 +134,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     protected void ClearRecords()
     {
         _records.Clear();
+        _runStart = 0;
         _pending = default;
     }
 
@@ -136,7 +145,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// </remarks>
     public virtual void OnTrainingStarted(TrainingContext context)
     {
-        if (!TakeRestored()) ForgetLastLearningRate();
+        if (!TakeRestored(context)) ForgetLastLearningRate();
     }
 
     /// <inheritdoc />
@@ -306,6 +315,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         _lastRate = lastRate;
         _pending = default;
         _restored = true;
+        _runStart = 0;
         ClearWarmStarts();
         foreach (var (name, tensor) in state.WarmStarts) _warmStarts[name] = ProbeState.Own(tensor);
     }
@@ -313,12 +323,15 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>
     /// For a subclass's <see cref="OnTrainingStarted"/>: whether this start continues the run a restored state was
     /// captured in (with <see cref="Trainer.ResumeAt"/>) rather than beginning a new one. True once after each
-    /// <see cref="RestoreState"/>.
+    /// <see cref="RestoreState"/>. It also marks where <see cref="LastStep"/>'s trajectory starts, so every override of
+    /// <see cref="OnTrainingStarted"/> calls this once, with the start's <paramref name="context"/>.
     /// </summary>
-    protected bool TakeRestored()
+    protected bool TakeRestored(TrainingContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         bool restored = _restored;
         _restored = false;
+        if (!restored && context.StartStep == 0) _runStart = _records.Count;
         return restored;
     }
 

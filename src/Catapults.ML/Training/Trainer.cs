@@ -156,7 +156,7 @@ public sealed class Trainer : IDisposable
         var schedule = Options.EffectiveSchedule();
         // Weights change between runs (a restored checkpoint, the caller's own edits), so no value outlives a run.
         _fullLossAtStep = null;
-        var context = new TrainingContext(_model, Options, source, () => source.Dataset is { } d ? FullLossAtCurrentStep(d) : null);
+        var context = new TrainingContext(_model, Options, source, Step, () => source.Dataset is { } d ? FullLossAtCurrentStep(d) : null);
         bool fullBatch = source is EpochBatchSource eb && eb.IsFullBatch;
         int? perEpoch = source.StepsPerEpoch;
         int fullLossEvery = Options.FullLossEvery > 0 ? Options.FullLossEvery

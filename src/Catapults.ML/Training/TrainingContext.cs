@@ -8,9 +8,10 @@ public sealed class TrainingContext
 {
     private readonly Func<double?> _fullLoss;
 
-    internal TrainingContext(NetworkModule model, TrainingOptions options, IBatchSource source, Func<double?> fullLoss)
+    internal TrainingContext(NetworkModule model, TrainingOptions options, IBatchSource source, int startStep, Func<double?> fullLoss)
     {
         Model = model;
+        StartStep = startStep;
         Options = options;
         Source = source;
         _fullLoss = fullLoss;
@@ -18,6 +19,12 @@ public sealed class TrainingContext
 
     /// <summary>The model being trained. Read it; do not modify it.</summary>
     public NetworkModule Model { get; }
+
+    /// <summary>
+    /// The step this run starts at: 0 for a trainer's first run, otherwise where the same trainer's previous run stopped
+    /// or the step given to <see cref="Trainer.ResumeAt"/>.
+    /// </summary>
+    public int StartStep { get; }
 
     /// <summary>The options of the run.</summary>
     public TrainingOptions Options { get; }

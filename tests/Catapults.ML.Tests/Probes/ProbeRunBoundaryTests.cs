@@ -68,6 +68,35 @@ public sealed class ProbeRunBoundaryTests
         }
     }
 
+    // Found by review (6 Dec 2026): the guard against measuring a step twice looked at the last record of any run, so a
+    // new run skipped its step 0 when the run before it had ended (or failed) with a record of step 0.
+    [Test]
+    public void ANewRunMeasuresItsStepZeroWhateverStepThePreviousRunEndedAt()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(test, 3))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 2 };
+            Assert.Throws<InvalidOperationException>(() =>
+                Trainer.Train(net, train, options, new ITrainingObserver[] { probe, new FailingAfterStep(0) }));
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0 }), "the failed run's step 0");
+
+            double atStart = Losses.Evaluate(net, test, LossKind.MeanSquaredError);
+            Assert.That(atStart, Is.Not.EqualTo(probe.Records[0].Loss).Within(1e-6 * atStart), "the failed run's update moved the weights");
+            Trainer.Train(net, train, options, new[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 0, 2 }), "the new run's step 0 and final weights");
+            Assert.That(probe.Records[1].Loss, Is.EqualTo(atStart).Within(1e-6 * atStart));
+
+            // Two runs of no steps: each measures its final weights, step 0, though the run before ended at step 0.
+            Trainer.Train(net, train, options with { MaxSteps = 0 }, new[] { probe });
+            Trainer.Train(net, train, options with { MaxSteps = 0 }, new[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 0, 2, 0, 0 }));
+        }
+    }
+
     private sealed class FailingAfterStep(int step) : ITrainingObserver
     {
         public void OnStepCompleted(StepRecord record, TrainingContext context)

@@ -294,4 +294,30 @@ public class TrainerTests
             Assert.That(trainer.Step, Is.EqualTo(2050));
         }
     }
+
+    // Probes tell a new trajectory (a run from step 0) from a continued one by this.
+    [Test]
+    public void TheContextSaysWhichStepTheRunStartsAt()
+    {
+        var (train, test) = SyntheticTask.Rank2(6).CreateSplits(40, 5, seed: 1);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 3 }))
+        {
+            var starts = new List<int>();
+            var observer = new StartWatcher(starts);
+            trainer.Run(train, new[] { observer });
+            trainer.Options = trainer.Options with { MaxSteps = 5 };
+            trainer.Run(train, new[] { observer });
+            trainer.ResumeAt(1, referenceLoss: null);
+            trainer.Run(train, new[] { observer });
+            Assert.That(starts, Is.EqualTo(new[] { 0, 3, 1 }));
+        }
+    }
+
+    private sealed class StartWatcher(List<int> starts) : ITrainingObserver
+    {
+        public void OnTrainingStarted(TrainingContext context) => starts.Add(context.StartStep);
+    }
 }
