@@ -27,6 +27,15 @@ public sealed class FileDigestVerifyTests
         Assert.That(problem, Is.EqualTo($"{temp.Combine("steps.csv")} has 10 bytes, 7 were written"));
     }
 
+    [Test, SetCulture("de-DE")]
+    public void SizesAreWrittenWithInvariantDigitGroupsInACommaCulture()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("steps.csv"), new string('x', 1234));
+        string? problem = FileDigest.Verify(temp.Path, new Dictionary<string, FileDigest> { ["steps.csv"] = Expected("step\n0\n") });
+        Assert.That(problem, Is.EqualTo($"{temp.Combine("steps.csv")} has 1,234 bytes, 7 were written"));
+    }
+
     [Test]
     public void AFolderDigestListsEveryNestedFileButTheExcludedAndHiddenOnes()
     {

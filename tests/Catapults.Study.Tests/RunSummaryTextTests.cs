@@ -26,4 +26,16 @@ public sealed class RunSummaryTextTests
             Assert.That(Summary(null, "step 4: the loss is NaN").LossesOrDivergence(withAlignment: true), Is.EqualTo("step 4: the loss is NaN"));
         });
     }
+
+    // The CLI sets the invariant culture, but these texts are the summary's own: a host in a comma culture gets the same.
+    [Test, SetCulture("de-DE")]
+    public void TheTextsAreTheSameInACommaCulture()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Summary(0.97812).LossesOrDivergence(withAlignment: true), Is.EqualTo("test loss 0.153, alignment 0.978"));
+            Assert.That((Summary(null) with { TrainLoss = -0.5 }).Problem(), Is.EqualTo("trainLoss -0.5 is not a finite loss ≥ 0"));
+            Assert.That((Summary(null) with { WallSeconds = -1.5 }).Problem(), Is.EqualTo("wallSeconds -1.5 is not a finite time"));
+        });
+    }
 }

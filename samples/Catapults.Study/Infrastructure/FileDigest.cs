@@ -39,7 +39,7 @@ public sealed record FileDigest(long Bytes, string Sha256)
             {
                 return $"{path} cannot be read ({ex.Message.ReplaceLineEndings(" ")})";
             }
-            if (actual.Bytes != digest.Bytes) return $"{path} has {actual.Bytes:N0} bytes, {digest.Bytes:N0} were written";
+            if (actual.Bytes != digest.Bytes) return FormattableString.Invariant($"{path} has {actual.Bytes:N0} bytes, {digest.Bytes:N0} were written");
             if (actual.Sha256 != digest.Sha256) return $"{path} does not match the checksum written with it (damaged)";
         }
         return null;

@@ -1,4 +1,5 @@
 using Catapults.ML.Training;
+using static System.FormattableString;
 
 namespace Catapults.Study.Infrastructure;
 
@@ -47,7 +48,7 @@ public sealed record RunSummary
     /// since such a run has no final losses to show.
     /// </summary>
     public string LossesOrDivergence(bool withAlignment) =>
-        Divergence ?? $"test loss {TestLoss:G4}" + (withAlignment && AgopAlignment is double alignment ? $", alignment {alignment:F3}" : "");
+        Divergence ?? Invariant($"test loss {TestLoss:G4}") + (withAlignment && AgopAlignment is double alignment ? Invariant($", alignment {alignment:F3}") : "");
 
     /// <summary>The checkpoint step an interrupted run was resumed from (the last resume, if several); null: trained in one go.</summary>
     public int? ResumedFromStep { get; init; }
@@ -82,17 +83,17 @@ public sealed record RunSummary
     public string? Problem()
     {
         if (!FinishedOutcomes.Contains(Outcome))
-            return $"outcome '{Outcome}' is not an outcome a finished run records ({string.Join(", ", FinishedOutcomes)})";
-        if (Steps < 0) return $"steps {Steps} is negative";
-        if (!(WallSeconds >= 0) || double.IsInfinity(WallSeconds)) return $"wallSeconds {WallSeconds} is not a finite time";
+            return Invariant($"outcome '{Outcome}' is not an outcome a finished run records ({string.Join(", ", FinishedOutcomes)})");
+        if (Steps < 0) return Invariant($"steps {Steps} is negative");
+        if (!(WallSeconds >= 0) || double.IsInfinity(WallSeconds)) return Invariant($"wallSeconds {WallSeconds} is not a finite time");
         foreach (var (name, value) in new[] { ("trainLoss", TrainLoss), ("testLoss", TestLoss) })
-            if (value is double v && (!(v >= 0) || double.IsInfinity(v))) return $"{name} {v} is not a finite loss ≥ 0";
+            if (value is double v && (!(v >= 0) || double.IsInfinity(v))) return Invariant($"{name} {v} is not a finite loss ≥ 0");
         foreach (var (name, value) in new[] { ("trainError", TrainError), ("testError", TestError) })
-            if (value is double v && !(v >= 0 && v <= 1)) return $"{name} {v} is not an error rate in 0..1";
-        if (AgopAlignment is double a && !(Math.Abs(a) <= 1 + CosineSlack)) return $"agopAlignment {a} is not a cosine in −1..1";
-        if (Catapults < 0) return $"catapults {Catapults} is negative";
-        if (Spikes < Catapults) return $"spikes {Spikes} is fewer than its {Catapults} catapults";
-        if (ResumedFromStep is int r && (r < 0 || r > Steps)) return $"resumedFromStep {r} is not a step of the run's {Steps}";
+            if (value is double v && !(v >= 0 && v <= 1)) return Invariant($"{name} {v} is not an error rate in 0..1");
+        if (AgopAlignment is double a && !(Math.Abs(a) <= 1 + CosineSlack)) return Invariant($"agopAlignment {a} is not a cosine in −1..1");
+        if (Catapults < 0) return Invariant($"catapults {Catapults} is negative");
+        if (Spikes < Catapults) return Invariant($"spikes {Spikes} is fewer than its {Catapults} catapults");
+        if (ResumedFromStep is int r && (r < 0 || r > Steps)) return Invariant($"resumedFromStep {r} is not a step of the run's {Steps}");
         return null;
     }
 }
