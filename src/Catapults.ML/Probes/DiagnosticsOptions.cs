@@ -66,14 +66,14 @@ public sealed class DiagnosticsOptions : ProbeOptions
     public override void Validate()
     {
         base.Validate();
-        if (EigenvalueCount < 0) throw new ArgumentException($"EigenvalueCount must be ≥ 0, got {EigenvalueCount}.", nameof(EigenvalueCount));
-        if (ProbeSize < 1) throw new ArgumentException($"ProbeSize must be at least 1, got {ProbeSize}.", nameof(ProbeSize));
-        OptionChecks.RequireDefined(CriticalRate, nameof(CriticalRate), nameof(CriticalRate));
-        if (Ntk is null) throw new ArgumentException("Ntk must not be null.", nameof(Ntk));
-        if (Lanczos is null) throw new ArgumentException("Lanczos must not be null.", nameof(Lanczos));
-        if (CriticalRateOptions is null) throw new ArgumentException("CriticalRateOptions must not be null.", nameof(CriticalRateOptions));
+        if (EigenvalueCount < 0) throw new ArgumentException($"DiagnosticsOptions.EigenvalueCount must be ≥ 0, got {EigenvalueCount}.", nameof(EigenvalueCount));
+        if (ProbeSize < 1) throw new ArgumentException($"DiagnosticsOptions.ProbeSize must be at least 1, got {ProbeSize}.", nameof(ProbeSize));
+        OptionChecks.RequireDefined(CriticalRate, $"DiagnosticsOptions.{nameof(CriticalRate)}", nameof(CriticalRate));
+        if (Ntk is null) throw new ArgumentException("DiagnosticsOptions.Ntk must not be null.", nameof(Ntk));
+        if (Lanczos is null) throw new ArgumentException("DiagnosticsOptions.Lanczos must not be null.", nameof(Lanczos));
+        if (CriticalRateOptions is null) throw new ArgumentException("DiagnosticsOptions.CriticalRateOptions must not be null.", nameof(CriticalRateOptions));
         CriticalRateOptions.Validate();
-        if (Detector is null) throw new ArgumentException("Detector must not be null.", nameof(Detector));
+        if (Detector is null) throw new ArgumentException("DiagnosticsOptions.Detector must not be null.", nameof(Detector));
         Ntk.Validate();
         Lanczos.Validate();
         Detector.Validate();

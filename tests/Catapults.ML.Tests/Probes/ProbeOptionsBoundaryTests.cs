@@ -21,7 +21,22 @@ public sealed class ProbeOptionsBoundaryTests
     public void TheDiagnosticsProbeSetNeedsAtLeastOneSample()
     {
         Assert.DoesNotThrow(() => new DiagnosticsOptions { ProbeSize = 1 }.Validate());
-        AssertRefused(() => new DiagnosticsOptions { ProbeSize = 0 }.Validate(), "ProbeSize", "ProbeSize must be at least 1, got 0");
+        AssertRefused(() => new DiagnosticsOptions { ProbeSize = 0 }.Validate(), "ProbeSize", "DiagnosticsOptions.ProbeSize must be at least 1, got 0");
+    }
+
+    // Like every other probe's options, the diagnostics options name their class: the probe is often built deep inside
+    // a trainer, where "ProbeSize" alone does not say whose.
+    [Test]
+    public void EveryDiagnosticsOptionIsNamedWithItsClass()
+    {
+        Assert.Multiple(() =>
+        {
+            AssertRefused(() => new DiagnosticsOptions { EigenvalueCount = -1 }.Validate(), "EigenvalueCount", "DiagnosticsOptions.EigenvalueCount must be ≥ 0, got -1");
+            AssertRefused(() => new DiagnosticsOptions { Ntk = null! }.Validate(), "Ntk", "DiagnosticsOptions.Ntk must not be null");
+            AssertRefused(() => new DiagnosticsOptions { Detector = null! }.Validate(), "Detector", "DiagnosticsOptions.Detector must not be null");
+            var ex = Assert.Catch<ArgumentException>(() => new DiagnosticsOptions { CriticalRate = (CriticalRateCadence)99 }.Validate());
+            Assert.That(ex!.Message, Does.StartWith("DiagnosticsOptions.CriticalRate must be one of"));
+        });
     }
 
     [Test]

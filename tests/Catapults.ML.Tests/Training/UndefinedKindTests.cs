@@ -54,7 +54,7 @@ public sealed class UndefinedKindTests
     private static IEnumerable<TestCaseData> UndefinedEngineOptions()
     {
         TestCaseData Case(string site, string option, string paramName, TestDelegate check) => new TestCaseData(check, option, paramName).SetArgDisplayNames(site, option);
-        yield return Case("DiagnosticsOptions", "CriticalRate", "CriticalRate", () => new DiagnosticsOptions { CriticalRate = (CriticalRateCadence)77 }.Validate());
+        yield return Case("DiagnosticsOptions", "DiagnosticsOptions.CriticalRate", "CriticalRate", () => new DiagnosticsOptions { CriticalRate = (CriticalRateCadence)77 }.Validate());
         yield return Case("DominantSubspaceOptions", "DominantSubspaceOptions.Mode", "Mode", () => new DominantSubspaceOptions { Mode = (ProjectedUpdateMode)77 }.Validate());
         yield return Case("ConvolutionalOptions", "Activation", "Activation", () => new ConvolutionalOptions { Activation = (ActivationKind)77 }.Validate());
         yield return Case("ConvolutionalOptions", "Pooling", "Pooling", () => new ConvolutionalOptions { Pooling = (PoolingKind)77 }.Validate());
