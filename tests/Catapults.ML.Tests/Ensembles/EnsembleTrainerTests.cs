@@ -390,6 +390,20 @@ public class EnsembleTrainerTests
         }
     }
 
+    // An epoch whose last batch is exactly full ends like a stream's batches: n = 10 in batches of 5 beside a stream
+    // stacks at every step, so it trains (mutation round 13A).
+    [Test]
+    public void ADatasetOfWholeBatchesStacksBesideAStream()
+    {
+        using var data = Data(n: 10);
+        var members = new[] { new EnsembleMember(Fcn(), Sgd(0.1, steps: 4), 1), new EnsembleMember(Fcn(), Sgd(0.1, steps: 4), 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        var stream = OnlineBatchSource.ForTask(SyntheticTask.Rank2(6), 5, seed: 1);
+        var results = new EnsembleTrainer(ensemble).Run(new IBatchSource[] { new EpochBatchSource(data, 5, 0, PartialBatchPolicy.Keep), stream });
+        Assert.That(results.Select(r => (r.Result.Outcome, r.Result.Steps)),
+            Is.EqualTo(new[] { (TrainingOutcome.BudgetReached, 4), (TrainingOutcome.BudgetReached, 4) }));
+    }
+
     [Test]
     public void AgopsThatCannotFitAreRefusedBeforeTheyAreAllocated()
     {
@@ -434,6 +448,45 @@ public class EnsembleTrainerTests
         ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(wide));
         Assert.That(ex!.Message, Does.StartWith("Member 0: the targets of wide are [40, 3] Float32; the ensemble needs float32 targets [n, 1]"));
         Assert.That(ensemble.ActiveMembers, Has.Count.EqualTo(1), "nothing was trained");
+    }
+
+    // One-dimensional targets are one output's: beside three outputs they would broadcast over all of them, so a
+    // stream's batch of them is refused (a dataset cannot hold float targets [n]) (mutation round 13A).
+    [Test]
+    public void VectorTargetsAreRefusedForSeveralOutputs()
+    {
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1) }, Shape, 3);
+        var ex = Assert.Throws<ArgumentException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { new VectorTargets() }));
+        Assert.That(ex!.Message, Does.StartWith("Member 0: the batch targets are [5] Float32; the ensemble needs float32 targets [n, 3] (squared loss)."));
+        Assert.That(ensemble.ActiveMembers, Has.Count.EqualTo(1), "nothing was trained");
+    }
+
+    private sealed class VectorTargets : IBatchSource
+    {
+        public TensorDataset? Dataset => null;
+        public int BatchSize => 5;
+        public int? StepsPerEpoch => null;
+        public Batch BatchAt(int step) => new(randn(5, 6), randn(5), new long[] { 0, 1, 2, 3, 4 }, 0);
+    }
+
+    // Streams tell their batch sizes only through their batches: one that draws 4 samples beside another's 5 is named
+    // with the step and both members rather than failing inside the stacking (mutation round 13A).
+    [Test]
+    public void StreamsThatDrawOtherBatchSizesAreNamedAtTheStep()
+    {
+        var members = new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1), new EnsembleMember(Fcn(), Sgd(0.1), 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, Shape, 1);
+        var ex = Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { new FixedRows(5), new FixedRows(4) }));
+        Assert.That(ex!.Message, Does.StartWith("At step 0: member 1 drew 4 samples and member 0 5; members of an ensemble need batches of one size at every step"));
+    }
+
+    // A stream that claims batches of 5 and draws the given number of rows.
+    private sealed class FixedRows(int rows) : IBatchSource
+    {
+        public TensorDataset? Dataset => null;
+        public int BatchSize => 5;
+        public int? StepsPerEpoch => null;
+        public Batch BatchAt(int step) => new(randn(rows, 6), randn(rows, 1), Enumerable.Range(0, rows).Select(i => (long)i).ToArray(), 0);
     }
 
     [Test]
