@@ -178,6 +178,23 @@ public class CriticalLearningRateTests
         Assert.That(ex!.Message, Does.StartWith("The residual has no values ([0, 1])"));
     }
 
+    // A residual of another rank, or no eigenvectors at all, is refused by name rather than read as [n, O] or answered
+    // with empty lists (mutation round 13A).
+    [Test]
+    public void ProjectedLossesNeedAnNByOResidualAndAtLeastOneEigenvector()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => ProjectedLosses.Compute(torch.ones(4, 1, 1), torch.eye(4)));
+        Assert.That(ex!.ParamName, Is.EqualTo("residual"));
+        Assert.That(ex.Message, Does.StartWith("The residual must be [n, O], got [4, 1, 1]."));
+        ex = Assert.Throws<ArgumentException>(() => ProjectedLosses.Compute(torch.ones(4, 1), torch.zeros(4, 0)));
+        Assert.That(ex!.ParamName, Is.EqualTo("eigenvectors"));
+        Assert.That(ex.Message, Does.StartWith("The eigenvectors must be [4, S] with S ≥ 1 for a residual [4, 1], got [4, 0]."));
+        // One eigenvector e₁ of a residual of ones: L = 4/4 = 1, PL₁ = ⟨r, e₁⟩²/4 = 1/4.
+        var one = ProjectedLosses.Compute(torch.ones(4, 1), torch.eye(4).narrow(1, 0, 1));
+        Assert.That((one.Loss, one.Projected[0], one.Orthogonal[0]), Is.EqualTo((1.0, 0.25, 0.75)));
+    }
+
     [Test]
     public void CriticalRateDoesNotLeakTensors()
     {

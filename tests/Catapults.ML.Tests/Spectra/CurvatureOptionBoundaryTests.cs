@@ -29,6 +29,33 @@ public sealed class CurvatureOptionBoundaryTests
         Assert.DoesNotThrow(() => new NtkOptions { ChunkSize = 1, MemoryBudgetBytes = 1 }.Validate());
     }
 
+    // The Jacobian operator takes its chunk size as an argument, not through NtkOptions, and refuses 0 itself
+    // (mutation round 13A).
+    [Test]
+    public void AJacobianOperatorsChunkSizeStartsAtOne()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = StandardLinear(3, seed: 2);
+        var x = Inputs(4, 3, seed: 3);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new JacobianOperator(net, x, chunkSize: 0).Dispose());
+        Assert.That(ex!.ParamName, Is.EqualTo("chunkSize"));
+        using var single = new JacobianOperator(net, x, chunkSize: 1);
+        Assert.That(single.ChunkSize, Is.EqualTo(1));
+    }
+
+    // Cost estimates need a sample and an eigenpair to cost; one of each is enough (mutation round 13A).
+    [Test]
+    public void NtkCostEstimatesStartAtOneSampleAndOneEigenpair()
+    {
+        using var net = StandardLinear(3, seed: 4);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => NeuralTangentKernel.EstimateCosts(net, 0));
+        Assert.That(ex!.ParamName, Is.EqualTo("sampleCount"));
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => NeuralTangentKernel.EstimateCosts(net, 4, eigenpairs: 0));
+        Assert.That(ex!.ParamName, Is.EqualTo("eigenpairs"));
+        Assert.That(NeuralTangentKernel.EstimateCosts(net, 1, eigenpairs: 1).Select(c => c.Method),
+            Is.EquivalentTo(new[] { NtkMethod.ExplicitJacobian, NtkMethod.MatrixFree, NtkMethod.LayerWise }));
+    }
+
     [Test]
     public void CriticalRateOptionsRefuseTheirEigensolversBadOption()
     {

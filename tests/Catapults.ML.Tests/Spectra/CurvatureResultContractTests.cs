@@ -59,6 +59,31 @@ public sealed class CurvatureResultContractTests
         Assert.That(CriticalLearningRate.FromKernelEigenvalue(8, 4), Is.EqualTo(0.5));
     }
 
+    // A zero kernel eigenvalue or an empty batch gives no rate; a batch of one does (mutation round 13A).
+    [Test]
+    public void AZeroKernelEigenvalueOrAnEmptyBatchIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => CriticalLearningRate.FromKernelEigenvalue(0, 4));
+        Assert.That(ex!.ParamName, Is.EqualTo("lambdaMax"));
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => CriticalLearningRate.FromKernelEigenvalue(8, 0));
+        Assert.That(ex!.ParamName, Is.EqualTo("batchSize"));
+        Assert.That(CriticalLearningRate.FromKernelEigenvalue(8, 1), Is.EqualTo(0.125));
+    }
+
+    // A direct solve has no Ritz estimate, so without measured residuals there is no relative residual to report
+    // (mutation round 13A).
+    [Test]
+    public void ADirectSolveWithoutResidualsReportsNoRelativeResidual()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = StandardLinear(3, seed: 13);
+        var x = Inputs(6, 3, seed: 14);
+        var result = CriticalLearningRate.Compute(net, x);
+        Assert.That(result.RelativeResidual, Is.Null);
+        var (values, _) = EighDescending(LinearKernel(x));
+        Assert.That(result.Value, Is.EqualTo(6 / values[0]).Within(1e-4 * 6 / values[0]), "b / λ_max(XXᵀ + 11ᵀ)");
+    }
+
     [Test]
     public void TargetsWithAnotherSampleCountAreRefusedByName()
     {
@@ -79,6 +104,39 @@ public sealed class CurvatureResultContractTests
         Assert.DoesNotThrow(() => new DenseSymmetricOperator(m).Dispose());
         var bad = torch.tensor(new[,] { { 2.0f, 1.001f }, { 1.0f, 3.0f } });
         Assert.Throws<ArgumentException>(() => new DenseSymmetricOperator(bad).Dispose());
+    }
+
+    // A float64 matrix is held to float64 rounding: a relative asymmetry of 1e-7, within the float32 tolerance, is
+    // refused, 1e-12 is accepted (mutation round 13A).
+    [Test]
+    public void AFloat64MatrixIsHeldToFloat64Rounding()
+    {
+        using var scope = torch.NewDisposeScope();
+        var rounding = torch.tensor(new[,] { { 2.0, 1.0 + 2e-12 }, { 1.0, 3.0 } });
+        Assert.DoesNotThrow(() => new DenseSymmetricOperator(rounding).Dispose());
+        var bad = torch.tensor(new[,] { { 2.0, 1.0 + 3e-7 }, { 1.0, 3.0 } });
+        var ex = Assert.Throws<ArgumentException>(() => new DenseSymmetricOperator(bad).Dispose());
+        Assert.That(ex!.Message, Does.StartWith("The matrix is not symmetric"));
+    }
+
+    // The block of min(outputs, pairs) is only a default: a caller's BlockSize = 1 on a three-output kernel is the solve
+    // the eigensolver gives with it, product for product (mutation round 13A).
+    [Test]
+    public void ACallersBlockSizeOnAMultiOutputKernelIsKept()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Nets.TwoLayer(3, 5, seed: 11, bias: true, act: Catapults.ML.Models.ActivationKind.Tanh, outputs: 3);
+        var x = Inputs(30, 3, seed: 12);
+        using var op = NeuralTangentKernel.CreateOperator(net, x, new NtkOptions { Method = NtkMethod.ExplicitJacobian });
+        var single = new LanczosOptions { Mode = EigensolverMode.Iterative, Tolerance = 1e-6, BlockSize = 1 };
+        using var byCaller = op.TopEigenpairs(2, single);
+        using var direct = LanczosEigensolver.Solve(op, 2, single);
+        var two = single.Clone();
+        two.BlockSize = 2;
+        using var blockTwo = LanczosEigensolver.Solve(op, 2, two);
+        Assert.That(blockTwo.OperatorApplications, Is.Not.EqualTo(direct.OperatorApplications), "the case must tell the block sizes apart");
+        Assert.That(byCaller.OperatorApplications, Is.EqualTo(direct.OperatorApplications));
+        Assert.That(byCaller.Values, Is.EqualTo(direct.Values));
     }
 
     [Test]
