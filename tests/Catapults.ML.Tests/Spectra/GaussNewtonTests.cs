@@ -33,6 +33,24 @@ public sealed class GaussNewtonTests
         TensorAssert.AllClose(gn.ToDense(), torch.mm(j.t(), j) * (2.0 / n), 1e-10, 1e-12, "G = (2/n)JᵀJ");
     }
 
+    // A linear model with 3 parameters on 8 samples has a kernel of rank 3; the float32 kernel's other eigenvalues are
+    // rounding, some of them negative, and their Jᵀu is rounding too. As documented, a pair whose kernel eigenvalue is
+    // not positive gets a zero vector rather than normalised rounding (mutation round 13A).
+    [Test]
+    public void PairsWhoseKernelEigenvalueIsNotPositiveGetAZeroVector()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = SpectraTestSupport.StandardLinear(2, seed: 5);
+        var x = SpectraTestSupport.Inputs(8, 2, seed: 6);
+        using var pairs = GaussNewton.TopEigenpairsFromNtk(net, x, 8);
+        var notPositive = Enumerable.Range(0, 8).Where(j => !(pairs.KernelValues[j] > 0)).ToArray();
+        Assert.That(notPositive, Is.Not.Empty, "the case needs a kernel eigenvalue that rounds to zero or below");
+        foreach (int j in notPositive)
+            Assert.That(pairs.Vectors[.., j].abs().max().ToDouble(), Is.Zero, $"pair {j}, λ = {pairs.KernelValues[j]:G3}");
+        for (int j = 0; j < 3; j++)
+            Assert.That(pairs.Vectors[.., j].norm().ToDouble(), Is.EqualTo(1.0).Within(1e-9), $"pair {j} is a unit vector");
+    }
+
     [Test]
     public void NonzeroSpectrumIsNtkSpectrumScaledAndShortcutAgreesWithOperator()
     {

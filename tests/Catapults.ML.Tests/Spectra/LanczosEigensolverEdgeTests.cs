@@ -100,6 +100,37 @@ public sealed class LanczosEigensolverEdgeTests
         Assert.That(eig.Converged, Is.True);
     }
 
+    // |θ| ties between +2 and −2 go to the positive one, on both paths (mutation round 13A).
+    [Test]
+    public void ALargestMagnitudeTieGoesToThePositiveEigenvalue()
+    {
+        using var scope = torch.NewDisposeScope();
+        // A diagonal matrix, so that LAPACK returns ±2 exactly and the tie is a true tie.
+        using var op = new DenseSymmetricOperator(torch.diag(torch.tensor(new[] { -2.0, 2, 1, 0.5 })));
+        foreach (var vectors in new[] { true, false })
+        {
+            using var eig = LanczosEigensolver.Solve(op, 1, new LanczosOptions { Mode = EigensolverMode.Dense, Which = SpectrumEnd.LargestMagnitude, ComputeVectors = vectors });
+            Assert.That(eig.Values[0], Is.EqualTo(2.0), vectors ? "with vectors" : "eigenvalues only");
+        }
+        using var both = LanczosEigensolver.Solve(op, 2, new LanczosOptions { Mode = EigensolverMode.Dense, Which = SpectrumEnd.LargestMagnitude });
+        Assert.That(both.Values, Is.EqualTo(new[] { 2.0, -2.0 }));
+    }
+
+    // A zero operator has no norm to divide by: its residuals of 0 are reported as relative residuals of 0, not 0/0
+    // (mutation round 13A).
+    [Test]
+    public void TheRelativeResidualsOfAZeroOperatorAreZero()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(torch.zeros(3, 3, ScalarType.Float64));
+        using var eig = LanczosEigensolver.Solve(op, 2);
+        Assert.That(eig.SolvedDirectly, Is.True);
+        Assert.That(eig.NormEstimate, Is.Zero);
+        Assert.That(eig.RelativeResiduals, Is.EqualTo(new[] { 0.0, 0.0 }));
+        Assert.That(eig.MaxRelativeResidual, Is.Zero);
+        Assert.That(eig.Converged, Is.True);
+    }
+
     private sealed class ClaimedSymmetricOperator(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
     {
         public override bool IsSelfAdjoint => true;

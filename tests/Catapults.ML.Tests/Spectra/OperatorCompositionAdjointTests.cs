@@ -115,6 +115,24 @@ public sealed class OperatorCompositionAdjointTests
         Assert.That((dense - (m + m.t()) * 0.5).abs().max().ToDouble(), Is.LessThan(1e-15));
     }
 
+    // An operator without a dense form is formed 64 columns at a time: with 150 columns the later blocks must hold the
+    // unit vectors of their own columns (mutation round 13A).
+    [Test]
+    public void TheDenseFormOfAWideOperatorHasEveryColumn()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var g = new torch.Generator(21);
+        var m = torch.randn(new long[] { 3, 150 }, ScalarType.Float64, generator: g);
+        var op = new ByMatrix(m);
+        Assert.That(op.HasDenseForm, Is.False);
+        Assert.That((op.ToDense() - m).abs().max().ToDouble(), Is.EqualTo(0.0));
+    }
+
+    private sealed class ByMatrix(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
+    {
+        protected override Tensor MatMat(Tensor block) => m.mm(block);
+    }
+
     [Test]
     public void AnInfiniteScaleIsRefused()
     {

@@ -9,7 +9,9 @@ namespace Catapults.ML.Tests.Spectra;
 
 /// <summary>
 /// What the operators take from their callers: a dense operator refuses a matrix with NaN, and the NTK operator chooses
-/// its block size without writing it into the caller's Lanczos options. Found by mutation testing (6 Dec 2026).
+/// its block size without writing it into the caller's Lanczos options. Found by mutation testing (6 Dec 2026). An operator
+/// written outside the library is held to its sizes: it cannot be built with an empty side, and a product of the wrong
+/// width is refused (mutation round 13A).
 /// </summary>
 public sealed class OperatorInputContractTests
 {
@@ -30,5 +32,31 @@ public sealed class OperatorInputContractTests
         using var op = NeuralTangentKernel.CreateOperator(net, x, new NtkOptions { Method = NtkMethod.MatrixFree });
         using var result = op.TopEigenpairs(2, options);
         Assert.That(options.BlockSize, Is.Null, "the caller's options must not be modified");
+    }
+
+    // An operator of the given sizes whose product keeps only the first k − 1 columns of a block of k (at least one).
+    private sealed class DropsAColumn(long output, long input) : LinearOperator(output, input, torch.CPU, ScalarType.Float64)
+    {
+        protected override Tensor MatMat(Tensor block) => block.narrow(1, 0, Math.Max(1, block.shape[1] - 1)).clone();
+    }
+
+    [Test]
+    public void AnOperatorNeedsBothSizesAtLeastOne()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new DropsAColumn(3, 0));
+        Assert.That(ex!.ParamName, Is.EqualTo("inputSize"));
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => _ = new DropsAColumn(0, 3));
+        Assert.That(ex!.ParamName, Is.EqualTo("outputSize"));
+        Assert.That(new DropsAColumn(1, 1).Dimension, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void AProductWithAnotherNumberOfColumnsIsRefused()
+    {
+        using var scope = torch.NewDisposeScope();
+        var op = new DropsAColumn(3, 3);
+        Assert.That(op.Apply(torch.ones(3, ScalarType.Float64)).shape, Is.EqualTo(new long[] { 3 }), "one column in, one out");
+        var ex = Assert.Throws<InvalidOperationException>(() => op.Apply(torch.ones(3, 2, ScalarType.Float64)));
+        Assert.That(ex!.Message, Is.EqualTo("DropsAColumn returned [3, 1] for input [3, 2]."));
     }
 }
