@@ -178,7 +178,8 @@ public sealed class FullyConnectedEnsemble : IDisposable
 
     /// <summary>
     /// The outputs of the active members, [A, b, O], for inputs [A, b, ...] (a batch per member) or [b, ...] (one batch
-    /// shared by all members).
+    /// shared by all members). Where a shape fits both, [b, ...<see cref="InputShape"/>] is shared and [A, b, d] a batch
+    /// per member: [A, 1, d] is one sample per member.
     /// </summary>
     public Tensor Forward(Tensor input)
     {
@@ -622,6 +623,14 @@ public sealed class FullyConnectedEnsemble : IDisposable
         long d = InputDimension;
         long a = _active.Length;
         var shape = input.shape;
+        // A shape can fit both readings: [A, 1, d] is one sample per member, and also A shared samples of [1, d]. The
+        // declared input shape decides: [b, ...input shape] is shared, then [A, b, d] or [A, b, ...input shape] is a batch
+        // per member, and only then are other shapes flattened (found by mutation testing: members with batches of one
+        // trained on each other's samples).
+        bool shared = shape.AsSpan(1).SequenceEqual(_inputShape);
+        bool perMember = !shared && shape.Length >= 3 && shape[0] == a
+            && (shape.Length == 3 && shape[2] == d || shape.AsSpan(2).SequenceEqual(_inputShape));
+        if (perMember) return shape.Length == 3 ? input.alias() : input.reshape(a, shape[1], d);
         if (shape.Length >= 2 && shape.Skip(1).Aggregate(1L, (p, s) => p * s) == d)
             return input.reshape(1, shape[0], d).expand(a, shape[0], d);
         if (shape.Length >= 3 && shape[0] == a && shape.Skip(2).Aggregate(1L, (p, s) => p * s) == d)

@@ -216,7 +216,6 @@ public class EnsembleRunEdgeCaseTests
 
     // Members with batches of one sample from their own sources: the stacked batch [A, 1, d] is one sample per member,
     // so each member trains on its own sample as its single run does (mutation round 13A).
-    [Explicit("bug: FullyConnectedEnsemble.Reshape reads [A, 1, d] as a shared batch of A samples, so outputs are [A, A, O]")]
     [Test]
     public void MembersWithBatchesOfOneReproduceTheirSingleRuns()
     {
@@ -234,7 +233,6 @@ public class EnsembleRunEdgeCaseTests
 
     // Inputs [A, 1, d] are a batch of one sample per active member, as [A, b, d] is for any b: member m's output is its
     // network at its own sample (mutation round 13A).
-    [Explicit("bug: FullyConnectedEnsemble.Reshape reads [A, 1, d] as a shared batch of A samples, so outputs are [A, A, O]")]
     [Test]
     public void InputsOfOneSamplePerMemberGiveOneOutputPerMember()
     {
