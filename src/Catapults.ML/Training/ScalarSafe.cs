@@ -17,6 +17,18 @@ namespace Catapults.ML.Training;
 internal static class ScalarSafe
 {
     /// <summary>
+    /// The gradient an adaptive optimiser steps with: negated to maximise, plus <paramref name="decay"/>·w for L2 weight
+    /// decay; null for a parameter without a gradient.
+    /// </summary>
+    private static Tensor? Gradient(Parameter parameter, bool maximize, double decay, Scalar decayScalar)
+    {
+        var grad = parameter.grad;
+        if (grad is null) return null;
+        if (maximize) grad = grad.neg();
+        return decay != 0 ? grad.add(parameter, decayScalar) : grad;
+    }
+
+    /// <summary>
     /// TorchSharp's SGD (plain, with momentum or weight decay), each <see cref="Scalar"/> held in a <c>using</c> until the
     /// parameters are written. Same state, options and state dictionary as <see cref="TorchSharp.Modules.SGD"/>, and the
     /// same libtorch operations in the same order, so the same weights to the bit.
@@ -83,14 +95,11 @@ internal static class ScalarSafe
             using var one = 1.0.ToScalar(); // add_(Scalar) would pass a temporary 1 as its scale
             foreach (var parameter in group.Parameters)
             {
+                if (Gradient(parameter, maximize, decay, decayScalar) is not { } grad) continue;
                 var state = (State)_state[parameter.Handle];
-                var grad = parameter.grad;
-                if (grad is null) continue;
-                if (maximize) grad = grad.neg();
                 state.step += 1;
                 double correction1 = 1 - Math.Pow(beta1, state.step);
                 double correction2 = 1 - Math.Pow(beta2, state.step);
-                if (decay != 0) grad = grad.add(parameter, decayScalar);
                 state.exp_avg.mul_(beta1Scalar).add_(grad, kept1);
                 state.exp_avg_sq.mul_(beta2Scalar).addcmul_(grad, grad, kept2);
                 using var root = Math.Sqrt(correction2).ToScalar();
@@ -126,12 +135,9 @@ internal static class ScalarSafe
             using var one = 1.0.ToScalar(); // add_(Scalar) would pass a temporary 1 as its scale
             foreach (var parameter in group.Parameters)
             {
+                if (Gradient(parameter, maximize, decay, decayScalar) is not { } grad) continue;
                 var state = (State)_state[parameter.Handle];
-                var grad = parameter.grad;
-                if (grad is null) continue;
-                if (maximize) grad = grad.neg();
                 state.step += 1;
-                if (decay != 0) grad = grad.add(parameter, decayScalar);
                 state.square_avg.mul_(alphaScalar).addcmul_(grad, grad, kept);
                 var denominator = state.square_avg.sqrt().add_(epsilonScalar, one);
                 parameter.addcdiv_(grad, denominator, step);
@@ -158,11 +164,9 @@ internal static class ScalarSafe
             using var epsilonScalar = options.eps!.Value.ToScalar();
             foreach (var parameter in group.Parameters)
             {
+                if (Gradient(parameter, maximize: false, decay, decayScalar) is not { } grad) continue;
                 var state = (State)_state[parameter.Handle];
-                var grad = parameter.grad;
-                if (grad is null) continue;
                 state.step += 1;
-                if (decay != 0) grad = grad.add(parameter, decayScalar);
                 using var step = (-(rate / (1 + (state.step - 1) * rateDecay))).ToScalar();
                 state.sum.addcmul_(grad, grad, one);
                 var denominator = state.sum.sqrt().add_(epsilonScalar, one);
