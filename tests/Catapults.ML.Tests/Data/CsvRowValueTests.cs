@@ -38,4 +38,22 @@ public sealed class CsvRowValueTests : TemporaryFolderTests
             new CsvDatasetOptions { TargetColumns = ["c1", "c2"], Targets = TargetKind.ClassIndex }));
         Assert.That(ex!.Message, Does.Contain("exactly one target column"));
     }
+
+    // The message promises "a whole number from 0 to 2147483647": the upper end itself is a class index.
+    [Test]
+    public void TheLargestClassIndexIsRead()
+    {
+        using var data = CsvDatasetReader.Read(Write("x,c\n0.5,2147483647\n1.5,0\n"),
+            new CsvDatasetOptions { Targets = TargetKind.ClassIndex });
+        Assert.That(data.Targets.data<long>().ToArray(), Is.EqualTo(new[] { 2147483647L, 0L }));
+    }
+
+    // Only one quoted part opens a field: after an empty "" the next quote is text, so the field is not a number
+    // rather than silently read as the second part.
+    [Test]
+    public void ASecondQuotedPartAfterAnEmptyOneIsText()
+    {
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n\"\" \"5\",1\n")));
+        Assert.That(ex!.Message, Does.EndWith("line 2 (byte 4), column 'a': '\"5\"' is not a number."));
+    }
 }

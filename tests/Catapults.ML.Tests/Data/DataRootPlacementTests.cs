@@ -22,4 +22,20 @@ public sealed class DataRootPlacementTests : TemporaryFolderTests
         Directory.CreateDirectory(Temp.Combine("images"));
         Assert.That(DataRoot.LocateDataset(Temp.Path, "mydata", "images", ["images/"]), Is.EqualTo(Path.GetFullPath(Temp.Path)));
     }
+
+    // A blank option (an empty --data-root, a config value of spaces) is no root: the environment variable decides.
+    [Test]
+    public void ABlankRootOptionFallsBackToTheEnvironment()
+    {
+        var previous = Environment.GetEnvironmentVariable(DataRoot.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, Temp.Path);
+            Assert.That(DataRoot.Resolve("  "), Is.EqualTo(Path.GetFullPath(Temp.Path)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, previous);
+        }
+    }
 }

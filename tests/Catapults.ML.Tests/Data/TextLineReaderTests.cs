@@ -57,4 +57,14 @@ public sealed class TextLineReaderTests : TemporaryFolderTests
 
     [Test]
     public void TheDefaultLimitIsStated() => Assert.That(TextLineReader.MaxLineBytes, Is.EqualTo(64 << 20));
+
+    // Only the file's start may carry a byte-order mark; a U+FEFF opening a later line is that line's text.
+    [Test]
+    public void OnlyTheFirstLinesByteOrderMarkIsDropped()
+    {
+        string path = Temp.Combine("marks.txt");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "a\n"u8, 0xEF, 0xBB, 0xBF, .. "b\n"u8]);
+        var lines = TextLineReader.ReadLines(path).ToList();
+        Assert.That(lines, Is.EqualTo(new[] { new TextLine(1, 0, "a"), new TextLine(2, 5, "\uFEFFb") }));
+    }
 }
