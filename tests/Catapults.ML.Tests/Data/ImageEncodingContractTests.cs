@@ -29,4 +29,26 @@ public class ImageEncodingContractTests
         Assert.Throws<ArgumentOutOfRangeException>(() => LabelEncoder.Encode(mapping, classCount, classCount, target));
         Assert.Throws<ArgumentOutOfRangeException>(() => LabelEncoder.Encode(mapping, classCount, -1, target));
     }
+
+    // Statistics arrive from callers (a saved model, a config file): a non-finite mean or an infinite std would turn
+    // every standardised pixel into NaN or zero, so both are refused by channel.
+    [Test]
+    public void NonFiniteStatisticsAreRefusedByChannel()
+    {
+        var mean = Assert.Throws<ArgumentException>(() => new ChannelStatistics([0.5, double.NaN], [0.25, 0.25]));
+        Assert.That(mean!.Message, Does.StartWith("Mean of channel 1 is NaN."));
+        Assert.That(mean.ParamName, Is.EqualTo("mean"));
+        var std = Assert.Throws<ArgumentException>(() => new ChannelStatistics([0.5, 0.5], [double.PositiveInfinity, 0.25]));
+        Assert.That(std!.Message, Does.StartWith("Std of channel 0 is ").And.Contain("; it must be positive"));
+        Assert.That(std.ParamName, Is.EqualTo("std"));
+    }
+
+    // Statistics of one channel do not standardise three-channel images: the mismatch is named, not an index fault.
+    [Test]
+    public void StatisticsOfAnotherChannelCountAreRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            new PixelTransform(new ImageShape(3, 2, 2), PixelNormalization.Standardize, new ChannelStatistics([0.5], [0.25])));
+        Assert.That(ex!.Message, Does.StartWith("The channel statistics have 1 channels but the images have 3."));
+    }
 }
