@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Data;
 using Catapults.Pipelines.Data;
 
@@ -68,5 +69,28 @@ public sealed class TensorDatasetBuilderTests
         builder.AddTarget(1, "y", -1, 0);
         builder.EndRow();
         return builder;
+    }
+
+    // Element 0 of a vector column is an element too: the message names it as it names element 1.
+    [Test]
+    public void TheFirstElementOfAVectorColumnIsNamed()
+    {
+        var builder = new TensorDatasetBuilder("'t'", 2, TargetKind.Regression, 1);
+        var ex = Assert.Throws<InvalidDataException>(() => builder.AddFeature(double.NaN, "Features", 0, 3));
+        Assert.That(ex!.Message, Does.StartWith("'t': column 'Features' (element 0), row 3: "));
+        ex = Assert.Throws<InvalidDataException>(() => builder.AddTarget(double.PositiveInfinity, "Label", 0, 4));
+        Assert.That(ex!.Message, Does.StartWith("'t': label column 'Label' (element 0), row 4: "));
+    }
+
+    // The rows are held twice at the end (the blocks read, then the tensor built from them): a conversion needing
+    // more than the available memory for both is refused up front even when one copy alone would fit.
+    [Test]
+    public void ExpectedRowsAreBudgetedForTwoCopies()
+    {
+        const int features = 1000;
+        long rows = (long)(MemoryBudget.AvailableBytes / 6 / features);
+        var ex = Assert.Throws<ArgumentException>(() => new TensorDatasetBuilder("'t'", features, TargetKind.Regression, 1, rows));
+        Assert.That(ex!.Message, Does.StartWith("'t': ").And.Contain("more than the").And.Contain("available"));
+        Assert.DoesNotThrow(() => new TensorDatasetBuilder("'t'", features, TargetKind.Regression, 1, rows / 3));
     }
 }
