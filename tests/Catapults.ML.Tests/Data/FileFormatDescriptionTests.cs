@@ -43,4 +43,15 @@ public class FileFormatDescriptionTests
         Assert.That(FileFormatSniffer.Describe(Encoding.ASCII.GetBytes(new string('a', 40) + "\n")),
             Is.EqualTo($"text starting '{new string('a', 40)}'"));
     }
+
+    // HDF5 allows a user block before its signature (MATLAB v7.3 puts its text header there); a signature at byte 512
+    // behind any other block is still an HDF5 file, not the text of its block.
+    [Test]
+    public void AnHdf5SignatureAfterAUserBlockIsNamed()
+    {
+        var prefix = new byte[1024];
+        prefix.AsSpan(0, 512).Fill((byte)'u');
+        FileFormatSniffer.Hdf5Signature.CopyTo(prefix.AsSpan(512));
+        Assert.That(FileFormatSniffer.Describe(prefix), Is.EqualTo("an HDF5 file"));
+    }
 }

@@ -80,17 +80,18 @@ public sealed class MatArrayValueTests : TemporaryFolderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadDoubles(new double[1]));
     }
 
-    // A small element packs at most 4 data bytes into its tag; a count of 6 in the upper half of the tag is corruption.
-    [Test]
-    public void SmallElementDeclaringMoreThanFourBytesIsAFormatError()
+    // A small element packs at most 4 data bytes into its tag; a count of 5 or 6 in the upper half of the tag is corruption.
+    [TestCase(5u)]
+    [TestCase(6u)]
+    public void SmallElementDeclaringMoreThanFourBytesIsAFormatError(uint declared)
     {
         var matrix = MatV5Writer.MatrixElement(MatV5Writer.Double("ab", [1, 1], [7]));
         // miMATRIX tag (8), flags (16), dimensions (16): the name's small tag is at byte 40.
         Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(matrix.AsSpan(40)), Is.EqualTo((2u << 16) | MatV5Writer.MiInt8));
-        BinaryPrimitives.WriteUInt32LittleEndian(matrix.AsSpan(40), (6u << 16) | MatV5Writer.MiInt8);
+        BinaryPrimitives.WriteUInt32LittleEndian(matrix.AsSpan(40), (declared << 16) | MatV5Writer.MiInt8);
         string path = WriteRaw(matrix);
         var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
-        Assert.That(ex!.Message, Does.Contain("6 bytes").And.Contain("at most 4"));
+        Assert.That(ex!.Message, Does.Contain($"{declared} bytes").And.Contain("at most 4"));
     }
 
     // A struct's matrix whose declared length stops inside the padding after its name: the element is cut short.
