@@ -38,4 +38,13 @@ public sealed class CsvColumnRoleRefusalTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path, new CsvDatasetOptions { Targets = TargetKind.ClassIndex }));
         Assert.That(ex!.Message, Does.Contain("line 3").And.Contain("-1 is not a class index"));
     }
+
+    // Two columns of one name would make a named feature or target ambiguous: the header is refused.
+    [Test]
+    public void AHeaderNamingAColumnTwiceIsRefused()
+    {
+        string path = Path.GetFullPath(Write("a, a ,y\n1,2,3\n"));
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: line 1: the header names column 'a' twice."));
+    }
 }

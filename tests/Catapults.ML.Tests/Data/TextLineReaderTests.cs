@@ -67,4 +67,10 @@ public sealed class TextLineReaderTests : TemporaryFolderTests
         var lines = TextLineReader.ReadLines(path).ToList();
         Assert.That(lines, Is.EqualTo(new[] { new TextLine(1, 0, "a"), new TextLine(2, 5, "\uFEFFb") }));
     }
+
+    // A limit whose one-byte margin would not fit an array is refused when asked for, not when the lines are read.
+    [TestCase(0)]
+    [TestCase(int.MaxValue)]
+    public void ALimitOutsideWhatABufferHoldsIsRefusedAtOnce(int maxLineBytes) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => TextLineReader.ReadLines(Write("a\n"), maxLineBytes));
 }
