@@ -63,4 +63,15 @@ public class SyntheticTaskTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new SyntheticTask((SyntheticTaskKind)77));
         Assert.That(ex!.Message, Does.StartWith("The SyntheticTask kind must be one of Rank2, Rank4, got 77."));
     }
+
+    // Inputs of another dimension are refused, not evaluated on their first coordinates: a task of d = 4 handed
+    // [3, 5] inputs (or [3, 3]) names both shapes.
+    [TestCase(5)]
+    [TestCase(3)]
+    public void InputsOfAnotherDimensionAreRefused(int width)
+    {
+        using var x = torch.ones(3, width);
+        var ex = Assert.Throws<ArgumentException>(() => SyntheticTask.Rank4(4).Evaluate(x));
+        Assert.That(ex!.Message, Does.StartWith($"Rank4 expects inputs [n, 4], got [3, {width}]."));
+    }
 }
