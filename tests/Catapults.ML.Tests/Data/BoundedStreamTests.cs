@@ -42,4 +42,18 @@ public class BoundedStreamTests
         Assert.That(window.Seek(0, SeekOrigin.End), Is.EqualTo(10));
         Assert.That(window.ReadByte(), Is.EqualTo(-1));
     }
+
+    // A seek before the window's start is refused and leaves the position where it was: the bytes before the window
+    // belong to another element.
+    [Test]
+    public void SeekingBeforeTheWindowIsRefused()
+    {
+        using var inner = new MemoryStream(Enumerable.Range(0, 20).Select(i => (byte)i).ToArray());
+        using var window = new BoundedStream(inner, start: 5, length: 10);
+        window.Seek(2, SeekOrigin.Begin);
+        Assert.Throws<ArgumentOutOfRangeException>(() => window.Seek(-3, SeekOrigin.Current));
+        Assert.Throws<ArgumentOutOfRangeException>(() => window.Seek(-11, SeekOrigin.End));
+        Assert.That(window.Position, Is.EqualTo(2));
+        Assert.That(window.ReadByte(), Is.EqualTo(7));
+    }
 }
