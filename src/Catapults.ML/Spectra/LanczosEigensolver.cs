@@ -109,7 +109,9 @@ public static class LanczosEigensolver
         // LAPACK on NaN or infinite entries fails inside libtorch; say what is wrong instead.
         if (!torch.isfinite(a).all().ToBoolean())
             throw new InvalidOperationException($"The operator {op.GetType().Name} has non-finite entries; its matrix has NaN or infinite values.");
-        if (!o.ComputeVectors)
+        // Residuals need the vectors, as on the iterative path, which then drops them (found by mutation testing: a
+        // direct solve asked for residuals without vectors returned none).
+        if (!o.ComputeVectors && !o.ComputeResiduals)
         {
             var all = torch.linalg.eigvalsh(a).cpu().data<double>().ToArray();
             var picked = Priority(all, o.Which).Take(count).Select(i => all[i]).ToArray();
@@ -133,6 +135,7 @@ public static class LanczosEigensolver
             residuals = TrueResiduals(op, x, lambda);
             converged = residuals.All(r => r <= o.ResidualTolerance * scale);
         }
+        if (!o.ComputeVectors) x = torch.zeros(new[] { n, 0L }, ScalarType.Float64, a.device);
         return new EigenpairResult(lambda, x.MoveToOuterDisposeScope(), new double[count], residuals, scale, converged,
             formed + (o.ComputeResiduals ? count : 0), 0, direct: true);
     }

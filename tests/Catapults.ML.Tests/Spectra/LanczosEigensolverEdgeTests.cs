@@ -24,6 +24,23 @@ public sealed class LanczosEigensolverEdgeTests
         }
     }
 
+    // Residuals asked for without vectors: both paths compute them (they need the vectors) and then drop the vectors.
+    // The direct path used to skip them silently (found by mutation testing, round 13A).
+    [TestCase(EigensolverMode.Dense)]
+    [TestCase(EigensolverMode.Iterative)]
+    public void ResidualsWithoutVectorsAreComputedOnEitherPath(EigensolverMode mode)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(WithSpectrum(new[] { 3.0, 2, 1, 0.5, 0.2 }, seed: 9));
+        using var eig = LanczosEigensolver.Solve(op, 2, new LanczosOptions { Mode = mode, ComputeVectors = false, ComputeResiduals = true, Tolerance = 1e-10 });
+        Assert.That(eig.SolvedDirectly, Is.EqualTo(mode == EigensolverMode.Dense));
+        Assert.That(eig.Values, Is.EqualTo(new[] { 3.0, 2 }).Within(1e-8));
+        Assert.That(eig.Vectors.shape, Is.EqualTo(new long[] { 5, 0 }), "no vectors returned");
+        Assert.That(eig.Residuals, Is.Not.Null.And.Length.EqualTo(2));
+        Assert.That(eig.Residuals, Has.All.LessThan(1e-7));
+        Assert.That(eig.Converged, Is.True);
+    }
+
     [Test]
     public void AsManyPairsAsTheDimensionIsTheWholeSpectrumIteratively()
     {
