@@ -7,7 +7,8 @@ namespace Catapults.Pipelines.Tests.Persistence;
 /// <summary>
 /// The field readers of the archive's JSON entries: a count may be 0 but not negative, a column name may not be blank,
 /// and an enum field holds a member's name, never a number (in range or not). Each refusal names the entry and the field.
-/// Found by mutation testing (6 Dec 2026).
+/// Found by mutation testing (6 Dec 2026). A value of the wrong kind is quoted in the message up to 40 characters
+/// (round 14B).
 /// </summary>
 [TestFixture]
 public sealed class JsonFieldsTests
@@ -51,4 +52,15 @@ public sealed class JsonFieldsTests
     public void AnEnumFieldHoldingAMembersNameIsThatMember() =>
         Assert.That(JsonFields.RequiredEnum<PredictionKind>(new JsonObject { ["kind"] = "MulticlassClassification" }, "kind", Where),
             Is.EqualTo(PredictionKind.MulticlassClassification));
+
+    [Test]
+    public void AValueOfTheWrongKindIsQuotedUpToFortyCharacters()
+    {
+        string text = new('x', 60);
+        var ex = Assert.Throws<InvalidDataException>(() => JsonFields.Required<int>(new JsonObject { ["n"] = text }, "n", Where));
+        // The JSON text is the string in quotes: its first 40 characters are the quote and 39 x's.
+        Assert.That(ex!.Message, Is.EqualTo($"{Where}: field 'n' must be a Int32, got \"{new string('x', 39)}….").And.Not.Contain(text));
+        var shortEx = Assert.Throws<InvalidDataException>(() => JsonFields.Required<int>(new JsonObject { ["n"] = new string('x', 38) }, "n", Where));
+        Assert.That(shortEx!.Message, Is.EqualTo($"{Where}: field 'n' must be a Int32, got \"{new string('x', 38)}\"."), "40 characters are quoted whole");
+    }
 }

@@ -7,7 +7,8 @@ namespace Catapults.Pipelines.Tests.Persistence;
 /// <summary>
 /// Report tables written as JSON read back with the same values, nulls and non-finite numbers (written as the strings
 /// "NaN", "Infinity" and "-Infinity", each its own sign), and columns that do not make a table are refused as damaged
-/// data. Found by mutation testing (6 Dec 2026).
+/// data. Found by mutation testing (6 Dec 2026). A single row without columns is refused, and a number written as a
+/// string is read in the invariant culture whatever the thread's (round 14B).
 /// </summary>
 [TestFixture]
 public sealed class TableJsonTests
@@ -47,6 +48,7 @@ public sealed class TableJsonTests
     [TestCase("""{"rows": 3, "columns": [{"name": "a", "type": "Int32", "values": [1, 2]}, {"name": "b", "type": "Double", "values": [0.5, 1.5]}]}""",
         "report.json: tables: column 'a' holds 2 values, but the table declares 3 rows.", TestName = "Columns that all lost a value are refused")]
     [TestCase("""{"rows": 2, "columns": []}""", "report.json: tables: the table declares 2 rows but has no columns.", TestName = "Rows without columns are refused")]
+    [TestCase("""{"rows": 1, "columns": []}""", "report.json: tables: the table declares 1 rows but has no columns.", TestName = "One row without columns is refused")]
     [TestCase("""{"columns": [{"name": "a", "type": "Int32", "values": [1]}]}""", "report.json: tables: the field 'rows' is missing", TestName = "A table without its row count is refused")]
     [TestCase("""{"rows": -1, "columns": []}""", "report.json: tables: field 'rows' is -1, expected a count (0 or more).", TestName = "A negative row count is refused")]
     public void TheDeclaredRowCountMustMatchEveryColumn(string text, string expected)
@@ -60,5 +62,22 @@ public sealed class TableJsonTests
     {
         var read = TableJson.Read(JsonNode.Parse(TableJson.Write(new DataFrame()).ToJsonString())!.AsObject(), "report.json: tables");
         Assert.That((read.Columns.Count, read.Rows.Count), Is.EqualTo((0, 0L)));
+    }
+
+    [Test]
+    public void ANumberWrittenAsAStringIsReadInTheInvariantCulture()
+    {
+        var json = JsonNode.Parse("""{"rows": 2, "columns": [{"name": "d", "type": "Double", "values": ["1.5", "-2.25"]}]}""")!.AsObject();
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            // In de-DE "1.5" would be 15 ('.' groups thousands).
+            Assert.That(TableJson.Read(json, "report.json: tables").Columns["d"].Cast<double?>(), Is.EqualTo(new double?[] { 1.5, -2.25 }));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
     }
 }
