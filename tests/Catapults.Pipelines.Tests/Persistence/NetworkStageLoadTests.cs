@@ -52,6 +52,16 @@ public sealed class NetworkStageLoadTests
         Assert.That(model.Report.CatapultCount, Is.Null);
     }
 
+    // Likewise with catapult detection off (mutation round 14B): the count was not measured, so it reads null.
+    [Test]
+    public void ACatapultTableSavedWithDetectionOffIsNotRead()
+    {
+        using var model = (TorchNetworkBinaryTransformer)Loaded(json => json["options"]!["Diagnostics"]!["DetectCatapults"] = false);
+        Assert.That(model.Report.CatapultEvents, Is.Null);
+        Assert.That(model.Report.CatapultCount, Is.Null);
+        Assert.That(model.Report.Diagnostics, Is.Not.Null, "the other diagnostics tables are kept");
+    }
+
     [Test]
     public void AnInputSizeOf0IsRefused()
     {

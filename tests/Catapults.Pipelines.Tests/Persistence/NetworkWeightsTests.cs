@@ -1,0 +1,55 @@
+using Catapults.ML.Models;
+using Catapults.ML.Serialization;
+using Catapults.Pipelines.Persistence;
+
+namespace Catapults.Pipelines.Tests.Persistence;
+
+/// <summary>
+/// A weights file's description of its network: every activation and parameterisation rebuilds as itself, weights of
+/// another activation or parameterisation are refused by name, and only format version 1, spelt as Export writes it,
+/// is read. Found by mutation testing (round 14B).
+/// </summary>
+public sealed class NetworkWeightsTests
+{
+    private static FullyConnectedNetwork Build(ActivationKind activation, Parameterization parameterization) =>
+        (FullyConnectedNetwork)new NetworkDescription { Architecture = "fcn-2", Width = 4, Activation = activation, Parameterization = parameterization }
+            .Build(new long[] { 3 }, 1, seed: 1);
+
+    [Test]
+    public void EveryActivationAndParameterisationRebuildsAsItself()
+    {
+        foreach (var activation in Enum.GetValues<ActivationKind>())
+            foreach (var parameterization in Enum.GetValues<Parameterization>())
+            {
+                using var source = Build(activation, parameterization);
+                using var loaded = NetworkWeights.LoadNetwork(NetworkWeights.ToSafetensors(source));
+                Assert.That((loaded.Activation, loaded.Options.Parameterization), Is.EqualTo((activation, parameterization)));
+            }
+    }
+
+    [Test]
+    public void WeightsOfAnotherActivationOrParameterisationAreRefusedByName()
+    {
+        using var tanh = Build(ActivationKind.Tanh, Parameterization.Ntk);
+        using var relu = Build(ActivationKind.Relu, Parameterization.Ntk);
+        using var standard = Build(ActivationKind.Tanh, Parameterization.Standard);
+        var file = NetworkWeights.ToSafetensors(tanh);
+        var ex = Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(relu, file));
+        Assert.That(ex!.Message, Is.EqualTo("The weights file was written for activation 'tanh', the network uses Relu."));
+        ex = Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(standard, file));
+        Assert.That(ex!.Message, Is.EqualTo("The weights file was written for parameterisation 'ntk', the network uses Standard."));
+    }
+
+    [TestCase("0", "The weights file's metadata 'format_version' must be a whole number from 1, got '0'.")]
+    [TestCase(" 1", "The weights file's metadata 'format_version' must be a whole number from 1, got ' 1'.")]
+    [TestCase("+1", "The weights file's metadata 'format_version' must be a whole number from 1, got '+1'.")]
+    [TestCase("2", "The weights file has format version 2; this library reads up to 1.")]
+    public void OnlyFormatVersionOneAsExportWritesItIsRead(string version, string expected)
+    {
+        using var network = Build(ActivationKind.Tanh, Parameterization.Ntk);
+        var file = NetworkWeights.ToSafetensors(network);
+        var edited = new SafetensorsFile(file.Tensors, new Dictionary<string, string>(file.Metadata) { ["format_version"] = version });
+        Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(network, edited))!.Message, Is.EqualTo(expected));
+        Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(edited).Dispose())!.Message, Is.EqualTo(expected));
+    }
+}
