@@ -9,7 +9,8 @@ namespace Catapults.Pipelines.Tests.Features;
 
 /// <summary>
 /// The AGOP feature estimator's documented options: full rank, the default input column, a hidden output column, the
-/// row cap, the fitted width. Found by mutation testing (6 Dec 2026).
+/// row cap, the fitted width. Found by mutation testing (6 Dec 2026). The estimator copies its options when made
+/// (round 14B).
 /// </summary>
 public class AgopFeatureEstimatorOptionTests
 {
@@ -96,5 +97,21 @@ public class AgopFeatureEstimatorOptionTests
         var wide = _ml.Data.LoadFromEnumerable(new[] { new WideRow { Features = new float[TestData.Dimension + 1] } });
         var ex = Assert.Throws<ArgumentException>(() => map.GetOutputSchema(wide.Schema));
         Assert.That(ex!.Message, Does.Contain($"{TestData.Dimension + 1} slots"));
+    }
+
+    // The estimator keeps its own copy of the options: a change made to them after it was made does not reach Fit
+    // (mutation round 14B).
+    [Test]
+    public void OptionsChangedAfterTheEstimatorWasMadeDoNotReachFit()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 48));
+        var options = new AgopFeatureEstimator.Options { Model = model };
+        var estimator = new AgopFeatureEstimator(options);
+        options.Kind = AgopFeatureMapKind.TopEigenvectors;
+        options.Rank = 1;
+        options.OutputColumnName = "Other";
+        using var map = estimator.Fit(data);
+        Assert.That((map.Kind, map.OutputDimension, map.OutputColumnName), Is.EqualTo((AgopFeatureMapKind.MatrixPower, TestData.Dimension, "AgopFeatures")));
     }
 }

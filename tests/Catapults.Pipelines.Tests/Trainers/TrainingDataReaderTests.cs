@@ -21,6 +21,8 @@ public class TrainingDataReaderTests
 
     [TestCase(1 << 20, TestName = "OneBlock")]
     [TestCase(4 * TestData.Dimension, TestName = "BlocksOfFourRows")]
+    // A block smaller than one row still holds one row (mutation round 14B: a block of no rows lost every row).
+    [TestCase(3, TestName = "BlocksSmallerThanARow")]
     public void FeaturesAndTargetsArriveExactlyInRowOrder(int blockElements)
     {
         var rows = TestData.Rank2(37, seed: 3);
@@ -43,6 +45,29 @@ public class TrainingDataReaderTests
         using var set = TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"],
             TargetEncoding.Value, 0, "test", blockElements: 5 * TestData.Dimension);
         Assert.That(Flat(set.Features), Is.EqualTo(rows.SelectMany(r => r.Features).ToArray()));
+    }
+
+    // A view may count more rows than its cursor yields: the dataset holds only the rows read, not the rest of the
+    // buffer sized by the count (mutation round 14B).
+    [Test]
+    public void AViewThatOvercountsItsRowsGivesOnlyTheRowsRead()
+    {
+        var rows = TestData.Rank2(37, seed: 6);
+        var data = new OvercountingView(_ml.Data.LoadFromEnumerable(rows), 40);
+        using var set = TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"],
+            TargetEncoding.Value, 0, "test", blockElements: 8 * TestData.Dimension);
+        Assert.That(set.Features.shape, Is.EqualTo(new long[] { 37, TestData.Dimension }));
+        Assert.That(Flat(set.Features), Is.EqualTo(rows.SelectMany(r => r.Features).ToArray()));
+    }
+
+    private sealed class OvercountingView(IDataView inner, long rows) : IDataView
+    {
+        public bool CanShuffle => inner.CanShuffle;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => rows;
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+            inner.GetRowCursorSet(columnsNeeded, n, rand);
     }
 
     [Test]

@@ -1,0 +1,58 @@
+using Catapults.ML.Probes;
+using Catapults.Pipelines.Trainers;
+
+namespace Catapults.Pipelines.Tests.Trainers;
+
+/// <summary>
+/// The trainer options' own checks and snapshot: blank column names, a multiplier that is not finite and null
+/// diagnostics or observers are refused by name, and the snapshot Fit keeps holds its own copy of every diagnostics
+/// setting. Found by mutation testing (round 14B).
+/// </summary>
+public sealed class TorchNetworkTrainerOptionsTests
+{
+    private static string Refusal(TorchNetworkTrainerOptions options) => Assert.Throws<ArgumentException>(options.Validate)!.Message;
+
+    [Test]
+    public void BlankColumnNamesAreRefused()
+    {
+        Assert.That(Refusal(new TorchNetworkRegressionTrainer.Options { FeatureColumnName = " " }), Does.StartWith("FeatureColumnName must name a column."));
+        Assert.That(Refusal(new TorchNetworkRegressionTrainer.Options { LabelColumnName = "\t" }), Does.StartWith("LabelColumnName must name a column."));
+    }
+
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    [TestCase(double.NegativeInfinity)]
+    public void AnOutputMultiplierThatIsNotFiniteIsRefused(double multiplier)
+    {
+        var options = new TorchNetworkRegressionTrainer.Options();
+        options.Network = options.Network with { OutputMultiplier = multiplier };
+        Assert.That(Refusal(options), Does.StartWith($"Network.OutputMultiplier must be finite and nonzero, got {multiplier}."));
+    }
+
+    [Test]
+    public void NullDiagnosticsOrObserversAreRefusedByName()
+    {
+        Assert.That(Refusal(new TorchNetworkRegressionTrainer.Options { Diagnostics = null! }),
+            Does.StartWith("Diagnostics must not be null (leave it at its default to keep diagnostics off)."));
+        Assert.That(Refusal(new TorchNetworkRegressionTrainer.Options { Observers = null! }), Does.StartWith("Observers must not be null (use an empty list)."));
+    }
+
+    [Test]
+    public void TheSnapshotKeepsItsOwnCopyOfEveryDiagnosticsSetting()
+    {
+        var options = new TorchNetworkRegressionTrainer.Options
+        {
+            Diagnostics = new TrainingDiagnosticsOptions
+            {
+                Enabled = true, Every = 3, TopEigenvalueCount = 2, ProbeSize = 5, CriticalRate = CriticalRateCadence.EveryStep, DetectCatapults = false,
+            },
+        };
+        var snapshot = options.Snapshot();
+        options.Diagnostics.Enabled = false;
+        options.Diagnostics.Every = 10;
+        options.Diagnostics.CriticalRate = CriticalRateCadence.Off;
+        var d = snapshot.Diagnostics;
+        Assert.That((d.Enabled, d.Every, d.TopEigenvalueCount, d.ProbeSize, d.CriticalRate, d.DetectCatapults),
+            Is.EqualTo((true, 3, 2, 5, CriticalRateCadence.EveryStep, false)));
+    }
+}
