@@ -10,7 +10,8 @@ namespace Catapults.Study.Tests;
 /// <summary>
 /// The gd-catapults report on a planted run, counted by hand: which catapults count (from the first raise on), the
 /// rows taken before (at the start) and after (the first at or after the end), and the verdict's words. Found by
-/// mutation testing (6 Dec 2026): eight faults in these rules passed every test.
+/// mutation testing (6 Dec 2026): eight faults in these rules passed every test. An unchanged alignment is not a rise,
+/// and a run without raises counts no catapult (round 14B).
 /// </summary>
 public sealed class GdCatapultsReportTests
 {
@@ -56,5 +57,42 @@ public sealed class GdCatapultsReportTests
         Assert.That(report, Does.Contain(" 1 catapult(s) before the first raise are listed but not counted."));
         var cells = report.Split('\n').Where(l => l.StartsWith("| gd-seed0 |", StringComparison.Ordinal)).Select(l => l.TrimEnd().TrimEnd('|').Split('|').Last().Trim()).ToList();
         Assert.That(cells, Is.EqualTo(new[] { "not counted (before the first raise)", "yes", "no", "no" }));
+    }
+
+    // One run of a single catapult from step 10 to 20, with the alignment at both ends given; returns report.md.
+    private static string Report(double alignBefore, double alignAfter, IReadOnlyList<LearningRateMilestone> raises)
+    {
+        using var temp = new TempDirectory();
+        string runDir = temp.Combine("gd-seed0");
+        Directory.CreateDirectory(runDir);
+        File.WriteAllText(Path.Combine(runDir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max,eta_crit,agop_alignment\n");
+        var points = new (int Step, double Test, double Align)[] { (0, 1.2, 0.3), (10, 1.0, alignBefore), (20, 0.8, alignAfter) };
+        var rows = points.Select(p => new StepRow(p.Step, 0.5, null, 1.0, p.Test, new double?[] { 10.0, 0.2, p.Align })).ToList();
+        var events = new[] { new CatapultEvent(10, 12, 20, 1, 3, 1, 10, 9) };
+        var config = new RunConfig
+        {
+            Experiment = "gd-catapults", Label = "gd-seed0", Data = new DataSettings { TrainCount = 16, TestCount = 8, InputDimension = 4 },
+            Network = NetworkDescription.Default, Training = RunConfig.TrainingFor(0.5, 16, 20, 0, 5), Seed = 0,
+        };
+        var summary = new RunSummary { Label = "gd-seed0", Outcome = "BudgetReached", Steps = 20, WallSeconds = 1, Catapults = 1, TestLoss = 0.8, AgopAlignment = alignAfter };
+        var run = new RunOutcome(runDir, config, summary, rows, events);
+        using var data = StudyData.Load(config.Data);
+        string output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        GdCatapultsReport.Write(output, data, new[] { (run, raises) }, 2.0, 10);
+        return File.ReadAllText(Path.Combine(output, "report.md"));
+    }
+
+    [Test]
+    public void AnUnchangedAlignmentIsNoRise() =>
+        Assert.That(Report(0.5, 0.5, new List<LearningRateMilestone> { new(10, 0.6) }),
+            Does.Contain("Verdict: 0 of 1 catapults raised AGOP alignment, 1 of 1 lowered the test loss, and 0 of 1 did both"));
+
+    [Test]
+    public void WithoutRaisesNoCatapultIsCounted()
+    {
+        string report = Report(0.5, 0.7, new List<LearningRateMilestone>());
+        Assert.That(report, Does.Contain("no catapult followed a raise"));
+        Assert.That(report, Does.Contain(" 1 catapult(s) before the first raise are listed but not counted."));
     }
 }

@@ -73,6 +73,20 @@ public sealed class StudyResultProblemTests
     }
 
     [Test]
+    public void AnEigenvalueAtTheSwitchThatIsNotFiniteIsAProblem() =>
+        Assert.That((Result() with { SwitchEigenvalues = new[] { 4.0, double.NaN, 1.0 } }).Problem(), Does.StartWith("the eigenvalues at the switch, ").And.EndWith(", are not all finite"));
+
+    // χ_k is a ratio of norms in floating point: a hair above 1 is rounding, not damage (mutation round 14B).
+    [Test]
+    public void AnAlignmentWithinRoundingOfOneIsNoProblem()
+    {
+        var rounded = Arm("Dom-SGD") with { Alignment = new[] { Record(0, alignment: 1 + 1e-7) } };
+        Assert.That(Result(Arm("SGD"), rounded, Arm("Bulk-SGD")).Problem(), Is.Null);
+        var over = Arm("Dom-SGD") with { Alignment = new[] { Record(0, alignment: 1 + 1e-5) } };
+        Assert.That(Result(Arm("SGD"), over, Arm("Bulk-SGD")).Problem(), Does.StartWith("'Dom-SGD' has χ_k = ").And.EndWith(" at step 0, outside 0..1"));
+    }
+
+    [Test]
     public void TheSgdStepsBeforeGdAreCheckedToo()
     {
         var result = Result() with { SgdWarmUp = Arm("SGD warm-up", loss: -1) };

@@ -89,4 +89,16 @@ public sealed class SpikeVerdictChanceTests
         Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.NotTested));
         Assert.That(verdict.Evidence, Is.EqualTo("a run has no record of its chance level"));
     }
+
+    // Every window above the critical rate makes the chance 1: a share that is a chance level, so the claim is judged
+    // (every spike doing so is just what chance expects: p = 1, it fails), not left untested (mutation round 14B).
+    [Test]
+    public void AChanceOfOneIsJudged()
+    {
+        var run = Run(_ => 0.5);
+        Assert.That(run.WindowFractionAboveCritical, Is.EqualTo(1));
+        var verdict = SpikeVerdicts.Judge(new[] { run }, 1)[1];
+        Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.Fails));
+        Assert.That(verdict.Evidence, Does.StartWith("2 of 2 spikes over 1 seed(s)").And.Contain("chance expects 2.0; one-sided p = 1"));
+    }
 }

@@ -1,0 +1,86 @@
+using Catapults.Study.DominantSubspace;
+
+namespace Catapults.Study.Tests.DominantSubspace;
+
+/// <summary>
+/// The dominant-subspace settings at the edges of their documented ranges: two classes at least, no warm-up allowed,
+/// refreshes and records every step at least, up to 100 seeds, an edge-of-stability factor
+/// strictly above 0, a cluster scale and an input offset up to their largest, a SAM radius strictly above 0, one Hessian
+/// sample at least, and mini-batches (SGD's, and before GD the SGD steps') as large as the training set. Found by
+/// mutation testing (round 14B).
+/// </summary>
+public sealed class DominantSubspaceSettingsTests
+{
+    private static string Refusal(DominantSubspaceSettings settings) => Assert.Throws<ArgumentException>(settings.Validate)!.Message;
+
+    [Test]
+    public void SeedsRunFromOneToAHundred()
+    {
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { Seeds = 100 }).Validate());
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { Seeds = 101 }), Is.EqualTo("--seeds must be in 1..100, got 101."));
+    }
+
+    [Test]
+    public void AnEdgeOfStabilityFactorOfZeroIsRefused()
+    {
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.QuickEos with { EdgeOfStabilityFactor = 1e-3 }).Validate());
+        Assert.That(Refusal(DominantSubspaceSettings.QuickEos with { EdgeOfStabilityFactor = 0 }), Is.EqualTo("--eos-factor must be in (0, 4), got 0."));
+    }
+
+    [Test]
+    public void TheLargestClusterScaleIsAllowed() =>
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { ClusterScale = DominantSubspaceSettings.MaxClusterScale }).Validate());
+
+    [Test]
+    public void TheLargestInputOffsetIsAllowed()
+    {
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { InputOffset = DominantSubspaceSettings.MaxInputOffset }).Validate());
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { InputOffset = -DominantSubspaceSettings.MaxInputOffset }).Validate());
+    }
+
+    [Test]
+    public void ASamRadiusOfZeroIsRefused() =>
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { SamRadius = 0 }), Is.EqualTo("--sam-radius must be positive, got 0."));
+
+    [Test]
+    public void AtLeastOneHessianSampleIsNeeded()
+    {
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { HessianSamples = 1 }).Validate());
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { HessianSamples = 0 }), Is.EqualTo("--hessian-samples must be at least 1, got 0."));
+    }
+
+    [Test]
+    public void AMiniBatchMayHoldTheWholeTrainingSet()
+    {
+        var settings = DominantSubspaceSettings.Quick with { BatchSize = 40 };
+        Assert.DoesNotThrow(() => settings.RequireBatchesFit(40));
+        Assert.That(Assert.Throws<ArgumentException>(() => settings.RequireBatchesFit(39))!.Message,
+            Is.EqualTo("--batch-size 40 exceeds the 39 training samples; give at most 39, or 0 for full-batch GD."));
+    }
+
+    [Test]
+    public void TheSgdStepsBeforeGdMayTakeTheWholeTrainingSetAsABatch()
+    {
+        var settings = DominantSubspaceSettings.QuickEos with { SgdWarmUpSteps = 5, SgdBatchSize = 40 };
+        Assert.DoesNotThrow(() => settings.RequireBatchesFit(40));
+        Assert.That(Assert.Throws<ArgumentException>(() => settings.RequireBatchesFit(39))!.Message,
+            Is.EqualTo("--sgd-warm-up-batch 40 exceeds the 39 training samples; give at most 39."));
+    }
+
+    [Test]
+    public void TwoClassesAreTheFewest()
+    {
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { Classes = 2 }).Validate());
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { Classes = 1 }), Is.EqualTo("--classes must be at least 2, got 1."));
+    }
+
+    [Test]
+    public void NoWarmUpIsAllowed() => Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { WarmUpSteps = 0 }).Validate());
+
+    [Test]
+    public void RefreshesAndRecordsComeEveryStepAtLeast()
+    {
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { RefreshEvery = 0 }), Is.EqualTo("--refresh-every must be at least 1, got 0."));
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { RecordEvery = 0 }), Is.EqualTo("--record-every must be at least 1, got 0."));
+    }
+}
