@@ -113,4 +113,15 @@ public sealed class StudyResultProblemTests
         Assert.That(result.PeakEdgeRatio, Is.EqualTo(1.5));
         Assert.That(result.MeanEdgeRatio(result.Arms[2]), Is.EqualTo(2.5));
     }
+
+    // Means over an arm without records are unknown, not 0 (mutation round 14B).
+    [Test]
+    public void MeansOverAnArmWithoutRecordsAreNaN()
+    {
+        var empty = Arm("Dom-SGD") with { Alignment = Array.Empty<SubspaceAlignmentRecord>() };
+        var result = Result(Arm("SGD"), empty, Arm("Bulk-SGD"));
+        Assert.That(result.MeanEdgeRatio(empty), Is.NaN);
+        Assert.That(StudyResult.MeanAlignment(empty), Is.NaN);
+        Assert.That(StudyResult.MeanAlignment(Arm("SGD")), Is.EqualTo(0.5));
+    }
 }
