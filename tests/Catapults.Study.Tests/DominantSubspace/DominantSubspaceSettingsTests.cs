@@ -3,7 +3,8 @@ using Catapults.Study.DominantSubspace;
 namespace Catapults.Study.Tests.DominantSubspace;
 
 /// <summary>
-/// The dominant-subspace settings at the edges of their documented ranges: two classes at least, no warm-up allowed,
+/// The dominant-subspace settings at the edges of their documented ranges: finite learning rates, a mini-batch of one
+/// sample at least, two classes at least, no warm-up allowed,
 /// refreshes and records every step at least, up to 100 seeds, an edge-of-stability factor
 /// strictly above 0, a cluster scale and an input offset up to their largest, a SAM radius strictly above 0, one Hessian
 /// sample at least, and mini-batches (SGD's, and before GD the SGD steps') as large as the training set. Found by
@@ -83,4 +84,15 @@ public sealed class DominantSubspaceSettingsTests
         Assert.That(Refusal(DominantSubspaceSettings.Quick with { RefreshEvery = 0 }), Is.EqualTo("--refresh-every must be at least 1, got 0."));
         Assert.That(Refusal(DominantSubspaceSettings.Quick with { RecordEvery = 0 }), Is.EqualTo("--record-every must be at least 1, got 0."));
     }
+
+    [Test]
+    public void AnInfiniteLearningRateIsRefused()
+    {
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { LearningRate = double.PositiveInfinity }), Does.StartWith("--learning-rate must be positive, got "));
+        Assert.That(Refusal(DominantSubspaceSettings.QuickEos with { SgdLearningRate = double.PositiveInfinity }), Does.StartWith("--sgd-warm-up-rate must be positive, got "));
+    }
+
+    [Test]
+    public void AMiniBatchOfNoSamplesIsRefused() =>
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { BatchSize = 0 }), Is.EqualTo("--batch-size must be at least 1, got 0."));
 }
