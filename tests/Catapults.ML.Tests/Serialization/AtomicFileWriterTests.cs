@@ -85,4 +85,39 @@ public class AtomicFileWriterTests
         Assert.That(SafetensorsFile.Read(path).Tensors, Has.Count.EqualTo(network.TrainableParameters().Count));
         Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { path }), "no temporary file is left");
     }
+
+    // A missing folder is no file another process created: TryCreate reports it as the failure it is, not as "exists".
+    [Test]
+    public void TryCreateInAMissingFolderIsAnErrorNotALostRace()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("missing", "plan.json");
+        var ex = Assert.Throws<IOException>(() => AtomicFileWriter.TryCreate(path, s => s.Write("x"u8)));
+        Assert.That(ex!.Message, Is.EqualTo($"cannot write {path}: the folder {temp.Combine("missing")} does not exist"));
+    }
+
+    // Leftovers are the writer's hidden temporary files, in the folder and every folder below it; nothing else goes.
+    [Test]
+    public void RemoveLeftoversTakesOnlyHiddenTemporaryFilesAtAnyDepth()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("cells", "a"));
+        string[] leftovers =
+        {
+            temp.Combine(".plan.json.123-0a1b.tmp"),
+            temp.Combine("cells", "a", ".weights.safetensors.456-2c3d.tmp"),
+        };
+        string[] kept =
+        {
+            temp.Combine("plan.json"),
+            temp.Combine("notes.tmp"),
+            temp.Combine("cells", "a", "weights.safetensors"),
+            temp.Combine("cells", ".hidden"),
+        };
+        foreach (var file in leftovers.Concat(kept)) File.WriteAllText(file, "x");
+        AtomicFileWriter.RemoveLeftovers(temp.Path);
+        Assert.That(leftovers.Where(File.Exists), Is.Empty);
+        Assert.That(kept.Where(File.Exists), Is.EqualTo(kept));
+        Assert.DoesNotThrow(() => AtomicFileWriter.RemoveLeftovers(temp.Combine("no such folder")));
+    }
 }

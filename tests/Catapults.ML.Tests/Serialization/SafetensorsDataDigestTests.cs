@@ -99,4 +99,15 @@ public sealed class SafetensorsDataDigestTests
         var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model, path));
         Assert.That(ex!.Message, Does.StartWith(path + ": the tensor data does not match the SHA-256"));
     }
+
+    // Writing a file read back (which carries its old digest) names the key once: a header naming it twice is one a
+    // strict JSON reader refuses, and which of the two values another reader keeps is up to it.
+    [Test]
+    public void ARewrittenFileRecordsItsDigestOnce()
+    {
+        var stale = new Dictionary<string, string> { ["data_sha256"] = new string('0', 64) };
+        string header = HeaderText(Bytes(Abc(stale)));
+        Assert.That(header.Split("\"data_sha256\"").Length - 1, Is.EqualTo(1), header);
+        Assert.That(header, Does.Contain($"\"data_sha256\":\"{AbcDigest}\""));
+    }
 }

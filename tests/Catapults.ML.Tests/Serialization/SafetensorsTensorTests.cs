@@ -1,0 +1,24 @@
+using Catapults.ML.Serialization;
+
+namespace Catapults.ML.Tests.Serialization;
+
+public sealed class SafetensorsTensorTests
+{
+    // I8 is two's complement: 0xFF is −1 and 0x80 is −128, as torch.int8 and numpy's int8 store them.
+    [Test]
+    public void SignedBytesConvertWithTheirSign()
+    {
+        var tensor = new SafetensorsTensor("q", SafetensorsDataType.I8, new long[] { 4 }, new byte[] { 0xFF, 0x80, 0x7F, 0x00 });
+        Assert.That(tensor.ToSingles(), Is.EqualTo(new[] { -1f, -128f, 127f, 0f }));
+        var unsigned = new SafetensorsTensor("u", SafetensorsDataType.U8, new long[] { 2 }, new byte[] { 0xFF, 0x80 });
+        Assert.That(unsigned.ToSingles(), Is.EqualTo(new[] { 255f, 128f }));
+    }
+
+    // Any non-zero byte is true, as C, NumPy (a bool array viewed from uint8) and PyTorch's .bool() read it.
+    [Test]
+    public void EveryNonZeroBoolByteIsTrue()
+    {
+        var tensor = new SafetensorsTensor("mask", SafetensorsDataType.BOOL, new long[] { 4 }, new byte[] { 0, 1, 2, 0xFF });
+        Assert.That(tensor.ToSingles(), Is.EqualTo(new[] { 0f, 1f, 1f, 1f }));
+    }
+}
