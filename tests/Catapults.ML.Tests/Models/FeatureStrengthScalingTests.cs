@@ -64,6 +64,18 @@ public class FeatureStrengthScalingTests
         Assert.That(ex!.Message, Does.Contain("UseBias = false"));
     }
 
+    // Without hidden layers the readout reads the input itself: its fan-in, and so the width factor, is the input dimension.
+    [Test]
+    public void AMeanFieldLinearModelsWidthFactorIsItsInputDimension()
+    {
+        using var linear = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 7, HiddenWidths = Array.Empty<int>(), UseBias = false, Parameterization = Parameterization.MeanField,
+        });
+        Assert.That(FeatureStrengthScaling.For(linear), Is.EqualTo(new FeatureStrengthScaling(1, 7.0)));
+        Assert.That(FeatureStrengthScaling.For(linear).LearningRate(0.5, 0.5), Is.EqualTo(7 * 0.5 * 0.25).Within(1e-15));
+    }
+
     [Test]
     public void MeanFieldHiddenLayersUseOneOverRootFanInAndTheReadoutOneOverWidth()
     {

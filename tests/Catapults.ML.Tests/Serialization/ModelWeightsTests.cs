@@ -150,6 +150,31 @@ public class ModelWeightsTests
         Assert.That(model.HasFiniteParameters());
     }
 
+    // Half-precision exports (torch.float16 and bfloat16 state dicts) are weights too: they load as their values.
+    [TestCase(SafetensorsDataType.F16)]
+    [TestCase(SafetensorsDataType.BF16)]
+    public void HalfPrecisionWeightsLoadAsTheirValues(SafetensorsDataType type)
+    {
+        using var model = Net(1);
+        // k/8 − 1 for small k: exact in float16 and bfloat16 alike.
+        static float Value(long i) => (i % 16) / 8f - 1f;
+        var file = Replaced(model, t =>
+        {
+            var bytes = new byte[t.ElementCount * 2];
+            for (int i = 0; i < t.ElementCount; i++)
+            {
+                ushort bits = type == SafetensorsDataType.F16
+                    ? BitConverter.HalfToUInt16Bits((Half)Value(i))
+                    : (ushort)(BitConverter.SingleToUInt32Bits(Value(i)) >> 16);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2 * i), bits);
+            }
+            return new SafetensorsTensor(t.Name, type, t.Shape.ToArray(), bytes);
+        });
+        ModelWeights.Load(model, file);
+        foreach (var (name, parameter) in model.TrainableParameters())
+            Assert.That(ModelWeights.ToSingles(parameter), Is.EqualTo(Enumerable.Range(0, (int)parameter.numel()).Select(i => Value(i)).ToArray()), name);
+    }
+
     [TestCase(0.0)]
     [TestCase(double.NaN)]
     [TestCase(double.PositiveInfinity)]

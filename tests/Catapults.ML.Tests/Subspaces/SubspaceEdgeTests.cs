@@ -31,4 +31,22 @@ public sealed class SubspaceEdgeTests
             HessianEigenspace.Compute(0, net, data.Features, data.Targets, LossKind.MeanSquaredError, 5, null, null).Dispose());
         Assert.That(ex!.ParamName, Is.EqualTo("rank"));
     }
+
+    // An integer vector would be projected and truncated back to integers (U Uᵀ [1, 1] onto a diagonal is [0, 0]): the
+    // projections take floating-point tensors only, and say so.
+    [Test]
+    public void IntegerVectorsAndBasesAreRefused()
+    {
+        using var scope = torch.NewDisposeScope();
+        var basis = torch.tensor(new[] { Math.Sqrt(0.5), Math.Sqrt(0.5) }).reshape(2, 1);
+        var integers = torch.tensor(new long[] { 1, 1 });
+        foreach (var call in new Action[]
+        {
+            () => SubspaceProjection.Dominant(integers, basis),
+            () => SubspaceProjection.Bulk(integers, basis),
+            () => SubspaceProjection.Alignment(integers, basis),
+            () => SubspaceProjection.Dominant(torch.ones(2, ScalarType.Float64), torch.ones(2, 1, ScalarType.Int64)),
+        })
+            Assert.That(Assert.Throws<ArgumentException>(() => call())!.Message, Is.EqualTo("The vector and the basis must be floating point."));
+    }
 }
