@@ -78,4 +78,26 @@ public sealed class CenteredNetworkCopyTests
         using var y = net.forward(torch.randn(8, 3, generator: new torch.Generator(3)));
         Assert.That(y.abs().max().ToDouble(), Is.Zero);
     }
+
+    // The copy takes the live network's buffers as well as its weights: a factory that hands over modules whose running
+    // statistics differ (here each has seen another batch) still gives an output of exactly 0 in evaluation mode.
+    [Test]
+    public void TheCopyTakesTheLiveNetworksRunningStatistics()
+    {
+        using var scope = torch.NewDisposeScope();
+        int calls = 0;
+        using var net = new CenteredNetwork(() =>
+        {
+            var m = new Normalised();
+            using (var batch = torch.randn(16, 3, generator: new torch.Generator((ulong)(10 + calls++))) * (calls + 1))
+            using (var warm = m.forward(batch)) { }
+            return m;
+        });
+        var live = net.Network.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        foreach (var (name, buffer) in net.InitialNetwork.named_buffers())
+            Assert.That(buffer.eq(live[name]).all().ToBoolean(), Is.True, name);
+        net.eval();
+        using var y = net.forward(torch.randn(8, 3, generator: new torch.Generator(3)));
+        Assert.That(y.abs().max().ToDouble(), Is.Zero);
+    }
 }

@@ -30,6 +30,8 @@ public class ModelFactoryTests
     [TestCase("fcn-1001")]
     [TestCase("fcn-2147483647")]
     [TestCase("wrn-16-5000")]
+    [TestCase("fcn-+3", TestName = "A number with a sign is not a depth")]
+    [TestCase("wrn-16- 4", TestName = "A number after a space is not a widening factor")]
     [TestCase("")]
     public void RejectsMalformedNamesListingTheAcceptedForms(string name)
     {
