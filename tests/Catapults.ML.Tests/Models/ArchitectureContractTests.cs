@@ -38,6 +38,18 @@ public class ArchitectureContractTests
         Assert.That(net.Describe(), Is.Not.Empty);
     }
 
+    // Only flat rows and images of the network's own shape are inputs: a batch of as many values in another layout
+    // (a transposed or re-tiled image) is refused naming both accepted forms, not flattened and read as something else.
+    [TestCase(48L, 16L)]
+    [TestCase(3L, 8L, 32L)]
+    public void AnInputOfTheRightSizeInAnotherLayoutIsRefused(params long[] sample)
+    {
+        using var net = Tiny(kind, outputs: 3);
+        using var x = torch.zeros(new long[] { 2 }.Concat(sample).ToArray());
+        var ex = Assert.Throws<ArgumentException>(() => net.forward(x).Dispose());
+        Assert.That(ex!.Message, Is.EqualTo($"{net.GetType().Name} expects input of shape [n, 768] or [n, 3, 16, 16], got [2, {string.Join(", ", sample)}]. (Parameter 'x')"));
+    }
+
     [Test]
     public void SameSeedSameWeightsAndOutputsDifferentSeedDifferentWeights()
     {

@@ -76,6 +76,16 @@ public class FeatureStrengthScalingTests
         Assert.That(FeatureStrengthScaling.For(linear).LearningRate(0.5, 0.5), Is.EqualTo(7 * 0.5 * 0.25).Within(1e-15));
     }
 
+    // A width factor of 0 would make every rate 0 (and the inverse rule divide by it): refused when the rule is built.
+    [TestCase(0.0)]
+    [TestCase(-1.0)]
+    [TestCase(double.PositiveInfinity)]
+    public void AWidthFactorThatIsNotFiniteAndPositiveIsRefusedByName(double widthFactor)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new FeatureStrengthScaling(2, widthFactor));
+        Assert.That(ex!.ParamName, Is.EqualTo("widthFactor"));
+    }
+
     [Test]
     public void MeanFieldHiddenLayersUseOneOverRootFanInAndTheReadoutOneOverWidth()
     {

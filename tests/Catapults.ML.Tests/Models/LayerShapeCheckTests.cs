@@ -38,4 +38,14 @@ public sealed class LayerShapeCheckTests
         var ex = Assert.Throws<ArgumentException>(() => conv.forward(torch.randn(1, 1, height, width)));
         Assert.That(ex!.Message, Does.Contain($"a 3×3 kernel does not fit an input of {height}×{width}"));
     }
+
+    [Test]
+    public void ALinearLayerWithoutInputsOrOutputsIsRefused()
+    {
+        using var generator = new torch.Generator(1);
+        var outputs = Assert.Throws<ArgumentOutOfRangeException>(() => new ScaledLinear("layer", 3, 0, true, Parameterization.Ntk, false, generator));
+        Assert.That(outputs!.ParamName, Is.EqualTo("outFeatures"));
+        var inputs = Assert.Throws<ArgumentOutOfRangeException>(() => new ScaledLinear("layer", 0, 3, true, Parameterization.Ntk, false, generator));
+        Assert.That(inputs!.ParamName, Is.EqualTo("inFeatures"));
+    }
 }

@@ -225,6 +225,18 @@ public class ModelFactoryTests
         Assert.That(Fails(new NetworkDescription { Architecture = "resnet" }).Message, Does.Contain("Unknown architecture"));
     }
 
+    // 2³¹ input features do not fit a fully connected layer's int fan-in: refused as such by every entry point,
+    // not wrapped round to a negative input dimension.
+    [Test]
+    public void AFullyConnectedInputOfMoreThanIntMaxValueFeaturesIsRefusedAsTooLarge()
+    {
+        long[] shape = { 65536, 32768 };
+        const string expected = "An input of 2147483648 features is too large for a fully connected network.";
+        Assert.That(Assert.Throws<ArgumentException>(() => ModelFactory.Create(new NetworkDescription { Width = 4 }, shape, 1, 0))!.Message, Does.StartWith(expected));
+        Assert.That(Assert.Throws<ArgumentException>(() => ModelFactory.ParameterCount(new NetworkDescription { Width = 4 }, shape, 1))!.Message, Does.StartWith(expected));
+        Assert.That(Assert.Throws<ArgumentException>(() => ModelFactory.SizeBound(new NetworkDescription { Width = 4 }, shape, 1))!.Message, Does.StartWith(expected));
+    }
+
     [Test]
     public void ANetworkTooLargeForMemoryIsRefusedInOneLineBeforeAnythingIsAllocated()
     {

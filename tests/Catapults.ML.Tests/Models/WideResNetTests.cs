@@ -122,6 +122,19 @@ public class WideResNetTests
         Assert.That(standard.Blocks[1].Convolution1.WeightScale, Is.EqualTo(1.0));
     }
 
+    // The widest stage has 4·BaseWidth·k channels; up to 2^20 of them is a width the options accept (whether the
+    // weights fit is the memory check's call), one step beyond is refused by name.
+    [Test]
+    public void AWidestStageOfTwoToTheTwentyChannelsIsTheLargestAccepted()
+    {
+        var widest = new WideResNetOptions { BaseWidth = 16, WidenFactor = 16384 };
+        Assert.That(widest.StageWidths[^1], Is.EqualTo(1 << 20));
+        Assert.DoesNotThrow(widest.Validate);
+        var ex = Assert.Throws<ArgumentException>(new WideResNetOptions { BaseWidth = 16, WidenFactor = 16385 }.Validate);
+        Assert.That(ex!.Message, Does.StartWith("BaseWidth·WidenFactor = 262160 is unreasonably large."));
+        Assert.That(ex.ParamName, Is.EqualTo("WidenFactor"));
+    }
+
     [Test]
     public void BadOptionsGiveClearErrors()
     {
