@@ -77,4 +77,19 @@ public sealed class SafetensorsFileTests
         var twice = Assert.Throws<ArgumentException>(() => new SafetensorsFile(new[] { w, SafetensorsTensor.FromSingles("w", new long[] { 1 }, new[] { 2f }) }));
         Assert.That(twice!.Message, Does.StartWith("Two tensors are named 'w'."));
     }
+
+    // The header may be up to 100 MiB long: a header of exactly that length is taken at its word (and here found cut
+    // short), one byte more is no safetensors file.
+    [Test]
+    public void AHeaderOfExactlyTheLimitIsPlausibleAndOneByteMoreIsNot()
+    {
+        const ulong limit = 100UL * 1024 * 1024;
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, limit);
+        var cut = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(bytes), "limit.safetensors"));
+        Assert.That(cut!.Message, Is.EqualTo("limit.safetensors: the file ends inside the header: 104,857,600 bytes declared, 8 follow."));
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, limit + 1);
+        var over = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(bytes), "over.safetensors"));
+        Assert.That(over!.Message, Does.StartWith("over.safetensors: header length 104857601 is not plausible (expected 1..104857600 bytes)"));
+    }
 }

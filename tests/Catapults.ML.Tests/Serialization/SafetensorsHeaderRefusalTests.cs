@@ -46,4 +46,22 @@ public sealed class SafetensorsHeaderRefusalTests
         var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "meta.safetensors"));
         Assert.That(ex!.Message, Does.Contain("names '__metadata__' twice"));
     }
+
+    // The format's offsets are a [begin, end) pair; a third number is a header another tool got wrong, not one to ignore.
+    [Test]
+    public void DataOffsetsOtherThanAPairAreRefused()
+    {
+        using var stream = File("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}}""", 4);
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "three.safetensors"));
+        Assert.That(ex!.Message, Is.EqualTo("three.safetensors: tensor 'w' needs two data offsets."));
+    }
+
+    // Metadata values are strings in the format (Python's safetensors refuses anything else); a number is refused by key.
+    [Test]
+    public void MetadataThatIsNotAStringIsRefusedByKey()
+    {
+        using var stream = File("""{"__metadata__":{"epoch":3},"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", 4);
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "meta.safetensors"));
+        Assert.That(ex!.Message, Is.EqualTo("meta.safetensors: metadata 'epoch' is not a string."));
+    }
 }
