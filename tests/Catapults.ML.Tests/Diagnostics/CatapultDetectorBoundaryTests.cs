@@ -25,6 +25,25 @@ public sealed class CatapultDetectorBoundaryTests
         Assert.That(ex!.ParamName, Is.EqualTo("SmoothingWindow"));
     }
 
+    // An odd window must still be positive: −1 is odd, and would read as "no smoothing" without saying so.
+    [Test]
+    public void ANegativeSmoothingWindowIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CatapultDetectorOptions { SmoothingWindow = -1 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("SmoothingWindow"));
+        Assert.That(ex.Message, Does.StartWith("SmoothingWindow must be a positive odd number, got -1."));
+    }
+
+    // A baseline over no points leaves no minimum to rise from: a detector with it would never find anything.
+    [Test]
+    public void ABaselineWindowOfNoPointsIsRefusedAndOneIsTheSmallest()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CatapultDetectorOptions { BaselineWindow = 0 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("BaselineWindow"));
+        Assert.That(ex.Message, Does.StartWith("BaselineWindow must be at least 1, got 0."));
+        Assert.DoesNotThrow(() => new CatapultDetectorOptions { BaselineWindow = 1 }.Validate());
+    }
+
     [Test]
     public void AddingTheSameStepTwiceIsRefused()
     {
@@ -52,5 +71,13 @@ public sealed class CatapultDetectorBoundaryTests
         var options = new CatapultDetectorOptions { SmoothingWindow = 1, RiseFactor = 2, ReturnFactor = 1.5, RequireSharpnessDecrease = false };
         var events = CatapultDetector.Detect(new[] { 1.0, 10, 1.4, 2.5, 1.3 }, options);
         Assert.That(events.Select(e => (e.StartStep, e.PeakStep, e.EndStep)), Is.EqualTo(new[] { (0, 1, 2) }));
+    }
+
+    // A whole stream given at once is held to what Add enforces point by point: a step repeated is refused, naming it.
+    [Test]
+    public void AStreamWithARepeatedStepIsRefused()
+    {
+        var repeated = Assert.Throws<ArgumentException>(() => CatapultDetector.Detect(new[] { new LossPoint(3, 1.0), new LossPoint(3, 2.0) }, Raw));
+        Assert.That(repeated!.Message, Does.StartWith("Steps must increase: point 1 has step 3 after 3."));
     }
 }

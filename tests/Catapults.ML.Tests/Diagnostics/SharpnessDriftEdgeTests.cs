@@ -21,4 +21,14 @@ public sealed class SharpnessDriftEdgeTests
         Assert.That(unjudged, Is.Empty);
         Assert.That(clear, Is.Empty);
     }
+
+    // A window of no records has no drop to rank against.
+    [Test]
+    public void AThresholdOverASpanOfNoRecordsIsRefused()
+    {
+        var points = Enumerable.Range(0, 40).Select(i => new LossPoint(i, 1.0, 10.0 - 0.01 * i)).ToList();
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => SharpnessDrift.Threshold(points, Array.Empty<CatapultEvent>(), 0));
+        Assert.That(ex!.ParamName, Is.EqualTo("span"));
+        Assert.That(SharpnessDrift.Threshold(points, Array.Empty<CatapultEvent>(), 1), Is.Not.Null, "one record apart is the shortest span");
+    }
 }

@@ -64,4 +64,13 @@ public sealed class SafetensorsHeaderRefusalTests
         var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "meta.safetensors"));
         Assert.That(ex!.Message, Is.EqualTo("meta.safetensors: metadata 'epoch' is not a string."));
     }
+
+    // An end before the begin is named as the bytes it claims, not as a size that happens not to match.
+    [Test]
+    public void AnEndBeforeTheBeginIsRefusedNamingTheRange()
+    {
+        using var stream = File("""{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,-4]}}""", 4);
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "reversed.safetensors"));
+        Assert.That(ex!.Message, Is.EqualTo("reversed.safetensors: tensor 'w' occupies bytes [0, -4), which leaves a gap or overlaps another tensor."));
+    }
 }
