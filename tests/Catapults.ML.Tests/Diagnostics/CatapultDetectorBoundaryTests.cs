@@ -34,6 +34,15 @@ public sealed class CatapultDetectorBoundaryTests
         Assert.That(ex.Message, Does.StartWith("SmoothingWindow must be a positive odd number, got -1."));
     }
 
+    // An infinite rise factor would make every rise too small to count: the detector would never report anything.
+    [Test]
+    public void AnInfiniteRiseFactorIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CatapultDetectorOptions { RiseFactor = double.PositiveInfinity }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("RiseFactor"));
+        Assert.That(ex.Message, Does.StartWith("RiseFactor must be finite and > 1, got "));
+    }
+
     // A baseline over no points leaves no minimum to rise from: a detector with it would never find anything.
     [Test]
     public void ABaselineWindowOfNoPointsIsRefusedAndOneIsTheSmallest()

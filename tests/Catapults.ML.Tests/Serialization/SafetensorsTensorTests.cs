@@ -21,4 +21,20 @@ public sealed class SafetensorsTensorTests
         var tensor = new SafetensorsTensor("mask", SafetensorsDataType.BOOL, new long[] { 4 }, new byte[] { 0, 1, 2, 0xFF });
         Assert.That(tensor.ToSingles(), Is.EqualTo(new[] { 0f, 1f, 1f, 1f }));
     }
+
+    // I16 takes two bytes an element and I32 four, both little-endian two's complement.
+    [Test]
+    public void SixteenAndThirtyTwoBitIntegersConvertWithTheirWidths()
+    {
+        var i16 = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(i16, -2);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(i16.AsSpan(2), 300);
+        Assert.That(new SafetensorsTensor("a", SafetensorsDataType.I16, new long[] { 2 }, i16).ToSingles(), Is.EqualTo(new[] { -2f, 300f }));
+        var i32 = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(i32, -70000);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(i32.AsSpan(4), 1 << 20);
+        Assert.That(new SafetensorsTensor("b", SafetensorsDataType.I32, new long[] { 2 }, i32).ToSingles(), Is.EqualTo(new[] { -70000f, 1048576f }));
+        Assert.That(SafetensorsTensor.ElementSize(SafetensorsDataType.I16), Is.EqualTo(2));
+        Assert.That(SafetensorsTensor.ElementSize(SafetensorsDataType.I32), Is.EqualTo(4));
+    }
 }
