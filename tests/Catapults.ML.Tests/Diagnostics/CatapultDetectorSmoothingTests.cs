@@ -21,4 +21,15 @@ public sealed class CatapultDetectorSmoothingTests
         Assert.That(events[0].StartLoss, Is.EqualTo(2));
         Assert.That(events[0].PeakRatio, Is.EqualTo(10));
     }
+
+    // The mini-batch preset's 9-point median lets a rise count only once it lasts at least five steps: four high
+    // batches in a row are noise, five are an episode.
+    [TestCase(4, 0)]
+    [TestCase(5, 1)]
+    public void TheMiniBatchPresetNeedsARiseOfFiveSteps(int highSteps, int expectedEvents)
+    {
+        var losses = Enumerable.Repeat(1.0, 60).Concat(Enumerable.Repeat(10.0, highSteps)).Concat(Enumerable.Repeat(1.0, 40)).ToList();
+        var events = CatapultDetector.Detect(losses, CatapultDetectorOptions.ForMiniBatchLoss());
+        Assert.That(events, Has.Count.EqualTo(expectedEvents));
+    }
 }
