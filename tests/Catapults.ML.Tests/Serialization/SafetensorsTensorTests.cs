@@ -37,4 +37,14 @@ public sealed class SafetensorsTensorTests
         Assert.That(SafetensorsTensor.ElementSize(SafetensorsDataType.I16), Is.EqualTo(2));
         Assert.That(SafetensorsTensor.ElementSize(SafetensorsDataType.I32), Is.EqualTo(4));
     }
+
+    // The data must be exactly the shape's size: a byte too many is refused as surely as one too few.
+    [TestCase(3)]
+    [TestCase(5)]
+    public void DataOfAnotherSizeThanTheShapeIsRefused(int bytes)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SafetensorsTensor("w", SafetensorsDataType.F32, new long[] { 1 }, new byte[bytes]));
+        Assert.That(ex!.ParamName, Is.EqualTo("data"));
+        Assert.That(ex.Message, Does.StartWith($"Tensor 'w' (F32 [1]) needs 4 bytes, got {bytes}."));
+    }
 }
