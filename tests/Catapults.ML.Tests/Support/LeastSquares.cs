@@ -36,4 +36,23 @@ public static class LeastSquares
         var hessian = torch.mm(xd.t(), xd) * (2.0 / n);
         return (net, new TensorDataset(x, y, "least-squares"), hessian);
     }
+
+    /// <summary>
+    /// The gradient of L = (1/n) Σᵢ (wᵀxᵢ + b − yᵢ)² in float64, by hand: ∂L/∂w = (2/n) Σ rᵢ xᵢ and ∂L/∂b = (2/n) Σ rᵢ,
+    /// for n rows of <paramref name="x"/> (row-major, d = w.Length values each, already scaled as the model scales them).
+    /// </summary>
+    public static (double[] W, double B) Gradient(double[] x, double[] y, double[] w, double b = 0)
+    {
+        int n = y.Length, d = w.Length;
+        var gw = new double[d];
+        double gb = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double r = b - y[i];
+            for (int j = 0; j < d; j++) r += x[i * d + j] * w[j];
+            for (int j = 0; j < d; j++) gw[j] += 2.0 / n * r * x[i * d + j];
+            gb += 2.0 / n * r;
+        }
+        return (gw, gb);
+    }
 }

@@ -33,9 +33,9 @@ public sealed class SharpnessAwareAscentTests
         var w = net.Layers[0].Weight.to_type(ScalarType.Float64).data<double>().ToArray();
         double b = net.Layers[0].Bias!.to_type(ScalarType.Float64).data<double>().Single();
 
-        var (gw, gb) = Gradient(x, y, w, b);
+        var (gw, gb) = LeastSquares.Gradient(x, y, w, b);
         double norm = Math.Sqrt(gw.Sum(v => v * v) + gb * gb);
-        var (aw, ab) = Gradient(x, y, w.Select((v, j) => v + radius * gw[j] / norm).ToArray(), b + radius * gb / norm);
+        var (aw, ab) = LeastSquares.Gradient(x, y, w.Select((v, j) => v + radius * gw[j] / norm).ToArray(), b + radius * gb / norm);
         var expectedW = w.Select((v, j) => v - eta * aw[j]).ToArray();
         double expectedB = b - eta * ab;
 
@@ -81,19 +81,5 @@ public sealed class SharpnessAwareAscentTests
         var ex = Assert.Throws<ArgumentException>(() => options.Validate("OptimizerSettings"));
         Assert.That(ex!.ParamName, Is.EqualTo("OptimizerSettings.SharpnessAwareRadius"));
         Assert.That(ex.Message, Does.Contain("finite"));
-    }
-
-    private static (double[] W, double B) Gradient(double[] x, double[] y, double[] w, double b)
-    {
-        var gw = new double[D];
-        double gb = 0;
-        for (int i = 0; i < N; i++)
-        {
-            double r = b - y[i];
-            for (int j = 0; j < D; j++) r += x[i * D + j] * w[j];
-            for (int j = 0; j < D; j++) gw[j] += 2.0 / N * r * x[i * D + j];
-            gb += 2.0 / N * r;
-        }
-        return (gw, gb);
     }
 }

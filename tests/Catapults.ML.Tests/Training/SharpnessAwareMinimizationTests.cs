@@ -22,28 +22,13 @@ public sealed class SharpnessAwareMinimizationTests
         return new TensorDataset(torch.randn(new long[] { N, D }, generator: g), torch.randn(new long[] { N, 1 }, generator: g));
     }
 
-    private static double[] Gradient(double[,] x, double[] y, double[] w)
-    {
-        var g = new double[D];
-        for (int i = 0; i < N; i++)
-        {
-            double r = -y[i];
-            for (int j = 0; j < D; j++) r += x[i, j] * w[j];
-            for (int j = 0; j < D; j++) g[j] += 2.0 / N * x[i, j] * r;
-        }
-        return g;
-    }
+    // The NTK linear layer scales its inputs by 1/√D.
+    private static (double[] X, double[] Y, double[] W) Arrays(TensorDataset data, Catapults.ML.Models.FullyConnectedNetwork net) => (
+        data.Features.to_type(ScalarType.Float64).data<double>().Select(v => v / Math.Sqrt(D)).ToArray(),
+        data.Targets.to_type(ScalarType.Float64).data<double>().ToArray(),
+        net.parameters().Single().to_type(ScalarType.Float64).data<double>().ToArray());
 
-    private static (double[,] X, double[] Y, double[] W) Arrays(TensorDataset data, Catapults.ML.Models.FullyConnectedNetwork net)
-    {
-        var xs = data.Features.to_type(ScalarType.Float64).data<double>().ToArray();
-        var ys = data.Targets.to_type(ScalarType.Float64).data<double>().ToArray();
-        var ws = net.parameters().Single().to_type(ScalarType.Float64).data<double>().ToArray();
-        var x = new double[N, D];
-        for (int i = 0; i < N; i++)
-            for (int j = 0; j < D; j++) x[i, j] = xs[i * D + j] / Math.Sqrt(D);
-        return (x, ys, ws);
-    }
+    private static double[] Gradient(double[] x, double[] y, double[] w) => LeastSquares.Gradient(x, y, w).W;
 
     [TestCase(0.05)]
     [TestCase(0.5)]
