@@ -49,7 +49,7 @@ public sealed class CatapultDetector
     public IReadOnlyList<CatapultEvent> Events => Detect(_points, Options);
 
     /// <summary>Every completed spike episode, whether or not λ_max dropped.</summary>
-    public IReadOnlyList<CatapultEvent> Spikes => Analyse(_points, Options, out _);
+    public IReadOnlyList<CatapultEvent> Spikes => Analyse(_points, Options, nameof(Points), out _);
 
     /// <summary>
     /// The catapults of <see cref="Events"/> whose λ_max drop stands out from λ_max's drift between spikes in this
@@ -74,17 +74,21 @@ public sealed class CatapultDetector
     {
         get
         {
-            Analyse(_points, Options, out int? open);
+            Analyse(_points, Options, nameof(Points), out int? open);
             return open;
         }
     }
 
     /// <summary>Catapults in a whole stream.</summary>
-    public static IReadOnlyList<CatapultEvent> Detect(IReadOnlyList<LossPoint> points, CatapultDetectorOptions? options = null)
+    public static IReadOnlyList<CatapultEvent> Detect(IReadOnlyList<LossPoint> points, CatapultDetectorOptions? options = null) =>
+        DetectStream(points, options, nameof(points));
+
+    // A refused stream is named as the caller's argument (points or losses), not as this class's helpers'.
+    private static IReadOnlyList<CatapultEvent> DetectStream(IReadOnlyList<LossPoint> points, CatapultDetectorOptions? options, string paramName)
     {
         var o = options ?? new CatapultDetectorOptions();
         o.Validate();
-        var spikes = Analyse(points, o, out _);
+        var spikes = Analyse(points, o, paramName, out _);
         return CatapultsAmong(spikes, o);
     }
 
@@ -97,19 +101,19 @@ public sealed class CatapultDetector
     {
         // Checked here so that the message names this argument, not LINQ's 'source'.
         ArgumentNullException.ThrowIfNull(losses);
-        return Detect(losses.Select((l, i) => new LossPoint(i, l)).ToList(), options);
+        return DetectStream(losses.Select((l, i) => new LossPoint(i, l)).ToList(), options, nameof(losses));
     }
 
-    private static List<CatapultEvent> Analyse(IReadOnlyList<LossPoint> all, CatapultDetectorOptions o, out int? openStart)
+    private static List<CatapultEvent> Analyse(IReadOnlyList<LossPoint> all, CatapultDetectorOptions o, string paramName, out int? openStart)
     {
-        ArgumentNullException.ThrowIfNull(all);
+        ArgumentNullException.ThrowIfNull(all, paramName);
         openStart = null;
         for (int i = 1; i < all.Count; i++)
             if (all[i].Step <= all[i - 1].Step)
-                throw new ArgumentException($"Steps must increase: point {i} has step {all[i].Step} after {all[i - 1].Step}.", nameof(all));
+                throw new ArgumentException($"Steps must increase: point {i} has step {all[i].Step} after {all[i - 1].Step}.", paramName);
         for (int i = 0; i < all.Count; i++)
             if (all[i].Loss < 0)
-                throw new ArgumentException($"The loss at step {all[i].Step} (point {i}) is negative ({all[i].Loss:G4}); losses are at least 0.", nameof(all));
+                throw new ArgumentException($"The loss at step {all[i].Step} (point {i}) is negative ({all[i].Loss:G4}); losses are at least 0.", paramName);
         // Detection stops at the first non-finite loss (beyond it the run has diverged) or exact zero (see the remarks).
         int count = 0;
         while (count < all.Count && double.IsFinite(all[count].Loss) && all[count].Loss > 0) count++;

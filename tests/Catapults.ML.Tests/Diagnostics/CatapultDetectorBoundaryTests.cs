@@ -90,13 +90,15 @@ public sealed class CatapultDetectorBoundaryTests
         Assert.That(repeated!.Message, Does.StartWith("Steps must increase: point 1 has step 3 after 3."));
     }
 
-    // Detect's refusals of a stream name the parameter "all" of a private helper, which no caller has; Detect(losses)
-    // takes care to name its own argument rather than LINQ's "source".
+    // Detect's refusals of a stream named the parameter "all" of a private helper, which no caller has (found by mutation
+    // testing, round 14A); Detect(losses) also takes care to name its own argument rather than LINQ's "source".
     [Test]
-    [Explicit("bug: CatapultDetector.Analyse throws ArgumentException with nameof(all) (lines 109 and 112), not the public parameter 'points'")]
     public void ARefusedStreamNamesTheCallersParameter()
     {
         var ex = Assert.Throws<ArgumentException>(() => CatapultDetector.Detect(new[] { new LossPoint(3, 1.0), new LossPoint(3, 2.0) }, Raw));
         Assert.That(ex!.ParamName, Is.EqualTo("points"));
+        ex = Assert.Throws<ArgumentException>(() => CatapultDetector.Detect(new[] { 1.0, -0.5 }, Raw));
+        Assert.That(ex!.ParamName, Is.EqualTo("losses"));
+        Assert.That(ex.Message, Does.StartWith("The loss at step 1 (point 1) is negative"));
     }
 }
