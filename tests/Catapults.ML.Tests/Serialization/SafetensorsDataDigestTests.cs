@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Catapults.ML.Models;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Tests.Data.Fixtures;
 
 namespace Catapults.ML.Tests.Serialization;
@@ -51,12 +52,7 @@ public sealed class SafetensorsDataDigestTests
     public void AFileWrittenWithoutADigestIsReadAsItIs()
     {
         // What another writer (Python's safetensors) produces: no metadata at all.
-        var header = Encoding.UTF8.GetBytes("""{"w":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}""");
-        var bytes = new byte[8 + header.Length + 2];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
-        header.CopyTo(bytes, 8);
-        bytes[^2] = 7;
-        bytes[^1] = 9;
+        var bytes = RawSafetensors.Bytes("""{"w":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}""", new byte[] { 7, 9 });
         var read = SafetensorsFile.Read(new MemoryStream(bytes), "foreign.safetensors");
         Assert.That(read.Find("w")!.Data, Is.EqualTo(new byte[] { 7, 9 }));
         Assert.That(read.Metadata, Is.Empty);
@@ -67,11 +63,7 @@ public sealed class SafetensorsDataDigestTests
     public void AMalformedDigestIsRefusedNamingTheKey(string digest)
     {
         string json = $$$"""{"__metadata__":{"data_sha256":"{{{digest}}}"},"w":{"dtype":"U8","shape":[3],"data_offsets":[0,3]}}""";
-        var header = Encoding.UTF8.GetBytes(json);
-        var bytes = new byte[8 + header.Length + 3];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
-        header.CopyTo(bytes, 8);
-        "abc"u8.CopyTo(bytes.AsSpan(8 + header.Length));
+        var bytes = RawSafetensors.Bytes(json, "abc"u8);
         var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(bytes), "malformed.safetensors"));
         Assert.That(ex!.Message, Is.EqualTo(
             $"malformed.safetensors: metadata 'data_sha256' is '{digest}', expected the SHA-256 of the tensor data as 64 lowercase hex digits."));

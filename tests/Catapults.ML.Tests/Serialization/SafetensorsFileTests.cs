@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Text;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Support;
 
 namespace Catapults.ML.Tests.Serialization;
 
@@ -36,10 +36,7 @@ public sealed class SafetensorsFileTests
     public void AStreamEndingPastTheFirstPieceCountsEveryByteThatCame()
     {
         // 200,000 bytes declared, 100,000 present: the stream ends inside the second 64 KiB piece of the data.
-        var header = Encoding.UTF8.GetBytes("""{"w":{"dtype":"U8","shape":[200000],"data_offsets":[0,200000]}}""");
-        var bytes = new byte[8 + header.Length + 100_000];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
-        header.CopyTo(bytes, 8);
+        var bytes = RawSafetensors.Bytes("""{"w":{"dtype":"U8","shape":[200000],"data_offsets":[0,200000]}}""", 100_000);
         using var stream = Unseekable(bytes);
         var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "cut.safetensors"));
         Assert.That(ex!.Message, Is.EqualTo("cut.safetensors: the file ends inside the tensor data: 200,000 bytes declared, 100,000 follow."));

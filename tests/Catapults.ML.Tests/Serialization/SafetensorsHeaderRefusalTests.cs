@@ -1,6 +1,5 @@
-using System.Buffers.Binary;
-using System.Text;
 using Catapults.ML.Serialization;
+using Catapults.ML.Tests.Support;
 
 namespace Catapults.ML.Tests.Serialization;
 
@@ -8,18 +7,7 @@ namespace Catapults.ML.Tests.Serialization;
 // an unrelated message or exception type.
 public sealed class SafetensorsHeaderRefusalTests
 {
-    private static MemoryStream File(string json, int dataBytes)
-    {
-        var header = Encoding.UTF8.GetBytes(json);
-        var stream = new MemoryStream();
-        var length = new byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
-        stream.Write(length);
-        stream.Write(header);
-        stream.Write(new byte[dataBytes]);
-        stream.Position = 0;
-        return stream;
-    }
+    private static MemoryStream File(string json, int dataBytes) => new(RawSafetensors.Bytes(json, dataBytes));
 
     [Test]
     public void AZeroHeaderLengthIsNotASafetensorsFile()
