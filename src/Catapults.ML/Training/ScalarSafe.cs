@@ -17,8 +17,8 @@ namespace Catapults.ML.Training;
 internal static class ScalarSafe
 {
     /// <summary>
-    /// The gradient an adaptive optimiser steps with: negated to maximise, plus <paramref name="decay"/>·w for L2 weight
-    /// decay; null for a parameter without a gradient.
+    /// The gradient an optimiser steps with: negated to maximise (SGD puts the sign in its step instead), plus
+    /// <paramref name="decay"/>·w for L2 weight decay; null for a parameter without a gradient.
     /// </summary>
     private static Tensor? Gradient(Parameter parameter, bool maximize, double decay, Scalar decayScalar)
     {
@@ -53,9 +53,7 @@ internal static class ScalarSafe
             using var step = (options.maximize!.Value ? rate : -rate).ToScalar();
             foreach (var parameter in group.Parameters)
             {
-                var grad = parameter.grad;
-                if (grad is null) continue;
-                if (decay != 0) grad = grad.add(parameter, decayScalar);
+                if (Gradient(parameter, maximize: false, decay, decayScalar) is not { } grad) continue;
                 if (momentum != 0)
                 {
                     var state = (State)_state[parameter.Handle];
