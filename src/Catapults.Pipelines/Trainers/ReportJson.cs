@@ -103,9 +103,9 @@ internal static class ReportJson
         foreach (var (name, node) in JsonFields.RequiredObject(json, "tables", what))
         {
             string inTable = $"{what}, table '{name}'";
-            // AddTable would refuse these with an ArgumentException, which is not how a damaged file is reported.
-            if (string.IsNullOrWhiteSpace(name)) throw new InvalidDataException($"{inTable} has a blank name.");
-            if (name == TrainingReport.SummaryTableName) throw new InvalidDataException($"{inTable}: the name is reserved for the report's own summary.");
+            // AddTable's rule, refused as damage to the file rather than as a caller's bad argument; "steps" is the steps table.
+            if (name != TrainingReport.StepsTableName && TrainingReport.TableNameProblem(name) is { } problem)
+                throw new InvalidDataException($"{inTable}: {problem}");
             var table = TableJson.Read(node as JsonObject ?? throw new InvalidDataException($"{inTable} is not a JSON object."), inTable);
             if (name == TrainingReport.StepsTableName) steps = StepsFrom(table, inTable);
             else tables[name] = table;

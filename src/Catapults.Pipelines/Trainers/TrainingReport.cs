@@ -95,11 +95,15 @@ public sealed class TrainingReport
     public void AddTable(string name, DataFrame table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A table needs a name.", nameof(name));
-        if (name is StepsTableName or SummaryTableName)
-            throw new ArgumentException($"The table name '{name}' is reserved for the report's own tables.", nameof(name));
+        if (TableNameProblem(name) is { } problem) throw new ArgumentException(problem, nameof(name));
         _tables[name] = table;
     }
+
+    /// <summary>What is wrong with <paramref name="name"/> as the name of an added table, or null: blank, or reserved.</summary>
+    internal static string? TableNameProblem(string name) =>
+        string.IsNullOrWhiteSpace(name) ? "A table needs a name."
+        : name is StepsTableName or SummaryTableName ? $"The table name '{name}' is reserved for the report's own tables."
+        : null;
 
     /// <summary>
     /// The steps as a DataFrame: columns Step, Epoch (Int32), LearningRate, BatchLoss (Double), BatchSize (Int32) and
