@@ -172,6 +172,24 @@ public sealed class KubernetesManifestTests
         }
     }
 
+    // The run folder in a pod is <mount>/<folder name> with one separator between, whether or not the mount path ends
+    // in one; the root as mount holds it at /<folder name> (found by mutation testing, round 15B).
+    [TestCase("/data/runs/", "/data/runs/sweep3")]
+    [TestCase("/", "/sweep3")]
+    public void AMountPathEndingInASeparatorGivesThePodsOneSeparator(string mount, string podRun)
+    {
+        using var temp = new TempDirectory();
+        var (code, _, error) = StudyCli.Run("plan", "smoke", "--out", temp.Combine("sweep3"), "--emit", "k8s", "--mount-path", mount);
+        Assert.That(code, Is.EqualTo(0), error);
+        foreach (var file in new[] { "cells-job.yaml", "merge-job.yaml" })
+        {
+            var job = Load(Path.Combine(temp.Combine("sweep3"), "k8s", file));
+            var args = ((YamlSequenceNode)At(job, "spec", "template", "spec", "containers", 0, "args")).Children.Select(a => ((YamlScalarNode)a).Value).ToList();
+            Assert.That(args[args.IndexOf("--plan") + 1], Is.EqualTo(podRun), file);
+            Assert.That(S(job, "spec", "template", "spec", "containers", 0, "volumeMounts", 0, "mountPath"), Is.EqualTo(mount), file);
+        }
+    }
+
     [TestCase("odd'name \"with: quotes")]
     [TestCase("line\nbreak")]
     [TestCase("line\u2028foo: bar")]
