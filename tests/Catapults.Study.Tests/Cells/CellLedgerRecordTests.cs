@@ -48,6 +48,21 @@ public sealed class CellLedgerRecordTests
         });
     }
 
+    // A failed record written without a message (by hand, or by an older version) still says why it is not finished
+    // (found by mutation testing, round 15B).
+    [Test]
+    public void AFailedRecordWithoutAMessageSaysNoReasonWasRecorded()
+    {
+        using var temp = new TempDirectory();
+        var cell = Cell(0, "a");
+        string path = Path.Combine(CellPlan.CellFolder(temp.Path, cell), CellRecord.FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, $"{{\"index\": 0, \"label\": \"a\", \"configurationDigest\": \"{cell.Digest}\", \"state\": \"Failed\"}}");
+        var status = CellLedger.Inspect(temp.Path, cell);
+        Assert.That((status.Finished, status.Foreign), Is.EqualTo((false, false)));
+        Assert.That(status.Problem, Is.EqualTo("failed: no reason recorded"));
+    }
+
     [Test]
     public void IndicesAreWrittenAsSortedCompactRanges()
     {
