@@ -41,4 +41,19 @@ public sealed class InvariantNumberParsingTests
         Assert.That(error, Does.StartWith($"--learning-rate: '{value}' is not a finite number"));
         Assert.That(error.Contains("no thousands separators, and '.' marks decimals", StringComparison.Ordinal), Is.EqualTo(hinted), error);
     }
+
+    // No option takes an infinite or NaN value: refused where the number is read, for every real option at once,
+    // including a finite-looking number beyond double's range (found by mutation testing, round 15B).
+    [TestCase("Infinity")]
+    [TestCase("-Infinity")]
+    [TestCase("NaN")]
+    [TestCase("1e400")]
+    public void ANonFiniteRealIsRefusedAsNotAFiniteNumber(string value)
+    {
+        var rate = new Option<double?>("--learning-rate");
+        var command = new RootCommand { rate };
+        InvariantNumbers.Apply(command);
+        var error = command.Parse(new[] { "--learning-rate", value }).Errors.Single().Message;
+        Assert.That(error, Is.EqualTo($"--learning-rate: '{value}' is not a finite number (like 0.5 or 1e-3)."));
+    }
 }
