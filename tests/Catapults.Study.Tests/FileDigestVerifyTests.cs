@@ -27,6 +27,16 @@ public sealed class FileDigestVerifyTests
         Assert.That(problem, Is.EqualTo($"{temp.Combine("steps.csv")} has 10 bytes, 7 were written"));
     }
 
+    // A folder where a listed file was is named as a folder, not as a missing file (found by mutation testing, round 15B).
+    [Test]
+    public void AFolderInAListedFilesPlaceIsNamedAsAFolder()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("steps.csv"));
+        string? problem = FileDigest.Verify(temp.Path, new Dictionary<string, FileDigest> { ["steps.csv"] = Expected("step\n0\n") });
+        Assert.That(problem, Is.EqualTo($"{temp.Combine("steps.csv")} is a folder, not a file"));
+    }
+
     [Test, SetCulture("de-DE")]
     public void SizesAreWrittenWithInvariantDigitGroupsInACommaCulture()
     {
