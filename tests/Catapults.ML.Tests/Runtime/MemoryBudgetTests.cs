@@ -37,4 +37,15 @@ public sealed class MemoryBudgetTests
         double total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         Assert.That(MemoryBudget.AvailableBytes, Is.GreaterThan(0.5 * total).And.LessThanOrEqualTo(total));
     }
+
+    // The budget is 80% of what the process can use, not merely some share of it: 85% is refused, 75% fits.
+    // Found by mutation testing (round 15A): a budget of 90% passed every test.
+    [Test]
+    public void TheBudgetIsEightyPercentOfWhatTheProcessCanUse()
+    {
+        double total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        Assert.That(MemoryBudget.AvailableBytes, Is.EqualTo(0.8 * total).Within(1e-9).Percent);
+        Assert.That(MemoryBudget.Shortfall(0.85 * total, "x"), Is.Not.Null);
+        Assert.That(MemoryBudget.Shortfall(0.75 * total, "x"), Is.Null);
+    }
 }
