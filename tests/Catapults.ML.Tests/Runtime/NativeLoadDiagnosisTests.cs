@@ -60,6 +60,29 @@ public class NativeLoadDiagnosisTests
         Assert.That(message, Does.Not.Contain("strace"));
     }
 
+    // A 32-bit or foreign-architecture library: the loader's "wrong ELF class" line is the cause, the advice before it
+    // is not. Found by mutation testing (round 15A): a filter that dropped that line quoted the advice instead.
+    [Test]
+    public void AWrongElfClassIsQuotedWithoutDotNetsAdvice()
+    {
+        const string loaderError = "Unable to load shared library '/app/libLibTorchSharp.so' or one of its dependencies. In order to help diagnose loading problems, consider using a tool like strace.\n" +
+                                   "/app/libLibTorchSharp.so: wrong ELF class: ELFCLASS32";
+        string message = NativeLoadDiagnosis.Explain(loaderError, "/app/libLibTorchSharp.so", new[] { "/app" }, "ignored");
+        Assert.That(message, Does.Contain("refused /app/libLibTorchSharp.so: /app/libLibTorchSharp.so: wrong ELF class: ELFCLASS32 Check"));
+        Assert.That(message, Does.Not.Contain("strace"));
+    }
+
+    // Newer glibc quotes the version as 'GLIBCXX_3.4.32' (two apostrophes) where older ones wrote `GLIBCXX_3.4.32'.
+    // Found by mutation testing (round 15A): a pattern that took only the backtick passed every test.
+    [TestCase("`")]
+    [TestCase("'")]
+    public void AMissingVersionIsNamedWhicheverQuoteTheLoaderOpensItWith(string quote)
+    {
+        string loaderError = $"/lib/x86_64-linux-gnu/libstdc++.so.6: version {quote}GLIBCXX_3.4.32' not found (required by /app/libLibTorchSharp.so)";
+        string message = NativeLoadDiagnosis.Explain(loaderError, "/app/libLibTorchSharp.so", new[] { "/app" }, "ignored");
+        Assert.That(message, Does.Contain("the system's /lib/x86_64-linux-gnu/libstdc++.so.6 lacks GLIBCXX_3.4.32, which /app/libLibTorchSharp.so asks for"));
+    }
+
     /// <summary>The library as the TorchSharp package ships it: the NuGet cache's copy, which the build never patches.</summary>
     private static string ShippedLibrary()
     {
