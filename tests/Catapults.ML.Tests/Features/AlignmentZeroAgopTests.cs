@@ -1,0 +1,27 @@
+using Catapults.ML.Features;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Catapults.ML.Tests.Features;
+
+/// <summary>
+/// <see cref="AgopAlignment.Cosine"/> refuses a zero matrix naming the argument that is zero: <c>agop</c> for G,
+/// <c>reference</c> for G*. Found by mutation testing (round 15A): a zero G blamed on the reference passed every test.
+/// </summary>
+[TestFixture]
+public sealed class AlignmentZeroAgopTests
+{
+    [Test]
+    public void AZeroAgopIsRefusedUnderItsOwnName()
+    {
+        using var scope = torch.NewDisposeScope();
+        var eye = torch.eye(2, dtype: ScalarType.Float64);
+        var zero = torch.zeros(2, 2, dtype: ScalarType.Float64);
+        var ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(zero, eye));
+        Assert.That(ex!.ParamName, Is.EqualTo("agop"));
+        Assert.That(ex.Message, Does.StartWith("The AGOP is zero"));
+        ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(eye, zero));
+        Assert.That(ex!.ParamName, Is.EqualTo("reference"));
+        Assert.That(ex.Message, Does.StartWith("The reference AGOP is zero"));
+    }
+}
