@@ -22,6 +22,17 @@ public sealed class LogLogFitJsonTests
         Assert.That((back.Slope, back.Points), Is.EqualTo((1.0, 2)));
     }
 
+    // Any non-finite standard error is written as null, an infinite one included (the JSON writer refuses ∞ as a number).
+    // Found by mutation testing (round 15A): a converter that wrote every non-NaN value as a number passed every test.
+    [TestCase(double.PositiveInfinity)]
+    [TestCase(double.NegativeInfinity)]
+    public void AnInfiniteStandardErrorIsWrittenAsNull(double se)
+    {
+        string json = JsonSerializer.Serialize(new LogLogFit(1.5, 0.25, se, 0.9, 3), SweepJson.Compact);
+        Assert.That(json, Does.Contain("\"slopeStandardError\":null"));
+        Assert.That(json, Does.Contain("\"slope\":1.5"));
+    }
+
     [Test]
     public void ADefinedStandardErrorIsWrittenAsItsNumber()
     {

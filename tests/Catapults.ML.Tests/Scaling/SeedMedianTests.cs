@@ -28,6 +28,12 @@ public class SeedMedianTests
         Assert.Throws<ArgumentException>(() => FeatureStrengthSweep.MedianRate(new double?[] { 1, double.NaN, 2 }));
     }
 
+    // Four seeds, unevenly spread: the middle two (10⁻², 10⁻¹) give 10^-1.5, the outer two (10⁻⁴, 1) would give 10⁻².
+    // Found by mutation testing (round 15A): with only two (or symmetric) rates, a mean of the extremes passed every test.
+    [Test]
+    public void AnEvenCountTakesTheMiddleTwoNotTheExtremes() =>
+        Assert.That(FeatureStrengthSweep.MedianRate(new double?[] { 1, 1e-4, 1e-1, 1e-2 }), Is.EqualTo(Math.Pow(10, -1.5)).Within(1e-12));
+
     /// <summary>A planted sweep of one seed: lattice cells around η*(γ) = 100·γ^slope, shifted by <paramref name="shift"/> decades at γ number <paramref name="shifted"/>.</summary>
     private static SweepResult Plant(FeatureStrengthSweepOptions options, double lazySlope, double richSlope, int shifted = -1, double shift = 0)
     {
