@@ -53,6 +53,35 @@ public sealed class ScanWindowTests
         Assert.That(levels, Is.EqualTo(new[] { 0, 1, -1, -2 }));
     }
 
+    // Decade counts that are whole numbers of levels, divided in floating point: 0.3 / 0.1 = 2.9999999999999996 and
+    // 1.05 / 0.35 = 3.0000000000000004. Found by mutation testing (round 15A): without the 1e-9 allowance each count
+    // lost or gained a level, and every test passed.
+    private static FeatureStrengthSweepOptions Lattice(double spacing, double maxDecadesAbove, double decadesBelow) => new()
+    {
+        Gammas = new[] { 1.0 },
+        LevelSpacingDecades = spacing,
+        StartingLearningRate = _ => 1.0, // level 0
+        MaxDecadesAbove = maxDecadesAbove,
+        DecadesBelowFirstStable = decadesBelow,
+        ContinueWhileImproving = false,
+    };
+
+    [Test]
+    public void MaxDecadesAboveOfAWholeNumberOfLevelsClimbsThatManyLevels()
+    {
+        // 0.3 decades of 0.1 are 3 levels: a scan that never diverges runs levels 1, 2 and 3 above the start.
+        var levels = Drive(Lattice(0.1, maxDecadesAbove: 0.3, decadesBelow: 0.1), edge: int.MaxValue, loss: _ => 1.0);
+        Assert.That(levels.Max(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public void DecadesBelowFirstStableOfAWholeNumberOfLevelsRunsThatManyLevels()
+    {
+        // 1.05 decades of 0.35 are 3 levels below the first stable rate (level 0), and no fourth.
+        var levels = Drive(Lattice(0.35, maxDecadesAbove: 1.05, decadesBelow: 1.05), edge: 1, loss: _ => 1.0);
+        Assert.That(levels, Is.EqualTo(new[] { 0, 1, -1, -2, -3 }));
+    }
+
     [Test]
     public void ALowestRateThatOnlyTiesTheBestDoesNotKeepTheScanGoing()
     {
