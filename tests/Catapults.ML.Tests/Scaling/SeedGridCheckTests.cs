@@ -36,4 +36,16 @@ public sealed class SeedGridCheckTests
         Assert.That(FeatureStrengthSweep.CombineSeeds(options, new long[] { 1, 2 }, new[] { Sweep(options), Sweep(options) }).Gammas,
             Has.Count.EqualTo(2));
     }
+
+    // Found by mutation testing (round 15A): with the values left unchecked, a sweep of as many γ on another grid passed
+    // every test, and its η* would have been taken as the options' γ.
+    [Test]
+    public void ASweepOfAsManyGammasOnAnotherGridIsRefused()
+    {
+        var options = Options(0.1, 10.0);
+        var ex = Assert.Throws<ArgumentException>(() => FeatureStrengthSweep.CombineSeeds(options, new long[] { 1, 2 },
+            new[] { Sweep(options), Sweep(Options(0.1, 100.0)) }));
+        Assert.That(ex!.ParamName, Is.EqualTo("perSeed"));
+        Assert.That(ex.Message, Does.StartWith("Every seed's sweep must run the options' γ grid."));
+    }
 }
