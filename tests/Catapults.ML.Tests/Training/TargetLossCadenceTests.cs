@@ -25,4 +25,19 @@ public sealed class TargetLossCadenceTests
         var withFullLoss = recorder.Records.Where(r => r.FullTrainingLoss is not null).Select(r => r.Step);
         Assert.That(withFullLoss, Is.EqualTo(new[] { 0, 4, 8 }));
     }
+
+    // Found by mutation testing (round 15C): the once-per-epoch pass belongs to the target loss. Without a target (and
+    // with FullLossEvery 0) a minibatch run computes no full loss at all; a trainer that kept the epoch cadence anyway
+    // paid a pass over the set per epoch and put its values in the step records.
+    [Test]
+    public void WithoutATargetLossAMinibatchRunComputesNoFullLoss()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = DivergenceSignalTests.Data(); // 20 samples: 4 steps of 5 per epoch
+        using var net = Nets.Linear(4, bias: true);
+        var recorder = new RecordingObserver();
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, BatchSize = 5, MaxSteps = 10 }, new[] { recorder });
+        Assert.That(recorder.Records, Has.Count.EqualTo(10));
+        Assert.That(recorder.Records.Select(r => r.FullTrainingLoss), Is.All.Null);
+    }
 }

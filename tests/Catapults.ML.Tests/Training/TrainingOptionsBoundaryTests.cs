@@ -1,0 +1,31 @@
+using Catapults.ML.Training;
+
+namespace Catapults.ML.Tests.Training;
+
+/// <summary>
+/// Found by mutation testing (round 15C): the values at the edge of TrainingOptions' documented ranges that are valid.
+/// A budget of 0 epochs and a target loss of 0 are "≥ 0", and the learning rate is checked only "when no Schedule is
+/// given"; checks that refused them left the suite green.
+/// </summary>
+public sealed class TrainingOptionsBoundaryTests
+{
+    [Test]
+    public void ABudgetOfZeroEpochsIsValid() =>
+        Assert.DoesNotThrow(() => new TrainingOptions { MaxEpochs = 0 }.Validate());
+
+    [Test]
+    public void ATargetLossOfZeroIsValid() =>
+        Assert.DoesNotThrow(() => new TrainingOptions { MaxSteps = 1, TargetLoss = 0 }.Validate());
+
+    [TestCase(0.0)]
+    [TestCase(double.NaN)]
+    public void TheLearningRateIsNotCheckedWhenAScheduleSetsTheRates(double unused) =>
+        Assert.DoesNotThrow(() => new TrainingOptions { MaxSteps = 1, LearningRate = unused, Schedule = new ConstantSchedule(0.1) }.Validate());
+
+    [Test]
+    public void WithoutAScheduleALearningRateOfZeroIsRefusedByName()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new TrainingOptions { MaxSteps = 1, LearningRate = 0 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.LearningRate)));
+    }
+}
