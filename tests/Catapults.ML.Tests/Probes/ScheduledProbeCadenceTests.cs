@@ -78,6 +78,25 @@ public class ScheduledProbeCadenceTests
         Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0 }));
     }
 
+    // Found by mutation testing (round 15C): the final record reports the rate of the last step the run took, which
+    // need not be a measured step. Here the rate changes at step 2, between the record of step 0 and the final one.
+    [Test]
+    public void AFinalRecordReportsTheRateOfTheLastStepTakenNotOfTheLastMeasuredStep()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 5, EigenvalueCount = 0, CriticalRate = CriticalRateCadence.Off }))
+        {
+            var schedule = new MilestoneSchedule(0.05, new[] { (2, 0.02) });
+            Trainer.Train(net, train, new TrainingOptions { Schedule = schedule, BatchSize = 8, MaxSteps = 3 }, new[] { probe });
+            Assert.That(probe.Records.Select(r => (r.Step, r.IsFinal)), Is.EqualTo(new[] { (0, false), (3, true) }));
+            Assert.That(probe.Records[0].LearningRate, Is.EqualTo(0.05));
+            Assert.That(probe.Records[1].LearningRate, Is.EqualTo(0.02), "step 2, the last step taken, ran at 0.02");
+        }
+    }
+
     private sealed record Mark(int Step);
 
     private sealed class MarkOptions() : ProbeOptions(1);
