@@ -97,6 +97,32 @@ public sealed class ProbeRunBoundaryTests
         }
     }
 
+    // Found by mutation testing (round 15C): a restore starts the restored trajectory afresh. A probe that followed a
+    // later run from step 0 as well, then is restored to the state captured at the end of the first run, still knows
+    // that the first run's final weights (step 5) were measured: the resumed run does not measure step 5 again.
+    [Test]
+    public void ARestoreAfterALaterRunStillKnowsTheRestoredRunsLastStep()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(test, 5))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 5 };
+            Trainer.Train(net, train, options, new[] { probe });
+            using var checkpoint = probe.CaptureState();
+            using (var other = Nets.TwoLayer(6, 16, seed: 2)) Trainer.Train(other, train, options, new[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 5, 0, 5 }));
+
+            probe.RestoreState(checkpoint);
+            using var trainer = new Trainer(net, options with { MaxSteps = 10 });
+            trainer.ResumeAt(5, referenceLoss: null);
+            trainer.Run(train, new[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 5, 10 }));
+        }
+    }
+
     private sealed class FailingAfterStep(int step) : ITrainingObserver
     {
         public void OnStepCompleted(StepRecord record, TrainingContext context)

@@ -30,6 +30,29 @@ public class ScheduledProbeCadenceTests
         }
     }
 
+    // Found by mutation testing (round 15C): a probe that followed two runs holds two records of step 0; RecordAt gives
+    // the latest run's, the trajectory under way, not the first run's.
+    [Test]
+    public void RecordAtGivesTheLatestRunsRecordOfAStep()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(test, 3))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 4 };
+            double first = Losses.Evaluate(net, test, LossKind.MeanSquaredError);
+            Trainer.Train(net, train, options, new[] { probe });
+            double second = Losses.Evaluate(net, test, LossKind.MeanSquaredError);
+            Assert.That(second, Is.Not.EqualTo(first).Within(1e-6 * first), "the first run moved the weights");
+            Trainer.Train(net, train, options with { MaxSteps = 2 }, new[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 3, 4, 0, 2 }));
+            Assert.That(probe.RecordAt(0)!.Loss, Is.EqualTo(second).Within(1e-6 * second), "the second run's step 0");
+            Assert.That(probe.MeasurementAt(0)!.Loss, Is.EqualTo(second).Within(1e-6 * second));
+        }
+    }
+
     // The Study's step columns read MeasurementAt(step) for every step row; a record measured earlier must not be
     // answered with the measurement of the step under way.
     [Test]
@@ -94,6 +117,61 @@ public class ScheduledProbeCadenceTests
             Assert.That(probe.Records.Select(r => (r.Step, r.IsFinal)), Is.EqualTo(new[] { (0, false), (3, true) }));
             Assert.That(probe.Records[0].LearningRate, Is.EqualTo(0.05));
             Assert.That(probe.Records[1].LearningRate, Is.EqualTo(0.02), "step 2, the last step taken, ran at 0.02");
+        }
+    }
+
+    // Found by mutation testing (round 15C): a record that waits for its step's outcome is completed only by that step.
+    // A run that failed after the probe measured step 1 (an observer before it threw in OnStepCompleted) leaves that
+    // record half done; the trainer's next run goes on from step 2, and step 2's loss must not complete step 1's record.
+    [Test]
+    public void AHalfDoneRecordIsNotCompletedByAnotherStep()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 3 }))
+        using (var probe = new WaitsForItsStep())
+        {
+            var failing = new FailsAfterStep(1);
+            Assert.Throws<InvalidOperationException>(() => trainer.Run(train, new ITrainingObserver[] { failing, probe }));
+            Assert.That(trainer.Step, Is.EqualTo(2));
+            var recorder = new RecordingObserver();
+            trainer.Run(train, new ITrainingObserver[] { recorder, probe });
+            Assert.That(recorder.Records.Select(r => r.Step), Is.EqualTo(new[] { 2 }));
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 1, 3 }));
+            Assert.That(probe.Records[0].BatchLoss, Is.Not.Null, "step 0 completed");
+            Assert.That(probe.Records[1].BatchLoss, Is.Null, "step 1's record is kept as measured, not given step 2's loss");
+        }
+    }
+
+    private sealed record Loss(int Step, double? BatchLoss);
+
+    private sealed class LossOptions() : ProbeOptions(1);
+
+    private sealed class WaitsForItsStep() : ScheduledProbe<Loss>("waits-for-its-step", new LossOptions { RecordFinal = true })
+    {
+        public override DataFrame ToDataFrame() => new(new Int32DataFrameColumn("Step", Records.Select(r => (int?)r.Step)));
+
+        protected override int StepOf(Loss record) => record.Step;
+
+        // Steps 0 and 1 only, so that the next run's steps are not measured (and a stale record could not be replaced).
+        protected override bool IsDue(int step) => step < 2;
+
+        protected override Loss? Measure(StepContext step) => new(step.Step, null);
+
+        protected override Loss? MeasureFinal(TrainingResult result, TrainingContext context) => new(result.Steps, null);
+
+        protected override bool CompletesAfterStep => true;
+
+        protected override Loss Complete(Loss measured, StepRecord step) => measured with { BatchLoss = step.BatchLoss };
+    }
+
+    private sealed class FailsAfterStep(int step) : ITrainingObserver
+    {
+        public void OnStepCompleted(StepRecord record, TrainingContext context)
+        {
+            if (record.Step == step) throw new InvalidOperationException($"observer failed after step {step}");
         }
     }
 
