@@ -32,6 +32,26 @@ public class DiagnosticsProbeRecordsTests
         }
     }
 
+    // Found by mutation testing (round 15C): the final record's epoch is the trainer's epoch of its step, t / steps per
+    // epoch. A run of exactly one epoch (5 steps of batches of 8 from 40 samples) ends at step 5, the first of epoch 1.
+    [TestCase(5, 1)]
+    [TestCase(7, 1)]
+    [TestCase(10, 2)]
+    public void TheFinalRecordsEpochIsTheEpochOfItsStep(int steps, int epoch)
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 100, EigenvalueCount = 0, CriticalRate = CriticalRateCadence.Off }))
+        {
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = steps }, new[] { probe });
+            var final = probe.Records[^1];
+            Assert.That((final.Step, final.IsFinal), Is.EqualTo((steps, true)));
+            Assert.That(final.Epoch, Is.EqualTo(epoch));
+        }
+    }
+
     // The series follows steps upwards: records of a later trainer's run (which counts from 0 again) join it only
     // past its last step, and never twice at one step.
     [Test]

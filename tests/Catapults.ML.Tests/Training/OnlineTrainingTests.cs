@@ -128,6 +128,25 @@ public class OnlineTrainingTests
         Assert.That(result.FinalTrainingLoss, Is.Null);
     }
 
+    // Found by mutation testing (round 15C): the check of the final weights is for a run that did not diverge. A run that
+    // already diverged on a non-finite batch loss keeps that divergence (its loss, its reason), though its weights are
+    // not finite either.
+    [Test]
+    public void AnOnlineRunThatDivergedOnItsBatchLossKeepsThatDivergence()
+    {
+        var source = new OnlineBatchSource((n, g) => new TensorDataset(torch.randn(new long[] { n, 4 }, generator: g), torch.full(n, 1, 100f)), 8, seed: 1);
+        using var net = Nets.Linear(4);
+        var options = new TrainingOptions { Schedule = new MilestoneSchedule(0.01, new[] { (2, 1e37) }), MaxSteps = 6 };
+        using var trainer = new Trainer(net, options);
+        var result = trainer.Run(source);
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Steps, Is.EqualTo(3));
+        Assert.That(result.Divergence!.Step, Is.EqualTo(3));
+        Assert.That(result.Divergence.Reason, Is.EqualTo("the batch loss is not finite"));
+        Assert.That(result.Divergence.OffendingLoss, Is.Not.Null);
+        Assert.That(double.IsFinite(result.Divergence.OffendingLoss!.Value), Is.False, "the non-finite batch loss of step 3");
+    }
+
     [Test]
     public void MaxEpochsAloneIsRefusedOnASourceWithoutEpochs()
     {
