@@ -39,4 +39,23 @@ public sealed class ResumeForgetsRateChangesTests
         Assert.That(secondSchedule.Milestones, Is.Empty);
         Assert.That(Enumerable.Range(0, 4).Select(secondSchedule.LearningRateAt), Is.All.EqualTo(0.01));
     }
+
+    // Found by mutation testing (round 15C): a resume without a realised schedule forgets the first run's initial rate
+    // too. The resumed run's schedule starts at the rate of its own first step, with no milestone at step 0.
+    [Test]
+    public void ResumingWithoutARealisedScheduleForgetsTheInitialRateOfTheRunBefore()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = DivergenceSignalTests.Data();
+        using var net = Nets.Linear(4, bias: true);
+        var live = new AdjustableSchedule(0.01);
+        using var trainer = new Trainer(net, new TrainingOptions { Schedule = live, BatchSize = 5, MaxSteps = 4 });
+        Assert.That(((MilestoneSchedule)trainer.Run(data).RealisedSchedule!).InitialRate, Is.EqualTo(0.01));
+
+        live.LearningRate = 0.03;
+        trainer.ResumeAt(0, referenceLoss: null);
+        var second = (MilestoneSchedule)trainer.Run(data).RealisedSchedule!;
+        Assert.That(second.InitialRate, Is.EqualTo(0.03));
+        Assert.That(second.Milestones, Is.Empty);
+    }
 }

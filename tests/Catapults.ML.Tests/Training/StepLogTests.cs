@@ -30,4 +30,15 @@ public sealed class StepLogTests
         Assert.That(df["FullTrainingLoss"][0], Is.EqualTo(1.75));
         Assert.That(df["FullTrainingLoss"][1], Is.Null);
     }
+
+    // Found by mutation testing (round 15C): the expected count only sizes the list, so a negative one (a budget
+    // computed as "steps left" after a resume past it) is no error.
+    [TestCase(-1)]
+    [TestCase(0)]
+    public void ANonPositiveExpectedStepCountGivesAnEmptyLog(int expected)
+    {
+        StepLog? log = null;
+        Assert.DoesNotThrow(() => log = new StepLog(expected));
+        Assert.That(log!.Steps, Is.Empty);
+    }
 }
