@@ -52,6 +52,27 @@ public class DiagnosticsProbeRecordsTests
         }
     }
 
+    // Found by mutation testing (round 15C): a minibatch run stopped by its target loss at a record's step completes
+    // that record's full loss with the final loss at those weights, but has no batch loss for it: the full loss of 40
+    // samples is not the loss of a batch of 8.
+    [Test]
+    public void AMinibatchRunStoppedAtARecordGetsItsFullLossButNoBatchLoss()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 1, EigenvalueCount = 0, CriticalRate = CriticalRateCadence.Off, RecordFullLoss = false }))
+        {
+            double initial = Losses.Evaluate(net, train, LossKind.MeanSquaredError);
+            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 12, TargetLoss = 2 * initial }, new[] { probe });
+            Assert.That((result.Outcome, result.Steps), Is.EqualTo((TrainingOutcome.TargetLossReached, 0)));
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0 }));
+            Assert.That(probe.Records[0].FullTrainingLoss!.Value, Is.EqualTo(initial).Within(1e-6 * initial));
+            Assert.That(probe.Records[0].BatchLoss, Is.Null);
+        }
+    }
+
     // The series follows steps upwards: records of a later trainer's run (which counts from 0 again) join it only
     // past its last step, and never twice at one step.
     [Test]

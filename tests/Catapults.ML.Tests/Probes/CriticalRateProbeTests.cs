@@ -41,6 +41,21 @@ public class CriticalRateProbeTests
         Assert.That(probe.ToDataFrame().Rows.Count, Is.EqualTo(4));
     }
 
+    // Found by mutation testing (round 15C): with WarmStart off no solve keeps a vector, so a captured state carries none
+    // (and a resumed run measures from the weights alone); with it on, the top eigenvector is kept.
+    [TestCase(true, 1)]
+    [TestCase(false, 0)]
+    public void OnlyAWarmStartedProbeKeepsItsTopEigenvector(bool warmStart, int kept)
+    {
+        using var train = RandomRegression(30, 6, seed: 1);
+        using var probeSet = RandomRegression(12, 6, seed: 2);
+        using var net = StandardLinear(6, seed: 3);
+        using var probe = new CriticalRateProbe(probeSet.Features, new CriticalRateProbeOptions { Every = 2, WarmStart = warmStart });
+        Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.01, BatchSize = 10, MaxSteps = 3 }, new[] { probe });
+        using var state = probe.CaptureState();
+        Assert.That(state.WarmStarts, Has.Count.EqualTo(kept));
+    }
+
     [Test]
     public void ADivergingRunEndsAsDivergedWithOnlyFiniteRecords()
     {

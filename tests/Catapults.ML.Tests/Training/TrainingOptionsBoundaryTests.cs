@@ -28,4 +28,13 @@ public sealed class TrainingOptionsBoundaryTests
         var ex = Assert.Throws<ArgumentException>(() => new TrainingOptions { MaxSteps = 1, LearningRate = 0 }.Validate());
         Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.LearningRate)));
     }
+
+    // "BatchSize ... larger than the training set" is refused; a batch of the whole set is full-batch GD.
+    [Test]
+    public void ABatchOfTheWholeTrainingSetIsValid()
+    {
+        Assert.DoesNotThrow(() => new TrainingOptions { MaxSteps = 1, BatchSize = 10 }.Validate(datasetSize: 10));
+        var ex = Assert.Throws<ArgumentException>(() => new TrainingOptions { MaxSteps = 1, BatchSize = 11 }.Validate(datasetSize: 10));
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.BatchSize)));
+    }
 }
