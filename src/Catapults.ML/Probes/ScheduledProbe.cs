@@ -323,7 +323,8 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>
     /// For a subclass's <see cref="OnTrainingStarted"/>: whether this start continues the run a restored state was
     /// captured in (with <see cref="Trainer.ResumeAt"/>) rather than beginning a new one. True once after each
-    /// <see cref="RestoreState"/>. It also marks where <see cref="LastStep"/>'s trajectory starts, so every override of
+    /// <see cref="RestoreState"/>. It also keeps, as measured, a record that a run which failed left half-done, and marks
+    /// where <see cref="LastStep"/>'s trajectory starts, so every override of
     /// <see cref="OnTrainingStarted"/> calls this once, with the start's <paramref name="context"/>.
     /// </summary>
     protected bool TakeRestored(TrainingContext context)
@@ -331,6 +332,11 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         ArgumentNullException.ThrowIfNull(context);
         bool restored = _restored;
         _restored = false;
+        // A half-done record here belongs to a run that stopped by an exception after measuring, before its step
+        // completed (a finished run and a restored state leave none). It is kept as measured, in its own trajectory:
+        // left pending, the next run's first due step would replace it, or its end would add it after its own records.
+        if (_pending is not null) _records.Add(_pending);
+        _pending = default;
         if (!restored && context.StartStep == 0) _runStart = _records.Count;
         return restored;
     }

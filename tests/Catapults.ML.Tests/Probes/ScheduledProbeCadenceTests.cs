@@ -145,18 +145,59 @@ public class ScheduledProbeCadenceTests
         }
     }
 
+    // A run that failed after measuring its step leaves that record half-done; the next run keeps it as measured, where
+    // its first due step replaced it before (found by the review of mutation round 15C).
+    [Test]
+    public void TheNextRunsFirstDueStepDoesNotReplaceAFailedRunsHalfDoneRecord()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 3 }))
+        using (var probe = new WaitsForItsStep(dueBelow: int.MaxValue))
+        {
+            Assert.Throws<InvalidOperationException>(() => trainer.Run(train, new ITrainingObserver[] { new FailsAfterStep(1), probe }));
+            trainer.Run(train, new ITrainingObserver[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 1, 2, 3 }));
+            Assert.That(probe.Records.Select(r => r.BatchLoss is not null), Is.EqualTo(new[] { true, false, true, false }),
+                "steps 0 and 2 completed, step 1 kept as measured, the final record has no step");
+        }
+    }
+
+    // A new trajectory (another trainer from step 0) after a failed run: the half-done record stays with the run that
+    // measured it, before the new trajectory's records, and the new run's step 0 does not replace it.
+    [Test]
+    public void ANewTrajectoryAfterAFailedRunLeavesTheHalfDoneRecordInTheOldOne()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new WaitsForItsStep())
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 3 };
+            using (var failed = new Trainer(net, options))
+                Assert.Throws<InvalidOperationException>(() => failed.Run(train, new ITrainingObserver[] { new FailsAfterStep(1), probe }));
+            using (var fresh = new Trainer(net, options)) fresh.Run(train, new ITrainingObserver[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 1, 0, 1, 3 }));
+            Assert.That(probe.Records[1].BatchLoss, Is.Null, "the failed run's step 1, as measured");
+            Assert.That(probe.Records[3].BatchLoss, Is.Not.Null, "the new run's step 1, completed");
+        }
+    }
+
     private sealed record Loss(int Step, double? BatchLoss);
 
     private sealed class LossOptions() : ProbeOptions(1);
 
-    private sealed class WaitsForItsStep() : ScheduledProbe<Loss>("waits-for-its-step", new LossOptions { RecordFinal = true })
+    // Measures steps below dueBelow; the default 2 leaves the next run's steps unmeasured (so a stale record could not be replaced).
+    private sealed class WaitsForItsStep(int dueBelow = 2) : ScheduledProbe<Loss>("waits-for-its-step", new LossOptions { RecordFinal = true })
     {
         public override DataFrame ToDataFrame() => new(new Int32DataFrameColumn("Step", Records.Select(r => (int?)r.Step)));
 
         protected override int StepOf(Loss record) => record.Step;
 
-        // Steps 0 and 1 only, so that the next run's steps are not measured (and a stale record could not be replaced).
-        protected override bool IsDue(int step) => step < 2;
+        protected override bool IsDue(int step) => step < dueBelow;
 
         protected override Loss? Measure(StepContext step) => new(step.Step, null);
 
