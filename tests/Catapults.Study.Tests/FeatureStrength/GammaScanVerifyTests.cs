@@ -93,4 +93,37 @@ public sealed class GammaScanVerifyTests
         File.WriteAllText(manifest, (Settings with { Width = 33 }).ForSeed(0).Manifest());
         Assert.That(GammaScan.Verify(temp.Path, Settings, GammaIndex), Does.Contain("describes another sweep than this cell's"));
     }
+
+    [Test]
+    public void RatesFiledUnderAnotherGammaNumberAreNamed()
+    {
+        // The right γ under γ number 2: the merge places a scan's rates by their γ number, so it is not this cell's.
+        using var temp = new TempDirectory();
+        Finished(temp);
+        WriteScan(temp, 0, Rates().Select(r => r with { Cell = r.Cell with { GammaIndex = 2 } }));
+        Assert.That(GammaScan.Verify(temp.Path, Settings, GammaIndex), Does.Contain("holds rates of γ number 2 (γ = 10), not 3 (γ = 10)"));
+    }
+
+    [Test]
+    public void ARateWhoseOutcomeIsNotTheStoresIsNamed()
+    {
+        // The stable rate claimed to have reached its target, at the loss the store recorded.
+        using var temp = new TempDirectory();
+        Finished(temp);
+        WriteScan(temp, 0, Rates().Select(r => r with
+        {
+            Cell = r.Cell with { GammaIndex = GammaIndex }, Outcome = r.Diverged ? r.Outcome : TrainingOutcome.TargetLossReached,
+        }));
+        Assert.That(GammaScan.Verify(temp.Path, Settings, GammaIndex), Does.Contain("rate η = 1 is not the one its store"));
+    }
+
+    [Test]
+    public void AStoreWithoutItsManifestIsNamed()
+    {
+        using var temp = new TempDirectory();
+        Finished(temp);
+        string manifest = Path.Combine(GammaScan.SeedFolder(temp.Path, 0), SweepStore.ManifestFileName);
+        File.Delete(manifest);
+        Assert.That(GammaScan.Verify(temp.Path, Settings, GammaIndex), Is.EqualTo($"{manifest} is missing or describes another sweep than this cell's"));
+    }
 }
