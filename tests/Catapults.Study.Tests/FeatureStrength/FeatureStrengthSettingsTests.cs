@@ -30,4 +30,85 @@ public sealed class FeatureStrengthSettingsTests
         Assert.That(ex!.Message, Is.EqualTo(
             $"--gamma-min, --gamma-max and --gammas-per-decade give more than {FeatureStrengthSettings.MaxGammas} values of γ; narrow the range or the density."));
     }
+
+    [TestCase(-0.5)]
+    [TestCase(double.NaN)]
+    public void ANegativeOrUndefinedCrossoverBandIsRefused(double band)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { SlopeFitExclusionDecades = band }).Validate());
+        Assert.That(ex!.Message, Does.StartWith("--fit-exclude-decades must be ≥ 0"));
+        Assert.DoesNotThrow(() => (FeatureStrengthSettings.Quick with { SlopeFitExclusionDecades = 0 }).Validate());
+    }
+
+    [Test]
+    public void TheStepBudgetMayNotShrinkWithGammaButMayStayFlat()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { StepGrowthPerDecade = -0.1 }).Validate());
+        Assert.That(ex!.Message, Does.StartWith("--step-growth must be in 0..100"));
+        Assert.DoesNotThrow(() => (FeatureStrengthSettings.Quick with { StepGrowthPerDecade = 0 }).Validate());
+        Assert.DoesNotThrow(() => (FeatureStrengthSettings.Quick with { StepGrowthPerDecade = 100 }).Validate());
+    }
+
+    [Test]
+    public void AGammaRangeMayBeOneGammaButNotReversed()
+    {
+        var one = FeatureStrengthSettings.Quick with { GammaMin = 10, GammaMax = 10 };
+        Assert.DoesNotThrow(() => one.Validate());
+        Assert.That(one.Gammas(), Is.EqualTo(new[] { 10.0 }));
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { GammaMin = 100, GammaMax = 10 }).Validate());
+        Assert.That(ex!.Message, Does.StartWith("--gamma-min and --gamma-max must satisfy 0 < min ≤ max, got 100 and 10"));
+    }
+
+    // Every seed's cells must train at that seed: otherwise the median over seeds is a median of copies.
+    [Test]
+    public void EachSeedsCellsTrainAtThatSeed()
+    {
+        var study = FeatureStrengthSettings.Quick with { Seed = 4, Seeds = 3 };
+        Assert.Multiple(() =>
+        {
+            Assert.That(study.SeedList(), Is.EqualTo(new long[] { 4, 5, 6 }));
+            foreach (long seed in study.SeedList())
+                Assert.That(study.ForDepth(3).ForSeed(seed).CellSpec(10, 0.1).Seed, Is.EqualTo(seed));
+        });
+    }
+
+    // A store's manifest binds its rates to what they computed: neither how many seeds run beside it nor whether the
+    // staircase follows may change it, or a rerun with another --seeds or --staircase would throw finished rates away.
+    [Test]
+    public void ASeedsStoreManifestDependsOnlyOnWhatItsRatesCompute()
+    {
+        var three = FeatureStrengthSettings.Quick with { Seeds = 3 };
+        var five = FeatureStrengthSettings.Quick with { Seeds = 5, Staircase = false };
+        Assert.Multiple(() =>
+        {
+            Assert.That(five.ForDepth(3).ForSeed(1).Manifest(), Is.EqualTo(three.ForDepth(3).ForSeed(1).Manifest()));
+            Assert.That(three.ForDepth(3).ForSeed(1).Manifest(), Is.Not.EqualTo(three.ForDepth(3).ForSeed(2).Manifest()));
+        });
+    }
+
+    // Which γ enter each fit follows --fit-exclude-decades: on the quick grid (0.01 … 100, one per decade) a band of 1
+    // keeps 0.01, 0.1 and 10, 100; a band of 1.5 leaves one γ a side, too few to fit.
+    [Test]
+    public void TheCrossoverBandDecidesWhichGammasEnterTheFits()
+    {
+        static ML.Scaling.SweepResult Planted(FeatureStrengthSettings s)
+        {
+            var options = s.SweepOptions(1);
+            var cells = options.Gammas.SelectMany((g, i) => Enumerable.Range(-1, 3).Select(k =>
+                SyntheticSweepPhysics.Result(new ML.Scaling.SweepCell(i, g, k, ML.Scaling.SweepCell.RateAtLevel(k, 0.25))) with
+                {
+                    Outcome = ML.Training.TrainingOutcome.BudgetReached, DivergenceStep = null, FinalTestLoss = 1 + k * k,
+                }));
+            return ML.Scaling.FeatureStrengthSweep.Summarise(options, cells);
+        }
+        var one = Planted(FeatureStrengthSettings.Quick);
+        var wide = Planted(FeatureStrengthSettings.Quick with { SlopeFitExclusionDecades = 1.5 });
+        Assert.Multiple(() =>
+        {
+            Assert.That(one.LazySlope?.Points, Is.EqualTo(2));
+            Assert.That(one.RichSlope?.Points, Is.EqualTo(2));
+            Assert.That(wide.LazySlope, Is.Null);
+            Assert.That(wide.RichSlope, Is.Null);
+        });
+    }
 }
