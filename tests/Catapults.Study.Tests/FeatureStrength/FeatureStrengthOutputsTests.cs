@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.FeatureStrength;
+
+namespace Catapults.Study.Tests.FeatureStrength;
+
+/// <summary>
+/// One depth's sweep.json and report.md on a planted two-seed sweep (<see cref="PlantedSeedSweep"/>): the first
+/// seed's cells are counted with diverged and frozen cells apart, and the seeds' section gives the median η* per γ.
+/// Found by mutation testing (round 16A, 6 Dec 2026).
+/// </summary>
+public sealed class FeatureStrengthOutputsTests
+{
+    private static void Write(TempDirectory temp)
+    {
+        var depth = PlantedSeedSweep.Build();
+        FeatureStrengthOutputs.Write(temp.Path, depth.Settings, depth.Result, 1, depth.Seeds);
+    }
+
+    [Test]
+    public void TheSummaryCountsDivergedAndFrozenCellsApart()
+    {
+        using var temp = new TempDirectory();
+        Write(temp);
+        using var sweep = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "sweep.json")));
+        var root = sweep.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("cells").GetInt32(), Is.EqualTo(63));
+            Assert.That(root.GetProperty("divergedCells").GetInt32(), Is.EqualTo(9));
+            Assert.That(root.GetProperty("frozenCells").GetInt32(), Is.EqualTo(5));
+            Assert.That(File.ReadAllText(Path.Combine(temp.Path, "report.md")), Does.Contain("63 cells (9 diverged, 5 frozen:"));
+        });
+    }
+
+    [Test]
+    public void TheSeedsSectionGivesTheMedianPerGammaAndTheSlopesOfTheMedians()
+    {
+        using var temp = new TempDirectory();
+        Write(temp);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        Assert.Multiple(() =>
+        {
+            // γ = 100: η* = 100 and 100^1.4 = 631 at seeds 0 and 1; the median in log η is 10^2.4 = 251.
+            Assert.That(report, Does.Contain("\n| 100 | 251 | 100 | 631 | 0.80 |"));
+            Assert.That(report, Does.Contain("\n| γ ≫ 1 (rich) | 1.20 | 0.00 | 1 | 1.00, 1.40 |"));
+            Assert.That(report, Does.Contain("\n| γ ≪ 1 (lazy) | 2.00 | 0.00 | 2 | 2.00, 2.00 |"));
+        });
+    }
+}

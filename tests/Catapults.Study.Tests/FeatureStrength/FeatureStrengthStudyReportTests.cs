@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.FeatureStrength;
+
+namespace Catapults.Study.Tests.FeatureStrength;
+
+/// <summary>
+/// The study report on a planted two-seed sweep (<see cref="PlantedSeedSweep"/>): the verdicts judge the slope of the
+/// median η* over the seeds, not the first seed's; η* per γ is the median in log η; the cell counts cover every seed,
+/// with diverged and frozen cells counted apart; and the lattice sentence gives this grid's worst tilt by hand.
+/// Found by mutation testing (round 16A, 6 Dec 2026).
+/// </summary>
+public sealed class FeatureStrengthStudyReportTests
+{
+    private static string Written(TempDirectory temp, string file)
+    {
+        FeatureStrengthStudyReport.Write(temp.Path, PlantedSeedSweep.Study, new[] { PlantedSeedSweep.Build() }, null, null, TimeSpan.FromSeconds(3));
+        return File.ReadAllText(Path.Combine(temp.Path, file));
+    }
+
+    private static string Row(string report, string start) =>
+        report.Split('\n').Single(line => line.StartsWith(start, StringComparison.Ordinal));
+
+    [Test]
+    public void TheVerdictJudgesTheSlopeOfTheMedianOverTheSeeds()
+    {
+        using var temp = new TempDirectory();
+        string row = Row(Written(temp, "report.md"), "| 2 | 3 |");
+        // Seed 0's rich slope is 1.0 (it alone would hold at 2/L = 1), seed 1's 1.4; the median of two is the mean in
+        // log η, so its slope is 1.2, 0.2 from the prediction: it fails. The lazy side is 2 at both seeds and holds.
+        Assert.That(row, Does.StartWith("| 2 | 3 | 1.20 ± 0.00 | 1.000 | +0.20 | **fails** | 1.00, 1.40 | 3 | 2.00 ± 0.00 | 2 | +0.00 | **holds** | 2.00, 2.00 |"));
+    }
+
+    [Test]
+    public void TheSummaryHoldsTheMediansFitAndItsVerdict()
+    {
+        using var temp = new TempDirectory();
+        using var summary = JsonDocument.Parse(Written(temp, "summary.json"));
+        var rich = summary.RootElement.GetProperty("depths")[0].GetProperty("rich");
+        Assert.Multiple(() =>
+        {
+            Assert.That(rich.GetProperty("fit").GetProperty("slope").GetDouble(), Is.EqualTo(1.2).Within(1e-9));
+            Assert.That(rich.GetProperty("holds").GetBoolean(), Is.False);
+            Assert.That(rich.GetProperty("verdict").GetString(), Is.EqualTo("fails"));
+        });
+    }
+
+    [Test]
+    public void CellsOfEverySeedAreCountedWithDivergedAndFrozenApart()
+    {
+        using var temp = new TempDirectory();
+        // Two seeds of 63 cells, each with 9 diverged and 5 frozen; steps(γ = 1) = 150 and steps(100) = 150 · 3.
+        Assert.That(Row(Written(temp, "report.md"), "| 2 | 3 |"), Does.EndWith("| 126 (18; 10 frozen) | 150 … 450 |"));
+    }
+
+    [Test]
+    public void EtaStarPerGammaIsTheMedianOfTheSeedsInLogEta()
+    {
+        using var temp = new TempDirectory();
+        string report = Written(temp, "report.md");
+        // γ = 100: seed 0's η* = 100, seed 1's 100^1.4 = 631; the median of two in log η is 10^2.4 = 251, spread 0.8 decades.
+        Assert.That(Row(report, "| 2 | 100 |"), Does.StartWith("| 2 | 100 | 450 | 251 | 100, 631 | 0.80 |"));
+        // γ = 0.01 on the lazy side: both seeds at 10⁻⁴, no spread.
+        Assert.That(Row(report, "| 2 | 0.01 |"), Does.StartWith("| 2 | 0.01 | 150 | 0.0001 | 0.0001, 0.0001 | 0.00 |"));
+    }
+
+    [Test]
+    public void TheLatticeSentenceGivesThisGridsWorstTilt()
+    {
+        using var temp = new TempDirectory();
+        // Each side fits three γ a decade wide (u = 1, 1.5, 2 on the rich side): (s/2)·Σ|u − ū| / Σ(u − ū)² = 0.125 · 1 / 0.5.
+        Assert.That(Written(temp, "report.md"), Does.Contain(
+            "(lattice 0.25 decades, γ 0.01 … 0.1, 10 … 100) the lattice alone can tilt a least-squares slope by up to 0.250, so the tolerance is smaller than that worst case."));
+    }
+
+    [Test]
+    public void AFitOfThreeGammasOverTwoDecadesLeavesAMarginToSpare()
+    {
+        using var temp = new TempDirectory();
+        var wide = PlantedSeedSweep.Study with { GammaMin = 1e-3, GammaMax = 1e3, GammasPerDecade = 1 };
+        FeatureStrengthStudyReport.Write(temp.Path, wide, new[] { PlantedSeedSweep.Build() }, null, null, TimeSpan.Zero);
+        // γ = 10, 100, 1000 (u = 1, 2, 3): 0.125 · 2 / 2 = 0.125, so 0.15 − 0.125 = 0.025 to spare.
+        Assert.That(File.ReadAllText(Path.Combine(temp.Path, "report.md")), Does.Contain("by up to 0.125, so the tolerance covers that with 0.025 to spare."));
+    }
+
+    [Test]
+    public void TheLatticeSentenceGivesTheWorseOfTheTwoSides()
+    {
+        using var temp = new TempDirectory();
+        // Lazy: 0.01 and 0.1, a one-decade fit of two γ (s / 1 = 0.25); rich: 10, 100, 1000 (0.125). The worse side counts.
+        var uneven = PlantedSeedSweep.Study with { GammaMin = 1e-2, GammaMax = 1e3, GammasPerDecade = 1 };
+        FeatureStrengthStudyReport.Write(temp.Path, uneven, new[] { PlantedSeedSweep.Build() }, null, null, TimeSpan.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(temp.Path, "report.md")), Does.Contain("by up to 0.250, so the tolerance is smaller than that worst case."));
+    }
+
+    [Test]
+    public void TheCellsTrainedAreCountedOverEverySeed()
+    {
+        using var temp = new TempDirectory();
+        // Each seed's sweep says it trained its 63 cells.
+        Assert.That(Written(temp, "report.md"), Does.Contain("This invocation trained 126 cells and reused 0 from an earlier one"));
+    }
+}
