@@ -55,4 +55,13 @@ public sealed class StaircaseFollowUpTests
         var none = FeatureStrengthSettings.Quick with { GammaMin = 0.01, GammaMax = 1 };
         Assert.That(StaircaseFollowUp.Settings(none, none.ForDepth(2)), Is.Null);
     }
+
+    // "A short rate scan": half a decade below the first stable rate, whatever the study's own --decades-below.
+    [Test]
+    public void TheFollowUpScansHalfADecadeBelowTheFirstStableRate()
+    {
+        var study = FeatureStrengthSettings.Default;
+        Assert.That(study.DecadesBelowFirstStable, Is.EqualTo(1.0));
+        Assert.That(StaircaseFollowUp.Settings(study, study.ForDepth(2))!.DecadesBelowFirstStable, Is.EqualTo(0.5));
+    }
 }
