@@ -111,4 +111,25 @@ public sealed class FeatureStrengthSettingsTests
             Assert.That(wide.RichSlope, Is.Null);
         });
     }
+
+    // 1 … 50 is 1.7 decades: at one γ per decade the nearest count of steps is 2, so three γ, not two.
+    [Test]
+    public void ARangeOfPartDecadesGetsTheNearestCountOfGammas()
+    {
+        var gammas = (FeatureStrengthSettings.Quick with { GammaMin = 1, GammaMax = 50, GammasPerDecade = 1 }).Gammas();
+        Assert.That(gammas, Is.EqualTo(new[] { 1, Math.Sqrt(50), 50 }).Within(1e-9));
+    }
+
+    [Test]
+    public void TheLargestWidthBatchAndDepthAreAllowed()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.DoesNotThrow(() => (FeatureStrengthSettings.Quick with { Width = FeatureStrengthSettings.MaxWidth }).Validate());
+            Assert.DoesNotThrow(() => (FeatureStrengthSettings.Quick with { BatchSize = FeatureStrengthSettings.MaxBatchSize }).Validate());
+            Assert.DoesNotThrow(() => FeatureStrengthSettings.Quick.ForDepth(65).Validate());
+            Assert.That(Assert.Throws<ArgumentException>(() => FeatureStrengthSettings.Quick.ForDepth(66).Validate())!.Message,
+                Does.StartWith("--depths must all be at most 65 (64 hidden layers), got 66."));
+        });
+    }
 }
