@@ -27,4 +27,13 @@ public sealed class GammaScanReadTests
         using var temp = new TempDirectory();
         Assert.That(Refused(temp, text), Does.StartWith(Path.Combine(temp.Path, GammaScan.ResultFile) + " " + problem));
     }
+
+    [Test]
+    public void ACellFolderThatIsNotThereIsAMissingScan()
+    {
+        using var temp = new TempDirectory();
+        string folder = Path.Combine(temp.Path, "depth-2-g00");
+        var ex = Assert.Throws<InvalidDataException>(() => GammaScan.Read(folder));
+        Assert.That(ex!.Message, Is.EqualTo(Path.Combine(folder, GammaScan.ResultFile) + " is missing."));
+    }
 }
