@@ -132,4 +132,13 @@ public sealed class FeatureStrengthSettingsTests
                 Does.StartWith("--depths must all be at most 65 (64 hidden layers), got 66."));
         });
     }
+
+    // The cell's own check would refuse these too, but naming "Steps" or "HiddenWidths" rather than the option to fix.
+    [TestCase(0, 32, "--steps must be at least 1, got 0.")]
+    [TestCase(150, 0, "--width must be at least 1, got 0.")]
+    public void ANoStepOrNoWidthNetworkIsRefusedByItsOption(int steps, int width, string message)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { Steps = steps, Width = width }).Validate());
+        Assert.That(ex!.Message, Is.EqualTo(message));
+    }
 }
