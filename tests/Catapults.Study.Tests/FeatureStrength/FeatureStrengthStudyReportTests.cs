@@ -42,6 +42,10 @@ public sealed class FeatureStrengthStudyReportTests
             Assert.That(rich.GetProperty("fit").GetProperty("slope").GetDouble(), Is.EqualTo(1.2).Within(1e-9));
             Assert.That(rich.GetProperty("holds").GetBoolean(), Is.False);
             Assert.That(rich.GetProperty("verdict").GetString(), Is.EqualTo("fails"));
+            Assert.That(rich.GetProperty("perSeedSlopes").EnumerateArray().Select(x => x.GetDouble()), Is.EqualTo(new[] { 1.0, 1.4 }).Within(1e-9));
+            var lazy = summary.RootElement.GetProperty("depths")[0].GetProperty("lazy");
+            Assert.That(lazy.GetProperty("perSeedSlopes").EnumerateArray().Select(x => x.GetDouble()), Is.EqualTo(new[] { 2.0, 2.0 }).Within(1e-9));
+            Assert.That(lazy.GetProperty("verdict").GetString(), Is.EqualTo("holds"));
         });
     }
 
