@@ -1,0 +1,46 @@
+using Catapults.Study.BatchSweep;
+
+namespace Catapults.Study.Tests;
+
+/// <summary>
+/// The quantiles and the share of catapulting batches that place η and fill the batch sweep's rate table, against
+/// hand-computed values: quantiles interpolate linearly between the sorted rates, and a batch catapults only when η is
+/// strictly above its critical rate. Found by mutation testing (6 Dec 2026, round 16B).
+/// </summary>
+public sealed class BatchCriticalRatesTests
+{
+    // Given out of order: sorted they are 1, 2, 3, 4 at positions 0..3.
+    private static readonly BatchCriticalRates Four = new(5, new[] { 4.0, 1.0, 3.0, 2.0 });
+
+    [Test]
+    public void QuantilesInterpolateBetweenTheSortedRates()
+    {
+        // Median: position 0.5 × 3 = 1.5, halfway between 2 and 3.
+        Assert.That(Four.Median, Is.EqualTo(2.5).Within(1e-12));
+        // 5th percentile: position 0.15, 15 % of the way from 1 to 2; 95th: position 2.85, 85 % of the way from 3 to 4.
+        Assert.That(Four.Percentile5, Is.EqualTo(1.15).Within(1e-12));
+        Assert.That(Four.Percentile95, Is.EqualTo(3.85).Within(1e-12));
+        Assert.That(Four.Quantile(0), Is.EqualTo(1.0));
+        Assert.That(Four.Quantile(1), Is.EqualTo(4.0));
+        Assert.That(Four.Quantile(1.0 / 3), Is.EqualTo(2.0).Within(1e-12), "position 1 is the second rate itself");
+    }
+
+    [Test]
+    public void OneBatchIsItsOwnEveryQuantileAndNoBatchHasNone()
+    {
+        var one = new BatchCriticalRates(2000, new[] { 0.7 });
+        Assert.That(new[] { one.Median, one.Percentile5, one.Percentile95 }, Is.All.EqualTo(0.7));
+        var none = new BatchCriticalRates(5, Array.Empty<double>());
+        Assert.That(none.Median, Is.NaN);
+        Assert.That(none.ShareBelow(1), Is.NaN);
+    }
+
+    [Test]
+    public void ABatchCatapultsOnlyWhenTheRateIsStrictlyAboveItsCriticalRate()
+    {
+        Assert.That(Four.ShareBelow(2.0), Is.EqualTo(0.25), "η = 2 equals the second batch's η_crit: only the batch at 1 is below it");
+        Assert.That(Four.ShareBelow(2.5), Is.EqualTo(0.5));
+        Assert.That(Four.ShareBelow(0.5), Is.EqualTo(0.0));
+        Assert.That(Four.ShareBelow(10), Is.EqualTo(1.0));
+    }
+}
