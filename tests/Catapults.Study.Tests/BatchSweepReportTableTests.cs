@@ -68,6 +68,14 @@ public sealed class BatchSweepReportTableTests
             .Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray())
             .Where(c => c.Length == 6 && c[0] != "batch size" && !c[0].StartsWith("---", StringComparison.Ordinal)).ToList();
         Assert.That(rates.Select(c => c[5]), Is.EqualTo(new[] { "0.50", "1.25" }));
+        // Found by mutation testing (6 Dec 2026, round 16B). b = 5's rates 0.05, 0.08, 0.12: median 0.08, 5th percentile at
+        // position 0.1 (0.053), 95th at 1.9 (0.116); η = 0.1 is above two of the three. GD's one rate of 0.2 is above η.
+        Assert.That(rates[1][1..5], Is.EqualTo(new[] { "0.08", "0.053", "0.116", (2 / 3.0).ToString("P0", System.Globalization.CultureInfo.InvariantCulture) }));
+        Assert.That(rates[0][4], Is.EqualTo(0.0.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)));
+        // 0.08 < η = 0.1 < 0.2: the paper's regime, stated as such.
+        string text = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.That(text, Does.Contain("η is below the full batch's critical rate and above the median critical rate of the smallest batches: the paper's regime.")
+            .And.Not.Contain("not in the paper's regime"));
         Assert.That(table[1][13], Is.EqualTo(Statistics.Format(new double?[] { 80, 120 }, "F0")));
     }
 }

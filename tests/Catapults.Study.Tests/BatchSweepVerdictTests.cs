@@ -1,6 +1,7 @@
 using Catapults.ML.Training;
 using Catapults.ML.Models;
 using Catapults.ML.Diagnostics;
+using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.BatchSweep;
 using Catapults.Study.Infrastructure;
 
@@ -124,5 +125,53 @@ public sealed class BatchSweepVerdictTests
         Assert.That(three.Evidence, Does.Match(@"p = 0\.1[67]"));
         var twelve = TrendVerdict.Correlation("twelve", Enumerable.Range(0, 12).Select(i => ((double?)i, (double?)i)).ToList(), +1);
         Assert.That(twelve.Evidence, Does.Contain("p = 0.0001"), "(0 + 1) / (10,000 + 1)");
+    }
+    // Found by mutation testing (6 Dec 2026, round 16B): a diverged run's catapults (its spikes before it blew up) are
+    // not a trained network's and stay out of the catapult trend, as its missing losses stay out of the others.
+    [Test]
+    public void ADivergedRunsCatapultsStayOutOfTheCatapultTrend()
+    {
+        var verdicts = BatchSweepReport.Verdicts(Plant(
+            (N, new[] { 0, 0 }, new[] { 0.8, 0.8 }, new[] { 0.5, 0.5 }),
+            (5, new[] { 10, 0 }, new[] { 0.9, double.NaN }, new[] { 0.3, double.NaN })), hasAlignment: false);
+        var catapults = verdicts.Single(v => v.Claim == "catapults increase as the batch size decreases");
+        // Only the finished b = 5 run counts: 10 ± 0 against 0 ± 0. With the diverged run's 0 it would be 5 ± 7.1, within the spread.
+        Assert.That(catapults.Evidence, Does.Contain("b = 5: 10.0 ± 0.0"));
+        Assert.That(catapults.Outcome, Is.EqualTo(VerdictOutcome.Holds), catapults.Evidence);
+    }
+
+    /// <summary>A run whose steps.csv has one spike with a λ_max drop (or, without <paramref name="lambda"/>, no λ_max column at all).</summary>
+    private static RunOutcome RecordedRun(TempDirectory temp, int batch, int seed, bool lambda)
+    {
+        string label = $"b{batch}-seed{seed}";
+        string dir = temp.Combine("runs", label);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss" + (lambda ? ",lambda_max" : "") + "\n");
+        var config = new RunConfig
+        {
+            Experiment = "batch-sweep", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
+        };
+        var summary = new RunSummary { Label = label, Outcome = "TargetLossReached", Steps = 60, WallSeconds = 1, Catapults = 1, Spikes = 1, TestLoss = batch / 100.0 };
+        var losses = new[] { 1.0, 0.9, 0.8, 3.0, 0.6, 0.5 };
+        var lambdas = new[] { 10.0, 10.0, 10.0, 10.0, 5.0, 5.0 };
+        var rows = losses.Select((l, i) => new StepRow(i * 10, 0.1, null, l, 1.0, lambda ? new double?[] { lambdas[i] } : Array.Empty<double?>())).ToArray();
+        return new RunOutcome(dir, config, summary, rows, Array.Empty<CatapultEvent>());
+    }
+
+    // Found by mutation testing (6 Dec 2026, round 16B): the clear-catapult verdict, added after the runs, is judged only
+    // where every run recorded λ_max, not as soon as one did.
+    [Test]
+    public void TheClearCatapultTrendNeedsLambdaMaxInEveryRun()
+    {
+        using var temp = new TempDirectory();
+        const string clear = "clear catapults (λ_max drop beyond its drift) increase as the batch size decreases; added after the runs";
+        var all = new[] { RecordedRun(temp, N, 0, true), RecordedRun(temp, N, 1, true), RecordedRun(temp, 5, 0, true), RecordedRun(temp, 5, 1, true) };
+        Assert.That(BatchSweepReport.Verdicts(all, hasAlignment: false).Select(v => v.Claim), Does.Contain(clear));
+        var oneWithout = new[] { RecordedRun(temp, N, 0, true), RecordedRun(temp, N, 1, true), RecordedRun(temp, 5, 0, true), RecordedRun(temp, 5, 2, false) };
+        Assert.That(BatchSweepReport.Verdicts(oneWithout, hasAlignment: false).Select(v => v.Claim), Is.EquivalentTo(new[]
+        {
+            "catapults increase as the batch size decreases", "test loss decreases as the batch size decreases",
+        }));
     }
 }

@@ -60,4 +60,18 @@ public sealed class MonotoneTrendRuleTests
         Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.Holds), trend.Evidence);
         Assert.That(trend.Evidence, Does.Not.Contain("reversed").And.Contain("within the seeds' spread at b = 100 → 50"));
     }
+    // Found by mutation testing (6 Dec 2026, round 16B): a reversal counts however small, even one inside the seeds'
+    // spread, and the extremes' wide gap does not excuse it.
+    [Test]
+    public void AReversalWithinTheSeedsSpreadStillFailsTheTrend()
+    {
+        // Means 1, 5, 4.5 (sd 1 each): b = 50 → 10 drops by 0.5, well within the summed sds of 2; the extremes differ by 3.5 > 2.
+        var trend = TrendVerdict.Monotone("catapults increase as the batch size decreases",
+            new (int, IReadOnlyList<double?>)[]
+            {
+                (100, new double?[] { 0, 1, 2 }), (50, new double?[] { 4, 5, 6 }), (10, new double?[] { 3.5, 4.5, 5.5 }),
+            }, increases: true);
+        Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.Fails), trend.Evidence);
+        Assert.That(trend.Evidence, Does.Contain("reversed at b = 50 → 10"));
+    }
 }
