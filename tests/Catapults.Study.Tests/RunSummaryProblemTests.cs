@@ -49,4 +49,14 @@ public sealed class RunSummaryProblemTests
         Assert.That((Finished with { Catapults = 4 }).Problem(), Is.EqualTo("spikes 3 is fewer than its 4 catapults"));
         Assert.That((Finished with { Catapults = 3 }).Problem(), Is.Null);
     }
+    // Found by mutation testing (6 Dec 2026, round 16B): a cosine is bounded on both sides, and a perfect alignment that
+    // rounds a hair past 1 is one a run writes.
+    [Test]
+    public void AnAlignmentBelowMinusOneIsNamed()
+    {
+        Assert.That((Finished with { AgopAlignment = -1.5 }).Problem(), Does.StartWith("agopAlignment ").And.EndWith(" is not a cosine in −1..1"));
+        Assert.That((Finished with { AgopAlignment = 1.5 }).Problem(), Does.StartWith("agopAlignment ").And.EndWith(" is not a cosine in −1..1"));
+        Assert.That((Finished with { AgopAlignment = -1 }).Problem(), Is.Null);
+        Assert.That((Finished with { AgopAlignment = 1 + 1e-7 }).Problem(), Is.Null, "within the rounding slack of 1e-6");
+    }
 }
