@@ -35,6 +35,8 @@ public sealed class MonotoneTrendRuleTests
         var equal = Increase(0, 2);
         Assert.That(equal.Outcome, Is.EqualTo(VerdictOutcome.Fails), equal.Evidence);
         Assert.That(equal.Evidence, Does.Contain("extremes differ by 2 in the claimed direction against a combined sd of 2"));
+        // The one step, exactly the summed sds, is within the spread (round 16B).
+        Assert.That(equal.Evidence, Does.Contain("within the seeds' spread at b = 100 → 10"));
         var beyond = Increase(0, 2.5);
         Assert.That(beyond.Outcome, Is.EqualTo(VerdictOutcome.Holds), beyond.Evidence);
     }
