@@ -39,6 +39,15 @@ public sealed class RunDirectoryVerifyTests
         Assert.That(RunDirectory.VerifyFinished(Write(temp, 1)), Does.EndWith("catapults 1 differs from the 2 events of events.json"));
     }
 
+    // Found by mutation testing (6 Dec 2026, round 16B): a raised count within the spikes (3 of 3) passes the summary's
+    // own check, so only the events tell; the damaged-run tests raise it past the spikes.
+    [Test]
+    public void MoreCatapultsThanEventsIsNotTrusted()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(RunDirectory.VerifyFinished(Write(temp, 3)), Does.EndWith("catapults 3 differs from the 2 events of events.json"));
+    }
+
     [Test]
     public void AnEditedConfigOfAFinishedRunIsNotTrusted()
     {
