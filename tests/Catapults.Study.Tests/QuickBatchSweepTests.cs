@@ -103,7 +103,10 @@ public sealed class QuickBatchSweepTests
     {
         string report = File.ReadAllText(Path.Combine(_output, "report.md"));
         Assert.That(report, Does.Contain("geometric midpoint").And.Contain("η_crit median").And.Contain("η_crit 5th percentile"));
-        Assert.That(report, Does.Contain("the paper's regime"));
+        // The midpoint rule puts η between the two critical rates, so the quick preset is in the paper's regime; the
+        // words alone matched the other branch too ("η is not in the paper's regime"), as mutation round 16B found.
+        Assert.That(report, Does.Contain("above the median critical rate of the smallest batches: the paper's regime.")
+            .And.Not.Contain("not in the paper's regime"));
         foreach (var claim in new[]
                  {
                      "catapults increase as the batch size decreases", "AGOP alignment increases as the batch size decreases",
