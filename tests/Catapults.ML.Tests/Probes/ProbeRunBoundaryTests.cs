@@ -53,7 +53,7 @@ public sealed class ProbeRunBoundaryTests
             Trainer.Train(net, train, options, new IProbe[] { probe });
             using var checkpoint = probe.CaptureState();
             // The failing observer comes first, so the probe never hears that step 1 completed: its step-1 record stays half done.
-            var failing = new FailingAfterStep(1);
+            var failing = new FailsAfterStep(1);
             Assert.Throws<InvalidOperationException>(() => Trainer.Train(net, train, options, new ITrainingObserver[] { failing, probe }));
             Assert.That(probe.MeasurementAt(1), Is.Not.Null, "the half-done record of the failed run");
 
@@ -81,7 +81,7 @@ public sealed class ProbeRunBoundaryTests
         {
             var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 2 };
             Assert.Throws<InvalidOperationException>(() =>
-                Trainer.Train(net, train, options, new ITrainingObserver[] { probe, new FailingAfterStep(0) }));
+                Trainer.Train(net, train, options, new ITrainingObserver[] { probe, new FailsAfterStep(0) }));
             Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0 }), "the failed run's step 0");
 
             double atStart = Losses.Evaluate(net, test, LossKind.MeanSquaredError);
@@ -120,14 +120,6 @@ public sealed class ProbeRunBoundaryTests
             trainer.ResumeAt(5, referenceLoss: null);
             trainer.Run(train, new[] { probe });
             Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 5, 10 }));
-        }
-    }
-
-    private sealed class FailingAfterStep(int step) : ITrainingObserver
-    {
-        public void OnStepCompleted(StepRecord record, TrainingContext context)
-        {
-            if (record.Step == step) throw new InvalidOperationException($"observer failed after step {step}");
         }
     }
 

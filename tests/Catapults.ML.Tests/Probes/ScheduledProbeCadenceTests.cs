@@ -208,14 +208,6 @@ public class ScheduledProbeCadenceTests
         protected override Loss Complete(Loss measured, StepRecord step) => measured with { BatchLoss = step.BatchLoss };
     }
 
-    private sealed class FailsAfterStep(int step) : ITrainingObserver
-    {
-        public void OnStepCompleted(StepRecord record, TrainingContext context)
-        {
-            if (record.Step == step) throw new InvalidOperationException($"observer failed after step {step}");
-        }
-    }
-
     private sealed record Mark(int Step);
 
     private sealed class MarkOptions() : ProbeOptions(1);

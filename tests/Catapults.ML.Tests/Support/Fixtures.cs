@@ -22,6 +22,15 @@ public sealed class RecordingObserver : ITrainingObserver
     public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => Result = result;
 }
 
+/// <summary>Throws an <see cref="InvalidOperationException"/> once step <c>step</c> has completed: a run that fails mid-way.</summary>
+public sealed class FailsAfterStep(int step) : ITrainingObserver
+{
+    public void OnStepCompleted(StepRecord record, TrainingContext context)
+    {
+        if (record.Step == step) throw new InvalidOperationException($"observer failed after step {step}");
+    }
+}
+
 public static class Nets
 {
     public static FullyConnectedNetwork TwoLayer(int d, int width, long seed = 0, bool bias = false,
