@@ -323,9 +323,9 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     /// <summary>
     /// For a subclass's <see cref="OnTrainingStarted"/>: whether this start continues the run a restored state was
     /// captured in (with <see cref="Trainer.ResumeAt"/>) rather than beginning a new one. True once after each
-    /// <see cref="RestoreState"/>. It also keeps, as measured, a record that a run which failed left half-done, and marks
-    /// where <see cref="LastStep"/>'s trajectory starts, so every override of
-    /// <see cref="OnTrainingStarted"/> calls this once, with the start's <paramref name="context"/>.
+    /// <see cref="RestoreState"/>. It also keeps, as measured, a record that a run which failed left half-done, and
+    /// marks where <see cref="LastStep"/>'s trajectory starts, so every override of <see cref="OnTrainingStarted"/>
+    /// calls this once, with the start's <paramref name="context"/>.
     /// </summary>
     protected bool TakeRestored(TrainingContext context)
     {
