@@ -9,6 +9,9 @@ namespace Catapults.ML.Data;
 /// </summary>
 public static class CsvDatasetReader
 {
+    // A message lists the header's columns up to this many characters: a file can have thousands.
+    private const int ColumnListLength = 300;
+
     /// <summary>Reads <paramref name="path"/>; see <see cref="CsvDatasetOptions"/> for the columns used.</summary>
     public static TensorDataset Read(string path, CsvDatasetOptions? options = null)
     {
@@ -29,7 +32,7 @@ public static class CsvDatasetReader
             columns = firstFields.Select(f => f.Trim()).ToArray();
             var duplicate = columns.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null)
-                throw new DatasetFormatException(path, $"{path}: line 1: the header names column '{duplicate.Key}' twice.", 0);
+                throw new DatasetFormatException(path, $"{path}: line 1: the header names column '{ErrorText.Excerpt(duplicate.Key)}' twice.", 0);
         }
         else
         {
@@ -48,7 +51,7 @@ public static class CsvDatasetReader
         if (featureIdx.Length == 0) throw new ArgumentException($"{path}: no feature columns remain after taking the targets.", nameof(options));
         var overlap = featureIdx.Intersect(targetIdx).ToArray();
         if (overlap.Length > 0)
-            throw new ArgumentException($"{path}: column '{columns[overlap[0]]}' is both a feature and a target.", nameof(options));
+            throw new ArgumentException($"{path}: column '{ErrorText.Excerpt(columns[overlap[0]])}' is both a feature and a target.", nameof(options));
         if (options.Targets == TargetKind.ClassIndex && targetIdx.Length != 1)
             throw new ArgumentException($"TargetKind.ClassIndex needs exactly one target column; {targetIdx.Length} were named.", nameof(options));
 
@@ -66,7 +69,7 @@ public static class CsvDatasetReader
             var fields = SplitFields(path, line, options.Separator);
             if (fields.Length != columns.Length)
                 throw new DatasetFormatException(path,
-                    $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) has {fields.Length} fields; expected {columns.Length} ({string.Join(", ", columns)}).",
+                    $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) has {fields.Length} fields; expected {columns.Length} ({ErrorText.Excerpt(string.Join(", ", columns), ColumnListLength)}).",
                     line.ByteOffset);
             foreach (int i in featureIdx) features.Add((float)Parse(path, line, columns[i], fields[i]));
             if (options.Targets == TargetKind.ClassIndex)
@@ -74,7 +77,7 @@ public static class CsvDatasetReader
                 double v = Parse(path, line, columns[targetIdx[0]], fields[targetIdx[0]]);
                 if (v < 0 || v != Math.Floor(v) || v > int.MaxValue)
                     throw new DatasetFormatException(path,
-                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{columns[targetIdx[0]]}': {fields[targetIdx[0]].Trim()} is not a class index (a whole number from 0 to 2147483647).",
+                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{ErrorText.Excerpt(columns[targetIdx[0]])}': {ErrorText.Excerpt(fields[targetIdx[0]].Trim())} is not a class index (a whole number from 0 to 2147483647).",
                         line.ByteOffset);
                 classes.Add((long)v);
             }
@@ -101,7 +104,7 @@ public static class CsvDatasetReader
         return names.Select(n =>
         {
             int i = Array.IndexOf(columns, n);
-            return i >= 0 ? i : throw new ArgumentException($"{path}: no {role} column '{ErrorText.Visible(n)}'; the columns are {string.Join(", ", columns.Select(ErrorText.Visible))}.");
+            return i >= 0 ? i : throw new ArgumentException($"{path}: no {role} column '{ErrorText.Visible(n)}'; the columns are {ErrorText.Excerpt(string.Join(", ", columns), ColumnListLength)}.");
         }).ToArray();
     }
 
@@ -110,10 +113,10 @@ public static class CsvDatasetReader
         var text = field.Trim();
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
             throw new DatasetFormatException(path,
-                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{column}': '{text}' is not a number.", line.ByteOffset);
+                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{ErrorText.Excerpt(column)}': '{ErrorText.Excerpt(text)}' is not a number.", line.ByteOffset);
         if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
             throw new DatasetFormatException(path,
-                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{column}': {text} is not a finite float value.", line.ByteOffset);
+                $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), column '{ErrorText.Excerpt(column)}': {ErrorText.Excerpt(text)} is not a finite float value.", line.ByteOffset);
         return value;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Data;
 
@@ -71,24 +72,7 @@ public static class FileFormatSniffer
     private static string FirstLine(ReadOnlySpan<byte> prefix)
     {
         int end = prefix.IndexOfAny((byte)'\n', (byte)'\r');
-        var line = Encoding.ASCII.GetString(end < 0 ? prefix : prefix[..end]).Trim();
-        return line.Length > 40 ? line[..40] + "…" : line;
-    }
-
-    /// <summary>
-    /// <paramref name="text"/> as it may appear in a one-line message: control characters and undecodable bytes
-    /// shown as <c>\xNN</c> (so a binary file is never echoed to a terminal raw), clipped to <paramref name="max"/> characters.
-    /// </summary>
-    public static string Printable(string text, int max = 40)
-    {
-        var b = new StringBuilder();
-        foreach (char c in text)
-        {
-            if (b.Length >= max) return b.Append('…').ToString();
-            if (char.IsControl(c) || c == '\uFFFD') b.Append(c == '\uFFFD' ? "\\x??" : $"\\x{(int)c:X2}");
-            else b.Append(c);
-        }
-        return b.ToString();
+        return ErrorText.Excerpt(Encoding.ASCII.GetString(end < 0 ? prefix : prefix[..end]).Trim(), 40);
     }
 
     /// <summary>Whether <paramref name="text"/> holds control characters (other than tabs) or undecodable bytes: read from a binary file.</summary>

@@ -255,7 +255,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
         if (data[key] is not { } node) return;
         double captured = node is JsonValue json && json.GetValueKind() == JsonValueKind.Number
             ? node.Deserialize<double>(ProbeJson.Options)
-            : throw new JsonException($"'{key}' is {node.ToJsonString()}, not a number.");
+            : throw new JsonException($"'{key}' is {ErrorText.Excerpt(node.ToJsonString())}, not a number.");
         if (captured != value)
             throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"it was captured with {what} {captured}, and this probe has {value}."));
     }
@@ -282,7 +282,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
     {
         ArgumentNullException.ThrowIfNull(state);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (state.Name != Name) throw new ArgumentException($"The state is of the probe '{state.Name}', not '{Name}'.", nameof(state));
+        if (state.Name != Name) throw new ArgumentException($"The state is of the probe '{ErrorText.Excerpt(state.Name)}', not '{Name}'.", nameof(state));
         List<TRecord> records;
         double lastRate;
         try
@@ -295,7 +295,7 @@ public abstract class ScheduledProbe<TRecord> : IProbe
             if (state.Data[EveryKey] is { } everyNode)
             {
                 if (everyNode is not JsonValue value || !value.TryGetValue(out int every))
-                    throw new JsonException($"'{EveryKey}' is {everyNode.ToJsonString()}, not a whole number of steps.");
+                    throw new JsonException($"'{EveryKey}' is {ErrorText.Excerpt(everyNode.ToJsonString())}, not a whole number of steps.");
                 if (every != Every)
                     throw new JsonException($"it was captured with a measurement every {every} steps, and this probe measures every {Every}.");
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Catapults.ML.Runtime;
 
@@ -44,6 +45,40 @@ public static class ErrorText
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.Any(IsInvisible) ? string.Concat(name.Select(c => IsInvisible(c) ? $"\\u{(int)c:X4}" : c.ToString())) : name;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> read from a file or a stream, as it may be quoted in a one-line message: invisible
+    /// characters written as <see cref="Visible"/> writes them (so a terminal never receives a file's escape sequences or
+    /// line breaks), and the result cut to <paramref name="maxLength"/> characters with an ellipsis (a field or a name in
+    /// a hostile file can be megabytes long).
+    /// </summary>
+    public static string Excerpt(string text, int maxLength = DefaultExcerptLength)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        var excerpt = new StringBuilder(Math.Min(text.Length, maxLength) + 1);
+        foreach (char c in text)
+        {
+            string piece = IsInvisible(c) ? $"\\u{(int)c:X4}" : c.ToString();
+            // A cut never splits an escape, nor a surrogate pair (half of one prints as a replacement character).
+            if (excerpt.Length + piece.Length + (char.IsHighSurrogate(c) ? 1 : 0) > maxLength) return excerpt.Append('…').ToString();
+            excerpt.Append(piece);
+        }
+        return excerpt.ToString();
+    }
+
+    /// <summary>The length <see cref="Excerpt"/> cuts to unless told otherwise.</summary>
+    public const int DefaultExcerptLength = 60;
+
+    /// <summary>
+    /// <paramref name="message"/> as one line for a console: its line breaks as spaces and any other invisible character
+    /// as <see cref="Visible"/> writes it. For the last step before printing, where messages quote text from files.
+    /// </summary>
+    public static string OneLine(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Visible(message.ReplaceLineEndings(" ").Replace('\t', ' '));
     }
 
     private static bool IsInvisible(char c) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Catapults.ML.Models;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Serialization;
 
@@ -71,7 +72,7 @@ public static class ModelWeights
         string named = file.Source is { } s ? $"{s}: " : "";
         var extra = file.Tensors.Select(t => t.Name).FirstOrDefault(n => !names.Contains(n));
         if (extra is not null)
-            throw new InvalidDataException($"{named}the weights file holds tensor '{extra}', which {model.Describe()} does not have.");
+            throw new InvalidDataException($"{named}the weights file holds tensor '{ErrorText.Excerpt(extra)}', which {model.Describe()} does not have.");
         var values = new List<float[]>();
         var divisors = parameters.Select(p => CheckedScale(scale, p.Name)).ToList();
         foreach (var (name, parameter) in parameters)
@@ -98,7 +99,7 @@ public static class ModelWeights
         // load into a network of another output multiplier and compute the same function.
         if (scale is null && file.Metadata.TryGetValue(DescriptionVersionKey, out var version) && version == DescriptionVersion.ToString(CultureInfo.InvariantCulture)
             && file.Metadata.TryGetValue(DescriptionKey, out var saved) && saved != model.Describe())
-            throw new InvalidDataException($"{named}the weights were saved from {saved}; this model is {model.Describe()}.");
+            throw new InvalidDataException($"{named}the weights were saved from {ErrorText.Excerpt(saved, 300)}; this model is {model.Describe()}.");
         // Checked in full before any parameter changes, so a bad file leaves the model as it was.
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();

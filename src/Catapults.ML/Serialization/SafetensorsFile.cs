@@ -115,7 +115,7 @@ public sealed class SafetensorsFile
     {
         if (!metadata.TryGetValue(DataDigestKey, out var recorded)) return;
         if (recorded.Length != 64 || !recorded.All(char.IsAsciiHexDigitLower))
-            throw new InvalidDataException($"{name}: metadata '{DataDigestKey}' is '{recorded}', expected the SHA-256 of the tensor data as 64 lowercase hex digits.");
+            throw new InvalidDataException($"{name}: metadata '{DataDigestKey}' is '{ErrorText.Excerpt(recorded, 100)}', expected the SHA-256 of the tensor data as 64 lowercase hex digits.");
         string actual = Convert.ToHexStringLower(SHA256.HashData(data));
         if (actual != recorded)
             throw new InvalidDataException($"{name}: the tensor data does not match the SHA-256 its header records ('{DataDigestKey}'); the file was changed or damaged after it was written.");
@@ -151,23 +151,23 @@ public sealed class SafetensorsFile
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in doc.RootElement.EnumerateObject())
             {
-                if (!seen.Add(property.Name)) throw new InvalidDataException($"{name}: the header names '{property.Name}' twice.");
+                if (!seen.Add(property.Name)) throw new InvalidDataException($"{name}: the header names '{ErrorText.Excerpt(property.Name)}' twice.");
                 if (property.Name == MetadataKey)
                 {
                     foreach (var m in property.Value.EnumerateObject())
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String
                             ? m.Value.GetString()!
-                            : throw new InvalidDataException($"{name}: metadata '{m.Name}' is not a string.");
+                            : throw new InvalidDataException($"{name}: metadata '{ErrorText.Excerpt(m.Name)}' is not a string.");
                     continue;
                 }
                 if (property.Name.Length == 0) throw new InvalidDataException($"{name}: the header names a tensor with an empty name.");
                 var v = property.Value;
                 string dtype = v.GetProperty("dtype").GetString() ?? "";
                 if (!StrictEnumConverter.TryParseName(dtype, out SafetensorsDataType type))
-                    throw new InvalidDataException($"{name}: tensor '{property.Name}' has dtype '{dtype}', which is not supported ({string.Join(", ", DataTypeNames)} are).");
+                    throw new InvalidDataException($"{name}: tensor '{ErrorText.Excerpt(property.Name)}' has dtype '{ErrorText.Excerpt(dtype)}', which is not supported ({string.Join(", ", DataTypeNames)} are).");
                 var shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                if (offsets.Length != 2) throw new InvalidDataException($"{name}: tensor '{property.Name}' needs two data offsets.");
+                if (offsets.Length != 2) throw new InvalidDataException($"{name}: tensor '{ErrorText.Excerpt(property.Name)}' needs two data offsets.");
                 entries.Add((property.Name, type, shape, offsets[0], offsets[1]));
             }
         }
@@ -180,10 +180,10 @@ public sealed class SafetensorsFile
         foreach (var e in entries.OrderBy(e => e.Begin))
         {
             if (e.Begin != expectedEnd || e.End < e.Begin)
-                throw new InvalidDataException($"{name}: tensor '{e.Name}' occupies bytes [{e.Begin}, {e.End}), which leaves a gap or overlaps another tensor.");
+                throw new InvalidDataException($"{name}: tensor '{ErrorText.Excerpt(e.Name)}' occupies bytes [{e.Begin}, {e.End}), which leaves a gap or overlaps another tensor.");
             long bytes = DataBytes(e.Type, e.Shape, name, e.Name);
             if (e.End - e.Begin != bytes)
-                throw new InvalidDataException($"{name}: tensor '{e.Name}' ({e.Type} [{string.Join(", ", e.Shape)}]) spans {e.End - e.Begin} bytes, expected {bytes}.");
+                throw new InvalidDataException($"{name}: tensor '{ErrorText.Excerpt(e.Name)}' ({e.Type} [{ErrorText.Excerpt(string.Join(", ", e.Shape))}]) spans {e.End - e.Begin} bytes, expected {bytes}.");
             expectedEnd = e.End;
         }
         if (expectedEnd > Array.MaxLength)
@@ -204,9 +204,9 @@ public sealed class SafetensorsFile
         long bytes = SafetensorsTensor.ElementSize(type);
         foreach (long dimension in shape)
         {
-            if (dimension < 0) throw new InvalidDataException($"{name}: tensor '{tensor}' has a negative dimension.");
+            if (dimension < 0) throw new InvalidDataException($"{name}: tensor '{ErrorText.Excerpt(tensor)}' has a negative dimension.");
             if (dimension != 0 && bytes > long.MaxValue / dimension)
-                throw new InvalidDataException($"{name}: tensor '{tensor}' has shape [{string.Join(", ", shape)}], more elements than any file holds.");
+                throw new InvalidDataException($"{name}: tensor '{ErrorText.Excerpt(tensor)}' has shape [{ErrorText.Excerpt(string.Join(", ", shape))}], more elements than any file holds.");
             bytes *= dimension;
         }
         return bytes;

@@ -114,7 +114,7 @@ public sealed class HostileDatasetFileTests : TemporaryFolderTests
         string path = Path.Combine(dir, "list_attr_celeba.txt");
         var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir, new CelebAOptions { Attribute = "Bea\u001b[2Jrd" }));
         AssertOneLineNaming(ex!, path);
-        Assert.That(ex!.Message, Does.Contain("\\x1B"));
+        Assert.That(ex!.Message, Does.Contain("\\u001B"));
     }
 
     [Test]

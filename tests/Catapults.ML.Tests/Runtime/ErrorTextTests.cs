@@ -35,4 +35,34 @@ public class ErrorTextTests
         Assert.That(ErrorText.Visible("Features"), Is.EqualTo("Features"));
         Assert.That(ErrorText.Visible("λ_max é"), Is.EqualTo("λ_max é"));
     }
+
+    [Test]
+    public void AnExcerptShowsInvisibleCharactersAndCutsALongText()
+    {
+        Assert.That(ErrorText.Excerpt("Bea\u001b[2Jrd"), Is.EqualTo("Bea\\u001B[2Jrd"));
+        Assert.That(ErrorText.Excerpt("a\nb\u2028c"), Is.EqualTo("a\\u000Ab\\u2028c"), "line breaks are shown, never printed");
+        Assert.That(ErrorText.Excerpt("Features"), Is.EqualTo("Features"));
+        Assert.That(ErrorText.Excerpt(new string('x', 100_000)), Is.EqualTo(new string('x', ErrorText.DefaultExcerptLength) + "…"));
+        Assert.That(ErrorText.Excerpt("abcdef", 6), Is.EqualTo("abcdef"), "a text of exactly the length is whole");
+        Assert.That(ErrorText.Excerpt("abcdefg", 6), Is.EqualTo("abcdef…"));
+        Assert.That(() => ErrorText.Excerpt("x", 0), Throws.TypeOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void AnExcerptIsNeverCutInsideAnEscapeOrASurrogatePair()
+    {
+        // "ab" then an escape of six characters: at 5 the escape does not fit and is dropped whole.
+        Assert.That(ErrorText.Excerpt("ab\u001bcd", 5), Is.EqualTo("ab…"));
+        Assert.That(ErrorText.Excerpt("ab\u001bcd", 8), Is.EqualTo("ab\\u001B…"));
+        // U+1D53C (a mathematical double-struck A) is two UTF-16 units; at 3 the pair does not fit after "ab".
+        Assert.That(ErrorText.Excerpt("ab\U0001D53Ccd", 3), Is.EqualTo("ab…"));
+        Assert.That(ErrorText.Excerpt("ab\U0001D53Ccd", 4), Is.EqualTo("ab\U0001D53C…"));
+    }
+
+    [Test]
+    public void OneLineTurnsLineBreaksIntoSpacesAndShowsOtherInvisibleCharacters()
+    {
+        Assert.That(ErrorText.OneLine("first\r\nsecond\nthird\u2028fourth\tfifth"), Is.EqualTo("first second third fourth fifth"));
+        Assert.That(ErrorText.OneLine("cell 3 (\u001b[2J): failed"), Is.EqualTo("cell 3 (\\u001B[2J): failed"));
+    }
 }

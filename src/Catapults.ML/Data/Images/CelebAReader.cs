@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Data.Images;
 
 /// <summary>
@@ -202,7 +204,7 @@ public sealed class CelebAReader : IImageDatasetReader
         int column = Array.FindIndex(attributes, a => string.Equals(a, attribute, StringComparison.OrdinalIgnoreCase));
         if (column < 0)
             throw new DatasetFormatException(path,
-                $"{path} has no attribute '{FileFormatSniffer.Printable(attribute)}' (CelebAOptions.Attribute); it lists: {FileFormatSniffer.Printable(string.Join(", ", attributes), 400)}.",
+                $"{path} has no attribute '{ErrorText.Excerpt(attribute)}' (CelebAOptions.Attribute); it lists: {ErrorText.Excerpt(string.Join(", ", attributes), 400)}.",
                 lines.Current.ByteOffset);
 
         // The count line is only a claim until the rows are counted below: it may presize the lists, but only up to
@@ -224,7 +226,7 @@ public sealed class CelebAReader : IImageDatasetReader
             for (int a = 0; a < attributes.Length; a++)
                 if (fields[a + 1] is not ("1" or "-1"))
                     throw new DatasetFormatException(path,
-                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), attribute {attributes[a]}: '{Clip(fields[a + 1])}' is not 1 or -1.",
+                        $"{path}: line {line.Number} (byte {line.ByteOffset:N0}), attribute {Clip(attributes[a])}: '{Clip(fields[a + 1])}' is not 1 or -1.",
                         line.ByteOffset);
             CheckImageName(path, line, fields[0]);
             names.Add(fields[0]);
@@ -236,7 +238,7 @@ public sealed class CelebAReader : IImageDatasetReader
                 (names.Count < declared ? $"; it is truncated (ends at byte {new FileInfo(path).Length:N0})." : "."),
                 names.Count < declared ? new FileInfo(path).Length : end);
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new DatasetFormatException(path, $"{path}: image '{duplicate.Key}' is listed twice.");
+        if (duplicate is not null) throw new DatasetFormatException(path, $"{path}: image '{Clip(duplicate.Key)}' is listed twice.");
         return (names.ToArray(), values.ToArray(), attributes, column);
     }
 
@@ -267,23 +269,23 @@ public sealed class CelebAReader : IImageDatasetReader
                     $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) is '{Clip(line.Text)}'; expected '<image> <0|1|2>'" +
                     (line.Number == 1 ? $" ({FileFormatSniffer.DescribeFile(path)})." : "."), line.ByteOffset);
             if (!byName.TryAdd(fields[0], fields[1][0] - '0'))
-                throw new DatasetFormatException(path, $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) lists '{fields[0]}' a second time.", line.ByteOffset);
+                throw new DatasetFormatException(path, $"{path}: line {line.Number} (byte {line.ByteOffset:N0}) lists '{Clip(fields[0])}' a second time.", line.ByteOffset);
         }
         var known = names.ToHashSet(StringComparer.Ordinal);
         var strangers = byName.Keys.Where(n => !known.Contains(n)).ToList();
         if (strangers.Count > 0)
             throw new DatasetFormatException(path,
-                $"{path} lists {strangers.Count:N0} image(s) that {AttributeFile} does not, e.g. '{FileFormatSniffer.Printable(strangers[0])}': the two files are from different copies of CelebA.");
+                $"{path} lists {strangers.Count:N0} image(s) that {AttributeFile} does not, e.g. '{ErrorText.Excerpt(strangers[0])}': the two files are from different copies of CelebA.");
         var partitions = new int[names.Length];
         for (int i = 0; i < names.Length; i++)
             if (!byName.TryGetValue(names[i], out partitions[i]))
                 throw new DatasetFormatException(path,
-                    $"{path}: image '{names[i]}' of {AttributeFile} has no partition (the file lists {byName.Count:N0} images; truncated?).",
+                    $"{path}: image '{Clip(names[i])}' of {AttributeFile} has no partition (the file lists {byName.Count:N0} images; truncated?).",
                     new FileInfo(path).Length);
         return partitions;
     }
 
     private static string[] Split(string line) => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
-    private static string Clip(string text) => FileFormatSniffer.Printable(text);
+    private static string Clip(string text) => ErrorText.Excerpt(text);
 }

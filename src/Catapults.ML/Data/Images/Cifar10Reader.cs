@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Data.Images;
 
 /// <summary>
@@ -205,13 +207,13 @@ public sealed class Cifar10Reader : IImageDatasetReader
         if (names.Length != 10)
             throw new DatasetFormatException(path,
                 $"{path}: expected 10 class names, one per line, found {names.Length}" +
-                (names.Length == 0 ? $" ({FileFormatSniffer.DescribeFile(path)})." : $": {FileFormatSniffer.Printable(string.Join(", ", names.Take(12)), 200)}."));
+                (names.Length == 0 ? $" ({FileFormatSniffer.DescribeFile(path)})." : $": {ErrorText.Excerpt(string.Join(", ", names.Take(12)), 200)}."));
         // Two classes of one name could not be told apart by name, in a class subset or in a report.
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (text, line) in named)
             if (!seen.TryAdd(text, line))
                 throw new DatasetFormatException(path,
-                    $"{path}: line {line} names class '{FileFormatSniffer.Printable(text)}' again (first on line {seen[text]}); expected 10 distinct class names.");
+                    $"{path}: line {line} names class '{ErrorText.Excerpt(text)}' again (first on line {seen[text]}); expected 10 distinct class names.");
         return names;
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Data.Matlab;
 
@@ -97,8 +98,8 @@ public sealed class MatFile
         _byName.TryGetValue(name, out var v)
             ? v
             : throw new DatasetFormatException(Path,
-                $"{Path}: no variable '{name}'; the file holds " +
-                (Variables.Count == 0 ? "no variables." : string.Join(", ", Variables.Select(x => x.ToString())) + "."));
+                $"{Path}: no variable '{ErrorText.Excerpt(name)}'; the file holds " +
+                (Variables.Count == 0 ? "no variables." : ErrorText.Excerpt(string.Join(", ", Variables.Select(x => x.ToString())), 300) + "."));
 
     /// <summary>True when the file has a variable called <paramref name="name"/>.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
@@ -109,7 +110,7 @@ public sealed class MatFile
         ArgumentNullException.ThrowIfNull(variable);
         if (!MatTypes.IsNumeric(variable.Class) || variable.StoredType is null)
             throw new DatasetFormatException(Path,
-                $"{Path}: variable '{variable.Name}' is a {variable.Class.ToString().ToLowerInvariant()} array; only numeric arrays are read.",
+                $"{Path}: variable '{ErrorText.Excerpt(variable.Name)}' is a {variable.Class.ToString().ToLowerInvariant()} array; only numeric arrays are read.",
                 variable.ElementOffset);
         return new MatArrayReader(Path, variable);
     }
@@ -119,7 +120,7 @@ public sealed class MatFile
     {
         var variable = GetVariable(name);
         if (variable.ElementCount > Array.MaxLength)
-            throw new InvalidOperationException($"{Path}: '{name}' has {variable.ElementCount:N0} elements, too many for one array.");
+            throw new InvalidOperationException($"{Path}: '{ErrorText.Excerpt(name)}' has {variable.ElementCount:N0} elements, too many for one array.");
         using var reader = OpenReal(variable);
         return PiecewiseArray.Read<double>(variable.ElementCount, (piece, _) => reader.ReadDoubles(piece));
     }
@@ -203,21 +204,22 @@ public sealed class MatFile
             throw cursor.Error($"corrupt array: the name has type {(int)nameTag.Type}, expected miINT8 (1)");
         RequireInside(nameTag, "the array name");
         string name = Encoding.ASCII.GetString(cursor.ReadData(nameTag, "the array name"));
+        string shown = ErrorText.Excerpt(name);
 
         MatDataType? storedType = null;
         long dataOffset = 0, dataLength = 0;
         if (MatTypes.IsNumeric(arrayClass))
         {
-            var realTag = cursor.ReadTag($"the real part of '{name}'");
+            var realTag = cursor.ReadTag($"the real part of '{shown}'");
             int size = MatTypes.SizeOf(realTag.Type);
             if (size == 0)
-                throw cursor.Error($"corrupt array '{name}': real part has data type {(int)realTag.Type}, which is not numeric");
+                throw cursor.Error($"corrupt array '{shown}': real part has data type {(int)realTag.Type}, which is not numeric");
             long count = dims.Aggregate(1L, (a, d) => a * d);
             if (realTag.Length != count * size)
                 throw cursor.Error(
-                    $"corrupt array '{name}': dimensions {string.Join("×", dims)} need {count:N0} values of {size} bytes " +
+                    $"corrupt array '{shown}': dimensions {string.Join("×", dims)} need {count:N0} values of {size} bytes " +
                     $"({count * size:N0} bytes) but the real part holds {realTag.Length:N0} bytes");
-            RequireInside(realTag, $"the real part of '{name}'");
+            RequireInside(realTag, $"the real part of '{shown}'");
             long relative = cursor.Position - (realTag.IsSmall ? 4 : 0);
             storedType = realTag.Type;
             dataLength = realTag.Length;
