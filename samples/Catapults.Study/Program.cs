@@ -1,4 +1,5 @@
 using System.CommandLine.Help;
+using Catapults.ML.Runtime;
 using Catapults.Study.BatchSweep;
 using Catapults.Study.Cells;
 using Catapults.Study.Infrastructure;
@@ -35,7 +36,7 @@ var parse = root.Parse(args);
 // like the ones the experiments find: one line and exit code 2, not the whole help text.
 if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
 {
-    string message = string.Join(" ", parse.Errors.Select(e => e.Message.ReplaceLineEndings(" ")))
+    string message = string.Join(" ", parse.Errors.Select(e => ErrorText.OneLine(e.Message)))
         .Replace("System.Nullable`1[System.Int32]", "integer").Replace("System.Nullable`1[System.Double]", "number")
         .Replace("System.Int32", "integer").Replace("System.Double", "number");
     Console.Error.WriteLine($"error: {message} (--help lists the options)");

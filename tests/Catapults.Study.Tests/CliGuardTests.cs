@@ -40,6 +40,25 @@ public sealed class CliGuardTests
         Assert.That((code, error.Trim()), Is.EqualTo((130, "cancelled; rerun the same command to continue from what is finished.")));
     }
 
+    [Test]
+    public void AMessageQuotingAHostileFileIsPrintedAsOneLineWithoutItsEscapes()
+    {
+        // A plan's cell label, a ledger's recorded failure or a lock's holder is text from a file anyone may have written.
+        var parse = new RootCommand().Parse(Array.Empty<string>());
+        foreach (Exception thrown in new Exception[]
+                 {
+                     new ConfigurationException("the plan names experiment '\u001b[2Jx\ny'."),
+                     new InvalidDataException("cell 2 ('\u001b[2Jx\ny') is damaged."),
+                     new IOException("'\u001b[2Jx\ny' cannot be read."),
+                 })
+        {
+            var (code, error) = Capture(() => Cli.Guard((_, _) => throw thrown)(parse));
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(error.TrimEnd('\n').Any(char.IsControl), Is.False, error);
+            Assert.That(error, Does.Contain("'\\u001B[2Jx y'"), thrown.GetType().Name);
+        }
+    }
+
     private static (int Code, string Error) Capture(Func<int> run)
     {
         var old = Console.Error;

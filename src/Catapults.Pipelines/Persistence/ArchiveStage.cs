@@ -41,7 +41,7 @@ internal sealed class ArchiveStage
     /// <summary>The stage's JSON entry <paramref name="entry"/> (a UTF-8 byte-order mark is tolerated).</summary>
     /// <exception cref="InvalidDataException">The entry is missing or not a JSON object.</exception>
     public JsonObject ReadJson(string entry) =>
-        ReadJson(_zip, Path + entry, ArchiveName) ?? throw new InvalidDataException($"{ArchiveName}: the entry '{Path + entry}' is missing.");
+        ReadJson(_zip, Path + entry, ArchiveName) ?? throw new InvalidDataException($"{ArchiveName}: the entry '{ErrorText.Excerpt(Path + entry)}' is missing.");
 
     internal static void Write(ZipArchive zip, string entry, byte[] bytes)
     {
@@ -51,14 +51,14 @@ internal sealed class ArchiveStage
 
     internal static byte[] Read(ZipArchive zip, string entry, string name)
     {
-        var e = zip.GetEntry(entry) ?? throw new InvalidDataException($"{name}: the entry '{entry}' is missing.");
+        var e = zip.GetEntry(entry) ?? throw new InvalidDataException($"{name}: the entry '{ErrorText.Excerpt(entry)}' is missing.");
         // The zip reader stops at the declared uncompressed size, so that size bounds what a hostile entry (a few
         // kilobytes that inflate to gigabytes) can make this read; an entry declaring more than memory holds is refused
         // before any of it is inflated. The bytes are gathered as they arrive, so a size that lies upwards costs nothing.
         double limit = Math.Min(Array.MaxLength, MemoryBudget.AvailableBytes / 2);
         if (e.Length > limit)
             throw new InvalidDataException(
-                $"{name}: the entry '{entry}' declares {e.Length:N0} bytes uncompressed, more than this process can hold ({MemoryBudget.Format(limit)}); the file is damaged or not a model written by SaveCatapultsModel.");
+                $"{name}: the entry '{ErrorText.Excerpt(entry)}' declares {e.Length:N0} bytes uncompressed, more than this process can hold ({MemoryBudget.Format(limit)}); the file is damaged or not a model written by SaveCatapultsModel.");
         try
         {
             using var stream = e.Open();
@@ -69,7 +69,7 @@ internal sealed class ArchiveStage
         catch (InvalidDataException ex)
         {
             // The zip reader's own message (a bad compression method, a CRC mismatch) names neither the file nor the entry.
-            throw new InvalidDataException($"{name}: the entry '{entry}' is damaged ({ex.Message}).", ex);
+            throw new InvalidDataException($"{name}: the entry '{ErrorText.Excerpt(entry)}' is damaged ({ex.Message}).", ex);
         }
     }
 
@@ -83,14 +83,14 @@ internal sealed class ArchiveStage
             var json = bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes.AsSpan();
             // Checked here, since a node reads its strings only when asked, and then throws an exception that names nothing.
             if (!System.Text.Unicode.Utf8.IsValid(json))
-                throw new InvalidDataException($"{name}: '{entry}' is not valid UTF-8 text; the file is damaged.");
+                throw new InvalidDataException($"{name}: '{ErrorText.Excerpt(entry)}' is not valid UTF-8 text; the file is damaged.");
             // A field given twice is a damaged or edited entry, not a choice between two values.
             return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                ?? throw new InvalidDataException($"{name}: '{entry}' is not a JSON object; the file is damaged or not a model written by SaveCatapultsModel.");
+                ?? throw new InvalidDataException($"{name}: '{ErrorText.Excerpt(entry)}' is not a JSON object; the file is damaged or not a model written by SaveCatapultsModel.");
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{name}: '{entry}' is not valid JSON ({ex.Message}).", ex);
+            throw new InvalidDataException($"{name}: '{ErrorText.Excerpt(entry)}' is not valid JSON ({ex.Message}).", ex);
         }
     }
 }

@@ -137,13 +137,13 @@ public static class CatapultsModelArchive
         {
             // ZipArchive.GetEntry returns the first of two entries of one name, and the second would go unread.
             if (zip.Entries.GroupBy(e => e.FullName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                throw new InvalidDataException($"{name}: the entry '{twice.Key}' appears {twice.Count()} times; a model file holds each entry once.");
+                throw new InvalidDataException($"{name}: the entry '{ErrorText.Excerpt(twice.Key)}' appears {twice.Count()} times; a model file holds each entry once.");
             var manifest = ArchiveStage.ReadJson(zip, ManifestEntry, name)
                 ?? throw new InvalidDataException(
                     $"{name} has no {ManifestEntry}: it is not a Catapults.NET model. (A model saved by mlContext.Model.Save loads with mlContext.Model.Load.)");
             string where = $"{name}: {ManifestEntry}";
             if (!JsonFields.TryGet<string>(manifest, "format", where, out var format) || format != FormatName)
-                throw new InvalidDataException($"{where}: the format is '{format}', expected '{FormatName}'.");
+                throw new InvalidDataException($"{where}: the format is '{ErrorText.Excerpt(format ?? "")}', expected '{FormatName}'.");
             int version = JsonFields.TryGet<int>(manifest, "formatVersion", where, out var v) ? v : 0;
             if (version != FormatVersion)
                 throw new InvalidDataException(version < FormatVersion
@@ -322,7 +322,7 @@ public static class CatapultsModelArchive
                 }
                 default:
                     var load = ArchiveStageAttribute.LoaderFor(type) ?? throw new InvalidDataException(
-                        $"{_name}: a model element has type '{type}', which this version of Catapults.Pipelines cannot load " +
+                        $"{_name}: a model element has type '{ErrorText.Excerpt(type)}', which this version of Catapults.Pipelines cannot load " +
                         $"(it reads {string.Join(", ", ArchiveStageAttribute.StageTypes.Append("mlnet").Append("chain").Select(t => $"'{t}'"))}). Update the library to load it.");
                     return load(new ArchiveStage(_zip, JsonFields.Required<string>(element, "path", where), _name));
             }
@@ -344,7 +344,7 @@ public static class CatapultsModelArchive
                 // constructor wrapped in reflection's and ML.NET's exceptions; the innermost one says what was wrong.
                 var cause = ex;
                 while (cause.InnerException is { } inner) cause = inner;
-                throw new InvalidDataException($"{_name}: the entry '{path}' is not a model ML.NET can load ({ErrorText.FirstLine(cause)}).", ex);
+                throw new InvalidDataException($"{_name}: the entry '{ErrorText.Excerpt(path)}' is not a model ML.NET can load ({ErrorText.FirstLine(cause)}).", ex);
             }
         }
     }

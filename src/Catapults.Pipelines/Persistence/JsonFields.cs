@@ -53,7 +53,7 @@ internal static class JsonFields
     {
         string name = Required<string>(json, field, where);
         return string.IsNullOrWhiteSpace(name)
-            ? throw new InvalidDataException($"{where}: field '{field}' is '{name}', expected a column name.")
+            ? throw new InvalidDataException($"{where}: field '{field}' is '{ErrorText.Excerpt(name)}', expected a column name.")
             : name;
     }
 
@@ -76,7 +76,7 @@ internal static class JsonFields
         string name = Required<string>(json, field, where);
         if (StrictEnumConverter.TryParseName(name, out TEnum value)) return value;
         throw new InvalidDataException(
-            $"{where}: field '{field}' is '{name}', expected one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
+            $"{where}: field '{field}' is '{ErrorText.Excerpt(name)}', expected one of {string.Join(", ", Enum.GetNames<TEnum>())}.");
     }
 
     /// <summary>An array element or other node, read as <typeparamref name="T"/>; <paramref name="what"/> names it.</summary>
@@ -98,8 +98,6 @@ internal static class JsonFields
 
     private static InvalidDataException WrongKind(JsonNode? node, string expected, string what)
     {
-        string found = node?.ToJsonString() ?? "null";
-        if (found.Length > 40) found = found[..40] + "…";
-        return new InvalidDataException($"{what} must be {expected}, got {found}.");
+        return new InvalidDataException($"{what} must be {expected}, got {ErrorText.Excerpt(node?.ToJsonString() ?? "null", 40)}.");
     }
 }

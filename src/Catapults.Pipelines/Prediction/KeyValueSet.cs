@@ -1,4 +1,5 @@
 using System.Globalization;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Prediction;
 
@@ -127,7 +128,7 @@ internal sealed class KeyValueSet
             "UInt32" => (NumberDataViewType.UInt32, values.Select(v => uint.Parse(v, c)).ToArray()),
             "Int64" => (NumberDataViewType.Int64, values.Select(v => long.Parse(v, c)).ToArray()),
             "UInt64" => (NumberDataViewType.UInt64, values.Select(v => ulong.Parse(v, c)).ToArray()),
-            _ => throw new InvalidDataException($"Unknown key value type '{typeName}' in the saved model."),
+            _ => throw new InvalidDataException($"Unknown key value type '{ErrorText.Excerpt(typeName)}' in the saved model."),
         };
         if (array.Length != n) throw new InvalidDataException("Key values could not be read back.");
         return new KeyValueSet(type, array);

@@ -150,6 +150,26 @@ public class DamagedArchiveTests
         Assert.That(error.Message, Does.StartWith(_path).And.Contain(expected));
     }
 
+    // Text the archive's writer chose (a format name, an element type, an entry path) is quoted in the message: a terminal
+    // escape or a line break in it is shown, not printed, and a long one is cut.
+    [TestCase("format", "the format is '\\u001B[2J")]
+    [TestCase("root.type", "a model element has type '\\u001B[2J")]
+    [TestCase("root.path", "the entry '\\u001B[2J")]
+    public void HostileTextInTheManifestIsQuotedSafely(string field, string expected)
+    {
+        string hostile = "\u001b[2J\n" + new string('x', 10_000);
+        EditJson("manifest.json", o =>
+        {
+            if (field == "format") o["format"] = hostile;
+            else if (field == "root.type") o["root"]!["type"] = hostile;
+            else o["root"]!["elements"]![1]!["path"] = hostile;
+        });
+        var error = LoadError();
+        Assert.That(error.Message, Does.StartWith(_path).And.Contain(expected));
+        Assert.That(error.Message.Any(char.IsControl), Is.False, error.Message);
+        Assert.That(error.Message, Has.Length.LessThan(1000));
+    }
+
     // A field given twice, or text that is not UTF-8, escaped as an exception of the JSON reader naming neither the
     // archive nor the entry (found by review).
     [TestCase("manifest.json", "format", TestName = "A manifest field given twice is named")]
