@@ -1,4 +1,5 @@
 using Catapults.ML.Spectra;
+using Catapults.ML.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 using static Catapults.ML.Tests.Spectra.SpectraTestSupport;
@@ -146,6 +147,71 @@ public sealed class LanczosEigensolverEdgeTests
         Assert.That(eig.RelativeResiduals, Is.EqualTo(new[] { 0.0, 0.0 }));
         Assert.That(eig.MaxRelativeResidual, Is.Zero);
         Assert.That(eig.Converged, Is.True);
+    }
+
+    // The eigenvalues-only dense solve (LAPACK's eigvalsh, no vectors, no residuals) picks the requested end, not the
+    // largest values whatever was asked (mutation round 17A). The spectrum is the closed form: {−7, −3, 0.5, 1, 5}.
+    [TestCase(SpectrumEnd.LargestAlgebraic, new[] { 5.0, 1 })]
+    [TestCase(SpectrumEnd.SmallestAlgebraic, new[] { -7.0, -3 })]
+    [TestCase(SpectrumEnd.LargestMagnitude, new[] { -7.0, 5 })]
+    public void AnEigenvaluesOnlyDenseSolveTakesTheRequestedEnd(SpectrumEnd which, double[] expected)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(WithSpectrum(new[] { -7.0, 5, 1, 0.5, -3 }, seed: 10));
+        using var eig = LanczosEigensolver.Solve(op, 2, new LanczosOptions { Mode = EigensolverMode.Dense, Which = which, ComputeVectors = false });
+        Assert.That(eig.SolvedDirectly, Is.True);
+        Assert.That(eig.Vectors.shape, Is.EqualTo(new long[] { 5, 0 }), "the eigenvalues-only path");
+        Assert.That(eig.Values, Is.EqualTo(expected).Within(1e-12));
+    }
+
+    // An iterative solve's norm estimate is the largest |Ritz value|, not the largest Ritz value: here the top of the
+    // spectrum is 2 and ‖A‖₂ = 7 (mutation round 17A). A basis of the whole 6-dimensional space makes the Ritz values exact.
+    [Test]
+    public void TheNormEstimateOfAnIterativeSolveIsTheLargestMagnitude()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(WithSpectrum(new[] { -7.0, 2, 1, 0.5, 0.25, 0.1 }, seed: 11));
+        using var eig = LanczosEigensolver.Solve(op, 1, new LanczosOptions { Mode = EigensolverMode.Iterative, Tolerance = 1e-12 });
+        Assert.That(eig.SolvedDirectly, Is.False);
+        Assert.That(eig.Values[0], Is.EqualTo(2.0).Within(1e-10));
+        Assert.That(eig.NormEstimate, Is.EqualTo(7.0).Within(1e-9));
+    }
+
+    // The true residuals of an iterative solve are judged by ResidualTolerance, as documented, not by Tolerance: a loose
+    // Tolerance stops the iteration early, and a tight ResidualTolerance then reports the pairs as not converged
+    // (mutation round 17A). The residuals are recomputed here from the matrix.
+    [Test]
+    public void AnIterativeSolveJudgesTrueResidualsByTheResidualTolerance()
+    {
+        using var scope = torch.NewDisposeScope();
+        var rng = new Random(12);
+        var values = Enumerable.Range(0, 196).Select(_ => rng.NextDouble()).Concat(new[] { 3.0, 2.5, 2.2, 2.0 }).ToArray();
+        var a = WithSpectrum(values, seed: 12);
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 2, new LanczosOptions
+            { Mode = EigensolverMode.Iterative, Tolerance = 1e-3, ResidualTolerance = 1e-12, ComputeResiduals = true });
+        double worst = Enumerable.Range(0, 2).Max(j =>
+        {
+            var v = eig.Vectors[.., j];
+            return (a.mv(v) - v * eig.Values[j]).norm().ToDouble() / eig.NormEstimate;
+        });
+        Assert.That(worst, Is.GreaterThan(1e-12).And.LessThanOrEqualTo(1e-3), "between the two tolerances");
+        Assert.That(eig.Converged, Is.False, $"true relative residual {worst:G3} is above ResidualTolerance");
+    }
+
+    // A solve that does not converge and is told to throw says what it tried, with the sizes the caller can check, and
+    // releases its eigenvectors before throwing (mutation round 17A). A basis of 6 vectors and no restart: 6 products.
+    [Test]
+    public void TheNotConvergedExceptionStatesTheProblemAndLeaksNothing()
+    {
+        using var a = WithSpectrum(Enumerable.Range(0, 40).Select(i => 1.0 + i).ToArray(), seed: 13);
+        using var op = new DenseSymmetricOperator(a);
+        var options = new LanczosOptions { Mode = EigensolverMode.Iterative, MaxBasisSize = 6, MaxRestarts = 0, Tolerance = 1e-12, ThrowIfNotConverged = true };
+        var ex = Assert.Throws<EigensolverNotConvergedException>(() => LanczosEigensolver.Solve(op, 2, options));
+        Assert.That(ex!.Message, Does.StartWith("Lanczos did not converge for 2 eigenpairs of a 40-dimensional operator after 0 restarts and 6 products"));
+        Assert.That(ex.Message, Does.Contain("tolerance 1E-12, residual tolerance 0.0001"));
+        void Throwing() => Assert.Throws<EigensolverNotConvergedException>(() => LanczosEigensolver.Solve(op, 2, options));
+        TensorAssert.NoLeak(Throwing, Throwing, "a solve that throws");
     }
 
     private sealed class ClaimedSymmetricOperator(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)

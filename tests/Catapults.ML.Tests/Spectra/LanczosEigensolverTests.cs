@@ -318,6 +318,23 @@ public class LanczosEigensolverTests
         else Assert.That(worst, Is.GreaterThan(tolerance), "the asymmetry keeps the residuals above the tolerance");
     }
 
+    // The same 1e-8 case ends by measuring the wanted pairs' true residuals (the restarts' bound alone is above the
+    // tolerance); those products are counted among the applications too (mutation round 17A).
+    [Test]
+    public void TrueResidualChecksAfterRestartsAreCountedAmongTheApplications()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = WithSpectrum(BulkWithTop(304, new[] { 3.0, 2.9, 2.8, 2.7 }, 5), 5);
+        var m = a + torch.randn(new long[] { 304, 304 }, ScalarType.Float64, generator: new Generator(9)) * 1e-8;
+        using var op = new MatrixOperator(m);
+        int applied = 0;
+        using var counting = new CountingOperator(op, () => applied++);
+        using var eig = LanczosEigensolver.Solve(counting, 4, new LanczosOptions { DenseThreshold = 0, MaxBasisSize = 12, BlockSize = 1, Tolerance = 1e-8, MaxRestarts = 20 });
+        Assert.That(eig.Restarts, Is.GreaterThan(0));
+        Assert.That(eig.Residuals, Is.Null, "no residuals were asked for");
+        Assert.That(eig.OperatorApplications, Is.EqualTo(applied));
+    }
+
     [Test]
     public void TheDenseSolveMeasuresResidualsOnTheOperatorItself()
     {
