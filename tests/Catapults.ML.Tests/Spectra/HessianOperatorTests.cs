@@ -180,6 +180,26 @@ public sealed class HessianOperatorTests
         Assert.Throws<ArgumentException>(() => new HessianOptions { ChunkSize = 0 }.Validate());
     }
 
+    // A subset keeps every sample with its own target (mutation round 17A: the targets' first rows paired with the
+    // randomly drawn features passed). The targets are the network's own outputs (in float32, as targets are), so any
+    // matched subset has a loss of float32 rounding only, where a mismatched one has the targets' spread.
+    [Test]
+    public void ASubsetKeepsEachSampleWithItsOwnTarget()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(3, 4, 1, seed: 22);
+        var x = SpectraTestSupport.Inputs(40, 3, 23).to(ScalarType.Float64);
+        Tensor y;
+        using (torch.no_grad()) y = net.forward(x).detach().to(ScalarType.Float32);
+        Assert.That(y.std().ToDouble(), Is.GreaterThan(1e-3), "the targets differ between samples");
+        foreach (long seed in new long[] { 0, 1, 2 })
+        {
+            using var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError, new HessianOptions { SubsetSize = 10, SubsetSeed = seed });
+            Assert.That(op.SampleCount, Is.EqualTo(10));
+            Assert.That(op.LossValue(), Is.LessThan(1e-12), $"subset seed {seed}");
+        }
+    }
+
     [Test]
     public void HessianProductsAndSolvesDoNotLeak()
     {

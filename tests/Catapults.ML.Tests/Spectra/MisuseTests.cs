@@ -89,6 +89,43 @@ public sealed class MisuseTests
         Assert.That(ex!.ParamName, Is.EqualTo("inputs"));
     }
 
+    // Tangents are checked per parameter, not only by their total length: a weight given transposed has the right
+    // number of entries and would be read in the wrong order (mutation round 17A).
+    [Test]
+    public void JacobianTangentsOfTheWrongShapeOrCountAreNamed()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Net();
+        var x = Inputs(4, 5, seed: 4);
+        using var jacobian = new JacobianOperator(net, x);
+        var parameters = ParameterVector.ParametersOf(net);
+        int w = Enumerable.Range(0, parameters.Count).First(i => parameters[i].dim() == 2 && parameters[i].shape[0] != parameters[i].shape[1]);
+        var tangents = parameters.Select(p => torch.zeros_like(p, requires_grad: false)).ToArray();
+        var shape = parameters[w].shape;
+        tangents[w] = torch.zeros(shape[1], shape[0]);
+        var ex = Assert.Throws<ArgumentException>(() => jacobian.Apply(tangents));
+        Assert.That(ex!.ParamName, Is.EqualTo("u"));
+        Assert.That(ex.Message, Does.StartWith($"Tangent {w} has shape [{shape[1]}, {shape[0]}] but parameter {w} has [{shape[0]}, {shape[1]}]."));
+        ex = Assert.Throws<ArgumentException>(() => jacobian.Apply(tangents.Skip(1).ToArray()));
+        Assert.That(ex!.ParamName, Is.EqualTo("u"));
+        Assert.That(ex.Message, Does.StartWith($"Expected {parameters.Count} parameter tensors, got {parameters.Count - 1}."));
+    }
+
+    // An output-space vector is [n, O] or [n·O]: [n, O + 1] is refused by name, not reshaped by libtorch (mutation round 17A).
+    [Test]
+    public void JacobianOutputVectorsOfTheWrongWidthAreNamed()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Net(outputs: 2);
+        var x = Inputs(4, 5, seed: 5);
+        using var jacobian = new JacobianOperator(net, x);
+        Assert.That(jacobian.TransposeApplyFlat(torch.ones(4, 2)).shape, Is.EqualTo(new[] { jacobian.ParameterCount }));
+        Assert.That(jacobian.TransposeApplyFlat(torch.ones(8)).shape, Is.EqualTo(new[] { jacobian.ParameterCount }));
+        var ex = Assert.Throws<ArgumentException>(() => jacobian.TransposeApplyFlat(torch.ones(4, 3)));
+        Assert.That(ex!.ParamName, Is.EqualTo("v"));
+        Assert.That(ex.Message, Does.StartWith("An output-space vector must be [4, 2] or [8], got [4, 3]."));
+    }
+
     [Test]
     public void ADenseSolveOfANonFiniteMatrixSaysSo()
     {
