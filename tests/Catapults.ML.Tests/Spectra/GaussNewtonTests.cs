@@ -77,6 +77,54 @@ public sealed class GaussNewtonTests
         Assert.That(lanczos.Values, Is.EqualTo(shortcut.Values).Within(1e-7));
     }
 
+    // The shortcut reports the kernel pairs it came from: for the standard linear model K = XXᵀ + 11ᵀ, whose top
+    // eigenvalues LAPACK gives in float64, and G's are 2/n of them (mutation round 17A).
+    [Test]
+    public void TheShortcutReportsTheKernelEigenpairsItCameFrom()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int n = 10;
+        using var net = SpectraTestSupport.StandardLinear(3, seed: 7);
+        net.to(ScalarType.Float64);
+        var x = SpectraTestSupport.Inputs(n, 3, seed: 8).to(ScalarType.Float64);
+        var (values, vectors) = SpectraTestSupport.EighDescending(SpectraTestSupport.LinearKernel(x));
+        using var pairs = GaussNewton.TopEigenpairsFromNtk(net, x, 2);
+        Assert.That(pairs.KernelValues, Is.EqualTo(values.Take(2).ToArray()).Within(1e-9 * values[0]));
+        Assert.That(pairs.Values, Is.EqualTo(values.Take(2).Select(l => 2.0 / n * l).ToArray()).Within(1e-9 * values[0]));
+        Assert.That(pairs.KernelVectors.shape, Is.EqualTo(new long[] { n, 2 }));
+        for (int j = 0; j < 2; j++)
+            Assert.That(Math.Abs(pairs.KernelVectors[.., j].dot(vectors[.., j]).ToDouble()), Is.EqualTo(1.0).Within(1e-9), $"kernel eigenvector {j}");
+    }
+
+    // The kernel products a matrix-free shortcut spent are those of the NTK solve it ran (the same deterministic
+    // solve, repeated here), not 0 (mutation round 17A).
+    [Test]
+    public void TheShortcutReportsTheKernelProductsItSpent()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Mlp(9);
+        var x = SpectraTestSupport.Inputs(6, 3, seed: 10).to(ScalarType.Float64);
+        var ntk = new NtkOptions { Method = NtkMethod.MatrixFree };
+        var lanczos = new LanczosOptions { Mode = EigensolverMode.Iterative, Tolerance = 1e-10 };
+        using var pairs = GaussNewton.TopEigenpairsFromNtk(net, x, 2, ntk, lanczos);
+        using var kernel = NeuralTangentKernel.TopEigenpairs(net, x, 2, ntk, lanczos);
+        Assert.That(kernel.OperatorApplications, Is.GreaterThan(0));
+        Assert.That(pairs.KernelProducts, Is.EqualTo(kernel.OperatorApplications));
+    }
+
+    // The operator states its factor 2/n and its sample count (mutation round 17A).
+    [Test]
+    public void TheGaussNewtonOperatorStatesItsScale()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Mlp(11);
+        var x = SpectraTestSupport.Inputs(8, 3, seed: 12).to(ScalarType.Float64);
+        using var gn = new GaussNewtonOperator(net, x);
+        Assert.That(gn.SampleCount, Is.EqualTo(8));
+        Assert.That(gn.Scale, Is.EqualTo(2.0 / 8));
+        Assert.That(gn.Jacobian.SampleCount, Is.EqualTo(8));
+    }
+
     [Test]
     public void GaussNewtonEqualsHessianForLinearModelUnderMse()
     {

@@ -221,6 +221,27 @@ public class LanczosEigensolverTests
         Assert.That(eig.Values, Is.EqualTo(new[] { 8.0, 7 }).Within(1e-10));
     }
 
+    // A single-vector solve folds every warm-start column into its start vector (mutation round 17A: with only the first
+    // column kept, the solve found the other two from a random direction, in dozens of products). The warm start is
+    // exactly the top three eigenvectors e₁, e₂, e₃ of a diagonal operator: their span is invariant after three products,
+    // and the verdict comes once k + 1 more have been applied, seven in all.
+    [Test]
+    public void EveryWarmStartColumnIsFoldedIntoASingleStartVector()
+    {
+        using var scope = torch.NewDisposeScope();
+        var values = BulkWithTop(2000, Array.Empty<double>(), seed: 14);
+        values[0] = 3.0;
+        values[1] = 2.5;
+        values[2] = 2.2;
+        using var op = new DiagonalOperator(torch.tensor(values, ScalarType.Float64));
+        var start = torch.zeros(2000, 3, dtype: ScalarType.Float64);
+        for (int i = 0; i < 3; i++) start[i, i] = 1;
+        using var eig = LanczosEigensolver.Solve(op, 3, new LanczosOptions { Mode = EigensolverMode.Iterative, BlockSize = 1 }, start);
+        Assert.That(eig.Values, Is.EqualTo(new[] { 3.0, 2.5, 2.2 }).Within(1e-9));
+        Assert.That(eig.Converged, Is.True);
+        Assert.That(eig.OperatorApplications, Is.LessThanOrEqualTo(7));
+    }
+
     [Test]
     public void AStartInALowerInvariantSubspaceDoesNotEndTheSolve()
     {
