@@ -128,6 +128,32 @@ public sealed class OperatorCompositionAdjointTests
         Assert.That((op.ToDense() - m).abs().max().ToDouble(), Is.EqualTo(0.0));
     }
 
+    // Operators that do not fit are refused with both shapes, rows first, and the operation tried (mutation round 17A).
+    [Test]
+    public void OperatorsThatDoNotFitAreRefusedWithBothShapes()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = new ByMatrix(torch.ones(2, 3, ScalarType.Float64));
+        var b = new ByMatrix(torch.ones(4, 5, ScalarType.Float64));
+        var ex = Assert.Throws<ArgumentException>(() => _ = a * b);
+        Assert.That(ex!.ParamName, Is.EqualTo("right"));
+        Assert.That(ex.Message, Does.StartWith("Cannot compose [2, 3] and [4, 5]."));
+        ex = Assert.Throws<ArgumentException>(() => _ = a + b);
+        Assert.That(ex!.ParamName, Is.EqualTo("right"));
+        Assert.That(ex.Message, Does.StartWith("Cannot add [2, 3] and [4, 5]."));
+    }
+
+    // The eigensolver names an operator that is not self-adjoint with its shape, rows first (mutation round 17A).
+    [Test]
+    public void TheEigensolverNamesAnOperatorThatIsNotSelfAdjointWithItsShape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = new ByMatrix(torch.ones(2, 3, ScalarType.Float64));
+        var ex = Assert.Throws<ArgumentException>(() => LanczosEigensolver.Solve(a, 1));
+        Assert.That(ex!.ParamName, Is.EqualTo("op"));
+        Assert.That(ex.Message, Does.StartWith("The eigensolver needs a self-adjoint operator; ByMatrix [2, 3] is not."));
+    }
+
     private sealed class ByMatrix(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
     {
         protected override Tensor MatMat(Tensor block) => m.mm(block);
