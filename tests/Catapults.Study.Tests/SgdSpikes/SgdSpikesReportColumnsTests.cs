@@ -11,7 +11,8 @@ namespace Catapults.Study.Tests.SgdSpikes;
 /// <summary>
 /// The sgd-spikes table's outcome and clear-catapult cells on hand-made runs: a finished run reads as its outcome, a
 /// diverged one as "diverged after N steps"; the clear catapults are counted with the spikes the drift test could not
-/// judge in brackets. Found by mutation testing (6 Dec 2026).
+/// judge in brackets. Found by mutation testing (6 Dec 2026). The rate, the full-batch critical rate, the summary's
+/// catapults (apart from the clear ones) and the final test loss and alignment each stand in their own column (round 17B).
 /// </summary>
 public sealed class SgdSpikesReportColumnsTests
 {
@@ -40,5 +41,23 @@ public sealed class SgdSpikesReportColumnsTests
             Assert.That(finished[7], Is.EqualTo("1 (2 spikes not judged)"));
             Assert.That(blown[7], Is.EqualTo("0 (3 spikes not judged)"));
         });
+    }
+
+    [Test]
+    public void RatesCatapultsAndFinalValuesStandInTheirOwnColumns()
+    {
+        using var temp = new TempDirectory();
+        using var data = StudyData.Load(new DataSettings { TrainCount = 20, TestCount = 10, InputDimension = 4 });
+        var planted = Run("values", "BudgetReached", 20, clear: 1, unjudged: 0);
+        var run = planted with
+        {
+            FullBatchCriticalRate = 2.5,
+            Outcome = planted.Outcome with { Summary = planted.Outcome.Summary with { Catapults = 2, TestLoss = 0.125, AgopAlignment = 0.75 } },
+        };
+        SgdSpikesReport.Write(temp.Path, data, new[] { run }, 1);
+        var cells = PlantedSpikeRun.Cells(File.ReadAllText(Path.Combine(temp.Path, "report.md")), "values");
+        // Columns: 3 η, 4 η_crit(GD, init), 5 spikes, 6 catapults, 7 clear catapults, 12 test loss, 13 AGOP alignment.
+        Assert.That(new[] { cells[3], cells[4], cells[5], cells[6], cells[7], cells[12], cells[13] },
+            Is.EqualTo(new[] { "1", "2.5", "3", "2", "1 (0 spikes not judged)", "0.125", "0.75" }));
     }
 }

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Catapults.ML.Tests.Data.Fixtures;
+
+namespace Catapults.Study.Tests.SgdSpikes;
+
+/// <summary>
+/// The sgd-spikes plan (nothing trains): its defaults, a fixed rate that overrides the fraction, a fraction of the
+/// seed's own full-batch critical rate, and a step budget of one step at least. Found by mutation testing (round 17B).
+/// </summary>
+public sealed class SgdSpikesPlanTests
+{
+    private static JsonElement Plan(TempDirectory temp, string name, params string[] options)
+    {
+        string dir = temp.Combine(name);
+        var (code, stdout, error) = StudyCli.Run(new[] { "plan", "sgd-spikes", "--n-test", "8", "--width", "8", "--seeds", "1" }
+            .Concat(options).Concat(new[] { "--out", dir }).ToArray());
+        Assert.That(code, Is.EqualTo(0), stdout + error);
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "plan.json")));
+        return plan.RootElement.Clone();
+    }
+
+    private static JsonElement Config(JsonElement plan) => plan.GetProperty("cells")[0].GetProperty("configuration");
+
+    private static double Rate(JsonElement plan) => Config(plan).GetProperty("training").GetProperty("learningRate").GetDouble();
+
+    [Test]
+    public void AFixedRateOverridesTheFractionAndAFractionScalesTheSeedsCriticalRate()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(Rate(Plan(temp, "fixed", "--n-train", "40", "--learning-rate", "0.3", "--rate-fraction", "0.5")), Is.EqualTo(0.3));
+        var plan = Plan(temp, "fraction", "--n-train", "40", "--rate-fraction", "0.5");
+        double critical = plan.GetProperty("settings").GetProperty("fullBatchCriticalRates")[0].GetDouble();
+        Assert.That(Rate(plan), Is.EqualTo(0.5 * critical).Within(1e-12 * critical));
+    }
+
+    [Test]
+    public void ThePlanHoldsTheDocumentedDefaults()
+    {
+        using var temp = new TempDirectory();
+        var config = Config(Plan(temp, "default", "--n-train", "300"));
+        var training = config.GetProperty("training");
+        Assert.Multiple(() =>
+        {
+            Assert.That(training.GetProperty("batchSize").GetInt32(), Is.EqualTo(10));
+            Assert.That(training.GetProperty("maxSteps").GetInt32(), Is.EqualTo(3000));
+            Assert.That(config.GetProperty("recordEvery").GetInt32(), Is.EqualTo(5));
+            Assert.That(config.GetProperty("probeIndices").GetArrayLength(), Is.EqualTo(256));
+        });
+        var quick = Config(Plan(temp, "quick", "--quick", "--n-train", "300"));
+        Assert.That(quick.GetProperty("training").GetProperty("maxSteps").GetInt32(), Is.EqualTo(300));
+        Assert.That(quick.GetProperty("probeIndices").GetArrayLength(), Is.EqualTo(128));
+        Assert.That(Config(Plan(temp, "small", "--n-train", "40")).GetProperty("probeIndices").GetArrayLength(), Is.EqualTo(40),
+            "a probe set larger than n is the whole training set");
+    }
+
+    [Test]
+    public void NoStepsAreRefusedInOneLine()
+    {
+        using var temp = new TempDirectory();
+        string line = CliAssert.OneLineError(StudyCli.Run("sgd-spikes", "--steps", "0", "--out", temp.Combine("out")));
+        Assert.That(line, Is.EqualTo("error: --steps must be at least 1, got 0."));
+    }
+}
