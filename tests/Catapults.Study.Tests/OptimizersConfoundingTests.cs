@@ -13,7 +13,8 @@ namespace Catapults.Study.Tests;
 /// The optimizers report's common-cause sentence on hand-made runs, recomputed by hand: the correlations, the partial
 /// correlation of alignment and test loss given the training loss, r_xy·z = (r_xy − r_xz r_yz) / √((1 − r_xz²)(1 − r_yz²)),
 /// and the test loss of predicting 0, (1/n_test) Σ y², against which only the runs that did not diverge are counted.
-/// Found by mutation testing (6 Dec 2026).
+/// Found by mutation testing (6 Dec 2026). The correlation over the runs that did not diverge, of the test loss and of
+/// its log, is recomputed the same way (round 17B).
 /// </summary>
 public sealed class OptimizersConfoundingTests
 {
@@ -75,6 +76,30 @@ public sealed class OptimizersConfoundingTests
             Assert.That(Number(report, @"given the training loss \(partial\) = (-?[0-9]+\.[0-9]+)"), Is.EqualTo(partial).Within(0.0006));
             Assert.That(Number(report, @"Predicting 0 gives a test loss of ([0-9.eE+-]+);"), Is.EqualTo(zero).Within(zero * 0.006));
             Assert.That(report, Does.Contain($"; {noBetter} of 5 runs do no better."), "the diverged run is not one of them");
+        });
+    }
+
+    [Test]
+    public void TheCorrelationSentenceCountsAndCorrelatesOnlyTheRunsThatDidNotDiverge()
+    {
+        using var temp = new TempDirectory();
+        using var data = StudyData.Load(new DataSettings { TrainCount = 40, TestCount = 15, InputDimension = 4 });
+        var values = new (double A, double Train, double Test)[] { (0.9, 0.1, 0.3), (0.8, 0.2, 0.5), (0.7, 0.25, 0.4), (0.6, 0.4, 0.9), (0.5, 0.5, 50.0) };
+        // The diverged run keeps an alignment, which must not enter the correlation.
+        var diverged = Run(values.Length, 0.1, null, null);
+        var runs = values.Select((v, i) => Run(i, v.A, v.Train, v.Test)).Append(diverged).ToList();
+        OptimizersReport.Write(temp.Path, data, runs, 1.0);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+
+        double r = Pearson(values.Select(v => (v.A, v.Test)).ToList());
+        double rLog = Pearson(values.Select(v => (v.A, Math.Log(v.Test))).ToList());
+        Assert.That(Math.Abs(r - rLog), Is.GreaterThan(0.05), "the test loss and its log correlate differently here");
+        Assert.Multiple(() =>
+        {
+            Assert.That(report, Does.Contain("Correlation across the 5 runs that did not diverge: Pearson r(alignment, test loss) = "));
+            Assert.That(Number(report, @"Pearson r\(alignment, test loss\) = (-?[0-9]+\.[0-9]+)"), Is.EqualTo(r).Within(0.0006));
+            Assert.That(Number(report, @"r\(alignment, log test loss\) = (-?[0-9]+\.[0-9]+)"), Is.EqualTo(rLog).Within(0.0006));
+            Assert.That(report, Does.Not.Contain("no true AGOP"), "the synthetic task has its true AGOP");
         });
     }
 }

@@ -12,7 +12,8 @@ namespace Catapults.Study.Tests.OptimizerComparison;
 /// <summary>
 /// The optimizers report on hand-made runs: a row counts its runs and, apart, those that diverged, whose values stay
 /// out of its means; and a run whose test loss equals that of predicting 0, (1/n_test) Σ‖y‖², does no better than it.
-/// Found by mutation testing (6 Dec 2026).
+/// Found by mutation testing (6 Dec 2026). The test loss and the training loss stand in their own columns, each a mean
+/// ± sd over the runs that did not diverge (round 17B).
 /// </summary>
 public sealed class OptimizersTableTests
 {
@@ -56,6 +57,9 @@ public sealed class OptimizersTableTests
             Assert.That(row[4], Is.EqualTo("1"));
             Assert.That(row[5], Is.EqualTo("0.600 ± 0.141"));
             Assert.That(row[8], Is.EqualTo("1.0 ± 0.0"), "the diverged run's spikes are not the row's");
+            // Columns 6 test loss (0.3, 0.5) and 7 train loss (0.2, 0.4), G3: sd √0.02 = 0.141.
+            Assert.That(row[6], Is.EqualTo("0.4 ± 0.141"));
+            Assert.That(row[7], Is.EqualTo("0.3 ± 0.141"));
         });
     }
 
