@@ -8,7 +8,9 @@ namespace Catapults.Study.Tests.DominantSubspace;
 /// refreshes and records every step at least, up to 100 seeds, an edge-of-stability factor
 /// strictly above 0, a cluster scale and an input offset up to their largest, a SAM radius strictly above 0, one Hessian
 /// sample at least, and mini-batches (SGD's, and before GD the SGD steps') as large as the training set. Found by
-/// mutation testing (round 14B).
+/// mutation testing (round 14B). Each remaining refusal names its option and value: samples, input dimension, width, a
+/// zero rate, a negative warm-up, arms of one step and a rank of one at least, a mini-batch under --eos, and an
+/// activation or parameterisation outside the study's (round 17B).
 /// </summary>
 public sealed class DominantSubspaceSettingsTests
 {
@@ -95,4 +97,51 @@ public sealed class DominantSubspaceSettingsTests
     [Test]
     public void AMiniBatchOfNoSamplesIsRefused() =>
         Assert.That(Refusal(DominantSubspaceSettings.Quick with { BatchSize = 0 }), Is.EqualTo("--batch-size must be at least 1, got 0."));
+
+    [Test]
+    public void EachSizeIsRefusedByItsOwnOption()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Refusal(DominantSubspaceSettings.Quick with { Samples = 0 }), Is.EqualTo("--samples must be at least 1, got 0."));
+            Assert.That(Refusal(DominantSubspaceSettings.Quick with { InputDimension = 0 }), Is.EqualTo("--input-dimension must be at least 1, got 0."));
+            Assert.That(Refusal(DominantSubspaceSettings.Quick with { Width = 0 }), Is.EqualTo("--width must be at least 1, got 0."));
+            Assert.That(Refusal(DominantSubspaceSettings.Quick with { LearningRate = 0 }), Is.EqualTo("--learning-rate must be positive, got 0."));
+            Assert.That(Refusal(DominantSubspaceSettings.Quick with { WarmUpSteps = -1 }), Is.EqualTo("--warm-up-steps must be ≥ 0, got -1."));
+            Assert.That(Refusal(DominantSubspaceSettings.Quick with { Steps = 0 }), Is.EqualTo("--steps must be at least 1, got 0."));
+            Assert.That(Refusal(DominantSubspaceSettings.Quick with { Rank = 0 }), Is.EqualTo("--rank must be at least 1, got 0."));
+        });
+    }
+
+    [Test]
+    public void ArmsOfOneStepAndARankOfOneAreAllowed()
+    {
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { Steps = 1 }).Validate());
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { Rank = 1 }).Validate());
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { Samples = 16 }).Validate(), "a mini-batch of 16 in 16 samples");
+    }
+
+    [Test]
+    public void TheEdgeOfStabilityRegimeRefusesAMiniBatch() =>
+        Assert.That(Refusal(DominantSubspaceSettings.QuickEos with { BatchSize = 16 }), Is.EqualTo("--eos trains with full-batch GD; leave out --batch-size (or give 0)."));
+
+    [Test]
+    public void OnlyTanhAndReluAndTheThreeParameterisationsAreStudied()
+    {
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { Activation = ML.Models.ActivationKind.Gelu }), Is.EqualTo("--activation must be tanh or relu, got Gelu."));
+        Assert.DoesNotThrow(() => (DominantSubspaceSettings.Quick with { Activation = ML.Models.ActivationKind.Relu }).Validate());
+        Assert.That(Refusal(DominantSubspaceSettings.Quick with { Parameterization = (ML.Models.Parameterization)99 }),
+            Is.EqualTo("--parameterization must be ntk, standard or meanfield, got 99."));
+    }
+
+    [Test]
+    public void ARankBeyondTheNetworksParametersIsRefusedAtPlanning()
+    {
+        // --quick: d = 16, 4 classes; at width 1 the MLP 16-1-1-4 with biases has (16 + 1)·1 + (1 + 1)·1 + (1 + 1)·4 = 27 parameters.
+        using var temp = new Catapults.ML.Tests.Data.Fixtures.TempDirectory();
+        var accepted = StudyCli.Run("plan", "dominant-subspace", "--quick", "--width", "1", "--rank", "27", "--out", temp.Combine("fits"));
+        Assert.That(accepted.ExitCode, Is.EqualTo(0), accepted.Out + accepted.Error);
+        string line = CliAssert.OneLineError(StudyCli.Run("plan", "dominant-subspace", "--quick", "--width", "1", "--rank", "28", "--out", temp.Combine("too-many")));
+        Assert.That(line, Is.EqualTo("error: --rank 28 exceeds the network's 27 parameters (--width 1)."));
+    }
 }
