@@ -107,4 +107,23 @@ public class TensorConversionRuleTests
         var ex = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], Targets = TargetKind.ClassIndex }));
         Assert.That(ex!.Message, Does.Contain("'Label'").And.Contain("scalar"));
     }
+    private sealed class TwoColumnRow
+    {
+        public float A;
+        public float B;
+        public float Label;
+    }
+
+    // Automatic features take the visible columns only: a transform that replaces a column ('B' below) leaves the old
+    // one hidden under the same name, and reading it too would add a feature the view no longer shows (mutant 17C-M8).
+    [Test]
+    public void AutomaticFeaturesSkipAColumnHiddenByATransformOfTheSameName()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new TwoColumnRow { A = 1, B = 10, Label = 0.5f }, new TwoColumnRow { A = 2, B = 20, Label = 1 } });
+        var replaced = _ml.Transforms.CopyColumns("B", "A").Fit(view).Transform(view);
+        Assert.That(replaced.Schema.Count(c => c.IsHidden), Is.EqualTo(1), "the old B is kept, hidden");
+        using var data = replaced.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = null });
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 1, 2, 2 }), "A, then the new B (a copy of A)");
+    }
 }

@@ -57,6 +57,16 @@ public class ArchiveManifestTests
         Assert.That(ex!.Message, Does.Contain("format version 1"));
     }
 
+    // A manifest without a format version is not read as the current version: it is refused as version 0, older than
+    // any this library wrote (mutant 17C-M28 took a missing version for the current one and loaded the file).
+    [Test]
+    public void AManifestWithoutAFormatVersionIsRefused()
+    {
+        var unversioned = EditManifest(SavedAgopFeatures(), m => m.Remove("formatVersion"));
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(unversioned), out _));
+        Assert.That(ex!.Message, Does.Contain("format version 0"));
+    }
+
     // A manifest whose format is not "Catapults.NET model" is another program's file (mutant P3 dropped the check).
     [Test]
     public void AManifestOfAnotherFormatIsRefused()

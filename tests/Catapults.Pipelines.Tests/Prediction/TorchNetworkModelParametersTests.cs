@@ -1,4 +1,7 @@
+using Catapults.ML.Models;
+using Catapults.Pipelines.Prediction;
 using Catapults.Pipelines.Tests.Support;
+using TorchSharp;
 
 namespace Catapults.Pipelines.Tests.Prediction;
 
@@ -23,5 +26,17 @@ public sealed class TorchNetworkModelParametersTests : TinyRegressionModelTests
     {
         var ex = Assert.Throws<ArgumentException>(() => Model.Model.PredictRaw(new float[width]));
         Assert.That(ex!.Message, Does.StartWith($"The network expects {TestData.Dimension} features, got {width}."));
+    }
+    // "Prediction runs without gradients": and in evaluation mode, so that a layer that behaves differently in training
+    // (dropout, batch statistics) predicts as the trained network does; a network built afresh, as loading does,
+    // starts in training mode (mutant 17C-M27).
+    [Test]
+    public void TheNetworkBehindATransformerIsInEvaluationMode()
+    {
+        var network = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, HiddenWidths = [4], OutputCount = 1 });
+        Assert.That(network.training, Is.True, "a new module starts in training mode");
+        using var model = new TorchNetworkModelParameters(network, torch.CPU);
+        Assert.That(model.Network.training, Is.False);
+        Assert.That(Model.Model.Network.training, Is.False, "the fitted model's network too");
     }
 }
