@@ -137,6 +137,44 @@ public class ArchiveManifestTests
         Assert.That(ex!.Message, Does.Contain("'scope'").And.Contain("'1'"));
     }
 
+    // A stage type this version does not know is refused with every type it does read, the two built-in ones ('mlnet',
+    // 'chain') among them (mutant 17C-M31 listed only the registered stage types).
+    [Test]
+    public void AnUnknownStageTypeIsRefusedListingEveryTypeThisVersionReads()
+    {
+        var edited = EditManifest(SavedAgopFeatures(), m => m["root"]!["type"] = "future-stage");
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(edited), out _));
+        Assert.That(ex!.Message, Does.Contain("'future-stage'")
+            .And.Contain("'network'").And.Contain("'agop-features'").And.Contain("'mlnet'").And.Contain("'chain'"));
+    }
+
+    // Loading a chain as one transformer type says it holds a chain, in words, not TransformerChain`1 (mutant 17C-M32).
+    [Test]
+    public void LoadingAChainAsOneTransformerSaysItHoldsAChain()
+    {
+        var (model, data) = TrainingOnlyStageInANestedChain();
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(model, data.Schema, stream);
+        stream.Position = 0;
+        var ex = Assert.Throws<InvalidDataException>(() =>
+            Catapults.Pipelines.Persistence.CatapultsModelArchive.LoadTransformer<Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer>(stream));
+        Assert.That(ex!.Message, Does.StartWith("model stream holds a transformer chain, not a TorchNetworkRegressionTransformer."));
+    }
+
+    // A stage's missing JSON entry is named by its full path in the archive, stage folder included, so that the entry
+    // can be found (mutant 17C-M39 named only 'agop-features.json', which every stage of that type has).
+    [Test]
+    public void AStagesMissingJsonEntryIsNamedByItsPathInTheArchive()
+    {
+        using var copy = new MemoryStream();
+        copy.Write(SavedAgopFeatures());
+        using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
+            zip.GetEntry("stages/0/agop-features.json")!.Delete();
+        copy.Position = 0;
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(copy, out _));
+        Assert.That(ex!.Message, Is.EqualTo("model stream: the entry 'stages/0/agop-features.json' is missing."));
+    }
+
     // A training report's step count is a count: −1 is a damaged report (mutant P9 let it through).
     [Test]
     public void ANegativeStepCountInTheTrainingReportIsRefused()

@@ -52,4 +52,19 @@ public sealed class NetworkWeightsTests
         Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(network, edited))!.Message, Is.EqualTo(expected));
         Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(edited).Dispose())!.Message, Is.EqualTo(expected));
     }
+    // A file without the 'format' metadata is another writer's: its tensors are read by name and shape, and its other
+    // metadata, which need not mean what this format means by the same keys, is not checked (mutant 17C-M36 read a
+    // foreign 'format_version' and 'activation' as this format's and refused the file).
+    [Test]
+    public void AnotherWritersMetadataIsNotReadAsThisFormats()
+    {
+        using var source = Build(ActivationKind.Tanh, Parameterization.Ntk);
+        using var target = (FullyConnectedNetwork)new NetworkDescription { Architecture = "fcn-2", Width = 4, Activation = ActivationKind.Tanh, Parameterization = Parameterization.Ntk }
+            .Build(new long[] { 3 }, 1, seed: 2);
+        var foreign = new SafetensorsFile(NetworkWeights.ToSafetensors(source).Tensors,
+            new Dictionary<string, string> { ["format_version"] = "0.4", ["activation"] = "swish" });
+        NetworkWeights.Import(target, foreign);
+        var expected = NetworkWeights.ToSafetensors(source).Tensors.Select(t => (t.Name, t.Data)).ToList();
+        Assert.That(NetworkWeights.ToSafetensors(target).Tensors.Select(t => (t.Name, t.Data)).ToList(), Is.EqualTo(expected));
+    }
 }
