@@ -126,4 +126,13 @@ public class TensorConversionRuleTests
         Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 2 }));
         Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 1, 2, 2 }), "A, then the new B (a copy of A)");
     }
+    // A scalar column has no elements: its non-finite value is named by column and row alone, where a vector's names
+    // its element too (mutant 17C-M48 said "(element 0)" of a scalar).
+    [Test]
+    public void ANonFiniteScalarFeatureIsNamedByColumnAndRowWithoutAnElement()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new Row { X = 1, Target = 1 }, new Row { X = float.PositiveInfinity, Target = 2 } });
+        var ex = Assert.Throws<InvalidDataException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], LabelColumnName = "Target" }));
+        Assert.That(ex!.Message, Does.StartWith("the IDataView: column 'X', row 1: "));
+    }
 }
