@@ -77,14 +77,19 @@ public static class LanczosEigensolver
         };
     }
 
-    private static Tensor? CheckStart(Tensor? start, long n)
+    // Named after Solve's parameter, which is what a caller's error names.
+    private static Tensor? CheckStart(Tensor? startVectors, long n)
     {
-        if (start is null) return null;
-        if (!(start.dim() == 1 || start.dim() == 2) || start.shape[0] != n)
-            throw new ArgumentException($"Start vectors must be [{n}] or [{n}, j], got [{string.Join(", ", start.shape)}].", nameof(start));
-        if (!start.is_floating_point())
-            throw new ArgumentException($"Start vectors must be floating point, got {start.dtype}.", nameof(start));
-        return start;
+        if (startVectors is null) return null;
+        if (!(startVectors.dim() == 1 || startVectors.dim() == 2) || startVectors.shape[0] != n)
+            throw new ArgumentException($"Start vectors must be [{n}] or [{n}, j], got [{string.Join(", ", startVectors.shape)}].", nameof(startVectors));
+        if (!startVectors.is_floating_point())
+            throw new ArgumentException($"Start vectors must be floating point, got {startVectors.dtype}.", nameof(startVectors));
+        using (var finite = torch.isfinite(startVectors))
+        using (var allFinite = finite.all())
+            if (!allFinite.ToBoolean())
+                throw new ArgumentException("Start vectors contain non-finite values.", nameof(startVectors));
+        return startVectors;
     }
 
     /// <summary>Indices of the Ritz values <paramref name="theta"/> (ascending) in order of priority for <paramref name="which"/>.</summary>
@@ -237,8 +242,6 @@ public static class LanczosEigensolver
         {
             using var startScope = torch.NewDisposeScope();
             var columns = (start.dim() == 1 ? start.unsqueeze(1) : start).to(ScalarType.Float64, device);
-            if (!torch.isfinite(columns).all().ToBoolean())
-                throw new ArgumentException("Start vectors contain non-finite values.", nameof(start));
             var norms = torch.linalg.vector_norm(columns, dims: new long[] { 0 }, keepdim: true);
             var unit = columns / torch.where(norms > 0, norms, torch.ones_like(norms));
             long j = unit.shape[1];

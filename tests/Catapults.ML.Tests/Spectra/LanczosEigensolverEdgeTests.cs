@@ -229,7 +229,6 @@ public sealed class LanczosEigensolverEdgeTests
     // Found in mutation round 17A: the start-vector errors name the parameter "start", an internal name; the caller's
     // parameter is Solve's startVectors.
     [Test]
-    [Explicit("bug: start-vector errors report ParamName 'start'; LanczosEigensolver.Solve's parameter is 'startVectors'")]
     public void StartVectorErrorsNameTheCallersParameter()
     {
         using var scope = torch.NewDisposeScope();
