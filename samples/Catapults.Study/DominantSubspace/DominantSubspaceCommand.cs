@@ -236,13 +236,14 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         }
     }
 
-    // The MLP d-w-w-C, its Hessian subset, and k Lanczos vectors of the parameter count (with room for the solver's
+    // The MLP d-w-w-C (with or without its biases), its Hessian subset, and k Lanczos vectors of the parameter count (with room for the solver's
     // basis); the data is at most 3 × 32 × 32 floats a sample.
     private static void RequireMemory(DominantSubspaceSettings s)
     {
         double d = s.Dataset is null ? s.InputDimension : 3 * 32 * 32;
         double samples = s.Dataset is null ? s.Samples : (double)s.Samples * s.Classes;
-        double parameters = (d + 1) * s.Width + (s.Width + 1.0) * s.Width + (s.Width + 1.0) * s.Classes;
+        double bias = s.UseBias ? 1 : 0;
+        double parameters = (d + bias) * s.Width + (s.Width + bias) * s.Width + (s.Width + bias) * s.Classes;
         if (s.EffectiveRank > parameters)
             throw new ConfigurationException($"--rank {s.EffectiveRank} exceeds the network's {parameters:F0} parameters (--width {s.Width}).");
         double vectors = 4.0 * s.EffectiveRank + 20;

@@ -144,4 +144,16 @@ public sealed class DominantSubspaceSettingsTests
         string line = CliAssert.OneLineError(StudyCli.Run("plan", "dominant-subspace", "--quick", "--width", "1", "--rank", "28", "--out", temp.Combine("too-many")));
         Assert.That(line, Is.EqualTo("error: --rank 28 exceeds the network's 27 parameters (--width 1)."));
     }
+
+    [Test]
+    public void ARankBeyondTheParametersOfANetworkWithoutBiasesIsRefusedAtPlanning()
+    {
+        // Without biases the MLP 16-1-1-4 has 16·1 + 1·1 + 1·4 = 21 parameters; the count once included the biases anyway,
+        // so a rank of 22 to 27 passed planning and failed in the eigensolver (found in mutation round 17B's review).
+        using var temp = new Catapults.ML.Tests.Data.Fixtures.TempDirectory();
+        var accepted = StudyCli.Run("plan", "dominant-subspace", "--quick", "--no-bias", "--width", "1", "--rank", "21", "--out", temp.Combine("fits"));
+        Assert.That(accepted.ExitCode, Is.EqualTo(0), accepted.Out + accepted.Error);
+        string line = CliAssert.OneLineError(StudyCli.Run("plan", "dominant-subspace", "--quick", "--no-bias", "--width", "1", "--rank", "22", "--out", temp.Combine("too-many")));
+        Assert.That(line, Is.EqualTo("error: --rank 22 exceeds the network's 21 parameters (--width 1)."));
+    }
 }
