@@ -97,10 +97,10 @@ public static class NetworkWeights
         string the = The(file);
         string Get(string key) => m.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{the} weights file lacks the metadata '{key}' needed to rebuild the network (format {FormatName}).");
-        if (Get("format") != FormatName) throw new InvalidDataException($"{the} weights file's format is '{m["format"]}', not '{FormatName}'.");
+        if (Get("format") != FormatName) throw new InvalidDataException($"{the} weights file's format is '{ErrorText.Excerpt(m["format"])}', not '{FormatName}'.");
         var c = CultureInfo.InvariantCulture;
         T Number<T>(string key, string text) where T : IParsable<T> => T.TryParse(text, c, out var value) ? value
-            : throw new InvalidDataException($"{the} weights file's metadata '{key}' must be a {typeof(T).Name}, got '{Get(key)}'.");
+            : throw new InvalidDataException($"{the} weights file's metadata '{key}' must be a {typeof(T).Name}, got '{ErrorText.Excerpt(Get(key))}'.");
         var options = new FullyConnectedOptions
         {
             InputDimension = Number<int>("input_dimension", Get("input_dimension")),
@@ -198,36 +198,36 @@ public static class NetworkWeights
     private static void CheckMetadata(FullyConnectedNetwork network, IReadOnlyDictionary<string, string> metadata, string the)
     {
         if (!metadata.TryGetValue("format", out var format)) return;
-        if (format != FormatName) throw new InvalidDataException($"{the} weights file's format is '{format}', not '{FormatName}'.");
+        if (format != FormatName) throw new InvalidDataException($"{the} weights file's format is '{ErrorText.Excerpt(format)}', not '{FormatName}'.");
         if (metadata.TryGetValue("format_version", out var version))
         {
             if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1)
-                throw new InvalidDataException($"{the} weights file's metadata 'format_version' must be a whole number from 1, got '{version}'.");
+                throw new InvalidDataException($"{the} weights file's metadata 'format_version' must be a whole number from 1, got '{ErrorText.Excerpt(version)}'.");
             if (v > FormatVersion)
                 throw new InvalidDataException($"{the} weights file has format version {v}; this library reads up to {FormatVersion}.");
         }
         if (metadata.TryGetValue("activation", out var act) && ParseActivation(act, the) != network.Activation)
-            throw new InvalidDataException($"{the} weights file was written for activation '{act}', the network uses {network.Activation}.");
+            throw new InvalidDataException($"{the} weights file was written for activation '{ErrorText.Excerpt(act)}', the network uses {network.Activation}.");
         if (metadata.TryGetValue("parameterization", out var p) && ParseParameterization(p, the) != network.Options.Parameterization)
-            throw new InvalidDataException($"{the} weights file was written for parameterisation '{p}', the network uses {network.Options.Parameterization}.");
+            throw new InvalidDataException($"{the} weights file was written for parameterisation '{ErrorText.Excerpt(p)}', the network uses {network.Options.Parameterization}.");
     }
 
     // Exactly what Export writes: any other spelling ("True", "yes") read as false would load folded weights as raw ones.
     private static bool ParseFlag(string key, string text, string the) => text switch
     {
         "true" => true, "false" => false,
-        _ => throw new InvalidDataException($"{the} weights file's metadata '{key}' must be true or false, got '{text}'."),
+        _ => throw new InvalidDataException($"{the} weights file's metadata '{key}' must be true or false, got '{ErrorText.Excerpt(text)}'."),
     };
 
     private static ActivationKind ParseActivation(string text, string the) => text switch
     {
         "relu" => ActivationKind.Relu, "tanh" => ActivationKind.Tanh, "gelu" => ActivationKind.Gelu, "identity" => ActivationKind.Identity,
-        _ => throw new InvalidDataException($"{the} weights file names an unknown activation '{text}'."),
+        _ => throw new InvalidDataException($"{the} weights file names an unknown activation '{ErrorText.Excerpt(text)}'."),
     };
 
     private static Parameterization ParseParameterization(string text, string the) => text switch
     {
         "standard" => Parameterization.Standard, "ntk" => Parameterization.Ntk, "mean_field" => Parameterization.MeanField,
-        _ => throw new InvalidDataException($"{the} weights file names an unknown parameterisation '{text}'."),
+        _ => throw new InvalidDataException($"{the} weights file names an unknown parameterisation '{ErrorText.Excerpt(text)}'."),
     };
 }
