@@ -129,6 +129,7 @@ public sealed class HostileDatasetFileTests : TemporaryFolderTests
         AssertOneLineNaming(ex!, path);
         Assert.That(ex!.Message, Does.Contain("is a folder"));
     }
+
     [TestCase(false)]
     [TestCase(true)]
     public void MatSubElementClaimingAGigabyteIsRefusedWithoutAllocatingIt(bool compressed)

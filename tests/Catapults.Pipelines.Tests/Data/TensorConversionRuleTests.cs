@@ -107,6 +107,7 @@ public class TensorConversionRuleTests
         var ex = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], Targets = TargetKind.ClassIndex }));
         Assert.That(ex!.Message, Does.Contain("'Label'").And.Contain("scalar"));
     }
+
     private sealed class TwoColumnRow
     {
         public float A;
@@ -126,6 +127,7 @@ public class TensorConversionRuleTests
         Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 2 }));
         Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 1, 2, 2 }), "A, then the new B (a copy of A)");
     }
+
     // A scalar column has no elements: its non-finite value is named by column and row alone, where a vector's names
     // its element too (mutant 17C-M48 said "(element 0)" of a scalar).
     [Test]

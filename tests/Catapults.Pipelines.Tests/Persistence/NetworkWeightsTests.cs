@@ -52,6 +52,7 @@ public sealed class NetworkWeightsTests
         Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(network, edited))!.Message, Is.EqualTo(expected));
         Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(edited).Dispose())!.Message, Is.EqualTo(expected));
     }
+
     // A file without the 'format' metadata is another writer's: its tensors are read by name and shape, and its other
     // metadata, which need not mean what this format means by the same keys, is not checked (mutant 17C-M36 read a
     // foreign 'format_version' and 'activation' as this format's and refused the file).

@@ -27,6 +27,7 @@ public sealed class TorchNetworkModelParametersTests : TinyRegressionModelTests
         var ex = Assert.Throws<ArgumentException>(() => Model.Model.PredictRaw(new float[width]));
         Assert.That(ex!.Message, Does.StartWith($"The network expects {TestData.Dimension} features, got {width}."));
     }
+
     // "Prediction runs without gradients": and in evaluation mode, so that a layer that behaves differently in training
     // (dropout, batch statistics) predicts as the trained network does; a network built afresh, as loading does,
     // starts in training mode (mutant 17C-M27).
