@@ -33,4 +33,23 @@ public sealed class DominantSubspaceOptionBoundaryTests
         ex = Assert.Throws<ArgumentException>(() => new DominantSubspaceOptions { Hessian = new HessianOptions { ChunkSize = 0 } }.Validate());
         Assert.That(ex!.ParamName, Is.EqualTo("ChunkSize"));
     }
+
+    // Found by mutation testing (round 18A): a rank, patience or check interval of 0 passed validation, and an interval
+    // of 0 would then divide by zero at the first step.
+    [TestCase("Rank")]
+    [TestCase("AlignmentPatience")]
+    [TestCase("AlignmentCheckEvery")]
+    public void ACountOfZeroIsRefusedByNameAndOneIsAccepted(string option)
+    {
+        DominantSubspaceOptions With(int value) => option switch
+        {
+            "Rank" => new DominantSubspaceOptions { Rank = value },
+            "AlignmentPatience" => new DominantSubspaceOptions { AlignmentPatience = value },
+            _ => new DominantSubspaceOptions { AlignmentCheckEvery = value },
+        };
+        var ex = Assert.Throws<ArgumentException>(() => With(0).Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo(option));
+        Assert.That(ex.Message, Does.StartWith($"DominantSubspaceOptions.{option} must be at least 1, got 0."));
+        Assert.DoesNotThrow(() => With(1).Validate());
+    }
 }

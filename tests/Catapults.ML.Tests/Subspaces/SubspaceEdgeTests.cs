@@ -49,4 +49,19 @@ public sealed class SubspaceEdgeTests
         })
             Assert.That(Assert.Throws<ArgumentException>(() => call())!.Message, Is.EqualTo("The vector and the basis must be floating point."));
     }
+
+    // Found by mutation testing (round 18A): a flat basis [P] (one vector not shaped as a column) or a vector [P, 1] got
+    // past the shape checks and failed inside libtorch's product instead of being refused by name.
+    [Test]
+    public void AVectorOrBasisOfTheWrongRankIsRefusedByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        var column = torch.tensor(new[] { 1.0, 0, 0, 0 }).reshape(4, 1);
+        var ex = Assert.Throws<ArgumentException>(() => SubspaceProjection.Dominant(torch.ones(4, ScalarType.Float64), column.reshape(4)));
+        Assert.That(ex!.ParamName, Is.EqualTo("basis"));
+        Assert.That(ex.Message, Does.StartWith("The basis must be [4, k], got [4]."));
+        ex = Assert.Throws<ArgumentException>(() => SubspaceProjection.Alignment(torch.ones(4, 1, ScalarType.Float64), column));
+        Assert.That(ex!.ParamName, Is.EqualTo("vector"));
+        Assert.That(ex.Message, Does.StartWith("The vector must be flat [P], got [4, 1]."));
+    }
 }

@@ -132,6 +132,153 @@ public sealed class SubspaceProjectionContractTests
         Assert.That(transform.HessianProducts, Is.EqualTo(spent[0] + spent[2]), "the solves of steps 0 and 2");
     }
 
+    // Found by mutation testing (round 18A): the transform solved on the whole training set whatever its Hessian options
+    // said. On one sample x_j of least squares, H = 2 x_j x_jᵀ, so the top eigenvalue is 2‖x_j‖² for a row j, well below
+    // the whole set's.
+    [Test]
+    public void TheTransformSolvesOnTheConfiguredHessianSubset()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, h) = LeastSquares.Problem(6, 30, 5);
+        using var n1 = net;
+        using var d1 = data;
+        var (values, _) = SpectraTestSupport.EighDescending(h);
+        using var transform = new DominantSubspaceTransform(new DominantSubspaceOptions
+        {
+            Mode = ProjectedUpdateMode.Dominant, Rank = 1, RefreshEvery = 100,
+            Hessian = new HessianOptions { SubsetSize = 1, SubsetSeed = 3 }, Lanczos = new LanczosOptions { Tolerance = 1e-8 },
+        });
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 1, UpdateTransform = transform });
+        double lambda = transform.Eigenspace!.Eigenvalues[0];
+        var rows = data.Features.to(ScalarType.Float64);
+        var candidates = (rows * rows).sum(1).mul(2.0).data<double>().ToArray();
+        double nearest = candidates.Min(c => Math.Abs(c - lambda) / c);
+        Assert.That(nearest, Is.LessThan(1e-4), $"λ = {lambda} is 2‖x_j‖² of no row j: {string.Join(", ", candidates)}");
+        Assert.That(Math.Abs(lambda - values[0]), Is.GreaterThan(1e-2 * values[0]), "not the whole set's top eigenvalue");
+    }
+
+    // Found by mutation testing (round 18A): the transform's solver options were replaced by the defaults. A dense solve
+    // forms the Hessian with one product per parameter (P = 6 here), so each refresh costs exactly P products.
+    [Test]
+    public void TheTransformSolvesWithTheGivenLanczosOptions()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int d = 6;
+        var (net, data, h) = LeastSquares.Problem(d, 30, 5);
+        using var n1 = net;
+        using var d1 = data;
+        var (values, _) = SpectraTestSupport.EighDescending(h);
+        using var transform = new DominantSubspaceTransform(new DominantSubspaceOptions
+        {
+            Mode = ProjectedUpdateMode.Dominant, Rank = 1, Lanczos = new LanczosOptions { Mode = EigensolverMode.Dense },
+        });
+        Assert.That(transform.Options.Lanczos.Mode, Is.EqualTo(EigensolverMode.Dense));
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 2, UpdateTransform = transform });
+        Assert.That(transform.Refreshes, Is.EqualTo(2));
+        Assert.That(transform.HessianProducts, Is.EqualTo(2 * d), "one product per parameter and refresh");
+        Assert.That(transform.Eigenspace!.Eigenvalues[0], Is.EqualTo(values[0]).Within(1e-4 * values[0]));
+    }
+
+    // The options are copied: changing the caller's object afterwards changes nothing the transform does.
+    [Test]
+    public void ChangingTheOptionsAfterConstructionChangesNothing()
+    {
+        var options = new DominantSubspaceOptions { Mode = ProjectedUpdateMode.Bulk, Rank = 2, RefreshEvery = 3, Hessian = new HessianOptions { SubsetSize = 7 } };
+        using var transform = new DominantSubspaceTransform(options);
+        options.Mode = ProjectedUpdateMode.Dominant;
+        options.Rank = 5;
+        options.Hessian.SubsetSize = 9;
+        options.Lanczos.Tolerance = 0.5;
+        Assert.That(transform.Options.Mode, Is.EqualTo(ProjectedUpdateMode.Bulk));
+        Assert.That(transform.Options.Rank, Is.EqualTo(2));
+        Assert.That(transform.Options.RefreshEvery, Is.EqualTo(3));
+        Assert.That(transform.Options.Hessian.SubsetSize, Is.EqualTo(7));
+        Assert.That(transform.Options.Lanczos.Tolerance, Is.EqualTo(1e-4), "the default solver tolerance");
+    }
+
+    // Found by mutation testing (round 18A): a disposed transform solved a fresh eigenspace and went on projecting.
+    [Test]
+    public void ADisposedTransformRefusesToTransform()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, _) = LeastSquares.Problem(4, 20, 6);
+        using var n1 = net;
+        using var d1 = data;
+        var transform = new DominantSubspaceTransform(new DominantSubspaceOptions { Rank = 1 });
+        transform.Dispose();
+        Assert.Throws<ObjectDisposedException>(() =>
+            Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 1, UpdateTransform = transform }));
+        Assert.That(transform.Refreshes, Is.EqualTo(0));
+    }
+
+    // Hands the transform one update fewer than there are parameters.
+    private sealed class DropLastUpdate(IUpdateTransform inner) : IUpdateTransform
+    {
+        public void Transform(StepContext step, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, IReadOnlyList<Tensor> updates) =>
+            inner.Transform(step, parameters, updates.Take(updates.Count - 1).ToList());
+    }
+
+    // Found by mutation testing (round 18A): without the count check, a missing update surfaced as a basis of the wrong
+    // size, naming neither the updates nor the parameters.
+    [Test]
+    public void UpdatesThatDoNotMatchTheParametersAreRefusedByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = new TensorDataset(LeastSquares.Randn(1, 12, 3), LeastSquares.Randn(2, 12, 1), "with-bias");
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 3, HiddenWidths = Array.Empty<int>(), OutputCount = 1, UseBias = true, Parameterization = Parameterization.Standard, Seed = 1,
+        });
+        using var transform = new DominantSubspaceTransform(new DominantSubspaceOptions { Rank = 1 });
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 1, UpdateTransform = new DropLastUpdate(transform) }));
+        Assert.That(ex!.ParamName, Is.EqualTo("updates"));
+        Assert.That(ex.Message, Does.StartWith("Got 1 updates for 2 parameters."));
+    }
+
+    // Records χ_k of the full-batch least-squares gradient g = (2/n) Xᵀ(Xw − y) at each step, computed here in float64
+    // from the weights the step starts from, against the Hessian's top eigenvector.
+    private sealed class GradientAlignment(IUpdateTransform inner, Tensor x, Tensor y, Tensor top) : IUpdateTransform
+    {
+        public List<double> Expected { get; } = new();
+
+        public void Transform(StepContext step, IReadOnlyList<TorchSharp.Modules.Parameter> parameters, IReadOnlyList<Tensor> updates)
+        {
+            using (var scope = torch.NewDisposeScope())
+            {
+                var w = parameters[0].detach().reshape(-1).to(ScalarType.Float64);
+                var r = torch.mv(x, w) - y;
+                var g = torch.mv(x.t(), r) * (2.0 / x.shape[0]);
+                Expected.Add(Math.Abs(torch.dot(top, g).ToDouble()) / g.norm().ToDouble());
+            }
+            inner.Transform(step, parameters, updates);
+        }
+    }
+
+    // Found by mutation testing (round 18A): the rule read the update Δ instead of the gradient. Under plain SGD the two
+    // are parallel, but with momentum Δ ∝ μ·buf + g turns away from g after the first step.
+    [Test]
+    public void TheAlignmentRuleReadsTheGradientNotTheMomentumUpdate()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, h) = LeastSquares.Problem(5, 30, 7);
+        using var n1 = net;
+        using var d1 = data;
+        var (_, vectors) = SpectraTestSupport.EighDescending(h);
+        var top = vectors[.., 0].contiguous();
+        using var rule = new DominantSubspaceTransform(new DominantSubspaceOptions
+        {
+            Mode = ProjectedUpdateMode.Full, Rank = 1, AlignmentThreshold = 1.0, AlignmentCheckEvery = 1, Lanczos = new LanczosOptions { Tolerance = 1e-10 },
+        });
+        var probe = new GradientAlignment(rule, data.Features.to(ScalarType.Float64), data.Targets.reshape(-1).to(ScalarType.Float64), top);
+        Trainer.Train(net, data, new TrainingOptions
+        {
+            LearningRate = 0.02, MaxSteps = 6, Optimizer = OptimizerKind.Momentum, OptimizerSettings = new OptimizerOptions { Momentum = 0.9 }, UpdateTransform = probe,
+        });
+        Assert.That(rule.Checks.Select(c => c.Alignment), Is.EqualTo(probe.Expected).Within(1e-5),
+            $"checked {string.Join(", ", rule.Checks.Select(c => c.Alignment))}; gradient {string.Join(", ", probe.Expected)}");
+    }
+
     private sealed class AfterUpdate(Action action) : ITrainingObserver
     {
         public void OnStepCompleted(StepRecord record, TrainingContext context) => action();
