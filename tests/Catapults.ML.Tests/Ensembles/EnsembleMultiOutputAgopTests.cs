@@ -1,4 +1,5 @@
 using Catapults.ML.Ensembles;
+using Catapults.ML.Features;
 using Catapults.ML.Models;
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
@@ -34,6 +35,29 @@ public sealed class EnsembleMultiOutputAgopTests
             var layer = single.Layers.Single();
             var w = layer.Weight.detach().to_type(ScalarType.Float64) * layer.WeightScale;
             TensorAssert.AllClose(agops[m], w.t().matmul(w), 1e-5, 1e-9, $"member {m}: s²·WᵀW over {outputs} outputs");
+        }
+    }
+
+    // Found by mutation testing (round 18A): inputs [A, n, d], a set per member, were read as shared samples and refused.
+    // Each member's AGOP on its own set is the single network's on that set (a nonlinear member, so the set matters).
+    [Test]
+    public void EachMembersAgopIsTakenOnItsOwnInputs()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int d = 4;
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
+        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
+        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, new long[] { d }, 2);
+        var x = torch.randn(new long[] { 2, 6, d }, generator: new torch.Generator(9)) * torch.tensor(new float[] { 1, 3 }).reshape(2, 1, 1);
+
+        var agops = EnsembleMeasurements.Agops(ensemble, x);
+
+        Assert.That(agops.shape, Is.EqualTo(new long[] { 2, d, d }));
+        for (int m = 0; m < members.Length; m++)
+        {
+            using var single = ensemble.ExtractMember(m);
+            TensorAssert.AllClose(agops[m], Agop.Compute(single, x[m]).to_type(ScalarType.Float64), 1e-5, 1e-9, $"member {m} on its own inputs");
         }
     }
 }
