@@ -179,6 +179,27 @@ public sealed class SubspaceProjectionContractTests
         Assert.That(transform.Eigenspace!.Eigenvalues[0], Is.EqualTo(values[0]).Within(1e-4 * values[0]));
     }
 
+    // Found by mutation testing (round 18A): χ_k was computed (a gradient pass) and reported even when not asked for.
+    // Asked for, it is |u₁ᵀg|/‖g‖ of the least-squares gradient g = (2/n) Xᵀ(Xw − y), taken here in float64.
+    [Test]
+    public void TheEigenspacesAlignmentIsReportedOnlyWhenAskedFor()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, h) = LeastSquares.Problem(5, 30, 12);
+        using var n1 = net;
+        using var d1 = data;
+        var lanczos = new LanczosOptions { Tolerance = 1e-10 };
+        using (var plain = HessianEigenspace.Compute(0, net, data.Features, data.Targets, LossKind.MeanSquaredError, 1, null, lanczos))
+            Assert.That(plain.Alignment, Is.Null);
+        using var asked = HessianEigenspace.Compute(0, net, data.Features, data.Targets, LossKind.MeanSquaredError, 1, null, lanczos, withAlignment: true);
+        var (_, vectors) = SpectraTestSupport.EighDescending(h);
+        var x = data.Features.to(ScalarType.Float64);
+        var w = net.Layers[0].Weight.detach().reshape(-1).to(ScalarType.Float64);
+        var g = torch.mv(x.t(), torch.mv(x, w) - data.Targets.reshape(-1).to(ScalarType.Float64)) * (2.0 / 30);
+        double expected = Math.Abs(torch.dot(vectors[.., 0], g).ToDouble()) / g.norm().ToDouble();
+        Assert.That(asked.Alignment, Is.EqualTo(expected).Within(1e-5));
+    }
+
     // The options are copied: changing the caller's object afterwards changes nothing the transform does.
     [Test]
     public void ChangingTheOptionsAfterConstructionChangesNothing()
