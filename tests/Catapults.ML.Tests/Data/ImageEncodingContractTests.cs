@@ -51,4 +51,23 @@ public class ImageEncodingContractTests
             new PixelTransform(new ImageShape(3, 2, 2), PixelNormalization.Standardize, new ChannelStatistics([0.5], [0.25])));
         Assert.That(ex!.Message, Does.StartWith("The channel statistics have 1 channels but the images have 3."));
     }
+
+    // A mean per channel needs a std per channel: a list too short or too long would standardise some channel with
+    // another channel's spread, or carry a std no channel has.
+    [Test]
+    public void MeanAndStdOfDifferentChannelCountsAreRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ChannelStatistics([0.5, 0.5], [0.25, 0.25, 0.25]));
+        Assert.That(ex!.Message, Does.StartWith("Mean has 2 channels and std 3; both need the same, positive count."));
+        Assert.That(ex.ParamName, Is.EqualTo("std"));
+    }
+
+    // The target span is exactly one row of targets: a longer one is a caller's layout error, not room to spare.
+    [TestCase(LabelMapping.OneHot, 3, 4)]
+    [TestCase(LabelMapping.PlusMinusOne, 2, 2)]
+    public void ATargetSpanLongerThanTheTargetIsRefused(LabelMapping mapping, int classCount, int length)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => LabelEncoder.Encode(mapping, classCount, 0, new float[length]));
+        Assert.That(ex!.Message, Does.StartWith($"Target span has length {length}; {mapping} with {classCount} classes needs {length - 1}."));
+    }
 }

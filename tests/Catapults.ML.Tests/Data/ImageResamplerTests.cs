@@ -37,4 +37,9 @@ public class ImageResamplerTests
         var ex = Assert.Throws<ArgumentException>(() => ImageResampler.AreaAverage(new byte[10], 2, 2, 3, 1, 1));
         Assert.That(ex!.Message, Does.Contain("12"));
     }
+
+    // An image with no columns has no area to average: it is refused like any other non-positive size, not resized to zeros.
+    [Test]
+    public void AnImageWithoutColumnsIsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageResampler.AreaAverage([], width: 0, height: 1, channels: 1, targetWidth: 1, targetHeight: 1));
 }
