@@ -36,4 +36,14 @@ public sealed class CelebAListValidationTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(_dir));
         Assert.That(ex!.Message, Does.Contain("line 4").And.Contain("has 5 fields"));
     }
+
+    // A crop of no pixels has nothing to resize: the lower end of 1..178 is enforced too.
+    [TestCase(0)]
+    [TestCase(-1)]
+    public void ACropOfNoPixelsIsRefusedUpFront(int crop)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CelebAReader(_dir, new CelebAOptions { CropSize = crop }));
+        Assert.That(ex!.Message, Does.StartWith("CelebAOptions.CropSize must be in 1..178."));
+        Assert.DoesNotThrow(() => new CelebAReader(_dir, new CelebAOptions { CropSize = 1, ImageSize = 1 }));
+    }
 }

@@ -56,4 +56,14 @@ public sealed class CsvRowValueTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(Write("a,y\n\"\" \"5\",1\n")));
         Assert.That(ex!.Message, Does.EndWith("line 2 (byte 4), column 'a': '\"5\"' is not a number."));
     }
+
+    // A header alone is refused at the end of the file, where the missing rows would have started.
+    [Test]
+    public void AHeaderWithoutRowsIsRefusedAtTheEndOfTheFile()
+    {
+        string path = Write("a,b,y\n\n");
+        var ex = Assert.Throws<DatasetFormatException>(() => CsvDatasetReader.Read(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{Path.GetFullPath(path)}: the file has a header but no data rows."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(7), "\"a,b,y\\n\\n\" is 7 bytes");
+    }
 }

@@ -110,4 +110,47 @@ public sealed class MatFileStructureTests : TemporaryFolderTests
         Assert.That(file.GetVariable("a"), Is.SameAs(file.Variables[0]));
         Assert.That(file.ReadDoubles("a"), Is.EqualTo(new double[] { 1, 2 }));
     }
+
+    // An endian indicator must be 'IM' in both bytes: one right byte does not make a little-endian file.
+    [Test]
+    public void AnEndianIndicatorRightInOneByteOnlyIsRefused()
+    {
+        var header = MatV5Writer.Header("MATLAB 5.0 MAT-file");
+        header[127] = (byte)'X';
+        string path = WriteRaw("endian.mat", header);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: corrupt MAT-file header: endian indicator at byte 126 is 0x49 0x58, expected 'IM'."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(126));
+    }
+
+    // The version word sits at byte 124 of the header, and the error points there.
+    [Test]
+    public void AnotherVersionWordIsLocatedAtByte124()
+    {
+        var header = MatV5Writer.Header("MATLAB 5.0 MAT-file");
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(124), 0x0200);
+        string path = WriteRaw("version.mat", header);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: unsupported MAT-file version 0x0200 at byte 124 (expected 0x0100)."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(124));
+    }
+
+    // Fewer than 8 bytes after the last element cannot hold a tag: they are named as stray bytes where they start.
+    [Test]
+    public void StrayBytesAfterTheLastElementAreNamedWhereTheyStart()
+    {
+        string path = WriteRaw("stray.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), new byte[] { 1, 2, 3, 4, 5 });
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: truncated: 5 stray bytes at byte 128, too few for an element tag."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(128));
+    }
+
+    // A negative dimension is refused by its position, not passed on to a size check it would happen to fail.
+    [Test]
+    public void ANegativeDimensionIsRefusedByPosition()
+    {
+        string path = Write("negative.mat", MatV5Writer.Double("v", [-1, 1], []));
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Does.StartWith($"{path}: corrupt array: dimension 1 is -1 (at byte "));
+    }
 }
