@@ -70,4 +70,9 @@ public class ImageEncodingContractTests
         var ex = Assert.Throws<ArgumentException>(() => LabelEncoder.Encode(mapping, classCount, 0, new float[length]));
         Assert.That(ex!.Message, Does.StartWith($"Target span has length {length}; {mapping} with {classCount} classes needs {length - 1}."));
     }
+
+    // Reports print the statistics with four decimals, mean and std alike.
+    [Test]
+    public void StatisticsPrintFourDecimalsPerChannel() =>
+        Assert.That(new ChannelStatistics([0.5, 0.25], [0.125, 1]).ToString(), Is.EqualTo("mean [0.5000, 0.2500], std [0.1250, 1.0000]"));
 }

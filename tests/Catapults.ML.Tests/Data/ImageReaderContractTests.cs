@@ -58,4 +58,30 @@ public sealed class ImageReaderContractTests : TemporaryFolderTests
         ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
         Assert.That(ex!.Message, Does.Contain("yielded record 2 where record 1 was expected"));
     }
+
+    // One record more than the selection: the surplus is named, not read past the end of the selected indices.
+    [Test]
+    public void AReaderThatYieldsAnExtraRecordFailsTheStreamAndTheLoad()
+    {
+        var reader = new AlteredReader(_svhn, images => images.Concat(images.Take(1)));
+        var stream = ImageDatasetLoader.Stream(reader);
+        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
+        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded record 0 where record none was expected."));
+        using var scope = torch.NewDisposeScope();
+        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
+        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded record 0 where record none was expected."));
+    }
+
+    // An image of one byte too many is as wrong as one too short: its rows would be cut silently.
+    [Test]
+    public void AReaderThatYieldsAnImageOfAnotherSizeFailsTheStreamAndTheLoad()
+    {
+        var reader = new AlteredReader(_svhn, images => images.Select(i => i.RecordIndex == 2 ? i with { Pixels = [.. i.Pixels, 0] } : i));
+        var stream = ImageDatasetLoader.Stream(reader);
+        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
+        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded 3073 pixel values for record 2; shape 3×32×32 needs 3072."));
+        using var scope = torch.NewDisposeScope();
+        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
+        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded 3073 pixel values for record 2; shape 3×32×32 needs 3072."));
+    }
 }
