@@ -352,4 +352,15 @@ public class CelebAReaderTests
         var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(copy));
         Assert.That(ex!.Message, Does.StartWith($"{attributes}: line 4 (byte {offset}): image name '{name}' {why}; expected a file name in img_align_celeba/"));
     }
+
+    // The fixture's training split holds images 0..5 (partition 0): index 6, its length, is refused by the index check.
+    [Test]
+    public void ARecordIndexOfTheSplitsLengthIsRefusedNamingTheRange()
+    {
+        Assert.That(Enumerable.Range(0, 10).Count(n => DatasetFixtures.CelebAPartition(n) == 0), Is.EqualTo(6));
+        var reader = new CelebAReader(_dir);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadImages(DatasetSplit.Train, [2, 6]).ToList());
+        Assert.That(ex!.Message, Does.StartWith("Record indices must be strictly increasing and in 0..5."));
+        Assert.That(ex.ActualValue, Is.EqualTo(6));
+    }
 }

@@ -177,4 +177,16 @@ public class Cifar10ReaderTests : TemporaryFolderTests
         File.WriteAllText(path, string.Join("\r\n", DatasetFixtures.CifarClasses));
         Assert.That(new Cifar10Reader(_dir).ClassNames, Is.EqualTo(DatasetFixtures.CifarClasses), "a small file is read as before");
     }
+
+    // The limit is inclusive: a batches.meta.txt of exactly MaxMetaFileBytes bytes (the ten names, then blank padding)
+    // is read.
+    [Test]
+    public void AMetaFileOfExactlyTheLimitIsRead()
+    {
+        string path = Path.Combine(_dir, "batches.meta.txt");
+        string names = string.Join("\n", DatasetFixtures.CifarClasses) + "\n";
+        File.WriteAllText(path, names + new string(' ', Cifar10Reader.MaxMetaFileBytes - names.Length));
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(Cifar10Reader.MaxMetaFileBytes));
+        Assert.That(new Cifar10Reader(_dir).ClassNames, Is.EqualTo(DatasetFixtures.CifarClasses));
+    }
 }

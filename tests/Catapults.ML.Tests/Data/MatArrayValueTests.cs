@@ -107,4 +107,14 @@ public sealed class MatArrayValueTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
         Assert.That(ex!.Message, Does.Contain("the array name padding"));
     }
+
+    // Bytes are handed over unconverted only when they are bytes: a double array read as bytes would be its encoding.
+    [Test]
+    public void BytesAreReadOnlyFromUInt8Storage()
+    {
+        var file = MatFile.Open(Write(false, MatV5Writer.Double("y", [2, 1], [1, 2])));
+        using var reader = file.OpenReal(file.GetVariable("y"));
+        var ex = Assert.Throws<InvalidOperationException>(() => reader.ReadBytes(new byte[2]));
+        Assert.That(ex!.Message, Is.EqualTo("'y' is stored as Double, not UInt8; use ReadDoubles."));
+    }
 }
