@@ -75,4 +75,14 @@ public class ImageEncodingContractTests
     [Test]
     public void StatisticsPrintFourDecimalsPerChannel() =>
         Assert.That(new ChannelStatistics([0.5, 0.25], [0.125, 1]).ToString(), Is.EqualTo("mean [0.5000, 0.2500], std [0.1250, 1.0000]"));
+
+    // Class-index targets are integers: asking for their float encoding is a caller's error, said as such, not an
+    // empty target written without a word.
+    [Test]
+    public void ClassIndexTargetsHaveNoFloatEncoding()
+    {
+        Assert.That(LabelEncoder.TargetWidth(LabelMapping.ClassIndex, 3), Is.EqualTo(0));
+        var ex = Assert.Throws<InvalidOperationException>(() => LabelEncoder.Encode(LabelMapping.ClassIndex, 3, 1, Span<float>.Empty));
+        Assert.That(ex!.Message, Is.EqualTo("LabelMapping.ClassIndex has no float target; use the class index itself."));
+    }
 }

@@ -42,4 +42,9 @@ public class ImageResamplerTests
     [Test]
     public void AnImageWithoutColumnsIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageResampler.AreaAverage([], width: 0, height: 1, channels: 1, targetWidth: 1, targetHeight: 1));
+
+    // A target of no rows is refused like one of no columns, not answered with an empty image.
+    [Test]
+    public void ATargetWithoutRowsIsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageResampler.AreaAverage([1, 2, 3, 4], width: 2, height: 2, channels: 1, targetWidth: 1, targetHeight: 0));
 }
