@@ -186,8 +186,9 @@ public sealed class EnsembleTrainer
                         results[i] = new TrainingResult(TrainingOutcome.Diverged, step, Epochs(sources[i], step), null, info, TimeSpan.Zero)
                             { RealisedSchedule = schedules[i] };
                     }
-                    observer?.OnMembersFinished(stopped, stopped.Select(i => results[i]!).ToList(), _model);
+                    // They leave before the observer hears of them: IEnsembleObserver promises diverged members are gone.
                     _model.Keep(survivors);
+                    observer?.OnMembersFinished(stopped, stopped.Select(i => results[i]!).ToList(), _model);
                     pass = pass.Keep(survivors);
                     using var keepIndex = torch.tensor(survivors.Select(p => (long)p).ToArray());
                     residual = residual.index_select(0, keepIndex);
@@ -410,9 +411,19 @@ public sealed class EnsembleTrainer
             }
             results[i] = new TrainingResult(o, step, Epochs(sources[i], step), final, divergence, TimeSpan.Zero) { RealisedSchedule = schedules[i] };
         }
+        // A member the final check found diverged leaves before the observer hears of it, as on the divergence path;
+        // the others stay, at their final weights, for the observer to measure, and leave after.
+        KeepAllBut(due.Where(i => results[i]!.Diverged));
         observer?.OnMembersFinished(due, due.Select(i => results[i]!).ToList(), _model);
-        var keep = Enumerable.Range(0, _model.ActiveMembers.Count).Where(p => !due.Contains(_model.ActiveMembers[p])).ToList();
-        _model.Keep(keep);
+        KeepAllBut(due);
+    }
+
+    // Keeps the active members other than those listed (by member index).
+    private void KeepAllBut(IEnumerable<int> members)
+    {
+        var leaving = members.ToHashSet();
+        if (leaving.Count == 0 || !_model.ActiveMembers.Any(leaving.Contains)) return;
+        _model.Keep(Enumerable.Range(0, _model.ActiveMembers.Count).Where(p => !leaving.Contains(_model.ActiveMembers[p])).ToList());
     }
 
     private static int IndexOf(IReadOnlyList<int> list, int value)

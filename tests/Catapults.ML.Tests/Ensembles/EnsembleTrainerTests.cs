@@ -451,7 +451,6 @@ public class EnsembleTrainerTests
     // IEnsembleObserver.OnMembersFinished says diverged members are no longer active in the ensemble it is given; the
     // trainer reports them before it removes them.
     [Test]
-    [Explicit("bug: OnMembersFinished sees diverged members still in ActiveMembers, against IEnsembleObserver's doc")]
     public void ADivergedMemberIsNoLongerActiveWhenTheObserverHearsOfIt()
     {
         using var data = Data();
