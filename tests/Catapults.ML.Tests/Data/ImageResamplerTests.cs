@@ -47,4 +47,17 @@ public class ImageResamplerTests
     [Test]
     public void ATargetWithoutRowsIsRefused() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => ImageResampler.AreaAverage([1, 2, 3, 4], width: 2, height: 2, channels: 1, targetWidth: 1, targetHeight: 0));
+
+    // The refusal names the size at fault (it once named width for every size).
+    [TestCase(0, 2, 1, 1, 1, "width")]
+    [TestCase(2, 0, 1, 1, 1, "height")]
+    [TestCase(2, 2, 0, 1, 1, "channels")]
+    [TestCase(2, 2, 1, -1, 1, "targetWidth")]
+    [TestCase(2, 2, 1, 1, 0, "targetHeight")]
+    public void ANonPositiveSizeIsRefusedByName(int width, int height, int channels, int targetWidth, int targetHeight, string name)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => ImageResampler.AreaAverage(new byte[16], width, height, channels, targetWidth, targetHeight))!;
+        Assert.That(ex.ParamName, Is.EqualTo(name));
+        Assert.That(ex.Message, Does.StartWith($"{name} must be at least 1."));
+    }
 }

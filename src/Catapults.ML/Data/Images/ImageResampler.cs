@@ -13,8 +13,8 @@ public static class ImageResampler
     /// </summary>
     public static float[] AreaAverage(ReadOnlySpan<byte> source, int width, int height, int channels, int targetWidth, int targetHeight)
     {
-        if (width < 1 || height < 1 || channels < 1 || targetWidth < 1 || targetHeight < 1)
-            throw new ArgumentOutOfRangeException(nameof(width), "All sizes must be positive.");
+        foreach (var (size, name) in new[] { (width, nameof(width)), (height, nameof(height)), (channels, nameof(channels)), (targetWidth, nameof(targetWidth)), (targetHeight, nameof(targetHeight)) })
+            if (size < 1) throw new ArgumentOutOfRangeException(name, size, $"{name} must be at least 1.");
         if (source.Length != width * height * channels)
             throw new ArgumentException($"Source has {source.Length} bytes; {height}×{width}×{channels} needs {width * height * channels}.", nameof(source));
         var columnWeights = Weights(width, targetWidth);
