@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Catapults.ML.Runtime;
 using Catapults.Study.BatchSweep;
 
@@ -29,6 +30,18 @@ internal static class StudyCli
                 Console.SetError(oldError);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs <c>plan <paramref name="experiment"/></c> with <paramref name="options"/> into <paramref name="directory"/>
+    /// (nothing trains), asserts that it succeeded, and returns the plan.json it wrote.
+    /// </summary>
+    public static JsonElement Plan(string experiment, string directory, params string[] options)
+    {
+        var (code, stdout, error) = Run(new[] { "plan", experiment }.Concat(options).Concat(new[] { "--out", directory }).ToArray());
+        Assert.That(code, Is.EqualTo(0), stdout + error);
+        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "plan.json")));
+        return plan.RootElement.Clone();
     }
 }
 

@@ -25,14 +25,8 @@ public sealed class GdCatapultsPlanTests
         Assert.That(line, Is.EqualTo("error: " + message));
     }
 
-    private static JsonElement Plan(TempDirectory temp, string name, params string[] options)
-    {
-        string dir = temp.Combine(name);
-        var (code, stdout, error) = StudyCli.Run(new[] { "plan", "gd-catapults" }.Concat(Tiny).Concat(options).Concat(new[] { "--out", dir }).ToArray());
-        Assert.That(code, Is.EqualTo(0), stdout + error);
-        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "plan.json")));
-        return plan.RootElement.Clone();
-    }
+    private static JsonElement Plan(TempDirectory temp, string name, params string[] options) =>
+        StudyCli.Plan("gd-catapults", temp.Combine(name), Tiny.Concat(options).ToArray());
 
     [Test]
     public void OneRaiseWithPhasesOfTwoStepsIsPlanned()

@@ -1,8 +1,5 @@
 using Catapults.ML.Diagnostics;
-using Catapults.ML.Models;
-using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.ML.Training;
-using Catapults.Study.GdCatapults;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests.GdCatapults;
@@ -15,38 +12,19 @@ namespace Catapults.Study.Tests.GdCatapults;
 /// </summary>
 public sealed class GdCatapultsReportCellsTests
 {
-    private const string Header = "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max,eta_crit,agop_alignment\n";
-
     // One catapult from step 10 (peak 14) to 20, λ_max 12 → 7, loss 0.4 → 1.0 → 0.3; the rows give the test loss and
     // alignment at 0, 10, 20 and 30.
-    private static string Report(bool aligned = true, string outcome = "BudgetReached", string? divergence = null)
-    {
-        using var temp = new TempDirectory();
-        string runDir = temp.Combine("gd-seed3");
-        Directory.CreateDirectory(runDir);
-        File.WriteAllText(Path.Combine(runDir, "steps.csv"), aligned ? Header : Header.Replace(",agop_alignment", "", StringComparison.Ordinal));
-        var points = new (int Step, double Test, double Align)[] { (0, 1.5, 0.11), (10, 1.25, 0.22), (20, 0.75, 0.33), (30, 0.5, 0.44) };
-        var rows = points.Select(p => new StepRow(p.Step, 0.5, null, 1.0, p.Test,
-            aligned ? new double?[] { 10.0, 0.2, p.Align } : new double?[] { 10.0, 0.2 })).ToList();
-        var events = new[] { new CatapultEvent(10, 14, 20, 0.4, 1.0, 0.3, 12, 7) };
-        var config = new RunConfig
-        {
-            Experiment = "gd-catapults", Label = "gd-seed3", Data = new DataSettings { TrainCount = 16, TestCount = 8, InputDimension = 4 },
-            Network = NetworkDescription.Default, Training = RunConfig.TrainingFor(0.375, 16, 40, 0, 5), Seed = 3,
-        };
-        var summary = new RunSummary
-        {
-            Label = "gd-seed3", Outcome = outcome, Steps = 30, WallSeconds = 1, Catapults = 1, TestLoss = 0.5, AgopAlignment = aligned ? 0.44 : null,
-            Divergence = divergence,
-        };
-        var run = new RunOutcome(runDir, config, summary, rows, events);
-        var raises = new List<LearningRateMilestone> { new(10, 0.625), new(25, 0.875) };
-        using var data = StudyData.Load(config.Data);
-        string output = temp.Combine("out");
-        Directory.CreateDirectory(output);
-        GdCatapultsReport.Write(output, data, new[] { (run, (IReadOnlyList<LearningRateMilestone>)raises) }, 1.5, 10);
-        return File.ReadAllText(Path.Combine(output, "report.md"));
-    }
+    private static string Report(bool aligned = true, string outcome = "BudgetReached", string? divergence = null) =>
+        PlantedGdCatapultsRun.Report(3,
+            new (int, double, double)[] { (0, 1.5, 0.11), (10, 1.25, 0.22), (20, 0.75, 0.33), (30, 0.5, 0.44) },
+            new[] { new CatapultEvent(10, 14, 20, 0.4, 1.0, 0.3, 12, 7) },
+            new List<LearningRateMilestone> { new(10, 0.625), new(25, 0.875) },
+            new RunSummary
+            {
+                Label = "gd-seed3", Outcome = outcome, Steps = 30, WallSeconds = 1, Catapults = 1, TestLoss = 0.5, AgopAlignment = aligned ? 0.44 : null,
+                Divergence = divergence,
+            },
+            learningRate: 0.375, steps: 40, factor: 1.5, aligned: aligned);
 
     private static string[] Row(string report) =>
         report.Split('\n').Single(l => l.StartsWith("| gd-seed3 |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();

@@ -11,15 +11,8 @@ namespace Catapults.Study.Tests.OptimizerComparison;
 /// </summary>
 public sealed class OptimizersPlanTests
 {
-    private static JsonElement Plan(TempDirectory temp, string name, params string[] options)
-    {
-        string dir = temp.Combine(name);
-        var (code, stdout, error) = StudyCli.Run(new[] { "plan", "optimizers", "--n-train", "60", "--n-test", "8", "--width", "8" }
-            .Concat(options).Concat(new[] { "--out", dir }).ToArray());
-        Assert.That(code, Is.EqualTo(0), stdout + error);
-        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "plan.json")));
-        return plan.RootElement.Clone();
-    }
+    private static JsonElement Plan(TempDirectory temp, string name, params string[] options) =>
+        StudyCli.Plan("optimizers", temp.Combine(name), new[] { "--n-train", "60", "--n-test", "8", "--width", "8" }.Concat(options).ToArray());
 
     [Test]
     public void TheGridHoldsEachOptimisersTwoRates()

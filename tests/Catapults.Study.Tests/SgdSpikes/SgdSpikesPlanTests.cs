@@ -9,15 +9,8 @@ namespace Catapults.Study.Tests.SgdSpikes;
 /// </summary>
 public sealed class SgdSpikesPlanTests
 {
-    private static JsonElement Plan(TempDirectory temp, string name, params string[] options)
-    {
-        string dir = temp.Combine(name);
-        var (code, stdout, error) = StudyCli.Run(new[] { "plan", "sgd-spikes", "--n-test", "8", "--width", "8", "--seeds", "1" }
-            .Concat(options).Concat(new[] { "--out", dir }).ToArray());
-        Assert.That(code, Is.EqualTo(0), stdout + error);
-        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "plan.json")));
-        return plan.RootElement.Clone();
-    }
+    private static JsonElement Plan(TempDirectory temp, string name, params string[] options) =>
+        StudyCli.Plan("sgd-spikes", temp.Combine(name), new[] { "--n-test", "8", "--width", "8", "--seeds", "1" }.Concat(options).ToArray());
 
     private static JsonElement Config(JsonElement plan) => plan.GetProperty("cells")[0].GetProperty("configuration");
 

@@ -1,11 +1,8 @@
 using Catapults.ML.Diagnostics;
-using Catapults.ML.Models;
-using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.ML.Training;
-using Catapults.Study.GdCatapults;
 using Catapults.Study.Infrastructure;
 
-namespace Catapults.Study.Tests;
+namespace Catapults.Study.Tests.GdCatapults;
 
 /// <summary>
 /// The gd-catapults report on a planted run, counted by hand: which catapults count (from the first raise on), the
@@ -18,17 +15,12 @@ public sealed class GdCatapultsReportTests
     [Test]
     public void CatapultsFromTheFirstRaiseOnAreCountedAndTheVerdictSaysHowManyDoBoth()
     {
-        using var temp = new TempDirectory();
-        string runDir = temp.Combine("gd-seed0");
-        Directory.CreateDirectory(runDir);
-        File.WriteAllText(Path.Combine(runDir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max,eta_crit,agop_alignment\n");
         // step → (test loss, alignment)
         var points = new (int Step, double Test, double Align)[]
         {
             (0, 1.2, 0.30), (5, 0.8, 0.70), (10, 1.0, 0.50), (15, 1.1, 0.40), (20, 0.9, 0.60),
             (25, 0.9, 0.60), (30, 0.9, 0.65), (35, 0.8, 0.65), (40, 0.7, 0.55),
         };
-        var rows = points.Select(p => new StepRow(p.Step, 0.5, null, 1.0, p.Test, new double?[] { 10.0, 0.2, p.Align })).ToList();
         var events = new[]
         {
             new CatapultEvent(2, 3, 4, 1, 3, 1, 10, 9),     // before the first raise (step 10): listed, not counted
@@ -36,21 +28,10 @@ public sealed class GdCatapultsReportTests
             new CatapultEvent(25, 27, 30, 1, 3, 1, 10, 9),  // alignment up, test loss unchanged: no
             new CatapultEvent(35, 37, 40, 1, 3, 1, 10, 9),  // alignment down, test loss down: no
         };
-        var config = new RunConfig
-        {
-            Experiment = "gd-catapults", Label = "gd-seed0", Data = new DataSettings { TrainCount = 16, TestCount = 8, InputDimension = 4 },
-            Network = NetworkDescription.Default, Training = RunConfig.TrainingFor(0.5, 16, 40, 0, 5), Seed = 0,
-        };
         var summary = new RunSummary { Label = "gd-seed0", Outcome = "BudgetReached", Steps = 40, WallSeconds = 1, Catapults = 4, TestLoss = 0.7, AgopAlignment = 0.55 };
-        var run = new RunOutcome(runDir, config, summary, rows, events);
-        var raises = new List<LearningRateMilestone> { new(10, 0.6), new(20, 0.7) };
-        using var data = StudyData.Load(config.Data);
-        string output = temp.Combine("out");
-        Directory.CreateDirectory(output);
 
-        GdCatapultsReport.Write(output, data, new[] { (run, (IReadOnlyList<LearningRateMilestone>)raises) }, 2.0, 10);
-
-        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        string report = PlantedGdCatapultsRun.Report(0, points, events, new List<LearningRateMilestone> { new(10, 0.6), new(20, 0.7) }, summary,
+            learningRate: 0.5, steps: 40, factor: 2.0);
         Assert.That(report, Does.Contain(
             "Verdict: 2 of 3 catapults raised AGOP alignment, 2 of 3 lowered the test loss, and 1 of 3 did both"));
         Assert.That(report, Does.Contain("The claim, that every catapult does both, fails: 2 of 3 do not."));
@@ -60,28 +41,12 @@ public sealed class GdCatapultsReportTests
     }
 
     // One run of a single catapult from step 10 to 20, with the alignment at both ends given; returns report.md.
-    private static string Report(double alignBefore, double alignAfter, IReadOnlyList<LearningRateMilestone> raises)
-    {
-        using var temp = new TempDirectory();
-        string runDir = temp.Combine("gd-seed0");
-        Directory.CreateDirectory(runDir);
-        File.WriteAllText(Path.Combine(runDir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max,eta_crit,agop_alignment\n");
-        var points = new (int Step, double Test, double Align)[] { (0, 1.2, 0.3), (10, 1.0, alignBefore), (20, 0.8, alignAfter) };
-        var rows = points.Select(p => new StepRow(p.Step, 0.5, null, 1.0, p.Test, new double?[] { 10.0, 0.2, p.Align })).ToList();
-        var events = new[] { new CatapultEvent(10, 12, 20, 1, 3, 1, 10, 9) };
-        var config = new RunConfig
-        {
-            Experiment = "gd-catapults", Label = "gd-seed0", Data = new DataSettings { TrainCount = 16, TestCount = 8, InputDimension = 4 },
-            Network = NetworkDescription.Default, Training = RunConfig.TrainingFor(0.5, 16, 20, 0, 5), Seed = 0,
-        };
-        var summary = new RunSummary { Label = "gd-seed0", Outcome = "BudgetReached", Steps = 20, WallSeconds = 1, Catapults = 1, TestLoss = 0.8, AgopAlignment = alignAfter };
-        var run = new RunOutcome(runDir, config, summary, rows, events);
-        using var data = StudyData.Load(config.Data);
-        string output = temp.Combine("out");
-        Directory.CreateDirectory(output);
-        GdCatapultsReport.Write(output, data, new[] { (run, raises) }, 2.0, 10);
-        return File.ReadAllText(Path.Combine(output, "report.md"));
-    }
+    private static string Report(double alignBefore, double alignAfter, IReadOnlyList<LearningRateMilestone> raises) =>
+        PlantedGdCatapultsRun.Report(0,
+            new (int, double, double)[] { (0, 1.2, 0.3), (10, 1.0, alignBefore), (20, 0.8, alignAfter) },
+            new[] { new CatapultEvent(10, 12, 20, 1, 3, 1, 10, 9) }, raises,
+            new RunSummary { Label = "gd-seed0", Outcome = "BudgetReached", Steps = 20, WallSeconds = 1, Catapults = 1, TestLoss = 0.8, AgopAlignment = alignAfter },
+            learningRate: 0.5, steps: 20, factor: 2.0);
 
     [Test]
     public void AnUnchangedAlignmentIsNoRise() =>
