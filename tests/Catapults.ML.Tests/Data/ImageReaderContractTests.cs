@@ -1,6 +1,7 @@
 using Catapults.ML.Data;
 using Catapults.ML.Data.Images;
 using Catapults.ML.Tests.Data.Fixtures;
+using NUnit.Framework.Constraints;
 using TorchSharp;
 
 namespace Catapults.ML.Tests.Data;
@@ -37,51 +38,38 @@ public sealed class ImageReaderContractTests : TemporaryFolderTests
     [Test]
     public void AReaderThatStopsEarlyFailsTheStreamAndTheLoad()
     {
-        var reader = new AlteredReader(_svhn, images => images.Take(3));
-        var stream = ImageDatasetLoader.Stream(reader);
-        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
-        Assert.That(ex!.Message, Does.Contain("ended after 3 of 5"));
-        using var scope = torch.NewDisposeScope();
-        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
-        Assert.That(ex!.Message, Does.Contain("ended after 3 of 5"));
+        AssertStreamAndLoadRefuse(images => images.Take(3), Does.Contain("ended after 3 of 5"));
     }
 
     [Test]
     public void AReaderThatYieldsAnotherRecordFailsTheStreamAndTheLoad()
     {
         // Record 1 is skipped and record 2 comes where record 1 was asked for.
-        var reader = new AlteredReader(_svhn, images => images.Where(i => i.RecordIndex != 1));
-        var stream = ImageDatasetLoader.Stream(reader);
-        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
-        Assert.That(ex!.Message, Does.Contain("yielded record 2 where record 1 was expected"));
-        using var scope = torch.NewDisposeScope();
-        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
-        Assert.That(ex!.Message, Does.Contain("yielded record 2 where record 1 was expected"));
+        AssertStreamAndLoadRefuse(images => images.Where(i => i.RecordIndex != 1), Does.Contain("yielded record 2 where record 1 was expected"));
     }
 
     // One record more than the selection: the surplus is named, not read past the end of the selected indices.
     [Test]
     public void AReaderThatYieldsAnExtraRecordFailsTheStreamAndTheLoad()
     {
-        var reader = new AlteredReader(_svhn, images => images.Concat(images.Take(1)));
-        var stream = ImageDatasetLoader.Stream(reader);
-        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
-        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded record 0 where record none was expected."));
-        using var scope = torch.NewDisposeScope();
-        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
-        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded record 0 where record none was expected."));
+        AssertStreamAndLoadRefuse(images => images.Concat(images.Take(1)), Is.EqualTo("SVHN reader yielded record 0 where record none was expected."));
     }
 
     // An image of one byte too many is as wrong as one too short: its rows would be cut silently.
     [Test]
     public void AReaderThatYieldsAnImageOfAnotherSizeFailsTheStreamAndTheLoad()
     {
-        var reader = new AlteredReader(_svhn, images => images.Select(i => i.RecordIndex == 2 ? i with { Pixels = [.. i.Pixels, 0] } : i));
-        var stream = ImageDatasetLoader.Stream(reader);
-        var ex = Assert.Throws<InvalidOperationException>(() => stream.ToList());
-        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded 3073 pixel values for record 2; shape 3×32×32 needs 3072."));
+        AssertStreamAndLoadRefuse(images => images.Select(i => i.RecordIndex == 2 ? i with { Pixels = [.. i.Pixels, 0] } : i), Is.EqualTo("SVHN reader yielded 3073 pixel values for record 2; shape 3×32×32 needs 3072."));
+    }
+
+    // Both ImageDatasetLoader.Stream and ImageDatasetLoader.Load refuse the SVHN reader altered by alter, with the message.
+    private void AssertStreamAndLoadRefuse(Func<IEnumerable<LabeledImage>, IEnumerable<LabeledImage>> alter, IResolveConstraint message)
+    {
+        var reader = new AlteredReader(_svhn, alter);
+        var ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Stream(reader).ToList());
+        Assert.That(ex!.Message, message);
         using var scope = torch.NewDisposeScope();
         ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
-        Assert.That(ex!.Message, Is.EqualTo("SVHN reader yielded 3073 pixel values for record 2; shape 3×32×32 needs 3072."));
+        Assert.That(ex!.Message, message);
     }
 }
