@@ -236,8 +236,8 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         }
     }
 
-    // The MLP d-w-w-C (with or without its biases), its Hessian subset, and k Lanczos vectors of the parameter count (with room for the solver's
-    // basis); the data is at most 3 × 32 × 32 floats a sample.
+    // The MLP d-w-w-C (with or without its biases), its Hessian subset, and k Lanczos vectors of the parameter count
+    // (with room for the solver's basis); the data is at most 3 × 32 × 32 floats a sample.
     private static void RequireMemory(DominantSubspaceSettings s)
     {
         double d = s.Dataset is null ? s.InputDimension : 3 * 32 * 32;

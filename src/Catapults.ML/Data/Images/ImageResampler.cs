@@ -13,7 +13,12 @@ public static class ImageResampler
     /// </summary>
     public static float[] AreaAverage(ReadOnlySpan<byte> source, int width, int height, int channels, int targetWidth, int targetHeight)
     {
-        foreach (var (size, name) in new[] { (width, nameof(width)), (height, nameof(height)), (channels, nameof(channels)), (targetWidth, nameof(targetWidth)), (targetHeight, nameof(targetHeight)) })
+        var sizes = new[]
+        {
+            (width, nameof(width)), (height, nameof(height)), (channels, nameof(channels)),
+            (targetWidth, nameof(targetWidth)), (targetHeight, nameof(targetHeight)),
+        };
+        foreach (var (size, name) in sizes)
             if (size < 1) throw new ArgumentOutOfRangeException(name, size, $"{name} must be at least 1.");
         if (source.Length != width * height * channels)
             throw new ArgumentException($"Source has {source.Length} bytes; {height}×{width}×{channels} needs {width * height * channels}.", nameof(source));
