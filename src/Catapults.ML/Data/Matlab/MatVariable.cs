@@ -1,5 +1,3 @@
-using Catapults.ML.Runtime;
-
 namespace Catapults.ML.Data.Matlab;
 
 /// <summary>
@@ -66,5 +64,5 @@ public sealed class MatVariable
     public string DimensionText => string.Join("×", Dimensions);
 
     /// <inheritdoc />
-    public override string ToString() => $"{ErrorText.Excerpt(Name)}: {Class.ToString().ToLowerInvariant()} {DimensionText}{(IsCompressed ? " (compressed)" : "")}";
+    public override string ToString() => $"{Name}: {Class.ToString().ToLowerInvariant()} {DimensionText}{(IsCompressed ? " (compressed)" : "")}";
 }
