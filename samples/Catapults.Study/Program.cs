@@ -36,10 +36,10 @@ var parse = root.Parse(args);
 // like the ones the experiments find: one line and exit code 2, not the whole help text.
 if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
 {
-    string message = string.Join(" ", parse.Errors.Select(e => ErrorText.OneLine(e.Message)))
+    string message = string.Join(" ", parse.Errors.Select(e => e.Message))
         .Replace("System.Nullable`1[System.Int32]", "integer").Replace("System.Nullable`1[System.Double]", "number")
         .Replace("System.Int32", "integer").Replace("System.Double", "number");
-    Console.Error.WriteLine($"error: {message} (--help lists the options)");
+    Cli.WriteError("error: " + message, " (--help lists the options)");
     return ConfigurationException.ExitCode;
 }
 // The root command is batch-sweep, so options written before another sub-command parse as batch-sweep's and that
@@ -51,7 +51,7 @@ if (parse.CommandResult.Command != root && parse.Action is not HelpAction)
     if (early.Count > 0)
     {
         string sub = parse.CommandResult.Command.Name;
-        Console.Error.WriteLine($"error: {string.Join(", ", early)} {(early.Count == 1 ? "comes" : "come")} before the sub-command '{sub}'; options go after it ('{sub} {early[0]} …'; {sub} --help lists them).");
+        Cli.WriteError($"error: {string.Join(", ", early)} {(early.Count == 1 ? "comes" : "come")} before the sub-command '{sub}'; options go after it ('{sub} {early[0]} …'; {sub} --help lists them).");
         return ConfigurationException.ExitCode;
     }
 }

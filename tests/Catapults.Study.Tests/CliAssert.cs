@@ -16,6 +16,8 @@ internal static class CliAssert
         Assert.That(lines[0], Does.StartWith("error: "));
         Assert.That(lines[0], Does.Not.Contain("   at "), "no stack trace");
         Assert.That(lines[0], Does.Not.Contain("(Parameter '"), "no C# parameter name");
+        // A message is cut at ErrorText.MaximumMessageLength; only the study's own remedy (a sentence) may follow.
+        Assert.That(lines[0], Has.Length.LessThanOrEqualTo(Catapults.ML.Runtime.ErrorText.MaximumMessageLength + 120), "a bounded line");
         foreach (var m in mentioned) Assert.That(lines[0], Does.Contain(m));
         return lines[0];
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Catapults.ML.Runtime;
 using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests;
@@ -57,6 +58,21 @@ public sealed class CliGuardTests
             Assert.That(error.TrimEnd('\n').Any(char.IsControl), Is.False, error);
             Assert.That(error, Does.Contain("'\\u001B[2Jx y'"), thrown.GetType().Name);
         }
+    }
+
+    [Test]
+    public void AMessageQuotingAHugeNameIsCutButKeepsItsRemedy()
+    {
+        // System.Text.Json quotes a property the type lacks whole, and the study passes its message on.
+        var parse = new RootCommand { new Option<bool>("--resume") }.Parse(new[] { "--resume" });
+        string name = new('x', 50_000);
+        var (code, error) = Capture(() => Cli.Guard((_, _) => throw new InvalidDataException($"runs/a/config.json is not valid: The JSON property '{name}' could not be mapped."))(parse));
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(error.TrimEnd('\n'), Has.Length.EqualTo(ErrorText.MaximumMessageLength + 1 + " Rerun without --resume to start the run over.".Length));
+        Assert.That(error, Does.StartWith("error: runs/a/config.json is not valid: The JSON property 'xx")
+            .And.EndWith("xxx… Rerun without --resume to start the run over.\n"));
     }
 
     private static (int Code, string Error) Capture(Func<int> run)

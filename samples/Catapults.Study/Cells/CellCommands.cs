@@ -131,20 +131,20 @@ public static class CellCommands
                 {
                     // A resubmitted task or a replaced pod whose first copy still runs: failing would fail the scheduler's
                     // job (and the merge waiting on it), so it waits for the holder, which either finishes the cell or dies.
-                    if (!told) Console.Error.WriteLine($"{ErrorText.OneLine(ex.Message)}; waiting for it, looking again every {interval:G4} s.");
+                    if (!told) Cli.WriteError(ex.Message, $"; waiting for it, looking again every {interval:G4} s.");
                     told = true;
                     ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(interval));
                     ct.ThrowIfCancellationRequested();
                 }
                 catch (CellBusyException ex)
                 {
-                    Console.Error.WriteLine($"error: {ErrorText.OneLine(ex.Message)}; this process leaves it alone.");
+                    Cli.WriteError("error: " + ex.Message, "; this process leaves it alone.");
                     return CellBusyException.ExitCode;
                 }
                 catch (Exception ex) when (ex is not (ConfigurationException or OperationCanceledException))
                 {
                     // The cell's record says failed; the scheduler sees a failed task and retries it by index.
-                    Console.Error.WriteLine($"error: cell {parse.GetValue(index)} failed: {ErrorText.OneLine(CellFailedException.ReasonOf(ex))}");
+                    Cli.WriteError($"error: cell {parse.GetValue(index)} failed: {CellFailedException.ReasonOf(ex)}");
                     return CellFailedExitCode;
                 }
             }

@@ -156,16 +156,16 @@ public static class CellSweep
             var parts = new List<string>();
             if (missing.Count > 0) parts.Add($"missing {CellLedger.Ranges(missing)}");
             if (failed.Count > 0) parts.Add($"failed {CellLedger.Ranges(failed.Select(f => f.Cell.Index))}");
-            Console.Error.WriteLine($"error: {missing.Count + failed.Count} of {plan.Cells.Count} cells of {CellPlan.PathIn(directory)} are not finished: {string.Join("; ", parts)}. " +
-                                    "Run them (run-cell --index I, or resubmit those indices), then merge again.");
+            Cli.WriteError($"error: {missing.Count + failed.Count} of {plan.Cells.Count} cells of {CellPlan.PathIn(directory)} are not finished: {string.Join("; ", parts)}.",
+                " Run them (run-cell --index I, or resubmit those indices), then merge again.");
             const int Shown = 20;
-            foreach (var f in failed.Take(Shown)) Console.Error.WriteLine(ErrorText.OneLine($"  cell {f.Cell.Index} ({f.Cell.Label}): {f.Problem}"));
-            if (failed.Count > Shown) Console.Error.WriteLine($"  … and {failed.Count - Shown} more failed cells.");
+            foreach (var f in failed.Take(Shown)) Cli.WriteError($"  cell {f.Cell.Index} ({f.Cell.Label}): {f.Problem}");
+            if (failed.Count > Shown) Cli.WriteError($"  … and {failed.Count - Shown} more failed cells.");
             // A missing cell that a task has taken is most often still running: say so, so that nobody reruns it by hand.
             var taken = statuses.Where(s => s.Missing).Select(s => (s.Cell, Holder: CellLock.TakenBy(directory, s.Cell))).Where(t => t.Holder is not null).ToList();
             foreach (var (cell, holder) in taken.Take(Shown))
-                Console.Error.WriteLine(ErrorText.OneLine($"  cell {cell.Index} ({cell.Label}): taken by {holder}, and not released: still running, or killed."));
-            if (taken.Count > Shown) Console.Error.WriteLine($"  … and {taken.Count - Shown} more taken cells.");
+                Cli.WriteError($"  cell {cell.Index} ({cell.Label}): taken by {holder}", ", and not released: still running, or killed.");
+            if (taken.Count > Shown) Cli.WriteError($"  … and {taken.Count - Shown} more taken cells.");
             return ConfigurationException.ExitCode;
         }
         ConfigureThreads(plan, directory);

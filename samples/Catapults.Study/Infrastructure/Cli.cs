@@ -20,33 +20,33 @@ public static class Cli
         }
         catch (ConfigurationException ex)
         {
-            Console.Error.WriteLine("error: " + ErrorText.OneLine(ex.Message));
+            WriteError("error: " + ex.Message);
             return ConfigurationException.ExitCode;
         }
         catch (Cells.CellFailedException ex)
         {
             // A cell's own failure, recorded in its ledger: the next run of its index runs it again.
-            Console.Error.WriteLine("error: " + ErrorText.OneLine(ex.Message));
+            WriteError("error: " + ex.Message);
             return 1;
         }
         catch (InvalidDataException ex)
         {
             // A file the command reads (a checkpoint, a finished run's state) does not hold what it should. Only a
             // command that has --resume can be told to leave it out; the cell commands' messages name their remedy.
-            Console.Error.WriteLine("error: " + ErrorText.OneLine(ex.Message) + (HasResume(parse) ? " Rerun without --resume to start the run over." : ""));
+            WriteError("error: " + ex.Message, HasResume(parse) ? " Rerun without --resume to start the run over." : "");
             return ConfigurationException.ExitCode;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A file the command writes or reads could not be (a full disk, a folder without permission, a path
             // through a file); the .NET message names the path.
-            Console.Error.WriteLine("error: " + ErrorText.OneLine(ex.Message));
+            WriteError("error: " + ex.Message);
             return ConfigurationException.ExitCode;
         }
         catch (System.Runtime.InteropServices.ExternalException ex)
         {
             // A libtorch failure no check foresaw: its first line, without the C++ frames, and the exit code of a failure.
-            Console.Error.WriteLine("error: libtorch failed: " + ErrorText.OneLine(ErrorText.FirstLine(ex)));
+            WriteError("error: libtorch failed: " + ErrorText.FirstLine(ex));
             return 1;
         }
         catch (OperationCanceledException)
@@ -61,10 +61,17 @@ public static class Cli
         {
             // A failure no check foresaw (a bug, or an input no validation caught): one line, exit code 1, and the
             // whole trace in a file that a bug report can carry, instead of a trace on the console.
-            Console.Error.WriteLine($"error: unexpected {ex.GetType().Name}: {ErrorText.OneLine(ErrorText.FirstLine(ex))} ({TraceFile(ex)})");
+            WriteError($"error: unexpected {ex.GetType().Name}: {ErrorText.FirstLine(ex)}", $" ({TraceFile(ex)})");
             return 1;
         }
     };
+
+    /// <summary>
+    /// Writes a failure to stderr as one line: <paramref name="message"/> as <see cref="ErrorText.OneLine"/> makes it (most
+    /// messages quote text from files: labels, recorded failures, JSON property names), then <paramref name="remedy"/>,
+    /// the study's own words, which the cut of a long message never reaches. Every failure the study reports goes here.
+    /// </summary>
+    public static void WriteError(string message, string remedy = "") => Console.Error.WriteLine(ErrorText.OneLine(message) + remedy);
 
     /// <summary>Writes <paramref name="ex"/> with its stack trace to a file in the temporary folder and says where, or why it could not.</summary>
     private static string TraceFile(Exception ex)

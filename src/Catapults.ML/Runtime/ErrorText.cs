@@ -72,14 +72,19 @@ public static class ErrorText
     public const int DefaultExcerptLength = 60;
 
     /// <summary>
-    /// <paramref name="message"/> as one line for a console: its line breaks as spaces and any other invisible character
-    /// as <see cref="Visible"/> writes it. For the last step before printing, where messages quote text from files.
+    /// <paramref name="message"/> as one line for a console: its line breaks as spaces, any other invisible character as
+    /// <see cref="Visible"/> writes it, and the whole cut to <see cref="MaximumMessageLength"/> characters as
+    /// <see cref="Excerpt"/> cuts. For the last step before printing: messages quote text from files, and some that
+    /// other libraries write (a JSON property the type does not have) quote it whole, however long.
     /// </summary>
     public static string OneLine(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Visible(message.ReplaceLineEndings(" ").Replace('\t', ' '));
+        return Excerpt(message.ReplaceLineEndings(" ").Replace('\t', ' '), MaximumMessageLength);
     }
+
+    /// <summary>The length <see cref="OneLine"/> cuts a message to: room for a few paths and excerpts, not for a file.</summary>
+    public const int MaximumMessageLength = 1000;
 
     private static bool IsInvisible(char c) =>
         char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;

@@ -65,4 +65,15 @@ public class ErrorTextTests
         Assert.That(ErrorText.OneLine("first\r\nsecond\nthird\u2028fourth\tfifth"), Is.EqualTo("first second third fourth fifth"));
         Assert.That(ErrorText.OneLine("cell 3 (\u001b[2J): failed"), Is.EqualTo("cell 3 (\\u001B[2J): failed"));
     }
+
+    [Test]
+    public void OneLineCutsAMessageThatQuotesAHugeNameWhole()
+    {
+        // System.Text.Json's message for a property the type lacks quotes the name, however long, twice.
+        string name = new('x', 50_000);
+        string line = ErrorText.OneLine($"config.json is not valid: The JSON property '{name}' could not be mapped. Path: $.{name}");
+        Assert.That(line, Has.Length.EqualTo(ErrorText.MaximumMessageLength + 1));
+        Assert.That(line, Does.StartWith("config.json is not valid: The JSON property 'xxx").And.EndWith("x…"));
+        Assert.That(ErrorText.OneLine(new string('y', ErrorText.MaximumMessageLength)), Is.EqualTo(new string('y', ErrorText.MaximumMessageLength)), "a message of the limit is whole");
+    }
 }
