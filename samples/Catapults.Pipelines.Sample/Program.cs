@@ -26,8 +26,8 @@ if (args is ["cifar", var folder])
     catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or InvalidOperationException)
     {
         // A missing folder, a missing or damaged file, a split with fewer images of a class than the pipeline takes:
-        // the reader's message names it; no stack trace.
-        Console.Error.WriteLine($"error: {Catapults.ML.Runtime.ErrorText.FirstLine(ex)}");
+        // the reader's message names it; no stack trace, and the folder's name printed with its escapes visible.
+        Console.Error.WriteLine($"error: {Catapults.ML.Runtime.ErrorText.OneLine(Catapults.ML.Runtime.ErrorText.FirstLine(ex))}");
         return 2;
     }
 }

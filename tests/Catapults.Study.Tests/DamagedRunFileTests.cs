@@ -336,6 +336,23 @@ public sealed class DamagedRunFileTests
         AssertSameAsUninterrupted(dir);
     }
 
+    // System.Text.Json quotes a property the type lacks whole, so the notice printed the file's escapes.
+    [Test]
+    public void AKilledRunWhoseConfigHasAHostilePropertySaysSoInOneBoundedLine()
+    {
+        string dir = Killed();
+        string config = Path.Combine(dir, "config.json");
+        string hostile = "\u001b[2J" + new string('x', 20_000);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"label\":", $"\"{hostile.Replace("\u001b", "\\u001b")}\": 1, \"label\":"));
+        var (run, output) = ResumeCapturingOutput(dir);
+        Assert.That(run.Summary.ResumedFromStep, Is.Null);
+        AssertSameAsUninterrupted(dir);
+        string notice = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single(l => l.Contains("config.json"));
+        Assert.That(notice, Does.Contain("\\u001B[2Jxxx").And.EndWith("; its checkpoint is not trusted and the run starts over."));
+        Assert.That(notice.Any(char.IsControl), Is.False);
+        Assert.That(notice, Has.Length.LessThanOrEqualTo(Catapults.ML.Runtime.ErrorText.MaximumMessageLength + 60));
+    }
+
     [Test]
     public void AFinishedRunWrittenWithOtherOptionsIsRefused()
     {

@@ -188,13 +188,13 @@ public static class CellSweep
     private static void PrepareToRun(ICellExperiment experiment, CellPlan plan, string directory, CellStatus status)
     {
         if (status.Problem is not null)
-            Console.WriteLine($"cell {status.Cell.Index} ({status.Cell.Label}): {status.Problem}; run again.");
+            Cli.WriteNotice($"cell {status.Cell.Index} ({status.Cell.Label}): {status.Problem}", "; run again.");
         if (status.Foreign && !experiment.HoldsOwnWork(Context(plan, directory, status.Cell))) EmptyFolder(directory, status.Cell);
     }
 
     private static void Distrust(string directory, PlannedCell cell, string problem)
     {
-        Console.WriteLine($"cell {cell.Index} ({cell.Label}): {problem}; the finished cell is not trusted and is run again.");
+        Cli.WriteNotice($"cell {cell.Index} ({cell.Label}): {problem}", "; the finished cell is not trusted and is run again.");
         EmptyFolder(directory, cell);
     }
 

@@ -98,7 +98,7 @@ public sealed class SmokeExperiment : ICellExperiment
             }
             catch (InvalidDataException ex)
             {
-                Console.WriteLine($"{context.Cell.Label}: {ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}; the cell starts over.");
+                Cli.WriteNotice($"{context.Cell.Label}: {ex.Message.TrimEnd('.')}", "; the cell starts over.");
                 state = new SmokeCheckpoint(0, (ulong)config.Seed);
             }
         }

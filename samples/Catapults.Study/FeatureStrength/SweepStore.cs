@@ -91,7 +91,7 @@ public sealed class SweepStore
         if (problem is null) return result;
         // Read-only, the store leaves what to do to its caller: a finished cell found damaged runs again, a merge refuses it.
         if (!_discardsDamaged) throw new InvalidDataException($"{path} {problem}");
-        Console.WriteLine($"{path} {problem}; it is not trusted, and the cell runs again.");
+        Cli.WriteNotice($"{path} {problem}", "; it is not trusted, and the cell runs again.");
         File.Delete(path);
         return null;
     }

@@ -183,7 +183,7 @@ public static class Checkpoint
             if (fault is null)
             {
                 // Falling back to the previous checkpoint costs the steps since it: say why.
-                if (problems.Count > 0) Console.WriteLine($"{problems[0]}; the run resumes from the previous checkpoint, {folder}.");
+                if (problems.Count > 0) Cli.WriteNotice(problems[0], $"; the run resumes from the previous checkpoint, {folder}.");
                 problem = null;
                 return new Usable(folder, state!);
             }

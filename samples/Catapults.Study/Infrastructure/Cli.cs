@@ -73,6 +73,13 @@ public static class Cli
     /// </summary>
     public static void WriteError(string message, string remedy = "") => Console.Error.WriteLine(ErrorText.OneLine(message) + remedy);
 
+    /// <summary>
+    /// Writes a notice to stdout as one line, as <see cref="WriteError"/> writes a failure: <paramref name="message"/>
+    /// (what was found in a file, often quoting it) made one line and cut, then <paramref name="consequence"/> (what the
+    /// command does about it). For damage the command recovers from: a run that starts over, a cell that runs again.
+    /// </summary>
+    public static void WriteNotice(string message, string consequence) => Console.WriteLine(ErrorText.OneLine(message) + consequence);
+
     /// <summary>Writes <paramref name="ex"/> with its stack trace to a file in the temporary folder and says where, or why it could not.</summary>
     private static string TraceFile(Exception ex)
     {

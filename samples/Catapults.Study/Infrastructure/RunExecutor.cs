@@ -31,7 +31,7 @@ public static class RunExecutor
             // with it). An intact config.json written with other options is an error.
             if ((RunDirectory.VerifyFinished(directory) ?? RunDirectory.CheckStoredConfig(directory, config) ?? ColumnsProblem(directory, hooks.Columns.SelectMany(c => c.Columns).ToList())) is string problem)
             {
-                Console.WriteLine($"{config.Label}: {problem}; the finished run is not trusted and is run again.");
+                Cli.WriteNotice($"{config.Label}: {problem}", "; the finished run is not trusted and is run again.");
                 resume = false;
             }
             else
@@ -46,14 +46,14 @@ public static class RunExecutor
         bool canResume = resume && Checkpoint.Exists(directory);
         if (canResume && RunDirectory.CheckStoredConfig(directory, config) is string damaged)
         {
-            Console.WriteLine($"{config.Label}: {damaged}; its checkpoint is not trusted and the run starts over.");
+            Cli.WriteNotice($"{config.Label}: {damaged}", "; its checkpoint is not trusted and the run starts over.");
             canResume = false;
         }
         // With no checkpoint that verifies there is nothing to resume from; refusing would leave a cell that no retry
         // can finish (run-cell has no --resume to leave out).
         Checkpoint.Usable? checkpoint = null;
         if (canResume && (checkpoint = Checkpoint.FindUsable(directory, config, out string? unusable)) is null)
-            Console.WriteLine($"{config.Label}: {unusable}; the run starts over.");
+            Cli.WriteNotice($"{config.Label}: {unusable}", "; the run starts over.");
         int columnCount = hooks.Columns.Sum(c => c.Columns.Count);
         if (checkpoint is not null && checkpoint.State.Rows.FirstOrDefault(r => r.Extra.Count != columnCount) is { } misfit)
         {

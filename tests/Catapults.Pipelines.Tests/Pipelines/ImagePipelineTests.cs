@@ -165,12 +165,15 @@ public class ImagePipelineTests
                 (new[] { "cifar", missing }, $"error: The data root '{missing}'"),
                 (new[] { "cifar", temp.Path }, "error: CIFAR-10: missing"),
                 (new[] { "cifar" }, "error: unexpected arguments 'cifar'; usage:"),
+                // A name with a terminal escape is printed with the escape visible, not sent to the terminal.
+                (new[] { "cifar", missing + "\u001b[2J" }, $"error: The data root '{missing}\\u001B[2J'"),
             })
             {
                 error.GetStringBuilder().Clear();
                 Assert.That(main.Invoke(null, new object[] { args }), Is.EqualTo(2), string.Join(" ", args));
                 Assert.That(error.ToString(), Does.StartWith(expected));
                 Assert.That(error.ToString().TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
+                Assert.That(error.ToString().TrimEnd().Any(char.IsControl), Is.False);
             }
         }
         finally
@@ -178,6 +181,7 @@ public class ImagePipelineTests
             Console.SetError(saved);
         }
     }
+
     [Test]
     [NonParallelizable] // sets the working folder, where the sample saves its model
     public void TheRank2SampleRunsEndToEndAndPrintsInvariantNumbersUnderAnyCulture()
