@@ -32,4 +32,17 @@ public sealed class AlignmentSignTests
 
         Assert.That(AgopAlignment.Cosine(g, -g), Is.EqualTo(-1.0).Within(1e-12));
     }
+
+    // Entries of −1e200 overflow the norms, so the cosine is measured again on each matrix divided by its largest
+    // entry magnitude; dividing by the largest signed entry (0 here, off the diagonal) left −1e200 · I unscaled and the
+    // alignment refused. Found by mutation testing (round 19C).
+    [Test]
+    public void ANegatedMatrixOfHugeEntriesStillHasCosineMinusOne()
+    {
+        using var scope = torch.NewDisposeScope();
+        var identity = torch.eye(3, dtype: ScalarType.Float64);
+
+        Assert.That(AgopAlignment.Cosine(identity * -1e200, identity), Is.EqualTo(-1.0).Within(1e-12));
+        Assert.That(AgopAlignment.Cosine(identity, identity * -1e200), Is.EqualTo(-1.0).Within(1e-12));
+    }
 }

@@ -44,4 +44,16 @@ public sealed class ReferenceAgopContractTests
             Assert.That(difference, Is.GreaterThan(1e-3));
         }
     }
+
+    [Test]
+    public void AGivenMatrixIsCopiedWhenTheReferenceIsMade()
+    {
+        // The reference is computed at each evaluation, possibly long after it was made: a caller that reuses its array
+        // must not change it. Found by mutation testing (round 19C).
+        using var scope = torch.NewDisposeScope();
+        var matrix = new[,] { { 2.0, 0 }, { 0, 1.0 } };
+        var reference = ReferenceAgop.OfMatrix(matrix);
+        matrix[0, 0] = 5;
+        Assert.That(reference.Compute(torch.zeros(3, 2)).data<double>().ToArray(), Is.EqualTo(new[] { 2.0, 0, 0, 1.0 }));
+    }
 }
