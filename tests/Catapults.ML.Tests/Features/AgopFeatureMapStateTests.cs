@@ -77,4 +77,42 @@ public sealed class AgopFeatureMapStateTests
         var ex = Assert.Throws<ArgumentException>(() => AgopFeatureMap.FromState(state));
         Assert.That(ex!.Message, Does.StartWith("AgopFeatureMapState.BatchSize must be at least 1, got 0."));
     }
+
+    // G^p x has as many features as x: a MatrixPower state of 2 outputs for 3 inputs is a damaged file (or another
+    // kind's), refused when read rather than mapping into the wrong dimension. Found by mutation testing (round 19C).
+    [Test]
+    public void ANonSquareMatrixPowerStateIsRefused()
+    {
+        var state = new AgopFeatureMapState
+        {
+            Kind = AgopFeatureMapKind.MatrixPower, Power = 0.5, InputDimension = 3, OutputDimension = 2,
+            Matrix = new float[] { 1, 0, 0, 0, 1, 0 }, Eigenvalues = new[] { 3.0, 2.0, 1.0 },
+        };
+        var ex = Assert.Throws<ArgumentException>(() => AgopFeatureMap.FromState(state));
+        Assert.That(ex!.ParamName, Is.EqualTo("state"));
+        Assert.That(ex.Message, Does.StartWith("A MatrixPower map is square, but the state has [2, 3]."));
+        // The same matrix as two top eigenvectors is a sound state.
+        state.Kind = AgopFeatureMapKind.TopEigenvectors;
+        using var map = AgopFeatureMap.FromState(state);
+        Assert.That(map.OutputDimension, Is.EqualTo(2));
+    }
+
+    // The state names how the map was fitted (documented per field): its kind, its power and whether G was divided by
+    // its trace first, whose eigenvalues it then reports, 3/6, 2/6, 1/6 for diag(3, 2, 1). Found by mutation testing
+    // (round 19C): a state that always read NormalizeTrace = false passed every test.
+    [Test]
+    public void TheStateRecordsHowTheMapWasFitted()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var map = AgopFeatureMap.Fit(G(), new AgopFeatureMapOptions { Power = 0.25, NormalizeTrace = true });
+        using var restored = AgopFeatureMap.FromState(map.ToState());
+        foreach (var state in new[] { map.ToState(), restored.ToState() })
+        {
+            Assert.That(state.Kind, Is.EqualTo(AgopFeatureMapKind.MatrixPower));
+            Assert.That(state.Power, Is.EqualTo(0.25));
+            Assert.That(state.NormalizeTrace, Is.True);
+            Assert.That(state.Eigenvalues, Is.EqualTo(new[] { 0.5, 1.0 / 3, 1.0 / 6 }).Within(1e-12));
+        }
+        Assert.That(AgopFeatureMap.Fit(G()).ToState().NormalizeTrace, Is.False, "the default leaves G as it is");
+    }
 }
