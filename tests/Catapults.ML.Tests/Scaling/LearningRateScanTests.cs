@@ -128,4 +128,18 @@ public sealed class LearningRateScanTests
         var cell = Stable(0, 0.7) with { TestLosses = new[] { 0.9, 0.8, 0.7 }, TestLossSteps = new[] { 0, 10 }, BatchLosses = new double[10] };
         Assert.That(cell.Inconsistency(), Does.Contain("2 test-loss steps for 3 test losses"));
     }
+
+    [Test]
+    public void AScanRefusesAnotherGammasCellAndIsNotMovedByIt()
+    {
+        // A stored cell of γ #0 replayed into γ #1's scan would otherwise steer that scan (here: a divergence at its
+        // starting level, sending it down instead of up). Found by mutation testing (round 19C).
+        var scan = new LearningRateScan(1, 10.0, Options());
+        var foreign = new SweepCell(0, 1.0, 0, 1.0);
+        var ex = Assert.Throws<ArgumentException>(() => scan.Record(Result(foreign, diverged: true, loss: 0)));
+        Assert.That(ex!.ParamName, Is.EqualTo("result"));
+        Assert.That(ex.Message, Does.StartWith("Cell g00_k+000 does not belong to γ #1."));
+        Assert.That(scan.Results, Is.Empty);
+        Assert.That(scan.Next(), Is.EqualTo(scan.CellAt(0)), "the scan still starts at its first level");
+    }
 }

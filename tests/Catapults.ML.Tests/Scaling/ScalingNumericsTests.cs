@@ -103,4 +103,21 @@ public class ScalingNumericsTests
         Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("Parallelism"));
         Assert.That(FeatureStrengthSweepOptions.LogGrid(0.01, 100, 5), Is.EqualTo(new[] { 0.01, 0.1, 1, 10, 100 }).Within(1e-12));
     }
+
+    [Test]
+    public void ALatticeTooFineForAStartFarBelowOneIsRefused()
+    {
+        // η = 10^-100 on a lattice of 10^-8 decades is level −10^10, beyond an int, though the scan's few cells around it
+        // stay inside 10^±300: the level count is a distance from η = 1 whichever side the start lies. Found by mutation
+        // testing (round 19C): counting signed levels let starts below 1 through, to overflow the level index.
+        var options = Options(30);
+        options.StartingLearningRate = _ => 1e-100;
+        options.LevelSpacingDecades = 1e-8;
+        Assert.That(LearningRateScan.RangeProblem(1, options), Does.Contain("levels from η = 1"));
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(FeatureStrengthSweepOptions.LevelSpacingDecades)));
+        // On a lattice of 2·10^-7 decades the start and the 3 decades above it span 5.15·10^8 levels: within the bound.
+        options.LevelSpacingDecades = 2e-7;
+        Assert.That(LearningRateScan.RangeProblem(1, options), Is.Null);
+    }
 }

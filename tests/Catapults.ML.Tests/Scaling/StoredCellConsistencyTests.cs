@@ -46,4 +46,13 @@ public sealed class StoredCellConsistencyTests
     [Test]
     public void ANegativeCatapultCountIsInconsistent() =>
         Assert.That((Sound() with { CatapultCount = -1 }).Inconsistency(), Does.Contain("catapultCount is -1"));
+
+    // A held-out loss "at step 5" of a 4-step run cannot have been measured: the record is damaged. Found by mutation
+    // testing (round 19C): only the lower bound and the order of the steps were checked.
+    [Test]
+    public void AHeldOutLossAfterTheLastStepIsInconsistent()
+    {
+        Assert.That((Sound() with { TestLossSteps = new[] { 0, 5 } }).Inconsistency(), Is.EqualTo("testLossSteps are not ordered steps in 0..4"));
+        Assert.That((Sound() with { TestLossSteps = new[] { 0, 4 } }).Inconsistency(), Is.Null, "the final weights, after step 4, are measured");
+    }
 }
