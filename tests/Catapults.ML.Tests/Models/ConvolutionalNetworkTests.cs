@@ -200,4 +200,19 @@ public class ConvolutionalNetworkTests
         ex = Assert.Throws<ArgumentException>(() => net.Convolutions[0].forward(channels));
         Assert.That(ex!.Message, Does.Contain("[n, 3, H, W]"));
     }
+
+    [TestCase(32, 2)]
+    [TestCase(2, 32)]
+    public void PoolingThatShrinksEitherSideToNothingIsRefusedByName(int height, int width)
+    {
+        // Two pooled convolutions halve each side twice: a side of 2 becomes 1, then 0, at the second convolution,
+        // whichever side it is. Found by mutation testing (round 19A): only square inputs were tried, so a check of the
+        // height alone passed, and a too-narrow input got as far as a readout without inputs.
+        var ex = Assert.Throws<ArgumentException>(() => new ConvolutionalNetwork(new ConvolutionalOptions
+        {
+            InputHeight = height, InputWidth = width, ChannelWidths = new[] { 2, 2 },
+        }));
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(ConvolutionalOptions.PoolingSize)));
+        Assert.That(ex.Message, Does.Contain($"{height}×{width}").And.Contain("convolution 1"));
+    }
 }

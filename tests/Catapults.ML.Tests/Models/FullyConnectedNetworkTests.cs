@@ -133,4 +133,17 @@ public class FullyConnectedNetworkTests
         ex = Assert.Throws<ArgumentException>(() => net.forward(wrong));
         Assert.That(ex!.Message, Does.Contain("[n, 3]").And.Contain("[2, 5]"));
     }
+
+    [TestCase(0.0)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void AZeroOrNonFiniteOutputMultiplierIsRefusedByName(double multiplier)
+    {
+        // A zero multiplier makes every output and every gradient zero, so training would never move. Found by mutation
+        // testing (round 19A): only the image networks' refusal was tried, so the fully connected check could lose its
+        // zero case unnoticed.
+        var ex = Assert.Throws<ArgumentException>(() => new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, OutputMultiplier = multiplier }));
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(FullyConnectedOptions.OutputMultiplier)));
+        Assert.That(ex.Message, Does.StartWith($"OutputMultiplier must be finite and nonzero, got {multiplier}."));
+    }
 }

@@ -141,4 +141,18 @@ public class VisionTransformerTests
         ex = Assert.Throws<ArgumentException>(() => net.forward(image));
         Assert.That(ex!.Message, Does.Contain("[n, 3, 16, 16]"));
     }
+
+    [TestCase(3, 8, 16)]
+    [TestCase(3, 8, 8)]
+    [TestCase(3, 12, 12)]
+    [TestCase(1, 8, 12)]
+    public void PatchifyRefusesImagesOfAnotherShapeNamingTheExpectedOne(int channels, int height, int width)
+    {
+        // The network expects 3×8×12 images. Found by mutation testing (round 19A): no test gave Patchify a wrong width,
+        // and without its check libtorch's reshape failed with a multi-line native message instead of this one.
+        using var net = new VisionTransformer(new VisionTransformerOptions { InputHeight = 8, InputWidth = 12, Width = 16, Depth = 1, HeadCount = 2 });
+        using var images = torch.zeros(2, channels, height, width);
+        var ex = Assert.Throws<ArgumentException>(() => net.Patchify(images));
+        Assert.That(ex!.Message, Does.Contain("[n, 3, 8, 12]").And.Contain($"[2, {channels}, {height}, {width}]"));
+    }
 }
