@@ -43,4 +43,23 @@ public sealed class SizeBoundTests
         using var model = ModelFactory.Create(network, new long[] { 7 }, outputs, seed: 1);
         Assert.That(ModelFactory.SizeBound(network, new long[] { 7 }, outputs).Parameters, Is.EqualTo(model.parameters().Sum(p => p.numel())));
     }
+
+    [Test]
+    public void AFullyConnectedNetworksActivationsAreThreePerHiddenUnitAndOnePerOutput()
+    {
+        // fcn-3 of width 5 with 3 outputs: each of the two hidden layers keeps its pre-activation, its activation and a
+        // slope (3 · 5 each), and the output row keeps its 3 values: 33 floats a sample, whatever the input's size.
+        var network = new NetworkDescription { Architecture = "fcn-3", Width = 5 };
+        Assert.That(ModelFactory.SizeBound(network, new long[] { 7 }, 3).ActivationsPerSample, Is.EqualTo(33));
+        Assert.That(ModelFactory.SizeBound(network, new long[] { 700 }, 3).ActivationsPerSample, Is.EqualTo(33));
+    }
+
+    [Test]
+    public void AVisionTransformersActivationsCountThreeAttentionMapsPerHead()
+    {
+        // 8×8 images in 4×4 patches and a class token: T = 5 tokens. Each block keeps three T×T maps per head, so four
+        // heads keep 2 blocks · 3 · (4 − 1) · 25 = 450 floats more than one head of the same width.
+        VisionTransformerOptions Vit(int heads) => new() { InputHeight = 8, InputWidth = 8, PatchSize = 4, Width = 8, Depth = 2, HeadCount = heads };
+        Assert.That(Vit(4).SizeBound().ActivationsPerSample - Vit(1).SizeBound().ActivationsPerSample, Is.EqualTo(450));
+    }
 }

@@ -114,4 +114,20 @@ public class TorchRuntimeTests
             Assert.Throws<ArgumentOutOfRangeException>(() => TorchRuntime.RetainFreedNativeMemory(-1));
         });
     }
+
+    [Test]
+    public void AZeroRetentionIsAcceptedOnlyNegativeSizesAreRefused()
+    {
+        // Zero keeps no freed memory at all, glibc's most eager setting: a size, not an error. Found by mutation testing
+        // (round 19A): only -1 and the default were tried, so refusing zero as well passed.
+        try
+        {
+            Assert.That(TorchRuntime.RetainFreedNativeMemory(0), Is.EqualTo(RuntimeInformation.IsOSPlatform(OSPlatform.Linux)));
+        }
+        finally
+        {
+            // Process-wide: the rest of the run gets the default back.
+            TorchRuntime.RetainFreedNativeMemory();
+        }
+    }
 }
