@@ -20,4 +20,19 @@ public sealed class EvaluationModeScopeTests
             Assert.That(torch.is_grad_enabled(), Is.False);
         }
     }
+
+    [Test]
+    public void WithoutRecordGradientsTheScopeLeavesTheGradientModeAsItFoundIt([Values(true, false)] bool gradients)
+    {
+        // A measurement that asks for no gradients under no_grad must not start recording a graph it never uses, and one
+        // taken with gradients on must not turn them off. Found by mutation testing (round 19A): only
+        // recordGradients: true was tried, so a scope that always enabled gradients passed.
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, HiddenWidths = new[] { 4 } });
+        using (gradients ? torch.enable_grad() : torch.no_grad())
+        {
+            using (new EvaluationModeScope(net))
+                Assert.That(torch.is_grad_enabled(), Is.EqualTo(gradients));
+            Assert.That(torch.is_grad_enabled(), Is.EqualTo(gradients));
+        }
+    }
 }

@@ -32,4 +32,13 @@ public sealed class NetworkDescriptionTextTests
         using var net = Nets.TwoLayer(3, 4, bias: bias);
         Assert.That(net.Describe(), Is.EqualTo($"FCN 3-4-1, Relu, Ntk, {expected}, output×1"));
     }
+
+    [Test]
+    public void AFullyConnectedNetworkStatesItsOutputMultiplierToFourSignificantDigits()
+    {
+        // The γ study's multiplier 1/γ: 1/3 and 1/3.001 must read differently in a report. Found by mutation testing
+        // (round 19A): every description read had output×1.
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, HiddenWidths = new[] { 4 }, OutputMultiplier = 1.0 / 3 });
+        Assert.That(net.Describe(), Is.EqualTo("FCN 3-4-1, Relu, Ntk, bias=on, output×0.3333"));
+    }
 }
