@@ -93,4 +93,17 @@ public class NativeLoadDiagnosisTests
         Assert.That(File.Exists(path), Is.True, $"TorchSharp's shipped native library is not in the global packages folder: {path}");
         return path;
     }
+
+    // TorchSharp's failure reaches EnsureLoaded as a TypeInitializationException whose own message names only the type
+    // ("The type initializer for 'TorchSharp.torch' threw an exception."); what TorchSharp said is its inner exception.
+    // Found by mutation testing (round 19A): Describe itself was never called, so quoting the outer message passed.
+    [Test]
+    public void DescribeQuotesWhatTorchSharpSaidInsideItsTypeInitializer()
+    {
+        TorchRuntime.EnsureLoaded();
+        var failure = new TypeInitializationException("TorchSharp.torch", new NotSupportedException("The libtorch-cpu package is not restored.\n   at frames"));
+        string message = NativeLoadDiagnosis.Describe(failure);
+        Assert.That(message, Does.EndWith("TorchSharp said: The libtorch-cpu package is not restored."));
+        Assert.That(message, Does.Not.Contain("type initializer"));
+    }
 }
