@@ -1,5 +1,6 @@
 using Catapults.Pipelines.Prediction;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Tests.Prediction;
 
@@ -86,6 +87,24 @@ public class PredictionHeadTests
         bool value = false;
         getter(ref value);
         Assert.That(value, Is.EqualTo(expected));
+    }
+
+    // ClassificationLoss: "Multiclass: ... Score is its Euclidean projection onto the probability simplex" for the
+    // squared loss, "Score = softmax(f(x))" for cross-entropy. Both are distributions with the same arg-max, so the
+    // pipeline tests could not tell them apart (mutant 19B-M03 gave each loss the other's).
+    [TestCase(ClassificationLoss.MeanSquaredError)]
+    [TestCase(ClassificationLoss.CrossEntropy)]
+    public void TheMulticlassScoreIsTheLossesOwnDistribution(ClassificationLoss loss)
+    {
+        var head = new MulticlassHead(loss, 3, null);
+        var getter = (ValueGetter<VBuffer<float>>)head.CreateGetter(0, new FixedOutput(new[] { 2f, 0f, 0f }));
+        var score = default(VBuffer<float>);
+        getter(ref score);
+        double sum = Math.Exp(2) + 2;
+        var expected = loss == ClassificationLoss.CrossEntropy
+            ? new[] { Math.Exp(2) / sum, 1 / sum, 1 / sum }
+            : new[] { 1.0, 0.0, 0.0 };
+        Assert.That(score.DenseValues().ToArray(), Is.EqualTo(expected).Within(1e-6));
     }
 
     private sealed class FixedOutput(float[] raw) : IRawOutputSource

@@ -55,6 +55,20 @@ public sealed class PredictionRowMapperTests : TinyRegressionModelTests
     }
 
     [Test]
+    public void ARowWhoseFeatureSlotHoldsAnotherColumnIsRefused()
+    {
+        var mapper = Model.GetRowToRowMapper(TrainingData.Schema);
+        // As many columns as the training schema, and a vector of the same width where Features was: only the name
+        // tells it apart (mutant 19B-M11 compared the column count alone, and scored column X as if it were Features).
+        var renamed = Ml.Data.LoadFromEnumerable(new[] { new RenamedRow { X = new float[TestData.Dimension] } });
+        Assert.That(renamed.Schema.Count, Is.EqualTo(TrainingData.Schema.Count));
+        Assert.That(renamed.Schema["X"].Index, Is.EqualTo(TrainingData.Schema["Features"].Index));
+        using var input = renamed.GetRowCursor(renamed.Schema);
+        var ex = Assert.Throws<ArgumentException>(() => mapper.GetRow(input, mapper.OutputSchema));
+        Assert.That(ex!.Message, Does.Contain("not the schema this mapper was created for"));
+    }
+
+    [Test]
     public void ARowWithoutAPositionIsScoredAfreshAtEveryRead()
     {
         // A row that is not a cursor's (position −1) cannot be cached by position: each read is f(x) of its features now.
@@ -77,5 +91,11 @@ public sealed class PredictionRowMapperTests : TinyRegressionModelTests
         [VectorType(TestData.Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
         public float Label { get; set; }
         public float Extra { get; set; }
+    }
+
+    public sealed class RenamedRow
+    {
+        [VectorType(TestData.Dimension)] public float[] X { get; set; } = Array.Empty<float>();
+        public float Label { get; set; }
     }
 }

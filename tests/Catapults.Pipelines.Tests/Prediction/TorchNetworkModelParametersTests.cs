@@ -40,4 +40,15 @@ public sealed class TorchNetworkModelParametersTests : TinyRegressionModelTests
         Assert.That(model.Network.training, Is.False);
         Assert.That(Model.Model.Network.training, Is.False, "the fitted model's network too");
     }
+
+    // PredictRaw(features, rows, outputs) reads rows × d values: a block with too few is refused by name with the
+    // count it needs (mutant 19B-M16 compared the length with the number of rows, and .NET then named no parameter
+    // of PredictRaw's).
+    [Test]
+    public void ABlockWithTooFewFeatureValuesIsRefusedByName()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Model.Model.PredictRaw(new float[2 * TestData.Dimension - 1], 2, new float[2]));
+        Assert.That(ex!.ParamName, Is.EqualTo("features"));
+        Assert.That(ex.Message, Does.StartWith($"2 rows of {TestData.Dimension} features need {2 * TestData.Dimension} values, got {2 * TestData.Dimension - 1}."));
+    }
 }
