@@ -114,4 +114,15 @@ public class AgopFeatureEstimatorOptionTests
         using var map = estimator.Fit(data);
         Assert.That((map.Kind, map.OutputDimension, map.OutputColumnName), Is.EqualTo((AgopFeatureMapKind.MatrixPower, TestData.Dimension, "AgopFeatures")));
     }
+
+    // Options.AgopBatchSize: Validate "throws ArgumentException naming the first invalid option", and the constructor
+    // validates; a batch of no rows is refused by name when the estimator is made (mutant 19B-M28 let 0 through).
+    [Test]
+    public void ZeroAgopBatchSizeIsRefusedWhenTheEstimatorIsMade()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var ex = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, AgopBatchSize = 0 }));
+        Assert.That(ex!.ParamName, Is.EqualTo("AgopBatchSize"));
+        Assert.That(ex.Message, Does.StartWith("AgopBatchSize must be at least 1, got 0."));
+    }
 }

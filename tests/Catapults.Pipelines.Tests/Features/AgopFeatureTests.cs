@@ -116,4 +116,22 @@ public class AgopFeatureTests
             { Model = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 7 }).Fit(data));
         Assert.That(ex!.Message, Does.Contain("Rank 7").And.Contain("6 slots"));
     }
+
+    // Options.NormalizeTrace = false fits G itself: for f(x) = wᵀx / √d that is w wᵀ / d, whose one non-zero eigenvalue
+    // is ‖w‖² / d, where the default (true) gives 1 (mutant 19B-M30 normalised the trace whatever was asked).
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TheEigenvaluesAreThoseOfGOrOfGOverItsTraceAsAsked(bool normalizeTrace)
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var w = model.Layers[0].Weight.detach().to_type(torch.ScalarType.Float64).data<double>().ToArray();
+            double top = normalizeTrace ? 1 : w.Sum(v => v * v) / TestData.Dimension;
+            var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 49));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model, NormalizeTrace = normalizeTrace }).Fit(data);
+            Assert.That(map.Eigenvalues[0], Is.EqualTo(top).Within(1e-5 * top));
+            Assert.That(map.Eigenvalues.Skip(1), Is.All.EqualTo(0).Within(1e-6 * top));
+        }
+    }
 }

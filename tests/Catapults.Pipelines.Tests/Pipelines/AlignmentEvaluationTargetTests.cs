@@ -78,4 +78,48 @@ public sealed class AlignmentEvaluationTargetTests
         Assert.That(result.Metrics.Accuracy, Is.EqualTo(expected.Accuracy));
         Assert.That(result.Metrics.LogLoss, Is.EqualTo(expected.LogLoss));
     }
+
+    // labelColumnName reaches ML.NET's multiclass evaluator too (mutant 19B-M37 evaluated "Label" whatever was named):
+    // with no "Label" column left, that evaluation could not even find its label.
+    [Test]
+    public void TheMulticlassEvaluatorReadsTheNamedLabelColumn()
+    {
+        IDataView Prepare(IDataView view) => _ml.Transforms.Conversion.MapValueToKey("Class", "Label")
+            .Append(_ml.Transforms.DropColumns("Label")).Fit(view).Transform(view);
+        var train = Prepare(_ml.Data.LoadFromEnumerable(TestData.Classes(96, seed: 41)));
+        var test = Prepare(_ml.Data.LoadFromEnumerable(TestData.Classes(48, seed: 42)));
+        using var multiclass = _ml.MulticlassClassification.Trainers.TorchNetwork(new TorchNetworkMulticlassTrainer.Options
+        {
+            LabelColumnName = "Class", Network = new() { Width = 16 }, Seed = 3,
+            Training = new() { BatchSize = 32, MaxEpochs = 2, LearningRate = 0.2, ShuffleSeed = 3 },
+        }).Fit(train);
+        var w = new double[TestData.Dimension, TestData.Dimension];
+        w[0, 0] = 1;
+        var result = _ml.MulticlassClassification.EvaluateWithAlignment(multiclass, test, ReferenceAgop.OfMatrix(w), labelColumnName: "Class");
+        var expected = _ml.MulticlassClassification.Evaluate(multiclass.Transform(test), "Class");
+        Assert.That(result.Metrics.MicroAccuracy, Is.EqualTo(expected.MicroAccuracy));
+        Assert.That(result.Metrics.LogLoss, Is.EqualTo(expected.LogLoss));
+    }
+
+    // Each evaluator is for one task: a regression network handed to a classification evaluator is refused with both
+    // kinds named (mutant 19B-M32 checked the kind for the regression evaluator only, and the binary one then scored
+    // a regression Score against a Boolean label).
+    [Test]
+    public void TheClassificationEvaluatorsRefuseARegressionNetwork()
+    {
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(32, seed: 24));
+        var model = _ml.Transforms.Concatenate("Features", "A", "B").Append(Network(seed: 1, steps: 1)).Fit(data);
+        try
+        {
+            var reference = ReferenceAgop.OfTarget(SyntheticTask.Rank2(TestData.Dimension));
+            var binary = Assert.Throws<ArgumentException>(() => _ml.BinaryClassification.EvaluateWithAlignment(model, data, reference));
+            Assert.That(binary!.Message, Does.StartWith("The model's network is a Regression network; this evaluator is for BinaryClassification."));
+            var multiclass = Assert.Throws<ArgumentException>(() => _ml.MulticlassClassification.EvaluateWithAlignment(model, data, reference));
+            Assert.That(multiclass!.Message, Does.StartWith("The model's network is a Regression network; this evaluator is for MulticlassClassification."));
+        }
+        finally
+        {
+            model.LastTransformer.Dispose();
+        }
+    }
 }
