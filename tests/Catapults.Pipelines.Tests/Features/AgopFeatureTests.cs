@@ -134,4 +134,30 @@ public class AgopFeatureTests
             Assert.That(map.Eigenvalues.Skip(1), Is.All.EqualTo(0).Within(1e-6 * top));
         }
     }
+
+    private sealed class LabelOnly
+    {
+        public float Label { get; set; }
+    }
+
+    // A column of another schema, at an index the output schema has, is refused when a cursor is asked for, as ML.NET's
+    // own views do: index 0 here is 'Label', there 'Features' (mutant 19B-M41 compared the index alone and read
+    // 'Features' for it).
+    [Test]
+    public void ACursorForAColumnOfAnotherSchemaIsRefused()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(8, seed: 50));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+            var view = map.Transform(data);
+            var other = _ml.Data.LoadFromEnumerable(new[] { new LabelOnly() }).Schema["Label"];
+            Assert.That(other.Index, Is.EqualTo(0));
+            Assert.That(view.Schema[0].Name, Is.EqualTo("Features"));
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => view.GetRowCursor(new[] { other }));
+            Assert.That(ex!.Message, Does.Contain("Column 'Label' (index 0) is not a column of this output schema."));
+            Assert.Throws<ArgumentOutOfRangeException>(() => map.GetRowToRowMapper(data.Schema).GetDependencies(new[] { other }));
+        }
+    }
 }

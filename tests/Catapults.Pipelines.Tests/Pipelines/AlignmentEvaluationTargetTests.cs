@@ -122,4 +122,23 @@ public sealed class AlignmentEvaluationTargetTests
             model.LastTransformer.Dispose();
         }
     }
+
+    // AlignmentMetrics.Reference is "the reference, in words", not the evaluated network's (mutant 19B-M50 described the
+    // network there, and a report could not tell which G* the alignment was taken against).
+    [Test]
+    public void TheResultNamesItsReference()
+    {
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2Split(32, seed: 25));
+        var model = _ml.Transforms.Concatenate("Features", "A", "B").Append(Network(seed: 1, steps: 1)).Fit(data);
+        try
+        {
+            var result = _ml.Regression.EvaluateWithAlignment(model, data, ReferenceAgop.OfMatrix(new double[TestData.Dimension, TestData.Dimension]
+                { { 1, 0, 0, 0, 0, 0 }, { 0, 1, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0, 0 } }));
+            Assert.That(result.Reference, Is.EqualTo($"a given {TestData.Dimension}×{TestData.Dimension} matrix"));
+        }
+        finally
+        {
+            model.LastTransformer.Dispose();
+        }
+    }
 }
