@@ -160,4 +160,19 @@ public class AgopFeatureTests
             Assert.Throws<ArgumentOutOfRangeException>(() => map.GetRowToRowMapper(data.Schema).GetDependencies(new[] { other }));
         }
     }
+
+    // An AGOP is an average over rows: data with none is refused by name before any gradient is taken (mutant 19B-M54
+    // let the empty [0, d] matrix through to the AGOP).
+    [Test]
+    public void FittingOnDataWithoutRowsIsRefusedSayingSo()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var empty = _ml.Data.LoadFromEnumerable(new List<RegressionRow>());
+            var ex = Assert.Throws<ArgumentException>(() => _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(empty));
+            Assert.That(ex!.ParamName, Is.EqualTo("data"));
+            Assert.That(ex.Message, Does.StartWith("The data for the AGOP has no rows."));
+        }
+    }
 }
