@@ -7,8 +7,9 @@ namespace Catapults.Pipelines.Tests.Prediction;
 
 /// <summary>
 /// The raw prediction entry points of a trained network refuse what they cannot answer: no rows at all, and a single
-/// input of another width than the d features the network reads (a longer one would be read in part).
-/// Found by mutation testing (6 Dec 2026).
+/// input of another width than the d features the network reads (a longer one would be read in part), and a block
+/// whose feature or output array is too short for rows × d or rows × O values. Found by mutation testing (6 Dec 2026;
+/// round 19B).
 /// </summary>
 [TestFixture]
 public sealed class TorchNetworkModelParametersTests : TinyRegressionModelTests
@@ -50,5 +51,17 @@ public sealed class TorchNetworkModelParametersTests : TinyRegressionModelTests
         var ex = Assert.Throws<ArgumentException>(() => Model.Model.PredictRaw(new float[2 * TestData.Dimension - 1], 2, new float[2]));
         Assert.That(ex!.ParamName, Is.EqualTo("features"));
         Assert.That(ex.Message, Does.StartWith($"2 rows of {TestData.Dimension} features need {2 * TestData.Dimension} values, got {2 * TestData.Dimension - 1}."));
+    }
+
+    // The same for the outputs, rows × O values: with two outputs a row, room for one value a row is refused by name
+    // (mutant 19B-M55 compared the length with the number of rows, which only a one-output network cannot tell apart).
+    [Test]
+    public void ABlockWithTooLittleRoomForTheOutputsIsRefusedByName()
+    {
+        var network = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, HiddenWidths = [4], OutputCount = 2 });
+        using var model = new TorchNetworkModelParameters(network, torch.CPU);
+        var ex = Assert.Throws<ArgumentException>(() => model.PredictRaw(new float[2 * 3], 2, new float[3]));
+        Assert.That(ex!.ParamName, Is.EqualTo("outputs"));
+        Assert.That(ex.Message, Does.StartWith("2 rows of 2 outputs need room for 4 values, got 3."));
     }
 }
