@@ -175,4 +175,25 @@ public class AgopFeatureTests
             Assert.That(ex.Message, Does.StartWith("The data for the AGOP has no rows."));
         }
     }
+
+    // The AGOP view maps rows one to one, so it has the input's row count and shuffles when the input does, as the
+    // prediction view does (mutant 19B-M58 reported no row count).
+    [Test]
+    public void TheViewHasTheInputsRowCountAndShuffling()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var cached = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(TestData.Rank2(40, seed: 51)));
+            var streamed = _ml.Data.LoadFromEnumerable(TestData.Rank2(40, seed: 51).Select(r => r));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(cached);
+            Assert.Multiple(() =>
+            {
+                Assert.That(map.Transform(cached).GetRowCount(), Is.EqualTo(40));
+                Assert.That(map.Transform(cached).CanShuffle, Is.True);
+                Assert.That(streamed.CanShuffle, Is.False);
+                Assert.That(map.Transform(streamed).CanShuffle, Is.False);
+            });
+        }
+    }
 }
