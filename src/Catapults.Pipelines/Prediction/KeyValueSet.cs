@@ -113,24 +113,40 @@ internal sealed class KeyValueSet
     public static KeyValueSet FromStrings(string typeName, IReadOnlyList<string> values)
     {
         var c = CultureInfo.InvariantCulture;
-        int n = values.Count;
         (PrimitiveDataViewType type, Array array) = typeName switch
         {
             "Text" => ((PrimitiveDataViewType)TextDataViewType.Instance, (Array)values.Select(v => v.AsMemory()).ToArray()),
-            "Boolean" => (BooleanDataViewType.Instance, values.Select(v => bool.Parse(v)).ToArray()),
-            "Single" => (NumberDataViewType.Single, values.Select(v => float.Parse(v, c)).ToArray()),
-            "Double" => (NumberDataViewType.Double, values.Select(v => double.Parse(v, c)).ToArray()),
-            "SByte" => (NumberDataViewType.SByte, values.Select(v => sbyte.Parse(v, c)).ToArray()),
-            "Byte" => (NumberDataViewType.Byte, values.Select(v => byte.Parse(v, c)).ToArray()),
-            "Int16" => (NumberDataViewType.Int16, values.Select(v => short.Parse(v, c)).ToArray()),
-            "UInt16" => (NumberDataViewType.UInt16, values.Select(v => ushort.Parse(v, c)).ToArray()),
-            "Int32" => (NumberDataViewType.Int32, values.Select(v => int.Parse(v, c)).ToArray()),
-            "UInt32" => (NumberDataViewType.UInt32, values.Select(v => uint.Parse(v, c)).ToArray()),
-            "Int64" => (NumberDataViewType.Int64, values.Select(v => long.Parse(v, c)).ToArray()),
-            "UInt64" => (NumberDataViewType.UInt64, values.Select(v => ulong.Parse(v, c)).ToArray()),
+            "Boolean" => (BooleanDataViewType.Instance, Parse(values, bool.Parse)),
+            "Single" => (NumberDataViewType.Single, Parse(values, v => float.Parse(v, c))),
+            "Double" => (NumberDataViewType.Double, Parse(values, v => double.Parse(v, c))),
+            "SByte" => (NumberDataViewType.SByte, Parse(values, v => sbyte.Parse(v, c))),
+            "Byte" => (NumberDataViewType.Byte, Parse(values, v => byte.Parse(v, c))),
+            "Int16" => (NumberDataViewType.Int16, Parse(values, v => short.Parse(v, c))),
+            "UInt16" => (NumberDataViewType.UInt16, Parse(values, v => ushort.Parse(v, c))),
+            "Int32" => (NumberDataViewType.Int32, Parse(values, v => int.Parse(v, c))),
+            "UInt32" => (NumberDataViewType.UInt32, Parse(values, v => uint.Parse(v, c))),
+            "Int64" => (NumberDataViewType.Int64, Parse(values, v => long.Parse(v, c))),
+            "UInt64" => (NumberDataViewType.UInt64, Parse(values, v => ulong.Parse(v, c))),
             _ => throw new InvalidDataException($"Unknown key value type '{ErrorText.Excerpt(typeName)}' in the saved model."),
         };
-        if (array.Length != n) throw new InvalidDataException("Key values could not be read back.");
         return new KeyValueSet(type, array);
+    }
+
+    // A value that does not parse is named by its position and quoted as an excerpt: .NET's own message quotes it whole.
+    private static T[] Parse<T>(IReadOnlyList<string> values, Func<string, T> parse)
+    {
+        var parsed = new T[values.Count];
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            try
+            {
+                parsed[i] = parse(values[i]);
+            }
+            catch (Exception ex) when (ex is FormatException or OverflowException)
+            {
+                throw new InvalidDataException($"key value {i}, '{ErrorText.Excerpt(values[i])}', is not a {typeof(T).Name}.", ex);
+            }
+        }
+        return parsed;
     }
 }

@@ -222,9 +222,9 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
         {
             return KeyValueSet.FromStrings(type, values);
         }
-        catch (Exception ex) when (ex is FormatException or OverflowException or InvalidDataException)
+        catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"{where}: the {type} key values cannot be read back ({ex.Message})", ex);
+            throw new InvalidDataException($"{where}: the key values cannot be read back ({ex.Message})", ex);
         }
     }
 

@@ -128,7 +128,6 @@ public class DamagedArchiveTests
         Assert.That(error.Message, Does.Not.Contain("\n"));
     }
 
-
     [TestCase("stages/1/network.json", "kind", "\"7\"", "'kind' is '7', expected one of")]
     [TestCase("stages/1/network.json", "kind", "3", "'kind' must be a String, got 3")]
     [TestCase("stages/1/network.json", "outputCount", "\"x\"", "'outputCount' must be a Int32")]
@@ -137,7 +136,7 @@ public class DamagedArchiveTests
     [TestCase("stages/1/network.json", "inputShape", "[\"a\"]", "inputShape[0] must be a Int64")]
     [TestCase("stages/1/network.json", "options", "5", "'options' must be an object")]
     [TestCase("stages/1/network.json", "keyValues", "{\"type\": \"Text\", \"values\": [\"a\"]}", "1 key values for 3 classes")]
-    [TestCase("stages/1/network.json", "keyValues", "{\"type\": \"Int32\", \"values\": [\"a\", \"b\", \"c\"]}", "Int32 key values cannot be read back")]
+    [TestCase("stages/1/network.json", "keyValues", "{\"type\": \"Int32\", \"values\": [\"a\", \"b\", \"c\"]}", "the key values cannot be read back (key value 0, 'a', is not a Int32.)")]
     [TestCase("stages/1/report.json", "result", "[]", "'result' must be an object")]
     [TestCase("stages/1/report.json", "model", "{\"description\": \"x\", \"parameterCount\": 1, \"trainingRowCount\": -5, \"featureCount\": 2, \"loss\": \"x\"}",
         "field 'trainingRowCount' is -5, expected a count (0 or more)")]
@@ -155,13 +154,18 @@ public class DamagedArchiveTests
     [TestCase("format", "the format is '\\u001B[2J")]
     [TestCase("root.type", "a model element has type '\\u001B[2J")]
     [TestCase("root.path", "the entry '\\u001B[2J")]
+    // .NET's FormatException quotes the value whole.
+    [TestCase("keyValues.type", "key value type '\\u001B[2J")]
+    [TestCase("keyValues.value", "key value 1, '\\u001B[2J")]
     public void HostileTextInTheManifestIsQuotedSafely(string field, string expected)
     {
         string hostile = "\u001b[2J\n" + new string('x', 10_000);
-        EditJson("manifest.json", o =>
+        EditJson(field.StartsWith("keyValues", StringComparison.Ordinal) ? "stages/1/network.json" : "manifest.json", o =>
         {
             if (field == "format") o["format"] = hostile;
             else if (field == "root.type") o["root"]!["type"] = hostile;
+            else if (field == "keyValues.type") o["keyValues"] = new JsonObject { ["type"] = hostile, ["values"] = new JsonArray("a", "b", "c") };
+            else if (field == "keyValues.value") o["keyValues"] = new JsonObject { ["type"] = "Int32", ["values"] = new JsonArray("1", hostile, "3") };
             else o["root"]!["elements"]![1]!["path"] = hostile;
         });
         var error = LoadError();
