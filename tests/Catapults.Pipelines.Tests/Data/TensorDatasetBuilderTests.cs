@@ -93,4 +93,26 @@ public sealed class TensorDatasetBuilderTests
         Assert.That(ex!.Message, Does.StartWith("'t': ").And.Contain("more than the").And.Contain("available"));
         Assert.DoesNotThrow(() => new TensorDatasetBuilder("'t'", features, TargetKind.Regression, 1, rows / 3));
     }
+
+    // Features are held in blocks of 2^20 values: the rows of a later block follow those of the first in the tensor,
+    // not over them (mutant 20A-M07 copied every block to the start).
+    [Test]
+    public void RowsBeyondTheFirstBlockOfValuesKeepTheirPlace()
+    {
+        const int rows = (1 << 19) + 3; // two features each: one full block of 2^20 values, then 6 more
+        var builder = new TensorDatasetBuilder("'t'", 2, TargetKind.Regression, 1);
+        for (int i = 0; i < rows; i++)
+        {
+            builder.AddFeature(i, "x", 0, i);
+            builder.AddFeature(-i, "x", 1, i);
+            builder.AddTarget(i, "y", -1, i);
+            builder.EndRow();
+        }
+        using var data = builder.Build(null, "t");
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { rows, 2 }));
+        var x = data.Features.data<float>();
+        int last = rows - 1, second = 1 << 19;
+        Assert.That(new[] { x[0], x[1], x[2L * second], x[2L * second + 1], x[2L * last], x[2L * last + 1] },
+            Is.EqualTo(new float[] { 0, 0, second, -second, last, -last }), "rows 0, 2^19 (the first of the second block) and the last");
+    }
 }
