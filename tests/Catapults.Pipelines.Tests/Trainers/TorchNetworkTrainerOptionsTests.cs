@@ -55,4 +55,14 @@ public sealed class TorchNetworkTrainerOptionsTests
         Assert.That((d.Enabled, d.Every, d.TopEigenvalueCount, d.ProbeSize, d.CriticalRate, d.DetectCatapults),
             Is.EqualTo((true, 3, 2, 5, CriticalRateCadence.EveryStep, false)));
     }
+
+    // The embedded Training record is checked with the other options when the trainer is built, not first by the
+    // engine at Fit (mutant 20A-M23).
+    [Test]
+    public void AnInvalidTrainingRecordIsRefusedWithTheOptions()
+    {
+        var options = new TorchNetworkRegressionTrainer.Options();
+        options.Training = options.Training with { LearningRate = -1 };
+        Assert.That(Refusal(options), Does.StartWith("LearningRate must be finite and positive, got -1."));
+    }
 }

@@ -53,14 +53,14 @@ public class TrainingDataReaderTests
     public void AViewThatOvercountsItsRowsGivesOnlyTheRowsRead()
     {
         var rows = TestData.Rank2(37, seed: 6);
-        var data = new OvercountingView(_ml.Data.LoadFromEnumerable(rows), 40);
+        var data = new MiscountingView(_ml.Data.LoadFromEnumerable(rows), 40);
         using var set = TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"],
             TargetEncoding.Value, 0, "test", blockElements: 8 * TestData.Dimension);
         Assert.That(set.Features.shape, Is.EqualTo(new long[] { 37, TestData.Dimension }));
         Assert.That(Flat(set.Features), Is.EqualTo(rows.SelectMany(r => r.Features).ToArray()));
     }
 
-    private sealed class OvercountingView(IDataView inner, long rows) : IDataView
+    private sealed class MiscountingView(IDataView inner, long rows) : IDataView
     {
         public bool CanShuffle => inner.CanShuffle;
         public DataViewSchema Schema => inner.Schema;
@@ -138,5 +138,27 @@ public class TrainingDataReaderTests
         var ex = Assert.Throws<ArgumentException>(() =>
             TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"], TargetEncoding.Value, 0, "t"));
         Assert.That(ex!.Message, Does.Contain("no rows"));
+    }
+
+    // A view may count fewer rows than its cursor yields: that is refused in words, not written past the tensor its
+    // count sized (mutant 20A-M14).
+    [Test]
+    public void AViewThatUndercountsItsRowsIsRefused()
+    {
+        var data = new MiscountingView(_ml.Data.LoadFromEnumerable(TestData.Rank2(37, seed: 6)), 30);
+        var ex = Assert.Throws<InvalidOperationException>(() => TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension,
+            data.Schema["Label"], TargetEncoding.Value, 0, "test", blockElements: 8 * TestData.Dimension).Dispose());
+        Assert.That(ex!.Message, Is.EqualTo("The input view reported 30 rows but returned more."));
+    }
+
+    // At most int.MaxValue rows are read: a view counting more is refused before any tensor is sized by its count
+    // (mutant 20A-M15 asked libtorch for the whole count).
+    [Test]
+    public void AViewOfMoreRowsThanAnIntCanCountIsRefused()
+    {
+        var data = new MiscountingView(_ml.Data.LoadFromEnumerable(TestData.Rank2(3, seed: 6)), 1L << 40);
+        var ex = Assert.Throws<ArgumentException>(() => TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension,
+            data.Schema["Label"], TargetEncoding.Value, 0, "test").Dispose());
+        Assert.That(ex!.Message, Does.StartWith("The training data has 1099511627776 rows; at most 2147483647 are supported."));
     }
 }
