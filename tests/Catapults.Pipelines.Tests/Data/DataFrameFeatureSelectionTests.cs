@@ -32,4 +32,17 @@ public sealed class DataFrameFeatureSelectionTests
         var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x", "Label"] }).Dispose());
         Assert.That(ex!.Message, Is.EqualTo("Column 'Label' is both a feature and the label."));
     }
+
+    // Only the default list alone means "every column": a list that names "Features" and more, on a frame without that
+    // column, is refused by name (mutant 20A-M35 took every column instead).
+    [Test]
+    public void AListNamingAMissingFeaturesColumnAndMoreIsRefusedByName()
+    {
+        var frame = new DataFrame(
+            new DoubleDataFrameColumn("a", [1.0, 2.0]),
+            new DoubleDataFrameColumn("b", [10.0, 20.0]),
+            new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Features", "a"] }).Dispose());
+        Assert.That(ex!.Message, Does.StartWith("the DataFrame has no feature column 'Features'; its columns are: a (Double), b (Double), Label (Single)."));
+    }
 }

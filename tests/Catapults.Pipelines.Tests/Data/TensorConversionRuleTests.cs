@@ -221,4 +221,20 @@ public class TensorConversionRuleTests
         var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"] }));
         Assert.That(ex!.Message, Is.EqualTo("Label column 'Label' of the DataFrame holds String; expected a numeric or Boolean column."));
     }
+
+    private sealed class TextRow
+    {
+        public string Name = "";
+        public float Label;
+    }
+
+    // Automatic features of a view with no numeric column besides the label are refused in words (mutant 20A-M37 failed
+    // with "Sequence contains no elements").
+    [Test]
+    public void AViewWithNoNumericColumnBesidesTheLabelHasNoAutomaticFeatures()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new TextRow { Name = "a", Label = 1 } });
+        var ex = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = null }));
+        Assert.That(ex!.Message, Is.EqualTo("the IDataView has no numeric feature columns besides 'Label'."));
+    }
 }

@@ -161,4 +161,20 @@ public class TrainingDataReaderTests
             data.Schema["Label"], TargetEncoding.Value, 0, "test").Dispose());
         Assert.That(ex!.Message, Does.StartWith("The training data has 1099511627776 rows; at most 2147483647 are supported."));
     }
+
+    // One-hot targets have one column per class of the label's key type, also when the data hold no row of the last
+    // class: the network has K outputs (mutant 20A-M36 took the width from the largest key seen).
+    [Test]
+    public void OneHotTargetsHaveAColumnForEveryClassEvenOneWithoutRows()
+    {
+        var rows = TestData.Rank2(8, seed: 7).Select((r, i) => new KeyRow { Features = r.Features, Label = (uint)(i % 2) }).ToList();
+        var definition = SchemaDefinition.Create(typeof(KeyRow));
+        definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 3);
+        var data = _ml.Data.LoadFromEnumerable(rows, definition);
+        var keys = data.GetColumn<uint>("Label").ToArray();
+        Assert.That(keys.Max(), Is.LessThan(3), "no row of the third class");
+        using var set = TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension, data.Schema["Label"], TargetEncoding.KeyOneHot, 3, "t");
+        Assert.That(set.Targets.shape, Is.EqualTo(new long[] { 8, 3 }));
+        Assert.That(Flat(set.Targets), Is.EqualTo(keys.SelectMany(k => Enumerable.Range(1, 3).Select(c => c == k ? 1f : 0f)).ToArray()));
+    }
 }
