@@ -42,6 +42,19 @@ public sealed class ImageColumnShapeTests
         Assert.That(ex!.Message, Does.Contain("interleavePixelColors: false"));
     }
 
+    // The annotation is three values C, H, W; one of another length is not this shape annotation, and the column's
+    // three dimensions are read instead (mutant 20A-M40 read the first values of any length, failing on two).
+    [Test]
+    public void AnAnnotationOfOtherThanThreeValuesGivesWayToTheDimensions()
+    {
+        var annotations = new DataViewSchema.Annotations.Builder();
+        var wrong = new VBuffer<int>(2, new[] { 7, 7 });
+        annotations.Add(ImageColumnShape.AnnotationKind, new VectorDataViewType(NumberDataViewType.Int32, 2), (ref VBuffer<int> dst) => wrong.CopyTo(ref dst));
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, 3, 4, 5), annotations.ToAnnotations());
+        Assert.That(ImageColumnShape.Read(builder.ToSchema()["Features"]), Is.EqualTo(new ImageShape(3, 4, 5)));
+    }
+
     private static DataViewSchema.Column Column(int d0, int d1, int d2)
     {
         var builder = new DataViewSchema.Builder();
