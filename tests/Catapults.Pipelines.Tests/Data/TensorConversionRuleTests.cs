@@ -182,27 +182,34 @@ public class TensorConversionRuleTests
         Assert.That(ex!.Message, Does.StartWith("Feature column 'Name' of the IDataView is a key (").And.EndWith("map it to numbers (e.g. one-hot) first."));
     }
 
-    // A DataFrame's vector column is refused with the way to read it, through the frame's IDataView (mutant 20A-M08
-    // left the way out).
+    // A DataFrame's vector column was refused with advice, ((IDataView)frame).ToTensorDataset, that refused it in turn:
+    // the frame's view declares a VBuffer column as a vector of unknown size (found by mutation round 20A). It is read
+    // here, one feature per element.
     [Test]
-    public void AVectorColumnOfADataFrameIsRefusedWithTheWayToReadIt()
+    public void AVectorColumnOfADataFrameGivesOneFeaturePerElement()
     {
         var frame = FrameWithAVectorColumn();
-        var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["v"] }));
-        Assert.That(ex!.Message, Does.StartWith("Feature column 'v' of the DataFrame holds VBuffer")
-            .And.EndWith(" (a vector column is read through the frame's IDataView: ((IDataView)frame).ToTensorDataset(...))."));
+        frame.Columns.Insert(0, new DoubleDataFrameColumn("x", [10.0, 20.0]));
+        using var data = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x", "v"] });
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 3 }));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 10f, 1, 2, 20, 3, 4 }));
+        using var all = frame.ToTensorDataset();
+        Assert.That(all.Features.data<float>().ToArray(), Is.EqualTo(new[] { 10f, 1, 2, 20, 3, 4 }), "taken with every numeric column");
     }
 
-    // The refusal above sends a DataFrame's vector column through the frame's IDataView, but that view declares a
-    // VBuffer column as a vector of unknown size, which the IDataView conversion refuses as variable-length: the way
-    // the message gives does not read the column.
     [Test]
-    [Explicit("bug: the DataFrame vector-column refusal advises ((IDataView)frame).ToTensorDataset, which refuses the column as variable-length")]
-    public void TheWayTheRefusalGivesReadsADataFramesVectorColumn()
+    public void VectorsOfAnotherLengthOrTypeAreRefusedNamingTheColumn()
     {
         var frame = FrameWithAVectorColumn();
-        using var data = ((IDataView)frame).ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["v"] });
-        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2, 3, 4 }));
+        ((VBufferDataFrameColumn<float>)frame.Columns["v"])[1] = new VBuffer<float>(3, new[] { 3f, 4, 5 });
+        var ex = Assert.Throws<InvalidDataException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["v"] }));
+        Assert.That(ex!.Message, Is.EqualTo("the DataFrame: column 'v', row 1: a vector of 3 values, where row 0's has 2; every row's must be as long."));
+
+        var integers = new VBufferDataFrameColumn<int>("w", 1) { [0] = new VBuffer<int>(2, new[] { 1, 2 }) };
+        var other = new DataFrame(integers, new SingleDataFrameColumn("Label", [0.5f]));
+        var refused = Assert.Throws<ArgumentException>(() => other.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["w"] }));
+        Assert.That(refused!.Message, Does.StartWith("Feature column 'w' of the DataFrame holds VBuffer")
+            .And.EndWith("expected a numeric or Boolean column, or vectors of Single or Double (this one's are Int32)."));
     }
 
     private static DataFrame FrameWithAVectorColumn()
