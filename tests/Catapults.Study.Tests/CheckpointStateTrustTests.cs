@@ -20,6 +20,9 @@ public sealed class CheckpointStateTrustTests
         RecordEvery = 10, CheckpointEvery = 30,
     };
 
+    // Off the record grid, and past the budget: named as the step at fault, not as rows that end elsewhere.
+    [TestCase("step", "95", "step 95 is not a recorded step in 1..120 (the budget)")]
+    [TestCase("step", "150", "step 150 is not a recorded step in 1..120 (the budget)")]
     [TestCase("referenceLoss", "-1", "the reference loss")]
     [TestCase("referenceLoss", "0", "the reference loss")]
     [TestCase("wallSeconds", "\"NaN\"", "the wall time")]

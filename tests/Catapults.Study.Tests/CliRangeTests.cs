@@ -32,6 +32,15 @@ public sealed class CliRangeTests
     }
 
     [Test]
+    public void ABatchOfTheWholeTrainingSetIsTheLargestAccepted()
+    {
+        // b = n is full-batch GD, the sweep's own "gd" entry.
+        Assert.That(Cli.BatchSize(100, 100), Is.EqualTo(100));
+        var ex = Assert.Throws<ConfigurationException>(() => Cli.BatchSize(101, 100, "--batch-size"));
+        Assert.That(ex!.Message, Is.EqualTo("--batch-size: batch size 101 must be in 1..100 (n, the training set size)."));
+    }
+
+    [Test]
     public void ARateThatIsZeroInFloat32IsRefused() =>
         Assert.Throws<ConfigurationException>(() => Cli.PositiveRate(1e-50, "--learning-rate"));
 

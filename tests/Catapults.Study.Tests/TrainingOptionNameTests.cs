@@ -21,4 +21,19 @@ public sealed class TrainingOptionNameTests
         var ex = Assert.Throws<ConfigurationException>(() => RunExecutor.Validate(config, data));
         Assert.That(ex!.Message, Does.StartWith("--target-loss: "));
     }
+
+    // MaxSteps and LearningRate reach the engine's check only from an edited plan.json: the options refuse them first.
+    [TestCase(-1, 0.05, "--max-steps: ")]
+    [TestCase(20, 0.0, "--learning-rate: ")]
+    public void AnEditedStepBudgetOrRateIsNamedByItsOption(int maxSteps, double rate, string named)
+    {
+        var config = new RunConfig
+        {
+            Experiment = "test", Label = "budget", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
+            Network = new NetworkDescription { Width = 8 }, Training = RunConfig.TrainingFor(rate, 10, maxSteps, 0, 10), Seed = 0,
+        };
+        using var data = StudyData.Load(config.Data);
+        var ex = Assert.Throws<ConfigurationException>(() => RunExecutor.Validate(config, data));
+        Assert.That(ex!.Message, Does.StartWith(named));
+    }
 }
