@@ -76,4 +76,21 @@ public sealed class StudyJsonTests
         var ex = Assert.Throws<InvalidDataException>(() => StudyJson.Read<RunConfig>(path));
         Assert.That(ex!.Message, Does.StartWith(path + " is not valid: "));
     }
+
+    // As DominantSubspaceSettings.InputOffset is: left out of the file at its default, so a file written before it
+    // existed reads as before.
+    private sealed record Omittable(int Kept, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] double Offset);
+
+    [Test]
+    public void AFieldWrittenOnOnlyOneSideIsADifferenceWhicheverSideItIsOn()
+    {
+        var plain = new Omittable(1, 0);
+        var offset = new Omittable(1, 2.5);
+        Assert.Multiple(() =>
+        {
+            Assert.That(StudyJson.DifferingFields(plain, offset), Is.EqualTo(new[] { "offset" }));
+            Assert.That(StudyJson.DifferingFields(offset, plain), Is.EqualTo(new[] { "offset" }));
+            Assert.That(StudyJson.DifferingFields(plain, plain with { }), Is.Empty);
+        });
+    }
 }
