@@ -93,4 +93,15 @@ public sealed class StudyJsonTests
             Assert.That(StudyJson.DifferingFields(plain, plain with { }), Is.Empty);
         });
     }
+
+    // A JSON null parses, as no value: the caller must get the file named, not a null to trip over later.
+    [Test]
+    public void AFileHoldingOnlyNullIsRefusedNamingIt()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("config.json");
+        File.WriteAllText(path, "null");
+        var ex = Assert.Throws<InvalidDataException>(() => StudyJson.Read<RunConfig>(path));
+        Assert.That(ex!.Message, Is.EqualTo(path + " is empty."));
+    }
 }
