@@ -42,6 +42,23 @@ public sealed class CliGuardTests
     }
 
     [Test]
+    public void ALibtorchFailureIsItsFirstLineAndTheExitCodeOfAFailure()
+    {
+        // Not a configuration error (2): nothing the user gave was refused, and a scheduler should see a failed task.
+        var parse = new RootCommand().Parse(Array.Empty<string>());
+        var (code, error) = Capture(() => Cli.Guard((_, _) => throw new System.Runtime.InteropServices.ExternalException("CUDA out of memory.\nException raised from malloc at c10/cuda"))(parse));
+        Assert.That((code, error.Trim()), Is.EqualTo((1, "error: libtorch failed: CUDA out of memory.")));
+    }
+
+    [Test]
+    public void ACommandWithResumeIsToldToResumeWhenCancelled()
+    {
+        var parse = new RootCommand { new Option<bool>(CommonOptions.ResumeName) }.Parse(Array.Empty<string>());
+        var (code, error) = Capture(() => Cli.Guard((_, ct) => throw new OperationCanceledException(ct))(parse));
+        Assert.That((code, error.Trim()), Is.EqualTo((130, "cancelled; rerun with --resume to continue from the last checkpoint.")));
+    }
+
+    [Test]
     public void AMessageQuotingAHostileFileIsPrintedAsOneLineWithoutItsEscapes()
     {
         // A plan's cell label, a ledger's recorded failure or a lock's holder is text from a file anyone may have written.
