@@ -58,4 +58,27 @@ public sealed class CheckpointStateTrustTests
         Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(60), output.ToString());
         Assert.That(output.ToString(), Does.Contain(named).And.Contain("the run resumes from the previous checkpoint"));
     }
+
+    // Zero is a loss a run can record (an interpolating fit): the checks refuse negative losses, not zero ones, so a
+    // checkpoint holding one is resumed rather than costing the steps since the previous checkpoint.
+    [Test]
+    public void ARecordedLossOfZeroIsTrusted()
+    {
+        using var temp = new TempDirectory();
+        using var data = StudyData.Load(Config.Data);
+        string dir = temp.Combine("run");
+        using (var cancel = new CancellationTokenSource())
+            Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(Config, data, dir, resume: false,
+                new RunHooks { Progress = step => { if (step == 100) cancel.Cancel(); } }, cancel.Token));
+        string state = Path.Combine(dir, "checkpoint", "state.json");
+        var node = JsonNode.Parse(File.ReadAllText(state))!.AsObject();
+        var row = node["rows"]![3]!.AsObject();
+        Assert.That(row.ContainsKey("trainLoss"), row.ToJsonString());
+        row["trainLoss"] = 0;
+        File.WriteAllText(state, node.ToJsonString());
+
+        var run = RunExecutor.Run(Config, data, dir, resume: true);
+        Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(90));
+        Assert.That(run.Rows.Single(r => r.Step == 30).TrainLoss, Is.EqualTo(0), "the row as the checkpoint held it");
+    }
 }
