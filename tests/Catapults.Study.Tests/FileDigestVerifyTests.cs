@@ -61,4 +61,14 @@ public sealed class FileDigestVerifyTests
         Assert.That(digests["observers/probe.json"], Is.EqualTo(Expected("{}")));
         Assert.That(FileDigest.Verify(temp.Path, digests), Is.Null);
     }
+
+    // The list is read from a file: an entry whose checksum is null there is damage to the list, not to the file.
+    [Test]
+    public void AnEntryWithoutAChecksumIsNamedAsDamageToTheList()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("steps.csv"), "abc");
+        var listed = new Dictionary<string, FileDigest> { ["steps.csv"] = new FileDigest(3, null!) };
+        Assert.That(FileDigest.Verify(temp.Path, listed), Is.EqualTo($"{temp.Combine("steps.csv")} has no checksum listed (the list is damaged)"));
+    }
 }
