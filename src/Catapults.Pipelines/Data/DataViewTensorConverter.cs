@@ -22,6 +22,12 @@ public static class DataViewTensorConverter
         var label = Find(schema, options.LabelColumnName, "label", source);
         var featureNames = options.FeatureColumnNames ??
             schema.Where(c => !c.IsHidden && c.Name != options.LabelColumnName && IsNumericFeature(c.Type)).Select(c => c.Name).ToList();
+        // As for a DataFrame: taking the others silently would drop a column (text, a vector of unknown size) without a word.
+        if (options.FeatureColumnNames is null &&
+            schema.Where(c => !c.IsHidden && c.Name != options.LabelColumnName && !IsNumericFeature(c.Type)).ToList() is { Count: > 0 } skipped)
+            throw new ArgumentException(
+                $"{source} has columns that are not numeric scalars or vectors of known size: {string.Join(", ", skipped.Select(c => $"'{ErrorText.Visible(c.Name)}' ({c.Type})"))}; " +
+                "name the feature columns in TensorConversionOptions.FeatureColumnNames, or convert or drop those columns.");
         if (featureNames.Count == 0) throw new ArgumentException($"{source} has no numeric feature columns besides '{options.LabelColumnName}'.");
         var features = featureNames.Select(name => Find(schema, name, "feature", source)).ToArray();
         foreach (var f in features)

@@ -7,8 +7,8 @@ public sealed class TensorConversionOptions
 {
     /// <summary>
     /// Feature columns, concatenated in this order: numeric scalars or numeric vectors of known size. Default
-    /// ["Features"]. For a DataFrame, null (or the default when the frame has no "Features" column) takes every
-    /// column except the label, all of which must then be numeric (a column left out would be lost without a word).
+    /// ["Features"]. Null takes every visible column except the label, all of which must then be numeric (a column
+    /// left out would be lost without a word); for a DataFrame, so does the default when it has no "Features" column.
     /// </summary>
     public IReadOnlyList<string>? FeatureColumnNames { get; set; } = ["Features"];
 

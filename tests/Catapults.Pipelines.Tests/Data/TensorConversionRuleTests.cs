@@ -235,13 +235,29 @@ public class TensorConversionRuleTests
         public float Label;
     }
 
-    // Automatic features of a view with no numeric column besides the label are refused in words (mutant 20A-M37 failed
-    // with "Sequence contains no elements").
+    private sealed class LabelRow
+    {
+        public float Label;
+    }
+
+    // Automatic features of a view with no column besides the label are refused in words (mutant 20A-M37 failed with
+    // "Sequence contains no elements").
     [Test]
-    public void AViewWithNoNumericColumnBesidesTheLabelHasNoAutomaticFeatures()
+    public void AViewWithNoColumnBesidesTheLabelHasNoAutomaticFeatures()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new LabelRow { Label = 1 } });
+        var ex = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = null }));
+        Assert.That(ex!.Message, Is.EqualTo("the IDataView has no numeric feature columns besides 'Label'."));
+    }
+
+    // Automatic features of a view skipped a text column without a word, where a DataFrame's refuse it (noticed in
+    // mutation round 20A): a column a user meant as a feature would be lost.
+    [Test]
+    public void AutomaticFeaturesOfAViewRefuseATextColumnNamingIt()
     {
         var view = _ml.Data.LoadFromEnumerable(new[] { new TextRow { Name = "a", Label = 1 } });
         var ex = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = null }));
-        Assert.That(ex!.Message, Is.EqualTo("the IDataView has no numeric feature columns besides 'Label'."));
+        Assert.That(ex!.Message, Does.StartWith("the IDataView has columns that are not numeric scalars or vectors of known size: 'Name' (String); ")
+            .And.Contain("FeatureColumnNames"));
     }
 }
