@@ -32,11 +32,7 @@ public sealed class CheckpointStateTrustTests
     {
         using var temp = new TempDirectory();
         using var data = StudyData.Load(Config.Data);
-        string dir = temp.Combine("run");
-        // Killed at step 100: checkpoints at 90 (checkpoint/) and 60 (checkpoint.old/).
-        using (var cancel = new CancellationTokenSource())
-            Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(Config, data, dir, resume: false,
-                new RunHooks { Progress = step => { if (step == 100) cancel.Cancel(); } }, cancel.Token));
+        string dir = KilledAtStep100(temp, data);
         string state = Path.Combine(dir, "checkpoint", "state.json");
         var node = JsonNode.Parse(File.ReadAllText(state))!.AsObject();
         Assert.That(node.ContainsKey(field), field);
@@ -66,10 +62,7 @@ public sealed class CheckpointStateTrustTests
     {
         using var temp = new TempDirectory();
         using var data = StudyData.Load(Config.Data);
-        string dir = temp.Combine("run");
-        using (var cancel = new CancellationTokenSource())
-            Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(Config, data, dir, resume: false,
-                new RunHooks { Progress = step => { if (step == 100) cancel.Cancel(); } }, cancel.Token));
+        string dir = KilledAtStep100(temp, data);
         string state = Path.Combine(dir, "checkpoint", "state.json");
         var node = JsonNode.Parse(File.ReadAllText(state))!.AsObject();
         var row = node["rows"]![3]!.AsObject();
@@ -80,5 +73,15 @@ public sealed class CheckpointStateTrustTests
         var run = RunExecutor.Run(Config, data, dir, resume: true);
         Assert.That(run.Summary.ResumedFromStep, Is.EqualTo(90));
         Assert.That(run.Rows.Single(r => r.Step == 30).TrainLoss, Is.EqualTo(0), "the row as the checkpoint held it");
+    }
+
+    // A run killed at step 100: checkpoints at 90 (checkpoint/) and 60 (checkpoint.old/).
+    private static string KilledAtStep100(TempDirectory temp, StudyData data)
+    {
+        string dir = temp.Combine("run");
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => RunExecutor.Run(Config, data, dir, resume: false,
+            new RunHooks { Progress = step => { if (step == 100) cancel.Cancel(); } }, cancel.Token));
+        return dir;
     }
 }
