@@ -78,4 +78,55 @@ public sealed class BatchSweepReportTableTests
             .And.Not.Contain("not in the paper's regime"));
         Assert.That(table[1][13], Is.EqualTo(Statistics.Format(new double?[] { 80, 120 }, "F0")));
     }
+
+    // Found by mutation testing (7 Dec 2026, round 21B): the catapult, spike and alignment columns read the summary's own
+    // fields in their stated formats, the paragraph states the probe set and step cap the runs used, and the runs table
+    // keeps the test loss before the training loss.
+    [Test]
+    public void TheTableAndParagraphGiveCatapultsSpikesAlignmentProbesAndTheStepCap()
+    {
+        using var temp = new TempDirectory();
+        var dataSettings = new DataSettings { TrainCount = 40, TestCount = 8, InputDimension = 4 };
+        RunOutcome Run(int batch, int seed)
+        {
+            string label = batch == 40 ? $"gd-seed{seed}" : $"b{batch}-seed{seed}";
+            string dir = temp.Combine("runs", label);
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss\n");
+            var config = new RunConfig
+            {
+                Experiment = "batch-sweep", Label = label, Data = dataSettings, Network = NetworkDescription.Default,
+                Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
+            };
+            // Catapults 3 and 4, spikes 7 and 9, alignment 0.5 and 0.6; test loss 0.25, training loss 0.125.
+            var summary = new RunSummary
+            {
+                Label = label, Outcome = "BudgetReached", Steps = 50, WallSeconds = 1, Catapults = 3 + seed, Spikes = 7 + 2 * seed,
+                AgopAlignment = 0.5 + seed / 10.0, TestLoss = 0.25, TrainLoss = 0.125,
+            };
+            var rows = new[] { new StepRow(0, 0.1, null, 1.0, 1.0, Array.Empty<double?>()) };
+            return new RunOutcome(dir, config, summary, rows, Array.Empty<CatapultEvent>());
+        }
+        var runs = new List<RunOutcome> { Run(40, 0), Run(40, 1), Run(5, 0), Run(5, 1) };
+        var rate = new LearningRateChoice(0.1, 0.2, new[] { new BatchCriticalRates(40, new[] { 0.2 }), new BatchCriticalRates(5, new[] { 0.05, 0.08, 0.12 }) }, "fixed");
+        using var data = StudyData.Load(dataSettings);
+        string output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+
+        BatchSweepReport.Write(output, BatchSweepSettings.Quick with { MaxSteps = 70 }, data, NetworkDescription.Default, rate, runs);
+
+        string text = File.ReadAllText(Path.Combine(output, "report.md"));
+        var cells = text.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        var table = cells.Where(c => c.Length == BatchSweepReport.Header.Length && c[0] == "5").Single();
+        Assert.That(table[4], Is.EqualTo(Statistics.Format(new double?[] { 3, 4 }, "F1")), "catapults");
+        Assert.That(table[8], Is.EqualTo(Statistics.Format(new double?[] { 7, 9 }, "F1")), "spikes");
+        Assert.That(table[9], Is.EqualTo(Statistics.Format(new double?[] { 0.5, 0.6 }, "F3")).And.StartWith("0.550 ± "), "AGOP alignment");
+        // Quick's probe set of 128 is cut to the 40 training samples there are.
+        Assert.That(text, Does.Contain("a probe set of 40 training samples"));
+        Assert.That(text, Does.Contain($"full-batch GD for at most {BatchSweepSettings.Quick.GdMaxSteps} steps, every run for at most 70 steps;"));
+        // Runs table: run, outcome, steps, catapults, spikes, alignment, test loss, training loss, wall s.
+        var runRow = cells.Single(c => c[0].StartsWith("[b5-seed1]", StringComparison.Ordinal));
+        Assert.That(runRow[1..8], Is.EqualTo(new[] { "BudgetReached", "50", "4", "9", "0.600", "0.25", "0.125" }));
+    }
 }

@@ -174,4 +174,63 @@ public sealed class BatchSweepVerdictTests
             "catapults increase as the batch size decreases", "test loss decreases as the batch size decreases",
         }));
     }
+
+    /// <summary>
+    /// A run of 60 records with a flat λ_max of 10 and a slowly falling loss; with <paramref name="spike"/> one spike
+    /// (loss 0.97 → 3 → 0.5) halves λ_max at record 30, a drop far beyond the run's spike-free windows (all 0): a clear
+    /// catapult. The summary's catapult count is <paramref name="catapults"/>, whatever the records show.
+    /// </summary>
+    private static RunOutcome DriftRun(TempDirectory temp, int batch, int seed, bool spike, int catapults, double alignment, bool diverged = false)
+    {
+        string label = $"b{batch}-seed{seed}";
+        string dir = temp.Combine("runs", label);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
+        var config = new RunConfig
+        {
+            Experiment = "batch-sweep", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(0.1, batch, 600, seed, 10), Seed = seed,
+        };
+        var summary = new RunSummary
+        {
+            Label = label, Outcome = diverged ? "Diverged" : "BudgetReached", Steps = 600, WallSeconds = 1, Catapults = catapults, Spikes = catapults,
+            AgopAlignment = diverged ? null : alignment, TestLoss = diverged ? null : 0.5,
+        };
+        var rows = Enumerable.Range(0, 60).Select(i =>
+        {
+            double loss = spike && i == 30 ? 3.0 : spike && i > 30 ? 0.5 - 0.001 * i : 1.0 - 0.001 * i;
+            double lambda = spike && i > 30 ? 5.0 : 10.0;
+            return new StepRow(i * 10, 0.1, null, loss, 1.0, new double?[] { lambda });
+        }).ToArray();
+        return new RunOutcome(dir, config, summary, rows, Array.Empty<CatapultEvent>());
+    }
+
+    // Found by mutation testing (7 Dec 2026, round 21B): the clear-catapult trend claims an increase as the batch size
+    // shrinks and leaves diverged runs out; its correlation reads the clear catapults, not all of them; and the evidence
+    // gives r with its sign.
+    [Test]
+    public void TheClearCatapultVerdictsReadTheClearCatapultsOfTheFinishedRuns()
+    {
+        using var temp = new TempDirectory();
+        // GD: no spike, though its summaries claim 5 catapults each; b = 5: one clear catapult, summaries claim 1; and a
+        // diverged b = 5 run without one. Alignment 0.8, 0.85 (GD) and 0.9, 0.95 (b = 5).
+        var runs = new[]
+        {
+            DriftRun(temp, N, 0, spike: false, catapults: 5, alignment: 0.8), DriftRun(temp, N, 1, spike: false, catapults: 5, alignment: 0.85),
+            DriftRun(temp, 5, 0, spike: true, catapults: 1, alignment: 0.9), DriftRun(temp, 5, 1, spike: true, catapults: 1, alignment: 0.95),
+            DriftRun(temp, 5, 2, spike: false, catapults: 0, alignment: 0, diverged: true),
+        };
+        Assert.That(runs[2].SharpnessDrift(), Is.EqualTo((1, 0, (double?)50.0)), "the planted spike is one clear catapult");
+        var verdicts = BatchSweepReport.Verdicts(runs, hasAlignment: true);
+
+        var trend = verdicts.Single(v => v.Claim.StartsWith("clear catapults", StringComparison.Ordinal));
+        Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.Holds), trend.Evidence);
+        Assert.That(trend.Evidence, Does.Contain($"b = {N}: 0.0 ± 0.0 → b = 5: 1.0 ± 0.0"));
+        // Clear catapults (0, 0, 1, 1) against alignment: r = 0.1 / √(1 × 0.0125) = +0.89; the summaries' counts (5, 5, 1, 1) give −0.89.
+        var clear = verdicts.Single(v => v.Claim.StartsWith("more clear catapults", StringComparison.Ordinal));
+        Assert.That(clear.Evidence, Does.StartWith("r = 0.89 over 4 runs"));
+        var all = verdicts.Single(v => v.Claim.StartsWith("more catapults", StringComparison.Ordinal));
+        Assert.That(all.Evidence, Does.StartWith("r = -0.89 over 4 runs"));
+        Assert.That(all.Outcome, Is.EqualTo(VerdictOutcome.Fails), all.Evidence);
+    }
 }
