@@ -233,4 +233,16 @@ public sealed class BatchSweepVerdictTests
         Assert.That(all.Evidence, Does.StartWith("r = -0.89 over 4 runs"));
         Assert.That(all.Outcome, Is.EqualTo(VerdictOutcome.Fails), all.Evidence);
     }
+
+    // Found by mutation testing (7 Dec 2026, round 21B): a run whose value is not finite is left out of a correlation
+    // and its count, as a missing one is.
+    [Test]
+    public void ACorrelationLeavesOutRunsWithValuesThatAreNotFinite()
+    {
+        var pairs = Enumerable.Range(0, 12).Select(i => ((double?)i, (double?)(0.5 + 0.04 * i + 0.01 * (i % 3))))
+            .Append((double.NaN, 1.0)).Append((2.0, double.PositiveInfinity)).Append((null, 1.0)).ToList();
+        var verdict = TrendVerdict.Correlation("positive", pairs, +1);
+        Assert.That(verdict.Evidence, Does.Contain(" over 12 runs, "));
+        Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.Holds), verdict.Evidence);
+    }
 }

@@ -124,4 +124,13 @@ public sealed class StudyResultProblemTests
         Assert.That(StudyResult.MeanAlignment(empty), Is.NaN);
         Assert.That(StudyResult.MeanAlignment(Arm("SGD")), Is.EqualTo(0.5));
     }
+
+    // Found by mutation testing (7 Dec 2026, round 21B): the phases before the switch come in step order, the SGD steps
+    // first, as losses.csv and alignment.csv list them.
+    [Test]
+    public void ThePhasesBeforeTheSwitchComeInStepOrder()
+    {
+        Assert.That(Result().Phases.Select(p => p.Name), Is.EqualTo(new[] { "warm-up" }));
+        Assert.That((Result() with { SgdWarmUp = Arm("SGD warm-up") }).Phases.Select(p => p.Name), Is.EqualTo(new[] { "SGD warm-up", "warm-up" }));
+    }
 }
