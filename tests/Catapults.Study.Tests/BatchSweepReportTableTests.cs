@@ -80,7 +80,7 @@ public sealed class BatchSweepReportTableTests
     }
 
     // Found by mutation testing (7 Dec 2026, round 21B): the catapult, spike and alignment columns read the summary's own
-    // fields in their stated formats, the paragraph states the probe set and step cap the runs used, and the runs table
+    // fields in their stated formats, the paragraph states the probe set, step cap and spike threshold the runs used, and the runs table
     // keeps the test loss before the training loss.
     [Test]
     public void TheTableAndParagraphGiveCatapultsSpikesAlignmentProbesAndTheStepCap()
@@ -96,7 +96,7 @@ public sealed class BatchSweepReportTableTests
             var config = new RunConfig
             {
                 Experiment = "batch-sweep", Label = label, Data = dataSettings, Network = NetworkDescription.Default,
-                Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
+                Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed, DetectorRiseFactor = 3,
             };
             // Catapults 3 and 4, spikes 7 and 9, alignment 0.5 and 0.6; test loss 0.25, training loss 0.125.
             var summary = new RunSummary
@@ -124,6 +124,7 @@ public sealed class BatchSweepReportTableTests
         Assert.That(table[9], Is.EqualTo(Statistics.Format(new double?[] { 0.5, 0.6 }, "F3")).And.StartWith("0.550 ± "), "AGOP alignment");
         // Quick's probe set of 128 is cut to the 40 training samples there are.
         Assert.That(text, Does.Contain("a probe set of 40 training samples"));
+        Assert.That(text, Does.Contain("rises above 3 × its recent minimum"), "the runs' own spike threshold");
         Assert.That(text, Does.Contain($"full-batch GD for at most {BatchSweepSettings.Quick.GdMaxSteps} steps, every run for at most 70 steps;"));
         // Runs table: run, outcome, steps, catapults, spikes, alignment, test loss, training loss, wall s.
         var runRow = cells.Single(c => c[0].StartsWith("[b5-seed1]", StringComparison.Ordinal));
