@@ -7,7 +7,8 @@ namespace Catapults.Study.Tests.DominantSubspace;
 /// <summary>
 /// What DominantSubspaceCommand.Report states about the runs on hand-built seeds: the edge-of-stability precondition
 /// read over the base (GD) arm alone, the start above the edge described as such, the SGD steps before GD from their
-/// first record to their last, and the header's rates per seed, summed wall time, k and refresh interval.
+/// first record to their last, and the header's rates per seed, summed wall time, k, refresh interval and the k + 1
+/// eigenvalues at the switch.
 /// Found by mutation testing (7 Dec 2026, round 21B).
 /// </summary>
 public sealed class DominantSubspaceCommandReportTests
@@ -65,5 +66,6 @@ public sealed class DominantSubspaceCommandReportTests
         Assert.That(report, Does.Contain("η per seed 0.5, 0.25, so 2/η = 4, 8;"));
         Assert.That(report, Does.Contain("- Seeds 0, 1; wall time 3.0 s"));
         Assert.That(report, Does.Contain("k = 4 (the number of classes); eigenspace refreshed every 5 steps on at most"));
+        Assert.That(report, Does.Contain("The top 5 Hessian eigenvalues at the switch (seed 0): 5, 4, 3, 2, 0.2."));
     }
 }
