@@ -137,6 +137,47 @@ public class DeferredFirstLayerTests
         foreach (var r in rows) r.Dispose();
     }
 
+    // The store's buffers may only go while nothing is held: releasing them would lose steps' updates (mutation round 21C).
+    [Test]
+    public void ReleasingTheBuffersWithUpdatesHeldIsRefused()
+    {
+        using var store = new DeferredFirstLayerUpdate(10);
+        using var x = ones(2, 5, 3);
+        using var delta = ones(2, 5, 4);
+        store.Append(x, delta);
+        var ex = Assert.Throws<InvalidOperationException>(() => store.Release());
+        Assert.That(ex!.Message, Does.Contain("Apply the deferred update"));
+        Assert.That(store.Rows, Is.EqualTo(5), "the held rows are still there to be written");
+    }
+
+    // Disposing forgets what is held, so an ensemble disposed between a deferred step and its next read of the weights
+    // disposes quietly (mutation round 21C).
+    [Test]
+    public void AnEnsembleDisposedWithFirstLayerUpdatesHeldDisposesQuietly()
+    {
+        var net = Wide(width: 3000);
+        var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(net, Sgd(0.1, 0, 5), 1), new EnsembleMember(net, Sgd(0.1, 1, 5), 2) }, new long[] { 6 }, 1);
+        using (var scope = NewDisposeScope())
+        {
+            var pass = ensemble.ForwardForTraining(randn(5, 6));
+            ensemble.SubtractGradients(pass, full(new long[] { 2, 5, 1 }, 0.01f));
+        }
+        Assert.DoesNotThrow(() => ensemble.Dispose());
+        using var store = new DeferredFirstLayerUpdate(10);
+        using var x = ones(1, 5, 3);
+        using var delta = ones(1, 5, 4);
+        store.Append(x, delta);
+        Assert.DoesNotThrow(() => store.Dispose());
+        Assert.That(store.Rows, Is.Zero);
+    }
+
+    [Test]
+    public void ANegativeCapacityIsRefused()
+    {
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new DeferredFirstLayerUpdate(-1))!.ParamName, Is.EqualTo("capacity"));
+        Assert.DoesNotThrow(() => new DeferredFirstLayerUpdate(0).Dispose(), "0: every update written at once");
+    }
+
     [Test]
     public void BatchesAtGivesTheStepsBatchesInOrder()
     {

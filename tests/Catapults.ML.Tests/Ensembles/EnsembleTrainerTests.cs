@@ -463,6 +463,22 @@ public class EnsembleTrainerTests
         Assert.That(log.Calls[0].StillActive, Is.EqualTo(new[] { false }));
     }
 
+    // The same promise for a member that the final check finds diverged (its last update broke its weights on a stream):
+    // it has left before the observer hears of it, while the member finishing beside it within budget is still there (mutation round 21C).
+    [Test]
+    public void AMemberFoundDivergedAtItsFinalWeightsIsNoLongerActiveWhenTheObserverHearsOfIt()
+    {
+        var stream = new OnlineBatchSource((n, g) => new TensorDataset(randn(new long[] { n, 6 }, generator: g), full(n, 1, 100f)), 5, seed: 1);
+        var breaking = Sgd(0.01, steps: 3) with { Schedule = new MilestoneSchedule(0.01, new[] { (2, 1e37) }) };
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.01, steps: 3), 1), new EnsembleMember(Fcn(), breaking, 2) }, Shape, 1);
+        var log = new FinishLog();
+        var results = new EnsembleTrainer(ensemble).Run(new IBatchSource[] { stream, stream }, log);
+        Assert.That(results[1].Result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(log.Calls, Has.Count.EqualTo(1));
+        Assert.That(log.Calls[0].Members, Is.EqualTo(new[] { 0, 1 }));
+        Assert.That(log.Calls[0].StillActive, Is.EqualTo(new[] { true, false }), "the budget's member stays to be measured, the diverged one has left");
+    }
+
     // Cancels the run's token before the given step.
     private sealed class CancelAt(CancellationTokenSource source, int step) : IEnsembleObserver
     {
@@ -594,6 +610,19 @@ public class EnsembleTrainerTests
         Assert.That(ensemble.ActiveMembers, Has.Count.EqualTo(2), "no member finished");
         var ex = Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(ensemble).Run(data));
         Assert.That(ex!.Message, Does.StartWith("The ensemble has already been trained"));
+    }
+
+    // Members removed with Keep before any step have no run to report: the trainer refuses the ensemble, as one whose
+    // run stopped part-way, instead of training the rest (mutation round 21C).
+    [Test]
+    public void AnEnsembleWithMembersKeptOutBeforeAnyStepIsNotTrained()
+    {
+        using var data = Data();
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Fcn(), Sgd(0.1), 1), new EnsembleMember(Fcn(), Sgd(0.1), 2) }, Shape, 1);
+        ensemble.Keep(new[] { 1 });
+        var ex = Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(ensemble).Run(data));
+        Assert.That(ex!.Message, Does.StartWith("The ensemble has already been trained"));
+        Assert.That(ensemble.ActiveMembers, Is.EqualTo(new[] { 1 }), "nothing was trained");
     }
 
     // A source that breaks at one step, as a stream whose batches stop fitting would.
