@@ -212,9 +212,15 @@ public class DeferredFirstLayerTests
         var shortBlocks = new ShortBlocks(new EpochBatchSource(data, 5, 0));
         var ex = Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(ensemble).Run(new IBatchSource[] { shortBlocks, shortBlocks }));
         Assert.That(ex!.Message, Does.Contain("Steps 0..7: the sources gave 34 samples for 8 steps of 5"));
+
+        // A whole batch short leaves the block's last step empty: named too, not trained on as an empty batch (mutation round 21C).
+        using var again = new FullyConnectedEnsemble(members, new long[] { 6 }, 1);
+        var batchShort = new ShortBlocks(new EpochBatchSource(data, 5, 0), missing: 5);
+        ex = Assert.Throws<InvalidOperationException>(() => new EnsembleTrainer(again).Run(new IBatchSource[] { batchShort, batchShort }));
+        Assert.That(ex!.Message, Does.Contain("Steps 0..7: the sources gave 35 samples for 8 steps of 5"));
     }
 
-    private sealed class ShortBlocks(IBatchSource inner) : IBatchSource
+    private sealed class ShortBlocks(IBatchSource inner, int missing = 6) : IBatchSource
     {
         public TensorDataset? Dataset => inner.Dataset;
         public int? StepsPerEpoch => inner.StepsPerEpoch;
@@ -224,7 +230,7 @@ public class DeferredFirstLayerTests
         public Batch BatchesAt(int step, int count)
         {
             var all = inner.BatchesAt(step, count);
-            long n = all.Size - 6;
+            long n = all.Size - missing;
             return new Batch(all.Features.narrow(0, 0, n), all.Targets.narrow(0, 0, n), all.Indices[..(int)n], all.Epoch);
         }
     }

@@ -302,6 +302,15 @@ public class EnsembleTrainerTests
         Assert.That(ex!.Message, Does.StartWith("Member 1: Training.Schedule cannot be an AdjustableSchedule"));
     }
 
+    // Mutation round 21C: without members there is no member 0 to compare the others with; the message says so.
+    [Test]
+    public void AnEnsembleWithoutMembersIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new FullyConnectedEnsemble(Array.Empty<EnsembleMember>(), Shape, 1));
+        Assert.That(ex!.Message, Does.StartWith("An ensemble needs at least one member."));
+        Assert.That(ex.ParamName, Is.EqualTo("members"));
+    }
+
     [TestCase(0)]
     [TestCase(1)]
     public void ANullMemberIsNamedWhereverItStands(int position)
