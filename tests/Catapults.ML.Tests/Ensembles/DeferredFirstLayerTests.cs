@@ -171,6 +171,35 @@ public class DeferredFirstLayerTests
         Assert.That(store.Rows, Is.Zero);
     }
 
+    // Mutation round 21C: a batch beyond the capacity is refused by name before any row is copied.
+    [Test]
+    public void AppendingBeyondTheCapacityIsRefused()
+    {
+        using var store = new DeferredFirstLayerUpdate(8);
+        using var x = ones(1, 5, 3);
+        using var delta = ones(1, 5, 4);
+        store.Append(x, delta);
+        var ex = Assert.Throws<InvalidOperationException>(() => store.Append(x, delta));
+        Assert.That(ex!.Message, Is.EqualTo("The deferred update holds 5 of 8 rows; apply it before adding 5."));
+        Assert.That(store.Rows, Is.EqualTo(5));
+    }
+
+    // Mutation round 21C: a member extracted while first-layer updates are held has them written, so it computes what
+    // the ensemble computes for it.
+    [Test]
+    public void AMemberExtractedWithUpdatesHeldHasThemWritten()
+    {
+        var net = Wide(width: 3000);
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(net, Sgd(0.1, 0, 5), 1), new EnsembleMember(net, Sgd(0.1, 1, 5), 2) }, new long[] { 6 }, 1);
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 5, 6 }, generator: new TorchSharp.torch.Generator(4));
+        var pass = ensemble.ForwardForTraining(x);
+        ensemble.SubtractGradients(pass, full(new long[] { 2, 5, 1 }, 0.5f));
+        using var extracted = ensemble.ExtractMember(1);
+        var own = extracted.forward(x);
+        TensorAssert.AllClose(own, ensemble.Forward(x)[1], 1e-5, 1e-6, "member 1 after a deferred step");
+    }
+
     [Test]
     public void ANegativeCapacityIsRefused()
     {

@@ -60,4 +60,22 @@ public sealed class EnsembleMultiOutputAgopTests
             TensorAssert.AllClose(agops[m], Agop.Compute(single, x[m]).to_type(ScalarType.Float64), 1e-5, 1e-9, $"member {m} on its own inputs");
         }
     }
+
+    // Found by mutation testing (round 21C): samples of a declared shape [1, d] come as [n, 1, d], three dimensions
+    // whose last is d; with n not the member count they are shared samples, and their AGOP is that of the same rows flat.
+    [Test]
+    public void SharedSamplesOfAShapeWithALeadingOneAreNotReadAsSetsPerMember()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int d = 4;
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
+        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
+        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 1, d }, 1);
+        var x = torch.randn(new long[] { 6, 1, d }, generator: new torch.Generator(10));
+
+        var agops = EnsembleMeasurements.Agops(ensemble, x);
+
+        TensorAssert.AllClose(agops, EnsembleMeasurements.Agops(ensemble, x.reshape(6, d)), 0, 0, "the same six samples");
+    }
 }
