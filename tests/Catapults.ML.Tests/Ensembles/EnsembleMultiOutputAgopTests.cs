@@ -78,4 +78,22 @@ public sealed class EnsembleMultiOutputAgopTests
 
         TensorAssert.AllClose(agops, EnsembleMeasurements.Agops(ensemble, x.reshape(6, d)), 0, 0, "the same six samples");
     }
+
+    // Found in mutation round 21C: with as many samples as members, [A, 1, d] fits both readings. Forward takes samples of
+    // the declared shape [1, d] as shared (ee10918), so the AGOP of the same inputs should be taken on the same rows.
+    [Test]
+    [Explicit("bug: Agops reads shared samples [A, 1, d] of declared shape [1, d] as one sample per member, unlike Forward")]
+    public void AsManySharedSamplesOfShapeOneByDAsMembersAreSharedAsInForward()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int d = 4;
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
+        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
+        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2) };
+        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 1, d }, 1);
+        var x = torch.randn(new long[] { 2, 1, d }, generator: new torch.Generator(11));
+
+        TensorAssert.AllClose(ensemble.Forward(x), ensemble.Forward(x.reshape(2, d)), 0, 0, "Forward shares them");
+        TensorAssert.AllClose(EnsembleMeasurements.Agops(ensemble, x), EnsembleMeasurements.Agops(ensemble, x.reshape(2, d)), 1e-6, 1e-9, "the AGOP over the same two samples");
+    }
 }
