@@ -59,16 +59,13 @@ public static class EnsembleMeasurements
         if (a == 0) return torch.zeros(0, d, d, dtype: ScalarType.Float64);
         using var scope = torch.NewDisposeScope();
         using var enable = torch.enable_grad();
-        var x = (inputs.dim() >= 3 && inputs.shape[0] == a && inputs.shape.Skip(2).Aggregate(1L, (p, s) => p * s) == d
-            ? inputs.reshape(a, inputs.shape[1], d)
-            : inputs.reshape(1, inputs.shape[0], -1).expand(a, -1, -1)).detach().clone();
-        if (x.shape[2] != d)
-            throw new ArgumentException($"The AGOP needs inputs with {d} features per row, got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+        // Read as Forward reads it: shared samples of the declared input shape are shared here too.
+        var x = ensemble.MemberInputs(inputs).detach().clone();
         // The members' d × d sums (float64, and one product beside them) are refused before they are allocated, as Agop refuses one.
         if (MemoryBudget.Shortfall(2 * 8.0 * a * d * d, $"An AGOP per member on {d:N0} input features ({a} matrices of {d:N0} × {d:N0})") is { } shortfall)
             throw new ArgumentException(shortfall, nameof(inputs));
         x.requires_grad = true;
-        var output = ensemble.Forward(x);
+        var output = ensemble.ForwardMembers(x);
         long n = output.shape[1], o = output.shape[2];
         var g = torch.zeros(a, d, d, dtype: ScalarType.Float64);
         for (long c = 0; c < o; c++)

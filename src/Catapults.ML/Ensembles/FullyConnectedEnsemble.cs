@@ -170,9 +170,11 @@ public sealed class FullyConnectedEnsemble : IDisposable
         get => _deferred.Capacity;
         set
         {
+            // The new store first: a refused capacity leaves the ensemble with the store it had.
+            var replacement = new DeferredFirstLayerUpdate(value);
             ApplyDeferredUpdate();
             _deferred.Dispose();
-            _deferred = new DeferredFirstLayerUpdate(value);
+            _deferred = replacement;
         }
     }
 
@@ -184,9 +186,19 @@ public sealed class FullyConnectedEnsemble : IDisposable
     public Tensor Forward(Tensor input)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = torch.NewDisposeScope();
+        return ForwardMembers(MemberInputs(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The outputs [A, b, O] for inputs already read as a batch per active member, [A, b, d] (see
+    /// <see cref="MemberInputs"/>): read again by <see cref="Forward"/>, [A, 1, d] could pass for shared samples.
+    /// </summary>
+    internal Tensor ForwardMembers(Tensor x)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ApplyDeferredUpdate();
         using var scope = torch.NewDisposeScope();
-        var x = Reshape(input);
         var f = Chain(x, _weights, _biases);
         if (_centred)
         {
@@ -208,7 +220,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var x = Reshape(input);
+        var x = MemberInputs(input);
         var inputs = new Tensor[_weights.Length];
         var pre = new Tensor[_weights.Length - 1];
         var product = blockRow is int row ? _deferred.BlockProduct(row, x.shape[1]) : null;
@@ -238,7 +250,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = torch.NewDisposeScope();
-        _deferred.BeginBlock(Reshape(blockInputs), WeightRows(0), (float)_scales[0]);
+        _deferred.BeginBlock(MemberInputs(blockInputs), WeightRows(0), (float)_scales[0]);
     }
 
     /// <summary>
@@ -618,7 +630,12 @@ public sealed class FullyConnectedEnsemble : IDisposable
         return h;
     }
 
-    private Tensor Reshape(Tensor input)
+    /// <summary>
+    /// <paramref name="input"/> as a batch per active member, [A, b, d]: the one reading of an input's shape, which
+    /// every forward pass and measurement of the ensemble shares.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape fits neither reading.</exception>
+    internal Tensor MemberInputs(Tensor input)
     {
         long d = InputDimension;
         long a = _active.Length;

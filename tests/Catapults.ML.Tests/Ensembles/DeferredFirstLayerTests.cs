@@ -207,6 +207,19 @@ public class DeferredFirstLayerTests
         Assert.DoesNotThrow(() => new DeferredFirstLayerUpdate(0).Dispose(), "0: every update written at once");
     }
 
+    // A refused capacity leaves the ensemble's store as it was (the new store is made before the old one is let go).
+    [Test]
+    public void AnEnsembleRefusingANegativeCapacityKeepsItsStore()
+    {
+        using var scope = NewDisposeScope();
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 8 };
+        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 2, MaxSteps = 1 };
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(net, training, 1) }, new long[] { 6 }, 1) { DeferredUpdateCapacity = 10 };
+        Assert.Throws<ArgumentOutOfRangeException>(() => ensemble.DeferredUpdateCapacity = -1);
+        Assert.That(ensemble.DeferredUpdateCapacity, Is.EqualTo(10));
+        Assert.DoesNotThrow(() => ensemble.DeferredUpdateCapacity = 5, "the store it kept is still usable");
+    }
+
     [Test]
     public void BatchesAtGivesTheStepsBatchesInOrder()
     {

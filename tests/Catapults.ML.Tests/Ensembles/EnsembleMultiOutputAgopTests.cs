@@ -80,9 +80,9 @@ public sealed class EnsembleMultiOutputAgopTests
     }
 
     // Found in mutation round 21C: with as many samples as members, [A, 1, d] fits both readings. Forward takes samples of
-    // the declared shape [1, d] as shared (ee10918), so the AGOP of the same inputs should be taken on the same rows.
+    // the declared shape [1, d] as shared (ee10918), and the AGOP of the same inputs was taken one sample per member.
+    // Both now read the shape in one place (FullyConnectedEnsemble.MemberInputs).
     [Test]
-    [Explicit("bug: Agops reads shared samples [A, 1, d] of declared shape [1, d] as one sample per member, unlike Forward")]
     public void AsManySharedSamplesOfShapeOneByDAsMembersAreSharedAsInForward()
     {
         using var scope = torch.NewDisposeScope();
@@ -95,5 +95,29 @@ public sealed class EnsembleMultiOutputAgopTests
 
         TensorAssert.AllClose(ensemble.Forward(x), ensemble.Forward(x.reshape(2, d)), 0, 0, "Forward shares them");
         TensorAssert.AllClose(EnsembleMeasurements.Agops(ensemble, x), EnsembleMeasurements.Agops(ensemble, x.reshape(2, d)), 1e-6, 1e-9, "the AGOP over the same two samples");
+    }
+
+    // A single shared sample of the declared shape [1, d] was expanded to [A, 1, d] and then read again by Forward as A
+    // shared samples, so each member's input gradient summed every member's. Each member's AGOP is its own network's.
+    [Test]
+    public void OneSharedSampleOfShapeOneByDGivesEachMemberItsOwnAgop([Values(1, 2)] int dims)
+    {
+        using var scope = torch.NewDisposeScope();
+        const int d = 4;
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
+        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 1, MaxSteps = 1 };
+        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2), new EnsembleMember(net, training, 3) };
+        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 1, d }, 2);
+        var sample = torch.randn(new long[] { 1, 1, d }, generator: new torch.Generator(12));
+        var x = dims == 1 ? sample.reshape(1, d) : sample;
+
+        var agops = EnsembleMeasurements.Agops(ensemble, x);
+
+        Assert.That(agops.shape, Is.EqualTo(new long[] { 3, d, d }));
+        for (int m = 0; m < members.Length; m++)
+        {
+            using var single = ensemble.ExtractMember(m);
+            TensorAssert.AllClose(agops[m], Agop.Compute(single, sample).to_type(ScalarType.Float64), 1e-5, 1e-9, $"member {m}");
+        }
     }
 }
