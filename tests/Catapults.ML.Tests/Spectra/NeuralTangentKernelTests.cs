@@ -43,6 +43,29 @@ public class NeuralTangentKernelTests
     }
 
     [Test]
+    public void MultiOutputEigenpairsFindEveryCopyOfARepeatedEigenvalue([ValueSource(nameof(AllMethods))] NtkMethod method)
+    {
+        // K = (XXᵀ) ⊗ I₃ has each eigenvalue three times. Single-vector Lanczos sees one copy of each, so the operator
+        // solves with blocks of min(O, count) vectors unless told otherwise, and leaves the caller's options as they were.
+        using var scope = torch.NewDisposeScope();
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 4, HiddenWidths = Array.Empty<int>(), OutputCount = 3, UseBias = false,
+            Parameterization = Parameterization.Standard, Seed = 5,
+        });
+        var x = Inputs(6, 4, seed: 3);
+        var xd = Float64(x);
+        double[] gram = torch.linalg.eigvalsh(xd.mm(xd.t())).data<double>().ToArray().OrderDescending().ToArray();
+        var lanczos = new LanczosOptions { DenseThreshold = 0 }; // the iterative solve, not a dense one of the small kernel
+        using var result = NeuralTangentKernel.TopEigenpairs(net, x, 4, new NtkOptions { Method = method }, lanczos);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Values, Is.EqualTo(new[] { gram[0], gram[0], gram[0], gram[1] }).Within(1e-4 * gram[0]), method.ToString());
+            Assert.That(lanczos.BlockSize, Is.Null, "the caller's options");
+        });
+    }
+
+    [Test]
     public void MultiOutputLinearModelHasKroneckerKernel([ValueSource(nameof(AllMethods))] NtkMethod method)
     {
         // f = Wx with 3 outputs: K = (XXᵀ) ⊗ I₃ in sample-major order.
