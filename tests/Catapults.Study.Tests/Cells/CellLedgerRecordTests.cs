@@ -63,6 +63,25 @@ public sealed class CellLedgerRecordTests
         Assert.That(status.Problem, Is.EqualTo("failed: no reason recorded"));
     }
 
+    // A record the filesystem will not hand over (here a link that points at itself: as root, permissions cannot be
+    // used) is a problem to report, naming the file, and the cell runs again; it is neither missing nor trusted.
+    [Test]
+    public void ARecordThatCannotBeReadIsReportedByPath()
+    {
+        using var temp = new TempDirectory();
+        var cell = Cell(0, "a");
+        string path = Path.Combine(CellPlan.CellFolder(temp.Path, cell), CellRecord.FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.CreateSymbolicLink(path, path);
+        var status = CellLedger.Inspect(temp.Path, cell);
+        Assert.Multiple(() =>
+        {
+            Assert.That((status.Finished, status.Missing, status.Foreign), Is.EqualTo((false, false, false)));
+            Assert.That(status.Problem, Does.StartWith($"{path} cannot be read ("));
+            Assert.That(status.Problem!.Any(char.IsControl), Is.False, status.Problem);
+        });
+    }
+
     [Test]
     public void IndicesAreWrittenAsSortedCompactRanges()
     {
