@@ -42,4 +42,18 @@ public sealed class HeldOutLossFinalRecordTests
         Assert.That(result.Steps, Is.EqualTo(0), "the initial loss is already below the target");
         Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0 }), "step 0 was measured; the final weights are the same step");
     }
+
+    // Found by mutation testing (round 21A): RecordFinal = false was ignored by every probe but the AGOP one, which
+    // checks it itself; no test turned it off on a probe that leaves the final record to the base class.
+    [Test]
+    public void ARunWithoutRecordFinalHasOnlyItsCadencesRecords()
+    {
+        using var data = Data(3);
+        using var heldOut = Data(4);
+        using var net = Nets.Linear(4, bias: true);
+        using var probe = new HeldOutLossProbe(heldOut, new HeldOutLossProbeOptions { Every = 3, RecordFinal = false });
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 7 }, new[] { probe });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.BudgetReached));
+        Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 3, 6 }), "no record at the final weights, step 7");
+    }
 }

@@ -123,6 +123,29 @@ public sealed class ProbeRunBoundaryTests
         }
     }
 
+    // Found by mutation testing (round 21A): the diagnostics probe starts each new run with no records, and the guard
+    // against measuring a step twice must count from that empty start. A second run stopped by its target loss at
+    // step 0 (measured before the stop) got a second, final record of step 0 when the run start was left at the
+    // first run's record count.
+    [Test]
+    public void ANewDiagnosticsRunStoppedAtAMeasuredStepRecordsThatStepOnce()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 1, EigenvalueCount = 0, CriticalRate = CriticalRateCadence.Off }))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 3 };
+            Trainer.Train(net, train, options, new IProbe[] { probe });
+            Assert.That(probe.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 1, 2, 3 }));
+            var result = Trainer.Train(net, train, options with { TargetLoss = 1e9 }, new IProbe[] { probe });
+            Assert.That((result.Outcome, result.Steps), Is.EqualTo((TrainingOutcome.TargetLossReached, 0)));
+            Assert.That(probe.Records.Select(r => (r.Step, r.IsFinal)), Is.EqualTo(new[] { (0, false) }),
+                "the new run's step 0, once: its final weights are the step it measured");
+        }
+    }
+
     [Test]
     public void FinalLossIsTheLossAtTheFinalWeights()
     {
