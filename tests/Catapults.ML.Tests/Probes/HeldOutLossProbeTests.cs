@@ -35,4 +35,26 @@ public sealed class HeldOutLossProbeTests
         Assert.That(probe.Records[0].Step, Is.EqualTo(0));
         Assert.That(probe.Records[0].Loss, Is.EqualTo(expected).Within(1e-5 * expected), "mean −log softmax of the held-out labels at w₀");
     }
+
+    // Found by mutation testing (round 21A): a held-out loss that overflows at finite weights ends the run as diverged,
+    // named by the probe. With the check of the weights inverted, the probe recorded nothing and the run went on as if
+    // it had been measured: the training data here are tame, so only the probe can see the overflow.
+    [Test]
+    public void AHeldOutLossThatOverflowsAtFiniteWeightsEndsTheRunAsDiverged()
+    {
+        var (train, test) = SyntheticTask.Rank2(6).CreateSplits(40, 20, seed: 4);
+        using (train)
+        using (test)
+        using (var scaled = test.Features * 1e25f)
+        using (var huge = new TensorDataset(scaled, test.Targets, "huge"))
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(huge, every: 2))
+        {
+            var result = Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 4 }, new[] { probe });
+            Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+            Assert.That(result.Divergence!.Step, Is.EqualTo(0));
+            Assert.That(result.Divergence.Reason, Does.Contain("the loss on the held-out set huge").And.Contain("is not finite at step 0"));
+            Assert.That(probe.Records, Is.Empty);
+        }
+    }
 }
