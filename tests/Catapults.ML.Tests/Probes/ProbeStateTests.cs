@@ -258,6 +258,28 @@ public class ProbeStateTests
         }
     }
 
+    // Found by mutation testing (round 21A): the refusal above was only tested on hand-written JSON; a captured state
+    // must carry its cadence for it to apply. Without it, a state of a probe measuring every 3 steps continued one
+    // measuring every 5, and one table mixed the two.
+    [Test]
+    public void ACapturedStateCarriesItsCadenceAndAProbeOfAnotherRefusesIt()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var every3 = new HeldOutLossProbe(test, 3))
+        using (var every5 = new HeldOutLossProbe(test, 5))
+        {
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 4 }, new[] { every3 });
+            using var state = every3.CaptureState();
+            Assert.That(state.Data["every"]!.GetValue<int>(), Is.EqualTo(3));
+            var ex = Assert.Throws<ArgumentException>(() => every5.RestoreState(state));
+            Assert.That(ex!.Message, Does.Contain("it was captured with a measurement every 3 steps, and this probe measures every 5."));
+            Assert.That(every5.Records, Is.Empty, "the refused state left no records");
+        }
+    }
+
     // Found by review: the sharpness and critical-rate probes kept the last step's rate outside their state, so a run
     // resumed at its last step reported a final record with η = NaN (2/η NaN) or 0.
     [Test]
@@ -285,6 +307,43 @@ public class ProbeStateTests
                 foreach (var probe in probes.Concat(restored)) probe.Dispose();
             }
         }
+    }
+
+    // Found by mutation testing (round 21A): a state written before the last rate was kept has none; the run it continues
+    // reports a rate of 0 in its final record (2/η = ∞), as a run of no steps does, not NaN.
+    [Test]
+    public void AStateWithoutALastRateContinuesWithARateOfZero()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new SharpnessProbe(new SharpnessProbeOptions { Every = 5 }))
+        using (var state = new ProbeState(probe.Name, System.Text.Json.Nodes.JsonNode.Parse("{\"records\":[]}")!.AsObject()))
+        {
+            probe.RestoreState(state);
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 0 }, new IProbe[] { probe });
+            Assert.That(probe.Records.Select(r => (r.Step, r.IsFinal)), Is.EqualTo(new[] { (0, true) }));
+            Assert.That(probe.Records[0].LearningRate, Is.EqualTo(0));
+            Assert.That(probe.Records[0].StabilityThreshold, Is.EqualTo(double.PositiveInfinity));
+        }
+    }
+
+    // Found by mutation testing (round 21A): a state's warm starts are float64 copies, whatever the caller passes; a
+    // float32 vector was kept as float32, and a checkpoint then held vectors of the precision the state promises not to.
+    // A float64 vector, already of the state's type, is copied too: the caller may change or release its own.
+    [TestCase(TorchSharp.torch.ScalarType.Float32)]
+    [TestCase(TorchSharp.torch.ScalarType.Float64)]
+    public void AStatesWarmStartsAreFloat64CopiesOfTheGivenTensors(TorchSharp.torch.ScalarType type)
+    {
+        using var vectors = TorchSharp.torch.tensor(new double[] { 1.5, -2, 0.25 }, dtype: type).reshape(3, 1);
+        using var state = new ProbeState("p", new System.Text.Json.Nodes.JsonObject(),
+            new Dictionary<string, TorchSharp.torch.Tensor> { ["v"] = vectors });
+        var kept = state.WarmStarts["v"];
+        Assert.That(kept.dtype, Is.EqualTo(TorchSharp.torch.ScalarType.Float64));
+        Assert.That(kept.data<double>().ToArray(), Is.EqualTo(new[] { 1.5, -2.0, 0.25 }));
+        vectors.fill_(7);
+        Assert.That(kept.data<double>().ToArray(), Is.EqualTo(new[] { 1.5, -2.0, 0.25 }), "a copy, not a view of the caller's tensor");
     }
 
     // A run of no steps has no rate; its final record used to report the previous run's.
