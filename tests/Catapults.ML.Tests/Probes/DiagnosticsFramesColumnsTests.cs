@@ -125,4 +125,14 @@ public class DiagnosticsFramesColumnsTests
             Assert.That((double?)rates["Seconds"][0], Is.EqualTo(0.5));
         });
     }
+
+    // Found by mutation testing (round 21A): no records, no numbered columns (the widest of no lists is 0, not 1).
+    [Test]
+    public void NoRecordsHaveNoNumberedColumns()
+    {
+        var frame = DiagnosticsFrames.Records(Array.Empty<DiagnosticsRecord>());
+        Assert.That(frame.Rows.Count, Is.EqualTo(0));
+        Assert.That(frame.Columns.Select(c => c.Name).Where(n => char.IsDigit(n[^1])), Is.Empty);
+        Assert.That(frame.Columns.Select(c => c.Name), Does.Contain("EigenResidual"));
+    }
 }

@@ -346,6 +346,41 @@ public class ProbeStateTests
         Assert.That(kept.data<double>().ToArray(), Is.EqualTo(new[] { 1.5, -2.0, 0.25 }), "a copy, not a view of the caller's tensor");
     }
 
+    // Found by mutation testing (round 21A): a record may hold ∞ (2/η of a run of no steps); its state is written with
+    // "Infinity" as a string and read back. Without named literals, the capture failed.
+    [Test]
+    public void AStateOfARecordHoldingInfinityRoundTrips()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new SharpnessProbe(new SharpnessProbeOptions { Every = 5 }))
+        using (var again = new SharpnessProbe(new SharpnessProbeOptions { Every = 5 }))
+        {
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 0 }, new IProbe[] { probe });
+            Assert.That(probe.Records[0].StabilityThreshold, Is.EqualTo(double.PositiveInfinity));
+            using var state = probe.CaptureState();
+            var reread = System.Text.Json.Nodes.JsonNode.Parse(state.Data.ToJsonString())!.AsObject();
+            using var copy = new ProbeState(state.Name, reread, state.WarmStarts);
+            again.RestoreState(copy);
+            Assert.That(again.Records.Select(r => r.StabilityThreshold), Is.EqualTo(new[] { double.PositiveInfinity }));
+        }
+    }
+
+    // A field given twice is damage, not a value: the second would silently win.
+    [Test]
+    public void AStateWithAFieldGivenTwiceIsRefused()
+    {
+        using var test = Data().Test;
+        using var probe = new HeldOutLossProbe(test, 1);
+        using var state = new ProbeState(probe.Name,
+            System.Text.Json.Nodes.JsonNode.Parse("{\"records\":[{\"step\":0,\"loss\":1,\"loss\":2}]}")!.AsObject());
+        var ex = Assert.Throws<ArgumentException>(() => probe.RestoreState(state));
+        Assert.That(ex!.Message, Does.StartWith($"The state of the probe '{probe.Name}' cannot be read:"));
+        Assert.That(probe.Records, Is.Empty);
+    }
+
     // A run of no steps has no rate; its final record used to report the previous run's.
     [Test]
     public void ANewRunDoesNotReportThePreviousRunsRate()
