@@ -381,6 +381,49 @@ public class ProbeStateTests
         Assert.That(probe.Records, Is.Empty);
     }
 
+    // Found by mutation testing (round 21A): a disposed probe refuses to measure or to capture its state, where it
+    // would pass released warm starts on; with the flag never set, it went on as if alive.
+    [Test]
+    public void ADisposedProbeRefusesToMeasureOrCapture()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        {
+            var probe = new HeldOutLossProbe(test, 2);
+            probe.Dispose();
+            Assert.Throws<ObjectDisposedException>(() => probe.CaptureState());
+            Assert.Throws<ObjectDisposedException>(() =>
+                Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 2 }, new[] { probe }));
+            Assert.That(probe.Records, Is.Empty);
+            Assert.DoesNotThrow(probe.Dispose, "a second dispose is harmless");
+        }
+    }
+
+    // Found by mutation testing (round 21A): a restore replaces the warm starts with the state's, even with none; the
+    // probe's own vectors from before the restore stayed, and the restored run started warm where the captured one was cold.
+    [Test]
+    public void ARestoreReplacesTheWarmStartsWithTheStatesEvenWhenItHasNone()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var fresh = new SharpnessProbe(new SharpnessProbeOptions { Every = 2 }))
+        using (var probe = new SharpnessProbe(new SharpnessProbeOptions { Every = 2 }))
+        {
+            using var empty = fresh.CaptureState();
+            Assert.That(empty.WarmStarts, Is.Empty);
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, MaxSteps = 2 }, new IProbe[] { probe });
+            using (var measured = probe.CaptureState()) Assert.That(measured.WarmStarts, Is.Not.Empty);
+            probe.RestoreState(empty);
+            using var restored = probe.CaptureState();
+            Assert.That(restored.WarmStarts, Is.Empty);
+            Assert.That(probe.Records, Is.Empty);
+        }
+    }
+
     // A run of no steps has no rate; its final record used to report the previous run's.
     [Test]
     public void ANewRunDoesNotReportThePreviousRunsRate()
