@@ -146,6 +146,27 @@ public sealed class ProbeRunBoundaryTests
         }
     }
 
+    // Found by mutation testing (round 21A): a start right after a restore continues the restored trajectory even from
+    // step 0. A state captured after a run of no steps holds its record of step 0, which the continuation keeps; with
+    // the trajectory restarted there, step 0 was measured a second time.
+    [Test]
+    public void AContinuationFromStepZeroKeepsTheRestoredRecordOfStepZero()
+    {
+        var (train, test) = Data();
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(test, 2))
+        using (var restored = new HeldOutLossProbe(test, 2))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 0 };
+            Trainer.Train(net, train, options, new[] { probe });
+            using (var state = probe.CaptureState()) restored.RestoreState(state);
+            Trainer.Train(net, train, options with { MaxSteps = 4 }, new[] { restored });
+            Assert.That(restored.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 2, 4 }), "step 0 once, as the restored run measured it");
+        }
+    }
+
     [Test]
     public void FinalLossIsTheLossAtTheFinalWeights()
     {
