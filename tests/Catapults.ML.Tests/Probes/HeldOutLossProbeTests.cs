@@ -57,4 +57,23 @@ public sealed class HeldOutLossProbeTests
             Assert.That(probe.Records, Is.Empty);
         }
     }
+
+    // Found by mutation testing (round 21A): the frame's Loss column is each record's loss; filled with the steps, it
+    // passed every test, which read the records rather than the frame.
+    [Test]
+    public void TheFramesColumnsAreTheRecordsStepsAndLosses()
+    {
+        var (train, test) = SyntheticTask.Rank2(6).CreateSplits(40, 20, seed: 4);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new HeldOutLossProbe(test, every: 2))
+        {
+            Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 3 }, new[] { probe });
+            var frame = probe.ToDataFrame();
+            Assert.That(frame.Columns.Select(c => c.Name), Is.EqualTo(new[] { "Step", "Loss" }));
+            Assert.That(frame["Step"].Cast<int?>(), Is.EqualTo(new int?[] { 0, 2, 3 }));
+            Assert.That(frame["Loss"].Cast<double?>(), Is.EqualTo(probe.Records.Select(r => (double?)r.Loss)));
+        }
+    }
 }
