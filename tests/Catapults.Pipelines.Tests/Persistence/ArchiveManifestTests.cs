@@ -199,4 +199,56 @@ public class ArchiveManifestTests
         Assert.That(Enumerable.Range(0, 4).Select(i => (double?)back["d"][i]), Is.EqualTo(new double?[] { double.NegativeInfinity, double.PositiveInfinity, double.NaN, 1.5 }));
         Assert.That(Enumerable.Range(0, 4).Select(i => (float?)back["f"][i]), Is.EqualTo(new float?[] { float.NegativeInfinity, float.PositiveInfinity, float.NaN, 2.5f }));
     }
+
+    // An older archive is told to be saved again, a newer one to update the library: the advice is the other way round
+    // for each (mutant 22A-A01 swapped them).
+    [Test]
+    public void AnOlderVersionIsToldToSaveAgainAndANewerOneToUpdateTheLibrary()
+    {
+        var older = EditManifest(SavedAgopFeatures(), m => m["formatVersion"] = 1);
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(older), out _));
+        Assert.That(ex!.Message, Does.StartWith("model stream has format version 1, written before networks were described by NetworkDescription;")
+            .And.EndWith("train and save the model again.").And.Not.Contain("Update the library"));
+        var newer = EditManifest(SavedAgopFeatures(), m => m["formatVersion"] = 3);
+        ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(newer), out _));
+        Assert.That(ex!.Message, Is.EqualTo("model stream has format version 3; this version of Catapults.Pipelines reads version 2. Update the library to load it."));
+    }
+
+    // A file that is not a zip at all is named as not a model file (mutant 22A-A08 let the zip reader's own message,
+    // naming no file, escape).
+    [Test]
+    public void AFileThatIsNotAZipIsNamedAsNoModelFile()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(Encoding.UTF8.GetBytes("not a zip at all")), out _));
+        Assert.That(ex!.Message, Is.EqualTo("model stream is not a Catapults.NET model file (not a zip archive)."));
+    }
+
+    // A lone ML.NET transformer saved on its own loads as a chain in which it is in every scope (mutant 22A-A03 saved it
+    // for scoring only, so a training pipeline built on the loaded model lost it).
+    [Test]
+    public void ALoneMlNetTransformerLoadsInEveryScope()
+    {
+        var data = _ml.Data.LoadFromEnumerable(new[] { new Row { A = 1, B = 2 }, new Row { A = 3, B = 4 } });
+        var copy = _ml.Transforms.CopyColumns("C", "A").Fit(data);
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(copy, data.Schema, stream);
+        stream.Position = 0;
+        var loaded = (TransformerChain<ITransformer>)_ml.Model.LoadCatapultsModel(stream, out _);
+        foreach (var scope in new[] { TransformerScope.Training, TransformerScope.Scoring, TransformerScope.Testing })
+            Assert.That(loaded.GetModelFor(scope).Count(), Is.EqualTo(1), scope.ToString());
+    }
+
+    // The scope of an ML.NET element of a chain applies to the transformers inside it: a run marked for training only is
+    // not scored (mutant 22A-A05 read every ML.NET element as in every scope).
+    [Test]
+    public void AnMlNetElementsScopeAppliesToItsTransformers()
+    {
+        var (model, data) = TrainingOnlyStageInANestedChain();
+        using var stream = new MemoryStream();
+        _ml.Model.SaveCatapultsModel(model, data.Schema, stream);
+        var edited = EditManifest(stream.ToArray(), m => m["root"]!["elements"]![0]!["scope"] = "Training");
+        var loaded = (TransformerChain<ITransformer>)_ml.Model.LoadCatapultsModel(new MemoryStream(edited), out _);
+        Assert.That(loaded.GetModelFor(TransformerScope.Training).Count(), Is.EqualTo(2));
+        Assert.That(loaded.GetModelFor(TransformerScope.Scoring).Count(), Is.Zero);
+    }
 }
