@@ -68,4 +68,63 @@ public sealed class NetworkWeightsTests
         var expected = NetworkWeights.ToSafetensors(source).Tensors.Select(t => (t.Name, t.Data)).ToList();
         Assert.That(NetworkWeights.ToSafetensors(target).Tensors.Select(t => (t.Name, t.Data)).ToList(), Is.EqualTo(expected));
     }
+
+    // A weights file of another format is refused by its format, by LoadNetwork before it reads any other key and by
+    // Import before it reads the rest of the metadata as this format's (mutants 22A-A24 and 22A-A28: LoadNetwork then
+    // named a missing key, and Import loaded the file).
+    [Test]
+    public void AWeightsFileOfAnotherFormatIsRefusedByItsFormat()
+    {
+        using var network = Build(ActivationKind.Tanh, Parameterization.Ntk);
+        var file = NetworkWeights.ToSafetensors(network);
+        const string expected = "The weights file's format is 'other.format', not 'catapults.fully_connected'.";
+        var other = new SafetensorsFile(file.Tensors, new Dictionary<string, string> { ["format"] = "other.format" });
+        Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.LoadNetwork(other).Dispose())!.Message, Is.EqualTo(expected));
+        var renamed = new SafetensorsFile(file.Tensors, new Dictionary<string, string>(file.Metadata) { ["format"] = "other.format" });
+        Assert.That(Assert.Throws<InvalidDataException>(() => NetworkWeights.Import(network, renamed))!.Message, Is.EqualTo(expected));
+    }
+
+    // The description in the metadata rebuilds the network as it was: a linear model (no hidden layer, an empty
+    // hidden_widths), a network without biases, and an output multiplier to its last bit (mutants 22A-A21, 22A-A23 and
+    // 22A-A22 refused the first two and rounded the multiplier to six digits).
+    [Test]
+    public void ALinearModelABiasFreeNetworkAndAnInexactMultiplierRebuildAsThemselves()
+    {
+        foreach (var options in new[]
+        {
+            new FullyConnectedOptions { InputDimension = 3, HiddenWidths = Array.Empty<int>(), Seed = 1 },
+            new FullyConnectedOptions { InputDimension = 3, HiddenWidths = new[] { 4 }, UseBias = false, Seed = 1 },
+            new FullyConnectedOptions { InputDimension = 3, HiddenWidths = new[] { 4 }, OutputMultiplier = 1.0 / 3, Seed = 1 },
+        })
+        {
+            using var source = new FullyConnectedNetwork(options);
+            using var loaded = NetworkWeights.LoadNetwork(NetworkWeights.ToSafetensors(source));
+            Assert.That(loaded.Options.HiddenWidths, Is.EqualTo(options.HiddenWidths));
+            Assert.That(loaded.Options.UseBias, Is.EqualTo(options.UseBias));
+            Assert.That(loaded.OutputMultiplier, Is.EqualTo(options.OutputMultiplier), "exactly");
+            using var x = TorchSharp.torch.randn(5, 3);
+            using (TorchSharp.torch.no_grad())
+                Assert.That(ModelWeights.ToSingles(loaded.forward(x)), Is.EqualTo(ModelWeights.ToSingles(source.forward(x))));
+        }
+    }
+
+    // The metadata's numbers are read in the invariant culture, as Export writes them: in de-DE "0.5" would be 5 ('.'
+    // groups thousands) and the output multiplier ten times too large (mutant 22A-A20).
+    [Test]
+    public void TheDescriptionIsReadInTheInvariantCultureWhateverTheThreads()
+    {
+        using var source = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, HiddenWidths = new[] { 4 }, OutputMultiplier = 0.5, Seed = 1 });
+        var file = NetworkWeights.ToSafetensors(source);
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            using var loaded = NetworkWeights.LoadNetwork(file);
+            Assert.That(loaded.OutputMultiplier, Is.EqualTo(0.5));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+    }
 }
