@@ -63,4 +63,25 @@ public sealed class JsonFieldsTests
         var shortEx = Assert.Throws<InvalidDataException>(() => JsonFields.Required<int>(new JsonObject { ["n"] = new string('x', 38) }, "n", Where));
         Assert.That(shortEx!.Message, Is.EqualTo($"{Where}: field 'n' must be a Int32, got \"{new string('x', 38)}\"."), "40 characters are quoted whole");
     }
+
+    // A missing object or array is named as missing, not as a null of the wrong kind (mutant 22A-A16 said "must be an
+    // object, got null" of a field the entry does not hold).
+    [Test]
+    public void AMissingObjectOrArrayIsNamedAsMissing()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => JsonFields.RequiredObject(new JsonObject(), "root", Where));
+        Assert.That(ex!.Message, Is.EqualTo($"{Where}: the field 'root' is missing."));
+        ex = Assert.Throws<InvalidDataException>(() => JsonFields.RequiredArray(new JsonObject { ["other"] = 1 }, "columns", Where));
+        Assert.That(ex!.Message, Is.EqualTo($"{Where}: the field 'columns' is missing."));
+    }
+
+    // A string escape that is no text (a lone surrogate) is refused naming the field, not with the JSON node's own
+    // InvalidOperationException (mutant 22A-A19).
+    [Test]
+    public void AStringHoldingALoneSurrogateIsRefusedNamingTheField()
+    {
+        var json = JsonNode.Parse("""{"name": "a\udc00b"}""")!.AsObject();
+        var ex = Assert.Throws<InvalidDataException>(() => JsonFields.Required<string>(json, "name", Where));
+        Assert.That(ex!.Message, Does.StartWith($"{Where}: field 'name' is not valid text ("));
+    }
 }

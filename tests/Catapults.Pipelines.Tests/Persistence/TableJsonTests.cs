@@ -80,4 +80,22 @@ public sealed class TableJsonTests
             System.Globalization.CultureInfo.CurrentCulture = saved;
         }
     }
+
+    // A value that is no number, and two columns of one name, are damaged data named by the table (mutants 22A-A17 and
+    // 22A-A18 let .NET's FormatException and Microsoft.Data.Analysis's ArgumentException escape, naming nothing).
+    [Test]
+    public void AStringThatIsNoNumberAndARepeatedColumnNameAreRefusedAsDamagedData()
+    {
+        var word = JsonNode.Parse("""{"rows": 2, "columns": [{"name": "d", "type": "Double", "values": [1.5, "zz"]}]}""")!.AsObject();
+        var ex = Assert.Throws<InvalidDataException>(() => TableJson.Read(word, "report.json: tables"));
+        Assert.That(ex!.Message, Is.EqualTo("report.json: tables: column 'd', row 1 must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got \"zz\"."));
+
+        var twice = JsonNode.Parse("""
+            {"rows": 1, "columns": [
+              {"name": "a", "type": "Int32", "values": [1]},
+              {"name": "a", "type": "Int32", "values": [2]}]}
+            """)!.AsObject();
+        ex = Assert.Throws<InvalidDataException>(() => TableJson.Read(twice, "report.json: tables"));
+        Assert.That(ex!.Message, Does.StartWith("report.json: tables: the columns do not make a table ("));
+    }
 }
