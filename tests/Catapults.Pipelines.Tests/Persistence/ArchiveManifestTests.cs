@@ -251,4 +251,41 @@ public class ArchiveManifestTests
         Assert.That(loaded.GetModelFor(TransformerScope.Training).Count(), Is.EqualTo(2));
         Assert.That(loaded.GetModelFor(TransformerScope.Scoring).Count(), Is.Zero);
     }
+
+    // A file loaded as one transformer type but holding another is named by its path (mutant 22A-A32 called every
+    // file "model stream").
+    [Test]
+    public void AFileOfAnotherTransformerTypeIsNamedByItsPath()
+    {
+        using var temp = new Catapults.ML.Tests.Data.Fixtures.TempDirectory();
+        string path = temp.Combine("features.zip");
+        File.WriteAllBytes(path, SavedAgopFeatures());
+        var ex = Assert.Throws<InvalidDataException>(() => Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer.Load(path));
+        Assert.That(ex!.Message, Does.StartWith($"{path} holds a AgopFeatureTransformer, not a TorchNetworkRegressionTransformer."));
+    }
+
+    // A chain is saved as its runs of ML.NET transformers and its own stages, nothing more: no empty ML.NET stage
+    // before or after an own stage (mutant 22A-A33 wrote one at each end).
+    [Test]
+    public void AChainIsSavedWithoutEmptyMlNetStages()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 48));
+        using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+        var copy = _ml.Transforms.CopyColumns("Copy", "Features").Fit(data);
+        foreach (var (chain, types) in new[]
+        {
+            (new TransformerChain<ITransformer>(copy, map), new[] { "mlnet", "agop-features" }),
+            (new TransformerChain<ITransformer>(map, copy), new[] { "agop-features", "mlnet" }),
+        })
+        {
+            using var stream = new MemoryStream();
+            _ml.Model.SaveCatapultsModel(chain, data.Schema, stream);
+            using var zip = new ZipArchive(new MemoryStream(stream.ToArray()));
+            JsonObject manifest;
+            using (var reader = zip.GetEntry("manifest.json")!.Open()) manifest = JsonNode.Parse(reader)!.AsObject();
+            Assert.That(manifest["root"]!["elements"]!.AsArray().Select(e => (string)e!["type"]!), Is.EqualTo(types));
+            Assert.That(zip.Entries.Count(e => e.FullName.EndsWith(".mlnet.zip", StringComparison.Ordinal)), Is.EqualTo(2), "one ML.NET run and the input schema");
+        }
+    }
 }
