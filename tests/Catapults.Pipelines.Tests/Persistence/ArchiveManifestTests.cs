@@ -123,6 +123,8 @@ public class ArchiveManifestTests
         // The one element (the ML.NET run, whose scopes are inside it) was written with scope Everything: nothing changes.
         Assert.That(loaded.GetModelFor(TransformerScope.Training).Count(), Is.EqualTo(2));
         Assert.That(loaded.GetModelFor(TransformerScope.Scoring).Count(), Is.EqualTo(1));
+        // Testing too (mutant 22A-A43 read a missing scope as Training and Scoring only).
+        Assert.That(loaded.GetModelFor(TransformerScope.Testing).Count(), Is.EqualTo(1));
     }
 
     // A chain element's scope is one of TransformerScope's names, not a number (mutant P11 read "1" as Training).
