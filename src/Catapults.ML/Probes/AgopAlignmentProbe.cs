@@ -65,7 +65,7 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
         {
             if (inputs.dim() < 2 || inputs.shape[0] < 1)
                 throw new ArgumentException($"The observer's inputs must be a non-empty batch [m, ...], got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
-            _inputs = inputs.detach().alias().DetachFromDisposeScope();
+            _inputs = inputs.detach().DetachFromDisposeScope(); // a new handle on the same storage
         }
     }
 

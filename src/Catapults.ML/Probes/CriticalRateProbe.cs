@@ -32,7 +32,7 @@ public sealed class CriticalRateProbe : ScheduledProbe<CriticalRateRecord>
         if (inputs.dim() < 2 || inputs.shape[0] < 1)
             throw new ArgumentException($"The probe's inputs must be a non-empty batch [m, ...], got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
         Options = options;
-        _inputs = inputs.detach().alias().DetachFromDisposeScope();
+        _inputs = inputs.detach().DetachFromDisposeScope(); // a new handle on the same storage
     }
 
     /// <summary>The options.</summary>

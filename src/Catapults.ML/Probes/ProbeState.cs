@@ -37,5 +37,10 @@ public sealed class ProbeState : IDisposable
     }
 
     /// <summary>A float64 copy of <paramref name="tensor"/> that no dispose scope will release.</summary>
-    internal static Tensor Own(Tensor tensor) => tensor.detach().to(ScalarType.Float64).clone().DetachFromDisposeScope();
+    internal static Tensor Own(Tensor tensor)
+    {
+        // Its own scope: called outside any (a capture between steps), the intermediate handles would outlive the call.
+        using var scope = torch.NewDisposeScope();
+        return tensor.detach().to(ScalarType.Float64).clone().DetachFromDisposeScope();
+    }
 }
