@@ -15,6 +15,14 @@ namespace Catapults.ML.Tests.Ensembles;
 /// </summary>
 public sealed class EnsembleMultiOutputAgopTests
 {
+    // Members of a small tanh network (nonlinear, so which samples a member sees shows in its AGOP), seeds 1, 2, ….
+    private static FullyConnectedEnsemble TanhEnsemble(long[] inputShape, int outputs, int members = 2)
+    {
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
+        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
+        return new FullyConnectedEnsemble(Enumerable.Range(1, members).Select(seed => new EnsembleMember(net, training, seed)).ToArray(), inputShape, outputs);
+    }
+
     [Test]
     public void EachMembersAgopIsTheSumOverItsOutputsOfTheLinearMapsGram()
     {
@@ -45,16 +53,13 @@ public sealed class EnsembleMultiOutputAgopTests
     {
         using var scope = torch.NewDisposeScope();
         const int d = 4;
-        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
-        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
-        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2) };
-        using var ensemble = new FullyConnectedEnsemble(members, new long[] { d }, 2);
+        using var ensemble = TanhEnsemble(new long[] { d }, 2);
         var x = torch.randn(new long[] { 2, 6, d }, generator: new torch.Generator(9)) * torch.tensor(new float[] { 1, 3 }).reshape(2, 1, 1);
 
         var agops = EnsembleMeasurements.Agops(ensemble, x);
 
         Assert.That(agops.shape, Is.EqualTo(new long[] { 2, d, d }));
-        for (int m = 0; m < members.Length; m++)
+        for (int m = 0; m < ensemble.ActiveMembers.Count; m++)
         {
             using var single = ensemble.ExtractMember(m);
             TensorAssert.AllClose(agops[m], Agop.Compute(single, x[m]).to_type(ScalarType.Float64), 1e-5, 1e-9, $"member {m} on its own inputs");
@@ -68,10 +73,7 @@ public sealed class EnsembleMultiOutputAgopTests
     {
         using var scope = torch.NewDisposeScope();
         const int d = 4;
-        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
-        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
-        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2) };
-        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 1, d }, 1);
+        using var ensemble = TanhEnsemble(new long[] { 1, d }, 1);
         var x = torch.randn(new long[] { 6, 1, d }, generator: new torch.Generator(10));
 
         var agops = EnsembleMeasurements.Agops(ensemble, x);
@@ -87,10 +89,7 @@ public sealed class EnsembleMultiOutputAgopTests
     {
         using var scope = torch.NewDisposeScope();
         const int d = 4;
-        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
-        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 4, MaxSteps = 1 };
-        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2) };
-        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 1, d }, 1);
+        using var ensemble = TanhEnsemble(new long[] { 1, d }, 1);
         var x = torch.randn(new long[] { 2, 1, d }, generator: new torch.Generator(11));
 
         TensorAssert.AllClose(ensemble.Forward(x), ensemble.Forward(x.reshape(2, d)), 0, 0, "Forward shares them");
@@ -104,17 +103,14 @@ public sealed class EnsembleMultiOutputAgopTests
     {
         using var scope = torch.NewDisposeScope();
         const int d = 4;
-        var net = new NetworkDescription { Architecture = "fcn-2", Width = 16, Activation = ActivationKind.Tanh };
-        var training = new TrainingOptions { LearningRate = 0.1, BatchSize = 1, MaxSteps = 1 };
-        var members = new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2), new EnsembleMember(net, training, 3) };
-        using var ensemble = new FullyConnectedEnsemble(members, new long[] { 1, d }, 2);
+        using var ensemble = TanhEnsemble(new long[] { 1, d }, 2, members: 3);
         var sample = torch.randn(new long[] { 1, 1, d }, generator: new torch.Generator(12));
         var x = dims == 1 ? sample.reshape(1, d) : sample;
 
         var agops = EnsembleMeasurements.Agops(ensemble, x);
 
         Assert.That(agops.shape, Is.EqualTo(new long[] { 3, d, d }));
-        for (int m = 0; m < members.Length; m++)
+        for (int m = 0; m < ensemble.ActiveMembers.Count; m++)
         {
             using var single = ensemble.ExtractMember(m);
             TensorAssert.AllClose(agops[m], Agop.Compute(single, sample).to_type(ScalarType.Float64), 1e-5, 1e-9, $"member {m}");

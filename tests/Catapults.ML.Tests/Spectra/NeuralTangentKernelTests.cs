@@ -42,17 +42,20 @@ public class NeuralTangentKernelTests
         TensorAssert.AllClose(Kernel(net, x, method), expected, 1e-5, 1e-6, $"{method} scaled linear kernel");
     }
 
+    // f = Wx with 3 outputs on 4 inputs, no bias, standard parameterisation: K = (XXᵀ) ⊗ I₃ in sample-major order.
+    private static FullyConnectedNetwork LinearThreeOutputs() => new(new FullyConnectedOptions
+    {
+        InputDimension = 4, HiddenWidths = Array.Empty<int>(), OutputCount = 3, UseBias = false,
+        Parameterization = Parameterization.Standard, Seed = 5,
+    });
+
     [Test]
     public void MultiOutputEigenpairsFindEveryCopyOfARepeatedEigenvalue([ValueSource(nameof(AllMethods))] NtkMethod method)
     {
         // K = (XXᵀ) ⊗ I₃ has each eigenvalue three times. Single-vector Lanczos sees one copy of each, so the operator
         // solves with blocks of min(O, count) vectors unless told otherwise, and leaves the caller's options as they were.
         using var scope = torch.NewDisposeScope();
-        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
-        {
-            InputDimension = 4, HiddenWidths = Array.Empty<int>(), OutputCount = 3, UseBias = false,
-            Parameterization = Parameterization.Standard, Seed = 5,
-        });
+        using var net = LinearThreeOutputs();
         var x = Inputs(6, 4, seed: 3);
         var xd = Float64(x);
         double[] gram = torch.linalg.eigvalsh(xd.mm(xd.t())).data<double>().ToArray().OrderDescending().ToArray();
@@ -70,11 +73,7 @@ public class NeuralTangentKernelTests
     {
         // f = Wx with 3 outputs: K = (XXᵀ) ⊗ I₃ in sample-major order.
         using var scope = torch.NewDisposeScope();
-        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
-        {
-            InputDimension = 4, HiddenWidths = Array.Empty<int>(), OutputCount = 3, UseBias = false,
-            Parameterization = Parameterization.Standard, Seed = 5,
-        });
+        using var net = LinearThreeOutputs();
         var x = Inputs(6, 4, seed: 3);
         var xd = Float64(x);
         var expected = torch.kron(xd.mm(xd.t()), torch.eye(3, dtype: ScalarType.Float64));
