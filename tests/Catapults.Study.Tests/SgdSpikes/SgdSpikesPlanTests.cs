@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.BatchSweep;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests.SgdSpikes;
 
@@ -52,5 +54,26 @@ public sealed class SgdSpikesPlanTests
         using var temp = new TempDirectory();
         string line = CliAssert.OneLineError(StudyCli.Run("sgd-spikes", "--steps", "0", "--out", temp.Combine("out")));
         Assert.That(line, Is.EqualTo("error: --steps must be at least 1, got 0."));
+    }
+    // Without --rate-fraction or --learning-rate, η is the median critical rate of the seed's first epoch's batches at
+    // initialisation, not η_crit(full batch); and sgd-spikes builds the paper's bias-free network unless --bias is given
+    // (mutation round 22B).
+    [Test]
+    public void TheDefaultRateIsTheMedianBatchCriticalRateOfTheBiasFreeNetwork()
+    {
+        using var temp = new TempDirectory();
+        var plan = Plan(temp, "median", "--n-train", "40", "--batch-size", "5");
+        string path = temp.Combine("config.json");
+        File.WriteAllText(path, Config(plan).GetRawText());
+        var config = StudyJson.Read<RunConfig>(path);
+        Assert.That(config.Network.UseBias, Is.False, "the paper's bias-free network");
+        using var data = StudyData.Load(config.Data);
+        double median;
+        using (var model = RunExecutor.CreateModel(config, data))
+            median = BatchCriticalRates.Measure(model, data.Train, 5, 0).Median;
+        double critical = plan.GetProperty("settings").GetProperty("fullBatchCriticalRates")[0].GetDouble();
+        Assert.That(Math.Abs(median - critical), Is.GreaterThan(1e-6 * critical), "the two rates differ here");
+        Assert.That(Rate(plan), Is.EqualTo(median).Within(1e-12 * median));
+        Assert.That((bool?)Config(Plan(temp, "bias", "--n-train", "40", "--bias")).GetProperty("network").GetProperty("useBias").GetBoolean(), Is.True);
     }
 }

@@ -51,4 +51,22 @@ public sealed class SgdSpikesReportTableTests
             Assert.That(one[11], Is.EqualTo("15.0 %"));
         });
     }
+    // The paragraph gives the runs' record interval, and each verdict row its own evidence (mutation round 22B).
+    [Test]
+    public void TheParagraphGivesTheRecordIntervalAndEachVerdictRowItsEvidence()
+    {
+        using var temp = new TempDirectory();
+        using var data = StudyData.Load(new DataSettings { TrainCount = 20, TestCount = 10, InputDimension = 4 });
+        var runs = new[] { Run("both", [7, 12], Probe) };
+        SgdSpikesReport.Write(temp.Path, data, runs, 1);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        Assert.That(report, Does.Contain("the full training loss recorded every 5 steps (rise above 2 × the running baseline"));
+        var verdicts = SpikeVerdicts.Judge(runs, 1);
+        Assert.That(verdicts.Select(v => v.Evidence).Distinct().Count(), Is.EqualTo(3), "the three claims' evidence differs here");
+        foreach (var v in verdicts)
+        {
+            var row = report.Split('\n').Single(l => l.StartsWith($"| {v.Claim} |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();
+            Assert.That(row[2..4], Is.EqualTo(new[] { v.Word, v.Evidence }), v.Claim);
+        }
+    }
 }

@@ -101,4 +101,25 @@ public sealed class SpikeVerdictChanceTests
         Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.Fails));
         Assert.That(verdict.Evidence, Does.StartWith("2 of 2 spikes over 1 seed(s)").And.Contain("chance expects 2.0; one-sided p = 1"));
     }
+    // No window above the critical rate makes the chance 0: still a chance level, so the claim is judged (no spike
+    // starts above it, as chance expects: p = 1, it fails), not left untested (mutation round 22B).
+    [Test]
+    public void AChanceOfZeroIsJudged()
+    {
+        var run = Run(_ => 2.0);
+        Assert.That(run.WindowFractionAboveCritical, Is.EqualTo(0));
+        var verdict = SpikeVerdicts.Judge(new[] { run }, 1)[1];
+        Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.Fails));
+        Assert.That(verdict.Evidence, Does.StartWith("0 of 2 spikes over 1 seed(s)").And.Contain("chance expects 0.0; one-sided p = 1"));
+    }
+
+    // A step's records: the probe keeps the first of a step (as its loss points do), so a second record of that step
+    // does not decide the rise (mutation round 22B).
+    [Test]
+    public void TheFirstRecordOfAStepDecidesTheRise()
+    {
+        // A: PL_1 0.1 → 2 against PL_1⊥ 1 → 1.2 at the first record of step 10; a second one of step 10 says the opposite.
+        var records = new[] { Record(5, [0.1], [1]), Record(10, [2], [1.2]), Record(10, [0.1], [5]) };
+        Assert.That(Run(_ => 2.0, records).SpikeRisesInTopEigenspace(1), Is.EqualTo(new bool?[] { true, null }));
+    }
 }
