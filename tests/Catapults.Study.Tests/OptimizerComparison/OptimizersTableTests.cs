@@ -76,4 +76,52 @@ public sealed class OptimizersTableTests
         string report = Write(runs, Zero);
         Assert.That(report, Does.Contain("; 1 of 4 runs do no better."));
     }
+    // The paragraph gives the batch size, the step budget and the critical rate the SGD rates are fractions of, and a
+    // row its rate in three significant digits (mutation round 22B).
+    [Test]
+    public void TheParagraphGivesTheBatchSizeStepBudgetAndCriticalRate()
+    {
+        using var temp = new TempDirectory();
+        using var data = StudyData.Load(new DataSettings { TrainCount = 40, TestCount = 15, InputDimension = 4 });
+        var runs = new[] { Run(0, 0.1, 0.5, 0.2, 0.3), Run(1, 0.2, 0.7, 0.4, 0.5), Run(2, 0.125, 0.6, 0.3, 0.2) };
+        OptimizersReport.Write(temp.Path, data, runs, 2.5);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        Assert.That(report, Does.Contain("| Sgd | 0.125 | 1 | 0 |"), "the rate in three significant digits");
+        Assert.That(report, Does.Contain("n = 40, batch size 10, 100 steps per run (step budget)"));
+        Assert.That(report, Does.Contain("fractions of η_crit(GD, init) = 2.5 (momentum 0.9"));
+    }
+
+    // On a classification task the metric is the test error, not the test loss, and a run with no test error at all
+    // has no log and stays out of the log correlation (mutation round 22B).
+    [Test]
+    public void AClassificationReportUsesTheTestErrorAndLeavesAZeroErrorOutOfItsLog()
+    {
+        using var temp = new TempDirectory();
+        DatasetFixtures.WriteCifar(temp.Path, perBatch: 10, testCount: 10);
+        using var data = StudyData.Load(new DataSettings { Dataset = "cifar10", DataRoot = temp.Path, TrainCount = 20, TestCount = 10 });
+        Assert.That(data.IsClassification, Is.True);
+        var values = new (double A, double Error)[] { (0.9, 0.1), (0.8, 0.3), (0.7, 0.2), (0.6, 0.6), (0.5, 0.0) };
+        // Each run's test loss is far from its test error and falls as the error rises, so that the two correlate differently.
+        var runs = values.Select((v, i) =>
+        {
+            var r = Run(i, 0.1 * (i + 1), v.A, 0.1, 0.3);
+            return r with { Summary = r.Summary with { TestError = v.Error, TestLoss = 5 - v.Error } };
+        }).ToList();
+        string output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        OptimizersReport.Write(output, data, runs, 1.0);
+        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        var row = report.Split('\n').Single(l => Regex.IsMatch(l, @"^\| \w+ \| 0\.3 \|")).Split('|').Select(c => c.Trim()).ToArray();
+        Assert.That(row[6], Is.EqualTo("0.2 ± 0"), "column 6 is the test error");
+        static double Pearson(IReadOnlyList<(double X, double Y)> p)
+        {
+            double mx = p.Average(q => q.X), my = p.Average(q => q.Y);
+            return p.Sum(q => (q.X - mx) * (q.Y - my)) / Math.Sqrt(p.Sum(q => (q.X - mx) * (q.X - mx)) * p.Sum(q => (q.Y - my) * (q.Y - my)));
+        }
+        double r = Pearson(values.Select(v => (v.A, v.Error)).ToList());
+        double rLog = Pearson(values.Where(v => v.Error > 0).Select(v => (v.A, Math.Log(v.Error))).ToList());
+        string Cited(string pattern) => Regex.Match(report, pattern).Groups[1].Value;
+        Assert.That(Cited(@"Pearson r\(alignment, test error\) = (-?[0-9]+\.[0-9]+)"), Is.EqualTo(r.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)), report);
+        Assert.That(Cited(@"r\(alignment, log test error\) = (-?[0-9]+\.[0-9]+)"), Is.EqualTo(rLog.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)), report);
+    }
 }
