@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests.OptimizerComparison;
 
@@ -62,5 +64,28 @@ public sealed class OptimizersPlanTests
         using var temp = new TempDirectory();
         string line = CliAssert.OneLineError(StudyCli.Run("optimizers", "--steps", "0", "--out", temp.Combine("out")));
         Assert.That(line, Is.EqualTo("error: --steps must be at least 1, got 0."));
+    }
+
+    // The SGD and momentum rates are fractions of η_crit(GD) of the seed-0 network at initialisation, as its settings say,
+    // not of another seed's (mutation round 22B).
+    [Test]
+    public void TheCriticalRateIsTheSeedZeroNetworksAtInitialisation()
+    {
+        using var temp = new TempDirectory();
+        var plan = Plan(temp, "critical", "--seeds", "2");
+        double settings = plan.GetProperty("settings").GetProperty("criticalRate").GetDouble();
+        double Critical(int index)
+        {
+            string path = temp.Combine($"config{index}.json");
+            File.WriteAllText(path, plan.GetProperty("cells")[index].GetProperty("configuration").GetRawText());
+            var config = StudyJson.Read<RunConfig>(path);
+            using var data = StudyData.Load(config.Data);
+            using var model = RunExecutor.CreateModel(config, data);
+            return CriticalLearningRate.Compute(model, data.Train.Features).Value;
+        }
+        // Cells 0 and 1 are SGD's first rate at seeds 0 and 1.
+        double seed0 = Critical(0), seed1 = Critical(1);
+        Assert.That(Math.Abs(seed0 - seed1), Is.GreaterThan(1e-6 * seed0), "the seeds' networks differ");
+        Assert.That(settings, Is.EqualTo(seed0).Within(1e-9 * seed0));
     }
 }
