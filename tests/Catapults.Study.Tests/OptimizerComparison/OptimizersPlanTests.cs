@@ -52,6 +52,7 @@ public sealed class OptimizersPlanTests
             Assert.That(config.GetProperty("training").GetProperty("batchSize").GetInt32(), Is.EqualTo(50));
             Assert.That(config.GetProperty("training").GetProperty("maxSteps").GetInt32(), Is.EqualTo(1500));
             Assert.That(config.GetProperty("recordEvery").GetInt32(), Is.EqualTo(25));
+            Assert.That(config.GetProperty("checkpointEvery").GetInt32(), Is.EqualTo(500), "20 records (mutation round 22B)");
         });
         var quick = Plan(temp, "quick", "--quick");
         Assert.That(quick.GetProperty("cells").GetArrayLength(), Is.EqualTo(10), "one seed when quick");

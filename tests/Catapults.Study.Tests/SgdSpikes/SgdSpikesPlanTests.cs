@@ -39,6 +39,7 @@ public sealed class SgdSpikesPlanTests
             Assert.That(training.GetProperty("batchSize").GetInt32(), Is.EqualTo(10));
             Assert.That(training.GetProperty("maxSteps").GetInt32(), Is.EqualTo(3000));
             Assert.That(config.GetProperty("recordEvery").GetInt32(), Is.EqualTo(5));
+            Assert.That(config.GetProperty("checkpointEvery").GetInt32(), Is.EqualTo(100), "20 records (mutation round 22B)");
             Assert.That(config.GetProperty("probeIndices").GetArrayLength(), Is.EqualTo(256));
         });
         var quick = Config(Plan(temp, "quick", "--quick", "--n-train", "300"));
