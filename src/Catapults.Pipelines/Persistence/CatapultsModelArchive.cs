@@ -163,10 +163,11 @@ public static class CatapultsModelArchive
         if (loaded is T typed) return typed;
         (loaded as IDisposable)?.Dispose();
         throw new InvalidDataException(
-            $"{name} holds a {Describe(loaded)}, not a {typeof(T).Name}. Load it with mlContext.Model.LoadCatapultsModel or CatapultsModelArchive.Load.");
+            $"{name} holds {Describe(loaded)}, not the {typeof(T).Name} asked for. Load it with mlContext.Model.LoadCatapultsModel or CatapultsModelArchive.Load.");
     }
 
-    private static string Describe(ITransformer t) => IsChain(t) ? "transformer chain" : t.GetType().Name;
+    // Type names are not words: "the transformer AgopFeatureTransformer" needs no article chosen by its first letter.
+    private static string Describe(ITransformer t) => IsChain(t) ? "a transformer chain" : $"the transformer {t.GetType().Name}";
 
     internal static bool IsChain(ITransformer model) =>
         model.GetType().IsGenericType && model.GetType().GetGenericTypeDefinition() == typeof(TransformerChain<>);

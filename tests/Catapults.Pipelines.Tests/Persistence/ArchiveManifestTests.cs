@@ -160,7 +160,7 @@ public class ArchiveManifestTests
         stream.Position = 0;
         var ex = Assert.Throws<InvalidDataException>(() =>
             Catapults.Pipelines.Persistence.CatapultsModelArchive.LoadTransformer<Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer>(stream));
-        Assert.That(ex!.Message, Does.StartWith("model stream holds a transformer chain, not a TorchNetworkRegressionTransformer."));
+        Assert.That(ex!.Message, Does.StartWith("model stream holds a transformer chain, not the TorchNetworkRegressionTransformer asked for."));
     }
 
     // A stage's missing JSON entry is named by its full path in the archive, stage folder included, so that the entry
@@ -263,7 +263,7 @@ public class ArchiveManifestTests
         string path = temp.Combine("features.zip");
         File.WriteAllBytes(path, SavedAgopFeatures());
         var ex = Assert.Throws<InvalidDataException>(() => Catapults.Pipelines.Trainers.TorchNetworkRegressionTransformer.Load(path));
-        Assert.That(ex!.Message, Does.StartWith($"{path} holds a AgopFeatureTransformer, not a TorchNetworkRegressionTransformer."));
+        Assert.That(ex!.Message, Does.StartWith($"{path} holds the transformer AgopFeatureTransformer, not the TorchNetworkRegressionTransformer asked for."));
     }
 
     // A chain is saved as its runs of ML.NET transformers and its own stages, nothing more: no empty ML.NET stage
