@@ -9,6 +9,37 @@ namespace Catapults.Study.Tests;
 /// <summary>The batch sweep's summary table on planted runs, counted by hand: runs, diverged, converged, epochs, steps, in order of batch size. Found by mutation testing (6 Dec 2026).</summary>
 public sealed class BatchSweepReportTableTests
 {
+    // A run folder with an empty steps.csv of the given header, and its configuration: what the report reads besides the planted rows.
+    private static (string Dir, RunConfig Config) PlantedRun(TempDirectory temp, DataSettings data, int batch, int seed, string stepsHeader)
+    {
+        string label = batch == 40 ? $"gd-seed{seed}" : $"b{batch}-seed{seed}";
+        string dir = temp.Combine("runs", label);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "steps.csv"), stepsHeader + "\n");
+        var config = new RunConfig
+        {
+            Experiment = "batch-sweep", Label = label, Data = data, Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
+        };
+        return (dir, config);
+    }
+
+    // The report of the runs, with η = 0.1 against critical rates 0.2 (GD) and 0.05, 0.08, 0.12 (b = 5); its text.
+    private static string WriteReport(TempDirectory temp, BatchSweepSettings settings, DataSettings dataSettings, List<RunOutcome> runs)
+    {
+        var rate = new LearningRateChoice(0.1, 0.2, new[] { new BatchCriticalRates(40, new[] { 0.2 }), new BatchCriticalRates(5, new[] { 0.05, 0.08, 0.12 }) }, "fixed");
+        using var data = StudyData.Load(dataSettings);
+        string output = temp.Combine("out");
+        Directory.CreateDirectory(output);
+        BatchSweepReport.Write(output, settings, data, NetworkDescription.Default, rate, runs);
+        return File.ReadAllText(Path.Combine(output, "report.md"));
+    }
+
+    // The report's table rows, each split into its trimmed cells.
+    private static List<string[]> TableRows(string report) =>
+        report.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+
     [Test]
     public void TheSummaryTableCountsRunsDivergedConvergedAndEpochsPerBatchSize()
     {
@@ -16,19 +47,11 @@ public sealed class BatchSweepReportTableTests
         var dataSettings = new DataSettings { TrainCount = 40, TestCount = 8, InputDimension = 4 };
         RunOutcome Run(int batch, int seed, string outcome, int steps)
         {
-            string label = batch == 40 ? $"gd-seed{seed}" : $"b{batch}-seed{seed}";
-            string dir = temp.Combine("runs", label);
-            Directory.CreateDirectory(dir);
-            File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
-            var config = new RunConfig
-            {
-                Experiment = "batch-sweep", Label = label, Data = dataSettings, Network = NetworkDescription.Default,
-                Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
-            };
+            var (dir, config) = PlantedRun(temp, dataSettings, batch, seed, "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max");
             bool diverged = outcome == "Diverged";
             var summary = new RunSummary
             {
-                Label = label, Outcome = outcome, Steps = steps, WallSeconds = 1, Catapults = 0,
+                Label = config.Label, Outcome = outcome, Steps = steps, WallSeconds = 1, Catapults = 0,
                 AgopAlignment = diverged ? null : 0.5 + seed / 10.0, TestLoss = diverged ? null : 1.0 - seed / 10.0, TrainLoss = diverged ? null : 0.5,
             };
             // One spike (training loss 0.8 → 3.0 → 0.6) after which λ_max is lower: a catapult, with too few records around it to judge its drop.
@@ -42,16 +65,9 @@ public sealed class BatchSweepReportTableTests
             Run(5, 0, "TargetLossReached", 80), Run(5, 1, "BudgetReached", 120), Run(5, 2, "Diverged", 30),
             Run(40, 0, "BudgetReached", 10), Run(40, 1, "BudgetReached", 10),
         };
-        var rate = new LearningRateChoice(0.1, 0.2, new[] { new BatchCriticalRates(40, new[] { 0.2 }), new BatchCriticalRates(5, new[] { 0.05, 0.08, 0.12 }) }, "fixed");
-        using var data = StudyData.Load(dataSettings);
-        string output = temp.Combine("out");
-        Directory.CreateDirectory(output);
+        string text = WriteReport(temp, BatchSweepSettings.Quick, dataSettings, runs);
 
-        BatchSweepReport.Write(output, BatchSweepSettings.Quick, data, NetworkDescription.Default, rate, runs);
-
-        var table = File.ReadAllLines(Path.Combine(output, "report.md"))
-            .Where(l => l.StartsWith("| ", StringComparison.Ordinal))
-            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray())
+        var table = TableRows(text)
             .Where(c => c.Length == BatchSweepReport.Header.Length && c[0] != "batch size" && !c[0].StartsWith("---", StringComparison.Ordinal) && !c[0].StartsWith(":", StringComparison.Ordinal))
             .ToList();
         Assert.That(table.Select(c => c[0]), Is.EqualTo(new[] { "GD (40)", "5" }), "largest batch first");
@@ -64,8 +80,7 @@ public sealed class BatchSweepReportTableTests
         Assert.That(table[1][5..8], Is.EqualTo(new[] { "0.0 ± 0.0", "1.0 ± 0.0", "50 ± 0" }), "clear, not judged, median drop");
         Assert.That(table[1][10..12], Is.EqualTo(new[] { Statistics.Format(new double?[] { 1.0, 0.9 }, "G3"), Statistics.Format(new double?[] { 0.5, 0.5 }, "G3") }), "test loss, train loss");
         // The rate table: η / median η_crit of each batch size (0.1 / 0.2 for GD; 0.1 / 0.08 for b = 5).
-        var rates = File.ReadAllLines(Path.Combine(output, "report.md"))
-            .Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray())
+        var rates = TableRows(text)
             .Where(c => c.Length == 6 && c[0] != "batch size" && !c[0].StartsWith("---", StringComparison.Ordinal)).ToList();
         Assert.That(rates.Select(c => c[5]), Is.EqualTo(new[] { "0.50", "1.25" }));
         // Found by mutation testing (6 Dec 2026, round 16B). b = 5's rates 0.05, 0.08, 0.12: median 0.08, 5th percentile at
@@ -73,7 +88,6 @@ public sealed class BatchSweepReportTableTests
         Assert.That(rates[1][1..5], Is.EqualTo(new[] { "0.08", "0.053", "0.116", (2 / 3.0).ToString("P0", System.Globalization.CultureInfo.InvariantCulture) }));
         Assert.That(rates[0][4], Is.EqualTo(0.0.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)));
         // 0.08 < η = 0.1 < 0.2: the paper's regime, stated as such.
-        string text = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.That(text, Does.Contain("η is below the full batch's critical rate and above the median critical rate of the smallest batches: the paper's regime.")
             .And.Not.Contain("not in the paper's regime"));
         Assert.That(table[1][13], Is.EqualTo(Statistics.Format(new double?[] { 80, 120 }, "F0")));
@@ -89,35 +103,21 @@ public sealed class BatchSweepReportTableTests
         var dataSettings = new DataSettings { TrainCount = 40, TestCount = 8, InputDimension = 4 };
         RunOutcome Run(int batch, int seed)
         {
-            string label = batch == 40 ? $"gd-seed{seed}" : $"b{batch}-seed{seed}";
-            string dir = temp.Combine("runs", label);
-            Directory.CreateDirectory(dir);
-            File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss\n");
-            var config = new RunConfig
-            {
-                Experiment = "batch-sweep", Label = label, Data = dataSettings, Network = NetworkDescription.Default,
-                Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed, DetectorRiseFactor = 3,
-            };
+            var (dir, planted) = PlantedRun(temp, dataSettings, batch, seed, "step,learning_rate,batch_loss,train_loss,test_loss");
+            var config = planted with { DetectorRiseFactor = 3 };
             // Catapults 3 and 4, spikes 7 and 9, alignment 0.5 and 0.6; test loss 0.25, training loss 0.125.
             var summary = new RunSummary
             {
-                Label = label, Outcome = "BudgetReached", Steps = 50, WallSeconds = 1, Catapults = 3 + seed, Spikes = 7 + 2 * seed,
+                Label = config.Label, Outcome = "BudgetReached", Steps = 50, WallSeconds = 1, Catapults = 3 + seed, Spikes = 7 + 2 * seed,
                 AgopAlignment = 0.5 + seed / 10.0, TestLoss = 0.25, TrainLoss = 0.125,
             };
             var rows = new[] { new StepRow(0, 0.1, null, 1.0, 1.0, Array.Empty<double?>()) };
             return new RunOutcome(dir, config, summary, rows, Array.Empty<CatapultEvent>());
         }
         var runs = new List<RunOutcome> { Run(40, 0), Run(40, 1), Run(5, 0), Run(5, 1) };
-        var rate = new LearningRateChoice(0.1, 0.2, new[] { new BatchCriticalRates(40, new[] { 0.2 }), new BatchCriticalRates(5, new[] { 0.05, 0.08, 0.12 }) }, "fixed");
-        using var data = StudyData.Load(dataSettings);
-        string output = temp.Combine("out");
-        Directory.CreateDirectory(output);
+        string text = WriteReport(temp, BatchSweepSettings.Quick with { MaxSteps = 70 }, dataSettings, runs);
 
-        BatchSweepReport.Write(output, BatchSweepSettings.Quick with { MaxSteps = 70 }, data, NetworkDescription.Default, rate, runs);
-
-        string text = File.ReadAllText(Path.Combine(output, "report.md"));
-        var cells = text.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal))
-            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        var cells = TableRows(text);
         var table = cells.Where(c => c.Length == BatchSweepReport.Header.Length && c[0] == "5").Single();
         Assert.That(table[4], Is.EqualTo(Statistics.Format(new double?[] { 3, 4 }, "F1")), "catapults");
         Assert.That(table[8], Is.EqualTo(Statistics.Format(new double?[] { 7, 9 }, "F1")), "spikes");
