@@ -49,6 +49,19 @@ public sealed class SgdSpikesPlanTests
             "a probe set larger than n is the whole training set");
     }
 
+    // The help text promises four seeds, one with --quick; nothing else pinned the count.
+    [Test]
+    public void FourSeedsRunByDefaultAndOneWithQuick()
+    {
+        using var temp = new TempDirectory();
+        string[] small = { "--n-train", "40", "--n-test", "8", "--width", "8" };
+        var plan = StudyCli.Plan("sgd-spikes", temp.Combine("default"), small);
+        var quick = StudyCli.Plan("sgd-spikes", temp.Combine("quick"), small.Append("--quick").ToArray());
+        Assert.That(plan.GetProperty("cells").GetArrayLength(), Is.EqualTo(4));
+        Assert.That(plan.GetProperty("settings").GetProperty("fullBatchCriticalRates").GetArrayLength(), Is.EqualTo(4), "one rate per seed");
+        Assert.That(quick.GetProperty("cells").GetArrayLength(), Is.EqualTo(1));
+    }
+
     [Test]
     public void NoStepsAreRefusedInOneLine()
     {
