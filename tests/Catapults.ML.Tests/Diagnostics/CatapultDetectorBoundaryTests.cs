@@ -101,4 +101,65 @@ public sealed class CatapultDetectorBoundaryTests
         Assert.That(ex!.ParamName, Is.EqualTo("losses"));
         Assert.That(ex.Message, Does.StartWith("The loss at step 1 (point 1) is negative"));
     }
+
+    // Found by mutation testing (round 23B): a return factor below 1 passed validation. The documented range is
+    // [1, RiseFactor): an episode ends where the loss is back at its start level or within the factor above it.
+    [Test]
+    public void AReturnFactorBelowOneIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CatapultDetectorOptions { ReturnFactor = 0.5 }.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo("ReturnFactor"));
+        Assert.That(ex.Message, Does.StartWith("ReturnFactor must be in [1, RiseFactor), got 0.5."));
+        Assert.DoesNotThrow(() => new CatapultDetectorOptions { ReturnFactor = 1 }.Validate());
+    }
+
+    // Found by mutation testing (round 23B): the static Detect ran with whatever options it was given; an even window
+    // of 2 then ran as a 3-point median without a word.
+    [Test]
+    public void DetectOnAWholeStreamChecksItsOptions()
+    {
+        var bad = new CatapultDetectorOptions { SmoothingWindow = 2 };
+        var ex = Assert.Throws<ArgumentException>(() => CatapultDetector.Detect(new[] { 1.0, 1, 5, 5, 1 }, bad));
+        Assert.That(ex!.ParamName, Is.EqualTo("SmoothingWindow"));
+        ex = Assert.Throws<ArgumentException>(() => CatapultDetector.Detect(new[] { new LossPoint(0, 1.0) }, new CatapultDetectorOptions { BaselineWindow = 0 }));
+        Assert.That(ex!.ParamName, Is.EqualTo("BaselineWindow"));
+    }
+
+    // Found by mutation testing (round 23B): only NaN was shown to end detection. An infinite loss is the run diverging
+    // too; kept in the stream, it would read as a rise of ∞ and, with the loss back at 1, as a catapult.
+    [Test]
+    public void AnInfiniteLossEndsDetection()
+    {
+        var losses = new[] { 1, 1, double.PositiveInfinity, 1, 1.0 };
+        Assert.That(CatapultDetector.Detect(losses, Raw), Is.Empty);
+        var detector = new CatapultDetector(Raw);
+        for (int t = 0; t < losses.Length; t++) detector.Add(t, losses[t]);
+        Assert.That(detector.Events, Is.Empty);
+        Assert.That(detector.OpenEpisodeStart, Is.Null, "nothing after the divergence is read, not even as an open rise");
+    }
+
+    // Found by mutation testing (round 23B): the end level is the smoothed loss that met the return rule, as the start
+    // level is. A raw low outlier at the end point (0.2 among 10 and 1, median 1) is not the level the loss came back to.
+    [Test]
+    public void TheEndLevelIsTheSmoothedLossAtTheEnd()
+    {
+        var events = CatapultDetector.Detect(new[] { 1, 1, 1, 10, 10, 10, 0.2, 1, 1, 1.0 });
+        Assert.That(events, Has.Count.EqualTo(1));
+        Assert.That((events[0].StartStep, events[0].PeakStep, events[0].EndStep), Is.EqualTo((2, 3, 6)));
+        Assert.That(events[0].StartLoss, Is.EqualTo(1));
+        Assert.That(events[0].EndLoss, Is.EqualTo(1), "the 3-point median at step 6, not the raw 0.2");
+    }
+
+    // Found by mutation testing (round 23B): the detector keeps a copy of its options, so changing the caller's object
+    // afterwards changes nothing it reports (using the object itself left the suite green).
+    [Test]
+    public void ChangingTheOptionsAfterConstructionChangesNothing()
+    {
+        var options = new CatapultDetectorOptions { SmoothingWindow = 1, RequireSharpnessDecrease = false };
+        var detector = new CatapultDetector(options);
+        options.RiseFactor = 100;
+        foreach (var (loss, step) in new[] { 1, 1, 5, 1.0 }.Select((l, i) => (l, i))) detector.Add(step, loss);
+        Assert.That(detector.Options.RiseFactor, Is.EqualTo(2));
+        Assert.That(detector.Events, Has.Count.EqualTo(1), "a fivefold rise is an episode at the RiseFactor of 2 given");
+    }
 }

@@ -37,5 +37,13 @@ public sealed class CatapultDetectorWindowTests
         Assert.That(events.Select(e => (e.StartStep, e.EndStep)), Is.EqualTo(new[] { (0, 2), (2, 5) }));
         Assert.That(events[1].StartLoss, Is.EqualTo(0.5));
     }
-}
 
+    // Found by mutation testing (round 23B): the point right after an episode's end may itself start the next one
+    // (resuming the search a point later left the suite green and lost the second of two back-to-back catapults).
+    [Test]
+    public void AnEpisodeMayRiseAtThePointAfterThePreviousEnd()
+    {
+        var events = CatapultDetector.Detect(new[] { 1, 5, 1, 5, 1.0 }, Raw);
+        Assert.That(events.Select(e => (e.StartStep, e.PeakStep, e.EndStep)), Is.EqualTo(new[] { (0, 1, 2), (2, 3, 4) }));
+    }
+}
