@@ -31,4 +31,18 @@ public sealed class SharpnessDriftEdgeTests
         Assert.That(ex!.ParamName, Is.EqualTo("span"));
         Assert.That(SharpnessDrift.Threshold(points, Array.Empty<CatapultEvent>(), 1), Is.Not.Null, "one record apart is the shortest span");
     }
+
+    // Found by mutation testing (round 23B): without its own check, a null list of spikes was refused only once a
+    // catapult had records to be judged between, and then as LINQ's "source"; with none it passed unnoticed.
+    [Test]
+    public void ANullListOfSpikesIsRefusedByName()
+    {
+        var points = Constant(40, 5.0);
+        var spike = Spike(10, 12);
+        foreach (var catapults in new[] { Array.Empty<CatapultEvent>(), new[] { spike } })
+        {
+            var ex = Assert.Throws<ArgumentNullException>(() => SharpnessDrift.Judge(points, null!, catapults));
+            Assert.That(ex!.ParamName, Is.EqualTo("spikes"), $"{catapults.Length} catapults");
+        }
+    }
 }

@@ -127,4 +127,22 @@ public sealed class SharpnessDriftTests
         var spike = new CatapultEvent(100, 102, 105, 1, 3, 1, null, null);
         Assert.That(SharpnessDrift.Threshold(points, new[] { spike }, 1), Is.Not.Null);
     }
+
+    // Found by mutation testing (round 23B): the detector's drift windows leave out every spike, not only its catapults
+    // (passing it the catapults as the spikes left the suite green). Spike A (steps 1 … 12) leaves λ_max where it was, so
+    // it is no catapult; catapult B (24 … 26) halves it. Of the windows of B's two records, those overlapping A or B
+    // are out: 36 points leave 19, too few to judge B, and a 37th point makes 20, enough to call it clear.
+    [TestCase(36, false)]
+    [TestCase(37, true)]
+    public void TheDetectorsDriftWindowsLeaveOutSpikesThatAreNoCatapults(int length, bool judged)
+    {
+        var detector = new CatapultDetector(new CatapultDetectorOptions { SmoothingWindow = 1 });
+        for (int t = 0; t < length; t++)
+            detector.Add(t, t is >= 2 and <= 11 || t == 25 ? 5 : 1, t <= 24 ? 10 : 5);
+        var (events, clear, unjudged) = detector.JudgeDrift();
+        Assert.That(detector.Spikes.Select(e => (e.StartStep, e.EndStep)), Is.EqualTo(new[] { (1, 12), (24, 26) }));
+        Assert.That(events.Select(e => e.StartStep), Is.EqualTo(new[] { 24 }), "A left λ_max unchanged");
+        Assert.That(clear, Has.Count.EqualTo(judged ? 1 : 0));
+        Assert.That(unjudged, Has.Count.EqualTo(judged ? 0 : 1));
+    }
 }

@@ -48,5 +48,14 @@ public sealed class SharpnessDriftWindowTests
         points.Add(new LossPoint(210, 1, 0));
         Assert.That(SharpnessDrift.Threshold(points, Array.Empty<CatapultEvent>(), 1), Is.EqualTo(1.0 / 81).Within(1e-15));
     }
-}
 
+    // Found by mutation testing (round 23B): an infinite λ_max (a failed measurement) is no record either; counted, it
+    // made a 20th window here (dropping by −∞), enough to judge a run that has 19.
+    [Test]
+    public void AnInfiniteRecordOfLambdaMaxIsNoRecord()
+    {
+        var points = Falling(20);
+        points.Add(new LossPoint(200, 1, double.PositiveInfinity));
+        Assert.That(SharpnessDrift.Threshold(points, Array.Empty<CatapultEvent>(), 1), Is.Null, "19 windows");
+    }
+}
