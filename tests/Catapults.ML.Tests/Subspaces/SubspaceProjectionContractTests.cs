@@ -300,6 +300,95 @@ public sealed class SubspaceProjectionContractTests
             $"checked {string.Join(", ", rule.Checks.Select(c => c.Alignment))}; gradient {string.Join(", ", probe.Expected)}");
     }
 
+    // Found by mutation testing (round 23B): a run resumed from a checkpoint past SwitchAtStep (Trainer.ResumeAt) switches
+    // at its first step; switching only at exactly that step left the suite green, and the resumed Bulk-SGD arm would have
+    // gone on as plain SGD.
+    [Test]
+    public void ARunResumedPastTheSwitchStepSwitchesAtItsFirstStep()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, h) = LeastSquares.Problem(5, 30, 7);
+        using var n1 = net;
+        using var d1 = data;
+        var (_, vectors) = SpectraTestSupport.EighDescending(h);
+        var top = vectors[.., 0].contiguous();
+        var w0 = net.Layers[0].Weight.detach().reshape(-1).to(ScalarType.Float64).clone();
+        using var transform = new DominantSubspaceTransform(new DominantSubspaceOptions
+        {
+            Mode = ProjectedUpdateMode.Bulk, Rank = 1, SwitchAtStep = 2, Lanczos = new LanczosOptions { Tolerance = 1e-10 },
+        });
+        using var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.01, MaxSteps = 7, UpdateTransform = transform });
+        trainer.ResumeAt(5, null);
+        trainer.Run(data);
+        Assert.That(transform.SwitchStep, Is.EqualTo(5));
+        Assert.That(transform.Refreshes, Is.EqualTo(2), "steps 5 and 6");
+        var moved = net.Layers[0].Weight.detach().reshape(-1).to(ScalarType.Float64) - w0;
+        Assert.That(moved.norm().ToDouble(), Is.GreaterThan(1e-3), "the bulk moved");
+        Assert.That(Math.Abs(torch.dot(top, moved).ToDouble()), Is.LessThan(1e-5), "the top eigenvector's coordinate did not");
+    }
+
+    // Found by mutation testing (round 23B): each refresh is warm-started from the eigenspace before it (solving cold
+    // every time left the suite green). Least squares has the same Hessian at every weight, so the second solve starts
+    // from the first one's answer and converges in fewer Hessian-vector products.
+    [Test]
+    public void EachRefreshIsWarmStartedFromThePreviousEigenspace()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, _) = LeastSquares.Problem(40, 60, 4);
+        using var n1 = net;
+        using var d1 = data;
+        var spent = new List<int>();
+        using var transform = new DominantSubspaceTransform(new DominantSubspaceOptions
+        {
+            Mode = ProjectedUpdateMode.Dominant, Rank = 2, RefreshEvery = 1,
+            Lanczos = new LanczosOptions { Tolerance = 1e-6, Mode = EigensolverMode.Iterative },
+        });
+        var recorder = new AfterUpdate(() => spent.Add(transform.Eigenspace!.Products));
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 2, UpdateTransform = transform }, new[] { recorder });
+        Assert.That(transform.Refreshes, Is.EqualTo(2));
+        Assert.That(spent[1], Is.LessThan(spent[0]), $"warm {spent[1]}, cold {spent[0]}");
+    }
+
+    // Found by mutation testing (round 23B): without solver options the eigenspace is solved to the tolerance 1e-4 that
+    // the transform's options document as suited to float32 products, not to LanczosOptions' own 1e-6 (which left the
+    // suite green); the study's spectra at the switch are solved that way. With 300 parameters the solve is iterative.
+    [Test]
+    public void WithoutSolverOptionsTheEigenspaceIsSolvedToATolerance1e4()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, _) = LeastSquares.Problem(300, 400, 5);
+        using var n1 = net;
+        using var d1 = data;
+        HessianEigenspace Solve(LanczosOptions? lanczos) =>
+            HessianEigenspace.Compute(0, net, data.Features, data.Targets, LossKind.MeanSquaredError, 2, null, lanczos);
+        using var unset = Solve(null);
+        using var loose = Solve(new LanczosOptions { Tolerance = 1e-4 });
+        using var tight = Solve(new LanczosOptions { Tolerance = 1e-6 });
+        Assert.That(tight.Products, Is.GreaterThan(loose.Products), "the two tolerances differ in work here");
+        Assert.That(unset.Products, Is.EqualTo(loose.Products));
+        Assert.That(unset.Eigenvalues, Is.EqualTo(loose.Eigenvalues));
+    }
+
+    // Found by mutation testing (round 23B): each alignment check solves the eigenspace at the weights it checks
+    // (reusing the first check's left the suite green: on least squares the Hessian never changes).
+    [Test]
+    public void EachAlignmentCheckSolvesTheEigenspaceAtItsStep()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (net, data, _) = LeastSquares.Problem(5, 30, 7);
+        using var n1 = net;
+        using var d1 = data;
+        using var rule = new DominantSubspaceTransform(new DominantSubspaceOptions
+        {
+            Mode = ProjectedUpdateMode.Full, Rank = 1, AlignmentThreshold = 1.0, AlignmentCheckEvery = 2,
+        });
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 6, UpdateTransform = rule });
+        Assert.That(rule.Switched, Is.False);
+        Assert.That(rule.Checks.Select(c => c.Step), Is.EqualTo(new[] { 0, 2, 4 }));
+        Assert.That(rule.Refreshes, Is.EqualTo(3));
+        Assert.That(rule.Eigenspace!.Step, Is.EqualTo(4));
+    }
+
     private sealed class AfterUpdate(Action action) : ITrainingObserver
     {
         public void OnStepCompleted(StepRecord record, TrainingContext context) => action();
