@@ -137,10 +137,8 @@ public sealed class CatapultDetector
             }
             // In an episode: find where it comes back to the start level.
             int end = -1;
-            int highest = t;
             for (int i = t + 1; i < count; i++)
             {
-                if (smooth[i] > smooth[highest]) highest = i;
                 if (smooth[i] <= o.ReturnFactor * smooth[start])
                 {
                     end = i;

@@ -18,8 +18,8 @@ public sealed class CatapultDetectorOptions
     public double RiseFactor { get; set; } = 2.0;
 
     /// <summary>
-    /// An episode ends at the first point after the peak where the smoothed loss is at or below this factor times
-    /// the loss at its start ("falls back below its pre-spike level"); default 1.
+    /// An episode ends at the first point after its rise where the smoothed loss is at or below this factor times
+    /// the loss at its start ("falls back below its pre-spike level"); default 1. The peak lies between the two.
     /// </summary>
     public double ReturnFactor { get; set; } = 1.0;
 
