@@ -261,6 +261,46 @@ public sealed class LanczosEigensolverEdgeTests
         Assert.That(eig.MaxRelativeResidual, Is.EqualTo(relative.Max()).Within(1e-9 * relative.Max()));
     }
 
+    // ComputeResiduals adds a check to the iteration's verdict; it does not replace it: pairs cut short above Tolerance
+    // stay unconverged although their true residuals meet a loose ResidualTolerance (mutation round 23A). A basis of 6
+    // vectors and no restart cannot reach 1e-12 on 40 well-spread eigenvalues.
+    [Test]
+    public void AResidualCheckDoesNotConvergeAnIterationCutShort()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = WithSpectrum(Enumerable.Range(0, 40).Select(i => 1.0 + i).ToArray(), seed: 17);
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 2, new LanczosOptions
+            { Mode = EigensolverMode.Iterative, MaxBasisSize = 6, MaxRestarts = 0, Tolerance = 1e-12, ComputeResiduals = true, ResidualTolerance = 10 });
+        double worst = Enumerable.Range(0, 2).Max(j =>
+        {
+            var v = eig.Vectors[.., j];
+            return (a.mv(v) - v * eig.Values[j]).norm().ToDouble() / eig.NormEstimate;
+        });
+        Assert.That(worst, Is.GreaterThan(1e-12).And.LessThan(10), "above Tolerance, within ResidualTolerance");
+        Assert.That(eig.Residuals, Is.Not.Null.And.Length.EqualTo(2));
+        Assert.That(eig.Converged, Is.False);
+    }
+
+    // A block wider than the space is cut to the dimension: the solve returns the spectrum's top rather than looking
+    // for more orthonormal start vectors than the space holds (mutation round 23A: without the cut it never returned,
+    // so the solve runs on a task that the test can give up on).
+    [Test]
+    public void ABlockWiderThanTheSpaceIsCutToTheDimension()
+    {
+        using var a = WithSpectrum(new[] { 4.0, -3, 2, 1 }, seed: 18);
+        using var op = new DenseSymmetricOperator(a);
+        var solve = Task.Run(() =>
+        {
+            using var eig = LanczosEigensolver.Solve(op, 2, new LanczosOptions { Mode = EigensolverMode.Iterative, BlockSize = 10, Tolerance = 1e-12 });
+            return (eig.Values, eig.Converged, eig.SolvedDirectly);
+        });
+        Assert.That(solve.Wait(TimeSpan.FromSeconds(60)), Is.True, "the solve returned");
+        Assert.That(solve.Result.SolvedDirectly, Is.False);
+        Assert.That(solve.Result.Converged, Is.True);
+        Assert.That(solve.Result.Values, Is.EqualTo(new[] { 4.0, 2 }).Within(1e-10));
+    }
+
     private sealed class ClaimedSymmetricOperator(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
     {
         public override bool IsSelfAdjoint => true;

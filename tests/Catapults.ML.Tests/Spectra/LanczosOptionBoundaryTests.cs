@@ -16,6 +16,11 @@ public sealed class LanczosOptionBoundaryTests
         yield return new TestCaseData(new LanczosOptions { ResidualTolerance = double.PositiveInfinity }, "ResidualTolerance").SetName("ResidualToleranceInfinite");
         yield return new TestCaseData(new LanczosOptions { ResidualTolerance = double.NaN }, "ResidualTolerance").SetName("ResidualToleranceNaN");
         yield return new TestCaseData(new LanczosOptions { DenseThreshold = -1 }, "DenseThreshold").SetName("DenseThresholdMinus1");
+        // An infinite tolerance would accept any Ritz pair as converged; a zero residual tolerance fails every pair
+        // (mutation round 23A: both were accepted once one half of their checks was dropped).
+        yield return new TestCaseData(new LanczosOptions { Tolerance = double.PositiveInfinity }, "Tolerance").SetName("ToleranceInfinite");
+        yield return new TestCaseData(new LanczosOptions { ResidualTolerance = 0 }, "ResidualTolerance").SetName("ResidualTolerance0");
+        yield return new TestCaseData(new LanczosOptions { ResidualTolerance = -1e-4 }, "ResidualTolerance").SetName("ResidualToleranceNegative");
     }
 
     [TestCaseSource(nameof(JustPastTheLimit))]
