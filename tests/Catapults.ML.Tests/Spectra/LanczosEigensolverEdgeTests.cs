@@ -301,6 +301,28 @@ public sealed class LanczosEigensolverEdgeTests
         Assert.That(solve.Result.Values, Is.EqualTo(new[] { 4.0, 2 }).Within(1e-10));
     }
 
+    // Eigenvalues eight decades apart make each product almost entirely a multiple of the directions already found, so
+    // one Gram–Schmidt pass cancels all but about 1e-8 of it and leaves the remainder far from orthogonal; the second
+    // pass is what keeps the basis orthonormal (mutation round 23A: without it the solve spent all 50 restarts and
+    // returned eigenvectors that were not orthogonal). The eigenvalues are the closed form the matrix was built from.
+    [Test]
+    public void TheSecondGramSchmidtPassKeepsTheBasisOrthonormalUnderHeavyCancellation()
+    {
+        using var scope = torch.NewDisposeScope();
+        var rng = new Random(19);
+        var values = Enumerable.Range(0, 196).Select(_ => rng.NextDouble()).Concat(new[] { 1e8, 1e6, 1e4, 100 }).ToArray();
+        var a = WithSpectrum(values, seed: 19);
+        using var op = new DenseSymmetricOperator(a);
+        using var eig = LanczosEigensolver.Solve(op, 4, new LanczosOptions { Mode = EigensolverMode.Iterative, Tolerance = 1e-15 });
+        Assert.That(eig.Converged, Is.True);
+        Assert.That(eig.Restarts, Is.Zero, "a handful of products reaches the four separated eigenvalues");
+        var expected = new[] { 1e8, 1e6, 1e4, 100 };
+        for (int i = 0; i < 4; i++)
+            Assert.That(eig.Values[i], Is.EqualTo(expected[i]).Within(1e-12 * 1e8), $"eigenvalue {i}");
+        var gram = eig.Vectors.t().mm(eig.Vectors);
+        Assert.That((gram - torch.eye(4, dtype: ScalarType.Float64)).abs().max().ToDouble(), Is.LessThan(1e-12), "orthonormal eigenvectors");
+    }
+
     private sealed class ClaimedSymmetricOperator(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
     {
         public override bool IsSelfAdjoint => true;
