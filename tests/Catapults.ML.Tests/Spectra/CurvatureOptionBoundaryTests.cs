@@ -43,6 +43,20 @@ public sealed class CurvatureOptionBoundaryTests
         Assert.That(single.ChunkSize, Is.EqualTo(1));
     }
 
+    // A Jacobian of no samples has no rows: refused by name with the inputs' shape, not by the operator base's size
+    // check, which names an internal parameter (mutation round 23A). One sample is enough.
+    [Test]
+    public void AJacobianOperatorNeedsAtLeastOneSample()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = StandardLinear(3, seed: 2);
+        var ex = Assert.Throws<ArgumentException>(() => new JacobianOperator(net, torch.zeros(0, 3)).Dispose());
+        Assert.That(ex!.ParamName, Is.EqualTo("inputs"));
+        Assert.That(ex.Message, Does.StartWith("Inputs must be a batch [n, ...] with n ≥ 1, got [0, 3]."));
+        using var one = new JacobianOperator(net, Inputs(1, 3, seed: 3));
+        Assert.That((one.OutputSize, one.InputSize), Is.EqualTo((1L, 4L)));
+    }
+
     // Cost estimates need a sample and an eigenpair to cost; one of each is enough (mutation round 13A).
     [Test]
     public void NtkCostEstimatesStartAtOneSampleAndOneEigenpair()

@@ -200,6 +200,23 @@ public sealed class HessianOperatorTests
         }
     }
 
+    // Products counts Hessian-vector products, a block of k columns as k, over every call (mutation round 23A).
+    [Test]
+    public void ProductsCountsEveryColumnOfEveryProduct()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(3, 4, 1, seed: 22);
+        var x = SpectraTestSupport.Inputs(6, 3, 23).to(ScalarType.Float64);
+        using var op = new HessianOperator(net, x, Targets(6, 1, 24), LossKind.MeanSquaredError);
+        Assert.That(op.Products, Is.Zero);
+        op.Apply(torch.ones(op.InputSize, 3, ScalarType.Float64));
+        Assert.That(op.Products, Is.EqualTo(3));
+        op.Apply(torch.ones(op.InputSize, ScalarType.Float64));
+        Assert.That(op.Products, Is.EqualTo(4));
+        using var eig = op.TopEigenpairs(1, new LanczosOptions { Mode = EigensolverMode.Iterative });
+        Assert.That(op.Products, Is.EqualTo(4 + eig.OperatorApplications));
+    }
+
     [Test]
     public void HessianProductsAndSolvesDoNotLeak()
     {

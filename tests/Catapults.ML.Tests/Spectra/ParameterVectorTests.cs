@@ -24,4 +24,13 @@ public sealed class ParameterVectorTests
         Assert.That(parts.Select(p => p.shape), Is.EqualTo(new[] { new long[] { 2, 3 }, new long[] { 4 } }));
         Assert.That(parts[1].data<float>().ToArray(), Is.EqualTo(new float[] { 6, 7, 8, 9 }));
     }
+
+    // No parameters is nothing to flatten: refused by name, not passed to libtorch's cat (mutation round 23A).
+    [Test]
+    public void FlatteningNoTensorsIsRefusedByName()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ParameterVector.Flatten(Array.Empty<Tensor>()));
+        Assert.That(ex!.ParamName, Is.EqualTo("parts"));
+        Assert.That(ex.Message, Does.StartWith("Nothing to flatten."));
+    }
 }
