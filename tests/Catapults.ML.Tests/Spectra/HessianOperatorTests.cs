@@ -217,6 +217,28 @@ public sealed class HessianOperatorTests
         Assert.That(op.Products, Is.EqualTo(4 + eig.OperatorApplications));
     }
 
+    // The samples are copied, as documented: a caller who rescales its features in place afterwards, or disposes them,
+    // leaves the operator's later products unchanged (mutation round 23A: without the copy a chunked operator, which
+    // rebuilds its graph per product, saw the rescaled features and the caller's tensor was disposed with the operator).
+    [Test]
+    public void TheOperatorKeepsItsOwnCopyOfTheSamples()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(3, 4, 2, seed: 25);
+        var x = SpectraTestSupport.Inputs(6, 3, 26).to(ScalarType.Float64);
+        var y = Targets(6, 2, 27).to(ScalarType.Float64);
+        var v = torch.ones(net.TrainableParameterCount(), ScalarType.Float64);
+        using var reference = new HessianOperator(net, x.clone(), y.clone(), LossKind.MeanSquaredError, new HessianOptions { ChunkSize = 4 });
+        var expected = reference.Apply(v);
+        var op = new HessianOperator(net, x, y, LossKind.MeanSquaredError, new HessianOptions { ChunkSize = 4 });
+        x.mul_(2.0);
+        y.mul_(-1.0);
+        Assert.That((op.Apply(v) - expected).abs().max().ToDouble(), Is.EqualTo(0.0), "the product of the samples it was given");
+        op.Dispose();
+        Assert.That(x.IsInvalid, Is.False, "the caller's features outlive the operator");
+        Assert.That(x.sum().ToDouble(), Is.Not.NaN);
+    }
+
     [Test]
     public void HessianProductsAndSolvesDoNotLeak()
     {
