@@ -136,4 +136,56 @@ public sealed class MisuseTests
         var ex = Assert.Throws<InvalidOperationException>(() => LanczosEigensolver.Solve(op, 1));
         Assert.That(ex!.Message, Does.Contain("non-finite"));
     }
+
+    // A model whose outputs are not [n, OutputCount] is named with the shapes when its Jacobian is prepared, before any
+    // product is sized by the count it declared (mutation round 23A).
+    [Test]
+    public void AModelReturningAnotherNumberOfOutputsThanItDeclaresIsNamed()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new MisbehavingModel(declaredOutputs: 1, usesParameters: true);
+        var ex = Assert.Throws<InvalidOperationException>(() => new JacobianOperator(model, Inputs(4, 2, seed: 6)).Dispose());
+        Assert.That(ex!.Message, Is.EqualTo("MisbehavingModel returned [4, 2] for 4 inputs; expected [4, 1]."));
+    }
+
+    // Outputs that depend on no trainable parameter have a zero Jacobian and no Hessian; both operators say so in .NET
+    // terms instead of letting autograd fail on a tensor that does not require grad (mutation round 23A).
+    [Test]
+    public void AModelWhoseOutputsIgnoreItsParametersIsNamed()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new MisbehavingModel(declaredOutputs: 2, usesParameters: false);
+        var x = Inputs(4, 2, seed: 7);
+        var ex = Assert.Throws<InvalidOperationException>(() => new JacobianOperator(model, x).Dispose());
+        Assert.That(ex!.Message, Is.EqualTo("The outputs of MisbehavingModel do not depend on any trainable parameter."));
+        using var hessian = new HessianOperator(model, x, torch.zeros(4, 2), LossKind.MeanSquaredError);
+        ex = Assert.Throws<InvalidOperationException>(() => hessian.Apply(torch.ones(2)));
+        Assert.That(ex!.Message, Is.EqualTo("The loss of MisbehavingModel does not depend on any trainable parameter."));
+    }
+
+    /// <summary>f(x) = x ⊙ w with w = (1, 2) (or x alone, ignoring w), declaring any number of outputs.</summary>
+    private sealed class MisbehavingModel : NetworkModule
+    {
+        private readonly TorchSharp.Modules.Parameter _w;
+        private readonly int _declared;
+        private readonly bool _uses;
+
+        public MisbehavingModel(int declaredOutputs, bool usesParameters) : base(nameof(MisbehavingModel))
+        {
+            (_declared, _uses) = (declaredOutputs, usesParameters);
+            _w = new TorchSharp.Modules.Parameter(torch.tensor(new float[] { 1, 2 }));
+            RegisterComponents();
+        }
+
+        public override long[] InputShape => new long[] { 2 };
+        public override int OutputCount => _declared;
+        public override string Describe() => "misbehaving test model";
+
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = ReshapeInput(input);
+            return (_uses ? x * _w : x.clone()).MoveToOuterDisposeScope();
+        }
+    }
 }
