@@ -84,6 +84,21 @@ public sealed class CurvatureResultContractTests
         Assert.That(result.Value, Is.EqualTo(6 / values[0]).Within(1e-4 * 6 / values[0]), "b / λ_max(XXᵀ + 11ᵀ)");
     }
 
+    // A zero kernel (a bias-free linear model on zero inputs: J = X = 0) has no curvature: the rate is infinite, and its
+    // residual of 0 relative to an eigenvalue of 0 is no number, so none is reported rather than 0/0 = NaN (mutation
+    // round 23A). The iterative solve is the one with a Ritz estimate to divide.
+    [Test]
+    public void AZeroKernelHasAnInfiniteRateAndNoRelativeResidual()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Nets.Linear(3, bias: false, seed: 15);
+        var options = new CriticalLearningRateOptions { Lanczos = new LanczosOptions { Mode = EigensolverMode.Iterative } };
+        var result = CriticalLearningRate.Compute(net, torch.zeros(5, 3), LossKind.MeanSquaredError, options);
+        Assert.That(result.Sharpness, Is.Zero);
+        Assert.That(result.Value, Is.EqualTo(double.PositiveInfinity));
+        Assert.That(result.RelativeResidual, Is.Null);
+    }
+
     [Test]
     public void TargetsWithAnotherSampleCountAreRefusedByName()
     {

@@ -345,6 +345,22 @@ public sealed class LanczosEigensolverEdgeTests
         Assert.That(cold.OperatorApplications, Is.GreaterThan(10), "the case tells a warm start from a cold one");
     }
 
+    // Once the basis spans the whole space its Ritz pairs are as good as they will get: a solve that has not converged
+    // then (here an operator that claims symmetry and is not) stops after n products instead of restarting on the same
+    // space until MaxRestarts is spent (mutation round 23A).
+    [Test]
+    public void ABasisSpanningTheWholeSpaceEndsTheSolve()
+    {
+        using var scope = torch.NewDisposeScope();
+        var m = WithSpectrum(new[] { 5.0, 3, 2, 1, 0.5, 0.25 }, seed: 21);
+        m[0, 1] += 0.1;
+        var op = new ClaimedSymmetricOperator(m);
+        using var eig = LanczosEigensolver.Solve(op, 2, new LanczosOptions { Mode = EigensolverMode.Iterative, MaxRestarts = 50 });
+        Assert.That(eig.Converged, Is.False, "the asymmetry of 0.1 keeps the residuals above the tolerance");
+        Assert.That(eig.Restarts, Is.Zero);
+        Assert.That(eig.OperatorApplications, Is.EqualTo(6));
+    }
+
     private sealed class ClaimedSymmetricOperator(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
     {
         public override bool IsSelfAdjoint => true;
