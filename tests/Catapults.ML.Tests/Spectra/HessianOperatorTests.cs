@@ -239,6 +239,25 @@ public sealed class HessianOperatorTests
         Assert.That(x.sum().ToDouble(), Is.Not.NaN);
     }
 
+    // Without options the Hessian's top eigenpairs are solved to the documented 1e-5, looser than the eigensolver's own
+    // default of 1e-6 (each Hessian product is a double-backward pass): the solve is the one that Tolerance = 1e-5 gives,
+    // product for product, and not the 1e-6 one (mutation round 23A).
+    [Test]
+    public void TopEigenpairsWithoutOptionsSolveToATolerance1e5()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(4, 16, 2, seed: 28);
+        var x = SpectraTestSupport.Inputs(30, 4, 29).to(ScalarType.Float64);
+        using var op = new HessianOperator(net, x, Targets(30, 2, 30), LossKind.MeanSquaredError);
+        using var byDefault = op.TopEigenpairs(3);
+        using var loose = op.TopEigenpairs(3, new LanczosOptions { Tolerance = 1e-5 });
+        using var tight = op.TopEigenpairs(3, new LanczosOptions { Tolerance = 1e-6 });
+        Assume.That(tight.OperatorApplications, Is.Not.EqualTo(loose.OperatorApplications), "the case tells the tolerances apart");
+        Assert.That(byDefault.OperatorApplications, Is.EqualTo(loose.OperatorApplications));
+        Assert.That(byDefault.Values, Is.EqualTo(loose.Values));
+        Assert.That(byDefault.MaxRelativeResidual, Is.LessThanOrEqualTo(1e-5));
+    }
+
     [Test]
     public void HessianProductsAndSolvesDoNotLeak()
     {
