@@ -59,4 +59,16 @@ public sealed class OperatorInputContractTests
         var ex = Assert.Throws<InvalidOperationException>(() => op.Apply(torch.ones(3, 2, ScalarType.Float64)));
         Assert.That(ex!.Message, Is.EqualTo("DropsAColumn returned [3, 1] for input [3, 2]."));
     }
+
+    // An operator acts on vectors [n] and blocks [n, k] only: a tensor of three dimensions with the right leading size is
+    // refused by name with its shape, not passed on to the subclass's matrix product (mutation round 23A).
+    [Test]
+    public void AThreeDimensionalInputIsRefusedByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(torch.eye(3, dtype: ScalarType.Float64));
+        var ex = Assert.Throws<ArgumentException>(() => op.Apply(torch.ones(3, 2, 1, ScalarType.Float64)));
+        Assert.That(ex!.ParamName, Is.EqualTo("vectors"));
+        Assert.That(ex.Message, Does.StartWith("DenseSymmetricOperator acts on vectors [3] or blocks [3, k], got [3, 2, 1]."));
+    }
 }
