@@ -361,6 +361,19 @@ public sealed class LanczosEigensolverEdgeTests
         Assert.That(eig.OperatorApplications, Is.EqualTo(6));
     }
 
+    // An iterative solve of an operator with a NaN entry says so after the product that met it, as the dense solve
+    // does, instead of handing NaN to the projected eigenproblem (mutation round 23A).
+    [Test]
+    public void AnIterativeSolveOfANonFiniteOperatorSaysSo()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = WithSpectrum(new[] { 3.0, 2, 1, 0.5, 0.25 }, seed: 22);
+        a[2, 2] = double.NaN;
+        using var op = new DenseSymmetricOperator(a, checkSymmetry: false);
+        var ex = Assert.Throws<InvalidOperationException>(() => LanczosEigensolver.Solve(op, 1, new LanczosOptions { Mode = EigensolverMode.Iterative }));
+        Assert.That(ex!.Message, Does.StartWith("The operator DenseSymmetricOperator returned non-finite values (after 1 products)"));
+    }
+
     private sealed class ClaimedSymmetricOperator(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
     {
         public override bool IsSelfAdjoint => true;

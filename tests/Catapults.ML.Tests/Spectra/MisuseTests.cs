@@ -163,6 +163,24 @@ public sealed class MisuseTests
         Assert.That(ex!.Message, Is.EqualTo("The loss of MisbehavingModel does not depend on any trainable parameter."));
     }
 
+    // Ju takes a flat vector [P]: a column [P, 1], or a vector one entry too long, is refused by name with the expected
+    // length, not reshaped or split further down (mutation round 23A).
+    [Test]
+    public void AJacobianTangentThatIsNotAFlatParameterVectorIsNamed()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Net();
+        using var jacobian = new JacobianOperator(net, Inputs(4, 5, seed: 8));
+        long p = jacobian.ParameterCount;
+        foreach (var bad in new[] { torch.ones(p, 1), torch.ones(p + 1) })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => jacobian.ApplyFlat(bad));
+            Assert.That(ex!.ParamName, Is.EqualTo("u"));
+            Assert.That(ex.Message, Does.StartWith($"A parameter-space vector must be [{p}], got [{string.Join(", ", bad.shape)}]."));
+        }
+        Assert.That(jacobian.ApplyFlat(torch.ones(p)).shape, Is.EqualTo(new long[] { 4, 1 }));
+    }
+
     /// <summary>f(x) = x ⊙ w with w = (1, 2) (or x alone, ignoring w), declaring any number of outputs.</summary>
     private sealed class MisbehavingModel : NetworkModule
     {
