@@ -31,9 +31,7 @@ public static class LayerWiseNtk
                     ? "The network has no trainable parameters (requires_grad = false everywhere), so it has no NTK."
                     : "The layer-wise NTK covers every layer, but some parameters have requires_grad = false; use NtkMethod.ExplicitJacobian or MatrixFree.",
                 nameof(network));
-        long d = layers[0].InFeatures;
-        if (inputs.dim() < 2 || inputs.shape[0] < 1 || inputs.numel() != inputs.shape[0] * d)
-            throw new ArgumentException($"The network expects inputs [n, {d}], got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+        DenseChainLinearisation.CheckInputs(network, inputs);
         long n = inputs.shape[0];
         int o = layers[^1].OutFeatures;
         long size = n * o;
