@@ -33,6 +33,16 @@ public class LearningRateScheduleTests
         Assert.That(new WarmupDecaySchedule(1.0, 0, 0, decay, 0.3).LearningRateAt(0), Is.EqualTo(0.3));
     }
 
+    // A warm-up of −1 steps would pass the other checks (totalSteps ≥ −1) and shift the decay to start one step early,
+    // so the schedule would not begin at its peak; the constructor says which argument is wrong instead.
+    [Test]
+    public void AWarmupOfNegativeLengthIsRefusedByName()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new WarmupDecaySchedule(1.0, warmupSteps: -1, totalSteps: 5));
+        Assert.That(ex!.ParamName, Is.EqualTo("warmupSteps"));
+        Assert.That(new WarmupDecaySchedule(1.0, warmupSteps: 0, totalSteps: 5).LearningRateAt(0), Is.EqualTo(1.0));
+    }
+
     [Test]
     public void AdjustableScheduleFollowsTheProgram()
     {
@@ -41,6 +51,17 @@ public class LearningRateScheduleTests
         s.LearningRate = 0.7;
         Assert.That(s.LearningRateAt(4), Is.EqualTo(0.7));
         Assert.Throws<ArgumentOutOfRangeException>(() => s.LearningRate = double.NaN);
+    }
+
+    // A realised schedule must hold every rate its run used, and a warm-up-free decay of no length with final rate 0
+    // uses 0 from its first step: the initial rate may be 0 as any milestone's may, though a constant rate may not.
+    [Test]
+    public void AMilestoneScheduleMayStartAtRateZero()
+    {
+        var s = new MilestoneSchedule(0, new[] { (2, 0.5) });
+        Assert.That(Enumerable.Range(0, 4).Select(s.LearningRateAt), Is.EqualTo(new[] { 0, 0, 0.5, 0.5 }));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new MilestoneSchedule(-1e-9, new[] { (2, 0.5) }));
+        Assert.That(ex!.ParamName, Is.EqualTo("initialRate"));
     }
 
     [Test]
