@@ -25,6 +25,9 @@ public sealed class OptimizerSettingsValidationTests
         yield return Case("Epsilon", OptimizerKind.Adagrad, new OptimizerOptions { Epsilon = 0 }, "positive");
         yield return Case("RmsPropAlpha", OptimizerKind.RmsProp, new OptimizerOptions { RmsPropAlpha = -3 }, "[0, 1)");
         yield return Case("RmsPropAlpha", OptimizerKind.RmsProp, new OptimizerOptions { RmsPropAlpha = 1 }, "[0, 1)");
+        // A radius of 0 would be plain SGD at twice the cost of a step, silently; the range's open end is refused.
+        yield return Case("SharpnessAwareRadius", OptimizerKind.Sgd, new OptimizerOptions { SharpnessAwareRadius = 0 }, "positive");
+        yield return Case("SharpnessAwareRadius", OptimizerKind.Momentum, new OptimizerOptions { SharpnessAwareRadius = -0.05 }, "positive");
 
         static TestCaseData Case(string setting, OptimizerKind kind, OptimizerOptions settings, string range) =>
             new TestCaseData(setting, kind, settings, range).SetArgDisplayNames(setting, kind.ToString(), settings.ToString());
