@@ -20,4 +20,22 @@ public sealed class EpochBatchSourceTests
         Assert.That(Enumerable.Range(0, steps).SelectMany(source.IndicesAt).Order(), Is.EqualTo(Enumerable.Range(0, n).Select(i => (long)i)),
             "one epoch covers every sample once");
     }
+
+    // Found by mutation testing (round 23C): full-batch GD takes the data in order. Its batch is the dataset itself (no
+    // gather), so a shuffled permutation would leave the step's indices naming other rows than its features hold.
+    [TestCase(null)]
+    [TestCase(6)]
+    public void AFullBatchTakesTheDataInOrderInEveryEpoch(int? batch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = new TensorDataset(torch.arange(6, dtype: ScalarType.Float32).reshape(6, 1), torch.zeros(6, 1), "six");
+        var source = new EpochBatchSource(data, batch, shuffleSeed: 7);
+        Assert.That(source.IsFullBatch, Is.True);
+        for (int step = 0; step < 3; step++)
+        {
+            Assert.That(source.IndicesAt(step), Is.EqualTo(new long[] { 0, 1, 2, 3, 4, 5 }), $"step {step}");
+            var b = source.BatchAt(step);
+            Assert.That(b.Features.reshape(-1).data<float>().ToArray(), Is.EqualTo(b.Indices.Select(i => (float)i)), $"step {step}: features of the named rows");
+        }
+    }
 }

@@ -18,6 +18,17 @@ public class TrainingSourcesAndChecksTests
         Assert.That(ex!.Message, Does.Contain("returned 3 samples at step 0; the batch size is 4"));
     }
 
+    // Too many samples are as wrong as too few: the step's indices would name b samples while its loss averaged over
+    // more, so the batch size the critical rate is computed for would not be the one trained with.
+    [Test]
+    public void AnOnlineGeneratorThatReturnsMoreSamplesThanTheBatchIsRefused()
+    {
+        using var scope = torch.NewDisposeScope();
+        var source = new OnlineBatchSource((n, g) => new TensorDataset(torch.randn(new long[] { n + 1, 3 }, generator: g), torch.zeros(n + 1, 1)), 4, seed: 1);
+        var ex = Assert.Throws<InvalidOperationException>(() => source.BatchAt(2));
+        Assert.That(ex!.Message, Does.Contain("returned 5 samples at step 2; the batch size is 4"));
+    }
+
     [Test]
     public void AnOnlineStepSeedOfANegativeStepIsRefused()
     {
