@@ -58,4 +58,26 @@ public sealed class ResumeForgetsRateChangesTests
         Assert.That(second.InitialRate, Is.EqualTo(0.03));
         Assert.That(second.Milestones, Is.Empty);
     }
+
+    // Found by mutation testing (round 23C): a run that diverges at step s has already recorded step s's rate, so its
+    // realised schedule may hold a change at s though no update was made with it. Resuming at s (typically at a lower
+    // rate) must drop that change: the resumed run's own rate at s replaces it, where keeping both put two milestones
+    // at one step and the realised schedule could not be built.
+    [Test]
+    public void ResumingAtAStepReplacesTheCheckpointsChangeAtThatStep()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = DivergenceSignalTests.Data();
+        using var net = Nets.Linear(4, bias: true);
+        var live = new AdjustableSchedule(0.005);
+        using var trainer = new Trainer(net, new TrainingOptions { Schedule = live, BatchSize = 5, MaxSteps = 4 });
+        var checkpointed = new MilestoneSchedule(0.01, new[] { (1, 0.02), (3, 0.5) });
+        trainer.ResumeAt(3, referenceLoss: 1.0, checkpointed);
+        var resumed = trainer.Run(data);
+
+        Assert.That(resumed.Steps, Is.EqualTo(4));
+        var schedule = (MilestoneSchedule)resumed.RealisedSchedule!;
+        Assert.That(schedule.InitialRate, Is.EqualTo(0.01));
+        Assert.That(schedule.Milestones, Is.EqualTo(new[] { new LearningRateMilestone(1, 0.02), new LearningRateMilestone(3, 0.005) }));
+    }
 }

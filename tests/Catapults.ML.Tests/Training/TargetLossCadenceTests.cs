@@ -40,4 +40,21 @@ public sealed class TargetLossCadenceTests
         Assert.That(recorder.Records, Has.Count.EqualTo(10));
         Assert.That(recorder.Records.Select(r => r.FullTrainingLoss), Is.All.Null);
     }
+
+    // Found by mutation testing (round 23C): FullLossEvery = 1 is the cadence "every step", the finest one, and wins over
+    // the target loss's once-per-epoch pass. A trainer that treated 1 like 0 kept the epoch cadence (steps 0, 4, 8 here).
+    [Test]
+    public void AFullLossCadenceOfOneComputesTheFullLossAtEveryStep()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = DivergenceSignalTests.Data(); // 20 samples: 4 steps of 5 per epoch
+        using var net = Nets.Linear(4, bias: true);
+        // The loss at the initial weights, evaluated before the run touches them.
+        double initial = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
+        var recorder = new RecordingObserver();
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, BatchSize = 5, MaxSteps = 6, FullLossEvery = 1, TargetLoss = 1e-9 },
+            new[] { recorder });
+        Assert.That(recorder.Records.Where(r => r.FullTrainingLoss is not null).Select(r => r.Step), Is.EqualTo(Enumerable.Range(0, 6)));
+        Assert.That(recorder.Records[0].FullTrainingLoss, Is.EqualTo(initial).Within(1e-12));
+    }
 }
