@@ -53,6 +53,18 @@ public class LearningRateScheduleTests
         Assert.Throws<ArgumentOutOfRangeException>(() => s.LearningRate = double.NaN);
     }
 
+    // Found by mutation testing (round 23C): the options do not check the rate when a schedule sets it, so without this
+    // check a NaN or 0 starting rate would surface only at the first step, as a "divergence" of a run that never moved.
+    [TestCase(0.0)]
+    [TestCase(-0.1)]
+    [TestCase(double.NaN)]
+    [TestCase(double.PositiveInfinity)]
+    public void AnAdjustableScheduleRefusesABadStartingRateByName(double rate)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new AdjustableSchedule(rate));
+        Assert.That(ex!.ParamName, Is.EqualTo("initialRate"));
+    }
+
     // A realised schedule must hold every rate its run used, and a warm-up-free decay of no length with final rate 0
     // uses 0 from its first step: the initial rate may be 0 as any milestone's may, though a constant rate may not.
     [Test]

@@ -56,6 +56,18 @@ public class TrainingSourcesAndChecksTests
         Assert.Throws<InvalidOperationException>(() => source.EnsureCanServe(4));
     }
 
+    // Found by mutation testing (round 23C): shuffle: false visits the pool in its own order (a stream over data that is
+    // already in a meaningful order, such as time), whatever the seed; a source that shuffled anyway left the suite green.
+    [Test]
+    public void AStreamWithoutShuffleTakesThePoolInOrder()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var pool = new TensorDataset(torch.arange(7, dtype: ScalarType.Float32).reshape(7, 1), torch.zeros(7, 1), "seven");
+        var source = new DatasetStreamBatchSource(pool, 2, shuffleSeed: 5, shuffle: false);
+        Assert.That(Enumerable.Range(0, 3).Select(source.IndicesAt), Is.EqualTo(new[] { new long[] { 0, 1 }, new long[] { 2, 3 }, new long[] { 4, 5 } }));
+        Assert.That(source.BatchAt(1).Features.reshape(-1).data<float>().ToArray(), Is.EqualTo(new float[] { 2, 3 }), "the rows the indices name");
+    }
+
     // A seeded permutation of two rows keeps their order for some seeds and swaps it for others (a shuffle that always
     // moves every row, as Sattolo's algorithm does, is not a uniform permutation).
     [Test]
