@@ -29,7 +29,25 @@ public sealed class ScalarSafeOptimizerTests
         new("RMSprop, alpha 0.9, decay 0.01", ps => new ScalarSafe.RMSProp(ps, 0.01, 0.9, 1e-6, 0.01), ps => optim.RMSProp(ps, 0.01, 0.9, 1e-6, 0.01)),
         new("Adagrad", ps => new ScalarSafe.Adagrad(ps, 0.05, 1e-10, 0), ps => optim.Adagrad(ps, 0.05, eps: 1e-10)),
         new("Adagrad, decay 0.01", ps => new ScalarSafe.Adagrad(ps, 0.05, 1e-6, 0.01), ps => optim.Adagrad(ps, 0.05, weight_decay: 0.01, eps: 1e-6)),
+        // Optimizers.Create never sets Nesterov, maximize or a rate decay, but a TorchSharp state dictionary carries its
+        // options and load_state_dict restores them, so these branches run on a checkpoint written by TorchSharp's own.
+        new("SGD, Nesterov momentum 0.9", ps => With<SGD.Options>(new ScalarSafe.SGD(ps, 0.05, 0.9), o => o.nesterov = true),
+            ps => optim.SGD(ps, 0.05, momentum: 0.9, nesterov: true)),
+        new("SGD, maximize", ps => With<SGD.Options>(new ScalarSafe.SGD(ps, 0.05, 0.5, 0.01), o => o.maximize = true),
+            ps => optim.SGD(ps, 0.05, momentum: 0.5, weight_decay: 0.01, maximize: true)),
+        new("Adam, maximize", ps => With<Adam.Options>(new ScalarSafe.Adam(ps, 0.01, 0.9, 0.999, 1e-8, 0.01), o => o.maximize = true),
+            ps => optim.Adam(ps, 0.01, 0.9, 0.999, 1e-8, 0.01, maximize: true)),
+        new("RMSprop, maximize", ps => With<RMSProp.Options>(new ScalarSafe.RMSProp(ps, 0.01, 0.99, 1e-8, 0.01), o => o.maximize = true),
+            ps => optim.RMSProp(ps, 0.01, 0.99, 1e-8, 0.01, maximize: true)),
+        new("Adagrad, rate decay 0.1", ps => With<Adagrad.Options>(new ScalarSafe.Adagrad(ps, 0.05, 1e-10, 0), o => o.lr_decay = 0.1),
+            ps => optim.Adagrad(ps, 0.05, lr_decay: 0.1, eps: 1e-10)),
     ];
+
+    private static optim.Optimizer With<TOptions>(optim.Optimizer optimizer, Action<TOptions> set) where TOptions : class
+    {
+        foreach (var group in ((OptimizerHelper)optimizer).ParamGroups) set((TOptions)(object)((ParamGroup)group).Options);
+        return optimizer;
+    }
 
     private static nn.Module<Tensor, Tensor> Network(long seed)
     {
@@ -76,6 +94,24 @@ public sealed class ScalarSafeOptimizerTests
         Steps(theirs, torchOptimizer, 12, seed: 8);
         Assert.That(Weights(ours), Is.EqualTo(Weights(theirs)));
         Assert.That(Weights(ours), Is.Not.EqualTo(Weights(Network(3))), "the steps moved the weights");
+    }
+
+    // This RMSprop takes no centred or momentum step; a TorchSharp checkpoint that asks for one is refused at the first
+    // step rather than stepped without it.
+    [TestCase(true, 0.0)]
+    [TestCase(false, 0.9)]
+    public void ACentredOrMomentumRmsPropStateIsRefusedAtItsFirstStep(bool centered, double momentum)
+    {
+        using var scope = torch.NewDisposeScope();
+        var network = Network(5);
+        using var theirs = optim.RMSProp(network.parameters(), 0.01, momentum: momentum, centered: centered);
+        Steps(network, theirs, 1, seed: 1);
+        using var ours = new ScalarSafe.RMSProp(network.parameters(), 0.01, 0.99, 1e-8, 0);
+        Transfer(theirs, ours);
+        var before = Weights(network);
+        var ex = Assert.Throws<NotSupportedException>(() => Steps(network, ours, 1, seed: 2));
+        Assert.That(ex!.Message, Does.Contain("Centred RMSprop and RMSprop with momentum"));
+        Assert.That(Weights(network), Is.EqualTo(before), "nothing was stepped");
     }
 
     [TestCaseSource(nameof(Settings))]
