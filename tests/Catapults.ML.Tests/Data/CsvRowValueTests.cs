@@ -66,4 +66,14 @@ public sealed class CsvRowValueTests : TemporaryFolderTests
         Assert.That(ex!.Message, Is.EqualTo($"{Path.GetFullPath(path)}: the file has a header but no data rows."));
         Assert.That(ex.ByteOffset, Is.EqualTo(7), "\"a,b,y\\n\\n\" is 7 bytes");
     }
+
+    // Found by mutation testing (round 24A): a line of spaces or a tab, as an editor leaves at the end of a file, is a
+    // blank line like an empty one; reading it as a row of one field would refuse a file that is fine.
+    [Test]
+    public void ALineOfOnlySpacesOrTabsIsSkippedLikeAnEmptyLine()
+    {
+        using var data = CsvDatasetReader.Read(Write("a,y\n1,2\n   \n3,4\n\t\n"));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 3f }));
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 2f, 4f }));
+    }
 }

@@ -54,4 +54,15 @@ public class FileFormatDescriptionTests
         FileFormatSniffer.Hdf5Signature.CopyTo(prefix.AsSpan(512));
         Assert.That(FileFormatSniffer.Describe(prefix), Is.EqualTo("an HDF5 file"));
     }
+
+    // Found by mutation testing (round 24A): "text" needs at least 95 % printable bytes, so exactly 95 % (19 of 20,
+    // the other a control byte but no zero) is still text, and 18 of 20 is not.
+    [Test]
+    public void ExactlyNinetyFivePercentPrintableIsStillText()
+    {
+        var prefix = Encoding.ASCII.GetBytes("abcdefghijklmnopqrs\u0001");
+        Assert.That(FileFormatSniffer.Describe(prefix), Does.StartWith("text starting 'abcdefghijklmnopqrs"));
+        var fewer = Encoding.ASCII.GetBytes("abcdefghijklmnopqr\u0001\u0001");
+        Assert.That(FileFormatSniffer.Describe(fewer), Is.EqualTo("binary data starting 61 62 63 64 65 66 67 68"));
+    }
 }

@@ -27,4 +27,17 @@ public sealed class TensorDatasetSubsetTests
         Assert.That(data.HasClassTargets, Is.True);
         Assert.That(data.TargetDimension, Is.EqualTo(0));
     }
+
+    // Found by mutation testing (round 24A): a subset without a name of its own says it is one of its dataset, so
+    // that messages about it do not pass it off as the whole; a given name is used as is.
+    [Test]
+    public void AnUnnamedSubsetIsNamedAfterItsDataset()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = new TensorDataset(torch.randn(4, 2), torch.randn(4, 1), "four");
+        using var unnamed = data.Subset(new long[] { 1, 2 });
+        using var named = data.Subset(new long[] { 0 }, "first");
+        Assert.That(unnamed.Name, Is.EqualTo("four[subset]"));
+        Assert.That(named.Name, Is.EqualTo("first"));
+    }
 }

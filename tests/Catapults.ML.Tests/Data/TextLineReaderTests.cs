@@ -73,4 +73,13 @@ public sealed class TextLineReaderTests : TemporaryFolderTests
     [TestCase(int.MaxValue)]
     public void ALimitOutsideWhatABufferHoldsIsRefusedAtOnce(int maxLineBytes) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => TextLineReader.ReadLines(Write("a\n"), maxLineBytes));
+
+    // Found by mutation testing (round 24A): a last line without a newline is a line however short; a final "c" of one
+    // byte must not be dropped as if the file ended with its newline.
+    [Test]
+    public void AOneByteLastLineWithoutANewlineIsRead()
+    {
+        var lines = TextLineReader.ReadLines(Write("ab\nc")).ToList();
+        Assert.That(lines, Is.EqualTo(new[] { new TextLine(1, 0, "ab"), new TextLine(2, 3, "c") }));
+    }
 }
