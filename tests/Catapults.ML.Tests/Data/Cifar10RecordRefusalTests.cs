@@ -36,4 +36,18 @@ public sealed class Cifar10RecordRefusalTests : TemporaryFolderTests
         var ex = Assert.Throws<ArgumentException>(() => reader.ReadImages(DatasetSplit.Train, [5, 3]).ToList());
         Assert.That(ex!.Message, Does.StartWith("Record indices must be strictly increasing; index 3 at position 1 is not."));
     }
+
+    // Found by mutation testing (round 24A): a batch whose first byte is 10 (a newline, as a text file may start)
+    // cannot start with a label 0–9, so the file is named for what it is, not reported as a corrupt record 0.
+    [Test]
+    public void ABatchStartingWithByteTenIsNamedForWhatItIs()
+    {
+        string dir = DatasetFixtures.WriteCifar(Temp.Path, perBatch: 2, testCount: 1);
+        string batch = Path.GetFullPath(Path.Combine(dir, "data_batch_1.bin"));
+        var text = Enumerable.Repeat((byte)'a', Cifar10Reader.RecordSize).ToArray();
+        text[0] = (byte)'\n';
+        File.WriteAllBytes(batch, text);
+        var ex = Assert.Throws<DatasetFormatException>(() => new Cifar10Reader(dir).ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.StartWith($"{batch}: expected CIFAR-10 binary records (a label byte 0–9 first), found text"));
+    }
 }

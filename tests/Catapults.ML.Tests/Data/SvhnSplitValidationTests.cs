@@ -60,4 +60,14 @@ public sealed class SvhnSplitValidationTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
         Assert.That(ex!.Message, Does.Contain("32×32×1×3").And.Contain("32×32×3×N"));
     }
+
+    // Found by mutation testing (round 24A): the complex flag on X is refused as on y: the real part alone would load
+    // as the images.
+    [Test]
+    public void ComplexImagesAreRefused()
+    {
+        MatV5Writer.Write(TrainPath, false, X(2) with { ClassCode = MatV5Writer.MxUInt8 | 0x0800 }, MatV5Writer.Double("y", [2, 1], [1, 2]));
+        var ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.EndWith("X or y is complex; SVHN arrays are real."));
+    }
 }
