@@ -46,4 +46,47 @@ public sealed class CelebAListValidationTests : TemporaryFolderTests
         Assert.That(ex!.Message, Does.StartWith("CelebAOptions.CropSize must be in 1..178."));
         Assert.DoesNotThrow(() => new CelebAReader(_dir, new CelebAOptions { CropSize = 1, ImageSize = 1 }));
     }
+
+    // Found by mutation testing (round 24A): blank lines (a second newline at the end, spaces between rows) are no
+    // rows in either list; counting them as rows would refuse a whole, valid copy of CelebA.
+    [Test]
+    public void BlankLinesInTheAttributeAndPartitionListsAreSkipped()
+    {
+        var attributes = File.ReadAllLines(AttributePath);
+        File.WriteAllText(AttributePath, string.Join("\n", attributes.Take(3)) + "\n\n" + string.Join("\n", attributes.Skip(3)) + "\n  \n");
+        string partitionPath = Path.Combine(_dir, "list_eval_partition.txt");
+        var partitions = File.ReadAllLines(partitionPath);
+        File.WriteAllText(partitionPath, partitions[0] + "\n\n" + string.Join("\n", partitions.Skip(1)) + "\n \t\n");
+        var reader = new CelebAReader(_dir);
+        Assert.That(reader.FileNames(DatasetSplit.Train), Is.EqualTo(new[] { "000001.jpg", "000002.jpg", "000003.jpg" }));
+        Assert.That(reader.ReadLabels(DatasetSplit.Train), Is.EqualTo(new[] { 1, 0, 1 }), "Smiling is even n");
+    }
+
+    // Found by mutation testing (round 24A): a 0 in the attribute list (copies re-encoded as 0/1 have them) is neither
+    // value the list uses; reading it as "not the attribute" would turn every +1 of such a copy into class 1 and
+    // every 0 into class 0 without a word.
+    [Test]
+    public void AnAttributeValueOfZeroIsRefused()
+    {
+        var lines = File.ReadAllLines(AttributePath);
+        var fields = lines[3].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        fields[2] = "0";
+        lines[3] = string.Join(" ", fields);
+        File.WriteAllLines(AttributePath, lines);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(_dir));
+        Assert.That(ex!.Message, Does.Contain("line 4").And.Contain("attribute Smiling: '0' is not 1 or -1."));
+    }
+
+    // Found by mutation testing (round 24A): a partition code other than 0, 1 or 2 is refused by line; taken as
+    // read, its image would silently belong to no split.
+    [Test]
+    public void APartitionCodeOfThreeIsRefusedByLine()
+    {
+        string partitionPath = Path.Combine(_dir, "list_eval_partition.txt");
+        var lines = File.ReadAllLines(partitionPath);
+        lines[1] = "000002.jpg 3";
+        File.WriteAllLines(partitionPath, lines);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(_dir));
+        Assert.That(ex!.Message, Does.Contain("line 2").And.Contain("is '000002.jpg 3'; expected '<image> <0|1|2>'."));
+    }
 }

@@ -57,4 +57,49 @@ public sealed class ImageSelectionRefusalTests : TemporaryFolderTests
         var ex = Assert.Throws<InvalidOperationException>(() => ImageSelection.Create(new OnePastTheLastLabelReader(), new ImageDatasetOptions()));
         Assert.That(ex!.Message, Is.EqualTo("two-class reader returned label 2 for record 1; expected 0..1."));
     }
+
+    // A reader of three classes whose labels are given; it lists the training split only and reads no image.
+    private sealed class LabelsOnlyReader(int[] labels) : IImageDatasetReader
+    {
+        public string DatasetName => "three-class";
+        public string Directory => "";
+        public ImageShape Shape => new(1, 1, 1);
+        public IReadOnlyList<string> ClassNames => new[] { "a", "b", "c" };
+        public IReadOnlyList<DatasetSplit> Splits => new[] { DatasetSplit.Train };
+        public int[] ReadLabels(DatasetSplit split) => labels;
+        public IEnumerable<LabeledImage> ReadImages(DatasetSplit split, IReadOnlyList<int>? recordIndices = null) =>
+            throw new NotSupportedException("the selection reads no images");
+    }
+
+    // Found by mutation testing (round 24A): the selection itself refuses a split the reader does not list, naming
+    // those it has, rather than trusting every reader to refuse it in ReadLabels.
+    [Test]
+    public void ASplitTheReaderDoesNotListIsRefusedNamingItsSplits()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ImageSelection.Create(new LabelsOnlyReader([0, 1, 2]),
+            new ImageDatasetOptions { Split = DatasetSplit.Test }));
+        Assert.That(ex!.Message, Does.StartWith("three-class has no Test split; it has Train."));
+        Assert.That(ex.ParamName, Is.EqualTo("options"));
+    }
+
+    // Found by mutation testing (round 24A): drawing n per class from every class needs each of them, and a class
+    // with no image at all is named as absent, not as "only 0 images"; without a draw, a missing class is fine.
+    [Test]
+    public void DrawingFromEveryClassNamesAClassWithoutImagesAsAbsent()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ImageSelection.Create(new LabelsOnlyReader([0, 2, 0, 2]),
+            new ImageDatasetOptions { SamplesPerClass = 1 }));
+        Assert.That(ex!.Message, Is.EqualTo("three-class Train split has no images of class 1 (b)."));
+        var all = ImageSelection.Create(new LabelsOnlyReader([0, 2, 0, 2]), new ImageDatasetOptions());
+        Assert.That(all.RecordIndices, Is.EqualTo(new[] { 0, 1, 2, 3 }));
+    }
+
+    // Found by mutation testing (round 24A): a negative label from a reader is named with its record like one past
+    // the last class, not left to fail as an index fault.
+    [Test]
+    public void ANegativeReaderLabelIsNamedWithItsRecord()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ImageSelection.Create(new LabelsOnlyReader([0, -1, 2]), new ImageDatasetOptions()));
+        Assert.That(ex!.Message, Is.EqualTo("three-class reader returned label -1 for record 1; expected 0..2."));
+    }
 }
