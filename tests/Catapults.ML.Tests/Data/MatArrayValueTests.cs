@@ -117,4 +117,15 @@ public sealed class MatArrayValueTests : TemporaryFolderTests
         var ex = Assert.Throws<InvalidOperationException>(() => reader.ReadBytes(new byte[2]));
         Assert.That(ex!.Message, Is.EqualTo("'y' is stored as Double, not UInt8; use ReadDoubles."));
     }
+
+    // Found by mutation testing (round 24A): MATLAB packs up to 4 data bytes into the tag (a small element), so a
+    // 1×1 value stored as uint8 ends its array with one; the tag's own data word must not count as bytes past the
+    // end of the array.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AOneValueArrayStoredInASmallElementIsRead(bool compressed)
+    {
+        string path = Write(compressed, MatV5Writer.DoubleStoredAsUInt8("y", [1, 1], [7]));
+        Assert.That(MatFile.Open(path).ReadDoubles("y"), Is.EqualTo(new[] { 7.0 }));
+    }
 }

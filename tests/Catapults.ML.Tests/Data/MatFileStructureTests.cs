@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using Catapults.ML.Data;
 using Catapults.ML.Data.Matlab;
 using Catapults.ML.Tests.Data.Fixtures;
@@ -152,5 +153,93 @@ public sealed class MatFileStructureTests : TemporaryFolderTests
         string path = Write("negative.mat", MatV5Writer.Double("v", [-1, 1], []));
         var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
         Assert.That(ex!.Message, Does.StartWith($"{path}: corrupt array: dimension 1 is -1 (at byte "));
+    }
+
+    // Found by mutation testing (round 24A): a top-level element of a data type the format does not define is
+    // corruption, named with its offset, not stepped over as if it were harmless.
+    [Test]
+    public void ATopLevelElementOfAnUnknownDataTypeIsRefusedByOffset()
+    {
+        string path = WriteRaw("unknown.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), MatV5Writer.Tag(99, 0));
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: corrupt: the element at byte 128 has unknown data type 99."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(128));
+    }
+
+    // Found by mutation testing (round 24A): a sub-element may declare up to 2³²−1 bytes in its tag; past 2³¹−1 the
+    // reader says it does not support it, rather than taking the count as a negative int.
+    [Test]
+    public void ASubElementDeclaringMoreThanTwoGigabytesIsRefusedAsUnsupported()
+    {
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.Double("abcde", [1, 1], [7]));
+        // miMATRIX tag (8), flags (16), dimensions (16): the five-byte name's full tag is at byte 40, its length at 44.
+        Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(matrix.AsSpan(40)), Is.EqualTo((uint)MatV5Writer.MiInt8));
+        BinaryPrimitives.WriteUInt32LittleEndian(matrix.AsSpan(44), 3_000_000_000u);
+        string path = WriteRaw("huge.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), matrix);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Does.Contain("the array name declares 3,000,000,000 bytes, more than this reader supports"));
+    }
+
+    // Found by mutation testing (round 24A): a compressed array can declare 2³¹−1 bytes of uint8 values while holding
+    // none, a few more values than one .NET array holds (2,147,483,591); ReadDoubles refuses it by name before
+    // allocating anything.
+    [Test]
+    public void ReadingMoreValuesThanOneArrayHoldsIsRefusedByName()
+    {
+        const int count = 2_147_483_599;
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.DoubleStoredAsUInt8("big", [count, 1], []));
+        // The empty real part's tag is the last 8 bytes: give it the count, and the matrix a length that covers it
+        // (48 bytes of flags, dimensions, name and tag before it: 2³¹−1 in all).
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(matrix.Length - 4), count);
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(4), matrix.Length - 8 + count);
+        using var packed = new MemoryStream();
+        using (var z = new ZLibStream(packed, CompressionLevel.Fastest, leaveOpen: true)) z.Write(matrix);
+        string path = WriteRaw("big.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"),
+            MatV5Writer.Tag(MatV5Writer.MiCompressed, (int)packed.Length), packed.ToArray());
+        var file = MatFile.Open(path);
+        Assert.That(file.GetVariable("big").ElementCount, Is.EqualTo(count));
+        var ex = Assert.Throws<InvalidOperationException>(() => file.ReadDoubles("big"));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: 'big' has 2,147,483,599 elements, too many for one array."));
+    }
+
+    // Found by mutation testing (round 24A): a compressed element holds one miMATRIX; anything else inside it is
+    // named by its data type rather than misread as the array's flags.
+    [Test]
+    public void ACompressedElementHoldingNoMatrixIsRefusedNamingWhatItHolds()
+    {
+        var inner = new byte[16];
+        MatV5Writer.Tag(MatV5Writer.MiUInt8, 8).CopyTo(inner, 0);
+        using var packed = new MemoryStream();
+        using (var z = new ZLibStream(packed, CompressionLevel.Fastest, leaveOpen: true)) z.Write(inner);
+        string path = WriteRaw("bytes.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"),
+            MatV5Writer.Tag(MatV5Writer.MiCompressed, (int)packed.Length), packed.ToArray());
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Does.Contain("the compressed element holds data type 2 (UInt8), expected miMATRIX (14)"));
+        Assert.That(ex.ByteOffset, Is.EqualTo(128), "a compressed element is reported at its own offset");
+    }
+
+    // Found by mutation testing (round 24A): the flags sub-element is exactly 8 bytes; one of 4 (padded to 8, so the
+    // rest still lines up) is corruption, not flags to read from its first word.
+    [Test]
+    public void FlagsOfFourBytesAreRefused()
+    {
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.Double("abcde", [1, 1], [7]));
+        // The flags' tag follows the 8-byte miMATRIX tag: its length is at byte 12.
+        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(matrix.AsSpan(12)), Is.EqualTo(8));
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(12), 4);
+        string path = WriteRaw("flags.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), matrix);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Does.Contain("corrupt array: flags have type 6 and 4 bytes, expected miUINT32 (6) and 8 bytes"));
+    }
+
+    // Found by mutation testing (round 24A): a file cut one byte short of the 128-byte header (its endian indicator
+    // half gone) is named as truncated there, not read past its end.
+    [Test]
+    public void AFileEndingOneByteShortOfTheHeaderIsTruncated()
+    {
+        string path = WriteRaw("short.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file").AsSpan(0, 127).ToArray());
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: truncated: the file ends at byte 127 inside the 128-byte MAT-file header."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(127));
     }
 }

@@ -23,4 +23,13 @@ public sealed class PiecewiseArrayOffsetTests
             if (values[i] != i) Assert.Fail($"value {i} is {values[i]}");
         Assert.That(offsets, Is.EqualTo(new long[] { 0, PiecewiseArray.PieceLength, 2L * PiecewiseArray.PieceLength, 3L * PiecewiseArray.PieceLength }));
     }
+
+    // Found by mutation testing (round 24A): a negative count (a damaged declaration) is refused as the documented
+    // ArgumentOutOfRangeException, before any array is sized from it.
+    [Test]
+    public void ANegativeCountIsRefusedAsOutOfRange()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => PiecewiseArray.Read<byte>(-1, (_, _) => Assert.Fail("nothing to fill")));
+        Assert.That(ex!.ActualValue, Is.EqualTo(-1L));
+    }
 }
