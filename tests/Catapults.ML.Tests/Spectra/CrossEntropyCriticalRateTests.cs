@@ -1,3 +1,4 @@
+using Catapults.ML.Models;
 using Catapults.ML.Spectra;
 using Catapults.ML.Tests.Models;
 using Catapults.ML.Training;
@@ -22,15 +23,7 @@ public sealed class CrossEntropyCriticalRateTests
         using var net = Catapults.ML.Tests.Support.Nets.Linear(d, bias: true, outputs: o, seed: 2);
         net.to(ScalarType.Float64);
         var x = (Inputs(b, d, seed: 8) * 4.0).to(ScalarType.Float64);
-        var j = torch.cat(Enumerable.Range(0, b).Select(i => ArchitectureTestKit.JacobianRows(net, x, i)).ToArray());
-        var k = j.mm(j.t());
-        Tensor p;
-        using (torch.no_grad()) p = nn.functional.softmax(net.forward(x), 1);
-        var m = torch.zeros(b * o, b * o, ScalarType.Float64);
-        for (int i = 0; i < b; i++)
-            m.narrow(0, i * o, o).narrow(1, i * o, o).copy_(torch.diag(p[i]) - p[i].unsqueeze(1) * p[i].unsqueeze(0));
-        double lambda = torch.linalg.eigvals(m.mm(k)).real.max().ToDouble();
-        double expected = 2.0 * b / lambda;
+        double expected = IndependentRate(net, x, b, o);
         var result = CriticalLearningRate.Compute(net, x, LossKind.CrossEntropy,
             new CriticalLearningRateOptions { Ntk = new NtkOptions { Method = NtkMethod.MatrixFree } });
         Assert.That(result.Value, Is.EqualTo(expected).Within(1e-6 * expected));
@@ -52,7 +45,13 @@ public sealed class CrossEntropyCriticalRateTests
         Assert.That(eig.SolvedDirectly, Is.True);
         Assert.That(eig.OperatorApplications, Is.Zero);
         Assert.That(result.RelativeResidual, Is.Null);
-        // λ_max(M K) with K = J Jᵀ from the autograd Jacobian, as above.
+        double expected = IndependentRate(net, x, b, o);
+        Assert.That(result.Value, Is.EqualTo(expected).Within(1e-9 * expected));
+    }
+
+    /// <summary>2b / λ_max(M K), with K = J Jᵀ from the autograd Jacobian row by row and Mᵢ = diag(pᵢ) − pᵢpᵢᵀ.</summary>
+    private static double IndependentRate(NetworkModule net, Tensor x, int b, int o)
+    {
         var j = torch.cat(Enumerable.Range(0, b).Select(i => ArchitectureTestKit.JacobianRows(net, x, i)).ToArray());
         var k = j.mm(j.t());
         Tensor p;
@@ -61,6 +60,6 @@ public sealed class CrossEntropyCriticalRateTests
         for (int i = 0; i < b; i++)
             m.narrow(0, i * o, o).narrow(1, i * o, o).copy_(torch.diag(p[i]) - p[i].unsqueeze(1) * p[i].unsqueeze(0));
         double lambda = torch.linalg.eigvals(m.mm(k)).real.max().ToDouble();
-        Assert.That(result.Value, Is.EqualTo(2.0 * b / lambda).Within(1e-9 * 2.0 * b / lambda));
+        return 2.0 * b / lambda;
     }
 }
