@@ -55,4 +55,41 @@ public sealed class StoredCellConsistencyTests
         Assert.That((Sound() with { TestLossSteps = new[] { 0, 5 } }).Inconsistency(), Is.EqualTo("testLossSteps are not ordered steps in 0..4"));
         Assert.That((Sound() with { TestLossSteps = new[] { 0, 4 } }).Inconsistency(), Is.Null, "the final weights, after step 4, are measured");
     }
+
+    // Found by mutation testing (round 24B): the wall time, the order of the held-out steps, a curve shorter than the
+    // run and the length of a diverged run's curve had no test.
+    [TestCase(-1.0, "wallSeconds is -1")]
+    [TestCase(double.NaN, "wallSeconds is NaN")]
+    [TestCase(double.PositiveInfinity, "wallSeconds is Infinity")]
+    public void AWallTimeThatIsNegativeOrNotFiniteIsInconsistent(double seconds, string reason) =>
+        Assert.That((Sound() with { WallSeconds = seconds }).Inconsistency(), Is.EqualTo(reason));
+
+    [Test]
+    public void HeldOutStepsOutOfOrderAreInconsistent()
+    {
+        Assert.That((Sound() with { TestLossSteps = new[] { 4, 0 } }).Inconsistency(), Is.EqualTo("testLossSteps are not ordered steps in 0..4"));
+        // The last scheduled evaluation may coincide with the final one: a repeated step is in order.
+        Assert.That((Sound() with { TestLossSteps = new[] { 4, 4 } }).Inconsistency(), Is.Null);
+    }
+
+    [Test]
+    public void ARunThatDidNotDivergeHasOneBatchLossPerStep() =>
+        Assert.That((Sound() with { BatchLosses = new[] { 1.0, 0.8, 0.6 } }).Inconsistency(), Is.EqualTo("3 batch losses for 4 steps"));
+
+    // A diverged run's curve may hold one loss more than its updates (the rule's own allowance); two more cannot be
+    // the record of that run.
+    [Test]
+    public void ADivergedRunHasAtMostOneBatchLossMoreThanItsSteps()
+    {
+        var diverged = Sound() with
+        {
+            Outcome = TrainingOutcome.Diverged, DivergenceStep = 4, FinalOnlineLoss = null, FinalTestLoss = null,
+        };
+        Assert.Multiple(() =>
+        {
+            Assert.That((diverged with { BatchLosses = new[] { 1.0, 0.8, 0.6, 0.5, double.PositiveInfinity } }).Inconsistency(), Is.Null);
+            Assert.That((diverged with { BatchLosses = new[] { 1.0, 0.8, 0.6, 0.5, 9.0, double.PositiveInfinity } }).Inconsistency(),
+                Is.EqualTo("6 batch losses for 4 steps"));
+        });
+    }
 }

@@ -22,4 +22,13 @@ public sealed class SweepOptionsGridTests
     [Test]
     public void AOnePointGridIsItsMinimum() =>
         Assert.That(FeatureStrengthSweepOptions.LogGrid(0.5, 8, 1), Is.EqualTo(new[] { 0.5 }));
+
+    // A grid of no points would give a sweep of no γ, which Validate then refuses for another reason ("Gammas must hold
+    // at least one γ"); the grid itself names the count. Found by mutation testing (round 24B).
+    [Test]
+    public void AGridOfNoPointsIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => FeatureStrengthSweepOptions.LogGrid(0.01, 100, 0));
+        Assert.That(ex!.ParamName, Is.EqualTo("count"));
+    }
 }
