@@ -141,4 +141,29 @@ public sealed class FeatureStrengthSettingsTests
         var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { Steps = steps, Width = width }).Validate());
         Assert.That(ex!.Message, Is.EqualTo(message));
     }
+
+    // Found by mutation testing (round 24B). A density of 0 gave a grid of one γ without a word, and a negative
+    // --decades-below passed every later check (the command line refuses only an infinite one, when parsing).
+    [Test]
+    public void AGridOfNoGammasPerDecadeIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { GammasPerDecade = 0 }).Validate());
+        Assert.That(ex!.Message, Is.EqualTo("--gammas-per-decade must be at least 1, got 0."));
+    }
+
+    [Test]
+    public void ANegativeDecadesBelowIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { DecadesBelowFirstStable = -0.5 }).Validate());
+        Assert.That(ex!.Message, Is.EqualTo("--decades-below must be finite and ≥ 0, got -0.5."));
+    }
+
+    // The command-line check of 65 seeds runs a sweep first when the bound is lost; this one is instant.
+    [Test]
+    public void AtMostMaxSeedsSeedsAreAllowed()
+    {
+        Assert.DoesNotThrow(() => (FeatureStrengthSettings.Quick with { Seeds = FeatureStrengthSettings.MaxSeeds }).Validate());
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { Seeds = FeatureStrengthSettings.MaxSeeds + 1 }).Validate());
+        Assert.That(ex!.Message, Is.EqualTo("--seeds must be in 1..64 (each seed is a whole sweep), got 65."));
+    }
 }
