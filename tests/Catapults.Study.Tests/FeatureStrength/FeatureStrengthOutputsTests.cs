@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.ML.Scaling;
 using Catapults.Study.FeatureStrength;
 
 namespace Catapults.Study.Tests.FeatureStrength;
@@ -46,5 +47,40 @@ public sealed class FeatureStrengthOutputsTests
             Assert.That(report, Does.Contain("\n| γ ≫ 1 (rich) | 1.20 | 0.00 | 1 | 1.00, 1.40 |"));
             Assert.That(report, Does.Contain("\n| γ ≪ 1 (lazy) | 2.00 | 0.00 | 2 | 2.00, 2.00 |"));
         });
+    }
+
+    // Found by mutation testing (round 24B): in the planted sweep every γ has a divergent rate above its stable ones
+    // and no catapult, so the η* table's "smallest diverging η above" text for the other two cases, and the count of
+    // stable cells with a catapult, had no fast test.
+    private static string Row(string report, string start) =>
+        report.Split('\n').Single(line => line.StartsWith(start, StringComparison.Ordinal));
+
+    [Test]
+    public void TheEtaStarTableSaysWhenNoRateDivergedAboveAndWhenEveryRateDiverged()
+    {
+        using var temp = new TempDirectory();
+        var depth = PlantedSeedSweep.Build();
+        // γ = 0.01 keeps only its six stable rates (nothing above them diverged); γ = 0.0316 keeps only its diverged one.
+        var cells = depth.Result.Cells.Where(c => !(c.Cell.GammaIndex == 0 && c.Diverged) && !(c.Cell.GammaIndex == 1 && !c.Diverged));
+        var result = FeatureStrengthSweep.Summarise(depth.Settings.SweepOptions(1), cells);
+        FeatureStrengthOutputs.Write(temp.Path, depth.Settings, result, 1);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Row(report, "| 0.01 |"), Does.Contain("| none (not bracketed) | 6 |"));
+            Assert.That(Row(report, "| 0.0316 |"), Does.EndWith("| — | — | — | — | every rate diverged | 1 | — | — | — |"));
+        });
+    }
+
+    [Test]
+    public void StableCellsWithACatapultCountOnlyCellsThatHaveOne()
+    {
+        using var temp = new TempDirectory();
+        var depth = PlantedSeedSweep.Build();
+        // Without the seeds' section, whose rows also start with γ.
+        FeatureStrengthOutputs.Write(temp.Path, depth.Settings, depth.Result, 1);
+        // The planted batch losses are flat, so the detector finds no catapult in any of a γ's six stable cells.
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        Assert.That(Row(report, "| 0.01 |"), Does.EndWith("| 0 | 0 | 0 of 6 |"));
     }
 }

@@ -104,4 +104,17 @@ public sealed class FeatureStrengthStudyReportTests
         // Each seed's sweep says it trained its 63 cells.
         Assert.That(Written(temp, "report.md"), Does.Contain("This invocation trained 126 cells and reused 0 from an earlier one"));
     }
+
+    // The default grid's fits: five γ over two decades a side (u = 1, 1.5, 2, 2.5, 3 on the rich side), so
+    // (s/2)·Σ|u − ū| / Σ(u − ū)² = 0.125 · 3 / 2.5 = 0.15, the tolerance itself: neither a margin to spare nor a
+    // shortfall. Found by mutation testing (round 24B): the sentence for this, the default run's, case had no test.
+    [Test]
+    public void AWorstTiltEqualToTheToleranceIsCoveredWithNothingBeyondIt()
+    {
+        using var temp = new TempDirectory();
+        var defaultGrid = PlantedSeedSweep.Study with { GammaMin = 1e-3, GammaMax = 1e3, GammasPerDecade = 2 };
+        FeatureStrengthStudyReport.Write(temp.Path, defaultGrid, new[] { PlantedSeedSweep.Build() }, null, null, TimeSpan.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(temp.Path, "report.md")),
+            Does.Contain("by up to 0.150, so the tolerance covers that worst case and nothing beyond it."));
+    }
 }
