@@ -166,4 +166,13 @@ public sealed class FeatureStrengthSettingsTests
         var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { Seeds = FeatureStrengthSettings.MaxSeeds + 1 }).Validate());
         Assert.That(ex!.Message, Is.EqualTo("--seeds must be in 1..64 (each seed is a whole sweep), got 65."));
     }
+
+    // A γ range starting at 0 was refused only by the grid-size check ("more than 1000 values of γ"), which names
+    // the wrong fault. Found by mutation testing (round 24B).
+    [Test]
+    public void AGammaRangeFromZeroIsRefusedAsARange()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { GammaMin = 0 }).Validate());
+        Assert.That(ex!.Message, Does.StartWith("--gamma-min and --gamma-max must satisfy 0 < min ≤ max, got 0 and 100"));
+    }
 }
