@@ -17,4 +17,14 @@ public sealed class LogLogFitArgumentTests
         Assert.That(ex!.ParamName, Is.EqualTo("x"));
         Assert.That(ex.Message, Does.StartWith("Point 1 ("));
     }
+
+    // An infinite x with a good y: without the finiteness check the fit returned a NaN slope instead of naming x.
+    // Found by mutation testing (round 24B).
+    [Test]
+    public void AnInfiniteXWithAGoodYIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => LogLogFit.Fit(new[] { 1.0, 10.0, double.PositiveInfinity }, new[] { 1.0, 2.0, 3.0 }));
+        Assert.That(ex!.ParamName, Is.EqualTo("x"));
+        Assert.That(ex.Message, Does.StartWith("Point 2 ("));
+    }
 }

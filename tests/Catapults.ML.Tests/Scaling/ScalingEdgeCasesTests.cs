@@ -35,6 +35,33 @@ public class ScalingEdgeCasesTests
         Assert.That(FeatureStrengthSweep.RefineBest(best, column, s), Is.EqualTo(Math.Pow(10, (4 - 0.625) * s)).Within(1e-12));
     }
 
+    // The mirror of RefineBestMovesUpToOneLevel: log₁₀ losses 1, 0.1, 0 at levels 3, 4, 5 put the vertex 0.625 levels
+    // above the best, and the refined rate follows it up; the clamp is one level on both sides. Found by mutation
+    // testing (round 24B): only a move down was tested.
+    [Test]
+    public void RefineBestMovesUpwardsAsFarAsDownwards()
+    {
+        const double s = 0.25;
+        SweepCellResult Cell(int level, double loss) => new()
+        {
+            Cell = new SweepCell(0, 1.0, level, SweepCell.RateAtLevel(level, s)), Outcome = TrainingOutcome.BudgetReached, FinalTestLoss = loss,
+        };
+        var best = Cell(4, Math.Pow(10, 0.1));
+        var column = new[] { Cell(3, 10.0), best, Cell(5, 1.0) };
+        Assert.That(FeatureStrengthSweep.RefineBest(best, column, s), Is.EqualTo(Math.Pow(10, (4 + 0.625) * s)).Within(1e-12));
+    }
+
+    // A start at 10^297 may climb its 3 decades to exactly 10^300, the edge of the range, which is still inside it.
+    // Found by mutation testing (round 24B): the upper bound's edge had no test, only a start beyond it.
+    [Test]
+    public void AScanReachingExactlyTenToThe300IsAllowed()
+    {
+        var options = new FeatureStrengthSweepOptions { Gammas = new[] { 1.0 }, StartingLearningRate = _ => 1e297 };
+        Assert.That(LearningRateScan.RangeProblem(1, options), Is.Null);
+        options.StartingLearningRate = _ => 1e298;
+        Assert.That(LearningRateScan.RangeProblem(1, options), Does.Contain("10^301"));
+    }
+
     [Test]
     public void OneSeedHasNoSpread()
     {
