@@ -92,4 +92,17 @@ public sealed class StoredCellConsistencyTests
                 Is.EqualTo("6 batch losses for 4 steps"));
         });
     }
+
+    // A run that diverged after its held-out loss stalled is diverged, not frozen: the summaries count the two apart.
+    // Found by mutation testing (round 24B).
+    [Test]
+    public void ADivergedRunWithEqualHeldOutLossesIsNotFrozen()
+    {
+        var stalled = Sound() with { TestLossSteps = new[] { 0, 2, 4 }, TestLosses = new[] { 0.7, 0.7, 0.7 } };
+        Assert.Multiple(() =>
+        {
+            Assert.That(stalled.Frozen, Is.True);
+            Assert.That((stalled with { Outcome = TrainingOutcome.Diverged }).Frozen, Is.False);
+        });
+    }
 }

@@ -86,4 +86,26 @@ public sealed class SweepSummaryShapeTests
         Assert.That(summary.BestLatticeLearningRate, Is.EqualTo(SweepCell.RateAtLevel(-1, Spacing)));
         Assert.That(summary.BestLoss, Is.EqualTo(0.4));
     }
+
+    // Found by mutation testing (round 24B): the sweep's catapult counter fills every cell's count when the results
+    // are assembled, and η*'s count is its cell's; nothing in the engine's tests set a counter.
+    [Test]
+    public void TheCatapultCounterFillsEveryCellAndTheCountAtEtaStar()
+    {
+        var options = Options();
+        // A counter that reads the curve: one "catapult" per batch loss, so each cell's count is its curve's length.
+        options.CatapultCounter = losses => losses.Count;
+        var cells = new[]
+        {
+            Cell(0, 0.1, 1, diverged: true) with { BatchLosses = new[] { 1.0 } },
+            Cell(0, 0.1, 0, diverged: false, loss: 0.2) with { BatchLosses = new double[10] },
+            Cell(0, 0.1, -1, diverged: false, loss: 0.4) with { BatchLosses = new double[7] },
+        };
+        var result = FeatureStrengthSweep.Summarise(options, cells);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Cells.Select(c => c.CatapultCount), Is.EqualTo(new int?[] { 1, 10, 7 }));
+            Assert.That(result.Gammas[0].CatapultCountAtBest, Is.EqualTo(10));
+        });
+    }
 }
