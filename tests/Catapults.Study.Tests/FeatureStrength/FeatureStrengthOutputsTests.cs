@@ -83,4 +83,25 @@ public sealed class FeatureStrengthOutputsTests
         string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
         Assert.That(Row(report, "| 0.01 |"), Does.EndWith("| 0 | 0 | 0 of 6 |"));
     }
+
+    // Two γ are enough for the edge-of-stability fit, as for η*'s. With γ = 100 left with only its diverged rate, the
+    // rich side's largest stable rates are 10^1.5 at γ = 10 and 10^2 at γ = 10^1.5 (two levels below each planted
+    // divergence), a slope of 0.5 / 0.5 = 1. Found by mutation testing (round 24B).
+    [Test]
+    public void TheEdgeOfStabilityFitNeedsOnlyTwoGammas()
+    {
+        using var temp = new TempDirectory();
+        var depth = PlantedSeedSweep.Build();
+        var cells = depth.Result.Cells.Where(c => !(c.Cell.Gamma == 100 && !c.Diverged));
+        var result = FeatureStrengthSweep.Summarise(depth.Settings.SweepOptions(1), cells);
+        FeatureStrengthOutputs.Write(temp.Path, depth.Settings, result, 1);
+        using var sweep = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "sweep.json")));
+        var edge = sweep.RootElement.GetProperty("edgeOfStabilityRichSlope");
+        Assert.That(edge.ValueKind, Is.EqualTo(JsonValueKind.Object));
+        Assert.Multiple(() =>
+        {
+            Assert.That(edge.GetProperty("points").GetInt32(), Is.EqualTo(2));
+            Assert.That(edge.GetProperty("slope").GetDouble(), Is.EqualTo(1.0).Within(1e-9));
+        });
+    }
 }
