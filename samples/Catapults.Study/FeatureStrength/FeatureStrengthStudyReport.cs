@@ -57,16 +57,26 @@ internal static class FeatureStrengthStudyReport
 
     private static bool Plateau(string path, IReadOnlyList<DepthSweep> depths)
     {
+        var series = PlateauSeries(depths);
+        if (series.Count == 0) return false;
+        Plots.Draw(path, "Large γ (rich), rank-2 task: held-out loss at the best rate — plateau, then drop", "step t",
+            "held-out loss", series, lines: true, logY: true);
+        return true;
+    }
+
+    /// <summary>
+    /// The plateau figure's curves: at each depth, the held-out loss at the best rate of the two largest rich γ (γ &gt; 1),
+    /// where the plateau is longest; a γ whose every rate diverged has no curve.
+    /// </summary>
+    internal static List<Series> PlateauSeries(IReadOnlyList<DepthSweep> depths)
+    {
         var series = new List<Series>();
         foreach (var d in depths)
             foreach (var g in d.Result.Gammas.Where(g => g.Gamma > 1).TakeLast(2))
                 if (BestCell(d.Result, g) is { } cell)
                     series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"L = {d.Depth}, γ = {g.Gamma:G3}, η = {cell.Cell.LearningRate:G3}"),
                         cell.TestLossSteps.Select(t => (double)t).ToArray(), cell.TestLosses));
-        if (series.Count == 0) return false;
-        Plots.Draw(path, "Large γ (rich), rank-2 task: held-out loss at the best rate — plateau, then drop", "step t",
-            "held-out loss", series, lines: true, logY: true);
-        return true;
+        return series;
     }
 
     private static bool Staircase(string path, SweepResult stairs)

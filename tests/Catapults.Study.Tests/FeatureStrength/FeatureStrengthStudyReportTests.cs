@@ -117,4 +117,18 @@ public sealed class FeatureStrengthStudyReportTests
         Assert.That(File.ReadAllText(Path.Combine(temp.Path, "report.md")),
             Does.Contain("by up to 0.150, so the tolerance covers that worst case and nothing beyond it."));
     }
+
+    // The plateau figure promises the two largest rich γ; taking the two smallest changed only the PNG and passed every
+    // test (mutation round 24B). The planted grid's rich γ are 10^0.5, 10, 10^1.5 and 100; the best lattice rate of each
+    // is its cell nearest the planted η* = γ (seed 0's rich slope 1.0), and its curve is that cell's held-out losses.
+    [Test]
+    public void ThePlateauFigureDrawsTheTwoLargestRichGammasAtTheirBestRates()
+    {
+        var depth = PlantedSeedSweep.Build();
+        var series = FeatureStrengthStudyReport.PlateauSeries(new[] { depth });
+        Assert.That(series.Select(s => s.Label), Is.EqualTo(new[] { "L = 2, γ = 31.6, η = 31.6", "L = 2, γ = 100, η = 100" }));
+        Assert.That(series.Select(s => s.X), Is.All.EqualTo(new[] { 0.0, 5, 10 }));
+        // At η* itself log η − log η* = 0, so the planted curve is 2·1 + 1, 1.5·1, 1.
+        Assert.That(series.Select(s => s.Y), Is.All.EqualTo(new[] { 3.0, 1.5, 1 }).Within(1e-9));
+    }
 }
