@@ -79,6 +79,16 @@ public sealed class AlignmentMeasurementTests
         Assert.That(ex.Message, Does.StartWith($"The model ({model.GetType().Name}) holds no Catapults.NET network transformer, so there is no network AGOP to align;"));
     }
 
+    // No rows, no AGOP: the refusal says what the rows were for.
+    [Test]
+    public void DataWithoutRowsIsRefusedForTheAgopAlignment()
+    {
+        using var network = Regression(_ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 58)));
+        var empty = _ml.Data.LoadFromEnumerable(TestData.Rank2(0, seed: 59));
+        var ex = Assert.Throws<ArgumentException>(() => _ml.Regression.EvaluateWithAlignment(network, empty, ReferenceAgop.OfMatrix(Reference())));
+        Assert.That(ex!.Message, Does.StartWith("The data for the AGOP alignment has no rows."));
+    }
+
     // The binary and multiclass evaluators' maximumAgopRows also defaults to 4096: 1100 rows are all read.
     [Test]
     public void TheClassificationEvaluatorsReadEveryRowUpTo4096ByDefault()
