@@ -89,6 +89,25 @@ public sealed class AlignmentMeasurementTests
         Assert.That(ex!.Message, Does.StartWith("The data for the AGOP alignment has no rows."));
     }
 
+    // labelColumnName reaches ML.NET's regression evaluator: with the label renamed and "Label" dropped, the metrics are
+    // ML.NET's own on the named column (an evaluation of "Label" could not find its label).
+    [Test]
+    public void TheRegressionEvaluatorReadsTheNamedLabelColumn()
+    {
+        IDataView Rename(IDataView view) => _ml.Transforms.CopyColumns("Target", "Label").Append(_ml.Transforms.DropColumns("Label")).Fit(view).Transform(view);
+        var train = Rename(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 60)));
+        var test = Rename(_ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 61)));
+        using var network = _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
+        {
+            LabelColumnName = "Target", Network = new() { Width = 16 }, Seed = 4,
+            Training = new() { BatchSize = 16, LearningRate = 0.05, MaxSteps = 3, ShuffleSeed = 1 },
+        }).Fit(train);
+        var result = _ml.Regression.EvaluateWithAlignment(network, test, ReferenceAgop.OfMatrix(Reference()), labelColumnName: "Target");
+        var expected = _ml.Regression.Evaluate(network.Transform(test), "Target");
+        Assert.That(result.Metrics.MeanSquaredError, Is.EqualTo(expected.MeanSquaredError));
+        Assert.That(result.Metrics.RSquared, Is.EqualTo(expected.RSquared));
+    }
+
     // The binary and multiclass evaluators' maximumAgopRows also defaults to 4096: 1100 rows are all read.
     [Test]
     public void TheClassificationEvaluatorsReadEveryRowUpTo4096ByDefault()
