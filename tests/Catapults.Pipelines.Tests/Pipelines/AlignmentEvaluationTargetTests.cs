@@ -63,9 +63,8 @@ public sealed class AlignmentEvaluationTargetTests
     [Test]
     public void TheBinaryEvaluatorReadsTheNamedLabelColumn()
     {
-        IDataView Rename(IDataView view) => _ml.Transforms.CopyColumns("Target", "Label").Append(_ml.Transforms.DropColumns("Label")).Fit(view).Transform(view);
-        var train = Rename(_ml.Data.LoadFromEnumerable(TestData.Binary(128, seed: 31)));
-        var test = Rename(_ml.Data.LoadFromEnumerable(TestData.Binary(64, seed: 32)));
+        var train = TestData.WithLabelNamed(_ml, _ml.Data.LoadFromEnumerable(TestData.Binary(128, seed: 31)), "Target");
+        var test = TestData.WithLabelNamed(_ml, _ml.Data.LoadFromEnumerable(TestData.Binary(64, seed: 32)), "Target");
         using var binary = _ml.BinaryClassification.Trainers.TorchNetwork(new TorchNetworkBinaryTrainer.Options
         {
             LabelColumnName = "Target", Network = new() { Width = 16 }, Seed = 2,

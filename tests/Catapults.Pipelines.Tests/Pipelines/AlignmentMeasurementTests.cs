@@ -94,9 +94,8 @@ public sealed class AlignmentMeasurementTests
     [Test]
     public void TheRegressionEvaluatorReadsTheNamedLabelColumn()
     {
-        IDataView Rename(IDataView view) => _ml.Transforms.CopyColumns("Target", "Label").Append(_ml.Transforms.DropColumns("Label")).Fit(view).Transform(view);
-        var train = Rename(_ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 60)));
-        var test = Rename(_ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 61)));
+        var train = TestData.WithLabelNamed(_ml, _ml.Data.LoadFromEnumerable(TestData.Rank2(64, seed: 60)), "Target");
+        var test = TestData.WithLabelNamed(_ml, _ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 61)), "Target");
         using var network = _ml.Regression.Trainers.TorchNetwork(new TorchNetworkRegressionTrainer.Options
         {
             LabelColumnName = "Target", Network = new() { Width = 16 }, Seed = 4,

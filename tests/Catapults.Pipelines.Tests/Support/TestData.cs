@@ -53,6 +53,13 @@ public static class TestData
     public const int Dimension = 6;
     public static readonly string[] ClassNames = { "cat", "dog", "emu" };
 
+    /// <summary>
+    /// <paramref name="view"/> with its label under <paramref name="name"/> and no "Label" column, so that only an
+    /// evaluator that reads the named column can find it.
+    /// </summary>
+    public static IDataView WithLabelNamed(MLContext ml, IDataView view, string name) =>
+        ml.Transforms.CopyColumns(name, "Label").Append(ml.Transforms.DropColumns("Label")).Fit(view).Transform(view);
+
     public static float[] Gaussian(Random rng, int n)
     {
         var x = new float[n];
