@@ -19,27 +19,13 @@ public class ScalingEdgeCasesTests
         Assert.That(fit.RSquared, Is.EqualTo(1.0));
     }
 
-    // A best cell whose neighbours' parabola has its vertex 0.625 levels below it: the refined rate moves the whole
-    // 0.625 levels (the clamp is one level), 10^((k − 0.625) s).
-    [Test]
-    public void RefineBestMovesUpToOneLevel()
-    {
-        const double s = 0.25;
-        SweepCellResult Cell(int level, double loss) => new()
-        {
-            Cell = new SweepCell(0, 1.0, level, SweepCell.RateAtLevel(level, s)), Outcome = TrainingOutcome.BudgetReached, FinalTestLoss = loss,
-        };
-        // log₁₀ losses 0, 0.1, 1 at levels 3, 4, 5: curvature 0.8, vertex offset 0.5 · (0 − 1) / 0.8 = −0.625.
-        var best = Cell(4, Math.Pow(10, 0.1));
-        var column = new[] { Cell(3, 1.0), best, Cell(5, 10.0) };
-        Assert.That(FeatureStrengthSweep.RefineBest(best, column, s), Is.EqualTo(Math.Pow(10, (4 - 0.625) * s)).Within(1e-12));
-    }
-
-    // The mirror of RefineBestMovesUpToOneLevel: log₁₀ losses 1, 0.1, 0 at levels 3, 4, 5 put the vertex 0.625 levels
-    // above the best, and the refined rate follows it up; the clamp is one level on both sides. Found by mutation
-    // testing (round 24B): only a move down was tested.
-    [Test]
-    public void RefineBestMovesUpwardsAsFarAsDownwards()
+    // A best cell whose neighbours' parabola has its vertex 0.625 levels away: the refined rate moves the whole 0.625
+    // levels (the clamp is one level), 10^((k ± 0.625) s). log₁₀ losses 0, 0.1, 1 at levels 3, 4, 5 give curvature 0.8
+    // and vertex offset 0.5 · (0 − 1) / 0.8 = −0.625; the mirror, 1, 0.1, 0, gives +0.625. Mutation testing (round 24B)
+    // found that only the move down was tested.
+    [TestCase(1.0, 10.0, -0.625)]
+    [TestCase(10.0, 1.0, 0.625)]
+    public void RefineBestFollowsTheVertexUpToOneLevelEitherWay(double lossBelow, double lossAbove, double offset)
     {
         const double s = 0.25;
         SweepCellResult Cell(int level, double loss) => new()
@@ -47,8 +33,8 @@ public class ScalingEdgeCasesTests
             Cell = new SweepCell(0, 1.0, level, SweepCell.RateAtLevel(level, s)), Outcome = TrainingOutcome.BudgetReached, FinalTestLoss = loss,
         };
         var best = Cell(4, Math.Pow(10, 0.1));
-        var column = new[] { Cell(3, 10.0), best, Cell(5, 1.0) };
-        Assert.That(FeatureStrengthSweep.RefineBest(best, column, s), Is.EqualTo(Math.Pow(10, (4 + 0.625) * s)).Within(1e-12));
+        var column = new[] { Cell(3, lossBelow), best, Cell(5, lossAbove) };
+        Assert.That(FeatureStrengthSweep.RefineBest(best, column, s), Is.EqualTo(Math.Pow(10, (4 + offset) * s)).Within(1e-12));
     }
 
     // A start at 10^297 may climb its 3 decades to exactly 10^300, the edge of the range, which is still inside it.
