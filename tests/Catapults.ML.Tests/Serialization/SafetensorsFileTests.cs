@@ -89,4 +89,19 @@ public sealed class SafetensorsFileTests
         var over = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(new MemoryStream(bytes), "over.safetensors"));
         Assert.That(over!.Message, Does.StartWith("over.safetensors: header length 104857601 is not plausible (expected 1..104857600 bytes)"));
     }
+
+    // The header's order is not the data's: Python's safetensors writes the header sorted by name and the data in its
+    // own order, so the offsets are checked for gaps in the order they lie in the data.
+    [Test]
+    public void TensorsListedInAnotherOrderThanTheirDataAreReadAtTheirOffsets()
+    {
+        var data = new byte[8];
+        BinaryPrimitives.WriteSingleLittleEndian(data, 1.5f);
+        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(4), -2f);
+        var bytes = RawSafetensors.Bytes("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", data);
+        var read = SafetensorsFile.Read(new MemoryStream(bytes), "sorted.safetensors");
+        Assert.That(read.Tensors.Select(t => t.Name), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(read.Find("a")!.ToSingles(), Is.EqualTo(new[] { -2f }));
+        Assert.That(read.Find("b")!.ToSingles(), Is.EqualTo(new[] { 1.5f }));
+    }
 }
