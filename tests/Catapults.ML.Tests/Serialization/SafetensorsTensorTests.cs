@@ -47,4 +47,29 @@ public sealed class SafetensorsTensorTests
         Assert.That(ex!.ParamName, Is.EqualTo("data"));
         Assert.That(ex.Message, Does.StartWith($"Tensor 'w' (F32 [1]) needs 4 bytes, got {bytes}."));
     }
+
+    // Two negative dimensions multiply to a positive element count; the shape is refused all the same.
+    [Test]
+    public void ANegativeDimensionIsRefusedEvenWhenTheDataFitsItsProduct()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SafetensorsTensor("w", SafetensorsDataType.F32, new long[] { -1, -1 }, new byte[4]));
+        Assert.That(ex!.ParamName, Is.EqualTo("shape"));
+        Assert.That(ex.Message, Does.StartWith("Tensor 'w' has a negative dimension in [-1, -1]."));
+    }
+
+    // F64 and I64 take eight bytes an element: every element after the first is read at its own offset.
+    [Test]
+    public void SixtyFourBitElementsConvertAtTheirOwnOffsets()
+    {
+        var f64 = new byte[24];
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(f64, 0.5);
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(f64.AsSpan(8), -3.25);
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(f64.AsSpan(16), 1024.0);
+        Assert.That(new SafetensorsTensor("d", SafetensorsDataType.F64, new long[] { 3 }, f64).ToSingles(), Is.EqualTo(new[] { 0.5f, -3.25f, 1024f }));
+        var i64 = new byte[24];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(i64, -7);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(i64.AsSpan(8), 1L << 40);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(i64.AsSpan(16), 3);
+        Assert.That(new SafetensorsTensor("n", SafetensorsDataType.I64, new long[] { 3 }, i64).ToSingles(), Is.EqualTo(new[] { -7f, 1099511627776f, 3f }));
+    }
 }
