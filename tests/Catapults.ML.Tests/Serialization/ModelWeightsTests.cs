@@ -150,6 +150,21 @@ public class ModelWeightsTests
         Assert.That(model.HasFiniteParameters());
     }
 
+    // Every value is checked, the last one of a tensor as well as the first.
+    [Test]
+    public void AnInfiniteLastValueIsRefusedNamingItsIndex()
+    {
+        using var model = Net(1);
+        var ex = Assert.Throws<InvalidDataException>(() => ModelWeights.Load(model, Replaced(model, t =>
+        {
+            var values = t.ToSingles();
+            values[^1] = float.PositiveInfinity;
+            return SafetensorsTensor.FromSingles(t.Name, t.Shape.ToArray(), values);
+        })));
+        Assert.That(ex!.Message, Does.StartWith("tensor 'layers.0.weight' value 11 is ").And.EndWith(", not a finite float32 weight."));
+        Assert.That(model.HasFiniteParameters());
+    }
+
     // Half-precision exports (torch.float16 and bfloat16 state dicts) are weights too: they load as their values.
     [TestCase(SafetensorsDataType.F16)]
     [TestCase(SafetensorsDataType.BF16)]
