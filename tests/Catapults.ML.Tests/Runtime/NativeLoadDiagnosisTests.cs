@@ -83,6 +83,24 @@ public class NativeLoadDiagnosisTests
         Assert.That(message, Does.Contain("the system's /lib/x86_64-linux-gnu/libstdc++.so.6 lacks GLIBCXX_3.4.32, which /app/libLibTorchSharp.so asks for"));
     }
 
+    // A single-file bundle whose library was found beside it and loads is told what a found library is told, not to
+    // move its native libraries out of the bundle.
+    [Test]
+    public void ASingleFileBundleWhoseLibraryWasFoundIsNotToldToUnbundleIt()
+    {
+        string message = NativeLoadDiagnosis.Explain(null, "/app/libLibTorchSharp.so", new[] { "/app" }, "TorchSharp text", singleFileBundle: true);
+        Assert.That(message, Does.Contain("/app/libLibTorchSharp.so loads on its own"));
+        Assert.That(message, Does.Not.Contain("IncludeNativeLibrariesForSelfExtract"));
+    }
+
+    // A loader message in words the filter does not know is quoted whole rather than dropped.
+    [Test]
+    public void ALoaderErrorInUnknownWordsIsQuotedWhole()
+    {
+        string message = NativeLoadDiagnosis.Explain("Exec format error\nsegment 3 is misaligned", "/app/libLibTorchSharp.so", new[] { "/app" }, "ignored");
+        Assert.That(message, Does.Contain("refused /app/libLibTorchSharp.so: Exec format error segment 3 is misaligned Check"));
+    }
+
     /// <summary>The library as the TorchSharp package ships it: the NuGet cache's copy, which the build never patches.</summary>
     private static string ShippedLibrary()
     {
