@@ -104,4 +104,13 @@ public sealed class SafetensorsHeaderRefusalTests
         var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "max.safetensors"));
         Assert.That(ex!.Message, Does.StartWith($"max.safetensors: the header declares {long.MaxValue:N0} bytes of tensor data, more than this reader holds"));
     }
+
+    // JSON that is not an object (an array, a number) is named as such, not as JSON the parser could not read.
+    [Test]
+    public void AHeaderThatIsNotAnObjectIsRefusedAsSuch()
+    {
+        using var stream = File("[1, 2]", 0);
+        var ex = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Read(stream, "array.safetensors"));
+        Assert.That(ex!.Message, Is.EqualTo("array.safetensors: the header is not a JSON object."));
+    }
 }
