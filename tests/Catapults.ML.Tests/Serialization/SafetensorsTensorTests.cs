@@ -72,4 +72,15 @@ public sealed class SafetensorsTensorTests
         System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(i64.AsSpan(16), 3);
         Assert.That(new SafetensorsTensor("n", SafetensorsDataType.I64, new long[] { 3 }, i64).ToSingles(), Is.EqualTo(new[] { -7f, 1099511627776f, 3f }));
     }
+
+    // The tensor keeps its own copy of the shape: a caller reusing its array for the next tensor changes nothing here.
+    [Test]
+    public void TheShapeIsTheOneGivenEvenAfterTheCallersArrayChanges()
+    {
+        var shape = new long[] { 2, 1 };
+        var tensor = SafetensorsTensor.FromSingles("w", shape, new[] { 1f, 2f });
+        shape[0] = 1;
+        shape[1] = 2;
+        Assert.That(tensor.Shape, Is.EqualTo(new long[] { 2, 1 }));
+    }
 }
