@@ -120,4 +120,25 @@ public class AtomicFileWriterTests
         Assert.That(kept.Where(File.Exists), Is.EqualTo(kept));
         Assert.DoesNotThrow(() => AtomicFileWriter.RemoveLeftovers(temp.Combine("no such folder")));
     }
+
+    // What a killed writer leaves behind is its temporary file under the name it writes: that name is one
+    // RemoveLeftovers takes, here given to a file aside as the kill would have left it.
+    [Test]
+    public void TheTemporaryFileAKilledWriterLeavesIsOneRemoveLeftoversTakes()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("weights.safetensors");
+        string aside = Directory.CreateDirectory(temp.Combine("aside")).FullName;
+        string? leftover = null;
+        AtomicFileWriter.Write(path, stream =>
+        {
+            stream.Write("x"u8);
+            leftover = Path.Combine(aside, Path.GetFileName(((FileStream)stream).Name));
+            File.WriteAllText(leftover, "torn");
+        });
+        Assert.That(File.Exists(leftover), Is.True);
+        AtomicFileWriter.RemoveLeftovers(aside);
+        Assert.That(File.Exists(leftover), Is.False);
+        Assert.That(File.ReadAllText(path), Is.EqualTo("x"));
+    }
 }
