@@ -21,4 +21,12 @@ public sealed class ErrorTextEdgeTests
         Assert.That(ErrorText.Visible("a\u2029b"), Is.EqualTo("a\\u2029b"));
         Assert.That(ErrorText.Visible("a\u2028b"), Is.EqualTo("a\\u2028b"));
     }
+
+    // A console message has room for a thousand characters; the thousand-and-first is where the cut falls.
+    [Test]
+    public void AConsoleMessageKeepsAThousandCharactersAndCutsTheRest()
+    {
+        Assert.That(ErrorText.OneLine(new string('m', 1000)), Is.EqualTo(new string('m', 1000)));
+        Assert.That(ErrorText.OneLine(new string('m', 1001)), Is.EqualTo(new string('m', 1000) + "…"));
+    }
 }
