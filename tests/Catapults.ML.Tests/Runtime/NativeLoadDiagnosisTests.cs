@@ -101,6 +101,18 @@ public class NativeLoadDiagnosisTests
         Assert.That(message, Does.Contain("refused /app/libLibTorchSharp.so: Exec format error segment 3 is misaligned Check"));
     }
 
+    // A "not found" the version pattern does not take (GLIBC_PRIVATE, from a mix of two glibcs) is still the loader's
+    // own line, quoted without .NET's advice before it.
+    [Test]
+    public void AVersionNotFoundOutsideThePatternIsQuotedWithoutDotNetsAdvice()
+    {
+        const string loaderError = "Unable to load shared library '/app/libLibTorchSharp.so' or one of its dependencies. In order to help diagnose loading problems, consider using a tool like strace.\n" +
+                                   "/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_PRIVATE' not found (required by /app/libLibTorchSharp.so)";
+        string message = NativeLoadDiagnosis.Explain(loaderError, "/app/libLibTorchSharp.so", new[] { "/app" }, "ignored");
+        Assert.That(message, Does.Contain("refused /app/libLibTorchSharp.so: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_PRIVATE' not found (required by /app/libLibTorchSharp.so) Check"));
+        Assert.That(message, Does.Not.Contain("strace"));
+    }
+
     /// <summary>The library as the TorchSharp package ships it: the NuGet cache's copy, which the build never patches.</summary>
     private static string ShippedLibrary()
     {
