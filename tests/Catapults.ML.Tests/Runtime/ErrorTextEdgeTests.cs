@@ -29,4 +29,12 @@ public sealed class ErrorTextEdgeTests
         Assert.That(ErrorText.OneLine(new string('m', 1000)), Is.EqualTo(new string('m', 1000)));
         Assert.That(ErrorText.OneLine(new string('m', 1001)), Is.EqualTo(new string('m', 1000) + "…"));
     }
+
+    // A name quoted without a length of its own keeps sixty characters.
+    [Test]
+    public void AnExcerptKeepsSixtyCharactersUnlessToldOtherwise()
+    {
+        Assert.That(ErrorText.Excerpt(new string('n', 60)), Is.EqualTo(new string('n', 60)));
+        Assert.That(ErrorText.Excerpt(new string('n', 61)), Is.EqualTo(new string('n', 60) + "…"));
+    }
 }
