@@ -77,6 +77,15 @@ public class TorchRuntimeTests
     public void TheDefaultRetentionIsTheMeasured256MiB() =>
         Assert.That(TorchRuntime.DefaultRetainedFreeMemoryBytes, Is.EqualTo(256 * 1024 * 1024));
 
+    // Options left as they are use a GPU where there is one and keep libtorch's own thread count.
+    [Test]
+    public void DefaultOptionsChooseTheDeviceAutomaticallyAndLeaveTheThreadsAlone()
+    {
+        var options = new RuntimeOptions();
+        Assert.That(options.Device, Is.EqualTo(DeviceChoice.Auto));
+        Assert.That(options.Threads, Is.Null);
+    }
+
     [Test]
     public void CudaRequestWithoutGpuGivesClearError()
     {
