@@ -41,4 +41,26 @@ public sealed class NativeAllocatorTests
             Marshal.FreeHGlobal(block);
         }
     }
+
+    // Below the 32 MiB cap the threshold is the one asked for: a 24 MiB block comes from the heap, where freeing it
+    // and asking again costs no new mapping.
+    [Test]
+    public void AnAllocationBelowThirtyTwoMebibytesComesFromTheHeap()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "glibc only");
+        Assert.That(TorchRuntime.RetainFreedNativeMemory(256 << 20), Is.True);
+        const int Size = 24 << 20;
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        nuint before = MallInfo().Hblkhd;
+        IntPtr block = Marshal.AllocHGlobal(Size);
+        try
+        {
+            Assert.That((double)MallInfo().Hblkhd - before, Is.LessThan(Size));
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(block);
+        }
+    }
 }
