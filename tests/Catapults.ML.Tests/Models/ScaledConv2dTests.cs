@@ -5,7 +5,7 @@ namespace Catapults.ML.Tests.Models;
 
 /// <summary>
 /// <see cref="ScaledConv2d"/> on its own: the spatial size it announces is ⌊(H + 2p − k)/s⌋ + 1, the size its forward
-/// pass produces. Found by mutation testing (round 26A).
+/// pass produces, down to a kernel that exactly covers the padded input. Found by mutation testing (round 26A).
 /// </summary>
 public sealed class ScaledConv2dTests
 {
@@ -14,6 +14,8 @@ public sealed class ScaledConv2dTests
     [TestCase(7, 3, 2, 0, 3)]
     [TestCase(8, 1, 2, 0, 4)]
     [TestCase(5, 5, 1, 2, 5)]
+    [TestCase(3, 3, 1, 0, 1)]
+    [TestCase(1, 3, 1, 1, 1)]
     public void OutputSizeIsTheConvolutionArithmeticAndTheForwardPassAgrees(int input, int kernel, int stride, int padding, long expected)
     {
         using var scope = torch.NewDisposeScope();
