@@ -109,9 +109,11 @@ public class VisionTransformerTests
     {
         using var standard = new VisionTransformer(new VisionTransformerOptions());
         Assert.That(standard.PositionEmbedding.std().ToDouble(), Is.EqualTo(0.02).Within(0.001));
+        Assert.That(standard.ClassToken!.std().ToDouble(), Is.EqualTo(0.02).Within(0.005));
         Assert.That(standard.PatchEmbedding.WeightScale, Is.EqualTo(1.0));
         using var ntk = new VisionTransformer(new VisionTransformerOptions { Parameterization = Parameterization.Ntk });
         Assert.That(ntk.PositionEmbedding.std().ToDouble(), Is.EqualTo(1).Within(0.03));
+        Assert.That(ntk.ClassToken!.std().ToDouble(), Is.EqualTo(1).Within(0.25));
         Assert.That(ntk.PatchEmbedding.WeightScale, Is.EqualTo(1 / Math.Sqrt(48)).Within(1e-15));
         Assert.That(ntk.Blocks[0].MlpOutput.WeightScale, Is.EqualTo(1 / Math.Sqrt(256)).Within(1e-15));
         Assert.That(ntk.Readout.WeightScale, Is.EqualTo(1 / Math.Sqrt(128)).Within(1e-15));
