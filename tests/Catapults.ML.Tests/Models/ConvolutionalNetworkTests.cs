@@ -215,4 +215,16 @@ public class ConvolutionalNetworkTests
         Assert.That(ex!.ParamName, Is.EqualTo(nameof(ConvolutionalOptions.PoolingSize)));
         Assert.That(ex.Message, Does.Contain($"{height}×{width}").And.Contain("convolution 1"));
     }
+
+    [TestCase(0)]
+    [TestCase(-2)]
+    public void APoolingWindowOfNoPixelsIsRefusedByNameUnlessThereIsNoPooling(int size)
+    {
+        var options = new ConvolutionalOptions { InputHeight = 8, InputWidth = 8, ChannelWidths = new[] { 2 }, PoolingSize = size };
+        var ex = Assert.Throws<ArgumentException>(() => options.Validate());
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(ConvolutionalOptions.PoolingSize)));
+        Assert.That(ex.Message, Does.StartWith($"PoolingSize must be at least 1, got {size}."));
+        options.Pooling = PoolingKind.None;
+        Assert.DoesNotThrow(() => options.Validate());
+    }
 }
