@@ -152,6 +152,24 @@ public class WideResNetTests
             "GroupCount only matters for GroupNorm");
     }
 
+    [TestCase(0)]
+    [TestCase(-16)]
+    public void ABaseWidthOfNoChannelsIsRefusedByName(int baseWidth)
+    {
+        var ex = Assert.Throws<ArgumentException>(new WideResNetOptions { BaseWidth = baseWidth }.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(WideResNetOptions.BaseWidth)));
+        Assert.That(ex.Message, Does.StartWith($"BaseWidth must be at least 1, got {baseWidth}."));
+    }
+
+    [TestCase(0)]
+    [TestCase(-8)]
+    public void GroupNormWithoutGroupsIsRefusedByName(int groups)
+    {
+        var ex = Assert.Throws<ArgumentException>(new WideResNetOptions { GroupCount = groups }.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(WideResNetOptions.GroupCount)));
+        Assert.That(ex.Message, Does.StartWith($"GroupCount must be positive and divide BaseWidth 16 (and so every stage width), got {groups}."));
+    }
+
     /// <summary>A two-layer network with batch normalisation in training mode: the negative control.</summary>
     private sealed class BatchStatisticsNetwork : NetworkModule
     {
