@@ -121,6 +121,26 @@ public class VisionTransformerTests
         Assert.That(meanField.Readout.WeightScale, Is.EqualTo(1.0 / 128).Within(1e-15));
     }
 
+    private static IEnumerable<TestCaseData> SizesOfNothing()
+    {
+        yield return new TestCaseData(new VisionTransformerOptions { PatchSize = 0 }, nameof(VisionTransformerOptions.PatchSize),
+            "PatchSize must be positive and divide the input's height 32 and width 32, got 0.").SetName("A patch of no pixels is refused by name");
+        yield return new TestCaseData(new VisionTransformerOptions { HeadCount = 0 }, nameof(VisionTransformerOptions.HeadCount),
+            "HeadCount must be positive and divide Width 128, got 0.").SetName("Attention without heads is refused by name");
+        yield return new TestCaseData(new VisionTransformerOptions { Width = 0 }, nameof(VisionTransformerOptions.Width),
+            "Width must be at least 1, got 0.").SetName("Tokens of width 0 are refused by name");
+        yield return new TestCaseData(new VisionTransformerOptions { Width = -4 }, nameof(VisionTransformerOptions.Width),
+            "Width must be at least 1, got -4.").SetName("A negative token width that the heads divide is refused by name");
+    }
+
+    [TestCaseSource(nameof(SizesOfNothing))]
+    public void SizesOfNothingAreRefusedByTheirOption(VisionTransformerOptions options, string option, string message)
+    {
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(option));
+        Assert.That(ex.Message, Does.StartWith(message));
+    }
+
     [Test]
     public void BadOptionsAndInputsGiveClearErrors()
     {
