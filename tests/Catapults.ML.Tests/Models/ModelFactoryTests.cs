@@ -225,6 +225,25 @@ public class ModelFactoryTests
         Assert.That(Fails(new NetworkDescription { Architecture = "resnet" }).Message, Does.Contain("Unknown architecture"));
     }
 
+    [TestCase(new long[0], "[]")]
+    [TestCase(new long[] { -2, -3 }, "[-2, -3]")]
+    public void AnInputShapeWithoutPositiveSizesIsRefusedByName(long[] shape, string text)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new NetworkDescription { Width = 4 }, shape, 1, 0));
+        Assert.That(ex!.ParamName, Is.EqualTo("inputShape"));
+        Assert.That(ex.Message, Does.StartWith($"The input shape must be a non-empty list of positive sizes, got {text}."));
+    }
+
+    [Explicit("bug: ModelFactory.ParameterCount and SizeBound accept an empty or negative fully connected input shape that Create refuses")]
+    [TestCase(new long[0])]
+    [TestCase(new long[] { -2, -3 })]
+    public void TheSizeQueriesRefuseAnInputShapeThatCreateRefuses(long[] shape)
+    {
+        var network = new NetworkDescription { Width = 4 };
+        Assert.Throws<ArgumentException>(() => ModelFactory.ParameterCount(network, shape, 1));
+        Assert.Throws<ArgumentException>(() => ModelFactory.SizeBound(network, shape, 1));
+    }
+
     // 2³¹ input features do not fit a fully connected layer's int fan-in: refused as such by every entry point,
     // not wrapped round to a negative input dimension.
     [Test]
