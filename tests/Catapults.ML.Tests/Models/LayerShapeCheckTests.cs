@@ -48,4 +48,34 @@ public sealed class LayerShapeCheckTests
         var inputs = Assert.Throws<ArgumentOutOfRangeException>(() => new ScaledLinear("layer", 0, 3, true, Parameterization.Ntk, false, generator));
         Assert.That(inputs!.ParamName, Is.EqualTo("inFeatures"));
     }
+
+    private static IEnumerable<TestCaseData> LayersOfNothing()
+    {
+        TestCaseData Case(BuildLayer build, string parameter, object value, string name) =>
+            new TestCaseData(build, parameter, value).SetName(name);
+        Parameterization ntk = Parameterization.Ntk;
+        yield return Case(g => new ScaledConv2d("conv", 0, 2, 3, 1, 1, true, ntk, g), "inChannels", 0, "A convolution without input channels is refused");
+        yield return Case(g => new ScaledConv2d("conv", 2, 0, 3, 1, 1, true, ntk, g), "outChannels", 0, "A convolution without output channels is refused");
+        yield return Case(g => new ScaledConv2d("conv", 2, 2, 0, 1, 1, true, ntk, g), "kernelSize", 0, "A convolution with an empty kernel is refused");
+        yield return Case(g => new ScaledConv2d("conv", 2, 2, 3, 0, 1, true, ntk, g), "stride", 0, "A convolution with stride 0 is refused");
+        yield return Case(g => new ScaledConv2d("conv", 2, 2, 3, 1, -1, true, ntk, g), "padding", -1, "A convolution with negative padding is refused");
+        yield return Case(_ => new GroupNormalization("norm", 0, 1), "channels", 0, "A group norm without channels is refused");
+        yield return Case(_ => new GroupNormalization("norm", 4, 0), "groups", 0, "A group norm without groups is refused");
+        yield return Case(_ => new FeatureLayerNormalization("norm", 0), "features", 0, "A layer norm without features is refused");
+        yield return Case(g => new MultiHeadSelfAttention("attention", 0, 1, true, ntk, g), "width", 0, "Attention over tokens of width 0 is refused");
+        yield return Case(g => new MultiHeadSelfAttention("attention", 8, 0, true, ntk, g), "headCount", 0, "Attention without heads is refused");
+        yield return Case(g => new TransformerBlock("block", 8, 2, 0, ActivationKind.Gelu, true, true, ntk, g), "mlpWidth", 0,
+            "A transformer block with an MLP of width 0 is refused");
+    }
+
+    public delegate void BuildLayer(torch.Generator generator);
+
+    [TestCaseSource(nameof(LayersOfNothing))]
+    public void ALayerOfNothingIsRefusedNamingTheSize(BuildLayer build, string parameter, object value)
+    {
+        using var generator = new torch.Generator(1);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => build(generator));
+        Assert.That(ex!.ParamName, Is.EqualTo(parameter));
+        Assert.That(ex.ActualValue, Is.EqualTo(value));
+    }
 }
