@@ -86,6 +86,20 @@ public class FeatureStrengthScalingTests
         Assert.That(ex!.ParamName, Is.EqualTo("widthFactor"));
     }
 
+    [TestCase(new int[0], 1, 6)]
+    [TestCase(new[] { 40 }, 2, 40)]
+    [TestCase(new[] { 40, 24 }, 3, 24)]
+    public void AMeanFieldNetworksWidthFactorIsItsReadoutsFanIn(int[] hiddenWidths, int depth, double widthFactor)
+    {
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 6, HiddenWidths = hiddenWidths, UseBias = false, Parameterization = Parameterization.MeanField,
+        });
+        var rule = FeatureStrengthScaling.For(net);
+        Assert.That((rule.Depth, rule.WidthFactor), Is.EqualTo((depth, widthFactor)));
+        Assert.That(rule.WidthFactor, Is.EqualTo(net.Layers[^1].InFeatures));
+    }
+
     [Test]
     public void MeanFieldHiddenLayersUseOneOverRootFanInAndTheReadoutOneOverWidth()
     {
