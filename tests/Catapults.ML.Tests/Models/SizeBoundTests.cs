@@ -62,4 +62,16 @@ public sealed class SizeBoundTests
         VisionTransformerOptions Vit(int heads) => new() { InputHeight = 8, InputWidth = 8, PatchSize = 4, Width = 8, Depth = 2, HeadCount = heads };
         Assert.That(Vit(4).SizeBound().ActivationsPerSample - Vit(1).SizeBound().ActivationsPerSample, Is.EqualTo(450));
     }
+
+    [Test]
+    public void ACnnsActivationsCountTwoMapsAtEachConvolutionsInputResolutionAndThePooledOne()
+    {
+        // 4×4 single-channel images, two convolutions of 2 and 3 channels, each pooled 2×2. The first keeps its output
+        // before and after σ at 4×4 and the pooled 2×2: (2 + 1/4) · 2 · 16 = 72; the second sees 2×2 and keeps
+        // (2 + 1/4) · 3 · 4 = 27. The weights: (9 · 1 + 1) · 2 + (9 · 2 + 1) · 3 + (3 · 1 · 1 + 1) · 1 = 81, every one of them.
+        var options = new ConvolutionalOptions { InputChannels = 1, InputHeight = 4, InputWidth = 4, ChannelWidths = new[] { 2, 3 }, OutputCount = 1 };
+        Assert.That(options.SizeBound(), Is.EqualTo((81.0, 99.0)));
+        using var net = new ConvolutionalNetwork(options);
+        Assert.That(net.parameters().Sum(p => p.numel()), Is.EqualTo(81));
+    }
 }
