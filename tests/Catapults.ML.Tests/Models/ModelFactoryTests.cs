@@ -244,6 +244,39 @@ public class ModelFactoryTests
         Assert.Throws<ArgumentException>(() => ModelFactory.SizeBound(network, shape, 1));
     }
 
+    private static Parameterization BuiltParameterization(NetworkModule net) => net switch
+    {
+        FullyConnectedNetwork f => f.Options.Parameterization,
+        ConvolutionalNetwork c => c.Options.Parameterization,
+        WideResNet w => w.Options.Parameterization,
+        VisionTransformer v => v.Options.Parameterization,
+        _ => throw new ArgumentException(net.GetType().Name),
+    };
+
+    [TestCase("fcn-2", new long[] { 4 }, ArchitectureKind.FullyConnected, Parameterization.Ntk)]
+    [TestCase("cnn-2", new long[] { 1, 8, 8 }, ArchitectureKind.Convolutional, Parameterization.Ntk)]
+    [TestCase("wrn-10-1", new long[] { 3, 8, 8 }, ArchitectureKind.WideResNet, Parameterization.Standard)]
+    [TestCase("vit-1", new long[] { 1, 8, 8 }, ArchitectureKind.VisionTransformer, Parameterization.Standard)]
+    public void TheDefaultParameterizationIsTheOneABuildWithoutOneGets(string architecture, long[] shape, ArchitectureKind kind, Parameterization expected)
+    {
+        Assert.That(ModelFactory.DefaultParameterization(kind), Is.EqualTo(expected));
+        using var net = ModelFactory.Create(new NetworkDescription { Architecture = architecture }, shape, 2, 0);
+        Assert.That(BuiltParameterization(net), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void TheEffectiveWidthIsTheWidthABuildWithoutOneGets()
+    {
+        using var fcn = (FullyConnectedNetwork)new NetworkDescription { Architecture = "fcn-2" }.Build(new long[] { 4 }, 1, 0);
+        Assert.That(new NetworkDescription { Architecture = "fcn-2" }.EffectiveWidth, Is.EqualTo(1024).And.EqualTo(fcn.Layers[0].OutFeatures));
+        using var cnn = (ConvolutionalNetwork)new NetworkDescription { Architecture = "cnn-2" }.Build(new long[] { 1, 8, 8 }, 1, 0);
+        Assert.That(new NetworkDescription { Architecture = "cnn-2" }.EffectiveWidth, Is.EqualTo(64).And.EqualTo(cnn.Convolutions[0].OutChannels));
+        using var vit = (VisionTransformer)new NetworkDescription { Architecture = "vit-1" }.Build(new long[] { 1, 8, 8 }, 1, 0);
+        Assert.That(new NetworkDescription { Architecture = "vit-1" }.EffectiveWidth, Is.EqualTo(128).And.EqualTo(vit.Options.Width));
+        Assert.That(new NetworkDescription { Architecture = "wrn-10-1" }.EffectiveWidth, Is.Null);
+        Assert.That(new NetworkDescription { Architecture = "vit-1", Width = 16 }.EffectiveWidth, Is.EqualTo(16));
+    }
+
     // 2³¹ input features do not fit a fully connected layer's int fan-in: refused as such by every entry point,
     // not wrapped round to a negative input dimension.
     [Test]
