@@ -160,6 +160,19 @@ public class CenteredNetworkTests
     }
 
     [Test]
+    public void AFactoryWhoseSecondModuleHasMoreLayersIsRejectedEvenWhenTheFirstLayersMatch()
+    {
+        // 3-4-1 and then 3-4-1-1 without biases: the second's first two weights are the first's, so only the count tells them apart.
+        int calls = 0;
+        var ex = Assert.Throws<ArgumentException>(() => new CenteredNetwork(() => new FullyConnectedNetwork(new FullyConnectedOptions
+        {
+            InputDimension = 3, HiddenWidths = calls++ == 0 ? new[] { 4 } : new[] { 4, 1 }, UseBias = false,
+        }), 1.0));
+        Assert.That(ex!.ParamName, Is.EqualTo("factory"));
+        Assert.That(ex.Message, Does.StartWith("The factory's two modules have different numbers of parameters (2 and 3)."));
+    }
+
+    [Test]
     public void FactoryMisuseIsRejectedWithAClearMessage()
     {
         using var shared = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, HiddenWidths = new[] { 4 } });
