@@ -227,4 +227,14 @@ public class ConvolutionalNetworkTests
         options.Pooling = PoolingKind.None;
         Assert.DoesNotThrow(() => options.Validate());
     }
+
+    [TestCase(-1)]
+    [TestCase(-3)]
+    [TestCase(0)]
+    public void AKernelSizeBelowOneIsRefusedByNameEvenWhenOdd(int size)
+    {
+        var ex = Assert.Throws<ArgumentException>(new ConvolutionalOptions { KernelSize = size }.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(ConvolutionalOptions.KernelSize)));
+        Assert.That(ex.Message, Does.StartWith($"KernelSize must be odd and positive (so padding keeps the size), got {size}."));
+    }
 }
