@@ -237,4 +237,20 @@ public class ConvolutionalNetworkTests
         Assert.That(ex!.ParamName, Is.EqualTo(nameof(ConvolutionalOptions.KernelSize)));
         Assert.That(ex.Message, Does.StartWith($"KernelSize must be odd and positive (so padding keeps the size), got {size}."));
     }
+
+    [TestCase(1)]
+    [TestCase(5)]
+    [TestCase(7)]
+    public void EveryOddKernelIsPaddedToKeepTheSpatialSize(int kernel)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = new ConvolutionalNetwork(new ConvolutionalOptions
+        {
+            InputChannels = 1, InputHeight = 8, InputWidth = 8, ChannelWidths = new[] { 2, 3 }, KernelSize = kernel, OutputCount = 2,
+        });
+        Assert.That(net.Convolutions.Select(c => c.Padding), Is.All.EqualTo((kernel - 1) / 2));
+        Assert.That(net.Convolutions.Select(c => c.OutputSize(8)), Is.All.EqualTo(8));
+        Assert.That(net.Readout.InFeatures, Is.EqualTo(3 * 2 * 2));
+        Assert.That(net.forward(torch.randn(4, 64)).shape, Is.EqualTo(new long[] { 4, 2 }));
+    }
 }
