@@ -64,6 +64,34 @@ public class FeatureStrengthScalingTests
         Assert.That(ex!.Message, Does.Contain("UseBias = false"));
     }
 
+    private sealed class StatedArchitecture(int depth, double widthFactor) : NetworkModule(nameof(StatedArchitecture)), IFeatureStrengthArchitecture
+    {
+        public int Depth => depth;
+        public double LearningRateWidthFactor => widthFactor;
+        public override long[] InputShape => new long[] { 2 };
+        public override int OutputCount => 1;
+        public override string Describe() => "an architecture that states its rule";
+        public override torch.Tensor forward(torch.Tensor input) => input.sum(1, keepdim: true);
+    }
+
+    [Test]
+    public void AnArchitectureThatStatesItsDepthAndWidthFactorGetsThemAlsoWhenCentred()
+    {
+        using var stated = new StatedArchitecture(4, 96);
+        Assert.That(FeatureStrengthScaling.For(stated), Is.EqualTo(new FeatureStrengthScaling(4, 96)));
+        using var centred = new CenteredNetwork(() => new StatedArchitecture(4, 96), 0.5);
+        Assert.That(FeatureStrengthScaling.For(centred), Is.EqualTo(new FeatureStrengthScaling(4, 96)));
+    }
+
+    [Test]
+    public void AnArchitectureWithoutAKnownRuleIsRefusedNamingItsType()
+    {
+        using var cnn = new ConvolutionalNetwork(new ConvolutionalOptions { InputChannels = 1, InputHeight = 4, InputWidth = 4, ChannelWidths = new[] { 1 } });
+        var ex = Assert.Throws<ArgumentException>(() => FeatureStrengthScaling.For(cnn));
+        Assert.That(ex!.ParamName, Is.EqualTo("network"));
+        Assert.That(ex.Message, Does.StartWith("No feature-strength rate rule is known for ConvolutionalNetwork: implement IFeatureStrengthArchitecture"));
+    }
+
     // Without hidden layers the readout reads the input itself: its fan-in, and so the width factor, is the input dimension.
     [Test]
     public void AMeanFieldLinearModelsWidthFactorIsItsInputDimension()
