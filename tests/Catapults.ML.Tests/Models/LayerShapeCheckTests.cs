@@ -28,6 +28,15 @@ public sealed class LayerShapeCheckTests
         Assert.That(ex!.Message, Does.Contain("norm expects input [..., 4]").And.Contain("[2, 3, 5]"));
     }
 
+    [Test]
+    public void GroupNormRefusesFeatureMapsWithAnotherChannelCount()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var norm = new GroupNormalization("norm", 4, 2);
+        var ex = Assert.Throws<ArgumentException>(() => norm.forward(torch.randn(2, 6, 3, 3)));
+        Assert.That(ex!.Message, Does.Contain("norm expects input [n, 4, ...]").And.Contain("[2, 6, 3, 3]"));
+    }
+
     [TestCase(5, 2)]
     [TestCase(2, 5)]
     public void AKernelThatDoesNotFitEitherSideIsRefused(int height, int width)
