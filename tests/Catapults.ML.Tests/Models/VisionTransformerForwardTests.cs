@@ -46,4 +46,26 @@ public sealed class VisionTransformerForwardTests
         var expected = h + block.MlpOutput.forward(nn.functional.relu(block.MlpHidden.forward(h)));
         Assert.That((block.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
     }
+
+    [Test]
+    public void WithLayerNormsEachBranchSeesTheNormalisedTokensOfItsOwnInput()
+    {
+        // Pre-norm: h = x + A(N₁x), y = h + W₂σ(W₁N₂h), where at initialisation each N is (z − mean) / √(var + 1e-5) over a token's features.
+        using var scope = torch.NewDisposeScope();
+        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(5, Catapults.ML.Runtime.Seeding.Stream.Initialization);
+        using var block = new TransformerBlock("block", width: 8, headCount: 2, mlpWidth: 16, ActivationKind.Relu,
+            useLayerNorm: true, useBias: true, Parameterization.Ntk, g);
+        block.to(ScalarType.Float64);
+        using var data = Catapults.ML.Runtime.Seeding.TorchGenerator(6, Catapults.ML.Runtime.Seeding.Stream.Data);
+        var x = 3 * torch.randn(new long[] { 2, 5, 8 }, ScalarType.Float64, generator: data) + 1;
+        using var noGrad = torch.no_grad();
+        Tensor Normalise(Tensor z)
+        {
+            var centred = z - z.mean(new long[] { -1 }, keepdim: true);
+            return centred / torch.sqrt((centred * centred).mean(new long[] { -1 }, keepdim: true) + 1e-5);
+        }
+        var h = x + block.Attention.forward(Normalise(x));
+        var expected = h + block.MlpOutput.forward(nn.functional.relu(block.MlpHidden.forward(Normalise(h))));
+        Assert.That((block.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
+    }
 }
