@@ -32,6 +32,29 @@ public sealed class VisionTransformerForwardTests
     }
 
     [Test]
+    public void WithLayerNormTheReadoutSeesTheNormalisedClassTokenState()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = new VisionTransformer(new VisionTransformerOptions
+        {
+            InputChannels = 1, InputHeight = 8, InputWidth = 8, OutputCount = 2, PatchSize = 4, Width = 8, Depth = 1,
+            HeadCount = 2, Pooling = TokenPooling.ClassToken, UseLayerNorm = true, Seed = 4,
+        });
+        net.to(ScalarType.Float64);
+        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(7, Catapults.ML.Runtime.Seeding.Stream.Data);
+        var x = torch.randn(new long[] { 2, 1, 8, 8 }, ScalarType.Float64, generator: g);
+        using var noGrad = torch.no_grad();
+        var h = net.PatchEmbedding.forward(net.Patchify(x));
+        h = torch.cat(new[] { net.ClassToken!.expand(2, 1, 8), h }, 1) + net.PositionEmbedding;
+        foreach (var block in net.Blocks) h = block.forward(h);
+        var state = h.select(1, 0);
+        var centred = state - state.mean(new long[] { -1 }, keepdim: true);
+        var normalised = centred / torch.sqrt((centred * centred).mean(new long[] { -1 }, keepdim: true) + 1e-5);
+        var expected = net.Readout.forward(normalised);
+        Assert.That((net.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
+    }
+
+    [Test]
     public void ABlockAddsItsMlpToTheTokensAfterAttention()
     {
         using var scope = torch.NewDisposeScope();
