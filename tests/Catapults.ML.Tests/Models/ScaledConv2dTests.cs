@@ -25,4 +25,11 @@ public sealed class ScaledConv2dTests
         using var y = conv.forward(torch.randn(1, 2, input, input));
         Assert.That(y.shape, Is.EqualTo(new long[] { 1, 3, expected, expected }));
     }
+
+    [Test]
+    public void AConvolutionWithoutAnInitialisationStreamIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentNullException>(() => new ScaledConv2d("conv", 2, 3, 3, 1, 1, true, Parameterization.Ntk, null!));
+        Assert.That(ex!.ParamName, Is.EqualTo("generator"));
+    }
 }
