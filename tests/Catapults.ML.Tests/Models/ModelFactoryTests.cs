@@ -295,8 +295,10 @@ public class ModelFactoryTests
         // A fully connected network's weights are counted first: 6 · 2³¹ parameters would be 48 GiB of float32.
         var wide = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new NetworkDescription { Width = int.MaxValue }, [4], 1, 0));
         Assert.That(wide!.Message, Does.StartWith("A fully connected network 4-2147483647-1 of ").And.Contain("needs about").And.Not.Contain("\n"));
+        Assert.That(wide.ParamName, Is.EqualTo(nameof(FullyConnectedOptions.HiddenWidths)));
         // An image network's weights are checked against an upper bound of its parameters.
         var cnn = Assert.Throws<ArgumentException>(() => ModelFactory.Create(new NetworkDescription { Architecture = "cnn-3", Width = int.MaxValue / 4 }, Cifar, 10, 0));
         Assert.That(cnn!.Message, Does.StartWith("A ConvolutionalNetwork of up to 2.59E+18 parameters needs about").And.Not.Contain("\n"));
+        Assert.That(cnn.ParamName, Is.EqualTo("options"));
     }
 }
