@@ -74,4 +74,14 @@ public sealed class SizeBoundTests
         using var net = new ConvolutionalNetwork(options);
         Assert.That(net.parameters().Sum(p => p.numel()), Is.EqualTo(81));
     }
+
+    [Test]
+    public void AWideResNetsActivationsAreCountedAtEachStagesHalvedResolution()
+    {
+        // WRN-10-1 on 3×8×8: the stem keeps 3 maps of 16 channels at 8×8 (3072); each block keeps 8 maps of its width and
+        // 2 of its input's at its stage's resolution: 8×8 for 16 channels (8·16·64 + 2·16·64 = 10240), 4×4 for 32
+        // (8·32·16 + 2·16·16 = 4608), 2×2 for 64 (8·64·4 + 2·32·4 = 2304).
+        var options = new WideResNetOptions { Depth = 10, WidenFactor = 1, InputHeight = 8, InputWidth = 8 };
+        Assert.That(options.SizeBound().ActivationsPerSample, Is.EqualTo(3072 + 10240 + 4608 + 2304));
+    }
 }
