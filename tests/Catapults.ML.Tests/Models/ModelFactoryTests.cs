@@ -289,6 +289,19 @@ public class ModelFactoryTests
         Assert.That(Assert.Throws<ArgumentException>(() => ModelFactory.SizeBound(new NetworkDescription { Width = 4 }, shape, 1))!.Message, Does.StartWith(expected));
     }
 
+    // 2³² + 8 pixels would wrap round to 8 in an int: the image architectures refuse the side instead of building for 8.
+    [TestCase("cnn-2")]
+    [TestCase("wrn-10-1")]
+    public void AnImageSideBeyondIntMaxValueIsRefusedNotWrappedRound(string architecture)
+    {
+        long side = (1L << 32) + 8;
+        var network = new NetworkDescription { Architecture = architecture, Width = architecture.StartsWith("cnn", StringComparison.Ordinal) ? 2 : null };
+        long[] shape = { 3, side, side };
+        string expected = $"{ArchitectureSpec.Parse(architecture)} needs an image input shape [C, H, W], got [3, {side}, {side}].";
+        Assert.That(Assert.Throws<ArgumentException>(() => ModelFactory.Create(network, shape, 2, 0))!.Message, Does.StartWith(expected));
+        Assert.That(Assert.Throws<ArgumentException>(() => ModelFactory.SizeBound(network, shape, 2))!.Message, Does.StartWith(expected));
+    }
+
     [Test]
     public void ANetworkTooLargeForMemoryIsRefusedInOneLineBeforeAnythingIsAllocated()
     {
