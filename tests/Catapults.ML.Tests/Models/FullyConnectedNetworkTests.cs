@@ -146,4 +146,12 @@ public class FullyConnectedNetworkTests
         Assert.That(ex!.ParamName, Is.EqualTo(nameof(FullyConnectedOptions.OutputMultiplier)));
         Assert.That(ex.Message, Does.StartWith($"OutputMultiplier must be finite and nonzero, got {multiplier}."));
     }
+
+    [Test]
+    public void NullHiddenWidthsAreRefusedByNamePointingToTheLinearModel()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = 3, HiddenWidths = null! }));
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(FullyConnectedOptions.HiddenWidths)));
+        Assert.That(ex.Message, Does.StartWith("HiddenWidths must not be null (use an empty array for a linear model)."));
+    }
 }
