@@ -253,4 +253,12 @@ public class ConvolutionalNetworkTests
         Assert.That(net.Readout.InFeatures, Is.EqualTo(3 * 2 * 2));
         Assert.That(net.forward(torch.randn(4, 64)).shape, Is.EqualTo(new long[] { 4, 2 }));
     }
+
+    [Test]
+    public void NullChannelWidthsAreRefusedByName()
+    {
+        var ex = Assert.Throws<ArgumentException>(new ConvolutionalOptions { ChannelWidths = null! }.Validate);
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(ConvolutionalOptions.ChannelWidths)));
+        Assert.That(ex.Message, Does.StartWith("ChannelWidths must list at least one convolution."));
+    }
 }
