@@ -42,6 +42,15 @@ public class ModelFactoryTests
         Assert.That(error, Is.Not.Empty);
     }
 
+    [TestCase("")]
+    [TestCase("   ")]
+    [TestCase(null)]
+    public void AnEmptyOrBlankNameIsCalledEmpty(string? name)
+    {
+        Assert.That(ArchitectureSpec.TryParse(name, out _, out var error), Is.False);
+        Assert.That(error, Does.StartWith("The architecture name is empty; expected one of the forms fcn, fcn-3, cnn"));
+    }
+
     // A width given to a Wide ResNet is refused with the name to write instead, keeping the depth asked for.
     [TestCase("wrn-10-1", "wrn-10-8")]
     [TestCase("wrn", "wrn-16-8")]
