@@ -36,4 +36,17 @@ public sealed class ImageNetworkOptionsTests
         foreach (var options in EachArchitecture(1, 8, 8))
             Assert.DoesNotThrow(options.Validate, options.GetType().Name);
     }
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    public void ANetworkWithoutOutputsIsRefusedByName(int outputs)
+    {
+        foreach (var options in EachArchitecture(1, 8, 8))
+        {
+            options.OutputCount = outputs;
+            var ex = Assert.Throws<ArgumentException>(options.Validate, options.GetType().Name);
+            Assert.That(ex!.ParamName, Is.EqualTo(nameof(ImageNetworkOptions.OutputCount)), options.GetType().Name);
+            Assert.That(ex.Message, Does.StartWith($"OutputCount must be at least 1, got {outputs}."), options.GetType().Name);
+        }
+    }
 }
