@@ -154,4 +154,13 @@ public class FullyConnectedNetworkTests
         Assert.That(ex!.ParamName, Is.EqualTo(nameof(FullyConnectedOptions.HiddenWidths)));
         Assert.That(ex.Message, Does.StartWith("HiddenWidths must not be null (use an empty array for a linear model)."));
     }
+
+    [TestCase(0, 1, nameof(FullyConnectedOptions.InputDimension))]
+    [TestCase(3, 0, nameof(FullyConnectedOptions.OutputCount))]
+    public void AnInputOrOutputOfNothingIsRefusedByName(int inputs, int outputs, string option)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = inputs, OutputCount = outputs }));
+        Assert.That(ex!.ParamName, Is.EqualTo(option));
+        Assert.That(ex.Message, Does.StartWith($"{option} must be at least 1, got 0."));
+    }
 }
