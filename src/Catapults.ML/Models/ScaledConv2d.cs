@@ -31,7 +31,6 @@ public sealed class ScaledConv2d : nn.Module<Tensor, Tensor>
         if (kernelSize < 1) throw new ArgumentOutOfRangeException(nameof(kernelSize), kernelSize, "The kernel size must be positive.");
         if (stride < 1) throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride must be positive.");
         if (padding < 0) throw new ArgumentOutOfRangeException(nameof(padding), padding, "The padding must not be negative.");
-        ArgumentNullException.ThrowIfNull(generator);
         InChannels = inChannels;
         OutChannels = outChannels;
         KernelSize = kernelSize;

@@ -16,6 +16,8 @@ internal static class ScaledInitialization
     public static (Parameter Weight, Parameter? Bias) Draw(long[] shape, long fanIn, bool useBias,
         Parameterization parameterization, torch.Generator generator)
     {
+        // A null stream would make libtorch draw from its global one: weights no seed reproduces.
+        ArgumentNullException.ThrowIfNull(generator);
         double bound = 1.0 / Math.Sqrt(fanIn);
         long outputs = shape[0];
         using (torch.no_grad())

@@ -88,7 +88,7 @@ public sealed class LayerShapeCheckTests
         Assert.That(ex.ActualValue, Is.EqualTo(value));
     }
 
-    [Test, Explicit("bug: ScaledLinear accepts a null generator and draws its weights from the unseeded global stream, where ScaledConv2d refuses it")]
+    [Test]
     public void ALinearLayerWithoutAnInitialisationStreamIsRefused()
     {
         var ex = Assert.Throws<ArgumentNullException>(() => new ScaledLinear("layer", 3, 2, true, Parameterization.Ntk, false, null!));
