@@ -59,10 +59,7 @@ public static class ModelFactory
     {
         ArgumentNullException.ThrowIfNull(network);
         var spec = ArchitectureSpec.Parse(network.Architecture);
-        if (inputShape is null || inputShape.Length == 0 || inputShape.Any(s => s < 1))
-            throw new ArgumentException(
-                $"The input shape must be a non-empty list of positive sizes, got [{string.Join(", ", inputShape ?? Array.Empty<long>())}].",
-                nameof(inputShape));
+        CheckInputShape(inputShape);
         if (network.Normalization is not null && spec.Kind != ArchitectureKind.WideResNet)
             throw new ArgumentException($"Normalization applies to Wide ResNets only, not to {spec}.", nameof(network));
         if (spec.WidenFactor is not null && spec.Kind != ArchitectureKind.WideResNet)
@@ -97,6 +94,7 @@ public static class ModelFactory
     {
         ArgumentNullException.ThrowIfNull(network);
         var spec = ArchitectureSpec.Parse(network.Architecture);
+        CheckInputShape(inputShape);
         if (spec.Kind != ArchitectureKind.FullyConnected) return null;
         var options = FullyConnected(spec, new Request(network, inputShape, outputCount, 0));
         options.ValidateShape();
@@ -114,6 +112,7 @@ public static class ModelFactory
     {
         ArgumentNullException.ThrowIfNull(network);
         var spec = ArchitectureSpec.Parse(network.Architecture);
+        CheckInputShape(inputShape);
         var request = new Request(network, inputShape, outputCount, 0);
         if (spec.Kind == ArchitectureKind.FullyConnected)
         {
@@ -129,6 +128,14 @@ public static class ModelFactory
         };
         image.Validate();
         return image.SizeBound();
+    }
+
+    private static void CheckInputShape(long[] inputShape)
+    {
+        if (inputShape is null || inputShape.Length == 0 || inputShape.Any(s => s < 1))
+            throw new ArgumentException(
+                $"The input shape must be a non-empty list of positive sizes, got [{string.Join(", ", inputShape ?? Array.Empty<long>())}].",
+                nameof(inputShape));
     }
 
     private static FullyConnectedOptions FullyConnected(ArchitectureSpec spec, Request s)

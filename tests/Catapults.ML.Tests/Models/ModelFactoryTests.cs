@@ -243,14 +243,22 @@ public class ModelFactoryTests
         Assert.That(ex.Message, Does.StartWith($"The input shape must be a non-empty list of positive sizes, got {text}."));
     }
 
-    [Explicit("bug: ModelFactory.ParameterCount and SizeBound accept an empty or negative fully connected input shape that Create refuses")]
-    [TestCase(new long[0])]
-    [TestCase(new long[] { -2, -3 })]
-    public void TheSizeQueriesRefuseAnInputShapeThatCreateRefuses(long[] shape)
+    [TestCase("fcn", new long[0])]
+    [TestCase("fcn", new long[] { -2, -3 })]
+    [TestCase("cnn", new long[] { 3, 0, 8 })]
+    public void TheSizeQueriesRefuseAnInputShapeThatCreateRefuses(string architecture, long[] shape)
     {
-        var network = new NetworkDescription { Width = 4 };
-        Assert.Throws<ArgumentException>(() => ModelFactory.ParameterCount(network, shape, 1));
-        Assert.Throws<ArgumentException>(() => ModelFactory.SizeBound(network, shape, 1));
+        var network = new NetworkDescription { Architecture = architecture, Width = 4 };
+        foreach (var query in new TestDelegate[]
+                 {
+                     () => ModelFactory.ParameterCount(network, shape, 1),
+                     () => ModelFactory.SizeBound(network, shape, 1),
+                 })
+        {
+            var ex = Assert.Throws<ArgumentException>(query);
+            Assert.That(ex!.ParamName, Is.EqualTo("inputShape"));
+            Assert.That(ex.Message, Does.StartWith("The input shape must be a non-empty list of positive sizes"));
+        }
     }
 
     private static Parameterization BuiltParameterization(NetworkModule net) => net switch
