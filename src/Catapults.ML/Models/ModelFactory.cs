@@ -62,8 +62,6 @@ public static class ModelFactory
         CheckInputShape(inputShape);
         if (network.Normalization is not null && spec.Kind != ArchitectureKind.WideResNet)
             throw new ArgumentException($"Normalization applies to Wide ResNets only, not to {spec}.", nameof(network));
-        if (spec.WidenFactor is not null && spec.Kind != ArchitectureKind.WideResNet)
-            throw new ArgumentException($"A widening factor applies to Wide ResNets only, not to {spec.Kind}.", nameof(network));
         var settings = new Request(network, inputShape, outputCount, seed);
 
         try
