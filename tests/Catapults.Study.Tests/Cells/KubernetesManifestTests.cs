@@ -119,6 +119,41 @@ public sealed class KubernetesManifestTests
         Assert.That(submit, Does.Contain($"kubectl get job {name}-cells "));
     }
 
+    // A cells' Job that failed (an index out of retries) stops submit.sh with the Job named, and the merge is never
+    // applied: without the exit the script waited on forever, and applied the merge if the Job read Complete later
+    // (found by mutation testing, round 26C).
+    [Test]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void ASubmitWhoseCellsJobFailedStopsWithoutApplyingTheMerge()
+    {
+        using var temp = new TempDirectory();
+        string bin = temp.Combine("bin");
+        Directory.CreateDirectory(bin);
+        string calls = temp.Combine("calls.txt"), gets = temp.Combine("gets.txt");
+        var scripts = new Dictionary<string, string>
+        {
+            ["kubectl"] = $"#!/bin/bash\nprintf '%s ' \"$@\" >> '{calls}'\necho >> '{calls}'\n" +
+                          $"if [ \"$1\" = get ]; then echo x >> '{gets}'; if [ $(wc -l < '{gets}') -eq 1 ]; then echo Failed; else echo Complete; fi; fi\n",
+            ["sleep"] = "#!/bin/bash\n",
+        };
+        foreach (var (file, text) in scripts)
+        {
+            File.WriteAllText(Path.Combine(bin, file), text);
+            File.SetUnixFileMode(Path.Combine(bin, file), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var info = new System.Diagnostics.ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(_dir, "k8s", "submit.sh"));
+        info.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        using var submit = System.Diagnostics.Process.Start(info)!;
+        var stdout = submit.StandardOutput.ReadToEndAsync();
+        string stderr = submit.StandardError.ReadToEnd();
+        submit.WaitForExit();
+        string name = S(Load("cells-job.yaml"), "metadata", "name");
+        Assert.That(submit.ExitCode, Is.EqualTo(1), stdout.Result + stderr);
+        Assert.That(stderr.Trim(), Is.EqualTo($"job {name} failed; see kubectl describe job {name}"));
+        Assert.That(File.ReadAllText(calls), Does.Contain("cells-job.yaml").And.Not.Contain("merge-job.yaml"));
+    }
+
     // A Job's pod template cannot change once applied: with one name per experiment a second sweep's Job was refused,
     // or, reading the same, taken for "unchanged", and submit.sh found the first sweep's Job complete and ran nothing.
     [Test]

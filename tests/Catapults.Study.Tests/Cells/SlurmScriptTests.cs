@@ -17,8 +17,9 @@ public sealed class SlurmScriptTests
             Assert.That(code, Is.EqualTo(0), error);
             string cells = File.ReadAllText(Path.Combine(dir, "slurm", "cells.sbatch"));
             Assert.That(cells, Does.StartWith("#!/bin/bash\n"));
-            foreach (var line in new[] { "#SBATCH --array=0-11%5", "#SBATCH --cpus-per-task=8", "#SBATCH --gres=gpu:1", "#SBATCH --time=12:30:00",
-                         "#SBATCH --partition=gpu", "#SBATCH --mem=32G", $"#SBATCH --output={dir}/logs/cell-%a.log", "#SBATCH --requeue" })
+            // A requeued task appends to its cell's log, so the attempt before it stays readable.
+            foreach (var line in new[] { "#SBATCH --job-name=catapults-smoke", "#SBATCH --array=0-11%5", "#SBATCH --cpus-per-task=8", "#SBATCH --gres=gpu:1", "#SBATCH --time=12:30:00",
+                         "#SBATCH --partition=gpu", "#SBATCH --mem=32G", $"#SBATCH --output={dir}/logs/cell-%a.log", "#SBATCH --open-mode=append", "#SBATCH --requeue" })
                 Assert.That(cells, Does.Contain(line + "\n"));
             Assert.That(cells, Does.Contain($"exec ").And.Contain($"run-cell --plan {dir} --index \"$SLURM_ARRAY_TASK_ID\" --wait-if-busy 30\n"));
 
@@ -26,6 +27,9 @@ public sealed class SlurmScriptTests
             Assert.That(merge, Does.Contain($"merge --plan {dir}\n").And.Not.Contain("--gres"));
             // The merge sets the plan's threads too, and refuses more threads than the cores it was given.
             Assert.That(merge, Does.Contain("#SBATCH --cpus-per-task=8\n"));
+            // Its own name, the cells' time limit, and its own log, which no array task's log overwrites.
+            foreach (var line in new[] { "#SBATCH --job-name=catapults-smoke-merge", "#SBATCH --time=12:30:00", $"#SBATCH --output={dir}/logs/merge-%j.log" })
+                Assert.That(merge, Does.Contain(line + "\n"));
             string submit = File.ReadAllText(Path.Combine(dir, "slurm", "submit.sh"));
             Assert.That(submit, Does.Contain("sbatch --parsable --dependency=afterok:\"$cells\" \"$here/merge.sbatch\""));
             Assert.That(File.GetUnixFileMode(Path.Combine(dir, "slurm", "submit.sh")) & UnixFileMode.UserExecute, Is.EqualTo(UnixFileMode.UserExecute));
