@@ -63,6 +63,14 @@ public sealed class ClusterResourceLineTests
         Assert.That((name + "-cells").Length, Is.LessThanOrEqualTo(63));
     }
 
+    // A DNS label holds lower-case letters, digits and '-' only: upper-case letters are lowered, not replaced, and any
+    // other run of characters becomes one '-' (found by mutation testing, round 26C).
+    [Test]
+    public void AnExperimentNameIsLoweredIntoADnsLabel()
+    {
+        Assert.That(KubernetesEmitter.JobName("Feature_Strength", "manifests", Plan(2)), Does.Match("^catapults-feature-strength-[0-9a-f]{8}$"));
+    }
+
     // "At most the number of cells": a throttle above the plan's size is cut down to it.
     [Test]
     public void MoreParallelCellsThanCellsIsCutToTheCells()

@@ -24,6 +24,9 @@ public sealed class ClusterSettingsValidationTests
         yield return new TestCaseData(new ClusterSettings { StudyCommand = "  " }, "--study-command is empty.").SetName("A blank study command");
         yield return new TestCaseData(new ClusterSettings { VolumeClaim = "Runs" }, "--volume-claim 'Runs' is not a Kubernetes name").SetName("A claim with an upper-case letter");
         yield return new TestCaseData(new ClusterSettings { VolumeClaim = "runs-" }, "--volume-claim 'runs-' is not a Kubernetes name").SetName("A claim ending in a hyphen");
+        yield return new TestCaseData(new ClusterSettings { Image = "registry.example/study 2" }, "--image 'registry.example/study 2' is not an image reference").SetName("An image with a space");
+        yield return new TestCaseData(new ClusterSettings { VolumeSize = "100GB" }, "--volume-size '100GB' is not a positive storage quantity").SetName("A volume size in a unit Kubernetes lacks");
+        yield return new TestCaseData(new ClusterSettings { MountPath = "/data runs" }, "--mount-path '/data runs' must be an absolute path without spaces.").SetName("A mount path with a space");
         yield return new TestCaseData(new ClusterSettings { MountPath = "runs" }, "--mount-path 'runs' must be an absolute path").SetName("A relative mount path");
     }
 
