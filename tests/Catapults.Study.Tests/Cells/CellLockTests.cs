@@ -40,6 +40,19 @@ public sealed class CellLockTests
         Assert.That(CellLock.TakenBy(temp.Path, cell), Is.EqualTo(new string('y', 200)));
     }
 
+    // A description that is blank (a holder cut off while writing it) names no holder: merge must not print "taken by ".
+    [TestCase("")]
+    [TestCase(" \n")]
+    public void ABlankHolderDescriptionNamesNoHolder(string text)
+    {
+        using var temp = new TempDirectory();
+        var cell = Plan("a").Cells[0];
+        string owner = Path.ChangeExtension(CellLock.PathOf(temp.Path, cell), ".owner");
+        Directory.CreateDirectory(Path.GetDirectoryName(owner)!);
+        File.WriteAllText(owner, text);
+        Assert.That(CellLock.TakenBy(temp.Path, cell), Is.Null);
+    }
+
     [Test]
     public void AnArrayJobWithoutItsTaskIsNamedByTheJob()
     {

@@ -62,6 +62,22 @@ public sealed class CellPlanRulesTests
         Assert.That(ex!.Message, Does.Contain("cell 0 (a) has no configuration"));
     }
 
+    [TestCase("")]
+    [TestCase(" ")]
+    public void AnUnnamedExperimentIsRefused(string experiment)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CellPlan.Create(experiment, null, new { }, Cells("a")));
+        Assert.That(ex!.Message, Does.StartWith("the experiment is not named."));
+    }
+
+    // A plan without cells would leave run-cell no index and merge nothing to report from.
+    [Test]
+    public void APlanWithoutCellsIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Plan());
+        Assert.That(ex!.Message, Does.StartWith("the plan has no cells."));
+    }
+
     [Test]
     public void WritingIntoAFolderWithAPlanNamesWhatIsThere()
     {
