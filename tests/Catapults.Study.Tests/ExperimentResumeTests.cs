@@ -82,8 +82,13 @@ public sealed class ExperimentResumeTests
 
         var otherSpacing = args.Select(a => a == "50" ? "100" : a).Append("--resume").ToArray();
         Assert.That(otherSpacing, Does.Contain("100"));
+        string run = Path.Combine(output, "runs", "gd-seed0");
+        string summary = ReadRun(run, "summary.json");
         var (again, _, againError) = StudyCli.Run(otherSpacing);
         Assert.That(again, Is.EqualTo(0), "checkpoint spacing does not change the result, so it may differ: " + againError);
+        // The cell's record names the old configuration, but the run there is its own: read back, not trained again
+        // (summary.json keeps its wall time; found by mutation testing, round 26C).
+        Assert.That(ReadRun(run, "summary.json"), Is.EqualTo(summary));
     }
 
     [Test]
