@@ -63,6 +63,21 @@ public sealed class CellLedgerRecordTests
         Assert.That(status.Problem, Is.EqualTo("failed: no reason recorded"));
     }
 
+    // A record that reads as JSON null (damage from outside) is not this cell's record: the cell reruns, and the
+    // problem names the file (found by mutation testing, round 26C).
+    [Test]
+    public void ARecordThatIsJsonNullIsNotFinished()
+    {
+        using var temp = new TempDirectory();
+        var cell = Cell(0, "a");
+        string path = Path.Combine(CellPlan.CellFolder(temp.Path, cell), CellRecord.FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "null");
+        var status = CellLedger.Inspect(temp.Path, cell);
+        Assert.That((status.Finished, status.Missing), Is.EqualTo((false, false)));
+        Assert.That(status.Problem, Does.StartWith(path + " "));
+    }
+
     // A record the filesystem will not hand over (here a link that points at itself: as root, permissions cannot be
     // used) is a problem to report, naming the file, and the cell runs again; it is neither missing nor trusted.
     [Test]
