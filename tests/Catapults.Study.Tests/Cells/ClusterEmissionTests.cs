@@ -66,6 +66,16 @@ public sealed class ClusterEmissionTests
         Assert.That(output, Is.EqualTo(word));
     }
 
+    // --study-command is split at runs of spaces: no empty word reaches the scripts as an argument '' (found by
+    // mutation testing, round 26C).
+    [Test]
+    public void TheStudyCommandIsSplitIntoItsWords()
+    {
+        var settings = new ClusterSettings { StudyCommand = " dotnet  /opt/study.dll " };
+        Assert.That(settings.StudyCommandOr(new[] { "fallback" }), Is.EqualTo(new[] { "dotnet", "/opt/study.dll" }));
+        Assert.That(new ClusterSettings().StudyCommandOr(new[] { "fallback" }), Is.EqualTo(new[] { "fallback" }));
+    }
+
     // submit.sh with indices resubmits those cells under the same throttle, --parallel (mutant S2 dropped it).
     [Test]
     public void ResubmittedCellsKeepTheParallelLimit()

@@ -16,7 +16,7 @@ public sealed class KubernetesManifestTests
         _dir = _temp.Combine("sweep1");
         var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "7", "--out", _dir, "--emit", "k8s", "--parallel", "3", "--gpu",
             "--image", "registry.example/catapults:1.2", "--cpus-per-task", "4", "--memory-gb", "16", "--time-limit", "1-02:00:00",
-            "--volume-claim", "study-runs", "--mount-path", "/data/runs", "--retries", "2");
+            "--volume-claim", "study-runs", "--volume-size", "5Gi", "--mount-path", "/data/runs", "--retries", "2");
         Assert.That(code, Is.EqualTo(0), error);
     }
 
@@ -72,6 +72,7 @@ public sealed class KubernetesManifestTests
         Assert.That(S(job, "spec", "backoffLimitPerIndex"), Is.EqualTo("2"));
         // By default the Job controller replaces a terminating pod at once, so two pods may run one index for a while.
         Assert.That(S(job, "spec", "podReplacementPolicy"), Is.EqualTo("Failed"));
+        Assert.That(S(job, "spec", "template", "metadata", "labels", "app.kubernetes.io/component"), Is.EqualTo("cells"));
         var pod = At(job, "spec", "template", "spec");
         Assert.That(S(pod, "restartPolicy"), Is.EqualTo("Never"));
         Assert.That(S(pod, "activeDeadlineSeconds"), Is.EqualTo((26 * 3600).ToString()));
@@ -99,11 +100,14 @@ public sealed class KubernetesManifestTests
         Assert.That(S(volume, "kind"), Is.EqualTo("PersistentVolumeClaim"));
         Assert.That(S(volume, "metadata", "name"), Is.EqualTo("study-runs"));
         Assert.That(S(volume, "spec", "accessModes", 0), Is.EqualTo("ReadWriteMany"));
+        Assert.That(S(volume, "spec", "resources", "requests", "storage"), Is.EqualTo("5Gi"));
 
         var merge = Load("merge-job.yaml");
         Assert.That(S(merge, "kind"), Is.EqualTo("Job"));
         string name = S(Load("cells-job.yaml"), "metadata", "name")[..^"-cells".Length];
         Assert.That(S(merge, "metadata", "name"), Is.EqualTo(name + "-merge"));
+        // Its pods are told from the cells' by their component label (kubectl logs -l app.kubernetes.io/component=merge).
+        Assert.That(S(merge, "spec", "template", "metadata", "labels", "app.kubernetes.io/component"), Is.EqualTo("merge"));
         var container = At(merge, "spec", "template", "spec", "containers", 0);
         Assert.That(((YamlSequenceNode)At(container, "args")).Children.Select(c => ((YamlScalarNode)c).Value), Is.EqualTo(new[] { "merge", "--plan", "/data/runs/sweep1" }));
         Assert.That(((YamlMappingNode)At(container, "resources", "limits")).Children.Keys.Select(k => ((YamlScalarNode)k).Value), Does.Not.Contain("nvidia.com/gpu"), "the merge needs no GPU");

@@ -21,6 +21,7 @@ public sealed class SlurmScriptTests
             foreach (var line in new[] { "#SBATCH --job-name=catapults-smoke", "#SBATCH --array=0-11%5", "#SBATCH --cpus-per-task=8", "#SBATCH --gres=gpu:1", "#SBATCH --time=12:30:00",
                          "#SBATCH --partition=gpu", "#SBATCH --mem=32G", $"#SBATCH --output={dir}/logs/cell-%a.log", "#SBATCH --open-mode=append", "#SBATCH --requeue" })
                 Assert.That(cells, Does.Contain(line + "\n"));
+            Assert.That(Directory.Exists(Path.Combine(dir, "logs")), Is.True, "Slurm does not make the folder of --output, and a task that cannot open its log fails");
             Assert.That(cells, Does.Contain($"exec ").And.Contain($"run-cell --plan {dir} --index \"$SLURM_ARRAY_TASK_ID\" --wait-if-busy 30\n"));
 
             string merge = File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch"));
