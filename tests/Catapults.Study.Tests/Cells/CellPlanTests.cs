@@ -234,6 +234,23 @@ public sealed class CellPlanTests
         Assert.That(File.ReadAllText(record), Does.Contain("Finished"));
     }
 
+    // Without --resume the plain command empties every cell's folder first and runs it from the start, finished or not
+    // (found by mutation testing, round 26C: with the folders kept, the second run read both cells back).
+    [Test]
+    public void WithoutResumeEveryCellRunsAgain()
+    {
+        string dir = Folder("again");
+        string[] sweep = { "batch-sweep", "--n-train", "100", "--n-test", "50", "--width", "16", "--seeds", "1", "--batch-sizes", "gd,10", "--max-steps", "20", "--jobs", "1", "--out", dir };
+        Assert.That(StudyCli.Run(sweep).ExitCode, Is.EqualTo(0));
+        string leftover = Path.Combine(dir, "runs", "b10-seed0", "notes.txt");
+        File.WriteAllText(leftover, "left in the cell's folder");
+        var again = StudyCli.Run(sweep);
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+        Assert.That(again.Out, Does.Not.Contain("finished before"));
+        Assert.That(again.Out, Does.Contain("[1/2] cell 0 (gd-seed0): finished in").And.Contain("[2/2] cell 1 (b10-seed0): finished in"));
+        Assert.That(File.Exists(leftover), Is.False, "the folder was emptied");
+    }
+
     [Test]
     public void LocalProcessesGiveTheSameFilesAsOneProcess()
     {
