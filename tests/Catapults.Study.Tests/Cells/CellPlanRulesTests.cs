@@ -88,5 +88,8 @@ public sealed class CellPlanRulesTests
         Assert.That(other!.Message, Does.Contain("holds a plan of smoke with 2 cells and other options"));
         var smaller = Assert.Throws<ConfigurationException>(() => Plan("a").Write(temp.Path));
         Assert.That(smaller!.Message, Does.Contain("holds a plan of smoke with 2 cells, whose cells"));
+        File.WriteAllText(CellPlan.PathIn(temp.Path), "{ \"format\": 2, \"exper");
+        var torn = Assert.Throws<ConfigurationException>(() => Plan("a", "b").Write(temp.Path));
+        Assert.That(torn!.Message, Does.Contain("holds an unreadable plan, whose cells this folder keeps"));
     }
 }

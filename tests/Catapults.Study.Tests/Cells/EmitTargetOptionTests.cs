@@ -19,6 +19,18 @@ public sealed class EmitTargetOptionTests
         Assert.That(File.Exists(Path.Combine(dir, "k8s", "cells-job.yaml")), Is.True);
     }
 
+    // One scheduler option alone without --emit would shape no file: refused by name, as two are (found by mutation
+    // testing, round 26C).
+    [Test]
+    public void OneSchedulerOptionWithoutEmitIsRefused()
+    {
+        using var temp = new TempDirectory();
+        string dir = temp.Combine("run");
+        CliAssert.OneLineError(StudyCli.Run("plan", "smoke", "--out", dir, "--parallel", "4"),
+            "--parallel shapes the scheduler files, which only --emit writes; add --emit with one or more of slurm, k8s, or leave it out.");
+        Assert.That(File.Exists(Path.Combine(dir, "plan.json")), Is.False);
+    }
+
     [Test]
     public void AnAccountWithoutSlurmIsRefused()
     {
