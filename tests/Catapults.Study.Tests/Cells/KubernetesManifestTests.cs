@@ -229,6 +229,23 @@ public sealed class KubernetesManifestTests
         }
     }
 
+    // The study command's words reach the pod as written: Kubernetes expands $(NAME) in a container's command as in its
+    // args (found by mutation testing, round 26C).
+    [Test]
+    public void AStudyCommandWithADollarReachesThePodAsWritten()
+    {
+        using var temp = new TempDirectory();
+        string dir = temp.Combine("sweep4");
+        var (code, _, error) = StudyCli.Run("plan", "smoke", "--out", dir, "--emit", "k8s", "--study-command", "dotnet /opt/$(JOB_COMPLETION_INDEX)/study.dll");
+        Assert.That(code, Is.EqualTo(0), error);
+        var pod = new Dictionary<string, string> { ["JOB_COMPLETION_INDEX"] = "3" };
+        foreach (var file in new[] { "cells-job.yaml", "merge-job.yaml" })
+        {
+            var command = (YamlSequenceNode)At(Load(Path.Combine(dir, "k8s", file)), "spec", "template", "spec", "containers", 0, "command");
+            Assert.That(command.Children.Select(c => KubernetesExpansion(((YamlScalarNode)c).Value!, pod)), Is.EqualTo(new[] { "dotnet", "/opt/$(JOB_COMPLETION_INDEX)/study.dll" }), file);
+        }
+    }
+
     [TestCase("odd'name \"with: quotes")]
     [TestCase("line\nbreak")]
     [TestCase("line\u2028foo: bar")]
