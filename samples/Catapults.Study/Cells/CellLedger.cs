@@ -38,7 +38,9 @@ public static class CellLedger
             // Records are written atomically, so this is damage from outside; it is never trusted, and the cell reruns.
             return new CellStatus(cell, false, $"{path} is not a readable record ({ErrorText.FirstLine(ex)})");
         }
-        if (record is null || record.Index != cell.Index || record.Label != cell.Label || record.ConfigurationDigest != cell.Digest)
+        if (record is null)
+            return new CellStatus(cell, false, $"{path} is not a readable record (it holds JSON null)");
+        if (record.Index != cell.Index || record.Label != cell.Label || record.ConfigurationDigest != cell.Digest)
             return new CellStatus(cell, false, $"{path} belongs to another plan's cell (index, label or configuration differ)", Foreign: true);
         return record.State == CellState.Finished
             ? new CellStatus(cell, true, null)

@@ -63,8 +63,8 @@ public sealed class CellLedgerRecordTests
         Assert.That(status.Problem, Is.EqualTo("failed: no reason recorded"));
     }
 
-    // A record that reads as JSON null (damage from outside) is not this cell's record: the cell reruns, and the
-    // problem names the file (found by mutation testing, round 26C).
+    // A record that reads as JSON null is damage from outside, as a torn one is, not another plan's record: the cell
+    // reruns, and the problem names the file (found by mutation testing, round 26C).
     [Test]
     public void ARecordThatIsJsonNullIsNotFinished()
     {
@@ -74,8 +74,8 @@ public sealed class CellLedgerRecordTests
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, "null");
         var status = CellLedger.Inspect(temp.Path, cell);
-        Assert.That((status.Finished, status.Missing), Is.EqualTo((false, false)));
-        Assert.That(status.Problem, Does.StartWith(path + " "));
+        Assert.That((status.Finished, status.Missing, status.Foreign), Is.EqualTo((false, false, false)));
+        Assert.That(status.Problem, Is.EqualTo($"{path} is not a readable record (it holds JSON null)"));
     }
 
     // A record the filesystem will not hand over (here a link that points at itself: as root, permissions cannot be
