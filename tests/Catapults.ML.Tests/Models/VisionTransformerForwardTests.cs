@@ -15,19 +15,10 @@ public sealed class VisionTransformerForwardTests
     public void ReadoutSeesTheClassTokensFinalState()
     {
         using var scope = torch.NewDisposeScope();
-        using var net = new VisionTransformer(new VisionTransformerOptions
-        {
-            InputChannels = 1, InputHeight = 8, InputWidth = 8, OutputCount = 2, PatchSize = 4, Width = 8, Depth = 1,
-            HeadCount = 2, Pooling = TokenPooling.ClassToken, UseLayerNorm = false, Seed = 4,
-        });
-        net.to(ScalarType.Float64);
-        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(6, Catapults.ML.Runtime.Seeding.Stream.Data);
-        var x = torch.randn(new long[] { 2, 1, 8, 8 }, ScalarType.Float64, generator: g);
+        using var net = ClassTokenNetwork(useLayerNorm: false);
+        var x = Inputs(6);
         using var noGrad = torch.no_grad();
-        var h = net.PatchEmbedding.forward(net.Patchify(x));
-        h = torch.cat(new[] { net.ClassToken!.expand(2, 1, 8), h }, 1) + net.PositionEmbedding;
-        foreach (var block in net.Blocks) h = block.forward(h);
-        var expected = net.Readout.forward(h.select(1, 0));
+        var expected = net.Readout.forward(ClassTokenState(net, x));
         Assert.That((net.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
     }
 
@@ -35,22 +26,10 @@ public sealed class VisionTransformerForwardTests
     public void WithLayerNormTheReadoutSeesTheNormalisedClassTokenState()
     {
         using var scope = torch.NewDisposeScope();
-        using var net = new VisionTransformer(new VisionTransformerOptions
-        {
-            InputChannels = 1, InputHeight = 8, InputWidth = 8, OutputCount = 2, PatchSize = 4, Width = 8, Depth = 1,
-            HeadCount = 2, Pooling = TokenPooling.ClassToken, UseLayerNorm = true, Seed = 4,
-        });
-        net.to(ScalarType.Float64);
-        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(7, Catapults.ML.Runtime.Seeding.Stream.Data);
-        var x = torch.randn(new long[] { 2, 1, 8, 8 }, ScalarType.Float64, generator: g);
+        using var net = ClassTokenNetwork(useLayerNorm: true);
+        var x = Inputs(7);
         using var noGrad = torch.no_grad();
-        var h = net.PatchEmbedding.forward(net.Patchify(x));
-        h = torch.cat(new[] { net.ClassToken!.expand(2, 1, 8), h }, 1) + net.PositionEmbedding;
-        foreach (var block in net.Blocks) h = block.forward(h);
-        var state = h.select(1, 0);
-        var centred = state - state.mean(new long[] { -1 }, keepdim: true);
-        var normalised = centred / torch.sqrt((centred * centred).mean(new long[] { -1 }, keepdim: true) + 1e-5);
-        var expected = net.Readout.forward(normalised);
+        var expected = net.Readout.forward(Normalise(ClassTokenState(net, x)));
         Assert.That((net.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
     }
 
@@ -82,13 +61,41 @@ public sealed class VisionTransformerForwardTests
         using var data = Catapults.ML.Runtime.Seeding.TorchGenerator(6, Catapults.ML.Runtime.Seeding.Stream.Data);
         var x = 3 * torch.randn(new long[] { 2, 5, 8 }, ScalarType.Float64, generator: data) + 1;
         using var noGrad = torch.no_grad();
-        Tensor Normalise(Tensor z)
-        {
-            var centred = z - z.mean(new long[] { -1 }, keepdim: true);
-            return centred / torch.sqrt((centred * centred).mean(new long[] { -1 }, keepdim: true) + 1e-5);
-        }
         var h = x + block.Attention.forward(Normalise(x));
         var expected = h + block.MlpOutput.forward(nn.functional.relu(block.MlpHidden.forward(Normalise(h))));
         Assert.That((block.forward(x) - expected).abs().max().ToDouble(), Is.LessThan(1e-10));
+    }
+
+    private static VisionTransformer ClassTokenNetwork(bool useLayerNorm)
+    {
+        var net = new VisionTransformer(new VisionTransformerOptions
+        {
+            InputChannels = 1, InputHeight = 8, InputWidth = 8, OutputCount = 2, PatchSize = 4, Width = 8, Depth = 1,
+            HeadCount = 2, Pooling = TokenPooling.ClassToken, UseLayerNorm = useLayerNorm, Seed = 4,
+        });
+        net.to(ScalarType.Float64);
+        return net;
+    }
+
+    private static Tensor Inputs(long seed)
+    {
+        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(seed, Catapults.ML.Runtime.Seeding.Stream.Data);
+        return torch.randn(new long[] { 2, 1, 8, 8 }, ScalarType.Float64, generator: g);
+    }
+
+    /// <summary>The class token's state after the blocks, recomposed from the patch embedding, class token and positions.</summary>
+    private static Tensor ClassTokenState(VisionTransformer net, Tensor x)
+    {
+        var h = net.PatchEmbedding.forward(net.Patchify(x));
+        h = torch.cat(new[] { net.ClassToken!.expand(x.shape[0], 1, 8), h }, 1) + net.PositionEmbedding;
+        foreach (var block in net.Blocks) h = block.forward(h);
+        return h.select(1, 0);
+    }
+
+    /// <summary>A layer norm at initialisation: (z − mean) / √(var + 1e-5) over each token's features.</summary>
+    private static Tensor Normalise(Tensor z)
+    {
+        var centred = z - z.mean(new long[] { -1 }, keepdim: true);
+        return centred / torch.sqrt((centred * centred).mean(new long[] { -1 }, keepdim: true) + 1e-5);
     }
 }
