@@ -25,4 +25,12 @@ public sealed class PearsonCorrelationTests
         // x = 1, 2, 3 and y = 1, 3, 2: deviations (−1, 0, 1) and (−1, 1, 0), so sxy = 1, sxx = syy = 2 and r = 1/2.
         Assert.That(Statistics.Pearson(new (double?, double?)[] { (1, 1), (2, 3), (3, 2) }), Is.EqualTo(0.5).Within(1e-15));
     }
+
+    // Found by mutation testing (7 Dec 2026, round 27B): a pair whose y alone is not finite counts for nothing either.
+    [Test]
+    public void APairWithANonFiniteValueOnEitherSideIsLeftOut()
+    {
+        var pairs = new (double?, double?)[] { (1, 1), (4, double.NaN), (2, 3), (double.NaN, 4), (5, double.PositiveInfinity), (3, 2), (6, null) };
+        Assert.That(Statistics.Pearson(pairs), Is.EqualTo(0.5).Within(1e-15));
+    }
 }

@@ -28,4 +28,11 @@ public sealed class StatisticsFormatTests
             Assert.That(Statistics.Format(new double?[] { null, double.PositiveInfinity }), Is.EqualTo("n/a"));
         });
     }
+
+    // Found by mutation testing (7 Dec 2026, round 27B): the reports print the same numbers on a host in a comma culture.
+    [Test, SetCulture("de-DE")]
+    public void MeanAndSdUseADecimalPointInACommaCulture()
+    {
+        Assert.That(Statistics.Format(new double?[] { 1, 2 }, "F3"), Is.EqualTo("1.500 ± 0.707"));
+    }
 }

@@ -23,6 +23,16 @@ public sealed class UpperTailCertainTrialTests
         });
     }
 
+    // Found by mutation testing (7 Dec 2026, round 27B): the masses of 18 trials at 0.9 sum to a hair past 1 in floating
+    // point, and a p-value above 1 is no probability.
+    [Test]
+    public void AChanceThatRoundsPastOneIsOne()
+    {
+        double chance = Statistics.UpperTail(Enumerable.Repeat(0.9, 18).ToList(), 1);
+        Assert.That(chance, Is.LessThanOrEqualTo(1.0));
+        Assert.That(chance, Is.EqualTo(1 - Math.Pow(0.1, 18)).Within(1e-15), "1 − P(no success)");
+    }
+
     [Test]
     public void AProbabilityJustOutsideTheRangeIsRefused()
     {
