@@ -59,4 +59,30 @@ public sealed class RunSummaryProblemTests
         Assert.That((Finished with { AgopAlignment = -1 }).Problem(), Is.Null);
         Assert.That((Finished with { AgopAlignment = 1 + 1e-7 }).Problem(), Is.Null, "within the rounding slack of 1e-6");
     }
+
+    // Found by mutation testing (7 Dec 2026, round 27B): the slack is for rounding, not for a cosine of 1.00001.
+    [Test]
+    public void AnAlignmentPastTheRoundingSlackIsNamed()
+    {
+        Assert.That((Finished with { AgopAlignment = 1 + 1e-5 }).Problem(), Does.StartWith("agopAlignment ").And.EndWith(" is not a cosine in −1..1"));
+        Assert.That((Finished with { AgopAlignment = -1 - 1e-5 }).Problem(), Does.StartWith("agopAlignment ").And.EndWith(" is not a cosine in −1..1"));
+    }
+
+    [Test]
+    public void AnInfiniteWallTimeOrLossIsNamed()
+    {
+        Assert.That((Finished with { WallSeconds = double.PositiveInfinity }).Problem(), Does.StartWith("wallSeconds ").And.EndWith(" is not a finite time"));
+        Assert.That((Finished with { TrainLoss = double.PositiveInfinity }).Problem(), Does.StartWith("trainLoss ").And.EndWith(" is not a finite loss ≥ 0"));
+        Assert.That((Finished with { TestLoss = double.PositiveInfinity }).Problem(), Does.StartWith("testLoss ").And.EndWith(" is not a finite loss ≥ 0"));
+    }
+
+    // A negative count is named for what it is, before the spikes are compared with it.
+    [Test]
+    public void ANegativeCatapultCountIsNamed() =>
+        Assert.That((Finished with { Catapults = -1 }).Problem(), Is.EqualTo("catapults -1 is negative"));
+
+    // A cancelled run keeps its checkpoint and writes no summary, so a summary that says so was not written by a run.
+    [Test]
+    public void ACancelledOutcomeIsNamed() =>
+        Assert.That((Finished with { Outcome = "Cancelled" }).Problem(), Does.StartWith("outcome 'Cancelled' is not an outcome a finished run records"));
 }

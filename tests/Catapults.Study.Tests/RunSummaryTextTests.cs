@@ -27,6 +27,11 @@ public sealed class RunSummaryTextTests
         });
     }
 
+    // Found by mutation testing (7 Dec 2026, round 27B): 0.153 reads the same with three significant digits as with four.
+    [Test]
+    public void TheTestLossHasFourSignificantDigits() =>
+        Assert.That((Summary(null) with { TestLoss = 0.153449 }).LossesOrDivergence(withAlignment: false), Is.EqualTo("test loss 0.1534"));
+
     // The CLI sets the invariant culture, but these texts are the summary's own: a host in a comma culture gets the same.
     [Test, SetCulture("de-DE")]
     public void TheTextsAreTheSameInACommaCulture()
