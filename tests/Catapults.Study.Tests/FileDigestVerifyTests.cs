@@ -62,6 +62,29 @@ public sealed class FileDigestVerifyTests
         Assert.That(FileDigest.Verify(temp.Path, digests), Is.Null);
     }
 
+    // Found by mutation testing (7 Dec 2026, round 27B): the excluded name is a path from the folder, so an observer's
+    // own state.json in a subfolder is still guarded.
+    [Test]
+    public void AnExcludedNameLeavesOutOnlyTheFileAtThatPath()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("observers"));
+        File.WriteAllText(temp.Combine("observers", "state.json"), "{}");
+        File.WriteAllText(temp.Combine("state.json"), "{}");
+        Assert.That(FileDigest.OfFolder(temp.Path, "state.json").Keys, Is.EquivalentTo(new[] { "observers/state.json" }));
+    }
+
+    // Of two damaged files, the same one is named whatever order the list was read in: the first by ordinal name.
+    [Test]
+    public void OfTwoDamagedFilesTheFirstByNameIsNamed()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("events.json"), "[]x");
+        File.WriteAllText(temp.Combine("steps.csv"), "step\n0\n10\n");
+        var listed = new Dictionary<string, FileDigest> { ["steps.csv"] = Expected("step\n0\n"), ["events.json"] = Expected("[]") };
+        Assert.That(FileDigest.Verify(temp.Path, listed), Is.EqualTo($"{temp.Combine("events.json")} has 3 bytes, 2 were written"));
+    }
+
     // The list is read from a file: an entry whose checksum is null there is damage to the list, not to the file.
     [Test]
     public void AnEntryWithoutAChecksumIsNamedAsDamageToTheList()

@@ -48,6 +48,20 @@ public sealed class RunDirectoryVerifyTests
         Assert.That(RunDirectory.VerifyFinished(Write(temp, 3)), Does.EndWith("catapults 3 differs from the 2 events of events.json"));
     }
 
+    // Found by mutation testing (7 Dec 2026, round 27B): an empty list vouches for no file.
+    [Test]
+    public void ASummaryListingNoChecksumsIsNotTrusted()
+    {
+        using var temp = new TempDirectory();
+        StudyJson.Write(temp.Combine("events.json"), new List<CatapultEvent>());
+        StudyJson.Write(temp.Combine("summary.json"), new RunSummary
+        {
+            Label = "b10-seed0", Outcome = "BudgetReached", Steps = 60, WallSeconds = 1, TrainLoss = 0.1, TestLoss = 0.2,
+            Catapults = 0, Files = new Dictionary<string, FileDigest>(),
+        });
+        Assert.That(RunDirectory.VerifyFinished(temp.Path), Is.EqualTo($"{temp.Combine("summary.json")} lists no file checksums (written by an older version?)"));
+    }
+
     [Test]
     public void AnEditedConfigOfAFinishedRunIsNotTrusted()
     {
