@@ -42,6 +42,20 @@ public sealed class InvariantNumberParsingTests
         Assert.That(error.Contains("no thousands separators, and '.' marks decimals", StringComparison.Ordinal), Is.EqualTo(hinted), error);
     }
 
+    // Found by mutation testing (7 Dec 2026, round 27B): an integer option, a long one included, reads no digit groups
+    // either, and its error says an integer was wanted.
+    [TestCase("--steps")]
+    [TestCase("--seed")]
+    public void AnIntegerWithAThousandsSeparatorIsRefusedAsNotAnInteger(string name)
+    {
+        var steps = new Option<int?>("--steps");
+        var seed = new Option<long?>("--seed");
+        var command = new RootCommand { steps, seed };
+        InvariantNumbers.Apply(command);
+        var error = command.Parse(new[] { name, "1,000" }).Errors.Single().Message;
+        Assert.That(error, Is.EqualTo($"{name}: '1,000' is not an integer in range; no thousands separators, and '.' marks decimals."));
+    }
+
     // No option takes an infinite or NaN value: refused where the number is read, for every real option at once,
     // including a finite-looking number beyond double's range (found by mutation testing, round 15B).
     [TestCase("Infinity")]
