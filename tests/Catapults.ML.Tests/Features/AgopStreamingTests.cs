@@ -182,6 +182,19 @@ public class AgopStreamingTests
     }
 
     [Test]
+    public void AFunctionWithNoInputsOrNoOutputsIsRefusedByTheArgumentThatSaysSo()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = Gaussian(new long[] { 5, 3 }, seed: 1);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Agop.Compute(v => v.sum(1, keepdim: true), 0, 1, x));
+        Assert.That(ex!.ParamName, Is.EqualTo("inputDimension"));
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => Agop.Compute(v => v.sum(1, keepdim: true), 0, 1, torch.ones(5, 0)));
+        Assert.That(ex!.ParamName, Is.EqualTo("inputDimension"), "an empty row matches d = 0 but is still no input");
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => Agop.Compute(v => v.sum(1, keepdim: true), 3, 0, x));
+        Assert.That(ex!.ParamName, Is.EqualTo("outputCount"));
+    }
+
+    [Test]
     public void RepeatedAgopsLeakNoTensors()
     {
         using var net = Nets.TwoLayer(6, 16, seed: 1, outputs: 2);
