@@ -50,4 +50,31 @@ public sealed class AgopFeatureMapEdgeTests
         var g = torch.diag(torch.tensor(new double[] { 4, 1 }));
         Assert.Throws<ArgumentException>(() => AgopFeatureMap.Fit(g, new AgopFeatureMapOptions { Power = 100 }));
     }
+
+    [Test]
+    public void ATopEigenvectorMapKeepsTheTenLeadingEigenvectorsByDefault()
+    {
+        using var scope = torch.NewDisposeScope();
+        var g = torch.diag(torch.arange(12, 0, -1, ScalarType.Float64));
+        using var map = AgopFeatureMap.Fit(g, new AgopFeatureMapOptions { Kind = AgopFeatureMapKind.TopEigenvectors });
+        Assert.That(map.OutputDimension, Is.EqualTo(10));
+        Assert.That(torch.allclose(map.Matrix(), torch.eye(10, 12, dtype: ScalarType.Float64), rtol: 0, atol: 1e-7), Is.True,
+            "the coordinates along e₁ … e₁₀ of diag(12, 11, …, 1)");
+    }
+
+    [Test]
+    public void TheRowTransformMultipliesInDoubleSoCancellingTermsKeepTheirLowBits()
+    {
+        // a = 1 + 2⁻¹²: a·a − 1 = 2⁻¹¹ + 2⁻²⁴ exactly, while a·a rounded to float32 loses the 2⁻²⁴.
+        float a = 1f + 1f / 4096;
+        var state = new AgopFeatureMapState
+        {
+            Kind = AgopFeatureMapKind.TopEigenvectors, InputDimension = 2, OutputDimension = 1,
+            Matrix = new[] { a, -1f }, Eigenvalues = new[] { 2.0, 1.0 },
+        };
+        using var map = AgopFeatureMap.FromState(state);
+        var output = new float[1];
+        map.Transform(new[] { a, 1f }, output);
+        Assert.That(output[0], Is.EqualTo((float)(Math.Pow(2, -11) + Math.Pow(2, -24))));
+    }
 }
