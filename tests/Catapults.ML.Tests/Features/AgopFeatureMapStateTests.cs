@@ -26,6 +26,14 @@ public sealed class AgopFeatureMapStateTests
     }
 
     [Test]
+    public void AMapFittedWithTheDefaultOptionsTransformsInBatchesOf4096Rows()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var map = AgopFeatureMap.Fit(G());
+        Assert.That(map.ToState().BatchSize, Is.EqualTo(4096));
+    }
+
+    [Test]
     public void AMapOfFewerEigenvectorsThanInputsRoundTripsWithAllOfGsEigenvalues()
     {
         using var scope = torch.NewDisposeScope();
