@@ -195,6 +195,19 @@ public class AgopStreamingTests
     }
 
     [Test]
+    public void Float64FeaturesAreTakenInTheModelsOwnPrecision()
+    {
+        const int d = 5;
+        using var scope = torch.NewDisposeScope();
+        using var net = Nets.Linear(d, bias: true, seed: 3);
+        var layer = net.Layers[0];
+        var w = layer.Weight.detach().to_type(ScalarType.Float64).reshape(d, 1) * layer.WeightScale;
+        var x = Gaussian(new long[] { 12, d }, seed: 4).to_type(ScalarType.Float64);
+        var g = Agop.Compute(net, x, new AgopOptions { BatchSize = 5 });
+        TensorAssert.AllClose(g, torch.mm(w, w.t()), 1e-5, 1e-8, "AGOP of wᵀx over float64 rows vs wwᵀ");
+    }
+
+    [Test]
     public void RepeatedAgopsLeakNoTensors()
     {
         using var net = Nets.TwoLayer(6, 16, seed: 1, outputs: 2);
