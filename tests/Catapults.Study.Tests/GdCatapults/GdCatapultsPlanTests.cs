@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests.GdCatapults;
 
@@ -65,5 +66,20 @@ public sealed class GdCatapultsPlanTests
         double half = Rate(Plan(temp, "half"));
         double quarter = Rate(Plan(temp, "quarter", "--initial-fraction", "0.25"));
         Assert.That(quarter / half, Is.EqualTo(0.5).Within(1e-12), "the same seed's η_crit, a fraction of 0.25 against the default 0.5");
+    }
+
+    // Found by mutation testing (round 27C): the quick preset's data and width were free to change.
+    [Test]
+    public void TheQuickPlanTrainsOnTheQuickSizes()
+    {
+        using var temp = new TempDirectory();
+        var config = StudyCli.Plan("gd-catapults", temp.Combine("quick"), "--quick").GetProperty("cells")[0].GetProperty("configuration");
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.GetProperty("data").GetProperty("trainCount").GetInt32(), Is.EqualTo(256));
+            Assert.That(config.GetProperty("data").GetProperty("testCount").GetInt32(), Is.EqualTo(500));
+            Assert.That(config.GetProperty("network").GetProperty("width").GetInt32(), Is.EqualTo(CommonOptions.QuickWidth));
+            Assert.That(config.GetProperty("training").GetProperty("maxSteps").GetInt32(), Is.EqualTo(120 * 4));
+        });
     }
 }

@@ -89,4 +89,18 @@ public sealed class OptimizersPlanTests
         Assert.That(Math.Abs(seed0 - seed1), Is.GreaterThan(1e-6 * seed0), "the seeds' networks differ");
         Assert.That(settings, Is.EqualTo(seed0).Within(1e-9 * seed0));
     }
+
+    // Found by mutation testing (round 27C): the quick preset's data and width were free to change.
+    [Test]
+    public void TheQuickPlanTrainsOnTheQuickSizes()
+    {
+        using var temp = new TempDirectory();
+        var config = StudyCli.Plan("optimizers", temp.Combine("quick"), "--quick").GetProperty("cells")[0].GetProperty("configuration");
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.GetProperty("data").GetProperty("trainCount").GetInt32(), Is.EqualTo(500));
+            Assert.That(config.GetProperty("data").GetProperty("testCount").GetInt32(), Is.EqualTo(500));
+            Assert.That(config.GetProperty("network").GetProperty("width").GetInt32(), Is.EqualTo(CommonOptions.QuickWidth));
+        });
+    }
 }
