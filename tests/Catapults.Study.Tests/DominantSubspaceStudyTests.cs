@@ -200,6 +200,16 @@ public sealed class DominantSubspaceStudyTests
         }
     }
 
+    // Found by mutation testing (round 27C): with mini-batches the arms were free to log their batch losses, which the
+    // late loss, a mean of full training losses, would then read as noise.
+    [Test]
+    public void MiniBatchArmsLogTheFullTrainingLoss()
+    {
+        var r = DominantSubspaceStudy.Run(DominantSubspaceSettings.Quick with { Samples = 64, WarmUpSteps = 3, Steps = 2 });
+        // Each arm's first loss is taken at the switch weights before its first update: the loss at the switch over every sample.
+        Assert.That(r.Arms.Select(a => a.Losses[0].Loss), Is.All.EqualTo(r.LossAtSwitch).Within(1e-4 * r.LossAtSwitch));
+    }
+
     [Test]
     public void MeanFieldNetworkIsBuiltAndNamed()
     {

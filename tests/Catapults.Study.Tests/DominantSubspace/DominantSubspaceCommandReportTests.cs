@@ -68,4 +68,17 @@ public sealed class DominantSubspaceCommandReportTests
         Assert.That(report, Does.Contain("k = 4 (the number of classes); eigenspace refreshed every 5 steps on at most"));
         Assert.That(report, Does.Contain("The top 5 Hessian eigenvalues at the switch (seed 0): 5, 4, 3, 2, 0.2."));
     }
+
+    // Found by mutation testing (round 27C): the seed table's λ_max / (2/η) at the switch was free to lose its factor 1/2.
+    [Test]
+    public void TheSeedTableGivesTheSharpnessAtTheSwitchInUnitsOfTheEdge()
+    {
+        // η = 0.5, so 2/η = 4: λ_max 3 at the switch is 0.75 of it; k = 1, so λ_k / λ_k+1 = 3 / 0.3 = 10; no records after it.
+        var settings = new DominantSubspaceSettings { Seeds = 1, Classes = 2, Rank = 1, LearningRate = 0.5 };
+        ArmResult Constant(string name, double loss) =>
+            new(name, Enumerable.Range(0, 10).Select(step => (step, loss)).ToList(), Array.Empty<SubspaceAlignmentRecord>(), TrainingOutcome.BudgetReached, loss, 0, 0);
+        var result = new StudyResult(settings, "test", 100, Constant("warm-up", 1), 1.0, new[] { 3.0, 0.3 },
+            new[] { Constant("SGD", 0.5), Constant("Dom-SGD", 1), Constant("Bulk-SGD", 0.5) }, TimeSpan.FromSeconds(1));
+        Assert.That(DominantSubspaceCommand.Report(new[] { result }), Does.Contain("| 0 | 1 | 0.75 | NaN | 10 | 0.5 | 1 | 1 |"));
+    }
 }

@@ -156,4 +156,17 @@ public sealed class DominantSubspaceSettingsTests
         string line = CliAssert.OneLineError(StudyCli.Run("plan", "dominant-subspace", "--quick", "--no-bias", "--width", "1", "--rank", "22", "--out", temp.Combine("too-many")));
         Assert.That(line, Is.EqualTo("error: --rank 22 exceeds the network's 21 parameters (--width 1)."));
     }
+
+    // Found by mutation testing (round 27C): the count was free to use the synthetic input dimension for an image dataset.
+    [Test]
+    public void ARankBeyondTheParametersOfANetworkOnImagesCountsEveryPixel()
+    {
+        // SVHN's 3 × 32 × 32 = 3072 inputs: at width 1 the MLP 3072-1-1-4 with biases has 3073·1 + 2·1 + 2·4 = 3083 parameters.
+        using var temp = new Catapults.ML.Tests.Data.Fixtures.TempDirectory();
+        string root = temp.Combine("data");
+        Catapults.ML.Tests.Data.Fixtures.DatasetFixtures.WriteSvhn(Path.Combine(root, Catapults.ML.Data.Images.SvhnReader.FolderName, "train_32x32.mat"), 40, compressed: false);
+        string line = CliAssert.OneLineError(StudyCli.Run("plan", "dominant-subspace", "--quick", "--dataset", "svhn", "--samples", "4", "--data-root", root,
+            "--width", "1", "--rank", "3084", "--out", temp.Combine("too-many")));
+        Assert.That(line, Is.EqualTo("error: --rank 3084 exceeds the network's 3083 parameters (--width 1)."));
+    }
 }
