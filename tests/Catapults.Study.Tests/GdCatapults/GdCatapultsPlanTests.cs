@@ -82,4 +82,13 @@ public sealed class GdCatapultsPlanTests
             Assert.That(config.GetProperty("training").GetProperty("maxSteps").GetInt32(), Is.EqualTo(120 * 4));
         });
     }
+
+    // Found by mutation testing (round 27C): a starting fraction of 0 was refused only by the check that it is below 1 (not at all).
+    [Test]
+    public void AStartingFractionOfZeroIsRefusedInOneLine()
+    {
+        using var temp = new TempDirectory();
+        string line = CliAssert.OneLineError(StudyCli.Run(new[] { "plan", "gd-catapults" }.Concat(Tiny).Concat(new[] { "--initial-fraction", "0", "--out", temp.Combine("zero") }).ToArray()));
+        Assert.That(line, Is.EqualTo("error: --initial-fraction must be a positive number, got 0."));
+    }
 }

@@ -80,6 +80,7 @@ public sealed class GdCatapultsReportCellsTests
         string report = Report();
         Assert.That(report, Does.Contain("Verdict: 1 of 1 catapults raised AGOP alignment, 1 of 1 lowered the test loss, and 1 of 1 did both"));
         Assert.That(report, Does.Contain("The claim, that every catapult does both, holds.").And.Not.Contain("do not."));
+        Assert.That(report, Does.Not.Contain("catapult(s) before the first raise"), "no catapult came before the first raise (mutation round 27C)");
     }
 
     [Test]
