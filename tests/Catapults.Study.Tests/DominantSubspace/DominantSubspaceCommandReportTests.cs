@@ -69,7 +69,8 @@ public sealed class DominantSubspaceCommandReportTests
         Assert.That(report, Does.Contain("The top 5 Hessian eigenvalues at the switch (seed 0): 5, 4, 3, 2, 0.2."));
     }
 
-    // Found by mutation testing (round 27C): the seed table's λ_max / (2/η) at the switch was free to lose its factor 1/2.
+    // Found by mutation testing (round 27C): the seed table's λ_max / (2/η) at the switch was free to lose its factor 1/2,
+    // and the model line its "without biases".
     [Test]
     public void TheSeedTableGivesTheSharpnessAtTheSwitchInUnitsOfTheEdge()
     {
@@ -80,5 +81,7 @@ public sealed class DominantSubspaceCommandReportTests
         var result = new StudyResult(settings, "test", 100, Constant("warm-up", 1), 1.0, new[] { 3.0, 0.3 },
             new[] { Constant("SGD", 0.5), Constant("Dom-SGD", 1), Constant("Bulk-SGD", 0.5) }, TimeSpan.FromSeconds(1));
         Assert.That(DominantSubspaceCommand.Report(new[] { result }), Does.Contain("| 0 | 1 | 0.75 | NaN | 10 | 0.5 | 1 | 1 |"));
+        Assert.That(DominantSubspaceCommand.Report(new[] { result with { Settings = settings with { UseBias = false } } }),
+            Does.Contain("NTK parameterisation, without biases, 100 parameters"));
     }
 }

@@ -113,6 +113,7 @@ public sealed class OptimizersTableTests
         string report = File.ReadAllText(Path.Combine(output, "report.md"));
         var row = report.Split('\n').Single(l => Regex.IsMatch(l, @"^\| \w+ \| 0\.3 \|")).Split('|').Select(c => c.Trim()).ToArray();
         Assert.That(row[6], Is.EqualTo("0.2 ± 0"), "column 6 is the test error");
+        Assert.That(report, Does.Contain("(no true AGOP for this dataset: alignment is n/a)."), "images have no true AGOP (mutation round 27C)");
         static double Pearson(IReadOnlyList<(double X, double Y)> p)
         {
             double mx = p.Average(q => q.X), my = p.Average(q => q.Y);
