@@ -265,6 +265,15 @@ public sealed class DominantSubspaceCommand : ICellExperiment
         Console.WriteLine($"wrote {Path.GetFullPath(directory)}");
     }
 
+    // Where GD starts against its stability threshold, λ_max · η / 2 = factor / 2: below it the sharpness must rise to
+    // 2/η, above it fall, and at exactly 2 it starts there.
+    private static string EdgeStart(double factor) => factor switch
+    {
+        < 2 => $"so GD starts at {F(factor / 2)} of its stability threshold (λ_max · η / 2) and must sharpen to reach 2/η",
+        2 => "so GD starts on its stability threshold (λ_max = 2/η)",
+        _ => $"so GD starts at {F(factor / 2)} × its stability threshold (λ_max · η / 2) and must bring the sharpness down to 2/η",
+    };
+
     private static string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
     private static string MeanSd(IEnumerable<double> values) => Statistics.Format(values.Select(v => (double?)v), "G4");
@@ -324,7 +333,7 @@ public sealed class DominantSubspaceCommand : ICellExperiment
             string where = s.SgdWarmUpSteps > 0
                 ? $"measured after {s.SgdWarmUpSteps} SGD steps (η = {F(s.SgdLearningRate)}, batch {s.SgdBatchSize})"
                 : "at initialisation";
-            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) {where} (λ_max per seed: {string.Join(", ", results.Select(r => F(r.GdStartSharpness ?? double.NaN)))}; η: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), {(s.EdgeOfStabilityFactor < 2 ? $"so GD starts at {F(s.EdgeOfStabilityFactor / 2)} of its stability threshold (λ_max · η / 2) and must sharpen to reach 2/η" : $"so GD starts at {F(s.EdgeOfStabilityFactor / 2)} × its stability threshold (λ_max · η / 2) and must bring the sharpness down to 2/η")}");
+            b.AppendLine($"- Edge of stability: full-batch GD at η = {F(s.EdgeOfStabilityFactor)} / λ_max(∇²L) {where} (λ_max per seed: {string.Join(", ", results.Select(r => F(r.GdStartSharpness ?? double.NaN)))}; η: {string.Join(", ", results.Select(r => F(r.Settings.LearningRate)))}), {EdgeStart(s.EdgeOfStabilityFactor)}");
         }
         string rates = results.Select(r => r.Settings.LearningRate).Distinct().Count() == 1
             ? $"η = {F(s.LearningRate)}, so 2/η = {F(2 / s.LearningRate)}"

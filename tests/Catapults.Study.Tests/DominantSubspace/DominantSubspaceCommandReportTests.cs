@@ -17,9 +17,9 @@ public sealed class DominantSubspaceCommandReportTests
 
     // One GD seed at η = 0.5 (2/η = 4) started at 2.2 / λ_max after 5 SGD steps. Its GD arm sits at the edge (mean 1 × 2/η)
     // with χ_k 0.4; the Dom arm sits at 1.5 × 2/η and the Bulk arm has χ_k 0.01, neither of which the precondition reads.
-    private static string EdgeReport()
+    private static string EdgeReport(double factor = 2.2)
     {
-        var settings = DominantSubspaceSettings.Eos with { LearningRate = 0.5, Steps = 10, Seeds = 1, EdgeOfStabilityFactor = 2.2, SgdWarmUpSteps = 5 };
+        var settings = DominantSubspaceSettings.Eos with { LearningRate = 0.5, Steps = 10, Seeds = 1, EdgeOfStabilityFactor = factor, SgdWarmUpSteps = 5 };
         double edge = 2 / settings.LearningRate;
         double[] Spectrum(double ratio) => Enumerable.Range(0, 10).Select(i => ratio * edge * (1 - 0.001 * i)).ToArray();
         var eigenvalues = Spectrum(1).Append(Spectrum(1)[^1] / 12).ToArray();
@@ -45,6 +45,20 @@ public sealed class DominantSubspaceCommandReportTests
         Assert.That(report, Does.Contain("so GD starts at 1.1 × its stability threshold (λ_max · η / 2) and must bring the sharpness down to 2/η"));
         Assert.That(report, Does.Not.Contain("must sharpen"));
     }
+
+    // At a factor of exactly 2 the sharpness is already 2/η: it has neither to rise nor to fall (round 27C noticed that
+    // the report said it must come down).
+    [Test]
+    public void AStartOnTheEdgeIsSaidToBeOnIt()
+    {
+        string report = EdgeReport(factor: 2);
+        Assert.That(report, Does.Contain("so GD starts on its stability threshold (λ_max = 2/η)"));
+        Assert.That(report, Does.Not.Contain("must sharpen").And.Not.Contain("must bring the sharpness down"));
+    }
+
+    [Test]
+    public void AStartBelowTheEdgeMustSharpen() =>
+        Assert.That(EdgeReport(factor: 1.9), Does.Contain("so GD starts at 0.95 of its stability threshold (λ_max · η / 2) and must sharpen to reach 2/η"));
 
     [Test]
     public void TheSgdStepsBeforeGdAreDescribedFromTheirFirstRecordToTheirLast() =>
