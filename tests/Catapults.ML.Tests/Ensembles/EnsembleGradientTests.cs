@@ -99,6 +99,24 @@ public class EnsembleGradientTests
         Assert.DoesNotThrow(() => ensemble.SubtractGradients(pass.Keep(new[] { 0, 2 }), g));
     }
 
+    // Found by mutation testing (round 28A): a pass of another depth with as many members is refused, not read layer by
+    // layer against the wrong weights (a deeper pass's hidden layers have the shapes the shallower ensemble expects).
+    [Test]
+    public void APassOfAnotherDepthIsRejected()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var shallow = new FullyConnectedEnsemble(Members("fcn-2", Parameterization.Ntk, ActivationKind.Relu, true, false), Shape, 2);
+        using var deep = new FullyConnectedEnsemble(Members("fcn-3", Parameterization.Ntk, ActivationKind.Relu, true, false), Shape, 2);
+        var pass = deep.ForwardForTraining(torch.randn(4, 7));
+        var g = torch.ones(3, 4, 2);
+        var before = shallow.Parameters.Select(p => p.detach().clone()).ToArray();
+        var ex = Assert.Throws<ArgumentException>(() => shallow.SubtractGradients(pass, g));
+        Assert.That(ex!.ParamName, Is.EqualTo("pass"));
+        Assert.Throws<ArgumentException>(() => shallow.Gradients(pass, g));
+        var after = shallow.Parameters;
+        for (int i = 0; i < before.Length; i++) TensorAssert.AllClose(after[i], before[i], 0, 0, $"parameter {i} unchanged");
+    }
+
     // Out of range, repeated (two copies of one member, the other's weights lost) or out of order: refused before
     // anything changes, so the ensemble is still whole afterwards.
     [TestCase(new[] { -1 })]
