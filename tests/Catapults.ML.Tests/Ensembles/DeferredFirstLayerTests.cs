@@ -107,6 +107,25 @@ public class DeferredFirstLayerTests
         }
     }
 
+    // Found by mutation testing (round 28A): a new capacity replaces the store, so the updates it holds are written first.
+    [Test]
+    public void SettingTheCapacityWithUpdatesHeldWritesThemFirst()
+    {
+        using var scope = NewDisposeScope();
+        var training = Sgd(0.1, 0, 1);
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(Wide(), training, 1), new EnsembleMember(Wide(), training, 2) }, new long[] { 6 }, 1);
+        var x = randn(new long[] { 5, 6 }, generator: new Generator(3));
+        var g = randn(new long[] { 2, 5, 1 }, generator: new Generator(4)) * 0.1;
+        var pass = ensemble.ForwardForTraining(x);
+        var gradients = ensemble.Gradients(pass, g);
+        var before = ensemble.Parameters[0].detach().clone();
+
+        ensemble.SubtractGradients(pass, g);
+        ensemble.DeferredUpdateCapacity = 0;
+
+        TensorAssert.AllClose(ensemble.Parameters[0], before - gradients[0], 1e-5, 1e-6, "the first layer after one step");
+    }
+
     [Test]
     public void TheCorrectionIsTheForwardPassAtTheUpdatedWeights()
     {
