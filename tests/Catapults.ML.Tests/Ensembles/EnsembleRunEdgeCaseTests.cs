@@ -249,4 +249,23 @@ public class EnsembleRunEdgeCaseTests
             Assert.That(f[m, 0, 0].ToSingle(), Is.EqualTo(single.forward(x[m]).detach()[0, 0].ToSingle()).Within(1e-5), $"member {m} at its own sample");
         }
     }
+
+    // With an input shape of several dimensions, flattened inputs [A, 1, d] are still one sample per member, not A shared
+    // samples of [1, d] (mutation round 28A).
+    [Test]
+    public void FlattenedInputsOfOneSamplePerMemberGiveOneOutputPerMemberForAnImageShape()
+    {
+        using var scope = torch.NewDisposeScope();
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 8 };
+        var training = new TrainingOptions { LearningRate = 0.05, BatchSize = 1, MaxSteps = 1 };
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(net, training, 1), new EnsembleMember(net, training, 2) }, new long[] { 2, 3 }, 1);
+        var x = torch.randn(new long[] { 2, 1, 6 }, generator: new torch.Generator(5));
+        var f = ensemble.Forward(x);
+        Assert.That(f.shape, Is.EqualTo(new long[] { 2, 1, 1 }));
+        for (int m = 0; m < 2; m++)
+        {
+            using var single = ensemble.ExtractMember(m);
+            Assert.That(f[m, 0, 0].ToSingle(), Is.EqualTo(single.forward(x[m].reshape(1, 2, 3)).detach()[0, 0].ToSingle()).Within(1e-5), $"member {m} at its own sample");
+        }
+    }
 }
