@@ -58,4 +58,19 @@ public sealed class EnsembleMeasurementsTests
             Assert.That(rates[m], Is.EqualTo(expected).Within(1e-4 * expected), $"member {m}: η_crit of its own network over {outputs} outputs");
         }
     }
+
+    [Test]
+    public void WithEveryMemberStoppedTheMeasurementsAreEmpty()
+    {
+        using var scope = torch.NewDisposeScope();
+        const int d = 4;
+        var net = new NetworkDescription { Architecture = "fcn-2", Width = 8 };
+        using var ensemble = new FullyConnectedEnsemble(new[] { new EnsembleMember(net, Training, 1), new EnsembleMember(net, Training, 2) }, new long[] { d }, 2);
+        ensemble.Keep(Array.Empty<int>());
+        var x = torch.randn(new long[] { 5, d }, generator: new torch.Generator(6));
+
+        Assert.That(EnsembleMeasurements.Agops(ensemble, x).shape, Is.EqualTo(new long[] { 0, d, d }));
+        Assert.That(EnsembleMeasurements.AgopAlignments(ensemble, x, torch.eye(d)), Is.Empty);
+        Assert.That(EnsembleMeasurements.CriticalRates(ensemble, x), Is.Empty);
+    }
 }
