@@ -425,8 +425,10 @@ public sealed class FullyConnectedEnsemble : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(pass);
         ArgumentNullException.ThrowIfNull(outputGradient);
-        if (pass.MemberCount != _active.Length || pass.LayerInputs.Length != _weights.Length)
+        if (pass.MemberCount != _active.Length)
             throw new ArgumentException($"The pass holds {pass.MemberCount} members but the ensemble has {_active.Length} active; run ForwardForTraining again or Keep the pass with the ensemble.", nameof(pass));
+        if (pass.LayerInputs.Length != _weights.Length)
+            throw new ArgumentException($"The pass went through {pass.LayerInputs.Length} layers but the ensemble has {_weights.Length}; it came from another ensemble.", nameof(pass));
         var gradientShape = outputGradient.shape;
         if (!gradientShape.SequenceEqual(pass.OutputShape))
             throw new ArgumentException($"The output gradient must be shaped like the outputs [{string.Join(", ", pass.OutputShape)}], got [{string.Join(", ", gradientShape)}].", nameof(outputGradient));

@@ -112,6 +112,7 @@ public class EnsembleGradientTests
         var before = shallow.Parameters.Select(p => p.detach().clone()).ToArray();
         var ex = Assert.Throws<ArgumentException>(() => shallow.SubtractGradients(pass, g));
         Assert.That(ex!.ParamName, Is.EqualTo("pass"));
+        Assert.That(ex.Message, Does.StartWith("The pass went through 3 layers but the ensemble has 2; it came from another ensemble."));
         Assert.Throws<ArgumentException>(() => shallow.Gradients(pass, g));
         var after = shallow.Parameters;
         for (int i = 0; i < before.Length; i++) TensorAssert.AllClose(after[i], before[i], 0, 0, $"parameter {i} unchanged");
