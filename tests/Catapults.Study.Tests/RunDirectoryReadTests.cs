@@ -17,13 +17,7 @@ public sealed class RunDirectoryReadTests
     public void EachColumnIsReadIntoItsField()
     {
         using var temp = new TempDirectory();
-        StudyJson.Write(temp.Combine("config.json"), new RunConfig
-        {
-            Experiment = "batch-sweep", Label = "b10-seed0", Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(0.1, 10, 100, 0, 10), Seed = 0,
-        });
-        StudyJson.Write(temp.Combine("summary.json"), new RunSummary { Label = "b10-seed0", Outcome = "BudgetReached", Steps = 20, WallSeconds = 1, Catapults = 0 });
-        StudyJson.Write(temp.Combine("events.json"), new List<CatapultEvent>());
+        WriteRunFilesBesideSteps(temp);
         File.WriteAllText(temp.Combine("steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max,eta_crit\n0,0.1,,0.5,0.6,3.5,\n10,0.2,0.7,0.25,0.75,,1e-3\n");
 
         var rows = RunDirectory.Read(temp.Path).Rows;
@@ -43,13 +37,7 @@ public sealed class RunDirectoryReadTests
     public void ABadStepsRowIsNamedByItsLineNumber(string torn, string fields)
     {
         using var temp = new TempDirectory();
-        StudyJson.Write(temp.Combine("config.json"), new RunConfig
-        {
-            Experiment = "batch-sweep", Label = "b10-seed0", Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(0.1, 10, 100, 0, 10), Seed = 0,
-        });
-        StudyJson.Write(temp.Combine("summary.json"), new RunSummary { Label = "b10-seed0", Outcome = "BudgetReached", Steps = 20, WallSeconds = 1, Catapults = 0 });
-        StudyJson.Write(temp.Combine("events.json"), new List<CatapultEvent>());
+        WriteRunFilesBesideSteps(temp);
         string steps = temp.Combine("steps.csv");
         // Line 1 the header, line 2 a good row, line 3 a torn one.
         File.WriteAllText(steps, $"step,learning_rate,batch_loss,train_loss,test_loss\n10,0.1,,0.5,0.6\n{torn}\n");
@@ -59,5 +47,17 @@ public sealed class RunDirectoryReadTests
 
         File.WriteAllText(steps, "step,learning_rate,batch_loss,train_loss,test_loss\n10,0.1,,0.5,0.6\n");
         Assert.That(RunDirectory.Read(temp.Path).Rows.Select(r => r.Step), Is.EqualTo(new[] { 10 }));
+    }
+
+    /// <summary>A finished b = 10 run's configuration, summary and (empty) events, so that steps.csv is what a test varies.</summary>
+    private static void WriteRunFilesBesideSteps(TempDirectory temp)
+    {
+        StudyJson.Write(temp.Combine("config.json"), new RunConfig
+        {
+            Experiment = "batch-sweep", Label = "b10-seed0", Data = new DataSettings(), Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(0.1, 10, 100, 0, 10), Seed = 0,
+        });
+        StudyJson.Write(temp.Combine("summary.json"), new RunSummary { Label = "b10-seed0", Outcome = "BudgetReached", Steps = 20, WallSeconds = 1, Catapults = 0 });
+        StudyJson.Write(temp.Combine("events.json"), new List<CatapultEvent>());
     }
 }
