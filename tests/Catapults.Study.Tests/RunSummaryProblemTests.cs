@@ -19,6 +19,14 @@ public sealed class RunSummaryProblemTests
     [Test]
     public void ValuesARunWritesPass() => Assert.That(Finished.Problem(), Is.Null, "an error of 0 or 1 and a resume at the last step are possible");
 
+    // A fast test of the step count (27B noticed that only a 40-second damaged-run test caught its removal).
+    [Test]
+    public void ANegativeStepCountIsNamed()
+    {
+        Assert.That((Finished with { Steps = -1, ResumedFromStep = null }).Problem(), Is.EqualTo("steps -1 is negative"));
+        Assert.That((Finished with { Steps = 0, ResumedFromStep = 0 }).Problem(), Is.Null, "a run may stop before its first step");
+    }
+
     [Test]
     public void AnErrorRateAboveOneIsNamed()
     {
