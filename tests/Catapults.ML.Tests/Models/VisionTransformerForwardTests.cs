@@ -37,10 +37,7 @@ public sealed class VisionTransformerForwardTests
     public void ABlockAddsItsMlpToTheTokensAfterAttention()
     {
         using var scope = torch.NewDisposeScope();
-        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(3, Catapults.ML.Runtime.Seeding.Stream.Initialization);
-        using var block = new TransformerBlock("block", width: 8, headCount: 2, mlpWidth: 16, ActivationKind.Relu,
-            useLayerNorm: false, useBias: true, Parameterization.Ntk, g);
-        block.to(ScalarType.Float64);
+        using var block = Block(useLayerNorm: false, seed: 3);
         using var data = Catapults.ML.Runtime.Seeding.TorchGenerator(4, Catapults.ML.Runtime.Seeding.Stream.Data);
         var x = torch.randn(new long[] { 2, 5, 8 }, ScalarType.Float64, generator: data);
         using var noGrad = torch.no_grad();
@@ -54,10 +51,7 @@ public sealed class VisionTransformerForwardTests
     {
         // Pre-norm: h = x + A(N₁x), y = h + W₂σ(W₁N₂h), where at initialisation each N is (z − mean) / √(var + 1e-5) over a token's features.
         using var scope = torch.NewDisposeScope();
-        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(5, Catapults.ML.Runtime.Seeding.Stream.Initialization);
-        using var block = new TransformerBlock("block", width: 8, headCount: 2, mlpWidth: 16, ActivationKind.Relu,
-            useLayerNorm: true, useBias: true, Parameterization.Ntk, g);
-        block.to(ScalarType.Float64);
+        using var block = Block(useLayerNorm: true, seed: 5);
         using var data = Catapults.ML.Runtime.Seeding.TorchGenerator(6, Catapults.ML.Runtime.Seeding.Stream.Data);
         var x = 3 * torch.randn(new long[] { 2, 5, 8 }, ScalarType.Float64, generator: data) + 1;
         using var noGrad = torch.no_grad();
@@ -75,6 +69,15 @@ public sealed class VisionTransformerForwardTests
         });
         net.to(ScalarType.Float64);
         return net;
+    }
+
+    private static TransformerBlock Block(bool useLayerNorm, long seed)
+    {
+        using var g = Catapults.ML.Runtime.Seeding.TorchGenerator(seed, Catapults.ML.Runtime.Seeding.Stream.Initialization);
+        var block = new TransformerBlock("block", width: 8, headCount: 2, mlpWidth: 16, ActivationKind.Relu,
+            useLayerNorm, useBias: true, Parameterization.Ntk, g);
+        block.to(ScalarType.Float64);
+        return block;
     }
 
     private static Tensor Inputs(long seed)
