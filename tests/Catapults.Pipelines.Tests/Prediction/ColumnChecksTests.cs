@@ -49,4 +49,34 @@ public sealed class ColumnChecksTests
         Assert.That(shape.Select(c => c.Name), Is.EqualTo(new[] { "Features", "Score", "Label" }));
         Assert.That(OutputShapes.TryFind(shape, "Score", out var score) && score.ItemType == NumberDataViewType.Single, "Score is the head's Single");
     }
+
+    // A feature column of the wrong type is refused with the fix that fits it: a Single scalar is wrapped into a
+    // vector, any other type converted first. Found by mutation testing (round 29B: the two hints could be swapped).
+    [Test]
+    public void AWrongFeatureTypeIsRefusedWithTheFixThatFitsIt()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Scalar", NumberDataViewType.Single);
+        builder.AddColumn("Doubles", new VectorDataViewType(NumberDataViewType.Double, 4));
+        var schema = builder.ToSchema();
+        var scalar = Assert.Throws<ArgumentException>(() => ColumnChecks.Features(schema, "Scalar"));
+        Assert.That(scalar!.Message, Does.StartWith("Feature column 'Scalar' has type Single, but a known-size vector of Single is required. " +
+            "Wrap scalar columns into a vector with mlContext.Transforms.Concatenate(\"Scalar\", ...)."));
+        var doubles = Assert.Throws<ArgumentException>(() => ColumnChecks.Features(schema, "Doubles"));
+        Assert.That(doubles!.Message, Does.Contain("Convert it with mlContext.Transforms.Conversion.ConvertType(..., DataKind.Single)")
+            .And.Not.Contain("Wrap scalar columns"));
+    }
+
+    // An estimator's promised schema refuses a vector of keys as a multiclass label, as Fit does: the label is one key
+    // per row. Found by mutation testing (round 29B).
+    [Test]
+    public void AVectorOfKeysIsNotAMulticlassLabel()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, 4));
+        builder.AddColumn("Label", new VectorDataViewType(new KeyDataViewType(typeof(uint), 3), 2));
+        var shape = OutputShapes.FromSchema(builder.ToSchema());
+        var ex = Assert.Throws<ArgumentException>(() => ColumnChecks.Label(shape, "Label", PredictionKind.MulticlassClassification));
+        Assert.That(ex!.Message, Does.StartWith("Label column 'Label' is a vector of key UInt32, but multiclass classification needs a UInt32 key-typed label"));
+    }
 }
