@@ -70,4 +70,52 @@ public sealed class ReportJsonReadBackTests
         var ex = Assert.Throws<InvalidDataException>(() => ReadBack(json));
         Assert.That(ex!.Message, Does.StartWith("report.json"));
     }
+
+    // Every field of the result travels through report.json to its own place: a diverged run's step, its last finite
+    // loss and the loss that ended it are not swapped, the epochs are not the steps, and a realised milestone
+    // schedule (what a rate controller leaves) keeps its rates. Found by mutation testing (round 29B).
+    [Test]
+    public void EveryResultFieldReadsBackInItsOwnPlace()
+    {
+        var schedule = new MilestoneSchedule(0.5, new[] { (3, 0.25), (6, 0.125) });
+        var divergence = new DivergenceInfo(7, 0.75, 1e12, "the loss grew past the divergence factor");
+        var written = new TrainingResult(TrainingOutcome.Diverged, 10, 2, 0.25, divergence, TimeSpan.FromSeconds(1.5)) { RealisedSchedule = schedule };
+        var report = new TrainingReport(written, Array.Empty<LoggedStep>(), new TrainingModelInfo("fc", 17, 64, 4, "mse"));
+        var read = ReadBack(ReportJson.Write(report)).Result;
+        Assert.That((read.Outcome, read.Steps, read.Epochs, read.FinalTrainingLoss, read.WallTime),
+            Is.EqualTo((TrainingOutcome.Diverged, 10, 2, (double?)0.25, TimeSpan.FromSeconds(1.5))));
+        Assert.That(read.Divergence, Is.EqualTo(divergence));
+        Assert.That(read.RealisedSchedule, Is.TypeOf<MilestoneSchedule>());
+        for (int step = 0; step <= 8; step++)
+            Assert.That(read.RealisedSchedule!.LearningRateAt(step), Is.EqualTo(schedule.LearningRateAt(step)), $"step {step}");
+    }
+
+    // A run that ended before any finite loss has no final loss: its report.json holds null there and reads back
+    // without one, instead of being refused as damaged. Found by mutation testing (round 29B).
+    [Test]
+    public void AReportWithoutAFinalLossReadsBackWithoutOne()
+    {
+        var report = new TrainingReport(new TrainingResult(TrainingOutcome.Diverged, 0, 0, null,
+                new DivergenceInfo(0, null, double.NaN, "the loss is not finite"), TimeSpan.FromSeconds(0.5)),
+            Array.Empty<LoggedStep>(), new TrainingModelInfo("fc", 17, 64, 4, "mse"));
+        var json = ReportJson.Write(report);
+        Assert.That(json["result"]!.AsObject().ContainsKey("finalTrainingLoss") && json["result"]!["finalTrainingLoss"] is null, "written as null");
+        var read = ReadBack(json).Result;
+        Assert.That(read.FinalTrainingLoss, Is.Null);
+        Assert.That(read.Divergence!.Step, Is.EqualTo(0));
+    }
+
+    // A divergence field renamed by a hand edit is refused naming it, not read as "no offending loss". Found by
+    // mutation testing (round 29B).
+    [Test]
+    public void ARenamedDivergenceFieldIsRefusedNamingIt()
+    {
+        var json = ReportJson.Write(Report(null, new DivergenceInfo(3, 0.5, double.PositiveInfinity, "the loss is not finite")));
+        var divergence = json["result"]!["divergence"]!.AsObject();
+        var offending = divergence["offendingLoss"]!.DeepClone();
+        divergence.Remove("offendingLoss");
+        divergence["offendingLos"] = offending;
+        var ex = Assert.Throws<InvalidDataException>(() => ReadBack(json));
+        Assert.That(ex!.Message, Does.Contain("report.json: result.divergence").And.Contain("unknown field 'offendingLos'"));
+    }
 }
