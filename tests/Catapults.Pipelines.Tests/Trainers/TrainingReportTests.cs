@@ -62,4 +62,23 @@ public sealed class TrainingReportTests
             Array.Empty<LoggedStep>(), new TrainingModelInfo("fc", 17, 64, 4, "mse"));
         Assert.That(report.ToString(), Is.EqualTo("BudgetReached after 10 steps (2 epochs), final training loss 0.1235; fc"));
     }
+
+    // The summary table puts every field of the result and the model in its own column: a diverged run's step and
+    // reason, the epochs (not the steps), the wall time in seconds. Found by mutation testing (round 29B).
+    [Test]
+    public void TheSummaryTableHoldsEveryFieldInItsOwnColumn()
+    {
+        var report = new TrainingReport(new TrainingResult(TrainingOutcome.Diverged, 10, 2, 0.25,
+                new DivergenceInfo(7, 0.5, double.PositiveInfinity, "the loss is not finite"), TimeSpan.FromSeconds(1.5)),
+            Array.Empty<LoggedStep>(), new TrainingModelInfo("fc", 17, 64, 4, "mse"));
+        var summary = report.SummaryToDataFrame();
+        Assert.That(summary.Rows.Count, Is.EqualTo(1));
+        var row = summary.Columns.ToDictionary(c => c.Name, c => c[0]);
+        Assert.That(row, Is.EquivalentTo(new Dictionary<string, object?>
+        {
+            ["Outcome"] = "Diverged", ["Steps"] = 10, ["Epochs"] = 2, ["FinalTrainingLoss"] = 0.25, ["DivergedAtStep"] = 7,
+            ["DivergenceReason"] = "the loss is not finite", ["WallTimeSeconds"] = 1.5, ["Model"] = "fc", ["ParameterCount"] = 17L,
+            ["TrainingRowCount"] = 64, ["FeatureCount"] = 4, ["Loss"] = "mse",
+        }));
+    }
 }
