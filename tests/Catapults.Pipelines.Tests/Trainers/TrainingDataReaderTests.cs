@@ -177,4 +177,19 @@ public class TrainingDataReaderTests
         Assert.That(set.Targets.shape, Is.EqualTo(new long[] { 8, 3 }));
         Assert.That(Flat(set.Targets), Is.EqualTo(keys.SelectMany(k => Enumerable.Range(1, 3).Select(c => c == k ? 1f : 0f)).ToArray()));
     }
+
+    // A key past the class count (a view whose values overrun its key type) is refused naming the key and the row,
+    // not turned into a class index the network has no output for. Found by mutation testing (round 29B).
+    [Test]
+    public void AKeyBeyondTheClassCountIsRefusedNamingTheRow()
+    {
+        var rows = TestData.Rank2(6, seed: 8).Select((r, i) => new KeyRow { Features = r.Features, Label = (uint)(i % 3) }).ToList();
+        var definition = SchemaDefinition.Create(typeof(KeyRow));
+        definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 3);
+        var data = _ml.Data.LoadFromEnumerable(rows, definition);
+        Assert.That(data.GetColumn<uint>("Label").ToArray(), Is.EqualTo(new uint[] { 1, 2, 3, 1, 2, 3 }));
+        var ex = Assert.Throws<ArgumentException>(() => TrainingDataReader.Read(data, data.Schema["Features"], TestData.Dimension,
+            data.Schema["Label"], TargetEncoding.KeyIndex, 2, "t").Dispose());
+        Assert.That(ex!.Message, Does.StartWith("Label column 'Label' holds key 3 at row 2 (counted from 0); keys 1..2 are expected."));
+    }
 }
