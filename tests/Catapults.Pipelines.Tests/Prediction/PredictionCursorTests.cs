@@ -193,4 +193,16 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
             }
         }
     }
+
+    // Asking a view for a cursor over a column of another schema is refused naming it, not taken as the scored view's
+    // column that has its index. Found by mutation testing (round 29B).
+    [Test]
+    public void ACursorAskedForAColumnOfAnotherSchemaIsRefused()
+    {
+        var scored = Model.Transform(Ml.Data.LoadFromEnumerable(_rows));
+        var other = Ml.Data.LoadFromEnumerable(new[] { new LabelOnly() }).Schema["Label"];
+        Assert.That(scored.Schema[other.Index].Name, Is.Not.EqualTo("Label"), "the same index names another column of the scored view");
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => scored.GetRowCursor(new[] { other }).Dispose());
+        Assert.That(ex!.Message, Does.Contain("Column 'Label' (index 0) is not a column of this output schema"));
+    }
 }
