@@ -1,5 +1,6 @@
 using Catapults.Pipelines.Data;
 using Catapults.Pipelines.Prediction;
+using Catapults.Pipelines.Trainers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -78,5 +79,36 @@ public sealed class ColumnChecksTests
         var shape = OutputShapes.FromSchema(builder.ToSchema());
         var ex = Assert.Throws<ArgumentException>(() => ColumnChecks.Label(shape, "Label", PredictionKind.MulticlassClassification));
         Assert.That(ex!.Message, Does.StartWith("Label column 'Label' is a vector of key UInt32, but multiclass classification needs a UInt32 key-typed label"));
+    }
+
+    // A column name holding a terminal escape (a name from a file or a command line) is quoted visibly in the
+    // missing-column message, both the name asked for and the available ones, for a schema and for an estimator's
+    // schema shape. Found by mutation testing (round 29B).
+    [Test]
+    public void AMissingColumnsMessageQuotesInvisibleCharactersVisibly()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Label\u001b[2J", NumberDataViewType.Single);
+        var schema = builder.ToSchema();
+        var fromSchema = Assert.Throws<ArgumentException>(() => ColumnChecks.Features(schema, "Features\u001b[2J"));
+        Assert.That(fromSchema!.Message, Does.StartWith("Feature column 'Features\\u001B[2J' was not found in the input. Available columns: 'Label\\u001B[2J'."));
+        Assert.That(fromSchema.Message.Any(char.IsControl), Is.False);
+        var fromShape = Assert.Throws<ArgumentException>(() => ColumnChecks.Features(OutputShapes.FromSchema(schema), "Features\u001b[2J"));
+        Assert.That(fromShape!.Message, Does.StartWith("Feature column 'Features\\u001B[2J' was not found in the input. Available columns: 'Label\\u001B[2J'."));
+        Assert.That(fromShape.Message.Any(char.IsControl), Is.False);
+    }
+
+    // An estimator's promised schema refuses a scalar Single feature column, as Fit does: the network reads a vector.
+    // Found by mutation testing (round 29B).
+    [Test]
+    public void AScalarFeatureColumnIsRefusedByThePromisedSchema()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Features", NumberDataViewType.Single);
+        builder.AddColumn("Label", NumberDataViewType.Single);
+        var shape = OutputShapes.FromSchema(builder.ToSchema());
+        var trainer = new TorchNetworkRegressionTrainer(new TorchNetworkRegressionTrainer.Options());
+        var ex = Assert.Throws<ArgumentException>(() => trainer.GetOutputSchema(shape));
+        Assert.That(ex!.Message, Does.StartWith("Feature column 'Features' is a scalar of Single, but a known-size vector of Single is required."));
     }
 }
