@@ -98,4 +98,35 @@ public sealed class PredictionRowMapperTests : TinyRegressionModelTests
         [VectorType(TestData.Dimension)] public float[] X { get; set; } = Array.Empty<float>();
         public float Label { get; set; }
     }
+
+    // A mapped row owns the input row it was made from: disposing it disposes that row, so a caller that disposes
+    // what GetRow returned releases the input too. Found by mutation testing (round 29B).
+    [Test]
+    public void DisposingAMappedRowDisposesItsInputRow()
+    {
+        var mapper = Model.GetRowToRowMapper(TrainingData.Schema);
+        using var cursor = TrainingData.GetRowCursor(TrainingData.Schema);
+        var input = new DisposeCountingRow(cursor);
+        var row = mapper.GetRow(input, mapper.OutputSchema);
+        Assert.That(input.Disposals, Is.EqualTo(0), "not before the mapped row is disposed");
+        row.Dispose();
+        Assert.That(input.Disposals, Is.EqualTo(1));
+    }
+
+    private sealed class DisposeCountingRow(DataViewRow row) : DataViewRow
+    {
+        public int Disposals { get; private set; }
+        public override DataViewSchema Schema => row.Schema;
+        public override long Position => row.Position;
+        public override long Batch => row.Batch;
+        public override ValueGetter<DataViewRowId> GetIdGetter() => row.GetIdGetter();
+        public override bool IsColumnActive(DataViewSchema.Column column) => row.IsColumnActive(column);
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => row.GetGetter<TValue>(column);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) Disposals++;
+            base.Dispose(disposing);
+        }
+    }
 }
