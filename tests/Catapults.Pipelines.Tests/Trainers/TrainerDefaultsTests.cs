@@ -44,4 +44,15 @@ public class TrainerDefaultsTests
         }
         Assert.That(TorchNetworkDefaults.Threads, Is.EqualTo(1), "one libtorch thread unless the user asks for more");
     }
+
+    // The defaults are the documented ones (README, "Trainer defaults", and the constants' own summaries): fcn-2 of
+    // width 256, plain SGD at η = 0.5, batches of 32, 60 epochs. The other tests only check that every overload shares
+    // the constants, whatever they hold. Found by mutation testing (round 29B).
+    [Test]
+    public void TheDefaultsAreTheDocumentedValues()
+    {
+        Assert.That((TorchNetworkDefaults.HiddenWidth, TorchNetworkDefaults.LearningRate, TorchNetworkDefaults.BatchSize, TorchNetworkDefaults.NumberOfEpochs),
+            Is.EqualTo((256, 0.5, 32, 60)));
+        Assert.That(TorchNetworkDefaults.Network.Architecture, Is.EqualTo("fcn-2"));
+    }
 }
