@@ -118,4 +118,19 @@ public sealed class ReportJsonReadBackTests
         var ex = Assert.Throws<InvalidDataException>(() => ReadBack(json));
         Assert.That(ex!.Message, Does.Contain("report.json: result.divergence").And.Contain("unknown field 'offendingLos'"));
     }
+
+    // A steps table with an empty required cell is refused naming that row, counted from 0 as the table's own errors
+    // count them. Found by mutation testing (round 29B).
+    [Test]
+    public void AnEmptyStepCellIsRefusedNamingItsRow()
+    {
+        var steps = new[] { new LoggedStep(0, 0, 0.5, 1.0, 32, null), new LoggedStep(1, 0, 0.5, 0.75, 32, null), new LoggedStep(2, 0, 0.5, 0.5, 32, null) };
+        var report = new TrainingReport(new TrainingResult(TrainingOutcome.BudgetReached, 3, 1, 0.5, null, TimeSpan.FromSeconds(1)),
+            steps, new TrainingModelInfo("fc", 17, 64, 4, "mse"));
+        var json = ReportJson.Write(report);
+        var batchSize = json["tables"]!["steps"]!["columns"]!.AsArray().Single(c => (string?)c!["name"] == "BatchSize")!;
+        batchSize["values"]![1] = null;
+        var ex = Assert.Throws<InvalidDataException>(() => ReadBack(json));
+        Assert.That(ex!.Message, Is.EqualTo("report.json, table 'steps': row 1 has an empty Step, Epoch, LearningRate, BatchLoss or BatchSize."));
+    }
 }
