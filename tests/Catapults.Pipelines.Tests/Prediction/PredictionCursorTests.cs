@@ -205,4 +205,15 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => scored.GetRowCursor(new[] { other }).Dispose());
         Assert.That(ex!.Message, Does.Contain("Column 'Label' (index 0) is not a column of this output schema"));
     }
+
+    // A getter of the wrong type for a prediction column is refused naming the column and both types, not with a bare
+    // cast error. Found by mutation testing (round 29B).
+    [Test]
+    public void AGetterOfTheWrongTypeForAPredictionColumnIsRefusedNamingTheTypes()
+    {
+        var scored = Model.Transform(Ml.Data.LoadFromEnumerable(_rows));
+        using var cursor = scored.GetRowCursor(scored.Schema);
+        var ex = Assert.Throws<InvalidOperationException>(() => cursor.GetGetter<double>(scored.Schema["Score"]));
+        Assert.That(ex!.Message, Is.EqualTo("Column 'Score' holds Single values (raw type Single); a getter of Double was asked for."));
+    }
 }
