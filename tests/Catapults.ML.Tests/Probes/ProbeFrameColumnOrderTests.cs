@@ -86,5 +86,16 @@ public sealed class ProbeFrameColumnOrderTests
         });
     }
 
+    // The numbered columns are as wide as the longest list wherever it comes; here the first record's, not the last's.
+    [Test]
+    public void NumberedColumnsAreAsWideAsTheLongestListEvenWhenALaterListIsShorter()
+    {
+        DiagnosticsRecord Record(int step, double[] eigenvalues) => new() { Step = step, Epoch = 0, LearningRate = 0.1, Eigenvalues = eigenvalues };
+        var frame = DiagnosticsFrames.Records(new[] { Record(0, new[] { 5.0, 2.0, 1.0 }), Record(1, new[] { 3.0 }) });
+        Assert.That(Names(frame).Where(n => n.StartsWith("Lambda", StringComparison.Ordinal)), Is.EqualTo(new[] { "Lambda1", "Lambda2", "Lambda3" }));
+        Assert.That((double?)frame["Lambda3"][0], Is.EqualTo(1.0));
+        Assert.That(frame["Lambda3"][1], Is.Null);
+    }
+
     private static ProbeState State(string name, string json) => new(name, JsonNode.Parse(json)!.AsObject());
 }
