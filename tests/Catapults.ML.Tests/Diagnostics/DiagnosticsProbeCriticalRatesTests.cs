@@ -32,6 +32,29 @@ public sealed class DiagnosticsProbeCriticalRatesTests
         }
     }
 
+    // At records only: a continuation that starts at the step its state's final record measured does not measure that
+    // step again, and takes no batch rate there either (a rate without its record).
+    [Test]
+    public void AContinuationTakesNoRateAtTheStepItsStateAlreadyRecorded()
+    {
+        var (train, test) = SyntheticTask.Rank2(6).CreateSplits(40, 20, seed: 4);
+        using (train)
+        using (test)
+        using (var net = Nets.TwoLayer(6, 16, seed: 1))
+        using (var probe = new DiagnosticsProbe(new DiagnosticsOptions { Every = 2, EigenvalueCount = 0, CriticalRate = CriticalRateCadence.AtRecords }))
+        using (var resumed = new DiagnosticsProbe(new DiagnosticsOptions { Every = 2, EigenvalueCount = 0, CriticalRate = CriticalRateCadence.AtRecords }))
+        {
+            var options = new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 2 };
+            Trainer.Train(net, train, options, new[] { probe });
+            using (var state = probe.CaptureState()) resumed.RestoreState(state);
+            using var trainer = new Trainer(net, options with { MaxSteps = 5 });
+            trainer.ResumeAt(2, referenceLoss: null);
+            trainer.Run(train, new[] { resumed });
+            Assert.That(resumed.Records.Select(r => r.Step), Is.EqualTo(new[] { 0, 2, 4, 5 }));
+            Assert.That(resumed.CriticalRates.Select(r => r.Step), Is.EqualTo(new[] { 0, 4 }), "the steps measured in this run or the last");
+        }
+    }
+
     [Test]
     public void ARestoreReplacesTheCriticalRatesWithTheStates()
     {
