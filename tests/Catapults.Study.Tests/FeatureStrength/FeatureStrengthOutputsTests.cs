@@ -104,4 +104,25 @@ public sealed class FeatureStrengthOutputsTests
             Assert.That(edge.GetProperty("slope").GetDouble(), Is.EqualTo(1.0).Within(1e-9));
         });
     }
+    // The planted first seed's slopes equal their predictions and it has no catapult, so the report's difference column
+    // read +0.00 whatever its sign, and neither the catapult sentence nor the trained and reused counts were read.
+    // Seed 1's rich slope is 1.4 against 2/L = 1. Found by mutation testing (round 29C).
+    [Test]
+    public void TheReportGivesTheSlopesDifferenceTheCatapultsAndTheCellsTrainedAndReused()
+    {
+        using var temp = new TempDirectory();
+        var depth = PlantedSeedSweep.Build();
+        var seed1 = depth.Seeds.PerSeed[1];
+        // Three catapults in the first cell, none in the others; 40 cells trained here and 23 read back.
+        var cells = seed1.Cells.Select((c, i) => i == 0 ? c with { CatapultCount = 3 } : c).ToList();
+        var result = new SweepResult(cells, seed1.Gammas, seed1.LazySlope, seed1.RichSlope, 40, 23, TimeSpan.Zero);
+        FeatureStrengthOutputs.Write(temp.Path, depth.Settings, result, 1);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Row(report, "| γ ≫ 1 (rich) |"), Does.Contain("| 1.40 |").And.Contain("| 2/L = 1 | +0.40 |"));
+            Assert.That(report, Does.Contain("3 catapults in 1 of 63 cells."));
+            Assert.That(report, Does.Contain("40 trained in this run and 23 reused from an earlier one"));
+        });
+    }
 }

@@ -126,4 +126,17 @@ public sealed class GammaScanVerifyTests
         File.Delete(manifest);
         Assert.That(GammaScan.Verify(temp.Path, Settings, GammaIndex), Is.EqualTo($"{manifest} is missing or describes another sweep than this cell's"));
     }
+    // Verify's problem goes into a sentence ("…: <problem>; run-cell … runs it again"), so a read problem comes without
+    // its closing stop. Found by mutation testing (round 29C): no test read it for a missing or torn scan.json.
+    [Test]
+    public void AMissingOrTornScanIsNamedWithoutItsClosingStop()
+    {
+        using var temp = new TempDirectory();
+        Finished(temp);
+        string scan = Path.Combine(temp.Path, GammaScan.ResultFile);
+        File.Delete(scan);
+        Assert.That(GammaScan.Verify(temp.Path, Settings, GammaIndex), Is.EqualTo($"{scan} is missing"));
+        File.WriteAllText(scan, "[{\"seed\":0,\"cel");
+        Assert.That(GammaScan.Verify(temp.Path, Settings, GammaIndex), Does.StartWith($"{scan} is not a readable scan (").And.EndWith(")"));
+    }
 }
