@@ -131,4 +131,12 @@ public sealed class FeatureStrengthStudyReportTests
         // At η* itself log η − log η* = 0, so the planted curve is 2·1 + 1, 1.5·1, 1.
         Assert.That(series.Select(s => s.Y), Is.All.EqualTo(new[] { 3.0, 1.5, 1 }).Within(1e-9));
     }
+    // The seeds paragraph says how many outlying seeds the median ignores: (K − 1) / 2, none for two seeds.
+    // Found by mutation testing (round 29C): K / 2 passed every test.
+    [Test]
+    public void TheMedianOfTwoSeedsIgnoresNoOutlyingSeed()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(Written(temp, "report.md"), Does.Contain("a median of 2 ignores 0 outlying seed(s)."));
+    }
 }

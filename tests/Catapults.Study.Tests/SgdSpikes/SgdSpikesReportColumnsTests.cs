@@ -60,4 +60,16 @@ public sealed class SgdSpikesReportColumnsTests
         Assert.That(new[] { cells[3], cells[4], cells[5], cells[6], cells[7], cells[12], cells[13] },
             Is.EqualTo(new[] { "1", "2.5", "3", "2", "1 (0 spikes not judged)", "0.125", "0.75" }));
     }
+    // A run that blew up has no finite test loss: the table reads "n/a", not "∞" or "NaN" (mutation round 29C).
+    [Test]
+    public void ANonFiniteFinalValueReadsNotAvailable()
+    {
+        using var temp = new TempDirectory();
+        using var data = StudyData.Load(new DataSettings { TrainCount = 20, TestCount = 10, InputDimension = 4 });
+        var planted = Run("blown", "Diverged", 12, clear: 0, unjudged: 0);
+        var run = planted with { Outcome = planted.Outcome with { Summary = planted.Outcome.Summary with { TestLoss = double.PositiveInfinity, AgopAlignment = double.NaN } } };
+        SgdSpikesReport.Write(temp.Path, data, new[] { run }, 1);
+        var cells = PlantedSpikeRun.Cells(File.ReadAllText(Path.Combine(temp.Path, "report.md")), "blown");
+        Assert.That(new[] { cells[12], cells[13] }, Is.EqualTo(new[] { "n/a", "n/a" }));
+    }
 }
