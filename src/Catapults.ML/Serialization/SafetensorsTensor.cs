@@ -8,6 +8,8 @@ namespace Catapults.ML.Serialization;
 public sealed class SafetensorsTensor
 {
     /// <summary>Creates a tensor; <paramref name="data"/> must hold exactly numel × element size bytes, little-endian.</summary>
+    /// <remarks>The tensor keeps <paramref name="data"/> itself, not a copy, because weights can be large: the caller hands
+    /// the array over and must not change it afterwards. <paramref name="shape"/> is copied.</remarks>
     public SafetensorsTensor(string name, SafetensorsDataType dataType, long[] shape, byte[] data)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -65,7 +67,7 @@ public sealed class SafetensorsTensor
     /// <summary>The shape; empty for a scalar.</summary>
     public IReadOnlyList<long> Shape { get; }
 
-    /// <summary>The raw bytes, little-endian, row-major.</summary>
+    /// <summary>The raw bytes, little-endian, row-major: the array given to the constructor, to be read, not changed.</summary>
     public byte[] Data { get; }
 
     /// <summary>Number of elements (the product of the shape; 1 for a scalar).</summary>
