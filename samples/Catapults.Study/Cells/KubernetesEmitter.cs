@@ -73,7 +73,7 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
             $"  name: {Q(name + "-merge")}\n" +
             Labels("  ", "merge") +
             "spec:\n" +
-            "  backoffLimit: 2\n" +
+            $"  backoffLimit: {MergeRetries}\n" +
             "  template:\n" +
             "    metadata:\n" +
             Labels("      ", "merge") +
@@ -192,6 +192,10 @@ public sealed partial class KubernetesEmitter : CellPlanEmitter
     }
 
     // Stands for the Jobs' name while the manifests are written (no character of it needs quoting in YAML or bash).
+    // The merge only reads finished cells and writes the report again from them, so a retry is safe; two cover a pod
+    // lost with its node, and a merge that fails three times has a cause a retry will not mend (a damaged cell, say).
+    private const int MergeRetries = 2;
+
     private const string NamePlaceholder = "catapults-job-name-placeholder";
 
     // The one argument Kubernetes is meant to expand: the cell's index, set per pod.
