@@ -70,7 +70,7 @@ internal static class ColumnChecks
             "binary classification needs a Boolean label (true for the positive class). " +
             "Convert it, e.g. with mlContext.Transforms.CustomMapping or ConvertType(..., DataKind.Boolean).");
 
-    /// <summary>A multiclass label: a UInt32 key of known cardinality K ≥ 2. Returns the column and K.</summary>
+    /// <summary>A multiclass label: a UInt32 key of K values, 2 ≤ K ≤ int.MaxValue. Returns the column and K.</summary>
     public static (DataViewSchema.Column Column, int ClassCount) MulticlassLabel(DataViewSchema schema, string name)
     {
         var column = Find(schema, name, "Label");
@@ -82,10 +82,12 @@ internal static class ColumnChecks
             throw new ArgumentException(
                 $"Label column '{name}' is a key of {key.RawType.Name}; multiclass classification needs UInt32 keys, as ML.NET's trainers do. " +
                 $"Load it as DataKind.UInt32 with its KeyCount, or map the class values with mlContext.Transforms.Conversion.MapValueToKey(\"{name}\").", ParamName);
-        if (key.Count == 0 || key.Count > int.MaxValue)
+        // ML.NET's KeyDataViewType refuses a count of 0, so every key here has a known cardinality; it can still be
+        // more than an output layer's int-sized width.
+        if (key.Count > int.MaxValue)
             throw new ArgumentException(
-                $"Label column '{name}' is a key of unknown cardinality ({key}); the network needs the number of classes. " +
-                "Use MapValueToKey, which gives keys of known cardinality.", ParamName);
+                $"Label column '{name}' is a key of {key.Count} values; the network's output layer holds at most {int.MaxValue} classes. " +
+                "Map the class values actually present with MapValueToKey.", ParamName);
         if (key.Count < 2)
             throw new ArgumentException(
                 $"Label column '{name}' is a key with {key.Count} value; multiclass classification needs at least 2 classes.", ParamName);

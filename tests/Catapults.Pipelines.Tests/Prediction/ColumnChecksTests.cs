@@ -81,6 +81,18 @@ public sealed class ColumnChecksTests
         Assert.That(ex!.Message, Does.StartWith("Label column 'Label' is a vector of key UInt32, but multiclass classification needs a UInt32 key-typed label"));
     }
 
+    // A UInt32 key can hold more values than an output layer's int-sized width; the message says so, rather than
+    // calling the key's cardinality unknown (round 29B noticed the misleading phrase).
+    [Test]
+    public void AKeyWithMoreValuesThanAnOutputLayerCanHoldIsRefusedSayingSo()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Label", new KeyDataViewType(typeof(uint), (ulong)int.MaxValue + 1));
+        var ex = Assert.Throws<ArgumentException>(() => ColumnChecks.MulticlassLabel(builder.ToSchema(), "Label"));
+        Assert.That(ex!.Message, Does.StartWith("Label column 'Label' is a key of 2147483648 values; the network's output layer holds at most 2147483647 classes."));
+        Assert.That(ex.Message, Does.Not.Contain("unknown"));
+    }
+
     // A column name holding a terminal escape (a name from a file or a command line) is quoted visibly in the
     // missing-column message, both the name asked for and the available ones, for a schema and for an estimator's
     // schema shape. Found by mutation testing (round 29B).
