@@ -52,9 +52,7 @@ internal static class NetworkTraining
                 if (diagnostics is not null)
                 {
                     report.AddTable(TrainingReport.DiagnosticsTableName, diagnostics.ToDataFrame());
-                    // Only where catapults were looked for and can be told from spikes (λ_max recorded): otherwise the
-                    // count would read 0, or count every spike, instead of "not measured".
-                    if (options.Diagnostics.DetectCatapults && options.Diagnostics.TopEigenvalueCount > 0)
+                    if (options.Diagnostics.CountsCatapults)
                         report.AddTable(TrainingReport.CatapultEventsTableName, diagnostics.EventsToDataFrame());
                     report.AddTable(TrainingReport.CriticalRatesTableName, diagnostics.CriticalRatesToDataFrame());
                 }

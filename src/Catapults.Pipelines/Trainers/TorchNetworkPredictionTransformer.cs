@@ -176,7 +176,7 @@ public abstract class TorchNetworkPredictionTransformer : ISingleFeaturePredicti
         };
         // Archives written before 5 Dec 2026 kept an events table where catapults were not measured (detection off, or
         // no spectrum); their count reads null, as a model trained now reports it.
-        if (!options.Diagnostics.DetectCatapults || options.Diagnostics.TopEigenvalueCount == 0)
+        if (!options.Diagnostics.CountsCatapults)
             report.RemoveTable(TrainingReport.CatapultEventsTableName);
         var keys = description["keyValues"] is JsonObject k ? ReadKeyValues(k, $"{where}: keyValues", outputCount) : null;
         var weights = SafetensorsFile.Read(new MemoryStream(stage.ReadBytes("weights.safetensors")), $"{name}weights.safetensors");

@@ -45,6 +45,10 @@ public sealed class TrainingDiagnosticsOptions
     /// </summary>
     public bool DetectCatapults { get; set; } = true;
 
+    // Catapults are counted only where they were looked for and can be told from spikes (λ_max recorded): otherwise a
+    // count would read 0, or count every spike, instead of "not measured". Training and loading an archive both ask.
+    internal bool CountsCatapults => DetectCatapults && TopEigenvalueCount > 0;
+
     /// <summary>The engine observer's options for these settings (probe drawn from the training set with <paramref name="seed"/>).</summary>
     public DiagnosticsOptions ToObserverOptions(long seed)
     {
