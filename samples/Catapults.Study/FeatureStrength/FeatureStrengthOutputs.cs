@@ -28,8 +28,8 @@ internal static class FeatureStrengthOutputs
         var rule = settings.CellTemplate().Scaling();
         var written = new List<string>();
         double band = settings.SlopeFitExclusionDecades;
-        bool Lazy(double g) => g < 1 && Math.Log10(g) <= -band + 1e-9;
-        bool Rich(double g) => g > 1 && Math.Log10(g) >= band - 1e-9;
+        bool Lazy(double g) => FeatureStrengthSweep.IsLazy(g, band);
+        bool Rich(double g) => FeatureStrengthSweep.IsRich(g, band);
 
         var edgeLazy = EdgeFit(result, Lazy);
         var edgeRich = EdgeFit(result, Rich);
@@ -65,7 +65,7 @@ internal static class FeatureStrengthOutputs
         var small = new List<(string, SweepCellResult)>();
         foreach (var g in result.Gammas.Where(g => g.Gamma < 1 && g.HighestStableLearningRate is not null).Take(2))
         {
-            var fast = Cell(result, g.GammaIndex, g.HighestStableLearningRate!.Value);
+            var fast = result.CellAt(g.GammaIndex, g.HighestStableLearningRate!.Value);
             var slow = result.Cells.Where(c => c.Cell.GammaIndex == g.GammaIndex && !c.Diverged && fast is not null
                     && c.Cell.Level <= fast.Cell.Level - (int)Math.Round(1 / settings.LevelSpacingDecades))
                 .OrderByDescending(c => c.Cell.Level).FirstOrDefault();
@@ -76,13 +76,13 @@ internal static class FeatureStrengthOutputs
                 "Small γ (lazy): batch loss at the largest stable rate and a decade below"))
             written.Add(SmallGammaCurvesFile);
         var large = result.Gammas.Where(g => g.Gamma > 1 && g.BestLatticeLearningRate is not null).TakeLast(3)
-            .Select(g => Cell(result, g.GammaIndex, g.BestLatticeLearningRate!.Value))
+            .Select(g => result.CellAt(g.GammaIndex, g.BestLatticeLearningRate!.Value))
             .Where(c => c is not null).Select(c => ($"γ = {c!.Cell.Gamma:G3}, η = {c.Cell.LearningRate:G3} (best)", c!)).ToList();
         if (FeatureStrengthPlots.LossCurves(Path.Combine(directory, LargeGammaCurvesFile), large, 10, settings.StepsAt(settings.GammaMax),
                 "Large γ (rich): batch loss at the best rate — plateau, then drop"))
             written.Add(LargeGammaCurvesFile);
         var rescaled = result.Gammas.Where(g => Rich(g.Gamma) && g.BestLatticeLearningRate is not null)
-            .Select(g => Cell(result, g.GammaIndex, g.BestLatticeLearningRate!.Value)).Where(c => c is not null).Select(c => c!).ToList();
+            .Select(g => result.CellAt(g.GammaIndex, g.BestLatticeLearningRate!.Value)).Where(c => c is not null).Select(c => c!).ToList();
         if (FeatureStrengthPlots.RescaledTime(Path.Combine(directory, RescaledTimeFile), rescaled, rule))
             written.Add(RescaledTimeFile);
 
@@ -117,9 +117,6 @@ internal static class FeatureStrengthOutputs
             $"| {side} | {(fit is null ? "—" : fit.Slope.ToString("F2", c))} | {(fit is null || double.IsNaN(fit.SlopeStandardError) ? "—" : fit.SlopeStandardError.ToString("F2", c))} | " +
             $"{predicted.ToString("G3", c)} | {string.Join(", ", each.Select(x => x is double v ? v.ToString("F2", c) : "—"))} |";
     }
-
-    private static SweepCellResult? Cell(SweepResult result, int gammaIndex, double rate) =>
-        result.Cells.FirstOrDefault(c => c.Cell.GammaIndex == gammaIndex && Math.Abs(c.Cell.LearningRate / rate - 1) < 1e-9);
 
     private static LogLogFit? EdgeFit(SweepResult result, Func<double, bool> side)
     {
@@ -162,7 +159,7 @@ internal static class FeatureStrengthOutputs
         foreach (var g in r.Gammas)
         {
             var column = r.Cells.Where(x => x.Cell.GammaIndex == g.GammaIndex && !x.Diverged).ToList();
-            var edge = g.HighestStableLearningRate is double edgeRate ? Cell(r, g.GammaIndex, edgeRate) : null;
+            var edge = g.HighestStableLearningRate is double edgeRate ? r.CellAt(g.GammaIndex, edgeRate) : null;
             string withCatapult = column.Any(x => x.CatapultCount is not null)
                 ? $"{column.Count(x => x.CatapultCount > 0).ToString(c)} of {column.Count.ToString(c)}" : "—";
             b.AppendLine(c, $"| {g.Gamma:G3} | {F(g.BestLearningRate)} | {F(g.BestLatticeLearningRate)} | {F(g.BestLoss)} | {F(g.HighestStableLearningRate)} | " +

@@ -52,7 +52,7 @@ internal static class FeatureStrengthStudyReport
 
     /// <summary>The best lattice cell of each γ (null when every rate diverged).</summary>
     private static SweepCellResult? BestCell(SweepResult result, GammaScanSummary g) => g.BestLatticeLearningRate is double rate
-        ? result.Cells.FirstOrDefault(c => c.Cell.GammaIndex == g.GammaIndex && Math.Abs(c.Cell.LearningRate / rate - 1) < 1e-9)
+        ? result.CellAt(g.GammaIndex, rate)
         : null;
 
     private static bool Plateau(string path, IReadOnlyList<DepthSweep> depths)
@@ -104,7 +104,7 @@ internal static class FeatureStrengthStudyReport
     {
         var c = CultureInfo.InvariantCulture;
         double band = s.SlopeFitExclusionDecades;
-        var sides = new[] { s.Gammas().Where(g => g < 1 && Math.Log10(g) <= -band + 1e-9).ToList(), s.Gammas().Where(g => g > 1 && Math.Log10(g) >= band - 1e-9).ToList() }
+        var sides = new[] { s.Gammas().Where(g => FeatureStrengthSweep.IsLazy(g, band)).ToList(), s.Gammas().Where(g => FeatureStrengthSweep.IsRich(g, band)).ToList() }
             .Where(g => g.Count >= 2).ToList();
         const string Reason = "The value was fixed as half a lattice level at each end of a two-decade fit (0.125 at 0.25 decades) plus a little for the refinement";
         if (sides.Count == 0) return Reason + "; no fit of this run has two γ, so what the lattice can do to a slope is not defined here.";
@@ -122,7 +122,7 @@ internal static class FeatureStrengthStudyReport
         foreach (var d in depths)
         {
             double band = d.Settings.SlopeFitExclusionDecades;
-            var cells = d.Result.Gammas.Where(g => g.Gamma > 1 && Math.Log10(g.Gamma) >= band - 1e-9)
+            var cells = d.Result.Gammas.Where(g => FeatureStrengthSweep.IsRich(g.Gamma, band))
                 .Select(g => BestCell(d.Result, g)).OfType<SweepCellResult>().ToList();
             if (cells.Count > 0) panels.Add((d, cells));
         }

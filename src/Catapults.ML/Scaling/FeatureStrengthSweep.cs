@@ -95,11 +95,21 @@ public static class FeatureStrengthSweep
         return Math.Pow(10, middle);
     }
 
-    private static Func<double, bool> IsLazy(FeatureStrengthSweepOptions options) =>
-        g => g < 1 && Math.Log10(g) <= -options.SlopeFitExclusionDecades + 1e-9;
+    private static Func<double, bool> IsLazy(FeatureStrengthSweepOptions options) => g => IsLazy(g, options.SlopeFitExclusionDecades);
 
-    private static Func<double, bool> IsRich(FeatureStrengthSweepOptions options) =>
-        g => g > 1 && Math.Log10(g) >= options.SlopeFitExclusionDecades - 1e-9;
+    private static Func<double, bool> IsRich(FeatureStrengthSweepOptions options) => g => IsRich(g, options.SlopeFitExclusionDecades);
+
+    /// <summary>
+    /// Whether <paramref name="gamma"/> belongs to the lazy slope fit: below 1 and at least
+    /// <paramref name="exclusionDecades"/> (<see cref="FeatureStrengthSweepOptions.SlopeFitExclusionDecades"/>) below it.
+    /// </summary>
+    public static bool IsLazy(double gamma, double exclusionDecades) => gamma < 1 && Math.Log10(gamma) <= -exclusionDecades + 1e-9;
+
+    /// <summary>
+    /// Whether <paramref name="gamma"/> belongs to the rich slope fit: above 1 and at least
+    /// <paramref name="exclusionDecades"/> (<see cref="FeatureStrengthSweepOptions.SlopeFitExclusionDecades"/>) above it.
+    /// </summary>
+    public static bool IsRich(double gamma, double exclusionDecades) => gamma > 1 && Math.Log10(gamma) >= exclusionDecades - 1e-9;
 
     /// <summary>
     /// Refines η* below the lattice spacing: the vertex of the parabola through log₁₀(loss) against log₁₀ η at the

@@ -31,4 +31,11 @@ public sealed class SweepResult
 
     /// <summary>Wall time of this call.</summary>
     public TimeSpan WallTime { get; }
+
+    /// <summary>
+    /// The cell of γ number <paramref name="gammaIndex"/> at <paramref name="learningRate"/> (a lattice rate, matched to a
+    /// relative 1e-9, since a rate read back from JSON may differ in its last bit), or null when none ran there.
+    /// </summary>
+    public SweepCellResult? CellAt(int gammaIndex, double learningRate) =>
+        Cells.FirstOrDefault(c => c.Cell.GammaIndex == gammaIndex && Math.Abs(c.Cell.LearningRate / learningRate - 1) < 1e-9);
 }
