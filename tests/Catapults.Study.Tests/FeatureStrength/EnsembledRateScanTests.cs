@@ -45,7 +45,9 @@ public sealed class EnsembledRateScanTests
     public void EachSeedTakesTheSequentialScansDecisionsAndAnEnsembleRunsSixLevelsDownPerSeed()
     {
         using var temp = new TempDirectory();
-        var sequential = RateScanSweep.RunAsync(Options(30), new FakeExecutor()).GetAwaiter().GetResult();
+        // The sequential scan: the engine's LearningRateScan, each rate trained before the next is asked for.
+        var sequential = new LearningRateScan(0, 10.0, Options(30));
+        while (sequential.Next() is { } cell) sequential.Record(Fake(cell));
         var recorder = new Recorder();
         var scans = EnsembledRateScan.Run(Options(30), Stores(temp, 2), recorder.Run, EnsembledRateScan.DefaultWidth, null, CancellationToken.None);
 
@@ -53,7 +55,7 @@ public sealed class EnsembledRateScanTests
         Assert.Multiple(() =>
         {
             Assert.That(scans, Has.Count.EqualTo(2));
-            foreach (var scan in scans) Assert.That(scan.Select(r => r.Cell), Is.EquivalentTo(sequential.Cells.Select(c => c.Cell)), "the rates the sequential scan asks for");
+            foreach (var scan in scans) Assert.That(scan.Select(r => r.Cell), Is.EqualTo(sequential.Results.Select(r => r.Cell)), "the rates the sequential scan asks for");
             // The first ensemble: for each seed, the start (diverging) and the five levels below it, seed by seed.
             Assert.That(recorder.Levels(0, 0), Is.EqualTo(Enumerable.Range(start - 5, 6).Reverse()));
             Assert.That(recorder.Levels(0, 1), Is.EqualTo(Enumerable.Range(start - 5, 6).Reverse()));
@@ -113,10 +115,5 @@ public sealed class EnsembledRateScanTests
             Assert.Throws<ArgumentException>(() => EnsembledRateScan.Run(Options(30, 0.1, 10.0), Stores(temp, 1), recorder.Run, 6, null, CancellationToken.None));
             Assert.That(recorder.Calls, Is.Empty);
         });
-    }
-
-    private sealed class FakeExecutor : ICellExecutor
-    {
-        public Task<SweepCellResult> RunAsync(SweepCell cell, CancellationToken cancellationToken) => Task.FromResult(Fake(cell));
     }
 }

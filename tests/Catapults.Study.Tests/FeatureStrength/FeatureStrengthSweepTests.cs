@@ -8,7 +8,10 @@ using Catapults.Study.FeatureStrength;
 
 namespace Catapults.Study.Tests.FeatureStrength;
 
-/// <summary>The γ–η sweep runner with real training: the edge of stability and the slopes.</summary>
+/// <summary>
+/// The γ–η sweep with real training, each γ's scan run as the study runs it (<see cref="EnsembledRateScan"/>, its rates
+/// trained as ensemble members): the edge of stability and the slopes.
+/// </summary>
 public class FeatureStrengthSweepTests
 {
     // The slope test's budget: a 2-layer (L = 2) mean-field ReLU network of width 64 on the rank-2 task in d = 16,
@@ -19,17 +22,20 @@ public class FeatureStrengthSweepTests
         Steps = 150, BatchSize = 32, HeldOutCount = 500, EvaluateEvery = 50, Seed = 0,
     };
 
+    private static Func<IReadOnlyList<(int Seed, SweepCell Cell)>, CancellationToken, IReadOnlyList<SweepCellResult>> Train(FeatureStrengthCellSpec spec) =>
+        (cells, ct) => FeatureStrengthCellRunner.RunEnsemble(cells.Select(c => (spec.At(c.Cell.Gamma, c.Cell.LearningRate), c.Cell)).ToList(), ct);
+
     [Test]
-    public async Task SweepRecordsTheEdgeOfStability()
+    public void SweepRecordsTheEdgeOfStability()
     {
         var spec = SmallSpec();
         spec.Steps = 60;
         var options = new FeatureStrengthSweepOptions
         {
             Gammas = new[] { 0.1, 10.0 }, LevelSpacingDecades = 0.25, DecadesBelowFirstStable = 0.5,
-            StartingLearningRate = g => spec.Scaling().LearningRate(1.0, g) * 100, Parallelism = 2,
+            StartingLearningRate = g => spec.Scaling().LearningRate(1.0, g) * 100,
         };
-        var result = await RateScanSweep.RunAsync(options, InProcessCellExecutor.ForSpec(spec));
+        var result = EnsembledSweep.Run(options, Train(spec));
         foreach (var summary in result.Gammas)
         {
             var column = result.Cells.Where(c => c.Cell.GammaIndex == summary.GammaIndex).ToList();
@@ -49,7 +55,7 @@ public class FeatureStrengthSweepTests
     }
 
     [Test]
-    public async Task SmallSweepRecoversTheOptimalRateSlopes()
+    public void SmallSweepRecoversTheOptimalRateSlopes()
     {
         // Grid: γ = 10^(−3, −2.5, …, −1) on the lazy side and 10^(1, 1.5, …, 3) on the rich side; rates on a lattice of
         // 0.25 decades, each scan from 10× the rule's rate down to one decade below its first stable rate (and on while
@@ -61,10 +67,10 @@ public class FeatureStrengthSweepTests
         var options = new FeatureStrengthSweepOptions
         {
             Gammas = gammas, LevelSpacingDecades = 0.25, DecadesBelowFirstStable = 1.0,
-            StartingLearningRate = g => rule.LearningRate(1.0, g) * 10, Parallelism = 2,
+            StartingLearningRate = g => rule.LearningRate(1.0, g) * 10,
         };
         var clock = Stopwatch.StartNew();
-        var result = await RateScanSweep.RunAsync(options, InProcessCellExecutor.ForSpec(spec));
+        var result = EnsembledSweep.Run(options, Train(spec));
         TestContext.Progress.WriteLine(
             $"slope sweep: {result.Cells.Count} cells in {clock.Elapsed.TotalSeconds:F1} s; lazy slope {result.LazySlope?.Slope:F3}, " +
             $"rich slope {result.RichSlope?.Slope:F3}; η* = {string.Join(", ", result.Gammas.Select(g => $"{g.Gamma:G3}:{g.BestLearningRate:G3}"))}");

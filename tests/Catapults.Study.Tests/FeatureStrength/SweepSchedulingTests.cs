@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Catapults.ML.Scaling;
 using Catapults.ML.Serialization;
 using Catapults.ML.Tests.Data.Fixtures;
@@ -9,7 +8,8 @@ namespace Catapults.Study.Tests.FeatureStrength;
 
 /// <summary>
 /// The sweep's scan, store and resume logic against a synthetic "physics" with a known edge of stability and a known
-/// optimum, so every decision can be checked exactly.
+/// optimum, so every decision can be checked exactly. The scans run as the study runs them, through
+/// <see cref="EnsembledRateScan"/> (<see cref="EnsembledSweep"/>).
 /// </summary>
 public class SweepSchedulingTests
 {
@@ -19,34 +19,21 @@ public class SweepSchedulingTests
 
     private static SweepCellResult Fake(SweepCell cell) => SyntheticSweepPhysics.Result(cell);
 
-    private static FeatureStrengthSweepOptions Options(double startFactor, int parallelism = 1) => new()
+    private static FeatureStrengthSweepOptions Options(double startFactor) => new()
     {
         Gammas = new[] { 0.01, 0.1, 10.0, 100.0 },
         LevelSpacingDecades = Spacing,
         StartingLearningRate = g => Edge(g) * startFactor,
         DecadesBelowFirstStable = 1.0,
         MaxDecadesAbove = 3.0,
-        Parallelism = parallelism,
     };
 
-    private sealed class CountingExecutor : ICellExecutor
-    {
-        private readonly int _failAfter;
-        public CountingExecutor(int failAfter = int.MaxValue) => _failAfter = failAfter;
-        public ConcurrentBag<string> Executed { get; } = new();
-        public async Task<SweepCellResult> RunAsync(SweepCell cell, CancellationToken cancellationToken)
-        {
-            await Task.Yield();
-            if (Executed.Count >= _failAfter) throw new InvalidOperationException("killed");
-            Executed.Add(cell.Id);
-            return Fake(cell);
-        }
-    }
+    private static SweepResult Sweep(FeatureStrengthSweepOptions options) => EnsembledSweep.Run(options, EnsembledSweep.Synthetic);
 
     [Test]
-    public async Task ScanWalksDownFromTheStartAndStopsTheChosenDecadesBelowTheFirstStableRate()
+    public void ScanWalksDownFromTheStartAndStopsTheChosenDecadesBelowTheFirstStableRate()
     {
-        var result = await RateScanSweep.RunAsync(Options(startFactor: 30), new CountingExecutor());
+        var result = Sweep(Options(startFactor: 30));
         foreach (var summary in result.Gammas)
         {
             double edge = Edge(summary.Gamma);
@@ -70,15 +57,14 @@ public class SweepSchedulingTests
         Assert.That(result.LazySlope!.Slope, Is.EqualTo(2.0).Within(1e-9));
         Assert.That(result.RichSlope!.Slope, Is.EqualTo(1.0).Within(1e-9));
         Assert.That(result.LazySlope.Points, Is.EqualTo(2));
-        Assert.That(result.ExecutedCells, Is.EqualTo(result.Cells.Count));
     }
 
     [Test]
-    public async Task ScanClimbsWhenItsStartingRateIsStable()
+    public void ScanClimbsWhenItsStartingRateIsStable()
     {
         var options = Options(startFactor: 0.01);
         options.Gammas = new[] { 10.0 };
-        var result = await RateScanSweep.RunAsync(options, new CountingExecutor());
+        var result = Sweep(options);
         var levels = result.Cells.Select(c => c.Cell.Level).OrderBy(l => l).ToList();
         int start = SweepCell.LevelAtOrAbove(Edge(10) * 0.01, Spacing);
         int firstStable = (int)Math.Floor(Math.Log10(Edge(10)) / Spacing + 1e-9);
@@ -87,60 +73,74 @@ public class SweepSchedulingTests
         Assert.That(result.Gammas[0].StabilityEdgeBracketed, Is.True);
 
         options.MaxDecadesAbove = 0.5;
-        var capped = await RateScanSweep.RunAsync(options, new CountingExecutor());
+        var capped = Sweep(options);
         Assert.That(capped.Cells.Max(c => c.Cell.Level), Is.EqualTo(start + 2), "the climb stops after MaxDecadesAbove");
         Assert.That(capped.Gammas[0].StabilityEdgeBracketed, Is.False);
     }
 
     [Test]
-    public async Task ScanContinuesWhileTheLowestRateIsStillTheBest()
+    public void ScanContinuesWhileTheLowestRateIsStillTheBest()
     {
         var options = Options(startFactor: 4);
         options.Gammas = new[] { 1.0 };
         options.DecadesBelowFirstStable = 0.25;
-        var result = await RateScanSweep.RunAsync(options, new CountingExecutor());
+        var result = Sweep(options);
         // The optimum sits 0.6 decades under the edge: the scan goes past its 0.25-decade window to bracket it.
         var best = result.Gammas[0].BestLatticeLearningRate!.Value;
         Assert.That(result.Cells.Min(c => c.Cell.LearningRate), Is.LessThan(best));
         options.ContinueWhileImproving = false;
-        var strict = await RateScanSweep.RunAsync(options, new CountingExecutor());
+        var strict = Sweep(options);
         Assert.That(strict.Cells.Count(c => !c.Diverged), Is.EqualTo(2), "first stable level and one more");
     }
 
+    // A scan "killed" in its second ensemble, with two seeds' stores, as a γ cell of the study.
     [Test]
-    public async Task KilledSweepResumesWithoutRerunningFinishedCells()
+    public void AKilledScanResumesWithoutRerunningFinishedRates()
     {
-        using (var temp = new TempDirectory())
+        using var temp = new TempDirectory();
+        const string manifest = "{\"sweep\":\"fake\"}";
+        var options = Options(30);
+        options.Gammas = new[] { 10.0 };
+        List<SweepStore> Stores() => new[] { 0, 1 }.Select(s => SweepStore.Open(temp.Combine($"seed{s}"), manifest)).ToList();
+        IReadOnlyList<SweepCellResult> Run(IReadOnlyList<(int Seed, SweepCell Cell)> cells, List<(int Seed, SweepCell Cell)> executed, bool killAfterFirst)
         {
-            string dir = temp.Path;
-            const string manifest = "{\"sweep\":\"fake\"}";
-            var complete = await RateScanSweep.RunAsync(Options(30), new CountingExecutor());
-
-            // First attempt: "killed" after 9 cells, with two cells in flight.
-            var first = new CountingExecutor(failAfter: 9);
-            Assert.ThrowsAsync<InvalidOperationException>(() =>
-                RateScanSweep.RunAsync(Options(30, parallelism: 2), first, SweepStore.Open(dir, manifest)));
-            var finished = Directory.GetFiles(Path.Combine(dir, "cells"), "*.json").Select(Path.GetFileNameWithoutExtension).ToHashSet();
-            Assert.That(finished, Is.EquivalentTo(first.Executed), "every finished cell was saved");
-            // A cell killed while its result was being written leaves only a temporary file.
-            string partial = Path.Combine(dir, "cells", ".g03_k+009.json.4242-0123456789abcdef.tmp");  // AtomicFileWriter's naming
-            File.WriteAllText(partial, "{\"cell\":");
-
-            var second = new CountingExecutor();
-            var resumed = await RateScanSweep.RunAsync(Options(30, parallelism: 2), second, SweepStore.Open(dir, manifest));
-            Assert.That(second.Executed.Intersect(finished), Is.Empty, "finished cells are not rerun");
-            Assert.That(resumed.ReusedCells, Is.EqualTo(finished.Count));
-            Assert.That(resumed.ExecutedCells, Is.EqualTo(second.Executed.Count));
-            Assert.That(File.Exists(partial), Is.False, "the partial file is discarded");
-            Assert.That(resumed.Cells.Select(c => c.Cell), Is.EqualTo(complete.Cells.Select(c => c.Cell)), "same cells as an uninterrupted sweep");
-            Assert.That(resumed.Gammas.Select(g => g.BestLearningRate), Is.EqualTo(complete.Gammas.Select(g => g.BestLearningRate)));
-
-            // A third run has nothing left to do.
-            var third = new CountingExecutor();
-            var again = await RateScanSweep.RunAsync(Options(30), third, SweepStore.Open(dir, manifest));
-            Assert.That(third.Executed, Is.Empty);
-            Assert.That(again.ReusedCells, Is.EqualTo(complete.Cells.Count));
+            if (killAfterFirst && executed.Count > 0) throw new InvalidOperationException("killed");
+            executed.AddRange(cells);
+            return EnsembledSweep.Synthetic(cells, CancellationToken.None);
         }
+        using var other = new TempDirectory();
+        var complete = EnsembledRateScan.Run(options, new[] { SweepStore.Open(other.Path, manifest) }, EnsembledSweep.Synthetic,
+            EnsembledRateScan.DefaultWidth, null, CancellationToken.None)[0];
+
+        var first = new List<(int Seed, SweepCell Cell)>();
+        Assert.Throws<InvalidOperationException>(() => EnsembledRateScan.Run(options, Stores(), (cells, _) => Run(cells, first, killAfterFirst: true),
+            EnsembledRateScan.DefaultWidth, null, CancellationToken.None));
+        HashSet<string> Finished(int seed) =>
+            Directory.GetFiles(temp.Combine($"seed{seed}", "cells"), "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).ToHashSet();
+        var finished = new[] { Finished(0), Finished(1) };
+        Assert.That(first, Is.Not.Empty);
+        Assert.That(finished[0], Is.EquivalentTo(first.Where(c => c.Seed == 0).Select(c => c.Cell.Id)), "every finished rate was saved");
+        Assert.That(finished[1], Is.EquivalentTo(first.Where(c => c.Seed == 1).Select(c => c.Cell.Id)));
+        Assert.That(finished[0], Has.Count.LessThan(complete.Count), "the scan was killed before its end");
+        // A rate killed while its result was being written leaves only a temporary file.
+        string partial = Path.Combine(temp.Combine("seed0", "cells"), ".g00_k+009.json.4242-0123" + AtomicFileWriter.TemporaryEnding);
+        File.WriteAllText(partial, "{\"cell\":");
+
+        var second = new List<(int Seed, SweepCell Cell)>();
+        var resumed = EnsembledRateScan.Run(options, Stores(), (cells, _) => Run(cells, second, killAfterFirst: false),
+            EnsembledRateScan.DefaultWidth, null, CancellationToken.None);
+        Assert.That(second, Is.Not.Empty);
+        Assert.That(second.Where(c => finished[c.Seed].Contains(c.Cell.Id)), Is.Empty, "finished rates are not rerun");
+        Assert.That(File.Exists(partial), Is.False, "the partial file is discarded");
+        foreach (var scan in resumed)
+            Assert.That(scan.Select(r => r.Cell), Is.EqualTo(complete.Select(r => r.Cell)), "same rates as an uninterrupted scan");
+
+        // A third run has nothing left to do.
+        var third = new List<(int Seed, SweepCell Cell)>();
+        var again = EnsembledRateScan.Run(options, Stores(), (cells, _) => Run(cells, third, killAfterFirst: false),
+            EnsembledRateScan.DefaultWidth, null, CancellationToken.None);
+        Assert.That(third, Is.Empty);
+        Assert.That(again[1].Select(r => r.Cell), Is.EqualTo(complete.Select(r => r.Cell)));
     }
 
     [Test]
@@ -320,11 +320,11 @@ public class SweepSchedulingTests
     }
 
     [Test]
-    public async Task CatapultCountComesFromThePluggableCounter()
+    public void CatapultCountComesFromThePluggableCounter()
     {
         var options = Options(30);
         options.CatapultCounter = losses => losses.Count(l => l > 10);
-        var result = await RateScanSweep.RunAsync(options, new CountingExecutor());
+        var result = Sweep(options);
         Assert.That(result.Cells.Where(c => !c.Diverged).Select(c => c.CatapultCount), Is.All.EqualTo(2));
         Assert.That(result.Cells.Where(c => c.Diverged).Select(c => c.CatapultCount), Is.All.EqualTo(2));
         Assert.That(result.Gammas.Select(g => g.CatapultCountAtBest), Is.All.EqualTo(2));
