@@ -149,9 +149,9 @@ public sealed class FeatureStrengthCommand : ICellExperiment
             var perSeed = seeds.Select(seed =>
             {
                 var results = own.SelectMany(c => c.Scans.Single(x => x.Seed == seed).Cells).ToList();
-                return FeatureStrengthSweep.Summarise(s.SweepOptions(1), results, results.Count, 0, TimeSpan.FromSeconds(results.Sum(r => r.WallSeconds)));
+                return FeatureStrengthSweep.Summarise(s.SweepOptions(), results, results.Count, 0, TimeSpan.FromSeconds(results.Sum(r => r.WallSeconds)));
             }).ToList();
-            return FeatureStrengthSweep.CombineSeeds(s.SweepOptions(1), seeds, perSeed);
+            return FeatureStrengthSweep.CombineSeeds(s.SweepOptions(), seeds, perSeed);
         }
         var depths = new List<DepthSweep>();
         foreach (int depth in settings.Depths)

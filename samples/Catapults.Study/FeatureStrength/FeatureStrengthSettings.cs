@@ -149,7 +149,7 @@ internal sealed record FeatureStrengthSettings
         Seed = Seed,
     };
 
-    public FeatureStrengthSweepOptions SweepOptions(int parallelism)
+    public FeatureStrengthSweepOptions SweepOptions()
     {
         var rule = CellTemplate().Scaling();
         double startFactor = Math.Pow(10, StartDecadesAboveRule);
@@ -160,7 +160,6 @@ internal sealed record FeatureStrengthSettings
             StartingLearningRate = g => rule.LearningRate(1.0, g) * startFactor,
             DecadesBelowFirstStable = DecadesBelowFirstStable,
             SlopeFitExclusionDecades = SlopeFitExclusionDecades,
-            Parallelism = parallelism,
             CatapultCounter = CountCatapults,
         };
     }
@@ -203,7 +202,7 @@ internal sealed record FeatureStrengthSettings
         if (!(SlopeFitExclusionDecades >= 0)) throw new ArgumentException($"--fit-exclude-decades must be ≥ 0, got {SlopeFitExclusionDecades}.");
         CellTemplate().Validate();
         // A γ far from 1 or a coarse lattice can put a scan's rates beyond what a double holds (η rounded to 0 or ∞).
-        var sweep = SweepOptions(parallelism: 1);
+        var sweep = SweepOptions();
         foreach (double gamma in sweep.Gammas)
             if (LearningRateScan.RangeProblem(gamma, sweep) is { } problem)
                 throw new ArgumentException($"--gamma-min, --gamma-max, --eta-spacing: {problem}; narrow the γ range or choose a finer --eta-spacing.");

@@ -21,7 +21,7 @@ internal static class GammaScan
     public static IReadOnlyList<SeedScan> Run(FeatureStrengthSettings settings, int gammaIndex, string folder,
         IProgress<(long Seed, SweepCellResult Result)>? progress, CancellationToken cancellationToken)
     {
-        var options = settings.SweepOptions(parallelism: 1);
+        var options = settings.SweepOptions();
         options.Gammas = new[] { settings.Gammas()[gammaIndex] };
         var seeds = settings.SeedList();
         // Each seed's store has its own manifest (the settings at that seed alone), so a seed's finished rates never

@@ -38,9 +38,6 @@ public sealed class FeatureStrengthSweepOptions
     /// <summary>Upper bound on the cells of one γ; default 40.</summary>
     public int MaxCellsPerGamma { get; set; } = 40;
 
-    /// <summary>Cells run at once (each γ's scan is sequential, different γ run side by side); default 1.</summary>
-    public int Parallelism { get; set; } = 1;
-
     /// <summary>
     /// Half-width c, in decades, of the crossover band around γ = 1 left out of the slope fits: the lazy fit uses
     /// γ ≤ 10^(−c) and the rich fit γ ≥ 10^c (γ = 1 itself is in neither); default 0, i.e. the two sides γ &lt; 1 and
@@ -87,7 +84,6 @@ public sealed class FeatureStrengthSweepOptions
         if (!(SlopeFitExclusionDecades >= 0) || !double.IsFinite(SlopeFitExclusionDecades))
             throw new ArgumentException($"SlopeFitExclusionDecades must be finite and ≥ 0, got {SlopeFitExclusionDecades}.", nameof(SlopeFitExclusionDecades));
         if (MaxCellsPerGamma < 1) throw new ArgumentException($"MaxCellsPerGamma must be at least 1, got {MaxCellsPerGamma}.", nameof(MaxCellsPerGamma));
-        if (Parallelism < 1) throw new ArgumentException($"Parallelism must be at least 1, got {Parallelism}.", nameof(Parallelism));
         foreach (double gamma in Gammas)
             if (LearningRateScan.RangeProblem(gamma, this) is { } problem)
                 throw new ArgumentException(problem + "; change Gammas, StartingLearningRate, LevelSpacingDecades or MaxCellsPerGamma.", nameof(LevelSpacingDecades));

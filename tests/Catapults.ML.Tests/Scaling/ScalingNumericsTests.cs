@@ -98,9 +98,6 @@ public class ScalingNumericsTests
         options = Options(30);
         options.StartingLearningRate = null;
         Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("StartingLearningRate"));
-        options = Options(30);
-        options.Parallelism = 0;
-        Assert.That(Assert.Throws<ArgumentException>(options.Validate)!.ParamName, Is.EqualTo("Parallelism"));
         Assert.That(FeatureStrengthSweepOptions.LogGrid(0.01, 100, 5), Is.EqualTo(new[] { 0.01, 0.1, 1, 10, 100 }).Within(1e-12));
     }
 

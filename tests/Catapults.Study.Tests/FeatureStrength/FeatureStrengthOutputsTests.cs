@@ -62,7 +62,7 @@ public sealed class FeatureStrengthOutputsTests
         var depth = PlantedSeedSweep.Build();
         // γ = 0.01 keeps only its six stable rates (nothing above them diverged); γ = 0.0316 keeps only its diverged one.
         var cells = depth.Result.Cells.Where(c => !(c.Cell.GammaIndex == 0 && c.Diverged) && !(c.Cell.GammaIndex == 1 && !c.Diverged));
-        var result = FeatureStrengthSweep.Summarise(depth.Settings.SweepOptions(1), cells);
+        var result = FeatureStrengthSweep.Summarise(depth.Settings.SweepOptions(), cells);
         FeatureStrengthOutputs.Write(temp.Path, depth.Settings, result, 1);
         string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
         Assert.Multiple(() =>
@@ -93,7 +93,7 @@ public sealed class FeatureStrengthOutputsTests
         using var temp = new TempDirectory();
         var depth = PlantedSeedSweep.Build();
         var cells = depth.Result.Cells.Where(c => !(c.Cell.Gamma == 100 && !c.Diverged));
-        var result = FeatureStrengthSweep.Summarise(depth.Settings.SweepOptions(1), cells);
+        var result = FeatureStrengthSweep.Summarise(depth.Settings.SweepOptions(), cells);
         FeatureStrengthOutputs.Write(temp.Path, depth.Settings, result, 1);
         using var sweep = JsonDocument.Parse(File.ReadAllText(Path.Combine(temp.Path, "sweep.json")));
         var edge = sweep.RootElement.GetProperty("edgeOfStabilityRichSlope");

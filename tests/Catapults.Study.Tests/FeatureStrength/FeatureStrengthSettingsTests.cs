@@ -93,7 +93,7 @@ public sealed class FeatureStrengthSettingsTests
     {
         static ML.Scaling.SweepResult Planted(FeatureStrengthSettings s)
         {
-            var options = s.SweepOptions(1);
+            var options = s.SweepOptions();
             var cells = options.Gammas.SelectMany((g, i) => Enumerable.Range(-1, 3).Select(k =>
                 SyntheticSweepPhysics.Result(new ML.Scaling.SweepCell(i, g, k, ML.Scaling.SweepCell.RateAtLevel(k, 0.25))) with
                 {

@@ -26,7 +26,7 @@ internal static class PlantedSeedSweep
     public static DepthSweep Build()
     {
         var s = Depth2;
-        var options = s.SweepOptions(1);
+        var options = s.SweepOptions();
         var perSeed = s.SeedList().Select(seed => FeatureStrengthSweep.Summarise(options, Cells(options.Gammas, seed, s.LevelSpacingDecades), 63, 0)).ToList();
         return new DepthSweep(2, s, FeatureStrengthSweep.CombineSeeds(options, s.SeedList(), perSeed));
     }
