@@ -74,9 +74,6 @@ public sealed class LearningRateScan
     /// <summary>γ.</summary>
     public double Gamma { get; }
 
-    /// <summary>Set by whoever runs the scan while its next cell is running (a scan has at most one cell in flight).</summary>
-    public bool InFlight { get; set; }
-
     /// <summary>The cells recorded so far, by level.</summary>
     public IEnumerable<SweepCellResult> Results => _done.Values;
 
