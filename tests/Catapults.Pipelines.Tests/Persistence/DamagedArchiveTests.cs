@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Catapults.ML.Tests.Data.Fixtures;
+using Catapults.ML.Tests.Support;
 using Catapults.Pipelines.Catalog;
 using Catapults.Pipelines.Tests.Support;
 using Catapults.Pipelines.Tests.Trainers;
@@ -373,6 +374,38 @@ public class DamagedArchiveTests
         var error = LoadError();
         Assert.That(error.Message, Does.StartWith(_path).And.Contain("weights.safetensors").And.Contain("damaged"));
         Assert.That(error.Message, Does.Not.Contain("\n"));
+    }
+
+    // A torn archive, one entry lost, is refused naming the lost entry by its path in the archive, whichever kind of
+    // entry it is (mutant 30B-M11 said only that an entry was missing).
+    [TestCase("stages/1/network.json")]
+    [TestCase("stages/1/report.json")]
+    [TestCase("stages/1/weights.safetensors")]
+    [TestCase("stages/0.mlnet.zip")]
+    [TestCase("stages/2.mlnet.zip")]
+    [TestCase("input-schema.mlnet.zip")]
+    public void AMissingEntryIsRefusedNamingIt(string entry)
+    {
+        using (var copy = new MemoryStream())
+        {
+            copy.Write(_archive);
+            using (var zip = new ZipArchive(copy, ZipArchiveMode.Update, leaveOpen: true))
+                (zip.GetEntry(entry) ?? throw new AssertionException($"no entry '{entry}'")).Delete();
+            File.WriteAllBytes(_path, copy.ToArray());
+        }
+        Assert.That(LoadError().Message, Is.EqualTo($"{_path}: the entry '{entry}' is missing."));
+    }
+
+    // A stage damaged after a network stage has loaded frees that network's tensors: a service that retries a bad
+    // upload must not keep a network per attempt (mutant 30B-M08 left them live).
+    [Test]
+    public void ANetworkLoadedBeforeADamagedStageIsFreed()
+    {
+        Rewrite(_archive, "stages/2.mlnet.zip", _ => Encoding.UTF8.GetBytes("not a zip"));
+        TensorAssert.NoLeak(() => LoadError(), () =>
+        {
+            for (int i = 0; i < 3; i++) LoadError();
+        }, "three loads failing at the stage after the network");
     }
 
     private InvalidDataException LoadError() =>
