@@ -127,4 +127,16 @@ public sealed class NetworkWeightsTests
             System.Globalization.CultureInfo.CurrentCulture = saved;
         }
     }
+
+    // The metadata's "forward" tells a PyTorch user how to compute f(x) from the file: with the scales s and m for raw
+    // weights, without them for folded ones (mutant 30B-M17 swapped the two formulas).
+    [Test]
+    public void TheForwardFormulaInTheMetadataFitsTheWeightsItDescribes()
+    {
+        using var network = Build(ActivationKind.Tanh, Parameterization.Ntk);
+        string raw = NetworkWeights.ToSafetensors(network).Metadata["forward"];
+        string folded = NetworkWeights.ToSafetensors(network, new WeightExportOptions { FoldScales = true }).Metadata["forward"];
+        Assert.That(raw, Does.Contain("act(s(l) * h(l) @ W(l).T + b(l))").And.Contain("s = weight_scales, m = output_multiplier"));
+        Assert.That(folded, Does.Contain("act(h(l) @ W(l).T + b(l))").And.Contain("(scales folded in)").And.Not.Contain("s(l)").And.Not.Contain("m *"));
+    }
 }
