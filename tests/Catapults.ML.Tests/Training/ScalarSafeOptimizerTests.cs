@@ -29,7 +29,7 @@ public sealed class ScalarSafeOptimizerTests
         new("RMSprop, alpha 0.9, decay 0.01", ps => new ScalarSafe.RMSProp(ps, 0.01, 0.9, 1e-6, 0.01), ps => optim.RMSProp(ps, 0.01, 0.9, 1e-6, 0.01)),
         new("Adagrad", ps => new ScalarSafe.Adagrad(ps, 0.05, 1e-10, 0), ps => optim.Adagrad(ps, 0.05, eps: 1e-10)),
         new("Adagrad, decay 0.01", ps => new ScalarSafe.Adagrad(ps, 0.05, 1e-6, 0.01), ps => optim.Adagrad(ps, 0.05, weight_decay: 0.01, eps: 1e-6)),
-        // Optimizers.Create never sets Nesterov, maximize or a rate decay, but a TorchSharp state dictionary carries its
+        // Optimizers.Create never sets Nesterov, dampening, maximize or a rate decay, but a TorchSharp state dictionary carries its
         // options and load_state_dict restores them, so these branches run on a checkpoint written by TorchSharp's own.
         new("SGD, Nesterov momentum 0.9", ps => With<SGD.Options>(new ScalarSafe.SGD(ps, 0.05, 0.9), o => o.nesterov = true),
             ps => optim.SGD(ps, 0.05, momentum: 0.9, nesterov: true)),
@@ -39,6 +39,8 @@ public sealed class ScalarSafeOptimizerTests
             ps => optim.Adam(ps, 0.01, 0.9, 0.999, 1e-8, 0.01, maximize: true)),
         new("RMSprop, maximize", ps => With<RMSProp.Options>(new ScalarSafe.RMSProp(ps, 0.01, 0.99, 1e-8, 0.01), o => o.maximize = true),
             ps => optim.RMSProp(ps, 0.01, 0.99, 1e-8, 0.01, maximize: true)),
+        new("SGD, momentum 0.9, dampening 0.5", ps => With<SGD.Options>(new ScalarSafe.SGD(ps, 0.05, 0.9), o => o.dampening = 0.5),
+            ps => optim.SGD(ps, 0.05, momentum: 0.9, dampening: 0.5)),
         new("Adagrad, rate decay 0.1", ps => With<Adagrad.Options>(new ScalarSafe.Adagrad(ps, 0.05, 1e-10, 0), o => o.lr_decay = 0.1),
             ps => optim.Adagrad(ps, 0.05, lr_decay: 0.1, eps: 1e-10)),
     ];
