@@ -28,4 +28,14 @@ public sealed class MilestoneOrderTests
         var ex = Assert.Throws<ArgumentException>(() => new MilestoneSchedule(0.1, new[] { (3, 0.2), (7, 0.4), (3, 0.3) }));
         Assert.That(ex!.Message, Does.Contain("Two milestones at step 3"));
     }
+
+    // Found by mutation testing (round 30A): the case above has its pair at the earliest step, so a check against the
+    // first milestone only passed it.
+    [Test]
+    public void TwoMilestonesAtALaterStepAreRejectedToo()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new MilestoneSchedule(0.1, new[] { (2, 0.2), (9, 0.05), (5, 0.4), (5, 0.3) }));
+        Assert.That(ex!.ParamName, Is.EqualTo("milestones"));
+        Assert.That(ex.Message, Does.Contain("Two milestones at step 5"));
+    }
 }
