@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Catapults.ML.Runtime;
 using Microsoft.Data.Analysis;
 
 namespace Catapults.Pipelines.Persistence;
@@ -39,12 +40,14 @@ internal static class TableJson
             var c = all[index] as JsonObject ?? throw new InvalidDataException($"{what}: columns[{index}] is not a JSON object.");
             JsonFields.RequireKnown(c, $"{what}: columns[{index}]", "name", "type", "values");
             string name = JsonFields.Required<string>(c, "name", $"{what}: columns[{index}]");
-            string type = JsonFields.Required<string>(c, "type", $"{what}: column '{name}'");
-            var values = JsonFields.RequiredArray(c, "values", $"{what}: column '{name}'");
+            // The name and type come from the file: messages quote them visibly and cut, never raw.
+            string place = $"{what}: column '{ErrorText.Excerpt(name)}'";
+            string type = JsonFields.Required<string>(c, "type", place);
+            var values = JsonFields.RequiredArray(c, "values", place);
             int n = values.Count;
-            if (n != rows) throw new InvalidDataException($"{what}: column '{name}' holds {n} values, but the table declares {rows} rows.");
-            T? Value<T>(JsonNode? v, int row) where T : struct => v is null ? null : JsonFields.ValueOf<T>(v, $"{what}: column '{name}', row {row}");
-            double? Number(JsonNode? v, int row) => v is null ? null : ReadDouble(v, $"{what}: column '{name}', row {row}");
+            if (n != rows) throw new InvalidDataException($"{place} holds {n} values, but the table declares {rows} rows.");
+            T? Value<T>(JsonNode? v, int row) where T : struct => v is null ? null : JsonFields.ValueOf<T>(v, $"{place}, row {row}");
+            double? Number(JsonNode? v, int row) => v is null ? null : ReadDouble(v, $"{place}, row {row}");
             DataFrameColumn column = type switch
             {
                 "Boolean" => new BooleanDataFrameColumn(name, values.Select(Value<bool>)),
@@ -52,10 +55,10 @@ internal static class TableJson
                 "Int64" => new Int64DataFrameColumn(name, values.Select(Value<long>)),
                 "Single" => new SingleDataFrameColumn(name, values.Select((v, row) => (float?)Number(v, row))),
                 "Double" => new DoubleDataFrameColumn(name, values.Select(Number)),
-                "String" => new StringDataFrameColumn(name, values.Select((v, row) => v is null ? null : JsonFields.ValueOf<string>(v, $"{what}: column '{name}', row {row}"))),
-                _ => throw new InvalidDataException($"{what}: column '{name}' has type '{type}', which this version cannot read."),
+                "String" => new StringDataFrameColumn(name, values.Select((v, row) => v is null ? null : JsonFields.ValueOf<string>(v, $"{place}, row {row}"))),
+                _ => throw new InvalidDataException($"{place} has type '{ErrorText.Excerpt(type)}'; expected Boolean, Int32, Int64, Single, Double or String."),
             };
-            if (column.Length != n) throw new InvalidDataException($"{what}: column '{name}' could not be read back.");
+            if (column.Length != n) throw new InvalidDataException($"{place} could not be read back.");
             columns.Add(column);
         }
         try
@@ -65,7 +68,7 @@ internal static class TableJson
         catch (ArgumentException ex)
         {
             // Microsoft.Data.Analysis refuses columns of different lengths or repeated names.
-            throw new InvalidDataException($"{what}: the columns do not make a table ({ex.Message}).", ex);
+            throw new InvalidDataException($"{what}: the columns do not make a table ({ErrorText.OneLine(ErrorText.MessageOf(ex))}).", ex);
         }
     }
 
@@ -112,7 +115,7 @@ internal static class TableJson
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{what} must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {node.ToJsonString()}.", ex);
+            throw new InvalidDataException($"{what} must be a number, \"NaN\", \"Infinity\" or \"-Infinity\", got {ErrorText.Excerpt(node.ToJsonString(), 40)}.", ex);
         }
     }
 
