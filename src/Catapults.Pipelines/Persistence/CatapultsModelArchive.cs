@@ -282,7 +282,7 @@ public static class CatapultsModelArchive
         public ITransformer ReadElement(JsonObject element, string where)
         {
             JsonFields.RequireKnown(element, where, "type", "path", "elements", "scope");
-            string type = JsonFields.TryGet<string>(element, "type", where, out var named) ? named : "";
+            string type = JsonFields.Required<string>(element, "type", where);
             switch (type)
             {
                 case "mlnet":
@@ -323,7 +323,7 @@ public static class CatapultsModelArchive
                 }
                 default:
                     var load = ArchiveStageAttribute.LoaderFor(type) ?? throw new InvalidDataException(
-                        $"{_name}: a model element has type '{ErrorText.Excerpt(type)}', which this version of Catapults.Pipelines cannot load " +
+                        $"{where} has type '{ErrorText.Excerpt(type)}', which this version of Catapults.Pipelines cannot load " +
                         $"(it reads {string.Join(", ", ArchiveStageAttribute.StageTypes.Append("mlnet").Append("chain").Select(t => $"'{t}'"))}). Update the library to load it.");
                     return load(new ArchiveStage(_zip, JsonFields.Required<string>(element, "path", where), _name));
             }

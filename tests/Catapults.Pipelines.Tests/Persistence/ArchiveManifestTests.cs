@@ -360,14 +360,25 @@ public class ArchiveManifestTests
         Assert.That(ex!.Message, Does.StartWith("model stream: ").And.Contain("type").And.Not.Contain("'elements'"));
     }
 
-    // Bug (mutation round 30B): an element that lost its "type" is refused as a stage of type '' that "this version
-    // cannot load", with the advice to update the library, and without saying which element of the manifest it is.
-    [Test, Explicit("bug: a manifest element without 'type' is refused as an unknown stage type '' with the advice to update the library, naming neither the field nor the element")]
+    // Found by mutation testing (round 30B) as a bug, fixed on 7 Dec 2026: an element that lost its "type" was refused
+    // as a stage of type '' that "this version cannot load", with the advice to update the library, and without saying
+    // which element of the manifest it is.
+    [Test]
     public void AnElementWithoutATypeIsNamedAsMissingItsType()
     {
         var edited = EditManifest(SavedAgopFeatures(), m => m["root"]!.AsObject().Remove("type"));
         var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(edited), out _));
         Assert.That(ex!.Message, Is.EqualTo("model stream: manifest.json: root: the field 'type' is missing."));
+    }
+
+    // A stage type this version does not know is refused naming the element that holds it, as every other manifest
+    // problem is named (it named only the archive before 7 Dec 2026).
+    [Test]
+    public void AnElementOfAnUnknownTypeIsNamedByItsPlaceInTheManifest()
+    {
+        var edited = EditManifest(SavedAgopFeatures(), m => m["root"]!["type"] = "kernel-features");
+        var ex = Assert.Throws<InvalidDataException>(() => _ml.Model.LoadCatapultsModel(new MemoryStream(edited), out _));
+        Assert.That(ex!.Message, Does.StartWith("model stream: manifest.json: root has type 'kernel-features', which this version of Catapults.Pipelines cannot load (it reads "));
     }
 
     // A scope written as null reads as a missing one, in every scope, as the archive's optional fields read null

@@ -153,7 +153,7 @@ public class DamagedArchiveTests
     // Text the archive's writer chose (a format name, an element type, an entry path) is quoted in the message: a terminal
     // escape or a line break in it is shown, not printed, and a long one is cut.
     [TestCase("format", "the format is '\\u001B[2J")]
-    [TestCase("root.type", "a model element has type '\\u001B[2J")]
+    [TestCase("root.type", "manifest.json: root has type '\\u001B[2J")]
     [TestCase("root.path", "the entry '\\u001B[2J")]
     // .NET's FormatException quotes the value whole.
     [TestCase("keyValues.type", "key value type '\\u001B[2J")]
