@@ -35,8 +35,10 @@ public static class Optimizers
         int buffers = training.Optimizer switch
         {
             OptimizerKind.Sgd => 0,
+            OptimizerKind.Momentum or OptimizerKind.RmsProp or OptimizerKind.Adagrad => 1,
             OptimizerKind.Adam => 2,
-            _ => 1,
+            // A new kind must say its buffers here, or memory estimates would under-count it without a word.
+            _ => throw new ArgumentOutOfRangeException(nameof(training), training.Optimizer, "Unknown optimiser."),
         };
         return buffers + (training.OptimizerSettings.SharpnessAwareRadius is null ? 0 : 1);
     }

@@ -22,4 +22,14 @@ public sealed class OptimizerStateCopiesTests
         Assert.That(Optimizers.StateCopies(plain), Is.EqualTo(buffers));
         Assert.That(Optimizers.StateCopies(sam), Is.EqualTo(buffers + 1));
     }
+
+    // A kind the count does not know is refused rather than counted as one buffer, which would let a memory estimate
+    // fall short without a word (round 30A noticed the silent default).
+    [Test]
+    public void AnUnknownOptimiserIsRefusedNotGuessed()
+    {
+        var options = new TrainingOptions { LearningRate = 0.1, Optimizer = (OptimizerKind)99 };
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Optimizers.StateCopies(options));
+        Assert.That(ex!.Message, Does.StartWith("Unknown optimiser."));
+    }
 }
