@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ public sealed class EpochBatchSourceTests
     public void KeepingPartialBatchesAddsAStepOnlyForARemainder(int n, int batch, int steps, int lastBatch)
     {
         using var scope = torch.NewDisposeScope();
-        using var data = new TensorDataset(torch.arange(n, dtype: ScalarType.Float32).reshape(n, 1), torch.zeros(n, 1), "probe");
+        using var data = RowIndexData.Of(n);
         var source = new EpochBatchSource(data, batch, shuffleSeed: 3, PartialBatchPolicy.Keep);
         Assert.That(source.StepsPerEpoch, Is.EqualTo(steps));
         Assert.That(source.IndicesAt(steps - 1), Has.Length.EqualTo(lastBatch), "the epoch's last batch is never empty");
@@ -28,7 +29,7 @@ public sealed class EpochBatchSourceTests
     public void AFullBatchTakesTheDataInOrderInEveryEpoch(int? batch)
     {
         using var scope = torch.NewDisposeScope();
-        using var data = new TensorDataset(torch.arange(6, dtype: ScalarType.Float32).reshape(6, 1), torch.zeros(6, 1), "six");
+        using var data = RowIndexData.Of(6, "six");
         var source = new EpochBatchSource(data, batch, shuffleSeed: 7);
         Assert.That(source.IsFullBatch, Is.True);
         for (int step = 0; step < 3; step++)

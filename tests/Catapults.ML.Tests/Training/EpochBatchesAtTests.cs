@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ public sealed class EpochBatchesAtTests
     {
         using var scope = torch.NewDisposeScope();
         const int n = 12;
-        using var data = new TensorDataset(torch.arange(n, dtype: ScalarType.Float32).reshape(n, 1), torch.zeros(n, 1), "probe");
+        using var data = RowIndexData.Of(n);
         var source = new EpochBatchSource(data, 3, shuffleSeed: 5);
 
         var block = source.BatchesAt(5, 3);

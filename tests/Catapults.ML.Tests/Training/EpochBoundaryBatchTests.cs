@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,14 +15,11 @@ namespace Catapults.ML.Tests.Training;
 [TestFixture]
 public sealed class EpochBoundaryBatchTests
 {
-    private static TensorDataset Data(int n) =>
-        new(torch.arange(n, dtype: ScalarType.Float32).reshape(n, 1), torch.zeros(n, 1), "probe");
-
     [Test]
     public void ABlockThatCrossesIntoTheNextEpochHasTheFirstStepsEpoch()
     {
         using var scope = torch.NewDisposeScope();
-        using var data = Data(6);
+        using var data = RowIndexData.Of(6);
         var source = new EpochBatchSource(data, 2, shuffleSeed: 3); // 3 steps per epoch
 
         var block = source.BatchesAt(2, 2); // steps 2 (epoch 0) and 3 (epoch 1)
@@ -34,7 +32,7 @@ public sealed class EpochBoundaryBatchTests
     public void ANegativeStepIsRefusedByName(int step)
     {
         using var scope = torch.NewDisposeScope();
-        using var data = Data(6);
+        using var data = RowIndexData.Of(6);
         var source = new EpochBatchSource(data, 2, shuffleSeed: 3); // 3 steps per epoch, so −3 is "one epoch back"
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => source.BatchAt(step));
         Assert.That(ex!.ParamName, Is.EqualTo("step"));
@@ -47,7 +45,7 @@ public sealed class EpochBoundaryBatchTests
     public void ANegativeStepHasNoIndices(int step)
     {
         using var scope = torch.NewDisposeScope();
-        using var data = Data(6);
+        using var data = RowIndexData.Of(6);
         var source = new EpochBatchSource(data, 2, shuffleSeed: 3);
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => source.IndicesAt(step));
         Assert.That(ex!.ParamName, Is.EqualTo("step"));

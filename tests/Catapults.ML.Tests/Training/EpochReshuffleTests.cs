@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,14 +15,11 @@ namespace Catapults.ML.Tests.Training;
 [TestFixture]
 public sealed class EpochReshuffleTests
 {
-    private static TensorDataset Data(int n) =>
-        new(torch.arange(n, dtype: ScalarType.Float32).reshape(n, 1), torch.zeros(n, 1), "probe");
-
     [Test]
     public void EachEpochIsAFreshOrder()
     {
         using var scope = torch.NewDisposeScope();
-        using var data = Data(12);
+        using var data = RowIndexData.Of(12);
         var source = new EpochBatchSource(data, 3, shuffleSeed: 4); // 4 steps per epoch
         long[] Epoch(int e) => Enumerable.Range(4 * e, 4).SelectMany(source.IndicesAt).ToArray();
 
@@ -36,7 +34,7 @@ public sealed class EpochReshuffleTests
     public void RowsDroppedInOneEpochAreTrainedOnInAnother()
     {
         using var scope = torch.NewDisposeScope();
-        using var data = Data(10);
+        using var data = RowIndexData.Of(10);
         var source = new EpochBatchSource(data, 4, shuffleSeed: 2); // 2 steps per epoch, 2 rows dropped each
         Assert.That(source.StepsPerEpoch, Is.EqualTo(2));
 
@@ -49,7 +47,7 @@ public sealed class EpochReshuffleTests
     public void TwoRowsAreShuffledToo()
     {
         using var scope = torch.NewDisposeScope();
-        using var data = Data(2);
+        using var data = RowIndexData.Of(2);
         var source = new EpochBatchSource(data, 1, shuffleSeed: 0); // 2 steps per epoch
         var firsts = Enumerable.Range(0, 20).Select(e => source.IndicesAt(2 * e).Single()).ToArray();
         Assert.That(firsts, Does.Contain(0L).And.Contain(1L), "over 20 epochs each row comes first at least once");
@@ -60,7 +58,7 @@ public sealed class EpochReshuffleTests
     public void AFullBatchStepIsItsOwnEpoch()
     {
         using var scope = torch.NewDisposeScope();
-        using var data = Data(5);
+        using var data = RowIndexData.Of(5);
         var source = new EpochBatchSource(data, null, shuffleSeed: 1);
         Assert.That(Enumerable.Range(0, 4).Select(s => source.BatchAt(s).Epoch), Is.EqualTo(new[] { 0, 1, 2, 3 }));
         Assert.That(source.BatchesAt(2, 2).Epoch, Is.EqualTo(2), "a block takes its first step's epoch");

@@ -62,7 +62,7 @@ public class TrainingSourcesAndChecksTests
     public void AStreamWithoutShuffleTakesThePoolInOrder()
     {
         using var scope = torch.NewDisposeScope();
-        using var pool = new TensorDataset(torch.arange(7, dtype: ScalarType.Float32).reshape(7, 1), torch.zeros(7, 1), "seven");
+        using var pool = RowIndexData.Of(7, "seven");
         var source = new DatasetStreamBatchSource(pool, 2, shuffleSeed: 5, shuffle: false);
         Assert.That(Enumerable.Range(0, 3).Select(source.IndicesAt), Is.EqualTo(new[] { new long[] { 0, 1 }, new long[] { 2, 3 }, new long[] { 4, 5 } }));
         Assert.That(source.BatchAt(1).Features.reshape(-1).data<float>().ToArray(), Is.EqualTo(new float[] { 2, 3 }), "the rows the indices name");
