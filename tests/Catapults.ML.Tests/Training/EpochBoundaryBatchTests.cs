@@ -1,8 +1,6 @@
 using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
-using static TorchSharp.torch;
-using TensorDataset = Catapults.ML.Data.TensorDataset;
 
 namespace Catapults.ML.Tests.Training;
 
