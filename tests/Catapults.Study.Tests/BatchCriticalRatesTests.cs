@@ -1,4 +1,8 @@
+using Catapults.ML.Models;
+using Catapults.ML.Spectra;
+using Catapults.ML.Training;
 using Catapults.Study.BatchSweep;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests;
 
@@ -42,5 +46,28 @@ public sealed class BatchCriticalRatesTests
         Assert.That(Four.ShareBelow(2.5), Is.EqualTo(0.5));
         Assert.That(Four.ShareBelow(0.5), Is.EqualTo(0.0));
         Assert.That(Four.ShareBelow(10), Is.EqualTo(1.0));
+    }
+
+    // Found by mutation testing (7 Dec 2026, round 31B): the survey reads every batch of the first epoch in the trainer's
+    // order for the shuffle seed it is given, not seed 0's.
+    [Test]
+    public void MeasureReadsEveryBatchOfTheShuffleSeedsFirstEpochInTheTrainersOrder()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var dataSettings = new DataSettings { Dataset = "rank2", TrainCount = 20, TestCount = 4 };
+        var config = new RunConfig
+        {
+            Experiment = "batch-sweep", Label = "b5-seed0", Data = dataSettings, Network = new NetworkDescription { Architecture = "fcn-2", Width = 16, UseBias = false },
+            Training = RunConfig.TrainingFor(0.1, 5, 10, 0, 5), Seed = 0,
+        };
+        using var data = StudyData.Load(dataSettings);
+        using var model = RunExecutor.CreateModel(config, data);
+        var source = new EpochBatchSource(data.Train, 5, 3);
+        var expected = Enumerable.Range(0, 4).Select(step => CriticalLearningRate.Compute(model, source.BatchAt(step).Features).Value).ToList();
+
+        var measured = BatchCriticalRates.Measure(model, data.Train, 5, shuffleSeed: 3);
+        Assert.That(measured.BatchSize, Is.EqualTo(5));
+        Assert.That(measured.Rates, Is.EqualTo(expected).Within(1e-9).Percent, "the four batches of seed 3's first epoch, in order");
+        Assert.That(BatchCriticalRates.Measure(model, data.Train, 5, shuffleSeed: 0).Rates, Is.Not.EqualTo(expected).Within(1e-9).Percent, "seed 0 draws other batches");
     }
 }
