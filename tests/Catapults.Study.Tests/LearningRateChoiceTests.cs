@@ -52,4 +52,14 @@ public sealed class LearningRateChoiceTests
         Assert.That(LearningRateChoice.Choose(8, new[] { Gd }, null, 3).InPaperRegime, Is.False);
         Assert.That(new LearningRateChoice(3, 8, Array.Empty<BatchCriticalRates>(), "none").InPaperRegime, Is.False);
     }
+
+    // Found by mutation testing (7 Dec 2026, round 31B): with one batch size surveyed nothing is smaller than the largest
+    // batch, so there is no regime to be in, even where η lies between that batch size's median and η_crit(GD).
+    [Test]
+    public void OneBatchSizeSurveyedIsNeverThePapersRegime()
+    {
+        // 2 < η = 3 < 8 with the b = 5 survey alone; with GD surveyed beside it, the same η is in the regime.
+        Assert.That(new LearningRateChoice(3, 8, new[] { Five }, "fixed").InPaperRegime, Is.False);
+        Assert.That(new LearningRateChoice(3, 8, new[] { Gd, Five }, "fixed").InPaperRegime, Is.True);
+    }
 }
