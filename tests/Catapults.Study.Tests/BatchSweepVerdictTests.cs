@@ -245,4 +245,16 @@ public sealed class BatchSweepVerdictTests
         Assert.That(verdict.Evidence, Does.Contain(" over 12 runs, "));
         Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.Holds), verdict.Evidence);
     }
+
+    // Found by mutation testing (7 Dec 2026, round 31B): an r of the wrong sign never holds, even where the one-sided
+    // permutation test alone would pass it. One run of 60 has x = 1, and its y of 0.9 lies below the mean (1.68) but
+    // above every other y but one (100): r = −0.008, and only 2 of the 60 places for that y reach it, p ≈ 0.03.
+    [Test]
+    public void ACorrelationOfTheWrongSignNeverHolds()
+    {
+        var pairs = Enumerable.Range(0, 60).Select(i => ((double?)(i == 0 ? 1 : 0), (double?)(i == 0 ? 0.9 : i == 59 ? 100 : 0))).ToList();
+        var verdict = TrendVerdict.Correlation("positive", pairs, +1);
+        Assert.That(verdict.Evidence, Does.StartWith("r = -0.01 over 60 runs"));
+        Assert.That(verdict.Outcome, Is.EqualTo(VerdictOutcome.Fails), verdict.Evidence);
+    }
 }

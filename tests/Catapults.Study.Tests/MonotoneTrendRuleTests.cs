@@ -76,4 +76,27 @@ public sealed class MonotoneTrendRuleTests
         Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.Fails), trend.Evidence);
         Assert.That(trend.Evidence, Does.Contain("reversed at b = 50 → 10"));
     }
+
+    // Found by mutation testing (7 Dec 2026, round 31B): a reversed pair is named as reversed only, not also as within
+    // the seeds' spread; and a batch size without a finished run reads n/a in the evidence, not NaN.
+    [Test]
+    public void AReversedPairIsNotAlsoCountedWithinTheSpread()
+    {
+        // Means 1, 5, 4.5 (sd 1 each): b = 50 → 10 drops by 0.5, within the summed sds of 2, and is a reversal only.
+        var trend = TrendVerdict.Monotone("catapults increase as the batch size decreases",
+            new (int, IReadOnlyList<double?>)[]
+            {
+                (100, new double?[] { 0, 1, 2 }), (50, new double?[] { 4, 5, 6 }), (10, new double?[] { 3.5, 4.5, 5.5 }),
+            }, increases: true);
+        Assert.That(trend.Evidence, Does.Contain("reversed at b = 50 → 10").And.Not.Contain("within the seeds' spread"));
+    }
+
+    [Test]
+    public void ABatchSizeWithoutAFinishedRunReadsNotAvailable()
+    {
+        var trend = TrendVerdict.Monotone("test loss decreases as the batch size decreases",
+            new (int, IReadOnlyList<double?>)[] { (100, new double?[] { 0.5, 0.7 }), (5, new double?[] { null, double.NaN }) }, increases: false);
+        Assert.That(trend.Outcome, Is.EqualTo(VerdictOutcome.NotTested), trend.Evidence);
+        Assert.That(trend.Evidence, Does.StartWith("b = 100: 0.6 ± 0.141 → b = 5: n/a ± n/a").And.Not.Contain("NaN"));
+    }
 }
