@@ -1,4 +1,5 @@
 using Catapults.Study.BatchSweep;
+using Catapults.Study.Infrastructure;
 
 namespace Catapults.Study.Tests;
 
@@ -28,5 +29,35 @@ public sealed class BatchSweepSettingsTests
         var loose = Settings with { MaxSteps = 50 };
         Assert.That(loose.BudgetFor(10, 100), Is.EqualTo(30));
         Assert.That(loose.BudgetFor(100, 100), Is.EqualTo(7));
+    }
+
+    // Found by mutation testing (7 Dec 2026, round 31B): a budget beyond int stops at int.MaxValue instead of wrapping
+    // round to a negative one.
+    [Test]
+    public void ABudgetBeyondIntStopsAtIntMaxValue()
+    {
+        var huge = new BatchSweepSettings { Epochs = int.MaxValue };
+        Assert.That(huge.BudgetFor(1, 100), Is.EqualTo(int.MaxValue), "2³¹ − 1 epochs of 100 steps");
+    }
+
+    // Found by mutation testing (7 Dec 2026, round 31B): the presets hold the values their documentation gives.
+    [Test]
+    public void TheDefaultIsThePapersSettingAndQuickItsSmokeRun()
+    {
+        var d = BatchSweepSettings.Default;
+        var q = BatchSweepSettings.Quick;
+        Assert.Multiple(() =>
+        {
+            Assert.That(new object?[] { d.TrainCount, d.TestCount, d.Width, d.UseBias, d.Seeds, d.RateFraction },
+                Is.EqualTo(new object?[] { 2000, 1000, 1024, false, 3, null }), "n, test, width, bias, seeds, rate fraction");
+            Assert.That(d.BatchSizes, Is.EqualTo(new[] { 0, 50, 10, 5 }), "GD, 50, 10, 5");
+            Assert.That(new object?[] { d.Epochs, d.GdMaxSteps, d.MaxSteps, d.TargetLoss, d.RecordEvery, d.ProbeCount, d.CheckpointEvery, d.CellsOnEveryCore },
+                Is.EqualTo(new object?[] { 100, 10000, null, 1e-3, 10, 256, 500, true }), "epochs, GD steps, max steps, target loss, record, probes, checkpoints, cells per core");
+            Assert.That(new object?[] { q.TrainCount, q.TestCount, q.Width, q.Seeds, q.Epochs, q.GdMaxSteps, q.CheckpointEvery, q.ProbeCount, q.CellsOnEveryCore },
+                Is.EqualTo(new object?[] { 500, 500, CommonOptions.QuickWidth, 2, 30, 600, 200, 128, false }), "quick: n, test, width, seeds, epochs, GD steps, checkpoints, probes, cells per core");
+            Assert.That(q with { TrainCount = d.TrainCount, TestCount = d.TestCount, Width = d.Width, Seeds = d.Seeds, Epochs = d.Epochs, GdMaxSteps = d.GdMaxSteps,
+                CheckpointEvery = d.CheckpointEvery, ProbeCount = d.ProbeCount, CellsOnEveryCore = d.CellsOnEveryCore, BatchSizes = d.BatchSizes }, Is.EqualTo(d), "quick keeps the rest");
+            Assert.That(q.BatchSizes, Is.EqualTo(d.BatchSizes));
+        });
     }
 }
