@@ -25,13 +25,13 @@ public sealed class BatchSweepReportTableTests
     }
 
     // The report of the runs, with η = 0.1 against critical rates 0.2 (GD) and 0.05, 0.08, 0.12 (b = 5); its text.
-    private static string WriteReport(TempDirectory temp, BatchSweepSettings settings, DataSettings dataSettings, List<RunOutcome> runs)
+    private static string WriteReport(TempDirectory temp, BatchSweepSettings settings, DataSettings dataSettings, List<RunOutcome> runs, NetworkDescription? network = null)
     {
         var rate = new LearningRateChoice(0.1, 0.2, new[] { new BatchCriticalRates(40, new[] { 0.2 }), new BatchCriticalRates(5, new[] { 0.05, 0.08, 0.12 }) }, "fixed");
         using var data = StudyData.Load(dataSettings);
         string output = temp.Combine("out");
         Directory.CreateDirectory(output);
-        BatchSweepReport.Write(output, settings, data, NetworkDescription.Default, rate, runs);
+        BatchSweepReport.Write(output, settings, data, network ?? NetworkDescription.Default, rate, runs);
         return File.ReadAllText(Path.Combine(output, "report.md"));
     }
 
@@ -129,5 +129,45 @@ public sealed class BatchSweepReportTableTests
         // Runs table: run, outcome, steps, catapults, spikes, alignment, test loss, training loss, wall s.
         var runRow = cells.Single(c => c[0].StartsWith("[b5-seed1]", StringComparison.Ordinal));
         Assert.That(runRow[1..8], Is.EqualTo(new[] { "BudgetReached", "50", "4", "9", "0.600", "0.25", "0.125" }));
+    }
+
+    // Found by mutation testing (7 Dec 2026, round 31B): the epochs column keeps the fraction of an epoch (steps × b / n
+    // in floating point), a verdict the runs could not judge reads "not tested" in the report, and the paragraphs give
+    // the mini-batch epochs, the record interval and whether the network has biases (fcn-2 has them unless told not to).
+    [Test]
+    public void TheReportKeepsFractionalEpochsNotTestedVerdictsAndTheRunsEpochsIntervalAndBiases()
+    {
+        using var temp = new TempDirectory();
+        var dataSettings = new DataSettings { TrainCount = 40, TestCount = 8, InputDimension = 4 };
+        RunOutcome Run(int batch, int seed, int steps, double? testLoss)
+        {
+            var (dir, config) = PlantedRun(temp, dataSettings, batch, seed, "step,learning_rate,batch_loss,train_loss,test_loss");
+            var summary = new RunSummary
+            {
+                Label = config.Label, Outcome = "BudgetReached", Steps = steps, WallSeconds = 1, Catapults = 0, AgopAlignment = 0.5, TestLoss = testLoss, TrainLoss = 0.125,
+            };
+            var rows = new[] { new StepRow(0, 0.1, null, 1.0, 1.0, Array.Empty<double?>()) };
+            return new RunOutcome(dir, config, summary, rows, Array.Empty<CatapultEvent>());
+        }
+        // b = 5 ran 3 and 5 steps of 5 of the 40 samples (0.375 and 0.625 epochs) and recorded no test loss.
+        var runs = new List<RunOutcome> { Run(40, 0, 10, 0.25), Run(40, 1, 10, 0.25), Run(5, 0, 3, null), Run(5, 1, 5, null) };
+        var network = new NetworkDescription { Architecture = "fcn-2", Width = 16, UseBias = false };
+        var quick = BatchSweepSettings.Quick;
+        string text = WriteReport(temp, quick, dataSettings, runs, network);
+        // A network that leaves its biases to the architecture (null) has them: fcn-2's default.
+        string architectureDefault = WriteReport(temp, quick, dataSettings, runs);
+
+        var cells = TableRows(text);
+        var row = cells.Single(c => c.Length == BatchSweepReport.Header.Length && c[0] == "5");
+        var testLoss = cells.Single(c => c.Length == 3 && c[0] == "test loss decreases as the batch size decreases");
+        Assert.Multiple(() =>
+        {
+            Assert.That(row[12], Is.EqualTo(Statistics.Format(new double?[] { 0.375, 0.625 }, "F1")).And.StartWith("0.5 ± "), "epochs");
+            Assert.That(testLoss[1], Is.EqualTo("not tested"), string.Join(" | ", testLoss));
+            Assert.That(text, Does.Contain($"every mini-batch run trains for at most {quick.Epochs} epochs, full-batch GD for at most {quick.GdMaxSteps} steps;"));
+            Assert.That(text, Does.Contain($"(evaluated every {quick.RecordEvery} steps)"));
+            Assert.That(text, Does.Contain("without biases (the paper's network"));
+            Assert.That(architectureDefault, Does.Contain(" with biases, NTK parameterisation").And.Not.Contain("without biases"));
+        });
     }
 }
