@@ -320,4 +320,63 @@ public class TrainerTests
     {
         public void OnTrainingStarted(TrainingContext context) => starts.Add(context.StartStep);
     }
+
+    // Found by mutation testing (round 31C): a disposed trainer has no optimiser left, so a run on it is refused before
+    // anything happens, not part-way through with an observer already told that training started.
+    [Test]
+    public void ADisposedTrainerRefusesToRunBeforeTellingAnyObserver()
+    {
+        using var data = LinearData(10, 2, seed: 1);
+        using var net = Nets.Linear(2);
+        var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.1, MaxSteps = 1 });
+        trainer.Dispose();
+        var starts = new List<int>();
+        Assert.Throws<ObjectDisposedException>(() => trainer.Run(data, new[] { new StartWatcher(starts) }));
+        Assert.That(starts, Is.Empty, "no observer heard of a run that could not start");
+        Assert.That(trainer.Step, Is.EqualTo(0));
+    }
+
+    // Found by mutation testing (round 31C): each observer callback runs in its own dispose scope, so the tensors an
+    // observer makes and drops (at the start, after an update, at the end) are freed when the callback returns.
+    [Test]
+    public void TensorsAnObserverLeavesBehindAreDisposedAfterItsCallback()
+    {
+        using var data = LinearData(12, 3, seed: 1);
+        using var net = Nets.Linear(3);
+        var litter = new Litterer();
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.1, MaxSteps = 3 }, new[] { litter });
+        Assert.That(litter.Made, Has.Count.EqualTo(5), "started, three steps, completed");
+        Assert.That(litter.Made.Select(t => t.IsInvalid), Is.All.True);
+    }
+
+    private sealed class Litterer : ITrainingObserver
+    {
+        public List<Tensor> Made { get; } = new();
+        public void OnTrainingStarted(TrainingContext context) => Made.Add(torch.ones(2));
+        public void OnStepCompleted(StepRecord record, TrainingContext context) => Made.Add(torch.ones(2));
+        public void OnTrainingCompleted(TrainingResult result, TrainingContext context) => Made.Add(torch.ones(2));
+    }
+
+    // Found by mutation testing (round 31C): the trainer restores training mode after observers run, so an observer that
+    // leaves the model in evaluation mode does not change the mode the next observer (or the next step) sees.
+    [Test]
+    public void AnObserverThatLeavesEvaluationModeDoesNotChangeTheModeOfTheNextStep()
+    {
+        using var data = LinearData(12, 3, seed: 1);
+        using var net = Nets.Linear(3);
+        var modes = new List<bool>();
+        Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.1, MaxSteps = 3 },
+            new ITrainingObserver[] { new LeavesEvaluationMode(), new ModeWatcher(modes) });
+        Assert.That(modes, Is.EqualTo(new[] { true, true, true }));
+    }
+
+    private sealed class LeavesEvaluationMode : ITrainingObserver
+    {
+        public void OnStepCompleted(StepRecord record, TrainingContext context) => context.Model.eval();
+    }
+
+    private sealed class ModeWatcher(List<bool> modes) : ITrainingObserver
+    {
+        public void OnBeforeStep(StepContext step) => modes.Add(step.Training.Model.training);
+    }
 }
