@@ -107,8 +107,34 @@ public sealed class InputFaultTests
         Assert.That(ex!.Message, Does.StartWith("Member 1: the loss at the initial weights is not finite").And.Contain("OutputMultiplier"));
     }
 
-    // Fresh batches of 8 with serial numbers; the one of spoiledStep holds a NaN in its second sample.
-    private sealed class SpoiledStream(int spoiledStep) : IBatchSource
+    // Found by mutation testing (round 31C): only a loss at step 0 is "before any update". A loss that turns non-finite
+    // right after the first update is a divergence at step 1, not a fault of the inputs.
+    [Test]
+    public void ALossThatTurnsNonFiniteAfterTheFirstUpdateIsADivergenceAtStepOne()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = DivergenceSignalTests.Data();
+        using var net = Nets.Linear(4, bias: true);
+        // One full-batch step of 1e30 (a float32 number) moves the weights to ~1e30: the next loss overflows float32.
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 1e30, MaxSteps = 5 });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.Diverged));
+        Assert.That(result.Divergence!.Step, Is.EqualTo(1));
+        Assert.That(result.Divergence.Reason, Is.EqualTo("the batch loss is not finite"));
+    }
+
+    // Found by mutation testing (round 31C): a stream's batch is checked in its targets too, and the message says so.
+    [Test]
+    public void AStreamsNaNTargetIsNamedWhenItMakesTheLossNonFinite()
+    {
+        using var net = Fcn.Build(new long[] { 4 }, 1, 0);
+        using var trainer = new Trainer(net, Sgd);
+        var ex = Assert.Throws<ArgumentException>(() => trainer.Run(new SpoiledStream(spoiledStep: 3, inTargets: true)));
+        Assert.That(ex!.Message, Does.StartWith("The batch of step 3 holds NaN in its targets (sample 25, slot 0)"));
+    }
+
+    // Fresh batches of 8 with serial numbers; the one of spoiledStep holds a NaN in its second sample, in a feature or
+    // in its target.
+    private sealed class SpoiledStream(int spoiledStep, bool inTargets = false) : IBatchSource
     {
         public TensorDataset? Dataset => null;
         public int? StepsPerEpoch => null;
@@ -117,8 +143,13 @@ public sealed class InputFaultTests
         public Batch BatchAt(int step)
         {
             var x = torch.randn(8, 4);
-            if (step == spoiledStep) x[1, 1] = torch.tensor(float.NaN);
-            return new Batch(x, torch.randn(8, 1), Enumerable.Range(8 * step, 8).Select(i => (long)i).ToArray(), 0);
+            var y = torch.randn(8, 1);
+            if (step == spoiledStep)
+            {
+                if (inTargets) y[1, 0] = torch.tensor(float.NaN);
+                else x[1, 1] = torch.tensor(float.NaN);
+            }
+            return new Batch(x, y, Enumerable.Range(8 * step, 8).Select(i => (long)i).ToArray(), 0);
         }
     }
 }
