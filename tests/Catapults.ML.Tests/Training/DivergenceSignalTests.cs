@@ -73,6 +73,19 @@ public sealed class DivergenceSignalTests
         Assert.That(result.FinalTrainingLoss, Is.Null);
     }
 
+    // Found by mutation testing (round 31C): a divergence signalled by an observer keeps the last finite batch loss, as
+    // one found by the loss check does.
+    [Test]
+    public void AnObserverSignalKeepsTheLastFiniteBatchLoss()
+    {
+        using var data = Data();
+        using var net = Nets.Linear(4, bias: true);
+        var recorder = new RecordingObserver();
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.01, MaxSteps = 10 }, new ITrainingObserver[] { recorder, new Signal(5) });
+        Assert.That(result.Divergence!.LastFiniteLoss, Is.EqualTo(recorder.Records[^1].BatchLoss), "the loss of step 4, the last one taken");
+        Assert.That(recorder.Records[^1].Step, Is.EqualTo(4));
+    }
+
     private sealed class FinalSignal : ITrainingObserver
     {
         public void OnTrainingCompleted(TrainingResult result, TrainingContext context) =>

@@ -55,6 +55,22 @@ public class FullLossSharingTests
         Assert.That(first.Steps, Is.EqualTo(2));
     }
 
+    // Found by mutation testing (round 31C): in full-batch GD the batch loss that reached the target is the full training
+    // loss, and the result reports it as the final one without another pass over the data.
+    [Test]
+    public void AFullBatchRunReportsTheLossThatReachedItsTargetWithoutAnotherPass()
+    {
+        using var data = Data();
+        using var net = new CountingNetwork(Nets.Linear(3, seed: 1));
+        double initial = Losses.Evaluate(net, data, LossKind.MeanSquaredError);
+        net.FullPasses = 0;
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.1, MaxSteps = 6, TargetLoss = 2 * initial });
+        Assert.That(result.Outcome, Is.EqualTo(TrainingOutcome.TargetLossReached));
+        Assert.That(result.Steps, Is.EqualTo(0));
+        Assert.That(result.FinalTrainingLoss, Is.EqualTo(initial).Within(1e-6 * initial));
+        Assert.That(net.FullPasses, Is.EqualTo(1), "step 0's batch pass, which is the full loss");
+    }
+
     private static TensorDataset Data()
     {
         using var g = Seeding.TorchGenerator(5, Seeding.Stream.Data);
