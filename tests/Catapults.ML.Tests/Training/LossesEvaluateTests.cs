@@ -40,4 +40,17 @@ public sealed class LossesEvaluateTests
         var target = torch.tensor(new long[] { 0, 1, 4 });
         Assert.Throws<ArgumentOutOfRangeException>(() => Losses.Compute(LossKind.CrossEntropy, output, target));
     }
+
+    // Found by mutation testing (round 31C): the refusal names the offending class index as its actual value, the
+    // negative one when there is one, otherwise the one past the class count.
+    [TestCase(new long[] { 0, -1, 2 }, -1L)]
+    [TestCase(new long[] { 0, 5, 2 }, 5L)]
+    public void ACrossEntropyClassIndexOutOfRangeIsRefusedNamingIt(long[] classes, long offending)
+    {
+        using var scope = torch.NewDisposeScope();
+        var output = torch.zeros(3, 4);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.Compute(LossKind.CrossEntropy, output, torch.tensor(classes)));
+        Assert.That(ex!.ParamName, Is.EqualTo("target"));
+        Assert.That(ex.ActualValue, Is.EqualTo(offending));
+    }
 }
