@@ -24,6 +24,23 @@ public sealed class DivergenceSignalChecksTests
         Assert.That(NonFiniteValueException.Describes(new InvalidOperationException("the model is disposed")), Is.False);
     }
 
+    // Found by mutation testing (round 31C): a solver's own message that names non-finite or infinite values, or NaN,
+    // describes non-finite values, as a libtorch error does.
+    [TestCase("the Lanczos products are non-finite")]
+    [TestCase("an eigenvalue is infinite")]
+    [TestCase("the residual norm is NaN")]
+    public void AMessageNamingNonFiniteValuesDescribesThem(string message) =>
+        Assert.That(NonFiniteValueException.Describes(new InvalidOperationException(message)), Is.True);
+
+    [Test]
+    public void ALibtorchErrorDescribesNonFiniteValues() =>
+        Assert.That(NonFiniteValueException.Describes(new System.Runtime.InteropServices.ExternalException("libtorch: the operation failed")), Is.True);
+
+    // "NaN" is matched by case: a word that merely holds the letters (maintenance) says nothing about the values.
+    [Test]
+    public void AWordHoldingTheLettersNanIsNoNaN() =>
+        Assert.That(NonFiniteValueException.Describes(new InvalidOperationException("the cache is down for maintenance")), Is.False);
+
     [Test]
     public void ResumingAtANegativeStepIsRefusedByName()
     {
