@@ -379,4 +379,16 @@ public class TrainerTests
     {
         public void OnBeforeStep(StepContext step) => modes.Add(step.Training.Model.training);
     }
+
+    // Found by mutation testing (round 31C): a model whose parameters are all frozen has nothing to train, and is refused
+    // by name when the trainer is made.
+    [Test]
+    public void AModelWithoutTrainableParametersIsRefusedByName()
+    {
+        using var net = Nets.Linear(2);
+        foreach (var (_, parameter) in net.TrainableParameters()) parameter.requires_grad = false;
+        var ex = Assert.Throws<ArgumentException>(() => new Trainer(net, new TrainingOptions { LearningRate = 0.1, MaxSteps = 1 }));
+        Assert.That(ex!.ParamName, Is.EqualTo("model"));
+        Assert.That(ex.Message, Does.StartWith("The model has no trainable parameters."));
+    }
 }

@@ -109,6 +109,19 @@ public class TrainingSourcesAndChecksTests
         Assert.DoesNotThrow(() => trainer.Options = options with { MaxSteps = 5 });
     }
 
+    // Found by mutation testing (round 31C): replacement options are validated when they are set, naming the bad option,
+    // and the trainer keeps the ones it had.
+    [Test]
+    public void InvalidReplacementOptionsAreRefusedWhenSet()
+    {
+        using var net = Nets.Linear(3);
+        var options = new TrainingOptions { LearningRate = 0.1, MaxSteps = 1 };
+        using var trainer = new Trainer(net, options);
+        var ex = Assert.Throws<ArgumentException>(() => trainer.Options = options with { MaxSteps = -1 });
+        Assert.That(ex!.ParamName, Is.EqualTo(nameof(TrainingOptions.MaxSteps)));
+        Assert.That(trainer.Options, Is.SameAs(options));
+    }
+
     // Before any step, an adjustable schedule's realised schedule is its current rate, fixed: later changes to the live
     // schedule are not rates this run used.
     [Test]
@@ -160,6 +173,26 @@ public class TrainingSourcesAndChecksTests
             Assert.That(snapshots[t], Is.EqualTo(expected).Within(1e-6), $"after step {t}");
             Assert.That(snapshots[t], Is.Not.EqualTo(snapshots[t - 1]), $"step {t} moved the unreached weights");
         }
+    }
+
+    // Found by mutation testing (round 31C): a parameter that the loss never reached has no gradient, as in the zero_grad
+    // loop, so weight decay leaves it where it was (only one that had a gradient keeps a zero one).
+    [Test]
+    public void WeightDecayLeavesAParameterTheLossNeverReached()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (train, test) = SyntheticTask.Rank2(4).CreateSplits(20, 1, seed: 2);
+        using var t1 = train;
+        using var t2 = test;
+        using var net = new TwoPaths(Nets.Linear(4, bias: false, seed: 1), Nets.Linear(4, bias: false, seed: 2)) { UseSecond = false };
+        var first = net.First.Layers[0].Weight.detach().reshape(-1).data<float>().ToArray();
+        var second = net.Second.Layers[0].Weight.detach().reshape(-1).data<float>().ToArray();
+        Trainer.Train(net, train, new TrainingOptions
+        {
+            LearningRate = 0.05, MaxSteps = 3, OptimizerSettings = new OptimizerOptions { WeightDecay = 0.1 },
+        });
+        Assert.That(net.Second.Layers[0].Weight.detach().reshape(-1).data<float>().ToArray(), Is.EqualTo(second));
+        Assert.That(net.First.Layers[0].Weight.detach().reshape(-1).data<float>().ToArray(), Is.Not.EqualTo(first), "the reached path trained");
     }
 
     private sealed class TwoPaths : NetworkModule
