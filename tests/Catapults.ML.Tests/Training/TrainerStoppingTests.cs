@@ -65,4 +65,18 @@ public class TrainerStoppingTests
             Assert.That(Trainer.Train(net, train, new TrainingOptions { LearningRate = 0.05, BatchSize = 8, MaxSteps = 7 }).Epochs, Is.EqualTo(2));
         }
     }
+
+    // Found by mutation testing (round 31C): step t belongs to epoch ⌊t / steps per epoch⌋, counted from 0, and a budget
+    // of E epochs runs E whole epochs.
+    [Test]
+    public void StepsCountTheirEpochFromZeroAndAnEpochBudgetRunsWholeEpochs()
+    {
+        using var data = DivergenceSignalTests.Data(); // 20 samples: 4 steps of 5 per epoch
+        using var net = Nets.Linear(4);
+        var recorder = new RecordingObserver();
+        var result = Trainer.Train(net, data, new TrainingOptions { LearningRate = 0.05, BatchSize = 5, MaxEpochs = 2 }, new[] { recorder });
+        Assert.That(result.Steps, Is.EqualTo(8), "two epochs of four steps");
+        Assert.That(result.Epochs, Is.EqualTo(2));
+        Assert.That(recorder.Records.Select(r => r.Epoch), Is.EqualTo(new[] { 0, 0, 0, 0, 1, 1, 1, 1 }));
+    }
 }
