@@ -68,4 +68,27 @@ public class LossesTests
         var expectedGradient = (r * (2.0 / b)).to_type(ScalarType.Float32);
         Assert.That(torch.allclose(gradient, expectedGradient, rtol: 1e-6, atol: 1e-7), Is.True, "∂L/∂f = 2(f − y)/b");
     }
+
+    // Found by mutation testing (round 31C): targets shaped unlike the output would broadcast (a [b] target against a
+    // [b, 1] output gives b² residuals), so they are refused, naming both shapes.
+    [Test]
+    public void MseRefusesTargetsShapedUnlikeTheOutput()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => Losses.Compute(LossKind.MeanSquaredError, torch.zeros(4, 1), torch.zeros(4)));
+        Assert.That(ex!.ParamName, Is.EqualTo("target"));
+        Assert.That(ex.Message, Does.StartWith("MeanSquaredError needs float32 targets shaped like the output [4, 1], got [4] Float32."));
+    }
+
+    // Found by mutation testing (round 31C): class indices come as one index per sample; a column of them is refused
+    // by the loss's own check, not by libtorch.
+    [Test]
+    public void CrossEntropyRefusesClassIndicesThatAreNotOneDimensional()
+    {
+        using var scope = torch.NewDisposeScope();
+        var target = torch.zeros(new long[] { 3, 1 }, dtype: ScalarType.Int64);
+        var ex = Assert.Throws<ArgumentException>(() => Losses.Compute(LossKind.CrossEntropy, torch.zeros(3, 4), target));
+        Assert.That(ex!.ParamName, Is.EqualTo("target"));
+        Assert.That(ex.Message, Does.StartWith("CrossEntropy needs int64 class indices [3], got [3, 1] Int64."));
+    }
 }
