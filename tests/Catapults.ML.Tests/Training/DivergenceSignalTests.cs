@@ -86,6 +86,15 @@ public sealed class DivergenceSignalTests
         Assert.That(recorder.Records[^1].Step, Is.EqualTo(4));
     }
 
+    // Found by mutation testing (round 31C): Diverged is true for a diverged run only, not for any run that stopped
+    // short of its budget.
+    [TestCase(TrainingOutcome.Diverged, true)]
+    [TestCase(TrainingOutcome.BudgetReached, false)]
+    [TestCase(TrainingOutcome.TargetLossReached, false)]
+    [TestCase(TrainingOutcome.Cancelled, false)]
+    public void OnlyADivergedRunSaysItDiverged(TrainingOutcome outcome, bool diverged) =>
+        Assert.That(new TrainingResult(outcome, 3, 1, null, null, TimeSpan.Zero).Diverged, Is.EqualTo(diverged));
+
     private sealed class FinalSignal : ITrainingObserver
     {
         public void OnTrainingCompleted(TrainingResult result, TrainingContext context) =>
