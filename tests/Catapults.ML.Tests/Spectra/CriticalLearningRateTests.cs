@@ -209,4 +209,27 @@ public class CriticalLearningRateTests
         }
         TensorAssert.NoLeak(Run, Run, "critical learning rates");
     }
+
+    // Eigenvectors of another length than the stacked residual are refused by name with both shapes, not handed to
+    // libtorch's matrix-vector product (mutation round 32A).
+    [Test]
+    public void ProjectedLossesRefuseEigenvectorsOfAnotherLength()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => ProjectedLosses.Compute(torch.ones(4, 1), torch.eye(3).narrow(1, 0, 1)));
+        Assert.That(ex!.ParamName, Is.EqualTo("eigenvectors"));
+        Assert.That(ex.Message, Does.StartWith("The eigenvectors must be [4, S] with S ≥ 1 for a residual [4, 1], got [3, 1]."));
+    }
+
+    // The rate is of a batch [b, ...]: a single sample without its batch dimension is refused by name with its shape
+    // (mutation round 32A: without the check it reached the kernel's own refusal, which speaks of [n, ...]).
+    [Test]
+    public void AnInputWithoutABatchDimensionIsRefusedByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = StandardLinear(3, seed: 16);
+        var ex = Assert.Throws<ArgumentException>(() => CriticalLearningRate.Compute(net, torch.ones(3)));
+        Assert.That(ex!.ParamName, Is.EqualTo("inputs"));
+        Assert.That(ex.Message, Does.StartWith("Inputs must be a batch [b, ...] with b ≥ 1, got [3]."));
+    }
 }
