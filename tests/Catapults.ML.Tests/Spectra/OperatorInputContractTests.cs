@@ -71,4 +71,48 @@ public sealed class OperatorInputContractTests
         Assert.That(ex!.ParamName, Is.EqualTo("vectors"));
         Assert.That(ex.Message, Does.StartWith("DenseSymmetricOperator acts on vectors [3] or blocks [3, k], got [3, 2, 1]."));
     }
+
+    // An operator of the given sizes whose product has one row more than its OutputSize.
+    private sealed class AddsARow(long size) : LinearOperator(size, size, torch.CPU, ScalarType.Float64)
+    {
+        protected override Tensor MatMat(Tensor block) => torch.cat(new[] { block, torch.zeros(1, block.shape[1], ScalarType.Float64) });
+    }
+
+    // A product with more rows than the operator declares is refused with both shapes, as one with the wrong number of
+    // columns is (mutation round 32A: only the columns were checked by a test).
+    [Test]
+    public void AProductWithAnotherNumberOfRowsIsRefused()
+    {
+        using var scope = torch.NewDisposeScope();
+        var op = new AddsARow(3);
+        var ex = Assert.Throws<InvalidOperationException>(() => op.Apply(torch.ones(3, 2, ScalarType.Float64)));
+        Assert.That(ex!.Message, Is.EqualTo("AddsARow returned [4, 2] for input [3, 2]."));
+    }
+
+    // A dense operator takes a square floating-point matrix and says which of the two a matrix is not (mutation round 32A:
+    // without the checks a [2, 3] matrix reached libtorch's subtraction and an integer one was accepted).
+    [Test]
+    public void ADenseOperatorNeedsASquareFloatingPointMatrix()
+    {
+        using var scope = torch.NewDisposeScope();
+        var ex = Assert.Throws<ArgumentException>(() => new DenseSymmetricOperator(torch.ones(2, 3, ScalarType.Float64)).Dispose());
+        Assert.That(ex!.ParamName, Is.EqualTo("matrix"));
+        Assert.That(ex.Message, Does.StartWith("A dense operator needs a square matrix, got [2, 3]."));
+        ex = Assert.Throws<ArgumentException>(() => new DenseSymmetricOperator(torch.eye(3, dtype: ScalarType.Int64)).Dispose());
+        Assert.That(ex!.ParamName, Is.EqualTo("matrix"));
+        Assert.That(ex.Message, Does.StartWith("A dense operator needs a floating-point matrix, got Int64."));
+    }
+
+    // The operator keeps its own reference to the matrix, so the caller may dispose the tensor it passed: the products
+    // are still those of diag(3, 2, 1) (mutation round 32A: keeping the caller's tensor itself passed every test).
+    [Test]
+    public void ADenseOperatorOutlivesTheCallersTensor()
+    {
+        using var scope = torch.NewDisposeScope();
+        var matrix = torch.diag(torch.tensor(new[] { 3.0, 2, 1 }));
+        using var op = new DenseSymmetricOperator(matrix);
+        matrix.Dispose();
+        var product = op.Apply(torch.ones(3, ScalarType.Float64));
+        Assert.That(product.data<double>().ToArray(), Is.EqualTo(new[] { 3.0, 2, 1 }));
+    }
 }
