@@ -173,4 +173,36 @@ public sealed class OperatorCompositionAdjointTests
         public override bool IsSelfAdjoint => true;
         protected override Tensor MatMat(Tensor block) => m.mm(block);
     }
+
+    // Operators of the same width but another height do not add: the sum needs both sizes equal (mutation round 32A: a
+    // check on the widths alone passed every test).
+    [Test]
+    public void OperatorsOfAnotherHeightAreNotAdded()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = new ByMatrix(torch.ones(2, 3, ScalarType.Float64));
+        var b = new ByMatrix(torch.ones(4, 3, ScalarType.Float64));
+        var ex = Assert.Throws<ArgumentException>(() => _ = a + b);
+        Assert.That(ex!.ParamName, Is.EqualTo("right"));
+        Assert.That(ex.Message, Does.StartWith("Cannot add [2, 3] and [4, 3]."));
+    }
+
+    // (A·B + C)ᵀ = B·A + C: both terms are transposed, the first of which is not symmetric (mutation round 32A: a sum
+    // whose left term was kept as it was passed, because every tested sum had a symmetric left term).
+    [Test]
+    public void TheAdjointOfASumIsTheSumOfTheAdjoints()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = WithSpectrum(new[] { 3.0, 1.0, -2.0 }, seed: 22);
+        var b = WithSpectrum(new[] { 1.0, 2.0, 3.0 }, seed: 23);
+        var c = WithSpectrum(new[] { -1.0, 0.5, 4.0 }, seed: 24);
+        using var opA = new DenseSymmetricOperator(a);
+        using var opB = new DenseSymmetricOperator(b);
+        using var opC = new DenseSymmetricOperator(c);
+        var sum = opA * opB + opC;
+        Assert.That(sum.IsSelfAdjoint, Is.False);
+        var expected = b.mm(a) + c;
+        Assert.That((a.mm(b) - b.mm(a)).abs().max().ToDouble(), Is.GreaterThan(1e-3), "A and B do not commute");
+        Assert.That((sum.Adjoint.ToDense() - expected).abs().max().ToDouble(), Is.LessThan(1e-12));
+    }
 }
