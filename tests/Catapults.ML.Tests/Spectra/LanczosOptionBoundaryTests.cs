@@ -42,4 +42,24 @@ public sealed class LanczosOptionBoundaryTests
 
     [TestCaseSource(nameof(AtTheLimit))]
     public void AnOptionAtItsLimitIsAccepted(LanczosOptions options) => Assert.DoesNotThrow(options.Validate);
+
+    // Every default is the one the documentation states (mutation round 32A: a default Tolerance of 1e-5 passed every test).
+    [Test]
+    public void EveryDefaultIsTheDocumentedOne()
+    {
+        var o = new LanczosOptions();
+        Assert.That(o.Which, Is.EqualTo(SpectrumEnd.LargestAlgebraic));
+        Assert.That(o.BlockSize, Is.Null);
+        Assert.That(o.MaxBasisSize, Is.Null);
+        Assert.That(o.MaxRestarts, Is.EqualTo(50));
+        Assert.That(o.Tolerance, Is.EqualTo(1e-6));
+        Assert.That(LanczosOptions.MinimumTolerance, Is.EqualTo(1e-15));
+        Assert.That(o.ResidualTolerance, Is.EqualTo(1e-4));
+        Assert.That(o.ComputeResiduals, Is.False);
+        Assert.That(o.ComputeVectors, Is.True);
+        Assert.That(o.Mode, Is.EqualTo(EigensolverMode.Auto));
+        Assert.That(o.DenseThreshold, Is.EqualTo(256));
+        Assert.That(o.Seed, Is.Zero);
+        Assert.That(o.ThrowIfNotConverged, Is.False);
+    }
 }
