@@ -374,6 +374,72 @@ public sealed class LanczosEigensolverEdgeTests
         Assert.That(ex!.Message, Does.StartWith("The operator DenseSymmetricOperator returned non-finite values (after 1 products)"));
     }
 
+    // When the true residuals were measured, the relative residuals are those, not the Ritz estimates (all zeros on the
+    // dense path): an operator that claims symmetry and is not leaves a residual of about 1e-5 of its norm, recomputed
+    // here from the matrix (mutation round 32A).
+    [Test]
+    public void RelativeResidualsAreTheMeasuredOnesWhenResidualsWereComputed()
+    {
+        using var scope = torch.NewDisposeScope();
+        var m = torch.tensor(new[,] { { 3.0, 3e-5, 0 }, { 0, 2.0, 0 }, { 0, 0, 1.0 } });
+        var op = new ClaimedSymmetricOperator(m);
+        using var eig = LanczosEigensolver.Solve(op, 1, new LanczosOptions { Mode = EigensolverMode.Dense, ComputeResiduals = true });
+        var x = eig.Vectors[.., 0];
+        double expected = (m.mv(x) - x * eig.Values[0]).norm().ToDouble() / 3.0;
+        Assert.That(expected, Is.GreaterThan(1e-7), "the case has a residual to report");
+        Assert.That(eig.ResidualEstimates, Has.All.EqualTo(0.0), "a direct solve has no Ritz estimate");
+        Assert.That(eig.RelativeResiduals[0], Is.EqualTo(expected).Within(1e-3).Percent);
+        Assert.That(eig.MaxRelativeResidual, Is.EqualTo(expected).Within(1e-3).Percent);
+    }
+
+    // 200 evenly spread eigenvalues cannot meet 1e-15 in a few dozen products, so a solve without restarts fills its
+    // basis exactly: 60 vectors by default, 2k + 4p when that is larger (k = 40: 84), as LanczosOptions.MaxBasisSize
+    // states (mutation round 32A: a default of 50 passed every test).
+    [TestCase(1, 60)]
+    [TestCase(40, 84)]
+    public void TheDefaultBasisIsSixtyVectorsOrTwoKPlusFourP(int k, int products)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(torch.diag(torch.arange(1.0, 201.0, dtype: ScalarType.Float64)));
+        using var eig = LanczosEigensolver.Solve(op, k, new LanczosOptions { Mode = EigensolverMode.Iterative, MaxRestarts = 0, Tolerance = 1e-15, ComputeVectors = false });
+        Assert.That(eig.Converged, Is.False);
+        Assert.That(eig.Restarts, Is.Zero);
+        Assert.That(eig.OperatorApplications, Is.EqualTo(products));
+    }
+
+    // A MaxBasisSize below k + 2p (k + 2p + 2 for the largest magnitudes) is raised to it, as documented: with a basis
+    // of 2 and no restart, one pair takes 3 products single-vector, 5 with blocks of two, and 5 for the largest
+    // magnitudes (mutation round 32A: raising to k + p passed every test).
+    [TestCase(SpectrumEnd.LargestAlgebraic, 1, 3)]
+    [TestCase(SpectrumEnd.LargestAlgebraic, 2, 5)]
+    [TestCase(SpectrumEnd.LargestMagnitude, 1, 5)]
+    public void ABasisBelowKPlusTwoBlocksIsRaisedToIt(SpectrumEnd which, int blockSize, int products)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var op = new DenseSymmetricOperator(torch.diag(torch.arange(1.0, 201.0, dtype: ScalarType.Float64)));
+        using var eig = LanczosEigensolver.Solve(op, 1, new LanczosOptions
+            { Mode = EigensolverMode.Iterative, Which = which, BlockSize = blockSize, MaxBasisSize = 2, MaxRestarts = 0, Tolerance = 1e-15 });
+        Assert.That(eig.Converged, Is.False);
+        Assert.That(eig.OperatorApplications, Is.EqualTo(products));
+    }
+
+    // A warm start of fewer columns than the block fills the block's other vectors at random: a block of three started
+    // from the top eigenvector e₁ of a diagonal operator alone finds its eigenvalue (mutation round 32A: folding columns
+    // into every block vector asked libtorch for a range running backwards).
+    [Test]
+    public void AWarmStartNarrowerThanTheBlockIsCompletedAtRandom()
+    {
+        using var scope = torch.NewDisposeScope();
+        var rng = new Random(23);
+        var values = new[] { 10.0 }.Concat(Enumerable.Range(0, 99).Select(_ => 9 * rng.NextDouble())).ToArray();
+        using var op = new DenseSymmetricOperator(torch.diag(torch.tensor(values, ScalarType.Float64)));
+        var start = torch.zeros(100, dtype: ScalarType.Float64);
+        start[0] = 1;
+        using var eig = LanczosEigensolver.Solve(op, 1, new LanczosOptions { Mode = EigensolverMode.Iterative, BlockSize = 3 }, start);
+        Assert.That(eig.Converged, Is.True);
+        Assert.That(eig.Values[0], Is.EqualTo(10.0).Within(1e-12));
+    }
+
     private sealed class ClaimedSymmetricOperator(Tensor m) : LinearOperator(m.shape[0], m.shape[1], m.device, m.dtype)
     {
         public override bool IsSelfAdjoint => true;
