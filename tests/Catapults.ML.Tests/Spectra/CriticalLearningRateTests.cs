@@ -222,7 +222,7 @@ public class CriticalLearningRateTests
     }
 
     // The rate is of a batch [b, ...]: a single sample without its batch dimension is refused by name with its shape
-    // (mutation round 32A: without the check it reached the kernel's own refusal, which speaks of [n, ...]).
+    // (mutation round 32A: a check that let one-dimensional inputs through passed every test).
     [Test]
     public void AnInputWithoutABatchDimensionIsRefusedByName()
     {
