@@ -70,4 +70,43 @@ public sealed class SvhnSplitValidationTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
         Assert.That(ex!.Message, Does.EndWith("X or y is complex; SVHN arrays are real."));
     }
+    // Found by mutation testing (round 31A): a fractional label is no class; truncating it would load 2.5 as digit 2.
+    [Test]
+    public void AFractionalLabelIsRefused()
+    {
+        MatV5Writer.Write(TrainPath, false, X(2), MatV5Writer.Double("y", [2, 1], [3, 2.5]));
+        var ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.Contain("corrupt label y(2) = 2.5"));
+    }
+
+    // Found by mutation testing (round 31A): 32 rows of 16 columns is not the cropped-digit layout, though the rows
+    // and channels are right; each image would be read across two of the stored ones.
+    [Test]
+    public void ImagesWithSixteenColumnsAreRefused()
+    {
+        MatV5Writer.Write(TrainPath, false,
+            MatV5Writer.UInt8("X", [32, 16, 3, 2], new byte[2 * 1536]),
+            MatV5Writer.Double("y", [2, 1], [1, 2]));
+        var ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.Contain("X has dimensions 32×16×3×2; expected 32×32×3×N"));
+    }
+
+    // Found by mutation testing (round 31A): a 2×2 label matrix has as many elements as four images, but it is no
+    // N×1 vector.
+    [Test]
+    public void LabelsInATwoByTwoMatrixAreRefused()
+    {
+        MatV5Writer.Write(TrainPath, false, X(4), MatV5Writer.Double("y", [2, 2], [1, 2, 3, 4]));
+        var ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.Contain("N×1 label vector with N = 4"));
+    }
+
+    // Found by mutation testing (round 31A): a char array (class 4) is text, not labels, even when its bytes are 1–10.
+    [Test]
+    public void CharacterLabelsAreRefused()
+    {
+        MatV5Writer.Write(TrainPath, false, X(2), new MatV5Writer.Array("y", 4, [2, 1], MatV5Writer.MiUInt8, [1, 2]));
+        var ex = Assert.Throws<DatasetFormatException>(() => new SvhnReader(_dir).ReadLabels(DatasetSplit.Train));
+        Assert.That(ex!.Message, Does.Contain("expected a numeric N×1 label vector"));
+    }
 }
