@@ -50,4 +50,16 @@ public sealed class Cifar10RecordRefusalTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => new Cifar10Reader(dir).ReadLabels(DatasetSplit.Train));
         Assert.That(ex!.Message, Does.StartWith($"{batch}: expected CIFAR-10 binary records (a label byte 0–9 first), found text"));
     }
+    // Found by mutation testing (round 31A): 9 is a label like any other, also in a batch's first byte, which is
+    // checked alone when the file is opened.
+    [Test]
+    public void ABatchStartingWithLabelNineIsRead()
+    {
+        string dir = DatasetFixtures.WriteCifar(Temp.Path, perBatch: 2, testCount: 1);
+        string batch = Path.Combine(dir, "test_batch.bin");
+        var bytes = File.ReadAllBytes(batch);
+        bytes[0] = 9;
+        File.WriteAllBytes(batch, bytes);
+        Assert.That(new Cifar10Reader(dir).ReadLabels(DatasetSplit.Test), Is.EqualTo(new[] { 9 }));
+    }
 }
