@@ -47,4 +47,18 @@ public sealed class CelebADeclaredCountTests : TemporaryFolderTests
         Assert.That(ex!.Message, Is.EqualTo($"{attr}: truncated: the file ends after line 1, before the attribute names."));
         Assert.That(ex.ByteOffset, Is.EqualTo(3));
     }
+    // Found by mutation testing (round 31A): a surplus row is reported at the end of the last row read, where the
+    // rows the count allows were already passed.
+    [Test]
+    public void MoreRowsThanTheDeclaredCountAreReportedAtTheEndOfTheLastRow()
+    {
+        var dir = DatasetFixtures.WriteCelebA(Temp.Path);
+        var attr = Path.Combine(dir, "list_attr_celeba.txt");
+        var lines = File.ReadAllLines(attr);
+        lines[0] = "9";
+        File.WriteAllText(attr, string.Join("\n", lines) + "\n");
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(dir, new CelebAOptions { Attribute = "Smiling" }));
+        Assert.That(ex!.Message, Is.EqualTo($"{attr}: line 1 declares 9 images but the file has 10 rows."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(new FileInfo(attr).Length - 1));
+    }
 }

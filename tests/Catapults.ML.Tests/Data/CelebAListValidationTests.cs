@@ -89,4 +89,35 @@ public sealed class CelebAListValidationTests : TemporaryFolderTests
         var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(_dir));
         Assert.That(ex!.Message, Does.Contain("line 2").And.Contain("is '000002.jpg 3'; expected '<image> <0|1|2>'."));
     }
+    // Found by mutation testing (round 31A): an output side of 0 is refused when the reader is made, not on the
+    // first image read.
+    [Test]
+    public void AnImageSizeOfZeroIsRefusedUpFront()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new CelebAReader(_dir, new CelebAOptions { ImageSize = 0 }));
+        Assert.That(ex!.Message, Does.StartWith("CelebAOptions.ImageSize must be at least 1."));
+    }
+
+    // Found by mutation testing (round 31A): a blank attribute names no attribute; it is the option that is wrong,
+    // not the list.
+    [TestCase("")]
+    [TestCase("  ")]
+    public void ABlankAttributeIsRefusedAsAnOption(string attribute)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new CelebAReader(_dir, new CelebAOptions { Attribute = attribute }));
+        Assert.That(ex!.Message, Does.StartWith("CelebAOptions.Attribute must name an attribute of list_attr_celeba.txt."));
+    }
+
+    // Found by mutation testing (round 31A): an image given a second partition is refused by line, not assigned
+    // by whichever line came first.
+    [Test]
+    public void AnImagePartitionedTwiceIsRefusedByLine()
+    {
+        string partitions = Path.Combine(_dir, "list_eval_partition.txt");
+        long offset = new FileInfo(partitions).Length;
+        File.AppendAllText(partitions, "000002.jpg 2\n");
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(_dir));
+        Assert.That(ex!.Message, Is.EqualTo($"{partitions}: line 4 (byte {offset:N0}) lists '000002.jpg' a second time."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(offset));
+    }
 }
