@@ -60,4 +60,15 @@ public class ImageResamplerTests
         Assert.That(ex.ParamName, Is.EqualTo(name));
         Assert.That(ex.Message, Does.StartWith($"{name} must be at least 1."));
     }
+    // Found by mutation testing (round 31A): 1001 → 1000 leaves slivers of a thousandth of a pixel, which still
+    // count; and 8259 → 1029 puts the last output's end one ulp past the last pixel, which must not be read.
+    [TestCase(1001, 1000)]
+    [TestCase(8259, 1029)]
+    public void ARowStaysConstantWhateverSliversTheScaleLeaves(int width, int targetWidth)
+    {
+        var source = Enumerable.Repeat((byte)200, width).ToArray();
+        var result = ImageResampler.AreaAverage(source, width, height: 1, channels: 1, targetWidth, targetHeight: 1);
+        Assert.That(result.Min(), Is.EqualTo(200f).Within(1e-3));
+        Assert.That(result.Max(), Is.EqualTo(200f).Within(1e-3));
+    }
 }
