@@ -85,4 +85,21 @@ public class ImageEncodingContractTests
         var ex = Assert.Throws<InvalidOperationException>(() => LabelEncoder.Encode(LabelMapping.ClassIndex, 3, 1, Span<float>.Empty));
         Assert.That(ex!.Message, Is.EqualTo("LabelMapping.ClassIndex has no float target; use the class index itself."));
     }
+    // Found by mutation testing (round 31A): a one-hot target is written whole, so a span reused from the previous
+    // row does not keep that row's 1.
+    [Test]
+    public void AOneHotTargetOverwritesAReusedSpan()
+    {
+        var target = new float[] { 1f, 7f, 1f };
+        LabelEncoder.Encode(LabelMapping.OneHot, 3, 1, target);
+        Assert.That(target, Is.EqualTo(new[] { 0f, 1f, 0f }));
+    }
+
+    // Standardising without statistics is a caller's error named as such, not a null dereference inside the table.
+    [Test]
+    public void StandardizingWithoutStatisticsIsRefused()
+    {
+        var ex = Assert.Throws<ArgumentNullException>(() => new PixelTransform(new ImageShape(1, 2, 2), PixelNormalization.Standardize, null));
+        Assert.That(ex!.ParamName, Is.EqualTo("statistics"));
+    }
 }
