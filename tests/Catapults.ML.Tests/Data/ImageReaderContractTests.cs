@@ -72,4 +72,18 @@ public sealed class ImageReaderContractTests : TemporaryFolderTests
         ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.Load(reader));
         Assert.That(ex!.Message, message);
     }
+    // Found by mutation testing (round 31A): the statistics pass (a standardised test split, or a stream) reads the
+    // training images through the same contract as the load; a reader that breaks it must not give statistics of
+    // other or fewer images.
+    [Test]
+    public void TheStatisticsPassRefusesAReaderThatYieldsAnotherRecordOrStopsEarly()
+    {
+        var options = new ImageDatasetOptions { Normalization = PixelNormalization.Standardize };
+        var skipping = new AlteredReader(_svhn, images => images.Where(i => i.RecordIndex != 1));
+        var ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.ComputeStatistics(skipping, options));
+        Assert.That(ex!.Message, Does.Contain("yielded record 2 where record 1 was expected"));
+        var stopping = new AlteredReader(_svhn, images => images.Take(3));
+        ex = Assert.Throws<InvalidOperationException>(() => ImageDatasetLoader.ComputeStatistics(stopping, options));
+        Assert.That(ex!.Message, Does.Contain("ended after 3 of 5"));
+    }
 }
