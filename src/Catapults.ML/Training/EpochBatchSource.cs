@@ -60,9 +60,8 @@ public sealed class EpochBatchSource : IBatchSource
     /// <inheritdoc />
     public Batch BatchAt(int step)
     {
-        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Steps start at 0.");
-        int epoch = step / StepsPerEpoch!.Value;
         var indices = IndicesAt(step);
+        int epoch = step / StepsPerEpoch!.Value;
         if (IsFullBatch)
             return new Batch(Dataset.Features.alias(), Dataset.Targets.alias(), indices, epoch);
         using var idx = torch.tensor(indices, ScalarType.Int64, Dataset.Features.device);
@@ -76,7 +75,6 @@ public sealed class EpochBatchSource : IBatchSource
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (count == 1 || IsFullBatch) return IBatchSource.StepByStep(this, step, count);
-        if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "Steps start at 0.");
         var indices = Enumerable.Range(step, count).SelectMany(IndicesAt).ToArray();
         using var idx = torch.tensor(indices, ScalarType.Int64, Dataset.Features.device);
         var (x, y) = Dataset.Gather(idx);

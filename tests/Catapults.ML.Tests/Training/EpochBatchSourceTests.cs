@@ -37,4 +37,24 @@ public sealed class EpochBatchSourceTests
             Assert.That(b.Features.reshape(-1).data<float>().ToArray(), Is.EqualTo(b.Indices.Select(i => (float)i)), $"step {step}: features of the named rows");
         }
     }
+
+    // A negative step is refused by name wherever it enters: one batch, several, or their indices.
+    [TestCase(null)]
+    [TestCase(2)]
+    public void ANegativeStepIsRefusedByEveryEntry(int? batch)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var data = RowIndexData.Of(6);
+        var source = new EpochBatchSource(data, batch, shuffleSeed: 7);
+        foreach (var (entry, call) in new (string, TestDelegate)[]
+                 {
+                     ("IndicesAt", () => source.IndicesAt(-1)), ("BatchAt", () => source.BatchAt(-1)),
+                     ("BatchesAt", () => source.BatchesAt(-2, 3)), ("BatchesAt one", () => source.BatchesAt(-1, 1)),
+                 })
+        {
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(call, entry)!;
+            Assert.That(ex.ParamName, Is.EqualTo("step"), entry);
+            Assert.That(ex.Message, Does.Contain("Steps start at 0"), entry);
+        }
+    }
 }
