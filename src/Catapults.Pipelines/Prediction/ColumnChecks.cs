@@ -43,9 +43,9 @@ internal static class ColumnChecks
         if (kind == ArchitectureKind.FullyConnected) return (column, new long[] { d });
         var shape = ImageColumnShape.Read(column) ?? throw new ArgumentException(
             $"Feature column '{name}' has {d} slots but no image shape, which {network.Architecture} needs: load it with LoadCifar10/LoadSvhn/LoadCelebA " +
-            "or ExtractPixels directly before the trainer, or declare it as a vector of (C, H, W) dimensions.", "inputSchema");
+            "or ExtractPixels directly before the trainer, or declare it as a vector of (C, H, W) dimensions.", ParamName);
         if (shape.Size != d)
-            throw new ArgumentException($"Feature column '{name}' has {d} slots, but its image shape {shape} holds {shape.Size}.", "inputSchema");
+            throw new ArgumentException($"Feature column '{name}' has {d} slots, but its image shape {shape} holds {shape.Size}.", ParamName);
         return (column, shape.ToArray());
     }
 
