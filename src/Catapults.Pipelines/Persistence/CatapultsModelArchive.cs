@@ -117,13 +117,7 @@ public static class CatapultsModelArchive
     internal static ITransformer Load(Stream stream, out DataViewSchema? inputSchema, ModelOperationsCatalog catalog, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek)
-        {
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            copy.Position = 0;
-            stream = copy;
-        }
+        // ZipArchive buffers a stream that cannot seek by itself.
         ZipArchive zip;
         try
         {

@@ -92,6 +92,23 @@ public class ArchiveManifestTests
         return (outer, data);
     }
 
+    // A model arrives over a stream that cannot seek (a download, a decompressor) and loads as from a file.
+    [Test]
+    public void AModelLoadsFromAStreamThatCannotSeek()
+    {
+        var saved = SavedAgopFeatures();
+        using var packed = new MemoryStream();
+        using (var gzip = new GZipStream(packed, CompressionMode.Compress, leaveOpen: true)) gzip.Write(saved);
+        packed.Position = 0;
+        using var stream = new GZipStream(packed, CompressionMode.Decompress);
+        Assert.That(stream.CanSeek, Is.False);
+        using var loaded = (AgopFeatureTransformer)_ml.Model.LoadCatapultsModel(stream, out _);
+        using var direct = (AgopFeatureTransformer)_ml.Model.LoadCatapultsModel(new MemoryStream(saved), out _);
+        var input = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 48)).Schema;
+        Assert.That(loaded.GetOutputSchema(input).Select(c => $"{c.Name}:{c.Type}"),
+            Is.EqualTo(direct.GetOutputSchema(input).Select(c => $"{c.Name}:{c.Type}")));
+    }
+
     // A nested chain's transformers keep the scope of the chain around them: a stage only for training is not scored
     // after a round trip (mutant P4 gave it its inner chain's scope, Everything).
     [Test]
