@@ -67,7 +67,7 @@ public static class DataFrameTensorConverter
                 }
                 double[] values = vector(row);
                 if (values.Length != widths[j] || values.Length == 0)
-                    throw new InvalidDataException($"{source}: column '{features[j].Name}', row {row}: a vector of {values.Length} values, " +
+                    throw new InvalidDataException($"{source}: column '{ErrorText.Visible(features[j].Name)}', row {row}: a vector of {values.Length} values, " +
                         (values.Length == 0 ? "expected at least one." : $"where row 0's has {widths[j]}; every row's must be as long."));
                 for (int k = 0; k < values.Length; k++) builder.AddFeature(values[k], features[j].Name, k, row);
             }
@@ -97,7 +97,7 @@ public static class DataFrameTensorConverter
     }
 
     private static InvalidDataException Null(string source, DataFrameColumn column, long row) =>
-        new($"{source}: column '{column.Name}', row {row}: the value is missing (null).");
+        new($"{source}: column '{ErrorText.Visible(column.Name)}', row {row}: the value is missing (null).");
 
     private static bool IsFeature(DataFrameColumn column) => IsNumeric(column.DataType) || VectorReader(column) is not null;
 

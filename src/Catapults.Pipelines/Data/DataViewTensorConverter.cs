@@ -65,7 +65,7 @@ public static class DataViewTensorConverter
         var type = label.Type;
         if (type is KeyDataViewType)
         {
-            if (span[0] == 0) throw new InvalidDataException($"Label column '{label.Name}', row {row}: the key value is missing (0).");
+            if (span[0] == 0) throw new InvalidDataException($"Label column '{ErrorText.Visible(label.Name)}', row {row}: the key value is missing (0).");
             span[0] -= 1;
         }
         if (targets == TargetKind.ClassIndex)
@@ -180,7 +180,7 @@ public static class DataViewTensorConverter
             {
                 vectorGetter(ref buffer);
                 if (buffer.Length != span.Length)
-                    throw new InvalidDataException($"Column '{column.Name}', row {cursor.Position}: vector of length {buffer.Length}, expected {span.Length}.");
+                    throw new InvalidDataException($"Column '{ErrorText.Visible(column.Name)}', row {cursor.Position}: vector of length {buffer.Length}, expected {span.Length}.");
                 if (buffer.IsDense)
                 {
                     var dense = buffer.GetValues();

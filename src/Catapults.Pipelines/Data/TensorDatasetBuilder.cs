@@ -45,7 +45,7 @@ internal sealed class TensorDatasetBuilder
     public void AddFeature(double value, string column, int element, long row)
     {
         if (!float.IsFinite((float)value))
-            throw new InvalidDataException($"{_source}: column '{column}'{Element(element)}, row {row}: {value} is not a finite float value.");
+            throw new InvalidDataException($"{_source}: column '{ErrorText.Visible(column)}'{Element(element)}, row {row}: {value} is not a finite float value.");
         if (_used == BlockValues) NewBlock();
         _blocks[^1][_used++] = (float)value;
     }
@@ -54,7 +54,7 @@ internal sealed class TensorDatasetBuilder
     public void AddTarget(double value, string column, int element, long row)
     {
         if (!float.IsFinite((float)value))
-            throw new InvalidDataException($"{_source}: label column '{column}'{Element(element)}, row {row}: {value} is not a finite float value.");
+            throw new InvalidDataException($"{_source}: label column '{ErrorText.Visible(column)}'{Element(element)}, row {row}: {value} is not a finite float value.");
         _regression.Add((float)value);
     }
 
@@ -62,7 +62,7 @@ internal sealed class TensorDatasetBuilder
     public void AddClass(double value, string column, long row)
     {
         if (!double.IsFinite(value) || value < 0 || value != Math.Floor(value) || value > int.MaxValue)
-            throw new InvalidDataException($"{_source}: label column '{column}', row {row}: {value} is not a class index (a whole number from 0 to 2147483647).");
+            throw new InvalidDataException($"{_source}: label column '{ErrorText.Visible(column)}', row {row}: {value} is not a class index (a whole number from 0 to 2147483647).");
         _classes.Add((long)value);
     }
 

@@ -1,5 +1,6 @@
 using Catapults.Pipelines.Data;
 using Microsoft.Data.Analysis;
+using Microsoft.ML.Data;
 
 namespace Catapults.Pipelines.Tests.Data;
 
@@ -44,5 +45,30 @@ public sealed class DataFrameFeatureSelectionTests
             new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
         var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Features", "a"] }).Dispose());
         Assert.That(ex!.Message, Does.StartWith("the DataFrame has no feature column 'Features'; its columns are: a (Double), b (Double), Label (Single)."));
+    }
+
+    // A CSV header is the file's text: a column name holding an escape sequence or a line break is quoted visibly in
+    // a row's error (a null, a NaN, a torn vector), so the message stays one clear line.
+    [Test]
+    public void AColumnNameFromTheFileIsQuotedVisiblyInARowError()
+    {
+        const string name = "x\u001b[2J\nlabel";
+        var withNull = new DataFrame(new DoubleDataFrameColumn(name, [1.0, null]), new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var withNaN = new DataFrame(new DoubleDataFrameColumn(name, [1.0, double.NaN]), new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var vectors = new VBufferDataFrameColumn<float>(name, [new VBuffer<float>(2, [1f, 2f]), new VBuffer<float>(1, [3f])]);
+        var torn = new DataFrame(vectors, new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var label = new DataFrame(new DoubleDataFrameColumn("x", [1.0, 2.0]), new SingleDataFrameColumn(name, [0.5f, float.PositiveInfinity]));
+        foreach (var (frame, options, expected) in new[]
+                 {
+                     (withNull, new TensorConversionOptions(), "column 'x\\u001B[2J\\u000Alabel', row 1: the value is missing"),
+                     (withNaN, new TensorConversionOptions(), "column 'x\\u001B[2J\\u000Alabel', row 1: NaN is not a finite"),
+                     (torn, new TensorConversionOptions(), "column 'x\\u001B[2J\\u000Alabel', row 1: a vector of 1 values"),
+                     (label, new TensorConversionOptions { LabelColumnName = name }, "label column 'x\\u001B[2J\\u000Alabel', row 1: "),
+                 })
+        {
+            var ex = Assert.Throws<InvalidDataException>(() => frame.ToTensorDataset(options).Dispose())!;
+            Assert.That(ex.Message.Any(char.IsControl), Is.False, ex.Message);
+            Assert.That(ex.Message, Does.Contain(expected));
+        }
     }
 }
