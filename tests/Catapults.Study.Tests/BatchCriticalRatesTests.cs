@@ -29,6 +29,17 @@ public sealed class BatchCriticalRatesTests
         Assert.That(Four.Quantile(1.0 / 3), Is.EqualTo(2.0).Within(1e-12), "position 1 is the second rate itself");
     }
 
+    // Outside [0, 1] a quantile has no meaning: above 1 it read past the sorted rates, below 0 it extrapolated.
+    [TestCase(-0.1)]
+    [TestCase(1.5)]
+    [TestCase(double.NaN)]
+    public void AQuantileOutsideZeroToOneIsRefusedByName(double q)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Four.Quantile(q))!;
+        Assert.That(ex.ParamName, Is.EqualTo("q"));
+        Assert.That(ex.Message, Does.StartWith("A quantile is a share from 0 to 1."));
+    }
+
     [Test]
     public void OneBatchIsItsOwnEveryQuantileAndNoBatchHasNone()
     {

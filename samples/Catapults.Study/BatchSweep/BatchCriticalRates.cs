@@ -26,8 +26,10 @@ public sealed record BatchCriticalRates(int BatchSize, IReadOnlyList<double> Rat
     public double ShareBelow(double learningRate) => Rates.Count == 0 ? double.NaN : Rates.Count(r => r < learningRate) / (double)Rates.Count;
 
     /// <summary>The <paramref name="q"/>-quantile, linearly interpolated between order statistics.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="q"/> is not in [0, 1].</exception>
     public double Quantile(double q)
     {
+        if (!(q is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(q), q, "A quantile is a share from 0 to 1.");
         if (Rates.Count == 0) return double.NaN;
         var sorted = Rates.OrderBy(r => r).ToArray();
         double position = q * (sorted.Length - 1);
