@@ -116,6 +116,9 @@ public sealed record TrainingOptions
     internal void ValidateFor(IBatchSource source)
     {
         Validate(source.Dataset?.Count);
+        // A custom source's count is the trainer's divisor for epochs.
+        if (source.StepsPerEpoch is int steps and < 1)
+            throw new ArgumentException($"The batch source has {steps} steps per epoch; an epoch has at least one step (null means online training, with no epochs).", nameof(source));
         if (MaxSteps is null && source.StepsPerEpoch is null)
             throw new ArgumentException("MaxEpochs cannot end this run: the batch source has no epochs (online training); set MaxSteps.", nameof(MaxEpochs));
     }

@@ -195,6 +195,33 @@ public class TrainingSourcesAndChecksTests
         Assert.That(net.First.Layers[0].Weight.detach().reshape(-1).data<float>().ToArray(), Is.Not.EqualTo(first), "the reached path trained");
     }
 
+    // A source of one's own that counts no steps in an epoch is refused before the first step, by the trainer and the
+    // ensemble trainer alike (the trainer divided by it), and one with no epochs needs a step budget.
+    [Test]
+    public void ACustomSourceWithoutStepsInAnEpochIsRefusedBeforeTraining()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Nets.Linear(3);
+        using var data = new TensorDataset(torch.randn(4, 3), torch.zeros(4, 1), "four");
+        using var trainer = new Trainer(net, new TrainingOptions { LearningRate = 0.1, MaxEpochs = 1 });
+        var ex = Assert.Throws<ArgumentException>(() => trainer.Run(new CountedEpochs(new EpochBatchSource(data, 2, 1), 0)))!;
+        Assert.That(ex.Message, Does.StartWith("The batch source has 0 steps per epoch; an epoch has at least one step"));
+        Assert.That(ex.ParamName, Is.EqualTo("source"));
+        Assert.That(trainer.Step, Is.Zero);
+        var online = Assert.Throws<ArgumentException>(() => trainer.Run(new CountedEpochs(new EpochBatchSource(data, 2, 1), null)))!;
+        Assert.That(online.Message, Does.StartWith("MaxEpochs cannot end this run: the batch source has no epochs (online training); set MaxSteps."));
+        Assert.DoesNotThrow(() => trainer.Run(new CountedEpochs(new EpochBatchSource(data, 2, 1), 2)));
+        Assert.That(trainer.Step, Is.EqualTo(2));
+    }
+
+    private sealed class CountedEpochs(EpochBatchSource inner, int? stepsPerEpoch) : IBatchSource
+    {
+        public TensorDataset? Dataset => inner.Dataset;
+        public int? StepsPerEpoch => stepsPerEpoch;
+        public int BatchSize => inner.BatchSize;
+        public Batch BatchAt(int step) => inner.BatchAt(step);
+    }
+
     private sealed class TwoPaths : NetworkModule
     {
         public TwoPaths(FullyConnectedNetwork first, FullyConnectedNetwork second) : base("two-paths")
