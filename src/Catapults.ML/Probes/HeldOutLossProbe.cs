@@ -15,9 +15,12 @@ public sealed class HeldOutLossProbe : ScheduledProbe<HeldOutLoss>
     public HeldOutLossProbe(TensorDataset heldOut, int every) : this(heldOut, new HeldOutLossProbeOptions { Every = every }) { }
 
     /// <summary>Evaluates on <paramref name="heldOut"/> (the caller keeps ownership) with the cadence of <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="heldOut"/> has no samples.</exception>
     public HeldOutLossProbe(TensorDataset heldOut, HeldOutLossProbeOptions options) : base("held-out-loss", options)
     {
         ArgumentNullException.ThrowIfNull(heldOut);
+        // Said here, before a run whose every measurement would fail.
+        if (heldOut.Count == 0) throw new ArgumentException($"The held-out set {heldOut.Name} has no samples.", nameof(heldOut));
         HeldOut = heldOut;
     }
 

@@ -10,8 +10,13 @@ public static class Losses
     private const int EvaluationChunk = 4096;
 
     /// <summary>The loss of <paramref name="model"/> over <paramref name="data"/>, with the normalisation of <paramref name="loss"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has no samples, so its mean loss is undefined.</exception>
     public static double Evaluate(NetworkModule model, TensorDataset data, LossKind loss)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        // 0/0 would pass for a loss, and a NaN loss for a divergence.
+        if (data.Count == 0) throw new ArgumentException($"The dataset {data.Name} has no samples: a loss over it is undefined.", nameof(data));
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         double total = 0;

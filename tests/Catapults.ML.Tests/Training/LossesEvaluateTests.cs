@@ -53,4 +53,19 @@ public sealed class LossesEvaluateTests
         Assert.That(ex!.ParamName, Is.EqualTo("target"));
         Assert.That(ex.ActualValue, Is.EqualTo(offending));
     }
+
+    // An empty set has no mean loss: 0/0 came back as NaN, which a caller reads as a diverged model, and a held-out
+    // probe on it would have ended a healthy run as diverged at its first measurement.
+    [Test]
+    public void AnEmptySetHasNoLossAndNoHeldOutProbe()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Nets.Linear(3);
+        using var empty = new TensorDataset(torch.zeros(0, 3), torch.zeros(0, 1), "nothing");
+        var ex = Assert.Throws<ArgumentException>(() => Losses.Evaluate(model, empty, LossKind.MeanSquaredError))!;
+        Assert.That(ex.Message, Does.StartWith("The dataset nothing has no samples: a loss over it is undefined."));
+        Assert.That(ex.ParamName, Is.EqualTo("data"));
+        var probe = Assert.Throws<ArgumentException>(() => new Catapults.ML.Probes.HeldOutLossProbe(empty, 1))!;
+        Assert.That(probe.Message, Does.StartWith("The held-out set nothing has no samples."));
+    }
 }
