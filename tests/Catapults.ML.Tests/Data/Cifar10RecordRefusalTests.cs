@@ -27,6 +27,7 @@ public sealed class Cifar10RecordRefusalTests : TemporaryFolderTests
         var reader = new Cifar10Reader(DatasetFixtures.WriteCifar(Temp.Path, perBatch: 2, testCount: 1));
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadImages(DatasetSplit.Train, [1, 10]).ToList());
         Assert.That(ex!.ActualValue, Is.EqualTo(10));
+        Assert.That(ex.ParamName, Is.EqualTo("recordIndices"), "the public parameter, as the out-of-order refusal names it");
     }
 
     [Test]

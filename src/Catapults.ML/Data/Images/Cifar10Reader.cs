@@ -123,7 +123,7 @@ public sealed class Cifar10Reader : IImageDatasetReader
             firstRecord += file.Records;
         }
         if (wanted is not null && next < wanted.Count)
-            throw new ArgumentOutOfRangeException(nameof(wanted), wanted[next],
+            throw new ArgumentOutOfRangeException("recordIndices", wanted[next],
                 $"Record {wanted[next]} is not in the split, which has {total} records (or the indices are not increasing).");
     }
 
