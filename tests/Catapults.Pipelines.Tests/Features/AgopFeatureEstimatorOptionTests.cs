@@ -125,4 +125,56 @@ public class AgopFeatureEstimatorOptionTests
         Assert.That(ex!.ParamName, Is.EqualTo("AgopBatchSize"));
         Assert.That(ex.Message, Does.StartWith("AgopBatchSize must be at least 1, got 0."));
     }
+
+    // Options.InputColumnName and OutputColumnName "must be given": an empty or blank name is refused by name when the
+    // estimator is made, not left for a schema lookup to fail on (mutation round 32C let blanks through).
+    [TestCase(" ", "AgopFeatures", "InputColumnName")]
+    [TestCase("Features", "", "OutputColumnName")]
+    [TestCase("Features", " ", "OutputColumnName")]
+    public void ABlankColumnNameIsRefusedWhenTheEstimatorIsMade(string input, string output, string option)
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var ex = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options
+            { Model = model, InputColumnName = input, OutputColumnName = output }));
+        Assert.That(ex!.ParamName, Is.EqualTo(option));
+        Assert.That(ex.Message, Does.StartWith($"{option} must be given."));
+    }
+
+    private sealed class NarrowRow
+    {
+        [Microsoft.ML.Data.VectorType(TestData.Dimension - 1)] public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    // As a wider column, a narrower one is refused by name: the map takes exactly its d slots (mutation round 32C
+    // refused only wider columns).
+    [Test]
+    public void AColumnNarrowerThanTheFittedMapIsRefused()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 47));
+        using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+        var narrow = _ml.Data.LoadFromEnumerable(new[] { new NarrowRow { Features = new float[TestData.Dimension - 1] } });
+        var ex = Assert.Throws<ArgumentException>(() => map.GetOutputSchema(narrow.Schema));
+        Assert.That(ex!.Message, Does.Contain($"has {TestData.Dimension - 1} slots").And.Contain($"fitted on {TestData.Dimension} features"));
+    }
+
+    private sealed class TextFirstRow
+    {
+        public string AgopFeatures { get; set; } = "";
+        [Microsoft.ML.Data.VectorType(TestData.Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    // The hidden column may be the input's first: it is hidden all the same (mutation round 32C removed only a
+    // column found after the first).
+    [Test]
+    public void TheOutputShapeHidesAnInputColumnOfTheSameNameInFirstPlace()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var view = _ml.Data.LoadFromEnumerable(new[] { new TextFirstRow { Features = new float[TestData.Dimension], AgopFeatures = "old" } });
+        Assert.That(view.Schema["AgopFeatures"].Index, Is.EqualTo(0));
+        var shape = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).GetOutputSchema(Catapults.Pipelines.Prediction.OutputShapes.FromSchema(view.Schema));
+        var named = shape.Where(c => c.Name == "AgopFeatures").ToList();
+        Assert.That(named, Has.Count.EqualTo(1));
+        Assert.That(named[0].ItemType, Is.EqualTo(Microsoft.ML.Data.NumberDataViewType.Single));
+    }
 }
