@@ -196,4 +196,207 @@ public class AgopFeatureTests
             });
         }
     }
+
+    private sealed class FourColumns
+    {
+        public float A { get; set; }
+        public float B { get; set; }
+        public float C { get; set; }
+        public float D { get; set; }
+    }
+
+    // The output schema here has three columns (Features, Label, AgopFeatures): a column of another schema at index 3,
+    // one past the last, is refused by name like any other foreign column (mutation round 32C let index = count through
+    // the bound check, to fail in the schema's own indexer instead).
+    [Test]
+    public void AColumnOnePastTheLastOutputColumnIsRefusedByName()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(8, seed: 52));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+            var view = map.Transform(data);
+            var past = _ml.Data.LoadFromEnumerable(new[] { new FourColumns() }).Schema["D"];
+            Assert.That((past.Index, view.Schema.Count), Is.EqualTo((3, 3)));
+            var ex = Assert.Throws<ArgumentOutOfRangeException>(() => view.GetRowCursor(new[] { past }));
+            Assert.That(ex!.Message, Does.Contain("Column 'D' (index 3) is not a column of this output schema."));
+        }
+    }
+
+    // The feature column is computed from the input's feature column alone, and an input column passes through from
+    // itself alone: a mapper asks its input for no more than that (mutation round 32C asked for every input column).
+    [Test]
+    public void TheMapperDependsOnTheFeatureColumnForTheFeaturesAndOnEachPassedColumnForItself()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(8, seed: 53));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+            var mapper = map.GetRowToRowMapper(data.Schema);
+            Assert.That(mapper.GetDependencies(new[] { mapper.OutputSchema["AgopFeatures"] }).Select(c => c.Name), Is.EqualTo(new[] { "Features" }));
+            Assert.That(mapper.GetDependencies(new[] { mapper.OutputSchema["Label"] }).Select(c => c.Name), Is.EqualTo(new[] { "Label" }));
+        }
+    }
+
+    // Rows map one to one, so a cursor asked for with a random source reads the input in the order the input's own
+    // cursor with that source does (mutation round 32C dropped the random source and read the input in order).
+    [Test]
+    public void AShuffledCursorReadsTheRowsInTheInputsShuffledOrder()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var cached = _ml.Data.Cache(_ml.Data.LoadFromEnumerable(TestData.Rank2(40, seed: 54)));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(cached);
+            var view = map.Transform(cached);
+            var inOrder = Labels(cached, null);
+            var inputShuffled = Labels(cached, new Random(7));
+            Assert.That(inputShuffled, Is.Not.EqualTo(inOrder), "the input shuffles");
+            Assert.That(Labels(view, new Random(7)), Is.EqualTo(inputShuffled));
+        }
+
+        static List<float> Labels(IDataView view, Random? rand)
+        {
+            var labels = new List<float>();
+            using var cursor = view.GetRowCursor(new[] { view.Schema["Label"] }, rand);
+            var getter = cursor.GetGetter<float>(view.Schema["Label"]);
+            float label = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref label);
+                labels.Add(label);
+            }
+            return labels;
+        }
+    }
+
+    // A cursor made for the label alone does not compute features: the feature column is inactive and its getter is
+    // refused by name (mutation round 32C handed out the getter, which then failed in the input cursor).
+    [Test]
+    public void AGetterOfTheFeatureColumnNotAskedForIsRefused()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(8, seed: 55));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+            var view = map.Transform(data);
+            using var cursor = view.GetRowCursor(new[] { view.Schema["Label"] });
+            Assert.That(cursor.IsColumnActive(view.Schema["AgopFeatures"]), Is.False);
+            var ex = Assert.Throws<InvalidOperationException>(() => cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(view.Schema["AgopFeatures"]));
+            Assert.That(ex!.Message, Does.Contain("Column 'AgopFeatures' is not active"));
+        }
+    }
+
+    private sealed class WiderRow
+    {
+        [Microsoft.ML.Data.VectorType(TestData.Dimension)] public float[] Features { get; set; } = Array.Empty<float>();
+        public float Label { get; set; }
+        public float Extra { get; set; }
+    }
+
+    private sealed class RenamedRow
+    {
+        [Microsoft.ML.Data.VectorType(TestData.Dimension)] public float[] X { get; set; } = Array.Empty<float>();
+        public float Label { get; set; }
+    }
+
+    // A mapper maps rows of the schema it was made for: a row with one more column, or with another column where the
+    // features were, is refused by name (mutation round 32C dropped each half of the check in turn).
+    [Test]
+    public void TheMapperRefusesARowOfAnotherSchema()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(8, seed: 56));
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+            var mapper = map.GetRowToRowMapper(data.Schema);
+            var wider = _ml.Data.LoadFromEnumerable(new[] { new WiderRow { Features = new float[TestData.Dimension] } });
+            var renamed = _ml.Data.LoadFromEnumerable(new[] { new RenamedRow { X = new float[TestData.Dimension] } });
+            Assert.That((wider.Schema["Features"].Index, renamed.Schema["X"].Index, renamed.Schema.Count), Is.EqualTo((0, 0, data.Schema.Count)));
+            foreach (var other in new[] { wider, renamed })
+            {
+                using var input = other.GetRowCursor(other.Schema);
+                var ex = Assert.Throws<ArgumentException>(() => mapper.GetRow(input, mapper.OutputSchema));
+                Assert.That(ex!.Message, Does.Contain("not the schema this mapper was created for"));
+            }
+        }
+    }
+
+    // A network transformer whose network was disposed (by a PredictionEngine that owned it, say) is refused with the
+    // message that says how to share one (mutation round 32C dropped the check).
+    [Test]
+    public void FittingWithADisposedNetworkIsRefusedSayingHowToShareIt()
+    {
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 57));
+        var network = _ml.Regression.Trainers.TorchNetwork(Catapults.Pipelines.Tests.Trainers.Tiny.Configure(new Catapults.Pipelines.Trainers.TorchNetworkRegressionTrainer.Options())).Fit(data);
+        network.Dispose();
+        var estimator = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Network = network });
+        var ex = Assert.Throws<ObjectDisposedException>(() => estimator.Fit(data));
+        Assert.That(ex!.Message, Is.EqualTo(Catapults.Pipelines.Prediction.TorchNetworkModelParameters.DisposedMessage));
+    }
+
+    // Source says in words which network the AGOP was taken from: a model's own description, or a network
+    // transformer's type and its network's description (mutation round 32C left it empty, then dropped the type).
+    [Test]
+    public void TheSourceDescribesTheModelOrTheNetworkTransformerTheAgopWasTakenFrom()
+    {
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(32, seed: 58));
+        var (model, _) = Linear(TestData.Dimension);
+        using (model)
+        {
+            using var fromModel = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+            Assert.That(model.Describe(), Is.Not.Empty);
+            Assert.That(fromModel.Source, Is.EqualTo(model.Describe()));
+        }
+        using var network = _ml.Regression.Trainers.TorchNetwork(Catapults.Pipelines.Tests.Trainers.Tiny.Configure(new Catapults.Pipelines.Trainers.TorchNetworkRegressionTrainer.Options())).Fit(data);
+        using var fromNetwork = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Network = network }).Fit(data);
+        Assert.That(fromNetwork.Source, Is.EqualTo($"TorchNetworkRegressionTransformer: {network.Model.Description}"));
+    }
+
+    // A stage whose map state the map refuses (here a later state version) is a damaged archive: InvalidDataException
+    // naming the entry and the state's problem (mutation round 32C let the map's ArgumentException escape as is).
+    [Test]
+    public void AStageWhoseMapStateIsRefusedIsReportedAsInvalidData()
+    {
+        var (model, _) = Linear(TestData.Dimension);
+        using var __ = model;
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 59));
+        using var transformer = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+        using var stream = new MemoryStream();
+        transformer.Save(stream);
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            var entry = zip.Entries.Single(e => e.FullName.EndsWith("agop-features.json", StringComparison.Ordinal));
+            string name = entry.FullName, text;
+            using (var reader = new StreamReader(entry.Open())) text = reader.ReadToEnd();
+            var changed = System.Text.RegularExpressions.Regex.Replace(text, "\"Version\"\\s*:\\s*1\\b", "\"Version\": 2");
+            Assert.That(changed, Is.Not.EqualTo(text));
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(changed);
+        }
+        stream.Position = 0;
+        var ex = Assert.Throws<InvalidDataException>(() => AgopFeatureTransformer.Load(stream));
+        Assert.That(ex!.Message, Does.Contain("agop-features.json").And.Contain("the map state is invalid").And.Contain("Version 2 is not supported"));
+    }
+
+    // Disposing the transformer disposes its map: the map's tensor transform refuses afterwards (mutation round 32C
+    // left the map undisposed).
+    [Test]
+    public void DisposingTheTransformerDisposesItsMap()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (model, _) = Linear(TestData.Dimension);
+        using var __ = model;
+        var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 60));
+        var transformer = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
+        var x = torch.ones(2, TestData.Dimension);
+        Assert.That(transformer.Map.Transform(x).shape, Is.EqualTo(new long[] { 2, TestData.Dimension }));
+        transformer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => transformer.Map.Transform(x));
+    }
 }
