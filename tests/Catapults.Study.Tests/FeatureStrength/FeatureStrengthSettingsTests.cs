@@ -175,4 +175,37 @@ public sealed class FeatureStrengthSettingsTests
         var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { GammaMin = 0 }).Validate());
         Assert.That(ex!.Message, Does.StartWith("--gamma-min and --gamma-max must satisfy 0 < min ≤ max, got 0 and 100"));
     }
+    // The presets' summaries (and the options' help) state their widths, budgets, grids and seeds; the option tests
+    // compare against the presets themselves, so a changed preset passed them. Found by mutation testing (round 32B).
+    [Test]
+    public void ThePresetsAreWhatTheirSummariesState()
+    {
+        var d = FeatureStrengthSettings.Default;
+        var q = FeatureStrengthSettings.Quick;
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.Depths, Is.EqualTo(new[] { 2, 3, 4 }));
+            Assert.That(d.Gammas(), Has.Length.EqualTo(13));
+            Assert.That((d.GammaMin, d.GammaMax), Is.EqualTo((1e-3, 1e3)));
+            Assert.That(d.Width, Is.EqualTo(64));
+            Assert.That(d.Steps, Is.EqualTo(1000));
+            Assert.That(d.Seeds, Is.EqualTo(5));
+            Assert.That(q.Depths, Is.EqualTo(new[] { 2, 3, 4 }));
+            Assert.That(q.Gammas(), Is.EqualTo(new[] { 1e-2, 1e-1, 1, 10, 100 }).Within(1e-9));
+            Assert.That(q.Width, Is.EqualTo(32));
+            Assert.That(q.Steps, Is.EqualTo(150));
+            Assert.That(q.Seeds, Is.EqualTo(1));
+        });
+    }
+
+    // Validate alone must refuse a depth below 2 or a repeated one, naming --depths: the plan's per-depth check
+    // would refuse depth 1 only as "a depth must be at least 2", and a repeated depth not at all, its two sweeps
+    // sharing one folder. Found by mutation testing (round 32B).
+    [TestCase(new[] { 1, 2 }, "--depths must all be at least 2 (one hidden layer), got 1.")]
+    [TestCase(new[] { 2, 2 }, "--depths must not repeat a depth.")]
+    public void ADepthBelowTwoOrRepeatedIsRefusedByDepths(int[] depths, string message)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => (FeatureStrengthSettings.Quick with { Depths = depths }).Validate());
+        Assert.That(ex!.Message, Is.EqualTo(message));
+    }
 }
