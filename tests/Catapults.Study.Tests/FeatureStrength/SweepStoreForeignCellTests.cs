@@ -54,4 +54,18 @@ public sealed class SweepStoreForeignCellTests
         }
         Assert.That(File.Exists(store.ResultPath(cell)), Is.False, "the foreign file is gone, so the rate runs again");
     }
+    // The file name carries the γ number, but the store must still read it: a file of another γ number (same γ, level
+    // and rate) renamed into this cell's place is not this cell's result. Found by mutation testing (round 32B).
+    [Test]
+    public void ARateFileOfAnotherGammaNumberUnderThisCellsNameIsRefused()
+    {
+        using var temp = new TempDirectory();
+        var store = SweepStore.Open(temp.Path, "m");
+        var cell = new SweepCell(0, 10.0, 2, SweepCell.RateAtLevel(2, Spacing));
+        var other = cell with { GammaIndex = 1 };
+        store.Save(Stable(other));
+        File.Move(store.ResultPath(other), store.ResultPath(cell));
+        var ex = Assert.Throws<InvalidDataException>(() => SweepStore.ForReading(temp.Path).TryLoad(cell));
+        Assert.That(ex!.Message, Does.StartWith(store.ResultPath(cell) + " holds the result of γ = 10, η = "));
+    }
 }
