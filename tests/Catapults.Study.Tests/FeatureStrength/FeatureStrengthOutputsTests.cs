@@ -125,4 +125,17 @@ public sealed class FeatureStrengthOutputsTests
             Assert.That(report, Does.Contain("40 trained in this run and 23 reused from an earlier one"));
         });
     }
+    // The setup line gives the budget at γ ≤ 1 and at the largest γ; swapped, it read the rich budget for both.
+    // Found by mutation testing (round 32B).
+    [Test]
+    public void TheSetupGivesTheBudgetAtGammaUpToOneAndAtTheLargestGamma()
+    {
+        using var temp = new TempDirectory();
+        var depth = PlantedSeedSweep.Build();
+        FeatureStrengthOutputs.Write(temp.Path, depth.Settings, depth.Result, 1);
+        var s = depth.Settings;
+        Assert.That(s.StepsAt(1), Is.Not.EqualTo(s.StepsAt(s.GammaMax)), "the planted grid reaches the rich side");
+        Assert.That(File.ReadAllText(Path.Combine(temp.Path, "report.md")),
+            Does.Contain($"{s.StepsAt(1)} steps at γ ≤ 1 rising to {s.StepsAt(s.GammaMax)} at γ = "));
+    }
 }
