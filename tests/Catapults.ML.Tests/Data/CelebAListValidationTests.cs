@@ -77,6 +77,22 @@ public sealed class CelebAListValidationTests : TemporaryFolderTests
         Assert.That(ex!.Message, Does.Contain("line 4").And.Contain("attribute Smiling: '0' is not 1 or -1."));
     }
 
+    // Found by mutation testing (round 31A, written after it): a partition list that is not text (a download left
+    // compressed) is named for what it is on its first line, not only as a line of the wrong form.
+    [Test]
+    public void ACompressedPartitionListIsDescribedOnItsFirstLine()
+    {
+        string partitionPath = Path.Combine(_dir, "list_eval_partition.txt");
+        var text = File.ReadAllBytes(partitionPath);
+        using (var file = File.Create(partitionPath))
+        using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Optimal))
+            gzip.Write(text);
+        var ex = Assert.Throws<DatasetFormatException>(() => new CelebAReader(_dir))!;
+        Assert.That(ex.Message, Does.StartWith($"{partitionPath}: line 1 (byte 0) is '"));
+        Assert.That(ex.Message, Does.Contain("expected '<image> <0|1|2>' (a gzip archive (.gz / .tar.gz): extract it first)."));
+        Assert.That(ex.Message.Any(char.IsControl), Is.False);
+    }
+
     // Found by mutation testing (round 24A): a partition code other than 0, 1 or 2 is refused by line; taken as
     // read, its image would silently belong to no split.
     [Test]
