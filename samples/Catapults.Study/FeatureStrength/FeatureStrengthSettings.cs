@@ -74,7 +74,10 @@ internal sealed record FeatureStrengthSettings
     /// <summary>The full study: depths 2, 3, 4; 13 γ from 10⁻³ to 10³; width 64; base budget 1000 steps; 5 seeds.</summary>
     public static FeatureStrengthSettings Default { get; } = new() { Width = 64, Seeds = 5 };
 
-    /// <summary>A smoke run (the tests): depths 2, 3, 4; 5 γ from 10⁻² to 10²; width 32; base budget 150 steps; 1 seed.</summary>
+    /// <summary>
+    /// A smoke run (the tests): depths 2, 3, 4; 5 γ from 10⁻² to 10²; width 32; base budget 150 steps; 1 seed; 200
+    /// held-out samples evaluated every 10 steps; each scan starts half a decade below the first stable rate.
+    /// </summary>
     public static FeatureStrengthSettings Quick { get; } = new()
     {
         Width = 32, Steps = 150, HeldOutCount = 200, EvaluateEvery = 10, GammaMin = 1e-2, GammaMax = 1e2, GammasPerDecade = 1,

@@ -195,6 +195,7 @@ public sealed class FeatureStrengthSettingsTests
             Assert.That(q.Width, Is.EqualTo(32));
             Assert.That(q.Steps, Is.EqualTo(150));
             Assert.That(q.Seeds, Is.EqualTo(1));
+            Assert.That((q.HeldOutCount, q.EvaluateEvery, q.DecadesBelowFirstStable), Is.EqualTo((200, 10, 0.5)));
         });
     }
 
