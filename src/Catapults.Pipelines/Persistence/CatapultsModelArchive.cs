@@ -117,7 +117,7 @@ public static class CatapultsModelArchive
     internal static ITransformer Load(Stream stream, out DataViewSchema? inputSchema, ModelOperationsCatalog catalog, string name)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        // ZipArchive buffers a stream that cannot seek by itself.
+        // A stream that cannot seek (a download, a decompressor) is copied into memory by ZipArchive itself.
         ZipArchive zip;
         try
         {
