@@ -1,4 +1,5 @@
 using System.Globalization;
+using Catapults.ML.Runtime;
 using TorchSharp.Modules;
 
 namespace Catapults.ML.Models;
@@ -88,7 +89,7 @@ public sealed class CenteredNetwork : NetworkModule
         // Not under no_grad: f_{w₀} is constant in the weights (its copy requires no gradient, so training builds no graph
         // for it), but not in the input, and input gradients (the AGOP) are of f_w − f_{w₀}.
         var centred = network.forward(input) - initial.forward(input);
-        if (Gamma != 1.0) centred = centred * OutputMultiplier;
+        if (Gamma != 1.0) centred = KeptScalars.Times(centred, OutputMultiplier);
         return centred.MoveToOuterDisposeScope();
     }
 

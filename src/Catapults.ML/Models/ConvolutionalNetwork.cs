@@ -58,7 +58,7 @@ public sealed class ConvolutionalNetwork : ImageNetwork<ConvolutionalOptions>
             };
         }
         h = readout.forward(h.flatten(1));
-        if (Options.OutputMultiplier != 1.0) h = h * Options.OutputMultiplier;
+        if (Options.OutputMultiplier != 1.0) h = KeptScalars.Times(h, Options.OutputMultiplier);
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -87,7 +87,7 @@ public sealed class FullyConnectedNetwork : NetworkModule, IDenseLayerChain
             h = layers[i].forward(h);
             if (i + 1 < layers.Count) h = Activations.Apply(activation, h);
         }
-        if (outputMultiplier != 1.0) h = h * outputMultiplier;
+        if (outputMultiplier != 1.0) h = KeptScalars.Times(h, outputMultiplier);
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using TorchSharp.Modules;
 
 namespace Catapults.ML.Models;
@@ -87,10 +88,10 @@ public sealed class ScaledConv2d : nn.Module<Tensor, Tensor>
             throw new ArgumentException(
                 $"{GetName()}: a {KernelSize}×{KernelSize} kernel does not fit an input of {x.shape[2]}×{x.shape[3]} with padding {Padding}.", nameof(x));
         using var z = nn.functional.conv2d(x, weight, null, new long[] { Stride, Stride }, new long[] { Padding, Padding });
-        var scaled = WeightScale == 1.0 ? z.alias() : z * WeightScale;
+        var scaled = WeightScale == 1.0 ? z.alias() : KeptScalars.Times(z, WeightScale);
         if (bias is null) return scaled;
         using (scaled)
         using (var b = bias.view(1, OutChannels, 1, 1))
-            return scaled + b;
+            return KeptScalars.Plus(scaled, b);
     }
 }

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using TorchSharp.Modules;
 
 namespace Catapults.ML.Models;
@@ -47,8 +48,8 @@ public sealed class ScaledLinear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var z = nn.functional.linear(x, weight);
-        var scaled = WeightScale == 1.0 ? z.alias() : z * WeightScale;
+        var scaled = WeightScale == 1.0 ? z.alias() : KeptScalars.Times(z, WeightScale);
         if (bias is null) return scaled;
-        using (scaled) return scaled + bias;
+        using (scaled) return KeptScalars.Plus(scaled, bias);
     }
 }

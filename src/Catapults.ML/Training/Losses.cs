@@ -1,5 +1,6 @@
 using Catapults.ML.Data;
 using Catapults.ML.Models;
+using Catapults.ML.Runtime;
 
 namespace Catapults.ML.Training;
 
@@ -56,7 +57,7 @@ public static class Losses
                 // element and divided by b it is 1/b Σᵢ ‖f(xᵢ) − yᵢ‖²; with one output the same bits as the mean of the
                 // per-sample sums, because the elements are summed in the same order.
                 using (var total = nn.functional.mse_loss(output, target, nn.Reduction.Sum))
-                    return total / output.shape[0];
+                    return KeptScalars.DividedBy(total, output.shape[0]);
             case LossKind.CrossEntropy:
                 if (target.dtype != ScalarType.Int64 || target.dim() != 1 || target.shape[0] != output.shape[0])
                     throw new ArgumentException(

@@ -361,8 +361,8 @@ public sealed class Trainer : IDisposable
             var grads = _parameters.Select(p => p.grad).ToList();
             double norm = Math.Sqrt(grads.Where(g => g is not null).Sum(g => g!.square().sum().ToDouble()));
             if (!(norm > 0) || !double.IsFinite(norm)) return;
-            ascent = grads.Select((g, i) => g is null ? torch.zeros_like(_parameters[i]) : g * (radius / norm)).ToList();
-            for (int i = 0; i < _parameters.Count; i++) _parameters[i].add_(ascent[i]);
+            ascent = grads.Select((g, i) => g is null ? torch.zeros_like(_parameters[i]) : KeptScalars.Times(g, radius / norm)).ToList();
+            for (int i = 0; i < _parameters.Count; i++) KeptScalars.AddInPlace(_parameters[i], ascent[i]);
         }
         ClearGradients();
         Losses.Compute(Options.Loss, _model.forward(batch.Features), batch.Targets).backward();
@@ -381,7 +381,7 @@ public sealed class Trainer : IDisposable
             var updates = _parameters.Select((p, i) => p - before[i]).ToList();
             for (int i = 0; i < _parameters.Count; i++) _parameters[i].copy_(before[i]);
             transform.Transform(step, _parameters, updates);
-            for (int i = 0; i < _parameters.Count; i++) _parameters[i].add_(updates[i]);
+            for (int i = 0; i < _parameters.Count; i++) KeptScalars.AddInPlace(_parameters[i], updates[i]);
         }
     }
 
