@@ -3,7 +3,12 @@ using Catapults.ML.Training;
 namespace Catapults.ML.Spectra;
 
 /// <summary>The critical learning rate of a batch and the eigenvalue it comes from.</summary>
-/// <param name="Value">η_crit: GD on the linearised model is stable on this batch for η &lt; η_crit.</param>
+/// <param name="Value">
+/// η_crit: GD on the linearised model is stable on this batch for η &lt; η_crit. Positive infinity when the sharpness is
+/// not positive (a kernel that vanishes on the batch, or a saturated softmax): then no rate moves the linearised model
+/// out of its basin, which is what the eigenvalue says, unlike <see cref="CriticalLearningRate.FromKernelEigenvalue"/>,
+/// whose caller hands in a λ_max it measured and so is refused a non-positive one.
+/// </param>
 /// <param name="Sharpness">
 /// The eigenvalue η_crit derives from: λ_max(K_b) for MSE; λ_max(Lᵀ K_b L) for cross-entropy, where L L ᵀ is the
 /// softmax output Hessian (see <see cref="CriticalLearningRate"/>).

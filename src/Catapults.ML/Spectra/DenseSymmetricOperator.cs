@@ -11,7 +11,8 @@ public sealed class DenseSymmetricOperator : LinearOperator, IDisposable
     /// <summary>
     /// Wraps <paramref name="matrix"/> [N, N]. The operator keeps its own reference (the caller may dispose its
     /// tensor). With <paramref name="checkSymmetry"/> the matrix is checked to be symmetric to rounding
-    /// (‖A − Aᵀ‖_max ≤ 1e-5·‖A‖_max for float32, 1e-10 for float64).
+    /// (‖A − Aᵀ‖_max ≤ 1e-5·‖A‖_max for float32, 1e-10 for float64). Without it the caller vouches for the symmetry
+    /// (a kernel it formed as J·Jᵀ); an asymmetric matrix would then act as itself in <c>Apply</c> and in <c>Adjoint</c>.
     /// </summary>
     public DenseSymmetricOperator(Tensor matrix, bool checkSymmetry = true)
         : base(CheckSquare(matrix), matrix.shape[0], matrix.device, matrix.dtype)

@@ -27,6 +27,19 @@ public class CriticalLearningRateTests
     }
 
     [Test]
+    public void AKernelThatVanishesOnTheBatchGivesAnInfiniteRateNotAnError()
+    {
+        // A linear model without bias on all-zero inputs has J = 0, so K = X·Xᵀ = 0: no rate destabilises it.
+        using var scope = torch.NewDisposeScope();
+        using var net = new FullyConnectedNetwork(new FullyConnectedOptions
+            { InputDimension = 4, HiddenWidths = Array.Empty<int>(), Parameterization = Parameterization.Standard, UseBias = false, Seed = 1 });
+        var result = CriticalLearningRate.Compute(net, torch.zeros(6, 4));
+        Assert.That(result.Sharpness, Is.EqualTo(0.0).Within(1e-12));
+        Assert.That(result.Value, Is.EqualTo(double.PositiveInfinity));
+        Assert.That(result.BatchSize, Is.EqualTo(6));
+    }
+
+    [Test]
     public void GradientDescentJustBelowTheCriticalRateConvergesMonotonicallyAndJustAboveDiverges()
     {
         using var data = RandomRegression(32, 10, seed: 3);
