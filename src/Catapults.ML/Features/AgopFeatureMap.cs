@@ -179,6 +179,7 @@ public sealed class AgopFeatureMap : IDisposable
     /// <param name="output">k values, overwritten.</param>
     public void Transform(ReadOnlySpan<float> input, Span<float> output)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (input.Length != InputDimension)
             throw new ArgumentException($"The feature map was fitted on {InputDimension} features but the row has {input.Length}.", nameof(input));
         if (output.Length != OutputDimension)

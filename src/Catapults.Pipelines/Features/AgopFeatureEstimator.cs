@@ -99,7 +99,7 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var (column, d) = ColumnChecks.Features(input.Schema, _options.InputColumnName);
         if (_options.Kind == AgopFeatureMapKind.TopEigenvectors && _options.Rank > d)
-            throw new ArgumentException($"Rank {_options.Rank} exceeds the {d} slots of column '{_options.InputColumnName}'.", "inputSchema");
+            throw new ArgumentException($"Rank {_options.Rank} exceeds the {d} slots of column '{_options.InputColumnName}'.", nameof(input));
         TorchNetworkPredictionTransformer? trained = null;
         try
         {
@@ -119,7 +119,7 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
             }
             if (model.InputDimension != d)
                 throw new ArgumentException(
-                    $"Column '{_options.InputColumnName}' has {d} slots, but the network takes {model.InputDimension} features.", "inputSchema");
+                    $"Column '{_options.InputColumnName}' has {d} slots, but the network takes {model.InputDimension} features.", nameof(input));
 
             using var scope = torch.NewDisposeScope();
             var features = FeatureMatrixReader.Read(input, column, d, _options.MaximumRows, "the AGOP");

@@ -21,4 +21,15 @@ public sealed class AgopFeatureMapDisposeTests
         map.Dispose();
         Assert.Throws<ObjectDisposedException>(() => map.Transform(x));
     }
+
+    [Test]
+    public void ADisposedMapRefusesARowTransformAsItsTensorTransformDoes()
+    {
+        var map = AgopFeatureMap.Fit(torch.eye(3, dtype: ScalarType.Float64));
+        var output = new float[3];
+        map.Transform(new float[] { 1, 2, 3 }, output);
+        Assert.That(output, Is.EqualTo(new float[] { 1, 2, 3 }));
+        map.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => map.Transform(new float[] { 1, 2, 3 }, output));
+    }
 }

@@ -115,6 +115,7 @@ public class AgopFeatureTests
         ex = Assert.Throws<ArgumentException>(() => _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options
             { Model = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 7 }).Fit(data));
         Assert.That(ex!.Message, Does.Contain("Rank 7").And.Contain("6 slots"));
+        Assert.That(ex.ParamName, Is.EqualTo("input"), "Fit's own parameter, not GetOutputSchema's");
     }
 
     // Options.NormalizeTrace = false fits G itself: for f(x) = wᵀx / √d that is w wᵀ / d, whose one non-zero eigenvalue
