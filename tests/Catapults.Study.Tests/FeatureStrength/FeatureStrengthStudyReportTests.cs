@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Catapults.ML.Scaling;
 using Catapults.ML.Tests.Data.Fixtures;
 using Catapults.Study.FeatureStrength;
 
@@ -138,5 +139,94 @@ public sealed class FeatureStrengthStudyReportTests
     {
         using var temp = new TempDirectory();
         Assert.That(Written(temp, "report.md"), Does.Contain("a median of 2 ignores 0 outlying seed(s)."));
+    }
+
+    // summary.json beyond the rich verdict: the rule's constants, the training time in seconds, every seed, and the
+    // lazy side's own prediction and verdict. Found by mutation testing (round 33A): the lazy side's "holds" and
+    // "predicted", the minimum points, the seeds and the training time could be any value.
+    [Test]
+    public void TheSummaryStatesTheRuleTheSeedsTheTrainingTimeAndTheLazySide()
+    {
+        using var temp = new TempDirectory();
+        using var summary = JsonDocument.Parse(Written(temp, "summary.json"));
+        var root = summary.RootElement;
+        var depth = root.GetProperty("depths")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("tolerance").GetDouble(), Is.EqualTo(SlopeVerdict.Tolerance));
+            Assert.That(root.GetProperty("minimumPoints").GetInt32(), Is.EqualTo(3));
+            Assert.That(root.GetProperty("trainingSeconds").GetDouble(), Is.EqualTo(3.0));
+            Assert.That(root.GetProperty("seeds").EnumerateArray().Select(x => x.GetInt64()), Is.EqualTo(new long[] { 0, 1 }));
+            Assert.That(depth.GetProperty("depth").GetInt32(), Is.EqualTo(2));
+            Assert.That(depth.GetProperty("rich").GetProperty("predicted").GetDouble(), Is.EqualTo(1.0));
+            Assert.That(depth.GetProperty("lazy").GetProperty("predicted").GetDouble(), Is.EqualTo(2.0));
+            Assert.That(depth.GetProperty("lazy").GetProperty("holds").GetBoolean(), Is.True, "the lazy slope is 2 at both seeds");
+            Assert.That(depth.GetProperty("lazy").GetProperty("fit").GetProperty("slope").GetDouble(), Is.EqualTo(2.0).Within(1e-9));
+            Assert.That(depth.GetProperty("gammas").GetArrayLength(), Is.EqualTo(9));
+        });
+    }
+
+    // The report's setup line and its training-time sentence. Quick starts each scan 1 decade above the rule and ends it
+    // half a decade below the first stable rate. Found by mutation testing (round 33A).
+    [Test]
+    public void TheReportStatesTheScansEndsAndTheTrainingTime()
+    {
+        using var temp = new TempDirectory();
+        string report = Written(temp, "report.md");
+        Assert.Multiple(() =>
+        {
+            Assert.That(report, Does.Contain("each scan starts 1 decade above the rule η = W γ^(2 or 2/L) (W the width) and ends 0.5 decade(s) below the first stable rate"));
+            Assert.That(report, Does.Contain("the cells' training time, summed, 3.0 s"));
+        });
+    }
+
+    // The η* table's last columns: seed 0's best final loss, its best loss at the common budget (step 150, read at the
+    // planted evaluation of step 10) and its largest stable rate. At γ = 100 seed 0's η* is 100 (level 8 of 0.25
+    // decades); the top planted rate, level 11, diverged, so the largest stable one is level 10, 10^2.5 = 316 (not
+    // the divergent 10^2.75 = 562). Found by mutation testing (round 33A).
+    [Test]
+    public void TheEtaStarTableEndsWithTheBestLossesAndTheLargestStableRate()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(Row(Written(temp, "report.md"), "| 2 | 100 |"), Does.EndWith("| 1 | 1 | 316 |"));
+    }
+
+    // A grid with one γ on each side (0.1, 1, 10 beyond a one-decade band) has no fit of two γ: the lattice sentence
+    // says so instead of taking the worst of no fits. Found by mutation testing (round 33A): without the guard the
+    // report threw, and no test wrote such a grid.
+    [Test]
+    public void AGridWithoutAFitOfTwoGammasSaysTheLatticesTiltIsNotDefined()
+    {
+        using var temp = new TempDirectory();
+        var narrow = PlantedSeedSweep.Study with { GammaMin = 0.1, GammaMax = 10, GammasPerDecade = 1 };
+        FeatureStrengthStudyReport.Write(temp.Path, narrow, new[] { PlantedSeedSweep.Build() }, null, null, TimeSpan.Zero);
+        Assert.That(File.ReadAllText(Path.Combine(temp.Path, "report.md")),
+            Does.Contain("; no fit of this run has two γ, so what the lattice can do to a slope is not defined here."));
+    }
+
+    // The staircase follow-up's section, on a stand-in: seed 1's planted cells at the two largest γ (31.6 and 100), whose
+    // η* (10^2.1 = 126 and 10^2.8 = 631) lie off the lattice, so the table's lattice η* (100 and 10^2.75 = 562) differs
+    // from the refined one. The follow-up's settings run 750 steps at γ = 31.6 and 900 at 100 (twice the base budget).
+    // Found by mutation testing (round 33A): no fast test passed a staircase to the report.
+    [Test]
+    public void TheStaircaseSectionGivesItsBudgetsItsLatticeRatesAndItsCellsCount()
+    {
+        using var temp = new TempDirectory();
+        var depth = PlantedSeedSweep.Build();
+        var seed1 = depth.Seeds.PerSeed[1];
+        var stairSettings = StaircaseFollowUp.Settings(PlantedSeedSweep.Study, PlantedSeedSweep.Depth2)!;
+        var stairs = new SweepResult(seed1.Cells.Where(c => c.Cell.GammaIndex >= 7).ToList(), seed1.Gammas.Where(g => g.GammaIndex >= 7).ToList(),
+            null, null, 5, 9, TimeSpan.Zero);
+        var written = FeatureStrengthStudyReport.Write(temp.Path, PlantedSeedSweep.Study, new[] { depth }, stairSettings, stairs, TimeSpan.Zero);
+        string report = File.ReadAllText(Path.Combine(temp.Path, "report.md"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(written, Does.Contain(FeatureStrengthStudyReport.StaircaseFile));
+            Assert.That(report, Does.Contain("γ = 31.6, 100, 750–900 steps, a short rate scan"));
+            Assert.That(Row(report, "| 31.6 |"), Does.StartWith("| 31.6 | 100 |").And.EndWith("| 7 |"));
+            Assert.That(Row(report, "| 100 |"), Does.StartWith("| 100 | 562 |").And.EndWith("| 7 |"));
+            // 126 cells of the two seeds' sweeps and the staircase's 5; the staircase's 9 reused.
+            Assert.That(report, Does.Contain("This invocation trained 131 cells and reused 9 from an earlier one"));
+        });
     }
 }
