@@ -229,4 +229,19 @@ public sealed class FeatureStrengthStudyReportTests
             Assert.That(report, Does.Contain("This invocation trained 131 cells and reused 9 from an earlier one"));
         });
     }
+
+    // A study whose every rate diverged has no curve and no loss to draw: it writes its summary and report and no figure
+    // (not an empty best-loss plot, nor a rescaled-time panel without lines). Found by mutation testing (round 33A).
+    [Test]
+    public void AStudyWhoseEveryRateDivergedWritesNoFigure()
+    {
+        using var temp = new TempDirectory();
+        var s = PlantedSeedSweep.Depth2;
+        var options = s.SweepOptions();
+        var planted = PlantedSeedSweep.Build();
+        var perSeed = planted.Seeds.PerSeed.Select(r => FeatureStrengthSweep.Summarise(options, r.Cells.Where(c => c.Diverged), 9, 0)).ToList();
+        var diverged = new DepthSweep(2, s, FeatureStrengthSweep.CombineSeeds(options, s.SeedList(), perSeed));
+        var written = FeatureStrengthStudyReport.Write(temp.Path, PlantedSeedSweep.Study, new[] { diverged }, null, null, TimeSpan.Zero);
+        Assert.That(written, Is.EquivalentTo(new[] { "summary.json", "report.md" }));
+    }
 }
