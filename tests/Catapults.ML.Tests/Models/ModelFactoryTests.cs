@@ -331,4 +331,48 @@ public class ModelFactoryTests
         Assert.That(cnn!.Message, Does.StartWith("A ConvolutionalNetwork of up to 2.59E+18 parameters needs about").And.Not.Contain("\n"));
         Assert.That(cnn.ParamName, Is.EqualTo("options"));
     }
+
+    // The parameter count is a size query of the network Create would build, so it refuses what Create refuses rather than
+    // counting a network with no outputs or an output multiplier of 0. Found by mutation testing (round 33C): dropping
+    // its shape check left every test green.
+    [TestCase(0, 1.0, "OutputCount")]
+    [TestCase(2, 0.0, "OutputMultiplier")]
+    [TestCase(2, double.NaN, "OutputMultiplier")]
+    public void TheParameterCountRefusesWhatCreateRefuses(int outputs, double multiplier, string setting)
+    {
+        var network = new NetworkDescription { Width = 4, OutputMultiplier = multiplier };
+        var create = Assert.Throws<ArgumentException>(() => ModelFactory.Create(network, new long[] { 3 }, outputs, 0));
+        var count = Assert.Throws<ArgumentException>(() => ModelFactory.ParameterCount(network, new long[] { 3 }, outputs));
+        Assert.That(count!.ParamName, Is.EqualTo(setting).And.EqualTo(create!.ParamName));
+        Assert.That(count.Message, Is.EqualTo(create.Message));
+    }
+
+    // A description's activation reaches every architecture, and an image's height and width stay in their places: a
+    // 1×4×8 image builds a network for 4 rows of 8, which takes a [n, 1, 4, 8] batch. Found by mutation testing (round
+    // 33C): a Wide ResNet that ignored the activation, and height and width swapped, left every test green.
+    [TestCase("fcn-2")]
+    [TestCase("cnn-2")]
+    [TestCase("wrn-10-1")]
+    [TestCase("vit-1")]
+    public void TheActivationAndTheImageSidesReachTheBuiltNetwork(string architecture)
+    {
+        var network = new NetworkDescription
+        {
+            Architecture = architecture, Width = architecture.StartsWith("wrn", StringComparison.Ordinal) ? null : 8,
+            Activation = ActivationKind.Tanh,
+        };
+        using var net = ModelFactory.Create(network, new long[] { 1, 4, 8 }, 2, 0);
+        var (activation, shape) = net switch
+        {
+            FullyConnectedNetwork f => (f.Activation, f.InputShape),
+            ConvolutionalNetwork c => (c.Options.Activation, c.Options.InputShape),
+            WideResNet w => (w.Options.Activation, w.Options.InputShape),
+            VisionTransformer v => (v.Options.Activation, v.Options.InputShape),
+            _ => throw new AssertionException(net.GetType().Name),
+        };
+        Assert.That(activation, Is.EqualTo(ActivationKind.Tanh));
+        Assert.That(shape, Is.EqualTo(net is FullyConnectedNetwork ? new long[] { 32 } : new long[] { 1, 4, 8 }));
+        using var images = torch.randn(3, 1, 4, 8);
+        Assert.That(net.forward(images).shape, Is.EqualTo(new long[] { 3, 2 }));
+    }
 }
