@@ -1,4 +1,5 @@
 using Catapults.ML.Models;
+using TorchSharp;
 
 namespace Catapults.ML.Tests.Models;
 
@@ -23,5 +24,22 @@ public sealed class NormalizationEpsilonTests
     {
         using var group = new GroupNormalization("norm", 4, 2, double.Epsilon);
         Assert.That(group.Epsilon, Is.EqualTo(double.Epsilon));
+    }
+
+    // The ε given is the one the forward pass divides by: values ±1 (mean 0, variance 1) normalise to ±1/√(1 + ε), so
+    // ε = 1 gives ±1/√2. Found by mutation testing (round 33C): a GroupNorm that used the default 1e-5 in its forward
+    // pass whatever it was given left every test green.
+    [Test]
+    public void TheForwardPassDividesByTheGivenEpsilon()
+    {
+        double expected = 1 / Math.Sqrt(2);
+        using var group = new GroupNormalization("norm", 2, 1, epsilon: 1.0);
+        using var maps = torch.tensor(new float[] { -1, 1 }).reshape(1, 2, 1, 1);
+        using var groupOut = group.forward(maps);
+        Assert.That(groupOut.data<float>().ToArray(), Is.EqualTo(new[] { -expected, expected }).Within(1e-6));
+        using var layer = new FeatureLayerNormalization("norm", 2, epsilon: 1.0);
+        using var tokens = torch.tensor(new float[] { -1, 1 }).reshape(1, 1, 2);
+        using var layerOut = layer.forward(tokens);
+        Assert.That(layerOut.data<float>().ToArray(), Is.EqualTo(new[] { -expected, expected }).Within(1e-6));
     }
 }
