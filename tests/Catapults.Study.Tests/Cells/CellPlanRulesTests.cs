@@ -92,4 +92,29 @@ public sealed class CellPlanRulesTests
         var torn = Assert.Throws<ConfigurationException>(() => Plan("a", "b").Write(temp.Path));
         Assert.That(torn!.Message, Does.Contain("holds an unreadable plan, whose cells this folder keeps"));
     }
+
+    // A label starts with a letter or a digit: "." and ".." would make a cell's folder runs/ itself or the run folder,
+    // whose emptying before a rerun would take every cell with it (found by mutation testing, round 33B).
+    [TestCase(".")]
+    [TestCase("..")]
+    [TestCase("-a")]
+    [TestCase("_a")]
+    public void ALabelStartsWithALetterOrADigit(string label)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Plan(label));
+        Assert.That(ex!.Message, Does.Contain($"cell 0's label '{label}' is not a file name"));
+    }
+
+    // An unreadable plan.json is left to the caller's own checks (Write names it); only a readable plan of another
+    // experiment is refused (found by mutation testing, round 33B).
+    [Test]
+    public void OnlyAReadablePlanOfAnotherExperimentIsRefusedAsAnotherExperiments()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(CellPlan.PathIn(temp.Path), "{ \"format\": 2, \"exper");
+        Assert.DoesNotThrow(() => Plan("a").RequireSameExperimentIn(temp.Path));
+        CellPlan.Create("other", null, new { }, Cells("a")).Write(temp.Path, replace: true);
+        var ex = Assert.Throws<ConfigurationException>(() => Plan("a").RequireSameExperimentIn(temp.Path));
+        Assert.That(ex!.Message, Does.Contain("holds a plan of other, not of smoke"));
+    }
 }
