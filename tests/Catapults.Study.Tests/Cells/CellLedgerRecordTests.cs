@@ -108,4 +108,19 @@ public sealed class CellLedgerRecordTests
             Assert.That(CellLedger.Ranges(Array.Empty<int>()), Is.EqualTo(""));
         });
     }
+
+    // A field given twice (a failed record with a second "state" that says finished) is damage, never a record to
+    // trust (found by mutation testing, round 33B).
+    [TestCase("\"state\": \"Failed\", \"state\": \"Finished\"")]
+    public void ARecordWithARepeatedFieldIsNotReadable(string fields)
+    {
+        using var temp = new TempDirectory();
+        var cell = Cell(0, "a");
+        string path = Path.Combine(CellPlan.CellFolder(temp.Path, cell), CellRecord.FileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, $"{{\"index\": 0, \"label\": \"a\", \"configurationDigest\": \"{cell.Digest}\", {fields}}}");
+        var status = CellLedger.Inspect(temp.Path, cell);
+        Assert.That((status.Finished, status.Missing, status.Foreign), Is.EqualTo((false, false, false)));
+        Assert.That(status.Problem, Does.StartWith($"{path} is not a readable record ("));
+    }
 }
