@@ -63,4 +63,26 @@ public sealed class CellLockTests
         Assert.That(Describe(("SLURM_JOB_ID", "78"), ("SLURM_ARRAY_TASK_ID", "4")), Does.StartWith(prefix + " (Slurm job 78), since "));
         Assert.That(Describe(("SLURM_ARRAY_JOB_ID", "77"), ("SLURM_ARRAY_TASK_ID", "")), Does.StartWith(prefix + ", since "));
     }
+
+    // An empty SLURM_JOB_ID (set but blank) is no job: the holder is not named "Slurm job " with nothing after it
+    // (found by mutation testing, round 33B).
+    [Test]
+    public void ABlankSlurmJobIsNotNamed()
+    {
+        string described = CellLock.Describe(name => name == "SLURM_JOB_ID" ? "" : null);
+        Assert.That(described, Does.StartWith($"process {Environment.ProcessId} on {Environment.MachineName}, since "));
+    }
+
+    // TakenBy's text is shown as one line: a line or paragraph separator in the description is replaced like a control
+    // character, whoever prints it (found by mutation testing, round 33B; merge's own one-line check hid it).
+    [Test]
+    public void LineAndParagraphSeparatorsInADescriptionAreReplaced()
+    {
+        using var temp = new TempDirectory();
+        var cell = Plan("a").Cells[0];
+        string owner = Path.ChangeExtension(CellLock.PathOf(temp.Path, cell), ".owner");
+        Directory.CreateDirectory(Path.GetDirectoryName(owner)!);
+        File.WriteAllText(owner, "process 1\u2028on node2\u2029since then");
+        Assert.That(CellLock.TakenBy(temp.Path, cell), Is.EqualTo("process 1 on node2 since then"));
+    }
 }
