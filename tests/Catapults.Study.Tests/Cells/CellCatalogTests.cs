@@ -26,4 +26,10 @@ public sealed class CellCatalogTests
         var ex = Assert.Throws<ConfigurationException>(() => catalog.Find("gd-catapult"));
         Assert.That(ex!.Message, Is.EqualTo("the plan names experiment 'gd-catapult', which this program does not know (it knows smoke)."));
     }
+
+    // Two experiments of one name would leave one of them unreachable by its plans: the catalog refuses them
+    // (found by mutation testing, round 33B).
+    [Test]
+    public void TwoExperimentsOfOneNameAreRefused() =>
+        Assert.Throws<ArgumentException>(() => new CellCatalog(() => new SmokeExperiment(), () => new SmokeExperiment()));
 }
