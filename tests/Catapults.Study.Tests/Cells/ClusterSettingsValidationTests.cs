@@ -28,6 +28,12 @@ public sealed class ClusterSettingsValidationTests
         yield return new TestCaseData(new ClusterSettings { VolumeSize = "100GB" }, "--volume-size '100GB' is not a positive storage quantity").SetName("A volume size in a unit Kubernetes lacks");
         yield return new TestCaseData(new ClusterSettings { MountPath = "/data runs" }, "--mount-path '/data runs' must be an absolute path without spaces.").SetName("A mount path with a space");
         yield return new TestCaseData(new ClusterSettings { MountPath = "runs" }, "--mount-path 'runs' must be an absolute path").SetName("A relative mount path");
+        // Found by mutation testing (round 33B): an empty image, a control character in the mount path, a fourth digit
+        // of days, a claim name of 64 characters.
+        yield return new TestCaseData(new ClusterSettings { Image = "" }, "--image '' is not an image reference").SetName("An empty image");
+        yield return new TestCaseData(new ClusterSettings { MountPath = "/runs\u0007" }, "--mount-path '").SetName("A mount path with a control character");
+        yield return new TestCaseData(new ClusterSettings { TimeLimit = "1000-00:00:00" }, "--time-limit must be [D-]HH:MM:SS").SetName("A time limit of 1000 days");
+        yield return new TestCaseData(new ClusterSettings { VolumeClaim = new string('r', 64) }, $"--volume-claim '{new string('r', 64)}' is not a Kubernetes name").SetName("A claim name of 64 characters");
     }
 
     [TestCaseSource(nameof(Refused))]
@@ -43,6 +49,7 @@ public sealed class ClusterSettingsValidationTests
         yield return new TestCaseData(new ClusterSettings { CpusPerTask = 1024, MemoryGiB = 65536, TimeLimit = "999-99:59:59" }).SetName("The upper edges");
         yield return new TestCaseData(new ClusterSettings { Partition = "gpu_a100.x-1", Account = new string('a', 64) }).SetName("Slurm names of every allowed kind");
         yield return new TestCaseData(new ClusterSettings { StudyCommand = "dotnet /opt/study.dll", VolumeClaim = "r", MountPath = "/" }).SetName("A command, a one-letter claim and the root mount");
+        yield return new TestCaseData(new ClusterSettings { VolumeClaim = new string('r', 63) }).SetName("A claim name of 63 characters");
     }
 
     [TestCaseSource(nameof(Accepted))]
