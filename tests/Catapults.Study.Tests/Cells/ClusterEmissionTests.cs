@@ -126,4 +126,29 @@ public sealed class ClusterEmissionTests
             Assert.That(script, Does.Contain("#SBATCH --partition=gpu\n").And.Contain("#SBATCH --account=proj1\n"), file);
         }
     }
+
+    // Only the cells ask for a GPU: the merge reads their files and trains nothing (found by mutation testing, round 33B).
+    [Test]
+    public void OnlyTheCellsJobAsksForAGpu()
+    {
+        using var temp = new TempDirectory();
+        string dir = temp.Combine("run");
+        var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "2", "--out", dir, "--emit", "slurm", "--gpu");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "slurm", "cells.sbatch")), Does.Contain("#SBATCH --gres=gpu:1\n"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "slurm", "merge.sbatch")), Does.Not.Contain("--gres"));
+    }
+
+    // --retries is each cell's (backoffLimitPerIndex); the merge Job keeps its own two retries (found by mutation
+    // testing, round 33B).
+    [Test]
+    public void RetriesAreEachCellsAndTheMergeKeepsItsOwn()
+    {
+        using var temp = new TempDirectory();
+        string dir = temp.Combine("run");
+        var (code, _, error) = StudyCli.Run("plan", "smoke", "--cells", "2", "--out", dir, "--emit", "k8s", "--retries", "5");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(File.ReadAllText(Path.Combine(dir, "k8s", "cells-job.yaml")), Does.Contain("\n  backoffLimitPerIndex: 5\n"));
+        Assert.That(File.ReadAllText(Path.Combine(dir, "k8s", "merge-job.yaml")), Does.Contain("\n  backoffLimit: 2\n"));
+    }
 }
