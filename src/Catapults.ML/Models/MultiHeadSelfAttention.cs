@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -58,7 +60,7 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
         var q = qkv.select(2, 0);
         var k = qkv.select(2, 1);
         var v = qkv.select(2, 2);
-        var scores = torch.einsum("nqhd,nkhd->nhqk", q, k) * (1.0 / Math.Sqrt(HeadWidth));
+        var scores = KeptScalars.Times(torch.einsum("nqhd,nkhd->nhqk", q, k), 1.0 / Math.Sqrt(HeadWidth));
         var weights = scores.softmax(-1);
         var mixed = torch.einsum("nhqk,nkhd->nqhd", weights, v).reshape(n, tokens, Width);
         return output.forward(mixed).MoveToOuterDisposeScope();

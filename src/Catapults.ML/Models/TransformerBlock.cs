@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -50,8 +52,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var h = x + attention.forward(norm1 is null ? x : norm1.forward(x));
+        var h = KeptScalars.Plus(x, attention.forward(norm1 is null ? x : norm1.forward(x)));
         var m = mlpOutput.forward(Activations.Apply(activation, mlpHidden.forward(norm2 is null ? h : norm2.forward(h))));
-        return (h + m).MoveToOuterDisposeScope();
+        return KeptScalars.Plus(h, m).MoveToOuterDisposeScope();
     }
 }

@@ -92,12 +92,12 @@ public sealed class VisionTransformer : ImageNetwork<VisionTransformerOptions>
         long n = images.shape[0];
         var h = patchEmbedding.forward(Patchify(images));
         if (classToken is not null) h = torch.cat(new[] { classToken.expand(n, 1, Options.Width), h }, 1);
-        h = h + positionEmbedding;
+        h = KeptScalars.Plus(h, positionEmbedding);
         foreach (var block in blocks) h = block.forward(h);
         if (norm is not null) h = norm.forward(h);
         var pooled = classToken is not null ? h.select(1, 0) : h.mean(new long[] { 1 });
         var y = readout.forward(pooled);
-        if (Options.OutputMultiplier != 1.0) y = y * Options.OutputMultiplier;
+        if (Options.OutputMultiplier != 1.0) y = KeptScalars.Times(y, Options.OutputMultiplier);
         return y.MoveToOuterDisposeScope();
     }
 }

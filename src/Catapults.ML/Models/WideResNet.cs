@@ -64,7 +64,7 @@ public sealed class WideResNet : ImageNetwork<WideResNetOptions>
         foreach (var block in blocks) h = block.forward(h);
         h = Activations.Apply(Options.Activation, norm is null ? h : norm.forward(h));
         h = readout.forward(h.mean(new long[] { 2, 3 }));
-        if (Options.OutputMultiplier != 1.0) h = h * Options.OutputMultiplier;
+        if (Options.OutputMultiplier != 1.0) h = KeptScalars.Times(h, Options.OutputMultiplier);
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,5 @@
+using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>
@@ -43,6 +45,6 @@ public sealed class WideResNetBlock : nn.Module<Tensor, Tensor>
         var h = conv1.forward(pre);
         h = Activations.Apply(activation, norm2 is null ? h : norm2.forward(h));
         h = conv2.forward(h);
-        return (h + (shortcut is null ? x : shortcut.forward(pre))).MoveToOuterDisposeScope();
+        return KeptScalars.Plus(h, shortcut is null ? x : shortcut.forward(pre)).MoveToOuterDisposeScope();
     }
 }
