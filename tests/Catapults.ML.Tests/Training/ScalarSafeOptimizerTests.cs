@@ -1,3 +1,4 @@
+using Catapults.ML.Tests.Support;
 using Catapults.ML.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -153,15 +154,11 @@ public sealed class ScalarSafeOptimizerTests
         using var optimizer = Optimizers.Create(kind, network.parameters(), 0.01);
         var x = torch.randn(16, 4);
         var y = torch.randn(16, 1);
-        bool stop = false;
-        // Garbage at the rate of a busy application: a collection every step or two, each a chance to finalize the
-        // step's scalars while libtorch reads them. With TorchSharp's own SGD in its place this test failed in one of
-        // two runs here (9 steps of 20,000 read a freed rate); the race needs a collection inside the native call.
-        var noise = new Thread(() => { while (!Volatile.Read(ref stop)) GC.KeepAlive(new byte[64 * 1024]); }) { IsBackground = true };
-        noise.Start();
+        // With TorchSharp's own SGD in this test's place it failed in one of two runs (9 steps of 20,000 read a freed
+        // rate); the race needs a collection inside the native call.
         int failures = 0;
         string? first = null;
-        try
+        using (new AllocatingThread())
         {
             for (int i = 0; i < steps; i++)
             {
@@ -178,11 +175,6 @@ public sealed class ScalarSafeOptimizerTests
                     first ??= $"step {i}: {ex.Message.Split('\n')[0]}";
                 }
             }
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            noise.Join();
         }
         Assert.That(failures, Is.Zero, first);
     }
