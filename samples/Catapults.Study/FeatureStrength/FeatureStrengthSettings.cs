@@ -76,7 +76,7 @@ internal sealed record FeatureStrengthSettings
 
     /// <summary>
     /// A smoke run (the tests): depths 2, 3, 4; 5 γ from 10⁻² to 10²; width 32; base budget 150 steps; 1 seed; 200
-    /// held-out samples evaluated every 10 steps; each scan starts half a decade below the first stable rate.
+    /// held-out samples evaluated every 10 steps; each scan ends half a decade below the first stable rate.
     /// </summary>
     public static FeatureStrengthSettings Quick { get; } = new()
     {

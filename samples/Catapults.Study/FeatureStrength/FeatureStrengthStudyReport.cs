@@ -278,7 +278,7 @@ internal static class FeatureStrengthStudyReport
         {
             b.AppendLine("## Rank-4 staircase follow-up");
             b.AppendLine();
-            b.AppendLine(c, $"Depth 2, the rank-4 task (four unit-variance terms, so the loss reads 4 − k once k are learned), γ = {string.Join(", ", stairs.Gammas.Select(g => g.Gamma.ToString("G3", c)))}, {stairSettings.StepsAt(stairSettings.GammaMin)}–{stairSettings.StepsAt(stairSettings.GammaMax)} steps, a short rate scan from half a decade above the rank-2 η*. In `{StaircaseFollowUp.DirectoryName}/`.");
+            b.AppendLine(c, $"Depth 2, the rank-4 task (four unit-variance terms, so the loss reads 4 − k once k are learned), γ = {string.Join(", ", stairs.Gammas.Select(g => g.Gamma.ToString("G3", c)))}, {stairSettings.StepsAt(stairSettings.GammaMin)}–{stairSettings.StepsAt(stairSettings.GammaMax)} steps, a short rate scan: from {stairSettings.StartDecadesAboveRule:G3} decade above the rule η = W γ^(2 or 2/L) to {stairSettings.DecadesBelowFirstStable:G3} decade below the first stable rate. In `{StaircaseFollowUp.DirectoryName}/`.");
             b.AppendLine();
             b.AppendLine("| γ | η* (lattice) | final held-out loss | cells |");
             b.AppendLine("|---:|---:|---:|---:|");

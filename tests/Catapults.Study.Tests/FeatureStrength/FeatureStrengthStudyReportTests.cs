@@ -223,6 +223,8 @@ public sealed class FeatureStrengthStudyReportTests
         {
             Assert.That(written, Does.Contain(FeatureStrengthStudyReport.StaircaseFile));
             Assert.That(report, Does.Contain("γ = 31.6, 100, 750–900 steps, a short rate scan"));
+            // The scan's ends as the follow-up's settings set them (the sentence once spoke of the rank-2 η* instead).
+            Assert.That(report, Does.Contain("a short rate scan: from 1 decade above the rule η = W γ^(2 or 2/L) to 0.5 decade below the first stable rate."));
             Assert.That(Row(report, "| 31.6 |"), Does.StartWith("| 31.6 | 100 |").And.EndWith("| 7 |"));
             Assert.That(Row(report, "| 100 |"), Does.StartWith("| 100 | 562 |").And.EndWith("| 7 |"));
             // 126 cells of the two seeds' sweeps and the staircase's 5; the staircase's 9 reused.
