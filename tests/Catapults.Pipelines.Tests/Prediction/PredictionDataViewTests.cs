@@ -26,6 +26,31 @@ public sealed class PredictionDataViewTests : TinyRegressionModelTests
         });
     }
 
+    // A cursor set asked for with a Random over a view that can shuffle is shuffled, as a single cursor is.
+    // Found by mutation testing (round 34B).
+    [Test]
+    public void ACursorSetAskedForWithARandomIsShuffled()
+    {
+        var rows = TestData.Rank2(40, seed: 6);
+        var scored = Model.Transform(Ml.Data.Cache(Ml.Data.LoadFromEnumerable(rows)));
+        var columns = new[] { scored.Schema["Label"], scored.Schema["Score"] };
+        var cursors = scored.GetRowCursorSet(columns, 1, new Random(9));
+        var order = new List<float>();
+        foreach (var cursor in cursors)
+            using (cursor)
+            {
+                var label = cursor.GetGetter<float>(columns[0]);
+                float l = 0;
+                while (cursor.MoveNext())
+                {
+                    label(ref l);
+                    order.Add(l);
+                }
+            }
+        Assert.That(order, Is.EquivalentTo(rows.Select(r => r.Label)));
+        Assert.That(order, Is.Not.EqualTo(rows.Select(r => r.Label)), "the cursor set shuffled the rows");
+    }
+
     [Test]
     public void SparseFeaturesAreScoredAsTheirDenseEquals()
     {
