@@ -260,4 +260,112 @@ public class TensorConversionRuleTests
         Assert.That(ex!.Message, Does.StartWith("the IDataView has columns that are not numeric scalars or vectors of known size: 'Name' (String); ")
             .And.Contain("FeatureColumnNames"));
     }
+
+    private sealed class RaggedRow
+    {
+        public float X;
+        public float[] Ragged = [];
+        public float Label;
+    }
+
+    // Automatic features refuse a vector of unknown size by the rule they state ("not numeric scalars or vectors of
+    // known size"), naming it with the others they would leave out, before any width is asked of it (mutation round
+    // 34A, M01: a size of 0 counted as known, and the refusal came from another check with other advice).
+    [Test]
+    public void AutomaticFeaturesRefuseAVariableLengthVectorAmongTheColumnsLeftOut()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new RaggedRow { X = 1, Ragged = [1, 2], Label = 1 } });
+        var ex = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = null }));
+        Assert.That(ex!.Message, Does.StartWith("the IDataView has columns that are not numeric scalars or vectors of known size: 'Ragged' ("));
+    }
+
+    // A named dataset is quoted in the messages and named in the dataset built (mutation round 34A, M03 and M04).
+    [Test]
+    public void ANamedViewIsQuotedInItsMessagesAndNamesTheDataset()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new Row { X = 1, Target = 0.5 }, new Row { X = 2, Target = 1 } });
+        using var data = view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], LabelColumnName = "Target", Name = "iris" });
+        Assert.That(data.Name, Is.EqualTo("iris"));
+        var ex = Assert.Throws<ArgumentException>(() =>
+            view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Nope"], LabelColumnName = "Target", Name = "iris" }));
+        Assert.That(ex!.Message, Does.StartWith("'iris' has no feature column 'Nope'"));
+    }
+
+    private sealed class UnsignedRow
+    {
+        public byte Small;
+        public uint Large;
+        public float Label;
+    }
+
+    // Unsigned columns keep their values above the signed range: a byte of 200 is 200 and a uint of 3e9 is 3e9, not
+    // -56 or a negative number (mutation round 34A, M05 and M06 read them through the signed types).
+    [Test]
+    public void UnsignedFeaturesAboveTheSignedRangeKeepTheirValues()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new UnsignedRow { Small = 200, Large = 3_000_000_000, Label = 1 } });
+        using var data = view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Small", "Large"] });
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 200f, 3e9f }));
+    }
+
+    // A DataFrame's vector column of empty vectors adds no feature at all; it is refused naming column and row, even
+    // when every row's is as long as row 0's (mutation round 34A, M10 let it through as a column of no features).
+    [Test]
+    public void ADataFrameVectorColumnOfEmptyVectorsIsRefused()
+    {
+        var vectors = new VBufferDataFrameColumn<float>("v", [new VBuffer<float>(0, Array.Empty<float>()), new VBuffer<float>(0, Array.Empty<float>())]);
+        var frame = new DataFrame(new SingleDataFrameColumn("x", [1f, 2f]), vectors, new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var ex = Assert.Throws<InvalidDataException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x", "v"] }));
+        Assert.That(ex!.Message, Is.EqualTo("the DataFrame: column 'v', row 0: a vector of 0 values, expected at least one."));
+    }
+
+    // Every integer type is a numeric DataFrame column: a byte column is a feature like an Int32 one (mutation round
+    // 34A, M12 left byte out of the integers and refused it as not numeric).
+    [Test]
+    public void AByteDataFrameColumnIsANumericFeature()
+    {
+        var frame = new DataFrame(new ByteDataFrameColumn("b", new byte[] { 200, 7 }), new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        using var data = frame.ToTensorDataset();
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 200f, 7f }));
+    }
+
+    // "vectors of Single or Double": a column of Double vectors gives one feature per element too (mutation round
+    // 34A, M13 read only Single vectors and refused Double ones).
+    [Test]
+    public void ADataFrameColumnOfDoubleVectorsGivesOneFeaturePerElement()
+    {
+        var vectors = new VBufferDataFrameColumn<double>("v", [new VBuffer<double>(2, [1.0, 2.0]), new VBuffer<double>(2, [3.0, 4.5])]);
+        var frame = new DataFrame(vectors, new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        using var data = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["v"] });
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 2 }));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 2, 3, 4.5f }));
+    }
+
+    // A named DataFrame is quoted in the messages and names the dataset built, as a named view is (mutation round
+    // 34A, M15 and M16).
+    [Test]
+    public void ANamedDataFrameIsQuotedInItsMessagesAndNamesTheDataset()
+    {
+        var frame = new DataFrame(new SingleDataFrameColumn("x", [1f, 2f]), new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        using var data = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"], Name = "iris" });
+        Assert.That(data.Name, Is.EqualTo("iris"));
+        var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Nope"], Name = "iris" }));
+        Assert.That(ex!.Message, Does.StartWith("'iris' has no feature column 'Nope'"));
+    }
+
+    private sealed class ThreeRow
+    {
+        [VectorType(3)] public float[] Features = [];
+        public float Label;
+    }
+
+    // A row whose vector is shorter than the column's declared size is refused naming column and row, not padded with
+    // the previous row's values (mutation round 34A, M02 dropped the length check).
+    [Test]
+    public void AVectorShorterThanItsDeclaredSizeIsRefusedNamingColumnAndRow()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new ThreeRow { Features = [1, 2, 3], Label = 1 }, new ThreeRow { Features = [4, 5], Label = 2 } });
+        var ex = Assert.Throws<InvalidDataException>(() => view.ToTensorDataset());
+        Assert.That(ex!.Message, Is.EqualTo("Column 'Features', row 1: vector of length 2, expected 3."));
+    }
 }
