@@ -9,8 +9,8 @@ namespace Catapults.ML.Runtime;
 /// scale 1 (its subtraction passes none). Nothing refers to a temporary once its handle is read, so a garbage collection
 /// that another thread causes during the native call can finalize it while libtorch reads it, and the call fails with
 /// libtorch's "Expected false to be true" or "Unknown scalar type" (see <c>ScalarSafe</c> for the optimisers and its
-/// measurement).
-/// Every architecture's forward pass, the MSE loss and SAM's ascent go through these.
+/// measurement). Every architecture's forward pass, the MSE loss, SAM's ascent and the update transforms' write-back go
+/// through these.
 /// </remarks>
 internal static class KeptScalars
 {
