@@ -36,17 +36,17 @@ public static class DataFrameTensorConverter
             throw new ArgumentException(
                 $"{source} has columns that are not numeric: {string.Join(", ", skipped.Select(c => $"'{ErrorText.Visible(c.Name)}' ({c.DataType.Name})"))}; " +
                 "name the feature columns in TensorConversionOptions.FeatureColumnNames, or convert or drop those columns (a numeric column with a value that did not parse is read as text).");
-        if (features.Length == 0) throw new ArgumentException($"{source} has no numeric feature columns besides '{label.Name}'.");
+        if (features.Length == 0) throw new ArgumentException($"{source} has no numeric feature columns besides '{ErrorText.Visible(label.Name)}'.");
         foreach (var f in features)
         {
-            if (f == label) throw new ArgumentException($"Column '{f.Name}' is both a feature and the label.");
+            if (f == label) throw new ArgumentException($"Column '{ErrorText.Visible(f.Name)}' is both a feature and the label.");
             if (!IsFeature(f))
-                throw new ArgumentException($"Feature column '{f.Name}' of {source} holds {f.DataType.Name}; expected a numeric or Boolean column" +
+                throw new ArgumentException($"Feature column '{ErrorText.Visible(f.Name)}' of {source} holds {f.DataType.Name}; expected a numeric or Boolean column" +
                     (f.DataType.IsGenericType && f.DataType.GetGenericTypeDefinition() == typeof(VBuffer<>)
                         ? $", or vectors of Single or Double (this one's are {f.DataType.GetGenericArguments()[0].Name})." : "."));
         }
         if (!IsNumeric(label.DataType))
-            throw new ArgumentException($"Label column '{label.Name}' of {source} holds {label.DataType.Name}; expected a numeric or Boolean column.");
+            throw new ArgumentException($"Label column '{ErrorText.Visible(label.Name)}' of {source} holds {label.DataType.Name}; expected a numeric or Boolean column.");
         bool floating = label.DataType == typeof(float) || label.DataType == typeof(double) || label.DataType == typeof(decimal);
         var targets = options.Targets ?? (floating ? TargetKind.Regression : TargetKind.ClassIndex);
 

@@ -71,4 +71,29 @@ public sealed class DataFrameFeatureSelectionTests
             Assert.That(ex.Message, Does.Contain(expected));
         }
     }
+
+    // As in a row's error, so in the refusals of a column as a whole: the label with no feature beside it, a column
+    // named both, a feature of text and a label of text (found by mutation round 34A's reading of the converters).
+    [Test]
+    public void AColumnNameFromTheFileIsQuotedVisiblyWhenTheColumnIsRefused()
+    {
+        const string name = "x\u001b[2J\nlabel";
+        const string visible = "x\\u001B[2J\\u000Alabel";
+        var labelOnly = new DataFrame(new SingleDataFrameColumn(name, [0.5f, 1.5f]));
+        var numeric = new DataFrame(new DoubleDataFrameColumn(name, [1.0, 2.0]), new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var text = new DataFrame(new StringDataFrameColumn(name, ["a", "b"]), new SingleDataFrameColumn("Label", [0.5f, 1.5f]));
+        var textLabel = new DataFrame(new DoubleDataFrameColumn("x", [1.0, 2.0]), new StringDataFrameColumn(name, ["a", "b"]));
+        foreach (var (frame, options, expected) in new[]
+                 {
+                     (labelOnly, new TensorConversionOptions { LabelColumnName = name }, $"has no numeric feature columns besides '{visible}'"),
+                     (numeric, new TensorConversionOptions { LabelColumnName = name, FeatureColumnNames = [name] }, $"Column '{visible}' is both a feature and the label."),
+                     (text, new TensorConversionOptions { FeatureColumnNames = [name] }, $"Feature column '{visible}' of the DataFrame holds String"),
+                     (textLabel, new TensorConversionOptions { LabelColumnName = name }, $"Label column '{visible}' of the DataFrame holds String"),
+                 })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset(options).Dispose())!;
+            Assert.That(ex.Message.Any(char.IsControl), Is.False, ex.Message);
+            Assert.That(ex.Message, Does.Contain(expected));
+        }
+    }
 }
