@@ -44,7 +44,7 @@ public sealed class SyntheticTask : ITargetFunction
         var x12 = x1 * x[.., 1];
         Tensor y = Kind == SyntheticTaskKind.Rank2
             ? x12
-            : x1 + x12 + x12 * x[.., 2] + x12 * x[.., 2] * x[.., 3];
+            : KeptScalars.Plus(KeptScalars.Plus(KeptScalars.Plus(x1, x12), x12 * x[.., 2]), x12 * x[.., 2] * x[.., 3]);
         return y.unsqueeze(1).MoveToOuterDisposeScope();
     }
 

@@ -71,9 +71,9 @@ public static class EnsembleMeasurements
         for (long c = 0; c < o; c++)
         {
             var grad = torch.autograd.grad(new[] { output[.., .., c].sum() }, new[] { x }, retain_graph: c + 1 < o)[0].to_type(ScalarType.Float64);
-            g = g + torch.bmm(grad.transpose(1, 2), grad);
+            g = KeptScalars.Plus(g, torch.bmm(grad.transpose(1, 2), grad));
         }
-        return (g / n).MoveToOuterDisposeScope();
+        return KeptScalars.DividedBy(g, n).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -89,6 +89,6 @@ public static class EnsembleMeasurements
         var g = Agops(ensemble, inputs);
         var r = reference.to_type(ScalarType.Float64);
         return Enumerable.Range(0, (int)g.shape[0])
-            .Select(i => g[i].norm().ToDouble() == 0 ? (double?)null : AgopAlignment.Cosine(g[i], r)).ToArray();
+            .Select(i => g[i].norm().ReadDouble() == 0 ? (double?)null : AgopAlignment.Cosine(g[i], r)).ToArray();
     }
 }

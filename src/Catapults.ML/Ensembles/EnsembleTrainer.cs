@@ -199,7 +199,7 @@ public sealed class EnsembleTrainer
                 if (survivors.Length > 0)
                 {
                     // ∂L_m/∂f_m = 2(f_m − y_m)/b for L = 1/b Σᵢ ‖f(xᵢ) − yᵢ‖².
-                    var outputGradient = residual * (2.0 / pass.OutputShape[1]);
+                    var outputGradient = KeptScalars.Times(residual, 2.0 / pass.OutputShape[1]);
                     Step(pass, outputGradient, survivors.Select(p => active[p]).ToArray(), survivors.Select(p => rates[p]).ToArray(), ref momentum);
                 }
 

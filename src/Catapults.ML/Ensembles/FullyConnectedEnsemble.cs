@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Data;
 using Catapults.ML.Models;
 using Catapults.ML.Training;
@@ -342,9 +343,9 @@ public sealed class FullyConnectedEnsemble : IDisposable
             var y = data.Targets.narrow(0, start, count);
             var f = Forward(x);
             var losses = MeanSquaredErrors(f, y.unsqueeze(0).expand(f.shape));
-            total = total + losses.to_type(ScalarType.Float64) * count;
+            total = KeptScalars.Plus(total, KeptScalars.Times(losses.to_type(ScalarType.Float64), count));
         }
-        return (total / data.Count).data<double>().ToArray();
+        return KeptScalars.DividedBy(total, data.Count).data<double>().ToArray();
     }
 
     /// <summary>
@@ -514,7 +515,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
             case ActivationKind.Tanh:
             {
                 using var square = output * output;
-                using var slope = 1 - square;
+                using var slope = KeptScalars.ConstantMinus(1, square);
                 return back.mul_(slope);
             }
             default:
@@ -552,8 +553,8 @@ public sealed class FullyConnectedEnsemble : IDisposable
         for (int m = 0; m < rows.Length; m++)
         {
             buffers[m].addmm_(deltas[m], inputs[m], beta: step.Momenta[m], alpha: s);
-            if (step.Decays is not null && step.Decays[m] != 0) buffers[m].add_(rows[m], alpha: step.Decays[m]);
-            rows[m].add_(buffers[m], alpha: -step.Rates[m]);
+            if (step.Decays is not null && step.Decays[m] != 0) KeptScalars.AddInPlace(buffers[m], rows[m], step.Decays[m]);
+            KeptScalars.AddInPlace(rows[m], buffers[m], -step.Rates[m]);
         }
     }
 
@@ -570,12 +571,12 @@ public sealed class FullyConnectedEnsemble : IDisposable
             parameter.sub_(gradient);
             return;
         }
-        using (var momenta = Column(step.Momenta)) buffer!.mul_(momenta).add_(gradient);
+        using (var momenta = Column(step.Momenta)) KeptScalars.AddInPlace(buffer!.mul_(momenta), gradient);
         if (step.Decays is not null)
         {
             using var decays = Column(step.Decays);
             using var decay = parameter * decays;
-            buffer!.add_(decay);
+            KeptScalars.AddInPlace(buffer!, decay);
         }
         using var rates = Column(step.Rates);
         using var change = buffer! * rates;
@@ -618,7 +619,7 @@ public sealed class FullyConnectedEnsemble : IDisposable
             // baddbmm computes bias + s·(h Wᵀ) in one call, as the single layer computes s·(x Wᵀ) + b. TorchSharp
             // 0.107's binding reads the instance as batch1 and the second argument as the added matrix, so
             // h.baddbmm(Wᵀ, bias) is libtorch's bias.baddbmm(h, Wᵀ) (its static torch.baddbmm passes them shifted).
-            h = l == 0 && firstProduct is not null ? (HasBias ? firstProduct + biases[0] : firstProduct)
+            h = l == 0 && firstProduct is not null ? (HasBias ? KeptScalars.Plus(firstProduct, biases[0]) : firstProduct)
                 : HasBias ? h.baddbmm(wt, biases[l], beta: 1, alpha: (float)_scales[l])
                 : _scales[l] == 1.0 ? torch.bmm(h, wt) : h.baddbmm(wt, _zero, beta: 0, alpha: (float)_scales[l]);
             if (l == 0 && deferred is not null) h = deferred.Correct(x, h, (float)_scales[0]);

@@ -151,9 +151,9 @@ public static class Agop
             using var batchScope = torch.NewDisposeScope();
             var x = features.narrow(0, start, count).reshape(count, d).to(dtype, device).detach();
             var finiteRows = x.isfinite().all(1);
-            if (!finiteRows.all().ToBoolean())
+            if (!finiteRows.all().ReadBoolean())
             {
-                long row = start + finiteRows.logical_not().nonzero()[0, 0].ToInt64();
+                long row = start + finiteRows.logical_not().nonzero()[0, 0].ReadInt64();
                 throw new ArgumentException($"Row {row} of the inputs has a NaN or infinite feature; the AGOP needs finite inputs.", nameof(features));
             }
             x.requires_grad_(true);
@@ -172,17 +172,17 @@ public static class Agop
                 // Row i of the output depends on row i of x only, so the gradient of the column sum has
                 // ∇ₓf_c(xᵢ) as its row i.
                 var selector = torch.zeros_like(output);
-                selector.select(1, c).fill_(1);
+                KeptScalars.FillInPlace(selector.select(1, c), 1);
                 var gradient = torch.autograd.grad(new[] { output }, new[] { x }, new[] { selector }, retain_graph: c + 1 < outputs)[0];
                 if (shifts is not null)
                 {
                     if (start == 0) shifts[c].copy_(gradient.mean(new long[] { 0 }));
                     gradient = gradient - shifts[c];
-                    shiftedSums![c].add_(gradient.sum(0L).to_type(ScalarType.Float64));
+                    KeptScalars.AddInPlace(shiftedSums![c], gradient.sum(0L).to_type(ScalarType.Float64));
                 }
                 if (partialSum is null)
                 {
-                    accumulator[c].add_(torch.mm(gradient.t(), gradient));
+                    KeptScalars.AddInPlace(accumulator[c], torch.mm(gradient.t(), gradient));
                 }
                 else
                 {
@@ -193,27 +193,27 @@ public static class Agop
             }
             if (partialSum is not null && (pendingRows >= FlushRows || start + count >= n))
             {
-                accumulator.add_(partialSum);
+                KeptScalars.AddInPlace(accumulator, partialSum);
                 pendingRows = 0;
             }
         }
 
-        accumulator.div_(n);
+        KeptScalars.DivideInPlace(accumulator, n);
         if (shiftedSums is not null)
         {
             // 1/n Σ (g − s)(g − s)ᵀ − (ḡ − s)(ḡ − s)ᵀ = 1/n Σ (g − ḡ)(g − ḡ)ᵀ for any shift s.
-            var meanShifted = shiftedSums / n;
+            var meanShifted = KeptScalars.DividedBy(shiftedSums, n);
             if (options.PerOutput)
                 accumulator.sub_(torch.einsum("ci,cj->cij", meanShifted, meanShifted));
             else
                 accumulator.sub_(torch.mm(meanShifted.t(), meanShifted));
-            ZeroUnresolvedVariance(accumulator, shifts!.to_type(ScalarType.Float64) + meanShifted, dtype, options.PerOutput);
+            ZeroUnresolvedVariance(accumulator, KeptScalars.Plus(shifts!.to_type(ScalarType.Float64), meanShifted), dtype, options.PerOutput);
         }
-        if (!accumulator.isfinite().all().ToBoolean())
+        if (!accumulator.isfinite().all().ReadBoolean())
             throw new NonFiniteAgopException(
                 "The AGOP is not finite: the predictor's input gradients overflowed or are NaN (has training diverged?).");
 
-        var result = (accumulator + accumulator.transpose(-1, -2)) * 0.5;
+        var result = KeptScalars.HalfSum(accumulator, accumulator.transpose(-1, -2));
         if (options.Power != 1.0) result = SymmetricMatrices.Power(result, options.Power);
         if (options.NormalizeTrace) result = SymmetricMatrices.NormalizeTrace(result, "AGOP");
         return result.MoveToOuterDisposeScope();
@@ -228,10 +228,11 @@ public static class Agop
         using var scope = torch.NewDisposeScope();
         double resolution = ResolutionUnits * torch.finfo(gradientType).eps;
         var variance = centred.diagonal(0, -2, -1).sum(-1);
-        var squaredMean = perOutput ? means.square().sum(-1) : means.square().sum();
+        var squares = means * means;
+        var squaredMean = perOutput ? squares.sum(-1) : squares.sum();
         // tr(1/n Σ ggᵀ) = tr(centred) + |ḡ|²: the raw second moment, the scale the rounding is relative to.
-        var unresolved = variance.le((variance + squaredMean) * (resolution * resolution));
-        if (perOutput) centred.masked_fill_(unresolved.reshape(-1, 1, 1), 0);
-        else if (unresolved.ToBoolean()) centred.zero_();
+        var unresolved = variance.le(KeptScalars.TimesInPlace(KeptScalars.Plus(variance, squaredMean), resolution * resolution));
+        if (perOutput) KeptScalars.FillWhereInPlace(centred, unresolved.reshape(-1, 1, 1), 0);
+        else if (unresolved.ReadBoolean()) centred.zero_();
     }
 }

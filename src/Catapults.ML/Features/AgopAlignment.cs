@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 namespace Catapults.ML.Features;
 
 /// <summary>
@@ -28,9 +29,9 @@ public static class AgopAlignment
         var g0 = SymmetricMatrices.CheckedSymmetric(agop, "AGOP");
         var r0 = SymmetricMatrices.CheckedSymmetric(reference, "reference AGOP").to(g0.device);
         var (g, r) = power != 1.0 ? (SymmetricMatrices.Power(g0, power), SymmetricMatrices.Power(r0, power)) : (g0, r0);
-        double normG = g.norm().ToDouble();
-        double normR = r.norm().ToDouble();
-        double inner = (g * r).sum().ToDouble();
+        double normG = g.norm().ReadDouble();
+        double normR = r.norm().ReadDouble();
+        double inner = (g * r).sum().ReadDouble();
         if (!InRange(normG, normR, inner))
         {
             // Huge or tiny entries (or a large power) overflow or underflow the norms: 1e200 entries gave ‖G‖ = ∞ and
@@ -39,9 +40,9 @@ public static class AgopAlignment
             // ordinary one keeps the direct computation above, bit for bit.
             g = ScaledPower(g0, power);
             r = ScaledPower(r0, power);
-            normG = g.norm().ToDouble();
-            normR = r.norm().ToDouble();
-            inner = (g * r).sum().ToDouble();
+            normG = g.norm().ReadDouble();
+            normR = r.norm().ReadDouble();
+            inner = (g * r).sum().ReadDouble();
         }
         if (normG == 0) throw new ArgumentException("The AGOP is zero, so its alignment is undefined (does the model depend on its inputs?).", nameof(agop));
         if (normR == 0) throw new ArgumentException("The reference AGOP is zero, so the alignment is undefined.", nameof(reference));
@@ -70,15 +71,15 @@ public static class AgopAlignment
     {
         if (power == 1.0)
         {
-            double largest = a.abs().max().ToDouble();
-            return largest == 0 ? a : a / largest;
+            double largest = a.abs().max().ReadDouble();
+            return largest == 0 ? a : KeptScalars.DividedBy(a, largest);
         }
         var (values, vectors) = torch.linalg.eigh(a);
-        values = values.clamp_min(0);
-        double top = values.max().ToDouble();
+        values = KeptScalars.ClampedBelow(values, 0);
+        double top = values.max().ReadDouble();
         if (top == 0) return torch.zeros_like(a);
-        var powered = SymmetricMatrices.PoweredEigenvalues(values / top, power);
+        var powered = SymmetricMatrices.PoweredEigenvalues(KeptScalars.DividedBy(values, top), power);
         var result = torch.matmul(vectors * powered.unsqueeze(-2), vectors.transpose(-1, -2));
-        return (result + result.transpose(-1, -2)) * 0.5;
+        return KeptScalars.HalfSum(result, result.transpose(-1, -2));
     }
 }

@@ -52,12 +52,12 @@ public sealed class AgopFeatureMap : IDisposable
             AgopFeatureMapKind.MatrixPower => torch.mm(vectors * SymmetricMatrices.PoweredEigenvalues(values, opts.Power).unsqueeze(0), vectors.t()),
             _ => vectors.narrow(1, 0, opts.Rank).t(),
         };
-        if (opts.Kind == AgopFeatureMapKind.MatrixPower) matrix = (matrix + matrix.t()) * 0.5;
+        if (opts.Kind == AgopFeatureMapKind.MatrixPower) matrix = KeptScalars.HalfSum(matrix, matrix.t());
         // The map is stored in float32; a large power of a large eigenvalue overflows it to ∞ and NaN, which FromState
         // would refuse and Transform would spread into every output.
-        if (!matrix.to_type(ScalarType.Float32).isfinite().all().ToBoolean())
+        if (!matrix.to_type(ScalarType.Float32).isfinite().all().ReadBoolean())
             throw new ArgumentException(
-                $"G^{opts.Power} overflows float32 (largest eigenvalue {values[0].ToDouble():G6}); use a smaller AgopFeatureMapOptions.Power" +
+                $"G^{opts.Power} overflows float32 (largest eigenvalue {values[0].ReadDouble():G6}); use a smaller AgopFeatureMapOptions.Power" +
                 (opts.NormalizeTrace ? "." : " or set AgopFeatureMapOptions.NormalizeTrace."), nameof(options));
         var state = new AgopFeatureMapState
         {

@@ -73,8 +73,8 @@ public sealed class ReferenceAgop
             // A matrix with negative eigenvalues is no AGOP: its cosine can be negative, and a fractional power
             // clamps those eigenvalues away (a negative definite matrix then reads as "zero").
             var eigenvalues = torch.linalg.eigvalsh(FromMatrix(copy));
-            double smallest = eigenvalues.min().ToDouble();
-            double largest = eigenvalues.abs().max().ToDouble();
+            double smallest = eigenvalues.min().ReadDouble();
+            double largest = eigenvalues.abs().max().ReadDouble();
             if (smallest < -PsdTolerance * largest)
                 throw new ArgumentException(
                     $"A reference AGOP must be positive semidefinite; its smallest eigenvalue is {smallest:G6} " +

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 namespace Catapults.ML.Features;
 
 /// <summary>
@@ -28,18 +29,18 @@ public static class SymmetricMatrices
             throw new ArgumentException($"The {what} must be a floating-point tensor, got {matrix.dtype}.", nameof(matrix));
         using var scope = torch.NewDisposeScope();
         var a = matrix.detach().to_type(ScalarType.Float64);
-        if (!a.isfinite().all().ToBoolean())
+        if (!a.isfinite().all().ReadBoolean())
             throw new ArgumentException($"The {what} has non-finite entries.", nameof(matrix));
         var at = a.transpose(-1, -2);
         // Measured on A / max|A|: the norms of entries near 1e300 overflow to ∞, and ∞ > tol·∞ would pass any matrix.
-        double largest = a.abs().max().ToDouble();
-        var unit = largest > 0 ? a / largest : a;
-        double norm = unit.norm().ToDouble();
-        double asym = (unit - unit.transpose(-1, -2)).norm().ToDouble();
+        double largest = a.abs().max().ReadDouble();
+        var unit = largest > 0 ? KeptScalars.DividedBy(a, largest) : a;
+        double norm = unit.norm().ReadDouble();
+        double asym = (unit - unit.transpose(-1, -2)).norm().ReadDouble();
         if (asym > SymmetryTolerance * norm)
             throw new ArgumentException(
                 $"The {what} is not symmetric: ‖A − Aᵀ‖/‖A‖ = {asym / norm:G3} exceeds {SymmetryTolerance:G1}.", nameof(matrix));
-        return ((a + at) * 0.5).MoveToOuterDisposeScope();
+        return KeptScalars.HalfSum(a, at).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -59,7 +60,7 @@ public static class SymmetricMatrices
         vectors = vectors.flip(1);
         var pivot = vectors.abs().argmax(0, keepdim: true);
         var signs = vectors.gather(0, pivot).sign();
-        signs = torch.where(signs.eq(0), torch.ones_like(signs), signs);
+        signs = torch.where(KeptScalars.EqualTo(signs, 0), torch.ones_like(signs), signs);
         vectors = vectors * signs;
         return (values.MoveToOuterDisposeScope(), vectors.MoveToOuterDisposeScope());
     }
@@ -87,7 +88,7 @@ public static class SymmetricMatrices
         var (values, vectors) = torch.linalg.eigh(a);
         var powered = PoweredEigenvalues(values, exponent);
         var result = torch.matmul(vectors * powered.unsqueeze(-2), vectors.transpose(-1, -2));
-        result = (result + result.transpose(-1, -2)) * 0.5;
+        result = KeptScalars.HalfSum(result, result.transpose(-1, -2));
         return result.MoveToOuterDisposeScope();
     }
 
@@ -101,13 +102,13 @@ public static class SymmetricMatrices
     {
         ArgumentNullException.ThrowIfNull(values);
         using var scope = torch.NewDisposeScope();
-        var kept = values.clamp_min(0);
+        var kept = KeptScalars.ClampedBelow(values, 0);
         if (exponent < 1.0)
         {
-            var floor = kept.amax(new long[] { -1 }, keepdim: true) * (values.shape[^1] * Float32Epsilon);
+            var floor = KeptScalars.Times(kept.amax(new long[] { -1 }, keepdim: true), values.shape[^1] * Float32Epsilon);
             kept = torch.where(kept.le(floor), torch.zeros_like(kept), kept);
         }
-        return kept.pow(exponent).MoveToOuterDisposeScope();
+        return KeptScalars.Power(kept, exponent).MoveToOuterDisposeScope();
     }
 
     /// <summary>A / tr(A) for each matrix of a stack; throws when a trace is not positive.</summary>
@@ -118,9 +119,9 @@ public static class SymmetricMatrices
         using var scope = torch.NewDisposeScope();
         var a = matrix.to_type(ScalarType.Float64);
         var trace = a.diagonal(0, -2, -1).sum(-1);
-        if (!trace.gt(0).all().ToBoolean())
+        if (!KeptScalars.GreaterThan(trace, 0).all().ReadBoolean())
             throw new InvalidOperationException(
-                $"Cannot normalise the {what} by its trace: a trace is {trace.min().ToDouble():G4}, not positive " +
+                $"Cannot normalise the {what} by its trace: a trace is {trace.min().ReadDouble():G4}, not positive " +
                 "(a model whose outputs do not depend on its inputs has a zero AGOP, and a centred AGOP is zero where the input " +
                 "gradient is the same for every sample, as for a linear model).");
         return (a / trace.unsqueeze(-1).unsqueeze(-1)).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 namespace Catapults.ML.Models;
 
 /// <summary>Applies an <see cref="ActivationKind"/> and its derivative.</summary>
@@ -34,14 +35,16 @@ public static class Activations
             {
                 // d/dx (1 − tanh²) = −2 tanh (1 − tanh²)
                 using var t = torch.tanh(x);
-                using var slope = 1 - t * t;
-                return t.mul(-2).mul_(slope);
+                using var square = t * t;
+                using var slope = KeptScalars.ConstantMinus(1, square);
+                return KeptScalars.Times(t, -2).mul_(slope);
             }
             case ActivationKind.Gelu:
             {
                 // d/dx [Φ(x) + x φ(x)] = 2φ(x) − x² φ(x)
-                using var pdf = torch.exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
-                return (2 - x * x).mul_(pdf);
+                using var square = x * x;
+                using var pdf = StandardNormalDensity(square);
+                return KeptScalars.ConstantMinus(2, square).mul_(pdf);
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation.");
@@ -54,23 +57,39 @@ public static class Activations
         switch (kind)
         {
             case ActivationKind.Relu:
-                return x.gt(0).to_type(x.dtype);
+            {
+                using var positive = KeptScalars.GreaterThan(x, 0);
+                return positive.to_type(x.dtype);
+            }
             case ActivationKind.Tanh:
             {
                 using var t = torch.tanh(x);
-                return 1 - t * t;
+                using var square = t * t;
+                return KeptScalars.ConstantMinus(1, square);
             }
             case ActivationKind.Gelu:
             {
                 // d/dx [x Φ(x)] = Φ(x) + x φ(x)
-                using var cdf = 0.5 * (1 + torch.special.erf(x / Math.Sqrt(2)));
-                using var pdf = torch.exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
-                return cdf + x * pdf;
+                using var scaled = KeptScalars.DividedBy(x, Math.Sqrt(2));
+                using var cdf = torch.special.erf(scaled);
+                KeptScalars.TimesInPlace(KeptScalars.AddConstantInPlace(cdf, 1), 0.5);
+                using var square = x * x;
+                using var pdf = StandardNormalDensity(square);
+                using var slopePart = x * pdf;
+                return KeptScalars.Plus(cdf, slopePart);
             }
             case ActivationKind.Identity:
                 return torch.ones_like(x);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown activation.");
         }
+    }
+
+    // φ(x) = exp(−x²/2) / √(2π), from x².
+    private static Tensor StandardNormalDensity(Tensor square)
+    {
+        using var exponent = KeptScalars.Times(square, -0.5);
+        using var exp = torch.exp(exponent);
+        return KeptScalars.DividedBy(exp, Math.Sqrt(2 * Math.PI));
     }
 }

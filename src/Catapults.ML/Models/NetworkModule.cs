@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using TorchSharp.Modules;
 
 namespace Catapults.ML.Models;
@@ -61,7 +62,7 @@ public abstract class NetworkModule : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ToBoolean());
+        return TrainableParameters().All(p => torch.isfinite(p.Parameter).all().ReadBoolean());
     }
 
     /// <inheritdoc />

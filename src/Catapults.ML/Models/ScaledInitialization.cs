@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using TorchSharp.Modules;
 
 namespace Catapults.ML.Models;
@@ -23,15 +24,22 @@ internal static class ScaledInitialization
         using (torch.no_grad())
         {
             Tensor w = parameterization == Parameterization.Standard
-                ? (torch.rand(shape, generator: generator) * 2 - 1) * bound
+                ? Uniform(shape, bound, generator)
                 : torch.randn(shape, generator: generator);
             var weight = new Parameter(w.DetachFromDisposeScope());
             if (!useBias) return (weight, null);
             Tensor b = parameterization == Parameterization.Standard
-                ? (torch.rand(new long[] { outputs }, generator: generator) * 2 - 1) * bound
+                ? Uniform(new long[] { outputs }, bound, generator)
                 : torch.zeros(outputs);
             return (weight, new Parameter(b.DetachFromDisposeScope()));
         }
+    }
+
+    // U(−bound, bound) from the stream: (2u − 1)·bound for u ~ U(0, 1), in place on the fresh draw.
+    private static Tensor Uniform(long[] shape, double bound, torch.Generator generator)
+    {
+        var uniform = torch.rand(shape, generator: generator);
+        return KeptScalars.TimesInPlace(KeptScalars.AddConstantInPlace(KeptScalars.TimesInPlace(uniform, 2), -1), bound);
     }
 
     /// <summary>

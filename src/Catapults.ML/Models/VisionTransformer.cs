@@ -35,10 +35,10 @@ public sealed class VisionTransformer : ImageNetwork<VisionTransformerOptions>
             if (options.Pooling == TokenPooling.ClassToken)
             {
                 using var c = torch.randn(new long[] { 1, 1, options.Width }, generator: generator);
-                classToken = new Parameter((c * embeddingStd).DetachFromDisposeScope());
+                classToken = new Parameter(KeptScalars.Times(c, embeddingStd).DetachFromDisposeScope());
             }
             using var p = torch.randn(new long[] { 1, options.TokenCount, options.Width }, generator: generator);
-            positionEmbedding = new Parameter((p * embeddingStd).DetachFromDisposeScope());
+            positionEmbedding = new Parameter(KeptScalars.Times(p, embeddingStd).DetachFromDisposeScope());
         }
         var list = new List<TransformerBlock>();
         for (int i = 0; i < options.Depth; i++)

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using System.Text.Json.Nodes;
 using Catapults.ML.Data;
 using Catapults.ML.Features;
@@ -34,7 +35,7 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
         {
             using var scope = torch.NewDisposeScope();
             var copy = ReferenceAgop.FromMatrix(reference);
-            if (copy.norm().ToDouble() == 0)
+            if (copy.norm().ReadDouble() == 0)
                 throw new ArgumentException("The reference AGOP is zero, so no alignment with it is defined.", nameof(reference));
             _reference = copy.DetachFromDisposeScope();
         }
@@ -136,9 +137,9 @@ public sealed class AgopAlignmentProbe : ScheduledProbe<AlignmentRecord>
         {
             return new AlignmentRecord(step, null, null, ex.Message);
         }
-        double trace = g.diagonal(0, -2, -1).sum().ToDouble();
+        double trace = g.diagonal(0, -2, -1).sum().ReadDouble();
         var reference = ReferenceFor(inputs, g);
-        if (g.norm().ToDouble() == 0)
+        if (g.norm().ReadDouble() == 0)
             return new AlignmentRecord(step, null, trace, "The AGOP is zero: the model's outputs do not depend on its inputs.");
         return new AlignmentRecord(step, AgopAlignment.Cosine(g, reference, _options.MatrixPower), trace, null);
     }

@@ -109,9 +109,9 @@ public static class ModelWeights
             var source = torch.tensor(values[i], parameters[i].Parameter.shape);
             if (divisors[i] != 1.0)
             {
-                source = source / divisors[i];
+                source = KeptScalars.DividedBy(source, divisors[i]);
                 // A tiny scale overflows a finite stored value to ∞.
-                if (!source.isfinite().all().ToBoolean())
+                if (!source.isfinite().all().ReadBoolean())
                     throw new InvalidDataException($"{named}tensor '{parameters[i].Name}' divided by scale('{parameters[i].Name}') = {divisors[i]:G6} is not finite in float32.");
             }
             sources[i] = source;
@@ -145,7 +145,7 @@ public static class ModelWeights
         ArgumentNullException.ThrowIfNull(tensor);
         using var scope = torch.NewDisposeScope();
         var t = tensor.detach().to(ScalarType.Float32).cpu();
-        if (factor != 1.0) t = t * factor;
+        if (factor != 1.0) t = KeptScalars.Times(t, factor);
         return t.contiguous().data<float>().ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Models;
 
 namespace Catapults.ML.Spectra;
@@ -40,5 +41,5 @@ internal static class DenseChainForward
 
     // s·h, in place when h is an activation the sweep owns (never the caller's inputs, which get an alias or a copy).
     private static Tensor Scaled(Tensor h, Tensor inputs, double scale) =>
-        scale == 1.0 ? (ReferenceEquals(h, inputs) ? h.alias() : h) : ReferenceEquals(h, inputs) ? h * scale : h.mul_(scale);
+        scale == 1.0 ? (ReferenceEquals(h, inputs) ? h.alias() : h) : ReferenceEquals(h, inputs) ? KeptScalars.Times(h, scale) : KeptScalars.TimesInPlace(h, scale);
 }

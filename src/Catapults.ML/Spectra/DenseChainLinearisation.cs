@@ -113,11 +113,11 @@ internal sealed class DenseChainLinearisation : IDisposable
             long width = derivative.shape[1];
             Tensor next;
             if (l < depth - 1)
-                next = torch.mm(deltas[l], layer.Weight).mul_(layer.WeightScale).view(n, o, width).mul_(derivative.unsqueeze(1));
+                next = KeptScalars.TimesInPlace(torch.mm(deltas[l], layer.Weight), layer.WeightScale).view(n, o, width).mul_(derivative.unsqueeze(1));
             else if (o == 1)
-                next = derivative.mul_(layer.Weight.mul(m * layer.WeightScale));
+                next = derivative.mul_(KeptScalars.Times(layer.Weight, m * layer.WeightScale));
             else
-                next = layer.Weight.mul(m * layer.WeightScale).unsqueeze(0) * derivative.unsqueeze(1);
+                next = KeptScalars.Times(layer.Weight, m * layer.WeightScale).unsqueeze(0) * derivative.unsqueeze(1);
             deltas[l - 1] = next.reshape(n * o, width);
         }
         ProductLayout? products = null;
@@ -149,8 +149,8 @@ internal sealed class DenseChainLinearisation : IDisposable
         using var noGrad = torch.no_grad();
         var readout = _layers[^1];
         var z = torch.mm(_scaledInputs[^1], readout.Weight.t());
-        if (readout.Bias is { } bias) z.add_(bias);
-        return z.mul_(Multiplier);
+        if (readout.Bias is { } bias) KeptScalars.AddInPlace(z, bias);
+        return KeptScalars.TimesInPlace(z, Multiplier);
     }
 
     /// <summary>
@@ -168,8 +168,8 @@ internal sealed class DenseChainLinearisation : IDisposable
         var readout = slots[depth - 1];
         // The readout: m (Ã dWᵀ + db), [n, O] is already sample-major.
         var ju = torch.mm(_scaledInputs[depth - 1], tangent[readout.Weight].t());
-        if (readout.Bias >= 0) ju.add_(tangent[readout.Bias]);
-        ju.mul_(Multiplier);
+        if (readout.Bias >= 0) KeptScalars.AddInPlace(ju, tangent[readout.Bias]);
+        KeptScalars.TimesInPlace(ju, Multiplier);
         ju = ju.reshape(n * o);
         for (int l = 0; l + 1 < depth; l++)
         {
@@ -178,9 +178,9 @@ internal sealed class DenseChainLinearisation : IDisposable
             var delta = _deltas[l];
             // Δ_l (Ã dWᵀ + db) per sample: [n, O, width] · [n, width, 1].
             var z = torch.mm(a, tangent[w].t());
-            if (b >= 0) z.add_(tangent[b]);
+            if (b >= 0) KeptScalars.AddInPlace(z, tangent[b]);
             long width = z.shape[1];
-            ju.add_(torch.bmm(delta.view(n, o, width), z.view(n, width, 1)).reshape(n * o));
+            KeptScalars.AddInPlace(ju, torch.bmm(delta.view(n, o, width), z.view(n, width, 1)).reshape(n * o));
         }
         return ju.MoveToOuterDisposeScope();
     }
@@ -201,8 +201,8 @@ internal sealed class DenseChainLinearisation : IDisposable
         var rows = v.view(n, o);
         var readout = slots[depth - 1];
         // The readout: m Vᵀ Ã and m Σ_i V_i.
-        result[readout.Weight] = torch.mm(rows.t(), _scaledInputs[depth - 1]).mul_(Multiplier);
-        if (readout.Bias >= 0) result[readout.Bias] = rows.sum(0L).mul_(Multiplier);
+        result[readout.Weight] = KeptScalars.TimesInPlace(torch.mm(rows.t(), _scaledInputs[depth - 1]), Multiplier);
+        if (readout.Bias >= 0) result[readout.Bias] = KeptScalars.TimesInPlace(rows.sum(0L), Multiplier);
         for (int l = 0; l + 1 < depth; l++)
         {
             var (w, b) = slots[l];
@@ -277,9 +277,9 @@ internal sealed class DenseChainLinearisation : IDisposable
             using var noGrad = torch.no_grad();
             int depth = _augmented.Length;
             // The readout: m Ã⁺_L T_L.
-            var ju = torch.mm(_augmented[depth - 1], Stacked(tangent, slots[depth - 1])).view(-1).mul_(multiplier);
+            var ju = KeptScalars.TimesInPlace(torch.mm(_augmented[depth - 1], Stacked(tangent, slots[depth - 1])).view(-1), multiplier);
             for (int l = 0; l + 1 < depth; l++)
-                ju.add_(torch.mm(Stacked(tangent, slots[l]), TransposedDeltas[l]).mul_(_augmentedTransposed[l]).sum(0L));
+                KeptScalars.AddInPlace(ju, torch.mm(Stacked(tangent, slots[l]), TransposedDeltas[l]).mul_(_augmentedTransposed[l]).sum(0L));
             return ju.MoveToOuterDisposeScope();
         }
 
@@ -291,7 +291,7 @@ internal sealed class DenseChainLinearisation : IDisposable
             int depth = _augmented.Length;
             var result = new Tensor[parameterCount];
             // The readout: m vᵀ Ã⁺_L = m [Vᵀ Ã_L | Σ_i v_i].
-            Split(torch.mm(v.view(1, -1), _augmented[depth - 1]).mul_(multiplier), slots[depth - 1], result);
+            Split(KeptScalars.TimesInPlace(torch.mm(v.view(1, -1), _augmented[depth - 1]), multiplier), slots[depth - 1], result);
             var column = v.view(-1, 1);
             for (int l = 0; l + 1 < depth; l++)
                 Split(torch.mm(TransposedDeltas[l], _augmented[l] * column), slots[l], result);

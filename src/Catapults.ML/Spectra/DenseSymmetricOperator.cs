@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 namespace Catapults.ML.Spectra;
 
 /// <summary>
@@ -20,8 +21,8 @@ public sealed class DenseSymmetricOperator : LinearOperator, IDisposable
         if (checkSymmetry)
         {
             using var scope = torch.NewDisposeScope();
-            double scale = matrix.abs().max().ToDouble();
-            double asym = (matrix - matrix.t()).abs().max().ToDouble();
+            double scale = matrix.abs().max().ReadDouble();
+            double asym = (matrix - matrix.t()).abs().max().ReadDouble();
             double tol = (matrix.dtype == ScalarType.Float64 ? 1e-10 : 1e-5) * Math.Max(scale, double.Epsilon);
             if (!double.IsFinite(scale))
                 throw new ArgumentException("The matrix has non-finite entries.", nameof(matrix));

@@ -60,6 +60,6 @@ public static class ExplicitJacobian
         using var scope = torch.NewDisposeScope();
         var j = Compute(model, inputs);
         var k = torch.mm(j, j.t());
-        return ((k + k.t()) * 0.5).MoveToOuterDisposeScope();
+        return KeptScalars.HalfSum(k, k.t()).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Models;
 using Catapults.ML.Training;
 
@@ -25,8 +26,8 @@ public static class GaussNewton
         for (int j = 0; j < kernel.Count; j++)
         {
             var v = jacobian.TransposeApplyFlat(u[.., j].contiguous()).to(ScalarType.Float64);
-            double norm = v.norm().ToDouble();
-            columns[j] = norm > 0 && kernel.Values[j] > 0 ? v / norm : torch.zeros_like(v);
+            double norm = v.norm().ReadDouble();
+            columns[j] = norm > 0 && kernel.Values[j] > 0 ? KeptScalars.DividedBy(v, norm) : torch.zeros_like(v);
         }
         var vectors = torch.stack(columns, 1).cpu();
         return new GaussNewtonEigenpairs(kernel.Values.Select(l => scale * l).ToArray(), kernel.Values.ToArray(),

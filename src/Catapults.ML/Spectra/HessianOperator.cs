@@ -87,7 +87,7 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
         foreach (var chunk in Chunks())
         {
             using var inner = torch.NewDisposeScope();
-            total += ChunkLoss(chunk).ToDouble() * chunk.Count;
+            total += ChunkLoss(chunk).ReadDouble() * chunk.Count;
         }
         return total / SampleCount;
     }
@@ -105,7 +105,7 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
             var loss = WeightedChunkLoss(chunk);
             var grads = torch.autograd.grad(new[] { loss }, ParameterTensors, retain_graph: false, create_graph: false, allow_unused: true);
             for (int i = 0; i < total.Length; i++)
-                if (grads[i] is { } g && !g.IsInvalid) total[i].add_(g.detach());
+                if (grads[i] is { } g && !g.IsInvalid) KeptScalars.AddInPlace(total[i], g.detach());
         }
         return ParameterVector.Flatten(total).MoveToOuterDisposeScope();
     }
@@ -165,7 +165,7 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
         var loss = ChunkLoss(chunk);
         if (!loss.requires_grad)
             throw new InvalidOperationException($"The loss of {Model.GetType().Name} does not depend on any trainable parameter.");
-        return chunk.Count == SampleCount ? loss : loss * chunk.Weight;
+        return chunk.Count == SampleCount ? loss : KeptScalars.Times(loss, chunk.Weight);
     }
 
     private Tensor ChunkLoss(SampleChunk chunk)
@@ -206,7 +206,7 @@ public sealed class HessianOperator : ModelDataOperator<HessianOperator.Gradient
             {
                 if (_gradient[i] is not { } g) continue;
                 var term = (g * tangent[i]).sum();
-                dot = dot is null ? term : dot + term;
+                dot = dot is null ? term : KeptScalars.Plus(dot, term);
             }
             var result = new Tensor[parameters.Length];
             if (dot is null || !dot.requires_grad)

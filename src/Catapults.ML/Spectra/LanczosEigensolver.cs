@@ -87,7 +87,7 @@ public static class LanczosEigensolver
             throw new ArgumentException($"Start vectors must be floating point, got {startVectors.dtype}.", nameof(startVectors));
         using (var finite = torch.isfinite(startVectors))
         using (var allFinite = finite.all())
-            if (!allFinite.ToBoolean())
+            if (!allFinite.ReadBoolean())
                 throw new ArgumentException("Start vectors contain non-finite values.", nameof(startVectors));
         return startVectors;
     }
@@ -112,7 +112,7 @@ public static class LanczosEigensolver
         // An operator without a dense form is formed column by column, one product per column.
         int formed = op.HasDenseForm ? 0 : (int)Math.Min(op.InputSize, int.MaxValue);
         // LAPACK on NaN or infinite entries fails inside libtorch; say what is wrong instead.
-        if (!torch.isfinite(a).all().ToBoolean())
+        if (!torch.isfinite(a).all().ReadBoolean())
             throw new InvalidOperationException($"The operator {op.GetType().Name} has non-finite entries; its matrix has NaN or infinite values.");
         // Residuals need the vectors, as on the iterative path, which then drops them (found by mutation testing: a
         // direct solve asked for residuals without vectors returned none).
@@ -151,7 +151,7 @@ public static class LanczosEigensolver
         using var scope = torch.NewDisposeScope();
         var ax = op.Apply(x).to(ScalarType.Float64, x.device);
         var l = torch.tensor(lambda, ScalarType.Float64, x.device);
-        return torch.linalg.vector_norm(torch.addcmul(ax, x, l.unsqueeze(0), value: -1), dims: new long[] { 0 })
+        return (ax - x * l.unsqueeze(0)).norm(0, false, 2)
             .cpu().data<double>().ToArray();
     }
 
@@ -203,13 +203,13 @@ public static class LanczosEigensolver
             var qb = q.narrow(0, 0, basis);
             var c = torch.mv(qb, w);
             var rest = torch.addmv(w, qb.t(), c, beta: 1, alpha: -1);
-            double norm = rest.norm().ToDouble();
+            double norm = rest.norm().ReadDouble();
             if (norm < 0.7071 * wNorm)
             {
                 var c2 = torch.mv(qb, rest);
                 rest = torch.addmv(rest, qb.t(), c2, beta: 1, alpha: -1);
-                c.add_(c2);
-                norm = rest.norm().ToDouble();
+                KeptScalars.AddInPlace(c, c2);
+                norm = rest.norm().ReadDouble();
             }
             return (c.cpu().data<double>().ToArray(), rest, norm);
         }
@@ -217,10 +217,10 @@ public static class LanczosEigensolver
         // Appends a unit vector to the basis if w has a part orthogonal to it (relative to w's norm); says whether it did.
         bool Append(Tensor w, double threshold)
         {
-            double before = w.norm().ToDouble();
+            double before = w.norm().ReadDouble();
             var (_, rest, norm) = Orthogonalise(w, before);
             if (!(norm > threshold * before) || basis >= capacity) return false;
-            q[basis].copy_(rest).div_(norm);
+            KeptScalars.DivideInPlace(q[basis].copy_(rest), norm);
             basis++;
             return true;
         }
@@ -242,13 +242,13 @@ public static class LanczosEigensolver
         {
             using var startScope = torch.NewDisposeScope();
             var columns = (start.dim() == 1 ? start.unsqueeze(1) : start).to(ScalarType.Float64, device);
-            var norms = torch.linalg.vector_norm(columns, dims: new long[] { 0 }, keepdim: true);
-            var unit = columns / torch.where(norms > 0, norms, torch.ones_like(norms));
+            var norms = columns.norm(0, true, 2);
+            var unit = columns / torch.where(KeptScalars.GreaterThan(norms, 0), norms, torch.ones_like(norms));
             long j = unit.shape[1];
             for (int c = 0; c < p && c < j; c++)
             {
                 using var inner = torch.NewDisposeScope();
-                using var index = torch.arange(c, j, p, ScalarType.Int64, device);
+                using var index = KeptScalars.Range(c, j, p, ScalarType.Int64, device);
                 Append(unit.index_select(1, index).sum(1L), 1e-8);
             }
         }
@@ -347,7 +347,7 @@ public static class LanczosEigensolver
                     using var inner = torch.NewDisposeScope();
                     int column = processed + c;
                     var w = pc == 1 ? product : product[.., c];
-                    double wNorm = w.norm().ToDouble();
+                    double wNorm = w.norm().ReadDouble();
                     if (!double.IsFinite(wNorm))
                         throw new InvalidOperationException(
                             $"The operator {op.GetType().Name} returned non-finite values (after {products} products); its matrix has NaN or infinite entries.");
@@ -357,7 +357,7 @@ public static class LanczosEigensolver
                     if (basis >= capacity) continue; // the basis spans the whole space; the rest is rounding
                     if (norm > 1e-10 * maxProductNorm && norm > 0)
                     {
-                        q[basis].copy_(rest).div_(norm);
+                        KeptScalars.DivideInPlace(q[basis].copy_(rest), norm);
                         h[basis, column] = norm;
                         basis++;
                     }

@@ -76,14 +76,14 @@ public static class LayerWiseNtk
         {
             var gram = Gram(scaledInputs[l], layers[l].Bias is not null, i0, ni, j0, nj);
             var outer = torch.mm(deltas[l].narrow(0, i0, ni), deltas[l].narrow(0, j0, nj).t());
-            block = block is null ? outer.mul_(gram) : block.addcmul_(outer, gram, 1);
+            block = block is null ? outer.mul_(gram) : KeptScalars.AddProductInPlace(block, outer, gram);
         }
         var a = scaledInputs[depth - 1];
         // Readout: ∂f/∂z_L = m, so its term is m² (s_L² A_L A_Lᵀ + 1).
         block = block is null
-            ? torch.mm(a.narrow(0, i0, ni), a.narrow(0, j0, nj).t()).mul_(m2)
+            ? KeptScalars.TimesInPlace(torch.mm(a.narrow(0, i0, ni), a.narrow(0, j0, nj).t()), m2)
             : block.addmm_(a.narrow(0, i0, ni), a.narrow(0, j0, nj).t(), beta: 1, alpha: (float)m2);
-        return layers[depth - 1].Bias is null ? block : block.add_(m2);
+        return layers[depth - 1].Bias is null ? block : KeptScalars.AddConstantInPlace(block, m2);
     }
 
     // Several outputs: the readout's term is m² (s_L² A_L A_Lᵀ + 1) ⊗ I_O, and each layer's Gram multiplies the
@@ -92,13 +92,13 @@ public static class LayerWiseNtk
         Tensor eye, long i0, long ni, long j0, long nj)
     {
         int depth = layers.Count;
-        var readout = Gram(scaledInputs[depth - 1], layers[depth - 1].Bias is not null, i0, ni, j0, nj).mul_(m2);
+        var readout = KeptScalars.TimesInPlace(Gram(scaledInputs[depth - 1], layers[depth - 1].Bias is not null, i0, ni, j0, nj), m2);
         var block = (readout.unsqueeze(1).unsqueeze(3) * eye.unsqueeze(0).unsqueeze(2)).reshape(ni * o, nj * o);
         for (int l = depth - 2; l >= 0; l--)
         {
             var gram = Gram(scaledInputs[l], layers[l].Bias is not null, i0, ni, j0, nj);
             var outer = torch.mm(deltas[l].narrow(0, i0 * o, ni * o), deltas[l].narrow(0, j0 * o, nj * o).t());
-            block.view(ni, o, nj, o).addcmul_(outer.view(ni, o, nj, o), gram.unsqueeze(1).unsqueeze(3), 1);
+            KeptScalars.AddProductInPlace(block.view(ni, o, nj, o), outer.view(ni, o, nj, o), gram.unsqueeze(1).unsqueeze(3));
         }
         return block;
     }
@@ -114,6 +114,6 @@ public static class LayerWiseNtk
     private static Tensor Gram(Tensor scaled, bool bias, long i0, long ni, long j0, long nj)
     {
         var gram = torch.mm(scaled.narrow(0, i0, ni), scaled.narrow(0, j0, nj).t());
-        return bias ? gram.add_(1.0) : gram;
+        return bias ? KeptScalars.AddConstantInPlace(gram, 1.0) : gram;
     }
 }

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 namespace Catapults.ML.Spectra;
 
 /// <summary>
@@ -87,7 +88,7 @@ public abstract class LinearOperator
             dense.narrow(1, start, count).copy_(MatMat(block));
         }
         // Rounding makes the columns' products slightly asymmetric; a self-adjoint operator is symmetric by contract.
-        return (IsSelfAdjoint ? (dense + dense.t()) * 0.5 : dense).MoveToOuterDisposeScope();
+        return (IsSelfAdjoint ? KeptScalars.HalfSum(dense, dense.t()) : dense).MoveToOuterDisposeScope();
     }
 
     /// <summary>A·V for a block V [InputSize, k] already in <see cref="WorkingType"/> on <see cref="Device"/>; returns [OutputSize, k].</summary>
@@ -160,7 +161,7 @@ public abstract class LinearOperator
     {
         public override bool IsSelfAdjoint => Left.IsSelfAdjoint && Right.IsSelfAdjoint;
 
-        protected override Tensor MatMat(Tensor block) => Left.Multiply(block) + Right.Multiply(block).to(WorkingType, Device);
+        protected override Tensor MatMat(Tensor block) => KeptScalars.Plus(Left.Multiply(block), Right.Multiply(block).to(WorkingType, Device));
 
         protected override LinearOperator CreateAdjoint() => new Sum(Left.Adjoint, Right.Adjoint);
     }
@@ -180,7 +181,7 @@ public abstract class LinearOperator
 
         public override bool IsSelfAdjoint => _inner.IsSelfAdjoint;
 
-        protected override Tensor MatMat(Tensor block) => _inner.Multiply(block) * _scale;
+        protected override Tensor MatMat(Tensor block) => KeptScalars.Times(_inner.Multiply(block), _scale);
 
         protected override LinearOperator CreateAdjoint() => new Scaled(_scale, _inner.Adjoint);
     }

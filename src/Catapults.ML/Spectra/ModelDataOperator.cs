@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using Catapults.ML.Models;
 
 namespace Catapults.ML.Spectra;
@@ -96,7 +97,7 @@ public abstract class ModelDataOperator<TGraph> : LinearOperator, IDisposable wh
         {
             using var inner = torch.NewDisposeScope();
             var part = WithGraph(chunk, product);
-            total = total is null ? part.MoveToOuterDisposeScope() : total.add_(part);
+            total = total is null ? part.MoveToOuterDisposeScope() : KeptScalars.AddInPlace(total, part);
         }
         return total!.MoveToOuterDisposeScope();
     }

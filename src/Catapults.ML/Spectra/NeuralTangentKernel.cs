@@ -162,7 +162,7 @@ public static class NeuralTangentKernel
             throw new ArgumentException($"Inputs must be a batch [n, ...] with n ≥ 1, got [{string.Join(", ", inputs.shape)}].", nameof(inputs));
         // NaN inputs would surface as a libtorch error deep inside an eigen-solve.
         using (torch.NewDisposeScope())
-            if (!torch.isfinite(inputs).all().ToBoolean())
+            if (!torch.isfinite(inputs).all().ReadBoolean())
                 throw new ArgumentException("Inputs contain NaN or infinite values.", nameof(inputs));
         // A frozen model has no NTK; without this the layer-wise path would return one anyway.
         ParameterVector.ParametersOf(model);

@@ -27,9 +27,9 @@ public static class ProjectedLosses
         using var scope = torch.NewDisposeScope();
         var r = residual.reshape(-1).to(ScalarType.Float64, eigenvectors.device);
         var u = eigenvectors.to(ScalarType.Float64);
-        double loss = r.dot(r).ToDouble() / n;
+        double loss = r.dot(r).ReadDouble() / n;
         var coefficients = torch.mv(u.t(), r);
-        var cumulative = coefficients.square().cumsum(0).div(n).cpu().data<double>().ToArray();
+        var cumulative = KeptScalars.DividedBy((coefficients * coefficients).cumsum(0), n).cpu().data<double>().ToArray();
         var orthogonal = cumulative.Select(pl => loss - pl).ToArray();
         return new ProjectedLossResult(loss, cumulative, orthogonal);
     }

@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 namespace Catapults.ML.Subspaces;
 
 /// <summary>
@@ -33,10 +34,10 @@ public static class SubspaceProjection
         Check(vector, basis);
         using var scope = torch.NewDisposeScope();
         var v = vector.to(ScalarType.Float64);
-        double norm = v.norm().ToDouble();
+        double norm = v.norm().ReadDouble();
         if (!(norm > 0)) return double.NaN;
         var coefficients = torch.mv(basis.to(ScalarType.Float64, vector.device).t(), v);
-        return Math.Min(1.0, coefficients.norm().ToDouble() / norm);
+        return Math.Min(1.0, coefficients.norm().ReadDouble() / norm);
     }
 
     private static void Check(Tensor vector, Tensor basis)

@@ -28,7 +28,7 @@ public static class Losses
             using var inner = torch.NewDisposeScope();
             var x = data.Features.narrow(0, start, count);
             var y = data.Targets.narrow(0, start, count);
-            total += Losses.Compute(loss, model.forward(x), y).ToDouble() * count;
+            total += Losses.Compute(loss, model.forward(x), y).ReadDouble() * count;
         }
         return total / n;
     }
@@ -76,7 +76,7 @@ public static class Losses
         if (target.numel() == 0) return;
         using var low = target.min();
         using var high = target.max();
-        long min = low.ToInt64(), max = high.ToInt64();
+        long min = low.ReadInt64(), max = high.ReadInt64();
         if (min < 0 || max >= classes)
             throw new ArgumentOutOfRangeException(nameof(target), min < 0 ? min : max,
                 $"CrossEntropy class indices must lie in [0, {classes}) for outputs with {classes} classes.");

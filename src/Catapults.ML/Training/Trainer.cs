@@ -222,7 +222,7 @@ public sealed class Trainer : IDisposable
                     ClearGradients();
                     var output = _model.forward(batch.Features);
                     var loss = Losses.Compute(Options.Loss, output, batch.Targets);
-                    double lossValue = loss.ToDouble();
+                    double lossValue = loss.ReadDouble();
 
                     if (!double.IsFinite(lossValue))
                     {
@@ -316,7 +316,7 @@ public sealed class Trainer : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        long bad = weights.Sum(w => w.isfinite().logical_not().sum().ToInt64());
+        long bad = weights.Sum(w => w.isfinite().logical_not().sum().ReadInt64());
         return bad == 0 ? null : $"the final weights are not finite ({bad} of {weights.Sum(w => w.numel())} values)";
     }
 
@@ -359,7 +359,7 @@ public sealed class Trainer : IDisposable
         using (torch.no_grad())
         {
             var grads = _parameters.Select(p => p.grad).ToList();
-            double norm = Math.Sqrt(grads.Where(g => g is not null).Sum(g => g!.square().sum().ToDouble()));
+            double norm = Math.Sqrt(grads.Where(g => g is not null).Sum(g => (g! * g).sum().ReadDouble()));
             if (!(norm > 0) || !double.IsFinite(norm)) return;
             ascent = grads.Select((g, i) => g is null ? torch.zeros_like(_parameters[i]) : KeptScalars.Times(g, radius / norm)).ToList();
             for (int i = 0; i < _parameters.Count; i++) KeptScalars.AddInPlace(_parameters[i], ascent[i]);

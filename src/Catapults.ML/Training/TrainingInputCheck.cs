@@ -1,3 +1,4 @@
+using Catapults.ML.Runtime;
 using System.Globalization;
 using Catapults.ML.Data;
 
@@ -68,11 +69,11 @@ internal static class TrainingInputCheck
         {
             using var chunkScope = torch.NewDisposeScope();
             var finite = torch.isfinite(rows.narrow(0, start, Math.Min(rowsPerChunk, n - start)));
-            if (finite.all().ToBoolean()) continue;
+            if (finite.all().ReadBoolean()) continue;
             // nonzero lists indices in row-major order, so its first entry is the first bad value.
             var first = finite.logical_not().nonzero()[0];
-            long row = start + first[0].ToInt64(), slot = first[1].ToInt64();
-            return ((int)row, slot, rows[row, slot].ToDouble());
+            long row = start + first[0].ReadInt64(), slot = first[1].ReadInt64();
+            return ((int)row, slot, rows[row, slot].ReadDouble());
         }
         return null;
     }
