@@ -95,4 +95,28 @@ public sealed class ClaimInputTests
         Assert.That(run.UnjudgedSpikes, Is.EqualTo(1));
         Assert.That(run.UnjudgedSpikes, Is.EqualTo(outcome.SharpnessDrift()!.Value.Unjudged));
     }
+
+    // The drift test judges every spike, not only those after which λ_max fell: a spike whose λ_max rose is not a
+    // catapult, but one the run's few spike-free windows cannot judge is still counted unjudged (mutation round 35B).
+    [Test]
+    public void ASpikeAfterWhichLambdaMaxRoseIsCountedUnjudgedToo()
+    {
+        using var temp = new Catapults.ML.Tests.Data.Fixtures.TempDirectory();
+        File.WriteAllText(Path.Combine(temp.Path, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
+        var rows = Enumerable.Range(0, 16).Select(t => new StepRow(t, 1.0, null, t is 6 or 7 ? 5.0 : 1.0, 1.0,
+            new double?[] { t < 8 ? 10.0 : 12.0 })).ToList();
+        var config = new RunConfig
+        {
+            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(1.0, 10, 16, 0, 1), Seed = 0, RecordEvery = 1,
+        };
+        var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 16, WallSeconds = 0, Catapults = 0 };
+        var outcome = new RunOutcome(temp.Path, config, summary, rows, Array.Empty<CatapultEvent>());
+
+        var run = SpikeRun.Of(outcome, 1.0, Array.Empty<CriticalRateRecord>(), Array.Empty<DiagnosticsRecord>());
+
+        Assert.That(run.Spikes, Has.Count.EqualTo(1), "the rise is a spike");
+        Assert.That(run.ClearSpikes, Is.Empty, "λ_max rose: no clear catapult");
+        Assert.That(run.UnjudgedSpikes, Is.EqualTo(1), "too few spike-free windows to judge it");
+    }
 }

@@ -391,6 +391,20 @@ public sealed class CellPlanTests
         Assert.That(File.Exists(Path.Combine(dir, "runs", "b10-seed0", "steps.csv")), Is.False, "nothing was trained");
     }
 
+    // An infinite critical rate (plan.json may hold "Infinity") is refused before training like a negative one (mutation round 35B).
+    [Test]
+    public void AnInfiniteCriticalRateInTheSettingsIsRefusedBeforeTraining()
+    {
+        string dir = Folder("infinite-rate");
+        PlanTinySgdSpikes(dir, seeds: 1);
+        string plan = Path.Combine(dir, "plan.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(plan))!;
+        json["settings"]!["fullBatchCriticalRates"] = new System.Text.Json.Nodes.JsonArray(System.Text.Json.Nodes.JsonValue.Create("Infinity"));
+        WriteEditedPlan(plan, json);
+        CliAssert.OneLineError(StudyCli.Run("run-cell", "--plan", dir, "--index", "0"), "no finite, positive full-batch critical rate for seed 0");
+        Assert.That(File.Exists(Path.Combine(dir, "runs", "b10-seed0", "steps.csv")), Is.False, "nothing was trained");
+    }
+
     // A finished run written by a build that recorded other steps.csv columns (sgd-spikes had no lambda_max before
     // 5 Dec 2026) was read back by run-cell as finished, and merge then trained it again (found by the CLI review).
     [Test]

@@ -69,6 +69,17 @@ public sealed class SgdSpikesPlanTests
         string line = CliAssert.OneLineError(StudyCli.Run("sgd-spikes", "--steps", "0", "--out", temp.Combine("out")));
         Assert.That(line, Is.EqualTo("error: --steps must be at least 1, got 0."));
     }
+
+    // Five training samples and a probe set of five are the fewest the top five NTK eigenvectors allow, and are
+    // planned; only four are refused (mutation round 35B).
+    [Test]
+    public void FiveTrainingSamplesAndAProbeSetOfFiveArePlanned()
+    {
+        using var temp = new TempDirectory();
+        Assert.That(Config(Plan(temp, "n5", "--n-train", "5", "--batch-size", "5")).GetProperty("probeIndices").GetArrayLength(), Is.EqualTo(5),
+            "n = 5: the probe set is the whole training set");
+        Assert.That(Config(Plan(temp, "probe5", "--n-train", "40", "--probe-size", "5")).GetProperty("probeIndices").GetArrayLength(), Is.EqualTo(5));
+    }
     // Without --rate-fraction or --learning-rate, η is the median critical rate of the seed's first epoch's batches at
     // initialisation, not η_crit(full batch); and sgd-spikes builds the paper's bias-free network unless --bias is given
     // (mutation round 22B).
