@@ -38,6 +38,11 @@ public sealed class StudyResultProblemTests
     public void FewerThanThreeArmsAreAProblem() =>
         Assert.That(Result(Arm("SGD"), Arm("Dom-SGD")).Problem(), Does.StartWith("2 arms instead of"));
 
+    // Exactly three: a fourth arm is no arm of the study either (mutation round 35B).
+    [Test]
+    public void MoreThanThreeArmsAreAProblem() =>
+        Assert.That(Result(Arm("SGD"), Arm("Dom-SGD"), Arm("Bulk-SGD"), Arm("SGD")).Problem(), Does.StartWith("4 arms instead of"));
+
     [Test]
     public void AnInfiniteLossInAPhaseThatDidNotDivergeIsAProblem()
     {
