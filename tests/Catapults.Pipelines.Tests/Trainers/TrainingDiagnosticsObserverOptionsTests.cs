@@ -29,4 +29,14 @@ public sealed class TrainingDiagnosticsObserverOptionsTests
         var ex = Assert.Throws<ArgumentException>(() => new TrainingDiagnosticsOptions { ProbeSize = 0 }.ToObserverOptions(1));
         Assert.That(ex!.Message, Does.StartWith("Diagnostics.ProbeSize must be at least 1, got 0."));
     }
+
+    // Every default is stated in the documentation: off, every 10 steps, λ_max alone (top-1), a probe of 256 rows, η_crit
+    // at the records and catapults detected. Mutant 35A-M12 tracked the top two eigenvalues by default.
+    [Test]
+    public void TheDefaultsAreTheDocumentedOnes()
+    {
+        var d = new TrainingDiagnosticsOptions();
+        Assert.That((d.Enabled, d.Every, d.TopEigenvalueCount, d.ProbeSize, d.CriticalRate, d.DetectCatapults),
+            Is.EqualTo((false, 10, 1, 256, CriticalRateCadence.AtRecords, true)));
+    }
 }
