@@ -54,4 +54,18 @@ public sealed class AgopFeaturesCatalogTests
         Assert.That((named.InputColumnName, named.OutputColumnName, named.Kind, named.OutputDimension),
             Is.EqualTo(("X", "Learned", AgopFeatureMapKind.TopEigenvectors, 3)));
     }
+
+    // The network overload reads the network's own feature column unless told another (mutant 35A-M56 read "Features",
+    // which here is a column of the same width that the network was not trained on).
+    [Test]
+    public void TheNetworkOverloadReadsTheNetworksFeatureColumnByDefault()
+    {
+        var data = Data();
+        var renamed = _ml.Transforms.CopyColumns("X", "Features").Fit(data).Transform(data);
+        var options = Tiny.Configure(new TorchNetworkRegressionTrainer.Options());
+        options.FeatureColumnName = "X";
+        using var network = _ml.Regression.Trainers.TorchNetwork(options).Fit(renamed);
+        using var features = _ml.Transforms.AgopFeatures(network).Fit(renamed);
+        Assert.That(features.InputColumnName, Is.EqualTo("X"));
+    }
 }
