@@ -63,6 +63,15 @@ public sealed class TrainingReportTests
         Assert.That(report.ToString(), Is.EqualTo("BudgetReached after 10 steps (2 epochs), final training loss 0.1235; fc"));
     }
 
+    // A run with no final training loss (it diverged before one was computed) says so in words (mutant 35A-M63 changed them unnoticed).
+    [Test]
+    public void TheSummaryLineSaysNaWithoutAFinalLoss()
+    {
+        var report = new TrainingReport(new TrainingResult(TrainingOutcome.Diverged, 1, 0, null, null, TimeSpan.FromSeconds(1)),
+            Array.Empty<LoggedStep>(), new TrainingModelInfo("fc", 17, 64, 4, "mse"));
+        Assert.That(report.ToString(), Is.EqualTo("Diverged after 1 steps (0 epochs), final training loss n/a; fc"));
+    }
+
     // The summary table puts every field of the result and the model in its own column: a diverged run's step and
     // reason, the epochs (not the steps), the wall time in seconds. Found by mutation testing (round 29B).
     [Test]
