@@ -168,6 +168,8 @@ public sealed class TrainingReport
 
     /// <summary>A one-line account of the run.</summary>
     public override string ToString() =>
-        $"{Result.Outcome} after {Result.Steps} steps ({Result.Epochs} epochs), final training loss " +
+        $"{Result.Outcome} after {Count(Result.Steps, "step")} ({Count(Result.Epochs, "epoch")}), final training loss " +
         $"{(Result.FinalTrainingLoss is double l ? l.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "n/a")}; {Model.ModelDescription}";
+
+    private static string Count(long count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }

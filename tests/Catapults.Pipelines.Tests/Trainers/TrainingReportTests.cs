@@ -69,7 +69,16 @@ public sealed class TrainingReportTests
     {
         var report = new TrainingReport(new TrainingResult(TrainingOutcome.Diverged, 1, 0, null, null, TimeSpan.FromSeconds(1)),
             Array.Empty<LoggedStep>(), new TrainingModelInfo("fc", 17, 64, 4, "mse"));
-        Assert.That(report.ToString(), Is.EqualTo("Diverged after 1 steps (0 epochs), final training loss n/a; fc"));
+        Assert.That(report.ToString(), Is.EqualTo("Diverged after 1 step (0 epochs), final training loss n/a; fc"));
+    }
+
+    // One step and one epoch read in the singular ("after 1 steps" was noticed by round 35A).
+    [Test]
+    public void TheSummaryLineCountsOneStepAndOneEpochInTheSingular()
+    {
+        var report = new TrainingReport(new TrainingResult(TrainingOutcome.BudgetReached, 1, 1, 0.5, null, TimeSpan.FromSeconds(1)),
+            Array.Empty<LoggedStep>(), new TrainingModelInfo("fc", 17, 64, 4, "mse"));
+        Assert.That(report.ToString(), Is.EqualTo("BudgetReached after 1 step (1 epoch), final training loss 0.5; fc"));
     }
 
     // The summary table puts every field of the result and the model in its own column: a diverged run's step and
