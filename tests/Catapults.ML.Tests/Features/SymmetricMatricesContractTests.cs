@@ -23,6 +23,18 @@ public sealed class SymmetricMatricesContractTests
     }
 
     [Test]
+    public void EigenRefusesAStackOfMatrices()
+    {
+        // Eigen orders one matrix's eigenpairs (flip(0) on the values): on a stack [2, d, d] it would flip the stack
+        // instead, so it must refuse it rather than return pairs of the wrong matrix. Found by mutation testing (round 36A).
+        using var scope = torch.NewDisposeScope();
+        var stack = torch.stack(new[] { torch.eye(3, dtype: ScalarType.Float64), torch.eye(3, dtype: ScalarType.Float64) * 2 });
+        var ex = Assert.Throws<ArgumentException>(() => SymmetricMatrices.Eigen(stack));
+        Assert.That(ex!.ParamName, Is.EqualTo("matrix"));
+        Assert.That(ex.Message, Does.StartWith("Eigen takes one matrix [d, d], got [2, 3, 3]."));
+    }
+
+    [Test]
     public void EigenvectorsHaveTheirLargestMagnitudeEntryPositive()
     {
         using var scope = torch.NewDisposeScope();
@@ -63,6 +75,18 @@ public sealed class SymmetricMatricesContractTests
         var values = torch.tensor(new[] { 1.0, 3e-7, 0.0, 0.0 }, ScalarType.Float64);
         var powered = SymmetricMatrices.PoweredEigenvalues(values, 0.5);
         Assert.That(powered.data<double>().ToArray(), Is.EqualTo(new[] { 1.0, 0.0, 0.0, 0.0 }));
+    }
+
+    [Test]
+    public void APowerOfOneIsTheSymmetrisedCopyEvenOfAnIndefiniteMatrix()
+    {
+        // p = 1 returns ½(A + Aᵀ) as it is: no eigendecomposition, so a negative eigenvalue is not clamped to 0 and the
+        // entries keep their bits. Found by mutation testing (round 36A).
+        using var scope = torch.NewDisposeScope();
+        var a = torch.tensor(new[] { 0.1, 1.0, 1.0, 0.3 }, ScalarType.Float64).reshape(2, 2);
+        var powered = SymmetricMatrices.Power(a.to_type(ScalarType.Float32), 1.0);
+        Assert.That(powered.dtype, Is.EqualTo(ScalarType.Float64));
+        Assert.That(powered.data<double>().ToArray(), Is.EqualTo(a.to_type(ScalarType.Float32).to_type(ScalarType.Float64).data<double>().ToArray()));
     }
 
     [Test]
