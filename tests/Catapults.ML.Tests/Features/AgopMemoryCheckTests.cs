@@ -23,4 +23,17 @@ public sealed class AgopMemoryCheckTests
         Assert.That(ex!.ParamName, Is.EqualTo("features"));
         Assert.That(ex.Message, Does.Contain($"per output, {outputs}"));
     }
+
+    [TestCase(ScalarType.Float32, "10.9 TiB")]
+    [TestCase(ScalarType.Float64, "14.6 TiB")]
+    public void ASummedAgopCountsItsSumAndItsPartialSumInTheGradientsPrecision(ScalarType type, string bytes)
+    {
+        // d = 10⁶: the float64 sum (8 d² bytes) and the partial sum in the gradients' precision (4 or 8 d² bytes), 12e12
+        // or 16e12 bytes, not the sum alone (8e12 = 7.28 TiB). Found by mutation testing (round 36A).
+        using var scope = torch.NewDisposeScope();
+        const long d = 1_000_000;
+        var ex = Assert.Throws<ArgumentException>(() => Agop.Compute(
+            x => throw new AssertionException("the AGOP ran"), d, 1, torch.zeros(new long[] { 1, d }, type)));
+        Assert.That(ex!.Message, Does.Contain($"needs about {bytes} of memory"));
+    }
 }
