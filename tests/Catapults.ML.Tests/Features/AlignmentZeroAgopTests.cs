@@ -24,4 +24,21 @@ public sealed class AlignmentZeroAgopTests
         Assert.That(ex!.ParamName, Is.EqualTo("reference"));
         Assert.That(ex.Message, Does.StartWith("The reference AGOP is zero"));
     }
+
+    [Test]
+    public void AnAsymmetricOrNonFiniteMatrixIsNamedAsTheAgopOrTheReference()
+    {
+        // Found by mutation testing (round 36A): a bad reference reported as "The AGOP …" passed every test.
+        using var scope = torch.NewDisposeScope();
+        var eye = torch.eye(2, dtype: ScalarType.Float64);
+        var skew = torch.tensor(new[] { 1.0, 2.0, 0.0, 1.0 }, ScalarType.Float64).reshape(2, 2);
+        var ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(eye, skew));
+        Assert.That(ex!.Message, Does.StartWith("The reference AGOP is not symmetric"));
+        ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(skew, eye));
+        Assert.That(ex!.Message, Does.StartWith("The AGOP is not symmetric"));
+        var nan = eye.clone();
+        nan[0, 0] = torch.tensor(double.NaN, ScalarType.Float64);
+        ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(eye, nan));
+        Assert.That(ex!.Message, Does.StartWith("The reference AGOP has non-finite entries."));
+    }
 }
