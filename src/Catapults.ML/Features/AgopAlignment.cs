@@ -26,8 +26,8 @@ public static class AgopAlignment
         if (!double.IsFinite(power) || power <= 0)
             throw new ArgumentOutOfRangeException(nameof(power), power, "The matrix power must be finite and positive.");
         using var scope = torch.NewDisposeScope();
-        var g0 = SymmetricMatrices.CheckedSymmetric(agop, "AGOP");
-        var r0 = SymmetricMatrices.CheckedSymmetric(reference, "reference AGOP").to(g0.device);
+        var g0 = SymmetricMatrices.CheckedSymmetric(agop, "AGOP", nameof(agop));
+        var r0 = SymmetricMatrices.CheckedSymmetric(reference, "reference AGOP", nameof(reference)).to(g0.device);
         var (g, r) = power != 1.0 ? (SymmetricMatrices.Power(g0, power), SymmetricMatrices.Power(r0, power)) : (g0, r0);
         double normG = g.norm().ReadDouble();
         double normR = r.norm().ReadDouble();

@@ -39,7 +39,7 @@ public sealed class AgopFeatureMap : IDisposable
         var opts = options ?? new AgopFeatureMapOptions();
         opts.Validate();
         using var scope = torch.NewDisposeScope();
-        var g = SymmetricMatrices.CheckedSymmetric(agop, "AGOP");
+        var g = SymmetricMatrices.CheckedSymmetric(agop, "AGOP", nameof(agop));
         if (g.dim() != 2)
             throw new ArgumentException($"The feature map is fitted from one AGOP [d, d], got [{string.Join(", ", g.shape)}] (use summed outputs, not PerOutput).", nameof(agop));
         int d = (int)g.shape[0];

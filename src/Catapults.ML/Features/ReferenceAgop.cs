@@ -165,7 +165,7 @@ public sealed class ReferenceAgop
     /// <summary>
     /// A given matrix as reference: checked to be square, finite and symmetric, and returned as a float64 copy.
     /// </summary>
-    public static Tensor FromMatrix(Tensor matrix) => SymmetricMatrices.CheckedSymmetric(matrix, "reference AGOP");
+    public static Tensor FromMatrix(Tensor matrix) => SymmetricMatrices.CheckedSymmetric(matrix, "reference AGOP", nameof(matrix));
 
     /// <summary>A given matrix as reference, from a .NET array (checked like <see cref="FromMatrix(Tensor)"/>).</summary>
     public static Tensor FromMatrix(double[,] matrix)

@@ -20,17 +20,19 @@ public static class SymmetricMatrices
     /// </summary>
     /// <param name="matrix">[d, d] or [..., d, d].</param>
     /// <param name="what">Name used in error messages, e.g. "reference AGOP".</param>
-    public static Tensor CheckedSymmetric(Tensor matrix, string what)
+    /// <param name="parameterName">The caller's parameter that holds the matrix, named by the exceptions; <c>matrix</c> when null.</param>
+    public static Tensor CheckedSymmetric(Tensor matrix, string what, string? parameterName = null)
     {
-        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(matrix, parameterName ?? nameof(matrix));
+        string name = parameterName ?? nameof(matrix);
         if (matrix.dim() < 2 || matrix.shape[^1] != matrix.shape[^2])
-            throw new ArgumentException($"The {what} must be a square matrix [d, d] (or a stack [..., d, d]), got [{string.Join(", ", matrix.shape)}].", nameof(matrix));
+            throw new ArgumentException($"The {what} must be a square matrix [d, d] (or a stack [..., d, d]), got [{string.Join(", ", matrix.shape)}].", name);
         if (!matrix.is_floating_point())
-            throw new ArgumentException($"The {what} must be a floating-point tensor, got {matrix.dtype}.", nameof(matrix));
+            throw new ArgumentException($"The {what} must be a floating-point tensor, got {matrix.dtype}.", name);
         using var scope = torch.NewDisposeScope();
         var a = matrix.detach().to_type(ScalarType.Float64);
         if (!a.isfinite().all().ReadBoolean())
-            throw new ArgumentException($"The {what} has non-finite entries.", nameof(matrix));
+            throw new ArgumentException($"The {what} has non-finite entries.", name);
         var at = a.transpose(-1, -2);
         // Measured on A / max|A|: the norms of entries near 1e300 overflow to ∞, and ∞ > tol·∞ would pass any matrix.
         double largest = a.abs().max().ReadDouble();
@@ -39,7 +41,7 @@ public static class SymmetricMatrices
         double asym = (unit - unit.transpose(-1, -2)).norm().ReadDouble();
         if (asym > SymmetryTolerance * norm)
             throw new ArgumentException(
-                $"The {what} is not symmetric: ‖A − Aᵀ‖/‖A‖ = {asym / norm:G3} exceeds {SymmetryTolerance:G1}.", nameof(matrix));
+                $"The {what} is not symmetric: ‖A − Aᵀ‖/‖A‖ = {asym / norm:G3} exceeds {SymmetryTolerance:G1}.", name);
         return KeptScalars.HalfSum(a, at).MoveToOuterDisposeScope();
     }
 

@@ -34,11 +34,19 @@ public sealed class AlignmentZeroAgopTests
         var skew = torch.tensor(new[] { 1.0, 2.0, 0.0, 1.0 }, ScalarType.Float64).reshape(2, 2);
         var ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(eye, skew));
         Assert.That(ex!.Message, Does.StartWith("The reference AGOP is not symmetric"));
+        Assert.That(ex.ParamName, Is.EqualTo("reference"));
         ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(skew, eye));
         Assert.That(ex!.Message, Does.StartWith("The AGOP is not symmetric"));
+        Assert.That(ex.ParamName, Is.EqualTo("agop"));
         var nan = eye.clone();
         nan[0, 0] = torch.tensor(double.NaN, ScalarType.Float64);
         ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(eye, nan));
         Assert.That(ex!.Message, Does.StartWith("The reference AGOP has non-finite entries."));
+        Assert.That(ex.ParamName, Is.EqualTo("reference"), "the caller's parameter, not the checker's (noticed by round 36A)");
+        var wide = torch.ones(2, 3, dtype: ScalarType.Float64);
+        ex = Assert.Throws<ArgumentException>(() => AgopAlignment.Cosine(wide, wide));
+        Assert.That(ex!.ParamName, Is.EqualTo("agop"));
+        ex = Assert.Throws<ArgumentException>(() => AgopFeatureMap.Fit(skew));
+        Assert.That(ex!.ParamName, Is.EqualTo("agop"));
     }
 }
