@@ -1,4 +1,5 @@
 using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Features;
 
 /// <summary>

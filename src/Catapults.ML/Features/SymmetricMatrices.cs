@@ -1,4 +1,5 @@
 using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Features;
 
 /// <summary>
@@ -23,8 +24,8 @@ public static class SymmetricMatrices
     /// <param name="parameterName">The caller's parameter that holds the matrix, named by the exceptions; <c>matrix</c> when null.</param>
     public static Tensor CheckedSymmetric(Tensor matrix, string what, string? parameterName = null)
     {
-        ArgumentNullException.ThrowIfNull(matrix, parameterName ?? nameof(matrix));
         string name = parameterName ?? nameof(matrix);
+        ArgumentNullException.ThrowIfNull(matrix, name);
         if (matrix.dim() < 2 || matrix.shape[^1] != matrix.shape[^2])
             throw new ArgumentException($"The {what} must be a square matrix [d, d] (or a stack [..., d, d]), got [{string.Join(", ", matrix.shape)}].", name);
         if (!matrix.is_floating_point())

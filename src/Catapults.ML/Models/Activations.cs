@@ -1,4 +1,5 @@
 using Catapults.ML.Runtime;
+
 namespace Catapults.ML.Models;
 
 /// <summary>Applies an <see cref="ActivationKind"/> and its derivative.</summary>

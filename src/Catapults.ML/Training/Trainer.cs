@@ -359,7 +359,7 @@ public sealed class Trainer : IDisposable
         using (torch.no_grad())
         {
             var grads = _parameters.Select(p => p.grad).ToList();
-            double norm = Math.Sqrt(grads.Where(g => g is not null).Sum(g => (g! * g).sum().ReadDouble()));
+            double norm = Math.Sqrt(grads.Where(g => g is not null).Sum(g => (g! * g!).sum().ReadDouble()));
             if (!(norm > 0) || !double.IsFinite(norm)) return;
             ascent = grads.Select((g, i) => g is null ? torch.zeros_like(_parameters[i]) : KeptScalars.Times(g, radius / norm)).ToList();
             for (int i = 0; i < _parameters.Count; i++) KeptScalars.AddInPlace(_parameters[i], ascent[i]);
