@@ -78,16 +78,7 @@ public sealed class ClaimInputTests
         // A 16-step run with one clear rise (1 → 5 → 1) after which λ_max falls: the detector finds the spike, but the
         // run has far fewer than SharpnessDrift.MinimumWindows spike-free windows, so the spike cannot be judged.
         using var temp = new Catapults.ML.Tests.Data.Fixtures.TempDirectory();
-        File.WriteAllText(Path.Combine(temp.Path, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
-        var rows = Enumerable.Range(0, 16).Select(t => new StepRow(t, 1.0, null, t is 6 or 7 ? 5.0 : 1.0, 1.0,
-            new double?[] { t < 8 ? 10.0 : 5.0 })).ToList();
-        var config = new RunConfig
-        {
-            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(1.0, 10, 16, 0, 1), Seed = 0, RecordEvery = 1,
-        };
-        var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 16, WallSeconds = 0, Catapults = 1 };
-        var outcome = new RunOutcome(temp.Path, config, summary, rows, Array.Empty<CatapultEvent>());
+        var outcome = SixteenStepsWithOneRise(temp.Path, lambdaMaxAfter: 5.0, catapults: 1);
 
         var run = SpikeRun.Of(outcome, 1.0, Array.Empty<CriticalRateRecord>(), Array.Empty<DiagnosticsRecord>());
 
@@ -102,21 +93,28 @@ public sealed class ClaimInputTests
     public void ASpikeAfterWhichLambdaMaxRoseIsCountedUnjudgedToo()
     {
         using var temp = new Catapults.ML.Tests.Data.Fixtures.TempDirectory();
-        File.WriteAllText(Path.Combine(temp.Path, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
-        var rows = Enumerable.Range(0, 16).Select(t => new StepRow(t, 1.0, null, t is 6 or 7 ? 5.0 : 1.0, 1.0,
-            new double?[] { t < 8 ? 10.0 : 12.0 })).ToList();
-        var config = new RunConfig
-        {
-            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
-            Training = RunConfig.TrainingFor(1.0, 10, 16, 0, 1), Seed = 0, RecordEvery = 1,
-        };
-        var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 16, WallSeconds = 0, Catapults = 0 };
-        var outcome = new RunOutcome(temp.Path, config, summary, rows, Array.Empty<CatapultEvent>());
+        var outcome = SixteenStepsWithOneRise(temp.Path, lambdaMaxAfter: 12.0, catapults: 0);
 
         var run = SpikeRun.Of(outcome, 1.0, Array.Empty<CriticalRateRecord>(), Array.Empty<DiagnosticsRecord>());
 
         Assert.That(run.Spikes, Has.Count.EqualTo(1), "the rise is a spike");
         Assert.That(run.ClearSpikes, Is.Empty, "λ_max rose: no clear catapult");
         Assert.That(run.UnjudgedSpikes, Is.EqualTo(1), "too few spike-free windows to judge it");
+    }
+
+    // A 16-step run whose batch loss rises once (1 → 5 → 1 at steps 6–7), with λ_max 10 before step 8 and
+    // lambdaMaxAfter from it: far fewer spike-free windows than SharpnessDrift.MinimumWindows.
+    private static RunOutcome SixteenStepsWithOneRise(string folder, double lambdaMaxAfter, int catapults)
+    {
+        File.WriteAllText(Path.Combine(folder, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
+        var rows = Enumerable.Range(0, 16).Select(t => new StepRow(t, 1.0, null, t is 6 or 7 ? 5.0 : 1.0, 1.0,
+            new double?[] { t < 8 ? 10.0 : lambdaMaxAfter })).ToList();
+        var config = new RunConfig
+        {
+            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
+            Training = RunConfig.TrainingFor(1.0, 10, 16, 0, 1), Seed = 0, RecordEvery = 1,
+        };
+        var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 16, WallSeconds = 0, Catapults = catapults };
+        return new RunOutcome(folder, config, summary, rows, Array.Empty<CatapultEvent>());
     }
 }
