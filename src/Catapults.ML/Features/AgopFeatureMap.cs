@@ -88,13 +88,23 @@ public sealed class AgopFeatureMap : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         (options ?? new AgopFeatureMapOptions()).Validate();
+        CheckAgopOptions(agopOptions);
+        using var scope = torch.NewDisposeScope();
+        var g = Agop.Compute(model, features, agopOptions);
+        return Fit(g, options);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when <paramref name="agopOptions"/> cannot give the G a map is fitted to:
+    /// <see cref="AgopOptions.Power"/> other than 1 (the map applies its own power) or <see cref="AgopOptions.PerOutput"/>
+    /// on (the map uses G summed over outputs). Null, the engine's defaults, passes.
+    /// </summary>
+    public static void CheckAgopOptions(AgopOptions? agopOptions)
+    {
         if (agopOptions is { Power: not 1.0 })
             throw new ArgumentException("AgopOptions.Power must be 1 when fitting a feature map; set AgopFeatureMapOptions.Power instead.", nameof(agopOptions));
         if (agopOptions is { PerOutput: true })
             throw new ArgumentException("AgopOptions.PerOutput must be off when fitting a feature map: the map uses the AGOP summed over outputs.", nameof(agopOptions));
-        using var scope = torch.NewDisposeScope();
-        var g = Agop.Compute(model, features, agopOptions);
-        return Fit(g, options);
     }
 
     /// <summary>Restores a map from its state (checked: version, dimensions, matrix length, finite entries, d eigenvalues in descending order).</summary>

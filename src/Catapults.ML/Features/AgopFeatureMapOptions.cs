@@ -23,6 +23,9 @@ public sealed class AgopFeatureMapOptions
     /// <summary>Rows per matrix product in <see cref="AgopFeatureMap.Transform(Tensor)"/>; default 4096.</summary>
     public int BatchSize { get; set; } = 4096;
 
+    /// <summary>A copy of these options.</summary>
+    public AgopFeatureMapOptions Clone() => (AgopFeatureMapOptions)MemberwiseClone();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {

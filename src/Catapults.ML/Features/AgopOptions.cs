@@ -5,11 +5,14 @@ namespace Catapults.ML.Features;
 /// </summary>
 public sealed class AgopOptions
 {
+    /// <summary>The default of <see cref="BatchSize"/>: 256 samples per batch.</summary>
+    public const int DefaultBatchSize = 256;
+
     /// <summary>
-    /// Samples per forward/backward batch; default 256. Memory per batch is about the model's activations for this
+    /// Samples per forward/backward batch; default <see cref="DefaultBatchSize"/> (256). Memory per batch is about the model's activations for this
     /// many samples plus one [batch, d] gradient; the d × d accumulators do not depend on it.
     /// </summary>
-    public int BatchSize { get; set; } = 256;
+    public int BatchSize { get; set; } = DefaultBatchSize;
 
     /// <summary>
     /// Keep one AGOP per output, G_c = 1/n Σᵢ ∇ₓf_c(xᵢ)∇ₓf_c(xᵢ)ᵀ, returned as [O, d, d]; default false, which sums
@@ -32,6 +35,9 @@ public sealed class AgopOptions
 
     /// <summary>Divide the result (each output's matrix when <see cref="PerOutput"/>) by its trace; default false.</summary>
     public bool NormalizeTrace { get; set; }
+
+    /// <summary>A copy of these options.</summary>
+    public AgopOptions Clone() => (AgopOptions)MemberwiseClone();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()

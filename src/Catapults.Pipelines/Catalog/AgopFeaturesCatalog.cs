@@ -13,7 +13,7 @@ public static class AgopFeaturesCatalog
     /// <summary>
     /// AGOP features from a trained network transformer: fits G of <paramref name="network"/> over the input column and
     /// adds <paramref name="outputColumnName"/> = (G / tr G)^½ x (trace-normalised, so that its scale does not depend on
-    /// the network's; <see cref="AgopFeatureEstimator.Options.NormalizeTrace"/> = false gives G^½ x), or, with
+    /// the network's; <see cref="AgopFeatureMapOptions.NormalizeTrace"/> = false in <see cref="AgopFeatureEstimator.Options.Map"/> gives G^½ x), or, with
     /// <paramref name="rank"/> given, the top-<paramref name="rank"/> projection V_rᵀ x.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
@@ -22,7 +22,7 @@ public static class AgopFeaturesCatalog
     /// <param name="inputColumnName">The column G is computed over and the map reads; null for the network's feature column.</param>
     /// <param name="rank">Null for (G / tr G)^½ x (d features); r for the top-r projection (r features).</param>
     public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, TorchNetworkPredictionTransformer network,
-        string outputColumnName = "AgopFeatures", string? inputColumnName = null, int? rank = null)
+        string outputColumnName = AgopFeatureEstimator.Options.DefaultOutputColumnName, string? inputColumnName = null, int? rank = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(network);
@@ -42,7 +42,7 @@ public static class AgopFeaturesCatalog
     /// <param name="inputColumnName">The column G is computed over and the map reads (the trainer's feature column).</param>
     /// <param name="rank">Null for (G / tr G)^½ x (d features); r for the top-r projection (r features).</param>
     public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, IEstimator<TorchNetworkPredictionTransformer> trainer,
-        string outputColumnName = "AgopFeatures", string inputColumnName = "Features", int? rank = null)
+        string outputColumnName = AgopFeatureEstimator.Options.DefaultOutputColumnName, string inputColumnName = AgopFeatureEstimator.Options.DefaultInputColumnName, int? rank = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(trainer);
@@ -55,11 +55,14 @@ public static class AgopFeaturesCatalog
     public static AgopFeatureEstimator AgopFeatures(this TransformsCatalog catalog, AgopFeatureEstimator.Options options) =>
         new AgopFeatureEstimator(options);
 
-    private static AgopFeatureEstimator.Options Common(string output, string input, int? rank) => new()
+    private static AgopFeatureEstimator.Options Common(string output, string input, int? rank)
     {
-        OutputColumnName = output,
-        InputColumnName = input,
-        Kind = rank is null ? AgopFeatureMapKind.MatrixPower : AgopFeatureMapKind.TopEigenvectors,
-        Rank = rank ?? 10,
-    };
+        var options = new AgopFeatureEstimator.Options { OutputColumnName = output, InputColumnName = input };
+        if (rank is { } r)
+        {
+            options.Map.Kind = AgopFeatureMapKind.TopEigenvectors;
+            options.Map.Rank = r;
+        }
+        return options;
+    }
 }

@@ -22,16 +22,22 @@ namespace Catapults.Pipelines.Catalog;
 /// </remarks>
 public static class AlignmentEvaluationCatalog
 {
+    /// <summary>
+    /// The default cap on the rows the AGOPs are computed over: 4096 (each costs a backward pass per batch of
+    /// <see cref="AgopOptions.DefaultBatchSize"/> rows).
+    /// </summary>
+    public const int DefaultMaximumAgopRows = 4096;
+
     /// <summary>ML.NET's regression metrics plus the AGOP alignment with <paramref name="reference"/> and the catapult count.</summary>
     /// <param name="catalog">The regression catalog.</param>
     /// <param name="model">A fitted model holding a regression network transformer.</param>
     /// <param name="data">Rows to evaluate on (unscored: the model scores them).</param>
     /// <param name="reference">The reference AGOP.</param>
     /// <param name="labelColumnName">The label column.</param>
-    /// <param name="maximumAgopRows">Use at most this many rows for the AGOPs (gradients cost a backward pass per batch); null for all.</param>
-    /// <param name="agopBatchSize">Rows per gradient batch.</param>
+    /// <param name="maximumAgopRows">Use at most this many rows for the AGOPs (gradients cost a backward pass per batch); null for all; default <see cref="DefaultMaximumAgopRows"/>.</param>
+    /// <param name="agopBatchSize">Rows per gradient batch; default <see cref="AgopOptions.DefaultBatchSize"/>.</param>
     public static AlignmentMetrics<RegressionMetrics> EvaluateWithAlignment(this RegressionCatalog catalog, ITransformer model, IDataView data,
-        ReferenceAgop reference, string labelColumnName = "Label", int? maximumAgopRows = 4096, int agopBatchSize = 256) =>
+        ReferenceAgop reference, string labelColumnName = "Label", int? maximumAgopRows = DefaultMaximumAgopRows, int agopBatchSize = AgopOptions.DefaultBatchSize) =>
         AlignmentMeasurement.Evaluate(model, data, reference, PredictionKind.Regression,
             scored => catalog.Evaluate(scored, labelColumnName), maximumAgopRows, agopBatchSize);
 
@@ -41,11 +47,11 @@ public static class AlignmentEvaluationCatalog
     /// <param name="data">Rows to evaluate on (unscored).</param>
     /// <param name="reference">The reference AGOP.</param>
     /// <param name="labelColumnName">The label column (Boolean).</param>
-    /// <param name="maximumAgopRows">Use at most this many rows for the AGOPs; null for all.</param>
-    /// <param name="agopBatchSize">Rows per gradient batch.</param>
+    /// <param name="maximumAgopRows">Use at most this many rows for the AGOPs; null for all; default <see cref="DefaultMaximumAgopRows"/>.</param>
+    /// <param name="agopBatchSize">Rows per gradient batch; default <see cref="AgopOptions.DefaultBatchSize"/>.</param>
     public static AlignmentMetrics<CalibratedBinaryClassificationMetrics> EvaluateWithAlignment(this BinaryClassificationCatalog catalog,
-        ITransformer model, IDataView data, ReferenceAgop reference, string labelColumnName = "Label", int? maximumAgopRows = 4096,
-        int agopBatchSize = 256) =>
+        ITransformer model, IDataView data, ReferenceAgop reference, string labelColumnName = "Label", int? maximumAgopRows = DefaultMaximumAgopRows,
+        int agopBatchSize = AgopOptions.DefaultBatchSize) =>
         AlignmentMeasurement.Evaluate(model, data, reference, PredictionKind.BinaryClassification,
             scored => catalog.Evaluate(scored, labelColumnName), maximumAgopRows, agopBatchSize);
 
@@ -55,11 +61,11 @@ public static class AlignmentEvaluationCatalog
     /// <param name="data">Rows to evaluate on (unscored).</param>
     /// <param name="reference">The reference AGOP.</param>
     /// <param name="labelColumnName">The label column (a key).</param>
-    /// <param name="maximumAgopRows">Use at most this many rows for the AGOPs; null for all.</param>
-    /// <param name="agopBatchSize">Rows per gradient batch.</param>
+    /// <param name="maximumAgopRows">Use at most this many rows for the AGOPs; null for all; default <see cref="DefaultMaximumAgopRows"/>.</param>
+    /// <param name="agopBatchSize">Rows per gradient batch; default <see cref="AgopOptions.DefaultBatchSize"/>.</param>
     public static AlignmentMetrics<MulticlassClassificationMetrics> EvaluateWithAlignment(this MulticlassClassificationCatalog catalog,
-        ITransformer model, IDataView data, ReferenceAgop reference, string labelColumnName = "Label", int? maximumAgopRows = 4096,
-        int agopBatchSize = 256) =>
+        ITransformer model, IDataView data, ReferenceAgop reference, string labelColumnName = "Label", int? maximumAgopRows = DefaultMaximumAgopRows,
+        int agopBatchSize = AgopOptions.DefaultBatchSize) =>
         AlignmentMeasurement.Evaluate(model, data, reference, PredictionKind.MulticlassClassification,
             scored => catalog.Evaluate(scored, labelColumnName), maximumAgopRows, agopBatchSize);
 }

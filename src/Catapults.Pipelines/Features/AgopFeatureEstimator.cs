@@ -22,35 +22,35 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
     /// <summary>Options of the AGOP feature estimator; every default is stated.</summary>
     public sealed class Options
     {
-        /// <summary>The column G is computed over and the map is applied to (a known-size vector of Single); default "Features".</summary>
-        public string InputColumnName { get; set; } = "Features";
+        /// <summary>The default of <see cref="InputColumnName"/>: "Features".</summary>
+        public const string DefaultInputColumnName = "Features";
 
-        /// <summary>The new column; default "AgopFeatures". A name already in the input hides that column, as in ML.NET.</summary>
-        public string OutputColumnName { get; set; } = "AgopFeatures";
+        /// <summary>The default of <see cref="OutputColumnName"/>: "AgopFeatures".</summary>
+        public const string DefaultOutputColumnName = "AgopFeatures";
 
-        /// <summary>
-        /// Which map: <see cref="AgopFeatureMapKind.MatrixPower"/> (G^p x, d features; the default) or
-        /// <see cref="AgopFeatureMapKind.TopEigenvectors"/> (the top-<see cref="Rank"/> projection).
-        /// </summary>
-        public AgopFeatureMapKind Kind { get; set; } = AgopFeatureMapKind.MatrixPower;
+        /// <summary>The column G is computed over and the map is applied to (a known-size vector of Single); default <see cref="DefaultInputColumnName"/>.</summary>
+        public string InputColumnName { get; set; } = DefaultInputColumnName;
 
-        /// <summary>The power p of G^p x; default 0.5 (the neural feature ansatz). MatrixPower only; must be positive.</summary>
-        public double Power { get; set; } = 0.5;
-
-        /// <summary>The number r of eigenvectors kept; default 10. TopEigenvectors only; 1 ≤ r ≤ d.</summary>
-        public int Rank { get; set; } = 10;
+        /// <summary>The new column; default <see cref="DefaultOutputColumnName"/>. A name already in the input hides that column, as in ML.NET.</summary>
+        public string OutputColumnName { get; set; } = DefaultOutputColumnName;
 
         /// <summary>
-        /// Divide G by its trace first, so the output's scale does not depend on the network's; default true, unlike the
-        /// engine's <see cref="AgopFeatureMapOptions.NormalizeTrace"/> (false): here the features feed another learner.
+        /// The map fitted to G, the engine's options embedded: its kind (G^p x or the top-r projection V_rᵀ x), power
+        /// p, rank r, trace normalisation and rows per product. Default: the engine's defaults (G^½ x, r = 10 for the
+        /// projection) except <see cref="AgopFeatureMapOptions.NormalizeTrace"/>, on here (off in the engine): the
+        /// features feed another learner, so their scale should not depend on the network's.
         /// </summary>
-        public bool NormalizeTrace { get; set; } = true;
+        public AgopFeatureMapOptions Map { get; set; } = new() { NormalizeTrace = true };
+
+        /// <summary>
+        /// How G is computed, the engine's options embedded: rows per gradient batch (default
+        /// <see cref="AgopOptions.DefaultBatchSize"/>) and centring (default off). <see cref="AgopOptions.Power"/> must
+        /// stay 1 and <see cref="AgopOptions.PerOutput"/> off: the map applies its own power to G summed over outputs.
+        /// </summary>
+        public AgopOptions Agop { get; set; } = new();
 
         /// <summary>Use at most this many rows of the fitted data to compute G; default null (all rows).</summary>
         public int? MaximumRows { get; set; }
-
-        /// <summary>Rows per gradient batch when computing G; default 256.</summary>
-        public int AgopBatchSize { get; set; } = 256;
 
         /// <summary>A trained network transformer whose network gives G; default null. Not disposed by the estimator.</summary>
         public TorchNetworkPredictionTransformer? Network { get; set; }
@@ -74,13 +74,21 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
                 throw new ArgumentException(
                     $"Exactly one of Network, Trainer and Model must be set to say which network's AGOP to use; {sources} are set.", nameof(Network));
             if (MaximumRows is < 1) throw new ArgumentException($"MaximumRows must be at least 1 (or null for all rows), got {MaximumRows}.", nameof(MaximumRows));
-            if (AgopBatchSize < 1) throw new ArgumentException($"AgopBatchSize must be at least 1, got {AgopBatchSize}.", nameof(AgopBatchSize));
-            ToMapOptions().Validate();
+            if (Map is null) throw new ArgumentException("Map must be given (the engine's AgopFeatureMapOptions).", nameof(Map));
+            if (Agop is null) throw new ArgumentException("Agop must be given (the engine's AgopOptions).", nameof(Agop));
+            Map.Validate();
+            Agop.Validate();
+            AgopFeatureMap.CheckAgopOptions(Agop);
         }
 
-        internal AgopFeatureMapOptions ToMapOptions() => new() { Kind = Kind, Power = Power, Rank = Rank, NormalizeTrace = NormalizeTrace };
-
-        internal Options Clone() => (Options)MemberwiseClone();
+        // The embedded engine options are mutable, so a snapshot copies them too.
+        internal Options Clone()
+        {
+            var copy = (Options)MemberwiseClone();
+            copy.Map = Map.Clone();
+            copy.Agop = Agop.Clone();
+            return copy;
+        }
     }
 
     private readonly Options _options;
@@ -98,8 +106,8 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         var (column, d) = ColumnChecks.Features(input.Schema, _options.InputColumnName);
-        if (_options.Kind == AgopFeatureMapKind.TopEigenvectors && _options.Rank > d)
-            throw new ArgumentException($"Rank {_options.Rank} exceeds the {d} slots of column '{_options.InputColumnName}'.", nameof(input));
+        if (_options.Map.Kind == AgopFeatureMapKind.TopEigenvectors && _options.Map.Rank > d)
+            throw new ArgumentException($"Rank {_options.Map.Rank} exceeds the {d} slots of column '{_options.InputColumnName}'.", nameof(input));
         TorchNetworkPredictionTransformer? trained = null;
         try
         {
@@ -125,7 +133,7 @@ public sealed class AgopFeatureEstimator : IEstimator<AgopFeatureTransformer>
             var features = FeatureMatrixReader.Read(input, column, d, _options.MaximumRows, "the AGOP");
             var device = model.parameters().FirstOrDefault()?.device;
             if (device is not null && device.type != DeviceType.CPU) features = features.to(device);
-            var map = AgopFeatureMap.Fit(model, features, _options.ToMapOptions(), new AgopOptions { BatchSize = _options.AgopBatchSize });
+            var map = AgopFeatureMap.Fit(model, features, _options.Map, _options.Agop);
             return new AgopFeatureTransformer(_options.InputColumnName, _options.OutputColumnName, map, source);
         }
         finally

@@ -30,8 +30,8 @@ public sealed class TrainingDiagnosticsOptions
     /// </summary>
     public int TopEigenvalueCount { get; set; } = 1;
 
-    /// <summary>Number of training samples in the fixed probe set the NTK is computed on; default 256. A training set of at most this many samples is used whole.</summary>
-    public int ProbeSize { get; set; } = 256;
+    /// <summary>Number of training samples in the fixed probe set the NTK is computed on; default <see cref="DiagnosticsOptions.DefaultProbeSize"/> (256). A training set of at most this many samples is used whole.</summary>
+    public int ProbeSize { get; set; } = DiagnosticsOptions.DefaultProbeSize;
 
     /// <summary>
     /// When to compute the critical learning rate η_crit of the current batch; default

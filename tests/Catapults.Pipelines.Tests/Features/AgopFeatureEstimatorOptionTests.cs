@@ -28,7 +28,7 @@ public class AgopFeatureEstimatorOptionTests
         var rows = TestData.Rank2(16, seed: 45);
         var data = _ml.Data.LoadFromEnumerable(rows);
         using var full = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options
-            { Model = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = TestData.Dimension }).Fit(data);
+            { Model = model, Map = { Kind = AgopFeatureMapKind.TopEigenvectors, Rank = TestData.Dimension } }).Fit(data);
         Assert.That(full.OutputDimension, Is.EqualTo(TestData.Dimension));
         var output = TestData.Column(full.Transform(data), "AgopFeatures");
         for (int i = 0; i < rows.Count; i++)
@@ -99,8 +99,8 @@ public class AgopFeatureEstimatorOptionTests
         Assert.That(ex!.Message, Does.Contain($"{TestData.Dimension + 1} slots"));
     }
 
-    // The estimator keeps its own copy of the options: a change made to them after it was made does not reach Fit
-    // (mutation round 14B).
+    // The estimator keeps its own copy of the options, the embedded engine options included: a change made to them
+    // after it was made does not reach Fit (mutation round 14B; a shallow copy would share Map and Agop).
     [Test]
     public void OptionsChangedAfterTheEstimatorWasMadeDoNotReachFit()
     {
@@ -108,22 +108,58 @@ public class AgopFeatureEstimatorOptionTests
         var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 48));
         var options = new AgopFeatureEstimator.Options { Model = model };
         var estimator = new AgopFeatureEstimator(options);
-        options.Kind = AgopFeatureMapKind.TopEigenvectors;
-        options.Rank = 1;
+        options.Map.Kind = AgopFeatureMapKind.TopEigenvectors;
+        options.Map.Rank = 1;
+        options.Agop.PerOutput = true;
         options.OutputColumnName = "Other";
         using var map = estimator.Fit(data);
         Assert.That((map.Kind, map.OutputDimension, map.OutputColumnName), Is.EqualTo((AgopFeatureMapKind.MatrixPower, TestData.Dimension, "AgopFeatures")));
     }
 
-    // Options.AgopBatchSize: Validate "throws ArgumentException naming the first invalid option", and the constructor
+    // Options.Agop.BatchSize: Validate "throws ArgumentException naming the first invalid option", and the constructor
     // validates; a batch of no rows is refused by name when the estimator is made (mutant 19B-M28 let 0 through).
     [Test]
     public void ZeroAgopBatchSizeIsRefusedWhenTheEstimatorIsMade()
     {
         using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
-        var ex = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, AgopBatchSize = 0 }));
-        Assert.That(ex!.ParamName, Is.EqualTo("AgopBatchSize"));
-        Assert.That(ex.Message, Does.StartWith("AgopBatchSize must be at least 1, got 0."));
+        var ex = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, Agop = { BatchSize = 0 } }));
+        Assert.That(ex!.ParamName, Is.EqualTo("BatchSize"));
+        Assert.That(ex.Message, Does.StartWith("AgopOptions.BatchSize must be at least 1, got 0."));
+    }
+
+    // The embedded AGOP options must give the G the map is fitted to: a power of its own or per-output matrices are
+    // refused when the estimator is made, with the engine's message, not at Fit.
+    [Test]
+    public void AgopOptionsThatCannotGiveTheMapsGAreRefusedWhenTheEstimatorIsMade()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var power = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, Agop = { Power = 0.5 } }));
+        Assert.That(power!.Message, Does.StartWith("AgopOptions.Power must be 1 when fitting a feature map"));
+        var perOutput = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, Agop = { PerOutput = true } }));
+        Assert.That(perOutput!.Message, Does.StartWith("AgopOptions.PerOutput must be off when fitting a feature map"));
+    }
+
+    // Null embedded options are named, not left to a NullReferenceException in Validate or Fit.
+    [Test]
+    public void NullEmbeddedOptionsAreNamed()
+    {
+        using var model = new FullyConnectedNetwork(new FullyConnectedOptions { InputDimension = TestData.Dimension, HiddenWidths = new[] { 4 }, Seed = 5 });
+        var map = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, Map = null! }));
+        Assert.That((map!.ParamName, map.Message), Is.EqualTo(("Map", "Map must be given (the engine's AgopFeatureMapOptions). (Parameter 'Map')")));
+        var agop = Assert.Throws<ArgumentException>(() => new AgopFeatureEstimator(new AgopFeatureEstimator.Options { Model = model, Agop = null! }));
+        Assert.That(agop!.ParamName, Is.EqualTo("Agop"));
+    }
+
+    // The defaults are the engine's, except the trace normalisation the features for another learner need.
+    [Test]
+    public void TheEmbeddedDefaultsAreTheEnginesButForTheTraceNormalisation()
+    {
+        var options = new AgopFeatureEstimator.Options();
+        var engine = new AgopFeatureMapOptions();
+        Assert.That((options.Map.Kind, options.Map.Power, options.Map.Rank, options.Map.BatchSize, options.Map.NormalizeTrace),
+            Is.EqualTo((engine.Kind, engine.Power, engine.Rank, engine.BatchSize, true)));
+        Assert.That(engine.NormalizeTrace, Is.False);
+        Assert.That((options.Agop.BatchSize, options.Agop.Power, options.Agop.PerOutput, options.Agop.Center), Is.EqualTo((AgopOptions.DefaultBatchSize, 1.0, false, false)));
     }
 
     // Options.InputColumnName and OutputColumnName "must be given": an empty or blank name is refused by name when the

@@ -33,7 +33,7 @@ public class AgopFeatureTests
         var data = _ml.Data.LoadFromEnumerable(rows);
         // Trace-normalised G = ûûᵀ is a projection, so G^½ = ûûᵀ: y = û (ûᵀx). The top-1 projection is ±ûᵀx.
         using var half = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model }).Fit(data);
-        using var top = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 1, OutputColumnName = "Top" }).Fit(data);
+        using var top = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model, Map = { Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 1 }, OutputColumnName = "Top" }).Fit(data);
         Assert.That(half.Eigenvalues[0], Is.EqualTo(1).Within(1e-5));
         Assert.That(half.Eigenvalues.Skip(1).Max(), Is.LessThan(1e-5));
         var halfOut = TestData.Column(half.Transform(data), "AgopFeatures");
@@ -109,16 +109,16 @@ public class AgopFeatureTests
         Assert.That(ex!.Message, Does.Contain("Network, Trainer and Model"));
         var (model, _) = Linear(TestData.Dimension);
         using var __ = model;
-        ex = Assert.Throws<ArgumentException>(() => _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model, Power = -1 }));
+        ex = Assert.Throws<ArgumentException>(() => _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model, Map = { Power = -1 } }));
         Assert.That(ex!.Message, Does.Contain("Power"));
         var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 44));
         ex = Assert.Throws<ArgumentException>(() => _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options
-            { Model = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 7 }).Fit(data));
+            { Model = model, Map = { Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 7 } }).Fit(data));
         Assert.That(ex!.Message, Does.Contain("Rank 7").And.Contain("6 slots"));
         Assert.That(ex.ParamName, Is.EqualTo("input"), "Fit's own parameter, not GetOutputSchema's");
     }
 
-    // Options.NormalizeTrace = false fits G itself: for f(x) = wᵀx / √d that is w wᵀ / d, whose one non-zero eigenvalue
+    // Options.Map.NormalizeTrace = false fits G itself: for f(x) = wᵀx / √d that is w wᵀ / d, whose one non-zero eigenvalue
     // is ‖w‖² / d, where the default (true) gives 1 (mutant 19B-M30 normalised the trace whatever was asked).
     [TestCase(false)]
     [TestCase(true)]
@@ -130,7 +130,7 @@ public class AgopFeatureTests
             var w = model.Layers[0].Weight.detach().to_type(torch.ScalarType.Float64).data<double>().ToArray();
             double top = normalizeTrace ? 1 : w.Sum(v => v * v) / TestData.Dimension;
             var data = _ml.Data.LoadFromEnumerable(TestData.Rank2(16, seed: 49));
-            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model, NormalizeTrace = normalizeTrace }).Fit(data);
+            using var map = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Model = model, Map = { NormalizeTrace = normalizeTrace } }).Fit(data);
             Assert.That(map.Eigenvalues[0], Is.EqualTo(top).Within(1e-5 * top));
             Assert.That(map.Eigenvalues.Skip(1), Is.All.EqualTo(0).Within(1e-6 * top));
         }

@@ -125,7 +125,7 @@ public class ImagePipelineTests
         Assert.That(model.Report.CatapultCount, Is.Not.Null);
 
         // AGOP features with respect to the 192 pixels: the top-2 directions as a new column.
-        var agop = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Network = model, Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 2 }).Fit(data);
+        var agop = _ml.Transforms.AgopFeatures(new AgopFeatureEstimator.Options { Network = model, Map = { Kind = AgopFeatureMapKind.TopEigenvectors, Rank = 2 } }).Fit(data);
         using var __ = agop;
         Assert.That(((VectorDataViewType)agop.Transform(data).Schema["AgopFeatures"].Type).Size, Is.EqualTo(2));
 
