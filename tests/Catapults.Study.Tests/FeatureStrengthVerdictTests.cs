@@ -134,7 +134,7 @@ public sealed class FeatureStrengthVerdictTests
             Assert.That(settings.ForDepth(2).StepsAt(1000), Is.EqualTo(4000));
             Assert.That(settings.ForDepth(4).StepsAt(100), Is.EqualTo(6000));
             Assert.That(settings.ForDepth(3).CellSpec(10, 1).Steps, Is.EqualTo(3000));
-            Assert.That(settings.ForDepth(3).CellSpec(10, 1).HiddenWidths, Has.Length.EqualTo(2));
+            Assert.That(settings.ForDepth(3).CellSpec(10, 1).Network, Is.EqualTo(FeatureStrengthCellSpec.DefaultNetwork with { Architecture = "fcn-3", Width = settings.Width }));
         });
     }
 

@@ -124,12 +124,7 @@ internal sealed record FeatureStrengthSettings
     }
 
     /// <summary>The spec of the cell (γ, η), with its step budget <see cref="StepsAt"/>(γ).</summary>
-    public FeatureStrengthCellSpec CellSpec(double gamma, double learningRate)
-    {
-        var spec = CellTemplate().At(gamma, learningRate);
-        spec.Steps = StepsAt(gamma);
-        return spec;
-    }
+    public FeatureStrengthCellSpec CellSpec(double gamma, double learningRate) => CellTemplate().At(gamma, learningRate).WithSteps(StepsAt(gamma));
     public double[] Gammas()
     {
         double decades = Math.Log10(GammaMax / GammaMin);
@@ -137,16 +132,16 @@ internal sealed record FeatureStrengthSettings
         return FeatureStrengthSweepOptions.LogGrid(GammaMin, GammaMax, Math.Max(count, 1));
     }
 
-    /// <summary>The spec of one cell, before γ and η are set.</summary>
+    /// <summary>
+    /// The spec of one cell, before γ and η are set: this sweep's depth, width and activation on the engine's default
+    /// cell network (mean-field, no biases), and its base budget and batch on the engine's default cell training.
+    /// </summary>
     public FeatureStrengthCellSpec CellTemplate() => new()
     {
         Task = Task,
         InputDimension = InputDimension,
-        HiddenWidths = Enumerable.Repeat(Width, HiddenLayers).ToArray(),
-        Activation = Activation,
-        Parameterization = Parameterization.MeanField,
-        Steps = Steps,
-        BatchSize = BatchSize,
+        Network = FeatureStrengthCellSpec.DefaultNetwork with { Architecture = $"fcn-{Depth}", Width = Width, Activation = Activation },
+        Training = FeatureStrengthCellSpec.DefaultTraining with { MaxSteps = Steps, BatchSize = BatchSize },
         HeldOutCount = HeldOutCount,
         EvaluateEvery = EvaluateEvery,
         Seed = Seed,

@@ -27,20 +27,12 @@ public static class FeatureStrengthCellRunner
 
         var task = new SyntheticTask(spec.Task, spec.InputDimension);
         using var heldOut = OnlineBatchSource.DrawHeldOut(task, spec.HeldOutCount, spec.Seed);
-        using var model = new CenteredNetwork(() => new FullyConnectedNetwork(spec.NetworkOptions()), spec.Gamma);
+        using var model = new CenteredNetwork(spec.BuildNetwork, spec.Gamma);
         var source = OnlineBatchSource.ForTask(task, spec.BatchSize, spec.Seed);
-        var options = new TrainingOptions
-        {
-            Loss = LossKind.MeanSquaredError,
-            Optimizer = OptimizerKind.Sgd,
-            LearningRate = spec.LearningRate,
-            MaxSteps = spec.Steps,
-            DivergenceFactor = spec.DivergenceFactor,
-        };
         var batchLosses = new StepLog(spec.Steps);
         var test = new HeldOutLossProbe(heldOut, spec.EvaluateEvery);
         TrainingResult result;
-        using (var trainer = new Trainer(model, options))
+        using (var trainer = new Trainer(model, spec.Training))
             result = trainer.Run(source, new ITrainingObserver[] { batchLosses, test }, cancellationToken);
         if (result.Outcome == TrainingOutcome.Cancelled) throw new OperationCanceledException(cancellationToken);
 
@@ -100,21 +92,7 @@ public static class FeatureStrengthCellRunner
     private static IReadOnlyList<SweepCellResult> RunMembers(IReadOnlyList<(FeatureStrengthCellSpec Spec, SweepCell Cell)> cells, FeatureStrengthCellSpec first,
         IReadOnlyList<TensorDataset> heldOutSets, IReadOnlyList<IBatchSource> streams, int[] seedOf, CancellationToken cancellationToken)
     {
-        var network = new NetworkDescription
-        {
-            Architecture = $"fcn-{first.Depth}", Width = first.HiddenWidths[0], UseBias = false,
-            Activation = first.Activation, Parameterization = first.Parameterization,
-        };
-        if (first.HiddenWidths.Distinct().Count() != 1)
-            throw new ArgumentException($"An ensemble builds fcn-L networks of one width; the hidden widths [{string.Join(", ", first.HiddenWidths)}] differ.", nameof(cells));
-        var members = cells.Select(c => new EnsembleMember(network, new TrainingOptions
-        {
-            Loss = LossKind.MeanSquaredError,
-            Optimizer = OptimizerKind.Sgd,
-            LearningRate = c.Spec.LearningRate,
-            MaxSteps = c.Spec.Steps,
-            DivergenceFactor = c.Spec.DivergenceFactor,
-        }, c.Spec.Seed, c.Spec.Gamma)).ToList();
+        var members = cells.Select(c => new EnsembleMember(c.Spec.Network, c.Spec.Training, c.Spec.Seed, c.Spec.Gamma)).ToList();
         using var ensemble = new FullyConnectedEnsemble(members, new long[] { first.InputDimension }, 1);
         var test = new HeldOutObserver(heldOutSets, seedOf, first.EvaluateEvery);
         var results = new EnsembleTrainer(ensemble).Run(seedOf.Select(s => streams[s]).ToList(), test, cancellationToken);

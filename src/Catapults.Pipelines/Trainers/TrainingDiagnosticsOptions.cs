@@ -77,9 +77,5 @@ public sealed class TrainingDiagnosticsOptions
     }
 
     /// <summary>A copy of these settings.</summary>
-    public TrainingDiagnosticsOptions Clone() => new()
-    {
-        Enabled = Enabled, Every = Every, TopEigenvalueCount = TopEigenvalueCount, ProbeSize = ProbeSize,
-        CriticalRate = CriticalRate, DetectCatapults = DetectCatapults,
-    };
+    public TrainingDiagnosticsOptions Clone() => (TrainingDiagnosticsOptions)MemberwiseClone();
 }

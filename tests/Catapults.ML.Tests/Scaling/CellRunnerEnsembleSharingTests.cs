@@ -13,8 +13,8 @@ public sealed class CellRunnerEnsembleSharingTests
 {
     private static FeatureStrengthCellSpec Tiny() => new()
     {
-        Task = SyntheticTaskKind.Rank2, InputDimension = 4, HiddenWidths = new[] { 8 }, Activation = ActivationKind.Relu,
-        Steps = 25, BatchSize = 8, HeldOutCount = 20, EvaluateEvery = 10, Seed = 3, OnlineLossWindow = 0.1,
+        Task = SyntheticTaskKind.Rank2, InputDimension = 4, Network = FeatureStrengthCellSpec.DefaultNetwork with { Width = 8 },
+        Training = FeatureStrengthCellSpec.DefaultTraining with { MaxSteps = 25, BatchSize = 8 }, HeldOutCount = 20, EvaluateEvery = 10, Seed = 3, OnlineLossWindow = 0.1,
     };
 
     [Test]
@@ -22,8 +22,7 @@ public sealed class CellRunnerEnsembleSharingTests
     {
         var a = new SweepCell(0, 1.0, -4, SweepCell.RateAtLevel(-4, 0.25));
         var b = new SweepCell(1, 2.0, -3, SweepCell.RateAtLevel(-3, 0.25));
-        var other = Tiny().At(b.Gamma, b.LearningRate);
-        other.Steps = 30;
+        var other = Tiny().At(b.Gamma, b.LearningRate).WithSteps(30);
         var ex = Assert.Throws<ArgumentException>(() => FeatureStrengthCellRunner.RunEnsemble(new[]
         {
             (Tiny().At(a.Gamma, a.LearningRate), a), (other, b),

@@ -20,7 +20,7 @@ public sealed class CellSpecBudgetMismatchTests
     [Test]
     public void AResultIsMatchedAgainstTheSpecsStepBudget()
     {
-        var spec = new FeatureStrengthCellSpec { Steps = 10 };
+        var spec = new FeatureStrengthCellSpec().WithSteps(10);
         Assert.Multiple(() =>
         {
             Assert.That(spec.Mismatch(Result(10, diverged: false)), Is.Null);

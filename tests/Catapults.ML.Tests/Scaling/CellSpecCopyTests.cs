@@ -3,23 +3,23 @@ using Catapults.ML.Scaling;
 namespace Catapults.ML.Tests.Scaling;
 
 /// <summary>
-/// Found by mutation testing (round 11A): <see cref="FeatureStrengthCellSpec.At"/> must give each cell its own hidden
-/// widths. A copy that shared the array with its template let a change to one cell's architecture reach every other
-/// cell of the sweep, and no test noticed.
+/// Found by mutation testing (round 11A): a cell's copy must not reach back into its template. The template's network
+/// and training are immutable records now, so a copy changes only its own γ, η and budget, and a template serves every
+/// cell of a sweep unchanged.
 /// </summary>
 public sealed class CellSpecCopyTests
 {
     [Test]
-    public void ACellsCopyDoesNotShareItsHiddenWidthsWithTheTemplate()
+    public void ACellsCopyLeavesItsTemplateAsItWas()
     {
-        var template = new FeatureStrengthCellSpec { HiddenWidths = new[] { 8, 8 } };
-        var cell = template.At(gamma: 0.5, learningRate: 2.0);
-        cell.HiddenWidths[0] = 3;
+        var template = new FeatureStrengthCellSpec { Network = FeatureStrengthCellSpec.DefaultNetwork with { Architecture = "fcn-3", Width = 8 } };
+        var cell = template.At(gamma: 0.5, learningRate: 2.0).WithSteps(7);
         Assert.Multiple(() =>
         {
-            Assert.That(template.HiddenWidths, Is.EqualTo(new[] { 8, 8 }));
-            Assert.That((cell.Gamma, cell.LearningRate), Is.EqualTo((0.5, 2.0)));
-            Assert.That((template.Gamma, template.LearningRate), Is.EqualTo((1.0, 1.0)));
+            Assert.That((cell.Gamma, cell.LearningRate, cell.Steps, cell.Depth), Is.EqualTo((0.5, 2.0, 7, 3)));
+            Assert.That((template.Gamma, template.LearningRate, template.Steps), Is.EqualTo((1.0, 1.0, 1000)));
+            Assert.That(cell.Network, Is.EqualTo(template.Network));
+            Assert.That(cell.Training, Is.EqualTo(template.Training with { LearningRate = 2.0, MaxSteps = 7 }));
         });
     }
 }

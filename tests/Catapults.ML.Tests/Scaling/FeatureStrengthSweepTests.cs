@@ -14,8 +14,8 @@ public class FeatureStrengthSweepTests
     // online SGD with 32 fresh samples per step for 150 steps, held-out set of 500.
     private static FeatureStrengthCellSpec SmallSpec() => new()
     {
-        Task = SyntheticTaskKind.Rank2, InputDimension = 16, HiddenWidths = new[] { 64 }, Activation = ActivationKind.Relu,
-        Steps = 150, BatchSize = 32, HeldOutCount = 500, EvaluateEvery = 50, Seed = 0,
+        Task = SyntheticTaskKind.Rank2, InputDimension = 16, Network = FeatureStrengthCellSpec.DefaultNetwork with { Width = 64 },
+        Training = FeatureStrengthCellSpec.DefaultTraining with { MaxSteps = 150, BatchSize = 32 }, HeldOutCount = 500, EvaluateEvery = 50, Seed = 0,
     };
 
     [Test]
@@ -48,8 +48,7 @@ public class FeatureStrengthSweepTests
     [Test]
     public void CellRunsLeakNoTensors()
     {
-        var spec = SmallSpec();
-        spec.Steps = 40;
+        var spec = SmallSpec().WithSteps(40);
         var cell = new SweepCell(0, 0.1, -4, SweepCell.RateAtLevel(-4, 0.25));
         var big = new SweepCell(0, 0.1, 20, SweepCell.RateAtLevel(20, 0.25));
         TensorAssert.NoLeak(

@@ -90,8 +90,8 @@ public class SeedMedianTests
         // initial weights, online stream and held-out set), within float32 rounding.
         var spec = new FeatureStrengthCellSpec
         {
-            Task = SyntheticTaskKind.Rank2, InputDimension = 8, HiddenWidths = new[] { 16 }, Activation = ActivationKind.Relu,
-            Steps = 60, BatchSize = 16, HeldOutCount = 200, EvaluateEvery = 20,
+            Task = SyntheticTaskKind.Rank2, InputDimension = 8, Network = FeatureStrengthCellSpec.DefaultNetwork with { Width = 16 },
+            Training = FeatureStrengthCellSpec.DefaultTraining with { MaxSteps = 60, BatchSize = 16 }, HeldOutCount = 200, EvaluateEvery = 20,
         };
         var cells = new List<(FeatureStrengthCellSpec Spec, SweepCell Cell)>();
         foreach (long seed in new long[] { 0, 3 })

@@ -18,8 +18,8 @@ public class FeatureStrengthSweepTests
     // online SGD with 32 fresh samples per step for 150 steps, held-out set of 500.
     private static FeatureStrengthCellSpec SmallSpec() => new()
     {
-        Task = SyntheticTaskKind.Rank2, InputDimension = 16, HiddenWidths = new[] { 64 }, Activation = ActivationKind.Relu,
-        Steps = 150, BatchSize = 32, HeldOutCount = 500, EvaluateEvery = 50, Seed = 0,
+        Task = SyntheticTaskKind.Rank2, InputDimension = 16, Network = FeatureStrengthCellSpec.DefaultNetwork with { Width = 64 },
+        Training = FeatureStrengthCellSpec.DefaultTraining with { MaxSteps = 150, BatchSize = 32 }, HeldOutCount = 500, EvaluateEvery = 50, Seed = 0,
     };
 
     private static Func<IReadOnlyList<(int Seed, SweepCell Cell)>, CancellationToken, IReadOnlyList<SweepCellResult>> Train(FeatureStrengthCellSpec spec) =>
@@ -28,8 +28,7 @@ public class FeatureStrengthSweepTests
     [Test]
     public void SweepRecordsTheEdgeOfStability()
     {
-        var spec = SmallSpec();
-        spec.Steps = 60;
+        var spec = SmallSpec().WithSteps(60);
         var options = new FeatureStrengthSweepOptions
         {
             Gammas = new[] { 0.1, 10.0 }, LevelSpacingDecades = 0.25, DecadesBelowFirstStable = 0.5,

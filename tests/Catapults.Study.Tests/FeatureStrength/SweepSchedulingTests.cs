@@ -301,7 +301,7 @@ public class SweepSchedulingTests
     public void ARateFileOfAnotherBudgetIsNotThisSweepsRun()
     {
         using var temp = new TempDirectory();
-        var spec = new FeatureStrengthCellSpec { Steps = 4 };
+        var spec = new FeatureStrengthCellSpec().WithSteps(4);
         var store = SweepStore.Open(temp.Path, "m", spec.Mismatch);
         var cell = new SweepCell(0, 1.0, 3, SweepCell.RateAtLevel(3, Spacing));
         var run = new SweepCellResult
