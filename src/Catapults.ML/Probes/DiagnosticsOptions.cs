@@ -28,16 +28,12 @@ public sealed class DiagnosticsOptions : ProbeOptions
     /// </summary>
     public TensorDataset? ProbeSet { get; set; }
 
-    /// <summary>The default of <see cref="ProbeSize"/>: 256 samples.</summary>
-    public const int DefaultProbeSize = 256;
-
     /// <summary>
-    /// Size of the probe set drawn from the training set when <see cref="ProbeSet"/> is null; default
-    /// <see cref="DefaultProbeSize"/> (256). A
+    /// Size of the probe set drawn from the training set when <see cref="ProbeSet"/> is null; default 256. A
     /// training set of at most this many samples is used whole, in order (so in full-batch GD the probe kernel is
     /// the training kernel).
     /// </summary>
-    public int ProbeSize { get; set; } = DefaultProbeSize;
+    public int ProbeSize { get; set; } = 256;
 
     /// <summary>Seed of the probe-set draw (its own generator); default 0.</summary>
     public long ProbeSeed { get; set; }

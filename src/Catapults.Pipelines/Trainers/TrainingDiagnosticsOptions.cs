@@ -15,6 +15,10 @@ namespace Catapults.Pipelines.Trainers;
 /// </remarks>
 public sealed class TrainingDiagnosticsOptions
 {
+    // The settings this face shares with the engine's observer take the engine's defaults; only the cadence and the
+    // spectrum's size differ here (every 10 steps and λ_max alone: a trainer's diagnostics should cost little).
+    private static readonly DiagnosticsOptions EngineDefaults = new();
+
     /// <summary>Whether to record diagnostics; default false (training then costs nothing extra).</summary>
     public bool Enabled { get; set; }
 
@@ -30,20 +34,20 @@ public sealed class TrainingDiagnosticsOptions
     /// </summary>
     public int TopEigenvalueCount { get; set; } = 1;
 
-    /// <summary>Number of training samples in the fixed probe set the NTK is computed on; default <see cref="DiagnosticsOptions.DefaultProbeSize"/> (256). A training set of at most this many samples is used whole.</summary>
-    public int ProbeSize { get; set; } = DiagnosticsOptions.DefaultProbeSize;
+    /// <summary>Number of training samples in the fixed probe set the NTK is computed on; default 256, the engine's (<see cref="DiagnosticsOptions.ProbeSize"/>). A training set of at most this many samples is used whole.</summary>
+    public int ProbeSize { get; set; } = EngineDefaults.ProbeSize;
 
     /// <summary>
     /// When to compute the critical learning rate η_crit of the current batch; default
     /// <see cref="CriticalRateCadence.AtRecords"/> (every <see cref="Every"/> steps).
     /// </summary>
-    public CriticalRateCadence CriticalRate { get; set; } = CriticalRateCadence.AtRecords;
+    public CriticalRateCadence CriticalRate { get; set; } = EngineDefaults.CriticalRate;
 
     /// <summary>
     /// Detect catapult episodes in the recorded losses; default true. Off (or with <see cref="TopEigenvalueCount"/> 0)
     /// the report has no catapult table, and <see cref="TrainingReport.CatapultCount"/> is null: not measured, not zero.
     /// </summary>
-    public bool DetectCatapults { get; set; } = true;
+    public bool DetectCatapults { get; set; } = EngineDefaults.DetectCatapults;
 
     // Catapults are counted only where they were looked for and can be told from spikes (λ_max recorded): otherwise a
     // count would read 0, or count every spike, instead of "not measured". Training and loading an archive both ask.

@@ -65,4 +65,19 @@ public sealed class TorchNetworkTrainerOptionsTests
         options.Training = options.Training with { LearningRate = -1 };
         Assert.That(Refusal(options), Does.StartWith("LearningRate must be finite and positive, got -1."));
     }
+
+    // The diagnostics a trainer records are the engine's observer with two defaults of their own (every 10 steps, λ_max
+    // alone); every other shared setting is the engine's default, declared there once, and reaches the observer as set.
+    [Test]
+    public void TheDiagnosticsDefaultsAreTheEnginesButForTheCadenceAndTheSpectrumsSize()
+    {
+        var face = new TrainingDiagnosticsOptions();
+        var engine = new DiagnosticsOptions();
+        Assert.That((face.ProbeSize, face.CriticalRate, face.DetectCatapults), Is.EqualTo((engine.ProbeSize, engine.CriticalRate, engine.DetectCatapults)));
+        Assert.That((face.Every, face.TopEigenvalueCount, engine.Every, engine.EigenvalueCount), Is.EqualTo((10, 1, 1, 5)));
+        var observer = new TrainingDiagnosticsOptions { Every = 3, TopEigenvalueCount = 2, ProbeSize = 17, CriticalRate = CriticalRateCadence.Off, DetectCatapults = false }
+            .ToObserverOptions(seed: 9);
+        Assert.That((observer.Every, observer.EigenvalueCount, observer.ProbeSize, observer.CriticalRate, observer.DetectCatapults, observer.ProbeSeed),
+            Is.EqualTo((3, 2, 17, CriticalRateCadence.Off, false, 9L)));
+    }
 }
