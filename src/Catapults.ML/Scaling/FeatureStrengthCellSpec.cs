@@ -75,7 +75,7 @@ public sealed class FeatureStrengthCellSpec
 
     /// <summary>The depth L, weight layers of <see cref="Network"/>.</summary>
     [JsonIgnore]
-    public int Depth => Network.Spec.Depth ?? 2;
+    public int Depth => Network.Spec.Depth ?? ModelFactory.DefaultFullyConnectedDepth;
 
     /// <summary>The (uncentred) network f_w, built from <see cref="Network"/> for this task's inputs and <see cref="Seed"/>.</summary>
     public FullyConnectedNetwork BuildNetwork() => (FullyConnectedNetwork)Network.Build(new long[] { InputDimension }, 1, Seed);
