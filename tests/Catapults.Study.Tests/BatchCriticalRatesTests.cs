@@ -68,7 +68,7 @@ public sealed class BatchCriticalRatesTests
         var dataSettings = new DataSettings { Dataset = "rank2", TrainCount = 20, TestCount = 4 };
         var config = new RunConfig
         {
-            Experiment = "batch-sweep", Label = "b5-seed0", Data = dataSettings, Network = new NetworkDescription { Architecture = "fcn-2", Width = 16, UseBias = false },
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "batch-sweep", Label = "b5-seed0", Data = dataSettings, Network = new NetworkDescription { Architecture = "fcn-2", Width = 16, UseBias = false },
             Training = RunConfig.TrainingFor(0.1, 5, 10, 0, 5), Seed = 0,
         };
         using var data = StudyData.Load(dataSettings);

@@ -18,7 +18,7 @@ public sealed class BatchSweepReportTableTests
         File.WriteAllText(Path.Combine(dir, "steps.csv"), stepsHeader + "\n");
         var config = new RunConfig
         {
-            Experiment = "batch-sweep", Label = label, Data = data, Network = NetworkDescription.Default,
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "batch-sweep", Label = label, Data = data, Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
         };
         return (dir, config);

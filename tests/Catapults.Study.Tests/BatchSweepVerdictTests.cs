@@ -24,7 +24,7 @@ public sealed class BatchSweepVerdictTests
             {
                 var config = new RunConfig
                 {
-                    Experiment = "batch-sweep", Label = $"b{batch}-seed{seed}", Data = new DataSettings(), Network = NetworkDescription.Default,
+                    RecordEvery = 10, CheckpointEvery = 500, Experiment = "batch-sweep", Label = $"b{batch}-seed{seed}", Data = new DataSettings(), Network = NetworkDescription.Default,
                     Training = RunConfig.TrainingFor(1, batch, 100, seed, 10), Seed = seed,
                 };
                 var summary = new RunSummary
@@ -149,7 +149,7 @@ public sealed class BatchSweepVerdictTests
         File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss" + (lambda ? ",lambda_max" : "") + "\n");
         var config = new RunConfig
         {
-            Experiment = "batch-sweep", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "batch-sweep", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(0.1, batch, 200, seed, 10), Seed = seed,
         };
         var summary = new RunSummary { Label = label, Outcome = "TargetLossReached", Steps = 60, WallSeconds = 1, Catapults = 1, Spikes = 1, TestLoss = batch / 100.0 };
@@ -188,7 +188,7 @@ public sealed class BatchSweepVerdictTests
         File.WriteAllText(Path.Combine(dir, "steps.csv"), "step,learning_rate,batch_loss,train_loss,test_loss,lambda_max\n");
         var config = new RunConfig
         {
-            Experiment = "batch-sweep", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "batch-sweep", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(0.1, batch, 600, seed, 10), Seed = seed,
         };
         var summary = new RunSummary

@@ -111,7 +111,7 @@ public sealed class ClaimInputTests
             new double?[] { t < 8 ? 10.0 : lambdaMaxAfter })).ToList();
         var config = new RunConfig
         {
-            Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
+            CheckpointEvery = 500, Experiment = "sgd-spikes", Label = "test", Data = new DataSettings(), Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(1.0, 10, 16, 0, 1), Seed = 0, RecordEvery = 1,
         };
         var summary = new RunSummary { Label = "test", Outcome = "BudgetReached", Steps = 16, WallSeconds = 0, Catapults = catapults };

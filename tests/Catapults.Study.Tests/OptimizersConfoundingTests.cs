@@ -30,7 +30,7 @@ public sealed class OptimizersConfoundingTests
         string label = $"sgd-run{i}";
         var config = new RunConfig
         {
-            Experiment = "optimizers", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            CheckpointEvery = 500, Experiment = "optimizers", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(0.1 * (i + 1), 10, 100, 0, 10), Seed = 0, RecordEvery = 10,
         };
         bool diverged = test is null;

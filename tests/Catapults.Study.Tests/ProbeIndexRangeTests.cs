@@ -12,7 +12,7 @@ public sealed class ProbeIndexRangeTests
 {
     private static readonly RunConfig Config = new()
     {
-        Experiment = "test", Label = "probe", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
+        RecordEvery = 10, CheckpointEvery = 500, Experiment = "test", Label = "probe", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
         Network = new NetworkDescription { Width = 8 }, Training = RunConfig.TrainingFor(0.05, 10, 20, 0, 10), Seed = 0,
     };
 

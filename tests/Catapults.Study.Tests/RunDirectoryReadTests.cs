@@ -54,7 +54,7 @@ public sealed class RunDirectoryReadTests
     {
         StudyJson.Write(temp.Combine("config.json"), new RunConfig
         {
-            Experiment = "batch-sweep", Label = "b10-seed0", Data = new DataSettings(), Network = NetworkDescription.Default,
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "batch-sweep", Label = "b10-seed0", Data = new DataSettings(), Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(0.1, 10, 100, 0, 10), Seed = 0,
         });
         StudyJson.Write(temp.Combine("summary.json"), new RunSummary { Label = "b10-seed0", Outcome = "BudgetReached", Steps = 20, WallSeconds = 1, Catapults = 0 });

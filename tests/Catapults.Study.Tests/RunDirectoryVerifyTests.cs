@@ -68,7 +68,7 @@ public sealed class RunDirectoryVerifyTests
         using var temp = new TempDirectory();
         var config = new RunConfig
         {
-            Experiment = "test", Label = "config", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
+            RecordEvery = 10, Experiment = "test", Label = "config", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
             Network = new NetworkDescription { Width = 8 }, Training = RunConfig.TrainingFor(0.05, 10, 20, 0, 10), Seed = 0, CheckpointEvery = 0,
         };
         using var data = StudyData.Load(config.Data);

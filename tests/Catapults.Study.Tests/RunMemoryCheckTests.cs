@@ -15,7 +15,7 @@ public sealed class RunMemoryCheckTests
 
     private static RunConfig Config(string architecture, int width) => new()
     {
-        Experiment = "test", Label = "memory", Data = Data,
+        CheckpointEvery = 500, Experiment = "test", Label = "memory", Data = Data,
         Network = new NetworkDescription { Architecture = architecture, Width = width },
         Training = RunConfig.TrainingFor(0.05, 10, 20, 1, 10), Seed = 1, RecordEvery = 10,
     };

@@ -13,7 +13,7 @@ public sealed class StudyJsonTests
     {
         Experiment = "test", Label = "json", Data = new DataSettings(), Network = NetworkDescription.Default,
         Training = RunConfig.TrainingFor(0.1, 10, 100, 1, 10) with { Schedule = new WarmupDecaySchedule(0.1, 10, 100, finalRate: 0.01) },
-        Seed = 1, RecordEvery = 10,
+        Seed = 1, RecordEvery = 10, CheckpointEvery = 500,
     };
 
     private static string Written(TempDirectory temp, Action<JsonObject> edit)
@@ -42,6 +42,19 @@ public sealed class StudyJsonTests
         var back = StudyJson.Read<RunConfig>(path);
         var schedule = (WarmupDecaySchedule)back.Training.Schedule!;
         Assert.That((schedule.PeakRate, schedule.WarmupSteps, schedule.TotalSteps, schedule.FinalRate), Is.EqualTo((0.1, 10, 100, 0.01)));
+    }
+
+    // Each experiment sets its own record and checkpoint cadence, so a config.json without one is damaged, not a run
+    // at some default cadence: refused naming the file and the field.
+    [TestCase("recordEvery")]
+    [TestCase("checkpointEvery")]
+    public void AConfigWithoutItsCadenceIsRefusedNamingItsFileAndField(string field)
+    {
+        using var temp = new TempDirectory();
+        string path = Written(temp, json => json.Remove(field));
+        var ex = Assert.Throws<InvalidDataException>(() => StudyJson.Read<RunConfig>(path));
+        Assert.That(ex!.Message, Does.StartWith(path + " is not valid: ").And.Contain(field));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
     }
 
     // System.Text.Json's own enum converter reads a number, a number in a string, another case or two names joined.

@@ -14,7 +14,7 @@ public sealed class TrainingOptionNameTests
     {
         var config = new RunConfig
         {
-            Experiment = "test", Label = "target", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "test", Label = "target", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
             Network = new NetworkDescription { Width = 8 }, Training = RunConfig.TrainingFor(0.05, 10, 20, 0, 10, targetLoss: -1), Seed = 0,
         };
         using var data = StudyData.Load(config.Data);
@@ -29,7 +29,7 @@ public sealed class TrainingOptionNameTests
     {
         var config = new RunConfig
         {
-            Experiment = "test", Label = "budget", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "test", Label = "budget", Data = new DataSettings { TrainCount = 40, TestCount = 10, InputDimension = 4 },
             Network = new NetworkDescription { Width = 8 }, Training = RunConfig.TrainingFor(rate, 10, maxSteps, 0, 10), Seed = 0,
         };
         using var data = StudyData.Load(config.Data);

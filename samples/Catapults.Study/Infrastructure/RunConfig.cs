@@ -33,11 +33,11 @@ public sealed record RunConfig
     /// <summary>Seed of the initialisation (the batch order's is <see cref="TrainingOptions.ShuffleSeed"/>, the same number in every experiment).</summary>
     public required long Seed { get; init; }
 
-    /// <summary>Steps between rows of steps.csv (full training and test losses are evaluated there).</summary>
-    public int RecordEvery { get; init; } = 10;
+    /// <summary>Steps between rows of steps.csv (full training and test losses are evaluated there); each experiment sets its own.</summary>
+    public required int RecordEvery { get; init; }
 
-    /// <summary>Steps between checkpoints (0: none).</summary>
-    public int CheckpointEvery { get; init; } = 500;
+    /// <summary>Steps between checkpoints (0: none); each experiment sets its own.</summary>
+    public required int CheckpointEvery { get; init; }
 
     /// <summary>Indices into the training data of the probe set used for NTK diagnostics (empty when none is used).</summary>
     public IReadOnlyList<long> ProbeIndices { get; init; } = Array.Empty<long>();

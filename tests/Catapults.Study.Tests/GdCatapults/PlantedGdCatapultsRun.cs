@@ -32,7 +32,7 @@ internal static class PlantedGdCatapultsRun
             aligned ? new double?[] { 10.0, 0.2, p.Align } : new double?[] { 10.0, 0.2 })).ToList();
         var config = new RunConfig
         {
-            Experiment = "gd-catapults", Label = label, Data = new DataSettings { TrainCount = 16, TestCount = 8, InputDimension = 4 },
+            RecordEvery = 10, CheckpointEvery = 500, Experiment = "gd-catapults", Label = label, Data = new DataSettings { TrainCount = 16, TestCount = 8, InputDimension = 4 },
             Network = NetworkDescription.Default, Training = RunConfig.TrainingFor(learningRate, 16, steps, 0, 5), Seed = seed,
         };
         var run = new RunOutcome(runDir, config, summary, rows, events);

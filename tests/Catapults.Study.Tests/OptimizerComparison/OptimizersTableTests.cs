@@ -22,7 +22,7 @@ public sealed class OptimizersTableTests
         string label = $"sgd-{rate}-seed{seed}";
         var config = new RunConfig
         {
-            Experiment = "optimizers", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            CheckpointEvery = 500, Experiment = "optimizers", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(rate, 10, 100, 0, 10), Seed = seed, RecordEvery = 10,
         };
         bool diverged = test is null;

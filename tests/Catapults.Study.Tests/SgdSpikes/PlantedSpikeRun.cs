@@ -31,7 +31,7 @@ internal static class PlantedSpikeRun
     {
         var config = new RunConfig
         {
-            Experiment = "sgd-spikes", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
+            CheckpointEvery = 500, Experiment = "sgd-spikes", Label = label, Data = new DataSettings(), Network = NetworkDescription.Default,
             Training = RunConfig.TrainingFor(Eta, 10, 20, 0, 5), Seed = 0, RecordEvery = 5,
         };
         var summary = new RunSummary
