@@ -368,4 +368,55 @@ public class TensorConversionRuleTests
         var ex = Assert.Throws<InvalidDataException>(() => view.ToTensorDataset());
         Assert.That(ex!.Message, Is.EqualTo("Column 'Features', row 1: vector of length 2, expected 3."));
     }
+
+    private sealed class SignedRow
+    {
+        public short Small;
+        public long Large;
+        public float Label;
+    }
+
+    // Signed columns keep their sign and their range: a short of -300 is -300 and a long of -5e9 is -5e9, not read
+    // through an unsigned or narrower type (mutation round 37B, M07 and M08).
+    [Test]
+    public void SignedFeaturesKeepTheirSignAndRange()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new SignedRow { Small = -300, Large = -5_000_000_000, Label = 1 } });
+        using var data = view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Small", "Large"] });
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { -300f, -5e9f }));
+    }
+
+    // A missing column's message lists the columns a user can see, not one a transform hid under the same name
+    // (mutation round 37B, M03 listed the hidden 'B' too).
+    [Test]
+    public void AMissingColumnsMessageListsOnlyTheVisibleColumns()
+    {
+        var view = _ml.Data.LoadFromEnumerable(new[] { new TwoColumnRow { A = 1, B = 10, Label = 0.5f } });
+        var replaced = _ml.Transforms.CopyColumns("B", "A").Fit(view).Transform(view);
+        var ex = Assert.Throws<ArgumentException>(() => replaced.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Nope"] }));
+        Assert.That(ex!.Message, Is.EqualTo("the IDataView has no feature column 'Nope'; its columns are: A (Single), B (Single), Label (Single)."));
+    }
+
+    // A label of unknown size or of text is refused by name before any row is read, each with what a label must be
+    // (mutation round 37B, M04 and M05).
+    [Test]
+    public void AVariableLengthOrTextLabelIsRefusedByName()
+    {
+        var ragged = _ml.Data.LoadFromEnumerable(new[] { new RaggedRow { X = 1, Ragged = [1, 2], Label = 1 } });
+        var ex = Assert.Throws<ArgumentException>(() => ragged.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["X"], LabelColumnName = "Ragged" }));
+        Assert.That(ex!.Message, Does.StartWith("Label column 'Ragged' of the IDataView is a variable-length vector (").And.EndWith("); targets need a fixed size."));
+        var text = _ml.Data.LoadFromEnumerable(new[] { new TextRow { Name = "a", Label = 1 } });
+        ex = Assert.Throws<ArgumentException>(() => text.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Label"], LabelColumnName = "Name" }));
+        Assert.That(ex!.Message, Is.EqualTo("Label column 'Name' of the IDataView has type String; expected a number, key, Boolean or numeric vector of known size."));
+    }
+
+    // A Double label is a floating-point one on the DataFrame path too: a regression target (mutation round 37B, M10).
+    [Test]
+    public void ADoubleDataFrameLabelIsARegressionTarget()
+    {
+        var frame = new DataFrame(new SingleDataFrameColumn("x", [1f, 2f]), new DoubleDataFrameColumn("Label", [0.5, 2.0]));
+        using var data = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x"] });
+        Assert.That(data.Targets.shape, Is.EqualTo(new long[] { 2, 1 }));
+        Assert.That(data.Targets.data<float>().ToArray(), Is.EqualTo(new[] { 0.5f, 2f }));
+    }
 }

@@ -232,4 +232,16 @@ public class TensorConverterTests
         var vx = Assert.Throws<ArgumentException>(() => view.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["Features\u200B"] }));
         Assert.That(vx!.Message, Does.Contain("no feature column 'Features\\u200B'"));
     }
+
+    // The last row's null is refused like any other's: a null Int32 in a frame's last row is not read as 0 on the
+    // IDataView path (mutation round 37B, M01 stopped the search one row short).
+    [Test]
+    public void ANullInADataFramesLastRowIsRefusedOnTheIDataViewPath()
+    {
+        var count = new Int32DataFrameColumn("n", [1, 2, 3]);
+        count[2] = null;
+        var frame = new DataFrame(new SingleDataFrameColumn("x", [1f, 2, 3]), count, new SingleDataFrameColumn("Label", [0.5f, 1, 1.5f]));
+        var ex = Assert.Throws<InvalidDataException>(() => ((IDataView)frame).ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["x", "n"] }));
+        Assert.That(ex!.Message, Is.EqualTo("the IDataView: column 'n', row 2: the value is missing (null)."));
+    }
 }

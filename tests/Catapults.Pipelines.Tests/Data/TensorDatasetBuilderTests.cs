@@ -115,4 +115,15 @@ public sealed class TensorDatasetBuilderTests
         Assert.That(new[] { x[0], x[1], x[2L * second], x[2L * second + 1], x[2L * last], x[2L * last + 1] },
             Is.EqualTo(new float[] { 0, 0, second, -second, last, -last }), "rows 0, 2^19 (the first of the second block) and the last");
     }
+
+    // A regression target is stored as float32: a double beyond its range is refused as a feature's is, not stored as
+    // infinity; float.MaxValue itself is kept (mutation round 37B, M13 checked the target as a double).
+    [Test]
+    public void ATargetBeyondTheFloatRangeIsRefusedNamingColumnAndRow()
+    {
+        var builder = new TensorDatasetBuilder("'t'", 1, TargetKind.Regression, 1);
+        Assert.DoesNotThrow(() => builder.AddTarget(3.4028235e38, "y", -1, 0));
+        var ex = Assert.Throws<InvalidDataException>(() => builder.AddTarget(3.5e38, "y", -1, 1));
+        Assert.That(ex!.Message, Does.StartWith("'t': label column 'y', row 1: ").And.EndWith(" is not a finite float value."));
+    }
 }
