@@ -153,6 +153,9 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
         public int Opened;
         public int Open;
 
+        /// <summary>Rows moved onto by every cursor after the first (the cursor that reads blocks of predictions ahead).</summary>
+        public int LaterRowsRead;
+
         /// <summary>When set, every cursor after the first ends after this many rows.</summary>
         public int? LaterCursorRows { get; init; }
 
@@ -164,13 +167,13 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
         {
             Opened++;
             Open++;
-            return new Counted(inner.GetRowCursor(columnsNeeded, rand), this, Opened > 1 ? LaterCursorRows : null);
+            return new Counted(inner.GetRowCursor(columnsNeeded, rand), this, Opened > 1, Opened > 1 ? LaterCursorRows : null);
         }
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
             new[] { GetRowCursor(columnsNeeded, rand) };
 
-        private sealed class Counted(DataViewRowCursor cursor, CountingView view, int? rows) : DataViewRowCursor
+        private sealed class Counted(DataViewRowCursor cursor, CountingView view, bool later, int? rows) : DataViewRowCursor
         {
             private bool _disposed;
             public override DataViewSchema Schema => cursor.Schema;
@@ -179,7 +182,12 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
             public override ValueGetter<DataViewRowId> GetIdGetter() => cursor.GetIdGetter();
             public override bool IsColumnActive(DataViewSchema.Column column) => cursor.IsColumnActive(column);
             public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column) => cursor.GetGetter<TValue>(column);
-            public override bool MoveNext() => (rows is null || cursor.Position + 1 < rows) && cursor.MoveNext();
+            public override bool MoveNext()
+            {
+                bool moved = (rows is null || cursor.Position + 1 < rows) && cursor.MoveNext();
+                if (moved && later) view.LaterRowsRead++;
+                return moved;
+            }
 
             protected override void Dispose(bool disposing)
             {
@@ -215,5 +223,33 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
         using var cursor = scored.GetRowCursor(scored.Schema);
         var ex = Assert.Throws<InvalidOperationException>(() => cursor.GetGetter<double>(scored.Schema["Score"]));
         Assert.That(ex!.Message, Is.EqualTo("Column 'Score' holds Single values (raw type Single); a getter of Double was asked for."));
+    }
+
+    // Predictions are computed in blocks read ahead through a second cursor: 32 rows first, then twice as many each
+    // time (64, 128, ...), so a preview of a few rows stays cheap and a long read takes few blocks; the last block
+    // takes what is left. Found by mutation testing (round 37B, M15, M16 and M20: another first block, no growth, a
+    // lower cap).
+    [Test]
+    public void BlocksOfPredictionsStartAt32RowsAndDoubleEachTime()
+    {
+        var rows = TestData.Rank2(300, seed: 6);
+        var input = new CountingView(Ml.Data.LoadFromEnumerable(rows));
+        var scored = Model.Transform(input);
+        using var cursor = scored.GetRowCursor(new[] { scored.Schema["Label"], scored.Schema["Score"] });
+        var label = cursor.GetGetter<float>(scored.Schema["Label"]);
+        var score = cursor.GetGetter<float>(scored.Schema["Score"]);
+        var readAhead = new List<int>();
+        float l = 0, s = 0;
+        for (int row = 0; row < rows.Count; row++)
+        {
+            Assert.That(cursor.MoveNext());
+            label(ref l);
+            score(ref s);
+            Assert.That(l, Is.EqualTo(rows[row].Label), $"row {row} in order");
+            readAhead.Add(input.LaterRowsRead);
+        }
+        Assert.That(new[] { 0, 31, 32, 95, 96, 223, 224, 299 }.Select(row => readAhead[row]),
+            Is.EqualTo(new[] { 32, 32, 96, 96, 224, 224, 300, 300 }), "rows read ahead after rows 0, 31, 32, 95, 96, 223, 224, 299");
+        Assert.That(s, Is.EqualTo(Model.Model.PredictRaw(rows[^1].Features)[0]).Within(1e-5), "the last row, in the last block");
     }
 }
