@@ -149,7 +149,8 @@ public class TensorConverterTests
         // One "NA" makes a numeric CSV column text; taking every numeric column dropped it without a word.
         var frame = DataFrame.LoadCsvFromString("a,b,Label\n1,2,0.5\n3,NA,1.5\n5,6,2\n");
         var ax = Assert.Throws<ArgumentException>(() => frame.ToTensorDataset());
-        Assert.That(ax!.Message, Does.Contain("not numeric: 'b' (String)").And.Contain("FeatureColumnNames"));
+        Assert.That(ax!.Message, Is.EqualTo("the DataFrame has columns that are not numeric: 'b' (String); name the feature columns in TensorConversionOptions.FeatureColumnNames, " +
+            "or convert or drop those columns (a numeric column with a value that did not parse is read as text)."));
         using var chosen = frame.ToTensorDataset(new TensorConversionOptions { FeatureColumnNames = ["a"] });
         Assert.That(chosen.Features.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 3, 5 }));
     }

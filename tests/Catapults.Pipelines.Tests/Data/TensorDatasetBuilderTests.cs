@@ -33,7 +33,7 @@ public sealed class TensorDatasetBuilderTests
     {
         var builder = new TensorDatasetBuilder("'t'", 1, TargetKind.ClassIndex, 0);
         var ex = Assert.Throws<InvalidDataException>(() => builder.AddClass(value, "y", 7));
-        Assert.That(ex!.Message, Does.Contain("label column 'y', row 7").And.Contain("is not a class index"));
+        Assert.That(ex!.Message, Does.StartWith("'t': label column 'y', row 7: ").And.EndWith(" is not a class index (a whole number from 0 to 2147483647)."));
     }
 
     [Test]
@@ -125,5 +125,14 @@ public sealed class TensorDatasetBuilderTests
         Assert.DoesNotThrow(() => builder.AddTarget(3.4028235e38, "y", -1, 0));
         var ex = Assert.Throws<InvalidDataException>(() => builder.AddTarget(3.5e38, "y", -1, 1));
         Assert.That(ex!.Message, Does.StartWith("'t': label column 'y', row 1: ").And.EndWith(" is not a finite float value."));
+    }
+
+    // A sample shape whose product is exactly long.MaxValue has not overflowed: the message gives the product, not
+    // "more than 2^63" (mutation round 37B, M52 took the largest product for an overflow).
+    [Test]
+    public void ASampleShapeWhoseProductIsLongMaxValueIsCountedExactly()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => OneRow(1).Build(new[] { long.MaxValue }, "t").Dispose());
+        Assert.That(ex!.Message, Is.EqualTo("SampleShape [9223372036854775807] holds 9223372036854775807 values but each row of 't' has 1 features."));
     }
 }
