@@ -175,4 +175,15 @@ public class ImageDataViewTests
             Environment.SetEnvironmentVariable(DataRoot.EnvironmentVariable, previous);
         }
     }
+
+    // The view names the split it reads, and cannot shuffle: its rows are read from disk one at a time, in the reader's
+    // order (mutation round 37B, M38 claimed shuffling and M39 named the training split for every view).
+    [Test]
+    public void TheViewNamesItsSplitAndCannotShuffle()
+    {
+        var test = _ml.Data.LoadCifar10(new ImageDatasetOptions { Split = DatasetSplit.Test }, dataRoot: _temp.Path);
+        Assert.That((test.Split, test.CanShuffle), Is.EqualTo((DatasetSplit.Test, false)));
+        var train = _ml.Data.LoadCifar10(new ImageDatasetOptions { Split = DatasetSplit.Train }, dataRoot: _temp.Path);
+        Assert.That((train.Split, train.CanShuffle), Is.EqualTo((DatasetSplit.Train, false)));
+    }
 }
