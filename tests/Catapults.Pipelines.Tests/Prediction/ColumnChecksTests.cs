@@ -123,4 +123,15 @@ public sealed class ColumnChecksTests
         var ex = Assert.Throws<ArgumentException>(() => trainer.GetOutputSchema(shape));
         Assert.That(ex!.Message, Does.StartWith("Feature column 'Features' is a scalar of Single, but a known-size vector of Single is required."));
     }
+
+    // The largest key an output layer can hold, int.MaxValue values, is a multiclass label of that many classes
+    // (mutation round 37B, M33 refused it with the key one larger).
+    [Test]
+    public void AKeyOfInt32MaxValueValuesIsAMulticlassLabel()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("Label", new KeyDataViewType(typeof(uint), int.MaxValue));
+        var (column, classes) = ColumnChecks.MulticlassLabel(builder.ToSchema(), "Label");
+        Assert.That((column.Name, classes), Is.EqualTo(("Label", int.MaxValue)));
+    }
 }

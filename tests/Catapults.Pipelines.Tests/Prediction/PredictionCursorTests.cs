@@ -82,7 +82,7 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
         using var cursor = scored.GetRowCursor(new[] { scored.Schema["Label"] });
         Assert.That(cursor.IsColumnActive(scored.Schema["Score"]), Is.False);
         var ex = Assert.Throws<InvalidOperationException>(() => cursor.GetGetter<float>(scored.Schema["Score"]));
-        Assert.That(ex!.Message, Does.Contain("'Score' is not active"));
+        Assert.That(ex!.Message, Is.EqualTo("Column 'Score' is not active: ask for it when creating the cursor or row."));
     }
 
     [Test]
@@ -139,7 +139,8 @@ public sealed class PredictionCursorTests : TinyRegressionModelTests
         }
         Assert.That(cursor.MoveNext());
         var ex = Assert.Throws<InvalidOperationException>(() => score(ref s));
-        Assert.That(ex!.Message, Does.Contain("returned fewer rows to a second cursor than to the first"));
+        Assert.That(ex!.Message, Is.EqualTo("The input view returned fewer rows to a second cursor than to the first; a prediction transformer needs a view " +
+            "whose unshuffled cursors agree."));
     }
 
     public sealed class LabelOnly
