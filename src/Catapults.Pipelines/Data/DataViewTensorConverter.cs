@@ -31,7 +31,7 @@ public static class DataViewTensorConverter
         if (featureNames.Count == 0) throw new ArgumentException($"{source} has no numeric feature columns besides '{options.LabelColumnName}'.");
         var features = featureNames.Select(name => Find(schema, name, "feature", source)).ToArray();
         foreach (var f in features)
-            if (f.Index == label.Index) throw new ArgumentException($"Column '{f.Name}' is both a feature and the label.");
+            if (f.Index == label.Index) throw new ArgumentException($"Column '{ErrorText.Visible(f.Name)}' is both a feature and the label.");
         var widths = features.Select(f => FeatureWidth(f, source)).ToArray();
         var (targets, targetWidth) = LabelKind(label, options.Targets, source);
         if (data is Microsoft.Data.Analysis.DataFrame frame) DataFrameTensorConverter.RefuseNulls(frame, features.Append(label).Select(c => c.Name), source);
@@ -102,16 +102,16 @@ public static class DataViewTensorConverter
         {
             case VectorDataViewType { Size: 0 } v:
                 throw new ArgumentException(
-                    $"Feature column '{column.Name}' of {source} is a variable-length vector ({v}); a tensor needs every row the same size. " +
+                    $"Feature column '{ErrorText.Visible(column.Name)}' of {source} is a variable-length vector ({v}); a tensor needs every row the same size. " +
                     "Give it a fixed size (e.g. a SchemaDefinition with a sized VectorDataViewType).");
             case VectorDataViewType v when IsNumericItem(v.ItemType):
                 return v.Size;
             case KeyDataViewType:
-                throw new ArgumentException($"Feature column '{column.Name}' of {source} is a key ({column.Type}); map it to numbers (e.g. one-hot) first.");
+                throw new ArgumentException($"Feature column '{ErrorText.Visible(column.Name)}' of {source} is a key ({column.Type}); map it to numbers (e.g. one-hot) first.");
             case var t when IsNumericItem(t):
                 return 1;
             default:
-                throw new ArgumentException($"Feature column '{column.Name}' of {source} has type {column.Type}; expected a number or a numeric vector of known size.");
+                throw new ArgumentException($"Feature column '{ErrorText.Visible(column.Name)}' of {source} has type {column.Type}; expected a number or a numeric vector of known size.");
         }
     }
 
@@ -121,10 +121,10 @@ public static class DataViewTensorConverter
         switch (type)
         {
             case VectorDataViewType { Size: 0 }:
-                throw new ArgumentException($"Label column '{label.Name}' of {source} is a variable-length vector ({type}); targets need a fixed size.");
+                throw new ArgumentException($"Label column '{ErrorText.Visible(label.Name)}' of {source} is a variable-length vector ({type}); targets need a fixed size.");
             case VectorDataViewType v when v.ItemType is NumberDataViewType:
                 if (requested == TargetKind.ClassIndex)
-                    throw new ArgumentException($"Label column '{label.Name}' is a vector ({type}); class-index targets need a scalar label.");
+                    throw new ArgumentException($"Label column '{ErrorText.Visible(label.Name)}' is a vector ({type}); class-index targets need a scalar label.");
                 return (TargetKind.Regression, v.Size);
             case KeyDataViewType or BooleanDataViewType:
                 return (requested ?? TargetKind.ClassIndex, requested == TargetKind.Regression ? 1 : 0);
@@ -133,7 +133,7 @@ public static class DataViewTensorConverter
                 var kind = requested ?? (floating ? TargetKind.Regression : TargetKind.ClassIndex);
                 return (kind, kind == TargetKind.Regression ? 1 : 0);
             default:
-                throw new ArgumentException($"Label column '{label.Name}' of {source} has type {type}; expected a number, key, Boolean or numeric vector of known size.");
+                throw new ArgumentException($"Label column '{ErrorText.Visible(label.Name)}' of {source} has type {type}; expected a number, key, Boolean or numeric vector of known size.");
         }
     }
 
@@ -158,7 +158,7 @@ public static class DataViewTensorConverter
                 _ when raw == typeof(long) => Make<long>(cursor, column, vector, x => x),
                 _ when raw == typeof(ulong) => Make<ulong>(cursor, column, vector, x => x),
                 _ when raw == typeof(bool) => Make<bool>(cursor, column, vector, x => x ? 1 : 0),
-                _ => throw new ArgumentException($"Column '{column.Name}' has type {column.Type}, which is not numeric."),
+                _ => throw new ArgumentException($"Column '{ErrorText.Visible(column.Name)}' has type {column.Type}, which is not numeric."),
             };
         }
 

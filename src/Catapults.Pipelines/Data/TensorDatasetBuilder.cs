@@ -81,7 +81,7 @@ internal sealed class TensorDatasetBuilder
                 product = size < 1 || product is null ? null : size > long.MaxValue / product.Value ? null : product.Value * size;
             if (sampleShape.Count == 0 || product != _featureCount)
                 throw new ArgumentException(
-                    $"SampleShape [{string.Join(", ", sampleShape)}] holds {(product is long p ? p.ToString(CultureInfo.InvariantCulture) : sampleShape.Any(s => s < 1) ? "a size below 1 and no" : "more than 2^63")} values but each row of {_source} has {_featureCount} features.");
+                    $"SampleShape [{string.Join(", ", sampleShape)}] holds {(product is long p ? p.ToString(CultureInfo.InvariantCulture) : sampleShape.Any(s => s < 1) ? "a size below 1 and no" : "more than 2^63")} values but each row of {_source} has {_featureCount} feature{(_featureCount == 1 ? "" : "s")}.");
             shape = [Rows, .. sampleShape];
         }
         TorchRuntime.EnsureLoaded();

@@ -469,9 +469,9 @@ public class TensorConversionRuleTests
 
     // A column name from a file can hold a terminal escape or a line break. The DataFrame converter quotes it visibly
     // when it refuses the column as a whole (AColumnNameFromTheFileIsQuotedVisiblyWhenTheColumnIsRefused), and the
-    // IDataView converter does so in a missing column's message and in a row's error, but its refusals of a column's
-    // type print the name raw (noticed by mutation round 37B).
-    [Test, Explicit("bug: the IDataView converter's refusals of a column's type print a column name's control characters raw")]
+    // IDataView converter does so too, in a missing column's message, in a row's error and (since round 37B found them
+    // printing it raw) in its refusals of a column's type.
+    [Test]
     public void AColumnNameFromTheFileIsQuotedVisiblyWhenTheIDataViewPathRefusesTheColumn()
     {
         const string name = "x\u001b[2J\nlabel";

@@ -133,6 +133,6 @@ public sealed class TensorDatasetBuilderTests
     public void ASampleShapeWhoseProductIsLongMaxValueIsCountedExactly()
     {
         var ex = Assert.Throws<ArgumentException>(() => OneRow(1).Build(new[] { long.MaxValue }, "t").Dispose());
-        Assert.That(ex!.Message, Is.EqualTo("SampleShape [9223372036854775807] holds 9223372036854775807 values but each row of 't' has 1 features."));
+        Assert.That(ex!.Message, Is.EqualTo("SampleShape [9223372036854775807] holds 9223372036854775807 values but each row of 't' has 1 feature."));
     }
 }
