@@ -1,4 +1,5 @@
 using Catapults.ML.Data.Images;
+using Catapults.ML.Runtime;
 
 namespace Catapults.Pipelines.Data;
 
@@ -29,7 +30,7 @@ public static class ImageColumnShape
         var d = vector.Dimensions;
         if (IsChannelCount(d[2]) && !IsChannelCount(d[0]))
             throw new ArgumentException(
-                $"Feature column '{column.Name}' has dimensions ({d[0]}, {d[1]}, {d[2]}), which look like interleaved pixels (H, W, C); " +
+                $"Feature column '{ErrorText.Visible(column.Name)}' has dimensions ({d[0]}, {d[1]}, {d[2]}), which look like interleaved pixels (H, W, C); " +
                 "image networks read channel-major pixels: use ExtractPixels with interleavePixelColors: false.", "inputSchema");
         return new ImageShape(d[0], d[1], d[2]);
     }

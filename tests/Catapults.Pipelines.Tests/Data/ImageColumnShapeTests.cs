@@ -42,6 +42,18 @@ public sealed class ImageColumnShapeTests
         Assert.That(ex!.Message, Does.Contain("interleavePixelColors: false"));
     }
 
+    // A column's name can come from a file: the refusal quotes it visibly, so no escape sequence or line break of the
+    // name reaches the terminal.
+    [Test]
+    public void TheInterleavedRefusalQuotesTheColumnNameVisibly()
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn("x\u001b[2J\nFeatures", new VectorDataViewType(NumberDataViewType.Single, 8, 8, 3));
+        var ex = Assert.Throws<ArgumentException>(() => ImageColumnShape.Read(builder.ToSchema()[0]));
+        Assert.That(ex!.Message, Does.StartWith("Feature column 'x\\u001B[2J\\u000AFeatures' has dimensions (8, 8, 3)"));
+        Assert.That(ex.Message.Any(char.IsControl), Is.False);
+    }
+
     // The annotation is three values C, H, W; one of another length is not this shape annotation, and the column's
     // three dimensions are read instead (mutant 20A-M40 read the first values of any length, failing on two).
     [Test]
