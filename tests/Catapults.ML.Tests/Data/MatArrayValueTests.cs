@@ -12,7 +12,7 @@ namespace Catapults.ML.Tests.Data;
 /// </summary>
 public sealed class MatArrayValueTests : TemporaryFolderTests
 {
-    private const int MiInt16 = 3, MiUInt16 = 4;
+    private const int MiInt16 = 3, MiUInt16 = 4, MiInt32 = 5, MiUInt32 = 6, MiSingle = 7, MiInt64 = 12, MiUInt64 = 13;
 
     private string Write(bool compressed, params MatV5Writer.Array[] arrays)
     {
@@ -127,5 +127,51 @@ public sealed class MatArrayValueTests : TemporaryFolderTests
     {
         string path = Write(compressed, MatV5Writer.DoubleStoredAsUInt8("y", [1, 1], [7]));
         Assert.That(MatFile.Open(path).ReadDoubles("y"), Is.EqualTo(new[] { 7.0 }));
+    }
+
+    private static byte[] Words(int size, int count, Action<byte[], int> write)
+    {
+        var b = new byte[size * count];
+        for (int i = 0; i < count; i++) write(b, i);
+        return b;
+    }
+
+    // Found by mutation testing (round 37A): the 4- and 8-byte storage types are read with their own sign and format,
+    // the same bytes giving −1 as int32 and 2³²−1 as uint32, and a single read as a float, not as its bits.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void WideStorageTypesKeepTheirSignednessAndFormat(bool compressed)
+    {
+        int[] ints = [-1, int.MinValue, 300];
+        long[] longs = [-1, long.MinValue];
+        var int32 = Words(4, 3, (b, i) => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(4 * i), ints[i]));
+        var int64 = Words(8, 2, (b, i) => BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(8 * i), longs[i]));
+        var single = Words(4, 2, (b, i) => BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(4 * i), i == 0 ? 1.5f : -0.1f));
+        string path = Write(compressed,
+            new MatV5Writer.Array("i32", MatV5Writer.MxDouble, [1, 3], MiInt32, int32),
+            new MatV5Writer.Array("u32", MatV5Writer.MxDouble, [1, 3], MiUInt32, int32),
+            new MatV5Writer.Array("f32", MatV5Writer.MxDouble, [2, 1], MiSingle, single),
+            new MatV5Writer.Array("i64", MatV5Writer.MxDouble, [2, 1], MiInt64, int64),
+            new MatV5Writer.Array("u64", MatV5Writer.MxDouble, [2, 1], MiUInt64, int64));
+        var file = MatFile.Open(path);
+        Assert.That(file.ReadDoubles("i32"), Is.EqualTo(new double[] { -1, -2147483648, 300 }));
+        Assert.That(file.ReadDoubles("u32"), Is.EqualTo(new double[] { 4294967295, 2147483648, 300 }));
+        Assert.That(file.ReadDoubles("f32"), Is.EqualTo(new double[] { 1.5, (double)-0.1f }));
+        Assert.That(file.ReadDoubles("i64"), Is.EqualTo(new double[] { -1, -9223372036854775808.0 }));
+        Assert.That(file.ReadDoubles("u64"), Is.EqualTo(new double[] { 18446744073709551615.0, 9223372036854775808.0 }));
+    }
+
+    // Found by mutation testing (round 37A): taking more values than remain is refused saying how many the array has
+    // and how many are already read, and moves nothing.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void TakingMoreValuesThanRemainSaysHowManyAreLeft(bool compressed)
+    {
+        var file = MatFile.Open(Write(compressed, MatV5Writer.Double("y", [4, 1], [1, 2, 3, 4])));
+        using var reader = file.OpenReal(file.GetVariable("y"));
+        reader.Skip(2);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => reader.ReadDoubles(new double[3]));
+        Assert.That(ex!.Message, Does.StartWith("'y' has 4 values and 2 are already read; cannot take 3 more."));
+        Assert.That(reader.Position, Is.EqualTo(2));
     }
 }
