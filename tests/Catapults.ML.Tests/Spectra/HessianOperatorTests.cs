@@ -290,4 +290,44 @@ public sealed class HessianOperatorTests
         Shift(eps);
         return (plus - minus) / (2 * eps);
     }
+
+    // Found by mutation testing (round 37A): a fully connected network's squared-error products come from its own
+    // sweep, which refuses targets the loss refuses instead of broadcasting them (targets [n] for one output) or
+    // converting them (integer targets): the product then fails with the loss's own message, as for any other model.
+    [Test]
+    public void SquaredErrorTargetsTheLossRefusesAreRefusedForADenseChainToo()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(3, 4, 1, seed: 31);
+        var x = SpectraTestSupport.Inputs(6, 3, 32).to(ScalarType.Float64);
+        var v = torch.ones(net.TrainableParameterCount(), ScalarType.Float64);
+        using (var flat = new HessianOperator(net, x, Targets(6, 1, 33).reshape(6), LossKind.MeanSquaredError))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => flat.Apply(v));
+            Assert.That(ex!.Message, Does.StartWith("MeanSquaredError needs float32 targets shaped like the output [6, 1], got [6] Float32."));
+        }
+        using (var integers = new HessianOperator(net, x, torch.ones(6, 1, ScalarType.Int64), LossKind.MeanSquaredError))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => integers.Apply(v));
+            Assert.That(ex!.Message, Does.StartWith("MeanSquaredError needs float32 targets shaped like the output [6, 1], got [6, 1] Int64."));
+        }
+    }
+
+    // Found by mutation testing (round 37A): a product asked of a disposed operator is refused as such, for the
+    // Hessian (its products summed over chunks) and the Jacobian (its products stacked by chunk) alike, rather than
+    // reaching the samples the operator has already released.
+    [Test]
+    public void ProductsOfADisposedOperatorAreRefusedAsDisposed()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = Float64Mlp(3, 4, 1, seed: 34);
+        var x = SpectraTestSupport.Inputs(6, 3, 35).to(ScalarType.Float64);
+        var v = torch.ones(net.TrainableParameterCount(), ScalarType.Float64);
+        var hessian = new HessianOperator(net, x, Targets(6, 1, 36), LossKind.MeanSquaredError);
+        hessian.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => hessian.Apply(v));
+        var jacobian = new JacobianOperator(net, x);
+        jacobian.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => jacobian.ApplyFlat(v));
+    }
 }
