@@ -242,4 +242,179 @@ public sealed class MatFileStructureTests : TemporaryFolderTests
         Assert.That(ex!.Message, Is.EqualTo($"{path}: truncated: the file ends at byte 127 inside the 128-byte MAT-file header."));
         Assert.That(ex.ByteOffset, Is.EqualTo(127));
     }
+
+    // Found by mutation testing (round 37A): a small element at top level (its 4 data bytes inside its 8-byte tag) is
+    // stepped over whole, so the variable after it is found at its own offset and read. Its data word, 1, would read
+    // as the tag of a 14-byte miINT8 element if the scan stopped inside it.
+    [Test]
+    public void ASmallElementAtTopLevelIsSteppedOverWhole()
+    {
+        var small = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(small, (4u << 16) | MatV5Writer.MiUInt32);
+        BinaryPrimitives.WriteUInt32LittleEndian(small.AsSpan(4), 1);
+        string path = WriteRaw("small.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), small,
+            MatV5Writer.MatrixElement(MatV5Writer.Double("y", [2, 1], [1.5, -2])));
+        var file = MatFile.Open(path);
+        Assert.That(file.Variables.Select(v => v.Name), Is.EqualTo(new[] { "y" }));
+        Assert.That(file.Variables[0].ElementOffset, Is.EqualTo(136));
+        Assert.That(file.ReadDoubles("y"), Is.EqualTo(new[] { 1.5, -2 }));
+    }
+
+    // Found by mutation testing (round 37A): the header's text is its first 116 bytes; the 8-byte subsystem-data
+    // offset after them is binary and no part of it.
+    [Test]
+    public void HeaderTextStopsBeforeTheSubsystemDataOffset()
+    {
+        var header = MatV5Writer.Header("MATLAB 5.0 MAT-file, Platform: GLNXA64");
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(116), 0x4142);
+        string path = WriteRaw("subsystem.mat", header);
+        Assert.That(MatFile.Open(path).HeaderText, Is.EqualTo("MATLAB 5.0 MAT-file, Platform: GLNXA64"));
+    }
+
+    // Found by mutation testing (round 37A): dimensions are 4-byte integers, so a dimensions element of 10 bytes is
+    // corrupt, though its first 8 bytes read as two dimensions. The message and the offset point after its tag.
+    [Test]
+    public void DimensionsOfAByteCountNotAMultipleOfFourAreRefused()
+    {
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.Double("abcde", [2, 1], [1, 2]));
+        // miMATRIX tag (8), flags (16): the dimensions' tag is at byte 24 of the element, its length at 28.
+        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(matrix.AsSpan(28)), Is.EqualTo(8));
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(28), 10);
+        string path = WriteRaw("dims.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), matrix);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        // The element's data starts at byte 136; the dimensions' tag ends 24 bytes into it.
+        Assert.That(ex!.Message, Is.EqualTo(
+            $"{path}: corrupt array: dimensions have type 5 and 10 bytes, expected miINT32 (5) and at least two dimensions (at byte 160)."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(160));
+    }
+
+    // Found by mutation testing (round 37A): an array's name is miINT8; a name of another type is corruption, named
+    // with the byte after its tag (the element's data starts at 136, the name's tag ends 40 bytes into it).
+    [Test]
+    public void ANameOfAnotherTypeThanInt8IsRefusedWhereItsTagEnds()
+    {
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.Double("abcdefgh", [1, 1], [7]));
+        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(matrix.AsSpan(40)), Is.EqualTo(MatV5Writer.MiInt8));
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(40), MatV5Writer.MiUInt8);
+        string path = WriteRaw("name.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), matrix);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: corrupt array: the name has type 2, expected miINT8 (1) (at byte 176)."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(176));
+    }
+
+    // Found by mutation testing (round 37A): a numeric array whose real part is not of a numeric data type (here
+    // miUTF8, 16) is refused by that type, not by a size check that divides by a zero-byte value.
+    [Test]
+    public void ARealPartOfANonNumericDataTypeIsRefusedByItsType()
+    {
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.Double("abcdefgh", [1, 1], [7]));
+        // The eight-byte name ends at byte 56 of the element, where the real part's tag starts.
+        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(matrix.AsSpan(56)), Is.EqualTo(MatV5Writer.MiDouble));
+        BinaryPrimitives.WriteInt32LittleEndian(matrix.AsSpan(56), 16);
+        string path = WriteRaw("utf8.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), matrix);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo(
+            $"{path}: corrupt array 'abcdefgh': real part has data type 16, which is not numeric (at byte 192)."));
+    }
+
+    // Found by mutation testing (round 37A): a plain element cut inside its flags says how many bytes are missing (6
+    // of 8), not how many it got (2), and where the data ran out.
+    [Test]
+    public void AnElementEndingInsideItsFlagsSaysHowManyBytesAreMissing()
+    {
+        var cut = MatV5Writer.MatrixElement(MatV5Writer.Double("y", [1, 1], [7])).AsSpan(0, 18).ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(cut.AsSpan(4), 10);
+        string path = WriteRaw("cut.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), cut);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: corrupt element: it ends 6 bytes short while reading the array flags (at byte 146)."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(146));
+    }
+
+    // Found by mutation testing (round 37A): the same for a compressed element whose data stop inside the flags; the
+    // position is in the decompressed data (8 + 8 + 2 bytes) and the offset is the element's own.
+    [Test]
+    public void ACompressedElementEndingInsideItsFlagsSaysHowManyBytesAreMissing()
+    {
+        var inner = MatV5Writer.MatrixElement(MatV5Writer.Double("y", [1, 1], [7])).AsSpan(0, 18).ToArray();
+        using var packed = new MemoryStream();
+        using (var z = new ZLibStream(packed, CompressionLevel.Fastest, leaveOpen: true)) z.Write(inner);
+        string path = WriteRaw("cut.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"),
+            MatV5Writer.Tag(MatV5Writer.MiCompressed, (int)packed.Length), packed.ToArray());
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Does.StartWith(
+            $"{path}: corrupt or truncated compressed element: its data ended 6 bytes short while reading the array flags " +
+            "(at byte 18 of the decompressed data of the compressed element at byte 128 (compressed input read up to byte "));
+        Assert.That(ex.ByteOffset, Is.EqualTo(128));
+    }
+
+    // Found by mutation testing (round 37A): looking a name up in a file without variables says so.
+    [Test]
+    public void LookingUpANameInAFileWithoutVariablesSaysItHoldsNone()
+    {
+        string path = WriteRaw("empty.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"));
+        var file = MatFile.Open(path);
+        Assert.That(file.Variables, Is.Empty);
+        var ex = Assert.Throws<DatasetFormatException>(() => file.GetVariable("y"));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: no variable 'y'; the file holds no variables."));
+    }
+
+    // Found by mutation testing (round 37A): the variables listed for a missing name say which are compressed.
+    [Test]
+    public void TheVariablesListedForAMissingNameSayWhichAreCompressed()
+    {
+        string path = Temp.Combine("z.mat");
+        MatV5Writer.Write(path, compressed: true, MatV5Writer.UInt8("X", [2, 3], [1, 2, 3, 4, 5, 6]));
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path).GetVariable("y"));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: no variable 'y'; the file holds X: uint8 2×3 (compressed)."));
+    }
+
+    // Bug (found by mutation testing, round 37A): the element limit is meant to keep elements × 8 bytes inside a long,
+    // but it lets exactly 2⁶⁰ elements through, and 2⁶⁰ doubles are 2⁶³ bytes: the size check then reports a wrapped,
+    // negative byte count for the array.
+    [Test]
+    [Explicit("bug: exactly 2^60 doubles pass MatFile's element limit and their byte count wraps to a negative long in the message")]
+    public void ExactlyTwoToTheSixtyDoublesAreNotReportedWithAWrappedByteCount()
+    {
+        string path = Write("limit.mat", MatV5Writer.Double("A", [1 << 30, 1 << 30], []));
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Does.Not.Contain("-9,223,372,036,854,775,808"));
+    }
+
+    // Found by mutation testing (round 37A): a struct asked for its values is refused naming its class in MATLAB's
+    // spelling, at the offset of its element.
+    [Test]
+    public void ReadingAStructsValuesIsRefusedNamingItsClass()
+    {
+        string path = Write("struct.mat", new MatV5Writer.Array("s", MatV5Writer.MxStruct, [1, 1], MatV5Writer.MiUInt8, []));
+        var file = MatFile.Open(path);
+        var ex = Assert.Throws<DatasetFormatException>(() => file.ReadDoubles("s"));
+        Assert.That(ex!.Message, Is.EqualTo($"{path}: variable 's' is a struct array; only numeric arrays are read."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(128));
+    }
+
+    // Found by mutation testing (round 37A): a top-level element cut short says how many bytes it declares, where the
+    // file ends and how many bytes are missing.
+    [Test]
+    public void AnElementCutShortSaysHowManyBytesAreMissing()
+    {
+        // flags (16), dimensions (16), a small name (8), the real part's tag (8) and two doubles (16): 64 bytes of data.
+        var matrix = MatV5Writer.MatrixElement(MatV5Writer.Double("y", [2, 1], [1, 2]));
+        Assert.That(matrix.Length, Is.EqualTo(8 + 64));
+        string path = WriteRaw("cut.mat", MatV5Writer.Header("MATLAB 5.0 MAT-file"), matrix[..^5]);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo(
+            $"{path}: truncated: the element at byte 128 declares 64 bytes of data, but the file ends at byte 195 (5 bytes short)."));
+        Assert.That(ex.ByteOffset, Is.EqualTo(195));
+    }
+
+    // Found by mutation testing (round 37A): a folder where the MAT-file belongs is named as a folder by the reader
+    // itself, not reported as a file that does not exist.
+    [Test]
+    public void AFolderInPlaceOfTheFileIsNamedAsAFolder()
+    {
+        string path = Temp.Combine("folder.mat");
+        Directory.CreateDirectory(path);
+        var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
+        Assert.That(ex!.Message, Is.EqualTo($"'{path}' is a folder; expected a MAT-file."));
+    }
 }
