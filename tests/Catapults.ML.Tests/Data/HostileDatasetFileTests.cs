@@ -153,7 +153,7 @@ public sealed class HostileDatasetFileTests : TemporaryFolderTests
         string path = WriteMat("wrap.mat", matrix, compressed: false);
         var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path).GetVariable("A"));
         AssertOneLineNaming(ex!, path);
-        Assert.That(ex!.Message, Does.Contain("65536×65536×65536×65536").And.Contain("more than 2⁶⁰ elements"));
+        Assert.That(ex!.Message, Does.Contain("65536×65536×65536×65536").And.Contain("2⁶⁰ elements or more"));
     }
 
     [Test]

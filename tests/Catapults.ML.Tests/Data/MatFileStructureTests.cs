@@ -368,16 +368,18 @@ public sealed class MatFileStructureTests : TemporaryFolderTests
         Assert.That(ex!.Message, Is.EqualTo($"{path}: no variable 'y'; the file holds X: uint8 2×3 (compressed)."));
     }
 
-    // Bug (found by mutation testing, round 37A): the element limit is meant to keep elements × 8 bytes inside a long,
-    // but it lets exactly 2⁶⁰ elements through, and 2⁶⁰ doubles are 2⁶³ bytes: the size check then reports a wrapped,
-    // negative byte count for the array.
+    // Found by mutation testing (round 37A): the element limit keeps elements × 8 bytes inside a long, so exactly 2⁶⁰
+    // elements (2⁶³ bytes of doubles) are refused by it; they used to pass it, and the size check then reported a
+    // wrapped, negative byte count. One element fewer passes the limit and meets the size check with its true count.
     [Test]
-    [Explicit("bug: exactly 2^60 doubles pass MatFile's element limit and their byte count wraps to a negative long in the message")]
-    public void ExactlyTwoToTheSixtyDoublesAreNotReportedWithAWrappedByteCount()
+    public void ExactlyTwoToTheSixtyElementsAreRefusedByTheLimitNotWithAWrappedByteCount()
     {
         string path = Write("limit.mat", MatV5Writer.Double("A", [1 << 30, 1 << 30], []));
         var ex = Assert.Throws<DatasetFormatException>(() => MatFile.Open(path));
-        Assert.That(ex!.Message, Does.Not.Contain("-9,223,372,036,854,775,808"));
+        Assert.That(ex!.Message, Does.Contain("dimensions 1073741824×1073741824 describe 2⁶⁰ elements or more").And.Not.Contain("-9,223,372,036,854,775,808"));
+        string below = Write("below.mat", MatV5Writer.Double("A", [(1 << 30) - 1, 1 << 30], []));
+        var under = Assert.Throws<DatasetFormatException>(() => MatFile.Open(below));
+        Assert.That(under!.Message, Does.Contain("need 1,152,921,503,533,105,152 values of 8 bytes (9,223,372,028,264,841,216 bytes)"));
     }
 
     // Found by mutation testing (round 37A): a struct asked for its values is refused naming its class in MATLAB's

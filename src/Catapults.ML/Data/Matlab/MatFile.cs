@@ -12,8 +12,9 @@ namespace Catapults.ML.Data.Matlab;
 /// </summary>
 public sealed class MatFile
 {
-    // The most elements an array may declare: 2⁶⁰, so that elements × the widest element (8 bytes) fit in a long.
-    private const double MaxElements = 1L << 60;
+    // An array must declare fewer elements than this, 2⁶⁰, so that elements × the widest element (8 bytes) stays below
+    // 2⁶³ and fits in a long.
+    private const double ElementLimit = 1L << 60;
 
     /// <summary>Size of the file header: 116 bytes of text, 8 of subsystem offset, 2 of version, 2 of endian indicator.</summary>
     public const int HeaderSize = 128;
@@ -196,8 +197,8 @@ public sealed class MatFile
             if (dims[i] < 0) throw cursor.Error($"corrupt array: dimension {i + 1} is {dims[i]}");
         }
         // Counted in double, which cannot wrap: in long, 65536⁴ wraps to 0, which an empty real part would then match.
-        if (!dims.Contains(0) && dims.Aggregate(1.0, (a, d) => a * d) > MaxElements)
-            throw cursor.Error($"corrupt array: dimensions {string.Join("×", dims)} describe more than 2⁶⁰ elements");
+        if (!dims.Contains(0) && dims.Aggregate(1.0, (a, d) => a * d) >= ElementLimit)
+            throw cursor.Error($"corrupt array: dimensions {string.Join("×", dims)} describe 2⁶⁰ elements or more");
 
         var nameTag = cursor.ReadTag("the array name");
         if (nameTag.Type != MatDataType.Int8)
