@@ -128,8 +128,8 @@ public sealed class FeatureStrengthCellSpec
             throw new ArgumentException($"Network must be fully connected (fcn-L), got {Network.Architecture}.", nameof(Network));
         if (Depth < 2)
             throw new ArgumentException($"Network must have at least one hidden layer (fcn-2 or deeper: a feature-strength study needs features), got {Network.Architecture}.", nameof(Network));
-        if (Network.Width is < 1)
-            throw new ArgumentException($"Network.Width must be at least 1 (or null for the architecture's default), got {Network.Width}.", nameof(Network));
+        // The factory's own check of a description (a width below 1, for one), without building the network.
+        ModelFactory.ParameterCount(Network, new long[] { InputDimension }, 1);
         if (!double.IsFinite(Gamma) || Gamma <= 0) throw new ArgumentException($"Gamma must be finite and positive, got {Gamma}.", nameof(Gamma));
         if (Training is null) throw new ArgumentException("Training must be given.", nameof(Training));
         Training.Validate();

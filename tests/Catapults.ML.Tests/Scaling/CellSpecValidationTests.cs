@@ -71,7 +71,7 @@ public sealed class CellSpecValidationTests
         Assert.That(Refused(new FeatureStrengthCellSpec { Network = FeatureStrengthCellSpec.DefaultNetwork with { Architecture = "fcn-1" } }).Message,
             Does.StartWith("Network must have at least one hidden layer (fcn-2 or deeper"));
         Assert.That(Refused(new FeatureStrengthCellSpec { Network = FeatureStrengthCellSpec.DefaultNetwork with { Width = 0 } }).Message,
-            Does.StartWith("Network.Width must be at least 1"));
+            Does.StartWith("NetworkDescription.Width must be at least 1"));
         Assert.That(Refused(new FeatureStrengthCellSpec { Network = null! }).ParamName, Is.EqualTo("Network"));
         Assert.DoesNotThrow(new FeatureStrengthCellSpec { Network = FeatureStrengthCellSpec.DefaultNetwork with { Architecture = "fcn-4", Width = 8 } }.Validate);
     }
